@@ -1,0 +1,1 @@
+"""Rule modules, one per family; imported lazily by archlint.registry."""

@@ -1,0 +1,314 @@
+"""Configuration: ``[tool.archlint]`` in pyproject.toml or the top level of ``.archlint.toml``.
+
+The nearest configuration file walking up from each linted file wins (like ruff; files are not
+merged).  Command-line flags override it.  A bad key or value raises ConfigError naming the
+file, the key and what is allowed; the CLI turns that into exit code 2.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
+
+from . import platforms as plat
+from .model import Severity
+
+CONFIG_FILES = (".archlint.toml", "archlint.toml", "pyproject.toml")
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
+)
+
+_RULE_SELECTOR = re.compile(r"^(ALL|[A-Z]+(\d{1,3})?)$")
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+
+
+class ConfigError(Exception):
+    def __init__(self, path: str | None, key: str | None, message: str):
+        where = path or "command line"
+        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
+        self.path, self.key, self.message = path, key, message
+
+
+@dataclass(frozen=True)
+class Settings:
+    platforms: tuple = ()  # tuple[platforms.Platform, ...]
+    select: tuple[str, ...] = ()  # empty: the default set
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    kubernetes_version: str | None = None
+    python_version: str | None = None
+    rule_packs: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    markdown: bool = True
+    config_path: str | None = None  # the file these came from
+    root: str = ""  # the folder of that file (globs are relative to it)
+
+    # ---- rule selection -------------------------------------------------------------------
+    def rule_enabled(self, rule) -> bool:
+        def hit(sels):
+            return any(_selects(s, rule.id) for s in sels)
+
+        if self.select:
+            on = hit(self.select)
+        else:
+            on = rule.enabled
+        if hit(self.extend_select):
+            on = True
+        if hit(self.ignore):
+            on = False
+        return on
+
+    def severity_of(self, rule_id: str, default: Severity) -> Severity:
+        best = None
+        for sel, sev in self.severity:
+            if _selects(sel, rule_id) and (best is None or len(sel) >= len(best[0])):
+                best = (sel, sev)
+        return best[1] if best else default
+
+    def ignored_for(self, relpath: str) -> tuple[str, ...]:
+        """Rule selectors switched off for this file by ``per-file-ignores``."""
+        out: list[str] = []
+        for pattern, ids in self.per_file_ignores:
+            if path_matches(relpath, pattern):
+                out.extend(ids)
+        return tuple(out)
+
+    def cache_key(self) -> str:
+        return repr(
+            (
+                tuple(str(p) for p in self.platforms), self.select, self.ignore,
+                self.extend_select, self.severity, self.per_file_ignores,
+                self.kubernetes_version, self.python_version, self.rule_packs,
+                self.max_file_size, self.markdown,
+            )
+        )
+
+
+def _selects(selector: str, rule_id: str) -> bool:
+    return selector == "ALL" or rule_id.startswith(selector)
+
+
+def path_matches(relpath: str, pattern: str) -> bool:
+    """gitignore-flavoured glob: a pattern without '/' matches any path component (or the
+    basename); with '/', the path from the config's folder.  ``**`` spans folders."""
+    relpath = relpath.replace(os.sep, "/").lstrip("./") if relpath.startswith("./") else relpath.replace(os.sep, "/")
+    pat = pattern.rstrip("/")
+    if "/" not in pat:
+        parts = relpath.split("/")
+        return any(fnmatch(p, pat) for p in parts) or fnmatch(relpath, pat)
+    pat = pat.lstrip("/")
+    if fnmatch(relpath, pat) or fnmatch(relpath, pat + "/*"):
+        return True
+    if "**/" in pat and fnmatch(relpath, pat.replace("**/", "")):
+        return True
+    return False
+
+
+# ---- loading ----------------------------------------------------------------------------------
+
+KEYS = {
+    "platforms": "a list of os/arch[/variant] strings, e.g. [\"linux/amd64\", \"linux/arm64\"]",
+    "select": "a list of rule IDs or prefixes (\"DF\", \"DF001\", \"ALL\")",
+    "ignore": "a list of rule IDs or prefixes",
+    "extend-select": "a list of rule IDs or prefixes",
+    "severity": "a table of rule ID or prefix = \"error\" | \"warning\" | \"info\"",
+    "exclude": "a list of glob patterns",
+    "extend-exclude": "a list of glob patterns",
+    "per-file-ignores": "a table of glob = list of rule IDs",
+    "kubernetes-version": "a version string such as \"1.29\"",
+    "python-version": "a version string such as \"3.12\"",
+    "rule-packs": "a list of paths to YAML rule packs",
+    "max-file-size": "a size in bytes (integer)",
+    "markdown": "true or false (lint shell blocks in Markdown files)",
+}
+
+
+def _toml_load(path: str) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python < 3.11
+        import tomli as tomllib  # type: ignore
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as e:
+        raise ConfigError(path, None, f"cannot read: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, None, f"invalid TOML: {e}") from None
+
+
+def _str_list(path, key, value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+    return tuple(value)
+
+
+def _rule_list(path, key, value) -> tuple[str, ...]:
+    out = []
+    for v in _str_list(path, key, value):
+        v = v.strip().upper()
+        if not _RULE_SELECTOR.match(v):
+            raise ConfigError(path, key, f"{v!r} is not a rule ID or prefix (e.g. DF001, DF, ALL)")
+        out.append(v)
+    return tuple(out)
+
+
+def parse_platforms(path, key, value) -> tuple:
+    items: list[str] = []
+    for v in _str_list(path, key, value):
+        items.extend(i for i, _ in plat.split_list(v))
+    out = []
+    for item in items:
+        try:
+            p = plat.parse(item)
+        except plat.PlatformError as e:
+            hint = f"; did you mean {e.suggestion!r}?" if e.suggestion else ""
+            raise ConfigError(path, key, f"{e.message}{hint}") from None
+        if p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+def settings_from_table(table: dict, path: str | None, base: Settings | None = None) -> Settings:
+    """Build Settings from a config table (keys as in the file).  Unknown keys are errors."""
+    s = base or Settings()
+    kw: dict = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            import difflib
+
+            near = difflib.get_close_matches(key, KEYS, n=1)
+            extra = f"; did you mean {near[0]!r}?" if near else ""
+            raise ConfigError(path, key, f"unknown key (allowed: {', '.join(KEYS)}){extra}")
+        if key == "platforms":
+            kw["platforms"] = parse_platforms(path, key, value)
+        elif key in ("select", "ignore", "extend-select"):
+            kw[key.replace("-", "_")] = _rule_list(path, key, value)
+        elif key in ("exclude", "extend-exclude"):
+            kw[key.replace("-", "_")] = _str_list(path, key, value)
+        elif key == "rule-packs":
+            base_dir = os.path.dirname(path) if path else os.getcwd()
+            kw["rule_packs"] = tuple(
+                os.path.normpath(os.path.join(base_dir, p)) for p in _str_list(path, key, value)
+            )
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(path, key, f"expected {KEYS[key]}")
+            sev = []
+            for rid, level in value.items():
+                rid_u = str(rid).upper()
+                if not _RULE_SELECTOR.match(rid_u):
+                    raise ConfigError(path, f"severity.{rid}", "not a rule ID or prefix")
+                try:
+                    sev.append((rid_u, Severity.parse(str(level))))
+                except ValueError:
+                    raise ConfigError(
+                        path, f"severity.{rid}", f"{level!r} is not one of error, warning, info"
+                    ) from None
+            kw["severity"] = tuple(sev)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(path, key, f"expected {KEYS[key]}")
+            kw["per_file_ignores"] = tuple(
+                (str(g), _rule_list(path, f"per-file-ignores.{g}", ids)) for g, ids in value.items()
+            )
+        elif key in ("kubernetes-version", "python-version"):
+            v = str(value).strip().lstrip("v")
+            if not _VERSION.match(v):
+                raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+            kw[key.replace("-", "_")] = v
+        elif key == "max-file-size":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+            kw["max_file_size"] = value
+        elif key == "markdown":
+            if not isinstance(value, bool):
+                raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+            kw["markdown"] = value
+    if path:
+        kw["config_path"] = path
+        kw["root"] = os.path.dirname(path)
+    return replace(s, **kw)
+
+
+def load_file(path: str) -> Settings | None:
+    """Settings from one config file; None if it is a pyproject.toml without [tool.archlint]."""
+    data = _toml_load(path)
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("archlint")
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(path, "tool.archlint", "must be a table")
+    else:
+        table = data
+    return settings_from_table(table, path)
+
+
+@dataclass
+class ConfigResolver:
+    """Finds the settings for each file: nearest config walking up, CLI overrides on top."""
+
+    overrides: dict = field(default_factory=dict)  # config-file keys -> values, from the CLI
+    explicit: str | None = None  # --config FILE: used for every file
+    isolated: bool = False  # --isolated: ignore config files
+    _by_dir: dict = field(default_factory=dict)
+
+    def for_path(self, path: str) -> Settings:
+        d = os.path.dirname(os.path.abspath(path))
+        return self.for_dir(d)
+
+    def for_dir(self, d: str) -> Settings:
+        hit = self._by_dir.get(d)
+        if hit is not None:
+            return hit
+        if self.explicit or self.isolated:
+            base = self._explicit_settings()
+        else:
+            base = None
+            for name in CONFIG_FILES:
+                cand = os.path.join(d, name)
+                if os.path.isfile(cand):
+                    base = load_file(cand)
+                    if base is not None:
+                        break
+            if base is None:
+                parent = os.path.dirname(d)
+                base = self.for_dir(parent) if parent != d else self._apply(Settings())
+                self._by_dir[d] = base
+                return base
+            base = self._apply(base)
+        self._by_dir[d] = base
+        return base
+
+    def _explicit_settings(self) -> Settings:
+        key = ("__explicit__",)
+        if key not in self._by_dir:
+            s = Settings()
+            if self.explicit and not self.isolated:
+                loaded = load_file(self.explicit)
+                if loaded is None:
+                    raise ConfigError(self.explicit, "tool.archlint", "no [tool.archlint] table")
+                s = loaded
+            self._by_dir[key] = self._apply(s)
+        return self._by_dir[key]
+
+    def _apply(self, s: Settings) -> Settings:
+        if not self.overrides:
+            return s
+        ov = dict(self.overrides)
+        out = settings_from_table({k: v for k, v in ov.items() if k != "severity"}, None, s)
+        if "severity" in ov:
+            merged = dict(s.severity)
+            merged.update(settings_from_table({"severity": ov["severity"]}, None).severity)
+            out = replace(out, severity=tuple(merged.items()))
+        return replace(out, config_path=s.config_path, root=s.root)

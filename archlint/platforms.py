@@ -1,0 +1,238 @@
+"""Platform strings (``os/arch[/variant]``): parse, validate, suggest, and recognise the many
+spellings of an architecture.  The one module every file kind uses for platforms.
+
+Valid values follow the OCI image-index platform table and containerd's normalisation: OS and
+architecture are Go's ``GOOS``/``GOARCH`` names; variants are ``v5``-``v8`` for ``arm``, ``v8`` for
+``arm64`` (the same as no variant), ``v1``-``v4`` for ``amd64``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OSES = (
+    "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris",
+    "illumos", "aix", "android", "ios", "plan9", "js", "wasip1", "zos",
+)
+ARCHES = (
+    "amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips64le",
+    "mips64", "mipsle", "mips", "loong64", "wasm",
+)
+VARIANTS = {
+    "arm": ("v5", "v6", "v7", "v8"),
+    "arm64": ("v8",),
+    "amd64": ("v1", "v2", "v3", "v4"),
+}
+
+#: other spellings of an architecture -> (arch, variant)
+ARCH_ALIASES: dict[str, tuple[str, str]] = {
+    "x86_64": ("amd64", ""),
+    "x86-64": ("amd64", ""),
+    "x64": ("amd64", ""),
+    "amd": ("amd64", ""),
+    "intel": ("amd64", ""),
+    "aarch64": ("arm64", ""),
+    "arm64v8": ("arm64", ""),
+    "armv8": ("arm64", ""),
+    "armv8l": ("arm", "v8"),
+    "armv7": ("arm", "v7"),
+    "armv7l": ("arm", "v7"),
+    "armhf": ("arm", "v7"),
+    "arm32v7": ("arm", "v7"),
+    "armv6": ("arm", "v6"),
+    "armv6l": ("arm", "v6"),
+    "armel": ("arm", "v6"),
+    "arm32v6": ("arm", "v6"),
+    "armv5": ("arm", "v5"),
+    "i386": ("386", ""),
+    "i686": ("386", ""),
+    "x86": ("386", ""),
+    "ppc64el": ("ppc64le", ""),
+    "powerpc64le": ("ppc64le", ""),
+    "riscv": ("riscv64", ""),
+}
+
+#: literal tokens that name a CPU architecture inside URLs/paths, by canonical arch.  Go-style
+#: names (what TARGETARCH expands to) first, then the uname/Debian spellings.
+ARCH_TOKENS: dict[str, tuple[str, ...]] = {
+    "amd64": ("amd64", "x86_64", "x86-64", "x64"),
+    "arm64": ("arm64", "aarch64", "arm64v8"),
+    "arm": ("armv7", "armv7l", "armhf", "armv6", "armv6l", "armel", "arm32v7", "arm32v6"),
+    "386": ("i386", "i686", "386"),
+    "ppc64le": ("ppc64le", "ppc64el"),
+    "s390x": ("s390x",),
+    "riscv64": ("riscv64",),
+}
+TOKEN_ARCH = {tok: arch for arch, toks in ARCH_TOKENS.items() for tok in toks}
+
+_TOKEN_RE: re.Pattern | None = None
+
+
+def arch_token_re() -> re.Pattern:
+    """Matches an architecture token delimited by non-alphanumerics (``-linux-arm64.tar.gz``)."""
+    global _TOKEN_RE
+    if _TOKEN_RE is None:
+        alts = sorted((t for t in TOKEN_ARCH if t != "386"), key=len, reverse=True)
+        # a bare 386 only after - _ or / (linux-386.tar.gz), never in a version number (1.386)
+        _TOKEN_RE = re.compile(
+            r"(?<![A-Za-z0-9])(" + "|".join(re.escape(a) for a in alts) + r"|(?<=[-_/])386)"
+            r"(?![A-Za-z0-9])",
+            re.IGNORECASE,
+        )
+    return _TOKEN_RE
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    os: str
+    arch: str
+    variant: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.os}/{self.arch}/{self.variant}" if self.variant else f"{self.os}/{self.arch}"
+
+    def matches(self, other: "Platform") -> bool:
+        """Same OS and architecture; a missing variant matches any variant."""
+        return (
+            self.os == other.os
+            and self.arch == other.arch
+            and (not self.variant or not other.variant or self.variant == other.variant)
+        )
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The spellings of this platform's architecture that may appear in a download URL."""
+        if self.arch == "arm" and self.variant:
+            v = self.variant[1:]
+            return tuple(t for t in ARCH_TOKENS["arm"] if v in t) or ARCH_TOKENS["arm"]
+        return ARCH_TOKENS.get(self.arch, (self.arch,))
+
+
+class PlatformError(ValueError):
+    def __init__(self, message: str, suggestion: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+def _normalize_variant(arch: str, variant: str) -> str:
+    if variant and not variant.startswith("v") and variant.isdigit():
+        variant = "v" + variant
+    if arch == "arm64" and variant == "v8":
+        return ""
+    return variant
+
+
+def _closest(word: str, options) -> str | None:
+    import difflib
+
+    m = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return m[0] if m else None
+
+
+def _arch_guess(arch: str) -> tuple[str, str] | None:
+    a = arch.lower()
+    if a in ARCHES:
+        return a, ""
+    if a in ARCH_ALIASES:
+        return ARCH_ALIASES[a]
+    c = _closest(a, ARCHES) or _closest(a, ARCH_ALIASES)
+    if c is None:
+        # a transposition such as amd46: same letters as a known arch
+        for cand in ARCHES:
+            if sorted(cand) == sorted(a):
+                c = cand
+                break
+    if c is None:
+        return None
+    return ARCH_ALIASES.get(c, (c, ""))
+
+
+def parse(value: str) -> Platform:
+    """Parse and validate one platform; raise PlatformError with a suggestion if invalid."""
+    raw = value.strip()
+    if not raw:
+        raise PlatformError("empty platform")
+    parts = raw.split("/")
+    if len(parts) == 1:
+        guess = _arch_guess(parts[0])
+        if parts[0].lower() in OSES:
+            raise PlatformError(
+                f"platform {raw!r} has no architecture (expected os/arch)", f"{parts[0].lower()}/amd64"
+            )
+        sugg = str(Platform("linux", guess[0], guess[1])) if guess else None
+        raise PlatformError(f"platform {raw!r} has no OS (expected os/arch, e.g. linux/amd64)", sugg)
+    if len(parts) > 3 or not all(parts):
+        raise PlatformError(f"malformed platform {raw!r} (expected os/arch[/variant])", None)
+    os_, arch = parts[0], parts[1]
+    variant = parts[2] if len(parts) == 3 else ""
+    os_l = os_.lower()
+    suggestion_os = os_l if os_l in OSES else (_closest(os_l, OSES) or "linux")
+    if os_ != os_l and os_l in OSES:
+        raise PlatformError(f"platform {raw!r}: OS must be lower case", _join(os_l, arch.lower(), variant.lower()))
+    if os_l not in OSES:
+        guess = _arch_guess(arch)
+        sugg = _join(suggestion_os, *(guess or (arch, variant)))
+        raise PlatformError(f"unknown OS {os_!r} in platform {raw!r}", sugg)
+    if arch not in ARCHES:
+        guess = _arch_guess(arch)
+        if guess and not variant:
+            sugg = _join(os_l, *guess)
+        elif guess:
+            sugg = _join(os_l, guess[0], _valid_variant(guess[0], variant))
+        else:
+            sugg = None
+        raise PlatformError(f"unknown architecture {arch!r} in platform {raw!r}", sugg)
+    if variant:
+        v = variant if variant.startswith("v") else "v" + variant
+        allowed = VARIANTS.get(arch, ())
+        if v not in allowed:
+            what = f"allowed: {', '.join(allowed)}" if allowed else f"{arch} has no variants"
+            raise PlatformError(
+                f"unknown variant {variant!r} for {arch} in platform {raw!r} ({what})",
+                _join(os_l, arch, _valid_variant(arch, v)),
+            )
+    return Platform(os_l, arch, _normalize_variant(arch, variant))
+
+
+def _valid_variant(arch: str, variant: str) -> str:
+    allowed = VARIANTS.get(arch, ())
+    if variant in allowed:
+        return _normalize_variant(arch, variant)
+    return ""
+
+
+def _join(os_: str, arch: str, variant: str = "") -> str:
+    return str(Platform(os_, arch, _normalize_variant(arch, variant)))
+
+
+def split_list(value: str) -> list[tuple[str, int]]:
+    """Split a comma-separated platform list into (item, offset of item in value), skipping
+    empty items; whitespace around items is trimmed (offsets point at the item itself)."""
+    out = []
+    pos = 0
+    for part in value.split(","):
+        stripped = part.strip()
+        if stripped:
+            out.append((stripped, pos + (len(part) - len(part.lstrip()))))
+        pos += len(part) + 1
+    return out
+
+
+def is_dynamic(value: str) -> bool:
+    """A value that is expanded later (``$VAR``, ``${{ matrix.platform }}``, ``$(PLATFORM)``):
+    trusted, never reported."""
+    return "$" in value or "{{" in value or "%" in value
+
+
+def parse_list(value: str) -> list[Platform]:
+    """Parse a comma-separated list, raising PlatformError on the first bad item."""
+    return [parse(item) for item, _ in split_list(value)]
+
+
+def covers(configured, platform: Platform) -> bool:
+    return any(c.matches(platform) for c in configured)
+
+
+def describe(platforms) -> str:
+    return ", ".join(str(p) for p in platforms) if platforms else "(none configured)"

@@ -1,0 +1,245 @@
+"""The rule registry.
+
+A rule is a small unit: an ID, a slug name, the file kinds it reads, a default severity, a
+docstring in the shape of ruff's rule pages (What it does / Why is this bad? / Example / Use
+instead / Fix) and a check function that yields findings built with ``ctx.report``.
+
+Rule modules are imported lazily, per family, so linting a Dockerfile never imports the YAML or
+Python rule code.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .model import Edit, Finding, Fix, Related, Severity, Span
+
+#: family prefix -> module that registers its rules
+FAMILY_MODULES: dict[str, str] = {
+    "AL": "archlint.checks.meta",
+    "DF": "archlint.checks.dockerfile",
+    "BC": "archlint.checks.commands",
+    "K8S": "archlint.checks.kubernetes",
+    "DC": "archlint.checks.compose",
+    "GHA": "archlint.checks.workflows",
+    "PY": "archlint.checks.python",
+}
+
+FAMILY_NAMES: dict[str, str] = {
+    "AL": "archlint",
+    "DF": "dockerfile",
+    "BC": "build-command",
+    "K8S": "kubernetes",
+    "DC": "compose",
+    "GHA": "github-actions",
+    "PY": "python",
+}
+
+#: file kind -> families whose rules may apply to it
+KIND_FAMILIES: dict[str, tuple[str, ...]] = {
+    "dockerfile": ("DF", "BC"),
+    "shell": ("BC",),
+    "makefile": ("BC",),
+    "markdown": ("BC",),
+    "workflow": ("GHA", "BC"),
+    "kubernetes": ("K8S",),
+    "kustomization": ("K8S",),
+    "helm-values": ("K8S",),
+    "compose": ("DC",),
+    "python": ("PY",),
+}
+
+RULES: dict[str, "Rule"] = {}
+_loaded: set[str] = set()
+
+_ID_RE = re.compile(r"^([A-Z]+)(\d{3})$")
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    name: str
+    kinds: frozenset[str]
+    severity: Severity
+    check: Callable[["Context"], Iterable[Finding]] | None
+    doc: str
+    enabled: bool = True  # on by default
+    fix: str | None = None  # None, "safe" or "unsafe"
+    tags: tuple[str, ...] = ()
+    precision: str = "high"
+    family: str = field(default="")
+
+    @property
+    def family_name(self) -> str:
+        return FAMILY_NAMES.get(self.family, self.family.lower())
+
+    @property
+    def summary(self) -> str:
+        """One sentence: the first sentence of the doc's first paragraph."""
+        body = doc_sections(self.doc).get("What it does", self.doc.strip())
+        para = " ".join(body.strip().split("\n\n")[0].split())
+        m = re.match(r"(.+?[.!?])(\s|$)", para)
+        return (m.group(1) if m else para).strip()
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+
+def rule(
+    id: str,
+    name: str,
+    *,
+    kinds: Iterable[str],
+    severity: Severity | str = Severity.WARNING,
+    enabled: bool = True,
+    fix: str | None = None,
+    tags: Iterable[str] = (),
+    precision: str = "high",
+):
+    """Register ``check`` as rule ``id``; its docstring is the rule's documentation."""
+    m = _ID_RE.match(id)
+    if not m:
+        raise ValueError(f"bad rule id {id!r}")
+    sev = Severity.parse(severity) if isinstance(severity, str) else severity
+
+    def deco(fn):
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        RULES[id] = Rule(
+            id=id,
+            name=name,
+            kinds=frozenset(kinds),
+            severity=sev,
+            check=fn,
+            doc=doc,
+            enabled=enabled,
+            fix=fix,
+            tags=tuple(tags),
+            precision=precision,
+            family=m.group(1),
+        )
+        return fn
+
+    return deco
+
+
+def load_family(prefix: str) -> None:
+    if prefix in _loaded:
+        return
+    _loaded.add(prefix)
+    mod = FAMILY_MODULES.get(prefix)
+    if mod:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as e:  # a family not written yet
+            if e.name != mod:
+                raise
+
+
+def load_all() -> dict[str, Rule]:
+    for prefix in FAMILY_MODULES:
+        load_family(prefix)
+    return RULES
+
+
+def rules_for_kind(kind: str) -> list[Rule]:
+    fams = KIND_FAMILIES.get(kind, ())
+    for f in fams:
+        load_family(f)
+    return [r for r in RULES.values() if r.family in fams and kind in r.kinds]
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    m = _ID_RE.match(rule_id.upper())
+    if m:
+        load_family(m.group(1))
+    return RULES.get(rule_id.upper())
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """Split a rule doc into its ``## Heading`` sections."""
+    out: dict[str, str] = {}
+    current = None
+    buf: list[str] = []
+    for line in doc.splitlines():
+        if line.startswith("## "):
+            if current is not None:
+                out[current] = "\n".join(buf).strip()
+            current, buf = line[3:].strip(), []
+        else:
+            buf.append(line)
+    if current is not None:
+        out[current] = "\n".join(buf).strip()
+    return out
+
+
+class Context:
+    """What a check sees: the source, the parsed model of its kind, the settings that apply to
+    the file, and ``report`` to build findings for the rule being run."""
+
+    __slots__ = ("source", "model", "kind", "settings", "rule", "_cache")
+
+    def __init__(self, source, model, kind: str, settings):
+        self.source = source
+        self.model = model
+        self.kind = kind
+        self.settings = settings
+        self.rule: Rule | None = None
+        self._cache: dict = {}
+
+    @property
+    def platforms(self):
+        """The configured target platforms (a tuple of platforms.Platform, maybe empty)."""
+        return self.settings.platforms
+
+    def cached(self, key, compute):
+        """Share derived data (commands extracted from the file, ...) between rules."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            val = self._cache[key] = compute()
+            return val
+
+    def report(
+        self,
+        span: Span,
+        message: str,
+        *,
+        hint: str | None = None,
+        fix: Fix | None = None,
+        related: Iterable[Related] = (),
+        key: str = "",
+        severity: Severity | None = None,
+    ) -> Finding:
+        rule = self.rule
+        assert rule is not None
+        return Finding(
+            rule.id,
+            message,
+            span,
+            severity or rule.severity,
+            hint=hint,
+            fix=fix,
+            related=tuple(related),
+            key=key,
+        )
+
+
+__all__ = [
+    "Context",
+    "Edit",
+    "Fix",
+    "Related",
+    "Rule",
+    "RULES",
+    "Severity",
+    "Span",
+    "doc_sections",
+    "get_rule",
+    "load_all",
+    "rule",
+    "rules_for_kind",
+]

@@ -1,0 +1,52 @@
+"""A piece of embedded text (a shell script inside a Dockerfile RUN, a Makefile recipe, a
+workflow ``run:`` block, a Markdown code fence) together with the map back to the file.
+
+``text`` is what a sub-parser reads; ``origins[i]`` is ``(file_line, file_col)`` of the first
+character of line ``i`` of ``text`` (1-based), so any offset into ``text`` maps to a file
+position even when the embedding stripped indentation, prompts or recipe prefixes.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .model import Span
+
+
+@dataclass(slots=True)
+class Snippet:
+    text: str
+    origins: list[tuple[int, int]]  # per snippet line: (file line, file column of its 1st char)
+    context: str = ""  # what it is: "RUN", "recipe", "run step", "```bash" ...
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def from_lines(cls, lines: list[tuple[str, int, int]], context: str = "") -> "Snippet":
+        """Build from (text, file_line, file_col) triples, one per snippet line."""
+        return cls("\n".join(t for t, _, _ in lines), [(l, c) for _, l, c in lines], context)
+
+    def _line_starts(self) -> list[int]:
+        if not self._starts:
+            starts = [0]
+            i = self.text.find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = self.text.find("\n", i + 1)
+            self._starts = starts
+        return self._starts
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        """File (line, col) of an offset into ``text``."""
+        starts = self._line_starts()
+        idx = max(0, bisect_right(starts, offset) - 1)
+        idx = min(idx, len(self.origins) - 1)
+        line, col = self.origins[idx]
+        return line, col + offset - starts[idx]
+
+    def span(self, start: int, end: int) -> Span:
+        """File span of ``text[start:end]`` (at least one column wide)."""
+        l1, c1 = self.pos(start)
+        if end <= start:
+            return Span(l1, c1, l1, c1 + 1)
+        l2, c2 = self.pos(end - 1)
+        return Span(l1, c1, l2, c2 + 1)

@@ -1,0 +1,118 @@
+"""A file's text as archlint sees it: decoded, split into lines, with offset <-> position maps.
+
+Every parser receives ``Source.text``: the decoded file with CRLF and lone CR turned into LF.  That
+keeps line numbers and columns identical to the original file (only terminators change), so a
+position computed on ``text`` is a position in the file.
+"""
+from __future__ import annotations
+
+import codecs
+from bisect import bisect_right
+
+from .model import Span
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class DecodeError(Exception):
+    pass
+
+
+def decode(data: bytes) -> tuple[str, str, str | None]:
+    """Return ``(text, encoding, warning)``.  Binary data (NUL bytes without a UTF-16/32 BOM)
+    raises DecodeError; undecodable UTF-8 falls back to Latin-1 with a warning."""
+    for bom, enc in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc, None
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"invalid {enc} data at byte {e.start}") from None
+    if b"\x00" in data[:8192] or b"\x00" in data[-8192:]:
+        raise DecodeError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as e:
+        return (
+            data.decode("latin-1"),
+            "latin-1",
+            f"not valid UTF-8 (byte {e.start}); decoded as Latin-1",
+        )
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without terminators; \\r\\n, \\r and \\n all end a line (like the parsers see it)."""
+    return normalize_newlines(text).split("\n")
+
+
+def normalize_newlines(text: str) -> str:
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class Source:
+    """A decoded file.  ``path`` is the display path; ``text`` has LF line ends only."""
+
+    __slots__ = ("path", "abspath", "text", "encoding", "_lines", "_starts", "newline")
+
+    def __init__(self, path: str, text: str, abspath: str | None = None, encoding: str = "utf-8"):
+        self.path = path
+        self.abspath = abspath or path
+        self.newline = "\r\n" if "\r\n" in text else ("\r" if "\r" in text else "\n")
+        self.text = normalize_newlines(text)
+        self.encoding = encoding
+        self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def line(self, n: int) -> str:
+        lines = self.lines
+        return lines[n - 1] if 1 <= n <= len(lines) else ""
+
+    def _line_starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._starts = starts
+        return self._starts
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        """(line, col) of a code-point offset into ``text``."""
+        starts = self._line_starts()
+        idx = bisect_right(starts, offset) - 1
+        return idx + 1, offset - starts[idx] + 1
+
+    def offset(self, line: int, col: int) -> int:
+        starts = self._line_starts()
+        line = min(max(1, line), len(starts))
+        return starts[line - 1] + col - 1
+
+    def span(self, start: int, end: int) -> Span:
+        """Span of ``text[start:end]``; widened to one character if empty."""
+        line, col = self.pos(start)
+        end_line, end_col = self.pos(max(end, start + 1) if end <= start else end)
+        if (end_line, end_col) <= (line, col):
+            end_line, end_col = line, col + 1
+        return Span(line, col, end_line, end_col)
+
+    def line_span(self, n: int) -> Span:
+        """Line ``n`` without its leading and trailing blanks (at least one column wide)."""
+        text = self.line(n)
+        start = len(text) - len(text.lstrip()) + 1
+        end = len(text.rstrip()) + 1
+        return Span(n, start, n, max(end, start + 1))
