@@ -131,6 +131,7 @@ class RunResult:
     files: list[FileResult]
     root: str  # absolute path every display path is relative to
     rules: list  # the Rule objects enabled in this run (registry.Rule)
+    settings_used: list = field(default_factory=list)  # the distinct Settings files were linted with
 
     @property
     def findings(self) -> list[Finding]:

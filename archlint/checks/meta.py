@@ -1,0 +1,151 @@
+"""archlint's own rules: about files and suppressions rather than their content.  They have no
+check of their own; the engine and the suppression pass produce them."""
+from __future__ import annotations
+
+from ..model import Severity
+from ..registry import rule
+
+_NONE: tuple = ()
+
+
+@rule("AL001", "parse-error", kinds=_NONE, severity=Severity.ERROR, tags=("reliability",))
+def parse_error(ctx):
+    """
+    ## What it does
+    Reports a file that could not be read or parsed, with the parser's line and column.
+
+    ## Why is this bad?
+    A file archlint cannot parse is not checked at all, and usually the build tool that reads it
+    (BuildKit, kubectl, make) cannot parse it either. The rest of the run goes on.
+
+    ## Example
+    ```dockerfile
+    RUN <<EOF
+    echo the heredoc is never closed
+    ```
+
+    ## Use instead
+    Fix the syntax error at the reported position. Binary files, files with NUL bytes and files
+    that are not text are reported here too.
+
+    ## Fix
+    No automatic fix.
+    """
+    return ()
+
+
+@rule("AL002", "unused-suppression", kinds=_NONE, severity=Severity.INFO, enabled=False, tags=("maintainability",))
+def unused_suppression(ctx):
+    """
+    ## What it does
+    Reports an `archlint: ignore[...]` comment that suppressed nothing.
+
+    ## Why is this bad?
+    A stale suppression hides the next real finding on that line, and readers take it for a
+    known problem. Off by default; enable it with `extend-select = ["AL002"]`.
+
+    ## Example
+    ```dockerfile
+    # archlint: ignore[DF001]
+    FROM python:3.12-slim
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    ```
+
+    ## Fix
+    No automatic fix: delete the comment.
+    """
+    return ()
+
+
+@rule("AL003", "templated-file", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+def templated_file(ctx):
+    """
+    ## What it does
+    Notes a templated file (a Helm template with `{{ ... }}`) that is not valid YAML and is
+    therefore not linted.
+
+    ## Why is this bad?
+    It is not bad; it says why the file has no findings. Lint the rendered output
+    (`helm template ... | archlint check --stdin-filename rendered.yaml -`) to check it.
+
+    ## Example
+    ```yaml
+    image: {{ .Values.image }}
+    ```
+
+    ## Use instead
+    Lint the rendered manifests, or the chart's `values.yaml` (which archlint reads).
+
+    ## Fix
+    None needed.
+    """
+    return ()
+
+
+@rule("AL004", "internal-error", kinds=_NONE, severity=Severity.ERROR, tags=("reliability",))
+def internal_error(ctx):
+    """
+    ## What it does
+    Reports that a rule or parser of archlint itself failed on a file; the other rules' findings
+    for that file are kept and the run goes on.
+
+    ## Why is this bad?
+    It is a bug in archlint: please report it with the file. `--strict-internal-errors` makes
+    the run exit with code 2 when it happens.
+
+    ## Example
+    Any file that triggers the bug.
+
+    ## Use instead
+    Upgrade archlint, or disable the named rule with `--ignore` until it is fixed.
+
+    ## Fix
+    None.
+    """
+    return ()
+
+
+@rule("AL005", "file-too-large", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+def file_too_large(ctx):
+    """
+    ## What it does
+    Notes a file skipped because it is larger than `max-file-size` (4 MiB by default).
+
+    ## Why is this bad?
+    It is not linted. Generated or vendored files are usually better excluded.
+
+    ## Example
+    A 50 MB generated manifest.
+
+    ## Use instead
+    Exclude it (`extend-exclude`) or raise `max-file-size`.
+
+    ## Fix
+    None.
+    """
+    return ()
+
+
+@rule("AL006", "encoding-assumed", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+def encoding_assumed(ctx):
+    """
+    ## What it does
+    Notes a file that is not valid UTF-8 and was decoded as Latin-1 to be linted.
+
+    ## Why is this bad?
+    Positions and messages may show wrong characters; tools that expect UTF-8 may misread it.
+
+    ## Example
+    A Dockerfile saved in Windows-1252 with an accented maintainer name.
+
+    ## Use instead
+    Save the file as UTF-8.
+
+    ## Fix
+    None.
+    """
+    return ()

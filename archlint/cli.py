@@ -1,0 +1,336 @@
+"""Command line: ``archlint [check] [PATH...]``, ``archlint rules``, ``archlint rule ID``,
+``archlint server``.  Exit codes: 0 no failing findings, 1 failing findings, 2 usage error or
+internal failure."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+SUBCOMMANDS = ("check", "rules", "rule", "server", "version")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="archlint",
+        description="Catch CPU-architecture and mutable-image mistakes before they reach a cluster.",
+    )
+    p.add_argument("--version", action="version", version=f"archlint {__version__}")
+    sub = p.add_subparsers(dest="command")
+
+    c = sub.add_parser("check", help="lint files and folders (the default command)")
+    c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
+    c.add_argument("--stdin-filename", help="the file name (and so the kind) of what is read from stdin")
+    c.add_argument("--output-format", choices=FORMATS, default=None)
+    c.add_argument("--output-file", "-o")
+    c.add_argument("--config", help="use this configuration file for every file")
+    c.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    c.add_argument("--platform", action="append", help="target platform(s), e.g. linux/amd64[,linux/arm64]")
+    c.add_argument("--select", help="comma-separated rule IDs or prefixes (replaces the default set)")
+    c.add_argument("--ignore", help="comma-separated rule IDs or prefixes to switch off")
+    c.add_argument("--extend-select", help="comma-separated rule IDs or prefixes to add")
+    c.add_argument("--severity", action="append", metavar="RULE=LEVEL", help="override a rule's severity")
+    c.add_argument("--exclude", action="append", help="glob(s) to exclude (replaces the default list)")
+    c.add_argument("--extend-exclude", action="append", help="glob(s) to exclude in addition")
+    c.add_argument("--no-respect-gitignore", action="store_true", help="lint files git ignores too")
+    c.add_argument("--kubernetes-version")
+    c.add_argument("--python-version")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    c.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
+    c.add_argument("--strict-internal-errors", action="store_true", help="exit 2 when a rule or parser crashes")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    c.add_argument("--statistics", action="store_true", help="count findings by rule")
+    c.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no summary")
+    c.add_argument("--sarif-root", help="folder SARIF URIs are relative to (default: the git top level)")
+    c.add_argument("--sarif-category", help="SARIF runAutomationDetails.id (one per upload)")
+    c.add_argument("--sarif-include-suppressed", action="store_true")
+    c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
+    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes")
+    c.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (with --fix or --diff)")
+    c.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
+    c.add_argument("--add-suppressions", action="store_true", help="add an ignore comment for every finding")
+    c.add_argument("--baseline", help="report only findings not in this baseline file")
+    c.add_argument("--write-baseline", help="write the current findings to this baseline file")
+
+    sub.add_parser("rules", help="list every rule").add_argument("--output-format", choices=("text", "json"), default="text")
+    r = sub.add_parser("rule", help="print a rule's documentation")
+    r.add_argument("rule_id")
+    sub.add_parser("server", help="run the language server on stdio")
+    sub.add_parser("version", help="print the version")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["check"] + argv
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if e.code in (0, None) else 2
+    try:
+        if args.command == "rules":
+            return _cmd_rules(args)
+        if args.command == "rule":
+            return _cmd_rule(args)
+        if args.command == "version":
+            print(f"archlint {__version__}")
+            return 0
+        if args.command == "server":
+            from .server import main as server_main
+
+            return server_main()
+        return _cmd_check(args)
+    except UsageError as e:
+        _err(f"error: {e}")
+        return 2
+    except BrokenPipeError:
+        _quiet_pipe()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # an internal failure: exit 2 with the cause
+        from .config import ConfigError
+
+        if isinstance(e, ConfigError):
+            _err(f"error: {e}")
+            return 2
+        import traceback
+
+        traceback.print_exc()
+        _err(f"archlint: internal error: {type(e).__name__}: {e}")
+        return 2
+
+
+def _err(msg: str) -> None:
+    try:
+        sys.stderr.write(msg + "\n")
+    except Exception:
+        pass
+
+
+def _quiet_pipe() -> None:
+    """stdout was closed (``| head``): stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except Exception:
+        pass
+
+
+def _split(values) -> list[str]:
+    out: list[str] = []
+    for v in values if isinstance(values, list) else [values]:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _overrides(args) -> dict:
+    ov: dict = {}
+    if args.platform:
+        ov["platforms"] = _split(args.platform)
+    for key in ("select", "ignore", "extend_select"):
+        val = getattr(args, key)
+        if val:
+            ov[key.replace("_", "-")] = _split(val)
+    if args.severity:
+        table = {}
+        for item in args.severity:
+            rid, eq, level = item.partition("=")
+            if not eq:
+                raise UsageError(f"--severity expects RULE=LEVEL, got {item!r}")
+            table[rid.strip()] = level.strip()
+        ov["severity"] = table
+    if args.exclude:
+        ov["exclude"] = _split(args.exclude)
+    if args.extend_exclude:
+        ov["extend-exclude"] = _split(args.extend_exclude)
+    if args.kubernetes_version:
+        ov["kubernetes-version"] = args.kubernetes_version
+    if args.python_version:
+        ov["python-version"] = args.python_version
+    return ov
+
+
+def _use_color(args, fmt: str) -> bool:
+    if fmt != "text":
+        return False
+    if args.color == "always":
+        return True
+    if args.color == "never":
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None and force not in ("", "0"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if args.output_file:
+        return False
+    try:
+        return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    except Exception:
+        return False
+
+
+def _cmd_check(args) -> int:
+    from .config import ConfigResolver, ConfigError
+    from .model import Severity
+
+    fmt = args.output_format or os.environ.get("ARCHLINT_OUTPUT_FORMAT") or "text"
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown output format {fmt!r} (allowed: {', '.join(FORMATS)})")
+    resolver = ConfigResolver(overrides=_overrides(args), explicit=args.config, isolated=args.isolated)
+    try:
+        resolver.for_dir(os.getcwd())  # validate the CLI overrides (and the config here) up front
+    except ConfigError:
+        raise
+    from .discovery import find_root
+
+    root = find_root(os.getcwd())
+    paths = args.paths or ["."]
+    if "-" in paths:
+        if len(paths) != 1:
+            raise UsageError("- (stdin) cannot be combined with other paths")
+        run = _run_stdin(args, resolver, root)
+    else:
+        if args.stdin_filename:
+            raise UsageError("--stdin-filename needs - as the path")
+        from .runner import run_paths
+
+        run = run_paths(
+            paths, resolver, root,
+            respect_gitignore=not args.no_respect_gitignore,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+        )
+    if args.fix or args.diff or args.add_suppressions or args.baseline or args.write_baseline:
+        from . import fixes
+
+        code = fixes.cli_actions(args, run, resolver, root)
+        if code is not None:
+            return code
+    failing = _failing(run, Severity.parse(args.fail_on))
+    from .output import OutputOptions, render
+
+    if fmt == "sarif":
+        from .registry import load_all
+
+        rules = load_all()
+        settings_seen = {id(s): s for s in getattr(run, "settings_used", [])} or {0: resolver.for_dir(os.getcwd())}
+        run.rules = sorted(
+            (r for r in rules.values() if any(s.rule_enabled(r) for s in settings_seen.values()) or r.id.startswith("AL")),
+            key=lambda r: r.id,
+        )
+    opts = OutputOptions(
+        color=_use_color(args, fmt),
+        statistics=args.statistics,
+        sarif_root=os.path.abspath(args.sarif_root) if args.sarif_root else None,
+        sarif_category=args.sarif_category,
+        sarif_include_suppressed=args.sarif_include_suppressed,
+    )
+    text = render(fmt, run, opts)
+    if args.quiet and fmt == "text":
+        text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + "\n" if failing else ""
+    if args.output_file:
+        _write_output(args.output_file, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    internal = any(n.internal for n in run.notices)
+    if internal and args.strict_internal_errors:
+        return 2
+    if args.exit_zero:
+        return 0
+    return 1 if failing else 0
+
+
+def _failing(run, threshold) -> bool:
+    for f in run.findings:
+        if not f.suppressed and f.severity >= threshold:
+            return True
+    for n in run.notices:
+        if n.severity >= threshold:
+            return True
+    return False
+
+
+def _write_output(path: str, text: str) -> None:
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    tmp = f"{path}.archlint-tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _run_stdin(args, resolver, root):
+    from .engine import lint_text
+    from .model import RunResult
+
+    name = args.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    from .source import DecodeError, decode
+    from .model import FileResult, Notice
+
+    abspath = os.path.abspath(name)
+    display = os.path.relpath(abspath, root).replace(os.sep, "/") if name != "-" else "-"
+    settings = resolver.for_path(abspath)
+    try:
+        text, enc, _ = decode(data)
+    except DecodeError as e:
+        fr = FileResult(display, None, notices=[Notice("AL001", f"could not parse {display}: {e}", display)])
+        return RunResult([fr], root, [])
+    from . import kinds
+
+    kind = kinds.kind_from_stdin_name(name, text) if name != "-" else None
+    if kind is None and name == "-":
+        raise UsageError("reading stdin needs --stdin-filename to know the file kind")
+    fr = lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
+    run = RunResult([fr], root, [])
+    run.settings_used = [settings]
+    return run
+
+
+def _cmd_rules(args) -> int:
+    from .registry import load_all
+
+    rules = sorted(load_all().values(), key=lambda r: r.id)
+    if args.output_format == "json":
+        import json
+
+        print(json.dumps([
+            {"id": r.id, "name": r.name, "family": r.family_name, "severity": r.severity.label,
+             "fixable": r.fix, "enabled": r.enabled, "summary": r.summary}
+            for r in rules
+        ], indent=2))
+        return 0
+    rows = [("ID", "NAME", "FAMILY", "SEVERITY", "FIX", "DEFAULT")]
+    for r in rules:
+        rows.append((r.id, r.name, r.family_name, r.severity.label, r.fix or "-", "on" if r.enabled else "off"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def _cmd_rule(args) -> int:
+    from .registry import get_rule
+
+    r = get_rule(args.rule_id)
+    if r is None:
+        raise UsageError(f"unknown rule {args.rule_id!r} (see `archlint rules`)")
+    fix = {"safe": "safe fix available", "unsafe": "unsafe fix available (--unsafe-fixes)"}.get(r.fix or "", "no automatic fix")
+    print(f"# {r.id} {r.name}\n")
+    print(f"Family: {r.family_name}. Default severity: {r.severity.label}. "
+          f"{'On' if r.enabled else 'Off'} by default. {fix[0].upper() + fix[1:]}.\n")
+    print(r.doc)
+    return 0

@@ -1,0 +1,172 @@
+"""Which files a run lints.
+
+Directories are walked without following symlinked folders; files git would ignore are skipped
+(``.gitignore`` files from the repository's top level down, and ``.git/info/exclude``, read as
+data — git itself is never run); ``exclude``/``extend-exclude`` globs prune the walk. Files named
+on the command line are always linted. Only files whose name says they may be a supported kind
+are returned (YAML and extension-less files are settled by content when linted).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from . import kinds
+from .config import path_matches
+
+
+@dataclass(slots=True)
+class Target:
+    abspath: str
+    display: str  # relative to the run's root, '/' separators
+    explicit: bool
+    notice: str | None = None  # why it is not linted (outside the root, symlink loop ...)
+
+
+def find_root(start: str) -> str:
+    """The git top level above ``start`` (a folder holding ``.git``), else ``start``."""
+    d = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.abspath(start)
+        d = parent
+
+
+def display_path(abspath: str, root: str) -> str:
+    try:
+        rel = os.path.relpath(abspath, root)
+    except ValueError:
+        return abspath.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
+
+
+class GitIgnore:
+    """The .gitignore files that apply below a repository's top level, read lazily per folder."""
+
+    def __init__(self, top: str):
+        self.top = top
+        self._specs: dict[str, object | None] = {}
+        self._pathspec = None
+
+    def _spec_for(self, d: str):
+        if d in self._specs:
+            return self._specs[d]
+        lines: list[str] = []
+        names = [".gitignore"]
+        for name in names:
+            try:
+                with open(os.path.join(d, name), encoding="utf-8", errors="replace") as fh:
+                    lines.extend(fh.read().splitlines())
+            except OSError:
+                pass
+        if d == self.top:
+            try:
+                with open(os.path.join(d, ".git", "info", "exclude"), encoding="utf-8", errors="replace") as fh:
+                    lines.extend(fh.read().splitlines())
+            except OSError:
+                pass
+        spec = None
+        if any(line.strip() and not line.startswith("#") for line in lines):
+            if self._pathspec is None:
+                import pathspec
+
+                self._pathspec = pathspec
+            spec = self._pathspec.GitIgnoreSpec.from_lines(lines)
+        self._specs[d] = spec
+        return spec
+
+    def ignored(self, abspath: str, is_dir: bool) -> bool:
+        """Is ``abspath`` ignored by any .gitignore between the top level and its folder?"""
+        d = os.path.dirname(abspath)
+        chain = []
+        while True:
+            chain.append(d)
+            if d == self.top or len(d) <= len(self.top):
+                break
+            d = os.path.dirname(d)
+        result = False
+        for folder in reversed(chain):
+            spec = self._spec_for(folder)
+            if spec is None:
+                continue
+            rel = os.path.relpath(abspath, folder).replace(os.sep, "/")
+            if is_dir:
+                rel += "/"
+            r = spec.check_file(rel)
+            if r.include is not None:
+                result = bool(r.include)
+        return result
+
+
+def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True):
+    """Yield Targets for the given paths (files and folders)."""
+    seen: set[str] = set()
+    gi_cache: dict[str, GitIgnore] = {}
+
+    def gitignore_for(p: str) -> GitIgnore | None:
+        if not respect_gitignore:
+            return None
+        top = find_root(p if os.path.isdir(p) else os.path.dirname(p))
+        if not os.path.exists(os.path.join(top, ".git")):
+            return None
+        gi = gi_cache.get(top)
+        if gi is None:
+            gi = gi_cache[top] = GitIgnore(top)
+        return gi
+
+    def excluded(abspath: str) -> bool:
+        rel = display_path(abspath, root)
+        return any(path_matches(rel, pat) for pat in excludes)
+
+    for p in paths:
+        ap = os.path.abspath(p)
+        if not os.path.lexists(ap):
+            yield Target(ap, display_path(ap, root), True, notice=f"{p}: no such file or directory")
+            continue
+        if not os.path.isdir(ap):
+            real = os.path.realpath(ap)
+            if real in seen:
+                continue
+            seen.add(real)
+            yield Target(ap, display_path(ap, root), True)
+            continue
+        gi = gitignore_for(ap)
+        for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
+            keep = []
+            for dn in sorted(dirnames):
+                full = os.path.join(dirpath, dn)
+                if dn == ".git" or excluded(full) or os.path.islink(full):
+                    continue
+                if dn == ".github":
+                    keep.append(dn)
+                    continue
+                if gi is not None and gi.ignored(full, True):
+                    continue
+                keep.append(dn)
+            dirnames[:] = keep
+            for fn in sorted(filenames):
+                guess = kinds.kind_by_name(fn if "/.github/" not in "/" + dirpath.replace(os.sep, "/") + "/" else os.path.join(dirpath, fn))
+                if guess is None:
+                    continue
+                full = os.path.join(dirpath, fn)
+                if excluded(full):
+                    continue
+                if gi is not None and gi.ignored(full, False):
+                    continue
+                if os.path.islink(full):
+                    real = os.path.realpath(full)
+                    if not os.path.exists(real):
+                        continue  # dangling link: nothing to lint
+                    if os.path.commonpath([real, root]) != root:
+                        yield Target(full, display_path(full, root), False,
+                                     notice=f"{display_path(full, root)}: symlink to a file outside the linted root ({real}), not linted")
+                        continue
+                    if real in seen:
+                        continue
+                    seen.add(real)
+                else:
+                    seen.add(full)
+                yield Target(full, display_path(full, root), False)

@@ -1,0 +1,168 @@
+"""The engine: read a file, decide its kind, parse it, run the rules that apply, apply
+suppressions, and return a FileResult.  Bad input never raises out of here: it becomes a Notice.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import traceback
+
+from . import kinds as kindmod
+from .model import FileResult, Finding, Notice, Severity
+from .parsers import ParseError, SkipFile
+from .registry import Context, rules_for_kind
+from .source import DecodeError, Source, decode
+
+_parsers: dict[str, object] = {}
+
+
+def _parser(kind: str):
+    fn = _parsers.get(kind)
+    if fn is None:
+        target = kindmod.PARSERS.get(kind)
+        if target is None:
+            return None
+        mod, _, name = target.partition(":")
+        try:
+            fn = getattr(importlib.import_module(mod), name)
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+            return None
+        _parsers[kind] = fn
+    return fn
+
+
+def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, str, Notice | None, Notice | None]:
+    """Return (text, encoding, fatal_notice, info_notice)."""
+    try:
+        st = os.stat(abspath)
+    except OSError as e:
+        return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
+    if os.path.isdir(abspath):
+        return None, "", Notice("AL001", f"could not read {display}: it is a directory", display), None
+    if st.st_size > max_size:
+        return None, "", Notice(
+            "AL005",
+            f"{display} skipped: {st.st_size} bytes is over max-file-size ({max_size})",
+            display,
+            severity=Severity.INFO,
+        ), None
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read(max_size + 1)
+    except OSError as e:
+        return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
+    if len(data) > max_size:
+        return None, "", Notice(
+            "AL005", f"{display} skipped: it grew over max-file-size ({max_size}) while being read",
+            display, severity=Severity.INFO,
+        ), None
+    try:
+        text, enc, warning = decode(data)
+    except DecodeError as e:
+        return None, "", Notice("AL001", f"could not parse {display}: {e}", display), None
+    info = Notice("AL006", f"{display}: {warning}", display, severity=Severity.INFO) if warning else None
+    return text, enc, None, info
+
+
+def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> FileResult:
+    text, enc, fatal, info = read_file(abspath, display, settings.max_file_size)
+    if fatal is not None:
+        return FileResult(display, kind, notices=[fatal])
+    if kind is None:
+        kind = kindmod.detect(display, text[:65536].encode("utf-8", "replace"), abspath)
+    result = lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
+    if info is not None:
+        result.notices.append(info)
+    return result
+
+
+def lint_text(
+    path: str,
+    text: str,
+    settings,
+    kind: str | None = None,
+    abspath: str | None = None,
+    encoding: str = "utf-8",
+) -> FileResult:
+    """Lint ``text`` as the file ``path`` (display path).  Never raises for bad input."""
+    if kind is None:
+        kind = kindmod.detect(path, text[:65536].encode("utf-8", "replace"), abspath)
+    source = Source(path, text, abspath=abspath or path, encoding=encoding)
+    result = FileResult(path, kind, lines=None, encoding=encoding)
+    if kind is None:
+        return result
+    if kind == "markdown" and not settings.markdown:
+        return result
+    rules = [r for r in rules_for_kind(kind) if settings.rule_enabled(r)]
+    file_ignores = settings.ignored_for(_rel_to_config(abspath or path, settings))
+    if file_ignores:
+        rules = [r for r in rules if not any(r.id.startswith(s) or s == "ALL" for s in file_ignores)]
+    result.lines = source.lines
+    parse = _parser(kind)
+    if parse is None:
+        return result
+    try:
+        model = parse(source)
+    except SkipFile as e:
+        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO))
+        return result
+    except ParseError as e:
+        result.notices.append(
+            Notice("AL001", f"could not parse {path}: {e.message} (line {e.line}, column {e.col})", path, e.line, e.col)
+        )
+        return result
+    except RecursionError:
+        result.notices.append(Notice("AL001", f"could not parse {path}: nesting too deep", path))
+        return result
+    except Exception as e:  # a parser bug must not end the run
+        result.notices.append(_internal(path, f"the {kind} parser", e))
+        return result
+    for problem in getattr(model, "problems", ()) or ():
+        result.notices.append(
+            Notice("AL001", f"could not parse {path}: {problem.message} (line {problem.line}, column {problem.col})",
+                   path, problem.line, problem.col)
+        )
+    if not rules:
+        return result
+    ctx = Context(source, model, kind, settings)
+    findings: list[Finding] = []
+    for rule in rules:
+        ctx.rule = rule
+        try:
+            for f in rule.check(ctx) or ():
+                f.path = path
+                f.severity = settings.severity_of(rule.id, f.severity)
+                findings.append(f)
+        except Exception as e:
+            result.notices.append(_internal(path, f"rule {rule.id} ({rule.name})", e))
+    from .suppress import apply_suppressions
+
+    findings = apply_suppressions(source, kind, model, findings, settings, rules)
+    findings.sort(key=Finding.sort_key)
+    result.findings = findings
+    from .fingerprint import assign_fingerprints
+
+    assign_fingerprints(result)
+    return result
+
+
+def _rel_to_config(path: str, settings) -> str:
+    root = settings.root or os.getcwd()
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:
+        rel = path
+    return rel.replace(os.sep, "/")
+
+
+def _internal(path: str, what: str, exc: BaseException) -> Notice:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
+    return Notice(
+        "AL004",
+        f"internal error in {what} on {path}: {type(exc).__name__}: {exc}{where}",
+        path,
+        internal=True,
+    )

@@ -1,0 +1,107 @@
+"""Human output: ``path:line:col: ID message``, the source line with a caret underline and the
+hint, then a summary line.  Text from linted files is made safe to print: control characters and
+ANSI escapes are shown escaped, never sent to the terminal."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Severity
+
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+COLORS = {
+    Severity.ERROR: "\x1b[1;31m",
+    Severity.WARNING: "\x1b[1;33m",
+    Severity.INFO: "\x1b[1;36m",
+}
+BOLD, DIM, RESET, BLUE = "\x1b[1m", "\x1b[2m", "\x1b[0m", "\x1b[1;34m"
+
+
+def safe(text: str) -> str:
+    """Escape control characters (ESC, CR, BEL, bidi overrides ...) for a terminal."""
+    if not _CTRL.search(text):
+        return text
+    return _CTRL.sub(lambda m: "\\x%02x" % ord(m.group(0)) if ord(m.group(0)) < 0x100 else "\\u%04x" % ord(m.group(0)), text)
+
+
+def _display(line: str) -> tuple[str, list[int]]:
+    """Printable line and, per source column, its display column (tabs expanded, escapes widened)."""
+    out: list[str] = []
+    cols: list[int] = []
+    width = 0
+    for ch in line:
+        cols.append(width)
+        if ch == "\t":
+            rep = " " * (4 - width % 4)
+        else:
+            rep = safe(ch)
+        out.append(rep)
+        width += len(rep)
+    cols.append(width)
+    return "".join(out), cols
+
+
+def render(run, opts) -> str:
+    color = opts.color
+    findings = [f for f in run.findings if not f.suppressed]
+    findings += [n.as_finding() for n in run.notices]
+    findings.sort(key=lambda f: f.sort_key())
+    lines_by_path = {fr.path: fr.lines for fr in run.files}
+    out: list[str] = []
+
+    def c(code: str, s: str) -> str:
+        return f"{code}{s}{RESET}" if color else s
+
+    for f in findings:
+        sp = f.span
+        head = f"{safe(f.path)}:{sp.line}:{sp.col}: "
+        out.append(c(BOLD, head) + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message))
+        src = lines_by_path.get(f.path)
+        if src and 1 <= sp.line <= len(src):
+            text, cols = _display(src[sp.line - 1])
+            start = cols[min(sp.col - 1, len(cols) - 1)]
+            if sp.end_line == sp.line:
+                end = cols[min(max(sp.end_col - 1, sp.col), len(cols) - 1)]
+            else:
+                end = cols[-1]
+            end = max(end, start + 1)
+            num = str(sp.line)
+            pad = " " * len(num)
+            out.append(c(BLUE, f"{pad} |"))
+            out.append(c(BLUE, f"{num} |") + f" {text}")
+            underline = " " * start + "^" * (end - start)
+            out.append(c(BLUE, f"{pad} |") + " " + c(COLORS[f.severity], underline + " " + f.severity.label))
+            if f.hint or f.fix:
+                hint = safe(f.hint) if f.hint else safe(f.fix.description)
+                if f.fix is not None and opts.show_fixes:
+                    hint += " (fixable with --fix)" if f.fix.safe else " (fixable with --fix --unsafe-fixes)"
+                out.append(c(BLUE, f"{pad} =") + f" help: {hint}")
+            out.append("")
+        elif f.hint:
+            out.append(f"  = help: {safe(f.hint)}")
+            out.append("")
+    if opts.statistics:
+        counts = Counter(f.rule_id for f in findings)
+        if counts:
+            out.append("Statistics:")
+            width = max(len(str(n)) for n in counts.values())
+            for rid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                out.append(f"{n:>{width}}  {rid}")
+            out.append("")
+    sev = Counter(f.severity for f in findings)
+    total = len(findings)
+    nfiles = len(run.files)
+    if total:
+        parts = []
+        for s, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
+            if sev[s]:
+                parts.append(f"{sev[s]} {word}{'s' if sev[s] != 1 and word != 'info' else ''}")
+        summary = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {nfiles} file{'s' if nfiles != 1 else ''}"
+    else:
+        summary = f"No findings in {nfiles} file{'s' if nfiles != 1 else ''}"
+    fixable = sum(1 for f in findings if f.fix is not None)
+    if fixable and opts.show_fixes:
+        summary += f"; {fixable} fixable with --fix" + (" (some need --unsafe-fixes)" if any(f.fix and not f.fix.safe for f in findings) else "")
+    out.append(c(BOLD, summary))
+    return "\n".join(out) + "\n"

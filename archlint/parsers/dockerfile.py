@@ -1,0 +1,506 @@
+"""Dockerfile / Containerfile parser with exact positions.
+
+Follows BuildKit's Dockerfile frontend: parser directives (``# syntax=``, ``# escape=``,
+``# check=``) only before anything else; line continuation with the escape character (``\\`` or
+`````); comment and blank lines inside a continuation are dropped; heredocs (``<<EOF``, ``<<-EOF``,
+quoted delimiters, several per instruction) on RUN/COPY/ADD; exec (JSON) form; flags before the
+arguments (``--platform=…``, ``--from=…``, ``--mount=…``); stages with ``AS name``.
+
+Every instruction keeps a Snippet of its argument text, so each word and flag has a file span.
+Problems BuildKit would reject (unknown instruction, unterminated heredoc) are collected in
+``model.problems`` and the rest of the file is still linted.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..model import Span
+from ..snippet import Snippet
+from . import ParseError
+
+INSTRUCTIONS = frozenset(
+    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL "
+    "STOPSIGNAL USER VOLUME WORKDIR".split()
+)
+HEREDOC_INSTRUCTIONS = frozenset(("RUN", "COPY", "ADD"))
+FLAG_INSTRUCTIONS = frozenset(("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"))
+DIRECTIVES = ("syntax", "escape", "check")
+PLATFORM_ARGS = (
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+)
+
+_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$")
+_HEREDOC_RE = re.compile(r"(?<!<)<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+@dataclass(slots=True)
+class Word:
+    text: str  # raw, as written
+    value: str  # quotes removed
+    span: Span
+    start: int  # offset in the instruction's args snippet
+    end: int
+
+
+@dataclass(slots=True)
+class Flag:
+    name: str
+    value: str | None
+    span: Span  # the whole --name=value word
+    value_span: Span | None
+    word: Word
+
+
+@dataclass(slots=True)
+class Heredoc:
+    delimiter: str
+    strip_tabs: bool
+    quoted: bool
+    body: Snippet  # the lines between the instruction and the terminator
+    span: Span  # the <<EOF marker
+
+
+@dataclass(slots=True)
+class Instruction:
+    keyword: str  # upper case
+    keyword_span: Span
+    line: int
+    end_line: int  # last line, heredoc bodies included
+    args: Snippet  # the argument text (everything after the keyword), continuation lines kept
+    flags: list[Flag] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)  # arguments after the flags (shell-form split)
+    exec_form: list[str] | None = None
+    heredocs: list[Heredoc] = field(default_factory=list)
+    stage: int = -1  # index of the stage, -1 before the first FROM
+    raw_keyword: str = ""
+
+    def flag(self, name: str) -> Flag | None:
+        for f in self.flags:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.keyword_span.line, self.keyword_span.col, self.end_line, 10**6)
+
+    @property
+    def text(self) -> str:
+        """The argument text with continuations joined (what BuildKit hands the shell)."""
+        return self.args.text
+
+
+@dataclass(slots=True)
+class Stage:
+    index: int
+    from_ins: Instruction
+    image: Word | None
+    name: Word | None
+    platform: Flag | None
+    instructions: list[Instruction] = field(default_factory=list)
+
+    @property
+    def name_value(self) -> str | None:
+        return self.name.value.lower() if self.name else None
+
+    def declared_args(self) -> dict[str, Instruction]:
+        """ARG names declared in the stage (after its FROM), first declaration wins."""
+        out: dict[str, Instruction] = {}
+        for ins in self.instructions:
+            if ins.keyword == "ARG":
+                for name, _ in arg_pairs(ins):
+                    out.setdefault(name, ins)
+        return out
+
+
+@dataclass(slots=True)
+class DockerfileModel:
+    directives: dict[str, tuple[str, int]]
+    escape: str
+    instructions: list[Instruction]
+    stages: list[Stage]
+    global_args: dict[str, tuple[str | None, Instruction]]  # ARGs before the first FROM
+    problems: list[ParseError] = field(default_factory=list)
+
+    def shell_snippets(self) -> list[Snippet]:
+        out = []
+        for ins in self.instructions:
+            if ins.keyword != "RUN" or ins.exec_form is not None:
+                continue
+            if ins.heredocs and _only_heredoc_shell(ins):
+                out.extend(h.body for h in ins.heredocs)
+            else:
+                out.append(shell_body(ins))
+                out.extend(h.body for h in ins.heredocs if _heredoc_is_script(ins, h))
+        return out
+
+    def statement_range(self, line: int) -> tuple[int, int]:
+        for ins in self.instructions:
+            if ins.line <= line <= ins.end_line:
+                return ins.line, ins.end_line
+        return line, line
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        low = name.lower()
+        for st in self.stages:
+            if st.name_value == low:
+                return st
+        if name.isdigit() and int(name) < len(self.stages):
+            return self.stages[int(name)]
+        return None
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def copied_from(self) -> dict[int, list[Flag]]:
+        """Stage index -> the ``COPY --from`` / ``RUN --mount=from=`` flags that read it."""
+        out: dict[int, list[Flag]] = {}
+        for st in self.stages:
+            for ins in st.instructions:
+                for fl in ins.flags:
+                    ref = None
+                    if fl.name == "from" and ins.keyword in ("COPY", "ADD") and fl.value:
+                        ref = fl.value
+                    elif fl.name == "mount" and fl.value:
+                        for part in fl.value.split(","):
+                            k, _, v = part.partition("=")
+                            if k.strip() == "from":
+                                ref = v.strip()
+                    if ref:
+                        target = self.stage_by_name(ref)
+                        if target is not None and target.index < st.index:
+                            out.setdefault(target.index, []).append(fl)
+        # FROM <earlier stage> also makes that stage a base, not a builder
+        return out
+
+    def base_stage_of(self, stage: Stage) -> Stage | None:
+        if stage.image is None:
+            return None
+        ref = self.stage_by_name(stage.image.value)
+        return ref if ref is not None and ref.index < stage.index else None
+
+
+def _only_heredoc_shell(ins: Instruction) -> bool:
+    """``RUN <<EOF`` with nothing else: the heredoc body is the script."""
+    rest = _HEREDOC_RE.sub("", ins.args.text)
+    rest = " ".join(w.text for w in _split_words(rest, 0, "\\")[0] if not w.text.startswith("--"))
+    return not rest.strip()
+
+
+def _heredoc_is_script(ins: Instruction, h: Heredoc) -> bool:
+    """``RUN python3 <<EOF`` feeds the body to a program, ``RUN bash <<EOF`` to a shell."""
+    first = ins.words[0].value if ins.words else ""
+    return first.rsplit("/", 1)[-1] in ("sh", "bash", "ash", "dash", "zsh")
+
+
+def shell_body(ins: Instruction) -> Snippet:
+    """The RUN command text with flags (``--mount=…``) blanked out, positions kept."""
+    snip = ins.args
+    if not ins.flags:
+        return snip
+    text = list(snip.text)
+    for f in ins.flags:
+        for i in range(f.word.start, f.word.end):
+            text[i] = " "
+    return Snippet("".join(text), snip.origins, "RUN")
+
+
+def arg_pairs(ins: Instruction) -> list[tuple[str, Word]]:
+    """``ARG A B=1`` -> [("A", word), ("B", word)]."""
+    out = []
+    for w in ins.words:
+        name = w.value.split("=", 1)[0]
+        if name:
+            out.append((name, w))
+    return out
+
+
+def arg_default(word: Word) -> str | None:
+    if "=" not in word.value:
+        return None
+    return word.value.split("=", 1)[1]
+
+
+# ---- lexing ------------------------------------------------------------------------------------
+
+
+def _split_words(text: str, base: int, escape: str) -> tuple[list[Word], None]:
+    """Split shell-form text into words: whitespace separated, quotes kept together, the escape
+    character followed by a newline is whitespace.  Word.start/end are offsets into text+base."""
+    words: list[Word] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c == escape and i + 1 < n and text[i + 1] == "\n":
+            i += 2
+            continue
+        start = i
+        val: list[str] = []
+        quote = None
+        while i < n:
+            c = text[i]
+            if quote:
+                if c == quote:
+                    quote = None
+                elif c == escape and quote == '"' and i + 1 < n and text[i + 1] in ('"', escape):
+                    i += 1
+                    val.append(text[i])
+                else:
+                    val.append(c)
+                i += 1
+                continue
+            if c.isspace():
+                break
+            if c == escape and i + 1 < n:
+                if text[i + 1] == "\n":
+                    break
+                val.append(text[i + 1])
+                i += 2
+                continue
+            if c in ("'", '"'):
+                quote = c
+                i += 1
+                continue
+            val.append(c)
+            i += 1
+        words.append(Word(text[start:i], "".join(val), Span(0, 0, 0, 0), start + base, i + base))
+    return words, None
+
+
+class _Lines:
+    __slots__ = ("lines", "i")
+
+    def __init__(self, lines):
+        self.lines = lines
+        self.i = 0
+
+
+def parse(source) -> DockerfileModel:
+    lines = source.lines
+    n = len(lines)
+    directives: dict[str, tuple[str, int]] = {}
+    escape = "\\"
+    i = 0
+    # parser directives: only at the very top, before any blank line, comment or instruction
+    while i < n:
+        m = _DIRECTIVE_RE.match(lines[i])
+        if not m or m.group(1).lower() not in DIRECTIVES or m.group(1).lower() in directives:
+            break
+        key, value = m.group(1).lower(), m.group(2)
+        directives[key] = (value, i + 1)
+        if key == "escape":
+            if value not in ("\\", "`"):
+                raise ParseError(f"invalid escape directive {value!r} (allowed: \\ or `)", i + 1, 1)
+            escape = value
+        i += 1
+
+    instructions: list[Instruction] = []
+    problems: list[ParseError] = []
+    stages: list[Stage] = []
+    global_args: dict[str, tuple[str | None, Instruction]] = {}
+
+    while i < n:
+        raw = lines[i]
+        stripped = raw.lstrip()
+        if not stripped or stripped.startswith("#"):
+            i += 1
+            continue
+        # keyword
+        indent = len(raw) - len(stripped)
+        m = re.match(r"[A-Za-z]+", stripped)
+        kw_len = m.end() if m else len(stripped.split()[0])
+        raw_kw = stripped[:kw_len]
+        keyword = raw_kw.upper()
+        kw_span = Span(i + 1, indent + 1, i + 1, indent + 1 + max(1, kw_len))
+        start_line = i + 1
+        # collect the logical line: pieces of each physical line (text, line, col)
+        pieces: list[tuple[str, int, int]] = []
+        first_rest = raw[indent + kw_len :]
+        col0 = indent + kw_len + 1
+        piece, cont = _continues(first_rest, escape)
+        pieces.append((piece, i + 1, col0))
+        i += 1
+        while cont:
+            if i >= n:
+                problems.append(
+                    ParseError("unexpected end of file: the last instruction ends with a line continuation", start_line, 1)
+                )
+                break
+            line = lines[i]
+            s = line.lstrip()
+            if s.startswith("#") or not s:
+                i += 1  # comment and empty lines inside a continuation are dropped
+                continue
+            piece, cont = _continues(line, escape)
+            pieces.append((piece, i + 1, 1))
+            i += 1
+        args = Snippet.from_lines(pieces, keyword)
+        ins = Instruction(keyword, kw_span, start_line, pieces[-1][1], args, raw_keyword=raw_kw)
+        if keyword not in INSTRUCTIONS:
+            problems.append(ParseError(f"unknown instruction {raw_kw!r}", kw_span.line, kw_span.col))
+            instructions.append(ins)
+            continue
+        _analyse_args(ins, escape)
+        # heredocs
+        if keyword in HEREDOC_INSTRUCTIONS and "<<" in args.text:
+            for hm in _HEREDOC_RE.finditer(args.text):
+                if _inside_flag(ins, hm.start()):
+                    continue
+                strip_tabs, quoted, delim = hm.group(1) == "-", bool(hm.group(2)), hm.group(3)
+                body_lines: list[tuple[str, int, int]] = []
+                found = False
+                while i < n:
+                    line = lines[i]
+                    cmp = line.lstrip("\t") if strip_tabs else line
+                    if cmp == delim:
+                        found = True
+                        i += 1
+                        break
+                    if strip_tabs:
+                        stripped_tabs = len(line) - len(line.lstrip("\t"))
+                        body_lines.append((line[stripped_tabs:], i + 1, stripped_tabs + 1))
+                    else:
+                        body_lines.append((line, i + 1, 1))
+                    i += 1
+                marker = args.span(hm.start(), hm.end())
+                if not found:
+                    problems.append(
+                        ParseError(f"heredoc <<{delim} is not terminated (no line {delim!r})", marker.line, marker.col)
+                    )
+                body = Snippet.from_lines(body_lines or [("", marker.line, marker.end_col)], "heredoc")
+                ins.heredocs.append(Heredoc(delim, strip_tabs, quoted, body, marker))
+                ins.end_line = max(ins.end_line, i)  # i: 1-based number of the last line consumed
+        instructions.append(ins)
+        if keyword == "FROM":
+            st = _make_stage(ins, len(stages))
+            stages.append(st)
+        elif stages:
+            stages[-1].instructions.append(ins)
+        elif keyword == "ARG":
+            for name, w in arg_pairs(ins):
+                global_args[name] = (arg_default(w), ins)
+        if stages:
+            ins.stage = len(stages) - 1
+
+    return DockerfileModel(directives, escape, instructions, stages, global_args, problems)
+
+
+def _continues(text: str, escape: str) -> tuple[str, bool]:
+    """Say whether the line continues (ends with the escape character).  The text is kept as
+    written: the shell parser reads backslash-newline itself and _split_words treats the escape
+    character before a newline as blank, so every column stays the file's column."""
+    r = text.rstrip()
+    if r.endswith(escape):
+        # an escaped escape (\\) at the end is not a continuation
+        k = len(r) - len(r.rstrip(escape))
+        if k % 2 == 1:
+            return r, True
+    return text, False
+
+
+def _inside_flag(ins: Instruction, offset: int) -> bool:
+    return any(f.word.start <= offset < f.word.end for f in ins.flags)
+
+
+def _analyse_args(ins: Instruction, escape: str) -> None:
+    snip = ins.args
+    text = snip.text
+    words, _ = _split_words(text, 0, escape)
+    for w in words:
+        w.span = snip.span(w.start, w.end)
+    # flags
+    k = 0
+    if ins.keyword in FLAG_INSTRUCTIONS:
+        while k < len(words) and words[k].text.startswith("--"):
+            w = words[k]
+            name, eq, value = w.value[2:].partition("=")
+            value_span = None
+            if eq:
+                off = w.text.find("=") + 1
+                value_span = snip.span(w.start + off, w.end)
+            ins.flags.append(Flag(name.lower(), value if eq else None, w.span, value_span, w))
+            k += 1
+    ins.words = words[k:]
+    if ins.keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"):
+        rest_start = ins.words[0].start if ins.words else len(text)
+        rest = text[rest_start:].strip()
+        if rest.startswith("["):
+            try:
+                val = json.loads(rest.replace(escape + "\n", ""))
+            except ValueError:
+                val = None
+            if isinstance(val, list) and all(isinstance(v, str) for v in val):
+                ins.exec_form = val
+
+
+def _make_stage(ins: Instruction, index: int) -> Stage:
+    image = ins.words[0] if ins.words else None
+    name = None
+    if len(ins.words) >= 3 and ins.words[1].value.lower() == "as":
+        name = ins.words[2]
+    return Stage(index, ins, image, name, ins.flag("platform"))
+
+
+# ---- variable resolution ------------------------------------------------------------------------
+
+
+def expand(text: str, env: dict[str, str | None]) -> tuple[str, bool]:
+    """Expand $VAR / ${VAR} / ${VAR:-default} / ${VAR:+alt} with ``env``.  Returns the text and
+    whether every variable was known (an unknown one stays as written)."""
+    complete = True
+
+    def sub(m: re.Match) -> str:
+        nonlocal complete
+        name = m.group(1) or m.group(4)
+        op, word = m.group(2), m.group(3)
+        val = env.get(name)
+        known = name in env and val is not None
+        if op in (":-", "-"):
+            if known and (val or op == "-"):
+                return val
+            if word is not None and "$" not in word:
+                return word
+        elif op in (":+", "+"):
+            if known:
+                return (word or "") if (val or op == "+") else ""
+            if name in env:
+                return ""
+        elif known:
+            return val
+        complete = False
+        return m.group(0)
+
+    out = _VAR_RE.sub(sub, text)
+    return out, complete
+
+
+def uses_vars(text: str) -> list[tuple[str, int, int]]:
+    """Variables referenced in text: (name, start, end)."""
+    return [((m.group(1) or m.group(4)), m.start(), m.end()) for m in _VAR_RE.finditer(text)]
+
+
+def from_env(model: DockerfileModel) -> dict[str, str | None]:
+    """What a FROM line can expand: global ARG defaults (BuildKit sets no platform ARG values
+    statically, so those stay unknown)."""
+    return {k: v for k, (v, _) in model.global_args.items()}
+
+
+def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
+    """Split ``registry:5000/repo/name:tag@sha256:…`` into (name, tag, digest)."""
+    digest = None
+    if "@" in ref:
+        ref, digest = ref.split("@", 1)
+    tag = None
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        ref, tag = ref[:colon], ref[colon + 1 :]
+    return ref, tag, digest

@@ -1,0 +1,84 @@
+"""Run the engine over many files: discovery, per-file settings, worker processes, the cache.
+
+Linting is CPU-bound, so large runs use processes (``--jobs``, default the CPU count); small runs
+stay in this process, where start-up matters more.  Output order never depends on scheduling:
+results are sorted by path."""
+from __future__ import annotations
+
+import os
+
+from .discovery import discover
+from .engine import lint_file
+from .model import FileResult, Notice, RunResult
+
+PARALLEL_THRESHOLD = 48  # below this many files a pool costs more than it saves
+
+
+def _lint_one(item):
+    abspath, display, settings = item
+    return lint_file(abspath, display, settings)
+
+
+def _lint_chunk(items):
+    return [_lint_one(i) for i in items]
+
+
+def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cache=True) -> RunResult:
+    base = resolver.for_dir(os.getcwd())
+    excludes = tuple(base.exclude) + tuple(base.extend_exclude)
+    work = []
+    results: list[FileResult] = []
+    settings_used: dict[int, object] = {}
+    for t in discover(paths, root, excludes, respect_gitignore):
+        if t.notice:
+            results.append(FileResult(t.display, None, notices=[Notice("AL001", t.notice, t.display)]))
+            continue
+        s = resolver.for_path(t.abspath)
+        settings_used[id(s)] = s
+        work.append((t.abspath, t.display, s))
+    cache = None
+    if use_cache and work and not os.environ.get("ARCHLINT_NO_CACHE"):
+        try:
+            from .cache import Cache
+
+            cache = Cache.open()
+        except ImportError:
+            cache = None
+    todo = work
+    if cache is not None:
+        todo = []
+        for item in work:
+            hit = cache.get(*item)
+            if hit is not None:
+                results.append(hit)
+            else:
+                todo.append(item)
+    fresh = _lint_many(todo, jobs)
+    if cache is not None:
+        for item, fr in zip(todo, fresh):
+            cache.put(*item, fr)
+    results.extend(fresh)
+    results.sort(key=lambda fr: fr.path)
+    return RunResult(results, root, [], settings_used=list(settings_used.values()))
+
+
+def _lint_many(items, jobs):
+    n = len(items)
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if jobs <= 1 or n < PARALLEL_THRESHOLD:
+        return [_lint_one(i) for i in items]
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    size = max(8, min(256, n // (jobs * 4) or 1))
+    chunks = [items[i : i + size] for i in range(0, n, size)]
+    try:
+        ctx = mp.get_context("fork") if hasattr(os, "fork") else None
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            out = []
+            for part in pool.map(_lint_chunk, chunks):
+                out.extend(part)
+            return out
+    except (OSError, cf.process.BrokenProcessPool):
+        return [_lint_one(i) for i in items]

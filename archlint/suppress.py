@@ -1,0 +1,191 @@
+"""Inline suppressions, one syntax for every file kind, written in that kind's comment:
+
+    # archlint: ignore[DF001,DF005] reason      (own line: the next statement)
+    RUN ...                                     (Dockerfile: own line only)
+    some command  # archlint: ignore[BC001]     (end of line, where the kind has trailing comments)
+    # archlint: ignore-file[DF011]              (anywhere in the first 20 lines: the whole file)
+    <!-- archlint: ignore[BC006] -->            (Markdown)
+
+Also honoured so a repository can switch without rewriting them: ``# hadolint ignore=DL3007``
+(next instruction), ``# hadolint global ignore=…`` (file) and BuildKit's ``# check=skip=…``
+directive, for the archlint rules that overlap.  Unused archlint suppressions are reported as
+AL002 (off by default).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Finding, Span
+
+_SUPPRESS = re.compile(r"archlint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
+_HADOLINT = re.compile(r"^\s*#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9, ]+)")
+_BUILDKIT_CHECK = re.compile(r"^\s*#\s*check\s*=\s*(.*)$")
+
+HADOLINT_MAP = {"DL3006": ("DF002",), "DL3007": ("DF001",), "DL3029": ("DF003",)}
+BUILDKIT_MAP = {
+    "fromplatformflagconstdisallowed": ("DF003",),
+    "redundanttargetplatform": ("DF010",),
+    "undefinedvar": ("DF007",),
+}
+#: kinds whose comments may end a line of code
+TRAILING_OK = {"shell", "makefile", "python", "kubernetes", "kustomization", "helm-values", "compose", "workflow", "markdown"}
+HEAD_LINES = 20
+
+
+@dataclass(slots=True)
+class Suppression:
+    line: int  # where the comment is
+    col: int
+    ids: tuple[str, ...]  # empty: every rule
+    first: int  # lines it covers
+    last: int
+    file_level: bool = False
+    native: bool = True  # archlint syntax (AL002 applies) rather than a peer's
+    used: set = field(default_factory=set)
+
+    def covers(self, f: Finding) -> bool:
+        if not (self.file_level or self.first <= f.span.line <= self.last):
+            return False
+        return not self.ids or any(f.rule_id.startswith(i) for i in self.ids)
+
+
+def _is_comment_start(kind: str, text: str, idx: int) -> bool:
+    before = text[:idx].rstrip()
+    if kind == "markdown":
+        return before.endswith("<!--") or before.endswith("#")
+    return before.endswith("#")
+
+
+def _ids(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    return tuple(i.strip().upper() for i in raw.split(",") if i.strip())
+
+
+def _statement_range(model, lines: list[str], n: int) -> tuple[int, int]:
+    rng = getattr(model, "statement_range", None)
+    if rng is not None:
+        return rng(n)
+    last = n
+    while last <= len(lines) and lines[last - 1].rstrip().endswith("\\"):
+        last += 1
+    return n, min(last, len(lines))
+
+
+def _next_code_line(lines: list[str], n: int, comment_prefixes: tuple[str, ...]) -> int | None:
+    for j in range(n + 1, len(lines) + 1):
+        s = lines[j - 1].strip()
+        if not s or s.startswith(comment_prefixes):
+            continue
+        return j
+    return None
+
+
+def collect(source, kind: str, model) -> list[Suppression]:
+    lines = source.lines
+    text = source.text
+    out: list[Suppression] = []
+    if "archlint:" not in text and "hadolint" not in text and "check" not in text:
+        return out
+    prefixes = ("#", "<!--") if kind == "markdown" else ("#",)
+    for idx, line in enumerate(lines, start=1):
+        if "archlint:" in line:
+            for m in _SUPPRESS.finditer(line):
+                if not _is_comment_start(kind, line, _comment_start(line, m.start())):
+                    continue
+                ids = _ids(m.group(2))
+                if m.group(1) == "ignore-file":
+                    if idx <= HEAD_LINES:
+                        out.append(Suppression(idx, m.start() + 1, ids, 1, len(lines), file_level=True))
+                    continue
+                own_line = line.strip().startswith(prefixes)
+                if own_line:
+                    nxt = _next_code_line(lines, idx, prefixes)
+                    if nxt is None:
+                        out.append(Suppression(idx, m.start() + 1, ids, idx, idx))
+                        continue
+                    first, last = _statement_range(model, lines, nxt)
+                    out.append(Suppression(idx, m.start() + 1, ids, first, last))
+                elif kind in TRAILING_OK:
+                    first, last = _statement_range(model, lines, idx)
+                    out.append(Suppression(idx, m.start() + 1, ids, min(first, idx), max(last, idx)))
+        if kind == "dockerfile":
+            hm = _HADOLINT.match(line)
+            if hm:
+                ids = tuple(x for c in _ids(hm.group(2)) for x in HADOLINT_MAP.get(c, ()))
+                if ids:
+                    if hm.group(1):
+                        out.append(Suppression(idx, 1, ids, 1, len(lines), file_level=True, native=False))
+                    else:
+                        nxt = _next_code_line(lines, idx, prefixes)
+                        if nxt:
+                            first, last = _statement_range(model, lines, nxt)
+                            out.append(Suppression(idx, 1, ids, first, last, native=False))
+            if idx <= HEAD_LINES:
+                cm = _BUILDKIT_CHECK.match(line)
+                if cm:
+                    ids = _buildkit_skips(cm.group(1))
+                    if ids:
+                        out.append(Suppression(idx, 1, ids, 1, len(lines), file_level=True, native=False))
+    return out
+
+
+def _comment_start(line: str, match_start: int) -> int:
+    """Index where the comment holding the match begins (just after '#' or '<!--')."""
+    j = line.rfind("#", 0, match_start)
+    k = line.rfind("<!--", 0, match_start)
+    if k >= 0 and k + 4 > j:
+        return k + 4
+    return j + 1 if j >= 0 else match_start
+
+
+def _buildkit_skips(value: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in value.split(";"):
+        k, _, v = part.partition("=")
+        if k.strip().lower() != "skip":
+            continue
+        for name in v.split(","):
+            name = name.strip().lower()
+            if name == "all":
+                out.extend(x for ids in BUILDKIT_MAP.values() for x in ids)
+            out.extend(BUILDKIT_MAP.get(name, ()))
+    return tuple(out)
+
+
+def apply_suppressions(source, kind: str, model, findings: list[Finding], settings, rules) -> list[Finding]:
+    sups = collect(source, kind, model)
+    if not sups and not findings:
+        return findings
+    for f in findings:
+        for s in sups:
+            if s.covers(f):
+                f.suppressed = True
+                s.used.add(f.rule_id)
+    kept = [f for f in findings]
+    # AL002: suppressions that matched nothing (only when the rule is enabled)
+    from .registry import get_rule
+
+    al002 = get_rule("AL002")
+    if al002 is not None and settings.rule_enabled(al002):
+        enabled_ids = {r.id for r in rules}
+        for s in sups:
+            if not s.native:
+                continue
+            unused = [i for i in s.ids if not any(u.startswith(i) for u in s.used)] if s.ids else ([] if s.used else ["all rules"])
+            for i in unused:
+                if i != "all rules" and not any(r.startswith(i) for r in enabled_ids):
+                    # the rule is off for this file: the suppression cannot be judged unused here
+                    continue
+                kept.append(
+                    Finding(
+                        "AL002",
+                        f"unused suppression: no {i} finding on the lines it covers",
+                        Span.point(s.line, s.col, len("archlint:")),
+                        settings.severity_of("AL002", al002.severity),
+                        hint="remove it, or fix the rule ID",
+                        key=i,
+                    )
+                )
+    return [f for f in kept]
