@@ -98,7 +98,9 @@ def _selects(selector: str, rule_id: str) -> bool:
 def path_matches(relpath: str, pattern: str) -> bool:
     """gitignore-flavoured glob: a pattern without '/' matches any path component (or the
     basename); with '/', the path from the config's folder.  ``**`` spans folders."""
-    relpath = relpath.replace(os.sep, "/").lstrip("./") if relpath.startswith("./") else relpath.replace(os.sep, "/")
+    relpath = relpath.replace(os.sep, "/")
+    while relpath.startswith("./"):
+        relpath = relpath[2:]
     pat = pattern.rstrip("/")
     if "/" not in pat:
         parts = relpath.split("/")

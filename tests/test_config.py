@@ -1,0 +1,101 @@
+"""Configuration: file discovery and precedence, validation errors, CLI overrides."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archlint.config import ConfigError, ConfigResolver, load_file, path_matches
+from archlint.model import Severity
+
+
+def write(p: Path, text: str) -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def test_nearest_config_wins(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.archlint]\nplatforms = ["linux/amd64"]\n')
+    write(tmp_path / "svc" / ".archlint.toml", 'platforms = ["linux/amd64", "linux/arm64"]\n')
+    r = ConfigResolver()
+    top = r.for_path(str(tmp_path / "Dockerfile"))
+    svc = r.for_path(str(tmp_path / "svc" / "deep" / "Dockerfile"))
+    assert [str(p) for p in top.platforms] == ["linux/amd64"]
+    assert [str(p) for p in svc.platforms] == ["linux/amd64", "linux/arm64"]
+    assert svc.config_path.endswith(".archlint.toml")
+
+
+def test_pyproject_without_table_is_skipped(tmp_path):
+    write(tmp_path / ".archlint.toml", 'platforms = ["linux/arm64"]\n')
+    write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\n')
+    s = ConfigResolver().for_path(str(tmp_path / "sub" / "Dockerfile"))
+    assert [str(p) for p in s.platforms] == ["linux/arm64"]
+
+
+def test_archlint_toml_beats_pyproject_in_same_folder(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.archlint]\nplatforms = ["linux/amd64"]\n')
+    write(tmp_path / ".archlint.toml", 'platforms = ["linux/arm64"]\n')
+    s = ConfigResolver().for_path(str(tmp_path / "Dockerfile"))
+    assert [str(p) for p in s.platforms] == ["linux/arm64"]
+
+
+def test_cli_overrides_config(tmp_path):
+    write(tmp_path / ".archlint.toml", 'platforms = ["linux/amd64"]\nignore = ["DF005"]\n[severity]\nDF001 = "info"\n')
+    r = ConfigResolver(overrides={"platforms": ["linux/arm64"], "severity": {"DF002": "error"}})
+    s = r.for_path(str(tmp_path / "Dockerfile"))
+    assert [str(p) for p in s.platforms] == ["linux/arm64"]
+    assert s.ignore == ("DF005",)  # kept from the file
+    assert s.severity_of("DF001", Severity.WARNING) == Severity.INFO
+    assert s.severity_of("DF002", Severity.WARNING) == Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "text,key,fragment",
+    [
+        ('platfroms = ["linux/amd64"]\n', "platfroms", "did you mean 'platforms'"),
+        ('platforms = ["linux/x86_64"]\n', "platforms", "did you mean 'linux/amd64'"),
+        ('platforms = "linux/amd64"\nselect = ["not a rule"]\n', "select", "is not a rule ID"),
+        ('[severity]\nDF001 = "fatal"\n', "severity.DF001", "is not one of error, warning, info"),
+        ('kubernetes-version = "latest"\n', "kubernetes-version", "version string"),
+        ('max-file-size = -1\n', "max-file-size", "size in bytes"),
+        ('platforms = [\n', None, "invalid TOML"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path, text, key, fragment):
+    p = write(tmp_path / ".archlint.toml", text)
+    with pytest.raises(ConfigError) as e:
+        load_file(str(p))
+    assert e.value.key == key
+    assert str(p) in str(e.value)
+    assert fragment in str(e.value)
+
+
+def test_select_ignore_extend_select():
+    from archlint.config import Settings
+    from archlint.registry import get_rule
+
+    df001, df011 = get_rule("DF001"), get_rule("DF011")
+    s = Settings()
+    assert s.rule_enabled(df001) and not s.rule_enabled(df011)
+    assert Settings(extend_select=("DF011",)).rule_enabled(df011)
+    assert not Settings(ignore=("DF",)).rule_enabled(df001)
+    assert Settings(select=("DF011",)).rule_enabled(df011)
+    assert not Settings(select=("DF011",)).rule_enabled(df001)
+    assert Settings(select=("ALL",)).rule_enabled(df011)
+
+
+def test_per_file_ignores(tmp_path):
+    write(tmp_path / ".archlint.toml", '[per-file-ignores]\n"legacy/*" = ["DF001"]\n"**/test/Dockerfile" = ["DF"]\n')
+    s = ConfigResolver().for_path(str(tmp_path / "x"))
+    assert s.ignored_for("legacy/Dockerfile") == ("DF001",)
+    assert s.ignored_for("a/b/test/Dockerfile") == ("DF",)
+    assert s.ignored_for("src/Dockerfile") == ()
+
+
+def test_path_matches():
+    assert path_matches("a/node_modules/x/Dockerfile", "node_modules")
+    assert path_matches("docs/old/DEPLOY.md", "docs/old")
+    assert path_matches("docs/old/DEPLOY.md", "docs/**/*.md")
+    assert not path_matches("src/Dockerfile", "docs")

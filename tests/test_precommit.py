@@ -1,0 +1,97 @@
+"""The pre-commit hooks: the manifest validates, each hook's patterns select the right real file
+names, and a real `pre-commit try-repo` run in a temporary git repository fails on a bad
+Dockerfile and passes once it is fixed."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import REPO
+
+HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+BY_ID = {h["id"]: h for h in HOOKS}
+
+SHOULD_MATCH = {
+    "archlint-docker": ["Dockerfile", "dockerfile", "Containerfile", "build/Dockerfile.prod",
+                        "app.dockerfile", "Dockerfile-dev", "docker/api.Dockerfile"],
+    "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk"],
+    "archlint-compose": ["docker-compose.yml", "compose.yaml", "docker-compose.prod.yml", "deploy/compose.override.yaml"],
+    "archlint-actions": [".github/workflows/ci.yml", ".github/workflows/release.yaml"],
+    "archlint": ["Dockerfile", "dockerfile", "Makefile", "deploy.sh", "k8s/deploy.yaml", "docs/DEPLOY.md", "app/security.py"],
+}
+SHOULD_NOT_MATCH = {
+    "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore"],
+    "archlint-make": ["Makefile.am.txt", "make.py"],
+    "archlint-compose": ["compose.py", "k8s/deployment.yaml"],
+    "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
+    "archlint": ["README.txt", "image.png", "setup.cfg"],
+}
+
+
+def test_manifest_validates():
+    exe = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    r = subprocess.run([exe, "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_every_kind_has_a_hook():
+    ids = set(BY_ID)
+    assert {"archlint", "archlint-docker", "archlint-shell", "archlint-make", "archlint-k8s",
+            "archlint-compose", "archlint-actions", "archlint-python", "archlint-markdown"} <= ids
+    for h in HOOKS:
+        assert h["language"] == "python"
+        assert h["entry"].startswith("archlint check")
+
+
+@pytest.mark.parametrize("hook_id", sorted(SHOULD_MATCH))
+def test_hook_patterns_select_real_file_names(hook_id):
+    rx = re.compile(BY_ID[hook_id]["files"])
+    for name in SHOULD_MATCH[hook_id]:
+        assert rx.search(name), f"{hook_id} should match {name}"
+    for name in SHOULD_NOT_MATCH[hook_id]:
+        assert not rx.search(name), f"{hook_id} should not match {name}"
+
+
+def _git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_real_run(tmp_path):
+    """pre-commit installs archlint from this repository (needs the package index) and runs it."""
+    exe = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    if not (REPO / ".git").exists():
+        pytest.skip("the hook repository must be a git checkout")
+    # the hook repo must be committed: use a throw-away clone of the working tree state
+    hook_repo = tmp_path / "hooks"
+    shutil.copytree(REPO, hook_repo, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", "build", "dist"))
+    _git(hook_repo, "init", "-q", "-b", "main")
+    _git(hook_repo, "add", "-A")
+    _git(hook_repo, "commit", "-q", "-m", "hooks")
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q", "-b", "main")
+    (work / ".archlint.toml").write_text('platforms = ["linux/amd64"]\n')
+    (work / "Dockerfile").write_text("FROM python:latest\n")
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "-m", "bad")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pc-home"), NO_COLOR="1")
+    cmd = [exe, "try-repo", str(hook_repo), "archlint", "--all-files"]
+    bad = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, timeout=900)
+    out = bad.stdout + bad.stderr
+    assert bad.returncode == 1, out
+    assert "Dockerfile:1:6: DF001" in out, out
+    assert "Dockerfile:1:1: DF005" in out, out
+    (work / "Dockerfile").write_text("FROM --platform=linux/amd64 python:3.12-slim\n")
+    _git(work, "commit", "-q", "-am", "fixed")
+    good = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, timeout=900)
+    assert good.returncode == 0, good.stdout + good.stderr
