@@ -1,0 +1,97 @@
+"""The Dockerfile parser: positions of every instruction, flag and word; heredocs; directives;
+and a differential check against dockerfile-parse on files without heredocs."""
+from __future__ import annotations
+
+import pytest
+
+from archlint.parsers.dockerfile import expand, parse, parse_image_ref
+from archlint.source import Source
+
+from helpers import FIXTURES
+
+
+def model(text):
+    return parse(Source("Dockerfile", text))
+
+
+def test_words_and_flags_have_file_positions():
+    m = model("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN --mount=type=cache,target=/c \\\n    # note\n    go build \\\n      -o /out .\n")
+    frm, run = m.instructions
+    assert frm.flags[0].name == "platform" and frm.flags[0].value == "$BUILDPLATFORM"
+    assert (frm.flags[0].span.col, frm.flags[0].value_span.col) == (6, 17)
+    assert [(w.value, w.span.line, w.span.col) for w in frm.words] == [("golang:1.22", 1, 32), ("AS", 1, 44), ("build", 1, 47)]
+    assert (run.line, run.end_line) == (2, 5)
+    assert [(w.value, w.span.line, w.span.col) for w in run.words] == [("go", 4, 5), ("build", 4, 8), ("-o", 5, 7), ("/out", 5, 10), (".", 5, 15)]
+    assert m.stages[0].name.value == "build"
+
+
+def test_heredocs_are_bodies_not_instructions():
+    text = "FROM alpine:3.20\nRUN <<EOF\nEXPORT=1\nFROM x\nEOF\nCOPY <<-A <<B /dst\n\tone\n\tA\ntwo\nB\nUSER nobody\n"
+    m = model(text)
+    assert [i.keyword for i in m.instructions] == ["FROM", "RUN", "COPY", "USER"]
+    run, copy = m.instructions[1], m.instructions[2]
+    assert run.heredocs[0].body.text == "EXPORT=1\nFROM x"
+    assert (run.line, run.end_line) == (2, 5)
+    assert [h.delimiter for h in copy.heredocs] == ["A", "B"]
+    assert copy.heredocs[0].body.text == "one" and copy.heredocs[0].body.pos(0) == (7, 2)
+    assert copy.heredocs[1].body.text == "two"
+    assert m.problems == []
+    # RUN <<EOF alone: the body is the shell script
+    assert [s.text for s in m.shell_snippets()] == ["EXPORT=1\nFROM x"]
+
+
+def test_parser_directives_only_at_top():
+    m = model("# syntax=docker/dockerfile:1\n# escape=`\nFROM a:1\n# escape=\\\n")
+    assert m.escape == "`" and set(m.directives) == {"syntax", "escape"}
+    m = model("\n# escape=`\nFROM a:1\n")
+    assert m.escape == "\\" and m.directives == {}
+
+
+def test_exec_form_and_bad_json():
+    m = model('FROM a:1\nCMD ["a", "b"]\nRUN ["broken\n')
+    assert m.instructions[1].exec_form == ["a", "b"]
+    assert m.instructions[2].exec_form is None  # bad JSON: shell form, like BuildKit
+
+
+def test_expand_arg_defaults():
+    env = {"BASE": "python:3.12", "EMPTY": "", "UNSET": None}
+    assert expand("${BASE}", env) == ("python:3.12", True)
+    assert expand("${EMPTY:-alpine}", env) == ("alpine", True)
+    assert expand("${NOPE:-alpine:3}", env) == ("alpine:3", True)
+    assert expand("$UNSET", env) == ("$UNSET", False)
+    assert expand("${BASE:+x}", env) == ("x", True)
+
+
+@pytest.mark.parametrize("ref,expected", [
+    ("python", ("python", None, None)),
+    ("python:3.12", ("python", "3.12", None)),
+    ("localhost:5000/a/b", ("localhost:5000/a/b", None, None)),
+    ("localhost:5000/a/b:1@sha256:ab", ("localhost:5000/a/b", "1", "sha256:ab")),
+])
+def test_image_ref(ref, expected):
+    assert parse_image_ref(ref) == expected
+
+
+def _no_heredoc_fixtures():
+    return [p for p in sorted((FIXTURES / "DF").glob("*.Dockerfile")) if "<<" not in p.read_text()]
+
+
+@pytest.mark.parametrize("path", _no_heredoc_fixtures(), ids=lambda p: p.name)
+def test_agrees_with_dockerfile_parse(path, tmp_path):
+    dfp = pytest.importorskip("dockerfile_parse")
+    text = path.read_text()
+    p = dfp.DockerfileParser(path=str(tmp_path / "Dockerfile"), fileobj=None)
+    p.content = text
+    theirs = [(s["instruction"], s["startline"] + 1, s["endline"] + 1) for s in p.structure if s["instruction"] != "COMMENT"]
+    ours = [(i.keyword, i.line, i.end_line) for i in model(text).instructions]
+    assert ours == theirs
+
+
+def test_dockerfile_parse_heredoc_pitfall_is_handled_here(tmp_path):
+    """dockerfile-parse turns heredoc lines into instructions; archlint does not."""
+    dfp = pytest.importorskip("dockerfile_parse")
+    text = "FROM alpine:3.20\nRUN <<EOF\nexport A=1\nEOF\n"
+    p = dfp.DockerfileParser(path=str(tmp_path / "Dockerfile"), fileobj=None)
+    p.content = text
+    assert "EXPORT" in [s["instruction"] for s in p.structure]
+    assert [i.keyword for i in model(text).instructions] == ["FROM", "RUN"]
