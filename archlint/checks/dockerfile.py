@@ -444,7 +444,7 @@ def from_without_platform(ctx):
     """
     ## What it does
     Flags a `FROM` whose platform is implicit, so the image follows the CPU of the machine that
-    builds it, according to the configured target `platforms`:
+    builds it. Which stages are reported depends on the configured target `platforms`:
 
     - one platform configured (`platforms = ["linux/amd64"]`): every stage without `--platform`;
     - several configured: only builder stages (read by `COPY --from`, not the final stage)
@@ -565,11 +565,11 @@ def _download_words(ctx, stage: Stage):
 def arch_specific_download(ctx):
     """
     ## What it does
-    Flags a `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source whose URL or
-    path names a CPU architecture literally (`amd64`, `x86_64`, `aarch64`, `arm64`, `armv7`,
-    `i386`...) in a stage that never derives the architecture from `TARGETARCH`,
-    `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`. Only URLs and paths of download
-    and copy commands count, not every word.
+    Flags a download or copy whose URL or path names a CPU architecture literally. That is a
+    `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`,
+    `x86_64`, `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
+    architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
+    Only URLs and paths of download and copy commands count, not every word.
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`)
     is fine. With several, a literal token is reported even in a pinned stage, because its output
