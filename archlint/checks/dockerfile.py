@@ -745,7 +745,7 @@ def _toolchain_arch(m: re.Match) -> str:
 def hardcoded_target_arch(ctx):
     """
     ## What it does
-    Flags a compiler or toolchain architecture pinned by a literal in `RUN` or `ENV`:
+    Flags a compiler or toolchain architecture pinned by a literal in `RUN` or `ENV`. That is
     `GOARCH=amd64`, `--target x86_64-unknown-linux-gnu`, `rustup target add aarch64-...`,
     `CC=aarch64-linux-gnu-gcc`, `--host=x86_64-linux-gnu`, `-march=x86-64-v3`, in a stage that
     does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
