@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 
 from . import platforms as plat
@@ -32,23 +31,50 @@ class ConfigError(Exception):
         self.path, self.key, self.message = path, key, message
 
 
-@dataclass(frozen=True)
+_FIELDS = {
+    "platforms": (),  # tuple[platforms.Platform, ...]
+    "select": (),  # empty: the default set
+    "ignore": (),
+    "extend_select": (),
+    "severity": (),  # ((selector, Severity), ...)
+    "exclude": DEFAULT_EXCLUDE,
+    "extend_exclude": (),
+    "per_file_ignores": (),  # ((glob, (selector, ...)), ...)
+    "kubernetes_version": None,
+    "python_version": None,
+    "rule_packs": (),
+    "max_file_size": DEFAULT_MAX_FILE_SIZE,
+    "markdown": True,
+    "config_path": None,  # the file these came from
+    "root": "",  # the folder of that file (globs are relative to it)
+}
+
+
 class Settings:
-    platforms: tuple = ()  # tuple[platforms.Platform, ...]
-    select: tuple[str, ...] = ()  # empty: the default set
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    extend_exclude: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    kubernetes_version: str | None = None
-    python_version: str | None = None
-    rule_packs: tuple[str, ...] = ()
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    markdown: bool = True
-    config_path: str | None = None  # the file these came from
-    root: str = ""  # the folder of that file (globs are relative to it)
+    """The settings that apply to one file.  Immutable: derive new ones with ``replace``."""
+
+    __slots__ = tuple(_FIELDS)
+
+    def __init__(self, **kw):
+        for k, default in _FIELDS.items():
+            object.__setattr__(self, k, kw.pop(k, default))
+        if kw:
+            raise TypeError(f"unknown settings {sorted(kw)}")
+
+    def __setattr__(self, key, value):
+        raise AttributeError("Settings are immutable; use replace()")
+
+    def __eq__(self, other):
+        return type(other) is Settings and all(getattr(self, k) == getattr(other, k) for k in _FIELDS)
+
+    def __hash__(self):
+        return hash(tuple(getattr(self, k) for k in _FIELDS))
+
+    def __repr__(self):
+        return "Settings(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in _FIELDS if getattr(self, k) != _FIELDS[k]) + ")"
+
+    def __reduce__(self):
+        return (_make_settings, (tuple((k, getattr(self, k)) for k in _FIELDS),))
 
     # ---- rule selection -------------------------------------------------------------------
     def rule_enabled(self, rule) -> bool:
@@ -89,6 +115,16 @@ class Settings:
                 self.max_file_size, self.markdown,
             )
         )
+
+
+def _make_settings(items) -> Settings:
+    return Settings(**dict(items))
+
+
+def replace(s: Settings, **changes) -> Settings:
+    kw = {k: getattr(s, k) for k in _FIELDS}
+    kw.update(changes)
+    return Settings(**kw)
 
 
 def _selects(selector: str, rule_id: str) -> bool:
@@ -256,14 +292,14 @@ def load_file(path: str) -> Settings | None:
     return settings_from_table(table, path)
 
 
-@dataclass
 class ConfigResolver:
     """Finds the settings for each file: nearest config walking up, CLI overrides on top."""
 
-    overrides: dict = field(default_factory=dict)  # config-file keys -> values, from the CLI
-    explicit: str | None = None  # --config FILE: used for every file
-    isolated: bool = False  # --isolated: ignore config files
-    _by_dir: dict = field(default_factory=dict)
+    def __init__(self, overrides: dict | None = None, explicit: str | None = None, isolated: bool = False):
+        self.overrides = overrides or {}  # config-file keys -> values, from the CLI
+        self.explicit = explicit  # --config FILE: used for every file
+        self.isolated = isolated  # --isolated: ignore config files
+        self._by_dir: dict = {}
 
     def for_path(self, path: str) -> Settings:
         d = os.path.dirname(os.path.abspath(path))

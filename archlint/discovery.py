@@ -9,18 +9,18 @@ are returned (YAML and extension-less files are settled by content when linted).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-
 from . import kinds
 from .config import path_matches
 
 
-@dataclass(slots=True)
 class Target:
-    abspath: str
-    display: str  # relative to the run's root, '/' separators
-    explicit: bool
-    notice: str | None = None  # why it is not linted (outside the root, symlink loop ...)
+    __slots__ = ("abspath", "display", "explicit", "notice")
+
+    def __init__(self, abspath: str, display: str, explicit: bool, notice: str | None = None):
+        self.abspath = abspath
+        self.display = display  # relative to the run's root, '/' separators
+        self.explicit = explicit
+        self.notice = notice  # why it is not linted (outside the root, symlink loop ...)
 
 
 def find_root(start: str) -> str:

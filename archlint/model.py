@@ -6,8 +6,39 @@ one character or to the whole line).  Output formats convert columns (SARIF: UTF
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
+
+# Plain classes with __slots__ rather than dataclasses: a dataclass costs ~1 ms of code
+# generation at import and `dataclasses` itself ~15 ms, which a one-file pre-commit run feels.
+
+
+class _Record:
+    """Equality and repr from __slots__ (no generated code)."""
+
+    __slots__ = ()
+
+    def _values(self):
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self._values() == other._values()
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __repr__(self):
+        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
+        return f"{type(self).__name__}({inner})"
+
+    def __getstate__(self):
+        return self._values()
+
+    def __setstate__(self, state):
+        for k, v in zip(self.__slots__, state):
+            object.__setattr__(self, k, v)
 
 
 class Severity(IntEnum):
@@ -27,81 +58,137 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {value!r} (allowed: error, warning, info)") from None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A range in a file: 1-based line/column (code points), end exclusive."""
+class Span(tuple):
+    """A range in a file: 1-based line/column (code points), end exclusive.  A tuple, so spans
+    are immutable, hashable and ordered."""
 
-    line: int
-    col: int
-    end_line: int
-    end_col: int
+    __slots__ = ()
+
+    def __new__(cls, line: int, col: int, end_line: int, end_col: int):
+        return tuple.__new__(cls, (line, col, end_line, end_col))
+
+    def __getnewargs__(self):
+        return tuple(self)
+
+    @property
+    def line(self) -> int:
+        return self[0]
+
+    @property
+    def col(self) -> int:
+        return self[1]
+
+    @property
+    def end_line(self) -> int:
+        return self[2]
+
+    @property
+    def end_col(self) -> int:
+        return self[3]
+
+    def __repr__(self):
+        return f"Span(line={self[0]}, col={self[1]}, end_line={self[2]}, end_col={self[3]})"
 
     @staticmethod
     def point(line: int, col: int, length: int = 1) -> "Span":
         return Span(line, col, line, col + max(1, length))
 
     def contains(self, other: "Span") -> bool:
-        return (self.line, self.col) <= (other.line, other.col) and (
-            other.end_line,
-            other.end_col,
-        ) <= (self.end_line, self.end_col)
+        return (self[0], self[1]) <= (other[0], other[1]) and (other[2], other[3]) <= (self[2], self[3])
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(_Record):
     """Replace the text in ``span`` with ``text`` (an empty span inserts: end == start)."""
 
-    span: Span
-    text: str
+    __slots__ = ("span", "text")
+
+    def __init__(self, span: Span, text: str):
+        self.span = span
+        self.text = text
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
-    description: str
-    edits: tuple[Edit, ...]
-    safe: bool = True
+class Fix(_Record):
+    __slots__ = ("description", "edits", "safe")
+
+    def __init__(self, description: str, edits: tuple, safe: bool = True):
+        self.description = description
+        self.edits = tuple(edits)
+        self.safe = safe
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(_Record):
     """Another place that explains a finding (the stage a COPY --from points at, ...)."""
 
-    span: Span
-    message: str
-    path: str | None = None  # None: the same file
+    __slots__ = ("span", "message", "path")
+
+    def __init__(self, span: Span, message: str, path: str | None = None):
+        self.span = span
+        self.message = message
+        self.path = path  # None: the same file
 
 
-@dataclass(slots=True)
-class Finding:
-    rule_id: str
-    message: str
-    span: Span
-    severity: Severity
-    path: str = ""  # display path ('/' separators, relative to the run's root); set by the engine
-    hint: str | None = None  # "use instead" shown under the caret
-    fix: Fix | None = None
-    related: tuple[Related, ...] = ()
-    key: str = ""  # rule-chosen identity of the offending thing (for the semantic fingerprint)
-    suppressed: bool = False
-    fingerprint: str = ""  # semantic fingerprint, set by the engine
+class Finding(_Record):
+    __slots__ = ("rule_id", "message", "span", "severity", "path", "hint", "fix", "related", "key",
+                 "suppressed", "fingerprint")
+
+    def __init__(
+        self,
+        rule_id: str,
+        message: str,
+        span: Span,
+        severity: Severity,
+        path: str = "",
+        hint: str | None = None,
+        fix: Fix | None = None,
+        related: tuple = (),
+        key: str = "",
+        suppressed: bool = False,
+        fingerprint: str = "",
+    ):
+        self.rule_id = rule_id
+        self.message = message
+        self.span = span
+        self.severity = severity
+        self.path = path  # display path ('/' separators, relative to the run's root); set by the engine
+        self.hint = hint  # "use instead" shown under the caret
+        self.fix = fix
+        self.related = tuple(related)
+        self.key = key  # rule-chosen identity of the offending thing (for the semantic fingerprint)
+        self.suppressed = suppressed
+        self.fingerprint = fingerprint  # semantic fingerprint, set by the engine
+
+    __hash__ = None  # mutable
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.col, self.rule_id, self.message)
 
 
-@dataclass(slots=True)
-class Notice:
+class Notice(_Record):
     """Something about a file that is not a finding: it could not be read or parsed, it was
     skipped, a rule crashed on it.  Text/JSON/GitHub output show notices as findings with
     ``rule_id`` (AL001 ...); SARIF puts them in ``toolExecutionNotifications``."""
 
-    rule_id: str
-    message: str
-    path: str = ""
-    line: int = 1
-    col: int = 1
-    severity: Severity = Severity.ERROR
-    internal: bool = False  # a crash of archlint itself (a rule raised), not a property of the file
+    __slots__ = ("rule_id", "message", "path", "line", "col", "severity", "internal")
+
+    def __init__(
+        self,
+        rule_id: str,
+        message: str,
+        path: str = "",
+        line: int = 1,
+        col: int = 1,
+        severity: Severity = Severity.ERROR,
+        internal: bool = False,
+    ):
+        self.rule_id = rule_id
+        self.message = message
+        self.path = path
+        self.line = line
+        self.col = col
+        self.severity = severity
+        self.internal = internal  # a crash of archlint itself (a rule raised), not a property of the file
+
+    __hash__ = None
 
     def as_finding(self) -> Finding:
         return Finding(
@@ -116,31 +203,39 @@ class Notice:
         return (self.path, self.line, self.col, self.rule_id, self.message)
 
 
-@dataclass(slots=True)
-class FileResult:
-    path: str  # display path
-    kind: str | None
-    findings: list[Finding] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    lines: list[str] | None = None  # source lines, kept for text output and fingerprints
-    encoding: str = "utf-8"
+class FileResult(_Record):
+    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding")
+
+    def __init__(self, path: str, kind: str | None, findings=None, notices=None, lines=None, encoding: str = "utf-8"):
+        self.path = path  # display path
+        self.kind = kind
+        self.findings = findings if findings is not None else []
+        self.notices = notices if notices is not None else []
+        self.lines = lines  # source lines, kept for text output and fingerprints
+        self.encoding = encoding
+
+    __hash__ = None
 
 
-@dataclass(slots=True)
-class RunResult:
-    files: list[FileResult]
-    root: str  # absolute path every display path is relative to
-    rules: list  # the Rule objects enabled in this run (registry.Rule)
-    settings_used: list = field(default_factory=list)  # the distinct Settings files were linted with
+class RunResult(_Record):
+    __slots__ = ("files", "root", "rules", "settings_used")
+
+    def __init__(self, files: list, root: str, rules: list, settings_used=None):
+        self.files = files
+        self.root = root  # absolute path every display path is relative to
+        self.rules = rules  # the Rule objects enabled in this run (registry.Rule)
+        self.settings_used = settings_used if settings_used is not None else []
+
+    __hash__ = None
 
     @property
-    def findings(self) -> list[Finding]:
+    def findings(self) -> list:
         out = [f for fr in self.files for f in fr.findings]
         out.sort(key=Finding.sort_key)
         return out
 
     @property
-    def notices(self) -> list[Notice]:
+    def notices(self) -> list:
         out = [n for fr in self.files for n in fr.notices]
         out.sort(key=Notice.sort_key)
         return out

@@ -8,7 +8,6 @@ architecture are Go's ``GOOS``/``GOARCH`` names; variants are ``v5``-``v8`` for 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 OSES = (
     "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris",
@@ -82,11 +81,31 @@ def arch_token_re() -> re.Pattern:
     return _TOKEN_RE
 
 
-@dataclass(frozen=True, slots=True)
-class Platform:
-    os: str
-    arch: str
-    variant: str = ""
+class Platform(tuple):
+    """``os/arch[/variant]``; a tuple, so platforms are immutable, hashable and comparable."""
+
+    __slots__ = ()
+
+    def __new__(cls, os: str, arch: str, variant: str = ""):
+        return tuple.__new__(cls, (os, arch, variant))
+
+    def __getnewargs__(self):
+        return tuple(self)
+
+    @property
+    def os(self) -> str:
+        return self[0]
+
+    @property
+    def arch(self) -> str:
+        return self[1]
+
+    @property
+    def variant(self) -> str:
+        return self[2]
+
+    def __repr__(self):
+        return f"Platform({str(self)!r})"
 
     def __str__(self) -> str:
         return f"{self.os}/{self.arch}/{self.variant}" if self.variant else f"{self.os}/{self.arch}"

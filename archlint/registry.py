@@ -10,10 +10,8 @@ Python rule code.
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+import textwrap
 
 from .model import Edit, Finding, Fix, Related, Severity, Span
 
@@ -58,19 +56,24 @@ _loaded: set[str] = set()
 _ID_RE = re.compile(r"^([A-Z]+)(\d{3})$")
 
 
-@dataclass(slots=True)
 class Rule:
-    id: str
-    name: str
-    kinds: frozenset[str]
-    severity: Severity
-    check: Callable[["Context"], Iterable[Finding]] | None
-    doc: str
-    enabled: bool = True  # on by default
-    fix: str | None = None  # None, "safe" or "unsafe"
-    tags: tuple[str, ...] = ()
-    precision: str = "high"
-    family: str = field(default="")
+    __slots__ = ("id", "name", "kinds", "severity", "check", "doc", "enabled", "fix", "tags", "precision", "family")
+
+    def __init__(self, id, name, kinds, severity, check, doc, enabled=True, fix=None, tags=(), precision="high", family=""):
+        self.id = id
+        self.name = name
+        self.kinds = frozenset(kinds)
+        self.severity = severity
+        self.check = check  # check(ctx) -> iterable of Finding
+        self.doc = doc
+        self.enabled = enabled  # on by default
+        self.fix = fix  # None, "safe" or "unsafe"
+        self.tags = tuple(tags)
+        self.precision = precision
+        self.family = family
+
+    def __repr__(self):
+        return f"Rule({self.id} {self.name})"
 
     @property
     def family_name(self) -> str:
@@ -93,11 +96,11 @@ def rule(
     id: str,
     name: str,
     *,
-    kinds: Iterable[str],
+    kinds,
     severity: Severity | str = Severity.WARNING,
     enabled: bool = True,
     fix: str | None = None,
-    tags: Iterable[str] = (),
+    tags=(),
     precision: str = "high",
 ):
     """Register ``check`` as rule ``id``; its docstring is the rule's documentation."""
@@ -107,7 +110,7 @@ def rule(
     sev = Severity.parse(severity) if isinstance(severity, str) else severity
 
     def deco(fn):
-        doc = inspect.cleandoc(fn.__doc__ or "")
+        doc = textwrap.dedent(fn.__doc__ or "").strip()
         RULES[id] = Rule(
             id=id,
             name=name,
@@ -210,7 +213,7 @@ class Context:
         *,
         hint: str | None = None,
         fix: Fix | None = None,
-        related: Iterable[Related] = (),
+        related=(),
         key: str = "",
         severity: Severity | None = None,
     ) -> Finding:

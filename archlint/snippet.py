@@ -8,17 +8,20 @@ position even when the embedding stripped indentation, prompts or recipe prefixe
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
-
 from .model import Span
 
 
-@dataclass(slots=True)
 class Snippet:
-    text: str
-    origins: list[tuple[int, int]]  # per snippet line: (file line, file column of its 1st char)
-    context: str = ""  # what it is: "RUN", "recipe", "run step", "```bash" ...
-    _starts: list[int] = field(default_factory=list, repr=False)
+    __slots__ = ("text", "origins", "context", "_starts")
+
+    def __init__(self, text: str, origins: list, context: str = ""):
+        self.text = text
+        self.origins = origins  # per snippet line: (file line, file column of its 1st char)
+        self.context = context  # what it is: "RUN", "recipe", "run step", "```bash" ...
+        self._starts: list[int] = []
+
+    def __repr__(self):
+        return f"Snippet(text={self.text!r}, origins={self.origins!r}, context={self.context!r})"
 
     @classmethod
     def from_lines(cls, lines: list[tuple[str, int, int]], context: str = "") -> "Snippet":

@@ -14,8 +14,6 @@ AL002 (off by default).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from .model import Finding, Span
 
 _SUPPRESS = re.compile(r"archlint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
@@ -33,16 +31,16 @@ TRAILING_OK = {"shell", "makefile", "python", "kubernetes", "kustomization", "he
 HEAD_LINES = 20
 
 
-@dataclass(slots=True)
 class Suppression:
-    line: int  # where the comment is
-    col: int
-    ids: tuple[str, ...]  # empty: every rule
-    first: int  # lines it covers
-    last: int
-    file_level: bool = False
-    native: bool = True  # archlint syntax (AL002 applies) rather than a peer's
-    used: set = field(default_factory=set)
+    __slots__ = ("line", "col", "ids", "first", "last", "file_level", "native", "used")
+
+    def __init__(self, line, col, ids, first, last, file_level=False, native=True):
+        self.line, self.col = line, col  # where the comment is
+        self.ids = ids  # empty: every rule
+        self.first, self.last = first, last  # lines it covers
+        self.file_level = file_level
+        self.native = native  # archlint syntax (AL002 applies) rather than a peer's
+        self.used: set = set()
 
     def covers(self, f: Finding) -> bool:
         if not (self.file_level or self.first <= f.span.line <= self.last):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-
 from ..model import Span
 from ..snippet import Snippet
 from . import ParseError
@@ -37,46 +35,64 @@ _HEREDOC_RE = re.compile(r"(?<!<)<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-@dataclass(slots=True)
 class Word:
-    text: str  # raw, as written
-    value: str  # quotes removed
-    span: Span
-    start: int  # offset in the instruction's args snippet
-    end: int
+    __slots__ = ("text", "value", "span", "start", "end")
+
+    def __init__(self, text: str, value: str, span: Span, start: int, end: int):
+        self.text = text  # raw, as written
+        self.value = value  # quotes removed
+        self.span = span
+        self.start = start  # offset in the instruction's args snippet
+        self.end = end
+
+    def __repr__(self):
+        return f"Word({self.value!r} at {self.span!r})"
 
 
-@dataclass(slots=True)
 class Flag:
-    name: str
-    value: str | None
-    span: Span  # the whole --name=value word
-    value_span: Span | None
-    word: Word
+    __slots__ = ("name", "value", "span", "value_span", "word")
+
+    def __init__(self, name: str, value: str | None, span: Span, value_span: Span | None, word: Word):
+        self.name = name
+        self.value = value
+        self.span = span  # the whole --name=value word
+        self.value_span = value_span
+        self.word = word
+
+    def __repr__(self):
+        return f"Flag(--{self.name}={self.value!r} at {self.span!r})"
 
 
-@dataclass(slots=True)
 class Heredoc:
-    delimiter: str
-    strip_tabs: bool
-    quoted: bool
-    body: Snippet  # the lines between the instruction and the terminator
-    span: Span  # the <<EOF marker
+    __slots__ = ("delimiter", "strip_tabs", "quoted", "body", "span")
+
+    def __init__(self, delimiter: str, strip_tabs: bool, quoted: bool, body: Snippet, span: Span):
+        self.delimiter = delimiter
+        self.strip_tabs = strip_tabs
+        self.quoted = quoted
+        self.body = body  # the lines between the instruction and the terminator
+        self.span = span  # the <<EOF marker
 
 
-@dataclass(slots=True)
 class Instruction:
-    keyword: str  # upper case
-    keyword_span: Span
-    line: int
-    end_line: int  # last line, heredoc bodies included
-    args: Snippet  # the argument text (everything after the keyword), continuation lines kept
-    flags: list[Flag] = field(default_factory=list)
-    words: list[Word] = field(default_factory=list)  # arguments after the flags (shell-form split)
-    exec_form: list[str] | None = None
-    heredocs: list[Heredoc] = field(default_factory=list)
-    stage: int = -1  # index of the stage, -1 before the first FROM
-    raw_keyword: str = ""
+    __slots__ = ("keyword", "keyword_span", "line", "end_line", "args", "flags", "words", "exec_form",
+                 "heredocs", "stage", "raw_keyword")
+
+    def __init__(self, keyword: str, keyword_span: Span, line: int, end_line: int, args: Snippet, raw_keyword: str = ""):
+        self.keyword = keyword  # upper case
+        self.keyword_span = keyword_span
+        self.line = line
+        self.end_line = end_line  # last line, heredoc bodies included
+        self.args = args  # the argument text (everything after the keyword), continuation lines kept
+        self.flags: list[Flag] = []
+        self.words: list[Word] = []  # arguments after the flags (shell-form split)
+        self.exec_form: list[str] | None = None
+        self.heredocs: list[Heredoc] = []
+        self.stage = -1  # index of the stage, -1 before the first FROM
+        self.raw_keyword = raw_keyword
+
+    def __repr__(self):
+        return f"Instruction({self.keyword} lines {self.line}-{self.end_line})"
 
     def flag(self, name: str) -> Flag | None:
         for f in self.flags:
@@ -94,14 +110,16 @@ class Instruction:
         return self.args.text
 
 
-@dataclass(slots=True)
 class Stage:
-    index: int
-    from_ins: Instruction
-    image: Word | None
-    name: Word | None
-    platform: Flag | None
-    instructions: list[Instruction] = field(default_factory=list)
+    __slots__ = ("index", "from_ins", "image", "name", "platform", "instructions")
+
+    def __init__(self, index: int, from_ins: Instruction, image: Word | None, name: Word | None, platform: Flag | None):
+        self.index = index
+        self.from_ins = from_ins
+        self.image = image
+        self.name = name
+        self.platform = platform
+        self.instructions: list[Instruction] = []
 
     @property
     def name_value(self) -> str | None:
@@ -117,14 +135,16 @@ class Stage:
         return out
 
 
-@dataclass(slots=True)
 class DockerfileModel:
-    directives: dict[str, tuple[str, int]]
-    escape: str
-    instructions: list[Instruction]
-    stages: list[Stage]
-    global_args: dict[str, tuple[str | None, Instruction]]  # ARGs before the first FROM
-    problems: list[ParseError] = field(default_factory=list)
+    __slots__ = ("directives", "escape", "instructions", "stages", "global_args", "problems")
+
+    def __init__(self, directives, escape, instructions, stages, global_args, problems=None):
+        self.directives: dict[str, tuple[str, int]] = directives
+        self.escape: str = escape
+        self.instructions: list[Instruction] = instructions
+        self.stages: list[Stage] = stages
+        self.global_args: dict[str, tuple[str | None, Instruction]] = global_args  # ARGs before the first FROM
+        self.problems: list[ParseError] = problems if problems is not None else []
 
     def shell_snippets(self) -> list[Snippet]:
         out = []

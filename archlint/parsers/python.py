@@ -1,0 +1,45 @@
+"""Python sources: parsed with the standard library's ``ast`` (the grammar of the Python running
+archlint, so code using syntax newer than that interpreter is reported as AL001).
+
+``PyModel.tree`` is the ``ast.Module``; ``PyModel.col(line, byte_col)`` turns an ``ast`` column
+(a UTF-8 byte offset) into archlint's 1-based code-point column.
+"""
+from __future__ import annotations
+
+import ast
+import warnings
+
+from . import ParseError
+
+
+class PyModel:
+    __slots__ = ("source", "tree")
+
+    def __init__(self, source, tree: ast.Module):
+        self.source = source
+        self.tree = tree
+
+    def shell_snippets(self) -> list:
+        return []
+
+    def col(self, line: int, byte_col: int) -> int:
+        """1-based code-point column of an ``ast`` (line, UTF-8 byte offset) position."""
+        text = self.source.line(line)
+        if text.isascii():
+            return byte_col + 1
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")) + 1
+
+
+def parse(source) -> PyModel:
+    """Parse ``source.text``; a SyntaxError becomes ParseError with its line and column."""
+    with warnings.catch_warnings():
+        # invalid escape sequences and the like are the file's business, not archlint's output
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(source.text, filename=source.path)
+        except SyntaxError as e:
+            msg = e.msg or "invalid syntax"
+            raise ParseError(f"invalid Python syntax: {msg}", e.lineno or 1, e.offset or 1) from None
+        except ValueError as e:  # NUL bytes and the like
+            raise ParseError(f"invalid Python source: {e}", 1, 1) from None
+    return PyModel(source, tree)
