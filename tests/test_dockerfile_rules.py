@@ -27,8 +27,8 @@ CASES = [
     ("DF005.bad", [], "DF005", [(4, 1)]),  # only the final stage
     ("DF005.good", ONE, "DF005", []),
     ("DF005.multi", TWO, "DF005", [(1, 1)]),
-    ("DF006.bad", ONE, "DF006", [(2, 107), (3, 71), (4, 42)]),
-    ("DF006.bad", [], "DF006", [(2, 107), (3, 71), (4, 42)]),
+    ("DF006.bad", ONE, "DF006", [(2, 107), (3, 77), (4, 41)]),
+    ("DF006.bad", [], "DF006", [(2, 107), (3, 77), (4, 41)]),
     ("DF006.good", ONE, "DF006", []),
     ("DF006.good", TWO, "DF006", []),
     ("DF007.bad", [], "DF007", [(3, 10), (3, 27), (6, 21)]),
@@ -61,7 +61,7 @@ def test_df011_off_by_default():
 def test_df006_severity_follows_policy():
     one = lint(DF / "DF006.bad.Dockerfile", kind="dockerfile", platforms=ONE)
     sev = {(f.span.line, f.span.col): f.severity.label for f in one.findings if f.rule_id == "DF006"}
-    assert sev == {(2, 107): "error", (3, 71): "warning", (4, 42): "warning"}
+    assert sev == {(2, 107): "error", (3, 77): "warning", (4, 41): "warning"}
 
 
 def test_df006_pinned_single_platform_is_fine():
