@@ -272,10 +272,29 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             if not isinstance(value, bool):
                 raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
             kw["markdown"] = value
+    if kw.get("rule_packs"):
+        _check_packs(path, kw["rule_packs"])
     if path:
         kw["config_path"] = path
         kw["root"] = os.path.dirname(path)
     return replace(s, **kw)
+
+
+_checked_packs: set = set()
+
+
+def _check_packs(path, packs) -> None:
+    """A bad user rule pack is a configuration error (exit 2), not a rule failure later."""
+    todo = [p for p in packs if p not in _checked_packs]
+    if not todo:
+        return
+    from .packs import PackError, check_user_packs
+
+    try:
+        check_user_packs(todo)
+    except PackError as e:
+        raise ConfigError(path, "rule-packs", str(e)) from None
+    _checked_packs.update(todo)
 
 
 def load_file(path: str) -> Settings | None:

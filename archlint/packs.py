@@ -95,6 +95,11 @@ _PYTHON_API_ENTRY = {
         "replacement": {"type": "string", "minLength": 1},
         "fix": {"type": "string", "pattern": _DOTTED},
         "fix-safe": {"type": "boolean"},
+        "provided-by": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"},
+        },
         "message": {"type": "string", "minLength": 10},
         "source": {"type": "string", "minLength": 10},
     },
@@ -145,7 +150,7 @@ SCHEMAS: dict[str, dict] = {
 #: pack type -> the entry keys that identify an entry (a user entry with the same identity
 #: replaces the shipped one; two entries with the same identity in one file are an error)
 IDENTITY: dict[str, tuple[str, ...]] = {
-    "python-apis": ("name", "match"),
+    "python-apis": ("name", "match", "missing-argument", "keyword-argument"),
     "kubernetes-apis": ("apiVersion", "kind"),
 }
 
@@ -289,11 +294,11 @@ def validate_pack(data, path: str | os.PathLike, pack_type: str | None = None) -
     for i, entry in enumerate(data.get("entries") or ()):
         for problem in _semantic_problems(pack_type, entry):
             raise PackError(shown, problem, _entry_label(pack_type, data, i))
-        key = tuple(entry.get(k, "reference" if k == "match" else None) for k in ident)
+        key = _identity(pack_type, entry)
         if key in seen:
             raise PackError(
                 shown,
-                f"duplicate of entries[{seen[key]}] (same {', '.join(ident)})",
+                f"duplicate of entries[{seen[key]}] (same {', '.join(k for k in ident if k in entry or k == 'name')})",
                 _entry_label(pack_type, data, i),
             )
         seen[key] = i
@@ -397,7 +402,7 @@ def _mini_errors(value, schema: dict, path: list) -> list[tuple[list, str]]:
 
 
 def _identity(pack_type: str, entry: dict) -> tuple:
-    return tuple(entry.get(k, "reference" if k == "match" else None) for k in IDENTITY.get(pack_type, ()))
+    return tuple(repr(entry.get(k, "reference" if k == "match" else None)) for k in IDENTITY.get(pack_type, ()))
 
 
 def load_pack(pack_type: str, extra_paths: Iterable[str] = ()) -> list[dict]:
