@@ -20,7 +20,7 @@ DEFAULT_EXCLUDE = (
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
 )
 
-_RULE_SELECTOR = re.compile(r"^(ALL|[A-Z]+(\d{1,3})?)$")
+_RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 

@@ -53,7 +53,7 @@ KIND_FAMILIES: dict[str, tuple[str, ...]] = {
 RULES: dict[str, "Rule"] = {}
 _loaded: set[str] = set()
 
-_ID_RE = re.compile(r"^([A-Z]+)(\d{3})$")
+_ID_RE = re.compile(r"^([A-Z][A-Z0-9]*?)(\d{3})$")
 
 
 class Rule:

@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..model import Severity
 
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|##\[")
 
 COLORS = {
     Severity.ERROR: "\x1b[1;31m",
@@ -18,11 +18,25 @@ COLORS = {
 BOLD, DIM, RESET, BLUE = "\x1b[1m", "\x1b[2m", "\x1b[0m", "\x1b[1;34m"
 
 
+def _escape(m: re.Match) -> str:
+    ch = m.group(0)
+    if ch == "##[":  # the runner's legacy workflow command, honoured anywhere in a line
+        return "#\\x23["
+    return "\\x%02x" % ord(ch) if ord(ch) < 0x100 else "\\u%04x" % ord(ch)
+
+
 def safe(text: str) -> str:
-    """Escape control characters (ESC, CR, BEL, bidi overrides ...) for a terminal."""
+    """Escape control characters (ESC, CR, LF, BEL, bidi overrides ...) for a terminal and a CI
+    log, and defuse the legacy ``##[command]`` of GitHub's runner."""
     if not _CTRL.search(text):
         return text
-    return _CTRL.sub(lambda m: "\\x%02x" % ord(m.group(0)) if ord(m.group(0)) < 0x100 else "\\u%04x" % ord(m.group(0)), text)
+    return _CTRL.sub(_escape, text)
+
+
+def safe_path(path: str) -> str:
+    """A path printed at the start of a line: also never ``::command`` (after blanks)."""
+    s = safe(path)
+    return "./" + s if s.lstrip().startswith("::") or s[:1].isspace() else s
 
 
 def _display(line: str) -> tuple[str, list[int]]:
@@ -30,10 +44,12 @@ def _display(line: str) -> tuple[str, list[int]]:
     out: list[str] = []
     cols: list[int] = []
     width = 0
-    for ch in line:
+    for i, ch in enumerate(line):
         cols.append(width)
         if ch == "\t":
             rep = " " * (4 - width % 4)
+        elif ch == "[" and line[i - 2 : i] == "##":
+            rep = "\\x5b"
         else:
             rep = safe(ch)
         out.append(rep)
@@ -55,7 +71,7 @@ def render(run, opts) -> str:
 
     for f in findings:
         sp = f.span
-        head = f"{safe(f.path)}:{sp.line}:{sp.col}: "
+        head = f"{safe_path(f.path)}:{sp.line}:{sp.col}: "
         out.append(c(BOLD, head) + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message))
         src = lines_by_path.get(f.path)
         if src and 1 <= sp.line <= len(src):
