@@ -1,0 +1,617 @@
+"""Build-command rules BC001-BC008: container build/push commands wherever they are written
+(shell scripts, Makefile recipes, Dockerfile RUN, workflow run: steps, Markdown runbooks).
+
+Every rule reads the same recognised commands, from archlint/commands.py."""
+from __future__ import annotations
+
+from .. import platforms as plat
+from ..commands import PLATFORM_ARGS, commands_for, split_ref
+from ..model import Edit, Fix, Severity, Span
+from ..registry import rule
+
+KINDS = ("shell", "makefile", "dockerfile", "workflow", "markdown")
+_BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+
+def _label(tc) -> str:
+    if tc.builder == "buildx":
+        return f"docker buildx {tc.verb.value}"
+    if tc.action.startswith("manifest-"):
+        return f"{tc.tool} manifest {tc.verb.value}"
+    if tc.action == "set-image":
+        return f"{tc.tool} set image"
+    if tc.action == "kube-create":
+        return f"{tc.tool} create {tc.verb.value}"
+    return f"{tc.tool} {tc.verb.value}"
+
+
+def _text_at(ctx, span: Span) -> str | None:
+    if span.line != span.end_line:
+        return None
+    return ctx.source.line(span.line)[span.col - 1:span.end_col - 1]
+
+
+def _is_make(ctx, tc) -> bool:
+    return ctx.kind == "makefile" or getattr(tc.command.snippet, "context", "") == "recipe"
+
+
+def _configured(ctx) -> str:
+    return ",".join(str(p) for p in ctx.platforms)
+
+
+def _valid(value: str):
+    try:
+        return plat.parse(value)
+    except plat.PlatformError:
+        return None
+
+
+def _first_platform_span(tc) -> Span:
+    for p in tc.platforms:
+        if p.flag is not None:
+            return p.flag.word.span
+    return tc.verb.span
+
+
+def _env_name(tc) -> str:
+    return tc.env_assignment.name if tc.env_assignment is not None else "DOCKER_DEFAULT_PLATFORM"
+
+
+def _after(span: Span) -> Span:
+    return Span(span.end_line, span.end_col, span.end_line, span.end_col)
+
+
+def _builds(ctx):
+    return [tc for tc in commands_for(ctx) if tc.action == "build"]
+
+
+# ---- BC001 ----------------------------------------------------------------------------------------
+
+
+@rule("BC001", "build-without-platform", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+      tags=("multi-arch", "build"))
+def build_without_platform(ctx):
+    """
+    ## What it does
+    Flags a container build command with no `--platform` and no platform from the environment.
+
+    ## Why is this bad?
+    Without a platform, `docker build`, `podman build`, `buildah bud` and `nerdctl build` build for
+    the CPU of whatever machine runs them: an Apple-silicon laptop produces `linux/arm64`, a CI
+    runner `linux/amd64`, and the image fails with `exec format error` on the other. Most
+    architecture mismatches start here.
+
+    Policy: reported whether or not `platforms` is configured, since the build is host-dependent
+    either way; with `platforms` the message names them and a fix is offered, without it the hint
+    says how to configure them. A platform from the environment counts:
+    `DOCKER_DEFAULT_PLATFORM=linux/amd64 docker build …` or an `export` earlier in the same script
+    or Makefile (set but not exported does not reach the build; the message says so). podman and
+    buildah ignore `DOCKER_DEFAULT_PLATFORM` but read `--arch`/`--os`/`--variant`,
+    `--all-platforms` and `CONTAINER_DEFAULT_PLATFORM`. Not reported: `docker buildx bake` (its
+    platforms live in the bake file), builds with an unresolved `$BUILD_ARGS` or `"$@"` (it may
+    carry `--platform`), and `--check`/`--call`/`--print` runs.
+
+    ## Example
+    ```shell
+    docker build -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Use instead
+    ```shell
+    docker build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Fix
+    With `platforms` configured, inserts `--platform <configured platforms>` after the build
+    sub-command. Safe with one configured platform; with several it is offered as unsafe, because
+    a multi-platform build also needs `--push` (buildx) or `--manifest` (podman) to keep the result.
+    """
+    for tc in _builds(ctx):
+        if tc.platform_source != "none" or tc.opaque or tc.no_image:
+            continue
+        label = _label(tc)
+        note = ""
+        if tc.unexported is not None and tc.unexported.word is not None:
+            note = (f" {tc.unexported.name} is set on line {tc.unexported.word.span.line} but not exported,"
+                    " so the build does not see it.")
+        elif tc.ignored_env is not None:
+            note = f" {tc.tool} ignores DOCKER_DEFAULT_PLATFORM."
+        fix = None
+        if ctx.platforms:
+            value = _configured(ctx)
+            hint = f"add --platform {value}"
+            fix = Fix(
+                f"Add --platform {value}",
+                (Edit(_after(tc.verb.span), f" --platform {value}"),),
+                safe=len(ctx.platforms) == 1,
+            )
+        else:
+            hint = ("add --platform for the machines the image runs on (e.g. --platform linux/amd64); "
+                    "set `platforms` in [tool.archlint] to have archlint check and fix it")
+        yield ctx.report(
+            tc.verb.span,
+            f"{label} has no --platform, so the image is built for the CPU of the machine that runs it.{note}",
+            hint=hint,
+            fix=fix,
+            key=label,
+        )
+
+
+# ---- BC002 ----------------------------------------------------------------------------------------
+
+
+@rule("BC002", "build-platform-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "build"))
+def build_platform_mismatch(ctx):
+    """
+    ## What it does
+    Flags a build whose `--platform` leaves out a configured target platform or adds one that is
+    not configured.
+
+    ## Why is this bad?
+    The configured `platforms` are where the image has to run. A build for fewer platforms ships
+    an image that fails with `exec format error` on the missing ones; a build for an unconfigured
+    platform costs build time (often under emulation) and publishes an image nobody tested there.
+
+    Only compared when `platforms` is configured and every value is literal (a `$VAR` is
+    trusted). Per-architecture builds are recognised: when the builds in one file together cover
+    the configured platforms (`--platform linux/amd64` in one command, `--platform linux/arm64` in
+    another, then a manifest), each single build is not reported as leaving the other out. Values
+    from `DOCKER_DEFAULT_PLATFORM` and `docker buildx bake --set *.platform=` are compared too.
+    Invalid values are BC008's.
+
+    ## Example
+    ```shell
+    # platforms = ["linux/amd64", "linux/arm64"]
+    docker buildx build --platform linux/amd64 --push -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Use instead
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Fix
+    No automatic fix: changing the platform list changes what is built and published.
+    """
+    configured = ctx.platforms
+    if not configured:
+        return
+    tcs = [tc for tc in commands_for(ctx) if tc.action in ("build", "bake") and tc.platforms]
+    union = []
+    for tc in tcs:
+        if tc.platforms_known:
+            union.extend(p for p in (_valid(v.value) for v in tc.platforms) if p is not None)
+    for tc in tcs:
+        if not tc.platforms_known:
+            continue
+        given = [(pv, _valid(pv.value)) for pv in tc.platforms]
+        valid = [(pv, p) for pv, p in given if p is not None]
+        if not valid:
+            continue
+        label = _label(tc)
+        for pv, p in valid:
+            if not plat.covers(configured, p):
+                where = {"env": _env_name(tc), "bake": "--set *.platform"}.get(pv.origin, "--platform")
+                yield ctx.report(
+                    pv.span,
+                    f"{label} builds for {p}, which is not a configured platform ({plat.describe(configured)}).",
+                    hint=f"remove {p} from {where}, or add it to `platforms`",
+                    key=f"{label} {p}",
+                )
+        if len(valid) < len(given):
+            continue  # an invalid item: what was meant is unknown
+        ps = [p for _, p in valid]
+        missing = [c for c in configured if not any(c.matches(p) for p in ps)]
+        missing = [c for c in missing if not any(c.matches(u) for u in union)]
+        if missing:
+            names = ", ".join(str(c) for c in missing)
+            s = "s" if len(missing) > 1 else ""
+            yield ctx.report(
+                _first_platform_span(tc),
+                f"{label} leaves out the configured platform{s} {names}, so the image will not run there.",
+                hint=f"build for {','.join(str(c) for c in configured)}",
+                key=f"{label} missing {names}",
+            )
+
+
+# ---- BC003 ----------------------------------------------------------------------------------------
+
+
+def _output_type(value: str) -> str:
+    if value == "-":
+        return "tar"
+    for part in value.split(","):
+        k, eq, v = part.partition("=")
+        if eq and k.strip() == "type":
+            return v.strip()
+    return "local" if "=" not in value else ""
+
+
+@rule("BC003", "multi-platform-load", kinds=KINDS, severity=Severity.WARNING, tags=("multi-arch", "build"))
+def multi_platform_load(ctx):
+    """
+    ## What it does
+    Flags a build for more than one platform with `--load` or `--output type=docker`.
+
+    ## Why is this bad?
+    `--load` exports to Docker's classic image store, which holds one image per tag and cannot
+    hold a manifest list: BuildKit fails with "docker exporter does not currently support
+    exporting manifest lists" (or, on some versions, keeps only one architecture). It works only
+    with the containerd image store enabled, which most CI runners do not have.
+
+    ## Example
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 --load -t app:1.4.2 .
+    ```
+
+    ## Use instead
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+    # or, to test locally, load the host's platform only:
+    docker buildx build --platform linux/amd64 --load -t app:1.4.2 .
+    ```
+
+    ## Fix
+    No automatic fix: pushing, loading one platform or using the containerd store are different
+    choices.
+    """
+    for tc in commands_for(ctx):
+        if tc.action not in ("build", "bake") or tc.builder not in _BUILDKIT_OUTPUT_BUILDERS:
+            continue
+        if not tc.multi_platform:
+            continue
+        for f in tc.flags:
+            if f.name == "--load" and (f.value is None or f.value.lower() in ("true", "1")):
+                what = "--load"
+            elif f.name in ("-o", "--output") and f.value is not None and _output_type(f.value) == "docker":
+                what = f"{f.name} type=docker"
+            else:
+                continue
+            yield ctx.report(
+                f.word.span,
+                f"{_label(tc)} builds {tc.platform_count} platforms with {what}, but Docker's classic image store"
+                " cannot hold a multi-platform image.",
+                hint="use --push (or --output type=oci/registry), or --load with a single --platform",
+                key=f"{_label(tc)} {what}",
+            )
+
+
+# ---- BC004 ----------------------------------------------------------------------------------------
+
+
+def _removal(tc, f) -> Edit:
+    snip = f.word.snippet
+    end_word = f.value_word or f.word
+    start, end = f.word.start, max(end_word.end, f.word.end)
+    text = snip.text
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return Edit(snip.span(start, end), "")
+
+
+@rule("BC004", "platform-build-arg", kinds=KINDS, severity=Severity.WARNING, fix="unsafe",
+      tags=("multi-arch", "build"))
+def platform_build_arg(ctx):
+    """
+    ## What it does
+    Flags `--build-arg` for a platform argument BuildKit sets itself: `TARGETARCH`,
+    `TARGETPLATFORM`, `TARGETOS`, `TARGETVARIANT`, `BUILDPLATFORM` (and `BUILDOS`, `BUILDARCH`,
+    `BUILDVARIANT`).
+
+    ## Why is this bad?
+    BuildKit, podman and buildah set these per target platform. Passing one by hand overrides
+    that for every platform of the build: `--platform linux/amd64,linux/arm64 --build-arg
+    TARGETARCH=amd64` puts amd64 binaries into the arm64 image too. Repeating the flag does not
+    help: only the last value is kept, and it is used for all platforms. Also reported as
+    `docker buildx bake --set *.args.TARGETARCH=…`.
+
+    ## Example
+    ```shell
+    podman build --platform linux/amd64,linux/arm64 --manifest app \\
+        --build-arg TARGETARCH=amd64 --build-arg TARGETARCH=arm64 .
+    ```
+
+    ## Use instead
+    ```shell
+    podman build --platform linux/amd64,linux/arm64 --manifest app .
+    ```
+    and in the Dockerfile declare `ARG TARGETARCH` in the stage that uses it.
+
+    ## Fix
+    Removes the `--build-arg` and its value. Unsafe: the Dockerfile may need `ARG TARGETARCH`
+    declared in the stage to receive BuildKit's value.
+    """
+    for tc in commands_for(ctx):
+        if tc.action not in ("build", "bake"):
+            continue
+        found = []
+        for f in tc.flags:
+            if f.value is None:
+                continue
+            if tc.action == "build" and f.name == "--build-arg":
+                name, eq, val = f.value.partition("=")
+            elif tc.action == "bake" and f.name == "--set":
+                key, eq, val = f.value.partition("=")
+                parts = key.split(".")
+                if len(parts) < 3 or parts[-2] != "args":
+                    continue
+                name = parts[-1]
+            else:
+                continue
+            name = name.strip()
+            if name in PLATFORM_ARGS:
+                found.append((f, name, val if eq else None))
+        counts: dict[str, int] = {}
+        for _, name, _ in found:
+            counts[name] = counts.get(name, 0) + 1
+        last: dict[str, str | None] = {name: val for _, name, val in found}
+        for f, name, val in found:
+            shown = f.value if tc.action == "bake" else (f"{name}={val}" if val is not None else name)
+            msg = f"{f.name} {shown} overrides the {name} that the builder sets for each target platform."
+            if counts[name] > 1:
+                lv = last[name]
+                msg += (f" {name} is passed {counts[name]} times and only the last"
+                        f"{f' ({lv})' if lv is not None else ''} is used, for every platform.")
+            yield ctx.report(
+                f.word.span,
+                msg,
+                hint=f"remove it; declare `ARG {name}` in the Dockerfile stage that uses it",
+                fix=Fix(f"Remove {f.name} {shown}", (_removal(tc, f),), safe=False),
+                key=f"{_label(tc)} {name}",
+            )
+
+
+# ---- BC005 ----------------------------------------------------------------------------------------
+
+
+@rule("BC005", "multi-platform-without-manifest", kinds=KINDS, severity=Severity.ERROR, fix="unsafe",
+      tags=("multi-arch", "build"))
+def multi_platform_without_manifest(ctx):
+    """
+    ## What it does
+    Flags `podman build`/`buildah build` for several platforms without `--manifest`.
+
+    ## Why is this bad?
+    podman and buildah build each platform as a separate image; only `--manifest <list>` collects
+    them into a manifest list. With `-t` alone the tag ends up on whichever platform was built
+    last, and a following `podman manifest push` has no list to push (or pushes one
+    architecture).
+
+    ## Example
+    ```shell
+    podman build --platform linux/amd64,linux/arm64 -t quay.io/example/app:1.4.2 .
+    podman manifest push quay.io/example/app:1.4.2
+    ```
+
+    ## Use instead
+    ```shell
+    podman build --platform linux/amd64,linux/arm64 --manifest quay.io/example/app:1.4.2 .
+    podman manifest push quay.io/example/app:1.4.2
+    ```
+
+    ## Fix
+    When the command has exactly one `-t`/`--tag`, replaces it with `--manifest` (same name).
+    Unsafe: a manifest list is not an image, so later `podman run`/`podman tag` of that name
+    behave differently.
+    """
+    for tc in _builds(ctx):
+        if tc.builder not in ("podman", "buildah"):
+            continue
+        if not tc.multi_platform or tc.has("--manifest") or tc.opaque:
+            continue
+        fix = None
+        tags = tc.all("-t", "--tag")
+        if len(tags) == 1:
+            f = tags[0]
+            raw = f.word.raw
+            if f.word.value == raw and (raw == f.name or raw.startswith(f.name + "=")):
+                s = f.word.start
+                span = f.word.snippet.span(s, s + len(f.name))
+                if _text_at(ctx, span) == f.name:
+                    fix = Fix(f"Replace {f.name} with --manifest", (Edit(span, "--manifest"),), safe=False)
+        count = "all" if tc.platform_source == "all" else str(tc.platform_count)
+        where = tc.flag("--all-platforms").word.span if tc.platform_source == "all" else _first_platform_span(tc)
+        yield ctx.report(
+            where,
+            f"{_label(tc)} builds {count} platforms without --manifest, so no manifest list is created.",
+            hint="use --manifest <name> instead of -t <name>, then `podman manifest push <name>`",
+            fix=fix,
+            key=_label(tc),
+        )
+
+
+# ---- BC006 ----------------------------------------------------------------------------------------
+
+_REF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@")
+
+
+def _looks_like_ref(value: str) -> bool:
+    if not value or not set(value) <= _REF_CHARS:
+        return False
+    name = split_ref(value)
+    if name is None:
+        return False
+    repo = name[0]
+    last = repo.rsplit("/", 1)[-1]
+    return bool(last) and last == last.lower() and last[0].isalnum()
+
+
+@rule("BC006", "latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility"))
+def latest_tag(ctx):
+    """
+    ## What it does
+    Flags an image tagged, pushed or deployed as `latest`, or without a tag (which means `latest`).
+
+    Covered: `-t img:latest` and `-t img` of a build, `docker push img:latest`,
+    `docker tag … img:latest`, `docker manifest create img`, `kubectl run --image img:latest`,
+    `kubectl set image … =img`, `kubectl create deployment … --image img`.
+
+    ## Why is this bad?
+    `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any
+    branch and for any architecture; a rollback cannot name the previous image; nodes that cached
+    an older `latest` run different code from nodes that pulled a newer one.
+
+    Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`); reported
+    when the variable's default in the same file is `latest` (`${VERSION:-latest}`). A build that
+    also tags the same image with another tag (`-t app:latest -t app:$SHA`) is not reported:
+    the immutable tag is there to deploy by.
+
+    ## Example
+    ```shell
+    docker build -t registry.example.com/app:latest .
+    docker push registry.example.com/app:latest
+    ```
+
+    ## Use instead
+    ```shell
+    TAG=$(git rev-parse --short HEAD)
+    docker build -t registry.example.com/app:$TAG .
+    docker push registry.example.com/app:$TAG
+    ```
+
+    ## Fix
+    No automatic fix: archlint cannot choose your versioning scheme.
+    """
+    for tc in commands_for(ctx):
+        if not tc.images:
+            continue
+        if tc.tool == "podman" and tc.action == "manifest-create":
+            continue
+        others: set[str] = set()  # repositories the build also tags with something else
+        if tc.action == "build":
+            for im in tc.images:
+                if im.dynamic:
+                    last = im.value.rsplit("/", 1)[-1]
+                    others.add(im.value[: len(im.value) - len(last)] + last.split(":", 1)[0])
+                    continue
+                r = split_ref(im.value)
+                if r is not None and (r[2] or r[1] not in (None, "latest")):
+                    others.add(r[0])
+        sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"
+        for im in tc.images:
+            if im.dynamic or not _looks_like_ref(im.value):
+                continue
+            name, tag, digest = split_ref(im.value)
+            if digest or tag not in (None, "latest"):
+                continue
+            if name in others:
+                continue
+            via = " (the default of a variable in this file)" if im.defaulted else ""
+            what = {
+                "tag": "tags the image",
+                "push": "pushes",
+                "tag-target": "tags",
+                "manifest": "creates the manifest list",
+                "image": "deploys",
+            }.get(im.role, "uses")
+            if tag == "latest":
+                msg = f"{_label(tc)} {what} {im.value}{via}: latest is a mutable tag."
+            else:
+                msg = f"{_label(tc)} {what} {im.value}{via} without a tag, which means {name}:latest, a mutable tag."
+            yield ctx.report(
+                im.span,
+                msg,
+                hint=f"use an immutable tag such as the commit SHA: {name}:{sub}",
+                key=f"{_label(tc)} {im.value}",
+            )
+
+
+# ---- BC007 ----------------------------------------------------------------------------------------
+
+
+@rule("BC007", "multi-platform-no-output", kinds=KINDS, severity=Severity.WARNING, tags=("multi-arch", "build"))
+def multi_platform_no_output(ctx):
+    """
+    ## What it does
+    Flags `docker buildx build` for several platforms with neither `--push`, `--load` nor
+    `--output`.
+
+    ## Why is this bad?
+    With a `docker-container` (or Kubernetes, remote) builder the result of such a build stays in
+    the build cache: nothing is pushed, nothing is loaded, and buildx only prints a warning. The
+    step looks green while the image that the next step pushes or deploys is an old one.
+
+    ## Example
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Use instead
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Fix
+    No automatic fix: whether to push or export is a choice.
+    """
+    for tc in _builds(ctx):
+        if tc.builder != "buildx" or not tc.multi_platform:
+            continue
+        if tc.output_flags() or tc.no_image or tc.opaque:
+            continue
+        yield ctx.report(
+            _first_platform_span(tc),
+            f"{_label(tc)} builds {tc.platform_count} platforms without --push, --load or --output,"
+            " so the result stays in the build cache.",
+            hint="add --push (or --output type=registry / type=oci,dest=…)",
+            key=_label(tc),
+        )
+
+
+# ---- BC008 ----------------------------------------------------------------------------------------
+
+
+@rule("BC008", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe", tags=("multi-arch", "build"))
+def invalid_platform(ctx):
+    """
+    ## What it does
+    Flags a platform value that is malformed or unknown, in `--platform` of a build, bake
+    (`--set *.platform=`), run or push, and in `DOCKER_DEFAULT_PLATFORM`.
+
+    ## Why is this bad?
+    The tool rejects it at build time (`linux/x86_64`, `linux/amd46`, `linux/arm64/v9`), or, for an
+    architecture without OS (`amd64`), archlint cannot tell which platform was meant. This is
+    the same validator as DF009 and the configuration, with the same suggestions. Values with a
+    variable (`linux/${ARCH}`) are trusted.
+
+    ## Example
+    ```shell
+    docker buildx build --platform linux/x86_64,linux/aarch64 --push -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Use instead
+    ```shell
+    docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+    ```
+
+    ## Fix
+    Replaces the value with the nearest valid platform (safe) when there is one and the value is
+    written literally at that place (not coming from a variable).
+    """
+    seen = set()
+    for tc in commands_for(ctx):
+        for pv in tc.platforms:
+            if pv.dynamic or not pv.value:
+                continue
+            k = (pv.span, pv.value)
+            if k in seen:
+                continue
+            seen.add(k)
+            try:
+                plat.parse(pv.value)
+                continue
+            except plat.PlatformError as e:
+                err = e
+            fix = None
+            if err.suggestion and pv.exact and _text_at(ctx, pv.span) == pv.value:
+                fix = Fix(f"Replace with {err.suggestion}", (Edit(pv.span, err.suggestion),), safe=True)
+            where = _env_name(tc) if pv.origin == "env" else _label(tc)
+            yield ctx.report(
+                pv.span,
+                f"Invalid platform in {where}: {err.message}.",
+                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
+                fix=fix,
+                key=pv.value,
+            )

@@ -1,0 +1,204 @@
+"""The Makefile reader: variables, rules, recipes, expansion with positions kept."""
+from __future__ import annotations
+
+import time
+
+from archlint.parsers import makefile
+from archlint.parsers.shell import simple_commands
+from archlint.source import Source
+
+T = "\t"
+
+
+def parse(text: str, path: str = "Makefile", abspath: str | None = None):
+    return makefile.parse(Source(path, text, abspath=abspath))
+
+
+def snippet_words(snip):
+    return [[(w.value, w.span.line, w.span.col, w.span.end_col) for w in c.words] for c in simple_commands(snip)]
+
+
+def test_assignment_flavours_and_modifiers():
+    m = parse("\n".join([
+        "A = 1",
+        "B := $(A)-x",
+        "C ::= c",
+        "D ?= d",
+        "D ?= not-used",
+        "E = e",
+        "E += more",
+        "override F = f",
+        "export G = g",
+        "H != git describe",
+        "A = 2",
+        "I=$(B)/$(A)",
+        "J = x # a comment",
+    ]))
+    v = m.value
+    assert v("A") == ("2", False)
+    assert v("B") == ("1-x", False)  # simple: expanded when defined
+    assert v("C") == ("c", False)
+    assert v("D") == ("d", False)
+    assert v("E") == ("e more", False)
+    assert v("F") == ("f", False)
+    assert m.variables["G"].exported
+    assert v("H")[1]  # a shell assignment is never run
+    assert v("I") == ("1-x/2", False)  # recursive: final values
+    assert v("J") == ("x", False)
+    assert v("UNSET") is None
+
+
+def test_shell_function_is_dynamic():
+    m = parse("V := $(shell git rev-parse HEAD)\nIMG = app:$(V)\n")
+    val, dyn = m.value("IMG")
+    assert dyn and val.startswith("app:")
+
+
+def test_conditional_assignments_become_unknown_when_branches_disagree():
+    m = parse("ifeq ($(ARCH),arm64)\nP = linux/arm64\nelse\nP = linux/amd64\nendif\n"
+              "ifndef Q\nQ = linux/amd64\nendif\n")
+    assert m.value("P")[1]
+    assert m.value("Q") == ("linux/amd64", False)
+
+
+def test_define_blocks_and_unterminated_define():
+    m = parse(f"define HELP\n{T}docker build .\nendef\nbuild:\n{T}echo ok\n")
+    assert "docker build" in m.variables["HELP"].raw
+    assert [r.text for r in m.recipes] == ["echo ok"]
+    m = parse(f"build:\n{T}echo ok\ndefine NEVER\n{T}docker build .\n")
+    assert [r.text for r in m.recipes] == ["echo ok"]
+    assert m.shell_snippets()
+
+
+def test_rules_and_recipe_prefixes_and_continuations():
+    text = f"""IMG ?= app:1
+.PHONY: build
+build: deps ## help text
+{T}@echo start
+{T}-docker build \\
+{T}{T}-t $(IMG) \\
+{T}{T}.
+# a comment inside the rule
+
+{T}+ podman push $(IMG)
+other: ; docker push $(IMG)
+"""
+    m = parse(text)
+    build = [t for t in m.targets if t.names == ["build"]][0]
+    assert build.prerequisites == "deps"
+    assert [(r.line, r.end_line, r.prefix) for r in build.recipes] == [(4, 4, "@"), (5, 7, "-"), (10, 10, "+")]
+    snips = m.shell_snippets()
+    assert [s.text for s in snips] == [
+        "echo start",
+        "docker build \\\n\t-t app:1 \\\n\t.",
+        "podman push app:1",
+        "docker push app:1",
+    ]
+    assert snippet_words(snips[1]) == [[
+        ("docker", 5, 3, 9), ("build", 5, 10, 15), ("-t", 6, 3, 5), ("app:1", 6, 6, 12), (".", 7, 3, 4),
+    ]]
+    assert snippet_words(snips[3])[0][2] == ("app:1", 11, 22, 28)
+
+
+def test_expansion_maps_words_back_to_the_reference():
+    text = (f"TOOL ?= docker\nFLAGS = --platform linux/amd64 --push\nimg:\n"
+            f"{T}$(TOOL) buildx build $(FLAGS) -t x$${{HOME}} .\n")
+    (snip,) = parse(text).shell_snippets()
+    assert snip.text == "docker buildx build --platform linux/amd64 --push -t x${HOME} ."
+    ws = snippet_words(snip)[0]
+    assert ws[0] == ("docker", 4, 2, 9)  # the whole $(TOOL)
+    assert ws[3] == ("--platform", 4, 23, 31) and ws[4][1:] == (4, 23, 31)  # inside $(FLAGS)
+    assert ws[6] == ("-t", 4, 32, 34)
+    assert ws[7][1:] == (4, 35, 44)  # x$${HOME}: $$ is one shell $, the span is the written text
+    assert ws[8] == (".", 4, 45, 46)
+
+
+def test_unknown_references_stay_variables():
+    (snip,) = parse(f"b:\n{T}docker build -t $(IMG) -t $(shell id -u) --label a=$@ .\n").shell_snippets()
+    (c,) = simple_commands(snip)
+    assert c.words[3].value == "${IMG}" and c.words[3].dynamic
+    assert c.words[5].dynamic and c.words[7].dynamic
+
+
+def test_target_specific_variables_and_exports():
+    text = f"""P = linux/amd64
+export DOCKER_DEFAULT_PLATFORM = linux/arm64
+rel: P = linux/s390x
+rel:
+{T}docker build --platform $(P) .
+dev:
+{T}docker build --platform $(P) .
+"""
+    m = parse(text)
+    rel, dev = m.shell_snippets()
+    assert "linux/s390x" in rel.text and "linux/amd64" in dev.text
+    assert rel.env == {"DOCKER_DEFAULT_PLATFORM": "linux/arm64"}
+    assert rel.env_spans["DOCKER_DEFAULT_PLATFORM"].line == 2
+
+
+def test_export_forms():
+    m = parse(f"A = 1\nB = 2\nexport A\nC = 3\nunexport C\nx:\n{T}true\n")
+    assert m.shell_snippets()[0].env == {"A": "1"}
+    m = parse(f"A = 1\nexport\nx:\n{T}true\n")
+    assert m.shell_snippets()[0].env == {"A": "1"}
+    m = parse(f"A = 1\n.EXPORT_ALL_VARIABLES:\nx:\n{T}true\n")
+    assert m.shell_snippets()[0].env == {"A": "1"}
+
+
+def test_oneshell_gives_one_snippet_per_recipe():
+    (snip,) = parse(f".ONESHELL:\nx:\n{T}P=linux/amd64\n{T}docker build --platform $$P .\n").shell_snippets()
+    c = [c for c in simple_commands(snip) if c.program == "docker"][0]
+    assert c.words[3].value == "linux/amd64" and (c.words[3].span.line, c.words[3].span.col) == (4, 26)
+
+
+def test_includes_read_variables_from_disk(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "mk").mkdir()
+    (tmp_path / "mk" / "common.mk").write_text("REG ?= quay.io/acme\nexport DOCKER_DEFAULT_PLATFORM := linux/amd64\n")
+    (tmp_path / "sub").mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.mk"
+    outside.write_text("REG = evil\n")
+    mk = tmp_path / "sub" / "Makefile"
+    text = f"include ../mk/*.mk\n-include missing.mk\ninclude ../../{outside.name}\nb:\n{T}docker push $(REG)/app:1\n"
+    mk.write_text(text)
+    m = makefile.parse(Source(str(mk), text, abspath=str(mk)))
+    (snip,) = m.shell_snippets()
+    assert snip.text == "docker push quay.io/acme/app:1"
+    assert snip.env == {"DOCKER_DEFAULT_PLATFORM": "linux/amd64"}
+    assert m.includes == [str((tmp_path / "mk" / "common.mk").resolve())]
+
+
+def test_recipe_prefix_and_odd_lines_do_not_crash():
+    m = parse(".RECIPEPREFIX = >\nx:\n> docker build .\n")
+    assert [s.text for s in m.shell_snippets()] == ["docker build ."]
+    for text in ["\t\t\n", "x:\n\t\\", "$(", "a: $(b", "define", "endef\nendif\nelse", "ifeq (a,b)\n",
+                 ": :\n\t$$(", "\tno rule yet\n", "A = $(A) $(A)\nx:\n\techo $(A)\n", "x: ; \\\n"]:
+        m = parse(text)
+        for s in m.shell_snippets():
+            simple_commands(s)
+
+
+def test_recursive_self_reference_is_unknown():
+    m = parse(f"A = $(B)\nB = $(A)\nx:\n{T}echo $(A)\n")
+    assert m.value("A")[1]
+    m.shell_snippets()
+
+
+def test_statement_range_covers_continuations():
+    m = parse(f"x:\n{T}docker build \\\n{T}{T}.\n")
+    assert m.statement_range(2) == (2, 3)
+    assert m.statement_range(3) == (2, 3)
+
+
+def test_twenty_thousand_lines_parse_fast():
+    lines = ["IMG ?= quay.io/x/app:v1", "PLATFORMS ?= linux/amd64,linux/arm64"]
+    for i in range(4000):
+        lines += [f"V{i} := $(IMG)-{i}", f"SRCS += file{i}.c", f"t{i}: dep{i} ## help",
+                  f"{T}@echo building $(V{i})", f"{T}docker build -t $(V{i}) --platform $(PLATFORMS) ."]
+    text = "\n".join(lines)
+    t = time.perf_counter()
+    m = parse(text)
+    snips = m.shell_snippets()
+    elapsed = time.perf_counter() - t
+    assert len(snips) == 8000
+    assert elapsed < 2.0, elapsed
