@@ -1,0 +1,268 @@
+"""The language server end to end: a real ``python -m archlint server`` process driven over stdio
+by pytest-lsp's client (a pygls client): diagnostics, code actions applied, hover, settings."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls")
+pytest_lsp = pytest.importorskip("pytest_lsp")
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "archlint", "server"],
+    server_env={**os.environ, "ARCHLINT_NO_CACHE": "1"},
+)
+
+DOCKERFILE = "FROM --platform=linux/x86_64 alpine:3.20 AS base\nRUN echo hi\n"
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".archlint.toml").write_text('platforms = ["linux/amd64"]\n')
+    return tmp_path
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, project):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            root_uri=project.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="project")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def wait_for(client: LanguageClient, uri: str, pred, timeout: float = 20.0):
+    """Wait until the diagnostics published for ``uri`` satisfy ``pred``."""
+    async def loop():
+        while True:
+            diags = client.diagnostics.get(uri)
+            if diags is not None and pred(diags):
+                return diags
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    return await asyncio.wait_for(loop(), timeout)
+
+
+def apply_text_edits(text: str, edits) -> str:
+    """Apply LSP TextEdits (UTF-16 positions) to text, as an editor does."""
+    lines = text.split("\n")
+
+    def offset(pos):
+        before = sum(len(l) + 1 for l in lines[: pos.line])
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        units = 0
+        for i, ch in enumerate(line):
+            if units >= pos.character:
+                return before + i
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return before + len(line)
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for s, e, t in spans:
+        text = text[:s] + t + text[e:]
+    return text
+
+
+def codes(diags) -> list[tuple[str, int, int]]:
+    return sorted((d.code, d.range.start.line, d.range.start.character) for d in diags)
+
+
+def open_doc(client: LanguageClient, uri: str, text: str, lang: str = "dockerfile", version: int = 1):
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id=lang, version=version, text=text))
+    )
+
+
+def change_doc(client: LanguageClient, uri: str, text: str, version: int):
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_quick_fix_and_cleared(client: LanguageClient, project: Path):
+    path = project / "Dockerfile"
+    path.write_text("FROM alpine:3.20\n")  # on disk: something else; the server lints the buffer
+    uri = path.as_uri()
+    open_doc(client, uri, DOCKERFILE)
+    diags = await wait_for(client, uri, lambda d: any(x.code == "DF009" for x in d))
+    df009 = [d for d in diags if d.code == "DF009"][0]
+    assert (df009.range.start.line, df009.range.start.character) == (0, 16)
+    assert (df009.range.end.line, df009.range.end.character) == (0, 28)
+    assert df009.severity == types.DiagnosticSeverity.Error
+    assert df009.source == "archlint"
+    assert df009.code_description.href.endswith("#df009")
+    assert "Invalid platform 'linux/x86_64'" in df009.message
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=df009.range,
+            context=types.CodeActionContext(diagnostics=[df009]),
+        )
+    )
+    titles = [a.title for a in actions]
+    fix = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and "DF009" in a.title and not a.title.startswith("Suppress")]
+    assert len(fix) == 1 and fix[0].is_preferred, titles
+    assert "Suppress DF009 on this line" in titles
+    assert any(a.kind == "source.fixAll.archlint" for a in actions)
+
+    new_text = apply_text_edits(DOCKERFILE, fix[0].edit.changes[uri])
+    assert new_text == "FROM --platform=linux/amd64 alpine:3.20 AS base\nRUN echo hi\n"
+    change_doc(client, uri, new_text, 2)
+    diags = await wait_for(client, uri, lambda d: not any(x.code == "DF009" for x in d))
+    assert codes(diags) == []  # pinned to the single configured platform: nothing left
+
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await wait_for(client, uri, lambda d: len(d) == 0)
+
+
+@pytest.mark.asyncio
+async def test_fix_all_and_suppress_actions(client: LanguageClient, project: Path):
+    uri = (project / "build.Dockerfile").as_uri()
+    text = "FROM --platform=$TARGETPLATFORM alpine:3.20\nFROM golang:1.22 AS build\nRUN GOARCH=$TARGETARCH go build\n"
+    open_doc(client, uri, text)
+    diags = await wait_for(client, uri, lambda d: len(d) > 0)
+    assert ("DF007", 2, 11) in codes(diags) and ("DF010", 0, 5) in codes(diags)
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
+        )
+    )
+    assert [a.kind for a in actions] == ["source.fixAll.archlint"]
+    fixed = apply_text_edits(text, actions[0].edit.changes[uri])
+    assert fixed == (
+        "FROM --platform=linux/amd64 alpine:3.20\n"
+        "FROM --platform=linux/amd64 golang:1.22 AS build\n"
+        "ARG TARGETARCH\n"
+        "RUN GOARCH=$TARGETARCH go build\n"
+    )
+
+    # "Suppress DF007 on this line": an own-line comment above the instruction
+    df007 = [d for d in diags if d.code == "DF007"][0]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=df007.range,
+            context=types.CodeActionContext(diagnostics=[df007], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    sup = [a for a in actions if a.title == "Suppress DF007 on this line"]
+    assert len(sup) == 1 and not any(a.kind == "source.fixAll.archlint" for a in actions)
+    suppressed = apply_text_edits(text, sup[0].edit.changes[uri])
+    assert suppressed.splitlines()[2] == "# archlint: ignore[DF007]"
+    change_doc(client, uri, suppressed, 2)
+    diags = await wait_for(client, uri, lambda d: not any(x.code == "DF007" for x in d))
+    assert "DF010" in {d.code for d in diags}
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_rule_doc(client: LanguageClient, project: Path):
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, DOCKERFILE)
+    await wait_for(client, uri, lambda d: any(x.code == "DF009" for x in d))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=20))
+    )
+    assert hover is not None
+    assert "**DF009**" in hover.contents.value and "What it does" in hover.contents.value
+    assert hover.range.start == types.Position(line=0, character=16)
+    # nothing to say on a clean spot
+    none = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=5))
+    )
+    assert none is None
+
+
+@pytest.mark.asyncio
+async def test_settings_from_did_change_configuration(client: LanguageClient, project: Path):
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, "FROM alpine:3.20\n")
+    diags = await wait_for(client, uri, lambda d: any(x.code == "DF005" for x in d))
+    assert "linux/amd64" in [d for d in diags if d.code == "DF005"][0].message
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"archlint": {"ignore": ["DF005"], "severity": {"DF001": "error"}}})
+    )
+    await wait_for(client, uri, lambda d: len(d) == 0)
+    # a bad setting is reported and ignored, the server keeps going
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"platforms": ["linux/amd46"]}))
+    await wait_for(client, uri, lambda d: any(x.code == "DF005" for x in d))
+    assert any("linux/amd46" in m.message for m in client.messages)
+
+
+@pytest.mark.asyncio
+async def test_utf16_columns_and_debounced_changes(client: LanguageClient, project: Path):
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, "FROM alpine:3.20\n")
+    await wait_for(client, uri, lambda d: any(x.code == "DF005" for x in d))
+    # several quick edits: the last text is what gets linted
+    final = 'FROM --platform=linux/amd64 alpine:3.20\nRUN echo "\U0001F600" $TARGETARCH\n'
+    for v, t in enumerate(["LABEL x=1\n", "LABEL x=2\n", final], start=2):
+        change_doc(client, uri, t, v)
+    diags = await wait_for(client, uri, lambda d: any(x.code == "DF007" for x in d))
+    d = [x for x in diags if x.code == "DF007"][0]
+    # code point column 13, UTF-16 column 14 (the emoji is two code units)
+    assert (d.range.start.line, d.range.start.character, d.range.end.character) == (1, 14, 25)
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_suppression_comment(client: LanguageClient, project: Path):
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, "# archlint: ignore[DF001, DF005]\nFROM python:latest\n")
+    await wait_for(client, uri, lambda d: len(d) == 0)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=28))
+    )
+    assert "**DF005**" in hover.contents.value and "**DF001**" not in hover.contents.value
+    assert (hover.range.start.character, hover.range.end.character) == (26, 31)
+
+
+@pytest.mark.asyncio
+async def test_broken_config_and_bad_requests_do_not_stop_the_server(client: LanguageClient, project: Path):
+    config = (project / ".archlint.toml")
+    config.write_text("platforms = [\"linux/amd46\"]\n")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri())))
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, "FROM --platform=linux/x86_64 alpine:3.20\n")
+    diags = await wait_for(client, uri, lambda d: any(x.code == "AL001" for x in d))
+    assert any("configuration error" in d.message and "amd46" in d.message for d in diags)
+    assert "DF009" in {d.code for d in diags}  # still linted, with the default settings
+    # a request the server cannot answer: an error response, and the server goes on
+    with pytest.raises(Exception):
+        await client.protocol.send_request_async("archlint/noSuchMethod", {})
+    # the configuration is repaired and saved: every open document is linted again
+    config.write_text("platforms = [\"linux/amd64\"]\n")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri())))
+    diags = await wait_for(client, uri, lambda d: not any(x.code == "AL001" for x in d))
+    assert [d.code for d in diags] == ["DF009"]
+
+
+def test_normalize_settings_spellings():
+    from archlint.server import normalize_settings
+
+    assert normalize_settings({"archlint": {"extendSelect": ["AL002"], "unsafe_fixes": True, "platforms": ["linux/arm64"]}}) == (
+        {"extend-select": ["AL002"], "platforms": ["linux/arm64"]}, True, []
+    )
+    assert normalize_settings({"kubernetesVersion": "1.29", "colour": "x"}) == ({"kubernetes-version": "1.29"}, False, ["colour"])
+    assert normalize_settings(None) is None
+    assert normalize_settings({"editor": {"tabSize": 4}}) is None  # another tool's section: keep ours
