@@ -288,7 +288,7 @@ def _run_stdin(args, resolver, root):
     display = os.path.relpath(abspath, root).replace(os.sep, "/") if name != "-" else "-"
     settings = resolver.for_path(abspath)
     try:
-        text, enc, _ = decode(data)
+        text, enc, warning = decode(data)
     except DecodeError as e:
         fr = FileResult(display, None, notices=[Notice("AL001", f"could not parse {display}: {e}", display)])
         return RunResult([fr], root, [])
@@ -298,6 +298,10 @@ def _run_stdin(args, resolver, root):
     if kind is None and name == "-":
         raise UsageError("reading stdin needs --stdin-filename to know the file kind")
     fr = lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
+    if warning:
+        from .model import Severity
+
+        fr.notices.append(Notice("AL006", f"{display}: {warning}", display, severity=Severity.INFO))
     run = RunResult([fr], root, [])
     run.settings_used = [settings]
     return run

@@ -101,6 +101,15 @@ class GitIgnore:
         return result
 
 
+def _inside(real: str, root: str) -> bool:
+    """Whether the resolved path ``real`` lies in ``root`` (itself resolved: a root reached
+    through a symlink, like macOS's /tmp, still contains its files)."""
+    try:
+        return os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root)
+    except ValueError:  # different drives on Windows
+        return False
+
+
 def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True):
     """Yield Targets for the given paths (files and folders)."""
     seen: set[str] = set()
@@ -131,6 +140,11 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             if real in seen:
                 continue
             seen.add(real)
+            if not _inside(real, root):
+                why = "symlink to a file" if os.path.islink(ap) else "file"
+                yield Target(ap, display_path(ap, root), True,
+                             notice=f"{display_path(ap, root)}: {why} outside the linted root {root} ({real}), not linted")
+                continue
             yield Target(ap, display_path(ap, root), True)
             continue
         gi = gitignore_for(ap)
@@ -160,7 +174,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     real = os.path.realpath(full)
                     if not os.path.exists(real):
                         continue  # dangling link: nothing to lint
-                    if os.path.commonpath([real, root]) != root:
+                    if not _inside(real, root):
                         yield Target(full, display_path(full, root), False,
                                      notice=f"{display_path(full, root)}: symlink to a file outside the linted root ({real}), not linted")
                         continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 import traceback
 
 from . import kinds as kindmod
@@ -34,25 +35,44 @@ def _parser(kind: str):
 
 
 def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, str, Notice | None, Notice | None]:
-    """Return (text, encoding, fatal_notice, info_notice)."""
-    try:
-        st = os.stat(abspath)
-    except OSError as e:
-        return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
+    """Return (text, encoding, fatal_notice, info_notice).
+
+    The file is opened without blocking and checked with ``fstat`` on the open descriptor, so a
+    FIFO or device named like a file is reported, never read (and a file swapped for one between
+    the walk and the read is caught too)."""
     if os.path.isdir(abspath):
         return None, "", Notice("AL001", f"could not read {display}: it is a directory", display), None
-    if st.st_size > max_size:
-        return None, "", Notice(
-            "AL005",
-            f"{display} skipped: {st.st_size} bytes is over max-file-size ({max_size})",
-            display,
-            severity=Severity.INFO,
-        ), None
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(abspath, "rb") as fh:
-            data = fh.read(max_size + 1)
+        fd = os.open(abspath, flags)
     except OSError as e:
         return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return None, "", Notice("AL001", f"could not read {display}: it is a directory", display), None
+        if not stat.S_ISREG(st.st_mode):
+            return None, "", Notice("AL001", f"could not read {display}: not a regular file (a FIFO, socket or device)", display), None
+        if st.st_size > max_size:
+            return None, "", Notice(
+                "AL005",
+                f"{display} skipped: {st.st_size} bytes is over max-file-size ({max_size})",
+                display,
+                severity=Severity.INFO,
+            ), None
+        chunks = []
+        left = max_size + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as e:
+        return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
+    finally:
+        os.close(fd)
     if len(data) > max_size:
         return None, "", Notice(
             "AL005", f"{display} skipped: it grew over max-file-size ({max_size}) while being read",

@@ -26,13 +26,18 @@ class DecodeError(Exception):
 
 def decode(data: bytes) -> tuple[str, str, str | None]:
     """Return ``(text, encoding, warning)``.  Binary data (NUL bytes without a UTF-16/32 BOM)
-    raises DecodeError; undecodable UTF-8 falls back to Latin-1 with a warning."""
+    raises DecodeError; undecodable UTF-8 falls back to Latin-1 with a warning, and UTF-16/32
+    (recognised by their byte-order mark) are decoded with a warning naming the encoding."""
     for bom, enc in BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc, None
+                text = data.decode(enc)
             except UnicodeDecodeError as e:
                 raise DecodeError(f"invalid {enc} data at byte {e.start}") from None
+            if enc == "utf-8-sig":
+                return text, enc, None
+            name = ("UTF-32" if enc == "utf-32" else "UTF-16") + ("LE" if bom in (codecs.BOM_UTF32_LE, codecs.BOM_UTF16_LE) else "BE")
+            return text, enc, f"decoded as {name} (byte-order mark); fixes keep that encoding"
     if b"\x00" in data[:8192] or b"\x00" in data[-8192:]:
         raise DecodeError("binary file (contains NUL bytes)")
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, SHARED
+from helpers import SHARED
 
 
 def run(args, cwd, stdin=None, env=None):
@@ -136,7 +136,7 @@ def test_python_dash_m_and_version(tree):
 
 @pytest.mark.skipif(not (SHARED / "samples").is_dir(), reason="../shared/samples not present")
 def test_shared_samples_dockerfile_findings():
-    r = run(["check", "--select", "DF", "--no-cache", "."], SHARED / "samples")
+    r = run(["check", "--select", "DF", "--ignore", "DF011", "--no-cache", "."], SHARED / "samples")
     lines = [l.split(" ")[0] + " " + l.split(" ")[1] for l in r.stdout.splitlines() if ": DF" in l]
     assert lines == [
         "aks-app/docker/Dockerfile:1:1: DF005",

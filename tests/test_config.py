@@ -1,7 +1,6 @@
 """Configuration: file discovery and precedence, validation errors, CLI overrides."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -8,7 +8,6 @@ from ..model import Edit, Fix, Related, Severity, Span
 from ..parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
-    arg_pairs,
     expand,
     from_env,
     parse_image_ref,

@@ -134,13 +134,17 @@ def file_too_large(ctx):
 def encoding_assumed(ctx):
     """
     ## What it does
-    Notes a file that is not valid UTF-8 and was decoded as Latin-1 to be linted.
+    Notes a file that is not UTF-8: one that is not valid UTF-8 and was decoded as Latin-1, or
+    one in UTF-16 or UTF-32 (recognised by its byte-order mark).  The notice names the encoding
+    assumed; `--fix` writes the file back in that same encoding.
 
     ## Why is this bad?
-    Positions and messages may show wrong characters; tools that expect UTF-8 may misread it.
+    Positions and messages may show wrong characters; Docker, make, shells and most YAML tools
+    expect UTF-8 and may misread the file or reject it.
 
     ## Example
-    A Dockerfile saved in Windows-1252 with an accented maintainer name.
+    A Dockerfile saved in Windows-1252 with an accented maintainer name, or a Makefile saved as
+    "Unicode" (UTF-16LE with a BOM) by a Windows editor.
 
     ## Use instead
     Save the file as UTF-8.

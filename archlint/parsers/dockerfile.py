@@ -455,7 +455,7 @@ def _analyse_args(ins: Instruction, escape: str) -> None:
         if rest.startswith("["):
             try:
                 val = json.loads(rest.replace(escape + "\n", ""))
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
                 val = None
             if isinstance(val, list) and all(isinstance(v, str) for v in val):
                 ins.exec_form = val

@@ -42,4 +42,7 @@ def parse(source) -> PyModel:
             raise ParseError(f"invalid Python syntax: {msg}", e.lineno or 1, e.offset or 1) from None
         except ValueError as e:  # NUL bytes and the like
             raise ParseError(f"invalid Python source: {e}", 1, 1) from None
+        except (MemoryError, RecursionError):
+            # CPython's parser gives up on very deep nesting ("-" * 10000 + "1") with one of these
+            raise ParseError("expression nested too deeply for Python's parser", 1, 1) from None
     return PyModel(source, tree)
