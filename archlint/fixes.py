@@ -43,7 +43,7 @@ from .source import BOMS, DecodeError, Source, decode
 
 MAX_PASSES = 10
 #: the notice ID used when fixes, suppressions or a baseline cannot be applied to a file
-FIX_NOTICE_ID = "AL004"
+FIX_NOTICE_ID = "AL007"  # a fix not written for a reason outside archlint (file changed, unwritable)
 BASELINE_VERSION = 1
 
 # ---- positions on the original text ------------------------------------------------------------
@@ -801,7 +801,12 @@ def _plural(n: int, word: str) -> str:
 
 
 def _notice(fr: FileResult, message: str, internal: bool) -> None:
-    fr.notices.append(Notice(FIX_NOTICE_ID, f"{fr.path}: {message}", fr.path, severity=Severity.ERROR, internal=internal))
+    """AL004 when the cause is a bug in archlint (a fix that breaks the file, no convergence),
+    AL007 otherwise (the file changed on disk, cannot be written ...)."""
+    if internal:
+        fr.notices.append(Notice("AL004", f"{fr.path}: {message}", fr.path, severity=Severity.ERROR, internal=True))
+    else:
+        fr.notices.append(Notice(FIX_NOTICE_ID, f"{fr.path}: {message}", fr.path, severity=Severity.WARNING))
 
 
 def _is_stdin(args) -> bool:

@@ -232,7 +232,7 @@ def test_refuses_when_the_file_changed_on_disk(repo, capsys, extra_rule):
     target.write_text("FROM --platform=linux/x86_64 alpine:3.20\n")
     code, out, err = check(capsys, "--fix", "--select", "DF009,DF991", "Dockerfile")
     assert target.read_text() == "FROM alpine:3.21\n# saved by an editor\n"
-    assert "changed on disk" in out and code == 1
+    assert "changed on disk" in out and " AL007 " in out and code == 1
 
 
 def test_commit_refuses_changed_file(tmp_path):

@@ -153,3 +153,27 @@ def encoding_assumed(ctx):
     None.
     """
     return ()
+
+
+@rule("AL007", "fix-not-applied", kinds=_NONE, severity=Severity.WARNING, tags=("reliability",))
+def fix_not_applied(ctx):
+    """
+    ## What it does
+    Notes a file that `--fix` (or `--add-suppressions`) left unchanged although it had fixes to
+    apply, and says why: the file changed on disk after archlint read it, it could not be written
+    (permissions, a read-only file system), or it is a symlink to a file outside the repository.
+
+    ## Why is this bad?
+    The findings you asked archlint to fix are still there; the run must not look successful.
+
+    ## Example
+    An editor saves the Dockerfile while `archlint check --fix` is running.
+
+    ## Use instead
+    Run `archlint check --fix` again once nothing else is writing the file, or fix its
+    permissions.
+
+    ## Fix
+    None: archlint never writes a file it cannot write whole and unchanged-since-read.
+    """
+    return ()
