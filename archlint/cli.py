@@ -17,15 +17,29 @@ class UsageError(Exception):
     pass
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse builds a formatter for every ``add_argument`` and, without a width, imports
+    shutil (with bz2 and lzma) to ask the terminal's: ``os.get_terminal_size`` costs nothing."""
+    try:
+        width = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        try:
+            width = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            width = 80
+    return argparse.HelpFormatter(prog, width=max(40, width - 2))
+
+
 def _build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="archlint",
         description="Catch CPU-architecture and mutable-image mistakes before they reach a cluster.",
+        formatter_class=_formatter,
     )
     p.add_argument("--version", action="version", version=f"archlint {__version__}")
     sub = p.add_subparsers(dest="command")
 
-    c = sub.add_parser("check", help="lint files and folders (the default command)")
+    c = sub.add_parser("check", help="lint files and folders (the default command)", formatter_class=_formatter)
     c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
     c.add_argument("--stdin-filename", help="the file name (and so the kind) of what is read from stdin")
     c.add_argument("--output-format", choices=FORMATS, default=None)
@@ -60,14 +74,14 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", help="report only findings not in this baseline file")
     c.add_argument("--write-baseline", help="write the current findings to this baseline file")
 
-    sub.add_parser("rules", help="list every rule").add_argument(
+    sub.add_parser("rules", help="list every rule", formatter_class=_formatter).add_argument(
         "--output-format", choices=("text", "json", "markdown", "table"), default="text",
         help="markdown: every rule's documentation (docs/rules.md); table: the README's rule table",
     )
-    r = sub.add_parser("rule", help="print a rule's documentation")
+    r = sub.add_parser("rule", help="print a rule's documentation", formatter_class=_formatter)
     r.add_argument("rule_id")
-    sub.add_parser("server", help="run the language server on stdio")
-    sub.add_parser("version", help="print the version")
+    sub.add_parser("server", help="run the language server on stdio", formatter_class=_formatter)
+    sub.add_parser("version", help="print the version", formatter_class=_formatter)
     return p
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-import traceback
 
 from . import kinds as kindmod
 from .model import FileResult, Finding, Notice, Severity
@@ -178,6 +177,8 @@ def _rel_to_config(path: str, settings) -> str:
 
 
 def _internal(path: str, what: str, exc: BaseException) -> Notice:
+    import traceback  # only when a rule crashed
+
     tb = traceback.extract_tb(exc.__traceback__)
     where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
     return Notice(

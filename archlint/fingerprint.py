@@ -14,7 +14,13 @@ findings of the file, so adding or moving unrelated lines leaves it unchanged.
 """
 from __future__ import annotations
 
-import hashlib
+try:  # the built-in SHA-256 (the same digest as hashlib's) spares loading OpenSSL at start-up
+    from _sha2 import sha256  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:
+        from hashlib import sha256
 from itertools import chain
 
 _BLOCK = 100
@@ -127,7 +133,7 @@ def semantic_fingerprint(finding, line_text: str, occurrence: int) -> str:
         str(occurrence),
     )
     data = "\x00".join(parts).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()[:32]
+    return sha256(data).hexdigest()[:32]
 
 
 def _line_text(lines, n: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import textwrap
 
 from .model import Edit, Finding, Fix, Related, Severity, Span
 
@@ -57,7 +56,7 @@ _ID_RE = re.compile(r"^([A-Z][A-Z0-9]*?)(\d{3})$")
 
 
 class Rule:
-    __slots__ = ("id", "name", "kinds", "severity", "check", "doc", "enabled", "fix", "tags", "precision", "family")
+    __slots__ = ("id", "name", "kinds", "severity", "check", "_doc", "enabled", "fix", "tags", "precision", "family")
 
     def __init__(self, id, name, kinds, severity, check, doc, enabled=True, fix=None, tags=(), precision="high", family=""):
         self.id = id
@@ -65,7 +64,7 @@ class Rule:
         self.kinds = frozenset(kinds)
         self.severity = severity
         self.check = check  # check(ctx) -> iterable of Finding
-        self.doc = doc
+        self._doc = doc  # the docstring as written; dedented when first read
         self.enabled = enabled  # on by default
         self.fix = fix  # None, "safe" or "unsafe"
         self.tags = tuple(tags)
@@ -74,6 +73,19 @@ class Rule:
 
     def __repr__(self):
         return f"Rule({self.id} {self.name})"
+
+    @property
+    def doc(self) -> str:
+        doc = self._doc
+        if doc and doc[:1] in " \n":
+            import textwrap  # only when documentation is shown (rules, hover, SARIF)
+
+            doc = self._doc = textwrap.dedent(doc).strip()
+        return doc
+
+    @doc.setter
+    def doc(self, value: str) -> None:
+        self._doc = value
 
     @property
     def family_name(self) -> str:
@@ -110,7 +122,7 @@ def rule(
     sev = Severity.parse(severity) if isinstance(severity, str) else severity
 
     def deco(fn):
-        doc = textwrap.dedent(fn.__doc__ or "").strip()
+        doc = fn.__doc__ or ""
         RULES[id] = Rule(
             id=id,
             name=name,

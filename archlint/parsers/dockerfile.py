@@ -12,7 +12,6 @@ Problems BuildKit would reject (unknown instruction, unterminated heredoc) are c
 """
 from __future__ import annotations
 
-import json
 import re
 from ..model import Span
 from ..snippet import Snippet
@@ -453,6 +452,8 @@ def _analyse_args(ins: Instruction, escape: str) -> None:
         rest_start = ins.words[0].start if ins.words else len(text)
         rest = text[rest_start:].strip()
         if rest.startswith("["):
+            import json  # only for exec-form arguments (start-up: most files have none)
+
             try:
                 val = json.loads(rest.replace(escape + "\n", ""))
             except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep

@@ -31,6 +31,7 @@ raises on bad input.
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 
@@ -279,15 +280,42 @@ _WALKED = ("command", "variable_assignment", "declaration_command", "unset_comma
            "heredoc_body", "comment")
 
 
+def _bash_language():
+    """tree-sitter-bash's language pointer.  The package's ``__init__`` imports
+    ``importlib.resources`` (with pathlib, tempfile, urllib ...) only to read its highlight
+    queries, which archlint never uses; that costs more start-up than the parser itself, so the
+    compiled ``_binding`` module is loaded on its own when it can be found."""
+    try:
+        import importlib.machinery
+        import importlib.util
+        import sys
+
+        spec = importlib.util.find_spec("tree_sitter_bash")  # finds, does not execute, the package
+        if spec is not None and spec.submodule_search_locations and "tree_sitter_bash" not in sys.modules:
+            for folder in spec.submodule_search_locations:
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    path = os.path.join(folder, "_binding" + suffix)
+                    if os.path.isfile(path):
+                        loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
+                        bspec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path, loader=loader)
+                        module = importlib.util.module_from_spec(bspec)
+                        loader.exec_module(module)
+                        return module.language()
+    except Exception:  # any surprise: the ordinary import below
+        pass
+    import tree_sitter_bash
+
+    return tree_sitter_bash.language()
+
+
 def _ts_parser():
     """The parser, created once per process; None if tree-sitter is unavailable."""
     global _PARSER, _PARSER_FAILED
     if _PARSER is None and not _PARSER_FAILED:
         try:
             import tree_sitter
-            import tree_sitter_bash
 
-            lang = tree_sitter.Language(tree_sitter_bash.language())
+            lang = tree_sitter.Language(_bash_language())
             ids: dict[str, set[int]] = {k: set() for k in _WALKED}
             for i in range(lang.node_kind_count):
                 name = lang.node_kind_for_id(i)
