@@ -17,20 +17,84 @@ class UsageError(Exception):
     pass
 
 
+_WIDTH: list[int] = []
+
+
 def _formatter(prog: str) -> argparse.HelpFormatter:
     """argparse builds a formatter for every ``add_argument`` and, without a width, imports
     shutil (with bz2 and lzma) to ask the terminal's: ``os.get_terminal_size`` costs nothing."""
-    try:
-        width = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
+    if not _WIDTH:
         try:
-            width = os.get_terminal_size(sys.stdout.fileno()).columns
-        except (OSError, ValueError, AttributeError):
-            width = 80
-    return argparse.HelpFormatter(prog, width=max(40, width - 2))
+            width = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                width = os.get_terminal_size(sys.stdout.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                width = 80
+        _WIDTH.append(max(40, width - 2))
+    return argparse.HelpFormatter(prog, width=_WIDTH[0])
 
 
-def _build_parser() -> argparse.ArgumentParser:
+_HELP = {
+    "check": "lint files and folders (the default command)",
+    "rules": "list every rule",
+    "rule": "print a rule's documentation",
+    "server": "run the language server on stdio",
+    "version": "print the version",
+}
+
+
+def _add_command(sub, name: str) -> argparse.ArgumentParser:
+    """The parser of one subcommand, with its options."""
+    c = sub.add_parser(name, help=_HELP[name], formatter_class=_formatter)
+    if name == "check":
+        c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
+        c.add_argument("--stdin-filename", help="the file name (and so the kind) of what is read from stdin")
+        c.add_argument("--output-format", choices=FORMATS, default=None)
+        c.add_argument("--output-file", "-o")
+        c.add_argument("--config", help="use this configuration file for every file")
+        c.add_argument("--isolated", action="store_true", help="ignore configuration files")
+        c.add_argument("--platform", action="append", help="target platform(s), e.g. linux/amd64[,linux/arm64]")
+        c.add_argument("--select", help="comma-separated rule IDs or prefixes (replaces the default set)")
+        c.add_argument("--ignore", help="comma-separated rule IDs or prefixes to switch off")
+        c.add_argument("--extend-select", help="comma-separated rule IDs or prefixes to add")
+        c.add_argument("--severity", action="append", metavar="RULE=LEVEL", help="override a rule's severity")
+        c.add_argument("--exclude", action="append", help="glob(s) to exclude (replaces the default list)")
+        c.add_argument("--extend-exclude", action="append", help="glob(s) to exclude in addition")
+        c.add_argument("--no-respect-gitignore", action="store_true", help="lint files git ignores too")
+        c.add_argument("--kubernetes-version")
+        c.add_argument("--python-version")
+        c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+        c.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
+        c.add_argument("--strict-internal-errors", action="store_true", help="exit 2 when a rule or parser crashes")
+        c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        c.add_argument("--statistics", action="store_true", help="count findings by rule")
+        c.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no summary")
+        c.add_argument("--sarif-root", help="folder SARIF URIs are relative to (default: the git top level)")
+        c.add_argument("--sarif-category", help="SARIF runAutomationDetails.id (one per upload)")
+        c.add_argument("--sarif-include-suppressed", action="store_true")
+        c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
+        c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+        c.add_argument("--fix", action="store_true", help="apply safe fixes")
+        c.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (with --fix or --diff)")
+        c.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
+        c.add_argument("--add-suppressions", action="store_true", help="add an ignore comment for every finding")
+        c.add_argument("--baseline", help="report only findings not in this baseline file")
+        c.add_argument("--write-baseline", help="write the current findings to this baseline file")
+    elif name == "rules":
+        c.add_argument(
+            "--output-format", choices=("text", "json", "markdown", "table"), default="text",
+            help="markdown: every rule's documentation (docs/rules.md); table: the README's rule table",
+        )
+    elif name == "rule":
+        c.add_argument("rule_id")
+    return c
+
+
+def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line.  With ``only``, just that subcommand's options are built: argparse
+    costs a few milliseconds per parser (formatters, gettext look-ups), which every pre-commit
+    and on-save run would pay for the help of commands it does not use."""
     p = argparse.ArgumentParser(
         prog="archlint",
         description="Catch CPU-architecture and mutable-image mistakes before they reach a cluster.",
@@ -38,50 +102,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"archlint {__version__}")
     sub = p.add_subparsers(dest="command")
-
-    c = sub.add_parser("check", help="lint files and folders (the default command)", formatter_class=_formatter)
-    c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
-    c.add_argument("--stdin-filename", help="the file name (and so the kind) of what is read from stdin")
-    c.add_argument("--output-format", choices=FORMATS, default=None)
-    c.add_argument("--output-file", "-o")
-    c.add_argument("--config", help="use this configuration file for every file")
-    c.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    c.add_argument("--platform", action="append", help="target platform(s), e.g. linux/amd64[,linux/arm64]")
-    c.add_argument("--select", help="comma-separated rule IDs or prefixes (replaces the default set)")
-    c.add_argument("--ignore", help="comma-separated rule IDs or prefixes to switch off")
-    c.add_argument("--extend-select", help="comma-separated rule IDs or prefixes to add")
-    c.add_argument("--severity", action="append", metavar="RULE=LEVEL", help="override a rule's severity")
-    c.add_argument("--exclude", action="append", help="glob(s) to exclude (replaces the default list)")
-    c.add_argument("--extend-exclude", action="append", help="glob(s) to exclude in addition")
-    c.add_argument("--no-respect-gitignore", action="store_true", help="lint files git ignores too")
-    c.add_argument("--kubernetes-version")
-    c.add_argument("--python-version")
-    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    c.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
-    c.add_argument("--strict-internal-errors", action="store_true", help="exit 2 when a rule or parser crashes")
-    c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    c.add_argument("--statistics", action="store_true", help="count findings by rule")
-    c.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no summary")
-    c.add_argument("--sarif-root", help="folder SARIF URIs are relative to (default: the git top level)")
-    c.add_argument("--sarif-category", help="SARIF runAutomationDetails.id (one per upload)")
-    c.add_argument("--sarif-include-suppressed", action="store_true")
-    c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
-    c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-    c.add_argument("--fix", action="store_true", help="apply safe fixes")
-    c.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (with --fix or --diff)")
-    c.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
-    c.add_argument("--add-suppressions", action="store_true", help="add an ignore comment for every finding")
-    c.add_argument("--baseline", help="report only findings not in this baseline file")
-    c.add_argument("--write-baseline", help="write the current findings to this baseline file")
-
-    sub.add_parser("rules", help="list every rule", formatter_class=_formatter).add_argument(
-        "--output-format", choices=("text", "json", "markdown", "table"), default="text",
-        help="markdown: every rule's documentation (docs/rules.md); table: the README's rule table",
-    )
-    r = sub.add_parser("rule", help="print a rule's documentation", formatter_class=_formatter)
-    r.add_argument("rule_id")
-    sub.add_parser("server", help="run the language server on stdio", formatter_class=_formatter)
-    sub.add_parser("version", help="print the version", formatter_class=_formatter)
+    for name in _HELP:
+        if only is None or name == only:
+            _add_command(sub, name)
     return p
 
 
@@ -89,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check"] + argv
-    parser = _build_parser()
+    wants_help = any(a in ("-h", "--help") for a in argv[1:]) or argv[0] in ("-h", "--help", "--version")
+    parser = _build_parser(None if wants_help else argv[0])
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:
@@ -199,6 +223,17 @@ def _use_color(args, fmt: str) -> bool:
 
 
 def _cmd_check(args) -> int:
+    from . import memo
+
+    enabled = memo.ENABLED
+    memo.ENABLED = enabled and not args.no_cache  # --no-cache: nothing read from or written to the cache folder
+    try:
+        return _check(args)
+    finally:
+        memo.ENABLED = enabled
+
+
+def _check(args) -> int:
     from .config import ConfigResolver, ConfigError
     from .model import Severity
 

@@ -169,6 +169,12 @@ KEYS = {
 
 
 def _toml_load(path: str) -> dict:
+    from . import memo
+
+    return memo.load(path, _toml_parse)
+
+
+def _toml_parse(path: str) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python < 3.11

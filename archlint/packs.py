@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
-from typing import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pathlib and typing's generics cost start-up; the hot path needs neither
+    from collections.abc import Iterable
 
 __all__ = [
     "IDENTITY",
@@ -197,16 +198,16 @@ def clear_cache() -> None:
     _file_cache.clear()
 
 
-def _shipped_dirs() -> list[Path]:
-    pkg = Path(__file__).resolve().parent
-    return [pkg / "_packs", pkg.parent / "rules"]
+def _shipped_dirs() -> list[str]:
+    pkg = os.path.dirname(os.path.realpath(__file__))
+    return [os.path.join(pkg, "_packs"), os.path.join(os.path.dirname(pkg), "rules")]
 
 
-def shipped_pack_path(pack_type: str) -> Path | None:
+def shipped_pack_path(pack_type: str) -> str | None:
     """The shipped pack file of a type (wheel layout first, then the source checkout)."""
     for d in _shipped_dirs():
-        p = d / f"{pack_type}.yaml"
-        if p.is_file():
+        p = os.path.join(d, f"{pack_type}.yaml")
+        if os.path.isfile(p):
             return p
     return None
 
@@ -231,14 +232,20 @@ def read_pack_file(path: str | os.PathLike) -> dict:
     if hit is not None:
         return hit
     shown = os.fspath(path)
-    try:
-        with open(key, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as e:
-        raise PackError(shown, f"cannot read rule pack: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise PackError(shown, f"not UTF-8 text (byte {e.start})") from None
-    data = _yaml_load(text, shown)
+
+    def parse(p: str):
+        try:
+            with open(p, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as e:
+            raise PackError(shown, f"cannot read rule pack: {e.strerror or e}") from None
+        except UnicodeDecodeError as e:
+            raise PackError(shown, f"not UTF-8 text (byte {e.start})") from None
+        return _yaml_load(text, shown)
+
+    from . import memo
+
+    data = memo.load(key, parse)
     if not isinstance(data, dict):
         raise PackError(shown, "a rule pack must be a mapping with 'pack' and 'entries'")
     kind = data.get("pack")

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from helpers import SHARED
 def run(args, cwd, stdin=None, env=None):
     e = dict(os.environ, NO_COLOR="1")
     e.pop("FORCE_COLOR", None)
-    e["ARCHLINT_CACHE_DIR"] = str(Path(cwd) / ".cache-archlint")
+    # never inside the linted tree (../shared/samples is read-only data)
+    e["ARCHLINT_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"archlint-test-cache-{os.getpid()}")
     if env:
         e.update(env)
     return subprocess.run(

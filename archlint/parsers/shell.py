@@ -280,32 +280,34 @@ _WALKED = ("command", "variable_assignment", "declaration_command", "unset_comma
            "heredoc_body", "comment")
 
 
-def _bash_language():
-    """tree-sitter-bash's language pointer.  The package's ``__init__`` imports
-    ``importlib.resources`` (with pathlib, tempfile, urllib ...) only to read its highlight
-    queries, which archlint never uses; that costs more start-up than the parser itself, so the
-    compiled ``_binding`` module is loaded on its own when it can be found."""
+def _binding(package: str):
+    """The compiled ``_binding`` module of a tree-sitter package, loaded without running the
+    package's ``__init__``: tree-sitter's imports ``typing`` for one Protocol class, and
+    tree-sitter-bash's imports ``importlib.resources`` (with pathlib, tempfile, urllib ...) only
+    to read highlight queries.  Neither is used here, and together they cost more start-up than
+    parsing.  Falls back to the ordinary import when the layout is not the expected one."""
+    import importlib
+    import sys
+
+    if package in sys.modules:
+        return importlib.import_module(package + "._binding")
     try:
         import importlib.machinery
         import importlib.util
-        import sys
 
-        spec = importlib.util.find_spec("tree_sitter_bash")  # finds, does not execute, the package
-        if spec is not None and spec.submodule_search_locations and "tree_sitter_bash" not in sys.modules:
-            for folder in spec.submodule_search_locations:
-                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                    path = os.path.join(folder, "_binding" + suffix)
-                    if os.path.isfile(path):
-                        loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", path)
-                        bspec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path, loader=loader)
-                        module = importlib.util.module_from_spec(bspec)
-                        loader.exec_module(module)
-                        return module.language()
+        spec = importlib.util.find_spec(package)  # finds the package, does not execute it
+        for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = os.path.join(folder, "_binding" + suffix)
+                if os.path.isfile(path):
+                    name = package + "._binding"
+                    loader = importlib.machinery.ExtensionFileLoader(name, path)
+                    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path, loader=loader))
+                    loader.exec_module(module)
+                    return module
     except Exception:  # any surprise: the ordinary import below
         pass
-    import tree_sitter_bash
-
-    return tree_sitter_bash.language()
+    return importlib.import_module(package + "._binding")
 
 
 def _ts_parser():
@@ -313,9 +315,8 @@ def _ts_parser():
     global _PARSER, _PARSER_FAILED
     if _PARSER is None and not _PARSER_FAILED:
         try:
-            import tree_sitter
-
-            lang = tree_sitter.Language(_bash_language())
+            tree_sitter = _binding("tree_sitter")
+            lang = tree_sitter.Language(_binding("tree_sitter_bash").language())
             ids: dict[str, set[int]] = {k: set() for k in _WALKED}
             for i in range(lang.node_kind_count):
                 name = lang.node_kind_for_id(i)

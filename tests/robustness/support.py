@@ -34,48 +34,9 @@ def has(module: str) -> bool:
         return False
 
 
-def needs(module: str, what: str):
-    """Documents which module a test exercises.  Every module exists now, so a missing one is
-    an ImportError in the test, never an expected failure."""
-
-    def mark(fn):
-        return fn
-
-    return mark
-
-
-YAML_PARSER = "archlint.parsers.yamldoc"
-NEEDS = {
-    "dockerfile": None,  # the lead's parser: present
-    "shell": ("archlint.parsers.shell", "shell parser"),
-    "makefile": ("archlint.parsers.makefile", "Makefile parser"),
-    "markdown": ("archlint.parsers.markdown", "Markdown parser"),
-    "python": ("archlint.parsers.python", "Python parser"),
-    "kubernetes": (YAML_PARSER, "YAML parser and K8S rules"),
-    "kustomization": (YAML_PARSER, "YAML parser and K8S rules"),
-    "helm-values": (YAML_PARSER, "YAML parser and K8S rules"),
-    "compose": (YAML_PARSER, "YAML parser and DC rules"),
-    "workflow": (YAML_PARSER, "YAML parser and GHA rules"),
-}
-RULE_MODULES = {
-    "kubernetes": ("archlint.checks.kubernetes", "K8S rules"),
-    "kustomization": ("archlint.checks.kubernetes", "K8S rules"),
-    "helm-values": ("archlint.checks.kubernetes", "K8S rules"),
-    "compose": ("archlint.checks.compose", "DC rules"),
-    "workflow": ("archlint.checks.workflows", "GHA rules"),
-}
-
-
 def kind_param(kind: str, with_rules: bool = False):
-    """A pytest.param for ``kind`` that is xfail (with the missing file named) until its parser
-    (and, with ``with_rules``, its rule module) exists."""
-    marks = []
-    need = NEEDS[kind]
-    if need:
-        marks.append(needs(*need))
-    if with_rules and kind in RULE_MODULES:
-        marks.append(needs(*RULE_MODULES[kind]))
-    return pytest.param(kind, marks=marks, id=kind)
+    """A pytest.param for ``kind`` (``with_rules`` is kept for the call sites' readability)."""
+    return pytest.param(kind, id=kind)
 
 
 # ---- one small sample per kind -----------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .support import (
-    ALL_KINDS, assert_clean_exit, cli_env, lint, make_repo, needs, popen_cli, run_cli, text_findings,
+    ALL_KINDS, assert_clean_exit, cli_env, lint, make_repo, popen_cli, run_cli, text_findings,
     write_kind,
 )
 
@@ -144,7 +144,6 @@ def test_raising_rule_through_the_cli_exit_codes(tmp_path):
 
 
 @pytest.mark.cli
-@needs("archlint.output.sarif", "SARIF output")
 def test_raising_rule_in_sarif_is_a_tool_execution_notification(tmp_path):
     root = make_repo(tmp_path)
     (root / "Dockerfile").write_text("FROM python:latest\n")
@@ -258,7 +257,6 @@ def _cache_files(d: Path) -> list[Path]:
 
 
 @pytest.mark.cli
-@needs("archlint.cache", "the result cache")
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "json", "pickle-bomb"])
 def test_damaged_cache_entries_are_ignored_and_rewritten(corpus, tmp_path, damage):
     root, names, base = corpus
@@ -311,7 +309,6 @@ OLD = "FROM --platform=$TARGETPLATFORM alpine:3.20\nRUN echo {i}\n"
 
 
 @pytest.mark.cli
-@needs("archlint.fixes", "--fix")
 def test_sigkill_during_fix_leaves_each_file_old_or_new(tmp_path):
     n = 300
     ref = make_repo(tmp_path / "ref", platforms=())
@@ -354,7 +351,6 @@ def test_sigkill_during_fix_leaves_each_file_old_or_new(tmp_path):
 
 
 @pytest.mark.cli
-@needs("archlint.fixes", "--fix")
 @pytest.mark.parametrize("named", [False, True], ids=["walked", "named"])
 def test_fix_never_writes_through_a_symlink_out_of_the_root(tmp_path, named):
     """--fix writes through symlinks onto their target: a link pointing out of the repository

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from .support import HOSTILE, assert_clean_exit, make_repo, needs, run_cli
+from .support import HOSTILE, assert_clean_exit, make_repo, run_cli
 
 #: what must never reach a terminal or a CI log raw
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -132,7 +132,6 @@ def _unescape_property(v: str) -> str:
 
 
 @pytest.mark.cli
-@needs("archlint.output.github", "GitHub output")
 def test_github_output_cannot_forge_annotations(hostile_repo):
     r = run_cli(["check", "--no-cache", "--output-format", "github"], hostile_repo)
     assert_clean_exit(r, allowed=(1,))
@@ -173,7 +172,6 @@ def test_github_output_cannot_forge_annotations(hostile_repo):
 
 
 @pytest.mark.cli
-@needs("archlint.output.json_out", "JSON output")
 def test_json_output_round_trips_hostile_text(hostile_repo):
     r = run_cli(["check", "--no-cache", "--output-format", "json"], hostile_repo)
     assert_clean_exit(r, allowed=(1,))
@@ -226,7 +224,6 @@ def sarif_repo(tmp_path):
 
 
 @pytest.mark.cli
-@needs("archlint.output.sarif", "SARIF output")
 @pytest.mark.parametrize("cwd", [".", "svc", "svc/api"])
 def test_sarif_uris_are_relative_to_the_root(sarif_repo, cwd):
     here = sarif_repo / cwd
@@ -245,7 +242,6 @@ def test_sarif_uris_are_relative_to_the_root(sarif_repo, cwd):
 
 
 @pytest.mark.cli
-@needs("archlint.output.sarif", "SARIF output")
 def test_sarif_reports_a_link_out_of_the_root_as_a_notification(sarif_repo):
     r = run_cli(["check", "--no-cache", "--output-format", "sarif"], sarif_repo)
     doc = json.loads(r.stdout)
@@ -256,7 +252,6 @@ def test_sarif_reports_a_link_out_of_the_root_as_a_notification(sarif_repo):
 
 
 @pytest.mark.cli
-@needs("archlint.output.sarif", "SARIF output")
 def test_sarif_root_option(sarif_repo):
     r = run_cli(["check", "--no-cache", "--output-format", "sarif", "--sarif-root", "svc", "svc"], sarif_repo)
     doc = json.loads(r.stdout)

@@ -1,0 +1,77 @@
+"""Parsed data files — TOML configuration, YAML rule packs — remembered across runs.
+
+Every run reads the same configuration files and rule packs, and importing and running their
+parsers (tomllib pulls in typing and datetime; a rule pack needs PyYAML) costs more start-up than
+linting one file does.  ``load(path, parse)`` keeps ``parse(path)``'s result in the cache folder,
+serialised with ``marshal`` (built in, no import cost), and trusts it only while the file's
+path, size and content checksums and archlint's and Python's versions are unchanged.  Data
+``marshal`` cannot hold (a TOML date) is simply not remembered.  Any problem with the memo
+folder (read-only, corrupt or truncated entry, a concurrent writer) falls back to parsing: a memo
+can make a run faster, never different.  ``--no-cache`` and ``ARCHLINT_NO_CACHE`` switch it
+off.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import zlib
+
+from . import __version__
+
+#: switched off for a ``--no-cache`` run (worker processes are forked and inherit it)
+ENABLED = True
+_MAX = 16 << 20  # bigger files are parsed every time
+_TAG = f"archlint-memo-1/{__version__}/{sys.implementation.cache_tag}"
+
+
+def _folder() -> str:
+    from .cache import cache_dir
+
+    return os.path.join(cache_dir(), "memo")
+
+
+def load(path: str, parse):
+    """``parse(path)``, or the remembered result of it for this very file."""
+    if not ENABLED or os.environ.get("ARCHLINT_NO_CACHE"):
+        return parse(path)
+    try:
+        real = os.path.realpath(path)
+        with open(real, "rb") as fh:
+            data = fh.read(_MAX + 1)
+        if len(data) > _MAX:
+            return parse(path)
+        # the content's checksum, not the modification time: file systems stamp times with a
+        # coarse clock, and a same-size rewrite within one tick must not be mistaken for the old
+        key = (_TAG, real, len(data), zlib.crc32(data), zlib.adler32(data))
+        entry = os.path.join(_folder(), "%08x.marshal" % zlib.crc32(real.encode("utf-8", "surrogatepass")))
+    except (OSError, ValueError):
+        return parse(path)
+    try:
+        with open(entry, "rb") as fh:
+            stored_key, value = marshal.load(fh)
+        if stored_key == key:
+            return value
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = parse(path)
+    _store(entry, key, value)
+    return value
+
+
+def _store(entry: str, key: tuple, value) -> None:
+    try:
+        blob = marshal.dumps((key, value))
+    except ValueError:  # a value marshal cannot hold (a TOML datetime): not remembered
+        return
+    tmp = f"{entry}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
