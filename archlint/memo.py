@@ -22,6 +22,7 @@ from . import __version__
 #: switched off for a ``--no-cache`` run (worker processes are forked and inherit it)
 ENABLED = True
 _MAX = 16 << 20  # bigger files are parsed every time
+_KEEP = 256  # entries kept; the least recently written go first
 _TAG = f"archlint-memo-1/{__version__}/{sys.implementation.cache_tag}"
 
 
@@ -70,8 +71,27 @@ def _store(entry: str, key: tuple, value) -> None:
         with open(tmp, "wb") as fh:
             fh.write(blob)
         os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
+        _trim(os.path.dirname(entry))
     except OSError:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+def _trim(folder: str) -> None:
+    """Keep the folder bounded: temporary configurations (tests, scratch checkouts) each leave
+    an entry, so past ``_KEEP`` the oldest are removed.  Runs only after a write."""
+    try:
+        with os.scandir(folder) as it:
+            entries = [e for e in it if e.name.endswith(".marshal")]
+        if len(entries) <= _KEEP:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for e in entries[: len(entries) - _KEEP]:
+            try:
+                os.unlink(e.path)
+            except OSError:
+                pass
+    except OSError:
+        pass

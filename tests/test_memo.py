@@ -135,3 +135,16 @@ def test_no_cache_run_writes_nothing_to_the_cache_folder(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert "PY001" in r.stdout
     assert (tmp_path / "cache" / "memo").is_dir()  # config and pack remembered
+
+
+def test_the_memo_folder_is_bounded(cache, tmp_path, monkeypatch):
+    monkeypatch.setattr(memo, "_KEEP", 5)
+    parse = Counting()
+    for i in range(12):
+        f = tmp_path / f"c{i}.toml"
+        f.write_text(f"x = {i}\n")
+        memo.load(str(f), parse)
+    assert len(list(cache.iterdir())) == 5
+    f = tmp_path / "c11.toml"  # the newest is still remembered
+    memo.load(str(f), parse)
+    assert parse.calls == 12
