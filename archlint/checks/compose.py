@@ -1,0 +1,390 @@
+"""docker-compose rules DC001-DC004: images and platforms of services.
+
+Services are the entries of the top-level ``services:`` mapping (or, in a version-1 file without
+``services:``, the top-level entries that have ``image`` or ``build``).  YAML merge keys
+(``<<: *defaults``) are resolved, ``extends:`` within the same file is followed (the service
+inherits ``image``, ``build`` and ``platform`` from its base), and a service that ``extends`` a
+service of another file is given the benefit of the doubt where the other file could supply what
+is missing.  ``profiles:`` do not matter here: every service is linted, whichever profile it is in.
+
+Compose interpolation: ``${VAR:-default}`` and ``${VAR-default}`` are read as their default;
+anything else with a ``$`` left is decided when compose runs and is trusted.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import platforms as plat
+from ..model import Edit, Fix, Severity, Span
+from ..parsers.dockerfile import parse_image_ref as split_image
+from ..parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
+from ..registry import rule
+
+KINDS = ("compose",)
+
+_DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
+
+
+class _Service:
+    __slots__ = ("name", "key", "node", "chain", "external")
+
+    def __init__(self, name, key, node):
+        self.name = name
+        self.key = key  # the service's key node
+        self.node = node
+        self.chain = [node]  # the service, then the services it extends in this file
+        self.external = False  # extends a service of another file
+
+    def lookup(self, field: str):
+        """``(key_node, value_node)`` of ``field`` on the service or what it extends."""
+        for n in self.chain:
+            hit = get(n, field)
+            if hit is not None:
+                return hit
+        return None
+
+
+def _services(ctx) -> list:
+    def compute():
+        out: list = []
+        for root in ctx.model.documents:
+            if not is_map(root):
+                continue
+            svcs = value(root, "services")
+            if is_map(svcs):
+                entries = pairs(svcs)
+            elif get(root, "services") is None and get(root, "version") is None:
+                entries = [(k, v) for k, v in pairs(root)
+                           if not k.value.startswith("x-") and is_map(v) and (get(v, "image") or get(v, "build"))]
+            else:
+                entries = []
+            by_name = {k.value: v for k, v in entries if is_map(v)}
+            for k, v in entries:
+                if not is_map(v):
+                    continue
+                svc = _Service(k.value, k, v)
+                node, seen = v, {k.value}
+                for _ in range(16):
+                    ext = value(node, "extends")
+                    if ext is None:
+                        break
+                    if is_scalar(ext):
+                        base = scalar(ext)
+                    elif is_map(ext):
+                        if text(ext, "file"):
+                            svc.external = True
+                            break
+                        base = text(ext, "service")
+                    else:
+                        break
+                    if not base or base in seen or base not in by_name:
+                        break
+                    seen.add(base)
+                    node = by_name[base]
+                    svc.chain.append(node)
+                out.append(svc)
+        return out
+
+    return ctx.cached("compose.services", compute)
+
+
+def interpolate(value: str) -> tuple[str, bool]:
+    """(``value`` with ``${VAR:-default}`` replaced by its default, used a default?)."""
+    used = False
+
+    def sub(m):
+        nonlocal used
+        used = True
+        return m.group(3)
+
+    return _DEFAULT.sub(sub, value), used
+
+
+def _platform_values(ctx, svc):
+    """(value node, text, role) of every platform the service names: ``platform:`` and
+    ``build.platforms`` items (own or inherited)."""
+    out = []
+    hit = svc.lookup("platform")
+    if hit is not None and is_scalar(hit[1]) and scalar(hit[1]):
+        out.append((hit[1], scalar(hit[1]).strip(), "platform"))
+    build = svc.lookup("build")
+    if build is not None and is_map(build[1]):
+        for item in items(value(build[1], "platforms")):
+            if is_scalar(item) and scalar(item):
+                out.append((item, scalar(item).strip(), "build.platforms"))
+    return out
+
+
+def _seen_once(seen: set, finding):
+    k = (finding.rule_id, tuple(finding.span))
+    if k in seen:
+        return None
+    seen.add(k)
+    return finding
+
+
+# ---- DC001 ----------------------------------------------------------------------------------------
+
+
+@rule("DC001", "image-latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "compose"))
+def image_latest_tag(ctx):
+    """
+    ## What it does
+    Flags a compose service whose `image:` uses the `latest` tag or has no tag at all (which
+    means `latest`), also when the tag is the default of an interpolation (`${TAG:-latest}`).
+
+    ## Why is this bad?
+    `docker compose pull` and `up` fetch whatever `latest` points to today: two machines run
+    different versions of the same file and a rollback is impossible. Not reported for a service
+    that also has `build:` (there `image:` names the image compose builds), for images pinned by
+    digest, or for values compose interpolates from the environment without a default.
+
+    ## Example
+    ```yaml
+    services:
+      db:
+        image: postgres
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      db:
+        image: postgres:16.4
+    ```
+
+    ## Fix
+    No automatic fix: archlint cannot know which version you want.
+    """
+    model = ctx.model
+    seen: set = set()
+    for svc in _services(ctx):
+        hit = svc.lookup("image")
+        if hit is None or not is_scalar(hit[1]) or svc.lookup("build") is not None:
+            continue
+        raw = (scalar(hit[1]) or "").strip()
+        if not raw:
+            continue
+        ref, defaulted = interpolate(raw)
+        if "$" in ref or not ref:
+            continue
+        name, tag, digest = split_image(ref)
+        if digest is not None or (tag is not None and tag != "latest"):
+            continue
+        via = f" (the default in {raw})" if defaulted else ""
+        if tag == "latest":
+            msg = f"Service {svc.name} uses image {ref} with the mutable tag latest{via}."
+        else:
+            msg = f"Service {svc.name} uses image {ref} without a tag, which means {ref}:latest{via}."
+        f = _seen_once(seen, ctx.report(
+            model.content_span(hit[1]), msg,
+            hint=f"pin a version tag such as {name}:<version>, or a digest",
+            key=f"{svc.name} {ref}",
+        ))
+        if f:
+            yield f
+
+
+# ---- DC002 ----------------------------------------------------------------------------------------
+
+
+@rule("DC002", "platform-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "compose"))
+def platform_mismatch(ctx):
+    """
+    ## What it does
+    Flags a service `platform:` or `build.platforms` entry that is not among the configured
+    `platforms`.
+
+    ## Why is this bad?
+    The service pulls or builds an image for a CPU your targets do not have: on the real
+    machines it runs under emulation (slowly) or fails with `exec format error`, and an image
+    built for it is not the one you ship. Only reported when `platforms` is configured; invalid
+    values are DC004's.
+
+    ## Example
+    ```yaml
+    # platforms = ["linux/amd64"]
+    services:
+      api:
+        build: .
+        platform: linux/arm64
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        build: .
+        platform: linux/amd64
+    ```
+
+    ## Fix
+    No automatic fix: either the file or the configured `platforms` is wrong.
+    """
+    configured = ctx.platforms
+    if not configured:
+        return
+    model = ctx.model
+    seen: set = set()
+    for svc in _services(ctx):
+        for node, raw, role in _platform_values(ctx, svc):
+            if plat.is_dynamic(raw):
+                continue
+            try:
+                p = plat.parse(raw)
+            except plat.PlatformError:
+                continue
+            if plat.covers(configured, p):
+                continue
+            f = _seen_once(seen, ctx.report(
+                model.content_span(node),
+                f"Service {svc.name} {role} {p} is not among the configured platforms ({plat.describe(configured)}).",
+                hint=f"use one of {plat.describe(configured)}, or add {p} to platforms",
+                key=f"{svc.name} {p}",
+            ))
+            if f:
+                yield f
+
+
+# ---- DC003 ----------------------------------------------------------------------------------------
+
+
+def _insert_platform_fix(ctx, key_node, value: str):
+    """Insert ``platform: value`` on its own line before the block-style key ``key_node``."""
+    model = ctx.model
+    s = model.span(key_node)
+    line = ctx.source.line(s.line)
+    if line[: s.col - 1].strip():
+        return None  # not a block mapping line (flow style, or `- build:`)
+    indent = line[: s.col - 1]
+    return Edit(Span(s.line, 1, s.line, 1), f"{indent}platform: {value}\n")
+
+
+@rule("DC003", "build-without-platform", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+      tags=("multi-arch", "compose"))
+def build_without_platform(ctx):
+    """
+    ## What it does
+    Flags a service with `build:` and neither `platform:` nor `build.platforms`, when
+    `platforms` is configured.
+
+    ## Why is this bad?
+    `docker compose build` then builds for the CPU of the machine it runs on: an Apple-silicon
+    laptop produces an arm64 image that fails on amd64 servers (`exec format error`), and a push
+    from there ships the wrong architecture. A service that `extends` a service of another file
+    is not reported (the platform may come from there).
+
+    ## Example
+    ```yaml
+    # platforms = ["linux/amd64"]
+    services:
+      api:
+        build: .
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        platform: linux/amd64
+        build: .
+    ```
+
+    ## Fix
+    Safe, with exactly one configured platform: inserts `platform: <it>` before `build:`. With
+    several, add them to `build.platforms` (a multi-platform build also needs a builder that can
+    keep the result), so no fix is offered.
+    """
+    configured = ctx.platforms
+    if not configured:
+        return
+    seen: set = set()
+    model = ctx.model
+    for svc in _services(ctx):
+        build = svc.lookup("build")
+        if build is None or svc.external:
+            continue
+        if svc.lookup("platform") is not None:
+            continue
+        if is_map(build[1]) and get(build[1], "platforms") is not None:
+            continue
+        fix = None
+        if len(configured) == 1:
+            hint = f"add platform: {configured[0]}"
+            own = get(svc.node, "build")
+            edit = _insert_platform_fix(ctx, own[0], str(configured[0])) if own is not None else None
+            if edit is not None:
+                fix = Fix(f"Add platform: {configured[0]}", (edit,), safe=True)
+        else:
+            hint = "add build.platforms: [" + ", ".join(str(p) for p in configured) + "]"
+        f = _seen_once(seen, ctx.report(
+            model.key_span(build[0]),
+            f"Service {svc.name} is built without a platform, so the image follows the CPU of the machine that "
+            "runs docker compose build.",
+            hint=hint,
+            fix=fix,
+            key=svc.name,
+        ))
+        if f:
+            yield f
+
+
+# ---- DC004 ----------------------------------------------------------------------------------------
+
+
+@rule("DC004", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe", tags=("multi-arch", "compose"))
+def invalid_platform(ctx):
+    """
+    ## What it does
+    Flags a service `platform:` or `build.platforms` value that is malformed or unknown
+    (`linux/x86_64`, `linux/amd46`, `arm64` without an OS), and suggests the nearest valid one.
+
+    ## Why is this bad?
+    Compose rejects it when it pulls or builds, or resolves it to something unintended. This is
+    the same validator as DF009, BC008 and GHA004. Values compose interpolates (`${PLATFORM}`)
+    are trusted.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        platform: linux/x86_64
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        platform: linux/amd64
+    ```
+
+    ## Fix
+    Safe: replaces the value with the suggestion when there is exactly one and the value is
+    written plainly at that place.
+    """
+    model = ctx.model
+    seen: set = set()
+    for svc in _services(ctx):
+        for node, raw, role in _platform_values(ctx, svc):
+            if plat.is_dynamic(raw):
+                continue
+            try:
+                plat.parse(raw)
+                continue
+            except plat.PlatformError as e:
+                err = e
+            fix = None
+            if err.suggestion and model.exact_scalar(node):
+                fix = Fix(f"Replace with {err.suggestion}", (Edit(model.content_span(node), err.suggestion),), safe=True)
+            f = _seen_once(seen, ctx.report(
+                model.content_span(node),
+                f"Invalid platform in service {svc.name} {role}: {err.message}.",
+                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
+                fix=fix,
+                key=raw,
+            ))
+            if f:
+                yield f
+
+
+__all__ = ["interpolate"]

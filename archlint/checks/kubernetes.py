@@ -1,0 +1,814 @@
+"""Kubernetes rules K8S001-K8S008: images, API versions and node architecture, in manifests,
+Kustomize files and Helm values.
+
+Where images are found
+    * ``kubernetes``: every pod template of every object (each document of a multi-document
+      file, each item of a ``kind: List``): a ``Pod``'s ``spec``, and any ``template.spec`` that
+      holds ``containers``/``initContainers``/``ephemeralContainers`` at any depth — which covers
+      Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob
+      (``spec.jobTemplate.spec.template``), PodTemplate and custom resources that embed a pod
+      template (Argo Rollouts, Knative Services, ...).
+    * ``kustomization``: ``images:`` entries (``newTag``).
+    * ``helm-values``: ``image:`` mappings (``repository``/``tag``/``pullPolicy``) and ``image:``
+      strings, at any depth; ``nodeSelector:``/``affinity:`` mappings at any depth.
+    Image references holding ``$`` or ``{{`` are expanded later (envsubst, Helm, Kustomize
+    replacements) and are trusted.
+
+Suppression inside an object
+    Besides ``# archlint: ignore[...]`` comments (which Helm and Kustomize output drops), an
+    object's ``metadata.annotations`` may carry ``archlint.io/ignore: K8S001,K8S005`` (IDs or
+    prefixes, separated by commas or blanks): findings inside that object for those rules are
+    marked suppressed by the rules themselves (``_Obj.ignores``), so they travel with rendered
+    manifests.
+
+API data
+    K8S003/K8S004 read the ``kubernetes-apis`` rule pack (``rules/kubernetes-apis.yaml`` plus
+    user packs of that type) through ``_api_entries``.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import platforms as plat
+from ..model import Edit, Fix, Severity
+from ..parsers.dockerfile import parse_image_ref as split_image
+from ..parsers.yamldoc import (
+    get,
+    is_map,
+    is_scalar,
+    items,
+    pairs,
+    path,
+    scalar,
+    text,
+    value,
+    walk_mappings,
+)
+from ..registry import rule
+
+KINDS = ("kubernetes", "kustomization", "helm-values")
+CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
+IGNORE_ANNOTATION = "archlint.io/ignore"
+ARCH_LABEL = "kubernetes.io/arch"
+BETA_LABELS = {"beta.kubernetes.io/arch": "kubernetes.io/arch", "beta.kubernetes.io/os": "kubernetes.io/os"}
+PACK = "kubernetes-apis"
+
+_SPLIT_IDS = re.compile(r"[\s,]+")
+
+
+# ---- objects, pod specs, containers -----------------------------------------------------------------
+
+
+class _Obj:
+    """A Kubernetes object (a document or a List item) and the rules its annotation switches off."""
+
+    __slots__ = ("node", "api_version", "kind", "ignores")
+
+    def __init__(self, node):
+        self.node = node
+        self.api_version = get(node, "apiVersion")
+        self.kind = text(node, "kind") or ""
+        raw = text(path(node, "metadata", "annotations"), IGNORE_ANNOTATION)
+        self.ignores = tuple(i.upper() for i in _SPLIT_IDS.split(raw or "") if i)
+
+    def ignored(self, rule_id: str) -> bool:
+        return any(rule_id.startswith(i) or i == "ALL" for i in self.ignores)
+
+
+class _Container:
+    __slots__ = ("obj", "node", "field", "image", "policy")
+
+    def __init__(self, obj, node, field):
+        self.obj = obj
+        self.node = node
+        self.field = field
+        self.image = value(node, "image")  # value node or None
+        self.policy = value(node, "imagePullPolicy")
+
+
+def _objects(ctx) -> list:
+    def compute():
+        if ctx.kind != "kubernetes":
+            return []
+        return [_Obj(n) for n in ctx.model.objects()]
+
+    return ctx.cached("k8s.objects", compute)
+
+
+#: keys under which no pod template is ever found (not walked when looking for templates)
+_NO_TEMPLATES = frozenset((
+    "metadata", "status", "data", "stringData", "binaryData", "containers", "initContainers",
+    "ephemeralContainers", "volumes", "tolerations", "affinity", "nodeSelector", "rules", "subjects",
+    "selector", "strategy", "ports", "env", "resources",
+))
+
+
+def _template_holders(node):
+    """Mappings under ``node`` that have a ``template`` key (document order), not descending into
+    keys that cannot hold one."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.id == "mapping":
+            kids = []
+            has_template = False
+            for k, v in n.value:
+                if v.id == "scalar":
+                    continue
+                kv = k.value
+                if kv == "template":
+                    has_template = True
+                if kv not in _NO_TEMPLATES:
+                    kids.append(v)
+            if has_template:
+                yield n
+        elif n.id == "sequence":
+            kids = [v for v in n.value if v.id != "scalar"]
+        else:
+            continue
+        kids.reverse()
+        stack.extend(kids)
+
+
+def _has_containers(spec) -> bool:
+    return is_map(spec) and any(get(spec, f) is not None for f in CONTAINER_FIELDS)
+
+
+def _pod_specs(ctx) -> list:
+    """(object, pod spec mapping) for every pod template, each spec once."""
+
+    def compute():
+        out = []
+        seen: set = set()
+        for obj in _objects(ctx):
+            cands = []
+            if obj.kind == "Pod":
+                cands.append(value(obj.node, "spec"))
+            for m in _template_holders(obj.node):
+                t = value(m, "template")
+                if is_map(t):
+                    cands.append(value(t, "spec"))
+            for spec in cands:
+                if _has_containers(spec) and id(spec) not in seen:
+                    seen.add(id(spec))
+                    out.append((obj, spec))
+        return out
+
+    return ctx.cached("k8s.podspecs", compute)
+
+
+def _containers(ctx) -> list:
+    def compute():
+        out = []
+        for obj, spec in _pod_specs(ctx):
+            for field in CONTAINER_FIELDS:
+                for c in items(value(spec, field)):
+                    if is_map(c):
+                        out.append(_Container(obj, c, field))
+        return out
+
+    return ctx.cached("k8s.containers", compute)
+
+
+def _dynamic(ref: str) -> bool:
+    return "$" in ref or "{{" in ref
+
+
+def _emit(ctx, obj, seen: set, finding):
+    """Mark ``finding`` suppressed when its object's annotation asks; drop repeats (aliases)."""
+    k = (finding.rule_id, tuple(finding.span))
+    if k in seen:
+        return None
+    seen.add(k)
+    if obj is not None and obj.ignored(finding.rule_id):
+        finding.suppressed = True
+    return finding
+
+
+class _Image:
+    """An image reference found somewhere, with what the image rules need."""
+
+    __slots__ = ("obj", "ref", "node", "span", "name", "tag", "digest", "policy", "policy_key", "source")
+
+    def __init__(self, obj, ref, node, span, policy, policy_key, source):
+        self.obj = obj
+        self.ref = ref
+        self.node = node
+        self.span = span  # where to report the image
+        self.name, self.tag, self.digest = split_image(ref)
+        self.policy = policy  # value node of the pull policy, or None
+        self.policy_key = policy_key
+        self.source = source  # "container" | "values"
+
+
+def _images(ctx) -> list:
+    """Every image written in a pod spec container or a Helm values ``image:``."""
+
+    def compute():
+        model = ctx.model
+        out = []
+        for c in _containers(ctx):
+            ref = scalar(c.image) if is_scalar(c.image) else None
+            if not ref or _dynamic(ref.strip()):
+                continue
+            out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
+                              "imagePullPolicy", "container"))
+        if ctx.kind == "helm-values":
+            for doc in model.documents:
+                for m in walk_mappings(doc):
+                    v = value(m, "image")
+                    if is_scalar(v):
+                        ref = scalar(v)
+                        if ref and not _dynamic(ref) and ":" in ref.rsplit("/", 1)[-1]:
+                            pol = value(m, "imagePullPolicy") or value(m, "pullPolicy")
+                            out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, "pullPolicy", "values"))
+        return out
+
+    return ctx.cached("k8s.images", compute)
+
+
+def _values_image_maps(ctx) -> list:
+    """Helm values ``image:`` mappings: (mapping, repository text, tag node, digest text, pull policy node)."""
+    out = []
+    if ctx.kind != "helm-values":
+        return out
+    for doc in ctx.model.documents:
+        for m in walk_mappings(doc):
+            v = value(m, "image")
+            if not is_map(v):
+                continue
+            tag = value(v, "tag")
+            repo = text(v, "repository") or text(v, "name") or "image"
+            registry = text(v, "registry")
+            if registry:
+                repo = f"{registry}/{repo}"
+            pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
+            out.append((v, repo, tag, text(v, "digest"), pol))
+    return out
+
+
+def _mutable(img: _Image) -> bool:
+    return img.digest is None and (img.tag is None or img.tag == "latest")
+
+
+# ---- K8S001 ---------------------------------------------------------------------------------------
+
+
+@rule("K8S001", "image-latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
+def image_latest_tag(ctx):
+    """
+    ## What it does
+    Flags a container image with the `latest` tag in a pod template, a Kustomize `images:` entry
+    with `newTag: latest`, or a Helm values `image:` with `tag: latest`.
+
+    ## Why is this bad?
+    `latest` is whatever was pushed last: two nodes can run different code under the same
+    manifest, a rollback re-deploys the new image, and nothing records which build is running.
+    Images pinned by digest (`app:latest@sha256:…`) are not reported.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: api
+        image: registry.example.com/api:latest
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: api
+        image: registry.example.com/api:1.4.2
+    ```
+
+    ## Fix
+    No automatic fix: archlint cannot know which version you want.
+    """
+    model = ctx.model
+    seen: set = set()
+    for img in _images(ctx):
+        if img.tag == "latest" and img.digest is None:
+            f = _emit(ctx, img.obj, seen, ctx.report(
+                img.span,
+                f"Image {img.ref} uses the mutable tag latest.",
+                hint=f"pin a version tag such as {img.name}:<version>, or a digest",
+                key=img.ref,
+            ))
+            if f:
+                yield f
+    for v, repo, tag, digest, _ in _values_image_maps(ctx):
+        if scalar(tag) == "latest" and not digest:
+            f = _emit(ctx, None, seen, ctx.report(
+                model.content_span(tag),
+                f"Helm values set image {repo} to the mutable tag latest.",
+                hint="set tag to a version (or leave it empty to use the chart's appVersion)",
+                key=f"{repo}:latest",
+            ))
+            if f:
+                yield f
+    for entry, name, tag_node in _kustomize_images(ctx):
+        if scalar(tag_node) == "latest" and not text(entry, "digest"):
+            f = _emit(ctx, None, seen, ctx.report(
+                model.content_span(tag_node),
+                f"Kustomize sets image {name} to the mutable tag latest.",
+                hint="set newTag to a version, or pin a digest",
+                key=f"{name}:latest",
+            ))
+            if f:
+                yield f
+
+
+def _kustomize_images(ctx) -> list:
+    roots = []
+    if ctx.kind == "kustomization":
+        roots = [d for d in ctx.model.documents if is_map(d)]
+    elif ctx.kind == "kubernetes":
+        roots = [o.node for o in _objects(ctx) if o.kind in ("Kustomization", "Component")]
+    out = []
+    for root in roots:
+        for entry in items(value(root, "images")):
+            if not is_map(entry):
+                continue
+            tag = value(entry, "newTag")
+            if is_scalar(tag):
+                name = text(entry, "newName") or text(entry, "name") or "image"
+                out.append((entry, name, tag))
+    return out
+
+
+# ---- K8S002 ---------------------------------------------------------------------------------------
+
+
+@rule("K8S002", "image-untagged", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
+def image_untagged(ctx):
+    """
+    ## What it does
+    Flags a container image in a pod template with neither a tag nor a digest.
+
+    ## Why is this bad?
+    The container runtime reads `image: app` as `app:latest`, with every problem of K8S001, and
+    the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
+    commonly default it to their `appVersion`.
+
+    ## Example
+    ```yaml
+    containers:
+      - name: api
+        image: myacr.azurecr.io/api
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+      - name: api
+        image: myacr.azurecr.io/api:2024.06.1
+    ```
+
+    ## Fix
+    No automatic fix.
+    """
+    seen: set = set()
+    for img in _images(ctx):
+        if img.source == "container" and img.tag is None and img.digest is None:
+            f = _emit(ctx, img.obj, seen, ctx.report(
+                img.span,
+                f"Image {img.ref} has no tag, so the node pulls {img.ref}:latest.",
+                hint=f"add a version tag ({img.ref}:<version>) or a digest",
+                key=img.ref,
+            ))
+            if f:
+                yield f
+
+
+# ---- K8S003 / K8S004 ------------------------------------------------------------------------------
+
+
+def _api_entries(settings) -> list:
+    """The ``kubernetes-apis`` pack entries: the shipped pack plus user packs of that type.
+    (The one place that reads the data; swap it for another loader here.)"""
+    from ..packs import load_pack
+
+    return load_pack(PACK, tuple(getattr(settings, "rule_packs", ()) or ()))
+
+
+def _vtuple(v) -> tuple[int, int]:
+    nums = re.findall(r"\d+", str(v))
+    return (int(nums[0]), int(nums[1])) if len(nums) >= 2 else (int(nums[0]), 0) if nums else (0, 0)
+
+
+def _vstr(v) -> str:
+    major, minor = _vtuple(v)
+    return f"{major}.{minor}"
+
+
+_index_cache: dict = {}
+
+
+def _api_index(settings) -> tuple[dict, tuple[int, int]]:
+    """((apiVersion, kind) -> entry, newest release named in the shipped data)."""
+    entries = _api_entries(settings)
+    key = id(entries)
+    hit = _index_cache.get(key)
+    if hit is not None and hit[0] is entries:
+        return hit[1], hit[2]
+    index = {(e["apiVersion"], e["kind"]): e for e in entries}
+    from ..packs import load_pack
+
+    newest = (0, 0)
+    for e in load_pack(PACK):
+        for f in ("deprecated-in", "removed-in"):
+            if f in e:
+                newest = max(newest, _vtuple(e[f]))
+    _index_cache[key] = (entries, index, newest)
+    return index, newest
+
+
+def default_kubernetes_version() -> str:
+    """The version K8S003/K8S004 assume without ``kubernetes-version``: the newest release in
+    the shipped data."""
+    from ..config import Settings
+
+    return "%d.%d" % _api_index(Settings())[1]
+
+
+def _target(ctx) -> tuple[tuple[int, int], str]:
+    index, newest = _api_index(ctx.settings)
+    configured = getattr(ctx.settings, "kubernetes_version", None)
+    if configured:
+        return _vtuple(configured), f"kubernetes-version {_vstr(configured)}"
+    return newest, f"Kubernetes {newest[0]}.{newest[1]}, the newest release archlint knows; set kubernetes-version"
+
+
+def _api_findings(ctx, removed: bool):
+    index, _ = _api_index(ctx.settings)
+    target, why = _target(ctx)
+    model = ctx.model
+    seen: set = set()
+    for obj in _objects(ctx):
+        if obj.api_version is None or not is_scalar(obj.api_version[1]):
+            continue
+        api = scalar(obj.api_version[1])
+        entry = index.get((api, obj.kind))
+        if entry is None:
+            continue
+        rm = entry.get("removed-in")
+        dep = entry.get("deprecated-in")
+        is_removed = rm is not None and target >= _vtuple(rm)
+        is_deprecated = not is_removed and dep is not None and target >= _vtuple(dep)
+        if removed and not is_removed or not removed and not is_deprecated:
+            continue
+        repl = entry.get("replacement", "")
+        avail = entry.get("replacement-available-in")
+        use = f"use {repl}" + (f" (available since {_vstr(avail)})" if avail else "")
+        if entry.get("message"):
+            use += f"; {entry['message'].rstrip('.')}"
+        if removed:
+            msg = f"{obj.kind} {api} was removed in Kubernetes {_vstr(rm)}, so applying it fails ({why})."
+        else:
+            until = f" and is removed in {_vstr(rm)}" if rm else ""
+            msg = f"{obj.kind} {api} is deprecated since Kubernetes {_vstr(dep)}{until} ({why})."
+        f = _emit(ctx, obj, seen, ctx.report(
+            model.content_span(obj.api_version[1]), msg, hint=use, key=f"{api} {obj.kind}"
+        ))
+        if f:
+            yield f
+
+
+@rule("K8S003", "deprecated-api-version", kinds=KINDS, severity=Severity.WARNING, tags=("kubernetes", "compatibility"))
+def deprecated_api_version(ctx):
+    """
+    ## What it does
+    Flags an object whose `apiVersion` and `kind` are deprecated at the configured
+    `kubernetes-version` (and not yet removed there: that is K8S004).
+
+    ## Why is this bad?
+    A deprecated API version still works but is scheduled for removal; the upgrade that removes
+    it turns every `kubectl apply` of this file into an error. The message names the replacement
+    and the release that removes it. The data is `rules/kubernetes-apis.yaml` (every removal in
+    the official deprecation guide since 1.16, with sources); add rows for your own CRDs with a
+    `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the newest release in
+    the data is assumed.
+
+    ## Example
+    ```yaml
+    # kubernetes-version = "1.20"
+    apiVersion: networking.k8s.io/v1beta1
+    kind: Ingress
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    ```
+
+    ## Fix
+    No automatic fix: newer API versions often rename fields (Ingress backends, HPA metrics),
+    so the rest of the object must be migrated too.
+    """
+    yield from _api_findings(ctx, removed=False)
+
+
+@rule("K8S004", "removed-api-version", kinds=KINDS, severity=Severity.ERROR, tags=("kubernetes", "compatibility"))
+def removed_api_version(ctx):
+    """
+    ## What it does
+    Flags an object whose `apiVersion` and `kind` were removed at or before the configured
+    `kubernetes-version`.
+
+    ## Why is this bad?
+    The API server no longer serves that version: `kubectl apply` fails with "no matches for
+    kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` the newest release
+    in `rules/kubernetes-apis.yaml` is assumed, so set it to the version your clusters run.
+
+    ## Example
+    ```yaml
+    apiVersion: policy/v1beta1
+    kind: PodDisruptionBudget
+    ```
+
+    ## Use instead
+    ```yaml
+    apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    ```
+
+    ## Fix
+    No automatic fix (see K8S003).
+    """
+    yield from _api_findings(ctx, removed=True)
+
+
+# ---- K8S005 / K8S006: node selection by architecture ----------------------------------------------
+
+
+class _Selector:
+    """A node-selection term on a label: ``nodeSelector`` entry or a ``matchExpressions`` item."""
+
+    __slots__ = ("obj", "where", "key_node", "label", "values", "operator", "siblings", "required")
+
+    def __init__(self, obj, where, key_node, label, values, operator, siblings, required):
+        self.obj = obj
+        self.where = where  # "nodeSelector" | "node affinity"
+        self.key_node = key_node  # the node holding the label name (a key or a `key:` value)
+        self.label = label
+        self.values = values  # value nodes of the label
+        self.operator = operator  # "In" for nodeSelector
+        self.siblings = siblings  # labels next to it (same nodeSelector / same term)
+        self.required = required
+
+
+def _match_expressions(obj, term, required, where="node affinity"):
+    out = []
+    exprs = [e for e in items(value(term, "matchExpressions")) if is_map(e)]
+    labels = {text(e, "key") for e in exprs}
+    for e in exprs:
+        k = value(e, "key")
+        label = scalar(k) if is_scalar(k) else None
+        if not label:
+            continue
+        vals = [v for v in items(value(e, "values")) if is_scalar(v)]
+        out.append(_Selector(obj, where, k, label, vals, text(e, "operator") or "", labels, required))
+    return out
+
+
+def _selectors_in(obj, node_selector, affinity) -> list:
+    out = []
+    if is_map(node_selector):
+        ps = pairs(node_selector)
+        labels = {k.value for k, _ in ps}
+        for k, v in ps:
+            out.append(_Selector(obj, "nodeSelector", k, k.value, [v] if is_scalar(v) else [], "In", labels, True))
+    na = value(affinity, "nodeAffinity")
+    if is_map(na):
+        for term in items(path(na, "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")):
+            out.extend(_match_expressions(obj, term, True))
+        for pref in items(value(na, "preferredDuringSchedulingIgnoredDuringExecution")):
+            out.extend(_match_expressions(obj, value(pref, "preference"), False))
+    return out
+
+
+def _selectors(ctx) -> list:
+    def compute():
+        out = []
+        for obj, spec in _pod_specs(ctx):
+            out.extend(_selectors_in(obj, value(spec, "nodeSelector"), value(spec, "affinity")))
+        if ctx.kind == "helm-values":
+            for doc in ctx.model.documents:
+                for m in walk_mappings(doc):
+                    ns, aff = value(m, "nodeSelector"), value(m, "affinity")
+                    if is_map(ns) or is_map(aff):
+                        out.extend(_selectors_in(None, ns, aff))
+        return out
+
+    return ctx.cached("k8s.selectors", compute)
+
+
+@rule("K8S005", "deprecated-arch-label", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+      tags=("multi-arch", "kubernetes"))
+def deprecated_arch_label(ctx):
+    """
+    ## What it does
+    Flags `beta.kubernetes.io/arch` and `beta.kubernetes.io/os` in a `nodeSelector` or a node
+    affinity expression.
+
+    ## Why is this bad?
+    The beta labels were deprecated in Kubernetes 1.14 in favour of `kubernetes.io/arch` and
+    `kubernetes.io/os`, which every node carries; node images and providers are dropping the beta
+    ones, and a pod that selects on a label no node has stays `Pending` forever.
+
+    ## Example
+    ```yaml
+    nodeSelector:
+      beta.kubernetes.io/arch: amd64
+    ```
+
+    ## Use instead
+    ```yaml
+    nodeSelector:
+      kubernetes.io/arch: amd64
+    ```
+
+    ## Fix
+    Safe: renames the label to `kubernetes.io/arch` (or `kubernetes.io/os`). Not offered when the
+    same selector already has the new label (remove the beta one by hand).
+    """
+    model = ctx.model
+    seen: set = set()
+    for sel in _selectors(ctx):
+        new = BETA_LABELS.get(sel.label)
+        if new is None:
+            continue
+        fix = None
+        if new not in sel.siblings and model.exact_scalar(sel.key_node):
+            fix = Fix(f"Rename to {new}", (Edit(model.content_span(sel.key_node), new),), safe=True)
+        hint = f"use {new}" if fix else f"remove it: {new} is already set next to it"
+        f = _emit(ctx, sel.obj, seen, ctx.report(
+            model.content_span(sel.key_node),
+            f"{sel.where} uses the deprecated label {sel.label}; nodes are labelled {new}.",
+            hint=hint,
+            fix=fix,
+            key=sel.label,
+        ))
+        if f:
+            yield f
+
+
+@rule("K8S006", "node-arch-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "kubernetes"))
+def node_arch_mismatch(ctx):
+    """
+    ## What it does
+    Flags a `nodeSelector` or required node affinity on `kubernetes.io/arch` (or the beta label)
+    that allows an architecture none of the configured `platforms` has.
+
+    ## Why is this bad?
+    The pod is scheduled onto nodes of that architecture while the image is built only for the
+    configured platforms: the pull fails with "no matching manifest" or the container crashes
+    with `exec format error`. With `In` and several values, each value must be a configured
+    architecture, since the pod may land on any of them. Reported only when `platforms` is
+    configured; preferred (soft) affinity and `NotIn` are not reported.
+
+    ## Example
+    ```yaml
+    # platforms = ["linux/amd64"]
+    nodeSelector:
+      kubernetes.io/arch: arm64
+    ```
+
+    ## Use instead
+    ```yaml
+    nodeSelector:
+      kubernetes.io/arch: amd64
+    ```
+
+    ## Fix
+    No automatic fix: either build the image for that architecture too (add it to `platforms`)
+    or select the nodes you build for.
+    """
+    configured = ctx.platforms
+    if not configured:
+        return
+    arches = {p.arch for p in configured}
+    model = ctx.model
+    seen: set = set()
+    for sel in _selectors(ctx):
+        if sel.label not in (ARCH_LABEL, "beta.kubernetes.io/arch") or not sel.required or sel.operator != "In":
+            continue
+        for v in sel.values:
+            arch = scalar(v)
+            if not arch or _dynamic(arch) or arch in arches:
+                continue
+            alias = plat.ARCH_ALIASES.get(arch.lower())
+            if alias and alias[0] in arches:
+                hint = f"nodes are labelled with Go architecture names: use {alias[0]}"
+            else:
+                hint = f"add linux/{arch} to platforms and build the image for it, or select {', '.join(sorted(arches))} nodes"
+            f = _emit(ctx, sel.obj, seen, ctx.report(
+                model.content_span(v),
+                f"{sel.where} schedules the pod on {arch} nodes, but the configured platforms are "
+                f"{plat.describe(configured)}.",
+                hint=hint,
+                key=f"{sel.label}={arch}",
+            ))
+            if f:
+                yield f
+
+
+# ---- K8S007 / K8S008 ------------------------------------------------------------------------------
+
+
+@rule("K8S007", "latest-without-always-pull", kinds=KINDS, severity=Severity.WARNING,
+      tags=("image", "reproducibility", "kubernetes"))
+def latest_without_always_pull(ctx):
+    """
+    ## What it does
+    Flags a mutable image (tag `latest` or no tag, no digest) with an explicit `imagePullPolicy`
+    other than `Always` (Helm values: `pullPolicy`).
+
+    ## Why is this bad?
+    With `IfNotPresent` a node that pulled `app:latest` once keeps running that copy: new pods on
+    old nodes run old code, new nodes run new code, and a redeploy changes nothing. When the
+    policy is omitted Kubernetes already defaults it to `Always` for such tags, so that case is
+    not reported.
+
+    ## Example
+    ```yaml
+    image: registry.example.com/backend:latest
+    imagePullPolicy: IfNotPresent
+    ```
+
+    ## Use instead
+    ```yaml
+    image: registry.example.com/backend:1.8.0
+    imagePullPolicy: IfNotPresent
+    ```
+
+    ## Fix
+    No automatic fix: pin the image (preferred) or set `imagePullPolicy: Always`.
+    """
+    model = ctx.model
+    seen: set = set()
+    for img in _images(ctx):
+        pol = scalar(img.policy) if is_scalar(img.policy) else None
+        if pol and pol != "Always" and not _dynamic(pol) and _mutable(img):
+            f = _emit(ctx, img.obj, seen, ctx.report(
+                model.content_span(img.policy),
+                f"{img.policy_key} {pol} with the mutable image {img.ref}: nodes that already have it keep "
+                "running their old copy.",
+                hint="pin a version tag or digest, or use Always",
+                key=img.ref,
+            ))
+            if f:
+                yield f
+    for _, repo, tag, digest, pol_node in _values_image_maps(ctx):
+        pol = scalar(pol_node) if is_scalar(pol_node) else None
+        if scalar(tag) == "latest" and not digest and pol and pol != "Always" and not _dynamic(pol):
+            f = _emit(ctx, None, seen, ctx.report(
+                model.content_span(pol_node),
+                f"pullPolicy {pol} with the mutable image {repo}:latest: nodes that already have it keep "
+                "running their old copy.",
+                hint="pin a version tag or digest, or use Always",
+                key=f"{repo}:latest",
+            ))
+            if f:
+                yield f
+
+
+@rule("K8S008", "image-not-pinned", kinds=KINDS, severity=Severity.INFO, enabled=False,
+      tags=("image", "supply-chain", "kubernetes"))
+def image_not_pinned(ctx):
+    """
+    ## What it does
+    Flags a container image in a pod template without a `@sha256:` digest (off by default).
+
+    ## Why is this bad?
+    A tag can be moved to another image at any time (by mistake or by an attacker with push
+    access); a digest names exactly one image. For teams that require immutable deployments;
+    enable it with `extend-select = ["K8S008"]`.
+
+    ## Example
+    ```yaml
+    image: nginx:1.27
+    ```
+
+    ## Use instead
+    ```yaml
+    image: nginx:1.27@sha256:<digest of the image you tested>
+    ```
+
+    ## Fix
+    No automatic fix: archlint does not query registries.
+    """
+    seen: set = set()
+    for img in _images(ctx):
+        if img.source == "container" and img.digest is None:
+            f = _emit(ctx, img.obj, seen, ctx.report(
+                img.span,
+                f"Image {img.ref} is not pinned by digest.",
+                hint=f"pin it: {img.name}{':' + img.tag if img.tag else ''}@sha256:<digest>",
+                key=img.ref,
+            ))
+            if f:
+                yield f
+
+
+__all__ = ["default_kubernetes_version"]

@@ -1,0 +1,413 @@
+"""GitHub Actions workflow rules GHA001-GHA004: ``docker/build-push-action`` steps and their
+``platforms:`` input.
+
+A build step is a step of ``jobs.<id>.steps`` whose ``uses:`` is ``docker/build-push-action@<any
+ref>``.  Its ``with.platforms`` is a comma-separated and/or multi-line list (``|`` blocks and
+quoted strings too); an item with ``${{ … }}`` (``${{ matrix.platform }}``) is decided when the
+workflow runs and is trusted.  ``run:`` steps are the build-command analyser's (BC rules), through
+``YamlModel.shell_snippets()``.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import platforms as plat
+from ..model import Edit, Fix, Severity, Span
+from ..parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
+from ..registry import rule
+
+KINDS = ("workflow",)
+
+_BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
+_SETUP_QEMU = re.compile(r"^docker/setup-qemu-action@", re.I)
+_SETUP_BUILDX = re.compile(r"^docker/setup-buildx-action@", re.I)
+_QEMU_RUN = re.compile(r"binfmt|qemu-user-static|qemu-.*-static|register-qemu", re.I)
+
+#: architectures one CPU runs natively (an amd64 runner also runs 386 code)
+_FAMILY = {"386": "amd64"}
+
+
+class _Item:
+    __slots__ = ("text", "span", "exact", "dynamic")
+
+    def __init__(self, text, span, exact, dynamic):
+        self.text = text
+        self.span = span
+        self.exact = exact  # the span holds exactly ``text`` (an edit there replaces it)
+        self.dynamic = dynamic
+
+
+class _BuildStep:
+    __slots__ = ("job", "job_name", "index", "step", "uses", "with_", "platforms", "items", "env_platform")
+
+    def __init__(self, job, job_name, index, step, uses, with_, platforms, items_, env_platform):
+        self.job = job
+        self.job_name = job_name
+        self.index = index  # position in the job's steps
+        self.step = step
+        self.uses = uses  # the uses: value node
+        self.with_ = with_  # (key, value) of with:, or None
+        self.platforms = platforms  # (key, value) of with.platforms, or None
+        self.items = items_  # list[_Item]
+        self.env_platform = env_platform  # DOCKER_DEFAULT_PLATFORM from env:, or None
+
+
+def _jobs(ctx) -> list:
+    out = []
+    for root in ctx.model.documents:
+        for k, job in pairs(value(root, "jobs")):
+            if is_map(job):
+                out.append((k.value, job, root))
+    return out
+
+
+def _env_value(nodes, name):
+    for n in nodes:
+        v = text(value(n, "env"), name)
+        if v is not None:
+            return v
+    return None
+
+
+def platform_items(model, node) -> list:
+    """The items of a ``platforms:`` value with their file spans."""
+    out: list = []
+    if is_seq(node):
+        for it in node.value:
+            if is_scalar(it) and scalar(it):
+                out.extend(platform_items(model, it))
+        return out
+    if not is_scalar(node) or not scalar(node):
+        return out
+    wanted = [i for line in node.value.split("\n") for i, _ in plat.split_list(line)]
+    pieces = model.scalar_lines(node) or []
+    found = []
+    for t, line, col in pieces:
+        for item, off in plat.split_list(t):
+            found.append(_Item(item, Span(line, col + off, line, col + off + len(item)), True, plat.is_dynamic(item)))
+    if [i.text for i in found] == wanted:
+        return found
+    whole = model.first_line_span(node)  # escapes or folding: point at the value
+    return [_Item(i, whole, False, plat.is_dynamic(i)) for i in wanted]
+
+
+def _build_steps(ctx) -> list:
+    def compute():
+        model = ctx.model
+        out = []
+        for job_name, job, root in _jobs(ctx):
+            for idx, step in enumerate(items(value(job, "steps"))):
+                uses = value(step, "uses")
+                ref = scalar(uses) if is_scalar(uses) else None
+                if not ref or not _BUILD_PUSH.match(ref.strip()):
+                    continue
+                with_ = get(step, "with")
+                pl = get(with_[1], "platforms") if with_ is not None else None
+                its = platform_items(model, pl[1]) if pl is not None else []
+                envp = _env_value((step, job, root), "DOCKER_DEFAULT_PLATFORM")
+                out.append(_BuildStep(job, job_name, idx, step, uses, with_, pl, its, envp))
+        return out
+
+    return ctx.cached("gha.build_steps", compute)
+
+
+def _value_span(model, bs: _BuildStep) -> Span:
+    """Where to point for the whole platforms: value: the value on one line, else the key."""
+    key, node = bs.platforms
+    s = model.content_span(node)
+    return s if s.line == s.end_line and node.style not in ("|", ">") else model.key_span(key)
+
+
+def _configured(ctx) -> str:
+    return ",".join(str(p) for p in ctx.platforms)
+
+
+def _add_platforms_fix(ctx, bs: _BuildStep, value_text: str):
+    """Edit that adds ``platforms: value_text`` to the step's ``with:`` (or adds ``with:``)."""
+    model = ctx.model
+    src = ctx.source
+    if bs.with_ is not None:
+        w = bs.with_[1]
+        if not is_map(w) or not w.value:
+            return None
+        first_key = w.value[0][0]
+        s = model.span(first_key)
+        line = src.line(s.line)
+        if line[: s.col - 1].strip():
+            return None  # flow style `with: {…}`
+        indent = line[: s.col - 1]
+        return Edit(Span(s.line, 1, s.line, 1), f"{indent}platforms: {value_text}\n")
+    uses_key = get(bs.step, "uses")[0]
+    ks = model.span(uses_key)
+    uline = src.line(ks.line)
+    before = uline[: ks.col - 1]
+    if before.strip() not in ("", "-"):
+        return None
+    indent = " " * (ks.col - 1)
+    us = model.span(bs.uses)
+    end_col = len(src.line(us.end_line)) + 1
+    return Edit(Span(us.end_line, end_col, us.end_line, end_col),
+                f"\n{indent}with:\n{indent}  platforms: {value_text}")
+
+
+# ---- GHA001 ---------------------------------------------------------------------------------------
+
+
+@rule("GHA001", "build-push-without-platforms", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+      tags=("multi-arch", "github-actions"))
+def build_push_without_platforms(ctx):
+    """
+    ## What it does
+    Flags a `docker/build-push-action` step without a `platforms:` input.
+
+    ## Why is this bad?
+    The image is then built for the runner's CPU: `linux/amd64` on GitHub's standard runners,
+    `linux/arm64` on the arm runners. Moving the job to another runner silently changes the
+    architecture you ship, and an amd64-only image fails on arm64 nodes with
+    `exec format error`. A `DOCKER_DEFAULT_PLATFORM` in the step's, job's or workflow's `env:`
+    counts as a platform. Reported whether or not `platforms` is configured.
+
+    ## Example
+    ```yaml
+    - uses: docker/build-push-action@v6
+      with:
+        push: true
+        tags: ghcr.io/acme/api:${{ github.sha }}
+    ```
+
+    ## Use instead
+    ```yaml
+    - uses: docker/build-push-action@v6
+      with:
+        platforms: linux/amd64,linux/arm64
+        push: true
+        tags: ghcr.io/acme/api:${{ github.sha }}
+    ```
+
+    ## Fix
+    With `platforms` configured, adds `platforms: <configured platforms>` to `with:`. Safe with
+    one configured platform; unsafe with several (a multi-platform build also needs QEMU or
+    native builders, and cannot `load: true` into the runner's Docker).
+    """
+    model = ctx.model
+    for bs in _build_steps(ctx):
+        if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
+            continue
+        if bs.env_platform:
+            continue
+        fix = None
+        if ctx.platforms:
+            v = _configured(ctx)
+            hint = f"add platforms: {v} to with:"
+            edit = _add_platforms_fix(ctx, bs, v)
+            if edit is not None:
+                fix = Fix(f"Add platforms: {v}", (edit,), safe=len(ctx.platforms) == 1)
+        else:
+            hint = ("add platforms: for the machines the image runs on (e.g. linux/amd64,linux/arm64); "
+                    "set `platforms` in [tool.archlint] to have archlint check and fix it")
+        yield ctx.report(
+            model.content_span(bs.uses),
+            f"{scalar(bs.uses).strip()} in job {bs.job_name} has no platforms:, so the image is built for the "
+            "runner's CPU.",
+            hint=hint,
+            fix=fix,
+            key=f"{bs.job_name} {bs.index}",
+        )
+
+
+# ---- GHA002 ---------------------------------------------------------------------------------------
+
+
+def _literal_platforms(bs: _BuildStep):
+    """The parsed items, or None when one is dynamic or invalid (then the others decide nothing)."""
+    if not bs.items or any(i.dynamic for i in bs.items):
+        return None
+    out = []
+    for i in bs.items:
+        try:
+            out.append(plat.parse(i.text))
+        except plat.PlatformError:
+            return None
+    return out
+
+
+@rule("GHA002", "build-push-platform-mismatch", kinds=KINDS, severity=Severity.ERROR,
+      tags=("multi-arch", "github-actions"))
+def build_push_platform_mismatch(ctx):
+    """
+    ## What it does
+    Flags a `docker/build-push-action` `platforms:` input that leaves out one of the configured
+    `platforms`.
+
+    ## Why is this bad?
+    The pushed image has no variant for that platform: pulling it there fails with "no matching
+    manifest for linux/arm64" (or runs an emulated amd64 image). Only reported when `platforms` is
+    configured and every item is a literal, valid platform (`${{ matrix.platform }}` is
+    trusted, invalid items are GHA004's).
+
+    ## Example
+    ```yaml
+    # platforms = ["linux/amd64", "linux/arm64"]
+    - uses: docker/build-push-action@v6
+      with:
+        platforms: linux/amd64
+    ```
+
+    ## Use instead
+    ```yaml
+    - uses: docker/build-push-action@v6
+      with:
+        platforms: linux/amd64,linux/arm64
+    ```
+
+    ## Fix
+    No automatic fix: adding a platform may need QEMU and a longer build.
+    """
+    configured = ctx.platforms
+    if not configured:
+        return
+    model = ctx.model
+    for bs in _build_steps(ctx):
+        ps = _literal_platforms(bs)
+        if not ps:
+            continue
+        missing = [c for c in configured if not any(c.matches(p) for p in ps)]
+        if not missing:
+            continue
+        yield ctx.report(
+            _value_span(model, bs),
+            f"platforms: of {scalar(bs.uses).strip()} in job {bs.job_name} leaves out "
+            f"{plat.describe(missing)}, one of the configured platforms.",
+            hint=f"build for {plat.describe(configured)}",
+            key=f"{bs.job_name} {bs.index} {plat.describe(missing)}",
+        )
+
+
+# ---- GHA003 ---------------------------------------------------------------------------------------
+
+
+def _emulation_ready(bs: _BuildStep) -> bool:
+    """An earlier step of the job installs QEMU/binfmt, or sets up builders on other machines."""
+    for step in items(value(bs.job, "steps"))[: bs.index]:
+        uses = (scalar(value(step, "uses")) or "").strip()
+        if _SETUP_QEMU.match(uses):
+            return True
+        if _SETUP_BUILDX.match(uses):
+            w = value(step, "with")
+            driver = (text(w, "driver") or "").strip()
+            if driver in ("cloud", "remote", "kubernetes") or get(w, "append") is not None or get(w, "endpoint") is not None:
+                return True
+        run = scalar(value(step, "run"))
+        if run and _QEMU_RUN.search(run):
+            return True
+    return False
+
+
+@rule("GHA003", "multi-platform-without-qemu", kinds=KINDS, severity=Severity.WARNING,
+      tags=("multi-arch", "github-actions"))
+def multi_platform_without_qemu(ctx):
+    """
+    ## What it does
+    Flags a `docker/build-push-action` step that builds for several CPU architectures when no
+    earlier step of the same job sets up `docker/setup-qemu-action` (or binfmt, or remote
+    builders with `docker/setup-buildx-action`).
+
+    ## Why is this bad?
+    The runner executes `RUN` steps of the foreign architecture only through QEMU's binfmt
+    handlers; without them the build fails with `exec format error`. A job that builds one
+    platform per native runner (`platforms: ${{ matrix.platform }}` with arm64 and amd64
+    runners) needs no QEMU and is not reported; neither are platforms one CPU runs natively
+    (`linux/amd64` with `linux/386`).
+
+    ## Example
+    ```yaml
+    - uses: docker/setup-buildx-action@v3
+    - uses: docker/build-push-action@v6
+      with:
+        platforms: linux/amd64,linux/arm64
+    ```
+
+    ## Use instead
+    ```yaml
+    - uses: docker/setup-qemu-action@v3
+    - uses: docker/setup-buildx-action@v3
+    - uses: docker/build-push-action@v6
+      with:
+        platforms: linux/amd64,linux/arm64
+    ```
+
+    ## Fix
+    No automatic fix.
+    """
+    model = ctx.model
+    for bs in _build_steps(ctx):
+        ps = _literal_platforms(bs)
+        if not ps:
+            continue
+        families = {_FAMILY.get(p.arch, p.arch) for p in ps}
+        if len(families) < 2 or _emulation_ready(bs):
+            continue
+        yield ctx.report(
+            _value_span(model, bs),
+            f"{scalar(bs.uses).strip()} in job {bs.job_name} builds for {plat.describe(ps)} but no earlier step "
+            "sets up QEMU, so RUN steps of the other architectures fail.",
+            hint="add - uses: docker/setup-qemu-action@v3 before it (or build each platform on a native runner)",
+            key=f"{bs.job_name} {bs.index}",
+        )
+
+
+# ---- GHA004 ---------------------------------------------------------------------------------------
+
+
+@rule("GHA004", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe",
+      tags=("multi-arch", "github-actions"))
+def invalid_platform(ctx):
+    """
+    ## What it does
+    Flags an item of a `docker/build-push-action` `platforms:` input that is malformed or
+    unknown (`linux/x86_64`, `linux/amd46`, `linux/arm64/v9`, `arm64` without an OS), and
+    suggests the nearest valid one.
+
+    ## Why is this bad?
+    Buildx rejects the whole build ("failed to parse platform"), after the job has already spent
+    its setup time. This is the same validator as DF009, BC008 and DC004; items with
+    `${{ … }}` are trusted.
+
+    ## Example
+    ```yaml
+    with:
+      platforms: linux/amd64,linux/aarch64
+    ```
+
+    ## Use instead
+    ```yaml
+    with:
+      platforms: linux/amd64,linux/arm64
+    ```
+
+    ## Fix
+    Safe: replaces the item with the suggestion when there is exactly one and the item is
+    written plainly in the file.
+    """
+    for bs in _build_steps(ctx):
+        for it in bs.items:
+            if it.dynamic:
+                continue
+            try:
+                plat.parse(it.text)
+                continue
+            except plat.PlatformError as e:
+                err = e
+            fix = None
+            if err.suggestion and it.exact:
+                fix = Fix(f"Replace with {err.suggestion}", (Edit(it.span, err.suggestion),), safe=True)
+            yield ctx.report(
+                it.span,
+                f"Invalid platform in platforms: of {scalar(bs.uses).strip()}: {err.message}.",
+                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
+                fix=fix,
+                key=it.text,
+            )
+
+
+__all__ = ["platform_items"]
