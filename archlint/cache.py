@@ -1,0 +1,972 @@
+"""The result cache: a second run over unchanged files does not lint them again.
+
+What a cached result is keyed on
+    * the file's bytes (a BLAKE2b digest), its display path (findings carry it) and its absolute
+      path;
+    * the settings that apply to it (``Settings.cache_key()``, the configuration's folder, and the
+      bytes of every user rule pack it names);
+    * the environment, computed once per process: archlint's version, this format's version, the
+      Python version, the size and mtime of every file of the ``archlint`` package (so editing
+      archlint's own code in a checkout invalidates the cache; hashing all of it would cost ~2 ms
+      per start-up for the same effect), the bytes of the shipped rule packs (``rules/`` of a
+      checkout, ``archlint/_packs`` of a wheel), and the names of the installed distributions
+      (``*.dist-info``: a new tree-sitter-bash or PyYAML changes parse results);
+    * the other files a result depends on ("inputs"): a Makefile's includes, the pyproject /
+      requirements / Dockerfiles / sibling modules the Python rules look at, the ``Chart.yaml``
+      that makes ``values*.yaml`` Helm values.  Their stat signatures (and the mtimes of the
+      folders whose listing matters) are stored with the entry and checked on every hit.  A
+      result that carries ``deps`` (the paths its parser looked at) uses them; otherwise
+      ``KIND_INPUTS`` infers them per kind, and a result whose inputs cannot be inferred (a
+      Makefile ``include`` of a computed name) is not stored.  A family whose rules read other
+      files must say so there.
+
+The fast path
+    An index maps (absolute path, settings digest) to the file's last stat signature (size,
+    mtime_ns, ctime_ns, inode), its content digest, its inputs and the encoded result.  When the
+    stat signature is unchanged the stored digest is trusted without reading the file (mtime
+    *and* ctime must match: restoring an mtime with ``touch -d`` still changes the ctime).  When
+    it changed, the file is read and hashed: same bytes (a ``git checkout``, a ``touch``) is still
+    a hit.  A result is stored only when the file and its inputs were last modified more than two
+    seconds before the run read them ("racily clean" files, as git calls them, are linted again
+    next time), and only when the file did not change while it was being linted.
+
+Where it lives
+    ``$ARCHLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/archlint``, else ``~/.cache/archlint``
+    (``%LOCALAPPDATA%\\archlint\\cache`` on Windows); never inside the linted repository.  One index
+    file per (repository, environment) under ``v1/``.  ``--no-cache`` and ``ARCHLINT_NO_CACHE=1``
+    turn it off.
+
+Safety
+    Entries are JSON decoded field by field into model objects (never pickle: a hostile cache
+    must not run code).  The index carries a BLAKE2b digest of its body; a truncated, garbled or
+    foreign index is ignored and rewritten, and an entry that does not decode is dropped and
+    relinted.  Writes go to a temporary file renamed over the index (``os.replace``), so a reader
+    sees the old or the new index, never half of one; when two runs share the folder, the one
+    that writes second merges what the first wrote.  The folder is bounded: indexes unused for
+    the longest time are deleted past ``ARCHLINT_CACHE_MAX_MB`` (default 256), and entries not
+    used for 30 days are dropped.
+
+Errors never escape: an unusable cache folder turns the cache off for the run.
+"""
+from __future__ import annotations
+
+import os
+import stat as _stat
+import sys
+import time
+
+from . import __version__
+from .model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
+
+__all__ = ["Cache", "KIND_INPUTS", "cache_dir", "derived", "environment_key"]
+
+FORMAT = 1
+_MAGIC = b"archlint-cache 1\n"
+RACY_NS = 2_000_000_000  # 2 s: covers FAT's 2-second mtimes and coarse kernel clocks
+DEFAULT_MAX_MB = 256
+MAX_AGE_DAYS = 30
+MAX_ENTRIES = 200_000
+_DAY_NS = 86_400 * 1_000_000_000
+
+try:  # a C module that loads in a fraction of a millisecond; hashlib costs ~4 ms (OpenSSL)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - every CPython has it; other interpreters may not
+    from hashlib import blake2b as _blake2b
+
+
+def _digest(data: bytes) -> str:
+    return _blake2b(data, digest_size=16).hexdigest()
+
+
+def cache_dir() -> str:
+    """The cache folder this process uses (it need not exist yet)."""
+    d = os.environ.get("ARCHLINT_CACHE_DIR")
+    if d:
+        return os.path.abspath(os.path.expanduser(d))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return os.path.join(xdg, "archlint")
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "archlint", "cache")
+    return os.path.join(os.path.expanduser("~"), ".cache", "archlint")
+
+
+# ---- the environment ---------------------------------------------------------------------------
+
+_ENV: str | None = None
+
+
+def _package_signature(h) -> None:
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    stack = [pkg]
+    rows = []
+    while stack:
+        d = stack.pop()
+        try:
+            it = list(os.scandir(d))
+        except OSError:
+            continue
+        for e in it:
+            if e.name == "__pycache__" or e.name.startswith("."):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=True):
+                    stack.append(e.path)
+                    continue
+                if e.name.endswith((".pyc", ".pyo")):
+                    continue
+                st = e.stat()
+            except OSError:
+                continue
+            rows.append(f"{os.path.relpath(e.path, pkg)}\0{st.st_size}\0{st.st_mtime_ns}")
+    rows.sort()
+    h.update("\n".join(rows).encode("utf-8", "surrogateescape"))
+    # shipped rule packs: archlint/_packs in a wheel (walked above), rules/ in a checkout
+    packs = os.path.join(os.path.dirname(pkg), "rules")
+    try:
+        names = sorted(os.listdir(packs))
+    except OSError:
+        names = []
+    for n in names:
+        if n.endswith((".yaml", ".yml", ".json")):
+            try:
+                with open(os.path.join(packs, n), "rb") as fh:
+                    h.update(n.encode() + b"\0" + fh.read() + b"\0")
+            except OSError:
+                pass
+
+
+def _distributions(h) -> None:
+    for p in sys.path:
+        if not p or not os.path.isabs(p):
+            continue
+        try:
+            names = [n for n in os.listdir(p) if n.endswith(".dist-info")]
+        except OSError:
+            continue
+        if names:
+            h.update(p.encode("utf-8", "surrogateescape") + b"\0" + "\0".join(sorted(names)).encode("utf-8", "surrogateescape"))
+
+
+def environment_key() -> str:
+    """What every entry of this process depends on (computed once: well under a millisecond)."""
+    global _ENV
+    if _ENV is None:
+        h = _blake2b(digest_size=16)
+        h.update(f"{FORMAT}\0{__version__}\0{sys.implementation.cache_tag}\0{sys.version}\0".encode())
+        _package_signature(h)
+        _distributions(h)
+        _ENV = h.hexdigest()
+    return _ENV
+
+
+def _project(start: str) -> str:
+    """The repository a run belongs to (the folder holding .git above ``start``), else ``start``."""
+    d = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.abspath(start)
+        d = parent
+
+
+# ---- encoding results --------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """An entry that does not decode: dropped and relinted."""
+
+
+def _span_out(s) -> list:
+    return [s[0], s[1], s[2], s[3]]
+
+
+def _encode(fr: FileResult, display: str) -> list:
+    findings = []
+    for f in fr.findings:
+        fix = None
+        if f.fix is not None:
+            fix = [f.fix.description, [[_span_out(e.span), e.text] for e in f.fix.edits], bool(f.fix.safe)]
+        findings.append([
+            f.rule_id, f.message, _span_out(f.span), int(f.severity), None if f.path == display else f.path, f.hint, fix,
+            [[_span_out(r.span), r.message, r.path] for r in f.related], f.key, bool(f.suppressed), f.fingerprint,
+        ])
+    notices = [[n.rule_id, n.message, n.path, n.line, n.col, int(n.severity), bool(n.internal)] for n in fr.notices]
+    # the text itself is not stored: on a hit it is read again from the file (whose bytes were
+    # just validated), which costs less than decoding it from the index
+    lines = 1 if (findings or notices) and fr.lines is not None else 0
+    deps = getattr(fr, "deps", None)
+    return [fr.kind, fr.encoding, findings, notices, lines, None if deps is None else [str(p) for p in deps]]
+
+
+def _s(v) -> str:
+    if type(v) is not str:
+        raise _Bad("expected a string")
+    return v
+
+
+def _os(v):
+    if v is not None and type(v) is not str:
+        raise _Bad("expected a string or null")
+    return v
+
+
+def _i(v) -> int:
+    if type(v) is not int:
+        raise _Bad("expected an integer")
+    return v
+
+
+def _b(v) -> bool:
+    if type(v) is not bool:
+        raise _Bad("expected a boolean")
+    return v
+
+
+def _list(v, n: int | None = None) -> list:
+    if type(v) is not list or (n is not None and len(v) != n):
+        raise _Bad("expected a list")
+    return v
+
+
+_SEVERITIES = {int(s): s for s in Severity}
+_STR = str
+_INT = int
+
+
+def _span(v) -> Span:
+    if type(v) is not list or len(v) != 4:
+        raise _Bad("bad span")
+    a, b, c, d = v
+    if type(a) is not _INT or type(b) is not _INT or type(c) is not _INT or type(d) is not _INT:
+        raise _Bad("bad span")
+    return Span(a, b, c, d)
+
+
+def _sev(v) -> Severity:
+    try:
+        return _SEVERITIES[v] if type(v) is _INT else _SEVERITIES[None]
+    except KeyError:
+        raise _Bad("bad severity") from None
+
+
+def _decode(v, display: str) -> tuple[FileResult, int]:
+    """(FileResult, lines flag) from an encoded entry; raises _Bad on anything unexpected.
+    Strict: every field must have exactly the type the encoder wrote."""
+    kind, encoding, fs, ns, lines, deps = _list(v, 6)
+    findings = []
+    if type(fs) is not list:
+        raise _Bad("bad findings")
+    for f in fs:
+        if type(f) is not list or len(f) != 11:
+            raise _Bad("bad finding")
+        rid, msg, span, sev, path, hint, fix, related, key, suppressed, fp = f
+        if path is None:
+            path = display
+        if (type(rid) is not _STR or type(msg) is not _STR or type(path) is not _STR or type(key) is not _STR
+                or type(fp) is not _STR or (hint is not None and type(hint) is not _STR)
+                or type(suppressed) is not bool or type(related) is not list):
+            raise _Bad("bad finding")
+        if fix is not None:
+            desc, edits, safe = _list(fix, 3)
+            fix = Fix(_s(desc), tuple(Edit(_span(sp), _s(t)) for sp, t in (_list(e, 2) for e in _list(edits))), _b(safe))
+        rel = tuple(Related(_span(sp), _s(m), _os(p)) for sp, m, p in (_list(r, 3) for r in related)) if related else ()
+        findings.append(Finding(rid, msg, _span(span), _sev(sev), path, hint, fix, rel, key, suppressed, fp))
+    notices = []
+    for n in _list(ns):
+        rid, msg, path, line, col, sev, internal = _list(n, 7)
+        notices.append(Notice(_s(rid), _s(msg), _s(path), _i(line), _i(col), _sev(sev), _b(internal)))
+    if type(lines) is not _INT or lines not in (0, 1):
+        raise _Bad("bad lines flag")
+    fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding))
+    if deps is not None:
+        deps = tuple(_s(p) for p in _list(deps))
+        if hasattr(type(fr), "deps"):
+            fr.deps = deps
+    return fr, lines
+
+
+def _lines_of(data: bytes, size: int):
+    """The file's lines as the engine's Source splits them; None if ``data`` is not the
+    validated content (another size: the file changed since it was checked)."""
+    if len(data) != size:
+        return None
+    from .source import DecodeError, decode, normalize_newlines
+
+    try:
+        text, _enc, _w = decode(data)
+    except DecodeError:
+        return None
+    return normalize_newlines(text).split("\n")
+
+
+# ---- inputs: the other files a result depends on ----------------------------------------------
+
+
+def _sig(st) -> list:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _path_sig(path: str):
+    """Stat signature of a file or folder (a folder's mtime changes when its listing does);
+    None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if _stat.S_ISDIR(st.st_mode):
+        return [-1, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return _sig(st)
+
+
+def _yaml_inputs(abspath: str, lines, settings, memo) -> list[str]:
+    base = os.path.basename(abspath).lower()
+    if base.startswith("values") and base.endswith((".yaml", ".yml")):
+        d = os.path.dirname(abspath)
+        return [d, os.path.join(d, "Chart.yaml")]  # a Chart.yaml there makes it Helm values
+    return []
+
+
+def _make_inputs(abspath: str, lines, settings, memo):
+    """Files a Makefile includes (and the folders that decide whether they exist).  None when an
+    include names something this cannot resolve the way the Makefile parser may (a variable
+    set by a function, in another file, ...): such results are not cached."""
+    if lines is None:
+        return []
+    import re
+
+    inc_re = re.compile(r"^ {0,64}(?:-include|sinclude|include)[ \t]+(.*)$")
+    simple = {}
+    includes = []
+    for line in lines:
+        if line[:1] == "\t":
+            continue
+        m = inc_re.match(line)
+        if m:
+            includes.append(m.group(1).split("#", 1)[0])
+            continue
+        a = re.match(r"^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::{1,3}=|\?=|=)\s*(.*)$", line)
+        if a:
+            simple.setdefault(a.group(1), a.group(2).strip())
+    if not includes:
+        return []
+    here = os.path.dirname(os.path.realpath(abspath))
+    out = [here]
+    ref = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]")
+    for spec in includes:
+        for _ in range(8):
+            new = ref.sub(lambda m: simple.get(m.group(1), m.group(0)), spec)
+            if new == spec:
+                break
+            spec = new
+        if "$" in spec:
+            return None
+        for word in spec.split():
+            p = os.path.normpath(word if os.path.isabs(word) else os.path.join(here, word))
+            if any(c in p for c in "*?["):
+                import glob
+
+                out.append(os.path.dirname(p))
+                out.extend(sorted(glob.glob(p)))
+            else:
+                out += [os.path.dirname(p), p]
+                real = os.path.realpath(p)
+                if real != p:
+                    out.append(real)
+    return out
+
+
+_REQ_INCLUDE = None
+
+
+def _python_inputs(abspath: str, lines, settings, memo) -> list[str]:
+    """What the Python rules read around a file: the folders from it up to the repository root
+    or the configuration's folder (their listings: sibling modules, which project files exist)
+    and the pyproject.toml, requirements*/constraints* files and Dockerfiles in them."""
+    from .kinds import kind_by_name
+
+    root = os.path.normcase(os.path.abspath(settings.root)) if getattr(settings, "root", "") else None
+    out: list[str] = []
+    d = os.path.dirname(os.path.abspath(abspath))
+    for _ in range(64):
+        hit = memo.get(("py", d))
+        if hit is None:
+            hit = [d]
+            try:
+                names = sorted(os.listdir(d))
+            except OSError:
+                names = []
+            for n in names:
+                low = n.lower()
+                p = os.path.join(d, n)
+                if n == "pyproject.toml" or (low.startswith(("requirements", "constraints")) and low.endswith(".txt")):
+                    hit.append(p)
+                    hit.extend(_requirement_includes(p, 0))
+                elif low == "requirements" and os.path.isdir(p):
+                    hit.append(p)
+                    try:
+                        subs = sorted(os.listdir(p))
+                    except OSError:
+                        subs = []
+                    for s in subs:
+                        if s.lower().endswith(".txt"):
+                            hit.append(os.path.join(p, s))
+                            hit.extend(_requirement_includes(os.path.join(p, s), 0))
+                elif ("dockerfile" in low or "containerfile" in low) and kind_by_name(n) == "dockerfile":
+                    hit.append(p)
+            memo[("py", d)] = hit
+            memo[("git", d)] = ".git" in names
+        out.extend(hit)
+        if memo.get(("git", d)) or (root is not None and os.path.normcase(d) == root):
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    return out
+
+
+def _requirement_includes(path: str, depth: int) -> list[str]:
+    global _REQ_INCLUDE
+    if depth >= 3 or not path.lower().endswith(".txt"):
+        return []
+    if _REQ_INCLUDE is None:
+        import re
+
+        _REQ_INCLUDE = re.compile(r"^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)", re.M)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(2 * 1024 * 1024)
+    except OSError:
+        return []
+    out = []
+    for m in _REQ_INCLUDE.finditer(text):
+        p = os.path.normpath(os.path.join(os.path.dirname(path), m.group(1)))
+        out += [os.path.dirname(p), p]
+        out += _requirement_includes(p, depth + 1)
+    return out
+
+
+#: file kind -> function(abspath, lines, settings, memo) returning the paths (files or folders)
+#: whose stat signatures a result of that kind depends on besides the file itself, or None when
+#: the result must not be cached.  Kinds whose rules read only the file map to None here.  A new
+#: family whose rules read other files must add its reader (tests/test_cache.py checks that every
+#: kind is listed).
+KIND_INPUTS = {
+    "dockerfile": None,
+    "shell": None,
+    "markdown": None,
+    "makefile": _make_inputs,
+    "python": _python_inputs,
+    "kubernetes": _yaml_inputs,
+    "kustomization": _yaml_inputs,
+    "helm-values": _yaml_inputs,
+    "compose": _yaml_inputs,
+    "workflow": _yaml_inputs,
+    None: _yaml_inputs,  # not linted: a values*.yaml becomes Helm values when a Chart.yaml appears
+}
+
+#: kinds whose parser reports every path it looked at in ``FileResult.deps`` (engine: from the
+#: model's ``inputs``); for them that list replaces the inference above when it is present
+REPORTED_INPUTS = frozenset({"makefile"})
+
+
+# ---- the cache ---------------------------------------------------------------------------------
+
+
+SHARDS = 64  # a one-file run reads 1/64 of the repository's index
+
+
+class _Shard:
+    """One index file: ``entries`` (key -> entry) and ``depsets`` (id -> [[path, signature],
+    ...]: files in one folder share their inputs, stored once)."""
+
+    __slots__ = ("path", "entries", "depsets", "dirty", "loaded_sig")
+
+    def __init__(self, path: str):
+        self.path = path
+        self.entries: dict = {}
+        self.depsets: dict = {}
+        self.dirty = False
+        self.loaded_sig = None
+
+
+class _Store:
+    """The index of one (repository, environment): a folder of SHARDS files, each read on first
+    use.  Kept apart from Cache so that the finalizer can write it without the Cache object."""
+
+    __slots__ = ("root", "bucket", "env", "max_bytes", "shards", "today")
+
+    def __init__(self, root: str, bucket: str, env: str, max_bytes: int):
+        self.root = root  # <cache dir>/v1
+        self.bucket = bucket  # <cache dir>/v1/<repository+environment digest>
+        self.env = env
+        self.max_bytes = max_bytes
+        self.shards: dict = {}
+        self.today = time.time_ns() // _DAY_NS
+
+    def shard(self, n: int) -> _Shard:
+        sh = self.shards.get(n)
+        if sh is None:
+            sh = self.shards[n] = _Shard(os.path.join(self.bucket, f"{n:02x}.idx"))
+            _load(sh, self.env)
+        return sh
+
+
+class Cache:
+    """``Cache.open()``, then ``get``/``put`` per file; ``close()`` (or dropping the object, or
+    the end of the process) writes the index if anything changed."""
+
+    def __init__(self, store: "_Store | None", project: str = ""):
+        self._store = store  # None: the cache is off
+        self.project = project
+        self.hits = 0
+        self.misses = 0
+        self._ctx: dict = {}
+        self._seen: dict = {}
+        self._sigs: dict = {}
+        self._depsets_ok: dict = {}
+        self._memo: dict = {}
+        self._finalizer = None
+
+    # -- opening and closing --------------------------------------------------------------------
+    @classmethod
+    def open(cls, directory: str | None = None, *, project: str | None = None, max_mb: float | None = None) -> "Cache":
+        """The cache for a run started in the current folder.  Never raises: when the folder
+        cannot be used (or ARCHLINT_NO_CACHE is set) the returned cache is off."""
+        if max_mb is None:
+            try:
+                max_mb = float(os.environ.get("ARCHLINT_CACHE_MAX_MB") or DEFAULT_MAX_MB)
+            except ValueError:
+                max_mb = DEFAULT_MAX_MB
+        try:
+            proj = os.path.abspath(project) if project else _project(os.getcwd())
+        except OSError:
+            proj = ""
+        if os.environ.get("ARCHLINT_NO_CACHE"):
+            return cls(None, proj)
+        try:
+            base = os.path.join(directory or cache_dir(), f"v{FORMAT}")
+            os.makedirs(base, exist_ok=True)
+            env = environment_key()
+            bucket = os.path.join(base, _digest(f"{proj}\0{env}".encode("utf-8", "surrogateescape"))[:24])
+            store = _Store(base, bucket, env, int(max_mb * 1024 * 1024))
+            _touch(bucket)
+        except Exception:
+            return cls(None, proj)
+        import weakref
+
+        self = cls(store, proj)
+        self._finalizer = weakref.finalize(self, _flush, store)
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self._store is not None
+
+    @property
+    def directory(self) -> str | None:
+        """The folder of this repository's index (None when the cache is off)."""
+        return self._store.bucket if self._store is not None else None
+
+    def close(self) -> None:
+        """Write the index if it changed (also done when the object is garbage-collected or at
+        exit)."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+    # -- keys -----------------------------------------------------------------------------------
+    def _ctx_key(self, settings) -> str:
+        hit = self._ctx.get(id(settings))
+        if hit is not None and hit[0] is settings:
+            return hit[1]
+        parts = [settings.cache_key(), getattr(settings, "root", "") or ""]
+        if not parts[1] and getattr(settings, "per_file_ignores", ()):
+            parts.append(os.getcwd())  # per-file-ignores are then relative to the working folder
+        for p in getattr(settings, "rule_packs", ()) or ():
+            try:
+                with open(p, "rb") as fh:
+                    parts.append(_digest(fh.read()))
+            except OSError:
+                parts.append("missing:" + p)
+        key = _digest("\0".join(parts).encode("utf-8", "surrogateescape"))
+        self._ctx[id(settings)] = (settings, key)
+        return key
+
+    def _key(self, abspath: str, settings) -> tuple[int, str]:
+        """(shard number, entry key): a digest of the path and the settings digest."""
+        h = _blake2b(f"{abspath}\0{self._ctx_key(settings)}".encode("utf-8", "surrogateescape"), digest_size=12).digest()
+        return h[0] % SHARDS, h.hex()
+
+    # -- the per-file API -----------------------------------------------------------------------
+    def get(self, abspath: str, display: str, settings) -> FileResult | None:
+        """The cached result for this file, or None (then lint it and ``put`` the result)."""
+        store = self._store
+        if store is None:
+            return None
+        now = time.time_ns()
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            return None
+        if not _stat.S_ISREG(st.st_mode):
+            return None
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        n, key = self._key(abspath, settings)
+        shard = store.shard(n)
+        e = shard.entries.get(key)
+        fr = None
+        if e is not None:
+            try:
+                fr = self._hit(e, n, shard, abspath, display, sig, now)
+            except (_Bad, TypeError, ValueError, IndexError, KeyError, AttributeError, RecursionError):
+                del shard.entries[key]  # garbage: relint, rewrite
+                shard.dirty = True
+        if fr is None:
+            self._seen[key] = (sig, now)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return fr
+
+    def _hit(self, e, n, shard, abspath, display, sig, now):
+        if type(e) is not list or len(e) != 6:
+            raise _Bad("bad entry")
+        if e[0] != display:
+            return None
+        data = None
+        if e[1] != sig:
+            try:
+                with open(abspath, "rb") as fh:
+                    data = fh.read()
+                st2 = os.stat(abspath)
+            except OSError:
+                return None
+            if _digest(data) != _s(e[2]):
+                return None
+            if _sig(st2) == sig and not _racy(sig, now):
+                e[1] = sig  # same bytes, new stat (a checkout or a touch): trust the new stat
+                shard.dirty = True
+        ds = e[3]
+        if ds is not None and not self._depset_ok(n, shard, ds):
+            return None
+        fr, lines = _decode(e[5], display)
+        if lines:
+            if data is None:
+                try:
+                    with open(abspath, "rb") as fh:
+                        data = fh.read()
+                except OSError:
+                    return None
+            fr.lines = _lines_of(data, sig[0])
+            if fr.lines is None:
+                return None
+        today = self._store.today
+        if e[4] != today:
+            e[4] = today
+            shard.dirty = True
+        return fr
+
+    def _depset_ok(self, n: int, shard: _Shard, ds) -> bool:
+        ok = self._depsets_ok.get((n, ds))
+        if ok is None:
+            deps = shard.depsets.get(_s(ds))
+            if deps is None:
+                raise _Bad("unknown input set")
+            ok = True
+            for dep in _list(deps):
+                path, dsig = _list(dep, 2)
+                if self._dep_sig(_s(path)) != dsig:
+                    ok = False
+                    break
+            self._depsets_ok[(n, ds)] = ok
+        return ok
+
+    def _dep_sig(self, path: str):
+        try:
+            return self._sigs[path]
+        except KeyError:
+            s = self._sigs[path] = _path_sig(path)
+            return s
+
+    def put(self, abspath: str, display: str, settings, file_result: FileResult) -> None:
+        """Store a fresh result (silently skipped when it cannot be stored safely)."""
+        if self._store is None or file_result is None:
+            return
+        try:
+            self._put(abspath, display, settings, file_result)
+        except (OSError, _Bad, TypeError, ValueError, AttributeError, RecursionError):
+            pass
+
+    def _put(self, abspath, display, settings, fr):
+        if any(n.internal for n in fr.notices):
+            return  # a crash of archlint itself: try again next time
+        if fr.kind not in KIND_INPUTS:
+            return  # a kind this module does not know the inputs of
+        n, key = self._key(abspath, settings)
+        seen = self._seen.pop(key, None)
+        st = os.stat(abspath)
+        if not _stat.S_ISREG(st.st_mode):
+            return
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+        sig = _sig(st)
+        if _sig(os.stat(abspath)) != sig:
+            return  # changing under our feet
+        t0 = seen[1] if seen is not None else time.time_ns()
+        if (seen is not None and seen[0] != sig) or _racy(sig, t0):
+            return
+        own = getattr(fr, "deps", None)  # what the parser says it read (FileResult.deps)
+        if own is not None and fr.kind in REPORTED_INPUTS:
+            inputs = [str(p) for p in own]
+        else:
+            reader = KIND_INPUTS[fr.kind]
+            inputs = reader(abspath, fr.lines, settings, self._memo) if reader is not None else []
+            if inputs is None:
+                return
+            if own:
+                inputs = list(inputs) + [str(p) for p in own]
+        deps = []
+        done = set()
+        for p in inputs:
+            if p in done:
+                continue
+            done.add(p)
+            s = self._dep_sig(p)
+            if s is not None and _racy(s, t0):
+                return
+            deps.append([p, s])
+        shard = self._store.shard(n)
+        ds = None
+        if deps:
+            import json
+
+            ds = _digest(json.dumps(deps, separators=(",", ":")).encode("utf-8", "surrogateescape"))[:16]
+            shard.depsets[ds] = deps
+            self._depsets_ok[(n, ds)] = True
+        shard.entries[key] = [display, sig, _digest(data), ds, self._store.today, _encode(fr, display)]
+        shard.dirty = True
+
+
+def _racy(sig, t0: int) -> bool:
+    return max(sig[1], sig[2]) >= t0 - RACY_NS
+
+
+# ---- derived data -----------------------------------------------------------------------------
+
+
+def derived(name: str, source: bytes, compute):
+    """``compute()`` (a JSON value: dicts, lists, strings, numbers, booleans, None), remembered
+    in the cache folder under the digest of ``name``, ``source`` and the environment.
+
+    For data archlint derives from files the way Python derives ``.pyc`` from ``.py``: a rule
+    pack parsed from YAML is read back as JSON in well under a millisecond instead of importing
+    PyYAML and parsing (~65 ms).  A value that does not survive a JSON round trip unchanged is
+    returned but not stored; an exception from ``compute`` propagates and nothing is stored.
+    ``ARCHLINT_NO_CACHE`` turns this off too; ``--no-cache`` (results only) does not."""
+    if os.environ.get("ARCHLINT_NO_CACHE"):
+        return compute()
+    import json
+
+    try:
+        key = _digest(b"\0".join((name.encode("utf-8", "surrogateescape"), environment_key().encode(), source)))
+        path = os.path.join(cache_dir(), f"v{FORMAT}", "derived", f"{key}.json")
+    except Exception:
+        return compute()
+    head = len(_MAGIC)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if data.startswith(_MAGIC) and data[head + 32:head + 33] == b"\n":
+            body = data[head + 33:]
+            if _digest(body) == data[head:head + 32].decode("ascii", "replace"):
+                return json.loads(body)
+    except (OSError, ValueError, RecursionError):
+        pass
+    value = compute()
+    try:
+        body = json.dumps(value, separators=(",", ":")).encode("ascii")
+        if json.loads(body) != value:
+            return value
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.tmp-{os.getpid()}"
+        with open(tmp, "wb") as fh:
+            fh.write(_MAGIC + _digest(body).encode("ascii") + b"\n" + body)
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError, RecursionError):
+        pass
+    return value
+
+
+# ---- the index files ----------------------------------------------------------------------------
+
+
+def _parse_index(data: bytes, env: str) -> dict:
+    """Entries of an index file, or {} when it is truncated, garbled or not ours."""
+    return _parse_shard(data, env)[0]
+
+
+def _parse_shard(data: bytes, env: str) -> tuple[dict, dict]:
+    """(entries, input sets) of an index file; empty when it is truncated, garbled or not ours."""
+    if not data.startswith(_MAGIC):
+        return {}, {}
+    rest = data[len(_MAGIC):]
+    nl = rest.find(b"\n")
+    if nl != 32:
+        return {}, {}
+    digest, body = rest[:nl].decode("ascii", "replace"), rest[nl + 1:]
+    if _digest(body) != digest:
+        return {}, {}
+    import json
+
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}, {}
+    if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("env") != env:
+        return {}, {}
+    entries, depsets = doc.get("entries"), doc.get("deps")
+    if type(entries) is not dict or type(depsets) is not dict:
+        return {}, {}
+    return entries, depsets
+
+
+def _file_sig(st) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _load(shard: _Shard, env: str) -> None:
+    try:
+        with open(shard.path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+    except OSError:
+        return
+    shard.entries, shard.depsets = _parse_shard(data, env)
+    shard.loaded_sig = _file_sig(st)
+
+
+def _touch(bucket: str) -> None:
+    """Mark a repository's index as used today (the size bound deletes the stalest first)."""
+    try:
+        if time.time() - os.stat(bucket).st_mtime > 86_400:
+            os.utime(bucket)
+    except OSError:
+        pass
+
+
+def _flush(store: _Store) -> None:
+    wrote = False
+    for shard in list(store.shards.values()):
+        if shard.dirty:
+            try:
+                wrote |= _write_shard(store, shard)
+            except Exception:
+                pass
+    if wrote:
+        try:
+            _prune(store.root, store.max_bytes, keep=store.bucket)
+        except Exception:
+            pass
+
+
+def _write_shard(store: _Store, shard: _Shard) -> bool:
+    shard.dirty = False
+    import json
+
+    entries, depsets = shard.entries, shard.depsets
+    # another run wrote this shard since we read it: keep its entries too (ours win)
+    try:
+        disk_sig = _file_sig(os.stat(shard.path))
+    except OSError:
+        disk_sig = None
+    if disk_sig is not None and disk_sig != shard.loaded_sig:
+        try:
+            with open(shard.path, "rb") as fh:
+                other, other_sets = _parse_shard(fh.read(), store.env)
+        except OSError:
+            other, other_sets = {}, {}
+        if other:
+            entries = {**other, **entries}
+            depsets = {**other_sets, **depsets}
+    # bound the index: drop entries unused for MAX_AGE_DAYS, then the least recently used
+    today = store.today
+    fresh = {}
+    for k, e in entries.items():
+        try:
+            if today - e[4] <= MAX_AGE_DAYS:
+                fresh[k] = e
+        except (TypeError, IndexError, KeyError):
+            continue
+    limit = MAX_ENTRIES // SHARDS
+    if len(fresh) > limit:
+        fresh = dict(sorted(fresh.items(), key=lambda kv: kv[1][4], reverse=True)[:limit])
+    used = {e[3] for e in fresh.values() if type(e[3]) is str}
+    depsets = {k: v for k, v in depsets.items() if k in used}
+    shard.entries, shard.depsets = fresh, depsets
+    body = json.dumps({"format": FORMAT, "env": store.env, "entries": fresh, "deps": depsets},
+                      separators=(",", ":")).encode("ascii")
+    data = _MAGIC + _digest(body).encode("ascii") + b"\n" + body
+    os.makedirs(store.bucket, exist_ok=True)
+    tmp = os.path.join(store.bucket, f".tmp-{os.getpid()}-{time.time_ns() & 0xFFFFFFFF:08x}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, shard.path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    try:
+        shard.loaded_sig = _file_sig(os.stat(shard.path))
+    except OSError:
+        shard.loaded_sig = None
+    return True
+
+
+def _prune(root: str, max_bytes: int, keep: str) -> None:
+    """Delete the least recently used repositories' indexes past ``max_bytes``, and temporary
+    files left by killed runs."""
+    now = time.time()
+    buckets = []
+    total = 0
+    try:
+        tops = list(os.scandir(root))
+    except OSError:
+        return
+    for b in tops:
+        try:
+            if not b.is_dir(follow_symlinks=False):
+                continue
+            size = 0
+            for e in os.scandir(b.path):
+                st = e.stat(follow_symlinks=False)
+                if e.name.startswith(".tmp-") and now - st.st_mtime > 600:
+                    try:
+                        os.unlink(e.path)
+                    except OSError:
+                        pass
+                    continue
+                size += st.st_size
+            buckets.append((b.stat(follow_symlinks=False).st_mtime, b.path, size))
+            total += size
+        except OSError:
+            continue
+    if total <= max_bytes:
+        return
+    for _mtime, path, size in sorted(buckets):
+        if path == keep:
+            continue
+        try:
+            for e in os.scandir(path):
+                os.unlink(e.path)
+            os.rmdir(path)
+        except OSError:
+            pass
+        total -= size
+        if total <= max_bytes:
+            break
