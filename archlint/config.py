@@ -131,6 +131,25 @@ def _selects(selector: str, rule_id: str) -> bool:
     return selector == "ALL" or rule_id.startswith(selector)
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def glob_matcher(patterns):
+    """``path_matches`` against many patterns at once, for the walk: plain names without ``/``
+    (``.git``, ``node_modules`` — the default list) become one set lookup per path component;
+    only real globs go through ``path_matches``."""
+    names = frozenset(p.rstrip("/") for p in patterns if "/" not in p.rstrip("/") and not _GLOB_CHARS & set(p))
+    globs = tuple(p for p in patterns if p.rstrip("/") not in names)
+
+    def matches(relpath: str) -> bool:
+        rel = relpath.replace(os.sep, "/")
+        if names and not names.isdisjoint(rel.split("/")):
+            return True
+        return any(path_matches(rel, pat) for pat in globs)
+
+    return matches
+
+
 def path_matches(relpath: str, pattern: str) -> bool:
     """gitignore-flavoured glob: a pattern without '/' matches any path component (or the
     basename); with '/', the path from the config's folder.  ``**`` spans folders."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from . import kinds
-from .config import path_matches
+from .config import glob_matcher
 
 
 class Target:
@@ -36,6 +36,10 @@ def find_root(start: str) -> str:
 
 
 def display_path(abspath: str, root: str) -> str:
+    if abspath.startswith(root) and abspath[len(root) : len(root) + 1] == os.sep and os.path.isabs(root):
+        rel = abspath[len(root) + 1 :]  # the common case, without relpath's normalisation
+        if os.sep + "." not in os.sep + rel:  # no "." or ".." parts to normalise
+            return rel.replace(os.sep, "/")
     try:
         rel = os.path.relpath(abspath, root)
     except ValueError:
@@ -49,6 +53,7 @@ class GitIgnore:
     def __init__(self, top: str):
         self.top = top
         self._specs: dict[str, object | None] = {}
+        self._chains: dict[str, list] = {}
         self._pathspec = None
 
     def _spec_for(self, d: str):
@@ -78,21 +83,29 @@ class GitIgnore:
         self._specs[d] = spec
         return spec
 
+    def _chain(self, d: str) -> list:
+        """(folder, spec) of every .gitignore from the top level down to ``d`` (memoised per
+        folder: the walk asks for each file of a folder in turn)."""
+        hit = self._chains.get(d)
+        if hit is None:
+            if d == self.top or len(d) <= len(self.top):
+                hit = []
+            else:
+                hit = self._chain(os.path.dirname(d))
+            spec = self._spec_for(d)
+            if spec is not None:
+                hit = hit + [(d, spec)]
+            self._chains[d] = hit
+        return hit
+
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         """Is ``abspath`` ignored by any .gitignore between the top level and its folder?"""
-        d = os.path.dirname(abspath)
-        chain = []
-        while True:
-            chain.append(d)
-            if d == self.top or len(d) <= len(self.top):
-                break
-            d = os.path.dirname(d)
         result = False
-        for folder in reversed(chain):
-            spec = self._spec_for(folder)
-            if spec is None:
-                continue
-            rel = os.path.relpath(abspath, folder).replace(os.sep, "/")
+        for folder, spec in self._chain(os.path.dirname(abspath)):
+            if abspath.startswith(folder + os.sep):
+                rel = abspath[len(folder) + 1 :].replace(os.sep, "/")
+            else:
+                rel = os.path.relpath(abspath, folder).replace(os.sep, "/")
             if is_dir:
                 rel += "/"
             r = spec.check_file(rel)
@@ -126,9 +139,10 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             gi = gi_cache[top] = GitIgnore(top)
         return gi
 
+    matcher = glob_matcher(excludes)
+
     def excluded(abspath: str) -> bool:
-        rel = display_path(abspath, root)
-        return any(path_matches(rel, pat) for pat in excludes)
+        return matcher(display_path(abspath, root))
 
     for p in paths:
         ap = os.path.abspath(p)

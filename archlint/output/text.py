@@ -41,6 +41,8 @@ def safe_path(path: str) -> str:
 
 def _display(line: str) -> tuple[str, list[int]]:
     """Printable line and, per source column, its display column (tabs expanded, escapes widened)."""
+    if "\t" not in line and "##[" not in line and not _CTRL.search(line):
+        return line, list(range(len(line) + 1))  # printable as it is: column n is display column n
     out: list[str] = []
     cols: list[int] = []
     width = 0
