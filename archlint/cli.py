@@ -223,17 +223,6 @@ def _use_color(args, fmt: str) -> bool:
 
 
 def _cmd_check(args) -> int:
-    from . import memo
-
-    enabled = memo.ENABLED
-    memo.ENABLED = enabled and not args.no_cache  # --no-cache: nothing read from or written to the cache folder
-    try:
-        return _check(args)
-    finally:
-        memo.ENABLED = enabled
-
-
-def _check(args) -> int:
     from .config import ConfigResolver, ConfigError
     from .model import Severity
 

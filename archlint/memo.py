@@ -7,8 +7,9 @@ serialised with ``marshal`` (built in, no import cost), and trusts it only while
 path, size and content checksums and archlint's and Python's versions are unchanged.  Data
 ``marshal`` cannot hold (a TOML date) is simply not remembered.  Any problem with the memo
 folder (read-only, corrupt or truncated entry, a concurrent writer) falls back to parsing: a memo
-can make a run faster, never different.  ``--no-cache`` and ``ARCHLINT_NO_CACHE`` switch it
-off.
+can make a run faster, never different.  ``ARCHLINT_NO_CACHE`` switches it off (``--no-cache``
+only skips the result cache: it asks for fresh lint results, not for re-parsing the same
+configuration).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import zlib
 
 from . import __version__
 
-#: switched off for a ``--no-cache`` run (worker processes are forked and inherit it)
+#: a switch for embedders (``ARCHLINT_NO_CACHE`` is the user's)
 ENABLED = True
 _MAX = 16 << 20  # bigger files are parsed every time
 _KEEP = 256  # entries kept; the least recently written go first

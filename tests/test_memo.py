@@ -116,7 +116,7 @@ def test_configuration_through_the_memo_matches_a_fresh_parse(cache, tmp_path):
     assert memo.load(str(cfg), _toml_parse) == _toml_parse(str(cfg))
 
 
-def test_no_cache_run_writes_nothing_to_the_cache_folder(tmp_path):
+def test_no_cache_skips_results_not_the_memo_and_the_env_switch_skips_both(tmp_path):
     import subprocess
     import sys
 
@@ -126,25 +126,16 @@ def test_no_cache_run_writes_nothing_to_the_cache_folder(tmp_path):
     (tmp_path / "app.py").write_text("import imp\n")  # loads the Python API pack
     env = {k: v for k, v in os.environ.items() if k != "ARCHLINT_NO_CACHE"}
     env["ARCHLINT_CACHE_DIR"] = str(tmp_path / "cache")
-    r = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache", "."], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 1, r.stderr
-    assert "PY001" in r.stdout
+
+    def run(*args, **extra):
+        r = subprocess.run([sys.executable, "-m", "archlint", "check", *args, "."], cwd=tmp_path,
+                           env={**env, **extra}, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "PY001" in r.stdout, r.stderr
+        return r
+
+    run(ARCHLINT_NO_CACHE="1")
     assert not (tmp_path / "cache").exists()
-    r = subprocess.run([sys.executable, "-m", "archlint", "check", "."], cwd=tmp_path, env=env,
-                       capture_output=True, text=True, timeout=120)
-    assert "PY001" in r.stdout
-    assert (tmp_path / "cache" / "memo").is_dir()  # config and pack remembered
-
-
-def test_the_memo_folder_is_bounded(cache, tmp_path, monkeypatch):
-    monkeypatch.setattr(memo, "_KEEP", 5)
-    parse = Counting()
-    for i in range(12):
-        f = tmp_path / f"c{i}.toml"
-        f.write_text(f"x = {i}\n")
-        memo.load(str(f), parse)
-    assert len(list(cache.iterdir())) == 5
-    f = tmp_path / "c11.toml"  # the newest is still remembered
-    memo.load(str(f), parse)
-    assert parse.calls == 12
+    run("--no-cache")
+    assert sorted(os.listdir(tmp_path / "cache")) == ["memo"]  # config and pack remembered, no results
+    first = run()
+    assert run().stdout == first.stdout
