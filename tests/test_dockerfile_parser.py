@@ -95,3 +95,29 @@ def test_dockerfile_parse_heredoc_pitfall_is_handled_here(tmp_path):
     p.content = text
     assert "EXPORT" in [s["instruction"] for s in p.structure]
     assert [i.keyword for i in model(text).instructions] == ["FROM", "RUN"]
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from archlint.parsers.dockerfile import _split_words, _unquote  # noqa: E402
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\n\\`\"'ab=$-\u00a0", max_size=40), st.sampled_from(["\\", "`"]))
+def test_word_splitting_invariants(text, escape):
+    """Words are disjoint slices in order, cover every character that is not blank (or an
+    escaped line break outside quotes), and a word without quotes or escapes is its own value."""
+    words, _ = _split_words(text, 0, escape)
+    covered = set()
+    last = 0
+    for w in words:
+        assert w.text == text[w.start : w.end] and w.start >= last and w.end > w.start
+        last = w.end
+        covered.update(range(w.start, w.end))
+        assert w.value == _unquote(w.text, escape)
+        if not ({"'", '"', escape} & set(w.text)):
+            assert w.value == w.text
+    for i, c in enumerate(text):
+        if i in covered or c.isspace():
+            continue
+        assert c == escape and text[i + 1 : i + 2] == "\n", (text, i)

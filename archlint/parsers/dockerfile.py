@@ -35,14 +35,27 @@ _VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A
 
 
 class Word:
-    __slots__ = ("text", "value", "span", "start", "end")
+    __slots__ = ("text", "value", "_span", "start", "end", "_snip")
 
-    def __init__(self, text: str, value: str, span: Span, start: int, end: int):
+    def __init__(self, text: str, value: str, span: Span | None, start: int, end: int, snip=None):
         self.text = text  # raw, as written
         self.value = value  # quotes removed
-        self.span = span
+        self._span = span
         self.start = start  # offset in the instruction's args snippet
         self.end = end
+        self._snip = snip  # maps start/end to the file when the span is first asked for
+
+    @property
+    def span(self) -> Span:
+        """The word's place in the file (computed when first needed: most words never are)."""
+        sp = self._span
+        if sp is None:
+            sp = self._span = self._snip.span(self.start, self.end) if self._snip is not None else Span(0, 0, 0, 0)
+        return sp
+
+    @span.setter
+    def span(self, value: Span) -> None:
+        self._span = value
 
     def __repr__(self):
         return f"Word({self.value!r} at {self.span!r})"
@@ -248,50 +261,64 @@ def arg_default(word: Word) -> str | None:
 # ---- lexing ------------------------------------------------------------------------------------
 
 
-def _split_words(text: str, base: int, escape: str) -> tuple[list[Word], None]:
+_WORD_RES: dict[str, re.Pattern] = {}
+
+
+def _word_re(escape: str) -> re.Pattern:
+    """One shell-form word: ordinary characters, ``<escape><char>`` (not a line break), quoted
+    runs (an unterminated quote runs to the end)."""
+    hit = _WORD_RES.get(escape)
+    if hit is None:
+        e = re.escape(escape)
+        hit = _WORD_RES[escape] = re.compile(
+            rf"(?:[^\s'\"{e}]+|{e}[^\n]|{e}\Z|\"(?:[^\"{e}]+|{e}[\s\S]|{e}\Z)*(?:\"|\Z)|'[^']*(?:'|\Z))+"
+        )
+    return hit
+
+
+def _split_words(text: str, base: int, escape: str, snip=None) -> tuple[list[Word], None]:
     """Split shell-form text into words: whitespace separated, quotes kept together, the escape
     character followed by a newline is whitespace.  Word.start/end are offsets into text+base."""
     words: list[Word] = []
-    i, n = 0, len(text)
+    for m in _word_re(escape).finditer(text):
+        raw = m.group(0)
+        start, end = m.span()
+        if "'" in raw or '"' in raw or escape in raw:
+            value = _unquote(raw, escape)
+        else:
+            value = raw
+        words.append(Word(raw, value, None, start + base, end + base, snip))
+    return words, None
+
+
+def _unquote(raw: str, escape: str) -> str:
+    """The value of one word (quotes removed, escapes applied), as the builder reads it."""
+    val: list[str] = []
+    quote = None
+    i, n = 0, len(raw)
     while i < n:
-        c = text[i]
-        if c.isspace():
+        c = raw[i]
+        if quote:
+            if c == quote:
+                quote = None
+            elif c == escape and quote == '"' and i + 1 < n and raw[i + 1] in ('"', escape):
+                i += 1
+                val.append(raw[i])
+            else:
+                val.append(c)
             i += 1
             continue
-        if c == escape and i + 1 < n and text[i + 1] == "\n":
+        if c == escape and i + 1 < n:
+            val.append(raw[i + 1])
             i += 2
             continue
-        start = i
-        val: list[str] = []
-        quote = None
-        while i < n:
-            c = text[i]
-            if quote:
-                if c == quote:
-                    quote = None
-                elif c == escape and quote == '"' and i + 1 < n and text[i + 1] in ('"', escape):
-                    i += 1
-                    val.append(text[i])
-                else:
-                    val.append(c)
-                i += 1
-                continue
-            if c.isspace():
-                break
-            if c == escape and i + 1 < n:
-                if text[i + 1] == "\n":
-                    break
-                val.append(text[i + 1])
-                i += 2
-                continue
-            if c in ("'", '"'):
-                quote = c
-                i += 1
-                continue
-            val.append(c)
+        if c in ("'", '"'):
+            quote = c
             i += 1
-        words.append(Word(text[start:i], "".join(val), Span(0, 0, 0, 0), start + base, i + base))
-    return words, None
+            continue
+        val.append(c)
+        i += 1
+    return "".join(val)
 
 
 class _Lines:
@@ -432,9 +459,7 @@ def _inside_flag(ins: Instruction, offset: int) -> bool:
 def _analyse_args(ins: Instruction, escape: str) -> None:
     snip = ins.args
     text = snip.text
-    words, _ = _split_words(text, 0, escape)
-    for w in words:
-        w.span = snip.span(w.start, w.end)
+    words, _ = _split_words(text, 0, escape, snip)
     # flags
     k = 0
     if ins.keyword in FLAG_INSTRUCTIONS:
