@@ -86,9 +86,13 @@ class Heredoc:
         self.span = span  # the <<EOF marker
 
 
+#: instructions whose arguments are split into words only when asked for
+LAZY_WORDS = frozenset(("RUN",))
+
+
 class Instruction:
-    __slots__ = ("keyword", "keyword_span", "line", "end_line", "args", "flags", "words", "exec_form",
-                 "heredocs", "stage", "raw_keyword")
+    __slots__ = ("keyword", "keyword_span", "line", "end_line", "args", "flags", "_words", "exec_form",
+                 "heredocs", "stage", "raw_keyword", "_words_at", "_escape")
 
     def __init__(self, keyword: str, keyword_span: Span, line: int, end_line: int, args: Snippet, raw_keyword: str = ""):
         self.keyword = keyword  # upper case
@@ -97,7 +101,9 @@ class Instruction:
         self.end_line = end_line  # last line, heredoc bodies included
         self.args = args  # the argument text (everything after the keyword), continuation lines kept
         self.flags: list[Flag] = []
-        self.words: list[Word] = []  # arguments after the flags (shell-form split)
+        self._words: list[Word] | None = []  # arguments after the flags (shell-form split)
+        self._words_at = 0  # where they start in args.text (for the lazy split)
+        self._escape = "\\"
         self.exec_form: list[str] | None = None
         self.heredocs: list[Heredoc] = []
         self.stage = -1  # index of the stage, -1 before the first FROM
@@ -105,6 +111,20 @@ class Instruction:
 
     def __repr__(self):
         return f"Instruction({self.keyword} lines {self.line}-{self.end_line})"
+
+    @property
+    def words(self) -> list[Word]:
+        """The arguments after the flags, shell-form split.  For RUN (long shell scripts the
+        shell parser reads instead) the split is made when first asked for."""
+        words = self._words
+        if words is None:
+            words, _ = _split_words(self.args.text, 0, self._escape, self.args)
+            words = self._words = [w for w in words if w.start >= self._words_at]
+        return words
+
+    @words.setter
+    def words(self, value: list[Word]) -> None:
+        self._words = value
 
     def flag(self, name: str) -> Flag | None:
         for f in self.flags:
@@ -276,11 +296,14 @@ def _word_re(escape: str) -> re.Pattern:
     return hit
 
 
-def _split_words(text: str, base: int, escape: str, snip=None) -> tuple[list[Word], None]:
+def _split_words(text: str, base: int, escape: str, snip=None, stop: bool = False) -> tuple[list[Word], None]:
     """Split shell-form text into words: whitespace separated, quotes kept together, the escape
-    character followed by a newline is whitespace.  Word.start/end are offsets into text+base."""
+    character followed by a newline is whitespace.  Word.start/end are offsets into text+base.
+    With ``stop``, only the leading ``--flag`` words and the word after them."""
     words: list[Word] = []
     for m in _word_re(escape).finditer(text):
+        if stop and words and not words[-1].text.startswith("--"):
+            break
         raw = m.group(0)
         start, end = m.span()
         if "'" in raw or '"' in raw or escape in raw:
@@ -459,7 +482,10 @@ def _inside_flag(ins: Instruction, offset: int) -> bool:
 def _analyse_args(ins: Instruction, escape: str) -> None:
     snip = ins.args
     text = snip.text
-    words, _ = _split_words(text, 0, escape, snip)
+    if ins.keyword in LAZY_WORDS:
+        words, _ = _split_words(text, 0, escape, snip, stop=True)  # the flags and one word more
+    else:
+        words, _ = _split_words(text, 0, escape, snip)
     # flags
     k = 0
     if ins.keyword in FLAG_INSTRUCTIONS:
@@ -472,9 +498,14 @@ def _analyse_args(ins: Instruction, escape: str) -> None:
                 value_span = snip.span(w.start + off, w.end)
             ins.flags.append(Flag(name.lower(), value if eq else None, w.span, value_span, w))
             k += 1
-    ins.words = words[k:]
-    if ins.keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"):
+    if ins.keyword in LAZY_WORDS:
+        ins._words = None
+        ins._escape = escape
+        ins._words_at = rest_start = words[k].start if k < len(words) else len(text)
+    else:
+        ins.words = words[k:]
         rest_start = ins.words[0].start if ins.words else len(text)
+    if ins.keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"):
         rest = text[rest_start:].strip()
         if rest.startswith("["):
             import json  # only for exec-form arguments (start-up: most files have none)
