@@ -162,14 +162,9 @@ def environment_key() -> str:
 
 def _project(start: str) -> str:
     """The repository a run belongs to (the folder holding .git above ``start``), else ``start``."""
-    d = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return os.path.abspath(start)
-        d = parent
+    from .discovery import find_root
+
+    return find_root(start)
 
 
 # ---- encoding results --------------------------------------------------------------------------
