@@ -3,7 +3,8 @@ spellings of an architecture.  The one module every file kind uses for platforms
 
 Valid values follow the OCI image-index platform table and containerd's normalisation: OS and
 architecture are Go's ``GOOS``/``GOARCH`` names; variants are ``v5``-``v8`` for ``arm``, ``v8`` for
-``arm64`` (the same as no variant), ``v1``-``v4`` for ``amd64``.
+``arm64`` (the same as no variant), ``v1``-``v4`` for ``amd64``.  Docker's WebAssembly workloads
+add ``wasi/wasm`` (and the older ``wasi/wasm32``), which its runtimes accept.
 """
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import re
 
 OSES = (
     "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris",
-    "illumos", "aix", "android", "ios", "plan9", "js", "wasip1", "zos",
+    "illumos", "aix", "android", "ios", "plan9", "js", "wasip1", "wasi", "zos",
 )
 ARCHES = (
     "amd64", "arm64", "arm", "386", "ppc64le", "ppc64", "s390x", "riscv64", "mips64le",
-    "mips64", "mipsle", "mips", "loong64", "wasm",
+    "mips64", "mipsle", "mips", "loong64", "wasm", "wasm32",
 )
 VARIANTS = {
     "arm": ("v5", "v6", "v7", "v8"),
