@@ -32,6 +32,9 @@ COMMENT_PREFIX["markdown"] = "<!--"
 _SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:\S*/)?(sh|bash|zsh|dash|ksh|ash|mksh)\b")
 _K8S_SNIFF = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND_SNIFF = re.compile(r"^kind:\s*\S", re.M)
+#: ``Makefile.common``, ``Makefile.docker``: parts a Makefile includes (not automake's .am/.in
+#: templates, nor backups)
+_MAKEFILE_PART = re.compile(r"^(?:GNU)?[Mm]akefile\.(?!(?:am|in|bak|orig|old|txt|md)$)[A-Za-z0-9_-]+$")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.I)
 
 
@@ -45,7 +48,7 @@ def kind_by_name(path: str) -> str | None:
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
         if not low.endswith((".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".toml", ".dockerignore")):
             return "dockerfile"
-    if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk"):
+    if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk") or _MAKEFILE_PART.match(base):
         return "makefile"
     if low.endswith((".sh", ".bash", ".ksh", ".zsh", ".dash")):
         return "shell"

@@ -21,14 +21,14 @@ BY_ID = {h["id"]: h for h in HOOKS}
 SHOULD_MATCH = {
     "archlint-docker": ["Dockerfile", "dockerfile", "Containerfile", "build/Dockerfile.prod",
                         "app.dockerfile", "Dockerfile-dev", "docker/api.Dockerfile"],
-    "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk"],
+    "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk", "Makefile.common"],
     "archlint-compose": ["docker-compose.yml", "compose.yaml", "docker-compose.prod.yml", "deploy/compose.override.yaml"],
     "archlint-actions": [".github/workflows/ci.yml", ".github/workflows/release.yaml"],
     "archlint": ["Dockerfile", "dockerfile", "Makefile", "deploy.sh", "k8s/deploy.yaml", "docs/DEPLOY.md", "app/security.py"],
 }
 SHOULD_NOT_MATCH = {
     "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore"],
-    "archlint-make": ["Makefile.am.txt", "make.py"],
+    "archlint-make": ["Makefile.am.txt", "make.py", "Makefile.am", "Makefile.in"],
     "archlint-compose": ["compose.py", "k8s/deployment.yaml"],
     "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
     "archlint": ["README.txt", "image.png", "setup.cfg"],
