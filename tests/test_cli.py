@@ -1,8 +1,10 @@
 """The command line end to end, in a real subprocess where exit codes and streams matter."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,11 +15,15 @@ import pytest
 from helpers import SHARED
 
 
+# never inside the linted tree (../shared/samples is read-only data); removed when the tests end
+CACHE_DIR = tempfile.mkdtemp(prefix="archlint-test-cache-")
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
+
+
 def run(args, cwd, stdin=None, env=None):
     e = dict(os.environ, NO_COLOR="1")
     e.pop("FORCE_COLOR", None)
-    # never inside the linted tree (../shared/samples is read-only data)
-    e["ARCHLINT_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"archlint-test-cache-{os.getpid()}")
+    e["ARCHLINT_CACHE_DIR"] = CACHE_DIR
     if env:
         e.update(env)
     return subprocess.run(
