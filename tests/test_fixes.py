@@ -202,8 +202,8 @@ def test_mode_and_symlink_are_kept(repo, capsys):
 
 def test_refuses_when_the_result_does_not_parse(repo, capsys, extra_rule):
     def breaks_file(ctx):
-        for st in ctx.model.stages:
-            kw = st.from_ins.keyword_span
+        for stage in ctx.model.stages:
+            kw = stage.from_ins.keyword_span
             yield ctx.report(kw, "test finding", fix=Fix("break it", (Edit(Span(kw.line, 1, kw.line, 1), "FORM x\n"),)))
 
     extra_rule("DF990", breaks_file)
