@@ -83,6 +83,11 @@ class GitIgnore:
         self._specs[d] = spec
         return spec
 
+    def listed(self, d: str, filenames) -> None:
+        """The walk's listing of ``d``: without a .gitignore there, nothing to open."""
+        if d not in self._specs and d != self.top and ".gitignore" not in filenames:
+            self._specs[d] = None
+
     def _chain(self, d: str) -> list:
         """(folder, spec) of every .gitignore from the top level down to ``d`` (memoised per
         folder: the walk asks for each file of a folder in turn)."""
@@ -163,6 +168,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             continue
         gi = gitignore_for(ap)
         for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
+            if gi is not None:
+                gi.listed(dirpath, filenames)
             keep = []
             for dn in sorted(dirnames):
                 full = os.path.join(dirpath, dn)
@@ -180,7 +187,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 if guess is None:
                     continue
                 full = os.path.join(dirpath, fn)
-                if excluded(full):
+                disp = display_path(full, root)
+                if matcher(disp):
                     continue
                 if gi is not None and gi.ignored(full, False):
                     continue
@@ -189,12 +197,12 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     if not os.path.exists(real):
                         continue  # dangling link: nothing to lint
                     if not _inside(real, root):
-                        yield Target(full, display_path(full, root), False,
-                                     notice=f"{display_path(full, root)}: symlink to a file outside the linted root ({real}), not linted")
+                        yield Target(full, disp, False,
+                                     notice=f"{disp}: symlink to a file outside the linted root ({real}), not linted")
                         continue
                     if real in seen:
                         continue
                     seen.add(real)
                 else:
                     seen.add(full)
-                yield Target(full, display_path(full, root), False)
+                yield Target(full, disp, False)
