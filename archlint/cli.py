@@ -10,7 +10,6 @@ import sys
 from . import __version__
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
-SUBCOMMANDS = ("check", "rules", "rule", "server", "version")
 
 
 class UsageError(Exception):
@@ -42,6 +41,7 @@ _HELP = {
     "server": "run the language server on stdio",
     "version": "print the version",
 }
+SUBCOMMANDS = tuple(_HELP)
 
 
 def _add_command(sub, name: str) -> argparse.ArgumentParser:
