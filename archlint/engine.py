@@ -88,13 +88,13 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
 def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> FileResult:
     text, enc, fatal, info = read_file(abspath, display, settings.max_file_size)
     if fatal is not None:
-        return FileResult(display, kind, notices=[fatal])
+        return _without_ignored_notices(FileResult(display, kind, notices=[fatal]), settings, abspath)
     if kind is None:
         kind = kindmod.detect(display, text[:65536].encode("utf-8", "replace"), abspath)
-    result = lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
+    result = _lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
     if info is not None:
         result.notices.append(info)
-    return result
+    return _without_ignored_notices(result, settings, abspath)
 
 
 def lint_text(
@@ -106,6 +106,30 @@ def lint_text(
     encoding: str = "utf-8",
 ) -> FileResult:
     """Lint ``text`` as the file ``path`` (display path).  Never raises for bad input."""
+    result = _lint_text(path, text, settings, kind=kind, abspath=abspath, encoding=encoding)
+    return _without_ignored_notices(result, settings, abspath or path)
+
+
+def _without_ignored_notices(result: FileResult, settings, abspath: str) -> FileResult:
+    """Notices (AL001 could not parse, AL003 templated file, AL005 too large ...) obey ``ignore``
+    and ``per-file-ignores`` like findings do, so a chart's templates can be quietened with
+    ``ignore = ["AL003"]``.  ``select`` does not hide them (as ruff never hides syntax errors)."""
+    if not result.notices:
+        return result
+    off = tuple(settings.ignore) + settings.ignored_for(_rel_to_config(abspath, settings))
+    if off:
+        result.notices = [n for n in result.notices if not any(s == "ALL" or n.rule_id.startswith(s) for s in off)]
+    return result
+
+
+def _lint_text(
+    path: str,
+    text: str,
+    settings,
+    kind: str | None = None,
+    abspath: str | None = None,
+    encoding: str = "utf-8",
+) -> FileResult:
     if kind is None:
         kind = kindmod.detect(path, text[:65536].encode("utf-8", "replace"), abspath)
     source = Source(path, text, abspath=abspath or path, encoding=encoding)

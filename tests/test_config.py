@@ -98,3 +98,28 @@ def test_path_matches():
     assert path_matches("docs/old/DEPLOY.md", "docs/old")
     assert path_matches("docs/old/DEPLOY.md", "docs/**/*.md")
     assert not path_matches("src/Dockerfile", "docs")
+
+
+def test_notices_obey_ignore_and_per_file_ignores_but_not_select(tmp_path):
+    """A chart's templates can be quietened (AL003); --select never hides a parse error."""
+    from archlint.config import settings_from_table
+    from archlint.engine import lint_file
+
+    chart = tmp_path / "chart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    tpl = chart / "templates" / "deploy.yaml"
+    tpl.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n")
+    broken = tmp_path / "Dockerfile"
+    broken.write_text("# escape=x\nFROM alpine:3.20\n")  # an invalid escape directive: AL001
+
+    def notices(path, **table):
+        s = settings_from_table({"platforms": ["linux/amd64"], **table}, str(tmp_path / ".archlint.toml"))
+        return [n.rule_id for n in lint_file(str(path), path.name, s).notices]
+
+    assert notices(tpl) == ["AL003"]
+    assert notices(tpl, ignore=["AL003"]) == []
+    assert notices(tpl, **{"per-file-ignores": {"chart/templates/**": ["AL"]}}) == []
+    assert notices(broken) == ["AL001"]
+    assert notices(broken, select=["DF001"]) == ["AL001"]
+    assert notices(broken, ignore=["AL001"]) == []
