@@ -242,6 +242,29 @@ class Context:
             key=key,
         )
 
+    def invalid_platform(self, span: Span, value: str, where: str, fixable: bool = True) -> Finding | None:
+        """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004): None when
+        ``value`` is a valid platform, else "Invalid platform <where>: <reason>." with the
+        nearest valid value as a safe fix when ``fixable`` (the value is written as it is at
+        ``span``, not produced by a variable)."""
+        from . import platforms as plat
+
+        try:
+            plat.parse(value)
+            return None
+        except plat.PlatformError as e:
+            err = e
+        fix = None
+        if err.suggestion and fixable:
+            fix = Fix(f"Replace with {err.suggestion}", (Edit(span, err.suggestion),), safe=True)
+        return self.report(
+            span,
+            f"Invalid platform {where}: {err.message}.",
+            hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
+            fix=fix,
+            key=value,
+        )
+
 
 __all__ = [
     "Context",

@@ -599,19 +599,8 @@ def invalid_platform(ctx):
             if k in seen:
                 continue
             seen.add(k)
-            try:
-                plat.parse(pv.value)
-                continue
-            except plat.PlatformError as e:
-                err = e
-            fix = None
-            if err.suggestion and pv.exact and _text_at(ctx, pv.span) == pv.value:
-                fix = Fix(f"Replace with {err.suggestion}", (Edit(pv.span, err.suggestion),), safe=True)
             where = _env_name(tc) if pv.origin == "env" else _label(tc)
-            yield ctx.report(
-                pv.span,
-                f"Invalid platform in {where}: {err.message}.",
-                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
-                fix=fix,
-                key=pv.value,
-            )
+            f = ctx.invalid_platform(pv.span, pv.value, f"in {where}",
+                                     fixable=pv.exact and _text_at(ctx, pv.span) == pv.value)
+            if f is not None:
+                yield f

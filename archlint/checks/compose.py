@@ -368,22 +368,9 @@ def invalid_platform(ctx):
         for node, raw, role in _platform_values(ctx, svc):
             if plat.is_dynamic(raw):
                 continue
-            try:
-                plat.parse(raw)
-                continue
-            except plat.PlatformError as e:
-                err = e
-            fix = None
-            if err.suggestion and model.exact_scalar(node):
-                fix = Fix(f"Replace with {err.suggestion}", (Edit(model.content_span(node), err.suggestion),), safe=True)
-            f = _seen_once(seen, ctx.report(
-                model.content_span(node),
-                f"Invalid platform in service {svc.name} {role}: {err.message}.",
-                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
-                fix=fix,
-                key=raw,
-            ))
-            if f:
+            f = ctx.invalid_platform(model.content_span(node), raw, f"in service {svc.name} {role}",
+                                     fixable=model.exact_scalar(node))
+            if f is not None and _seen_once(seen, f):
                 yield f
 
 

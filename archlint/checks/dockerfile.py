@@ -378,19 +378,9 @@ def invalid_platform(ctx):
         fl = _literal_platform(st)
         if fl is None:
             continue
-        try:
-            plat.parse(fl.value)
-        except plat.PlatformError as e:
-            fix = None
-            if e.suggestion and fl.value_span is not None:
-                fix = Fix(f"replace with {e.suggestion}", (Edit(fl.value_span, e.suggestion),), safe=True)
-            yield ctx.report(
-                fl.value_span or fl.span,
-                f"Invalid platform {fl.value!r}: {e.message}.",
-                hint=f"did you mean {e.suggestion}?" if e.suggestion else "use os/arch[/variant], e.g. linux/amd64",
-                fix=fix,
-                key=fl.value,
-            )
+        f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None)
+        if f is not None:
+            yield f
 
 
 @rule("DF010", "redundant-target-platform", kinds=DOCKERFILE, severity=Severity.INFO, fix="safe", tags=("multi-arch", "style"))

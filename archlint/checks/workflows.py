@@ -393,21 +393,9 @@ def invalid_platform(ctx):
         for it in bs.items:
             if it.dynamic:
                 continue
-            try:
-                plat.parse(it.text)
-                continue
-            except plat.PlatformError as e:
-                err = e
-            fix = None
-            if err.suggestion and it.exact:
-                fix = Fix(f"Replace with {err.suggestion}", (Edit(it.span, err.suggestion),), safe=True)
-            yield ctx.report(
-                it.span,
-                f"Invalid platform in platforms: of {scalar(bs.uses).strip()}: {err.message}.",
-                hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
-                fix=fix,
-                key=it.text,
-            )
+            f = ctx.invalid_platform(it.span, it.text, f"in platforms: of {scalar(bs.uses).strip()}", fixable=it.exact)
+            if f is not None:
+                yield f
 
 
 __all__ = ["platform_items"]
