@@ -88,12 +88,11 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
 def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> FileResult:
     text, enc, fatal, info = read_file(abspath, display, settings.max_file_size)
     if fatal is not None:
-        return _without_ignored_notices(FileResult(display, kind, notices=[fatal]), settings, abspath)
-    if kind is None:
-        kind = kindmod.detect(display, text[:65536].encode("utf-8", "replace"), abspath)
-    result = _lint_text(display, text, settings, kind=kind, abspath=abspath, encoding=enc)
-    if info is not None:
-        result.notices.append(info)
+        result = FileResult(display, kind, notices=[fatal])
+    else:
+        result = _lint_text(display, text, settings, kind, abspath, enc)
+        if info is not None:
+            result.notices.append(info)
     return _without_ignored_notices(result, settings, abspath)
 
 
@@ -106,8 +105,7 @@ def lint_text(
     encoding: str = "utf-8",
 ) -> FileResult:
     """Lint ``text`` as the file ``path`` (display path).  Never raises for bad input."""
-    result = _lint_text(path, text, settings, kind=kind, abspath=abspath, encoding=encoding)
-    return _without_ignored_notices(result, settings, abspath or path)
+    return _without_ignored_notices(_lint_text(path, text, settings, kind, abspath, encoding), settings, abspath or path)
 
 
 def _without_ignored_notices(result: FileResult, settings, abspath: str) -> FileResult:
@@ -122,14 +120,7 @@ def _without_ignored_notices(result: FileResult, settings, abspath: str) -> File
     return result
 
 
-def _lint_text(
-    path: str,
-    text: str,
-    settings,
-    kind: str | None = None,
-    abspath: str | None = None,
-    encoding: str = "utf-8",
-) -> FileResult:
+def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | None, encoding: str) -> FileResult:
     if kind is None:
         kind = kindmod.detect(path, text[:65536].encode("utf-8", "replace"), abspath)
     source = Source(path, text, abspath=abspath or path, encoding=encoding)
