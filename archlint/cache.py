@@ -58,7 +58,7 @@ import time
 from . import __version__
 from .model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
-__all__ = ["Cache", "KIND_INPUTS", "cache_dir", "derived", "environment_key"]
+__all__ = ["Cache", "KIND_INPUTS", "cache_dir", "environment_key"]
 
 FORMAT = 1
 _MAGIC = b"archlint-cache 1\n"
@@ -747,52 +747,6 @@ class Cache:
 
 def _racy(sig, t0: int) -> bool:
     return max(sig[1], sig[2]) >= t0 - RACY_NS
-
-
-# ---- derived data -----------------------------------------------------------------------------
-
-
-def derived(name: str, source: bytes, compute):
-    """``compute()`` (a JSON value: dicts, lists, strings, numbers, booleans, None), remembered
-    in the cache folder under the digest of ``name``, ``source`` and the environment.
-
-    For data archlint derives from files the way Python derives ``.pyc`` from ``.py``: a rule
-    pack parsed from YAML is read back as JSON in well under a millisecond instead of importing
-    PyYAML and parsing (~65 ms).  A value that does not survive a JSON round trip unchanged is
-    returned but not stored; an exception from ``compute`` propagates and nothing is stored.
-    ``ARCHLINT_NO_CACHE`` turns this off too; ``--no-cache`` (results only) does not."""
-    if os.environ.get("ARCHLINT_NO_CACHE"):
-        return compute()
-    import json
-
-    try:
-        key = _digest(b"\0".join((name.encode("utf-8", "surrogateescape"), environment_key().encode(), source)))
-        path = os.path.join(cache_dir(), f"v{FORMAT}", "derived", f"{key}.json")
-    except Exception:
-        return compute()
-    head = len(_MAGIC)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if data.startswith(_MAGIC) and data[head + 32:head + 33] == b"\n":
-            body = data[head + 33:]
-            if _digest(body) == data[head:head + 32].decode("ascii", "replace"):
-                return json.loads(body)
-    except (OSError, ValueError, RecursionError):
-        pass
-    value = compute()
-    try:
-        body = json.dumps(value, separators=(",", ":")).encode("ascii")
-        if json.loads(body) != value:
-            return value
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.tmp-{os.getpid()}"
-        with open(tmp, "wb") as fh:
-            fh.write(_MAGIC + _digest(body).encode("ascii") + b"\n" + body)
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError, RecursionError):
-        pass
-    return value
 
 
 # ---- the index files ----------------------------------------------------------------------------

@@ -6,7 +6,8 @@ linting one file does.  ``load(path, parse)`` keeps ``parse(path)``'s result in 
 serialised with ``marshal`` (built in, no import cost), and trusts it only while the file's
 path, size and content checksums and archlint's and Python's versions are unchanged.  Data
 ``marshal`` cannot hold (a TOML date) is simply not remembered.  Any problem with the memo
-folder (read-only, corrupt or truncated entry, a concurrent writer) falls back to parsing: a memo
+folder (read-only, a corrupt, truncated or damaged entry — each carries a checksum —, a concurrent
+writer) falls back to parsing: a memo
 can make a run faster, never different.  ``ARCHLINT_NO_CACHE`` switches it off (``--no-cache``
 only skips the result cache: it asks for fresh lint results, not for re-parsing the same
 configuration).
@@ -20,8 +21,6 @@ import zlib
 
 from . import __version__
 
-#: a switch for embedders (``ARCHLINT_NO_CACHE`` is the user's)
-ENABLED = True
 _MAX = 16 << 20  # bigger files are parsed every time
 _KEEP = 256  # entries kept; the least recently written go first
 _TAG = f"archlint-memo-1/{__version__}/{sys.implementation.cache_tag}"
@@ -35,7 +34,7 @@ def _folder() -> str:
 
 def load(path: str, parse):
     """``parse(path)``, or the remembered result of it for this very file."""
-    if not ENABLED or os.environ.get("ARCHLINT_NO_CACHE"):
+    if os.environ.get("ARCHLINT_NO_CACHE"):
         return parse(path)
     try:
         real = os.path.realpath(path)
@@ -51,9 +50,12 @@ def load(path: str, parse):
         return parse(path)
     try:
         with open(entry, "rb") as fh:
-            stored_key, value = marshal.load(fh)
-        if stored_key == key:
-            return value
+            blob = fh.read()
+        # a checksum over the payload: a damaged entry that still unmarshals is never trusted
+        if blob[:4] == zlib.crc32(blob[4:]).to_bytes(4, "little"):
+            stored_key, value = marshal.loads(blob[4:])
+            if stored_key == key:
+                return value
     except (OSError, EOFError, ValueError, TypeError):
         pass
     value = parse(path)
@@ -63,9 +65,10 @@ def load(path: str, parse):
 
 def _store(entry: str, key: tuple, value) -> None:
     try:
-        blob = marshal.dumps((key, value))
+        payload = marshal.dumps((key, value))
     except ValueError:  # a value marshal cannot hold (a TOML datetime): not remembered
         return
+    blob = zlib.crc32(payload).to_bytes(4, "little") + payload
     tmp = f"{entry}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)

@@ -455,33 +455,3 @@ def test_fully_cached_run_imports_no_parser_or_rule_module(env):
     heavy = sorted(m for m in mods if m.startswith(("archlint.parsers.", "archlint.checks.", "archlint.commands"))
                    or m.split(".")[0] in ("yaml", "_yaml", "tree_sitter", "tree_sitter_bash", "ast"))
     assert heavy == []
-
-
-# ---- derived data (parsed rule packs) -----------------------------------------------------------
-
-
-def test_derived_data_is_computed_once_and_checked(env):
-    _, cache_dir = env
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return {"entries": [{"name": "a.b", "since": "3.12"}], "n": 3}
-
-    assert C.derived("pack", b"source-1", compute) == compute()
-    calls.clear()
-    assert C.derived("pack", b"source-1", compute) == {"entries": [{"name": "a.b", "since": "3.12"}], "n": 3}
-    assert calls == []  # read back, not recomputed
-    assert C.derived("pack", b"source-2", compute) and calls == [1]  # other source, other key
-    for p in (cache_dir / f"v{C.FORMAT}" / "derived").iterdir():
-        p.write_bytes(p.read_bytes()[:-3] + b"9}}")  # damaged: recomputed, never trusted
-    calls.clear()
-    assert C.derived("pack", b"source-1", compute)["n"] == 3 and calls == [1]
-
-
-def test_derived_data_that_is_not_json_is_returned_but_not_stored(env):
-    _, cache_dir = env
-    assert C.derived("x", b"s", lambda: {"when": (1, 2)}) == {"when": (1, 2)}
-    assert not list((cache_dir / f"v{C.FORMAT}").rglob("*.json"))
-    with pytest.raises(KeyError):
-        C.derived("x", b"t", lambda: {}["missing"])

@@ -65,6 +65,20 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(cache, tmp_path, garbage):
     assert memo.load(str(f), parse) == {"text": "x = 1\n"} and parse.calls == 2
 
 
+def test_a_damaged_entry_that_still_unmarshals_is_not_trusted(cache, tmp_path):
+    """Moved here from the result cache's former ``derived`` data (parsed rule packs)."""
+    f = tmp_path / "pack.yaml"
+    f.write_text("n: 3\n")
+    parse = Counting(lambda text: {"entries": [{"name": "a.b", "since": "3.12"}], "n": 3})
+    assert memo.load(str(f), parse)["n"] == 3
+    (entry,) = cache.iterdir()
+    data = entry.read_bytes()
+    assert data.count(b"3.12") == 1
+    entry.write_bytes(data.replace(b"3.12", b"3.99"))  # same length, still valid marshal data
+    assert memo.load(str(f), parse) == {"entries": [{"name": "a.b", "since": "3.12"}], "n": 3}
+    assert parse.calls == 2
+
+
 def test_values_marshal_cannot_hold_are_returned_not_stored(cache, tmp_path):
     f = tmp_path / "a.toml"
     f.write_text("d = 2024-01-01\n")
