@@ -119,11 +119,11 @@ class GitIgnore:
         return result
 
 
-def _inside(real: str, root: str) -> bool:
-    """Whether the resolved path ``real`` lies in ``root`` (itself resolved: a root reached
-    through a symlink, like macOS's /tmp, still contains its files)."""
+def _inside(real: str, real_root: str) -> bool:
+    """Whether the resolved path ``real`` lies in the resolved root (a root reached through a
+    symlink, like macOS's /tmp, still contains its files)."""
     try:
-        return os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root)
+        return os.path.commonpath([real, real_root]) == real_root
     except ValueError:  # different drives on Windows
         return False
 
@@ -145,6 +145,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
         return gi
 
     matcher = glob_matcher(excludes)
+    real_root = os.path.realpath(root)
 
     def excluded(abspath: str) -> bool:
         return matcher(display_path(abspath, root))
@@ -159,7 +160,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             if real in seen:
                 continue
             seen.add(real)
-            if not _inside(real, root):
+            if not _inside(real, real_root):
                 why = "symlink to a file" if os.path.islink(ap) else "file"
                 yield Target(ap, display_path(ap, root), True,
                              notice=f"{display_path(ap, root)}: {why} outside the linted root {root} ({real}), not linted")
@@ -196,7 +197,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     real = os.path.realpath(full)
                     if not os.path.exists(real):
                         continue  # dangling link: nothing to lint
-                    if not _inside(real, root):
+                    if not _inside(real, real_root):
                         yield Target(full, disp, False,
                                      notice=f"{disp}: symlink to a file outside the linted root ({real}), not linted")
                         continue

@@ -83,10 +83,6 @@ class Rule:
             doc = self._doc = textwrap.dedent(doc).strip()
         return doc
 
-    @doc.setter
-    def doc(self, value: str) -> None:
-        self._doc = value
-
     @property
     def family_name(self) -> str:
         return FAMILY_NAMES.get(self.family, self.family.lower())
