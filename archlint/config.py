@@ -79,7 +79,7 @@ class Settings:
     # ---- rule selection -------------------------------------------------------------------
     def rule_enabled(self, rule) -> bool:
         def hit(sels):
-            return any(_selects(s, rule.id) for s in sels)
+            return any(selects(s, rule.id) for s in sels)
 
         if self.select:
             on = hit(self.select)
@@ -94,7 +94,7 @@ class Settings:
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         best = None
         for sel, sev in self.severity:
-            if _selects(sel, rule_id) and (best is None or len(sel) >= len(best[0])):
+            if selects(sel, rule_id) and (best is None or len(sel) >= len(best[0])):
                 best = (sel, sev)
         return best[1] if best else default
 
@@ -127,7 +127,8 @@ def replace(s: Settings, **changes) -> Settings:
     return Settings(**kw)
 
 
-def _selects(selector: str, rule_id: str) -> bool:
+def selects(selector: str, rule_id: str) -> bool:
+    """Whether a selector (``ALL``, a prefix such as ``DF``, an ID) covers ``rule_id``."""
     return selector == "ALL" or rule_id.startswith(selector)
 
 

@@ -8,6 +8,7 @@ import os
 import stat
 
 from . import kinds as kindmod
+from .config import selects
 from .model import FileResult, Finding, Notice, Severity
 from .parsers import ParseError, SkipFile
 from .registry import Context, rules_for_kind
@@ -116,7 +117,7 @@ def _without_ignored_notices(result: FileResult, settings, abspath: str) -> File
         return result
     off = tuple(settings.ignore) + settings.ignored_for(_rel_to_config(abspath, settings))
     if off:
-        result.notices = [n for n in result.notices if not any(s == "ALL" or n.rule_id.startswith(s) for s in off)]
+        result.notices = [n for n in result.notices if not any(selects(s, n.rule_id) for s in off)]
     return result
 
 
@@ -132,7 +133,7 @@ def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | 
     rules = [r for r in rules_for_kind(kind) if settings.rule_enabled(r)]
     file_ignores = settings.ignored_for(_rel_to_config(abspath or path, settings))
     if file_ignores:
-        rules = [r for r in rules if not any(r.id.startswith(s) or s == "ALL" for s in file_ignores)]
+        rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
     parse = _parser(kind)
     if parse is None:

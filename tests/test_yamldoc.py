@@ -224,7 +224,11 @@ def test_deep_block_nesting_lints_without_recursion(kind):
             "    " + " " * i + "template:\n" for i in range(1_500)), deep_map):
         t0 = time.perf_counter()
         r = lint_text("deep.yaml", text, Settings(), kind=kind)
-        assert not [n for n in r.notices if n.rule_id in ("AL001", "AL004")], r.notices
+        # libyaml up to 0.2.5 composes any depth; the one PyYAML 6.0.4's wheels bundle refuses
+        # block nesting past 1,000 levels.  Either way: linted, or one clear AL001, never a crash.
+        assert not [n for n in r.notices if n.rule_id == "AL004"], r.notices
+        bad = [n for n in r.notices if n.rule_id == "AL001"]
+        assert bad == [] or (len(bad) == 1 and "nesting" in bad[0].message and bad[0].line >= 1), r.notices
         assert time.perf_counter() - t0 < 3.0
 
 
