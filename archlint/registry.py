@@ -137,6 +137,22 @@ def rule(
     return deco
 
 
+_resets: list = []
+
+
+def on_new_run(forget) -> None:
+    """Register ``forget()``: it drops what a family remembered from disk besides the linted
+    file (the Python rules' project files), so that the next run reads them again.  A CLI
+    process lints once; a language server or a program that lints repeatedly calls
+    ``new_run()`` before each lint."""
+    _resets.append(forget)
+
+
+def new_run() -> None:
+    for forget in _resets:
+        forget()
+
+
 def load_family(prefix: str) -> None:
     if prefix in _loaded:
         return

@@ -298,6 +298,7 @@ def build_server():
         def lint_snapshot(self, uri: str, version, text: str, language_id: str | None) -> DocState:
             from . import kinds
             from .engine import lint_text
+            from .registry import new_run
 
             problem = None
             try:
@@ -314,6 +315,7 @@ def build_server():
             kind = kinds.detect(display, text[:65536].encode("utf-8", "replace"), abspath)
             if kind is None and language_id:
                 kind = LANGUAGE_KINDS.get(language_id.lower())
+            new_run()  # project files (pyproject.toml, Dockerfiles ...) are read afresh
             result = lint_text(display, text, settings, kind=kind, abspath=abspath)
             if problem is not None:
                 from .model import Notice

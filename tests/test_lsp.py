@@ -211,6 +211,22 @@ async def test_settings_from_did_change_configuration(client: LanguageClient, pr
 
 
 @pytest.mark.asyncio
+async def test_project_files_changed_on_disk_are_read_again(client: LanguageClient, project: Path):
+    """The Python rules read the target version from the project's Dockerfile: a server that
+    has linted once must see that file change (it reads project files afresh per lint)."""
+    (project / "Dockerfile").write_text("FROM python:3.10\n")
+    uri = (project / "clock.py").as_uri()
+    text = "import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n"
+    open_doc(client, uri, text, lang="python")
+    diags = await wait_for(client, uri, lambda d: True)
+    assert not any(x.code == "PY002" for x in diags)  # not deprecated yet in Python 3.10
+    (project / "Dockerfile").write_text("FROM python:3.12\n")
+    change_doc(client, uri, text + "\n", 2)
+    diags = await wait_for(client, uri, lambda d: any(x.code == "PY002" for x in d))
+    assert "3.12" in [x for x in diags if x.code == "PY002"][0].message
+
+
+@pytest.mark.asyncio
 async def test_utf16_columns_and_debounced_changes(client: LanguageClient, project: Path):
     uri = (project / "Dockerfile").as_uri()
     open_doc(client, uri, "FROM alpine:3.20\n")

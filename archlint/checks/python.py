@@ -29,7 +29,7 @@ import re
 
 from ..kinds import kind_by_name
 from ..model import Edit, Fix, Span
-from ..registry import rule
+from ..registry import on_new_run, rule
 
 PACK_TYPE = "python-apis"
 
@@ -169,12 +169,16 @@ _facts: dict[tuple, object] = {}
 
 
 def clear_caches() -> None:
-    """Forget what was read from disk (for long-running hosts such as the language server)."""
+    """Forget what was read from disk (``registry.new_run`` calls it before each lint of a
+    long-running host such as the language server)."""
     _listings.clear()
     _isdir.clear()
     _files.clear()
     _facts.clear()
     _catalogues.clear()
+
+
+on_new_run(clear_caches)
 
 
 def _listdir(d: str) -> frozenset:
