@@ -192,7 +192,7 @@ def _encode(fr: FileResult, display: str) -> list:
     # the text itself is not stored: on a hit it is read again from the file (whose bytes were
     # just validated), which costs less than decoding it from the index
     lines = 1 if (findings or notices) and fr.lines is not None else 0
-    deps = getattr(fr, "deps", None)
+    deps = fr.deps
     return [fr.kind, fr.encoding, findings, notices, lines, None if deps is None else [str(p) for p in deps]]
 
 
@@ -277,9 +277,7 @@ def _decode(v, display: str) -> tuple[FileResult, int]:
         raise _Bad("bad lines flag")
     fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding))
     if deps is not None:
-        deps = tuple(_s(p) for p in _list(deps))
-        if hasattr(type(fr), "deps"):
-            fr.deps = deps
+        fr.deps = tuple(_s(p) for p in _list(deps))
     return fr, lines
 
 
@@ -324,53 +322,10 @@ def _yaml_inputs(abspath: str, lines, settings, memo) -> list[str]:
     return []
 
 
-def _make_inputs(abspath: str, lines, settings, memo):
-    """Files a Makefile includes (and the folders that decide whether they exist).  None when an
-    include names something this cannot resolve the way the Makefile parser may (a variable
-    set by a function, in another file, ...): such results are not cached."""
-    if lines is None:
-        return []
-    import re
-
-    inc_re = re.compile(r"^ {0,64}(?:-include|sinclude|include)[ \t]+(.*)$")
-    simple = {}
-    includes = []
-    for line in lines:
-        if line[:1] == "\t":
-            continue
-        m = inc_re.match(line)
-        if m:
-            includes.append(m.group(1).split("#", 1)[0])
-            continue
-        a = re.match(r"^\s*(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?::{1,3}=|\?=|=)\s*(.*)$", line)
-        if a:
-            simple.setdefault(a.group(1), a.group(2).strip())
-    if not includes:
-        return []
-    here = os.path.dirname(os.path.realpath(abspath))
-    out = [here]
-    ref = re.compile(r"\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]")
-    for spec in includes:
-        for _ in range(8):
-            new = ref.sub(lambda m: simple.get(m.group(1), m.group(0)), spec)
-            if new == spec:
-                break
-            spec = new
-        if "$" in spec:
-            return None
-        for word in spec.split():
-            p = os.path.normpath(word if os.path.isabs(word) else os.path.join(here, word))
-            if any(c in p for c in "*?["):
-                import glob
-
-                out.append(os.path.dirname(p))
-                out.extend(sorted(glob.glob(p)))
-            else:
-                out += [os.path.dirname(p), p]
-                real = os.path.realpath(p)
-                if real != p:
-                    out.append(real)
-    return out
+def _reported_inputs(abspath: str, lines, settings, memo):
+    """Kinds whose parser lists what it read in ``FileResult.deps`` (REPORTED_INPUTS): a result
+    without that list (the parser did not run to its end) has unknown inputs and is not stored."""
+    return None
 
 
 _REQ_INCLUDE = None
@@ -453,7 +408,7 @@ KIND_INPUTS = {
     "dockerfile": None,
     "shell": None,
     "markdown": None,
-    "makefile": _make_inputs,
+    "makefile": _reported_inputs,
     "python": _python_inputs,
     "kubernetes": _yaml_inputs,
     "kustomization": _yaml_inputs,
@@ -464,7 +419,8 @@ KIND_INPUTS = {
 }
 
 #: kinds whose parser reports every path it looked at in ``FileResult.deps`` (engine: from the
-#: model's ``inputs``); for them that list replaces the inference above when it is present
+#: model's ``inputs``: a Makefile's includes, found or not, and the folders its globs listed); for
+#: them that list replaces the inference above
 REPORTED_INPUTS = frozenset({"makefile"})
 
 
@@ -686,6 +642,25 @@ class Cache:
             s = self._sigs[path] = _path_sig(path)
             return s
 
+    def stored(self, abspath: str, settings):
+        """(stat signature, input paths) of this file's entry as it stands after ``get``/``put``,
+        or None when it has none (archlint.snapshot reuses a whole report only when every file
+        of the run has one)."""
+        store = self._store
+        if store is None:
+            return None
+        n, key = self._key(abspath, settings)
+        e = store.shard(n).entries.get(key)
+        if type(e) is not list or len(e) != 6:
+            return None
+        ds = e[3]
+        if ds is None:
+            return e[1], []
+        deps = store.shard(n).depsets.get(ds)
+        if type(deps) is not list:
+            return None
+        return e[1], [d[0] for d in deps]
+
     def put(self, abspath: str, display: str, settings, file_result: FileResult) -> None:
         """Store a fresh result (silently skipped when it cannot be stored safely)."""
         if self._store is None or file_result is None:
@@ -713,8 +688,10 @@ class Cache:
         t0 = seen[1] if seen is not None else time.time_ns()
         if (seen is not None and seen[0] != sig) or _racy(sig, t0):
             return
-        own = getattr(fr, "deps", None)  # what the parser says it read (FileResult.deps)
-        if own is not None and fr.kind in REPORTED_INPUTS:
+        own = fr.deps  # what the parser says it read
+        if fr.kind in REPORTED_INPUTS:
+            if own is None:
+                return
             inputs = [str(p) for p in own]
         else:
             reader = KIND_INPUTS[fr.kind]
@@ -892,7 +869,7 @@ def _prune(root: str, max_bytes: int, keep: str) -> None:
             if not b.is_dir(follow_symlinks=False):
                 continue
             size = 0
-            for e in os.scandir(b.path):
+            for e in _bucket_files(b.path):
                 st = e.stat(follow_symlinks=False)
                 if e.name.startswith(".tmp-") and now - st.st_mtime > 600:
                     try:
@@ -911,11 +888,25 @@ def _prune(root: str, max_bytes: int, keep: str) -> None:
         if path == keep:
             continue
         try:
-            for e in os.scandir(path):
+            for e in _bucket_files(path):
                 os.unlink(e.path)
+            for e in os.scandir(path):
+                os.rmdir(e.path)
             os.rmdir(path)
         except OSError:
             pass
         total -= size
         if total <= max_bytes:
             break
+
+
+def _bucket_files(path: str) -> list:
+    """The files of one repository's index: its shards and, one level down, its stored reports
+    (archlint/snapshot.py's ``runs/``)."""
+    out = []
+    for e in os.scandir(path):
+        if e.is_dir(follow_symlinks=False):
+            out.extend(x for x in os.scandir(e.path) if not x.is_dir(follow_symlinks=False))
+        else:
+            out.append(e)
+    return out

@@ -235,9 +235,19 @@ def _cmd_check(args) -> int:
     except ConfigError:
         raise
     from .discovery import find_root
+    from .output import OutputOptions
 
     root = find_root(os.getcwd())
     paths = args.paths or ["."]
+    opts = OutputOptions(
+        color=_use_color(args, fmt),
+        statistics=args.statistics,
+        sarif_root=os.path.abspath(args.sarif_root) if args.sarif_root else None,
+        sarif_category=args.sarif_category,
+        sarif_include_suppressed=args.sarif_include_suppressed,
+    )
+    actions = args.fix or args.diff or args.add_suppressions or args.baseline or args.write_baseline
+    snap = None  # (cache, key, recorder): this command's whole report may be reused
     if "-" in paths:
         if len(paths) != 1:
             raise UsageError("- (stdin) cannot be combined with other paths")
@@ -245,6 +255,18 @@ def _cmd_check(args) -> int:
     else:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs - as the path")
+        if not (actions or args.no_cache or os.environ.get("ARCHLINT_NO_CACHE")):
+            from . import snapshot
+            from .cache import Cache, environment_key
+
+            cache = Cache.open()
+            if cache.enabled:
+                key = snapshot.run_key(args, fmt, opts, root, environment_key())
+                hit = snapshot.load(cache.directory, key)
+                if hit is not None:
+                    _emit(args, hit[0])
+                    return hit[1]
+                snap = (cache, key, snapshot.Recorder())
         from .runner import run_paths
 
         run = run_paths(
@@ -252,15 +274,17 @@ def _cmd_check(args) -> int:
             respect_gitignore=not args.no_respect_gitignore,
             jobs=args.jobs,
             use_cache=not args.no_cache,
+            cache=snap[0] if snap else None,
+            recorder=snap[2] if snap else None,
         )
-    if args.fix or args.diff or args.add_suppressions or args.baseline or args.write_baseline:
+    if actions:
         from . import fixes
 
         code = fixes.cli_actions(args, run, resolver, root)
         if code is not None:
             return code
     failing = _failing(run, Severity.parse(args.fail_on))
-    from .output import OutputOptions, render
+    from .output import render
 
     if fmt == "sarif":
         from .registry import load_all
@@ -271,27 +295,32 @@ def _cmd_check(args) -> int:
             (r for r in rules.values() if any(s.rule_enabled(r) for s in settings_seen.values()) or r.id.startswith("AL")),
             key=lambda r: r.id,
         )
-    opts = OutputOptions(
-        color=_use_color(args, fmt),
-        statistics=args.statistics,
-        sarif_root=os.path.abspath(args.sarif_root) if args.sarif_root else None,
-        sarif_category=args.sarif_category,
-        sarif_include_suppressed=args.sarif_include_suppressed,
-    )
     text = render(fmt, run, opts)
     if args.quiet and fmt == "text":
         text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + "\n" if failing else ""
+    _emit(args, text)
+    internal = any(n.internal for n in run.notices)
+    if internal and args.strict_internal_errors:
+        code = 2
+    elif args.exit_zero:
+        code = 0
+    else:
+        code = 1 if failing else 0
+    if snap is not None and not internal:
+        from . import snapshot
+
+        cache, key, recorder = snap
+        cache.close()  # the entries the snapshot names are on disk before it is
+        snapshot.store(cache.directory, key, recorder, cache, resolver, paths, root, text, code)
+    return code
+
+
+def _emit(args, text: str) -> None:
     if args.output_file:
         _write_output(args.output_file, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    internal = any(n.internal for n in run.notices)
-    if internal and args.strict_internal_errors:
-        return 2
-    if args.exit_zero:
-        return 0
-    return 1 if failing else 0
 
 
 def _failing(run, threshold) -> bool:
@@ -316,7 +345,9 @@ def _write_output(path: str, text: str) -> None:
 def _run_stdin(args, resolver, root):
     from .engine import lint_text
     from .model import RunResult
+    from .registry import new_run
 
+    new_run()
     name = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     from .source import DecodeError, decode

@@ -345,6 +345,12 @@ class ConfigResolver:
         self.explicit = explicit  # --config FILE: used for every file
         self.isolated = isolated  # --isolated: ignore config files
         self._by_dir: dict = {}
+        self.loaded: list[str] = []  # configuration files read (pyproject.toml without a table too)
+
+    def consulted(self) -> tuple[list[str], list[str]]:
+        """(folders searched for a configuration file, files read): what the settings of this
+        run depend on (archlint.snapshot checks them before reusing a run's report)."""
+        return [d for d in self._by_dir if isinstance(d, str)], list(self.loaded)
 
     def for_path(self, path: str) -> Settings:
         d = os.path.dirname(os.path.abspath(path))
@@ -361,6 +367,7 @@ class ConfigResolver:
             for name in CONFIG_FILES:
                 cand = os.path.join(d, name)
                 if os.path.isfile(cand):
+                    self.loaded.append(cand)
                     base = load_file(cand)
                     if base is not None:
                         break
@@ -378,6 +385,7 @@ class ConfigResolver:
         if key not in self._by_dir:
             s = Settings()
             if self.explicit and not self.isolated:
+                self.loaded.append(os.path.abspath(self.explicit))
                 loaded = load_file(self.explicit)
                 if loaded is None:
                     raise ConfigError(self.explicit, "tool.archlint", "no [tool.archlint] table")

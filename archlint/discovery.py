@@ -55,21 +55,19 @@ class GitIgnore:
         self._specs: dict[str, object | None] = {}
         self._chains: dict[str, list] = {}
         self._pathspec = None
+        self.tried: list[str] = []  # ignore files opened or looked for
 
     def _spec_for(self, d: str):
         if d in self._specs:
             return self._specs[d]
         lines: list[str] = []
-        names = [".gitignore"]
-        for name in names:
-            try:
-                with open(os.path.join(d, name), encoding="utf-8", errors="replace") as fh:
-                    lines.extend(fh.read().splitlines())
-            except OSError:
-                pass
+        names = [os.path.join(d, ".gitignore")]
         if d == self.top:
+            names.append(os.path.join(d, ".git", "info", "exclude"))
+        for name in names:
+            self.tried.append(name)
             try:
-                with open(os.path.join(d, ".git", "info", "exclude"), encoding="utf-8", errors="replace") as fh:
+                with open(name, encoding="utf-8", errors="replace") as fh:
                     lines.extend(fh.read().splitlines())
             except OSError:
                 pass
@@ -128,8 +126,24 @@ def _inside(real: str, real_root: str) -> bool:
         return False
 
 
-def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True):
-    """Yield Targets for the given paths (files and folders)."""
+class Walk:
+    """What a discovery looked at, for archlint.snapshot: the folders it listed, the ignore
+    files it opened or looked for, and the ``.git`` it looked for to find each top level."""
+
+    __slots__ = ("folders", "gitignores")
+
+    def __init__(self):
+        self.folders: list[str] = []
+        self.gitignores: list[GitIgnore] = []
+
+    @property
+    def ignore_files(self) -> list[str]:
+        return [p for gi in self.gitignores for p in gi.tried]
+
+
+def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True,
+             walk: Walk | None = None):
+    """Yield Targets for the given paths (files and folders); ``walk`` records what was read."""
     seen: set[str] = set()
     gi_cache: dict[str, GitIgnore] = {}
 
@@ -142,6 +156,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
         gi = gi_cache.get(top)
         if gi is None:
             gi = gi_cache[top] = GitIgnore(top)
+            if walk is not None:
+                walk.gitignores.append(gi)
         return gi
 
     matcher = glob_matcher(excludes)
@@ -169,6 +185,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             continue
         gi = gitignore_for(ap)
         for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
+            if walk is not None:
+                walk.folders.append(dirpath)
             if gi is not None:
                 gi.listed(dirpath, filenames)
             keep = []

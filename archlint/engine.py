@@ -154,6 +154,9 @@ def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | 
     except Exception as e:  # a parser bug must not end the run
         result.notices.append(_internal(path, f"the {kind} parser", e))
         return result
+    inputs = getattr(model, "inputs", None)
+    if inputs is not None:
+        result.deps = tuple(dict.fromkeys(inputs))
     for problem in getattr(model, "problems", ()) or ():
         result.notices.append(
             Notice("AL001", f"could not parse {path}: {problem.message} (line {problem.line}, column {problem.col})",

@@ -204,15 +204,19 @@ class Notice(_Record):
 
 
 class FileResult(_Record):
-    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding")
+    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding", "deps")
 
-    def __init__(self, path: str, kind: str | None, findings=None, notices=None, lines=None, encoding: str = "utf-8"):
+    def __init__(self, path: str, kind: str | None, findings=None, notices=None, lines=None, encoding: str = "utf-8",
+                 deps=None):
         self.path = path  # display path
         self.kind = kind
         self.findings = findings if findings is not None else []
         self.notices = notices if notices is not None else []
         self.lines = lines  # source lines, kept for text output and fingerprints
         self.encoding = encoding
+        # paths the parser read or looked for besides the file (a Makefile's includes), as a
+        # tuple; None when the parser does not report them (the result cache then infers them)
+        self.deps = deps
 
     __hash__ = None
 

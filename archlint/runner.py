@@ -10,6 +10,7 @@ import os
 from .discovery import discover
 from .engine import lint_file
 from .model import FileResult, Notice, RunResult
+from .registry import new_run
 
 PARALLEL_THRESHOLD = 48  # below this many files a pool costs more than it saves
 
@@ -23,21 +24,31 @@ def _lint_chunk(items):
     return [_lint_one(i) for i in items]
 
 
-def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cache=True) -> RunResult:
+def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cache=True, cache=None,
+              recorder=None) -> RunResult:
+    """Lint ``paths``.  ``cache``: an open result cache to use (else one is opened when
+    ``use_cache``); ``recorder``: a snapshot.Recorder told what the run looked at."""
+    new_run()
     base = resolver.for_dir(os.getcwd())
     excludes = tuple(base.exclude) + tuple(base.extend_exclude)
     work = []
     results: list[FileResult] = []
     settings_used: dict[int, object] = {}
-    for t in discover(paths, root, excludes, respect_gitignore):
+    walk = recorder.walk if recorder is not None else None
+    for t in discover(paths, root, excludes, respect_gitignore, walk=walk):
         if t.notice:
             results.append(FileResult(t.display, None, notices=[Notice("AL001", t.notice, t.display)]))
+            if recorder is not None:
+                recorder.complete = False
             continue
         s = resolver.for_path(t.abspath)
         settings_used[id(s)] = s
         work.append((t.abspath, t.display, s))
-    cache = None
-    if use_cache and work and not os.environ.get("ARCHLINT_NO_CACHE"):
+    if recorder is not None:
+        recorder.items = work
+    if not use_cache:
+        cache = None
+    elif cache is None and work and not os.environ.get("ARCHLINT_NO_CACHE"):
         try:
             from .cache import Cache
 

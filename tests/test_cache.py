@@ -209,21 +209,50 @@ def test_makefile_include_through_a_variable_is_followed(env):
 
 
 def test_makefile_with_a_computed_include(env):
-    """Without the parser's own list of inputs (FileResult.deps) an include whose name is
-    computed cannot be followed, so the result is not stored; with it, the parser says it read
-    nothing (make functions are not evaluated) and the result is stored."""
-    from archlint.model import FileResult
-
+    """An include whose name make would compute (``$(shell …)``, ``$(lastword $(MAKEFILE_LIST))``)
+    is never evaluated, so the parser reads nothing for it: the result depends on the other
+    includes only and is stored, with the parser's list of inputs."""
     root, _ = env
-    (root / "Makefile").write_text("include $(shell git rev-parse --show-toplevel)/x.mk\nall:\n\techo\n")
+    (root / "Makefile").write_text(
+        "ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))\n"
+        "include $(shell git rev-parse --show-toplevel)/x.mk\ninclude $(ROOT)/y.mk\n-include common.mk\n"
+        "all:\n\techo\n")
     c = C.Cache.open()
     fr = _lint_and_put(c, root, "Makefile")
     c.close()
+    assert fr.deps == (str(root / "common.mk"),)
     hit = C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings())
-    if "deps" in FileResult.__slots__:
-        assert fr.deps is not None and hit is not None and hit.deps == fr.deps
-    else:
-        assert hit is None
+    assert hit is not None and hit.deps == fr.deps
+    _later(root / "common.mk", "IMG := app:3\n")
+    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
+
+
+def test_makefile_glob_include_follows_the_folder(env):
+    root, _ = env
+    (root / "mk").mkdir()
+    (root / "mk" / "a.mk").write_text("A := 1\n")
+    (root / "Makefile").write_text("include mk/*.mk\nall:\n\techo $(A)\n")
+    _later(root / "mk")
+    c = C.Cache.open()
+    fr = _lint_and_put(c, root, "Makefile")
+    c.close()
+    assert str(root / "mk") in fr.deps and str(root / "mk" / "a.mk") in fr.deps
+    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is not None
+    (root / "mk" / "b.mk").write_text("B := 2\n")
+    _later(root / "mk")
+    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
+
+
+def test_makefile_result_without_its_inputs_is_not_stored(env):
+    from archlint.model import FileResult
+
+    root, _ = env
+    c = C.Cache.open()
+    p = str(root / "Makefile")
+    assert c.get(p, "Makefile", Settings()) is None
+    c.put(p, "Makefile", Settings(), FileResult("Makefile", "makefile", deps=None))
+    c.close()
+    assert C.Cache.open().get(p, "Makefile", Settings()) is None
 
 
 def test_python_result_follows_the_project_files(env):

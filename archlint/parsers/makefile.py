@@ -135,6 +135,9 @@ class MakeModel:
         self.exported_names: set[str] = set()  # export NAME (without a value)
         self.targets: list[Target] = []
         self.includes: list[str] = []  # included files that were read
+        # every path the parser looked at besides the file itself (includes that exist or not,
+        # the folders whose listing a glob read): the result cache checks their signatures
+        self.inputs: list[str] = []
         self.export_all = False
         self.oneshell = False
         self.unexported: set[str] = set()
@@ -707,12 +710,17 @@ class _Reader:
             pattern = item if os.path.isabs(item) else os.path.join(directory, item)
             if any(ch in pattern for ch in "*?["):
                 paths = sorted(glob.glob(pattern))
+                m.inputs.append(os.path.dirname(os.path.normpath(pattern)))
             else:
                 paths = [pattern]
             for p in paths:
                 if len(self.seen) >= _MAX_INCLUDES:
                     return
                 real = os.path.realpath(p)
+                norm = os.path.normpath(p)
+                m.inputs.append(norm)
+                if real != norm:
+                    m.inputs.append(real)
                 if real in self.seen or not os.path.isfile(real):
                     continue
                 if self.root is not None and not (real == self.root or real.startswith(self.root + os.sep)):

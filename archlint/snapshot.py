@@ -1,0 +1,219 @@
+"""Whole reports reused when nothing a run looked at has changed.
+
+The result cache (archlint/cache.py) saves linting unchanged files again, but a run over 10,000
+cached files still walks the tree, matches ignore files, decodes 10,000 results and renders
+their findings.  When *nothing* changed since the same command ran in the same folder, the
+report it printed is the report this run would print: this module keeps it, with a manifest of
+everything the run's outcome depended on, and a later run that finds every signature of the
+manifest unchanged prints the stored report and exits with the stored code, without importing
+the engine.  Anything else (one signature differs, the snapshot is missing, damaged or not
+ours) is a miss, and the run goes the ordinary way, per-file cache included.
+
+What a report depends on, and what the manifest holds
+    * the key: every command-line option except where the report goes (``--output-file``) and
+      how many workers lint (``--jobs``), the output options as resolved (colour depends on the
+      terminal and ``NO_COLOR``), the working folder, the run's root and the result cache's
+      environment key (archlint's own files, the installed distributions, Python's version);
+    * every folder the walk listed: a folder's mtime changes when a file is added to it, removed
+      or renamed, which may add or drop a target (``git status`` relies on the same);
+    * every linted file, with the stat signature of its result-cache entry (size, mtime_ns,
+      ctime_ns, inode), so the report is reused only when every file's cached result would be;
+    * every other file the results depend on (the entries' inputs: a Makefile's includes, the
+      files the Python rules read, a chart's ``Chart.yaml``), every ignore file opened or looked
+      for, the configuration files read, the configuration file names looked for in folders the
+      walk did not list (above the working folder), the ``.git`` looked for to find the top level,
+      and the user rule packs the settings name: a path that did not exist is recorded as
+      missing, so its appearance is a change too.
+
+A report is stored only when that manifest is complete and settled: every linted file has a
+result-cache entry (internal errors and results with unknown inputs have none), no target
+was reported instead of linted (a missing path, a file outside the root), no fix, diff,
+baseline or suppression action ran, and no signature is "racily clean" (changed within the
+result cache's 2 seconds before the run started: a change in the same clock tick could hide).
+
+Where: ``<result cache folder>/runs/`` of the repository's index, one file per key, at most
+``KEEP`` (the least recently used are deleted), counted in the cache's size bound.  Each is
+``MAGIC``, a BLAKE2b digest of the rest, then zlib-compressed JSON (the manifest) and the
+report's UTF-8 text; a file that does not verify is ignored and replaced.  Written to a
+temporary file renamed over the old one, so concurrent runs each see a whole snapshot.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+FORMAT = 1
+MAGIC = b"archlint-run 1\n"
+KEEP = 8  # reports kept per repository index (one per command line used)
+_IGNORED_OPTIONS = frozenset({"output_file", "jobs", "no_cache"})
+
+
+class Recorder:
+    """What ``runner.run_paths`` tells the snapshot about a run."""
+
+    __slots__ = ("walk", "items", "complete", "t0")
+
+    def __init__(self):
+        from .discovery import Walk
+
+        self.walk = Walk()
+        self.items: list = []  # (abspath, display, settings) of every linted file
+        self.complete = True  # False: a target carried a notice (missing, outside the root ...)
+        self.t0 = time.time_ns()
+
+
+def run_key(args, fmt: str, opts, root: str, env: str) -> str:
+    """The digest of everything about the command that decides its report."""
+    from .cache import _digest
+
+    options = sorted((k, repr(v)) for k, v in vars(args).items() if k not in _IGNORED_OPTIONS)
+    parts = [str(FORMAT), env, os.getcwd(), root, fmt, repr(opts._values()), repr(options)]
+    return _digest("\0".join(parts).encode("utf-8", "surrogateescape"))
+
+
+def _path(bucket: str, key: str) -> str:
+    return os.path.join(bucket, "runs", key[:24] + ".run")
+
+
+def load(bucket: str, key: str):
+    """(report text, exit code) when the snapshot for ``key`` exists, verifies, and nothing in
+    its manifest changed; else None."""
+    from .cache import _digest, _path_sig
+
+    path = _path(bucket, key)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 33:
+        return None
+    head = len(MAGIC)
+    digest, blob = data[head:head + 32], data[head + 33:]
+    if data[head + 32:head + 33] != b"\n" or _digest(blob).encode("ascii") != digest:
+        return None
+    import json
+    import zlib
+
+    try:
+        body = zlib.decompress(blob)
+        sep = body.index(b"\0")
+        doc = json.loads(body[:sep])
+        text = body[sep + 1:].decode("utf-8", "surrogateescape")
+    except (zlib.error, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != key:
+        return None
+    code, checks = doc.get("code"), doc.get("checks")
+    if type(code) is not int or type(checks) is not list:
+        return None
+    for item in checks:
+        if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+            return None
+        if _path_sig(item[0]) != item[1]:
+            return None
+    try:
+        os.utime(path)  # recently used: kept longest
+    except OSError:
+        pass
+    return text, code
+
+
+def _git_probes(paths, root: str) -> list[str]:
+    """The ``.git`` entries discovery.find_root looks for, from each path up to its top level."""
+    out = []
+    starts = {os.getcwd()}
+    for p in paths:
+        ap = os.path.abspath(p)
+        starts.add(ap if os.path.isdir(ap) else os.path.dirname(ap))
+    for d in starts:
+        while True:
+            probe = os.path.join(d, ".git")
+            out.append(probe)
+            if os.path.exists(probe):
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                break
+            d = parent
+    return out
+
+
+def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, root: str, text: str, code: int) -> bool:
+    """Keep ``text`` and ``code`` for ``key`` when the run's manifest is complete and settled
+    (see the module's documentation); True when stored.  Never raises for I/O problems."""
+    from .cache import RACY_NS, _digest, _path_sig
+    from .config import CONFIG_FILES
+
+    if not recorder.complete or cache is None or not cache.enabled:
+        return False
+    t0 = recorder.t0
+    checks: dict[str, object] = {}
+    files: dict[str, object] = {}
+    packs: set = set()
+    for abspath, _display, settings in recorder.items:
+        got = cache.stored(abspath, settings)
+        if got is None:
+            return False
+        files[abspath] = got[0]
+        for dep in got[1]:
+            checks[dep] = None
+        packs.update(getattr(settings, "rule_packs", ()) or ())
+    walked = set(recorder.walk.folders)
+    for d in recorder.walk.folders:
+        checks[d] = None
+    checks.update(dict.fromkeys(recorder.walk.ignore_files))
+    dirs, loaded = resolver.consulted()
+    for d in dirs:
+        if d not in walked:  # a folder above the walk: look at the names themselves
+            for name in CONFIG_FILES:
+                checks[os.path.join(d, name)] = None
+    checks.update(dict.fromkeys(loaded))
+    checks.update(dict.fromkeys(packs))
+    checks.update(dict.fromkeys(_git_probes(paths, root)))
+    rows = []
+    for p, sig in files.items():
+        if type(sig) is not list or max(sig[1], sig[2]) >= t0 - RACY_NS:
+            return False
+        rows.append([p, sig])
+    for p in checks:
+        if p in files:
+            continue
+        sig = _path_sig(p)
+        if sig is not None and max(sig[1], sig[2]) >= t0 - RACY_NS:
+            return False
+        rows.append([p, sig])
+    import json
+    import zlib
+
+    doc = json.dumps({"format": FORMAT, "key": key, "code": code, "checks": rows}, separators=(",", ":"))
+    blob = zlib.compress(doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"), 1)
+    data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
+    folder = os.path.join(bucket, "runs")
+    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{time.time_ns() & 0xFFFFFFFF:08x}")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, _path(bucket, key))
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    _bound(folder)
+    return True
+
+
+def _bound(folder: str) -> None:
+    """At most KEEP reports: the least recently used go first."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".run")]
+        if len(entries) <= KEEP:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        for e in entries[KEEP:]:
+            os.unlink(e.path)
+    except OSError:
+        pass
