@@ -292,17 +292,16 @@ def _binding(package: str):
     if package in sys.modules:
         return importlib.import_module(package + "._binding")
     try:
-        import importlib.machinery
-        import importlib.util
+        import importlib.machinery as machinery  # (importlib.util would cost more than it saves)
 
-        spec = importlib.util.find_spec(package)  # finds the package, does not execute it
+        spec = machinery.PathFinder.find_spec(package)  # finds the package, does not execute it
         for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
-            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            for suffix in machinery.EXTENSION_SUFFIXES:
                 path = os.path.join(folder, "_binding" + suffix)
                 if os.path.isfile(path):
                     name = package + "._binding"
-                    loader = importlib.machinery.ExtensionFileLoader(name, path)
-                    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(name, path, loader=loader))
+                    loader = machinery.ExtensionFileLoader(name, path)
+                    module = loader.create_module(machinery.ModuleSpec(name, loader, origin=path))
                     loader.exec_module(module)
                     return module
     except Exception:  # any surprise: the ordinary import below
