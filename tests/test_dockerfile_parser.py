@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from archlint.parsers.dockerfile import expand, parse, parse_image_ref
+from archlint.parsers import dockerfile as dfp
+from archlint.images import parse_image_ref
+from archlint.parsers.dockerfile import expand, parse
 from archlint.source import Source
 
 from helpers import FIXTURES
@@ -121,3 +123,32 @@ def test_word_splitting_invariants(text, escape):
         if i in covered or c.isspace():
             continue
         assert c == escape and text[i + 1 : i + 2] == "\n", (text, i)
+
+
+# ---- exec form: the plain-array fast path agrees with json ----------------------------------
+
+
+def _json_exec_form(text):
+    import json
+
+    try:
+        val = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return val if isinstance(val, list) and all(isinstance(v, str) for v in val) else None
+
+
+@pytest.mark.parametrize("text", [
+    '["a", "b c"]', "[]", "[ ]", '[\n "x" ,\t"y"\r]', '["a\\"b"]', '["a\\u00e9"]', '["x",]', "[1]",
+    '["a"] x', '["a\tb"]', '["é", "日本"]', "['a']", '[""]', '["a" "b"]', '[,"a"]', '["\\\\"]',
+])
+def test_exec_form_matches_json(text):
+    assert dfp.exec_form(text) == _json_exec_form(text)
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=8), max_size=4), st.sampled_from(["", " ", "\n", "\t "]))
+def test_exec_form_matches_json_on_generated_arrays(items, ws):
+    import json
+
+    for text in (json.dumps(items, ensure_ascii=False), json.dumps(items), "[" + ws + (ws + "," + ws).join(f'"{i}"' for i in items) + ws + "]"):
+        assert dfp.exec_form(text) == _json_exec_form(text), text

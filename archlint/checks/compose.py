@@ -16,7 +16,7 @@ import re
 
 from .. import platforms as plat
 from ..model import Edit, Fix, Severity, Span
-from ..parsers.dockerfile import parse_image_ref as split_image
+from ..images import parse_image_ref as split_image
 from ..parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ..registry import rule
 

@@ -10,9 +10,9 @@ from ..parsers.dockerfile import (
     Stage,
     expand,
     from_env,
-    parse_image_ref,
     uses_vars,
 )
+from ..images import parse_image_ref
 from ..registry import rule
 
 DOCKERFILE = ("dockerfile",)

@@ -31,7 +31,7 @@ import re
 
 from .. import platforms as plat
 from ..model import Edit, Fix, Severity
-from ..parsers.dockerfile import parse_image_ref as split_image
+from ..images import parse_image_ref as split_image
 from ..parsers.yamldoc import (
     get,
     is_map,

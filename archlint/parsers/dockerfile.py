@@ -508,14 +508,33 @@ def _analyse_args(ins: Instruction, escape: str) -> None:
     if ins.keyword in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"):
         rest = text[rest_start:].strip()
         if rest.startswith("["):
-            import json  # only for exec-form arguments (start-up: most files have none)
+            ins.exec_form = exec_form(rest.replace(escape + "\n", ""))
 
-            try:
-                val = json.loads(rest.replace(escape + "\n", ""))
-            except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
-                val = None
-            if isinstance(val, list) and all(isinstance(v, str) for v in val):
-                ins.exec_form = val
+
+# a JSON array of strings without escapes (nearly every real CMD/ENTRYPOINT): its values are the
+# text between the quotes, so the json module (2 ms of start-up) is needed only for the others
+_JSON_WS = r"[ \t\n\r]*"
+_PLAIN_STRING = r'"[^"\\\x00-\x1f]*"'
+_PLAIN_ARRAY = re.compile(
+    rf"\[{_JSON_WS}(?:{_PLAIN_STRING}{_JSON_WS}(?:,{_JSON_WS}{_PLAIN_STRING}{_JSON_WS})*)?\]"
+)
+_PLAIN_VALUE = re.compile(r'"([^"\\\x00-\x1f]*)"')
+
+
+def exec_form(text: str) -> list[str] | None:
+    """The exec-form arguments (``["a", "b"]``) of an instruction, or None if ``text`` is not a
+    JSON array of strings."""
+    if _PLAIN_ARRAY.fullmatch(text):
+        return _PLAIN_VALUE.findall(text)
+    import json
+
+    try:
+        val = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
+        return None
+    if isinstance(val, list) and all(isinstance(v, str) for v in val):
+        return val
+    return None
 
 
 def _make_stage(ins: Instruction, index: int) -> Stage:
@@ -570,14 +589,3 @@ def from_env(model: DockerfileModel) -> dict[str, str | None]:
     return {k: v for k, (v, _) in model.global_args.items()}
 
 
-def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
-    """Split ``registry:5000/repo/name:tag@sha256:…`` into (name, tag, digest)."""
-    digest = None
-    if "@" in ref:
-        ref, digest = ref.split("@", 1)
-    tag = None
-    slash = ref.rfind("/")
-    colon = ref.rfind(":")
-    if colon > slash:
-        ref, tag = ref[:colon], ref[colon + 1 :]
-    return ref, tag, digest

@@ -1,0 +1,17 @@
+"""Container image references (``registry:5000/team/app:1.2@sha256:…``), for every kind that
+names images: Dockerfile ``FROM``, Kubernetes ``image:``, compose ``image:``.  Kept apart from the
+file parsers so that linting YAML does not load the Dockerfile parser."""
+from __future__ import annotations
+
+
+def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
+    """Split ``registry:5000/repo/name:tag@sha256:…`` into (name, tag, digest)."""
+    digest = None
+    if "@" in ref:
+        ref, digest = ref.split("@", 1)
+    tag = None
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        ref, tag = ref[:colon], ref[colon + 1 :]
+    return ref, tag, digest
