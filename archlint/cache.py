@@ -56,6 +56,7 @@ import sys
 import time
 
 from . import __version__
+from .memo import cache_dir
 from .model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
 __all__ = ["Cache", "KIND_INPUTS", "cache_dir", "environment_key"]
@@ -76,19 +77,6 @@ except ImportError:  # pragma: no cover - every CPython has it; other interprete
 
 def _digest(data: bytes) -> str:
     return _blake2b(data, digest_size=16).hexdigest()
-
-
-def cache_dir() -> str:
-    """The cache folder this process uses (it need not exist yet)."""
-    d = os.environ.get("ARCHLINT_CACHE_DIR")
-    if d:
-        return os.path.abspath(os.path.expanduser(d))
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and os.path.isabs(xdg):
-        return os.path.join(xdg, "archlint")
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return os.path.join(os.environ["LOCALAPPDATA"], "archlint", "cache")
-    return os.path.join(os.path.expanduser("~"), ".cache", "archlint")
 
 
 # ---- the environment ---------------------------------------------------------------------------

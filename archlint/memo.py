@@ -26,9 +26,20 @@ _KEEP = 256  # entries kept; the least recently written go first
 _TAG = f"archlint-memo-1/{__version__}/{sys.implementation.cache_tag}"
 
 
-def _folder() -> str:
-    from .cache import cache_dir
+def cache_dir() -> str:
+    """The cache folder this process uses (it need not exist yet)."""
+    d = os.environ.get("ARCHLINT_CACHE_DIR")
+    if d:
+        return os.path.abspath(os.path.expanduser(d))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return os.path.join(xdg, "archlint")
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "archlint", "cache")
+    return os.path.join(os.path.expanduser("~"), ".cache", "archlint")
 
+
+def _folder() -> str:
     return os.path.join(cache_dir(), "memo")
 
 
