@@ -3,7 +3,6 @@
 internal failure."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -19,7 +18,7 @@ class UsageError(Exception):
 _WIDTH: list[int] = []
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
+def _formatter(prog: str):
     """argparse builds a formatter for every ``add_argument`` and, without a width, imports
     shutil (with bz2 and lzma) to ask the terminal's: ``os.get_terminal_size`` costs nothing."""
     if not _WIDTH:
@@ -31,6 +30,8 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
             except (OSError, ValueError, AttributeError):
                 width = 80
         _WIDTH.append(max(40, width - 2))
+    import argparse
+
     return argparse.HelpFormatter(prog, width=_WIDTH[0])
 
 
@@ -44,43 +45,53 @@ _HELP = {
 SUBCOMMANDS = tuple(_HELP)
 
 
-def _add_command(sub, name: str) -> argparse.ArgumentParser:
+#: the options of ``archlint check``: (flags, add_argument keywords).  argparse is built from
+#: this table, and so is ``_fast_check_args``, which reads the common command lines without
+#: importing argparse (argparse's import, parser construction and gettext look-ups are ~7 ms
+#: of a one-file run).
+CHECK_OPTIONS: tuple = (
+    (("--stdin-filename",), dict(help="the file name (and so the kind) of what is read from stdin")),
+    (("--output-format",), dict(choices=FORMATS, default=None)),
+    (("--output-file", "-o"), dict()),
+    (("--config",), dict(help="use this configuration file for every file")),
+    (("--isolated",), dict(action="store_true", help="ignore configuration files")),
+    (("--platform",), dict(action="append", help="target platform(s), e.g. linux/amd64[,linux/arm64]")),
+    (("--select",), dict(help="comma-separated rule IDs or prefixes (replaces the default set)")),
+    (("--ignore",), dict(help="comma-separated rule IDs or prefixes to switch off")),
+    (("--extend-select",), dict(help="comma-separated rule IDs or prefixes to add")),
+    (("--severity",), dict(action="append", metavar="RULE=LEVEL", help="override a rule's severity")),
+    (("--exclude",), dict(action="append", help="glob(s) to exclude (replaces the default list)")),
+    (("--extend-exclude",), dict(action="append", help="glob(s) to exclude in addition")),
+    (("--no-respect-gitignore",), dict(action="store_true", help="lint files git ignores too")),
+    (("--kubernetes-version",), dict()),
+    (("--python-version",), dict()),
+    (("--exit-zero",), dict(action="store_true", help="exit 0 even when there are findings")),
+    (("--fail-on",), dict(choices=("error", "warning", "info"), default="warning")),
+    (("--strict-internal-errors",), dict(action="store_true", help="exit 2 when a rule or parser crashes")),
+    (("--color",), dict(choices=("auto", "always", "never"), default="auto")),
+    (("--statistics",), dict(action="store_true", help="count findings by rule")),
+    (("--quiet", "-q"), dict(action="store_true", help="print only the findings, no summary")),
+    (("--sarif-root",), dict(help="folder SARIF URIs are relative to (default: the git top level)")),
+    (("--sarif-category",), dict(help="SARIF runAutomationDetails.id (one per upload)")),
+    (("--sarif-include-suppressed",), dict(action="store_true")),
+    (("--jobs", "-j"), dict(type=int, default=None, help="worker processes (default: CPU count)")),
+    (("--no-cache",), dict(action="store_true", help="do not read or write the result cache")),
+    (("--fix",), dict(action="store_true", help="apply safe fixes")),
+    (("--unsafe-fixes",), dict(action="store_true", help="apply unsafe fixes too (with --fix or --diff)")),
+    (("--diff",), dict(action="store_true", help="print the diff --fix would apply; write nothing")),
+    (("--add-suppressions",), dict(action="store_true", help="add an ignore comment for every finding")),
+    (("--baseline",), dict(help="report only findings not in this baseline file")),
+    (("--write-baseline",), dict(help="write the current findings to this baseline file")),
+)
+
+
+def _add_command(sub, name: str):
     """The parser of one subcommand, with its options."""
     c = sub.add_parser(name, help=_HELP[name], formatter_class=_formatter)
     if name == "check":
         c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
-        c.add_argument("--stdin-filename", help="the file name (and so the kind) of what is read from stdin")
-        c.add_argument("--output-format", choices=FORMATS, default=None)
-        c.add_argument("--output-file", "-o")
-        c.add_argument("--config", help="use this configuration file for every file")
-        c.add_argument("--isolated", action="store_true", help="ignore configuration files")
-        c.add_argument("--platform", action="append", help="target platform(s), e.g. linux/amd64[,linux/arm64]")
-        c.add_argument("--select", help="comma-separated rule IDs or prefixes (replaces the default set)")
-        c.add_argument("--ignore", help="comma-separated rule IDs or prefixes to switch off")
-        c.add_argument("--extend-select", help="comma-separated rule IDs or prefixes to add")
-        c.add_argument("--severity", action="append", metavar="RULE=LEVEL", help="override a rule's severity")
-        c.add_argument("--exclude", action="append", help="glob(s) to exclude (replaces the default list)")
-        c.add_argument("--extend-exclude", action="append", help="glob(s) to exclude in addition")
-        c.add_argument("--no-respect-gitignore", action="store_true", help="lint files git ignores too")
-        c.add_argument("--kubernetes-version")
-        c.add_argument("--python-version")
-        c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-        c.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning")
-        c.add_argument("--strict-internal-errors", action="store_true", help="exit 2 when a rule or parser crashes")
-        c.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-        c.add_argument("--statistics", action="store_true", help="count findings by rule")
-        c.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no summary")
-        c.add_argument("--sarif-root", help="folder SARIF URIs are relative to (default: the git top level)")
-        c.add_argument("--sarif-category", help="SARIF runAutomationDetails.id (one per upload)")
-        c.add_argument("--sarif-include-suppressed", action="store_true")
-        c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: CPU count)")
-        c.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-        c.add_argument("--fix", action="store_true", help="apply safe fixes")
-        c.add_argument("--unsafe-fixes", action="store_true", help="apply unsafe fixes too (with --fix or --diff)")
-        c.add_argument("--diff", action="store_true", help="print the diff --fix would apply; write nothing")
-        c.add_argument("--add-suppressions", action="store_true", help="add an ignore comment for every finding")
-        c.add_argument("--baseline", help="report only findings not in this baseline file")
-        c.add_argument("--write-baseline", help="write the current findings to this baseline file")
+        for flags, kw in CHECK_OPTIONS:
+            c.add_argument(*flags, **kw)
     elif name == "rules":
         c.add_argument(
             "--output-format", choices=("text", "json", "markdown", "table"), default="text",
@@ -91,10 +102,89 @@ def _add_command(sub, name: str) -> argparse.ArgumentParser:
     return c
 
 
-def _build_parser(only: str | None = None) -> argparse.ArgumentParser:
+class Args:
+    """What ``_fast_check_args`` returns: the attributes argparse's Namespace would have."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def __eq__(self, other):
+        return vars(self) == vars(other)
+
+    def __repr__(self):
+        return f"Args({vars(self)!r})"
+
+
+def _fast_check_args(argv: list[str]):
+    """``archlint check ...`` read without argparse, for command lines made only of the table's
+    options spelled in full (``--opt value``, ``--opt=value``, ``-o F``, ``-j4``, ``-q``) and
+    paths.  None for anything else (help, an abbreviation, a bad value, ``--``, an option value
+    that starts with ``-``): argparse then reads it, with its own messages."""
+    if not argv or argv[0] != "check":
+        return None
+    table = {}
+    values: dict = {"command": "check", "paths": []}
+    for flags, kw in CHECK_OPTIONS:
+        dest = flags[0][2:].replace("-", "_")
+        action = kw.get("action", "store")
+        values[dest] = False if action == "store_true" else kw.get("default")
+        for f in flags:
+            table[f] = (dest, action, kw)
+    i, n = 1, len(argv)
+    paths_ended = False  # argparse takes the paths as one group: "a --fix b" is its error
+    while i < n:
+        tok = argv[i]
+        i += 1
+        if tok == "-" or not tok.startswith("-"):
+            if paths_ended:
+                return None
+            values["paths"].append(tok)
+            continue
+        if values["paths"]:
+            paths_ended = True
+        if tok.startswith("--"):
+            name, eq, value = tok.partition("=")
+            inline = bool(eq)
+        elif len(tok) > 2:  # -j4 (argparse reads "-j=4" as 4 too: left to it)
+            if tok[2] == "=":
+                return None
+            name, value, inline = tok[:2], tok[2:], True
+        else:
+            name, value, inline = tok, "", False
+        spec = table.get(name)
+        if spec is None:
+            return None
+        dest, action, kw = spec
+        if action == "store_true":
+            if inline:
+                return None
+            values[dest] = True
+            continue
+        if not inline:
+            if i >= n or argv[i].startswith("-"):
+                return None
+            value = argv[i]
+            i += 1
+        if "type" in kw:
+            try:
+                value = kw["type"](value)
+            except ValueError:
+                return None
+        if "choices" in kw and value not in kw["choices"]:
+            return None
+        if action == "append":
+            values[dest] = (values[dest] or []) + [value]
+        else:
+            values[dest] = value
+    return Args(**values)
+
+
+def _build_parser(only: str | None = None):
     """The command line.  With ``only``, just that subcommand's options are built: argparse
     costs a few milliseconds per parser (formatters, gettext look-ups), which every pre-commit
     and on-save run would pay for the help of commands it does not use."""
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="archlint",
         description="Catch CPU-architecture and mutable-image mistakes before they reach a cluster.",
@@ -112,12 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["check"] + argv
-    wants_help = any(a in ("-h", "--help") for a in argv[1:]) or argv[0] in ("-h", "--help", "--version")
-    parser = _build_parser(None if wants_help else argv[0])
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:
-        return int(e.code or 0) if e.code in (0, None) else 2
+    args = _fast_check_args(argv)
+    if args is None:
+        wants_help = any(a in ("-h", "--help") for a in argv[1:]) or argv[0] in ("-h", "--help", "--version")
+        parser = _build_parser(None if wants_help else argv[0])
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as e:
+            return int(e.code or 0) if e.code in (0, None) else 2
     try:
         if args.command == "rules":
             return _cmd_rules(args)
