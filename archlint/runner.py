@@ -17,7 +17,10 @@ PARALLEL_THRESHOLD = 48  # below this many files a pool costs more than it saves
 
 def _lint_one(item):
     abspath, display, settings = item
-    return lint_file(abspath, display, settings)
+    fr = lint_file(abspath, display, settings)
+    if not fr.findings and not fr.notices:
+        fr.lines = None  # no output reads them (a tree's clean files are most of its text)
+    return fr
 
 
 def _lint_chunk(items):
