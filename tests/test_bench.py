@@ -85,6 +85,15 @@ def test_benchmark_runs_at_a_tiny_size_and_prints_its_table(tmp_path):
 def test_fit_is_a_least_squares_line():
     from bench.run import fit
 
-    rows = [{"files": n, "cold_s": 0.5 + 0.002 * n} for n in (1000, 5000, 10000)]
+    rows = [{"files": n, "cold_s": 0.5 + 0.002 * n, "bytes": 3000 * n} for n in (1000, 5000, 10000)]
     f = fit(rows)
     assert abs(f["per_file_ms"] - 2.0) < 1e-9 and abs(f["fixed_s"] - 0.5) < 1e-9
+    assert abs(f["marginal_ratio"] - 1.0) < 1e-9 and f["max_residual"] < 1e-9
+    assert abs(f["per_mb_s"] - 2.0 / 3.0) < 1e-9  # 2 ms a file of 3 kB
+
+
+def test_fit_flags_quadratic_growth():
+    from bench.run import LINEAR_RATIO, fit
+
+    rows = [{"files": n, "cold_s": 0.5 + 1e-6 * n * n} for n in (1000, 5000, 10000)]
+    assert fit(rows)["marginal_ratio"] > LINEAR_RATIO
