@@ -303,11 +303,17 @@ def _path_sig(path: str):
 
 
 def _yaml_inputs(abspath: str, lines, settings, memo) -> list[str]:
+    out = []
     base = os.path.basename(abspath).lower()
     if base.startswith("values") and base.endswith((".yaml", ".yml")):
         d = os.path.dirname(abspath)
-        return [d, os.path.join(d, "Chart.yaml")]  # a Chart.yaml there makes it Helm values
-    return []
+        out += [d, os.path.join(d, "Chart.yaml")]  # a Chart.yaml there makes it Helm values
+    if "templates" in abspath:
+        from .parsers.yamldoc import chart_dirs
+
+        for d in chart_dirs(abspath):  # a Chart.yaml or Chart.yml there makes it a Helm template
+            out += [os.path.abspath(d), os.path.join(d, "Chart.yaml"), os.path.join(d, "Chart.yml")]
+    return out
 
 
 def _reported_inputs(abspath: str, lines, settings, memo):
@@ -380,7 +386,8 @@ def _requirement_includes(path: str, depth: int) -> list[str]:
     except OSError:
         return []
     out = []
-    for m in _REQ_INCLUDE.finditer(text):
+    # continuation lines joined as the Python rules' requirements reader joins them
+    for m in _REQ_INCLUDE.finditer(text.replace("\\\n", " ")):
         p = os.path.normpath(os.path.join(os.path.dirname(path), m.group(1)))
         out += [os.path.dirname(p), p]
         out += _requirement_includes(p, depth + 1)
@@ -468,6 +475,7 @@ class Cache:
         self._sigs: dict = {}
         self._depsets_ok: dict = {}
         self._memo: dict = {}
+        self._current: set = set()  # entries this run validated (get) or wrote (put)
         self._finalizer = None
 
     # -- opening and closing --------------------------------------------------------------------
@@ -568,6 +576,7 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        self._current.add(key)
         return fr
 
     def _hit(self, e, n, shard, abspath, display, sig, now):
@@ -638,6 +647,8 @@ class Cache:
         if store is None:
             return None
         n, key = self._key(abspath, settings)
+        if key not in self._current:  # an older entry that this run's put did not replace
+            return None
         e = store.shard(n).entries.get(key)
         if type(e) is not list or len(e) != 6:
             return None
@@ -708,6 +719,7 @@ class Cache:
             self._depsets_ok[(n, ds)] = True
         shard.entries[key] = [display, sig, _digest(data), ds, self._store.today, _encode(fr, display)]
         shard.dirty = True
+        self._current.add(key)
 
 
 def _racy(sig, t0: int) -> bool:

@@ -220,7 +220,8 @@ def test_makefile_with_a_computed_include(env):
     c = C.Cache.open()
     fr = _lint_and_put(c, root, "Makefile")
     c.close()
-    assert fr.deps == (str(root / "common.mk"),)
+    assert str(root / "common.mk") in fr.deps and str(root / ".git") in fr.deps
+    assert not any("x.mk" in d or "y.mk" in d for d in fr.deps)  # never evaluated, never read
     hit = C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings())
     assert hit is not None and hit.deps == fr.deps
     _later(root / "common.mk", "IMG := app:3\n")
@@ -484,3 +485,58 @@ def test_fully_cached_run_imports_no_parser_or_rule_module(env):
     heavy = sorted(m for m in mods if m.startswith(("archlint.parsers.", "archlint.checks.", "archlint.commands"))
                    or m.split(".")[0] in ("yaml", "_yaml", "tree_sitter", "tree_sitter_bash", "ast"))
     assert heavy == []
+
+
+def test_stored_answers_only_for_entries_of_this_run(env, monkeypatch):
+    """An entry this run's put refused to replace (a racy input) is not this run's result."""
+    root, _ = env
+    s = Settings()
+    p = str(root / "Makefile")
+    c = C.Cache.open()
+    _lint_and_put(c, root, "Makefile")
+    assert c.stored(p, s) is not None
+    c.close()
+    c2 = C.Cache.open()
+    assert c2.stored(p, s) is None  # not validated by this run yet
+    assert c2.get(p, "Makefile", s) is not None
+    assert c2.stored(p, s) is not None
+    _later(root / "Makefile", "include common.mk other.mk\nimage:\n\tdocker build -t $(IMG) .\n")
+    (root / "other.mk").write_text("IMG := x\n")  # just written: racy
+    monkeypatch.setattr(C, "RACY_NS", 2_000_000_000)
+    c3 = C.Cache.open()
+    assert c3.get(p, "Makefile", s) is None
+    c3.put(p, "Makefile", s, lint_file(p, "Makefile", s))
+    assert c3.stored(p, s) is None
+
+
+def test_helm_template_follows_the_chart_folder(env):
+    root, _ = env
+    t = root / "chart" / "templates"
+    t.mkdir(parents=True)
+    (t / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n")
+    _later(t / "pod.yaml")
+    _later(root / "chart")
+    c = C.Cache.open()
+    fr = _lint_and_put(c, root, "chart/templates/pod.yaml")
+    c.close()
+    assert fr.findings
+    assert C.Cache.open().get(str(t / "pod.yaml"), "chart/templates/pod.yaml", Settings()) is not None
+    (root / "chart" / "Chart.yml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+    _later(root / "chart")
+    assert C.Cache.open().get(str(t / "pod.yaml"), "chart/templates/pod.yaml", Settings()) is None
+
+
+def test_python_result_follows_a_continued_requirements_include(env):
+    root, _ = env
+    (root / "reqs").mkdir()
+    (root / "reqs" / "base.txt").write_text("pandas<2\n")
+    (root / "requirements.txt").write_text("-r \\\n  reqs/base.txt\n")
+    _later(root / "reqs" / "base.txt")
+    _later(root)
+    name = "app/clock.py"
+    c = C.Cache.open()
+    _lint_and_put(c, root, name)
+    c.close()
+    assert C.Cache.open().get(str(root / name), name, Settings()) is not None
+    _later(root / "reqs" / "base.txt", "pandas>=2\n")
+    assert C.Cache.open().get(str(root / name), name, Settings()) is None

@@ -710,7 +710,7 @@ class _Reader:
             pattern = item if os.path.isabs(item) else os.path.join(directory, item)
             if any(ch in pattern for ch in "*?["):
                 paths = sorted(glob.glob(pattern))
-                m.inputs.append(os.path.dirname(os.path.normpath(pattern)))
+                m.inputs.extend(_glob_folders(pattern))
             else:
                 paths = [pattern]
             for p in paths:
@@ -759,15 +759,38 @@ def _inline_recipe_start(line: str) -> int:
     return -1
 
 
-def _repo_root(directory: str) -> str:
+def _repo_root(directory: str, probes: list[str]) -> str:
+    """The folder holding ``.git`` at or above ``directory`` (else ``directory``); every
+    ``.git`` looked for is added to ``probes`` (includes outside the repository are not read,
+    so a ``.git`` appearing on the way changes the result)."""
     d = directory
     while True:
-        if os.path.exists(os.path.join(d, ".git")):
+        probe = os.path.join(d, ".git")
+        probes.append(probe)
+        if os.path.exists(probe):
             return d
         parent = os.path.dirname(d)
         if parent == d:
             return directory
         d = parent
+
+
+def _glob_folders(pattern: str) -> list[str]:
+    """The folders whose listings decide ``glob(pattern)``: the last folder before the first
+    wildcard, and every folder matched on the way down (``*/vars.mk`` reads the listing of
+    each subfolder)."""
+    parts = os.path.normpath(pattern).split(os.sep)
+    k = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
+    base = os.sep.join(parts[:k]) or os.sep
+    folders, current = [base], [base]
+    for part in parts[k:-1]:
+        nxt = []
+        for d in current:
+            found = glob.glob(os.path.join(glob.escape(d), part)) if glob.has_magic(part) else [os.path.join(d, part)]
+            nxt.extend(p for p in found if os.path.isdir(p))
+        folders.extend(nxt)
+        current = nxt
+    return folders
 
 
 def parse(source) -> MakeModel:
@@ -776,7 +799,7 @@ def parse(source) -> MakeModel:
     abspath = getattr(source, "abspath", None)
     if abspath and os.path.isfile(abspath):
         directory = os.path.dirname(os.path.realpath(abspath))
-    reader = _Reader(model, _repo_root(directory) if directory else None)
+    reader = _Reader(model, _repo_root(directory, model.inputs) if directory else None)
     if directory:
         reader.seen.add(os.path.realpath(abspath))
     _scan_recipe_prefix(source.lines, reader)

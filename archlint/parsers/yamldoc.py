@@ -701,20 +701,24 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
             gc.enable()
 
 
-def _chart_template(source) -> bool:
-    """Is the file inside the ``templates/`` folder of a Helm chart (a ``Chart.yaml`` beside it)?"""
-    for p in (source.abspath, source.path):
+def chart_dirs(*paths) -> list[str]:
+    """The folders that would make a file at one of ``paths`` a Helm template: the parent of
+    every ``templates`` folder on the way (a chart when it holds a ``Chart.yaml``)."""
+    out = []
+    for p in paths:
         if not p:
             continue
         parts = p.replace(os.sep, "/").split("/")
         for i in range(len(parts) - 2, -1, -1):
             if parts[i] == "templates":
-                chart_dir = "/".join(parts[:i]) or "."
-                if os.path.isfile(os.path.join(chart_dir, "Chart.yaml")) or os.path.isfile(
-                    os.path.join(chart_dir, "Chart.yml")
-                ):
-                    return True
-    return False
+                out.append("/".join(parts[:i]) or ".")
+    return out
+
+
+def _chart_template(source) -> bool:
+    """Is the file inside the ``templates/`` folder of a Helm chart (a ``Chart.yaml`` beside it)?"""
+    return any(os.path.isfile(os.path.join(d, "Chart.yaml")) or os.path.isfile(os.path.join(d, "Chart.yml"))
+               for d in chart_dirs(source.abspath, source.path))
 
 
 def _skip(text: str, match) -> SkipFile:
