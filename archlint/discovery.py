@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 from . import kinds
-from .config import glob_matcher
+from .config import CONFIG_FILES, glob_matcher
+
+_NAMED = frozenset(CONFIG_FILES)
 
 
 class Target:
@@ -81,9 +83,10 @@ class GitIgnore:
         self._specs[d] = spec
         return spec
 
-    def listed(self, d: str, filenames) -> None:
-        """The walk's listing of ``d``: without a .gitignore there, nothing to open."""
-        if d not in self._specs and d != self.top and ".gitignore" not in filenames:
+    def listed(self, d: str, names) -> None:
+        """The walk's listing of ``d`` (files and folders: a ``.gitignore`` that is a symlink to
+        a folder is listed as one): without a .gitignore there, nothing to open."""
+        if d not in self._specs and d != self.top and ".gitignore" not in names:
             self._specs[d] = None
 
     def _chain(self, d: str) -> list:
@@ -128,13 +131,16 @@ def _inside(real: str, real_root: str) -> bool:
 
 class Walk:
     """What a discovery looked at, for archlint.snapshot: the folders it listed, the ignore
-    files it opened or looked for, and the ``.git`` it looked for to find each top level."""
+    files it opened or looked for, the entries of a listing that other parts read by name
+    (configuration files), and every symlink it followed or skipped with where it led."""
 
-    __slots__ = ("folders", "gitignores")
+    __slots__ = ("folders", "gitignores", "named", "links")
 
     def __init__(self):
         self.folders: list[str] = []
         self.gitignores: list[GitIgnore] = []
+        self.named: list[str] = []  # configuration file names present in a listed folder
+        self.links: list[tuple[str, str]] = []  # (symlink, its resolved path)
 
     @property
     def ignore_files(self) -> list[str]:
@@ -171,6 +177,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
         if not os.path.lexists(ap):
             yield Target(ap, display_path(ap, root), True, notice=f"{p}: no such file or directory")
             continue
+        if walk is not None:
+            walk.links.append((ap, os.path.realpath(ap)))
         if not os.path.isdir(ap):
             real = os.path.realpath(ap)
             if real in seen:
@@ -184,11 +192,15 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             yield Target(ap, display_path(ap, root), True)
             continue
         gi = gitignore_for(ap)
-        for dirpath, dirnames, filenames in os.walk(ap, followlinks=False):
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(ap, followlinks=False, onerror=errors.append):
+            yield from _unreadable(errors, root)
             if walk is not None:
                 walk.folders.append(dirpath)
+                for n in _NAMED.intersection(filenames) | _NAMED.intersection(dirnames):
+                    walk.named.append(os.path.join(dirpath, n))
             if gi is not None:
-                gi.listed(dirpath, filenames)
+                gi.listed(dirpath, filenames + dirnames)
             keep = []
             for dn in sorted(dirnames):
                 full = os.path.join(dirpath, dn)
@@ -213,6 +225,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     continue
                 if os.path.islink(full):
                     real = os.path.realpath(full)
+                    if walk is not None:
+                        walk.links.append((full, real))
                     if not os.path.exists(real):
                         continue  # dangling link: nothing to lint
                     if not _inside(real, real_root):
@@ -225,3 +239,13 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 else:
                     seen.add(full)
                 yield Target(full, disp, False)
+        yield from _unreadable(errors, root)
+
+
+def _unreadable(errors: list, root: str):
+    """A folder the walk could not list is reported, never skipped in silence."""
+    while errors:
+        e = errors.pop(0)
+        path = os.fspath(e.filename) if e.filename is not None else root
+        disp = display_path(os.path.abspath(path), root)
+        yield Target(os.path.abspath(path), disp, False, notice=f"could not read folder {disp}: {e.strerror or e}")

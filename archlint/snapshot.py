@@ -20,16 +20,25 @@ What a report depends on, and what the manifest holds
       ctime_ns, inode), so the report is reused only when every file's cached result would be;
     * every other file the results depend on (the entries' inputs: a Makefile's includes, the
       files the Python rules read, a chart's ``Chart.yaml``), every ignore file opened or looked
-      for, the configuration files read, the configuration file names looked for in folders the
-      walk did not list (above the working folder), the ``.git`` looked for to find the top level,
-      and the user rule packs the settings name: a path that did not exist is recorded as
-      missing, so its appearance is a change too.
+      for, the configuration files read, configuration file names present in a listed folder
+      (a symlink there can change what it points to without changing the folder), the
+      configuration file names looked for in folders the walk did not list (above the working
+      folder), the ``.git`` looked for to find the top level, and the user rule packs the
+      settings name: a path that did not exist is recorded as missing, so its appearance is a
+      change too;
+    * every symlink the walk met and every path named on the command line, with the path it
+      resolves to (a link retargeted, or one of its folders, gives another path), and that
+      path's signature (a dangling link's target may appear).
 
 A report is stored only when that manifest is complete and settled: every linted file has a
 result-cache entry (internal errors and results with unknown inputs have none), no target
 was reported instead of linted (a missing path, a file outside the root), no fix, diff,
 baseline or suppression action ran, and no signature is "racily clean" (changed within the
 result cache's 2 seconds before the run started: a change in the same clock tick could hide).
+Signatures are read when the report is stored, after the run: a change made while the run was
+going on is newer than its start, so it is caught as racy, on a clock that agrees with the file
+system's within those 2 seconds (a network file system with a clock further behind could hide
+one).
 
 Where: ``<result cache folder>/runs/`` of the repository's index, one file per key, at most
 ``KEEP`` (the least recently used are deleted), counted in the cache's size bound.  Each is
@@ -45,7 +54,7 @@ import time
 FORMAT = 1
 MAGIC = b"archlint-run 1\n"
 KEEP = 8  # reports kept per repository index (one per command line used)
-_IGNORED_OPTIONS = frozenset({"output_file", "jobs", "no_cache"})
+_IGNORED_OPTIONS = frozenset({"output_file", "jobs"})
 
 
 class Recorder:
@@ -104,14 +113,22 @@ def load(bucket: str, key: str):
         return None
     if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != key:
         return None
-    code, checks = doc.get("code"), doc.get("checks")
-    if type(code) is not int or type(checks) is not list:
+    code, checks, links = doc.get("code"), doc.get("checks"), doc.get("links")
+    if type(code) is not int or type(checks) is not list or type(links) is not list:
         return None
-    for item in checks:
-        if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
-            return None
-        if _path_sig(item[0]) != item[1]:
-            return None
+    try:
+        for item in checks:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+                return None
+            if _path_sig(item[0]) != item[1]:
+                return None
+        for item in links:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+                return None
+            if os.path.realpath(item[0]) != item[1]:
+                return None
+    except (OSError, ValueError):  # a path with a NUL in a forged file, a loop ...
+        return None
     try:
         os.utime(path)  # recently used: kept longest
     except OSError:
@@ -163,6 +180,11 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
     for d in recorder.walk.folders:
         checks[d] = None
     checks.update(dict.fromkeys(recorder.walk.ignore_files))
+    checks.update(dict.fromkeys(recorder.walk.named))  # read by name: a symlink may change under them
+    links = []
+    for link, real in recorder.walk.links:
+        links.append([link, real])
+        checks[real] = None  # where it leads (a dangling link's target may appear)
     dirs, loaded = resolver.consulted()
     for d in dirs:
         if d not in walked:  # a folder above the walk: look at the names themselves
@@ -186,7 +208,8 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
     import json
     import zlib
 
-    doc = json.dumps({"format": FORMAT, "key": key, "code": code, "checks": rows}, separators=(",", ":"))
+    doc = json.dumps({"format": FORMAT, "key": key, "code": code, "checks": rows, "links": links},
+                     separators=(",", ":"))
     blob = zlib.compress(doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"), 1)
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
     folder = os.path.join(bucket, "runs")
@@ -207,9 +230,16 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
 
 
 def _bound(folder: str) -> None:
-    """At most KEEP reports: the least recently used go first."""
+    """At most KEEP reports: the least recently used go first (and temporary files a killed
+    run left behind, after ten minutes)."""
     try:
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".run")]
+        now = time.time()
+        entries = []
+        for e in os.scandir(folder):
+            if e.name.endswith(".run"):
+                entries.append(e)
+            elif e.name.startswith(".tmp-") and now - e.stat().st_mtime > 600:
+                os.unlink(e.path)
         if len(entries) <= KEEP:
             return
         entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)

@@ -10,8 +10,10 @@ run; the in-process tests set it to 0 and give every modification a distinct mti
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,9 @@ def _later(path: Path, text: str | None = None) -> None:
     if text is not None:
         path.write_text(text)
     _STEP[0] += 1
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + _STEP[0]) * 1_000_000_000))
+    follow = not path.is_symlink()  # a link's own times (its target may not exist)
+    st = os.stat(path, follow_symlinks=follow)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + _STEP[0]) * 1_000_000_000), follow_symlinks=follow)
 
 
 def _main(capsys, *argv) -> tuple[int, str]:
@@ -305,3 +308,169 @@ def test_whole_cache_bound_counts_and_removes_reports(repo, tmp_path, capsys):
     C._prune(str(bucket.parent), max_bytes=1, keep=str(bucket))
     assert not other.exists()
     assert bucket.exists()
+
+
+# ---- holes found by an adversarial review (each was a stale report) ---------------------------
+
+
+def _stale_check(capsys, argv=(), change=None):
+    """Run twice (the second run reuses), change, run twice more: the last equals a fresh run
+    and differs from before."""
+    before = _main(capsys, *argv)
+    assert _main(capsys, *argv) == before
+    change()
+    _main(capsys, *argv)
+    after = _main(capsys, *argv)
+    assert after == _fresh(capsys, *argv)
+    assert after != before, "the change should have changed the report"
+
+
+def test_dangling_symlink_whose_target_appears(repo, capsys):
+    shutil.rmtree(repo / "app")  # the Python rules would see the link as a project Dockerfile
+    (repo / "node_modules").mkdir()
+    (repo / "app.Dockerfile").symlink_to("node_modules/base.Dockerfile")
+    _age(repo)
+
+    def change():
+        (repo / "node_modules" / "base.Dockerfile").write_text("FROM ubuntu:latest\n")
+        _later(repo / "node_modules" / "base.Dockerfile")
+
+    _stale_check(capsys, change=change)
+
+
+def test_symlink_through_a_retargeted_folder_link(repo, tmp_path, capsys):
+    shutil.rmtree(repo / "app")  # the Python rules would see the link as a project Dockerfile
+    (repo / "node_modules").mkdir()
+    (repo / "a.Dockerfile").write_text("FROM alpine:3.19\n")
+    (repo / "node_modules" / "a.Dockerfile").write_text("FROM ubuntu:latest\n")
+    ptr = tmp_path / "ptr"
+    ptr.symlink_to(repo)
+    (repo / "link.Dockerfile").symlink_to(ptr / "a.Dockerfile")  # a duplicate of a.Dockerfile
+    _age(repo)
+
+    def change():
+        ptr.unlink()
+        ptr.symlink_to(repo / "node_modules")
+
+    _stale_check(capsys, ["--select", "DF001"], change)
+
+
+def test_configuration_file_that_is_a_symlink(repo, tmp_path, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (repo / ".archlint.toml").symlink_to(shared / "cfg.toml")  # dangling at first
+    _age(repo)
+
+    def change():
+        (shared / "cfg.toml").write_text('ignore = ["DF"]\n')
+        _later(shared / "cfg.toml")
+
+    _stale_check(capsys, change=change)
+
+
+def test_gitignore_that_is_a_symlink_to_a_folder(repo, tmp_path, capsys):
+    gi = tmp_path / "gi"
+    gi.mkdir()
+    (repo / "svc" / ".gitignore").symlink_to(gi)
+    _age(repo)
+
+    def change():
+        gi.rmdir()
+        gi.write_text("build.sh\n")
+        _later(gi)
+
+    _stale_check(capsys, change=change)
+
+
+def test_input_that_was_racy_when_the_report_was_stored(repo, capsys, monkeypatch):
+    (repo / "a.mk").write_text("# nothing\n")
+    (repo / "Makefile").write_text("include a.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    _age(repo)
+    before = _main(capsys, "Makefile")
+    _later(repo / "a.mk", "include sub/b.mk\n")
+    (repo / "sub").mkdir()
+    time.sleep(0.4)
+    (repo / "sub" / "b.mk").write_text("TAG = x:1.0\n")
+    # a bound between the two writes' ctimes: a.mk is settled, b.mk racy, so put() keeps the
+    # Makefile's old entry (inputs: a.mk only), which must not stand for this run's result
+    monkeypatch.setattr(C, "RACY_NS", 200_000_000)
+    second = _main(capsys, "Makefile")
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    _later(repo / "sub" / "b.mk", "TAG = x:latest\n")
+    _later(repo / "sub")
+    after = _main(capsys, "Makefile")
+    assert after == _fresh(capsys, "Makefile")
+    assert "BC006" in after[1] and before != after and second != after
+
+
+def test_git_folder_appearing_above_a_makefile(repo, capsys):
+    (repo / "common.mk").write_text("TAG = x:latest\n")
+    (repo / "sub").mkdir()
+    (repo / "sub" / "Makefile").write_text("include ../common.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    _age(repo)
+
+    def change():
+        (repo / "sub" / ".git").mkdir()  # sub is now its own repository: ../common.mk is outside it
+        _later(repo / "sub" / ".git")
+        _later(repo / "sub")
+
+    _stale_check(capsys, ["sub/Makefile"], change)
+
+
+def test_makefile_glob_through_folders(repo, capsys):
+    (repo / "Makefile").write_text("include */vars.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    (repo / "a").mkdir()
+    _age(repo)
+
+    def change():
+        (repo / "a" / "vars.mk").write_text("TAG = x:latest\n")
+        _later(repo / "a" / "vars.mk")
+        _later(repo / "a")
+
+    _stale_check(capsys, ["Makefile"], change)
+
+
+def test_helm_template_when_the_chart_appears(repo, capsys):
+    t = repo / "chart" / "templates"
+    t.mkdir(parents=True)
+    (t / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n")
+    _age(repo)
+
+    def change():
+        (repo / "chart" / "Chart.yml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        _later(repo / "chart" / "Chart.yml")
+        _later(repo / "chart")
+
+    _stale_check(capsys, change=change)
+
+
+def test_forged_report_with_a_bad_path_is_a_miss(repo, tmp_path, capsys):
+    import json
+    import zlib
+
+    before = _main(capsys)
+    (path,) = _runs(tmp_path)
+    data = path.read_bytes()
+    body = zlib.decompress(data[len(snapshot.MAGIC) + 33:])
+    doc = json.loads(body[:body.index(b"\0")])
+    doc["checks"].insert(0, ["bad\0path", None])
+    blob = zlib.compress(json.dumps(doc).encode() + b"\0" + b"forged\n")
+    path.write_bytes(snapshot.MAGIC + C._digest(blob).encode() + b"\n" + blob)
+    assert _main(capsys) == before
+
+
+def test_unreadable_folder_is_reported_and_not_stored(repo, tmp_path, capsys, monkeypatch):
+    """Fault injection (as root a mode-000 folder stays readable): listing svc/ fails."""
+    real = os.scandir
+    target = str(repo / "svc")
+
+    def scandir(path="."):
+        if os.fspath(path) == target:
+            raise PermissionError(13, "Permission denied", target)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out = _main(capsys)
+    assert code == 1 and "could not read folder svc: Permission denied" in out
+    assert "svc/build.sh" not in out
+    assert _runs(tmp_path) == []
