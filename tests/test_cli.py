@@ -153,3 +153,22 @@ def test_shared_samples_dockerfile_findings():
         "kubernaut/docker/notification-controller.Dockerfile:1:1: DF005",
         "kubernaut/docker/notification-controller.Dockerfile:7:6: DF001",
     ]
+
+
+def test_quick_exit_loses_nothing(tree, tmp_path):
+    """``python -m archlint`` ends with os._exit: everything printed must still arrive through
+    the pipe, the exit code must be the run's, and what the run writes (the result cache's
+    index, after a --diff run, which reuses no report) must be on disk."""
+    for i in range(300):
+        (tree / f"d{i}.Dockerfile").write_text("FROM python:latest\n")
+    import time
+
+    time.sleep(2.2)  # the cache stores nothing changed within 2 s of a run (cache.RACY_NS)
+    cache = tmp_path / "own-cache"
+    r = run(["check", "--diff"], tree, env={"ARCHLINT_CACHE_DIR": str(cache)})
+    assert r.returncode in (0, 1), r.stderr
+    assert list(cache.rglob("*.idx")), "the cache index was not written at exit"
+    r = run(["check", "--jobs", "1"], tree, env={"ARCHLINT_CACHE_DIR": str(cache)})
+    assert r.returncode == 1
+    assert r.stdout.rstrip().splitlines()[-1].startswith("603 findings")
+    assert r.stdout.count("DF001") == 301
