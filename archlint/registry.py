@@ -9,7 +9,6 @@ Python rule code.
 """
 from __future__ import annotations
 
-import importlib
 import re
 
 from .model import Edit, Finding, Fix, Related, Severity, Span
@@ -160,7 +159,7 @@ def load_family(prefix: str) -> None:
     mod = FAMILY_MODULES.get(prefix)
     if mod:
         try:
-            importlib.import_module(mod)
+            __import__(mod)
         except ModuleNotFoundError as e:  # a family not written yet
             if e.name != mod:
                 raise

@@ -10,7 +10,6 @@ Every format module exposes ``render(run, opts) -> str``:
 """
 from __future__ import annotations
 
-import importlib
 import re
 
 MODULES: dict[str, str] = {
@@ -73,7 +72,7 @@ def render(fmt: str, run, opts: OutputOptions | None = None) -> str:
         modname = MODULES[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r} (allowed: {', '.join(FORMATS)})") from None
-    module = importlib.import_module(modname)
+    module = __import__(modname, fromlist=("_",))
     return module.render(run, opts if opts is not None else OutputOptions())
 
 
