@@ -32,9 +32,10 @@ The fast path
 
 Where it lives
     ``$ARCHLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/archlint``, else ``~/.cache/archlint``
-    (``%LOCALAPPDATA%\\archlint\\cache`` on Windows); never inside the linted repository.  One index
-    file per (repository, environment) under ``v1/``.  ``--no-cache`` and ``ARCHLINT_NO_CACHE=1``
-    turn it off.
+    (``%LOCALAPPDATA%\\archlint\\cache`` on Windows); never inside the linted repository.  One
+    folder per (repository, environment) under ``v1/``, holding ``SHARDS`` index files and the
+    stored whole reports (``runs/``, archlint/snapshot.py).  ``--no-cache`` and
+    ``ARCHLINT_NO_CACHE=1`` turn it off.
 
 Safety
     Entries are JSON decoded field by field into model objects (never pickle: a hostile cache

@@ -75,7 +75,7 @@ CHECK_OPTIONS: tuple = (
     (("--sarif-category",), dict(help="SARIF runAutomationDetails.id (one per upload)")),
     (("--sarif-include-suppressed",), dict(action="store_true")),
     (("--jobs", "-j"), dict(type=int, default=None, help="worker processes (default: CPU count)")),
-    (("--no-cache",), dict(action="store_true", help="do not read or write the result cache")),
+    (("--no-cache",), dict(action="store_true", help="do not reuse stored reports or cached results, nor store them")),
     (("--fix",), dict(action="store_true", help="apply safe fixes")),
     (("--unsafe-fixes",), dict(action="store_true", help="apply unsafe fixes too (with --fix or --diff)")),
     (("--diff",), dict(action="store_true", help="print the diff --fix would apply; write nothing")),
