@@ -286,27 +286,30 @@ def _binding(package: str):
     tree-sitter-bash's imports ``importlib.resources`` (with pathlib, tempfile, urllib ...) only
     to read highlight queries.  Neither is used here, and together they cost more start-up than
     parsing.  Falls back to the ordinary import when the layout is not the expected one."""
-    import importlib
     import sys
 
     if package in sys.modules:
-        return importlib.import_module(package + "._binding")
+        return __import__(package + "._binding", fromlist=("_",))
     try:
-        import importlib.machinery as machinery  # (importlib.util would cost more than it saves)
+        # the import system's own classes, loaded at interpreter start: importing the importlib
+        # package (for importlib.machinery or importlib.util) would also import warnings
+        import _imp
+        from _frozen_importlib import ModuleSpec
+        from _frozen_importlib_external import ExtensionFileLoader, PathFinder
 
-        spec = machinery.PathFinder.find_spec(package)  # finds the package, does not execute it
+        spec = PathFinder.find_spec(package)  # finds the package, does not execute it
         for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
-            for suffix in machinery.EXTENSION_SUFFIXES:
+            for suffix in _imp.extension_suffixes():
                 path = os.path.join(folder, "_binding" + suffix)
                 if os.path.isfile(path):
                     name = package + "._binding"
-                    loader = machinery.ExtensionFileLoader(name, path)
-                    module = loader.create_module(machinery.ModuleSpec(name, loader, origin=path))
+                    loader = ExtensionFileLoader(name, path)
+                    module = loader.create_module(ModuleSpec(name, loader, origin=path))
                     loader.exec_module(module)
                     return module
     except Exception:  # any surprise: the ordinary import below
         pass
-    return importlib.import_module(package + "._binding")
+    return __import__(package + "._binding", fromlist=("_",))
 
 
 def _ts_parser():
