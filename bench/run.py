@@ -11,7 +11,8 @@ What is measured (every archlint run is a fresh process, as users run it):
    ``bench`` extra), and the ratio of medians is printed.  ``python -X importtime`` of a
    Dockerfile lint lists the modules it must not import (YAML, ``ast``, other families' rules,
    output formats other than text);
-2. a whole generated tree, cold (``--no-cache``, ``--jobs`` default): files/s per size, and the
+2. a whole generated tree, cold (``--no-cache``, ``--jobs`` default, median of ``--tree-repeat``
+   runs): files/s per size, and the
    output of ``--jobs 1`` compared with the parallel run's (it must be identical);
 3. the same tree, warm: a run that fills the result cache, then the median of runs with nothing
    changed;
@@ -627,7 +628,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,5000,10000", help="tree sizes in files, comma-separated")
     ap.add_argument("--repeat", type=int, default=15, help="files per kind for the one-file runs")
-    ap.add_argument("--tree-repeat", type=int, default=1, help="cold runs per tree size (median)")
+    ap.add_argument("--tree-repeat", type=int, default=3, help="cold runs per tree size (median; this machine varies by ±30%% between runs)")
     ap.add_argument("--warm-repeat", type=int, default=3, help="warm runs per tree size (median)")
     ap.add_argument("--lsp-edits", type=int, default=30)
     ap.add_argument("--lsp-lines", type=int, default=1000)
@@ -653,6 +654,7 @@ def main(argv=None) -> int:
     if args.quick:
         args.lsp_edits = min(args.lsp_edits, 5)
         args.warm_repeat = min(args.warm_repeat, 2)
+        args.tree_repeat = 1
     work = args.workdir or tempfile.mkdtemp(prefix="archlint-bench-")
     os.makedirs(work, exist_ok=True)
     r = Runner(args, work)
