@@ -678,12 +678,6 @@ def split_ref(ref: str) -> tuple[str, str | None, str | None] | None:
             return None
     if not r or r.startswith("-"):
         return None
-    digest = None
-    if "@" in r:
-        r, _, digest = r.partition("@")
-    tag = None
-    slash = r.rfind("/")
-    colon = r.rfind(":")
-    if colon > slash:
-        r, tag = r[:colon], r[colon + 1:]
-    return r, tag, digest
+    from .images import parse_image_ref
+
+    return parse_image_ref(r)

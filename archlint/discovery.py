@@ -25,11 +25,16 @@ class Target:
         self.notice = notice  # why it is not linted (outside the root, symlink loop ...)
 
 
-def find_root(start: str) -> str:
-    """The git top level above ``start`` (a folder holding ``.git``), else ``start``."""
+def find_root(start: str, probes: list | None = None) -> str:
+    """The git top level above ``start`` (a folder holding ``.git``), else ``start``.  Every
+    ``.git`` path looked for is appended to ``probes`` (for the caches: one appearing on the
+    way changes the answer)."""
     d = os.path.abspath(start)
     while True:
-        if os.path.exists(os.path.join(d, ".git")):
+        probe = os.path.join(d, ".git")
+        if probes is not None:
+            probes.append(probe)
+        if os.path.exists(probe):
             return d
         parent = os.path.dirname(d)
         if parent == d:

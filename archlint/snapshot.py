@@ -138,21 +138,15 @@ def load(bucket: str, key: str):
 
 def _git_probes(paths, root: str) -> list[str]:
     """The ``.git`` entries discovery.find_root looks for, from each path up to its top level."""
-    out = []
+    from .discovery import find_root
+
+    out: list[str] = []
     starts = {os.getcwd()}
     for p in paths:
         ap = os.path.abspath(p)
         starts.add(ap if os.path.isdir(ap) else os.path.dirname(ap))
-    for d in starts:
-        while True:
-            probe = os.path.join(d, ".git")
-            out.append(probe)
-            if os.path.exists(probe):
-                break
-            parent = os.path.dirname(d)
-            if parent == d:
-                break
-            d = parent
+    for d in sorted(starts):
+        find_root(d, out)
     return out
 
 
@@ -212,20 +206,11 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
                      separators=(",", ":"))
     blob = zlib.compress(doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"), 1)
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
-    folder = os.path.join(bucket, "runs")
-    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{time.time_ns() & 0xFFFFFFFF:08x}")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, _path(bucket, key))
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    from .atomic import write_bytes
+
+    if not write_bytes(_path(bucket, key), data):
         return False
-    _bound(folder)
+    _bound(os.path.join(bucket, "runs"))
     return True
 
 

@@ -28,6 +28,7 @@ import os
 import re
 
 from . import ParseError
+from ..discovery import find_root
 from ..snippet import Snippet
 from .shell import ShellSnippet
 
@@ -759,22 +760,6 @@ def _inline_recipe_start(line: str) -> int:
     return -1
 
 
-def _repo_root(directory: str, probes: list[str]) -> str:
-    """The folder holding ``.git`` at or above ``directory`` (else ``directory``); every
-    ``.git`` looked for is added to ``probes`` (includes outside the repository are not read,
-    so a ``.git`` appearing on the way changes the result)."""
-    d = directory
-    while True:
-        probe = os.path.join(d, ".git")
-        probes.append(probe)
-        if os.path.exists(probe):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return directory
-        d = parent
-
-
 def _glob_folders(pattern: str) -> list[str]:
     """The folders whose listings decide ``glob(pattern)``: the last folder before the first
     wildcard, and every folder matched on the way down (``*/vars.mk`` reads the listing of
@@ -799,7 +784,9 @@ def parse(source) -> MakeModel:
     abspath = getattr(source, "abspath", None)
     if abspath and os.path.isfile(abspath):
         directory = os.path.dirname(os.path.realpath(abspath))
-    reader = _Reader(model, _repo_root(directory, model.inputs) if directory else None)
+    # includes outside the repository are not read, so a .git appearing on the way (a probe
+    # recorded in model.inputs) changes the result
+    reader = _Reader(model, find_root(directory, model.inputs) if directory else None)
     if directory:
         reader.seen.add(os.path.realpath(abspath))
     _scan_recipe_prefix(source.lines, reader)
