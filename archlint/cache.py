@@ -836,17 +836,9 @@ def _write_shard(store: _Store, shard: _Shard) -> bool:
     body = json.dumps({"format": FORMAT, "env": store.env, "entries": fresh, "deps": depsets},
                       separators=(",", ":")).encode("ascii")
     data = _MAGIC + _digest(body).encode("ascii") + b"\n" + body
-    os.makedirs(store.bucket, exist_ok=True)
-    tmp = os.path.join(store.bucket, f".tmp-{os.getpid()}-{time.time_ns() & 0xFFFFFFFF:08x}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, shard.path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    from .atomic import write_bytes
+
+    if not write_bytes(shard.path, data):
         return False
     try:
         shard.loaded_sig = _file_sig(os.stat(shard.path))

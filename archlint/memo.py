@@ -80,18 +80,10 @@ def _store(entry: str, key: tuple, value) -> None:
     except ValueError:  # a value marshal cannot hold (a TOML datetime): not remembered
         return
     blob = zlib.crc32(payload).to_bytes(4, "little") + payload
-    tmp = f"{entry}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(entry), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
+    from .atomic import write_bytes
+
+    if write_bytes(entry, blob):  # readers see the old entry or the new one, never half of one
         _trim(os.path.dirname(entry))
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def _trim(folder: str) -> None:
