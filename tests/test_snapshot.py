@@ -293,7 +293,7 @@ def test_a_forged_report_with_a_valid_digest_for_another_key_is_ignored(repo, tm
 
 def test_reports_are_bounded(repo, tmp_path, capsys):
     for i in range(snapshot.KEEP + 3):
-        _main(capsys, "--select", f"DF00{i % 10}", "--severity", f"DF001=error" if i >= 10 else "DF001=warning")
+        _main(capsys, "--select", f"DF00{i % 10}", "--severity", "DF001=error" if i >= 10 else "DF001=warning")
     assert 0 < len(_runs(tmp_path)) <= snapshot.KEEP
 
 
