@@ -54,6 +54,7 @@ import time
 FORMAT = 1
 MAGIC = b"archlint-run 1\n"
 KEEP = 8  # reports kept per repository index (one per command line used)
+MAX_BYTES = 512 << 20  # the largest snapshot body read back
 _IGNORED_OPTIONS = frozenset({"output_file", "jobs"})
 
 
@@ -105,7 +106,10 @@ def load(bucket: str, key: str):
     import zlib
 
     try:
-        body = zlib.decompress(blob)
+        d = zlib.decompressobj()
+        body = d.decompress(blob, MAX_BYTES)
+        if d.unconsumed_tail or not d.eof:
+            return None  # larger than any report stored (a damaged or forged file)
         sep = body.index(b"\0")
         doc = json.loads(body[:sep])
         text = body[sep + 1:].decode("utf-8", "surrogateescape")
@@ -114,7 +118,7 @@ def load(bucket: str, key: str):
     if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != key:
         return None
     code, checks, links = doc.get("code"), doc.get("checks"), doc.get("links")
-    if type(code) is not int or type(checks) is not list or type(links) is not list:
+    if code not in (0, 1) or type(code) is not int or type(checks) is not list or type(links) is not list:
         return None
     try:
         for item in checks:
@@ -204,7 +208,10 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
 
     doc = json.dumps({"format": FORMAT, "key": key, "code": code, "checks": rows, "links": links},
                      separators=(",", ":"))
-    blob = zlib.compress(doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"), 1)
+    body = doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape")
+    if len(body) > MAX_BYTES or code not in (0, 1):
+        return False
+    blob = zlib.compress(body, 1)
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
     from .atomic import write_bytes
 

@@ -474,3 +474,14 @@ def test_unreadable_folder_is_reported_and_not_stored(repo, tmp_path, capsys, mo
     assert code == 1 and "could not read folder svc: Permission denied" in out
     assert "svc/build.sh" not in out
     assert _runs(tmp_path) == []
+
+
+def test_forged_report_that_inflates_past_the_bound_is_a_miss(repo, tmp_path, capsys, monkeypatch):
+    import zlib
+
+    before = _main(capsys)
+    (path,) = _runs(tmp_path)
+    monkeypatch.setattr(snapshot, "MAX_BYTES", 1 << 16)
+    blob = zlib.compress(b"{}" + b"\0" + b"x" * (1 << 20), 9)  # 1 MiB from a few kB
+    path.write_bytes(snapshot.MAGIC + C._digest(blob).encode() + b"\n" + blob)
+    assert _main(capsys) == before
