@@ -689,11 +689,9 @@ class Cache:
         if (seen is not None and seen[0] != sig) or _racy(sig, t0):
             return
         own = fr.deps  # what the parser says it read
-        if fr.kind in REPORTED_INPUTS:
-            if own is None:
-                return
+        if own is not None and fr.kind in REPORTED_INPUTS:
             inputs = [str(p) for p in own]
-        else:
+        else:  # inferred (a reported kind without its list: the reader says "not cacheable")
             reader = KIND_INPUTS[fr.kind]
             inputs = reader(abspath, fr.lines, settings, self._memo) if reader is not None else []
             if inputs is None:

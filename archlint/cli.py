@@ -431,7 +431,7 @@ def _cmd_check(args) -> int:
 
         cache, key, recorder = snap
         cache.close()  # the entries the snapshot names are on disk before it is
-        snapshot.store(cache.directory, key, recorder, cache, resolver, paths, root, text, code)
+        snapshot.store(cache, key, recorder, resolver, paths, root, text, code)
     return code
 
 

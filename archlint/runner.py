@@ -5,6 +5,7 @@ stay in this process, where start-up matters more.  Output order never depends o
 results are sorted by path."""
 from __future__ import annotations
 
+import gc
 import os
 
 from .discovery import discover
@@ -67,8 +68,6 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
                 results.append(hit)
             else:
                 todo.append(item)
-    import gc
-
     try:
         fresh = _lint_many(todo, jobs)
     finally:
@@ -94,8 +93,6 @@ FREEZE_EVERY = 128
 
 
 def _settle() -> None:
-    import gc
-
     gc.collect()
     gc.freeze()
 

@@ -154,13 +154,14 @@ def _git_probes(paths, root: str) -> list[str]:
     return out
 
 
-def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, root: str, text: str, code: int) -> bool:
-    """Keep ``text`` and ``code`` for ``key`` when the run's manifest is complete and settled
-    (see the module's documentation); True when stored.  Never raises for I/O problems."""
-    from .cache import RACY_NS, _digest, _path_sig
+def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text: str, code: int) -> bool:
+    """Keep ``text`` and ``code`` for ``key`` in ``cache``'s folder when the run's manifest is
+    complete and settled (see the module's documentation); True when stored.  Never raises for
+    I/O problems."""
+    from .cache import _digest, _path_sig, _racy
     from .config import CONFIG_FILES
 
-    if not recorder.complete or cache is None or not cache.enabled:
+    if not recorder.complete or not cache.enabled:
         return False
     t0 = recorder.t0
     checks: dict[str, object] = {}
@@ -193,14 +194,14 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
     checks.update(dict.fromkeys(_git_probes(paths, root)))
     rows = []
     for p, sig in files.items():
-        if type(sig) is not list or max(sig[1], sig[2]) >= t0 - RACY_NS:
+        if type(sig) is not list or _racy(sig, t0):
             return False
         rows.append([p, sig])
     for p in checks:
         if p in files:
             continue
         sig = _path_sig(p)
-        if sig is not None and max(sig[1], sig[2]) >= t0 - RACY_NS:
+        if sig is not None and _racy(sig, t0):
             return False
         rows.append([p, sig])
     import json
@@ -215,9 +216,9 @@ def store(bucket: str, key: str, recorder: Recorder, cache, resolver, paths, roo
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
     from .atomic import write_bytes
 
-    if not write_bytes(_path(bucket, key), data):
+    if not write_bytes(_path(cache.directory, key), data):
         return False
-    _bound(os.path.join(bucket, "runs"))
+    _bound(os.path.join(cache.directory, "runs"))
     return True
 
 
