@@ -376,8 +376,8 @@ def _cmd_check(args) -> int:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs - as the path")
         if not (actions or args.no_cache or os.environ.get("ARCHLINT_NO_CACHE")):
-            from . import snapshot
-            from .cache import Cache, environment_key
+            from .run import snapshot
+            from .run.cache import Cache, environment_key
 
             cache = Cache.open()
             if cache.enabled:
@@ -387,7 +387,7 @@ def _cmd_check(args) -> int:
                     _emit(args, hit[0])
                     return hit[1]
                 snap = (cache, key, snapshot.Recorder())
-        from .runner import run_paths
+        from .run.runner import run_paths
 
         run = run_paths(
             paths, resolver, root,
@@ -427,7 +427,7 @@ def _cmd_check(args) -> int:
     else:
         code = 1 if failing else 0
     if snap is not None and not internal:
-        from . import snapshot
+        from .run import snapshot
 
         cache, key, recorder = snap
         cache.close()  # the entries the snapshot names are on disk before it is

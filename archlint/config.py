@@ -189,7 +189,7 @@ KEYS = {
 
 
 def _toml_load(path: str) -> dict:
-    from . import memo
+    from .run import memo
 
     return memo.load(path, _toml_parse)
 
@@ -349,7 +349,7 @@ class ConfigResolver:
 
     def consulted(self) -> tuple[list[str], list[str]]:
         """(folders searched for a configuration file, files read): what the settings of this
-        run depend on (archlint.snapshot checks them before reusing a run's report)."""
+        run depend on (archlint.run.snapshot checks them before reusing a run's report)."""
         return [d for d in self._by_dir if isinstance(d, str)], list(self.loaded)
 
     def for_path(self, path: str) -> Settings:

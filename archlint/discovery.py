@@ -135,7 +135,7 @@ def _inside(real: str, real_root: str) -> bool:
 
 
 class Walk:
-    """What a discovery looked at, for archlint.snapshot: the folders it listed, the ignore
+    """What a discovery looked at, for archlint.run.snapshot: the folders it listed, the ignore
     files it opened or looked for, the entries of a listing that other parts read by name
     (configuration files), and every symlink it followed or skipped with where it led."""
 

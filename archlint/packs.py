@@ -243,7 +243,7 @@ def read_pack_file(path: str | os.PathLike) -> dict:
             raise PackError(shown, f"not UTF-8 text (byte {e.start})") from None
         return _yaml_load(text, shown)
 
-    from . import memo
+    from .run import memo
 
     data = memo.load(key, parse)
     if not isinstance(data, dict):

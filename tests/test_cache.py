@@ -1,4 +1,4 @@
-"""The result cache (archlint/cache.py): hits only when nothing that decides the result changed,
+"""The result cache (archlint/run/cache.py): hits only when nothing that decides the result changed,
 never trusts damaged or hostile data, survives two runs sharing it, stays bounded, and keeps a
 fully cached run away from the parsers and rule modules.
 
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from archlint import cache as C
+from archlint.run import cache as C
 from archlint import kinds
 from archlint.config import ConfigResolver, Settings, settings_from_table
 from archlint.engine import lint_file
-from archlint.runner import run_paths
+from archlint.run.runner import run_paths
 
 DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_amd64 && chmod +x /x\n"
 SCRIPT = "#!/bin/sh\ndocker build -t app .\n"

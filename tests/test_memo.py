@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from archlint import memo
+from archlint.run import memo
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from archlint import runner
+from archlint.run import runner
 from archlint.config import ConfigResolver
 
 

@@ -1,4 +1,4 @@
-"""Whole reports reused when nothing changed (archlint/snapshot.py).
+"""Whole reports reused when nothing changed (archlint/run/snapshot.py).
 
 The property every test here checks: whatever changed between two runs, the second run prints
 exactly what a run without any cache prints, and exits with the same code.  A reused report
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from archlint import cache as C
-from archlint import cli, snapshot
+from archlint.run import cache as C
+from archlint import cli
+from archlint.run import snapshot
 
 DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_amd64 && chmod +x /x\n"
 MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n"

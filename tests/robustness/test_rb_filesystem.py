@@ -220,7 +220,7 @@ def test_device_files_are_not_read(repo):
 
 def _run(paths, root, jobs=1):
     from archlint.config import ConfigResolver
-    from archlint.runner import run_paths
+    from archlint.run.runner import run_paths
 
     resolver = ConfigResolver(overrides={"platforms": ["linux/amd64"]}, isolated=True)
     return run_paths([str(p) for p in paths], resolver, str(root), respect_gitignore=False, jobs=jobs, use_cache=False)
@@ -242,7 +242,7 @@ def _tree(root, n):
 @pytest.mark.parametrize("change", ["delete", "binary", "grow", "folder", "shrink"])
 @pytest.mark.parametrize("jobs,n", [(1, 5), (2, 60)], ids=["serial", "pool"])
 def test_file_changed_between_discovery_and_lint(tmp_path, monkeypatch, change, jobs, n):
-    import archlint.runner as runner
+    import archlint.run.runner as runner
 
     _tree(tmp_path, n)
     victim = tmp_path / "d002.Dockerfile"

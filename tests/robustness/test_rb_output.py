@@ -49,7 +49,7 @@ def hostile_repo(tmp_path, request):
 def _expected_count(root: Path) -> int:
     """Findings + notices the run should print (in-process, the same settings)."""
     from archlint.config import ConfigResolver
-    from archlint.runner import run_paths
+    from archlint.run.runner import run_paths
 
     run = run_paths([str(root)], ConfigResolver(), str(root), use_cache=False, jobs=1)
     return len([f for f in run.findings if not f.suppressed]) + len(run.notices)

@@ -64,7 +64,7 @@ class Recorder:
     __slots__ = ("walk", "items", "complete", "t0")
 
     def __init__(self):
-        from .discovery import Walk
+        from ..discovery import Walk
 
         self.walk = Walk()
         self.items: list = []  # (abspath, display, settings) of every linted file
@@ -142,7 +142,7 @@ def load(bucket: str, key: str):
 
 def _git_probes(paths, root: str) -> list[str]:
     """The ``.git`` entries discovery.find_root looks for, from each path up to its top level."""
-    from .discovery import find_root
+    from ..discovery import find_root
 
     out: list[str] = []
     starts = {os.getcwd()}
@@ -159,7 +159,7 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
     complete and settled (see the module's documentation); True when stored.  Never raises for
     I/O problems."""
     from .cache import _digest, _path_sig, _racy
-    from .config import CONFIG_FILES
+    from ..config import CONFIG_FILES
 
     if not recorder.complete or not cache.enabled:
         return False
@@ -214,7 +214,7 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
         return False
     blob = zlib.compress(body, 1)
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
-    from .atomic import write_bytes
+    from ..atomic import write_bytes
 
     if not write_bytes(_path(cache.directory, key), data):
         return False

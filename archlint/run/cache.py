@@ -56,9 +56,9 @@ import stat as _stat
 import sys
 import time
 
-from . import __version__
+from .. import __version__
 from .memo import cache_dir
-from .model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
+from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
 __all__ = ["Cache", "KIND_INPUTS", "cache_dir", "environment_key"]
 
@@ -86,7 +86,7 @@ _ENV: str | None = None
 
 
 def _package_signature(h) -> None:
-    pkg = os.path.dirname(os.path.abspath(__file__))
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the archlint package
     stack = [pkg]
     rows = []
     while stack:
@@ -151,7 +151,7 @@ def environment_key() -> str:
 
 def _project(start: str) -> str:
     """The repository a run belongs to (the folder holding .git above ``start``), else ``start``."""
-    from .discovery import find_root
+    from ..discovery import find_root
 
     return find_root(start)
 
@@ -275,7 +275,7 @@ def _lines_of(data: bytes, size: int):
     validated content (another size: the file changed since it was checked)."""
     if len(data) != size:
         return None
-    from .source import DecodeError, decode, normalize_newlines
+    from ..source import DecodeError, decode, normalize_newlines
 
     try:
         text, _enc, _w = decode(data)
@@ -310,7 +310,7 @@ def _yaml_inputs(abspath: str, lines, settings, memo) -> list[str]:
         d = os.path.dirname(abspath)
         out += [d, os.path.join(d, "Chart.yaml")]  # a Chart.yaml there makes it Helm values
     if "templates" in abspath:
-        from .parsers.yamldoc import chart_dirs
+        from ..parsers.yamldoc import chart_dirs
 
         for d in chart_dirs(abspath):  # a Chart.yaml or Chart.yml there makes it a Helm template
             out += [os.path.abspath(d), os.path.join(d, "Chart.yaml"), os.path.join(d, "Chart.yml")]
@@ -330,7 +330,7 @@ def _python_inputs(abspath: str, lines, settings, memo) -> list[str]:
     """What the Python rules read around a file: the folders from it up to the repository root
     or the configuration's folder (their listings: sibling modules, which project files exist)
     and the pyproject.toml, requirements*/constraints* files and Dockerfiles in them."""
-    from .kinds import kind_by_name
+    from ..kinds import kind_by_name
 
     root = os.path.normcase(os.path.abspath(settings.root)) if getattr(settings, "root", "") else None
     out: list[str] = []
@@ -642,7 +642,7 @@ class Cache:
 
     def stored(self, abspath: str, settings):
         """(stat signature, input paths) of this file's entry as it stands after ``get``/``put``,
-        or None when it has none (archlint.snapshot reuses a whole report only when every file
+        or None when it has none (archlint.run.snapshot reuses a whole report only when every file
         of the run has one)."""
         store = self._store
         if store is None:
@@ -834,7 +834,7 @@ def _write_shard(store: _Store, shard: _Shard) -> bool:
     body = json.dumps({"format": FORMAT, "env": store.env, "entries": fresh, "deps": depsets},
                       separators=(",", ":")).encode("ascii")
     data = _MAGIC + _digest(body).encode("ascii") + b"\n" + body
-    from .atomic import write_bytes
+    from ..atomic import write_bytes
 
     if not write_bytes(shard.path, data):
         return False

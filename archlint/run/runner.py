@@ -8,10 +8,10 @@ from __future__ import annotations
 import gc
 import os
 
-from .discovery import discover
-from .engine import lint_file
-from .model import FileResult, Notice, RunResult
-from .registry import new_run
+from ..discovery import discover
+from ..engine import lint_file
+from ..model import FileResult, Notice, RunResult
+from ..registry import new_run
 
 PARALLEL_THRESHOLD = 48  # below this many files a pool costs more than it saves
 
