@@ -34,7 +34,7 @@ Where it lives
     ``$ARCHLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/archlint``, else ``~/.cache/archlint``
     (``%LOCALAPPDATA%\\archlint\\cache`` on Windows); never inside the linted repository.  One
     folder per (repository, environment) under ``v1/``, holding ``SHARDS`` index files and the
-    stored whole reports (``runs/``, archlint/snapshot.py).  ``--no-cache`` and
+    stored whole reports (``runs/``, archlint/run/snapshot.py).  ``--no-cache`` and
     ``ARCHLINT_NO_CACHE=1`` turn it off.
 
 Safety
@@ -893,7 +893,7 @@ def _prune(root: str, max_bytes: int, keep: str) -> None:
 
 def _bucket_files(path: str) -> list:
     """The files of one repository's index: its shards and, one level down, its stored reports
-    (archlint/snapshot.py's ``runs/``)."""
+    (archlint/run/snapshot.py's ``runs/``)."""
     out = []
     for e in os.scandir(path):
         if e.is_dir(follow_symlinks=False):

@@ -1,6 +1,6 @@
 """Whole reports reused when nothing a run looked at has changed.
 
-The result cache (archlint/cache.py) saves linting unchanged files again, but a run over 10,000
+The result cache (archlint/run/cache.py) saves linting unchanged files again, but a run over 10,000
 cached files still walks the tree, matches ignore files, decodes 10,000 results and renders
 their findings.  When *nothing* changed since the same command ran in the same folder, the
 report it printed is the report this run would print: this module keeps it, with a manifest of
