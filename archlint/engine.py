@@ -176,6 +176,8 @@ def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | 
                 findings.append(f)
         except Exception as e:
             result.notices.append(_internal(path, f"rule {rule.id} ({rule.name})", e))
+    if ctx.inputs:
+        result.deps = tuple(dict.fromkeys((result.deps or ()) + tuple(ctx.inputs)))
     from .suppress import apply_suppressions
 
     findings = apply_suppressions(source, kind, model, findings, settings, rules)
