@@ -289,10 +289,10 @@ def _quiet_pipe() -> None:
 
 
 def _split(values) -> list[str]:
-    out: list[str] = []
-    for v in values if isinstance(values, list) else [values]:
-        out.extend(x.strip() for x in v.split(",") if x.strip())
-    return out
+    """Comma-separated option values, as every list in archlint is split (platforms.split_list)."""
+    from .platforms import split_list
+
+    return [item for v in (values if isinstance(values, list) else [values]) for item, _ in split_list(v)]
 
 
 def _overrides(args) -> dict:

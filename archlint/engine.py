@@ -19,9 +19,10 @@ _parsers: dict[str, object] = {}
 def _parser(kind: str):
     fn = _parsers.get(kind)
     if fn is None:
-        target = kindmod.PARSERS.get(kind)
-        if target is None:
+        row = kindmod.TABLE.get(kind)
+        if row is None:
             return None
+        target = row.parser
         mod, _, name = target.partition(":")
         try:
             # __import__, not importlib.import_module: the importlib package imports warnings

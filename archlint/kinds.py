@@ -1,33 +1,72 @@
-"""Which kind of file a path is: by name first, then by content (a shebang, a YAML document
-with ``apiVersion`` and ``kind``).  Returns None for files archlint does not lint."""
+"""The one table of file kinds, and which kind a path is.
+
+Every other module reads ``TABLE``: the parser of a kind, its comment syntax (inline
+suppressions, ``--add-suppressions``), whether its comments may end a line of code, the Language
+Server Protocol language ids that name it, and the pre-commit hook that selects it.  Which rule
+families read a kind is declared by the families (``archlint/checks/__init__.py``).
+
+A path's kind is decided by its name first (``kind_by_name``), then, for ``.yaml`` names and
+extension-less files, by its content (``kind_by_content``: a shebang, a YAML document with
+``apiVersion`` and ``kind``, a ``values*.yaml`` beside a ``Chart.yaml``).  None means archlint
+does not lint the file.
+"""
 from __future__ import annotations
 
 import os
 import re
 
-KINDS = (
-    "dockerfile", "shell", "makefile", "markdown", "python",
-    "kubernetes", "kustomization", "helm-values", "compose", "workflow",
-)
-YAML_KINDS = ("kubernetes", "kustomization", "helm-values", "compose", "workflow")
 
-#: kind -> "module:function" that parses a Source into the kind's model
-PARSERS = {
-    "dockerfile": "archlint.parsers.dockerfile:parse",
-    "shell": "archlint.parsers.shell:parse",
-    "makefile": "archlint.parsers.makefile:parse",
-    "markdown": "archlint.parsers.markdown:parse",
-    "python": "archlint.parsers.python:parse",
-    "kubernetes": "archlint.parsers.yamldoc:parse",
-    "kustomization": "archlint.parsers.yamldoc:parse",
-    "helm-values": "archlint.parsers.yamldoc:parse",
-    "compose": "archlint.parsers.yamldoc:parse",
-    "workflow": "archlint.parsers.yamldoc:parse",
-}
+class Kind:
+    """One row of the table (a plain class: ``typing`` would cost 4 ms of every start-up)."""
 
-#: comment syntax per kind, for inline suppressions and --add-suppressions
-COMMENT_PREFIX = {k: "#" for k in KINDS}
-COMMENT_PREFIX["markdown"] = "<!--"
+    __slots__ = ("name", "parser", "comment", "trailing_comments", "language_ids", "hook", "yaml")
+
+    def __init__(self, name: str, parser: str, *, comment: str = "#", trailing_comments: bool = True,
+                 language_ids: tuple[str, ...] = (), hook: str = "", yaml: bool = False):
+        self.name = name
+        #: "module:function" that parses a Source into the kind's model (imported when used)
+        self.parser = parser
+        #: the comment opener of the kind (suppressions are written in it)
+        self.comment = comment
+        #: whether a comment may end a line of code (``cmd  # archlint: ignore[...]``)
+        self.trailing_comments = trailing_comments
+        #: LSP ``languageId`` values that name this kind (buffers whose name says nothing)
+        self.language_ids = language_ids
+        #: the id of the hook in .pre-commit-hooks.yaml that selects files of this kind
+        self.hook = hook
+        #: a YAML kind (parsed by the position-keeping YAML reader)
+        self.yaml = yaml
+
+    def __repr__(self) -> str:
+        return f"Kind({self.name})"
+
+
+_YAML = "archlint.parsers.yamldoc:parse"
+
+#: kind name -> Kind; adding a kind is a row here (and its parser, and a name rule below)
+TABLE: dict[str, Kind] = {k.name: k for k in (
+    Kind("dockerfile", "archlint.parsers.dockerfile:parse", trailing_comments=False,
+         language_ids=("dockerfile", "containerfile"), hook="archlint-docker"),
+    Kind("shell", "archlint.parsers.shell:parse", language_ids=("shellscript", "sh", "bash"), hook="archlint-shell"),
+    Kind("makefile", "archlint.parsers.makefile:parse", language_ids=("makefile", "make"), hook="archlint-make"),
+    Kind("markdown", "archlint.parsers.markdown:parse", comment="<!--", language_ids=("markdown",),
+         hook="archlint-markdown"),
+    Kind("python", "archlint.parsers.python:parse", language_ids=("python",), hook="archlint-python"),
+    Kind("kubernetes", _YAML, hook="archlint-k8s", yaml=True),
+    Kind("kustomization", _YAML, hook="archlint-k8s", yaml=True),
+    Kind("helm-values", _YAML, hook="archlint-k8s", yaml=True),
+    Kind("compose", _YAML, language_ids=("dockercompose", "docker-compose", "yaml.docker-compose"),
+         hook="archlint-compose", yaml=True),
+    Kind("workflow", _YAML, language_ids=("github-actions-workflow",), hook="archlint-actions", yaml=True),
+)}
+
+#: LSP languageId -> kind, derived from TABLE
+LANGUAGE_KINDS: dict[str, str] = {lid: k.name for k in TABLE.values() for lid in k.language_ids}
+
+
+def comment_prefix(kind: str) -> str:
+    return TABLE[kind].comment if kind in TABLE else "#"
+
 
 _SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:\S*/)?(sh|bash|zsh|dash|ksh|ash|mksh)\b")
 _K8S_SNIFF = re.compile(r"^apiVersion:\s*\S", re.M)

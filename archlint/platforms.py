@@ -227,8 +227,9 @@ def _join(os_: str, arch: str, variant: str = "") -> str:
 
 
 def split_list(value: str) -> list[tuple[str, int]]:
-    """Split a comma-separated platform list into (item, offset of item in value), skipping
-    empty items; whitespace around items is trimmed (offsets point at the item itself)."""
+    """Split a comma-separated list into (item, offset of item in value), skipping empty items;
+    whitespace around items is trimmed (offsets point at the item itself).  The one comma
+    splitter: platform lists in files and configuration, and the command line's lists."""
     out = []
     pos = 0
     for part in value.split(","):
@@ -256,3 +257,64 @@ def covers(configured, platform: Platform) -> bool:
 
 def describe(platforms) -> str:
     return ", ".join(str(p) for p in platforms) if platforms else "(none configured)"
+
+
+class Targets:
+    """The configured target platforms and the policy that follows from how many there are.
+
+    Every rule asks this object (``ctx.targets``) instead of deciding again:
+
+    - ``none``: nothing configured.  Rules that compare against the targets stay silent; rules
+      that remind say so once, and fixes cannot know what to insert.
+    - ``single``: one platform (``linux/amd64``).  A literal pin to it is right, and inserting
+      it is a *safe* fix: the result is the same on every build machine.
+    - ``several``: a multi-platform build.  A literal pin serves only one of them; inserting the
+      list is offered as an *unsafe* fix (the build then also needs QEMU or native builders).
+    """
+
+    __slots__ = ("platforms",)
+
+    def __init__(self, platforms=()):
+        self.platforms = tuple(platforms)
+
+    def __bool__(self) -> bool:
+        return bool(self.platforms)
+
+    def __len__(self) -> int:
+        return len(self.platforms)
+
+    def __iter__(self):
+        return iter(self.platforms)
+
+    @property
+    def none(self) -> bool:
+        return not self.platforms
+
+    @property
+    def single(self) -> Platform | None:
+        """The one configured platform, or None when there are none or several."""
+        return self.platforms[0] if len(self.platforms) == 1 else None
+
+    @property
+    def several(self) -> bool:
+        return len(self.platforms) > 1
+
+    @property
+    def arches(self) -> set:
+        return {p.arch for p in self.platforms}
+
+    @property
+    def value(self) -> str:
+        """The list as a ``--platform`` flag or a ``platforms:`` input takes it."""
+        return ",".join(str(p) for p in self.platforms)
+
+    def describe(self) -> str:
+        return describe(self.platforms)
+
+    def covers(self, platform: Platform) -> bool:
+        """Whether ``platform`` is one of the targets."""
+        return covers(self.platforms, platform)
+
+    def missing(self, built) -> list[Platform]:
+        """The targets that none of the ``built`` platforms provides."""
+        return [c for c in self.platforms if not any(c.matches(p) for p in built)]

@@ -11,42 +11,26 @@ from __future__ import annotations
 
 import re
 
+from .checks import FAMILIES
 from .model import Edit, Finding, Fix, Related, Severity, Span
 
-#: family prefix -> module that registers its rules
-FAMILY_MODULES: dict[str, str] = {
-    "AL": "archlint.checks.meta",
-    "DF": "archlint.checks.dockerfile",
-    "BC": "archlint.checks.commands",
-    "K8S": "archlint.checks.kubernetes",
-    "DC": "archlint.checks.compose",
-    "GHA": "archlint.checks.workflows",
-    "PY": "archlint.checks.python",
-}
+#: family prefix -> Family, and file kind -> prefixes of the families whose rules may apply to
+#: it; both derived from archlint.checks.FAMILIES, where families are declared
+_BY_PREFIX: dict = {}
+_KIND_FAMILIES: dict[str, tuple[str, ...]] = {}
 
-FAMILY_NAMES: dict[str, str] = {
-    "AL": "archlint",
-    "DF": "dockerfile",
-    "BC": "build-command",
-    "K8S": "kubernetes",
-    "DC": "compose",
-    "GHA": "github-actions",
-    "PY": "python",
-}
 
-#: file kind -> families whose rules may apply to it
-KIND_FAMILIES: dict[str, tuple[str, ...]] = {
-    "dockerfile": ("DF", "BC"),
-    "shell": ("BC",),
-    "makefile": ("BC",),
-    "markdown": ("BC",),
-    "workflow": ("GHA", "BC"),
-    "kubernetes": ("K8S",),
-    "kustomization": ("K8S",),
-    "helm-values": ("K8S",),
-    "compose": ("DC",),
-    "python": ("PY",),
-}
+def register_family(fam) -> None:
+    """Index a family (an ``archlint.checks.Family``).  Every entry of ``FAMILIES`` is indexed
+    when this module is imported; tests call it for a family of their own."""
+    _BY_PREFIX[fam.prefix] = fam
+    for kind in fam.kinds:
+        if fam.prefix not in _KIND_FAMILIES.get(kind, ()):
+            _KIND_FAMILIES[kind] = _KIND_FAMILIES.get(kind, ()) + (fam.prefix,)
+
+
+for _fam in FAMILIES:
+    register_family(_fam)
 
 RULES: dict[str, "Rule"] = {}
 _loaded: set[str] = set()
@@ -84,7 +68,8 @@ class Rule:
 
     @property
     def family_name(self) -> str:
-        return FAMILY_NAMES.get(self.family, self.family.lower())
+        fam = _BY_PREFIX.get(self.family)
+        return fam.name if fam is not None else self.family.lower()
 
     @property
     def summary(self) -> str:
@@ -110,10 +95,19 @@ def rule(
     tags=(),
     precision: str = "high",
 ):
-    """Register ``check`` as rule ``id``; its docstring is the rule's documentation."""
+    """Register ``check`` as rule ``id``; its docstring is the rule's documentation.
+
+    The ID's prefix must be a declared family (archlint/checks/__init__.py) and ``kinds`` a
+    subset of the family's kinds: a rule the engine would never run is a programming error,
+    raised when the family is imported (the test suite imports every family)."""
     m = _ID_RE.match(id)
     if not m:
         raise ValueError(f"bad rule id {id!r}")
+    fam = _BY_PREFIX.get(m.group(1))
+    if fam is None:
+        raise ValueError(f"rule {id}: no family with prefix {m.group(1)!r} in archlint.checks.FAMILIES")
+    if not set(kinds) <= set(fam.kinds):
+        raise ValueError(f"rule {id}: kinds {sorted(set(kinds) - set(fam.kinds))} are not kinds of family {fam.name}")
     sev = Severity.parse(severity) if isinstance(severity, str) else severity
 
     def deco(fn):
@@ -153,26 +147,24 @@ def new_run() -> None:
 
 
 def load_family(prefix: str) -> None:
+    """Import the family's package, which registers its rules (once)."""
     if prefix in _loaded:
         return
     _loaded.add(prefix)
-    mod = FAMILY_MODULES.get(prefix)
-    if mod:
-        try:
-            __import__(mod)
-        except ModuleNotFoundError as e:  # a family not written yet
-            if e.name != mod:
-                raise
+    fam = _BY_PREFIX.get(prefix)
+    if fam is not None:
+        # __import__, not importlib.import_module: the importlib package imports warnings
+        __import__(fam.module)
 
 
 def load_all() -> dict[str, Rule]:
-    for prefix in FAMILY_MODULES:
-        load_family(prefix)
+    for fam in FAMILIES:
+        load_family(fam.prefix)
     return RULES
 
 
 def rules_for_kind(kind: str) -> list[Rule]:
-    fams = KIND_FAMILIES.get(kind, ())
+    fams = _KIND_FAMILIES.get(kind, ())
     for f in fams:
         load_family(f)
     return [r for r in RULES.values() if r.family in fams and kind in r.kinds]
@@ -226,9 +218,15 @@ class Context:
         self.inputs.extend(paths)
 
     @property
-    def platforms(self):
-        """The configured target platforms (a tuple of platforms.Platform, maybe empty)."""
-        return self.settings.platforms
+    def targets(self):
+        """The configured platforms and the none / single / several policy
+        (``platforms.Targets``): the one place rules ask it."""
+        t = self._cache.get("targets")
+        if t is None:
+            from .platforms import Targets
+
+            t = self._cache["targets"] = Targets(self.settings.platforms)
+        return t
 
     def cached(self, key, compute):
         """Share derived data (commands extracted from the file, ...) between rules."""

@@ -26,8 +26,10 @@ BUILDKIT_MAP = {
     "redundanttargetplatform": ("DF010",),
     "undefinedvar": ("DF007",),
 }
-#: kinds whose comments may end a line of code
-TRAILING_OK = {"shell", "makefile", "python", "kubernetes", "kustomization", "helm-values", "compose", "workflow", "markdown"}
+from .kinds import TABLE as _KINDS
+
+#: kinds whose comments may end a line of code (from the kinds table)
+TRAILING_OK = frozenset(k.name for k in _KINDS.values() if k.trailing_comments)
 HEAD_LINES = 20
 
 
@@ -48,11 +50,15 @@ class Suppression:
         return not self.ids or any(f.rule_id.startswith(i) for i in self.ids)
 
 
+def _openers(kind: str) -> tuple[str, ...]:
+    """Comment openers of a kind: its own (kinds table) and ``#`` (a Markdown runbook's shell
+    blocks comment with ``#``, its prose with ``<!--``)."""
+    row = _KINDS.get(kind)
+    return ("#", row.comment) if row is not None and row.comment != "#" else ("#",)
+
+
 def _is_comment_start(kind: str, text: str, idx: int) -> bool:
-    before = text[:idx].rstrip()
-    if kind == "markdown":
-        return before.endswith("<!--") or before.endswith("#")
-    return before.endswith("#")
+    return text[:idx].rstrip().endswith(_openers(kind))
 
 
 def _ids(raw: str | None) -> tuple[str, ...]:
@@ -86,7 +92,7 @@ def collect(source, kind: str, model) -> list[Suppression]:
     out: list[Suppression] = []
     if "archlint:" not in text and "hadolint" not in text and "check" not in text:
         return out
-    prefixes = ("#", "<!--") if kind == "markdown" else ("#",)
+    prefixes = _openers(kind)
     for idx, line in enumerate(lines, start=1):
         if "archlint:" in line:
             for m in _SUPPRESS.finditer(line):

@@ -277,7 +277,7 @@ def trees(r: Runner, sizes, seed: int, tree_repeat: int, warm_repeat: int, jobs)
 def _cache_entries(cache_dir: str) -> int | None:
     """How many results the cache holds (read with the cache's own strict reader)."""
     try:
-        from archlint import cache as C
+        from archlint.run import cache as C
     except ImportError:
         return None
     total = 0

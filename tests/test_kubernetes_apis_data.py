@@ -100,7 +100,7 @@ def test_covers_the_official_guide(entries):
 
 
 def test_default_version_is_the_newest_release_in_the_data(data):
-    from archlint.checks.kubernetes import default_kubernetes_version
+    from archlint.checks.kubernetes.rules import default_kubernetes_version
 
     newest = max((tuple(map(int, _v(e[f]).split("."))) for e in data["entries"]
                   for f in ("deprecated-in", "removed-in") if f in e))

@@ -1,1 +1,43 @@
-"""Rule modules, one per family; imported lazily by archlint.registry."""
+"""Rule families: one package per family, and the one table that declares them.
+
+A family is a package ``archlint/checks/<package>/`` whose ``__init__`` imports the modules that
+register its rules (``@registry.rule``); family-private analysis lives beside them.  ``FAMILIES``
+below is the only place a family is declared: its ID prefix, its name (shown in ``archlint rules``,
+SARIF tags and hover), its package and the file kinds its rules read.  The registry reads the table
+to decide which families a file needs without importing any of them, and imports a family's
+package the first time a file of one of its kinds is linted.
+
+Adding a family is a new folder here plus one line in ``FAMILIES`` (CONTRIBUTING.md).
+"""
+from __future__ import annotations
+
+
+
+class Family:
+    """One row of FAMILIES (a plain class: ``typing`` would cost 4 ms of every start-up)."""
+
+    __slots__ = ("prefix", "name", "package", "kinds")
+
+    def __init__(self, prefix: str, name: str, package: str, kinds: tuple[str, ...]):
+        self.prefix = prefix  # rule IDs are <prefix><3 digits>
+        self.name = name  # shown in `archlint rules`, SARIF tags and hover
+        self.package = package  # a package under archlint.checks, or a full dotted module path
+        self.kinds = kinds  # file kinds (archlint.kinds.TABLE) its rules read
+
+    def __repr__(self) -> str:
+        return f"Family({self.prefix} {self.name})"
+
+    @property
+    def module(self) -> str:
+        return self.package if "." in self.package else f"{__name__}.{self.package}"
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("AL", "archlint", "meta", ()),
+    Family("DF", "dockerfile", "dockerfile", ("dockerfile",)),
+    Family("BC", "build-command", "build_commands", ("dockerfile", "shell", "makefile", "markdown", "workflow")),
+    Family("K8S", "kubernetes", "kubernetes", ("kubernetes", "kustomization", "helm-values")),
+    Family("DC", "compose", "compose", ("compose",)),
+    Family("GHA", "github-actions", "workflows", ("workflow",)),
+    Family("PY", "python", "python", ("python",)),
+)

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from .. import platforms as plat
-from ..model import Edit, Fix, Severity
-from ..images import parse_image_ref as split_image
-from ..parsers.yamldoc import (
+from ... import platforms as plat
+from ...model import Edit, Fix, Severity
+from ...images import parse_image_ref as split_image
+from ...parsers.yamldoc import (
     get,
     is_map,
     is_scalar,
@@ -44,7 +44,7 @@ from ..parsers.yamldoc import (
     value,
     walk_mappings,
 )
-from ..registry import rule
+from ...registry import rule
 
 KINDS = ("kubernetes", "kustomization", "helm-values")
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
@@ -385,7 +385,7 @@ def image_untagged(ctx):
 def _api_entries(settings) -> list:
     """The ``kubernetes-apis`` pack entries: the shipped pack plus user packs of that type.
     (The one place that reads the data; swap it for another loader here.)"""
-    from ..packs import load_pack
+    from ...packs import load_pack
 
     return load_pack(PACK, tuple(getattr(settings, "rule_packs", ()) or ()))
 
@@ -411,7 +411,7 @@ def _api_index(settings) -> tuple[dict, tuple[int, int]]:
     if hit is not None and hit[0] is entries:
         return hit[1], hit[2]
     index = {(e["apiVersion"], e["kind"]): e for e in entries}
-    from ..packs import load_pack
+    from ...packs import load_pack
 
     newest = (0, 0)
     for e in load_pack(PACK):
@@ -425,7 +425,7 @@ def _api_index(settings) -> tuple[dict, tuple[int, int]]:
 def default_kubernetes_version() -> str:
     """The version K8S003/K8S004 assume without ``kubernetes-version``: the newest release in
     the shipped data."""
-    from ..config import Settings
+    from ...config import Settings
 
     return "%d.%d" % _api_index(Settings())[1]
 
@@ -684,10 +684,10 @@ def node_arch_mismatch(ctx):
     No automatic fix: either build the image for that architecture too (add it to `platforms`)
     or select the nodes you build for.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
-    arches = {p.arch for p in configured}
+    arches = targets.arches
     model = ctx.model
     seen: set = set()
     for sel in _selectors(ctx):
@@ -705,7 +705,7 @@ def node_arch_mismatch(ctx):
             f = _emit(ctx, sel.obj, seen, ctx.report(
                 model.content_span(v),
                 f"{sel.where} schedules the pod on {arch} nodes, but the configured platforms are "
-                f"{plat.describe(configured)}.",
+                f"{targets.describe()}.",
                 hint=hint,
                 key=f"{sel.label}={arch}",
             ))

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import re
 
-from .. import platforms as plat
-from ..model import Edit, Fix, Related, Severity, Span
-from ..parsers.dockerfile import (
+from ... import platforms as plat
+from ...model import Edit, Fix, Related, Severity, Span
+from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
     expand,
     from_env,
     uses_vars,
 )
-from ..images import parse_image_ref
-from ..registry import rule
+from ...images import parse_image_ref
+from ...registry import rule
 
 DOCKERFILE = ("dockerfile",)
 
@@ -102,24 +102,24 @@ def _stage_derives_arch(stage: Stage) -> bool:
 
 def _arch_policy(ctx, stage: Stage, token_arch: str):
     """For a literal architecture in a stage: None (fine) or (severity, reason)."""
-    configured = ctx.platforms
+    targets = ctx.targets
     pinned = _literal_platform(stage)
     pinned_p = _valid(pinned.value) if pinned else None
-    if not configured:
+    if targets.none:
         if pinned_p is not None and pinned_p.arch == token_arch:
             return None
         return Severity.WARNING, "no target platforms are configured, so the image may be built for another CPU"
-    arches = {p.arch for p in configured}
-    if token_arch not in arches:
-        return Severity.ERROR, f"the configured target platforms are {plat.describe(configured)}"
-    if len(configured) == 1:
+    if token_arch not in targets.arches:
+        return Severity.ERROR, f"the configured target platforms are {targets.describe()}"
+    one = targets.single
+    if one is not None:
         if pinned_p is not None and pinned_p.arch == token_arch:
             return None
         return Severity.WARNING, (
-            f"the stage is not pinned to {configured[0]}, so a build on another CPU gets a mismatched binary"
+            f"the stage is not pinned to {one}, so a build on another CPU gets a mismatched binary"
         )
     return Severity.WARNING, (
-        f"several target platforms are configured ({plat.describe(configured)}) and this literal serves only one"
+        f"several target platforms are configured ({targets.describe()}) and this literal serves only one"
     )
 
 
@@ -280,7 +280,7 @@ def from_platform_hardcoded(ctx):
     No automatic fix: whether the stage should follow the build or the target platform is a
     design choice.
     """
-    configured = ctx.platforms
+    targets = ctx.targets
     builders = _builder_stages(ctx)
     for st in ctx.model.stages:
         fl = _literal_platform(st)
@@ -289,9 +289,9 @@ def from_platform_hardcoded(ctx):
         p = _valid(fl.value)
         if p is None:
             continue  # DF009
-        if configured and not plat.covers(configured, p):
+        if targets and not targets.covers(p):
             continue  # DF004
-        if len(configured) == 1 and configured[0].matches(p):
+        if targets.single is not None and targets.single.matches(p):
             continue
         if _stage_names_arch(st, p):
             continue
@@ -333,18 +333,18 @@ def from_platform_mismatch(ctx):
     ## Fix
     No automatic fix.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
     for st in ctx.model.stages:
         fl = _literal_platform(st)
         p = _valid(fl.value) if fl else None
-        if p is None or plat.covers(configured, p):
+        if p is None or targets.covers(p):
             continue
         yield ctx.report(
             fl.value_span or fl.span,
-            f"Stage {st.index}{_stage_label(st)} is built for {p}, which is not a configured target platform ({plat.describe(configured)}).",
-            hint=f"use --platform={configured[0]}" if len(configured) == 1 else "use --platform=$BUILDPLATFORM or drop the flag",
+            f"Stage {st.index}{_stage_label(st)} is built for {p}, which is not a configured target platform ({targets.describe()}).",
+            hint=f"use --platform={targets.single}" if targets.single is not None else "use --platform=$BUILDPLATFORM or drop the flag",
             key=str(p),
         )
 
@@ -467,7 +467,7 @@ def from_without_platform(ctx):
     `--platform=$BUILDPLATFORM` to builder stages (their commands must then cross-compile).
     """
     model = ctx.model
-    configured = ctx.platforms
+    targets = ctx.targets
     final = model.final_stage
     builders = _builder_stages(ctx)
     for st in model.stages:
@@ -478,8 +478,8 @@ def from_without_platform(ctx):
             continue
         kw = st.from_ins.keyword_span
         insert_at = Span(kw.line, kw.end_col, kw.line, kw.end_col)
-        if len(configured) == 1:
-            p = configured[0]
+        if targets.single is not None:
+            p = targets.single
             yield ctx.report(
                 kw,
                 f"FROM {st.image.value} has no --platform, so the stage follows the build machine's CPU instead of {p}.",
@@ -487,7 +487,7 @@ def from_without_platform(ctx):
                 fix=Fix(f"add --platform={p}", (Edit(insert_at, f" --platform={p}"),), safe=True),
                 key=st.image.value,
             )
-        elif len(configured) > 1:
+        elif targets.several:
             if st.index not in builders:
                 continue
             yield ctx.report(
@@ -530,9 +530,9 @@ def _download_words(ctx, stage: Stage):
             text = ins.args.text + "".join(h.body.text for h in ins.heredocs)
             if not plat.arch_token_re().search(text):
                 continue  # cheap pre-filter: no architecture token at all
-            from ..parsers.shell import simple_commands
+            from ...parsers.shell import simple_commands
 
-            from ..parsers.dockerfile import shell_body
+            from ...parsers.dockerfile import shell_body
 
             snippets = [shell_body(ins)] + [h.body for h in ins.heredocs]
             for snip in snippets:

@@ -4,10 +4,10 @@
 Every rule reads the same recognised commands, from archlint/commands.py."""
 from __future__ import annotations
 
-from .. import platforms as plat
-from ..commands import PLATFORM_ARGS, commands_for, split_ref
-from ..model import Edit, Fix, Severity, Span
-from ..registry import rule
+from ... import platforms as plat
+from ...commands import PLATFORM_ARGS, commands_for, split_ref
+from ...model import Edit, Fix, Severity, Span
+from ...registry import rule
 
 KINDS = ("shell", "makefile", "dockerfile", "workflow", "markdown")
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
@@ -35,10 +35,6 @@ def _text_at(ctx, span: Span) -> str | None:
 
 def _is_make(ctx, tc) -> bool:
     return ctx.kind == "makefile" or getattr(tc.command.snippet, "context", "") == "recipe"
-
-
-def _configured(ctx) -> str:
-    return ",".join(str(p) for p in ctx.platforms)
 
 
 def _valid(value: str):
@@ -119,13 +115,14 @@ def build_without_platform(ctx):
         elif tc.ignored_env is not None:
             note = f" {tc.tool} ignores DOCKER_DEFAULT_PLATFORM."
         fix = None
-        if ctx.platforms:
-            value = _configured(ctx)
+        targets = ctx.targets
+        if targets:
+            value = targets.value
             hint = f"add --platform {value}"
             fix = Fix(
                 f"Add --platform {value}",
                 (Edit(_after(tc.verb.span), f" --platform {value}"),),
-                safe=len(ctx.platforms) == 1,
+                safe=targets.single is not None,
             )
         else:
             hint = ("add --platform for the machines the image runs on (e.g. --platform linux/amd64); "
@@ -175,8 +172,8 @@ def build_platform_mismatch(ctx):
     ## Fix
     No automatic fix: changing the platform list changes what is built and published.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
     tcs = [tc for tc in commands_for(ctx) if tc.action in ("build", "bake") and tc.platforms]
     union = []
@@ -192,26 +189,25 @@ def build_platform_mismatch(ctx):
             continue
         label = _label(tc)
         for pv, p in valid:
-            if not plat.covers(configured, p):
+            if not targets.covers(p):
                 where = {"env": _env_name(tc), "bake": "--set *.platform"}.get(pv.origin, "--platform")
                 yield ctx.report(
                     pv.span,
-                    f"{label} builds for {p}, which is not a configured platform ({plat.describe(configured)}).",
+                    f"{label} builds for {p}, which is not a configured platform ({targets.describe()}).",
                     hint=f"remove {p} from {where}, or add it to `platforms`",
                     key=f"{label} {p}",
                 )
         if len(valid) < len(given):
             continue  # an invalid item: what was meant is unknown
         ps = [p for _, p in valid]
-        missing = [c for c in configured if not any(c.matches(p) for p in ps)]
-        missing = [c for c in missing if not any(c.matches(u) for u in union)]
+        missing = [c for c in targets.missing(ps) if not any(c.matches(u) for u in union)]
         if missing:
             names = ", ".join(str(c) for c in missing)
             s = "s" if len(missing) > 1 else ""
             yield ctx.report(
                 _first_platform_span(tc),
                 f"{label} leaves out the configured platform{s} {names}, so the image will not run there.",
-                hint=f"build for {','.join(str(c) for c in configured)}",
+                hint=f"build for {targets.value}",
                 key=f"{label} missing {names}",
             )
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 
-from .. import platforms as plat
-from ..model import Edit, Fix, Severity, Span
-from ..images import parse_image_ref as split_image
-from ..parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
-from ..registry import rule
+from ... import platforms as plat
+from ...model import Edit, Fix, Severity, Span
+from ...images import parse_image_ref as split_image
+from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
+from ...registry import rule
 
 KINDS = ("compose",)
 
@@ -221,8 +221,8 @@ def platform_mismatch(ctx):
     ## Fix
     No automatic fix: either the file or the configured `platforms` is wrong.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
     model = ctx.model
     seen: set = set()
@@ -234,12 +234,12 @@ def platform_mismatch(ctx):
                 p = plat.parse(raw)
             except plat.PlatformError:
                 continue
-            if plat.covers(configured, p):
+            if targets.covers(p):
                 continue
             f = _seen_once(seen, ctx.report(
                 model.content_span(node),
-                f"Service {svc.name} {role} {p} is not among the configured platforms ({plat.describe(configured)}).",
-                hint=f"use one of {plat.describe(configured)}, or add {p} to platforms",
+                f"Service {svc.name} {role} {p} is not among the configured platforms ({targets.describe()}).",
+                hint=f"use one of {targets.describe()}, or add {p} to platforms",
                 key=f"{svc.name} {p}",
             ))
             if f:
@@ -295,8 +295,8 @@ def build_without_platform(ctx):
     several, add them to `build.platforms` (a multi-platform build also needs a builder that can
     keep the result), so no fix is offered.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
     seen: set = set()
     model = ctx.model
@@ -309,14 +309,15 @@ def build_without_platform(ctx):
         if is_map(build[1]) and get(build[1], "platforms") is not None:
             continue
         fix = None
-        if len(configured) == 1:
-            hint = f"add platform: {configured[0]}"
+        one = targets.single
+        if one is not None:
+            hint = f"add platform: {one}"
             own = get(svc.node, "build")
-            edit = _insert_platform_fix(ctx, own[0], str(configured[0])) if own is not None else None
+            edit = _insert_platform_fix(ctx, own[0], str(one)) if own is not None else None
             if edit is not None:
-                fix = Fix(f"Add platform: {configured[0]}", (edit,), safe=True)
+                fix = Fix(f"Add platform: {one}", (edit,), safe=True)
         else:
-            hint = "add build.platforms: [" + ", ".join(str(p) for p in configured) + "]"
+            hint = "add build.platforms: [" + ", ".join(str(p) for p in targets) + "]"
         f = _seen_once(seen, ctx.report(
             model.key_span(build[0]),
             f"Service {svc.name} is built without a platform, so the image follows the CPU of the machine that "

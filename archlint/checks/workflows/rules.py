@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from .. import platforms as plat
-from ..model import Edit, Fix, Severity, Span
-from ..parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
-from ..registry import rule
+from ... import platforms as plat
+from ...model import Edit, Fix, Severity, Span
+from ...parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
+from ...registry import rule
 
 KINDS = ("workflow",)
 
@@ -118,10 +118,6 @@ def _value_span(model, bs: _BuildStep) -> Span:
     return s if s.line == s.end_line and node.style not in ("|", ">") else model.key_span(key)
 
 
-def _configured(ctx) -> str:
-    return ",".join(str(p) for p in ctx.platforms)
-
-
 def _add_platforms_fix(ctx, bs: _BuildStep, value_text: str):
     """Edit that adds ``platforms: value_text`` to the step's ``with:`` (or adds ``with:``)."""
     model = ctx.model
@@ -196,12 +192,13 @@ def build_push_without_platforms(ctx):
         if bs.env_platform:
             continue
         fix = None
-        if ctx.platforms:
-            v = _configured(ctx)
+        targets = ctx.targets
+        if targets:
+            v = targets.value
             hint = f"add platforms: {v} to with:"
             edit = _add_platforms_fix(ctx, bs, v)
             if edit is not None:
-                fix = Fix(f"Add platforms: {v}", (edit,), safe=len(ctx.platforms) == 1)
+                fix = Fix(f"Add platforms: {v}", (edit,), safe=targets.single is not None)
         else:
             hint = ("add platforms: for the machines the image runs on (e.g. linux/amd64,linux/arm64); "
                     "set `platforms` in [tool.archlint] to have archlint check and fix it")
@@ -263,22 +260,22 @@ def build_push_platform_mismatch(ctx):
     ## Fix
     No automatic fix: adding a platform may need QEMU and a longer build.
     """
-    configured = ctx.platforms
-    if not configured:
+    targets = ctx.targets
+    if targets.none:
         return
     model = ctx.model
     for bs in _build_steps(ctx):
         ps = _literal_platforms(bs)
         if not ps:
             continue
-        missing = [c for c in configured if not any(c.matches(p) for p in ps)]
+        missing = targets.missing(ps)
         if not missing:
             continue
         yield ctx.report(
             _value_span(model, bs),
             f"platforms: of {scalar(bs.uses).strip()} in job {bs.job_name} leaves out "
             f"{plat.describe(missing)}, one of the configured platforms.",
-            hint=f"build for {plat.describe(configured)}",
+            hint=f"build for {targets.describe()}",
             key=f"{bs.job_name} {bs.index} {plat.describe(missing)}",
         )
 

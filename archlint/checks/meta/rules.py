@@ -2,8 +2,8 @@
 check of their own; the engine and the suppression pass produce them."""
 from __future__ import annotations
 
-from ..model import Severity
-from ..registry import rule
+from ...model import Severity
+from ...registry import rule
 
 _NONE: tuple = ()
 

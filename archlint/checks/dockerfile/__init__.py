@@ -1,0 +1,3 @@
+"""DF: Dockerfile and Containerfile rules (base images, FROM --platform, TARGETARCH, heredocs)."""
+
+from . import rules  # noqa: F401  (registers the rules)

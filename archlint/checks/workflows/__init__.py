@@ -1,0 +1,3 @@
+"""GHA: GitHub Actions workflows (docker/build-push-action platforms, QEMU set-up)."""
+
+from . import rules  # noqa: F401  (registers the rules)
