@@ -124,48 +124,31 @@ def _without_ignored_notices(result: FileResult, settings, abspath: str) -> File
 
 
 def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | None, encoding: str) -> FileResult:
-    if kind is None:
-        kind = kindmod.detect(path, text[:65536].encode("utf-8", "replace"), abspath)
     source = Source(path, text, abspath=abspath or path, encoding=encoding)
-    result = FileResult(path, kind, lines=None, encoding=encoding)
     if kind is None:
-        return result
-    if kind == "markdown" and not settings.markdown:
-        return result
+        kind = kindmod.detect(path, text[:65536].encode("utf-8", "replace"), abspath, source.inputs)
+    result = FileResult(path, kind, lines=None, encoding=encoding)
+    try:
+        _lint_source(source, kind, settings, result)
+    finally:
+        # every path the kind detection, the parser and the rules looked at: all the result
+        # cache checks besides the file itself
+        result.deps = tuple(dict.fromkeys(source.inputs))
+    return result
+
+
+def _lint_source(source: Source, kind: str | None, settings, result: FileResult) -> None:
+    path = source.path
+    if kind is None or (kind == "markdown" and not settings.markdown):
+        return
     rules = [r for r in rules_for_kind(kind) if settings.rule_enabled(r)]
-    file_ignores = settings.ignored_for(_rel_to_config(abspath or path, settings))
+    file_ignores = settings.ignored_for(_rel_to_config(source.abspath, settings))
     if file_ignores:
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
-    parse = _parser(kind)
-    if parse is None:
-        return result
-    try:
-        model = parse(source)
-    except SkipFile as e:
-        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO))
-        return result
-    except ParseError as e:
-        result.notices.append(
-            Notice("AL001", f"could not parse {path}: {e.message} (line {e.line}, column {e.col})", path, e.line, e.col)
-        )
-        return result
-    except RecursionError:
-        result.notices.append(Notice("AL001", f"could not parse {path}: nesting too deep", path))
-        return result
-    except Exception as e:  # a parser bug must not end the run
-        result.notices.append(_internal(path, f"the {kind} parser", e))
-        return result
-    inputs = getattr(model, "inputs", None)
-    if inputs is not None:
-        result.deps = tuple(dict.fromkeys(inputs))
-    for problem in getattr(model, "problems", ()) or ():
-        result.notices.append(
-            Notice("AL001", f"could not parse {path}: {problem.message} (line {problem.line}, column {problem.col})",
-                   path, problem.line, problem.col)
-        )
-    if not rules:
-        return result
+    model = _parse(source, kind, result)
+    if model is None or not rules:
+        return
     ctx = Context(source, model, kind, settings)
     findings: list[Finding] = []
     for rule in rules:
@@ -177,8 +160,6 @@ def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | 
                 findings.append(f)
         except Exception as e:
             result.notices.append(_internal(path, f"rule {rule.id} ({rule.name})", e))
-    if ctx.inputs:
-        result.deps = tuple(dict.fromkeys((result.deps or ()) + tuple(ctx.inputs)))
     from .suppress import apply_suppressions
 
     findings = apply_suppressions(source, kind, model, findings, settings, rules)
@@ -187,7 +168,39 @@ def _lint_text(path: str, text: str, settings, kind: str | None, abspath: str | 
     from .fingerprint import assign_fingerprints
 
     assign_fingerprints(result)
-    return result
+
+
+def _parse(source: Source, kind: str, result: FileResult):
+    """The kind's model of ``source``, or None (no parser, or a notice says why not)."""
+    parse = _parser(kind)
+    if parse is None:
+        return None
+    path = source.path
+    try:
+        model = parse(source)
+    except SkipFile as e:
+        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO))
+        return None
+    except ParseError as e:
+        result.notices.append(
+            Notice("AL001", f"could not parse {path}: {e.message} (line {e.line}, column {e.col})", path, e.line, e.col)
+        )
+        return None
+    except RecursionError:
+        result.notices.append(Notice("AL001", f"could not parse {path}: nesting too deep", path))
+        return None
+    except Exception as e:  # a parser bug must not end the run
+        result.notices.append(_internal(path, f"the {kind} parser", e))
+        return None
+    inputs = getattr(model, "inputs", None)  # a parser that keeps its own list (the Makefile reader)
+    if inputs:
+        source.inputs += inputs
+    for problem in getattr(model, "problems", ()) or ():
+        result.notices.append(
+            Notice("AL001", f"could not parse {path}: {problem.message} (line {problem.line}, column {problem.col})",
+                   path, problem.line, problem.col)
+        )
+    return model
 
 
 def _rel_to_config(path: str, settings) -> str:

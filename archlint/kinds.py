@@ -110,14 +110,18 @@ def kind_by_name(path: str) -> str | None:
     return None
 
 
-def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None) -> str | None:
-    """Settle "yaml" and "maybe-shell" with the file's first bytes."""
+def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:
+    """Settle "yaml" and "maybe-shell" with the file's first bytes.  The paths looked at besides
+    the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
+    to ``probes`` when it is given: the kind depends on them."""
     if guess == "maybe-shell":
         return "shell" if _SHEBANG.match(head) else None
     if guess == "yaml":
         low = os.path.basename(path).lower()
         if low.startswith("values") and abspath:
             d = os.path.dirname(abspath)
+            if probes is not None:
+                probes += (d, os.path.join(d, "Chart.yaml"))
             if os.path.isfile(os.path.join(d, "Chart.yaml")):
                 return "helm-values"
         text = head.decode("utf-8", "replace")
@@ -129,7 +133,9 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
     return guess
 
 
-def detect(path: str, head: bytes | None = None, abspath: str | None = None) -> str | None:
+def detect(path: str, head: bytes | None = None, abspath: str | None = None, probes: list | None = None) -> str | None:
+    """The kind of ``path`` (None: not linted), reading its head when the name is not enough;
+    ``probes`` as in ``kind_by_content``."""
     guess = kind_by_name(path)
     if guess in ("yaml", "maybe-shell"):
         if head is None:
@@ -138,7 +144,7 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None) -> 
                     head = fh.read(65536)
             except OSError:
                 return None
-        return kind_by_content(path, guess, head, abspath or path)
+        return kind_by_content(path, guess, head, abspath or path, probes)
     return guess
 
 

@@ -198,7 +198,7 @@ class Context:
     """What a check sees: the source, the parsed model of its kind, the settings that apply to
     the file, and ``report`` to build findings for the rule being run."""
 
-    __slots__ = ("source", "model", "kind", "settings", "rule", "_cache", "inputs")
+    __slots__ = ("source", "model", "kind", "settings", "rule", "_cache")
 
     def __init__(self, source, model, kind: str, settings):
         self.source = source
@@ -207,7 +207,6 @@ class Context:
         self.settings = settings
         self.rule: Rule | None = None
         self._cache: dict = {}
-        self.inputs: list[str] = []  # other paths the rules read (depends_on)
 
     def depends_on(self, *paths: str) -> None:
         """Record paths besides the linted file that a rule read: files whose bytes, or folders
@@ -215,7 +214,7 @@ class Context:
         folder where a sibling module may appear).  They join the parser's own list in
         ``FileResult.deps``, which is all the result cache checks: a family never describes its
         inputs anywhere else."""
-        self.inputs.extend(paths)
+        self.source.inputs.extend(paths)
 
     @property
     def targets(self):

@@ -64,7 +64,7 @@ def normalize_newlines(text: str) -> str:
 class Source:
     """A decoded file.  ``path`` is the display path; ``text`` has LF line ends only."""
 
-    __slots__ = ("path", "abspath", "text", "encoding", "_lines", "_starts", "newline")
+    __slots__ = ("path", "abspath", "text", "encoding", "_lines", "_starts", "newline", "inputs")
 
     def __init__(self, path: str, text: str, abspath: str | None = None, encoding: str = "utf-8"):
         self.path = path
@@ -74,6 +74,9 @@ class Source:
         self.encoding = encoding
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
+        #: paths besides this file that its parser looked at (files, or folders whose listing
+        #: mattered), found or not: they become FileResult.deps, what the result cache checks
+        self.inputs: list[str] = []
 
     @property
     def lines(self) -> list[str]:

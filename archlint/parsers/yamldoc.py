@@ -716,9 +716,16 @@ def chart_dirs(*paths) -> list[str]:
 
 
 def _chart_template(source) -> bool:
-    """Is the file inside the ``templates/`` folder of a Helm chart (a ``Chart.yaml`` beside it)?"""
-    return any(os.path.isfile(os.path.join(d, "Chart.yaml")) or os.path.isfile(os.path.join(d, "Chart.yml"))
-               for d in chart_dirs(source.abspath, source.path))
+    """Is the file inside the ``templates/`` folder of a Helm chart (a ``Chart.yaml`` beside it)?
+    Every folder and chart file looked at is recorded in ``source.inputs``."""
+    found = False
+    for d in chart_dirs(source.abspath, source.path):
+        d = os.path.abspath(d)  # a display path's folder: as isfile resolves it, from here
+        chart, chart_yml = os.path.join(d, "Chart.yaml"), os.path.join(d, "Chart.yml")
+        source.inputs += (d, chart, chart_yml)
+        if not found and (os.path.isfile(chart) or os.path.isfile(chart_yml)):
+            found = True
+    return found
 
 
 def _skip(text: str, match) -> SkipFile:
