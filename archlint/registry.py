@@ -158,8 +158,8 @@ def load_family(prefix: str) -> None:
 
 
 def load_all() -> dict[str, Rule]:
-    for fam in FAMILIES:
-        load_family(fam.prefix)
+    for prefix in list(_BY_PREFIX):
+        load_family(prefix)
     return RULES
 
 

@@ -16,20 +16,22 @@ from __future__ import annotations
 class Family:
     """One row of FAMILIES (a plain class: ``typing`` would cost 4 ms of every start-up)."""
 
-    __slots__ = ("prefix", "name", "package", "kinds")
+    __slots__ = ("prefix", "name", "package", "kinds", "_module")
 
-    def __init__(self, prefix: str, name: str, package: str, kinds: tuple[str, ...]):
+    def __init__(self, prefix: str, name: str, package: str, kinds: tuple[str, ...], module: str = ""):
         self.prefix = prefix  # rule IDs are <prefix><3 digits>
         self.name = name  # shown in `archlint rules`, SARIF tags and hover
-        self.package = package  # a package under archlint.checks, or a full dotted module path
+        self.package = package  # its folder under archlint/checks
         self.kinds = kinds  # file kinds (archlint.kinds.TABLE) its rules read
+        self._module = module  # a module elsewhere instead (a test's or a plugin's family)
 
     def __repr__(self) -> str:
         return f"Family({self.prefix} {self.name})"
 
     @property
     def module(self) -> str:
-        return self.package if "." in self.package else f"{__name__}.{self.package}"
+        """The module whose import registers the family's rules."""
+        return self._module or f"{__name__}.{self.package}"
 
 
 FAMILIES: tuple[Family, ...] = (
