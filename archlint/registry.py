@@ -88,7 +88,7 @@ def rule(
     id: str,
     name: str,
     *,
-    kinds,
+    kinds=None,
     severity: Severity | str = Severity.WARNING,
     enabled: bool = True,
     fix: str | None = None,
@@ -97,8 +97,8 @@ def rule(
 ):
     """Register ``check`` as rule ``id``; its docstring is the rule's documentation.
 
-    The ID's prefix must be a declared family (archlint/checks/__init__.py) and ``kinds`` a
-    subset of the family's kinds: a rule the engine would never run is a programming error,
+    The ID's prefix must be a declared family (archlint/checks/__init__.py).  ``kinds`` defaults
+    to the family's kinds; a rule that reads fewer names them, a subset of the family's: a rule the engine would never run is a programming error,
     raised when the family is imported (the test suite imports every family)."""
     m = _ID_RE.match(id)
     if not m:
@@ -106,6 +106,8 @@ def rule(
     fam = _BY_PREFIX.get(m.group(1))
     if fam is None:
         raise ValueError(f"rule {id}: no family with prefix {m.group(1)!r} in archlint.checks.FAMILIES")
+    if kinds is None:
+        kinds = fam.kinds
     if not set(kinds) <= set(fam.kinds):
         raise ValueError(f"rule {id}: kinds {sorted(set(kinds) - set(fam.kinds))} are not kinds of family {fam.name}")
     sev = Severity.parse(severity) if isinstance(severity, str) else severity

@@ -9,7 +9,6 @@ from ...commands import PLATFORM_ARGS, commands_for, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 
-KINDS = ("shell", "makefile", "dockerfile", "workflow", "markdown")
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -66,7 +65,7 @@ def _builds(ctx):
 # ---- BC001 ----------------------------------------------------------------------------------------
 
 
-@rule("BC001", "build-without-platform", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+@rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "build"))
 def build_without_platform(ctx):
     """
@@ -139,7 +138,7 @@ def build_without_platform(ctx):
 # ---- BC002 ----------------------------------------------------------------------------------------
 
 
-@rule("BC002", "build-platform-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "build"))
+@rule("BC002", "build-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch", "build"))
 def build_platform_mismatch(ctx):
     """
     ## What it does
@@ -225,7 +224,7 @@ def _output_type(value: str) -> str:
     return "local" if "=" not in value else ""
 
 
-@rule("BC003", "multi-platform-load", kinds=KINDS, severity=Severity.WARNING, tags=("multi-arch", "build"))
+@rule("BC003", "multi-platform-load", severity=Severity.WARNING, tags=("multi-arch", "build"))
 def multi_platform_load(ctx):
     """
     ## What it does
@@ -287,7 +286,7 @@ def _removal(tc, f) -> Edit:
     return Edit(snip.span(start, end), "")
 
 
-@rule("BC004", "platform-build-arg", kinds=KINDS, severity=Severity.WARNING, fix="unsafe",
+@rule("BC004", "platform-build-arg", severity=Severity.WARNING, fix="unsafe",
       tags=("multi-arch", "build"))
 def platform_build_arg(ctx):
     """
@@ -362,7 +361,7 @@ def platform_build_arg(ctx):
 # ---- BC005 ----------------------------------------------------------------------------------------
 
 
-@rule("BC005", "multi-platform-without-manifest", kinds=KINDS, severity=Severity.ERROR, fix="unsafe",
+@rule("BC005", "multi-platform-without-manifest", severity=Severity.ERROR, fix="unsafe",
       tags=("multi-arch", "build"))
 def multi_platform_without_manifest(ctx):
     """
@@ -434,7 +433,7 @@ def _looks_like_ref(value: str) -> bool:
     return bool(last) and last == last.lower() and last[0].isalnum()
 
 
-@rule("BC006", "latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility"))
+@rule("BC006", "latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def latest_tag(ctx):
     """
     ## What it does
@@ -517,7 +516,7 @@ def latest_tag(ctx):
 # ---- BC007 ----------------------------------------------------------------------------------------
 
 
-@rule("BC007", "multi-platform-no-output", kinds=KINDS, severity=Severity.WARNING, tags=("multi-arch", "build"))
+@rule("BC007", "multi-platform-no-output", severity=Severity.WARNING, tags=("multi-arch", "build"))
 def multi_platform_no_output(ctx):
     """
     ## What it does
@@ -559,7 +558,7 @@ def multi_platform_no_output(ctx):
 # ---- BC008 ----------------------------------------------------------------------------------------
 
 
-@rule("BC008", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe", tags=("multi-arch", "build"))
+@rule("BC008", "invalid-platform", severity=Severity.ERROR, fix="safe", tags=("multi-arch", "build"))
 def invalid_platform(ctx):
     """
     ## What it does

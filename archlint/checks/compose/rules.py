@@ -20,7 +20,6 @@ from ...images import parse_image_ref as split_image
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
 
-KINDS = ("compose",)
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
 
@@ -126,7 +125,7 @@ def _seen_once(seen: set, finding):
 # ---- DC001 ----------------------------------------------------------------------------------------
 
 
-@rule("DC001", "image-latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "compose"))
+@rule("DC001", "image-latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility", "compose"))
 def image_latest_tag(ctx):
     """
     ## What it does
@@ -188,7 +187,7 @@ def image_latest_tag(ctx):
 # ---- DC002 ----------------------------------------------------------------------------------------
 
 
-@rule("DC002", "platform-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "compose"))
+@rule("DC002", "platform-mismatch", severity=Severity.ERROR, tags=("multi-arch", "compose"))
 def platform_mismatch(ctx):
     """
     ## What it does
@@ -260,7 +259,7 @@ def _insert_platform_fix(ctx, key_node, value: str):
     return Edit(Span(s.line, 1, s.line, 1), f"{indent}platform: {value}\n")
 
 
-@rule("DC003", "build-without-platform", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+@rule("DC003", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "compose"))
 def build_without_platform(ctx):
     """
@@ -333,7 +332,7 @@ def build_without_platform(ctx):
 # ---- DC004 ----------------------------------------------------------------------------------------
 
 
-@rule("DC004", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe", tags=("multi-arch", "compose"))
+@rule("DC004", "invalid-platform", severity=Severity.ERROR, fix="safe", tags=("multi-arch", "compose"))
 def invalid_platform(ctx):
     """
     ## What it does

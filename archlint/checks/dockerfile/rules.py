@@ -15,7 +15,6 @@ from ...parsers.dockerfile import (
 from ...images import parse_image_ref
 from ...registry import rule
 
-DOCKERFILE = ("dockerfile",)
 
 # ---- helpers shared by the rules -----------------------------------------------------------------
 
@@ -133,7 +132,7 @@ def _insert_after_from(stage: Stage, ctx, text: str) -> Edit:
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
 
 
-@rule("DF001", "from-latest-tag", kinds=DOCKERFILE, severity=Severity.WARNING, tags=("image", "reproducibility"))
+@rule("DF001", "from-latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def from_latest_tag(ctx):
     """
     ## What it does
@@ -170,7 +169,7 @@ def from_latest_tag(ctx):
             )
 
 
-@rule("DF002", "from-untagged", kinds=DOCKERFILE, severity=Severity.WARNING, tags=("image", "reproducibility"))
+@rule("DF002", "from-untagged", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def from_untagged(ctx):
     """
     ## What it does
@@ -207,7 +206,7 @@ def from_untagged(ctx):
             )
 
 
-@rule("DF011", "from-not-pinned", kinds=DOCKERFILE, severity=Severity.INFO, enabled=False, tags=("image", "supply-chain"))
+@rule("DF011", "from-not-pinned", severity=Severity.INFO, enabled=False, tags=("image", "supply-chain"))
 def from_not_pinned(ctx):
     """
     ## What it does
@@ -244,7 +243,7 @@ def from_not_pinned(ctx):
 # ---- DF003 / DF004 / DF009 / DF010: FROM --platform ----------------------------------------------
 
 
-@rule("DF003", "from-platform-hardcoded", kinds=DOCKERFILE, severity=Severity.WARNING, tags=("multi-arch",))
+@rule("DF003", "from-platform-hardcoded", severity=Severity.WARNING, tags=("multi-arch",))
 def from_platform_hardcoded(ctx):
     """
     ## What it does
@@ -308,7 +307,7 @@ def from_platform_hardcoded(ctx):
         )
 
 
-@rule("DF004", "from-platform-mismatch", kinds=DOCKERFILE, severity=Severity.ERROR, tags=("multi-arch",))
+@rule("DF004", "from-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch",))
 def from_platform_mismatch(ctx):
     """
     ## What it does
@@ -349,7 +348,7 @@ def from_platform_mismatch(ctx):
         )
 
 
-@rule("DF009", "invalid-platform", kinds=DOCKERFILE, severity=Severity.ERROR, fix="safe", tags=("multi-arch",))
+@rule("DF009", "invalid-platform", severity=Severity.ERROR, fix="safe", tags=("multi-arch",))
 def invalid_platform(ctx):
     """
     ## What it does
@@ -383,7 +382,7 @@ def invalid_platform(ctx):
             yield f
 
 
-@rule("DF010", "redundant-target-platform", kinds=DOCKERFILE, severity=Severity.INFO, fix="safe", tags=("multi-arch", "style"))
+@rule("DF010", "redundant-target-platform", severity=Severity.INFO, fix="safe", tags=("multi-arch", "style"))
 def redundant_target_platform(ctx):
     """
     ## What it does
@@ -428,7 +427,7 @@ def redundant_target_platform(ctx):
 # ---- DF005: FROM without --platform -------------------------------------------------------------
 
 
-@rule("DF005", "from-without-platform", kinds=DOCKERFILE, severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
+@rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def from_without_platform(ctx):
     """
     ## What it does
@@ -550,7 +549,7 @@ def _download_words(ctx, stage: Stage):
                         yield ins, v, w.span
 
 
-@rule("DF006", "arch-specific-download", kinds=DOCKERFILE, severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
+@rule("DF006", "arch-specific-download", severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
 def arch_specific_download(ctx):
     """
     ## What it does
@@ -642,7 +641,7 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix |
 # ---- DF007: platform ARGs used without declaration ---------------------------------------------------
 
 
-@rule("DF007", "undeclared-platform-arg", kinds=DOCKERFILE, severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
+@rule("DF007", "undeclared-platform-arg", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def undeclared_platform_arg(ctx):
     """
     ## What it does
@@ -730,7 +729,7 @@ def _toolchain_arch(m: re.Match) -> str:
     return "amd64"
 
 
-@rule("DF008", "hardcoded-target-arch", kinds=DOCKERFILE, severity=Severity.WARNING, tags=("multi-arch",))
+@rule("DF008", "hardcoded-target-arch", severity=Severity.WARNING, tags=("multi-arch",))
 def hardcoded_target_arch(ctx):
     """
     ## What it does

@@ -46,7 +46,6 @@ from ...parsers.yamldoc import (
 )
 from ...registry import rule
 
-KINDS = ("kubernetes", "kustomization", "helm-values")
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 IGNORE_ANNOTATION = "archlint.io/ignore"
 ARCH_LABEL = "kubernetes.io/arch"
@@ -254,7 +253,7 @@ def _mutable(img: _Image) -> bool:
 # ---- K8S001 ---------------------------------------------------------------------------------------
 
 
-@rule("K8S001", "image-latest-tag", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
+@rule("K8S001", "image-latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
 def image_latest_tag(ctx):
     """
     ## What it does
@@ -338,7 +337,7 @@ def _kustomize_images(ctx) -> list:
 # ---- K8S002 ---------------------------------------------------------------------------------------
 
 
-@rule("K8S002", "image-untagged", kinds=KINDS, severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
+@rule("K8S002", "image-untagged", severity=Severity.WARNING, tags=("image", "reproducibility", "kubernetes"))
 def image_untagged(ctx):
     """
     ## What it does
@@ -473,7 +472,7 @@ def _api_findings(ctx, removed: bool):
             yield f
 
 
-@rule("K8S003", "deprecated-api-version", kinds=KINDS, severity=Severity.WARNING, tags=("kubernetes", "compatibility"))
+@rule("K8S003", "deprecated-api-version", severity=Severity.WARNING, tags=("kubernetes", "compatibility"))
 def deprecated_api_version(ctx):
     """
     ## What it does
@@ -508,7 +507,7 @@ def deprecated_api_version(ctx):
     yield from _api_findings(ctx, removed=False)
 
 
-@rule("K8S004", "removed-api-version", kinds=KINDS, severity=Severity.ERROR, tags=("kubernetes", "compatibility"))
+@rule("K8S004", "removed-api-version", severity=Severity.ERROR, tags=("kubernetes", "compatibility"))
 def removed_api_version(ctx):
     """
     ## What it does
@@ -603,7 +602,7 @@ def _selectors(ctx) -> list:
     return ctx.cached("k8s.selectors", compute)
 
 
-@rule("K8S005", "deprecated-arch-label", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+@rule("K8S005", "deprecated-arch-label", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "kubernetes"))
 def deprecated_arch_label(ctx):
     """
@@ -653,7 +652,7 @@ def deprecated_arch_label(ctx):
             yield f
 
 
-@rule("K8S006", "node-arch-mismatch", kinds=KINDS, severity=Severity.ERROR, tags=("multi-arch", "kubernetes"))
+@rule("K8S006", "node-arch-mismatch", severity=Severity.ERROR, tags=("multi-arch", "kubernetes"))
 def node_arch_mismatch(ctx):
     """
     ## What it does
@@ -716,7 +715,7 @@ def node_arch_mismatch(ctx):
 # ---- K8S007 / K8S008 ------------------------------------------------------------------------------
 
 
-@rule("K8S007", "latest-without-always-pull", kinds=KINDS, severity=Severity.WARNING,
+@rule("K8S007", "latest-without-always-pull", severity=Severity.WARNING,
       tags=("image", "reproducibility", "kubernetes"))
 def latest_without_always_pull(ctx):
     """
@@ -773,7 +772,7 @@ def latest_without_always_pull(ctx):
                 yield f
 
 
-@rule("K8S008", "image-not-pinned", kinds=KINDS, severity=Severity.INFO, enabled=False,
+@rule("K8S008", "image-not-pinned", severity=Severity.INFO, enabled=False,
       tags=("image", "supply-chain", "kubernetes"))
 def image_not_pinned(ctx):
     """

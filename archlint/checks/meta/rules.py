@@ -5,10 +5,9 @@ from __future__ import annotations
 from ...model import Severity
 from ...registry import rule
 
-_NONE: tuple = ()
 
 
-@rule("AL001", "parse-error", kinds=_NONE, severity=Severity.ERROR, tags=("reliability",))
+@rule("AL001", "parse-error", severity=Severity.ERROR, tags=("reliability",))
 def parse_error(ctx):
     """
     ## What it does
@@ -34,7 +33,7 @@ def parse_error(ctx):
     return ()
 
 
-@rule("AL002", "unused-suppression", kinds=_NONE, severity=Severity.INFO, enabled=False, tags=("maintainability",))
+@rule("AL002", "unused-suppression", severity=Severity.INFO, enabled=False, tags=("maintainability",))
 def unused_suppression(ctx):
     """
     ## What it does
@@ -61,7 +60,7 @@ def unused_suppression(ctx):
     return ()
 
 
-@rule("AL003", "templated-file", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+@rule("AL003", "templated-file", severity=Severity.INFO, tags=("reliability",))
 def templated_file(ctx):
     """
     ## What it does
@@ -86,7 +85,7 @@ def templated_file(ctx):
     return ()
 
 
-@rule("AL004", "internal-error", kinds=_NONE, severity=Severity.ERROR, tags=("reliability",))
+@rule("AL004", "internal-error", severity=Severity.ERROR, tags=("reliability",))
 def internal_error(ctx):
     """
     ## What it does
@@ -109,7 +108,7 @@ def internal_error(ctx):
     return ()
 
 
-@rule("AL005", "file-too-large", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+@rule("AL005", "file-too-large", severity=Severity.INFO, tags=("reliability",))
 def file_too_large(ctx):
     """
     ## What it does
@@ -130,7 +129,7 @@ def file_too_large(ctx):
     return ()
 
 
-@rule("AL006", "encoding-assumed", kinds=_NONE, severity=Severity.INFO, tags=("reliability",))
+@rule("AL006", "encoding-assumed", severity=Severity.INFO, tags=("reliability",))
 def encoding_assumed(ctx):
     """
     ## What it does
@@ -155,7 +154,7 @@ def encoding_assumed(ctx):
     return ()
 
 
-@rule("AL007", "fix-not-applied", kinds=_NONE, severity=Severity.WARNING, tags=("reliability",))
+@rule("AL007", "fix-not-applied", severity=Severity.WARNING, tags=("reliability",))
 def fix_not_applied(ctx):
     """
     ## What it does

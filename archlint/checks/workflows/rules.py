@@ -16,7 +16,6 @@ from ...model import Edit, Fix, Severity, Span
 from ...parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 from ...registry import rule
 
-KINDS = ("workflow",)
 
 _BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
 _SETUP_QEMU = re.compile(r"^docker/setup-qemu-action@", re.I)
@@ -149,7 +148,7 @@ def _add_platforms_fix(ctx, bs: _BuildStep, value_text: str):
 # ---- GHA001 ---------------------------------------------------------------------------------------
 
 
-@rule("GHA001", "build-push-without-platforms", kinds=KINDS, severity=Severity.WARNING, fix="safe",
+@rule("GHA001", "build-push-without-platforms", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "github-actions"))
 def build_push_without_platforms(ctx):
     """
@@ -228,7 +227,7 @@ def _literal_platforms(bs: _BuildStep):
     return out
 
 
-@rule("GHA002", "build-push-platform-mismatch", kinds=KINDS, severity=Severity.ERROR,
+@rule("GHA002", "build-push-platform-mismatch", severity=Severity.ERROR,
       tags=("multi-arch", "github-actions"))
 def build_push_platform_mismatch(ctx):
     """
@@ -300,7 +299,7 @@ def _emulation_ready(bs: _BuildStep) -> bool:
     return False
 
 
-@rule("GHA003", "multi-platform-without-qemu", kinds=KINDS, severity=Severity.WARNING,
+@rule("GHA003", "multi-platform-without-qemu", severity=Severity.WARNING,
       tags=("multi-arch", "github-actions"))
 def multi_platform_without_qemu(ctx):
     """
@@ -356,7 +355,7 @@ def multi_platform_without_qemu(ctx):
 # ---- GHA004 ---------------------------------------------------------------------------------------
 
 
-@rule("GHA004", "invalid-platform", kinds=KINDS, severity=Severity.ERROR, fix="safe",
+@rule("GHA004", "invalid-platform", severity=Severity.ERROR, fix="safe",
       tags=("multi-arch", "github-actions"))
 def invalid_platform(ctx):
     """
