@@ -60,7 +60,8 @@ FORBIDDEN_FOR_DOCKERFILE = (
     "archlint.parsers.makefile", "archlint.parsers.markdown", "archlint.checks.python",
     "archlint.checks.kubernetes", "archlint.checks.compose", "archlint.checks.workflows",
     "archlint.output.json_out", "archlint.output.sarif", "archlint.output.github", "archlint.output.gitlab",
-    "archlint.packs", "archlint.server", "archlint.fixes",
+    "archlint.packs", "archlint.server", "archlint.fixes.edits", "archlint.fixes.suppressions",
+    "archlint.fixes.baseline", "archlint.fixes.actions",
 )
 
 GOALS = {

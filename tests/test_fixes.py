@@ -270,6 +270,35 @@ def test_atomic_write_failure_removes_temp(tmp_path, monkeypatch):
     assert p.read_bytes() == b"old" and [x.name for x in tmp_path.iterdir()] == ["f"]
 
 
+def test_write_bytes_creates_the_folder_and_fails_without_leftovers(tmp_path, monkeypatch):
+    from archlint.fixes.files import write_bytes
+
+    target = tmp_path / "a" / "b" / "entry"
+    assert write_bytes(str(target), b"one") and target.read_bytes() == b"one"
+    assert write_bytes(str(target), b"two") and target.read_bytes() == b"two"
+    seen = []
+
+    def boom(src, dst):
+        seen.append(os.path.basename(src))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    assert write_bytes(str(target), b"three") is False
+    assert target.read_bytes() == b"two" and os.listdir(target.parent) == ["entry"]
+    assert seen[0].startswith(f".tmp-{os.getpid()}-")  # the name the cache's pruning removes
+
+
+def test_fixes_package_names_resolve_and_the_writer_imports_nothing_heavy():
+    import archlint.fixes as pkg
+
+    for name in pkg._WHERE:
+        assert getattr(pkg, name) is getattr(__import__(f"archlint.fixes.{pkg._WHERE[name]}", fromlist=["_"]), name)
+    # the result cache writes through it on every run: it must cost what the old atomic.py did
+    code = "import sys; before = set(sys.modules); import archlint.fixes.files; print(*sorted(set(sys.modules) - before))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert set(out.split()) <= {"__future__", "archlint", "archlint.fixes", "archlint.fixes.files"}
+
+
 def test_fixes_that_do_not_converge_are_an_error(repo, capsys, extra_rule):
     def grows(ctx):  # always has one more thing to add
         n = len(ctx.source.lines)

@@ -834,7 +834,7 @@ def _write_shard(store: _Store, shard: _Shard) -> bool:
     body = json.dumps({"format": FORMAT, "env": store.env, "entries": fresh, "deps": depsets},
                       separators=(",", ":")).encode("ascii")
     data = _MAGIC + _digest(body).encode("ascii") + b"\n" + body
-    from ..atomic import write_bytes
+    from ..fixes.files import write_bytes
 
     if not write_bytes(shard.path, data):
         return False

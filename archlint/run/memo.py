@@ -80,7 +80,7 @@ def _store(entry: str, key: tuple, value) -> None:
     except ValueError:  # a value marshal cannot hold (a TOML datetime): not remembered
         return
     blob = zlib.crc32(payload).to_bytes(4, "little") + payload
-    from ..atomic import write_bytes
+    from ..fixes.files import write_bytes
 
     if write_bytes(entry, blob):  # readers see the old entry or the new one, never half of one
         _trim(os.path.dirname(entry))

@@ -214,7 +214,7 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
         return False
     blob = zlib.compress(body, 1)
     data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
-    from ..atomic import write_bytes
+    from ..fixes.files import write_bytes
 
     if not write_bytes(_path(cache.directory, key), data):
         return False

@@ -1,0 +1,260 @@
+"""archlint's one way of replacing a file: a reader sees it entirely old or entirely new.
+
+The bytes go to a temporary file created in the target's folder (never an existing name), which
+is then renamed over the target with ``os.replace``.  On any failure the temporary file is
+removed and the target is left as it was.  Two callers, two strengths:
+
+``write_bytes``
+    archlint's own files (the result cache's index shards, stored reports, memo entries): the
+    folder is created, no fsync (a lost write only costs a re-lint), the temporary file is named
+    ``.tmp-<pid>-<random>`` (the cache removes those a killed run left behind).  Imports nothing
+    beyond what Python loads at start-up: the cache writes through it on every run.
+
+``atomic_write`` / ``commit`` (``--fix``, ``--add-suppressions``, baselines, ``--diff -o``)
+    The user's files.  ``FileState.read`` keeps the bytes read, their codec and BOM and the mode;
+    ``commit`` encodes the new text the same way, compares the file on disk with the bytes read
+    (a change means another program wrote it: refuse), then ``atomic_write`` replaces it through
+    symlinks (onto their target): the temporary file is flushed and fsynced, given the original's
+    mode and owner, renamed, and the folder fsynced.  A run killed between write and rename
+    leaves a ``.<name>.<pid>.<random>.archlint-tmp`` file, which the next write of that file
+    removes once the process is gone.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import stat as statmod
+
+TEMP_SUFFIX = ".archlint-tmp"
+_STALE_AGE = 3600.0  # where process liveness cannot be asked (Windows): temp files older than this
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+# ---- the one atomic replacement -----------------------------------------------------------------
+
+
+def _create_temp(folder: str, prefix: str, suffix: str, perm: int) -> tuple[int, str]:
+    """Create a new file ``<prefix><random><suffix>`` in ``folder`` (never an existing one)."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f"{prefix}{os.urandom(4).hex()}{suffix}")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, perm), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name in {folder}")
+
+
+def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: bool,
+             mode: int | None = None, owner: tuple[int, int] | None = None) -> None:
+    """Write ``data`` to a temporary file next to ``target`` and rename it over ``target``.
+    ``durable``: fsync the file before the rename; ``mode``/``owner``: given to the new file
+    (else it gets the default mode for the umask).  On failure the temporary file is removed
+    and the exception raised."""
+    folder = os.path.dirname(target) or "."
+    fd, tmp = _create_temp(folder, prefix, suffix, 0o600 if mode is not None else 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if owner is not None and hasattr(os, "chown") and owner != _owner(tmp):
+            try:
+                os.chown(tmp, *owner)
+            except OSError:
+                pass
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_bytes(path: str, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically, creating the folder; False (and nothing left
+    behind) when it cannot be written.  For archlint's own files (see the module docstring)."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        _replace(path, data, f".tmp-{os.getpid()}-", "", durable=False)
+    except OSError:
+        return False
+    return True
+
+
+def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` (its target, if a symlink) with ``data`` atomically and durably: the
+    temporary file is fsynced and given the original's mode (``mode`` if given) and owner, and
+    the folder is fsynced after the rename.  On any failure the temporary file is removed and
+    the original is left as it was (the OSError is raised)."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    st = None
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        pass
+    if mode is None:
+        if st is not None:
+            mode = statmod.S_IMODE(st.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    base = os.path.basename(target)
+    _remove_stale_temps(folder, base)
+    owner = (st.st_uid, st.st_gid) if st is not None else None
+    _replace(target, data, f".{base}.{os.getpid()}.", TEMP_SUFFIX, durable=True, mode=mode, owner=owner)
+    _fsync_dir(folder)
+
+
+def _remove_stale_temps(folder: str, base: str) -> None:
+    """Remove the temporary files an earlier archlint left next to ``base`` when it was killed
+    between creating and renaming them (``.<base>.<pid>.<random>.archlint-tmp``); a temp file of
+    a process still running is left alone."""
+    prefix = f".{base}."
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return
+    import time
+
+    for name in names:
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        path = os.path.join(folder, name)
+        if pid == os.getpid():
+            continue
+        if os.name == "posix":
+            try:
+                os.kill(pid, 0)
+                continue  # alive (another archlint may be writing it)
+            except ProcessLookupError:
+                pass
+            except OSError:
+                continue  # alive, another user's
+        else:
+            try:
+                if time.time() - os.stat(path).st_mtime < _STALE_AGE:
+                    continue
+            except OSError:
+                continue
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid
+
+
+def _fsync_dir(folder: str) -> None:
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- the user's files: read, then commit the fixed text -----------------------------------------
+
+_BOM_CODECS = {
+    codecs.BOM_UTF8: "utf-8",
+    codecs.BOM_UTF32_LE: "utf-32-le",
+    codecs.BOM_UTF32_BE: "utf-32-be",
+    codecs.BOM_UTF16_LE: "utf-16-le",
+    codecs.BOM_UTF16_BE: "utf-16-be",
+}
+
+
+class FixError(Exception):
+    """A file cannot be changed safely; the message says why (nothing was written)."""
+
+    def __init__(self, message: str, internal: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.internal = internal
+
+
+class FileState:
+    """A file as read for fixing: its bytes, the decoded text and how to encode it back."""
+
+    __slots__ = ("path", "data", "text", "encoding", "bom", "codec", "mode")
+
+    def __init__(self, path, data, text, encoding, bom, codec, mode):
+        self.path = path
+        self.data = data
+        self.text = text
+        self.encoding = encoding  # as source.decode names it (for the engine)
+        self.bom = bom
+        self.codec = codec
+        self.mode = mode
+
+    @classmethod
+    def read(cls, path: str) -> "FileState":
+        from ..source import BOMS, DecodeError, decode
+
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            mode = statmod.S_IMODE(os.stat(path).st_mode)
+        except OSError as e:
+            raise FixError(f"cannot read it: {e.strerror or e}") from None
+        try:
+            text, enc, _ = decode(data)
+        except DecodeError as e:
+            raise FixError(f"cannot decode it: {e}") from None
+        bom, codec = b"", enc
+        for b, _name in BOMS:
+            if data.startswith(b):
+                bom, codec = b, _BOM_CODECS[b]
+                break
+        state = cls(path, data, text, enc, bom, codec, mode)
+        try:
+            same = state.encode(text) == data
+        except FixError:
+            same = False
+        if not same:
+            raise FixError(f"its bytes do not survive a decode/encode round trip as {enc}")
+        return state
+
+    def encode(self, text: str) -> bytes:
+        try:
+            return self.bom + text.encode(self.codec)
+        except UnicodeEncodeError as e:
+            raise FixError(f"the new text cannot be encoded as {self.codec} ({e.reason})") from None
+
+
+def commit(state: FileState, new_text: str) -> bool:
+    """Write ``new_text`` over the file ``state`` was read from, unless the file changed on
+    disk since (FixError).  Returns False when there is nothing to write."""
+    data = state.encode(new_text)
+    if data == state.data:
+        return False
+    try:
+        with open(state.path, "rb") as fh:
+            now = fh.read()
+    except OSError as e:
+        raise FixError(f"cannot read it again before writing: {e.strerror or e}") from None
+    if now != state.data:
+        raise FixError("it changed on disk while archlint was fixing it")
+    try:
+        atomic_write(state.path, data, state.mode)
+    except OSError as e:
+        raise FixError(f"writing it failed: {e.strerror or e}") from None
+    return True
