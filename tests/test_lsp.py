@@ -282,3 +282,98 @@ def test_normalize_settings_spellings():
     assert normalize_settings({"kubernetesVersion": "1.29", "colour": "x"}) == ({"kubernetes-version": "1.29"}, False, ["colour"])
     assert normalize_settings(None) is None
     assert normalize_settings({"editor": {"tabSize": 4}}) is None  # another tool's section: keep ours
+
+
+UNSAFE_ONLY = (
+    "FROM alpine:3.20\n"
+    "ADD https://example.com/releases/download/v1.0/tool-linux-arm64 /bin/tool\n"
+)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client_with_options(lsp_client: LanguageClient, project):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            root_uri=project.as_uri(),
+            initialization_options={
+                "archlint": {"unsafeFixes": True, "platforms": ["linux/amd64", "linux/arm64"], "select": ["DF006"], "colour": "red"}
+            },
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_initialization_options_untitled_buffer_and_unsafe_fix_all(client_with_options: LanguageClient, project: Path):
+    """Settings from initializationOptions apply to a buffer without a path, whose kind comes from
+    its languageId; with ``unsafeFixes`` "Fix all" applies unsafe fixes; unknown keys are logged."""
+    client = client_with_options
+    uri = "untitled:Untitled-1"
+    open_doc(client, uri, UNSAFE_ONLY, lang="dockerfile")
+    diags = await wait_for(client, uri, lambda d: len(d) > 0)
+    assert {d.code for d in diags} == {"DF006"}
+    assert any("ignoring unknown settings: colour" in m.message for m in client.log_messages)
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diags[0].range,
+            context=types.CodeActionContext(diagnostics=diags),
+        )
+    )
+    quick = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and "DF006" in a.title and not a.title.startswith("Suppress")]
+    assert quick and all(a.title.endswith("[unsafe]") and not a.is_preferred for a in quick)
+    fix_all = [a for a in actions if a.kind == "source.fixAll.archlint"]
+    assert len(fix_all) == 1
+    assert apply_text_edits(UNSAFE_ONLY, fix_all[0].edit.changes[uri]) == (
+        "FROM alpine:3.20\nARG TARGETARCH\nADD https://example.com/releases/download/v1.0/tool-linux-${TARGETARCH} /bin/tool\n"
+    )
+
+
+@pytest.mark.asyncio
+async def test_fix_all_needs_unsafe_fixes(client: LanguageClient, project: Path):
+    """Without ``unsafe-fixes`` a file with only unsafe fixes gets no "Fix all"."""
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"platforms": ["linux/amd64", "linux/arm64"], "select": ["DF006"]})
+    )
+    uri = (project / "tool.Dockerfile").as_uri()
+    open_doc(client, uri, UNSAFE_ONLY)
+    diags = await wait_for(client, uri, lambda d: any(x.code == "DF006" for x in d))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diags[0].range,
+            context=types.CodeActionContext(diagnostics=diags, only=["source.fixAll"]),
+        )
+    )
+    assert actions is None
+
+
+@pytest.mark.asyncio
+async def test_save_relints_and_close_cancels_a_pending_lint(client: LanguageClient, project: Path):
+    uri = (project / "Dockerfile").as_uri()
+    open_doc(client, uri, "FROM --platform=linux/amd64 alpine:3.20\n")
+    await wait_for(client, uri, lambda d: len(d) == 0)
+    # saving an open document lints it again (a fresh publish)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 20)
+    # an edit closed before its debounced lint runs is never reported
+    change_doc(client, uri, "FROM alpine:3.20\n", 2)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await asyncio.sleep(0.5)  # past the debounce
+    assert list(client.diagnostics.get(uri)) == []
+    # requests about a document that is not open: no answer, no error
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0))
+    )
+    assert hover is None
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert actions is None

@@ -1,0 +1,64 @@
+"""``archlint server``: a language server on stdio (pygls 2.x, lsprotocol).
+
+- Diagnostics for the editor's buffer (unsaved text included) on open, on change (debounced by
+  ``DEBOUNCE`` seconds) and on save, with the configuration that applies to the document's path
+  (the nearest ``.archlint.toml`` / ``pyproject.toml``) plus the client's settings; cleared on
+  close.  Saving a configuration file re-lints every open document.
+- Settings from ``initializationOptions`` and ``workspace/didChangeConfiguration`` (either at the
+  top level or under an ``archlint`` key): ``platforms``, ``select``, ``ignore``,
+  ``extend-select``, ``severity``, ``kubernetes-version``, ``python-version`` (as in the
+  configuration file; camelCase and snake_case spellings are accepted), and ``unsafe-fixes``
+  (include unsafe fixes in "Fix all").
+- Code actions: every fix as a quick fix (preferred when safe), "Fix all archlint issues in this
+  file" (``source.fixAll.archlint``, through ``fixes.fix_text``, the code ``--fix`` uses) and
+  "Suppress ID on this line" (the own-line comment ``--add-suppressions`` writes).
+- Hover over a finding (or over a rule ID in a suppression comment) shows the rule's doc.
+
+A crash in a rule is an AL004 diagnostic (the engine keeps the other rules' results); any other
+exception in a handler is logged (stderr and ``window/logMessage``) and the server goes on.
+
+The modules, by job:
+
+- ``lsp``: ``ArchlintServer``, the pygls ``LanguageServer``: its state (open documents, lint
+  results, debounce tasks, the client's settings) and its LSP features, one method each;
+- ``settings``: the client's settings and the configuration resolver built with them;
+- ``linting``: a buffer's text -> a ``DocState`` (configuration, kind, lint result);
+- ``documents``: ``DocState`` and ``Lines``, positions archlint <-> LSP;
+- ``diagnostics``: findings and notices as LSP diagnostics;
+- ``actions``: quick fixes, "Suppress", "Fix all" and the edits they carry;
+- ``hover``: a rule's documentation as Markdown.
+
+Importing this package is cheap: pygls, lsprotocol and the engine are imported by
+``build_server`` (every module but this one and ``settings`` imports lsprotocol).
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from .settings import normalize_settings
+
+__all__ = ["build_server", "main", "normalize_settings"]
+
+
+
+
+def build_server():
+    """A new ``ArchlintServer`` (ImportError without pygls / lsprotocol)."""
+    from .lsp import ArchlintServer
+
+    return ArchlintServer()
+
+
+def main() -> int:
+    import logging
+
+    logging.basicConfig(stream=sys.stderr, level=os.environ.get("ARCHLINT_LOG", "WARNING").upper(),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        server = build_server()
+    except ImportError as e:
+        sys.stderr.write(f"archlint server needs pygls and lsprotocol ({e}): pip install 'archlint[lsp]'\n")
+        return 2
+    server.start_io()
+    return 0
