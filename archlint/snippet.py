@@ -52,4 +52,6 @@ class Snippet:
         if end <= start:
             return Span(l1, c1, l1, c1 + 1)
         l2, c2 = self.pos(end - 1)
+        if self.text[end - 1:end] == "\n" and end - 1 > start:
+            return Span(l1, c1, l2, c2)  # through the end of a line: it ends there, not past it
         return Span(l1, c1, l2, c2 + 1)
