@@ -14,7 +14,7 @@ def test_a_span_through_a_newline_ends_at_that_line_end():
 
 def test_fix_of_an_unterminated_build_arg_stays_inside_the_file():
     # found by the mutation test: an unclosed quote makes the value run to the end of the file
-    text = 'podman build \\\n    --build-arg TARGETARCH="$TARGETARCH! \\\n    .\n'
+    text = 'if true; then\n    podman build \\\n        --build-arg TARGETARCH="$TARGETARCH! \\\n        .\nfi\n'
     (f,) = findings(lint_inline(text, kind="shell"), "BC004")
     lines = text.split("\n")
     for e in f.fix.edits:
