@@ -240,9 +240,27 @@ def build(run, opts) -> dict:
     files = {fr.path: fr for fr in run.files}
 
     findings = [f for f in run.findings if include_suppressed or not f.suppressed]
-
-    # rules: the run's rules by id, then any rule a result names that the run did not list
     table = rule_table(run)
+    descriptors, index = _rule_descriptors(run, findings, table)
+    hashes = _line_hashes(findings, files)
+    results = [_result(f, index, uris, files, hashes, include_suppressed) for f in findings]
+    results.sort(key=_result_key)
+
+    notices = run.notices
+    notification_descriptors, notifications = _notifications(notices, table, index, uris, files)
+    driver = _driver(descriptors, notification_descriptors)
+    invocation = _invocation(notices, notifications, uris)  # after every artifact: uris.absolute_used is final
+    return _log(driver, invocation, uris, category, results)
+
+
+def _lines_of(files: dict, path: str):
+    fr = files.get(path)
+    return fr.lines if fr is not None else None
+
+
+def _rule_descriptors(run, findings, table) -> tuple[list[dict], dict[str, int]]:
+    """``tool.driver.rules``: the run's rules by id, then any rule a result names that the run
+    did not list; and each rule id's index in that list."""
     descriptors: list[dict] = []
     index: dict[str, int] = {}
     for r in sorted({r.id: r for r in run.rules or ()}.values(), key=lambda r: r.id):
@@ -253,8 +271,11 @@ def build(run, opts) -> dict:
             r = lookup_rule(f.rule_id, table)
             index[f.rule_id] = len(descriptors)
             descriptors.append(rule_descriptor(r) if r is not None else _unknown_rule_descriptor(f.rule_id, f.severity))
+    return descriptors, index
 
-    # GitHub's line hashes, per file, up to the last line a result starts on
+
+def _line_hashes(findings, files: dict) -> dict[str, list[str]]:
+    """GitHub's line hashes, per file, up to the last line a result starts on."""
     hashes: dict[str, list[str]] = {}
     last_line: dict[str, int] = {}
     for f in findings:
@@ -266,83 +287,99 @@ def build(run, opts) -> dict:
         text = file_text_as_uploaded(fr.lines, fr.encoding)
         if text is not None:
             hashes[path] = line_hashes(text, upto=upto)
+    return hashes
 
-    def lines_of(path):
-        fr = files.get(path)
-        return fr.lines if fr is not None else None
 
-    results = []
-    for f in findings:
-        lines = lines_of(f.path)
-        res: dict = {
-            "ruleId": f.rule_id,
-            "ruleIndex": index[f.rule_id],
-            "level": LEVEL[Severity(f.severity)],
-            "message": {"text": _sentence(f.message)},
-            "locations": [{"physicalLocation": primary_location(uris.artifact(f.path), f.span, lines)}],
-        }
-        if f.related:
-            related = []
-            for i, rel in enumerate(f.related):
-                rpath = rel.path or f.path
-                related.append(
-                    {
-                        "id": i,
-                        "physicalLocation": {
-                            "artifactLocation": uris.artifact(rpath),
-                            "region": region(rel.span, lines_of(rpath)),
-                        },
-                        "message": {"text": _sentence(rel.message)},
-                    }
-                )
-            res["relatedLocations"] = related
-        fps = {}
-        file_hashes = hashes.get(f.path)
-        if file_hashes and 1 <= f.span.line <= len(file_hashes):
-            fps["primaryLocationLineHash"] = file_hashes[f.span.line - 1]
-        if f.fingerprint:
-            fps["archlint/v1"] = f.fingerprint
-        if fps:
-            res["partialFingerprints"] = fps
-        if f.fix is not None and f.fix.edits:
-            edits = sorted(f.fix.edits, key=lambda e: tuple(e.span))
-            res["fixes"] = [
+# -- results ------------------------------------------------------------------------------------
+
+
+def _result(f, index: dict[str, int], uris: _Uris, files: dict, hashes: dict, include_suppressed: bool) -> dict:
+    lines = _lines_of(files, f.path)
+    res: dict = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "level": LEVEL[Severity(f.severity)],
+        "message": {"text": _sentence(f.message)},
+        "locations": [{"physicalLocation": primary_location(uris.artifact(f.path), f.span, lines)}],
+    }
+    if f.related:
+        res["relatedLocations"] = _related_locations(f, uris, files)
+    fps = _fingerprints(f, hashes.get(f.path))
+    if fps:
+        res["partialFingerprints"] = fps
+    if f.fix is not None and f.fix.edits:
+        res["fixes"] = _fixes(f, uris, lines)
+    if include_suppressed:
+        res["suppressions"] = [{"kind": "inSource"}] if f.suppressed else []
+    return res
+
+
+def _related_locations(f, uris: _Uris, files: dict) -> list[dict]:
+    related = []
+    for i, rel in enumerate(f.related):
+        rpath = rel.path or f.path
+        related.append(
+            {
+                "id": i,
+                "physicalLocation": {
+                    "artifactLocation": uris.artifact(rpath),
+                    "region": region(rel.span, _lines_of(files, rpath)),
+                },
+                "message": {"text": _sentence(rel.message)},
+            }
+        )
+    return related
+
+
+def _fingerprints(f, file_hashes: list[str] | None) -> dict:
+    fps = {}
+    if file_hashes and 1 <= f.span.line <= len(file_hashes):
+        fps["primaryLocationLineHash"] = file_hashes[f.span.line - 1]
+    if f.fingerprint:
+        fps["archlint/v1"] = f.fingerprint
+    return fps
+
+
+def _fixes(f, uris: _Uris, lines) -> list[dict]:
+    edits = sorted(f.fix.edits, key=lambda e: tuple(e.span))
+    return [
+        {
+            "description": {"text": _sentence(f.fix.description)},
+            "artifactChanges": [
                 {
-                    "description": {"text": _sentence(f.fix.description)},
-                    "artifactChanges": [
+                    "artifactLocation": uris.artifact(f.path),
+                    "replacements": [
                         {
-                            "artifactLocation": uris.artifact(f.path),
-                            "replacements": [
-                                {
-                                    "deletedRegion": region(e.span, lines, allow_empty=True),
-                                    "insertedContent": {"text": e.text},
-                                }
-                                for e in edits
-                            ],
+                            "deletedRegion": region(e.span, lines, allow_empty=True),
+                            "insertedContent": {"text": e.text},
                         }
+                        for e in edits
                     ],
                 }
-            ]
-        if include_suppressed:
-            res["suppressions"] = [{"kind": "inSource"}] if f.suppressed else []
-        results.append(res)
+            ],
+        }
+    ]
 
-    def result_key(r):
-        loc = r["locations"][0]["physicalLocation"]
-        reg = loc["region"]
-        return (loc["artifactLocation"]["uri"], reg["startLine"], reg["startColumn"], r["ruleId"],
-                reg["endLine"], reg["endColumn"], r["message"]["text"])
 
-    results.sort(key=result_key)
+def _result_key(r: dict):
+    loc = r["locations"][0]["physicalLocation"]
+    reg = loc["region"]
+    return (loc["artifactLocation"]["uri"], reg["startLine"], reg["startColumn"], r["ruleId"],
+            reg["endLine"], reg["endColumn"], r["message"]["text"])
 
-    # notifications: notices (files that could not be read/parsed, rule crashes ...)
-    notices = run.notices
+
+# -- notifications, driver, invocation ----------------------------------------------------------
+
+
+def _notifications(notices, table, index: dict[str, int], uris: _Uris, files: dict) -> tuple[list[dict], list[dict]]:
+    """Notices (files that could not be read/parsed, rule crashes ...): their descriptors (for
+    ``tool.driver.notifications``) and the ``toolExecutionNotifications`` themselves."""
     note_ids = sorted({n.rule_id for n in notices})
     note_index = {rid: i for i, rid in enumerate(note_ids)}
-    notification_descriptors = []
+    descriptors = []
     for rid in note_ids:
         r = lookup_rule(rid, table)
-        notification_descriptors.append(rule_descriptor(r) if r is not None else _unknown_rule_descriptor(rid, Severity.ERROR))
+        descriptors.append(rule_descriptor(r) if r is not None else _unknown_rule_descriptor(rid, Severity.ERROR))
     notifications = []
     for n in notices:
         item: dict = {
@@ -351,14 +388,16 @@ def build(run, opts) -> dict:
         }
         if n.path:
             f = n.as_finding()
-            item["locations"] = [
-                {"physicalLocation": {"artifactLocation": uris.artifact(n.path), "region": region(f.span, lines_of(n.path))}}
-            ]
+            loc = {"artifactLocation": uris.artifact(n.path), "region": region(f.span, _lines_of(files, n.path))}
+            item["locations"] = [{"physicalLocation": loc}]
         item["descriptor"] = {"id": n.rule_id, "index": note_index[n.rule_id]}
         if n.rule_id in index:
             item["associatedRule"] = {"id": n.rule_id, "index": index[n.rule_id]}
         notifications.append(item)
+    return descriptors, notifications
 
+
+def _driver(descriptors: list[dict], notification_descriptors: list[dict]) -> dict:
     driver: dict = {
         "name": "archlint",
         "version": __version__,
@@ -368,13 +407,19 @@ def build(run, opts) -> dict:
     }
     if notification_descriptors:
         driver["notifications"] = notification_descriptors
+    return driver
 
+
+def _invocation(notices, notifications: list[dict], uris: _Uris) -> dict:
     invocation: dict = {"executionSuccessful": not any(n.internal for n in notices)}
     if uris.absolute_used:  # lets GitHub relate absolute file URIs to the checkout (GH1006)
         invocation["workingDirectory"] = {"uri": uris.base_uri}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    return invocation
 
+
+def _log(driver: dict, invocation: dict, uris: _Uris, category: str | None, results: list[dict]) -> dict:
     run_obj: dict = {"tool": {"driver": driver}}
     if category:
         run_obj["automationDetails"] = {"id": category if category.endswith("/") else category + "/"}

@@ -344,33 +344,10 @@ def _unquote(raw: str, escape: str) -> str:
     return "".join(val)
 
 
-class _Lines:
-    __slots__ = ("lines", "i")
-
-    def __init__(self, lines):
-        self.lines = lines
-        self.i = 0
-
-
 def parse(source) -> DockerfileModel:
     lines = source.lines
     n = len(lines)
-    directives: dict[str, tuple[str, int]] = {}
-    escape = "\\"
-    i = 0
-    # parser directives: only at the very top, before any blank line, comment or instruction
-    while i < n:
-        m = _DIRECTIVE_RE.match(lines[i])
-        if not m or m.group(1).lower() not in DIRECTIVES or m.group(1).lower() in directives:
-            break
-        key, value = m.group(1).lower(), m.group(2)
-        directives[key] = (value, i + 1)
-        if key == "escape":
-            if value not in ("\\", "`"):
-                raise ParseError(f"invalid escape directive {value!r} (allowed: \\ or `)", i + 1, 1)
-            escape = value
-        i += 1
-
+    directives, escape, i = _read_directives(lines)
     instructions: list[Instruction] = []
     problems: list[ParseError] = []
     stages: list[Stage] = []
@@ -382,84 +359,128 @@ def parse(source) -> DockerfileModel:
         if not stripped or stripped.startswith("#"):
             i += 1
             continue
-        # keyword
-        indent = len(raw) - len(stripped)
-        m = re.match(r"[A-Za-z]+", stripped)
-        kw_len = m.end() if m else len(stripped.split()[0])
-        raw_kw = stripped[:kw_len]
-        keyword = raw_kw.upper()
-        kw_span = Span(i + 1, indent + 1, i + 1, indent + 1 + max(1, kw_len))
-        start_line = i + 1
-        # collect the logical line: pieces of each physical line (text, line, col)
-        pieces: list[tuple[str, int, int]] = []
-        first_rest = raw[indent + kw_len :]
-        col0 = indent + kw_len + 1
-        piece, cont = _continues(first_rest, escape)
-        pieces.append((piece, i + 1, col0))
-        i += 1
-        while cont:
-            if i >= n:
-                problems.append(
-                    ParseError("unexpected end of file: the last instruction ends with a line continuation", start_line, 1)
-                )
-                break
-            line = lines[i]
-            s = line.lstrip()
-            if s.startswith("#") or not s:
-                i += 1  # comment and empty lines inside a continuation are dropped
-                continue
-            piece, cont = _continues(line, escape)
-            pieces.append((piece, i + 1, 1))
-            i += 1
-        args = Snippet.from_lines(pieces, keyword)
-        ins = Instruction(keyword, kw_span, start_line, pieces[-1][1], args, raw_keyword=raw_kw)
-        if keyword not in INSTRUCTIONS:
-            problems.append(ParseError(f"unknown instruction {raw_kw!r}", kw_span.line, kw_span.col))
+        ins, i = _read_instruction(lines, i, raw, stripped, escape, problems)
+        if ins.keyword not in INSTRUCTIONS:
+            kw_span = ins.keyword_span
+            problems.append(ParseError(f"unknown instruction {ins.raw_keyword!r}", kw_span.line, kw_span.col))
             instructions.append(ins)
             continue
         _analyse_args(ins, escape)
-        # heredocs
-        if keyword in HEREDOC_INSTRUCTIONS and "<<" in args.text:
-            for hm in _HEREDOC_RE.finditer(args.text):
-                if _inside_flag(ins, hm.start()):
-                    continue
-                strip_tabs, quoted, delim = hm.group(1) == "-", bool(hm.group(2)), hm.group(3)
-                body_lines: list[tuple[str, int, int]] = []
-                found = False
-                while i < n:
-                    line = lines[i]
-                    cmp = line.lstrip("\t") if strip_tabs else line
-                    if cmp == delim:
-                        found = True
-                        i += 1
-                        break
-                    if strip_tabs:
-                        stripped_tabs = len(line) - len(line.lstrip("\t"))
-                        body_lines.append((line[stripped_tabs:], i + 1, stripped_tabs + 1))
-                    else:
-                        body_lines.append((line, i + 1, 1))
-                    i += 1
-                marker = args.span(hm.start(), hm.end())
-                if not found:
-                    problems.append(
-                        ParseError(f"heredoc <<{delim} is not terminated (no line {delim!r})", marker.line, marker.col)
-                    )
-                body = Snippet.from_lines(body_lines or [("", marker.line, marker.end_col)], "heredoc")
-                ins.heredocs.append(Heredoc(delim, strip_tabs, quoted, body, marker))
-                ins.end_line = max(ins.end_line, i)  # i: 1-based number of the last line consumed
+        if ins.keyword in HEREDOC_INSTRUCTIONS and "<<" in ins.args.text:
+            i = _read_heredocs(ins, lines, i, problems)
         instructions.append(ins)
-        if keyword == "FROM":
-            st = _make_stage(ins, len(stages))
-            stages.append(st)
-        elif stages:
-            stages[-1].instructions.append(ins)
-        elif keyword == "ARG":
-            for name, w in arg_pairs(ins):
-                global_args[name] = (arg_default(w), ins)
-        if stages:
-            ins.stage = len(stages) - 1
+        _add_to_stages(ins, stages, global_args)
 
     return DockerfileModel(directives, escape, instructions, stages, global_args, problems)
+
+
+def _read_directives(lines: list[str]) -> tuple[dict[str, tuple[str, int]], str, int]:
+    """Parser directives: only at the very top, before any blank line, comment or instruction.
+    Returns them, the escape character and the index of the first line after them."""
+    n = len(lines)
+    directives: dict[str, tuple[str, int]] = {}
+    escape = "\\"
+    i = 0
+    while i < n:
+        m = _DIRECTIVE_RE.match(lines[i])
+        if not m or m.group(1).lower() not in DIRECTIVES or m.group(1).lower() in directives:
+            break
+        key, value = m.group(1).lower(), m.group(2)
+        directives[key] = (value, i + 1)
+        if key == "escape":
+            if value not in ("\\", "`"):
+                raise ParseError(f"invalid escape directive {value!r} (allowed: \\ or `)", i + 1, 1)
+            escape = value
+        i += 1
+    return directives, escape, i
+
+
+def _read_instruction(lines: list[str], i: int, raw: str, stripped: str, escape: str,
+                      problems: list[ParseError]) -> tuple[Instruction, int]:
+    """The instruction starting on ``lines[i]`` (``raw``, ``stripped`` without its indent): its
+    keyword and its logical line, continuations joined.  Returns it and the next line's index."""
+    n = len(lines)
+    indent = len(raw) - len(stripped)
+    m = re.match(r"[A-Za-z]+", stripped)
+    kw_len = m.end() if m else len(stripped.split()[0])
+    raw_kw = stripped[:kw_len]
+    keyword = raw_kw.upper()
+    kw_span = Span(i + 1, indent + 1, i + 1, indent + 1 + max(1, kw_len))
+    start_line = i + 1
+    # collect the logical line: pieces of each physical line (text, line, col)
+    pieces: list[tuple[str, int, int]] = []
+    first_rest = raw[indent + kw_len :]
+    col0 = indent + kw_len + 1
+    piece, cont = _continues(first_rest, escape)
+    pieces.append((piece, i + 1, col0))
+    i += 1
+    while cont:
+        if i >= n:
+            problems.append(
+                ParseError("unexpected end of file: the last instruction ends with a line continuation", start_line, 1)
+            )
+            break
+        line = lines[i]
+        s = line.lstrip()
+        if s.startswith("#") or not s:
+            i += 1  # comment and empty lines inside a continuation are dropped
+            continue
+        piece, cont = _continues(line, escape)
+        pieces.append((piece, i + 1, 1))
+        i += 1
+    args = Snippet.from_lines(pieces, keyword)
+    return Instruction(keyword, kw_span, start_line, pieces[-1][1], args, raw_keyword=raw_kw), i
+
+
+def _read_heredocs(ins: Instruction, lines: list[str], i: int, problems: list[ParseError]) -> int:
+    """The bodies of the instruction's heredocs, one after the other from ``lines[i]`` on.
+    Returns the index of the line after the last one (after its terminator, if any)."""
+    n = len(lines)
+    args = ins.args
+    for hm in _HEREDOC_RE.finditer(args.text):
+        if _inside_flag(ins, hm.start()):
+            continue
+        strip_tabs, quoted, delim = hm.group(1) == "-", bool(hm.group(2)), hm.group(3)
+        body_lines: list[tuple[str, int, int]] = []
+        found = False
+        while i < n:
+            line = lines[i]
+            cmp = line.lstrip("\t") if strip_tabs else line
+            if cmp == delim:
+                found = True
+                i += 1
+                break
+            if strip_tabs:
+                stripped_tabs = len(line) - len(line.lstrip("\t"))
+                body_lines.append((line[stripped_tabs:], i + 1, stripped_tabs + 1))
+            else:
+                body_lines.append((line, i + 1, 1))
+            i += 1
+        marker = args.span(hm.start(), hm.end())
+        if not found:
+            problems.append(
+                ParseError(f"heredoc <<{delim} is not terminated (no line {delim!r})", marker.line, marker.col)
+            )
+        body = Snippet.from_lines(body_lines or [("", marker.line, marker.end_col)], "heredoc")
+        ins.heredocs.append(Heredoc(delim, strip_tabs, quoted, body, marker))
+        ins.end_line = max(ins.end_line, i)  # i: 1-based number of the last line consumed
+    return i
+
+
+def _add_to_stages(ins: Instruction, stages: list[Stage], global_args: dict) -> None:
+    """A FROM starts a stage; anything else joins the current one (an ARG before the first FROM
+    is a global ARG)."""
+    keyword = ins.keyword
+    if keyword == "FROM":
+        st = _make_stage(ins, len(stages))
+        stages.append(st)
+    elif stages:
+        stages[-1].instructions.append(ins)
+    elif keyword == "ARG":
+        for name, w in arg_pairs(ins):
+            global_args[name] = (arg_default(w), ins)
+    if stages:
+        ins.stage = len(stages) - 1
 
 
 def _continues(text: str, escape: str) -> tuple[str, bool]:

@@ -43,6 +43,7 @@ _ASSIGN_SIMPLE = re.compile(r"(:::=|::=|:=|\?=|\+=|!=|=)")
 _MODIFIERS = ("export", "override", "private", "unexport")
 _CONDITIONALS = ("ifeq", "ifneq", "ifdef", "ifndef")
 _INCLUDES = ("include", "-include", "sinclude")
+_DIRECTIVES = frozenset((*_CONDITIONALS, "else", "endif", *_INCLUDES, "vpath", "undefine", "endef"))
 _SHELL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FUNCTIONS = frozenset(
     "abspath addprefix addsuffix and basename call dir error eval file filter filter-out findstring "
@@ -447,6 +448,37 @@ def _find_rule_colon(text: str) -> int:
     return -1
 
 
+def _logical_line(lines: list[str], i: int) -> tuple[str, int]:
+    """The logical line starting at ``lines[i]``: continuations joined with one space, as make
+    does.  Returns it and the index of the line after it."""
+    n = len(lines)
+    line = lines[i]
+    j = i
+    parts = [line]
+    while _continued(lines[j]) and j + 1 < n:
+        j += 1
+        parts.append(lines[j])
+    if len(parts) > 1:
+        logical = " ".join(p[:-1].strip() if _continued(p) else p.strip() for p in parts)
+    else:
+        logical = line
+    return logical, j + 1
+
+
+def _modifiers(body: str, name_check: bool) -> tuple[list[str], str]:
+    """Split the leading ``export`` / ``override`` / ``private`` / ``unexport`` words off a
+    variable line: (those words, the rest).  With ``name_check``, such a word right before an
+    assignment operator is the variable's name (``export := 1``), not a modifier."""
+    mods: list[str] = []
+    while True:
+        w0 = body.split(None, 1)
+        if len(w0) == 2 and w0[0] in _MODIFIERS and not (name_check and _ASSIGN_SIMPLE.match(w0[1][:4])):
+            mods.append(w0[0])
+            body = w0[1]
+            continue
+        return mods, body
+
+
 class _Reader:
     def __init__(self, model: MakeModel, root: str | None):
         self.m = model
@@ -456,197 +488,201 @@ class _Reader:
         self.recipe_prefix = "\t"
 
     def read(self, lines: list[str], path: str | None, directory: str | None, depth: int) -> None:
-        m = self.m
-        current: Target | None = None
+        """Read one file's lines: the Makefile itself (``path`` None) or an included file
+        (``path``: its real path), whose recipes are not kept (included files give variables only)."""
+        current: Target | None = None  # the rule whose recipe lines follow
         own = path is None
         n = len(lines)
         i = 0
         while i < n:
             line = lines[i]
-            # ---- recipe lines (only in this file: included files give variables only)
-            if current is not None and line.startswith(self.recipe_prefix) and line.strip() != "":
-                j = i
-                pieces = []
-                first = True
-                while True:
-                    text = lines[j]
-                    col = 1
-                    if text.startswith(self.recipe_prefix):
-                        text = text[len(self.recipe_prefix):]
-                        col += len(self.recipe_prefix)
-                    if first:
-                        k = 0
-                        while k < len(text) and text[k] in "@-+ \t":
-                            k += 1
-                        prefix = text[:k]
-                        text = text[k:]
-                        col += k
-                        first = False
-                    pieces.append((text, j + 1, col))
-                    if _continued(lines[j]) and j + 1 < n:
-                        j += 1
-                        continue
-                    break
-                if own and current is not None:
-                    current.recipes.append(RecipeLine(current, pieces, prefix.replace(" ", "").replace("\t", "")))
-                i = j + 1
+            if current is not None and line.startswith(self.recipe_prefix) and line.strip() != "":  # a recipe
+                i = self._recipe_line(lines, i, current, own)
                 continue
             stripped = line.strip()
             if not stripped or stripped.startswith("#"):
                 i += 1
                 continue
-            # ---- a logical line (continuations joined with one space, as make does)
-            j = i
-            parts = [line]
-            while _continued(lines[j]) and j + 1 < n:
-                j += 1
-                parts.append(lines[j])
-            if len(parts) > 1:
-                logical = " ".join(p[:-1].strip() if _continued(p) else p.strip() for p in parts)
-            else:
-                logical = line
+            # ---- a logical line
             start_line = i + 1
-            i = j + 1
+            logical, i = _logical_line(lines, i)
             text = _strip_comment(logical).strip()
             if not text:
                 continue
             word = text.split(None, 1)[0]
             if word.startswith(("ifeq(", "ifneq(")):
                 word = word.split("(", 1)[0]
-            # ---- define blocks
             dm = _DEFINE_RE.match(text)
             if dm:
-                name, op = dm.group("name"), dm.group("op") or "="
-                exported = "export" in (dm.group("mods") or "").split()
-                body = []
-                nest = 1
-                define_col = len(line) - len(line.lstrip()) + 1
-                while i < n:
-                    s = lines[i].strip()
-                    if _DEFINE_RE.match(s):
-                        nest += 1
-                    elif s.startswith("endef") and (len(s) == 5 or s[5] in " \t#"):
-                        nest -= 1
-                        if nest == 0:
-                            i += 1
-                            break
-                    body.append(lines[i])
-                    i += 1
-                if nest > 0 and own:  # GNU make: "missing 'endef', unterminated 'define'"
-                    m.problems.append(ParseError(f"missing 'endef', unterminated 'define {name}'", start_line, define_col))
-                self.assign(name, op, "\n".join(body), start_line, exported, path, target=None)
+                i = self._define(dm, lines, i, start_line, own, path)
                 current = None
                 continue
-            # ---- conditionals
-            if word in _CONDITIONALS:
-                self.cond_depth += 1
-                continue
-            if word == "else":
-                continue
-            if word == "endif":
-                self.cond_depth = max(0, self.cond_depth - 1)
-                continue
-            # ---- includes
-            if word in _INCLUDES:
-                self.include(text[len(word):].strip(), directory, depth)
-                continue
-            if word in ("vpath", "undefine", "endef"):
-                if word == "undefine":
-                    for nm in text.split()[1:]:
-                        m.variables.pop(nm, None)
+            if word in _DIRECTIVES:
+                self._directive(word, text, directory, depth)
                 continue
             # ---- variables (with modifiers)
-            body = text
-            mods: list[str] = []
-            while True:
-                w0 = body.split(None, 1)
-                if len(w0) == 2 and w0[0] in _MODIFIERS and not _ASSIGN_SIMPLE.match(w0[1][:4]):
-                    mods.append(w0[0])
-                    body = w0[1]
-                    continue
-                break
+            mods, body = _modifiers(text, True)
             am = _ASSIGN_RE.match(body)
             if am and _find_rule_colon(body) < 0:
                 self.assign(am.group("name"), am.group("op"), am.group("value").strip(), start_line,
                             "export" in mods, path, target=None, unexport="unexport" in mods)
                 current = None
                 continue
-            if body in ("export", "unexport") or (mods and body.split()[0:1] != [] and _find_rule_colon(body) < 0):
-                if body == "export":
-                    m.export_all = True
-                    continue
-                if body == "unexport":
-                    m.export_all = False
-                    continue
-                for nm in body.split():
-                    if "unexport" in mods:
-                        m.unexported.add(nm)
-                        m.exported_names.discard(nm)
-                        var = m.variables.get(nm)
-                        if var is not None:
-                            var.exported = False
-                    elif "export" in mods:
-                        m.exported_names.add(nm)
-                        m.unexported.discard(nm)
+            if body in ("export", "unexport"):  # alone: every variable
+                self.m.export_all = body == "export"
+                continue
+            if mods and body.split()[0:1] != [] and _find_rule_colon(body) < 0:
+                self._export(body, mods)
                 continue
             # ---- rules
             colon = _find_rule_colon(text)
             if colon > 0:
-                targets = text[:colon].split()
-                rest = text[colon + 1:]
-                if rest.startswith(":"):
-                    rest = rest[1:]
-                if rest.startswith("&:"):
-                    rest = rest[2:]
-                # target-specific variable: "target: [export] VAR = value"
-                rest_body = rest.strip()
-                tmods = []
-                while True:
-                    w0 = rest_body.split(None, 1)
-                    if len(w0) == 2 and w0[0] in _MODIFIERS:
-                        tmods.append(w0[0])
-                        rest_body = w0[1]
-                        continue
-                    break
-                tm = _ASSIGN_RE.match(rest_body)
-                if tm and ";" not in rest_body.split("=", 1)[0]:
-                    if own:
-                        for tn in targets:
-                            self.assign(tm.group("name"), tm.group("op"), tm.group("value").strip(), start_line,
-                                        "export" in tmods, path, target=tn)
-                    current = None
-                    continue
-                special = targets[0] if targets else ""
-                if special == ".ONESHELL":
-                    m.oneshell = True
-                elif special == ".EXPORT_ALL_VARIABLES":
-                    m.export_all = True
-                # an inline recipe after ';' (taken from the raw line to keep its position)
-                target = Target(targets, rest.split(";", 1)[0].strip(), start_line)
-                if own:
-                    m.targets.append(target)
-                current = target
-                raw_first = lines[start_line - 1]
-                semi = _inline_recipe_start(raw_first)
-                if semi >= 0 and own:
-                    k = semi
-                    while k < len(raw_first) and raw_first[k] in "@-+ \t":
-                        k += 1
-                    pieces = [(raw_first[k:], start_line, k + 1)]
-                    jj = start_line - 1
-                    while _continued(lines[jj]) and jj + 1 < n and jj + 1 < i:
-                        jj += 1
-                        t2 = lines[jj]
-                        c2 = 1
-                        if t2.startswith(self.recipe_prefix):
-                            t2 = t2[len(self.recipe_prefix):]
-                            c2 += len(self.recipe_prefix)
-                        pieces.append((t2, jj + 1, c2))
-                    if pieces[0][0].strip():
-                        target.recipes.append(RecipeLine(target, pieces, raw_first[semi:k].strip()))
-                continue
+                current = self._rule(text, colon, lines, i, start_line, own, path)
             # anything else (a stray line, a function call at top level): ignored
         return
+
+    def _recipe_line(self, lines: list[str], i: int, current: Target, own: bool) -> int:
+        """The recipe line starting at ``lines[i]`` with its continuation lines, added to
+        ``current`` when the file is the Makefile itself.  Returns the next line's index."""
+        n = len(lines)
+        j = i
+        pieces = []
+        first = True
+        while True:
+            text = lines[j]
+            col = 1
+            if text.startswith(self.recipe_prefix):
+                text = text[len(self.recipe_prefix):]
+                col += len(self.recipe_prefix)
+            if first:
+                k = 0
+                while k < len(text) and text[k] in "@-+ \t":
+                    k += 1
+                prefix = text[:k]
+                text = text[k:]
+                col += k
+                first = False
+            pieces.append((text, j + 1, col))
+            if _continued(lines[j]) and j + 1 < n:
+                j += 1
+                continue
+            break
+        if own:
+            current.recipes.append(RecipeLine(current, pieces, prefix.replace(" ", "").replace("\t", "")))
+        return j + 1
+
+    def _define(self, dm: re.Match, lines: list[str], i: int, start_line: int, own: bool, path) -> int:
+        """A ``define NAME … endef`` block (nested defines kept in the value) whose define line,
+        matched as ``dm``, is ``start_line``; ``lines[i]`` is its first body line.  Returns the
+        index of the line after its ``endef``."""
+        n = len(lines)
+        name, op = dm.group("name"), dm.group("op") or "="
+        exported = "export" in (dm.group("mods") or "").split()
+        body = []
+        nest = 1
+        line = lines[start_line - 1]
+        define_col = len(line) - len(line.lstrip()) + 1
+        while i < n:
+            s = lines[i].strip()
+            if _DEFINE_RE.match(s):
+                nest += 1
+            elif s.startswith("endef") and (len(s) == 5 or s[5] in " \t#"):
+                nest -= 1
+                if nest == 0:
+                    i += 1
+                    break
+            body.append(lines[i])
+            i += 1
+        if nest > 0 and own:  # GNU make: "missing 'endef', unterminated 'define'"
+            message = f"missing 'endef', unterminated 'define {name}'"
+            self.m.problems.append(ParseError(message, start_line, define_col))
+        self.assign(name, op, "\n".join(body), start_line, exported, path, target=None)
+        return i
+
+    def _directive(self, word: str, text: str, directory: str | None, depth: int) -> None:
+        """A line starting with one of _DIRECTIVES: conditionals (only their nesting is
+        followed), includes, ``vpath``, ``undefine``, a stray ``endef``."""
+        if word in _CONDITIONALS:
+            self.cond_depth += 1
+        elif word == "endif":
+            self.cond_depth = max(0, self.cond_depth - 1)
+        elif word in _INCLUDES:
+            self.include(text[len(word):].strip(), directory, depth)
+        elif word == "undefine":
+            for nm in text.split()[1:]:
+                self.m.variables.pop(nm, None)
+        # else, vpath, endef: nothing to record
+
+    def _export(self, body: str, mods: list[str]) -> None:
+        """``export NAME …`` / ``unexport NAME …`` without a value (``body``: the names, after
+        the modifiers ``mods``)."""
+        m = self.m
+        for nm in body.split():
+            if "unexport" in mods:
+                m.unexported.add(nm)
+                m.exported_names.discard(nm)
+                var = m.variables.get(nm)
+                if var is not None:
+                    var.exported = False
+            elif "export" in mods:
+                m.exported_names.add(nm)
+                m.unexported.discard(nm)
+
+    def _rule(self, text: str, colon: int, lines: list[str], i: int, start_line: int, own: bool,
+              path) -> Target | None:
+        """A rule line (``text``, its rule colon at ``colon``) starting at ``start_line``;
+        ``lines[i]`` is the line after it.  Returns the target whose recipe lines may follow, or
+        None for a target-specific variable (``target: [export] VAR = value``)."""
+        m = self.m
+        targets = text[:colon].split()
+        rest = text[colon + 1:]
+        if rest.startswith(":"):
+            rest = rest[1:]
+        if rest.startswith("&:"):
+            rest = rest[2:]
+        tmods, rest_body = _modifiers(rest.strip(), False)
+        tm = _ASSIGN_RE.match(rest_body)
+        if tm and ";" not in rest_body.split("=", 1)[0]:
+            if own:
+                for tn in targets:
+                    self.assign(tm.group("name"), tm.group("op"), tm.group("value").strip(), start_line,
+                                "export" in tmods, path, target=tn)
+            return None
+        special = targets[0] if targets else ""
+        if special == ".ONESHELL":
+            m.oneshell = True
+        elif special == ".EXPORT_ALL_VARIABLES":
+            m.export_all = True
+        target = Target(targets, rest.split(";", 1)[0].strip(), start_line)
+        if own:
+            m.targets.append(target)
+            self._inline_recipe(target, lines, i, start_line)
+        return target
+
+    def _inline_recipe(self, target: Target, lines: list[str], i: int, start_line: int) -> None:
+        """An inline recipe after ';' on the rule line ``start_line``, taken from the raw lines
+        (up to ``lines[i]``, the line after the rule) to keep its position."""
+        n = len(lines)
+        raw_first = lines[start_line - 1]
+        semi = _inline_recipe_start(raw_first)
+        if semi < 0:
+            return
+        k = semi
+        while k < len(raw_first) and raw_first[k] in "@-+ \t":
+            k += 1
+        pieces = [(raw_first[k:], start_line, k + 1)]
+        jj = start_line - 1
+        while _continued(lines[jj]) and jj + 1 < n and jj + 1 < i:
+            jj += 1
+            t2 = lines[jj]
+            c2 = 1
+            if t2.startswith(self.recipe_prefix):
+                t2 = t2[len(self.recipe_prefix):]
+                c2 += len(self.recipe_prefix)
+            pieces.append((t2, jj + 1, c2))
+        if pieces[0][0].strip():
+            target.recipes.append(RecipeLine(target, pieces, raw_first[semi:k].strip()))
+
 
     def assign(self, name: str, op: str, value: str, line: int, exported: bool, path, target: str | None,
                unexport: bool = False) -> None:
