@@ -1,8 +1,9 @@
-"""PY001 removed-api and PY002 deprecated-api: resolution through real bindings, guards,
-versions from configuration / pyproject / Dockerfile, dependency pins, fixes, user packs."""
+"""PY001 removed-api and PY002 deprecated-api on inline Python files: resolution through real
+bindings, guards, versions from configuration / pyproject / Dockerfile, dependency pins, fixes,
+user packs.  Each file is linted inside a throw-away repository (``repo``: a ``.git`` folder stops
+the search for project files), with the project files a test needs written beside it."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,9 @@ from archlint.checks import python as pychecks
 from archlint.config import Settings
 from archlint.parsers import ParseError
 from archlint.parsers.python import parse
-from archlint.registry import Context, doc_sections, get_rule
+from archlint.registry import doc_sections, get_rule
 from archlint.source import Source
-
-FIXTURES = Path(__file__).parent / "fixtures" / "PY"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from helpers import SHARED, apply_fix, check, dedent, findings, lint, lint_inline, show
 
 
 @pytest.fixture(autouse=True)
@@ -28,133 +27,309 @@ def _fresh_caches():
     packs.clear_cache()
 
 
-def lint(display: str, text: str, abspath: str, settings: Settings | None = None):
-    """Findings of PY001/PY002 for ``text`` as the file ``abspath`` (through the engine when
-    it is complete; directly through the registry otherwise)."""
-    settings = settings or Settings()
-    try:
-        from archlint.engine import lint_text
-
-        result = lint_text(display, text, settings, kind="python", abspath=abspath)
-        return [f for f in result.findings if f.rule_id.startswith("PY") and not f.suppressed]
-    except ModuleNotFoundError as e:  # engine modules not landed yet
-        if not (e.name or "").startswith("archlint"):
-            raise
-    source = Source(display, text, abspath=abspath)
-    ctx = Context(source, parse(source), "python", settings)
-    out = []
-    for rule_id in ("PY001", "PY002"):
-        ctx.rule = get_rule(rule_id)
-        out.extend(ctx.rule.check(ctx))
-    return sorted(out, key=lambda f: (f.span.line, f.span.col, f.rule_id))
-
-
-def ids(findings) -> list[tuple[str, int, int]]:
-    return sorted((f.rule_id, f.span.line, f.span.col) for f in findings)
-
-
-def apply_fix(text: str, fix) -> str:
-    src = Source("x.py", text)
-    for edit in sorted(fix.edits, key=lambda e: e.span, reverse=True):
-        start = src.offset(edit.span.line, edit.span.col)
-        end = src.offset(edit.span.end_line, edit.span.end_col)
-        text = text[:start] + edit.text + text[end:]
-        src = Source("x.py", text)
-    return text
-
-
-def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    """A throw-away repository (a .git folder stops the upward search) with ``files``."""
-    (tmp_path / ".git").mkdir(exist_ok=True)
-    for name, text in files.items():
-        p = tmp_path / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text), encoding="utf-8")
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A throw-away repository; ``write(repo, {name: text})`` adds project files to it."""
+    (tmp_path / ".git").mkdir()
     return tmp_path
 
 
-def lint_fixture(name: str, tmp_path: Path, **kw):
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    root = project(tmp_path, {})
-    settings = Settings(python_version=kw.pop("python_version", "3.13"), **kw)
-    return text, lint(f"tests/fixtures/PY/{name}", text, str(root / Path(name).name), settings)
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(dedent(text), encoding="utf-8")
+
+
+#: the context sentences of the messages
+ON_313 = "This code targets Python 3.13 (python-version in the configuration)."
+ON_312 = "This code targets Python 3.12 (python-version in the configuration)."
+NEWEST = ("No target Python version was found (python-version, requires-python, or a Dockerfile "
+          "FROM python:3.X), so the newest is assumed.")
+
+
+def unpinned(package: str) -> str:
+    return f"No version pin for {package} was found, so every release is assumed."
+
+
+PBKDF2 = ("`cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2` does not exist in cryptography: the module "
+          "defines only PBKDF2HMAC, so this import raises ImportError (PBKDF2 is PyCryptodome's name, "
+          "Crypto.Protocol.KDF.PBKDF2, with a different signature).")
+CAST5_REMOVED = ("`cryptography.hazmat.primitives.ciphers.algorithms.CAST5` was removed in cryptography 46.0.0: "
+                 "CAST5 now lives only in cryptography.hazmat.decrepit.ciphers.algorithms, so this name raises "
+                 "ImportError/AttributeError.")
+CAST5_DEPRECATED = ("`cryptography.hazmat.primitives.ciphers.algorithms.CAST5` is deprecated since cryptography "
+                    "37.0.0 and removed in 46.0.0: CAST5 now lives only in "
+                    "cryptography.hazmat.decrepit.ciphers.algorithms, so this name raises "
+                    "ImportError/AttributeError.")
+DEAD_BATTERY = "PEP 594 removed this dead battery; importing it raises ModuleNotFoundError."
+PEP_594 = "PEP 594 removed the module; importing it raises ModuleNotFoundError."
+CGI_REMOVED = f"`cgi` was removed in Python 3.13: {DEAD_BATTERY}"
+CGI_DEPRECATED = f"`cgi` is deprecated since Python 3.11 and removed in 3.13: {DEAD_BATTERY}"
+IMP_REMOVED = "`imp` was removed in Python 3.12: the module was removed; importing it raises ModuleNotFoundError."
 
 
 # ---- resolution forms ----------------------------------------------------------------------
 
+FROM_IMPORT = """
+    import base64
+    import os
 
-def test_from_import_pbkdf2_with_fix_rewriting_import_and_uses(tmp_path):
-    text, found = lint_fixture("PY001/from_import.py", tmp_path)
-    assert ids(found) == [("PY001", 5, 55)]
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2
+
+
+    def hash_password(password: str, salt: bytes | None = None) -> tuple[bytes, bytes]:
+        salt = salt or os.urandom(16)
+        kdf = PBKDF2(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=600_000)
+        return base64.b64encode(kdf.derive(password.encode())), salt
+
+
+    def verify(password: str, salt: bytes, expected: bytes) -> None:
+        PBKDF2(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=600_000).verify(password.encode(), expected)
+"""
+
+
+def test_from_import_pbkdf2_with_fix_rewriting_import_and_uses(repo):
+    found = findings(lint_inline(FROM_IMPORT, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [f"5:55 PY001 {PBKDF2}"]
     f = found[0]
     assert f.span.end_col == 61
-    assert "PBKDF2HMAC" in f.message and "ImportError" in f.message
+    assert f.hint == "use `cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC`"
     assert f.key == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2"
     assert f.fix is not None and f.fix.safe
     assert [(e.span.line, e.span.col, e.text) for e in f.fix.edits] == [
         (5, 55, "PBKDF2HMAC"), (10, 11, "PBKDF2HMAC"), (15, 5, "PBKDF2HMAC"),
     ]
-    fixed = apply_fix(text, f.fix)
+    fixed = apply_fix(dedent(FROM_IMPORT), f.fix)
     assert "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n" in fixed
     assert "kdf = PBKDF2HMAC(algorithm=" in fixed and "    PBKDF2HMAC(algorithm=" in fixed
     assert "PBKDF2(" not in fixed
     # the fixed file is clean
-    assert lint("x.py", fixed, str(tmp_path / "from_import.py"), Settings(python_version="3.13")) == []
+    assert check(fixed, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
 
 
-def test_from_import_as_reports_the_import_and_fixes_only_the_imported_name(tmp_path):
-    text, found = lint_fixture("PY001/from_import_as.py", tmp_path)
-    assert ids(found) == [("PY001", 2, 55)]
-    fixed = apply_fix(text, found[0].fix)
+def test_from_import_as_reports_the_import_and_fixes_only_the_imported_name(repo):
+    text = """
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2 as KDF
+
+
+        def derive(password: bytes, salt: bytes) -> bytes:
+            return KDF(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=1).derive(password)
+    """
+    found = findings(lint_inline(text, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [f"2:55 PY001 {PBKDF2}"]
+    fixed = apply_fix(dedent(text), found[0].fix)
     assert "import PBKDF2HMAC as KDF\n" in fixed
     assert "return KDF(" in fixed
 
 
-def test_import_submodule_as_alias_then_attribute(tmp_path):
-    _, found = lint_fixture("PY001/import_sub_as.py", tmp_path)
-    assert ids(found) == [("PY001", 4, 10), ("PY001", 5, 13)]
+def test_import_submodule_as_alias_then_attribute(repo):
+    found = findings(lint_inline("""
+        import cryptography.hazmat.primitives.ciphers.algorithms as algs
+        import cryptography.hazmat.primitives.kdf.pbkdf2 as pbkdf2
+
+        cipher = algs.CAST5(b"0" * 16)
+        kdf_class = pbkdf2.PBKDF2
+    """, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [
+        f"4:10 PY001 {CAST5_REMOVED} {unpinned('cryptography')}",
+        f"5:13 PY001 {PBKDF2}",
+    ]
     assert found[0].key.endswith("algorithms.CAST5")
     assert found[1].key.endswith("pbkdf2.PBKDF2")
 
 
-def test_import_module_then_attribute_chains(tmp_path):
-    text, found = lint_fixture("PY001/import_chain.py", tmp_path)
-    assert ids(found) == [("PY001", 5, 7), ("PY001", 6, 10), ("PY001", 7, 28), ("PY001", 8, 8)]
+def test_import_module_then_attribute_chains(repo):
+    text = """
+        import collections
+        import cryptography
+        import numpy as np
+
+        ABC = collections.Mapping
+        cipher = cryptography.hazmat.primitives.ciphers.algorithms.Blowfish(b"0" * 16)
+        values = np.zeros(3, dtype=np.float)
+        name = np.float_.__name__
+    """
+    found = findings(lint_inline(text, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [
+        "5:7 PY001 `collections.Mapping` was removed in Python 3.10: the ABC aliases in collections were "
+        f"removed; the classes live in collections.abc. {ON_313}",
+        "6:10 PY001 `cryptography.hazmat.primitives.ciphers.algorithms.Blowfish` was removed in cryptography "
+        "46.0.0: Blowfish now lives only in cryptography.hazmat.decrepit.ciphers.algorithms, so this name "
+        f"raises ImportError/AttributeError. {unpinned('cryptography')}",
+        "7:28 PY001 `numpy.float` was removed in numpy 1.24.0: the alias of the builtin float was removed; "
+        f"np.float raises AttributeError. {unpinned('numpy')}",
+        "8:8 PY001 `numpy.float_` was removed in numpy 2.0.0: np.float_ was removed from the main namespace "
+        f"in NumPy 2.0. {unpinned('numpy')}",
+    ]
     by_line = {f.span.line: f for f in found}
     assert by_line[6].key == "cryptography.hazmat.primitives.ciphers.algorithms.Blowfish"
-    assert apply_fix(text, by_line[7].fix).count("dtype=float)") == 1
-    assert "name = np.float64.__name__" in apply_fix(text, by_line[8].fix)
+    assert apply_fix(dedent(text), by_line[7].fix).count("dtype=float)") == 1
+    assert "name = np.float64.__name__" in apply_fix(dedent(text), by_line[8].fix)
     # collections.Mapping -> collections.abc.Mapping needs the submodule: offered, but unsafe
     assert by_line[5].fix.safe is False
-    assert "ABC = collections.abc.Mapping" in apply_fix(text, by_line[5].fix)
+    assert "ABC = collections.abc.Mapping" in apply_fix(dedent(text), by_line[5].fix)
 
 
-def test_methods_on_typed_receivers_and_call_shapes(tmp_path):
-    text, found = lint_fixture("PY001/methods_and_calls.py", tmp_path)
-    assert ids(found) == [("PY001", 10, 20), ("PY001", 11, 14), ("PY001", 19, 18)]
+def test_methods_on_typed_receivers_and_call_shapes(repo):
+    text = """
+        import unittest
+
+        import pandas as pd
+        import yaml
+
+
+        class ConfigTest(unittest.TestCase):
+            def test_load(self):
+                with open("config.yaml") as fh:
+                    data = yaml.load(fh)
+                self.assertEquals(data["name"], "athena")
+                self.assertEqual(data["name"], "athena")
+
+
+        def merge(path: str, extra: pd.DataFrame) -> pd.DataFrame:
+            frame = pd.read_csv(path)
+            rows = []
+            rows.append(extra)
+            return frame.append(extra)
+
+
+        def safe(fh):
+            return yaml.load(fh, Loader=yaml.SafeLoader), yaml.load(fh, yaml.SafeLoader)
+    """
+    found = findings(lint_inline(text, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [
+        "10:20 PY001 `yaml.load()` without `Loader` was removed in PyYAML 6.0: Loader became a required "
+        "argument, so the call raises TypeError (and the old default loader could run arbitrary code). "
+        f"{unpinned('PyYAML')}",
+        "11:14 PY001 `unittest.TestCase.assertEquals` was removed in Python 3.12: the assertEquals alias was "
+        f"removed; assertEqual is the same method. {ON_313}",
+        "19:18 PY001 `pandas.DataFrame.append` was removed in pandas 2.0.0: DataFrame.append raises "
+        f"AttributeError in pandas 2. {unpinned('pandas')}",
+    ]
     by_line = {f.span.line: f for f in found}
-    assert "without `Loader`" in by_line[10].message
     assert by_line[11].key == "unittest.TestCase.assertEquals"
-    assert "self.assertEqual(data" in apply_fix(text, by_line[11].fix)
+    assert "self.assertEqual(data" in apply_fix(dedent(text), by_line[11].fix)
     assert by_line[19].key == "pandas.DataFrame.append"
 
 
-@pytest.mark.parametrize("name", ["good_pycryptodome.py", "good_guards.py", "good_shadowed.py"])
-def test_not_reported(tmp_path, name):
-    _, found = lint_fixture(f"PY001/{name}", tmp_path)
-    assert found == []
+GOOD_PYCRYPTODOME = """
+    from Crypto.Hash import SHA256
+    from Crypto.Protocol.KDF import PBKDF2
+
+    key = PBKDF2("password", b"salt", 32, count=100_000, hmac_hash_module=SHA256)
+"""
+
+GOOD_GUARDS = """
+    import sys
+
+    try:
+        from collections.abc import Mapping
+    except ImportError:
+        from collections import Mapping
+
+    try:
+        import imp
+    except ImportError:
+        imp = None
+
+    if sys.version_info < (3, 12):
+        import distutils.version as dv
+        from asyncore import dispatcher
+    else:
+        dv = None
+
+    if sys.version_info >= (3, 13):
+        telnet = None
+    else:
+        import telnetlib as telnet
+
+    if sys.version_info[:2] <= (3, 12):
+        from typing.io import IO
+
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import CAST5
+    except ImportError:
+        from cryptography.hazmat.primitives.ciphers.algorithms import CAST5
 
 
-def test_deprecated_apis(tmp_path):
-    _, found = lint_fixture("PY002/bad.py", tmp_path)
-    assert ids(found) == [("PY002", 7, 12), ("PY002", 7, 40), ("PY002", 7, 64)]
+    def check(value):
+        return isinstance(value, Mapping)
+"""
+
+GOOD_SHADOWED = """
+    import collections
+    import numpy as np
+    from collections import OrderedDict
+
+
+    class Mapping(dict):
+        pass
+
+
+    def f(np):
+        return np.float
+
+
+    def g():
+        collections = {"Mapping": Mapping}
+        return collections.Mapping
+
+
+    def h():
+        from collections import abc as collections
+
+        return collections.Mapping
+
+
+    PBKDF2 = OrderedDict
+    value = PBKDF2()
+"""
+
+
+@pytest.mark.parametrize("text", [GOOD_PYCRYPTODOME, GOOD_GUARDS, GOOD_SHADOWED],
+                         ids=["pycryptodome", "guards", "shadowed"])
+def test_not_reported(repo, text):
+    assert check(text, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
+
+
+def test_deprecated_apis(repo):
+    found = findings(lint_inline("""
+        import datetime
+        from datetime import datetime as dt
+        import threading
+
+
+        def stamp():
+            return datetime.datetime.utcnow(), dt.utcfromtimestamp(0), threading.currentThread()
+    """, kind="python", tmp_path=repo, python_version="3.13"), "PY")
+    assert show(found) == [
+        "7:12 PY002 `datetime.datetime.utcnow` is deprecated since Python 3.12: it returns a naive datetime "
+        f"that is easily mistaken for local time. {ON_313}",
+        "7:40 PY002 `datetime.datetime.utcfromtimestamp` is deprecated since Python 3.12: it returns a naive "
+        f"datetime that is easily mistaken for local time. {ON_313}",
+        "7:64 PY002 `threading.currentThread` is deprecated since Python 3.10: the camelCase alias is "
+        f"deprecated; current_thread is the same function. {ON_313}",
+    ]
     assert all(f.severity.label == "warning" for f in found)
-    _, found = lint_fixture("PY002/good.py", tmp_path)
-    assert found == []
+    assert check("""
+        import datetime
+        import sys
 
 
-def test_version_guard_forms(tmp_path):
-    text = """\
+        def stamp():
+            if sys.version_info >= (3, 12):
+                return datetime.datetime.now(tz=datetime.UTC)
+            else:
+                return datetime.datetime.utcnow()
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
+
+
+def test_version_guard_forms(repo):
+    # only `import asyncore` runs on 3.12+ (where it is gone)
+    assert check("""
         import sys
 
         if sys.version_info >= (3, 12):
@@ -169,14 +344,13 @@ def test_version_guard_forms(tmp_path):
             import smtpd
         if sys.version_info.major == 2:
             import imp as imp2
-        """
-    found = lint("m.py", textwrap.dedent(text), str(project(tmp_path, {}) / "m.py"), Settings(python_version="3.13"))
-    # only `import asyncore` runs on 3.12+ (where it is gone)
-    assert ids(found) == [("PY001", 10, 12)]
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == [
+        f"10:12 PY001 `asyncore` was removed in Python 3.12: {PEP_594} {ON_313}",
+    ]
 
 
-def test_feature_detection_and_fallbacks_are_not_reported(tmp_path):
-    text = textwrap.dedent("""\
+def test_feature_detection_and_fallbacks_are_not_reported(repo):
+    assert check("""
         import base64
         import pkgutil
         import sys
@@ -205,13 +379,11 @@ def test_feature_detection_and_fallbacks_are_not_reported(tmp_path):
 
         class Store(collections_abc.MutableMapping):
             pass
-        """)
-    found = lint("m.py", text, str(project(tmp_path, {}) / "m.py"), Settings(python_version="3.13"))
-    assert found == []
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
 
 
-def test_fallback_binding_stands_for_the_primary_import(tmp_path):
-    text = textwrap.dedent("""\
+def test_fallback_binding_stands_for_the_primary_import(repo):
+    assert check("""
         try:
             import numpy as np
         except ImportError:
@@ -222,28 +394,41 @@ def test_fallback_binding_stands_for_the_primary_import(tmp_path):
 
         def later():
             return np.float_
-        """)
-    found = lint("m.py", text, str(project(tmp_path, {}) / "m.py"), Settings(python_version="3.13"))
-    assert ids(found) == [("PY001", 6, 10), ("PY001", 10, 12)]
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == [
+        "6:10 PY001 `numpy.float` was removed in numpy 1.24.0: the alias of the builtin float was removed; "
+        f"np.float raises AttributeError. {unpinned('numpy')}",
+        "10:12 PY001 `numpy.float_` was removed in numpy 2.0.0: np.float_ was removed from the main namespace "
+        f"in NumPy 2.0. {unpinned('numpy')}",
+    ]
 
 
-def test_distutils_is_not_reported_when_setuptools_is_a_dependency(tmp_path):
-    root = project(tmp_path, {"m.py": "from distutils.core import setup\n"})
+def test_distutils_is_not_reported_when_setuptools_is_a_dependency(repo):
     text = "from distutils.core import setup\n"
-    assert ids(lint("m.py", text, str(root / "m.py"), Settings(python_version="3.12"))) == [("PY001", 1, 6)]
-    (root / "requirements.txt").write_text("setuptools>=70\n")
+    assert check(text, "PY", kind="python", tmp_path=repo, python_version="3.12") == [
+        "1:6 PY001 `distutils` was removed in Python 3.12: PEP 632 removed the package; importing it raises "
+        f"ModuleNotFoundError (unless setuptools provides it). {ON_312}",
+    ]
+    write(repo, {"requirements.txt": "setuptools>=70\n"})
     pychecks.clear_caches()
-    assert lint("m.py", text, str(root / "m.py"), Settings(python_version="3.12")) == []
+    assert check(text, "PY", kind="python", tmp_path=repo, python_version="3.12") == []
 
 
-def test_dynamic_import_of_a_removed_module(tmp_path):
-    text = "import importlib\nmod = importlib.import_module('imp')\nother = __import__('asynchat')\n"
-    found = lint("m.py", text, str(project(tmp_path, {}) / "m.py"), Settings(python_version="3.12"))
-    assert ids(found) == [("PY001", 2, 31), ("PY001", 3, 20)]
+def test_dynamic_import_of_a_removed_module(repo):
+    assert check("""
+        import importlib
+        mod = importlib.import_module('imp')
+        other = __import__('asynchat')
+    """, "PY", kind="python", tmp_path=repo, python_version="3.12") == [
+        f"2:31 PY001 {IMP_REMOVED} {ON_312}",
+        f"3:20 PY001 `asynchat` was removed in Python 3.12: {PEP_594} {ON_312}",
+    ]
 
 
-def test_function_scope_and_module_level_shadowing(tmp_path):
-    text = textwrap.dedent("""\
+def test_function_scope_and_module_level_shadowing(repo):
+    # the import is reported; the function's `Mapping` is rebound at module level (not reported)
+    mapping = ("`collections.Mapping` was removed in Python 3.10: the ABC aliases in collections were removed; "
+               f"the classes live in collections.abc. {ON_312}")
+    assert check("""
         import collections
         from collections import Mapping
 
@@ -253,17 +438,20 @@ def test_function_scope_and_module_level_shadowing(tmp_path):
 
 
         Mapping = dict
-        """)
-    found = lint("m.py", text, str(project(tmp_path, {}) / "m.py"), Settings(python_version="3.12"))
-    # the import is reported; the function's `Mapping` is rebound at module level (not reported)
-    assert ids(found) == [("PY001", 2, 25), ("PY001", 6, 12)]
+    """, "PY", kind="python", tmp_path=repo, python_version="3.12") == [
+        f"2:25 PY001 {mapping}",
+        f"6:12 PY001 {mapping}",
+    ]
 
 
-def test_a_project_module_with_a_removed_stdlib_name_is_not_reported(tmp_path):
-    root = project(tmp_path, {"imp.py": "X = 1\n", "pkg/uses.py": "import imp\n"})
-    found = lint("pkg/uses.py", "import imp\nimport asynchat\n", str(root / "pkg" / "uses.py"),
-                 Settings(python_version="3.12"))
-    assert ids(found) == [("PY001", 2, 8)]
+def test_a_project_module_with_a_removed_stdlib_name_is_not_reported(repo):
+    write(repo, {"imp.py": "X = 1\n"})
+    assert check("""
+        import imp
+        import asynchat
+    """, "PY", kind="python", name="pkg/uses.py", tmp_path=repo, python_version="3.12") == [
+        f"2:8 PY001 `asynchat` was removed in Python 3.12: {PEP_594} {ON_312}",
+    ]
 
 
 # ---- target Python version -----------------------------------------------------------------
@@ -271,51 +459,60 @@ def test_a_project_module_with_a_removed_stdlib_name_is_not_reported(tmp_path):
 
 @pytest.mark.parametrize(
     "image, expected",
-    [("python:3.13-slim", [("PY001", 1, 8)]), ("python:3.11", [("PY002", 1, 8)]), ("python:3.10-alpine", [])],
+    [
+        ("python:3.13-slim",
+         [f"1:8 PY001 {CGI_REMOVED} This code targets Python 3.13 (FROM python:3.13-slim in Dockerfile)."]),
+        ("python:3.11",
+         [f"1:8 PY002 {CGI_DEPRECATED} This code targets Python 3.11 (FROM python:3.11 in Dockerfile)."]),
+        ("python:3.10-alpine", []),
+    ],
 )
-def test_python_version_from_dockerfile_in_the_same_folder(tmp_path, image, expected):
-    root = project(tmp_path, {"Dockerfile": f"FROM {image}\nCOPY app.py /app/\n", "app.py": "import cgi\n"})
-    found = lint("app.py", "import cgi\n", str(root / "app.py"))
-    assert ids(found) == expected
-    if expected and expected[0][0] == "PY001":
-        assert f"FROM {image} in Dockerfile" in found[0].message
+def test_python_version_from_dockerfile_in_the_same_folder(repo, image, expected):
+    write(repo, {"Dockerfile": f"FROM {image}\nCOPY app.py /app/\n"})
+    assert check("import cgi\n", "PY", kind="python", tmp_path=repo) == expected
 
 
-def test_python_version_from_dockerfile_at_repository_root(tmp_path):
-    root = project(tmp_path, {
-        "Dockerfile": "ARG PY=3.13\nFROM python:${PY}-slim AS build\nRUN pip wheel .\nFROM build\n",
-        "src/app/web.py": "import telnetlib\n",
-    })
-    found = lint("src/app/web.py", "import telnetlib\n", str(root / "src" / "app" / "web.py"))
-    assert ids(found) == [("PY001", 1, 8)]
-    assert "Python 3.13" in found[0].message
+def test_python_version_from_dockerfile_at_repository_root(repo):
+    write(repo, {"Dockerfile": """
+        ARG PY=3.13
+        FROM python:${PY}-slim AS build
+        RUN pip wheel .
+        FROM build
+    """})
+    assert check("import telnetlib\n", "PY", kind="python", name="src/app/web.py", tmp_path=repo) == [
+        f"1:8 PY001 `telnetlib` was removed in Python 3.13: {DEAD_BATTERY} "
+        "This code targets Python 3.13 (FROM python:3.13-slim in Dockerfile).",
+    ]
 
 
-def test_config_python_version_wins_over_dockerfile(tmp_path):
-    root = project(tmp_path, {"Dockerfile": "FROM python:3.13\n", "app.py": "import cgi\n"})
-    found = lint("app.py", "import cgi\n", str(root / "app.py"), Settings(python_version="3.10"))
-    assert found == []
+def test_config_python_version_wins_over_dockerfile(repo):
+    write(repo, {"Dockerfile": "FROM python:3.13\n"})
+    assert check("import cgi\n", "PY", kind="python", tmp_path=repo, python_version="3.10") == []
 
 
 @pytest.mark.parametrize(
     "requires, expected",
-    [(">=3.13", [("PY001", 1, 8)]), (">=3.11,<3.14", [("PY002", 1, 8)]), ("~=3.9", [])],
+    [
+        (">=3.13",
+         [f'1:8 PY001 {CGI_REMOVED} This code targets Python 3.13 (requires-python ">=3.13" in pyproject.toml).']),
+        (">=3.11,<3.14",
+         [f"1:8 PY002 {CGI_DEPRECATED} This code targets Python 3.11 "
+          '(requires-python ">=3.11,<3.14" in pyproject.toml).']),
+        ("~=3.9", []),
+    ],
 )
-def test_python_version_from_requires_python(tmp_path, requires, expected):
-    root = project(tmp_path, {
+def test_python_version_from_requires_python(repo, requires, expected):
+    write(repo, {
         "pyproject.toml": f'[project]\nname = "x"\nrequires-python = "{requires}"\n',
         "Dockerfile": "FROM python:3.13\n",  # pyproject comes first
-        "pkg/mod.py": "import cgi\n",
     })
-    found = lint("pkg/mod.py", "import cgi\n", str(root / "pkg" / "mod.py"))
-    assert ids(found) == expected
+    assert check("import cgi\n", "PY", kind="python", name="pkg/mod.py", tmp_path=repo) == expected
 
 
-def test_newest_python_when_nothing_says_otherwise(tmp_path):
-    root = project(tmp_path, {"mod.py": "import cgi\n"})
-    found = lint("mod.py", "import cgi\n", str(root / "mod.py"))
-    assert ids(found) == [("PY001", 1, 8)]
-    assert "newest is assumed" in found[0].message
+def test_newest_python_when_nothing_says_otherwise(repo):
+    assert check("import cgi\n", "PY", kind="python", name="mod.py", tmp_path=repo) == [
+        f"1:8 PY001 {CGI_REMOVED} {NEWEST}",
+    ]
 
 
 # ---- library pins --------------------------------------------------------------------------
@@ -326,59 +523,67 @@ CAST5 = "from cryptography.hazmat.primitives.ciphers.algorithms import CAST5\n"
 @pytest.mark.parametrize(
     "requirements, expected",
     [
-        ("cryptography==43.0.1\n", [("PY002", 1, 63)]),  # deprecated there, removed later
-        ("cryptography>=44\n", [("PY001", 1, 63)]),
-        ("cryptography~=45.0\n", [("PY002", 1, 63)]),
+        # deprecated there, removed later
+        ("cryptography==43.0.1\n", [f"1:63 PY002 {CAST5_DEPRECATED} The project allows it: cryptography==43.0.1 "
+                                    "in requirements.txt."]),
+        ("cryptography>=44\n", [f"1:63 PY001 {CAST5_REMOVED} The project allows it: cryptography>=44 in "
+                                "requirements.txt."]),
+        ("cryptography~=45.0\n", [f"1:63 PY002 {CAST5_DEPRECATED} The project allows it: cryptography~=45.0 "
+                                  "in requirements.txt."]),
         ("cryptography==36.0.2\n", []),  # before the deprecation
-        ("fastapi==0.115.0\n", [("PY001", 1, 63)]),  # not pinned: every release
+        # not pinned: every release
+        ("fastapi==0.115.0\n", [f"1:63 PY001 {CAST5_REMOVED} {unpinned('cryptography')}"]),
     ],
 )
-def test_requirements_pin_decides_library_entries(tmp_path, requirements, expected):
-    root = project(tmp_path, {"requirements.txt": requirements, "app/crypto.py": CAST5})
-    found = lint("app/crypto.py", CAST5, str(root / "app" / "crypto.py"))
-    assert ids(found) == expected
+def test_requirements_pin_decides_library_entries(repo, requirements, expected):
+    write(repo, {"requirements.txt": requirements})
+    assert check(CAST5, "PY", kind="python", name="app/crypto.py", tmp_path=repo) == expected
 
 
-def test_pyproject_and_poetry_dependencies(tmp_path):
-    root = project(tmp_path, {
-        "pyproject.toml": """\
-            [project]
-            name = "x"
-            dependencies = ["PyYAML>=5.1,<6", "numpy<1.24"]
+def test_pyproject_and_poetry_dependencies(repo):
+    write(repo, {"pyproject.toml": """
+        [project]
+        name = "x"
+        dependencies = ["PyYAML>=5.1,<6", "numpy<1.24"]
 
-            [tool.poetry.dependencies]
-            python = "^3.11"
-            cryptography = "^45.0"
-            """,
-        "mod.py": "",
-    })
+        [tool.poetry.dependencies]
+        python = "^3.11"
+        cryptography = "^45.0"
+    """})
     text = "import yaml\nimport numpy as np\nyaml.load(open('f'))\nx = np.float\n" + CAST5
-    found = lint("mod.py", text, str(root / "mod.py"))
     # PyYAML <6: deprecated only; numpy <1.24: still there (deprecated since 1.20);
     # cryptography ^45.0 (<46): deprecated only
-    assert ids(found) == [("PY002", 3, 1), ("PY002", 4, 5), ("PY002", 5, 63)]
+    assert check(text, "PY", kind="python", name="mod.py", tmp_path=repo) == [
+        "3:1 PY002 `yaml.load()` without `Loader` is deprecated since PyYAML 5.1 and removed in 6.0: Loader "
+        "became a required argument, so the call raises TypeError (and the old default loader could run "
+        "arbitrary code). The project allows it: PyYAML>=5.1,<6 in pyproject.toml.",
+        "4:5 PY002 `numpy.float` is deprecated since numpy 1.20.0 and removed in 1.24.0: the alias of the "
+        "builtin float was removed; np.float raises AttributeError. The project allows it: numpy<1.24 in "
+        "pyproject.toml.",
+        f"5:63 PY002 {CAST5_DEPRECATED} The project allows it: cryptography = '^45.0' in pyproject.toml.",
+    ]
 
 
-def test_never_existed_ignores_pins(tmp_path):
+def test_never_existed_ignores_pins(repo):
+    write(repo, {"requirements.txt": "cryptography==3.4.8\n"})
     text = "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2\n"
-    root = project(tmp_path, {"requirements.txt": "cryptography==3.4.8\n"})
-    assert ids(lint("m.py", text, str(root / "m.py"))) == [("PY001", 1, 55)]
+    assert check(text, "PY", kind="python", name="m.py", tmp_path=repo) == [f"1:55 PY001 {PBKDF2}"]
 
 
-def test_athena_admin_sample(tmp_path):
+def test_athena_admin_sample():
     path = SHARED / "samples" / "athena-admin" / "backend" / "app" / "security.py"
     if not path.is_file():
         pytest.skip("shared samples not available")
     text = path.read_text(encoding="utf-8")
-    found = lint("backend/app/security.py", text, str(path))
-    assert ids(found) == [("PY001", 5, 55)]
+    found = findings(lint(path, text, kind="python"), "PY")
+    assert show(found) == [f"5:55 PY001 {PBKDF2}"]
     fixed = apply_fix(text, found[0].fix)
     assert "import PBKDF2HMAC" in fixed and "kdf = PBKDF2HMAC(" in fixed
 
 
 # ---- user packs ----------------------------------------------------------------------------
 
-ACME = """\
+ACME = """
     pack: python-apis
     entries:
       - name: acme.clients.get_client
@@ -392,22 +597,24 @@ ACME = """\
 """
 
 
-def test_user_pack_entries_are_reported(tmp_path):
-    root = project(tmp_path, {"packs/acme.yaml": ACME})
-    settings = Settings(rule_packs=(str(root / "packs" / "acme.yaml"),))
+def test_user_pack_entries_are_reported(repo):
+    write(repo, {"packs/acme.yaml": ACME})
+    pack = str(repo / "packs" / "acme.yaml")
     text = "import acme.clients\nclient = acme.clients.get_client()\n"
-    found = lint("m.py", text, str(root / "m.py"), settings)
-    assert ids(found) == [("PY002", 2, 10)]
-    assert "acme-sdk 2.0" in found[0].message
+    found = findings(lint_inline(text, kind="python", name="m.py", tmp_path=repo, rule_packs=[pack]), "PY")
+    assert show(found) == [
+        "2:10 PY002 `acme.clients.get_client` is deprecated since acme-sdk 2.0: the module-level factory is "
+        "going away. No version pin for acme-sdk was found, so every release is assumed.",
+    ]
     assert apply_fix(text, found[0].fix) == "import acme.clients\nclient = acme.clients.Client()\n"
-    (root / "requirements.txt").write_text("acme-sdk==1.9\n")
+    write(repo, {"requirements.txt": "acme-sdk==1.9\n"})
     pychecks.clear_caches()
-    assert lint("m.py", text, str(root / "m.py"), settings) == []
+    assert check(text, "PY", kind="python", name="m.py", tmp_path=repo, rule_packs=[pack]) == []
 
 
-def test_bad_user_pack_is_a_pack_error_naming_the_entry(tmp_path):
-    root = project(tmp_path, {"packs/bad.yaml": ACME.replace("kind: deprecated", "kind: obsolete")})
-    settings = Settings(rule_packs=(str(root / "packs" / "bad.yaml"),))
+def test_bad_user_pack_is_a_pack_error_naming_the_entry(repo):
+    write(repo, {"packs/bad.yaml": ACME.replace("kind: deprecated", "kind: obsolete")})
+    settings = Settings(rule_packs=(str(repo / "packs" / "bad.yaml"),))
     with pytest.raises(packs.PackError) as exc:
         pychecks.catalogue(settings.rule_packs)
     assert "bad.yaml: entries[0] (acme.clients.get_client): kind:" in str(exc.value)
@@ -424,9 +631,8 @@ def test_syntax_error_is_a_parse_error_with_position():
 
 
 def test_columns_are_code_points():
-    text = "é = 'ü'; import imp\n"
-    found = lint("m.py", text, "/nonexistent/dir/m.py", Settings(python_version="3.12"))
-    assert ids(found) == [("PY001", 1, 17)]
+    result = lint("/nonexistent/dir/m.py", "é = 'ü'; import imp\n", kind="python", python_version="3.12")
+    assert show(findings(result, "PY")) == [f"1:17 PY001 {IMP_REMOVED} {ON_312}"]
 
 
 def test_rule_docs_have_the_contract_sections():

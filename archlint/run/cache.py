@@ -323,78 +323,6 @@ def _reported_inputs(abspath: str, lines, settings, memo):
     return None
 
 
-_REQ_INCLUDE = None
-
-
-def _python_inputs(abspath: str, lines, settings, memo) -> list[str]:
-    """What the Python rules read around a file: the folders from it up to the repository root
-    or the configuration's folder (their listings: sibling modules, which project files exist)
-    and the pyproject.toml, requirements*/constraints* files and Dockerfiles in them."""
-    from ..kinds import kind_by_name
-
-    root = os.path.normcase(os.path.abspath(settings.root)) if getattr(settings, "root", "") else None
-    out: list[str] = []
-    d = os.path.dirname(os.path.abspath(abspath))
-    for _ in range(64):
-        hit = memo.get(("py", d))
-        if hit is None:
-            hit = [d]
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                names = []
-            for n in names:
-                low = n.lower()
-                p = os.path.join(d, n)
-                if n == "pyproject.toml" or (low.startswith(("requirements", "constraints")) and low.endswith(".txt")):
-                    hit.append(p)
-                    hit.extend(_requirement_includes(p, 0))
-                elif low == "requirements" and os.path.isdir(p):
-                    hit.append(p)
-                    try:
-                        subs = sorted(os.listdir(p))
-                    except OSError:
-                        subs = []
-                    for s in subs:
-                        if s.lower().endswith(".txt"):
-                            hit.append(os.path.join(p, s))
-                            hit.extend(_requirement_includes(os.path.join(p, s), 0))
-                elif ("dockerfile" in low or "containerfile" in low) and kind_by_name(n) == "dockerfile":
-                    hit.append(p)
-            memo[("py", d)] = hit
-            memo[("git", d)] = ".git" in names
-        out.extend(hit)
-        if memo.get(("git", d)) or (root is not None and os.path.normcase(d) == root):
-            break
-        parent = os.path.dirname(d)
-        if parent == d:
-            break
-        d = parent
-    return out
-
-
-def _requirement_includes(path: str, depth: int) -> list[str]:
-    global _REQ_INCLUDE
-    if depth >= 3 or not path.lower().endswith(".txt"):
-        return []
-    if _REQ_INCLUDE is None:
-        import re
-
-        _REQ_INCLUDE = re.compile(r"^\s*(?:-r|--requirement|-c|--constraint)[\s=]+(\S+)", re.M)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read(2 * 1024 * 1024)
-    except OSError:
-        return []
-    out = []
-    # continuation lines joined as the Python rules' requirements reader joins them
-    for m in _REQ_INCLUDE.finditer(text.replace("\\\n", " ")):
-        p = os.path.normpath(os.path.join(os.path.dirname(path), m.group(1)))
-        out += [os.path.dirname(p), p]
-        out += _requirement_includes(p, depth + 1)
-    return out
-
-
 #: file kind -> function(abspath, lines, settings, memo) returning the paths (files or folders)
 #: whose stat signatures a result of that kind depends on besides the file itself, or None when
 #: the result must not be cached.  Kinds whose rules read only the file map to None here.  A new
@@ -405,7 +333,7 @@ KIND_INPUTS = {
     "shell": None,
     "markdown": None,
     "makefile": _reported_inputs,
-    "python": _python_inputs,
+    "python": None,
     "kubernetes": _yaml_inputs,
     "kustomization": _yaml_inputs,
     "helm-values": _yaml_inputs,
@@ -414,10 +342,11 @@ KIND_INPUTS = {
     None: _yaml_inputs,  # not linted: a values*.yaml becomes Helm values when a Chart.yaml appears
 }
 
-#: kinds whose parser reports every path it looked at in ``FileResult.deps`` (engine: from the
-#: model's ``inputs``: a Makefile's includes, found or not, and the folders its globs listed); for
-#: them that list replaces the inference above
-REPORTED_INPUTS = frozenset({"makefile"})
+#: kinds whose parser or rules report every path they looked at in ``FileResult.deps`` (engine:
+#: from the model's ``inputs``: a Makefile's includes, found or not, and the folders its globs
+#: listed; from ``Context.depends_on``: the project files the Python rules read); for them that
+#: list replaces the inference above
+REPORTED_INPUTS = frozenset({"makefile", "python"})
 
 
 # ---- the cache ---------------------------------------------------------------------------------

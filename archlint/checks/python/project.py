@@ -1,0 +1,501 @@
+"""Project facts of the Python rules, read from disk (never executed): the Python version a file
+runs on and the versions its dependencies may have.
+
+Which versions
+    The Python the file runs on comes from ``python-version`` in the configuration, else the
+    lower bound of ``requires-python`` in the nearest ``pyproject.toml``, else the
+    ``FROM python:3.X`` of a Dockerfile in the file's folder or one of its parents up to the
+    repository root, else the newest.  A library entry applies when the project's
+    ``requirements*.txt`` / ``pyproject.toml`` (the nearest folder that lists dependencies)
+    allows a release at or after the entry's version, or when the library is not pinned.
+
+What was read
+    Each fact comes with the paths it was read from: the folders walked (their listings say which
+    project files and sibling modules exist), the ``pyproject.toml``, ``requirements*`` /
+    ``constraints*`` files and the files they include (and the folders of those), ``requirements/``
+    folders and their ``.txt`` files, and the Dockerfiles opened.  The caller reports them with
+    ``Context.depends_on``, so the result cache re-lints a file when one of them changes.
+
+Files are read once per run, and facts are kept per folder with the paths they were read from
+(``clear_caches``, called by ``registry.new_run``, forgets them; so does a change to one of those
+paths, for a host that lints again without starting a new run).
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from ...discovery import find_root
+from ...images import parse_image_ref
+from ...kinds import kind_by_name
+from ...registry import on_new_run
+from .versions import lower_minor, minor, norm_pkg, upper_bound
+
+
+class Target:
+    __slots__ = ("version", "origin")
+
+    def __init__(self, version, origin: str):
+        self.version = version  # (major, minor) or None for "the newest"
+        self.origin = origin
+
+
+class Pin:
+    """The upper bound a project's requirement puts on a package."""
+
+    __slots__ = ("upper", "inclusive", "text", "file")
+
+    def __init__(self, upper, inclusive: bool, text: str, file: str):
+        self.upper = upper  # version tuple or None
+        self.inclusive = inclusive
+        self.text = text
+        self.file = file
+
+    def admits(self, version: tuple) -> bool:
+        """Does the requirement allow some release at or after ``version``?"""
+        if self.upper is None:
+            return True
+        return self.upper >= version if self.inclusive else self.upper > version
+
+    def tighter(self, other: "Pin") -> bool:
+        if self.upper is None:
+            return False
+        if other.upper is None:
+            return True
+        if self.upper != other.upper:
+            return self.upper < other.upper
+        return not self.inclusive and other.inclusive
+
+
+# ---- reading, once per run ----------------------------------------------------------------------
+
+_listings: dict[str, frozenset] = {}
+_isdir: dict[str, bool] = {}
+_files: dict[tuple, object] = {}
+_facts: dict[tuple, object] = {}  # key -> walk, or (fact, paths read, their signatures)
+
+
+def clear_caches() -> None:
+    """Forget what was read from disk (``registry.new_run`` calls it before each lint of a
+    long-running host such as the language server)."""
+    _listings.clear()
+    _isdir.clear()
+    _files.clear()
+    _facts.clear()
+
+
+on_new_run(clear_caches)
+
+
+def _listdir(d: str) -> frozenset:
+    hit = _listings.get(d)
+    if hit is None:
+        try:
+            hit = frozenset(os.listdir(d))
+        except OSError:
+            hit = frozenset()
+        _listings[d] = hit
+    return hit
+
+
+def _is_dir(path: str) -> bool:
+    hit = _isdir.get(path)
+    if hit is None:
+        hit = _isdir[path] = os.path.isdir(path)
+    return hit
+
+
+def _read_text(path: str) -> str | None:
+    key = ("text", path)
+    if key in _files:
+        return _files[key]  # type: ignore[return-value]
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(2 * 1024 * 1024)
+    except OSError:
+        text = None
+    _files[key] = text
+    return text
+
+
+def _read_toml(path: str) -> dict:
+    key = ("toml", path)
+    if key in _files:
+        return _files[key]  # type: ignore[return-value]
+    data: dict = {}
+    text = _read_text(path)
+    if text is not None:
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            try:
+                import tomli as tomllib  # type: ignore[no-redef]
+            except ModuleNotFoundError:
+                tomllib = None  # type: ignore[assignment]
+        if tomllib is not None:
+            try:
+                data = tomllib.loads(text)
+            except Exception:  # a broken pyproject is reported elsewhere, if at all
+                data = {}
+    _files[key] = data
+    return data
+
+
+def _root_of(settings) -> str:
+    return getattr(settings, "root", "") or ""
+
+
+def _walk_up(start: str, settings) -> tuple[str, ...]:
+    """The folders from ``start`` up to the repository root (discovery.find_root: the folder
+    holding ``.git``) or the configuration's folder, whichever comes first; up to the filesystem
+    root if neither."""
+    key = ("walk", start, _root_of(settings))
+    hit = _facts.get(key)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    probes: list[str] = []
+    top = find_root(start, probes)
+    found = probes[-1] == os.path.join(top, ".git")  # else find_root answers ``start``
+    root = os.path.normcase(os.path.abspath(settings.root)) if _root_of(settings) else None
+    out = []
+    d = start
+    while True:
+        out.append(d)
+        if (found and d == top) or (root is not None and os.path.normcase(d) == root):
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    hit = _facts[key] = tuple(out)
+    return hit
+
+
+def _display(path: str, settings, top: str = "") -> str:
+    """``path`` relative to the configuration's folder, else the repository root, else the
+    working directory; absolute if it is under none of them."""
+    for base in (_root_of(settings), top, os.getcwd()):
+        if base:
+            try:
+                rel = os.path.relpath(path, base)
+            except ValueError:
+                continue
+            if not rel.startswith(".."):
+                return rel.replace(os.sep, "/")
+    return path.replace(os.sep, "/")
+
+
+def _remembered(key: tuple, find, deps: list | None):
+    """The fact memoised under ``key`` (``find()`` -> (fact, paths read)); its paths are added
+    to ``deps`` on every call, so each file that uses the fact reports them.  A fact whose paths
+    changed since it was read (a host that lints again without ``registry.new_run``) makes
+    everything read from disk be forgotten and read again."""
+    hit = _facts.get(key)
+    if hit is not None and _signatures(hit[1]) != hit[2]:  # type: ignore[index]
+        clear_caches()
+        hit = None
+    if hit is None:
+        fact, paths = find()
+        hit = _facts[key] = (fact, paths, _signatures(paths))
+    if deps is not None:
+        deps.extend(hit[1])  # type: ignore[index]
+    return hit[0]  # type: ignore[index]
+
+
+def _signatures(paths) -> list:
+    """What says a file or folder (its listing) is unchanged: size, times and inode, or None."""
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return out
+
+
+# ---- the target Python version -------------------------------------------------------------------
+
+
+def python_target(abspath: str, settings, deps: list | None = None) -> Target:
+    """The Python version a file runs on (see the module docstring for the order); the paths it
+    was read from are added to ``deps``."""
+    if getattr(settings, "python_version", None):
+        where = os.path.basename(settings.config_path) if settings.config_path else "the configuration"
+        return Target(minor(settings.python_version), f"python-version in {where}")
+    start = os.path.dirname(os.path.abspath(abspath))
+    return _remembered(("target", start, _root_of(settings)), lambda: _find_target(start, settings), deps)
+
+
+def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
+    dirs = _walk_up(start, settings)
+    read = list(dirs)
+    for d in dirs:
+        if "pyproject.toml" in _listdir(d):
+            p = os.path.join(d, "pyproject.toml")
+            read.append(p)
+            rp = _requires_python(p)
+            if rp:
+                low = lower_minor(rp)
+                if low is not None:
+                    return Target(low, f'requires-python "{rp}" in {_display(p, settings, dirs[-1])}'), tuple(read)
+    for d in dirs:
+        names = sorted(
+            (n for n in _listdir(d) if _DOCKERFILE_HINT.search(n) and kind_by_name(n) == "dockerfile"),
+            key=lambda n: (n != "Dockerfile", n != "Containerfile", n),
+        )
+        for n in names:
+            p = os.path.join(d, n)
+            read.append(p)
+            if _is_dir(p):
+                continue
+            found = _dockerfile_python(p)
+            if found:
+                v, from_text = found
+                return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}"), tuple(read)
+    return Target(None, ""), tuple(read)
+
+
+def _requires_python(path: str) -> str | None:
+    data = _read_toml(path)
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    rp = project.get("requires-python")
+    if isinstance(rp, str):
+        return rp
+    poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+    deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    if isinstance(deps, dict) and isinstance(deps.get("python"), str):
+        return deps["python"]
+    return None
+
+
+_DOCKERFILE_HINT = re.compile(r"dockerfile|containerfile", re.I)
+_PYTHON_TAG = re.compile(r"^(\d+)\.(\d+)")
+
+
+def _dockerfile_python(path: str) -> tuple[tuple[int, int], str] | None:
+    """(python version, ``FROM <image>`` text) of a Dockerfile's python base image, read with the
+    Dockerfile parser (not built): the final stage's image, through ``FROM <earlier stage>``,
+    else the last stage whose image is ``python:3.X``.  Global ARG defaults are expanded."""
+    key = ("dockerfile", path)
+    if key in _files:
+        return _files[key]  # type: ignore[return-value]
+    found = None
+    text = _read_text(path)
+    if text:
+        from ...parsers import ParseError
+        from ...parsers.dockerfile import expand, from_env, parse
+        from ...source import Source
+
+        try:
+            model = parse(Source(path, text, abspath=path))
+        except ParseError:  # an invalid escape directive: nothing is read
+            model = None
+        if model is not None and model.stages:
+            env = from_env(model)
+            images = []
+            for st in model.stages:
+                value = st.image.value if st.image is not None else ""
+                images.append(expand(value, env)[0] if "$" in value else value)
+            found = _python_base(images, [st.name_value for st in model.stages])
+    _files[key] = found
+    return found
+
+
+def _python_base(images: list[str], names: list[str | None]) -> tuple[tuple[int, int], str] | None:
+    """The python version of the final stage (followed through earlier stages it is built FROM),
+    else of the last stage whose image says one."""
+    index = {n: i for i, n in enumerate(names) if n}
+    idx = len(images) - 1
+    for _ in range(len(images)):
+        ref = index.get(images[idx].lower())
+        if ref is None or ref >= idx:
+            break
+        idx = ref
+    for image in [images[idx]] + images[::-1]:
+        v = _python_version(image)
+        if v is not None:
+            return v, f"FROM {image}"
+    return None
+
+
+def _python_version(image: str) -> tuple[int, int] | None:
+    name, tag, _digest = parse_image_ref(image)
+    if name.rsplit("/", 1)[-1].lower() != "python" or not tag:
+        return None
+    m = _PYTHON_TAG.match(tag)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+# ---- dependency pins ----------------------------------------------------------------------------
+
+
+def project_pins(abspath: str, settings, deps: list | None = None) -> dict[str, Pin]:
+    """Normalized package name -> Pin, from the nearest folder (walking up) that lists
+    dependencies in requirements*.txt, constraints*.txt, requirements/*.txt or pyproject.toml;
+    the paths they were read from are added to ``deps``."""
+    start = os.path.dirname(os.path.abspath(abspath))
+    return _remembered(("pins", start, _root_of(settings)), lambda: _find_pins(start, settings), deps)
+
+
+def _find_pins(start: str, settings) -> tuple[dict[str, Pin], tuple[str, ...]]:
+    pins: dict[str, Pin] = {}
+    dirs = _walk_up(start, settings)
+    read = list(dirs)
+    for d in dirs:
+        reqs = _listed_requirements(d, read)
+        if not reqs:
+            continue
+        for name, spec, text, file in reqs:
+            upper, inclusive = upper_bound(spec) if spec else (None, False)
+            pin = Pin(upper, inclusive, text, _display(file, settings, dirs[-1]))
+            old = pins.get(name)
+            if old is None or pin.tighter(old):
+                pins[name] = pin
+        break
+    return pins, tuple(read)
+
+
+def _listed_requirements(d: str, read: list) -> list[tuple[str, str, str, str]]:
+    """(name, specifier, text, file) of the requirements listed in folder ``d``; the files and
+    folders opened are appended to ``read``."""
+    reqs: list[tuple[str, str, str, str]] = []
+    for n in sorted(_listdir(d)):
+        low = n.lower()
+        p = os.path.join(d, n)
+        if (low.startswith(("requirements", "constraints")) and low.endswith(".txt")) and not _is_dir(p):
+            read.append(p)
+            reqs.extend((a, b, c, p) for a, b, c in _requirements_file(p, read))
+        elif low == "requirements" and _is_dir(p):
+            read.append(p)
+            for sub in sorted(_listdir(p)):
+                if sub.lower().endswith(".txt"):
+                    sp = os.path.join(p, sub)
+                    read.append(sp)
+                    reqs.extend((a, b, c, sp) for a, b, c in _requirements_file(sp, read))
+        elif n == "pyproject.toml":
+            read.append(p)
+            reqs.extend((a, b, c, p) for a, b, c in _pyproject_requirements(p))
+    return reqs
+
+
+_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
+_REQ_INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)[\s=]+(\S+)")
+
+
+def _parse_requirement(line: str) -> tuple[str, str] | None:
+    """(normalized name, version specifier) of one PEP 508 requirement string."""
+    line = line.split(";", 1)[0].strip()
+    if not line or line.startswith(("-", ".", "/", "git+", "hg+", "svn+", "http:", "https:", "file:")):
+        return None
+    m = _REQ_LINE.match(line)
+    if not m:
+        return None
+    spec = m.group(3).strip()
+    if spec.startswith("@"):
+        spec = ""
+    spec = spec.strip("()").strip()
+    return norm_pkg(m.group(1)), spec
+
+
+def _requirements_file(path: str, read: list, depth: int = 0) -> list[tuple[str, str, str]]:
+    """(name, specifier, original text) from a pip requirements/constraints file; the files it
+    includes (``-r``/``-c``, three levels deep) and their folders are appended to ``read``."""
+    out: list[tuple[str, str, str]] = []
+    text = _read_text(path)
+    if text is None:
+        return out
+    joined = text.replace("\\\n", " ")
+    for raw in joined.split("\n"):
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if not line:
+            continue
+        m = _REQ_INCLUDE.match(line)
+        if m:
+            if depth < 3:
+                inc = os.path.normpath(os.path.join(os.path.dirname(path), m.group(2)))
+                read += [os.path.dirname(inc), inc]
+                out.extend(_requirements_file(inc, read, depth + 1))
+            continue
+        line = re.split(r"\s--?[a-z]", " " + line)[0].strip()
+        req = _parse_requirement(line)
+        if req:
+            out.append((req[0], req[1], line))
+    return out
+
+
+def _poetry_spec(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("version"), str):
+        return value["version"]
+    if isinstance(value, list):
+        specs = [_poetry_spec(v) for v in value]
+        specs = [s for s in specs if s]
+        return specs[0] if len(specs) == 1 else ("" if specs else None)
+    return None
+
+
+def _pyproject_requirements(path: str) -> list[tuple[str, str, str]]:
+    data = _read_toml(path)
+    out: list[tuple[str, str, str]] = []
+
+    def add_pep508(items):
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, str):
+                    req = _parse_requirement(item)
+                    if req:
+                        out.append((req[0], req[1], item))
+
+    project = data.get("project")
+    if isinstance(project, dict):
+        add_pep508(project.get("dependencies"))
+        opt = project.get("optional-dependencies")
+        if isinstance(opt, dict):
+            for items in opt.values():
+                add_pep508(items)
+    groups = data.get("dependency-groups")
+    if isinstance(groups, dict):
+        for items in groups.values():
+            add_pep508(items)
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+    for group in (poetry.get("group") or {}).values() if isinstance(poetry.get("group"), dict) else ():
+        if isinstance(group, dict):
+            tables.append(group.get("dependencies"))
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if name.lower() == "python":
+                continue
+            spec = _poetry_spec(value)
+            if spec is None:
+                continue
+            if spec and spec[0].isdigit() and not any(c in spec for c in "<>=~^*,"):
+                spec = "==" + spec  # Poetry: a bare version is exact
+            out.append((norm_pkg(name), spec, f"{name} = {spec!r}"))
+    return out
+
+
+# ---- the project's own modules ------------------------------------------------------------------
+
+
+def local_module(abspath: str, settings, name: str, deps: list | None = None) -> bool:
+    """Is there a project module or package called ``name`` next to the file or in a parent
+    folder (which an absolute import of that name would find first when run from there)?  The
+    folders looked in are added to ``deps``."""
+    start = os.path.dirname(os.path.abspath(abspath))
+
+    def find():
+        dirs = _walk_up(start, settings)
+        for d in dirs:
+            listing = _listdir(d)
+            if name + ".py" in listing or (name in listing and _is_dir(os.path.join(d, name))):
+                return True, dirs
+        return False, dirs
+
+    return _remembered(("local", start, _root_of(settings), name), find, deps)

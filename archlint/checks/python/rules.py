@@ -1,0 +1,267 @@
+"""PY001 removed-api and PY002 deprecated-api: the hits the resolver finds (resolver.py), kept
+when the project's Python version or dependency pins (project.py) reach the entry's release."""
+from __future__ import annotations
+
+import re
+
+from ...model import Span
+from ...registry import rule
+from .analysis import Analyzer, Ctx
+from .catalogue import Entry, catalogue
+from .project import Pin, Target, local_module, project_pins, python_target
+from .resolver import Resolver
+from .versions import norm_pkg, show_ver
+
+__all__ = ["removed_api", "deprecated_api"]
+
+
+# ---- which hits are reported, at which level -------------------------------------------------
+
+
+def _level(e: Entry, ctx: Ctx, facts) -> tuple[str | None, str]:
+    """('removed' | 'deprecated' | None, context sentence)."""
+    if e.kind == "never-existed":
+        return "removed", ""
+    if e.provided_by and any(p in facts.pins() for p in e.provided_by):
+        return None, ""  # a dependency of the project provides it (setuptools' distutils)
+    if e.is_python:
+        target = facts.target()
+        t = target.version
+
+        def reaches(v):
+            return (t is None or t >= v) and (ctx.hi is None or ctx.hi > v)
+
+        if target.version is None:
+            context = ("No target Python version was found (python-version, requires-python, or a "
+                       "Dockerfile FROM python:3.X), so the newest is assumed.")
+        else:
+            context = f"This code targets Python {show_ver(t)} ({target.origin})."
+    else:
+        pin = facts.pins().get(norm_pkg(e.package))
+
+        def reaches(v):
+            return pin is None or pin.admits(v)
+
+        if pin is None:
+            context = f"No version pin for {e.package} was found, so every release is assumed."
+        else:
+            context = f"The project allows it: {pin.text} in {pin.file}."
+    if e.kind == "removed":
+        if reaches(e.since):
+            return "removed", context
+        if e.is_python and ctx.hi is not None and ctx.hi <= e.since:
+            return None, ""  # `if sys.version_info < (3, 12):` — the code handles the removal
+        if e.dep is not None and reaches(e.dep):
+            return "deprecated", context
+        return None, ""
+    if reaches(e.since):
+        return "deprecated", context
+    return None, ""
+
+
+def _message(e: Entry, level: str, context: str) -> str:
+    where = "Python" if e.is_python else e.package
+    if e.kind == "never-existed":
+        head = f"{e.label} does not exist in {where}: {e.message}"
+    elif level == "removed":
+        head = f"{e.label} was removed in {where} {e.since_text}: {e.message}"
+    elif e.kind == "removed":
+        head = (f"{e.label} is deprecated since {where} {e.dep_text} and removed in "
+                f"{e.since_text}: {e.message}")
+    else:
+        head = f"{e.label} is deprecated since {where} {e.since_text}: {e.message}"
+    if not head.endswith((".", "!", "?")):
+        head += "."
+    return f"{head} {context}".strip()
+
+
+_DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*(\(\))?$")
+
+
+def _hint(e: Entry) -> str:
+    r = e.replacement.strip()
+    return f"use `{r}`" if _DOTTED.match(r) else r
+
+
+class _Facts:
+    """A file's project facts, read when first asked for (and both at the end of an analysis that
+    found candidates); the paths each was read from are reported with ``ctx.depends_on``."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._target = None
+        self._pins = None
+
+    def _read(self, fact, *args):
+        paths: list[str] = []
+        value = fact(self.ctx.source.abspath, self.ctx.settings, *args, deps=paths)
+        self.ctx.depends_on(*paths)
+        return value
+
+    def target(self) -> Target:
+        if self._target is None:
+            self._target = self._read(python_target)
+        return self._target
+
+    def pins(self) -> dict[str, Pin]:
+        if self._pins is None:
+            self._pins = self._read(project_pins)
+        return self._pins
+
+    def local_module(self, name: str) -> bool:
+        return self._read(local_module, name)
+
+
+_IMPORT_WORDS = re.compile(r"\b(?:import|from)[ \t]+([^\n;#]+)")
+_DYNAMIC_IMPORT = re.compile(r"(?:__import__|import_module)\(\s*[\'\"]([A-Za-z_]\w*)")
+
+
+def _imported_roots(text: str) -> set[str]:
+    """Top-level names after every `import`/`from` keyword (and in dynamic imports): a cheap
+    superset of the modules a file imports, to skip files no entry can concern."""
+    out: set[str] = set()
+    for m in _IMPORT_WORDS.finditer(text):
+        for part in m.group(1).replace("(", " ").split(","):
+            words = part.split()
+            if words:
+                out.add(words[0].split(".", 1)[0])
+    out.update(_DYNAMIC_IMPORT.findall(text))
+    return out
+
+
+def _analyse(ctx) -> list[tuple[str, Span, str, str, object, str]]:
+    """(level, span, message, hint, fix, key) for every applicable hit in the file."""
+    cat = catalogue(getattr(ctx.settings, "rule_packs", ()) or ())
+    if not (_imported_roots(ctx.source.text) & cat.roots):
+        return []
+    an = Analyzer(ctx.model.tree)
+    hits = Resolver(ctx.model, an, cat).run()
+    if not hits:
+        return []
+    facts = _Facts(ctx)
+    out = []
+    seen: set = set()
+    by_site: dict = {}
+    for h in hits:
+        by_site.setdefault(h.site, []).append(h)
+    for group in by_site.values():
+        chosen = None
+        for h in group:
+            e = h.entry
+            if e.is_python and "." not in e.name and facts.local_module(e.name):
+                continue  # the project's own module of that name
+            level, context = _level(e, h.ctx, facts)
+            if level is None:
+                continue
+            rank = (0 if level == "removed" else 1, len(e.name))
+            if chosen is None or rank < chosen[0]:
+                chosen = (rank, h, level, context)
+        if chosen is None:
+            continue
+        _, h, level, context = chosen
+        if (h.span, h.entry.name) in seen:
+            continue
+        seen.add((h.span, h.entry.name))
+        fix = h.fix() if h.fix is not None else None
+        out.append((level, h.span, _message(h.entry, level, context), _hint(h.entry), fix, h.entry.name))
+    out.sort(key=lambda x: (x[1], x[5]))
+    # both facts, whichever the hits needed: the result then follows every project file that
+    # decides a level (the cache re-lints it when a requirement or the Python version changes)
+    facts.target()
+    facts.pins()
+    return out
+
+
+def _results(ctx):
+    return ctx.cached(("python-apis",), lambda: _analyse(ctx))
+
+
+# ---- the rules --------------------------------------------------------------------------------
+
+
+@rule("PY001", "removed-api", severity="error", fix="safe", tags=("python", "compatibility"))
+def removed_api(ctx):
+    """
+    ## What it does
+    Flags imports and uses of Python APIs that do not exist in the Python or library version the
+    project runs. The catalogue is the `python-apis` rule pack (standard-library removals,
+    library removals, names that never existed), extendable with `rule-packs`.
+
+    ## Why is this bad?
+    The import or attribute access raises `ImportError`/`AttributeError` at run time, often only
+    in the container: `from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2` works on no
+    version of cryptography (the class is `PBKDF2HMAC`), and `import cgi` works on a laptop with
+    Python 3.12 but not in a `python:3.13` image.
+
+    The target Python version is `python-version` from the configuration, else the lower bound
+    of `requires-python` in the nearest `pyproject.toml`, else the `FROM python:3.X` image of a
+    Dockerfile in the file's folder or a parent folder up to the repository root, else the
+    newest.  A library entry is reported when the requirements (`requirements*.txt`,
+    `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
+    Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
+    attribute chains); imports inside `try: ... except ImportError:` and code under
+    `if sys.version_info < (3, 12):` are only reported where they can actually run.
+
+    ## Example
+    ```python
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2
+
+    kdf = PBKDF2(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=600_000)
+    ```
+
+    ## Use instead
+    ```python
+    from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=600_000)
+    ```
+
+    ## Fix
+    When the replacement is a plain rename (the pack's `fix` field), the fix rewrites the import
+    and every use bound to it (or the attribute chain / the attribute name).  It is marked safe
+    when the old name cannot work on the target anyway and the new name is the same object or
+    its documented successor; it is unsafe when a use of the old name could not be resolved,
+    when the new path may need another submodule import, or when the entry says `fix-safe: false`.
+    """
+    for level, span, message, hint, fix, key in _results(ctx):
+        if level == "removed":
+            yield ctx.report(span, message, hint=hint, fix=fix, key=key)
+
+
+@rule("PY002", "deprecated-api", severity="warning", fix="unsafe",
+      tags=("python", "compatibility", "deprecated"))
+def deprecated_api(ctx):
+    """
+    ## What it does
+    Flags uses of Python APIs that are deprecated in the Python or library version the project
+    runs, including APIs already removed in a later release.
+
+    ## Why is this bad?
+    Deprecated APIs emit warnings today and break on the next upgrade of the base image or of
+    the library; `datetime.datetime.utcnow()` also returns a naive datetime that is easy to
+    mix up with local time.  Versions are worked out as for PY001 (configuration, then
+    `requires-python`, then the Dockerfile's `FROM python:3.X`, then the newest).
+
+    ## Example
+    ```python
+    import datetime
+
+    stamp = datetime.datetime.utcnow()
+    ```
+
+    ## Use instead
+    ```python
+    import datetime
+
+    stamp = datetime.datetime.now(tz=datetime.timezone.utc)
+    ```
+
+    ## Fix
+    Only plain renames carry a fix (for example `assertEquals` -> `assertEqual`).  Fixes of
+    deprecated APIs are unsafe unless the pack marks the new name as the same object
+    (`fix-safe: true`): the replacement may behave differently (aware instead of naive
+    datetimes, a class moved to another module).
+    """
+    for level, span, message, hint, fix, key in _results(ctx):
+        if level == "deprecated":
+            yield ctx.report(span, message, hint=hint, fix=fix, key=key)

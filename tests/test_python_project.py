@@ -1,0 +1,253 @@
+"""The project facts of the Python rules (archlint/checks/python/project.py): the target version
+read from a Dockerfile with the shared Dockerfile parser, the walk up to the repository root or
+the configuration's folder, and the paths every file reports as read (``FileResult.deps``), which
+the result cache follows."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archlint import packs
+from archlint.checks import python as pychecks
+from archlint.config import Settings
+from archlint.engine import lint_file, lint_text
+from archlint.run import cache as C
+from helpers import dedent, findings, show
+
+UTCNOW = "import datetime\n\nstamp = datetime.datetime.utcnow()\n"
+CGI = "import cgi\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    pychecks.clear_caches()
+    packs.clear_cache()
+    yield
+    pychecks.clear_caches()
+    packs.clear_cache()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(dedent(text), encoding="utf-8")
+
+
+def lint(root: Path, name: str, text: str, settings: Settings | None = None):
+    write(root, {name: text})
+    return lint_text(name, text, settings or Settings(), kind="python", abspath=str(root / name))
+
+
+def target_of(root: Path, dockerfile: str) -> str:
+    """How the rules describe the Python version a Dockerfile at the root sets for app.py."""
+    write(root, {"Dockerfile": dockerfile})
+    found = findings(lint(root, "app.py", CGI), "PY")
+    assert len(found) == 1, show(found)
+    return found[0].message.split("ModuleNotFoundError. ", 1)[-1]
+
+
+# ---- the Dockerfile, read by the shared parser --------------------------------------------------
+
+
+@pytest.mark.parametrize("dockerfile, origin", [
+    ("FROM python:3.12\n", "This code targets Python 3.12 (FROM python:3.12 in Dockerfile)."),
+    # continuation lines, a comment inside them, flags and a stage name
+    ("FROM \\\n# the base\n  --platform=$BUILDPLATFORM \\\n  python:3.12-slim AS app\n",
+     "This code targets Python 3.12 (FROM python:3.12-slim in Dockerfile)."),
+    # global ARG defaults are expanded; the final stage is followed to the stage it is built FROM
+    ('ARG PY="3.11"\nARG VARIANT=slim\nFROM python:${PY}-${VARIANT} AS base\nFROM base\n',
+     "This code targets Python 3.11 (FROM python:3.11-slim in Dockerfile)."),
+    ("ARG PY\nFROM python:${PY:-3.11}\n", "This code targets Python 3.11 (FROM python:3.11 in Dockerfile)."),
+    # the final stage is not python: the last python stage counts
+    ("FROM python:3.11 AS build\nFROM python:3.12 AS test\nFROM gcr.io/distroless/base\n",
+     "This code targets Python 3.12 (FROM python:3.12 in Dockerfile)."),
+    # a registry, a digest
+    (f"FROM registry.example.com:5000/library/python:3.11@sha256:{'0' * 64}\n",
+     f"This code targets Python 3.11 (FROM registry.example.com:5000/library/python:3.11@sha256:{'0' * 64} in "
+     "Dockerfile)."),
+    # a variable without a value stays as written
+    ("FROM ${REG}/python:3.11\n", "This code targets Python 3.11 (FROM ${REG}/python:3.11 in Dockerfile)."),
+    # a heredoc body is not an instruction
+    ("FROM python:3.12\nRUN <<EOF\nFROM python:3.9\nEOF\n",
+     "This code targets Python 3.12 (FROM python:3.12 in Dockerfile)."),
+    # the escape directive
+    ("# escape=`\nFROM `\n  python:3.11\n", "This code targets Python 3.11 (FROM python:3.11 in Dockerfile)."),
+])
+def test_python_version_from_the_dockerfile(repo, dockerfile, origin):
+    assert target_of(repo, dockerfile) == origin
+
+
+@pytest.mark.parametrize("dockerfile", [
+    "FROM python:latest\n", "FROM python\n", "FROM node:20\n", "FROM python:${PY}\n", "# escape=x\nFROM python:3.9\n",
+    "", "RUN echo\n",
+])
+def test_no_python_version_in_the_dockerfile(repo, dockerfile):
+    assert target_of(repo, dockerfile).startswith("No target Python version was found")
+
+
+def test_dockerfile_variants_and_order(repo):
+    """Dockerfile first, then Containerfile, then the others by name; a folder is skipped."""
+    write(repo, {"b.Dockerfile": "FROM python:3.10\n", "Containerfile": "FROM python:3.11\n"})
+    (repo / "Dockerfile").mkdir()
+    found = findings(lint(repo, "app.py", CGI), "PY")
+    assert found[0].message.endswith("This code targets Python 3.11 (FROM python:3.11 in Containerfile).")
+
+
+# ---- the walk up --------------------------------------------------------------------------------
+
+
+def test_the_walk_stops_at_the_repository_root(tmp_path):
+    write(tmp_path, {"Dockerfile": "FROM python:3.11\n"})  # above the repository: not read
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    found = findings(lint(repo, "pkg/app.py", CGI), "PY")
+    assert found[0].message.endswith("so the newest is assumed.")
+    assert str(tmp_path / "Dockerfile") not in found_deps(repo, "pkg/app.py")
+
+
+def test_the_walk_stops_at_the_configuration_folder(repo):
+    write(repo, {"Dockerfile": "FROM python:3.11\n", "sub/pyproject.toml": "[tool.archlint]\n"})
+    inside = Settings(root=str(repo / "sub"))
+    found = findings(lint(repo, "sub/pkg/app.py", CGI, inside), "PY")
+    assert found[0].message.endswith("so the newest is assumed.")
+    pychecks.clear_caches()
+    found = findings(lint(repo, "sub/pkg/app.py", CGI), "PY")
+    assert found[0].message.endswith("(FROM python:3.11 in Dockerfile).")
+
+
+def test_the_walk_goes_to_the_filesystem_root_without_a_repository(tmp_path):
+    write(tmp_path, {"Dockerfile": "FROM python:3.11\n"})
+    found = findings(lint(tmp_path, "a/b/app.py", CGI), "PY")
+    # shown relative to the top of the walk (the filesystem root)
+    assert found[0].message.endswith(f"(FROM python:3.11 in {str(tmp_path / 'Dockerfile').lstrip(os.sep)}).")
+
+
+# ---- what a result reports as read --------------------------------------------------------------
+
+
+def found_deps(root: Path, name: str, settings: Settings | None = None) -> list[str]:
+    return list(lint_file(str(root / name), name, settings or Settings(), kind="python").deps or ())
+
+
+def test_every_project_file_read_is_reported(repo):
+    write(repo, {
+        "pyproject.toml": '[project]\nname = "x"\n',
+        "requirements.txt": "-r reqs/base.in\n-c constraints/pins.txt\nrequests\n",
+        "reqs/base.in": "numpy<2\n",
+        "constraints/pins.txt": "numpy==1.26.4\n",
+        "requirements/dev.txt": "pytest\n",
+        "requirements/README.md": "not read\n",
+        "Dockerfile": "FROM python:3.12\n",
+        "Containerfile.dev": "FROM python:3.13\n",
+        "app/clock.py": UTCNOW,
+    })
+    r = str(repo)
+    assert found_deps(repo, "app/clock.py") == [
+        # the Python version: the folders walked, the pyproject.toml (no requires-python), the
+        # first Dockerfile (it names a version: Containerfile.dev is not read)
+        f"{r}/app", r, f"{r}/pyproject.toml", f"{r}/Dockerfile",
+        # the pins: the requirements/ folder and its .txt files, requirements.txt and what it
+        # includes, with their folders
+        f"{r}/requirements", f"{r}/requirements/dev.txt", f"{r}/requirements.txt",
+        f"{r}/reqs", f"{r}/reqs/base.in", f"{r}/constraints", f"{r}/constraints/pins.txt",
+    ]
+
+
+def test_a_remembered_fact_is_reported_by_every_file_that_uses_it(repo):
+    write(repo, {"requirements.txt": "numpy<2\n", "pkg/a.py": UTCNOW, "pkg/b.py": UTCNOW})
+    a = found_deps(repo, "pkg/a.py")
+    b = found_deps(repo, "pkg/b.py")  # from the memo
+    assert a == b and str(repo / "requirements.txt") in b and str(repo / "pkg") in b
+
+
+def test_a_sibling_module_check_reports_the_folders(repo):
+    write(repo, {"imp.py": "X = 1\n", "pkg/uses.py": "import imp\n"})
+    deps = found_deps(repo, "pkg/uses.py", Settings(python_version="3.12"))
+    assert str(repo / "pkg") in deps and str(repo) in deps
+
+
+def test_a_file_without_a_candidate_reads_nothing(repo):
+    write(repo, {"requirements.txt": "numpy<2\n", "app.py": "import os\n\nprint(os.sep)\n"})
+    assert found_deps(repo, "app.py") == []
+
+
+def test_a_configured_version_reads_no_dockerfile(repo):
+    write(repo, {"Dockerfile": "FROM python:3.12\n", "app.py": UTCNOW})
+    deps = found_deps(repo, "app.py", Settings(python_version="3.12"))
+    assert str(repo) in deps and str(repo / "Dockerfile") not in deps
+
+
+def test_a_changed_project_file_is_read_again_without_a_new_run(repo):
+    """A host that lints again without registry.new_run still sees the project as it is now."""
+    write(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.11"\n'})
+    assert [f.rule_id for f in findings(lint(repo, "app.py", CGI), "PY")] == ["PY002"]
+    write(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.13"\n'})
+    st = (repo / "pyproject.toml").stat()
+    os.utime(repo / "pyproject.toml", ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
+    assert [f.rule_id for f in findings(lint(repo, "app.py", CGI), "PY")] == ["PY001"]
+
+
+# ---- the result cache follows them --------------------------------------------------------------
+
+
+@pytest.fixture
+def cached(repo, tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    return repo
+
+
+def _later(path: Path, text: str | None = None) -> None:
+    if text is not None:
+        path.write_text(text)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
+
+
+def _stored(root: Path, name: str) -> bool:
+    return C.Cache.open().get(str(root / name), name, Settings()) is not None
+
+
+def _put(root: Path, name: str) -> None:
+    pychecks.clear_caches()  # a new run
+    c = C.Cache.open()
+    p = str(root / name)
+    assert c.get(p, name, Settings()) is None
+    c.put(p, name, Settings(), lint_file(p, name, Settings()))
+    c.close()
+
+
+@pytest.mark.parametrize("change", ["include", "dockerfile", "sibling", "requirements-folder"])
+def test_a_python_result_is_linted_again_when_what_it_read_changes(cached, change):
+    root = cached
+    write(root, {
+        "requirements.txt": "-r base.in\n",
+        "base.in": "numpy<2\n",
+        "requirements/dev.txt": "pytest\n",
+        "Dockerfile": "FROM python:3.12\n",
+        "app/clock.py": UTCNOW + "import imp\n",
+    })
+    for p in ("base.in", "requirements.txt", "requirements/dev.txt", "requirements", "Dockerfile", "app", "."):
+        _later(root / p)
+    _put(root, "app/clock.py")
+    assert _stored(root, "app/clock.py")
+    if change == "include":
+        _later(root / "base.in", "numpy>=2\n")
+    elif change == "dockerfile":
+        _later(root / "Dockerfile", "FROM python:3.13\n")
+    elif change == "sibling":
+        (root / "app" / "imp.py").write_text("")
+        _later(root / "app")
+    else:
+        _later(root / "requirements" / "dev.txt", "pytest<8\n")
+    assert not _stored(root, "app/clock.py")
