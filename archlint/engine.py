@@ -91,7 +91,7 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
 def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> FileResult:
     text, enc, fatal, info = read_file(abspath, display, settings.max_file_size)
     if fatal is not None:
-        result = FileResult(display, kind, notices=[fatal])
+        result = FileResult(display, kind, notices=[fatal], deps=())  # depends on the file alone
     else:
         result = _lint_text(display, text, settings, kind, abspath, enc)
         if info is not None:

@@ -11,14 +11,14 @@ What a cached result is keyed on
       per start-up for the same effect), the bytes of the shipped rule packs (``rules/`` of a
       checkout, ``archlint/_packs`` of a wheel), and the names of the installed distributions
       (``*.dist-info``: a new tree-sitter-bash or PyYAML changes parse results);
-    * the other files a result depends on ("inputs"): a Makefile's includes, the pyproject /
-      requirements / Dockerfiles / sibling modules the Python rules look at, the ``Chart.yaml``
-      that makes ``values*.yaml`` Helm values.  Their stat signatures (and the mtimes of the
-      folders whose listing matters) are stored with the entry and checked on every hit.  A
-      result that carries ``deps`` (the paths its parser looked at) uses them; otherwise
-      ``KIND_INPUTS`` infers them per kind, and a result whose inputs cannot be inferred (a
-      Makefile ``include`` of a computed name) is not stored.  A family whose rules read other
-      files must say so there.
+    * the other paths a result depends on ("inputs"), which the result lists itself in
+      ``FileResult.deps``: what the kind detection, the parser and the rules looked at (a
+      Makefile's includes, the pyproject / requirements / Dockerfiles / folders the Python rules
+      read, the ``Chart.yaml`` that makes ``values*.yaml`` Helm values).  Their stat signatures
+      (and the mtimes of the folders whose listing matters) are stored with the entry and
+      checked on every hit.  A result without that list (``deps`` None) is not stored.  This
+      module knows no file kind and no rule family: a family that reads other files says so with
+      ``Context.depends_on``, a parser by adding to ``Source.inputs``.
 
 The fast path
     An index maps (absolute path, settings digest) to the file's last stat signature (size,
@@ -60,7 +60,7 @@ from .. import __version__
 from .memo import cache_dir
 from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
-__all__ = ["Cache", "KIND_INPUTS", "cache_dir", "environment_key"]
+__all__ = ["Cache", "cache_dir", "environment_key"]
 
 FORMAT = 1
 _MAGIC = b"archlint-cache 1\n"
@@ -303,52 +303,6 @@ def _path_sig(path: str):
     return _sig(st)
 
 
-def _yaml_inputs(abspath: str, lines, settings, memo) -> list[str]:
-    out = []
-    base = os.path.basename(abspath).lower()
-    if base.startswith("values") and base.endswith((".yaml", ".yml")):
-        d = os.path.dirname(abspath)
-        out += [d, os.path.join(d, "Chart.yaml")]  # a Chart.yaml there makes it Helm values
-    if "templates" in abspath:
-        from ..parsers.yamldoc import chart_dirs
-
-        for d in chart_dirs(abspath):  # a Chart.yaml or Chart.yml there makes it a Helm template
-            out += [os.path.abspath(d), os.path.join(d, "Chart.yaml"), os.path.join(d, "Chart.yml")]
-    return out
-
-
-def _reported_inputs(abspath: str, lines, settings, memo):
-    """Kinds whose parser lists what it read in ``FileResult.deps`` (REPORTED_INPUTS): a result
-    without that list (the parser did not run to its end) has unknown inputs and is not stored."""
-    return None
-
-
-#: file kind -> function(abspath, lines, settings, memo) returning the paths (files or folders)
-#: whose stat signatures a result of that kind depends on besides the file itself, or None when
-#: the result must not be cached.  Kinds whose rules read only the file map to None here.  A new
-#: family whose rules read other files must add its reader (tests/test_cache.py checks that every
-#: kind is listed).
-KIND_INPUTS = {
-    "dockerfile": None,
-    "shell": None,
-    "markdown": None,
-    "makefile": _reported_inputs,
-    "python": None,
-    "kubernetes": _yaml_inputs,
-    "kustomization": _yaml_inputs,
-    "helm-values": _yaml_inputs,
-    "compose": _yaml_inputs,
-    "workflow": _yaml_inputs,
-    None: _yaml_inputs,  # not linted: a values*.yaml becomes Helm values when a Chart.yaml appears
-}
-
-#: kinds whose parser or rules report every path they looked at in ``FileResult.deps`` (engine:
-#: from the model's ``inputs``: a Makefile's includes, found or not, and the folders its globs
-#: listed; from ``Context.depends_on``: the project files the Python rules read); for them that
-#: list replaces the inference above
-REPORTED_INPUTS = frozenset({"makefile", "python"})
-
-
 # ---- the cache ---------------------------------------------------------------------------------
 
 
@@ -404,7 +358,6 @@ class Cache:
         self._seen: dict = {}
         self._sigs: dict = {}
         self._depsets_ok: dict = {}
-        self._memo: dict = {}
         self._current: set = set()  # entries this run validated (get) or wrote (put)
         self._finalizer = None
 
@@ -602,8 +555,8 @@ class Cache:
     def _put(self, abspath, display, settings, fr):
         if any(n.internal for n in fr.notices):
             return  # a crash of archlint itself: try again next time
-        if fr.kind not in KIND_INPUTS:
-            return  # a kind this module does not know the inputs of
+        if fr.deps is None:
+            return  # the result does not say what it depended on
         n, key = self._key(abspath, settings)
         seen = self._seen.pop(key, None)
         st = os.stat(abspath)
@@ -617,16 +570,7 @@ class Cache:
         t0 = seen[1] if seen is not None else time.time_ns()
         if (seen is not None and seen[0] != sig) or _racy(sig, t0):
             return
-        own = fr.deps  # what the parser says it read
-        if own is not None and fr.kind in REPORTED_INPUTS:
-            inputs = [str(p) for p in own]
-        else:  # inferred (a reported kind without its list: the reader says "not cacheable")
-            reader = KIND_INPUTS[fr.kind]
-            inputs = reader(abspath, fr.lines, settings, self._memo) if reader is not None else []
-            if inputs is None:
-                return
-            if own:
-                inputs = list(inputs) + [str(p) for p in own]
+        inputs = [str(p) for p in fr.deps]  # what detection, parser and rules looked at
         deps = []
         done = set()
         for p in inputs:
