@@ -6,7 +6,7 @@ Rule tests state their input inline and check the message, as hadolint's and yam
         assert check('''
             FROM python:latest
         ''', "DF001", kind="dockerfile") == [
-            "1:6 DF001 Image 'python:latest' ...",
+            "1:6 DF001 Base image python:latest uses the mutable tag latest.",
         ]
 
 ``check`` dedents the text, lints it through the engine (the same path as ``archlint check``)
@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 
 from archlint.config import Settings, settings_from_table
-from archlint.engine import lint_text
+from archlint.engine import lint_file, lint_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +74,18 @@ def lint_inline(text: str, kind: str | None = None, name: str | None = None, tmp
         p.write_text(text, encoding="utf-8")
         return lint_text(name, text, settings(**table), kind=kind, abspath=str(p))
     return lint_text(name, text, settings(**table), kind=kind)
+
+
+def lint_as(name: str, text: str, kind: str | None = None, abspath: str | None = None, **table):
+    """Lint ``text`` exactly as given (not dedented: CRLF, odd whitespace, hostile input) as the
+    file ``name``, said to be at ``abspath`` (rules that look at the folder look there)."""
+    return lint_text(name, text, settings(**table), kind=kind, abspath=abspath)
+
+
+def lint_path(path: str | Path, display: str | None = None, kind: str | None = None, **table):
+    """Lint the file at ``path`` the way ``archlint check`` reads it (bytes decoded, BOMs, size
+    limits), shown as ``display`` (default: its name)."""
+    return lint_file(str(path), display or Path(path).name, settings(**table), kind=kind)
 
 
 def findings(result, rule: str = "") -> list:

@@ -1,108 +1,692 @@
-"""BC001-BC008 on their fixtures: a shell script, a Makefile and a Markdown runbook per rule (and
-a Dockerfile RUN for BC001), bad and good, asserting exact IDs and line:column."""
+"""BC001-BC008 on inline shell scripts, Makefiles, Markdown runbooks, Dockerfile RUNs and workflow
+run: steps, bad and good: each finding's position and message; spans, hints and fixes."""
 from __future__ import annotations
 
 import pytest
 
 from archlint.registry import get_rule
 
-from bc_helpers import BC, ONE, TWO, apply_fix, findings, ids
-
-CASES = [
-    # (fixture, platforms, rule, expected [(line, col)])
-    ("BC001/bad.sh", [], "BC001", [(3, 8), (4, 13), (6, 15), (7, 35)]),
-    ("BC001/bad.sh", ONE, "BC001", [(3, 8), (4, 13), (6, 15), (7, 35)]),
-    ("BC001/good.sh", [], "BC001", []),
-    ("BC001/bad.mk", [], "BC001", [(6, 12), (7, 10)]),
-    ("BC001/good.mk", [], "BC001", []),
-    ("BC001/bad.md", [], "BC001", [(6, 8), (12, 10)]),
-    ("BC001/good.md", [], "BC001", []),
-    ("BC001/Dockerfile", [], "BC001", [(2, 12)]),
-    ("BC002/bad.sh", TWO, "BC002", [(2, 21), (2, 44)]),
-    ("BC002/bad.sh", [], "BC002", []),  # nothing to compare with
-    ("BC002/good.sh", TWO, "BC002", []),
-    ("BC002/bad.mk", TWO, "BC002", [(4, 22)]),
-    ("BC002/bad.mk", ONE, "BC002", []),
-    ("BC002/good.mk", TWO, "BC002", []),
-    ("BC002/bad.md", TWO, "BC002", [(2, 25), (2, 42)]),
-    ("BC002/good.md", TWO, "BC002", []),
-    ("BC003/bad.sh", [], "BC003", [(2, 56), (3, 56)]),
-    ("BC003/good.sh", [], "BC003", []),
-    ("BC003/bad.mk", [], "BC003", [(4, 46)]),
-    ("BC003/good.mk", [], "BC003", []),
-    ("BC003/bad.md", [], "BC003", [(2, 92)]),
-    ("BC003/good.md", [], "BC003", []),
-    ("BC004/bad.sh", [], "BC004", [(3, 44), (4, 37), (4, 76)]),
-    ("BC004/good.sh", [], "BC004", []),
-    ("BC004/bad.mk", [], "BC004", [(11, 3), (12, 3)]),
-    ("BC004/good.mk", [], "BC004", []),
-    ("BC004/bad.md", [], "BC004", [(4, 58)]),
-    ("BC004/good.md", [], "BC004", []),
-    ("BC005/bad.sh", [], "BC005", [(2, 13), (3, 14)]),
-    ("BC005/good.sh", [], "BC005", []),
-    ("BC005/bad.mk", [], "BC005", [(8, 15)]),
-    ("BC005/good.mk", [], "BC005", []),
-    ("BC005/bad.md", [], "BC005", [(2, 21)]),
-    ("BC005/good.md", [], "BC005", []),
-    ("BC006/bad.sh", [], "BC006", [(4, 40), (5, 40), (6, 13), (8, 13), (9, 46), (10, 27)]),
-    ("BC006/good.sh", [], "BC006", []),
-    ("BC006/bad.mk", [], "BC006", [(4, 14)]),
-    ("BC006/good.mk", [], "BC006", []),
-    ("BC006/bad.md", [], "BC006", [(4, 27)]),
-    ("BC006/good.md", [], "BC006", []),
-    ("BC007/bad.sh", [], "BC007", [(2, 21)]),
-    ("BC007/good.sh", [], "BC007", []),
-    ("BC007/bad.mk", [], "BC007", [(5, 3)]),
-    ("BC007/good.mk", [], "BC007", []),
-    ("BC007/bad.md", [], "BC007", [(4, 23)]),
-    ("BC007/good.md", [], "BC007", []),
-    ("BC008/bad.sh", [], "BC008", [(2, 32), (3, 28), (4, 25)]),
-    ("BC008/good.sh", [], "BC008", []),
-    ("BC008/bad.mk", [], "BC008", [(4, 33)]),
-    ("BC008/good.mk", [], "BC008", []),
-    ("BC008/bad.md", [], "BC008", [(2, 38)]),
-    ("BC008/good.md", [], "BC008", []),
-]
+from helpers import ONE, SHARED, TWO, apply_fix, check, dedent, findings, ids, lint, lint_inline
 
 
-@pytest.mark.parametrize(
-    "fixture,platforms,rule,expected", CASES, ids=[f"{c[0]}-{c[2]}-{len(c[1])}p" for c in CASES]
-)
-def test_rule_fixture(fixture, platforms, rule, expected):
-    got = [(line, col) for rid, line, col in ids(findings(BC / fixture, platforms=platforms), rule)]
-    assert got == expected
+BC001_SCRIPT = """
+    #!/bin/sh
+    set -eu
+    docker build -t registry.example.com/app:1.4.2 .
+    sudo podman build -t registry.example.com/app:1.4.2 .
+    DOCKER_DEFAULT_PLATFORM=linux/amd64
+    docker buildx build --push -t registry.example.com/app:1.4.2 .
+    if [ -n "${CI:-}" ]; then buildah bud -t registry.example.com/app:1.4.2 .; fi
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({}, [
+        "3:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "4:13 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "6:15 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that runs"
+        " it. DOCKER_DEFAULT_PLATFORM is set on line 5 but not exported, so the build does not see it.",
+        "7:35 BC001 buildah bud has no --platform, so the image is built for the CPU of the machine that runs it."
+        " buildah ignores DOCKER_DEFAULT_PLATFORM.",
+    ]),
+    ({"platforms": ONE}, [
+        "3:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "4:13 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "6:15 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that runs"
+        " it. DOCKER_DEFAULT_PLATFORM is set on line 5 but not exported, so the build does not see it.",
+        "7:35 BC001 buildah bud has no --platform, so the image is built for the CPU of the machine that runs it."
+        " buildah ignores DOCKER_DEFAULT_PLATFORM.",
+    ]),
+])
+def test_bc001_flags_builds_without_platform_in_shell(table, expected):
+    assert check(BC001_SCRIPT, "BC001", kind="shell", **table) == expected
+
+
+def test_bc001_passes_builds_with_a_platform_in_shell():
+    assert check("""
+        #!/bin/sh
+        # docker build -t registry.example.com/app:1.4.2 .
+        docker build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+        DOCKER_DEFAULT_PLATFORM=linux/amd64 docker build -t registry.example.com/app:1.4.2 .
+        podman build --arch arm64 -t registry.example.com/app:1.4.2 .
+        docker buildx build --platform "$PLATFORMS" --push -t registry.example.com/app:1.4.2 .
+        docker buildx bake --push
+        echo "docker build -t registry.example.com/app:1.4.2 ."
+        pgrep -f "podman build" || true
+        cat <<EOF
+        docker build -t registry.example.com/app:1.4.2 .
+        EOF
+        export DOCKER_DEFAULT_PLATFORM=linux/arm64
+        docker build -t registry.example.com/app:1.4.2 .
+    """, "BC001", kind="shell") == []
+
+
+def test_bc001_flags_builds_without_platform_in_makefile():
+    assert check("""
+        IMG ?= registry.example.com/app:1.4.2
+        DOCKER ?= docker
+
+        .PHONY: build
+        build: ## Build the image
+        \t$(DOCKER) build -t $(IMG) .
+        \t@podman build \\
+        \t\t-t $(IMG) .
+    """, "BC001", kind="makefile") == [
+        "6:12 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "7:10 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+
+
+def test_bc001_passes_builds_with_a_platform_in_makefile():
+    assert check("""
+        IMG ?= registry.example.com/app:1.4.2
+        PLATFORM ?= linux/amd64
+
+        build:
+        \tdocker build --platform $(PLATFORM) -t $(IMG) .
+        \t@podman build --platform=$(PLATFORM) \\
+        \t\t-t $(IMG) .
+        \t@echo "docker build done"
+
+        release: export DOCKER_DEFAULT_PLATFORM = linux/amd64
+        release:
+        \tdocker build -t $(IMG) .
+    """, "BC001", kind="makefile") == []
+
+
+def test_bc001_flags_builds_without_platform_in_markdown():
+    assert check("""
+        # Building
+
+        Build the image:
+
+        ```bash
+        docker build -t registry.example.com/app:1.4.2 .
+        ```
+
+        From a laptop:
+
+        ```console
+        $ podman build -t registry.example.com/app:1.4.2 .
+        STEP 1/5: FROM docker.io/library/python:3.12-slim
+        ```
+    """, "BC001", kind="markdown") == [
+        "6:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "12:10 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+
+
+def test_bc001_passes_builds_with_a_platform_in_markdown():
+    assert check("""
+        # Building
+
+        Run `docker build .` after setting the platform:
+
+        ```bash
+        docker build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+        ```
+
+        ```console
+        $ docker buildx build --platform linux/amd64 --push -t registry.example.com/app:1.4.2 .
+        #0 building with "default" instance using docker driver
+        docker build output that is not a command
+        ```
+
+        ```python
+        subprocess.run(["docker", "build", "."])
+        os.system("docker build .")
+        ```
+    """, "BC001", kind="markdown") == []
+
+
+def test_bc001_flags_builds_without_platform_in_a_dockerfile_run():
+    assert check("""
+        FROM docker:27-cli
+        RUN docker build -t registry.example.com/app:1.4.2 /src
+    """, "BC001", kind="dockerfile") == [
+        "2:12 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+
+
+BC002_SCRIPT = """
+    #!/bin/bash
+    docker buildx build --platform linux/amd64,linux/s390x --push -t registry.example.com/app:1.4.2 .
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": TWO}, [
+        "2:21 BC002 docker buildx build leaves out the configured platform linux/arm64, so the image will not run"
+        " there.",
+        "2:44 BC002 docker buildx build builds for linux/s390x, which is not a configured platform (linux/amd64,"
+        " linux/arm64).",
+    ]),
+    ({}, []),  # nothing to compare with
+])
+def test_bc002_flags_builds_missing_configured_platforms_in_shell(table, expected):
+    assert check(BC002_SCRIPT, "BC002", kind="shell", **table) == expected
+
+
+def test_bc002_passes_builds_covering_the_platforms_in_shell():
+    assert check("""
+        #!/bin/bash
+        docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+        # one build per architecture, then a manifest: together they cover the targets
+        docker build --platform linux/amd64 -t registry.example.com/app:1.4.2-amd64 .
+        docker build --platform linux/arm64/v8 -t registry.example.com/app:1.4.2-arm64 .
+        docker buildx build --platform "$PLATFORMS" --push -t registry.example.com/app:1.4.2 .
+        docker buildx build --platform linux/${ARCH} --push -t registry.example.com/app:1.4.2 .
+    """, "BC002", kind="shell", platforms=TWO) == []
+
+
+BC002_MAKEFILE = """
+    PLATFORMS ?= linux/amd64
+
+    image:
+    \tdocker buildx build --platform $(PLATFORMS) --push -t registry.example.com/app:1.4.2 .
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": TWO}, [
+        "4:22 BC002 docker buildx build leaves out the configured platform linux/arm64, so the image will not run"
+        " there.",
+    ]),
+    ({"platforms": ONE}, []),
+])
+def test_bc002_flags_builds_missing_configured_platforms_in_makefile(table, expected):
+    assert check(BC002_MAKEFILE, "BC002", kind="makefile", **table) == expected
+
+
+def test_bc002_passes_builds_covering_the_platforms_in_makefile():
+    assert check("""
+        PLATFORMS ?= linux/amd64,linux/arm64
+
+        image:
+        \tdocker buildx build --platform $(PLATFORMS) --push -t registry.example.com/app:1.4.2 .
+    """, "BC002", kind="makefile", platforms=TWO) == []
+
+
+def test_bc002_flags_builds_missing_configured_platforms_in_markdown():
+    assert check("""
+        ```sh
+        DOCKER_DEFAULT_PLATFORM=linux/386 docker build -t registry.example.com/app:1.4.2 .
+        ```
+    """, "BC002", kind="markdown", platforms=TWO) == [
+        "2:25 BC002 docker build builds for linux/386, which is not a configured platform (linux/amd64, linux/arm64).",
+        "2:42 BC002 docker build leaves out the configured platforms linux/amd64, linux/arm64, so the image will not"
+        " run there.",
+    ]
+
+
+def test_bc002_passes_builds_covering_the_platforms_in_markdown():
+    assert check("""
+        ```sh
+        docker buildx build --platform=linux/arm64,linux/amd64 --push -t registry.example.com/app:1.4.2 .
+        ```
+    """, "BC002", kind="markdown", platforms=TWO) == []
+
+
+def test_bc003_flags_multi_platform_load_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/amd64,linux/arm64 --load -t app:1.4.2 .
+        docker buildx build --platform=linux/amd64,linux/arm64 -o type=docker -t app:1.4.2 .
+    """, "BC003", kind="shell") == [
+        "2:56 BC003 docker buildx build builds 2 platforms with --load, but Docker's classic image store cannot hold"
+        " a multi-platform image.",
+        "3:56 BC003 docker buildx build builds 2 platforms with -o type=docker, but Docker's classic image store"
+        " cannot hold a multi-platform image.",
+    ]
+
+
+def test_bc003_passes_single_platform_load_or_push_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/amd64 --load -t app:1.4.2 .
+        docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+        docker buildx build --platform linux/amd64,linux/arm64 --output type=oci,dest=app.tar .
+        nerdctl build --platform linux/amd64,linux/arm64 -t app:1.4.2 .
+    """, "BC003", kind="shell") == []
+
+
+def test_bc003_flags_multi_platform_load_in_makefile():
+    assert check("""
+        PLATFORMS = linux/amd64,linux/arm64
+
+        load:
+        \tdocker buildx build --platform $(PLATFORMS) --load -t app:1.4.2 .
+    """, "BC003", kind="makefile") == [
+        "4:46 BC003 docker buildx build builds 2 platforms with --load, but Docker's classic image store cannot hold"
+        " a multi-platform image.",
+    ]
+
+
+def test_bc003_passes_single_platform_load_or_push_in_makefile():
+    assert check("""
+        PLATFORMS = linux/amd64
+
+        load:
+        \tdocker buildx build --platform $(PLATFORMS) --load -t app:1.4.2 .
+    """, "BC003", kind="makefile") == []
+
+
+def test_bc003_flags_multi_platform_load_in_markdown():
+    assert check("""
+        ```console
+        $ docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 --load .
+        ```
+    """, "BC003", kind="markdown") == [
+        "2:92 BC003 docker buildx build builds 2 platforms with --load, but Docker's classic image store cannot hold"
+        " a multi-platform image.",
+    ]
+
+
+def test_bc003_passes_single_platform_load_or_push_in_markdown():
+    assert check("""
+        ```console
+        $ docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 --push .
+        ```
+    """, "BC003", kind="markdown") == []
+
+
+def test_bc004_flags_platform_build_args_in_shell():
+    assert check("""
+        #!/usr/bin/env bash
+        TARGETARCH="${TARGETARCH:-amd64}"
+        docker buildx build --platform linux/amd64 --build-arg "TARGETARCH=$TARGETARCH" -t registry.example.com/app:1.4.2 --push .
+        docker build --platform linux/arm64 --build-arg=TARGETPLATFORM=linux/arm64 --build-arg BUILDPLATFORM -t app:1.4.2 .
+    """, "BC004", kind="shell") == [
+        "3:44 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+        "4:37 BC004 --build-arg TARGETPLATFORM=linux/arm64 overrides the TARGETPLATFORM that the builder sets for"
+        " each target platform.",
+        "4:76 BC004 --build-arg BUILDPLATFORM overrides the BUILDPLATFORM that the builder sets for each target"
+        " platform.",
+    ]
+
+
+def test_bc004_passes_other_build_args_in_shell():
+    assert check("""
+        #!/usr/bin/env bash
+        docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=1.4.2 -t registry.example.com/app:1.4.2 --push .
+        echo "--build-arg TARGETARCH=amd64 is not needed"
+    """, "BC004", kind="shell") == []
+
+
+KUBERNAUT_MAKEFILE = """
+    # Multi-architecture image build (amd64 + arm64)
+    IMG ?= quay.io/kubernaut/notification:v1.0.1
+    SERVICE ?= notification
+
+    .PHONY: docker-build
+    docker-build: ## Build multi-architecture container image (linux/amd64, linux/arm64)
+    \t@echo "Building multi-architecture image: $(IMG)"
+    \tpodman build --platform linux/amd64,linux/arm64 \\
+    \t\t-t $(IMG) \\
+    \t\t-f docker/$(SERVICE)-controller.Dockerfile \\
+    \t\t--build-arg TARGETARCH=amd64 \\
+    \t\t--build-arg TARGETARCH=arm64 \\
+    \t\t.
+    \t@echo "Multi-arch image built: $(IMG)"
+
+    .PHONY: docker-push
+    docker-push: docker-build ## Push multi-architecture image to registry
+    \tpodman manifest push $(IMG) docker://$(IMG)
+"""
+
+
+def test_bc004_flags_platform_build_args_in_makefile():
+    assert check(KUBERNAUT_MAKEFILE, "BC004", kind="makefile") == [
+        "11:3 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform. TARGETARCH is passed 2 times and only the last (arm64) is used, for every platform.",
+        "12:3 BC004 --build-arg TARGETARCH=arm64 overrides the TARGETARCH that the builder sets for each target"
+        " platform. TARGETARCH is passed 2 times and only the last (arm64) is used, for every platform.",
+    ]
+
+
+def test_bc004_passes_other_build_args_in_makefile():
+    assert check("""
+        IMG ?= quay.io/kubernaut/notification:v1.0.1
+
+        docker-build:
+        \tpodman build --platform linux/amd64,linux/arm64 \\
+        \t\t--manifest $(IMG) \\
+        \t\t--build-arg VERSION=1.0.1 \\
+        \t\t--build-arg TARGETARCH_SUFFIX=-static \\
+        \t\t.
+    """, "BC004", kind="makefile") == []
+
+
+def test_bc004_flags_platform_build_args_in_markdown():
+    assert check("""
+        Build:
+
+        ```shell
+        podman build --platform linux/amd64 --manifest app:1.4.2 --build-arg TARGETOS=linux .
+        ```
+    """, "BC004", kind="markdown") == [
+        "4:58 BC004 --build-arg TARGETOS=linux overrides the TARGETOS that the builder sets for each target platform.",
+    ]
+
+
+def test_bc004_passes_other_build_args_in_markdown():
+    assert check("""
+        Build:
+
+        ```shell
+        podman build --platform linux/amd64 --manifest app:1.4.2 .
+        ```
+    """, "BC004", kind="markdown") == []
+
+
+def test_bc005_flags_multi_platform_builds_without_manifest_in_shell():
+    assert check("""
+        #!/bin/sh
+        buildah bud --platform linux/amd64 --platform linux/arm64 -t registry.example.com/app:1.4.2 .
+        podman build --all-platforms -t registry.example.com/app:1.4.2 .
+    """, "BC005", kind="shell") == [
+        "2:13 BC005 buildah bud builds 2 platforms without --manifest, so no manifest list is created.",
+        "3:14 BC005 podman build builds all platforms without --manifest, so no manifest list is created.",
+    ]
+
+
+def test_bc005_passes_manifest_builds_in_shell():
+    assert check("""
+        #!/bin/sh
+        buildah bud --platform linux/amd64,linux/arm64 --manifest registry.example.com/app:1.4.2 .
+        podman build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+        docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+    """, "BC005", kind="shell") == []
+
+
+def test_bc005_flags_multi_platform_builds_without_manifest_in_makefile():
+    assert check(KUBERNAUT_MAKEFILE, "BC005", kind="makefile") == [
+        "8:15 BC005 podman build builds 2 platforms without --manifest, so no manifest list is created.",
+    ]
+
+
+def test_bc005_passes_manifest_builds_in_makefile():
+    assert check("""
+        IMG ?= quay.io/kubernaut/notification:v1.0.1
+
+        docker-build:
+        \tpodman build --platform linux/amd64,linux/arm64 \\
+        \t\t--manifest $(IMG) \\
+        \t\t--build-arg VERSION=1.0.1 \\
+        \t\t--build-arg TARGETARCH_SUFFIX=-static \\
+        \t\t.
+    """, "BC005", kind="makefile") == []
+
+
+def test_bc005_flags_multi_platform_builds_without_manifest_in_markdown():
+    assert check("""
+        ```bash
+        podman buildx build --platform=linux/amd64,linux/arm64 --tag registry.example.com/app:1.4.2 .
+        ```
+    """, "BC005", kind="markdown") == [
+        "2:21 BC005 podman build builds 2 platforms without --manifest, so no manifest list is created.",
+    ]
+
+
+def test_bc005_passes_manifest_builds_in_markdown():
+    assert check("""
+        ```bash
+        podman buildx build --platform=linux/amd64,linux/arm64 --manifest registry.example.com/app:1.4.2 .
+        ```
+    """, "BC005", kind="markdown") == []
+
+
+def test_bc006_flags_latest_tags_in_shell():
+    assert check("""
+        #!/usr/bin/env bash
+        # Build on the laptop and push to the cluster's local registry.
+        set -euo pipefail
+        docker build --platform linux/amd64 -t athena-admin-backend:latest .
+        docker tag athena-admin-backend:latest 192.168.10.222:30500/athena-admin-backend:latest
+        docker push 192.168.10.222:30500/athena-admin-backend
+        IMAGE="registry.example.com/app:${VERSION:-latest}"
+        podman push "$IMAGE"
+        kubectl -n prod set image deployment/app app=registry.example.com/app
+        kubectl run debug --image=busybox:latest --restart=Never
+    """, "BC006", kind="shell") == [
+        "4:40 BC006 docker build tags the image athena-admin-backend:latest: latest is a mutable tag.",
+        "5:40 BC006 docker tag tags 192.168.10.222:30500/athena-admin-backend:latest: latest is a mutable tag.",
+        "6:13 BC006 docker push pushes 192.168.10.222:30500/athena-admin-backend without a tag, which means"
+        " 192.168.10.222:30500/athena-admin-backend:latest, a mutable tag.",
+        "8:13 BC006 podman push pushes registry.example.com/app:latest (the default of a variable in this file):"
+        " latest is a mutable tag.",
+        "9:46 BC006 kubectl set image deploys registry.example.com/app without a tag, which means"
+        " registry.example.com/app:latest, a mutable tag.",
+        "10:27 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
+    ]
+
+
+def test_bc006_passes_pinned_tags_in_shell():
+    assert check("""
+        #!/usr/bin/env bash
+        TAG=$(git rev-parse --short HEAD)
+        docker build --platform linux/amd64 -t registry.example.com/app:$TAG -t registry.example.com/app:latest .
+        docker push registry.example.com/app:$TAG
+        docker push "$IMAGE"
+        docker tag app:1.4.2 registry.example.com/app:1.4.2
+        kubectl run debug --image=busybox:1.36 --restart=Never
+        docker push registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        echo "docker push registry.example.com/app:latest"
+    """, "BC006", kind="shell") == []
+
+
+BC006_MAKEFILE = """
+    IMG ?= registry.example.com/app:latest
+
+    push:
+    \tdocker push $(IMG)
+"""
+
+
+def test_bc006_flags_latest_tags_in_makefile():
+    assert check(BC006_MAKEFILE, "BC006", kind="makefile") == [
+        "4:14 BC006 docker push pushes registry.example.com/app:latest: latest is a mutable tag.",
+    ]
+
+
+def test_bc006_passes_pinned_tags_in_makefile():
+    assert check("""
+        VERSION := $(shell git describe --tags)
+        IMG ?= registry.example.com/app:$(VERSION)
+
+        push:
+        \tdocker push $(IMG)
+    """, "BC006", kind="makefile") == []
+
+
+def test_bc006_flags_latest_tags_in_markdown():
+    assert check("""
+        Deploy:
+
+        ```console
+        $ kubectl run web --image registry.example.com/app
+        ```
+    """, "BC006", kind="markdown") == [
+        "4:27 BC006 kubectl run deploys registry.example.com/app without a tag, which means"
+        " registry.example.com/app:latest, a mutable tag.",
+    ]
+
+
+def test_bc006_passes_pinned_tags_in_markdown():
+    assert check("""
+        Deploy:
+
+        ```console
+        $ kubectl run web --image registry.example.com/app:1.4.2
+        ```
+    """, "BC006", kind="markdown") == []
+
+
+def test_bc007_flags_multi_platform_builds_without_output_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
+    """, "BC007", kind="shell") == [
+        "2:21 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
+        " the build cache.",
+    ]
+
+
+def test_bc007_passes_builds_with_an_output_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 --push .
+        docker buildx build --platform linux/amd64,linux/arm64 -o type=registry -t registry.example.com/app:1.4.2 .
+        docker buildx build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+    """, "BC007", kind="shell") == []
+
+
+def test_bc007_flags_multi_platform_builds_without_output_in_makefile():
+    assert check("""
+        PLATFORMS ?= linux/amd64,linux/arm64
+
+        image:
+        \tdocker buildx build \\
+        \t\t--platform $(PLATFORMS) \\
+        \t\t-t registry.example.com/app:1.4.2 .
+    """, "BC007", kind="makefile") == [
+        "5:3 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
+        " the build cache.",
+    ]
+
+
+def test_bc007_passes_builds_with_an_output_in_makefile():
+    assert check("""
+        PLATFORMS ?= linux/amd64,linux/arm64
+
+        image:
+        \tdocker buildx build \\
+        \t\t--platform $(PLATFORMS) --push \\
+        \t\t-t registry.example.com/app:1.4.2 .
+    """, "BC007", kind="makefile") == []
+
+
+def test_bc007_flags_multi_platform_builds_without_output_in_markdown():
+    assert check("""
+        - Build it:
+
+          ```sh
+          docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
+          ```
+    """, "BC007", kind="markdown") == [
+        "4:23 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
+        " the build cache.",
+    ]
+
+
+def test_bc007_passes_builds_with_an_output_in_markdown():
+    assert check("""
+        - Build it:
+
+          ```sh
+          docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+          ```
+    """, "BC007", kind="markdown") == []
+
+
+def test_bc008_flags_invalid_platforms_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/x86_64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
+        docker run --rm --platform linux/arm64/v9 alpine:3.20 uname -m
+        DOCKER_DEFAULT_PLATFORM=amd64 docker build -t app:1.4.2 .
+    """, "BC008", kind="shell") == [
+        "2:32 BC008 Invalid platform in docker buildx build: unknown architecture 'x86_64' in platform 'linux/x86_64'.",
+        "3:28 BC008 Invalid platform in docker run: unknown variant 'v9' for arm64 in platform 'linux/arm64/v9'"
+        " (allowed: v8).",
+        "4:25 BC008 Invalid platform in DOCKER_DEFAULT_PLATFORM: platform 'amd64' has no OS (expected os/arch, e.g."
+        " linux/amd64).",
+    ]
+
+
+def test_bc008_passes_valid_platforms_in_shell():
+    assert check("""
+        #!/bin/sh
+        docker buildx build --platform linux/amd64,linux/arm64/v8 --push -t registry.example.com/app:1.4.2 .
+        docker run --rm --platform linux/arm/v7 alpine:3.20 uname -m
+        docker build --platform "linux/${GOARCH}" -t app:1.4.2 .
+    """, "BC008", kind="shell") == []
+
+
+BC008_MAKEFILE = """
+    PLATFORMS ?= linux/amd64,linux/amd46
+
+    image:
+    \tdocker buildx build --platform $(PLATFORMS) --push -t registry.example.com/app:1.4.2 .
+"""
+
+
+def test_bc008_flags_invalid_platforms_in_makefile():
+    assert check(BC008_MAKEFILE, "BC008", kind="makefile") == [
+        "4:33 BC008 Invalid platform in docker buildx build: unknown architecture 'amd46' in platform 'linux/amd46'.",
+    ]
+
+
+def test_bc008_passes_valid_platforms_in_makefile():
+    assert check("""
+        PLATFORMS ?= linux/amd64,linux/arm64
+
+        image:
+        \tdocker buildx build --platform $(PLATFORMS) --push -t registry.example.com/app:1.4.2 .
+    """, "BC008", kind="makefile") == []
+
+
+def test_bc008_flags_invalid_platforms_in_markdown():
+    assert check("""
+        ```bash
+        docker buildx bake --set '*.platform=linux/aarch64' --push
+        ```
+    """, "BC008", kind="markdown") == [
+        "2:38 BC008 Invalid platform in docker buildx bake: unknown architecture 'aarch64' in platform"
+        " 'linux/aarch64'.",
+    ]
+
+
+def test_bc008_passes_valid_platforms_in_markdown():
+    assert check("""
+        ```bash
+        docker buildx bake --set '*.platform=linux/arm64' --push
+        ```
+    """, "BC008", kind="markdown") == []
 
 
 def test_kubernaut_makefile_gives_bc004_twice_and_bc005():
-    """The case from the multi-arch decision record."""
-    got = ids(findings(BC / "BC004/bad.mk"))
-    assert got == [("BC005", 8, 15), ("BC004", 11, 3), ("BC004", 12, 3)]
-    msgs = [f.message for f in findings(BC / "BC004/bad.mk") if f.rule_id == "BC004"]
-    assert all("only the last (arm64)" in m for m in msgs)
-
-
-def test_kubernaut_samples(shared_samples):
-    mk = findings(shared_samples / "kubernaut" / "Makefile")
-    assert sorted(ids(mk)) == [("BC001", 22, 9), ("BC004", 11, 3), ("BC004", 12, 3), ("BC005", 8, 15)]
-    sh = findings(shared_samples / "kubernaut" / "scripts" / "build-notification-controller.sh")
-    assert sorted(ids(sh)) == [
-        ("BC001", 19, 12), ("BC004", 14, 9), ("BC004", 15, 9), ("BC004", 22, 9),
-        ("BC005", 11, 18), ("BC006", 12, 12), ("BC006", 20, 12),
+    # the case from the multi-arch decision record
+    assert check(KUBERNAUT_MAKEFILE, "BC", kind="makefile") == [
+        "8:15 BC005 podman build builds 2 platforms without --manifest, so no manifest list is created.",
+        "11:3 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform. TARGETARCH is passed 2 times and only the last (arm64) is used, for every platform.",
+        "12:3 BC004 --build-arg TARGETARCH=arm64 overrides the TARGETARCH that the builder sets for each target"
+        " platform. TARGETARCH is passed 2 times and only the last (arm64) is used, for every platform.",
     ]
-    md = findings(shared_samples / "kubernaut" / "docs" / "DEPLOY.md")
-    assert ids(md) == [("BC001", 6, 8), ("BC003", 13, 99)]
-    deploy = findings(shared_samples / "athena-admin" / "backend" / "deploy.sh")
-    assert ids(deploy) == [("BC001", 5, 8), ("BC006", 5, 17), ("BC006", 6, 40), ("BC006", 7, 13)]
 
 
 @pytest.fixture
 def shared_samples():
-    from pathlib import Path
-
-    p = Path(__file__).resolve().parents[2] / "shared" / "samples"
+    p = SHARED / "samples"
     if not p.is_dir():
         pytest.skip("shared samples not available")
     return p
+
+
+def test_kubernaut_samples(shared_samples):
+    mk = lint(shared_samples / "kubernaut" / "Makefile")
+    assert ids(mk, "BC") == [("BC001", 22, 9), ("BC004", 11, 3), ("BC004", 12, 3), ("BC005", 8, 15)]
+    sh = lint(shared_samples / "kubernaut" / "scripts" / "build-notification-controller.sh")
+    assert ids(sh, "BC") == [
+        ("BC001", 19, 12), ("BC004", 14, 9), ("BC004", 15, 9), ("BC004", 22, 9),
+        ("BC005", 11, 18), ("BC006", 12, 12), ("BC006", 20, 12),
+    ]
+    md = lint(shared_samples / "kubernaut" / "docs" / "DEPLOY.md")
+    assert ids(md, "BC") == [("BC001", 6, 8), ("BC003", 13, 99)]
+    deploy = lint(shared_samples / "athena-admin" / "backend" / "deploy.sh")
+    assert ids(deploy, "BC") == [("BC001", 5, 8), ("BC006", 5, 17), ("BC006", 6, 40), ("BC006", 7, 13)]
 
 
 # ---- spans, messages, fixes -------------------------------------------------------------------
@@ -110,113 +694,134 @@ def shared_samples():
 
 def test_bc001_span_is_the_build_word_and_fix_inserts_platform():
     text = "docker build -t registry.example.com/app:1.4.2 .\n"
-    (f,) = findings("build.sh", text, platforms=ONE)
+    (f,) = findings(lint_inline(text, kind="shell", platforms=ONE), "BC")
     assert (f.span.line, f.span.col, f.span.end_col) == (1, 8, 13)
     assert f.fix is not None and f.fix.safe
     fixed = apply_fix(text, f.fix)
     assert fixed == "docker build --platform linux/amd64 -t registry.example.com/app:1.4.2 .\n"
-    assert findings("build.sh", fixed, platforms=ONE) == []
+    assert check(fixed, "BC", kind="shell", platforms=ONE) == []
 
 
 def test_bc001_fix_with_several_platforms_is_unsafe():
-    (f,) = [x for x in findings("b.sh", "podman build .\n", platforms=TWO) if x.rule_id == "BC001"]
+    (f,) = findings(lint_inline("podman build .\n", kind="shell", platforms=TWO), "BC001")
     assert f.fix is not None and not f.fix.safe
     assert apply_fix("podman build .\n", f.fix) == "podman build --platform linux/amd64,linux/arm64 .\n"
 
 
 def test_bc001_without_platforms_has_no_fix_but_says_how_to_configure():
-    (f,) = findings("b.sh", "docker build .\n")
+    (f,) = findings(lint_inline("docker build .\n", kind="shell"), "BC")
     assert f.fix is None
     assert "platforms" in f.hint
 
 
 def test_bc001_in_makefile_fix_lands_after_build_word():
     text = "IMG ?= app:1\nbuild:\n\t@docker build -t $(IMG) .\n"
-    (f,) = findings("Makefile", text, platforms=ONE)
+    (f,) = findings(lint_inline(text, kind="makefile", platforms=ONE), "BC")
     assert apply_fix(text, f.fix) == "IMG ?= app:1\nbuild:\n\t@docker build --platform linux/amd64 -t $(IMG) .\n"
 
 
 def test_bc001_exported_in_makefile_counts():
-    text = "export DOCKER_DEFAULT_PLATFORM := linux/amd64\nbuild:\n\tdocker build -t app:1 .\n"
-    assert ids(findings("Makefile", text)) == []
-    unexported = "DOCKER_DEFAULT_PLATFORM := linux/amd64\nbuild:\n\tdocker build -t app:1 .\n"
-    assert ids(findings("Makefile", unexported)) == [("BC001", 3, 9)]
+    assert check("""
+        export DOCKER_DEFAULT_PLATFORM := linux/amd64
+        build:
+        \tdocker build -t app:1 .
+    """, "BC", kind="makefile") == []
+    assert check("""
+        DOCKER_DEFAULT_PLATFORM := linux/amd64
+        build:
+        \tdocker build -t app:1 .
+    """, "BC", kind="makefile") == [
+        "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
 
 
 def test_bc001_podman_ignores_docker_default_platform():
-    text = "export DOCKER_DEFAULT_PLATFORM=linux/amd64\npodman build -t app:1 .\n"
-    (f,) = findings("b.sh", text)
-    assert f.rule_id == "BC001" and "ignores DOCKER_DEFAULT_PLATFORM" in f.message
-    assert findings("b.sh", "export CONTAINER_DEFAULT_PLATFORM=linux/amd64\npodman build -t app:1 .\n") == []
+    assert check("""
+        export DOCKER_DEFAULT_PLATFORM=linux/amd64
+        podman build -t app:1 .
+    """, "BC", kind="shell") == [
+        "2:8 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it."
+        " podman ignores DOCKER_DEFAULT_PLATFORM.",
+    ]
+    assert check("""
+        export CONTAINER_DEFAULT_PLATFORM=linux/amd64
+        podman build -t app:1 .
+    """, "BC", kind="shell") == []
 
 
 def test_bc004_fix_removes_flag_and_value():
     text = "docker build --platform linux/amd64 --build-arg TARGETARCH=amd64 -t app:1 .\n"
-    (f,) = [x for x in findings("b.sh", text) if x.rule_id == "BC004"]
+    (f,) = findings(lint_inline(text, kind="shell"), "BC004")
     assert (f.span.col, f.span.end_col) == (37, 48)  # the --build-arg word
     assert not f.fix.safe
     assert apply_fix(text, f.fix) == "docker build --platform linux/amd64 -t app:1 .\n"
 
 
 def test_bc004_fix_in_makefile_continuation_keeps_the_backslash():
-    text = (BC / "BC004/bad.mk").read_text()
-    f = [x for x in findings(BC / "BC004/bad.mk") if x.rule_id == "BC004"][0]
-    fixed = apply_fix(text, f.fix)
+    f = findings(lint_inline(KUBERNAUT_MAKEFILE, kind="makefile"), "BC004")[0]
+    fixed = apply_fix(dedent(KUBERNAUT_MAKEFILE), f.fix)
     assert "\t\t\\\n\t\t--build-arg TARGETARCH=arm64 \\\n" in fixed
 
 
 def test_bc005_fix_replaces_tag_with_manifest():
-    text = (BC / "BC005/bad.mk").read_text()
-    (f,) = [x for x in findings(BC / "BC005/bad.mk") if x.rule_id == "BC005"]
-    fixed = apply_fix(text, f.fix)
+    (f,) = findings(lint_inline(KUBERNAUT_MAKEFILE, kind="makefile"), "BC005")
+    fixed = apply_fix(dedent(KUBERNAUT_MAKEFILE), f.fix)
     assert "\t\t--manifest $(IMG) \\\n" in fixed
-    assert [x for x in findings("Makefile", fixed) if x.rule_id == "BC005"] == []
+    assert check(fixed, "BC005", kind="makefile") == []
 
 
 def test_bc008_fix_replaces_with_nearest_valid_platform():
     text = "docker buildx build --platform linux/x86_64,linux/arm64 --push -t r/app:1 .\n"
-    (f,) = findings("b.sh", text)
+    (f,) = findings(lint_inline(text, kind="shell"), "BC")
     assert f.rule_id == "BC008" and f.fix.safe
     fixed = apply_fix(text, f.fix)
     assert fixed == "docker buildx build --platform linux/amd64,linux/arm64 --push -t r/app:1 .\n"
 
 
 def test_bc008_value_from_make_variable_has_no_fix():
-    (f,) = findings(BC / "BC008/bad.mk")
+    (f,) = findings(lint_inline(BC008_MAKEFILE, kind="makefile"), "BC")
     assert f.fix is None and "amd46" in f.message
 
 
 def test_bc006_default_latest_says_so():
-    (f,) = findings("b.sh", 'IMAGE="r/app:${VERSION:-latest}"\ndocker push "$IMAGE"\n')
-    assert "default" in f.message and f.rule_id == "BC006"
+    assert check("""
+        IMAGE="r/app:${VERSION:-latest}"
+        docker push "$IMAGE"
+    """, "BC", kind="shell") == [
+        "2:13 BC006 docker push pushes r/app:latest (the default of a variable in this file): latest is a mutable tag.",
+    ]
 
 
 def test_bc006_hint_in_makefile_escapes_dollar():
-    (f,) = findings(BC / "BC006/bad.mk")
+    (f,) = findings(lint_inline(BC006_MAKEFILE, kind="makefile"), "BC")
     assert "$$(git rev-parse" in f.hint
 
 
 def test_markdown_suppression_above_fence_covers_the_block():
-    text = "<!-- archlint: ignore[BC001] -->\n```bash\ndocker build .\n```\n"
-    assert findings("README.md", text, engine=True) == []
-    assert [f.rule_id for f in findings("README.md", text.split("\n", 1)[1], engine=True)] == ["BC001"]
+    fence = """
+        ```bash
+        docker build .
+        ```
+    """
+    assert check("<!-- archlint: ignore[BC001] -->\n" + dedent(fence), "BC", kind="markdown") == []
+    assert check(fence, "BC", kind="markdown") == [
+        "2:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
 
 
 def test_false_positive_traps():
-    text = "\n".join([
-        'echo "docker build -t app ."',
-        "pgrep -f 'podman build' >/dev/null",
-        "# docker build .",
-        'printf "%s\\n" "docker push app:latest"',
-        "grep -r 'docker build' docs/",
-        "cat <<'EOF'",
-        "docker build .",
-        "EOF",
-        "docker-compose build",
-        "my-docker build .",
-        "",
-    ])
-    assert findings("b.sh", text) == []
+    assert check("""
+        echo "docker build -t app ."
+        pgrep -f 'podman build' >/dev/null
+        # docker build .
+        printf "%s\\n" "docker push app:latest"
+        grep -r 'docker build' docs/
+        cat <<'EOF'
+        docker build .
+        EOF
+        docker-compose build
+        my-docker build .
+    """, "BC", kind="shell") == []
 
 
 @pytest.mark.parametrize("rule_id", [f"BC00{i}" for i in range(1, 9)])
@@ -241,108 +846,276 @@ def test_rule_names_are_the_spec():
 
 
 def test_bc001_not_reported_when_options_are_opaque_or_no_image():
-    text = "\n".join([
-        'docker_build() { docker build "$@"; }',
-        "docker build $BUILD_ARGS -t app:1 .",
-        "docker buildx build --check .",
-        "docker build --help",
-        "podman build ${EXTRA_ARGS[@]} .",
-        "",
-    ])
-    assert ids(findings("b.sh", text)) == []
+    assert check("""
+        docker_build() { docker build "$@"; }
+        docker build $BUILD_ARGS -t app:1 .
+        docker buildx build --check .
+        docker build --help
+        podman build ${EXTRA_ARGS[@]} .
+    """, "BC", kind="shell") == []
     # a quoted single-word variable cannot hide a --platform
-    assert ids(findings("b.sh", 'docker build -t app:1 "$CONTEXT"\n')) == [("BC001", 1, 8)]
+    assert check("""
+        docker build -t app:1 "$CONTEXT"
+    """, "BC", kind="shell") == [
+        "1:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
 
 
 def test_kubectl_create_deployment_image():
-    assert ids(findings("d.sh", "kubectl create deployment web --image=nginx\n")) == [("BC006", 1, 39)]
+    assert check("""
+        kubectl create deployment web --image=nginx
+    """, "BC", kind="shell") == [
+        "1:39 BC006 kubectl create deployment deploys nginx without a tag, which means nginx:latest, a mutable tag.",
+    ]
 
 
-# ---- workflow run: steps ------------------------------------------------------------------------
-
-WORKFLOW_CASES = [
-    ("BC001", [], [(9, 21), (13, 18)]),
-    ("BC002", TWO, [(8, 34)]),
-    ("BC003", [], [(9, 66)]),
-    ("BC004", [], [(10, 11)]),
-    ("BC005", [], [(8, 27)]),
-    ("BC006", [], [(9, 23)]),
-    ("BC007", [], [(8, 34)]),
-    ("BC008", [], [(8, 45)]),
-]
+# ---- workflow run: steps ---------------------------------------------------------------------
 
 
-class _RunSteps:
-    """A stand-in for the workflow model: each ``run:`` scalar as a snippet mapped to the file
-    (plain, ``|`` and ``>`` scalars), the way the YAML parser is meant to provide them."""
-
-    def __init__(self, source):
-        import yaml
-
-        from archlint.parsers.shell import ShellSnippet
-        from archlint.snippet import Snippet
-
-        self.snippets = []
-        lines = source.lines
-        stack = [yaml.compose(source.text)]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if getattr(k, "value", None) == "run" and isinstance(v, yaml.ScalarNode):
-                        if v.style in ("|", ">"):
-                            body = lines[v.start_mark.line + 1:v.end_mark.line]
-                            ind = min(len(x) - len(x.lstrip(" ")) for x in body if x.strip())
-                            pieces = [(x[ind:], v.start_mark.line + 2 + i, ind + 1) for i, x in enumerate(body)]
-                            base = Snippet.from_lines([p for p in pieces if p[0].strip()], "run step")
-                            if v.style == "|":
-                                self.snippets.append(base)
-                            else:  # folded: newlines become blanks, same length, same positions
-                                t = base.text.replace("\n", " ")
-                                self.snippets.append(ShellSnippet(t, base.origins, "run step", base=base,
-                                                                  segments=[(0, len(t), 0, len(t), True)]))
-                        else:
-                            self.snippets.append(Snippet.from_lines(
-                                [(v.value, v.start_mark.line + 1, v.start_mark.column + 1)], "run step"))
-                    else:
-                        stack.append(v)
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend(node.value)
-
-    def shell_snippets(self):
-        return self.snippets
+def test_bc001_flags_builds_without_platform_in_workflow_run_steps():
+    assert check(r"""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - name: Build
+                run: docker build -t ghcr.io/acme/app:${{ github.sha }} .
+              - name: Build again
+                run: |
+                  echo "building"
+                  podman build \
+                    -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == [
+        "9:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "13:18 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
 
 
-def _workflow_findings(path, platforms):
-    from archlint.config import Settings, settings_from_table
-    from archlint.registry import Context, rules_for_kind
-    from archlint.source import Source
-
-    src = Source(str(path), path.read_text())
-    st = settings_from_table({"platforms": platforms}, None) if platforms else Settings()
-    ctx = Context(src, _RunSteps(src), "workflow", st)
-    out = []
-    for r in rules_for_kind("workflow"):
-        if r.family == "BC":
-            ctx.rule = r
-            out.extend(r.check(ctx))
-    return sorted((f.rule_id, f.span.line, f.span.col) for f in out)
-
-
-@pytest.mark.parametrize("rule,platforms,expected", WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES])
-def test_workflow_run_steps(rule, platforms, expected):
-    wf = BC / rule / ".github" / "workflows"
-    assert _workflow_findings(wf / "bad.yml", platforms) == [(rule, line, col) for line, col in expected]
-    assert _workflow_findings(wf / "good.yml", platforms) == []
+def test_bc001_passes_builds_with_a_platform_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - name: Build
+                run: docker build --platform linux/amd64 -t ghcr.io/acme/app:${{ github.sha }} .
+              - name: Matrix
+                run: docker build --platform ${{ matrix.platform }} -t ghcr.io/acme/app:${{ github.sha }} .
+              - run: echo "docker build -t app ."
+    """, "BC", kind="workflow") == []
 
 
-@pytest.mark.parametrize("rule,platforms,expected", WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES])
-def test_workflow_run_steps_through_the_workflow_parser(rule, platforms, expected):
-    import importlib.util
+def test_bc002_flags_builds_missing_configured_platforms_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/amd64 --push -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow", platforms=TWO) == [
+        "8:34 BC002 docker buildx build leaves out the configured platform linux/arm64, so the image will not run"
+        " there.",
+    ]
 
-    if importlib.util.find_spec("archlint.parsers.yamldoc") is None:
-        pytest.skip("the workflow parser (archlint/parsers/yamldoc.py) is not there yet")
-    wf = BC / rule / ".github" / "workflows"
-    got = [(line, col) for rid, line, col in ids(findings(wf / "bad.yml", platforms=platforms), rule)]
-    assert got == expected
-    assert ids(findings(wf / "good.yml", platforms=platforms), rule) == []
+
+def test_bc002_passes_builds_covering_the_platforms_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/amd64,linux/arm64 --push -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow", platforms=TWO) == []
+
+
+def test_bc003_flags_multi_platform_load_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  docker buildx build --platform linux/amd64,linux/arm64 --load -t app:test .
+    """, "BC", kind="workflow") == [
+        "9:66 BC003 docker buildx build builds 2 platforms with --load, but Docker's classic image store cannot hold"
+        " a multi-platform image.",
+    ]
+
+
+def test_bc003_passes_single_platform_load_or_push_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  docker buildx build --platform linux/amd64 --load -t app:test .
+    """, "BC", kind="workflow") == []
+
+
+def test_bc004_flags_platform_build_args_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: >
+                  docker buildx build --platform linux/amd64,linux/arm64 --push
+                  --build-arg TARGETARCH=amd64 -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == [
+        "10:11 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+    ]
+
+
+def test_bc004_passes_other_build_args_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: >
+                  docker buildx build --platform linux/amd64,linux/arm64 --push
+                  --build-arg VERSION=${{ github.ref_name }} -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == []
+
+
+def test_bc005_flags_multi_platform_builds_without_manifest_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: podman build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == [
+        "8:27 BC005 podman build builds 2 platforms without --manifest, so no manifest list is created.",
+    ]
+
+
+def test_bc005_passes_manifest_builds_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: podman build --platform linux/amd64,linux/arm64 --manifest ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == []
+
+
+def test_bc006_flags_latest_tags_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  docker push ghcr.io/acme/app:latest
+    """, "BC", kind="workflow") == [
+        "9:23 BC006 docker push pushes ghcr.io/acme/app:latest: latest is a mutable tag.",
+    ]
+
+
+def test_bc006_passes_pinned_tags_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  docker push ghcr.io/acme/app:${{ github.sha }}
+    """, "BC", kind="workflow") == []
+
+
+def test_bc007_flags_multi_platform_builds_without_output_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == [
+        "8:34 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
+        " the build cache.",
+    ]
+
+
+def test_bc007_passes_builds_with_an_output_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/amd64,linux/arm64 --push -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == []
+
+
+def test_bc008_flags_invalid_platforms_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/arm64/v9 --push -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == [
+        "8:45 BC008 Invalid platform in docker buildx build: unknown variant 'v9' for arm64 in platform"
+        " 'linux/arm64/v9' (allowed: v8).",
+    ]
+
+
+def test_bc008_passes_valid_platforms_in_workflow_run_steps():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker buildx build --platform linux/arm/v7 --push -t ghcr.io/acme/app:${{ github.sha }} .
+    """, "BC", kind="workflow") == []
+

@@ -14,7 +14,9 @@ from archlint.registry import Context, rules_for_kind
 from archlint.snippet import Snippet
 from archlint.source import Source
 
-from bc_helpers import BC
+from helpers import FIXTURES
+
+BC = FIXTURES / "BC"
 
 
 def analyse(text: str, env=None):

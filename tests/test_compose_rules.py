@@ -1,5 +1,5 @@
-"""Every DC rule: bad fixtures give exactly the expected IDs at line:col, good fixtures none;
-merge keys, extends and profiles; fixes."""
+"""The DC rules on inline compose files: each finding's position and message, no finding on the
+good variants; merge keys, extends and profiles; fixes."""
 from __future__ import annotations
 
 import pytest
@@ -7,64 +7,245 @@ import pytest
 from archlint.fixes import fix_text
 from archlint.registry import get_rule
 
-from helpers import FIXTURES, ids, lint, settings
-
-DC = FIXTURES / "DC"
-ONE = ["linux/amd64"]
-TWO = ["linux/amd64", "linux/arm64"]
-
-CASES = [
-    ("DC001.bad.yaml", [], "DC001", [(3, 12), (5, 13), (7, 12)]),
-    ("DC001.good.yaml", [], "DC", []),
-    ("DC002.bad.yaml", ONE, "DC002", [(7, 11), (11, 15)]),
-    ("DC002.bad.yaml", ["linux/amd64", "linux/arm64", "linux/arm/v7"], "DC002", []),
-    ("DC002.bad.yaml", [], "DC002", []),
-    ("DC002.good.yaml", ONE, "DC002", []),
-    ("DC003.bad.yaml", ONE, "DC003", [(3, 5), (7, 5)]),
-    ("DC003.bad.yaml", TWO, "DC003", [(3, 5), (7, 5)]),
-    ("DC003.bad.yaml", [], "DC003", []),
-    ("DC003.good.yaml", ONE, "DC", []),
-    ("DC004.bad.yaml", [], "DC004", [(4, 15), (8, 35), (8, 51)]),
-    ("DC004.good.yaml", [], "DC", []),
-    ("DC004.good.yaml", TWO, "DC004", []),
-]
+from helpers import ONE, TWO, check, dedent, findings, ids, lint, lint_inline, settings, show
 
 
-@pytest.mark.parametrize("fixture,platforms,rule,expected", CASES,
-                         ids=[f"{c[0]}-{c[2]}-{len(c[1])}p" for c in CASES])
-def test_rule_fixture(fixture, platforms, rule, expected):
-    r = lint(DC / fixture, kind="compose", platforms=platforms)
-    assert not [n for n in r.notices if n.rule_id in ("AL001", "AL004")], r.notices
-    assert [(line, col) for _, line, col in ids(r, rule)] == expected
+DC001_LATEST = """
+    services:
+      web:
+        image: nginx:latest
+      db:
+        image: "postgres"
+      cache:
+        image: redis:${REDIS_TAG:-latest}
+"""
+
+
+def test_dc001_flags_latest_and_untagged_images():
+    assert check(DC001_LATEST, "DC001", kind="compose") == [
+        "3:12 DC001 Service web uses image nginx:latest with the mutable tag latest.",
+        "5:13 DC001 Service db uses image postgres without a tag, which means postgres:latest.",
+        "7:12 DC001 Service cache uses image redis:latest with the mutable tag latest (the default in"
+        " redis:${REDIS_TAG:-latest}).",
+    ]
+
+
+def test_dc_rules_pass_pinned_images():
+    assert check("""
+        services:
+          web:
+            image: nginx:1.27
+          api:
+            build: .
+            image: acme/api
+          db:
+            image: postgres@sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
+          cache:
+            image: redis:${REDIS_TAG}
+    """, "DC", kind="compose") == []
+
+
+DC002_OTHER_PLATFORMS = """
+    services:
+      api:
+        build:
+          context: .
+          platforms:
+            - linux/amd64
+            - linux/arm64
+        platform: linux/amd64
+      tools:
+        image: acme/tools:1.0
+        platform: linux/arm/v7
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": ONE}, [
+        "7:11 DC002 Service api build.platforms linux/arm64 is not among the configured platforms (linux/amd64).",
+        "11:15 DC002 Service tools platform linux/arm/v7 is not among the configured platforms (linux/amd64).",
+    ]),
+    ({"platforms": ["linux/amd64", "linux/arm64", "linux/arm/v7"]}, []),
+    ({}, []),
+])
+def test_dc002_flags_platforms_not_configured(table, expected):
+    assert check(DC002_OTHER_PLATFORMS, "DC002", kind="compose", **table) == expected
+
+
+def test_dc002_passes_configured_platforms():
+    assert check("""
+        services:
+          api:
+            build:
+              context: .
+              platforms: [linux/amd64]
+            platform: linux/amd64
+          tools:
+            image: acme/tools:1.0
+            platform: ${TOOLS_PLATFORM:-linux/arm64}
+          typo:
+            image: acme/typo:1.0
+            platform: linux/x86_64
+    """, "DC002", kind="compose", platforms=ONE) == []
+
+
+DC003_NO_PLATFORM = """
+    services:
+      api:
+        build: .
+        image: acme/api:1.0
+      worker:
+        image: acme/worker:1.0
+        build:
+          context: ./worker
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": ONE}, [
+        "3:5 DC003 Service api is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+        "7:5 DC003 Service worker is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]),
+    ({"platforms": TWO}, [
+        "3:5 DC003 Service api is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+        "7:5 DC003 Service worker is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]),
+    ({}, []),
+])
+def test_dc003_flags_build_without_platform(table, expected):
+    assert check(DC003_NO_PLATFORM, "DC003", kind="compose", **table) == expected
+
+
+def test_dc_rules_pass_builds_with_a_platform():
+    assert check("""
+        services:
+          api:
+            platform: linux/amd64
+            build: .
+          worker:
+            build:
+              context: ./worker
+              platforms: [linux/amd64]
+          db:
+            image: postgres:16.4
+    """, "DC", kind="compose", platforms=ONE) == []
+
+
+DC004_INVALID = """
+    services:
+      api:
+        image: acme/api:1.0
+        platform: linux/x86_64
+      worker:
+        build:
+          context: .
+          platforms: ["linux/amd64", "linux/aarch64", arm64]
+"""
+
+
+def test_dc004_flags_invalid_platforms():
+    assert check(DC004_INVALID, "DC004", kind="compose") == [
+        "4:15 DC004 Invalid platform in service api platform: unknown architecture 'x86_64' in platform"
+        " 'linux/x86_64'.",
+        "8:35 DC004 Invalid platform in service worker build.platforms: unknown architecture 'aarch64' in platform"
+        " 'linux/aarch64'.",
+        "8:51 DC004 Invalid platform in service worker build.platforms: platform 'arm64' has no OS (expected os/arch,"
+        " e.g. linux/amd64).",
+    ]
+
+
+DC004_VALID = """
+    services:
+      api:
+        image: acme/api:1.0
+        platform: linux/amd64
+      worker:
+        build:
+          context: .
+          platforms: ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"]
+      dyn:
+        image: acme/dyn:1.0
+        platform: ${PLATFORM}
+"""
+
+
+@pytest.mark.parametrize("rule, table, expected", [
+    ("DC", {}, []),
+    ("DC004", {"platforms": TWO}, []),
+])
+def test_dc004_passes_valid_platforms(rule, table, expected):
+    assert check(DC004_VALID, rule, kind="compose", **table) == expected
+
+
+PROFILES = """
+    x-defaults: &defaults
+      restart: unless-stopped
+      platform: linux/amd64
+
+    services:
+      base:
+        <<: *defaults
+        build: ./base
+      web:
+        extends: base
+        profiles: [web]
+        ports: ["8080:80"]
+      debug:
+        <<: *defaults
+        image: busybox
+        profiles: [debug]
+      shared:
+        extends:
+          file: ../common/compose.yaml
+          service: app
+        build: ./shared
+      admin:
+        extends:
+          service: base
+        build: ./admin
+      arm:
+        profiles: [arm]
+        platform: linux/arm64
+        image: acme/arm:2.0
+"""
 
 
 def test_profiles_extends_and_merge_keys():
-    path = DC / "profiles" / "docker-compose.yml"
-    r = lint(path, platforms=ONE)
+    r = lint_inline(PROFILES, name="profiles/docker-compose.yml", platforms=ONE)
     assert r.kind == "compose"  # by name
     # base gets its platform from the x-defaults anchor, web and admin inherit build and platform
     # through extends, shared extends another file (trusted), debug is untagged, arm is arm64
-    assert ids(r) == [("DC001", 15, 12), ("DC002", 28, 15)]
-    assert ids(lint(path)) == [("DC001", 15, 12)]
+    assert r.notices == []
+    assert show(findings(r)) == [
+        "15:12 DC001 Service debug uses image busybox without a tag, which means busybox:latest.",
+        "28:15 DC002 Service arm platform linux/arm64 is not among the configured platforms (linux/amd64).",
+    ]
+    r = lint_inline(PROFILES, name="profiles/docker-compose.yml")
+    assert r.notices == []
+    assert show(findings(r)) == [
+        "15:12 DC001 Service debug uses image busybox without a tag, which means busybox:latest.",
+    ]
 
 
 def test_dc003_fix_inserts_platform_with_one_target():
-    src = (DC / "DC003.bad.yaml").read_text()
-    out = fix_text("DC003.bad.yaml", src, settings(platforms=ONE), kind="compose")
+    out = fix_text("docker-compose.yml", dedent(DC003_NO_PLATFORM), settings(platforms=ONE), kind="compose")
     assert out.error is None and out.changed
     assert out.text == (
         "services:\n  api:\n    platform: linux/amd64\n    build: .\n    image: acme/api:1.0\n"
         "  worker:\n    image: acme/worker:1.0\n    platform: linux/amd64\n    build:\n      context: ./worker\n"
     )
     assert ids(out.result, "DC") == []
-    r = lint(DC / "DC003.bad.yaml", kind="compose", platforms=TWO)
+    r = lint_inline(DC003_NO_PLATFORM, kind="compose", platforms=TWO)
     assert all(f.fix is None for f in r.findings if f.rule_id == "DC003")
     assert "build.platforms: [linux/amd64, linux/arm64]" in r.findings[0].hint
 
 
 def test_dc004_fix_replaces_with_the_suggestion():
-    src = (DC / "DC004.bad.yaml").read_text()
-    out = fix_text("DC004.bad.yaml", src, settings(), kind="compose")
+    out = fix_text("docker-compose.yml", dedent(DC004_INVALID), settings(), kind="compose")
     assert out.error is None
     assert "platform: linux/amd64\n" in out.text
     assert 'platforms: ["linux/amd64", "linux/arm64", linux/arm64]' in out.text
@@ -72,12 +253,13 @@ def test_dc004_fix_replaces_with_the_suggestion():
 
 
 def test_messages():
-    r = lint(DC / "DC001.bad.yaml", kind="compose")
+    r = lint_inline(DC001_LATEST, kind="compose")
     msgs = [f.message for f in r.findings]
     assert msgs == [
         "Service web uses image nginx:latest with the mutable tag latest.",
         "Service db uses image postgres without a tag, which means postgres:latest.",
-        "Service cache uses image redis:latest with the mutable tag latest (the default in redis:${REDIS_TAG:-latest}).",
+        "Service cache uses image redis:latest with the mutable tag latest (the default in"
+        " redis:${REDIS_TAG:-latest}).",
     ]
 
 
@@ -95,5 +277,6 @@ def test_rule_metadata():
 
 
 def test_legacy_v1_file_without_services_key():
-    text = "web:\n  image: nginx:latest\nx-note:\n  image: ignored:latest\n"
-    assert ids(lint("docker-compose.yml", text=text)) == [("DC001", 2, 10)]
+    r = lint("docker-compose.yml", text="web:\n  image: nginx:latest\nx-note:\n  image: ignored:latest\n")
+    assert r.notices == []
+    assert show(findings(r)) == ["2:10 DC001 Service web uses image nginx:latest with the mutable tag latest."]

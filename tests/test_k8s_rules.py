@@ -1,5 +1,6 @@
-"""Every K8S rule: bad fixtures give exactly the expected IDs at line:col, good fixtures none;
-Kustomize, Helm values (and templates skipped), the suppression annotation, fixes, the samples."""
+"""The K8S rules on inline manifests, Kustomizations and Helm values: each finding's position and
+message, no finding on the good variants; Helm templates skipped, the suppression annotation, fixes,
+the samples."""
 from __future__ import annotations
 
 import pytest
@@ -9,81 +10,694 @@ from archlint.engine import lint_file
 from archlint.fixes import fix_text
 from archlint.registry import get_rule
 
-from helpers import FIXTURES, SHARED, ids, lint, settings
-
-K8S = FIXTURES / "K8S"
-ONE = ["linux/amd64"]
-
-CASES = [
-    # (fixture, config keys, rule, expected [(line, col)])
-    ("K8S001.bad.yaml", {}, "K8S001", [(11, 18), (14, 19), (28, 22), (40, 31), (52, 18)]),
-    ("K8S001.good.yaml", {}, "K8S", []),
-    ("K8S002.bad.yaml", {}, "K8S002", [(10, 18), (12, 19)]),
-    ("K8S002.good.yaml", {}, "K8S002", []),
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.21"}, "K8S003", [(1, 13), (6, 13)]),
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.21"}, "K8S004", [(19, 13)]),
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.19"}, "K8S003", [(1, 13)]),  # CronJob: not deprecated yet
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.18"}, "K8S003", []),
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.15"}, "K8S003", [(19, 13)]),  # extensions: deprecated, not removed
-    ("K8S003.bad.yaml", {"kubernetes_version": "1.15"}, "K8S004", []),
-    ("K8S003.good.yaml", {"kubernetes_version": "1.21"}, "K8S", []),
-    ("K8S004.bad.yaml", {}, "K8S004", [(1, 13), (6, 13), (14, 17), (18, 18)]),
-    ("K8S004.bad.yaml", {"kubernetes_version": "1.29"}, "K8S004", [(1, 13), (6, 13), (18, 18)]),
-    ("K8S004.bad.yaml", {"kubernetes_version": "1.29"}, "K8S003", [(14, 17)]),
-    ("K8S004.good.yaml", {}, "K8S", []),
-    ("K8S005.bad.yaml", {}, "K8S005", [(9, 9), (10, 10), (16, 26), (23, 27), (35, 5)]),
-    ("K8S005.good.yaml", {}, "K8S", []),
-    ("K8S006.bad.yaml", {"platforms": ONE}, "K8S006", [(9, 29), (28, 37)]),
-    ("K8S006.bad.yaml", {"platforms": ["linux/amd64", "linux/arm64"]}, "K8S006", []),
-    ("K8S006.bad.yaml", {}, "K8S006", []),  # nothing configured: nothing to compare with
-    ("K8S006.good.yaml", {"platforms": ONE}, "K8S", []),
-    ("K8S007.bad.yaml", {}, "K8S007", [(11, 28), (14, 28)]),
-    ("K8S007.good.yaml", {}, "K8S007", []),
-    ("K8S008.bad.yaml", {"extend_select": ["K8S008"]}, "K8S008", [(8, 14)]),
-    ("K8S008.good.yaml", {"extend_select": ["K8S008"]}, "K8S", []),
-    ("kustomize/kustomization.yaml", {}, "K8S", [(7, 13)]),
-    ("chart/values.yaml", {"platforms": ONE}, "K8S", [(4, 8), (12, 3), (5, 15)]),  # K8S001, K8S005, K8S007
-]
+from helpers import ONE, SHARED, TWO, check, dedent, findings, ids, lint_inline, settings, show
 
 
-@pytest.mark.parametrize("fixture,config,rule,expected", CASES,
-                         ids=[f"{c[0]}-{c[2]}-{'-'.join(f'{k}' for k in c[1])}" for c in CASES])
-def test_rule_fixture(fixture, config, rule, expected):
-    r = lint(K8S / fixture, **config)
-    assert not [n for n in r.notices if n.rule_id in ("AL001", "AL004")], r.notices
-    got = [(line, col) for rid, line, col in ids(r, rule)]
-    assert got == expected
+K8S001_LATEST = """
+    # Several documents: a Deployment, a CronJob, an Argo Rollout and a List.
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      template:
+        spec:
+          initContainers:
+            - name: migrate
+              image: registry.example.com/migrate:latest
+          containers:
+            - name: web
+              image: "nginx:latest"
+    ---
+    apiVersion: batch/v1
+    kind: CronJob
+    metadata:
+      name: report
+    spec:
+      schedule: "*/5 * * * *"
+      jobTemplate:
+        spec:
+          template:
+            spec:
+              containers:
+                - name: report
+                  image: ghcr.io/acme/report:latest
+    ---
+    apiVersion: argoproj.io/v1alpha1
+    kind: Rollout
+    metadata:
+      name: canary
+    spec:
+      strategy:
+        canary: {}
+      template:
+        spec:
+          containers:
+            - {name: app, image: "192.168.1.5:5000/app:latest"}
+    ---
+    apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: v1
+        kind: Pod
+        metadata:
+          name: debug
+        spec:
+          ephemeralContainers:
+            - name: shell
+              image: busybox:latest
+          containers:
+            - name: main
+              image: busybox:1.36
+"""
 
 
-def test_kinds_of_the_fixtures():
-    assert lint(K8S / "K8S001.bad.yaml").kind == "kubernetes"
-    assert lint(K8S / "kustomize" / "kustomization.yaml").kind == "kustomization"
-    assert lint(K8S / "chart" / "values.yaml").kind == "helm-values"
+def test_k8s001_flags_latest_images():
+    assert check(K8S001_LATEST, "K8S001", kind="kubernetes") == [
+        "11:18 K8S001 Image registry.example.com/migrate:latest uses the mutable tag latest.",
+        "14:19 K8S001 Image nginx:latest uses the mutable tag latest.",
+        "28:22 K8S001 Image ghcr.io/acme/report:latest uses the mutable tag latest.",
+        "40:31 K8S001 Image 192.168.1.5:5000/app:latest uses the mutable tag latest.",
+        "52:18 K8S001 Image busybox:latest uses the mutable tag latest.",
+    ]
 
 
-def test_kustomize_and_values_rule_ids():
-    assert ids(lint(K8S / "kustomize" / "kustomization.yaml")) == [("K8S001", 7, 13)]
-    assert ids(lint(K8S / "chart" / "values.yaml", platforms=ONE)) == [
-        ("K8S001", 4, 8), ("K8S005", 12, 3), ("K8S007", 5, 15)]
+def test_k8s_rules_pass_pinned_images():
+    assert check("""
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: db
+          annotations:
+            note: "image: postgres:latest is what we used to run"
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgres:latest@sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
+                - name: exporter
+                  image: ${EXPORTER_IMAGE}
+                - name: sidecar
+                  image: registry.example.com/sidecar:2.4.1
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+        data:
+          image: nginx:latest
+          values.yaml: |
+            image: nginx:latest
+    """, "K8S", kind="kubernetes") == []
 
 
-def test_helm_templates_are_skipped_not_errors():
-    for name in ("deployment.yaml", "static.yaml"):
-        r = lint(K8S / "chart" / "templates" / name)
-        assert r.findings == []
-        assert [n.rule_id for n in r.notices] == ["AL003"]
+def test_k8s002_flags_untagged_images():
+    assert check("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          template:
+            spec:
+              containers:
+                - name: agent
+                  image: datadog/agent
+                - name: proxy
+                  image: 'registry.example.com:5000/team/proxy'
+    """, "K8S002", kind="kubernetes") == [
+        "10:18 K8S002 Image datadog/agent has no tag, so the node pulls datadog/agent:latest.",
+        "12:19 K8S002 Image registry.example.com:5000/team/proxy has no tag, so the node pulls"
+        " registry.example.com:5000/team/proxy:latest.",
+    ]
+
+
+def test_k8s002_passes_tagged_images():
+    assert check("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: agent
+        spec:
+          template:
+            spec:
+              containers:
+                - name: agent
+                  image: datadog/agent:7.55.2
+                - name: proxy
+                  image: registry.example.com:5000/team/proxy@sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
+                - name: latest
+                  image: app:latest
+    """, "K8S002", kind="kubernetes") == []
+
+
+K8S003_OLD_APIS = """
+    apiVersion: networking.k8s.io/v1beta1
+    kind: Ingress
+    metadata:
+      name: web
+    ---
+    apiVersion: batch/v1beta1
+    kind: CronJob
+    metadata:
+      name: nightly
+    spec:
+      jobTemplate:
+        spec:
+          template:
+            spec:
+              containers:
+                - name: job
+                  image: acme/job:1.0
+    ---
+    apiVersion: extensions/v1beta1
+    kind: Deployment
+    metadata:
+      name: old
+"""
+
+
+@pytest.mark.parametrize("rule, table, expected", [
+    ("K8S003", {"kubernetes_version": "1.21"}, [
+        "1:13 K8S003 Ingress networking.k8s.io/v1beta1 is deprecated since Kubernetes 1.19 and is removed in 1.22"
+        " (kubernetes-version 1.21).",
+        "6:13 K8S003 CronJob batch/v1beta1 is deprecated since Kubernetes 1.21 and is removed in 1.25"
+        " (kubernetes-version 1.21).",
+    ]),
+    ("K8S004", {"kubernetes_version": "1.21"}, [
+        "19:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails"
+        " (kubernetes-version 1.21).",
+    ]),
+    ("K8S003", {"kubernetes_version": "1.19"}, [
+        "1:13 K8S003 Ingress networking.k8s.io/v1beta1 is deprecated since Kubernetes 1.19 and is removed in 1.22"
+        " (kubernetes-version 1.19).",
+    ]),  # CronJob: not deprecated yet
+    ("K8S003", {"kubernetes_version": "1.18"}, []),
+    ("K8S003", {"kubernetes_version": "1.15"}, [
+        "19:13 K8S003 Deployment extensions/v1beta1 is deprecated since Kubernetes 1.8 and is removed in 1.16"
+        " (kubernetes-version 1.15).",
+    ]),  # extensions: deprecated, not removed
+    ("K8S004", {"kubernetes_version": "1.15"}, []),
+])
+def test_k8s003_flags_deprecated_api_versions_for_the_kubernetes_version(rule, table, expected):
+    assert check(K8S003_OLD_APIS, rule, kind="kubernetes", **table) == expected
+
+
+def test_k8s_rules_pass_current_api_versions():
+    assert check("""
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata:
+          name: nightly
+        ---
+        # extensions/v1beta1 in a comment is not an object
+        apiVersion: acme.example.com/v1beta1
+        kind: Ingress
+        metadata:
+          name: not-the-kubernetes-one
+    """, "K8S", kind="kubernetes", kubernetes_version="1.21") == []
+
+
+K8S004_REMOVED_APIS = """
+    apiVersion: extensions/v1beta1
+    kind: Deployment
+    metadata:
+      name: old
+    ---
+    apiVersion: policy/v1beta1
+    kind: PodDisruptionBudget
+    metadata:
+      name: api
+    ---
+    apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+        kind: FlowSchema
+        metadata:
+          name: fs
+      - apiVersion: "autoscaling/v2beta2"
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: hpa
+"""
+
+
+@pytest.mark.parametrize("rule, table, expected", [
+    ("K8S004", {}, [
+        "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails (Kubernetes"
+        " 1.32, the newest release archlint knows; set kubernetes-version).",
+        "6:13 K8S004 PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
+        " (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+        "14:17 K8S004 FlowSchema flowcontrol.apiserver.k8s.io/v1beta3 was removed in Kubernetes 1.32, so applying it"
+        " fails (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+        "18:18 K8S004 HorizontalPodAutoscaler autoscaling/v2beta2 was removed in Kubernetes 1.26, so applying it"
+        " fails (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+    ]),
+    ("K8S004", {"kubernetes_version": "1.29"}, [
+        "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails"
+        " (kubernetes-version 1.29).",
+        "6:13 K8S004 PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
+        " (kubernetes-version 1.29).",
+        "18:18 K8S004 HorizontalPodAutoscaler autoscaling/v2beta2 was removed in Kubernetes 1.26, so applying it"
+        " fails (kubernetes-version 1.29).",
+    ]),
+    ("K8S003", {"kubernetes_version": "1.29"}, [
+        "14:17 K8S003 FlowSchema flowcontrol.apiserver.k8s.io/v1beta3 is deprecated since Kubernetes 1.29 and is"
+        " removed in 1.32 (kubernetes-version 1.29).",
+    ]),
+])
+def test_k8s004_flags_removed_api_versions(rule, table, expected):
+    assert check(K8S004_REMOVED_APIS, rule, kind="kubernetes", **table) == expected
+
+
+def test_k8s_rules_pass_supported_api_versions():
+    assert check("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: new
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata:
+          name: api
+        ---
+        apiVersion: flowcontrol.apiserver.k8s.io/v1
+        kind: FlowSchema
+        metadata:
+          name: fs
+    """, "K8S", kind="kubernetes") == []
+
+
+K8S005_BETA_LABELS = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        spec:
+          nodeSelector:
+            beta.kubernetes.io/arch: amd64
+            "beta.kubernetes.io/os": linux
+          affinity:
+            nodeAffinity:
+              requiredDuringSchedulingIgnoredDuringExecution:
+                nodeSelectorTerms:
+                  - matchExpressions:
+                      - key: beta.kubernetes.io/arch
+                        operator: In
+                        values: [amd64]
+              preferredDuringSchedulingIgnoredDuringExecution:
+                - weight: 1
+                  preference:
+                    matchExpressions:
+                      - {key: beta.kubernetes.io/os, operator: In, values: [linux]}
+          containers:
+            - name: api
+              image: acme/api:1.0
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: both
+    spec:
+      nodeSelector:
+        kubernetes.io/arch: amd64
+        beta.kubernetes.io/arch: amd64
+      containers:
+        - name: main
+          image: acme/api:1.0
+"""
+
+
+def test_k8s005_flags_beta_arch_and_os_labels():
+    assert check(K8S005_BETA_LABELS, "K8S005", kind="kubernetes") == [
+        "9:9 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+        "10:10 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/os; nodes are labelled"
+        " kubernetes.io/os.",
+        "16:26 K8S005 node affinity uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+        "23:27 K8S005 node affinity uses the deprecated label beta.kubernetes.io/os; nodes are labelled"
+        " kubernetes.io/os.",
+        "35:5 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+    ]
+
+
+def test_k8s_rules_pass_current_node_labels():
+    assert check("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+          labels:
+            beta.kubernetes.io/arch: amd64
+        spec:
+          template:
+            spec:
+              nodeSelector:
+                kubernetes.io/arch: amd64
+                kubernetes.io/os: linux
+              containers:
+                - name: api
+                  image: acme/api:1.0
+    """, "K8S", kind="kubernetes") == []
+
+
+K8S006_ARM64_NODES = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      template:
+        spec:
+          nodeSelector:
+            kubernetes.io/arch: arm64
+          containers:
+            - name: api
+              image: acme/api:1.0
+    ---
+    apiVersion: batch/v1
+    kind: Job
+    metadata:
+      name: migrate
+    spec:
+      template:
+        spec:
+          affinity:
+            nodeAffinity:
+              requiredDuringSchedulingIgnoredDuringExecution:
+                nodeSelectorTerms:
+                  - matchExpressions:
+                      - key: kubernetes.io/arch
+                        operator: In
+                        values: [amd64, arm64]
+                      - key: kubernetes.io/arch
+                        operator: NotIn
+                        values: [s390x]
+              preferredDuringSchedulingIgnoredDuringExecution:
+                - weight: 1
+                  preference:
+                    matchExpressions:
+                      - {key: kubernetes.io/arch, operator: In, values: [ppc64le]}
+          containers:
+            - name: migrate
+              image: acme/migrate:1.0
+          restartPolicy: Never
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": ONE}, [
+        "9:29 K8S006 nodeSelector schedules the pod on arm64 nodes, but the configured platforms are linux/amd64.",
+        "28:37 K8S006 node affinity schedules the pod on arm64 nodes, but the configured platforms are linux/amd64.",
+    ]),
+    ({"platforms": TWO}, []),
+    ({}, []),  # nothing configured: nothing to compare with
+])
+def test_k8s006_flags_nodes_of_an_unconfigured_arch(table, expected):
+    assert check(K8S006_ARM64_NODES, "K8S006", kind="kubernetes", **table) == expected
+
+
+def test_k8s_rules_pass_nodes_of_the_configured_arch():
+    assert check("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+        spec:
+          template:
+            spec:
+              nodeSelector:
+                kubernetes.io/arch: amd64
+              affinity:
+                nodeAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                    nodeSelectorTerms:
+                      - matchExpressions:
+                          - {key: kubernetes.io/arch, operator: In, values: [amd64]}
+                          - {key: kubernetes.io/arch, operator: NotIn, values: [arm64]}
+              containers:
+                - name: api
+                  image: acme/api:1.0
+    """, "K8S", kind="kubernetes", platforms=ONE) == []
+
+
+def test_k8s007_flags_latest_without_always_pull():
+    assert check("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: backend
+        spec:
+          template:
+            spec:
+              containers:
+                - name: backend
+                  image: registry.example.com/backend:latest
+                  imagePullPolicy: IfNotPresent
+                - name: tool
+                  image: registry.example.com/tool
+                  imagePullPolicy: Never
+    """, "K8S007", kind="kubernetes") == [
+        "11:28 K8S007 imagePullPolicy IfNotPresent with the mutable image registry.example.com/backend:latest: nodes"
+        " that already have it keep running their old copy.",
+        "14:28 K8S007 imagePullPolicy Never with the mutable image registry.example.com/tool: nodes that already have"
+        " it keep running their old copy.",
+    ]
+
+
+def test_k8s007_passes_always_pull_and_pinned_images():
+    assert check("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: backend
+        spec:
+          template:
+            spec:
+              containers:
+                - name: backend
+                  image: registry.example.com/backend:latest
+                  imagePullPolicy: Always
+                - name: default-policy
+                  image: registry.example.com/tool
+                - name: pinned
+                  image: registry.example.com/pinned:1.2.3
+                  imagePullPolicy: IfNotPresent
+    """, "K8S007", kind="kubernetes") == []
+
+
+def test_k8s008_flags_images_without_digest():
+    assert check("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+    """, "K8S008", kind="kubernetes", extend_select=["K8S008"]) == [
+        "8:14 K8S008 Image nginx:1.27 is not pinned by digest.",
+    ]
+
+
+def test_k8s_rules_pass_digest_pinned_images():
+    assert check("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27@sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
+    """, "K8S", kind="kubernetes", extend_select=["K8S008"]) == []
+
+
+KUSTOMIZATION = """
+    apiVersion: kustomize.config.k8s.io/v1beta1
+    kind: Kustomization
+    resources:
+      - deployment.yaml
+    images:
+      - name: acme/api
+        newTag: latest
+      - name: acme/worker
+        newName: registry.example.com/acme/worker
+        newTag: "1.4.2"
+      - name: acme/pinned
+        newTag: latest
+        digest: sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
+"""
+
+
+def test_k8s001_flags_latest_tag_set_by_kustomize():
+    assert check(KUSTOMIZATION, "K8S", kind="kustomization") == [
+        "7:13 K8S001 Kustomize sets image acme/api to the mutable tag latest.",
+    ]
+
+
+HELM_VALUES = """
+    replicaCount: 2
+    image:
+      repository: registry.example.com/api
+      tag: latest
+      pullPolicy: IfNotPresent
+    worker:
+      image:
+        repository: registry.example.com/worker
+        tag: ""
+        pullPolicy: IfNotPresent
+    nodeSelector:
+      beta.kubernetes.io/arch: amd64
+    affinity: {}
+"""
+
+
+def test_k8s_rules_in_helm_values():
+    assert check(HELM_VALUES, "K8S", kind="helm-values", platforms=ONE) == [
+        "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
+        "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
+        " already have it keep running their old copy.",
+        "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+    ]
+
+
+CHART = """
+    apiVersion: v2
+    name: api
+    version: 0.1.0
+    appVersion: "1.4.2"
+"""
+
+
+def _chart(tmp_path):
+    (tmp_path / "chart").mkdir()
+    (tmp_path / "chart" / "Chart.yaml").write_text(dedent(CHART))
+
+
+def test_kinds_by_content_name_and_chart(tmp_path):
+    _chart(tmp_path)
+    assert lint_inline(K8S001_LATEST, name="deploy.yaml").kind == "kubernetes"
+    assert lint_inline(KUSTOMIZATION, name="kustomize/kustomization.yaml").kind == "kustomization"
+    assert lint_inline(HELM_VALUES, name="chart/values.yaml", tmp_path=tmp_path).kind == "helm-values"
+
+
+def test_kustomize_and_values_found_by_name(tmp_path):
+    _chart(tmp_path)
+    kustomization = lint_inline(KUSTOMIZATION, name="kustomize/kustomization.yaml")
+    assert kustomization.notices == []
+    assert show(findings(kustomization)) == [
+        "7:13 K8S001 Kustomize sets image acme/api to the mutable tag latest.",
+    ]
+    values = lint_inline(HELM_VALUES, name="chart/values.yaml", tmp_path=tmp_path, platforms=ONE)
+    assert values.notices == []
+    assert show(findings(values)) == [
+        "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
+        "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
+        " already have it keep running their old copy.",
+        "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+    ]
+
+
+TEMPLATES = {
+    "deployment.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {{ include "api.fullname" . }}
+        spec:
+          replicas: {{ .Values.replicaCount }}
+          template:
+            spec:
+              containers:
+                - name: api
+                  image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+                  {{- with .Values.nodeSelector }}
+              nodeSelector:
+                {{- toYaml . | nindent 8 }}
+                  {{- end }}
+    """,
+    "static.yaml": """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: static
+        data:
+          image: nginx:latest
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_helm_templates_are_skipped_not_errors(tmp_path, name):
+    _chart(tmp_path)
+    r = lint_inline(TEMPLATES[name], name=f"chart/templates/{name}", tmp_path=tmp_path)
+    assert r.findings == []
+    assert [n.rule_id for n in r.notices] == ["AL003"]
+
+
+ANNOTATED = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: legacy
+      annotations:
+        archlint.io/ignore: K8S001, K8S005
+    spec:
+      template:
+        spec:
+          nodeSelector:
+            beta.kubernetes.io/arch: amd64
+          containers:
+            - name: legacy
+              image: acme/legacy:latest
+              imagePullPolicy: IfNotPresent
+    ---
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: current
+    spec:
+      template:
+        spec:
+          containers:
+            # archlint: ignore[K8S007] the node pulls it on every restart anyway
+            - name: current
+              image: acme/current:latest
+              imagePullPolicy: IfNotPresent
+"""
 
 
 def test_annotation_suppresses_rules_inside_its_object_only():
-    r = lint(K8S / "annotations.yaml")
-    assert ids(r) == [("K8S001", 27, 18), ("K8S007", 15, 28)]
+    r = lint_inline(ANNOTATED, kind="kubernetes")
+    assert r.notices == []
+    assert show(findings(r)) == [
+        "15:28 K8S007 imagePullPolicy IfNotPresent with the mutable image acme/legacy:latest: nodes that already"
+        " have it keep running their old copy.",
+        "27:18 K8S001 Image acme/current:latest uses the mutable tag latest.",
+    ]
     suppressed = sorted((f.rule_id, f.span.line) for f in r.findings if f.suppressed)
     # K8S001/K8S005 by the annotation of the first object; K8S007 of the second by the comment
     assert suppressed == [("K8S001", 14), ("K8S005", 11), ("K8S007", 28)]
 
 
 def test_messages_name_versions_and_replacements():
-    r = lint(K8S / "K8S004.bad.yaml", kubernetes_version="1.29")
+    r = lint_inline(K8S004_REMOVED_APIS, kind="kubernetes", kubernetes_version="1.29")
     by_line = {f.span.line: f for f in r.findings}
     f = by_line[6]
     assert f.rule_id == "K8S004" and f.severity.label == "error"
@@ -96,11 +710,10 @@ def test_messages_name_versions_and_replacements():
 
 
 def test_default_kubernetes_version_is_newest_release_in_the_data():
-    from archlint.checks.kubernetes import default_kubernetes_version
-
-    assert default_kubernetes_version() == "1.32"
-    r = lint(K8S / "K8S004.bad.yaml")
-    assert all("newest release archlint knows" in f.message for f in r.findings if f.rule_id == "K8S004")
+    found = check(K8S004_REMOVED_APIS, "K8S004", kind="kubernetes")
+    assert len(found) == 4
+    assert all(m.endswith("(Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).")
+               for m in found)
 
 
 def test_user_pack_adds_an_api(tmp_path):
@@ -117,19 +730,24 @@ def test_user_pack_adds_an_api(tmp_path):
     f.write_text(text)
     r = lint_file(str(f), "widget.yaml", load_file(str(cfg)))
     assert ids(r) == [("K8S003", 1, 13)]
+    assert show(findings(r)) == [
+        "1:13 K8S003 Widget acme.example.com/v1alpha1 is deprecated since Kubernetes 1.30 and is removed in 1.33"
+        " (kubernetes-version 1.31).",
+    ]
 
 
 def test_k8s005_fix_renames_the_label_and_is_safe():
-    src = (K8S / "K8S005.bad.yaml").read_text()
-    out = fix_text("K8S005.bad.yaml", src, settings(), kind="kubernetes")
+    out = fix_text("deploy.yaml", dedent(K8S005_BETA_LABELS), settings(), kind="kubernetes")
     assert out.error is None and out.changed
     fixed = out.text
     assert "beta.kubernetes.io/arch: amd64\n      affinity" not in fixed
     assert '"kubernetes.io/os": linux' in fixed
     assert "- key: kubernetes.io/arch" in fixed
     # the Pod that already has kubernetes.io/arch keeps its beta label (no fix offered there)
-    after = lint("K8S005.bad.yaml", text=fixed, kind="kubernetes")
-    assert ids(after, "K8S005") == [("K8S005", 35, 5)]
+    assert check(fixed, "K8S005", kind="kubernetes") == [
+        "35:5 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+    ]
     assert get_rule("K8S005").fix == "safe"
 
 

@@ -1,5 +1,5 @@
-"""Every GHA rule: bad fixtures give exactly the expected IDs at line:col, good fixtures none; a
-matrix of platforms is trusted; fixes; the shared sample."""
+"""The GHA rules on inline workflows: each finding's position and message, no finding on the good
+variants; a matrix of platforms is trusted; fixes; the shared sample."""
 from __future__ import annotations
 
 import pytest
@@ -9,45 +9,308 @@ from archlint.engine import lint_file
 from archlint.fixes import fix_text
 from archlint.registry import get_rule
 
-from helpers import FIXTURES, SHARED, ids, lint, settings
-
-GHA = FIXTURES / "GHA"
-ONE = ["linux/amd64"]
-TWO = ["linux/amd64", "linux/arm64"]
-
-CASES = [
-    ("GHA001.bad.yml", [], "GHA001", [(8, 15), (13, 15)]),
-    ("GHA001.bad.yml", ONE, "GHA001", [(8, 15), (13, 15)]),
-    ("GHA001.good.yml", ONE, "GHA", []),
-    ("GHA002.bad.yml", TWO, "GHA002", [(10, 22), (14, 11)]),
-    ("GHA002.bad.yml", ONE, "GHA002", []),
-    ("GHA002.bad.yml", [], "GHA002", []),
-    ("GHA002.good.yml", TWO, "GHA002", []),
-    ("GHA003.bad.yml", [], "GHA003", [(10, 22), (18, 11)]),
-    ("GHA003.good.yml", [], "GHA", []),
-    ("GHA003.good.yml", TWO, "GHA003", []),
-    ("GHA004.bad.yml", [], "GHA004", [(10, 34), (15, 13), (16, 13), (19, 23)]),
-    ("GHA004.good.yml", [], "GHA", []),
-    ("matrix.yml", TWO, "", []),  # GHA and BC: ${{ matrix.platform }} is trusted everywhere
-]
+from helpers import ONE, SHARED, TWO, check, dedent, findings, ids, lint_inline, settings, show
 
 
-@pytest.mark.parametrize("fixture,platforms,rule,expected", CASES,
-                         ids=[f"{c[0]}-{c[2]}-{len(c[1])}p" for c in CASES])
-def test_rule_fixture(fixture, platforms, rule, expected):
-    r = lint(GHA / fixture, kind="workflow", platforms=platforms)
-    assert not [n for n in r.notices if n.rule_id in ("AL001", "AL004")], r.notices
-    assert [(line, col) for _, line, col in ids(r, rule)] == expected
+GHA001_NO_PLATFORMS = """
+    name: image
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - uses: docker/build-push-action@v6
+            with:
+              push: true
+              tags: ghcr.io/acme/api:${{ github.sha }}
+          - name: no inputs
+            uses: docker/build-push-action@v5.4.0
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({}, [
+        "8:15 GHA001 docker/build-push-action@v6 in job build has no platforms:, so the image is built for the"
+        " runner's CPU.",
+        "13:15 GHA001 docker/build-push-action@v5.4.0 in job build has no platforms:, so the image is built for the"
+        " runner's CPU.",
+    ]),
+    ({"platforms": ONE}, [
+        "8:15 GHA001 docker/build-push-action@v6 in job build has no platforms:, so the image is built for the"
+        " runner's CPU.",
+        "13:15 GHA001 docker/build-push-action@v5.4.0 in job build has no platforms:, so the image is built for the"
+        " runner's CPU.",
+    ]),
+])
+def test_gha001_flags_build_push_without_platforms(table, expected):
+    assert check(GHA001_NO_PLATFORMS, "GHA001", kind="workflow", **table) == expected
+
+
+def test_gha_rules_pass_build_push_with_platforms():
+    assert check("""
+        name: image
+        on: push
+        env:
+          DOCKER_DEFAULT_PLATFORM: linux/amd64
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64
+                  push: true
+              - uses: docker/build-push-action@v6
+                with:
+                  push: true
+          other:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64
+              # a similarly named action is not docker/build-push-action
+              - uses: acme/docker-build-push-action@v1
+    """, "GHA", kind="workflow", platforms=ONE) == []
+
+
+GHA002_AMD64_ONLY = """
+    name: image
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/setup-qemu-action@v3
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64
+              push: true
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: |
+                linux/amd64
+                linux/arm/v7
+              push: true
+"""
+
+
+@pytest.mark.parametrize("table, expected", [
+    ({"platforms": TWO}, [
+        "10:22 GHA002 platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the"
+        " configured platforms.",
+        "14:11 GHA002 platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the"
+        " configured platforms.",
+    ]),
+    ({"platforms": ONE}, []),
+    ({}, []),
+])
+def test_gha002_flags_platforms_leaving_out_a_target(table, expected):
+    assert check(GHA002_AMD64_ONLY, "GHA002", kind="workflow", **table) == expected
+
+
+def test_gha002_passes_platforms_covering_the_targets():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-qemu-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/arm64/v8
+                  push: true
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: "linux/amd64, linux/arm64, linux/arm/v7"
+                  push: true
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/x86_64
+    """, "GHA002", kind="workflow", platforms=TWO) == []
+
+
+def test_gha003_flags_multi_platform_without_qemu():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-buildx-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/arm64
+                  push: true
+              - uses: docker/setup-qemu-action@v3
+          late:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: >-
+                    linux/amd64,
+                    linux/s390x
+    """, "GHA003", kind="workflow") == [
+        "10:22 GHA003 docker/build-push-action@v6 in job build builds for linux/amd64, linux/arm64 but no earlier"
+        " step sets up QEMU, so RUN steps of the other architectures fail.",
+        "18:11 GHA003 docker/build-push-action@v6 in job late builds for linux/amd64, linux/s390x but no earlier step"
+        " sets up QEMU, so RUN steps of the other architectures fail.",
+    ]
+
+
+GHA003_WITH_QEMU = """
+    name: image
+    on: push
+    jobs:
+      qemu:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/setup-qemu-action@v3
+          - uses: docker/setup-buildx-action@v3
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64,linux/arm64
+      binfmt:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker run --privileged --rm tonistiigi/binfmt --install all
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64,linux/arm64
+      x86:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64,linux/386
+      native:
+        strategy:
+          matrix:
+            include:
+              - platform: linux/amd64
+                runner: ubuntu-24.04
+              - platform: linux/arm64
+                runner: ubuntu-24.04-arm
+        runs-on: ${{ matrix.runner }}
+        steps:
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: ${{ matrix.platform }}
+              push: true
+"""
+
+
+@pytest.mark.parametrize("rule, table, expected", [
+    ("GHA", {}, []),
+    ("GHA003", {"platforms": TWO}, []),
+])
+def test_gha003_passes_qemu_set_up_first(rule, table, expected):
+    assert check(GHA003_WITH_QEMU, rule, kind="workflow", **table) == expected
+
+
+GHA004_INVALID = """
+    name: image
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/setup-qemu-action@v3
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64,linux/aarch64
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: |
+                linux/amd64
+                arm64
+                linux/arm64/v9
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: "linux/amd46"
+"""
+
+
+def test_gha004_flags_invalid_platforms():
+    assert check(GHA004_INVALID, "GHA004", kind="workflow") == [
+        "10:34 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'aarch64'"
+        " in platform 'linux/aarch64'.",
+        "15:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: platform 'arm64' has no OS"
+        " (expected os/arch, e.g. linux/amd64).",
+        "16:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown variant 'v9' for arm64"
+        " in platform 'linux/arm64/v9' (allowed: v8).",
+        "19:23 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'amd46' in"
+        " platform 'linux/amd46'.",
+    ]
+
+
+def test_gha_rules_pass_valid_platforms():
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-qemu-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/arm64
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/${{ matrix.arch }}
+    """, "GHA", kind="workflow") == []
+
+
+def test_a_matrix_of_platforms_is_trusted_everywhere():
+    # GHA and BC: ${{ matrix.platform }} is trusted everywhere
+    r = lint_inline(r"""
+        name: release
+        on:
+          push:
+            tags: ["v*"]
+        env:
+          REGISTRY: ghcr.io
+        jobs:
+          build:
+            strategy:
+              fail-fast: false
+              matrix:
+                platform:
+                  - linux/amd64
+                  - linux/arm64
+            runs-on: ${{ matrix.platform == 'linux/arm64' && 'ubuntu-24.04-arm' || 'ubuntu-24.04' }}
+            env:
+              DOCKER_DEFAULT_PLATFORM: ${{ matrix.platform }}
+            steps:
+              - uses: actions/checkout@v4
+              - uses: docker/setup-buildx-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: ${{ matrix.platform }}
+                  outputs: type=image,push-by-digest=true,push=true
+              - name: smoke test
+                run: |
+                  docker buildx build \
+                    --platform "$DOCKER_DEFAULT_PLATFORM" \
+                    --load -t smoke:${{ github.sha }} .
+    """, kind="workflow", platforms=TWO)
+    assert r.notices == []
+    assert show(findings(r)) == []
 
 
 def test_kind_by_path():
-    text = (GHA / "GHA001.bad.yml").read_text()
-    assert lint(".github/workflows/image.yml", text=text).kind == "workflow"
+    assert lint_inline(GHA001_NO_PLATFORMS, name=".github/workflows/image.yml").kind == "workflow"
 
 
 def test_gha001_fix_adds_platforms_to_with_or_adds_with():
-    src = (GHA / "GHA001.bad.yml").read_text()
-    out = fix_text("GHA001.bad.yml", src, settings(platforms=ONE), kind="workflow")
+    src = dedent(GHA001_NO_PLATFORMS)
+    out = fix_text(".github/workflows/ci.yml", src, settings(platforms=ONE), kind="workflow")
     assert out.error is None and out.changed
     assert out.text == src.replace(
         "        with:\n          push: true\n",
@@ -58,13 +321,12 @@ def test_gha001_fix_adds_platforms_to_with_or_adds_with():
     )
     assert ids(out.result, "GHA") == []
     # several platforms: offered, but unsafe
-    r = lint(GHA / "GHA001.bad.yml", kind="workflow", platforms=TWO)
+    r = lint_inline(GHA001_NO_PLATFORMS, kind="workflow", platforms=TWO)
     assert [f.fix.safe for f in r.findings if f.rule_id == "GHA001"] == [False, False]
 
 
 def test_gha004_fix_replaces_each_item():
-    src = (GHA / "GHA004.bad.yml").read_text()
-    out = fix_text("GHA004.bad.yml", src, settings(), kind="workflow")
+    out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow")
     assert out.error is None
     assert "platforms: linux/amd64,linux/arm64\n" in out.text
     assert "            linux/amd64\n            linux/arm64\n            linux/arm64\n" in out.text
@@ -73,10 +335,12 @@ def test_gha004_fix_replaces_each_item():
 
 
 def test_messages():
-    r = lint(GHA / "GHA002.bad.yml", kind="workflow", platforms=TWO)
+    r = lint_inline(GHA002_AMD64_ONLY, kind="workflow", platforms=TWO)
     assert [f.message for f in r.findings if f.rule_id == "GHA002"] == [
-        "platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the configured platforms.",
-        "platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the configured platforms.",
+        "platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the configured"
+        " platforms.",
+        "platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the configured"
+        " platforms.",
     ]
 
 

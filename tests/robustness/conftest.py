@@ -6,8 +6,16 @@ local soak).  Pick one with ``HYPOTHESIS_PROFILE=long python -m pytest tests/rob
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# tests/helpers.py, the one helper module of the tests, is imported by support.py as ``helpers``
+# (pytest's default import mode puts tests/ on sys.path already; this keeps it so in any mode)
+_TESTS = str(Path(__file__).resolve().parent.parent)
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
 
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]

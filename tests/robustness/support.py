@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import lint_as, lint_path, settings  # noqa: F401 (settings: for the test modules)
+
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 REPO = TESTS.parent
@@ -122,13 +124,7 @@ def write_kind(root: Path, kind: str, text: str | bytes | None = None) -> Path:
     return p
 
 
-# ---- settings and linting ---------------------------------------------------------------------
-
-
-def settings(**table):
-    from archlint.config import settings_from_table
-
-    return settings_from_table({k.replace("_", "-"): v for k, v in table.items()}, None)
+# ---- linting (through tests/helpers.py, the one helper module of the tests) --------------------
 
 
 AMD64 = {"platforms": ["linux/amd64"]}
@@ -140,13 +136,17 @@ NEUTRAL = tempfile.mkdtemp(prefix="archlint-robustness-")
 
 
 def lint(kind: str, text: str, name: str | None = None, abspath: str | None = None, **table):
-    """Lint ``text`` in-process as ``kind`` (platforms linux/amd64 unless given)."""
-    from archlint.engine import lint_text
-
-    table = {**AMD64, **table}
+    """Lint ``text`` in-process as ``kind`` (platforms linux/amd64 unless given), as the kind's
+    sample file in the NEUTRAL folder unless ``name``/``abspath`` say otherwise."""
     name = name or KINDS[kind][0]
-    abspath = abspath or os.path.join(NEUTRAL, name)
-    return lint_text(name, text, settings(**table), kind=kind, abspath=abspath)
+    return lint_as(name, text, kind=kind, abspath=abspath or os.path.join(NEUTRAL, name), **{**AMD64, **table})
+
+
+def lint_bytes(root: Path, kind: str, data: bytes, **table):
+    """Write ``data`` as the kind's sample under ``root`` and lint the file as ``archlint check``
+    reads it (platforms linux/amd64 unless given)."""
+    p = write_kind(root, kind, data)
+    return lint_path(p, p.relative_to(root).as_posix(), kind=kind, **{**AMD64, **table})
 
 
 def triples(result, prefix: str = "") -> list[tuple[str, int, int]]:

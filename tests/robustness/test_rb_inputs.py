@@ -10,7 +10,7 @@ import yaml
 
 from .support import (
     ALL_KINDS, COMMENT, HOSTILE, KINDS, YAML_KINDS, assert_clean_exit, assert_no_internal_errors,
-    assert_spans_inside, kind_param, lint, make_repo, notices, run_cli, settings, text_findings,
+    assert_spans_inside, kind_param, lint, lint_bytes, lint_path, make_repo, notices, run_cli, text_findings,
     time_limit, triples, write_kind,
 )
 
@@ -30,14 +30,6 @@ def baseline(kind):
     base = findings_only(r)
     assert base, f"the {kind} sample gives no finding (parser or rules missing?)"
     return base
-
-
-def lint_bytes(tmp_path, kind, data: bytes, **table):
-    from archlint.engine import lint_file
-
-    p = write_kind(tmp_path, kind, data)
-    display = p.relative_to(tmp_path).as_posix()
-    return lint_file(str(p), display, settings(**{"platforms": ["linux/amd64"], **table}), kind=kind)
 
 
 def with_line_appended(kind, extra: str) -> str:
@@ -190,17 +182,13 @@ def test_line_endings_keep_positions(kind, how):
 
 @pytest.mark.parametrize("name", ["crlf.Dockerfile", "lone-cr.Dockerfile"])
 def test_crlf_and_lone_cr_exact_positions(name):
-    from archlint.engine import lint_file
-
-    r = lint_file(str(HOSTILE / name), name, settings(platforms=["linux/amd64"]))
+    r = lint_path(HOSTILE / name, name, platforms=["linux/amd64"])
     assert triples(r) == [("DF001", 3, 30), ("DF005", 2, 1), ("DF009", 3, 17)]
     assert r.lines == ["# comment", "FROM alpine:3.20", "FROM --platform=linux/x86_64 python:latest", ""]
 
 
 def test_crlf_makefile_recipe_position():
-    from archlint.engine import lint_file
-
-    r = lint_file(str(HOSTILE / "crlf.mk"), "crlf.mk", settings(platforms=["linux/amd64"]))
+    r = lint_path(HOSTILE / "crlf.mk", "crlf.mk", platforms=["linux/amd64"])
     assert triples(r) == [("BC001", 4, 9)]
 
 
@@ -672,10 +660,8 @@ def test_corpus_is_what_this_module_expects():
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.relative_to(HOSTILE).as_posix())
 def test_every_hostile_fixture_in_process(path):
-    from archlint.engine import lint_file
-
     with time_limit(60, f"linting {path.name}"):
-        r = lint_file(str(path), path.relative_to(HOSTILE).as_posix(), settings(platforms=["linux/amd64"], select=["ALL"]))
+        r = lint_path(path, path.relative_to(HOSTILE).as_posix(), platforms=["linux/amd64"], select=["ALL"])
     assert_no_internal_errors(r)
     assert_spans_inside(r)
 
