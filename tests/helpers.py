@@ -55,6 +55,14 @@ def dedent(text: str) -> str:
     return text[1:] if text.startswith("\n") else text
 
 
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write ``{relative name: text}`` under ``root`` (texts dedented, folders made)."""
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(dedent(text), encoding="utf-8")
+
+
 def lint(path: str | Path, text: str | None = None, kind: str | None = None, **table):
     """Lint ``text`` (default: the file's content) as ``path``; returns the FileResult."""
     p = Path(path)

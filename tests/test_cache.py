@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from archlint.run import cache as C
-from archlint import kinds
 from archlint.config import ConfigResolver, Settings, settings_from_table
 from archlint.engine import lint_file
 from archlint.run.runner import run_paths

@@ -9,47 +9,27 @@ from pathlib import Path
 
 import pytest
 
-from archlint import packs
 from archlint.checks import python as pychecks
 from archlint.config import Settings
 from archlint.engine import lint_file, lint_text
 from archlint.run import cache as C
-from helpers import dedent, findings, show
+from helpers import findings, show, write_files
 
 UTCNOW = "import datetime\n\nstamp = datetime.datetime.utcnow()\n"
 CGI = "import cgi\n"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    pychecks.clear_caches()
-    packs.clear_cache()
-    yield
-    pychecks.clear_caches()
-    packs.clear_cache()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
-    return tmp_path
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(dedent(text), encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("fresh_python_caches")
 
 
 def lint(root: Path, name: str, text: str, settings: Settings | None = None):
-    write(root, {name: text})
+    write_files(root, {name: text})
     return lint_text(name, text, settings or Settings(), kind="python", abspath=str(root / name))
 
 
 def target_of(root: Path, dockerfile: str) -> str:
     """How the rules describe the Python version a Dockerfile at the root sets for app.py."""
-    write(root, {"Dockerfile": dockerfile})
+    write_files(root, {"Dockerfile": dockerfile})
     found = findings(lint(root, "app.py", CGI), "PY")
     assert len(found) == 1, show(found)
     return found[0].message.split("ModuleNotFoundError. ", 1)[-1]
@@ -96,7 +76,7 @@ def test_no_python_version_in_the_dockerfile(repo, dockerfile):
 
 def test_dockerfile_variants_and_order(repo):
     """Dockerfile first, then Containerfile, then the others by name; a folder is skipped."""
-    write(repo, {"b.Dockerfile": "FROM python:3.10\n", "Containerfile": "FROM python:3.11\n"})
+    write_files(repo, {"b.Dockerfile": "FROM python:3.10\n", "Containerfile": "FROM python:3.11\n"})
     (repo / "Dockerfile").mkdir()
     found = findings(lint(repo, "app.py", CGI), "PY")
     assert found[0].message.endswith("This code targets Python 3.11 (FROM python:3.11 in Containerfile).")
@@ -106,7 +86,7 @@ def test_dockerfile_variants_and_order(repo):
 
 
 def test_the_walk_stops_at_the_repository_root(tmp_path):
-    write(tmp_path, {"Dockerfile": "FROM python:3.11\n"})  # above the repository: not read
+    write_files(tmp_path, {"Dockerfile": "FROM python:3.11\n"})  # above the repository: not read
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     found = findings(lint(repo, "pkg/app.py", CGI), "PY")
@@ -115,7 +95,7 @@ def test_the_walk_stops_at_the_repository_root(tmp_path):
 
 
 def test_the_walk_stops_at_the_configuration_folder(repo):
-    write(repo, {"Dockerfile": "FROM python:3.11\n", "sub/pyproject.toml": "[tool.archlint]\n"})
+    write_files(repo, {"Dockerfile": "FROM python:3.11\n", "sub/pyproject.toml": "[tool.archlint]\n"})
     inside = Settings(root=str(repo / "sub"))
     found = findings(lint(repo, "sub/pkg/app.py", CGI, inside), "PY")
     assert found[0].message.endswith("so the newest is assumed.")
@@ -125,7 +105,7 @@ def test_the_walk_stops_at_the_configuration_folder(repo):
 
 
 def test_the_walk_goes_to_the_filesystem_root_without_a_repository(tmp_path):
-    write(tmp_path, {"Dockerfile": "FROM python:3.11\n"})
+    write_files(tmp_path, {"Dockerfile": "FROM python:3.11\n"})
     found = findings(lint(tmp_path, "a/b/app.py", CGI), "PY")
     # shown relative to the top of the walk (the filesystem root)
     assert found[0].message.endswith(f"(FROM python:3.11 in {str(tmp_path / 'Dockerfile').lstrip(os.sep)}).")
@@ -139,7 +119,7 @@ def found_deps(root: Path, name: str, settings: Settings | None = None) -> list[
 
 
 def test_every_project_file_read_is_reported(repo):
-    write(repo, {
+    write_files(repo, {
         "pyproject.toml": '[project]\nname = "x"\n',
         "requirements.txt": "-r reqs/base.in\n-c constraints/pins.txt\nrequests\n",
         "reqs/base.in": "numpy<2\n",
@@ -163,34 +143,34 @@ def test_every_project_file_read_is_reported(repo):
 
 
 def test_a_remembered_fact_is_reported_by_every_file_that_uses_it(repo):
-    write(repo, {"requirements.txt": "numpy<2\n", "pkg/a.py": UTCNOW, "pkg/b.py": UTCNOW})
+    write_files(repo, {"requirements.txt": "numpy<2\n", "pkg/a.py": UTCNOW, "pkg/b.py": UTCNOW})
     a = found_deps(repo, "pkg/a.py")
     b = found_deps(repo, "pkg/b.py")  # from the memo
     assert a == b and str(repo / "requirements.txt") in b and str(repo / "pkg") in b
 
 
 def test_a_sibling_module_check_reports_the_folders(repo):
-    write(repo, {"imp.py": "X = 1\n", "pkg/uses.py": "import imp\n"})
+    write_files(repo, {"imp.py": "X = 1\n", "pkg/uses.py": "import imp\n"})
     deps = found_deps(repo, "pkg/uses.py", Settings(python_version="3.12"))
     assert str(repo / "pkg") in deps and str(repo) in deps
 
 
 def test_a_file_without_a_candidate_reads_nothing(repo):
-    write(repo, {"requirements.txt": "numpy<2\n", "app.py": "import os\n\nprint(os.sep)\n"})
+    write_files(repo, {"requirements.txt": "numpy<2\n", "app.py": "import os\n\nprint(os.sep)\n"})
     assert found_deps(repo, "app.py") == []
 
 
 def test_a_configured_version_reads_no_dockerfile(repo):
-    write(repo, {"Dockerfile": "FROM python:3.12\n", "app.py": UTCNOW})
+    write_files(repo, {"Dockerfile": "FROM python:3.12\n", "app.py": UTCNOW})
     deps = found_deps(repo, "app.py", Settings(python_version="3.12"))
     assert str(repo) in deps and str(repo / "Dockerfile") not in deps
 
 
 def test_a_changed_project_file_is_read_again_without_a_new_run(repo):
     """A host that lints again without registry.new_run still sees the project as it is now."""
-    write(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.11"\n'})
+    write_files(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.11"\n'})
     assert [f.rule_id for f in findings(lint(repo, "app.py", CGI), "PY")] == ["PY002"]
-    write(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.13"\n'})
+    write_files(repo, {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.13"\n'})
     st = (repo / "pyproject.toml").stat()
     os.utime(repo / "pyproject.toml", ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
     assert [f.rule_id for f in findings(lint(repo, "app.py", CGI), "PY")] == ["PY001"]
@@ -230,7 +210,7 @@ def _put(root: Path, name: str) -> None:
 @pytest.mark.parametrize("change", ["include", "dockerfile", "sibling", "requirements-folder"])
 def test_a_python_result_is_linted_again_when_what_it_read_changes(cached, change):
     root = cached
-    write(root, {
+    write_files(root, {
         "requirements.txt": "-r base.in\n",
         "base.in": "numpy<2\n",
         "requirements/dev.txt": "pytest\n",

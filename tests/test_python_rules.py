@@ -4,7 +4,6 @@ user packs.  Each file is linted inside a throw-away repository (``repo``: a ``.
 the search for project files), with the project files a test needs written beside it."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -15,30 +14,10 @@ from archlint.parsers import ParseError
 from archlint.parsers.python import parse
 from archlint.registry import doc_sections, get_rule
 from archlint.source import Source
-from helpers import SHARED, apply_fix, check, dedent, findings, lint, lint_inline, show
+from helpers import SHARED, apply_fix, check, dedent, findings, lint, lint_inline, show, write_files
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    pychecks.clear_caches()
-    packs.clear_cache()
-    yield
-    pychecks.clear_caches()
-    packs.clear_cache()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A throw-away repository; ``write(repo, {name: text})`` adds project files to it."""
-    (tmp_path / ".git").mkdir()
-    return tmp_path
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(dedent(text), encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("fresh_python_caches")
 
 
 #: the context sentences of the messages
@@ -408,7 +387,7 @@ def test_distutils_is_not_reported_when_setuptools_is_a_dependency(repo):
         "1:6 PY001 `distutils` was removed in Python 3.12: PEP 632 removed the package; importing it raises "
         f"ModuleNotFoundError (unless setuptools provides it). {ON_312}",
     ]
-    write(repo, {"requirements.txt": "setuptools>=70\n"})
+    write_files(repo, {"requirements.txt": "setuptools>=70\n"})
     pychecks.clear_caches()
     assert check(text, "PY", kind="python", tmp_path=repo, python_version="3.12") == []
 
@@ -445,7 +424,7 @@ def test_function_scope_and_module_level_shadowing(repo):
 
 
 def test_a_project_module_with_a_removed_stdlib_name_is_not_reported(repo):
-    write(repo, {"imp.py": "X = 1\n"})
+    write_files(repo, {"imp.py": "X = 1\n"})
     assert check("""
         import imp
         import asynchat
@@ -468,12 +447,12 @@ def test_a_project_module_with_a_removed_stdlib_name_is_not_reported(repo):
     ],
 )
 def test_python_version_from_dockerfile_in_the_same_folder(repo, image, expected):
-    write(repo, {"Dockerfile": f"FROM {image}\nCOPY app.py /app/\n"})
+    write_files(repo, {"Dockerfile": f"FROM {image}\nCOPY app.py /app/\n"})
     assert check("import cgi\n", "PY", kind="python", tmp_path=repo) == expected
 
 
 def test_python_version_from_dockerfile_at_repository_root(repo):
-    write(repo, {"Dockerfile": """
+    write_files(repo, {"Dockerfile": """
         ARG PY=3.13
         FROM python:${PY}-slim AS build
         RUN pip wheel .
@@ -486,7 +465,7 @@ def test_python_version_from_dockerfile_at_repository_root(repo):
 
 
 def test_config_python_version_wins_over_dockerfile(repo):
-    write(repo, {"Dockerfile": "FROM python:3.13\n"})
+    write_files(repo, {"Dockerfile": "FROM python:3.13\n"})
     assert check("import cgi\n", "PY", kind="python", tmp_path=repo, python_version="3.10") == []
 
 
@@ -502,7 +481,7 @@ def test_config_python_version_wins_over_dockerfile(repo):
     ],
 )
 def test_python_version_from_requires_python(repo, requires, expected):
-    write(repo, {
+    write_files(repo, {
         "pyproject.toml": f'[project]\nname = "x"\nrequires-python = "{requires}"\n',
         "Dockerfile": "FROM python:3.13\n",  # pyproject comes first
     })
@@ -536,12 +515,12 @@ CAST5 = "from cryptography.hazmat.primitives.ciphers.algorithms import CAST5\n"
     ],
 )
 def test_requirements_pin_decides_library_entries(repo, requirements, expected):
-    write(repo, {"requirements.txt": requirements})
+    write_files(repo, {"requirements.txt": requirements})
     assert check(CAST5, "PY", kind="python", name="app/crypto.py", tmp_path=repo) == expected
 
 
 def test_pyproject_and_poetry_dependencies(repo):
-    write(repo, {"pyproject.toml": """
+    write_files(repo, {"pyproject.toml": """
         [project]
         name = "x"
         dependencies = ["PyYAML>=5.1,<6", "numpy<1.24"]
@@ -565,7 +544,7 @@ def test_pyproject_and_poetry_dependencies(repo):
 
 
 def test_never_existed_ignores_pins(repo):
-    write(repo, {"requirements.txt": "cryptography==3.4.8\n"})
+    write_files(repo, {"requirements.txt": "cryptography==3.4.8\n"})
     text = "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2\n"
     assert check(text, "PY", kind="python", name="m.py", tmp_path=repo) == [f"1:55 PY001 {PBKDF2}"]
 
@@ -598,7 +577,7 @@ ACME = """
 
 
 def test_user_pack_entries_are_reported(repo):
-    write(repo, {"packs/acme.yaml": ACME})
+    write_files(repo, {"packs/acme.yaml": ACME})
     pack = str(repo / "packs" / "acme.yaml")
     text = "import acme.clients\nclient = acme.clients.get_client()\n"
     found = findings(lint_inline(text, kind="python", name="m.py", tmp_path=repo, rule_packs=[pack]), "PY")
@@ -607,13 +586,13 @@ def test_user_pack_entries_are_reported(repo):
         "going away. No version pin for acme-sdk was found, so every release is assumed.",
     ]
     assert apply_fix(text, found[0].fix) == "import acme.clients\nclient = acme.clients.Client()\n"
-    write(repo, {"requirements.txt": "acme-sdk==1.9\n"})
+    write_files(repo, {"requirements.txt": "acme-sdk==1.9\n"})
     pychecks.clear_caches()
     assert check(text, "PY", kind="python", name="m.py", tmp_path=repo, rule_packs=[pack]) == []
 
 
 def test_bad_user_pack_is_a_pack_error_naming_the_entry(repo):
-    write(repo, {"packs/bad.yaml": ACME.replace("kind: deprecated", "kind: obsolete")})
+    write_files(repo, {"packs/bad.yaml": ACME.replace("kind: deprecated", "kind: obsolete")})
     settings = Settings(rule_packs=(str(repo / "packs" / "bad.yaml"),))
     with pytest.raises(packs.PackError) as exc:
         pychecks.catalogue(settings.rule_packs)
