@@ -68,7 +68,46 @@ def comment_prefix(kind: str) -> str:
     return TABLE[kind].comment if kind in TABLE else "#"
 
 
-_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:\S*/)?(sh|bash|zsh|dash|ksh|ash|mksh)\b")
+#: a shell's name, ending at a word boundary (``bash``, ``sh-5.2``, not ``bashful``)
+_SHELL_NAME = re.compile(rb"(?:sh|bash|zsh|dash|ksh|ash|mksh)(?![A-Za-z0-9_])")
+_NOT_SPACE = re.compile(rb"[^ \t\n\r\f\v]*")
+_BLANKS = re.compile(rb"[ \t]*")
+
+
+def _shell_shebang(head: bytes) -> bool:
+    """Whether ``head`` starts with a shell's ``#!`` line: the interpreter word names a shell
+    (``#!/bin/bash``, ``#!/usr/local/bin/zsh``), or it is ``.../env`` followed by options and a
+    word whose name (or a path component of it) is a shell (``#!/usr/bin/env -S bash -e``).
+    Read word by word, in time linear in the line (a single regex for this backtracked
+    quadratically on a line of slashes)."""
+    if not head.startswith(b"#!"):
+        return False
+    pos = _BLANKS.match(head, 2).end()
+    w0 = _NOT_SPACE.match(head, pos).group()
+    if _SHELL_NAME.search(w0):
+        return True
+    if not w0.endswith(b"/env"):
+        return False
+    pos += len(w0)
+    while True:
+        gap = _BLANKS.match(head, pos).end()
+        if gap == pos:
+            return False  # words are separated by blanks only (not a line end)
+        word = _NOT_SPACE.match(head, gap).group()
+        if not word:
+            return False
+        if _SHELL_NAME.match(word) or any(_SHELL_NAME.match(word, i + 1) for i in _slashes(word)):
+            return True
+        if not (word.startswith(b"-") and len(word) > 1):
+            return False
+        pos = gap + len(word)
+
+
+def _slashes(word: bytes):
+    i = word.find(b"/")
+    while i >= 0:
+        yield i
+        i = word.find(b"/", i + 1)
 _K8S_SNIFF = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND_SNIFF = re.compile(r"^kind:\s*\S", re.M)
 #: ``Makefile.common``, ``Makefile.docker``: parts a Makefile includes (not automake's .am/.in
@@ -115,7 +154,7 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
     the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
     to ``probes`` when it is given: the kind depends on them."""
     if guess == "maybe-shell":
-        return "shell" if _SHEBANG.match(head) else None
+        return "shell" if _shell_shebang(head) else None
     if guess == "yaml":
         low = os.path.basename(path).lower()
         if low.startswith("values") and abspath:

@@ -16,6 +16,7 @@ import re
 from ..model import Span
 from ..snippet import Snippet
 from . import ParseError
+from .varref import VarRefs
 
 INSTRUCTIONS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL "
@@ -29,9 +30,11 @@ PLATFORM_ARGS = (
     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
 )
 
-_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$")
+#: ``# name = value``; the value is stripped in code (``(.*?)\s*$`` backtracked quadratically
+#: on a directive followed by thousands of blanks)
+_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=(.*)$")
 _HEREDOC_RE = re.compile(r"(?<!<)<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
-_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_RE = VarRefs("-+")  # $A, ${A}, ${A:-x}, ${A-x}, ${A:+x}, ${A+x}
 
 
 class Word:
@@ -385,7 +388,7 @@ def _read_directives(lines: list[str]) -> tuple[dict[str, tuple[str, int]], str,
         m = _DIRECTIVE_RE.match(lines[i])
         if not m or m.group(1).lower() not in DIRECTIVES or m.group(1).lower() in directives:
             break
-        key, value = m.group(1).lower(), m.group(2)
+        key, value = m.group(1).lower(), m.group(2).strip()
         directives[key] = (value, i + 1)
         if key == "escape":
             if value not in ("\\", "`"):

@@ -37,6 +37,7 @@ from bisect import bisect_right
 
 from ..model import Span
 from ..snippet import Snippet
+from .varref import VarRefs
 
 # ---- snippets with an environment and an optional expansion map ---------------------------------
 
@@ -960,7 +961,7 @@ _OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "(", ")")
 _KEYWORDS = frozenset(
     ("if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "case", "esac", "in")
 )
-_VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR_REF = VarRefs("-=+?")  # $A, ${A}, ${A:-x}, ${A:=x}, ${A:+x}, ${A:?x} (and without ':')
 
 
 def _scan_region(snippet, text: str, start: int, end: int, base: int, table: VarTable,

@@ -20,10 +20,24 @@ from ...registry import rule
 _BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
 _SETUP_QEMU = re.compile(r"^docker/setup-qemu-action@", re.I)
 _SETUP_BUILDX = re.compile(r"^docker/setup-buildx-action@", re.I)
-_QEMU_RUN = re.compile(r"binfmt|qemu-user-static|qemu-.*-static|register-qemu", re.I)
 
 #: architectures one CPU runs natively (an amd64 runner also runs 386 code)
 _FAMILY = {"386": "amd64"}
+
+
+def _sets_up_qemu(run: str) -> bool:
+    """Whether a ``run:`` script registers QEMU emulators: binfmt, register-qemu, or a
+    ``qemu-...-static`` name on one line (qemu-user-static, qemu-aarch64-static).  Plain string
+    searches, linear in the script: the regex ``qemu-.*-static`` took quadratic time on a line of
+    repeated ``qemu-``."""
+    low = run.lower()
+    if "binfmt" in low or "register-qemu" in low:
+        return True
+    for line in low.split("\n"):
+        i = line.find("qemu-")
+        if i >= 0 and line.find("-static", i + 5) >= 0:
+            return True
+    return False
 
 
 class _Item:
@@ -294,7 +308,7 @@ def _emulation_ready(bs: _BuildStep) -> bool:
             if driver in ("cloud", "remote", "kubernetes") or get(w, "append") is not None or get(w, "endpoint") is not None:
                 return True
         run = scalar(value(step, "run"))
-        if run and _QEMU_RUN.search(run):
+        if run and _sets_up_qemu(run):
             return True
     return False
 

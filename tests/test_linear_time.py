@@ -1,0 +1,95 @@
+"""Time linear in the input for every pattern and loop over file content (issue 17, section 1).
+
+Each case is a pathological input that once took quadratic time or worse; the test times the
+work at two sizes and requires the larger to cost at most ``LIMIT`` times the smaller for a size
+ratio of ``GROWTH`` (4 × the size: linear is ×4, quadratic ×16).  A ratio, not an absolute time,
+so a slow or busy machine does not fail it.  The old patterns are kept here as the reference the
+linear replacements must agree with (hypothesis)."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from archlint import kinds
+from archlint.parsers.varref import VarRefs
+from helpers import lint_as
+
+GROWTH = 4
+LIMIT = 9.0  # well under ×16 (quadratic), well over ×4 (linear) plus noise
+
+
+def _cost(fn, n: int) -> float:
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        fn(n)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _assert_linear(fn, base: int):
+    fn(base // 4)  # warm imports and caches
+    small, large = _cost(fn, base), _cost(fn, base * GROWTH)
+    ratio = large / max(small, 1e-4)
+    assert ratio < LIMIT, f"×{GROWTH} the input took ×{ratio:.1f} the time ({small:.4f}s -> {large:.4f}s)"
+
+
+def _lint(name: str, kind: str | None, text_of):
+    return lambda n: lint_as(name, text_of(n), kind=kind)
+
+
+CASES = {
+    # extension-less file: the shebang sniffing (141 s for 65,000 slashes)
+    "shebang": lambda n: kinds.detect("script", ("#!" + "/" * n + "\n").encode()),
+    # a directive followed by blanks (the directive pattern's lazy value)
+    "dockerfile-directive": _lint("Dockerfile", "dockerfile", lambda n: "# syntax=x" + " " * n + "y\nFROM alpine:3.20\n"),
+    # variable references without a closing brace, in FROM and in ENV
+    "dockerfile-from-vars": _lint("Dockerfile", "dockerfile", lambda n: "FROM " + "${a-" * n + "\n"),
+    "dockerfile-env-vars": _lint("Dockerfile", "dockerfile", lambda n: "FROM alpine:3.20\nENV X=" + "${a-" * n + "\n"),
+    # a workflow run: of repeated qemu- (GHA003's QEMU search)
+    "workflow-qemu": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
+        "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: " + "qemu-" * n
+        + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
+    # shell variable expansion without closing braces
+    "shell-vars": _lint("b.sh", "shell", lambda n: "X=1\ndocker build -t " + "${X-" * n + " .\n"),
+}
+BASE = {"shebang": 8000, "dockerfile-directive": 8000, "dockerfile-from-vars": 2000, "dockerfile-env-vars": 2000,
+        "workflow-qemu": 4000, "shell-vars": 2000}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_time_grows_linearly(case):
+    _assert_linear(CASES[case], BASE[case])
+
+
+# ---- the linear replacements agree with the patterns they replace ------------------------------
+
+OLD_SHEBANG = re.compile(rb"^#![ \t]*\S*?(?:/env[ \t]+(?:-\S+[ \t]+)*)?/?(?:\S*/)?(sh|bash|zsh|dash|ksh|ash|mksh)\b")
+OLD_DOCKER_VARS = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+OLD_SHELL_VARS = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=+?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+_SHEBANG_PARTS = st.sampled_from([b"#!", b"/", b"env", b" ", b"\t", b"-S", b"-", b"bash", b"sh", b"zsh",
+                                  b"fish", b"x", b"usr/bin/", b"\n", b"\r", b"_", b"5", b"."])
+
+
+@hsettings(max_examples=3000, deadline=None)
+@given(st.lists(_SHEBANG_PARTS, max_size=12), st.booleans())
+def test_shebang_reading_equals_the_old_pattern(parts, prefix):
+    head = (b"#!" if prefix else b"") + b"".join(parts)
+    assert kinds.kind_by_content("script", "maybe-shell", head) == ("shell" if OLD_SHEBANG.match(head) else None)
+
+
+_VAR_PARTS = st.sampled_from(["$", "{", "}", "a", "_", "1", ":", "-", "+", "=", "?", " ", "${a", "${a:-", "$b"])
+
+
+@hsettings(max_examples=3000, deadline=None)
+@given(st.lists(_VAR_PARTS, max_size=14))
+def test_variable_references_equal_the_old_patterns(parts):
+    text = "".join(parts)
+    for old, new in ((OLD_DOCKER_VARS, VarRefs("-+")), (OLD_SHELL_VARS, VarRefs("-=+?"))):
+        assert [(m.start(), m.end(), m.groups()) for m in old.finditer(text)] == [
+            (r.start(), r.end(), tuple(r.group(i) for i in range(1, 5))) for r in new.finditer(text)]
+        assert new.sub(lambda r: f"<{r.group(0)}>", text) == old.sub(lambda m: f"<{m.group(0)}>", text)
