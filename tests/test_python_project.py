@@ -231,3 +231,36 @@ def test_a_python_result_is_linted_again_when_what_it_read_changes(cached, chang
     else:
         _later(root / "requirements" / "dev.txt", "pytest<8\n")
     assert not _stored(root, "app/clock.py")
+
+
+
+def test_cached_result_follows_nested_requirements_includes_of_any_name(tmp_path, monkeypatch):
+    """pip-tools' ``.in`` files including each other: the files the rules read are the files
+    the cache checks (issue 17: an include inside a file not ending in .txt was not tracked,
+    and a cached PY002 outlived the pin that made it PY001)."""
+    repo = tmp_path / "repo"
+    write_files(repo, {
+        "requirements.txt": "-r base.in\n",
+        "base.in": "-r pins.in\n",
+        "pins.in": "pandas<2\n",
+        "app.py": "import pandas as pd\ndf = pd.read_csv('x')\ndf = df.append(df)\n",
+    })
+    (repo / ".git").mkdir()
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    monkeypatch.chdir(repo)
+    app, s = str(repo / "app.py"), Settings()
+    fr = lint_file(app, "app.py", s)
+    assert [f.rule_id for f in fr.findings] == ["PY002"]
+    c = C.Cache.open()
+    assert c.get(app, "app.py", s) is None
+    c.put(app, "app.py", s, fr)
+    c.close()
+    assert C.Cache.open().get(app, "app.py", s) is not None
+    (repo / "pins.in").write_text("pandas>=2\n")
+    st = (repo / "pins.in").stat()
+    os.utime(repo / "pins.in", ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))
+    assert C.Cache.open().get(app, "app.py", s) is None
+    pychecks.clear_caches()
+    assert [f.rule_id for f in lint_file(app, "app.py", s).findings] == ["PY001"]
