@@ -168,51 +168,153 @@ def _arch_guess(arch: str) -> tuple[str, str] | None:
     return ARCH_ALIASES.get(c, (c, ""))
 
 
-def parse(value: str) -> Platform:
-    """Parse and validate one platform; raise PlatformError with a suggestion if invalid."""
+#: what the build itself normalises (containerd's ``normalizeArch``): spelling -> (arch, variant)
+BUILD_ALIASES: dict[str, tuple[str, str]] = {
+    "i386": ("386", ""),
+    "x86_64": ("amd64", ""),
+    "x86-64": ("amd64", ""),
+    "aarch64": ("arm64", ""),
+    "armhf": ("arm", "v7"),
+    "armel": ("arm", "v6"),
+}
+_COMPONENT = re.compile(r"[A-Za-z0-9_-]+")
+_OS_COMPONENT = re.compile(r"([A-Za-z0-9_-]+)(\([^()/]*\))?")
+
+
+class Spelling:
+    """How the build reads a platform string (``read``):
+
+    - ``canonical``: already the normal form (``linux/amd64``, ``linux/arm/v7``);
+    - ``alias``: another spelling of one platform, the same on every build machine
+      (``linux/x86_64``, ``Linux/AMD64``, ``linux/armhf``, ``macos/arm64``);
+    - ``bare-arch``: an architecture alone; the build adds its own OS (``linux`` on Linux
+      builders: ``canonical`` is that reading);
+    - ``bare-os``: an OS alone; the build adds the build machine's architecture, so the result
+      depends on where it runs (``platform`` is None).
+    """
+
+    __slots__ = ("kind", "platform", "canonical")
+
+    def __init__(self, kind: str, platform: "Platform | None", canonical: str):
+        self.kind, self.platform, self.canonical = kind, platform, canonical
+
+
+def _build_arch(arch: str, variant: str) -> tuple[str, str]:
+    """containerd's normalisation of an architecture and variant (lower case, aliases, arm's
+    numeric variants, arm64's v8 and amd64's v1 being the default)."""
+    arch, variant = arch.lower(), variant.lower()
+    if arch in BUILD_ALIASES:
+        arch, default = BUILD_ALIASES[arch]
+        variant = variant or default
+    if arch == "arm" and variant in ("", "7", "v7"):
+        variant = "v7"
+    elif arch == "arm" and variant in ("5", "6", "8"):
+        variant = "v" + variant
+    return arch, _normalize_variant(arch, variant)
+
+
+def read(value: str) -> Spelling:
+    """Read a platform string as ``docker build --platform`` / BuildKit / containerd do, or raise
+    PlatformError (with a suggestion) for one the build rejects or that names no known OS or
+    architecture.  The grammar (containerd's ``platforms.Parse`` and ``Normalize``):
+
+    - no ``*``; one to three ``/``-separated components of ``[A-Za-z0-9_-]``; the OS component
+      may carry options in parentheses (``windows(10.0.17763)``), which archlint ignores;
+    - the OS is lower-cased, ``macos`` is ``darwin``;
+    - the architecture is lower-cased; ``i386`` is ``386``, ``x86_64``/``x86-64`` are ``amd64``,
+      ``aarch64`` is ``arm64``, ``armhf`` is ``arm/v7``, ``armel`` is ``arm/v6``; ``arm``'s
+      variant ``7`` (or none) is ``v7``, ``5``/``6``/``8`` gain a ``v``;
+    - one component: a known OS (the build machine's architecture is added), else a known
+      architecture after normalisation (the build machine's OS is added), else rejected.
+
+    Beyond the build's own parser, archlint requires a known OS and architecture (an image or
+    emulator for ``linux/amd46`` does not exist: the build fails when it resolves it) and a
+    variant the architecture has (``VARIANTS``).  ``x64``, ``armv7l`` and the like, which the
+    build does not normalise, stay unknown, with the canonical spelling as the suggestion.
+    """
     raw = value.strip()
     if not raw:
         raise PlatformError("empty platform")
     parts = raw.split("/")
-    if len(parts) == 1:
-        guess = _arch_guess(parts[0])
-        if parts[0].lower() in OSES:
-            raise PlatformError(
-                f"platform {raw!r} has no architecture (expected os/arch)", f"{parts[0].lower()}/amd64"
-            )
-        sugg = str(Platform("linux", guess[0], guess[1])) if guess else None
-        raise PlatformError(f"platform {raw!r} has no OS (expected os/arch, e.g. linux/amd64)", sugg)
-    if len(parts) > 3 or not all(parts):
+    if "*" in raw or len(parts) > 3 or not _OS_COMPONENT.fullmatch(parts[0]) or not all(
+            _COMPONENT.fullmatch(x) for x in parts[1:]):
         raise PlatformError(f"malformed platform {raw!r} (expected os/arch[/variant])", None)
-    os_, arch = parts[0], parts[1]
-    variant = parts[2] if len(parts) == 3 else ""
-    os_l = os_.lower()
-    suggestion_os = os_l if os_l in OSES else (_closest(os_l, OSES) or "linux")
-    if os_ != os_l and os_l in OSES:
-        raise PlatformError(f"platform {raw!r}: OS must be lower case", _join(os_l, arch.lower(), variant.lower()))
-    if os_l not in OSES:
-        guess = _arch_guess(arch)
-        sugg = _join(suggestion_os, *(guess or (arch, variant)))
-        raise PlatformError(f"unknown OS {os_!r} in platform {raw!r}", sugg)
+    os_ = _OS_COMPONENT.fullmatch(parts[0]).group(1).lower()
+    os_ = "darwin" if os_ == "macos" else os_
+    if len(parts) == 1:
+        if os_ in OSES:
+            return Spelling("bare-os", None, os_)
+        arch, variant = _build_arch(parts[0], "")
+        if arch in ARCHES:
+            p = Platform("linux", arch, "" if (arch, variant) == ("arm", "v7") else variant)
+            return Spelling("bare-arch", p, str(p))
+        guess = _arch_guess(parts[0])
+        sugg = str(Platform("linux", guess[0], guess[1])) if guess else None
+        raise PlatformError(f"platform {raw!r} names no known OS or architecture (expected os/arch, e.g. linux/amd64)", sugg)
+    arch, variant = _build_arch(parts[1], parts[2] if len(parts) == 3 else "")
+    if os_ not in OSES:
+        guess = _arch_guess(parts[1])
+        suggestion_os = _closest(os_, OSES) or "linux"
+        raise PlatformError(f"unknown OS {parts[0]!r} in platform {raw!r}",
+                            _join(suggestion_os, *(guess or (arch, variant))))
     if arch not in ARCHES:
-        guess = _arch_guess(arch)
-        if guess and not variant:
-            sugg = _join(os_l, *guess)
+        guess = _arch_guess(parts[1])
+        if guess and len(parts) == 2:
+            sugg = _join(os_, *guess)
         elif guess:
-            sugg = _join(os_l, guess[0], _valid_variant(guess[0], variant))
+            sugg = _join(os_, guess[0], _valid_variant(guess[0], variant))
         else:
             sugg = None
-        raise PlatformError(f"unknown architecture {arch!r} in platform {raw!r}", sugg)
-    if variant:
-        v = variant if variant.startswith("v") else "v" + variant
+        raise PlatformError(f"unknown architecture {parts[1]!r} in platform {raw!r}", sugg)
+    if variant and variant not in VARIANTS.get(arch, ()) and not (arch == "arm64" and variant == "v8"):
         allowed = VARIANTS.get(arch, ())
-        if v not in allowed:
-            what = f"allowed: {', '.join(allowed)}" if allowed else f"{arch} has no variants"
-            raise PlatformError(
-                f"unknown variant {variant!r} for {arch} in platform {raw!r} ({what})",
-                _join(os_l, arch, _valid_variant(arch, v)),
-            )
-    return Platform(os_l, arch, _normalize_variant(arch, variant))
+        what = f"allowed: {', '.join(allowed)}" if allowed else f"{arch} has no variants"
+        raise PlatformError(
+            f"unknown variant {parts[2]!r} for {arch} in platform {raw!r} ({what})",
+            _join(os_, arch, _valid_variant(arch, variant)),
+        )
+    if arch == "arm" and variant == "v7" and len(parts) == 2 and parts[1].lower() == "arm":
+        variant = ""  # linux/arm means v7 (armhf is written out: linux/arm/v7)
+    p = Platform(os_, arch, variant)
+    if "(" in parts[0]:  # windows(10.0.17763)/amd64: the OS version is part of what it says
+        return Spelling("canonical", p, raw)
+    return Spelling("canonical" if _canonical(raw, p) else "alias", p, str(p))
+
+
+def _canonical(raw: str, p: "Platform") -> bool:
+    """Whether ``raw`` is already the normal spelling of ``p`` (``linux/arm64/v8``, ``linux/arm/v7``
+    and ``linux/amd64/v1`` included: they say the default variant aloud)."""
+    if raw == str(p):
+        return True
+    parts = raw.split("/")
+    return (len(parts) == 3 and parts[0] == p.os and parts[1] == p.arch
+            and ((p.arch, parts[2]) in (("arm64", "v8"), ("amd64", "v1")) or (p.arch == "arm" and parts[2] == "v7")))
+
+
+def meaning(value: str) -> Platform | None:
+    """The platform ``value`` means on every build machine (a canonical spelling or another
+    spelling of one, as the build normalises it), else None (invalid, or builder-dependent).
+    What rules compare with the configured platforms."""
+    try:
+        sp = read(value)
+    except PlatformError:
+        return None
+    return sp.platform if sp.kind in ("canonical", "alias") else None
+
+
+def parse(value: str) -> Platform:
+    """A canonical platform spelling (what the configuration's ``platforms`` takes), or
+    PlatformError saying why not, with the canonical spelling as the suggestion where there is
+    one."""
+    sp = read(value)
+    if sp.kind == "canonical":
+        return sp.platform
+    if sp.kind == "alias":
+        raise PlatformError(f"platform {value.strip()!r} is spelled {sp.canonical}", sp.canonical)
+    if sp.kind == "bare-os":
+        raise PlatformError(f"platform {value.strip()!r} names no architecture: the build machine's is used",
+                            None)
+    raise PlatformError(f"platform {value.strip()!r} names no OS: the build machine's is used", sp.canonical)
 
 
 def _valid_variant(arch: str, variant: str) -> str:

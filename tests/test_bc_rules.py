@@ -597,11 +597,21 @@ def test_bc008_flags_invalid_platforms_in_shell():
         docker run --rm --platform linux/arm64/v9 alpine:3.20 uname -m
         DOCKER_DEFAULT_PLATFORM=amd64 docker build -t app:1.4.2 .
     """, "BC008", kind="shell") == [
-        "2:32 BC008 Invalid platform in docker buildx build: unknown architecture 'x86_64' in platform 'linux/x86_64'.",
+        "2:32 BC008 Non-canonical platform in docker buildx build: the build reads 'linux/x86_64' as linux/amd64.",
         "3:28 BC008 Invalid platform in docker run: unknown variant 'v9' for arm64 in platform 'linux/arm64/v9'"
         " (allowed: v8).",
-        "4:25 BC008 Invalid platform in DOCKER_DEFAULT_PLATFORM: platform 'amd64' has no OS (expected os/arch, e.g."
-        " linux/amd64).",
+        "4:25 BC008 Incomplete platform in DOCKER_DEFAULT_PLATFORM: 'amd64' names no OS, so the build adds its own"
+        " (linux/amd64 on a Linux build machine).",
+    ]
+
+
+def test_bc008_flags_an_os_without_architecture():
+    # --platform linux: the build machine's CPU decides, as with no --platform at all
+    assert check("""
+        docker buildx build --platform linux --push -t registry.example.com/app:1.4.2 .
+    """, "BC008", kind="shell") == [
+        "1:32 BC008 Incomplete platform in docker buildx build: 'linux' names no architecture, so the build uses"
+        " the build machine's CPU and the result depends on where it runs.",
     ]
 
 
@@ -643,8 +653,7 @@ def test_bc008_flags_invalid_platforms_in_markdown():
         docker buildx bake --set '*.platform=linux/aarch64' --push
         ```
     """, "BC008", kind="markdown") == [
-        "2:38 BC008 Invalid platform in docker buildx bake: unknown architecture 'aarch64' in platform"
-        " 'linux/aarch64'.",
+        "2:38 BC008 Non-canonical platform in docker buildx bake: the build reads 'linux/aarch64' as linux/arm64.",
     ]
 
 

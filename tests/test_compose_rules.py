@@ -149,12 +149,11 @@ DC004_INVALID = """
 
 def test_dc004_flags_invalid_platforms():
     assert check(DC004_INVALID, "DC004", kind="compose") == [
-        "4:15 DC004 Invalid platform in service api platform: unknown architecture 'x86_64' in platform"
-        " 'linux/x86_64'.",
-        "8:35 DC004 Invalid platform in service worker build.platforms: unknown architecture 'aarch64' in platform"
-        " 'linux/aarch64'.",
-        "8:51 DC004 Invalid platform in service worker build.platforms: platform 'arm64' has no OS (expected os/arch,"
-        " e.g. linux/amd64).",
+        "4:15 DC004 Non-canonical platform in service api platform: the build reads 'linux/x86_64' as linux/amd64.",
+        "8:35 DC004 Non-canonical platform in service worker build.platforms: the build reads 'linux/aarch64' as"
+        " linux/arm64.",
+        "8:51 DC004 Incomplete platform in service worker build.platforms: 'arm64' names no OS, so the build adds"
+        " its own (linux/arm64 on a Linux build machine).",
     ]
 
 
@@ -245,9 +244,13 @@ def test_dc003_fix_inserts_platform_with_one_target():
 
 
 def test_dc004_fix_replaces_with_the_suggestion():
+    # the other spellings are safe fixes; an architecture without OS is an unsafe one
     out = fix_text("docker-compose.yml", dedent(DC004_INVALID), settings(), kind="compose")
     assert out.error is None
     assert "platform: linux/amd64\n" in out.text
+    assert 'platforms: ["linux/amd64", "linux/arm64", arm64]' in out.text
+    assert [r for r, _, _ in ids(out.result, "DC004")] == ["DC004"]
+    out = fix_text("docker-compose.yml", dedent(DC004_INVALID), settings(), kind="compose", unsafe=True)
     assert 'platforms: ["linux/amd64", "linux/arm64", linux/arm64]' in out.text
     assert ids(out.result, "DC004") == []
 

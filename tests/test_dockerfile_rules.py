@@ -308,13 +308,45 @@ DF009_INVALID = """
 """
 
 
-def test_df009_flags_invalid_platforms():
+def test_df009_flags_invalid_platforms_and_other_spellings():
+    # linux/x86_64 is what the build normalises (an info finding with a safe fix); amd64 alone
+    # gets the build machine's OS (info, unsafe fix); the others the build cannot use
     assert check(DF009_INVALID, "DF009", kind="dockerfile") == [
-        "1:17 DF009 Invalid platform 'linux/x86_64': unknown architecture 'x86_64' in platform 'linux/x86_64'.",
+        "1:17 DF009 Non-canonical platform 'linux/x86_64': the build reads it as linux/amd64.",
         "2:17 DF009 Invalid platform 'linux/amd46': unknown architecture 'amd46' in platform 'linux/amd46'.",
         "3:17 DF009 Invalid platform 'linux/arm64/v9': unknown variant 'v9' for arm64 in platform 'linux/arm64/v9'"
         " (allowed: v8).",
-        "4:17 DF009 Invalid platform 'amd64': platform 'amd64' has no OS (expected os/arch, e.g. linux/amd64).",
+        "4:17 DF009 Incomplete platform 'amd64': it names no OS, so the build adds its own (linux/amd64 on a Linux"
+        " build machine).",
+    ]
+    found = findings(lint_inline(DF009_INVALID, kind="dockerfile"), "DF009")
+    assert [(f.severity.label, f.fix.safe if f.fix else None) for f in found] == [
+        ("info", True), ("error", True), ("error", True), ("info", False)]
+
+
+def test_df009_leaves_a_bare_os_to_df003():
+    # FROM --platform=linux: the build machine's CPU decides (BuildKit's reading), a pin DF003 reports
+    text = """
+        FROM --platform=linux golang:1.22 AS build
+        FROM alpine:3.20
+        COPY --from=build /out /out
+    """
+    assert check(text, "DF009", kind="dockerfile") == []
+    assert check(text, "DF003", kind="dockerfile") == [
+        "1:6 DF003 Stage 0 (build) is pinned to linux with the build machine's architecture, so what it contains"
+        " depends on where the image is built.",
+    ]
+    assert check(text, "DF003", kind="dockerfile", platforms=["linux/amd64"]) == [
+        "1:6 DF003 Stage 0 (build) is pinned to linux with the build machine's architecture, so what it contains"
+        " depends on where the image is built.",
+    ]
+
+
+def test_df004_compares_the_platform_the_build_reads():
+    assert check("""
+        FROM --platform=linux/x86_64 alpine:3.20
+    """, "DF004", kind="dockerfile", platforms=["linux/arm64"]) == [
+        "1:17 DF004 Stage 0 is built for linux/amd64, which is not a configured target platform (linux/arm64).",
     ]
 
 
@@ -475,6 +507,8 @@ def test_escape_directive_backtick():
 def test_crlf_positions():
     text = "FROM alpine:3.20\r\nFROM --platform=linux/x86_64 python:latest\r\n"
     assert sorted(show(findings(lint("Dockerfile", text), "DF00"))) == [
-        "2:17 DF009 Invalid platform 'linux/x86_64': unknown architecture 'x86_64' in platform 'linux/x86_64'.",
+        "2:17 DF009 Non-canonical platform 'linux/x86_64': the build reads it as linux/amd64.",
         "2:30 DF001 Base image python:latest uses the mutable tag latest.",
+        "2:6 DF003 Stage 1 is pinned to linux/amd64, so a multi-platform build gives every target this one"
+        " architecture.",
     ]

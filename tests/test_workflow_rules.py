@@ -127,10 +127,26 @@ def test_gha002_passes_platforms_covering_the_targets():
                 with:
                   platforms: "linux/amd64, linux/arm64, linux/arm/v7"
                   push: true
+    """, "GHA002", kind="workflow", platforms=TWO) == []
+
+
+def test_gha002_reads_platforms_as_the_build_does():
+    # linux/x86_64 is linux/amd64 to the build: this step builds amd64 twice and no arm64
+    assert check("""
+        name: image
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-qemu-action@v3
               - uses: docker/build-push-action@v6
                 with:
                   platforms: linux/amd64,linux/x86_64
-    """, "GHA002", kind="workflow", platforms=TWO) == []
+    """, "GHA002", kind="workflow", platforms=TWO) == [
+        "10:22 GHA002 platforms: of docker/build-push-action@v6 in job build leaves out linux/arm64, one of the"
+        " configured platforms.",
+    ]
 
 
 def test_gha003_flags_multi_platform_without_qemu():
@@ -238,10 +254,10 @@ GHA004_INVALID = """
 
 def test_gha004_flags_invalid_platforms():
     assert check(GHA004_INVALID, "GHA004", kind="workflow") == [
-        "10:34 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'aarch64'"
-        " in platform 'linux/aarch64'.",
-        "15:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: platform 'arm64' has no OS"
-        " (expected os/arch, e.g. linux/amd64).",
+        "10:34 GHA004 Non-canonical platform in platforms: of docker/build-push-action@v6: the build reads"
+        " 'linux/aarch64' as linux/arm64.",
+        "15:13 GHA004 Incomplete platform in platforms: of docker/build-push-action@v6: 'arm64' names no OS, so the"
+        " build adds its own (linux/arm64 on a Linux build machine).",
         "16:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown variant 'v9' for arm64"
         " in platform 'linux/arm64/v9' (allowed: v8).",
         "19:23 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'amd46' in"
@@ -329,6 +345,9 @@ def test_gha004_fix_replaces_each_item():
     out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow")
     assert out.error is None
     assert "platforms: linux/amd64,linux/arm64\n" in out.text
+    # arm64 without OS is an unsafe fix (the build machine's OS is added)
+    assert "            linux/amd64\n            arm64\n            linux/arm64\n" in out.text
+    out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow", unsafe=True)
     assert "            linux/amd64\n            linux/arm64\n            linux/arm64\n" in out.text
     assert 'platforms: "linux/amd64"' in out.text
     assert ids(out.result, "GHA004") == []

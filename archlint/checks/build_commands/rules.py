@@ -37,10 +37,7 @@ def _is_make(ctx, tc) -> bool:
 
 
 def _valid(value: str):
-    try:
-        return plat.parse(value)
-    except plat.PlatformError:
-        return None
+    return plat.meaning(value)
 
 
 def _first_platform_span(tc) -> Span:
@@ -562,18 +559,23 @@ def multi_platform_no_output(ctx):
 def invalid_platform(ctx):
     """
     ## What it does
-    Flags a platform value that is malformed or unknown, in `--platform` of a build, bake
-    (`--set *.platform=`), run or push, and in `DOCKER_DEFAULT_PLATFORM`.
+    Flags a platform value in `--platform` of a build, bake (`--set *.platform=`), run or push,
+    and in `DOCKER_DEFAULT_PLATFORM`, that the tool rejects or that names no known OS or
+    architecture. As info, it also flags another spelling of a platform (`linux/x86_64`) and an
+    architecture without OS (`amd64`); as a warning, an OS without architecture (`linux`).
 
     ## Why is this bad?
-    The tool rejects it at build time (`linux/x86_64`, `linux/amd46`, `linux/arm64/v9`), or, for an
-    architecture without OS (`amd64`), archlint cannot tell which platform was meant. This is
-    the same validator as DF009 and the configuration, with the same suggestions. Values with a
-    variable (`linux/${ARCH}`) are trusted.
+    The tool rejects it at build time (`linux/amd46`, `linux/arm64/v9`) or finds no image for it.
+    `--platform linux` builds for the machine that runs the command, as no `--platform` would.
+    Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
+    and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
+    lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
+    arm's variant `7` read as `v7`. So the same reading as DF009, DC004, GHA004 and the
+    configuration. Values with a variable (`linux/${ARCH}`) are trusted.
 
     ## Example
     ```shell
-    docker buildx build --platform linux/x86_64,linux/aarch64 --push -t registry.example.com/app:1.4.2 .
+    docker buildx build --platform linux/amd46,linux/aarch64 --push -t registry.example.com/app:1.4.2 .
     ```
 
     ## Use instead
@@ -582,8 +584,9 @@ def invalid_platform(ctx):
     ```
 
     ## Fix
-    Replaces the value with the nearest valid platform (safe) when there is one and the value is
-    written literally at that place (not coming from a variable).
+    Replaces an unknown value with the nearest valid platform (safe) when there is one, and
+    another spelling with the build's reading (safe); adds `linux/` to an architecture without
+    OS (unsafe). Only where the value is written literally at that place (not from a variable).
     """
     seen = set()
     for tc in commands_for(ctx):

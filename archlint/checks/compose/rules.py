@@ -229,11 +229,8 @@ def platform_mismatch(ctx):
         for node, raw, role in _platform_values(ctx, svc):
             if plat.is_dynamic(raw):
                 continue
-            try:
-                p = plat.parse(raw)
-            except plat.PlatformError:
-                continue
-            if targets.covers(p):
+            p = plat.meaning(raw)
+            if p is None or targets.covers(p):
                 continue
             f = _seen_once(seen, ctx.report(
                 model.content_span(node),
@@ -336,19 +333,24 @@ def build_without_platform(ctx):
 def invalid_platform(ctx):
     """
     ## What it does
-    Flags a service `platform:` or `build.platforms` value that is malformed or unknown
-    (`linux/x86_64`, `linux/amd46`, `arm64` without an OS), and suggests the nearest valid one.
+    Flags a service `platform:` or `build.platforms` value that compose rejects or that names no
+    known OS or architecture (`linux/amd46`), with the nearest valid one. As info, it also flags
+    another spelling (`linux/x86_64`) and an architecture without OS (`arm64`); as a warning, an
+    OS without architecture (`linux`).
 
     ## Why is this bad?
-    Compose rejects it when it pulls or builds, or resolves it to something unintended. This is
-    the same validator as DF009, BC008 and GHA004. Values compose interpolates (`${PLATFORM}`)
-    are trusted.
+    Compose rejects it when it pulls or builds, or finds no image for it.
+    Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
+    and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
+    lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
+    arm's variant `7` read as `v7`. So the same reading as DF009, BC008 and GHA004. Values
+    compose interpolates (`${PLATFORM}`) are trusted.
 
     ## Example
     ```yaml
     services:
       api:
-        platform: linux/x86_64
+        platform: linux/amd46
     ```
 
     ## Use instead
@@ -359,8 +361,9 @@ def invalid_platform(ctx):
     ```
 
     ## Fix
-    Safe: replaces the value with the suggestion when there is exactly one and the value is
-    written plainly at that place.
+    Safe: replaces an unknown value with the suggestion when there is exactly one, or another
+    spelling with the build's reading; unsafe: adds `linux/` to an architecture without OS.
+    Only where the value is written plainly at that place.
     """
     model = ctx.model
     seen: set = set()

@@ -62,10 +62,15 @@ def _literal_platform(stage: Stage):
 
 
 def _valid(value: str):
+    return plat.meaning(value)
+
+
+def _bare_os(value: str) -> bool:
+    """``linux``: an OS without architecture, which the build completes with its own CPU."""
     try:
-        return plat.parse(value)
+        return plat.read(value).kind == "bare-os"
     except plat.PlatformError:
-        return None
+        return False
 
 
 def _stage_names_arch(stage: Stage, p) -> bool:
@@ -247,7 +252,8 @@ def from_not_pinned(ctx):
 def from_platform_hardcoded(ctx):
     """
     ## What it does
-    Flags `FROM --platform=<literal>`, which pins a stage to one architecture.
+    Flags `FROM --platform=<literal>`, which pins a stage to one architecture, and
+    `FROM --platform=linux` (an OS without architecture), which pins it to the build machine's.
 
     ## Why is this bad?
     A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the
@@ -258,8 +264,12 @@ def from_platform_hardcoded(ctx):
     archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed,
     which forbid any constant: a constant is accepted when the configured `platforms` is exactly
     that one platform (the pin states the team's single target), and when the stage name names
-    its OS/arch (`AS build-amd64`, BuildKit's own exemption). A literal outside the configured
-    platforms is reported by DF004 instead. `# hadolint ignore=DL3029` and
+    its architecture (`AS build-amd64`). BuildKit also exempts a stage whose name contains the
+    pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because such a
+    stage still gives every target of a multi-platform build amd64 binaries, which is the
+    mistake this rule exists for. A literal outside the configured platforms is reported by
+    DF004 instead. `--platform=linux` is reported whatever is configured: what the stage
+    contains then depends on where it is built. `# hadolint ignore=DL3029` and
     `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
 
     ## Example
@@ -287,7 +297,15 @@ def from_platform_hardcoded(ctx):
             continue
         p = _valid(fl.value)
         if p is None:
-            continue  # DF009
+            if _bare_os(fl.value):
+                yield ctx.report(
+                    fl.span,
+                    f"Stage {st.index}{_stage_label(st)} is pinned to {fl.value.strip()} with the build machine's "
+                    "architecture, so what it contains depends on where the image is built.",
+                    hint="use --platform=$BUILDPLATFORM for a builder stage, or drop the flag",
+                    key=fl.value.strip(),
+                )
+            continue  # else DF009
         if targets and not targets.covers(p):
             continue  # DF004
         if targets.single is not None and targets.single.matches(p):
@@ -352,17 +370,26 @@ def from_platform_mismatch(ctx):
 def invalid_platform(ctx):
     """
     ## What it does
-    Flags a `FROM --platform=` value that is malformed or unknown (`linux/x86_64`, `linux/amd46`,
-    `linux/arm64/v9`, `amd64` without an OS), and suggests the nearest valid value.
+    Flags a `FROM --platform=` value the build rejects or that names no known OS or
+    architecture (`linux/amd46`, `linux/arm64/v9`), with the nearest valid value. As info, it
+    also flags another spelling the build accepts (`linux/x86_64` is `linux/amd64`) and an
+    architecture without OS (`amd64`: the build machine's OS is added).
 
     ## Why is this bad?
-    BuildKit rejects an unknown platform, or worse, a builder resolves it to something unintended.
-    Platform strings are `os/arch[/variant]` with Go's names: `linux/amd64`, `linux/arm64`,
-    `linux/arm/v7`. The same validator checks platforms in every file kind (BC008, DC004, GHA004).
+    BuildKit rejects an unknown platform, or finds no image and no emulator for it. Other
+    spellings work but hide what is built from a reader and from searches (`linux/x86_64` is
+    `linux/amd64`). An OS alone (`--platform=linux`) takes the build machine's CPU: DF003 reports
+    that pin.
+    Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
+    and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
+    lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
+    arm's variant `7` read as `v7`. So `linux/x86_64` is info with a safe fix, `amd64` info with an unsafe fix (on a
+    Windows builder it would mean `windows/amd64`), an unknown name an error. The same reading
+    applies in every file kind (BC008, DC004, GHA004) and to what DF003/DF004 compare.
 
     ## Example
     ```dockerfile
-    FROM --platform=linux/x86_64 alpine:3.20
+    FROM --platform=linux/amd46 alpine:3.20
     ```
 
     ## Use instead
@@ -371,13 +398,16 @@ def invalid_platform(ctx):
     ```
 
     ## Fix
-    Safe: replaces the value with the suggested platform when there is exactly one.
+    Safe: replaces an unknown value with the suggested platform when there is exactly one, and
+    another spelling with the build's own reading. Unsafe: adds `linux/` to an architecture
+    without OS.
     """
     for st in ctx.model.stages:
         fl = _literal_platform(st)
         if fl is None:
             continue
-        f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None)
+        f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None,
+                                 bare_os=False)  # FROM --platform=linux: DF003's pin to the builder's CPU
         if f is not None:
             yield f
 

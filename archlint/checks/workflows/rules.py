@@ -234,10 +234,10 @@ def _literal_platforms(bs: _BuildStep):
         return None
     out = []
     for i in bs.items:
-        try:
-            out.append(plat.parse(i.text))
-        except plat.PlatformError:
+        p = plat.meaning(i.text)
+        if p is None:
             return None
+        out.append(p)
     return out
 
 
@@ -374,19 +374,24 @@ def multi_platform_without_qemu(ctx):
 def invalid_platform(ctx):
     """
     ## What it does
-    Flags an item of a `docker/build-push-action` `platforms:` input that is malformed or
-    unknown (`linux/x86_64`, `linux/amd46`, `linux/arm64/v9`, `arm64` without an OS), and
-    suggests the nearest valid one.
+    Flags an item of a `docker/build-push-action` `platforms:` input that buildx rejects or that
+    names no known OS or architecture (`linux/amd46`, `linux/arm64/v9`), with the nearest valid
+    one. As info, it also flags another spelling (`linux/aarch64`) and an architecture without OS
+    (`arm64`); as a warning, an OS without architecture (`linux`).
 
     ## Why is this bad?
     Buildx rejects the whole build ("failed to parse platform"), after the job has already spent
-    its setup time. This is the same validator as DF009, BC008 and DC004; items with
+    its setup time, or finds no image for it.
+    Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
+    and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
+    lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
+    arm's variant `7` read as `v7`. So the same reading as DF009, BC008 and DC004; items with
     `${{ … }}` are trusted.
 
     ## Example
     ```yaml
     with:
-      platforms: linux/amd64,linux/aarch64
+      platforms: linux/amd64,linux/amd46
     ```
 
     ## Use instead
@@ -396,8 +401,9 @@ def invalid_platform(ctx):
     ```
 
     ## Fix
-    Safe: replaces the item with the suggestion when there is exactly one and the item is
-    written plainly in the file.
+    Safe: replaces an unknown item with the suggestion when there is exactly one, or another
+    spelling with the build's reading; unsafe: adds `linux/` to an architecture without OS.
+    Only where the item is written plainly in the file.
     """
     for bs in _build_steps(ctx):
         for it in bs.items:
