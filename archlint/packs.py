@@ -95,7 +95,9 @@ _PYTHON_API_ENTRY = {
         "keyword-argument": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
         "replacement": {"type": "string", "minLength": 1},
         "fix": {"type": "string", "pattern": _DOTTED},
-        "fix-safe": {"type": "boolean"},
+        "fix-safety": {"enum": ["safe", "unsafe", "none"]},
+        "fix-reason": {"type": "string", "minLength": 10},
+        "fix-safe": {},  # the former boolean: refused with a message naming its successor
         "provided-by": {
             "type": "array",
             "minItems": 1,
@@ -174,8 +176,12 @@ def _semantic_problems(pack_type: str, entry: dict) -> list[str]:
             out.append(f"match: {match} needs a name of the form module.Class.attribute")
         if "deprecated-since" in entry and entry.get("kind") != "removed":
             out.append("'deprecated-since' only applies to kind: removed")
-        if "fix-safe" in entry and "fix" not in entry:
-            out.append("'fix-safe' without 'fix'")
+        if "fix-safe" in entry:
+            out.append("'fix-safe' was replaced by 'fix-safety: safe | unsafe | none' (without it a fix "
+                       "is unsafe)")
+        for key in ("fix-safety", "fix-reason"):
+            if key in entry and "fix" not in entry:
+                out.append(f"'{key}' without 'fix'")
         if "deprecated-since" in entry and "since" in entry:
             if _vtuple(entry["deprecated-since"]) > _vtuple(entry["since"]):
                 out.append("'deprecated-since' is later than 'since'")

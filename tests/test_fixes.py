@@ -530,13 +530,13 @@ def test_python_fix_renames_import_and_uses(repo, capsys):
     src = Path(__file__).parent / "fixtures" / "PY" / "PY001" / "from_import.py"
     target = repo / "app.py"
     target.write_bytes(src.read_bytes())
-    code, out, err = check(capsys, "--fix", "--python-version", "3.13", "app.py")
+    code, out, err = check(capsys, "--fix", "--unsafe-fixes", "--python-version", "3.13", "app.py")
     text = target.read_text()
     assert "from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC\n" in text
     assert "PBKDF2(" not in text and text.count("PBKDF2HMAC(") == 2
     assert code == 0 and "PY001" not in out
     before = target.read_bytes()
-    check(capsys, "--fix", "--python-version", "3.13", "app.py")
+    check(capsys, "--fix", "--unsafe-fixes", "--python-version", "3.13", "app.py")
     assert target.read_bytes() == before
 
 

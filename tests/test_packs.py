@@ -71,6 +71,9 @@ def test_python_pack_has_enough_sourced_entries():
     pbkdf2 = next(e for e in entries if e["name"].endswith("pbkdf2.PBKDF2"))
     assert pbkdf2["kind"] == "never-existed"
     assert pbkdf2["fix"] == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC"
+    assert pbkdf2["fix-safety"] == "unsafe"  # another signature: not a drop-in
+    # every fix says how far it can be trusted, and why (tests/test_python_fixes.py checks them)
+    assert [e["name"] for e in entries if "fix" in e and not ("fix-safety" in e and "fix-reason" in e)] == []
 
 
 def test_shipped_pack_is_found_and_loaded():
@@ -164,6 +167,14 @@ def test_bad_user_pack_names_file_entry_and_problem(tmp_path):
          "match: call needs"),
         ('{name: a.b, kind: deprecated, since: "1", deprecated-since: "1", package: x, replacement: y, message: long enough text, source: internal ADR 1}',
          "'deprecated-since' only applies to kind: removed"),
+        ('{name: a.b, kind: removed, since: "1", package: x, replacement: a.c, fix: a.c, fix-safety: true, message: long enough text, source: internal ADR 1}',
+         "fix-safety: True is not one of ['safe', 'unsafe', 'none']"),
+        ('{name: a.b, kind: removed, since: "1", package: x, replacement: a.c, fix-safety: safe, message: long enough text, source: internal ADR 1}',
+         "'fix-safety' without 'fix'"),
+        ('{name: a.b, kind: removed, since: "1", package: x, replacement: a.c, fix: a.c, fix-reason: same, message: long enough text, source: internal ADR 1}',
+         "fix-reason: 'same' is too short"),
+        ('{name: a.b, kind: removed, since: "1", package: x, replacement: a.c, fix: a.c, fix-safe: true, message: long enough text, source: internal ADR 1}',
+         "'fix-safe' was replaced by 'fix-safety: safe | unsafe | none'"),
     ],
 )
 def test_schema_and_cross_field_problems(tmp_path, entry, problem):

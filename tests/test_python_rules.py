@@ -76,7 +76,7 @@ def test_from_import_pbkdf2_with_fix_rewriting_import_and_uses(repo):
     assert f.span.end_col == 61
     assert f.hint == "use `cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC`"
     assert f.key == "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2"
-    assert f.fix is not None and f.fix.safe
+    assert f.fix is not None and f.fix.safe is False  # PBKDF2HMAC takes other arguments
     assert [(e.span.line, e.span.col, e.text) for e in f.fix.edits] == [
         (5, 55, "PBKDF2HMAC"), (10, 11, "PBKDF2HMAC"), (15, 5, "PBKDF2HMAC"),
     ]
@@ -589,6 +589,23 @@ def test_user_pack_entries_are_reported(repo):
     write_files(repo, {"requirements.txt": "acme-sdk==1.9\n"})
     pychecks.clear_caches()
     assert check(text, "PY", kind="python", name="m.py", tmp_path=repo, rule_packs=[pack]) == []
+
+
+@pytest.mark.parametrize("field, safe", [("", False), ("fix-safety: unsafe", False),
+                                          ("fix-safety: safe", True), ("fix-safety: none", None)])
+def test_user_pack_fix_safety_decides_the_fix(repo, field, safe):
+    """Without ``fix-safety`` a rename is unsafe; ``safe`` is applied by --fix; ``none`` offers no fix."""
+    pack = ACME.replace("fix: acme.clients.Client", f"fix: acme.clients.Client\n        {field}")
+    write_files(repo, {"packs/acme.yaml": pack})
+    text = "import acme.clients\nclient = acme.clients.get_client()\n"
+    found = findings(lint_inline(text, kind="python", name="m.py", tmp_path=repo,
+                                 rule_packs=[str(repo / "packs" / "acme.yaml")]), "PY")
+    assert [f.hint for f in found] == ["use `acme.clients.Client`"]
+    if safe is None:
+        assert found[0].fix is None
+    else:
+        assert found[0].fix.safe is safe
+        assert apply_fix(text, found[0].fix) == "import acme.clients\nclient = acme.clients.Client()\n"
 
 
 def test_bad_user_pack_is_a_pack_error_naming_the_entry(repo):

@@ -33,8 +33,11 @@ class Entry:
         self.missing = raw.get("missing-argument")
         self.keyword = raw.get("keyword-argument")
         self.replacement = raw["replacement"]
-        self.fix = raw.get("fix")
-        self.fix_safe = raw.get("fix-safe", self.kind != "deprecated")
+        # fix-safety: safe (a drop-in: applied by --fix), unsafe (only with --unsafe-fixes; the
+        # default), none (no fix, the replacement is only shown)
+        safety = raw.get("fix-safety", "unsafe")
+        self.fix = raw.get("fix") if safety != "none" else None
+        self.fix_safe = safety == "safe"
         self.message = raw["message"].strip()
         self.provided_by = tuple(norm_pkg(p) for p in raw.get("provided-by") or ())
         self.root = self.name.split(".", 1)[0]

@@ -218,17 +218,22 @@ def removed_api(ctx):
 
     ## Fix
     When the replacement is a plain rename (the pack's `fix` field), the fix rewrites the import
-    and every use bound to it (or the attribute chain / the attribute name).  It is marked safe
-    when the old name cannot work on the target anyway and the new name is the same object or
-    its documented successor; it is unsafe when a use of the old name could not be resolved,
-    when the new path may need another submodule import, or when the entry says `fix-safe: false`.
+    and every use bound to it (or the attribute chain / the attribute name).  The entry's
+    `fix-safety` decides: `safe` only when the new name is a drop-in (the same object, or a
+    callable accepting every call the old one accepted, with the same meaning, on every release
+    the old one worked on: `collections.Mapping` -> `collections.abc.Mapping`, `assertEquals` ->
+    `assertEqual`); `unsafe` (the default) when the rename can change behaviour or break a call,
+    so it is applied only with `--unsafe-fixes`: `PBKDF2` -> `PBKDF2HMAC` (another signature),
+    `np.issubclass_` -> `issubclass` (raises where it returned False), a class moved to a module
+    that older releases lack; `none` offers no fix.  A safe entry's fix is still unsafe when a
+    use of the old name could not be resolved or the new path may need another submodule import.
     """
     for level, span, message, hint, fix, key in _results(ctx):
         if level == "removed":
             yield ctx.report(span, message, hint=hint, fix=fix, key=key)
 
 
-@rule("PY002", "deprecated-api", severity="warning", fix="unsafe",
+@rule("PY002", "deprecated-api", severity="warning", fix="safe",
       tags=("python", "compatibility", "deprecated"))
 def deprecated_api(ctx):
     """
@@ -257,10 +262,12 @@ def deprecated_api(ctx):
     ```
 
     ## Fix
-    Only plain renames carry a fix (for example `assertEquals` -> `assertEqual`).  Fixes of
-    deprecated APIs are unsafe unless the pack marks the new name as the same object
-    (`fix-safe: true`): the replacement may behave differently (aware instead of naive
-    datetimes, a class moved to another module).
+    Only plain renames carry a fix, and as for PY001 the entry's `fix-safety` decides whether it
+    is safe: `threading.currentThread` -> `threading.current_thread` is (the old function only
+    warns and calls the new one); `Certificate.not_valid_before` -> `not_valid_before_utc` is
+    unsafe (an aware instead of a naive datetime), and so is a class moved to a module that
+    older releases of the library lack.  An entry without `fix-safety` is unsafe.
+    `datetime.datetime.utcnow()` carries no fix: `now(tz=...)` returns an aware datetime.
     """
     for level, span, message, hint, fix, key in _results(ctx):
         if level == "deprecated":
