@@ -6,14 +6,15 @@ removed and the target is left as it was.  Two callers, two strengths:
 
 ``write_bytes``
     archlint's own files (the result cache's index shards, stored reports, memo entries): the
-    folder is created, no fsync (a lost write only costs a re-lint), the temporary file is named
+    folder is created private (0700, whatever the umask) and the file is 0600, no fsync (a lost write only costs a re-lint), the temporary file is named
     ``.tmp-<pid>-<random>`` (the cache removes those a killed run left behind).  Imports nothing
     beyond what Python loads at start-up: the cache writes through it on every run.
 
 ``atomic_write`` / ``commit`` (``--fix``, ``--add-suppressions``, baselines, ``--diff -o``)
     The user's files.  ``FileState.read`` keeps the bytes read, their codec and BOM and the mode;
     ``commit`` encodes the new text the same way, compares the file on disk with the bytes read
-    (a change means another program wrote it: refuse), then ``atomic_write`` replaces it through
+    (a change means another program wrote it: refuse), again right before the rename and, through
+    the replaced file, after it (see ``commit``), and ``atomic_write`` replaces it through
     symlinks (onto their target): the temporary file is flushed and fsynced, given the original's
     mode and owner, renamed, and the folder fsynced.  A run killed between write and rename
     leaves a ``.<name>.<pid>.<random>.archlint-tmp`` file, which the next write of that file
@@ -45,11 +46,12 @@ def _create_temp(folder: str, prefix: str, suffix: str, perm: int) -> tuple[int,
 
 
 def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: bool,
-             mode: int | None = None, owner: tuple[int, int] | None = None) -> None:
+             mode: int | None = None, owner: tuple[int, int] | None = None, before_rename=None) -> None:
     """Write ``data`` to a temporary file next to ``target`` and rename it over ``target``.
     ``durable``: fsync the file before the rename; ``mode``/``owner``: given to the new file
-    (else it gets the default mode for the umask).  On failure the temporary file is removed
-    and the exception raised."""
+    (else it gets the default mode for the umask); ``before_rename()``: called last before the
+    rename (it may raise to cancel it).  On failure the temporary file is removed and the
+    exception raised."""
     folder = os.path.dirname(target) or "."
     fd, tmp = _create_temp(folder, prefix, suffix, 0o600 if mode is not None else 0o666)
     try:
@@ -65,6 +67,8 @@ def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: boo
                 os.chown(tmp, *owner)
             except OSError:
                 pass
+        if before_rename is not None:
+            before_rename()
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -74,22 +78,40 @@ def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: boo
         raise
 
 
-def write_bytes(path: str, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically, creating the folder; False (and nothing left
-    behind) when it cannot be written.  For archlint's own files (see the module docstring)."""
+def make_private_dirs(path: str) -> None:
+    """Create ``path`` and its missing parents, each one this creates mode 0700 whatever the
+    umask (folders that exist are left as they are)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent and parent != path:
+        make_private_dirs(parent)
     try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        _replace(path, data, f".tmp-{os.getpid()}-", "", durable=False)
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+        return
+    os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def write_bytes(path: str, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically, creating the folder (0700); the file is 0600.
+    False (and nothing left behind) when it cannot be written.  For archlint's own files (see
+    the module docstring)."""
+    try:
+        make_private_dirs(os.path.dirname(path) or ".")
+        _replace(path, data, f".tmp-{os.getpid()}-", "", durable=False, mode=0o600)
     except OSError:
         return False
     return True
 
 
-def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
+def atomic_write(path: str, data: bytes, mode: int | None = None, before_rename=None) -> None:
     """Replace ``path`` (its target, if a symlink) with ``data`` atomically and durably: the
     temporary file is fsynced and given the original's mode (``mode`` if given) and owner, and
     the folder is fsynced after the rename.  On any failure the temporary file is removed and
-    the original is left as it was (the OSError is raised)."""
+    the original is left as it was (the OSError is raised, or what ``before_rename`` raised)."""
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     st = None
@@ -107,7 +129,8 @@ def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
     base = os.path.basename(target)
     _remove_stale_temps(folder, base)
     owner = (st.st_uid, st.st_gid) if st is not None else None
-    _replace(target, data, f".{base}.{os.getpid()}.", TEMP_SUFFIX, durable=True, mode=mode, owner=owner)
+    _replace(target, data, f".{base}.{os.getpid()}.", TEMP_SUFFIX, durable=True, mode=mode, owner=owner,
+             before_rename=before_rename)
     _fsync_dir(folder)
 
 
@@ -240,9 +263,32 @@ class FileState:
             raise FixError(f"the new text cannot be encoded as {self.codec} ({e.reason})") from None
 
 
+_CHANGED = "it changed on disk while archlint was fixing it"
+
+
+def _read_fd(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while True:
+        b = os.read(fd, 1 << 20)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
 def commit(state: FileState, new_text: str) -> bool:
     """Write ``new_text`` over the file ``state`` was read from, unless the file changed on
-    disk since (FixError).  Returns False when there is nothing to write."""
+    disk since (FixError).  Returns False when there is nothing to write.
+
+    Another program (an editor saving) may write the file while the fix is written.  The file
+    is compared with the bytes read three times: before the temporary file is made; right
+    before the rename (its content, and that the path still names the same file); and after
+    the rename, through a descriptor of the replaced file (a program that had it open wrote
+    there between that check and the rename): then the other program's bytes are put back
+    when the file still holds the fix.  Each is a FixError ("changed on disk", AL007).  What
+    remains: a save landing in the microseconds between the last check and the rename by a
+    program that replaces the file by renaming (its version is lost), or written after the
+    rename through a descriptor opened before it (it goes to the replaced file)."""
     data = state.encode(new_text)
     if data == state.data:
         return False
@@ -252,9 +298,58 @@ def commit(state: FileState, new_text: str) -> bool:
     except OSError as e:
         raise FixError(f"cannot read it again before writing: {e.strerror or e}") from None
     if now != state.data:
-        raise FixError("it changed on disk while archlint was fixing it")
+        raise FixError(_CHANGED)
+    target = os.path.realpath(state.path)
+    held: list[int] = []
+
+    def check() -> None:
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError as e:
+            raise FixError(f"cannot read it again before writing: {e.strerror or e}") from None
+        held.append(fd)
+        try:
+            same = _read_fd(fd) == state.data and _same_file(os.fstat(fd), os.stat(target))
+        except OSError:
+            same = False
+        if not same:
+            raise FixError(_CHANGED)
+
     try:
-        atomic_write(state.path, data, state.mode)
-    except OSError as e:
-        raise FixError(f"writing it failed: {e.strerror or e}") from None
+        try:
+            atomic_write(state.path, data, state.mode, before_rename=check)
+        except OSError as e:
+            raise FixError(f"writing it failed: {e.strerror or e}") from None
+        try:
+            late = _read_fd(held[0])  # the replaced file, as it is now
+        except OSError:
+            late = state.data
+    finally:
+        for fd in held:
+            os.close(fd)
+    if late != state.data:
+        _put_back(target, data, late, state.mode)
+        raise FixError(_CHANGED + " (the other program's version was kept)")
     return True
+
+
+def _same_file(a, b) -> bool:
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
+
+
+def _put_back(target: str, fixed: bytes, theirs: bytes, mode: int) -> None:
+    """Another program wrote the file just replaced: write its bytes back, unless the path no
+    longer holds the fix (then that program, or another, has written it again)."""
+    def still_ours() -> None:
+        try:
+            with open(target, "rb") as fh:
+                if fh.read() == fixed:
+                    return
+        except OSError:
+            pass
+        raise FixError(_CHANGED)
+
+    try:
+        atomic_write(target, theirs, mode, before_rename=still_ours)
+    except (OSError, FixError):
+        pass

@@ -9,7 +9,8 @@ What a cached result is keyed on
       Python version, the size and mtime of every file of the ``archlint`` package (so editing
       archlint's own code in a checkout invalidates the cache; hashing all of it would cost ~2 ms
       per start-up for the same effect), the bytes of the shipped rule packs (``rules/`` of a
-      checkout, ``archlint/_packs`` of a wheel), and the names of the installed distributions
+      checkout, ``archlint/_packs`` of a wheel: every ``.yaml``/``.json`` file of the package is
+      hashed, not stat'ed — ~120 KB, a fraction of a millisecond once per process), and the names of the installed distributions
       (``*.dist-info``: a new tree-sitter-bash or PyYAML changes parse results);
     * the other paths a result depends on ("inputs"), which the result lists itself in
       ``FileResult.deps``: what the kind detection, the parser and the rules looked at (a
@@ -38,10 +39,14 @@ Where it lives
     ``ARCHLINT_NO_CACHE=1`` turn it off.
 
 Safety
-    Entries are JSON decoded field by field into model objects (never pickle: a hostile cache
-    must not run code).  The index carries a BLAKE2b digest of its body; a truncated, garbled or
-    foreign index is ignored and rewritten, and an entry that does not decode is dropped and
-    relinted.  Writes go to a temporary file renamed over the index (``os.replace``), so a reader
+    The cache folder is input, not trusted state (CI restores it from shared caches).  Entries
+    are JSON decoded field by field into model objects, every field type-checked (never pickle: a
+    hostile cache must not run code).  The index carries a BLAKE2b MAC of its body keyed with
+    this user's ``memo.secret()`` (kept outside the cache folder): a truncated, garbled, foreign
+    or forged index (one written without the key, even for file bytes its writer knows) is
+    ignored and rewritten, and an entry that does not decode is dropped and relinted.  Folders
+    are created 0700, files 0600; a folder or index file owned by another user is neither read
+    nor written (the cache is off, or that index is left alone).  Writes go to a temporary file renamed over the index (``os.replace``), so a reader
     sees the old or the new index, never half of one; when two runs share the folder, the one
     that writes second merges what the first wrote.  The folder is bounded: indexes unused for
     the longest time are deleted past ``ARCHLINT_CACHE_MAX_MB`` (default 256), and entries not
@@ -57,7 +62,7 @@ import sys
 import time
 
 from .. import __version__
-from .memo import cache_dir
+from .memo import cache_dir, mac, ours, secret, usable_dir
 from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
 __all__ = ["Cache", "cache_dir", "environment_key"]
@@ -103,6 +108,10 @@ def _package_signature(h) -> None:
                     stack.append(e.path)
                     continue
                 if e.name.endswith((".pyc", ".pyo")):
+                    continue
+                if e.name.endswith((".yaml", ".yml", ".json")):  # rule packs (a wheel's _packs)
+                    with open(e.path, "rb") as fh:
+                        rows.append(f"{os.path.relpath(e.path, pkg)}\0{_digest(fh.read())}")
                     continue
                 st = e.stat()
             except OSError:
@@ -327,12 +336,13 @@ class _Store:
     """The index of one (repository, environment): a folder of SHARDS files, each read on first
     use.  Kept apart from Cache so that the finalizer can write it without the Cache object."""
 
-    __slots__ = ("root", "bucket", "env", "max_bytes", "shards", "today")
+    __slots__ = ("root", "bucket", "env", "key", "max_bytes", "shards", "today")
 
-    def __init__(self, root: str, bucket: str, env: str, max_bytes: int):
+    def __init__(self, root: str, bucket: str, env: str, max_bytes: int, key: bytes = b""):
         self.root = root  # <cache dir>/v1
         self.bucket = bucket  # <cache dir>/v1/<repository+environment digest>
         self.env = env
+        self.key = key  # memo.secret(): the index files' MAC key
         self.max_bytes = max_bytes
         self.shards: dict = {}
         self.today = time.time_ns() // _DAY_NS
@@ -341,7 +351,7 @@ class _Store:
         sh = self.shards.get(n)
         if sh is None:
             sh = self.shards[n] = _Shard(os.path.join(self.bucket, f"{n:02x}.idx"))
-            _load(sh, self.env)
+            _load(sh, self.env, self.key)
         return sh
 
 
@@ -378,11 +388,18 @@ class Cache:
         if os.environ.get("ARCHLINT_NO_CACHE"):
             return cls(None, proj)
         try:
-            base = os.path.join(directory or cache_dir(), f"v{FORMAT}")
-            os.makedirs(base, exist_ok=True)
+            top = directory or cache_dir()
+            base = os.path.join(top, f"v{FORMAT}")
             env = environment_key()
             bucket = os.path.join(base, _digest(f"{proj}\0{env}".encode("utf-8", "surrogateescape"))[:24])
-            store = _Store(base, bucket, env, int(max_mb * 1024 * 1024))
+            key = secret()
+            # another user's folder is never read nor written; ours are created 0700
+            if key is None or not all(usable_dir(d) for d in (top, base, bucket)):
+                return cls(None, proj)
+            from ..fixes.files import make_private_dirs
+
+            make_private_dirs(base)
+            store = _Store(base, bucket, env, int(max_mb * 1024 * 1024), key)
             _touch(bucket)
         except Exception:
             return cls(None, proj)
@@ -463,7 +480,7 @@ class Cache:
         return fr
 
     def _hit(self, e, n, shard, abspath, display, sig, now):
-        if type(e) is not list or len(e) != 6:
+        if not _entry_ok(e):
             raise _Bad("bad entry")
         if e[0] != display:
             return None
@@ -533,13 +550,13 @@ class Cache:
         if key not in self._current:  # an older entry that this run's put did not replace
             return None
         e = store.shard(n).entries.get(key)
-        if type(e) is not list or len(e) != 6:
+        if not _entry_ok(e):
             return None
         ds = e[3]
         if ds is None:
             return e[1], []
         deps = store.shard(n).depsets.get(ds)
-        if type(deps) is not list:
+        if not _depset_shape(deps):
             return None
         return e[1], [d[0] for d in deps]
 
@@ -598,16 +615,36 @@ def _racy(sig, t0: int) -> bool:
     return max(sig[1], sig[2]) >= t0 - RACY_NS
 
 
+def _sig_ok(v) -> bool:
+    return type(v) is list and len(v) == 4 and all(type(x) is int for x in v)
+
+
+def _entry_ok(e) -> bool:
+    """The shape ``_put`` writes: [display, stat signature, content digest, input-set id or
+    None, day last used, encoded result] (the result itself is checked by ``_decode``)."""
+    return (type(e) is list and len(e) == 6 and type(e[0]) is str and _sig_ok(e[1]) and type(e[2]) is str
+            and (e[3] is None or type(e[3]) is str) and type(e[4]) is int and type(e[5]) is list)
+
+
+def _depset_shape(deps) -> bool:
+    """[[path, signature or None], ...]."""
+    return type(deps) is list and all(
+        type(d) is list and len(d) == 2 and type(d[0]) is str and (d[1] is None or _sig_ok(d[1])) for d in deps)
+
+
 # ---- the index files ----------------------------------------------------------------------------
 
 
-def _parse_index(data: bytes, env: str) -> dict:
-    """Entries of an index file, or {} when it is truncated, garbled or not ours."""
-    return _parse_shard(data, env)[0]
+def _parse_index(data: bytes, env: str, key: bytes | None = None) -> dict:
+    """Entries of an index file, or {} when it is truncated, garbled or not ours (``key``:
+    this user's, ``memo.secret()``, by default)."""
+    return _parse_shard(data, env, secret() if key is None else key)[0]
 
 
-def _parse_shard(data: bytes, env: str) -> tuple[dict, dict]:
-    """(entries, input sets) of an index file; empty when it is truncated, garbled or not ours."""
+def _parse_shard(data: bytes, env: str, key: bytes) -> tuple[dict, dict]:
+    """(entries, input sets) of an index file; empty when it is truncated, garbled, forged (its
+    MAC is not made with this user's key) or not ours.  Entries are shape-checked where they are
+    used (``_entry_ok``, ``_decode``, ``_depset_shape``)."""
     if not data.startswith(_MAGIC):
         return {}, {}
     rest = data[len(_MAGIC):]
@@ -615,7 +652,7 @@ def _parse_shard(data: bytes, env: str) -> tuple[dict, dict]:
     if nl != 32:
         return {}, {}
     digest, body = rest[:nl].decode("ascii", "replace"), rest[nl + 1:]
-    if _digest(body) != digest:
+    if mac(key, body) != digest:
         return {}, {}
     import json
 
@@ -635,14 +672,17 @@ def _file_sig(st) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _load(shard: _Shard, env: str) -> None:
+def _load(shard: _Shard, env: str, key: bytes) -> None:
     try:
         with open(shard.path, "rb") as fh:
             st = os.fstat(fh.fileno())
+            if not ours(st):  # another user's index: treated as absent, never replaced
+                shard.loaded_sig = "foreign"
+                return
             data = fh.read()
     except OSError:
         return
-    shard.entries, shard.depsets = _parse_shard(data, env)
+    shard.entries, shard.depsets = _parse_shard(data, env, key)
     shard.loaded_sig = _file_sig(st)
 
 
@@ -672,18 +712,23 @@ def _flush(store: _Store) -> None:
 
 def _write_shard(store: _Store, shard: _Shard) -> bool:
     shard.dirty = False
+    if shard.loaded_sig == "foreign":
+        return False
     import json
 
     entries, depsets = shard.entries, shard.depsets
     # another run wrote this shard since we read it: keep its entries too (ours win)
     try:
-        disk_sig = _file_sig(os.stat(shard.path))
+        st = os.stat(shard.path)
+        disk_sig = _file_sig(st) if ours(st) else "foreign"
     except OSError:
         disk_sig = None
+    if disk_sig == "foreign":
+        return False  # another user put it there since: leave it alone
     if disk_sig is not None and disk_sig != shard.loaded_sig:
         try:
             with open(shard.path, "rb") as fh:
-                other, other_sets = _parse_shard(fh.read(), store.env)
+                other, other_sets = _parse_shard(fh.read(), store.env, store.key)
         except OSError:
             other, other_sets = {}, {}
         if other:
@@ -691,22 +736,16 @@ def _write_shard(store: _Store, shard: _Shard) -> bool:
             depsets = {**other_sets, **depsets}
     # bound the index: drop entries unused for MAX_AGE_DAYS, then the least recently used
     today = store.today
-    fresh = {}
-    for k, e in entries.items():
-        try:
-            if today - e[4] <= MAX_AGE_DAYS:
-                fresh[k] = e
-        except (TypeError, IndexError, KeyError):
-            continue
+    fresh = {k: e for k, e in entries.items() if _entry_ok(e) and today - e[4] <= MAX_AGE_DAYS}
     limit = MAX_ENTRIES // SHARDS
     if len(fresh) > limit:
         fresh = dict(sorted(fresh.items(), key=lambda kv: kv[1][4], reverse=True)[:limit])
     used = {e[3] for e in fresh.values() if type(e[3]) is str}
-    depsets = {k: v for k, v in depsets.items() if k in used}
+    depsets = {k: v for k, v in depsets.items() if k in used and _depset_shape(v)}
     shard.entries, shard.depsets = fresh, depsets
     body = json.dumps({"format": FORMAT, "env": store.env, "entries": fresh, "deps": depsets},
                       separators=(",", ":")).encode("ascii")
-    data = _MAGIC + _digest(body).encode("ascii") + b"\n" + body
+    data = _MAGIC + mac(store.key, body).encode("ascii") + b"\n" + body
     from ..fixes.files import write_bytes
 
     if not write_bytes(shard.path, data):
