@@ -8,7 +8,8 @@ import sys
 
 from . import __version__
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
+FORMATS = ("text", "full", "concise", "json", "sarif", "github", "gitlab")
+TEXT_FORMATS = ("text", "full", "concise")  # for people: coloured, a summary line (--quiet drops it)
 
 
 class UsageError(Exception):
@@ -38,8 +39,8 @@ def _formatter(prog: str):
 _HELP = {
     "check": "lint files and folders (the default command)",
     "rules": "list every rule",
-    "rule": "print a rule's documentation",
-    "server": "run the language server on stdio",
+    "rule": "print the documentation of a rule, of every rule of a family or prefix (DF, BC00), or --all",
+    "server": "run the language server (LSP on stdio; needs archlint[lsp])",
     "version": "print the version",
 }
 SUBCOMMANDS = tuple(_HELP)
@@ -69,7 +70,7 @@ CHECK_OPTIONS: tuple = (
     (("--fail-on",), dict(choices=("error", "warning", "info"), default="warning")),
     (("--strict-internal-errors",), dict(action="store_true", help="exit 2 when a rule or parser crashes")),
     (("--color",), dict(choices=("auto", "always", "never"), default="auto")),
-    (("--statistics",), dict(action="store_true", help="count findings by rule")),
+    (("--statistics",), dict(action="store_true", help="print only the number of findings per rule")),
     (("--quiet", "-q"), dict(action="store_true", help="print only the findings, no summary")),
     (("--sarif-root",), dict(help="folder SARIF URIs are relative to (default: the git top level)")),
     (("--sarif-category",), dict(help="SARIF runAutomationDetails.id (one per upload)")),
@@ -79,15 +80,29 @@ CHECK_OPTIONS: tuple = (
     (("--fix",), dict(action="store_true", help="apply safe fixes")),
     (("--unsafe-fixes",), dict(action="store_true", help="apply unsafe fixes too (with --fix or --diff)")),
     (("--diff",), dict(action="store_true", help="print the diff --fix would apply; write nothing")),
+    (("--fix-only",), dict(action="store_true", help="apply fixes and report nothing else (exit 0 unless --exit-non-zero-on-fix)")),
+    (("--exit-non-zero-on-fix",), dict(action="store_true", help="with --fix: exit 1 when a fix was applied, even if nothing remains")),
+    (("--show-fixes",), dict(action="store_true", help="list the fixes available (with --fix: the fixes applied)")),
+    (("--show-files",), dict(action="store_true", help="list the files that would be linted, as which kind, and what is left out and why")),
+    (("--show-settings",), dict(action="store_true", help="print the settings for the first path (a file or folder) and where each comes from")),
     (("--add-suppressions",), dict(action="store_true", help="add an ignore comment for every finding")),
     (("--baseline",), dict(help="report only findings not in this baseline file")),
     (("--write-baseline",), dict(help="write the current findings to this baseline file")),
 )
 
 
+_DESCRIPTION = {
+    "server": "Run archlint's language server for editors: it speaks the Language Server Protocol (LSP) "
+              "on stdin and stdout (JSON-RPC; no TCP port). It needs the lsp extra: "
+              "pip install 'archlint[lsp]' (pygls and lsprotocol).",
+    "rule": "Print a rule's documentation (archlint rule DF005), every rule of a family or an ID prefix "
+            "(archlint rule DF, archlint rule BC00), or every rule (archlint rule --all).",
+}
+
+
 def _add_command(sub, name: str):
     """The parser of one subcommand, with its options."""
-    c = sub.add_parser(name, help=_HELP[name], formatter_class=_formatter)
+    c = sub.add_parser(name, help=_HELP[name], description=_DESCRIPTION.get(name), formatter_class=_formatter)
     if name == "check":
         c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
         for flags, kw in CHECK_OPTIONS:
@@ -98,7 +113,8 @@ def _add_command(sub, name: str):
             help="markdown: every rule's documentation (docs/rules.md); table: the README's rule table",
         )
     elif name == "rule":
-        c.add_argument("rule_id")
+        c.add_argument("rule_id", nargs="?", help="a rule ID (DF005), a family (DF) or an ID prefix (BC00)")
+        c.add_argument("--all", action="store_true", help="every rule")
     return c
 
 
@@ -323,7 +339,7 @@ def _overrides(args) -> dict:
 
 
 def _use_color(args, fmt: str) -> bool:
-    if fmt != "text":
+    if fmt not in TEXT_FORMATS:
         return False
     if args.color == "always":
         return True
@@ -342,6 +358,20 @@ def _use_color(args, fmt: str) -> bool:
         return False
 
 
+def _path_base(fmt: str) -> str | None:
+    """The folder printed paths are relative to: the working folder, as ruff, hadolint and
+    eslint print them, so ``path:line:col`` opens from where the user stands.  GitHub's runner
+    reads a relative ``file=`` from the checkout (``$GITHUB_WORKSPACE``) and GitLab a report's
+    paths from the project folder (``$CI_PROJECT_DIR``): there, those.  SARIF has its own
+    (``--sarif-root``)."""
+    if fmt == "sarif":
+        return None
+    env = {"github": "GITHUB_WORKSPACE", "gitlab": "CI_PROJECT_DIR"}.get(fmt)
+    if env and os.environ.get(env):
+        return os.path.realpath(os.environ[env])
+    return os.getcwd()
+
+
 def _cmd_check(args) -> int:
     from .config import ConfigResolver, ConfigError
     from .model import Severity
@@ -349,6 +379,8 @@ def _cmd_check(args) -> int:
     fmt = args.output_format or os.environ.get("ARCHLINT_OUTPUT_FORMAT") or "text"
     if fmt not in FORMATS:
         raise UsageError(f"unknown output format {fmt!r} (allowed: {', '.join(FORMATS)})")
+    if args.fix_only:
+        args.fix = True
     resolver = ConfigResolver(overrides=_overrides(args), explicit=args.config, isolated=args.isolated)
     try:
         resolver.for_dir(os.getcwd())  # validate the CLI overrides (and the config here) up front
@@ -359,12 +391,21 @@ def _cmd_check(args) -> int:
 
     root = find_root(os.getcwd())
     paths = args.paths or ["."]
+    if args.show_settings or args.show_files:
+        from .output import show
+
+        if args.show_settings:
+            return show.settings(args, resolver, paths, _overrides(args))
+        return show.files(args, resolver, paths, root)
     opts = OutputOptions(
         color=_use_color(args, fmt),
         statistics=args.statistics,
         sarif_root=os.path.abspath(args.sarif_root) if args.sarif_root else None,
         sarif_category=args.sarif_category,
         sarif_include_suppressed=args.sarif_include_suppressed,
+        cwd=_path_base(fmt),
+        list_fixes=args.show_fixes and not args.fix,  # with --fix: the fixes applied, on stderr
+        unsafe_fixes=args.unsafe_fixes,
     )
     actions = args.fix or args.diff or args.add_suppressions or args.baseline or args.write_baseline
     snap = None  # (cache, key, recorder): this command's whole report may be reused
@@ -397,42 +438,136 @@ def _cmd_check(args) -> int:
             cache=snap[0] if snap else None,
             recorder=snap[2] if snap else None,
         )
+    applied: list = []  # (display path, Finding) of every fix written
     if actions:
         from . import fixes
 
-        code = fixes.cli_actions(args, run, resolver, root)
+        code = fixes.cli_actions(args, run, resolver, root, applied=applied)
         if code is not None:
             return code
+    if args.fix_only:
+        return _fix_only(args, run, applied, opts)
     failing = _failing(run, Severity.parse(args.fail_on))
-    from .output import render
-
     if fmt == "sarif":
-        from .registry import load_all
+        run.rules = _sarif_rules(run, resolver)
+    text = _report(args, fmt, run, opts, failing, keep=snap is not None)
+    if args.fix and args.show_fixes and fmt in TEXT_FORMATS and not args.quiet:
+        from .output.text import fixes_applied
+        from .output import path_shower
 
-        rules = load_all()
-        settings_seen = {id(s): s for s in getattr(run, "settings_used", [])} or {0: resolver.for_dir(os.getcwd())}
-        run.rules = sorted(
-            (r for r in rules.values() if any(s.rule_enabled(r) for s in settings_seen.values()) or r.id.startswith("AL")),
-            key=lambda r: r.id,
-        )
-    text = render(fmt, run, opts)
-    if args.quiet and fmt == "text":
-        text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + "\n" if failing else ""
-    _emit(args, text)
+        _err(fixes_applied(applied, path_shower(run, opts.cwd)).rstrip("\n"))
     internal = any(n.internal for n in run.notices)
     if internal and args.strict_internal_errors:
         code = 2
     elif args.exit_zero:
         code = 0
+    elif args.exit_non_zero_on_fix and applied:
+        code = 1
     else:
         code = 1 if failing else 0
-    if snap is not None and not internal:
+    if snap is not None and not internal and text is not None:
         from .run import snapshot
 
         cache, key, recorder = snap
         cache.close()  # the entries the snapshot names are on disk before it is
         snapshot.store(cache, key, recorder, resolver, paths, root, text, code)
     return code
+
+
+def _sarif_rules(run, resolver) -> list:
+    """The rules SARIF describes: every rule enabled for a file of the run, and AL."""
+    from .registry import load_all
+
+    rules = load_all()
+    settings_seen = {id(s): s for s in getattr(run, "settings_used", [])} or {0: resolver.for_dir(os.getcwd())}
+    return sorted(
+        (r for r in rules.values() if any(s.rule_enabled(r) for s in settings_seen.values()) or r.id.startswith("AL")),
+        key=lambda r: r.id,
+    )
+
+
+def _fix_only(args, run, applied, opts) -> int:
+    """``--fix-only``: the fixes are written; nothing is reported on standard output but the
+    fixes that could not be written (on standard error); exit 0, or 1 with
+    ``--exit-non-zero-on-fix`` when a fix was applied, or 2 for an internal error with
+    ``--strict-internal-errors``."""
+    from .output import notice_message, path_shower
+
+    show = path_shower(run, opts.cwd)
+    for fr in run.files:
+        for n in fr.notices:
+            if n.rule_id in ("AL004", "AL007"):
+                _err(f"{show(n.path)}: {n.rule_id} {notice_message(n.message, n.path, show(n.path))}")
+    if args.show_fixes and not args.quiet:
+        from .output.text import fixes_applied
+
+        _err(fixes_applied(applied, show).rstrip("\n"))
+    if args.strict_internal_errors and any(n.internal for n in run.notices):
+        return 2
+    return 1 if args.exit_non_zero_on_fix and applied and not args.exit_zero else 0
+
+
+#: a streamed report kept for the whole-report snapshot up to this many characters: a larger one
+#: is not stored (holding it, then encoding and compressing it, would cost more memory than the
+#: report itself, which is written piece by piece)
+SNAPSHOT_MAX_CHARS = 16 << 20
+
+
+class _Tee:
+    """A text stream that writes through and keeps what it wrote, up to ``limit`` characters
+    (beyond, it forgets and ``text`` is None)."""
+
+    def __init__(self, out, limit: int):
+        self.out, self.limit = out, limit
+        self.parts: list[str] | None = []
+        self.size = 0
+
+    def write(self, s: str) -> int:
+        self.out.write(s)
+        if self.parts is not None:
+            self.size += len(s)
+            if self.size > self.limit:
+                self.parts = None
+            else:
+                self.parts.append(s)
+        return len(s)
+
+    @property
+    def text(self) -> str | None:
+        return None if self.parts is None else "".join(self.parts)
+
+
+def _report(args, fmt: str, run, opts, failing: bool, keep: bool) -> str | None:
+    """Write the report where it goes; its text when ``keep`` (for the snapshot), if kept."""
+    from .output import render, write
+
+    if fmt in TEXT_FORMATS or fmt == "github":
+        text = render(fmt, run, opts)
+        if args.quiet and fmt in TEXT_FORMATS and not args.statistics:
+            text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + "\n" if failing else ""
+        _emit(args, text)
+        return text
+    # the formats whose documents grow with the tree are written piece by piece
+    if args.output_file:
+        path = args.output_file
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        tmp = f"{path}.archlint-tmp-{os.getpid()}"
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                sink = _Tee(fh, SNAPSHOT_MAX_CHARS) if keep else fh
+                write(fmt, run, opts, sink)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    else:
+        sink = _Tee(sys.stdout, SNAPSHOT_MAX_CHARS) if keep else sys.stdout
+        write(fmt, run, opts, sink)
+        sys.stdout.flush()
+    return sink.text if keep else None
 
 
 def _emit(args, text: str) -> None:
@@ -522,17 +657,39 @@ def _cmd_rules(args) -> int:
 
 
 def _cmd_rule(args) -> int:
+    """One rule's documentation, or every rule's of a family / ID prefix, or of all (``--all``)."""
     from .registry import get_rule
 
-    r = get_rule(args.rule_id)
-    if r is None:
-        raise UsageError(f"unknown rule {args.rule_id!r} (see `archlint rules`)")
-    fix = {"safe": "safe fix available", "unsafe": "unsafe fix available (--unsafe-fixes)"}.get(r.fix or "", "no automatic fix")
-    print(f"# {r.id} {r.name}\n")
-    print(f"Family: {r.family_name}. Default severity: {r.severity.label}. "
-          f"{'On' if r.enabled else 'Off'} by default. {fix[0].upper() + fix[1:]}.\n")
-    print(r.doc)
+    if args.all:
+        if args.rule_id:
+            raise UsageError("give a rule ID, a prefix or --all, not both")
+        from .registry import load_all
+
+        rules = sorted(load_all().values(), key=lambda r: r.id)
+    elif not args.rule_id:
+        raise UsageError("which rule? give an ID (DF005), a family or prefix (DF, BC00), or --all")
+    else:
+        r = get_rule(args.rule_id)
+        if r is not None:
+            rules = [r]
+        else:
+            from .config import selects
+            from .registry import load_all
+
+            prefix = args.rule_id.strip().upper()
+            rules = sorted((r for r in load_all().values() if prefix != "ALL" and selects(prefix, r.id)), key=lambda r: r.id)
+            if not rules:
+                raise UsageError(f"unknown rule or prefix {args.rule_id!r} (see `archlint rules`)")
+    sys.stdout.write("\n".join(_rule_doc(r) for r in rules))
     return 0
+
+
+def _rule_doc(r) -> str:
+    fix = {"safe": "safe fix available", "unsafe": "unsafe fix available (--unsafe-fixes)"}.get(r.fix or "", "no automatic fix")
+    return (f"# {r.id} {r.name}\n\n"
+            f"Family: {r.family_name}. Default severity: {r.severity.label}. "
+            f"{'On' if r.enabled else 'Off'} by default. {fix[0].upper() + fix[1:]}.\n\n"
+            f"{r.doc}\n")
 
 
 def rules_markdown(rules, table_only: bool = False) -> str:

@@ -109,6 +109,16 @@ class GitIgnore:
             self._chains[d] = hit
         return hit
 
+    def ignored_by(self, abspath: str, is_dir: bool) -> str | None:
+        """The folder whose ignore file decided that ``abspath`` is ignored (``--show-files``)."""
+        decided = None
+        for folder, spec in self._chain(os.path.dirname(abspath)):
+            rel = os.path.relpath(abspath, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+            r = spec.check_file(rel)
+            if r.include is not None:
+                decided = folder if r.include else None
+        return decided
+
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         """Is ``abspath`` ignored by any .gitignore between the top level and its folder?"""
         result = False
@@ -153,8 +163,10 @@ class Walk:
 
 
 def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True,
-             walk: Walk | None = None):
-    """Yield Targets for the given paths (files and folders); ``walk`` records what was read."""
+             walk: Walk | None = None, skipped=None):
+    """Yield Targets for the given paths (files and folders); ``walk`` records what was read;
+    ``skipped(abspath, is_dir, why)`` is told every folder and file of a supported name the walk
+    leaves out, and why (``--show-files``)."""
     seen: set[str] = set()
     gi_cache: dict[str, GitIgnore] = {}
 
@@ -210,11 +222,16 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             for dn in sorted(dirnames):
                 full = os.path.join(dirpath, dn)
                 if dn == ".git" or excluded(full) or os.path.islink(full):
+                    if skipped is not None and dn != ".git":
+                        skipped(full, True, _why_excluded(full, root, excludes) if excluded(full)
+                                else "a symlink to a folder (not followed)")
                     continue
                 if dn == ".github":
                     keep.append(dn)
                     continue
                 if gi is not None and gi.ignored(full, True):
+                    if skipped is not None:
+                        skipped(full, True, _why_ignored(gi, full, True, root))
                     continue
                 keep.append(dn)
             dirnames[:] = keep
@@ -225,26 +242,53 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 full = os.path.join(dirpath, fn)
                 disp = display_path(full, root)
                 if matcher(disp):
+                    if skipped is not None:
+                        skipped(full, False, _why_excluded(full, root, excludes))
                     continue
                 if gi is not None and gi.ignored(full, False):
+                    if skipped is not None:
+                        skipped(full, False, _why_ignored(gi, full, False, root))
                     continue
                 if os.path.islink(full):
                     real = os.path.realpath(full)
                     if walk is not None:
                         walk.links.append((full, real))
                     if not os.path.exists(real):
+                        if skipped is not None:
+                            skipped(full, False, f"a dangling symlink (to {real})")
                         continue  # dangling link: nothing to lint
                     if not _inside(real, real_root):
                         yield Target(full, disp, False,
                                      notice=f"{disp}: symlink to a file outside the linted root ({real}), not linted")
                         continue
                     if real in seen:
+                        if skipped is not None:
+                            skipped(full, False, f"a symlink to {display_path(real, real_root)}, linted once")
                         continue
                     seen.add(real)
                 else:
                     seen.add(full)
                 yield Target(full, disp, False)
         yield from _unreadable(errors, root)
+
+
+def _why_excluded(abspath: str, root: str, excludes: tuple[str, ...]) -> str:
+    """Which ``exclude`` / ``extend-exclude`` glob leaves ``abspath`` out (``--show-files``)."""
+    disp = display_path(abspath, root)
+    for pattern in excludes:
+        if glob_matcher((pattern,))(disp):
+            return f"excluded by the glob {pattern!r}"
+    return "excluded"
+
+
+def _why_ignored(gi: GitIgnore, abspath: str, is_dir: bool, root: str) -> str:
+    folder = gi.ignored_by(abspath, is_dir)
+    if folder is None:
+        return "ignored by git"
+    where = display_path(os.path.join(folder, ".gitignore"), root)
+    if folder == gi.top:
+        where += " or .git/info/exclude"
+    return f"ignored by git ({where})"
 
 
 def _unreadable(errors: list, root: str):

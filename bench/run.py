@@ -17,7 +17,8 @@ What is measured (every archlint run is a fresh process, as users run it):
 3. the same tree, warm: a run that fills the result cache, then the median of runs with nothing
    changed;
 4. peak RSS of any archlint process of the cold and warm runs (``RUSAGE_CHILDREN`` of a wrapper
-   process);
+   process), and of a cold run of the largest tree in each output format (``FORMATS``: the
+   machine formats are written piece by piece, so none may need much more than ``text``);
 5. growth: a least-squares fit ``t = a + b·files`` (and per MB) over the sizes, the marginal cost
    per file between consecutive sizes (linear when the last is at most ``LINEAR_RATIO`` times the
    first), and single big files (a 5 MB
@@ -63,6 +64,9 @@ FORBIDDEN_FOR_DOCKERFILE = (
     "archlint.packs", "archlint.server", "archlint.fixes.edits", "archlint.fixes.suppressions",
     "archlint.fixes.baseline", "archlint.fixes.actions",
 )
+
+#: the output formats whose peak RSS is measured on the largest tree (cold, ``--no-cache``)
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
 
 GOALS = {
     "single_ratio": 1.0,  # archlint / hadolint on one Dockerfile
@@ -231,7 +235,21 @@ def import_check(r: Runner, dockerfile: str) -> dict:
 
 # ---- 2-5: trees --------------------------------------------------------------------------------
 
-def trees(r: Runner, sizes, seed: int, tree_repeat: int, warm_repeat: int, jobs) -> list[dict]:
+def format_rss(r: Runner, root: str, jobs_args) -> dict:
+    """Peak RSS (MB) and report size (MB) of one cold run per output format."""
+    out = {}
+    for fmt in FORMATS:
+        path = os.path.join(r.work, f"out-format.{fmt}")
+        res = r.wrapped(["check", ".", "--no-cache", "--output-format", fmt] + jobs_args, root, path)
+        try:
+            size = os.path.getsize(path) / 1e6
+        except OSError:
+            size = float("nan")
+        out[fmt] = {"rss_mb": res["maxrss_kb"] / 1024, "wall": res["wall"], "output_mb": size}
+    return out
+
+
+def trees(r: Runner, sizes, seed: int, tree_repeat: int, warm_repeat: int, jobs, formats: bool = True) -> list[dict]:
     rows = []
     jobs_args = ["--jobs", str(jobs)] if jobs else []
     for n in sizes:
@@ -269,6 +287,8 @@ def trees(r: Runner, sizes, seed: int, tree_repeat: int, warm_repeat: int, jobs)
         row["warm_rss_mb"] = max(w["maxrss_kb"] for w in warm) / 1024
         with open(os.path.join(r.work, f"out-{n}-warm.txt"), "rb") as fh:
             row["warm_identical"] = fh.read() == parallel_out
+        if formats and n == sizes[-1]:
+            row["formats"] = format_rss(r, root, jobs_args)
         rows.append(row)
         if not r.args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -555,6 +575,12 @@ def render(res: dict) -> str:
         rss = max(big_row["cold_rss_mb"], big_row["warm_rss_mb"])
         L.append(f"| 4 | peak RSS of any process, {big_row['files']:,} files | {rss:.0f} MB | < {GOALS['rss_mb']:.0f} MB | "
                  f"{_ok(rss < GOALS['rss_mb'])} |")
+        fmts = big_row.get("formats")
+        if fmts:
+            worst = max(x["rss_mb"] for x in fmts.values())
+            L.append(f"| 4 | peak RSS per output format, {big_row['files']:,} files, cold | "
+                     + ", ".join(f"{fmt} {x['rss_mb']:.0f} MB" for fmt, x in fmts.items())
+                     + f" | < {GOALS['rss_mb']:.0f} MB each | {_ok(worst < GOALS['rss_mb'])} |")
         f = res.get("fit") or {}
         if f:
             marg = ", ".join(f"{x:.2f}" for x in f["marginal_ms"])
@@ -602,6 +628,13 @@ def render(res: dict) -> str:
             L.append(f"`--jobs 1` on {rows[0]['files']:,} files: {rows[0]['jobs1_s']:.2f} s "
                      f"({rows[0]['files'] / rows[0]['jobs1_s']:.0f} files/s).")
         L.append("")
+        fmts = rows[-1].get("formats")
+        if fmts:
+            L += [f"Output formats on {rows[-1]['files']:,} files (cold, `--no-cache`):", "",
+                  "| format | peak RSS | wall | report |", "|---|---|---|---|"]
+            for fmt, x in fmts.items():
+                L.append(f"| {fmt} | {x['rss_mb']:.0f} MB | {x['wall']:.2f} s | {x['output_mb']:.1f} MB |")
+            L.append("")
         k = rows[-1]["kinds"]
         L.append("Tree mix: " + ", ".join(f"{kk} {v}" for kk, v in sorted(k.items(), key=lambda kv: -kv[1])) + ".")
         L.append("")
@@ -641,7 +674,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-bytecode-cache", action="store_true")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--checkov", action="store_true", help="also time checkov when installed (slow)")
-    ap.add_argument("--skip", default="", help="comma-separated parts to skip: single,trees,big,lsp,peers")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: single,trees,formats,big,lsp,peers")
     ap.add_argument("--workdir", help="where to generate (default: a temporary folder, removed after)")
     ap.add_argument("--keep", action="store_true", help="keep the generated trees")
     ap.add_argument("--output", "-o", help="also write the table (markdown) here")
@@ -665,7 +698,7 @@ def main(argv=None) -> int:
         if "single" not in skip:
             res["single"] = single_files(r, args.repeat, args.seed)
         if "trees" not in skip and sizes:
-            res["trees"] = trees(r, sizes, args.seed, args.tree_repeat, args.warm_repeat, args.jobs)
+            res["trees"] = trees(r, sizes, args.seed, args.tree_repeat, args.warm_repeat, args.jobs, "formats" not in skip)
             res["fit"] = fit(res["trees"])
         if "big" not in skip:
             res["big"] = big_files(r, args.quick, args.seed, 1 if args.quick else 3)

@@ -133,7 +133,8 @@ def test_closed_pipe_ends_quietly(tree):
 
 def test_statistics(tree):
     r = run(["check", "--statistics"], tree)
-    assert "Statistics:" in r.stdout and "1  DF001" in r.stdout
+    assert r.stdout.splitlines()[0].split() == ["1", "AL001", "parse-error"]
+    assert "1  DF001  from-latest-tag" in r.stdout and "findings" not in r.stdout
 
 
 def test_python_dash_m_and_version(tree):

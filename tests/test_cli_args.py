@@ -24,6 +24,8 @@ def _argparse(argv):
     ["-j4", "-q", "src"], ["-j", "2", "--select", "DF,BC", "--severity", "DF001=error"],
     ["--stdin-filename", "Dockerfile", "-"], ["--exclude", "x", "--extend-exclude", "y", "--fail-on", "error"],
     ["--fix", "--unsafe-fixes", "--diff", "--color", "never", "--statistics", "--exit-zero"],
+    ["--output-format", "concise", "--show-fixes", "--fix-only", "--exit-non-zero-on-fix", "."],
+    ["--output-format=full", "--show-files", "src"], ["--show-settings", "k8s/deploy.yaml"],
 ])
 def test_everyday_command_lines_are_read_fast_and_alike(argv):
     fast = cli._fast_check_args(["check", *argv])

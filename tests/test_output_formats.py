@@ -202,7 +202,7 @@ def test_json_document_shape_and_order():
 
 def test_json_statistics_only_when_asked():
     doc = json.loads(render("json", sample_run(), OutputOptions(statistics=True)))
-    assert doc["statistics"][0] == {"rule": "AL001", "name": "could-not-parse", "count": 1}
+    assert doc["statistics"][0] == {"rule": "AL001", "name": "could-not-parse", "count": 1, "fixable": False}
     assert {s["rule"] for s in doc["statistics"]} == {"AL001", "BC004", "DF001", "DF006", "DF009"}
     assert "statistics" not in json.loads(render("json", sample_run(), OutputOptions()))
 
@@ -333,3 +333,24 @@ def test_github_notice_without_a_file():
     run = RunResult([FileResult("", None, notices=[Notice("AL005", "config is odd", "", severity=Severity.WARNING)])],
                     "/repo", [])
     assert render("github", run, OutputOptions()) == "::warning title=AL005::config is odd\n"
+
+
+# -- paths relative to the working folder -------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "gitlab"])
+def test_paths_are_printed_relative_to_opts_cwd(fmt):
+    """``cwd`` moves every printed path (notices' messages too); fingerprints and the order stay."""
+    top = render(fmt, sample_run(), OutputOptions())
+    sub = render(fmt, sample_run(), OutputOptions(cwd="/repo/k8s"))
+    assert render(fmt, sample_run(), OutputOptions(cwd="/repo")) == top
+    assert "could not parse broken.yaml: mapping" in sub and "k8s/broken.yaml" not in sub
+    assert "../services/web app/Dockerfile" in sub and "../docs/README.md" in sub
+    if fmt in ("json", "gitlab"):
+        key = "fingerprint"
+        prints = lambda text: [e[key] for e in (json.loads(text)["findings"] if fmt == "json" else json.loads(text))]
+        assert prints(sub) == prints(top)
+
+
+def test_sarif_ignores_opts_cwd():
+    assert render("sarif", sample_run(), OutputOptions(cwd="/repo/k8s")) == render("sarif", sample_run(), OutputOptions())

@@ -142,13 +142,15 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(out)
 
 
-def cli_actions(args, run, resolver, root) -> int | None:
+def cli_actions(args, run, resolver, root, applied: list | None = None) -> int | None:
     """--fix / --unsafe-fixes / --diff / --add-suppressions / --write-baseline / --baseline.
 
     Order: fixes, then suppression comments, then the baseline written, then the baseline
     applied.  --diff prints what the first two would change and writes nothing (exit 1 when
     there is a diff, 2 when a file cannot be fixed safely).  --write-baseline exits 0 after
-    writing.  Otherwise ``run`` is updated in place and the CLI prints the remaining findings."""
+    writing.  Otherwise ``run`` is updated in place and the CLI prints the remaining findings.
+    ``applied``: a list given (display path, Finding) of every fix written (``--show-fixes``,
+    ``--exit-non-zero-on-fix``)."""
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     do_fix = bool(args.fix or args.diff)
     do_sup = bool(args.add_suppressions)
@@ -160,7 +162,7 @@ def cli_actions(args, run, resolver, root) -> int | None:
     if args.diff:
         return _diff(args, run, resolver, root, unsafe, do_sup)
     if do_fix or do_sup:
-        _write(args, run, resolver, root, do_fix, unsafe, do_sup)
+        _write(args, run, resolver, root, do_fix, unsafe, do_sup, applied)
     if args.write_baseline:
         try:
             n = write_baseline(args.write_baseline, run)
@@ -182,6 +184,9 @@ def cli_actions(args, run, resolver, root) -> int | None:
 
 
 def _diff(args, run, resolver, root, unsafe, do_sup) -> int:
+    from ..output import path_shower
+
+    show = path_shower(run, os.getcwd())  # a/PATH as patch and git apply read it: from the working folder
     chunks: list[str] = []
     fixed = files = 0
     errors = 0
@@ -190,13 +195,13 @@ def _diff(args, run, resolver, root, unsafe, do_sup) -> int:
         if p is None:
             continue
         if p.error and p.state is None or p.error and not (p.fixed or p.suppressed):
-            _err(f"{fr.path}: no diff: {p.error}")
+            _err(f"{show(fr.path)}: no diff: {p.error}")
             errors += 1
             continue
         if p.error:
-            _err(f"{fr.path}: {p.error}")
+            _err(f"{show(fr.path)}: {p.error}")
         if p.text != p.state.text:
-            chunks.append(unified_diff(fr.path, p.state.text, p.text))
+            chunks.append(unified_diff(show(fr.path), p.state.text, p.text))
             files += 1
             fixed += len(p.fixed)
     text = "".join(chunks)
@@ -216,7 +221,7 @@ def _diff(args, run, resolver, root, unsafe, do_sup) -> int:
     return 1 if chunks else 0
 
 
-def _write(args, run, resolver, root, do_fix, unsafe, do_sup) -> None:
+def _write(args, run, resolver, root, do_fix, unsafe, do_sup, applied=None) -> None:
     from ..engine import lint_file
 
     fixed = files = added = sup_files = 0
@@ -239,6 +244,8 @@ def _write(args, run, resolver, root, do_fix, unsafe, do_sup) -> None:
             fixed += len(p.fixed)
             added += len(p.suppressed)
             sup_files += 1 if p.suppressed else 0
+            if applied is not None:
+                applied.extend((fr.path, f) for f in p.fixed)
         abspath = p.state.path
         fresh = lint_file(abspath, fr.path, p.settings, kind=fr.kind)
         if p.error:

@@ -1,8 +1,12 @@
-"""Output formats.  ``render(fmt, run, opts)`` imports only the module of the chosen format.
+"""Output formats.  ``render(fmt, run, opts)`` and ``write(fmt, run, opts, out)`` import only
+the module of the chosen format.
 
-Every format module exposes ``render(run, opts) -> str``:
+Every format module exposes ``render(run, opts) -> str``; the machine formats whose reports grow
+with the tree (JSON, SARIF, GitLab) also ``write(run, opts, out)``: the same text, written to a
+text stream piece by piece, without building the whole document in memory first.
 
-- ``text``   archlint.output.text      human output (default)
+- ``text``   archlint.output.text      human output (default; ``full`` is the same)
+- ``concise`` archlint.output.concise  one line per finding
 - ``json``   archlint.output.json_out  stable JSON document
 - ``sarif``  archlint.output.sarif     SARIF 2.1.0 for GitHub code scanning and IDEs
 - ``github`` archlint.output.github    GitHub Actions workflow-command annotations
@@ -10,10 +14,13 @@ Every format module exposes ``render(run, opts) -> str``:
 """
 from __future__ import annotations
 
+import os
 import re
 
 MODULES: dict[str, str] = {
     "text": "archlint.output.text",
+    "full": "archlint.output.text",
+    "concise": "archlint.output.concise",
     "json": "archlint.output.json_out",
     "sarif": "archlint.output.sarif",
     "github": "archlint.output.github",
@@ -33,9 +40,15 @@ class OutputOptions:
     - sarif_category: becomes runs[0].automationDetails.id (GitHub's analysis category)
     - sarif_include_suppressed: keep suppressed findings in SARIF with suppressions [{kind: inSource}]
     - show_fixes: mention available fixes (text)
+    - cwd: absolute folder the paths are printed relative to (text, JSON, GitHub, GitLab); None:
+      as the run holds them, relative to RunResult.root.  SARIF URIs never depend on it.
+    - list_fixes: list the fixes available (``--show-fixes``; text and concise)
+    - unsafe_fixes: unsafe fixes count as applicable (``--unsafe-fixes``: the fixable column of
+      ``--statistics``)
     """
 
-    __slots__ = ("color", "statistics", "sarif_root", "sarif_category", "sarif_include_suppressed", "show_fixes")
+    __slots__ = ("color", "statistics", "sarif_root", "sarif_category", "sarif_include_suppressed", "show_fixes",
+                 "cwd", "list_fixes", "unsafe_fixes")
 
     def __init__(
         self,
@@ -45,6 +58,9 @@ class OutputOptions:
         sarif_category: str | None = None,
         sarif_include_suppressed: bool = False,
         show_fixes: bool = True,
+        cwd: str | None = None,
+        list_fixes: bool = False,
+        unsafe_fixes: bool = False,
     ):
         self.color = color
         self.statistics = statistics
@@ -52,6 +68,9 @@ class OutputOptions:
         self.sarif_category = sarif_category
         self.sarif_include_suppressed = sarif_include_suppressed
         self.show_fixes = show_fixes
+        self.cwd = cwd
+        self.list_fixes = list_fixes
+        self.unsafe_fixes = unsafe_fixes
 
     def _values(self) -> tuple:
         return tuple(getattr(self, k) for k in self.__slots__)
@@ -66,17 +85,80 @@ class OutputOptions:
         return f"OutputOptions({inner})"
 
 
-def render(fmt: str, run, opts: OutputOptions | None = None) -> str:
-    """Render ``run`` (a model.RunResult) in format ``fmt``."""
+def _module(fmt: str):
     try:
         modname = MODULES[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r} (allowed: {', '.join(FORMATS)})") from None
-    module = __import__(modname, fromlist=("_",))
-    return module.render(run, opts if opts is not None else OutputOptions())
+    return __import__(modname, fromlist=("_",))
 
 
-__all__ = ["FORMATS", "MODULES", "OutputOptions", "render"]
+def render(fmt: str, run, opts: OutputOptions | None = None) -> str:
+    """Render ``run`` (a model.RunResult) in format ``fmt``."""
+    return _module(fmt).render(run, opts if opts is not None else OutputOptions())
+
+
+def write(fmt: str, run, opts: OutputOptions | None, out) -> None:
+    """Write the report of ``run`` in format ``fmt`` to the text stream ``out``: the bytes of
+    ``render``, streamed by the formats that can."""
+    module = _module(fmt)
+    opts = opts if opts is not None else OutputOptions()
+    stream = getattr(module, "write", None)
+    if stream is None:
+        out.write(module.render(run, opts))
+    else:
+        stream(run, opts, out)
+
+
+__all__ = ["FORMATS", "MODULES", "OutputOptions", "render", "write"]
+
+
+# -- paths as printed ---------------------------------------------------------------------------
+
+
+def _same(path: str) -> str:
+    return path
+
+
+def path_shower(run, base: str | None):
+    """A function from a display path of ``run`` (relative to ``run.root``, '/' separators) to the
+    path printed: relative to the folder ``base`` ("" and "-" stay as they are).  The identity
+    when ``base`` is None or the root itself.  Fingerprints, baselines, caches and the order of
+    findings keep the root-relative paths: only what is printed follows the working folder."""
+    root = getattr(run, "root", None)
+    if not base or not root:
+        return _same
+    root, base = os.path.abspath(root), os.path.abspath(base)
+    if root == base:
+        return _same
+    memo: dict[str, str] = {}
+
+    def show(path: str) -> str:
+        hit = memo.get(path)
+        if hit is None:
+            if not path or path == "-":
+                return path
+            native = path.replace("/", os.sep)
+            full = native if os.path.isabs(native) else os.path.join(root, native)
+            try:
+                hit = os.path.relpath(full, base).replace(os.sep, "/")
+            except ValueError:  # another drive (Windows)
+                hit = path
+            memo[path] = hit
+        return hit
+
+    return show
+
+
+def notice_message(message: str, path: str, shown: str) -> str:
+    """A notice's message names its file by its display path ("could not parse k8s/x.yaml: ...",
+    "k8s/x.yaml: symlink ..."): the first such mention, a whole word, becomes ``shown``."""
+    if not path or shown == path or path not in message:
+        return message
+    m = re.search(r"(?<!\S)" + re.escape(path) + r"(?=[:\s]|$)", message)
+    if m is None:
+        return message
+    return message[: m.start()] + shown + message[m.end():]
 
 
 # -- helpers shared by the machine formats ------------------------------------------------------
@@ -106,10 +188,16 @@ def notice_findings(run) -> list:
     return out
 
 
-def findings_with_notices(run, include_suppressed: bool = True) -> list:
-    """Findings plus notices-as-findings, sorted (path, line, column, rule, message)."""
+def findings_with_notices(run, include_suppressed: bool = True, show=None) -> list:
+    """Findings plus notices-as-findings, sorted (path, line, column, rule, message).  With
+    ``show`` (a path_shower), the notices' messages name their file as it is printed (their
+    fingerprints are computed before, from the root-relative path)."""
     out = [f for f in run.findings if include_suppressed or not f.suppressed]
-    out += notice_findings(run)
+    notes = notice_findings(run)
+    if show is not None and show is not _same:
+        for f in notes:
+            f.message = notice_message(f.message, f.path, show(f.path))
+    out += notes
     out.sort(key=lambda f: f.sort_key())
     return out
 
@@ -123,7 +211,7 @@ def rule_table(run) -> dict:
         table.update(RULES)
     except ImportError:  # pragma: no cover
         pass
-    for r in run.rules or ():
+    for r in getattr(run, "rules", None) or ():
         table[r.id] = r
     return table
 
@@ -141,3 +229,60 @@ def lookup_rule(rule_id: str, table: dict):
         if r is not None:
             table[rule_id] = r
     return r
+
+
+# -- JSON written piece by piece ----------------------------------------------------------------
+
+
+class JSONWriter:
+    """Writes ``json.dumps(doc, indent=2, ensure_ascii=False) + "\\n"`` byte for byte, where the
+    values of ``doc`` made with ``later(items)`` are lists whose items are encoded and written one
+    at a time (the findings of a 10,000-file tree as dicts, and their text, never all in memory).
+
+    How: ``doc`` is encoded with a unique marker string in place of each such list; the text is
+    written up to the marker, then the items, each encoded alone and indented to its depth (a
+    JSON string never holds a raw newline, so re-indenting is replacing newlines), then the
+    rest."""
+
+    def __init__(self):
+        import json
+
+        self.encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+        self._token = os.urandom(12).hex()
+        self._lists: list = []
+
+    def later(self, items, encoded: bool = False) -> str:
+        """A marker to put in the document where the list of ``items`` goes (``encoded``: the
+        items are already JSON text, as ``self.encoder`` writes them at depth 0)."""
+        marker = f"\x00archlint-list-{self._token}-{len(self._lists)}"
+        self._lists.append((marker, items, encoded))
+        return marker
+
+    def write(self, doc, out) -> None:
+        enc = self.encoder
+        text = enc.encode(doc)
+        pos = 0
+        for marker, items, encoded in self._lists:
+            quoted = enc.encode(marker)
+            at = text.find(quoted, pos)
+            if at < 0:  # pragma: no cover - every marker is placed in the document once, in order
+                raise ValueError("a list marker is missing from the document")
+            out.write(text[pos:at])
+            start = text.rfind("\n", 0, at) + 1
+            indent = len(text[start:at]) - len(text[start:at].lstrip(" "))
+            write_list(out, items if encoded else map(enc.encode, items), indent)
+            pos = at + len(quoted)
+        out.write(text[pos:])
+        out.write("\n")
+
+
+def write_list(out, encoded_items, indent: int) -> None:
+    """A JSON list of already encoded items, as ``json.dumps(indent=2)`` lays it out at a line
+    indented by ``indent`` spaces."""
+    pad = "\n" + " " * (indent + 2)
+    first = True
+    for item in encoded_items:
+        out.write(("[" if first else ",") + pad)
+        out.write(item.replace("\n", pad))
+        first = False
+    out.write("[]" if first else "\n" + " " * indent + "]")

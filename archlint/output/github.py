@@ -13,13 +13,16 @@ linted files could still carry other control characters (ESC for ANSI sequences,
 overrides, U+2028...), which the log viewer would render or that could confuse line splitting:
 those are shown escaped as ``\\xNN`` / ``\\uNNNN``, so a file cannot forge an annotation or
 workflow command of its own.
+
+``file=`` is relative to ``$GITHUB_WORKSPACE`` in a workflow (the runner reads a relative path
+from the repository's checkout), else to the folder archlint runs in.
 """
 from __future__ import annotations
 
 import re
 
 from ..model import Severity
-from . import findings_with_notices
+from . import findings_with_notices, path_shower
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -46,14 +49,16 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(f) -> str:
+def annotation(f, path: str | None = None) -> str:
+    """The workflow command of finding ``f``; ``path``: its file as printed (default ``f.path``)."""
+    path = f.path if path is None else path
     sp = f.span
     line, col = max(1, sp.line), max(1, sp.col)
     end_line, end_col = sp.end_line, sp.end_col
     if (end_line, end_col) <= (line, col):
         end_line, end_col = line, col + 1
     props = [
-        ("file", f.path),
+        ("file", path),
         ("line", str(line)),
         ("col", str(col)),
         ("endLine", str(end_line)),
@@ -61,16 +66,17 @@ def annotation(f) -> str:
         ("title", f.rule_id),
     ]
     message = f.message
-    if not f.path:  # a notice about no file in particular
+    if not path:  # a notice about no file in particular
         props = props[-1:]
-    elif _CTRL.search(f.path) or "\r" in f.path or "\n" in f.path:
+    elif _CTRL.search(path) or "\r" in path or "\n" in path:
         # the runner cannot carry this name in ``file=``: a file-less annotation naming it
         props = props[-1:]
-        message = f"{f.path}:{line}:{col}: {message}"
+        message = f"{path}:{line}:{col}: {message}"
     body = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     return f"::{COMMAND[f.severity]} {body}::{escape_data(message)}"
 
 
 def render(run, opts) -> str:
-    out = [annotation(f) for f in findings_with_notices(run, include_suppressed=False)]
+    show = path_shower(run, getattr(opts, "cwd", None))
+    out = [annotation(f, show(f.path)) for f in findings_with_notices(run, include_suppressed=False, show=show)]
     return "\n".join(out) + "\n" if out else ""

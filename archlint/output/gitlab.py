@@ -7,23 +7,23 @@ Each finding that is not suppressed (and each notice, under its rule id) becomes
 
 Severities: error -> critical, warning -> major, info -> info.  The fingerprint is archlint's
 semantic fingerprint, unique within the report and stable when unrelated lines move, so GitLab
-can tell new findings from fixed ones across merge requests.
+can tell new findings from fixed ones across merge requests.  Paths are relative to the
+repository's folder (``$CI_PROJECT_DIR`` in a GitLab job), else to the folder archlint runs in.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 
 from ..model import Severity
-from . import findings_with_notices
+from . import JSONWriter, findings_with_notices, path_shower, write_list
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
 
-def report(run) -> list:
-    out = []
+def _entries(run, base):
+    show = path_shower(run, base)
     seen: set[str] = set()
-    for f in findings_with_notices(run, include_suppressed=False):
+    for f in findings_with_notices(run, include_suppressed=False, show=show):
         fp = f.fingerprint
         salt = 0
         while not fp or fp in seen:  # GitLab needs unique fingerprints
@@ -31,17 +31,30 @@ def report(run) -> list:
             data = "\x00".join((f.fingerprint, f.rule_id, f.path, str(f.span.line), str(f.span.col), f.message, str(salt)))
             fp = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         seen.add(fp)
-        out.append(
-            {
-                "description": f"{f.rule_id}: {f.message}",
-                "check_name": f.rule_id,
-                "fingerprint": fp,
-                "severity": SEVERITY[f.severity],
-                "location": {"path": f.path, "lines": {"begin": max(1, f.span.line)}},
-            }
-        )
-    return out
+        yield {
+            "description": f"{f.rule_id}: {f.message}",
+            "check_name": f.rule_id,
+            "fingerprint": fp,
+            "severity": SEVERITY[f.severity],
+            "location": {"path": show(f.path), "lines": {"begin": max(1, f.span.line)}},
+        }
+
+
+def report(run, base: str | None = None) -> list:
+    return list(_entries(run, base))
+
+
+def write(run, opts, out) -> None:
+    """The report, written entry by entry."""
+    writer = JSONWriter()
+    items = map(writer.encoder.encode, _entries(run, getattr(opts, "cwd", None)))
+    write_list(out, items, 0)
+    out.write("\n")
 
 
 def render(run, opts) -> str:
-    return json.dumps(report(run), indent=2, ensure_ascii=False) + "\n"
+    import io
+
+    buf = io.StringIO()
+    write(run, opts, buf)
+    return buf.getvalue()

@@ -229,11 +229,17 @@ def _unknown_rule_descriptor(rule_id: str, severity) -> dict:
     }
 
 
-# -- the document -------------------------------------------------------------------------------
+# -- the document ---------------------------------------------------------------------------
 
 
-def build(run, opts) -> dict:
-    """The SARIF log as a dict (see module docstring)."""
+class _Prepared:
+    """Everything of the log but the results' text: the findings in result order, the rule
+    index, and the log around the results (``doc``, with ``results`` still empty)."""
+
+    __slots__ = ("ordered", "index", "uris", "files", "include_suppressed", "last_line", "doc")
+
+
+def _prepare(run, opts) -> _Prepared:
     include_suppressed = bool(getattr(opts, "sarif_include_suppressed", False))
     category = getattr(opts, "sarif_category", None)
     uris = _Uris(run.root, getattr(opts, "sarif_root", None))
@@ -242,15 +248,30 @@ def build(run, opts) -> dict:
     findings = [f for f in run.findings if include_suppressed or not f.suppressed]
     table = rule_table(run)
     descriptors, index = _rule_descriptors(run, findings, table)
-    hashes = _line_hashes(findings, files)
-    results = [_result(f, index, uris, files, hashes, include_suppressed) for f in findings]
-    results.sort(key=_result_key)
+    keyed = [(_finding_key(f, uris, files), f) for f in findings]
+    keyed.sort(key=lambda kf: kf[0])
+    last_line: dict[str, int] = {}
+    for f in findings:
+        last_line[f.path] = max(last_line.get(f.path, 0), f.span.line)
+        for rel in f.related or ():
+            uris.artifact(rel.path or f.path)  # every artifact before the invocation is made
 
     notices = run.notices
     notification_descriptors, notifications = _notifications(notices, table, index, uris, files)
     driver = _driver(descriptors, notification_descriptors)
     invocation = _invocation(notices, notifications, uris)  # after every artifact: uris.absolute_used is final
-    return _log(driver, invocation, uris, category, results)
+    p = _Prepared()
+    p.ordered = [f for _, f in keyed]
+    p.index, p.uris, p.files, p.include_suppressed, p.last_line = index, uris, files, include_suppressed, last_line
+    p.doc = _log(driver, invocation, uris, category, [])
+    return p
+
+
+def _finding_key(f, uris: "_Uris", files: dict) -> tuple:
+    """The order of results (URI, region, rule, message), read off what the result of ``f`` says."""
+    reg = region(f.span, _lines_of(files, f.path))
+    return (uris.artifact(f.path)["uri"], reg["startLine"], reg["startColumn"], f.rule_id,
+            reg["endLine"], reg["endColumn"], _sentence(f.message))
 
 
 def _lines_of(files: dict, path: str):
@@ -274,20 +295,24 @@ def _rule_descriptors(run, findings, table) -> tuple[list[dict], dict[str, int]]
     return descriptors, index
 
 
-def _line_hashes(findings, files: dict) -> dict[str, list[str]]:
-    """GitHub's line hashes, per file, up to the last line a result starts on."""
-    hashes: dict[str, list[str]] = {}
-    last_line: dict[str, int] = {}
-    for f in findings:
-        last_line[f.path] = max(last_line.get(f.path, 0), f.span.line)
-    for path, upto in last_line.items():
-        fr = files.get(path)
-        if fr is None or fr.lines is None:
-            continue
-        text = file_text_as_uploaded(fr.lines, fr.encoding)
-        if text is not None:
-            hashes[path] = line_hashes(text, upto=upto)
-    return hashes
+def _file_hashes(fr, upto: int) -> list[str] | None:
+    """GitHub's line hashes of a file, up to the last line a result starts on."""
+    if fr is None or fr.lines is None:
+        return None
+    text = file_text_as_uploaded(fr.lines, fr.encoding)
+    return line_hashes(text, upto=upto) if text is not None else None
+
+
+def _results(p: _Prepared):
+    """(level, result) in order.  Results of a file come together: its line hashes are computed
+    once, when its first result is, and dropped after its last."""
+    path, hashes = None, None
+    for f in p.ordered:
+        if f.path != path:
+            path = f.path
+            hashes = {path: _file_hashes(p.files.get(path), p.last_line[path])}
+        res = _result(f, p.index, p.uris, p.files, hashes, p.include_suppressed)
+        yield res["level"], res
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -361,13 +386,6 @@ def _fixes(f, uris: _Uris, lines) -> list[dict]:
     ]
 
 
-def _result_key(r: dict):
-    loc = r["locations"][0]["physicalLocation"]
-    reg = loc["region"]
-    return (loc["artifactLocation"]["uri"], reg["startLine"], reg["startColumn"], r["ruleId"],
-            reg["endLine"], reg["endColumn"], r["message"]["text"])
-
-
 # -- notifications, driver, invocation ----------------------------------------------------------
 
 
@@ -430,17 +448,110 @@ def _log(driver: dict, invocation: dict, uris: _Uris, category: str | None, resu
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run_obj]}
 
 
-def _dumps(doc: dict) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+class _Spool:
+    """The results' text in order, each re-indented to its place in the log, as UTF-8: in memory
+    up to ``MEMORY`` bytes, compressed beyond (a 10,000-file tree's results are tens of MB of
+    JSON that compress ~20 times)."""
+
+    MEMORY = 8 << 20
+
+    def __init__(self):
+        self.sizes: list[int] = []
+        self.levels: list[str] = []
+        self._plain: list[bytes] | None = []
+        self._packed: list[bytes] = []
+        self._z = None
+        self.total = 0
+
+    def add(self, level: str, data: bytes) -> None:
+        self.sizes.append(len(data))
+        self.levels.append(level)
+        self.total += len(data)
+        if self._plain is not None:
+            self._plain.append(data)
+            if self.total <= self.MEMORY:
+                return
+            import zlib
+
+            self._z = zlib.compressobj(1)
+            data = b"".join(self._plain)
+            self._plain = None
+        self._packed.append(self._z.compress(data))
+
+    def close(self) -> None:
+        if self._z is not None:
+            self._packed.append(self._z.flush())
+            self._z = None
+
+    def __iter__(self):
+        if self._plain is not None:
+            yield from self._plain
+            return
+        import zlib
+
+        d = zlib.decompressobj()
+        buf = b""
+        sizes = iter(self.sizes)
+        want = next(sizes, None)
+        for piece in self._packed:
+            buf += d.decompress(piece)
+            while want is not None and len(buf) >= want:
+                yield buf[:want]
+                buf = buf[want:]
+                want = next(sizes, None)
+        buf += d.flush()
+        while want is not None and len(buf) >= want:
+            yield buf[:want]
+            buf = buf[want:]
+            want = next(sizes, None)
 
 
-def _too_big(text: str) -> bool:
-    data = text.encode("utf-8")
-    if len(data) <= MAX_GZIP_BYTES:  # deflate adds at most a few hundred bytes to incompressible data;
-        return False  # MAX_GZIP_BYTES sits ~480 kB below GitHub's 10 MiB
-    import gzip
+class _Layout:
+    """The log's text around its results: ``head`` + results + ``tail``; where the results go is
+    a marker in the encoded log (see output.JSONWriter)."""
 
-    return len(gzip.compress(data, 6)) > MAX_GZIP_BYTES
+    def __init__(self, doc: dict, encoder):
+        marker = "\x00archlint-results-" + os.urandom(12).hex()
+        doc["runs"][0]["results"] = marker
+        text = encoder.encode(doc)
+        quoted = encoder.encode(marker)
+        at = text.rindex(quoted)
+        start = text.rfind("\n", 0, at) + 1
+        self.indent = len(text[start:at]) - len(text[start:at].lstrip(" "))
+        self.head = text[:at].encode("utf-8")
+        self.tail = (text[at + len(quoted):] + "\n").encode("utf-8")
+        self.pad = ("\n" + " " * (self.indent + 2)).encode("utf-8")
+
+    def pieces(self, spool: _Spool, keep: set | None):
+        """The log's bytes: the results of ``keep`` (indices; None: all)."""
+        yield self.head
+        first = True
+        for i, data in enumerate(spool):
+            if keep is not None and i not in keep:
+                continue
+            yield (b"[" if first else b",") + self.pad
+            yield data
+            first = False
+        yield b"[]" if first else b"\n" + b" " * self.indent + b"]"
+        yield self.tail
+
+    def size(self, spool: _Spool, keep: set | None) -> int:
+        sizes = spool.sizes if keep is None else [spool.sizes[i] for i in keep]
+        items = sum(sizes) + len(sizes) * (1 + len(self.pad))
+        return len(self.head) + len(self.tail) + (items + 1 + self.indent if sizes else 2)
+
+
+def _too_big(layout: _Layout, spool: _Spool, keep: set | None) -> bool:
+    if layout.size(spool, keep) <= MAX_GZIP_BYTES:  # deflate adds at most a few hundred bytes to
+        return False  # incompressible data; MAX_GZIP_BYTES sits ~480 kB below GitHub's 10 MiB
+    import zlib
+
+    z = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip.compress(data, 6): the same length
+    n = 0
+    for piece in layout.pieces(spool, keep):
+        n += len(z.compress(piece))
+    n += len(z.flush())
+    return n > MAX_GZIP_BYTES
 
 
 def _truncate(doc: dict, keep: int, reason: str) -> None:
@@ -499,32 +610,54 @@ def _copy(doc: dict) -> dict:
     return json.loads(json.dumps(doc))
 
 
-def render(run, opts) -> str:
-    doc = build(run, opts)
-    total = len(doc["runs"][0]["results"])
+def _truncated(doc: dict, levels: list[str], keep: int, reason: str, encoder) -> tuple[_Layout, set]:
+    """The log keeping ``keep`` results (see ``_truncate``) and the indices of those kept."""
+    trial = _copy(doc)
+    trial["runs"][0]["results"] = [{"level": lvl, "i": i} for i, lvl in enumerate(levels)]
+    _truncate(trial, keep, reason)
+    kept = {r["i"] for r in trial["runs"][0]["results"]}
+    return _Layout(trial, encoder), kept
+
+
+def write(run, opts, out) -> None:
+    """The log, written result by result: the results are encoded once, into a spool, because
+    GitHub's limits (25,000 results, 10 MB gzipped) decide the log's beginning (a notification
+    when results are left out) only once their size is known."""
+    p = _prepare(run, opts)
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    doc = p.doc
+    layout = _Layout(_copy(doc), encoder)
+    pad = layout.pad.decode("utf-8")
+    spool = _Spool()
+    for level, res in _results(p):
+        spool.add(level, encoder.encode(res).replace("\n", pad).encode("utf-8"))
+    spool.close()
+    total = len(spool.sizes)
+    keep: set | None = None
     if total > MAX_RESULTS:
-        trial = _copy(doc)
-        _truncate(trial, MAX_RESULTS, f"GitHub accepts at most {MAX_RESULTS:,} results per run")
-        text = _dumps(trial)
-    else:
-        text = _dumps(doc)
-    if not _too_big(text):
-        return text
-    # keep the largest number of (most severe) results that fits GitHub's size limit
-    reason = "the gzipped SARIF file would exceed GitHub's 10 MB upload limit"
-    lo, hi = 0, min(total, MAX_RESULTS) - 1
-    best = None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        trial = _copy(doc)
-        _truncate(trial, mid, reason)
-        candidate = _dumps(trial)
-        if _too_big(candidate):
-            hi = mid - 1
-        else:
-            best, lo = candidate, mid + 1
-    if best is None:  # not even an empty result list fits (enormous rule docs?): still valid SARIF
-        trial = _copy(doc)
-        _truncate(trial, 0, reason)
-        best = _dumps(trial)
-    return best
+        layout, keep = _truncated(doc, spool.levels, MAX_RESULTS, f"GitHub accepts at most {MAX_RESULTS:,} results per run",
+                                  encoder)
+    if _too_big(layout, spool, keep):
+        # keep the largest number of (most severe) results that fits GitHub's size limit
+        reason = "the gzipped SARIF file would exceed GitHub's 10 MB upload limit"
+        lo, hi = 0, min(total, MAX_RESULTS) - 1
+        best = None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            trial = _truncated(doc, spool.levels, mid, reason, encoder)
+            if _too_big(trial[0], spool, trial[1]):
+                hi = mid - 1
+            else:
+                best, lo = trial, mid + 1
+        # not even an empty result list fits (enormous rule docs?): still valid SARIF
+        layout, keep = best if best is not None else _truncated(doc, spool.levels, 0, reason, encoder)
+    for piece in layout.pieces(spool, keep):
+        out.write(piece.decode("utf-8"))
+
+
+def render(run, opts) -> str:
+    import io
+
+    buf = io.StringIO()
+    write(run, opts, buf)
+    return buf.getvalue()

@@ -1,5 +1,6 @@
 """Human output: ``path:line:col: ID message``, the source line with a caret underline and the
-hint, then a summary line.  Text from linted files is made safe to print: control characters and
+hint, then a summary line (``text``, ``full``); one line per finding (``concise``); only the
+count per rule (``--statistics``).  Paths are relative to the folder archlint runs in.  Text from linted files is made safe to print: control characters and
 ANSI escapes are shown escaped, never sent to the terminal."""
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections import Counter
 
 from ..model import Severity
+from . import notice_message, path_shower
 
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|##\[")
 
@@ -60,20 +62,37 @@ def _display(line: str) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
-def render(run, opts) -> str:
-    color = opts.color
+def _shown(run, opts) -> tuple[list, object]:
+    """The findings printed (not suppressed, notices included, in order), and the path shower;
+    the notices' messages name their file as it is printed."""
+    show = path_shower(run, getattr(opts, "cwd", None))
     findings = [f for f in run.findings if not f.suppressed]
-    findings += [n.as_finding() for n in run.notices]
+    for n in run.notices:
+        f = n.as_finding()
+        f.message = notice_message(f.message, f.path, show(f.path))
+        findings.append(f)
     findings.sort(key=lambda f: f.sort_key())
-    lines_by_path = {fr.path: fr.lines for fr in run.files}
-    out: list[str] = []
+    return findings, show
 
+
+def _painter(color: bool):
     def c(code: str, s: str) -> str:
         return f"{code}{s}{RESET}" if color else s
 
+    return c
+
+
+def render(run, opts) -> str:
+    """``text`` and ``full``: each finding with its source line, then the summary."""
+    findings, show = _shown(run, opts)
+    if opts.statistics:
+        return statistics(run, findings, opts)
+    lines_by_path = {fr.path: fr.lines for fr in run.files}
+    out: list[str] = []
+    c = _painter(opts.color)
     for f in findings:
         sp = f.span
-        head = f"{safe_path(f.path)}:{sp.line}:{sp.col}: "
+        head = f"{safe_path(show(f.path))}:{sp.line}:{sp.col}: "
         out.append(c(BOLD, head) + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message))
         src = lines_by_path.get(f.path)
         if src and 1 <= sp.line <= len(src):
@@ -99,14 +118,25 @@ def render(run, opts) -> str:
         elif f.hint:
             out.append(f"  = help: {safe(f.hint)}")
             out.append("")
+    return _finish(run, findings, opts, out, show)
+
+
+def render_concise(run, opts) -> str:
+    """``concise``: one line per finding (``path:line:col: ID message``), then the summary."""
+    findings, show = _shown(run, opts)
     if opts.statistics:
-        counts = Counter(f.rule_id for f in findings)
-        if counts:
-            out.append("Statistics:")
-            width = max(len(str(n)) for n in counts.values())
-            for rid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                out.append(f"{n:>{width}}  {rid}")
-            out.append("")
+        return statistics(run, findings, opts)
+    c = _painter(opts.color)
+    out = [c(BOLD, f"{safe_path(show(f.path))}:{f.span.line}:{f.span.col}:") + " "
+           + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message) for f in findings]
+    return _finish(run, findings, opts, out, show)
+
+
+def _finish(run, findings, opts, out: list[str], show) -> str:
+    """The list of fixes (``--show-fixes``) and the summary line, always the last line."""
+    c = _painter(opts.color)
+    if getattr(opts, "list_fixes", False):
+        out += fixes_available(findings, show, bool(getattr(opts, "unsafe_fixes", False)))
     sev = Counter(f.severity for f in findings)
     total = len(findings)
     nfiles = len(run.files)
@@ -123,3 +153,68 @@ def render(run, opts) -> str:
         summary += f"; {fixable} fixable with --fix" + (" (some need --unsafe-fixes)" if any(f.fix and not f.fix.safe for f in findings) else "")
     out.append(c(BOLD, summary))
     return "\n".join(out) + "\n"
+
+
+def fixes_available(findings, show, unsafe: bool) -> list[str]:
+    """``--show-fixes``: every fix the findings offer, one line each (with a blank line after)."""
+    rows = []
+    for f in findings:
+        if f.fix is None:
+            continue
+        how = "--fix" if f.fix.safe else "--fix --unsafe-fixes"
+        kind = "safe" if f.fix.safe else "unsafe"
+        rows.append(f"  {safe_path(show(f.path))}:{f.span.line}:{f.span.col}: {f.rule_id} {safe(f.fix.description)} "
+                    f"({kind}: {how})")
+    if not rows:
+        return ["No fixes available.", ""]
+    n = len(rows)
+    head = f"{n} fix{'es' if n != 1 else ''} available"
+    if not unsafe and any(f.fix is not None and not f.fix.safe for f in findings):
+        head += " (unsafe ones with --unsafe-fixes)"
+    return [head + ":"] + rows + [""]
+
+
+def fixes_applied(applied, show) -> str:
+    """``--fix --show-fixes``: what was fixed, per file and rule (``applied``: (display path,
+    Finding) pairs)."""
+    if not applied:
+        return "No fixes applied.\n"
+    from . import lookup_rule, rule_table
+
+    table = rule_table(None)
+    per_file: dict[str, Counter] = {}
+    for path, f in applied:
+        per_file.setdefault(path, Counter())[f.rule_id] += 1
+    n = len(applied)
+    out = [f"Fixed {n} finding{'s' if n != 1 else ''}:"]
+    for path in sorted(per_file):
+        out.append(f"- {safe_path(show(path))}:")
+        for rid, k in sorted(per_file[path].items()):
+            r = lookup_rule(rid, table)
+            out.append(f"    {k} × {rid}" + (f" ({r.name})" if r is not None else ""))
+    return "\n".join(out) + "\n"
+
+
+def statistics(run, findings, opts) -> str:
+    """``--statistics``: only the table: count, rule ID, name, whether a fix applies."""
+    if not findings:
+        return ""
+    from . import lookup_rule, rule_table
+
+    table = rule_table(run)
+    unsafe = bool(getattr(opts, "unsafe_fixes", False))
+    counts = Counter(f.rule_id for f in findings)
+    fix: dict[str, str] = {}
+    for f in findings:
+        if f.fix is None:
+            continue
+        if f.fix.safe or unsafe:
+            fix[f.rule_id] = "fixable"
+        else:
+            fix.setdefault(f.rule_id, "fixable with --unsafe-fixes")
+    rows = []
+    for rid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        r = lookup_rule(rid, table)
+        rows.append((str(n), rid, r.name if r is not None else "", fix.get(rid, "")))
+    w = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "".join(f"{row[0]:>{w[0]}}  {row[1]:<{w[1]}}  {row[2]:<{w[2]}}  {row[3]}".rstrip() + "\n" for row in rows)
