@@ -98,10 +98,7 @@ _DOCKER_GLOBAL_VALUE = frozenset("""
 """.split())
 #: docker switches whose value is optional and only given with "=" (``--pull=always``)
 _BUILD_TAG_FLAGS = ("-t", "--tag")
-PLATFORM_ARGS = (
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-)
+PLATFORM_ARGS = plat.PLATFORM_ARGS
 
 
 class Flag:

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+#: the build arguments BuildKit (and podman, buildah) set for every build, usable in FROM
+#: without a declaration
+PLATFORM_ARGS = (
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+)
 OSES = (
     "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris",
     "illumos", "aix", "android", "ios", "plan9", "js", "wasip1", "wasi", "zos",

@@ -512,3 +512,59 @@ def test_crlf_positions():
         "2:6 DF003 Stage 1 is pinned to linux/amd64, so a multi-platform build gives every target this one"
         " architecture.",
     ]
+
+
+# ---- variables in FROM (BuildKit's UndefinedArgInFrom cases, in archlint's words) --------------
+
+DF012_UNDEFINED = """
+    ARG tag=latest
+    ARG MY_ARCH=amd64
+    FROM --platform=$BULIDPLATFORM golang:1.22 AS build
+    FROM --platform=linux/${MYARCH} alpine:3.20 AS two
+    FROM busybox:${tag}${version} AS three
+    FROM --platform=$BUILDPLATFORM alpine:${tag} AS four
+"""
+
+
+def test_df012_flags_variables_not_declared_before_the_first_from():
+    assert check(DF012_UNDEFINED, "DF012", kind="dockerfile") == [
+        "3:17 DF012 BULIDPLATFORM in --platform of FROM is not an ARG declared before the first FROM, so it"
+        " expands to an empty string; did you mean BUILDPLATFORM?",
+        "4:23 DF012 MYARCH in --platform of FROM is not an ARG declared before the first FROM, so it expands to an"
+        " empty string; did you mean MY_ARCH?",
+        "5:20 DF012 version in the image of FROM is not an ARG declared before the first FROM, so it expands to an"
+        " empty string.",
+    ]
+    sev = [f.severity.label for f in findings(lint_inline(DF012_UNDEFINED, kind="dockerfile"), "DF012")]
+    assert sev == ["error", "error", "warning"]  # an empty --platform fails the build
+
+
+def test_df012_passes_global_args_and_automatic_platform_args():
+    assert check("""
+        ARG BASE=alpine
+        ARG VERSION
+        FROM --platform=$BUILDPLATFORM ${BASE}:${VERSION} AS build
+        FROM --platform=${TARGETPLATFORM} alpine:3.20
+        ARG LATE
+        FROM alpine:3.20
+    """, "DF012", kind="dockerfile") == []
+
+
+def test_an_undeclared_variable_in_from_is_empty_for_the_other_rules():
+    # busybox:${tag}${version} is busybox:latest; scratch${DEBUG} is scratch (never DF005)
+    assert check("""
+        ARG tag=latest
+        FROM busybox:${tag}${version}
+    """, "DF001", kind="dockerfile") == [
+        "2:6 DF001 Base image busybox:latest uses the mutable tag latest (through an ARG default).",
+    ]
+    assert check("""
+        FROM scratch${DEBUG}
+        COPY app /app
+    """, "DF005", kind="dockerfile", platforms=ONE) == []
+    # a declared ARG without default stays unknown: no finding on its own
+    for rule in ("DF001", "DF002", "DF012"):
+        assert check("""
+            ARG version
+            FROM busybox:${version}
+        """, rule, kind="dockerfile") == []

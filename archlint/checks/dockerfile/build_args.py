@@ -1,0 +1,352 @@
+"""DF006, DF007, DF008, DF012: architectures written into the build (downloads, toolchain
+flags) and the ARGs that carry the target platform."""
+from __future__ import annotations
+
+import re
+
+from ... import platforms as plat
+from ...model import Edit, Fix, Severity, Span
+from ...parsers.dockerfile import (
+    PLATFORM_ARGS,
+    Stage,
+    uses_vars,
+)
+from ...registry import rule
+from ._common import _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label
+
+# ---- DF006: architecture-specific downloads --------------------------------------------------------
+
+DOWNLOADERS = frozenset(("curl", "wget", "aria2c", "fetch", "git", "http", "axel"))
+_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/)|/")
+
+
+def _download_words(ctx, stage: Stage):
+    """(instruction, word value, span) for each URL/path argument of a download or copy."""
+    for ins in stage.instructions:
+        if ins.keyword in ("ADD", "COPY"):
+            if ins.exec_form is not None or len(ins.words) < 2:
+                continue
+            for w in ins.words[:-1]:
+                if not w.value.startswith("<<"):
+                    yield ins, w.value, w.span
+        elif ins.keyword == "RUN" and ins.exec_form is None:
+            text = ins.args.text + "".join(h.body.text for h in ins.heredocs)
+            if not plat.arch_token_re().search(text):
+                continue  # cheap pre-filter: no architecture token at all
+            from ...parsers.dockerfile import shell_body
+            from ...parsers.shell import simple_commands
+
+            snippets = [shell_body(ins)] + [h.body for h in ins.heredocs]
+            for snip in snippets:
+                for cmd in simple_commands(snip):
+                    words = cmd.words
+                    if not words:
+                        continue
+                    name = words[0].value.rsplit("/", 1)[-1]
+                    if name not in DOWNLOADERS:
+                        continue
+                    for w in words[1:]:
+                        v = w.value
+                        if v.startswith("-") or not _URL_OR_PATH.search(v):
+                            continue
+                        yield ins, v, w.span
+
+
+@rule("DF006", "arch-specific-download", severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
+def arch_specific_download(ctx):
+    """
+    ## What it does
+    Flags a download or copy whose URL or path names a CPU architecture literally. That is a
+    `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`,
+    `x86_64`, `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
+    architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
+    Only URLs and paths of download and copy commands count, not every word.
+
+    With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`)
+    is fine. With several, a literal token is reported even in a pinned stage, because its output
+    is copied into the images of the other architectures. A token for an architecture that is not
+    configured at all is an error.
+
+    ## Why is this bad?
+    The image contains a binary for one CPU whatever platform it is built for: on the others the
+    container crashes with `exec format error`.
+
+    ## Example
+    ```dockerfile
+    ADD https://example.com/tool/releases/download/v1.0/tool-linux-arm64 /bin/tool
+    ```
+
+    ## Use instead
+    ```dockerfile
+    ARG TARGETARCH
+    ADD https://example.com/tool/releases/download/v1.0/tool-linux-${TARGETARCH} /bin/tool
+    ```
+
+    ## Fix
+    Unsafe: replaces a Go-style token (`amd64`, `arm64`) with `${TARGETARCH}` and declares
+    `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style token (`x86_64`, `aarch64`) becomes
+    `$(uname -m)`. Unsafe because projects name their artefacts differently.
+    """
+    model = ctx.model
+    for st in model.stages:
+        if _stage_derives_arch(st):
+            continue
+        declared = st.declared_args()
+        for ins, value, span in _download_words(ctx, st):
+            for m in plat.arch_token_re().finditer(value):
+                token = m.group(1)
+                arch = plat.TOKEN_ARCH[token.lower()]
+                policy = _arch_policy(ctx, st, arch)
+                if policy is None:
+                    continue
+                severity, reason = policy
+                tspan = _token_span(ctx, span, value, m.start(), m.end())
+                fix = _arch_fix(ctx, st, ins, token, tspan, declared)
+                yield ctx.report(
+                    tspan,
+                    f"{ins.keyword} fetches a build for {token} ({value}) whatever the target platform; {reason}.",
+                    hint="derive it: ARG TARGETARCH and ${TARGETARCH} in the URL (map names with a case if the project uses x86_64/aarch64)",
+                    fix=fix,
+                    severity=severity,
+                    key=f"{token}:{value}",
+                )
+
+
+def _token_span(ctx, word_span: Span, value: str, start: int, end: int) -> Span:
+    """Point at the token inside the word when the word sits on one line; else the word."""
+    if word_span.line == word_span.end_line:
+        raw = ctx.source.line(word_span.line)[word_span.col - 1 : word_span.end_col - 1]
+        tok = value[start:end]
+        idx = -1
+        for _ in range(value[:start].count(tok) + 1):
+            idx = raw.find(tok, idx + 1)
+            if idx < 0:
+                break
+        if idx >= 0:
+            return Span(word_span.line, word_span.col + idx, word_span.line, word_span.col + idx + len(tok))
+    return word_span
+
+
+def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix | None:
+    low = token.lower()
+    if span.line != span.end_line:
+        return None
+    if low in ("amd64", "arm64"):
+        edits = [Edit(span, "${TARGETARCH}")]
+        if "TARGETARCH" not in declared:
+            edits.insert(0, _insert_after_from(stage, ctx, "ARG TARGETARCH"))
+        return Fix("use ${TARGETARCH}", tuple(edits), safe=False)
+    if low in ("x86_64", "aarch64") and ins.keyword == "RUN":
+        return Fix("use $(uname -m)", (Edit(span, "$(uname -m)"),), safe=False)
+    return None
+
+
+# ---- DF007: platform ARGs used without declaration ---------------------------------------------------
+
+
+@rule("DF007", "undeclared-platform-arg", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
+def undeclared_platform_arg(ctx):
+    """
+    ## What it does
+    Flags `$TARGETARCH`, `$TARGETOS`, `$TARGETPLATFORM`, `$TARGETVARIANT`, `$BUILDPLATFORM`,
+    `$BUILDARCH`, `$BUILDOS` used in a stage that has no `ARG NAME` after its `FROM`.
+
+    ## Why is this bad?
+    BuildKit defines these automatic arguments only in the global scope (usable in `FROM`
+    lines). Inside a stage they expand to an empty string unless re-declared with `ARG`:
+    `GOARCH=$TARGETARCH go build` silently builds for the build machine's CPU. Overlaps BuildKit's
+    UndefinedVar check (`# check=skip=UndefinedVar` is honoured).
+
+    ## Example
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    RUN GOARCH=$TARGETARCH go build -o /out/app .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    ARG TARGETARCH
+    RUN GOARCH=$TARGETARCH go build -o /out/app .
+    ```
+
+    ## Fix
+    Safe: inserts `ARG NAME` right after the stage's `FROM`.
+    """
+    for st in ctx.model.stages:
+        declared = st.declared_args()
+        seen: set[str] = set()
+        env_defined: set[str] = set()
+        for ins in st.instructions:
+            if ins.keyword == "ENV":
+                for w in ins.words:
+                    env_defined.add(w.value.split("=", 1)[0])
+            if ins.keyword == "ARG":
+                continue
+            texts = [(ins.args, ins.args.text)]
+            texts += [(h.body, h.body.text) for h in ins.heredocs if not h.quoted]
+            for snip, text in texts:
+                if "$" not in text:
+                    continue
+                for name, start, end in uses_vars(text):
+                    if name not in PLATFORM_ARGS or name in seen or name in env_defined:
+                        continue
+                    decl = declared.get(name)
+                    if decl is not None and decl.line < ins.line:
+                        continue
+                    if re.search(rf"(^|[\s;&|(]){name}=", text[:start]):
+                        continue  # assigned by the shell itself earlier in the command
+                    seen.add(name)
+                    yield ctx.report(
+                        snip.span(start, end),
+                        f"${name} is used in stage {st.index}{_stage_label(st)} without ARG {name} after its FROM, so it expands to an empty string.",
+                        hint=f"add `ARG {name}` after the FROM line",
+                        fix=Fix(f"declare ARG {name}", (_insert_after_from(st, ctx, f"ARG {name}"),), safe=True),
+                        key=name,
+                    )
+
+
+# ---- DF008: toolchain architecture pinned by a literal ---------------------------------------------
+
+_TOOLCHAIN = re.compile(
+    r"(?P<goarch>\bGOARCH[= ]\s*[\"']?(?P<ga>amd64|arm64|arm|386|ppc64le|s390x|riscv64)\b)"
+    r"|(?P<target>--target[= ]\s*[\"']?(?P<ta>(?:x86_64|aarch64|armv7|arm|i686|riscv64gc|powerpc64le|s390x)-[A-Za-z0-9_.-]+))"
+    r"|(?P<rustup>\brustup\s+target\s+add\s+(?P<ra>(?:x86_64|aarch64|armv7|arm|i686)-[A-Za-z0-9_.-]+))"
+    r"|(?P<cc>\b(?:CC|CXX|CROSS_COMPILE|HOST_CC)=[\"']?(?P<ca>(?:x86_64|aarch64|arm|i686)-linux-[A-Za-z0-9_.-]*))"
+    r"|(?P<host>--host=(?P<ha>(?:x86_64|aarch64|arm|i686)-[A-Za-z0-9_.-]+))"
+    r"|(?P<march>-march=(?P<ma>x86-64[A-Za-z0-9-]*|armv[78][A-Za-z0-9.+-]*))"
+)
+_TRIPLE_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7": "arm", "arm": "arm", "i686": "386",
+                "riscv64gc": "riscv64", "powerpc64le": "ppc64le", "s390x": "s390x", "x86-64": "amd64",
+                "armv8": "arm64", "armv7-a": "arm"}
+
+
+def _toolchain_arch(m: re.Match) -> str:
+    for g in ("ga", "ta", "ra", "ca", "ha", "ma"):
+        v = m.group(g)
+        if v:
+            if g == "ga":
+                return v
+            head = re.split(r"[-.+]", v)[0] if g != "ma" else ("x86-64" if v.startswith("x86-64") else v[:5])
+            return _TRIPLE_ARCH.get(head, _TRIPLE_ARCH.get(v.split("-")[0], "amd64"))
+    return "amd64"
+
+
+@rule("DF008", "hardcoded-target-arch", severity=Severity.WARNING, tags=("multi-arch",))
+def hardcoded_target_arch(ctx):
+    """
+    ## What it does
+    Flags a compiler or toolchain architecture pinned by a literal in `RUN` or `ENV`. That is
+    `GOARCH=amd64`, `--target x86_64-unknown-linux-gnu`, `rustup target add aarch64-...`,
+    `CC=aarch64-linux-gnu-gcc`, `--host=x86_64-linux-gnu`, `-march=x86-64-v3`, in a stage that
+    does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
+
+    ## Why is this bad?
+    The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
+    carries an amd64 binary in its arm64 variant, which fails with `exec format error`.
+
+    ## Example
+    ```dockerfile
+    RUN CGO_ENABLED=0 GOARCH=amd64 go build -o /out/app .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    ARG TARGETARCH
+    RUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /out/app .
+    ```
+
+    ## Fix
+    No automatic fix (target triples need a per-architecture mapping).
+    """
+    for st in ctx.model.stages:
+        if _stage_derives_arch(st):
+            continue
+        for ins in st.instructions:
+            if ins.keyword not in ("RUN", "ENV"):
+                continue
+            snips = [ins.args] + [h.body for h in ins.heredocs]
+            for snip in snips:
+                for m in _TOOLCHAIN.finditer(snip.text):
+                    arch = _toolchain_arch(m)
+                    policy = _arch_policy(ctx, st, arch)
+                    if policy is None:
+                        continue
+                    severity, reason = policy
+                    yield ctx.report(
+                        snip.span(m.start(), m.end()),
+                        f"{ins.keyword} pins the toolchain to {arch} ({m.group(0).strip()}); {reason}.",
+                        hint="use ARG TARGETARCH / TARGETPLATFORM (e.g. GOARCH=$TARGETARCH)",
+                        severity=severity,
+                        key=m.group(0).strip(),
+                    )
+
+
+# ---- DF012 ----------------------------------------------------------------------------------------
+
+
+def _from_variables(stage: Stage):
+    """(name, span, in --platform?) of every variable a FROM line uses, in its --platform value
+    and its image."""
+    ins = stage.from_ins
+    words = []
+    if stage.platform is not None and stage.platform.word is not None:
+        words.append((stage.platform.word, True))
+    if stage.image is not None:
+        words.append((stage.image, False))
+    for word, in_platform in words:
+        for name, start, end in uses_vars(word.text):
+            yield name, ins.args.span(word.start + start, word.start + end), in_platform
+
+
+@rule("DF012", "undefined-arg-in-from", severity=Severity.WARNING, tags=("multi-arch", "reliability"))
+def undefined_arg_in_from(ctx):
+    """
+    ## What it does
+    Flags a variable in a `FROM` line (its `--platform` value or its image) that is neither an
+    `ARG` declared before the first `FROM` nor one of the platform arguments BuildKit sets
+    (`BUILDPLATFORM`, `TARGETARCH` ...), with the nearest declared name.
+
+    ## Why is this bad?
+    Only global `ARG`s and the automatic platform arguments exist where `FROM` is read; any other
+    name expands to an empty string, and `--build-arg` cannot set it. `--platform=$BULIDPLATFORM`
+    (a typo) becomes an empty platform and the build fails; `FROM busybox:${tag}${version}` with
+    `version` never declared quietly means `busybox:${tag}`. BuildKit reports the same as its
+    UndefinedArgInFrom check (`# check=skip=UndefinedArgInFrom` is honoured). An error in
+    `--platform`, where the build fails; a warning in the image.
+
+    ## Example
+    ```dockerfile
+    ARG MY_ARCH=amd64
+    FROM --platform=linux/${MYARCH} alpine:3.20
+    ```
+
+    ## Use instead
+    ```dockerfile
+    ARG MY_ARCH=amd64
+    FROM --platform=linux/${MY_ARCH} alpine:3.20
+    ```
+
+    ## Fix
+    No automatic fix: the intended name is a guess.
+    """
+    declared = ctx.model.global_args
+    known = list(declared) + list(PLATFORM_ARGS)
+    for st in ctx.model.stages:
+        for name, span, in_platform in _from_variables(st):
+            # declared globally, or set by the builder: defined
+            if name in declared or name in PLATFORM_ARGS:
+                continue
+            import difflib
+
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            guess = f"; did you mean {near[0]}?" if near else "."
+            where = "--platform" if in_platform else "the image"
+            yield ctx.report(
+                span,
+                f"{name} in {where} of FROM is not an ARG declared before the first FROM, so it expands to an "
+                f"empty string{guess}",
+                hint=f"declare ARG {name} before the first FROM" + (f", or use {near[0]}" if near else ""),
+                severity=Severity.ERROR if in_platform else Severity.WARNING,
+                key=name,
+            )

@@ -1,0 +1,306 @@
+"""DF003, DF004, DF005, DF009, DF010: FROM --platform, present, missing or mistyped."""
+from __future__ import annotations
+
+from ...model import Edit, Fix, Related, Severity, Span
+from ...registry import rule
+from ._common import (
+    _bare_os,
+    _builder_stages,
+    _image_stage_ref,
+    _literal_platform,
+    _resolved_image,
+    _stage_label,
+    _stage_names_arch,
+    _valid,
+)
+
+# ---- DF003 / DF004 / DF009 / DF010: FROM --platform ----------------------------------------------
+
+
+@rule("DF003", "from-platform-hardcoded", severity=Severity.WARNING, tags=("multi-arch",))
+def from_platform_hardcoded(ctx):
+    """
+    ## What it does
+    Flags `FROM --platform=<literal>`, which pins a stage to one architecture, and
+    `FROM --platform=linux` (an OS without architecture), which pins it to the build machine's.
+
+    ## Why is this bad?
+    A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the
+    same architecture for every target, and the final image crashes with `exec format error` on
+    the others. For builder stages the usual intent is "run on the build machine's CPU", which is
+    `--platform=$BUILDPLATFORM`.
+
+    archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed,
+    which forbid any constant: a constant is accepted when the configured `platforms` is exactly
+    that one platform (the pin states the team's single target), and when the stage name names
+    its architecture (`AS build-amd64`). BuildKit also exempts a stage whose name contains the
+    pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because such a
+    stage still gives every target of a multi-platform build amd64 binaries, which is the
+    mistake this rule exists for. A literal outside the configured platforms is reported by
+    DF004 instead. `--platform=linux` is reported whatever is configured: what the stage
+    contains then depends on where it is built. `# hadolint ignore=DL3029` and
+    `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
+
+    ## Example
+    ```dockerfile
+    FROM --platform=linux/amd64 golang:1.22 AS build
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    ARG TARGETOS TARGETARCH
+    RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+    ```
+    or set the platform in the build command (`docker buildx build --platform linux/amd64`).
+
+    ## Fix
+    No automatic fix: whether the stage should follow the build or the target platform is a
+    design choice.
+    """
+    targets = ctx.targets
+    builders = _builder_stages(ctx)
+    for st in ctx.model.stages:
+        fl = _literal_platform(st)
+        if fl is None:
+            continue
+        p = _valid(fl.value)
+        if p is None:
+            if _bare_os(fl.value):
+                yield ctx.report(
+                    fl.span,
+                    f"Stage {st.index}{_stage_label(st)} is pinned to {fl.value.strip()} with the build machine's "
+                    "architecture, so what it contains depends on where the image is built.",
+                    hint="use --platform=$BUILDPLATFORM for a builder stage, or drop the flag",
+                    key=fl.value.strip(),
+                )
+            continue  # else DF009
+        if targets and not targets.covers(p):
+            continue  # DF004
+        if targets.single is not None and targets.single.matches(p):
+            continue
+        if _stage_names_arch(st, p):
+            continue
+        hint = (
+            "use --platform=$BUILDPLATFORM for a builder stage and cross-compile with $TARGETARCH"
+            if st.index in builders
+            else "drop the flag and pass --platform to the build command instead"
+        )
+        yield ctx.report(
+            fl.span,
+            f"Stage {st.index}{_stage_label(st)} is pinned to {p}, so a multi-platform build gives every target this one architecture.",
+            hint=hint,
+            key=str(p),
+        )
+
+
+@rule("DF004", "from-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch",))
+def from_platform_mismatch(ctx):
+    """
+    ## What it does
+    Flags a literal `FROM --platform=` value that is not among the configured `platforms`.
+
+    ## Why is this bad?
+    The stage is built for an architecture the team does not deploy: if it is the final stage the
+    image crashes with `exec format error` on the cluster; if it is a builder stage its binaries
+    are copied into images of another architecture.
+
+    ## Example
+    With `platforms = ["linux/amd64"]`:
+    ```dockerfile
+    FROM --platform=linux/arm64 python:3.12-slim
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=linux/amd64 python:3.12-slim
+    ```
+
+    ## Fix
+    No automatic fix.
+    """
+    targets = ctx.targets
+    if targets.none:
+        return
+    for st in ctx.model.stages:
+        fl = _literal_platform(st)
+        p = _valid(fl.value) if fl else None
+        if p is None or targets.covers(p):
+            continue
+        yield ctx.report(
+            fl.value_span or fl.span,
+            f"Stage {st.index}{_stage_label(st)} is built for {p}, which is not a configured target platform ({targets.describe()}).",
+            hint=f"use --platform={targets.single}" if targets.single is not None else "use --platform=$BUILDPLATFORM or drop the flag",
+            key=str(p),
+        )
+
+
+@rule("DF009", "invalid-platform", severity=Severity.ERROR, fix="safe", tags=("multi-arch",))
+def invalid_platform(ctx):
+    """
+    ## What it does
+    Flags a `FROM --platform=` value the build rejects or that names no known OS or
+    architecture (`linux/amd46`, `linux/arm64/v9`), with the nearest valid value. As info, it
+    also flags another spelling the build accepts (`linux/x86_64` is `linux/amd64`) and an
+    architecture without OS (`amd64`: the build machine's OS is added).
+
+    ## Why is this bad?
+    BuildKit rejects an unknown platform, or finds no image and no emulator for it. Other
+    spellings work but hide what is built from a reader and from searches (`linux/x86_64` is
+    `linux/amd64`). An OS alone (`--platform=linux`) takes the build machine's CPU: DF003 reports
+    that pin.
+    Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
+    and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
+    lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
+    arm's variant `7` read as `v7`. So `linux/x86_64` is info with a safe fix, `amd64` info with an unsafe fix (on a
+    Windows builder it would mean `windows/amd64`), an unknown name an error. The same reading
+    applies in every file kind (BC008, DC004, GHA004) and to what DF003/DF004 compare.
+
+    ## Example
+    ```dockerfile
+    FROM --platform=linux/amd46 alpine:3.20
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=linux/amd64 alpine:3.20
+    ```
+
+    ## Fix
+    Safe: replaces an unknown value with the suggested platform when there is exactly one, and
+    another spelling with the build's own reading. Unsafe: adds `linux/` to an architecture
+    without OS.
+    """
+    for st in ctx.model.stages:
+        fl = _literal_platform(st)
+        if fl is None:
+            continue
+        f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None,
+                                 bare_os=False)  # FROM --platform=linux: DF003's pin to the builder's CPU
+        if f is not None:
+            yield f
+
+
+@rule("DF010", "redundant-target-platform", severity=Severity.INFO, fix="safe", tags=("multi-arch", "style"))
+def redundant_target_platform(ctx):
+    """
+    ## What it does
+    Flags `FROM --platform=$TARGETPLATFORM`, which is what a stage gets anyway.
+
+    ## Why is this bad?
+    It adds nothing and suggests the author meant `$BUILDPLATFORM` (run on the build machine's
+    CPU). Same as BuildKit's RedundantTargetPlatform check.
+
+    ## Example
+    ```dockerfile
+    FROM --platform=$TARGETPLATFORM alpine:3.20
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20
+    ```
+
+    ## Fix
+    Safe: removes the flag.
+    """
+    for st in ctx.model.stages:
+        fl = st.platform
+        if fl is None or fl.value is None:
+            continue
+        if fl.value.strip() in ("$TARGETPLATFORM", "${TARGETPLATFORM}"):
+            line = ctx.source.line(fl.span.line)
+            end = fl.span.end_col
+            while end <= len(line) and line[end - 1 : end] in (" ", "\t"):
+                end += 1
+            edit = Edit(Span(fl.span.line, fl.span.col, fl.span.line, end), "")
+            yield ctx.report(
+                fl.span,
+                "--platform=$TARGETPLATFORM is the default for a stage and can be removed.",
+                hint="remove it, or use $BUILDPLATFORM if the stage should run on the build machine",
+                fix=Fix("remove the redundant --platform flag", (edit,), safe=True),
+                key="TARGETPLATFORM",
+            )
+
+
+# ---- DF005: FROM without --platform -------------------------------------------------------------
+
+
+@rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
+def from_without_platform(ctx):
+    """
+    ## What it does
+    Flags a `FROM` whose platform is implicit, so the image follows the CPU of the machine that
+    builds it. Which stages are reported depends on the configured target `platforms`:
+
+    - one platform configured (`platforms = ["linux/amd64"]`): every stage without `--platform`;
+    - several configured: only builder stages (read by `COPY --from`, not the final stage)
+      without `--platform=$BUILDPLATFORM`;
+    - none configured: the final stage, as a reminder to configure `platforms`.
+
+    Stages based on `scratch` or on an earlier stage are never reported.
+
+    ## Why is this bad?
+    An image built on an Apple Silicon laptop without a platform is arm64; pushed and run on amd64
+    nodes it crashes with `exec format error` / `CrashLoopBackOff`. With a single target the
+    Dockerfile can say so. With several targets the final stage must follow the build command's
+    `--platform`, but builder stages should run natively on the build machine
+    (`$BUILDPLATFORM`) and cross-compile for `$TARGETARCH`; otherwise each is emulated with QEMU.
+    Setting `--platform` on the build command instead (BC001) is equally good; suppress this rule
+    where that is how the team works.
+
+    ## Example
+    With `platforms = ["linux/amd64"]`:
+    ```dockerfile
+    FROM python:3.12-slim
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=linux/amd64 python:3.12-slim
+    ```
+
+    ## Fix
+    With one configured platform, safe: adds `--platform=<it>`. With several, unsafe: adds
+    `--platform=$BUILDPLATFORM` to builder stages (their commands must then cross-compile).
+    """
+    model = ctx.model
+    targets = ctx.targets
+    final = model.final_stage
+    builders = _builder_stages(ctx)
+    for st in model.stages:
+        if st.platform is not None or st.image is None:
+            continue
+        value, complete, _ = _resolved_image(ctx, st)
+        if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
+            continue
+        kw = st.from_ins.keyword_span
+        insert_at = Span(kw.line, kw.end_col, kw.line, kw.end_col)
+        if targets.single is not None:
+            p = targets.single
+            yield ctx.report(
+                kw,
+                f"FROM {st.image.value} has no --platform, so the stage follows the build machine's CPU instead of {p}.",
+                hint=f"add --platform={p} (or pass --platform {p} to the build command)",
+                fix=Fix(f"add --platform={p}", (Edit(insert_at, f" --platform={p}"),), safe=True),
+                key=st.image.value,
+            )
+        elif targets.several:
+            if st.index not in builders:
+                continue
+            yield ctx.report(
+                kw,
+                f"Builder stage {st.index}{_stage_label(st)} has no --platform, so it is emulated once per target platform instead of running natively.",
+                hint="add --platform=$BUILDPLATFORM and cross-compile with $TARGETOS/$TARGETARCH",
+                fix=Fix("add --platform=$BUILDPLATFORM", (Edit(insert_at, " --platform=$BUILDPLATFORM"),), safe=False),
+                related=tuple(Related(fl.span, "copied from here") for fl in builders[st.index][:3]),
+                key=st.image.value,
+            )
+        elif final is not None and st.index == final.index:
+            yield ctx.report(
+                kw,
+                f"The final stage (FROM {st.image.value}) has no --platform and no target platforms are configured, so the image follows the build machine's CPU.",
+                hint='set platforms = ["linux/amd64"] (or your targets) in .archlint.toml or [tool.archlint]',
+                key=st.image.value,
+            )
+
