@@ -82,7 +82,7 @@ def test_platform_flag_overrides_config(tree):
 
 
 def test_stdin_with_filename(tree):
-    r = run(["check", "--stdin-filename", "Dockerfile", "-"], tree, stdin="FROM --platform=linux/x86_64 alpine:3.20\n")
+    r = run(["check", "--stdin-filename", "Dockerfile", "-"], tree, stdin="FROM --platform=linux/amd46 alpine:3.20\n")
     assert r.returncode == 1
     assert "Dockerfile:1:17: DF009" in r.stdout
 

@@ -65,7 +65,7 @@ CASES = [
     ("DF005-multi", ["--platform", TWO, "--select", "DF005", "--unsafe-fixes"]),
     ("DF006", ["--platform", TWO, "--select", "DF006", "--unsafe-fixes"]),
     ("DF007", ["--select", "DF007"]),
-    ("DF009", ["--select", "DF009"]),
+    ("DF009", ["--select", "DF009", "--unsafe-fixes"]),  # amd64 -> linux/amd64 is unsafe
     ("DF010", ["--select", "DF010"]),
     ("all", ["--platform", ONE]),
 ]
@@ -436,14 +436,14 @@ def test_add_suppressions_dockerfile(repo, capsys):
         "# syntax=docker/dockerfile:1\n"
         "# archlint: ignore[DF001]\n"
         "FROM python:latest AS build\n"
-        "  # archlint: ignore[DF001,DF009]\n"
+        "  # archlint: ignore[DF001,DF003,DF009]\n"
         "  FROM \\\n"
         "    --platform=linux/x86_64 \\\n"
         "    ubuntu:latest\n"
         "# archlint: ignore[DF007]\n"
         "RUN GOARCH=$TARGETARCH go build\n"
     )
-    assert "added suppression comments for 3 findings in 1 file" in err
+    assert "added suppression comments for 4 findings in 1 file" in err
     # round trip: a re-lint shows nothing, a second run adds nothing
     code, out, err = check(capsys, "Dockerfile")
     assert code == 0 and "DF0" not in out
