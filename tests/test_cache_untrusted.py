@@ -399,3 +399,40 @@ def test_wheel_rule_packs_are_keyed_on_their_bytes(tmp_path, monkeypatch):
     os.utime(pack, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert key() != first
     assert archlint  # the real package is untouched
+
+
+
+def test_a_forged_whole_report_is_never_replayed(tmp_path, monkeypatch, capsys):
+    """A stored report written without this user's key (a poisoned shared cache) is a miss:
+    the run lints and prints its own report, not the forged text (issue 17, section 2)."""
+    import hashlib
+
+    from archlint import cli
+    from archlint.run import cache as C, snapshot
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "Dockerfile").write_text("FROM alpine:3.20\n")
+    for p in (repo / ".git", repo / "Dockerfile", repo):
+        os.utime(p, (1_600_000_000, 1_600_000_000))
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    monkeypatch.chdir(repo)
+
+    def run():
+        code = cli.main(["check", "--isolated", "--color", "never", "."])
+        return code, capsys.readouterr().out
+
+    first = run()
+    assert run() == first
+    runs = list((tmp_path / "cache").rglob("*.run"))
+    assert runs, "the report was stored"
+    for r in runs:  # forge: the same manifest, the attacker's report, a digest made without the key
+        data = r.read_bytes()
+        body = zlib.decompress(data[len(snapshot.MAGIC) + 33:])
+        blob = zlib.compress(body[:body.index(b"\0") + 1] + b"::error::forged\nNo findings in 1 file\n", 1)
+        r.write_bytes(snapshot.MAGIC + hashlib.blake2b(blob, digest_size=16).hexdigest().encode() + b"\n" + blob)
+    third = run()
+    assert "forged" not in third[1] and third == first

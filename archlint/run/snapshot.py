@@ -42,8 +42,11 @@ one).
 
 Where: ``<result cache folder>/runs/`` of the repository's index, one file per key, at most
 ``KEEP`` (the least recently used are deleted), counted in the cache's size bound.  Each is
-``MAGIC``, a BLAKE2b digest of the rest, then zlib-compressed JSON (the manifest) and the
-report's UTF-8 text; a file that does not verify is ignored and replaced.  Written to a
+``MAGIC``, a BLAKE2b MAC of the rest under this user's key (``memo.secret()``, kept outside the
+cache folder), then zlib-compressed JSON (the manifest) and the report's text, printed as it
+is on a hit; a file that does not verify (damaged, or written without the key: forged), or that
+another user owns, is ignored and replaced.  So a stored report is exactly what an earlier run
+of this user printed, and a forged one can at worst cost a miss.  Written to a
 temporary file renamed over the old one, so concurrent runs each see a whole snapshot.
 """
 from __future__ import annotations
@@ -88,20 +91,26 @@ def _path(bucket: str, key: str) -> str:
 def load(bucket: str, key: str):
     """(report text, exit code) when the snapshot for ``key`` exists, verifies, and nothing in
     its manifest changed; else None."""
-    from .cache import _digest, _path_sig
+    from .cache import _path_sig
+    from .memo import mac, ours, secret
 
     path = _path(bucket, key)
+    secret_key = secret()
+    if secret_key is None:
+        return None
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            if not ours(os.fstat(fh.fileno())):
+                return None  # another user's file: never trusted
+            data = fh.read(MAX_BYTES + 1024)
     except OSError:
         return None
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 33:
         return None
     head = len(MAGIC)
     digest, blob = data[head:head + 32], data[head + 33:]
-    if data[head + 32:head + 33] != b"\n" or _digest(blob).encode("ascii") != digest:
-        return None
+    if data[head + 32:head + 33] != b"\n" or mac(secret_key, blob).encode("ascii") != digest:
+        return None  # damaged, or written without this user's key (forged)
     import json
     import zlib
 
@@ -158,10 +167,12 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
     """Keep ``text`` and ``code`` for ``key`` in ``cache``'s folder when the run's manifest is
     complete and settled (see the module's documentation); True when stored.  Never raises for
     I/O problems."""
-    from .cache import _digest, _path_sig, _racy
+    from .cache import _path_sig, _racy
+    from .memo import mac, secret
     from ..config import CONFIG_FILES
 
-    if not recorder.complete or not cache.enabled:
+    secret_key = secret()
+    if not recorder.complete or not cache.enabled or secret_key is None:
         return False
     t0 = recorder.t0
     checks: dict[str, object] = {}
@@ -213,7 +224,7 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
     if len(body) > MAX_BYTES or code not in (0, 1):
         return False
     blob = zlib.compress(body, 1)
-    data = MAGIC + _digest(blob).encode("ascii") + b"\n" + blob
+    data = MAGIC + mac(secret_key, blob).encode("ascii") + b"\n" + blob
     from ..fixes.files import write_bytes
 
     if not write_bytes(_path(cache.directory, key), data):
