@@ -116,8 +116,25 @@ __all__ = ["FORMATS", "MODULES", "OutputOptions", "render", "write"]
 # -- paths as printed ---------------------------------------------------------------------------
 
 
+_UNDECODABLE = None
+
+
+def printable_path(path: str) -> str:
+    """A path as printed: the bytes of a name that is not UTF-8 (kept as lone surrogates by the
+    file system encoding) written as ``\\xNN``, so every format stays valid UTF-8 and names the
+    file unambiguously (SARIF percent-encodes the same bytes in its URIs)."""
+    global _UNDECODABLE
+    if path.isascii():
+        return path
+    if _UNDECODABLE is None:
+        import re
+
+        _UNDECODABLE = re.compile("[\udc80-\udcff]")
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", path)
+
+
 def _same(path: str) -> str:
-    return path
+    return printable_path(path)
 
 
 def path_shower(run, base: str | None):
@@ -144,7 +161,7 @@ def path_shower(run, base: str | None):
                 hit = os.path.relpath(full, base).replace(os.sep, "/")
             except ValueError:  # another drive (Windows)
                 hit = path
-            memo[path] = hit
+            hit = memo[path] = printable_path(hit)
         return hit
 
     return show

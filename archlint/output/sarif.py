@@ -162,7 +162,8 @@ class _Uris:
         # a file outside the SARIF root stays relative ("../x"): GitHub rejects absolute file
         # URIs it cannot place under the checkout path (Multitool GH1006)
         rel = rel.replace(os.sep, "/")
-        return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+        # a name that is not UTF-8 (bytes kept as surrogates) is percent-encoded byte for byte
+        return {"uri": quote(rel.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
 
 # -- rules --------------------------------------------------------------------------------------
