@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import os
 from . import kinds
+from .source import read_regular
+
+_MAX_IGNORE_FILE = 8 << 20  # an ignore file larger than this is read up to it
 from .config import CONFIG_FILES, glob_matcher
 
 _NAMED = frozenset(CONFIG_FILES)
@@ -74,10 +77,10 @@ class GitIgnore:
         for name in names:
             self.tried.append(name)
             try:
-                with open(name, encoding="utf-8", errors="replace") as fh:
-                    lines.extend(fh.read().splitlines())
-            except OSError:
-                pass
+                data = read_regular(name, _MAX_IGNORE_FILE)
+            except OSError:  # missing, unreadable, or a FIFO/device (never opened to block)
+                continue
+            lines.extend(data[:_MAX_IGNORE_FILE].decode("utf-8", "replace").splitlines())
         spec = None
         if any(line.strip() and not line.startswith("#") for line in lines):
             if self._pathspec is None:

@@ -178,10 +178,11 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None, pro
     guess = kind_by_name(path)
     if guess in ("yaml", "maybe-shell"):
         if head is None:
+            from .source import read_regular
+
             try:
-                with open(abspath or path, "rb") as fh:
-                    head = fh.read(65536)
-            except OSError:
+                head = read_regular(abspath or path, 65536)[:65536]
+            except OSError:  # missing, unreadable, or a FIFO/device
                 return None
         return kind_by_content(path, guess, head, abspath or path, probes)
     return guess

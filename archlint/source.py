@@ -124,3 +124,36 @@ class Source:
         start = len(text) - len(text.lstrip()) + 1
         end = len(text.rstrip()) + 1
         return Span(n, start, n, max(end, start + 1))
+
+
+class NotRegular(OSError):
+    """What ``read_regular`` raises for a FIFO, socket, device or folder: never opened for
+    reading in a way that could block."""
+
+
+def read_regular(path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` + 1 of them (so a caller can
+    tell "over the limit" from "exactly the limit").  The one way archlint reads a file other than
+    the linted one (``.gitignore``, configuration, rule packs, a neighbouring Dockerfile,
+    requirements, Makefile includes, baselines): opened without blocking and checked with
+    ``fstat`` on the open descriptor, so a FIFO or device named like a file raises NotRegular
+    instead of hanging the run.  Raises OSError as ``open`` does."""
+    import os
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{os.fsdecode(path)}: not a regular file")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

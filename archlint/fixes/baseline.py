@@ -37,20 +37,29 @@ def write_baseline(path: str, run) -> int:
     return len(entries)
 
 
+MAX_BASELINE_BYTES = 256 << 20  # a baseline of a million findings is ~150 MB
+
+
 class BaselineError(Exception):
     pass
 
 
 def load_baseline(path: str) -> Counter:
+    from ..source import read_regular
+
     try:
-        with open(path, "rb") as fh:
-            doc = json.loads(fh.read().decode("utf-8-sig"))
+        data = read_regular(path, MAX_BASELINE_BYTES)
+        if len(data) > MAX_BASELINE_BYTES:
+            raise BaselineError(f"baseline {path}: larger than {MAX_BASELINE_BYTES >> 20} MiB")
+        doc = json.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise BaselineError(f"baseline {path}: no such file (create it with --write-baseline)") from None
-    except OSError as e:
+    except OSError as e:  # unreadable, or a FIFO or device (/dev/zero): never read
         raise BaselineError(f"baseline {path}: cannot read: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise BaselineError(f"baseline {path}: not valid JSON: {e}") from None
+    except RecursionError:
+        raise BaselineError(f"baseline {path}: not valid JSON: nested too deep") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"baseline {path}: expected an object with a \"findings\" list")
     version = doc.get("version")

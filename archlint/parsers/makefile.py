@@ -28,6 +28,7 @@ import os
 import re
 
 from . import ParseError
+from ..source import read_regular
 from ..discovery import find_root
 from ..snippet import Snippet
 from .shell import ShellSnippet
@@ -765,8 +766,7 @@ class _Reader:
                 try:
                     if os.path.getsize(real) > _MAX_INCLUDE_SIZE:
                         continue
-                    with open(real, "rb") as fh:
-                        data = fh.read(_MAX_INCLUDE_SIZE + 1)
+                    data = read_regular(real, _MAX_INCLUDE_SIZE)
                 except OSError:
                     continue
                 self.seen.add(real)

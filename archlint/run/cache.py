@@ -62,7 +62,10 @@ import sys
 import time
 
 from .. import __version__
+from ..source import read_regular
 from .memo import cache_dir, mac, ours, secret, usable_dir
+
+_NO_LIMIT = 1 << 40  # the linted file itself: read whole (never a FIFO: read_regular refuses it)
 from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, Span
 
 __all__ = ["Cache", "cache_dir", "environment_key"]
@@ -487,8 +490,7 @@ class Cache:
         data = None
         if e[1] != sig:
             try:
-                with open(abspath, "rb") as fh:
-                    data = fh.read()
+                data = read_regular(abspath, _NO_LIMIT)
                 st2 = os.stat(abspath)
             except OSError:
                 return None
@@ -504,8 +506,7 @@ class Cache:
         if lines:
             if data is None:
                 try:
-                    with open(abspath, "rb") as fh:
-                        data = fh.read()
+                    data = read_regular(abspath, _NO_LIMIT)
                 except OSError:
                     return None
             fr.lines = _lines_of(data, sig[0])
@@ -579,8 +580,7 @@ class Cache:
         st = os.stat(abspath)
         if not _stat.S_ISREG(st.st_mode):
             return
-        with open(abspath, "rb") as fh:
-            data = fh.read()
+        data = read_regular(abspath, _NO_LIMIT)
         sig = _sig(st)
         if _sig(os.stat(abspath)) != sig:
             return  # changing under our feet

@@ -227,8 +227,9 @@ def load(path: str, parse):
         return parse(path)
     try:
         real = os.path.realpath(path)
-        with open(real, "rb") as fh:
-            data = fh.read(_MAX + 1)
+        from ..source import read_regular
+
+        data = read_regular(real, _MAX)
         if len(data) > _MAX:
             return parse(path)
         # the content's digest, not the modification time: file systems stamp times with a

@@ -28,6 +28,7 @@ import re
 from ...discovery import find_root
 from ...images import parse_image_ref
 from ...kinds import kind_by_name
+from ...source import read_regular
 from ...registry import on_new_run
 from .versions import lower_minor, minor, norm_pkg, upper_bound
 
@@ -110,9 +111,9 @@ def _read_text(path: str) -> str | None:
     if key in _files:
         return _files[key]  # type: ignore[return-value]
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read(2 * 1024 * 1024)
-    except OSError:
+        data = read_regular(path, 2 * 1024 * 1024)[:2 * 1024 * 1024]
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")  # as open() reads text
+    except OSError:  # missing, unreadable, or a FIFO/device (never opened to block)
         text = None
     _files[key] = text
     return text

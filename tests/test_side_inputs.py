@@ -1,0 +1,55 @@
+"""Files archlint reads besides the linted one are read without blocking (issue 17, section 5):
+a FIFO (or device) in the place of a .gitignore, a configuration file, a Makefile include, a
+requirements file or a Dockerfile the Python rules read, a rule pack or a baseline is reported or
+passed over, and the run ends."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+
+
+def _run(cwd, *args):
+    env = {**os.environ, "ARCHLINT_NO_CACHE": "1", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "archlint", "check", "--exit-zero", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("fifo", [".gitignore", ".git/info/exclude", "common.mk", "requirements.txt",
+                                  "app/Dockerfile", "app/requirements.txt"])
+def test_a_fifo_where_a_side_input_is_expected_never_hangs(tmp_path, fifo):
+    (tmp_path / ".git" / "info").mkdir(parents=True)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "Makefile").write_text("include common.mk\nimage:\n\tdocker build -t app:1 .\n")
+    (tmp_path / "app" / "clock.py").write_text("import datetime\nx = datetime.datetime.utcnow()\n")
+    os.mkfifo(tmp_path / fifo)
+    p = _run(tmp_path, ".")
+    assert p.returncode == 0, p.stderr
+    assert "Makefile" in p.stdout  # the run went on and linted the rest
+
+
+def test_a_fifo_as_baseline_or_rule_pack_is_an_error_not_a_hang(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM alpine:latest\n")
+    os.mkfifo(tmp_path / "baseline.json")
+    p = _run(tmp_path, "--baseline", "baseline.json", ".")
+    assert p.returncode == 2 and "baseline baseline.json: cannot read" in p.stderr, p.stderr
+    os.mkfifo(tmp_path / "pack.yaml")
+    (tmp_path / ".archlint.toml").write_text('rule-packs = ["pack.yaml"]\n')
+    p = _run(tmp_path, ".")
+    assert p.returncode == 2 and "pack.yaml" in p.stderr, p.stderr
+
+
+def test_a_baseline_nested_too_deep_or_endless_is_an_error(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM alpine:latest\n")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    p = _run(tmp_path, "--baseline", "deep.json", ".")
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "baseline deep.json" in p.stderr, p.stderr
+    if os.path.exists("/dev/zero"):
+        p = _run(tmp_path, "--baseline", "/dev/zero", ".")
+        assert p.returncode == 2 and "cannot read" in p.stderr, p.stderr
