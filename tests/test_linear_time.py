@@ -23,7 +23,7 @@ LIMIT = 9.0  # well under ×16 (quadratic), well over ×4 (linear) plus noise
 
 def _cost(fn, n: int) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         t = time.perf_counter()
         fn(n)
         best = min(best, time.perf_counter() - t)
@@ -56,8 +56,9 @@ CASES = {
     # shell variable expansion without closing braces
     "shell-vars": _lint("b.sh", "shell", lambda n: "X=1\ndocker build -t " + "${X-" * n + " .\n"),
 }
-BASE = {"shebang": 8000, "dockerfile-directive": 8000, "dockerfile-from-vars": 2000, "dockerfile-env-vars": 2000,
-        "workflow-qemu": 4000, "shell-vars": 2000}
+#: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
+BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
+        "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
