@@ -121,12 +121,14 @@ _KUBERNETES_API_ENTRY = {
         "removed-in": {"type": "string", "pattern": _K8S_VERSION},
         "replacement": {"type": "string", "minLength": 1},
         "replacement-available-in": {"type": "string", "pattern": _K8S_VERSION},
-        "component": {"type": "string", "minLength": 1},
+        "component": {"type": "string", "minLength": 1},  # refused: see _semantic_problems
         "message": {"type": "string", "minLength": 10},
         "source": {"type": "string", "minLength": 10},
     },
 }
 
+
+_MAX_PACK_BYTES = 32 << 20  # the shipped packs are ~100 KB
 
 def _pack_schema(pack_type: str, entry: dict) -> dict:
     return {
@@ -185,6 +187,12 @@ def _semantic_problems(pack_type: str, entry: dict) -> list[str]:
         if "deprecated-since" in entry and "since" in entry:
             if _vtuple(entry["deprecated-since"]) > _vtuple(entry["since"]):
                 out.append("'deprecated-since' is later than 'since'")
+    if pack_type == "kubernetes-apis" and "component" in entry:
+        # accepted by the schema so that the refusal can say why (every entry is judged at
+        # kubernetes-version; nothing configures another project's version)
+        out.append(f"'component' is not supported: archlint judges every entry against kubernetes-version, so an "
+                   f"API versioned by another project ({entry['component']}) would be reported at the wrong "
+                   "release; leave the entry out (or drop 'component' if Kubernetes itself serves the API)")
     return out
 
 
@@ -240,10 +248,14 @@ def read_pack_file(path: str | os.PathLike) -> dict:
     shown = os.fspath(path)
 
     def parse(p: str):
+        from .source import read_regular
+
         try:
-            with open(p, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as e:
+            data = read_regular(p, _MAX_PACK_BYTES)
+            if len(data) > _MAX_PACK_BYTES:
+                raise PackError(shown, f"rule pack larger than {_MAX_PACK_BYTES >> 20} MiB")
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except OSError as e:  # unreadable, or a FIFO or device (never opened to block)
             raise PackError(shown, f"cannot read rule pack: {e.strerror or e}") from None
         except UnicodeDecodeError as e:
             raise PackError(shown, f"not UTF-8 text (byte {e.start})") from None

@@ -252,13 +252,13 @@ K8S004_REMOVED_APIS = """
 @pytest.mark.parametrize("rule, table, expected", [
     ("K8S004", {}, [
         "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails (Kubernetes"
-        " 1.32, the newest release archlint knows; set kubernetes-version).",
+        " 1.36, the newest release archlint knows; set kubernetes-version).",
         "6:13 K8S004 PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
-        " (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+        " (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
         "14:17 K8S004 FlowSchema flowcontrol.apiserver.k8s.io/v1beta3 was removed in Kubernetes 1.32, so applying it"
-        " fails (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
         "18:18 K8S004 HorizontalPodAutoscaler autoscaling/v2beta2 was removed in Kubernetes 1.26, so applying it"
-        " fails (Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
     ]),
     ("K8S004", {"kubernetes_version": "1.29"}, [
         "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails"
@@ -712,8 +712,92 @@ def test_messages_name_versions_and_replacements():
 def test_default_kubernetes_version_is_newest_release_in_the_data():
     found = check(K8S004_REMOVED_APIS, "K8S004", kind="kubernetes")
     assert len(found) == 4
-    assert all(m.endswith("(Kubernetes 1.32, the newest release archlint knows; set kubernetes-version).")
+    assert all(m.endswith("(Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).")
                for m in found)
+
+
+RECENT_APIS = """
+    apiVersion: admissionregistration.k8s.io/v1alpha1
+    kind: ValidatingAdmissionPolicy
+    ---
+    apiVersion: admissionregistration.k8s.io/v1beta1
+    kind: ValidatingAdmissionPolicyBinding
+    ---
+    apiVersion: resource.k8s.io/v1alpha3
+    kind: ResourceClaimTemplate
+    ---
+    apiVersion: storage.k8s.io/v1alpha1
+    kind: VolumeAttributesClass
+    ---
+    apiVersion: storagemigration.k8s.io/v1alpha1
+    kind: StorageVersionMigration
+    ---
+    apiVersion: resource.k8s.io/v1beta1
+    kind: ResourceClaim
+    ---
+    apiVersion: resource.k8s.io/v1
+    kind: ResourceClaim
+"""
+
+
+@pytest.mark.parametrize("rule, table, expected", [
+    ("K8S004", {}, [
+        "1:13 K8S004 ValidatingAdmissionPolicy admissionregistration.k8s.io/v1alpha1 was removed in Kubernetes 1.32,"
+        " so applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        "4:13 K8S004 ValidatingAdmissionPolicyBinding admissionregistration.k8s.io/v1beta1 was removed in Kubernetes"
+        " 1.34, so applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        "7:13 K8S004 ResourceClaimTemplate resource.k8s.io/v1alpha3 was removed in Kubernetes 1.34, so applying it"
+        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        "10:13 K8S004 VolumeAttributesClass storage.k8s.io/v1alpha1 was removed in Kubernetes 1.35, so applying it"
+        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        "13:13 K8S004 StorageVersionMigration storagemigration.k8s.io/v1alpha1 was removed in Kubernetes 1.35, so"
+        " applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+    ]),
+    ("K8S003", {}, [
+        "16:13 K8S003 ResourceClaim resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35 and is to be removed"
+        " in 1.38 (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+    ]),
+    # resource.k8s.io/v1alpha3 ResourceClaimTemplate has no deprecation: nothing before its removal
+    ("K8S", {"kubernetes_version": "1.33"}, [
+        "1:13 K8S004 ValidatingAdmissionPolicy admissionregistration.k8s.io/v1alpha1 was removed in Kubernetes 1.32,"
+        " so applying it fails (kubernetes-version 1.33).",
+        "4:13 K8S003 ValidatingAdmissionPolicyBinding admissionregistration.k8s.io/v1beta1 is deprecated since"
+        " Kubernetes 1.31 and is removed in 1.34 (kubernetes-version 1.33).",
+        "10:13 K8S003 VolumeAttributesClass storage.k8s.io/v1alpha1 is deprecated since Kubernetes 1.32 and is"
+        " removed in 1.35 (kubernetes-version 1.33).",
+        "13:13 K8S003 StorageVersionMigration storagemigration.k8s.io/v1alpha1 is deprecated since Kubernetes 1.33"
+        " and is removed in 1.35 (kubernetes-version 1.33).",
+    ]),
+])
+def test_k8s003_k8s004_know_the_apis_changed_up_to_the_newest_release(rule, table, expected):
+    assert check(RECENT_APIS, rule, kind="kubernetes", **table) == expected
+
+
+def test_user_pack_with_component_is_refused(tmp_path):
+    """A CRD API versioned by its own project cannot be judged at kubernetes-version."""
+    from archlint.config import ConfigError
+    from archlint.packs import PackError, validate_pack
+
+    pack = {"pack": "kubernetes-apis", "entries": [{
+        "apiVersion": "cert-manager.io/v1alpha2", "kind": "Certificate", "deprecated-in": "1.4",
+        "removed-in": "1.6", "replacement": "cert-manager.io/v1", "component": "cert-manager",
+        "source": "https://cert-manager.io/docs/releases/upgrading/remove-deprecated-apis/",
+    }]}
+    with pytest.raises(PackError) as e:
+        validate_pack(pack, "certs.yaml")
+    assert str(e.value) == (
+        "certs.yaml: entries[0] (cert-manager.io/v1alpha2 Certificate): 'component' is not supported: archlint"
+        " judges every entry against kubernetes-version, so an API versioned by another project (cert-manager)"
+        " would be reported at the wrong release; leave the entry out (or drop 'component' if Kubernetes itself"
+        " serves the API)")
+    (tmp_path / "certs.yaml").write_text(
+        "pack: kubernetes-apis\nentries:\n  - apiVersion: cert-manager.io/v1alpha2\n    kind: Certificate\n"
+        "    removed-in: '1.6'\n    replacement: cert-manager.io/v1\n    component: cert-manager\n"
+        "    source: cert-manager release notes 1.6\n")
+    cfg = tmp_path / ".archlint.toml"
+    cfg.write_text('rule-packs = ["certs.yaml"]\n')
+    with pytest.raises(ConfigError, match="'component' is not supported"):
+        load_file(str(cfg))
 
 
 def test_user_pack_adds_an_api(tmp_path):

@@ -1,6 +1,8 @@
 """rules/kubernetes-apis.yaml: valid against its JSON schema, covers the official deprecation
-guide, and agrees with the reference tables in ../shared/data except where a source is known to
-be wrong (each exception below says why and what upstream says)."""
+guide and every deprecation and removal of the official lifecycle data up to the newest release
+it covers (tests/data/k8s-lifecycle.tsv, extracted once from kubernetes/api), and agrees with the
+reference tables in ../shared/data except where a source is known to be wrong (each exception
+below says why and what upstream says)."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +17,7 @@ from archlint import packs
 from helpers import REPO, SHARED
 
 PACK = REPO / "rules" / "kubernetes-apis.yaml"
+LIFECYCLE = REPO / "tests" / "data" / "k8s-lifecycle.tsv"
 DATA = SHARED / "data"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data not present")
 
@@ -50,10 +53,13 @@ def test_entries_are_consistent(data):
         assert key not in seen, key
         seen.add(key)
         dep, rm = _v(e.get("deprecated-in")), _v(e.get("removed-in"))
-        assert dep and rm, key
-        assert tuple(map(int, dep.split("."))) < tuple(map(int, rm.split("."))), key
+        # every entry says when it stops being served; an alpha version removed without a
+        # deprecation (or before its planned one) has no deprecated-in
+        assert rm, key
+        assert not dep or _t(dep) < _t(rm), key
         # versions are strings in the file ("1.20" must not become the float 1.2)
-        assert isinstance(e["deprecated-in"], str) and isinstance(e["removed-in"], str)
+        assert all(isinstance(e[f], str) for f in ("deprecated-in", "removed-in") if f in e)
+        assert "component" not in e, key
         assert "://" in e["source"], key
         assert e["replacement"] != e["apiVersion"]
 
@@ -99,12 +105,107 @@ def test_covers_the_official_guide(entries):
             assert _v(e["removed-in"]) == removed, (api, kind)
 
 
-def test_default_version_is_the_newest_release_in_the_data(data):
-    from archlint.checks.kubernetes.rules import default_kubernetes_version
+def _t(version: str) -> tuple[int, ...]:
+    return tuple(map(int, version.split(".")))
 
-    newest = max((tuple(map(int, _v(e[f]).split("."))) for e in data["entries"]
-                  for f in ("deprecated-in", "removed-in") if f in e))
-    assert default_kubernetes_version() == "%d.%d" % newest == "1.32"
+
+# ---- the official lifecycle data (tests/data/k8s-lifecycle.tsv) -----------------------------------
+
+# kinds of the lifecycle data that are never applied as manifests: kind -> why
+NOT_MANIFESTS = {
+    "Scale": "a subresource (deployments/scale ...)",
+    "DeploymentRollback": "a subresource (deployments/rollback)",
+    "Eviction": "a subresource (pods/eviction)",
+    "AdmissionReview": "the body of an admission webhook call",
+    "APIGroupDiscovery": "a discovery response",
+    "JobTemplate": "a type embedded in CronJob, never served on its own",
+}
+
+
+def _lifecycle():
+    """(header lines, rows) of tests/data/k8s-lifecycle.tsv."""
+    lines = LIFECYCLE.read_text(encoding="utf-8").splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader([line for line in lines if not line.startswith("#")], delimiter="\t"))
+    return header, rows
+
+
+def _newest_release() -> str:
+    header, _ = _lifecycle()
+    return next(line.split(":", 1)[1].strip() for line in header if line.startswith("# newest-release:"))
+
+
+def _expected(row) -> dict:
+    """What the pack must say for a lifecycle row: the first release that no longer serves the
+    kind (its removed date, or the first release whose file no longer lists it, if earlier), and
+    the deprecation when it comes before that."""
+    removed = row["removed"]
+    if row["absent_from"] and _t(row["absent_from"]) < _t(removed):
+        removed = row["absent_from"]
+    out = {"removed-in": removed}
+    if _t(row["deprecated"]) < _t(removed):
+        out["deprecated-in"] = row["deprecated"]
+    return out
+
+
+def test_lifecycle_table_names_its_source():
+    header, rows = _lifecycle()
+    text = "\n".join(header)
+    assert "https://github.com/kubernetes/api" in text and "zz_generated.prerelease-lifecycle.go" in text
+    commits = re.findall(r"^#   (v0\.\d+\.0) ([0-9a-f]{40})$", text, re.M)
+    tags = {tag for tag, _ in commits}
+    assert {row["source"].split("@")[1] for row in rows} <= tags
+    assert f"v0.{_t(_newest_release())[1]}.0" in tags
+    for row in rows:
+        assert re.fullmatch(r"[a-z]+/v\d+\w*/zz_generated\.prerelease-lifecycle\.go@v0\.\d+\.0", row["source"]), row
+        assert _t(row["introduced"]) <= _t(row["deprecated"]) < _t(row["removed"]), row
+
+
+def test_covers_every_deprecation_and_removal_of_the_lifecycle_data(entries):
+    """Every kind the lifecycle data deprecates or removes in a release up to the newest one
+    covered is in the pack, with the same releases."""
+    newest = _t(_newest_release())
+    missing, wrong = [], []
+    for row in _lifecycle()[1]:
+        if row["kind"] in NOT_MANIFESTS:
+            continue
+        want = _expected(row)
+        if min(_t(v) for v in want.values()) > newest:
+            continue  # neither deprecated nor removed yet in a covered release
+        e = entries.get((row["apiVersion"], row["kind"]))
+        if e is None:
+            missing.append((row["apiVersion"], row["kind"]))
+            continue
+        got = {f: _v(e[f]) for f in ("deprecated-in", "removed-in") if f in e}
+        if got != want:
+            wrong.append((row["apiVersion"], row["kind"], got, want))
+    assert missing == [] and wrong == []
+
+
+def test_no_entry_contradicts_the_lifecycle_data(entries):
+    rows = {(row["apiVersion"], row["kind"]): row for row in _lifecycle()[1]}
+    for key, e in entries.items():
+        row = rows.get(key)
+        if row is None:
+            continue  # a removal the lifecycle data does not cover (older or alpha): see its source
+        assert key[1] not in NOT_MANIFESTS, key
+        assert {f: _v(e[f]) for f in ("deprecated-in", "removed-in") if f in e} == _expected(row), key
+        assert "zz_generated.prerelease-lifecycle.go" in e["source"] or "deprecation-guide" in e["source"], key
+
+
+def test_planned_removals_are_marked_as_planned(entries):
+    newest = _t(_newest_release())
+    for key, e in entries.items():
+        if _t(_v(e["removed-in"])) > newest:
+            assert "removal planned for" in e["source"], key
+
+
+def test_default_version_is_the_newest_release_covered():
+    """Not the newest date in the pack: planned removals (1.37 and later) name releases that do
+    not exist yet."""
+    from archlint.checks.kubernetes.rules import NEWEST_RELEASE, default_kubernetes_version
+
+    assert default_kubernetes_version() == _newest_release() == "%d.%d" % NEWEST_RELEASE == "1.36"
 
 
 # ---- cross-check with FairwindsOps/pluto's table -------------------------------------------------
@@ -139,6 +240,27 @@ PLUTO_ERRORS = {
         ("1.24", "1.26", "lifecycle file: 1.26"),
     ("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", "deprecated-in"):
         ("1.31", "1.29", "lifecycle file: 1.29"),
+    # newer rows: the lifecycle files of kubernetes/api v0.36.0 (tests/data/k8s-lifecycle.tsv) decide
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", "deprecated-in"):
+        ("1.28", "1.29", "lifecycle file: 1.29"),
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicy", "removed-in"):
+        ("1.33", "1.32", "lifecycle file: 1.32"),
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", "deprecated-in"):
+        ("1.28", "1.29", "lifecycle file: 1.29"),
+    ("admissionregistration.k8s.io/v1alpha1", "ValidatingAdmissionPolicyBinding", "removed-in"):
+        ("1.33", "1.32", "lifecycle file: 1.32"),
+    **{("resource.k8s.io/v1alpha3", kind, "deprecated-in"):
+       ("1.32", "", "the lifecycle file's deprecation (1.34) is the release that dropped the kind")
+       for kind in ("DeviceClass", "ResourceClaim", "ResourceClaimTemplate", "ResourceSlice")},
+    ("storage.k8s.io/v1alpha1", "VolumeAttributesClass", "deprecated-in"): ("1.31", "1.32", "lifecycle file: 1.32"),
+    ("storage.k8s.io/v1beta1", "VolumeAttributesClass", "removed-in"):
+        ("", "1.37", "pluto gives no removal; lifecycle file: removal planned for 1.37"),
+    ("storagemigration.k8s.io/v1alpha1", "StorageVersionMigration", "deprecated-in"):
+        ("1.35", "1.33", "lifecycle file: 1.33 (gone from 1.35)"),
+    **{("resource.k8s.io/v1beta1", kind, field): (theirs, ours, "lifecycle file of v0.36.0: deprecated 1.35, "
+                                                  "still served in 1.36, removal planned for 1.38")
+       for kind in ("DeviceClass", "ResourceClaim", "ResourceClaimTemplate", "ResourceSlice")
+       for field, theirs, ours in (("deprecated-in", "1.33", "1.35"), ("removed-in", "1.36", "1.38"))},
 }
 
 # pluto rows deliberately not in the pack: (apiVersion, kind) -> why
@@ -147,7 +269,7 @@ PLUTO_LEFT_OUT = {
     ("audit.k8s.io/v1alpha1", "Event"): "audit log records, never applied as manifests",
     ("audit.k8s.io/v1beta1", "Event"): "audit log records, never applied as manifests",
 }
-NEWEST_GUIDE_RELEASE = (1, 32)  # rows removed later are not in the guide (generated lifecycle defaults)
+NEWEST_RELEASE = (1, 36)  # the newest release the pack covers (tests/data/k8s-lifecycle.tsv)
 
 
 def _rows(name):
@@ -182,7 +304,7 @@ def test_covers_the_kubernetes_rows_of_pluto(entries):
             continue
         key = (row["apiVersion"], row["kind"])
         removed = _v(row["removed_in"])
-        if key in PLUTO_LEFT_OUT or not removed or tuple(map(int, removed.split("."))) > NEWEST_GUIDE_RELEASE:
+        if key in PLUTO_LEFT_OUT or not removed or _t(removed) > NEWEST_RELEASE:
             continue
         if key not in entries:
             missing.append(key)
@@ -205,9 +327,17 @@ GROUPS = {
 }
 
 
+# trivy rows generated from an older state of a lifecycle file: (apiVersion, kind) ->
+# ((their deprecated, removed), (the v0.36.0 lifecycle file's, as the pack has them))
+TRIVY_STALE = {
+    ("certificates.k8s.io/v1alpha1", "ClusterTrustBundle"): (("1.29", "1.32"), ("1.34", "1.37")),
+}
+
+
 @needs_data
 def test_agrees_with_trivy_lifecycle_data(entries):
     compared = 0
+    used = set()
     for row in _rows("k8s-api-deprecations.trivy.tsv"):
         group_dir, version = row["ref"].split("/")[-3:-1]
         api = f"{GROUPS[group_dir]}/{version}"
@@ -215,6 +345,13 @@ def test_agrees_with_trivy_lifecycle_data(entries):
         if e is None:
             continue
         compared += 1
-        assert _v(e["deprecated-in"]) == _v(row["deprecated_in"]), (api, row["kind"])
+        known = TRIVY_STALE.get((api, row["kind"]))
+        if known is not None:
+            used.add((api, row["kind"]))
+            assert (_v(row["deprecated_in"]), _v(row["removed_in"])) == known[0], ("the table changed", row)
+            assert (_v(e.get("deprecated-in")), _v(e["removed-in"])) == known[1], (api, row["kind"])
+            continue
+        assert _v(e.get("deprecated-in")) == _v(row["deprecated_in"]), (api, row["kind"])
         assert _v(e["removed-in"]) == _v(row["removed_in"]), (api, row["kind"])
     assert compared >= 45
+    assert used == set(TRIVY_STALE), "stale entries in TRIVY_STALE"

@@ -399,46 +399,42 @@ def _vstr(v) -> str:
     return f"{major}.{minor}"
 
 
+#: The newest Kubernetes release rules/kubernetes-apis.yaml covers (tests/data/k8s-lifecycle.tsv, from
+#: kubernetes/api v0.36.0), and the default ``kubernetes-version``.  Kubernetes supports its newest
+#: three minor releases (1.34 to 1.36 in that data); the newest flags every removal any of them has
+#: made.  Not the newest date in the pack: planned removals name releases that do not exist yet.
+NEWEST_RELEASE = (1, 36)
+
 _index_cache: dict = {}
 
 
-def _api_index(settings) -> tuple[dict, tuple[int, int]]:
-    """((apiVersion, kind) -> entry, newest release named in the shipped data)."""
+def _api_index(settings) -> dict:
+    """(apiVersion, kind) -> entry."""
     entries = _api_entries(settings)
-    key = id(entries)
-    hit = _index_cache.get(key)
+    hit = _index_cache.get(id(entries))
     if hit is not None and hit[0] is entries:
-        return hit[1], hit[2]
+        return hit[1]
     index = {(e["apiVersion"], e["kind"]): e for e in entries}
-    from ...packs import load_pack
-
-    newest = (0, 0)
-    for e in load_pack(PACK):
-        for f in ("deprecated-in", "removed-in"):
-            if f in e:
-                newest = max(newest, _vtuple(e[f]))
-    _index_cache[key] = (entries, index, newest)
-    return index, newest
+    _index_cache[id(entries)] = (entries, index)
+    return index
 
 
 def default_kubernetes_version() -> str:
-    """The version K8S003/K8S004 assume without ``kubernetes-version``: the newest release in
-    the shipped data."""
-    from ...config import Settings
-
-    return "%d.%d" % _api_index(Settings())[1]
+    """The version K8S003/K8S004 assume without ``kubernetes-version``: the newest release
+    archlint knows (``NEWEST_RELEASE``, the newest release its API data covers)."""
+    return "%d.%d" % NEWEST_RELEASE
 
 
 def _target(ctx) -> tuple[tuple[int, int], str]:
-    index, newest = _api_index(ctx.settings)
     configured = getattr(ctx.settings, "kubernetes_version", None)
     if configured:
         return _vtuple(configured), f"kubernetes-version {_vstr(configured)}"
+    newest = NEWEST_RELEASE
     return newest, f"Kubernetes {newest[0]}.{newest[1]}, the newest release archlint knows; set kubernetes-version"
 
 
 def _api_findings(ctx, removed: bool):
-    index, _ = _api_index(ctx.settings)
+    index = _api_index(ctx.settings)
     target, why = _target(ctx)
     model = ctx.model
     seen: set = set()
@@ -463,7 +459,8 @@ def _api_findings(ctx, removed: bool):
         if removed:
             msg = f"{obj.kind} {api} was removed in Kubernetes {_vstr(rm)}, so applying it fails ({why})."
         else:
-            until = f" and is removed in {_vstr(rm)}" if rm else ""
+            planned = "to be " if rm and _vtuple(rm) > NEWEST_RELEASE else ""
+            until = f" and is {planned}removed in {_vstr(rm)}" if rm else ""
             msg = f"{obj.kind} {api} is deprecated since Kubernetes {_vstr(dep)}{until} ({why})."
         f = _emit(ctx, obj, seen, ctx.report(
             model.content_span(obj.api_version[1]), msg, hint=use, key=f"{api} {obj.kind}"
@@ -483,9 +480,10 @@ def deprecated_api_version(ctx):
     A deprecated API version still works but is scheduled for removal; the upgrade that removes
     it turns every `kubectl apply` of this file into an error. The message names the replacement
     and the release that removes it. The data is `rules/kubernetes-apis.yaml` (every removal in
-    the official deprecation guide since 1.16, with sources); add rows for your own CRDs with a
-    `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the newest release in
-    the data is assumed.
+    the official deprecation guide since 1.16 and every deprecation and removal of the official
+    lifecycle data up to 1.36, alpha versions included, with sources); add rows for your own
+    APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the newest
+    release archlint knows (1.36) is assumed.
 
     ## Example
     ```yaml
@@ -517,7 +515,8 @@ def removed_api_version(ctx):
     ## Why is this bad?
     The API server no longer serves that version: `kubectl apply` fails with "no matches for
     kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` the newest release
-    in `rules/kubernetes-apis.yaml` is assumed, so set it to the version your clusters run.
+    `rules/kubernetes-apis.yaml` covers (1.36) is assumed, so set it to the version your clusters
+    run.
 
     ## Example
     ```yaml
@@ -810,4 +809,4 @@ def image_not_pinned(ctx):
                 yield f
 
 
-__all__ = ["default_kubernetes_version"]
+__all__ = ["NEWEST_RELEASE", "default_kubernetes_version"]
