@@ -47,7 +47,9 @@ _FIELDS = {
     "markdown": True,
     "config_path": None,  # the file these came from
     "root": "",  # the folder of that file (globs are relative to it)
+    "origins": (),  # ((field, where it was set), ...), later entries win: see Settings.origin
 }
+_VALUES = tuple(k for k in _FIELDS if k != "origins")  # what equality compares
 
 
 class Settings:
@@ -65,16 +67,29 @@ class Settings:
         raise AttributeError("Settings are immutable; use replace()")
 
     def __eq__(self, other):
-        return type(other) is Settings and all(getattr(self, k) == getattr(other, k) for k in _FIELDS)
+        return type(other) is Settings and all(getattr(self, k) == getattr(other, k) for k in _VALUES)
 
     def __hash__(self):
-        return hash(tuple(getattr(self, k) for k in _FIELDS))
+        return hash(tuple(getattr(self, k) for k in _VALUES))
 
     def __repr__(self):
         return "Settings(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in _FIELDS if getattr(self, k) != _FIELDS[k]) + ")"
 
     def __reduce__(self):
         return (_make_settings, (tuple((k, getattr(self, k)) for k in _FIELDS),))
+
+    def origin(self, key: str) -> str:
+        """Where the value of ``key`` (``kubernetes-version`` or ``kubernetes_version``) came
+        from: ``"default"``, ``"command line"``, or the configuration file's path (followed by
+        ``[tool.archlint]`` for a pyproject.toml)."""
+        field = key.replace("-", "_")
+        if field not in _FIELDS:
+            raise KeyError(key)
+        found = "default"
+        for k, where in self.origins:
+            if k == field:
+                found = where
+        return found
 
     # ---- rule selection -------------------------------------------------------------------
     def rule_enabled(self, rule) -> bool:
@@ -209,21 +224,71 @@ def _toml_parse(path: str) -> dict:
 
 
 def _str_list(path, key, value) -> tuple[str, ...]:
-    if isinstance(value, str):
+    """A list of strings.  In a configuration file it must be a TOML array; the command line
+    and editor settings (``path`` None) may also give one comma-separated string."""
+    if isinstance(value, str) and path is None:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+        what = "a string" if isinstance(value, str) else "a value"
+        raise ConfigError(path, key, f"expected {KEYS[key.split('.')[0]]}, got {what} {value!r}")
     return tuple(value)
 
 
 def _rule_list(path, key, value) -> tuple[str, ...]:
-    out = []
-    for v in _str_list(path, key, value):
-        v = v.strip().upper()
-        if not _RULE_SELECTOR.match(v):
-            raise ConfigError(path, key, f"{v!r} is not a rule ID or prefix (e.g. DF001, DF, ALL)")
-        out.append(v)
-    return tuple(out)
+    return tuple(_selector(path, key, v) for v in _str_list(path, key, value))
+
+
+def _selector(path, key, value: str) -> str:
+    """A rule selector, upper-cased (``df001`` is DF001); one that names no rule is an error
+    with the nearest known one, so that a typo never switches linting off."""
+    v = value.strip().upper()
+    if not _RULE_SELECTOR.match(v):
+        raise ConfigError(path, key, f"{value!r} is not a rule ID or prefix (e.g. DF001, DF, ALL)")
+    from . import registry
+
+    if not registry.known_selector(v):
+        near = registry.closest_selector(v)
+        hint = f"did you mean {near!r}?" if near else "`archlint rules` lists them"
+        raise ConfigError(path, key, f"{value!r} matches no rule ID or prefix; {hint}")
+    return v
+
+
+#: Kubernetes releases up to this minor version are accepted without reading the API pack (the
+#: newest release rules/kubernetes-apis.yaml names is at least this; the pack only grows)
+_K8S_MINOR_FLOOR = 32
+_K8S_MINOR_AHEAD = 3  # releases past the newest in the pack that are still accepted
+
+
+def _kubernetes_version(path, key, value) -> str:
+    """``1.N`` (or ``1.N.P``, ``v`` allowed) up to a few releases past the newest the API pack
+    knows; the pack (and the Kubernetes rules) are read only for a version past
+    ``_K8S_MINOR_FLOOR`` + ``_K8S_MINOR_AHEAD``."""
+    v = _version_string(path, key, value)
+    major, minor = (int(x) for x in v.split(".")[:2])
+    if major == 1 and minor <= _K8S_MINOR_FLOOR + _K8S_MINOR_AHEAD:
+        return v
+    from .checks.kubernetes.rules import default_kubernetes_version
+
+    newest = default_kubernetes_version()
+    last = int(newest.split(".")[1]) + _K8S_MINOR_AHEAD
+    if major == 1 and minor <= last:
+        return v
+    raise ConfigError(
+        path, key,
+        f"{value!r} is not a Kubernetes release archlint knows: expected \"1.N\" with N up to {last} "
+        f"(the newest release in its data is {newest}), e.g. \"{newest}\"",
+    )
+
+
+def _version_string(path, key, value) -> str:
+    """A ``X.Y`` or ``X.Y.Z`` version given as a string (a TOML number loses trailing zeros:
+    ``3.10`` would be 3.1)."""
+    if not isinstance(value, str):
+        raise ConfigError(path, key, f"expected {KEYS[key]} (quoted), got {value!r}")
+    v = value.strip().lstrip("vV")
+    if not _VERSION.match(v):
+        raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
+    return v
 
 
 def parse_platforms(path, key, value) -> tuple:
@@ -269,9 +334,7 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
                 raise ConfigError(path, key, f"expected {KEYS[key]}")
             sev = []
             for rid, level in value.items():
-                rid_u = str(rid).upper()
-                if not _RULE_SELECTOR.match(rid_u):
-                    raise ConfigError(path, f"severity.{rid}", "not a rule ID or prefix")
+                rid_u = _selector(path, f"severity.{rid}", str(rid))
                 try:
                     sev.append((rid_u, Severity.parse(str(level))))
                 except ValueError:
@@ -285,11 +348,10 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             kw["per_file_ignores"] = tuple(
                 (str(g), _rule_list(path, f"per-file-ignores.{g}", ids)) for g, ids in value.items()
             )
-        elif key in ("kubernetes-version", "python-version"):
-            v = str(value).strip().lstrip("v")
-            if not _VERSION.match(v):
-                raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
-            kw[key.replace("-", "_")] = v
+        elif key == "kubernetes-version":
+            kw["kubernetes_version"] = _kubernetes_version(path, key, value)
+        elif key == "python-version":
+            kw["python_version"] = _version_string(path, key, value)
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
@@ -300,10 +362,21 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             kw["markdown"] = value
     if kw.get("rule_packs"):
         _check_packs(path, kw["rule_packs"])
+    if table:
+        origin = _origin_label(path)
+        kw["origins"] = s.origins + tuple((k, origin) for k in kw)
     if path:
         kw["config_path"] = path
         kw["root"] = os.path.dirname(path)
     return replace(s, **kw)
+
+
+def _origin_label(path: str | None) -> str:
+    if path is None:
+        return "command line"
+    if os.path.basename(path) == "pyproject.toml":
+        return f"{path} [tool.archlint]"
+    return path
 
 
 _checked_packs: set = set()
@@ -401,5 +474,5 @@ class ConfigResolver:
         if "severity" in ov:
             merged = dict(s.severity)
             merged.update(settings_from_table({"severity": ov["severity"]}, None).severity)
-            out = replace(out, severity=tuple(merged.items()))
+            out = replace(out, severity=tuple(merged.items()), origins=out.origins + (("severity", _origin_label(None)),))
         return replace(out, config_path=s.config_path, root=s.root)

@@ -165,6 +165,58 @@ def load_all() -> dict[str, Rule]:
     return RULES
 
 
+def known_selector(selector: str, allow_all: bool = True) -> bool:
+    """Whether ``selector`` (upper case) names rules: ``ALL`` (when ``allow_all``), a family
+    prefix or a prefix of one (``D`` covers DF and DC), or a prefix of a registered rule ID
+    (``DF0``, ``DF001``).  Family prefixes are judged from the FAMILIES table without importing
+    anything; a longer selector imports the one family it starts with, never all of them."""
+    if selector == "ALL" and allow_all:
+        return True
+    if not selector:
+        return False
+    longer = []
+    for prefix in _BY_PREFIX:
+        if prefix.startswith(selector):
+            return True
+        if selector.startswith(prefix):
+            longer.append(prefix)
+    for prefix in longer:
+        load_family(prefix)
+    return bool(longer) and any(rid.startswith(selector) for rid in RULES)
+
+
+def closest_selector(selector: str, allow_all: bool = True) -> str | None:
+    """The known selector nearest to an unknown one, for a "did you mean": a rule ID of the
+    family it starts with (or of families with a similar prefix), a family prefix, or ``ALL``.
+    Imports at most the families whose prefix resembles the selector's."""
+    import difflib
+
+    if selector.startswith("DL"):  # a hadolint code where archlint's is meant
+        from .suppress import HADOLINT_MAP
+
+        mapped = HADOLINT_MAP.get(selector)
+        if mapped:
+            return mapped[0]
+    head = selector.rstrip("0123456789") or selector
+    prefixes = list(_BY_PREFIX)
+    near = [p for p in prefixes if selector.startswith(p)]
+    near += [p for p in difflib.get_close_matches(head, prefixes, n=2, cutoff=0.5) if p not in near]
+    candidates = (["ALL"] if allow_all else []) + prefixes
+    for prefix in near:
+        load_family(prefix)
+        candidates += [rid for rid, r in RULES.items() if r.family == prefix]
+    # the best ratio wins; on a tie the lowest ID (a new rule, numbered last, does not take over)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(selector)
+    scored = []
+    for cand in candidates:
+        matcher.set_seq1(cand)
+        ratio = matcher.ratio()
+        if ratio >= 0.5:
+            scored.append((-ratio, cand))
+    return min(scored)[1] if scored else None
+
+
 def rules_for_kind(kind: str) -> list[Rule]:
     fams = _KIND_FAMILIES.get(kind, ())
     for f in fams:
@@ -261,18 +313,24 @@ class Context:
             key=key,
         )
 
-    def invalid_platform(self, span: Span, value: str, where: str, fixable: bool = True) -> Finding | None:
-        """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004): None when
-        ``value`` is a valid platform, else "Invalid platform <where>: <reason>." with the
-        nearest valid value as a safe fix when ``fixable`` (the value is written as it is at
-        ``span``, not produced by a variable)."""
+    def invalid_platform(self, span: Span, value: str, where: str, fixable: bool = True,
+                         bare_os: bool = True) -> Finding | None:
+        """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004), by how
+        the build reads ``value`` (``platforms.read``): None for a canonical spelling; an info
+        finding with a safe fix for another spelling of the same platform (``linux/x86_64``);
+        an info finding with an unsafe fix for an architecture without OS (``amd64``: the
+        build adds its own OS); a warning for an OS without architecture when ``bare_os`` (the
+        build machine's CPU decides; DF003 reports it in a FROM); else "Invalid platform
+        <where>: <reason>." with the nearest valid value as a safe fix.  Fixes only when
+        ``fixable`` (the value is written as it is at ``span``, not produced by a variable)."""
         from . import platforms as plat
 
         try:
-            plat.parse(value)
-            return None
+            sp = plat.read(value)
         except plat.PlatformError as e:
             err = e
+        else:
+            return self._platform_spelling(span, value, where, sp, fixable, bare_os)
         fix = None
         if err.suggestion and fixable:
             fix = Fix(f"Replace with {err.suggestion}", (Edit(span, err.suggestion),), safe=True)
@@ -281,6 +339,40 @@ class Context:
             f"Invalid platform {where}: {err.message}.",
             hint=f"did you mean {err.suggestion}?" if err.suggestion else "use os/arch[/variant], e.g. linux/amd64",
             fix=fix,
+            key=value,
+        )
+
+    def _platform_spelling(self, span: Span, value: str, where: str, sp, fixable: bool, bare_os: bool):
+        if sp.kind == "canonical" or (sp.kind == "bare-os" and not bare_os):
+            return None
+        shown = value.strip()
+        it = "it" if where == repr(shown) else repr(shown)  # DF009 names the value as its place
+        if sp.kind == "bare-os":
+            return self.report(
+                span,
+                f"Incomplete platform {where}: {it} names no architecture, so the build uses the build "
+                "machine's CPU and the result depends on where it runs.",
+                hint=f"name the architecture ({sp.canonical}/amd64, {sp.canonical}/arm64 ...)",
+                severity=Severity.WARNING,
+                key=value,
+            )
+        edit = (Edit(span, sp.canonical),) if fixable else ()
+        if sp.kind == "alias":
+            return self.report(
+                span,
+                f"Non-canonical platform {where}: the build reads {it} as {sp.canonical}.",
+                hint=f"write {sp.canonical}",
+                fix=Fix(f"Replace with {sp.canonical}", edit, safe=True) if edit else None,
+                severity=Severity.INFO,
+                key=value,
+            )
+        return self.report(  # bare-arch
+            span,
+            f"Incomplete platform {where}: {it} names no OS, so the build adds its own "
+            f"({sp.canonical} on a Linux build machine).",
+            hint=f"write {sp.canonical}",
+            fix=Fix(f"Replace with {sp.canonical}", edit, safe=False) if edit else None,
+            severity=Severity.INFO,
             key=value,
         )
 

@@ -9,7 +9,7 @@
 Also honoured so a repository can switch without rewriting them: ``# hadolint ignore=DL3007``
 (next instruction), ``# hadolint global ignore=…`` (file) and BuildKit's ``# check=skip=…``
 directive, for the archlint rules that overlap.  Unused archlint suppressions are reported as
-AL002 (off by default).
+AL002 (off by default); an ID in one that names no rule (a typo) as AL008.
 """
 from __future__ import annotations
 
@@ -168,9 +168,9 @@ def apply_suppressions(source, kind: str, model, findings: list[Finding], settin
                 f.suppressed = True
                 s.used.add(f.rule_id)
     kept = [f for f in findings]
-    # AL002: suppressions that matched nothing (only when the rule is enabled)
     from .registry import get_rule
 
+    # AL002: suppressions that matched nothing (only when the rule is enabled)
     al002 = get_rule("AL002")
     if al002 is not None and settings.rule_enabled(al002):
         enabled_ids = {r.id for r in rules}
@@ -188,8 +188,48 @@ def apply_suppressions(source, kind: str, model, findings: list[Finding], settin
                         f"unused suppression: no {i} finding on the lines it covers",
                         Span.point(s.line, s.col, len("archlint:")),
                         settings.severity_of("AL002", al002.severity),
+                        path=source.path,
                         hint="remove it, or fix the rule ID",
                         key=i,
                     )
                 )
+    if any(s.native and s.ids for s in sups):
+        kept.extend(_unknown_ids(source, sups, settings))
     return [f for f in kept]
+
+
+def _unknown_ids(source, sups: list[Suppression], settings) -> list[Finding]:
+    """AL008: IDs in archlint's own suppressions that name no rule (a typo suppresses nothing,
+    and the finding it meant to silence stays, or worse, is silenced by nothing when fixed)."""
+    from .registry import closest_selector, get_rule, known_selector
+
+    rule = get_rule("AL008")
+    if rule is None or not settings.rule_enabled(rule):
+        return []
+    out = []
+    for s in sups:
+        if not s.native:
+            continue
+        for i in s.ids:
+            if known_selector(i, allow_all=False):
+                continue
+            line = source.lines[s.line - 1] if s.line <= len(source.lines) else ""
+            at = line.upper().find(i, s.col - 1)
+            span = Span.point(s.line, at + 1, len(i)) if at >= 0 else Span.point(s.line, s.col, len("archlint:"))
+            if i == "ALL":
+                why = "`archlint: ignore` without a list suppresses every rule"
+            else:
+                near = closest_selector(i, allow_all=False)
+                why = f"did you mean {near}?" if near else "`archlint rules` lists them"
+            out.append(
+                Finding(
+                    "AL008",
+                    f"unknown rule in suppression: {i} matches no archlint rule ID, so it suppresses nothing; {why}",
+                    span,
+                    settings.severity_of("AL008", rule.severity),
+                    path=source.path,
+                    hint="fix the rule ID, or remove it",
+                    key=i,
+                )
+            )
+    return out

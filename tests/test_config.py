@@ -55,7 +55,9 @@ def test_cli_overrides_config(tmp_path):
     [
         ('platfroms = ["linux/amd64"]\n', "platfroms", "did you mean 'platforms'"),
         ('platforms = ["linux/x86_64"]\n', "platforms", "did you mean 'linux/amd64'"),
-        ('platforms = "linux/amd64"\nselect = ["not a rule"]\n', "select", "is not a rule ID"),
+        ('platforms = ["linux/amd64"]\nselect = ["not a rule"]\n', "select", "is not a rule ID"),
+        ('platforms = "linux/amd64"\n', "platforms", "got a string 'linux/amd64'"),
+        ('select = ["DF", "DF999"]\n', "select", "'DF999' matches no rule ID or prefix; did you mean 'DF009'?"),
         ('[severity]\nDF001 = "fatal"\n', "severity.DF001", "is not one of error, warning, info"),
         ('kubernetes-version = "latest"\n', "kubernetes-version", "version string"),
         ('max-file-size = -1\n', "max-file-size", "size in bytes"),

@@ -47,6 +47,15 @@ def test_unused_suppression_reported_only_when_enabled():
     assert ids(lint("Dockerfile", text), "AL002") == []
     r = lint("Dockerfile", text, extend_select=["AL002"])
     assert ids(r, "AL002") == [("AL002", 1, 3)]
+    assert [f.path for f in r.findings if f.rule_id == "AL002"] == ["Dockerfile"]
+
+
+def test_unknown_rule_in_suppression_is_reported_with_its_path():
+    r = lint("svc/Dockerfile", "# archlint: ignore[DF02]\nFROM python:3.12-slim\n")
+    assert [(f.rule_id, f.path, f.span.line, f.span.col, f.message) for f in r.findings if f.rule_id.startswith("AL")] == [
+        ("AL008", "svc/Dockerfile", 1, 20,
+         "unknown rule in suppression: DF02 matches no archlint rule ID, so it suppresses nothing; did you mean DF002?"),
+    ]
 
 
 def test_used_suppression_is_not_reported_unused():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from ..model import Span
+from ..platforms import PLATFORM_ARGS  # noqa: F401  (the one list; rules import it from here too)
 from ..snippet import Snippet
 from . import ParseError
 from .varref import VarRefs
@@ -25,10 +26,6 @@ INSTRUCTIONS = frozenset(
 HEREDOC_INSTRUCTIONS = frozenset(("RUN", "COPY", "ADD"))
 FLAG_INSTRUCTIONS = frozenset(("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"))
 DIRECTIVES = ("syntax", "escape", "check")
-PLATFORM_ARGS = (
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-)
 
 #: ``# name = value``; the value is stripped in code (``(.*?)\s*$`` backtracked quadratically
 #: on a directive followed by thousands of blanks)
@@ -374,7 +371,21 @@ def parse(source) -> DockerfileModel:
         instructions.append(ins)
         _add_to_stages(ins, stages, global_args)
 
+    if not stages and not problems:
+        problems.append(_no_stage(instructions))
     return DockerfileModel(directives, escape, instructions, stages, global_args, problems)
+
+
+def _no_stage(instructions: list[Instruction]) -> ParseError:
+    """What BuildKit says of a Dockerfile without a FROM: nothing to build."""
+    if not instructions:  # nothing but blank lines, comments and parser directives
+        return ParseError('the Dockerfile is empty; docker build rejects it ("the Dockerfile cannot be empty")', 1, 1)
+    first = instructions[0].keyword_span
+    return ParseError(
+        'no FROM instruction; docker build rejects a Dockerfile without a build stage '
+        '("no build stage in current context")',
+        first.line, first.col,
+    )
 
 
 def _read_directives(lines: list[str]) -> tuple[dict[str, tuple[str, int]], str, int]:

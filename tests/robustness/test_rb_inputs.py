@@ -55,7 +55,8 @@ def test_tree_of_empty_files_of_every_kind_exits_cleanly(tmp_path):
     for kind in ALL_KINDS:
         write_kind(tmp_path, kind, b"")
     r = run_cli(["check", "--no-cache"], tmp_path)
-    assert_clean_exit(r, allowed=(0,))
+    assert_clean_exit(r, allowed=(1,))  # docker build rejects an empty Dockerfile: AL001, nothing else
+    assert {(rule, msg.split(":")[0]) for *_, rule, msg in text_findings(r.stdout)} == {("AL001", "could not parse Dockerfile")}
 
 
 # ---- binary data ------------------------------------------------------------------------------
@@ -686,7 +687,7 @@ def test_hostile_corpus_through_the_cli(tmp_path):
 
 @pytest.mark.cli
 @pytest.mark.parametrize("data,code,rules", [
-    (b"", 0, set()),
+    (b"", 1, {"AL001"}),  # docker build rejects an empty Dockerfile
     (b"\x00\x01\x02", 1, {"AL001"}),
     (codecs.BOM_UTF16_LE + "FROM python:latest\n".encode("utf-16-le"), 1, {"DF001", "DF005", "AL006"}),
     ("FROM python:latest\r\n".encode(), 1, {"DF001", "DF005"}),

@@ -176,3 +176,33 @@ def fix_not_applied(ctx):
     None: archlint never writes a file it cannot write whole and unchanged-since-read.
     """
     return ()
+
+
+@rule("AL008", "unknown-rule-in-suppression", severity=Severity.WARNING, tags=("maintainability",))
+def unknown_rule_in_suppression(ctx):
+    """
+    ## What it does
+    Reports a rule ID in an `archlint: ignore[...]` or `archlint: ignore-file[...]` comment that
+    matches no archlint rule (no rule ID starts with it), with the nearest known ID.
+
+    ## Why is this bad?
+    A mistyped ID suppresses nothing: the finding it was meant to silence is still reported,
+    while readers take the comment for a deliberate, reviewed exception. Fixing the typo later
+    may silence findings nobody has looked at since.
+
+    ## Example
+    ```dockerfile
+    # archlint: ignore[DF0001] pinned by the base image's own release process
+    FROM ubuntu:latest
+    ```
+
+    ## Use instead
+    ```dockerfile
+    # archlint: ignore[DF001] pinned by the base image's own release process
+    FROM ubuntu:latest
+    ```
+
+    ## Fix
+    No automatic fix: correct the ID (`archlint rules` lists them) or delete it.
+    """
+    return ()
