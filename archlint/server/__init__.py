@@ -17,19 +17,29 @@
 A crash in a rule is an AL004 diagnostic (the engine keeps the other rules' results); any other
 exception in a handler is logged (stderr and ``window/logMessage``) and the server goes on.
 
+Responsive and bounded: lints run in a few worker processes, never on the message loop, one per
+document at a time; a newer version of a document abandons the older one's lint (dropped if
+queued, its worker killed if running: it is never published).  ``shutdown`` is answered at once
+(running lints are abandoned), a request after it gets InvalidRequest, ``exit`` ends the process.
+A buffer over its ``max-file-size`` is not linted: it gets the AL005 notice a file on disk gets,
+and the server keeps none of its text but the editor's copy (pygls' workspace).
+
 The modules, by job:
 
 - ``lsp``: ``ArchlintServer``, the pygls ``LanguageServer``: its state (open documents, lint
   results, debounce tasks, the client's settings) and its LSP features, one method each;
 - ``settings``: the client's settings and the configuration resolver built with them;
-- ``linting``: a buffer's text -> a ``DocState`` (configuration, kind, lint result);
+- ``pool``: the lint worker processes (``LintPool``) and the engine thread (code actions, hover);
+- ``worker``: a lint worker process (configuration, size limit, kind, the engine's result);
+- ``linting``: a buffer -> what a worker is asked, its answer -> a ``DocState``;
 - ``documents``: ``DocState`` and ``Lines``, positions archlint <-> LSP;
 - ``diagnostics``: findings and notices as LSP diagnostics;
 - ``actions``: quick fixes, "Suppress", "Fix all" and the edits they carry;
 - ``hover``: a rule's documentation as Markdown.
 
 Importing this package is cheap: pygls, lsprotocol and the engine are imported by
-``build_server`` (every module but this one and ``settings`` imports lsprotocol).
+``build_server`` (every module but this one, ``settings``, ``worker`` and ``linting`` imports
+lsprotocol; a worker process imports neither pygls nor lsprotocol).
 """
 from __future__ import annotations
 

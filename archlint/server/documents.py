@@ -56,8 +56,9 @@ class Lines:
 
 
 class DocState:
-    """One lint of one version of a document: its text, where it is (``display`` path,
-    ``abspath`` or None), its ``kind``, the ``settings`` and the ``result`` of the lint."""
+    """One lint of one version of a document: its text (None for a buffer over its
+    ``max-file-size``, which is not linted), where it is (``display`` path, ``abspath`` or None),
+    its ``kind``, the ``settings`` and the ``result`` of the lint."""
 
     __slots__ = ("uri", "version", "text", "display", "abspath", "kind", "settings", "result", "lines")
 

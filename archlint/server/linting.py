@@ -1,19 +1,21 @@
-"""A buffer's text -> a ``DocState``: the configuration for its path, its kind (from the name and
-contents, else from the client's languageId) and the engine's result.  Runs on the lint thread."""
+"""A buffer -> what a lint worker is asked (``lint_header``), and the worker's answer -> a
+``DocState`` (``doc_state``).  The lint itself (configuration for the path, the size limit, kind
+from the name and contents else from the client's languageId, the engine) runs in the worker:
+``worker.Worker.lint``."""
 from __future__ import annotations
 
 import os
 
-from pygls.uris import to_fs_path
-
-from ..config import ConfigError
-from ..kinds import LANGUAGE_KINDS  # LSP languageId -> kind, for buffers whose name says nothing
-from .documents import DocState, Lines
+from ..kinds import LANGUAGE_KINDS  # noqa: F401  LSP languageId -> kind, for buffers whose name says nothing
 
 
 def fs_path(uri: str) -> str | None:
     """The absolute path of a ``file:`` URI, None for any other (untitled buffers ...)."""
-    path = to_fs_path(uri) if uri.startswith("file:") else None
+    if not uri.startswith("file:"):
+        return None
+    from pygls.uris import to_fs_path
+
+    path = to_fs_path(uri)
     return os.path.abspath(path) if path else None
 
 
@@ -26,28 +28,30 @@ def display_name(uri: str, abspath: str | None) -> str:
     return display_path(abspath, find_root(os.path.dirname(abspath)))
 
 
-def lint_document(client, uri: str, version, text: str, language_id: str | None, root: str, encoding: str) -> DocState:
-    """Lint one version of a document with the ``client``'s settings (a ``ClientSettings``);
-    ``root`` is the workspace folder (for buffers without a path)."""
-    from .. import kinds
-    from ..engine import lint_text
-    from ..registry import new_run
+def utf8_size(text: str, chunk: int = 1 << 20) -> int:
+    """The size of ``text`` in UTF-8 bytes (what ``max-file-size`` counts), without encoding it
+    whole: a huge buffer is never copied."""
+    if text.isascii():
+        return len(text)
+    return sum(len(text[i : i + chunk].encode("utf-8", "surrogatepass")) for i in range(0, len(text), chunk))
 
-    abspath = fs_path(uri)
-    display = display_name(uri, abspath)
-    problem = None
-    try:
-        settings = client.resolver.for_path(abspath) if abspath else client.resolver.for_dir(root)
-    except ConfigError as e:  # a broken configuration file: say so, lint with the defaults
-        problem = e
-        settings = client.fallback().for_dir(root)
-    kind = kinds.detect(display, text[:65536].encode("utf-8", "replace"), abspath)
-    if kind is None and language_id:
-        kind = LANGUAGE_KINDS.get(language_id.lower())
-    new_run()  # project files (pyproject.toml, Dockerfiles ...) are read afresh
-    result = lint_text(display, text, settings, kind=kind, abspath=abspath)
-    if problem is not None:
-        from ..model import Notice
 
-        result.notices.append(Notice("AL001", f"configuration error: {problem}; linted with the default settings", display))
+def lint_header(client, uri: str, text: str, language_id: str | None, root: str) -> dict:
+    """What a worker needs to decide about a buffer before (and without) its text."""
+    return {
+        "uri": uri, "abspath": fs_path(uri), "language_id": language_id, "root": root, "size": utf8_size(text),
+        "overrides": client.overrides, "epoch": client.epoch,
+    }
+
+
+def doc_state(uri: str, version, text: str, answer, encoding: str):
+    """The ``DocState`` of a worker's answer.  A buffer that was not linted (over its
+    ``max-file-size``: its kind is None and it has no findings) keeps no text, and only the start
+    of its first line (where its notice is shown)."""
+    from .documents import DocState, Lines
+
+    display, abspath, kind, settings, result, linted = answer
+    if not linted:
+        first = text[: min(len(text), 1000)].split("\n", 1)[0]
+        return DocState(uri, version, None, display, abspath, kind, settings, result, Lines(first, encoding))
     return DocState(uri, version, text, display, abspath, kind, settings, result, Lines(text, encoding))

@@ -1,7 +1,10 @@
 """``ArchlintServer``: the pygls language server.  Its state is attributes, its LSP features are
 the ``on_*`` methods, registered together in ``register_features``, each behind ``_guard`` (an
-exception is logged and the server goes on).  Everything that touches the engine runs on one
-lint thread (``in_lint_thread``); the event loop only schedules, converts and publishes."""
+exception is logged and the server goes on).  The event loop only schedules, converts and
+publishes: lints run in worker processes (``pool.LintPool``: one lint per document at a time, a
+newer version supersedes the older one, whose result is never published), the rest of the engine
+work (code actions, hover) on one daemon thread (``in_engine_thread``).  ``shutdown`` abandons all
+of it and answers at once; a request after it gets InvalidRequest; ``exit`` ends the process."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +14,9 @@ import os
 import traceback
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from .. import __version__
 from ..config import CONFIG_FILES
@@ -19,7 +24,8 @@ from .actions import FIX_ALL_KIND, code_actions
 from .diagnostics import all_diagnostics
 from .documents import DocState
 from .hover import hover_for
-from .linting import fs_path, lint_document
+from .linting import doc_state, fs_path, lint_header
+from .pool import EngineThread, LintPool
 from .settings import ClientSettings
 
 DEBOUNCE = 0.15
@@ -64,16 +70,31 @@ def _report(ls, what: str) -> None:
         pass
 
 
+class ArchlintProtocol(LanguageServerProtocol):
+    """pygls' protocol, but a request after ``shutdown`` gets InvalidRequest (the LSP says so;
+    pygls drops it unanswered)."""
+
+    def handle_message(self, message):
+        method = getattr(message, "method", None)
+        if self._shutdown and method not in (None, types.EXIT) and getattr(message, "id", None) is not None:
+            error = JsonRpcInvalidRequest(f"{method}: the server is shut down")
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        super().handle_message(message)
+
+
 class ArchlintServer(LanguageServer):
     def __init__(self):
-        super().__init__("archlint", __version__)
+        super().__init__("archlint", __version__, protocol_cls=ArchlintProtocol)
         self.client_settings = ClientSettings()
         self.open: dict[str, str] = {}  # uri -> languageId, for the open documents
         self.docs: dict[str, DocState] = {}  # uri -> its last lint
         self.pending: dict[str, asyncio.Task] = {}  # uri -> its scheduled lint
         self.generation: dict[str, int] = {}  # uri -> number of lints started (a newer one wins)
         self.logged: set = set()  # (uri, message) of the internal errors already logged
-        self._executor = None
+        self.pool = LintPool()
+        self._engine = None
+        self.shut_down = False
         self.register_features()
 
     def register_features(self) -> None:
@@ -90,6 +111,7 @@ class ArchlintServer(LanguageServer):
             (types.TEXT_DOCUMENT_CODE_ACTION, self.on_code_action, code_action_options),
             (types.TEXT_DOCUMENT_HOVER, self.on_hover, None),
             (types.SHUTDOWN, self.on_shutdown, None),
+            (types.EXIT, self.on_exit, None),
         ):
             self.feature(method, options)(_guard(handler))
 
@@ -126,6 +148,7 @@ class ArchlintServer(LanguageServer):
         self.open.pop(uri, None)
         self.docs.pop(uri, None)
         self.cancel(uri)
+        self.pool.cancel(uri)
         self.generation[uri] = self.generation.get(uri, 0) + 1
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -133,7 +156,7 @@ class ArchlintServer(LanguageServer):
         st = await self.current(params.text_document.uri)
         if st is None or st.kind is None:
             return None
-        actions, problem = await self.in_lint_thread(code_actions, st, params, self.client_settings.unsafe_fixes)
+        actions, problem = await self.in_engine_thread(code_actions, st, params, self.client_settings.unsafe_fixes)
         if problem:
             self.log_message(problem, types.MessageType.Warning)
         return actions or None
@@ -142,39 +165,54 @@ class ArchlintServer(LanguageServer):
         st = await self.current(params.text_document.uri)
         if st is None:
             return None
-        return await self.in_lint_thread(hover_for, st, params.position)
+        return await self.in_engine_thread(hover_for, st, params.position)
 
     def on_shutdown(self, params) -> None:
+        """Answered at once: the lints running are abandoned (their workers killed, nothing
+        published), so is the engine thread's work."""
+        self.shut_down = True
         for task in self.pending.values():
             task.cancel()
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self.pending.clear()
+        self.pool.close()
+        if self._engine is not None:
+            self._engine.stop()
+
+    def on_exit(self, params) -> None:
+        """End the process now (0 after a ``shutdown``, else 1, as the LSP says): nothing is left
+        to wait for, and a daemon thread still in the engine must not hold the exit up.  What
+        was sent is already flushed (pygls flushes each message)."""
+        self.pool.close()
+        logging.shutdown()
+        os._exit(0 if self.shut_down else 1)
 
     # ---- linting -----------------------------------------------------------------------------------
 
-    def lint_snapshot(self, uri: str, version, text: str, language_id: str | None) -> DocState:
-        """Lint one version of a document (on the lint thread)."""
-        return lint_document(self.client_settings, uri, version, text, language_id, self.root_dir(), self.position_encoding())
-
     async def lint_now(self, uri: str) -> DocState | None:
-        """Lint the document's current text and publish the result, unless a newer lint started
-        or the document was closed meanwhile."""
-        if uri not in self.open:
+        """Lint the document's current text in a worker and publish the result, unless a newer
+        lint started, the document was closed or the server shut down meanwhile."""
+        if uri not in self.open or self.shut_down:
             return None
         doc = self.workspace.get_text_document(uri)
         text, version = doc.source, doc.version
         gen = self.generation.get(uri, 0) + 1
         self.generation[uri] = gen
-        state = await self.in_lint_thread(self.lint_snapshot, uri, version, text, self.open[uri])
-        if self.generation.get(uri) != gen or uri not in self.open:
+        header = lint_header(self.client_settings, uri, text, self.open[uri], self.root_dir())
+        answer = await self.pool.lint(uri, header, text)
+        if answer is None or self.generation.get(uri) != gen or uri not in self.open or self.shut_down:
             return None
+        state = doc_state(uri, version, text, answer, self.position_encoding())
         self.docs[uri] = state
         self.publish(state)
         return state
 
     def schedule(self, uri: str, delay: float) -> None:
-        """Lint the document in ``delay`` seconds, instead of any lint scheduled before (the debounce)."""
+        """Lint the document in ``delay`` seconds, instead of any lint scheduled or running
+        before (the debounce; the older version's lint is abandoned at once)."""
         self.cancel(uri)
+        self.pool.cancel(uri)
+        if self.shut_down:
+            return
 
         async def run():
             try:
@@ -198,30 +236,32 @@ class ArchlintServer(LanguageServer):
             self.schedule(uri, 0)
 
     async def current(self, uri: str) -> DocState | None:
-        """The lint result for the document's current text (re-linted if stale)."""
-        if uri not in self.open:
-            return None
-        doc = self.workspace.get_text_document(uri)
-        st = self.docs.get(uri)
-        if st is not None and st.text == doc.source:
-            return st
-        st = await self.in_lint_thread(self.lint_snapshot, uri, doc.version, doc.source, self.open[uri])
-        self.docs[uri] = st
-        return st
+        """The lint result for the document's current text: once the lint scheduled or running
+        for it is done (one is scheduled if none is)."""
+        for _ in range(5):  # the text may change while we wait
+            if uri not in self.open or self.shut_down:
+                return None
+            doc = self.workspace.get_text_document(uri)
+            st = self.docs.get(uri)
+            if st is not None and st.version == doc.version and (st.text is None or st.text == doc.source):
+                return st
+            task = self.pending.get(uri)
+            if task is None or task.done():
+                self.schedule(uri, 0)
+                task = self.pending[uri]
+            await asyncio.wait({task})  # neither raises if the lint is cancelled nor cancels it
+        return None
 
     @property
-    def executor(self):
-        if self._executor is None:
-            from concurrent.futures import ThreadPoolExecutor
+    def engine(self) -> EngineThread:
+        if self._engine is None:
+            self._engine = EngineThread()
+        return self._engine
 
-            # one worker: linting is sequential, so rule modules load once and in order
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archlint-lint")
-        return self._executor
-
-    async def in_lint_thread(self, fn, *args):
-        """Run ``fn`` on the lint thread: everything that touches the engine, the parsers or
-        the registry runs there, one thing at a time."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, functools.partial(fn, *args))
+    async def in_engine_thread(self, fn, *args):
+        """Run ``fn`` on the engine thread (code actions and hover: they parse, fix and read the
+        rule registry), one thing at a time, off the event loop."""
+        return await self.engine.run(fn, *args)
 
     def publish(self, st: DocState) -> None:
         """Publish the document's diagnostics; log each internal error (a rule crash ...) once."""

@@ -36,7 +36,8 @@ def normalize_settings(raw) -> tuple[dict, bool, list[str]] | None:
 
 class ClientSettings:
     """What the client asked for: configuration ``overrides`` (over the configuration files),
-    ``unsafe_fixes`` (in "Fix all"), and the ``resolver`` that applies both per path."""
+    ``unsafe_fixes`` (in "Fix all"), and the ``resolver`` that applies both per path;
+    ``epoch`` counts the resolvers made (a lint worker makes its own when it changes)."""
 
     def __init__(self):
         from ..config import ConfigResolver
@@ -44,6 +45,7 @@ class ClientSettings:
         self.overrides: dict = {}
         self.unsafe_fixes = False
         self.resolver = ConfigResolver()
+        self.epoch = 0
 
     def apply(self, raw, root: str) -> tuple[list[str], str | None]:
         """Take the client's settings ``raw``; (unknown keys, a problem to show or None).  Settings
@@ -65,6 +67,7 @@ class ClientSettings:
             problem = f"archlint settings: {key}{e.message}; using the configuration files only"
             overrides, resolver = {}, ConfigResolver()
         self.overrides, self.unsafe_fixes, self.resolver = overrides, unsafe, resolver
+        self.epoch += 1
         return unknown, problem
 
     def reset(self) -> None:
@@ -72,6 +75,7 @@ class ClientSettings:
         from ..config import ConfigResolver
 
         self.resolver = ConfigResolver(overrides=self.overrides)
+        self.epoch += 1
 
     def fallback(self):
         """A resolver with the client's overrides and no configuration file: for a document whose
