@@ -132,6 +132,8 @@ class Settings:
         )
 
 
+_MAX_CONFIG_BYTES = 16 << 20
+
 def _make_settings(items) -> Settings:
     return Settings(**dict(items))
 
@@ -214,11 +216,17 @@ def _toml_parse(path: str) -> dict:
         import tomllib
     except ModuleNotFoundError:  # Python < 3.11
         import tomli as tomllib  # type: ignore
+    from .source import read_regular
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as e:
-        raise ConfigError(path, None, f"cannot read: {e.strerror}") from None
+        data = read_regular(path, _MAX_CONFIG_BYTES)
+        if len(data) > _MAX_CONFIG_BYTES:
+            raise ConfigError(path, None, f"larger than {_MAX_CONFIG_BYTES >> 20} MiB")
+        return tomllib.loads(data.decode("utf-8"))
+    except OSError as e:  # unreadable, or a FIFO or device (never opened to block)
+        raise ConfigError(path, None, f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, None, f"invalid TOML: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, None, f"invalid TOML: {e}") from None
 

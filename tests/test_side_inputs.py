@@ -20,7 +20,8 @@ def _run(cwd, *args):
 
 
 @pytest.mark.parametrize("fifo", [".gitignore", ".git/info/exclude", "common.mk", "requirements.txt",
-                                  "app/Dockerfile", "app/requirements.txt"])
+                                  "app/Dockerfile", "app/requirements.txt", "pyproject.toml", ".archlint.toml",
+                                  "app/pyproject.toml"])
 def test_a_fifo_where_a_side_input_is_expected_never_hangs(tmp_path, fifo):
     (tmp_path / ".git" / "info").mkdir(parents=True)
     (tmp_path / "app").mkdir()
