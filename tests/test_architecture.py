@@ -237,3 +237,24 @@ def test_a_new_family_is_a_folder_and_one_line(tmp_path):
     assert re.search(r"TOY001\s+no-maintainer\s+toy", p.stdout), p.stdout
     p = run("rule", "TOY001")
     assert "Family: toy." in p.stdout and "Flags a Dockerfile with no LABEL." in p.stdout, p.stdout
+
+
+def test_rule_ids_read_from_source_equal_the_registered_ones():
+    """Selectors are checked against the IDs a family's source declares (read as text, so naming
+    PY002 in ``ignore`` does not import the Python family): the two must never differ."""
+    rules = registry.load_all()
+    for fam in FAMILIES:
+        declared = registry._declared_ids(fam.prefix)
+        assert declared is not None
+        assert sorted(set(declared)) == sorted(r for r in rules if rules[r].family == fam.prefix), fam
+
+
+def test_a_selector_naming_one_rule_imports_no_family(tmp_path):
+    (tmp_path / ".archlint.toml").write_text('ignore = ["PY002", "K8S007", "GHA004"]\n')
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "archlint", "check", "--no-cache", "--exit-zero",
+                        "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    loaded = {line.split("|")[-1].strip() for line in p.stderr.splitlines() if line.startswith("import time:")}
+    assert not {m for m in loaded if m.startswith(("archlint.checks.python", "archlint.checks.kubernetes",
+                                                   "archlint.checks.workflows"))}, sorted(loaded)
