@@ -187,7 +187,8 @@ def known_selector(selector: str, allow_all: bool = True) -> bool:
             ids = [rid for rid, r in RULES.items() if r.family == prefix]
         if any(rid.startswith(selector) for rid in ids):
             return True
-    return False
+    # registered besides what the source declares (a test's or a plugin's rule)
+    return bool(longer) and any(rid.startswith(selector) for rid in RULES)
 
 
 _DECLARED: dict = {}
@@ -196,7 +197,7 @@ _DECLARED: dict = {}
 def _declared_ids(prefix: str) -> list[str] | None:
     """The rule IDs a family's source declares (``@rule("DF001", ...``), read as text rather than
     imported: naming ``PY002`` in ``ignore`` must not cost every run the Python family's import
-    (~20 ms).  None when the family's files cannot be found; registered rules (a test's) count."""
+    (~20 ms).  None when the family's files cannot be found."""
     hit = _DECLARED.get(prefix)
     if hit is not None:
         return hit
@@ -224,7 +225,6 @@ def _declared_ids(prefix: str) -> list[str] | None:
                 ids += pattern.findall(fh.read())
         except (OSError, UnicodeDecodeError):
             return None
-    ids += [rid for rid, r in RULES.items() if r.family == prefix]
     _DECLARED[prefix] = ids
     return ids
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from .model import Finding, Span
 
-_SUPPRESS = re.compile(r"archlint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
+_SUPPRESS_HEAD = re.compile(r"archlint:\s*(ignore-file|ignore)\b")
 _HADOLINT = re.compile(r"^\s*#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9, ]+)")
 _BUILDKIT_CHECK = re.compile(r"^\s*#\s*check\s*=\s*(.*)$")
 
@@ -58,7 +58,45 @@ def _openers(kind: str) -> tuple[str, ...]:
 
 
 def _is_comment_start(kind: str, text: str, idx: int) -> bool:
-    return text[:idx].rstrip().endswith(_openers(kind))
+    j = idx
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return any(text.startswith(op, j - len(op)) and j >= len(op) for op in _openers(kind))
+
+
+def _suppressions_in(line: str):
+    """(start, "ignore" or "ignore-file", the bracketed IDs or None, comment start) of each
+    ``archlint: ignore[...]`` in ``line``: the reading of the pattern
+    ``archlint:\\s*(ignore-file|ignore)\\b(?:\\[([^\\]]*)\\])?``, in one pass (that pattern, and a
+    search back for the comment's start at each match, took quadratic time on a line of
+    repeated ``archlint:ignore[``)."""
+    close = -1  # the first "]" at or after the last place searched from
+    none_from = len(line) + 1  # no "]" at or after this offset
+    hash_at, html_at, scanned = -1, -1, 0  # the last "#" / "<!--" before ``scanned``
+    pos = 0
+    while True:
+        m = _SUPPRESS_HEAD.search(line, pos)
+        if m is None:
+            return
+        start, end, ids = m.start(), m.end(), None
+        if line.startswith("[", end):
+            if close < end + 1:
+                close = -1 if end + 1 >= none_from else line.find("]", end + 1)
+                if close < 0:
+                    none_from = end + 1
+            if close >= 0:
+                ids, end = line[end + 1:close], close + 1
+        j = line.rfind("#", scanned, start)
+        hash_at = j if j >= 0 else hash_at
+        k = line.rfind("<!--", max(0, scanned - 3), start)
+        html_at = k if k >= 0 else html_at
+        scanned = start
+        if html_at >= 0 and html_at + 4 > hash_at:
+            comment = html_at + 4
+        else:
+            comment = hash_at + 1 if hash_at >= 0 else start
+        yield start, m.group(1), ids, comment
+        pos = end
 
 
 def _ids(raw: str | None) -> tuple[str, ...]:
@@ -95,25 +133,25 @@ def collect(source, kind: str, model) -> list[Suppression]:
     prefixes = _openers(kind)
     for idx, line in enumerate(lines, start=1):
         if "archlint:" in line:
-            for m in _SUPPRESS.finditer(line):
-                if not _is_comment_start(kind, line, _comment_start(line, m.start())):
+            for start, what, raw_ids, comment in _suppressions_in(line):
+                if not _is_comment_start(kind, line, comment):
                     continue
-                ids = _ids(m.group(2))
-                if m.group(1) == "ignore-file":
+                ids = _ids(raw_ids)
+                if what == "ignore-file":
                     if idx <= HEAD_LINES:
-                        out.append(Suppression(idx, m.start() + 1, ids, 1, len(lines), file_level=True))
+                        out.append(Suppression(idx, start + 1, ids, 1, len(lines), file_level=True))
                     continue
                 own_line = line.strip().startswith(prefixes)
                 if own_line:
                     nxt = _next_code_line(lines, idx, prefixes)
                     if nxt is None:
-                        out.append(Suppression(idx, m.start() + 1, ids, idx, idx))
+                        out.append(Suppression(idx, start + 1, ids, idx, idx))
                         continue
                     first, last = _statement_range(model, lines, nxt)
-                    out.append(Suppression(idx, m.start() + 1, ids, first, last))
+                    out.append(Suppression(idx, start + 1, ids, first, last))
                 elif kind in TRAILING_OK:
                     first, last = _statement_range(model, lines, idx)
-                    out.append(Suppression(idx, m.start() + 1, ids, min(first, idx), max(last, idx)))
+                    out.append(Suppression(idx, start + 1, ids, min(first, idx), max(last, idx)))
         if kind == "dockerfile":
             hm = _HADOLINT.match(line)
             if hm:
@@ -135,13 +173,6 @@ def collect(source, kind: str, model) -> list[Suppression]:
     return out
 
 
-def _comment_start(line: str, match_start: int) -> int:
-    """Index where the comment holding the match begins (just after '#' or '<!--')."""
-    j = line.rfind("#", 0, match_start)
-    k = line.rfind("<!--", 0, match_start)
-    if k >= 0 and k + 4 > j:
-        return k + 4
-    return j + 1 if j >= 0 else match_start
 
 
 def _buildkit_skips(value: str) -> tuple[str, ...]:

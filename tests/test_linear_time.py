@@ -53,12 +53,14 @@ CASES = {
     "workflow-qemu": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: " + "qemu-" * n
         + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
+    # a comment of repeated suppression openers, without a closing bracket
+    "suppression-comment": _lint("Dockerfile", "dockerfile", lambda n: "# " + "archlint:ignore[" * n + "\nFROM alpine:3.20\n"),
     # shell variable expansion without closing braces
     "shell-vars": _lint("b.sh", "shell", lambda n: "X=1\ndocker build -t " + "${X-" * n + " .\n"),
 }
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
-        "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000}
+        "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -94,3 +96,32 @@ def test_variable_references_equal_the_old_patterns(parts):
         assert [(m.start(), m.end(), m.groups()) for m in old.finditer(text)] == [
             (r.start(), r.end(), tuple(r.group(i) for i in range(1, 5))) for r in new.finditer(text)]
         assert new.sub(lambda r: f"<{r.group(0)}>", text) == old.sub(lambda m: f"<{m.group(0)}>", text)
+
+
+OLD_SUPPRESS = re.compile(r"archlint:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
+
+
+def _old_suppressions(kind: str, line: str):
+    from archlint.suppress import _openers
+
+    out = []
+    for m in OLD_SUPPRESS.finditer(line):
+        j, k = line.rfind("#", 0, m.start()), line.rfind("<!--", 0, m.start())
+        comment = k + 4 if k >= 0 and k + 4 > j else (j + 1 if j >= 0 else m.start())
+        if line[:comment].rstrip().endswith(_openers(kind)):
+            out.append((m.start(), m.group(1), m.group(2)))
+    return out
+
+
+_SUP_PARTS = st.sampled_from(["archlint:", "archlint: ", "ignore", "ignore-file", "[", "]", "DF001", ",", "#",
+                              " ", "<!--", "-->", "x", "ignorex"])
+
+
+@hsettings(max_examples=3000, deadline=None)
+@given(st.lists(_SUP_PARTS, max_size=14), st.sampled_from(["dockerfile", "markdown", "shell"]))
+def test_suppression_reading_equals_the_old_pattern(parts, kind):
+    from archlint.suppress import _is_comment_start, _suppressions_in
+
+    line = "".join(parts)
+    new = [(s, w, ids) for s, w, ids, c in _suppressions_in(line) if _is_comment_start(kind, line, c)]
+    assert new == _old_suppressions(kind, line)
