@@ -604,13 +604,19 @@ def _run_stdin(args, resolver, root):
 
     new_run()
     name = args.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
     from .source import DecodeError, decode
     from .model import FileResult, Notice
 
     abspath = os.path.abspath(name)
     display = os.path.relpath(abspath, root).replace(os.sep, "/") if name != "-" else "-"
     settings = resolver.for_path(abspath)
+    data = sys.stdin.buffer.read(settings.max_file_size + 1)  # max-file-size bounds stdin too
+    if len(data) > settings.max_file_size:
+        from .engine import too_large
+
+        run = RunResult([too_large(display, f"more than {settings.max_file_size}", settings, abspath)], root, [])
+        run.settings_used = [settings]
+        return run
     try:
         text, enc, warning = decode(data)
     except DecodeError as e:

@@ -56,12 +56,7 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
         if not stat.S_ISREG(st.st_mode):
             return None, "", Notice("AL001", f"could not read {display}: not a regular file (a FIFO, socket or device)", display), None
         if st.st_size > max_size:
-            return None, "", Notice(
-                "AL005",
-                f"{display} skipped: {st.st_size} bytes is over max-file-size ({max_size})",
-                display,
-                severity=Severity.INFO,
-            ), None
+            return None, "", _too_large_notice(display, st.st_size, max_size), None
         chunks = []
         left = max_size + 1
         while left > 0:
@@ -97,6 +92,19 @@ def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> 
         if info is not None:
             result.notices.append(info)
     return _without_ignored_notices(result, settings, abspath)
+
+
+def _too_large_notice(display: str, size, max_size: int) -> Notice:
+    return Notice("AL005", f"{display} skipped: {size} bytes is over max-file-size ({max_size})", display,
+                  severity=Severity.INFO)
+
+
+def too_large(display: str, size, settings, abspath: str | None = None) -> FileResult:
+    """The result of a text over ``max-file-size`` that was not read whole (stdin, an editor's
+    buffer): the AL005 notice a file on disk gets, obeying ``ignore`` like it.  ``size`` is the
+    byte count, or a text such as "more than 4194304" when only the limit was read."""
+    notice = _too_large_notice(display, size, settings.max_file_size)
+    return _without_ignored_notices(FileResult(display, None, notices=[notice], deps=()), settings, abspath or display)
 
 
 def lint_text(

@@ -54,3 +54,20 @@ def test_a_baseline_nested_too_deep_or_endless_is_an_error(tmp_path):
     if os.path.exists("/dev/zero"):
         p = _run(tmp_path, "--baseline", "/dev/zero", ".")
         assert p.returncode == 2 and "cannot read" in p.stderr, p.stderr
+
+
+def test_max_file_size_bounds_stdin(tmp_path):
+    """A text on stdin over max-file-size gets the AL005 notice a file on disk gets, and is not
+    read past the limit (issue 17: a 6 MB YAML through stdin took 560 MB)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".archlint.toml").write_text("max-file-size = 1000\n")
+    env = {**os.environ, "ARCHLINT_NO_CACHE": "1", "NO_COLOR": "1"}
+    p = subprocess.run([sys.executable, "-m", "archlint", "check", "--stdin-filename", "deploy.yaml", "-"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                       input="apiVersion: v1\nkind: ConfigMap\n" + "x: y\n" * 1000)
+    assert p.returncode == 0, p.stderr
+    assert "AL005 deploy.yaml skipped: more than 1000 bytes is over max-file-size (1000)" in p.stdout
+    p = subprocess.run([sys.executable, "-m", "archlint", "check", "--stdin-filename", "deploy.yaml", "-"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                       input="apiVersion: v1\nkind: ConfigMap\n")
+    assert "AL005" not in p.stdout

@@ -47,16 +47,10 @@ def read_frame(stream):
 
 
 def too_large(display: str, size: int, settings, abspath: str | None):
-    """The result of a buffer over ``max-file-size``: the AL005 notice a file on disk gets (and
-    obeys ``ignore`` like it)."""
-    from ..engine import _without_ignored_notices
-    from ..model import FileResult, Notice, Severity
+    """The result of a buffer over ``max-file-size`` (engine.too_large: what a file on disk gets)."""
+    from ..engine import too_large as result
 
-    notice = Notice(
-        "AL005", f"{display} skipped: {size} bytes is over max-file-size ({settings.max_file_size})", display,
-        severity=Severity.INFO,
-    )
-    return _without_ignored_notices(FileResult(display, None, notices=[notice], deps=()), settings, abspath or display)
+    return result(display, size, settings, abspath)
 
 
 class Worker:
