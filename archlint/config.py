@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from fnmatch import fnmatch
 
 from . import platforms as plat
 from .model import Severity
@@ -171,19 +170,35 @@ def glob_matcher(patterns):
 def path_matches(relpath: str, pattern: str) -> bool:
     """gitignore-flavoured glob: a pattern without '/' matches any path component (or the
     basename); with '/', the path from the config's folder.  ``**`` spans folders."""
-    relpath = relpath.replace(os.sep, "/")
+    relpath = os.path.normcase(relpath.replace(os.sep, "/"))
     while relpath.startswith("./"):
         relpath = relpath[2:]
-    pat = pattern.rstrip("/")
-    if "/" not in pat:
-        parts = relpath.split("/")
-        return any(fnmatch(p, pat) for p in parts) or fnmatch(relpath, pat)
-    pat = pat.lstrip("/")
-    if fnmatch(relpath, pat) or fnmatch(relpath, pat + "/*"):
-        return True
-    if "**/" in pat and fnmatch(relpath, pat.replace("**/", "")):
-        return True
-    return False
+    component, whole = _glob(pattern)
+    if component is not None:
+        return any(component(p) for p in relpath.split("/")) or component(relpath) is not None
+    return any(m(relpath) for m in whole)
+
+
+_GLOBS: dict = {}
+
+
+def _glob(pattern: str):
+    """The pattern's matchers, compiled once per process: (one for a path component or None,
+    those for the whole path).  fnmatch's own cache holds 32,768 patterns, and a configuration
+    with more than ~11,000 per-file-ignores (three forms each) recompiled on every lookup."""
+    hit = _GLOBS.get(pattern)
+    if hit is None:
+        from fnmatch import translate
+
+        pat = os.path.normcase(pattern.rstrip("/"))
+        if "/" not in pat:
+            hit = (re.compile(translate(pat)).match, ())
+        else:
+            pat = pat.lstrip("/")
+            forms = [pat, pat + "/*"] + ([pat.replace("**/", "")] if "**/" in pat else [])
+            hit = (None, tuple(re.compile(translate(f)).match for f in forms))
+        _GLOBS[pattern] = hit
+    return hit
 
 
 # ---- loading ----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Configuration: file discovery and precedence, validation errors, CLI overrides."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from archlint.config import ConfigError, ConfigResolver, load_file, path_matches
 from archlint.model import Severity
@@ -125,3 +127,47 @@ def test_notices_obey_ignore_and_per_file_ignores_but_not_select(tmp_path):
     assert notices(broken) == ["AL001"]
     assert notices(broken, select=["DF001"]) == ["AL001"]
     assert notices(broken, ignore=["AL001"]) == []
+
+
+def _old_path_matches(relpath: str, pattern: str) -> bool:
+    from fnmatch import fnmatch
+
+    relpath = relpath.replace(os.sep, "/")
+    while relpath.startswith("./"):
+        relpath = relpath[2:]
+    pat = pattern.rstrip("/")
+    if "/" not in pat:
+        return any(fnmatch(p, pat) for p in relpath.split("/")) or fnmatch(relpath, pat)
+    pat = pat.lstrip("/")
+    return (fnmatch(relpath, pat) or fnmatch(relpath, pat + "/*")
+            or ("**/" in pat and fnmatch(relpath, pat.replace("**/", ""))))
+
+
+_PATH_PARTS = st.sampled_from(["a", "b", "/", "*", "**", "?", ".", "x.yaml", "[ab]", "./", "k8s", "-"])
+
+
+@hsettings(max_examples=2000, deadline=None)
+@given(st.lists(_PATH_PARTS, max_size=6), st.lists(_PATH_PARTS, min_size=1, max_size=6))
+def test_per_file_ignore_globs_match_as_fnmatch_does(path, pattern):
+    from archlint.config import path_matches
+
+    rel, pat = "".join(path), "".join(pattern)
+    assert path_matches(rel, pat) == _old_path_matches(rel, pat)
+
+
+def test_many_per_file_ignores_are_compiled_once():
+    """12,000 patterns (past fnmatch's own cache): a second pass over them costs far less than
+    the first, which compiled them (issue 17: every lookup recompiled)."""
+    import time
+
+    from archlint.config import path_matches
+
+    pats = [f"gen/{i}/*.yaml" for i in range(12_000)]
+    t = time.perf_counter()
+    first = sum(path_matches("gen/7/x.yaml", p) for p in pats)
+    t1 = time.perf_counter() - t
+    t = time.perf_counter()
+    second = sum(path_matches("gen/7/x.yaml", p) for p in pats)
+    t2 = time.perf_counter() - t
+    assert first == second == 1
+    assert t2 < t1 / 3, (t1, t2)
