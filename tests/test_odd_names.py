@@ -45,3 +45,24 @@ def test_names_that_are_not_utf8_are_escaped_in_every_format(odd_tree, tmp_path,
         assert paths == {"Dockerfile.\\xfe", "d\\xff/Dockerfile"}
     else:
         assert "Dockerfile.\\xfe" in text and "d\\xff/Dockerfile" in text
+
+
+@pytest.mark.parametrize("fmt", ("json", "gitlab", "sarif"))
+def test_bidi_controls_in_names_are_escaped_in_machine_formats(tmp_path, fmt):
+    """A right-to-left override in a file name reaches no screen raw from JSON, GitLab or SARIF
+    output (as in text output), and a program parsing the output still gets the exact name."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    name = "Dockerfile.a\u202eb"
+    (root / name).write_text("FROM alpine\n")
+    env = {**os.environ, "ARCHLINT_NO_CACHE": "1", "NO_COLOR": "1"}
+    p = subprocess.run([sys.executable, "-m", "archlint", "check", "--isolated", "--output-format", fmt, "."],
+                       cwd=root, env=env, capture_output=True, timeout=120)
+    out = p.stdout.decode("utf-8")
+    assert p.returncode in (0, 1) and "\u202e" not in out and "\\u202e" in out.lower() or fmt == "sarif"
+    assert "\u202e" not in out
+    doc = json.loads(out)
+    if fmt == "json":
+        assert {f["path"] for f in doc["findings"]} == {name}
+    elif fmt == "gitlab":
+        assert {i["location"]["path"] for i in doc} == {name}

@@ -251,6 +251,31 @@ def lookup_rule(rule_id: str, table: dict):
 # -- JSON written piece by piece ----------------------------------------------------------------
 
 
+_UNSAFE_IN_JSON = None
+
+
+def json_encoder():
+    """The JSON encoder of every machine format (JSON, GitLab, SARIF): ``indent=2``, UTF-8 text
+    as it is, except the characters that can hide or reorder what a reader sees in a terminal, a
+    log or a web view (C1 controls, bidi embeddings and isolates, line and paragraph separators),
+    written as ``\\uXXXX`` escapes: a program that parses the output still gets the exact file
+    name or message, and nothing raw reaches a screen (text and GitHub output escape them too)."""
+    import json
+    import re
+
+    global _UNSAFE_IN_JSON
+    if _UNSAFE_IN_JSON is None:
+        _UNSAFE_IN_JSON = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+    unsafe = _UNSAFE_IN_JSON
+
+    class Encoder(json.JSONEncoder):
+        def encode(self, o):
+            text = super().encode(o)
+            return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if not text.isascii() else text
+
+    return Encoder(indent=2, ensure_ascii=False)
+
+
 class JSONWriter:
     """Writes ``json.dumps(doc, indent=2, ensure_ascii=False) + "\\n"`` byte for byte, where the
     values of ``doc`` made with ``later(items)`` are lists whose items are encoded and written one
@@ -262,9 +287,7 @@ class JSONWriter:
     rest."""
 
     def __init__(self):
-        import json
-
-        self.encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+        self.encoder = json_encoder()
         self._token = os.urandom(12).hex()
         self._lists: list = []
 

@@ -625,7 +625,9 @@ def write(run, opts, out) -> None:
     GitHub's limits (25,000 results, 10 MB gzipped) decide the log's beginning (a notification
     when results are left out) only once their size is known."""
     p = _prepare(run, opts)
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    from . import json_encoder
+
+    encoder = json_encoder()
     doc = p.doc
     layout = _Layout(_copy(doc), encoder)
     pad = layout.pad.decode("utf-8")
