@@ -549,20 +549,16 @@ def _report(args, fmt: str, run, opts, failing: bool, keep: bool) -> str | None:
         return text
     # the formats whose documents grow with the tree are written piece by piece
     if args.output_file:
-        path = args.output_file
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        tmp = f"{path}.archlint-tmp-{os.getpid()}"
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                sink = _Tee(fh, SNAPSHOT_MAX_CHARS) if keep else fh
-                write(fmt, run, opts, sink)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        from .fixes.files import write_output
+
+        sinks = []
+
+        def fill(fh):
+            sinks.append(_Tee(fh, SNAPSHOT_MAX_CHARS) if keep else fh)
+            write(fmt, run, opts, sinks[0])
+
+        write_output(args.output_file, fill)
+        sink = sinks[0]
     else:
         sink = _Tee(sys.stdout, SNAPSHOT_MAX_CHARS) if keep else sys.stdout
         write(fmt, run, opts, sink)
@@ -589,12 +585,9 @@ def _failing(run, threshold) -> bool:
 
 
 def _write_output(path: str, text: str) -> None:
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    tmp = f"{path}.archlint-tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    from .fixes.files import write_output
+
+    write_output(path, lambda fh: fh.write(text))
 
 
 def _run_stdin(args, resolver, root):

@@ -11,7 +11,7 @@ from .config import selects
 from .model import FileResult, Finding, Notice, Severity
 from .parsers import ParseError, SkipFile
 from .registry import Context, rules_for_kind
-from .source import DecodeError, Source, decode
+from .source import DecodeError, Source, decode, open_nonblocking, read_fd
 
 _parsers: dict[str, object] = {}
 
@@ -44,28 +44,18 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
     the walk and the read is caught too)."""
     if os.path.isdir(abspath):
         return None, "", Notice("AL001", f"could not read {display}: it is a directory", display), None
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(abspath, flags)
+        fd, st = open_nonblocking(abspath)
     except OSError as e:
         return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
     try:
-        st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             return None, "", Notice("AL001", f"could not read {display}: it is a directory", display), None
         if not stat.S_ISREG(st.st_mode):
             return None, "", Notice("AL001", f"could not read {display}: not a regular file (a FIFO, socket or device)", display), None
         if st.st_size > max_size:
             return None, "", _too_large_notice(display, st.st_size, max_size), None
-        chunks = []
-        left = max_size + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
+        data = read_fd(fd, max_size)
     except OSError as e:
         return None, "", Notice("AL001", f"could not read {display}: {e.strerror or e}", display), None
     finally:

@@ -141,19 +141,39 @@ def read_regular(path, limit: int) -> bytes:
     import os
     import stat
 
+    fd, st = open_nonblocking(path)
+    try:
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(f"{os.fsdecode(path)}: not a regular file")
+        return read_fd(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def open_nonblocking(path):
+    """(descriptor, fstat of it): opened read-only without blocking (a FIFO opens at once) and
+    without becoming a controlling terminal; the caller checks the type and closes it."""
+    import os
+
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegular(f"{os.fsdecode(path)}: not a regular file")
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
+        return fd, os.fstat(fd)
+    except BaseException:
         os.close(fd)
+        raise
+
+
+def read_fd(fd: int, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes from ``fd``, in 1 MiB reads."""
+    import os
+
+    chunks = []
+    left = limit + 1
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

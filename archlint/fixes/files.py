@@ -45,9 +45,10 @@ def _create_temp(folder: str, prefix: str, suffix: str, perm: int) -> tuple[int,
     raise FileExistsError(f"no free temporary file name in {folder}")
 
 
-def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: bool,
+def _replace(target: str, data, prefix: str, suffix: str, *, durable: bool,
              mode: int | None = None, owner: tuple[int, int] | None = None, before_rename=None) -> None:
-    """Write ``data`` to a temporary file next to ``target`` and rename it over ``target``.
+    """Write ``data`` (bytes, or a function that writes UTF-8 text to the stream it is given) to
+    a temporary file next to ``target`` and rename it over ``target``.
     ``durable``: fsync the file before the rename; ``mode``/``owner``: given to the new file
     (else it gets the default mode for the umask); ``before_rename()``: called last before the
     rename (it may raise to cancel it).  On failure the temporary file is removed and the
@@ -56,7 +57,15 @@ def _replace(target: str, data: bytes, prefix: str, suffix: str, *, durable: boo
     fd, tmp = _create_temp(folder, prefix, suffix, 0o600 if mode is not None else 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                import io
+
+                text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+                data(text)
+                text.flush()
+                text.detach()
+            else:
+                fh.write(data)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -93,6 +102,15 @@ def make_private_dirs(path: str) -> None:
             raise
         return
     os.chmod(path, 0o700)  # mkdir's mode is filtered by the umask
+
+
+def write_output(path: str, fill) -> None:
+    """An output file (``-o``): its folder made, ``fill(stream)`` writes the report as text into
+    a temporary file beside it, renamed into place when complete (a reader never sees half a
+    report; a failure leaves the old file and no temporary one).  Raises OSError."""
+    target = os.path.abspath(path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    _replace(target, fill, f".{os.path.basename(target)}.{os.getpid()}.", TEMP_SUFFIX, durable=False)
 
 
 def write_bytes(path: str, data: bytes) -> bool:
