@@ -55,12 +55,18 @@ CASES = {
         + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
     # a comment of repeated suppression openers, without a closing bracket
     "suppression-comment": _lint("Dockerfile", "dockerfile", lambda n: "# " + "archlint:ignore[" * n + "\nFROM alpine:3.20\n"),
+    # Makefile references never closed, in a variable and a recipe (each searched to the end)
+    "makefile-open-refs": _lint("Makefile", "makefile", lambda n: "X := " + "$(" * n + "\nimage:\n\tdocker build -t $(X) "
+                                + "$(" * n + " .\n"),
+    # here-document operators (tree-sitter-bash's scanner is quadratic in their number)
+    "shell-heredoc-operators": _lint("b.sh", "shell", lambda n: "docker build " + "<<" * n + " .\n"),
     # shell variable expansion without closing braces
     "shell-vars": _lint("b.sh", "shell", lambda n: "X=1\ndocker build -t " + "${X-" * n + " .\n"),
 }
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
-        "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000}
+        "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
+        "makefile-open-refs": 20_000, "shell-heredoc-operators": 100_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

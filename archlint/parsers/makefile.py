@@ -355,6 +355,7 @@ def _references(text: str):
     i = 0
     n = len(text)
     lit_start = 0
+    closers: dict = {}  # "(" or "{" -> {offset of an opening: offset of its closing bracket}
     while i < n:
         j = text.find("$", i)
         if j < 0:
@@ -363,19 +364,10 @@ def _references(text: str):
             break
         c = text[j + 1]
         if c in "({":
-            close = ")" if c == "(" else "}"
-            depth = 0
-            k = j + 1
-            while k < n:
-                ch = text[k]
-                if ch == c:
-                    depth += 1
-                elif ch == close:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                k += 1
-            if k >= n:  # unterminated: literal
+            if c not in closers:
+                closers[c] = _closing_brackets(text, c)
+            k = closers[c].get(j + 1, -1)
+            if k < 0:  # unterminated: literal
                 i = j + 2
                 continue
             end = k + 1
@@ -387,6 +379,23 @@ def _references(text: str):
         i = lit_start = end
     if lit_start < n:
         yield text[lit_start:], True, lit_start, n
+
+
+_BRACKETS = {"(": re.compile(r"[()]"), "{": re.compile(r"[{}]")}
+
+
+def _closing_brackets(text: str, opening: str) -> dict:
+    """Each ``opening`` bracket's matching closing bracket (of the same kind), in one pass: a
+    ``$(`` is read up to its own ``)``, nested ones counted.  Searching forward from every
+    ``$(`` took quadratic time on a line of unterminated ones."""
+    out: dict = {}
+    stack: list = []
+    for m in _BRACKETS[opening].finditer(text):
+        if m.group() == opening:
+            stack.append(m.start())
+        elif stack:
+            out[stack.pop()] = m.start()
+    return out
 
 
 def _split_args(args: str, maxsplit: int = 0) -> list[str]:

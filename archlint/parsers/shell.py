@@ -464,11 +464,17 @@ def _unmask(commands: list[Command], original: str, exprs: dict[str, str]) -> No
                 a.word.value = fix(a.word.value)
 
 
+_MAX_HEREDOC_OPERATORS = 1000
+
+
 def _extract(snippet: Snippet, text: str, base: int, table: VarTable, out: list[Command], depth: int,
              wanted=None) -> None:
     """Commands of ``text`` (which sits at offset ``base`` of the snippet text)."""
     parser = _ts_parser()
-    if parser is None:
+    if parser is None or text.count("<<") > _MAX_HEREDOC_OPERATORS:
+        # tree-sitter-bash's heredoc scanner takes time growing with the square of the number
+        # of << operators (8,000 on one line: 0.4 s; a megabyte of them: half an hour); no real
+        # script has that many, and the token scanner reads such a text in linear time
         _scan_region(snippet, text, 0, len(text), base, table, out, set(), True)
         return
     try:
