@@ -25,6 +25,7 @@ BUILDKIT_MAP = {
     "fromplatformflagconstdisallowed": ("DF003",),
     "redundanttargetplatform": ("DF010",),
     "undefinedvar": ("DF007",),
+    "undefinedarginfrom": ("DF012",),
 }
 from .kinds import TABLE as _KINDS
 

@@ -568,3 +568,10 @@ def test_an_undeclared_variable_in_from_is_empty_for_the_other_rules():
             ARG version
             FROM busybox:${version}
         """, rule, kind="dockerfile") == []
+
+
+def test_df012_honours_buildkits_check_skip():
+    assert check("""
+        # check=skip=UndefinedArgInFrom
+        FROM busybox:${version}
+    """, "DF012", kind="dockerfile") == []
