@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from . import checks as _checks
 from .checks import FAMILIES
 from .model import Edit, Finding, Fix, Related, Severity, Span
 
@@ -202,21 +203,15 @@ def _declared_ids(prefix: str) -> list[str] | None:
     if hit is not None:
         return hit
     fam = _BY_PREFIX[prefix]
+    if fam.module != f"{_checks.__name__}.{fam.package}":
+        return None  # a family from elsewhere (a test's): import it to know its rules
     import os
 
-    spec = None
+    folder = os.path.join(os.path.dirname(_checks.__file__), fam.package)
     try:
-        from importlib.machinery import PathFinder  # already loaded by the import system
-
-        parent = __import__(fam.module.rpartition(".")[0] or fam.module, fromlist=("_",)) if "." in fam.module else None
-        spec = PathFinder.find_spec(fam.module, getattr(parent, "__path__", None))
-    except (ImportError, ValueError, AttributeError):
-        spec = None
-    origin = getattr(spec, "origin", None)
-    if not origin or not os.path.isfile(origin):
+        files = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".py")]
+    except OSError:
         return None
-    folder = os.path.dirname(origin) if os.path.basename(origin) == "__init__.py" else None
-    files = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".py")] if folder else [origin]
     pattern = re.compile(r'@rule\(\s*["\'](' + re.escape(prefix) + r'\d{3})["\']')
     ids: list[str] = []
     for f in files:
