@@ -147,12 +147,25 @@ def assign_fingerprints(file_result) -> None:
     occurrence index is stable; suppressed findings count too)."""
     lines = file_result.lines
     seen: dict[tuple, int] = {}
+    stripped: dict[int, str] = {}
+    heads: dict[tuple, object] = {}  # the digest state after rule, path and line text
     for f in sorted(file_result.findings, key=lambda f: f.sort_key()):
-        text = _line_text(lines, f.span.line).strip()
+        line = f.span.line
+        text = stripped.get(line)
+        if text is None:
+            text = stripped[line] = _line_text(lines, line).strip()
         ident = (f.rule_id, f.path, text, f.key or "")
         n = seen.get(ident, 0)
         seen[ident] = n + 1
-        f.fingerprint = semantic_fingerprint(f, text, n)
+        # semantic_fingerprint's digest, the line hashed once however many findings it has (a
+        # long line with thousands of findings cost their product)
+        head = heads.get((f.rule_id, f.path, line))
+        if head is None:
+            head = heads[(f.rule_id, f.path, line)] = sha256(
+                "\x00".join(("archlint-fp-v1", f.rule_id, f.path, text, "")).encode("utf-8", "surrogatepass"))
+        h = head.copy()
+        h.update("\x00".join((f.key or "", str(n))).encode("utf-8", "surrogatepass"))
+        f.fingerprint = h.hexdigest()[:32]
 
 
 __all__ = ["assign_fingerprints", "file_text_as_uploaded", "line_hashes", "semantic_fingerprint"]

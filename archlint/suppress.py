@@ -239,19 +239,27 @@ def _unknown_ids(source, sups: list[Suppression], settings) -> list[Finding]:
     if rule is None or not settings.rule_enabled(rule):
         return []
     out = []
+    nearest: dict = {}
     for s in sups:
         if not s.native:
             continue
+        upper = None
+        pos = s.col - 1  # the IDs stand in the comment in order: each is searched after the last
         for i in s.ids:
             if known_selector(i, allow_all=False):
                 continue
-            line = source.lines[s.line - 1] if s.line <= len(source.lines) else ""
-            at = line.upper().find(i, s.col - 1)
+            if upper is None:
+                upper = (source.lines[s.line - 1] if s.line <= len(source.lines) else "").upper()
+            at = upper.find(i, pos)
+            if at >= 0:
+                pos = at + len(i)
             span = Span.point(s.line, at + 1, len(i)) if at >= 0 else Span.point(s.line, s.col, len("archlint:"))
             if i == "ALL":
                 why = "`archlint: ignore` without a list suppresses every rule"
             else:
-                near = closest_selector(i, allow_all=False)
+                if i not in nearest:
+                    nearest[i] = closest_selector(i, allow_all=False)
+                near = nearest[i]
                 why = f"did you mean {near}?" if near else "`archlint rules` lists them"
             out.append(
                 Finding(

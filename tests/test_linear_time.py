@@ -55,6 +55,10 @@ CASES = {
         + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
     # a comment of repeated suppression openers, without a closing bracket
     "suppression-comment": _lint("Dockerfile", "dockerfile", lambda n: "# " + "archlint:ignore[" * n + "\nFROM alpine:3.20\n"),
+    # thousands of unknown IDs in one suppression: each found after the last, each line hashed
+    # once for the findings' fingerprints
+    "suppression-unknown-ids": _lint("Dockerfile", "dockerfile", lambda n: "# archlint: ignore["
+                                     + ",".join(f"QQ{i}" for i in range(n)) + "]\nFROM alpine:3.20\n"),
     # Makefile references never closed, in a variable and a recipe (each searched to the end)
     "makefile-open-refs": _lint("Makefile", "makefile", lambda n: "X := " + "$(" * n + "\nimage:\n\tdocker build -t $(X) "
                                 + "$(" * n + " .\n"),
@@ -66,7 +70,7 @@ CASES = {
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
-        "makefile-open-refs": 20_000, "shell-heredoc-operators": 100_000}
+        "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
