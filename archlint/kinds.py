@@ -64,10 +64,6 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
 LANGUAGE_KINDS: dict[str, str] = {lid: k.name for k in TABLE.values() for lid in k.language_ids}
 
 
-def comment_prefix(kind: str) -> str:
-    return TABLE[kind].comment if kind in TABLE else "#"
-
-
 #: a shell's name, ending at a word boundary (``bash``, ``sh-5.2``, not ``bashful``)
 _SHELL_NAME = re.compile(rb"(?:sh|bash|zsh|dash|ksh|ash|mksh)(?![A-Za-z0-9_])")
 _NOT_SPACE = re.compile(rb"[^ \t\n\r\f\v]*")

@@ -354,11 +354,6 @@ def is_dynamic(value: str) -> bool:
     return "$" in value or "{{" in value or "%" in value
 
 
-def parse_list(value: str) -> list[Platform]:
-    """Parse a comma-separated list, raising PlatformError on the first bad item."""
-    return [parse(item) for item, _ in split_list(value)]
-
-
 def covers(configured, platform: Platform) -> bool:
     return any(c.matches(platform) for c in configured)
 
