@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ... import platforms as plat
+from ...archnames import derives_arch, reads_own_arch
 from ...model import Edit, Related, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -90,18 +91,13 @@ def _builder_stages(ctx) -> dict[int, list]:
     return {i: fl for i, fl in model.copied_from().items() if final is None or i != final.index}
 
 
-_DERIVES_ARCH = re.compile(
-    r"\$\{?(TARGETARCH|TARGETPLATFORM|TARGETVARIANT)\b|uname\s+-m|dpkg\s+--print-architecture|"
-    r"apk\s+--print-arch|\$\(\s*arch\s*\)|`arch`|rpm\s+--eval\s+'?%\{?_arch"
-)
-
-
 def _stage_derives_arch(stage: Stage) -> bool:
+    """The stage works out its architecture (archnames.DERIVES_ARCH) somewhere."""
     for ins in stage.instructions:
-        if _DERIVES_ARCH.search(ins.args.text):
+        if derives_arch(ins.args.text):
             return True
         for h in ins.heredocs:
-            if _DERIVES_ARCH.search(h.body.text):
+            if derives_arch(h.body.text):
                 return True
     return False
 
@@ -109,8 +105,8 @@ def _stage_derives_arch(stage: Stage) -> bool:
 def _arch_policy(ctx, stage: Stage, token_arch: str):
     """For a literal architecture in a stage: None (fine) or (severity, reason)."""
     targets = ctx.targets
-    pinned = _literal_platform(stage)
-    pinned_p = _valid(pinned.value) if pinned else None
+    pinned = _pinned_platform(ctx, stage)
+    pinned_p = _valid(pinned[1]) if pinned else None
     if targets.none:
         if pinned_p is not None and pinned_p.arch == token_arch:
             return None
@@ -137,3 +133,145 @@ def _insert_after_from(stage: Stage, ctx, text: str) -> Edit:
 
 def _stage_label(st: Stage) -> str:
     return f" ({st.name.value})" if st.name is not None else ""
+
+
+def _pinned_platform(ctx, stage: Stage):
+    """(flag, value, related) when the stage's --platform is a constant: a literal, or variables
+    that are all global ARGs with a default (``--platform=linux/${GOARCH}`` with
+    ``ARG GOARCH=amd64``), resolved as DF002 resolves an image.  None when there is no flag or
+    a variable stays unknown (an ARG without default, a platform ARG, an undeclared name)."""
+    fl = stage.platform
+    if fl is None or fl.value is None:
+        return None
+    value = fl.value
+    if not plat.is_dynamic(value):
+        return fl, value, ()
+    if "{{" in value or "%" in value:
+        return None
+    model = ctx.model
+    env = {k: v for k, v in from_env(model).items() if k not in PLATFORM_ARGS}
+    out, complete = expand(value, env)
+    if not complete or plat.is_dynamic(out):
+        return None
+    related = []
+    for name, _, _ in uses_vars(value):
+        if name in model.global_args:
+            ins = model.global_args[name][1]
+            related.append(Related(ins.args.span(0, len(ins.args.text.split("\n")[0])), f"ARG {name} sets the default here"))
+    return fl, out, tuple(related)
+
+
+# ---- what a stage's output is, and for which platform -------------------------------------------
+
+#: Files that are the same on every architecture: CA certificates, time zones, the user and group
+#: databases, name-service and MIME tables.  A stage copied from only for these (the usual donor
+#: of a ``scratch`` or distroless image) may run on any platform: what it hands over is text.
+#: A path counts when it is one of these or lies under one (``/etc/ssl/certs/ca-certificates.crt``).
+ARCH_INDEPENDENT_PATHS = (
+    "/etc/ssl/certs", "/etc/ssl/cert.pem", "/etc/pki/ca-trust", "/etc/pki/tls/certs",
+    "/etc/pki/tls/cert.pem", "/etc/ca-certificates", "/etc/ca-certificates.conf",
+    "/usr/share/ca-certificates", "/usr/local/share/ca-certificates",
+    "/usr/share/zoneinfo", "/etc/localtime", "/etc/timezone",
+    "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/nsswitch.conf",
+    "/etc/services", "/etc/protocols", "/etc/mime.types", "/usr/share/mime",
+)
+
+
+def arch_independent_path(path: str) -> bool:
+    """Whether a COPY source is one of ARCH_INDEPENDENT_PATHS or lies under one."""
+    p = path.strip()
+    while "//" in p:
+        p = p.replace("//", "/")
+    p = p.rstrip("/") or "/"
+    return any(p == a or p.startswith(a + "/") for a in ARCH_INDEPENDENT_PATHS)
+
+
+def _copy_sources(ins) -> list[str]:
+    """The source paths of a COPY/ADD (shell or exec form), heredoc sources left out."""
+    if ins.exec_form is not None:
+        return list(ins.exec_form[:-1])
+    return [w.value for w in ins.words[:-1] if not w.value.startswith("<<")]
+
+
+def _platform_kind(model, stage: Stage, depth: int = 0) -> str:
+    """Where the stage runs: ``target`` (no --platform, or $TARGETPLATFORM), ``build``
+    ($BUILDPLATFORM), ``constant`` (a value without variables) or ``unknown``.  A stage based on
+    an earlier stage (``FROM build``) has its platform."""
+    fl = stage.platform
+    if fl is None or fl.value is None:
+        base = model.base_stage_of(stage)
+        if base is not None and depth < len(model.stages):
+            return _platform_kind(model, base, depth + 1)
+        return "target"
+    value = fl.value.strip().replace("{", "").replace("}", "")
+    if value == "$TARGETPLATFORM":
+        return "target"
+    if value in ("$BUILDPLATFORM", "$BUILDOS/$BUILDARCH", "$BUILDOS/$BUILDARCH/$BUILDVARIANT"):
+        return "build"
+    return "unknown" if plat.is_dynamic(value) else "constant"
+
+
+#: signs that a stage builds for the target: the target's platform ARGs, tonistiigi/xx helpers,
+#: a Go architecture set from a variable or a command, a target triple for a cross toolchain
+_TARGET_HINT = re.compile(
+    r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]"
+    r"|\bGO(?:ARCH|OS|ARM)=[\"']?\$\{?[A-Za-z_]|\brustup\s+target\s+add\b|\b(?:CC|CXX|CROSS_COMPILE)=[\"']?[A-Za-z0-9_]+-linux-"
+    r"|--(?:target|host)[= ]\s*[\"']?(?:[A-Za-z0-9_]+-[A-Za-z0-9_]+-[A-Za-z0-9_]|\$\{?[A-Z_]*(?:ARCH|TRIPLE|TARGET))"
+)
+
+
+def _stage_texts(model, stage: Stage, depth: int = 0):
+    """The argument and heredoc texts of the stage's instructions but ARG, and of the stages it
+    is based on."""
+    for ins in stage.instructions:
+        if ins.keyword == "ARG":
+            continue
+        yield ins.args.text
+        for h in ins.heredocs:
+            yield h.body.text
+    base = model.base_stage_of(stage)
+    if base is not None and depth < len(model.stages):
+        yield from _stage_texts(model, base, depth + 1)
+
+
+def _stage_uses_target(model, stage: Stage) -> bool:
+    """The stage (or a stage it is based on) reads the target platform or cross-compiles."""
+    return any(_TARGET_HINT.search(t) for t in _stage_texts(model, stage))
+
+
+def _stage_reads_own_arch(model, stage: Stage) -> bool:
+    """The stage asks the machine it runs on for its CPU (``uname -m``, ``go env GOARCH``...):
+    moving it to the build machine would change the answer."""
+    return any(reads_own_arch(t) for t in _stage_texts(model, stage))
+
+
+def _copies_of(model, stage: Stage):
+    """(reading stage, instruction, flag) for each COPY/ADD --from and RUN --mount from=
+    that reads ``stage``."""
+    flags = {id(fl) for fl in model.copied_from().get(stage.index, ())}
+    if not flags:
+        return
+    for st in model.stages[stage.index + 1:]:
+        for ins in st.instructions:
+            for fl in ins.flags:
+                if id(fl) in flags:
+                    yield st, ins, fl
+
+
+def _only_arch_independent_donor(model, stage: Stage) -> bool:
+    """The stage is read only by COPY --from of ARCH_INDEPENDENT_PATHS: not the final stage,
+    no later stage is based on it, no RUN mounts it."""
+    final = model.final_stage
+    if final is None or stage.index == final.index:
+        return False
+    if any(model.base_stage_of(st) is stage for st in model.stages[stage.index + 1:]):
+        return False
+    seen = False
+    for _st, ins, fl in _copies_of(model, stage):
+        if fl.name != "from":
+            return False
+        sources = _copy_sources(ins)
+        if not sources or not all(arch_independent_path(s) for s in sources):
+            return False
+        seen = True
+    return seen

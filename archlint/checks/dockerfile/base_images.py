@@ -1,10 +1,12 @@
-"""DF001, DF002, DF011: the base image a FROM names (tags, digests)."""
+"""DF001, DF002, DF011, DF014: the base image a FROM names (tags, digests, an architecture)."""
 from __future__ import annotations
 
+from ... import platforms as plat
+from ...archnames import image_arch_token, without_arch
 from ...images import parse_image_ref
 from ...model import Severity
 from ...registry import rule
-from ._common import _base_images
+from ._common import _base_images, _platform_kind, _stage_names_arch
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
 
@@ -115,3 +117,79 @@ def from_not_pinned(ctx):
                 related=related,
                 key=value,
             )
+
+
+# ---- DF014: a base image built for one architecture -----------------------------------------------
+
+
+@rule("DF014", "from-arch-specific-image", severity=Severity.WARNING, tags=("multi-arch", "image"))
+def from_arch_specific_image(ctx):
+    """
+    ## What it does
+    Flags a `FROM` image whose repository or tag names one architecture
+    (`registry.k8s.io/debian-base-amd64:0.3`, `amd64/ubuntu:24.04`, `arm64v8/alpine:3.20`,
+    `grafana/logcli:3.7.3-amd64`, also through an `ARG` default) in a stage that follows the
+    target platform (no `--platform`, or `$TARGETPLATFORM`), when the configured `platforms`
+    include an architecture the image does not serve:
+
+    - several platforms configured: a warning (an error if the image's architecture is not
+      among them);
+    - one platform configured: an error when the image names another architecture;
+    - none configured, or the image's architecture is the single target: nothing (an amd64
+      image for an amd64 deployment is fine).
+
+    Not reported: stages pinned by `--platform` (a constant is DF003's subject,
+    `$BUILDPLATFORM` runs on the build machine), stages named after their architecture
+    (`AS base-arm64`, selected with `FROM base-${TARGETARCH}`), and images whose name holds an
+    unresolved variable (`FROM debian-base-${TARGETARCH}:0.3`).
+
+    ## Why is this bad?
+    A single-architecture image gives every platform of a multi-platform build the same base:
+    the arm64 variant of the image is an amd64 userland, and its first `RUN` or its entrypoint
+    fails with `exec format error` (or the build stops with "no match for platform in
+    manifest").
+
+    ## Example
+    With `platforms = ["linux/amd64", "linux/arm64"]`:
+    ```dockerfile
+    FROM registry.k8s.io/debian-base-amd64:0.3
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM registry.k8s.io/debian-base:0.3
+    ```
+    (the multi-architecture image), or `FROM registry.k8s.io/debian-base-${TARGETARCH}:0.3`.
+
+    ## Fix
+    No automatic fix: whether a multi-architecture image exists is the registry's to say.
+    """
+    targets = ctx.targets
+    if targets.none:
+        return
+    model = ctx.model
+    for st, value, related in _base_images(ctx):
+        hit = image_arch_token(value)
+        if hit is None or _platform_kind(model, st) != "target":
+            continue
+        token, arch = hit
+        if st.name is not None and _stage_names_arch(st, plat.Platform("linux", arch)):
+            continue
+        one = targets.single
+        if one is not None:
+            if one.arch == arch:
+                continue
+            severity, reason = Severity.ERROR, f"the configured target platform is {one}: the image gets"
+        else:
+            severity = Severity.WARNING if arch in targets.arches else Severity.ERROR
+            reason = f"the stage is built for every configured target platform ({targets.describe()}): each gets"
+        via = " (through an ARG default)" if related else ""
+        yield ctx.report(
+            st.image.span,
+            f"Base image {value}{via} is named for one architecture ({token}), but {reason} a base for {arch}.",
+            hint=f"use the multi-architecture image if there is one (such as {without_arch(value, token)}), or put "
+                 "${TARGETARCH} in the name",
+            severity=severity,
+            related=related,
+            key=value,
+        )

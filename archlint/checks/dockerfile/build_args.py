@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from ... import platforms as plat
+from ...archnames import arch_tokens, download_words, has_arch_token
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
+    arg_default,
+    arg_pairs,
+    expand,
+    from_env,
     uses_vars,
 )
 from ...registry import rule
@@ -16,40 +20,43 @@ from ._common import _arch_policy, _insert_after_from, _stage_derives_arch, _sta
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
-DOWNLOADERS = frozenset(("curl", "wget", "aria2c", "fetch", "git", "http", "axel"))
-_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/)|/")
-
-
 def _download_words(ctx, stage: Stage):
-    """(instruction, word value, span) for each URL/path argument of a download or copy."""
+    """(instruction, word value, span, ARG name or None) for each URL/path argument of a download
+    or copy.  A COPY/ADD source with variables is also read with the stage's ARG and ENV values
+    (``COPY ${BINARY} /app`` after ``ARG BINARY=bin/app-arm64``): then the name is given."""
+    env: dict[str, str | None] = {}
+    globals_ = from_env(ctx.model)
     for ins in stage.instructions:
-        if ins.keyword in ("ADD", "COPY"):
+        if ins.keyword == "ARG":
+            for name, w in arg_pairs(ins):
+                default = arg_default(w)
+                env[name] = default if default is not None else globals_.get(name)
+        elif ins.keyword == "ENV":
+            for w in ins.words:
+                name, eq, val = w.value.partition("=")
+                if eq and "$" not in val:
+                    env[name] = val
+        elif ins.keyword in ("ADD", "COPY"):
             if ins.exec_form is not None or len(ins.words) < 2:
                 continue
             for w in ins.words[:-1]:
-                if not w.value.startswith("<<"):
-                    yield ins, w.value, w.span
+                if w.value.startswith("<<"):
+                    continue
+                yield ins, w.value, w.span, None
+                if "$" in w.value and not has_arch_token(w.value):
+                    out, complete = expand(w.value, {k: v for k, v in env.items() if k not in PLATFORM_ARGS})
+                    names = [n for n, _, _ in uses_vars(w.value) if has_arch_token(env.get(n) or "")]
+                    if complete and names:
+                        yield ins, out, w.span, names[0]
         elif ins.keyword == "RUN" and ins.exec_form is None:
             text = ins.args.text + "".join(h.body.text for h in ins.heredocs)
-            if not plat.arch_token_re().search(text):
+            if not has_arch_token(text):
                 continue  # cheap pre-filter: no architecture token at all
             from ...parsers.dockerfile import shell_body
-            from ...parsers.shell import simple_commands
 
-            snippets = [shell_body(ins)] + [h.body for h in ins.heredocs]
-            for snip in snippets:
-                for cmd in simple_commands(snip):
-                    words = cmd.words
-                    if not words:
-                        continue
-                    name = words[0].value.rsplit("/", 1)[-1]
-                    if name not in DOWNLOADERS:
-                        continue
-                    for w in words[1:]:
-                        v = w.value
-                        if v.startswith("-") or not _URL_OR_PATH.search(v):
-                            continue
-                        yield ins, v, w.span
+            for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+                for w, v in download_words(snip):
+                    yield ins, v, w.span, None
 
 
 @rule("DF006", "arch-specific-download", severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
@@ -61,6 +68,11 @@ def arch_specific_download(ctx):
     `x86_64`, `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
     architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
     Only URLs and paths of download and copy commands count, not every word.
+
+    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values:
+    `COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the
+    build command may pass another value, that is reported only when several target platforms
+    are configured.
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`)
     is fine. With several, a literal token is reported even in a pinned stage, because its output
@@ -92,15 +104,25 @@ def arch_specific_download(ctx):
         if _stage_derives_arch(st):
             continue
         declared = st.declared_args()
-        for ins, value, span in _download_words(ctx, st):
-            for m in plat.arch_token_re().finditer(value):
-                token = m.group(1)
-                arch = plat.TOKEN_ARCH[token.lower()]
+        for ins, value, span, via in _download_words(ctx, st):
+            if via is not None and not ctx.targets.several:
+                continue  # a default the build command may replace: a finding only for a multi-platform build
+            for token, arch, start, end in arch_tokens(value):
                 policy = _arch_policy(ctx, st, arch)
                 if policy is None:
                     continue
                 severity, reason = policy
-                tspan = _token_span(ctx, span, value, m.start(), m.end())
+                if via is not None:
+                    yield ctx.report(
+                        span,
+                        f"{ins.keyword} copies a build for {token} ({value}, the default of ARG {via}) whatever the "
+                        f"target platform; {reason}.",
+                        hint="derive it: ${TARGETARCH} in the ARG default or the path (ARG TARGETARCH in the stage)",
+                        severity=severity,
+                        key=f"{token}:{value}",
+                    )
+                    continue
+                tspan = _token_span(ctx, span, value, start, end)
                 fix = _arch_fix(ctx, st, ins, token, tspan, declared)
                 yield ctx.report(
                     tspan,

@@ -8,9 +8,13 @@ from ._common import (
     _builder_stages,
     _image_stage_ref,
     _literal_platform,
+    _only_arch_independent_donor,
+    _pinned_platform,
     _resolved_image,
     _stage_label,
     _stage_names_arch,
+    _stage_reads_own_arch,
+    _stage_uses_target,
     _valid,
 )
 
@@ -41,6 +45,14 @@ def from_platform_hardcoded(ctx):
     contains then depends on where it is built. `# hadolint ignore=DL3029` and
     `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
 
+    A variable counts as constant when it is a global `ARG` with a default, as DF002 reads an
+    image: `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64`
+    (`--build-arg` may change it, the default still decides every multi-platform build); an
+    `ARG` without default stays unknown and is not reported. Not reported either: a stage that
+    other stages read only for files that are the same on every CPU (CA certificates,
+    `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`...: the list is `ARCH_INDEPENDENT_PATHS`
+    in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image.
+
     ## Example
     ```dockerfile
     FROM --platform=linux/amd64 golang:1.22 AS build
@@ -59,20 +71,24 @@ def from_platform_hardcoded(ctx):
     design choice.
     """
     targets = ctx.targets
+    model = ctx.model
     builders = _builder_stages(ctx)
-    for st in ctx.model.stages:
-        fl = _literal_platform(st)
-        if fl is None:
+    for st in model.stages:
+        pinned = _pinned_platform(ctx, st)
+        if pinned is None:
             continue
-        p = _valid(fl.value)
+        fl, value, related = pinned
+        via = " (through an ARG default)" if related else ""
+        p = _valid(value)
         if p is None:
-            if _bare_os(fl.value):
+            if _bare_os(value):
                 yield ctx.report(
                     fl.span,
-                    f"Stage {st.index}{_stage_label(st)} is pinned to {fl.value.strip()} with the build machine's "
+                    f"Stage {st.index}{_stage_label(st)} is pinned to {value.strip()}{via} with the build machine's "
                     "architecture, so what it contains depends on where the image is built.",
                     hint="use --platform=$BUILDPLATFORM for a builder stage, or drop the flag",
-                    key=fl.value.strip(),
+                    related=related,
+                    key=value.strip(),
                 )
             continue  # else DF009
         if targets and not targets.covers(p):
@@ -81,6 +97,8 @@ def from_platform_hardcoded(ctx):
             continue
         if _stage_names_arch(st, p):
             continue
+        if _only_arch_independent_donor(model, st):
+            continue  # it hands over certificates, time zones, passwd: the same on every CPU
         hint = (
             "use --platform=$BUILDPLATFORM for a builder stage and cross-compile with $TARGETARCH"
             if st.index in builders
@@ -88,8 +106,9 @@ def from_platform_hardcoded(ctx):
         )
         yield ctx.report(
             fl.span,
-            f"Stage {st.index}{_stage_label(st)} is pinned to {p}, so a multi-platform build gives every target this one architecture.",
+            f"Stage {st.index}{_stage_label(st)} is pinned to {p}{via}, so a multi-platform build gives every target this one architecture.",
             hint=hint,
+            related=related,
             key=str(p),
         )
 
@@ -123,13 +142,16 @@ def from_platform_mismatch(ctx):
     if targets.none:
         return
     for st in ctx.model.stages:
-        fl = _literal_platform(st)
-        p = _valid(fl.value) if fl else None
+        pinned = _pinned_platform(ctx, st)
+        p = _valid(pinned[1]) if pinned else None
         if p is None or targets.covers(p):
             continue
+        fl, _, related = pinned
+        via = " (through an ARG default)" if related else ""
         yield ctx.report(
             fl.value_span or fl.span,
-            f"Stage {st.index}{_stage_label(st)} is built for {p}, which is not a configured target platform ({targets.describe()}).",
+            f"Stage {st.index}{_stage_label(st)} is built for {p}{via}, which is not a configured target platform ({targets.describe()}).",
+            related=related,
             hint=f"use --platform={targets.single}" if targets.single is not None else "use --platform=$BUILDPLATFORM or drop the flag",
             key=str(p),
         )
@@ -235,8 +257,16 @@ def from_without_platform(ctx):
 
     - one platform configured (`platforms = ["linux/amd64"]`): every stage without `--platform`;
     - several configured: only builder stages (read by `COPY --from`, not the final stage)
-      without `--platform=$BUILDPLATFORM`;
-    - none configured: the final stage, as a reminder to configure `platforms`.
+      without `--platform` that already cross-compile: they use `TARGETARCH`, `TARGETOS`,
+      `TARGETPLATFORM` or `TARGETVARIANT`, the `xx-*` helpers, `GOARCH=$...`, a `--target`
+      triple or a cross `CC=`, and that never ask their own machine (`uname -m`,
+      `go env GOARCH`: on the build machine the answer would change). A stage that only provides files (no `RUN`, or commands that
+      never name the target: `grpc_health_probe`, `kubectl` or wheels for a `COPY --from`)
+      is not reported: it follows the target platform, which is what its copy needs, and
+      moving it to `$BUILDPLATFORM` would copy the build machine's binaries into every image
+      (DF013);
+    - none configured: one info notice for the whole run (not a finding per file), naming the
+      Dockerfiles' count and the `platforms` setting; it never fails a run.
 
     Stages based on `scratch` or on an earlier stage are never reported.
 
@@ -248,6 +278,7 @@ def from_without_platform(ctx):
     (`$BUILDPLATFORM`) and cross-compile for `$TARGETARCH`; otherwise each is emulated with QEMU.
     Setting `--platform` on the build command instead (BC001) is equally good; suppress this rule
     where that is how the team works.
+    Emulating a builder that does not cross-compile is slow but correct, so it is left alone.
 
     ## Example
     With `platforms = ["linux/amd64"]`:
@@ -286,8 +317,8 @@ def from_without_platform(ctx):
                 key=st.image.value,
             )
         elif targets.several:
-            if st.index not in builders:
-                continue
+            if st.index not in builders or not _stage_uses_target(model, st) or _stage_reads_own_arch(model, st):
+                continue  # a donor follows the target platform, which is what its COPY needs
             yield ctx.report(
                 kw,
                 f"Builder stage {st.index}{_stage_label(st)} has no --platform, so it is emulated once per target platform instead of running natively.",
@@ -297,10 +328,14 @@ def from_without_platform(ctx):
                 key=st.image.value,
             )
         elif final is not None and st.index == final.index:
-            yield ctx.report(
+            # no targets: a note about the run, said once (not a warning in every Dockerfile)
+            yield ctx.notice(
                 kw,
-                f"The final stage (FROM {st.image.value}) has no --platform and no target platforms are configured, so the image follows the build machine's CPU.",
-                hint='set platforms = ["linux/amd64"] (or your targets) in .archlint.toml or [tool.archlint]',
-                key=st.image.value,
+                f"The final stage (FROM {st.image.value}) has no --platform and no target platforms are configured, "
+                "so the image follows the build machine's CPU; set platforms in .archlint.toml to check it.",
+                group="DF005:no-platforms",
+                summary="{count} Dockerfiles build for whichever CPU the build machine has (no --platform in the final "
+                        "FROM) and no target platforms are configured: set platforms = [\"linux/amd64\"] (or your "
+                        "targets) in .archlint.toml or [tool.archlint], or pass --platform, to have them checked.",
             )
 

@@ -1,0 +1,99 @@
+"""Architecture names written into builds: the one place that recognises a download URL or a
+path naming a CPU (``tool-linux-arm64.tar.gz``), an image named after one architecture
+(``debian-base-amd64``, ``arm64v8/alpine``), and a script that detects its architecture
+(``uname -m``, ``dpkg --print-architecture``, ``$TARGETARCH``).
+
+Used by the Dockerfile rules (DF006, DF014) and by the shell/Makefile rule BC009, so that every
+file kind reads an architecture in a name the same way.  The tokens themselves are
+``platforms.ARCH_TOKENS``.  Every pattern here is linear in the text it scans.
+"""
+from __future__ import annotations
+
+import re
+
+from . import platforms as plat
+
+#: programs whose URL/path arguments fetch something (``curl -o x URL``, ``git clone URL``)
+DOWNLOADERS = frozenset(("curl", "wget", "aria2c", "fetch", "git", "http", "axel"))
+#: a URL (``scheme://``) or a path (contains ``/``): the only arguments read for a token
+_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/)|/")
+
+#: commands and variables that read the architecture of the machine (or emulated stage) they
+#: run on
+_READS_OWN_ARCH = (
+    r"uname\s+-[a-z]*[mp]|dpkg\s+--print-architecture|apk\s+--print-arch|\$\(\s*arch\s*\)|`arch`|"
+    r"rpm\s+--eval\s+'?%\{?_arch|go\s+env\s+GOARCH|\$\{?(?:HOSTTYPE|MACHTYPE|RUNNER_ARCH)\b"
+)
+READS_OWN_ARCH = re.compile(_READS_OWN_ARCH)
+#: a script or stage that works out its architecture instead of writing one: BuildKit's platform
+#: ARGs, tonistiigi/xx, or any of READS_OWN_ARCH
+DERIVES_ARCH = re.compile(r"\$\{?(?:TARGETARCH|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-info\b|" + _READS_OWN_ARCH)
+
+
+def arch_tokens(value: str):
+    """(token, canonical arch, start, end) of each architecture token in ``value``."""
+    for m in plat.arch_token_re().finditer(value):
+        token = m.group(1)
+        yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
+
+
+def has_arch_token(text: str) -> bool:
+    """Cheap pre-filter: does ``text`` name an architecture anywhere?"""
+    return plat.arch_token_re().search(text) is not None
+
+
+def derives_arch(text: str) -> bool:
+    return DERIVES_ARCH.search(text) is not None
+
+
+def reads_own_arch(text: str) -> bool:
+    return READS_OWN_ARCH.search(text) is not None
+
+
+def download_words(snippet):
+    """(word, value) of each URL/path argument of a download command in a shell snippet."""
+    from .parsers.shell import simple_commands
+
+    for cmd in simple_commands(snippet):
+        words = cmd.words
+        if not words:
+            continue
+        name = words[0].value.rsplit("/", 1)[-1]
+        if name not in DOWNLOADERS:
+            continue
+        for w in words[1:]:
+            v = w.value
+            if v.startswith("-") or not _URL_OR_PATH.search(v):
+                continue
+            yield w, v
+
+
+def image_arch_token(ref: str):
+    """(token, canonical arch) if an image reference names one architecture in its repository
+    path or tag (``registry.k8s.io/debian-base-amd64:0.3``, ``amd64/ubuntu:24.04``,
+    ``arm64v8/alpine``, ``grafana/logcli:3.7.3-amd64``), else None.  The registry host and a
+    digest are not read."""
+    ref = ref.split("@", 1)[0]
+    first, slash, rest = ref.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        ref = rest  # a registry host: its name says nothing of the image's CPU
+    for token, arch, _, _ in arch_tokens(ref):
+        return token, arch
+    return None
+
+
+def without_arch(ref: str, token: str) -> str:
+    """The reference with its architecture token and one joining ``-``/``_``/``/`` removed: the
+    name its multi-architecture image usually has (``debian-base-amd64:0.3`` ->
+    ``debian-base:0.3``, ``amd64/ubuntu`` -> ``ubuntu``)."""
+    i = ref.find(token)
+    if i < 0:
+        return ref
+    j = i + len(token)
+    if j < len(ref) and ref[j] == "/" and (i == 0 or ref[i - 1] == "/"):
+        return ref[:i] + ref[j + 1:]
+    if i > 0 and ref[i - 1] in "-_.":
+        return ref[:i - 1] + ref[j:]
+    if j < len(ref) and ref[j] in "-_":
+        return ref[:i] + ref[j + 1:]
+    return ref[:i] + ref[j:]

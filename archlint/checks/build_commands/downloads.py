@@ -1,0 +1,132 @@
+"""BC009: architecture-specific downloads in shell scripts that a multi-platform image build
+runs (DF006 reads Dockerfile RUN and ADD; the URL/token detection
+they share is archlint/archnames.py)."""
+from __future__ import annotations
+
+import os
+import re
+
+from ...archnames import arch_tokens, derives_arch, download_words, has_arch_token
+from ...commands import snippets_for
+from ...model import Severity
+from ...registry import rule
+
+#: a script that keeps its architecture in a variable (``$ARCH``, ``${GOARCH}``, ``$(OS_ARCH)``)
+#: picks per machine somewhere: its literal URLs are probably one branch of a choice
+_ARCH_VARIABLE = re.compile(r"\$[({]?[A-Za-z_]*(?:ARCH|arch)\b")
+#: Dockerfile names looked for next to the script and in the folders above it
+_DOCKERFILE_NAME = re.compile(r"^(?:Dockerfile|Containerfile)(?:[.-].*)?$|\.(?:Dockerfile|Containerfile)$", re.I)
+#: how many folders up (the script's own included) a Dockerfile that runs it is looked for
+_UP = 3
+_MAX_DOCKERFILE = 256 * 1024
+
+
+def _detects_arch(text: str) -> bool:
+    return derives_arch(text) or _ARCH_VARIABLE.search(text) is not None
+
+
+def _image_build_using(ctx) -> str | None:
+    """A Dockerfile in the script's folder or up to two folders above whose COPY/ADD/RUN names
+    the script's file name (``COPY build.sh /`` then ``RUN /build.sh``): the script runs inside
+    that image build.  Returns its path relative to the script's folder, or None."""
+    path = ctx.source.abspath
+    name = os.path.basename(path)
+    if not name or not os.path.isabs(path):
+        return None
+    folder = os.path.dirname(path)
+    for up in range(_UP):
+        try:
+            entries = sorted(os.listdir(folder))
+        except OSError:
+            return None
+        ctx.depends_on(folder)
+        for entry in entries:
+            if not _DOCKERFILE_NAME.search(entry):
+                continue
+            candidate = os.path.join(folder, entry)
+            if not os.path.isfile(candidate):
+                continue
+            ctx.depends_on(candidate)
+            try:
+                with open(candidate, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read(_MAX_DOCKERFILE)
+            except OSError:
+                continue
+            for line in text.splitlines():
+                head = line.lstrip()[:4].upper()
+                if head in ("COPY", "ADD ", "RUN ") and name in line:
+                    return os.path.relpath(candidate, os.path.dirname(path))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
+@rule("BC009", "script-arch-specific-download", kinds=("shell",), severity=Severity.WARNING,
+      tags=("multi-arch",))
+def script_arch_specific_download(ctx):
+    """
+    ## What it does
+    Flags a download (`curl`, `wget`, `git clone`...) in a shell script whose URL or path names
+    one CPU architecture (`kubectl-linux-amd64`, `tool_x86_64.tar.gz`) when the script runs in
+    a multi-platform image build: several target `platforms` are configured, a Dockerfile or
+    Containerfile in the script's folder or up to two folders above names the script in a
+    `COPY`, `ADD` or `RUN` (`COPY build.sh /` then `RUN /build.sh`), and the script never works
+    out its architecture (no `uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`,
+    `go env GOARCH`, and no `$ARCH`-like variable anywhere in it). DF006 is the same check for
+    a Dockerfile's own `RUN` and `ADD`; both read URLs the same way (archlint/archnames.py).
+
+    Other downloads in scripts, Makefile recipes and workflow `run:` steps install a tool on
+    the machine that runs them (a CI runner, a laptop), where one architecture is the author's
+    fair choice: on real repositories every such finding was of that kind (release scripts,
+    test hooks), so they are not reported.
+
+    ## Why is this bad?
+    A script that an image build runs (`COPY build.sh /` then `RUN /build.sh`) fetches the same
+    binary for every target platform: the arm64 image carries an amd64 program and fails with
+    `exec format error`.
+
+    ## Example
+    With `platforms = ["linux/amd64", "linux/arm64"]`:
+    ```shell
+    curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl
+    ```
+
+    ## Use instead
+    ```shell
+    ARCH="$(uname -m)"; case "$ARCH" in x86_64) ARCH=amd64;; aarch64) ARCH=arm64;; esac
+    curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/v1.31.0/bin/linux/${ARCH}/kubectl"
+    ```
+
+    ## Fix
+    No automatic fix: projects name their artefacts differently.
+    """
+    targets = ctx.targets
+    if not targets.several:
+        return
+    text = ctx.source.text
+    if not has_arch_token(text) or _detects_arch(text):
+        return
+    used_by: str | None = None
+    looked = False
+    for snip in snippets_for(ctx):
+        if not has_arch_token(snip.text):
+            continue
+        for word, value in download_words(snip):
+            for token, arch, _, _ in arch_tokens(value):
+                if not looked:
+                    used_by, looked = _image_build_using(ctx), True
+                if used_by is None:
+                    return  # a tool for the machine that runs the script
+                yield ctx.report(
+                    word.span,
+                    f"The download names one architecture, {token} ({value}), and the script never detects its "
+                    f"own, yet {used_by} runs it in an image built for several platforms ({targets.describe()}): "
+                    f"every platform's image gets the {token} build.",
+                    hint="derive it: $TARGETARCH (ARG TARGETARCH in the Dockerfile stage) or ARCH=$(uname -m) "
+                         "(map x86_64/aarch64 to amd64/arm64 if needed)",
+                    severity=Severity.ERROR if arch not in targets.arches else Severity.WARNING,
+                    key=f"{token}:{value}",
+                )
+                break

@@ -1,0 +1,141 @@
+"""DF013: a stage that runs on the build machine (``--platform=$BUILDPLATFORM``) and hands its
+binaries to the target's image without ever building for the target."""
+from __future__ import annotations
+
+import re
+
+from ...model import Related, Severity
+from ...registry import rule
+from ._common import (
+    _copies_of,
+    _copy_sources,
+    _platform_kind,
+    _stage_label,
+    _stage_uses_target,
+    arch_independent_path,
+)
+
+#: commands that turn source into machine code for the CPU they run on
+_COMPILES = re.compile(
+    r"\bgo\s+(?:build|install)\b|\bcargo\s+(?:build|install)\b|\brustc\s|\bzig\s+build\b"
+    r"|\bcmake\s+--build\b|\bgoreleaser\s+build\b|\bxk6\s+build\b"
+)
+#: a literal architecture for a toolchain (DF008's subject): the stage does build for a target
+_TOOLCHAIN_ARCH = re.compile(r"\bGOARCH[= ]|--target[= ]|\bCC=[\"']?[A-Za-z0-9_]+-linux-|\bCROSS_COMPILE=")
+#: where programs are kept: a copied path under one of these is a program
+_BIN_PATH = re.compile(r"(?:^|/)(?:s?bin|libexec|target/(?:release|debug))(?:/|$)|\.so(?:\.[0-9]+)*$")
+#: files and folders that are the same on every CPU (besides ARCH_INDEPENDENT_PATHS)
+_TEXT_FILE = re.compile(
+    r"\.(?:m?js|cjs|css|map|html?|json|ya?ml|toml|xml|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|"
+    r"jar|war|ear|class|py|pyc|rb|php|sql|proto|pem|crt|conf|ini|properties|tmpl|tpl|sh|lua)$"
+    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$",
+    re.IGNORECASE,
+)
+
+
+def _chain(model, stage):
+    """The stage and the stages it is based on (``FROM build AS publish``)."""
+    out = [stage]
+    base = model.base_stage_of(stage)
+    while base is not None and base not in out:
+        out.append(base)
+        base = model.base_stage_of(base)
+    return out
+
+
+def _run_texts(chain):
+    for st in chain:
+        for ins in st.instructions:
+            if ins.keyword == "RUN":
+                yield ins.args.text
+                for h in ins.heredocs:
+                    yield h.body.text
+
+
+def _text_only(path: str) -> bool:
+    return arch_independent_path(path) or _TEXT_FILE.search(path.rstrip("/")) is not None
+
+
+@rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))
+def build_platform_binaries_shipped(ctx):
+    """
+    ## What it does
+    Flags a `FROM --platform=$BUILDPLATFORM` stage whose output a target stage (one that follows
+    the target platform: no `--platform`, or `$TARGETPLATFORM`) copies with `COPY --from`,
+    when the stage never builds for the target: no `TARGETARCH`, `TARGETOS`, `TARGETPLATFORM`,
+    `TARGETVARIANT`, no `xx-*` helper, no `GOARCH=$...`, no `--target` triple or cross `CC=`.
+
+    To stay quiet on the many stages that rightly run on the build machine because what they
+    make is the same on every CPU (`npm run build` of a web front end, `go generate`, a Java
+    `jar`, downloaded sources, certificates), it reports only a stage that compiles (`go build`,
+    `go install`, `cargo build`, `rustc`, `zig build`, `cmake --build`...) or whose copied path is a
+    program (under a `bin/` folder, `target/release`, a `.so`), and only when some copied path
+    is not plainly text (`.js`, `.css`, `.html`, `.json`, `.jar`, a `static/` folder, CA
+    certificates...). An error when several target platforms are configured (one of them
+    cannot be the build machine's), a warning otherwise.
+
+    ## Why is this bad?
+    `$BUILDPLATFORM` runs the stage natively on the build machine, which is only right when its
+    commands then build for `$TARGETARCH`. Without that, `go build` makes a program for the
+    build machine's CPU and the `COPY --from` puts it into every platform's image: the arm64
+    image built on an amd64 runner fails with `exec format error`. DF005 never advises
+    `$BUILDPLATFORM` for such a stage.
+
+    ## Example
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    RUN CGO_ENABLED=0 go build -o /out/app .
+
+    FROM alpine:3.20
+    COPY --from=build /out/app /usr/local/bin/app
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    ARG TARGETOS TARGETARCH
+    RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+    ```
+    or drop `--platform=$BUILDPLATFORM` (the stage is then emulated for each target).
+
+    ## Fix
+    No automatic fix: how to cross-compile depends on the toolchain.
+    """
+    model = ctx.model
+    several = ctx.targets.several
+    for st in model.stages:
+        if _platform_kind(model, st) != "build":
+            continue  # (a stage based on a $BUILDPLATFORM stage is one too)
+        chain = _chain(model, st)
+        runs = list(_run_texts(chain))
+        if not runs or _stage_uses_target(model, st):
+            continue
+        if any(_TOOLCHAIN_ARCH.search(t) for t in runs):
+            continue  # a literal toolchain architecture: DF008's finding
+        compiles = any(_COMPILES.search(t) for t in runs)
+        shipped = []
+        for target, ins, cfl in _copies_of(model, st):
+            if cfl.name != "from" or _platform_kind(model, target) != "target":
+                continue
+            sources = _copy_sources(ins)
+            if not sources or any("TARGET" in s for s in sources) or all(_text_only(s) for s in sources):
+                continue
+            dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
+            program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
+            if compiles or program:
+                shipped.append((target, cfl, [s for s in sources if not _text_only(s)]))
+        if not shipped:
+            continue
+        target, _, paths = shipped[0]
+        into = "the final stage" if target is model.final_stage else f"stage {target.index}{_stage_label(target)}"
+        yield ctx.report(
+            st.platform.span if st.platform is not None else st.image.span,
+            f"Stage {st.index}{_stage_label(st)} runs on the build machine ($BUILDPLATFORM) and never builds for "
+            f"the target, yet {into} copies its output ({', '.join(paths[:2])}): every platform's image gets the "
+            "build machine's binaries.",
+            hint="cross-compile for the target (ARG TARGETOS TARGETARCH; GOOS=$TARGETOS GOARCH=$TARGETARCH), "
+                 "or drop --platform=$BUILDPLATFORM",
+            severity=Severity.ERROR if several else Severity.WARNING,
+            related=tuple(Related(c.span, "copied from here") for _, c, _ in shipped[:3]),
+            key=st.name.value if st.name else str(st.index),
+        )

@@ -1,0 +1,64 @@
+"""BC009 on inline shell scripts: an architecture-specific download in a script that a
+multi-platform image build runs; quiet for scripts that detect their CPU and for tools the
+script installs on the machine that runs it."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import ONE, TWO, findings, lint_inline, show, write_files
+
+SCRIPT = r"""
+    #!/bin/sh
+    set -eu
+    curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl
+    wget -q "https://example.com/tool_s390x.tar.gz" && tar xzf tool_s390x.tar.gz
+    echo "see https://example.com/arm64 for details"
+"""
+
+DOCKERFILE = """
+    FROM alpine:3.20
+    COPY rootfs/ /
+    RUN /build.sh
+"""
+
+
+def _bc009(tmp_path, text, dockerfile=DOCKERFILE, name="rootfs/build.sh", **table):
+    if dockerfile is not None:
+        write_files(tmp_path, {"Dockerfile": dockerfile})
+    return show(findings(lint_inline(text, kind="shell", name=name, tmp_path=tmp_path, **table), "BC009"))
+
+
+def test_bc009_flags_downloads_in_a_script_an_image_build_runs(tmp_path):
+    assert _bc009(tmp_path, SCRIPT, platforms=TWO) == [
+        "3:36 BC009 The download names one architecture, amd64 (https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl),"
+        " and the script never detects its own, yet ../Dockerfile runs it in an image built for several platforms"
+        " (linux/amd64, linux/arm64): every platform's image gets the amd64 build.",
+        "4:9 BC009 The download names one architecture, s390x (https://example.com/tool_s390x.tar.gz), and the script"
+        " never detects its own, yet ../Dockerfile runs it in an image built for several platforms (linux/amd64,"
+        " linux/arm64): every platform's image gets the s390x build.",
+    ]
+    sev = [f.severity.label for f in findings(lint_inline(SCRIPT, kind="shell", name="rootfs/build.sh",
+                                                          tmp_path=tmp_path, platforms=TWO), "BC009")]
+    assert sev == ["warning", "error"]  # s390x is not a configured target at all
+
+
+@pytest.mark.parametrize("table", [{}, {"platforms": ONE}])
+def test_bc009_needs_several_platforms(tmp_path, table):
+    assert _bc009(tmp_path, SCRIPT, **table) == []
+
+
+def test_bc009_leaves_tools_for_the_machine_that_runs_the_script(tmp_path):
+    # no Dockerfile runs it: a CI or developer tool, one architecture is the author's choice
+    assert _bc009(tmp_path, SCRIPT, dockerfile=None, platforms=TWO) == []
+    # a Dockerfile that does not name the script
+    assert _bc009(tmp_path, SCRIPT, dockerfile="FROM alpine:3.20\nRUN /other.sh\n", platforms=TWO) == []
+
+
+@pytest.mark.parametrize("detect", [
+    'ARCH="$(uname -m)"',
+    "case $(dpkg --print-architecture) in arm64) ;; esac",
+    'echo "${TARGETARCH}"',
+    "OS_ARCH=amd64; echo $OS_ARCH",
+])
+def test_bc009_accepts_a_script_that_detects_its_architecture(tmp_path, detect):
+    assert _bc009(tmp_path, SCRIPT + f"    {detect}\n", platforms=TWO) == []
