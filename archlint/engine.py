@@ -14,6 +14,8 @@ from .registry import Context, rules_for_kind
 from .source import DecodeError, Source, decode, open_nonblocking, read_fd
 
 _parsers: dict[str, object] = {}
+#: kind -> whether the YAML reader parses it (it reports its own templates: Helm's)
+TABLE_YAML = {k.name: k.yaml for k in kindmod.TABLE.values()}
 
 
 def _parser(kind: str):
@@ -144,6 +146,13 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     if file_ignores:
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
+    markup = kindmod.template_markup(path, kind, source.text) if not TABLE_YAML.get(kind) else None
+    if markup is not None:  # one templated file, not a file of its kind with errors on every line
+        line = source.text.count("\n", 0, markup.start()) + 1
+        col = markup.start() - (source.text.rfind("\n", 0, markup.start()) + 1) + 1
+        result.notices.append(Notice("AL003", f"{path}: templated file, not linted",
+                                     path, line, col, Severity.INFO))
+        return
     model = _parse(source, kind, result)
     if model is None or not rules:
         return
@@ -153,6 +162,9 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         ctx.rule = rule
         try:
             for f in rule.check(ctx) or ():
+                if type(f) is Notice:  # ctx.notice: about the file, not a finding in it
+                    result.notices.append(f)
+                    continue
                 f.path = path
                 f.severity = settings.severity_of(rule.id, f.severity)
                 findings.append(f)
@@ -177,7 +189,8 @@ def _parse(source: Source, kind: str, result: FileResult):
     try:
         model = parse(source)
     except SkipFile as e:
-        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO))
+        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO,
+                                     group=e.group, summary=e.summary))
         return None
     except ParseError as e:
         result.notices.append(

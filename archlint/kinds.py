@@ -106,9 +106,10 @@ def _slashes(word: bytes):
         i = word.find(b"/", i + 1)
 _K8S_SNIFF = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND_SNIFF = re.compile(r"^kind:\s*\S", re.M)
-#: ``Makefile.common``, ``Makefile.docker``: parts a Makefile includes (not automake's .am/.in
-#: templates, nor backups)
-_MAKEFILE_PART = re.compile(r"^(?:GNU)?[Mm]akefile\.(?!(?:am|in|bak|orig|old|txt|md)$)[A-Za-z0-9_-]+$")
+#: ``Makefile.common``, ``Makefile.docker``: parts a Makefile includes; and configure templates
+#: (``Makefile.in``, ``Makefile.docker.in``: their ``@NAME@`` are unknown, automake's generated
+#: ones are skipped by the parser); not automake's ``Makefile.am``, nor backups
+_MAKEFILE_PART = re.compile(r"^(?:GNU)?[Mm]akefile\.(?!(?:am|bak|orig|old|txt|md)$)[A-Za-z0-9_-]+(?:\.in)?$")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.I)
 
 
@@ -186,3 +187,31 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None, pro
 
 def kind_from_stdin_name(name: str, text: str) -> str | None:
     return detect(name, text[:65536].encode("utf-8", "replace"), None)
+
+
+#: name endings of template files (``Dockerfile-linux.template``, ``Dockerfile.j2``): a file of a
+#: kind archlint reads whose name ends so, and whose text has template markup, is one templated
+#: file (an AL003 notice), not a broken file of its kind
+TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in")
+#: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, autoconf ``@NAME@`` (in ``.in`` files but
+#: Makefiles, whose reader takes ``@NAME@`` for an unknown value)
+_MARKUP = re.compile(r"\{\{|\{%")
+_AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
+#: a Dockerfile line that starts with template markup where an instruction must be
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%)", re.M)
+
+
+def template_markup(path: str, kind: str, text: str) -> re.Match | None:
+    """Where ``text`` (of ``kind``) is a template rather than a file of its kind: the first
+    template markup of a file named like a template (``TEMPLATE_SUFFIXES``), or of a Dockerfile
+    whose line starts with it (``{{ ... }}`` where an instruction must be).  None otherwise:
+    ``{{`` in a shell string or a workflow expression is not a template."""
+    low = path.rsplit("/", 1)[-1].lower()
+    if low.endswith(TEMPLATE_SUFFIXES):
+        m = _MARKUP.search(text)
+        if m is None and low.endswith(".in") and kind != "makefile":  # the Makefile reader knows @NAME@
+            m = _AUTOCONF.search(text)
+        return m
+    if kind == "dockerfile" and ("{{" in text or "{%" in text):
+        return _MARKUP_LINE.search(text)
+    return None

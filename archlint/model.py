@@ -166,9 +166,14 @@ class Finding(_Record):
 class Notice(_Record):
     """Something about a file that is not a finding: it could not be read or parsed, it was
     skipped, a rule crashed on it.  Text/JSON/GitHub output show notices as findings with
-    ``rule_id`` (AL001 ...); SARIF puts them in ``toolExecutionNotifications``."""
+    ``rule_id`` (AL001 ...); SARIF puts them in ``toolExecutionNotifications``.
 
-    __slots__ = ("rule_id", "message", "path", "line", "col", "severity", "internal")
+    Notices that share a ``group`` say one thing about many files (the templates of one Helm
+    chart, "no target platforms are configured" for every Dockerfile): the human formats (text,
+    concise, GitHub, GitLab) print the group once, as ``summary`` with ``{count}`` filled in
+    (see :func:`group_notices`); JSON and SARIF keep one notice per file."""
+
+    __slots__ = ("rule_id", "message", "path", "line", "col", "severity", "internal", "group", "summary")
 
     def __init__(
         self,
@@ -179,6 +184,8 @@ class Notice(_Record):
         col: int = 1,
         severity: Severity = Severity.ERROR,
         internal: bool = False,
+        group: str = "",
+        summary: str = "",
     ):
         self.rule_id = rule_id
         self.message = message
@@ -187,6 +194,8 @@ class Notice(_Record):
         self.col = col
         self.severity = severity
         self.internal = internal  # a crash of archlint itself (a rule raised), not a property of the file
+        self.group = group  # notices with the same non-empty group are printed once (human formats)
+        self.summary = summary or message  # what is printed for the group; "{count}" = its size
 
     __hash__ = None
 
@@ -201,6 +210,25 @@ class Notice(_Record):
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.rule_id, self.message)
+
+
+def group_notices(notices) -> list:
+    """``notices`` (sorted) with each group of notices sharing a ``group`` replaced by one notice,
+    at the place of the group's first, whose message is the group's ``summary`` with ``{count}``
+    (the number of notices in the group) filled in.  A group of one keeps its own message."""
+    counts: dict[str, int] = {}
+    for n in notices:
+        if n.group:
+            counts[n.group] = counts.get(n.group, 0) + 1
+    out, done = [], set()
+    for n in notices:
+        if not n.group or counts[n.group] == 1:
+            out.append(n)
+        elif n.group not in done:
+            done.add(n.group)
+            out.append(Notice(n.rule_id, n.summary.replace("{count}", str(counts[n.group])), n.path, n.line, n.col,
+                              n.severity, n.internal, n.group, n.summary))
+    return out
 
 
 class FileResult(_Record):

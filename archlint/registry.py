@@ -352,6 +352,20 @@ class Context:
             key=key,
         )
 
+    def notice(self, span: Span, message: str, *, group: str = "", summary: str = ""):
+        """A notice about the file rather than a finding in it (yield it like a finding): an
+        info note that obeys ``ignore`` and ``per-file-ignores`` but not inline suppressions,
+        never fails a run, and in SARIF is a notification, not a result.  Notices with the same
+        ``group`` are printed once by the human formats, as ``summary`` (``{count}`` = how many
+        files): what a rule says about the whole run (``platforms`` is not configured) is said
+        once, not once per file."""
+        from .model import Notice
+
+        rule = self.rule
+        assert rule is not None
+        return Notice(rule.id, message, self.source.path, span.line, span.col, Severity.INFO,
+                      group=group, summary=summary)
+
     def invalid_platform(self, span: Span, value: str, where: str, fixable: bool = True,
                          bare_os: bool = True) -> Finding | None:
         """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004), by how

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from archlint.run.cache import FORMAT
+
 from archlint import __version__
 from archlint.config import _toml_parse
 from archlint.run import cache as C
@@ -315,7 +317,7 @@ def test_cache_folders_are_private_whatever_the_umask(dirs, tmp_path, monkeypatc
         c.close()
     finally:
         os.umask(old)
-    folders = [cache, cache / "memo", cache / "v1", Path(c.directory)]
+    folders = [cache, cache / "memo", cache / f"v{FORMAT}", Path(c.directory)]
     assert {f.name: oct(f.stat().st_mode & 0o777) for f in folders} == {f.name: "0o700" for f in folders}
     files = [p for p in cache.rglob("*") if p.is_file()]
     assert files and {oct(p.stat().st_mode & 0o777) for p in files} == {"0o600"}

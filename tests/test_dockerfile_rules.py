@@ -134,17 +134,22 @@ DF005_UNPINNED = """
         "4:1 DF005 FROM python:3.12-slim has no --platform, so the stage follows the build machine's CPU instead of"
         " linux/amd64.",
     ]),
-    ({"platforms": TWO}, [
-        "1:1 DF005 Builder stage 0 (build) has no --platform, so it is emulated once per target platform instead of"
-        " running natively.",
-    ]),  # only the builder stage
-    ({}, [
-        "4:1 DF005 The final stage (FROM python:3.12-slim) has no --platform and no target platforms are configured,"
-        " so the image follows the build machine's CPU.",
-    ]),  # only the final stage
+    # the wheels are built for the target: $BUILDPLATFORM would ship the build machine's (issue 14)
+    ({"platforms": TWO}, []),
+    ({}, []),  # no targets: a notice for the run, not a finding (below)
 ])
 def test_df005_flags_from_without_platform(table, expected):
     assert check(DF005_UNPINNED, "DF005", kind="dockerfile", **table) == expected
+
+
+def test_df005_without_platforms_is_one_info_notice_on_the_final_stage():
+    r = lint_inline(DF005_UNPINNED, kind="dockerfile")
+    assert [(n.rule_id, n.line, n.col, n.severity.label, n.group, n.message) for n in r.notices] == [(
+        "DF005", 4, 1, "info", "DF005:no-platforms",
+        "The final stage (FROM python:3.12-slim) has no --platform and no target platforms are configured, so the"
+        " image follows the build machine's CPU; set platforms in .archlint.toml to check it.",
+    )]
+    assert [n.rule_id for n in lint_inline(DF005_UNPINNED, kind="dockerfile", ignore=["DF005"]).notices] == []
 
 
 def test_df005_accepts_pinned_and_inherited_stages():
@@ -480,7 +485,7 @@ def test_heredoc_bodies_are_not_instructions():
 def test_unknown_instruction_is_reported_and_the_rest_linted():
     r = lint("Dockerfile", "FROM ubuntu:latest\nBOGUS x\nFROM python\n")
     assert ids(r) == [("AL001", 2, 1), ("DF001", 1, 6), ("DF002", 3, 6), ("DF005", 3, 1)]
-    assert [n.message for n in r.notices] == [
+    assert [n.message for n in r.notices if n.rule_id == "AL001"] == [
         "could not parse Dockerfile: unknown instruction 'BOGUS' (line 2, column 1)",
     ]
 
@@ -575,3 +580,270 @@ def test_df012_honours_buildkits_check_skip():
         # check=skip=UndefinedArgInFrom
         FROM busybox:${version}
     """, "DF012", kind="dockerfile") == []
+
+
+# ---- issue 14: donor stages, build-platform stages, architectures in names ----------------------
+
+DONORS = """
+    FROM ghcr.io/grpc-ecosystem/grpc-health-probe:v0.4.28 AS grpc-health-probe
+    FROM mambaorg/micromamba:2.0.5 AS micromamba
+    FROM python:3.12-slim AS wheels
+    RUN pip wheel --wheel-dir /wheels uvicorn
+    FROM golang:1.22 AS build
+    RUN CGO_ENABLED=0 go build -o /out/app .
+    FROM alpine:3.20
+    COPY --from=grpc-health-probe /ko-app/grpc-health-probe /bin/grpc_health_probe
+    COPY --from=micromamba /bin/micromamba /bin/micromamba
+    COPY --from=wheels /wheels /wheels
+    COPY --from=build /out/app /app
+"""
+
+
+def test_df005_never_advises_buildplatform_for_a_donor_stage():
+    # their binaries must be the target's: $BUILDPLATFORM would ship the build machine's
+    assert check(DONORS, "DF005", kind="dockerfile", platforms=TWO) == []
+
+
+def test_df005_advises_buildplatform_for_stages_that_cross_compile():
+    assert check("""
+        FROM golang:1.22 AS go
+        ARG TARGETOS TARGETARCH
+        RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+        FROM tonistiigi/xx:1.5.0 AS xx
+        FROM rust:1.80 AS rs
+        COPY --from=xx / /
+        RUN xx-cargo build --release
+        FROM golang:1.22 AS plugin
+        ARG GOARCH
+        RUN make GOARCH=${GOARCH} plugin
+        FROM alpine:3.20
+        COPY --from=go /out/app /app
+        COPY --from=rs /target/release/rs /rs
+        COPY --from=plugin /src/plugin /plugin
+    """, "DF005", kind="dockerfile", platforms=TWO) == [
+        "1:1 DF005 Builder stage 0 (go) has no --platform, so it is emulated once per target platform instead of"
+        " running natively.",
+        "5:1 DF005 Builder stage 2 (rs) has no --platform, so it is emulated once per target platform instead of"
+        " running natively.",
+        "8:1 DF005 Builder stage 3 (plugin) has no --platform, so it is emulated once per target platform instead of"
+        " running natively.",
+    ]
+
+
+def test_df005_leaves_stages_that_ask_their_own_cpu():
+    # loki's pattern: the emulated stage asks Go for its architecture; on the build machine the
+    # answer would be the build machine's; pip --target is a folder, not a CPU
+    assert check("""
+        FROM golang:1.22 AS goenv
+        RUN go env GOARCH > /goarch
+        RUN GOARCH=$(cat /goarch) make loki
+        FROM python:3.12-slim AS deps
+        RUN pip install --target=/install -r requirements.txt
+        FROM gcr.io/distroless/static:nonroot
+        COPY --from=goenv /src/loki /usr/bin/loki
+        COPY --from=deps /install /install
+    """, "DF005", kind="dockerfile", platforms=TWO) == []
+
+
+CERT_DONOR = """
+    FROM --platform=linux/amd64 alpine:3.20 AS certs
+    RUN apk add --no-cache ca-certificates tzdata && adduser -D -u 10001 app
+    FROM scratch
+    COPY --from=certs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+    COPY --from=certs /usr/share/zoneinfo /usr/share/zoneinfo
+    COPY --from=certs /etc/passwd /etc/group /etc/
+    COPY app /app
+"""
+
+
+@pytest.mark.parametrize("table", [{}, {"platforms": TWO}])
+def test_df003_accepts_a_pinned_donor_of_arch_independent_files(table):
+    assert check(CERT_DONOR, "DF003", kind="dockerfile", **table) == []
+
+
+def test_df003_flags_a_pinned_donor_of_anything_else():
+    assert check(CERT_DONOR.replace("COPY app /app", "COPY --from=certs /usr/bin/env /bin/env"),
+                 "DF003", kind="dockerfile", platforms=TWO) == [
+        "1:6 DF003 Stage 0 (certs) is pinned to linux/amd64, so a multi-platform build gives every target this one"
+        " architecture.",
+    ]
+
+
+def test_df003_resolves_arg_defaults_in_platform():
+    text = """
+        ARG GOARCH=amd64
+        ARG VARIANT
+        FROM --platform=linux/${GOARCH} alpine:3.20 AS a
+        FROM --platform=linux/${VARIANT} alpine:3.20 AS b
+        FROM --platform=$BUILDPLATFORM alpine:3.20 AS c
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == [
+        "3:6 DF003 Stage 0 (a) is pinned to linux/amd64 (through an ARG default), so a multi-platform build gives"
+        " every target this one architecture.",
+    ]
+    f = findings(lint_inline(text, kind="dockerfile", platforms=TWO), "DF003")[0]
+    assert [(r.span.line, r.message) for r in f.related] == [(1, "ARG GOARCH sets the default here")]
+    assert check(text, "DF003", kind="dockerfile", platforms=ONE) == []  # the single target
+    assert check(text, "DF004", kind="dockerfile", platforms=["linux/arm64"]) == [
+        "3:17 DF004 Stage 0 (a) is built for linux/amd64 (through an ARG default), which is not a configured target"
+        " platform (linux/arm64).",
+    ]
+
+
+DF013_SHIPPED = """
+    FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+    WORKDIR /src
+    COPY . .
+    RUN CGO_ENABLED=0 go build -o /out/app ./cmd/app
+
+    FROM gcr.io/distroless/static:nonroot
+    COPY --from=build /out/app /app
+"""
+
+
+@pytest.mark.parametrize("table, severity", [({"platforms": TWO}, "error"), ({}, "warning")])
+def test_df013_flags_build_platform_binaries_shipped_to_targets(table, severity):
+    assert check(DF013_SHIPPED, "DF013", kind="dockerfile", **table) == [
+        "1:6 DF013 Stage 0 (build) runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet"
+        " the final stage copies its output (/out/app): every platform's image gets the build machine's binaries.",
+    ]
+    (f,) = findings(lint_inline(DF013_SHIPPED, kind="dockerfile", **table), "DF013")
+    assert f.severity.label == severity
+    assert [r.span.line for r in f.related] == [7]
+
+
+def test_df013_flags_a_downloaded_program_and_a_derived_stage():
+    assert check("""
+        FROM --platform=${BUILDPLATFORM} alpine:3.20 AS tools
+        RUN ARCH=$(uname -m) && wget -O /usr/local/bin/yq https://example.com/yq_linux_${ARCH}
+        FROM --platform=$BUILDPLATFORM rust:1.80 AS rs
+        RUN cargo build --release
+        FROM rs AS more
+        FROM debian:12-slim
+        COPY --from=tools /usr/local/bin/yq /usr/local/bin/yq
+        COPY --from=more /src/target/release/srv /srv
+    """, "DF013", kind="dockerfile", platforms=TWO) == [
+        "1:6 DF013 Stage 0 (tools) runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet"
+        " the final stage copies its output (/usr/local/bin/yq): every platform's image gets the build machine's"
+        " binaries.",
+        "5:6 DF013 Stage 2 (more) runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet"
+        " the final stage copies its output (/src/target/release/srv): every platform's image gets the build"
+        " machine's binaries.",
+    ]
+
+
+def test_df013_accepts_cross_builds_and_arch_independent_output():
+    assert check("""
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS go
+        ARG TARGETOS TARGETARCH
+        RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+        FROM --platform=$BUILDPLATFORM node:20 AS web
+        RUN npm ci && npm run build
+        FROM --platform=$BUILDPLATFORM gradle:8-jdk17 AS jar
+        RUN gradle shadowJar
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS gen
+        RUN go build -o /bin/gen ./cmd/gen && /bin/gen > /out/config.json
+        FROM --platform=$BUILDPLATFORM alpine:3.20 AS src
+        COPY . /src
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS all
+        RUN for a in amd64 arm64; do GOARCH=$a go build -o /out/app-$a .; done
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS pinned
+        RUN GOARCH=amd64 go build -o /out/tool .
+        FROM alpine:3.20
+        ARG TARGETARCH
+        COPY --from=go /out/app /app
+        COPY --from=web /app/dist/index.html /app/dist/main.js /srv/
+        COPY --from=web /app/static /srv/static
+        COPY --from=jar /build/libs/app-all.jar /app.jar
+        COPY --from=gen /out/config.json /etc/config.json
+        COPY --from=src /src /src
+        COPY --from=all /out/app-${TARGETARCH} /app2
+        COPY --from=pinned /out/tool /tool
+    """, "DF013", kind="dockerfile", platforms=TWO) == []
+
+
+def test_df013_accepts_copies_between_build_platform_stages():
+    assert check("""
+        FROM --platform=$BUILDPLATFORM node:20 AS ui
+        RUN npm ci && npm run build
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+        ARG TARGETARCH
+        COPY --from=ui /src/dist /src/ui/dist
+        RUN GOARCH=$TARGETARCH go build -o /out/app .
+        FROM alpine:3.20
+        COPY --from=build /out/app /app
+    """, "DF013", kind="dockerfile", platforms=TWO) == []
+
+
+DF014_IMAGES = """
+    ARG BASE=amd64/ubuntu:24.04
+    FROM registry.k8s.io/debian-base-amd64:0.3 AS one
+    FROM grafana/logcli:3.7.3-amd64 AS two
+    FROM arm64v8/alpine:3.20 AS three
+    FROM ${BASE} AS four
+"""
+
+
+def test_df014_flags_arch_named_bases_in_a_multi_platform_build():
+    assert check(DF014_IMAGES, "DF014", kind="dockerfile", platforms=TWO) == [
+        "2:6 DF014 Base image registry.k8s.io/debian-base-amd64:0.3 is named for one architecture (amd64), but the"
+        " stage is built for every configured target platform (linux/amd64, linux/arm64): each gets a base for amd64.",
+        "3:6 DF014 Base image grafana/logcli:3.7.3-amd64 is named for one architecture (amd64), but the stage is built"
+        " for every configured target platform (linux/amd64, linux/arm64): each gets a base for amd64.",
+        "4:6 DF014 Base image arm64v8/alpine:3.20 is named for one architecture (arm64v8), but the stage is built for"
+        " every configured target platform (linux/amd64, linux/arm64): each gets a base for arm64.",
+        "5:6 DF014 Base image amd64/ubuntu:24.04 (through an ARG default) is named for one architecture (amd64), but"
+        " the stage is built for every configured target platform (linux/amd64, linux/arm64): each gets a base for"
+        " amd64.",
+    ]
+    hints = [f.hint for f in findings(lint_inline(DF014_IMAGES, kind="dockerfile", platforms=TWO), "DF014")]
+    assert hints[0] == ("use the multi-architecture image if there is one (such as registry.k8s.io/debian-base:0.3),"
+                        " or put ${TARGETARCH} in the name")
+    assert [h.split("such as ")[1].split(")")[0] for h in hints[1:]] == [
+        "grafana/logcli:3.7.3", "alpine:3.20", "ubuntu:24.04"]
+
+
+def test_df014_single_platform_only_a_mismatch():
+    assert check(DF014_IMAGES, "DF014", kind="dockerfile", platforms=ONE) == [
+        "4:6 DF014 Base image arm64v8/alpine:3.20 is named for one architecture (arm64v8), but the configured target"
+        " platform is linux/amd64: the image gets a base for arm64.",
+    ]
+    assert check(DF014_IMAGES, "DF014", kind="dockerfile") == []  # none configured
+
+
+def test_df014_accepts_per_arch_and_pinned_stages():
+    assert check("""
+        FROM registry.k8s.io/debian-base-${TARGETARCH}:0.3 AS base
+        FROM amd64/alpine:3.20 AS base-amd64
+        FROM arm64v8/alpine:3.20 AS base-arm64
+        FROM --platform=$BUILDPLATFORM amd64/golang:1.22 AS build
+        FROM --platform=linux/amd64 amd64/alpine:3.20 AS pinned
+        FROM base-${TARGETARCH}
+        FROM registry.example.com:5000/x86_64-tools/app:1.0@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS tools
+    """, "DF014", kind="dockerfile", platforms=TWO) == [
+        "7:6 DF014 Base image registry.example.com:5000/x86_64-tools/app:1.0@sha256:0000000000000000000000000000000000000000000000000000000000000000"
+        " is named for one architecture (x86_64), but the stage is built for every configured target platform"
+        " (linux/amd64, linux/arm64): each gets a base for amd64.",
+    ]
+
+
+DF006_ARG_COPY = """
+    FROM gcr.io/distroless/static:nonroot
+    ARG BINARY=bin/app-arm64
+    COPY ${BINARY} /app
+    FROM gcr.io/distroless/static:nonroot AS two
+    ARG TOOL=bin/tool-${TARGETARCH}
+    ARG OTHER
+    COPY ${TOOL} ${OTHER} /tool
+"""
+
+
+def test_df006_reads_arg_defaults_in_copy_sources():
+    assert check(DF006_ARG_COPY, "DF006", kind="dockerfile", platforms=TWO) == [
+        "3:6 DF006 COPY copies a build for arm64 (bin/app-arm64, the default of ARG BINARY) whatever the target"
+        " platform; several target platforms are configured (linux/amd64, linux/arm64) and this literal serves only"
+        " one.",
+    ]
+    # with one platform (or none) the build command's --build-arg decides: no finding on a default
+    assert check(DF006_ARG_COPY, "DF006", kind="dockerfile", platforms=ONE) == []
+    assert check(DF006_ARG_COPY, "DF006", kind="dockerfile") == []

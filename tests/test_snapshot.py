@@ -79,7 +79,7 @@ def _fresh(capsys, *argv) -> tuple[int, str]:
 
 
 def _runs(tmp_path) -> list:
-    return sorted((tmp_path / "cache").glob("v1/*/runs/*.run"))
+    return sorted((tmp_path / "cache").glob(f"v{C.FORMAT}/*/runs/*.run"))
 
 
 def _reused(root: Path, *argv) -> tuple[bool, str, int]:

@@ -184,14 +184,17 @@ def notice_message(message: str, path: str, shown: str) -> str:
 _POSITION = re.compile(r"\s*\(line \d+, column \d+\)")
 
 
-def notice_findings(run) -> list:
-    """The run's notices as findings (rule id AL001 ...), each with a semantic fingerprint."""
+def notice_findings(run, grouped: bool = False) -> list:
+    """The run's notices as findings (rule id AL001 ...), each with a semantic fingerprint;
+    ``grouped``: each group of notices once (``model.group_notices``), as the human formats
+    print them."""
     from ..fingerprint import semantic_fingerprint
+    from ..model import group_notices
 
     lines_by_path = {fr.path: fr.lines for fr in run.files}
     seen: dict[tuple, int] = {}
     out = []
-    for n in run.notices:
+    for n in group_notices(run.notices) if grouped else run.notices:
         f = n.as_finding()
         lines = lines_by_path.get(n.path)
         text = lines[f.span.line - 1].strip() if lines and 1 <= f.span.line <= len(lines) else ""
@@ -205,12 +208,13 @@ def notice_findings(run) -> list:
     return out
 
 
-def findings_with_notices(run, include_suppressed: bool = True, show=None) -> list:
+def findings_with_notices(run, include_suppressed: bool = True, show=None, grouped: bool = False) -> list:
     """Findings plus notices-as-findings, sorted (path, line, column, rule, message).  With
     ``show`` (a path_shower), the notices' messages name their file as it is printed (their
-    fingerprints are computed before, from the root-relative path)."""
+    fingerprints are computed before, from the root-relative path).  ``grouped``: see
+    ``notice_findings``."""
     out = [f for f in run.findings if include_suppressed or not f.suppressed]
-    notes = notice_findings(run)
+    notes = notice_findings(run, grouped)
     if show is not None and show is not _same:
         for f in notes:
             f.message = notice_message(f.message, f.path, show(f.path))

@@ -78,5 +78,5 @@ def annotation(f, path: str | None = None) -> str:
 
 def render(run, opts) -> str:
     show = path_shower(run, getattr(opts, "cwd", None))
-    out = [annotation(f, show(f.path)) for f in findings_with_notices(run, include_suppressed=False, show=show)]
+    out = [annotation(f, show(f.path)) for f in findings_with_notices(run, include_suppressed=False, show=show, grouped=True)]
     return "\n".join(out) + "\n" if out else ""

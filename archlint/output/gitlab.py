@@ -23,7 +23,7 @@ SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO
 def _entries(run, base):
     show = path_shower(run, base)
     seen: set[str] = set()
-    for f in findings_with_notices(run, include_suppressed=False, show=show):
+    for f in findings_with_notices(run, include_suppressed=False, show=show, grouped=True):
         fp = f.fingerprint
         salt = 0
         while not fp or fp in seen:  # GitLab needs unique fingerprints

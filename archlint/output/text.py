@@ -63,11 +63,13 @@ def _display(line: str) -> tuple[str, list[int]]:
 
 
 def _shown(run, opts) -> tuple[list, object]:
-    """The findings printed (not suppressed, notices included, in order), and the path shower;
-    the notices' messages name their file as it is printed."""
+    """The findings printed (not suppressed, notices included, each group of notices once, in
+    order), and the path shower; the notices' messages name their file as it is printed."""
+    from ..model import group_notices
+
     show = path_shower(run, getattr(opts, "cwd", None))
     findings = [f for f in run.findings if not f.suppressed]
-    for n in run.notices:
+    for n in group_notices(run.notices):
         f = n.as_finding()
         f.message = notice_message(f.message, f.path, show(f.path))
         findings.append(f)

@@ -15,9 +15,11 @@ class SkipFile(Exception):
     """The file is deliberately not linted (a Helm template, ...): reported as an info notice
     with ``rule_id`` (AL003 ...), never as a parse error."""
 
-    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1):
+    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1, group: str = "", summary: str = ""):
         super().__init__(message)
         self.rule_id = rule_id
         self.message = message
         self.line = line
         self.col = col
+        self.group = group  # files skipped for one reason (a Helm chart's templates): printed once
+        self.summary = summary  # what is printed for the group; "{count}" = how many files

@@ -70,7 +70,7 @@ from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, S
 
 __all__ = ["Cache", "cache_dir", "environment_key"]
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"archlint-cache 1\n"
 RACY_NS = 2_000_000_000  # 2 s: covers FAT's 2-second mtimes and coarse kernel clocks
 DEFAULT_MAX_MB = 256
@@ -189,7 +189,8 @@ def _encode(fr: FileResult, display: str) -> list:
             f.rule_id, f.message, _span_out(f.span), int(f.severity), None if f.path == display else f.path, f.hint, fix,
             [[_span_out(r.span), r.message, r.path] for r in f.related], f.key, bool(f.suppressed), f.fingerprint,
         ])
-    notices = [[n.rule_id, n.message, n.path, n.line, n.col, int(n.severity), bool(n.internal)] for n in fr.notices]
+    notices = [[n.rule_id, n.message, n.path, n.line, n.col, int(n.severity), bool(n.internal), n.group, n.summary]
+               for n in fr.notices]
     # the text itself is not stored: on a hit it is read again from the file (whose bytes were
     # just validated), which costs less than decoding it from the index
     lines = 1 if (findings or notices) and fr.lines is not None else 0
@@ -272,8 +273,9 @@ def _decode(v, display: str) -> tuple[FileResult, int]:
         findings.append(Finding(rid, msg, _span(span), _sev(sev), path, hint, fix, rel, key, suppressed, fp))
     notices = []
     for n in _list(ns):
-        rid, msg, path, line, col, sev, internal = _list(n, 7)
-        notices.append(Notice(_s(rid), _s(msg), _s(path), _i(line), _i(col), _sev(sev), _b(internal)))
+        rid, msg, path, line, col, sev, internal, group, summary = _list(n, 9)
+        notices.append(Notice(_s(rid), _s(msg), _s(path), _i(line), _i(col), _sev(sev), _b(internal), _s(group),
+                              _s(summary)))
     if type(lines) is not _INT or lines not in (0, 1):
         raise _Bad("bad lines flag")
     fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding))

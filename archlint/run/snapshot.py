@@ -54,7 +54,7 @@ from __future__ import annotations
 import os
 import time
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"archlint-run 1\n"
 KEEP = 8  # reports kept per repository index (one per command line used)
 MAX_BYTES = 512 << 20  # the largest snapshot body read back

@@ -1,0 +1,73 @@
+"""Templated files are one notice, not a broken file; notices that say one thing about many files
+(a Helm chart's templates, no configured platforms) are printed once by the human formats."""
+from __future__ import annotations
+
+import json
+
+from helpers import dedent, ids, lint_inline, write_files
+from test_cli_output import run
+
+JINJA_DOCKERFILE = """
+{{ def is_alpine: env.variant | startswith("alpine") -}}
+FROM {{ if is_alpine then "alpine" else "debian" end }}:{{ env.variant }}
+RUN apk add --no-cache ca-certificates
+"""
+
+
+def test_a_templated_dockerfile_is_one_notice_not_a_parse_error_per_line():
+    r = lint_inline(JINJA_DOCKERFILE, name="Dockerfile-linux.template")
+    assert [(n.rule_id, n.line, n.col, n.message) for n in r.notices] == [
+        ("AL003", 1, 1, "Dockerfile-linux.template: templated file, not linted")]
+    assert r.findings == []  # no DF002/DF005 from an image named "{{ if ..."
+
+
+def test_template_endings_and_markup():
+    # a .j2 Dockerfile with Jinja blocks
+    j2 = "FROM python:{% if slim %}3.12-slim{% else %}3.12{% endif %}\n"
+    assert ids(lint_inline(j2, name="Dockerfile.j2")) == [("AL003", 1, 13)]
+    # a template-named file without markup is an ordinary file of its kind
+    plain = "FROM alpine:latest\n"
+    assert ids(lint_inline(plain, name="Dockerfile.template"), "DF001") == [("DF001", 1, 6)]
+    assert ids(lint_inline(plain, name="Dockerfile.template"), "AL") == []
+
+
+def test_markup_where_an_instruction_must_be_makes_any_dockerfile_a_template():
+    text = """
+    FROM golang:1.22
+    {{ range .Packages }}
+    RUN go install {{ . }}
+    {{ end }}
+    """
+    assert ids(lint_inline(text, name="Dockerfile")) == [("AL003", 2, 1)]
+
+
+def test_braces_inside_an_instruction_are_not_a_template():
+    text = """
+    FROM alpine:3.20
+    RUN echo '{{ not a template }}' > /motd
+    """
+    r = lint_inline(text, name="Dockerfile")
+    assert ids(r, "AL") == []
+
+
+def test_no_configured_platforms_is_said_once_per_run_and_never_fails_it(tmp_path):
+    write_files(tmp_path, {
+        "api/Dockerfile": "FROM python:3.12-slim\n",
+        "web/Dockerfile": "FROM node:22-alpine\n",
+        "worker/Containerfile": "FROM scratch\nCOPY app /app\n",  # scratch has no CPU: nothing to say
+    })
+    text = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path)
+    assert text.returncode == 0, text.stdout + text.stderr
+    df005 = [ln for ln in text.stdout.splitlines() if " DF005 " in ln]
+    assert df005 == [
+        "api/Dockerfile:1:1: DF005 2 Dockerfiles build for whichever CPU the build machine has (no --platform in the"
+        " final FROM) and no target platforms are configured: set platforms = [\"linux/amd64\"] (or your targets) in"
+        " .archlint.toml or [tool.archlint], or pass --platform, to have them checked."]
+    # the machine formats keep one notice per file
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["api/Dockerfile", "web/Dockerfile"]
+    # with a platform there is no notice at all, and one Dockerfile keeps its own message
+    assert " DF005 " not in run(["check", "--no-cache", "--output-format", "concise", "--platform", "linux/amd64",
+                                 "api"], tmp_path).stdout.replace("DF005 FROM", "")
+    one = run(["check", "--no-cache", "--output-format", "concise", "web"], tmp_path).stdout
+    assert "web/Dockerfile:1:1: DF005 The final stage (FROM node:22-alpine) has no --platform" in one
