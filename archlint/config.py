@@ -19,6 +19,16 @@ DEFAULT_EXCLUDE = (
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
 )
 
+#: Folders of test input (Go's ``testdata``, Jest's ``__fixtures__``, Rails' and pytest's
+#: ``fixtures``): manifests and scripts there are what tests feed the code under test, not
+#: deployments, so a walk leaves them out like ``exclude`` does (named on the command line, a
+#: fixture folder or a file in one is linted).  ``--show-files`` lists them as fixtures.
+DEFAULT_FIXTURES = ("testdata", "fixtures", "__fixtures__", "test-fixtures")
+#: Default excludes that also name folders where projects keep hand-written build files
+#: (``build/`` of the Go project layout: Dockerfiles, CI scripts): a walk that skips one that
+#: holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
+AUTHORED_EXCLUDES = ("build",)
+
 _RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -38,6 +48,8 @@ _FIELDS = {
     "severity": (),  # ((selector, Severity), ...)
     "exclude": DEFAULT_EXCLUDE,
     "extend_exclude": (),
+    "fixtures": DEFAULT_FIXTURES,
+    "extend_fixtures": (),
     "per_file_ignores": (),  # ((glob, (selector, ...)), ...)
     "kubernetes_version": None,
     "python_version": None,
@@ -119,6 +131,14 @@ class Settings:
             if path_matches(relpath, pattern):
                 out.extend(ids)
         return tuple(out)
+
+    def walk_excludes(self) -> tuple[str, ...]:
+        """The globs that prune a walk: ``exclude`` + ``extend-exclude``."""
+        return tuple(self.exclude) + tuple(self.extend_exclude)
+
+    def fixture_globs(self) -> tuple[str, ...]:
+        """The globs of test fixture folders a walk leaves out: ``fixtures`` + ``extend-fixtures``."""
+        return tuple(self.fixtures) + tuple(self.extend_fixtures)
 
     def cache_key(self) -> str:
         return repr(
@@ -211,6 +231,8 @@ KEYS = {
     "severity": "a table of rule ID or prefix = \"error\" | \"warning\" | \"info\"",
     "exclude": "a list of glob patterns",
     "extend-exclude": "a list of glob patterns",
+    "fixtures": "a list of glob patterns (test fixture folders, not linted unless named)",
+    "extend-fixtures": "a list of glob patterns",
     "per-file-ignores": "a table of glob = list of rule IDs",
     "kubernetes-version": "a version string such as \"1.29\"",
     "python-version": "a version string such as \"3.12\"",
@@ -278,7 +300,7 @@ def _selector(path, key, value: str) -> str:
 
 #: Kubernetes releases up to this minor version are accepted without importing the Kubernetes
 #: rules (their NEWEST_RELEASE is at least this; tests/test_typos.py holds the two together)
-_K8S_MINOR_FLOOR = 36
+_K8S_MINOR_FLOOR = 37
 _K8S_MINOR_AHEAD = 3  # releases past the newest in the pack that are still accepted
 
 
@@ -345,7 +367,7 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             kw["platforms"] = parse_platforms(path, key, value)
         elif key in ("select", "ignore", "extend-select"):
             kw[key.replace("-", "_")] = _rule_list(path, key, value)
-        elif key in ("exclude", "extend-exclude"):
+        elif key in ("exclude", "extend-exclude", "fixtures", "extend-fixtures"):
             kw[key.replace("-", "_")] = _str_list(path, key, value)
         elif key == "rule-packs":
             base_dir = os.path.dirname(path) if path else os.getcwd()

@@ -2,8 +2,10 @@
 
 Directories are walked without following symlinked folders; files git would ignore are skipped
 (``.gitignore`` files from the repository's top level down, and ``.git/info/exclude``, read as
-data — git itself is never run); ``exclude``/``extend-exclude`` globs prune the walk. Files named
-on the command line are always linted. Only files whose name says they may be a supported kind
+data — git itself is never run); ``exclude``/``extend-exclude`` globs prune the walk, and so do
+the ``fixtures`` globs (test input folders such as ``testdata``) below each folder named on the
+command line that is not itself in a fixture folder. Files named on the command line are always
+linted. Only files whose name says they may be a supported kind
 are returned (YAML and extension-less files are settled by content when linted).
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from . import kinds
 from .source import read_regular
 
 _MAX_IGNORE_FILE = 8 << 20  # an ignore file larger than this is read up to it
-from .config import CONFIG_FILES, glob_matcher
+from .config import AUTHORED_EXCLUDES, CONFIG_FILES, glob_matcher
 
 _NAMED = frozenset(CONFIG_FILES)
 
@@ -165,11 +167,87 @@ class Walk:
         return [p for gi in self.gitignores for p in gi.tried]
 
 
+class _Filters:
+    """What leaves a folder or file out of a walk (excludes, fixtures, git's ignore files), and
+    telling ``skipped``/``hidden`` about it (see ``discover``)."""
+
+    def __init__(self, root, excludes, fixtures, skipped, hidden):
+        self.root = root
+        self.excludes = excludes
+        self.fixtures = fixtures
+        self.skipped = skipped
+        self.hidden = hidden
+        self.matcher = glob_matcher(excludes)
+        self.fixture_matcher = glob_matcher(fixtures) if fixtures else None
+        authored = tuple(p for p in excludes if p.rstrip("/") in AUTHORED_EXCLUDES)
+        self.authored_matcher = glob_matcher(authored) if authored else None
+
+    def fixtures_below(self, ap: str):
+        """The fixture matcher for a walk of the named folder ``ap``: None when ``ap`` is in a
+        fixture folder itself (named on the command line, it is linted whole)."""
+        fx = self.fixture_matcher
+        return fx if fx is not None and not fx(display_path(ap, self.root)) else None
+
+    def _tell(self, full: str, is_dir: bool, why: str) -> None:
+        if self.skipped is not None:
+            self.skipped(full, is_dir, why)
+
+    def _excluded_dir(self, full: str) -> None:
+        if self.skipped is None and self.hidden is None:
+            return
+        disp = display_path(full, self.root)
+        why = _why_excluded(full, self.root, self.excludes)
+        files = authored_files(full) if self.authored_matcher is not None and self.authored_matcher(disp) else []
+        if self.hidden is not None and files:
+            self.hidden.append((disp, files))
+        if files:
+            shown = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+            n = len(files)
+            why += (f"; it holds {n} lintable file{'s' if n != 1 else ''} ({shown}): list exclude "
+                    "without it to lint them")
+        self._tell(full, True, why)
+
+    def keep_dir(self, full: str, dn: str, gi, fx) -> bool:
+        if dn == ".git":
+            return False
+        if self.matcher(display_path(full, self.root)):
+            self._excluded_dir(full)
+            return False
+        if os.path.islink(full):
+            self._tell(full, True, "a symlink to a folder (not followed)")
+            return False
+        if fx is not None and fx(display_path(full, self.root)):
+            self._tell(full, True, _why_fixture(full, self.root, self.fixtures))
+            return False
+        if dn == ".github":
+            return True
+        if gi is not None and gi.ignored(full, True):
+            self._tell(full, True, _why_ignored(gi, full, True, self.root))
+            return False
+        return True
+
+    def keep_file(self, full: str, disp: str, gi, fx) -> bool:
+        if self.matcher(disp):
+            self._tell(full, False, _why_excluded(full, self.root, self.excludes))
+            return False
+        if fx is not None and fx(disp):
+            self._tell(full, False, _why_fixture(full, self.root, self.fixtures))
+            return False
+        if gi is not None and gi.ignored(full, False):
+            self._tell(full, False, _why_ignored(gi, full, False, self.root))
+            return False
+        return True
+
+
 def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True,
-             walk: Walk | None = None, skipped=None):
+             walk: Walk | None = None, skipped=None, fixtures: tuple[str, ...] = (), hidden: list | None = None):
     """Yield Targets for the given paths (files and folders); ``walk`` records what was read;
     ``skipped(abspath, is_dir, why)`` is told every folder and file of a supported name the walk
-    leaves out, and why (``--show-files``)."""
+    leaves out, and why (``--show-files``).  ``fixtures``: globs of test fixture folders, left
+    out below a named folder that is not in one itself.  ``hidden``: when a list, each folder an
+    ``exclude`` glob of ``AUTHORED_EXCLUDES`` (``build``) leaves out while it holds files of a
+    lintable kind is appended as ``(display path, [file names])`` (for a notice: see
+    ``authored_files``)."""
     seen: set[str] = set()
     gi_cache: dict[str, GitIgnore] = {}
 
@@ -186,11 +264,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 walk.gitignores.append(gi)
         return gi
 
-    matcher = glob_matcher(excludes)
+    filters = _Filters(root, excludes, fixtures, skipped, hidden)
     real_root = os.path.realpath(root)
-
-    def excluded(abspath: str) -> bool:
-        return matcher(display_path(abspath, root))
 
     for p in paths:
         ap = os.path.abspath(p)
@@ -212,6 +287,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             yield Target(ap, display_path(ap, root), True)
             continue
         gi = gitignore_for(ap)
+        fx = filters.fixtures_below(ap)
         errors: list[OSError] = []
         for dirpath, dirnames, filenames in os.walk(ap, followlinks=False, onerror=errors.append):
             yield from _unreadable(errors, root)
@@ -221,36 +297,14 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     walk.named.append(os.path.join(dirpath, n))
             if gi is not None:
                 gi.listed(dirpath, filenames + dirnames)
-            keep = []
-            for dn in sorted(dirnames):
-                full = os.path.join(dirpath, dn)
-                if dn == ".git" or excluded(full) or os.path.islink(full):
-                    if skipped is not None and dn != ".git":
-                        skipped(full, True, _why_excluded(full, root, excludes) if excluded(full)
-                                else "a symlink to a folder (not followed)")
-                    continue
-                if dn == ".github":
-                    keep.append(dn)
-                    continue
-                if gi is not None and gi.ignored(full, True):
-                    if skipped is not None:
-                        skipped(full, True, _why_ignored(gi, full, True, root))
-                    continue
-                keep.append(dn)
-            dirnames[:] = keep
+            dirnames[:] = [dn for dn in sorted(dirnames) if filters.keep_dir(os.path.join(dirpath, dn), dn, gi, fx)]
             for fn in sorted(filenames):
                 guess = kinds.kind_by_name(fn if "/.github/" not in "/" + dirpath.replace(os.sep, "/") + "/" else os.path.join(dirpath, fn))
                 if guess is None:
                     continue
                 full = os.path.join(dirpath, fn)
                 disp = display_path(full, root)
-                if matcher(disp):
-                    if skipped is not None:
-                        skipped(full, False, _why_excluded(full, root, excludes))
-                    continue
-                if gi is not None and gi.ignored(full, False):
-                    if skipped is not None:
-                        skipped(full, False, _why_ignored(gi, full, False, root))
+                if not filters.keep_file(full, disp, gi, fx):
                     continue
                 if os.path.islink(full):
                     real = os.path.realpath(full)
@@ -282,6 +336,52 @@ def _why_excluded(abspath: str, root: str, excludes: tuple[str, ...]) -> str:
         if glob_matcher((pattern,))(disp):
             return f"excluded by the glob {pattern!r}"
     return "excluded"
+
+
+def _why_fixture(abspath: str, root: str, fixtures: tuple[str, ...]) -> str:
+    """Which ``fixtures`` glob leaves ``abspath`` out (``--show-files``)."""
+    disp = display_path(abspath, root)
+    for pattern in fixtures:
+        if glob_matcher((pattern,))(disp):
+            return f"test fixtures (the fixtures glob {pattern!r}); name it to lint it"
+    return "test fixtures"
+
+
+#: the kinds whose files in an excluded ``build/`` are worth a notice (hand-written build files;
+#: Python and Markdown there are usually copies and generated docs)
+_AUTHORED_KINDS = frozenset(("dockerfile", "makefile", "shell", "compose", "kustomization"))
+_AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
+
+
+def authored_files(folder: str) -> list[str]:
+    """Names (relative to ``folder``, sorted) of the files of a lintable kind by name in
+    ``folder`` and its direct subfolders: what an exclude of it hides.  Looks at no more than
+    ``_AUTHORED_PEEK`` entries, so a huge output folder costs no more than a small one."""
+    out: list[str] = []
+    budget = _AUTHORED_PEEK
+    todo = [("", folder)]
+    for depth in range(2):
+        nxt = []
+        for prefix, d in todo:
+            try:
+                with os.scandir(d) as it:
+                    for e in it:
+                        budget -= 1
+                        if budget < 0:
+                            return sorted(out)
+                        try:
+                            is_dir = e.is_dir(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        if is_dir:
+                            if depth == 0 and not e.name.startswith("."):
+                                nxt.append((e.name + "/", e.path))
+                        elif kinds.kind_by_name(e.name) in _AUTHORED_KINDS:
+                            out.append(prefix + e.name)
+            except OSError:
+                continue
+        todo = nxt
+    return sorted(out)
 
 
 def _why_ignored(gi: GitIgnore, abspath: str, is_dir: bool, root: str) -> str:

@@ -128,6 +128,27 @@ _KUBERNETES_API_ENTRY = {
 }
 
 
+#: a path in a workload-images entry: keys separated by ".", "key[]" for every item of a list
+_WORKLOAD_PATH = r"^[A-Za-z_][A-Za-z0-9_-]*(\[\])?(\.[A-Za-z_][A-Za-z0-9_-]*(\[\])?)*$"
+_WORKLOAD_PATHS = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _WORKLOAD_PATH}}
+
+_WORKLOAD_IMAGES_ENTRY = {
+    "type": "object",
+    "required": ["group", "kind", "source"],
+    "anyOf": [{"required": ["containers"]}, {"required": ["images"]}, {"required": ["pod-specs"]}],
+    "additionalProperties": False,
+    "patternProperties": {"^x-": {}},
+    "properties": {
+        "group": {"type": "string", "pattern": r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$"},
+        "kind": {"type": "string", "pattern": r"^[A-Z][A-Za-z0-9]*$"},
+        "containers": _WORKLOAD_PATHS,
+        "images": _WORKLOAD_PATHS,
+        "pod-specs": _WORKLOAD_PATHS,
+        "source": {"type": "string", "minLength": 10},
+    },
+}
+
+
 _MAX_PACK_BYTES = 32 << 20  # the shipped packs are ~100 KB
 
 def _pack_schema(pack_type: str, entry: dict) -> dict:
@@ -150,6 +171,7 @@ def _pack_schema(pack_type: str, entry: dict) -> dict:
 SCHEMAS: dict[str, dict] = {
     "python-apis": _pack_schema("python-apis", _PYTHON_API_ENTRY),
     "kubernetes-apis": _pack_schema("kubernetes-apis", _KUBERNETES_API_ENTRY),
+    "workload-images": _pack_schema("workload-images", _WORKLOAD_IMAGES_ENTRY),
 }
 
 #: pack type -> the entry keys that identify an entry (a user entry with the same identity
@@ -157,10 +179,12 @@ SCHEMAS: dict[str, dict] = {
 IDENTITY: dict[str, tuple[str, ...]] = {
     "python-apis": ("name", "match", "missing-argument", "keyword-argument"),
     "kubernetes-apis": ("apiVersion", "kind"),
+    "workload-images": ("group", "kind"),
 }
 
 #: how an entry is named in error messages
-_ENTRY_LABEL = {"python-apis": ("name",), "kubernetes-apis": ("apiVersion", "kind")}
+_ENTRY_LABEL = {"python-apis": ("name",), "kubernetes-apis": ("apiVersion", "kind"),
+                "workload-images": ("group", "kind")}
 
 
 def _semantic_problems(pack_type: str, entry: dict) -> list[str]:

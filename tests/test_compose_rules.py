@@ -283,3 +283,58 @@ def test_legacy_v1_file_without_services_key():
     r = lint("docker-compose.yml", text="web:\n  image: nginx:latest\nx-note:\n  image: ignored:latest\n")
     assert r.notices == []
     assert show(findings(r)) == ["2:10 DC001 Service web uses image nginx:latest with the mutable tag latest."]
+
+
+DC003_LOCAL = """
+    services:
+      backend:
+        build: .
+      distributor:
+        build:
+          context: .
+          dockerfile: dev.dockerfile
+        image: loki
+      smoke:
+        build: ./smoke
+        image: localhost:5000/smoke:ci
+      fluentd:
+        build: ./fluentd
+        image: grafana/fluent-plugin-loki:main
+      ad:
+        build: ./ad
+        image: ${IMAGE_NAME}:${DEMO_VERSION}-ad
+      web:
+        build: ./web
+        image: ${WEB_IMAGE:-web}
+"""
+
+
+def test_dc003_only_images_that_can_be_pushed():
+    # backend (no image: compose names it and push skips it), distributor (a bare name: nobody
+    # can push loki to Docker Hub's official namespace), smoke (a localhost registry) and web (a
+    # bare default) are built and run on this machine; fluentd and ad (an interpolated name, maybe
+    # a registry) can be pushed with docker compose push / build --push
+    assert check(DC003_LOCAL, "DC003", kind="compose", platforms=TWO) == [
+        "13:5 DC003 Service fluentd is built without a platform, so the image follows the CPU of the machine that"
+        " runs docker compose build.",
+        "16:5 DC003 Service ad is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]
+
+
+def test_dc003_image_inherited_through_extends_counts():
+    text = """
+        services:
+          base:
+            image: acme/base:1.0
+            platform: linux/amd64
+          api:
+            extends: base
+            build: ./api
+    """
+    # api inherits both the pushable image and the platform: nothing to report
+    assert check(text, "DC003", kind="compose", platforms=ONE) == []
+    assert check(text.replace("platform: linux/amd64", "restart: always"), "DC003", kind="compose", platforms=ONE) == [
+        "7:5 DC003 Service api is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]

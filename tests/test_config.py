@@ -171,3 +171,19 @@ def test_many_per_file_ignores_are_compiled_once():
     t2 = time.perf_counter() - t
     assert first == second == 1
     assert t2 < t1 / 3, (t1, t2)
+
+
+def test_fixtures_default_replace_and_extend(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES, Settings
+
+    assert Settings().fixture_globs() == DEFAULT_FIXTURES
+    assert set(DEFAULT_FIXTURES) == {"testdata", "fixtures", "__fixtures__", "test-fixtures"}
+    cfg = tmp_path / ".archlint.toml"
+    cfg.write_text('extend-fixtures = ["testdata2", "e2e/golden/**"]\n')
+    assert load_file(str(cfg)).fixture_globs() == DEFAULT_FIXTURES + ("testdata2", "e2e/golden/**")
+    cfg.write_text("fixtures = []\n")
+    assert load_file(str(cfg)).fixture_globs() == ()
+    cfg.write_text('fixtures = "testdata"\n')
+    with pytest.raises(ConfigError) as e:
+        load_file(str(cfg))
+    assert "fixtures: expected a list of glob patterns" in str(e.value)

@@ -55,3 +55,48 @@ def test_display_path_fast_path_matches_relpath(tmp_path):
         ap = root + os.sep + rel.replace("/", os.sep)
         assert display_path(ap, root) == os.path.relpath(ap, root).replace(os.sep, "/")
     assert display_path(root + "x/y", root) == os.path.relpath(root + "x/y", root).replace(os.sep, "/")
+
+
+def _tree(root, rels):
+    for rel in rels:
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("FROM alpine:3.20\n" if "Dockerfile" in rel else "apiVersion: v1\nkind: Pod\n")
+
+
+def test_fixture_folders_are_left_out_unless_named(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("deploy/app.yaml", "pkg/health/testdata/pod.yaml", "src/__fixtures__/Dockerfile",
+                     "tests/fixtures/mock.yaml", "tools/test-fixtures/x.yaml", "pkg/testdata.yaml"))
+    found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
+        [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES) if not t.notice)
+    assert found(".") == ["deploy/app.yaml", "pkg/testdata.yaml"]  # a file named testdata.yaml is not a folder
+    # named on the command line: a fixture folder, a folder inside one, a file in one
+    assert found("pkg/health/testdata") == ["pkg/health/testdata/pod.yaml"]
+    assert found("tests/fixtures/mock.yaml") == ["tests/fixtures/mock.yaml"]
+    assert found("pkg") == ["pkg/testdata.yaml"]
+    # without fixtures (fixtures = []) everything is linted
+    assert len(_found(tmp_path)) == 6
+    why = []
+    list(discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
+                  skipped=lambda p, d, w: why.append((display_path(p, str(tmp_path)), w))))
+    assert ("pkg/health/testdata", "test fixtures (the fixtures glob 'testdata'); name it to lint it") in why
+
+
+def test_excluded_build_folder_with_build_files_is_reported(tmp_path):
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("Dockerfile", "build/Dockerfile", "build/ci/run.sh", "build/lib/app.py",
+                     "web/build/bundle.js", "dist/Dockerfile"))
+    hidden: list = []
+    why: dict = {}
+    found = [t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, hidden=hidden,
+                                         skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w))]
+    assert found == ["Dockerfile"]
+    # build/ holds a Dockerfile and a script (Python copies in build/lib are not counted);
+    # web/build holds nothing lintable; dist/ is not a folder of hand-written build files
+    assert hidden == [("build", ["Dockerfile", "ci/run.sh"])]
+    assert why["build"] == ("excluded by the glob 'build'; it holds 2 lintable files (Dockerfile, ci/run.sh): "
+                            "list exclude without it to lint them")
+    assert why["web/build"] == "excluded by the glob 'build'"

@@ -252,13 +252,13 @@ K8S004_REMOVED_APIS = """
 @pytest.mark.parametrize("rule, table, expected", [
     ("K8S004", {}, [
         "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails (Kubernetes"
-        " 1.36, the newest release archlint knows; set kubernetes-version).",
+        " 1.37, the newest release archlint knows; set kubernetes-version).",
         "6:13 K8S004 PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
-        " (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "14:17 K8S004 FlowSchema flowcontrol.apiserver.k8s.io/v1beta3 was removed in Kubernetes 1.32, so applying it"
-        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "18:18 K8S004 HorizontalPodAutoscaler autoscaling/v2beta2 was removed in Kubernetes 1.26, so applying it"
-        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
     ]),
     ("K8S004", {"kubernetes_version": "1.29"}, [
         "1:13 K8S004 Deployment extensions/v1beta1 was removed in Kubernetes 1.16, so applying it fails"
@@ -712,7 +712,7 @@ def test_messages_name_versions_and_replacements():
 def test_default_kubernetes_version_is_newest_release_in_the_data():
     found = check(K8S004_REMOVED_APIS, "K8S004", kind="kubernetes")
     assert len(found) == 4
-    assert all(m.endswith("(Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).")
+    assert all(m.endswith("(Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).")
                for m in found)
 
 
@@ -743,19 +743,19 @@ RECENT_APIS = """
 @pytest.mark.parametrize("rule, table, expected", [
     ("K8S004", {}, [
         "1:13 K8S004 ValidatingAdmissionPolicy admissionregistration.k8s.io/v1alpha1 was removed in Kubernetes 1.32,"
-        " so applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " so applying it fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "4:13 K8S004 ValidatingAdmissionPolicyBinding admissionregistration.k8s.io/v1beta1 was removed in Kubernetes"
-        " 1.34, so applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " 1.34, so applying it fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "7:13 K8S004 ResourceClaimTemplate resource.k8s.io/v1alpha3 was removed in Kubernetes 1.34, so applying it"
-        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "10:13 K8S004 VolumeAttributesClass storage.k8s.io/v1alpha1 was removed in Kubernetes 1.35, so applying it"
-        " fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
         "13:13 K8S004 StorageVersionMigration storagemigration.k8s.io/v1alpha1 was removed in Kubernetes 1.35, so"
-        " applying it fails (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " applying it fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
     ]),
     ("K8S003", {}, [
         "16:13 K8S003 ResourceClaim resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35 and is to be removed"
-        " in 1.38 (Kubernetes 1.36, the newest release archlint knows; set kubernetes-version).",
+        " in 1.38 (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).",
     ]),
     # resource.k8s.io/v1alpha3 ResourceClaimTemplate has no deprecation: nothing before its removal
     ("K8S", {"kubernetes_version": "1.33"}, [

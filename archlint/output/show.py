@@ -22,9 +22,10 @@ def _table(rows: list[tuple[str, str]]) -> list[str]:
 
 def files(args, resolver, paths: list[str], root: str) -> int:
     """Every file the run would lint with its kind (as the engine decides it: by name, then by
-    content), then what the walk leaves out and why (exclude globs, git's ignore files, symlinked
-    folders, dangling links, files outside the root, files of a supported name whose content is
-    not one)."""
+    content), then what the walk leaves out and why (exclude globs — with the build files an
+    excluded ``build/`` holds —, test fixture folders, git's ignore files, symlinked folders,
+    dangling links, files outside the root, files of a supported name whose content is not
+    one)."""
     from .. import kinds
     from ..discovery import discover
     from .text import safe_path, safe
@@ -35,13 +36,14 @@ def files(args, resolver, paths: list[str], root: str) -> int:
         raise UsageError("--show-files lists files and folders, not standard input")
     base = resolver.for_dir(os.getcwd())
     excludes = tuple(base.exclude) + tuple(base.extend_exclude)
+    fixtures = tuple(getattr(base, "fixtures", ())) + tuple(getattr(base, "extend_fixtures", ()))
     linted: list[tuple[str, str]] = []
     left_out: list[tuple[str, str]] = []
 
     def skipped(abspath: str, is_dir: bool, why: str) -> None:
         left_out.append((safe_path(_rel(abspath)) + ("/" if is_dir else ""), why))
 
-    for t in discover(paths, root, excludes, not args.no_respect_gitignore, skipped=skipped):
+    for t in discover(paths, root, excludes, not args.no_respect_gitignore, skipped=skipped, fixtures=fixtures):
         shown = safe_path(_rel(t.abspath))
         if t.notice:
             left_out.append((shown, safe(t.notice.split(": ", 1)[-1]) if t.notice.startswith(t.display) else safe(t.notice)))

@@ -256,19 +256,48 @@ def _insert_platform_fix(ctx, key_node, value: str):
     return Edit(Span(s.line, 1, s.line, 1), f"{indent}platform: {value}\n")
 
 
+def _stays_local(svc) -> bool:
+    """Whether the image compose builds for ``svc`` never leaves the machine: the service has
+    no ``image:`` (compose names it ``<project>-<service>`` and ``docker compose push`` skips
+    it), or its ``image:`` has no registry or namespace (``loki``, ``app:dev``: a push would go
+    to Docker Hub's official-images namespace, which only Docker can push to) or names
+    ``localhost`` as its registry.  An image name compose interpolates without a default is
+    unknown: it may name a registry, so it is not local."""
+    hit = svc.lookup("image")
+    if hit is None:
+        return True
+    if not is_scalar(hit[1]):
+        return False
+    ref, _ = interpolate((scalar(hit[1]) or "").strip())
+    if not ref:
+        return True
+    if "$" in ref:
+        return False
+    name = split_image(ref)[0]
+    if "/" not in name:
+        return True
+    host = name.split("/", 1)[0]
+    return host == "localhost" or host.startswith(("localhost:", "127.0.0.1"))
+
+
 @rule("DC003", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "compose"))
 def build_without_platform(ctx):
     """
     ## What it does
     Flags a service with `build:` and neither `platform:` nor `build.platforms`, when
-    `platforms` is configured.
+    `platforms` is configured and the `image:` it builds can be pushed to a registry.
 
     ## Why is this bad?
     `docker compose build` then builds for the CPU of the machine it runs on: an Apple-silicon
     laptop produces an arm64 image that fails on amd64 servers (`exec format error`), and a push
-    from there ships the wrong architecture. A service that `extends` a service of another file
-    is not reported (the platform may come from there).
+    from there ships the wrong architecture. Only images that can leave the machine are
+    reported: a service without `image:` (compose names the image itself and `docker compose
+    push` skips it), with a bare `image:` name (`loki`, `app:dev`: nobody can push that to Docker
+    Hub) or with a `localhost` registry is built and run on the same machine, so its platform is
+    already right. An `image:` compose interpolates (`${IMAGE_NAME}:1.0`) may name a registry and
+    is reported. A service that `extends` a service of another file is not reported (the
+    platform may come from there).
 
     ## Example
     ```yaml
@@ -298,7 +327,7 @@ def build_without_platform(ctx):
     model = ctx.model
     for svc in _services(ctx):
         build = svc.lookup("build")
-        if build is None or svc.external:
+        if build is None or svc.external or _stays_local(svc):
             continue
         if svc.lookup("platform") is not None:
             continue

@@ -6,19 +6,26 @@ Where images are found
       file, each item of a ``kind: List``): a ``Pod``'s ``spec``, and any ``template.spec`` that
       holds ``containers``/``initContainers``/``ephemeralContainers`` at any depth — which covers
       Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob
-      (``spec.jobTemplate.spec.template``), PodTemplate and custom resources that embed a pod
-      template (Argo Rollouts, Knative Services, ...).
+      (``spec.jobTemplate.spec.template``, every batch version), PodTemplate and custom resources
+      that embed a pod template (Argo Rollouts, Knative Services, OLM CSV deployments, ...);
+      plus what the ``workload-images`` rule pack (``rules/workload-images.yaml``) names for
+      objects whose containers are not in a pod template: Tekton steps, sidecars and
+      stepTemplates (also in embedded ``taskSpec``/``pipelineSpec``), Argo Workflows templates
+      (``container``, ``script``, ``initContainers``, ``sidecars``, ``containerSet``), OLM
+      ``relatedImages``.  Adding a custom resource is a data change (``workloads.py``).
     * ``kustomization``: ``images:`` entries (``newTag``).
     * ``helm-values``: ``image:`` mappings (``repository``/``tag``/``pullPolicy``) and ``image:``
       strings, at any depth; ``nodeSelector:``/``affinity:`` mappings at any depth.
-    Image references holding ``$`` or ``{{`` are expanded later (envsubst, Helm, Kustomize
-    replacements) and are trusted.
+    Image references holding ``$`` or ``{{`` are expanded later (envsubst, Helm, Kustomize,
+    Tekton ``$(params.x)``, Argo ``{{inputs.x}}``) and are trusted; placeholders that no
+    container runtime accepts (``<YOUR-IMAGE>``, ``{IMAGE}``, ``IMAGE_NAME``,
+    ``example.com/...``: see ``workloads.is_placeholder``) are not images and are never reported.
 
 Suppression inside an object
     Besides ``# archlint: ignore[...]`` comments (which Helm and Kustomize output drops), an
     object's ``metadata.annotations`` may carry ``archlint.io/ignore: K8S001,K8S005`` (IDs or
     prefixes, separated by commas or blanks): findings inside that object for those rules are
-    marked suppressed by the rules themselves (``_Obj.ignores``), so they travel with rendered
+    marked suppressed by the rules themselves (``workloads._Obj.ignores``), so they travel with rendered
     manifests.
 
 API data
@@ -33,7 +40,6 @@ from ... import platforms as plat
 from ...model import Edit, Fix, Severity
 from ...images import parse_image_ref as split_image
 from ...parsers.yamldoc import (
-    get,
     is_map,
     is_scalar,
     items,
@@ -45,132 +51,29 @@ from ...parsers.yamldoc import (
     walk_mappings,
 )
 from ...registry import rule
+from . import workloads as wl
 
-CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
-IGNORE_ANNOTATION = "archlint.io/ignore"
+CONTAINER_FIELDS = wl.CONTAINER_FIELDS
+IGNORE_ANNOTATION = wl.IGNORE_ANNOTATION
 ARCH_LABEL = "kubernetes.io/arch"
 BETA_LABELS = {"beta.kubernetes.io/arch": "kubernetes.io/arch", "beta.kubernetes.io/os": "kubernetes.io/os"}
 PACK = "kubernetes-apis"
 
-_SPLIT_IDS = re.compile(r"[\s,]+")
+# ---- objects, pod specs, containers: archlint/checks/kubernetes/workloads.py -----------------------
 
-
-# ---- objects, pod specs, containers -----------------------------------------------------------------
-
-
-class _Obj:
-    """A Kubernetes object (a document or a List item) and the rules its annotation switches off."""
-
-    __slots__ = ("node", "api_version", "kind", "ignores")
-
-    def __init__(self, node):
-        self.node = node
-        self.api_version = get(node, "apiVersion")
-        self.kind = text(node, "kind") or ""
-        raw = text(path(node, "metadata", "annotations"), IGNORE_ANNOTATION)
-        self.ignores = tuple(i.upper() for i in _SPLIT_IDS.split(raw or "") if i)
-
-    def ignored(self, rule_id: str) -> bool:
-        return any(rule_id.startswith(i) or i == "ALL" for i in self.ignores)
-
-
-class _Container:
-    __slots__ = ("obj", "node", "field", "image", "policy")
-
-    def __init__(self, obj, node, field):
-        self.obj = obj
-        self.node = node
-        self.field = field
-        self.image = value(node, "image")  # value node or None
-        self.policy = value(node, "imagePullPolicy")
-
-
-def _objects(ctx) -> list:
-    def compute():
-        if ctx.kind != "kubernetes":
-            return []
-        return [_Obj(n) for n in ctx.model.objects()]
-
-    return ctx.cached("k8s.objects", compute)
-
-
-#: keys under which no pod template is ever found (not walked when looking for templates)
-_NO_TEMPLATES = frozenset((
-    "metadata", "status", "data", "stringData", "binaryData", "containers", "initContainers",
-    "ephemeralContainers", "volumes", "tolerations", "affinity", "nodeSelector", "rules", "subjects",
-    "selector", "strategy", "ports", "env", "resources",
-))
-
-
-def _template_holders(node):
-    """Mappings under ``node`` that have a ``template`` key (document order), not descending into
-    keys that cannot hold one."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.id == "mapping":
-            kids = []
-            has_template = False
-            for k, v in n.value:
-                if v.id == "scalar":
-                    continue
-                kv = k.value
-                if kv == "template":
-                    has_template = True
-                if kv not in _NO_TEMPLATES:
-                    kids.append(v)
-            if has_template:
-                yield n
-        elif n.id == "sequence":
-            kids = [v for v in n.value if v.id != "scalar"]
-        else:
-            continue
-        kids.reverse()
-        stack.extend(kids)
-
-
-def _has_containers(spec) -> bool:
-    return is_map(spec) and any(get(spec, f) is not None for f in CONTAINER_FIELDS)
-
-
-def _pod_specs(ctx) -> list:
-    """(object, pod spec mapping) for every pod template, each spec once."""
-
-    def compute():
-        out = []
-        seen: set = set()
-        for obj in _objects(ctx):
-            cands = []
-            if obj.kind == "Pod":
-                cands.append(value(obj.node, "spec"))
-            for m in _template_holders(obj.node):
-                t = value(m, "template")
-                if is_map(t):
-                    cands.append(value(t, "spec"))
-            for spec in cands:
-                if _has_containers(spec) and id(spec) not in seen:
-                    seen.add(id(spec))
-                    out.append((obj, spec))
-        return out
-
-    return ctx.cached("k8s.podspecs", compute)
-
-
-def _containers(ctx) -> list:
-    def compute():
-        out = []
-        for obj, spec in _pod_specs(ctx):
-            for field in CONTAINER_FIELDS:
-                for c in items(value(spec, field)):
-                    if is_map(c):
-                        out.append(_Container(obj, c, field))
-        return out
-
-    return ctx.cached("k8s.containers", compute)
+_objects = wl.objects
+_pod_specs = wl.pod_specs
+_containers = wl.containers
 
 
 def _dynamic(ref: str) -> bool:
     return "$" in ref or "{{" in ref
+
+
+def _unknown(ref: str) -> bool:
+    """An image reference that is expanded later (``$``, ``{{``) or a placeholder (see
+    ``workloads.is_placeholder``): not an image, so no image rule reports it."""
+    return _dynamic(ref) or wl.is_placeholder(ref)
 
 
 def _emit(ctx, obj, seen: set, finding):
@@ -208,17 +111,26 @@ def _images(ctx) -> list:
         out = []
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
-            if not ref or _dynamic(ref.strip()):
+            if not ref or _unknown(ref.strip()):
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
                               "imagePullPolicy", "container"))
+        seen = {id(i.node) for i in out}
+        for obj in _objects(ctx):
+            for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
+                for v in wl.resolve(obj.node, p):
+                    ref = scalar(v) if is_scalar(v) else None
+                    if ref and not _unknown(ref.strip()) and id(v) not in seen:
+                        seen.add(id(v))
+                        out.append(_Image(obj, ref.strip(), v, model.content_span(v), None, "imagePullPolicy",
+                                          "container"))
         if ctx.kind == "helm-values":
             for doc in model.documents:
                 for m in walk_mappings(doc):
                     v = value(m, "image")
                     if is_scalar(v):
                         ref = scalar(v)
-                        if ref and not _dynamic(ref) and ":" in ref.rsplit("/", 1)[-1]:
+                        if ref and not _unknown(ref.strip()) and ":" in ref.rsplit("/", 1)[-1]:
                             pol = value(m, "imagePullPolicy") or value(m, "pullPolicy")
                             out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, "pullPolicy", "values"))
         return out
@@ -257,13 +169,17 @@ def _mutable(img: _Image) -> bool:
 def image_latest_tag(ctx):
     """
     ## What it does
-    Flags a container image with the `latest` tag in a pod template, a Kustomize `images:` entry
-    with `newTag: latest`, or a Helm values `image:` with `tag: latest`.
+    Flags a container image with the `latest` tag in a pod template or another place the
+    `workload-images` pack names (Tekton steps, Argo Workflows templates, OLM `relatedImages`),
+    a Kustomize `images:` entry with `newTag: latest`, or a Helm values `image:` with
+    `tag: latest`.
 
     ## Why is this bad?
     `latest` is whatever was pushed last: two nodes can run different code under the same
     manifest, a rollback re-deploys the new image, and nothing records which build is running.
-    Images pinned by digest (`app:latest@sha256:…`) are not reported.
+    Images pinned by digest (`app:latest@sha256:…`) are not reported, nor references expanded
+    later (`$`, `{{`) or placeholders no runtime accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files
+    under the `fixtures` folders (`testdata`, ...) are test input and not linted by default.
 
     ## Example
     ```yaml
@@ -341,12 +257,14 @@ def _kustomize_images(ctx) -> list:
 def image_untagged(ctx):
     """
     ## What it does
-    Flags a container image in a pod template with neither a tag nor a digest.
+    Flags a container image in a pod template (or another place the `workload-images` pack
+    names: Tekton steps, Argo Workflows templates) with neither a tag nor a digest.
 
     ## Why is this bad?
     The container runtime reads `image: app` as `app:latest`, with every problem of K8S001, and
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
-    commonly default it to their `appVersion`.
+    commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
+    `{IMAGE}`, `REPLACE_ME`: references no runtime accepts).
 
     ## Example
     ```yaml
@@ -400,10 +318,10 @@ def _vstr(v) -> str:
 
 
 #: The newest Kubernetes release rules/kubernetes-apis.yaml covers (tests/data/k8s-lifecycle.tsv, from
-#: kubernetes/api v0.36.0), and the default ``kubernetes-version``.  Kubernetes supports its newest
-#: three minor releases (1.34 to 1.36 in that data); the newest flags every removal any of them has
+#: kubernetes/api v0.37.0-beta.0: 1.37 after code freeze), and the default ``kubernetes-version``.  Kubernetes supports its newest
+#: three minor releases (1.35 to 1.37 in that data); the newest flags every removal any of them has
 #: made.  Not the newest date in the pack: planned removals name releases that do not exist yet.
-NEWEST_RELEASE = (1, 36)
+NEWEST_RELEASE = (1, 37)
 
 _index_cache: dict = {}
 
@@ -481,9 +399,9 @@ def deprecated_api_version(ctx):
     it turns every `kubectl apply` of this file into an error. The message names the replacement
     and the release that removes it. The data is `rules/kubernetes-apis.yaml` (every removal in
     the official deprecation guide since 1.16 and every deprecation and removal of the official
-    lifecycle data up to 1.36, alpha versions included, with sources); add rows for your own
+    lifecycle data up to 1.37, alpha versions included, with sources); add rows for your own
     APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the newest
-    release archlint knows (1.36) is assumed.
+    release archlint knows (1.37) is assumed.
 
     ## Example
     ```yaml
@@ -515,7 +433,7 @@ def removed_api_version(ctx):
     ## Why is this bad?
     The API server no longer serves that version: `kubectl apply` fails with "no matches for
     kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` the newest release
-    `rules/kubernetes-apis.yaml` covers (1.36) is assumed, so set it to the version your clusters
+    `rules/kubernetes-apis.yaml` covers (1.37) is assumed, so set it to the version your clusters
     run.
 
     ## Example

@@ -1,0 +1,268 @@
+"""Where a Kubernetes object keeps its containers and images, read from the ``workload-images``
+rule pack (``rules/workload-images.yaml`` plus user packs of that type), and which image
+references are placeholders.
+
+An entry maps an API group and a kind to paths (``spec.templates[].container``): ``containers``
+(mappings with ``image``/``imagePullPolicy``), ``images`` (image strings) and ``pod-specs``
+(pod-spec-like mappings: containers lists and ``nodeSelector``/``affinity``).  Resolving a path
+visits each node of the object at most once per path segment, so it is linear in the object's
+size; the pack's path count is a constant of the data.
+"""
+from __future__ import annotations
+
+import re
+
+from ...parsers.yamldoc import get, is_map, is_scalar, items, path, scalar, text, value
+
+PACK = "workload-images"
+CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
+IGNORE_ANNOTATION = "archlint.io/ignore"
+
+_SPLIT_IDS = re.compile(r"[\s,]+")
+
+_index_cache: dict = {}
+_paths_cache: dict = {}
+
+
+def _entries(settings) -> list:
+    from ...packs import load_pack
+
+    return load_pack(PACK, tuple(getattr(settings, "rule_packs", ()) or ()))
+
+
+def _index(settings) -> dict:
+    """(group, kind) -> entry."""
+    entries = _entries(settings)
+    hit = _index_cache.get(id(entries))
+    if hit is not None and hit[0] is entries:
+        return hit[1]
+    index = {(e["group"], e["kind"]): e for e in entries}
+    _index_cache[id(entries)] = (entries, index)
+    return index
+
+
+def api_group(api_version) -> str | None:
+    """The group of an ``apiVersion`` value node ("" for the core group), None if not a string."""
+    if api_version is None or not is_scalar(api_version[1]):
+        return None
+    api = (scalar(api_version[1]) or "").strip()
+    return api.rsplit("/", 1)[0] if "/" in api else ""
+
+
+def entry_for(settings, obj):
+    """The pack entry of an object (None when the pack does not name its kind)."""
+    group = api_group(obj.api_version)
+    if group is None or not obj.kind:
+        return None
+    return _index(settings).get((group, obj.kind))
+
+
+def _segments(path: str) -> tuple:
+    hit = _paths_cache.get(path)
+    if hit is None:
+        hit = tuple((s[:-2], True) if s.endswith("[]") else (s, False) for s in path.split("."))
+        _paths_cache[path] = hit
+    return hit
+
+
+def resolve(node, path: str) -> list:
+    """The nodes a pack path leads to from ``node`` (document order, each once)."""
+    nodes = [node]
+    for key, many in _segments(path):
+        nxt = []
+        for n in nodes:
+            v = value(n, key) if is_map(n) else None
+            if v is None:
+                continue
+            if many:
+                nxt.extend(items(v))
+            else:
+                nxt.append(v)
+        nodes = nxt
+        if not nodes:
+            break
+    out, seen = [], set()
+    for n in nodes:
+        if id(n) not in seen:
+            seen.add(id(n))
+            out.append(n)
+    return out
+
+
+def paths_of(entry, field: str) -> tuple:
+    return tuple(entry.get(field) or ()) if entry else ()
+
+
+# ---- objects, pod specs, containers ----------------------------------------------------------
+
+
+class _Obj:
+    """A Kubernetes object (a document or a List item) and the rules its annotation switches off."""
+
+    __slots__ = ("node", "api_version", "kind", "ignores")
+
+    def __init__(self, node):
+        self.node = node
+        self.api_version = get(node, "apiVersion")
+        self.kind = text(node, "kind") or ""
+        raw = text(path(node, "metadata", "annotations"), IGNORE_ANNOTATION)
+        self.ignores = tuple(i.upper() for i in _SPLIT_IDS.split(raw or "") if i)
+
+    def ignored(self, rule_id: str) -> bool:
+        return any(rule_id.startswith(i) or i == "ALL" for i in self.ignores)
+
+
+class _Container:
+    __slots__ = ("obj", "node", "field", "image", "policy")
+
+    def __init__(self, obj, node, field):
+        self.obj = obj
+        self.node = node
+        self.field = field
+        self.image = value(node, "image")  # value node or None
+        self.policy = value(node, "imagePullPolicy")
+
+
+def objects(ctx) -> list:
+    def compute():
+        if ctx.kind != "kubernetes":
+            return []
+        return [_Obj(n) for n in ctx.model.objects()]
+
+    return ctx.cached("k8s.objects", compute)
+
+
+#: keys under which no pod template is ever found (not walked when looking for templates)
+_NO_TEMPLATES = frozenset((
+    "metadata", "status", "data", "stringData", "binaryData", "containers", "initContainers",
+    "ephemeralContainers", "volumes", "tolerations", "affinity", "nodeSelector", "rules", "subjects",
+    "selector", "strategy", "ports", "env", "resources",
+))
+
+
+def _template_holders(node):
+    """Mappings under ``node`` that have a ``template`` key (document order), not descending into
+    keys that cannot hold one."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.id == "mapping":
+            kids = []
+            has_template = False
+            for k, v in n.value:
+                if v.id == "scalar":
+                    continue
+                kv = k.value
+                if kv == "template":
+                    has_template = True
+                if kv not in _NO_TEMPLATES:
+                    kids.append(v)
+            if has_template:
+                yield n
+        elif n.id == "sequence":
+            kids = [v for v in n.value if v.id != "scalar"]
+        else:
+            continue
+        kids.reverse()
+        stack.extend(kids)
+
+
+def _has_containers(spec) -> bool:
+    return is_map(spec) and any(get(spec, f) is not None for f in CONTAINER_FIELDS)
+
+
+def pod_specs(ctx) -> list:
+    """(object, pod spec mapping) for every pod template, each spec once: those the search
+    finds, then the ``pod-specs`` of the object's ``workload-images`` entry (which may hold only
+    a node selection, as an Argo Workflows spec does)."""
+
+    def compute():
+        out = []
+        seen: set = set()
+        for obj in objects(ctx):
+            cands = []
+            if obj.kind == "Pod":
+                cands.append(value(obj.node, "spec"))
+            for m in _template_holders(obj.node):
+                t = value(m, "template")
+                if is_map(t):
+                    cands.append(value(t, "spec"))
+            for spec in cands:
+                if _has_containers(spec) and id(spec) not in seen:
+                    seen.add(id(spec))
+                    out.append((obj, spec))
+            for p in paths_of(entry_for(ctx.settings, obj), "pod-specs"):
+                for spec in resolve(obj.node, p):
+                    if is_map(spec) and id(spec) not in seen:
+                        seen.add(id(spec))
+                        out.append((obj, spec))
+        return out
+
+    return ctx.cached("k8s.podspecs", compute)
+
+
+def containers(ctx) -> list:
+    """Every container mapping: those of the pod specs, then the ``containers`` paths of the
+    object's ``workload-images`` entry (Tekton steps, Argo Workflows templates), each once."""
+
+    def compute():
+        out = []
+        seen: set = set()
+        for obj, spec in pod_specs(ctx):
+            for field in CONTAINER_FIELDS:
+                for c in items(value(spec, field)):
+                    if is_map(c) and id(c) not in seen:
+                        seen.add(id(c))
+                        out.append(_Container(obj, c, field))
+        for obj in objects(ctx):
+            for p in paths_of(entry_for(ctx.settings, obj), "containers"):
+                field = p.rsplit(".", 1)[-1].removesuffix("[]")
+                for c in resolve(obj.node, p):
+                    if is_map(c) and id(c) not in seen:
+                        seen.add(id(c))
+                        out.append(_Container(obj, c, field))
+        return out
+
+    return ctx.cached("k8s.containers", compute)
+
+
+# ---- placeholders ---------------------------------------------------------------------------
+
+_REF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/@")
+_ALNUM_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def is_placeholder(ref: str) -> bool:
+    """Whether an image reference is a placeholder someone replaces before use, not an image:
+    a reference no container runtime accepts.  That is, it
+
+    * holds a character an image reference cannot have (``<YOUR-CONTAINER>``, ``{IMAGE}``,
+      ``%IMAGE%``, ``[registry]``, blanks), or
+    * has an upper-case letter in its repository path (after a registry host, which is the first
+      part when it holds ``.`` or ``:`` or is ``localhost``): ``IMAGE_NAME``, ``REPLACE_ME``,
+      ``YOUR_ORG/app`` (repositories are lower-case), or
+    * has a repository path part that is empty or does not start and end with a lower-case letter
+      or digit (``example.com/...``, ``registry//app``).
+
+    Linear in the reference's length."""
+    if not ref or any(c not in _REF_CHARS for c in ref):
+        return True
+    name = ref.split("@", 1)[0]
+    parts = name.split("/")
+    last = parts[-1]
+    colon = last.find(":")
+    if colon >= 0:
+        parts[-1] = last[:colon]
+    first = parts[0]
+    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost"):
+        parts = parts[1:]
+    for p in parts:
+        if not p or p[0] not in _ALNUM_LOWER or p[-1] not in _ALNUM_LOWER:
+            return True
+        if any(c.isupper() for c in p):
+            return True
+    return False
+
+
+__all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "paths_of",
+           "pod_specs", "resolve"]
