@@ -71,3 +71,41 @@ def test_no_configured_platforms_is_said_once_per_run_and_never_fails_it(tmp_pat
                                  "api"], tmp_path).stdout.replace("DF005 FROM", "")
     one = run(["check", "--no-cache", "--output-format", "concise", "web"], tmp_path).stdout
     assert "web/Dockerfile:1:1: DF005 The final stage (FROM node:22-alpine) has no --platform" in one
+
+
+def test_a_charts_templates_are_one_line_in_text_and_every_file_in_json(tmp_path):
+    tpl = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+    write_files(tmp_path, {
+        "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        "charts/web/templates/deployment.yaml": tpl,
+        "charts/web/templates/service.yaml": tpl,
+        "charts/web/templates/hpa.yaml": tpl,
+        "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+        "charts/db/templates/statefulset.yaml": tpl,
+    })
+    out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert [ln for ln in out if " AL003 " in ln] == [
+        "charts/db/templates/statefulset.yaml:4:9: AL003 charts/db/templates/statefulset.yaml: templated file, not"
+        " linted",
+        "charts/web/templates/deployment.yaml:4:9: AL003 charts/web: 3 templates of this Helm chart are not linted"
+        " (lint what they render: helm template ... | archlint check --stdin-filename rendered.yaml -)",
+    ]
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert len([n for n in doc["notices"] if n["rule"] == "AL003"]) == 4
+
+
+def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
+    write_files(tmp_path, {
+        "build/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\n",
+        "build/Dockerfile.ci": "FROM alpine:3.20\n",
+        "build/out/app.bin": "binary",
+        "src/main.go": "package main\n",
+    })
+    out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert [ln for ln in out if " AL009 " in ln] == [
+        "build:1:1: AL009 not linted, left out by the default exclude: build/ (Dockerfile.ci, push.sh); set exclude"
+        " without 'build' to lint them, or ignore AL009"]
+    assert " AL009 " not in run(["check", "--no-cache", "--ignore", "AL009", "."], tmp_path).stdout
+    (tmp_path / ".archlint.toml").write_text('exclude = [".git"]\n')
+    linted = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout
+    assert " AL009 " not in linted and "build/push.sh:2:8: BC001" in linted

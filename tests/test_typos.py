@@ -47,7 +47,7 @@ def tree(repo):
         (["--select", "XYZ"], "command line: select: 'XYZ' matches no rule ID or prefix"),
         (["--select", "DF001,DFX001"], "'DFX001' matches no rule ID or prefix; did you mean 'DF001'?"),
         (["--ignore", "FOO1"], "command line: ignore: 'FOO1' matches no rule ID or prefix"),
-        (["--extend-select", "AL009"], "command line: extend-select: 'AL009' matches no rule ID or prefix"),
+        (["--extend-select", "AL099"], "command line: extend-select: 'AL099' matches no rule ID or prefix"),
         (["--severity", "DF999=error"], "command line: severity.DF999: 'DF999' matches no rule ID or prefix"),
         (["--ignore", "K8S01"], "'K8S01' matches no rule ID or prefix; did you mean 'K8S001'?"),
         (["--select", "dl3007"], "'dl3007' matches no rule ID or prefix; did you mean 'DF001'?"),

@@ -741,7 +741,12 @@ def parse(source) -> YamlModel:
         text = text.translate(_ODD_BREAKS)
     templated = _TEMPLATE_RE.search(text) if "{{" in text else None
     if _chart_template(source):
-        raise _skip(text, templated)
+        skip = _skip(text, templated)
+        chart = (chart_dirs(source.path) or ["."])[0]
+        skip.group = f"AL003:{chart}"  # a chart's templates are one line in the human formats
+        skip.summary = (f"{chart}: {{count}} templates of this Helm chart are not linted (lint what they render: "
+                        "helm template ... | archlint check --stdin-filename rendered.yaml -)")
+        raise skip
     _check_flow_depth(text)
     import yaml
 

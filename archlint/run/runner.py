@@ -8,9 +8,10 @@ from __future__ import annotations
 import gc
 import os
 
+from ..config import selects
 from ..discovery import discover
 from ..engine import lint_file
-from ..model import FileResult, Notice, RunResult
+from ..model import FileResult, Notice, RunResult, Severity
 from ..registry import new_run
 
 PARALLEL_THRESHOLD = 48  # below this many files a pool costs more than it saves
@@ -24,6 +25,21 @@ def _lint_one(item):
     return fr
 
 
+def _hidden_sources(hidden: list) -> FileResult:
+    """The one AL009 notice of a run whose default ``exclude`` left out folders holding files
+    of a lintable kind (``hidden``: (display path, [file names]))."""
+    parts = []
+    for shown, names in hidden[:5]:
+        more = f", ... {len(names)} in all" if len(names) > 3 else ""
+        parts.append(f"{shown}/ ({', '.join(names[:3])}{more})")
+    if len(hidden) > 5:
+        parts.append(f"and {len(hidden) - 5} more")
+    first = hidden[0][0]
+    msg = (f"not linted, left out by the default exclude: {'; '.join(parts)}; set exclude without 'build' "
+           "to lint them, or ignore AL009")
+    return FileResult(first, None, notices=[Notice("AL009", msg, first, severity=Severity.INFO)], deps=())
+
+
 def _lint_chunk(items):
     return [_lint_one(i) for i in items]
 
@@ -34,12 +50,15 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
     ``use_cache``); ``recorder``: a snapshot.Recorder told what the run looked at."""
     new_run()
     base = resolver.for_dir(os.getcwd())
-    excludes = tuple(base.exclude) + tuple(base.extend_exclude)
+    excludes = base.walk_excludes()
+    # notices obey ignore, not select (engine._without_ignored_notices)
+    hidden = [] if base.origin("exclude") == "default" and not any(selects(x, "AL009") for x in base.ignore) else None
     work = []
     results: list[FileResult] = []
     settings_used: dict[int, object] = {}
     walk = recorder.walk if recorder is not None else None
-    for t in discover(paths, root, excludes, respect_gitignore, walk=walk):
+    for t in discover(paths, root, excludes, respect_gitignore, walk=walk, fixtures=base.fixture_globs(),
+                      hidden=hidden):
         if t.notice:
             results.append(FileResult(t.display, None, notices=[Notice("AL001", t.notice, t.display)]))
             if recorder is not None:
@@ -48,6 +67,8 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
         s = resolver.for_path(t.abspath)
         settings_used[id(s)] = s
         work.append((t.abspath, t.display, s))
+    if hidden:
+        results.append(_hidden_sources(hidden))
     if recorder is not None:
         recorder.items = work
     if not use_cache:

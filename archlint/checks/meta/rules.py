@@ -64,8 +64,13 @@ def unused_suppression(ctx):
 def templated_file(ctx):
     """
     ## What it does
-    Notes a templated file (a Helm template with `{{ ... }}`) that is not valid YAML and is
-    therefore not linted.
+    Notes a templated file that is therefore not linted: a Helm template with `{{ ... }}` that
+    is not valid YAML, a file named like a template (`Dockerfile-linux.template`, `*.tmpl`,
+    `*.tpl`, `*.j2`, `*.jinja`, `*.in`) whose text has template markup (`{{`, `{%`, or autoconf
+    `@NAME@` but in Makefiles), and a Dockerfile with markup where an instruction must be.
+    One notice per file, never a parse error per line. The text, concise, GitHub and GitLab
+    formats print one line per Helm chart ("N templates of the chart ... not linted"); JSON and
+    SARIF (a notification) keep every file.
 
     ## Why is this bad?
     It is not bad; it says why the file has no findings. Lint the rendered output
@@ -204,5 +209,30 @@ def unknown_rule_in_suppression(ctx):
 
     ## Fix
     No automatic fix: correct the ID (`archlint rules` lists them) or delete it.
+    """
+    return ()
+
+
+@rule("AL009", "excluded-folder-has-sources", severity=Severity.INFO, tags=("reliability",))
+def excluded_folder_has_sources(ctx):
+    """
+    ## What it does
+    Notes, once per run, the folders that the default `exclude` list leaves out (`build/`)
+    although they hold files archlint would lint (Dockerfiles, Makefiles, shell scripts,
+    compose files): real repositories keep build scripts in `build/`, next to build output.
+    Only when `exclude` is the default; `--show-files` lists every folder left out and why.
+
+    ## Why is this bad?
+    It is not bad; it says what was not linted, so a silent run is not mistaken for a clean one.
+
+    ## Example
+    `build/push-images.sh` in a repository with the default settings.
+
+    ## Use instead
+    Set `exclude` without `build` to lint the folder (`exclude = [".git", "node_modules", ...]`),
+    or `ignore = ["AL009"]` to keep it excluded quietly.
+
+    ## Fix
+    None.
     """
     return ()
