@@ -68,9 +68,12 @@ def _image_build_using(ctx) -> str | None:
 def script_arch_specific_download(ctx):
     """
     ## What it does
-    Flags a download (`curl`, `wget`, `git clone`...) in a shell script whose URL or path names
-    one CPU architecture (`kubectl-linux-amd64`, `tool_x86_64.tar.gz`) when the script runs in
-    a multi-platform image build: several target `platforms` are configured, a Dockerfile or
+    Flags a download in a shell script whose URL names one CPU architecture when a
+    multi-platform image build runs the script.
+
+    That is: a download (`curl`, `wget`, `git clone`...) whose URL or path names one
+    architecture (`kubectl-linux-amd64`, `tool_x86_64.tar.gz`), several target `platforms`
+    are configured, a Dockerfile or
     Containerfile in the script's folder or up to two folders above names the script in a
     `COPY`, `ADD` or `RUN` (`COPY build.sh /` then `RUN /build.sh`), and the script never works
     out its architecture (no `uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`,

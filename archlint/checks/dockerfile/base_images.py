@@ -126,7 +126,10 @@ def from_not_pinned(ctx):
 def from_arch_specific_image(ctx):
     """
     ## What it does
-    Flags a `FROM` image whose repository or tag names one architecture
+    Flags a `FROM` image built for one architecture in a stage that must serve the configured
+    target platforms.
+
+    That is: an image whose repository or tag names one architecture
     (`registry.k8s.io/debian-base-amd64:0.3`, `amd64/ubuntu:24.04`, `arm64v8/alpine:3.20`,
     `grafana/logcli:3.7.3-amd64`, also through an `ARG` default) in a stage that follows the
     target platform (no `--platform`, or `$TARGETPLATFORM`), when the configured `platforms`

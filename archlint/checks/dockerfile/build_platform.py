@@ -60,9 +60,12 @@ def _text_only(path: str) -> bool:
 def build_platform_binaries_shipped(ctx):
     """
     ## What it does
-    Flags a `FROM --platform=$BUILDPLATFORM` stage whose output a target stage (one that follows
-    the target platform: no `--platform`, or `$TARGETPLATFORM`) copies with `COPY --from`,
-    when the stage never builds for the target: no `TARGETARCH`, `TARGETOS`, `TARGETPLATFORM`,
+    Flags a `FROM --platform=$BUILDPLATFORM` stage that compiles programs for the build machine
+    and hands them to the image with `COPY --from`.
+
+    That is: a target stage (one that follows the target platform: no `--platform`, or
+    `$TARGETPLATFORM`) copies the stage's output, and the stage never builds for the target:
+    no `TARGETARCH`, `TARGETOS`, `TARGETPLATFORM`,
     `TARGETVARIANT`, no `xx-*` helper, no `GOARCH=$...`, no `--target` triple or cross `CC=`.
 
     To stay quiet on the many stages that rightly run on the build machine because what they
