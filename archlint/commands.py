@@ -11,7 +11,13 @@ container tool's name) and returns a ToolCommand for every command it recognises
 - ``docker``/``podman``/``buildah``/``nerdctl`` ``push`` and ``tag``; ``podman``/``buildah``
   ``manifest create|add|push``; ``docker manifest create``;
 - ``kubectl``/``oc`` ``run --image``, ``set image`` and ``create deployment|job|cronjob --image``;
-  ``docker``/``podman``/``nerdctl`` ``run --platform``.
+  ``docker``/``podman``/``nerdctl`` ``run --platform`` (``docker create`` read the same way);
+- ``kind load docker-image``, ``minikube image load``, ``k3d image import`` ("local-load": an
+  image that goes to a cluster on the same machine).
+
+A build is ``opaque`` only when an unresolved argument may hold options (``may_hold_options``):
+``"$@"``, a variable named like options (``$(BUILD_FLAGS)``) or one beside the build context;
+unknowns in a tag, a ``--build-arg`` or the context path do not count.
 
 Flags are read with the tools' real syntax: ``--flag value``, ``--flag=value``, repeated flags,
 comma lists, short flags (``-t img``, ``-timg``, ``-f file``), flags without a value (``--push``,
@@ -33,7 +39,11 @@ from . import platforms as plat
 from .model import Span
 
 TOOLS = ("docker", "podman", "buildah", "nerdctl", "kubectl", "oc")
-_PREFILTER = re.compile(r"(?<![A-Za-z0-9_.-])(docker|podman|buildah|nerdctl|kubectl|oc)(?![A-Za-z0-9_-])")
+#: tools that load a locally built image into a cluster on the same machine
+LOADERS = ("kind", "minikube", "k3d")
+_PREFILTER = re.compile(
+    r"(?<![A-Za-z0-9_.-])(docker|podman|buildah|nerdctl|kubectl|oc|kind|minikube|k3d)(?![A-Za-z0-9_-])"
+)
 
 # flags that take a value, per family of commands (everything else is a switch; ``--x=v`` always
 # carries its value)
@@ -298,7 +308,7 @@ def analyse(snippet_or_commands, settings=None) -> list[ToolCommand]:
             return []
         from .parsers.shell import simple_commands
 
-        commands = simple_commands(snippet_or_commands, TOOLS)
+        commands = simple_commands(snippet_or_commands, TOOLS + LOADERS)
     out = []
     for cmd in commands:
         tc = recognise(cmd)
@@ -312,11 +322,13 @@ def analyse(snippet_or_commands, settings=None) -> list[ToolCommand]:
 
 def recognise(cmd) -> ToolCommand | None:
     tool = cmd.program
-    if tool not in TOOLS:
+    if tool not in TOOLS and tool not in LOADERS:
         return None
     words = cmd.args
     if any(w.value == "--help" for w in words):
         return None  # prints usage, builds nothing
+    if tool in LOADERS:
+        return _loader(cmd, tool, words)
     if tool in ("kubectl", "oc"):
         return _kubectl(cmd, tool, words)
     i = _skip_options(words, 0, _DOCKER_GLOBAL_VALUE)
@@ -344,8 +356,8 @@ def recognise(cmd) -> ToolCommand | None:
             return _tag(cmd, tool, words, i if sub == "tag" else rest)
         if sub == "manifest" and nxt == "create":
             return _manifest(cmd, tool, "manifest-create", words, rest)
-        if sub == "run" or (sub == "container" and nxt == "run"):
-            return _run(cmd, tool, words, i if sub == "run" else rest)
+        if sub in ("run", "create") or (sub == "container" and nxt in ("run", "create")):
+            return _run(cmd, tool, words, i if sub in ("run", "create") else rest)
         return None
     if tool == "podman":
         if sub == "build" or (sub in ("buildx", "image") and nxt == "build"):
@@ -537,10 +549,39 @@ def may_split(word) -> bool:
     return not word.quoted or "$@" in raw or "$*" in raw or "[@]" in raw or "[*]" in raw
 
 
+_LISTS = ("$@", "$*", "[@]", "[*]")
+#: a variable named like a list of options, or like a path (matched on its name, upper-cased)
+_OPTIONS_NAME = re.compile(r"ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA")
+_PATH_NAME = re.compile(r"(?:DIR|PATH|ROOT|CONTEXT|CTX|WORKSPACE|PWD|HOME|SRC|SOURCE|FOLDER)$")
+_REFERENCE = re.compile(r"\$(?:\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*|[0-9])|\([^()]*\))")
+
+
+def may_hold_options(word, positional: list) -> bool:
+    """Whether an unresolved argument of a build may expand to options such as ``--platform``:
+    a list of arguments (``"$@"``, ``${ARGS[@]}``) or a variable named like one
+    (``$(BUILD_FLAGS)``), or a variable standing beside the build context.  Not a word with
+    text around its variable (``$(CURDIR)/build``), a variable named like a path, nor a
+    variable that is the only positional argument (it is the build context)."""
+    if not may_split(word):
+        return False
+    raw = word.raw
+    if any(x in raw for x in _LISTS):
+        return True
+    names = [m.group(1) or m.group(2) or "" for m in _REFERENCE.finditer(raw)]
+    if _REFERENCE.sub("", raw).strip("\"'"):
+        return False  # text around the variable: a path or a name, not options
+    upper = " ".join(names).upper()
+    if _OPTIONS_NAME.search(upper):
+        return True
+    if names and all(n and _PATH_NAME.search(n.upper()) for n in names):
+        return False
+    return len(positional) > 1
+
+
 def _build(cmd, tool, builder, words, verb_index) -> ToolCommand:
     tc = ToolCommand(tool, "build", builder, cmd, words[verb_index])
     tc.flags, tc.args = _parse_flags(words, verb_index + 1, _BUILD_VALUE)
-    tc.opaque = any(may_split(w) for w in tc.args)
+    tc.opaque = any(may_hold_options(w, tc.args) for w in tc.args)
     for f in tc.flags:
         if f.name == "--platform":
             _add_platform_flag(tc, f)
@@ -612,6 +653,22 @@ def _run(cmd, tool, words, verb_index) -> ToolCommand:
         _add_platform_flag(tc, f)
     if tc.platforms:
         tc.platform_source = "flag"
+    return tc
+
+
+_LOADER_VALUE = frozenset(("--name", "-n", "--nodes", "-c", "--cluster", "-p", "--profile", "--mode", "--node"))
+
+
+def _loader(cmd, tool, words) -> ToolCommand | None:
+    """``kind load docker-image IMG…``, ``minikube image load IMG…``, ``k3d image import IMG…``:
+    the images go to a cluster on the same machine (action "local-load", images in ``args``)."""
+    vals = [w.value for w in words[:2]]
+    if vals not in (["load", "docker-image"], ["image", "load"], ["image", "import"]):
+        return None
+    if tool == "kind" and vals[0] != "load" or tool != "kind" and vals[0] != "image":
+        return None
+    tc = ToolCommand(tool, "local-load", "", cmd, words[1])
+    tc.flags, tc.args = _parse_flags(words, 2, _LOADER_VALUE)
     return tc
 
 

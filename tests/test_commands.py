@@ -286,3 +286,35 @@ def test_combined_short_flags():
     assert tc.args[0].value == "nginx:1"
     tc = one("docker build -qt app:1 -f=Dockerfile .")
     assert [(f.name, f.value) for f in tc.flags] == [("-q", None), ("-t", "app:1"), ("-f", "Dockerfile")]
+
+
+@pytest.mark.parametrize("text, opaque", [
+    ("docker build $BUILD_ARGS -t app:1 .", True),  # named like options
+    ("docker build -t app:1 $DOCKER_BUILD_OPTS", True),
+    ('docker build "$@"', True),
+    ("podman build ${EXTRA[@]} .", True),
+    ("docker build $X .", True),  # beside the context: may be anything
+    ("docker build -t app:1 $CONTEXT", False),  # the only positional argument: the context
+    ("docker build -t app:1 $1", False),
+    ("docker build -t app:1 ${WORKDIR}/app", False),  # text around it: a path
+    ("docker build -t $IMAGE --build-arg V=$VERSION -f $DOCKERFILE .", False),  # option values
+    ("docker build -t app:1 $SRC_DIR $ROOT", False),  # named like paths
+])
+def test_only_an_unknown_where_options_stand_makes_a_build_opaque(text, opaque):
+    assert one(text).opaque is opaque
+
+
+@pytest.mark.parametrize("text, images", [
+    ("kind load docker-image app:dev ctl:dev --name e2e", ["app:dev", "ctl:dev"]),
+    ("minikube image load app:dev -p dev", ["app:dev"]),
+    ("k3d image import app:dev -c dev", ["app:dev"]),
+])
+def test_local_cluster_loaders(text, images):
+    tc = one(text)
+    assert tc.action == "local-load" and [w.value for w in tc.args] == images
+    assert tc.images == []  # not an image reference BC006 judges
+
+
+def test_docker_create_is_read_like_run():
+    tc = one("docker create --name t tool:1")
+    assert tc.action == "run" and tc.args[0].value == "tool:1"

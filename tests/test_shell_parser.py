@@ -207,3 +207,15 @@ def test_code_points_that_crash_tree_sitter_are_masked():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "22"]  # app:<one code point> is columns 17-21
+
+
+def test_written_gives_the_text_before_expansion():
+    from archlint.parsers import makefile
+
+    text = "A = amd64\nx:\n\tdocker build --build-arg T=$(A) --build-arg U=$(shell uname -m) .\n"
+    (snip,) = makefile.parse(Source("Makefile", text)).shell_snippets()
+    words = simple_commands(snip)[0].words
+    assert [snip.written(w.start, w.end) for w in words[3:6:2]] == ["T=$(A)", "U=$(shell uname -m)"]
+    assert words[3].value == "T=amd64"
+    plain = ShellSnippet("docker build .", [(1, 1)])
+    assert plain.written(0, 6) == "docker"

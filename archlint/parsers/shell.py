@@ -50,18 +50,32 @@ class ShellSnippet(Snippet):
     ``base``/``segments``: ``text`` is an expansion of ``base.text``; ``segments`` is a sorted
     list of ``(start, end, base_start, base_end, literal)`` covering ``text``.  Offsets in a
     literal segment map one to one; any offset inside an expanded segment maps to the whole
-    reference it came from (``$(IMG)``)."""
+    reference it came from (``$(IMG)``).
 
-    __slots__ = ("env", "env_spans", "base", "segments", "_seg_starts")
+    ``group``: what the snippet belongs to with others run together on one machine (a
+    Makefile target's recipe lines); None: the snippet is its own group."""
+
+    __slots__ = ("env", "env_spans", "base", "segments", "_seg_starts", "group")
 
     def __init__(self, text: str, origins: list, context: str = "", env: dict | None = None,
-                 env_spans: dict | None = None, base: Snippet | None = None, segments: list | None = None):
+                 env_spans: dict | None = None, base: Snippet | None = None, segments: list | None = None,
+                 group=None):
         Snippet.__init__(self, text, origins, context)
         self.env = env if env is not None else {}
         self.env_spans = env_spans if env_spans is not None else {}
         self.base = base
         self.segments = segments
         self._seg_starts: list | None = None
+        self.group = group
+
+    def written(self, start: int, end: int) -> str:
+        """The text as written in the file for ``text[start:end]``: for an expansion, the
+        references it came from (``$(shell go env GOARCH)``), not their values."""
+        if self.base is None or not self.segments:
+            return self.text[start:end]
+        bs = self._base_start(start)
+        be = self._base_end(end) if end > start else bs
+        return self.base.text[bs:max(be, bs)]
 
     def _segment(self, offset: int):
         segs = self.segments

@@ -4,10 +4,13 @@
 Every rule reads the same recognised commands, from archlint/commands.py."""
 from __future__ import annotations
 
+import re
+
 from ... import platforms as plat
 from ...commands import PLATFORM_ARGS, commands_for, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
+from .local import build_pushes, local_use, normal_ref
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -83,7 +86,13 @@ def build_without_platform(ctx):
     buildah ignore `DOCKER_DEFAULT_PLATFORM` but read `--arch`/`--os`/`--variant`,
     `--all-platforms` and `CONTAINER_DEFAULT_PLATFORM`. Not reported: `docker buildx bake` (its
     platforms live in the bake file), builds with an unresolved `$BUILD_ARGS` or `"$@"` (it may
-    carry `--platform`), and `--check`/`--call`/`--print` runs.
+    carry `--platform`), and `--check`/`--call`/`--print` runs. An unresolved variable elsewhere
+    (in a tag, a `--build-arg`, the context path) does not matter.
+
+    Local builds are not reported: an image built and used in the same Makefile target, script
+    or run step (`docker build -t gen . && docker run gen`, `kind load docker-image`,
+    `minikube image load`, `k3d image import`) and never pushed from there, or tagged only for
+    a registry on `localhost`, runs on the machine that built it.
 
     ## Example
     ```shell
@@ -100,9 +109,12 @@ def build_without_platform(ctx):
     sub-command. Safe with one configured platform; with several it is offered as unsafe, because
     a multi-platform build also needs `--push` (buildx) or `--manifest` (podman) to keep the result.
     """
+    local = local_use(ctx)
     for tc in _builds(ctx):
         if tc.platform_source != "none" or tc.opaque or tc.no_image:
             continue
+        if local.build(tc):
+            continue  # built and used on the same machine: its CPU is the right one
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:
@@ -134,6 +146,25 @@ def build_without_platform(ctx):
 
 # ---- BC002 ----------------------------------------------------------------------------------------
 
+#: an architecture (or OS) word in an image name or tag: per-architecture builds of one image
+_ARCH_WORD = re.compile(
+    r"(?<![a-z0-9])(?:amd64|arm64|aarch64|x86_64|x86-64|armv[5-8]l?|armhf|armel|arm|ppc64le|s390x|i?386"
+    r"|riscv64|mips64le|linux)(?![a-z0-9])"
+)
+
+
+def _image_key(tc) -> str | None:
+    """The image a build makes, for comparing the builds of one image: its first tag without
+    the tag part and without architecture words (``app:1.4-arm64`` and ``app-amd64:1.4`` are
+    builds of ``app``); None for a build without a tag."""
+    for im in tc.images:
+        if im.role == "tag":
+            head, slash, last = im.value.lower().rpartition("/")
+            name = _ARCH_WORD.sub("", head + slash + last.split("@", 1)[0].split(":", 1)[0])
+            return re.sub(r"[-_.]{2,}", "-", name).strip("-_./")
+    return None
+
+
 
 @rule("BC002", "build-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch", "build"))
 def build_platform_mismatch(ctx):
@@ -148,9 +179,11 @@ def build_platform_mismatch(ctx):
     platform costs build time (often under emulation) and publishes an image nobody tested there.
 
     Only compared when `platforms` is configured and every value is literal (a `$VAR` is
-    trusted). Per-architecture builds are recognised: when the builds in one file together cover
-    the configured platforms (`--platform linux/amd64` in one command, `--platform linux/arm64` in
-    another, then a manifest), each single build is not reported as leaving the other out. Values
+    trusted). Each image is judged by its own builds: per-architecture builds are recognised when
+    the builds of one image in a file together cover the configured platforms (`--platform
+    linux/amd64 -t app:1-amd64` in one command, `--platform linux/arm64 -t app:1-arm64` in
+    another, then a manifest); a build of another image does not cover it. Builds whose image is
+    only used on the machine that built it (see BC001) are not compared. Values
     from `DOCKER_DEFAULT_PLATFORM` and `docker buildx bake --set *.platform=` are compared too.
     Invalid values are BC008's.
 
@@ -171,14 +204,18 @@ def build_platform_mismatch(ctx):
     targets = ctx.targets
     if targets.none:
         return
-    tcs = [tc for tc in commands_for(ctx) if tc.action in ("build", "bake") and tc.platforms]
-    union = []
+    local = local_use(ctx)
+    tcs = [tc for tc in commands_for(ctx) if tc.action in ("build", "bake") and tc.platforms
+           and not local.build(tc)]
+    unions: dict[str | None, list] = {}  # image -> the platforms its builds cover together
     for tc in tcs:
         if tc.platforms_known:
-            union.extend(p for p in (_valid(v.value) for v in tc.platforms) if p is not None)
+            unions.setdefault(_image_key(tc), []).extend(
+                p for p in (_valid(v.value) for v in tc.platforms) if p is not None)
     for tc in tcs:
         if not tc.platforms_known:
             continue
+        union = unions.get(_image_key(tc), ())
         given = [(pv, _valid(pv.value)) for pv in tc.platforms]
         valid = [(pv, p) for pv, p in given if p is not None]
         if not valid:
@@ -283,6 +320,23 @@ def _removal(tc, f) -> Edit:
     return Edit(snip.span(start, end), "")
 
 
+def _as_written(f, name: str, val: str | None, bake: bool) -> str:
+    """``NAME=value`` of a ``--build-arg`` (the whole ``--set`` value for bake) as the user wrote
+    it: a value that came from an unresolved Makefile expansion is shown as its reference
+    (``TARGETARCH=$(shell go env GOARCH)``), never as archlint's placeholder for it."""
+    shown = f.value if bake else (f"{name}={val}" if val is not None else name)
+    w = f.value_word or f.word
+    written = getattr(w.snippet, "written", None)
+    if not w.dynamic or written is None or getattr(w.snippet, "base", None) is None:
+        return shown
+    text = written(w.start, w.end)
+    if w is f.word and text.startswith(f.name + "="):
+        text = text[len(f.name) + 1:]
+    if "\n" in text or "=" not in text:
+        return f"{name}=(a value set by make)" if not bake else f.value.split("=", 1)[0] + "=(a value set by make)"
+    return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
+
+
 @rule("BC004", "platform-build-arg", severity=Severity.WARNING, fix="unsafe",
       tags=("multi-arch", "build"))
 def platform_build_arg(ctx):
@@ -338,9 +392,10 @@ def platform_build_arg(ctx):
         counts: dict[str, int] = {}
         for _, name, _ in found:
             counts[name] = counts.get(name, 0) + 1
-        last: dict[str, str | None] = {name: val for _, name, val in found}
+        shown_of = {id(f): _as_written(f, name, val, tc.action == "bake") for f, name, val in found}
+        last: dict[str, str | None] = {name: shown_of[id(f)].partition("=")[2] or None for f, name, _v in found}
         for f, name, val in found:
-            shown = f.value if tc.action == "bake" else (f"{name}={val}" if val is not None else name)
+            shown = shown_of[id(f)]
             msg = f"{f.name} {shown} overrides the {name} that the builder sets for each target platform."
             if counts[name] > 1:
                 lv = last[name]
@@ -430,6 +485,41 @@ def _looks_like_ref(value: str) -> bool:
     return bool(last) and last == last.lower() and last[0].isalnum()
 
 
+def _versioned_ref(value: str, dynamic: bool = False) -> bool:
+    """A reference with a tag other than latest (``app:1.4.2``, ``app:$(VERSION)``) or a digest."""
+    last = value.rsplit("/", 1)[-1]
+    if dynamic or "$" in last:
+        tag = last.partition(":")[2]
+        return bool(tag) and "latest" not in tag
+    r = split_ref(value)
+    return r is not None and bool(r[2] or r[1] not in (None, "latest"))
+
+
+def _group_of(tc) -> int:
+    g = getattr(tc.command.snippet, "group", None)
+    return id(tc.command.snippet if g is None else g)
+
+
+def _versioned(ctx) -> set:
+    """(repository, group) pairs pushed or tagged with a tag other than latest (or an
+    unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
+    out = set()
+    for tc in commands_for(ctx):
+        if tc.action not in ("push", "tag", "build"):
+            continue
+        refs = [w.value for w in tc.args[:1]] if tc.action == "tag" else []
+        refs += [im.value for im in tc.images]
+        for ref in refs:
+            last = ref.rsplit("/", 1)[-1]
+            if not _versioned_ref(ref):
+                continue
+            if "$" in last:  # app:$(VERSION)
+                out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], _group_of(tc)))
+            else:
+                out.add((split_ref(ref)[0], _group_of(tc)))
+    return out
+
+
 @rule("BC006", "latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def latest_tag(ctx):
     """
@@ -447,8 +537,11 @@ def latest_tag(ctx):
 
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`); reported
     when the variable's default in the same file is `latest` (`${VERSION:-latest}`). A build that
-    also tags the same image with another tag (`-t app:latest -t app:$SHA`) is not reported:
-    the immutable tag is there to deploy by.
+    also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
+    or `docker push` of `app:latest` next to a push or tag of `app:<version>` in the same
+    Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
+    usual moving alias. Images that stay on the machine (see BC001) and images for a registry
+    on `localhost` are not reported.
 
     ## Example
     ```shell
@@ -466,21 +559,17 @@ def latest_tag(ctx):
     ## Fix
     No automatic fix: archlint cannot choose your versioning scheme.
     """
+    local = local_use(ctx)
+    versioned = _versioned(ctx)
     for tc in commands_for(ctx):
         if not tc.images:
             continue
         if tc.tool == "podman" and tc.action == "manifest-create":
             continue
-        others: set[str] = set()  # repositories the build also tags with something else
-        if tc.action == "build":
-            for im in tc.images:
-                if im.dynamic:
-                    last = im.value.rsplit("/", 1)[-1]
-                    others.add(im.value[: len(im.value) - len(last)] + last.split(":", 1)[0])
-                    continue
-                r = split_ref(im.value)
-                if r is not None and (r[2] or r[1] not in (None, "latest")):
-                    others.add(r[0])
+        if tc.action == "build" and local.build(tc):
+            continue  # an image that stays on the machine that built it
+        # a build that also tags the image with another tag: the immutable one is there
+        beside = tc.action == "build" and any(_versioned_ref(im.value, im.dynamic) for im in tc.images)
         sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"
         for im in tc.images:
             if im.dynamic or not _looks_like_ref(im.value):
@@ -488,8 +577,10 @@ def latest_tag(ctx):
             name, tag, digest = split_ref(im.value)
             if digest or tag not in (None, "latest"):
                 continue
-            if name in others:
+            if beside or local.name(tc, im.value):
                 continue
+            if im.role in ("push", "tag-target") and (name, _group_of(tc)) in versioned:
+                continue  # latest moved next to a versioned tag of the same image
             via = " (the default of a variable in this file)" if im.defaulted else ""
             what = {
                 "tag": "tags the image",
@@ -525,6 +616,9 @@ def multi_platform_no_output(ctx):
     the build cache: nothing is pushed, nothing is loaded, and buildx only prints a warning. The
     step looks green while the image that the next step pushes or deploys is an old one.
 
+    Not reported: a build with `--cache-to` (it warms a cache on purpose), and a build whose
+    tags another build in the same file pushes (a first pass, then `--push` from the cache).
+
     ## Example
     ```shell
     docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
@@ -538,11 +632,16 @@ def multi_platform_no_output(ctx):
     ## Fix
     No automatic fix: whether to push or export is a choice.
     """
+    pushed = {normal_ref(im.value) for tc in _builds(ctx) if build_pushes(tc) for im in tc.images}
     for tc in _builds(ctx):
         if tc.builder != "buildx" or not tc.multi_platform:
             continue
         if tc.output_flags() or tc.no_image or tc.opaque:
             continue
+        if tc.has("--cache-to"):
+            continue  # warms a cache on purpose
+        if tc.images and all(normal_ref(im.value) in pushed for im in tc.images):
+            continue  # a first pass: another build of the file pushes the same tags from the cache
         yield ctx.report(
             _first_platform_span(tc),
             f"{_label(tc)} builds {tc.platform_count} platforms without --push, --load or --output,"

@@ -1,0 +1,124 @@
+"""Local builds: which container builds of a file stay on the machine that runs them.
+
+A build whose image is used where it was built (a ``docker run`` of it in the same Makefile
+target, script or run step, a ``kind load docker-image``) and never pushed from there runs on the
+CPU it was built on: no platform can be wrong.  The build-command rules ask ``local_use(ctx)``
+before reporting a build, a tag or a push that never reaches a registry or a remote cluster.
+"""
+from __future__ import annotations
+
+from ...commands import ToolCommand, commands_for
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def local_registry(ref: str) -> bool:
+    """A reference to a registry on this machine (``localhost:5000/app``, podman's
+    ``localhost/app``): what goes there does not leave it."""
+    first, slash, _rest = ref.partition("/")
+    return bool(slash) and any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)
+
+
+def normal_ref(ref: str) -> str:
+    """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""
+    last = ref.rsplit("/", 1)[-1]
+    return ref if ":" in last or "@" in ref else ref + ":latest"
+
+
+def build_pushes(tc: ToolCommand) -> bool:
+    """A build that sends its image to a registry itself (``--push``, ``--output
+    type=registry``, ``type=image,push=true``)."""
+    for f in tc.flags:
+        if f.name == "--push" and (f.value is None or f.value.lower() in ("true", "1")):
+            return True
+        if f.name in ("-o", "--output") and f.value:
+            parts = [p.strip().lower() for p in f.value.split(",")]
+            if "type=registry" in parts or "push=true" in parts:
+                return True
+    return False
+
+
+class LocalUse:
+    """Which builds and image names of a file stay on the machine that runs them.  Commands are
+    judged with the others of their group (a Makefile target's recipe, a script, a run step):
+    an image built there and used there (``docker run``, ``docker create``, ``kind load
+    docker-image``, ``minikube image load``, ``k3d image import``), and never pushed from there
+    (``docker tag`` links names), is a local image; so is one tagged for a registry on
+    ``localhost``."""
+
+    __slots__ = ("builds", "names")
+
+    def __init__(self):
+        self.builds: set[int] = set()  # id() of the local builds
+        self.names: dict[int, set[str]] = {}  # group -> normalised local image names
+
+    def build(self, tc: ToolCommand) -> bool:
+        return id(tc) in self.builds
+
+    def name(self, tc: ToolCommand, ref: str) -> bool:
+        return local_registry(ref) or normal_ref(ref) in self.names.get(_group(tc), ())
+
+
+def _group(tc: ToolCommand) -> int:
+    snip = tc.command.snippet
+    g = getattr(snip, "group", None)
+    return id(snip) if g is None else id(g)
+
+
+def local_use(ctx) -> LocalUse:
+    """The LocalUse of the file in ``ctx``, cached for all BC rules."""
+
+    def compute():
+        out = LocalUse()
+        groups: dict[int, list[ToolCommand]] = {}
+        for tc in commands_for(ctx):
+            groups.setdefault(_group(tc), []).append(tc)
+        for key, tcs in groups.items():
+            _judge_group(key, tcs, out)
+        return out
+
+    return ctx.cached("commands.local_use", compute)
+
+
+def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
+    parent: dict[str, str] = {}
+
+    def root(n: str) -> str:
+        while parent.get(n, n) != n:
+            parent[n] = parent.get(parent[n], parent[n])
+            n = parent[n]
+        return n
+
+    used: list[str] = []
+    pushed: list[str] = []
+    for tc in tcs:
+        if tc.action == "run":
+            # the image is the first argument, unless an unresolved one held options: any of
+            # them naming an image built here is enough
+            used.extend(normal_ref(w.value) for w in tc.args)
+        elif tc.action == "local-load":
+            used.extend(normal_ref(w.value) for w in tc.args)
+        elif tc.action == "tag" and len(tc.args) >= 2:
+            src = root(normal_ref(tc.args[0].value))
+            for w in tc.args[1:]:
+                parent[root(normal_ref(w.value))] = src
+        elif tc.action in ("push", "manifest-push", "manifest-create", "manifest-add"):
+            pushed.extend(normal_ref(w.value) for w in tc.args)
+        elif tc.action == "build" and build_pushes(tc):
+            pushed.extend(normal_ref(im.value) for im in tc.images)
+    used_roots = {root(n) for n in used}
+    pushed_roots = {root(n) for n in pushed if not local_registry(n)}
+    names = out.names.setdefault(key, set())
+    for n in set(parent) | set(parent.values()) | set(used):
+        if root(n) in used_roots and root(n) not in pushed_roots:
+            names.add(n)
+    for tc in tcs:
+        if tc.action != "build" or not tc.images:
+            continue
+        tags = [normal_ref(im.value) for im in tc.images]
+        if all(local_registry(t) for t in tags):
+            out.builds.add(id(tc))
+        elif not build_pushes(tc) and all(root(t) not in pushed_roots for t in tags) \
+                and any(root(t) in used_roots for t in tags):
+            out.builds.add(id(tc))
+            names.update(tags)

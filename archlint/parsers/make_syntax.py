@@ -1,0 +1,239 @@
+"""The lexical side of Makefiles, for ``parsers/makefile.py``: where a ``$`` reference ends,
+comments, continuation lines, the colon that makes a line a rule, variable modifiers, function
+arguments, inline recipes and the folders a glob ``include`` reads.  Every function here is
+linear in the length of its text."""
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+_MODIFIERS = ("export", "override", "private", "unexport")
+_ASSIGN_SIMPLE = re.compile(r"(:::=|::=|:=|\?=|\+=|!=|=)")
+
+
+def references(text: str):
+    """Split text into (piece, literal, start, end): literal runs and ``$`` references."""
+    i = 0
+    n = len(text)
+    lit_start = 0
+    closers: dict = {}  # "(" or "{" -> {offset of an opening: offset of its closing bracket}
+    while i < n:
+        j = text.find("$", i)
+        if j < 0:
+            break
+        if j + 1 >= n:
+            break
+        c = text[j + 1]
+        if c in "({":
+            if c not in closers:
+                closers[c] = closing_brackets(text, c)
+            k = closers[c].get(j + 1, -1)
+            if k < 0:  # unterminated: literal
+                i = j + 2
+                continue
+            end = k + 1
+        else:
+            end = j + 2
+        if j > lit_start:
+            yield text[lit_start:j], True, lit_start, j
+        yield text[j:end], False, j, end
+        i = lit_start = end
+    if lit_start < n:
+        yield text[lit_start:], True, lit_start, n
+
+
+_BRACKETS = {"(": re.compile(r"[()]"), "{": re.compile(r"[{}]")}
+
+
+def closing_brackets(text: str, opening: str) -> dict:
+    """Each ``opening`` bracket's matching closing bracket (of the same kind), in one pass: a
+    ``$(`` is read up to its own ``)``, nested ones counted.  Searching forward from every
+    ``$(`` took quadratic time on a line of unterminated ones."""
+    out: dict = {}
+    stack: list = []
+    for m in _BRACKETS[opening].finditer(text):
+        if m.group() == opening:
+            stack.append(m.start())
+        elif stack:
+            out[stack.pop()] = m.start()
+    return out
+
+
+def split_args(args: str, maxsplit: int = 0) -> list[str]:
+    """Split function arguments on commas outside nested parentheses."""
+    out, depth, cur = [], 0, []
+    for ch in args:
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+        if ch == "," and depth == 0 and (not maxsplit or len(out) < maxsplit - 1):
+            out.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def strip_comment(text: str) -> str:
+    """Remove a make comment (an unescaped ``#``) from a non-recipe line."""
+    i = text.find("#")
+    while i >= 0:
+        bs = 0
+        k = i - 1
+        while k >= 0 and text[k] == "\\":
+            bs += 1
+            k -= 1
+        if bs % 2 == 0:
+            return text[:i]
+        i = text.find("#", i + 1)
+    return text
+
+
+def continued(line: str) -> bool:
+    n = len(line) - len(line.rstrip("\\"))
+    return n % 2 == 1
+
+
+def find_rule_colon(text: str) -> int:
+    """Index of the colon that makes ``text`` a rule (outside ``$(…)``), -1 if none."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth = max(0, depth - 1)
+        elif ch == ":" and depth == 0:
+            nxt = text[i + 1:i + 2]
+            if nxt == "=":
+                return -1
+            if nxt == ":" and (text[i + 2:i + 3] == "=" or text[i + 2:i + 4] == ":="):
+                return -1  # ::= and :::=
+            # a Windows drive letter (C:\) is not a rule colon
+            if i == 1 and text[0].isalpha() and nxt in ("\\", "/"):
+                continue
+            return i
+        elif ch == "=" and depth == 0:
+            return -1
+    return -1
+
+
+def logical_line(lines: list[str], i: int) -> tuple[str, int]:
+    """The logical line starting at ``lines[i]``: continuations joined with one space, as make
+    does.  Returns it and the index of the line after it."""
+    n = len(lines)
+    line = lines[i]
+    j = i
+    parts = [line]
+    while continued(lines[j]) and j + 1 < n:
+        j += 1
+        parts.append(lines[j])
+    if len(parts) > 1:
+        logical = " ".join(p[:-1].strip() if continued(p) else p.strip() for p in parts)
+    else:
+        logical = line
+    return logical, j + 1
+
+
+def modifiers(body: str, name_check: bool) -> tuple[list[str], str]:
+    """Split the leading ``export`` / ``override`` / ``private`` / ``unexport`` words off a
+    variable line: (those words, the rest).  With ``name_check``, such a word right before an
+    assignment operator is the variable's name (``export := 1``), not a modifier."""
+    mods: list[str] = []
+    while True:
+        w0 = body.split(None, 1)
+        if len(w0) == 2 and w0[0] in _MODIFIERS and not (name_check and _ASSIGN_SIMPLE.match(w0[1][:4])):
+            mods.append(w0[0])
+            body = w0[1]
+            continue
+        return mods, body
+
+
+def inline_recipe_start(line: str) -> int:
+    """Offset just after the ``;`` that starts an inline recipe on a rule line, -1 if none."""
+    colon = find_rule_colon(line)
+    if colon < 0:
+        return -1
+    depth = 0
+    for i in range(colon + 1, len(line)):
+        ch = line[i]
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth = max(0, depth - 1)
+        elif ch == "#" and depth == 0:
+            return -1
+        elif ch == ";" and depth == 0:
+            return i + 1
+    return -1
+
+
+def glob_folders(pattern: str) -> list[str]:
+    """The folders whose listings decide ``glob(pattern)``: the last folder before the first
+    wildcard, and every folder matched on the way down (``*/vars.mk`` reads the listing of
+    each subfolder)."""
+    parts = os.path.normpath(pattern).split(os.sep)
+    k = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
+    base = os.sep.join(parts[:k]) or os.sep
+    folders, current = [base], [base]
+    for part in parts[k:-1]:
+        nxt = []
+        for d in current:
+            found = glob.glob(os.path.join(glob.escape(d), part)) if glob.has_magic(part) else [os.path.join(d, part)]
+            nxt.extend(p for p in found if os.path.isdir(p))
+        folders.extend(nxt)
+        current = nxt
+    return folders
+
+
+def pattern_matches(pattern: str, name: str) -> bool:
+    """Whether target ``name`` matches a make pattern with one ``%`` (``%.o``, ``image-%``)."""
+    pre, _pct, post = pattern.partition("%")
+    return len(name) >= len(pre) + len(post) and name.startswith(pre) and name.endswith(post)
+
+
+_REF_ALONE = re.compile(r"\$[({](?:strip\s+\$[({])?([A-Za-z_][A-Za-z0-9_.-]*)[)}]{1,2}")
+
+
+def tests_unset(word: str, text: str) -> str | None:
+    """The variable a conditional line tests for being unset or empty: ``ifndef X``,
+    ``ifeq ($(X),)``, ``ifeq (,$(strip $(X)))``, ``ifeq "$(X)" ""``; None for any other test."""
+    args = text[len(word):].strip()
+    if word == "ifndef":
+        parts = args.split()
+        return parts[0] if len(parts) == 1 and "$" not in parts[0] else None
+    if word != "ifeq":
+        return None
+    if args.startswith("(") and args.endswith(")"):
+        pair = split_args(args[1:-1])
+    else:
+        pair = [p for i, p in enumerate(re.split(r"""["']""", args)) if i % 2 == 1]
+    if len(pair) != 2:
+        return None
+    a, b = (p.strip() for p in pair)
+    ref = a if not b else b if not a else ""
+    m = _REF_ALONE.fullmatch(ref)
+    return m.group(1) if m else None
+
+
+#: a configure substitution (``@DOCKER@``) in a template such as ``Makefile.in``
+PLACEHOLDER = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
+
+
+def placeholders(pieces):
+    """``references()`` output with each ``@NAME@`` of its literal runs split off as a
+    reference of its own."""
+    for piece, literal, start, end in pieces:
+        if not literal or "@" not in piece:
+            yield piece, literal, start, end
+            continue
+        pos = 0
+        for m in PLACEHOLDER.finditer(piece):
+            if m.start() > pos:
+                yield piece[pos:m.start()], True, start + pos, start + m.start()
+            yield m.group(), False, start + m.start(), start + m.end()
+            pos = m.end()
+        if pos < len(piece):
+            yield piece[pos:], True, start + pos, end
