@@ -158,12 +158,16 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         return
     ctx = Context(source, model, kind, settings)
     findings: list[Finding] = []
+    noted: list[tuple[Notice, Finding]] = []  # ctx.notice: about the file, not a finding in it
     for rule in rules:
         ctx.rule = rule
         try:
             for f in rule.check(ctx) or ():
-                if type(f) is Notice:  # ctx.notice: about the file, not a finding in it
-                    result.notices.append(f)
+                if type(f) is Notice:
+                    # judged by inline suppressions like a finding at its place, then set apart
+                    proxy = f.as_finding()
+                    noted.append((f, proxy))
+                    findings.append(proxy)
                     continue
                 f.path = path
                 f.severity = settings.severity_of(rule.id, f.severity)
@@ -173,6 +177,10 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     from .suppress import apply_suppressions
 
     findings = apply_suppressions(source, kind, model, findings, settings, rules)
+    if noted:
+        proxies = {id(p) for _, p in noted}
+        findings = [f for f in findings if id(f) not in proxies]
+        result.notices += [n for n, p in noted if not p.suppressed]
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     from .fingerprint import assign_fingerprints

@@ -354,8 +354,8 @@ class Context:
 
     def notice(self, span: Span, message: str, *, group: str = "", summary: str = ""):
         """A notice about the file rather than a finding in it (yield it like a finding): an
-        info note that obeys ``ignore`` and ``per-file-ignores`` but not inline suppressions,
-        never fails a run, and in SARIF is a notification, not a result.  Notices with the same
+        info note that obeys ``ignore``, ``per-file-ignores`` and inline suppressions at its
+        place, never fails a run, and in SARIF is a notification, not a result.  Notices with the same
         ``group`` are printed once by the human formats, as ``summary`` (``{count}`` = how many
         files): what a rule says about the whole run (``platforms`` is not configured) is said
         once, not once per file."""

@@ -1128,3 +1128,203 @@ def test_bc008_passes_valid_platforms_in_workflow_run_steps():
               - run: docker buildx build --platform linux/arm/v7 --push -t ghcr.io/acme/app:${{ github.sha }} .
     """, "BC", kind="workflow") == []
 
+
+
+# ---- issue 14: Make variables, local builds, per-image platforms, cache warming ------------------
+
+ARGO_SHAPED = """
+    DOCKER?=docker
+    SUDO?=
+    IMAGE_TAG?=latest
+    IMAGE_PREFIX?=quay.io/argoproj/
+    TARGET_ARCH?=linux/amd64
+
+    armimage:
+    \t$(DOCKER) build -t $(IMAGE_PREFIX)argocd:$(IMAGE_TAG)-arm .
+
+    builder-image:
+    \t$(SUDO) $(DOCKER) build  -t $(IMAGE_PREFIX)argo-cd-ci-builder:$(IMAGE_TAG) --target builder .
+    \t@if [ "$(DOCKER_PUSH)" = "true" ] ; then $(DOCKER) push $(IMAGE_PREFIX)argo-cd-ci-builder:$(IMAGE_TAG) ; fi
+
+    image:
+    \tDOCKER_BUILDKIT=1 $(DOCKER) build -t $(IMAGE_PREFIX)argocd:$(IMAGE_TAG) --platform=$(TARGET_ARCH) .
+"""
+
+
+def test_make_assignments_without_spaces_are_read():
+    # argo-cd's Makefile: 0 findings before (DOCKER?=docker was not an assignment)
+    assert check(ARGO_SHAPED, "BC001", kind="makefile") == [
+        "8:12 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "11:20 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+    assert check(ARGO_SHAPED, "BC002", kind="makefile", platforms=TWO) == [
+        "15:74 BC002 docker build leaves out the configured platform linux/arm64, so the image will not run there.",
+    ]
+
+
+def test_bc001_an_unknown_elsewhere_does_not_hide_the_missing_platform():
+    assert check("""
+        TEMP_DIR := $(shell mktemp -d)
+        img:
+        \tdocker build -t $(REGISTRY)/app:$(shell git describe) --build-arg V=$(VERSION) $(TEMP_DIR)
+        \tdocker build -f $(CURDIR)/Dockerfile $(CURDIR)
+        \tdocker build -t app:1 $(CURDIR)/images/app
+    """, "BC001", kind="makefile") == [
+        "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "4:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+    # only what stands where options are may hold a --platform
+    assert check("""
+        ifdef CI
+        EXTRA = --push
+        endif
+        img:
+        \tdocker build $(BUILD_FLAGS) -t app:1 .
+        \tdocker buildx build $(DOCKER_BUILDX_FLAGS) -t app:1 .
+        \tdocker build $(EXTRA) -t app:1 .
+        \tdocker build $(shell cat build.flags) .
+    """, "BC001", kind="makefile") == []
+
+
+def test_bc001_and_bc006_pass_images_that_stay_on_the_machine():
+    assert check("""
+        #!/bin/sh
+        gen() {
+          docker build -f "src/$1/genproto/Dockerfile" -t "$1-genproto" .
+          docker run --rm -v "$(pwd):/build" "$1-genproto" protoc -I /build/pb /build/pb/demo.proto
+        }
+        docker build -t e2e-tests ./test && docker run --rm e2e-tests
+        docker build -t controller:dev . && kind load docker-image controller:dev --name e2e
+        docker build -t app . && minikube image load app
+        docker buildx build --load -t tool:1 . && docker create --name t tool:1
+        docker build -t localhost:5000/app . && docker push localhost:5000/app
+    """, "BC", kind="shell") == []
+    assert check("""
+        run-telemetry-tests:
+        \t$(DOCKER_CMD) build -t telemetry-tests ./test/telemetry
+        \tdocker build -t telemetry-tests ./test/telemetry
+        \t@docker run --rm --network demo telemetry-tests
+    """, "BC", kind="makefile") == []
+
+
+def test_bc001_and_bc006_still_flag_images_that_are_pushed_or_only_built():
+    assert check("""
+        #!/bin/sh
+        docker build -t app . && docker run app && docker push app
+        docker build -t tools . && docker tag tools quay.io/acme/tools:latest && docker run tools
+        docker push quay.io/acme/tools:latest
+    """, "BC", kind="shell") == [
+        "2:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "2:17 BC006 docker build tags the image app without a tag, which means app:latest, a mutable tag.",
+        "2:56 BC006 docker push pushes app without a tag, which means app:latest, a mutable tag.",
+        "3:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "3:17 BC006 docker build tags the image tools without a tag, which means tools:latest, a mutable tag.",
+        "3:45 BC006 docker tag tags quay.io/acme/tools:latest: latest is a mutable tag.",
+        "4:13 BC006 docker push pushes quay.io/acme/tools:latest: latest is a mutable tag.",
+    ]
+    # the run is in another target: nothing says where this image goes
+    assert check("""
+        image:
+        \tdocker build -t app .
+        run:
+        \tdocker run app
+    """, "BC001", kind="makefile") == [
+        "2:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+
+
+def test_bc006_latest_next_to_a_versioned_tag_is_the_usual_alias():
+    assert check("""
+        VERSION ?= $(shell git describe --tags)
+        release:
+        \tdocker buildx build --platform linux/amd64 --push -t quay.io/acme/app:$(VERSION) -t quay.io/acme/app:latest .
+        \tdocker build --platform linux/amd64 -t ghcr.io/acme/app:1.4.2 -t docker.io/acme/app:latest .
+        \tdocker tag quay.io/acme/app:$(VERSION) quay.io/acme/app:latest
+        \tdocker push quay.io/acme/app:$(VERSION)
+        \tdocker push quay.io/acme/app:latest
+    """, "BC006", kind="makefile") == []
+    # a latest pushed on its own is still reported, and an unknown $(IMG) may be latest too
+    assert check("""
+        latest:
+        \tdocker push quay.io/acme/app:latest
+        \tdocker build --platform linux/amd64 -t $(IMG) -t quay.io/acme/app --push .
+    """, "BC006", kind="makefile") == [
+        "2:14 BC006 docker push pushes quay.io/acme/app:latest: latest is a mutable tag.",
+        "3:51 BC006 docker build tags the image quay.io/acme/app without a tag, which means"
+        " quay.io/acme/app:latest, a mutable tag.",
+    ]
+
+
+def test_bc002_judges_each_image_by_its_own_builds():
+    text = """
+        #!/bin/sh
+        docker buildx build --platform linux/amd64,linux/arm64 --push -t quay.io/acme/api:1.4.2 .
+        docker buildx build --platform linux/arm64 --push -t quay.io/acme/edge-agent:1.4.2 ./agent
+        # per-architecture builds of one image, then a manifest
+        docker build --platform linux/amd64 -t quay.io/acme/web-amd64:1.4.2 ./web
+        docker build --platform linux/arm64 -t quay.io/acme/web-arm64:1.4.2 ./web
+    """
+    assert check(text, "BC002", kind="shell", platforms=TWO) == [
+        "3:21 BC002 docker buildx build leaves out the configured platform linux/amd64, so the image will not run"
+        " there.",
+    ]
+
+
+def test_bc002_passes_local_builds():
+    assert check("""
+        build-ui:
+        \tdocker build -t argocd-ui --platform=linux/amd64 --target argocd-ui .
+        \tdocker run --rm -v $(CURDIR)/ui/dist/app:/tmp/app argocd-ui sh -c 'cp -r ./dist/app/* /tmp/app/'
+    """, "BC002", kind="makefile", platforms=TWO) == []
+
+
+def test_bc007_passes_cache_warming_and_first_pass_builds():
+    assert check("""
+        PLATFORMS ?= linux/amd64,linux/arm64
+        cache:
+        \tdocker buildx build --platform $(PLATFORMS) --cache-to type=registry,ref=quay.io/acme/app:cache .
+        build:
+        \tdocker buildx build --platform $(PLATFORMS) rootfs --tag quay.io/acme/nginx:1.2
+        push: build
+        \tdocker buildx build --platform $(PLATFORMS) rootfs --tag quay.io/acme/nginx:1.2 --push
+    """, "BC007", kind="makefile") == []
+
+
+def test_bc004_shows_the_value_as_written_never_a_placeholder():
+    assert check("""
+        ARCH ?= $(shell go env GOARCH)
+        image:
+        \tdocker build --build-arg TARGETARCH=$(shell go env GOARCH) -t app:1 .
+        \tdocker build --build-arg TARGETARCH="$(ARCH)" --build-arg=TARGETOS=$(OS) -t app:1 .
+    """, "BC004", kind="makefile") == [
+        "3:15 BC004 --build-arg TARGETARCH=$(shell go env GOARCH) overrides the TARGETARCH that the builder sets"
+        " for each target platform.",
+        "4:15 BC004 --build-arg TARGETARCH=\"$(ARCH)\" overrides the TARGETARCH that the builder sets for each"
+        " target platform.",
+        "4:48 BC004 --build-arg TARGETOS=$(OS) overrides the TARGETOS that the builder sets for each target"
+        " platform.",
+    ]
+
+
+def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
+    wf = """
+    on: push
+    jobs:
+      smoke:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker build -t smoke-test .
+          - run: docker run --rm smoke-test ./selftest
+      publish:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker build -t ghcr.io/acme/app:1.0 .
+      other:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker run --rm ghcr.io/acme/app:1.0
+    """
+    # the smoke image never leaves its job's machine; the run in another job is another machine
+    assert check(wf, "BC001", kind="workflow") == [
+        "11:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]

@@ -195,7 +195,7 @@ def test_json_document_shape_and_order():
     assert doc["notices"] == [{
         "rule": "AL001", "name": "could-not-parse", "severity": "error",
         "message": f"could not parse {BROKEN}: mapping values are not allowed here (line 3, column 15)",
-        "path": BROKEN, "line": 3, "column": 15, "internal": False,
+        "path": BROKEN, "line": 3, "column": 15, "internal": False, "group": None,
     }]
     assert doc["summary"] == {"files": 3, "findings": 5, "errors": 3, "warnings": 1, "infos": 1, "suppressed": 1}
 

@@ -6,7 +6,8 @@
       "version": "0.1.0",
       "findings": [{"rule", "name", "severity", "message", "path", "line", "column",
                     "end_line", "end_column", "hint", "fix", "fingerprint", "suppressed"}, ...],
-      "notices": [{"rule", "name", "severity", "message", "path", "line", "column", "internal"}, ...],
+      "notices": [{"rule", "name", "severity", "message", "path", "line", "column", "internal",
+                   "group"}, ...],
       "summary": {"files", "findings", "errors", "warnings", "infos", "suppressed"},
       "statistics": [{"rule", "name", "count", "fixable"}, ...]   (only with --statistics)
     }
@@ -14,7 +15,9 @@
 Paths are relative to the folder archlint runs in (fingerprints are not: they stay the same
 from any folder).  Positions are 1-based, columns in Unicode code points, ends exclusive.  ``fix`` is null or
 ``{"description", "safe", "edits": [{"line", "column", "end_line", "end_column", "text"}]}``.
-Notices (AL001 "could not parse" ...) also appear in ``findings`` under their rule id.
+Notices (AL001 "could not parse" ...) also appear in ``findings`` under their rule id.  A
+notice's ``group`` (null for most) is shared by notices the text output prints once (a Helm
+chart's templates, DF005's "no target platforms are configured"); JSON keeps each file's.
 ``summary`` counts findings that are not suppressed (notices included); ``suppressed`` counts
 the others.  Lists are sorted by path, line, column, rule, message.
 """
@@ -84,6 +87,7 @@ def _document(run, opts, findings_value) -> tuple[dict, list]:
             "line": n.line,
             "column": n.col,
             "internal": bool(n.internal),
+            "group": n.group or None,
         }
         for n in run.notices
     ]

@@ -557,9 +557,10 @@ def _workflow_snippets(model) -> list:
         wf_spans: dict = {}
         _env_of(model, root, wf_env, wf_spans)
         wf_shell = _shell_of(root)
-        for _, job in pairs(jobs):
+        for job_key, job in pairs(jobs):
             if not is_map(job):
                 continue
+            group = ("job", job_key.start_mark.index)  # a job's steps run on one machine
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             _env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
@@ -576,6 +577,7 @@ def _workflow_snippets(model) -> list:
                 _env_of(model, step, env, spans)
                 snip = run_snippet(model, hit[0], hit[1], env, spans, ShellSnippet)
                 if snip is not None:
+                    snip.group = group
                     out.append(snip)
     return out
 
