@@ -17,17 +17,19 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
+    "_archived", "archived",  # kept for history, not maintained (kubernetes/examples' _archived/)
 )
 
-#: Folders of test input (Go's ``testdata``, Jest's ``__fixtures__``, Rails' and pytest's
-#: ``fixtures``): manifests and scripts there are what tests feed the code under test, not
-#: deployments, so a walk leaves them out like ``exclude`` does (named on the command line, a
-#: fixture folder or a file in one is linted).  ``--show-files`` lists them as fixtures.
-DEFAULT_FIXTURES = ("testdata", "fixtures", "__fixtures__", "test-fixtures")
+#: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``...), Jest's ``__fixtures__``,
+#: Rails' and pytest's ``fixtures``, and ``test``/``tests``/``e2e`` folders: test pipelines such as
+#: Tekton's ``tests/run.yaml``, e2e manifests and test images): what tests feed the code under
+#: test or run it with, not deployments, so a walk leaves them out like ``exclude`` does (named on
+#: the command line, a fixture folder or a file in one is linted).  ``--show-files`` lists them.
+DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "test", "tests", "e2e")
 #: Default excludes that also name folders where projects keep hand-written build files
 #: (``build/`` of the Go project layout: Dockerfiles, CI scripts): a walk that skips one that
 #: holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
-AUTHORED_EXCLUDES = ("build",)
+AUTHORED_EXCLUDES = ("build", "_archived", "archived")
 
 _RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")

@@ -146,6 +146,7 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     if file_ignores:
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
+    result.generated = kindmod.generated(source.text)
     markup = kindmod.template_markup(path, kind, source.text) if not TABLE_YAML.get(kind) else None
     if markup is not None:  # one templated file, not a file of its kind with errors on every line
         line = source.text.count("\n", 0, markup.start()) + 1

@@ -232,10 +232,10 @@ def group_notices(notices) -> list:
 
 
 class FileResult(_Record):
-    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding", "deps")
+    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding", "deps", "generated")
 
     def __init__(self, path: str, kind: str | None, findings=None, notices=None, lines=None, encoding: str = "utf-8",
-                 deps=None):
+                 deps=None, generated: bool = False):
         self.path = path  # display path
         self.kind = kind
         self.findings = findings if findings is not None else []
@@ -245,6 +245,9 @@ class FileResult(_Record):
         # paths the parser read or looked for besides the file (a Makefile's includes), as a
         # tuple; None when the parser does not report them (the result cache then infers them)
         self.deps = deps
+        # the file says it is generated ("DO NOT EDIT"): its findings are fixed in its source,
+        # and the human formats print each of them once for all generated files
+        self.generated = generated
 
     __hash__ = None
 

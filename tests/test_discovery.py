@@ -85,6 +85,19 @@ def test_fixture_folders_are_left_out_unless_named(tmp_path):
     assert ("pkg/health/testdata", "test fixtures (the fixtures glob 'testdata'); name it to lint it") in why
 
 
+def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_not(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("test/e2e-image/Makefile", "task/buildah/0.9/tests/run.yaml", "e2e/kind.yaml",
+                     "test/remote/manifests/kustomization.yaml", "cmd/testdata2/guestbook.yaml",
+                     "deploy/tests.yaml", "deploy/test.sh", "hack/e2e.sh", "deploy/app.yaml",
+                     "_archived/old/pod.yaml", "charts/archived/pod.yaml"))
+    found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
+                                               fixtures=DEFAULT_FIXTURES) if not t.notice)
+    assert found == ["deploy/app.yaml", "deploy/test.sh", "deploy/tests.yaml", "hack/e2e.sh"]
+
+
 def test_excluded_build_folder_with_build_files_is_reported(tmp_path):
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "build/Dockerfile", "build/ci/run.sh", "build/lib/app.py",

@@ -109,8 +109,27 @@ def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL009 " in ln] == [
         "build:1:1: AL009 not linted, left out by the default exclude: build/ (Dockerfile.ci, push.sh); set exclude"
-        " without 'build' to lint them, or ignore AL009"]
+        " without that folder to lint it, or ignore AL009"]
     assert " AL009 " not in run(["check", "--no-cache", "--ignore", "AL009", "."], tmp_path).stdout
     (tmp_path / ".archlint.toml").write_text('exclude = [".git"]\n')
     linted = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout
     assert " AL009 " not in linted and "build/push.sh:2:8: BC001" in linted
+
+
+def test_a_finding_repeated_in_generated_files_is_printed_once(tmp_path):
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: quay.io/acme/app:latest\n"
+    generated = "# This is an auto-generated file. DO NOT EDIT\n" + pod
+    write_files(tmp_path, {
+        "manifests/install.yaml": generated,
+        "manifests/ha/install.yaml": generated,
+        "manifests/core-install.yaml": generated,
+        "manifests/base/pod.yaml": pod,  # the hand-written source: its own line
+    })
+    out = run(["check", "--no-cache", "--output-format", "concise", "--select", "K8S001", "."], tmp_path).stdout
+    assert [ln for ln in out.splitlines() if " K8S001 " in ln] == [
+        "manifests/base/pod.yaml:8:12: K8S001 Image quay.io/acme/app:latest uses the mutable tag latest.",
+        "manifests/core-install.yaml:9:12: K8S001 Image quay.io/acme/app:latest uses the mutable tag latest. (and in 2"
+        " more generated files: fix it where they are generated from)",
+    ]
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "--select", "K8S001", "."], tmp_path).stdout)
+    assert len(doc["findings"]) == 4 and doc["summary"]["findings"] == 4  # machine formats keep every place

@@ -208,12 +208,43 @@ def notice_findings(run, grouped: bool = False) -> list:
     return out
 
 
+def once_for_generated(run, findings: list) -> list:
+    """``findings`` (in order) with each finding that repeats, same rule and message, in files
+    that say they are generated ("DO NOT EDIT": ``FileResult.generated``) kept once, at its
+    first place, saying in how many more generated files it is: they are fixed once, in the
+    source they are generated from.  What the human formats print; JSON and SARIF keep all."""
+    gen = {fr.path for fr in run.files if fr.generated}
+    if not gen:
+        return findings
+    counts: dict[tuple, int] = {}
+    for f in findings:
+        if f.path in gen and not f.suppressed:
+            k = (f.rule_id, f.message)
+            counts[k] = counts.get(k, 0) + 1
+    out, seen = [], set()
+    for f in findings:
+        k = (f.rule_id, f.message)
+        n = counts.get(k, 0) if f.path in gen and not f.suppressed else 0
+        if n > 1:
+            if k in seen:
+                continue
+            seen.add(k)
+            from ..model import Finding
+
+            f = Finding(f.rule_id, f"{f.message} (and in {n - 1} more generated files: fix it where they are generated from)",
+                        f.span, f.severity, f.path, f.hint, f.fix, f.related, f.key, f.suppressed, f.fingerprint)
+        out.append(f)
+    return out
+
+
 def findings_with_notices(run, include_suppressed: bool = True, show=None, grouped: bool = False) -> list:
     """Findings plus notices-as-findings, sorted (path, line, column, rule, message).  With
     ``show`` (a path_shower), the notices' messages name their file as it is printed (their
     fingerprints are computed before, from the root-relative path).  ``grouped``: see
-    ``notice_findings``."""
+    ``notice_findings`` and ``once_for_generated`` (the human formats)."""
     out = [f for f in run.findings if include_suppressed or not f.suppressed]
+    if grouped:
+        out = once_for_generated(run, out)
     notes = notice_findings(run, grouped)
     if show is not None and show is not _same:
         for f in notes:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 from ..model import Severity
-from . import notice_message, path_shower
+from . import notice_message, once_for_generated, path_shower
 
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|##\[")
 
@@ -68,7 +68,7 @@ def _shown(run, opts) -> tuple[list, object]:
     from ..model import group_notices
 
     show = path_shower(run, getattr(opts, "cwd", None))
-    findings = [f for f in run.findings if not f.suppressed]
+    findings = once_for_generated(run, [f for f in run.findings if not f.suppressed])
     for n in group_notices(run.notices):
         f = n.as_finding()
         f.message = notice_message(f.message, f.path, show(f.path))

@@ -195,7 +195,8 @@ def _encode(fr: FileResult, display: str) -> list:
     # just validated), which costs less than decoding it from the index
     lines = 1 if (findings or notices) and fr.lines is not None else 0
     deps = fr.deps
-    return [fr.kind, fr.encoding, findings, notices, lines, None if deps is None else [str(p) for p in deps]]
+    return [fr.kind, fr.encoding, findings, notices, lines, None if deps is None else [str(p) for p in deps],
+            bool(fr.generated)]
 
 
 def _s(v) -> str:
@@ -252,7 +253,7 @@ def _sev(v) -> Severity:
 def _decode(v, display: str) -> tuple[FileResult, int]:
     """(FileResult, lines flag) from an encoded entry; raises _Bad on anything unexpected.
     Strict: every field must have exactly the type the encoder wrote."""
-    kind, encoding, fs, ns, lines, deps = _list(v, 6)
+    kind, encoding, fs, ns, lines, deps, generated = _list(v, 7)
     findings = []
     if type(fs) is not list:
         raise _Bad("bad findings")
@@ -278,7 +279,7 @@ def _decode(v, display: str) -> tuple[FileResult, int]:
                               _s(summary)))
     if type(lines) is not _INT or lines not in (0, 1):
         raise _Bad("bad lines flag")
-    fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding))
+    fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding), generated=_b(generated))
     if deps is not None:
         fr.deps = tuple(_s(p) for p in _list(deps))
     return fr, lines

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 
 from ..config import selects
 from ..discovery import discover
@@ -25,18 +26,46 @@ def _lint_one(item):
     return fr
 
 
-def _hidden_sources(hidden: list) -> FileResult:
+#: what makes a shell script in an excluded folder worth naming: it runs a container tool
+_CONTAINER_TOOL = re.compile(rb"\b(?:docker|podman|buildah|nerdctl|kubectl|helm|skopeo|crane)\b")
+
+
+def _worth_naming(root: str, folder: str, name: str) -> bool:
+    """A Dockerfile, Makefile, compose or kustomization file always; a shell script only when it
+    runs a container tool (``hack/build/version.sh`` has nothing archlint would check)."""
+    from ..kinds import kind_by_name
+    from ..source import read_regular
+
+    if kind_by_name(name.rsplit("/", 1)[-1]) != "shell":
+        return True
+    try:
+        head = read_regular(os.path.join(root, folder, name), 65536)
+    except OSError:
+        return False
+    return _CONTAINER_TOOL.search(head) is not None
+
+
+def _hidden_sources(hidden: list, root: str) -> FileResult | None:
     """The one AL009 notice of a run whose default ``exclude`` left out folders holding files
-    of a lintable kind (``hidden``: (display path, [file names]))."""
-    parts = []
-    for shown, names in hidden[:5]:
+    archlint would check (``hidden``: (display path, [file names])), or None."""
+    parts, first, more_folders = [], None, 0
+    for shown, names in hidden:
+        names = [n for n in names if _worth_naming(root, shown, n)]
+        if not names:
+            continue
+        if first is None:
+            first = shown
+        if len(parts) == 5:
+            more_folders += 1
+            continue
         more = f", ... {len(names)} in all" if len(names) > 3 else ""
         parts.append(f"{shown}/ ({', '.join(names[:3])}{more})")
-    if len(hidden) > 5:
-        parts.append(f"and {len(hidden) - 5} more")
-    first = hidden[0][0]
-    msg = (f"not linted, left out by the default exclude: {'; '.join(parts)}; set exclude without 'build' "
-           "to lint them, or ignore AL009")
+    if first is None:
+        return None
+    if more_folders:
+        parts.append(f"and {more_folders} more")
+    msg = (f"not linted, left out by the default exclude: {'; '.join(parts)}; set exclude without that folder "
+           "to lint it, or ignore AL009")
     return FileResult(first, None, notices=[Notice("AL009", msg, first, severity=Severity.INFO)], deps=())
 
 
@@ -67,8 +96,9 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
         s = resolver.for_path(t.abspath)
         settings_used[id(s)] = s
         work.append((t.abspath, t.display, s))
-    if hidden:
-        results.append(_hidden_sources(hidden))
+    note = _hidden_sources(hidden, root) if hidden else None
+    if note is not None:
+        results.append(note)
     if recorder is not None:
         recorder.items = work
     if not use_cache:
