@@ -128,8 +128,8 @@ def test_a_finding_repeated_in_generated_files_is_printed_once(tmp_path):
     out = run(["check", "--no-cache", "--output-format", "concise", "--select", "K8S001", "."], tmp_path).stdout
     assert [ln for ln in out.splitlines() if " K8S001 " in ln] == [
         "manifests/base/pod.yaml:8:12: K8S001 Image quay.io/acme/app:latest uses the mutable tag latest.",
-        "manifests/core-install.yaml:9:12: K8S001 Image quay.io/acme/app:latest uses the mutable tag latest. (and in 2"
-        " more generated files: fix it where they are generated from)",
+        "manifests/core-install.yaml:9:12: K8S001 Image quay.io/acme/app:latest uses the mutable tag latest. (and 2"
+        " more times in generated files: fix it where they are generated from)",
     ]
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "--select", "K8S001", "."], tmp_path).stdout)
     assert len(doc["findings"]) == 4 and doc["summary"]["findings"] == 4  # machine formats keep every place

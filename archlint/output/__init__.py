@@ -231,7 +231,8 @@ def once_for_generated(run, findings: list) -> list:
             seen.add(k)
             from ..model import Finding
 
-            f = Finding(f.rule_id, f"{f.message} (and in {n - 1} more generated files: fix it where they are generated from)",
+            f = Finding(f.rule_id, f"{f.message} (and {n - 1} more times in generated files: fix it where they are "
+                        "generated from)",
                         f.span, f.severity, f.path, f.hint, f.fix, f.related, f.key, f.suppressed, f.fingerprint)
         out.append(f)
     return out
