@@ -453,27 +453,67 @@ def test_k8s_rules_pass_nodes_of_the_configured_arch():
     """, "K8S", kind="kubernetes", platforms=ONE) == []
 
 
-def test_k8s007_flags_latest_without_always_pull():
-    assert check("""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: backend
+K8S007_DEPLOYMENT = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: backend
+    spec:
+      template:
         spec:
-          template:
-            spec:
-              containers:
-                - name: backend
-                  image: registry.example.com/backend:latest
-                  imagePullPolicy: IfNotPresent
-                - name: tool
-                  image: registry.example.com/tool
-                  imagePullPolicy: Never
-    """, "K8S007", kind="kubernetes") == [
-        "11:28 K8S007 imagePullPolicy IfNotPresent with the mutable image registry.example.com/backend:latest: nodes"
-        " that already have it keep running their old copy.",
-        "14:28 K8S007 imagePullPolicy Never with the mutable image registry.example.com/tool: nodes that already have"
-        " it keep running their old copy.",
+          containers:
+            - name: backend
+              image: registry.example.com/backend:latest
+              imagePullPolicy: IfNotPresent
+            - name: tool
+              image: registry.example.com/tool
+              imagePullPolicy: Never
+"""
+
+K8S007_BOTH = [
+    "11:28 K8S007 imagePullPolicy IfNotPresent with the mutable image registry.example.com/backend:latest: nodes"
+    " that already have it keep running their old copy.",
+    "14:28 K8S007 imagePullPolicy Never with the mutable image registry.example.com/tool: nodes that already have"
+    " it keep running their old copy.",
+]
+
+
+def test_k8s007_flags_latest_without_always_pull_when_mutable_tags_are_accepted():
+    # K8S001/K8S002 off: the user accepts latest and untagged images; the pull policy is the risk left
+    assert check(K8S007_DEPLOYMENT, "K8S007", kind="kubernetes", ignore=["K8S001", "K8S002"]) == K8S007_BOTH
+    assert check(K8S007_DEPLOYMENT, "K8S007", kind="kubernetes", select=["K8S007"]) == K8S007_BOTH
+
+
+def test_k8s007_is_silent_where_k8s001_or_k8s002_reports_the_image():
+    # pinning the tag fixes both: the K8S007 twin would be a duplicate
+    assert check(K8S007_DEPLOYMENT, "K8S", kind="kubernetes") == [
+        "10:18 K8S001 Image registry.example.com/backend:latest uses the mutable tag latest.",
+        "13:18 K8S002 Image registry.example.com/tool has no tag, so the node pulls registry.example.com/tool:latest.",
+    ]
+    # one of the two off: the other image's K8S007 speaks
+    assert check(K8S007_DEPLOYMENT, "K8S", kind="kubernetes", ignore=["K8S002"]) == [
+        "10:18 K8S001 Image registry.example.com/backend:latest uses the mutable tag latest.",
+        K8S007_BOTH[1],
+    ]
+
+
+def test_k8s007_speaks_where_k8s001_is_switched_off_for_the_file_or_the_line():
+    assert check(K8S007_DEPLOYMENT, "K8S00", kind="kubernetes",
+                 per_file_ignores={"deploy.yaml": ["K8S001"]}) == [
+        K8S007_BOTH[0],
+        "13:18 K8S002 Image registry.example.com/tool has no tag, so the node pulls registry.example.com/tool:latest.",
+    ]
+    assert check(K8S007_DEPLOYMENT, "K8S00", kind="kubernetes", per_file_ignores={"other/*.yaml": ["K8S001"]}) == [
+        "10:18 K8S001 Image registry.example.com/backend:latest uses the mutable tag latest.",
+        "13:18 K8S002 Image registry.example.com/tool has no tag, so the node pulls registry.example.com/tool:latest.",
+    ]
+    text = K8S007_DEPLOYMENT.replace(
+        "image: registry.example.com/backend:latest",
+        "image: registry.example.com/backend:latest  # archlint: ignore[K8S001] dev cluster tracks latest",
+    )
+    assert check(text, "K8S00", kind="kubernetes") == [
+        K8S007_BOTH[0],
+        "13:18 K8S002 Image registry.example.com/tool has no tag, so the node pulls registry.example.com/tool:latest.",
     ]
 
 
@@ -566,11 +606,29 @@ HELM_VALUES = """
 """
 
 
+def test_k8s007_in_helm_values_only_where_k8s001_is_off():
+    text = HELM_VALUES + (
+        "    tests:\n"
+        "      image: docker.io/grafana/loki-helm-test:latest\n"
+        "      imagePullPolicy: IfNotPresent\n"
+    )
+    assert check(text, "K8S00", kind="helm-values") == [
+        "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
+        "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch.",
+        "15:10 K8S001 Image docker.io/grafana/loki-helm-test:latest uses the mutable tag latest.",
+    ]
+    assert check(text, "K8S007", kind="helm-values", ignore=["K8S001"]) == [
+        "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
+        " already have it keep running their old copy.",
+        "16:20 K8S007 imagePullPolicy IfNotPresent with the mutable image docker.io/grafana/loki-helm-test:latest:"
+        " nodes that already have it keep running their old copy.",
+    ]
+
+
 def test_k8s_rules_in_helm_values():
     assert check(HELM_VALUES, "K8S", kind="helm-values", platforms=ONE) == [
         "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
-        "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
-        " already have it keep running their old copy.",
         "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
         " kubernetes.io/arch.",
     ]
@@ -607,8 +665,6 @@ def test_kustomize_and_values_found_by_name(tmp_path):
     assert values.notices == []
     assert show(findings(values)) == [
         "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
-        "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
-        " already have it keep running their old copy.",
         "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
         " kubernetes.io/arch.",
     ]
@@ -687,13 +743,15 @@ def test_annotation_suppresses_rules_inside_its_object_only():
     r = lint_inline(ANNOTATED, kind="kubernetes")
     assert r.notices == []
     assert show(findings(r)) == [
+        # the annotation switches K8S001 off for this image: the pull policy is the risk left
         "15:28 K8S007 imagePullPolicy IfNotPresent with the mutable image acme/legacy:latest: nodes that already"
         " have it keep running their old copy.",
         "27:18 K8S001 Image acme/current:latest uses the mutable tag latest.",
     ]
     suppressed = sorted((f.rule_id, f.span.line) for f in r.findings if f.suppressed)
-    # K8S001/K8S005 by the annotation of the first object; K8S007 of the second by the comment
-    assert suppressed == [("K8S001", 14), ("K8S005", 11), ("K8S007", 28)]
+    # K8S001/K8S005 by the annotation of the first object; the second's K8S007 is not reported
+    # at all (its K8S001 twin is), so the comment has nothing to suppress
+    assert suppressed == [("K8S001", 14), ("K8S005", 11)]
 
 
 def test_messages_name_versions_and_replacements():
@@ -872,4 +930,4 @@ def test_sample_aks_app_deployment():
 @needs_samples
 def test_sample_athena_admin_backend():
     r = _sample("athena-admin/k8s/backend.yaml", "athena-admin/.archlint.toml")  # platforms linux/amd64
-    assert ids(r) == [("K8S001", 20, 18), ("K8S005", 17, 9), ("K8S007", 21, 28)]
+    assert ids(r) == [("K8S001", 20, 18), ("K8S005", 17, 9)]  # K8S007 on line 21: K8S001's twin

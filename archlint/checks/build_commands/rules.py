@@ -170,21 +170,27 @@ def _image_key(tc) -> str | None:
 def build_platform_mismatch(ctx):
     """
     ## What it does
-    Flags a build whose `--platform` leaves out a configured target platform or adds one that is
-    not configured.
+    Flags a build whose `--platform` leaves out a configured target platform.
 
     ## Why is this bad?
     The configured `platforms` are where the image has to run. A build for fewer platforms ships
-    an image that fails with `exec format error` on the missing ones; a build for an unconfigured
-    platform costs build time (often under emulation) and publishes an image nobody tested there.
+    an image that fails with `exec format error` on the missing ones. A build for more platforms
+    than configured is not reported: publishing extra platforms cannot break the configured ones.
 
     Only compared when `platforms` is configured and every value is literal (a `$VAR` is
     trusted). Each image is judged by its own builds: per-architecture builds are recognised when
     the builds of one image in a file together cover the configured platforms (`--platform
     linux/amd64 -t app:1-amd64` in one command, `--platform linux/arm64 -t app:1-arm64` in
     another, then a manifest); a build of another image does not cover it. Builds whose image is
-    only used on the machine that built it (see BC001) are not compared. Values
-    from `DOCKER_DEFAULT_PLATFORM` and `docker buildx bake --set *.platform=` are compared too.
+    only used on the machine that built it (see BC001), and builds that export files
+    (`--output=.`, `-o type=local`/`type=tar`: binaries, an APK) rather than an image, are not
+    compared. An overridable default
+    that names a single platform (`TARGET_ARCH ?= linux/amd64` then `--platform $(TARGET_ARCH)`
+    in a Makefile, `${PLATFORM:-linux/amd64}` in a script) is a per-architecture knob the caller
+    sets (`make image TARGET_ARCH=linux/arm64`) and is trusted, unless the same command pushes
+    (`--push`: the default is what a bare `make` publishes); a default that lists several
+    platforms is the set the file builds and is compared. Values from
+    `DOCKER_DEFAULT_PLATFORM` and `docker buildx bake --set *.platform=` are compared too.
     Invalid values are BC008's.
 
     ## Example
@@ -206,35 +212,20 @@ def build_platform_mismatch(ctx):
         return
     local = local_use(ctx)
     tcs = [tc for tc in commands_for(ctx) if tc.action in ("build", "bake") and tc.platforms
-           and not local.build(tc)]
+           and tc.platforms_known and not local.build(tc) and not _overridable_default(ctx, tc)
+           and not _exports_files(tc)]
     unions: dict[str | None, list] = {}  # image -> the platforms its builds cover together
     for tc in tcs:
-        if tc.platforms_known:
-            unions.setdefault(_image_key(tc), []).extend(
-                p for p in (_valid(v.value) for v in tc.platforms) if p is not None)
+        unions.setdefault(_image_key(tc), []).extend(
+            p for p in (_valid(v.value) for v in tc.platforms) if p is not None)
     for tc in tcs:
-        if not tc.platforms_known:
-            continue
+        ps = [_valid(pv.value) for pv in tc.platforms]
+        if not ps or None in ps:
+            continue  # an invalid item (BC008's): what was meant is unknown
         union = unions.get(_image_key(tc), ())
-        given = [(pv, _valid(pv.value)) for pv in tc.platforms]
-        valid = [(pv, p) for pv, p in given if p is not None]
-        if not valid:
-            continue
-        label = _label(tc)
-        for pv, p in valid:
-            if not targets.covers(p):
-                where = {"env": _env_name(tc), "bake": "--set *.platform"}.get(pv.origin, "--platform")
-                yield ctx.report(
-                    pv.span,
-                    f"{label} builds for {p}, which is not a configured platform ({targets.describe()}).",
-                    hint=f"remove {p} from {where}, or add it to `platforms`",
-                    key=f"{label} {p}",
-                )
-        if len(valid) < len(given):
-            continue  # an invalid item: what was meant is unknown
-        ps = [p for _, p in valid]
         missing = [c for c in targets.missing(ps) if not any(c.matches(u) for u in union)]
         if missing:
+            label = _label(tc)
             names = ", ".join(str(c) for c in missing)
             s = "s" if len(missing) > 1 else ""
             yield ctx.report(
@@ -243,6 +234,49 @@ def build_platform_mismatch(ctx):
                 hint=f"build for {targets.value}",
                 key=f"{label} missing {names}",
             )
+
+
+def _exports_files(tc) -> bool:
+    """A build whose result is files written on this machine (``--output=.``, ``-o
+    type=local,dest=out``, ``type=tar``: an APK, binaries), not an image anything runs."""
+    outs = [_output_type(f.value) for f in tc.flags if f.name in ("-o", "--output") and f.value]
+    return bool(outs) and all(o in ("local", "tar") for o in outs) and not build_pushes(tc)
+
+
+#: a Make variable reference (``$(NAME)``, ``${NAME}``): the name only, no functions
+_MAKE_REF = re.compile(r"\$[({]([A-Za-z0-9_.-]+)[)}]")
+
+
+def _overridable_default(ctx, tc) -> bool:
+    """Whether the build's only platform comes from an overridable default: ``${PLATFORM:-…}``
+    in a script, ``PLATFORM ?= …`` in a Makefile (through other variables too).  The caller
+    picks one architecture per run (``make image TARGET_ARCH=linux/arm64``): a knob, trusted
+    like ``linux/$(ARCH)``.  A default listing several platforms is the set the file builds,
+    and so is the default of a build that pushes in the same command (``--push``): what a bare
+    ``make`` publishes."""
+    if len(tc.platforms) != 1 or build_pushes(tc):
+        return False
+    pv = tc.platforms[0]
+    if pv.defaulted:
+        return True
+    if ctx.kind != "makefile" or not hasattr(ctx.model, "lookup"):
+        return False
+    written = _text_at(ctx, pv.span) or ""
+    target = getattr(tc.command.snippet, "group", None)
+    todo = _MAKE_REF.findall(written)
+    seen: set = set()
+    while todo:  # each variable once: linear in the file's variables
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        var = ctx.model.lookup(name, target)
+        if var is None or var.dynamic:
+            continue
+        if var.op == "?=" and var.raw.strip():
+            return True
+        todo.extend(_MAKE_REF.findall(var.raw))
+    return False
 
 
 # ---- BC003 ----------------------------------------------------------------------------------------

@@ -131,8 +131,10 @@ def _images(ctx) -> list:
                     if is_scalar(v):
                         ref = scalar(v)
                         if ref and not _unknown(ref.strip()) and ":" in ref.rsplit("/", 1)[-1]:
-                            pol = value(m, "imagePullPolicy") or value(m, "pullPolicy")
-                            out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, "pullPolicy", "values"))
+                            pol = value(m, "imagePullPolicy")
+                            key = "imagePullPolicy" if pol is not None else "pullPolicy"
+                            pol = pol or value(m, "pullPolicy")
+                            out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
         return out
 
     return ctx.cached("k8s.images", compute)
@@ -632,19 +634,58 @@ def node_arch_mismatch(ctx):
 # ---- K8S007 / K8S008 ------------------------------------------------------------------------------
 
 
+def _rule_on(ctx, rule_id: str) -> bool:
+    """Whether ``rule_id`` runs on this file: enabled by the settings and not switched off by
+    ``per-file-ignores`` (the engine's own two tests)."""
+
+    def compute():
+        from ...config import selects
+        from ...engine import _rel_to_config
+        from ...registry import get_rule
+
+        r = get_rule(rule_id)
+        if r is None or not ctx.settings.rule_enabled(r) or ctx.kind not in r.kinds:
+            return False
+        off = ctx.settings.ignored_for(_rel_to_config(ctx.source.abspath, ctx.settings))
+        return not any(selects(s, rule_id) for s in off)
+
+    return ctx.cached(f"k8s.on.{rule_id}", compute)
+
+
+def _twin_reported(ctx, rule_id: str, obj, span) -> bool:
+    """Whether ``rule_id`` (K8S001/K8S002) reports the image at ``span`` unsuppressed: it runs on
+    the file, the object's ``archlint.io/ignore`` annotation does not name it, and no inline
+    suppression covers its line."""
+    if not _rule_on(ctx, rule_id) or (obj is not None and obj.ignored(rule_id)):
+        return False
+    from ...model import Finding
+    from ...suppress import collect
+
+    sups = ctx.cached("k8s.suppressions", lambda: collect(ctx.source, ctx.kind, ctx.model))
+    twin = Finding(rule_id, "", span, Severity.WARNING)
+    return not any(s.covers(twin) for s in sups)
+
+
 @rule("K8S007", "latest-without-always-pull", severity=Severity.WARNING,
       tags=("image", "reproducibility", "kubernetes"))
 def latest_without_always_pull(ctx):
     """
     ## What it does
     Flags a mutable image (tag `latest` or no tag, no digest) with an explicit `imagePullPolicy`
-    other than `Always` (Helm values: `pullPolicy`).
+    other than `Always` (Helm values: `pullPolicy`), where K8S001/K8S002 do not already report
+    that image.
 
     ## Why is this bad?
     With `IfNotPresent` a node that pulled `app:latest` once keeps running that copy: new pods on
     old nodes run old code, new nodes run new code, and a redeploy changes nothing. When the
     policy is omitted Kubernetes already defaults it to `Always` for such tags, so that case is
     not reported.
+
+    Pinning the tag fixes both this and the K8S001 (`latest`) or K8S002 (no tag) finding on the
+    same image, so K8S007 stays silent where that rule reports the image. It speaks when the
+    user accepts mutable tags: K8S001/K8S002 switched off (`ignore`, `select`,
+    `per-file-ignores`) or suppressed for that image (an `# archlint: ignore[K8S001]` comment on
+    its line, an `archlint.io/ignore` annotation) — then the pull policy is the remaining risk.
 
     ## Example
     ```yaml
@@ -665,7 +706,8 @@ def latest_without_always_pull(ctx):
     seen: set = set()
     for img in _images(ctx):
         pol = scalar(img.policy) if is_scalar(img.policy) else None
-        if pol and pol != "Always" and not _dynamic(pol) and _mutable(img):
+        if pol and pol != "Always" and not _dynamic(pol) and _mutable(img) and not _twin_reported(
+                ctx, "K8S001" if img.tag == "latest" else "K8S002", img.obj, img.span):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 model.content_span(img.policy),
                 f"{img.policy_key} {pol} with the mutable image {img.ref}: nodes that already have it keep "
@@ -677,7 +719,8 @@ def latest_without_always_pull(ctx):
                 yield f
     for _, repo, tag, digest, pol_node in _values_image_maps(ctx):
         pol = scalar(pol_node) if is_scalar(pol_node) else None
-        if scalar(tag) == "latest" and not digest and pol and pol != "Always" and not _dynamic(pol):
+        if (scalar(tag) == "latest" and not digest and pol and pol != "Always" and not _dynamic(pol)
+                and not _twin_reported(ctx, "K8S001", None, model.content_span(tag))):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(pol_node),
                 f"pullPolicy {pol} with the mutable image {repo}:latest: nodes that already have it keep "
