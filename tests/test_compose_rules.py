@@ -30,6 +30,27 @@ def test_dc001_flags_latest_and_untagged_images():
     ]
 
 
+def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
+    # loki's tools/dev/kafka and debug/ stacks: started on a laptop, never deployed
+    text = """
+        services:
+          kafka:
+            image: bitnami/kafka
+          app:
+            build: .
+            image: ghcr.io/acme/app:1.0
+    """
+    for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml"):
+        assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
+    # an example users copy, or a production stack, is judged
+    assert check(text, "DC00", kind="compose", name="examples/getting-started/docker-compose.yaml",
+                 platforms=ONE) == [
+        "3:12 DC001 Service kafka uses image bitnami/kafka without a tag, which means bitnami/kafka:latest.",
+        "5:5 DC003 Service app is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]
+
+
 def test_dc_rules_pass_pinned_images():
     assert check("""
         services:

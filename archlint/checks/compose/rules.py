@@ -136,7 +136,10 @@ def image_latest_tag(ctx):
     `docker compose pull` and `up` fetch whatever `latest` points to today: two machines run
     different versions of the same file and a rollback is impossible. Not reported for a service
     that also has `build:` (there `image:` names the image compose builds), for images pinned by
-    digest, or for values compose interpolates from the environment without a default.
+    digest, for values compose interpolates from the environment without a default, or in a
+    compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
+    `tooling`, `debug`, `hack`, `local` or `sandbox`: a local Kafka or debug stack started on a
+    laptop, never a deployment).
 
     ## Example
     ```yaml
@@ -156,6 +159,8 @@ def image_latest_tag(ctx):
     No automatic fix: archlint cannot know which version you want.
     """
     model = ctx.model
+    if local_tooling(ctx.source.path):
+        return
     seen: set = set()
     for svc in _services(ctx):
         hit = svc.lookup("image")
@@ -256,6 +261,17 @@ def _insert_platform_fix(ctx, key_node, value: str):
     return Edit(Span(s.line, 1, s.line, 1), f"{indent}platform: {value}\n")
 
 
+#: folder names that hold developer tooling: a compose file under one starts services on the
+#: developer's machine (a local Kafka, a debug stack), never a deployment
+_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
+
+
+def local_tooling(path: str) -> bool:
+    """Whether the compose file at ``path`` (display path) sits under a developer-tooling folder
+    (``tools/dev/kafka/docker-compose.yaml``, ``debug/docker-compose.yaml``)."""
+    return not _LOCAL_TOOLING.isdisjoint(path.replace("\\", "/").lower().split("/")[:-1])
+
+
 def _stays_local(svc) -> bool:
     """Whether the image compose builds for ``svc`` never leaves the machine: the service has
     no ``image:`` (compose names it ``<project>-<service>`` and ``docker compose push`` skips
@@ -295,7 +311,8 @@ def build_without_platform(ctx):
     reported: a service without `image:` (compose names the image itself and `docker compose
     push` skips it), with a bare `image:` name (`loki`, `app:dev`: nobody can push that to Docker
     Hub) or with a `localhost` registry is built and run on the same machine, so its platform is
-    already right. An `image:` compose interpolates (`${IMAGE_NAME}:1.0`) may name a registry and
+    already right, and so is every service of a compose file under a developer-tooling folder
+    (see DC001). An `image:` compose interpolates (`${IMAGE_NAME}:1.0`) may name a registry and
     is reported. A service that `extends` a service of another file is not reported (the
     platform may come from there).
 
@@ -321,7 +338,7 @@ def build_without_platform(ctx):
     keep the result), so no fix is offered.
     """
     targets = ctx.targets
-    if targets.none:
+    if targets.none or local_tooling(ctx.source.path):
         return
     seen: set = set()
     model = ctx.model
