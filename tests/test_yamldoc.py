@@ -172,6 +172,13 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     # GitHub expressions are not templates: a broken workflow is a parse error
     with pytest.raises(ParseError):
         parse("run: echo ${{ github.sha }}\n  bad: [\n", ".github/workflows/ci.yml")
+    # cert-manager's make/config/bind/service.yaml: a {NAME} a script substitutes breaks the YAML
+    with pytest.raises(SkipFile) as e:
+        parse("spec:\n  type: ClusterIP\n  clusterIP: {SERVICE_IP_PREFIX}.16\n  ports: []\n", "make/bind/service.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 3, 14)
+    # a shell ${NAME} or a lower-case flow mapping is no placeholder: a broken file stays a parse error
+    with pytest.raises(ParseError):
+        parse("a: ${HOME}\nb: {x}.16\n  c: [\n", "deploy/y.yaml")
 
 
 # ---- hostile input --------------------------------------------------------------------------------
