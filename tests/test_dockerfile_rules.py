@@ -37,15 +37,36 @@ def test_df001_accepts_versions_digests_and_stage_names():
 def test_df002_flags_base_without_tag():
     assert check("""
         ARG BASE=python
+        ARG REPO=python
         FROM python AS build
         FROM $BASE
+        FROM ${REPO}
+        FROM ${REPO}:${TAG}
         FROM registry.example.com:5000/base
     """, "DF002", kind="dockerfile") == [
-        "2:6 DF002 Base image python has no tag or digest, so it means python:latest.",
         "3:6 DF002 Base image python has no tag or digest, so it means python:latest.",
-        "4:6 DF002 Base image registry.example.com:5000/base has no tag or digest, so it means"
+        # FROM ${REPO}:${TAG} with TAG never declared is DF012's (undefined-arg-in-from)
+        "7:6 DF002 Base image registry.example.com:5000/base has no tag or digest, so it means"
         " registry.example.com:5000/base:latest.",
     ]
+
+
+def test_df002_passes_a_base_image_that_is_a_build_parameter():
+    # jupyter/docker-stacks: CI passes each parent image it has just built; the default is for a
+    # local build. The whole reference is one ARG, as hadolint DL3006 skips variables.
+    assert check("""
+        ARG REGISTRY=quay.io
+        ARG OWNER=jupyter
+        ARG BASE_IMAGE=$REGISTRY/$OWNER/scipy-notebook
+        FROM $BASE_IMAGE
+    """, "DF0", kind="dockerfile") == []
+    # a default that says latest is still DF001's
+    assert check("""
+        ARG BASE_IMAGE=quay.io/jupyter/scipy-notebook:latest
+        FROM ${BASE_IMAGE}
+    """, "DF00", kind="dockerfile") == [
+        "2:6 DF001 Base image quay.io/jupyter/scipy-notebook:latest uses the mutable tag latest (through an ARG"
+        " default)."]
 
 
 def test_df002_accepts_tags_digests_scratch_and_stages():

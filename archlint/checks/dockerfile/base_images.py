@@ -1,6 +1,8 @@
 """DF001, DF002, DF011, DF014: the base image a FROM names (tags, digests, an architecture)."""
 from __future__ import annotations
 
+import re
+
 from ... import platforms as plat
 from ...archnames import image_arch_token, without_arch
 from ...images import parse_image_ref
@@ -48,6 +50,10 @@ def from_latest_tag(ctx):
             )
 
 
+#: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``)
+_WHOLE_VAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
 @rule("DF002", "from-untagged", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def from_untagged(ctx):
     """
@@ -56,9 +62,12 @@ def from_untagged(ctx):
 
     ## Why is this bad?
     It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an
-    earlier stage (`FROM build`), or for an image held in an `ARG` without a usable default
-    (`FROM ${BASE_IMAGE}`): its value comes from the build command, which archlint cannot see,
-    and reporting it would be a false alarm (checkov's most common one). Same as hadolint DL3006.
+    earlier stage (`FROM build`), or for an image that is a build parameter: `FROM ${BASE_IMAGE}`,
+    the whole reference one `ARG`, with or without a default. Its value comes from the build
+    command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
+    just built; the untagged default only serves a local build), and reporting it would be a false
+    alarm (checkov's most common one). A default that says `latest` is still DF001's. Same as
+    hadolint DL3006, which skips variables too.
 
     ## Example
     ```dockerfile
@@ -75,7 +84,7 @@ def from_untagged(ctx):
     """
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag is None and digest is None:
+        if tag is None and digest is None and not _WHOLE_VAR.fullmatch(st.image.value.strip()):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
