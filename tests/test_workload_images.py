@@ -276,9 +276,13 @@ def test_unknown_group_or_kind_reads_only_pod_templates():
 
 PLACEHOLDERS = ["<YOUR-CONTAINER>", "<image_url>", "{IMAGE}", "%IMAGE%", "IMAGE_NAME", "REPLACE_ME",
                 "YOUR_ORG/app:latest", "example.com/...", "registry//app", "my image", "[registry]/app",
-                "-app", "app-"]
+                "-app", "app-",
+                # ko import paths (Tekton catalog's cloudevent task): ko builds them, pinned by digest
+                "github.com/knative/eventing/cmd/sendevent", "ko://github.com/tektoncd/pipeline/cmd/git-init",
+                "knative.dev/serving/cmd/activator"]
 IMAGES = ["nginx", "nginx:latest", "registry.example.com/api:latest", "Registry.Example.com:5000/team/app",
-          "localhost/app", "localhost:5000/app:dev", "app@sha256:0d7c3b", "a.b/c_d/e__f/g-h:1.0_RC"]
+          "localhost/app", "localhost:5000/app:dev", "app@sha256:0d7c3b", "a.b/c_d/e__f/g-h:1.0_RC",
+          "ghcr.io/acme/app:latest", "registry.gitlab.com/acme/app", "registry.k8s.io/pause", "github.com/app"]
 
 
 @pytest.mark.parametrize("ref", PLACEHOLDERS)
