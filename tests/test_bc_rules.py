@@ -1395,3 +1395,28 @@ def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
     # the smoke image never leaves its job's machine; the run in another job is another machine
     assert check(wf, "BC001", kind="workflow") == [
         "11:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
+def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_local():
+    md = """
+    # Try it
+
+    ```bash
+    docker build -t stream-generator .
+    ```
+
+    Then start it:
+
+    ```bash
+    docker run --rm stream-generator --rate 10
+    ```
+
+    To publish:
+
+    ```bash
+    docker build -t ghcr.io/acme/api:1.2 .
+    docker push ghcr.io/acme/api:1.2
+    ```
+    """
+    assert check(md, "BC001", kind="markdown") == [
+        "16:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]

@@ -51,7 +51,13 @@ class MarkdownModel:
         self.fences = fences
 
     def shell_snippets(self) -> list[Snippet]:
-        return [f.snippet for f in self.fences if f.snippet is not None]
+        """The shell blocks, as one group: a runbook's blocks run one after another on one
+        machine, so an image built in one block and run in a later one stays local."""
+        from .shell import ShellSnippet
+
+        group = ("document", self.source.path)
+        return [ShellSnippet(f.snippet.text, f.snippet.origins, f.snippet.context, group=group)
+                for f in self.fences if f.snippet is not None]
 
     def statement_range(self, line: int) -> tuple[int, int]:
         """A suppression above a fence covers the whole block; inside a block, the command and
