@@ -965,10 +965,33 @@ def test_bc001_flags_builds_without_platform_in_workflow_run_steps():
                   echo "building"
                   podman build \
                     -t ghcr.io/acme/app:${{ github.sha }} .
+              - uses: docker/login-action@v3
+              - run: ./scripts/publish.sh
     """, "BC", kind="workflow") == [
         "9:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
         "13:18 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
+
+
+def test_bc001_a_ci_job_that_never_pushes_nor_logs_in_discards_what_it_builds():
+    # jupyter/docker-stacks' contributed-recipes.yml: a build check; the runner is thrown away
+    wf = """
+    on: pull_request
+    jobs:
+      test-recipes:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - run: docker build --rm --no-cache --tag my-custom-image -f recipe.dockerfile .
+          - run: docker build -t ghcr.io/acme/app:${{ github.sha }} .
+      publish:
+        runs-on: ubuntu-latest
+        steps:
+          - run: echo "$TOKEN" | docker login ghcr.io -u acme --password-stdin
+          - run: docker build -t ghcr.io/acme/app:${{ github.sha }} .
+    """
+    assert check(wf, "BC00", kind="workflow") == [
+        "13:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
 def test_bc001_passes_builds_with_a_platform_in_workflow_run_steps():
@@ -1387,6 +1410,7 @@ def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
         runs-on: ubuntu-latest
         steps:
           - run: docker build -t ghcr.io/acme/app:1.0 .
+          - run: docker push ghcr.io/acme/app:1.0
       other:
         runs-on: ubuntu-latest
         steps:
@@ -1420,3 +1444,12 @@ def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_loca
     """
     assert check(md, "BC001", kind="markdown") == [
         "16:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
+def test_bc006_passes_a_one_off_pod_deleted_on_exit():
+    # ingress-nginx docs/troubleshooting.md: a throwaway curl pod
+    assert check("""
+        #!/bin/sh
+        kubectl run --rm -it curl-test --image=curlimages/curl --restart=Never -- curl -s http://svc
+        kubectl run debug --image=busybox:latest --restart=Never
+    """, "BC006", kind="shell") == ["3:27 BC006 kubectl run deploys busybox:latest: latest is a mutable tag."]

@@ -40,7 +40,8 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
             build: .
             image: ghcr.io/acme/app:1.0
     """
-    for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml"):
+    for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
+                 "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
     # an example users copy, or a production stack, is judged
     assert check(text, "DC00", kind="compose", name="examples/getting-started/docker-compose.yaml",

@@ -562,7 +562,9 @@ def _workflow_snippets(model) -> list:
         for job_key, job in pairs(jobs):
             if not is_map(job):
                 continue
-            group = ("job", job_key.start_mark.index)  # a job's steps run on one machine
+            # a job's steps run on one machine, discarded at the job's end unless it logs in to
+            # a registry (then a script it calls may push what it built)
+            group = ("job", job_key.start_mark.index, _logs_in(job))
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             _env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
@@ -582,6 +584,24 @@ def _workflow_snippets(model) -> list:
                     snip.group = group
                     out.append(snip)
     return out
+
+
+_LOGIN = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras)\b[^\n]*\blogin\b|get-login")
+
+
+def _logs_in(job) -> bool:
+    """Whether a workflow job logs in to a registry: a ``uses:`` action named ``*login*``
+    (docker/login-action, aws-actions/amazon-ecr-login) or a ``run:`` with ``docker login``."""
+    for step in items(value(job, "steps")):
+        if not is_map(step):
+            continue
+        uses = text(step, "uses") or ""
+        if "login" in uses.lower():
+            return True
+        run = get(step, "run")
+        if run is not None and is_scalar(run[1]) and _LOGIN.search(scalar(run[1]) or ""):
+            return True
+    return False
 
 
 def run_snippet(model, key, node, env=None, env_spans=None, cls=None):

@@ -2,7 +2,8 @@
 
 A build whose image is used where it was built (a ``docker run`` of it in the same Makefile
 target, script or run step, a ``kind load docker-image``) and never pushed from there runs on the
-CPU it was built on: no platform can be wrong.  The build-command rules ask ``local_use(ctx)``
+CPU it was built on: no platform can be wrong.  So does one built in a CI workflow job that never
+pushes it and never logs in to a registry: the job's machine is discarded with the image.  The build-command rules ask ``local_use(ctx)``
 before reporting a build, a tag or a push that never reaches a registry or a remote cluster.
 """
 from __future__ import annotations
@@ -65,6 +66,13 @@ def _group(tc: ToolCommand) -> int:
     return id(snip) if g is None else id(g)
 
 
+def _discarded(tc: ToolCommand) -> bool:
+    """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
+    logs in to a registry (``yamldoc`` marks its group ``("job", position, logs_in)``)."""
+    g = getattr(tc.command.snippet, "group", None)
+    return type(g) is tuple and len(g) == 3 and g[0] == "job" and not g[2]
+
+
 def local_use(ctx) -> LocalUse:
     """The LocalUse of the file in ``ctx``, cached for all BC rules."""
 
@@ -119,6 +127,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         if all(local_registry(t) for t in tags):
             out.builds.add(id(tc))
         elif not build_pushes(tc) and all(root(t) not in pushed_roots for t in tags) \
-                and any(root(t) in used_roots for t in tags):
+                and (any(root(t) in used_roots for t in tags) or _discarded(tc)):
+            # used here, or built in a CI job that never logs in: its machine is discarded
             out.builds.add(id(tc))
             names.update(tags)

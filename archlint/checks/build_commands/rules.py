@@ -567,7 +567,8 @@ def latest_tag(ctx):
     ## Why is this bad?
     `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any
     branch and for any architecture; a rollback cannot name the previous image; nodes that cached
-    an older `latest` run different code from nodes that pulled a newer one.
+    an older `latest` run different code from nodes that pulled a newer one. A one-off pod
+    (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits and is not reported.
 
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`); reported
     when the variable's default in the same file is `latest` (`${VERSION:-latest}`). A build that
@@ -602,6 +603,8 @@ def latest_tag(ctx):
             continue
         if tc.action == "build" and local.build(tc):
             continue  # an image that stays on the machine that built it
+        if tc.action == "kube-run" and tc.has("--rm"):
+            continue  # a one-off pod deleted when it exits (a debug shell, a curl)
         # a build that also tags the image with another tag: the immutable one is there
         beside = tc.action == "build" and any(_versioned_ref(im.value, im.dynamic) for im in tc.images)
         sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"

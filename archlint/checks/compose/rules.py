@@ -139,7 +139,9 @@ def image_latest_tag(ctx):
     digest, for values compose interpolates from the environment without a default, or in a
     compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
     `tooling`, `debug`, `hack`, `local` or `sandbox`: a local Kafka or debug stack started on a
-    laptop, never a deployment).
+    laptop, never a deployment) or named for development or tests (`compose.tests.yaml`,
+    `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word `dev`, `development`,
+    `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`).
 
     ## Example
     ```yaml
@@ -266,10 +268,21 @@ def _insert_platform_fix(ctx, key_node, value: str):
 _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
 
 
+#: words of a compose file's name that say it is for development or tests
+#: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
+_LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
+                          "override"))
+_NAME_WORDS = re.compile(r"[.\-_]")
+
+
 def local_tooling(path: str) -> bool:
     """Whether the compose file at ``path`` (display path) sits under a developer-tooling folder
-    (``tools/dev/kafka/docker-compose.yaml``, ``debug/docker-compose.yaml``)."""
-    return not _LOCAL_TOOLING.isdisjoint(path.replace("\\", "/").lower().split("/")[:-1])
+    (``tools/dev/kafka/docker-compose.yaml``, ``debug/docker-compose.yaml``) or is named for
+    development or tests (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
+    parts = path.replace("\\", "/").lower().split("/")
+    if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
+        return True
+    return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 
 
 def _stays_local(svc) -> bool:
