@@ -98,7 +98,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "workflow": (
         ".github/workflows/ci.yml",
         "name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - uses: actions/checkout@v4\n      - run: docker build -t app:1 .\n",
+        "      - uses: actions/checkout@v4\n      - run: docker build -t app:1 .\n      - run: docker push app:1\n",
     ),
 }
 ALL_KINDS = tuple(KINDS)
