@@ -1313,12 +1313,21 @@ def test_bc001_and_bc006_still_flag_images_that_are_pushed_or_only_built():
         "3:45 BC006 docker tag tags quay.io/acme/tools:latest: latest is a mutable tag.",
         "4:13 BC006 docker push pushes quay.io/acme/tools:latest: latest is a mutable tag.",
     ]
-    # the run is in another target: nothing says where this image goes
+    # a Makefile's targets run where make runs: built by one target, run by another, pushed by
+    # none (jupyter/docker-stacks' examples/make-deploy) is local; pushed by a third it is not
     assert check("""
         image:
         \tdocker build -t app .
         run:
         \tdocker run app
+    """, "BC001", kind="makefile") == []
+    assert check("""
+        image:
+        \tdocker build -t quay.io/acme/app:1.0 .
+        run:
+        \tdocker run quay.io/acme/app:1.0
+        release:
+        \tdocker push quay.io/acme/app:1.0
     """, "BC001", kind="makefile") == [
         "2:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]

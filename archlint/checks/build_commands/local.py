@@ -41,7 +41,7 @@ def build_pushes(tc: ToolCommand) -> bool:
 
 class LocalUse:
     """Which builds and image names of a file stay on the machine that runs them.  Commands are
-    judged with the others of their group (a Makefile target's recipe, a script, a run step):
+    judged with the others of their group (a Makefile, a script, a workflow job, a runbook):
     an image built there and used there (``docker run``, ``docker create``, ``kind load
     docker-image``, ``minikube image load``, ``k3d image import``), and never pushed from there
     (``docker tag`` links names), is a local image; so is one tagged for a registry on
@@ -60,10 +60,22 @@ class LocalUse:
         return local_registry(ref) or normal_ref(ref) in self.names.get(_group(tc), ())
 
 
-def _group(tc: ToolCommand) -> int:
+#: the group of every recipe of a Makefile (ids of objects are never negative)
+_MAKEFILE = -1
+
+
+def group_of(tc: ToolCommand) -> int:
+    """Which commands run on one machine, one after another: a whole Makefile (its targets run
+    where make runs: one builds an image, another runs or pushes it), a script, a workflow job,
+    a Markdown runbook; else the snippet alone (a Dockerfile ``RUN``)."""
     snip = tc.command.snippet
+    if snip.context == "recipe":
+        return _MAKEFILE
     g = getattr(snip, "group", None)
     return id(snip) if g is None else id(g)
+
+
+_group = group_of
 
 
 def _discarded(tc: ToolCommand) -> bool:

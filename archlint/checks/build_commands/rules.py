@@ -10,7 +10,7 @@ from ... import platforms as plat
 from ...commands import PLATFORM_ARGS, commands_for, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
-from .local import build_pushes, local_use, normal_ref
+from .local import build_pushes, group_of, local_use, normal_ref
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -89,10 +89,12 @@ def build_without_platform(ctx):
     carry `--platform`), and `--check`/`--call`/`--print` runs. An unresolved variable elsewhere
     (in a tag, a `--build-arg`, the context path) does not matter.
 
-    Local builds are not reported: an image built and used in the same Makefile target, script
-    or run step (`docker build -t gen . && docker run gen`, `kind load docker-image`,
-    `minikube image load`, `k3d image import`) and never pushed from there, or tagged only for
-    a registry on `localhost`, runs on the machine that built it.
+    Local builds are not reported: an image built and used in the same Makefile (any of its
+    targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
+    `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
+    there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
+    does one built in a CI job that never logs in to a registry nor pushes (the runner is
+    discarded).
 
     ## Example
     ```shell
@@ -529,11 +531,6 @@ def _versioned_ref(value: str, dynamic: bool = False) -> bool:
     return r is not None and bool(r[2] or r[1] not in (None, "latest"))
 
 
-def _group_of(tc) -> int:
-    g = getattr(tc.command.snippet, "group", None)
-    return id(tc.command.snippet if g is None else g)
-
-
 def _versioned(ctx) -> set:
     """(repository, group) pairs pushed or tagged with a tag other than latest (or an
     unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
@@ -548,9 +545,9 @@ def _versioned(ctx) -> set:
             if not _versioned_ref(ref):
                 continue
             if "$" in last:  # app:$(VERSION)
-                out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], _group_of(tc)))
+                out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], group_of(tc)))
             else:
-                out.add((split_ref(ref)[0], _group_of(tc)))
+                out.add((split_ref(ref)[0], group_of(tc)))
     return out
 
 
@@ -616,7 +613,7 @@ def latest_tag(ctx):
                 continue
             if beside or local.name(tc, im.value):
                 continue
-            if im.role in ("push", "tag-target") and (name, _group_of(tc)) in versioned:
+            if im.role in ("push", "tag-target") and (name, group_of(tc)) in versioned:
                 continue  # latest moved next to a versioned tag of the same image
             via = " (the default of a variable in this file)" if im.defaulted else ""
             what = {
