@@ -10,7 +10,7 @@ from archlint.engine import lint_file
 from archlint.fixes import fix_text
 from archlint.registry import get_rule
 
-from helpers import ONE, SHARED, TWO, check, dedent, findings, ids, lint_inline, settings, show
+from helpers import ONE, SHARED, TWO, check, dedent, findings, ids, lint_inline, lint_path, settings, show, write_files
 
 
 K8S001_LATEST = """
@@ -931,3 +931,51 @@ def test_sample_aks_app_deployment():
 def test_sample_athena_admin_backend():
     r = _sample("athena-admin/k8s/backend.yaml", "athena-admin/.archlint.toml")  # platforms linux/amd64
     assert ids(r) == [("K8S001", 20, 18), ("K8S005", 17, 9)]  # K8S007 on line 21: K8S001's twin
+
+
+def test_an_image_whose_tag_a_kustomization_replaces_is_judged_there(tmp_path):
+    # argo-cd's manifests/base and kubebuilder's config/manager: the Kustomization decides the tag
+    pod = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: server
+        spec:
+          template:
+            spec:
+              containers:
+                - name: server
+                  image: quay.io/acme/server:latest
+                - name: sidecar
+                  image: busybox
+    """
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "manifests/base/kustomization.yaml": """
+            resources:
+              - ./server
+            images:
+              - name: quay.io/acme/server
+                newTag: v1.4.2
+        """,
+        "manifests/base/server/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+        "manifests/base/server/deployment.yaml": pod,
+        "manifests/other/deployment.yaml": pod,  # no Kustomization includes it
+        "config/manager/kustomization.yaml": """
+            resources: [manager.yaml]
+            images:
+              - name: quay.io/acme/server
+                newName: ghcr.io/acme/server
+        """,  # a new name, the tag kept: the manifest's tag still deploys
+        "config/manager/manager.yaml": pod,
+    })
+    seen = lambda rel: show(findings(lint_path(tmp_path / rel, rel), "K8S00"))  # noqa: E731
+    assert seen("manifests/base/server/deployment.yaml") == [
+        "12:18 K8S002 Image busybox has no tag, so the node pulls busybox:latest."]
+    assert seen("manifests/other/deployment.yaml") == seen("config/manager/manager.yaml") == [
+        "10:18 K8S001 Image quay.io/acme/server:latest uses the mutable tag latest.",
+        "12:18 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
+    ]
+    # the Kustomization is an input of the manifest's result (the cache sees it change)
+    r = lint_path(tmp_path / "manifests/base/server/deployment.yaml", "manifests/base/server/deployment.yaml")
+    assert str(tmp_path / "manifests/base/kustomization.yaml") in r.deps

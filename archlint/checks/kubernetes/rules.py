@@ -52,6 +52,7 @@ from ...parsers.yamldoc import (
 )
 from ...registry import rule
 from . import workloads as wl
+from .kustomize import image_name, overridden_images
 
 CONTAINER_FIELDS = wl.CONTAINER_FIELDS
 IGNORE_ANNOTATION = wl.IGNORE_ANNOTATION
@@ -109,9 +110,11 @@ def _images(ctx) -> list:
     def compute():
         model = ctx.model
         out = []
+        # tags a Kustomization including this manifest replaces: decided (and reported) there
+        kustomized = overridden_images(ctx) if ctx.kind == "kubernetes" else frozenset()
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
-            if not ref or _unknown(ref.strip()):
+            if not ref or _unknown(ref.strip()) or (kustomized and image_name(ref.strip()) in kustomized):
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
                               "imagePullPolicy", "container"))
@@ -120,6 +123,8 @@ def _images(ctx) -> list:
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
                 for v in wl.resolve(obj.node, p):
                     ref = scalar(v) if is_scalar(v) else None
+                    if kustomized and ref and image_name(ref.strip()) in kustomized:
+                        continue
                     if ref and not _unknown(ref.strip()) and id(v) not in seen:
                         seen.add(id(v))
                         out.append(_Image(obj, ref.strip(), v, model.content_span(v), None, "imagePullPolicy",
@@ -181,7 +186,10 @@ def image_latest_tag(ctx):
     manifest, a rollback re-deploys the new image, and nothing records which build is running.
     Images pinned by digest (`app:latest@sha256:…`) are not reported, nor references expanded
     later (`$`, `{{`) or placeholders no runtime accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files
-    under the `fixtures` folders (`testdata`, ...) are test input and not linted by default.
+    under the `fixtures` folders (`testdata`, ...) are test input and not linted by default. An
+    image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
+    `digest`, in the manifest's folder or one above that lists it in `resources`) is judged in
+    that Kustomization, once ("Kustomize sets image ... to the mutable tag latest").
 
     ## Example
     ```yaml
@@ -266,7 +274,8 @@ def image_untagged(ctx):
     The container runtime reads `image: app` as `app:latest`, with every problem of K8S001, and
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
     commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
-    `{IMAGE}`, `REPLACE_ME`: references no runtime accepts).
+    `{IMAGE}`, `REPLACE_ME`: references no runtime accepts), nor images whose tag a Kustomization
+    including the manifest sets (see K8S001).
 
     ## Example
     ```yaml

@@ -1,0 +1,112 @@
+"""Which image tags of a manifest a Kustomization replaces.
+
+Kustomize's ``images:`` (``name``, ``newTag``, ``digest``) sets the tag of every container image of
+that name in the resources it includes. A manifest whose ``image: quay.io/argoproj/argocd:latest``
+is included by a Kustomization with ``images: [{name: quay.io/argoproj/argocd, newTag: ...}]`` never
+deploys its own tag: the Kustomization decides (and K8S001 reports a ``newTag: latest`` there, once).
+kubebuilder scaffolds the same shape (``image: controller:latest`` in ``config/manager/manager.yaml``,
+the real name and tag in ``config/manager/kustomization.yaml``).
+
+Only Kustomizations in the manifest's folder and the folders above it (to the repository's root,
+at most ``MAX_UP`` levels) that list it among their ``resources`` (directly, or a folder on the way
+to it) count. Every Kustomization file looked for is reported with ``ctx.depends_on``.
+"""
+from __future__ import annotations
+
+import os
+
+#: the file names kustomize reads, in its order
+NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+#: folders walked up from the manifest, at most
+MAX_UP = 6
+#: a Kustomization larger than this is not read (they are a few kilobytes)
+MAX_BYTES = 1 << 20
+
+_parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, overridden names)
+
+
+def overridden_images(ctx) -> frozenset:
+    """Image names (as kustomize matches them: the reference without tag or digest) whose tag a
+    Kustomization including the linted manifest replaces; cached for the file's rules."""
+
+    def compute():
+        path = ctx.source.abspath
+        if not path or not os.path.isabs(path) or not os.path.isfile(path):
+            return frozenset()
+        from ...discovery import find_root
+
+        top = find_root(os.path.dirname(path))
+        out: set = set()
+        d, rel = os.path.dirname(path), os.path.basename(path)
+        for _ in range(MAX_UP):
+            for name in NAMES:
+                k = os.path.join(d, name)
+                ctx.depends_on(k)
+                got = _read(k)
+                if got is None:
+                    continue
+                resources, names = got
+                if any(rel == r or rel.startswith(r + "/") for r in resources):
+                    out.update(names)
+                break  # kustomize reads the first name it finds
+            if d == top or os.path.dirname(d) == d:
+                break
+            rel = os.path.basename(d) + "/" + rel
+            d = os.path.dirname(d)
+        return frozenset(out)
+
+    return ctx.cached("kubernetes.kustomize_overrides", compute)
+
+
+def image_name(ref: str) -> str:
+    """``ref`` without its tag or digest (``quay.io/argoproj/argocd:latest`` ->
+    ``quay.io/argoproj/argocd``; a registry port is kept)."""
+    name = ref.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _read(path: str):
+    """(resources, names of images whose tag it sets) of the Kustomization at ``path``, or None
+    when there is none (or it cannot be read or parsed: then it decides nothing)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key = (path, st.st_size, st.st_mtime_ns)
+    hit = _parsed.get(key)
+    if hit is not None:
+        return hit
+    from ...parsers import ParseError, SkipFile
+    from ...parsers.yamldoc import is_map, is_scalar, items, parse, scalar, text, value
+    from ...source import DecodeError, Source, decode, read_regular
+
+    try:
+        data = read_regular(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            return None
+        model = parse(Source(path, decode(data)[0], abspath=path))
+    except (OSError, ValueError, DecodeError, ParseError, SkipFile, RecursionError):
+        return None
+    resources: list = []
+    names: set = set()
+    for doc in model.documents:
+        if not is_map(doc):
+            continue
+        for key_name in ("resources", "bases", "components"):
+            for r in items(value(doc, key_name)):
+                if is_scalar(r):
+                    p = os.path.normpath((scalar(r) or "").strip()).replace(os.sep, "/")
+                    if p and not p.startswith("..") and "://" not in p:
+                        resources.append(p)
+        for entry in items(value(doc, "images")):
+            if is_map(entry) and (value(entry, "newTag") is not None or value(entry, "digest") is not None):
+                name = text(entry, "name")
+                if name:
+                    names.add(name.strip())
+    got = (tuple(resources), frozenset(names))
+    if len(_parsed) > 4096:
+        _parsed.clear()
+    _parsed[key] = got
+    return got
