@@ -491,3 +491,20 @@ def check_user_packs(paths: Iterable[str]) -> None:
     for path in paths:
         data = read_pack_file(path)
         validate_pack(data, path)
+
+
+_indexes: dict = {}
+
+
+def index_by(entries, *fields) -> dict:
+    """``{(entry[f] for f in fields): entry}`` of a pack's (immutable, cached) entry list, built
+    once per list."""
+    key = (id(entries), fields)
+    hit = _indexes.get(key)
+    if hit is not None and hit[0] is entries:
+        return hit[1]
+    index = {tuple(e[f] for f in fields): e for e in entries}
+    if len(_indexes) > 64:
+        _indexes.clear()
+    _indexes[key] = (entries, index)
+    return index

@@ -32,12 +32,17 @@ def _resolved_image(ctx, stage: Stage):
         if name not in env and name not in PLATFORM_ARGS:
             env[name] = ""  # undeclared before the first FROM: BuildKit expands it to nothing (DF012)
     out, complete = expand(value, env)
+    return out, complete, _arg_defaults(model, value)
+
+
+def _arg_defaults(model, value: str) -> tuple:
+    """Related locations: the global ``ARG`` lines whose defaults ``value`` uses."""
     related = []
     for name, _, _ in uses_vars(value):
         if name in model.global_args:
             ins = model.global_args[name][1]
             related.append(Related(ins.args.span(0, len(ins.args.text.split("\n")[0])), f"ARG {name} sets the default here"))
-    return out, complete, tuple(related)
+    return tuple(related)
 
 
 def _image_stage_ref(ctx, stage: Stage, value: str) -> bool:
@@ -153,12 +158,7 @@ def _pinned_platform(ctx, stage: Stage):
     out, complete = expand(value, env)
     if not complete or plat.is_dynamic(out):
         return None
-    related = []
-    for name, _, _ in uses_vars(value):
-        if name in model.global_args:
-            ins = model.global_args[name][1]
-            related.append(Related(ins.args.span(0, len(ins.args.text.split("\n")[0])), f"ARG {name} sets the default here"))
-    return fl, out, tuple(related)
+    return fl, out, _arg_defaults(model, value)
 
 
 # ---- what a stage's output is, and for which platform -------------------------------------------

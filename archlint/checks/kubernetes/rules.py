@@ -334,18 +334,13 @@ def _vstr(v) -> str:
 #: made.  Not the newest date in the pack: planned removals name releases that do not exist yet.
 NEWEST_RELEASE = (1, 37)
 
-_index_cache: dict = {}
 
 
 def _api_index(settings) -> dict:
     """(apiVersion, kind) -> entry."""
-    entries = _api_entries(settings)
-    hit = _index_cache.get(id(entries))
-    if hit is not None and hit[0] is entries:
-        return hit[1]
-    index = {(e["apiVersion"], e["kind"]): e for e in entries}
-    _index_cache[id(entries)] = (entries, index)
-    return index
+    from ...packs import index_by
+
+    return index_by(_api_entries(settings), "apiVersion", "kind")
 
 
 def default_kubernetes_version() -> str:

@@ -20,7 +20,6 @@ IGNORE_ANNOTATION = "archlint.io/ignore"
 
 _SPLIT_IDS = re.compile(r"[\s,]+")
 
-_index_cache: dict = {}
 _paths_cache: dict = {}
 
 
@@ -32,13 +31,9 @@ def _entries(settings) -> list:
 
 def _index(settings) -> dict:
     """(group, kind) -> entry."""
-    entries = _entries(settings)
-    hit = _index_cache.get(id(entries))
-    if hit is not None and hit[0] is entries:
-        return hit[1]
-    index = {(e["group"], e["kind"]): e for e in entries}
-    _index_cache[id(entries)] = (entries, index)
-    return index
+    from ...packs import index_by
+
+    return index_by(_entries(settings), "group", "kind")
 
 
 def api_group(api_version) -> str | None:
