@@ -171,8 +171,9 @@ class _Filters:
     """What leaves a folder or file out of a walk (excludes, fixtures, git's ignore files), and
     telling ``skipped``/``hidden`` about it (see ``discover``)."""
 
-    def __init__(self, root, excludes, fixtures, skipped, hidden):
+    def __init__(self, root, excludes, fixtures, skipped, hidden, walk=None):
         self.root = root
+        self.walk = walk
         self.excludes = excludes
         self.fixtures = fixtures
         self.skipped = skipped
@@ -197,7 +198,11 @@ class _Filters:
             return
         disp = display_path(full, self.root)
         why = _why_excluded(full, self.root, self.excludes)
-        files = authored_files(full) if self.authored_matcher is not None and self.authored_matcher(disp) else []
+        authored = self.authored_matcher is not None and self.authored_matcher(disp)
+        # the folders looked into are part of what the run read (the whole-report snapshot checks
+        # their listings: a Dockerfile added to or removed from build/ changes the AL009 notice)
+        peeked = self.walk.folders if self.walk is not None and self.hidden is not None else None
+        files = authored_files(full, peeked) if authored else []
         if self.hidden is not None and files:
             self.hidden.append((disp, files))
         if files:
@@ -264,7 +269,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 walk.gitignores.append(gi)
         return gi
 
-    filters = _Filters(root, excludes, fixtures, skipped, hidden)
+    filters = _Filters(root, excludes, fixtures, skipped, hidden, walk)
     real_root = os.path.realpath(root)
 
     for p in paths:
@@ -353,16 +358,19 @@ _AUTHORED_KINDS = frozenset(("dockerfile", "makefile", "shell", "compose", "kust
 _AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
 
 
-def authored_files(folder: str) -> list[str]:
+def authored_files(folder: str, peeked: list | None = None) -> list[str]:
     """Names (relative to ``folder``, sorted) of the files of a lintable kind by name in
     ``folder`` and its direct subfolders: what an exclude of it hides.  Looks at no more than
-    ``_AUTHORED_PEEK`` entries, so a huge output folder costs no more than a small one."""
+    ``_AUTHORED_PEEK`` entries, so a huge output folder costs no more than a small one.  The
+    folders listed are appended to ``peeked`` when it is given."""
     out: list[str] = []
     budget = _AUTHORED_PEEK
     todo = [("", folder)]
     for depth in range(2):
         nxt = []
         for prefix, d in todo:
+            if peeked is not None:
+                peeked.append(d)
             try:
                 with os.scandir(d) as it:
                     for e in it:

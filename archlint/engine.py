@@ -155,6 +155,8 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
                                      path, line, col, Severity.INFO))
         return
     model = _parse(source, kind, result)
+    if kind == "dockerfile" and result.notices and _dockerfile_template(source, result):
+        return
     if model is None or not rules:
         return
     ctx = Context(source, model, kind, settings)
@@ -187,6 +189,23 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     from .fingerprint import assign_fingerprints
 
     assign_fingerprints(result)
+
+
+def _dockerfile_template(source: Source, result: FileResult) -> bool:
+    """A Dockerfile whose parse stopped at template markup where an instruction must be
+    (``{{ range .Packages }}``): one AL003 for the file instead of an AL001 per line.  Markup
+    in a heredoc or a continued ``RUN`` is text, and the parser never complains about it."""
+    lines = source.lines
+    at = [n for n in result.notices if n.rule_id == "AL001" and 1 <= n.line <= len(lines)
+          and kindmod.markup_line(lines[n.line - 1])]
+    if not at:
+        return False
+    first = at[0]
+    col = lines[first.line - 1].find("{") + 1
+    result.notices = [n for n in result.notices if n.rule_id != "AL001"]
+    result.notices.append(Notice("AL003", f"{source.path}: templated file, not linted", source.path, first.line,
+                                 col, Severity.INFO))
+    return True
 
 
 def _parse(source: Source, kind: str, result: FileResult):

@@ -213,16 +213,19 @@ def generated(text: str) -> bool:
 
 
 def template_markup(path: str, kind: str, text: str) -> re.Match | None:
-    """Where ``text`` (of ``kind``) is a template rather than a file of its kind: the first
-    template markup of a file named like a template (``TEMPLATE_SUFFIXES``), or of a Dockerfile
-    whose line starts with it (``{{ ... }}`` where an instruction must be).  None otherwise:
-    ``{{`` in a shell string or a workflow expression is not a template."""
+    """The first template markup of a file named like a template (``TEMPLATE_SUFFIXES``): then
+    it is a template rather than a file of its kind.  None otherwise (a Dockerfile with markup
+    where an instruction must be is told by its parse: ``markup_line``)."""
     low = path.rsplit("/", 1)[-1].lower()
     if low.endswith(TEMPLATE_SUFFIXES):
         m = _MARKUP.search(text)
         if m is None and low.endswith(".in") and kind != "makefile":  # the Makefile reader knows @NAME@
             m = _AUTOCONF.search(text)
         return m
-    if kind == "dockerfile" and ("{{" in text or "{%" in text):
-        return _MARKUP_LINE.search(text)
     return None
+
+
+def markup_line(line: str) -> bool:
+    """Whether ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``): in a
+    Dockerfile, where the parser wanted an instruction, the file is a template."""
+    return _MARKUP_LINE.match(line) is not None

@@ -62,3 +62,16 @@ def test_bc009_leaves_tools_for_the_machine_that_runs_the_script(tmp_path):
 ])
 def test_bc009_accepts_a_script_that_detects_its_architecture(tmp_path, detect):
     assert _bc009(tmp_path, SCRIPT + f"    {detect}\n", platforms=TWO) == []
+
+
+def test_bc009_never_looks_above_the_repository(tmp_path):
+    from archlint.engine import lint_file
+    from helpers import settings, write_files
+
+    write_files(tmp_path, {
+        "Dockerfile": "FROM alpine:3.20\nCOPY repo/install.sh /\nRUN /install.sh\n",  # outside the repository
+        "repo/.git/HEAD": "ref: refs/heads/main\n",
+        "repo/install.sh": "#!/bin/sh\ncurl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/v1.30.0/bin/linux/amd64/kubectl\n",
+    })
+    r = lint_file(str(tmp_path / "repo/install.sh"), "install.sh", settings(platforms=["linux/amd64", "linux/arm64"]))
+    assert [f.rule_id for f in r.findings if f.rule_id == "BC009"] == []

@@ -1462,3 +1462,20 @@ def test_bc006_passes_a_one_off_pod_deleted_on_exit():
         kubectl run --rm -it curl-test --image=curlimages/curl --restart=Never -- curl -s http://svc
         kubectl run debug --image=busybox:latest --restart=Never
     """, "BC006", kind="shell") == ["3:27 BC006 kubectl run deploys busybox:latest: latest is a mutable tag."]
+
+
+def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():
+    wf = """
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker build -t ghcr.io/acme/app:1.0 .
+          - run: docker save ghcr.io/acme/app:1.0 -o app.tar
+          - uses: actions/upload-artifact@v4
+            with: {name: image, path: app.tar}
+    """
+    assert check(wf, "BC001", kind="workflow") == [
+        "6:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+

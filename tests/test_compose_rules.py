@@ -7,7 +7,7 @@ import pytest
 from archlint.fixes import fix_text
 from archlint.registry import get_rule
 
-from helpers import ONE, TWO, check, dedent, findings, ids, lint, lint_inline, settings, show
+from helpers import ONE, TWO, check, dedent, findings, ids, lint, lint_inline, settings, show, write_files
 
 
 DC001_LATEST = """
@@ -360,3 +360,15 @@ def test_dc003_image_inherited_through_extends_counts():
         "7:5 DC003 Service api is built without a platform, so the image follows the CPU of the machine that runs"
         " docker compose build.",
     ]
+
+
+def test_folders_above_the_repository_do_not_make_its_compose_files_local(tmp_path):
+    write_files(tmp_path, {
+        "dev/proj/.git/HEAD": "ref: refs/heads/main\n",
+        "dev/proj/compose.yaml": "services:\n  db:\n    image: postgres:latest\n",
+    })
+    from archlint.engine import lint_file
+
+    r = lint_file(str(tmp_path / "dev/proj/compose.yaml"), "dev/proj/compose.yaml", settings())
+    assert show(findings(r, "DC001")) == [
+        "3:12 DC001 Service db uses image postgres:latest with the mutable tag latest."]

@@ -979,3 +979,20 @@ def test_an_image_whose_tag_a_kustomization_replaces_is_judged_there(tmp_path):
     # the Kustomization is an input of the manifest's result (the cache sees it change)
     r = lint_path(tmp_path / "manifests/base/server/deployment.yaml", "manifests/base/server/deployment.yaml")
     assert str(tmp_path / "manifests/base/kustomization.yaml") in r.deps
+
+
+def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_sets_one(tmp_path):
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: controller:latest\n"
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        # the folder's Kustomization leaves manager.yaml out: the one above cannot include it
+        "config/kustomization.yaml": "resources: [manager]\nimages:\n- name: controller\n  newTag: v1.0.0\n",
+        "config/manager/kustomization.yaml": "resources: [other.yaml]\n",
+        "config/manager/manager.yaml": pod,
+        # an empty newTag changes nothing
+        "empty/kustomization.yaml": "resources: [pod.yaml]\nimages:\n- name: controller\n  newTag: \"\"\n",
+        "empty/pod.yaml": pod,
+    })
+    for rel in ("config/manager/manager.yaml", "empty/pod.yaml"):
+        assert show(findings(lint_path(tmp_path / rel, rel), "K8S001")) == [
+            "7:12 K8S001 Image controller:latest uses the mutable tag latest."], rel

@@ -53,6 +53,13 @@ CASES = {
     "workflow-qemu": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: " + "qemu-" * n
         + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
+    # a workflow run: line of one container tool word repeated (the job's "keeps images" check)
+    "workflow-keep-images": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
+        "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker build -t x . && echo "
+        + "docker " * n + "\n")),
+    # a Dockerfile of heredoc lines starting with template markup (the template check)
+    "dockerfile-markup-lines": _lint("Dockerfile", "dockerfile", lambda n: (
+        "FROM alpine:3.20\nCOPY <<EOF /t\n" + "{{ x }}\n" * n + "EOF\n")),
     # a comment of repeated suppression openers, without a closing bracket
     "suppression-comment": _lint("Dockerfile", "dockerfile", lambda n: "# " + "archlint:ignore[" * n + "\nFROM alpine:3.20\n"),
     # thousands of unknown IDs in one suppression: each found after the last, each line hashed
@@ -70,7 +77,8 @@ CASES = {
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
-        "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000}
+        "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
+        "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -39,6 +39,8 @@ def repo(tmp_path, monkeypatch):
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text("import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (root / "build").mkdir()
+    (root / "build" / "version.sh").write_text("#!/bin/sh\ngit describe --tags\n")  # nothing to name
     monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -187,10 +189,22 @@ def _python_project_file(root):
     _later(root / "pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=3.12"\n')
 
 
+def _excluded_build_folder_gains_a_dockerfile(root):
+    # the default exclude leaves build/ out; what it holds decides the AL009 notice
+    (root / "build").mkdir(exist_ok=True)
+    _later(root / "build" / "Dockerfile", "FROM alpine:3.20\n")
+    _later(root / "build")
+
+
+def _excluded_build_script_starts_pushing(root):
+    _later(root / "build" / "version.sh", "#!/bin/sh\ndocker push app:1\n")
+
+
 @pytest.mark.parametrize("change", [
     _change_file, _add_file, _delete_file, _rename_file, _ignore_folder, _edit_ignore_file,
     _config_in_root, _config_in_subfolder, _pyproject_gains_a_table, _include_edited,
-    _include_appears, _python_project_file,
+    _include_appears, _python_project_file, _excluded_build_folder_gains_a_dockerfile,
+    _excluded_build_script_starts_pushing,
 ], ids=lambda f: f.__name__.strip("_"))
 def test_a_change_gives_the_fresh_report(repo, tmp_path, capsys, change):
     before = _main(capsys)

@@ -133,3 +133,17 @@ def test_a_finding_repeated_in_generated_files_is_printed_once(tmp_path):
     ]
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "--select", "K8S001", "."], tmp_path).stdout)
     assert len(doc["findings"]) == 4 and doc["summary"]["findings"] == 4  # machine formats keep every place
+
+
+def test_markup_inside_a_heredoc_or_a_continued_run_is_not_a_template():
+    text = """
+    FROM python:latest
+    COPY <<EOF /etc/app/config.tmpl
+    {{ range .Items }}
+    {{ end }}
+    EOF
+    RUN docker inspect --format \\
+    {{.Id}} x
+    """
+    r = lint_inline(text, name="Dockerfile")
+    assert ids(r, "AL") == [] and ids(r, "DF001") == [("DF001", 1, 6)]

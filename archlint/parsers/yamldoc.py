@@ -562,9 +562,9 @@ def _workflow_snippets(model) -> list:
         for job_key, job in pairs(jobs):
             if not is_map(job):
                 continue
-            # a job's steps run on one machine, discarded at the job's end unless it logs in to
-            # a registry (then a script it calls may push what it built)
-            group = ("job", job_key.start_mark.index, _logs_in(job))
+            # a job's steps run on one machine, discarded at the job's end unless the job may
+            # keep what it builds (logs in, saves or uploads images)
+            group = ("job", job_key.start_mark.index, _keeps_images(job))
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             _env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
@@ -586,21 +586,29 @@ def _workflow_snippets(model) -> list:
     return out
 
 
-_LOGIN = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras)\b[^\n]*\blogin\b|get-login")
+#: a container tool, and what in a run: step logs in or keeps an image past the job's machine
+_TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras|aws|gcloud|az)\b")
+_KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:docker|tar|oci|registry)")
 
 
-def _logs_in(job) -> bool:
-    """Whether a workflow job logs in to a registry: a ``uses:`` action named ``*login*``
-    (docker/login-action, aws-actions/amazon-ecr-login) or a ``run:`` with ``docker login``."""
+def _keeps_images(job) -> bool:
+    """Whether a workflow job may keep what it builds past its machine: it logs in to a registry
+    (a ``uses:`` action named ``*login*``, ``docker login``: then a script it calls may push),
+    uploads an artifact (``docker save`` then ``actions/upload-artifact``), or a ``run:`` line
+    names a container tool and ``login``/``save``/``export``/``push`` or an exporting
+    ``--output type=``.  Each line is searched twice at most: linear in the job's text."""
     for step in items(value(job, "steps")):
         if not is_map(step):
             continue
-        uses = text(step, "uses") or ""
-        if "login" in uses.lower():
+        uses = (text(step, "uses") or "").lower()
+        if "login" in uses or "upload-artifact" in uses or "cache" in uses:
             return True
         run = get(step, "run")
-        if run is not None and is_scalar(run[1]) and _LOGIN.search(scalar(run[1]) or ""):
-            return True
+        if run is None or not is_scalar(run[1]):
+            continue
+        for line in (scalar(run[1]) or "").split("\n"):
+            if _KEEP_WORD.search(line) and _TOOL_WORD.search(line):
+                return True
     return False
 
 

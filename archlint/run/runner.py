@@ -30,7 +30,7 @@ def _lint_one(item):
 _CONTAINER_TOOL = re.compile(rb"\b(?:docker|podman|buildah|nerdctl|kubectl|helm|skopeo|crane)\b")
 
 
-def _worth_naming(root: str, folder: str, name: str) -> bool:
+def _worth_naming(root: str, folder: str, name: str, recorder=None) -> bool:
     """A Dockerfile, Makefile, compose or kustomization file always; a shell script only when it
     runs a container tool (``hack/build/version.sh`` has nothing archlint would check)."""
     from ..kinds import kind_by_name
@@ -38,19 +38,22 @@ def _worth_naming(root: str, folder: str, name: str) -> bool:
 
     if kind_by_name(name.rsplit("/", 1)[-1]) != "shell":
         return True
+    path = os.path.join(root, folder, name)
+    if recorder is not None:
+        recorder.walk.named.append(path)  # its content decided the notice: the snapshot checks it
     try:
-        head = read_regular(os.path.join(root, folder, name), 65536)
+        head = read_regular(path, 65536)
     except OSError:
         return False
     return _CONTAINER_TOOL.search(head) is not None
 
 
-def _hidden_sources(hidden: list, root: str) -> FileResult | None:
+def _hidden_sources(hidden: list, root: str, recorder=None) -> FileResult | None:
     """The one AL009 notice of a run whose default ``exclude`` left out folders holding files
     archlint would check (``hidden``: (display path, [file names])), or None."""
     parts, first, more_folders = [], None, 0
     for shown, names in hidden:
-        names = [n for n in names if _worth_naming(root, shown, n)]
+        names = [n for n in names if _worth_naming(root, shown, n, recorder)]
         if not names:
             continue
         if first is None:
@@ -96,7 +99,7 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
         s = resolver.for_path(t.abspath)
         settings_used[id(s)] = s
         work.append((t.abspath, t.display, s))
-    note = _hidden_sources(hidden, root) if hidden else None
+    note = _hidden_sources(hidden, root, recorder) if hidden else None
     if note is not None:
         results.append(note)
     if recorder is not None:

@@ -10,6 +10,7 @@ from ...archnames import arch_tokens, derives_arch, download_words, has_arch_tok
 from ...commands import snippets_for
 from ...model import Severity
 from ...registry import rule
+from ...source import read_regular
 
 #: a script that keeps its architecture in a variable (``$ARCH``, ``${GOARCH}``, ``$(OS_ARCH)``)
 #: picks per machine somewhere: its literal URLs are probably one branch of a choice
@@ -34,6 +35,13 @@ def _image_build_using(ctx) -> str | None:
     if not name or not os.path.isabs(path):
         return None
     folder = os.path.dirname(path)
+    from ...discovery import find_root
+
+    probes: list = []
+    top = find_root(folder, probes)  # never above the repository (when there is one)
+    ctx.depends_on(*probes)
+    if not os.path.exists(os.path.join(top, ".git")):
+        top = None
     for up in range(_UP):
         try:
             entries = sorted(os.listdir(folder))
@@ -48,8 +56,7 @@ def _image_build_using(ctx) -> str | None:
                 continue
             ctx.depends_on(candidate)
             try:
-                with open(candidate, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read(_MAX_DOCKERFILE)
+                text = read_regular(candidate, _MAX_DOCKERFILE)[:_MAX_DOCKERFILE].decode("utf-8", "replace")
             except OSError:
                 continue
             for line in text.splitlines():
@@ -57,7 +64,7 @@ def _image_build_using(ctx) -> str | None:
                 if head in ("COPY", "ADD ", "RUN ") and name in line:
                     return os.path.relpath(candidate, os.path.dirname(path))
         parent = os.path.dirname(folder)
-        if parent == folder:
+        if parent == folder or folder == top:
             break
         folder = parent
     return None

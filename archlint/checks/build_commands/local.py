@@ -3,7 +3,8 @@
 A build whose image is used where it was built (a ``docker run`` of it in the same Makefile
 target, script or run step, a ``kind load docker-image``) and never pushed from there runs on the
 CPU it was built on: no platform can be wrong.  So does one built in a CI workflow job that never
-pushes it and never logs in to a registry: the job's machine is discarded with the image.  The build-command rules ask ``local_use(ctx)``
+pushes it, never logs in to a registry and never saves or uploads images: the job's machine is
+discarded with the image.  The build-command rules ask ``local_use(ctx)``
 before reporting a build, a tag or a push that never reaches a registry or a remote cluster.
 """
 from __future__ import annotations
@@ -80,7 +81,8 @@ _group = group_of
 
 def _discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
-    logs in to a registry (``yamldoc`` marks its group ``("job", position, logs_in)``)."""
+    logs in to a registry nor saves or uploads images (``yamldoc`` marks its group
+    ``("job", position, keeps_images)``)."""
     g = getattr(tc.command.snippet, "group", None)
     return type(g) is tuple and len(g) == 3 and g[0] == "job" and not g[2]
 

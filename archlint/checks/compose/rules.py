@@ -12,6 +12,7 @@ anything else with a ``$`` left is decided when compose runs and is trusted.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ... import platforms as plat
@@ -161,7 +162,7 @@ def image_latest_tag(ctx):
     No automatic fix: archlint cannot know which version you want.
     """
     model = ctx.model
-    if local_tooling(ctx.source.path):
+    if _local_tooling_file(ctx):
         return
     seen: set = set()
     for svc in _services(ctx):
@@ -285,6 +286,21 @@ def local_tooling(path: str) -> bool:
     return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 
 
+def _local_tooling_file(ctx) -> bool:
+    """``local_tooling`` of the linted file's path inside its repository (the folders above the
+    repository, or where archlint was started, say nothing)."""
+    path = ctx.source.abspath
+    if path and os.path.isabs(path):
+        from ...discovery import find_root
+
+        probes: list = []
+        top = find_root(os.path.dirname(path), probes)
+        ctx.depends_on(*probes)
+        if os.path.exists(os.path.join(top, ".git")):
+            return local_tooling(os.path.relpath(path, top).replace(os.sep, "/"))
+    return local_tooling(ctx.source.path)
+
+
 def _stays_local(svc) -> bool:
     """Whether the image compose builds for ``svc`` never leaves the machine: the service has
     no ``image:`` (compose names it ``<project>-<service>`` and ``docker compose push`` skips
@@ -351,7 +367,7 @@ def build_without_platform(ctx):
     keep the result), so no fix is offered.
     """
     targets = ctx.targets
-    if targets.none or local_tooling(ctx.source.path):
+    if targets.none or _local_tooling_file(ctx):
         return
     seen: set = set()
     model = ctx.model

@@ -8,8 +8,8 @@ kubebuilder scaffolds the same shape (``image: controller:latest`` in ``config/m
 the real name and tag in ``config/manager/kustomization.yaml``).
 
 Only Kustomizations in the manifest's folder and the folders above it (to the repository's root,
-at most ``MAX_UP`` levels) that list it among their ``resources`` (directly, or a folder on the way
-to it) count. Every Kustomization file looked for is reported with ``ctx.depends_on``.
+at most ``MAX_UP`` levels) that include it count: they list the manifest's path among their
+``resources``, or a folder whose own Kustomization includes it. Every Kustomization file looked for is reported with ``ctx.depends_on``.
 """
 from __future__ import annotations
 
@@ -35,9 +35,14 @@ def overridden_images(ctx) -> frozenset:
             return frozenset()
         from ...discovery import find_root
 
-        top = find_root(os.path.dirname(path))
+        probes: list = []
+        top = find_root(os.path.dirname(path), probes)  # never above the repository (if any)
+        ctx.depends_on(*probes)
+        if not os.path.exists(os.path.join(top, ".git")):
+            top = None
         out: set = set()
         d, rel = os.path.dirname(path), os.path.basename(path)
+        including: set = set()  # folders whose Kustomization includes the manifest
         for _ in range(MAX_UP):
             for name in NAMES:
                 k = os.path.join(d, name)
@@ -46,7 +51,10 @@ def overridden_images(ctx) -> frozenset:
                 if got is None:
                     continue
                 resources, names = got
-                if any(rel == r or rel.startswith(r + "/") for r in resources):
+                # the manifest itself, or a folder whose own Kustomization includes it
+                if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
+                       for r in resources):
+                    including.add(os.path.normpath(d))
                     out.update(names)
                 break  # kustomize reads the first name it finds
             if d == top or os.path.dirname(d) == d:
@@ -101,7 +109,8 @@ def _read(path: str):
                     if p and not p.startswith("..") and "://" not in p:
                         resources.append(p)
         for entry in items(value(doc, "images")):
-            if is_map(entry) and (value(entry, "newTag") is not None or value(entry, "digest") is not None):
+            # an empty newTag (``newTag: ""``, ``~``) leaves the tag as written: kustomize skips it
+            if is_map(entry) and ((text(entry, "newTag") or "").strip() or (text(entry, "digest") or "").strip()):
                 name = text(entry, "name")
                 if name:
                     names.add(name.strip())
