@@ -53,6 +53,9 @@ CASES = {
     "workflow-qemu": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: " + "qemu-" * n
         + "\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n")),
+    # Make variables that each reference the next twice (the expansion doubles at each level)
+    "makefile-doubling-vars": _lint("Makefile", "makefile", lambda n: "".join(
+        f"V{i} = $(V{i + 1}) $(V{i + 1})\n" for i in range(n)) + f"V{n} = x\nall:\n\tdocker build $(V0) .\n"),
     # a workflow run: line of one container tool word repeated (the job's "keeps images" check)
     "workflow-keep-images": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker build -t x . && echo "
@@ -78,7 +81,7 @@ CASES = {
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
-        "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000}
+        "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -73,6 +73,9 @@ _MAX_INCLUDES = 50
 _MAX_INCLUDE_SIZE = 1 << 20
 _MAX_DEPTH = 30
 _MAX_PATTERNS = 100
+#: an expansion longer than this is unknown: ``V0 = $(V1) $(V1)``, ``V1 = $(V2) $(V2)``... doubles at
+#: each level, so 20 such lines of a 600-byte Makefile would otherwise expand to megabytes (seconds)
+_MAX_VALUE = 1 << 16
 
 
 class MakeVar:
@@ -302,13 +305,18 @@ class MakeModel:
             return text, False
         out: list[str] = []
         dyn = False
+        size = 0
         for piece, literal, _s, _e in _references(text):
             if literal:
                 out.append(piece)
+                size += len(piece)
                 continue
             val, d = self._reference(piece, target, depth)
             out.append(val)
+            size += len(val)
             dyn |= d
+            if size > _MAX_VALUE:
+                return DYNAMIC, True  # a value nobody writes by hand: unknown (and bounded work)
         return "".join(out), dyn
 
     def _reference(self, ref: str, target, depth: int) -> tuple[str, bool]:
