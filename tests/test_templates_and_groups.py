@@ -147,3 +147,14 @@ def test_markup_inside_a_heredoc_or_a_continued_run_is_not_a_template():
     """
     r = lint_inline(text, name="Dockerfile")
     assert ids(r, "AL") == [] and ids(r, "DF001") == [("DF001", 1, 6)]
+
+
+def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
+    broken = "apiVersion: v1\nkind: ConfigMap\ndata:\n{{- range .Items }}\n  {{ .Key }}: {{ .Value }}\n{{- end }}\n"
+    write_files(tmp_path, {"deploy/a.yaml": broken, "deploy/b.yaml": broken, "plugins/krew.yaml": broken})
+    out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert [ln for ln in out if " AL003 " in ln] == [
+        "deploy/a.yaml:4:1: AL003 3 templated YAML files outside Helm charts are not linted (lint what they render)"]
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "AL003"] == ["deploy/a.yaml", "deploy/b.yaml",
+                                                                           "plugins/krew.yaml"]

@@ -767,6 +767,15 @@ def _skip(text: str, match) -> SkipFile:
     return SkipFile("AL003", "templated file, not linted", line, col)
 
 
+def _loose_template(text: str, match) -> SkipFile:
+    """A templated YAML file outside a Helm chart (a krew manifest, a header fragment a script
+    fills): one line for all of them in the human formats."""
+    skip = _skip(text, match)
+    skip.group = "AL003:loose"
+    skip.summary = "{count} templated YAML files outside Helm charts are not linted (lint what they render)"
+    return skip
+
+
 def parse(source) -> YamlModel:
     text = source.text
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
@@ -788,11 +797,11 @@ def parse(source) -> YamlModel:
     except yaml.YAMLError as e:
         templated = templated or (_PLACEHOLDER_RE.search(text) if "{" in text else None)
         if templated:
-            raise _skip(text, templated) from None
+            raise _loose_template(text, templated) from None
         raise _parse_error(e, text, source) from None
     except RecursionError:
         if templated:
-            raise _skip(text, templated) from None
+            raise _loose_template(text, templated) from None
         raise ParseError("nesting too deep", 1, 1) from None
     if "&" in text and "*" in text and _ANCHOR_RE.search(text) and _ALIAS_RE.search(text):
         try:

@@ -69,8 +69,8 @@ def templated_file(ctx):
     `*.tpl`, `*.j2`, `*.jinja`, `*.in`) whose text has template markup (`{{`, `{%`, or autoconf
     `@NAME@` but in Makefiles), and a Dockerfile with markup where an instruction must be.
     One notice per file, never a parse error per line. The text, concise, GitHub and GitLab
-    formats print one line per Helm chart ("N templates of the chart ... not linted"); JSON and
-    SARIF (a notification) keep every file.
+    formats print one line per Helm chart ("N templates of the chart ... not linted") and one for
+    all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
 
     ## Why is this bad?
     It is not bad; it says why the file has no findings. Lint the rendered output
