@@ -214,18 +214,21 @@ class Notice(_Record):
 
 def group_notices(notices) -> list:
     """``notices`` (sorted) with each group of notices sharing a ``group`` replaced by one notice,
-    at the place of the group's first, whose message is the group's ``summary`` with ``{count}``
-    (the number of notices in the group) filled in.  A group of one keeps its own message."""
+    at the place of the group's notice nearest the root (the first of those), whose message is
+    the group's ``summary`` with ``{count}`` (the number of notices in the group) filled in.  A
+    group of one keeps its own message."""
     counts: dict[str, int] = {}
+    first: dict[str, Notice] = {}  # the group's place: its notice nearest the root (a top-level Dockerfile)
     for n in notices:
         if n.group:
             counts[n.group] = counts.get(n.group, 0) + 1
-    out, done = [], set()
+            if n.group not in first or n.path.count("/") < first[n.group].path.count("/"):
+                first[n.group] = n
+    out = []
     for n in notices:
         if not n.group or counts[n.group] == 1:
             out.append(n)
-        elif n.group not in done:
-            done.add(n.group)
+        elif first[n.group] is n:
             out.append(Notice(n.rule_id, n.summary.replace("{count}", str(counts[n.group])), n.path, n.line, n.col,
                               n.severity, n.internal, n.group, n.summary))
     return out

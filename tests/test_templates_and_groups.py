@@ -158,3 +158,13 @@ def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
     assert [n["path"] for n in doc["notices"] if n["rule"] == "AL003"] == ["deploy/a.yaml", "deploy/b.yaml",
                                                                            "plugins/krew.yaml"]
+
+
+def test_a_group_is_shown_at_its_notice_nearest_the_root():
+    from archlint.model import Notice, group_notices
+
+    notes = [Notice("DF005", "m", p, 1, 1, group="g", summary="{count} files") for p in
+             (".devcontainer/Dockerfile", "Dockerfile", "images/base/Dockerfile")]
+    assert [(n.path, n.message) for n in group_notices(notes)] == [("Dockerfile", "3 files")]
+    alone = Notice("AL003", "one file", "a.yaml", group="h", summary="{count} files")
+    assert [n.message for n in group_notices([alone])] == ["one file"]
