@@ -289,6 +289,11 @@ def commands_for(ctx) -> list[ToolCommand]:
     return ctx.cached("commands.tool_commands", compute)
 
 
+def mentions_tool(text: str) -> bool:
+    """Whether ``text`` names a container tool the analyser reads (docker, podman, kubectl ...)."""
+    return _PREFILTER.search(text) is not None
+
+
 def prefilter(snippet) -> bool:
     """Cheap test: could the snippet hold a container command at all?"""
     if _PREFILTER.search(snippet.text):

@@ -14,8 +14,6 @@ from .registry import Context, rules_for_kind
 from .source import DecodeError, Source, decode, open_nonblocking, read_fd
 
 _parsers: dict[str, object] = {}
-#: kind -> whether the YAML reader parses it (it reports its own templates: Helm's)
-TABLE_YAML = {k.name: k.yaml for k in kindmod.TABLE.values()}
 
 
 def _parser(kind: str):
@@ -147,12 +145,13 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
     result.generated = kindmod.generated(source.text)
-    markup = kindmod.template_markup(path, kind, source.text) if not TABLE_YAML.get(kind) else None
+    row = kindmod.TABLE.get(kind)
+    # the YAML reader tells its own templates (Helm's); others by their name and markup
+    markup = kindmod.template_markup(path, kind, source.text) if row is not None and not row.yaml else None
     if markup is not None:  # one templated file, not a file of its kind with errors on every line
-        line = source.text.count("\n", 0, markup.start()) + 1
-        col = markup.start() - (source.text.rfind("\n", 0, markup.start()) + 1) + 1
-        result.notices.append(Notice("AL003", f"{path}: templated file, not linted",
-                                     path, line, col, Severity.INFO))
+        at = markup.start()
+        line = source.text.count("\n", 0, at) + 1
+        result.notices.append(_skipped(path, _templated(line, at - source.text.rfind("\n", 0, at))))
         return
     model = _parse(source, kind, result)
     if kind == "dockerfile" and result.notices and _dockerfile_template(source, result):
@@ -200,12 +199,19 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
           and kindmod.markup_line(lines[n.line - 1])]
     if not at:
         return False
-    first = at[0]
-    col = lines[first.line - 1].find("{") + 1
+    line = at[0].line
     result.notices = [n for n in result.notices if n.rule_id != "AL001"]
-    result.notices.append(Notice("AL003", f"{source.path}: templated file, not linted", source.path, first.line,
-                                 col, Severity.INFO))
+    result.notices.append(_skipped(source.path, _templated(line, lines[line - 1].find("{") + 1)))
     return True
+
+
+def _templated(line: int, col: int) -> SkipFile:
+    return SkipFile("AL003", "templated file, not linted", line, col)
+
+
+def _skipped(path: str, e: SkipFile) -> Notice:
+    """The info notice of a file deliberately not linted (AL003 ...)."""
+    return Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO, group=e.group, summary=e.summary)
 
 
 def _parse(source: Source, kind: str, result: FileResult):
@@ -217,8 +223,7 @@ def _parse(source: Source, kind: str, result: FileResult):
     try:
         model = parse(source)
     except SkipFile as e:
-        result.notices.append(Notice(e.rule_id, f"{path}: {e.message}", path, e.line, e.col, Severity.INFO,
-                                     group=e.group, summary=e.summary))
+        result.notices.append(_skipped(path, e))
         return None
     except ParseError as e:
         result.notices.append(

@@ -216,6 +216,8 @@ def once_for_generated(run, findings: list) -> list:
     gen = {fr.path for fr in run.files if fr.generated}
     if not gen:
         return findings
+    from ..model import Finding
+
     counts: dict[tuple, int] = {}
     for f in findings:
         if f.path in gen and not f.suppressed:
@@ -229,8 +231,6 @@ def once_for_generated(run, findings: list) -> list:
             if k in seen:
                 continue
             seen.add(k)
-            from ..model import Finding
-
             f = Finding(f.rule_id, f"{f.message} (and {n - 1} more times in generated files: fix it where they are "
                         "generated from)",
                         f.span, f.severity, f.path, f.hint, f.fix, f.related, f.key, f.suppressed, f.fingerprint)

@@ -35,8 +35,8 @@ def files(args, resolver, paths: list[str], root: str) -> int:
 
         raise UsageError("--show-files lists files and folders, not standard input")
     base = resolver.for_dir(os.getcwd())
-    excludes = tuple(base.exclude) + tuple(base.extend_exclude)
-    fixtures = tuple(getattr(base, "fixtures", ())) + tuple(getattr(base, "extend_fixtures", ()))
+    excludes = base.walk_excludes()
+    fixtures = base.fixture_globs()
     linted: list[tuple[str, str]] = []
     left_out: list[tuple[str, str]] = []
 

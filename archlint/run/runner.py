@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 
 from ..config import selects
 from ..discovery import discover
@@ -26,13 +25,10 @@ def _lint_one(item):
     return fr
 
 
-#: what makes a shell script in an excluded folder worth naming: it runs a container tool
-_CONTAINER_TOOL = re.compile(rb"\b(?:docker|podman|buildah|nerdctl|kubectl|helm|skopeo|crane)\b")
-
-
 def _worth_naming(root: str, folder: str, name: str, recorder=None) -> bool:
     """A Dockerfile, Makefile, compose or kustomization file always; a shell script only when it
     runs a container tool (``hack/build/version.sh`` has nothing archlint would check)."""
+    from ..commands import mentions_tool
     from ..kinds import kind_by_name
     from ..source import read_regular
 
@@ -45,7 +41,7 @@ def _worth_naming(root: str, folder: str, name: str, recorder=None) -> bool:
         head = read_regular(path, 65536)
     except OSError:
         return False
-    return _CONTAINER_TOOL.search(head) is not None
+    return mentions_tool(head.decode("utf-8", "replace"))
 
 
 def _hidden_sources(hidden: list, root: str, recorder=None) -> FileResult | None:
