@@ -15,3 +15,13 @@ def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
     if colon > slash:
         ref, tag = ref[:colon], ref[colon + 1 :]
     return ref, tag, digest
+
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def local_registry(ref: str) -> bool:
+    """A reference to a registry on this machine (``localhost:5000/app``, podman's
+    ``localhost/app``): what goes there does not leave it."""
+    first, slash, _rest = ref.partition("/")
+    return bool(slash) and any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)

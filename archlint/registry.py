@@ -309,6 +309,25 @@ class Context:
         inputs anywhere else."""
         self.source.inputs.extend(paths)
 
+    def repository_root(self) -> str | None:
+        """The git top level of the linted file (a folder holding ``.git``), or None when it is in
+        no repository (or is not a file on disk).  Rules that look at other files never look above
+        it.  The ``.git`` paths looked for are recorded as inputs (one appearing changes it)."""
+        def compute():
+            import os
+
+            path = self.source.abspath
+            if not path or not os.path.isabs(path):
+                return None
+            from .discovery import find_root
+
+            probes: list = []
+            top = find_root(os.path.dirname(path), probes)
+            self.depends_on(*probes)
+            return top if os.path.exists(os.path.join(top, ".git")) else None
+
+        return self.cached("repository_root", compute)
+
     @property
     def targets(self):
         """The configured platforms and the none / single / several policy

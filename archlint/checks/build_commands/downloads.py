@@ -35,13 +35,7 @@ def _image_build_using(ctx) -> str | None:
     if not name or not os.path.isabs(path):
         return None
     folder = os.path.dirname(path)
-    from ...discovery import find_root
-
-    probes: list = []
-    top = find_root(folder, probes)  # never above the repository (when there is one)
-    ctx.depends_on(*probes)
-    if not os.path.exists(os.path.join(top, ".git")):
-        top = None
+    top = ctx.repository_root()  # never above the repository (when there is one)
     for up in range(_UP):
         try:
             entries = sorted(os.listdir(folder))

@@ -10,16 +10,7 @@ before reporting a build, a tag or a push that never reaches a registry or a rem
 from __future__ import annotations
 
 from ...commands import ToolCommand, commands_for
-
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
-
-
-def local_registry(ref: str) -> bool:
-    """A reference to a registry on this machine (``localhost:5000/app``, podman's
-    ``localhost/app``): what goes there does not leave it."""
-    first, slash, _rest = ref.partition("/")
-    return bool(slash) and any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)
-
+from ...images import local_registry
 
 def normal_ref(ref: str) -> str:
     """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""

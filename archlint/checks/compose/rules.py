@@ -17,7 +17,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
-from ...images import parse_image_ref as split_image
+from ...images import local_registry, parse_image_ref as split_image
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
 
@@ -289,15 +289,9 @@ def local_tooling(path: str) -> bool:
 def _local_tooling_file(ctx) -> bool:
     """``local_tooling`` of the linted file's path inside its repository (the folders above the
     repository, or where archlint was started, say nothing)."""
-    path = ctx.source.abspath
-    if path and os.path.isabs(path):
-        from ...discovery import find_root
-
-        probes: list = []
-        top = find_root(os.path.dirname(path), probes)
-        ctx.depends_on(*probes)
-        if os.path.exists(os.path.join(top, ".git")):
-            return local_tooling(os.path.relpath(path, top).replace(os.sep, "/"))
+    top = ctx.repository_root()
+    if top is not None:
+        return local_tooling(os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/"))
     return local_tooling(ctx.source.path)
 
 
@@ -318,11 +312,7 @@ def _stays_local(svc) -> bool:
         return True
     if "$" in ref:
         return False
-    name = split_image(ref)[0]
-    if "/" not in name:
-        return True
-    host = name.split("/", 1)[0]
-    return host == "localhost" or host.startswith(("localhost:", "127.0.0.1"))
+    return "/" not in split_image(ref)[0] or local_registry(ref)
 
 
 @rule("DC003", "build-without-platform", severity=Severity.WARNING, fix="safe",

@@ -33,13 +33,7 @@ def overridden_images(ctx) -> frozenset:
         path = ctx.source.abspath
         if not path or not os.path.isabs(path) or not os.path.isfile(path):
             return frozenset()
-        from ...discovery import find_root
-
-        probes: list = []
-        top = find_root(os.path.dirname(path), probes)  # never above the repository (if any)
-        ctx.depends_on(*probes)
-        if not os.path.exists(os.path.join(top, ".git")):
-            top = None
+        top = ctx.repository_root()  # never above the repository (if any)
         out: set = set()
         d, rel = os.path.dirname(path), os.path.basename(path)
         including: set = set()  # folders whose Kustomization includes the manifest
@@ -64,15 +58,6 @@ def overridden_images(ctx) -> frozenset:
         return frozenset(out)
 
     return ctx.cached("kubernetes.kustomize_overrides", compute)
-
-
-def image_name(ref: str) -> str:
-    """``ref`` without its tag or digest (``quay.io/argoproj/argocd:latest`` ->
-    ``quay.io/argoproj/argocd``; a registry port is kept)."""
-    name = ref.split("@", 1)[0]
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    return name[:colon] if colon > slash else name
 
 
 def _read(path: str):

@@ -52,7 +52,7 @@ from ...parsers.yamldoc import (
 )
 from ...registry import rule
 from . import workloads as wl
-from .kustomize import image_name, overridden_images
+from .kustomize import overridden_images
 
 CONTAINER_FIELDS = wl.CONTAINER_FIELDS
 IGNORE_ANNOTATION = wl.IGNORE_ANNOTATION
@@ -114,7 +114,7 @@ def _images(ctx) -> list:
         kustomized = overridden_images(ctx) if ctx.kind == "kubernetes" else frozenset()
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
-            if not ref or _unknown(ref.strip()) or (kustomized and image_name(ref.strip()) in kustomized):
+            if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized):
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
                               "imagePullPolicy", "container"))
@@ -123,7 +123,7 @@ def _images(ctx) -> list:
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
                 for v in wl.resolve(obj.node, p):
                     ref = scalar(v) if is_scalar(v) else None
-                    if kustomized and ref and image_name(ref.strip()) in kustomized:
+                    if kustomized and ref and split_image(ref.strip())[0] in kustomized:
                         continue
                     if ref and not _unknown(ref.strip()) and id(v) not in seen:
                         seen.add(id(v))
