@@ -37,8 +37,8 @@ def _assert_linear(fn, base: int):
     assert ratio < LIMIT, f"×{GROWTH} the input took ×{ratio:.1f} the time ({small:.4f}s -> {large:.4f}s)"
 
 
-def _lint(name: str, kind: str | None, text_of):
-    return lambda n: lint_as(name, text_of(n), kind=kind)
+def _lint(name: str, kind: str | None, text_of, **table):
+    return lambda n: lint_as(name, text_of(n), kind=kind, **table)
 
 
 CASES = {
@@ -56,6 +56,17 @@ CASES = {
     # Make variables that each reference the next twice (the expansion doubles at each level)
     "makefile-doubling-vars": _lint("Makefile", "makefile", lambda n: "".join(
         f"V{i} = $(V{i + 1}) $(V{i + 1})\n" for i in range(n)) + f"V{n} = x\nall:\n\tdocker build $(V0) .\n"),
+    # a chain of stages each based on the last, on $BUILDPLATFORM, all copied into the image
+    # (DF013/DF014's platform and texts of a stage's bases: cubic before they were kept per file)
+    "dockerfile-stage-chain": _lint("Dockerfile", "dockerfile", lambda n: (
+        "FROM --platform=$BUILDPLATFORM golang:1.22 AS s0\nRUN go build -o /bin/app .\n"
+        + "".join(f"FROM s{i - 1} AS s{i}\nRUN echo {i}\n" for i in range(1, n))
+        + "FROM alpine:3.20\n" + "".join(f"COPY --from=s{i} /bin/app /app{i}\n" for i in range(n))),
+        platforms=["linux/amd64", "linux/arm64"]),
+    # many ARGs and many COPY ${ARG} (DF006 reads COPY sources with the stage's ARG values)
+    "dockerfile-copy-args": _lint("Dockerfile", "dockerfile", lambda n: (
+        "FROM alpine:3.20\n" + "".join(f"ARG B{i}=bin/app-arm64\n" for i in range(n))
+        + "".join(f"COPY ${{B{i}}} /app{i}\n" for i in range(n))), platforms=["linux/amd64", "linux/arm64"]),
     # a workflow run: line of one container tool word repeated (the job's "keeps images" check)
     "workflow-keep-images": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker build -t x . && echo "
@@ -81,7 +92,8 @@ CASES = {
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
-        "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000}
+        "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
+        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

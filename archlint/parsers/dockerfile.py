@@ -168,9 +168,14 @@ class Stage:
 
 
 class DockerfileModel:
-    __slots__ = ("directives", "escape", "instructions", "stages", "global_args", "problems")
+    __slots__ = ("directives", "escape", "instructions", "stages", "global_args", "problems", "_by_name", "_readers",
+                 "memo")
 
     def __init__(self, directives, escape, instructions, stages, global_args, problems=None):
+        self._by_name: dict[str, Stage] | None = None
+        self._readers: dict[int, list] | None = None
+        #: derived facts rules share, computed once per file (stage -> platform kind ...)
+        self.memo: dict = {}
         self.directives: dict[str, tuple[str, int]] = directives
         self.escape: str = escape
         self.instructions: list[Instruction] = instructions
@@ -197,10 +202,15 @@ class DockerfileModel:
         return line, line
 
     def stage_by_name(self, name: str) -> Stage | None:
-        low = name.lower()
-        for st in self.stages:
-            if st.name_value == low:
-                return st
+        if self._by_name is None:
+            by_name: dict[str, Stage] = {}
+            for st in self.stages:
+                if st.name_value is not None:
+                    by_name.setdefault(st.name_value, st)  # the first stage of a name
+            self._by_name = by_name
+        hit = self._by_name.get(name.lower())
+        if hit is not None:
+            return hit
         if name.isdigit() and int(name) < len(self.stages):
             return self.stages[int(name)]
         return None
@@ -211,7 +221,14 @@ class DockerfileModel:
 
     def copied_from(self) -> dict[int, list[Flag]]:
         """Stage index -> the ``COPY --from`` / ``RUN --mount=from=`` flags that read it."""
-        out: dict[int, list[Flag]] = {}
+        return {i: [fl for _st, _ins, fl in rs] for i, rs in self.readers().items()}
+
+    def readers(self) -> dict[int, list]:
+        """Stage index -> (reading stage, instruction, flag) of each ``COPY --from`` / ``RUN
+        --mount=from=`` that reads it; one pass over the file, kept."""
+        if self._readers is not None:
+            return self._readers
+        out: dict[int, list] = {}
         for st in self.stages:
             for ins in st.instructions:
                 for fl in ins.flags:
@@ -226,8 +243,9 @@ class DockerfileModel:
                     if ref:
                         target = self.stage_by_name(ref)
                         if target is not None and target.index < st.index:
-                            out.setdefault(target.index, []).append(fl)
+                            out.setdefault(target.index, []).append((st, ins, fl))
         # FROM <earlier stage> also makes that stage a base, not a builder
+        self._readers = out
         return out
 
     def base_stage_of(self, stage: Stage) -> Stage | None:

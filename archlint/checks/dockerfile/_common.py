@@ -154,7 +154,9 @@ def _pinned_platform(ctx, stage: Stage):
     if "{{" in value or "%" in value:
         return None
     model = ctx.model
-    env = {k: v for k, v in from_env(model).items() if k not in PLATFORM_ARGS}
+    env = model.memo.get("global_env")
+    if env is None:
+        env = model.memo["global_env"] = {k: v for k, v in from_env(model).items() if k not in PLATFORM_ARGS}
     out, complete = expand(value, env)
     if not complete or plat.is_dynamic(out):
         return None
@@ -193,16 +195,36 @@ def _copy_sources(ins) -> list[str]:
     return [w.value for w in ins.words[:-1] if not w.value.startswith("<<")]
 
 
-def _platform_kind(model, stage: Stage, depth: int = 0) -> str:
+def _along_bases(model, key: str, stage: Stage, own):
+    """``own(stage)`` for a stage, or, where it says None, the value of the stage it is based on
+    (``FROM build``), kept in ``model.memo[key]``: each stage is worked out once per file, however
+    long its chain of bases."""
+    memo = model.memo.setdefault(key, {})
+    chain = []
+    st = stage
+    while st is not None and st.index not in memo:
+        chain.append(st)
+        st = model.base_stage_of(st)  # always an earlier stage: the walk ends
+    for st in reversed(chain):  # the base first
+        val = own(st)
+        if val is None:
+            base = model.base_stage_of(st)
+            val = memo.get(base.index) if base is not None else None
+        memo[st.index] = val
+    return memo[stage.index]
+
+
+def _platform_kind(model, stage: Stage) -> str:
     """Where the stage runs: ``target`` (no --platform, or $TARGETPLATFORM), ``build``
     ($BUILDPLATFORM), ``constant`` (a value without variables) or ``unknown``.  A stage based on
     an earlier stage (``FROM build``) has its platform."""
+    return _along_bases(model, "platform_kind", stage, _own_platform_kind) or "target"
+
+
+def _own_platform_kind(stage: Stage) -> str | None:
     fl = stage.platform
     if fl is None or fl.value is None:
-        base = model.base_stage_of(stage)
-        if base is not None and depth < len(model.stages):
-            return _platform_kind(model, base, depth + 1)
-        return "target"
+        return None  # its base's, or the target's
     value = fl.value.strip().replace("{", "").replace("}", "")
     if value == "$TARGETPLATFORM":
         return "target"
@@ -220,42 +242,39 @@ _TARGET_HINT = re.compile(
 )
 
 
-def _stage_texts(model, stage: Stage, depth: int = 0):
-    """The argument and heredoc texts of the stage's instructions but ARG, and of the stages it
-    is based on."""
+def _own_texts(stage: Stage, keywords=None):
+    """The argument and heredoc texts of the stage's instructions (of ``keywords`` only, else all
+    but ARG)."""
     for ins in stage.instructions:
-        if ins.keyword == "ARG":
+        if ins.keyword == "ARG" if keywords is None else ins.keyword not in keywords:
             continue
         yield ins.args.text
         for h in ins.heredocs:
             yield h.body.text
-    base = model.base_stage_of(stage)
-    if base is not None and depth < len(model.stages):
-        yield from _stage_texts(model, base, depth + 1)
+
+
+def chain_has(model, stage: Stage, key: str, test, keywords=None) -> bool:
+    """Whether a text of the stage or of a stage it is based on passes ``test`` (see
+    ``_own_texts``); once per stage and ``key`` per file."""
+    return bool(_along_bases(model, key, stage,
+                             lambda st: True if any(test(t) for t in _own_texts(st, keywords)) else None))
 
 
 def _stage_uses_target(model, stage: Stage) -> bool:
     """The stage (or a stage it is based on) reads the target platform or cross-compiles."""
-    return any(_TARGET_HINT.search(t) for t in _stage_texts(model, stage))
+    return chain_has(model, stage, "uses_target", _TARGET_HINT.search)
 
 
 def _stage_reads_own_arch(model, stage: Stage) -> bool:
     """The stage asks the machine it runs on for its CPU (``uname -m``, ``go env GOARCH``...):
     moving it to the build machine would change the answer."""
-    return any(reads_own_arch(t) for t in _stage_texts(model, stage))
+    return chain_has(model, stage, "reads_own_arch", reads_own_arch)
 
 
 def _copies_of(model, stage: Stage):
     """(reading stage, instruction, flag) for each COPY/ADD --from and RUN --mount from=
     that reads ``stage``."""
-    flags = {id(fl) for fl in model.copied_from().get(stage.index, ())}
-    if not flags:
-        return
-    for st in model.stages[stage.index + 1:]:
-        for ins in st.instructions:
-            for fl in ins.flags:
-                if id(fl) in flags:
-                    yield st, ins, fl
+    yield from model.readers().get(stage.index, ())
 
 
 def _only_arch_independent_donor(model, stage: Stage) -> bool:
@@ -264,7 +283,10 @@ def _only_arch_independent_donor(model, stage: Stage) -> bool:
     final = model.final_stage
     if final is None or stage.index == final.index:
         return False
-    if any(model.base_stage_of(st) is stage for st in model.stages[stage.index + 1:]):
+    bases = model.memo.get("bases")
+    if bases is None:
+        bases = model.memo["bases"] = {b.index for b in map(model.base_stage_of, model.stages) if b is not None}
+    if stage.index in bases:
         return False
     seen = False
     for _st, ins, fl in _copies_of(model, stage):

@@ -13,6 +13,7 @@ from ...parsers.dockerfile import (
     arg_pairs,
     expand,
     from_env,
+    shell_body,
     uses_vars,
 )
 from ...registry import rule
@@ -26,15 +27,16 @@ def _download_words(ctx, stage: Stage):
     (``COPY ${BINARY} /app`` after ``ARG BINARY=bin/app-arm64``): then the name is given."""
     env: dict[str, str | None] = {}
     globals_ = from_env(ctx.model)
-    for ins in stage.instructions:
+    for ins in stage.instructions:  # the platform ARGs stay unknown: they are never in env
         if ins.keyword == "ARG":
             for name, w in arg_pairs(ins):
                 default = arg_default(w)
-                env[name] = default if default is not None else globals_.get(name)
+                if name not in PLATFORM_ARGS:
+                    env[name] = default if default is not None else globals_.get(name)
         elif ins.keyword == "ENV":
             for w in ins.words:
                 name, eq, val = w.value.partition("=")
-                if eq and "$" not in val:
+                if eq and "$" not in val and name not in PLATFORM_ARGS:
                     env[name] = val
         elif ins.keyword in ("ADD", "COPY"):
             if ins.exec_form is not None or len(ins.words) < 2:
@@ -44,7 +46,7 @@ def _download_words(ctx, stage: Stage):
                     continue
                 yield ins, w.value, w.span, None
                 if "$" in w.value and not has_arch_token(w.value):
-                    out, complete = expand(w.value, {k: v for k, v in env.items() if k not in PLATFORM_ARGS})
+                    out, complete = expand(w.value, env)
                     names = [n for n, _, _ in uses_vars(w.value) if has_arch_token(env.get(n) or "")]
                     if complete and names:
                         yield ins, out, w.span, names[0]
@@ -52,8 +54,6 @@ def _download_words(ctx, stage: Stage):
             text = ins.args.text + "".join(h.body.text for h in ins.heredocs)
             if not has_arch_token(text):
                 continue  # cheap pre-filter: no architecture token at all
-            from ...parsers.dockerfile import shell_body
-
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
                 for w, v in download_words(snip):
                     yield ins, v, w.span, None

@@ -13,7 +13,10 @@ from ._common import (
     _stage_label,
     _stage_uses_target,
     arch_independent_path,
+    chain_has,
 )
+
+_RUN = ("RUN",)
 
 #: commands that turn source into machine code for the CPU they run on
 _COMPILES = re.compile(
@@ -31,25 +34,6 @@ _TEXT_FILE = re.compile(
     r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$",
     re.IGNORECASE,
 )
-
-
-def _chain(model, stage):
-    """The stage and the stages it is based on (``FROM build AS publish``)."""
-    out = [stage]
-    base = model.base_stage_of(stage)
-    while base is not None and base not in out:
-        out.append(base)
-        base = model.base_stage_of(base)
-    return out
-
-
-def _run_texts(chain):
-    for st in chain:
-        for ins in st.instructions:
-            if ins.keyword == "RUN":
-                yield ins.args.text
-                for h in ins.heredocs:
-                    yield h.body.text
 
 
 def _text_only(path: str) -> bool:
@@ -109,13 +93,12 @@ def build_platform_binaries_shipped(ctx):
     for st in model.stages:
         if _platform_kind(model, st) != "build":
             continue  # (a stage based on a $BUILDPLATFORM stage is one too)
-        chain = _chain(model, st)
-        runs = list(_run_texts(chain))
-        if not runs or _stage_uses_target(model, st):
+        # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``)
+        if not chain_has(model, st, "runs", bool, _RUN) or _stage_uses_target(model, st):
             continue
-        if any(_TOOLCHAIN_ARCH.search(t) for t in runs):
+        if chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, _RUN):
             continue  # a literal toolchain architecture: DF008's finding
-        compiles = any(_COMPILES.search(t) for t in runs)
+        compiles = chain_has(model, st, "compiles", _COMPILES.search, _RUN)
         shipped = []
         for target, ins, cfl in _copies_of(model, st):
             if cfl.name != "from" or _platform_kind(model, target) != "target":
