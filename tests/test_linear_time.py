@@ -67,6 +67,16 @@ CASES = {
     "dockerfile-copy-args": _lint("Dockerfile", "dockerfile", lambda n: (
         "FROM alpine:3.20\n" + "".join(f"ARG B{i}=bin/app-arm64\n" for i in range(n))
         + "".join(f"COPY ${{B{i}}} /app{i}\n" for i in range(n))), platforms=["linux/amd64", "linux/arm64"]),
+    # target-specific variables handed down a chain of prerequisites, all exported
+    "makefile-handed-down-vars": _lint("Makefile", "makefile", lambda n: (
+        ".EXPORT_ALL_VARIABLES:\n" + "".join(f"top: V{i} = {i}\n" for i in range(n))
+        + "top: t0\n\tdocker build -t a .\n"
+        + "".join(f"t{i}: t{i + 1}\n\tdocker build -t b{i} .\n" for i in range(n)) + f"t{n}:\n\techo\n")),
+    # many builds of one --platform $(P) whose value goes through many variables (BC002's default)
+    "makefile-platform-through-vars": _lint("Makefile", "makefile", lambda n: (
+        "P = linux/amd64" + "".join(f"$(E{i})" for i in range(n)) + "\n" + "".join(f"E{i} =\n" for i in range(n))
+        + "all:\n" + "".join(f"\tdocker buildx build --platform $(P) -t r.io/a/b{i}:1 .\n" for i in range(n))),
+        platforms=["linux/amd64", "linux/arm64"]),
     # a workflow run: line of one container tool word repeated (the job's "keeps images" check)
     "workflow-keep-images": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker build -t x . && echo "
@@ -93,7 +103,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
-        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000}
+        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
+        "makefile-platform-through-vars": 1000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

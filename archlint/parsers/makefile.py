@@ -258,10 +258,10 @@ class MakeModel:
                 seen = {tn}
                 todo = list(graph.get(tn, ()))
                 while todo:
-                    budget -= 1
+                    budget -= 1 + len(names)  # each name handed down is work too
                     if budget < 0:  # too many paths to follow: every such variable is unknown
                         every = set().union(*setters.values())
-                        out = {n: every for t in self.targets for n in t.names}
+                        out = {n: every for t in self.targets for n in t.names}  # one shared set
                         self._inherit = out
                         return out
                     d = todo.pop()
@@ -388,10 +388,14 @@ class MakeModel:
             return self._global_env
         own = list(self.target_table(target))
         exported = self._exported()
-        if exported:  # unknown ones: handed down by a target depending on this one, or too vague
-            own.extend(self._vague & exported)
+        if exported:
+            # unknown ones (handed down by a target depending on this one, or too vague) matter
+            # only where they hide a global value: a name the env lacks is unknown to the shell
+            # analyser anyway.  Intersecting with the (small) global env keeps this linear.
+            shadowed = self._global_env.keys()
+            own.extend(n for n in self._vague.intersection(shadowed) if n in exported)
             for tn in target.names:
-                own.extend(self._inherited().get(tn, set()) & exported)
+                own.extend(n for n in self._inherited().get(tn, set()).intersection(shadowed) if n in exported)
         if not own:
             return self._global_env
         env = dict(self._global_env)

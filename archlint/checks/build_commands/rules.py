@@ -265,11 +265,14 @@ def _overridable_default(ctx, tc) -> bool:
         return False
     written = _text_at(ctx, pv.span) or ""
     target = getattr(tc.command.snippet, "group", None)
+    # names (per target) known to reach no default: kept for the file's other builds, so the
+    # builds of a file together walk each variable once, not once per build
+    none_reached = ctx.cached("bc002.no_default", dict).setdefault(id(target), set())
     todo = _MAKE_REF.findall(written)
     seen: set = set()
     while todo:  # each variable once: linear in the file's variables
         name = todo.pop()
-        if name in seen:
+        if name in seen or name in none_reached:
             continue
         seen.add(name)
         var = ctx.model.lookup(name, target)
@@ -278,6 +281,7 @@ def _overridable_default(ctx, tc) -> bool:
         if var.op == "?=" and var.raw.strip():
             return True
         todo.extend(_MAKE_REF.findall(var.raw))
+    none_reached.update(seen)  # the whole closure was walked without finding one
     return False
 
 
