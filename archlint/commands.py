@@ -42,7 +42,8 @@ TOOLS = ("docker", "podman", "buildah", "nerdctl", "kubectl", "oc")
 #: tools that load a locally built image into a cluster on the same machine
 LOADERS = ("kind", "minikube", "k3d")
 _PREFILTER = re.compile(
-    r"(?<![A-Za-z0-9_.-])(docker|podman|buildah|nerdctl|kubectl|oc|kind|minikube|k3d)(?![A-Za-z0-9_-])"
+    r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc"
+    r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image)(?![A-Za-z0-9_-])"
 )
 
 # flags that take a value, per family of commands (everything else is a switch; ``--x=v`` always

@@ -49,7 +49,7 @@ class LocalUse:
         return id(tc) in self.builds
 
     def name(self, tc: ToolCommand, ref: str) -> bool:
-        return local_registry(ref) or normal_ref(ref) in self.names.get(_group(tc), ())
+        return local_registry(ref) or normal_ref(ref) in self.names.get(group_of(tc), ())
 
 
 #: the group of every recipe of a Makefile (ids of objects are never negative)
@@ -67,8 +67,6 @@ def group_of(tc: ToolCommand) -> int:
     return id(snip) if g is None else id(g)
 
 
-_group = group_of
-
 
 def _discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
@@ -85,7 +83,7 @@ def local_use(ctx) -> LocalUse:
         out = LocalUse()
         groups: dict[int, list[ToolCommand]] = {}
         for tc in commands_for(ctx):
-            groups.setdefault(_group(tc), []).append(tc)
+            groups.setdefault(group_of(tc), []).append(tc)
         for key, tcs in groups.items():
             _judge_group(key, tcs, out)
         return out
@@ -105,11 +103,9 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
     used: list[str] = []
     pushed: list[str] = []
     for tc in tcs:
-        if tc.action == "run":
+        if tc.action in ("run", "local-load"):
             # the image is the first argument, unless an unresolved one held options: any of
             # them naming an image built here is enough
-            used.extend(normal_ref(w.value) for w in tc.args)
-        elif tc.action == "local-load":
             used.extend(normal_ref(w.value) for w in tc.args)
         elif tc.action == "tag" and len(tc.args) >= 2:
             src = root(normal_ref(tc.args[0].value))

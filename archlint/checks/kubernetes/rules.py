@@ -54,8 +54,6 @@ from ...registry import rule
 from . import workloads as wl
 from .kustomize import overridden_images
 
-CONTAINER_FIELDS = wl.CONTAINER_FIELDS
-IGNORE_ANNOTATION = wl.IGNORE_ANNOTATION
 ARCH_LABEL = "kubernetes.io/arch"
 BETA_LABELS = {"beta.kubernetes.io/arch": "kubernetes.io/arch", "beta.kubernetes.io/os": "kubernetes.io/os"}
 PACK = "kubernetes-apis"
