@@ -557,7 +557,8 @@ def may_split(word) -> bool:
 
 _LISTS = ("$@", "$*", "[@]", "[*]")
 #: a variable named like a list of options, or like a path (matched on its name, upper-cased)
-_OPTIONS_NAME = re.compile(r"ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA")
+#: a variable named like options (``BUILD_FLAGS``, ``DOCKER_ARGS``): it may hold --platform
+OPTIONS_NAME = re.compile(r"ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA")
 _PATH_NAME = re.compile(r"(?:DIR|PATH|ROOT|CONTEXT|CTX|WORKSPACE|PWD|HOME|SRC|SOURCE|FOLDER)$")
 _REFERENCE = re.compile(r"\$(?:\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*|[0-9])|\([^()]*\))")
 
@@ -577,7 +578,7 @@ def may_hold_options(word, positional: list) -> bool:
     if _REFERENCE.sub("", raw).strip("\"'"):
         return False  # text around the variable: a path or a name, not options
     upper = " ".join(names).upper()
-    if _OPTIONS_NAME.search(upper):
+    if OPTIONS_NAME.search(upper):
         return True
     if names and all(n and _PATH_NAME.search(n.upper()) for n in names):
         return False

@@ -8,6 +8,7 @@ import re
 
 from ...archnames import arch_tokens, derives_arch, download_words, has_arch_token
 from ...commands import snippets_for
+from ...kinds import kind_by_name
 from ...model import Severity
 from ...registry import rule
 from ...source import read_regular
@@ -16,7 +17,6 @@ from ...source import read_regular
 #: picks per machine somewhere: its literal URLs are probably one branch of a choice
 _ARCH_VARIABLE = re.compile(r"\$[({]?[A-Za-z_]*(?:ARCH|arch)\b")
 #: Dockerfile names looked for next to the script and in the folders above it
-_DOCKERFILE_NAME = re.compile(r"^(?:Dockerfile|Containerfile)(?:[.-].*)?$|\.(?:Dockerfile|Containerfile)$", re.I)
 #: how many folders up (the script's own included) a Dockerfile that runs it is looked for
 _UP = 3
 _MAX_DOCKERFILE = 256 * 1024
@@ -43,7 +43,7 @@ def _image_build_using(ctx) -> str | None:
             return None
         ctx.depends_on(folder)
         for entry in entries:
-            if not _DOCKERFILE_NAME.search(entry):
+            if kind_by_name(entry) != "dockerfile":
                 continue
             candidate = os.path.join(folder, entry)
             if not os.path.isfile(candidate):
