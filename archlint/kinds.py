@@ -58,6 +58,7 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
     Kind("compose", _YAML, language_ids=("dockercompose", "docker-compose", "yaml.docker-compose"),
          hook="archlint-compose", yaml=True),
     Kind("workflow", _YAML, language_ids=("github-actions-workflow",), hook="archlint-actions", yaml=True),
+    Kind("bake", "archlint.parsers.bake:parse", hook="archlint-bake"),
 )}
 
 #: LSP languageId -> kind, derived from TABLE
@@ -123,6 +124,8 @@ def kind_by_name(path: str) -> str | None:
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
         if not low.endswith((".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".toml", ".dockerignore")):
             return "dockerfile"
+    if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
+        return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl
     if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk") or _MAKEFILE_PART.match(base):
         return "makefile"
     if low.endswith((".sh", ".bash", ".ksh", ".zsh", ".dash")):

@@ -32,6 +32,7 @@ NAMES = {
     "kustomization": ["overlays/kustomization.yaml"],
     "kubernetes": ["k8s/deploy.yaml"],
     "helm-values": ["chart/values.yaml"],
+    "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl"],
 }
 
 
