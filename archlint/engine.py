@@ -156,9 +156,18 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     model = _parse(source, kind, result)
     if kind == "dockerfile" and result.notices and _dockerfile_template(source, result):
         return
-    if model is None or not rules:
+    if model is None:
+        return
+    from .project import fact_kinds
+
+    facts = kind in fact_kinds()
+    if not rules and not facts:
         return
     ctx = Context(source, model, kind, settings)
+    if facts:
+        _facts(ctx, result)
+    if not rules:
+        return
     findings: list[Finding] = []
     noted: list[tuple[Notice, Finding]] = []  # ctx.notice: about the file, not a finding in it
     for rule in rules:
@@ -188,6 +197,17 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     from .fingerprint import assign_fingerprints
 
     assign_fingerprints(result)
+
+
+def _facts(ctx: Context, result: FileResult) -> None:
+    """What the file tells the project model (``archlint.project.facts``).  A crash there is an
+    AL004 notice, never the end of the file's lint."""
+    from .project.facts import extract
+
+    try:
+        result.facts = extract(ctx)
+    except Exception as e:
+        result.notices.append(_internal(result.path, "the project facts", e))
 
 
 def _dockerfile_template(source: Source, result: FileResult) -> bool:

@@ -235,10 +235,10 @@ def group_notices(notices) -> list:
 
 
 class FileResult(_Record):
-    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding", "deps", "generated")
+    __slots__ = ("path", "kind", "findings", "notices", "lines", "encoding", "deps", "generated", "facts")
 
     def __init__(self, path: str, kind: str | None, findings=None, notices=None, lines=None, encoding: str = "utf-8",
-                 deps=None, generated: bool = False):
+                 deps=None, generated: bool = False, facts=None):
         self.path = path  # display path
         self.kind = kind
         self.findings = findings if findings is not None else []
@@ -251,6 +251,8 @@ class FileResult(_Record):
         # the file says it is generated ("DO NOT EDIT"): its findings are fixed in its source,
         # and the human formats print each of them once for all generated files
         self.generated = generated
+        # what the file tells the project model (archlint.project.facts): JSON-able, or None
+        self.facts = facts
 
     __hash__ = None
 

@@ -192,6 +192,26 @@ def known_selector(selector: str, allow_all: bool = True) -> bool:
     return bool(longer) and any(rid.startswith(selector) for rid in RULES)
 
 
+def family_enabled(settings, prefix: str) -> bool:
+    """Whether ``settings`` enable any rule of the family, judged from the IDs its source
+    declares (no import) when they can be read; a family whose rules are all on by default is
+    judged by the selectors alone (the project family's are)."""
+    if prefix in _loaded:
+        return any(settings.rule_enabled(r) for r in RULES.values() if r.family == prefix)
+    ids = _declared_ids(prefix)
+    if ids is None:
+        load_family(prefix)
+        return any(settings.rule_enabled(r) for r in RULES.values() if r.family == prefix)
+
+    class _Named:  # what rule_enabled reads of a rule
+        __slots__ = ("id", "enabled")
+
+        def __init__(self, rid):
+            self.id, self.enabled = rid, True
+
+    return any(settings.rule_enabled(_Named(i)) for i in ids)
+
+
 _DECLARED: dict = {}
 
 

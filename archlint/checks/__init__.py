@@ -42,4 +42,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("DC", "compose", "compose", ("compose",)),
     Family("GHA", "github-actions", "workflows", ("workflow",)),
     Family("PY", "python", "python", ("python",)),
+    # the project model: rules on every file's facts together (archlint.project), run once per run
+    Family("XF", "project", "project", ("dockerfile", "shell", "makefile", "markdown", "workflow", "kubernetes",
+                                        "compose", "bake")),
 )

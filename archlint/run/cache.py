@@ -70,7 +70,7 @@ from ..model import Edit, FileResult, Finding, Fix, Notice, Related, Severity, S
 
 __all__ = ["Cache", "cache_dir", "environment_key"]
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"archlint-cache 1\n"
 RACY_NS = 2_000_000_000  # 2 s: covers FAT's 2-second mtimes and coarse kernel clocks
 DEFAULT_MAX_MB = 256
@@ -196,7 +196,7 @@ def _encode(fr: FileResult, display: str) -> list:
     lines = 1 if (findings or notices) and fr.lines is not None else 0
     deps = fr.deps
     return [fr.kind, fr.encoding, findings, notices, lines, None if deps is None else [str(p) for p in deps],
-            bool(fr.generated)]
+            bool(fr.generated), fr.facts]
 
 
 def _s(v) -> str:
@@ -253,7 +253,7 @@ def _sev(v) -> Severity:
 def _decode(v, display: str) -> tuple[FileResult, int]:
     """(FileResult, lines flag) from an encoded entry; raises _Bad on anything unexpected.
     Strict: every field must have exactly the type the encoder wrote."""
-    kind, encoding, fs, ns, lines, deps, generated = _list(v, 7)
+    kind, encoding, fs, ns, lines, deps, generated, facts = _list(v, 8)
     findings = []
     if type(fs) is not list:
         raise _Bad("bad findings")
@@ -280,6 +280,13 @@ def _decode(v, display: str) -> tuple[FileResult, int]:
     if type(lines) is not _INT or lines not in (0, 1):
         raise _Bad("bad lines flag")
     fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding), generated=_b(generated))
+    if facts is not None:
+        from ..project.facts import check
+
+        try:
+            fr.facts = check(facts)
+        except ValueError as e:
+            raise _Bad(str(e)) from None
     if deps is not None:
         fr.deps = tuple(_s(p) for p in _list(deps))
     return fr, lines

@@ -126,8 +126,61 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
         for item, fr in zip(todo, fresh):
             cache.put(*item, fr)
     results.extend(fresh)
+    results = _project_pass(paths, results, work, base, resolver, root, respect_gitignore, jobs, cache, recorder)
     results.sort(key=lambda fr: fr.path)
     return RunResult(results, root, [], settings_used=list(settings_used.values()))
+
+
+def _whole_root(paths, root: str) -> bool:
+    """Whether the run's targets are the whole folder the model spans."""
+    return any(os.path.abspath(p) == os.path.abspath(root) for p in paths)
+
+
+def _project_pass(paths, results, work, base, resolver, root, respect_gitignore, jobs, cache, recorder):
+    """Build the project model (``archlint.project``) and let it add and refine findings.  When
+    the run was given part of the repository (pre-commit names the changed files), the rest is
+    linted too, from the cache where it can be, for its facts alone; only the named files are
+    reported (with the cross-file findings that touch them)."""
+    from ..project import FAMILY
+    from ..registry import family_enabled
+
+    if not family_enabled(base, FAMILY):
+        return results
+    from ..project.run import apply
+
+    entries = []
+    by_display = {fr.path: fr for fr in results}
+    for abspath, display, _s in work:
+        fr = by_display.get(display)
+        if fr is not None:
+            entries.append((display, abspath, fr.kind, fr.facts))
+    named = None
+    if not _whole_root(paths, root):
+        named = {display for _a, display, _s in work}
+        linted = {abspath for abspath, _d, _s in work}
+        excludes = base.walk_excludes()
+        walk = recorder.walk if recorder is not None else None
+        more = []
+        for t in discover([root], root, excludes, respect_gitignore, walk=walk, fixtures=base.fixture_globs()):
+            if t.notice or t.abspath in linted:
+                continue
+            more.append((t.abspath, t.display, resolver.for_path(t.abspath)))
+        if recorder is not None:
+            recorder.items = list(recorder.items) + more
+        todo = []
+        for item in more:
+            hit = cache.get(*item) if cache is not None else None
+            if hit is not None:
+                entries.append((item[1], item[0], hit.kind, hit.facts))
+            else:
+                todo.append(item)
+        fresh = _lint_many(todo, jobs)
+        gc.unfreeze()
+        for item, fr in zip(todo, fresh):
+            if cache is not None:
+                cache.put(*item, fr)
+            entries.append((item[1], item[0], fr.kind, fr.facts))
+    return apply(results, entries, root, resolver, named)
 
 
 # Why _settle: the results of a run only grow.  Every YAML file's nodes and every Python file's

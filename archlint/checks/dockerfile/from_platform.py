@@ -247,6 +247,9 @@ def redundant_target_platform(ctx):
 
 # ---- DF005: FROM without --platform -------------------------------------------------------------
 
+from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
+
+
 
 @rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def from_without_platform(ctx):
@@ -311,7 +314,7 @@ def from_without_platform(ctx):
             p = targets.single
             yield ctx.report(
                 kw,
-                f"FROM {st.image.value} has no --platform, so the stage follows the build machine's CPU instead of {p}.",
+                f"FROM {st.image.value} has no --platform, so the stage {MACHINE_CPU} instead of {p}.",
                 hint=f"add --platform={p} (or pass --platform {p} to the build command)",
                 fix=Fix(f"add --platform={p}", (Edit(insert_at, f" --platform={p}"),), safe=True),
                 key=st.image.value,
@@ -332,7 +335,7 @@ def from_without_platform(ctx):
             yield ctx.notice(
                 kw,
                 f"The final stage (FROM {st.image.value}) has no --platform and no target platforms are configured, "
-                "so the image follows the build machine's CPU; set platforms in .archlint.toml to check it.",
+                f"so the image {MACHINE_CPU}; set platforms in .archlint.toml to check it.",
                 group="DF005:no-platforms",
                 summary="{count} Dockerfiles build for whichever CPU the build machine has (no --platform in the final "
                         "FROM) and no target platforms are configured: set platforms = [\"linux/amd64\"] (or your "

@@ -1,0 +1,384 @@
+"""XF rules: what no single file shows.  Each check reads ``ctx.project`` (a linked
+``archlint.project.model.Project``) and reports with ``ctx.report(path, span, message,
+related=[(path, span, message)...])``: the related locations name every other file involved."""
+from __future__ import annotations
+
+import os
+
+from ...model import Severity
+from ...registry import rule
+
+
+def _arch(platform: str) -> str:
+    parts = platform.split("/")
+    return parts[1] if len(parts) > 1 else platform
+
+
+def _related_builds(builds, what: str = "built here") -> list:
+    return [(b.path, b.span, f"{what} {b.describe()}") for b in builds[:5]]
+
+
+def _sites(builds) -> str:
+    shown = ", ".join(b.where for b in builds[:3])
+    return shown + (f" and {len(builds) - 3} more" if len(builds) > 3 else "")
+
+
+def _pushed_builds(ctx, d):
+    """The builds of deployment ``d``'s image that can reach it: not local-only."""
+    return [b for b in ctx.project.builds_of(d.name) if not b.local]
+
+
+@rule("XF001", "deployed-arch-not-built", kinds=(), severity=Severity.ERROR, tags=("multi-arch", "project"))
+def deployed_arch_not_built(ctx):
+    """
+    ## What it does
+    Flags a deployed image whose nodes are pinned to an architecture that none of the
+    repository's builds of that image produces. Deployments are Kubernetes pod templates, compose
+    services and workflow jobs' containers; the pin is `kubernetes.io/arch` in a `nodeSelector`
+    or a required node affinity, compose `platform:`, or a GitHub-hosted runner.
+
+    Builds and deployments are linked by image name across the repository (`docker tag` and
+    `podman push SRC DST` give an image more names; a name part written as a variable matches
+    anything there). Reported only when every linked build's platforms are known: a build whose
+    platforms come from a variable may cover the nodes.
+
+    ## Why is this bad?
+    The pod is scheduled onto amd64 nodes and pulls an image that has only arm64 binaries: the
+    pull fails with "no matching manifest for linux/amd64", or a single-platform image starts
+    and crashes with `exec format error` / `CrashLoopBackOff`.
+
+    ## Example
+    ```yaml
+    # deploy/api.yaml                       # Makefile
+    nodeSelector:                           #   docker buildx build --platform linux/arm64 \\
+      kubernetes.io/arch: amd64             #     -t quay.io/acme/api:1.4 --push .
+    containers:
+      - image: quay.io/acme/api:1.4
+    ```
+
+    ## Use instead
+    ```makefile
+    docker buildx build --platform linux/amd64,linux/arm64 -t quay.io/acme/api:1.4 --push .
+    ```
+
+    ## Fix
+    None: build the image for the nodes' architecture, or select the nodes it is built for.
+    """
+    for d in ctx.project.deploys:
+        if not d.arch:
+            continue
+        builds = _pushed_builds(ctx, d)
+        if not builds:
+            continue
+        made = set()
+        for b in builds:
+            t = b.targets()
+            if not t:  # unknown, or the build machine's (XF002)
+                made = None
+                break
+            made |= {_arch(p) for p in t}
+        if made is None:
+            continue
+        missing = [a for a in d.arch if a not in made]
+        if not missing:
+            continue
+        only = ", ".join(sorted(made))
+        yield ctx.report(
+            d.path, d.span,
+            f"{d.image} runs on {', '.join(missing)} nodes ({d.source}), but its "
+            f"build{'s' if len(builds) > 1 else ''} ({_sites(builds)}) produce{'' if len(builds) > 1 else 's'} "
+            f"only {only}.",
+            hint=f"add linux/{missing[0]} to the build's platforms, or select {only} nodes",
+            related=_related_builds(builds),
+            key=f"{d.image}@{','.join(missing)}",
+        )
+
+
+@rule("XF002", "deployed-image-built-for-build-machine", kinds=(), severity=Severity.WARNING,
+      tags=("multi-arch", "project"))
+def deployed_image_built_for_build_machine(ctx):
+    """
+    ## What it does
+    Flags a deployed image whose nodes are pinned to an architecture while every build of it in
+    the repository sets no platform, so the image has the CPU of whichever machine ran the
+    build.
+
+    ## Why is this bad?
+    This is the classic `exec format error`: `docker build` on an Apple Silicon laptop makes an
+    arm64 image, the deploy script pushes it, and the amd64 nodes the manifest selects cannot
+    run it. Whether it works depends on who ran the script.
+
+    ## Example
+    ```sh
+    # deploy.sh
+    docker build -t registry.local/app:latest .
+    docker push registry.local/app:latest
+    ```
+    ```yaml
+    # k8s/app.yaml
+    nodeSelector: {kubernetes.io/arch: amd64}
+    containers: [{name: app, image: registry.local/app:latest}]
+    ```
+
+    ## Use instead
+    ```sh
+    docker build --platform linux/amd64 -t registry.local/app:latest .
+    ```
+
+    ## Fix
+    None here; BC001 offers the `--platform` fix at the build.
+    """
+    for d in ctx.project.deploys:
+        if not d.arch:
+            continue
+        builds = _pushed_builds(ctx, d)
+        if not builds or any(b.targets() != [] for b in builds):
+            continue
+        yield ctx.report(
+            d.path, d.span,
+            f"{d.image} runs on {', '.join(d.arch)} nodes ({d.source}), but its "
+            f"build{'s' if len(builds) > 1 else ''} ({_sites(builds)}) set{'' if len(builds) > 1 else 's'} no platform: "
+            "the image gets the CPU of whichever machine runs the build.",
+            hint=f"build with --platform linux/{d.arch[0]}" if len(d.arch) == 1
+            else "build with --platform " + ",".join(f"linux/{a}" for a in d.arch),
+            related=_related_builds(builds),
+            key=d.image,
+        )
+
+
+@rule("XF003", "multi-arch-deploy-single-platform-build", kinds=(), severity=Severity.WARNING,
+      tags=("multi-arch", "project"))
+def multi_arch_deploy_single_platform_build(ctx):
+    """
+    ## What it does
+    Flags a deployed image with no architecture constraint (no `kubernetes.io/arch` selector or
+    affinity, no compose `platform:`) while the configured `platforms` lists several, so its
+    pods may land on nodes of each, and every build of it in the repository produces a single
+    platform. (Nodes pinned to an architecture the builds lack are XF001's.)
+
+    ## Why is this bad?
+    The scheduler places pods on any allowed node; those on the architecture the image lacks
+    fail to pull or crash with `exec format error`, typically only after a node pool of the other
+    CPU is added.
+
+    ## Example
+    ```yaml
+    # platforms = ["linux/amd64", "linux/arm64"]; deploy.yaml has no arch constraint
+    containers: [{name: api, image: ghcr.io/acme/api:2.0}]
+    ```
+    while the only build is `docker buildx build --platform linux/amd64 -t ghcr.io/acme/api:2.0 --push .`
+
+    ## Use instead
+    Build the image for every platform its pods may land on (`--platform
+    linux/amd64,linux/arm64`), or pin the pods with `kubernetes.io/arch`.
+
+    ## Fix
+    None.
+    """
+    for d in ctx.project.deploys:
+        if d.arch is None and d.via not in ("container:", "services:"):
+            t = ctx.targets(d.path)
+            if not t.several:
+                continue
+            wanted, why = sorted(t.arches), "no arch constraint; platforms lists " + t.describe()
+        else:
+            continue
+        builds = _pushed_builds(ctx, d)
+        if not builds:
+            continue
+        made = set()
+        for b in builds:
+            t = b.targets()
+            if not t:
+                made = None
+                break
+            made |= {_arch(p) for p in t}
+        if made is None or len(made) != 1:
+            continue
+        missing = [a for a in wanted if a not in made]
+        if not missing:
+            continue
+        yield ctx.report(
+            d.path, d.span,
+            f"{d.image} may run on {', '.join(wanted)} nodes ({why}), but its "
+            f"build{'s' if len(builds) > 1 else ''} ({_sites(builds)}) produce{'' if len(builds) > 1 else 's'} "
+            f"a single-platform image ({', '.join(sorted(made))}).",
+            hint="build it for " + ", ".join(f"linux/{a}" for a in wanted) + ", or pin the pods with kubernetes.io/arch",
+            related=_related_builds(builds),
+            key=d.image,
+        )
+
+
+@rule("XF004", "image-built-with-different-platforms", kinds=(), severity=Severity.WARNING,
+      tags=("multi-arch", "project"))
+def image_built_with_different_platforms(ctx):
+    """
+    ## What it does
+    Flags a build that pushes an image under a name (a complete, literal name) that another build
+    in the repository also produces, for other platforms: the Makefile builds
+    `quay.io/acme/api:1.0` for amd64 and arm64, a runbook builds and pushes the same tag from a
+    laptop without a platform.
+
+    Reported at the build with fewer platforms; local builds (run or loaded where they are
+    built) and names with a variable part are left out.
+
+    ## Why is this bad?
+    A tag names one image. Whichever build pushes last wins: after the runbook's push the
+    multi-platform manifest list is replaced by a single-platform image, and nodes of the other
+    architecture start failing with `exec format error` on their next pull.
+
+    ## Example
+    ```makefile
+    podman build --platform linux/amd64,linux/arm64 --manifest quay.io/acme/api:1.0 .
+    ```
+    ```sh
+    # docs/DEPLOY.md
+    podman build -t quay.io/acme/api:1.0 . && podman push quay.io/acme/api:1.0
+    ```
+
+    ## Use instead
+    Push the tag from one place (`make docker-push`), or give the other build another tag.
+
+    ## Fix
+    None.
+    """
+    groups: dict = {}
+    for b in ctx.project.builds:
+        if b.local or not b.push:
+            continue
+        for n in b.names:
+            if "*" in n[0] or "*" in n[1]:
+                continue
+            groups.setdefault(n, []).append(b)
+    reported: set = set()
+    for name, builds in groups.items():
+        if len(builds) < 2:
+            continue
+        sets = [(b, b.targets()) for b in builds]
+        if any(t is None for _, t in sets):
+            continue
+        widest = max(sets, key=lambda bt: len(bt[1]))
+        for b, t in sets:
+            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]):
+                continue
+            reported.add(id(b))
+            from ...project.model import show_name
+
+            what = "the CPU of whichever machine runs it (no --platform)" if not t else ", ".join(t)
+            yield ctx.report(
+                b.path, b.span,
+                f"This build pushes {show_name(name)} for {what}, but {widest[0].where} builds the same tag "
+                f"for {', '.join(widest[1])}: whichever pushes last replaces the other.",
+                hint=f"build it for {', '.join(widest[1])} here too, or push the tag from one place",
+                related=[(widest[0].path, widest[0].span, f"builds {show_name(name)} {widest[0].describe()}")],
+                key=show_name(name),
+            )
+
+
+@rule("XF005", "build-dockerfile-missing", kinds=(), severity=Severity.ERROR, tags=("project", "build"))
+def build_dockerfile_missing(ctx):
+    """
+    ## What it does
+    Flags a build whose Dockerfile, named literally, exists nowhere it could be read from.
+    Named literally: `-f docker/api.Dockerfile`, build-push-action `file:`, compose
+    `dockerfile:`, a Bake target's `dockerfile`. Looked for relative to a Makefile's folder; to a
+    script's or runbook's folder or any folder above it up to the repository's top (where it is
+    usually run from); to the top (above `.github`) for a workflow; to a compose or Bake file's
+    folder and its context. A build after a `cd` is not judged.
+
+    ## Why is this bad?
+    The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
+    after the Dockerfile was moved or renamed and one caller was forgotten.
+
+    ## Example
+    ```makefile
+    docker-build:
+    	docker build -f build/Dockerfile.api .   # the file is docker/api.Dockerfile now
+    ```
+
+    ## Use instead
+    ```makefile
+    docker-build:
+    	docker build -f docker/api.Dockerfile .
+    ```
+
+    ## Fix
+    None.
+    """
+    for b in ctx.project.builds:
+        if not b.missing:
+            continue
+        yield ctx.report(
+            b.path, b.span,
+            f"This build reads the Dockerfile {os.path.normpath(b.file)}, which does not exist "
+            f"(looked for {', '.join(b.tried[:3])}).",
+            hint="fix the path (-f / file: / dockerfile:)",
+            key=b.file or "",
+        )
+
+
+@rule("XF006", "base-built-for-fewer-platforms", kinds=(), severity=Severity.WARNING,
+      tags=("multi-arch", "project"))
+def base_built_for_fewer_platforms(ctx):
+    """
+    ## What it does
+    Flags a `FROM` of an image that the repository itself builds, when the Dockerfile is built
+    for a platform that no build of that base image produces.
+
+    ## Why is this bad?
+    `docker buildx build --platform linux/amd64,linux/arm64` of the child pulls the base for each
+    platform; the base has no arm64 variant, so the arm64 build fails ("no match for platform in
+    manifest"), or, with an old single-platform base, silently gets amd64 binaries that crash
+    with `exec format error` on arm64 nodes.
+
+    ## Example
+    ```makefile
+    base:
+    	docker buildx build --platform linux/amd64 -t ghcr.io/acme/base:1 --push base/
+    app:
+    	docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:1 --push app/
+    ```
+    with `FROM ghcr.io/acme/base:1` in `app/Dockerfile`.
+
+    ## Use instead
+    Build the base for every platform of the images built from it.
+
+    ## Fix
+    None.
+    """
+    project = ctx.project
+    for base in project.bases:
+        if base.pinned:
+            continue
+        children = [b for b in project.builds_of_dockerfile(base.path) if b.platforms]
+        if not children:
+            continue
+        parents = [b for b in project.builds_of(base.name) if not b.local]
+        if not parents:
+            continue
+        made = set()
+        for p in parents:
+            t = p.targets()
+            if not t:
+                made = None
+                break
+            made |= set(t)
+        if made is None:
+            continue
+        wanted: list = []
+        for c in children:
+            for p in c.platforms:
+                if p not in made and p not in wanted:
+                    wanted.append(p)
+        if not wanted:
+            continue
+        child = next(c for c in children if any(p in wanted for p in c.platforms))
+        yield ctx.report(
+            base.path, base.span,
+            f"FROM {base.image}: this Dockerfile is built for {', '.join(child.platforms)} ({child.where}), but the "
+            f"repository builds {base.image} only for {', '.join(sorted(made))} ({_sites(parents)}).",
+            hint=f"build {base.image} for {', '.join(wanted)} too",
+            related=[(child.path, child.span, f"builds this Dockerfile {child.describe()}")]
+            + _related_builds(parents, "builds the base image"),
+            key=base.image,
+        )

@@ -1,0 +1,34 @@
+"""The project model: every build site, image and deployment of a repository, linked across files.
+
+Each file contributes *facts* while it is linted (``facts.extract``): the builds it runs (a
+``docker build`` in a script, Makefile recipe, workflow ``run:`` or runbook; a
+``docker/build-push-action`` step; a compose ``build:``; a Bake target), the names it gives an
+image afterwards (``docker tag``, ``podman push SRC DST``), the images it deploys with the CPUs
+they will run on (pod templates and their node selection, compose ``image:``/``platform:``,
+workflow ``container:``/``services:``) and, for a Dockerfile, the images its stages start from.
+Facts are plain JSON-able data, kept with the file's result in the result cache, so a warm run
+builds the model without reading any file again.
+
+``model.Project`` is built once per run from the facts of every file of the repository
+(``runner`` lints, or takes from the cache, the files a run did not name), and links them: a
+build's tags (variables kept as ``*``) match a deployment's image; a Dockerfile's path matches the
+builds that name it; a ``FROM`` matches the builds of that image.  The project rules (family XF)
+read the model, and the families' *refiners* (``registry.refiner``) let a per-file rule say what
+the model changes about one of its findings (DF005 is silent where every build of the Dockerfile
+sets a platform).  Where a piece is unknown (an unresolved variable), it links nothing and is
+shown as unknown: an unknown never makes a finding on its own.
+"""
+
+
+def fact_kinds() -> frozenset:
+    """The file kinds that tell the model something: the kinds of the project family (XF)."""
+    global _KINDS
+    if _KINDS is None:
+        from ..checks import FAMILIES
+
+        _KINDS = frozenset(k for f in FAMILIES if f.prefix == FAMILY for k in f.kinds)
+    return _KINDS
+
+
+FAMILY = "XF"
+_KINDS = None

@@ -1,0 +1,560 @@
+"""What one file tells the project model (see ``archlint.project``): plain JSON-able data.
+
+``extract(ctx)`` reads the file's parsed model through the same analyses the rules use (the
+shell-command analyser, the pod-template walk, the compose services) and returns a dict with
+any of these lists (keys with nothing are left out; None when the file says nothing):
+
+``builds``   ``{"span", "tool", "file", "context", "bases", "platforms", "host", "tags", "push",
+             "local", "stage"}``: a build site.  ``file``/``context`` as written (None: not given,
+             ``"*"``: unknown); ``bases``: what relative paths are relative to (``"file"``: the
+             file's folder, ``"repo"``: the repository's top, ``"up"``: the file's folder or
+             any above it up to the top, ``"github"``: the folder holding the workflow's ``.github``;
+             ``"cd"``: the command may run in another folder (a ``cd`` before it), so a path
+             found nowhere is not known to be missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
+             platforms, ``[]`` when none is given (the build machine's), None when unknown;
+             ``host``: the build machine's platform when known (a GitHub-hosted runner);
+             ``tags``: image names with every unknown part as ``*``.
+``aliases``  ``{"src", "dst"}``: another name for an image (``docker tag``, ``podman push SRC DST``).
+``pushed``   names pushed by a push command (``docker push``, ``podman manifest push``).
+``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
+             ``arch``: the architectures it may run on (None: not constrained), ``from``: what
+             says so (``nodeSelector``, ``node affinity``, ``platform:``, ``runs-on``).
+``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
+             defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
+
+``check(value)`` validates facts read back from the cache (untrusted input) and raises
+ValueError on anything but this shape.
+"""
+from __future__ import annotations
+
+import re
+
+#: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
+#: the Makefile reader's placeholder; each character is looked at a bounded number of times
+_UNKNOWN = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_0-9@*#?!$-]|`[^`]*`")
+_STARS = re.compile(r"\*{2,}")
+_MUSTACHE = re.compile(r"\{\{[^}]*\}\}")
+MAX_VALUE = 512  # longer names and paths are not linked (no real image name is this long)
+
+
+def pattern(value: str | None) -> str | None:
+    """``value`` with every unknown part replaced by ``*`` (None for nothing, or a value too long
+    to be a name)."""
+    if value is None:
+        return None
+    v = value.strip()
+    if not v or len(v) > MAX_VALUE:
+        return None
+    if "$" in v or "`" in v:
+        v = _UNKNOWN.sub("*", v)
+    if "{{" in v:
+        v = _MUSTACHE.sub("*", v)
+    if "$" in v or "`" in v or "{{" in v:
+        return "*"
+    return _STARS.sub("*", v)
+
+
+def _span(s) -> list:
+    return [s[0], s[1], s[2], s[3]]
+
+
+# ---- commands: scripts, Makefile recipes, workflow run: steps, runbooks ----------------------
+
+
+#: a command that changes the working folder (``cd sub && docker build -f x .``): a relative path
+#: after it is relative to a folder not known here
+_MOVES = re.compile(r"(?:^|[;&|(\s])(?:cd|pushd)(?:\s|$)")
+
+
+def _bases(kind: str) -> list:
+    if kind == "makefile":
+        return ["file"]  # make runs recipes in the Makefile's folder
+    if kind == "workflow":
+        return ["github"]  # a job starts in the checked-out repository's top: above .github/
+    return ["up"]  # a script or a runbook: run from its folder or one above it (a project's top)
+
+
+def _platforms(tc) -> list | None:
+    from .. import platforms as plat
+
+    src = tc.platform_source
+    if src == "none":
+        return []
+    if src not in ("flag", "env", "bake") or not tc.platforms:
+        return None  # --arch/--all-platforms, or nothing readable
+    out = []
+    for p in tc.platforms:
+        if p.dynamic:
+            return None
+        m = plat.meaning(p.value)
+        if m is None:
+            return None
+        if str(m) not in out:
+            out.append(str(m))
+    return out
+
+
+def _value(flag) -> str | None:
+    if flag is None or flag.value is None:
+        return None
+    if flag.dynamic:
+        return "*"
+    return flag.value
+
+
+def _command_facts(ctx, out: dict, hosts: dict) -> None:
+    from ..checks.build_commands.local import build_pushes, local_use
+    from ..commands import commands_for
+
+    tcs = commands_for(ctx)
+    if not tcs:
+        return
+    local = local_use(ctx)
+    bases = _bases(ctx.kind)
+    if ctx.kind == "workflow" and "working-directory" in ctx.source.text:
+        bases = bases + ["cd"]
+    first_move: dict = {}  # id(snippet) -> offset of its first cd/pushd (searched once)
+    for tc in tcs:
+        if tc.action == "build" and not tc.no_image:
+            snip = tc.command.snippet
+            at = first_move.get(id(snip))
+            if at is None:
+                m = _MOVES.search(snip.text)
+                at = first_move[id(snip)] = m.start() if m else len(snip.text) + 1
+            here = bases + ["cd"] if "cd" not in bases and at < tc.command.start else bases
+            g = getattr(snip, "group", None)
+            host = hosts.get(g[1]) if type(g) is tuple and len(g) == 3 else None
+            ctx_word = tc.args[0] if len(tc.args) == 1 else None
+            context = None if ctx_word is None else ("*" if ctx_word.dynamic else ctx_word.value)
+            if len(tc.args) > 1 or tc.opaque:
+                context = "*"
+            f = tc.flag("-f", "--file")
+            out.setdefault("builds", []).append({
+                "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
+                "tool": f"{tc.tool} {tc.verb.value}" if tc.builder != "buildx" or tc.tool != "docker"
+                        else "docker buildx build",
+                "file": _value(f) if f is not None else None,
+                "context": context,
+                "bases": here,
+                "platforms": _platforms(tc),
+                "host": host,
+                "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
+                "push": build_pushes(tc),
+                "local": local.build(tc),
+                "stage": _value(tc.flag("--target")),
+            })
+        elif tc.action == "tag" and len(tc.args) >= 2:
+            src = pattern(tc.args[0].value)
+            for w in tc.args[1:]:
+                dst = pattern(w.value)
+                if src and dst:
+                    out.setdefault("aliases", []).append({"src": src, "dst": dst})
+        elif tc.action in ("push", "manifest-push"):
+            if tc.action == "push" and tc.tool in ("podman", "buildah") and len(tc.args) >= 2:
+                src, dst = pattern(tc.args[0].value), pattern(_strip_transport(tc.args[-1].value))
+                if src and dst:
+                    out.setdefault("aliases", []).append({"src": src, "dst": dst})
+            for im in tc.images:
+                p = pattern(_strip_transport(im.value))
+                if p:
+                    out.setdefault("pushed", []).append(p)
+            if tc.action == "manifest-push" and tc.args:
+                p = pattern(_strip_transport(tc.args[0].value))
+                if p:
+                    out.setdefault("pushed", []).append(p)
+        elif tc.action in ("kube-run", "kube-create", "set-image"):
+            for im in tc.images:
+                p = pattern(im.value)
+                if p:
+                    out.setdefault("deploys", []).append({
+                        "span": _span(im.span), "image": p, "arch": None, "from": None, "via": "kubectl"})
+
+
+def _strip_transport(v: str) -> str:
+    for t in ("docker://", "docker-daemon:", "containers-storage:"):
+        if v.startswith(t):
+            return v[len(t):]
+    return v
+
+
+# ---- GitHub workflows ---------------------------------------------------------------------------
+
+_HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
+_HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
+
+
+def runner_platform(runs_on: str | None) -> str | None:
+    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
+    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
+    if not runs_on:
+        return None
+    label = runs_on.strip().lower()
+    if _HOSTED_AMD64.match(label):
+        return "linux/amd64"
+    if _HOSTED_ARM64.match(label):
+        return "linux/arm64"
+    return None
+
+
+def _job_hosts(model) -> dict:
+    """position of a job's key -> its runner's platform, for the jobs whose runner is known."""
+    from ..parsers.yamldoc import is_map, is_scalar, pairs, scalar, value
+
+    out = {}
+    for root in model.documents:
+        for k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            ro = value(job, "runs-on")
+            host = runner_platform(scalar(ro)) if is_scalar(ro) else None
+            if host:
+                out[k.start_mark.index] = host
+    return out
+
+
+_BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
+
+
+def _words(v: str) -> list:
+    return [w.strip() for line in v.split("\n") for w in line.split(",") if w.strip()]
+
+
+def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
+    from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
+    from .. import platforms as plat
+
+    model = ctx.model
+
+    def strings(node) -> list | None:
+        if is_seq(node):
+            vals = []
+            for it in node.value:
+                if not is_scalar(it):
+                    return None
+                vals.extend(_words(scalar(it) or ""))
+            return vals
+        if is_scalar(node):
+            return _words(scalar(node) or "")
+        return None
+
+    for root in model.documents:
+        for k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            host = hosts.get(k.start_mark.index)
+            arch = [host.split("/")[1]] if host else None
+            for where, node in _job_containers(job):
+                img = pattern(scalar(node)) if is_scalar(node) else None
+                if img:
+                    out.setdefault("deploys", []).append({
+                        "span": _span(model.content_span(node)), "image": img, "arch": arch,
+                        "from": "runs-on" if arch else None, "via": where})
+            for step in items(value(job, "steps")):
+                uses = text(step, "uses") if is_map(step) else None
+                if not uses or not _BUILD_PUSH.match(uses.strip()):
+                    continue
+                w = value(step, "with")
+                pl = strings(value(w, "platforms")) if is_map(w) and value(w, "platforms") is not None else []
+                platforms: list | None = []
+                for p in pl or []:
+                    m = None if plat.is_dynamic(p) else plat.meaning(p)
+                    if m is None:
+                        platforms = None
+                        break
+                    platforms.append(str(m))
+                if pl is None:
+                    platforms = None
+                tags = [t for t in (pattern(x) for x in (strings(value(w, "tags")) or [])) if t] if is_map(w) else []
+                push = (text(w, "push") or "").strip().lower() if is_map(w) else ""
+                load = (text(w, "load") or "").strip().lower() if is_map(w) else ""
+                context = pattern(text(w, "context")) if is_map(w) else None
+                f = pattern(text(w, "file")) if is_map(w) else None
+                out.setdefault("builds", []).append({
+                    "span": _span(model.content_span(value(step, "uses"))),
+                    "tool": "docker/build-push-action",
+                    "file": f,
+                    "context": context,
+                    "bases": ["github"],
+                    "platforms": platforms,
+                    "host": host,
+                    "tags": tags,
+                    "push": push == "true" or push.startswith("${{"),
+                    "local": push in ("", "false") and load == "true",
+                    "stage": pattern(text(w, "target")) if is_map(w) else None,
+                })
+
+
+def _job_containers(job):
+    from ..parsers.yamldoc import is_map, is_scalar, pairs, value
+
+    c = value(job, "container")
+    if is_scalar(c):
+        yield "container:", c
+    elif is_map(c) and value(c, "image") is not None:
+        yield "container:", value(c, "image")
+    for _k, svc in pairs(value(job, "services")):
+        if is_map(svc) and value(svc, "image") is not None:
+            yield "services:", value(svc, "image")
+
+
+# ---- Kubernetes -----------------------------------------------------------------------------------
+
+_ARCH_LABELS = ("kubernetes.io/arch", "beta.kubernetes.io/arch")
+
+
+def pod_arch(spec) -> tuple[list | None, str | None]:
+    """(architectures a pod spec may run on, what says so), or (None, None) when it does not
+    constrain them (or says it in a way not read: ``NotIn``, a template)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, path, scalar, text, value
+
+    for k, v in pairs(value(spec, "nodeSelector")):
+        if k.value in _ARCH_LABELS and is_scalar(v):
+            a = (scalar(v) or "").strip()
+            return ([a], "nodeSelector") if a and "{" not in a and "$" not in a else (None, None)
+    terms = items(path(value(spec, "affinity"), "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                       "nodeSelectorTerms"))
+    arches: list = []
+    for term in terms:  # terms are ORed: the union; a term without an arch expression allows any
+        found = False
+        for e in items(value(term, "matchExpressions")) if is_map(term) else ():
+            if not is_map(e) or text(e, "key") not in _ARCH_LABELS:
+                continue
+            if (text(e, "operator") or "") != "In":
+                return None, None
+            found = True
+            for v in items(value(e, "values")):
+                a = (scalar(v) or "").strip() if is_scalar(v) else ""
+                if not a or "{" in a or "$" in a:
+                    return None, None
+                if a not in arches:
+                    arches.append(a)
+        if not found:
+            return None, None
+    return (arches, "node affinity") if arches else (None, None)
+
+
+def _kubernetes_facts(ctx, out: dict) -> None:
+    from ..checks.kubernetes.workloads import CONTAINER_FIELDS, containers, is_placeholder, pod_specs
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, value
+
+    model = ctx.model
+    arch_of: dict = {}
+    for _obj, spec in pod_specs(ctx):
+        a = pod_arch(spec)
+        for field in CONTAINER_FIELDS:
+            for c in items(value(spec, field)):
+                if is_map(c):
+                    arch_of[id(c)] = a
+    for c in containers(ctx):
+        node = c.image
+        if not is_scalar(node):
+            continue
+        raw = (scalar(node) or "").strip()
+        img = pattern(raw)
+        if not img or ("*" not in img and is_placeholder(img)):
+            continue
+        arch, src = arch_of.get(id(c.node), (None, None))
+        out.setdefault("deploys", []).append({
+            "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
+            "via": c.obj.kind or "Kubernetes"})
+
+
+# ---- compose ----------------------------------------------------------------------------------------
+
+
+def _compose_facts(ctx, out: dict) -> None:
+    from ..checks.compose.rules import _local_tooling_file, _services, _stays_local, interpolate
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+    from .. import platforms as plat
+
+    model = ctx.model
+    tooling = _local_tooling_file(ctx)
+    for svc in _services(ctx):
+        hit = svc.lookup("image")
+        image = None
+        if hit is not None and is_scalar(hit[1]):
+            image = pattern(interpolate((scalar(hit[1]) or "").strip())[0])
+        ph = svc.lookup("platform")
+        platform = (scalar(ph[1]) or "").strip() if ph is not None and is_scalar(ph[1]) else None
+        m = plat.meaning(platform) if platform and not plat.is_dynamic(platform) else None
+        b = svc.lookup("build")
+        if b is not None:
+            node = b[1]
+            context, dockerfile, stage, plats, tags = ".", None, None, [], []
+            if is_scalar(node):
+                context = pattern(interpolate(scalar(node) or ".")[0]) or "*"
+            elif is_map(node):
+                context = pattern(interpolate(text(node, "context") or ".")[0]) or "*"
+                df = text(node, "dockerfile")
+                dockerfile = pattern(interpolate(df)[0]) if df else None
+                stage = text(node, "target")
+                for it in items(value(node, "platforms")):
+                    v = (scalar(it) or "").strip() if is_scalar(it) else ""
+                    pm = plat.meaning(v) if v and not plat.is_dynamic(v) else None
+                    if pm is None:
+                        plats = None
+                        break
+                    plats.append(str(pm))
+                for it in items(value(node, "tags")):
+                    t = pattern(interpolate(scalar(it) or "")[0]) if is_scalar(it) else None
+                    if t:
+                        tags.append(t)
+            if plats == [] and platform:
+                plats = [str(m)] if m is not None else None
+            if dockerfile is not None and context not in (None, "*") and not dockerfile.startswith("/"):
+                dockerfile = context.rstrip("/") + "/" + dockerfile
+            elif dockerfile is None and context not in (None, "*"):
+                dockerfile = None
+            out.setdefault("builds", []).append({
+                "span": _span(model.content_span(svc.key)),
+                "tool": "compose build",
+                "file": dockerfile,
+                "context": context,
+                "bases": ["file"],
+                "platforms": plats,
+                "host": None,
+                "tags": ([image] if image else []) + tags,
+                "push": False,
+                "local": tooling or _stays_local(svc),
+                "stage": stage,
+            })
+        elif image and hit is not None:
+            out.setdefault("deploys", []).append({
+                "span": _span(model.content_span(hit[1])), "image": image,
+                "arch": [m.arch] if m is not None else None, "from": "platform:" if m is not None else None,
+                "via": "compose"})
+
+
+# ---- Dockerfiles ------------------------------------------------------------------------------------
+
+
+def _dockerfile_facts(ctx, out: dict) -> None:
+    from ..checks.dockerfile._common import _base_images
+
+    for st, image, _related in _base_images(ctx):
+        img = pattern(image)
+        if not img or "*" in img:
+            continue
+        out.setdefault("froms", []).append({
+            "span": _span(st.from_ins.keyword_span), "image": img, "stage": st.index,
+            "pinned": st.platform is not None})
+
+
+# ---- Bake files ---------------------------------------------------------------------------------
+
+
+def _bake_facts(ctx, out: dict) -> None:
+    from .. import platforms as plat
+
+    for t in getattr(ctx.model, "targets", ()):
+        plats = t.platforms
+        if plats is not None:
+            norm = []
+            for p in plats:
+                m = None if "*" in p or plat.is_dynamic(p) else plat.meaning(str(p))
+                if m is None:
+                    norm = None
+                    break
+                norm.append(str(m))
+            plats = norm
+        context = str(t.context) if t.context is not None else "."
+        if context.startswith("cwd://"):
+            context = context[len("cwd://"):] or "."
+        elif "://" in context or context.startswith("target:"):
+            context = "*"  # a remote context, or another target's output
+        dockerfile = str(t.dockerfile) if t.dockerfile is not None else None
+        if t.dockerfile_inline is not None:
+            dockerfile = "*"  # written in the Bake file itself: no file to find
+        elif dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
+            dockerfile = context.rstrip("/") + "/" + dockerfile
+        out.setdefault("builds", []).append({
+            "span": [t.line, t.col, t.end_line, t.end_col],
+            "tool": f"bake target {t.name}",
+            "file": dockerfile,
+            "context": context,
+            "bases": ["file"],
+            "platforms": plats,
+            "host": None,
+            "tags": [str(x) for x in t.tags if x and x != "*"],
+            "push": bool(t.push),
+            "local": bool(t.load) and not t.push,
+            "stage": str(t.target) if t.target is not None else None,
+        })
+
+
+# ---- dispatch --------------------------------------------------------------------------------------
+
+_COMMAND_KINDS = frozenset(("shell", "makefile", "markdown", "workflow"))
+
+
+def extract(ctx) -> dict | None:
+    """The facts of the file in ``ctx`` (None when it has none)."""
+    out: dict = {}
+    kind = ctx.kind
+    hosts = _job_hosts(ctx.model) if kind == "workflow" else {}
+    if kind in _COMMAND_KINDS:
+        _command_facts(ctx, out, hosts)
+    if kind == "workflow":
+        _workflow_facts(ctx, out, hosts)
+    elif kind == "kubernetes":
+        _kubernetes_facts(ctx, out)
+    elif kind == "compose":
+        _compose_facts(ctx, out)
+    elif kind == "dockerfile":
+        _dockerfile_facts(ctx, out)
+    elif kind == "bake":
+        _bake_facts(ctx, out)
+    return out or None
+
+
+# ---- validation of facts read back --------------------------------------------------------------
+
+_S, _OS, _B, _SPAN, _OSL, _SL, _I = "s", "s?", "b", "span", "sl?", "sl", "i"
+_SHAPES = {
+    "builds": {"span": _SPAN, "tool": _S, "file": _OS, "context": _OS, "bases": _SL, "platforms": _OSL,
+               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS},
+    "aliases": {"src": _S, "dst": _S},
+    "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
+    "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
+}
+
+
+def _ok(v, t: str) -> bool:
+    if t == _S:
+        return type(v) is str
+    if t == _OS:
+        return v is None or type(v) is str
+    if t == _B:
+        return type(v) is bool
+    if t == _I:
+        return type(v) is int
+    if t == _SPAN:
+        return type(v) is list and len(v) == 4 and all(type(x) is int for x in v)
+    if t in (_SL, _OSL):
+        if v is None:
+            return t == _OSL
+        return type(v) is list and all(type(x) is str for x in v)
+    return False
+
+
+def check(value) -> dict | None:
+    """``value`` if it has the shape ``extract`` writes, else ValueError."""
+    if value is None:
+        return None
+    if type(value) is not dict:
+        raise ValueError("facts: not a mapping")
+    for key, items_ in value.items():
+        if key == "pushed":
+            if not _ok(items_, _SL):
+                raise ValueError("facts: bad pushed")
+            continue
+        shape = _SHAPES.get(key)
+        if shape is None or type(items_) is not list:
+            raise ValueError(f"facts: unexpected {key!r}")
+        for it in items_:
+            if type(it) is not dict or it.keys() != shape.keys():
+                raise ValueError(f"facts: bad {key} entry")
+            for k, t in shape.items():
+                if not _ok(it[k], t):
+                    raise ValueError(f"facts: bad {key}.{k}")
+    return value

@@ -1,0 +1,389 @@
+"""The project model built from every file's facts (``archlint.project.facts``): build sites,
+deployments and Dockerfile bases, linked by image name and by Dockerfile path.
+
+Image names are compared as the container tools resolve them (``app`` is
+``docker.io/library/app:latest``); a part written as a variable is ``*`` and matches anything in
+that place, but a name whose repository is wholly unknown links nothing.  Linking is by index
+(repository, or its last path component when the rest is unknown), never every build against
+every deployment.
+"""
+from __future__ import annotations
+
+import os
+
+from ..model import Span
+
+_TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
+
+
+def normal(ref: str) -> tuple[str, str] | None:
+    """(repository, tag) of an image name as the tools resolve it, or None when it cannot be
+    linked (empty, a digest only name, a repository with no known last component)."""
+    r = ref.strip()
+    for t in _TRANSPORTS:
+        if r.startswith(t):
+            r = r[len(t):]
+    if not r or r.startswith(("-", "/", ".")) or " " in r:
+        return None
+    digest = None
+    if "@" in r:
+        r, _, digest = r.partition("@")
+    slash = r.rfind("/")
+    colon = r.rfind(":")
+    tag = None
+    if colon > slash:
+        r, tag = r[:colon], r[colon + 1:]
+    if not r or r.rsplit("/", 1)[-1] in ("", "*"):
+        return None
+    first = r.split("/", 1)[0]
+    if "*" not in first and "." not in first and ":" not in first and first != "localhost":
+        r = ("docker.io/library/" if "/" not in r else "docker.io/") + r
+    if tag is None:
+        tag = "*" if digest else "latest"
+    return r.lower(), tag
+
+
+def glob(pattern: str, text: str) -> bool:
+    """``text`` matches ``pattern`` where ``*`` is any run of characters (iterative, no
+    recursion; names are at most ``facts.MAX_VALUE`` long)."""
+    if "*" not in pattern:
+        return pattern == text
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] != "*" and pattern[p] == text[t]:
+            p += 1
+            t += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            p = star + 1
+            mark += 1
+            t = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
+
+
+def _names_match(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    (ra, ta), (rb, tb) = a, b
+    if "*" in ra and "*" in rb:
+        return False  # two unknown repositories: nothing known links them
+    repo = glob(ra, rb) if "*" in ra else glob(rb, ra)
+    if not repo:
+        return False
+    return glob(ta, tb) or glob(tb, ta) or ("*" in ta and "*" in tb)
+
+
+def show_name(n: tuple[str, str]) -> str:
+    repo, tag = n
+    for pre in ("docker.io/library/", "docker.io/"):
+        if repo.startswith(pre) and "*" not in repo:
+            repo = repo[len(pre):]
+            break
+    return f"{repo}:{tag}"
+
+
+class Build:
+    """A build site."""
+
+    __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
+                 "push", "local", "stage", "file", "context")
+
+    def __init__(self, path: str, fact: dict):
+        self.path = path  # display path of the file holding it
+        self.span = Span(*fact["span"])
+        self.tool = fact["tool"]
+        self.file = fact["file"]
+        self.context = fact["context"]
+        self.dockerfile: str | None = None  # display path of the Dockerfile it builds, when found
+        self.tried: list = []  # where the Dockerfile was looked for (display paths)
+        self.missing = False  # a literal -f / file: / dockerfile: that exists in none of them
+        self.platforms = fact["platforms"]
+        self.host = fact["host"]
+        self.tags = [n for n in (normal(t) for t in fact["tags"]) if n]
+        self.names: list = list(self.tags)  # with every other name the repository gives the image
+        self.push = fact["push"]
+        self.local = fact["local"]
+        self.stage = fact["stage"]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.span.line}"
+
+    def targets(self) -> list | None:
+        """The platforms the build produces: its own, the runner's when it sets none on a known
+        machine, ``[]`` for "whichever machine runs it", None when unknown."""
+        if self.platforms is None:
+            return None
+        if self.platforms:
+            return self.platforms
+        return [self.host] if self.host else []
+
+    def describe(self) -> str:
+        t = self.targets()
+        if t is None:
+            return "for platforms it takes from a variable"
+        if not t:
+            return "for the CPU of whichever machine runs it (no --platform)"
+        return "for " + ", ".join(t) + (" (the runner's, no platforms set)" if not self.platforms else "")
+
+
+class Deploy:
+    """An image that runs somewhere, and the architectures it may run on."""
+
+    __slots__ = ("path", "span", "image", "name", "arch", "source", "via")
+
+    def __init__(self, path: str, fact: dict):
+        self.path = path
+        self.span = Span(*fact["span"])
+        self.image = fact["image"]
+        self.name = normal(fact["image"])
+        self.arch = fact["arch"]
+        self.source = fact["from"]
+        self.via = fact["via"]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.span.line}"
+
+
+class Base:
+    """A Dockerfile stage's base image."""
+
+    __slots__ = ("path", "span", "image", "name", "stage", "pinned")
+
+    def __init__(self, path: str, fact: dict):
+        self.path = path
+        self.span = Span(*fact["span"])
+        self.image = fact["image"]
+        self.name = normal(fact["image"])
+        self.stage = fact["stage"]
+        self.pinned = fact["pinned"]
+
+
+class _Names:
+    """Union-find over normalised names: ``docker tag`` and ``podman push SRC DST`` say two names
+    are one image."""
+
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, n):
+        parent = self.parent
+        root = n
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(n, n) != root:  # path compression
+            parent[n], n = root, parent[n]
+        return root
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[ra] = rb
+
+
+def _linkable(n) -> bool:
+    return n is not None and not any(c == "*" for c in n[0].rsplit("/", 1)[-1][:1]) and n[0].rsplit("/", 1)[-1] != "*"
+
+
+class Project:
+    """Every build, deployment and base image of a run's files, linked."""
+
+    def __init__(self, root: str):
+        self.root = root  # absolute; display paths are relative to it
+        self.builds: list[Build] = []
+        self.deploys: list[Deploy] = []
+        self.bases: list[Base] = []
+        self.kinds: dict[str, str] = {}  # display path -> kind, of every file with facts
+        self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
+        self._pushed: set = set()
+        self._aliases: list = []
+        self._by_dockerfile: dict[str, list[Build]] = {}
+        self._by_repo: dict[str, list[Build]] = {}
+        self._by_last: dict[str, list[Build]] = {}
+        self._wild: list[Build] = []
+        self._names = _Names()
+        self._members: dict = {}
+        self._deploys_by_build: dict | None = None
+        self._by_file: dict | None = None
+
+    # ---- building -------------------------------------------------------------------------
+
+    def add(self, display: str, abspath: str, kind: str | None, facts: dict | None) -> None:
+        if not facts:
+            return
+        if kind:
+            self.kinds[display] = kind
+        folder = os.path.dirname(abspath)
+        for f in facts.get("builds", ()):
+            b = Build(display, f)
+            self._locate(b, f, folder, kind)
+            self.builds.append(b)
+        for f in facts.get("deploys", ()):
+            d = Deploy(display, f)
+            if d.name is not None:
+                self.deploys.append(d)
+        for f in facts.get("froms", ()):
+            base = Base(display, f)
+            if base.name is not None:
+                self.bases.append(base)
+        for a in facts.get("aliases", ()):
+            s, d = normal(a["src"]), normal(a["dst"])
+            if _linkable(s) and _linkable(d):
+                self._aliases.append((s, d))
+        for p in facts.get("pushed", ()):
+            n = normal(p)
+            if n is not None:
+                self._pushed.add(n)
+
+    def _display(self, path: str) -> str:
+        return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def _locate(self, b: Build, fact: dict, folder: str, kind) -> None:
+        """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
+        file, context = fact["file"], fact["context"]
+        if file is not None and ("*" in file or file == "-" or os.path.isabs(file)):
+            return
+        if file is None:
+            if context is None:
+                context = "."
+            if "*" in context or "://" in context or context.startswith(("git@", "-")):
+                return
+            names = ["Containerfile", "Dockerfile"] if b.tool.startswith(("podman", "buildah")) else ["Dockerfile"]
+            rels = [os.path.join(context, n) for n in names]
+        else:
+            rels = [file]
+        root = self.root
+        tried = []
+        tops = []
+        for base in fact["bases"]:
+            if base == "up":
+                d = folder
+                while d.startswith(root) and d not in tops:
+                    tops.append(d)
+                    if d == root:
+                        break
+                    d = os.path.dirname(d)
+            elif base == "github":
+                at = (folder + os.sep).rfind(os.sep + ".github" + os.sep)
+                tops.append(folder[:at] if at >= 0 else root)
+            elif base in ("file", "repo"):
+                tops.append(folder if base == "file" else root)
+        for top in tops:
+            for rel in rels:
+                cand = os.path.normpath(os.path.join(top, rel))
+                if not (cand == root or cand.startswith(root.rstrip(os.sep) + os.sep)):
+                    continue  # never above the repository
+                self.probes.append(cand)
+                shown = self._display(cand)
+                if shown not in tried:
+                    tried.append(shown)
+                if os.path.isfile(cand):
+                    b.dockerfile = shown
+                    b.tried = tried
+                    return
+        b.tried = tried
+        b.missing = file is not None and bool(tried) and "cd" not in fact["bases"]
+
+    def link(self) -> "Project":
+        """Index every build by the Dockerfile it builds and by every name of its image."""
+        names = self._names
+        for s, d in self._aliases:
+            names.union(s, d)
+        members: dict = {}
+        for n in set(names.parent) | set(names.parent.values()):
+            members.setdefault(names.find(n), []).append(n)
+        self._members = members
+        for b in self.builds:
+            if b.dockerfile:
+                self._by_dockerfile.setdefault(b.dockerfile, []).append(b)
+            seen = set()
+            for t in b.tags:
+                if not _linkable(t):
+                    continue
+                for n in members.get(names.find(t), [t]):
+                    if n not in seen:
+                        seen.add(n)
+            b.names = list(dict.fromkeys(b.tags + sorted(seen)))
+            if not b.push and any(n in self._pushed for n in b.names):
+                b.push = True
+            for n in b.names:
+                self._index(b, n)
+        return self
+
+    def _index(self, b: Build, n) -> None:
+        repo = n[0]
+        if "*" not in repo:
+            self._by_repo.setdefault(repo, []).append(b)
+            return
+        last = repo.rsplit("/", 1)[-1]
+        if "*" not in last:
+            self._by_last.setdefault(last, []).append(b)
+        else:
+            self._wild.append(b)
+
+    # ---- questions ----------------------------------------------------------------------------
+
+    def builds_in(self, path: str, line: int) -> list[Build]:
+        """The builds of file ``path`` whose command spans ``line``."""
+        if self._by_file is None:
+            self._by_file = {}
+            for b in self.builds:
+                self._by_file.setdefault(b.path, []).append(b)
+        return [b for b in self._by_file.get(path, ()) if b.span.line <= line <= b.span.end_line]
+
+    def may_report(self) -> bool:
+        """Whether any project rule could find something: a deployment linked to a build, a
+        Dockerfile that is missing, an image built in two places, a base image built here."""
+        if any(b.missing for b in self.builds):
+            return True
+        counts: dict = {}
+        for b in self.builds:
+            for n in b.names:
+                counts[n] = counts.get(n, 0) + 1
+                if counts[n] > 1:
+                    return True
+        return any(self.builds_of(d.name) for d in self.deploys) or any(self.builds_of(b.name) for b in self.bases)
+
+    def builds_of_dockerfile(self, display: str) -> list[Build]:
+        return self._by_dockerfile.get(display, [])
+
+    def builds_of(self, name) -> list[Build]:
+        """The builds producing an image named ``name`` (normalised), each once."""
+        if name is None:
+            return []
+        repo = name[0]
+        if "*" in repo:
+            return []  # an unknown repository links nothing
+        cands = self._by_repo.get(repo, []) + self._by_last.get(repo.rsplit("/", 1)[-1], []) + self._wild
+        out, seen = [], set()
+        for b in cands:
+            if id(b) in seen:
+                continue
+            if any(_names_match(n, name) for n in b.names):
+                seen.add(id(b))
+                out.append(b)
+        return out
+
+    def deploys_of(self, build: Build) -> list[Deploy]:
+        """The deployments whose image ``build`` produces."""
+        if self._deploys_by_build is None:
+            by: dict = {}
+            for d in self.deploys:
+                for b in self.builds_of(d.name):
+                    by.setdefault(id(b), []).append(d)
+            self._deploys_by_build = by
+        return self._deploys_by_build.get(id(build), [])
+
+
+def build_project(root: str, entries) -> Project:
+    """The linked model of ``entries``: (display path, absolute path, kind, facts) per file."""
+    p = Project(root)
+    for display, abspath, kind, facts in entries:
+        p.add(display, abspath, kind, facts)
+    return p.link()

@@ -1,0 +1,49 @@
+"""Per-file findings judged again with the project model: what a rule of one file could not know.
+
+``REFINERS`` maps a rule ID to ``fn(finding_or_notice, file_result, project)``, which returns it
+as it stands in context (its message rewritten), or None to drop it.  They live here, not in
+their families, so that a run served from the cache judges its findings without importing the
+rule modules; the wording they look for is shared with the rule (``MACHINE_CPU``).
+"""
+from __future__ import annotations
+
+#: what DF005 says of a stage whose platform the build command decides
+MACHINE_CPU = "follows the build machine's CPU"
+
+
+def _sites(builds) -> str:
+    return ", ".join(b.where for b in builds[:3]) + (f" and {len(builds) - 3} more" if len(builds) > 3 else "")
+
+
+def df005(f, fr, project):
+    """A Dockerfile whose every known build sets a platform (or runs on a runner of known CPU)
+    is not left to the build machine: DF005's "follows the build machine's CPU" is dropped; when
+    some builds set none, the message names them.  DF005's advice to builder stages (several
+    targets) is about emulation, not about build sites: kept as it is."""
+    if MACHINE_CPU not in f.message:
+        return f
+    builds = project.builds_of_dockerfile(fr.path)
+    if not builds:
+        return f
+    machine = [b for b in builds if b.targets() == []]
+    if not machine:
+        return None
+    f.message = f"{f.message} It is built without --platform at {_sites(machine)}."
+    return f
+
+
+def bc001(f, fr, project):
+    """A build without a platform whose image a manifest deploys says where the image runs (on
+    which nodes, when the manifest pins them)."""
+    builds = project.builds_in(fr.path, f.span.line)
+    deploys = [d for b in builds for d in project.deploys_of(b)]
+    if not deploys:
+        return f
+    d = deploys[0]
+    where = f" on {', '.join(d.arch)} nodes" if d.arch else ""
+    more = f" (and {len(deploys) - 1} more)" if len(deploys) > 1 else ""
+    f.message = f"{f.message} Its image is deployed by {d.where}{where}{more}."
+    return f
+
+
+REFINERS = {"DF005": df005, "BC001": bc001}
