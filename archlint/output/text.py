@@ -116,11 +116,20 @@ def render(run, opts) -> str:
                 if f.fix is not None and opts.show_fixes:
                     hint += " (fixable with --fix)" if f.fix.safe else " (fixable with --fix --unsafe-fixes)"
                 out.append(c(BLUE, f"{pad} =") + f" help: {hint}")
+            out.extend(_elsewhere(f, show, c(BLUE, f"{pad} =")))
             out.append("")
         elif f.hint:
             out.append(f"  = help: {safe(f.hint)}")
+            out.extend(_elsewhere(f, show, "  ="))
             out.append("")
     return _finish(run, findings, opts, out, show)
+
+
+def _elsewhere(f, show, lead: str) -> list[str]:
+    """The related locations of a finding that are in other files (a project rule's builds and
+    deployments), one line each under the finding."""
+    return [f"{lead} see: {safe_path(show(r.path))}:{r.span.line}: {safe(r.message)}"
+            for r in f.related if r.path and r.path != f.path]
 
 
 def render_concise(run, opts) -> str:

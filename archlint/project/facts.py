@@ -19,6 +19,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
 ``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
              ``arch``: the architectures it may run on (None: not constrained), ``from``: what
              says so (``nodeSelector``, ``node affinity``, ``platform:``, ``runs-on``).
+``overrides`` ``{"span", "name", "image"}``: a Kustomization's ``images:`` entry: containers whose
+             image is ``name`` (any tag) are deployed as ``image``.
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 
@@ -31,7 +33,7 @@ import re
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
 #: the Makefile reader's placeholder; each character is looked at a bounded number of times
-_UNKNOWN = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_0-9@*#?!$-]|`[^`]*`")
+_UNKNOWN = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?!$-]|`[^`]*`")
 _STARS = re.compile(r"\*{2,}")
 _MUSTACHE = re.compile(r"\{\{[^}]*\}\}")
 MAX_VALUE = 512  # longer names and paths are not linked (no real image name is this long)
@@ -74,8 +76,9 @@ def _bases(kind: str) -> list:
     return ["up"]  # a script or a runbook: run from its folder or one above it (a project's top)
 
 
-def _platforms(tc) -> list | None:
+def _platforms(ctx, tc) -> list | None:
     from .. import platforms as plat
+    from ..checks.build_commands.rules import _overridable_default
 
     src = tc.platform_source
     if src == "none":
@@ -84,13 +87,15 @@ def _platforms(tc) -> list | None:
         return None  # --arch/--all-platforms, or nothing readable
     out = []
     for p in tc.platforms:
-        if p.dynamic:
-            return None
+        if p.dynamic or p.defaulted:
+            return None  # a variable, or its default that a caller may override (TARGET_ARCH ?= ...)
         m = plat.meaning(p.value)
         if m is None:
             return None
         if str(m) not in out:
             out.append(str(m))
+    if _overridable_default(ctx, tc):
+        return None  # a knob (make image TARGET_ARCH=linux/arm64): the caller picks the platform
     return out
 
 
@@ -111,7 +116,7 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
         return
     local = local_use(ctx)
     bases = _bases(ctx.kind)
-    if ctx.kind == "workflow" and "working-directory" in ctx.source.text:
+    if ctx.kind == "workflow" and _moved_checkout(ctx):
         bases = bases + ["cd"]
     first_move: dict = {}  # id(snippet) -> offset of its first cd/pushd (searched once)
     for tc in tcs:
@@ -129,14 +134,18 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
             if len(tc.args) > 1 or tc.opaque:
                 context = "*"
             f = tc.flag("-f", "--file")
+            file = _value(f) if f is not None else None
+            if file and file != "*" and _written(snip.text, file, (tc.command.start, tc.command.end)) or \
+                    file and file != "*" and ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1)):
+                here = here + ["cd"] if "cd" not in here else here  # made by the same recipe or script
             out.setdefault("builds", []).append({
                 "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
                 "tool": f"{tc.tool} {tc.verb.value}" if tc.builder != "buildx" or tc.tool != "docker"
                         else "docker buildx build",
-                "file": _value(f) if f is not None else None,
+                "file": file,
                 "context": context,
                 "bases": here,
-                "platforms": _platforms(tc),
+                "platforms": _platforms(ctx, tc),
                 "host": host,
                 "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
                 "push": build_pushes(tc),
@@ -170,6 +179,32 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                         "span": _span(im.span), "image": p, "arch": None, "from": None, "via": "kubectl"})
 
 
+#: a command that writes, copies or generates a file named on its line
+_WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|echo|printf|gomplate|jinja2?)\b|>")
+
+
+def _written(text: str, path: str, skip: tuple) -> bool:
+    """Whether the file (or recipe) writes the Dockerfile it builds from before building
+    (``cp Dockerfile.dev dist``, ``envsubst < t > build/Dockerfile``, a Make rule whose target it
+    is): a line naming it, outside the build command (``skip``: its offsets), that copies,
+    writes or generates, or a rule ``dist/Dockerfile:``.  At most 64 mentions are looked at."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    if not name or name in (".", ".."):
+        return False
+    at = text.find(name)
+    for _ in range(64):
+        if at < 0:
+            return False
+        if not skip[0] <= at < skip[1]:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            line = text[start:end if end >= 0 else len(text)]
+            if _WRITES.search(line) or line.lstrip().startswith(path) and ":" in line[line.find(path) + len(path):][:2]:
+                return True
+        at = text.find(name, at + len(name))
+    return False
+
+
 def _strip_transport(v: str) -> str:
     for t in ("docker://", "docker-daemon:", "containers-storage:"):
         if v.startswith(t):
@@ -194,6 +229,16 @@ def runner_platform(runs_on: str | None) -> str | None:
     if _HOSTED_ARM64.match(label):
         return "linux/arm64"
     return None
+
+
+def _moved_checkout(ctx) -> bool:
+    """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
+    or a checkout into a sub-folder (``actions/checkout`` with ``path:``)."""
+    text = ctx.source.text
+    return "working-directory" in text or ("actions/checkout" in text and _CHECKOUT_PATH.search(text) is not None)
+
+
+_CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
 
 
 def _job_hosts(model) -> dict:
@@ -224,6 +269,7 @@ def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
     from .. import platforms as plat
 
     model = ctx.model
+    moved = _moved_checkout(ctx)
 
     def strings(node) -> list | None:
         if is_seq(node):
@@ -274,7 +320,7 @@ def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
                     "tool": "docker/build-push-action",
                     "file": f,
                     "context": context,
-                    "bases": ["github"],
+                    "bases": ["github", "cd"] if moved else ["github"],
                     "platforms": platforms,
                     "host": host,
                     "tags": tags,
@@ -425,6 +471,33 @@ def _compose_facts(ctx, out: dict) -> None:
                 "via": "compose"})
 
 
+# ---- Kustomizations ---------------------------------------------------------------------------------
+
+
+def _kustomization_facts(ctx, out: dict) -> None:
+    """``images:`` overrides: the containers named ``name`` in the resources are deployed as
+    ``newName:newTag`` (or ``@digest``) instead."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    model = ctx.model
+    for root in model.documents:
+        for it in items(value(root, "images")) if is_map(root) else ():
+            if not is_map(it):
+                continue
+            name = (text(it, "name") or "").strip()
+            new_name = (text(it, "newName") or "").strip() or name
+            tag = (text(it, "newTag") or "").strip()
+            digest = (text(it, "digest") or "").strip()
+            if not name or not (tag or digest or new_name != name):
+                continue
+            ref = new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+            n, img = pattern(name), pattern(ref)
+            if n and img:
+                node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
+                out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
+                                                        "image": img})
+
+
 # ---- Dockerfiles ------------------------------------------------------------------------------------
 
 
@@ -500,6 +573,8 @@ def extract(ctx) -> dict | None:
         _kubernetes_facts(ctx, out)
     elif kind == "compose":
         _compose_facts(ctx, out)
+    elif kind == "kustomization":
+        _kustomization_facts(ctx, out)
     elif kind == "dockerfile":
         _dockerfile_facts(ctx, out)
     elif kind == "bake":
@@ -516,6 +591,7 @@ _SHAPES = {
     "aliases": {"src": _S, "dst": _S},
     "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
     "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
+    "overrides": {"span": _SPAN, "name": _S, "image": _S},
 }
 
 

@@ -203,6 +203,7 @@ class Project:
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self._pushed: set = set()
         self._aliases: list = []
+        self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self._by_dockerfile: dict[str, list[Build]] = {}
         self._by_repo: dict[str, list[Build]] = {}
         self._by_last: dict[str, list[Build]] = {}
@@ -236,6 +237,8 @@ class Project:
             s, d = normal(a["src"]), normal(a["dst"])
             if _linkable(s) and _linkable(d):
                 self._aliases.append((s, d))
+        for o in facts.get("overrides", ()):
+            self._overrides.append((display, o))
         for p in facts.get("pushed", ()):
             n = normal(p)
             if n is not None:
@@ -290,8 +293,35 @@ class Project:
         b.tried = tried
         b.missing = file is not None and bool(tried) and "cd" not in fact["bases"]
 
+    def _apply_overrides(self) -> None:
+        """A Kustomization's ``images:`` entry deploys the containers of that name (whatever
+        their tag) as another image, on the nodes their pod specs select: each becomes a
+        deployment at the entry (one per distinct node selection)."""
+        if not self._overrides:
+            return
+        by_repo: dict = {}
+        for d in self.deploys:
+            by_repo.setdefault(d.name[0], []).append(d)
+        for path, o in self._overrides:
+            n = normal(o["name"])
+            if n is None:
+                continue
+            arches = []
+            for d in by_repo.get(n[0], ()):
+                a = tuple(d.arch) if d.arch else None
+                if a not in arches:
+                    arches.append(a)
+            for a in arches:
+                nd = Deploy(path, {"span": o["span"], "image": o["image"], "arch": list(a) if a else None,
+                                   "from": next((d.source for d in by_repo[n[0]] if (tuple(d.arch) if d.arch else None) == a),
+                                                None),
+                                   "via": "Kustomization"})
+                if nd.name is not None:
+                    self.deploys.append(nd)
+
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""
+        self._apply_overrides()
         names = self._names
         for s, d in self._aliases:
             names.union(s, d)

@@ -81,6 +81,7 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
     rules = [r for r in RULES.values() if r.family == "XF"]
     pctx = ProjectContext(project, settings_for, abspaths.get)
     fresh: dict[str, list[Finding]] = {}
+    seen: set = set()
     for r in rules:
         pctx.rule = r
         for f in r.check(pctx) or ():
@@ -89,6 +90,10 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
                 continue
             if named is not None and f.path not in named and not any(x.path in named for x in f.related):
                 continue
+            ident = (f.path, f.span, r.id, f.message)
+            if ident in seen:
+                continue  # one place reached twice (a compose service and what extends it)
+            seen.add(ident)
             f.severity = s.severity_of(r.id, f.severity)
             fresh.setdefault(f.path, []).append(f)
     for path, findings in fresh.items():

@@ -151,10 +151,11 @@ def deployed_image_built_for_build_machine(ctx):
 def multi_arch_deploy_single_platform_build(ctx):
     """
     ## What it does
-    Flags a deployed image with no architecture constraint (no `kubernetes.io/arch` selector or
-    affinity, no compose `platform:`) while the configured `platforms` lists several, so its
-    pods may land on nodes of each, and every build of it in the repository produces a single
-    platform. (Nodes pinned to an architecture the builds lack are XF001's.)
+    Flags an image deployed to Kubernetes with no architecture constraint (no
+    `kubernetes.io/arch` selector or required affinity) while the configured `platforms` lists
+    several, so its pods may land on nodes of each, and every build of it in the repository
+    produces a single platform. Nodes pinned to an architecture the builds lack are XF001's; a
+    compose service runs on the one machine that starts it and is not judged here.
 
     ## Why is this bad?
     The scheduler places pods on any allowed node; those on the architecture the image lacks
@@ -176,7 +177,7 @@ def multi_arch_deploy_single_platform_build(ctx):
     None.
     """
     for d in ctx.project.deploys:
-        if d.arch is None and d.via not in ("container:", "services:"):
+        if d.arch is None and d.via not in ("container:", "services:", "compose"):
             t = ctx.targets(d.path)
             if not t.several:
                 continue

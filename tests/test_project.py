@@ -1,0 +1,390 @@
+"""The project model (issue 13): builds, images and deployments linked across files, the XF
+rules on it, DF005/BC001 judged in context, and every way archlint runs (a whole run, named
+files as pre-commit passes them, the result cache).  Real trees in temporary git repositories,
+run through the command line in this process."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from archlint import cli
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def tree(root: Path, files: dict) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / ".git").mkdir(exist_ok=True)
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def run(root: Path, capsys, *args, fmt="json") -> dict | str:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        capsys.readouterr()
+        cli.main(["check", "--output-format", fmt, *args])
+        out = capsys.readouterr().out
+    finally:
+        os.chdir(cwd)
+    return json.loads(out) if fmt == "json" else out
+
+
+def found(doc: dict, prefix: str = "XF") -> list[str]:
+    return sorted(f"{f['path']}:{f['line']} {f['rule']} {f['message']}" for f in doc["findings"]
+                  if f["rule"].startswith(prefix) and not f["suppressed"])
+
+
+def codes(doc: dict, prefix: str = "XF") -> list[tuple]:
+    return sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"]
+                  if f["rule"].startswith(prefix) and not f["suppressed"])
+
+
+# ---- the shared samples: the incidents archlint exists for ------------------------------------
+
+
+def sample(name: str, tmp_path: Path) -> Path:
+    if not (SAMPLES / name).is_dir():
+        pytest.skip("the shared samples are not beside this checkout")
+    root = tmp_path / name
+    shutil.copytree(SAMPLES / name, root)
+    (root / ".git").mkdir()
+    return root
+
+
+def test_athena_admin_laptop_build_deployed_to_amd64_nodes(tmp_path, capsys):
+    doc = run(sample("athena-admin", tmp_path), capsys)
+    assert found(doc) == [
+        "k8s/backend.yaml:20 XF002 192.168.10.222:30500/athena-admin-backend:latest runs on amd64 nodes "
+        "(nodeSelector), but its build (backend/deploy.sh:5) sets no platform: the image gets the CPU of "
+        "whichever machine runs the build."]
+    xf = next(f for f in doc["findings"] if f["rule"] == "XF002")
+    # BC001 at the build names the deployment; DF005 names the build site that sets no platform
+    bc = [f["message"] for f in doc["findings"] if f["rule"] == "BC001"]
+    assert bc == ["docker build has no --platform, so the image is built for the CPU of the machine that runs it. "
+                  "Its image is deployed by k8s/backend.yaml:20 on amd64 nodes."]
+    df = [f["message"] for f in doc["findings"] if f["rule"] == "DF005"]
+    assert df == ["FROM python:3.11-slim has no --platform, so the stage follows the build machine's CPU instead of "
+                  "linux/amd64. It is built without --platform at backend/deploy.sh:5."]
+    assert xf["severity"] == "warning"
+
+
+def test_athena_admin_text_lists_the_other_files_under_the_finding(tmp_path, capsys):
+    out = run(sample("athena-admin", tmp_path), capsys, fmt="text")
+    block = out[out.index("XF002"):]
+    block = block[:block.index("\n\n")]
+    assert "= see: backend/deploy.sh:5: built here for the CPU of whichever machine runs it (no --platform)" in block
+
+
+def test_kubernaut_runbook_push_replaces_the_multi_arch_tag(tmp_path, capsys):
+    doc = run(sample("kubernaut", tmp_path), capsys)
+    assert found(doc) == [
+        "docs/DEPLOY.md:6 XF004 This build pushes quay.io/kubernaut/notification:v1.0.1 for the CPU of whichever "
+        "machine runs it (no --platform), but Makefile:8 builds the same tag for linux/amd64, linux/arm64: "
+        "whichever pushes last replaces the other."]
+
+
+def test_aks_app_amd64_runner_builds_are_amd64_so_nothing_crosses_and_df005_is_quiet(tmp_path, capsys):
+    doc = run(sample("aks-app", tmp_path), capsys)
+    assert found(doc) == []
+    # both builds of docker/Dockerfile produce linux/amd64 (the runner's, and --platform): DF005
+    # has nothing to add; the per-file rules still judge the rest (GHA001, DF006, K8S004 ...)
+    assert [f for f in doc["findings"] if f["rule"] == "DF005"] == []
+    assert {"GHA001", "DF006", "K8S004"} <= {f["rule"] for f in doc["findings"]}
+
+
+# ---- each rule on a small tree ------------------------------------------------------------------
+
+DEPLOY = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      nodeSelector:
+        kubernetes.io/arch: amd64
+      containers:
+        - name: api
+          image: quay.io/acme/api:1.4
+"""
+
+
+def test_xf001_nodes_pinned_to_an_arch_no_build_produces(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "Makefile": "push:\n\tdocker buildx build --platform linux/arm64 -t quay.io/acme/api:1.4 --push .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "deploy/api.yaml": DEPLOY,
+    })
+    doc = run(root, capsys)
+    assert found(doc) == ["deploy/api.yaml:11 XF001 quay.io/acme/api:1.4 runs on amd64 nodes (nodeSelector), but its "
+                          "build (Makefile:2) produces only arm64."]
+    xf = doc["findings"][[f["rule"] for f in doc["findings"]].index("XF001")]
+    assert xf["severity"] == "error"
+
+
+def test_xf001_silent_when_a_build_covers_the_nodes_or_its_platforms_are_unknown(tmp_path, capsys):
+    for platform in ("linux/amd64,linux/arm64", "$(PLATFORMS)", "$${PLATFORM}"):
+        root = tree(tmp_path / platform.replace("/", "_").replace("$", "d"), {
+            "Makefile": f"push:\n\tdocker buildx build --platform {platform} -t quay.io/acme/api:1.4 --push .\n",
+            "Dockerfile": "FROM alpine:3.20\n",
+            "deploy/api.yaml": DEPLOY,
+        })
+        assert codes(run(root, capsys)) == [], platform
+
+
+def test_a_variable_tag_links_and_an_unknown_repository_does_not(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "build.sh": '#!/bin/sh\ndocker buildx build --platform linux/arm64 -t "quay.io/acme/api:$VERSION" --push .\n'
+                    'docker buildx build --platform linux/arm64 -t "$REGISTRY:$VERSION" --push .\n',
+        "Dockerfile": "FROM alpine:3.20\n",
+        "deploy/api.yaml": DEPLOY,
+    })
+    # the first build's tag is a pattern (quay.io/acme/api:*) that the deployment matches; the
+    # second names no known repository and links nothing
+    assert codes(run(root, capsys)) == [("deploy/api.yaml", 11, "XF001")]
+
+
+def test_xf002_build_machine_image_on_pinned_nodes_but_not_a_local_build(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "deploy.sh": "#!/bin/sh\ndocker build -t quay.io/acme/api:1.4 .\ndocker push quay.io/acme/api:1.4\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "deploy/api.yaml": DEPLOY,
+    })
+    assert codes(run(root, capsys)) == [("deploy/api.yaml", 11, "XF002")]
+    # built and run on the same machine, never pushed: a local image, nothing crosses
+    (root / "deploy.sh").write_text("#!/bin/sh\ndocker build -t quay.io/acme/api:1.4 .\ndocker run quay.io/acme/api:1.4\n")
+    assert codes(run(root, capsys, "--no-cache")) == []
+
+
+def test_xf003_kubernetes_pods_may_land_on_either_arch_of_the_configured_platforms(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64", "linux/arm64"]\n',
+        "Makefile": "push:\n\tdocker buildx build --platform linux/amd64 -t ghcr.io/acme/api:2.0 --push .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "k8s/api.yaml": DEPLOY.replace("      nodeSelector:\n        kubernetes.io/arch: amd64\n", "")
+                              .replace("quay.io/acme/api:1.4", "ghcr.io/acme/api:2.0"),
+        "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:2.0\n",
+    })
+    doc = run(root, capsys)
+    # compose runs on the one machine that starts it: not judged by XF003
+    assert found(doc) == ["k8s/api.yaml:9 XF003 ghcr.io/acme/api:2.0 may run on amd64, arm64 nodes (no arch constraint; "
+                          "platforms lists linux/amd64, linux/arm64), but its build (Makefile:2) produces a "
+                          "single-platform image (amd64)."]
+
+
+def test_xf005_missing_dockerfile_relative_to_where_each_kind_runs(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "svc/Makefile": "image:\n\tdocker build -f docker/api.Dockerfile -t x/api:1 .\n"
+                        "other:\n\tdocker build -f build/gone.Dockerfile -t x/gone:1 .\n"
+                        "made:\n\tcp Dockerfile.dev dist\n\tdocker build -f dist/Dockerfile.dev -t x/dev:1 dist\n"
+                        "moved:\n\tcd sub && docker build -f Dockerfile.sub .\n",
+        "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
+        "svc/scripts/build.sh": "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
+        "docs/run.md": "```sh\ndocker build -f svc/docker/api.Dockerfile .\ndocker build -f nowhere/Dockerfile .\n```\n",
+        ".github/workflows/ci.yml": """
+            on: push
+            jobs:
+              b:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - uses: docker/build-push-action@v6
+                    with: {file: svc/docker/api.Dockerfile, push: false}
+                  - uses: docker/build-push-action@v6
+                    with: {file: docker/api.Dockerfile, push: false}
+            """,
+        "docker-bake.hcl": 'target "a" {\n  context = "svc"\n  dockerfile = "docker/api.Dockerfile"\n}\n'
+                           'target "b" {\n  dockerfile = "gone.Dockerfile"\n}\n'
+                           'target "c" {\n  dockerfile-inline = "FROM alpine:3.20"\n}\n',
+    })
+    doc = run(root, capsys)
+    # the script runs from svc/ (a folder above it); cp made dist/Dockerfile.dev; cd moved the build
+    assert [(p, line) for p, line, _ in codes(doc)] == [
+        (".github/workflows/ci.yml", 9), ("docker-bake.hcl", 5), ("docs/run.md", 3), ("svc/Makefile", 4)]
+    assert "This build reads the Dockerfile build/gone.Dockerfile, which does not exist (looked for " \
+           "svc/build/gone.Dockerfile)." in found(doc)[-1]
+
+
+def test_xf006_base_image_built_here_for_fewer_platforms(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "Makefile": "base:\n\tdocker buildx build --platform linux/amd64 -t ghcr.io/acme/base:1 --push base\n"
+                    "app:\n\tdocker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:1 --push app\n",
+        "base/Dockerfile": "FROM debian:12\n",
+        "app/Dockerfile": "ARG BASE=ghcr.io/acme/base:1\nFROM ${BASE}\nFROM --platform=linux/amd64 ghcr.io/acme/base:1 AS pinned\n",
+    })
+    assert found(run(root, capsys)) == [
+        "app/Dockerfile:2 XF006 FROM ghcr.io/acme/base:1: this Dockerfile is built for linux/amd64, linux/arm64 "
+        "(Makefile:4), but the repository builds ghcr.io/acme/base:1 only for linux/amd64 (Makefile:2)."]
+
+
+def test_bake_targets_inherit_platforms_and_kustomize_overrides_deploy_another_name(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "docker-bake.hcl": """
+            variable "TAG" { default = "2.1" }
+            target "common" { platforms = ["linux/amd64"] }
+            target "ctl" {
+              inherits = ["common"]
+              context = "ctl"
+              tags = ["ghcr.io/acme/ctl:${TAG}"]
+              output = ["type=registry"]
+            }
+            """,
+        "ctl/Dockerfile": "FROM alpine:3.20\n",
+        "base/dep.yaml": DEPLOY.replace("amd64", "arm64").replace("quay.io/acme/api:1.4", "controller:latest"),
+        "base/kustomization.yaml": "resources: [dep.yaml]\n",
+        "overlay/kustomization.yaml": 'resources: [../base]\nimages:\n  - name: controller\n'
+                                      '    newName: ghcr.io/acme/ctl\n    newTag: "2.1"\n',
+    })
+    assert found(run(root, capsys)) == [
+        "overlay/kustomization.yaml:5 XF001 ghcr.io/acme/ctl:2.1 runs on arm64 nodes (nodeSelector), but its build "
+        "(docker-bake.hcl:3) produces only amd64."]
+
+
+def test_a_matrix_workflow_build_has_unknown_platforms(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        ".github/workflows/release.yml": """
+            on: push
+            jobs:
+              img:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix: {platform: [linux/amd64, linux/arm64]}
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      platforms: ${{ matrix.platform }}
+                      tags: quay.io/acme/api:1.4
+                      push: true
+            """,
+        "Dockerfile": "FROM alpine:3.20\n",
+        "deploy/api.yaml": DEPLOY.replace("amd64", "arm64"),
+    })
+    assert codes(run(root, capsys)) == []
+    # the same step without platforms builds on the amd64 runner: the arm64 nodes get amd64
+    wf = root / ".github/workflows/release.yml"
+    wf.write_text(wf.read_text().replace("platforms: ${{ matrix.platform }}", "context: ."))
+    assert codes(run(root, capsys)) == [("deploy/api.yaml", 11, "XF001")]
+
+
+# ---- how archlint runs: named files, the cache, SARIF -------------------------------------------
+
+
+def athena(tmp_path) -> Path:
+    return tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64"]\n',
+        "deploy.sh": "#!/bin/sh\ndocker build -t reg.example.com/app:1 .\ndocker push reg.example.com/app:1\n",
+        "Dockerfile": "FROM python:3.12-slim\n",
+        "k8s/app.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "reg.example.com/app:1"),
+    })
+
+
+def test_named_files_see_the_whole_repository_and_report_only_what_touches_them(tmp_path, capsys):
+    root = athena(tmp_path)
+    # pre-commit names the manifest alone: the build in deploy.sh is still known
+    doc = run(root, capsys, "k8s/app.yaml")
+    assert {f["path"] for f in doc["findings"]} == {"k8s/app.yaml"}
+    assert codes(doc) == [("k8s/app.yaml", 11, "XF002")]
+    # the script alone: the cross-file finding names it among its related locations, so it is
+    # reported (at the manifest); the manifest's own findings are not
+    doc = run(root, capsys, "deploy.sh")
+    assert codes(doc) == [("k8s/app.yaml", 11, "XF002")]
+    assert {f["rule"] for f in doc["findings"] if f["path"] == "k8s/app.yaml"} == {"XF002"}
+    # the Dockerfile alone: nothing of the project rules touches it, but DF005 is judged in context
+    doc = run(root, capsys, "Dockerfile")
+    assert codes(doc) == []
+    assert [f["message"] for f in doc["findings"] if f["rule"] == "DF005"] == [
+        "FROM python:3.12-slim has no --platform, so the stage follows the build machine's CPU instead of "
+        "linux/amd64. It is built without --platform at deploy.sh:2."]
+
+
+def test_a_changed_build_changes_the_manifests_finding_cached_and_uncached_alike(tmp_path, capsys):
+    root = athena(tmp_path)
+    first = run(root, capsys)
+    assert codes(first) == [("k8s/app.yaml", 11, "XF002")]
+    (root / "deploy.sh").write_text("#!/bin/sh\ndocker build --platform linux/amd64 -t reg.example.com/app:1 .\n"
+                                    "docker push reg.example.com/app:1\n")
+    for args in ((), ("--no-cache",), ("k8s/app.yaml",), ("Dockerfile",)):
+        doc = run(root, capsys, *args)
+        assert codes(doc) == [], args
+        assert [f for f in doc["findings"] if f["rule"] == "DF005"] == [], args
+    cached, fresh = run(root, capsys, fmt="text"), run(root, capsys, "--no-cache", fmt="text")
+    assert cached == fresh
+
+
+def test_a_dockerfile_appearing_ends_a_missing_dockerfile_finding(tmp_path, capsys):
+    root = tree(tmp_path / "r", {"Makefile": "image:\n\tdocker build -f docker/api.Dockerfile -t x/api:1 .\n"})
+    assert codes(run(root, capsys)) == [("Makefile", 2, "XF005")]
+    (root / "docker").mkdir()
+    (root / "docker/api.Dockerfile").write_text("FROM alpine:3.20\n")
+    assert codes(run(root, capsys)) == []
+
+
+def test_sarif_names_every_file_involved_and_is_valid(tmp_path, capsys):
+    from test_output_sarif import validate
+
+    doc = run(athena(tmp_path), capsys, fmt="sarif")
+    sarif = json.loads(doc)
+    validate(sarif)
+    res = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "XF002"]
+    assert len(res) == 1
+    rel = res[0]["relatedLocations"]
+    assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in rel] == ["deploy.sh"]
+    assert rel[0]["physicalLocation"]["region"]["startLine"] == 2
+
+
+def test_inline_suppression_and_ignore_switch_project_rules_off(tmp_path, capsys):
+    root = athena(tmp_path)
+    app = root / "k8s/app.yaml"
+    app.write_text(app.read_text().replace("image: reg.example.com/app:1",
+                                           "image: reg.example.com/app:1  # archlint: ignore[XF002]"))
+    doc = run(root, capsys)
+    assert codes(doc) == []
+    assert [f["suppressed"] for f in doc["findings"] if f["rule"] == "XF002"] == [True]
+    app.write_text(DEPLOY.lstrip("\n").replace("quay.io/acme/api:1.4", "reg.example.com/app:1"))
+    assert codes(run(root, capsys, "--ignore", "XF")) == []
+    assert codes(run(root, capsys, "--ignore", "XF002")) == []
+    assert codes(run(root, capsys)) == [("k8s/app.yaml", 11, "XF002")]
+
+
+def test_facts_read_back_from_the_cache_are_checked(tmp_path):
+    from archlint.project.facts import check
+
+    good = {"builds": [{"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
+                        "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
+                        "stage": None}], "pushed": ["a:1"]}
+    assert check(good) is good
+    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]},
+                {"builds": [dict(good["builds"][0], span=[1, 2])]},
+                {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
+        with pytest.raises(ValueError):
+            check(bad)
+
+
+def test_image_names_normalise_as_the_tools_resolve_them():
+    from archlint.project.model import glob, normal
+
+    assert normal("nginx") == ("docker.io/library/nginx", "latest")
+    assert normal("acme/api:1") == ("docker.io/acme/api", "1")
+    assert normal("docker://quay.io/acme/api@sha256:abc") == ("quay.io/acme/api", "*")
+    assert normal("localhost:5000/app:2") == ("localhost:5000/app", "2")
+    assert normal("*:1") is None and normal("quay.io/*") is None and normal("") is None
+    assert glob("quay.io/*/api", "quay.io/acme/api") and not glob("quay.io/*/api", "quay.io/acme/web")
+    assert glob("v1.*-*", "v1.2-rc") and not glob("v1.*", "v2.0")
+    # linear-ish on a crafted name: many stars against a long text that never matches
+    assert not glob("*a" * 200, "b" * 512)
