@@ -158,9 +158,9 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         return
     if model is None:
         return
-    from .project import fact_kinds
+    from .project import wants_facts
 
-    facts = kind in fact_kinds()
+    facts = wants_facts(kind, settings)
     if not rules and not facts:
         return
     ctx = Context(source, model, kind, settings)

@@ -94,9 +94,9 @@ def test_athena_admin_text_lists_the_other_files_under_the_finding(tmp_path, cap
 def test_kubernaut_runbook_push_replaces_the_multi_arch_tag(tmp_path, capsys):
     doc = run(sample("kubernaut", tmp_path), capsys)
     assert found(doc) == [
-        "docs/DEPLOY.md:6 XF004 This build pushes quay.io/kubernaut/notification:v1.0.1 for the CPU of whichever "
+        "docs/DEPLOY.md:6 XF004 This build makes quay.io/kubernaut/notification:v1.0.1 for the CPU of whichever "
         "machine runs it (no --platform), but Makefile:8 builds the same tag for linux/amd64, linux/arm64: "
-        "whichever pushes last replaces the other."]
+        "whichever is pushed last replaces the other."]
 
 
 def test_aks_app_amd64_runner_builds_are_amd64_so_nothing_crosses_and_df005_is_quiet(tmp_path, capsys):

@@ -30,5 +30,19 @@ def fact_kinds() -> frozenset:
     return _KINDS
 
 
+def wants_facts(kind: str | None, settings) -> bool:
+    """Whether a file of ``kind`` linted with ``settings`` should give its facts: a kind the
+    model reads, with a project rule enabled (``ignore = ["XF"]`` switches the model off)."""
+    if kind not in fact_kinds():
+        return False
+    on = _ENABLED.get(id(settings))
+    if on is None or on[0] is not settings:
+        from ..registry import family_enabled
+
+        on = _ENABLED[id(settings)] = (settings, family_enabled(settings, FAMILY))
+    return on[1]
+
+
 FAMILY = "XF"
 _KINDS = None
+_ENABLED: dict = {}  # id(settings) -> (settings, whether the project family is on)

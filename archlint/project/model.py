@@ -201,6 +201,8 @@ class Project:
         self.bases: list[Base] = []
         self.kinds: dict[str, str] = {}  # display path -> kind, of every file with facts
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
+        self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
+        self._builds_of: dict = {}
         self._pushed: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
@@ -286,7 +288,7 @@ class Project:
                 shown = self._display(cand)
                 if shown not in tried:
                     tried.append(shown)
-                if os.path.isfile(cand):
+                if cand in self.known or os.path.isfile(cand):
                     b.dockerfile = shown
                     b.tried = tried
                     return
@@ -387,6 +389,13 @@ class Project:
         """The builds producing an image named ``name`` (normalised), each once."""
         if name is None:
             return []
+        hit = self._builds_of.get(name)
+        if hit is not None:
+            return hit
+        out = self._builds_of[name] = self._find_builds(name)
+        return out
+
+    def _find_builds(self, name) -> list[Build]:
         repo = name[0]
         if "*" in repo:
             return []  # an unknown repository links nothing
@@ -414,6 +423,7 @@ class Project:
 def build_project(root: str, entries) -> Project:
     """The linked model of ``entries``: (display path, absolute path, kind, facts) per file."""
     p = Project(root)
+    p.known = {abspath for _d, abspath, _k, _f in entries}
     for display, abspath, kind, facts in entries:
         p.add(display, abspath, kind, facts)
     return p.link()

@@ -180,7 +180,14 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
             if cache is not None:
                 cache.put(*item, fr)
             entries.append((item[1], item[0], fr.kind, fr.facts))
-    return apply(results, entries, root, resolver, named)
+    from ..project.model import build_project
+
+    project = build_project(root, entries)
+    if recorder is not None:
+        # a Dockerfile a build names appearing or going changes the report: the snapshot
+        # checks every path the model looked for
+        recorder.walk.named.extend(project.probes)
+    return apply(results, entries, root, resolver, named, project=project)
 
 
 # Why _settle: the results of a run only grow.  Every YAML file's nodes and every Python file's

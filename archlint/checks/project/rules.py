@@ -24,8 +24,10 @@ def _sites(builds) -> str:
 
 
 def _pushed_builds(ctx, d):
-    """The builds of deployment ``d``'s image that can reach it: not local-only."""
-    return [b for b in ctx.project.builds_of(d.name) if not b.local]
+    """The builds of deployment ``d``'s image that reach a registry: pushed by the build itself
+    or, under one of its names, by a push anywhere in the repository.  A build that is only
+    loaded or kept on its machine does not say what the nodes pull."""
+    return [b for b in ctx.project.builds_of(d.name) if b.push and not b.local]
 
 
 @rule("XF001", "deployed-arch-not-built", kinds=(), severity=Severity.ERROR, tags=("multi-arch", "project"))
@@ -268,8 +270,8 @@ def image_built_with_different_platforms(ctx):
             what = "the CPU of whichever machine runs it (no --platform)" if not t else ", ".join(t)
             yield ctx.report(
                 b.path, b.span,
-                f"This build pushes {show_name(name)} for {what}, but {widest[0].where} builds the same tag "
-                f"for {', '.join(widest[1])}: whichever pushes last replaces the other.",
+                f"This build makes {show_name(name)} for {what}, but {widest[0].where} builds the same tag "
+                f"for {', '.join(widest[1])}: whichever is pushed last replaces the other.",
                 hint=f"build it for {', '.join(widest[1])} here too, or push the tag from one place",
                 related=[(widest[0].path, widest[0].span, f"builds {show_name(name)} {widest[0].describe()}")],
                 key=show_name(name),
