@@ -4,9 +4,19 @@
 services with multi-stage Dockerfiles and long ``RUN`` chains, Makefiles with many targets that
 include shared ``.mk`` files, shell scripts (functions, ``case``, arrays, ``[[ ]]``, heredocs),
 multi-document Kubernetes YAML, kustomizations, Helm values next to a ``Chart.yaml``, compose
-files, GitHub workflows, Python packages and Markdown runbooks with fenced shell blocks.  About
-one file in four carries an architecture mistake of the kind archlint reports, so findings (and
-their output) are part of what is measured.
+files, GitHub workflows, Docker Bake files, Python packages and Markdown runbooks with fenced shell
+blocks.  About one file in four carries an architecture mistake of the kind archlint reports, so
+findings (and their output) are part of what is measured.
+
+The files of one service *link*, as the project model (``archlint.project``) sees them: each
+service has one image, ``registry.example.com/shop/<name>:<version>``, and one intended set of
+build platforms (``_service``).  Its Makefile, scripts, workflows, runbooks, Bake file and compose
+file build and push that image (mostly with ``--platform`` from the plan, some without one or
+through a variable), and its Kubernetes workloads and compose services deploy it, some pinned to
+an architecture with ``kubernetes.io/arch``; where the plan and the pin disagree (an arm64-only
+build deployed on amd64 nodes, a build without a platform deployed on pinned nodes) the
+cross-file rules (XF) report it.  A shared ``base/runtime`` image is built for fewer platforms
+than the services that start ``FROM`` it, and a root ``docker-bake.hcl`` builds a few services.
 
 The same ``(files, seed)`` always produces the same bytes (``random.Random`` seeded with a
 string is stable across processes and Python versions); ``tree_digest`` hashes a tree so a test
@@ -43,6 +53,7 @@ KIND_WEIGHTS = {
     "compose": 5,
     "helm-values": 3,
     "kustomization": 3,
+    "bake": 1,
 }
 
 FILES_PER_SERVICE = 16
@@ -91,6 +102,53 @@ def _image(r: random.Random, name: str) -> str:
     if roll < 0.35:
         return f"registry.example.com/shop/{name}@sha256:{r.getrandbits(256):064x}"
     return f"registry.example.com/shop/{name}:{r.randint(1, 9)}.{r.randint(0, 40)}.{r.randint(0, 9)}"
+
+
+#: a service's intended build platforms (its plan): most build both, some one, some none or
+#: through an unknown variable
+_PLAN_PLATFORMS = (
+    (0.55, "linux/amd64,linux/arm64"),
+    (0.70, "linux/amd64"),
+    (0.80, "linux/arm64"),
+    (0.90, ""),  # no --platform: the build machine's CPU
+    (1.00, "$BUILD_PLATFORMS"),  # unknown to a linter
+)
+
+
+class _Service:
+    """What every file of one service agrees on: its image and its build platforms."""
+
+    __slots__ = ("name", "repo", "version", "platforms")
+
+    def __init__(self, seed, svc: int):
+        r = _rng(seed, "service", svc)
+        self.name = f"{_WORDS[svc % len(_WORDS)]}{svc}"
+        self.repo = f"registry.example.com/shop/{self.name}"
+        self.version = f"{r.randint(1, 9)}.{r.randint(0, 40)}.{r.randint(0, 9)}"
+        roll = r.random()
+        self.platforms = next(p for limit, p in _PLAN_PLATFORMS if roll < limit)
+
+    @property
+    def image(self) -> str:
+        return f"{self.repo}:{self.version}"
+
+    def flag(self, make: bool = False) -> str:
+        """`` --platform X`` as the plan says (empty for none)."""
+        if not self.platforms:
+            return ""
+        if self.platforms.startswith("$"):
+            return " --platform $(BUILD_PLATFORMS)" if make else ' --platform "$BUILD_PLATFORMS"'
+        return f" --platform {self.platforms}"
+
+
+def _service(seed, svc: int, _memo: dict = {}) -> _Service:
+    key = (seed, svc)
+    s = _memo.get(key)
+    if s is None:
+        if len(_memo) > 4096:
+            _memo.clear()
+        s = _memo[key] = _Service(seed, svc)
+    return s
 
 
 # ---- Dockerfiles ------------------------------------------------------------------------------
@@ -176,7 +234,7 @@ def long_dockerfile(lines: int = 1000, seed: int = 0) -> str:
 
 # ---- shell ------------------------------------------------------------------------------------
 
-def shell(r: random.Random, name: str) -> str:
+def shell(r: random.Random, name: str, svc: _Service | None = None) -> str:
     lines = [r.choice(("#!/usr/bin/env bash", "#!/bin/bash", "#!/bin/sh")), "set -euo pipefail", ""]
     lines += ['REGISTRY="${REGISTRY:-registry.example.com/shop}"', f'IMAGE="$REGISTRY/{name}"',
               'TAG="${GIT_SHA:-$(git rev-parse --short HEAD)}"', "SERVICES=(" + " ".join(r.sample(_WORDS, 4)) + ")", ""]
@@ -186,10 +244,15 @@ def shell(r: random.Random, name: str) -> str:
         lines.append('  local target="${1:-all}"')
         roll = r.random()
         if roll < 0.12:
-            plat = " --platform linux/amd64,linux/arm64" if r.random() < 0.7 else ""
+            if svc is not None and r.random() < 0.8:
+                plat = svc.flag()  # the service's plan
+            else:
+                plat = " --platform linux/amd64,linux/arm64" if r.random() < 0.7 else ""
             lines.append(f'  docker buildx build{plat} -t "$IMAGE:$TAG" --push .')
         elif roll < 0.15:
             lines.append('  docker build -t "$IMAGE:$TAG" -f Dockerfile .')
+            if svc is not None:
+                lines.append('  docker push "$IMAGE:$TAG"')
         elif roll < 0.25:
             tool, url = r.choice(_TOOLS)
             lines.append(f'  curl -fsSL "{url.format(a=r.choice(("$ARCH", "amd64", "x86_64")))}" -o "/tmp/{tool}"')
@@ -216,9 +279,15 @@ def shell(r: random.Random, name: str) -> str:
 
 # ---- Makefiles --------------------------------------------------------------------------------
 
-def makefile(r: random.Random, name: str, includes: tuple = (), targets: int | None = None) -> str:
-    lines = [f"# {name} build", f"NAME := {name}", f"IMG ?= {_image(r, name)}"]
-    if r.random() < 0.6:
+def makefile(r: random.Random, name: str, includes: tuple = (), targets: int | None = None,
+             svc: _Service | None = None) -> str:
+    """``svc``: the service this is the Makefile of: it builds and pushes the service's image
+    (its first target, ``image``) with the service's platforms."""
+    lines = [f"# {name} build", f"NAME := {name}", f"IMG ?= {svc.image if svc else _image(r, name)}"]
+    if svc is not None:
+        if svc.platforms and not svc.platforms.startswith("$"):
+            lines.append(f"PLATFORMS ?= {svc.platforms}")
+    elif r.random() < 0.6:
         lines.append("PLATFORMS ?= linux/amd64,linux/arm64")
     lines.append(f"GOARCH ?= {r.choice(('amd64', '$(shell go env GOARCH)', 'arm64'))}")
     lines.append("ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)")
@@ -227,6 +296,8 @@ def makefile(r: random.Random, name: str, includes: tuple = (), targets: int | N
     lines.append("")
     n = targets or r.randint(6, 30)
     names = [f"{r.choice(_VERBS)}-{i}" for i in range(n)]
+    if svc is not None:
+        names[0] = "image"
     lines.append(".PHONY: all " + " ".join(names))
     lines.append("all: " + " ".join(names[:3]))
     lines.append("")
@@ -234,7 +305,11 @@ def makefile(r: random.Random, name: str, includes: tuple = (), targets: int | N
         dep = f" {names[i - 1]}" if i and r.random() < 0.3 else ""
         lines.append(f"{t}:{dep}")
         roll = r.random()
-        if roll < 0.08:
+        if svc is not None and i == 0:
+            plat = "" if not svc.platforms else (
+                " --platform $(BUILD_PLATFORMS)" if svc.platforms.startswith("$") else " --platform $(PLATFORMS)")
+            lines.append(f"\tdocker buildx build{plat} -t $(IMG) --push .")
+        elif roll < 0.08:
             plat = " --platform $(PLATFORMS)" if r.random() < 0.7 else ""
             lines.append(f"\tdocker buildx build{plat} -t $(IMG) --load .")
         elif roll < 0.1:
@@ -265,8 +340,8 @@ def big_makefile(lines: int = 20000, seed: int = 0) -> str:
 
 # ---- YAML -------------------------------------------------------------------------------------
 
-def _container(r: random.Random, name: str, indent: str) -> list[str]:
-    out = [f"{indent}- name: {name}", f"{indent}  image: {_image(r, name)}"]
+def _container(r: random.Random, name: str, indent: str, image: str | None = None) -> list[str]:
+    out = [f"{indent}- name: {name}", f"{indent}  image: {image or _image(r, name)}"]
     if r.random() < 0.5:
         out.append(f"{indent}  imagePullPolicy: {r.choice(('IfNotPresent', 'Always'))}")
     out += [f"{indent}  ports:", f"{indent}    - containerPort: {r.choice((80, 8080, 9090))}"]
@@ -284,7 +359,7 @@ def _container(r: random.Random, name: str, indent: str) -> list[str]:
     return out
 
 
-def _k8s_doc(r: random.Random, name: str) -> list[str]:
+def _k8s_doc(r: random.Random, name: str, svc: _Service | None = None) -> list[str]:
     kind = r.choice(("Deployment", "Deployment", "StatefulSet", "DaemonSet", "CronJob", "Service", "ConfigMap", "Ingress", "PodDisruptionBudget"))
     api = {
         "Deployment": ("apps/v1", "apps/v1", "extensions/v1beta1"),
@@ -331,13 +406,15 @@ def _k8s_doc(r: random.Random, name: str) -> list[str]:
                  f"{pad}            - matchExpressions:", f"{pad}                - key: kubernetes.io/arch",
                  f"{pad}                  operator: In", f"{pad}                  values: [amd64, arm64]"]
     spec += [f"{pad}    containers:"]
+    # the service's own image in most of its workloads (what its builds push)
+    own = svc.image if svc is not None and r.random() < 0.7 else None
     for c in range(r.randint(1, 3)):
-        spec += _container(r, f"{name}-{c}" if c else name, pad + "      ")
+        spec += _container(r, f"{name}-{c}" if c else name, pad + "      ", own if not c else None)
     return out + spec
 
 
-def kubernetes(r: random.Random, name: str) -> str:
-    docs = ["\n".join(_k8s_doc(r, f"{name}-{d}" if d else name)) for d in range(r.randint(1, 9))]
+def kubernetes(r: random.Random, name: str, svc: _Service | None = None) -> str:
+    docs = ["\n".join(_k8s_doc(r, f"{name}-{d}" if d else name, svc)) for d in range(r.randint(1, 9))]
     return "---\n".join(d + "\n" for d in docs)
 
 
@@ -379,8 +456,16 @@ def helm_values(r: random.Random, name: str) -> str:
     ]) + "\n"
 
 
-def compose(r: random.Random, name: str) -> str:
+def compose(r: random.Random, name: str, svc: _Service | None = None) -> str:
     lines = ["services:"]
+    if svc is not None:  # the service itself: built here, or run as pushed (some on one CPU)
+        lines += ["  app:"]
+        if r.random() < 0.4:
+            lines += ["    build:", "      context: .", "      dockerfile: Dockerfile"]
+        lines.append(f"    image: {svc.image}")
+        if r.random() < 0.3:
+            lines.append(f"    platform: {r.choice(('linux/amd64', 'linux/arm64'))}")
+        lines += ["    environment:", f"      SERVICE: {svc.name}", "    ports:", "      - \"8080:8080\""]
     for s in r.sample(_WORDS, r.randint(2, 6)):
         lines.append(f"  {s}:")
         if r.random() < 0.4:
@@ -395,22 +480,97 @@ def compose(r: random.Random, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def workflow(r: random.Random, name: str) -> str:
+def workflow(r: random.Random, name: str, svc: _Service | None = None) -> str:
     lines = [f"name: {name}", "on:", "  push:", "    branches: [main]", "  pull_request:", "jobs:"]
     for j in range(r.randint(1, 4)):
         lines += [f"  job{j}:", f"    runs-on: {r.choice(('ubuntu-latest', 'ubuntu-24.04', 'ubuntu-24.04-arm'))}",
                   "    steps:", "      - uses: actions/checkout@v4"]
         if r.random() < 0.5:
+            tags = _image(r, name)
+            if svc is not None:
+                tags = svc.image if r.random() < 0.5 else svc.repo + ":${{ github.sha }}"
             lines += ["      - uses: docker/setup-qemu-action@v3", "      - uses: docker/setup-buildx-action@v3",
                       "      - uses: docker/build-push-action@v6", "        with:", "          push: true",
-                      f"          tags: {_image(r, name)}"]
-            if r.random() < 0.6:
+                      f"          tags: {tags}"]
+            if svc is not None and r.random() < 0.8:
+                if svc.platforms.startswith("$"):
+                    lines.append("          platforms: ${{ env.PLATFORMS }}")
+                elif svc.platforms:
+                    lines.append(f"          platforms: {svc.platforms}")
+            elif r.random() < 0.6:
                 lines.append("          platforms: linux/amd64,linux/arm64")
         lines += ["      - name: build", "        run: |", "          set -euo pipefail",
                   f"          docker build -t {name}:ci ." if r.random() < 0.3 else "          go test ./...", "          make test"]
         if r.random() < 0.3:
             lines.append(f"          curl -fsSLo kubectl https://dl.k8s.io/release/v1.30.2/bin/linux/{r.choice(_ARCH_BAD)}/kubectl")
     return "\n".join(lines) + "\n"
+
+
+# ---- Docker Bake -------------------------------------------------------------------------------
+
+def _hcl_list(items) -> str:
+    return "[" + ", ".join(f'"{x}"' for x in items) + "]"
+
+
+def bake(r: random.Random, name: str, svc: _Service | None = None, services: tuple = ()) -> str:
+    """A ``docker-bake.hcl``: variables, a default group, a common target others inherit, the
+    service's image (pushed, with its plan's platforms), a debug image loaded locally and a
+    cache-only test target.  ``services``: ``(folder, _Service)`` of several services (the
+    repository's root Bake file: one target per service, its context that service's folder)."""
+    lines = ["# Build the images with `docker buildx bake`.", 'variable "REGISTRY" {',
+             '  default = "registry.example.com/shop"', "}", ""]
+    version = svc.version if svc is not None else f"{r.randint(1, 9)}.{r.randint(0, 40)}.0"
+    lines += ['variable "TAG" {', f'  default = "{version}"', "}", "", 'variable "GIT_SHA" {}', ""]
+    plan = svc.platforms if svc is not None else "linux/amd64,linux/arm64"
+    if plan and not plan.startswith("$"):
+        lines += ['variable "PLATFORMS" {', "  type    = list(string)",
+                  f"  default = {_hcl_list(plan.split(','))}", "}", ""]
+    elif plan:
+        lines += ['variable "PLATFORMS" {}', ""]  # set by CI: unknown here
+    if services:
+        targets = [s.name for _folder, s in services]
+    else:
+        targets = ["app"] + (["debug"] if r.random() < 0.5 else [])
+    lines += ['group "default" {', f"  targets = {_hcl_list(targets)}", "}", "",
+              'group "ci" {', '  targets = ["default", "test"]', "}", ""]
+    lines += ['target "_common" {', '  context = "."', "  args = {", f'    GO_VERSION = "1.{r.randint(21, 23)}"',
+              '    COMMIT     = "${GIT_SHA}"', "  }", "  labels = {",
+              '    "org.opencontainers.image.source" = "https://github.com/example/shop"', "  }"]
+    if plan:
+        lines.append("  platforms = PLATFORMS")
+    lines += ["}", ""]
+    if services:
+        for folder, s in services:
+            lines += [f'target "{s.name}" {{', '  inherits = ["_common"]', f'  context  = "{folder}"',
+                      f'  tags     = ["${{REGISTRY}}/{s.name}:{s.version}", "${{REGISTRY}}/{s.name}:${{GIT_SHA}}"]',
+                      '  output   = ["type=registry"]', "}", ""]
+    else:
+        lines += ['target "app" {', '  inherits   = ["_common"]', '  dockerfile = "Dockerfile"',
+                  f'  tags       = ["${{REGISTRY}}/{name}:${{TAG}}", "${{REGISTRY}}/{name}:${{GIT_SHA}}"]',
+                  '  output     = ["type=registry"]']
+        if r.random() < 0.25:  # a mistake: a one-platform override of the plan
+            lines.append(f'  platforms  = ["{r.choice(("linux/amd64", "linux/arm64"))}"]')
+        lines += ["}", ""]
+        if "debug" in targets:
+            lines += ['target "debug" {', '  inherits = ["app"]', f'  target   = "build{r.randint(0, 2)}"',
+                      f'  tags     = ["{name}-debug:local"]', '  output   = [{ type = "docker" }]', "}", ""]
+    lines += ['target "test" {', '  inherits = ["_common"]', '  target   = "test"', '  output   = ["type=cacheonly"]',
+              "}"]
+    return "\n".join(lines) + "\n"
+
+
+def _base_image_files(r: random.Random) -> dict[str, str]:
+    """The shared base image every service may start ``FROM``
+    (``registry.example.com/base/runtime:2024.09``): its Dockerfile and a Makefile that builds it
+    for amd64 only (a service built for arm64 on it is the cross-file mistake XF006 reports)."""
+    docker = "\n".join([
+        "# syntax=docker/dockerfile:1.7", "FROM debian:bookworm-slim", "ARG TARGETARCH",
+        "RUN set -eux; \\", "    apt-get update; \\", "    apt-get install -y --no-install-recommends ca-certificates tzdata; \\",
+        "    rm -rf /var/lib/apt/lists/*", "USER 65532:65532"]) + "\n"
+    make = "\n".join([
+        "IMG ?= registry.example.com/base/runtime:2024.09", "", ".PHONY: image", "image:",
+        "\tdocker buildx build --platform linux/amd64 -t $(IMG) --push .", ""])
+    return {"base/runtime/Dockerfile": docker, "base/runtime/Makefile": make}
 
 
 # ---- Python and Markdown ----------------------------------------------------------------------
@@ -445,7 +605,7 @@ def python(r: random.Random, name: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def markdown(r: random.Random, name: str) -> str:
+def markdown(r: random.Random, name: str, svc: _Service | None = None) -> str:
     lines = [f"# {name}", "", f"Runbook for the {name} service. Owned by the {r.choice(_WORDS)} team.", ""]
     for s in range(r.randint(2, 7)):
         lines += [f"## Step {s + 1}: {r.choice(_VERBS)}", "", "Run the following from the repository root:", ""]
@@ -456,8 +616,12 @@ def markdown(r: random.Random, name: str) -> str:
         elif lang == "console":
             lines += [f"$ kubectl -n {name} get pods", "NAME READY STATUS"]
         elif r.random() < 0.25:
-            lines += ["docker buildx build --platform linux/amd64,linux/arm64 -t app --push ."
-                      if r.random() < 0.6 else f"docker build -t {_image(r, name)} .", f"docker push {_image(r, name)}"]
+            if svc is not None:  # the release steps: build and push the service's image
+                lines += [f"docker buildx build{svc.flag()} -t {svc.image} --push ." if r.random() < 0.6
+                          else f"docker build -t {svc.image} .", f"docker push {svc.image}"]
+            else:
+                lines += ["docker buildx build --platform linux/amd64,linux/arm64 -t app --push ."
+                          if r.random() < 0.6 else f"docker build -t {_image(r, name)} .", f"docker push {_image(r, name)}"]
         else:
             lines += [f"kubectl rollout restart deployment/{name}", f"kubectl rollout status deployment/{name}"]
         lines += ["```", "", "- check the dashboards", "- announce in the channel", ""]
@@ -490,6 +654,8 @@ def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
         return "kustomization.yaml", kustomization(r, name, ["deployment.yaml"])
     if kind == "helm-values":
         return "values.yaml", helm_values(r, name)
+    if kind == "bake":
+        return "docker-bake.hcl", bake(r, name)
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -514,16 +680,25 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
     written: dict[str, str] = {}
     kinds: dict[str, int] = {}
     per_service: dict[int, dict[str, int]] = {}
-    if files >= 50:  # the shared makefiles every service's Makefile includes
+    if files >= 50:  # the shared makefiles every service's Makefile includes, the base image, the root Bake file
         for i, rel in enumerate(("make/common.mk", "make/docker.mk")):
             written[rel] = makefile(_rng(seed, "shared", i), f"shared{i}")
             kinds["makefile"] = kinds.get("makefile", 0) + 1
+        for rel, text in _base_image_files(_rng(seed, "shared", "base")).items():
+            written[rel] = text
+            k = "dockerfile" if rel.endswith("Dockerfile") else "makefile"
+            kinds[k] = kinds.get(k, 0) + 1
+        few = sorted({svc for svc, _k in plan})[:4]
+        written["docker-bake.hcl"] = bake(_rng(seed, "shared", "bake"), "shop", services=tuple(
+            (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few))
+        kinds["bake"] = kinds.get("bake", 0) + 1
     for svc, kind in plan:
         if len(written) >= files:
             break
         r = _rng(seed, "file", files, len(written))
         base = f"services/{_WORDS[svc % len(_WORDS)]}-{svc:04d}"
         name = f"{_WORDS[svc % len(_WORDS)]}{svc}"
+        service = _service(seed, svc)
         seen = per_service.setdefault(svc, {})
         n = seen.get(kind, 0)
         seen[kind] = n + 1
@@ -531,17 +706,17 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
             rel = f"{base}/Dockerfile" if n == 0 else f"{base}/docker/{r.choice(_VERBS)}-{n}.Dockerfile"
             text = dockerfile(r, name)
         elif kind == "shell":
-            rel, text = f"{base}/scripts/{r.choice(_VERBS)}-{n}.sh", shell(r, name)
+            rel, text = f"{base}/scripts/{r.choice(_VERBS)}-{n}.sh", shell(r, name, service)
         elif kind == "makefile":
             if n == 0:
                 incs = ["include ../../make/common.mk", "-include local.mk"]
                 if r.random() < 0.3:
                     incs.append("include $(ROOT)/make/docker.mk")
-                rel, text = f"{base}/Makefile", makefile(r, name, tuple(incs))
+                rel, text = f"{base}/Makefile", makefile(r, name, tuple(incs), svc=service)
             else:
                 rel, text = f"{base}/mk/part-{n}.mk", makefile(r, f"{name}-{n}")
         elif kind == "kubernetes":
-            rel, text = f"{base}/deploy/{r.choice(_WORDS)}-{n}.yaml", kubernetes(r, f"{name}-{n}")
+            rel, text = f"{base}/deploy/{r.choice(_WORDS)}-{n}.yaml", kubernetes(r, f"{name}-{n}", service)
         elif kind == "kustomization":
             if n == 0:
                 res = sorted(p.rsplit("/", 1)[1] for p in written if p.startswith(f"{base}/deploy/") and p.endswith(".yaml"))
@@ -559,14 +734,17 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
             text = helm_values(r, name)
         elif kind == "compose":
             rel = f"{base}/docker-compose.yml" if n == 0 else f"{base}/compose.env{n}.yaml"
-            text = compose(r, name)
+            text = compose(r, name, service if n == 0 else None)
         elif kind == "workflow":
-            rel, text = f"{base}/.github/workflows/{r.choice(_VERBS)}-{n}.yml", workflow(r, name)
+            rel, text = f"{base}/.github/workflows/{r.choice(_VERBS)}-{n}.yml", workflow(r, name, service)
         elif kind == "python":
             rel, text = f"{base}/src/{name}/{r.choice(_VERBS)}_{n}.py", python(r, f"{name}_{n}")
+        elif kind == "bake":
+            rel = f"{base}/docker-bake.hcl" if n == 0 else f"{base}/docker-bake.{r.choice(('ci', 'release', 'dev'))}{n}.hcl"
+            text = bake(r, name, service)
         else:  # markdown
             rel = f"{base}/README.md" if n == 0 else f"{base}/docs/{r.choice(_VERBS)}-{n}.md"
-            text = markdown(r, name)
+            text = markdown(r, name, service)
         written[rel] = text
         kinds[kind] = kinds.get(kind, 0) + 1
     total = 0

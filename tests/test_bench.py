@@ -47,11 +47,29 @@ def test_single_file_generators_have_the_asked_shape():
     y = gen.big_yaml(300_000)
     assert 300_000 <= len(y) < 330_000 and y.count("\n---\n") > 50
     for kind in ("dockerfile", "shell", "makefile", "markdown", "python", "kubernetes", "kustomization",
-                 "helm-values", "compose", "workflow"):
+                 "helm-values", "compose", "workflow", "bake"):
         name, text = gen.sample_file(kind, 0)
         assert name and text.endswith("\n")
     with pytest.raises(ValueError):
         gen.sample_file("nope")
+
+
+def test_generated_builds_and_deployments_link(tmp_path):
+    """A service's builds push the image its manifests deploy (what the project model links): the
+    one-change measurement finds a Makefile that is the only build of an image a Deployment runs
+    on amd64-pinned nodes, and the tree has Bake files with targets."""
+    from bench.run import linked_makefile
+
+    root = tmp_path / "t"
+    man = gen.generate_tree(str(root), 3000, seed=0)
+    found = linked_makefile(str(root), man["paths"])
+    assert found is not None and found[2], found
+    rel, image, _ = found
+    assert f"IMG ?= {image}" in (root / rel).read_text()
+    folder = rel.rsplit("/", 1)[0]
+    assert any(f"image: {image}" in (root / p).read_text() for p in man["paths"] if p.startswith(folder + "/deploy/"))
+    bake = (root / "docker-bake.hcl").read_text()
+    assert 'target "' in bake and "registry.example.com/shop" in bake and man["kinds"]["bake"] > 1
 
 
 @pytest.mark.slow
