@@ -41,6 +41,7 @@ _HELP = {
     "rules": "list every rule",
     "rule": "print the documentation of a rule, of every rule of a family or prefix (DF, BC00), or --all",
     "server": "run the language server (LSP on stdio; needs archlint[lsp])",
+    "graph": "print the project model: build sites, Dockerfiles, images, deployments and their links",
     "version": "print the version",
 }
 SUBCOMMANDS = tuple(_HELP)
@@ -97,6 +98,11 @@ _DESCRIPTION = {
               "pip install 'archlint[lsp]' (pygls and lsprotocol).",
     "rule": "Print a rule's documentation (archlint rule DF005), every rule of a family or an ID prefix "
             "(archlint rule DF, archlint rule BC00), or every rule (archlint rule --all).",
+    "graph": "Print what archlint inferred about the repository: every build site (with its Dockerfile, "
+             "platforms and image names), the deployments of those images and the Dockerfiles' base "
+             "images, linked. What could not be resolved is shown as unknown (* in a name). Paths are "
+             "relative to the repository root; given PATHS, only what is in them and what is linked to "
+             "it is printed.",
 }
 
 
@@ -115,6 +121,14 @@ def _add_command(sub, name: str):
     elif name == "rule":
         c.add_argument("rule_id", nargs="?", help="a rule ID (DF005), a family (DF) or an ID prefix (BC00)")
         c.add_argument("--all", action="store_true", help="every rule")
+    elif name == "graph":
+        c.add_argument("paths", nargs="*", help="print only the nodes in these files or folders and what is linked "
+                                                "to them (default: the whole repository)")
+        c.add_argument("--output-format", choices=GRAPH_FORMATS, default="text")
+        c.add_argument("--output-file", "-o")
+        for flags, kw in CHECK_OPTIONS:
+            if flags[0] in GRAPH_CHECK_OPTIONS:
+                c.add_argument(*flags, **kw)
     return c
 
 
@@ -234,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "version":
             print(f"archlint {__version__}")
             return 0
+        if args.command == "graph":
+            return _cmd_graph(args)
         if args.command == "server":
             from .server import main as server_main
 
@@ -472,6 +488,61 @@ def _cmd_check(args) -> int:
         cache.close()  # the entries the snapshot names are on disk before it is
         snapshot.store(cache, key, recorder, resolver, paths, root, text, code)
     return code
+
+
+GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
+#: the options of ``archlint check`` that ``archlint graph`` takes too (how files are found and read)
+GRAPH_CHECK_OPTIONS = ("--config", "--isolated", "--exclude", "--extend-exclude", "--no-respect-gitignore",
+                       "--jobs", "--no-cache")
+
+
+def _cmd_graph(args) -> int:
+    """``archlint graph``: the project model of the repository, built from every file's facts
+    (from the result cache where it can be), rendered by ``output.graph``."""
+    from .config import ConfigResolver
+    from .discovery import find_root
+
+    ov: dict = {}
+    if args.exclude:
+        ov["exclude"] = _split(args.exclude)
+    if args.extend_exclude:
+        ov["extend-exclude"] = _split(args.extend_exclude)
+    resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    resolver.for_dir(os.getcwd())  # validate the configuration up front (ConfigError: exit 2)
+    root = find_root(os.getcwd())
+    from .project import FAMILY
+    from .registry import family_enabled
+
+    if not family_enabled(resolver.for_dir(root), FAMILY):
+        # files give their facts only while a project rule is on (ignore = ["XF"] switches the
+        # model off): the graph turns the family back on for its own run (its findings are not printed)
+        ov.update({"ignore": [], "extend-select": [FAMILY]})
+        resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    only = None
+    if args.paths:
+        only = []
+        top = os.path.realpath(root)
+        for p in args.paths:
+            if p == "-":
+                raise UsageError("archlint graph does not read stdin")
+            if not os.path.exists(p):
+                raise UsageError(f"{p}: no such file or folder")
+            a = os.path.realpath(p)
+            if a != top and not a.startswith(top.rstrip(os.sep) + os.sep):
+                raise UsageError(f"{p} is outside the repository ({root})")
+            only.append(os.path.relpath(a, top).replace(os.sep, "/"))
+    from .project.model import build_project
+    from .run.runner import run_paths
+
+    run = run_paths([root], resolver, root, respect_gitignore=not args.no_respect_gitignore, jobs=args.jobs,
+                    use_cache=not args.no_cache)
+    entries = [(fr.path, os.path.join(root, fr.path), fr.kind, fr.facts) for fr in run.files if fr.facts]
+    project = build_project(root, entries)
+    from .output import graph
+
+    text = graph.RENDERERS[args.output_format](project, only)
+    _emit(args, text)
+    return 0
 
 
 def _sarif_rules(run, resolver) -> list:

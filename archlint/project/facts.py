@@ -447,10 +447,8 @@ def _compose_facts(ctx, out: dict) -> None:
                         tags.append(t)
             if plats == [] and platform:
                 plats = [str(m)] if m is not None else None
-            if dockerfile is not None and context not in (None, "*") and not dockerfile.startswith("/"):
-                dockerfile = context.rstrip("/") + "/" + dockerfile
-            elif dockerfile is None and context not in (None, "*"):
-                dockerfile = None
+            if dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
+                dockerfile = context.rstrip("/") + "/" + dockerfile  # compose reads it in the context
             out.setdefault("builds", []).append({
                 "span": _span(model.content_span(svc.key)),
                 "tool": "compose build",

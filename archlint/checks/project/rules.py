@@ -23,6 +23,19 @@ def _sites(builds) -> str:
     return shown + (f" and {len(builds) - 3} more" if len(builds) > 3 else "")
 
 
+def _made(builds, each=str) -> set | None:
+    """What ``builds`` produce together (``each`` of their platforms: the platform, or its
+    architecture), or None when one of them builds for unknown platforms or for whichever
+    machine runs it."""
+    made: set = set()
+    for b in builds:
+        t = b.targets()
+        if not t:
+            return None
+        made |= {each(p) for p in t}
+    return made
+
+
 def _pushed_builds(ctx, d):
     """The builds of deployment ``d``'s image that reach a registry: pushed by the build itself
     or, under one of its names, by a push anywhere in the repository.  A build that is only
@@ -72,13 +85,7 @@ def deployed_arch_not_built(ctx):
         builds = _pushed_builds(ctx, d)
         if not builds:
             continue
-        made = set()
-        for b in builds:
-            t = b.targets()
-            if not t:  # unknown, or the build machine's (XF002)
-                made = None
-                break
-            made |= {_arch(p) for p in t}
+        made = _made(builds, _arch)  # None: unknown, or the build machine's (XF002)
         if made is None:
             continue
         missing = [a for a in d.arch if a not in made]
@@ -189,13 +196,7 @@ def multi_arch_deploy_single_platform_build(ctx):
         builds = _pushed_builds(ctx, d)
         if not builds:
             continue
-        made = set()
-        for b in builds:
-            t = b.targets()
-            if not t:
-                made = None
-                break
-            made |= {_arch(p) for p in t}
+        made = _made(builds, _arch)
         if made is None or len(made) != 1:
             continue
         missing = [a for a in wanted if a not in made]
@@ -359,13 +360,7 @@ def base_built_for_fewer_platforms(ctx):
         parents = [b for b in project.builds_of(base.name) if not b.local]
         if not parents:
             continue
-        made = set()
-        for p in parents:
-            t = p.targets()
-            if not t:
-                made = None
-                break
-            made |= set(t)
+        made = _made(parents)
         if made is None:
             continue
         wanted: list = []
