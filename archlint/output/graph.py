@@ -131,7 +131,7 @@ def _arch(d) -> str:
 
 def _build_line(b) -> str:
     parts = [f"{b.where} {b.tool} → {_dockerfile(b)}", _platforms(b)]
-    tags = [show_name(n) for n in b.tags]
+    tags = [show_name(n) for n in b.tags] + list(b.unknown_tags)
     parts.append("tags " + ", ".join(tags) if tags else "no tags")
     more = [show_name(n) for n in b.names if n not in b.tags]
     if more:

@@ -91,7 +91,7 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context")
+                 "push", "local", "stage", "file", "context", "unknown_tags")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -105,6 +105,8 @@ class Build:
         self.platforms = fact["platforms"]
         self.host = fact["host"]
         self.tags = [n for n in (normal(t) for t in fact["tags"]) if n]
+        #: names as written that link nothing (a wholly unknown repository: ``$IMAGE``)
+        self.unknown_tags = [t for t in fact["tags"] if normal(t) is None]
         self.names: list = list(self.tags)  # with every other name the repository gives the image
         self.push = fact["push"]
         self.local = fact["local"]
