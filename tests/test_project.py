@@ -388,3 +388,21 @@ def test_image_names_normalise_as_the_tools_resolve_them():
     assert glob("v1.*-*", "v1.2-rc") and not glob("v1.*", "v2.0")
     # linear-ish on a crafted name: many stars against a long text that never matches
     assert not glob("*a" * 200, "b" * 512)
+
+
+def test_compose_files_built_by_bake_with_platforms_are_not_left_to_the_build_machine(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64", "linux/arm64"]\n',
+        "Makefile": "FILES=-f compose.yaml -f compose.full.yaml\n"
+                    "push:\n\tdocker buildx bake $(FILES) --push --set \"*.platform=linux/amd64,linux/arm64\"\n",
+        "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:1\n    build: {context: api}\n",
+        "compose.full.yaml": "services:\n  web:\n    image: ghcr.io/acme/web:1\n    build: {context: web}\n",
+        "compose.extra.yaml": "services:\n  job:\n    image: ghcr.io/acme/job:1\n    build: {context: job}\n",
+        "api/Dockerfile": "FROM alpine:3.20\n", "web/Dockerfile": "FROM alpine:3.20\n", "job/Dockerfile": "FROM alpine:3.20\n",
+        "k8s/api.yaml": DEPLOY.replace("amd64", "arm64").replace("quay.io/acme/api:1.4", "ghcr.io/acme/api:1"),
+    })
+    doc = run(root, capsys)
+    # the baked files' services get the bake's platforms: DC003 only where no bake builds the file,
+    # and the arm64 pods of api are covered
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "DC003"] == [("compose.extra.yaml", "DC003")]
+    assert codes(doc) == []

@@ -21,6 +21,9 @@ any of these lists (keys with nothing are left out; None when the file says noth
              says so (``nodeSelector``, ``node affinity``, ``platform:``, ``runs-on``).
 ``overrides`` ``{"span", "name", "image"}``: a Kustomization's ``images:`` entry: containers whose
              image is ``name`` (any tag) are deployed as ``image``.
+``bakes``    ``{"span", "files", "bases", "platforms", "push"}``: a ``docker buildx bake`` command, the
+             Bake or compose files it builds (``-f``, else bake's default names) and the
+             platforms it sets for all of them (``--set *.platform=``; ``[]``: none).
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 
@@ -152,6 +155,16 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                 "local": local.build(tc),
                 "stage": _value(tc.flag("--target")),
             })
+        elif tc.action == "bake":
+            snip = tc.command.snippet
+            files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
+            out.setdefault("bakes", []).append({
+                "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
+                "files": [f for f in files if f] or list(BAKE_DEFAULTS),
+                "bases": bases,
+                "platforms": _platforms(ctx, tc) if tc.platforms else [],
+                "push": build_pushes(tc),
+            })
         elif tc.action == "tag" and len(tc.args) >= 2:
             src = pattern(tc.args[0].value)
             for w in tc.args[1:]:
@@ -203,6 +216,11 @@ def _written(text: str, path: str, skip: tuple) -> bool:
                 return True
         at = text.find(name, at + len(name))
     return False
+
+
+#: the files ``docker buildx bake`` reads when given none (compose files and Bake files)
+BAKE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", "docker-bake.json",
+                 "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl")
 
 
 def _strip_transport(v: str) -> str:
@@ -590,6 +608,7 @@ _SHAPES = {
     "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
     "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
     "overrides": {"span": _SPAN, "name": _S, "image": _S},
+    "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
 }
 
 

@@ -208,6 +208,8 @@ class Project:
         self._pushed: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
+        #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
+        self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
         self._by_repo: dict[str, list[Build]] = {}
         self._by_last: dict[str, list[Build]] = {}
@@ -241,12 +243,56 @@ class Project:
             s, d = normal(a["src"]), normal(a["dst"])
             if _linkable(s) and _linkable(d):
                 self._aliases.append((s, d))
+        for bk in facts.get("bakes", ()):
+            self._bake(display, folder, bk)
         for o in facts.get("overrides", ()):
             self._overrides.append((display, o))
         for p in facts.get("pushed", ()):
             n = normal(p)
             if n is not None:
                 self._pushed.add(n)
+
+    def _bake(self, display: str, folder: str, fact: dict) -> None:
+        """A ``docker buildx bake`` command: the files it builds, found where it runs."""
+        for rel in fact["files"]:
+            if "*" in rel or os.path.isabs(rel):
+                continue
+            for top in self._tops(folder, fact["bases"]):
+                cand = os.path.normpath(os.path.join(top, rel))
+                if cand in self.known or os.path.isfile(cand):
+                    self.baked.setdefault(self._display(cand), []).append(
+                        (fact["platforms"], fact["push"], f"{display}:{fact['span'][0]}"))
+                    break
+
+    def _tops(self, folder: str, bases) -> list:
+        """The folders a command of a file in ``folder`` may run in (see ``facts``: bases)."""
+        root = self.root
+        tops: list = []
+        for base in bases:
+            if base == "up":
+                d = folder
+                while d.startswith(root) and d not in tops:
+                    tops.append(d)
+                    if d == root:
+                        break
+                    d = os.path.dirname(d)
+            elif base == "github":
+                at = (folder + os.sep).rfind(os.sep + ".github" + os.sep)
+                tops.append(folder[:at] if at >= 0 else root)
+            elif base in ("file", "repo"):
+                tops.append(folder if base == "file" else root)
+        return tops
+
+    def baked_platforms(self, display: str) -> tuple[list | None, str] | None:
+        """(platforms, where) when every bake command that builds the file at ``display`` sets
+        platforms for it (None: a variable), else None."""
+        runs = self.baked.get(display)
+        if not runs or any(p == [] for p, _push, _w in runs):
+            return None
+        plats = runs[0][0]
+        if any(p != plats for p, _push, _w in runs):
+            plats = None
+        return plats, runs[0][2]
 
     def _display(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
@@ -267,21 +313,7 @@ class Project:
             rels = [file]
         root = self.root
         tried = []
-        tops = []
-        for base in fact["bases"]:
-            if base == "up":
-                d = folder
-                while d.startswith(root) and d not in tops:
-                    tops.append(d)
-                    if d == root:
-                        break
-                    d = os.path.dirname(d)
-            elif base == "github":
-                at = (folder + os.sep).rfind(os.sep + ".github" + os.sep)
-                tops.append(folder[:at] if at >= 0 else root)
-            elif base in ("file", "repo"):
-                tops.append(folder if base == "file" else root)
-        for top in tops:
+        for top in self._tops(folder, fact["bases"]):
             for rel in rels:
                 cand = os.path.normpath(os.path.join(top, rel))
                 if not (cand == root or cand.startswith(root.rstrip(os.sep) + os.sep)):
@@ -323,8 +355,21 @@ class Project:
                 if nd.name is not None:
                     self.deploys.append(nd)
 
+    def _apply_bakes(self) -> None:
+        """A compose service or Bake target built by ``docker buildx bake --set *.platform=...``
+        gets those platforms (and the bake's push) when it sets none itself."""
+        for b in self.builds:
+            if b.platforms != [] or not b.tool.startswith(("compose build", "bake target")):
+                continue
+            runs = self.baked.get(b.path)
+            hit = self.baked_platforms(b.path)
+            if hit is not None:
+                b.platforms = hit[0]
+                b.push = b.push or any(push for _p, push, _w in runs)
+
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""
+        self._apply_bakes()
         self._apply_overrides()
         names = self._names
         for s, d in self._aliases:

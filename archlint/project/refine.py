@@ -46,4 +46,11 @@ def bc001(f, fr, project):
     return f
 
 
-REFINERS = {"DF005": df005, "BC001": bc001}
+def dc003(f, fr, project):
+    """A compose file that ``docker buildx bake -f compose.yaml --set *.platform=...`` builds
+    (the way multi-platform images are built from compose files) is not built for the build
+    machine's CPU: DC003 is dropped when every bake of it sets platforms."""
+    return f if project.baked_platforms(fr.path) is None else None
+
+
+REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003}
