@@ -114,6 +114,11 @@ _MAKEFILE_PART = re.compile(r"^(?:GNU)?[Mm]akefile\.(?!(?:am|bak|orig|old|txt|md
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.I)
 
 
+#: what a ``Dockerfile.*`` / ``dockerfile_*`` name ending so is not: documentation, data, other
+#: languages' sources (BuildKit's ``dockerfile_test.go``), archives, backups
+_NOT_DOCKERFILE = (".md", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".swp", ".yml", ".yaml")
+
+
 def kind_by_name(path: str) -> str | None:
     """The kind decided by the file name alone; "yaml" and "maybe-shell" need content."""
     norm = path.replace(os.sep, "/")
@@ -122,7 +127,7 @@ def kind_by_name(path: str) -> str | None:
     if low in ("dockerfile", "containerfile") or low.endswith((".dockerfile", ".containerfile")):
         return "dockerfile"
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
-        if not low.endswith((".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".toml", ".dockerignore")):
+        if not low.endswith(_NOT_DOCKERFILE):
             return "dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl

@@ -406,3 +406,46 @@ def test_compose_files_built_by_bake_with_platforms_are_not_left_to_the_build_ma
     # and the arm64 pods of api are covered
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "DC003"] == [("compose.extra.yaml", "DC003")]
     assert codes(doc) == []
+
+
+def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "docs/reference.md": "```console\n$ docker buildx build -f [PATH|URL|-] .\n"
+                             "$ docker build -f path/to/Dockerfile .\n"
+                             "$ docker build -f https://example.com/raw/Dockerfile .\n"
+                             "$ docker build -f Dockerfile.webapp https://github.com/acme/app.git\n```\n",
+        # run from the top as `make -f deploy/devel/Makefile image`: the path is the top's
+        "deploy/devel/Makefile": "image:\n\tdocker build -f deploy/devel/Dockerfile .\n",
+        "deploy/devel/Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "devel:\n\t$(MAKE) -f deploy/devel/Makefile image\n",
+        # a Makefile nobody runs from elsewhere reads its own folder's files (and this one is gone)
+        "agent/Makefile": "image:\n\tdocker build -t x/agent . -f Dockerfile\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+    })
+    assert codes(run(root, capsys)) == [("agent/Makefile", 2, "XF005")]
+
+
+def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64"]\n',
+        "Dockerfile": "FROM alpine:3.20\n",
+        # after a cd into another folder, "." is not this Dockerfile's folder: no link
+        "a.sh": "#!/bin/sh\ncd images/x && docker build --platform linux/amd64 -t x:1 .\n",
+        # the platform is a variable that may be the build machine's: not known to be set
+        "Makefile": "PLATFORMS ?= linux/$(shell go env GOARCH)\nimage:\n\tdocker build --platform $(PLATFORMS) -t y:1 .\n",
+    })
+    doc = run(root, capsys)
+    assert [f["message"] for f in doc["findings"] if f["rule"] == "DF005"] == [
+        "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."]
+    # once every build's platforms are known, DF005 has nothing left to say
+    (root / "Makefile").write_text("image:\n\tdocker build --platform linux/amd64 -t y:1 .\n")
+    (root / "a.sh").write_text("#!/bin/sh\ncd \"$(dirname \"$0\")\" && docker build --platform linux/amd64 -t x:1 .\n")
+    assert [f for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == []
+
+
+def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
+    from archlint.kinds import kind_by_name
+
+    assert [kind_by_name(n) for n in ("dockerfile_test.go", "dockerfile.go", "Dockerfile.rs", "Dockerfile.dev",
+                                      "Dockerfile-alpine", "Containerfile.rhel")] == \
+        [None, None, None, "dockerfile", "dockerfile", "dockerfile"]

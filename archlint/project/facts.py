@@ -9,8 +9,9 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``"*"``: unknown); ``bases``: what relative paths are relative to (``"file"``: the
              file's folder, ``"repo"``: the repository's top, ``"up"``: the file's folder or
              any above it up to the top, ``"github"``: the folder holding the workflow's ``.github``;
-             ``"cd"``: the command may run in another folder (a ``cd`` before it), so a path
-             found nowhere is not known to be missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
+             ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
+             paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
+             a path found nowhere is not missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
              ``host``: the build machine's platform when known (a GitHub-hosted runner);
              ``tags``: image names with every unknown part as ``*``.
@@ -24,6 +25,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
 ``bakes``    ``{"span", "files", "bases", "platforms", "push"}``: a ``docker buildx bake`` command, the
              Bake or compose files it builds (``-f``, else bake's default names) and the
              platforms it sets for all of them (``--set *.platform=``; ``[]``: none).
+``makes``    ``{"files", "bases"}``: Makefiles this file runs with ``make -f`` (their recipes then run
+             in this file's working folder).
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 
@@ -32,6 +35,7 @@ ValueError on anything but this shape.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
@@ -68,12 +72,17 @@ def _span(s) -> list:
 
 #: a command that changes the working folder (``cd sub && docker build -f x .``): a relative path
 #: after it is relative to a folder not known here
-_MOVES = re.compile(r"(?:^|[;&|(\s])(?:cd|pushd)(?:\s|$)")
+_MOVES = re.compile(r"(?:^|[;&|(\s])(?:cd|pushd)(?:[ \t]+((?:\$\([^)\n]*\)|\$(?!\()|[^;&|\n)$])*))?(?=[;&|\n)]|$)")
+#: ``cd "$(dirname "$0")"`` and its spellings: the script's own folder
+_OWN_FOLDER = re.compile(r"""^["']?\$\(\s*dirname\s+["']?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)["']?\s*\)["']?$"""
+                         r"""|^["']?\$\{0%/\*\}["']?$""")
 
 
 def _bases(kind: str) -> list:
     if kind == "makefile":
-        return ["file"]  # make runs recipes in the Makefile's folder
+        # make runs recipes in the Makefile's folder (or where ``make -f dir/Makefile`` runs:
+        # the model adds the folders of the files that call it so)
+        return ["file"]
     if kind == "workflow":
         return ["github"]  # a job starts in the checked-out repository's top: above .github/
     return ["up"]  # a script or a runbook: run from its folder or one above it (a project's top)
@@ -102,10 +111,15 @@ def _platforms(ctx, tc) -> list | None:
     return out
 
 
+#: what marks a documentation placeholder in a path (``-f [PATH|URL|-]``, ``<your Dockerfile>``)
+_PLACEHOLDER = re.compile(r"[][|<>{}]|^path/to/|^/?path/")
+
+
 def _value(flag) -> str | None:
+    """A flag's value; ``*`` when it is unknown: a variable, or a placeholder a reader replaces."""
     if flag is None or flag.value is None:
         return None
-    if flag.dynamic:
+    if flag.dynamic or _PLACEHOLDER.search(flag.value):
         return "*"
     return flag.value
 
@@ -121,15 +135,18 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
     bases = _bases(ctx.kind)
     if ctx.kind == "workflow" and _moved_checkout(ctx):
         bases = bases + ["cd"]
-    first_move: dict = {}  # id(snippet) -> offset of its first cd/pushd (searched once)
+    moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
             snip = tc.command.snippet
-            at = first_move.get(id(snip))
-            if at is None:
-                m = _MOVES.search(snip.text)
-                at = first_move[id(snip)] = m.start() if m else len(snip.text) + 1
-            here = bases + ["cd"] if "cd" not in bases and at < tc.command.start else bases
+            ms = moves.get(id(snip))
+            if ms is None:
+                ms = moves[id(snip)] = [(m.start(), "file" if _OWN_FOLDER.match((m.group(1) or "").strip()) else None)
+                                        for m in _MOVES.finditer(snip.text)]
+            here = bases
+            i = bisect.bisect_left(ms, (tc.command.start, "")) - 1
+            if i >= 0:  # the last cd before the build decides its folder
+                here = ["file"] if ms[i][1] == "file" else bases + ["cd"]
             g = getattr(snip, "group", None)
             host = hosts.get(g[1]) if type(g) is tuple and len(g) == 3 else None
             ctx_word = tc.args[0] if len(tc.args) == 1 else None
@@ -140,7 +157,7 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
             file = _value(f) if f is not None else None
             if file and file != "*" and _written(snip.text, file, (tc.command.start, tc.command.end)) or \
                     file and file != "*" and ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1)):
-                here = here + ["cd"] if "cd" not in here else here  # made by the same recipe or script
+                here = here + ["made"]  # written by the same recipe or script: never missing
             out.setdefault("builds", []).append({
                 "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
                 "tool": f"{tc.tool} {tc.verb.value}" if tc.builder != "buildx" or tc.tool != "docker"
@@ -221,6 +238,24 @@ def _written(text: str, path: str, skip: tuple) -> bool:
 #: the files ``docker buildx bake`` reads when given none (compose files and Bake files)
 BAKE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", "docker-bake.json",
                  "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl")
+
+
+#: ``make -f path`` / ``$(MAKE) -f path``: another Makefile run from this file's working folder
+_MAKE_F = re.compile(r"(?:\$\(MAKE\)|\$\{MAKE\}|(?<![\w./-])make)[ \t]+(?:[^\n;&|#]*?[ \t])?(?:-f|--file(?:=|[ \t]+)|--makefile(?:=|[ \t]+))[ \t]*([\w./-]+)")
+
+
+def _make_calls(ctx, out: dict) -> None:
+    """Makefiles this file runs with ``make -f`` (from its own working folder)."""
+    text = ctx.source.text
+    if "-f" not in text and "--file" not in text and "--makefile" not in text:
+        return
+    calls = []
+    for m in _MAKE_F.finditer(text):
+        p = m.group(1)
+        if p and p not in calls and len(calls) < 64:
+            calls.append(p)
+    if calls:
+        out["makes"] = {"files": calls, "bases": _bases(ctx.kind)}
 
 
 def _strip_transport(v: str) -> str:
@@ -583,6 +618,8 @@ def extract(ctx) -> dict | None:
     hosts = _job_hosts(ctx.model) if kind == "workflow" else {}
     if kind in _COMMAND_KINDS:
         _command_facts(ctx, out, hosts)
+        if kind != "workflow":
+            _make_calls(ctx, out)
     if kind == "workflow":
         _workflow_facts(ctx, out, hosts)
     elif kind == "kubernetes":
@@ -637,6 +674,11 @@ def check(value) -> dict | None:
     if type(value) is not dict:
         raise ValueError("facts: not a mapping")
     for key, items_ in value.items():
+        if key == "makes":
+            if type(items_) is not dict or items_.keys() != {"files", "bases"} or not _ok(items_["files"], _SL) \
+                    or not _ok(items_["bases"], _SL):
+                raise ValueError("facts: bad makes")
+            continue
         if key == "pushed":
             if not _ok(items_, _SL):
                 raise ValueError("facts: bad pushed")

@@ -208,6 +208,9 @@ class Project:
         self._pushed: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
+        self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
+        self._make_calls: list = []  # (folder of a file, its "makes" fact)
+        self._runs_in: dict = {}  # absolute path of a Makefile -> other folders make runs it in
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
@@ -229,8 +232,11 @@ class Project:
         folder = os.path.dirname(abspath)
         for f in facts.get("builds", ()):
             b = Build(display, f)
-            self._locate(b, f, folder, kind)
+            self._pending.append((b, f, folder))
             self.builds.append(b)
+        mk = facts.get("makes")
+        if mk:
+            self._make_calls.append((folder, mk))
         for f in facts.get("deploys", ()):
             d = Deploy(display, f)
             if d.name is not None:
@@ -271,8 +277,9 @@ class Project:
         for base in bases:
             if base == "up":
                 d = folder
-                while d.startswith(root) and d not in tops:
-                    tops.append(d)
+                while d == root or d.startswith(root.rstrip(os.sep) + os.sep):
+                    if d not in tops:
+                        tops.append(d)
                     if d == root:
                         break
                     d = os.path.dirname(d)
@@ -297,15 +304,31 @@ class Project:
     def _display(self, path: str) -> str:
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
-    def _locate(self, b: Build, fact: dict, folder: str, kind) -> None:
+    def _resolve_make_calls(self) -> None:
+        """``make -f deploy/Makefile`` in a file: that Makefile's recipes also run in the
+        caller's working folders."""
+        for folder, mk in self._make_calls:
+            tops = self._tops(folder, mk["bases"])
+            for rel in mk["files"]:
+                for top in tops:
+                    cand = os.path.normpath(os.path.join(top, rel))
+                    if cand in self.known:
+                        self._runs_in.setdefault(cand, []).extend(t for t in tops if t not in self._runs_in.get(cand, ()))
+                        break
+
+    def _locate(self, b: Build, fact: dict, folder: str) -> None:
         """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
         file, context = fact["file"], fact["context"]
-        if file is not None and ("*" in file or file == "-" or os.path.isabs(file)):
+        if "cd" in fact["bases"]:
+            return  # the command runs in a folder not known here: its paths link nothing
+        if context is not None and ("://" in context or context.startswith(("git@", "-"))):
+            return  # a remote context (a git URL): -f names a file in it
+        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
             return
         if file is None:
             if context is None:
                 context = "."
-            if "*" in context or "://" in context or context.startswith(("git@", "-")):
+            if "*" in context:
                 return
             names = ["Containerfile", "Dockerfile"] if b.tool.startswith(("podman", "buildah")) else ["Dockerfile"]
             rels = [os.path.join(context, n) for n in names]
@@ -313,7 +336,11 @@ class Project:
             rels = [file]
         root = self.root
         tried = []
-        for top in self._tops(folder, fact["bases"]):
+        tops = self._tops(folder, fact["bases"])
+        for other in self._runs_in.get(os.path.join(self.root, b.path), ()):
+            if other not in tops:
+                tops.append(other)
+        for top in tops:
             for rel in rels:
                 cand = os.path.normpath(os.path.join(top, rel))
                 if not (cand == root or cand.startswith(root.rstrip(os.sep) + os.sep)):
@@ -327,7 +354,7 @@ class Project:
                     b.tried = tried
                     return
         b.tried = tried
-        b.missing = file is not None and bool(tried) and "cd" not in fact["bases"]
+        b.missing = file is not None and bool(tried) and "made" not in fact["bases"]
 
     def _apply_overrides(self) -> None:
         """A Kustomization's ``images:`` entry deploys the containers of that name (whatever
@@ -369,6 +396,10 @@ class Project:
 
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""
+        self._resolve_make_calls()
+        for b, f, folder in self._pending:
+            self._locate(b, f, folder)
+        self._pending = []
         self._apply_bakes()
         self._apply_overrides()
         names = self._names

@@ -16,8 +16,8 @@ def _sites(builds) -> str:
 
 
 def df005(f, fr, project):
-    """A Dockerfile whose every known build sets a platform (or runs on a runner of known CPU)
-    is not left to the build machine: DF005's "follows the build machine's CPU" is dropped; when
+    """A Dockerfile whose every known build sets known platforms (or runs on a runner of known
+    CPU) is not left to the build machine: DF005's "follows the build machine's CPU" is dropped; when
     some builds set none, the message names them.  DF005's advice to builder stages (several
     targets) is about emulation, not about build sites: kept as it is."""
     if MACHINE_CPU not in f.message:
@@ -27,7 +27,9 @@ def df005(f, fr, project):
         return f
     machine = [b for b in builds if b.targets() == []]
     if not machine:
-        return None
+        # dropped only when every build's platforms are known: a variable (PLATFORMS ?=
+        # linux/$(go env GOARCH)) may well be the build machine's
+        return None if all(b.targets() for b in builds) else f
     f.message = f"{f.message} It is built without --platform at {_sites(machine)}."
     return f
 
