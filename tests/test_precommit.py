@@ -24,14 +24,18 @@ SHOULD_MATCH = {
     "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk", "Makefile.common"],
     "archlint-compose": ["docker-compose.yml", "compose.yaml", "docker-compose.prod.yml", "deploy/compose.override.yaml"],
     "archlint-actions": [".github/workflows/ci.yml", ".github/workflows/release.yaml"],
-    "archlint": ["Dockerfile", "dockerfile", "Makefile", "deploy.sh", "k8s/deploy.yaml", "docs/DEPLOY.md", "app/security.py"],
+    "archlint": ["Dockerfile", "dockerfile", "Makefile", "deploy.sh", "k8s/deploy.yaml", "docs/DEPLOY.md", "app/security.py",
+                 "docker-bake.hcl", "ci/docker-bake.override.json"],
+    "archlint-bake": ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "ci/docker-bake.release.hcl"],
 }
 SHOULD_NOT_MATCH = {
-    "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore"],
+    "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore",
+                        "frontend/dockerfile/dockerfile_test.go"],
     "archlint-make": ["Makefile.am.txt", "make.py", "Makefile.am", "Makefile.in"],
     "archlint-compose": ["compose.py", "k8s/deployment.yaml"],
     "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
-    "archlint": ["README.txt", "image.png", "setup.cfg"],
+    "archlint": ["README.txt", "image.png", "setup.cfg", "main.hcl"],
+    "archlint-bake": ["bake.hcl", "docker-bake.txt", "terraform/main.tf"],
 }
 
 
@@ -43,7 +47,7 @@ def test_manifest_validates():
 
 def test_every_kind_has_a_hook():
     ids = set(BY_ID)
-    assert {"archlint", "archlint-docker", "archlint-shell", "archlint-make", "archlint-k8s",
+    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-shell", "archlint-make", "archlint-k8s",
             "archlint-compose", "archlint-actions", "archlint-python", "archlint-markdown"} <= ids
     for h in HOOKS:
         assert h["language"] == "python"
@@ -95,3 +99,20 @@ def test_pre_commit_try_repo_real_run(tmp_path):
     _git(work, "commit", "-q", "-am", "fixed")
     good = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=env, timeout=900)
     assert good.returncode == 0, good.stdout + good.stderr
+    # the project model: pre-commit names only the changed manifest, archlint still knows the
+    # build in deploy.sh (the rest of the repository is read for its facts) and reports the
+    # cross-file finding at the manifest
+    (work / "deploy.sh").write_text("#!/bin/sh\ndocker build -t reg.example.com/app:1 .\ndocker push reg.example.com/app:1\n")
+    (work / "k8s").mkdir()
+    (work / "k8s/app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n"
+        "      nodeSelector: {kubernetes.io/arch: amd64}\n"
+        "      containers: [{name: app, image: reg.example.com/app:1}]\n")
+    _git(work, "add", "-A")
+    one = subprocess.run([exe, "try-repo", str(hook_repo), "archlint", "--files", "k8s/app.yaml"], cwd=work,
+                         capture_output=True, text=True, env=env, timeout=900)
+    out = one.stdout + one.stderr
+    assert one.returncode == 1, out
+    assert "k8s/app.yaml:8:" in out and "XF002 reg.example.com/app:1 runs on amd64 nodes (nodeSelector), but its " \
+           "build (deploy.sh:2) sets no platform" in out, out
+    assert "deploy.sh:2" in out and "BC001" not in out, out  # deploy.sh was not named: its own findings wait
