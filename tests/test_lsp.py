@@ -377,3 +377,108 @@ async def test_save_relints_and_close_cancels_a_pending_lint(client: LanguageCli
         )
     )
     assert actions is None
+
+
+# ---- the project model (issue 13): cross-file findings for open documents ----------------------
+
+DEPLOY_SH = "#!/bin/sh\nset -e\ndocker build -t reg.example.com/app:1 .\ndocker push reg.example.com/app:1\n"
+APP_YAML = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      nodeSelector: {kubernetes.io/arch: amd64}
+      containers:
+        - name: app
+          image: reg.example.com/app:1
+"""
+SINGLE_DOCKERFILE = "FROM alpine:3.20\nRUN echo hi\n"
+
+
+@pytest.fixture
+def linked(project):
+    """A script building and pushing an image without a platform, a manifest deploying it on
+    amd64 nodes, the Dockerfile it builds."""
+    (project / "deploy.sh").write_text(DEPLOY_SH)
+    (project / "k8s").mkdir()
+    (project / "k8s" / "app.yaml").write_text(APP_YAML)
+    (project / "Dockerfile").write_text(SINGLE_DOCKERFILE)
+    return project
+
+
+def save(client: LanguageClient, path: Path, text: str):
+    path.write_text(text)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def model_client(lsp_client: LanguageClient, linked):
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=linked.as_uri())
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_model_findings_refresh_when_a_linked_file_is_saved(model_client: LanguageClient, linked: Path):
+    client = model_client
+    app = linked / "k8s" / "app.yaml"
+    app_uri, sh_uri, df_uri = app.as_uri(), (linked / "deploy.sh").as_uri(), (linked / "Dockerfile").as_uri()
+    open_doc(client, app_uri, APP_YAML, lang="yaml")
+    diags = await wait_for(client, app_uri, lambda d: any(x.code == "XF002" for x in d))
+    xf = [d for d in diags if d.code == "XF002"][0]
+    assert xf.range.start.line == 14 and "deploy.sh:3" in xf.message
+    # the build, in the other file, as a related location with that file's URI
+    rel = xf.related_information
+    assert rel and rel[0].location.uri == sh_uri and rel[0].location.range.start.line == 2
+
+    open_doc(client, df_uri, SINGLE_DOCKERFILE)
+    diags = await wait_for(client, df_uri, lambda d: any(x.code == "DF005" for x in d))
+    assert "built without --platform at deploy.sh:3" in [d for d in diags if d.code == "DF005"][0].message
+
+    open_doc(client, sh_uri, DEPLOY_SH, lang="shellscript")
+    diags = await wait_for(client, sh_uri, lambda d: any(x.code == "BC001" for x in d))
+    assert "deployed by k8s/app.yaml:15 on amd64 nodes" in [d for d in diags if d.code == "BC001"][0].message
+
+    # the build gets a platform: the edit alone (unsaved) changes nothing in the other files ...
+    fixed = DEPLOY_SH.replace("docker build -t", "docker build --platform linux/amd64 -t")
+    change_doc(client, sh_uri, fixed, 2)
+    await wait_for(client, sh_uri, lambda d: not any(x.code == "BC001" for x in d))
+    assert any(x.code == "XF002" for x in client.diagnostics[app_uri])
+    # ... saving it publishes the manifest's and the Dockerfile's diagnostics again, without them
+    save(client, linked / "deploy.sh", fixed)
+    await wait_for(client, app_uri, lambda d: not any(x.code == "XF002" for x in d))
+    await wait_for(client, df_uri, lambda d: not any(x.code == "DF005" for x in d))
+
+
+@pytest.mark.asyncio
+async def test_model_sees_unsaved_buffers_and_buffer_suppressions(model_client: LanguageClient, linked: Path):
+    """An open buffer's facts count for the model, unsaved (until it is closed unsaved); a
+    suppression comment in the buffer (not on disk) silences its XF finding."""
+    client = model_client
+    app_uri, sh_uri = (linked / "k8s" / "app.yaml").as_uri(), (linked / "deploy.sh").as_uri()
+    open_doc(client, app_uri, APP_YAML, lang="yaml")
+    await wait_for(client, app_uri, lambda d: any(x.code == "XF002" for x in d))
+    # the script's buffer sets a platform (not saved): the manifest's next lint sees it
+    open_doc(client, sh_uri, DEPLOY_SH.replace("docker build -t", "docker build --platform linux/amd64 -t"), lang="shellscript")
+    await wait_for(client, sh_uri, lambda d: True)
+    change_doc(client, app_uri, APP_YAML + "---\n", 2)
+    await wait_for(client, app_uri, lambda d: not any(x.code == "XF002" for x in d))
+    # closed unsaved: the file on disk counts again, the open manifest is linted again
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=sh_uri)))
+    await wait_for(client, app_uri, lambda d: any(x.code == "XF002" for x in d))
+    # the manifest's own buffer: it deploys another image, then suppresses the finding in place
+    change_doc(client, app_uri, APP_YAML.replace("reg.example.com/app:1", "reg.example.com/other:1"), 3)
+    await wait_for(client, app_uri, lambda d: not any(x.code == "XF002" for x in d))
+    change_doc(client, app_uri, APP_YAML, 4)
+    await wait_for(client, app_uri, lambda d: any(x.code == "XF002" for x in d))
+    suppressed = APP_YAML.replace("        - name: app\n", "        - name: app\n          # archlint: ignore[XF002]\n")
+    change_doc(client, app_uri, suppressed, 5)
+    await wait_for(client, app_uri, lambda d: not any(x.code == "XF002" for x in d))

@@ -396,6 +396,12 @@ class Project:
 
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""
+        # the same order whatever order the files came in (a run given part of the repository,
+        # the language server): messages that name "the first" build or deployment agree
+        self.builds.sort(key=lambda b: (b.path, b.span))
+        self._pending.sort(key=lambda p: (p[0].path, p[0].span))
+        self.deploys.sort(key=lambda d: (d.path, d.span))
+        self.bases.sort(key=lambda x: (x.path, x.span))
         self._resolve_make_calls()
         for b, f, folder in self._pending:
             self._locate(b, f, folder)

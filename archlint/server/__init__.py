@@ -31,6 +31,8 @@ The modules, by job:
 - ``settings``: the client's settings and the configuration resolver built with them;
 - ``pool``: the lint worker processes (``LintPool``) and the engine thread (code actions, hover);
 - ``worker``: a lint worker process (configuration, size limit, kind, the engine's result);
+- ``project``: the workspace's project facts (a scan process), the open buffers' over them, and
+  the model's pass (XF findings, DF005/BC001 refined) for a buffer's lint, on its neighbourhood;
 - ``linting``: a buffer -> what a worker is asked, its answer -> a ``DocState``;
 - ``documents``: ``DocState`` and ``Lines``, positions archlint <-> LSP;
 - ``diagnostics``: findings and notices as LSP diagnostics;

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import os
+import sys
 import traceback
 
 from lsprotocol import types
@@ -26,9 +27,11 @@ from .documents import DocState
 from .hover import hover_for
 from .linting import doc_state, fs_path, lint_header
 from .pool import EngineThread, LintPool
+from .project import Facts
 from .settings import ClientSettings
 
 DEBOUNCE = 0.15
+RESCAN_DEBOUNCE = 1.0  # files changed on disk (workspace/didChangeWatchedFiles): one scan for a burst
 
 log = logging.getLogger("archlint.server")
 
@@ -95,6 +98,10 @@ class ArchlintServer(LanguageServer):
         self.pool = LintPool()
         self._engine = None
         self.shut_down = False
+        self.project = Facts()  # the workspace's project facts (the model's pass per lint)
+        self.saving: set = set()  # uris saved whose lint has not finished yet
+        self.scan_task: asyncio.Task | None = None
+        self.scan_proc = None
         self.register_features()
 
     def register_features(self) -> None:
@@ -103,6 +110,8 @@ class ArchlintServer(LanguageServer):
         )
         for method, handler, options in (
             (types.INITIALIZE, self.on_initialize, None),
+            (types.INITIALIZED, self.on_initialized, None),
+            (types.WORKSPACE_DID_CHANGE_WATCHED_FILES, self.on_did_change_watched_files, None),
             (types.WORKSPACE_DID_CHANGE_CONFIGURATION, self.on_did_change_configuration, None),
             (types.TEXT_DOCUMENT_DID_OPEN, self.on_did_open, None),
             (types.TEXT_DOCUMENT_DID_CHANGE, self.on_did_change, None),
@@ -119,6 +128,28 @@ class ArchlintServer(LanguageServer):
 
     def on_initialize(self, params: types.InitializeParams) -> None:
         self.apply_settings(params.initialization_options)
+        self.rescan(0)
+
+    async def on_initialized(self, params) -> None:
+        """Ask for the files changed on disk (a checkout, a file saved elsewhere), when the client
+        registers watchers dynamically: their facts are read again."""
+        caps = getattr(self.client_capabilities, "workspace", None)
+        watched = getattr(caps, "did_change_watched_files", None)
+        if not getattr(watched, "dynamic_registration", False):
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[types.FileSystemWatcher(glob_pattern="**/*")])
+        await self.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id="archlint-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=options)
+        ]))
+
+    async def on_did_change_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
+        open_paths = {fs_path(u) for u in self.open}
+        for change in params.changes:
+            path = fs_path(change.uri)
+            if path and path not in open_paths and f"{os.sep}.git{os.sep}" not in path:
+                self.rescan(RESCAN_DEBOUNCE)
+                return
 
     def on_did_change_configuration(self, params: types.DidChangeConfigurationParams) -> None:
         self.apply_settings(params.settings)
@@ -140,17 +171,22 @@ class ArchlintServer(LanguageServer):
         if path and os.path.basename(path) in CONFIG_FILES:
             self.client_settings.reset()
             self.relint_all()
+            self.rescan(0)  # excludes, the kinds of files: the facts may change
         elif uri in self.open:
+            self.saving.add(uri)  # once linted, its facts are the file's: the other documents follow
             self.schedule(uri, 0)
 
     async def on_did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         self.open.pop(uri, None)
-        self.docs.pop(uri, None)
+        st = self.docs.pop(uri, None)
+        self.saving.discard(uri)
         self.cancel(uri)
         self.pool.cancel(uri)
         self.generation[uri] = self.generation.get(uri, 0) + 1
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if st is not None and self.project.drop_buffer(st.display):  # unsaved facts: the file's count again
+            self.relint_all()
 
     async def on_code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         st = await self.current(params.text_document.uri)
@@ -175,6 +211,7 @@ class ArchlintServer(LanguageServer):
             task.cancel()
         self.pending.clear()
         self.pool.close()
+        self.stop_scan()
         if self._engine is not None:
             self._engine.stop()
 
@@ -183,6 +220,7 @@ class ArchlintServer(LanguageServer):
         to wait for, and a daemon thread still in the engine must not hold the exit up.  What
         was sent is already flushed (pygls flushes each message)."""
         self.pool.close()
+        self.stop_scan()
         logging.shutdown()
         os._exit(0 if self.shut_down else 1)
 
@@ -202,8 +240,17 @@ class ArchlintServer(LanguageServer):
         if answer is None or self.generation.get(uri) != gen or uri not in self.open or self.shut_down:
             return None
         state = doc_state(uri, version, text, answer, self.position_encoding())
+        if state.text is not None and state.abspath is not None:
+            await self.in_engine_thread(self.project.apply, state.result, state.abspath, text, state.settings,
+                                        self.client_settings.resolver)
+            if self.generation.get(uri) != gen or uri not in self.open or self.shut_down:
+                return None
         self.docs[uri] = state
         self.publish(state)
+        if uri in self.saving:
+            self.saving.discard(uri)
+            self.project.saved(state.display)
+            self.relint_all(but=uri)
         return state
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -231,9 +278,67 @@ class ArchlintServer(LanguageServer):
         if task is not None and not task.done():
             task.cancel()
 
-    def relint_all(self) -> None:
+    def relint_all(self, but: str | None = None) -> None:
         for uri in list(self.open):
-            self.schedule(uri, 0)
+            if uri != but:
+                self.schedule(uri, 0)
+
+    # ---- the project model -------------------------------------------------------------------------
+
+    def rescan(self, delay: float) -> None:
+        """Gather the facts of the workspace's repository again (in ``delay`` seconds, instead
+        of a scan scheduled or running), then lint the open documents again."""
+        if self.shut_down:
+            return
+        self.stop_scan()
+        self.scan_task = asyncio.ensure_future(self._scan(delay))
+
+    def stop_scan(self) -> None:
+        if self.scan_task is not None and not self.scan_task.done():
+            self.scan_task.cancel()
+        self.scan_task = None
+        proc, self.scan_proc = self.scan_proc, None
+        if proc is not None and proc.returncode is None:
+            try:
+                proc.kill()
+            except ProcessLookupError:
+                pass
+
+    async def _scan(self, delay: float) -> None:
+        """Run the scan (``project.scan_main``) in a child process; load what it found."""
+        import pickle
+
+        from ..discovery import find_root
+        from .worker import HEADER, frame
+
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            root = find_root(self.root_dir())
+            self.project.set_root(root)
+            import archlint
+
+            home = os.path.dirname(os.path.dirname(os.path.abspath(archlint.__file__)))
+            code = (f"import sys; sys.path.insert(0, {home!r}); from archlint.server.project import scan_main; "
+                    "sys.exit(scan_main())")
+            proc = self.scan_proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-c", code, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=root,
+            )
+            out, _ = await proc.communicate(frame((root, self.client_settings.overrides)))
+            if self.scan_proc is proc:
+                self.scan_proc = None
+            if len(out) < HEADER.size:
+                raise RuntimeError(f"the scan process ended with {proc.returncode} and no answer")
+            status, value = pickle.loads(out[HEADER.size:])
+            if status != "done":
+                raise RuntimeError(value)
+            found_root, entries, dockerfiles = value
+            await self.in_engine_thread(self.project.load, found_root, entries, dockerfiles)
+            self.relint_all()
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            _report(self, "reading the workspace's project facts failed")
 
     async def current(self, uri: str) -> DocState | None:
         """The lint result for the document's current text: once the lint scheduled or running
@@ -270,8 +375,21 @@ class ArchlintServer(LanguageServer):
                 self.logged.add((st.uri, n.message))
                 self.log_message(n.message, types.MessageType.Error)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=st.uri, diagnostics=all_diagnostics(st), version=st.version)
+            types.PublishDiagnosticsParams(uri=st.uri, diagnostics=all_diagnostics(st, self.locate), version=st.version)
         )
+
+    def locate(self, path: str):
+        """(URI, ``Lines`` or None) of another file of the model (a related location), by its
+        display path; its lines when it is open (positions in the client's units)."""
+        from pygls.uris import from_fs_path
+
+        root = self.project.root
+        if root is None:
+            return None
+        abspath = os.path.normpath(os.path.join(root, path))
+        uri = from_fs_path(abspath)
+        st = self.docs.get(uri)
+        return uri, (st.lines if st is not None and st.display == path else None)
 
     # ---- settings and the client -------------------------------------------------------------------
 
