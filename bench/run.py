@@ -845,7 +845,7 @@ def render(res: dict) -> str:
         if pm.get("with_s"):
             L += ["| cold, `--no-cache` | wall (median) | runs | CPU s (median) |", "|---|---|---|---|",
                   f"| with the model | {pm['with_s']:.2f} s | {', '.join(f'{x:.2f}' for x in pm['with_runs'])} | {pm['with_cpu_s']:.1f} |",
-                  f"| `--ignore XF` (no whole-run pass; facts still extracted) | {pm['without_s']:.2f} s | "
+                  f"| `--ignore XF` (no facts, no whole-run pass) | {pm['without_s']:.2f} s | "
                   f"{', '.join(f'{x:.2f}' for x in pm['without_runs'])} | {pm['without_cpu_s']:.1f} |", ""]
         on, off = pm.get("probe_on") or {}, pm.get("probe_off") or {}
         if on.get("cpu") and off.get("cpu"):

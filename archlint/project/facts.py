@@ -649,22 +649,41 @@ _SHAPES = {
 }
 
 
+def _str(v) -> bool:
+    return type(v) is str
+
+
+def _ostr(v) -> bool:
+    return v is None or type(v) is str
+
+
+def _bool(v) -> bool:
+    return type(v) is bool
+
+
+def _int(v) -> bool:
+    return type(v) is int
+
+
+def _span_ok(v) -> bool:
+    return type(v) is list and len(v) == 4 and all(type(x) is int for x in v)
+
+
+def _strs(v) -> bool:
+    return type(v) is list and all(type(x) is str for x in v)
+
+
+def _ostrs(v) -> bool:
+    return v is None or _strs(v)
+
+
+_CHECK = {_S: _str, _OS: _ostr, _B: _bool, _I: _int, _SPAN: _span_ok, _SL: _strs, _OSL: _ostrs}
+#: per fact kind: its keys and (key, checker) pairs, built once
+_CHECKERS = {k: (shape.keys(), [(f, _CHECK[t]) for f, t in shape.items()]) for k, shape in _SHAPES.items()}
+
+
 def _ok(v, t: str) -> bool:
-    if t == _S:
-        return type(v) is str
-    if t == _OS:
-        return v is None or type(v) is str
-    if t == _B:
-        return type(v) is bool
-    if t == _I:
-        return type(v) is int
-    if t == _SPAN:
-        return type(v) is list and len(v) == 4 and all(type(x) is int for x in v)
-    if t in (_SL, _OSL):
-        if v is None:
-            return t == _OSL
-        return type(v) is list and all(type(x) is str for x in v)
-    return False
+    return _CHECK[t](v)
 
 
 def check(value) -> dict | None:
@@ -683,13 +702,14 @@ def check(value) -> dict | None:
             if not _ok(items_, _SL):
                 raise ValueError("facts: bad pushed")
             continue
-        shape = _SHAPES.get(key)
-        if shape is None or type(items_) is not list:
+        checker = _CHECKERS.get(key)
+        if checker is None or type(items_) is not list:
             raise ValueError(f"facts: unexpected {key!r}")
+        keys, fields = checker
         for it in items_:
-            if type(it) is not dict or it.keys() != shape.keys():
+            if type(it) is not dict or it.keys() != keys:
                 raise ValueError(f"facts: bad {key} entry")
-            for k, t in shape.items():
-                if not _ok(it[k], t):
+            for k, ok in fields:
+                if not ok(it[k]):
                     raise ValueError(f"facts: bad {key}.{k}")
     return value

@@ -205,6 +205,7 @@ class Project:
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
         self._builds_of: dict = {}
+        self._stat: dict = {}  # absolute path -> whether it is a file (asked once)
         self._pushed: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
@@ -302,6 +303,9 @@ class Project:
         return plats, runs[0][2]
 
     def _display(self, path: str) -> str:
+        inside = self.root.rstrip(os.sep) + os.sep
+        if path.startswith(inside):  # the common case, without relpath's normalisation
+            return path[len(inside):].replace(os.sep, "/")
         return os.path.relpath(path, self.root).replace(os.sep, "/")
 
     def _resolve_make_calls(self) -> None:
@@ -335,7 +339,8 @@ class Project:
         else:
             rels = [file]
         root = self.root
-        tried = []
+        inside = root.rstrip(os.sep) + os.sep
+        tried: list = []  # absolute candidates, in order (shown only when none exists)
         tops = self._tops(folder, fact["bases"])
         for other in self._runs_in.get(os.path.join(self.root, b.path), ()):
             if other not in tops:
@@ -343,18 +348,25 @@ class Project:
         for top in tops:
             for rel in rels:
                 cand = os.path.normpath(os.path.join(top, rel))
-                if not (cand == root or cand.startswith(root.rstrip(os.sep) + os.sep)):
+                if not cand.startswith(inside) or cand in tried:
                     continue  # never above the repository
-                self.probes.append(cand)
-                shown = self._display(cand)
-                if shown not in tried:
-                    tried.append(shown)
-                if cand in self.known or os.path.isfile(cand):
-                    b.dockerfile = shown
-                    b.tried = tried
+                tried.append(cand)
+                if cand in self.known or self._exists(cand):
+                    b.tried = [self._display(c) for c in tried]
+                    b.dockerfile = b.tried[-1]
                     return
-        b.tried = tried
+        self.probes.extend(tried)
+        b.tried = [self._display(c) for c in tried]
         b.missing = file is not None and bool(tried) and "made" not in fact["bases"]
+
+    def _exists(self, path: str) -> bool:
+        """Whether a file the run did not read exists (each path asked once; recorded as a
+        probe for the snapshot)."""
+        hit = self._stat.get(path)
+        if hit is None:
+            hit = self._stat[path] = os.path.isfile(path)
+            self.probes.append(path)
+        return hit
 
     def _apply_overrides(self) -> None:
         """A Kustomization's ``images:`` entry deploys the containers of that name (whatever
