@@ -37,6 +37,31 @@ def _assert_linear(fn, base: int):
     assert ratio < LIMIT, f"×{GROWTH} the input took ×{ratio:.1f} the time ({small:.4f}s -> {large:.4f}s)"
 
 
+def _project_rules(n: int) -> int:
+    from archlint.config import Settings
+    from archlint.project.model import build_project
+    from archlint.project.run import ProjectContext
+    from archlint.registry import RULES, load_family
+
+    build = {"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": "*", "bases": ["up"],
+             "platforms": ["linux/arm64"], "host": None, "tags": ["quay.io/acme/api:*"], "push": True, "local": False,
+             "stage": None}
+    entries = []
+    for i in range(n):
+        entries.append((f"b{i}.sh", f"/r/b{i}.sh", "shell", {"builds": [build]}))
+        entries.append((f"d{i}.yaml", f"/r/d{i}.yaml", "kubernetes", {"deploys": [
+            {"span": [1, 1, 1, 2], "image": f"quay.io/acme/api:{i}", "arch": ["amd64"], "from": "nodeSelector",
+             "via": "Deployment"}]}))
+    load_family("XF")
+    ctx = ProjectContext(build_project("/r", entries), lambda path: Settings(), {}.get)
+    found = 0
+    for r in [r for r in RULES.values() if r.family == "XF"]:
+        ctx.rule = r
+        found += sum(1 for _ in r.check(ctx) or ())
+    assert found == n  # XF001 at each deployment
+    return found
+
+
 def _lint(name: str, kind: str | None, text_of, **table):
     return lambda n: lint_as(name, text_of(n), kind=kind, **table)
 
@@ -97,6 +122,11 @@ CASES = {
     "shell-heredoc-operators": _lint("b.sh", "shell", lambda n: "docker build " + "<<" * n + " .\n"),
     # shell variable expansion without closing braces
     "shell-vars": _lint("b.sh", "shell", lambda n: "X=1\ndocker build -t " + "${X-" * n + " .\n"),
+    # the project model: N deployments of api:1 ... api:N, all built by N builds of api:$(TAG)
+    # (every deployment links to every build: the rules must not walk the builds per deployment)
+    "project-shared-builds": lambda n: _project_rules(n),
+    # cd/pushd before each of many builds in one script (the last cd before each build)
+    "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
 }
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
@@ -104,7 +134,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
-        "makefile-platform-through-vars": 1000}
+        "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -206,6 +206,8 @@ class Project:
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
         self._builds_of: dict = {}
         self._stat: dict = {}  # absolute path -> whether it is a file (asked once)
+        self._exact_names: dict = {}  # repository -> its exact names (for a tag with a *)
+        self._by_groups: dict = {}  # the groups of builds a name matched -> their list (shared)
         self._pushed: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
@@ -215,9 +217,12 @@ class Project:
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
-        self._by_repo: dict[str, list[Build]] = {}
-        self._by_last: dict[str, list[Build]] = {}
-        self._wild: list[Build] = []
+        # names -> the builds making them: exact names, then names with a * in the tag by their
+        # repository, by the last part of a repository with a * elsewhere, and the rest
+        self._exact: dict = {}
+        self._by_repo: dict[str, dict] = {}
+        self._by_last: dict[str, dict] = {}
+        self._wild: dict = {}
         self._names = _Names()
         self._members: dict = {}
         self._deploys_by_build: dict | None = None
@@ -445,15 +450,20 @@ class Project:
         return self
 
     def _index(self, b: Build, n) -> None:
-        repo = n[0]
+        repo, tag = n
         if "*" not in repo:
-            self._by_repo.setdefault(repo, []).append(b)
+            if "*" not in tag:
+                if n not in self._exact:
+                    self._exact_names.setdefault(repo, []).append(n)
+                self._exact.setdefault(n, []).append(b)
+            else:
+                self._by_repo.setdefault(repo, {}).setdefault(n, []).append(b)
             return
         last = repo.rsplit("/", 1)[-1]
         if "*" not in last:
-            self._by_last.setdefault(last, []).append(b)
+            self._by_last.setdefault(last, {}).setdefault(n, []).append(b)
         else:
-            self._wild.append(b)
+            self._wild.setdefault(n, []).append(b)
 
     # ---- questions ----------------------------------------------------------------------------
 
@@ -482,7 +492,10 @@ class Project:
         return self._by_dockerfile.get(display, [])
 
     def builds_of(self, name) -> list[Build]:
-        """The builds producing an image named ``name`` (normalised), each once."""
+        """The builds producing an image named ``name`` (normalised), each once, in path order.
+        Names that match the same builds get the same list object (callers must not change
+        it): a thousand deployments of ``api:1`` ... ``api:1000`` built by one ``api:$(TAG)``
+        share one answer, and a rule may remember what it worked out for it by its ``id``."""
         if name is None:
             return []
         hit = self._builds_of.get(name)
@@ -492,17 +505,32 @@ class Project:
         return out
 
     def _find_builds(self, name) -> list[Build]:
-        repo = name[0]
+        """Looked up by name, not build by build: the work is the number of distinct names that
+        may match (a thousand builds tagged ``api:$(VERSION)`` are one name)."""
+        repo, tag = name
         if "*" in repo:
             return []  # an unknown repository links nothing
-        cands = self._by_repo.get(repo, []) + self._by_last.get(repo.rsplit("/", 1)[-1], []) + self._wild
+        groups = []
+        if "*" not in tag:
+            groups.append(self._exact.get(name, ()))
+        else:  # a tag unknown here (a digest-only reference): every exact name of the repository
+            groups.extend(self._exact[n] for n in self._exact_names.get(repo, ()) if glob(tag, n[1]))
+        for table in (self._by_repo.get(repo), self._by_last.get(repo.rsplit("/", 1)[-1]), self._wild):
+            for n, bs in (table or {}).items():
+                if _names_match(n, name):
+                    groups.append(bs)
+        key = tuple(id(bs) for bs in groups if bs)
+        hit = self._by_groups.get(key)
+        if hit is not None:  # another name matching the same builds: the same (shared) list
+            return hit
         out, seen = [], set()
-        for b in cands:
-            if id(b) in seen:
-                continue
-            if any(_names_match(n, name) for n in b.names):
-                seen.add(id(b))
-                out.append(b)
+        for bs in groups:
+            for b in bs:
+                if id(b) not in seen:
+                    seen.add(id(b))
+                    out.append(b)
+        out.sort(key=lambda b: (b.path, b.span))
+        self._by_groups[key] = out
         return out
 
     def deploys_of(self, build: Build) -> list[Deploy]:

@@ -19,11 +19,12 @@ from ..model import FileResult, Finding, Related
 class ProjectContext:
     """What a project rule sees: the model, the settings of any file, and ``report``."""
 
-    __slots__ = ("project", "rule", "_settings_for", "_abspath")
+    __slots__ = ("project", "rule", "_settings_for", "_abspath", "memo")
 
     def __init__(self, project, settings_for, abspath):
         self.project = project
         self.rule = None
+        self.memo: dict = {}  # what rules work out once per shared list of builds (see builds_of)
         self._settings_for = settings_for  # display path -> Settings
         self._abspath = abspath  # display path -> absolute path
 

@@ -39,8 +39,32 @@ def _made(builds, each=str) -> set | None:
 def _pushed_builds(ctx, d):
     """The builds of deployment ``d``'s image that reach a registry: pushed by the build itself
     or, under one of its names, by a push anywhere in the repository.  A build that is only
-    loaded or kept on its machine does not say what the nodes pull."""
-    return [b for b in ctx.project.builds_of(d.name) if b.push and not b.local]
+    loaded or kept on its machine does not say what the nodes pull.  Worked out once per list
+    ``builds_of`` shares (many deployments of one image cost one filter)."""
+    every = ctx.project.builds_of(d.name)
+    key = ("pushed", id(every))
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = (every, [b for b in every if b.push and not b.local])
+    return hit[1]
+
+
+def _made_once(ctx, builds, each=str):
+    """``_made`` of a list ``_pushed_builds`` returned, worked out once per list."""
+    key = ("made", id(builds), each)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = (builds, _made(builds, each))
+    return hit[1]
+
+
+def _all_machine(ctx, builds) -> bool:
+    """Whether every build sets no platform on an unknown machine (once per list)."""
+    key = ("machine", id(builds))
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = (builds, all(b.targets() == [] for b in builds))
+    return hit[1]
 
 
 @rule("XF001", "deployed-arch-not-built", kinds=(), severity=Severity.ERROR, tags=("multi-arch", "project"))
@@ -85,7 +109,7 @@ def deployed_arch_not_built(ctx):
         builds = _pushed_builds(ctx, d)
         if not builds:
             continue
-        made = _made(builds, _arch)  # None: unknown, or the build machine's (XF002)
+        made = _made_once(ctx, builds, _arch)  # None: unknown, or the build machine's (XF002)
         if made is None:
             continue
         missing = [a for a in d.arch if a not in made]
@@ -141,7 +165,7 @@ def deployed_image_built_for_build_machine(ctx):
         if not d.arch:
             continue
         builds = _pushed_builds(ctx, d)
-        if not builds or any(b.targets() != [] for b in builds):
+        if not builds or not _all_machine(ctx, builds):
             continue
         yield ctx.report(
             d.path, d.span,
@@ -196,7 +220,7 @@ def multi_arch_deploy_single_platform_build(ctx):
         builds = _pushed_builds(ctx, d)
         if not builds:
             continue
-        made = _made(builds, _arch)
+        made = _made_once(ctx, builds, _arch)
         if made is None or len(made) != 1:
             continue
         missing = [a for a in wanted if a not in made]
