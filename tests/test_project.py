@@ -449,3 +449,31 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     assert [kind_by_name(n) for n in ("dockerfile_test.go", "dockerfile.go", "Dockerfile.rs", "Dockerfile.dev",
                                       "Dockerfile-alpine", "Containerfile.rhel")] == \
         [None, None, None, "dockerfile", "dockerfile", "dockerfile"]
+
+
+def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was_not_given(tmp_path, capsys,
+                                                                                            monkeypatch):
+    """pre-commit names the manifest; the build is in deploy.sh.  The whole report stored for
+    that command must not be served once deploy.sh changes."""
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    root = athena(tmp_path)
+    past = [0]
+
+    def age(p: Path) -> None:
+        past[0] += 1
+        st = os.stat(p)
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + past[0]) * 1_000_000_000))
+
+    for dirpath, dirnames, filenames in os.walk(root):
+        for n in filenames + dirnames:
+            age(Path(dirpath) / n)
+    first = run(root, capsys, "k8s/app.yaml")
+    assert codes(first) == [("k8s/app.yaml", 11, "XF002")]
+    stored = list((tmp_path / "cache").rglob("runs/*"))
+    assert stored, "the report was stored (else this test proves nothing)"
+    assert codes(run(root, capsys, "k8s/app.yaml")) == [("k8s/app.yaml", 11, "XF002")]  # served again
+    (root / "deploy.sh").write_text("#!/bin/sh\ndocker build --platform linux/amd64 -t reg.example.com/app:1 .\n"
+                                    "docker push reg.example.com/app:1\n")
+    age(root / "deploy.sh")
+    assert codes(run(root, capsys, "k8s/app.yaml")) == []
