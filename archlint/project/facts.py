@@ -124,6 +124,44 @@ def _value(flag) -> str | None:
     return flag.value
 
 
+def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
+    """The fact of one build command (see the module's docstring)."""
+    from ..checks.build_commands.local import build_pushes
+
+    snip = tc.command.snippet
+    ms = moves.get(id(snip))
+    if ms is None:
+        ms = moves[id(snip)] = [(m.start(), "file" if _OWN_FOLDER.match((m.group(1) or "").strip()) else None)
+                                for m in _MOVES.finditer(snip.text)]
+    here = bases
+    i = bisect.bisect_left(ms, (tc.command.start, "")) - 1
+    if i >= 0:  # the last cd before the build decides its folder
+        here = ["file"] if ms[i][1] == "file" else bases + ["cd"]
+    g = getattr(snip, "group", None)
+    host = hosts.get(g[1]) if type(g) is tuple and len(g) == 3 else None
+    ctx_word = tc.args[0] if len(tc.args) == 1 else None
+    context = None if ctx_word is None else ("*" if ctx_word.dynamic else ctx_word.value)
+    if len(tc.args) > 1 or tc.opaque:
+        context = "*"
+    file = _value(tc.flag("-f", "--file"))
+    if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
+                                 or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):
+        here = here + ["made"]  # written by the same recipe or script: never missing
+    return {
+        "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
+        "tool": "docker buildx build" if tc.builder == "buildx" and tc.tool == "docker" else f"{tc.tool} {tc.verb.value}",
+        "file": file,
+        "context": context,
+        "bases": here,
+        "platforms": _platforms(ctx, tc),
+        "host": host,
+        "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
+        "push": build_pushes(tc),
+        "local": local.build(tc),
+        "stage": _value(tc.flag("--target")),
+    }
+
+
 def _command_facts(ctx, out: dict, hosts: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
     from ..commands import commands_for
@@ -138,40 +176,7 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
-            snip = tc.command.snippet
-            ms = moves.get(id(snip))
-            if ms is None:
-                ms = moves[id(snip)] = [(m.start(), "file" if _OWN_FOLDER.match((m.group(1) or "").strip()) else None)
-                                        for m in _MOVES.finditer(snip.text)]
-            here = bases
-            i = bisect.bisect_left(ms, (tc.command.start, "")) - 1
-            if i >= 0:  # the last cd before the build decides its folder
-                here = ["file"] if ms[i][1] == "file" else bases + ["cd"]
-            g = getattr(snip, "group", None)
-            host = hosts.get(g[1]) if type(g) is tuple and len(g) == 3 else None
-            ctx_word = tc.args[0] if len(tc.args) == 1 else None
-            context = None if ctx_word is None else ("*" if ctx_word.dynamic else ctx_word.value)
-            if len(tc.args) > 1 or tc.opaque:
-                context = "*"
-            f = tc.flag("-f", "--file")
-            file = _value(f) if f is not None else None
-            if file and file != "*" and _written(snip.text, file, (tc.command.start, tc.command.end)) or \
-                    file and file != "*" and ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1)):
-                here = here + ["made"]  # written by the same recipe or script: never missing
-            out.setdefault("builds", []).append({
-                "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
-                "tool": f"{tc.tool} {tc.verb.value}" if tc.builder != "buildx" or tc.tool != "docker"
-                        else "docker buildx build",
-                "file": file,
-                "context": context,
-                "bases": here,
-                "platforms": _platforms(ctx, tc),
-                "host": host,
-                "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
-                "push": build_pushes(tc),
-                "local": local.build(tc),
-                "stage": _value(tc.flag("--target")),
-            })
+            out.setdefault("builds", []).append(_build_fact(ctx, tc, bases, moves, hosts, local))
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
