@@ -477,3 +477,19 @@ def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was
                                     "docker push reg.example.com/app:1\n")
     age(root / "deploy.sh")
     assert codes(run(root, capsys, "k8s/app.yaml")) == []
+
+
+def test_compose_reads_its_dotenv_and_a_change_there_is_seen_through_the_cache(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "Makefile": "push:\n\tdocker buildx build --platform linux/arm64 -t ghcr.io/acme/api:1 --push .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "deploy/compose.yaml": "services:\n  api:\n    image: ${REGISTRY}/api:${TAG:-0}\n    platform: linux/amd64\n",
+        "deploy/.env": "# the registry\nREGISTRY=ghcr.io/acme\nexport TAG='1'\n",
+    })
+    assert found(run(root, capsys)) == [
+        "deploy/compose.yaml:3 XF001 ghcr.io/acme/api:1 runs on amd64 nodes (platform:), but its build (Makefile:2) "
+        "produces only arm64."]
+    (root / "deploy/.env").write_text("REGISTRY=ghcr.io/acme\nTAG=2\n")
+    assert codes(run(root, capsys)) == []
+    (root / "deploy/.env").unlink()  # ${REGISTRY} unknown: links nothing
+    assert codes(run(root, capsys)) == []

@@ -466,13 +466,73 @@ def _kubernetes_facts(ctx, out: dict) -> None:
 # ---- compose ----------------------------------------------------------------------------------------
 
 
+#: ``${VAR}``, ``${VAR:-default}`` / ``${VAR-default}`` (and ``?`` forms), ``$VAR``; ``$$`` is a dollar
+_COMPOSE_VAR = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+MAX_ENV_FILE = 256 << 10
+
+
+def _dotenv(ctx) -> dict:
+    """The variables of the ``.env`` file beside a compose file, which compose interpolates
+    when the environment does not set them (read as the value, as a Make ``?=`` default is);
+    recorded as an input, so the cached facts follow it."""
+    import os
+
+    path = os.path.join(os.path.dirname(ctx.source.abspath or ""), ".env")
+    ctx.depends_on(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_ENV_FILE + 1)
+    except OSError:
+        return {}
+    if len(data) > MAX_ENV_FILE:
+        return {}
+    env = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        m = _ENV_LINE.match(line)
+        if not m or line.lstrip().startswith("#"):
+            continue
+        v = m.group(2)
+        if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
+            v = v[1:-1]
+        elif " #" in v:
+            v = v.split(" #", 1)[0].rstrip()
+        env[m.group(1)] = v
+    return env
+
+
+def _compose_value(value: str | None, env: dict) -> str | None:
+    """``value`` as compose interpolates it with ``env`` (the ``.env`` file); what no variable
+    sets stays as written (``pattern`` makes it ``*``), a default is used as compose would."""
+    if value is None:
+        return None
+
+    def sub(m):
+        if m.group(0) == "$$":
+            return "$"
+        name = m.group(1) or m.group(4)
+        op, default = m.group(2), m.group(3)
+        val = env.get(name)
+        if op in (":-", ":?") and not val or op in ("-", "?") and val is None:
+            return default if op in (":-", "-") and default is not None else m.group(0)
+        if op in (":+", "+"):
+            return m.group(0)
+        return val if val is not None else m.group(0)
+
+    return _COMPOSE_VAR.sub(sub, value)
+
+
 def _compose_facts(ctx, out: dict) -> None:
-    from ..checks.compose.rules import _local_tooling_file, _services, _stays_local, interpolate
+    from ..checks.compose.rules import _local_tooling_file, _services, _stays_local
     from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
     from .. import platforms as plat
 
     model = ctx.model
     tooling = _local_tooling_file(ctx)
+    env = _dotenv(ctx)
+
+    def interpolate(v):
+        return _compose_value(v, env), None
     for svc in _services(ctx):
         hit = svc.lookup("image")
         image = None
