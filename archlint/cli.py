@@ -757,7 +757,7 @@ def _cmd_rule(args) -> int:
 #: what every rule shares about context (README: "What is a finding where it stands")
 CONTEXT_NOTE = (
     "Context (every rule): files in test and fixture folders (`fixtures`, default testdata, "
-    "fixtures, __fixtures__, test-fixtures, test, tests, e2e) and archived folders are not linted "
+    "fixtures, __fixtures__, test-fixtures, testfiles, testfiles-*, test, tests, e2e) and archived folders are not linted "
     "unless named; a templated file (a Helm chart's templates, `*.template`, `*.j2`...) is one AL003 "
     "notice, not findings; a finding repeated in generated files (\"DO NOT EDIT\") is printed once by "
     "the text formats; an unresolved variable never makes a finding on its own."

@@ -25,7 +25,8 @@ DEFAULT_EXCLUDE = (
 #: Tekton's ``tests/run.yaml``, e2e manifests and test images): what tests feed the code under
 #: test or run it with, not deployments, so a walk leaves them out like ``exclude`` does (named on
 #: the command line, a fixture folder or a file in one is linted).  ``--show-files`` lists them.
-DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "test", "tests", "e2e")
+DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
+                    "testfiles-*", "test", "tests", "e2e")
 #: Default excludes that also name folders where projects keep hand-written build files
 #: (``build/`` of the Go project layout: Dockerfiles, CI scripts): a walk that skips one that
 #: holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
