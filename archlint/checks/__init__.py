@@ -44,5 +44,5 @@ FAMILIES: tuple[Family, ...] = (
     Family("PY", "python", "python", ("python",)),
     # the project model: rules on every file's facts together (archlint.project), run once per run
     Family("XF", "project", "project", ("dockerfile", "shell", "makefile", "markdown", "workflow", "kubernetes",
-                                        "kustomization", "compose", "bake")),
+                                        "kustomization", "helm-values", "compose", "bake")),
 )

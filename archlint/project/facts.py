@@ -463,6 +463,43 @@ def _kubernetes_facts(ctx, out: dict) -> None:
             "via": c.obj.kind or "Kubernetes"})
 
 
+def _helm_values_facts(ctx, out: dict) -> None:
+    """A chart's values ``image:`` (``repository``/``tag``, ``registry``, a string) is what its
+    templates deploy; the nodes are the ``nodeSelector``/``affinity`` beside it, else the top
+    level's.  A missing tag is the chart's appVersion: unknown (``*``)."""
+    from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value, walk_mappings
+
+    model = ctx.model
+    for doc in model.documents:
+        if not is_map(doc):
+            continue
+        top = pod_arch(doc)
+        for m in walk_mappings(doc):
+            v = value(m, "image")
+            if is_map(v):
+                repo = text(v, "repository") or text(v, "name")
+                if not repo:
+                    continue
+                registry = text(v, "registry")
+                tag, digest = (text(v, "tag") or "").strip(), (text(v, "digest") or "").strip()
+                ref = (f"{registry.strip()}/" if registry and registry.strip() else "") + repo.strip()
+                ref += f":{tag}" if tag else ("" if digest else ":*")
+                ref += f"@{digest}" if digest else ""
+                node = value(v, "tag") or value(v, "repository") or value(v, "name")
+            elif is_scalar(v) and ":" in (scalar(v) or "").rsplit("/", 1)[-1]:
+                ref, node = (scalar(v) or "").strip(), v
+            else:
+                continue
+            img = pattern(ref)
+            if not img or img == "*":
+                continue
+            arch, src = pod_arch(m)
+            if arch is None:
+                arch, src = top
+            out.setdefault("deploys", []).append({
+                "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src, "via": "Helm values"})
+
+
 # ---- compose ----------------------------------------------------------------------------------------
 
 
@@ -693,6 +730,8 @@ def extract(ctx) -> dict | None:
         _compose_facts(ctx, out)
     elif kind == "kustomization":
         _kustomization_facts(ctx, out)
+    elif kind == "helm-values":
+        _helm_values_facts(ctx, out)
     elif kind == "dockerfile":
         _dockerfile_facts(ctx, out)
     elif kind == "bake":
