@@ -4,8 +4,8 @@ Each file contributes *facts* while it is linted (``facts.extract``): the builds
 ``docker build`` in a script, Makefile recipe, workflow ``run:`` or runbook; a
 ``docker/build-push-action`` step; a compose ``build:``; a Bake target), the names it gives an
 image afterwards (``docker tag``, ``podman push SRC DST``), the images it deploys with the CPUs
-they will run on (pod templates and their node selection, compose ``image:``/``platform:``,
-workflow ``container:``/``services:``) and, for a Dockerfile, the images its stages start from.
+they will run on (pod templates and their node selection, Helm values, Kustomize overrides,
+compose ``image:``/``platform:``, workflow ``container:``/``services:``) and, for a Dockerfile, the images its stages start from.
 Facts are plain JSON-able data, kept with the file's result in the result cache, so a warm run
 builds the model without reading any file again.
 
@@ -13,9 +13,9 @@ builds the model without reading any file again.
 (``runner`` lints, or takes from the cache, the files a run did not name), and links them: a
 build's tags (variables kept as ``*``) match a deployment's image; a Dockerfile's path matches the
 builds that name it; a ``FROM`` matches the builds of that image.  The project rules (family XF)
-read the model, and the families' *refiners* (``registry.refiner``) let a per-file rule say what
-the model changes about one of its findings (DF005 is silent where every build of the Dockerfile
-sets a platform).  Where a piece is unknown (an unresolved variable), it links nothing and is
+read the model, and the *refiners* (``refine.py``) judge a few per-file rules' findings again with
+it (DF005 is silent where every build of the Dockerfile sets known platforms).  ``run.apply`` is
+the whole-run pass; ``archlint graph`` prints the model.  Where a piece is unknown (an unresolved variable), it links nothing and is
 shown as unknown: an unknown never makes a finding on its own.
 """
 

@@ -1,5 +1,5 @@
 """The whole-run pass: build the project model from the facts of every file, run the project
-rules (family XF) on it, and let each family's refiners judge its per-file findings in context.
+rules (family XF) on it, and let the refiners (refine.py) judge per-file findings in context.
 
 Called by the runner after every file was linted or taken from the cache; it reads no file but
 the few that receive a cross-file finding (for their inline suppressions and fingerprints), so a
