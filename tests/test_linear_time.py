@@ -22,11 +22,21 @@ LIMIT = 9.0  # well under ×16 (quadratic), well over ×4 (linear) plus noise
 
 
 def _cost(fn, n: int) -> float:
+    """The best of five timings, the cyclic collector off while timing: a full collection's
+    walk over whatever earlier tests of the session left alive is not the case's own cost
+    (a 0.05 s -> 0.50 s outlier in CI was one such collection)."""
+    import gc
+
     best = float("inf")
     for _ in range(5):
-        t = time.perf_counter()
-        fn(n)
-        best = min(best, time.perf_counter() - t)
+        gc.collect()
+        gc.disable()
+        try:
+            t = time.perf_counter()
+            fn(n)
+            best = min(best, time.perf_counter() - t)
+        finally:
+            gc.enable()
     return best
 
 
