@@ -770,7 +770,8 @@ def _int(v) -> bool:
 
 
 def _span_ok(v) -> bool:
-    return type(v) is list and len(v) == 4 and all(type(x) is int for x in v)
+    return type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is int and type(v[2]) is int \
+        and type(v[3]) is int
 
 
 def _strs(v) -> bool:

@@ -16,9 +16,23 @@ from ..model import Span
 _TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
 
 
+_NORMAL: dict = {}  # name as written -> normal(name): the same names recur across a repository
+
+
 def normal(ref: str) -> tuple[str, str] | None:
     """(repository, tag) of an image name as the tools resolve it, or None when it cannot be
     linked (empty, a digest only name, a repository with no known last component)."""
+    try:
+        return _NORMAL[ref]
+    except KeyError:
+        pass
+    out = _normal(ref)
+    if len(_NORMAL) < 200_000:
+        _NORMAL[ref] = out
+    return out
+
+
+def _normal(ref: str) -> tuple[str, str] | None:
     r = ref.strip()
     for t in _TRANSPORTS:
         if r.startswith(t):

@@ -32,10 +32,15 @@ class ProjectContext:
         return self._settings_for(path)
 
     def targets(self, path: str):
-        """The configured platforms of the file at ``path`` (``platforms.Targets``)."""
-        from ..platforms import Targets
+        """The configured platforms of the file at ``path`` (``platforms.Targets``; one object
+        per settings)."""
+        s = self._settings_for(path)
+        hit = self.memo.get(("targets", id(s)))
+        if hit is None:
+            from ..platforms import Targets
 
-        return Targets(self._settings_for(path).platforms)
+            hit = self.memo[("targets", id(s))] = (s, Targets(s.platforms))
+        return hit[1]
 
     def report(self, path: str, span, message: str, *, related=(), hint: str | None = None, key: str = "") -> Finding:
         rel = tuple(Related(s, m, p) for p, s, m in related)
