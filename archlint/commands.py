@@ -722,23 +722,4 @@ def _image(value: str, span: Span, role: str, word=None) -> ImageRef:
 
 # ---- image references -------------------------------------------------------------------------
 
-_TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
-_NON_REGISTRY = ("oci:", "oci-archive:", "dir:", "docker-archive:", "ostree:", "sif:")
-
-
-def split_ref(ref: str) -> tuple[str, str | None, str | None] | None:
-    """(name, tag, digest) of an image reference, None if it is not a registry reference (an
-    ``oci:`` path, an empty string)."""
-    r = ref.strip()
-    for t in _TRANSPORTS:
-        if r.startswith(t):
-            r = r[len(t):]
-            break
-    else:
-        if r.startswith(_NON_REGISTRY):
-            return None
-    if not r or r.startswith("-"):
-        return None
-    from .images import parse_image_ref
-
-    return parse_image_ref(r)
+# image references are read by images.split_ref

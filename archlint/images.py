@@ -17,6 +17,31 @@ def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
     return ref, tag, digest
 
 
+#: transports that name a registry image (skopeo / podman spellings)
+TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
+_NON_REGISTRY = ("oci:", "oci-archive:", "dir:", "docker-archive:", "ostree:", "sif:")
+
+
+def strip_transport(ref: str) -> str:
+    """``ref`` without a registry transport prefix (``docker://quay.io/a`` -> ``quay.io/a``)."""
+    for t in TRANSPORTS:
+        if ref.startswith(t):
+            return ref[len(t):]
+    return ref
+
+
+def split_ref(ref: str) -> tuple[str, str | None, str | None] | None:
+    """(name, tag, digest) of an image reference as a command or a manifest writes it, None if
+    it is not a registry reference (an ``oci:`` path, an empty string, an option)."""
+    r = ref.strip()
+    s = strip_transport(r)
+    if s == r and r.startswith(_NON_REGISTRY):
+        return None
+    if not s or s.startswith("-"):
+        return None
+    return parse_image_ref(s)
+
+
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 

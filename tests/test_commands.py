@@ -162,7 +162,8 @@ def test_docker_run_stops_at_the_image():
 
 
 def test_split_ref():
-    s = commands.split_ref
+    from archlint.images import split_ref as s
+
     assert s("nginx") == ("nginx", None, None)
     assert s("nginx:latest") == ("nginx", "latest", None)
     assert s("192.168.1.2:5000/app") == ("192.168.1.2:5000/app", None, None)

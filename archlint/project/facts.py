@@ -38,6 +38,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from ..images import strip_transport
+
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
 #: the Makefile reader's placeholder; each character is looked at a bounded number of times
 _UNKNOWN = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?!$-]|`[^`]*`")
@@ -88,8 +90,23 @@ def _bases(kind: str) -> list:
     return ["up"]  # a script or a runbook: run from its folder or one above it (a project's top)
 
 
-def _platforms(ctx, tc) -> list | None:
+def canonical(values) -> list | None:
+    """Platform strings as canonical platforms, in order, each once; None when one of them is
+    unknown: a variable (``*``, ``$X``) or a spelling whose meaning depends on the builder."""
     from .. import platforms as plat
+
+    out: list = []
+    for v in values:
+        v = str(v).strip()
+        m = None if not v or "*" in v or plat.is_dynamic(v) else plat.meaning(v)
+        if m is None:
+            return None
+        if str(m) not in out:
+            out.append(str(m))
+    return out
+
+
+def _platforms(ctx, tc) -> list | None:
     from ..checks.build_commands.rules import _overridable_default
 
     src = tc.platform_source
@@ -97,16 +114,10 @@ def _platforms(ctx, tc) -> list | None:
         return []
     if src not in ("flag", "env", "bake") or not tc.platforms:
         return None  # --arch/--all-platforms, or nothing readable
-    out = []
-    for p in tc.platforms:
-        if p.dynamic or p.defaulted:
-            return None  # a variable, or its default that a caller may override (TARGET_ARCH ?= ...)
-        m = plat.meaning(p.value)
-        if m is None:
-            return None
-        if str(m) not in out:
-            out.append(str(m))
-    if _overridable_default(ctx, tc):
+    if any(p.dynamic or p.defaulted for p in tc.platforms):
+        return None  # a variable, or its default that a caller may override (TARGET_ARCH ?= ...)
+    out = canonical(p.value for p in tc.platforms)
+    if out is None or _overridable_default(ctx, tc):
         return None  # a knob (make image TARGET_ARCH=linux/arm64): the caller picks the platform
     return out
 
@@ -195,15 +206,15 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
         elif tc.action in ("push", "manifest-push"):
             if tc.action == "push" and tc.tool in ("podman", "buildah") and len(tc.args) >= 2:
-                src, dst = pattern(tc.args[0].value), pattern(_strip_transport(tc.args[-1].value))
+                src, dst = pattern(tc.args[0].value), pattern(strip_transport(tc.args[-1].value))
                 if src and dst:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
             for im in tc.images:
-                p = pattern(_strip_transport(im.value))
+                p = pattern(strip_transport(im.value))
                 if p:
                     out.setdefault("pushed", []).append(p)
             if tc.action == "manifest-push" and tc.args:
-                p = pattern(_strip_transport(tc.args[0].value))
+                p = pattern(strip_transport(tc.args[0].value))
                 if p:
                     out.setdefault("pushed", []).append(p)
         elif tc.action in ("kube-run", "kube-create", "set-image"):
@@ -263,13 +274,6 @@ def _make_calls(ctx, out: dict) -> None:
         out["makes"] = {"files": calls, "bases": _bases(ctx.kind)}
 
 
-def _strip_transport(v: str) -> str:
-    for t in ("docker://", "docker-daemon:", "containers-storage:"):
-        if v.startswith(t):
-            return v[len(t):]
-    return v
-
-
 # ---- GitHub workflows ---------------------------------------------------------------------------
 
 _HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
@@ -319,12 +323,14 @@ _BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
 
 
 def _words(v: str) -> list:
-    return [w.strip() for line in v.split("\n") for w in line.split(",") if w.strip()]
+    """The items of an action input's list: comma- or newline-separated (the one comma splitter)."""
+    from ..platforms import split_list
+
+    return [w for line in v.split("\n") for w, _ in split_list(line)]
 
 
 def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
     from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
-    from .. import platforms as plat
 
     model = ctx.model
     moved = _moved_checkout(ctx)
@@ -359,15 +365,7 @@ def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
                     continue
                 w = value(step, "with")
                 pl = strings(value(w, "platforms")) if is_map(w) and value(w, "platforms") is not None else []
-                platforms: list | None = []
-                for p in pl or []:
-                    m = None if plat.is_dynamic(p) else plat.meaning(p)
-                    if m is None:
-                        platforms = None
-                        break
-                    platforms.append(str(m))
-                if pl is None:
-                    platforms = None
+                platforms = None if pl is None else canonical(pl)
                 tags = [t for t in (pattern(x) for x in (strings(value(w, "tags")) or [])) if t] if is_map(w) else []
                 push = (text(w, "push") or "").strip().lower() if is_map(w) else ""
                 load = (text(w, "load") or "").strip().lower() if is_map(w) else ""
@@ -562,46 +560,36 @@ def _compose_value(value: str | None, env: dict) -> str | None:
 def _compose_facts(ctx, out: dict) -> None:
     from ..checks.compose.rules import _local_tooling_file, _services, _stays_local
     from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
-    from .. import platforms as plat
 
     model = ctx.model
     tooling = _local_tooling_file(ctx)
     env = _dotenv(ctx)
-
-    def interpolate(v):
-        return _compose_value(v, env), None
     for svc in _services(ctx):
         hit = svc.lookup("image")
         image = None
         if hit is not None and is_scalar(hit[1]):
-            image = pattern(interpolate((scalar(hit[1]) or "").strip())[0])
+            image = pattern(_compose_value((scalar(hit[1]) or "").strip(), env))
         ph = svc.lookup("platform")
         platform = (scalar(ph[1]) or "").strip() if ph is not None and is_scalar(ph[1]) else None
-        m = plat.meaning(platform) if platform and not plat.is_dynamic(platform) else None
+        own = canonical([platform]) if platform else None  # [canonical] or None
         b = svc.lookup("build")
         if b is not None:
             node = b[1]
             context, dockerfile, stage, plats, tags = ".", None, None, [], []
             if is_scalar(node):
-                context = pattern(interpolate(scalar(node) or ".")[0]) or "*"
+                context = pattern(_compose_value(scalar(node) or ".", env)) or "*"
             elif is_map(node):
-                context = pattern(interpolate(text(node, "context") or ".")[0]) or "*"
+                context = pattern(_compose_value(text(node, "context") or ".", env)) or "*"
                 df = text(node, "dockerfile")
-                dockerfile = pattern(interpolate(df)[0]) if df else None
+                dockerfile = pattern(_compose_value(df, env)) if df else None
                 stage = text(node, "target")
-                for it in items(value(node, "platforms")):
-                    v = (scalar(it) or "").strip() if is_scalar(it) else ""
-                    pm = plat.meaning(v) if v and not plat.is_dynamic(v) else None
-                    if pm is None:
-                        plats = None
-                        break
-                    plats.append(str(pm))
+                plats = canonical((scalar(it) or "") if is_scalar(it) else "" for it in items(value(node, "platforms")))
                 for it in items(value(node, "tags")):
-                    t = pattern(interpolate(scalar(it) or "")[0]) if is_scalar(it) else None
+                    t = pattern(_compose_value(scalar(it) or "", env)) if is_scalar(it) else None
                     if t:
                         tags.append(t)
             if plats == [] and platform:
-                plats = [str(m)] if m is not None else None
+                plats = own
             if dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
                 dockerfile = context.rstrip("/") + "/" + dockerfile  # compose reads it in the context
             out.setdefault("builds", []).append({
@@ -620,7 +608,7 @@ def _compose_facts(ctx, out: dict) -> None:
         elif image and hit is not None:
             out.setdefault("deploys", []).append({
                 "span": _span(model.content_span(hit[1])), "image": image,
-                "arch": [m.arch] if m is not None else None, "from": "platform:" if m is not None else None,
+                "arch": [own[0].split("/")[1]] if own else None, "from": "platform:" if own else None,
                 "via": "compose"})
 
 
@@ -670,19 +658,8 @@ def _dockerfile_facts(ctx, out: dict) -> None:
 
 
 def _bake_facts(ctx, out: dict) -> None:
-    from .. import platforms as plat
-
     for t in getattr(ctx.model, "targets", ()):
-        plats = t.platforms
-        if plats is not None:
-            norm = []
-            for p in plats:
-                m = None if "*" in p or plat.is_dynamic(p) else plat.meaning(str(p))
-                if m is None:
-                    norm = None
-                    break
-                norm.append(str(m))
-            plats = norm
+        plats = None if t.platforms is None else canonical(t.platforms)
         context = str(t.context) if t.context is not None else "."
         if context.startswith("cwd://"):
             context = context[len("cwd://"):] or "."

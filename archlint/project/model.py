@@ -13,9 +13,6 @@ import os
 
 from ..model import Span
 
-_TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
-
-
 _NORMAL: dict = {}  # name as written -> normal(name): the same names recur across a repository
 
 
@@ -33,21 +30,13 @@ def normal(ref: str) -> tuple[str, str] | None:
 
 
 def _normal(ref: str) -> tuple[str, str] | None:
-    r = ref.strip()
-    for t in _TRANSPORTS:
-        if r.startswith(t):
-            r = r[len(t):]
-    if not r or r.startswith(("-", "/", ".")) or " " in r:
+    from ..images import split_ref
+
+    parts = split_ref(ref)
+    if parts is None:
         return None
-    digest = None
-    if "@" in r:
-        r, _, digest = r.partition("@")
-    slash = r.rfind("/")
-    colon = r.rfind(":")
-    tag = None
-    if colon > slash:
-        r, tag = r[:colon], r[colon + 1:]
-    if not r or r.rsplit("/", 1)[-1] in ("", "*"):
+    r, tag, digest = parts
+    if not r or r.startswith(("/", ".")) or " " in r or r.rsplit("/", 1)[-1] in ("", "*"):
         return None
     first = r.split("/", 1)[0]
     if "*" not in first and "." not in first and ":" not in first and first != "localhost":
@@ -238,7 +227,6 @@ class Project:
         self._by_last: dict[str, dict] = {}
         self._wild: dict = {}
         self._names = _Names()
-        self._members: dict = {}
         self._deploys_by_build: dict | None = None
         self._by_file: dict | None = None
 
@@ -445,7 +433,6 @@ class Project:
         members: dict = {}
         for n in set(names.parent) | set(names.parent.values()):
             members.setdefault(names.find(n), []).append(n)
-        self._members = members
         for b in self.builds:
             if b.dockerfile:
                 self._by_dockerfile.setdefault(b.dockerfile, []).append(b)

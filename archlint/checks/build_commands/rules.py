@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from ... import platforms as plat
-from ...commands import PLATFORM_ARGS, commands_for, split_ref
+from ...commands import PLATFORM_ARGS, commands_for
+from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from .local import build_pushes, group_of, local_use, normal_ref

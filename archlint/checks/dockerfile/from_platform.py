@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...model import Edit, Fix, Related, Severity, Span
+from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
 from ...registry import rule
 from ._common import (
     _bare_os,
@@ -246,10 +247,6 @@ def redundant_target_platform(ctx):
 
 
 # ---- DF005: FROM without --platform -------------------------------------------------------------
-
-from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
-
-
 
 @rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def from_without_platform(ctx):
