@@ -63,7 +63,7 @@ def _project_rules(n: int) -> int:
             {"span": [1, 1, 1, 2], "image": f"quay.io/acme/api:{i}", "arch": ["amd64"], "from": "nodeSelector",
              "via": "Deployment"}]}))
     load_family("XF")
-    ctx = ProjectContext(build_project("/r", entries), lambda path: Settings(), {}.get)
+    ctx = ProjectContext(build_project("/r", entries), lambda path: Settings())
     found = 0
     for r in [r for r in RULES.values() if r.family == "XF"]:
         ctx.rule = r

@@ -17,19 +17,15 @@ from ..model import FileResult, Finding, Related
 
 
 class ProjectContext:
-    """What a project rule sees: the model, the settings of any file, and ``report``."""
+    """What a project rule sees: the model, the configured platforms of any file, and ``report``."""
 
-    __slots__ = ("project", "rule", "_settings_for", "_abspath", "memo")
+    __slots__ = ("project", "rule", "_settings_for", "memo")
 
-    def __init__(self, project, settings_for, abspath):
+    def __init__(self, project, settings_for):
         self.project = project
         self.rule = None
         self.memo: dict = {}  # what rules work out once per shared list of builds (see builds_of)
         self._settings_for = settings_for  # display path -> Settings
-        self._abspath = abspath  # display path -> absolute path
-
-    def settings(self, path: str):
-        return self._settings_for(path)
 
     def targets(self, path: str):
         """The configured platforms of the file at ``path`` (``platforms.Targets``; one object
@@ -85,7 +81,7 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
         return results
     load_family("XF")
     rules = [r for r in RULES.values() if r.family == "XF"]
-    pctx = ProjectContext(project, settings_for, abspaths.get)
+    pctx = ProjectContext(project, settings_for)
     fresh: dict[str, list[Finding]] = {}
     seen: set = set()
     for r in rules:
