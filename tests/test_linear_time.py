@@ -7,6 +7,7 @@ so a slow or busy machine does not fail it.  The old patterns are kept here as t
 linear replacements must agree with (hypothesis)."""
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -135,6 +136,13 @@ CASES = {
     # the project model: N deployments of api:1 ... api:N, all built by N builds of api:$(TAG)
     # (every deployment links to every build: the rules must not walk the builds per deployment)
     "project-shared-builds": lambda n: _project_rules(n),
+    # a Bake target with many platforms (each kept once), and targets each inheriting every
+    # earlier one with an arg of its own (args merged key by key)
+    "bake-platforms": _lint("docker-bake.json", "bake", lambda n: json.dumps(
+        {"target": {"a": {"platforms": [f"linux/x{i}" for i in range(n)]}}})),
+    "bake-inherited-args": _lint("docker-bake.json", "bake", lambda n: json.dumps(
+        {"target": {f"t{i}": {"inherits": [f"t{j}" for j in range(i)], "args": {f"A{i}": "x"}}
+                    for i in range(int(n ** 0.5))}})),
     # cd/pushd before each of many builds in one script (the last cd before each build)
     "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
 }
@@ -144,7 +152,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
-        "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500}
+        "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
+        "bake-platforms": 20_000, "bake-inherited-args": 40_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -56,7 +56,10 @@ class Partial(str):
 
 _MAX_DEPTH = 100  # expression nesting and variable chains evaluated (deeper: unknown)
 _MAX_INHERITS = 64  # inherits chain followed
-_MAX_STRING = 1 << 16  # a longer string value (doubling variables) is unknown
+#: a longer string value is unknown: variables that double at each step would otherwise make a
+#: few kilobytes of file into gigabytes (every consumer of a Bake value keeps 512 characters)
+_MAX_STRING = 1 << 13
+_STARS = re.compile(r"\*{2,}")
 _NO_DEFAULT = object()
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _TEMPLATE_MARK = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
@@ -172,7 +175,7 @@ def fold_blank_runs(text: str) -> str:
 
 
 def _hcl_parse(text: str):
-    from hcl2 import parses_to_tree  # imported here: hcl2 and lark cost ~0.1 s (a run with no Bake file never pays)
+    from hcl2 import parses_to_tree  # imported here: hcl2 and lark cost ~0.2 s (a run with no Bake file never pays)
 
     return parses_to_tree(fold_blank_runs(text))
 
@@ -579,6 +582,8 @@ def _concat(parts: list) -> object:
     s = "".join(out)
     if len(s) > _MAX_STRING:
         return UNKNOWN
+    if partial and "**" in s:
+        s = _STARS.sub("*", s)  # unknown parts side by side are one unknown part
     return Partial(s) if partial else s
 
 
@@ -623,7 +628,7 @@ def _build(scope: _Scope, blocks: list[_Block], source) -> BakeModel:
             names = scope.value(b.attrs["inherits"], _MAX_DEPTH, shadow)
             names = names if isinstance(names, list) else [names]
             known = parents.setdefault(b.name, [])
-            known += [n for n in names if type(n) is str and n not in known]
+            known[:] = dict.fromkeys(known + [n for n in names if type(n) is str])
     done: dict[str, dict] = {}
     budget = [20 * len(first) + 1000]
     targets = []
@@ -669,16 +674,28 @@ def _resolve(name: str, own: dict, parents: dict, done: dict, local: dict, busy:
         fields, dep = _resolve(parent, own, parents, done, local, busy, depth + 1, budget)
         cyclic = cyclic or dep
         if fields:
-            _merge(merged, fields)
-    _merge(merged, own[name])
+            _merge(merged, fields, budget)
+    _merge(merged, own[name], [len(own[name].get("args") or ()) + 1])
     busy.discard(name)
     (local if cyclic and budget[0] > 0 else done)[name] = merged
     return merged, cyclic
 
 
-def _merge(into: dict, fields: dict) -> None:
+def _merge(into: dict, fields: dict, budget: list) -> None:
+    """``fields`` over ``into`` (``into`` is the target's own fresh dict).  ``args`` merge key by
+    key, each inherited arg counted against the work budget: past it, inherited args are left
+    out (a chain of targets each inheriting every earlier one would copy them quadratically)."""
     for k, v in fields.items():
-        into[k] = _merge_args(into.get("args", {}), v) if k == "args" else v
+        if k != "args":
+            into[k] = v
+        elif isinstance(v, dict) and budget[0] > 0:
+            budget[0] -= len(v)
+            args = into.get("args")
+            if args is None or args is v:
+                args = into["args"] = {}
+            for name, val in v.items():
+                if val is not None:  # a null arg does not override (bake's merge)
+                    args[name] = _text(val)
 
 
 def _fill(t: BakeTarget, f: dict) -> None:
@@ -700,16 +717,13 @@ def _fill(t: BakeTarget, f: dict) -> None:
 
 
 def _platforms(value) -> list[str] | None:
+    from ..platforms import split_list
+
     items = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in items:
-        if type(item) is not str:
-            return None  # unknown, partly unknown, or not a string
-        for p in item.split(","):  # buildx splits each entry at commas
-            p = p.strip()
-            if p and p not in out:
-                out.append(p)
-    return out
+    if any(type(item) is not str for item in items):
+        return None  # unknown, partly unknown, or not a string
+    # buildx splits each entry at commas; each platform once, in order (a dict: linear)
+    return list(dict.fromkeys(p for item in items for p, _ in split_list(item)))
 
 
 def _outputs(value) -> tuple[list[str] | None, bool, bool]:
