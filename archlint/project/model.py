@@ -216,7 +216,7 @@ class Project:
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
         self._make_calls: list = []  # (folder of a file, its "makes" fact)
-        self._runs_in: dict = {}  # absolute path of a Makefile -> other folders make runs it in
+        self.runs_in: dict = {}  # absolute path of a Makefile -> other folders make runs it in (make -f)
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
@@ -324,7 +324,7 @@ class Project:
                 for top in tops:
                     cand = os.path.normpath(os.path.join(top, rel))
                     if cand in self.known:
-                        self._runs_in.setdefault(cand, []).extend(t for t in tops if t not in self._runs_in.get(cand, ()))
+                        self.runs_in.setdefault(cand, []).extend(t for t in tops if t not in self.runs_in.get(cand, ()))
                         break
 
     def _locate(self, b: Build, fact: dict, folder: str) -> None:
@@ -349,7 +349,7 @@ class Project:
         inside = root.rstrip(os.sep) + os.sep
         tried: list = []  # absolute candidates, in order (shown only when none exists)
         tops = self._tops(folder, fact["bases"])
-        for other in self._runs_in.get(os.path.join(self.root, b.path), ()):
+        for other in self.runs_in.get(os.path.join(self.root, b.path), ()):
             if other not in tops:
                 tops.append(other)
         for top in tops:

@@ -249,8 +249,8 @@ class ArchlintServer(LanguageServer):
         self.publish(state)
         if uri in self.saving:
             self.saving.discard(uri)
-            self.project.saved(state.display)
-            self.relint_all(but=uri)
+            if self.project.saved(state.display):  # its facts changed: other documents' findings may
+                self.relint_all(but=uri)
         return state
 
     def schedule(self, uri: str, delay: float) -> None:

@@ -83,17 +83,19 @@ def located(root: str, entry, known=()) -> set:
     """The files the file's facts name by path, found as the model finds them (``known``: the
     absolute paths of the files with facts, open buffers included: they exist): the Dockerfiles
     its builds build, the Makefiles it runs (``make -f``), the Bake and compose files it bakes."""
+    from ..discovery import display_path
     from ..project.model import Project
 
-    if not entry[3]:
-        return set()
+    facts = entry[3]
+    if not facts or not ("builds" in facts or "makes" in facts or "bakes" in facts):
+        return set()  # names no file by path
     p = Project(root)
-    p.known = set(known)
+    p.known = known  # only read
     p.add(*entry)
     p.link()
     out = {b.dockerfile for b in p.builds if b.dockerfile}
-    out.update(getattr(p, "baked", {}) or ())
-    out.update(os.path.relpath(a, root).replace(os.sep, "/") for a in getattr(p, "_runs_in", {}) or ())
+    out.update(p.baked)
+    out.update(display_path(a, root) for a in p.runs_in)
     out.discard(entry[0])
     return out
 
@@ -111,6 +113,7 @@ class Facts:
         self.by_last: dict = {}  # last part -> displays
         self.wild: dict = {}  # display -> its wildcard last parts (app-*: they match others)
         self.builders: dict = {}  # Dockerfile display -> displays of the files that build it
+        self._known_set: set | None = None  # see _known
 
     # ---- the entries ------------------------------------------------------------------------
 
@@ -121,6 +124,7 @@ class Facts:
                 self.root, self.ready = root, False
                 self.disk, self.buffers = {}, {}
                 self.infos, self.by_last, self.wild, self.builders = {}, {}, {}, {}
+                self._known_set = None
 
     def load(self, root: str, entries, dockerfiles) -> None:
         """The scan's result: every file with facts, and the Dockerfiles each one builds."""
@@ -128,6 +132,7 @@ class Facts:
             self.root = root
             self.disk = {e[0]: e for e in entries}
             self.infos, self.by_last, self.wild, self.builders = {}, {}, {}, {}
+            self._known_set = None
             known = self._known()
             for display in set(self.disk) | set(self.buffers):
                 entry = self.buffers.get(display) or self.disk[display]
@@ -142,6 +147,8 @@ class Facts:
                 return
             display = entry[0]
             old = self.buffers.get(display) or self.disk.get(display)
+            if old is None or old[1] != entry[1]:
+                self._known_set = None
             self.buffers[display] = entry
             if old is not None and old[3] == entry[3] and old[1] == entry[1]:
                 return
@@ -149,15 +156,21 @@ class Facts:
             if entry[3]:
                 self._index(display, info(self.root, entry, known=self._known()))
 
-    def saved(self, display: str) -> None:
-        """The buffer was saved: its entry is the file's."""
+    def saved(self, display: str) -> bool:
+        """The buffer was saved: its entry is the file's.  Whether that changed the facts on
+        disk (other documents' model findings may change only then)."""
         with self.lock:
             entry = self.buffers.get(display)
-            if entry is not None:
-                if entry[3]:
-                    self.disk[display] = entry
-                else:
-                    self.disk.pop(display, None)
+            if entry is None:
+                return False
+            before = self.disk.get(display)
+            if entry[3]:
+                self.disk[display] = entry
+            else:
+                self.disk.pop(display, None)
+            if (before is None) != (entry[3] is None):
+                self._known_set = None
+            return (before[3] if before else None) != entry[3]
 
     def drop_buffer(self, display: str) -> bool:
         """The buffer was closed: the file's entry on disk counts again.  Whether that changes
@@ -166,6 +179,7 @@ class Facts:
             entry = self.buffers.pop(display, None)
             if entry is None:
                 return False
+            self._known_set = None
             disk = self.disk.get(display)
             if (disk[3] if disk else None) == entry[3]:
                 return False
@@ -175,7 +189,11 @@ class Facts:
             return True
 
     def _known(self) -> set:
-        return {e[1] for e in self.disk.values()} | {e[1] for e in self.buffers.values()}
+        """The absolute paths of the files with facts, open buffers included (kept until the
+        set of files changes, not rebuilt per keystroke)."""
+        if self._known_set is None:
+            self._known_set = {e[1] for e in self.disk.values()} | {e[1] for e in self.buffers.values()}
+        return self._known_set
 
     def _index(self, display: str, i: Info) -> None:
         self.infos[display] = i
