@@ -33,6 +33,8 @@ from __future__ import annotations
 import json
 import re
 
+from .. import exports
+
 from ..model import Span
 from . import ParseError
 
@@ -67,7 +69,6 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _JSON_MARK = re.compile(r'["{}\[\]]')
 _JSON_BLANKS = re.compile(r"[ \t\n\r]*")
-_TRUE = frozenset(("1", "t", "T", "true", "TRUE", "True"))
 #: target attributes read (all replace the inherited value but ``args``, merged key by key)
 _FIELDS = ("context", "dockerfile", "dockerfile-inline", "target", "tags", "platforms", "output", "args")
 
@@ -736,25 +737,14 @@ def _outputs(value) -> tuple[list[str] | None, bool, bool]:
             csv = ",".join(f"{k}={v}" for k, v in attrs.items())
         elif isinstance(item, str):
             csv = item
-            attrs = _export_attrs(item)
+            attrs = exports.attrs(item)
         else:
             return None, False, False
         if not csv:
             continue
         out.append(csv)
-        kind = attrs.get("type", "")
-        push = push or kind == "registry" or (kind == "image" and attrs.get("push", "") in _TRUE)
-        load = load or (kind == "docker" and not attrs.get("dest"))
+        push = push or exports.pushes(attrs)
+        load = load or exports.loads(attrs)
     return out, push, load
 
 
-def _export_attrs(csv: str) -> dict[str, str]:
-    """``type=image,push=true`` as buildx reads an ``--output`` value (a bare path: local)."""
-    if "=" not in csv and "," not in csv:
-        return {"type": "tar" if csv == "-" else "local", "dest": csv}
-    attrs = {}
-    for field in csv.split(","):
-        k, eq, v = field.partition("=")
-        if eq:
-            attrs[k.strip().lower()] = v
-    return attrs

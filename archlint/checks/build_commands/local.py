@@ -9,6 +9,7 @@ before reporting a build, a tag or a push that never reaches a registry or a rem
 """
 from __future__ import annotations
 
+from ... import exports
 from ...commands import ToolCommand, commands_for
 from ...images import local_registry
 
@@ -24,10 +25,8 @@ def build_pushes(tc: ToolCommand) -> bool:
     for f in tc.flags:
         if f.name == "--push" and (f.value is None or f.value.lower() in ("true", "1")):
             return True
-        if f.name in ("-o", "--output") and f.value:
-            parts = [p.strip().lower() for p in f.value.split(",")]
-            if "type=registry" in parts or "push=true" in parts:
-                return True
+        if f.name in ("-o", "--output") and f.value and exports.pushes(exports.attrs(f.value)):
+            return True
     return False
 
 

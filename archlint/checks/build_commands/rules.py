@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ... import platforms as plat
+from ... import exports, platforms as plat
 from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
@@ -290,13 +290,7 @@ def _overridable_default(ctx, tc) -> bool:
 
 
 def _output_type(value: str) -> str:
-    if value == "-":
-        return "tar"
-    for part in value.split(","):
-        k, eq, v = part.partition("=")
-        if eq and k.strip() == "type":
-            return v.strip()
-    return "local" if "=" not in value else ""
+    return exports.attrs(value).get("type", "")
 
 
 @rule("BC003", "multi-platform-load", severity=Severity.WARNING, tags=("multi-arch", "build"))
