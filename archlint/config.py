@@ -59,6 +59,7 @@ _FIELDS = {
     "rule_packs": (),
     "max_file_size": DEFAULT_MAX_FILE_SIZE,
     "markdown": True,
+    "helm_values": (),  # extra Helm values files, globs relative to each chart's folder
     "config_path": None,  # the file these came from
     "root": "",  # the folder of that file (globs are relative to it)
     "origins": (),  # ((field, where it was set), ...), later entries win: see Settings.origin
@@ -242,6 +243,7 @@ KEYS = {
     "rule-packs": "a list of paths to YAML rule packs",
     "max-file-size": "a size in bytes (integer)",
     "markdown": "true or false (lint shell blocks in Markdown files)",
+    "helm-values": "a list of extra Helm values files, globs relative to each chart, e.g. [\"values-production.yaml\"]",
 }
 
 
@@ -370,7 +372,7 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             kw["platforms"] = parse_platforms(path, key, value)
         elif key in ("select", "ignore", "extend-select"):
             kw[key.replace("-", "_")] = _rule_list(path, key, value)
-        elif key in ("exclude", "extend-exclude", "fixtures", "extend-fixtures"):
+        elif key in ("exclude", "extend-exclude", "fixtures", "extend-fixtures", "helm-values"):
             kw[key.replace("-", "_")] = _str_list(path, key, value)
         elif key == "rule-packs":
             base_dir = os.path.dirname(path) if path else os.getcwd()

@@ -7,6 +7,12 @@ import re
 SETTING_KEYS = ("platforms", "select", "ignore", "extend-select", "severity", "kubernetes-version", "python-version")
 
 
+def help_text() -> str:
+    """The settings an editor can send, for ``archlint server --help``."""
+    return ("Settings (initializationOptions or workspace/configuration section \"archlint\"; "
+            "camelCase or kebab-case): " + ", ".join(SETTING_KEYS) + ", unsafe-fixes.")
+
+
 def normalize_settings(raw) -> tuple[dict, bool, list[str]] | None:
     """Client settings -> (config overrides, unsafe_fixes, unknown keys), or None when ``raw``
     holds no archlint settings (a client that pushes ``null`` or only its own sections)."""
