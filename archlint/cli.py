@@ -449,6 +449,9 @@ def _cmd_check(args) -> int:
                     _emit(args, hit[0])
                     return hit[1]
                 snap = (cache, key, snapshot.Recorder())
+                from .run.index import Index, index_key
+
+                snap[2].index = Index(cache.directory, index_key(args, root, environment_key()))
         from .run.runner import run_paths
 
         run = run_paths(

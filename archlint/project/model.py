@@ -381,23 +381,16 @@ class Project:
         deployment at the entry (one per distinct node selection)."""
         if not self._overrides:
             return
-        by_repo: dict = {}
+        by_repo: dict = {}  # repository: {node architectures (None: any): the first deployment's source}
         for d in self.deploys:
-            by_repo.setdefault(d.name[0], []).append(d)
+            by_repo.setdefault(d.name[0], {}).setdefault(tuple(d.arch) if d.arch else None, d.source)
         for path, o in self._overrides:
             n = normal(o["name"])
             if n is None:
                 continue
-            arches = []
-            for d in by_repo.get(n[0], ()):
-                a = tuple(d.arch) if d.arch else None
-                if a not in arches:
-                    arches.append(a)
-            for a in arches:
+            for a, source in by_repo.get(n[0], {}).items():
                 nd = Deploy(path, {"span": o["span"], "image": o["image"], "arch": list(a) if a else None,
-                                   "from": next((d.source for d in by_repo[n[0]] if (tuple(d.arch) if d.arch else None) == a),
-                                                None),
-                                   "via": "Kustomization"})
+                                   "from": source, "via": "Kustomization"})
                 if nd.name is not None:
                     self.deploys.append(nd)
 

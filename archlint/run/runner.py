@@ -146,8 +146,6 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
 
     if not family_enabled(base, FAMILY):
         return results
-    from ..project.run import apply
-
     entries = []
     by_display = {fr.path: fr for fr in results}
     for abspath, display, _s in work:
@@ -155,9 +153,13 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
         if fr is not None:
             entries.append((display, abspath, fr.kind, fr.facts))
     named = None
+    index = recorder.index if recorder is not None else None
     if not _whole_root(paths, root):
         named = {display for _a, display, _s in work}
         linted = {abspath for abspath, _d, _s in work}
+        if index is not None and cache is not None and _from_index(index, cache, entries, work, results, linted,
+                                                                  resolver, jobs):
+            return _model_pass(root, entries, results, resolver, named, None)
         excludes = base.walk_excludes()
         walk = recorder.walk if recorder is not None else None
         more = []
@@ -180,7 +182,14 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
             if cache is not None:
                 cache.put(*item, fr)
             entries.append((item[1], item[0], fr.kind, fr.facts))
+    if index is not None:
+        index.entries = entries
+    return _model_pass(root, entries, results, resolver, named, recorder)
+
+
+def _model_pass(root, entries, results, resolver, named, recorder):
     from ..project.model import build_project
+    from ..project.run import apply
 
     project = build_project(root, entries)
     if recorder is not None:
@@ -188,6 +197,52 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
         # checks every path the model looked for
         recorder.walk.named.extend(project.probes)
     return apply(results, entries, root, resolver, named, project=project)
+
+
+def _from_index(index, cache, entries, work, results, linted, resolver, jobs) -> bool:
+    """The facts of the files not named, from the facts index (archlint/run/index.py) instead
+    of a walk, when it holds and few files changed since; False: walk instead."""
+    from .index import MAX_CHANGED, REFRESH_AFTER
+
+    got = index.load()
+    if got is None:
+        return False
+    rows, changed = got
+    if len(changed - linted) > max(MAX_CHANGED, len(rows) // 50):
+        return False
+    items: dict = {}
+    for abspath, display, kind, _sig, facts in rows:
+        if abspath in linted:
+            continue
+        if abspath in changed:
+            items[abspath] = (abspath, display, resolver.for_path(abspath))
+        else:
+            entries.append((display, abspath, kind, facts))
+    again: dict = {}
+    todo = []
+    for item in items.values():
+        hit = cache.get(*item)
+        if hit is not None:
+            again[item[0]] = hit
+        else:
+            todo.append(item)
+    fresh = _lint_many(todo, jobs)
+    gc.unfreeze()
+    for item, fr in zip(todo, fresh):
+        cache.put(*item, fr)
+        again[item[0]] = fr
+    for abspath, fr in again.items():
+        entries.append((items[abspath][1], abspath, fr.kind, fr.facts))
+    by_display = {fr.path: fr for fr in results}
+    for abspath, display, s in work:  # the named files, as this run linted them
+        fr = by_display.get(display)
+        if fr is not None:
+            items[abspath] = (abspath, display, s)
+            again[abspath] = fr
+    index.stored = True
+    if len(changed) > REFRESH_AFTER:  # a few files read again cost less than rewriting the index
+        index.refresh(cache, rows, items, again)
+    return True
 
 
 # Why _settle: the results of a run only grow.  Every YAML file's nodes and every Python file's

@@ -64,7 +64,7 @@ _IGNORED_OPTIONS = frozenset({"output_file", "jobs"})
 class Recorder:
     """What ``runner.run_paths`` tells the snapshot about a run."""
 
-    __slots__ = ("walk", "items", "complete", "t0")
+    __slots__ = ("walk", "items", "complete", "t0", "index")
 
     def __init__(self):
         from ..discovery import Walk
@@ -73,6 +73,7 @@ class Recorder:
         self.items: list = []  # (abspath, display, settings) of every linted file
         self.complete = True  # False: a target carried a notice (missing, outside the root ...)
         self.t0 = time.time_ns()
+        self.index = None  # an archlint.run.index.Index: the run's facts index, when it keeps one
 
 
 def run_key(args, fmt: str, opts, root: str, env: str) -> str:
@@ -91,10 +92,31 @@ def _path(bucket: str, key: str) -> str:
 def load(bucket: str, key: str):
     """(report text, exit code) when the snapshot for ``key`` exists, verifies, and nothing in
     its manifest changed; else None."""
-    from .cache import _path_sig
+    got = read(_path(bucket, key))
+    if got is None:
+        return None
+    doc, rest = got
+    try:
+        text = rest.decode("utf-8", "surrogateescape")
+    except UnicodeDecodeError:
+        return None
+    if doc.get("format") != FORMAT or doc.get("key") != key:
+        return None
+    code, checks, links = doc.get("code"), doc.get("checks"), doc.get("links")
+    if code not in (0, 1) or type(code) is not int or not unchanged(checks, links):
+        return None
+    try:
+        os.utime(_path(bucket, key))  # recently used: kept longest
+    except OSError:
+        pass
+    return text, code
+
+
+def read(path: str):
+    """(the JSON document, the bytes after it) of a file ``_write`` wrote, when it is ours,
+    verifies under this user's key and decodes; else None."""
     from .memo import mac, ours, secret
 
-    path = _path(bucket, key)
     secret_key = secret()
     if secret_key is None:
         return None
@@ -118,35 +140,37 @@ def load(bucket: str, key: str):
         d = zlib.decompressobj()
         body = d.decompress(blob, MAX_BYTES)
         if d.unconsumed_tail or not d.eof:
-            return None  # larger than any report stored (a damaged or forged file)
+            return None  # larger than anything stored (a damaged or forged file)
         sep = body.index(b"\0")
         doc = json.loads(body[:sep])
-        text = body[sep + 1:].decode("utf-8", "surrogateescape")
     except (zlib.error, ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != key:
+    if type(doc) is not dict:
         return None
-    code, checks, links = doc.get("code"), doc.get("checks"), doc.get("links")
-    if code not in (0, 1) or type(code) is not int or type(checks) is not list or type(links) is not list:
-        return None
+    return doc, body[sep + 1:]
+
+
+def unchanged(checks, links) -> bool:
+    """Whether every ``[path, signature]`` of ``checks`` and every ``[link, real path]`` of
+    ``links`` (as ``_manifest`` lists them) still holds."""
+    from .cache import _path_sig
+
+    if type(checks) is not list or type(links) is not list:
+        return False
     try:
         for item in checks:
             if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
-                return None
+                return False
             if _path_sig(item[0]) != item[1]:
-                return None
+                return False
         for item in links:
             if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
-                return None
+                return False
             if os.path.realpath(item[0]) != item[1]:
-                return None
+                return False
     except (OSError, ValueError):  # a path with a NUL in a forged file, a loop ...
-        return None
-    try:
-        os.utime(path)  # recently used: kept longest
-    except OSError:
-        pass
-    return text, code
+        return False
+    return True
 
 
 def _git_probes(paths, root: str) -> list[str]:
@@ -163,25 +187,24 @@ def _git_probes(paths, root: str) -> list[str]:
     return out
 
 
-def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text: str, code: int) -> bool:
-    """Keep ``text`` and ``code`` for ``key`` in ``cache``'s folder when the run's manifest is
-    complete and settled (see the module's documentation); True when stored.  Never raises for
-    I/O problems."""
+def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
+    """(linted files' signatures {abspath: sig, None without a settled entry}, the other rows [[path, sig]],
+    links) of a complete run whose other rows are settled (see the module's documentation),
+    else None."""
     from .cache import _path_sig, _racy
-    from .memo import mac, secret
     from ..config import CONFIG_FILES
 
-    secret_key = secret()
-    if not recorder.complete or not cache.enabled or secret_key is None:
-        return False
+    if not recorder.complete or not cache.enabled:
+        return None
     t0 = recorder.t0
     checks: dict[str, object] = {}
     files: dict[str, object] = {}
     packs: set = set()
     for abspath, _display, settings in recorder.items:
         got = cache.stored(abspath, settings)
-        if got is None:
-            return False
+        if got is None or type(got[0]) is not list or _racy(got[0], t0):
+            files[abspath] = None  # no entry (an internal error, a racy file): read again next time
+            continue
         files[abspath] = got[0]
         for dep in got[1]:
             checks[dep] = None
@@ -204,50 +227,74 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
     checks.update(dict.fromkeys(packs))
     checks.update(dict.fromkeys(_git_probes(paths, root)))
     rows = []
-    for p, sig in files.items():
-        if type(sig) is not list or _racy(sig, t0):
-            return False
-        rows.append([p, sig])
     for p in checks:
         if p in files:
             continue
         sig = _path_sig(p)
         if sig is not None and _racy(sig, t0):
-            return False
+            return None
         rows.append([p, sig])
+    return files, rows, links
+
+
+def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text: str, code: int) -> bool:
+    """Keep ``text`` and ``code`` for ``key`` in ``cache``'s folder when the run's manifest is
+    complete and settled (see the module's documentation), and the run's facts index when it
+    walked the whole repository; True when the report was stored.  Never raises for I/O
+    problems."""
+    if recorder.index is not None and recorder.index.stored:
+        return False  # a run that read the facts index: it left its manifest to the index
+    got = _manifest(cache, recorder, resolver, paths, root)
+    if got is None:
+        return False
+    files, rows, links = got
+    if recorder.index is not None and recorder.index.entries is not None:
+        recorder.index.store(cache, files, rows, links)
+    if code not in (0, 1) or None in files.values():
+        return False  # a file changed within the clock's tick: no report kept
     import json
+
+    doc = json.dumps({"format": FORMAT, "key": key, "code": code,
+                      "checks": [[p, sig] for p, sig in files.items()] + rows, "links": links},
+                     separators=(",", ":"))
+    return _write(cache, _path(cache.directory, key), doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"))
+
+
+def _write(cache, path: str, body: bytes) -> bool:
+    """``body`` compressed and signed with this user's key, written atomically to ``path``."""
+    from .memo import mac, secret
     import zlib
 
-    doc = json.dumps({"format": FORMAT, "key": key, "code": code, "checks": rows, "links": links},
-                     separators=(",", ":"))
-    body = doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape")
-    if len(body) > MAX_BYTES or code not in (0, 1):
+    secret_key = secret()
+    if secret_key is None or len(body) > MAX_BYTES:
         return False
     blob = zlib.compress(body, 1)
     data = MAGIC + mac(secret_key, blob).encode("ascii") + b"\n" + blob
     from ..fixes.files import write_bytes
 
-    if not write_bytes(_path(cache.directory, key), data):
+    if not write_bytes(path, data):
         return False
     _bound(os.path.join(cache.directory, "runs"))
     return True
 
 
 def _bound(folder: str) -> None:
-    """At most KEEP reports: the least recently used go first (and temporary files a killed
-    run left behind, after ten minutes)."""
+    """At most KEEP reports and KEEP facts indexes: the least recently used go first (and
+    temporary files a killed run left behind, after ten minutes)."""
     try:
         now = time.time()
-        entries = []
+        kept: dict[str, list] = {".run": [], ".facts": []}
         for e in os.scandir(folder):
-            if e.name.endswith(".run"):
-                entries.append(e)
+            ext = os.path.splitext(e.name)[1]
+            if ext in kept:
+                kept[ext].append(e)
             elif e.name.startswith(".tmp-") and now - e.stat().st_mtime > 600:
                 os.unlink(e.path)
-        if len(entries) <= KEEP:
-            return
-        entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
-        for e in entries[KEEP:]:
-            os.unlink(e.path)
+        for entries in kept.values():
+            if len(entries) <= KEEP:
+                continue
+            entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+            for e in entries[KEEP:]:
+                os.unlink(e.path)
     except OSError:
         pass
