@@ -38,8 +38,10 @@ def repo(tmp_path, monkeypatch):
     (root / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n")
     (root / "deploy.sh").write_text(DEPLOY)
     (root / "k8s" / "app.yaml").write_text(MANIFEST)
-    for i in range(5):
-        (root / "other" / f"s{i}.sh").write_text(f"#!/bin/sh\ndocker build -t reg.example.com/o{i}:1 .\n")
+    for i in range(5):  # each builds its own folder's Dockerfile
+        (root / "other" / f"s{i}").mkdir()
+        (root / "other" / f"s{i}" / "Dockerfile").write_text("FROM alpine:3.20\n")
+        (root / "other" / f"s{i}.sh").write_text(f"#!/bin/sh\ndocker build -t reg.example.com/o{i}:1 s{i}\n")
     monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -128,18 +130,17 @@ def test_a_damaged_or_forged_index_is_not_used(repo, tmp_path, capsys, walks):
 
 
 def test_facts_of_the_wrong_shape_in_a_signed_index_are_not_used(repo, tmp_path, capsys, walks, monkeypatch):
-    _run(capsys, ".")
-    (path,) = _index_files(tmp_path)
-    key = os.path.basename(path)[:-len(".facts")]
-    idx = I.Index(os.path.dirname(os.path.dirname(path)), key)
-    real_key = None
+    import json
+
     from archlint.run import snapshot
 
+    _run(capsys, ".")
+    (path,) = _index_files(tmp_path)
     doc = snapshot.read(path)[0]
-    real_key = doc["key"]
-    idx.key = real_key
-    doc["files"][0][4] = {"builds": [{"nonsense": 1}]}
-    assert idx._write(C.Cache.open(), doc["files"], doc["checks"], doc["links"])
+    for row in doc["files"]:
+        row[4] = json.dumps({"builds": [{"nonsense": 1}]})
+    cache = C.Cache.open()
+    assert snapshot._write(cache, path, json.dumps(doc).encode() + b"\0")
     walks.clear()
     code, out = _run(capsys, "k8s/app.yaml")
     assert walks
@@ -157,19 +158,97 @@ def test_many_changed_files_walk_instead(repo, tmp_path, capsys, walks, monkeypa
     assert (code, out) == _run(capsys, "--no-cache", "k8s/app.yaml")
 
 
-def test_the_index_is_rewritten_when_enough_files_changed(repo, tmp_path, capsys, walks, monkeypatch):
-    monkeypatch.setattr(I, "REFRESH_AFTER", 1)
-    _run(capsys, ".")
-    for i in range(3):
-        _later(repo / "other" / f"s{i}.sh", f"#!/bin/sh\ndocker build -t reg.example.com/app:1 .\n# {i}\n")
-    walks.clear()
-    first = _run(capsys, "k8s/app.yaml")
-    assert walks == []
-    (path,) = _index_files(tmp_path)
-    from archlint.run import snapshot
+def test_the_model_of_a_run_given_files_holds_only_their_link_groups(repo, tmp_path, capsys, walks, monkeypatch):
+    from archlint.project import model
 
-    doc = snapshot.read(path)[0]
-    rows, changed = I.Index(os.path.dirname(os.path.dirname(path)), doc["key"]).load()
-    assert changed == set()  # the three files' new signatures are in the index now
-    assert any(r[1] == "other/s0.sh" and r[4]["builds"][0]["tags"] == ["reg.example.com/app:1"] for r in rows)
-    assert first == _run(capsys, "k8s/app.yaml") == _run(capsys, "--no-cache", "k8s/app.yaml")
+    _run(capsys, ".")
+    built: list = []
+    real = model.build_project
+
+    def spy(root, entries, known=None):
+        built.append(sorted(e[0] for e in entries))
+        return real(root, entries, known)
+
+    monkeypatch.setattr(model, "build_project", spy)
+    _later(repo / "deploy.sh", DEPLOY + "# edited\n")
+    walks.clear()
+    code, out = _run(capsys, "k8s/app.yaml")
+    assert walks == []
+    # the named manifest and the changed script (their own model), then their group: the script
+    # builds the image the manifest deploys from the Dockerfile; other/*.sh build other images
+    assert built[-1] == ["Dockerfile", "deploy.sh", "k8s/app.yaml"]
+    monkeypatch.setattr(model, "build_project", real)
+    assert (code, out) == _run(capsys, "--no-cache", "k8s/app.yaml")
+
+
+def test_a_name_with_an_unknown_last_part_is_in_every_model(repo, tmp_path, capsys, walks, monkeypatch):
+    from archlint.project import model
+
+    # app-$VARIANT may be any image whose name starts so: the model of any file holds it
+    _later(repo / "other" / "s0.sh", "#!/bin/sh\ndocker build -t reg.example.com/app-$VARIANT:1 s0\n")
+    _run(capsys, ".")
+    built: list = []
+    real = model.build_project
+    monkeypatch.setattr(model, "build_project", lambda root, entries, known=None: built.append(
+        sorted(e[0] for e in entries)) or real(root, entries, known))
+    walks.clear()
+    code, out = _run(capsys, "k8s/app.yaml")
+    assert walks == []
+    assert "other/s0.sh" in built[-1] and "other/s1.sh" not in built[-1]
+    monkeypatch.setattr(model, "build_project", real)
+    assert (code, out) == _run(capsys, "--no-cache", "k8s/app.yaml")
+
+
+@pytest.mark.parametrize("edit", [
+    ("deploy.sh", DEPLOY.replace("app:1", "api:1")),  # the script now builds another image
+    ("other/s1.sh", "#!/bin/sh\ndocker build -t reg.example.com/app:1 --platform linux/arm64 .\n"),  # another build of it
+    ("Dockerfile", "FROM reg.example.com/o2:1\nRUN true\n"),  # based on an image built elsewhere
+    ("k8s/app.yaml", MANIFEST.replace("reg.example.com/app:1", "reg.example.com/o3:1")),
+])
+def test_every_named_file_reports_what_a_run_without_cache_reports(repo, tmp_path, capsys, walks, edit):
+    _run(capsys, ".")
+    path, text = edit
+    _later(repo / path, text)
+    for named in ("deploy.sh", "k8s/app.yaml", "Dockerfile", "other/s1.sh", "other/s2.sh"):
+        walks.clear()
+        got = _run(capsys, named)
+        assert walks == []
+        assert got == _run(capsys, "--no-cache", named), named
+    assert _run(capsys, "deploy.sh", "k8s/app.yaml", "Dockerfile") == \
+        _run(capsys, "--no-cache", "deploy.sh", "k8s/app.yaml", "Dockerfile")
+
+
+def test_a_base_image_built_here_is_a_dependency_not_a_link(repo, tmp_path, capsys, walks, monkeypatch):
+    from archlint.project import model
+
+    (repo / "base").mkdir()
+    (repo / "base" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (repo / "base" / "build.sh").write_text("#!/bin/sh\ndocker build --platform linux/amd64 -t reg.example.com/base:1 .\n")
+    (repo / "Dockerfile").write_text("FROM reg.example.com/base:1\nRUN true\n")
+    (repo / "other" / "s1" / "Dockerfile").write_text("FROM reg.example.com/base:1\n")
+    _later(repo / "deploy.sh", DEPLOY.replace("docker build", "docker build --platform linux/amd64,linux/arm64"))
+    _age(repo)
+    _run(capsys, ".")
+    built: list = []
+    real = model.build_project
+    monkeypatch.setattr(model, "build_project", lambda root, entries, known=None: built.append(
+        sorted(e[0] for e in entries)) or real(root, entries, known))
+    _later(repo / "deploy.sh", DEPLOY.replace("docker build", "docker build --platform linux/amd64,linux/arm64")
+           + "# edited\n")
+    walks.clear()
+    code, out = _run(capsys, "deploy.sh")
+    assert walks == []
+    assert "XF006" in out  # the base is built for amd64 only
+    # the base's builds are in the model, the other Dockerfile based on it is not
+    assert "base/build.sh" in built[-1] and "other/s1/Dockerfile" not in built[-1]
+    monkeypatch.setattr(model, "build_project", real)
+    assert (code, out) == _run(capsys, "--no-cache", "deploy.sh")
+    # the base's build changed: every Dockerfile based on it may get a finding about it
+    _later(repo / "base" / "build.sh", "#!/bin/sh\ndocker build --platform linux/arm64 -t reg.example.com/base:1 .\n")
+    monkeypatch.setattr(model, "build_project", lambda root, entries, known=None: built.append(
+        sorted(e[0] for e in entries)) or real(root, entries, known))
+    walks.clear()
+    got = _run(capsys, "base/build.sh")
+    assert walks == [] and "other/s1/Dockerfile" in built[-1]
+    monkeypatch.setattr(model, "build_project", real)
+    assert got == _run(capsys, "--no-cache", "base/build.sh")

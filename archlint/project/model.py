@@ -215,7 +215,8 @@ class Project:
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
-        self._make_calls: list = []  # (folder of a file, its "makes" fact)
+        self._make_calls: list = []  # (display path and folder of a file, its "makes" fact)
+        self.make_links: list = []  # (display path of a file running make -f, of the Makefile it runs)
         self.runs_in: dict = {}  # absolute path of a Makefile -> other folders make runs it in (make -f)
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
@@ -244,7 +245,7 @@ class Project:
             self.builds.append(b)
         mk = facts.get("makes")
         if mk:
-            self._make_calls.append((folder, mk))
+            self._make_calls.append((display, folder, mk))
         for f in facts.get("deploys", ()):
             d = Deploy(display, f)
             if d.name is not None:
@@ -318,12 +319,13 @@ class Project:
     def _resolve_make_calls(self) -> None:
         """``make -f deploy/Makefile`` in a file: that Makefile's recipes also run in the
         caller's working folders."""
-        for folder, mk in self._make_calls:
+        for display, folder, mk in self._make_calls:
             tops = self._tops(folder, mk["bases"])
             for rel in mk["files"]:
                 for top in tops:
                     cand = os.path.normpath(os.path.join(top, rel))
                     if cand in self.known:
+                        self.make_links.append((display, self._display(cand)))
                         self.runs_in.setdefault(cand, []).extend(t for t in tops if t not in self.runs_in.get(cand, ()))
                         break
 
@@ -538,10 +540,200 @@ class Project:
         return self._deploys_by_build.get(id(build), [])
 
 
-def build_project(root: str, entries) -> Project:
-    """The linked model of ``entries``: (display path, absolute path, kind, facts) per file."""
+def build_project(root: str, entries, known: set | None = None) -> Project:
+    """The linked model of ``entries``: (display path, absolute path, kind, facts) per file.
+    ``known``: the absolute paths of every file of the repository, when ``entries`` are a part."""
     p = Project(root)
-    p.known = {abspath for _d, abspath, _k, _f in entries}
+    p.known = known if known is not None else {abspath for _d, abspath, _k, _f in entries}
     for display, abspath, kind, facts in entries:
         p.add(display, abspath, kind, facts)
     return p.link()
+
+
+# ---- link groups: what a run given a few files needs of the model ----------------------------
+#
+# A link group is a set of files the model links: a build and the Dockerfile it builds, other
+# builds of the same image or Dockerfile, the deployments of what it builds, a docker tag or push
+# of it, a Kustomization replacing it, a bake or make -f running another file.  A Dockerfile's
+# base image built here is a dependency, not a link (one base image built here for a hundred
+# Dockerfiles would make one group of them all): the group of the Dockerfile depends on the group
+# of the base's builds.  Every finding about a file involves only files of its group and of the
+# groups it depends on or that depend on it.
+#
+# Link keys say what a file mentions, linked or not: an image repository by its last component,
+# a file by its path, ``WILD`` for a name whose last component is unknown; as a producer (a
+# build's names, a tag, a push, a Kustomize override, the file itself) or as a consumer (a
+# deployment, a base image, the Dockerfile a build builds, the file a bake or make -f runs).  A
+# file that changed may link by now to the producers of anything it mentions and, where it
+# produces, to the consumers too.  A run given files builds the model of those groups alone
+# (archlint/run/index.py).
+
+WILD = "*"
+
+
+def _name_key(n) -> str:
+    last = n[0].rsplit("/", 1)[-1]
+    return WILD if "*" in last else "l:" + last
+
+
+def link_keys(project: Project, entries):
+    """(display path, key, producer?) triples: what each file of ``entries`` mentions, as
+    ``project`` reads it."""
+    for display, _abspath, _kind, facts in entries:
+        yield display, "f:" + display, True
+        if not facts:
+            continue
+        refs = [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ()))
+        refs += [o[k] for o in facts.get("overrides", ()) for k in ("name", "image")]
+        for ref in refs:
+            n = normal(ref)
+            if n is not None:
+                yield display, _name_key(n), True
+    for b in project.builds:
+        if b.dockerfile:
+            yield b.path, "f:" + b.dockerfile, False
+        for n in b.names:
+            yield b.path, _name_key(n), True
+    for d in project.deploys:
+        yield d.path, _name_key(d.name), False
+    for base in project.bases:
+        yield base.path, _name_key(base.name), False
+    for baked, runs in project.baked.items():
+        for _p, _push, where in runs:
+            yield where.rsplit(":", 1)[0], "f:" + baked, False
+    for caller, makefile in project.make_links:
+        yield caller, "f:" + makefile, False
+
+
+class LinkGroups:
+    """The link groups of a model's files (small integers), what depends on what, and the groups
+    mentioning each key."""
+
+    def __init__(self, files: dict, deps: dict, producers: dict, consumers: dict):
+        self.files = files  # display path -> group
+        self.deps = deps  # group -> [groups it depends on]
+        self.producers = producers  # key -> [groups mentioning it as a producer]
+        self.consumers = consumers  # key -> [groups mentioning it as a consumer]
+
+    def to_json(self) -> dict:
+        return {"deps": {str(g): ds for g, ds in self.deps.items()}, "producers": self.producers,
+                "consumers": self.consumers}
+
+    @classmethod
+    def from_json(cls, files: dict, doc) -> "LinkGroups | None":
+        """The groups of an index (untrusted): None unless every part has the shape written."""
+        if type(doc) is not dict:
+            return None
+        deps, prod, cons = doc.get("deps"), doc.get("producers"), doc.get("consumers")
+
+        def ints(v) -> bool:
+            return type(v) is list and all(type(g) is int for g in v)
+
+        if not all(type(t) is dict and all(ints(v) for v in t.values()) for t in (deps, prod, cons)):
+            return None
+        try:
+            deps = {int(g): v for g, v in deps.items()}
+        except ValueError:
+            return None
+        return cls(files, deps, prod, cons)
+
+    def around(self, groups: set, keys) -> set | None:
+        """``groups`` with those that ``keys`` ((key, producer?) pairs) may link to now, and
+        the groups all these depend on and that depend on them; None: every group."""
+        groups = set(groups)
+        groups.update(self.producers.get(WILD, ()))
+        groups.update(self.consumers.get(WILD, ()))
+        for key, producer in keys:
+            if key == WILD:
+                return None
+            groups.update(self.producers.get(key, ()))
+            if producer:
+                groups.update(self.consumers.get(key, ()))
+        out = set(groups)
+        for g, ds in self.deps.items():
+            if g in groups:
+                out.update(ds)
+            elif any(d in groups for d in ds):
+                out.add(g)
+        return out
+
+
+def link_groups(project: Project, entries) -> LinkGroups:
+    """The link groups of the files of ``entries`` as ``project`` links them."""
+    parent: dict = {}
+
+    def find(x):
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(a, b) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    joined: set = set()  # the shared lists of builds_of already joined
+
+    def join(path: str, builds: list) -> None:
+        if not builds:
+            return
+        if id(builds) not in joined:
+            joined.add(id(builds))
+            for b in builds[1:]:
+                union(builds[0].path, b.path)
+        union(path, builds[0].path)
+
+    for b in project.builds:
+        if b.dockerfile:
+            union(b.path, b.dockerfile)
+        for n in b.names:
+            join(b.path, project.builds_of(n))
+    for d in project.deploys:
+        join(d.path, project.builds_of(d.name))
+    deploys_by_repo: dict = {}
+    for d in project.deploys:
+        deploys_by_repo.setdefault(d.name[0], []).append(d.path)
+    for display, _abspath, _kind, facts in entries:
+        if not facts:
+            continue
+        for ref in [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ())):
+            n = normal(ref)
+            if n is not None:
+                join(display, project.builds_of(n))
+        for o in facts.get("overrides", ()):
+            n = normal(o["name"])
+            for path in deploys_by_repo.get(n[0] if n else None, ()):
+                union(display, path)
+    for baked, runs in project.baked.items():
+        for _p, _push, where in runs:
+            union(where.rsplit(":", 1)[0], baked)
+    for caller, makefile in project.make_links:
+        union(caller, makefile)
+    based = []
+    for base in project.bases:  # after every union: a dependency, not a link
+        builds = project.builds_of(base.name)
+        if builds:
+            join(builds[0].path, builds)
+            based.append((base.path, builds[0].path))
+    ids: dict = {}
+
+    def gid(display: str) -> int:
+        return ids.setdefault(find(display), len(ids))
+
+    files = {display: gid(display) for display, _a, _k, _f in entries}
+    deps: dict = {}
+    for path, base_build in based:
+        a, b = gid(path), gid(base_build)
+        if a != b and b not in deps.setdefault(a, []):
+            deps[a].append(b)
+    producers: dict = {}
+    consumers: dict = {}
+    for display, key, producer in link_keys(project, entries):
+        hit = (producers if producer else consumers).setdefault(key, [])
+        g = gid(display)
+        if g not in hit:
+            hit.append(g)
+    return LinkGroups(files, deps, producers, consumers)

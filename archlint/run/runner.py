@@ -157,9 +157,10 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
     if not _whole_root(paths, root):
         named = {display for _a, display, _s in work}
         linted = {abspath for abspath, _d, _s in work}
-        if index is not None and cache is not None and _from_index(index, cache, entries, work, results, linted,
-                                                                  resolver, jobs):
-            return _model_pass(root, entries, results, resolver, named, None)
+        got = _from_index(index, cache, entries, work, results, linted, resolver, jobs, root) \
+            if index is not None and cache is not None else None
+        if got is not None:
+            return _model_pass(root, got[0], results, resolver, named, None, known=got[1])
         excludes = base.walk_excludes()
         walk = recorder.walk if recorder is not None else None
         more = []
@@ -182,16 +183,16 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
             if cache is not None:
                 cache.put(*item, fr)
             entries.append((item[1], item[0], fr.kind, fr.facts))
-    if index is not None:
-        index.entries = entries
-    return _model_pass(root, entries, results, resolver, named, recorder)
+    return _model_pass(root, entries, results, resolver, named, recorder, index=index)
 
 
-def _model_pass(root, entries, results, resolver, named, recorder):
-    from ..project.model import build_project
+def _model_pass(root, entries, results, resolver, named, recorder, known=None, index=None):
+    from ..project.model import build_project, link_groups
     from ..project.run import apply
 
-    project = build_project(root, entries)
+    project = build_project(root, entries, known)
+    if index is not None:  # a whole walk: kept for the runs given files
+        index.entries, index.groups = entries, link_groups(project, entries)
     if recorder is not None:
         # a Dockerfile a build names appearing or going changes the report: the snapshot
         # checks every path the model looked for
@@ -199,50 +200,51 @@ def _model_pass(root, entries, results, resolver, named, recorder):
     return apply(results, entries, root, resolver, named, project=project)
 
 
-def _from_index(index, cache, entries, work, results, linted, resolver, jobs) -> bool:
-    """The facts of the files not named, from the facts index (archlint/run/index.py) instead
-    of a walk, when it holds and few files changed since; False: walk instead."""
-    from .index import MAX_CHANGED, REFRESH_AFTER
+def _from_index(index, cache, entries, work, results, linted, resolver, jobs, root):
+    """The entries of the files that can touch the named ones, from the facts index
+    (archlint/run/index.py) instead of a walk: (entries, every file's absolute path), or None
+    when the index is missing or stale (walk instead)."""
+    import json
+
+    from ..project.facts import check
+    from ..project.model import build_project, link_keys
+    from .index import MAX_CHANGED
 
     got = index.load()
     if got is None:
-        return False
-    rows, changed = got
+        return None
+    rows, changed, links = got
     if len(changed - linted) > max(MAX_CHANGED, len(rows) // 50):
-        return False
-    items: dict = {}
-    for abspath, display, kind, _sig, facts in rows:
-        if abspath in linted:
-            continue
-        if abspath in changed:
-            items[abspath] = (abspath, display, resolver.for_path(abspath))
-        else:
-            entries.append((display, abspath, kind, facts))
-    again: dict = {}
-    todo = []
-    for item in items.values():
-        hit = cache.get(*item)
-        if hit is not None:
-            again[item[0]] = hit
-        else:
-            todo.append(item)
+        return None
+    known = {r[0] for r in rows} | linted
+    own = list(entries)  # the named files, as this run linted them
+    todo, again = [], []
+    for abspath, display, _kind, _sig, _facts, _group in rows:
+        if abspath in changed and abspath not in linted:
+            item = (abspath, display, resolver.for_path(abspath))
+            hit = cache.get(*item)
+            if hit is not None:
+                again.append((item, hit))
+            else:
+                todo.append(item)
     fresh = _lint_many(todo, jobs)
     gc.unfreeze()
     for item, fr in zip(todo, fresh):
         cache.put(*item, fr)
-        again[item[0]] = fr
-    for abspath, fr in again.items():
-        entries.append((items[abspath][1], abspath, fr.kind, fr.facts))
-    by_display = {fr.path: fr for fr in results}
-    for abspath, display, s in work:  # the named files, as this run linted them
-        fr = by_display.get(display)
-        if fr is not None:
-            items[abspath] = (abspath, display, s)
-            again[abspath] = fr
+        again.append((item, fr))
+    own += [(item[1], item[0], fr.kind, fr.facts) for item, fr in again]
+    mine = {abspath for _d, abspath, _k, _f in own}
+    old = {group for abspath, _d, _k, _s, _f, group in rows if abspath in mine}
+    groups = links.around(old, ((key, producer) for _d, key, producer in link_keys(build_project(root, own, known), own)))
+    out = list(own)
+    try:
+        for abspath, display, kind, _sig, facts, group in rows:
+            if abspath not in mine and (groups is None or group in groups):
+                out.append((display, abspath, kind, None if facts is None else check(json.loads(facts))))
+    except (ValueError, RecursionError):
+        return None  # facts of a shape the extractor never writes: walk
     index.stored = True
-    if len(changed) > REFRESH_AFTER:  # a few files read again cost less than rewriting the index
-        index.refresh(cache, rows, items, again)
-    return True
+    return out, known
 
 
 # Why _settle: the results of a run only grow.  Every YAML file's nodes and every Python file's
