@@ -42,6 +42,7 @@ _HELP = {
     "rule": "print the documentation of a rule, of every rule of a family or prefix (DF, BC00), or --all",
     "server": "run the language server (LSP on stdio; needs archlint[lsp])",
     "graph": "print the project model: build sites, Dockerfiles, images, deployments and their links",
+    "lock": "resolve every image the repository uses in its registry and write archlint.lock (--check: verify it)",
     "version": "print the version",
 }
 SUBCOMMANDS = tuple(_HELP)
@@ -89,6 +90,8 @@ CHECK_OPTIONS: tuple = (
     (("--add-suppressions",), dict(action="store_true", help="add an ignore comment for every finding")),
     (("--baseline",), dict(help="report only findings not in this baseline file")),
     (("--write-baseline",), dict(help="write the current findings to this baseline file")),
+    (("--online",), dict(action="store_true", help="ask the registries whether the tags in archlint.lock still "
+                                                   "resolve to the digests it records (PL004; for CI)")),
 )
 
 
@@ -103,6 +106,12 @@ _DESCRIPTION = {
              "images, linked. What could not be resolved is shown as unknown (* in a name). Paths are "
              "relative to the repository root; given PATHS, only what is in them and what is linked to "
              "it is printed.",
+    "lock": "Resolve every image the repository uses (FROM bases after ARG defaults, Kubernetes, Helm, "
+            "Kustomize, compose and workflow images) through its registry's OCI Distribution API and write "
+            "archlint.lock at the repository's top: one line per image with its digest, whether it is an "
+            "index or one manifest, and the platforms it publishes. The PL rules read it offline. Credentials: "
+            "auths of the Docker configuration file and DOCKER_AUTH_CONFIG (credential helpers are never run). "
+            "--check writes nothing and exits 1 when an entry is missing, stale or unused.",
 }
 
 
@@ -126,6 +135,11 @@ def _add_command(sub, name: str):
     elif name == "rule":
         c.add_argument("rule_id", nargs="?", help="a rule ID (DF005), a family (DF) or an ID prefix (BC00)")
         c.add_argument("--all", action="store_true", help="every rule")
+    elif name == "lock":
+        c.add_argument("--check", action="store_true", help="write nothing; exit 1 when the lock is not up to date")
+        for flags, kw in CHECK_OPTIONS:
+            if flags[0] in GRAPH_CHECK_OPTIONS:
+                c.add_argument(*flags, **kw)
     elif name == "graph":
         c.add_argument("paths", nargs="*", help="print only the nodes in these files or folders and what is linked "
                                                 "to them (default: the whole repository)")
@@ -255,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "graph":
             return _cmd_graph(args)
+        if args.command == "lock":
+            return _cmd_lock(args)
         if args.command == "server":
             from .server import main as server_main
 
@@ -430,6 +446,11 @@ def _cmd_check(args) -> int:
     )
     actions = args.fix or args.diff or args.add_suppressions or args.baseline or args.write_baseline
     snap = None  # (cache, key, recorder): this command's whole report may be reused
+    if args.online:  # the registries' answer now: no stored report or result may stand for it
+        from .lock.command import prepare_online
+
+        prepare_online(root, resolver)
+        args.no_cache = True
     if "-" in paths:
         if len(paths) != 1:
             raise UsageError("- (stdin) cannot be combined with other paths")
@@ -551,6 +572,30 @@ def _cmd_graph(args) -> int:
     text = graph.RENDERERS[args.output_format](project, only)
     _emit(args, text)
     return 0
+
+
+def _cmd_lock(args) -> int:
+    """``archlint lock [--check]`` (archlint.lock.command)."""
+    from .config import ConfigResolver
+    from .discovery import find_root
+
+    ov: dict = {}
+    if args.exclude:
+        ov["exclude"] = _split(args.exclude)
+    if args.extend_exclude:
+        ov["extend-exclude"] = _split(args.extend_exclude)
+    resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    root = find_root(os.getcwd())
+    from .project import FAMILY
+    from .registry import family_enabled
+
+    if not family_enabled(resolver.for_dir(root), FAMILY):  # the references are the project facts
+        ov.update({"ignore": [], "extend-select": [FAMILY]})
+        resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    from .lock.command import run_lock
+
+    return run_lock(root, resolver, check=args.check, respect_gitignore=not args.no_respect_gitignore,
+                    jobs=args.jobs, use_cache=not args.no_cache)
 
 
 def _sarif_rules(run, resolver) -> list:

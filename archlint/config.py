@@ -60,6 +60,8 @@ _FIELDS = {
     "max_file_size": DEFAULT_MAX_FILE_SIZE,
     "markdown": True,
     "helm_values": (),  # extra Helm values files, globs relative to each chart's folder
+    "insecure_registries": (),  # registry hosts reached without TLS verification (archlint lock, --online)
+    "registry_timeout": 10.0,  # seconds a registry request may take (archlint lock, --online)
     "config_path": None,  # the file these came from
     "root": "",  # the folder of that file (globs are relative to it)
     "origins": (),  # ((field, where it was set), ...), later entries win: see Settings.origin
@@ -244,6 +246,9 @@ KEYS = {
     "max-file-size": "a size in bytes (integer)",
     "markdown": "true or false (lint shell blocks in Markdown files)",
     "helm-values": "a list of extra Helm values files, globs relative to each chart, e.g. [\"values-production.yaml\"]",
+    "insecure-registries": "a list of registry hosts (host[:port]) reached without TLS verification by archlint lock "
+                           "and --online, e.g. [\"registry.internal:5000\"] (loopback registries use plain HTTP anyway)",
+    "registry-timeout": "seconds a registry request may take (archlint lock, --online), a number such as 10",
 }
 
 
@@ -406,6 +411,12 @@ def settings_from_table(table: dict, path: str | None, base: Settings | None = N
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")
             kw["max_file_size"] = value
+        elif key == "insecure-registries":
+            kw["insecure_registries"] = _str_list(path, key, value)
+        elif key == "registry-timeout":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 600:
+                raise ConfigError(path, key, f"expected {KEYS[key]} (at most 600), got {value!r}")
+            kw["registry_timeout"] = float(value)
         elif key == "markdown":
             if not isinstance(value, bool):
                 raise ConfigError(path, key, f"expected {KEYS[key]}, got {value!r}")

@@ -42,6 +42,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("DC", "compose", "compose", ("compose",)),
     Family("GHA", "github-actions", "workflows", ("workflow",)),
     Family("PY", "python", "python", ("python",)),
+    # images against what their registries publish, as archlint.lock records it (archlint.lock)
+    Family("PL", "platform-lock", "lock", ("dockerfile", "kubernetes", "kustomization", "helm-values", "compose",
+                                           "workflow")),
     # the project model: rules on every file's facts together (archlint.project), run once per run
     Family("XF", "project", "project", ("dockerfile", "shell", "makefile", "markdown", "workflow", "kubernetes",
                                         "kustomization", "helm-values", "compose", "bake")),

@@ -94,7 +94,7 @@ def from_untagged(ctx):
             )
 
 
-@rule("DF011", "from-not-pinned", severity=Severity.INFO, enabled=False, tags=("image", "supply-chain"))
+@rule("DF011", "from-not-pinned", severity=Severity.INFO, enabled=False, fix="unsafe", tags=("image", "supply-chain"))
 def from_not_pinned(ctx):
     """
     ## What it does
@@ -115,8 +115,12 @@ def from_not_pinned(ctx):
     ```
 
     ## Fix
-    No automatic fix: the digest must be looked up in the registry, which archlint never contacts.
+    With an `archlint.lock` (written by `archlint lock`) that lists the image, an unsafe fix
+    appends the digest it records (`python:3.12-slim@sha256:…`): the image then stops following
+    its tag, and the digest is as fresh as the lock. A lint never asks the registry itself.
     """
+    from ...lock import pin_fix
+
     for st, value, related in _base_images(ctx):
         if parse_image_ref(value)[2] is None:
             yield ctx.report(
@@ -125,6 +129,7 @@ def from_not_pinned(ctx):
                 hint="append @sha256:<digest> (a tag may stay for readers)",
                 related=related,
                 key=value,
+                fix=pin_fix(ctx, st.image.span, value),
             )
 
 

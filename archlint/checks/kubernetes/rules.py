@@ -734,7 +734,7 @@ def latest_without_always_pull(ctx):
                 yield f
 
 
-@rule("K8S008", "image-not-pinned", severity=Severity.INFO, enabled=False,
+@rule("K8S008", "image-not-pinned", severity=Severity.INFO, enabled=False, fix="unsafe",
       tags=("image", "supply-chain", "kubernetes"))
 def image_not_pinned(ctx):
     """
@@ -757,8 +757,11 @@ def image_not_pinned(ctx):
     ```
 
     ## Fix
-    No automatic fix: archlint does not query registries.
+    With an `archlint.lock` (written by `archlint lock`) that lists the image, an unsafe fix
+    appends the digest it records (`nginx:1.27@sha256:…`); a lint never asks the registry itself.
     """
+    from ...lock import pin_fix
+
     seen: set = set()
     for img in _images(ctx):
         if img.source == "container" and img.digest is None:
@@ -767,6 +770,7 @@ def image_not_pinned(ctx):
                 f"Image {img.ref} is not pinned by digest.",
                 hint=f"pin it: {img.name}{':' + img.tag if img.tag else ''}@sha256:<digest>",
                 key=img.ref,
+                fix=pin_fix(ctx, img.span, img.ref),
             ))
             if f:
                 yield f
