@@ -1,14 +1,23 @@
 """``archlint server``: a language server on stdio (pygls 2.x, lsprotocol).
 
 - Diagnostics for the editor's buffer (unsaved text included) on open, on change (debounced by
-  ``DEBOUNCE`` seconds) and on save, with the configuration that applies to the document's path
-  (the nearest ``.archlint.toml`` / ``pyproject.toml``) plus the client's settings; cleared on
-  close.  Saving a configuration file re-lints every open document.
-- Settings from ``initializationOptions`` and ``workspace/didChangeConfiguration`` (either at the
-  top level or under an ``archlint`` key): ``platforms``, ``select``, ``ignore``,
-  ``extend-select``, ``severity``, ``kubernetes-version``, ``python-version`` (as in the
-  configuration file; camelCase and snake_case spellings are accepted), and ``unsafe-fixes``
-  (include unsafe fixes in "Fix all").
+  ``DEBOUNCE`` seconds; not with ``lint-on-change`` false) and on save, with the configuration
+  that applies to the document's path (the nearest ``.archlint.toml`` / ``pyproject.toml``) plus
+  the client's settings.  Published (``textDocument/publishDiagnostics``, cleared on close), or,
+  to a client that declares pull diagnostics, pulled (``textDocument/diagnostic``: a report with
+  a ``resultId``, "unchanged" when the client has it) and never published, as ruff's server does
+  (a client would show both); a lint that changes the report a client pulled last, while it is
+  not pulling that document (settings changed, a configuration or linked file saved), sends
+  ``workspace/diagnostic/refresh`` when the client supports it.  Saving a configuration file
+  re-lints every open document.
+- Settings (``settings``): ``initializationOptions``, then the client's answer to
+  ``workspace/configuration`` (section ``archlint``; asked after ``initialized``, before the first
+  lint, and on every ``workspace/didChangeConfiguration``) over them key by key, else the
+  settings a ``workspace/didChangeConfiguration`` carries; at the top level or under an
+  ``archlint`` key: ``platforms``, ``select``, ``ignore``, ``extend-select``, ``severity``,
+  ``kubernetes-version``, ``python-version`` (as in the configuration file; camelCase and
+  snake_case spellings are accepted), ``unsafe-fixes`` (include unsafe fixes in "Fix all") and
+  ``lint-on-change``.  ``archlint server --help`` lists them (``settings.help_text``).
 - Code actions: every fix as a quick fix (preferred when safe), "Fix all archlint issues in this
   file" (``source.fixAll.archlint``, through ``fixes.fix_text``, the code ``--fix`` uses) and
   "Suppress ID on this line" (the own-line comment ``--add-suppressions`` writes).

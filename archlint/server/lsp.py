@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import json
 import logging
 import os
 import sys
 import traceback
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -32,13 +34,16 @@ from .settings import ClientSettings
 
 DEBOUNCE = 0.15
 RESCAN_DEBOUNCE = 1.0  # files changed on disk (workspace/didChangeWatchedFiles): one scan for a burst
+REFRESH_DEBOUNCE = 0.1  # pull clients: one workspace/diagnostic/refresh for the lints of a burst
+SETTINGS_WAIT = 5.0  # the longest a lint waits for the client's answer to workspace/configuration
 
 log = logging.getLogger("archlint.server")
 
 
 def _guard(fn):
     """``fn`` (a handler method), logging any exception and returning None instead: a bug must
-    never stop the server.  The log names the handler without its ``on_``."""
+    never stop the server (a ``JsonRpcException`` it raises is its answer: an error response).
+    The log names the handler without its ``on_``."""
     name = fn.__name__.removeprefix("on_")
     if asyncio.iscoroutinefunction(fn):
 
@@ -46,6 +51,8 @@ def _guard(fn):
         async def wrapper(params):
             try:
                 return await fn(params)
+            except JsonRpcException:  # an answer the handler chose: an error response
+                raise
             except Exception:
                 _report(fn.__self__, f"{name} failed")
                 return None
@@ -102,11 +109,24 @@ class ArchlintServer(LanguageServer):
         self.saving: set = set()  # uris saved whose lint has not finished yet
         self.scan_task: asyncio.Task | None = None
         self.scan_proc = None
+        # what the client supports (read in initialize)
+        self.pull = False  # textDocument/diagnostic: diagnostics are pulled, never published
+        self.refresh = False  # workspace/diagnostic/refresh
+        self.config_pull = False  # workspace/configuration
+        self.settings_ready = asyncio.Event()  # the client's workspace/configuration answer is in
+        self.reports: dict[str, tuple[DocState, str, list]] = {}  # uri -> (state, resultId, diagnostics)
+        self.pulled: dict[str, str] = {}  # uri -> the resultId the client has
+        self.pulling: dict[str, int] = {}  # uri -> pull requests being answered
+        self.refresh_task: asyncio.Task | None = None
         self.register_features()
 
     def register_features(self) -> None:
         code_action_options = types.CodeActionOptions(
             code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=False
+        )
+        # a file's findings depend on other files (the project model, unsaved buffers included)
+        diagnostic_options = types.DiagnosticOptions(
+            identifier="archlint", inter_file_dependencies=True, workspace_diagnostics=False
         )
         for method, handler, options in (
             (types.INITIALIZE, self.on_initialize, None),
@@ -119,6 +139,7 @@ class ArchlintServer(LanguageServer):
             (types.TEXT_DOCUMENT_DID_CLOSE, self.on_did_close, None),
             (types.TEXT_DOCUMENT_CODE_ACTION, self.on_code_action, code_action_options),
             (types.TEXT_DOCUMENT_HOVER, self.on_hover, None),
+            (types.TEXT_DOCUMENT_DIAGNOSTIC, self.on_diagnostic, diagnostic_options),
             (types.SHUTDOWN, self.on_shutdown, None),
             (types.EXIT, self.on_exit, None),
         ):
@@ -127,12 +148,30 @@ class ArchlintServer(LanguageServer):
     # ---- LSP features ------------------------------------------------------------------------------
 
     def on_initialize(self, params: types.InitializeParams) -> None:
-        self.apply_settings(params.initialization_options)
+        """Settings from ``initializationOptions``; what the client supports: pull diagnostics
+        (then nothing is published, as ruff's server does: the client would show both),
+        ``workspace/diagnostic/refresh``, ``workspace/configuration`` (then lints wait for its
+        answer, a few seconds at most)."""
+        caps = params.capabilities
+        text_document, workspace = caps.text_document, caps.workspace
+        self.pull = getattr(text_document, "diagnostic", None) is not None
+        self.refresh = bool(getattr(getattr(workspace, "diagnostics", None), "refresh_support", False))
+        self.config_pull = bool(getattr(workspace, "configuration", False))
+        self.apply_settings(params.initialization_options, base=True)
+        if not self.config_pull:
+            self.settings_ready.set()
         self.rescan(0)
 
     async def on_initialized(self, params) -> None:
-        """Ask for the files changed on disk (a checkout, a file saved elsewhere), when the client
-        registers watchers dynamically: their facts are read again."""
+        """Ask for the settings (``workspace/configuration``), and for the files changed on disk
+        (a checkout, a file saved elsewhere) when the client registers watchers dynamically:
+        their facts are read again."""
+        if self.config_pull:
+            try:
+                if await self.pull_settings():
+                    self.relint_all()
+            finally:
+                self.settings_ready.set()
         caps = getattr(self.client_capabilities, "workspace", None)
         watched = getattr(caps, "did_change_watched_files", None)
         if not getattr(watched, "dynamic_registration", False):
@@ -151,8 +190,11 @@ class ArchlintServer(LanguageServer):
                 self.rescan(RESCAN_DEBOUNCE)
                 return
 
-    def on_did_change_configuration(self, params: types.DidChangeConfigurationParams) -> None:
-        self.apply_settings(params.settings)
+    async def on_did_change_configuration(self, params: types.DidChangeConfigurationParams) -> None:
+        """The settings changed: asked again (``workspace/configuration``) when the client supports
+        it, else (or when its answer holds nothing for archlint) read from the notification."""
+        if not (self.config_pull and await self.pull_settings()):
+            self.apply_settings(params.settings)
         self.relint_all()
 
     async def on_did_open(self, params: types.DidOpenTextDocumentParams) -> None:
@@ -162,7 +204,7 @@ class ArchlintServer(LanguageServer):
 
     async def on_did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri in self.open:
+        if uri in self.open and self.client_settings.lint_on_change:
             self.schedule(uri, DEBOUNCE)
 
     async def on_did_save(self, params: types.DidSaveTextDocumentParams) -> None:
@@ -184,7 +226,10 @@ class ArchlintServer(LanguageServer):
         self.cancel(uri)
         self.pool.cancel(uri)
         self.generation[uri] = self.generation.get(uri, 0) + 1
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.reports.pop(uri, None)
+        self.pulled.pop(uri, None)
+        if not self.pull:  # a client that pulls drops a closed document's diagnostics itself
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         if st is not None and self.project.drop_buffer(st.display):  # unsaved facts: the file's count again
             self.relint_all()
 
@@ -203,6 +248,42 @@ class ArchlintServer(LanguageServer):
             return None
         return await self.in_engine_thread(hover_for, st, params.position)
 
+    async def on_diagnostic(self, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        """Pull diagnostics: the report of the document's current text (once its lint, scheduled
+        or running, is done), "unchanged" when the client has it already (same resultId: a hash of
+        the diagnostics).  A document that is not open has none.  Errors are answered as errors
+        (the client keeps what it shows), never as an empty report."""
+        uri = params.text_document.uri
+        self.pulling[uri] = self.pulling.get(uri, 0) + 1
+        try:
+            task = self.pending.get(uri)
+            last = self.docs.get(uri)
+            if task is not None and not task.done():  # a lint of this version with new settings
+                await asyncio.wait({task})
+                st = await self.current(uri)
+            elif last is not None and not self.client_settings.lint_on_change:
+                st = last  # linted on open and save only: what was linted then
+            else:
+                st = await self.current(uri)
+        except Exception:
+            _report(self, "diagnostic failed")
+            raise JsonRpcException(message="archlint: the lint failed (see the log)", code=types.LSPErrorCodes.RequestFailed,
+                                   data={"retriggerRequest": False})
+        finally:
+            self.pulling[uri] -= 1
+            if not self.pulling[uri]:
+                del self.pulling[uri]
+        if st is None:
+            if uri in self.open and not self.shut_down:  # the text kept changing: ask again
+                raise JsonRpcException(message="archlint: the document changed", code=types.LSPErrorCodes.ServerCancelled,
+                                       data={"retriggerRequest": True})
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        _, rid, diags = self.report(st)
+        self.pulled[uri] = rid
+        if params.previous_result_id == rid:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=rid)
+        return types.RelatedFullDocumentDiagnosticReport(items=diags, result_id=rid)
+
     def on_shutdown(self, params) -> None:
         """Answered at once: the lints running are abandoned (their workers killed, nothing
         published), so is the engine thread's work."""
@@ -212,6 +293,8 @@ class ArchlintServer(LanguageServer):
         self.pending.clear()
         self.pool.close()
         self.stop_scan()
+        if self.refresh_task is not None:
+            self.refresh_task.cancel()
         if self._engine is not None:
             self._engine.stop()
 
@@ -229,6 +312,11 @@ class ArchlintServer(LanguageServer):
     async def lint_now(self, uri: str) -> DocState | None:
         """Lint the document's current text in a worker and publish the result, unless a newer
         lint started, the document was closed or the server shut down meanwhile."""
+        if not self.settings_ready.is_set():  # the client's settings first (a few seconds at most)
+            try:
+                await asyncio.wait_for(self.settings_ready.wait(), SETTINGS_WAIT)
+            except asyncio.TimeoutError:
+                self.settings_ready.set()
         if uri not in self.open or self.shut_down:
             return None
         doc = self.workspace.get_text_document(uri)
@@ -369,14 +457,52 @@ class ArchlintServer(LanguageServer):
         return await self.engine.run(fn, *args)
 
     def publish(self, st: DocState) -> None:
-        """Publish the document's diagnostics; log each internal error (a rule crash ...) once."""
+        """Publish the document's diagnostics (to a client that pulls: keep them for its next
+        pull, and ask it to pull again when they are not what it has and it is not already
+        asking); log each internal error (a rule crash ...) once."""
         for n in st.result.notices:
             if n.internal and (st.uri, n.message) not in self.logged:
                 self.logged.add((st.uri, n.message))
                 self.log_message(n.message, types.MessageType.Error)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=st.uri, diagnostics=all_diagnostics(st, self.locate), version=st.version)
-        )
+        if not self.pull:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=st.uri, diagnostics=all_diagnostics(st, self.locate), version=st.version)
+            )
+            return
+        had = self.pulled.get(st.uri)  # nothing to compare before the client's first pull
+        if self.refresh and had is not None and st.uri not in self.pulling and self.report(st)[1] != had:
+            self.request_refresh()
+
+    def report(self, st: DocState) -> tuple[DocState, str, list]:
+        """(state, resultId, diagnostics) of a lint, for pull clients; the resultId is a hash of
+        the diagnostics, so an unchanged report is one the client has."""
+        cached = self.reports.get(st.uri)
+        if cached is not None and cached[0] is st:
+            return cached
+        diags = all_diagnostics(st, self.locate)
+        from lsprotocol.converters import get_converter
+
+        data = json.dumps(get_converter().unstructure(diags), sort_keys=True, separators=(",", ":"))
+        rid = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        self.reports[st.uri] = out = (st, rid, diags)
+        return out
+
+    def request_refresh(self) -> None:
+        """One ``workspace/diagnostic/refresh`` for the lints finishing within ``REFRESH_DEBOUNCE``."""
+        if self.shut_down or (self.refresh_task is not None and not self.refresh_task.done()):
+            return
+
+        async def run():
+            try:
+                await asyncio.sleep(REFRESH_DEBOUNCE)
+                if not self.shut_down:
+                    await self.workspace_diagnostic_refresh_async(None)
+            except asyncio.CancelledError:
+                pass
+            except Exception:
+                log.warning("workspace/diagnostic/refresh failed", exc_info=True)
+
+        self.refresh_task = asyncio.ensure_future(run())
 
     def locate(self, path: str):
         """(URI, ``Lines`` or None) of another file of the model (a related location), by its
@@ -393,12 +519,36 @@ class ArchlintServer(LanguageServer):
 
     # ---- settings and the client -------------------------------------------------------------------
 
-    def apply_settings(self, raw) -> None:
-        unknown, problem = self.client_settings.apply(raw, self.root_dir())
+    async def pull_settings(self) -> bool:
+        """Ask the client for the section "archlint" (``workspace/configuration``) and apply what it
+        answers; False when the answer holds no archlint settings or the request failed."""
+        from .settings import read_settings
+
+        try:
+            answer = await self.workspace_configuration_async(types.ConfigurationParams(items=[
+                types.ConfigurationItem(section="archlint", scope_uri=self.root_uri())
+            ]))
+        except Exception as e:
+            self.log_message(f"workspace/configuration failed: {e}", types.MessageType.Warning)
+            return False
+        raw = answer[0] if isinstance(answer, (list, tuple)) and answer else None
+        if read_settings(raw) is None:
+            return False
+        self.apply_settings(raw)
+        return True
+
+    def apply_settings(self, raw, base: bool = False) -> None:
+        unknown, problem = self.client_settings.apply(raw, self.root_dir(), base=base)
         if unknown:
             self.log_message(f"ignoring unknown settings: {', '.join(sorted(unknown))}", types.MessageType.Warning)
         if problem:
             self.show(problem, types.MessageType.Error)
+
+    def root_uri(self) -> str | None:
+        try:
+            return self.workspace.root_uri or None
+        except Exception:
+            return None
 
     def root_dir(self) -> str:
         try:
