@@ -511,3 +511,37 @@ def test_a_helm_charts_values_deploy_the_image_they_name_on_the_nodes_they_selec
         "produces only amd64.",
         "chart/values.yaml:8 XF001 ghcr.io/acme/api:* runs on arm64 nodes (nodeSelector), but its build (Makefile:2) "
         "produces only amd64."]
+
+
+def test_a_local_build_beside_the_build_that_publishes_the_image_is_not_reported(tmp_path, capsys):
+    files = {
+        ".archlint.toml": 'platforms = ["linux/amd64", "linux/arm64"]\n',
+        "Makefile": "IMG = ghcr.io/acme/api:1\n"
+                    "build:\n\tdocker build -t $(IMG) .\n"
+                    "push:\n\tdocker buildx build --platform linux/amd64,linux/arm64 -t $(IMG) --push .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "compose.yaml": "services:\n  api:\n    image: ghcr.io/acme/api:1\n    build: .\n"
+                        "  job:\n    image: ghcr.io/acme/job:1\n    build: job\n",
+        "job/Dockerfile": "FROM alpine:3.20\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    # the Makefile's local build and compose's api service build what the push target publishes
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] in ("BC001", "DC003")] == \
+        [("compose.yaml", "DC003")]  # job: nothing publishes its image
+    files["Makefile"] = "IMG = ghcr.io/acme/api:1\nbuild:\n\tdocker build -t $(IMG) .\n"
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("BC001", "DC003")) == \
+        [("Makefile", 3, "BC001"), ("compose.yaml", 4, "DC003"), ("compose.yaml", 7, "DC003")]
+
+
+def test_a_base_image_the_repository_builds_is_its_own_chain_not_a_mutable_upstream(tmp_path, capsys):
+    root = tree(tmp_path / "r", {
+        "Makefile": "base:\n\tdocker build -t acme-base -f Dockerfile.base .\n"
+                    "dev: base\n\tdocker build -t acme-dev -f Dockerfile.dev .\n",
+        "Dockerfile.base": "FROM golang:1.23\n",
+        "Dockerfile.dev": "FROM acme-base\nRUN make\n",
+        "tools/Dockerfile": "FROM python\n",
+    })
+    doc = run(root, capsys)
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] in ("DF001", "DF002")] == \
+        [("tools/Dockerfile", "DF002")]

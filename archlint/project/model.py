@@ -230,6 +230,7 @@ class Project:
         self._names = _Names()
         self._deploys_by_build: dict | None = None
         self._by_file: dict | None = None
+        self._bases_by_file: dict | None = None
 
     # ---- building -------------------------------------------------------------------------
 
@@ -463,13 +464,23 @@ class Project:
 
     # ---- questions ----------------------------------------------------------------------------
 
-    def builds_in(self, path: str, line: int) -> list[Build]:
-        """The builds of file ``path`` whose command spans ``line``."""
+    def builds_in(self, path: str, line: int | None) -> list[Build]:
+        """The builds of file ``path`` whose command spans ``line`` (None: every one, in order)."""
         if self._by_file is None:
             self._by_file = {}
             for b in self.builds:
                 self._by_file.setdefault(b.path, []).append(b)
+        if line is None:
+            return list(self._by_file.get(path, ()))
         return [b for b in self._by_file.get(path, ()) if b.span.line <= line <= b.span.end_line]
+
+    def bases_in(self, path: str, line: int) -> list[Base]:
+        """The base images of file ``path`` at ``line``."""
+        if self._bases_by_file is None:
+            self._bases_by_file = {}
+            for x in self.bases:
+                self._bases_by_file.setdefault(x.path, []).append(x)
+        return [x for x in self._bases_by_file.get(path, ()) if x.span.line <= line <= x.span.end_line]
 
     def may_report(self) -> bool:
         """Whether any project rule could find something: a deployment linked to a build, a

@@ -34,10 +34,29 @@ def df005(f, fr, project):
     return f
 
 
+def _published_elsewhere(builds, project) -> bool:
+    """Whether ``builds`` (the builds at one place) only make local images, each of whose
+    Dockerfile or image another build pushes with known platforms: the published build is the
+    one that matters (a Makefile's ``build`` target beside its multi-platform ``push`` target, a
+    compose file for local development beside the workflow that publishes the images)."""
+    if not builds or any(b.push for b in builds):
+        return False
+    for b in builds:
+        others = list(project.builds_of_dockerfile(b.dockerfile)) if b.dockerfile else []
+        for n in b.names:
+            others += project.builds_of(n)
+        if not any(o is not b and o.push and o.targets() for o in others):
+            return False
+    return True
+
+
 def bc001(f, fr, project):
     """A build without a platform whose image a manifest deploys says where the image runs (on
-    which nodes, when the manifest pins them)."""
+    which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
+    build publishes with known platforms is dropped (``_published_elsewhere``)."""
     builds = project.builds_in(fr.path, f.span.line)
+    if _published_elsewhere(builds, project):
+        return None
     deploys = [d for b in builds for d in project.deploys_of(b)]
     if not deploys:
         return f
@@ -51,8 +70,23 @@ def bc001(f, fr, project):
 def dc003(f, fr, project):
     """A compose file that ``docker buildx bake -f compose.yaml --set *.platform=...`` builds
     (the way multi-platform images are built from compose files) is not built for the build
-    machine's CPU: DC003 is dropped when every bake of it sets platforms."""
-    return f if project.baked_platforms(fr.path) is None else None
+    machine's CPU: DC003 is dropped when every bake of it sets platforms, and for a service
+    whose Dockerfile or image another build publishes with known platforms."""
+    if project.baked_platforms(fr.path) is not None:
+        return None
+    # a compose build is placed at its service's key: the service is the last one above the finding
+    above = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line]
+    return None if _published_elsewhere(above[-1:], project) else f
 
 
-REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003}
+def own_base(f, fr, project):
+    """DF001/DF002: a base image that this repository builds itself (``FROM argocd-base``
+    beside the Makefile target that builds it) is the repository's own chain of images, whose
+    tag its own build decides: not a mutable upstream base."""
+    for base in project.bases_in(fr.path, f.span.line):
+        if project.builds_of(base.name):
+            return None
+    return f
+
+
+REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003, "DF001": own_base, "DF002": own_base}
