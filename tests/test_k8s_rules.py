@@ -996,3 +996,26 @@ def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_
     for rel in ("config/manager/manager.yaml", "empty/pod.yaml"):
         assert show(findings(lint_path(tmp_path / rel, rel), "K8S001")) == [
             "7:12 K8S001 Image controller:latest uses the mutable tag latest."], rel
+
+
+def test_mutable_tags_in_manifests_of_developer_tooling_are_not_reported():
+    # loki's operator/hack/ and config/overlays/development/: a throwaway cluster, never a deployment
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client}
+        spec:
+          containers:
+            - name: a
+              image: quay.io/acme/load-client:latest
+              imagePullPolicy: IfNotPresent
+            - name: b
+              image: alpine/curl
+    """
+    for name in ("operator/hack/addons_logger.yaml", "config/overlays/development/minio/deployment.yaml",
+                 "tools/dev/pod.yaml", "deploy/pod-dev.yaml", "test/e2e-job.yaml"):
+        assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
+    assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
+        "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",
+        "10:14 K8S002 Image alpine/curl has no tag, so the node pulls alpine/curl:latest.",
+    ]

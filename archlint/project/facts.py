@@ -558,11 +558,12 @@ def _compose_value(value: str | None, env: dict) -> str | None:
 
 
 def _compose_facts(ctx, out: dict) -> None:
-    from ..checks.compose.rules import _local_tooling_file, _services, _stays_local
+    from ..checks.compose.rules import _services, _stays_local
+    from ..checks.tooling import tooling_file
     from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
 
     model = ctx.model
-    tooling = _local_tooling_file(ctx)
+    tooling = tooling_file(ctx)
     env = _dotenv(ctx)
     for svc in _services(ctx):
         hit = svc.lookup("image")

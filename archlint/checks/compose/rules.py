@@ -12,7 +12,6 @@ anything else with a ``$`` left is decided when compose runs and is trusted.
 """
 from __future__ import annotations
 
-import os
 import re
 
 from ... import platforms as plat
@@ -20,6 +19,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...images import local_registry, parse_image_ref as split_image
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
+from ..tooling import tooling_file
 
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
@@ -162,7 +162,7 @@ def image_latest_tag(ctx):
     No automatic fix: archlint cannot know which version you want.
     """
     model = ctx.model
-    if _local_tooling_file(ctx):
+    if tooling_file(ctx):
         return
     seen: set = set()
     for svc in _services(ctx):
@@ -264,37 +264,6 @@ def _insert_platform_fix(ctx, key_node, value: str):
     return Edit(Span(s.line, 1, s.line, 1), f"{indent}platform: {value}\n")
 
 
-#: folder names that hold developer tooling: a compose file under one starts services on the
-#: developer's machine (a local Kafka, a debug stack), never a deployment
-_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
-
-
-#: words of a compose file's name that say it is for development or tests
-#: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
-_LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
-                          "override"))
-_NAME_WORDS = re.compile(r"[.\-_]")
-
-
-def local_tooling(path: str) -> bool:
-    """Whether the compose file at ``path`` (display path) sits under a developer-tooling folder
-    (``tools/dev/kafka/docker-compose.yaml``, ``debug/docker-compose.yaml``) or is named for
-    development or tests (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
-    parts = path.replace("\\", "/").lower().split("/")
-    if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
-        return True
-    return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
-
-
-def _local_tooling_file(ctx) -> bool:
-    """``local_tooling`` of the linted file's path inside its repository (the folders above the
-    repository, or where archlint was started, say nothing)."""
-    top = ctx.repository_root()
-    if top is not None:
-        return local_tooling(os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/"))
-    return local_tooling(ctx.source.path)
-
-
 def _stays_local(svc) -> bool:
     """Whether the image compose builds for ``svc`` never leaves the machine: the service has
     no ``image:`` (compose names it ``<project>-<service>`` and ``docker compose push`` skips
@@ -357,7 +326,7 @@ def build_without_platform(ctx):
     keep the result), so no fix is offered.
     """
     targets = ctx.targets
-    if targets.none or _local_tooling_file(ctx):
+    if targets.none or tooling_file(ctx):
         return
     seen: set = set()
     model = ctx.model

@@ -51,6 +51,7 @@ from ...parsers.yamldoc import (
     walk_mappings,
 )
 from ...registry import rule
+from ..tooling import tooling_file
 from . import workloads as wl
 from .kustomize import overridden_images
 
@@ -187,7 +188,10 @@ def image_latest_tag(ctx):
     under the `fixtures` folders (`testdata`, ...) are test input and not linted by default. An
     image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
     `digest`, in the manifest's folder or one above that lists it in `resources`) is judged in
-    that Kustomization, once ("Kustomize sets image ... to the mutable tag latest").
+    that Kustomization, once ("Kustomize sets image ... to the mutable tag latest"). Nor are
+    manifests for development (under a folder `dev`, `development`, `tools`, `tooling`, `debug`,
+    `hack`, `local` or `sandbox`, or named for development or tests: `pod-dev.yaml`,
+    `e2e-job.yaml`), which start things on a throwaway cluster (as DC001 for compose files).
 
     ## Example
     ```yaml
@@ -206,6 +210,8 @@ def image_latest_tag(ctx):
     ## Fix
     No automatic fix: archlint cannot know which version you want.
     """
+    if tooling_file(ctx):
+        return
     model = ctx.model
     seen: set = set()
     for img in _images(ctx):
@@ -273,7 +279,7 @@ def image_untagged(ctx):
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
     commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
     `{IMAGE}`, `REPLACE_ME`: references no runtime accepts), nor images whose tag a Kustomization
-    including the manifest sets (see K8S001).
+    including the manifest sets, nor manifests for development (see K8S001).
 
     ## Example
     ```yaml
@@ -292,6 +298,8 @@ def image_untagged(ctx):
     ## Fix
     No automatic fix.
     """
+    if tooling_file(ctx):
+        return
     seen: set = set()
     for img in _images(ctx):
         if img.source == "container" and img.tag is None and img.digest is None:
@@ -704,6 +712,8 @@ def latest_without_always_pull(ctx):
     ## Fix
     No automatic fix: pin the image (preferred) or set `imagePullPolicy: Always`.
     """
+    if tooling_file(ctx):
+        return
     model = ctx.model
     seen: set = set()
     for img in _images(ctx):

@@ -1,0 +1,39 @@
+"""Files for development and tests, by where they sit and what they are called: a compose file
+or a Kubernetes manifest under ``hack/`` or ``tools/dev/`` starts things on a developer's machine
+or a throwaway cluster, never a deployment.  The image rules of compose files (DC001, DC003) and
+of Kubernetes manifests (K8S001, K8S002, K8S007) say nothing about mutable tags there."""
+from __future__ import annotations
+
+import os
+import re
+
+#: folder names that hold developer tooling: a compose file or manifest under one starts services
+#: on the developer's machine or a throwaway cluster (a local Kafka, a debug stack), never a
+#: deployment
+_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
+
+
+#: words of a compose file's name that say it is for development or tests
+#: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
+_LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
+                          "override"))
+_NAME_WORDS = re.compile(r"[.\-_]")
+
+
+def local_tooling(path: str) -> bool:
+    """Whether the file at ``path`` (display path) sits under a developer-tooling folder
+    (``tools/dev/kafka/docker-compose.yaml``, ``operator/hack/addons.yaml``) or is named for
+    development or tests (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
+    parts = path.replace("\\", "/").lower().split("/")
+    if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
+        return True
+    return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
+
+
+def tooling_file(ctx) -> bool:
+    """``local_tooling`` of the linted file's path inside its repository (the folders above the
+    repository, or where archlint was started, say nothing)."""
+    top = ctx.repository_root()
+    if top is not None:
+        return local_tooling(os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/"))
+    return local_tooling(ctx.source.path)
