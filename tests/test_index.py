@@ -171,6 +171,8 @@ def test_the_model_of_a_run_given_files_holds_only_their_link_groups(repo, tmp_p
 
     monkeypatch.setattr(model, "build_project", spy)
     _later(repo / "deploy.sh", DEPLOY + "# edited\n")
+    # changed since the index too, but linked to nothing named: not in the model
+    _later(repo / "other" / "s1.sh", "#!/bin/sh\ndocker build -t reg.example.com/o1:2 s1\n")
     walks.clear()
     code, out = _run(capsys, "k8s/app.yaml")
     assert walks == []

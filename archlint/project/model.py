@@ -648,25 +648,59 @@ class LinkGroups:
             return None
         return cls(files, deps, prod, cons)
 
-    def around(self, groups: set, keys) -> set | None:
-        """``groups`` with those that ``keys`` ((key, producer?) pairs) may link to now, and
-        the groups all these depend on and that depend on them; None: every group."""
-        groups = set(groups)
-        groups.update(self.producers.get(WILD, ()))
-        groups.update(self.consumers.get(WILD, ()))
-        for key, producer in keys:
+    def reach(self, project: Project, entries, named: dict) -> tuple[set, set] | None:
+        """What a finding about the files ``named`` ({display path: its group, None when not
+        indexed}) can involve, when ``entries`` (named and changed files, as ``project``, their
+        model, reads them) replace their indexed facts: (groups, display paths of ``entries``),
+        or None when it may be anything (a name whose last part is unknown).
+
+        The files are linked to the groups that mention what they mention (a producer's key to
+        the producers and consumers of it, a consumer's to its producers), to each other as their
+        own model links them, and a named file to its own group; what is connected to a named
+        file counts, with the groups a name of unknown last part may match, and the groups all
+        these depend on or that depend on them."""
+        parent: dict = {}
+
+        def find(x):
+            root = x
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while parent.get(x, x) != root:
+                parent[x], x = root, parent[x]
+            return root
+
+        def union(a, b) -> None:
+            parent.setdefault(a, a)
+            parent.setdefault(b, b)
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[ra] = rb
+
+        mine = link_groups(project, entries).files
+        for display, _a, _k, _f in entries:
+            union(("f", display), ("m", mine[display]))
+        for display, key, producer in link_keys(project, entries):
             if key == WILD:
                 return None
-            groups.update(self.producers.get(key, ()))
+            for g in self.producers.get(key, ()):
+                union(("f", display), ("g", g))
             if producer:
-                groups.update(self.consumers.get(key, ()))
+                for g in self.consumers.get(key, ()):
+                    union(("f", display), ("g", g))
+        for display, g in named.items():
+            union(("f", display), ("g", g) if g is not None else ("f", display))
+        roots = {find(("f", d)) for d in named}
+        groups = {x[1] for x in parent if x[0] == "g" and find(x) in roots}
+        files = {x[1] for x in parent if x[0] == "f" and find(x) in roots}
+        groups.update(self.producers.get(WILD, ()))
+        groups.update(self.consumers.get(WILD, ()))
         out = set(groups)
         for g, ds in self.deps.items():
             if g in groups:
                 out.update(ds)
             elif any(d in groups for d in ds):
                 out.add(g)
-        return out
+        return out, files
 
 
 def link_groups(project: Project, entries) -> LinkGroups:

@@ -16,9 +16,11 @@ listing changed, a configuration file edited ... is a miss: the run walks, as be
 files changed since (at most ``MAX_CHANGED``, or one in 50).  The changed files and the files
 named are the run's own: the changed ones are read through the result cache (linted again when
 their entry is stale); a model of these alone gives the keys they mention now, and the model
-the project rules see is built from them and every indexed file of their old groups, of the
-groups those keys may link them to, of the groups with a name whose last part is unknown, and
-of the groups all these depend on or that depend on them (``LinkGroups.around``).
+the project rules see is built from what is connected to a named file: the named file's own
+group, the changed files and the groups their keys may link them to, the groups with a name
+whose last part is unknown, and the groups all these depend on or that depend on them
+(``LinkGroups.reach``).  A file changed since the index was written but linked to nothing named
+stays out.
 Findings that touch the named files are the same as with the whole model: a file outside those
 groups is linked to none of them.  (One case is not followed: a changed Makefile that another
 file runs with make -f, now building a Dockerfile found only in the caller's folder, whose

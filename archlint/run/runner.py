@@ -207,7 +207,7 @@ def _from_index(index, cache, entries, work, results, linted, resolver, jobs, ro
     import json
 
     from ..project.facts import check
-    from ..project.model import build_project, link_keys
+    from ..project.model import build_project
     from .index import MAX_CHANGED
 
     got = index.load()
@@ -234,15 +234,20 @@ def _from_index(index, cache, entries, work, results, linted, resolver, jobs, ro
         again.append((item, fr))
     own += [(item[1], item[0], fr.kind, fr.facts) for item, fr in again]
     mine = {abspath for _d, abspath, _k, _f in own}
-    old = {group for abspath, _d, _k, _s, _f, group in rows if abspath in mine}
-    groups = links.around(old, ((key, producer) for _d, key, producer in link_keys(build_project(root, own, known), own)))
-    out = list(own)
-    try:
-        for abspath, display, kind, _sig, facts, group in rows:
-            if abspath not in mine and (groups is None or group in groups):
-                out.append((display, abspath, kind, None if facts is None else check(json.loads(facts))))
+    named = {display: None for display, _a, _k, _f in entries}
+    named.update((display, group) for abspath, display, _k, _s, _f, group in rows if abspath in linted)
+    got = links.reach(build_project(root, own, known), own, named)
+    groups, files = got if got is not None else (None, {display for display, _a, _k, _f in own})
+    out = [e for e in own if e[0] in files]
+    use = [r for r in rows if r[0] not in mine and (groups is None or r[5] in groups)]
+    try:  # one decode for all (a call per file costs as much again)
+        decoded = json.loads("[" + ",".join("null" if r[4] is None else r[4] for r in use) + "]")
+        if len(decoded) != len(use):
+            return None
+        for (abspath, display, kind, _sig, _facts, _group), facts in zip(use, decoded):
+            out.append((display, abspath, kind, check(facts)))
     except (ValueError, RecursionError):
-        return None  # facts of a shape the extractor never writes: walk
+        return None  # facts of a shape the extractor never writes (or text that is not one value): walk
     index.stored = True
     return out, known
 
