@@ -1,0 +1,243 @@
+"""A Helm chart as one unit (archlint/helm/chart.py): values files, schema defaults, helpers,
+subcharts, Capabilities-guarded branches, the line and values provenance of what renders, and
+bad input as notices.  The chart under tests/data/helm/webapp was written for these tests."""
+from __future__ import annotations
+
+import os
+import time
+
+from archlint.helm import load_chart
+
+CHART = os.path.join(os.path.dirname(__file__), "data", "helm", "webapp")
+NEW_APIS = ("networking.k8s.io/v1", "policy/v1/")
+
+
+def chart(**kw):
+    kw.setdefault("kube_version", "1.29")
+    kw.setdefault("api_has", lambda api: api.startswith(NEW_APIS))
+    return load_chart(CHART, **kw)
+
+
+def docs(c, template):
+    r = c.render(template)
+    assert r.notices == []
+    return r.documents
+
+
+def test_a_chart_is_recognised_by_chart_yaml(tmp_path):
+    assert load_chart(str(tmp_path)) is None
+    c = chart()
+    assert c.name == "webapp" and c.notices == []
+    # helpers, NOTES.txt and the subchart whose condition is off are not rendered
+    assert c.renderable() == ["charts/cache/templates/statefulset.yaml", "templates/deployment.yaml",
+                              "templates/ingress.yaml", "templates/service.yaml"]
+
+
+def test_deployment_renders_as_helm_would():
+    (d,) = docs(chart(), "templates/deployment.yaml")
+    assert d.text == """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: RELEASE-NAME-webapp
+  labels:
+    helm.sh/chart: webapp-0.3.1
+    app.kubernetes.io/name: webapp
+    app.kubernetes.io/instance: RELEASE-NAME
+    app.kubernetes.io/version: "1.16.0"
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: webapp
+      app.kubernetes.io/instance: RELEASE-NAME
+  template:
+    metadata:
+    spec:
+      containers:
+        - name: webapp
+          image: "nginx:1.16.0"
+          imagePullPolicy: IfNotPresent
+          ports:
+            - containerPort: 8080
+"""
+
+
+def test_lines_map_to_the_template_and_the_helpers():
+    (d,) = docs(chart(), "templates/deployment.yaml")
+    deployment = os.path.join(CHART, "templates", "deployment.yaml")
+    helpers = os.path.join(CHART, "templates", "_helpers.tpl")
+    got = [(o.file, o.line, o.define_file, o.define_line) for o in d.lines]
+    assert got[:10] == [
+        (deployment, 1, None, None), (deployment, 2, None, None), (deployment, 3, None, None),
+        (deployment, 4, None, None), (deployment, 5, None, None),
+        # the labels come from the include on line 6, written in _helpers.tpl lines 18, 13, 14, 20
+        (deployment, 6, helpers, 18), (deployment, 6, helpers, 13), (deployment, 6, helpers, 14),
+        (deployment, 6, helpers, 20), (deployment, 7, None, None)]
+    assert [o.line for o in d.lines[-6:]] == [19, 20, 21, 22, 23, 24]
+    assert not any(o.conditional for o in d.lines)
+
+
+def test_image_tag_defaults_to_app_version_and_values_provenance():
+    (d,) = docs(chart(), "templates/deployment.yaml")
+    i = d.text.split("\n").index('          image: "nginx:1.16.0"')
+    values = os.path.join(CHART, "values.yaml")
+    assert d.lines[i].line == 21
+    # the empty tag was not printed: only the repository is on the line
+    assert [(v.path, v.file, v.line) for v in d.lines[i].values] == [("image.repository", values, 4)]
+
+
+def test_extra_values_files_override_and_are_the_provenance():
+    c = chart(extra_values=["values-*.yaml"])
+    (d,) = docs(c, "templates/deployment.yaml")
+    text = d.text.split("\n")
+    i = text.index('          image: "nginx:latest"')
+    prod = os.path.join(CHART, "values-production.yaml")
+    assert [(v.path, os.path.basename(v.file), v.line) for v in d.lines[i].values] == [
+        ("image.repository", "values.yaml", 4), ("image.tag", "values-production.yaml", 3)]
+    assert "  replicas: 5" in text and "        team: web" in text
+    assert d.lines[text.index("  replicas: 5")].values[0].file == prod
+    assert prod in c.inputs
+
+
+def test_schema_defaults_fill_absent_values():
+    (svc, _pdb) = docs(chart(), "templates/service.yaml")
+    text = svc.text.split("\n")
+    assert "  type: ClusterIP" in text and "    - port: 8080" in text
+    v = svc.lines[text.index("    - port: 8080")].values[0]
+    assert (v.path, os.path.basename(v.file), v.line) == ("service.port", "values.schema.json", 8)
+    # a value a values file sets wins over the schema's default
+    (d,) = docs(chart(), "templates/deployment.yaml")
+    assert "  replicas: 2" in d.text
+
+
+def test_ingress_api_version_is_chosen_by_the_capabilities():
+    (new,) = docs(chart(), "templates/ingress.yaml")
+    assert new.text.split("\n")[1] == "apiVersion: networking.k8s.io/v1"
+    (old,) = docs(chart(api_has=lambda api: False), "templates/ingress.yaml")
+    assert old.text.split("\n")[1] == "apiVersion: extensions/v1beta1"
+    assert old.lines[1].line == 5 and not old.lines[1].conditional
+    # without the API list the branch is undecided: the first branch, marked conditional
+    (unknown,) = docs(chart(api_has=None), "templates/ingress.yaml")
+    assert unknown.text.split("\n")[1] == "apiVersion: networking.k8s.io/v1"
+    assert unknown.lines[1].conditional and not unknown.lines[2].conditional
+
+
+def test_semver_compare_against_the_kube_version_and_documents():
+    svc, pdb = docs(chart(kube_version="1.20"), "templates/service.yaml")
+    assert svc.text.startswith("apiVersion: v1\nkind: Service\n")
+    assert pdb.start == 13 and pdb.text.startswith("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n")
+    assert pdb.lines[0].line == 15  # the else branch's line in service.yaml
+    _svc, pdb = docs(chart(kube_version="v1.25.3"), "templates/service.yaml")
+    assert pdb.text.startswith("apiVersion: policy/v1\n") and pdb.lines[0].line == 13
+
+
+def test_subchart_values_globals_and_shared_helpers():
+    (d,) = docs(chart(), "charts/cache/templates/statefulset.yaml")
+    text = d.text.split("\n")
+    assert "    app.kubernetes.io/name: cache" in text  # the parent's helper, with the subchart's .Chart
+    i = text.index("          image: registry.example.com/redis:7.2")
+    assert [(v.path, os.path.relpath(v.file, CHART), v.line) for v in d.lines[i].values] == [
+        ("global.registry", "values.yaml", 17), ("image.repository", "charts/cache/values.yaml", 2),
+        ("cache.image.tag", "values.yaml", 22)]
+
+
+def test_inputs_are_every_file_the_chart_read():
+    c = chart()
+    rel = {os.path.relpath(p, CHART) for p in c.render("templates/deployment.yaml").inputs}
+    assert {"Chart.yaml", "values.yaml", "values.schema.json", "templates", "templates/_helpers.tpl",
+            "templates/deployment.yaml", "charts", "charts/cache/Chart.yaml", "charts/cache/values.yaml",
+            "charts/cache/templates/statefulset.yaml", "charts/off/Chart.yaml"} <= rel
+
+
+def _write(root, files: dict):
+    for name, text in files.items():
+        p = root / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+def test_bad_input_is_a_notice_never_an_exception(tmp_path):
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: bad\nversion: 0.1.0\n",
+        "values.yaml": "a: [unclosed\n",
+        "templates/binary.yaml": b"\x00\x01\x02",
+        "templates/latin1.yaml": b"name: caf\xe9\n",
+        "templates/broken.yaml": "ok: 1\nx: {{ if .Values.a }}\n",
+        "templates/fails.yaml": "a: 1\nb: {{ required \"b is required\" .Values.b }}\n",
+        "templates/nil.yaml": "a: {{ .Values.x.y }}\n",
+        "templates/huge.yaml": "a: 1\n" + "#" * (3 * 1024 * 1024),
+        "templates/fine.yaml": "kind: ConfigMap\n",
+        "templates/_defs.tpl": "{{ define \"x\" }}{{ end }}",
+    })
+    c = load_chart(str(tmp_path))
+    by_file = {(os.path.basename(n.file), n.line): n.message for n in c.notices}
+    assert by_file[("values.yaml", 2)].startswith("values not read: ")
+    assert by_file[("binary.yaml", 1)] == "not read: binary file (contains NUL bytes)"
+    assert by_file[("latin1.yaml", 1)].startswith("not read: not valid UTF-8")
+    assert by_file[("broken.yaml", 3)] == "template not parsed: unexpected EOF"
+    assert by_file[("huge.yaml", 1)].startswith("not read: larger than")
+    assert [(os.path.basename(n.file), n.line, n.message) for n in c.render("templates/fails.yaml").notices] == [
+        ("fails.yaml", 2, "not rendered: b is required")]
+    assert c.render("templates/nil.yaml").notices[0].message == "not rendered: nil pointer evaluating interface {}.y"
+    assert c.render("templates/broken.yaml").documents == []
+    assert [d.text for d in c.render("templates/fine.yaml").documents] == ["kind: ConfigMap\n"]
+    assert c.render("templates/nothere.yaml").notices[0].message == "not a template of this chart"
+
+
+def test_a_library_chart_provides_defines_only(tmp_path):
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: common\n  - name: absent\n",
+        "templates/cm.yaml": "kind: ConfigMap\nname: {{ include \"common.name\" . }}\n",
+        "charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 1.0.0\ntype: library\n",
+        "charts/common/templates/_names.tpl": "{{ define \"common.name\" }}common-{{ .Chart.Name }}{{ end }}",
+        "charts/common/templates/ignored.yaml": "{{ define \"common.name\" }}never{{ end }}kind: Secret\n",
+    })
+    c = load_chart(str(tmp_path))
+    assert c.renderable() == ["templates/cm.yaml"]
+    assert [d.text for d in c.render("templates/cm.yaml").documents] == ["kind: ConfigMap\nname: common-app\n"]
+    assert [n.message for n in c.notices] == [
+        "dependency absent is not in charts/ (run helm dependency build to lint it)"]
+
+
+def _big_chart(root, n: int):
+    files = {"Chart.yaml": "apiVersion: v2\nname: big\nversion: 1.0.0\nappVersion: '2.0'\n",
+             "templates/_helpers.tpl": (
+                 '{{- define "big.labels" -}}\napp: {{ .Chart.Name }}\nrelease: {{ .Release.Name }}\n{{- end }}\n'),
+             "values.yaml": "".join(f"s{i}:\n  image: {{repository: r/s{i}, tag: '1.{i}'}}\n  port: {8000 + i}\n"
+                                    for i in range(n))}
+    for i in range(n):
+        files[f"templates/s{i}.yaml"] = (
+            f"{{{{- $s := .Values.s{i} }}}}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+            f"  name: {{{{ .Release.Name }}}}-s{i}\n  labels:\n    {{{{- include \"big.labels\" . | nindent 4 }}}}\n"
+            "spec:\n  template:\n    spec:\n      containers:\n        - name: main\n"
+            "          image: {{ printf \"%s:%s\" $s.image.repository $s.image.tag | quote }}\n"
+            "          ports:\n            - containerPort: {{ $s.port }}\n")
+    _write(root, files)
+
+
+def test_render_cost_grows_linearly_with_the_chart(tmp_path):
+    import gc
+
+    def cost(n):
+        root = tmp_path / f"c{n}"
+        _big_chart(root, n)
+        best = float("inf")
+        for _ in range(3):
+            gc.collect()
+            t = time.perf_counter()
+            c = load_chart(str(root), kube_version="1.29")
+            out = [c.render(p) for p in c.renderable()]
+            best = min(best, time.perf_counter() - t)
+        assert sum(len(r.documents) for r in out) == n and not any(r.notices for r in out)
+        return best
+
+    cost(10)
+    small, large = cost(30), cost(120)
+    assert large / small < 9, (small, large)
+
+
+def test_the_parent_sees_its_subcharts_default_values():
+    c = chart()
+    assert c.values["cache"]["image"] == {"repository": "redis", "tag": "7.2"}
+    assert c.values["cache"]["enabled"] is True
