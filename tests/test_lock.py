@@ -34,6 +34,7 @@ ensure_family()
     ("nginx:1.27@sha256:" + "a" * 64, "docker.io/library/nginx:1.27"),
     ("nginx@sha256:" + "b" * 64, "docker.io/library/nginx@sha256:" + "b" * 64),
     ("$BASE", None), ("app:${TAG}", None), ("Upper/Case:1", None), ("oci:./layout", None), ("x@sha256:12", None),
+    ("docker-daemon:alpine:3", None), ("containers-storage:quay.io/a/b:1", None),  # local storage, no registry
 ])
 def test_references_are_normalised_as_docker_reads_them(ref, key):
     assert names.key(ref) == key
@@ -377,3 +378,105 @@ def test_compose_workflow_and_helm_images_are_judged_from_the_lock(tmp_path):
         "compose.yaml:3:12: PL001 Image vendor/tool:1 does not publish linux/arm64 (selected by its platform:): "
         "archlint.lock records linux/amd64.",
     ], r.stdout + r.stderr
+
+
+# ---- PL005: pins the lock's tags moved away from -------------------------------------------------
+
+
+def _children(registry, repo: str, digest: str) -> list:
+    status, _h, body = registry.request("GET", f"/v2/{repo}/manifests/{digest}",
+                                        headers={"Accept": "application/vnd.oci.image.index.v1+json"})
+    assert status == 200
+    return [m["digest"] for m in json.loads(body)["manifests"]]
+
+
+def test_a_pin_the_tag_moved_away_from_is_reported_and_fixed_from_the_lock(registry, tmp_path):
+    h = registry.host
+    old = registry.index("lib/pinned", "1", ["linux/amd64", "linux/arm64"], attest=True)
+    child = _children(registry, "lib/pinned", old)[0]  # the amd64 image of the tag
+    repo = _repo(tmp_path, {
+        "archlint.toml": 'platforms = ["linux/amd64", "linux/arm64"]\n',
+        "Dockerfile": f"ARG PINNED={h}/lib/pinned:1@{old}\nFROM {h}/lib/pinned:1@{old}\n"
+                      f"FROM {h}/lib/pinned:1@{child} AS one\nFROM $PINNED\n",
+        "deploy.yaml": SAMPLE_DEPLOY.format(host=h).replace(f"{h}/lib/base:3", f"{h}/lib/pinned:1@{old}"),
+    })
+    r = archlint(repo, "lock")
+    assert r.stdout.splitlines() == [
+        f"added: {h}/lib/pinned:1 (index: linux/amd64, linux/arm64)",
+        f"added: {h}/vendor/tool:1.2 (manifest: linux/amd64)",
+        "archlint.lock: 2 images"], r.stdout + r.stderr
+    entry = json.loads((repo / "archlint.lock").read_text().splitlines()[1])
+    assert entry["ref"] == f"{h}/lib/pinned:1" and entry["digest"] == old
+    assert child in entry["manifests"] and len(entry["manifests"]) == 2  # the attestations are not listed
+    r = archlint(repo, "check", "--select", "PL005")
+    assert r.returncode == 0, r.stdout  # the pins are the tag's, the one-platform pin too
+
+    new = registry.index("lib/pinned", "1", ["linux/amd64", "linux/arm64"], attest=True, salt="rebuilt")
+    r = archlint(repo, "lock")
+    assert r.stdout.splitlines() == [
+        f"updated: {h}/lib/pinned:1 ({old[:19]}… -> {new[:19]}…, index: linux/amd64, linux/arm64)",
+        f"pinned: Dockerfile:2: {h}/lib/pinned:1@{old[:19]}…, the lock has {new[:19]}…",
+        f"pinned: Dockerfile:3: {h}/lib/pinned:1@{child[:19]}…, the lock has {new[:19]}…",
+        f"pinned: Dockerfile:4: {h}/lib/pinned:1@{old[:19]}…, the lock has {new[:19]}…",
+        f"pinned: deploy.yaml:13: {h}/lib/pinned:1@{old[:19]}…, the lock has {new[:19]}…",
+        "4 pinned references differ from archlint.lock: archlint check --fix --unsafe-fixes --select PL005",
+        "archlint.lock: 2 images",
+    ], r.stdout
+    lock_lines = (repo / "archlint.lock").read_text().splitlines()
+    assert json.loads(lock_lines[1])["ref"] == f"{h}/lib/pinned:1"  # still keyed by the tag
+    r = archlint(repo, "check", "--select", "PL005", "--output-format", "concise")
+    assert r.stdout.splitlines()[:-1] == [
+        f"Dockerfile:2:6: PL005 {h}/lib/pinned:1@{old} is pinned to {old[:19]}…, but archlint.lock records its "
+        f"tag 1 at {new[:19]}….",
+        f"Dockerfile:3:6: PL005 {h}/lib/pinned:1@{child} is pinned to {child[:19]}…, but archlint.lock records its "
+        f"tag 1 at {new[:19]}….",
+        f"Dockerfile:4:6: PL005 {h}/lib/pinned:1@{old} is pinned to {old[:19]}…, but archlint.lock records its "
+        f"tag 1 at {new[:19]}….",
+        f"deploy.yaml:13:16: PL005 {h}/lib/pinned:1@{old} is pinned to {old[:19]}…, but archlint.lock records its "
+        f"tag 1 at {new[:19]}….",
+    ], r.stdout + r.stderr
+    assert r.returncode == 1
+    r = archlint(repo, "check", "--fix", "--select", "PL005")  # unsafe: nothing without --unsafe-fixes
+    assert f"FROM {h}/lib/pinned:1@{old}\n" in (repo / "Dockerfile").read_text()
+    archlint(repo, "check", "--fix", "--unsafe-fixes", "--select", "PL005")
+    assert (repo / "Dockerfile").read_text() == (
+        f"ARG PINNED={h}/lib/pinned:1@{old}\nFROM {h}/lib/pinned:1@{new}\n"
+        f"FROM {h}/lib/pinned:1@{new} AS one\nFROM $PINNED\n")  # an ARG default: reported, not rewritten
+    assert f"image: {h}/lib/pinned:1@{new}\n" in (repo / "deploy.yaml").read_text()
+    r = archlint(repo, "check", "--select", "PL", "--output-format", "concise")
+    assert [line.split(": ", 2)[1].split(" ")[0] for line in r.stdout.splitlines()[:-1]] == [
+        "PL005", "PL001"], r.stdout  # FROM $PINNED still; the tool image on the arm64 node
+    r = archlint(repo, "lock")
+    assert r.stdout.splitlines()[-2:] == [
+        "1 pinned reference differs from archlint.lock: archlint check --fix --unsafe-fixes --select PL005",
+        "archlint.lock: 2 images, unchanged"]
+
+
+def test_pins_against_a_lock_without_manifests_or_a_single_manifest(tmp_path):
+    d = ["sha256:" + str(n) * 64 for n in range(4)]
+    repo = _repo(tmp_path, {
+        "archlint.lock": lockfile.dump([
+            lockfile.Entry("docker.io/library/python:3", d[1], "index", ["linux/amd64"]),  # manifests not recorded
+            lockfile.Entry("docker.io/vendor/tool:1", d[2], "manifest", ["linux/amd64"]),
+        ]),
+        "Dockerfile": f"FROM python:3@{d[0]}\nFROM vendor/tool:1@{d[3]}\nFROM vendor/tool:1@{d[2]}\n",
+    })
+    r = archlint(repo, "check", "--select", "PL", "--output-format", "concise")
+    assert r.stdout.splitlines()[:-1] == [
+        f"Dockerfile:2:6: PL005 vendor/tool:1@{d[3]} is pinned to {d[3][:19]}…, but archlint.lock records its tag 1 "
+        f"at {d[2][:19]}…."], r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("extra,message", [
+    (', "manifests": ["sha256:nope"]', "manifests is not a list"),
+    (', "manifests": "sha256:' + "1" * 64 + '"', "manifests is not a list"),
+    (', "other": 1', "an entry is not"),
+])
+def test_the_manifests_of_an_entry_are_validated(extra, message):
+    line = ('{"ref": "docker.io/library/python:3", "digest": "sha256:' + "0" * 64 + '", "kind": "index", '
+            '"platforms": []' + extra + "}")
+    with pytest.raises(lockfile.LockError, match=message):
+        lockfile.parse(b'{"archlint-lock": 1}\n' + line.encode() + b"\n")
+    manifest = line.replace('"index"', '"manifest"').replace(extra, ', "manifests": ["sha256:' + "1" * 64 + '"]')
+    with pytest.raises(lockfile.LockError, match="manifests is not a list"):
+        lockfile.parse(b'{"archlint-lock": 1}\n' + manifest.encode() + b"\n")

@@ -117,6 +117,20 @@ def pin_fix(ctx, span, ref: str):
     entry = view.entry(ref)
     if entry is None:
         return None
+    return _replace(ctx, span, ref, f"{ref}@{entry.digest}", f"Pin to {entry.digest[:19]}… from {LOCK_NAME}")
+
+
+def repin_fix(ctx, span, ref: str, digest: str):
+    """The fix of PL005: the digest of ``ref`` (``name:tag@sha256:…``) written at ``span``
+    becomes ``digest``, the one the lock records for its tag; None when the text at ``span``
+    is not ``ref`` itself.  Unsafe: the image changes."""
+    at = ref.rfind("@")
+    if at < 0:
+        return None
+    return _replace(ctx, span, ref, ref[: at + 1] + digest, f"Pin to {digest[:19]}…, the tag's digest in {LOCK_NAME}")
+
+
+def _replace(ctx, span, ref: str, new: str, title: str):
     src = ctx.source
     try:
         start, end = src.offset(span[0], span[1]), src.offset(span[2], span[3])
@@ -126,4 +140,4 @@ def pin_fix(ctx, span, ref: str):
         return None
     from ..model import Edit, Fix
 
-    return Fix(f"Pin to {entry.digest[:19]}… from {LOCK_NAME}", (Edit(span, f"{ref}@{entry.digest}"),), safe=False)
+    return Fix(title, (Edit(span, new),), safe=False)

@@ -7,12 +7,18 @@
   scope=...``; anonymous unless credentials are known for the registry) and HTTP Basic, with
   static credentials only (``credentials.py``);
 - a credential is never sent to another host: a redirect (blob storage) to another host and port
-  goes without ``Authorization``, and a token realm gets the registry's credentials only on the
-  registry's own host name or, over HTTPS, a host of the same parent domain (``auth.docker.io``
-  for ``registry-1.docker.io``);
+  goes without ``Authorization``, a redirect that carries a user name is refused, only the
+  registry's own ``401`` is answered (not one from a host it redirected to), and a token realm
+  gets the registry's credentials only on the registry's own host name or, over HTTPS, a host of
+  the same parent domain (``auth.docker.io`` for ``registry-1.docker.io``);
+- what a server says is data: a token must be visible ASCII (it goes into a header), and every
+  message built from an answer keeps printable characters only (no terminal escapes in a CI log);
 - TLS is verified, except for registries marked insecure (HTTPS without verification, then plain
   HTTP) and loopback registries (plain HTTP, as Docker does);
-- every request has a deadline (connection, headers and body together), every body a size limit,
+- every request has one deadline for all of it: name resolution, connection, TLS handshake,
+  status line, headers (and any number of ``100 Continue``), body and trailers; each read from
+  the socket waits at most the time left, so a server that sends a byte a second ends with the
+  timeout like one that sends nothing; every body has a size limit,
   ``429``/``503`` with ``Retry-After`` are retried twice after a bounded wait, and a host that
   timed out or refused a connection is not asked again in the same run: the rest of its images
   fail at once with the same reason (a registry that accepts connections and never answers
@@ -26,7 +32,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import io
 import json
+import re
 import socket
 import ssl
 import threading
@@ -34,7 +42,7 @@ import time
 from urllib.parse import quote, urlencode, urlsplit
 
 from . import names
-from .file import Entry, platform_string
+from .file import MAX_MANIFESTS, MAX_PLATFORMS, Entry, platform_string
 
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json",
                "application/vnd.docker.distribution.manifest.list.v2+json")
@@ -47,6 +55,9 @@ MAX_MANIFEST = 4 << 20  # what containerd accepts for a manifest
 MAX_CONFIG = 8 << 20
 MAX_TOKEN = 1 << 20
 MAX_REDIRECTS = 5
+#: a bearer token as it may go into a header: visible ASCII, no space (RFC 6750's b64token and
+#: the JWTs registries give are a subset)
+_TOKEN = re.compile(r"[\x21-\x7e]{1,65536}\Z")
 RETRIES = 2
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "archlint-lock"
@@ -57,8 +68,16 @@ class RegistryError(Exception):
     image (404, or ``MANIFEST_UNKNOWN``/``NAME_UNKNOWN``)."""
 
     def __init__(self, message: str, missing: bool = False):
+        message = _printable(message)
         super().__init__(message)
         self.message, self.missing = message, missing
+
+
+def _printable(text: str, limit: int = 500) -> str:
+    """``text`` with every character that is not printable (controls, escapes, line breaks) as
+    ``?``, cut at ``limit``: messages quote what servers say."""
+    text = str(text)[:limit]
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 class _HostDown(RegistryError):
@@ -131,13 +150,14 @@ class Resolved:
     """What a registry says about one reference: the digest of the manifest the reference
     names, whether it is an index, and the platforms it publishes."""
 
-    __slots__ = ("digest", "kind", "platforms")
+    __slots__ = ("digest", "kind", "platforms", "manifests")
 
-    def __init__(self, digest: str, kind: str, platforms):
+    def __init__(self, digest: str, kind: str, platforms, manifests=()):
         self.digest, self.kind, self.platforms = digest, kind, tuple(platforms)
+        self.manifests = tuple(manifests)
 
     def entry(self, key: str) -> Entry:
-        return Entry(key, self.digest, self.kind, self.platforms)
+        return Entry(key, self.digest, self.kind, self.platforms, self.manifests)
 
 
 class Client:
@@ -154,6 +174,7 @@ class Client:
         self._basic: set = set()  # netlocs that asked for Basic
         self._down: dict = {}  # netloc -> the reason it is not asked again
         self._http: set = set()  # insecure hosts that turned out to speak plain HTTP
+        self._dns: dict = {}  # (host, port) -> getaddrinfo's answer
         self._mutex = threading.Lock()
         self._local = threading.local()  # per thread: (scheme, netloc) -> kept-alive connection
         self._opened: list = []
@@ -176,7 +197,7 @@ class Client:
         doc = _json(body, "manifest")
         mtype = doc.get("mediaType") if isinstance(doc.get("mediaType"), str) else ctype
         if mtype in INDEX_TYPES or (mtype not in MANIFEST_TYPES and isinstance(doc.get("manifests"), list)):
-            return Resolved(digest, "index", _index_platforms(doc))
+            return Resolved(digest, "index", *_index_platforms(doc))
         if mtype in SCHEMA1_TYPES or doc.get("schemaVersion") == 1:
             p = platform_string("linux", str(doc.get("architecture") or ""))
             return Resolved(digest, "manifest", [p] if p else [])
@@ -222,8 +243,8 @@ class Client:
         authed = False
         for _attempt in range(3):
             auth = self._tokens.get((netloc, scope)) or self._basic_header(ref, netloc)
-            status, headers, body = self._follow(url, netloc, accept, auth, limit)
-            if status == 401 and not authed:
+            status, headers, body, where = self._follow(url, netloc, accept, auth, limit)
+            if status == 401 and not authed and where == netloc.lower():  # the registry's own challenge
                 authed = True
                 if self._authenticate(ref, netloc, scope, headers.get("www-authenticate") or ""):
                     continue
@@ -254,6 +275,8 @@ class Client:
         parts = urlsplit(realm)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RegistryError("the registry's token realm is not an HTTP URL")
+        if "@" in parts.netloc:
+            raise RegistryError("the registry's token realm carries a user name")
         query = {"service": params["service"]} if params.get("service") else {}
         query["scope"] = params.get("scope") or scope
         token_url = realm + ("&" if "?" in realm else "?") + urlencode(query)
@@ -261,15 +284,16 @@ class Client:
         cred = self.credentials.get(ref.host)
         if cred and same_site(netloc, realm) and (parts.scheme == "https" or names.loopback(parts.netloc)):
             auth = "Basic " + base64.b64encode(f"{cred[0]}:{cred[1]}".encode()).decode()
-        status, _h, body = self._follow(token_url, parts.netloc, "application/json", auth, MAX_TOKEN)
+        status, _h, body, _where = self._follow(token_url, parts.netloc, "application/json", auth, MAX_TOKEN)
         if status != 200:
             raise RegistryError(f"the token service answered HTTP {status}")
         doc = _json(body, "token answer")
         token = doc.get("token") or doc.get("access_token")
-        if not isinstance(token, str) or not token or len(token) > 65536 or not token.isascii():
+        token = token.strip() if isinstance(token, str) else None
+        if token is None or not _TOKEN.match(token):  # it goes into a header as it is
             raise RegistryError("the token service gave no token")
         with self._mutex:
-            self._tokens[(netloc, scope)] = f"Bearer {token.strip()}"
+            self._tokens[(netloc, scope)] = f"Bearer {token}"
         return True
 
     def _error(self, status: int, body: bytes, ref) -> RegistryError:
@@ -288,7 +312,8 @@ class Client:
     # ---- HTTP ----------------------------------------------------------------------------------
 
     def _follow(self, url: str, origin: str, accept: str, auth: str | None, limit: int):
-        """GET ``url``, following redirects; ``auth`` goes only to ``origin`` (host and port)."""
+        """GET ``url``, following redirects; ``auth`` goes only to ``origin`` (host and port).
+        (status, headers, body, the host and port that answered, in lower case)."""
         for _ in range(MAX_REDIRECTS + 1):
             parts = urlsplit(url)
             send = auth if parts.netloc.lower() == origin.lower() else None
@@ -297,11 +322,13 @@ class Client:
                 nxt = urlsplit(_join(url, headers["location"]))
                 if nxt.scheme not in ("http", "https"):
                     raise RegistryError("redirected to a non-HTTP URL")
+                if "@" in nxt.netloc:
+                    raise RegistryError("redirected to a URL with a user name")
                 if parts.scheme == "https" and nxt.scheme == "http" and not names.loopback(nxt.netloc):
                     raise RegistryError("redirected from HTTPS to plain HTTP")
                 url = nxt.geturl()
                 continue
-            return status, headers, body
+            return status, headers, body, parts.netloc.lower()
         raise RegistryError("too many redirects")
 
     def _retrying(self, parts, accept, auth, limit):
@@ -316,6 +343,12 @@ class Client:
         return status, headers, body
 
     def _once(self, parts, accept: str, auth: str | None, limit: int):
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            raise RegistryError(f"not a URL a registry can be reached at: {parts.netloc[:100]}") from None
+        if not host:
+            raise RegistryError("a URL without a host")
         netloc = parts.netloc.lower()
         down = self._down.get(netloc)
         if down is not None:
@@ -323,17 +356,17 @@ class Client:
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
-        headers = {"Accept": accept, "User-Agent": USER_AGENT, "Host": parts.netloc}
+        headers = {"Accept": accept, "User-Agent": USER_AGENT, "Host": netloc}
         if auth:
             headers["Authorization"] = auth
         deadline = time.monotonic() + self.timeout
         for fresh in (False, True):
-            conn, reused = self._conn(parts.scheme, netloc, fresh)
+            conn, reused = self._conn(parts.scheme, netloc, host, port, fresh)
+            conn.deadline = deadline
             try:
                 conn.request("GET", path, headers=headers)
-                conn.sock.settimeout(_left(deadline))
                 resp = conn.getresponse()
-                return resp.status, {k.lower(): v for k, v in resp.getheaders()}, _read(conn, resp, limit, deadline)
+                return resp.status, {k.lower(): v for k, v in resp.getheaders()}, _read(conn, resp, limit)
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as e:
                 self._drop(parts.scheme, netloc)
                 if reused and not fresh:
@@ -355,8 +388,11 @@ class Client:
                 raise
             except (OSError, http.client.HTTPException) as e:
                 self._drop(parts.scheme, netloc)
-                reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+                reason = getattr(e, "strerror", None) or type(e).__name__
                 raise self._mark_down(netloc, f"cannot connect: {reason}")
+            except ValueError as e:  # a header http.client refuses; its text may hold a credential
+                self._drop(parts.scheme, netloc)
+                raise RegistryError(f"the request could not be made ({type(e).__name__})") from None
         raise RegistryError("no answer")  # not reached
 
     def _mark_down(self, netloc: str, reason: str) -> RegistryError:
@@ -364,7 +400,7 @@ class Client:
             self._down.setdefault(netloc, f"{netloc}: {reason}")
         return RegistryError(self._down[netloc])
 
-    def _conn(self, scheme: str, netloc: str, fresh: bool):
+    def _conn(self, scheme: str, netloc: str, host: str, port, fresh: bool):
         conns = getattr(self._local, "conns", None)
         if conns is None:
             conns = self._local.conns = {}
@@ -374,16 +410,13 @@ class Client:
             return c, True
         if c is not None:
             c.close()
-        host = _hostname(netloc).strip("[]")
-        port = int(netloc.rsplit(":", 1)[1]) if netloc.rsplit("]", 1)[-1].count(":") == 1 else None
+        tls = None
         if scheme == "https":
             if _hostname(netloc) in {_hostname(h) for h in self.insecure}:
                 tls = ssl._create_unverified_context()
             else:
                 tls = ssl.create_default_context()
-            c = http.client.HTTPSConnection(host, port, timeout=self.timeout, context=tls)
-        else:
-            c = http.client.HTTPConnection(host, port, timeout=self.timeout)
+        c = _Connection(host, port or (443 if tls else 80), tls, self._addresses)
         conns[key] = c
         with self._mutex:
             self._opened.append(c)
@@ -395,6 +428,109 @@ class Client:
         if c is not None:
             c.close()
 
+    def _addresses(self, host: str, port: int, deadline: float) -> list:
+        """The addresses of ``host`` (kept for the run), asked of the resolver in a thread of
+        its own so that a resolver that never answers costs the time left, not its own
+        timeouts and retries."""
+        key = (host, port)
+        hit = self._dns.get(key)
+        if hit is not None:
+            return hit
+        try:  # an address already: no resolver
+            return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)
+        except OSError:
+            pass
+        box: list = []
+
+        def ask():
+            try:
+                box.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except OSError as e:
+                box.append(e)
+
+        t = threading.Thread(target=ask, name="archlint-dns", daemon=True)
+        t.start()
+        t.join(_left(deadline))
+        if not box:
+            raise socket.timeout("name resolution")
+        if isinstance(box[0], OSError):
+            raise box[0]
+        with self._mutex:
+            self._dns[key] = box[0]
+        return box[0]
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP(S) connection whose every step ends by ``self.deadline`` (a ``time.monotonic``
+    value the caller sets before each request): connecting, the TLS handshake, sending, and
+    every read of the answer, each waiting at most the time left."""
+
+    def __init__(self, host: str, port: int, tls, addresses):
+        super().__init__(host, port)
+        self.tls, self.addresses, self.deadline = tls, addresses, 0.0
+
+    def connect(self):
+        last: OSError | None = None
+        for family, kind, proto, _name, address in self.addresses(self.host, self.port, self.deadline):
+            s = socket.socket(family, kind, proto)
+            try:
+                s.settimeout(_left(self.deadline))
+                s.connect(address)
+            except OSError as e:
+                s.close()
+                last = e
+                if isinstance(e, TimeoutError):
+                    raise
+                continue
+            break
+        else:
+            raise last or OSError("no address")
+        try:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.tls is not None:
+                s.settimeout(_left(self.deadline))  # the handshake's deadline is for all of it
+                s = self.tls.wrap_socket(s, server_hostname=self.host)
+        except BaseException:
+            s.close()
+            raise
+        self.sock = _DeadlineSocket(s, self)
+
+
+class _DeadlineSocket:
+    """A connected socket as ``http.client`` uses it (``sendall``, ``makefile("rb")``,
+    ``close``), each operation bounded by its connection's deadline."""
+
+    def __init__(self, sock, conn):
+        self.sock, self.conn = sock, conn
+
+    def sendall(self, data) -> None:
+        self.sock.settimeout(_left(self.conn.deadline))  # sendall's timeout is for all of it
+        self.sock.sendall(data)
+
+    def makefile(self, mode="rb", *args, **kwargs):
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def recv_into(self, buf) -> int:
+        self.sock.settimeout(_left(self.conn.deadline))
+        return self.sock.recv_into(buf)
+
+    def settimeout(self, value) -> None:
+        self.sock.settimeout(value)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, sock: _DeadlineSocket):
+        self.sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        return self.sock.recv_into(buf)
+
 
 def _left(deadline: float) -> float:
     left = deadline - time.monotonic()
@@ -403,8 +539,9 @@ def _left(deadline: float) -> float:
     return left
 
 
-def _read(conn, resp, limit: int, deadline: float) -> bytes:
-    """The body, at most ``limit`` bytes (RegistryError beyond), within the deadline."""
+def _read(conn, resp, limit: int) -> bytes:
+    """The body, at most ``limit`` bytes (RegistryError beyond); every read bounded by the
+    connection's deadline."""
     length = resp.getheader("content-length")
     if length is not None and length.strip().isdigit() and int(length) > limit:
         resp.close()
@@ -412,8 +549,6 @@ def _read(conn, resp, limit: int, deadline: float) -> bytes:
         raise RegistryError(f"the answer is {int(length)} bytes, over the limit of {limit}")
     chunks, size = [], 0
     while True:
-        if conn.sock is not None:
-            conn.sock.settimeout(_left(deadline))
         chunk = resp.read(65536)
         if not chunk:
             break
@@ -457,10 +592,13 @@ def _json(body: bytes, what: str) -> dict:
     return doc
 
 
-def _index_platforms(doc: dict) -> list[str]:
-    """The platforms an index publishes: its manifests' ``platform``, without attestations
-    (``unknown/unknown``, ``vnd.docker.reference.type``), each once, sorted."""
-    out = set()
+def _index_platforms(doc: dict) -> tuple[list, list]:
+    """(the platforms an index publishes, the digests of its platform manifests), each sorted.
+    Attestations (``unknown/unknown``, ``vnd.docker.reference.type``) are neither.  When one
+    manifest's platform cannot be told (no ``platform``, a nested index, a platform archlint
+    cannot spell), the platforms are unknown (an empty list): an incomplete list would make a
+    finding of a platform the index may well publish."""
+    out, digests, unknown = set(), set(), False
     for m in doc.get("manifests") or ():
         if not isinstance(m, dict):
             continue
@@ -468,9 +606,20 @@ def _index_platforms(doc: dict) -> list[str]:
         if isinstance(ann, dict) and "vnd.docker.reference.type" in ann:
             continue
         p = m.get("platform")
-        if not isinstance(p, dict):
-            continue
-        s = platform_string(str(p.get("os") or ""), str(p.get("architecture") or ""), str(p.get("variant") or ""))
+        if isinstance(p, dict) and (str(p.get("os") or "").lower() == "unknown"
+                                    or str(p.get("architecture") or "").lower() == "unknown"):
+            continue  # an attestation without BuildKit's annotation
+        d = m.get("digest")
+        if isinstance(d, str) and names.DIGEST.match(d):
+            digests.add(d)
+        s = None
+        if isinstance(p, dict) and m.get("mediaType") not in INDEX_TYPES:
+            s = platform_string(str(p.get("os") or ""), str(p.get("architecture") or ""),
+                                str(p.get("variant") or ""))
         if s:
             out.add(s)
-    return sorted(out)
+        else:
+            unknown = True
+    if len(out) > MAX_PLATFORMS:
+        unknown = True  # more than a lock line may hold
+    return ([] if unknown else sorted(out)), (sorted(digests) if len(digests) <= MAX_MANIFESTS else [])

@@ -87,8 +87,9 @@ def resolve_all(refs: dict, client, digest_only: bool = False) -> dict:
             return key, client.resolve(ref, digest_only=digest_only)
         except RegistryError as e:
             return key, e
-        except Exception as e:  # never the end of the run: a notice for this image
-            return key, RegistryError(f"{type(e).__name__}: {e}")
+        except Exception as e:  # never the end of the run: a notice for this image; the text of an
+            # unexpected error may quote a request header (a credential), so only its type is said
+            return key, RegistryError(f"unexpected {type(e).__name__}")
 
     items = sorted(refs.items())
     if not items:
@@ -152,6 +153,7 @@ def run_lock(root: str, resolver, check: bool = False, respect_gitignore: bool =
         _err(p)
     for c in changes:
         out.write(c + "\n")
+    _report_pins(used, {e.key: e for e in entries}, out)
     if check:
         if changes or broken:
             out.write(f"{LOCK_NAME} is not up to date: run `archlint lock`\n")
@@ -170,6 +172,38 @@ def run_lock(root: str, resolver, check: bool = False, respect_gitignore: bool =
         atomic_write(path, text)
     out.write(f"{LOCK_NAME}: {len(entries)} images" + (", unchanged" if same else "") + "\n")
     return 0
+
+
+PIN_RULE = "PL005"
+
+
+def stale_pins(used: dict, entries: dict) -> list:
+    """[(path, line, reference as written, the digest the lock records)] of every reference
+    pinned as ``name:tag@digest`` whose tag the lock records at another digest (and not one of
+    its platform manifests): what PL005 reports."""
+    out = []
+    for key, (_ref, sites) in sorted(used.items()):
+        e = entries.get(key)
+        if e is None:
+            continue
+        for path, line, written in sites:
+            r = names.parse(written)
+            if r is not None and r.tag and r.digest and e.describes(r.digest) is False:
+                out.append((path, line, written, e.digest))
+    return out
+
+
+def _report_pins(used: dict, entries: dict, out) -> None:
+    """Each pinned reference that differs from the lock, and the command that pins them to it
+    (the lock follows tags; a pin is the repository's to change, by a reviewed fix)."""
+    pins = stale_pins(used, entries)
+    for path, line, written, digest in pins:
+        name, _, pinned = written.rpartition("@")
+        out.write(f"pinned: {path}:{line}: {name}@{pinned[:19]}…, the lock has {digest[:19]}…\n")
+    if pins:
+        n = len(pins)
+        out.write(f"{n} pinned reference{'s differ' if n > 1 else ' differs'} from {LOCK_NAME}: "
+                  f"archlint check --fix --unsafe-fixes --select {PIN_RULE}\n")
 
 
 def prepare_online(root: str, resolver) -> None:

@@ -9,8 +9,11 @@
 JSON lines rather than TOML: an image whose tag moved is a one-line diff (a merge conflict is one
 line too), the writer is ``json.dumps`` (no hand-written escaping) and the reader is the standard
 library on every Python archlint supports.  ``kind`` is ``index`` (an image index or manifest
-list: ``platforms`` are the ones it publishes, attestations left out) or ``manifest`` (one image:
-the platform of its configuration).
+list: ``platforms`` are the ones it publishes, attestations left out; empty when one of its
+manifests does not say its platform) or ``manifest`` (one image: the platform of its
+configuration).  An index also lists ``manifests``, the digests of its platform manifests
+(sorted): a reference pinned to one of them (``python:3.12@sha256:<the arm64 image>``) is a pin
+to one platform of the tag, not a pin the tag moved away from (PL005).
 
 The file is untrusted input: ``load`` reads at most ``MAX_LOCK`` bytes and raises LockError
 with one message for anything but the shape above."""
@@ -24,6 +27,7 @@ LOCK_NAME = "archlint.lock"
 HEADER = {"archlint-lock": 1}
 MAX_LOCK = 8 << 20
 MAX_PLATFORMS = 256
+MAX_MANIFESTS = 1024
 KINDS = ("index", "manifest")
 
 
@@ -34,11 +38,12 @@ class LockError(ValueError):
 class Entry:
     """One image of the lock."""
 
-    __slots__ = ("key", "digest", "kind", "platforms")
+    __slots__ = ("key", "digest", "kind", "platforms", "manifests")
 
-    def __init__(self, key: str, digest: str, kind: str, platforms):
+    def __init__(self, key: str, digest: str, kind: str, platforms, manifests=()):
         self.key, self.digest, self.kind = key, digest, kind
         self.platforms = tuple(platforms)
+        self.manifests = tuple(manifests)  # an index's platform manifests (digests, sorted)
 
     def __eq__(self, other):
         return type(other) is Entry and self.line() == other.line()
@@ -47,8 +52,20 @@ class Entry:
         return f"Entry({self.line()})"
 
     def line(self) -> str:
-        return json.dumps({"ref": self.key, "digest": self.digest, "kind": self.kind,
-                           "platforms": list(self.platforms)}, ensure_ascii=True)
+        doc = {"ref": self.key, "digest": self.digest, "kind": self.kind, "platforms": list(self.platforms)}
+        if self.manifests:
+            doc["manifests"] = list(self.manifests)
+        return json.dumps(doc, ensure_ascii=True)
+
+    def describes(self, digest: str) -> bool | None:
+        """Whether the manifest ``digest`` is this tag's (the digest itself, or one of its
+        platform manifests); None when that cannot be told (an index recorded without its
+        manifests)."""
+        if digest == self.digest or digest in self.manifests:
+            return True
+        if self.kind == "index" and not self.manifests:
+            return None
+        return False
 
     def published(self):
         """The platforms as ``platforms.Platform`` values."""
@@ -78,9 +95,10 @@ def platform_string(os_: str, arch: str, variant: str = "") -> str | None:
 
 
 def _entry(obj) -> Entry:
-    if type(obj) is not dict or set(obj) != {"ref", "digest", "kind", "platforms"}:
-        raise LockError("an entry is not {ref, digest, kind, platforms}")
+    if type(obj) is not dict or not _FIELDS <= set(obj) <= _FIELDS | {"manifests"}:
+        raise LockError("an entry is not {ref, digest, kind, platforms[, manifests]}")
     ref, digest, kind, plats = obj["ref"], obj["digest"], obj["kind"], obj["platforms"]
+    kids = obj.get("manifests", [])
     if type(ref) is not str or names.key(ref) != ref:
         raise LockError(f"{str(ref)[:80]!r} is not a normalised image reference")
     if type(digest) is not str or not names.DIGEST.match(digest):
@@ -93,7 +111,13 @@ def _entry(obj) -> Entry:
         parts = p.split("/")
         if not 2 <= len(parts) <= 3 or platform_string(*parts) != p:
             raise LockError(f"{ref}: bad platform {p[:40]!r}")
-    return Entry(ref, digest, kind, plats)
+    if type(kids) is not list or len(kids) > MAX_MANIFESTS or (kids and kind != "index") \
+            or not all(type(d) is str and names.DIGEST.match(d) for d in kids):
+        raise LockError(f"{ref}: manifests is not a list of an index's digests")
+    return Entry(ref, digest, kind, plats, kids)
+
+
+_FIELDS = frozenset(("ref", "digest", "kind", "platforms"))
 
 
 def parse(data: bytes) -> dict:

@@ -19,6 +19,8 @@ _REPO = re.compile(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$")
 MAX_REF = 512
+#: skopeo/podman transports that name an image in local storage, not in a registry
+LOCAL_TRANSPORTS = ("docker-daemon:", "containers-storage:")
 
 
 class Ref:
@@ -58,6 +60,8 @@ def parse(ref: str) -> Ref | None:
     variable, an ``oci:`` path, a malformed name, a stage name is the caller's to exclude)."""
     if not ref or len(ref) > MAX_REF or "$" in ref or "{" in ref or "*" in ref:
         return None
+    if ref.lstrip().startswith(LOCAL_TRANSPORTS):
+        return None  # an image of this machine's storage: what a registry publishes says nothing of it
     parts = split_ref(ref)
     if parts is None:
         return None

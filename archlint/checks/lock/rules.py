@@ -1,4 +1,4 @@
-"""PL001-PL004: images against the platforms ``archlint.lock`` records for them."""
+"""PL001-PL005: images against what ``archlint.lock`` records for them (platforms, digests)."""
 from __future__ import annotations
 
 from ... import lock
@@ -274,3 +274,66 @@ def image_tag_moved(ctx):
                 related=use.related,
                 key=key,
             )
+
+
+@rule("PL005", "pinned-digest-not-the-locked-one", severity=Severity.WARNING, fix="unsafe",
+      tags=("image", "lock", "supply-chain"))
+def pinned_digest_not_the_locked_one(ctx):
+    """
+    ## What it does
+    Flags a reference pinned as `name:tag@sha256:X` when `archlint.lock` records the tag at
+    another digest `Y`: the tag moved since the pin was written (a new build of the same
+    version, a security rebuild), or the pin was edited by hand.
+
+    A pin to one of the platform manifests the lock lists for the tag's index (the `arm64`
+    image of a multi-platform tag) is not flagged: it is the tag's, for one platform. Offline:
+    the rule reads the lock only. Without a lock, for a tag the lock does not list, or for an
+    index recorded without its manifests (a lock written before they were recorded: run
+    `archlint lock` again), it says nothing.
+
+    `archlint lock` keeps the lock keyed by the tag, so refreshing it after the tag moved is a
+    one-line diff to review; it then prints how many pinned references differ from the lock.
+
+    ## Why is this bad?
+    The pin still pulls the old image, so the platforms, fixes and digest the lock records
+    (and the review of its diff) describe an image the repository does not use; the platform
+    rules (PL001, PL002) cannot judge the pin. Usually the pin is simply stale and a bot or a
+    reviewer forgot it.
+
+    ## Example
+    `archlint.lock` records `docker.io/library/python:3.12-slim` at `sha256:2b…`:
+    ```dockerfile
+    FROM python:3.12-slim@sha256:9f…
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim@sha256:2b…
+    ```
+
+    ## Fix
+    An unsafe fix writes the digest the lock records for the tag (`archlint check --fix
+    --unsafe-fixes --select PL005`): the image changes, which is the point and why the fix is
+    not safe. No fix when the reference comes from an `ARG` default or is assembled from values.
+    """
+    from ...lock.names import parse
+
+    view = lock.for_context(ctx)
+    if view.entries is None:
+        return
+    for use in _uses(ctx):
+        r = parse(use.ref)
+        if r is None or not r.tag or not r.digest:
+            continue
+        entry = view.entries.get(r.key)
+        if entry is None or entry.describes(r.digest) is not False:
+            continue
+        yield ctx.report(
+            use.span,
+            f"{use.ref} is pinned to {r.digest[:19]}…, but {lock.LOCK_NAME} records its tag {r.tag} at "
+            f"{entry.digest[:19]}….",
+            hint="pin the digest the lock records for the tag (the fix), once its change to the lock is reviewed",
+            related=use.related,
+            key=entry.key,
+            fix=lock.repin_fix(ctx, use.span, use.ref, entry.digest),
+        )
