@@ -145,6 +145,14 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
     result.generated = kindmod.generated(source.text)
+    if kind == "helm-template":  # rendered with its chart, linted as what it renders
+        from .helm.lint import lint_template
+
+        try:
+            lint_template(source, settings, result, _lint_source)
+        except Exception as e:  # a renderer defect must not end the run
+            result.notices.append(_internal(path, "the Helm renderer", e))
+        return
     row = kindmod.TABLE.get(kind)
     # the YAML reader tells its own templates (Helm's); others by their name and markup
     markup = kindmod.template_markup(path, kind, source.text) if row is not None and not row.yaml else None

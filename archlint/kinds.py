@@ -55,6 +55,8 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
     Kind("kubernetes", _YAML, hook="archlint-k8s", yaml=True),
     Kind("kustomization", _YAML, hook="archlint-k8s", yaml=True),
     Kind("helm-values", _YAML, hook="archlint-k8s", yaml=True),
+    # a chart's template: rendered with its chart and linted as Kubernetes (archlint/helm/lint.py)
+    Kind("helm-template", None, hook="archlint-k8s", yaml=True),
     Kind("compose", _YAML, language_ids=("dockercompose", "docker-compose", "yaml.docker-compose"),
          hook="archlint-compose", yaml=True),
     Kind("workflow", _YAML, language_ids=("github-actions-workflow",), hook="archlint-actions", yaml=True),
@@ -154,6 +156,37 @@ def kind_by_name(path: str) -> str | None:
     return None
 
 
+def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None:
+    """(the top chart's folder, the file's path relative to it) of a file under a chart's
+    ``templates/`` (the top chart: a subchart under ``charts/`` renders with its parent's
+    values), or None.  The ``Chart.yaml`` paths looked at go to ``probes``."""
+    parts = os.path.abspath(abspath).split(os.sep)
+    for i in range(len(parts) - 2, 0, -1):
+        if parts[i] != "templates":
+            continue
+        root = os.sep.join(parts[:i]) or os.sep
+        meta = os.path.join(root, "Chart.yaml")
+        if probes is not None:
+            probes.append(meta)
+        if not os.path.isfile(meta):
+            continue
+        rel = parts[i:]
+        while True:  # a subchart: charts/<name>/ of a folder with a Chart.yaml
+            up = os.path.dirname(root)
+            if os.path.basename(up) != "charts":
+                break
+            parent = os.path.dirname(up)
+            meta = os.path.join(parent, "Chart.yaml")
+            if probes is not None:
+                probes.append(meta)
+            if not os.path.isfile(meta):
+                break
+            rel = ["charts", os.path.basename(root)] + rel
+            root = parent
+        return root, "/".join(rel)
+    return None
+
+
 def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:
     """Settle "yaml" and "maybe-shell" with the file's first bytes.  The paths looked at besides
     the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
@@ -168,11 +201,14 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
                 probes += (d, os.path.join(d, "Chart.yaml"))
             if os.path.isfile(os.path.join(d, "Chart.yaml")):
                 return "helm-values"
+        if "/templates/" in "/" + path.replace(os.sep, "/") and abspath:
+            if chart_of(abspath, probes) is not None:
+                return "helm-template"
         text = head.decode("utf-8", "replace")
         if _K8S_SNIFF.search(text) and _KIND_SNIFF.search(text):
             return "kubernetes"
         if "/templates/" in "/" + path.replace(os.sep, "/") and "{{" in text:
-            return "kubernetes"  # a Helm template: the YAML parser reports AL003
+            return "kubernetes"  # a template outside a chart: the YAML parser reports AL003
         return None
     return guess
 

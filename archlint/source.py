@@ -64,7 +64,7 @@ def normalize_newlines(text: str) -> str:
 class Source:
     """A decoded file.  ``path`` is the display path; ``text`` has LF line ends only."""
 
-    __slots__ = ("path", "abspath", "text", "encoding", "_lines", "_starts", "newline", "inputs")
+    __slots__ = ("path", "abspath", "text", "encoding", "_lines", "_starts", "newline", "inputs", "rendered")
 
     def __init__(self, path: str, text: str, abspath: str | None = None, encoding: str = "utf-8"):
         self.path = path
@@ -77,6 +77,8 @@ class Source:
         #: paths besides this file that its parser looked at (files, or folders whose listing
         #: mattered), found or not: they become FileResult.deps, what the result cache checks
         self.inputs: list[str] = []
+        #: what a Helm template renders (archlint/helm/lint.py): a manifest, not the template
+        self.rendered = False
 
     @property
     def lines(self) -> list[str]:

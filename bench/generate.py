@@ -52,6 +52,7 @@ KIND_WEIGHTS = {
     "workflow": 6,
     "compose": 5,
     "helm-values": 3,
+    "helm-template": 4,
     "kustomization": 3,
     "bake": 1,
 }
@@ -456,6 +457,47 @@ def helm_values(r: random.Random, name: str) -> str:
     ]) + "\n"
 
 
+def helm_template(r: random.Random, name: str, n: int = 0) -> str:
+    """A chart template: a define, values, a Capabilities-guarded apiVersion, a range."""
+    return "\n".join([
+        f'{{{{- define "{name}.labels{n}" -}}}}',
+        "app.kubernetes.io/name: {{ .Chart.Name }}",
+        "app.kubernetes.io/instance: {{ .Release.Name }}",
+        "{{- end }}",
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        f"  name: {{{{ .Release.Name }}}}-{name}-{n}",
+        f'  labels: {{{{- include "{name}.labels{n}" . | nindent 4 }}}}',
+        "spec:",
+        "  replicas: {{ .Values.replicaCount }}",
+        "  template:",
+        "    spec:",
+        "      {{- with .Values.nodeSelector }}",
+        "      nodeSelector: {{- toYaml . | nindent 8 }}",
+        "      {{- end }}",
+        "      containers:",
+        f"        - name: {name}",
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+        "          imagePullPolicy: {{ .Values.image.pullPolicy }}",
+        "          env:",
+        "            {{- range $k, $v := dict \"A\" \"1\" \"B\" \"2\" }}",
+        "            - name: {{ $k }}",
+        "              value: {{ $v | quote }}",
+        "            {{- end }}",
+        "          resources: {{- toYaml .Values.resources | nindent 12 }}",
+        "---",
+        '{{- if .Capabilities.APIVersions.Has "networking.k8s.io/v1/Ingress" }}',
+        "apiVersion: networking.k8s.io/v1",
+        "{{- else }}",
+        f"apiVersion: {r.choice(('extensions/v1beta1', 'networking.k8s.io/v1beta1'))}",
+        "{{- end }}",
+        "kind: Ingress",
+        "metadata:",
+        f"  name: {name}-{n}",
+    ]) + "\n"
+
+
 def compose(r: random.Random, name: str, svc: _Service | None = None) -> str:
     lines = ["services:"]
     if svc is not None:  # the service itself: built here, or run as pushed (some on one CPU)
@@ -654,6 +696,8 @@ def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
         return "kustomization.yaml", kustomization(r, name, ["deployment.yaml"])
     if kind == "helm-values":
         return "values.yaml", helm_values(r, name)
+    if kind == "helm-template":
+        return os.path.join("templates", "deployment.yaml"), helm_template(r, name)
     if kind == "bake":
         return "docker-bake.hcl", bake(r, name)
     raise ValueError(f"unknown kind {kind!r}")
@@ -725,13 +769,20 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
                 rel, text = f"{base}/overlays/env{n}/kustomization.yaml", kustomization(r, name, ["../../deploy"])
         elif kind == "helm-values":
             if n == 0:
-                if len(written) + 1 < files:  # the chart itself: helm-values are detected by it
+                if f"{base}/chart/Chart.yaml" not in written and len(written) + 1 < files:
+                    # the chart itself: helm-values are detected by it
                     written[f"{base}/chart/Chart.yaml"] = f"apiVersion: v2\nname: {name}\nversion: 0.1.{svc}\n"
                     kinds["chart"] = kinds.get("chart", 0) + 1
                 rel = f"{base}/chart/values.yaml"
             else:
                 rel = f"{base}/chart/values-env{n}.yaml"
             text = helm_values(r, name)
+        elif kind == "helm-template":
+            chart = f"{base}/chart/Chart.yaml"
+            if chart not in written and len(written) + 1 < files:  # a template is one by its chart
+                written[chart] = f"apiVersion: v2\nname: {name}\nversion: 0.1.{svc}\nappVersion: \"1.{svc}\"\n"
+                kinds["chart"] = kinds.get("chart", 0) + 1
+            rel, text = f"{base}/chart/templates/{r.choice(_WORDS)}-{n}.yaml", helm_template(r, name, n)
         elif kind == "compose":
             rel = f"{base}/docker-compose.yml" if n == 0 else f"{base}/compose.env{n}.yaml"
             text = compose(r, name, service if n == 0 else None)

@@ -177,8 +177,7 @@ def test_bad_input_is_a_notice_never_an_exception(tmp_path):
     assert by_file[("latin1.yaml", 1)].startswith("not read: not valid UTF-8")
     assert by_file[("broken.yaml", 3)] == "template not parsed: unexpected EOF"
     assert by_file[("huge.yaml", 1)].startswith("not read: larger than")
-    assert [(os.path.basename(n.file), n.line, n.message) for n in c.render("templates/fails.yaml").notices] == [
-        ("fails.yaml", 2, "not rendered: b is required")]
+    assert [d.text for d in c.render("templates/fails.yaml").documents] == ["a: 1\nb: $ARCHLINT_UNKNOWN\n"]
     assert c.render("templates/nil.yaml").notices[0].message == "not rendered: nil pointer evaluating interface {}.y"
     assert c.render("templates/broken.yaml").documents == []
     assert [d.text for d in c.render("templates/fine.yaml").documents] == ["kind: ConfigMap\n"]

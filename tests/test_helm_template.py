@@ -203,10 +203,9 @@ def test_to_yaml_as_helm_writes_it():
     assert to_yaml([], P) == "[]\n"
 
 
-def test_required_and_fail_stop_the_render_with_their_message():
-    with pytest.raises(TemplateError) as e:
-        render('a\n{{ required "image.tag is required" .Values.image.tag }}', {"image": {}})
-    assert (e.value.line, e.value.message) == (2, "image.tag is required")
+def test_a_required_value_left_out_is_unknown_and_fail_stops_the_render():
+    # the value is given at install time (--set, the user's values file): unknown, not an error
+    assert render('a\n{{ required "image.tag is required" .Values.image.tag }}', {"image": {}}) == "a\n" + P
     with pytest.raises(TemplateError) as e:
         render('{{ fail "unsupported" }}')
     assert e.value.message == "unsupported"

@@ -699,12 +699,17 @@ TEMPLATES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(TEMPLATES))
-def test_helm_templates_are_skipped_not_errors(tmp_path, name):
+def test_helm_templates_are_rendered_with_their_chart_not_errors(tmp_path):
+    # (tests/test_helm_lint.py tests the rendering; here: a template is never a parse error)
     _chart(tmp_path)
-    r = lint_inline(TEMPLATES[name], name=f"chart/templates/{name}", tmp_path=tmp_path)
-    assert r.findings == []
-    assert [n.rule_id for n in r.notices] == ["AL003"]
+    r = lint_inline(TEMPLATES["deployment.yaml"], name="chart/templates/deployment.yaml", tmp_path=tmp_path)
+    assert r.kind == "helm-template" and r.findings == []
+    # api.fullname is defined nowhere: Helm fails too, so one notice says the template was not rendered
+    assert [(n.rule_id, n.message) for n in r.notices] == [
+        ("AL003", "chart/templates/deployment.yaml: Helm template partly rendered: not rendered: "
+                  "no template \"api.fullname\" associated with template")]
+    r = lint_inline(TEMPLATES["static.yaml"], name="chart/templates/static.yaml", tmp_path=tmp_path)
+    assert (r.kind, r.findings, r.notices) == ("helm-template", [], [])
 
 
 ANNOTATED = """
@@ -907,7 +912,7 @@ def test_rule_metadata():
     for rid, (name, sev, enabled) in expected.items():
         r = get_rule(rid)
         assert (r.name, r.severity.label, r.enabled) == (name, sev, enabled), rid
-        assert r.kinds == frozenset({"kubernetes", "kustomization", "helm-values"})
+        assert r.kinds == frozenset({"kubernetes", "kustomization", "helm-values", "helm-template"})
 
 
 # ---- the shared samples ---------------------------------------------------------------------------

@@ -495,23 +495,30 @@ def test_compose_reads_its_dotenv_and_a_change_there_is_seen_through_the_cache(t
     assert codes(run(root, capsys)) == []
 
 
-def test_a_helm_charts_values_deploy_the_image_they_name_on_the_nodes_they_select(tmp_path, capsys):
-    root = tree(tmp_path / "r", {
+def test_a_helm_chart_deploys_what_its_templates_render_and_a_chart_without_templates_its_values(tmp_path, capsys):
+    files = {
         "Makefile": "push:\n\tdocker buildx build --platform linux/amd64 -t ghcr.io/acme/api:1.4 --push .\n",
         "Dockerfile": "FROM alpine:3.20\n",
         "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\nappVersion: '1.4'\n",
         "chart/values.yaml": "image:\n  repository: ghcr.io/acme/api\n  tag: '1.4'\nnodeSelector:\n"
                              "  kubernetes.io/arch: arm64\nsidecar:\n  image:\n    repository: ghcr.io/acme/api\n",
         "chart/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n"
-                                       "      containers: [{name: api, image: \"{{ .Values.image.repository }}\"}]\n",
-    })
+                                       "      nodeSelector: {{- toYaml .Values.nodeSelector | nindent 8 }}\n"
+                                       "      containers:\n"
+                                       "        - name: api\n"
+                                       "          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n",
+    }
+    # the rendered Deployment: on the template's line; the sidecar's values are used by no template
+    assert found(run(tree(tmp_path / "a", files), capsys)) == [
+        "chart/templates/deploy.yaml:9 XF001 ghcr.io/acme/api:1.4 runs on arm64 nodes (nodeSelector), but its build "
+        "(Makefile:2) produces only amd64."]
+    del files["chart/templates/deploy.yaml"]  # a chart whose templates are elsewhere: its values say it
     # the sidecar's tag is the appVersion (unknown here): it links too, as ghcr.io/acme/api:*
-    assert found(run(root, capsys)) == [
+    assert found(run(tree(tmp_path / "b", files), capsys)) == [
         "chart/values.yaml:3 XF001 ghcr.io/acme/api:1.4 runs on arm64 nodes (nodeSelector), but its build (Makefile:2) "
         "produces only amd64.",
         "chart/values.yaml:8 XF001 ghcr.io/acme/api:* runs on arm64 nodes (nodeSelector), but its build (Makefile:2) "
         "produces only amd64."]
-
 
 def test_a_local_build_beside_the_build_that_publishes_the_image_is_not_reported(tmp_path, capsys):
     files = {

@@ -73,29 +73,32 @@ def test_no_configured_platforms_is_said_once_per_run_and_never_fails_it(tmp_pat
     assert "web/Dockerfile:1:1: DF005 The final stage (FROM node:22-alpine) has no --platform" in one
 
 
-def test_a_charts_templates_are_one_line_in_text_and_every_file_in_json(tmp_path):
-    tpl = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_json(tmp_path):
+    # a define no file of the chart has: Helm cannot render these templates either
+    bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"web.fullname\" . }}\n"
+    good = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
     write_files(tmp_path, {
         "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
-        "charts/web/templates/deployment.yaml": tpl,
-        "charts/web/templates/service.yaml": tpl,
-        "charts/web/templates/hpa.yaml": tpl,
+        "charts/web/templates/deployment.yaml": bad,
+        "charts/web/templates/service.yaml": bad,
+        "charts/web/templates/hpa.yaml": bad,
+        "charts/web/templates/configmap.yaml": good,
         "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.0\n",
-        "charts/db/templates/statefulset.yaml": tpl,
+        "charts/db/templates/statefulset.yaml": bad,
     })
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL003 " in ln] == [
-        "charts/db/templates/statefulset.yaml:4:9: AL003 charts/db/templates/statefulset.yaml: templated file, not"
-        " linted",
-        "charts/web/templates/deployment.yaml:4:9: AL003 charts/web: 3 templates of this Helm chart are not linted"
-        " (lint what they render: helm template ... | archlint check --stdin-filename rendered.yaml -)",
+        "charts/db/templates/statefulset.yaml:4:1: AL003 charts/db/templates/statefulset.yaml: Helm template partly"
+        " rendered: not rendered: no template \"web.fullname\" associated with template",
+        "charts/web/templates/deployment.yaml:4:1: AL003 3 templates of the Helm chart charts/web could not be"
+        " rendered in full (the rest was linted)",
     ]
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
     assert sorted((n["path"], n["group"]) for n in doc["notices"] if n["rule"] == "AL003") == [
-        ("charts/db/templates/statefulset.yaml", "AL003:charts/db"),
-        ("charts/web/templates/deployment.yaml", "AL003:charts/web"),
-        ("charts/web/templates/hpa.yaml", "AL003:charts/web"),
-        ("charts/web/templates/service.yaml", "AL003:charts/web"),
+        ("charts/db/templates/statefulset.yaml", "helm:charts/db"),
+        ("charts/web/templates/deployment.yaml", "helm:charts/web"),
+        ("charts/web/templates/hpa.yaml", "helm:charts/web"),
+        ("charts/web/templates/service.yaml", "helm:charts/web"),
     ]
 
 

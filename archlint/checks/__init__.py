@@ -38,7 +38,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("AL", "archlint", "meta", ()),
     Family("DF", "dockerfile", "dockerfile", ("dockerfile",)),
     Family("BC", "build-command", "build_commands", ("dockerfile", "shell", "makefile", "markdown", "workflow")),
-    Family("K8S", "kubernetes", "kubernetes", ("kubernetes", "kustomization", "helm-values")),
+    Family("K8S", "kubernetes", "kubernetes", ("kubernetes", "kustomization", "helm-values", "helm-template")),
     Family("DC", "compose", "compose", ("compose",)),
     Family("GHA", "github-actions", "workflows", ("workflow",)),
     Family("PY", "python", "python", ("python",)),

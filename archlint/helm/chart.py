@@ -307,16 +307,15 @@ def _renders(rel: str) -> bool:
     return base.endswith((".yaml", ".yml")) and not base.startswith("_")
 
 
-_SEPARATOR = re.compile(r"---(?:[ \t].*)?")
-
-
 def split_documents(template: str, text: str, lines: list) -> list[Document]:
     """The YAML documents of a rendered template (split on ``---`` lines as Helm does); those
     holding only blanks and comments are left out."""
     rows = text.split("\n")
     if len(lines) < len(rows):
         lines = list(lines) + [LineOrigin(template, 0)] * (len(rows) - len(lines))
-    cuts = [i for i, ln in enumerate(rows) if ln.startswith("---") and _SEPARATOR.fullmatch(ln.rstrip())]
+    # Helm splits on "---" at a line's start and the blanks after it ((?:^|\s*\n)---\s*), whatever
+    # follows on the line: "---# comment" starts a document with "# comment"
+    cuts = [i for i, ln in enumerate(rows) if ln.startswith("---")]
     docs = []
     start = 0
     for end in cuts + [len(rows)]:
@@ -326,6 +325,12 @@ def split_documents(template: str, text: str, lines: list) -> list[Document]:
         body = rows[start:stop]
         if any(ln.strip() and not ln.lstrip().startswith("#") for ln in body):
             docs.append(Document(template, "\n".join(body) + "\n", start + 1, lines[start:stop]))
+        if end < len(rows):
+            rest = rows[end][3:].lstrip(" \t")
+            if rest:  # the rest of the separator's line opens the next document
+                rows[end] = rest
+                start = end
+                continue
         start = end + 1
     return docs
 

@@ -214,9 +214,11 @@ def _safe_eq(x, y) -> bool:
 
 @fn("required", arity=(2, 2))
 def _required(ex, a, line):
-    msg, v = a
+    """A value the chart requires and its values files leave out is given at install time
+    (``--set``, a values file of the user's): unknown here, not a failed render."""
+    _msg, v = a
     if v is None or v == "":
-        ex.error(go_str(msg), line)
+        return UNKNOWN
     return v
 
 

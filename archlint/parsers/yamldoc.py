@@ -781,7 +781,7 @@ def parse(source) -> YamlModel:
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         text = text.translate(_ODD_BREAKS)
     templated = _TEMPLATE_RE.search(text) if "{{" in text else None
-    if _chart_template(source):
+    if not source.rendered and _chart_template(source):
         skip = _skip(text, templated)
         chart = (chart_dirs(source.path) or ["."])[0]
         skip.group = f"AL003:{chart}"  # a chart's templates are one line in the human formats

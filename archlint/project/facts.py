@@ -36,6 +36,7 @@ ValueError on anything but this shape.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 
 from ..images import strip_transport
@@ -464,9 +465,14 @@ def _kubernetes_facts(ctx, out: dict) -> None:
 def _helm_values_facts(ctx, out: dict) -> None:
     """A chart's values ``image:`` (``repository``/``tag``, ``registry``, a string) is what its
     templates deploy; the nodes are the ``nodeSelector``/``affinity`` beside it, else the top
-    level's.  A missing tag is the chart's appVersion: unknown (``*``)."""
+    level's.  A missing tag is the chart's appVersion: unknown (``*``).  Only for a chart with no
+    ``templates/`` folder: templates are rendered, and what they render is the deployment."""
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value, walk_mappings
 
+    folder = os.path.join(os.path.dirname(os.path.abspath(ctx.source.abspath)), "templates")
+    ctx.source.inputs.append(folder)
+    if os.path.isdir(folder):
+        return
     model = ctx.model
     for doc in model.documents:
         if not is_map(doc):
@@ -559,7 +565,7 @@ def _compose_value(value: str | None, env: dict) -> str | None:
 
 def _compose_facts(ctx, out: dict) -> None:
     from ..checks.compose.rules import _services, _stays_local
-    from ..checks.tooling import tooling_file
+    from ..tooling import tooling_file
     from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
 
     model = ctx.model

@@ -19,7 +19,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...images import local_registry, parse_image_ref as split_image
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
-from ..tooling import tooling_file
+from ...tooling import tooling_file
 
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")

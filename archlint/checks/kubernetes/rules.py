@@ -51,7 +51,7 @@ from ...parsers.yamldoc import (
     walk_mappings,
 )
 from ...registry import rule
-from ..tooling import tooling_file
+from ...tooling import tooling_file
 from . import workloads as wl
 from .kustomize import overridden_images
 

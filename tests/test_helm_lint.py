@@ -1,0 +1,164 @@
+"""Helm templates linted as what they render (archlint/helm/lint.py): findings on the template's
+lines, values files as related locations, branches chosen for the configured Kubernetes version,
+the chart's files as the result's inputs, rendered deployments in the project model."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from helpers import write_files
+
+CHART = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\nappVersion: \"1.2.0\"\n",
+    "chart/values.yaml": "image:\n  repository: registry.example.com/web\n  tag: \"1.2.0\"\n"
+                         "sidecar: busybox\nnodeSelector:\n  kubernetes.io/arch: arm64\n",
+    "chart/templates/_helpers.tpl": "{{- define \"web.name\" -}}\n{{ .Chart.Name }}-{{ .Release.Name }}\n{{- end }}\n",
+    "chart/templates/deployment.yaml": """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "web.name" . }}
+spec:
+  template:
+    spec:
+      {{- with .Values.nodeSelector }}
+      nodeSelector: {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+        - name: sidecar
+          image: {{ .Values.sidecar }}
+""",
+    "chart/templates/ingress.yaml": """\
+{{- if .Capabilities.APIVersions.Has "networking.k8s.io/v1/Ingress" }}
+apiVersion: networking.k8s.io/v1
+{{- else }}
+apiVersion: extensions/v1beta1
+{{- end }}
+kind: Ingress
+metadata:
+  name: {{ include "web.name" . }}
+""",
+    "chart/templates/psp.yaml": "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: x\n",
+}
+
+
+def _check(root, *args, env=None):
+    e = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    p = subprocess.run([sys.executable, "-m", "archlint", "check", "--exit-zero", "--output-format", "json", *args],
+                       cwd=root, env=e, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def _found(doc, prefix=""):
+    return sorted((f["path"], f["line"], f["rule"], f["message"]) for f in doc["findings"]
+                  if f["rule"].startswith(prefix) and not f["suppressed"])
+
+
+def test_findings_are_placed_on_the_template_lines_with_the_values_that_made_them(tmp_path):
+    write_files(tmp_path, {".git/x": "", **CHART})
+    doc = _check(tmp_path, "--no-cache", ".")
+    assert _found(doc, "K8S") == [
+        ("chart/templates/deployment.yaml", 15, "K8S002", "Image busybox has no tag, so the node pulls busybox:latest."),
+        ("chart/templates/psp.yaml", 1, "K8S004",
+         "PodSecurityPolicy policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails (Kubernetes 1.37, the "
+         "newest release archlint knows; set kubernetes-version)."),
+    ]
+    (k8s002,) = [f for f in doc["findings"] if f["rule"] == "K8S002"]
+    assert k8s002["column"] == 11 and k8s002.get("fix") is None
+    p = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache", "--exit-zero", "chart"], cwd=tmp_path,
+                       env={**os.environ, "NO_COLOR": "1"}, capture_output=True, text=True, timeout=120)
+    assert "15 |           image: {{ .Values.sidecar }}\n" in p.stdout
+    assert "   = see: chart/values.yaml:4: sidecar is set to 'busybox' here\n" in p.stdout
+    # no finding of the renderer's own making: the file is not "templated, not linted" any more
+    assert [n for n in doc["notices"] if n["rule"] in ("AL001", "AL003", "AL004")] == []
+
+
+def test_a_branch_on_capabilities_is_judged_as_helm_would_choose_it(tmp_path):
+    write_files(tmp_path, {".git/x": "", **CHART})
+    # 1.18 serves no networking.k8s.io/v1 Ingress: Helm takes the fallback, which 1.18 deprecates
+    old = _found(_check(tmp_path, "--no-cache", "--kubernetes-version", "1.18", "chart"), "K8S00")
+    assert ("chart/templates/ingress.yaml", 4, "K8S003",
+            "Ingress extensions/v1beta1 is deprecated since Kubernetes 1.14 and is removed in 1.22 "
+            "(kubernetes-version 1.18).") in old
+    new = _found(_check(tmp_path, "--no-cache", "--kubernetes-version", "1.29", "chart"), "K8S00")
+    assert [f for f in new if f[0] == "chart/templates/ingress.yaml"] == []  # the v1 branch
+
+
+def test_an_image_a_values_file_gives_under_image_is_reported_there_once(tmp_path):
+    files = dict(CHART)
+    files["chart/values.yaml"] = files["chart/values.yaml"].replace('tag: "1.2.0"', "tag: latest")
+    write_files(tmp_path, {".git/x": "", **files})
+    found = _found(_check(tmp_path, "--no-cache", "."), "K8S001")
+    # the values file says it where the fix goes; the template that uses it does not repeat it
+    assert found == [("chart/values.yaml", 3, "K8S001",
+                      "Helm values set image registry.example.com/web to the mutable tag latest.")]
+
+
+def test_a_suppression_comment_in_the_template_applies(tmp_path):
+    files = dict(CHART)
+    files["chart/templates/psp.yaml"] = "apiVersion: policy/v1beta1  # archlint: ignore[K8S004]\n" \
+                                        "kind: PodSecurityPolicy\nmetadata:\n  name: x\n"
+    write_files(tmp_path, {".git/x": "", **files})
+    assert [f for f in _found(_check(tmp_path, "--no-cache", ".")) if f[0] == "chart/templates/psp.yaml"] == []
+
+
+def test_the_charts_files_are_the_templates_inputs_in_the_result_cache(tmp_path):
+    write_files(tmp_path, {".git/x": "", **CHART})
+    env = {"ARCHLINT_CACHE_DIR": str(tmp_path / "cache")}
+    assert [f for f in _found(_check(tmp_path, ".", env=env)) if f[2] == "K8S002"]
+    past = time.time() - 100
+    for dirpath, _dirs, names in os.walk(tmp_path / "chart"):
+        for n in names:
+            os.utime(os.path.join(dirpath, n), (past, past))
+    values = tmp_path / "chart" / "values.yaml"
+    values.write_text(values.read_text().replace("sidecar: busybox", "sidecar: busybox:1.36"))
+    os.utime(values, (past + 50, past + 50))
+    # only values.yaml changed; the template's cached result depends on it
+    assert [f for f in _found(_check(tmp_path, ".", env=env)) if f[2] == "K8S002"] == []
+
+
+def test_a_rendered_deployment_is_in_the_project_model(tmp_path):
+    write_files(tmp_path, {".git/x": "", **CHART,
+                           ".archlint.toml": 'platforms = ["linux/amd64"]\n',
+                           "Dockerfile": "FROM alpine:3.20\n",
+                           "release.sh": "#!/bin/sh\ndocker buildx build --platform linux/amd64 "
+                                         "-t registry.example.com/web:1.2.0 --push .\n"})
+    xf = _found(_check(tmp_path, "--no-cache", "."), "XF")
+    # the chart's pods select arm64 nodes; the only build of the image is amd64
+    assert [(p, line, rule) for p, line, rule, _m in xf] == [("chart/templates/deployment.yaml", 13, "XF001")]
+
+
+def test_a_subchart_renders_with_its_parents_values(tmp_path):
+    write_files(tmp_path, {
+        ".git/x": "",
+        "app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: db\n    version: 0.1.0\n",
+        "app/values.yaml": "db:\n  image: postgres\n",
+        "app/charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+        "app/charts/db/values.yaml": "image: postgres:16.4\n",
+        "app/charts/db/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n"
+                                            "  containers:\n    - name: db\n      image: {{ .Values.image }}\n",
+    })
+    doc = _check(tmp_path, "--no-cache", ".")
+    # the parent's values win: postgres without a tag
+    assert _found(doc, "K8S002") == [("app/charts/db/templates/pod.yaml", 8, "K8S002",
+                                      "Image postgres has no tag, so the node pulls postgres:latest.")]
+
+
+def test_templates_that_cannot_be_read_or_rendered_are_notices_and_the_run_goes_on(tmp_path):
+    write_files(tmp_path, {".git/x": "", **CHART,
+                           "chart/templates/bad.yaml": "a: {{ if .Values.x }}\n",
+                           "chart/templates/loop.yaml": "{{ define \"a\" }}{{ include \"a\" . }}{{ end }}"
+                                                        "{{ include \"a\" . }}\n"})
+    (tmp_path / "chart" / "templates" / "bin.yaml").write_bytes(b"\x00\x01kind: x\n")
+    doc = _check(tmp_path, "--no-cache", ".")
+    notes = {n["path"]: n["rule"] for n in doc["notices"]}
+    assert notes.get("chart/templates/bad.yaml") == "AL003"
+    assert notes.get("chart/templates/loop.yaml") == "AL003"
+    assert "chart/templates/bin.yaml" in notes
+    assert ("chart/templates/psp.yaml", 1, "K8S004") in [(p, ln, r) for p, ln, r, _m in _found(doc)]
