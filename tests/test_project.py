@@ -552,3 +552,25 @@ def test_a_base_image_the_repository_builds_is_its_own_chain_not_a_mutable_upstr
     doc = run(root, capsys)
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] in ("DF001", "DF002")] == \
         [("tools/Dockerfile", "DF002")]
+
+
+def test_xf007_a_build_platform_the_locked_base_image_does_not_publish(tmp_path, capsys):
+    from archlint.lock.file import Entry, dump
+
+    digest = "sha256:" + "a" * 64
+    root = tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64"]\n',
+        "Makefile": "image:\n\tdocker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:1 --push .\n",
+        "Dockerfile": "FROM vendor/tool:1.2\nRUN true\n",
+        "tools/Dockerfile": "FROM --platform=linux/amd64 vendor/tool:1.2\n",
+        "tools/build.sh": "#!/bin/sh\ndocker buildx build --platform linux/arm64 -t ghcr.io/acme/tools:1 --push .\n",
+    })
+    (root / "archlint.lock").write_text(dump([Entry("docker.io/vendor/tool:1.2", digest, "index", ["linux/amd64"])]))
+    assert found(run(root, capsys)) == [
+        "Dockerfile:1 XF007 FROM vendor/tool:1.2: this Dockerfile is built for linux/arm64 (Makefile:2), but "
+        "archlint.lock records vendor/tool:1.2 as publishing linux/amd64 only."]  # amd64 is configured: PL001's
+    (root / "archlint.lock").write_text(
+        dump([Entry("docker.io/vendor/tool:1.2", digest, "index", ["linux/amd64", "linux/arm64"])]))
+    assert codes(run(root, capsys)) == []
+    (root / "archlint.lock").unlink()  # no lock: nothing known
+    assert codes(run(root, capsys)) == []

@@ -195,8 +195,11 @@ def _model_pass(root, entries, results, resolver, named, recorder, known=None, i
         index.entries, index.groups = entries, link_groups(project, entries)
     if recorder is not None:
         # a Dockerfile a build names appearing or going changes the report: the snapshot
-        # checks every path the model looked for
+        # checks every path the model looked for, and the platform lock the XF rules read
+        from ..lock import lock_path
+
         recorder.walk.named.extend(project.probes)
+        recorder.walk.named.append(lock_path(root))
     return apply(results, entries, root, resolver, named, project=project)
 
 

@@ -404,3 +404,79 @@ def base_built_for_fewer_platforms(ctx):
             + _related_builds(parents, "builds the base image"),
             key=base.image,
         )
+
+
+@rule("XF007", "base-image-platform-not-published", kinds=(), severity=Severity.ERROR,
+      tags=("multi-arch", "project", "lock"))
+def base_image_platform_not_published(ctx):
+    """
+    ## What it does
+    Flags a `FROM` of an image the repository does not build itself when a build of the
+    Dockerfile (`docker buildx build --platform ...`, a Bake target, a compose build, a workflow
+    step) targets a platform that, as `archlint.lock` records, the base image does not publish.
+
+    ## Why is this bad?
+    The build of that platform fails ("no match for platform in manifest"), or, where the tool
+    falls back to the image's only platform, ships binaries of another CPU: `exec format error` on
+    the nodes. The text of the Dockerfile cannot show it; the registry can, and `archlint lock`
+    wrote down what it said. Platforms that are configured `platforms` are PL001's (the base image
+    of a target stage), and reported there; a stage with its own `--platform` is left out; without
+    a lock, or for an image the lock does not list or whose platforms it does not know, nothing is
+    said.
+
+    ## Example
+    ```makefile
+    image:
+    	docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:1 --push .
+    ```
+    with `FROM vendor/tool:1.2` in the Dockerfile, and `archlint.lock` recording `vendor/tool:1.2`
+    as publishing `linux/amd64` only.
+
+    ## Use instead
+    A base image (or version of it) that publishes every platform the build targets, or build only
+    for the platforms it publishes.
+
+    ## Fix
+    None.
+    """
+    from ...lock import lock_path, read
+    from ...platforms import PlatformError, parse
+
+    project = ctx.project
+    view = read(lock_path(project.root))
+    if not view.entries:
+        return
+    for base in project.bases:
+        if base.pinned or project.builds_of(base.name):
+            continue  # a stage with its own --platform; a base built here is XF006's
+        children = [b for b in project.builds_of_dockerfile(base.path) if b.platforms]
+        if not children:
+            continue
+        entry = view.entry(base.image)
+        published = entry.published() if entry is not None else []
+        if not published:
+            continue
+        targets = ctx.targets(base.path)
+        wanted: list = []
+        for c in children:
+            for p in c.platforms:
+                try:
+                    want = parse(p)
+                except PlatformError:
+                    continue
+                if any(want.matches(q) for q in published) or any(want.matches(t) for t in targets) \
+                        or p in wanted:
+                    continue
+                wanted.append(p)
+        if not wanted:
+            continue
+        child = next(c for c in children if any(p in wanted for p in c.platforms))
+        yield ctx.report(
+            base.path, base.span,
+            f"FROM {base.image}: this Dockerfile is built for {', '.join(wanted)} ({child.where}), but archlint.lock "
+            f"records {base.image} as publishing {', '.join(entry.platforms)} only.",
+            hint=f"use a base image that publishes {', '.join(wanted)}, or build only for "
+                 f"{', '.join(entry.platforms)}",
+            related=[(child.path, child.span, f"builds this Dockerfile {child.describe()}")],
+            key=base.image,
+        )
