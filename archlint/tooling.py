@@ -1,7 +1,9 @@
-"""Files for development and tests, by where they sit and what they are called: a compose file
-or a Kubernetes manifest under ``hack/`` or ``tools/dev/`` starts things on a developer's machine
-or a throwaway cluster, never a deployment.  The image rules of compose files (DC001, DC003) and
-of Kubernetes manifests (K8S001, K8S002, K8S007) say nothing about mutable tags there."""
+"""Files for development, tests and examples, by where they sit and what they are called: a
+compose file or a Kubernetes manifest under ``hack/`` or ``tools/dev/`` starts things on a
+developer's machine or a throwaway cluster, never a deployment; one under ``examples/`` or
+``samples/`` is documentation, which its reader copies and gives the versions they run.  The
+image rules of compose files (DC001; DC003 for tooling) and of Kubernetes manifests (K8S001,
+K8S002, K8S007) say nothing about mutable tags there."""
 from __future__ import annotations
 
 import os
@@ -37,3 +39,20 @@ def tooling_file(ctx) -> bool:
     if top is not None:
         return local_tooling(os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/"))
     return local_tooling(ctx.source.path)
+
+
+#: folder names of examples and samples: documentation a reader copies (a getting-started compose
+#: stack, a Tekton task's samples), whose mutable tags are the example's convention
+_EXAMPLES = frozenset(("examples", "example", "samples", "sample", "demo", "demos"))
+
+
+def example_file(ctx) -> bool:
+    """Whether the linted file sits under an examples or samples folder of its repository."""
+    top = ctx.repository_root()
+    rel = os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/") if top is not None else ctx.source.path
+    return not _EXAMPLES.isdisjoint(rel.lower().split("/")[:-1])
+
+
+def mutable_tags_allowed(ctx) -> bool:
+    """Developer tooling or an example: where the mutable-tag rules say nothing."""
+    return tooling_file(ctx) or example_file(ctx)

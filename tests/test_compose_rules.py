@@ -43,8 +43,14 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
                  "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
-    # an example users copy, or a production stack, is judged
+    # an example its readers copy and pin: its mutable tags are its convention (its builds are judged)
     assert check(text, "DC00", kind="compose", name="examples/getting-started/docker-compose.yaml",
+                 platforms=ONE) == [
+        "5:5 DC003 Service app is built without a platform, so the image follows the CPU of the machine that runs"
+        " docker compose build.",
+    ]
+    # a production stack is judged
+    assert check(text, "DC00", kind="compose", name="production/docker/docker-compose.yaml",
                  platforms=ONE) == [
         "3:12 DC001 Service kafka uses image bitnami/kafka without a tag, which means bitnami/kafka:latest.",
         "5:5 DC003 Service app is built without a platform, so the image follows the CPU of the machine that runs"

@@ -1003,7 +1003,7 @@ def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_
             "7:12 K8S001 Image controller:latest uses the mutable tag latest."], rel
 
 
-def test_mutable_tags_in_manifests_of_developer_tooling_are_not_reported():
+def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_reported():
     # loki's operator/hack/ and config/overlays/development/: a throwaway cluster, never a deployment
     text = """
         apiVersion: v1
@@ -1018,7 +1018,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_are_not_reported():
               image: alpine/curl
     """
     for name in ("operator/hack/addons_logger.yaml", "config/overlays/development/minio/deployment.yaml",
-                 "tools/dev/pod.yaml", "deploy/pod-dev.yaml", "test/e2e-job.yaml"):
+                 "tools/dev/pod.yaml", "deploy/pod-dev.yaml", "test/e2e-job.yaml",
+                 # and examples their readers copy and pin (a Tekton task's samples, docs' examples)
+                 "task/pull-request/0.2/samples/static.yaml", "docs/examples/multi-tls/app.yaml"):
         assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",

@@ -19,7 +19,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...images import local_registry, parse_image_ref as split_image
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
-from ...tooling import tooling_file
+from ...tooling import mutable_tags_allowed, tooling_file
 
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
@@ -142,7 +142,9 @@ def image_latest_tag(ctx):
     `tooling`, `debug`, `hack`, `local` or `sandbox`: a local Kafka or debug stack started on a
     laptop, never a deployment) or named for development or tests (`compose.tests.yaml`,
     `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word `dev`, `development`,
-    `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`).
+    `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`), or in an example
+    (under a folder `examples`, `example`, `samples`, `sample`, `demo` or `demos`: a
+    getting-started stack its readers copy and pin).
 
     ## Example
     ```yaml
@@ -162,7 +164,7 @@ def image_latest_tag(ctx):
     No automatic fix: archlint cannot know which version you want.
     """
     model = ctx.model
-    if tooling_file(ctx):
+    if mutable_tags_allowed(ctx):
         return
     seen: set = set()
     for svc in _services(ctx):

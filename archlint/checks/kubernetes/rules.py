@@ -51,7 +51,7 @@ from ...parsers.yamldoc import (
     walk_mappings,
 )
 from ...registry import rule
-from ...tooling import tooling_file
+from ...tooling import mutable_tags_allowed
 from . import workloads as wl
 from .kustomize import overridden_images
 
@@ -191,7 +191,9 @@ def image_latest_tag(ctx):
     that Kustomization, once ("Kustomize sets image ... to the mutable tag latest"). Nor are
     manifests for development (under a folder `dev`, `development`, `tools`, `tooling`, `debug`,
     `hack`, `local` or `sandbox`, or named for development or tests: `pod-dev.yaml`,
-    `e2e-job.yaml`), which start things on a throwaway cluster (as DC001 for compose files).
+    `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
+    `example`, `samples`, `sample`, `demo` or `demos`), which their readers copy and pin (as
+    DC001 for compose files).
 
     ## Example
     ```yaml
@@ -210,7 +212,7 @@ def image_latest_tag(ctx):
     ## Fix
     No automatic fix: archlint cannot know which version you want.
     """
-    if tooling_file(ctx):
+    if mutable_tags_allowed(ctx):
         return
     model = ctx.model
     seen: set = set()
@@ -298,7 +300,7 @@ def image_untagged(ctx):
     ## Fix
     No automatic fix.
     """
-    if tooling_file(ctx):
+    if mutable_tags_allowed(ctx):
         return
     seen: set = set()
     for img in _images(ctx):
@@ -712,7 +714,7 @@ def latest_without_always_pull(ctx):
     ## Fix
     No automatic fix: pin the image (preferred) or set `imagePullPolicy: Always`.
     """
-    if tooling_file(ctx):
+    if mutable_tags_allowed(ctx):
         return
     model = ctx.model
     seen: set = set()
