@@ -95,6 +95,8 @@ def _index_files(tmp_path):
 
 def test_a_run_given_a_file_reads_the_index_and_sees_a_change_in_another_file(repo, tmp_path, capsys, walks):
     _run(capsys, ".")
+    assert _index_files(tmp_path) == []  # a whole-repository run has no use for the index
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     assert len(_index_files(tmp_path)) == 1
     _, before = _run(capsys, "k8s/app.yaml")
     assert "XF002" in before  # the only build sets no platform: the build machine's CPU
@@ -107,7 +109,7 @@ def test_a_run_given_a_file_reads_the_index_and_sees_a_change_in_another_file(re
 
 
 def test_a_file_added_to_a_folder_is_a_miss_and_the_run_walks(repo, tmp_path, capsys, walks):
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     (repo / "k8s" / "more.yaml").write_text(MANIFEST.replace("name: app}", "name: more}"))
     _later(repo / "k8s" / "more.yaml")
     _later(repo / "k8s")
@@ -118,7 +120,7 @@ def test_a_file_added_to_a_folder_is_a_miss_and_the_run_walks(repo, tmp_path, ca
 
 
 def test_a_damaged_or_forged_index_is_not_used(repo, tmp_path, capsys, walks):
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     (path,) = _index_files(tmp_path)
     data = bytearray(Path(path).read_bytes())
     data[-5] ^= 0xFF
@@ -134,7 +136,7 @@ def test_facts_of_the_wrong_shape_in_a_signed_index_are_not_used(repo, tmp_path,
 
     from archlint.run import snapshot
 
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     (path,) = _index_files(tmp_path)
     doc = snapshot.read(path)[0]
     for row in doc["files"]:
@@ -149,7 +151,7 @@ def test_facts_of_the_wrong_shape_in_a_signed_index_are_not_used(repo, tmp_path,
 
 def test_many_changed_files_walk_instead(repo, tmp_path, capsys, walks, monkeypatch):
     monkeypatch.setattr(I, "MAX_CHANGED", 2)
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     for i in range(5):
         _later(repo / "other" / f"s{i}.sh", f"#!/bin/sh\ndocker build -t reg.example.com/app:1 .\n# {i}\n")
     walks.clear()
@@ -161,7 +163,7 @@ def test_many_changed_files_walk_instead(repo, tmp_path, capsys, walks, monkeypa
 def test_the_model_of_a_run_given_files_holds_only_their_link_groups(repo, tmp_path, capsys, walks, monkeypatch):
     from archlint.project import model
 
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     built: list = []
     real = model.build_project
 
@@ -188,7 +190,7 @@ def test_a_name_with_an_unknown_last_part_is_in_every_model(repo, tmp_path, caps
 
     # app-$VARIANT may be any image whose name starts so: the model of any file holds it
     _later(repo / "other" / "s0.sh", "#!/bin/sh\ndocker build -t reg.example.com/app-$VARIANT:1 s0\n")
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     built: list = []
     real = model.build_project
     monkeypatch.setattr(model, "build_project", lambda root, entries, known=None: built.append(
@@ -208,7 +210,7 @@ def test_a_name_with_an_unknown_last_part_is_in_every_model(repo, tmp_path, caps
     ("k8s/app.yaml", MANIFEST.replace("reg.example.com/app:1", "reg.example.com/o3:1")),
 ])
 def test_every_named_file_reports_what_a_run_without_cache_reports(repo, tmp_path, capsys, walks, edit):
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     path, text = edit
     _later(repo / path, text)
     for named in ("deploy.sh", "k8s/app.yaml", "Dockerfile", "other/s1.sh", "other/s2.sh"):
@@ -230,7 +232,7 @@ def test_a_base_image_built_here_is_a_dependency_not_a_link(repo, tmp_path, caps
     (repo / "other" / "s1" / "Dockerfile").write_text("FROM reg.example.com/base:1\n")
     _later(repo / "deploy.sh", DEPLOY.replace("docker build", "docker build --platform linux/amd64,linux/arm64"))
     _age(repo)
-    _run(capsys, ".")
+    _run(capsys, "Dockerfile")  # a run given a file walks once and keeps the index
     built: list = []
     real = model.build_project
     monkeypatch.setattr(model, "build_project", lambda root, entries, known=None: built.append(

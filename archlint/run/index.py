@@ -3,9 +3,9 @@ repository, so that a run given a few files (pre-commit names the changed ones) 
 of the project model that can touch them without walking the tree and reading thousands of
 results.
 
-A run that walks the whole repository (``archlint check .``, or a run given files with no
-index to use) stores, beside its report snapshot (archlint/run/snapshot.py), one index per
-command line less its paths and output: the walk's manifest (every folder listed, ignore and
+A run given files that had to walk the whole repository (no index yet, or a stale one)
+stores, beside the report snapshots (archlint/run/snapshot.py), one index per command line
+less its paths and output (a run of the whole repository does not: it has no use for one): the walk's manifest (every folder listed, ignore and
 configuration files, links, the inputs the results depend on: see ``snapshot._manifest``); per
 linted file its display path, kind, the stat signature of its result-cache entry, its facts and
 its link group; and what the groups depend on and the groups that mention each link key

@@ -183,7 +183,9 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
             if cache is not None:
                 cache.put(*item, fr)
             entries.append((item[1], item[0], fr.kind, fr.facts))
-    return _model_pass(root, entries, results, resolver, named, recorder, index=index)
+    # the index serves runs given files: the one that had to walk writes it (a whole-repository
+    # run has no use for it, and writing it would cost every such run a few tenths of a second)
+    return _model_pass(root, entries, results, resolver, named, recorder, index=index if named is not None else None)
 
 
 def _model_pass(root, entries, results, resolver, named, recorder, known=None, index=None):

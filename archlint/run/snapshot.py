@@ -196,6 +196,8 @@ def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
 
     if not recorder.complete or not cache.enabled:
         return None
+    # a file without a settled entry ends the report's manifest; the facts index reads it again
+    partial = recorder.index is not None and recorder.index.entries is not None
     t0 = recorder.t0
     checks: dict[str, object] = {}
     files: dict[str, object] = {}
@@ -203,6 +205,8 @@ def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
     for abspath, _display, settings in recorder.items:
         got = cache.stored(abspath, settings)
         if got is None or type(got[0]) is not list or _racy(got[0], t0):
+            if not partial:
+                return None
             files[abspath] = None  # no entry (an internal error, a racy file): read again next time
             continue
         files[abspath] = got[0]
