@@ -525,11 +525,16 @@ GRAPH_CHECK_OPTIONS = ("--config", "--isolated", "--exclude", "--extend-exclude"
                        "--jobs", "--no-cache")
 
 
-def _cmd_graph(args) -> int:
-    """``archlint graph``: the project model of the repository, built from every file's facts
-    (from the result cache where it can be), rendered by ``output.graph``."""
+def _facts_resolver(args):
+    """(configuration resolver, repository root) of a command that reads every file's project
+    facts (``graph``, ``lock``): ``--config``/``--isolated``/``--exclude`` as ``check`` takes them,
+    the configuration validated up front (ConfigError: exit 2), and the project family switched
+    back on for the command's own run when the configuration ignores it (files give their facts
+    only while a project rule is on; the findings are not printed)."""
     from .config import ConfigResolver
     from .discovery import find_root
+    from .project import FAMILY
+    from .registry import family_enabled
 
     ov: dict = {}
     if args.exclude:
@@ -537,16 +542,18 @@ def _cmd_graph(args) -> int:
     if args.extend_exclude:
         ov["extend-exclude"] = _split(args.extend_exclude)
     resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
-    resolver.for_dir(os.getcwd())  # validate the configuration up front (ConfigError: exit 2)
+    resolver.for_dir(os.getcwd())
     root = find_root(os.getcwd())
-    from .project import FAMILY
-    from .registry import family_enabled
-
     if not family_enabled(resolver.for_dir(root), FAMILY):
-        # files give their facts only while a project rule is on (ignore = ["XF"] switches the
-        # model off): the graph turns the family back on for its own run (its findings are not printed)
         ov.update({"ignore": [], "extend-select": [FAMILY]})
         resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    return resolver, root
+
+
+def _cmd_graph(args) -> int:
+    """``archlint graph``: the project model of the repository, built from every file's facts
+    (from the result cache where it can be), rendered by ``output.graph``."""
+    resolver, root = _facts_resolver(args)
     only = None
     if args.paths:
         only = []
@@ -576,22 +583,7 @@ def _cmd_graph(args) -> int:
 
 def _cmd_lock(args) -> int:
     """``archlint lock [--check]`` (archlint.lock.command)."""
-    from .config import ConfigResolver
-    from .discovery import find_root
-
-    ov: dict = {}
-    if args.exclude:
-        ov["exclude"] = _split(args.exclude)
-    if args.extend_exclude:
-        ov["extend-exclude"] = _split(args.extend_exclude)
-    resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
-    root = find_root(os.getcwd())
-    from .project import FAMILY
-    from .registry import family_enabled
-
-    if not family_enabled(resolver.for_dir(root), FAMILY):  # the references are the project facts
-        ov.update({"ignore": [], "extend-select": [FAMILY]})
-        resolver = ConfigResolver(overrides=ov, explicit=args.config, isolated=args.isolated)
+    resolver, root = _facts_resolver(args)  # the references are the project facts
     from .lock.command import run_lock
 
     return run_lock(root, resolver, check=args.check, respect_gitignore=not args.no_respect_gitignore,

@@ -170,9 +170,9 @@ class Base:
         self.pinned = fact["pinned"]
 
 
-class _Names:
-    """Union-find over normalised names: ``docker tag`` and ``podman push SRC DST`` say two names
-    are one image."""
+class UnionFind:
+    """Union-find over hashable items (``parent`` holds every item ever joined): names that
+    ``docker tag`` says are one image, files the model links."""
 
     def __init__(self):
         self.parent: dict = {}
@@ -187,9 +187,12 @@ class _Names:
         return root
 
     def union(self, a, b) -> None:
+        parent = self.parent
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[ra] = rb
+            parent[ra] = rb
 
 
 def _linkable(n) -> bool:
@@ -227,7 +230,7 @@ class Project:
         self._by_repo: dict[str, dict] = {}
         self._by_last: dict[str, dict] = {}
         self._wild: dict = {}
-        self._names = _Names()
+        self._names = UnionFind()
         self._deploys_by_build: dict | None = None
         self._by_file: dict | None = None
         self._bases_by_file: dict | None = None
@@ -661,23 +664,8 @@ class LinkGroups:
         own model links them, and a named file to its own group; what is connected to a named
         file counts, with the groups a name of unknown last part may match, and the groups all
         these depend on or that depend on them."""
-        parent: dict = {}
-
-        def find(x):
-            root = x
-            while parent.get(root, root) != root:
-                root = parent[root]
-            while parent.get(x, x) != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        def union(a, b) -> None:
-            parent.setdefault(a, a)
-            parent.setdefault(b, b)
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[ra] = rb
-
+        uf = UnionFind()
+        find, union, parent = uf.find, uf.union, uf.parent
         mine = link_groups(project, entries).files
         for display, _a, _k, _f in entries:
             union(("f", display), ("m", mine[display]))
@@ -707,21 +695,8 @@ class LinkGroups:
 
 def link_groups(project: Project, entries) -> LinkGroups:
     """The link groups of the files of ``entries`` as ``project`` links them."""
-    parent: dict = {}
-
-    def find(x):
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(a, b) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-
+    uf = UnionFind()
+    find, union = uf.find, uf.union
     joined: set = set()  # the shared lists of builds_of already joined
 
     def join(path: str, builds: list) -> None:
