@@ -118,11 +118,16 @@ _DESCRIPTION = {
 def _add_command(sub, name: str):
     """The parser of one subcommand, with its options."""
     description = _DESCRIPTION.get(name)
-    if name == "server":  # the settings an editor can send, from the server's own (light) table
+    formatter = _formatter
+    if name == "server":  # the settings an editor can send, from the server's own (light) table, as written
+        import argparse
+        import textwrap
+
         from .server.settings import help_text
 
-        description = f"{description}\n\n{help_text()}"
-    c = sub.add_parser(name, help=_HELP[name], description=description, formatter_class=_formatter)
+        description = f"{textwrap.fill(description, 88)}\n\n{help_text()}"
+        formatter = argparse.RawDescriptionHelpFormatter
+    c = sub.add_parser(name, help=_HELP[name], description=description, formatter_class=formatter)
     if name == "check":
         c.add_argument("paths", nargs="*", help="files or folders (default: .); - reads stdin")
         for flags, kw in CHECK_OPTIONS:

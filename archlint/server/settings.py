@@ -32,18 +32,26 @@ _HELP = {
 
 
 def help_text() -> str:
-    """The settings an editor can send, for ``archlint server --help`` (one paragraph: argparse
-    wraps it)."""
-    keys = "; ".join(f"{k}: {_HELP[k]}" for k in (*SETTING_KEYS, *SERVER_KEYS))
-    return (
-        "Settings: from initializationOptions, and from the client's answer to workspace/configuration "
-        "(section \"archlint\"; asked after initialized and on every workspace/didChangeConfiguration) "
-        "over them, else from the settings a workspace/didChangeConfiguration carries; at the top level "
-        "or under an \"archlint\" key, camelCase, snake_case or kebab-case. Over the configuration files "
-        f"(.archlint.toml, pyproject.toml [tool.archlint]): {keys}. An unknown key is logged and ignored; "
-        "a bad value is shown and the configuration files alone apply. Diagnostics are pulled "
-        "(textDocument/diagnostic) by a client that supports it, else published."
-    )
+    """The settings an editor can send, for ``archlint server --help``: wrapped paragraphs and
+    one setting per line (the server's help is printed as written)."""
+    import textwrap
+
+    def para(text: str) -> str:
+        return textwrap.fill(text, 88)
+
+    rows = "\n".join(textwrap.fill(f"{k}: {_HELP[k]}", 88, initial_indent="  ", subsequent_indent="      ")
+                     for k in (*SETTING_KEYS, *SERVER_KEYS))
+    return "\n\n".join([
+        para("Settings: from initializationOptions, and from the client's answer to workspace/configuration "
+             "(section \"archlint\"; asked after initialized and on every workspace/didChangeConfiguration) "
+             "over them, else from the settings a workspace/didChangeConfiguration carries; at the top level "
+             "or under an \"archlint\" key, camelCase, snake_case or kebab-case. They lie over the configuration "
+             "files (.archlint.toml, pyproject.toml [tool.archlint]):"),
+        rows,
+        para("An unknown key is logged and ignored; a bad value is shown and the configuration files alone "
+             "apply. Diagnostics are pulled (textDocument/diagnostic) by a client that supports it, else "
+             "published."),
+    ])
 
 
 def _key(key) -> str:
