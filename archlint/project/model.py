@@ -487,8 +487,8 @@ class Project:
 
     def may_report(self) -> bool:
         """Whether any project rule could find something: a deployment linked to a build, a
-        Dockerfile that is missing, an image built in two places, a base image built here or of
-        a Dockerfile something builds."""
+        Dockerfile that is missing, an image built in two places, a base image built here, or,
+        with a platform lock, one of a Dockerfile something builds."""
         if any(b.missing for b in self.builds):
             return True
         counts: dict = {}
@@ -497,8 +497,12 @@ class Project:
                 counts[n] = counts.get(n, 0) + 1
                 if counts[n] > 1:
                     return True
-        return any(self.builds_of(d.name) for d in self.deploys) or any(
-            self.builds_of(b.name) or self.builds_of_dockerfile(b.path) for b in self.bases)
+        if any(self.builds_of(d.name) for d in self.deploys) or any(self.builds_of(b.name) for b in self.bases):
+            return True
+        from ..lock import LOCK_NAME  # the base images the platform lock knows (XF007)
+
+        return os.path.isfile(os.path.join(self.root, LOCK_NAME)) and any(
+            self.builds_of_dockerfile(b.path) for b in self.bases)
 
     def builds_of_dockerfile(self, display: str) -> list[Build]:
         return self._by_dockerfile.get(display, [])
