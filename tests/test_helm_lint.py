@@ -162,3 +162,16 @@ def test_templates_that_cannot_be_read_or_rendered_are_notices_and_the_run_goes_
     assert notes.get("chart/templates/loop.yaml") == "AL003"
     assert "chart/templates/bin.yaml" in notes
     assert ("chart/templates/psp.yaml", 1, "K8S004") in [(p, ln, r) for p, ln, r, _m in _found(doc)]
+
+
+def test_an_editors_unsaved_template_is_rendered_as_it_stands(tmp_path):
+    from archlint.config import Settings
+    from archlint.engine import lint_text
+
+    write_files(tmp_path, {".git/x": "", **CHART})
+    path = tmp_path / "chart" / "templates" / "psp.yaml"
+    buffer = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: x\n"  # not saved yet
+    r = lint_text("chart/templates/psp.yaml", buffer, Settings(), abspath=str(path))
+    assert r.kind == "helm-template" and r.findings == []
+    r = lint_text("chart/templates/psp.yaml", path.read_text(), Settings(), abspath=str(path))
+    assert [f.rule_id for f in r.findings] == ["K8S004"]

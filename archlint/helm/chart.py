@@ -275,8 +275,9 @@ class Chart:
             parts = parts[2:]
         return chart, "/".join(parts)
 
-    def render(self, relpath: str) -> RenderResult:
-        """The documents one template renders, with the origin of each line; never raises."""
+    def render(self, relpath: str, text: str | None = None) -> RenderResult:
+        """The documents one template renders, with the origin of each line; never raises.
+        ``text``: the template's text as an editor holds it (unsaved), instead of the file's."""
         root = self
         while root.parent is not None:
             root = root.parent
@@ -286,6 +287,12 @@ class Chart:
         if rel not in chart.templates:
             return RenderResult([], [ChartNotice(path, 1, "not a template of this chart")], inputs)
         parsed = chart.templates[rel]
+        if text is not None:
+            try:
+                parsed = parse(text, path)
+            except TemplateError as e:
+                return RenderResult([], [ChartNotice(e.file or path, e.line, f"template not parsed: {e.message}")],
+                                    inputs)
         if parsed is None or chart.library or not _renders(rel):
             return RenderResult([], [], inputs)
         dot = dict(chart.context)

@@ -31,6 +31,17 @@ def _forget() -> None:
 on_new_run(_forget)  # a language server's next lint reads the charts again
 
 
+def _unsaved(source) -> str | None:
+    """The template's text when it is not the file's (an editor's unsaved buffer), else None."""
+    from ..source import read_regular
+
+    try:
+        on_disk = read_regular(source.abspath, 16 << 20).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return source.text
+    return None if on_disk.replace("\r\n", "\n") == source.text else source.text
+
+
 def _kube_version(settings) -> str:
     from ..checks.kubernetes.rules import default_kubernetes_version
 
@@ -73,7 +84,7 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
     chart = _chart(root, settings)
     if chart is None:
         return
-    rendered = chart.render(rel)
+    rendered = chart.render(rel, _unsaved(source))
     source.inputs += list(dict.fromkeys(chart.inputs + rendered.inputs))
     me = os.path.abspath(source.abspath)
     # what stopped or cut this template's render (a helper's fail included), and what the chart's
