@@ -574,3 +574,18 @@ def test_xf007_a_build_platform_the_locked_base_image_does_not_publish(tmp_path,
     assert codes(run(root, capsys)) == []
     (root / "archlint.lock").unlink()  # no lock: nothing known
     assert codes(run(root, capsys)) == []
+
+
+def test_bc006_an_untagged_intermediate_the_repository_builds_from_stays_on_the_machine(tmp_path, capsys):
+    files = {
+        "Makefile": "image:\n\tdocker build -t acme-base -f Dockerfile.base .\n"
+                    "\tdocker build -t ghcr.io/acme/app:1.0 --platform linux/amd64 .\n"
+                    "\tdocker push ghcr.io/acme/app:1.0\n",
+        "Dockerfile.base": "FROM golang:1.23\n",
+        "Dockerfile": "FROM acme-base\nRUN make\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC006"] == []
+    files["Makefile"] += "\tdocker push acme-base\n"  # pushed: it leaves the machine, as latest
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC006"] != []

@@ -234,6 +234,7 @@ class Project:
         self._deploys_by_build: dict | None = None
         self._by_file: dict | None = None
         self._bases_by_file: dict | None = None
+        self._base_builds: set | None = None
 
     # ---- building -------------------------------------------------------------------------
 
@@ -476,6 +477,12 @@ class Project:
         if line is None:
             return list(self._by_file.get(path, ()))
         return [b for b in self._by_file.get(path, ()) if b.span.line <= line <= b.span.end_line]
+
+    def base_builds(self) -> set:
+        """The ``id`` of every build whose image a Dockerfile of the repository uses as its base."""
+        if self._base_builds is None:
+            self._base_builds = {id(b) for x in self.bases for b in self.builds_of(x.name)}
+        return self._base_builds
 
     def bases_in(self, path: str, line: int) -> list[Base]:
         """The base images of file ``path`` at ``line``."""

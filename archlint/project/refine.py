@@ -89,4 +89,15 @@ def own_base(f, fr, project):
     return f
 
 
-REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003, "DF001": own_base, "DF002": own_base}
+def local_base(f, fr, project):
+    """BC006: an image built and tagged without a version (``docker build -t acme-base``), never
+    pushed, that a Dockerfile the repository builds uses as its base image: an intermediate of
+    the repository's own chain of images, which stays on the machine that builds it."""
+    builds = project.builds_in(fr.path, f.span.line)
+    if builds and all(not b.push and id(b) in project.base_builds() for b in builds):
+        return None
+    return f
+
+
+REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+            "BC006": local_base}
