@@ -64,25 +64,29 @@ def unused_suppression(ctx):
 def templated_file(ctx):
     """
     ## What it does
-    Notes a templated file that is therefore not linted: a Helm template with `{{ ... }}` that
-    is not valid YAML, a file named like a template (`Dockerfile-linux.template`, `*.tmpl`,
-    `*.tpl`, `*.j2`, `*.jinja`, `*.in`) whose text has template markup (`{{`, `{%`, or autoconf
-    `@NAME@` but in Makefiles), and a Dockerfile with markup where an instruction must be.
-    One notice per file, never a parse error per line. The text, concise, GitHub and GitLab
-    formats print one line per Helm chart ("N templates of the chart ... not linted") and one for
-    all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
+    Notes a templated file that is therefore not linted, or not in full: a file named like a
+    template (`Dockerfile-linux.template`, `*.tmpl`, `*.tpl`, `*.j2`, `*.jinja`, `*.in`) whose
+    text has template markup (`{{`, `{%`, or autoconf `@NAME@` but in Makefiles), a templated
+    YAML file outside a Helm chart, a Dockerfile with markup where an instruction must be, and a
+    Helm chart's template that could not be rendered in full (it does not parse, Helm would fail
+    it with the chart's values: `fail`, a missing `define`, a nil pointer; the message says why).
+    A chart's templates are otherwise rendered and linted as what they render. One notice per
+    file, never a parse error per line. The text, concise, GitHub and GitLab formats print one
+    line per Helm chart ("N templates of the Helm chart ... could not be rendered in full") and
+    one for all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
 
     ## Why is this bad?
-    It is not bad; it says why the file has no findings. Lint the rendered output
-    (`helm template ... | archlint check --stdin-filename rendered.yaml -`) to check it.
+    It is not bad; it says why the file has no findings, or fewer than it might. Lint the
+    rendered output (`helm template ... | archlint check --stdin-filename rendered.yaml -`) to
+    check it, or give the chart the values it needs (`helm-values = ["values-ci.yaml"]`).
 
     ## Example
     ```yaml
-    image: {{ .Values.image }}
+    {{ fail "set .Values.storage" }}
     ```
 
     ## Use instead
-    Lint the rendered manifests, or the chart's `values.yaml` (which archlint reads).
+    Lint the rendered manifests, or name a values file that sets what the chart requires.
 
     ## Fix
     None needed.
