@@ -161,6 +161,13 @@ async def test_lint_on_save_only(on_save_client, project: Path):
     change_doc(client, uri, fixed, 2)
     await asyncio.sleep(1.0)  # well past the debounce
     assert [x.code for x in client.diagnostics[uri]] == ["DF005"]
+    # another file changes on disk: the workspace is scanned again and the open documents re-linted,
+    # but not this one's unsaved text
+    (project / "other.sh").write_text("#!/bin/sh\ntrue\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(project / "other.sh").as_uri(), type=types.FileChangeType.Created)]))
+    await asyncio.sleep(3.0)  # the rescan's debounce, the scan and the re-lints
+    assert [x.code for x in client.diagnostics[uri]] == ["DF005"]
     path.write_text(fixed)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     await wait_for(client, uri, lambda d: len(d) == 0)

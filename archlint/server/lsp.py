@@ -367,9 +367,21 @@ class ArchlintServer(LanguageServer):
             task.cancel()
 
     def relint_all(self, but: str | None = None) -> None:
+        """Lint the open documents again (another file's facts, the workspace's scan changed).
+        Linted on open and save only (``lintOnChange`` false), a document with unsaved edits
+        keeps what its last lint said until it is saved."""
         for uri in list(self.open):
-            if uri != but:
-                self.schedule(uri, 0)
+            if uri == but:
+                continue
+            if not self.client_settings.lint_on_change:
+                st = self.docs.get(uri)
+                try:
+                    text = self.workspace.get_text_document(uri).source
+                except Exception:
+                    text = None
+                if st is not None and st.text is not None and text != st.text:
+                    continue
+            self.schedule(uri, 0)
 
     # ---- the project model -------------------------------------------------------------------------
 
