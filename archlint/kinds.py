@@ -159,16 +159,13 @@ def kind_by_name(path: str) -> str | None:
 def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None:
     """(the top chart's folder, the file's path relative to it) of a file under a chart's
     ``templates/`` (the top chart: a subchart under ``charts/`` renders with its parent's
-    values), or None.  The ``Chart.yaml`` paths looked at go to ``probes``."""
+    values), or None.  The ``Chart.yaml``/``Chart.yml`` paths looked at go to ``probes``."""
     parts = os.path.abspath(abspath).split(os.sep)
     for i in range(len(parts) - 2, 0, -1):
         if parts[i] != "templates":
             continue
         root = os.sep.join(parts[:i]) or os.sep
-        meta = os.path.join(root, "Chart.yaml")
-        if probes is not None:
-            probes.append(meta)
-        if not os.path.isfile(meta):
+        if not _has_chart(root, probes):
             continue
         rel = parts[i:]
         while True:  # a subchart: charts/<name>/ of a folder with a Chart.yaml
@@ -176,15 +173,23 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
             if os.path.basename(up) != "charts":
                 break
             parent = os.path.dirname(up)
-            meta = os.path.join(parent, "Chart.yaml")
-            if probes is not None:
-                probes.append(meta)
-            if not os.path.isfile(meta):
+            if not _has_chart(parent, probes):
                 break
             rel = ["charts", os.path.basename(root)] + rel
             root = parent
         return root, "/".join(rel)
     return None
+
+
+def _has_chart(folder: str, probes: list | None) -> bool:
+    """Whether ``folder`` holds a ``Chart.yaml`` (or ``Chart.yml``); both paths are probes."""
+    found = False
+    for name in ("Chart.yaml", "Chart.yml"):
+        meta = os.path.join(folder, name)
+        if probes is not None:
+            probes.append(meta)
+        found = found or os.path.isfile(meta)
+    return found
 
 
 def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:

@@ -564,7 +564,7 @@ def _workflow_snippets(model) -> list:
                 continue
             # a job's steps run on one machine, discarded at the job's end unless the job may
             # keep what it builds (logs in, saves or uploads images)
-            group = ("job", job_key.start_mark.index, _keeps_images(job))
+            group = ("job", job_key.start_mark.index, _keeps_images(job), _runner_chosen(job))
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             _env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
@@ -589,6 +589,12 @@ def _workflow_snippets(model) -> list:
 #: a container tool, and what in a run: step logs in or keeps an image past the job's machine
 _TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras|aws|gcloud|az)\b")
 _KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:docker|tar|oci|registry)")
+
+
+def _runner_chosen(job) -> bool:
+    """Whether ``runs-on`` is an expression (``${{ matrix.runner }}``): the machine is picked per run."""
+    v = value(job, "runs-on")
+    return any(is_scalar(n) and "${{" in (scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)))
 
 
 def _keeps_images(job) -> bool:
@@ -733,31 +739,17 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
             gc.enable()
 
 
-def chart_dirs(*paths) -> list[str]:
-    """The folders that would make a file at one of ``paths`` a Helm template: the parent of
-    every ``templates`` folder on the way (a chart when it holds a ``Chart.yaml``)."""
-    out = []
-    for p in paths:
-        if not p:
-            continue
-        parts = p.replace(os.sep, "/").split("/")
-        for i in range(len(parts) - 2, -1, -1):
-            if parts[i] == "templates":
-                out.append("/".join(parts[:i]) or ".")
-    return out
+def _chart_template(source) -> str | None:
+    """The display folder of the Helm chart whose ``templates/`` holds the file (``kinds.chart_of``;
+    every ``Chart.yaml`` looked at is recorded in ``source.inputs``), or None."""
+    from ..kinds import chart_of
 
-
-def _chart_template(source) -> bool:
-    """Is the file inside the ``templates/`` folder of a Helm chart (a ``Chart.yaml`` beside it)?
-    Every folder and chart file looked at is recorded in ``source.inputs``."""
-    found = False
-    for d in chart_dirs(source.abspath, source.path):
-        d = os.path.abspath(d)  # a display path's folder: as isfile resolves it, from here
-        chart, chart_yml = os.path.join(d, "Chart.yaml"), os.path.join(d, "Chart.yml")
-        source.inputs += (d, chart, chart_yml)
-        if not found and (os.path.isfile(chart) or os.path.isfile(chart_yml)):
-            found = True
-    return found
+    for p in dict.fromkeys((source.abspath, source.path)):
+        hit = chart_of(p, source.inputs) if p else None
+        if hit is not None:
+            rel = hit[1].split("/")
+            return "/".join(source.path.replace(os.sep, "/").split("/")[:-len(rel)]) or "."
+    return None
 
 
 def _skip(text: str, match) -> SkipFile:
@@ -781,9 +773,9 @@ def parse(source) -> YamlModel:
     if "\x85" in text or "\u2028" in text or "\u2029" in text:
         text = text.translate(_ODD_BREAKS)
     templated = _TEMPLATE_RE.search(text) if "{{" in text else None
-    if not source.rendered and _chart_template(source):
+    chart = None if source.rendered else _chart_template(source)
+    if chart is not None:
         skip = _skip(text, templated)
-        chart = (chart_dirs(source.path) or ["."])[0]
         skip.group = f"AL003:{chart}"  # a chart's templates are one line in the human formats
         skip.summary = (f"{chart}: {{count}} templates of this Helm chart are not linted (lint what they render: "
                         "helm template ... | archlint check --stdin-filename rendered.yaml -)")
