@@ -1479,3 +1479,20 @@ def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():
     assert check(wf, "BC001", kind="workflow") == [
         "6:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
+
+
+def test_bc001_not_in_a_workflow_job_that_picks_its_runner_per_run():
+    # jupyter/docker-stacks: one job per platform, each on a native runner chosen by an input
+    text = """
+        on: workflow_call
+        jobs:
+          build:
+            runs-on: ${{ inputs.runs-on }}
+            steps:
+              - run: docker login -u x -p y quay.io
+              - run: docker build -t quay.io/acme/app:1 .
+              - run: docker push quay.io/acme/app:1
+    """
+    assert check(text, "BC001", kind="workflow") == []
+    fixed = text.replace("${{ inputs.runs-on }}", "ubuntu-24.04")
+    assert [ln.split(" ")[1] for ln in check(fixed, "BC001", kind="workflow")] == ["BC001"]

@@ -70,9 +70,16 @@ def group_of(tc: ToolCommand) -> int:
 def _discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
     logs in to a registry nor saves or uploads images (``yamldoc`` marks its group
-    ``("job", position, keeps_images)``)."""
+    ``("job", position, keeps_images, runner_chosen)``)."""
     g = getattr(tc.command.snippet, "group", None)
-    return type(g) is tuple and len(g) == 3 and g[0] == "job" and not g[2]
+    return type(g) is tuple and len(g) == 4 and g[0] == "job" and not g[2]
+
+
+def runner_chosen(tc: ToolCommand) -> bool:
+    """Whether the command runs in a workflow job whose ``runs-on`` is an expression: the
+    workflow picks the machine, and with it the CPU, per run (``yamldoc._runner_chosen``)."""
+    g = getattr(tc.command.snippet, "group", None)
+    return type(g) is tuple and len(g) == 4 and g[0] == "job" and bool(g[3])
 
 
 def local_use(ctx) -> LocalUse:

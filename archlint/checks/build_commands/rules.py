@@ -11,7 +11,7 @@ from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
-from .local import build_pushes, group_of, local_use, normal_ref
+from .local import build_pushes, group_of, local_use, normal_ref, runner_chosen
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -95,7 +95,10 @@ def build_without_platform(ctx):
     `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
     there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
     does one built in a CI job that never logs in to a registry nor pushes (the runner is
-    discarded).
+    discarded). Nor is a build in a workflow job whose `runs-on` is an expression
+    (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the
+    way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
+    which CPU that is cannot be known here.
 
     ## Example
     ```shell
@@ -118,6 +121,8 @@ def build_without_platform(ctx):
             continue
         if local.build(tc):
             continue  # built and used on the same machine: its CPU is the right one
+        if runner_chosen(tc):
+            continue  # a workflow that picks its runner per run builds natively on each
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:
