@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, Struct, VDict
 from .lexer import TemplateError
 from .parser import Define, Parsed, parse
+from ..source import normalize_newlines
 
 MAX_FILE = 2 * 1024 * 1024  # a template or values file larger than this is not read
 MAX_TEMPLATES = 2000
@@ -250,6 +251,7 @@ class Chart:
         self.full_name = full_name  # Helm's template name prefix: parent/charts/sub
         self.library = meta.get("type") == "library"
         self.templates: dict[str, Parsed | None] = {}  # relpath -> parsed (None: did not parse)
+        self.texts: dict[str, str] = {}  # relpath -> the text parsed (line ends as archlint reads them)
         self.subcharts: dict[str, Chart] = {}  # folder name under charts/ -> chart
         self.notices: list = []
         self.inputs: list = []
@@ -277,7 +279,8 @@ class Chart:
 
     def render(self, relpath: str, text: str | None = None) -> RenderResult:
         """The documents one template renders, with the origin of each line; never raises.
-        ``text``: the template's text as an editor holds it (unsaved), instead of the file's."""
+        ``text``: the template's text as the linter read it (an editor's unsaved buffer may
+        differ from the file's): parsed again only when it does."""
         root = self
         while root.parent is not None:
             root = root.parent
@@ -287,7 +290,7 @@ class Chart:
         if rel not in chart.templates:
             return RenderResult([], [ChartNotice(path, 1, "not a template of this chart")], inputs)
         parsed = chart.templates[rel]
-        if text is not None:
+        if text is not None and text != chart.texts.get(rel):
             try:
                 parsed = parse(text, path)
             except TemplateError as e:
@@ -554,6 +557,7 @@ def _templates(chart: Chart, notices: list, inputs: list):
             if text is None:
                 chart.templates[rel] = None
                 continue
+            chart.texts[rel] = normalize_newlines(text)
             try:
                 chart.templates[rel] = parse(text, path)
             except TemplateError as e:

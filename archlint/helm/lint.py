@@ -21,7 +21,7 @@ from ..kinds import chart_of
 from ..model import FileResult, Notice, Related, Severity, Span
 from ..registry import on_new_run
 
-_CHARTS: dict = {}  # (chart folder, kubernetes version, extra values) -> (Chart, {input: stat signature})
+_CHARTS: dict = {}  # (chart folder, kubernetes version, extra values, packs) -> Chart (None: no chart)
 
 
 def _forget() -> None:
@@ -31,17 +31,6 @@ def _forget() -> None:
 on_new_run(_forget)  # a language server's next lint reads the charts again
 
 
-def _unsaved(source) -> str | None:
-    """The template's text when it is not the file's (an editor's unsaved buffer), else None."""
-    from ..source import read_regular
-
-    try:
-        on_disk = read_regular(source.abspath, 16 << 20).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return source.text
-    return None if on_disk.replace("\r\n", "\n") == source.text else source.text
-
-
 def _kube_version(settings) -> str:
     from ..checks.kubernetes.rules import default_kubernetes_version
 
@@ -49,25 +38,20 @@ def _kube_version(settings) -> str:
 
 
 def _chart(root: str, settings):
-    """The loaded chart, remembered for the run while none of its inputs changed."""
-    from ..run.cache import _path_sig
-
+    """The loaded chart, remembered for the run (``registry.new_run`` forgets it: the language
+    server starts one before each lint)."""
     kube = _kube_version(settings)
     key = (root, kube, tuple(getattr(settings, "helm_values", ()) or ()), tuple(getattr(settings, "rule_packs", ())))
-    hit = _CHARTS.get(key)
-    if hit is not None and all(_path_sig(p) == sig for p, sig in hit[1].items()):
-        return hit[0]
+    if key in _CHARTS:
+        return _CHARTS[key]
     from . import load_chart
     from ..checks.kubernetes.served import served
 
     chart = load_chart(root, extra_values=key[2], kube_version=kube, api_has=served(settings, kube))
-    if chart is not None:
-        if len(_CHARTS) > 64:
-            _CHARTS.clear()
-        _CHARTS[key] = (chart, {p: _path_sig(p) for p in dict.fromkeys(chart.inputs)})
+    if len(_CHARTS) > 64:
+        _CHARTS.clear()
+    _CHARTS[key] = chart
     return chart
-
-
 
 def lint_template(source, settings, result: FileResult, lint_source) -> None:
     """Lint the template ``source`` into ``result`` (see the module's documentation);
@@ -84,7 +68,7 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
     chart = _chart(root, settings)
     if chart is None:
         return
-    rendered = chart.render(rel, _unsaved(source))
+    rendered = chart.render(rel, source.text)
     source.inputs += list(dict.fromkeys(chart.inputs + rendered.inputs))
     me = os.path.abspath(source.abspath)
     # what stopped or cut this template's render (a helper's fail included), and what the chart's
