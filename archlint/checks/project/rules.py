@@ -36,6 +36,19 @@ def _made(builds, each=str) -> set | None:
     return made
 
 
+def _uncovered(children, covered) -> tuple[list, object]:
+    """(the platforms ``children`` build that ``covered(platform)`` says no, in order, once
+    each; the first child building one of them)."""
+    wanted: list = []
+    child = None
+    for c in children:
+        for p in c.platforms:
+            if p not in wanted and not covered(p):
+                wanted.append(p)
+                child = child or c
+    return wanted, child
+
+
 def _pushed_builds(ctx, d):
     """The builds of deployment ``d``'s image that reach a registry: pushed by the build itself
     or, under one of its names, by a push anywhere in the repository.  A build that is only
@@ -387,14 +400,9 @@ def base_built_for_fewer_platforms(ctx):
         made = _made(parents)
         if made is None:
             continue
-        wanted: list = []
-        for c in children:
-            for p in c.platforms:
-                if p not in made and p not in wanted:
-                    wanted.append(p)
+        wanted, child = _uncovered(children, lambda p: p in made)
         if not wanted:
             continue
-        child = next(c for c in children if any(p in wanted for p in c.platforms))
         yield ctx.report(
             base.path, base.span,
             f"FROM {base.image}: this Dockerfile is built for {', '.join(child.platforms)} ({child.where}), but the "
@@ -457,20 +465,17 @@ def base_image_platform_not_published(ctx):
         if not published:
             continue
         targets = ctx.targets(base.path)
-        wanted: list = []
-        for c in children:
-            for p in c.platforms:
-                try:
-                    want = parse(p)
-                except PlatformError:
-                    continue
-                if any(want.matches(q) for q in published) or any(want.matches(t) for t in targets) \
-                        or p in wanted:
-                    continue
-                wanted.append(p)
+
+        def covered(p: str) -> bool:  # published, or a configured platform (PL001's)
+            try:
+                want = parse(p)
+            except PlatformError:
+                return True  # not a platform: nothing known
+            return any(want.matches(q) for q in published) or any(want.matches(t) for t in targets)
+
+        wanted, child = _uncovered(children, covered)
         if not wanted:
             continue
-        child = next(c for c in children if any(p in wanted for p in c.platforms))
         yield ctx.report(
             base.path, base.span,
             f"FROM {base.image}: this Dockerfile is built for {', '.join(wanted)} ({child.where}), but archlint.lock "
