@@ -48,6 +48,19 @@ def _assert_linear(fn, base: int):
     assert ratio < LIMIT, f"×{GROWTH} the input took ×{ratio:.1f} the time ({small:.4f}s -> {large:.4f}s)"
 
 
+def _link_groups(n: int) -> int:
+    """``n`` Kustomizations replacing one repository's image, deployed by ``n`` manifests: each
+    Kustomization joins the deployments' group once, not each deployment."""
+    from archlint.project.model import build_project, link_groups
+
+    deploy = {"span": [1, 1, 1, 2], "image": "quay.io/acme/api:1", "arch": None, "from": None, "via": "Deployment"}
+    override = {"span": [1, 1, 1, 2], "name": "quay.io/acme/api", "image": "quay.io/acme/api:2"}
+    entries = [(f"k{i}/app.yaml", f"/r/k{i}/app.yaml", "kubernetes", {"deploys": [deploy]}) for i in range(n)]
+    entries += [(f"k{i}/kustomization.yaml", f"/r/k{i}/kustomization.yaml", "kustomization", {"overrides": [override]})
+                for i in range(n)]
+    return len(link_groups(build_project("/r", entries), entries).files)
+
+
 def _project_rules(n: int) -> int:
     from archlint.config import Settings
     from archlint.project.model import build_project
@@ -136,6 +149,7 @@ CASES = {
     # the project model: N deployments of api:1 ... api:N, all built by N builds of api:$(TAG)
     # (every deployment links to every build: the rules must not walk the builds per deployment)
     "project-shared-builds": lambda n: _project_rules(n),
+    "project-link-groups": _link_groups,
     # a Bake target with many platforms (each kept once), and targets each inheriting every
     # earlier one with an arg of its own (args merged key by key)
     "bake-platforms": _lint("docker-bake.json", "bake", lambda n: json.dumps(
@@ -153,7 +167,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
-        "bake-platforms": 20_000, "bake-inherited-args": 40_000}
+        "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -738,8 +738,13 @@ def link_groups(project: Project, entries) -> LinkGroups:
                 join(display, project.builds_of(n))
         for o in facts.get("overrides", ()):
             n = normal(o["name"])
-            for path in deploys_by_repo.get(n[0] if n else None, ()):
-                union(display, path)
+            paths = deploys_by_repo.get(n[0] if n else None)
+            if paths:  # the repository's deployments joined once, the Kustomization to their first
+                if id(paths) not in joined:
+                    joined.add(id(paths))
+                    for path in paths[1:]:
+                        union(paths[0], path)
+                union(display, paths[0])
     for baked, runs in project.baked.items():
         for _p, _push, where in runs:
             union(where.rsplit(":", 1)[0], baked)
