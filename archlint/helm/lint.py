@@ -21,7 +21,7 @@ from ..kinds import chart_of
 from ..model import FileResult, Notice, Related, Severity, Span
 from ..registry import on_new_run
 
-_CHARTS: dict = {}  # (chart folder, kubernetes version, extra values, packs) -> Chart (None: no chart)
+_CHARTS: dict = {}  # (chart folder, kubernetes version, extra values, packs) -> (Chart or None, {input: stat})
 
 
 def _forget() -> None:
@@ -39,19 +39,32 @@ def _kube_version(settings) -> str:
 
 def _chart(root: str, settings):
     """The loaded chart, remembered for the run (``registry.new_run`` forgets it: the language
-    server starts one before each lint)."""
+    server starts one before each lint) while what it read besides the templates' own texts
+    (values files, helpers, ``Chart.yaml``, folders: a template added) stays as it was; each
+    template's text is compared when it is rendered (``Chart.render``)."""
+    from ..run.cache import _path_sig
+
     kube = _kube_version(settings)
     key = (root, kube, tuple(getattr(settings, "helm_values", ()) or ()), tuple(getattr(settings, "rule_packs", ())))
-    if key in _CHARTS:
-        return _CHARTS[key]
+    hit = _CHARTS.get(key)
+    if hit is not None and all(_path_sig(p) == sig for p, sig in hit[1].items()):
+        return hit[0]
     from . import load_chart
     from ..checks.kubernetes.served import served
 
     chart = load_chart(root, extra_values=key[2], kube_version=kube, api_has=served(settings, kube))
     if len(_CHARTS) > 64:
         _CHARTS.clear()
-    _CHARTS[key] = chart
+    watched = [] if chart is None else [p for p in dict.fromkeys(chart.inputs) if not _rendered_template(p)]
+    _CHARTS[key] = (chart, {p: _path_sig(p) for p in watched})
     return chart
+
+
+def _rendered_template(path: str) -> bool:
+    """A template file (not a helper): its text is compared at each render, not its stat."""
+    base = os.path.basename(path)
+    return base.endswith((".yaml", ".yml")) and not base.startswith("_") and \
+        f"{os.sep}templates{os.sep}" in path
 
 def lint_template(source, settings, result: FileResult, lint_source) -> None:
     """Lint the template ``source`` into ``result`` (see the module's documentation);
