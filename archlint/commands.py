@@ -563,6 +563,11 @@ _PATH_NAME = re.compile(r"(?:DIR|PATH|ROOT|CONTEXT|CTX|WORKSPACE|PWD|HOME|SRC|SO
 _REFERENCE = re.compile(r"\$(?:\{[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*|[0-9])|\([^()]*\))")
 
 
+#: words that stand for options left out (``docker buildx build ...`` in a guide): any option,
+#: ``--platform`` included, may be among them
+_ELIDED = frozenset(("...", "\u2026", "[OPTIONS]", "[options]", "<options>", "OPTIONS"))
+
+
 def may_hold_options(word, positional: list) -> bool:
     """Whether an unresolved argument of a build may expand to options such as ``--platform``:
     a list of arguments (``"$@"``, ``${ARGS[@]}``) or a variable named like one
@@ -588,7 +593,7 @@ def may_hold_options(word, positional: list) -> bool:
 def _build(cmd, tool, builder, words, verb_index) -> ToolCommand:
     tc = ToolCommand(tool, "build", builder, cmd, words[verb_index])
     tc.flags, tc.args = _parse_flags(words, verb_index + 1, _BUILD_VALUE)
-    tc.opaque = any(may_hold_options(w, tc.args) for w in tc.args)
+    tc.opaque = any(may_hold_options(w, tc.args) or w.value in _ELIDED for w in tc.args)
     for f in tc.flags:
         if f.name == "--platform":
             _add_platform_flag(tc, f)

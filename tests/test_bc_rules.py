@@ -780,13 +780,14 @@ def test_bc001_span_is_the_build_word_and_fix_inserts_platform():
 
 
 def test_bc001_fix_with_several_platforms_is_unsafe():
-    (f,) = findings(lint_inline("podman build .\n", kind="shell", platforms=TWO), "BC001")
+    text = "podman build -t quay.io/acme/app:1 .\n"
+    (f,) = findings(lint_inline(text, kind="shell", platforms=TWO), "BC001")
     assert f.fix is not None and not f.fix.safe
-    assert apply_fix("podman build .\n", f.fix) == "podman build --platform linux/amd64,linux/arm64 .\n"
+    assert apply_fix(text, f.fix) == "podman build --platform linux/amd64,linux/arm64 -t quay.io/acme/app:1 .\n"
 
 
 def test_bc001_without_platforms_has_no_fix_but_says_how_to_configure():
-    (f,) = findings(lint_inline("docker build .\n", kind="shell"), "BC")
+    (f,) = findings(lint_inline("docker build -t acme/app:1 .\n", kind="shell"), "BC")
     assert f.fix is None
     assert "platforms" in f.hint
 
@@ -877,7 +878,7 @@ def test_bc006_hint_in_makefile_escapes_dollar():
 def test_markdown_suppression_above_fence_covers_the_block():
     fence = """
         ```bash
-        docker build .
+        docker build -t acme/app:1 .
         ```
     """
     assert check("<!-- archlint: ignore[BC001] -->\n" + dedent(fence), "BC", kind="markdown") == []
@@ -1257,7 +1258,7 @@ def test_bc001_an_unknown_elsewhere_does_not_hide_the_missing_platform():
         TEMP_DIR := $(shell mktemp -d)
         img:
         \tdocker build -t $(REGISTRY)/app:$(shell git describe) --build-arg V=$(VERSION) $(TEMP_DIR)
-        \tdocker build -f $(CURDIR)/Dockerfile $(CURDIR)
+        \tdocker build -f $(CURDIR)/Dockerfile -t $(NAME) $(CURDIR)
         \tdocker build -t app:1 $(CURDIR)/images/app
     """, "BC001", kind="makefile") == [
         "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
@@ -1453,6 +1454,42 @@ def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_loca
     """
     assert check(md, "BC001", kind="markdown") == [
         "16:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
+def test_bc001_a_build_that_names_no_image_stays_on_its_machine():
+    # docker/buildx's and moby/buildkit's reference pages: builds that show a flag, naming no
+    # image, exporting files, or tagged with a placeholder no registry accepts
+    md = """
+    ```console
+    $ docker buildx build --add-host my_hostname=8.8.8.8 .
+    $ docker buildx build -o outdir .
+    $ docker build --build-arg username=what_user .
+    $ docker buildx build -t TAG --annotation "foo=bar" --push .
+    $ docker buildx --builder dev build ...
+    $ docker buildx build --iidfile img.id .
+    $ podman build --manifest quay.io/acme/app:1 .
+    $ docker buildx build -o type=registry,name=quay.io/acme/app:1 .
+    $ docker buildx build -t docker/apache:2.0 .
+    ```
+    """
+    # an ID handed on, a manifest list, a named export and a real tag still leave the machine
+    assert check(md, "BC001", kind="markdown") == [
+        "7:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
+        " runs it.",
+        "8:10 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "9:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
+        " runs it.",
+        "10:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
+        " runs it.",
+    ]
+
+
+def test_bc001_an_unknown_image_name_is_not_a_placeholder():
+    assert check("""
+        build:
+        \tdocker build -t $(IMG) .
+    """, "BC001", kind="makefile") == [
+        "2:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
 def test_bc006_passes_a_one_off_pod_deleted_on_exit():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ... import exports
 from ...commands import ToolCommand, commands_for
-from ...images import local_registry
+from ...images import is_placeholder, local_registry
 
 def normal_ref(ref: str) -> str:
     """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""
@@ -28,6 +28,23 @@ def build_pushes(tc: ToolCommand) -> bool:
         if f.name in ("-o", "--output") and f.value and exports.pushes(exports.attrs(f.value)):
             return True
     return False
+
+
+#: flags that hand a build's image on by ID (``--iidfile f`` then ``docker tag $(cat f) ...``)
+_ID_FLAGS = ("--iidfile", "-q", "--quiet", "--metadata-file")
+
+
+def names_no_image(tc: ToolCommand) -> bool:
+    """A build that gives its image no name anything can push or deploy: no ``-t``/``--tag``
+    (or only placeholders no registry accepts, ``-t TAG``), no podman ``--manifest``, no push by
+    an exporter, and no ID handed on (``--iidfile``, ``-q``).  Its result stays in the local
+    image store or build cache (``docker build .``, ``docker buildx build -o out .``), so its
+    platform is the machine's own: reference documentation shows builds like that by the dozen."""
+    if tc.action != "build" or tc.has("--manifest", *_ID_FLAGS):
+        return False
+    if any(f.name in ("-o", "--output") and f.value and "name=" in f.value for f in tc.flags):
+        return False
+    return all(not im.dynamic and is_placeholder(im.value) for im in tc.images)
 
 
 class LocalUse:
@@ -128,7 +145,12 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         if root(n) in used_roots and root(n) not in pushed_roots:
             names.add(n)
     for tc in tcs:
-        if tc.action != "build" or not tc.images:
+        if tc.action != "build":
+            continue
+        if names_no_image(tc):
+            out.builds.add(id(tc))
+            continue
+        if not tc.images:
             continue
         tags = [normal_ref(im.value) for im in tc.images]
         if all(local_registry(t) for t in tags):

@@ -86,14 +86,18 @@ def build_without_platform(ctx):
     or Makefile (set but not exported does not reach the build; the message says so). podman and
     buildah ignore `DOCKER_DEFAULT_PLATFORM` but read `--arch`/`--os`/`--variant`,
     `--all-platforms` and `CONTAINER_DEFAULT_PLATFORM`. Not reported: `docker buildx bake` (its
-    platforms live in the bake file), builds with an unresolved `$BUILD_ARGS` or `"$@"` (it may
-    carry `--platform`), and `--check`/`--call`/`--print` runs. An unresolved variable elsewhere
+    platforms live in the bake file), builds with an unresolved `$BUILD_ARGS` or `"$@"` or with
+    options left out (`docker buildx build ...` in a guide), either of which may carry
+    `--platform`, and `--check`/`--call`/`--print` runs. An unresolved variable elsewhere
     (in a tag, a `--build-arg`, the context path) does not matter.
 
     Local builds are not reported: an image built and used in the same Makefile (any of its
     targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
     `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
     there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
+    does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
+    `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
+    flag examples of reference pages); so
     does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression
     (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the

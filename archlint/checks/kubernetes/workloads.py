@@ -221,53 +221,9 @@ def containers(ctx) -> list:
     return ctx.cached("k8s.containers", compute)
 
 
-# ---- placeholders ---------------------------------------------------------------------------
+# ---- placeholders: one definition, in ``images``
 
-_REF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/@")
-_ALNUM_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
-#: hosts of Go import paths that serve no container images (a ``ko`` build reference)
-_GO_MODULE_HOSTS = frozenset(("github.com", "gitlab.com", "bitbucket.org", "golang.org", "gopkg.in", "go.uber.org",
-                              "k8s.io", "sigs.k8s.io", "knative.dev", "tekton.dev", "go.opentelemetry.io"))
-
-
-def is_placeholder(ref: str) -> bool:
-    """Whether an image reference is a placeholder someone replaces before use, not an image:
-    a reference no container runtime accepts.  That is, it
-
-    * holds a character an image reference cannot have (``<YOUR-CONTAINER>``, ``{IMAGE}``,
-      ``%IMAGE%``, ``[registry]``, blanks), or
-    * has an upper-case letter in its repository path (after a registry host, which is the first
-      part when it holds ``.`` or ``:`` or is ``localhost``): ``IMAGE_NAME``, ``REPLACE_ME``,
-      ``YOUR_ORG/app`` (repositories are lower-case), or
-    * has a repository path part that is empty or does not start and end with a lower-case letter
-      or digit (``example.com/...``, ``registry//app``), or
-    * is a Go import path that ``ko`` builds and replaces with a digest: its host serves Go
-      modules, not images (``github.com/knative/eventing/cmd/sendevent``; ``ko://...`` already
-      fails the rules above).  ``ghcr.io``, ``registry.gitlab.com`` and ``registry.k8s.io`` are
-      registries and are images.
-
-    Linear in the reference's length."""
-    if not ref or any(c not in _REF_CHARS for c in ref):
-        return True
-    name = ref.split("@", 1)[0]
-    parts = name.split("/")
-    last = parts[-1]
-    colon = last.find(":")
-    if colon >= 0:
-        parts[-1] = last[:colon]
-    first = parts[0]
-    if len(parts) > 2 and first in _GO_MODULE_HOSTS:
-        return True
-    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost"):
-        parts = parts[1:]
-    for p in parts:
-        if not p or p[0] not in _ALNUM_LOWER or p[-1] not in _ALNUM_LOWER:
-            return True
-        if any(c.isupper() for c in p):
-            return True
-    return False
+from ...images import is_placeholder  # noqa: E402  (re-exported)
 
 
 __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "paths_of",
