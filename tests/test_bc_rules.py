@@ -1484,6 +1484,30 @@ def test_bc001_a_build_that_names_no_image_stays_on_its_machine():
     ]
 
 
+def test_bc001_reads_builds_and_runs_in_called_defines():
+    # argo-cd: the test-tools image is built by one target and run by a define other targets
+    # $(call); a release define builds a pushed image
+    assert check("""
+        IMG ?= argocd-test-tools
+        define run-in
+        \tdocker run --rm -it \\
+        \t\t-v $(CURDIR):/src \\
+        \t\t$(IMG):latest bash -c "$(1)"
+        endef
+        define build-it
+        \tdocker build -t quay.io/acme/$(1):v1 .
+        endef
+        tools:
+        \tdocker build -t $(IMG) -f test/Dockerfile .
+        test: tools
+        \t$(call run-in,make test-local)
+        release:
+        \t$(call build-it,api)
+        \tdocker push quay.io/acme/api:v1
+    """, "BC001", kind="makefile") == [
+        "15:2 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
 def test_bc001_an_unknown_image_name_is_not_a_placeholder():
     assert check("""
         build:

@@ -105,6 +105,9 @@ CASES = {
     # Make variables that each reference the next twice (the expansion doubles at each level)
     "makefile-doubling-vars": _lint("Makefile", "makefile", lambda n: "".join(
         f"V{i} = $(V{i + 1}) $(V{i + 1})\n" for i in range(n)) + f"V{n} = x\nall:\n\tdocker build $(V0) .\n"),
+    # Make functions that each call the next twice with the same argument (memoised calls)
+    "makefile-doubling-calls": _lint("Makefile", "makefile", lambda n: "".join(
+        f"f{i} = $(call f{i + 1},a)$(call f{i + 1},a)\n" for i in range(n)) + f"f{n} = x\nall:\n\techo $(call f0,a)\n"),
     # a chain of stages each based on the last, on $BUILDPLATFORM, all copied into the image
     # (DF013/DF014's platform and texts of a stage's bases: cubic before they were kept per file)
     "dockerfile-stage-chain": _lint("Dockerfile", "dockerfile", lambda n: (
@@ -165,7 +168,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
-        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
+        "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500}
 

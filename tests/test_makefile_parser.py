@@ -350,3 +350,39 @@ def test_many_target_and_pattern_specific_variables_parse_fast():
     assert len(snips) == 3000
     assert "linux/amd64" in snips[0].text
     assert elapsed < 3.0, elapsed
+
+
+def test_call_binds_its_arguments_into_a_define():
+    m = parse("\n".join([
+        "IMG ?= tools",
+        "define run-in",
+        "\tdocker run --rm $(IMG):latest bash -c \"$(1)\" # $$1 stays, $(3) is empty",
+        "endef",
+        "greet = hello $(1) from $(0) $2",
+        "same := $(call greet,a,b)",
+        "NAME = run-in",
+        "t:",
+        "\t$(call $(NAME),make test)",
+        "u:",
+        "\t$(call $(shell echo run-in),x)",
+        "\t$(call missing,x)",
+        "",
+    ]))
+    assert m.expand("$(call greet,you,me)") == ("hello you from greet me", False)
+    assert m.value("same") == ("hello a from greet b", False)
+    snip_t, snip_u1, snip_u2 = m.shell_snippets()
+    assert snip_t.text == '\tdocker run --rm tools:latest bash -c "make test" # $1 stays,  is empty'
+    (c,) = simple_commands(snip_t)
+    assert [w.value for w in c.words[:4]] == ["docker", "run", "--rm", "tools:latest"]
+    assert c.words[0].span.line == 9  # the command is placed on the call
+    # an unknown function name, or one never set, is unknown
+    assert snip_u1.text != "" and all(w.dynamic for c in simple_commands(snip_u1) for w in c.words)
+    assert all(w.dynamic for c in simple_commands(snip_u2) for w in c.words)
+
+
+def test_a_call_that_calls_itself_or_doubles_is_bounded():
+    lines = ["f0 = x"]
+    lines += [f"f{i} = $(call f{i - 1},a)$(call f{i - 1},a)" for i in range(1, 60)]
+    lines += ["loop = $(call loop,1)", "t:", "\techo $(call f59,a) $(call loop,2)", ""]
+    (snip,) = parse("\n".join(lines)).shell_snippets()  # memoised: 59 levels, not 2**59 expansions
+    assert simple_commands(snip)[0].words[1].dynamic  # too long, and the loop: unknown

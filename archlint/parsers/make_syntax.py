@@ -237,3 +237,21 @@ def placeholders(pieces):
             pos = m.end()
         if pos < len(piece):
             yield piece[pos:], True, start + pos, end
+
+
+#: a ``call`` argument reference (``$(1)``, ``${2}``, ``$1``), or an escaped ``$$`` left alone
+_CALL_ARG = re.compile(r"\$\$|\$\((\d+)\)|\$\{(\d+)\}|\$(\d)")
+
+
+def bind_args(text: str, bound: list) -> str:
+    """``text`` with ``$(0)``, ``$(1)``... replaced by ``bound[0]``, ``bound[1]``... (empty past
+    the end), as ``$(call NAME,...)`` binds them; ``$$`` is kept.  One pass: linear."""
+
+    def arg(m: re.Match) -> str:
+        n = m.group(1) or m.group(2) or m.group(3)
+        if n is None:
+            return m.group(0)
+        i = int(n)
+        return bound[i] if i < len(bound) else ""
+
+    return _CALL_ARG.sub(arg, text)

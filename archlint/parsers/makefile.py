@@ -44,7 +44,7 @@ from ..commands import OPTIONS_NAME
 from ..snippet import Snippet
 from .shell import ShellSnippet
 from .make_syntax import (
-    continued as _continued, find_rule_colon as _find_rule_colon, glob_folders as _glob_folders,
+    bind_args as _bind_args, continued as _continued, find_rule_colon as _find_rule_colon, glob_folders as _glob_folders,
     inline_recipe_start as _inline_recipe_start, logical_line as _logical_line, modifiers as _modifiers,
     pattern_matches as _pattern_matches, references as _references, split_args as _split_args,
     strip_comment as _strip_comment, tests_unset as _tests_unset, PLACEHOLDER as _PLACEHOLDER,
@@ -370,6 +370,8 @@ class MakeModel:
                 if val.strip():
                     return val, False
             return "", False
+        if fn == "call":
+            return self._call(args, target, depth)
         if fn == "subst":
             parts = _split_args(args, 3)
             if len(parts) == 3:
@@ -378,6 +380,34 @@ class MakeModel:
                     frm, to, txt = (v for v, _ in vals)
                     return (txt.replace(frm, to) if frm else txt), False
         return DYNAMIC, True
+
+    def _call(self, args: str, target, depth: int) -> tuple[str, bool]:
+        """``$(call NAME,A1,A2...)``: NAME's text with ``$(1)``, ``$(2)``... bound to the
+        arguments (``$(0)`` to NAME), then expanded; a ``define`` run from a recipe this way is
+        the recipe's command (argo-cd's ``$(call run-in-test-server,...)``).  Unknown when NAME
+        is unknown or unset."""
+        key = (id(target) if target is not None and self.target_vars else None, "call", args)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit  # the same call again (``$(call f)$(call f)`` nested): expanded once
+        self._memo[key] = (DYNAMIC, True)  # a call that calls itself: unknown
+        hit = self._call_once(args, target, depth)
+        self._memo[key] = hit
+        return hit
+
+    def _call_once(self, args: str, target, depth: int) -> tuple[str, bool]:
+        parts = _split_args(args)
+        if not parts or depth >= _MAX_DEPTH:
+            return DYNAMIC, True
+        name, d = self._expand_text(parts[0], target, depth + 1)
+        name = name.strip()
+        var = None if d else self.lookup(name, target)
+        if var is None or var.dynamic:
+            return DYNAMIC, True
+        text = _bind_args(var.raw, [name, *parts[1:]])
+        if var.flavor == "simple":
+            return text, "$" in text
+        return self._expand_text(text, target, depth + 1)
 
     # -- snippets -------------------------------------------------------------------------------
     def env_for(self, target: Target | None) -> dict:
