@@ -541,6 +541,83 @@ def test_a_local_build_beside_the_build_that_publishes_the_image_is_not_reported
         [("Makefile", 3, "BC001"), ("compose.yaml", 4, "DC003"), ("compose.yaml", 7, "DC003")]
 
 
+def test_a_matrix_of_components_is_one_build_per_row(tmp_path, capsys):
+    # opentelemetry-demo: one build-push-action step builds every component's Dockerfile for two
+    # platforms, a file and a tag suffix per matrix row; compose builds the same Dockerfiles locally
+    files = {
+        ".archlint.toml": 'platforms = ["linux/amd64", "linux/arm64"]\n',
+        ".github/workflows/images.yml": """
+            on: push
+            jobs:
+              images:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    file_tag:
+                      - file: ./src/agent/Dockerfile
+                        tag_suffix: agent
+                      - file: ./src/cart/Dockerfile
+                        tag_suffix: cart
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with:
+                      file: ${{ matrix.file_tag.file }}
+                      platforms: linux/amd64,linux/arm64
+                      push: true
+                      tags: ghcr.io/acme/demo:1.0-${{ matrix.file_tag.tag_suffix }}
+            """,
+        "src/agent/Dockerfile": "FROM alpine:3.20\n",
+        "src/cart/Dockerfile": "FROM alpine:3.20\n",
+        "src/mcp/Dockerfile": "FROM alpine:3.20\n",
+        "compose.yaml": """
+            services:
+              agent:
+                image: ghcr.io/acme/demo:1.0-agent
+                build: {context: ., dockerfile: src/agent/Dockerfile}
+              mcp:
+                image: ghcr.io/acme/demo:1.0-mcp
+                build: {context: ., dockerfile: src/mcp/Dockerfile}
+            """,
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    # the agent's image is published for both platforms by its matrix row; nothing publishes mcp
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "DC003"] == [
+        ("compose.yaml", 7, "DC003")]
+    cwd = os.getcwd()
+    os.chdir(tmp_path / "a")
+    try:
+        capsys.readouterr()
+        cli.main(["graph", "--output-format", "json"])
+        g = json.loads(capsys.readouterr().out)
+    finally:
+        os.chdir(cwd)
+    builds = {b["dockerfile"]: (b["platforms"], b["tags"]) for b in g["builds"] if b["path"].startswith(".github")}
+    assert builds == {
+        "src/agent/Dockerfile": (["linux/amd64", "linux/arm64"], ["ghcr.io/acme/demo:1.0-agent"]),
+        "src/cart/Dockerfile": (["linux/amd64", "linux/arm64"], ["ghcr.io/acme/demo:1.0-cart"]),
+    }
+
+
+def test_matrix_rows_follow_include_and_exclude():
+    from archlint.parsers import yamldoc
+    from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows
+    from archlint.source import Source
+
+    def rows(matrix: str):
+        text = "jobs:\n  j:\n    strategy:\n      matrix:\n" + textwrap.indent(textwrap.dedent(matrix), " " * 8)
+        model = yamldoc.parse(Source("w.yml", text))
+        return matrix_rows(yamldoc.value(yamldoc.value(model.documents[0], "jobs"), "j"))
+
+    assert rows("os: [a, b]\nv: ['1', '2']\nexclude: [{os: b, v: '2'}]\n") == [
+        {"os": "a", "v": "1"}, {"os": "a", "v": "2"}, {"os": "b", "v": "1"}]
+    # include: added to the rows whose original values it keeps, else a row of its own
+    assert rows("os: [a, b]\ninclude:\n  - {os: a, extra: x}\n  - {os: c}\n") == [
+        {"os": "a", "extra": "x"}, {"os": "b"}, {"os": "c"}]
+    assert rows("include:\n  - {file: f1}\n  - {file: f2}\n") == [{"file": "f1"}, {"file": "f2"}]
+    assert rows("os: ${{ fromJson(needs.a.outputs.os) }}\n") is None
+    assert rows(f"a: {list(range(MAX_MATRIX_ROWS))}\nb: [x, y]\n") is None
+
+
 def test_a_base_image_the_repository_builds_is_its_own_chain_not_a_mutable_upstream(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         "Makefile": "base:\n\tdocker build -t acme-base -f Dockerfile.base .\n"

@@ -322,7 +322,6 @@ def _job_hosts(model) -> dict:
 
 _BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
 
-
 def _words(v: str) -> list:
     """The items of an action input's list: comma- or newline-separated (the one comma splitter)."""
     from ..platforms import split_list
@@ -331,21 +330,22 @@ def _words(v: str) -> list:
 
 
 def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
+    from ..parsers.workflow_matrix import matrix_rows, with_row
     from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 
     model = ctx.model
     moved = _moved_checkout(ctx)
 
-    def strings(node) -> list | None:
+    def strings(node, row) -> list | None:
         if is_seq(node):
             vals = []
             for it in node.value:
                 if not is_scalar(it):
                     return None
-                vals.extend(_words(scalar(it) or ""))
+                vals.extend(_words(with_row(scalar(it), row) or ""))
             return vals
         if is_scalar(node):
-            return _words(scalar(node) or "")
+            return _words(with_row(scalar(node), row) or "")
         return None
 
     for root in model.documents:
@@ -360,31 +360,58 @@ def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
                     out.setdefault("deploys", []).append({
                         "span": _span(model.content_span(node)), "image": img, "arch": arch,
                         "from": "runs-on" if arch else None, "via": where})
+            rows = None
             for step in items(value(job, "steps")):
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses or not _BUILD_PUSH.match(uses.strip()):
                     continue
                 w = value(step, "with")
-                pl = strings(value(w, "platforms")) if is_map(w) and value(w, "platforms") is not None else []
-                platforms = None if pl is None else canonical(pl)
-                tags = [t for t in (pattern(x) for x in (strings(value(w, "tags")) or [])) if t] if is_map(w) else []
-                push = (text(w, "push") or "").strip().lower() if is_map(w) else ""
-                load = (text(w, "load") or "").strip().lower() if is_map(w) else ""
-                context = pattern(text(w, "context")) if is_map(w) else None
-                f = pattern(text(w, "file")) if is_map(w) else None
-                out.setdefault("builds", []).append({
-                    "span": _span(model.content_span(value(step, "uses"))),
-                    "tool": "docker/build-push-action",
-                    "file": f,
-                    "context": context,
-                    "bases": ["github", "cd"] if moved else ["github"],
-                    "platforms": platforms,
-                    "host": host,
-                    "tags": tags,
-                    "push": push == "true" or push.startswith("${{"),
-                    "local": push in ("", "false") and load == "true",
-                    "stage": pattern(text(w, "target")) if is_map(w) else None,
-                })
+                if not is_map(w):
+                    w = None
+                if rows is None:
+                    rows = matrix_rows(job) or [None]
+                # a step whose inputs name matrix values is one build per row of the matrix
+                # (a file and a tag suffix per image, the way component images are built)
+                per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
+                                                if is_scalar(v))
+                seen: dict = {}
+                for row in rows if per_row else [None]:
+                    b = _action_build(w, row, strings, text)
+                    key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
+                    if key in seen:
+                        # rows that differ only in platform push one name each for their own
+                        # platform, one after another: what the name holds is not known
+                        if seen[key]["platforms"] != b["platforms"]:
+                            seen[key]["platforms"] = None
+                        continue
+                    seen[key] = b
+                    b.update({"span": _span(model.content_span(value(step, "uses"))),
+                              "tool": "docker/build-push-action",
+                              "bases": ["github", "cd"] if moved else ["github"], "host": host})
+                    out.setdefault("builds", []).append(b)
+
+
+def _action_build(w, row, strings, text) -> dict:
+    """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
+    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known)."""
+    from ..parsers.workflow_matrix import with_row
+    from ..parsers.yamldoc import value
+
+    def t(key):
+        return with_row(text(w, key), row) if w is not None else None
+
+    pl = strings(value(w, "platforms"), row) if w is not None and value(w, "platforms") is not None else []
+    push = (t("push") or "").strip().lower()
+    load = (t("load") or "").strip().lower()
+    return {
+        "file": pattern(t("file")),
+        "context": pattern(t("context")),
+        "platforms": None if pl is None else canonical(pl),
+        "tags": [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
+        "push": push == "true" or push.startswith("${{"),
+        "local": push in ("", "false") and load == "true",
+        "stage": pattern(t("target")),
+    }
 
 
 def _job_containers(job):
