@@ -36,13 +36,14 @@ from __future__ import annotations
 import re
 
 from . import platforms as plat
+from .images import parse_image_ref
 from .model import Span
 
-TOOLS = ("docker", "podman", "buildah", "nerdctl", "kubectl", "oc")
+TOOLS = ("docker", "podman", "buildah", "nerdctl", "kubectl", "oc", "kustomize")
 #: tools that load a locally built image into a cluster on the same machine
 LOADERS = ("kind", "minikube", "k3d")
 _PREFILTER = re.compile(
-    r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc"
+    r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc|kustomize"
     r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image)(?![A-Za-z0-9_-])"
 )
 
@@ -190,7 +191,7 @@ class ImageRef:
 
 class ToolCommand:
     """A recognised command.  ``action``: "build", "bake", "push", "tag", "manifest-create",
-    "manifest-add", "manifest-push", "run", "kube-run", "kube-create", "set-image".  ``builder`` for builds:
+    "manifest-add", "manifest-push", "run", "kube-run", "kube-create", "set-image", "retag".  ``builder`` for builds:
     "docker" (``docker build``/``image build``/``builder build``), "buildx", "podman", "buildah",
     "nerdctl".  ``verb``: the sub-command word (``build``, ``bud``, ``push``...)."""
 
@@ -337,6 +338,8 @@ def recognise(cmd) -> ToolCommand | None:
         return _loader(cmd, tool, words)
     if tool in ("kubectl", "oc"):
         return _kubectl(cmd, tool, words)
+    if tool == "kustomize":
+        return _kustomize(cmd, tool, words)
     i = _skip_options(words, 0, _DOCKER_GLOBAL_VALUE)
     if i >= len(words):
         return None
@@ -682,6 +685,29 @@ def _loader(cmd, tool, words) -> ToolCommand | None:
     tc = ToolCommand(tool, "local-load", "", cmd, words[1])
     tc.flags, tc.args = _parse_flags(words, 2, _LOADER_VALUE)
     return tc
+
+
+def _kustomize(cmd, tool, words) -> ToolCommand | None:
+    """``kustomize edit set image NAME=NEW:TAG...``: the Kustomization's image NAME gets the tag
+    the command gives, so the tag written in the files is a placeholder (kubebuilder's
+    ``cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}``).  Action
+    "retag"; ``retag_names`` reads the NAMEs (no ``images``: a NAME is not an image reference)."""
+    vals = [w.value for w in words[:3]]
+    if vals != ["edit", "set", "image"]:
+        return None
+    tc = ToolCommand(tool, "retag", "", cmd, words[2])
+    tc.flags, tc.args = _parse_flags(words, 3, frozenset())
+    return tc
+
+
+def retag_names(tc: ToolCommand) -> list[str]:
+    """The image names a ``kustomize edit set image`` sets (``NAME=NEW:TAG`` -> ``NAME``; the
+    repository of ``NEW:TAG`` when no ``NAME=`` is given), as written (unknown parts kept)."""
+    out = []
+    for w in tc.args:
+        name, eq, _new = w.value.partition("=")
+        out.append(name if eq else parse_image_ref(w.value)[0])
+    return out
 
 
 _KUBE_CREATE = ("deployment", "deploy", "job", "cronjob", "cj")

@@ -62,6 +62,10 @@ def one(text: str, env=None):
     ("oc set image deploy/x c=a:1", "oc", "set-image", "", "image"),
     ("docker run --platform linux/amd64 alpine", "docker", "run", "", "run"),
     ("docker container run alpine", "docker", "run", "", "run"),
+    ("kustomize edit set image controller=ghcr.io/acme/op:v1", "kustomize", "retag", "", "image"),
+    # a program in a folder not known here is still that program
+    ("$LOCALBIN/kustomize edit set image controller=x", "kustomize", "retag", "", "image"),
+    ("${DOCKER_DIR}/docker build .", "docker", "build", "docker", "build"),
 ])
 def test_recognised(text, tool, action, builder, verb):
     tc = one(text)
@@ -72,7 +76,8 @@ def test_recognised(text, tool, action, builder, verb):
     "docker images", "docker compose build", "docker-compose build", "docker buildx ls",
     "docker manifest inspect x", "podman manifest inspect x", "kubectl apply -f x", "kubectl get pods",
     "echo docker build", "docker", "docker --version", "$DOCKER build .", "command -v docker",
-    "podman", "kubectl set env deploy/x A=1",
+    "podman", "kubectl set env deploy/x A=1", "kustomize build config/default", "kustomize edit add resource x",
+    "$BIN/$TOOL build .", "${BIN}/ build .",
 ])
 def test_not_recognised(text):
     assert analyse(text) == []
@@ -319,3 +324,10 @@ def test_local_cluster_loaders(text, images):
 def test_docker_create_is_read_like_run():
     tc = one("docker create --name t tool:1")
     assert tc.action == "run" and tc.args[0].value == "tool:1"
+
+
+def test_kustomize_retag_names_are_the_names_it_sets():
+    tc = one('kustomize edit set image controller=ghcr.io/acme/op:v1 quay.io/acme/api:2 "${SRC}=${DST}:${TAG}"')
+    assert commands.retag_names(tc) == ["controller", "quay.io/acme/api", "${SRC}"]
+    assert tc.images == []  # names, not image references: no image rule judges them
+

@@ -598,6 +598,40 @@ def test_a_matrix_of_components_is_one_build_per_row(tmp_path, capsys):
     }
 
 
+def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, capsys):
+    # kubebuilder: make deploy runs kustomize edit set image controller=${IMG} before applying
+    files = {
+        "Makefile": "LOCALBIN ?= $(shell pwd)/bin\nKUSTOMIZE ?= $(LOCALBIN)/kustomize\nIMG ?= ghcr.io/acme/op:v1\n"
+                    "deploy:\n\tcd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}\n"
+                    "\t$(KUSTOMIZE) build config/default | kubectl apply -f -\n",
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: controller\n"
+                                             "  newName: controller\n  newTag: latest\n",
+        "config/manager/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "controller:latest")
+                                       + "        - name: proxy\n          image: quay.io/brancz/kube-rbac-proxy:latest\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    # the third-party sidecar's tag is not set by anything: still reported
+    assert codes(doc, "K8S00") == [("config/manager/manager.yaml", 13, "K8S001")]
+    files["Makefile"] = files["Makefile"].replace("edit set image", "edit add resource")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    # (the manager's own image is the Kustomization's to set: K8S001 reports it there)
+    assert codes(doc, "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001"),
+                                   ("config/manager/manager.yaml", 13, "K8S001")]
+
+
+def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):
+    # argo-cd's release script: kustomize edit set image "${SOURCE}=${FULL_NAME}:${TAG}"
+    files = {
+        "hack/release.sh": '#!/bin/sh\ncd manifests && kustomize edit set image "${SOURCE}=${FULL_NAME}:${TAG}"\n',
+        "Makefile": "image:\n\tdocker buildx build --platform linux/amd64 -t quay.io/acme/api:$(TAG) --push .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "manifests/api.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/api:latest")
+                              + "        - name: cache\n          image: redis:latest\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert codes(doc, "K8S00") == [("manifests/api.yaml", 13, "K8S001")]
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

@@ -216,13 +216,14 @@ class Command:
 
     @property
     def program(self) -> str:
-        """Base name of the program (``/usr/bin/docker`` -> ``docker``), "" if unknown."""
+        """Base name of the program (``/usr/bin/docker`` -> ``docker``; ``$(LOCALBIN)/kustomize``
+        -> ``kustomize``: an unknown folder, a known name), "" if unknown."""
         if not self.words:
             return ""
         w = self.words[0]
-        if w.dynamic:
+        _folder, slash, name = w.value.rpartition("/")
+        if w.dynamic and (not slash or "$" in name or "`" in name):
             return ""
-        name = w.value.rsplit("/", 1)[-1]
         return name[:-4] if name.lower().endswith(".exe") else name
 
     @property

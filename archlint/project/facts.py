@@ -176,7 +176,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
 
 def _command_facts(ctx, out: dict, hosts: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
-    from ..commands import commands_for
+    from ..commands import commands_for, retag_names
 
     tcs = commands_for(ctx)
     if not tcs:
@@ -218,6 +218,9 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                 p = pattern(strip_transport(tc.args[0].value))
                 if p:
                     out.setdefault("pushed", []).append(p)
+        elif tc.action == "retag":
+            for name in retag_names(tc):
+                out.setdefault("retags", []).append(pattern(name) or "*")
         elif tc.action in ("kube-run", "kube-create", "set-image"):
             for im in tc.images:
                 p = pattern(im.value)
@@ -814,9 +817,9 @@ def check(value) -> dict | None:
                     or not _ok(items_["bases"], _SL):
                 raise ValueError("facts: bad makes")
             continue
-        if key == "pushed":
+        if key in ("pushed", "retags"):
             if not _ok(items_, _SL):
-                raise ValueError("facts: bad pushed")
+                raise ValueError(f"facts: bad {key}")
             continue
         checker = _CHECKERS.get(key)
         if checker is None or type(items_) is not list:

@@ -215,6 +215,9 @@ class Project:
         self._exact_names: dict = {}  # repository -> its exact names (for a tag with a *)
         self._by_groups: dict = {}  # the groups of builds a name matched -> their list (shared)
         self._pushed: set = set()
+        #: image names whose tag a command of the repository sets (``kustomize edit set image
+        #: NAME=...``); "*" for a name not known here
+        self.retags: set = set()
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
@@ -234,6 +237,7 @@ class Project:
         self._deploys_by_build: dict | None = None
         self._by_file: dict | None = None
         self._bases_by_file: dict | None = None
+        self._images_by_file: dict | None = None
         self._base_builds: set | None = None
 
     # ---- building -------------------------------------------------------------------------
@@ -271,6 +275,8 @@ class Project:
             n = normal(p)
             if n is not None:
                 self._pushed.add(n)
+        for r in facts.get("retags", ()):
+            self.retags.add(r)
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""
@@ -511,6 +517,34 @@ class Project:
         return os.path.isfile(os.path.join(self.root, LOCK_NAME)) and any(
             self.builds_of_dockerfile(b.path) for b in self.bases)
 
+    def images_at(self, path: str, line: int) -> list[str]:
+        """The images deployed (or set by a Kustomization's ``images:`` entry) on ``line`` of
+        ``path``."""
+        if self._images_by_file is None:
+            self._images_by_file = {}
+            for d in self.deploys:
+                self._images_by_file.setdefault(d.path, []).append((d.span.line, d.image))
+            for p, o in self._overrides:
+                self._images_by_file.setdefault(p, []).append((o["span"][0], o["image"]))
+        return [im for ln, im in self._images_by_file.get(path, ()) if ln == line]
+
+    def retagged(self, image: str) -> bool:
+        """Whether a command of the repository sets the tag of ``image`` (``kustomize edit set
+        image NAME=...`` of its repository), or sets one for a name not known here and the
+        repository builds ``image`` itself: the tag written in the files is a placeholder."""
+        n = normal(image)
+        if n is None or not self.retags:
+            return False
+        for r in self.retags:
+            if r == WILD:
+                if self.builds_of(n):
+                    return True
+                continue
+            rn = normal(r)
+            if rn is not None and glob(rn[0], n[0]):
+                return True
+        return False
+
     def builds_of_dockerfile(self, display: str) -> list[Build]:
         return self._by_dockerfile.get(display, [])
 
@@ -612,6 +646,11 @@ def link_keys(project: Project, entries):
             continue
         refs = [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ()))
         refs += [o[k] for o in facts.get("overrides", ()) for k in ("name", "image")]
+        for r in facts.get("retags", ()):
+            if r == WILD:  # a tag set for a name not known here: of any image the repository builds
+                yield display, WILD, True
+            else:
+                refs.append(r)
         for ref in refs:
             n = normal(ref)
             if n is not None:
@@ -736,7 +775,7 @@ def link_groups(project: Project, entries) -> LinkGroups:
             n = normal(ref)
             if n is not None:
                 join(display, project.builds_of(n))
-        for o in facts.get("overrides", ()):
+        for o in list(facts.get("overrides", ())) + [{"name": r} for r in facts.get("retags", ()) if r != WILD]:
             n = normal(o["name"])
             paths = deploys_by_repo.get(n[0] if n else None)
             if paths:  # the repository's deployments joined once, the Kustomization to their first

@@ -99,5 +99,15 @@ def local_base(f, fr, project):
     return f
 
 
+def set_by_tooling(f, fr, project):
+    """K8S001/K8S002: an image whose tag a command of the repository sets (kubebuilder's
+    ``cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}``, a release script's
+    ``kustomize edit set image ...``) carries a placeholder tag in the files; the command decides
+    what is deployed."""
+    if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)):
+        return None
+    return f
+
+
 REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003, "DF001": own_base, "DF002": own_base,
-            "BC006": local_base}
+            "BC006": local_base, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -193,7 +193,11 @@ def image_latest_tag(ctx):
     `hack`, `local` or `sandbox`, or named for development or tests: `pod-dev.yaml`,
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo` or `demos`), which their readers copy and pin (as
-    DC001 for compose files).
+    DC001 for compose files). Nor is an image whose tag the repository's own tooling sets: a
+    `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
+    `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
+    placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a
+    release script's `"${SOURCE}=${IMAGE}:${TAG}"`), for the images the repository builds itself.
 
     ## Example
     ```yaml
@@ -281,7 +285,8 @@ def image_untagged(ctx):
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
     commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
     `{IMAGE}`, `REPLACE_ME`: references no runtime accepts), nor images whose tag a Kustomization
-    including the manifest sets, nor manifests for development (see K8S001).
+    including the manifest sets or that the repository's `kustomize edit set image` sets, nor
+    manifests for development (see K8S001).
 
     ## Example
     ```yaml
