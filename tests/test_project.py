@@ -441,6 +441,13 @@ def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable
     (root / "Makefile").write_text("image:\n\tdocker build --platform linux/amd64 -t y:1 .\n")
     (root / "a.sh").write_text("#!/bin/sh\ncd \"$(dirname \"$0\")\" && docker build --platform linux/amd64 -t x:1 .\n")
     assert [f for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == []
+    # a README's local build (its image named nothing, used where it is built) changes nothing
+    (root / "README.md").write_text("```sh\ndocker build --file ./Dockerfile ./\n```\n")
+    assert [f for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == []
+    (root / "README.md").write_text("```sh\ndocker build -t ghcr.io/acme/x:1 --file ./Dockerfile ./\n```\n")
+    assert [f["message"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == [
+        "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."
+        " It is built without --platform at README.md:2."]
 
 
 def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
