@@ -270,6 +270,12 @@ def from_without_platform(ctx):
 
     Stages based on `scratch` or on an earlier stage are never reported.
 
+    In context (the project model): a stage left to the build machine is not reported when every
+    build of the Dockerfile found in the repository (a script, a Makefile, a workflow step, a
+    Bake or compose file) sets known platforms or runs on a runner of known CPU; when some do
+    not, the message names them. Local builds (the image used where it is built, or given no
+    name: `docker build --file src/ad/Dockerfile .` in a README) do not count.
+
     ## Why is this bad?
     An image built on an Apple Silicon laptop without a platform is arm64; pushed and run on amd64
     nodes it crashes with `exec format error` / `CrashLoopBackOff`. With a single target the
