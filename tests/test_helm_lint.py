@@ -175,3 +175,18 @@ def test_an_editors_unsaved_template_is_rendered_as_it_stands(tmp_path):
     assert r.kind == "helm-template" and r.findings == []
     r = lint_text("chart/templates/psp.yaml", path.read_text(), Settings(), abspath=str(path))
     assert [f.rule_id for f in r.findings] == ["K8S004"]
+
+
+def test_a_chart_that_fails_for_values_the_user_must_give_renders_nothing_and_says_nothing(tmp_path):
+    # loki's validate.yaml: {{ fail "You must provide a schema_config" }} unless the user sets it
+    guard = ("{{- if not .Values.schema }}\n{{- fail \"You must provide a schema_config\" }}\n{{- end }}\n"
+             "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+             "        - name: x\n          image: registry.example.com/x:latest\n")
+    write_files(tmp_path, {".git/x": "", **CHART, "chart/templates/guarded.yaml": guard})
+    doc = _check(tmp_path, "--no-cache", ".")
+    assert [n for n in doc["notices"] if n["path"] == "chart/templates/guarded.yaml"] == []
+    assert [f for f in _found(doc) if f[0] == "chart/templates/guarded.yaml"] == []
+    # given the value, the template renders and is linted
+    write_files(tmp_path, {"chart/values.yaml": CHART["chart/values.yaml"] + "schema: v13\n"})
+    assert [f[1:3] for f in _found(_check(tmp_path, "--no-cache", ".")) if f[0] == "chart/templates/guarded.yaml"] \
+        == [(11, "K8S001")]

@@ -224,7 +224,9 @@ def _required(ex, a, line):
 
 @fn("fail", arity=(1, 1))
 def _fail(ex, a, line):
-    ex.error(go_str(a[0]), line)
+    from .lexer import ChartFail
+
+    raise ChartFail(go_str(a[0]), line, ex.cur_file)
 
 
 @fn("include", arity=(2, 2))

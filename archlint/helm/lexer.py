@@ -42,6 +42,11 @@ class TemplateError(Exception):
         self.file = file
 
 
+class ChartFail(TemplateError):
+    """The chart's own ``fail``: the values given do not suit it (``You must provide a
+    schema_config``); Helm stops there too, until the user gives the values it asks for."""
+
+
 class Token:
     __slots__ = ("kind", "value", "line")
 
