@@ -15,7 +15,7 @@ BC001_SCRIPT = """
     docker build -t registry.example.com/app:1.4.2 .
     sudo podman build -t registry.example.com/app:1.4.2 .
     DOCKER_DEFAULT_PLATFORM=linux/amd64
-    docker buildx build --push -t registry.example.com/app:1.4.2 .
+    docker buildx build --push -t registry.example.com/web:1.4.2 .
     if [ -n "${CI:-}" ]; then buildah bud -t registry.example.com/app:1.4.2 .; fi
 """
 
@@ -1506,6 +1506,30 @@ def test_bc001_reads_builds_and_runs_in_called_defines():
         \tdocker push quay.io/acme/api:v1
     """, "BC001", kind="makefile") == [
         "15:2 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
+def test_bc001_a_local_twin_of_a_build_that_pushes_itself_is_not_reported():
+    # kubernetes/examples guestbook-go: `make build` loads the image, `make push` builds and
+    # pushes its own; the push is the build that reaches the registry
+    mk = """
+        VERSION?=v3
+        REGISTRY?=staging-k8s.gcr.io
+        build:
+        \tdocker buildx build --load -t ${REGISTRY}/guestbook:${VERSION} .
+        push:
+        \tdocker buildx build --push -t ${REGISTRY}/guestbook:${VERSION} .
+        other:
+        \tdocker buildx build --load -t ${REGISTRY}/other:${VERSION} .
+    """
+    assert check(mk, "BC001", kind="makefile") == [
+        "6:16 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that runs"
+        " it.",
+        "8:16 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that runs"
+        " it.",
+    ]
+    # a docker push sends the loaded image itself: the load is not a twin then
+    assert len(check(mk + "        push-loaded:\n        \tdocker push ${REGISTRY}/guestbook:${VERSION}\n",
+                     "BC001", kind="makefile")) == 3
 
 
 def test_bc001_an_unknown_image_name_is_not_a_placeholder():

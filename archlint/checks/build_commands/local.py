@@ -53,7 +53,8 @@ class LocalUse:
     an image built there and used there (``docker run``, ``docker create``, ``kind load
     docker-image``, ``minikube image load``, ``k3d image import``), and never pushed from there
     (``docker tag`` links names), is a local image; so is one tagged for a registry on
-    ``localhost``."""
+    ``localhost``.  A build whose every name another build of the group pushes itself (``--push``)
+    is a local twin of that build: what reaches the registry is the other build's result."""
 
     __slots__ = ("builds", "names")
 
@@ -125,6 +126,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
 
     used: list[str] = []
     pushed: list[str] = []
+    rebuilt: list[str] = []  # names a build pushes itself: its own result, not the local image
     for tc in tcs:
         if tc.action in ("run", "local-load"):
             # the image is the first argument, unless an unresolved one held options: any of
@@ -137,9 +139,10 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         elif tc.action in ("push", "manifest-push", "manifest-create", "manifest-add"):
             pushed.extend(normal_ref(w.value) for w in tc.args)
         elif tc.action == "build" and build_pushes(tc):
-            pushed.extend(normal_ref(im.value) for im in tc.images)
+            rebuilt.extend(normal_ref(im.value) for im in tc.images)
     used_roots = {root(n) for n in used}
     pushed_roots = {root(n) for n in pushed if not local_registry(n)}
+    rebuilt_roots = {root(n) for n in rebuilt if not local_registry(n)}
     names = out.names.setdefault(key, set())
     for n in set(parent) | set(parent.values()) | set(used):
         if root(n) in used_roots and root(n) not in pushed_roots:
@@ -155,8 +158,13 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         tags = [normal_ref(im.value) for im in tc.images]
         if all(local_registry(t) for t in tags):
             out.builds.add(id(tc))
-        elif not build_pushes(tc) and all(root(t) not in pushed_roots for t in tags) \
-                and (any(root(t) in used_roots for t in tags) or _discarded(tc)):
+        elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
+            continue
+        elif any(root(t) in used_roots for t in tags) or _discarded(tc):
             # used here, or built in a CI job that never logs in: its machine is discarded
             out.builds.add(id(tc))
             names.update(tags)
+        elif all(root(t) in rebuilt_roots for t in tags):
+            # guestbook-go's build target (--load) beside its push target (--push): the push
+            # builds and sends its own result, judged there; this one stays in the local store
+            out.builds.add(id(tc))

@@ -97,7 +97,9 @@ def build_without_platform(ctx):
     there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
     does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
-    flag examples of reference pages); so
+    flag examples of reference pages); and so does the local twin of a build that pushes itself:
+    a `--load` build whose every tag another build of the same Makefile, script or job builds
+    and pushes with `--push` (that build sends its own result and is judged itself); so
     does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression
     (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the
