@@ -15,6 +15,11 @@ import re
 _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
 
 
+#: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
+#: deploys on a developer's cluster); a word of ``local`` or ``tools`` says too little
+#: (``local-path-provisioner``)
+_DEV_WORDS = frozenset(("dev", "development", "tilt"))
+
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
 _LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
@@ -24,10 +29,13 @@ _NAME_WORDS = re.compile(r"[.\-_]")
 
 def local_tooling(path: str) -> bool:
     """Whether the file at ``path`` (display path) sits under a developer-tooling folder
-    (``tools/dev/kafka/docker-compose.yaml``, ``operator/hack/addons.yaml``) or is named for
-    development or tests (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
+    (``tools/dev/kafka/docker-compose.yaml``, ``operator/hack/addons.yaml``,
+    ``manifests/dev-tilt/ui.yaml``) or is named for development or tests
+    (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
     parts = path.replace("\\", "/").lower().split("/")
     if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
+        return True
+    if any(not _DEV_WORDS.isdisjoint(_NAME_WORDS.split(p)) for p in parts[:-1]):
         return True
     return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 

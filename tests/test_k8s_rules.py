@@ -1019,9 +1019,14 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
     """
     for name in ("operator/hack/addons_logger.yaml", "config/overlays/development/minio/deployment.yaml",
                  "tools/dev/pod.yaml", "deploy/pod-dev.yaml", "test/e2e-job.yaml",
+                 # argo-cd's manifests/dev-tilt/: what Tilt deploys on a developer's cluster
+                 "manifests/dev-tilt/ui-deployment.yaml",
                  # and examples their readers copy and pin (a Tekton task's samples, docs' examples)
                  "task/pull-request/0.2/samples/static.yaml", "docs/examples/multi-tls/app.yaml"):
         assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
+    # a word "local" or "tools" in a folder's name says too little (rancher's local-path-provisioner)
+    for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml"):
+        assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",
         "10:14 K8S002 Image alpine/curl has no tag, so the node pulls alpine/curl:latest.",

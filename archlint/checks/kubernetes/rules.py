@@ -190,7 +190,8 @@ def image_latest_tag(ctx):
     `digest`, in the manifest's folder or one above that lists it in `resources`) is judged in
     that Kustomization, once ("Kustomize sets image ... to the mutable tag latest"). Nor are
     manifests for development (under a folder `dev`, `development`, `tools`, `tooling`, `debug`,
-    `hack`, `local` or `sandbox`, or named for development or tests: `pod-dev.yaml`,
+    `hack`, `local` or `sandbox`, or with a word `dev`, `development` or `tilt` in its name:
+    `dev-tilt`; or named for development or tests: `pod-dev.yaml`,
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo` or `demos`), which their readers copy and pin (as
     DC001 for compose files). Nor is an image whose tag the repository's own tooling sets: a
