@@ -639,6 +639,55 @@ def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tm
     assert codes(doc, "K8S00") == [("manifests/api.yaml", 13, "K8S001")]
 
 
+def test_a_native_matrix_pushed_by_digest_is_one_multi_platform_image(tmp_path, capsys):
+    # loki's release images: one job per architecture on a native runner, each pushing its
+    # platform by digest for a later job to merge; the repository checked out into a folder
+    wf = """
+        on: push
+        jobs:
+          build:
+            runs-on: ${{ matrix.runner }}
+            strategy:
+              matrix:
+                include:
+                  - {arch: linux/amd64, runner: ubuntu-24.04}
+                  - {arch: linux/arm64, runner: ubuntu-24.04-arm}
+            steps:
+              - uses: actions/checkout@v4
+                with: {path: src}
+              - uses: docker/build-push-action@v6
+                with:
+                  context: src
+                  file: src/api/Dockerfile
+                  platforms: ${{ matrix.arch }}
+                  outputs: type=image,name=ghcr.io/acme/api,push-by-digest=true,push=true
+        """
+
+    def builds(files) -> list:
+        root = tree(tmp_path / str(len(list(tmp_path.iterdir()))), files)
+        cwd = os.getcwd()
+        os.chdir(root)
+        try:
+            capsys.readouterr()
+            cli.main(["graph", "--output-format", "json"])
+            g = json.loads(capsys.readouterr().out)
+        finally:
+            os.chdir(cwd)
+        return [(b["dockerfile"], b["platforms"], b["push"]) for b in g["builds"]]
+
+    files = {".github/workflows/release.yml": wf, "api/Dockerfile": "FROM alpine:3.20\n"}
+    assert builds(files) == [("api/Dockerfile", ["linux/amd64", "linux/arm64"], True)]
+    # pushed under one tag by each row in turn, the tag holds whichever came last: unknown
+    files[".github/workflows/release.yml"] = wf.replace(
+        "outputs: type=image,name=ghcr.io/acme/api,push-by-digest=true,push=true", "tags: ghcr.io/acme/api:1\n"
+        "                  push: true")
+    assert builds(files) == [("api/Dockerfile", None, True)]
+    # a checkout of a repository an expression names may be another one: its paths link nothing
+    files[".github/workflows/release.yml"] = wf.replace("with: {path: src}",
+                                                        "with: {path: src, repository: '${{ env.REPO }}'}")
+    assert builds(files) == [(None, ["linux/amd64", "linux/arm64"], True)]
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

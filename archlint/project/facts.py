@@ -183,7 +183,7 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
         return
     local = local_use(ctx)
     bases = _bases(ctx.kind)
-    if ctx.kind == "workflow" and _moved_checkout(ctx):
+    if ctx.kind == "workflow" and _workflow().moved_checkout(ctx):
         bases = bases + ["cd"]
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
@@ -278,156 +278,10 @@ def _make_calls(ctx, out: dict) -> None:
         out["makes"] = {"files": calls, "bases": _bases(ctx.kind)}
 
 
-# ---- GitHub workflows ---------------------------------------------------------------------------
+def _workflow():
+    from . import workflow_facts
 
-_HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
-_HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
-
-
-def runner_platform(runs_on: str | None) -> str | None:
-    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
-    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
-    if not runs_on:
-        return None
-    label = runs_on.strip().lower()
-    if _HOSTED_AMD64.match(label):
-        return "linux/amd64"
-    if _HOSTED_ARM64.match(label):
-        return "linux/arm64"
-    return None
-
-
-def _moved_checkout(ctx) -> bool:
-    """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
-    or a checkout into a sub-folder (``actions/checkout`` with ``path:``)."""
-    text = ctx.source.text
-    return "working-directory" in text or ("actions/checkout" in text and _CHECKOUT_PATH.search(text) is not None)
-
-
-_CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
-
-
-def _job_hosts(model) -> dict:
-    """position of a job's key -> its runner's platform, for the jobs whose runner is known."""
-    from ..parsers.yamldoc import is_map, is_scalar, pairs, scalar, value
-
-    out = {}
-    for root in model.documents:
-        for k, job in pairs(value(root, "jobs")):
-            if not is_map(job):
-                continue
-            ro = value(job, "runs-on")
-            host = runner_platform(scalar(ro)) if is_scalar(ro) else None
-            if host:
-                out[k.start_mark.index] = host
-    return out
-
-
-_BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
-
-def _words(v: str) -> list:
-    """The items of an action input's list: comma- or newline-separated (the one comma splitter)."""
-    from ..platforms import split_list
-
-    return [w for line in v.split("\n") for w, _ in split_list(line)]
-
-
-def _workflow_facts(ctx, out: dict, hosts: dict) -> None:
-    from ..parsers.workflow_matrix import matrix_rows, with_row
-    from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
-
-    model = ctx.model
-    moved = _moved_checkout(ctx)
-
-    def strings(node, row) -> list | None:
-        if is_seq(node):
-            vals = []
-            for it in node.value:
-                if not is_scalar(it):
-                    return None
-                vals.extend(_words(with_row(scalar(it), row) or ""))
-            return vals
-        if is_scalar(node):
-            return _words(with_row(scalar(node), row) or "")
-        return None
-
-    for root in model.documents:
-        for k, job in pairs(value(root, "jobs")):
-            if not is_map(job):
-                continue
-            host = hosts.get(k.start_mark.index)
-            arch = [host.split("/")[1]] if host else None
-            for where, node in _job_containers(job):
-                img = pattern(scalar(node)) if is_scalar(node) else None
-                if img:
-                    out.setdefault("deploys", []).append({
-                        "span": _span(model.content_span(node)), "image": img, "arch": arch,
-                        "from": "runs-on" if arch else None, "via": where})
-            rows = None
-            for step in items(value(job, "steps")):
-                uses = text(step, "uses") if is_map(step) else None
-                if not uses or not _BUILD_PUSH.match(uses.strip()):
-                    continue
-                w = value(step, "with")
-                if not is_map(w):
-                    w = None
-                if rows is None:
-                    rows = matrix_rows(job) or [None]
-                # a step whose inputs name matrix values is one build per row of the matrix
-                # (a file and a tag suffix per image, the way component images are built)
-                per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
-                                                if is_scalar(v))
-                seen: dict = {}
-                for row in rows if per_row else [None]:
-                    b = _action_build(w, row, strings, text)
-                    key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
-                    if key in seen:
-                        # rows that differ only in platform push one name each for their own
-                        # platform, one after another: what the name holds is not known
-                        if seen[key]["platforms"] != b["platforms"]:
-                            seen[key]["platforms"] = None
-                        continue
-                    seen[key] = b
-                    b.update({"span": _span(model.content_span(value(step, "uses"))),
-                              "tool": "docker/build-push-action",
-                              "bases": ["github", "cd"] if moved else ["github"], "host": host})
-                    out.setdefault("builds", []).append(b)
-
-
-def _action_build(w, row, strings, text) -> dict:
-    """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
-    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known)."""
-    from ..parsers.workflow_matrix import with_row
-    from ..parsers.yamldoc import value
-
-    def t(key):
-        return with_row(text(w, key), row) if w is not None else None
-
-    pl = strings(value(w, "platforms"), row) if w is not None and value(w, "platforms") is not None else []
-    push = (t("push") or "").strip().lower()
-    load = (t("load") or "").strip().lower()
-    return {
-        "file": pattern(t("file")),
-        "context": pattern(t("context")),
-        "platforms": None if pl is None else canonical(pl),
-        "tags": [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
-        "push": push == "true" or push.startswith("${{"),
-        "local": push in ("", "false") and load == "true",
-        "stage": pattern(t("target")),
-    }
-
-
-def _job_containers(job):
-    from ..parsers.yamldoc import is_map, is_scalar, pairs, value
-
-    c = value(job, "container")
-    if is_scalar(c):
-        yield "container:", c
-    elif is_map(c) and value(c, "image") is not None:
-        yield "container:", value(c, "image")
-    for _k, svc in pairs(value(job, "services")):
-        if is_map(svc) and value(svc, "image") is not None:
-            yield "services:", value(svc, "image")
+    return workflow_facts
 
 
 # ---- Kubernetes -----------------------------------------------------------------------------------
@@ -731,13 +585,13 @@ def extract(ctx) -> dict | None:
     """The facts of the file in ``ctx`` (None when it has none)."""
     out: dict = {}
     kind = ctx.kind
-    hosts = _job_hosts(ctx.model) if kind == "workflow" else {}
+    hosts = _workflow().job_hosts(ctx.model) if kind == "workflow" else {}
     if kind in _COMMAND_KINDS:
         _command_facts(ctx, out, hosts)
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":
-        _workflow_facts(ctx, out, hosts)
+        _workflow().workflow_facts(ctx, out, hosts)
     elif kind == "kubernetes":
         _kubernetes_facts(ctx, out)
     elif kind == "compose":

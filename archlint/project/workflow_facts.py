@@ -1,0 +1,210 @@
+"""What a GitHub Actions workflow tells the project model: the CPU of each job's runner, the
+images its jobs run (``container:``, ``services:``), and its ``docker/build-push-action`` builds,
+one per matrix row where the inputs name matrix values, with paths read in the job's checkout.
+Commands of ``run:`` steps are read with every other file's commands (``facts._command_facts``)."""
+from __future__ import annotations
+
+import re
+
+from .facts import _span, canonical, pattern
+
+# ---- GitHub workflows ---------------------------------------------------------------------------
+
+_HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
+_HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
+
+
+def runner_platform(runs_on: str | None) -> str | None:
+    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
+    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
+    if not runs_on:
+        return None
+    label = runs_on.strip().lower()
+    if _HOSTED_AMD64.match(label):
+        return "linux/amd64"
+    if _HOSTED_ARM64.match(label):
+        return "linux/arm64"
+    return None
+
+
+def moved_checkout(ctx) -> bool:
+    """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
+    or a checkout into a sub-folder (``actions/checkout`` with ``path:``)."""
+    text = ctx.source.text
+    return "working-directory" in text or ("actions/checkout" in text and _CHECKOUT_PATH.search(text) is not None)
+
+
+_CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
+
+
+def _checkout_folder(job) -> str | None:
+    """Where a workflow job checks its own repository out, relative to the workspace that an
+    action's inputs are relative to: "" for the top (or no checkout: a git context), the folder
+    of its one checkout with a literal ``path:`` (loki's ``release``), None when not known."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    own = []
+    for step in items(value(job, "steps")):
+        uses = text(step, "uses") if is_map(step) else None
+        if not uses or not uses.strip().startswith("actions/checkout@"):
+            continue
+        w = value(step, "with")
+        repo = (text(w, "repository") or "").strip() if is_map(w) else ""
+        if "$" in repo and repo != "${{ github.repository }}":
+            return None  # a repository an expression names (loki's ${{ env.RELEASE_REPO }}): maybe this one
+        if repo and repo != "${{ github.repository }}":
+            continue  # another repository's checkout
+        own.append(((text(w, "path") or "") if is_map(w) else "").strip())
+    if not own:
+        return ""
+    if len(own) > 1 or "$" in own[0] or ".." in own[0].split("/"):
+        return None
+    return own[0].strip("/").removeprefix("./").strip("/")
+
+
+def _in_checkout(path: str | None, folder: str | None) -> str | None:
+    """An action input's path (relative to the workspace) as a path of the repository checked
+    out in ``folder``: ``release/cmd/loki/Dockerfile`` in ``release`` is ``cmd/loki/Dockerfile``."""
+    if not folder or path is None:
+        return path
+    p = path.strip().removeprefix("./")
+    if p.rstrip("/") == folder:
+        return "."
+    return p[len(folder) + 1:] if p.startswith(folder + "/") else path
+
+
+def job_hosts(model) -> dict:
+    """position of a job's key -> its runner's platform, for the jobs whose runner is known."""
+    from ..parsers.yamldoc import is_map, is_scalar, pairs, scalar, value
+
+    out = {}
+    for root in model.documents:
+        for k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            ro = value(job, "runs-on")
+            host = runner_platform(scalar(ro)) if is_scalar(ro) else None
+            if host:
+                out[k.start_mark.index] = host
+    return out
+
+
+_BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
+
+def _words(v: str) -> list:
+    """The items of an action input's list: comma- or newline-separated (the one comma splitter)."""
+    from ..platforms import split_list
+
+    return [w for line in v.split("\n") for w, _ in split_list(line)]
+
+
+def workflow_facts(ctx, out: dict, hosts: dict) -> None:
+    from ..parsers.workflow_matrix import matrix_rows, with_row
+    from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
+
+    model = ctx.model
+
+    def strings(node, row) -> list | None:
+        if is_seq(node):
+            vals = []
+            for it in node.value:
+                if not is_scalar(it):
+                    return None
+                vals.extend(_words(with_row(scalar(it), row) or ""))
+            return vals
+        if is_scalar(node):
+            return _words(with_row(scalar(node), row) or "")
+        return None
+
+    for root in model.documents:
+        for k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            host = hosts.get(k.start_mark.index)
+            arch = [host.split("/")[1]] if host else None
+            for where, node in _job_containers(job):
+                img = pattern(scalar(node)) if is_scalar(node) else None
+                if img:
+                    out.setdefault("deploys", []).append({
+                        "span": _span(model.content_span(node)), "image": img, "arch": arch,
+                        "from": "runs-on" if arch else None, "via": where})
+            rows = None
+            folder = _checkout_folder(job)
+            for step in items(value(job, "steps")):
+                uses = text(step, "uses") if is_map(step) else None
+                if not uses or not _BUILD_PUSH.match(uses.strip()):
+                    continue
+                w = value(step, "with")
+                if not is_map(w):
+                    w = None
+                if rows is None:
+                    rows = matrix_rows(job) or [None]
+                # a step whose inputs name matrix values is one build per row of the matrix
+                # (a file and a tag suffix per image, the way component images are built)
+                per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
+                                                if is_scalar(v))
+                seen: dict = {}
+                for row in rows if per_row else [None]:
+                    b = _action_build(w, row, strings, text, folder)
+                    key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
+                    if key in seen:
+                        # rows that differ only in platform: pushed by digest, each is one
+                        # platform of an image a later job merges (loki's release images);
+                        # pushed under one name, one after another, what it holds is not known
+                        first = seen[key]
+                        if first["platforms"] != b["platforms"]:
+                            both = None if first["platforms"] is None or b["platforms"] is None \
+                                else first["platforms"] + [p for p in b["platforms"] if p not in first["platforms"]]
+                            first["platforms"] = both if b["by_digest"] else None
+                        continue
+                    seen[key] = b
+                    # an action's paths are the workspace's: a working-directory does not
+                    # move them, a checkout into a folder does (read above when known)
+                    b.update({"span": _span(model.content_span(value(step, "uses"))),
+                              "tool": "docker/build-push-action",
+                              "bases": ["github", "cd"] if folder is None else ["github"], "host": host})
+                    out.setdefault("builds", []).append(b)
+                for b in seen.values():
+                    del b["by_digest"]
+
+
+def _action_build(w, row, strings, text, folder: str | None) -> dict:
+    """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
+    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known)."""
+    from ..parsers.workflow_matrix import with_row
+    from ..parsers.yamldoc import value
+
+    def t(key):
+        return with_row(text(w, key), row) if w is not None else None
+
+    from .. import exports
+
+    pl = strings(value(w, "platforms"), row) if w is not None and value(w, "platforms") is not None else []
+    push = (t("push") or "").strip().lower()
+    load = (t("load") or "").strip().lower()
+    # outputs: one exporter a line (each holds commas): ``type=image,push=true`` pushes, and
+    # ``push-by-digest=true`` pushes one platform's image for a later job to merge by digest
+    outs = [exports.attrs(line.strip()) for line in (t("outputs") or "").split("\n") if line.strip()]
+    return {
+        "file": pattern(_in_checkout(t("file"), folder)),
+        "context": pattern(_in_checkout(t("context"), folder)),
+        "platforms": None if pl is None else canonical(pl),
+        "tags": [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
+        "push": push == "true" or push.startswith("${{") or any(exports.pushes(a) for a in outs),
+        "local": push in ("", "false") and load == "true",
+        "stage": pattern(t("target")),
+        "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
+    }
+
+
+def _job_containers(job):
+    from ..parsers.yamldoc import is_map, is_scalar, pairs, value
+
+    c = value(job, "container")
+    if is_scalar(c):
+        yield "container:", c
+    elif is_map(c) and value(c, "image") is not None:
+        yield "container:", value(c, "image")
+    for _k, svc in pairs(value(job, "services")):
+        if is_map(svc) and value(svc, "image") is not None:
+            yield "services:", value(svc, "image")
