@@ -107,6 +107,15 @@ def test_unquoted_expansion_is_split_into_words():
     assert pos(c.words[3]) == pos(c.words[5]) == (2, 21)
 
 
+def test_an_unknown_command_substitution_in_a_value_is_not_split():
+    # aws-node-termination-handler: os=$(echo $os_arch | cut -d'/' -f1) in an image name
+    text = ("os=$(echo $os_arch | cut -d'/' -f1)\nimg=\"$REPO:$VERSION-$os-`uname -m`\"\n"
+            "docker tag $img b\n")
+    (_, c) = cmds(text, programs=("echo", "docker"))[-2:]
+    assert words(c) == ["docker", "tag", "$REPO:$VERSION-$(echo $os_arch | cut -d'/' -f1)-`uname -m`", "b"]
+    assert c.words[2].dynamic
+
+
 def test_sh_c_string_is_parsed_in_place():
     text = "sh -c 'docker build --platform linux/amd64 .'\n"
     progs = [(c.program, pos(c.words[0])) for c in cmds(text)]

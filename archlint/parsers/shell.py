@@ -144,6 +144,41 @@ def parse(source) -> ShellModel:
 # ---- commands -------------------------------------------------------------------------------
 
 
+def _split_blanks(text: str) -> list[str]:
+    """``text`` split on runs of blanks, as word splitting splits an unquoted expansion, except
+    inside a command substitution or ``${...}`` kept as written in an unknown value
+    (``$(echo $os_arch | cut -d/ -f1)`` is one word's unknown part, not six words).  Linear."""
+    if "$(" not in text and "`" not in text and "${" not in text:
+        return re.split(r"[ \t\n]+", text)
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0  # open $( ( ${ nesting
+    tick = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "`":
+            tick = not tick
+        elif c == "$" and i + 1 < n and text[i + 1] in "({":
+            depth += 1
+            cur.append(text[i:i + 2])
+            i += 2
+            continue
+        elif c in "({" and depth:
+            depth += 1
+        elif c in ")}" and depth:
+            depth -= 1
+        elif c in " \t\n" and not depth and not tick:
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
 class Word:
     """One word of a command.  ``raw``: the text as written (for a split variable: the whole
     reference); ``value``: quotes removed, known variables substituted, unknown ones left as
@@ -747,7 +782,7 @@ class _Walker:
                 cur.append(text)
                 have = True
                 continue
-            pieces = re.split(r"[ \t\n]+", text)
+            pieces = _split_blanks(text)
             for i, p in enumerate(pieces):
                 if i > 0:
                     if have or cur:
