@@ -753,6 +753,32 @@ def test_df013_flags_a_downloaded_program_and_a_derived_stage():
     ]
 
 
+def test_df013_follows_a_scratch_stage_that_only_carries_files():
+    # docker/buildx and moby/buildkit lint.Dockerfile: golangci-lint built on the build machine,
+    # carried by a scratch stage a knob picks, into a lint stage on the build machine too
+    text = """
+        ARG FROM_SOURCE=false
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS base
+        FROM base AS golangci-build
+        RUN go build -o /out/golangci-lint ./cmd/golangci-lint
+        FROM scratch AS golangci-binary-false
+        FROM scratch AS golangci-binary-true
+        COPY --from=golangci-build /out/golangci-lint golangci-lint
+        FROM golangci-binary-${FROM_SOURCE} AS golangci-binary
+        FROM base AS lint
+        COPY --from=golangci-binary / /usr/bin/
+        RUN golangci-lint run
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    # the same carrier into the image that ships: reported at the stage that built it
+    shipped = text.replace("FROM base AS lint", "FROM alpine:3.20 AS lint")
+    assert check(shipped, "DF013", kind="dockerfile", platforms=TWO) == [
+        "3:6 DF013 Stage 1 (golangci-build) runs on the build machine ($BUILDPLATFORM) and never builds for the"
+        " target, yet stage 3 (golangci-binary-true) copies its output (/out/golangci-lint): every platform's image"
+        " gets the build machine's binaries.",
+    ]
+
+
 def test_df013_accepts_cross_builds_and_arch_independent_output():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go

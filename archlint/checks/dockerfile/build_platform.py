@@ -2,6 +2,7 @@
 binaries to the target's image without ever building for the target."""
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from ...model import Related, Severity
@@ -17,6 +18,7 @@ from ._common import (
 )
 
 _RUN = ("RUN",)
+_VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 #: commands that turn source into machine code for the CPU they run on
 _COMPILES = re.compile(
@@ -40,6 +42,52 @@ def _text_only(path: str) -> bool:
     return arch_independent_path(path) or _TEXT_FILE.search(path.rstrip("/")) is not None
 
 
+def _users(ctx) -> dict:
+    """stage index -> the stages that use it: ``FROM`` it (an ``ARG`` default in the name
+    resolved: ``FROM golangci-binary-${FROM_SOURCE}``) or read it (``COPY --from``)."""
+    model = ctx.model
+    got = model.memo.get("df013.users")
+    if got is not None:
+        return got
+    users: dict = {}
+    budget = 10_000  # name comparisons for FROMs with a variable (a knob choosing a stage)
+    for u in model.stages:
+        base = model.base_stage_of(u)
+        bases = [base] if base is not None else []
+        if base is None and u.image is not None and "$" in u.image.value:
+            # ``FROM golangci-binary-${GOLANGCI_FROM_SOURCE}``: any stage the knob may name
+            pattern = _VARIABLE.sub("*", u.image.value).lower()
+            for st in model.stages[:u.index]:
+                budget -= 1
+                if budget >= 0 and st.name is not None and fnmatch.fnmatchcase(st.name.value.lower(), pattern):
+                    bases.append(st)
+        for b in bases:
+            users.setdefault(b.index, []).append(u)
+    for st_index, readers in model.readers().items():
+        users.setdefault(st_index, []).extend(u for u, _i, fl in readers if fl.name == "from")
+    model.memo["df013.users"] = users
+    return users
+
+
+def _ships(ctx, stage) -> bool:
+    """Whether what ``stage`` holds can end up in a target platform's image: it is the final
+    stage, runs commands, or a stage that uses it and does not run on the build machine ships.
+    A stage only carrying files (``FROM scratch`` and a ``COPY``: buildx's ``golangci-binary``)
+    into stages on ``$BUILDPLATFORM`` ships nothing; one nothing uses may be built with
+    ``--target``, so it ships.  Each stage judged once (stages only use earlier ones)."""
+    model = ctx.model
+    memo = model.memo.setdefault("df013.ships", {})
+    hit = memo.get(stage.index)
+    if hit is not None:
+        return hit
+    memo[stage.index] = True  # (never re-entered: uses point forwards)
+    users = _users(ctx).get(stage.index, [])
+    out = stage is model.final_stage or any(i.keyword == "RUN" for i in stage.instructions) or not users \
+        or any(_platform_kind(model, u) != "build" and _ships(ctx, u) for u in users)
+    memo[stage.index] = out
+    return out
+
+
 @rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))
 def build_platform_binaries_shipped(ctx):
     """
@@ -58,8 +106,11 @@ def build_platform_binaries_shipped(ctx):
     `go install`, `cargo build`, `rustc`, `zig build`, `cmake --build`...) or whose copied path is a
     program (under a `bin/` folder, `target/release`, a `.so`), and only when some copied path
     is not plainly text (`.js`, `.css`, `.html`, `.json`, `.jar`, a `static/` folder, CA
-    certificates...). An error when several target platforms are configured (one of them
-    cannot be the build machine's), a warning otherwise.
+    certificates...). A stage that only carries files (`FROM scratch` and a `COPY`, picked by a
+    knob: `FROM golangci-binary-${FROM_SOURCE}`) passes the copy on: it counts only when what it
+    carries reaches a stage that does not run on the build machine. An error when several
+    target platforms are configured (one of them cannot be the build machine's), a warning
+    otherwise.
 
     ## Why is this bad?
     `$BUILDPLATFORM` runs the stage natively on the build machine, which is only right when its
@@ -103,6 +154,8 @@ def build_platform_binaries_shipped(ctx):
         for target, ins, cfl in _copies_of(model, st):
             if cfl.name != "from" or _platform_kind(model, target) != "target":
                 continue
+            if not _ships(ctx, target):
+                continue  # a scratch stage carrying the files to a stage on the build machine
             sources = _copy_sources(ins)
             if not sources or any("TARGET" in s for s in sources) or all(_text_only(s) for s in sources):
                 continue
