@@ -49,9 +49,11 @@ def tooling_file(ctx) -> bool:
     return local_tooling(ctx.source.path)
 
 
-#: folder names of examples and samples: documentation a reader copies (a getting-started compose
-#: stack, a Tekton task's samples), whose mutable tags are the example's convention
-_EXAMPLES = frozenset(("examples", "example", "samples", "sample", "demo", "demos"))
+#: folder names of examples, samples and documentation: what a reader copies (a getting-started
+#: compose stack, a Tekton task's samples, tailscale's docs/k8s/ manifests), whose mutable tags
+#: are the example's convention
+_EXAMPLES = frozenset(("examples", "example", "samples", "sample", "demo", "demos", "docs", "doc", "documentation",
+                       "tutorials", "tutorial"))
 
 
 def example_file(ctx) -> bool:

@@ -109,11 +109,23 @@ def test_bc001_flags_builds_without_platform_in_markdown():
         ```console
         $ podman build -t registry.example.com/app:1.4.2 .
         STEP 1/5: FROM docker.io/library/python:3.12-slim
+        $ podman push registry.example.com/app:1.4.2
         ```
     """, "BC001", kind="markdown") == [
         "6:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
         "12:10 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
+
+
+def test_bc001_a_document_that_never_pushes_what_it_builds_leaves_it_to_the_reader():
+    # docker/cli's and buildx's reference pages, external-dns tutorials, buildkit's issue guide
+    assert check("""
+        ```console
+        $ docker buildx build -t docker/apache:2.0 .
+        $ docker build --squash -t test .
+        $ docker buildx build --load -t moby/buildkit:dev .
+        ```
+    """, "BC", kind="markdown") == []
 
 
 def test_bc001_passes_builds_with_a_platform_in_markdown():
@@ -251,14 +263,12 @@ def test_bc002_judges_the_default_of_a_build_that_pushes():
 def test_bc002_passes_builds_that_export_files():
     # opentelemetry-demo's react-native-app README: the build writes an APK into the folder
     assert check("""
-        ```bash
         docker build -f android.Dockerfile --platform=linux/amd64 --output=. .
         docker buildx build --platform linux/amd64 -o type=local,dest=bin .
         docker buildx build --platform linux/amd64 --output type=tar,dest=rootfs.tar .
         docker buildx build --platform linux/amd64 --output type=oci,dest=app.tar -t registry.example.com/app:1 .
-        ```
-    """, "BC002", kind="markdown", platforms=TWO) == [
-        "5:21 BC002 docker buildx build leaves out the configured platform linux/arm64, so the image will not run"
+    """, "BC002", kind="shell", platforms=TWO) == [
+        "4:21 BC002 docker buildx build leaves out the configured platform linux/arm64, so the image will not run"
         " there.",
     ]
 
@@ -280,6 +290,7 @@ def test_bc002_flags_builds_missing_configured_platforms_in_markdown():
     assert check("""
         ```sh
         DOCKER_DEFAULT_PLATFORM=linux/386 docker build -t registry.example.com/app:1.4.2 .
+        docker push registry.example.com/app:1.4.2
         ```
     """, "BC002", kind="markdown", platforms=TWO) == [
         "2:42 BC002 docker build leaves out the configured platforms linux/amd64, linux/arm64, so the image will not"
@@ -878,7 +889,7 @@ def test_bc006_hint_in_makefile_escapes_dollar():
 def test_markdown_suppression_above_fence_covers_the_block():
     fence = """
         ```bash
-        docker build -t acme/app:1 .
+        docker build -t acme/app:1 . && docker push acme/app:1
         ```
     """
     assert check("<!-- archlint: ignore[BC001] -->\n" + dedent(fence), "BC", kind="markdown") == []
@@ -1431,6 +1442,27 @@ def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
         "11:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
+def test_bc001_windows_images_are_built_for_their_windows_host():
+    # argo-workflows' release job on windows-2022; aws-node-termination-handler's Dockerfile.windows
+    wf = """
+    on: push
+    jobs:
+      windows:
+        runs-on: windows-2022
+        steps:
+          - uses: docker/login-action@v3
+          - run: docker build -t quay.io/acme/exec:1-windows -f Dockerfile.windows . && docker push quay.io/acme/exec:1-windows
+      linux:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/login-action@v3
+          - run: docker build -t quay.io/acme/exec:1 . && docker push quay.io/acme/exec:1
+    """
+    assert [f.split()[0] for f in check(wf, "BC001", kind="workflow")] == ["12:21"]
+    assert check("docker build --file \"${dockerfile}.windows\" -t a/b:1 . && docker push a/b:1\n", "BC001",
+                 kind="shell") == []
+
+
 def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_local():
     md = """
     # Try it
@@ -1472,16 +1504,18 @@ def test_bc001_a_build_that_names_no_image_stays_on_its_machine():
     $ docker buildx build -t docker/apache:2.0 .
     ```
     """
-    # an ID handed on, a manifest list, a named export and a real tag still leave the machine
+    # an ID handed on, a manifest list and a named export still leave the machine (a real tag too,
+    # where something pushes it: in a document that never does, the build is the reader's)
     assert check(md, "BC001", kind="markdown") == [
         "7:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
         " runs it.",
         "8:10 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
         "9:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
         " runs it.",
-        "10:17 BC001 docker buildx build has no --platform, so the image is built for the CPU of the machine that"
-        " runs it.",
     ]
+    # the same commands in a script: the tagged build is reported
+    script = "\n".join(line.strip().removeprefix("$ ") for line in md.splitlines() if "docker" in line or "podman" in line)
+    assert [f.split()[0] for f in check(script, "BC001", kind="shell")] == ["6:15", "7:8", "8:15", "9:15"]
 
 
 def test_bc001_reads_builds_and_runs_in_called_defines():

@@ -711,6 +711,16 @@ def test_df003_resolves_arg_defaults_in_platform():
     ]
 
 
+def test_df001_df002_say_nothing_of_mutable_bases_in_examples_and_tooling():
+    # kubernetes-sigs/lws docs/examples, jobset's site examples, buildx's hack/demo-env
+    text = "FROM golang:latest AS build\nFROM python\n"
+    for name in ("docs/examples/llamacpp/Dockerfile", "site/static/examples/cnn/Dockerfile",
+                 "hack/demo-env/examples/simple1/Dockerfile"):
+        assert check(text, "DF00", kind="dockerfile", name=name) == [], name
+    assert [f.split()[1] for f in check(text, "DF00", kind="dockerfile", name="cmd/app/Dockerfile")] == [
+        "DF001", "DF002"]
+
+
 DF013_SHIPPED = """
     FROM --platform=$BUILDPLATFORM golang:1.22 AS build
     WORKDIR /src

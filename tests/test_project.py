@@ -444,7 +444,8 @@ def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable
     # a README's local build (its image named nothing, used where it is built) changes nothing
     (root / "README.md").write_text("```sh\ndocker build --file ./Dockerfile ./\n```\n")
     assert [f for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == []
-    (root / "README.md").write_text("```sh\ndocker build -t ghcr.io/acme/x:1 --file ./Dockerfile ./\n```\n")
+    (root / "README.md").write_text("```sh\ndocker build -t ghcr.io/acme/x:1 --file ./Dockerfile ./\n"
+                                    "docker push ghcr.io/acme/x:1\n```\n")
     assert [f["message"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == [
         "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."
         " It is built without --platform at README.md:2."]
@@ -714,11 +715,11 @@ def test_a_base_image_the_repository_builds_is_its_own_chain_not_a_mutable_upstr
                     "dev: base\n\tdocker build -t acme-dev -f Dockerfile.dev .\n",
         "Dockerfile.base": "FROM golang:1.23\n",
         "Dockerfile.dev": "FROM acme-base\nRUN make\n",
-        "tools/Dockerfile": "FROM python\n",
+        "worker/Dockerfile": "FROM python\n",
     })
     doc = run(root, capsys)
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] in ("DF001", "DF002")] == \
-        [("tools/Dockerfile", "DF002")]
+        [("worker/Dockerfile", "DF002")]
 
 
 def test_xf007_a_build_platform_the_locked_base_image_does_not_publish(tmp_path, capsys):

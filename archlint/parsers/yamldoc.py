@@ -592,9 +592,12 @@ _KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:docke
 
 
 def _runner_chosen(job) -> bool:
-    """Whether ``runs-on`` is an expression (``${{ matrix.runner }}``): the machine is picked per run."""
+    """Whether the job's machine decides what its builds are for: ``runs-on`` is an expression
+    (``${{ matrix.runner }}``: the machine is picked per run), or a Windows runner (Windows
+    images are built natively for the Windows host; argo-workflows' ``argoexec`` Windows image)."""
     v = value(job, "runs-on")
-    return any(is_scalar(n) and "${{" in (scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)))
+    labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
+    return any("${{" in x or x.strip().lower().startswith("windows") for x in labels)
 
 
 def _keeps_images(job) -> bool:

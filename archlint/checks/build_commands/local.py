@@ -54,7 +54,8 @@ class LocalUse:
     docker-image``, ``minikube image load``, ``k3d image import``), and never pushed from there
     (``docker tag`` links names), is a local image; so is one tagged for a registry on
     ``localhost``.  A build whose every name another build of the group pushes itself (``--push``)
-    is a local twin of that build: what reaches the registry is the other build's result."""
+    is a local twin of that build: what reaches the registry is the other build's result.  A
+    Markdown document's build that the document never pushes is the reader's local build."""
 
     __slots__ = ("builds", "names")
 
@@ -91,6 +92,15 @@ def _discarded(tc: ToolCommand) -> bool:
     ``("job", position, keeps_images, runner_chosen)``)."""
     g = getattr(tc.command.snippet, "group", None)
     return type(g) is tuple and len(g) == 4 and g[0] == "job" and not g[2]
+
+
+def _document(tc: ToolCommand) -> bool:
+    """Whether the command is in a Markdown document (``markdown.shell_snippets`` groups its
+    blocks as ``("document", path)``): a build there that the document never pushes is the
+    reader's, on the reader's machine (a tool's reference pages, a tutorial, an issue-reporting
+    guide); a release runbook pushes what it builds."""
+    g = getattr(tc.command.snippet, "group", None)
+    return type(g) is tuple and len(g) == 2 and g[0] == "document"
 
 
 def runner_chosen(tc: ToolCommand) -> bool:
@@ -160,8 +170,9 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             out.builds.add(id(tc))
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
             continue
-        elif any(root(t) in used_roots for t in tags) or _discarded(tc):
-            # used here, or built in a CI job that never logs in: its machine is discarded
+        elif any(root(t) in used_roots for t in tags) or _discarded(tc) or _document(tc):
+            # used here, or built in a CI job that never logs in (its machine is discarded), or
+            # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))
             names.update(tags)
         elif all(root(t) in rebuilt_roots for t in tags):

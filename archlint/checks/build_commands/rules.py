@@ -66,6 +66,13 @@ def _builds(ctx):
 # ---- BC001 ----------------------------------------------------------------------------------------
 
 
+def _windows_dockerfile(tc) -> bool:
+    """A build of a Dockerfile named for Windows (``Dockerfile.windows``, ``windows.Dockerfile``):
+    Windows container images are built natively on a Windows host, for it."""
+    f = tc.flag("-f", "--file")
+    return f is not None and f.value is not None and "windows" in f.value.rsplit("/", 1)[-1].lower()
+
+
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "build"))
 def build_without_platform(ctx):
@@ -97,14 +104,19 @@ def build_without_platform(ctx):
     there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
     does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
-    flag examples of reference pages); and so does the local twin of a build that pushes itself:
+    flag examples of reference pages), and a build in a Markdown document that the document never
+    pushes (a tutorial, a reference page, an issue-reporting guide: the reader builds for their
+    own machine; a release runbook pushes what it builds); and so does the local twin of a build
+    that pushes itself:
     a `--load` build whose every tag another build of the same Makefile, script or job builds
     and pushes with `--push` (that build sends its own result and is judged itself); so
     does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression
     (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the
     way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
-    which CPU that is cannot be known here.
+    which CPU that is cannot be known here. Nor a build of a Windows image (in a job on a
+    `windows-*` runner, or of a Dockerfile named for Windows: `Dockerfile.windows`): Windows
+    images are built natively on a Windows host, for it.
 
     ## Example
     ```shell
@@ -129,6 +141,8 @@ def build_without_platform(ctx):
             continue  # built and used on the same machine: its CPU is the right one
         if runner_chosen(tc):
             continue  # a workflow that picks its runner per run builds natively on each
+        if _windows_dockerfile(tc):
+            continue  # a Windows image: built on and for a Windows (amd64) host
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:

@@ -144,7 +144,8 @@ def image_latest_tag(ctx):
     deployment) or named for development or tests (`compose.tests.yaml`,
     `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word `dev`, `development`,
     `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`), or in an example
-    (under a folder `examples`, `example`, `samples`, `sample`, `demo` or `demos`: a
+    (under a folder `examples`, `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`,
+    `documentation`, `tutorials` or `tutorial`: a
     getting-started stack its readers copy and pin).
 
     ## Example

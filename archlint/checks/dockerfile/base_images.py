@@ -8,6 +8,7 @@ from ...archnames import image_arch_token, without_arch
 from ...images import parse_image_ref
 from ...model import Severity
 from ...registry import rule
+from ...tooling import mutable_tags_allowed
 from ._common import _base_images, _platform_kind, _stage_names_arch
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
@@ -34,9 +35,15 @@ def from_latest_tag(ctx):
     FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5
     ```
 
+    Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
+    `docs/`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
+    pin, as K8S001 and DC001 say nothing of mutable tags there.
+
     ## Fix
     No automatic fix: archlint cannot know which version you want.
     """
+    if mutable_tags_allowed(ctx):
+        return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag == "latest" and digest is None:
@@ -67,7 +74,8 @@ def from_untagged(ctx):
     command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
     just built; the untagged default only serves a local build), and reporting it would be a false
     alarm (checkov's most common one). A default that says `latest` is still DF001's. Same as
-    hadolint DL3006, which skips variables too.
+    hadolint DL3006, which skips variables too. Not reported in developer tooling or examples
+    (see DF001).
 
     ## Example
     ```dockerfile
@@ -82,6 +90,8 @@ def from_untagged(ctx):
     ## Fix
     No automatic fix.
     """
+    if mutable_tags_allowed(ctx):
+        return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not _WHOLE_VAR.fullmatch(st.image.value.strip()):

@@ -193,7 +193,8 @@ def image_latest_tag(ctx):
     `hack`, `local` or `sandbox`, or with a word `dev`, `development` or `tilt` in its name:
     `dev-tilt`; or named for development or tests: `pod-dev.yaml`,
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
-    `example`, `samples`, `sample`, `demo` or `demos`), which their readers copy and pin (as
+    `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`,
+    `documentation`, `tutorials`, `tutorial`), which their readers copy and pin (as
     DC001 for compose files). Nor is an image whose tag the repository's own tooling sets: a
     `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
     `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
