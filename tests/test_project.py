@@ -689,6 +689,37 @@ def test_a_native_matrix_pushed_by_digest_is_one_multi_platform_image(tmp_path, 
     assert builds(files) == [(None, ["linux/amd64", "linux/arm64"], True)]
 
 
+def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(tmp_path, capsys):
+    # GoogleCloudPlatform/microservices-demo: kubernetes-manifests/ say `image: adservice`, which
+    # skaffold replaces with what it builds for build.platforms
+    files = {
+        "skaffold.yaml": "apiVersion: skaffold/v3\nkind: Config\nbuild:\n  platforms: [linux/amd64, linux/arm64]\n"
+                         "  artifacts:\n  - image: adservice\n    context: src/adservice\n"
+                         "  - image: loadgen\n    context: src/loadgen\n    docker: {dockerfile: Dockerfile.gen}\n"
+                         "  - image: jibbed\n    jib: {}\n",
+        "src/adservice/Dockerfile": "FROM alpine:3.20\n",
+        "src/loadgen/Dockerfile.gen": "FROM alpine:3.20\n",
+        "kubernetes-manifests/adservice.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "adservice"),
+        "kubernetes-manifests/jibbed.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "jibbed"),
+        "kubernetes-manifests/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "other"),
+    }
+    root = tree(tmp_path / "a", files)
+    doc = run(root, capsys)
+    assert codes(doc, "K8S00") == [("kubernetes-manifests/other.yaml", 11, "K8S002")]
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        capsys.readouterr()
+        cli.main(["graph", "--output-format", "json"])
+        g = json.loads(capsys.readouterr().out)
+    finally:
+        os.chdir(cwd)
+    assert [(b["path"], b["line"], b["dockerfile"], b["platforms"], b["tags"]) for b in g["builds"]] == [
+        ("skaffold.yaml", 6, "src/adservice/Dockerfile", ["linux/amd64", "linux/arm64"], ["adservice:*"]),
+        ("skaffold.yaml", 8, "src/loadgen/Dockerfile.gen", ["linux/amd64", "linux/arm64"], ["loadgen:*"]),
+    ]
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

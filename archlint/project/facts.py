@@ -344,6 +344,50 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
             "via": c.obj.kind or "Kubernetes"})
+    _skaffold_facts(ctx, out)
+
+
+def _skaffold_facts(ctx, out: dict) -> None:
+    """A Skaffold ``Config``: each ``build.artifacts`` entry built with Docker is a build (its
+    context's Dockerfile, or ``docker.dockerfile`` in it; ``build.platforms``, else the platforms
+    of the cluster skaffold deploys to: unknown), and its ``image`` is a name skaffold replaces
+    with what it built in the manifests it deploys (``retags``: microservices-demo's untagged
+    ``image: adservice``)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+
+    model = ctx.model
+    for root in model.documents:
+        if not is_map(root) or not (text(root, "apiVersion") or "").startswith("skaffold/"):
+            continue
+        build = value(root, "build")
+        if not is_map(build):
+            continue
+        pl = value(build, "platforms")
+        plats = canonical([scalar(n) or "" for n in items(pl) if is_scalar(n)]) if pl is not None else None
+        for art in items(value(build, "artifacts")):
+            image = (text(art, "image") or "").strip() if is_map(art) else ""
+            if not image:
+                continue
+            out.setdefault("retags", []).append(pattern(image) or "*")
+            if any(value(art, k) is not None for k in ("jib", "ko", "buildpacks", "bazel", "custom", "kaniko")):
+                continue  # built without a Dockerfile here
+            docker = value(art, "docker")
+            context = (text(art, "context") or ".").strip()
+            dockerfile = (text(docker, "dockerfile") if is_map(docker) else None) or "Dockerfile"
+            out.setdefault("builds", []).append({
+                "span": _span(model.content_span(value(art, "image"))),
+                "tool": "skaffold",
+                "file": pattern(context.rstrip("/") + "/" + dockerfile.strip()),
+                "context": pattern(context),
+                "bases": ["file"],
+                "platforms": plats,
+                "host": None,
+                # skaffold's tag policy tags each build (a commit by default): not known here
+                "tags": [t for t in (pattern(image if ":" in image.rsplit("/", 1)[-1] else image + ":*"),) if t],
+                "push": False,
+                "local": False,
+                "stage": pattern(text(docker, "target")) if is_map(docker) else None,
+            })
 
 
 def _helm_values_facts(ctx, out: dict) -> None:

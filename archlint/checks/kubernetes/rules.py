@@ -199,7 +199,9 @@ def image_latest_tag(ctx):
     `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
     `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
     placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a
-    release script's `"${SOURCE}=${IMAGE}:${TAG}"`), for the images the repository builds itself.
+    release script's `"${SOURCE}=${IMAGE}:${TAG}"`), for the images the repository builds itself;
+    so do a Skaffold config's `build.artifacts` images, which skaffold replaces with what it
+    builds in the manifests it deploys.
 
     ## Example
     ```yaml
@@ -287,7 +289,8 @@ def image_untagged(ctx):
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
     commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
     `{IMAGE}`, `REPLACE_ME`: references no runtime accepts), nor images whose tag a Kustomization
-    including the manifest sets or that the repository's `kustomize edit set image` sets, nor
+    including the manifest sets or that the repository's `kustomize edit set image` or Skaffold
+    config sets, nor
     manifests for development (see K8S001).
 
     ## Example
