@@ -191,6 +191,7 @@ class ImageRef:
 
 class ToolCommand:
     """A recognised command.  ``action``: "build", "bake", "push", "tag", "manifest-create",
+    "manifest-annotate",
     "manifest-add", "manifest-push", "run", "kube-run", "kube-create", "set-image", "retag".  ``builder`` for builds:
     "docker" (``docker build``/``image build``/``builder build``), "buildx", "podman", "buildah",
     "nerdctl".  ``verb``: the sub-command word (``build``, ``bud``, ``push``...)."""
@@ -363,8 +364,8 @@ def recognise(cmd) -> ToolCommand | None:
             return _push(cmd, tool, words, i if sub == "push" else rest)
         if sub == "tag" or (sub == "image" and nxt == "tag"):
             return _tag(cmd, tool, words, i if sub == "tag" else rest)
-        if sub == "manifest" and nxt == "create":
-            return _manifest(cmd, tool, "manifest-create", words, rest)
+        if sub == "manifest" and nxt in ("create", "annotate"):
+            return _manifest(cmd, tool, "manifest-" + nxt, words, rest)
         if sub in ("run", "create") or (sub == "container" and nxt in ("run", "create")):
             return _run(cmd, tool, words, i if sub in ("run", "create") else rest)
         return None
@@ -375,7 +376,7 @@ def recognise(cmd) -> ToolCommand | None:
             return _push(cmd, tool, words, i if sub == "push" else rest)
         if sub == "tag" or (sub == "image" and nxt == "tag"):
             return _tag(cmd, tool, words, i if sub == "tag" else rest)
-        if sub == "manifest" and nxt in ("create", "add", "push"):
+        if sub == "manifest" and nxt in ("create", "add", "push", "annotate"):
             return _manifest(cmd, tool, "manifest-" + nxt, words, rest)
         if sub == "run" or (sub == "container" and nxt == "run"):
             return _run(cmd, tool, words, i if sub == "run" else rest)

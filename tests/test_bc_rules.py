@@ -1463,6 +1463,25 @@ def test_bc001_windows_images_are_built_for_their_windows_host():
                  kind="shell") == []
 
 
+def test_bc001_per_architecture_images_of_an_annotated_manifest_list():
+    # cluster-api / kube-state-metrics: the architecture is a build argument, and the Makefile lists
+    # each image under it with docker manifest annotate --arch
+    mk = """
+        ALL_ARCH ?= amd64 arm64
+        docker-build-%:
+        \tdocker build --build-arg ARCH=$* -t $(IMG)-$*:$(TAG) .
+        other:
+        \tdocker build -t $(IMG)-other:$(TAG) .
+        docker-push-manifest:
+        \tdocker manifest create --amend $(IMG):$(TAG) $(IMG)-amd64:$(TAG) $(IMG)-arm64:$(TAG)
+        \t@for arch in $(ALL_ARCH); do docker manifest annotate --arch $${arch} $(IMG):$(TAG) $(IMG)-$${arch}:$(TAG); done
+        \tdocker manifest push --purge $(IMG):$(TAG)
+    """
+    assert [f.split()[0] for f in check(mk, "BC001", kind="makefile")] == ["5:9"]
+    # without the annotation, the build argument alone says nothing of the image's platform
+    assert len(check(mk.replace("manifest annotate --arch", "manifest annotate"), "BC001", kind="makefile")) == 2
+
+
 def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_local():
     md = """
     # Try it

@@ -66,6 +66,22 @@ def _builds(ctx):
 # ---- BC001 ----------------------------------------------------------------------------------------
 
 
+#: a build argument naming the architecture to build for (not TARGETARCH: BC004's)
+_ARCH_ARG = re.compile(r"^(?:GO)?ARCH$|_ARCH$|^ARCH_", re.I)
+
+
+def _per_arch_part(tc, ctx) -> bool:
+    """A build that passes the architecture it builds for as a build argument (``--build-arg
+    ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
+    ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
+    with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
+    puts each image in the list under the architecture it holds."""
+    if not any(f.name == "--build-arg" and f.value and _ARCH_ARG.search(f.value.split("=", 1)[0])
+               and f.value.split("=", 1)[0].upper() != "TARGETARCH" for f in tc.flags):
+        return False
+    return any(c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx))
+
+
 def _windows_dockerfile(tc) -> bool:
     """A build of a Dockerfile named for Windows (``Dockerfile.windows``, ``windows.Dockerfile``):
     Windows container images are built natively on a Windows host, for it."""
@@ -116,7 +132,10 @@ def build_without_platform(ctx):
     way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
     which CPU that is cannot be known here. Nor a build of a Windows image (in a job on a
     `windows-*` runner, or of a Dockerfile named for Windows: `Dockerfile.windows`): Windows
-    images are built natively on a Windows host, for it.
+    images are built natively on a Windows host, for it. Nor a build that passes the
+    architecture it builds for as a build argument (`--build-arg ARCH=$(ARCH)`) in a file that
+    assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
+    kube-state-metrics): each image is listed under the architecture it holds.
 
     ## Example
     ```shell
@@ -143,6 +162,8 @@ def build_without_platform(ctx):
             continue  # a workflow that picks its runner per run builds natively on each
         if _windows_dockerfile(tc):
             continue  # a Windows image: built on and for a Windows (amd64) host
+        if _per_arch_part(tc, ctx):
+            continue  # one architecture's image of a manifest list the file annotates
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:
