@@ -541,6 +541,20 @@ def test_bc006_flags_latest_tags_in_shell():
     ]
 
 
+def test_bc006_a_one_part_name_never_pushed_is_this_machines_image():
+    # tailscale's ssh test containers: docker build -t ssh-ubuntu-focal ..., run by the build itself
+    assert check("""
+        docker build --platform linux/amd64 -t ssh-ubuntu-focal ssh/testcontainers
+        docker build --platform linux/amd64 -t app .
+        docker tag app registry.example.com/app:1
+        docker push registry.example.com/app:1
+        docker build --platform linux/amd64 -t acme/tool .
+    """, "BC006", kind="shell") == [
+        "2:40 BC006 docker build tags the image app without a tag, which means app:latest, a mutable tag.",
+        "5:40 BC006 docker build tags the image acme/tool without a tag, which means acme/tool:latest, a mutable tag.",
+    ]
+
+
 def test_bc006_passes_pinned_tags_in_shell():
     assert check("""
         #!/usr/bin/env bash

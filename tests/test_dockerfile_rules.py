@@ -721,6 +721,21 @@ def test_df001_df002_say_nothing_of_mutable_bases_in_examples_and_tooling():
         "DF001", "DF002"]
 
 
+def test_windows_images_are_amd64_by_design():
+    # argo-workflows' Dockerfile.windows downloads an x64 7-Zip; aws-node-termination-handler's
+    # pins its builder to windows/amd64
+    text = """
+        FROM --platform=windows/amd64 mcr.microsoft.com/windows/servercore:ltsc2022 AS builder
+        ADD https://www.7-zip.org/a/7z2301-x64.exe /7z.exe
+        FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+        COPY --from=builder /7z.exe /7z.exe
+    """
+    assert check(text, "DF00", kind="dockerfile", platforms=TWO) == []
+    linux = text.replace("mcr.microsoft.com/windows/servercore:ltsc2022", "alpine:3.20").replace(
+        "mcr.microsoft.com/windows/nanoserver:ltsc2022", "alpine:3.20").replace("windows/amd64", "linux/amd64")
+    assert {f.split()[1] for f in check(linux, "DF00", kind="dockerfile", platforms=TWO)} >= {"DF003", "DF006"}
+
+
 DF013_SHIPPED = """
     FROM --platform=$BUILDPLATFORM golang:1.22 AS build
     WORKDIR /src

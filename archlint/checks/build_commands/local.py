@@ -57,11 +57,17 @@ class LocalUse:
     is a local twin of that build: what reaches the registry is the other build's result.  A
     Markdown document's build that the document never pushes is the reader's local build."""
 
-    __slots__ = ("builds", "names")
+    __slots__ = ("builds", "names", "pushed")
 
     def __init__(self):
         self.builds: set[int] = set()  # id() of the local builds
         self.names: dict[int, set[str]] = {}  # group -> normalised local image names
+        self.pushed: dict[int, set[str]] = {}  # group -> roots of the names pushed there
+
+    def unpushed_bare(self, tc: ToolCommand, ref: str) -> bool:
+        """A one-part name (``ssh-ubuntu-focal``: no registry, no namespace: nobody can push
+        it to Docker Hub) that the group never pushes: an image for this machine only."""
+        return "/" not in ref and normal_ref(ref) not in self.pushed.get(group_of(tc), ())
 
     def build(self, tc: ToolCommand) -> bool:
         return id(tc) in self.builds
@@ -153,6 +159,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
     used_roots = {root(n) for n in used}
     pushed_roots = {root(n) for n in pushed if not local_registry(n)}
     rebuilt_roots = {root(n) for n in rebuilt if not local_registry(n)}
+    out.pushed[key] = pushed_roots | rebuilt_roots
     names = out.names.setdefault(key, set())
     for n in set(parent) | set(parent.values()) | set(used):
         if root(n) in used_roots and root(n) not in pushed_roots:

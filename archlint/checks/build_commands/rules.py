@@ -618,7 +618,9 @@ def latest_tag(ctx):
     or `docker push` of `app:latest` next to a push or tag of `app:<version>` in the same
     Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
     usual moving alias. Images that stay on the machine (see BC001) and images for a registry
-    on `localhost` are not reported.
+    on `localhost` are not reported, nor a one-part name a build gives and the same file never
+    pushes (`docker build -t ssh-ubuntu-focal ...`: no registry or namespace, nobody can push it to
+    Docker Hub; tailscale's test containers).
 
     ## Example
     ```shell
@@ -658,6 +660,8 @@ def latest_tag(ctx):
                 continue
             if beside or local.name(tc, im.value):
                 continue
+            if tc.action == "build" and local.unpushed_bare(tc, im.value):
+                continue  # a one-part name built here and never pushed: this machine's image
             if im.role in ("push", "tag-target") and (name, group_of(tc)) in versioned:
                 continue  # latest moved next to a versioned tag of the same image
             via = " (the default of a variable in this file)" if im.defaulted else ""

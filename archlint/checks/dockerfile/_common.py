@@ -2,6 +2,8 @@
 stages, the platform policy of a literal architecture."""
 from __future__ import annotations
 
+import os
+
 import re
 
 from ... import platforms as plat
@@ -135,6 +137,23 @@ def _insert_after_from(stage: Stage, ctx, text: str) -> Edit:
     line = ins.end_line if not ins.heredocs else ins.end_line
     end_col = len(ctx.source.line(line)) + 1
     return Edit(Span(line, end_col, line, end_col), "\n" + text)
+
+_WINDOWS_BASE = ("mcr.microsoft.com/windows", "mcr.microsoft.com/powershell:nanoserver")
+
+
+def windows_image(ctx) -> bool:
+    """A Dockerfile for a Windows image: named for Windows (``Dockerfile.windows``) or based on
+    Microsoft's Windows images (``mcr.microsoft.com/windows/servercore``, ``nanoserver``).  Windows
+    containers run on Windows nodes, amd64 in practice, built natively for them: an amd64 tool
+    or a pinned ``windows/amd64`` there is the only choice, not a mistake."""
+    if "windows" in os.path.basename(ctx.source.path).lower():
+        return True
+    for st in ctx.model.stages:
+        v = (st.image.value if st.image is not None else "").lower()
+        if v.startswith(_WINDOWS_BASE) or "servercore" in v or "nanoserver" in v:
+            return True
+    return False
+
 
 def _stage_label(st: Stage) -> str:
     return f" ({st.name.value})" if st.name is not None else ""

@@ -17,7 +17,7 @@ from ...parsers.dockerfile import (
     uses_vars,
 )
 from ...registry import rule
-from ._common import _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label
+from ._common import _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, windows_image
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
@@ -98,7 +98,13 @@ def arch_specific_download(ctx):
     Unsafe: replaces a Go-style token (`amd64`, `arm64`) with `${TARGETARCH}` and declares
     `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style token (`x86_64`, `aarch64`) becomes
     `$(uname -m)`. Unsafe because projects name their artefacts differently.
+
+    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
+    `mcr.microsoft.com/windows` base): Windows images are amd64, and an x64 tool is the one
+    they need.
     """
+    if windows_image(ctx):
+        return
     model = ctx.model
     for st in model.stages:
         if _stage_derives_arch(st):

@@ -17,6 +17,7 @@ from ._common import (
     _stage_reads_own_arch,
     _stage_uses_target,
     _valid,
+    windows_image,
 )
 
 # ---- DF003 / DF004 / DF009 / DF010: FROM --platform ----------------------------------------------
@@ -67,10 +68,15 @@ def from_platform_hardcoded(ctx):
     ```
     or set the platform in the build command (`docker buildx build --platform linux/amd64`).
 
+    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
+    `mcr.microsoft.com/windows` base): `windows/amd64` is the only platform it is built for.
+
     ## Fix
     No automatic fix: whether the stage should follow the build or the target platform is a
     design choice.
     """
+    if windows_image(ctx):
+        return
     targets = ctx.targets
     model = ctx.model
     builders = _builder_stages(ctx)
@@ -136,11 +142,14 @@ def from_platform_mismatch(ctx):
     FROM --platform=linux/amd64 python:3.12-slim
     ```
 
+    Not reported in a Dockerfile for a Windows image (see DF003): the configured platforms are
+    the Linux images'.
+
     ## Fix
     No automatic fix.
     """
     targets = ctx.targets
-    if targets.none:
+    if targets.none or windows_image(ctx):
         return
     for st in ctx.model.stages:
         pinned = _pinned_platform(ctx, st)
