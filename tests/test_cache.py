@@ -41,7 +41,7 @@ def env(tmp_path, monkeypatch):
     (root / "common.mk").write_text(COMMON_MK)
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text(PYFILE)
-    (root / "README.md").write_text("# x\n\n```sh\ndocker build -t x .\n```\n")
+    (root / "README.md").write_text("# x\n\n```sh\ndocker build -t acme/x:1 . && docker push acme/x:1\n```\n")
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(cache_dir))
     monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)

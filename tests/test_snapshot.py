@@ -33,7 +33,7 @@ def repo(tmp_path, monkeypatch):
     (root / ".git").mkdir()
     (root / "Dockerfile").write_text(DOCKERFILE)
     (root / "Makefile").write_text(MAKEFILE)
-    (root / "common.mk").write_text("IMG := app:1\n")
+    (root / "common.mk").write_text("IMG := acme/app:1\n")
     (root / "svc").mkdir()
     (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t svc .\n")
     (root / "app").mkdir()
@@ -174,7 +174,7 @@ def _pyproject_gains_a_table(root):
 
 
 def _include_edited(root):
-    _later(root / "common.mk", "IMG := app:latest\nPLATFORM := linux/amd64\n")
+    _later(root / "common.mk", "IMG := acme/app:latest\nPLATFORM := linux/amd64\n")
 
 
 def _include_appears(root):
@@ -405,13 +405,13 @@ def test_input_that_was_racy_when_the_report_was_stored(repo, capsys, monkeypatc
     _later(repo / "a.mk", "include sub/b.mk\n")
     (repo / "sub").mkdir()
     time.sleep(0.4)
-    (repo / "sub" / "b.mk").write_text("TAG = x:1.0\n")
+    (repo / "sub" / "b.mk").write_text("TAG = acme/x:1.0\n")
     # a bound between the two writes' ctimes: a.mk is settled, b.mk racy, so put() keeps the
     # Makefile's old entry (inputs: a.mk only), which must not stand for this run's result
     monkeypatch.setattr(C, "RACY_NS", 200_000_000)
     second = _main(capsys, "Makefile")
     monkeypatch.setattr(C, "RACY_NS", 0)
-    _later(repo / "sub" / "b.mk", "TAG = x:latest\n")
+    _later(repo / "sub" / "b.mk", "TAG = acme/x:latest\n")
     _later(repo / "sub")
     after = _main(capsys, "Makefile")
     assert after == _fresh(capsys, "Makefile")
@@ -419,7 +419,7 @@ def test_input_that_was_racy_when_the_report_was_stored(repo, capsys, monkeypatc
 
 
 def test_git_folder_appearing_above_a_makefile(repo, capsys):
-    (repo / "common.mk").write_text("TAG = x:latest\n")
+    (repo / "common.mk").write_text("TAG = acme/x:latest\n")
     (repo / "sub").mkdir()
     (repo / "sub" / "Makefile").write_text("include ../common.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
     _age(repo)
@@ -438,7 +438,7 @@ def test_makefile_glob_through_folders(repo, capsys):
     _age(repo)
 
     def change():
-        (repo / "a" / "vars.mk").write_text("TAG = x:latest\n")
+        (repo / "a" / "vars.mk").write_text("TAG = acme/x:latest\n")
         _later(repo / "a" / "vars.mk")
         _later(repo / "a")
 

@@ -79,7 +79,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "dockerfile": ("Dockerfile", "FROM python:latest\nRUN docker build -t app:1 .\n"),
     "shell": ("build.sh", "#!/bin/sh\nset -e\ndocker build -t app:1 .\n"),
     "makefile": ("Makefile", "IMAGE = app:1\n\nbuild:\n\tdocker build -t $(IMAGE) .\n"),
-    "markdown": ("DEPLOY.md", "# Deploy\n\n```sh\ndocker build -t app:1 .\n```\n"),
+    "markdown": ("DEPLOY.md", "# Deploy\n\n```sh\ndocker build -t app:1 . && docker push app:1\n```\n"),
     "python": ("app.py", "import datetime\n\n\ndef stamp():\n    return datetime.datetime.utcnow()\n"),
     "kubernetes": ("deploy.yaml", DEPLOYMENT),
     "kustomization": (

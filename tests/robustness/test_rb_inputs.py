@@ -226,7 +226,7 @@ UNICODE_CASES = {
     "dockerfile": "FROM python:3\nRUN echo {s} && docker build -t a:1 .\n",
     "shell": "echo {s} && docker build -t a:1 .\n",
     "makefile": "b:\n\techo {s} && docker build -t a:1 .\n",
-    "markdown": "```sh\necho {s} && docker build -t a:1 .\n```\n",
+    "markdown": "```sh\necho {s} && docker build -t a:1 . && docker push a:1\n```\n",
     "python": "import datetime\ns = '{s}'; datetime.datetime.utcnow()\n",
 }
 
@@ -274,7 +274,7 @@ def test_one_megabyte_line_before_the_findings(kind):
     ("shell", "echo " + "word " * (MB // 5) + "&& docker build -t a:1 .\n", [("BC001", 1, 5 + 5 * (MB // 5) + 11)]),
     ("makefile", "b:\n\techo " + "word " * (MB // 5) + "&& docker build -t a:1 .\n",
      [("BC001", 2, 6 + 5 * (MB // 5) + 11)]),
-    ("markdown", "```sh\necho " + "word " * (MB // 5) + "&& docker build -t a:1 .\n```\n",
+    ("markdown", "```sh\necho " + "word " * (MB // 5) + "&& docker build -t a:1 . && docker push a:1\n```\n",
      [("BC001", 2, 5 + 5 * (MB // 5) + 11)]),
     ("python", "x = '" + "y" * MB + "'\nimport datetime\ndatetime.datetime.utcnow()\n", [("PY002", 3, 1)]),
 ], ids=["dockerfile", "shell", "makefile", "markdown", "python"])
@@ -417,7 +417,7 @@ def test_python_syntax_error_reports_the_parsers_position(text):
     ("shell", "docker build -t app:1 .\nif true; then\n  echo 'never closed\n", [("BC001", 1, 8)]),
     ("shell", "docker build -t app:1 .\ncase x in\n  a) echo\n", [("BC001", 1, 8)]),
     ("shell", "docker build -t app:1 .\nfoo() {\n  echo $(( 1 +\n", [("BC001", 1, 8)]),
-    ("markdown", "# Run\n\n```sh\ndocker build -t app:1 .", [("BC001", 4, 8)]),  # unclosed fence: to the end
+    ("markdown", "# Run\n\n```sh\ndocker build -t app:1 . && docker push app:1", [("BC001", 4, 8)]),  # unclosed fence: to the end
     ("dockerfile", "FROM python:latest\nRUN <<EOF\napk add curl\n",
      [("AL001", 2, 5), ("DF001", 1, 6), ("DF005", 1, 1)]),
 ], ids=["sh-quote", "sh-case", "sh-arith", "md-fence", "df-heredoc"])
