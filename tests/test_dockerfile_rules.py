@@ -469,6 +469,22 @@ def test_df006_pinned_single_platform_is_fine():
     ]
 
 
+def test_df007_a_stage_gets_its_base_stages_args():
+    # docker/buildx lint.Dockerfile: lint-base declares ARG TARGETPLATFORM, lint is FROM lint-base
+    text = """
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS lint-base
+        ARG TARGETPLATFORM
+        FROM lint-base AS lint
+        RUN echo "$TARGETPLATFORM"
+        FROM lint AS again
+        RUN echo "$TARGETPLATFORM $TARGETARCH"
+    """
+    assert check(text, "DF007", kind="dockerfile") == [
+        "6:27 DF007 $TARGETARCH is used in stage 2 (again) without ARG TARGETARCH after its FROM, so it expands to an"
+        " empty string.",
+    ]
+
+
 def test_df007_fix_inserts_arg_after_from():
     r = lint_inline(DF007_UNDECLARED, kind="dockerfile")
     f = next(f for f in findings(r, "DF007") if f.span.line == 3 and f.span.col == 10)

@@ -172,6 +172,24 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix |
 # ---- DF007: platform ARGs used without declaration ---------------------------------------------------
 
 
+def _inherited_args(model, st) -> set:
+    """ARG names a stage gets from the stages it is based on (``FROM lint-base AS lint``): BuildKit
+    hands a stage its base stage's build arguments.  Memoised per stage, so a chain costs its
+    length once."""
+    memo = model.memo.setdefault("df007.inherited", {})
+    chain = []  # the stage and its bases, up to one already known (no recursion: chains are long)
+    cur = st
+    while cur is not None and cur.index not in memo and len(chain) <= len(model.stages):
+        chain.append(cur)
+        cur = model.base_stage_of(cur)
+    # what the first stage already judged hands on: its own inheritance and its own ARGs
+    known = memo.get(cur.index, frozenset()) | frozenset(cur.declared_args()) if cur is not None else frozenset()
+    for stage in reversed(chain):
+        memo[stage.index] = known
+        known = known | frozenset(stage.declared_args())
+    return memo[st.index]
+
+
 @rule("DF007", "undeclared-platform-arg", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def undeclared_platform_arg(ctx):
     """
@@ -198,11 +216,16 @@ def undeclared_platform_arg(ctx):
     RUN GOARCH=$TARGETARCH go build -o /out/app .
     ```
 
+    A stage based on an earlier stage (`FROM lint-base AS lint`) gets that stage's `ARG`s, as
+    BuildKit hands a stage its base stage's build arguments.
+
     ## Fix
     Safe: inserts `ARG NAME` right after the stage's `FROM`.
     """
-    for st in ctx.model.stages:
+    model = ctx.model
+    for st in model.stages:
         declared = st.declared_args()
+        inherited = _inherited_args(model, st)
         seen: set[str] = set()
         env_defined: set[str] = set()
         for ins in st.instructions:
@@ -217,7 +240,7 @@ def undeclared_platform_arg(ctx):
                 if "$" not in text:
                     continue
                 for name, start, end in uses_vars(text):
-                    if name not in PLATFORM_ARGS or name in seen or name in env_defined:
+                    if name not in PLATFORM_ARGS or name in seen or name in env_defined or name in inherited:
                         continue
                     decl = declared.get(name)
                     if decl is not None and decl.line < ins.line:
