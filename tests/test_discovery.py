@@ -116,3 +116,21 @@ def test_excluded_build_folder_with_build_files_is_reported(tmp_path):
     assert why["build"] == ("excluded by the glob 'build'; it holds 2 lintable files (Dockerfile, ci/run.sh): "
                             "list exclude without it to lint them")
     assert why["web/build"] == "excluded by the glob 'build'"
+
+
+def test_an_extension_less_program_is_not_a_script_that_failed_to_read(tmp_path, monkeypatch, capsys):
+    # tailscale commits a Mach-O binary named tstest/tailmac/Swift/TailMac/main
+    from archlint import cli
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "main").write_bytes(b"\xcf\xfa\xed\xfe\x0c\x00\x00\x01" + b"\x00" * 64 + b"docker build")
+    (tmp_path / "tools" / "run").write_text("#!/bin/sh\ndocker build -t acme/x:1 . && docker push acme/x:1\n")
+    (tmp_path / "broken.Dockerfile").write_bytes(b"\x00\x01")  # a Dockerfile by name: unreadable is AL001
+    monkeypatch.setenv("ARCHLINT_NO_CACHE", "1")
+    monkeypatch.chdir(tmp_path)
+    cli.main(["check", "--output-format", "concise", "."])
+    out = capsys.readouterr().out
+    assert "tools/run:2:8: BC001" in out
+    assert "tools/main" not in out
+    assert "broken.Dockerfile:1:1: AL001" in out
