@@ -469,6 +469,18 @@ def test_df006_pinned_single_platform_is_fine():
     ]
 
 
+def test_df006_a_stage_named_after_an_architecture_is_for_it():
+    # moby/buildkit hack/dockerfiles/archutil.Dockerfile: one stage per CPU assembles its fixture
+    text = """
+        FROM debian:12 AS base
+        FROM base AS exit-arm64
+        COPY util/archutil/fixtures/exit.arm64.s .
+        FROM base AS tools
+        ADD https://example.com/tool-linux-arm64.tar.gz /tmp/
+    """
+    assert [f.split()[:2] for f in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [["5:36", "DF006"]]
+
+
 def test_df007_a_stage_gets_its_base_stages_args():
     # docker/buildx lint.Dockerfile: lint-base declares ARG TARGETPLATFORM, lint is FROM lint-base
     text = """

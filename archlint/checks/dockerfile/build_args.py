@@ -101,13 +101,14 @@ def arch_specific_download(ctx):
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
     `mcr.microsoft.com/windows` base): Windows images are amd64, and an x64 tool is the one
-    they need.
+    they need; nor in a stage named after an architecture (`FROM base AS exit-amd64`, one stage
+    per CPU), whose architecture is its purpose.
     """
     if windows_image(ctx):
         return
     model = ctx.model
     for st in model.stages:
-        if _stage_derives_arch(st):
+        if _stage_derives_arch(st) or _stage_named_for_an_arch(st):
             continue
         declared = st.declared_args()
         for ins, value, span, via in _download_words(ctx, st):
@@ -170,6 +171,15 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix |
 
 
 # ---- DF007: platform ARGs used without declaration ---------------------------------------------------
+
+
+def _stage_named_for_an_arch(st) -> bool:
+    """A stage named after an architecture (``FROM base AS exit-amd64``: buildkit's archutil
+    fixtures, one stage per CPU, each assembling its own ``exit.amd64.S``): its architecture is
+    its purpose, as BuildKit's own checks exempt such stages."""
+    if st.name is None:
+        return False
+    return has_arch_token(st.name.value.lower())
 
 
 def _inherited_args(model, st) -> set:
