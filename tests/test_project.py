@@ -45,6 +45,18 @@ def run(root: Path, capsys, *args, fmt="json") -> dict | str:
     return json.loads(out) if fmt == "json" else out
 
 
+def graph_doc(root: Path, capsys) -> dict:
+    """What ``archlint graph --output-format json`` prints in ``root``."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        capsys.readouterr()
+        cli.main(["graph", "--output-format", "json"])
+        return json.loads(capsys.readouterr().out)
+    finally:
+        os.chdir(cwd)
+
+
 def found(doc: dict, prefix: str = "XF") -> list[str]:
     return sorted(f"{f['path']}:{f['line']} {f['rule']} {f['message']}" for f in doc["findings"]
                   if f["rule"].startswith(prefix) and not f["suppressed"])
@@ -591,14 +603,7 @@ def test_a_matrix_of_components_is_one_build_per_row(tmp_path, capsys):
     # the agent's image is published for both platforms by its matrix row; nothing publishes mcp
     assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "DC003"] == [
         ("compose.yaml", 7, "DC003")]
-    cwd = os.getcwd()
-    os.chdir(tmp_path / "a")
-    try:
-        capsys.readouterr()
-        cli.main(["graph", "--output-format", "json"])
-        g = json.loads(capsys.readouterr().out)
-    finally:
-        os.chdir(cwd)
+    g = graph_doc(tmp_path / "a", capsys)
     builds = {b["dockerfile"]: (b["platforms"], b["tags"]) for b in g["builds"] if b["path"].startswith(".github")}
     assert builds == {
         "src/agent/Dockerfile": (["linux/amd64", "linux/arm64"], ["ghcr.io/acme/demo:1.0-agent"]),
@@ -665,15 +670,7 @@ def test_a_native_matrix_pushed_by_digest_is_one_multi_platform_image(tmp_path, 
         """
 
     def builds(files) -> list:
-        root = tree(tmp_path / str(len(list(tmp_path.iterdir()))), files)
-        cwd = os.getcwd()
-        os.chdir(root)
-        try:
-            capsys.readouterr()
-            cli.main(["graph", "--output-format", "json"])
-            g = json.loads(capsys.readouterr().out)
-        finally:
-            os.chdir(cwd)
+        g = graph_doc(tree(tmp_path / str(len(list(tmp_path.iterdir()))), files), capsys)
         return [(b["dockerfile"], b["platforms"], b["push"]) for b in g["builds"]]
 
     files = {".github/workflows/release.yml": wf, "api/Dockerfile": "FROM alpine:3.20\n"}
@@ -706,14 +703,7 @@ def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(
     root = tree(tmp_path / "a", files)
     doc = run(root, capsys)
     assert codes(doc, "K8S00") == [("kubernetes-manifests/other.yaml", 11, "K8S002")]
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        capsys.readouterr()
-        cli.main(["graph", "--output-format", "json"])
-        g = json.loads(capsys.readouterr().out)
-    finally:
-        os.chdir(cwd)
+    g = graph_doc(root, capsys)
     assert [(b["path"], b["line"], b["dockerfile"], b["platforms"], b["tags"]) for b in g["builds"]] == [
         ("skaffold.yaml", 6, "src/adservice/Dockerfile", ["linux/amd64", "linux/arm64"], ["adservice:*"]),
         ("skaffold.yaml", 8, "src/loadgen/Dockerfile.gen", ["linux/amd64", "linux/arm64"], ["loadgen:*"]),
