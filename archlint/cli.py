@@ -576,7 +576,7 @@ def _cmd_graph(args) -> int:
     from .run.runner import run_paths
 
     run = run_paths([root], resolver, root, respect_gitignore=not args.no_respect_gitignore, jobs=args.jobs,
-                    use_cache=not args.no_cache)
+                    use_cache=not args.no_cache, model=False)  # built once, here
     entries = [(fr.path, os.path.join(root, fr.path), fr.kind, fr.facts) for fr in run.files if fr.facts]
     project = build_project(root, entries)
     from .output import graph

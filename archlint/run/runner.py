@@ -73,9 +73,11 @@ def _lint_chunk(items):
 
 
 def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cache=True, cache=None,
-              recorder=None) -> RunResult:
+              recorder=None, model=True) -> RunResult:
     """Lint ``paths``.  ``cache``: an open result cache to use (else one is opened when
-    ``use_cache``); ``recorder``: a snapshot.Recorder told what the run looked at."""
+    ``use_cache``); ``recorder``: a snapshot.Recorder told what the run looked at; ``model``:
+    False for a caller that builds the project model from the results' facts itself
+    (``archlint graph``), so the run does not build it too."""
     new_run()
     base = resolver.for_dir(os.getcwd())
     excludes = base.walk_excludes()
@@ -126,7 +128,8 @@ def run_paths(paths, resolver, root, respect_gitignore=True, jobs=None, use_cach
         for item, fr in zip(todo, fresh):
             cache.put(*item, fr)
     results.extend(fresh)
-    results = _project_pass(paths, results, work, base, resolver, root, respect_gitignore, jobs, cache, recorder)
+    if model:
+        results = _project_pass(paths, results, work, base, resolver, root, respect_gitignore, jobs, cache, recorder)
     results.sort(key=lambda fr: fr.path)
     return RunResult(results, root, [], settings_used=list(settings_used.values()))
 
