@@ -100,7 +100,7 @@ def _discarded(tc: ToolCommand) -> bool:
     return type(g) is tuple and len(g) == 4 and g[0] == "job" and not g[2]
 
 
-def _document(tc: ToolCommand) -> bool:
+def in_document(tc: ToolCommand) -> bool:
     """Whether the command is in a Markdown document (``markdown.shell_snippets`` groups its
     blocks as ``("document", path)``): a build there that the document never pushes is the
     reader's, on the reader's machine (a tool's reference pages, a tutorial, an issue-reporting
@@ -171,13 +171,15 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             out.builds.add(id(tc))
             continue
         if not tc.images:
+            if in_document(tc) and not build_pushes(tc) and not pushed_roots:
+                out.builds.add(id(tc))  # an ID handed on in a document that pushes nothing
             continue
         tags = [normal_ref(im.value) for im in tc.images]
         if all(local_registry(t) for t in tags):
             out.builds.add(id(tc))
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
             continue
-        elif any(root(t) in used_roots for t in tags) or _discarded(tc) or _document(tc):
+        elif any(root(t) in used_roots for t in tags) or _discarded(tc) or in_document(tc):
             # used here, or built in a CI job that never logs in (its machine is discarded), or
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))

@@ -11,7 +11,7 @@ from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
-from .local import build_pushes, group_of, local_use, normal_ref, runner_chosen
+from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -712,10 +712,14 @@ def multi_platform_no_output(ctx):
     docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
     ```
 
+    Not reported for a build that names no image in a Markdown document that pushes nothing (a
+    reference page showing the `--platform` syntax).
+
     ## Fix
     No automatic fix: whether to push or export is a choice.
     """
     pushed = {normal_ref(im.value) for tc in _builds(ctx) if build_pushes(tc) for im in tc.images}
+    local = local_use(ctx)
     for tc in _builds(ctx):
         if tc.builder != "buildx" or not tc.multi_platform:
             continue
@@ -725,6 +729,8 @@ def multi_platform_no_output(ctx):
             continue  # warms a cache on purpose
         if tc.images and all(normal_ref(im.value) in pushed for im in tc.images):
             continue  # a first pass: another build of the file pushes the same tags from the cache
+        if in_document(tc) and not tc.images and local.build(tc):
+            continue  # a document's example of the platform syntax, naming no image
         yield ctx.report(
             _first_platform_span(tc),
             f"{_label(tc)} builds {tc.platform_count} platforms without --push, --load or --output,"
@@ -769,12 +775,16 @@ def invalid_platform(ctx):
     Replaces an unknown value with the nearest valid platform (safe) when there is one, and
     another spelling with the build's reading (safe); adds `linux/` to an architecture without
     OS (unsafe). Only where the value is written literally at that place (not from a variable).
+    `--platform=local` of a build is BuildKit's name for the build machine's own platform
+    (buildx's README builds its binary so): not reported.
     """
     seen = set()
     for tc in commands_for(ctx):
         for pv in tc.platforms:
             if pv.dynamic or not pv.value:
                 continue
+            if pv.value.strip().lower() == "local" and tc.action in ("build", "bake"):
+                continue  # BuildKit's name for the build machine's platform (a binary for it)
             k = (pv.span, pv.value)
             if k in seen:
                 continue
