@@ -16,7 +16,10 @@ test instead of passing silently.
 """
 from __future__ import annotations
 
+import gc
+import os
 import textwrap
+import time
 from pathlib import Path
 
 from archlint.config import Settings, settings_from_table
@@ -137,3 +140,62 @@ def apply_fix(text: str, fix) -> str:
         b = off(e.span.end_line, e.span.end_col)
         out = out[:a] + e.text + out[b:]
     return out
+
+
+# ---- file times: a tree "settled" in the past, one file changed later -------------------------
+
+_STEP = [0]
+
+
+def later(path: Path, text: str | None = None) -> None:
+    """Rewrite ``path`` (when ``text`` is given) and move its mtime to a distinct point in the
+    past, older than the cache's racy window; a symlink's own times (its target may not exist)."""
+    if text is not None:
+        path.write_text(text)
+    _STEP[0] += 1
+    follow = not path.is_symlink()
+    st = os.stat(path, follow_symlinks=follow)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + _STEP[0]) * 1_000_000_000), follow_symlinks=follow)
+
+
+def age_tree(root: Path) -> None:
+    """``later`` for every file and folder below ``root``, and ``root`` itself."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        for n in filenames + dirnames:
+            later(Path(dirpath) / n)
+    later(root)
+
+
+# ---- timing for the linear-time tests --------------------------------------------------------
+
+
+def settle(root: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Make ``root`` the working folder of a run with a result cache of its own (in
+    ``tmp_path``), no racy window, no colour, and every file aged: the state in which a later run
+    may serve what an earlier one stored."""
+    from archlint.run import cache
+
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.chdir(root)
+    age_tree(root)
+    return root
+
+
+def best_time(fn, n, runs: int = 5) -> float:
+    """The best of ``runs`` timings of ``fn(n)``, the cyclic collector off while timing: a full
+    collection's walk over whatever earlier tests of the session left alive is not the case's own
+    cost (a 0.05 s -> 0.50 s outlier in CI was one such collection)."""
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        gc.disable()
+        try:
+            t = time.perf_counter()
+            fn(n)
+            best = min(best, time.perf_counter() - t)
+        finally:
+            gc.enable()
+    return best

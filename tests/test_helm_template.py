@@ -10,6 +10,7 @@ import pytest
 from archlint.helm import UNKNOWN, TemplateError, render_text
 from archlint.helm.gofmt import go_float, to_yaml
 from archlint.helm.semver import semver_match
+from helpers import best_time
 
 P = "$ARCHLINT_UNKNOWN"
 
@@ -399,19 +400,7 @@ LIMIT = 9.0
 
 
 def _cost(fn, n: int) -> float:
-    import gc
-
-    best = float("inf")
-    for _ in range(3):
-        gc.collect()
-        gc.disable()
-        try:
-            t = time.perf_counter()
-            fn(n)
-            best = min(best, time.perf_counter() - t)
-        finally:
-            gc.enable()
-    return best
+    return best_time(fn, n, runs=3)
 
 
 def _try(text: str, values=None):

@@ -13,6 +13,7 @@ from archlint import cli
 from archlint.run import cache as C
 from archlint.run import index as I
 from archlint.run import runner
+from helpers import age_tree as _age, later as _later, settle
 
 DEPLOY = "#!/bin/sh\ndocker build -t reg.example.com/app:1 .\ndocker push reg.example.com/app:1\n"
 MANIFEST = """apiVersion: apps/v1
@@ -42,31 +43,7 @@ def repo(tmp_path, monkeypatch):
         (root / "other" / f"s{i}").mkdir()
         (root / "other" / f"s{i}" / "Dockerfile").write_text("FROM alpine:3.20\n")
         (root / "other" / f"s{i}.sh").write_text(f"#!/bin/sh\ndocker build -t reg.example.com/o{i}:1 s{i}\n")
-    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setattr(C, "RACY_NS", 0)
-    monkeypatch.chdir(root)
-    _age(root)
-    return root
-
-
-_STEP = [0]
-
-
-def _later(path: Path, text: str | None = None) -> None:
-    if text is not None:
-        path.write_text(text)
-    _STEP[0] += 1
-    st = os.stat(path)
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + _STEP[0]) * 1_000_000_000))
-
-
-def _age(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
-        for n in filenames + dirnames:
-            _later(Path(dirpath) / n)
-    _later(root)
+    return settle(root, tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -16,29 +16,10 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from archlint import kinds
 from archlint.parsers.varref import VarRefs
-from helpers import lint_as
+from helpers import best_time as _cost, lint_as
 
 GROWTH = 4
 LIMIT = 9.0  # well under ×16 (quadratic), well over ×4 (linear) plus noise
-
-
-def _cost(fn, n: int) -> float:
-    """The best of five timings, the cyclic collector off while timing: a full collection's
-    walk over whatever earlier tests of the session left alive is not the case's own cost
-    (a 0.05 s -> 0.50 s outlier in CI was one such collection)."""
-    import gc
-
-    best = float("inf")
-    for _ in range(5):
-        gc.collect()
-        gc.disable()
-        try:
-            t = time.perf_counter()
-            fn(n)
-            best = min(best, time.perf_counter() - t)
-        finally:
-            gc.enable()
-    return best
 
 
 def _assert_linear(fn, base: int):

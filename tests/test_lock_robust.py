@@ -15,6 +15,7 @@ import pytest
 
 from archlint.lock import names
 from archlint.lock.client import Client, RegistryError
+from helpers import best_time
 
 CONFIG = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
 CONFIG_DIGEST = "sha256:" + hashlib.sha256(CONFIG).hexdigest()
@@ -330,12 +331,7 @@ def test_basic_credentials_are_sent_to_the_registry_only(raw):
 
 
 def _cost(fn, arg) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        fn(arg)
-        best = min(best, time.perf_counter() - t)
-    return best
+    return best_time(fn, arg, runs=3)
 
 
 @pytest.mark.parametrize("make", [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archlint import cli
+from helpers import age_tree, later
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
@@ -478,16 +479,7 @@ def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was
     from archlint.run import cache as C
     monkeypatch.setattr(C, "RACY_NS", 0)
     root = athena(tmp_path)
-    past = [0]
-
-    def age(p: Path) -> None:
-        past[0] += 1
-        st = os.stat(p)
-        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + past[0]) * 1_000_000_000))
-
-    for dirpath, dirnames, filenames in os.walk(root):
-        for n in filenames + dirnames:
-            age(Path(dirpath) / n)
+    age_tree(root)
     first = run(root, capsys, "k8s/app.yaml")
     assert codes(first) == [("k8s/app.yaml", 11, "XF002")]
     stored = list((tmp_path / "cache").rglob("runs/*"))
@@ -495,7 +487,7 @@ def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was
     assert codes(run(root, capsys, "k8s/app.yaml")) == [("k8s/app.yaml", 11, "XF002")]  # served again
     (root / "deploy.sh").write_text("#!/bin/sh\ndocker build --platform linux/amd64 -t reg.example.com/app:1 .\n"
                                     "docker push reg.example.com/app:1\n")
-    age(root / "deploy.sh")
+    later(root / "deploy.sh")
     assert codes(run(root, capsys, "k8s/app.yaml")) == []
 
 

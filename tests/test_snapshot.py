@@ -21,6 +21,7 @@ import pytest
 from archlint.run import cache as C
 from archlint import cli
 from archlint.run import snapshot
+from helpers import age_tree as _age, later as _later, settle
 
 DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_amd64 && chmod +x /x\n"
 MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n"
@@ -41,34 +42,7 @@ def repo(tmp_path, monkeypatch):
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
     (root / "build").mkdir()
     (root / "build" / "version.sh").write_text("#!/bin/sh\ngit describe --tags\n")  # nothing to name
-    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ARCHLINT_NO_CACHE", raising=False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setattr(C, "RACY_NS", 0)
-    monkeypatch.chdir(root)
-    _age(root)
-    return root
-
-
-def _age(root: Path) -> None:
-    """Give every file and folder an mtime in the past (distinct from anything written later)."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        for n in filenames + dirnames:
-            _later(Path(dirpath) / n)
-    _later(root)
-
-
-_STEP = [0]
-
-
-def _later(path: Path, text: str | None = None) -> None:
-    """Rewrite (optionally) and move the mtime to a distinct point in the past."""
-    if text is not None:
-        path.write_text(text)
-    _STEP[0] += 1
-    follow = not path.is_symlink()  # a link's own times (its target may not exist)
-    st = os.stat(path, follow_symlinks=follow)
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - (100 + _STEP[0]) * 1_000_000_000), follow_symlinks=follow)
+    return settle(root, tmp_path, monkeypatch)
 
 
 def _main(capsys, *argv) -> tuple[int, str]:
