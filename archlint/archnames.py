@@ -37,6 +37,12 @@ def arch_tokens(value: str):
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 
 
+def windows_dockerfile_name(path: str) -> bool:
+    """A Dockerfile named for Windows (``Dockerfile.windows``, ``windows.Dockerfile``): Windows
+    images are built natively on a Windows host, for it (amd64 in practice)."""
+    return "windows" in path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
 def has_arch_token(text: str) -> bool:
     """Cheap pre-filter: does ``text`` name an architecture anywhere?"""
     return plat.arch_token_re().search(text) is not None

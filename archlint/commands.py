@@ -191,8 +191,8 @@ class ImageRef:
 
 class ToolCommand:
     """A recognised command.  ``action``: "build", "bake", "push", "tag", "manifest-create",
-    "manifest-annotate",
-    "manifest-add", "manifest-push", "run", "kube-run", "kube-create", "set-image", "retag".  ``builder`` for builds:
+    "manifest-annotate", "manifest-add", "manifest-push", "run", "kube-run", "kube-create",
+    "set-image", "retag".  ``builder`` for builds:
     "docker" (``docker build``/``image build``/``builder build``), "buildx", "podman", "buildah",
     "nerdctl".  ``verb``: the sub-command word (``build``, ``bud``, ``push``...)."""
 

@@ -44,7 +44,8 @@ from ..commands import OPTIONS_NAME
 from ..snippet import Snippet
 from .shell import ShellSnippet
 from .make_syntax import (
-    bind_args as _bind_args, continued as _continued, find_rule_colon as _find_rule_colon, glob_folders as _glob_folders,
+    bind_args as _bind_args, continued as _continued, find_rule_colon as _find_rule_colon,
+    glob_folders as _glob_folders,
     inline_recipe_start as _inline_recipe_start, logical_line as _logical_line, modifiers as _modifiers,
     pattern_matches as _pattern_matches, references as _references, split_args as _split_args,
     strip_comment as _strip_comment, tests_unset as _tests_unset, PLACEHOLDER as _PLACEHOLDER,

@@ -775,8 +775,11 @@ def link_groups(project: Project, entries) -> LinkGroups:
             n = normal(ref)
             if n is not None:
                 join(display, project.builds_of(n))
-        for o in list(facts.get("overrides", ())) + [{"name": r} for r in facts.get("retags", ()) if r != WILD]:
-            n = normal(o["name"])
+        # a Kustomization's images: entry, or a name a command retags: joined to its deployments
+        names = [o["name"] for o in facts.get("overrides", ())]
+        names += [r for r in facts.get("retags", ()) if r != WILD]
+        for name in names:
+            n = normal(name)
             paths = deploys_by_repo.get(n[0] if n else None)
             if paths:  # the repository's deployments joined once, the Kustomization to their first
                 if id(paths) not in joined:

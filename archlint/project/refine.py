@@ -17,9 +17,9 @@ def _sites(builds) -> str:
 
 def df005(f, fr, project):
     """A Dockerfile whose every known build that leaves its machine sets known platforms (or runs
-    on a runner of known CPU) is not left to the build machine: DF005's "follows the build machine's CPU" is dropped; when
-    some builds set none, the message names them.  DF005's advice to builder stages (several
-    targets) is about emulation, not about build sites: kept as it is."""
+    on a runner of known CPU) is not left to the build machine: DF005's "follows the build
+    machine's CPU" is dropped; when some builds set none, the message names them.  DF005's advice
+    to builder stages (several targets) is about emulation, not about build sites: kept as it is."""
     if MACHINE_CPU not in f.message:
         return f
     # a local build (its image used where it is built, or named nothing: ``docker build --file

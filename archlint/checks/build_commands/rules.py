@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ... import exports, platforms as plat
+from ...archnames import windows_dockerfile_name
 from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
@@ -75,18 +76,19 @@ def _per_arch_part(tc, ctx) -> bool:
     ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
     ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
     with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
-    puts each image in the list under the architecture it holds."""
-    if not any(f.name == "--build-arg" and f.value and _ARCH_ARG.search(f.value.split("=", 1)[0])
-               and f.value.split("=", 1)[0].upper() != "TARGETARCH" for f in tc.flags):
+    puts each image in the list under the architecture it holds.  (Whether the file annotates
+    is found once per file.)"""
+    names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
+    if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
         return False
-    return any(c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx))
+    return ctx.cached("commands.annotates_arch", lambda: any(
+        c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx)))
 
 
 def _windows_dockerfile(tc) -> bool:
-    """A build of a Dockerfile named for Windows (``Dockerfile.windows``, ``windows.Dockerfile``):
-    Windows container images are built natively on a Windows host, for it."""
+    """A build of a Dockerfile named for Windows (``archnames.windows_dockerfile_name``)."""
     f = tc.flag("-f", "--file")
-    return f is not None and f.value is not None and "windows" in f.value.rsplit("/", 1)[-1].lower()
+    return f is not None and f.value is not None and windows_dockerfile_name(f.value)
 
 
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",

@@ -2,12 +2,10 @@
 stages, the platform policy of a literal architecture."""
 from __future__ import annotations
 
-import os
-
 import re
 
 from ... import platforms as plat
-from ...archnames import derives_arch, reads_own_arch
+from ...archnames import derives_arch, has_arch_token, reads_own_arch, windows_dockerfile_name
 from ...model import Edit, Related, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -83,6 +81,13 @@ def _bare_os(value: str) -> bool:
         return False
 
 
+def stage_named_for_an_arch(stage: Stage) -> bool:
+    """A stage named after an architecture, any (``FROM base AS exit-amd64``: buildkit's archutil
+    fixtures, one stage per CPU): its architecture is its purpose, as BuildKit's own checks
+    exempt such stages (``_stage_names_arch`` asks for one platform's)."""
+    return stage.name is not None and has_arch_token(stage.name.value.lower())
+
+
 def _stage_names_arch(stage: Stage, p) -> bool:
     """BuildKit's exemption: a stage named after its OS/arch (``AS build-amd64``)."""
     if stage.name is None:
@@ -145,14 +150,18 @@ def windows_image(ctx) -> bool:
     """A Dockerfile for a Windows image: named for Windows (``Dockerfile.windows``) or based on
     Microsoft's Windows images (``mcr.microsoft.com/windows/servercore``, ``nanoserver``).  Windows
     containers run on Windows nodes, amd64 in practice, built natively for them: an amd64 tool
-    or a pinned ``windows/amd64`` there is the only choice, not a mistake."""
-    if "windows" in os.path.basename(ctx.source.path).lower():
-        return True
-    for st in ctx.model.stages:
-        v = (st.image.value if st.image is not None else "").lower()
-        if v.startswith(_WINDOWS_BASE) or "servercore" in v or "nanoserver" in v:
+    or a pinned ``windows/amd64`` there is the only choice, not a mistake.  Found once per file."""
+
+    def compute() -> bool:
+        if windows_dockerfile_name(ctx.source.path):
             return True
-    return False
+        for st in ctx.model.stages:
+            v = (st.image.value if st.image is not None else "").lower()
+            if v.startswith(_WINDOWS_BASE) or "servercore" in v or "nanoserver" in v:
+                return True
+        return False
+
+    return ctx.cached("dockerfile.windows_image", compute)
 
 
 def _stage_label(st: Stage) -> str:

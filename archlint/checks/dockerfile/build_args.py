@@ -17,7 +17,9 @@ from ...parsers.dockerfile import (
     uses_vars,
 )
 from ...registry import rule
-from ._common import _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, windows_image
+from ._common import (
+    _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, stage_named_for_an_arch, windows_image,
+)
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
@@ -108,7 +110,7 @@ def arch_specific_download(ctx):
         return
     model = ctx.model
     for st in model.stages:
-        if _stage_derives_arch(st) or _stage_named_for_an_arch(st):
+        if _stage_derives_arch(st) or stage_named_for_an_arch(st):
             continue
         declared = st.declared_args()
         for ins, value, span, via in _download_words(ctx, st):
@@ -171,15 +173,6 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix |
 
 
 # ---- DF007: platform ARGs used without declaration ---------------------------------------------------
-
-
-def _stage_named_for_an_arch(st) -> bool:
-    """A stage named after an architecture (``FROM base AS exit-amd64``: buildkit's archutil
-    fixtures, one stage per CPU, each assembling its own ``exit.amd64.S``): its architecture is
-    its purpose, as BuildKit's own checks exempt such stages."""
-    if st.name is None:
-        return False
-    return has_arch_token(st.name.value.lower())
 
 
 def _inherited_args(model, st) -> set:

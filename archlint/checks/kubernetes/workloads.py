@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ...images import is_placeholder  # (re-exported: one definition, in ``images``)
 from ...parsers.yamldoc import get, is_map, is_scalar, items, path, scalar, text, value
 
 PACK = "workload-images"
@@ -219,11 +220,6 @@ def containers(ctx) -> list:
         return out
 
     return ctx.cached("k8s.containers", compute)
-
-
-# ---- placeholders: one definition, in ``images``
-
-from ...images import is_placeholder  # noqa: E402  (re-exported)
 
 
 __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "paths_of",
