@@ -1026,6 +1026,45 @@ def test_bc001_a_ci_job_that_never_pushes_nor_logs_in_discards_what_it_builds():
         "13:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
+def test_bc006_a_ci_job_that_loads_its_build_into_the_runner_keeps_nothing():
+    # kubernetes-sigs/lws' trivy.yaml: built with --output=type=docker (into the runner's own
+    # daemon) for a scanner step; a tarball written with dest= may leave the job, so it counts
+    wf = """
+    on: pull_request
+    jobs:
+      scan:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker buildx build --output=type=docker -t test/lws:latest --platform=linux/amd64 .
+          - uses: aquasecurity/trivy-action@v0.35.0
+            with: {image-ref: test/lws:latest}
+      tarball:
+        runs-on: ubuntu-latest
+        steps:
+          - run: docker buildx build --output=type=docker,dest=lws.tar -t test/lws:latest --platform=linux/amd64 .
+    """
+    assert check(wf, "BC006", kind="workflow") == [
+        "12:71 BC006 docker buildx build tags the image test/lws:latest: latest is a mutable tag."]
+
+
+def test_bc006_documentation_builds_and_pushes_are_the_readers_own_deployments_are_not():
+    # docker/cli's docs/reference/commandline/image_push.md; loki's docs tell users to run the
+    # canary from latest, which is the document's choice
+    doc = """
+        ```console
+        $ docker image tag rhel-httpd:latest registry-host:5000/myadmin/rhel-httpd:latest
+        $ docker image push registry-host:5000/myadmin/rhel-httpd:latest
+        $ kubectl run loki-canary --image=grafana/loki-canary:latest
+        ```
+    """
+    expected_run = "4:35 BC006 kubectl run deploys grafana/loki-canary:latest: latest is a mutable tag."
+    assert check(doc, "BC006", kind="markdown", name="docs/reference/image_push.md") == [expected_run]
+    assert check(doc, "BC006", kind="markdown", name="RELEASING.md") == [
+        "2:38 BC006 docker tag tags registry-host:5000/myadmin/rhel-httpd:latest: latest is a mutable tag.",
+        "3:21 BC006 docker push pushes registry-host:5000/myadmin/rhel-httpd:latest: latest is a mutable tag.",
+        expected_run]
+
+
 def test_bc001_passes_builds_with_a_platform_in_workflow_run_steps():
     assert check("""
         name: image

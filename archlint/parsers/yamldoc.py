@@ -588,7 +588,17 @@ def _workflow_snippets(model) -> list:
 
 #: a container tool, and what in a run: step logs in or keeps an image past the job's machine
 _TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras|aws|gcloud|az)\b")
-_KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:docker|tar|oci|registry)")
+#: (``type=docker`` without ``dest=`` loads the image into the runner's own daemon: kept by nothing;
+#: the option's whole word is matched once, so the search stays linear)
+_KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:tar|oci|registry)|type=docker(,\S*)?")
+
+
+def _keeps(line: str) -> bool:
+    """Whether a run: line's words keep an image past the job (see ``_KEEP_WORD``)."""
+    for m in _KEEP_WORD.finditer(line):
+        if not m.group(0).startswith("type=docker") or "dest=" in (m.group(1) or ""):
+            return True
+    return False
 
 
 def _runner_chosen(job) -> bool:
@@ -616,7 +626,7 @@ def _keeps_images(job) -> bool:
         if run is None or not is_scalar(run[1]):
             continue
         for line in (scalar(run[1]) or "").split("\n"):
-            if _KEEP_WORD.search(line) and _TOOL_WORD.search(line):
+            if _TOOL_WORD.search(line) and _keeps(line):
                 return True
     return False
 

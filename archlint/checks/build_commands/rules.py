@@ -12,6 +12,7 @@ from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
+from ...tooling import example_file
 from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
@@ -622,7 +623,11 @@ def latest_tag(ctx):
     usual moving alias. Images that stay on the machine (see BC001) and images for a registry
     on `localhost` are not reported, nor a one-part name a build gives and the same file never
     pushes (`docker build -t ssh-ubuntu-focal ...`: no registry or namespace, nobody can push it to
-    Docker Hub; tailscale's test containers).
+    Docker Hub; tailscale's test containers). In documentation and examples (a file under
+    `docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags and pushes are not reported:
+    the image is the reader's own and the reader picks its tag (`docker push
+    registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
+    (`kubectl run`, `kubectl set image`) is the document's choice and is reported.
 
     ## Example
     ```shell
@@ -642,6 +647,9 @@ def latest_tag(ctx):
     """
     local = local_use(ctx)
     versioned = _versioned(ctx)
+    # documentation and examples: what a reader builds, tags and pushes is the reader's own image,
+    # whose tag the reader picks; what they deploy is the document's choice (still reported)
+    readers = example_file(ctx)
     for tc in commands_for(ctx):
         if not tc.images:
             continue
@@ -660,7 +668,7 @@ def latest_tag(ctx):
             name, tag, digest = split_ref(im.value)
             if digest or tag not in (None, "latest"):
                 continue
-            if beside or local.name(tc, im.value):
+            if beside or local.name(tc, im.value) or readers and im.role != "image":
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
