@@ -1033,3 +1033,51 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",
         "10:14 K8S002 Image alpine/curl has no tag, so the node pulls alpine/curl:latest.",
     ]
+
+
+ALPHA_WORKLOAD = """
+    apiVersion: scheduling.k8s.io/v1alpha2
+    kind: Workload
+    metadata:
+      name: training
+    ---
+    apiVersion: policy/v1beta1
+    kind: PodDisruptionBudget
+    metadata:
+      name: api
+"""
+
+
+def test_k8s004_judges_against_the_release_the_repositorys_go_module_builds_against(tmp_path):
+    # kubernetes-sigs/jobset: examples for the 1.36 alpha scheduling API, in a repository on
+    # k8s.io/api v0.36 (the Hugo site's own go.mod, which requires no Kubernetes module, between)
+    from archlint.parsers.gomod import kubernetes_release
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "go.mod").write_text("module sigs.k8s.io/jobset\n\nrequire (\n\tk8s.io/api v0.36.3\n"
+                                     "\tk8s.io/client-go v0.36.3 // indirect\n)\n\nreplace k8s.io/api => k8s.io/api v0.20.0\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "go.mod").write_text("module sigs.k8s.io/jobset/site\n\nrequire github.com/google/docsy v0.12.0\n")
+    example = tmp_path / "site" / "examples" / "workload.yaml"
+    example.parent.mkdir(parents=True)
+    example.write_text(dedent(ALPHA_WORKLOAD))
+
+    def k8s004():
+        fr = lint_path(example, display="site/examples/workload.yaml", kind="kubernetes")
+        return show(findings(fr, "K8S004")), fr.deps
+
+    shown, deps = k8s004()
+    assert shown == [
+        "6:13 K8S004 PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
+        " (Kubernetes 1.36, which go.mod's k8s.io/api v0.36.3 builds against; set kubernetes-version)."]
+    assert str(tmp_path / "go.mod") in deps and str(tmp_path / "site" / "go.mod") in deps  # the cache checks them
+    # a module of Kubernetes itself, and one on the newest release: the newest release is the target
+    assert kubernetes_release("module k8s.io/kubernetes\nrequire k8s.io/kubernetes v1.30.2\n") == (
+        (1, 30), "k8s.io/kubernetes v1.30.2")
+    (tmp_path / "go.mod").write_text("module x\n\nrequire k8s.io/api v0.37.0\n")
+    shown, _deps = k8s004()
+    assert len(shown) == 2 and all("(Kubernetes 1.37, the newest release archlint knows" in s for s in shown)
+    # a configured kubernetes-version wins over the go.mod
+    (tmp_path / "go.mod").write_text("module x\n\nrequire k8s.io/api v0.30.0\n")
+    fr = lint_path(example, display="site/examples/workload.yaml", kind="kubernetes", kubernetes_version="1.37")
+    assert len(findings(fr, "K8S004")) == 2
