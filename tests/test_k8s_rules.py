@@ -998,9 +998,48 @@ def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_
         "empty/kustomization.yaml": "resources: [pod.yaml]\nimages:\n- name: controller\n  newTag: \"\"\n",
         "empty/pod.yaml": pod,
     })
-    for rel in ("config/manager/manager.yaml", "empty/pod.yaml"):
-        assert show(findings(lint_path(tmp_path / rel, rel), "K8S001")) == [
-            "7:12 K8S001 Image controller:latest uses the mutable tag latest."], rel
+    assert show(findings(lint_path(tmp_path / "empty/pod.yaml", "empty/pod.yaml"), "K8S001")) == [
+        "7:12 K8S001 Image controller:latest uses the mutable tag latest."]
+    # left out by its folder's Kustomization, manager.yaml is deployed by none (unlisted)
+    assert findings(lint_path(tmp_path / "config/manager/manager.yaml", "config/manager/manager.yaml"), "K8S") == []
+
+
+def test_a_manifest_that_no_kustomization_of_its_tree_reads_is_not_checked(tmp_path):
+    # intel-device-plugins' deployments/operator/crd: kubebuilder's conversion-webhook patches,
+    # listed only in comments, still on apiextensions.k8s.io/v1beta1
+    patch = "apiVersion: apiextensions.k8s.io/v1beta1\nkind: CustomResourceDefinition\nmetadata:\n  name: gpus.acme.io\n"
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "crd/kustomization.yaml": """
+            resources:
+            - bases/acme.io_gpus.yaml
+            patchesStrategicMerge:
+            # [WEBHOOK] To enable webhook, uncomment all the sections with [WEBHOOK] prefix.
+            #- patches/webhook_in_gpus.yaml
+            - patches/cainjection_in_gpus.yaml
+        """,
+        "crd/bases/acme.io_gpus.yaml": patch,
+        "crd/patches/webhook_in_gpus.yaml": patch,
+        "crd/patches/cainjection_in_gpus.yaml": patch,
+        # listed by a Kustomization two folders up (patches: [{path: ...}])
+        "overlay/kustomization.yaml": "patches:\n- path: a/b/fix.yaml\n",
+        "overlay/a/b/fix.yaml": patch,
+        # a Kustomization that cannot be parsed may list anything
+        "broken/kustomization.yaml": "resources: [\n",
+        "broken/crd.yaml": patch,
+        # no Kustomization in the folder or the one above: applied some other way
+        "plain/deploy/crd.yaml": patch,
+    })
+    removed = ("K8S004 CustomResourceDefinition apiextensions.k8s.io/v1beta1 was removed in Kubernetes 1.22, so applying"
+               " it fails (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version).")
+    for rel, shown in [("crd/patches/webhook_in_gpus.yaml", []), ("crd/patches/cainjection_in_gpus.yaml", [removed]),
+                       ("crd/bases/acme.io_gpus.yaml", [removed]), ("overlay/a/b/fix.yaml", [removed]),
+                       ("broken/crd.yaml", [removed]), ("plain/deploy/crd.yaml", [removed])]:
+        r = lint_path(tmp_path / rel, rel)
+        assert [s.split(" ", 1)[1] for s in show(findings(r, "K8S"))] == shown, rel
+    # the Kustomization is an input: listing the patch brings its finding back through the cache
+    r = lint_path(tmp_path / "crd/patches/webhook_in_gpus.yaml", "crd/patches/webhook_in_gpus.yaml")
+    assert str(tmp_path / "crd/kustomization.yaml") in r.deps
 
 
 def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_reported():

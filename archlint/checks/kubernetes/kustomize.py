@@ -22,7 +22,8 @@ MAX_UP = 6
 #: a Kustomization larger than this is not read (they are a few kilobytes)
 MAX_BYTES = 1 << 20
 
-_parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, overridden names)
+_parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, overridden names, other files)
+_BROKEN = ((), frozenset(), ())  # a Kustomization that cannot be read: it may include anything
 
 
 def overridden_images(ctx) -> frozenset:
@@ -44,7 +45,7 @@ def overridden_images(ctx) -> frozenset:
                 got = _read(k)
                 if got is None:
                     continue
-                resources, names = got
+                resources, names, _files = got
                 # the manifest itself, or a folder whose own Kustomization includes it
                 if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
                        for r in resources):
@@ -60,9 +61,51 @@ def overridden_images(ctx) -> frozenset:
     return ctx.cached("kubernetes.kustomize_overrides", compute)
 
 
+def unlisted(ctx) -> bool:
+    """Whether the linted manifest sits in a Kustomization's tree (a Kustomization in its folder
+    or the one above) that never reads it: no Kustomization in its folder or the folders above
+    (kustomize reads no file outside a Kustomization's own folder) lists it among its resources,
+    patches, components or CRDs (a folder listed is read through its own Kustomization, which
+    is one of those).  kubebuilder
+    scaffolds such files: ``config/crd/patches/webhook_in_*.yaml``, listed only in comments until
+    the webhook is enabled.  A Kustomization that cannot be read may list anything: False."""
+
+    def compute():
+        path = ctx.source.abspath
+        if ctx.kind != "kubernetes" or not path or not os.path.isabs(path) or not os.path.isfile(path):
+            return False
+        top = ctx.repository_root()
+        d, rel = os.path.dirname(path), os.path.basename(path)
+        if rel in NAMES:
+            return False
+        near = False  # a Kustomization in the manifest's folder or the one above
+        for level in range(MAX_UP):
+            for name in NAMES:
+                k = os.path.join(d, name)
+                ctx.depends_on(k)
+                got = _read(k)
+                if got is None:
+                    continue
+                if got is _BROKEN:
+                    return False
+                near = near or level <= 1
+                resources, _names, files = got
+                if rel in resources or rel in files:
+                    return False  # read (as a resource, a patch, a CRD)
+                break  # kustomize reads the first name it finds
+            if not near and level >= 1 or d == top or os.path.dirname(d) == d:
+                break
+            rel = os.path.basename(d) + "/" + rel
+            d = os.path.dirname(d)
+        return near
+
+    return ctx.cached("kubernetes.kustomize_unlisted", compute)
+
+
 def _read(path: str):
-    """(resources, names of images whose tag it sets) of the Kustomization at ``path``, or None
-    when there is none (or it cannot be read or parsed: then it decides nothing)."""
+    """(resources, names of images whose tag it sets, other files it reads: patches, CRDs) of
+    the Kustomization at ``path``; None when there is none, ``_BROKEN`` when it cannot be read
+    or parsed."""
     try:
         st = os.stat(path)
     except OSError:
@@ -81,25 +124,36 @@ def _read(path: str):
             return None
         model = parse(Source(path, decode(data)[0], abspath=path))
     except (OSError, ValueError, DecodeError, ParseError, SkipFile, RecursionError):
-        return None
+        return _BROKEN
     resources: list = []
     names: set = set()
+    files: list = []
+
+    def own(r) -> str | None:
+        p = os.path.normpath((r or "").strip()).replace(os.sep, "/")
+        return p if p and p != "." and not p.startswith("..") and "://" not in p else None
+
     for doc in model.documents:
         if not is_map(doc):
             continue
         for key_name in ("resources", "bases", "components"):
             for r in items(value(doc, key_name)):
-                if is_scalar(r):
-                    p = os.path.normpath((scalar(r) or "").strip()).replace(os.sep, "/")
-                    if p and not p.startswith("..") and "://" not in p:
-                        resources.append(p)
+                if is_scalar(r) and own(scalar(r)):
+                    resources.append(own(scalar(r)))
+        for key_name in ("patchesStrategicMerge", "crds", "patches", "patchesJson6902", "replacements", "generators",
+                         "transformers", "validators", "configurations"):
+            for r in items(value(doc, key_name)):
+                # a path as the entry itself (patchesStrategicMerge, crds) or as its path:
+                p = scalar(r) if is_scalar(r) else text(r, "path") if is_map(r) else None
+                if own(p):
+                    files.append(own(p))
         for entry in items(value(doc, "images")):
             # an empty newTag (``newTag: ""``, ``~``) leaves the tag as written: kustomize skips it
             if is_map(entry) and ((text(entry, "newTag") or "").strip() or (text(entry, "digest") or "").strip()):
                 name = text(entry, "name")
                 if name:
                     names.add(name.strip())
-    got = (tuple(resources), frozenset(names))
+    got = (tuple(resources), frozenset(names), tuple(files))
     if len(_parsed) > 4096:
         _parsed.clear()
     _parsed[key] = got

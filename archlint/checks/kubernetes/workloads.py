@@ -120,8 +120,15 @@ class _Container:
 
 
 def objects(ctx) -> list:
+    """The objects of a Kubernetes manifest; none of a manifest that a Kustomization beside it
+    never reads (``kustomize.unlisted``: kubebuilder's commented-out CRD patches): it is
+    neither deployed nor checked."""
     def compute():
         if ctx.kind != "kubernetes":
+            return []
+        from .kustomize import unlisted
+
+        if unlisted(ctx):
             return []
         return [_Obj(n) for n in ctx.model.objects()]
 
