@@ -43,6 +43,14 @@ def windows_dockerfile_name(path: str) -> bool:
     return "windows" in path.replace("\\", "/").rsplit("/", 1)[-1].lower()
 
 
+def bundle_dockerfile_name(path: str) -> bool:
+    """``bundle.Dockerfile``: the name operator-sdk gives the Dockerfile of an OLM bundle image
+    (``FROM scratch``, the operator's manifests and metadata as files, labelled
+    ``operators.operatorframework.io.bundle.mediatype.v1``).  OLM unpacks such an image and
+    never runs it: it holds no program, so no CPU."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower() == "bundle.dockerfile"
+
+
 def has_arch_token(text: str) -> bool:
     """Cheap pre-filter: does ``text`` name an architecture anywhere?"""
     return plat.arch_token_re().search(text) is not None

@@ -1522,6 +1522,21 @@ def test_bc001_windows_images_are_built_for_their_windows_host():
                  kind="shell") == []
 
 
+def test_bc001_an_olm_bundle_image_holds_no_program():
+    # opentelemetry-operator's and intel-device-plugins' bundle-build targets: operator-sdk's
+    # bundle.Dockerfile (FROM scratch, manifests as files), unpacked by OLM, never run
+    mk = """
+        bundle-build:
+        \tdocker build --load -f ./bundle/$(BUNDLE_VARIANT)/bundle.Dockerfile -t $(BUNDLE_IMG) ./bundle
+        \tpodman build -f $(BUNDLE_DIR)/bundle.Dockerfile -t quay.io/acme/op-bundle:1 $(BUNDLE_DIR)
+        catalog-build:
+        \tdocker build -f catalog.Dockerfile -t quay.io/acme/op-catalog:1 .
+        \tdocker push quay.io/acme/op-bundle:1 quay.io/acme/op-catalog:1
+    """
+    assert check(mk, "BC001", kind="makefile") == [
+        "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
 def test_bc001_per_architecture_images_of_an_annotated_manifest_list():
     # cluster-api / kube-state-metrics: the architecture is a build argument, and the Makefile lists
     # each image under it with docker manifest annotate --arch

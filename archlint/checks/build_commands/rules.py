@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ... import exports, platforms as plat
-from ...archnames import windows_dockerfile_name
+from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
 from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
@@ -92,6 +92,12 @@ def _windows_dockerfile(tc) -> bool:
     return f is not None and f.value is not None and windows_dockerfile_name(f.value)
 
 
+def _bundle_dockerfile(tc) -> bool:
+    """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
+    f = tc.flag("-f", "--file")
+    return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
+
+
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "build"))
 def build_without_platform(ctx):
@@ -138,7 +144,9 @@ def build_without_platform(ctx):
     images are built natively on a Windows host, for it. Nor a build that passes the
     architecture it builds for as a build argument (`--build-arg ARCH=$(ARCH)`) in a file that
     assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
-    kube-state-metrics): each image is listed under the architecture it holds.
+    kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
+    `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
+    `scratch` image, which OLM unpacks and never runs.
 
     ## Example
     ```shell
@@ -167,6 +175,8 @@ def build_without_platform(ctx):
             continue  # a Windows image: built on and for a Windows (amd64) host
         if _per_arch_part(tc, ctx):
             continue  # one architecture's image of a manifest list the file annotates
+        if _bundle_dockerfile(tc):
+            continue  # an OLM bundle image: manifests as files, never run
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:
