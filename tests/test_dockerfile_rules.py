@@ -183,6 +183,26 @@ def test_df005_accepts_pinned_and_inherited_stages():
     """, "DF005", kind="dockerfile", platforms=ONE) == []
 
 
+def test_df005_a_base_picked_per_architecture_by_a_build_argument_decides_the_cpu():
+    # prometheus-operator (busybox-${OS}-${ARCH}, ARCH=amd64 by default), cluster-api
+    # (static:nonroot-${ARCH}, no default): every build passes the architecture
+    text = """
+        ARG ARCH=amd64
+        ARG OS=linux
+        FROM golang:1.26 AS builder
+        ARG GOARCH
+        RUN GOARCH=${GOARCH} go build -o /operator .
+        FROM quay.io/prometheus/busybox-${OS}-${ARCH}:1.36
+        COPY --from=builder /operator /bin/operator
+        FROM gcr.io/distroless/static:nonroot-${ARCH} AS other
+        FROM alpine:3.20-${TARGETARCH} AS follows-the-build
+    """
+    lines = [f.split(" ")[0] for f in check(text, "DF005", kind="dockerfile", platforms=ONE)]
+    assert lines == ["3:1", "9:1"]  # the builder and $TARGETARCH's stage follow the build machine
+    r = lint_inline(text.replace("\n        FROM alpine:3.20-${TARGETARCH} AS follows-the-build", ""), kind="dockerfile")
+    assert [n.rule_id for n in r.notices] == []
+
+
 def test_df005_flags_only_the_emulated_builder():
     assert check("""
         FROM golang:1.22 AS builder

@@ -1,6 +1,8 @@
 """DF003, DF004, DF005, DF009, DF010: FROM --platform, present, missing or mistyped."""
 from __future__ import annotations
 
+import re
+
 from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
 from ...registry import rule
@@ -257,6 +259,19 @@ def redundant_target_platform(ctx):
 
 # ---- DF005: FROM without --platform -------------------------------------------------------------
 
+#: a build argument naming an architecture in an image reference (``busybox-${OS}-${ARCH}``,
+#: ``static:nonroot-${ARCH}``, ``latest-${GOARCH}``); BuildKit's own TARGETARCH and BUILDARCH
+#: follow the build's platform (the build machine's without one), so they do not count
+_ARCH_ARGUMENT = re.compile(r"\$\{?(?!(?:TARGET|BUILD)ARCH\b)([A-Za-z_]*ARCH(?:ITECTURE)?)\b", re.I)
+
+
+def _base_picked_by_argument(st) -> bool:
+    """Whether the stage's image names its architecture through a build argument: the build
+    passes ``--build-arg ARCH=arm64`` and the base image, single-architecture, decides the
+    stage's CPU, not the build machine (prometheus-operator, cluster-api, kube-state-metrics)."""
+    return _ARCH_ARGUMENT.search(st.image.value) is not None
+
+
 @rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def from_without_platform(ctx):
     """
@@ -277,7 +292,11 @@ def from_without_platform(ctx):
     - none configured: one info notice for the whole run (not a finding per file), naming the
       Dockerfiles' count and the `platforms` setting; it never fails a run.
 
-    Stages based on `scratch` or on an earlier stage are never reported.
+    Stages based on `scratch` or on an earlier stage are never reported, nor a stage whose image
+    names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
+    `FROM gcr.io/distroless/static:nonroot-${ARCH}`): each build passes the architecture and the
+    single-architecture base decides the CPU, not the build machine (BuildKit's own
+    `$TARGETARCH` and `$BUILDARCH` follow the build's platform, so they do not count).
 
     In context (the project model): a stage left to the build machine is not reported when every
     build of the Dockerfile found in the repository (a script, a Makefile, a workflow step, a
@@ -320,6 +339,8 @@ def from_without_platform(ctx):
         value, complete, _ = _resolved_image(ctx, st)
         if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
             continue
+        if _base_picked_by_argument(st):
+            continue  # the build argument picks the architecture's base image
         kw = st.from_ins.keyword_span
         insert_at = Span(kw.line, kw.end_col, kw.line, kw.end_col)
         if targets.single is not None:
