@@ -11,6 +11,7 @@ pass over the lines.
 """
 from __future__ import annotations
 
+import os
 import re
 
 MAX_BYTES = 1 << 20  # a go.mod larger than this is not read (real ones are a few kilobytes)
@@ -58,3 +59,47 @@ def kubernetes_release(text: str) -> tuple[tuple[int, int], str] | None:
         if module in found:
             return found[module]
     return None
+
+
+#: go.mod signature -> what it requires (a language server reads the same go.mod for every save)
+_GO_MODS: dict = {}
+
+
+def built_against(ctx):
+    """(release, "k8s.io/api v0.N.x") from the nearest ``go.mod`` at or above the linted file
+    within its repository that requires a Kubernetes module, or None (no repository, no such
+    go.mod).  Every go.mod looked for is an input of the file's result (``ctx.depends_on``)."""
+    from ..source import read_regular
+
+    top = ctx.repository_root()
+    path = ctx.source.abspath
+    if top is None or not path:
+        return None
+    folder = os.path.dirname(path)
+    while True:
+        candidate = os.path.join(folder, "go.mod")
+        ctx.depends_on(candidate)
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            st = None
+        if st is not None:
+            key = (candidate, st.st_size, st.st_mtime_ns, st.st_ino)
+            if key not in _GO_MODS:
+                try:
+                    data = read_regular(candidate, MAX_BYTES)
+                    text = data.decode("utf-8", "replace") if len(data) <= MAX_BYTES else ""
+                except OSError:
+                    text = ""
+                if len(_GO_MODS) > 64:
+                    _GO_MODS.clear()
+                _GO_MODS[key] = kubernetes_release(text)
+            if _GO_MODS[key] is not None:
+                return _GO_MODS[key]
+            # a module of no Kubernetes code (a Hugo site's go.mod): the repository's is above
+        if os.path.normcase(folder) == os.path.normcase(top):
+            return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent

@@ -588,17 +588,13 @@ def _workflow_snippets(model) -> list:
 
 #: a container tool, and what in a run: step logs in or keeps an image past the job's machine
 _TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras|aws|gcloud|az)\b")
-#: (``type=docker`` without ``dest=`` loads the image into the runner's own daemon: kept by nothing;
-#: the option's whole word is matched once, so the search stays linear)
+#: (``type=docker`` without ``dest=`` loads into the runner's daemon: kept by nothing; matched whole, linearly)
 _KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:tar|oci|registry)|type=docker(,\S*)?")
 
 
 def _keeps(line: str) -> bool:
-    """Whether a run: line's words keep an image past the job (see ``_KEEP_WORD``)."""
-    for m in _KEEP_WORD.finditer(line):
-        if not m.group(0).startswith("type=docker") or "dest=" in (m.group(1) or ""):
-            return True
-    return False
+    return any(not m.group(0).startswith("type=docker") or "dest=" in (m.group(1) or "")
+               for m in _KEEP_WORD.finditer(line))
 
 
 def _runner_chosen(job) -> bool:

@@ -53,6 +53,7 @@ from ...parsers.yamldoc import (
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from . import workloads as wl
+from ...parsers.gomod import built_against
 from .kustomize import overridden_images
 
 ARCH_LABEL = "kubernetes.io/arch"
@@ -370,63 +371,16 @@ def default_kubernetes_version() -> str:
 def _target(ctx) -> tuple[tuple[int, int], str]:
     """The release the API rules judge against, and how the message names it: the configured
     ``kubernetes-version``; else the release the repository's Go module builds against, when
-    older than the newest archlint knows (``_built_against``); else the newest."""
+    older than the newest archlint knows (``parsers.gomod.built_against``); else the newest."""
     configured = getattr(ctx.settings, "kubernetes_version", None)
     if configured:
         return _vtuple(configured), f"kubernetes-version {_vstr(configured)}"
     newest = NEWEST_RELEASE
-    built = ctx.cached("kubernetes.go_mod", lambda: _built_against(ctx))
+    built = ctx.cached("kubernetes.go_mod", lambda: built_against(ctx))
     if built is not None and built[0] < newest:
         (major, minor), module = built
         return built[0], f"Kubernetes {major}.{minor}, which go.mod's {module} builds against; set kubernetes-version"
     return newest, f"Kubernetes {newest[0]}.{newest[1]}, the newest release archlint knows; set kubernetes-version"
-
-
-#: go.mod signature -> what it requires (a language server reads the same go.mod for every save)
-_GO_MODS: dict = {}
-
-
-def _built_against(ctx):
-    """(release, "k8s.io/api v0.N.x") from the nearest ``go.mod`` at or above the linted file
-    within its repository that requires a Kubernetes module, or None (no repository, no go.mod, none requiring a Kubernetes
-    module).  Every go.mod looked for is an input of the file's result."""
-    import os
-
-    from ...parsers.gomod import MAX_BYTES, kubernetes_release
-    from ...source import read_regular
-
-    top = ctx.repository_root()
-    path = ctx.source.abspath
-    if top is None or not path:
-        return None
-    folder = os.path.dirname(path)
-    while True:
-        candidate = os.path.join(folder, "go.mod")
-        ctx.depends_on(candidate)
-        try:
-            st = os.stat(candidate)
-        except OSError:
-            st = None
-        if st is not None:
-            key = (candidate, st.st_size, st.st_mtime_ns, st.st_ino)
-            if key not in _GO_MODS:
-                try:
-                    data = read_regular(candidate, MAX_BYTES)
-                    text = data.decode("utf-8", "replace") if len(data) <= MAX_BYTES else ""
-                except OSError:
-                    text = ""
-                if len(_GO_MODS) > 64:
-                    _GO_MODS.clear()
-                _GO_MODS[key] = kubernetes_release(text)
-            if _GO_MODS[key] is not None:
-                return _GO_MODS[key]
-            # a module of no Kubernetes code (a Hugo site's go.mod): the repository's is above
-        if os.path.normcase(folder) == os.path.normcase(top):
-            return None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
 
 
 def _api_findings(ctx, removed: bool):
