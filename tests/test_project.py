@@ -464,6 +464,24 @@ def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable
         " It is built without --platform at README.md:2."]
 
 
+def test_df005_reads_only_the_builds_of_the_final_stage(tmp_path, capsys):
+    # NVIDIA/k8s-device-plugin: deployments/devel/Makefile builds the devel stage (--target
+    # devel) for the developer's own machine; the application stage is built elsewhere
+    df = "FROM golang:1.26 AS devel\nRUN go install ./...\nFROM alpine:3.20 AS application\n"
+    root = tree(tmp_path / "r", {
+        ".archlint.toml": 'platforms = ["linux/amd64"]\n',
+        "Dockerfile": df,
+        "devel.mk": "devel:\n\tdocker build --target devel -t ghcr.io/acme/devel:1 -f Dockerfile . && docker push ghcr.io/acme/devel:1\n",
+        "Makefile": "image:\n\tdocker build --platform linux/amd64 --target APPLICATION -t ghcr.io/acme/app:1 .\n",
+    })
+    final = [f["message"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005" and f["line"] == 3]
+    assert final == []  # the one build of the final stage sets its platform; the devel build does not count
+    (root / "devel.mk").write_text("devel:\n\tdocker build -t ghcr.io/acme/devel:1 -f Dockerfile . && docker push ghcr.io/acme/devel:1\n")
+    assert [f["message"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005" and f["line"] == 3] == [
+        "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."
+        " It is built without --platform at devel.mk:2."]
+
+
 def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     from archlint.kinds import kind_by_name
 

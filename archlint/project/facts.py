@@ -580,6 +580,9 @@ def _kustomization_facts(ctx, out: dict) -> None:
 def _dockerfile_facts(ctx, out: dict) -> None:
     from ..checks.dockerfile._common import _base_images
 
+    stages = getattr(ctx.model, "stages", None)
+    if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
+        out["final"] = stages[-1].name_value or ""
     for st, image, _related in _base_images(ctx):
         img = pattern(image)
         if not img or "*" in img:
@@ -714,6 +717,10 @@ def check(value) -> dict | None:
             if type(items_) is not dict or items_.keys() != {"files", "bases"} or not _ok(items_["files"], _SL) \
                     or not _ok(items_["bases"], _SL):
                 raise ValueError("facts: bad makes")
+            continue
+        if key == "final":
+            if not _ok(items_, _S):
+                raise ValueError("facts: bad final")
             continue
         if key in ("pushed", "retags"):
             if not _ok(items_, _SL):

@@ -218,6 +218,8 @@ class Project:
         #: image names whose tag a command of the repository sets (``kustomize edit set image
         #: NAME=...``); "*" for a name not known here
         self.retags: set = set()
+        #: display path of a Dockerfile -> its final stage's name ("" when unnamed)
+        self.finals: dict = {}
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
@@ -277,6 +279,8 @@ class Project:
                 self._pushed.add(n)
         for r in facts.get("retags", ()):
             self.retags.add(r)
+        if "final" in facts:
+            self.finals[display] = facts["final"]
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""
@@ -547,6 +551,15 @@ class Project:
 
     def builds_of_dockerfile(self, display: str) -> list[Build]:
         return self._by_dockerfile.get(display, [])
+
+    def builds_final_stage(self, build: Build) -> bool:
+        """Whether ``build`` builds its Dockerfile's final stage: no ``--target``, or one naming
+        that stage (stage names are case-insensitive); a target in a Dockerfile whose stages are
+        not known may be it."""
+        if build.stage is None:
+            return True
+        final = self.finals.get(build.dockerfile)
+        return final is None or build.stage.lower() == final
 
     def builds_of(self, name) -> list[Build]:
         """The builds producing an image named ``name`` (normalised), each once, in path order.

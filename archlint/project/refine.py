@@ -18,13 +18,14 @@ def _sites(builds) -> str:
 def df005(f, fr, project):
     """A Dockerfile whose every known build that leaves its machine sets known platforms (or runs
     on a runner of known CPU) is not left to the build machine: DF005's "follows the build
-    machine's CPU" is dropped; when some builds set none, the message names them.  DF005's advice
+    machine's CPU" is dropped; when some builds set none, the message names them.  A build of
+    another stage (``--target devel``) does not build the final stage the notice is about.  DF005's advice
     to builder stages (several targets) is about emulation, not about build sites: kept as it is."""
     if MACHINE_CPU not in f.message:
         return f
     # a local build (its image used where it is built, or named nothing: ``docker build --file
     # src/ad/Dockerfile .`` in a README) is right for its machine: the others decide
-    builds = [b for b in project.builds_of_dockerfile(fr.path) if not b.local]
+    builds = [b for b in project.builds_of_dockerfile(fr.path) if not b.local and project.builds_final_stage(b)]
     if not builds:
         return f
     machine = [b for b in builds if b.targets() == []]
