@@ -464,20 +464,9 @@ def _cmd_check(args) -> int:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs - as the path")
         if not (actions or args.no_cache or os.environ.get("ARCHLINT_NO_CACHE")):
-            from .run import snapshot
-            from .run.cache import Cache, environment_key
-
-            cache = Cache.open()
-            if cache.enabled:
-                key = snapshot.run_key(args, fmt, opts, root, environment_key())
-                hit = snapshot.load(cache.directory, key)
-                if hit is not None:
-                    _emit(args, hit[0])
-                    return hit[1]
-                snap = (cache, key, snapshot.Recorder())
-                from .run.index import Index, index_key
-
-                snap[2].index = Index(cache.directory, index_key(args, root, environment_key()))
+            snap = _stored_report(args, fmt, opts, paths, root, resolver)
+            if type(snap) is int:
+                return snap  # the stored report, as it was or brought up to date, is printed
         from .run.runner import run_paths
 
         run = run_paths(
@@ -500,7 +489,12 @@ def _cmd_check(args) -> int:
     failing = _failing(run, Severity.parse(args.fail_on))
     if fmt == "sarif":
         run.rules = _sarif_rules(run, resolver)
-    text = _report(args, fmt, run, opts, failing, keep=snap is not None)
+    layout = {} if snap is not None and snap[2].groups is not None else None  # kept for a delta run
+    text = _report(args, fmt, run, opts, failing, keep=snap is not None, layout=layout)
+    if layout is not None:
+        from .run.delta import describe
+
+        snap[2].layout = describe(args, fmt, opts, paths, root, run, layout)
     if args.fix and args.show_fixes and fmt in TEXT_FORMATS and not args.quiet:
         from .output.text import fixes_applied
         from .output import path_shower
@@ -634,36 +628,42 @@ def _fix_only(args, run, applied, opts) -> int:
 SNAPSHOT_MAX_CHARS = 16 << 20
 
 
-class _Tee:
-    """A text stream that writes through and keeps what it wrote, up to ``limit`` characters
-    (beyond, it forgets and ``text`` is None)."""
+def _stored_report(args, fmt: str, opts, paths, root: str, resolver):
+    """The exit code of a command whose stored report was printed (archlint/run/snapshot.py:
+    nothing changed since; archlint/run/delta.py: a few files changed); else the (cache, key,
+    snapshot.Recorder) of a run that may store its report, or None (no cache)."""
+    from .run import delta, snapshot
+    from .run.cache import Cache, environment_key
 
-    def __init__(self, out, limit: int):
-        self.out, self.limit = out, limit
-        self.parts: list[str] | None = []
-        self.size = 0
+    cache = Cache.open()
+    if not cache.enabled:
+        return None
+    key = snapshot.run_key(args, fmt, opts, root, environment_key())
+    stored: list = []  # a stored report whose files changed since
+    hit = snapshot.load(cache.directory, key, stored if delta.eligible(args, fmt, opts, paths, root) else None)
+    if hit is not None:
+        _emit(args, hit[0])
+        return hit[1]
+    got = delta.run(args, opts, fmt, root, resolver, cache, stored[0]) if stored else None
+    if got is not None:
+        cache.close()
+        _emit(args, got[0])
+        return 0 if args.exit_zero else got[1]
+    snap = (cache, key, snapshot.Recorder())
+    from .run.index import Index, index_key
 
-    def write(self, s: str) -> int:
-        self.out.write(s)
-        if self.parts is not None:
-            self.size += len(s)
-            if self.size > self.limit:
-                self.parts = None
-            else:
-                self.parts.append(s)
-        return len(s)
-
-    @property
-    def text(self) -> str | None:
-        return None if self.parts is None else "".join(self.parts)
+    snap[2].index = Index(cache.directory, index_key(args, root, environment_key()))
+    return snap
 
 
-def _report(args, fmt: str, run, opts, failing: bool, keep: bool) -> str | None:
-    """Write the report where it goes; its text when ``keep`` (for the snapshot), if kept."""
+def _report(args, fmt: str, run, opts, failing: bool, keep: bool, layout: dict | None = None) -> str | None:
+    """Write the report where it goes; its text when ``keep`` (for the snapshot), if kept;
+    ``layout`` filled with where each path's findings are (``output.render``)."""
     from .output import render, write
+    from .run.snapshot import Tee
 
     if fmt in TEXT_FORMATS or fmt == "github":
-        text = render(fmt, run, opts)
+        text = render(fmt, run, opts, layout)
         if args.quiet and fmt in TEXT_FORMATS and not args.statistics:
             text = "\n".join(text.rstrip("\n").split("\n")[:-1]) + "\n" if failing else ""
         _emit(args, text)
@@ -675,13 +675,13 @@ def _report(args, fmt: str, run, opts, failing: bool, keep: bool) -> str | None:
         sinks = []
 
         def fill(fh):
-            sinks.append(_Tee(fh, SNAPSHOT_MAX_CHARS) if keep else fh)
+            sinks.append(Tee(fh, SNAPSHOT_MAX_CHARS) if keep else fh)
             write(fmt, run, opts, sinks[0])
 
         write_output(args.output_file, fill)
         sink = sinks[0]
     else:
-        sink = _Tee(sys.stdout, SNAPSHOT_MAX_CHARS) if keep else sys.stdout
+        sink = Tee(sys.stdout, SNAPSHOT_MAX_CHARS) if keep else sys.stdout
         write(fmt, run, opts, sink)
         sys.stdout.flush()
     return sink.text if keep else None

@@ -212,18 +212,25 @@ class Notice(_Record):
         return (self.path, self.line, self.col, self.rule_id, self.message)
 
 
-def group_notices(notices) -> list:
-    """``notices`` (sorted) with each group of notices sharing a ``group`` replaced by one notice,
-    at the place of the group's notice nearest the root (the first of those), whose message is
-    the group's ``summary`` with ``{count}`` (the number of notices in the group) filled in.  A
-    group of one keeps its own message."""
+def notice_groups(notices) -> tuple[dict, dict]:
+    """({group: how many notices of ``notices`` (sorted) are in it}, {group: its place: its
+    notice nearest the root (a top-level Dockerfile), the first of those})."""
     counts: dict[str, int] = {}
-    first: dict[str, Notice] = {}  # the group's place: its notice nearest the root (a top-level Dockerfile)
+    first: dict[str, Notice] = {}
     for n in notices:
         if n.group:
             counts[n.group] = counts.get(n.group, 0) + 1
             if n.group not in first or n.path.count("/") < first[n.group].path.count("/"):
                 first[n.group] = n
+    return counts, first
+
+
+def group_notices(notices) -> list:
+    """``notices`` (sorted) with each group of notices sharing a ``group`` replaced by one notice,
+    at the place of the group's notice nearest the root (the first of those), whose message is
+    the group's ``summary`` with ``{count}`` (the number of notices in the group) filled in.  A
+    group of one keeps its own message."""
+    counts, first = notice_groups(notices)
     out = []
     for n in notices:
         if not n.group or counts[n.group] == 1:

@@ -93,9 +93,13 @@ def _module(fmt: str):
     return __import__(modname, fromlist=("_",))
 
 
-def render(fmt: str, run, opts: OutputOptions | None = None) -> str:
-    """Render ``run`` (a model.RunResult) in format ``fmt``."""
-    return _module(fmt).render(run, opts if opts is not None else OutputOptions())
+def render(fmt: str, run, opts: OutputOptions | None = None, layout: dict | None = None) -> str:
+    """Render ``run`` (a model.RunResult) in format ``fmt``; the text formats fill ``layout``
+    with where each path's findings are (``text._record``)."""
+    opts = opts if opts is not None else OutputOptions()
+    if layout is not None and fmt in ("text", "full", "concise"):
+        return _module(fmt).render(run, opts, layout)
+    return _module(fmt).render(run, opts)
 
 
 def write(fmt: str, run, opts: OutputOptions | None, out) -> None:

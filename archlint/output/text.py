@@ -84,8 +84,9 @@ def _painter(color: bool):
     return c
 
 
-def render(run, opts) -> str:
-    """``text`` and ``full``: each finding with its source line, then the summary."""
+def render(run, opts, layout: dict | None = None) -> str:
+    """``text`` and ``full``: each finding with its source line, then the summary.  ``layout``:
+    filled with where each path's findings are in the report (``_record``)."""
     findings, show = _shown(run, opts)
     if opts.statistics:
         return statistics(run, findings, opts)
@@ -93,36 +94,59 @@ def render(run, opts) -> str:
     out: list[str] = []
     c = _painter(opts.color)
     for f in findings:
-        sp = f.span
-        head = f"{safe_path(show(f.path))}:{sp.line}:{sp.col}: "
-        out.append(c(BOLD, head) + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message))
-        src = lines_by_path.get(f.path)
-        if src and 1 <= sp.line <= len(src):
-            text, cols = _display(src[sp.line - 1])
-            start = cols[min(sp.col - 1, len(cols) - 1)]
-            if sp.end_line == sp.line:
-                end = cols[min(max(sp.end_col - 1, sp.col), len(cols) - 1)]
-            else:
-                end = cols[-1]
-            end = max(end, start + 1)
-            num = str(sp.line)
-            pad = " " * len(num)
-            out.append(c(BLUE, f"{pad} |"))
-            out.append(c(BLUE, f"{num} |") + f" {text}")
-            underline = " " * start + "^" * (end - start)
-            out.append(c(BLUE, f"{pad} |") + " " + c(COLORS[f.severity], underline + " " + f.severity.label))
-            if f.hint or f.fix:
-                hint = safe(f.hint) if f.hint else safe(f.fix.description)
-                if f.fix is not None and opts.show_fixes:
-                    hint += " (fixable with --fix)" if f.fix.safe else " (fixable with --fix --unsafe-fixes)"
-                out.append(c(BLUE, f"{pad} =") + f" help: {hint}")
-            out.extend(_elsewhere(f, show, c(BLUE, f"{pad} =")))
-            out.append("")
-        elif f.hint:
-            out.append(f"  = help: {safe(f.hint)}")
-            out.extend(_elsewhere(f, show, "  ="))
-            out.append("")
+        start = len(out)
+        _block(f, out, lines_by_path, show, c, opts)
+        if layout is not None:
+            _record(layout, f, start, len(out))
     return _finish(run, findings, opts, out, show)
+
+
+def _record(layout: dict, f, start: int, end: int) -> None:
+    """Note that lines ``start:end`` of the report are ``f``'s: per path, the range of its
+    findings' lines (a path's findings are together: they are sorted by path first) and their
+    count per severity, fixable with ``--fix``, with ``--unsafe-fixes``."""
+    got = layout.get(f.path)
+    if got is None:
+        got = layout[f.path] = [start, end, 0, 0, 0, 0, 0]
+    got[1] = end
+    got[2 + (Severity.ERROR, Severity.WARNING, Severity.INFO).index(f.severity)] += 1
+    if f.fix is not None:
+        got[5] += 1
+        got[6] += not f.fix.safe
+
+
+def _block(f, out: list, lines_by_path: dict, show, c, opts) -> None:
+    """The lines of one finding: its place, ID and message; its source line, underlined, and the
+    hint, when the file's text is at hand."""
+    sp = f.span
+    head = f"{safe_path(show(f.path))}:{sp.line}:{sp.col}: "
+    out.append(c(BOLD, head) + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message))
+    src = lines_by_path.get(f.path)
+    if src and 1 <= sp.line <= len(src):
+        text, cols = _display(src[sp.line - 1])
+        start = cols[min(sp.col - 1, len(cols) - 1)]
+        if sp.end_line == sp.line:
+            end = cols[min(max(sp.end_col - 1, sp.col), len(cols) - 1)]
+        else:
+            end = cols[-1]
+        end = max(end, start + 1)
+        num = str(sp.line)
+        pad = " " * len(num)
+        out.append(c(BLUE, f"{pad} |"))
+        out.append(c(BLUE, f"{num} |") + f" {text}")
+        underline = " " * start + "^" * (end - start)
+        out.append(c(BLUE, f"{pad} |") + " " + c(COLORS[f.severity], underline + " " + f.severity.label))
+        if f.hint or f.fix:
+            hint = safe(f.hint) if f.hint else safe(f.fix.description)
+            if f.fix is not None and opts.show_fixes:
+                hint += " (fixable with --fix)" if f.fix.safe else " (fixable with --fix --unsafe-fixes)"
+            out.append(c(BLUE, f"{pad} =") + f" help: {hint}")
+        out.extend(_elsewhere(f, show, c(BLUE, f"{pad} =")))
+        out.append("")
+    elif f.hint:
+        out.append(f"  = help: {safe(f.hint)}")
+        out.extend(_elsewhere(f, show, "  ="))
+        out.append("")
 
 
 def _elsewhere(f, show, lead: str) -> list[str]:
@@ -132,7 +156,7 @@ def _elsewhere(f, show, lead: str) -> list[str]:
             for r in f.related if r.path and r.path != f.path]
 
 
-def render_concise(run, opts) -> str:
+def render_concise(run, opts, layout: dict | None = None) -> str:
     """``concise``: one line per finding (``path:line:col: ID message``), then the summary."""
     findings, show = _shown(run, opts)
     if opts.statistics:
@@ -140,6 +164,9 @@ def render_concise(run, opts) -> str:
     c = _painter(opts.color)
     out = [c(BOLD, f"{safe_path(show(f.path))}:{f.span.line}:{f.span.col}:") + " "
            + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message) for f in findings]
+    if layout is not None:
+        for i, f in enumerate(findings):
+            _record(layout, f, i, i + 1)
     return _finish(run, findings, opts, out, show)
 
 
@@ -149,8 +176,16 @@ def _finish(run, findings, opts, out: list[str], show) -> str:
     if getattr(opts, "list_fixes", False):
         out += fixes_available(findings, show, bool(getattr(opts, "unsafe_fixes", False)))
     sev = Counter(f.severity for f in findings)
-    total = len(findings)
-    nfiles = len(run.files)
+    fixable = sum(1 for f in findings if f.fix is not None)
+    unsafe = any(f.fix and not f.fix.safe for f in findings)
+    out.append(summary_line(sev, len(run.files), fixable, unsafe, opts))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(sev, nfiles: int, fixable: int, unsafe: bool, opts) -> str:
+    """The last line of a report: findings per severity (``sev``: a Counter), files, fixes."""
+    c = _painter(opts.color)
+    total = sum(sev.values())
     if total:
         parts = []
         for s, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
@@ -159,11 +194,9 @@ def _finish(run, findings, opts, out: list[str], show) -> str:
         summary = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {nfiles} file{'s' if nfiles != 1 else ''}"
     else:
         summary = f"No findings in {nfiles} file{'s' if nfiles != 1 else ''}"
-    fixable = sum(1 for f in findings if f.fix is not None)
     if fixable and opts.show_fixes:
-        summary += f"; {fixable} fixable with --fix" + (" (some need --unsafe-fixes)" if any(f.fix and not f.fix.safe for f in findings) else "")
-    out.append(c(BOLD, summary))
-    return "\n".join(out) + "\n"
+        summary += f"; {fixable} fixable with --fix" + (" (some need --unsafe-fixes)" if unsafe else "")
+    return c(BOLD, summary)
 
 
 def fixes_available(findings, show, unsafe: bool) -> list[str]:

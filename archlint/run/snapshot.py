@@ -64,7 +64,7 @@ _IGNORED_OPTIONS = frozenset({"output_file", "jobs"})
 class Recorder:
     """What ``runner.run_paths`` tells the snapshot about a run."""
 
-    __slots__ = ("walk", "items", "complete", "t0", "index")
+    __slots__ = ("walk", "items", "complete", "t0", "index", "groups", "layout")
 
     def __init__(self):
         from ..discovery import Walk
@@ -74,6 +74,8 @@ class Recorder:
         self.complete = True  # False: a target carried a notice (missing, outside the root ...)
         self.t0 = time.time_ns()
         self.index = None  # an archlint.run.index.Index: the run's facts index, when it keeps one
+        self.groups = None  # the link groups of a whole-repository run (archlint.run.delta)
+        self.layout = None  # where each path's findings are in the report (output.text._record)
 
 
 def run_key(args, fmt: str, opts, root: str, env: str) -> str:
@@ -89,9 +91,11 @@ def _path(bucket: str, key: str) -> str:
     return os.path.join(bucket, "runs", key[:24] + ".run")
 
 
-def load(bucket: str, key: str):
+def load(bucket: str, key: str, stored: list | None = None):
     """(report text, exit code) when the snapshot for ``key`` exists, verifies, and nothing in
-    its manifest changed; else None."""
+    its manifest changed; else None.  ``stored``: given a list, a snapshot that verifies but
+    whose manifest changed is appended to it as (document, report text, the paths of its
+    manifest that changed) for a delta run (archlint/run/delta.py), each path looked at once."""
     got = read(_path(bucket, key))
     if got is None:
         return None
@@ -103,8 +107,18 @@ def load(bucket: str, key: str):
     if doc.get("format") != FORMAT or doc.get("key") != key:
         return None
     code, checks, links = doc.get("code"), doc.get("checks"), doc.get("links")
-    if code not in (0, 1) or type(code) is not int or not unchanged(checks, links):
+    if code not in (0, 1) or type(code) is not int:
         return None
+    if stored is None:
+        if not unchanged(checks, links):
+            return None
+    else:
+        moved = changed(checks, links)
+        if moved is None:
+            return None
+        if moved:
+            stored.append((doc, text, moved))
+            return None
     try:
         os.utime(_path(bucket, key))  # recently used: kept longest
     except OSError:
@@ -173,6 +187,25 @@ def unchanged(checks, links) -> bool:
     return True
 
 
+def changed(checks, links) -> set | None:
+    """The paths of ``checks`` (as ``unchanged`` reads them) whose signature changed; None when
+    the manifest is not of that shape or a link leads elsewhere."""
+    from .cache import _path_sig
+
+    if type(checks) is not list or not unchanged([], links):
+        return None
+    out = set()
+    try:
+        for item in checks:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not str:
+                return None
+            if _path_sig(item[0]) != item[1]:
+                out.add(item[0])
+    except (OSError, ValueError):
+        return None
+    return out
+
+
 def _git_probes(paths, root: str) -> list[str]:
     """The ``.git`` entries discovery.find_root looks for, from each path up to its top level."""
     from ..discovery import find_root
@@ -187,10 +220,14 @@ def _git_probes(paths, root: str) -> list[str]:
     return out
 
 
+_INPUT = 1  # a row of the manifest that only results depend on (see _manifest)
+
+
 def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
     """(linted files' signatures {abspath: sig, None without a settled entry}, the other rows [[path, sig]],
-    links) of a complete run whose other rows are settled (see the module's documentation),
-    else None."""
+    links, (every linted file's inputs {abspath: [paths]}, the rows that are not only inputs))
+    of a complete run whose other rows are settled (see the module's documentation), else
+    None."""
     from .cache import _path_sig, _racy
     from ..config import CONFIG_FILES
 
@@ -202,6 +239,7 @@ def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
     checks: dict[str, object] = {}
     files: dict[str, object] = {}
     packs: set = set()
+    deps: dict[str, list] = {}  # abspath -> the other paths its result depends on
     for abspath, _display, settings in recorder.items:
         got = cache.stored(abspath, settings)
         if got is None or type(got[0]) is not list or _racy(got[0], t0):
@@ -210,8 +248,9 @@ def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
             files[abspath] = None  # no entry (an internal error, a racy file): read again next time
             continue
         files[abspath] = got[0]
+        deps[abspath] = got[1]
         for dep in got[1]:
-            checks[dep] = None
+            checks[dep] = _INPUT
         packs.update(getattr(settings, "rule_packs", ()) or ())
     walked = set(recorder.walk.folders)
     for d in recorder.walk.folders:
@@ -238,7 +277,10 @@ def _manifest(cache, recorder: Recorder, resolver, paths, root: str):
         if sig is not None and _racy(sig, t0):
             return None
         rows.append([p, sig])
-    return files, rows, links
+    # what decides the set of files or every file's settings (a folder, an ignore or configuration
+    # file ...), even when a result depends on it too: a change there is never a delta's
+    fixed = {p for p in checks if p not in files and checks[p] is not _INPUT}
+    return files, rows, links, (deps, fixed)
 
 
 def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text: str, code: int) -> bool:
@@ -251,16 +293,20 @@ def store(cache, key: str, recorder: Recorder, resolver, paths, root: str, text:
     got = _manifest(cache, recorder, resolver, paths, root)
     if got is None:
         return False
-    files, rows, links = got
+    files, rows, links, inputs = got
     if recorder.index is not None and recorder.index.entries is not None:
         recorder.index.store(cache, files, rows, links)
     if code not in (0, 1) or None in files.values():
         return False  # a file changed within the clock's tick: no report kept
     import json
 
-    doc = json.dumps({"format": FORMAT, "key": key, "code": code,
-                      "checks": [[p, sig] for p, sig in files.items()] + rows, "links": links},
-                     separators=(",", ":"))
+    body = {"format": FORMAT, "key": key, "code": code,
+            "checks": [[p, sig] for p, sig in files.items()] + rows, "links": links}
+    if recorder.groups is not None and recorder.layout is not None:
+        from .delta import base_doc
+
+        body["delta"] = base_doc(recorder, inputs)
+    doc = json.dumps(body, separators=(",", ":"))
     return _write(cache, _path(cache.directory, key), doc.encode("ascii") + b"\0" + text.encode("utf-8", "surrogateescape"))
 
 
@@ -302,3 +348,27 @@ def _bound(folder: str) -> None:
                 os.unlink(e.path)
     except OSError:
         pass
+
+
+class Tee:
+    """A text stream that writes through and keeps what it wrote, up to ``limit`` characters
+    (beyond, it forgets and ``text`` is None)."""
+
+    def __init__(self, out, limit: int):
+        self.out, self.limit = out, limit
+        self.parts: list[str] | None = []
+        self.size = 0
+
+    def write(self, s: str) -> int:
+        self.out.write(s)
+        if self.parts is not None:
+            self.size += len(s)
+            if self.size > self.limit:
+                self.parts = None
+            else:
+                self.parts.append(s)
+        return len(s)
+
+    @property
+    def text(self) -> str | None:
+        return None if self.parts is None else "".join(self.parts)

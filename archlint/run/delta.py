@@ -1,0 +1,275 @@
+"""A whole-repository report brought up to date from the stored one when a few files changed.
+
+A run over the whole repository whose stored report (archlint/run/snapshot.py) no longer holds
+because a few files changed would walk the tree, read 10,000 results from the cache, link the
+whole project model and render every finding again: seconds, for one edited Makefile.  The
+report of such a run also keeps, beside its manifest, what this module needs to redo only the
+part a change can touch (``base_doc``): every linted file with its link group (the model's
+``link_groups``) and the inputs its result depends on; where each path's findings are in the
+report's text and how many there are per severity (``output.text._record``); the groups of
+notices (how many, where the one printed is) and which paths carry them; which paths are
+generated files (whose findings are printed once for all of them); which fail the run.
+
+A later run of the same command (``run``) takes the delta when every row of that manifest
+still holds but the signatures of at most ``MAX_CHANGED`` linted files or inputs of results:
+no folder listing changed (so the same files are linted: an editor that saves by renaming
+changes its folder, and the run goes the ordinary way), no configuration, ignore file, rule
+pack or Dockerfile looked for.  The changed files and the files whose results depend on a
+changed input are read through the result cache (linted again); a model of these alone gives
+the link groups they may now touch (``LinkGroups.reach``, as a run given files uses it), and
+every file of those groups is read through the cache, its model built and the project rules
+and refiners applied, as a whole run would to them (a file outside those groups is linked to
+none of them).  Their findings are rendered and put in place of their old lines; every other
+path's lines are the stored report's, and the summary line is counted again.
+
+It is the ordinary run instead (None) when anything else changed, when a name of unknown last
+part makes the reach unknown, when more than ``MAX_AFFECTED`` files (or half of them) are touched, when a path
+touched is a generated file, when a path touched gains or loses a notice of a group (the
+group's count would change, and the line of the path where it is printed), when a finding
+would land on a path outside those groups, when a
+result holds an internal error, or when the stored document has another shape than the one
+written here (it is read like any file: untrusted, signed under this user's key).  The text
+formats only (``text``, ``full``, ``concise``), without ``--quiet``, ``--statistics`` or the
+list of ``--show-fixes``.  A delta run stores nothing: the stored report stays the base, and a
+later run takes the delta from it again (or walks, when too much changed since).
+"""
+from __future__ import annotations
+
+MAX_CHANGED = 32  # files and inputs changed since the stored report, at most
+MAX_AFFECTED = 2000  # files read again through the cache, at most (or half the files: more, the ordinary run)
+FORMATS = ("text", "full", "concise")
+
+
+def eligible(args, fmt: str, opts, paths, root: str) -> bool:
+    """Whether the command's report can be kept for a delta and taken from one."""
+    import os  # (not runner._whole_root: a stored report is printed without importing the engine)
+
+    return (fmt in FORMATS and not args.quiet and not args.statistics and not getattr(opts, "list_fixes", False)
+            and any(os.path.abspath(p) == os.path.abspath(root) for p in paths))
+
+
+def describe(args, fmt: str, opts, paths, root: str, run, layout: dict) -> dict | None:
+    """What a delta needs of a whole run's report besides its manifest (see the module), or
+    None when the command's report cannot be taken from a delta."""
+    from ..model import Severity
+
+    if not eligible(args, fmt, opts, paths, root):
+        return None
+    from ..model import notice_groups
+
+    threshold = Severity.parse(args.fail_on)
+    counts, first = notice_groups(run.notices)
+    grouped: dict = {}
+    for fr in run.files:
+        gs = sorted(n.group for n in fr.notices if n.group)
+        if gs:
+            grouped[fr.path] = gs
+    failing = [fr.path for fr in run.files
+               if any(not f.suppressed and f.severity >= threshold for f in fr.findings)
+               or any(n.severity >= threshold for n in fr.notices)]
+    return {"layout": layout, "generated": [fr.path for fr in run.files if fr.generated], "grouped": grouped,
+            "notice_groups": {g: [counts[g], first[g].path, first[g].line, first[g].col] for g in counts},
+            "failing": failing, "nfiles": len(run.files)}
+
+
+def base_doc(recorder, inputs) -> dict:
+    """The delta section of a whole run's stored report: ``recorder.layout`` (``describe``),
+    every linted file as [absolute path, display path, link group, [indexes of its inputs]], the
+    input paths, those of them that decide more than results (a folder, a configuration file:
+    ``fixed``), and the link groups.  ``inputs``: (every linted file's inputs, the rows of the
+    manifest that are not only inputs), as ``snapshot._manifest`` gives them."""
+    deps, fixed = inputs
+    groups = recorder.groups
+    index: dict = {}
+    files = []
+    for abspath, display, _s in recorder.items:
+        ds = [index.setdefault(p, len(index)) for p in deps.get(abspath, ())]
+        files.append([abspath, display, groups.files.get(display, -1), ds])
+    return {"files": files, "paths": list(index), "fixed": [p for p in index if p in fixed],
+            "groups": groups.to_json(), **recorder.layout}
+
+
+def _shape(d) -> bool:
+    """Whether ``d`` (read back: untrusted) has the shape ``base_doc`` writes."""
+    if type(d) is not dict:
+        return False
+    files, paths, layout = d.get("files"), d.get("paths"), d.get("layout")
+    if type(files) is not list or type(paths) is not list or type(layout) is not dict:
+        return False
+    if type(d.get("nfiles")) is not int or not all(type(p) is str for p in paths):
+        return False
+    for key in ("generated", "failing", "fixed"):
+        if type(d.get(key)) is not list or not all(type(p) is str for p in d[key]):
+            return False
+    grouped, ngroups = d.get("grouped"), d.get("notice_groups")
+    if type(grouped) is not dict or type(ngroups) is not dict:
+        return False
+    if not all(type(v) is list and all(type(g) is str and g in ngroups for g in v) for v in grouped.values()):
+        return False
+    if not all(type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
+               and type(v[3]) is int for v in ngroups.values()):
+        return False
+    n = len(paths)
+    for row in files:
+        if type(row) is not list or len(row) != 4 or type(row[0]) is not str or type(row[1]) is not str \
+                or type(row[2]) is not int or type(row[3]) is not list \
+                or not all(type(i) is int and 0 <= i < n for i in row[3]):
+            return False
+    for path, r in layout.items():
+        if type(r) is not list or len(r) != 7 or not all(type(x) is int and x >= 0 for x in r) or r[0] > r[1]:
+            return False
+    return True
+
+
+def run(args, opts, fmt: str, root: str, resolver, cache, stored):
+    """(report text, exit code 0 or 1) of this command brought up to date from its stored
+    report, or None (the ordinary run: see the module).  ``stored``: (the report's document,
+    its text, the paths of its manifest that changed), as ``snapshot.load`` gives it."""
+    from ..model import Severity
+
+    doc, text, moved = stored
+    d = doc.get("delta")
+    if not _shape(d):
+        return None
+    changed = _changed(d, moved)
+    if changed is None:
+        return None
+    files = {row[0]: row for row in d["files"]}
+    items = [(a, files[a][1], resolver.for_path(a)) for a in sorted(changed)]
+    results = _read(items, cache)
+    if results is None:
+        return None
+    touched = _touched(d, files, results, root, cache, resolver)
+    if touched is None:
+        return None
+    affected, rs = touched
+    return _assemble(d, text, affected, rs, root, opts, fmt, Severity.parse(args.fail_on))
+
+
+def _changed(d: dict, moved: set) -> set | None:
+    """The linted files to read again: those of ``moved`` (the paths whose signature changed
+    since the report was stored) and those whose results depend on one; None when anything
+    else changed (or too much)."""
+    if len(moved) > MAX_CHANGED:
+        return None
+    files = {row[0] for row in d["files"]}
+    inputs = set(d["paths"]).difference(d["fixed"])
+    if any(p not in files and p not in inputs for p in moved):
+        return None  # a folder, a configuration or ignore file, a Dockerfile looked for ...
+    changed_inputs = {i for i, p in enumerate(d["paths"]) if p in moved}
+    out = {a for a in moved if a in files}
+    if changed_inputs:
+        out.update(row[0] for row in d["files"] if not changed_inputs.isdisjoint(row[3]))
+    return out if len(out) <= 4 * MAX_CHANGED else None
+
+
+def _read(items, cache) -> dict | None:
+    """{display path: FileResult} of ``items`` through the cache (linted again on a miss); None
+    when a result holds an internal error (the ordinary run reports it, and stores nothing)."""
+    from .runner import _lint_one
+
+    out = {}
+    for item in items:
+        fr = cache.get(*item)
+        if fr is None:
+            fr = _lint_one(item)
+            cache.put(*item, fr)
+        if any(n.internal for n in fr.notices):
+            return None
+        out[item[1]] = fr
+    return out
+
+
+def _touched(d, files, own: dict, root, cache, resolver):
+    """(display paths of every file whose findings the change may move, their results with the
+    project rules applied), or None."""
+    from ..project.model import LinkGroups, build_project
+    from ..project.run import apply
+
+    by_display = {row[1]: row for row in files.values()}
+    groups_of = {row[1]: row[2] for row in d["files"]}
+    links = LinkGroups.from_json(groups_of, d["groups"])
+    if links is None:
+        return None
+    known = set(files)
+    mine = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in own.items()]
+    named = {disp: (groups_of[disp] if groups_of[disp] >= 0 else None) for disp in own}
+    got = links.reach(build_project(root, mine, known), mine, named)
+    if got is None:
+        return None
+    groups = got[0]
+    affected = {disp for disp, g in groups_of.items() if g in groups} | set(own)
+    if len(affected) > max(MAX_AFFECTED, len(files) // 2) or not affected.isdisjoint(d["generated"]):
+        return None
+    others = _read([(by_display[disp][0], disp, resolver.for_path(by_display[disp][0]))
+                    for disp in sorted(affected - set(own))], cache)
+    if others is None:
+        return None
+    results = {**others, **own}
+    entries = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in sorted(results.items())]
+    project = build_project(root, entries, known)
+    rs = apply(list(results.values()), entries, root, resolver, named=affected, project=project)
+    if any(fr.path not in affected or fr.generated for fr in rs) or not _regroup(d, rs):
+        return None
+    return affected, rs
+
+
+def _regroup(d, rs) -> bool:
+    """Give the grouped notices of ``rs`` the form the whole report gives them (one notice per
+    group, at its place, with the group's count; see ``model.group_notices``), from the stored
+    groups: False when a path's groups changed (a count or a place would move)."""
+    from ..model import Notice
+
+    grouped, ngroups = d["grouped"], d["notice_groups"]
+    for fr in rs:
+        if sorted(n.group for n in fr.notices if n.group) != grouped.get(fr.path, []):
+            return False
+        kept = []
+        for n in fr.notices:
+            if not n.group:
+                kept.append(n)
+                continue
+            count, path, line, col = ngroups[n.group]
+            if count == 1:
+                kept.append(Notice(n.rule_id, n.message, n.path, n.line, n.col, n.severity, n.internal))
+            elif path == n.path and (line, col) == (n.line, n.col):
+                kept.append(Notice(n.rule_id, n.summary.replace("{count}", str(count)), n.path, n.line, n.col,
+                                   n.severity, n.internal))
+            elif path == n.path:
+                return False  # the group's place in this file moved
+        fr.notices = kept
+    return True
+
+
+def _assemble(d, text: str, affected: set, rs: list, root: str, opts, fmt: str, threshold):
+    """The stored report with the lines of ``affected`` paths replaced by those of ``rs``, and
+    the summary counted again; with whether the run fails."""
+    from collections import Counter
+
+    from ..model import RunResult, Severity
+    from ..output import text as out_text
+
+    old = text.split("\n")
+    layout = d["layout"]
+    if old[-1] != "" or any(r[1] > len(old) - 2 for r in layout.values()):
+        return None  # not the report this layout describes
+    fresh: dict = {}
+    render = out_text.render_concise if fmt == "concise" else out_text.render
+    new = render(RunResult(sorted(rs, key=lambda fr: fr.path), root, []), opts, fresh).split("\n")
+    pieces = {p: old[r[0]:r[1]] for p, r in layout.items() if p not in affected}
+    pieces.update((p, new[r[0]:r[1]]) for p, r in fresh.items())
+    lines: list = []
+    for p in sorted(pieces):
+        lines.extend(pieces[p])
+    counts = [0] * 5
+    for p, r in list((p, r) for p, r in layout.items() if p not in affected) + list(fresh.items()):
+        for i in range(5):
+            counts[i] += r[2 + i]
+    sev = Counter({Severity.ERROR: counts[0], Severity.WARNING: counts[1], Severity.INFO: counts[2]})
+    lines.append(out_text.summary_line(sev, d["nfiles"], counts[3], counts[4] > 0, opts))
+    failing = any(p not in affected for p in d["failing"]) or any(
+        (not f.suppressed and f.severity >= threshold) for fr in rs for f in fr.findings) or any(
+        n.severity >= threshold for fr in rs for n in fr.notices)
+    return "\n".join(lines) + "\n", 1 if failing else 0
+
+
