@@ -224,19 +224,21 @@ def _regroup(d, rs) -> bool:
     for fr in rs:
         if sorted(n.group for n in fr.notices if n.group) != grouped.get(fr.path, []):
             return False
+        # the same paths carry each group: its place is the same path, and there its first notice
+        first: dict = {}
+        for n in sorted(fr.notices, key=Notice.sort_key):
+            first.setdefault(n.group, n)
         kept = []
         for n in fr.notices:
             if not n.group:
                 kept.append(n)
                 continue
-            count, path, line, col = ngroups[n.group]
+            count, path = ngroups[n.group][:2]
             if count == 1:
                 kept.append(Notice(n.rule_id, n.message, n.path, n.line, n.col, n.severity, n.internal))
-            elif path == n.path and (line, col) == (n.line, n.col):
+            elif path == n.path and first[n.group] is n:
                 kept.append(Notice(n.rule_id, n.summary.replace("{count}", str(count)), n.path, n.line, n.col,
                                    n.severity, n.internal))
-            elif path == n.path:
-                return False  # the group's place in this file moved
         fr.notices = kept
     return True
 
