@@ -146,6 +146,9 @@ def _stored(tmp_path):
     lambda d: d.update(notice_groups={"DF005:no-platforms": [1, "Dockerfile"]}),
     lambda d: d.pop("grouped"),
     lambda d: d.update(groups={"deps": {"x": [1]}}),
+    lambda d: d["files"].append([d["files"][0][0], "zzz", 0, []]),  # one file twice (a KeyError once)
+    lambda d: d.update(layout={"a": [0, 5, 1, 0, 0, 0, 0], "b": [3, 8, 1, 0, 0, 0, 0]}),  # lines shared
+    lambda d: d.update(layout={"a": [0, 5, 1, 0, 0, 0, 0], "b": "x"}),
 ])
 def test_a_stored_delta_of_another_shape_is_not_used(repo, tmp_path, capsys, walks, damage):
     """Read back like any file: a document signed with this user's key (so it verifies) whose
@@ -197,3 +200,33 @@ def test_a_run_from_a_subfolder_prints_paths_from_there(repo, capsys, walks, mon
     got = _run(capsys, "..")
     assert walks == [] and "s1.sh:2:" in got[1] and "../deploy.sh" in got[1]
     assert got == _run(capsys, "--no-cache", "..")
+
+
+@pytest.mark.parametrize("name", ["${NAME}", "${REG}/api"])
+def test_a_retag_linked_by_a_pattern_is_read_with_the_deployment_it_retags(tmp_path, capsys, monkeypatch, walks,
+                                                                          name):
+    """A second review's cases: a release script retags an image whose name archlint cannot
+    resolve (``kustomize edit set image ${NAME}=...``: every image the repository builds) or
+    matches only by a pattern (``${REG}/api``); the link groups do not hold those links, so a
+    change to the Dockerfile of the deployed image must still read the script (K8S001 on the
+    deployment stays dropped, as a whole run drops it)."""
+    root = tmp_path / "r"
+    for rel, text in {
+        "build.sh": "#!/bin/sh\ndocker build -t reg.example.com/api:latest app\n",
+        # FROM scratch: a Dockerfile that names no image (it once left out the groups of unknown names)
+        "app/Dockerfile": f"FROM {'scratch' if name == '${NAME}' else 'alpine:3.20'}\nCOPY x /x\n",
+        "k8s/app.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n"
+                        "    spec:\n      containers:\n        - name: app\n          image: reg.example.com/api:latest\n",
+        "release.sh": f"#!/bin/sh\ncd k8s && kustomize edit set image {name}=reg.example.com/api:${{TAG}}\n",
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / ".git").mkdir()
+    settle(root, tmp_path, monkeypatch)
+    _run(capsys, ".")
+    walks.clear()
+    later(root / "app/Dockerfile", (root / "app/Dockerfile").read_text().replace("COPY x /x", "COPY y /y"))
+    got = _run(capsys, ".")
+    assert walks == [] and "K8S001" not in got[1]
+    assert got == _run(capsys, "--no-cache", ".")
+

@@ -716,28 +716,28 @@ class LinkGroups:
             return None
         return cls(files, deps, prod, cons)
 
-    def reach(self, project: Project, entries, named: dict) -> tuple[set, set] | None:
+    def reach(self, project: Project, entries, named: dict, changed=None) -> tuple[set, set] | None:
         """What a finding about the files ``named`` ({display path: its group, None when not
         indexed}) can involve, when ``entries`` (named and changed files, as ``project``, their
         model, reads them) replace their indexed facts: (groups, display paths of ``entries``),
-        or None when it may be anything (a name whose last part is unknown).
+        or None when it may be anything (a name whose last part is unknown; with ``changed``,
+        only such a name in one of those display paths counts: the others are indexed as they are).
 
         The files are linked to the groups that mention what they mention (a producer's key to
         the producers and consumers of it, a consumer's to its producers), to each other as their
         own model links them, and a named file to its own group; what is connected to a named
-        file counts, with the groups a name of unknown last part may match (when the files
-        mention an image name: a file that names none links to others by path alone), and the
-        groups all these depend on or that depend on them."""
+        file counts, with the groups a name of unknown last part may match, and the groups all
+        these depend on or that depend on them."""
         uf = UnionFind()
         find, union, parent = uf.find, uf.union, uf.parent
         mine = link_groups(project, entries).files
         for display, _a, _k, _f in entries:
             union(("f", display), ("m", mine[display]))
-        names = False  # whether the files mention an image name at all
         for display, key, producer in link_keys(project, entries):
             if key == WILD:
-                return None
-            names = names or key.startswith("l:")
+                if changed is None or display in changed:
+                    return None
+                continue  # an unchanged file's: its group is among the groups of such names already
             for g in self.producers.get(key, ()):
                 union(("f", display), ("g", g))
             if producer:
@@ -748,9 +748,8 @@ class LinkGroups:
         roots = {find(("f", d)) for d in named}
         groups = {x[1] for x in parent if x[0] == "g" and find(x) in roots}
         files = {x[1] for x in parent if x[0] == "f" and find(x) in roots}
-        if names:  # a name of unknown last part may be any of theirs (only names link to one)
-            groups.update(self.producers.get(WILD, ()))
-            groups.update(self.consumers.get(WILD, ()))
+        groups.update(self.producers.get(WILD, ()))
+        groups.update(self.consumers.get(WILD, ()))
         out = set(groups)
         for g, ds in self.deps.items():
             if g in groups:

@@ -36,6 +36,7 @@ later run takes the delta from it again (or walks, when too much changed since).
 from __future__ import annotations
 
 MAX_CHANGED = 32  # files and inputs changed since the stored report, at most
+MAX_ROUNDS = 8  # widenings of the files read (each from all read so far) before the ordinary run
 MAX_AFFECTED = 2000  # files read again through the cache, at most (or half the files: more, the ordinary run)
 FORMATS = ("text", "full", "concise")
 
@@ -115,9 +116,14 @@ def _shape(d) -> bool:
                 or type(row[2]) is not int or type(row[3]) is not list \
                 or not all(type(i) is int and 0 <= i < n for i in row[3]):
             return False
-    for path, r in layout.items():
-        if type(r) is not list or len(r) != 7 or not all(type(x) is int and x >= 0 for x in r) or r[0] > r[1]:
+    if len({row[0] for row in files}) != len(files) or len({row[1] for row in files}) != len(files):
+        return False  # one file twice: not what base_doc writes
+    end = 0
+    for r in sorted(layout.values()):  # each path's lines, one after another
+        if type(r) is not list or len(r) != 7 or not all(type(x) is int and x >= 0 for x in r) or r[0] > r[1] \
+                or r[0] < end:
             return False
+        end = r[1]
     return True
 
 
@@ -129,7 +135,10 @@ def run(args, opts, fmt: str, root: str, resolver, cache, stored):
 
     doc, text, moved = stored
     d = doc.get("delta")
-    if not _shape(d):
+    try:
+        if not _shape(d):
+            return None
+    except TypeError:  # a layout of values that do not compare
         return None
     changed = _changed(d, moved)
     if changed is None:
@@ -192,20 +201,28 @@ def _touched(d, files, own: dict, root, cache, resolver):
     if links is None:
         return None
     known = set(files)
-    mine = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in own.items()]
-    named = {disp: (groups_of[disp] if groups_of[disp] >= 0 else None) for disp in own}
-    got = links.reach(build_project(root, mine, known), mine, named)
-    if got is None:
+    results = dict(own)
+    for _ in range(MAX_ROUNDS):
+        # the groups linked to what the files read so far mention: the changed ones at first,
+        # then every file of the groups found (a link the groups themselves do not hold, such as
+        # a retag matching a deployment by a pattern, is found from either side)
+        mine = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in results.items()]
+        named = {disp: (groups_of[disp] if groups_of[disp] >= 0 else None) for disp in results}
+        got = links.reach(build_project(root, mine, known), mine, named, changed=own)
+        if got is None:
+            return None
+        affected = {disp for disp, g in groups_of.items() if g in got[0]} | set(results)
+        if len(affected) > max(MAX_AFFECTED, len(files) // 2) or not affected.isdisjoint(d["generated"]):
+            return None
+        more = sorted(affected - set(results))
+        if not more:
+            break
+        others = _read([(by_display[disp][0], disp, resolver.for_path(by_display[disp][0])) for disp in more], cache)
+        if others is None:
+            return None
+        results.update(others)
+    else:
         return None
-    groups = got[0]
-    affected = {disp for disp, g in groups_of.items() if g in groups} | set(own)
-    if len(affected) > max(MAX_AFFECTED, len(files) // 2) or not affected.isdisjoint(d["generated"]):
-        return None
-    others = _read([(by_display[disp][0], disp, resolver.for_path(by_display[disp][0]))
-                    for disp in sorted(affected - set(own))], cache)
-    if others is None:
-        return None
-    results = {**others, **own}
     entries = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in sorted(results.items())]
     project = build_project(root, entries, known)
     rs = apply(list(results.values()), entries, root, resolver, named=affected, project=project)
