@@ -716,12 +716,11 @@ class LinkGroups:
             return None
         return cls(files, deps, prod, cons)
 
-    def reach(self, project: Project, entries, named: dict, changed=None) -> tuple[set, set] | None:
+    def reach(self, project: Project, entries, named: dict) -> tuple[set, set] | None:
         """What a finding about the files ``named`` ({display path: its group, None when not
         indexed}) can involve, when ``entries`` (named and changed files, as ``project``, their
         model, reads them) replace their indexed facts: (groups, display paths of ``entries``),
-        or None when it may be anything (a name whose last part is unknown; with ``changed``,
-        only such a name in one of those display paths counts: the others are indexed as they are).
+        or None when it may be anything (a name whose last part is unknown).
 
         The files are linked to the groups that mention what they mention (a producer's key to
         the producers and consumers of it, a consumer's to its producers), to each other as their
@@ -735,9 +734,7 @@ class LinkGroups:
             union(("f", display), ("m", mine[display]))
         for display, key, producer in link_keys(project, entries):
             if key == WILD:
-                if changed is None or display in changed:
-                    return None
-                continue  # an unchanged file's: its group is among the groups of such names already
+                return None
             for g in self.producers.get(key, ()):
                 union(("f", display), ("g", g))
             if producer:
@@ -796,8 +793,12 @@ def link_groups(project: Project, entries) -> LinkGroups:
         names += [r for r in facts.get("retags", ()) if r != WILD]
         for name in names:
             n = normal(name)
-            paths = deploys_by_repo.get(n[0] if n else None)
-            if paths:  # the repository's deployments joined once, the Kustomization to their first
+            if n is None:
+                continue
+            # a name with a * (``${REG}/api``) retags the deployments it matches (``retagged``)
+            hits = [deploys_by_repo[n[0]]] if n[0] in deploys_by_repo else [] if "*" not in n[0] else \
+                [ps for repo, ps in deploys_by_repo.items() if glob(n[0], repo)]
+            for paths in hits:  # the repository's deployments joined once, the Kustomization to their first
                 if id(paths) not in joined:
                     joined.add(id(paths))
                     for path in paths[1:]:

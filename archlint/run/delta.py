@@ -36,7 +36,6 @@ later run takes the delta from it again (or walks, when too much changed since).
 from __future__ import annotations
 
 MAX_CHANGED = 32  # files and inputs changed since the stored report, at most
-MAX_ROUNDS = 8  # widenings of the files read (each from all read so far) before the ordinary run
 MAX_AFFECTED = 2000  # files read again through the cache, at most (or half the files: more, the ordinary run)
 FORMATS = ("text", "full", "concise")
 
@@ -110,11 +109,9 @@ def _shape(d) -> bool:
     if not all(type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
                and type(v[3]) is int for v in ngroups.values()):
         return False
-    n = len(paths)
-    for row in files:
+    for row in files:  # (the indexes of a row's inputs are checked where they are used: _changed)
         if type(row) is not list or len(row) != 4 or type(row[0]) is not str or type(row[1]) is not str \
-                or type(row[2]) is not int or type(row[3]) is not list \
-                or not all(type(i) is int and 0 <= i < n for i in row[3]):
+                or type(row[2]) is not int or type(row[3]) is not list:
             return False
     if len({row[0] for row in files}) != len(files) or len({row[1] for row in files}) != len(files):
         return False  # one file twice: not what base_doc writes
@@ -168,7 +165,10 @@ def _changed(d: dict, moved: set) -> set | None:
     changed_inputs = {i for i, p in enumerate(d["paths"]) if p in moved}
     out = {a for a in moved if a in files}
     if changed_inputs:
-        out.update(row[0] for row in d["files"] if not changed_inputs.isdisjoint(row[3]))
+        try:
+            out.update(row[0] for row in d["files"] if not changed_inputs.isdisjoint(row[3]))
+        except TypeError:  # an index that is not a number (not what base_doc writes)
+            return None
     return out if len(out) <= 4 * MAX_CHANGED else None
 
 
@@ -201,28 +201,19 @@ def _touched(d, files, own: dict, root, cache, resolver):
     if links is None:
         return None
     known = set(files)
-    results = dict(own)
-    for _ in range(MAX_ROUNDS):
-        # the groups linked to what the files read so far mention: the changed ones at first,
-        # then every file of the groups found (a link the groups themselves do not hold, such as
-        # a retag matching a deployment by a pattern, is found from either side)
-        mine = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in results.items()]
-        named = {disp: (groups_of[disp] if groups_of[disp] >= 0 else None) for disp in results}
-        got = links.reach(build_project(root, mine, known), mine, named, changed=own)
-        if got is None:
-            return None
-        affected = {disp for disp, g in groups_of.items() if g in got[0]} | set(results)
-        if len(affected) > max(MAX_AFFECTED, len(files) // 2) or not affected.isdisjoint(d["generated"]):
-            return None
-        more = sorted(affected - set(results))
-        if not more:
-            break
-        others = _read([(by_display[disp][0], disp, resolver.for_path(by_display[disp][0])) for disp in more], cache)
-        if others is None:
-            return None
-        results.update(others)
-    else:
+    mine = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in own.items()]
+    named = {disp: (groups_of[disp] if groups_of[disp] >= 0 else None) for disp in own}
+    got = links.reach(build_project(root, mine, known), mine, named)
+    if got is None:
         return None
+    affected = {disp for disp, g in groups_of.items() if g in got[0]} | set(own)
+    if len(affected) > max(MAX_AFFECTED, len(files) // 2) or not affected.isdisjoint(d["generated"]):
+        return None
+    others = _read([(by_display[disp][0], disp, resolver.for_path(by_display[disp][0]))
+                    for disp in sorted(affected - set(own))], cache)
+    if others is None:
+        return None
+    results = {**others, **own}
     entries = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in sorted(results.items())]
     project = build_project(root, entries, known)
     rs = apply(list(results.values()), entries, root, resolver, named=affected, project=project)
