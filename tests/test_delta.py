@@ -90,6 +90,9 @@ EDITS = [
     ("other/s3/Dockerfile", "FROM golang:1.26\nRUN go build .\n"),  # the DF005 notice's group, not its place
     ("Dockerfile", "# a comment\nFROM alpine:3.20\nRUN true\n"),  # the group's place moves in its file
     ("tools/Dockerfile", "FROM alpine:3.20\n"),  # two groups' notices stay in one file
+    ("other/s2/Dockerfile", "FROM --platform=linux/amd64 alpine:3.20\n"),  # leaves the group: its count at its place
+    ("k8s/app.yaml", MANIFEST + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                     "    - {name: a, image: \"reg.example.com/b@sha256:0\"}\n"),
 ]
 
 

@@ -24,9 +24,10 @@ path's lines are the stored report's, and the summary line is counted again.
 
 It is the ordinary run instead (None) when anything else changed, when a name of unknown last
 part makes the reach unknown, when more than ``MAX_AFFECTED`` files (or half of them) are touched, when a path
-touched is a generated file, when a path touched gains or loses a notice of a group (the
-group's count would change, and the line of the path where it is printed), when a finding
-would land on a path outside those groups, when a
+touched is a generated file, when the place of a group of notices (its path nearest the root,
+where the one line of the group is printed with the group's count) moves from or to a path
+not touched (a count that changes at an untouched place is changed in its line), when a
+finding would land on a path outside those groups, when a
 result holds an internal error, or when the stored document has another shape than the one
 written here (it is read like any file: untrusted, signed under this user's key).  The text
 formats only (``text``, ``full``, ``concise``), without ``--quiet``, ``--statistics`` or the
@@ -68,7 +69,8 @@ def describe(args, fmt: str, opts, paths, root: str, run, layout: dict) -> dict 
                if any(not f.suppressed and f.severity >= threshold for f in fr.findings)
                or any(n.severity >= threshold for n in fr.notices)]
     return {"layout": layout, "generated": [fr.path for fr in run.files if fr.generated], "grouped": grouped,
-            "notice_groups": {g: [counts[g], first[g].path, first[g].line, first[g].col] for g in counts},
+            "notice_groups": {g: [counts[g], first[g].path, first[g].line, first[g].col, first[g].summary or "",
+                                  first[g].message] for g in counts},
             "failing": failing, "nfiles": len(run.files)}
 
 
@@ -106,8 +108,8 @@ def _shape(d) -> bool:
         return False
     if not all(type(v) is list and all(type(g) is str and g in ngroups for g in v) for v in grouped.values()):
         return False
-    if not all(type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
-               and type(v[3]) is int for v in ngroups.values()):
+    if not all(type(v) is list and len(v) == 6 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
+               and type(v[3]) is int and type(v[4]) is str and type(v[5]) is str for v in ngroups.values()):
         return False
     for row in files:  # (the indexes of a row's inputs are checked where they are used: _changed)
         if type(row) is not list or len(row) != 4 or type(row[0]) is not str or type(row[1]) is not str \
@@ -148,8 +150,8 @@ def run(args, opts, fmt: str, root: str, resolver, cache, stored):
     touched = _touched(d, files, results, root, cache, resolver)
     if touched is None:
         return None
-    affected, rs = touched
-    return _assemble(d, text, affected, rs, root, opts, fmt, Severity.parse(args.fail_on))
+    affected, rs, patches = touched
+    return _assemble(d, text, affected, rs, patches, root, opts, fmt, Severity.parse(args.fail_on))
 
 
 def _changed(d: dict, moved: set) -> set | None:
@@ -217,22 +219,52 @@ def _touched(d, files, own: dict, root, cache, resolver):
     entries = [(disp, by_display[disp][0], fr.kind, fr.facts) for disp, fr in sorted(results.items())]
     project = build_project(root, entries, known)
     rs = apply(list(results.values()), entries, root, resolver, named=affected, project=project)
-    if any(fr.path not in affected or fr.generated for fr in rs) or not _regroup(d, rs):
+    if any(fr.path not in affected or fr.generated for fr in rs):
         return None
-    return affected, rs
+    patches = _regroup(d, rs, affected)
+    if patches is None:
+        return None
+    return affected, rs, patches
 
 
-def _regroup(d, rs) -> bool:
+def _regroup(d, rs, affected: set):
     """Give the grouped notices of ``rs`` the form the whole report gives them (one notice per
     group, at its place, with the group's count; see ``model.group_notices``), from the stored
-    groups: False when a path's groups changed (a count or a place would move)."""
+    groups and the notices ``rs`` carry now.  Returns the patches of the lines of other paths:
+    [(path, line, col, message before, message now)] for a group whose count changed and whose
+    place is a path not read again; None when a group's place moves from or to such a path
+    (its lines would have to be rendered)."""
     from ..model import Notice
 
     grouped, ngroups = d["grouped"], d["notice_groups"]
+    now = {fr.path: sorted(n.group for n in fr.notices if n.group) for fr in rs}
+    counts: dict = {}
+    for g, v in ngroups.items():
+        counts[g] = v[0] - sum(grouped.get(p, []).count(g) for p in affected)
+    for gs in now.values():
+        for g in gs:
+            counts[g] = counts.get(g, 0) + 1
+    patches = []
+    places: dict = {}
+    for g, count in counts.items():
+        old = ngroups.get(g)
+        if old is not None and count == old[0] and all(now[p].count(g) == grouped.get(p, []).count(g) for p in now):
+            places[g] = old[1]  # the same notices in the same paths
+            continue
+        # the place: the path nearest the root carrying the group, the first of those
+        members = [p for p, gs in grouped.items() if g in gs and p not in affected] + [p for p, gs in now.items() if g in gs]
+        place = min(members, key=lambda p: (p.count("/"), p)) if members else None
+        before = old[1] if old is not None else None
+        for p in (before, place):
+            if p is not None and p not in affected and before != place:
+                return None  # the place moves from or to a path whose lines are not rendered again
+        places[g] = place
+        if place is not None and place not in affected and old is not None:
+            if old[0] == 1 or count == 1:
+                return None  # a group of one shows its notice's own message: not the stored one
+            patches.append((place, old[2], old[3], old[4].replace("{count}", str(old[0])),
+                            old[4].replace("{count}", str(count))))
     for fr in rs:
-        if sorted(n.group for n in fr.notices if n.group) != grouped.get(fr.path, []):
-            return False
-        # the same paths carry each group: its place is the same path, and there its first notice
         first: dict = {}
         for n in sorted(fr.notices, key=Notice.sort_key):
             first.setdefault(n.group, n)
@@ -240,20 +272,19 @@ def _regroup(d, rs) -> bool:
         for n in fr.notices:
             if not n.group:
                 kept.append(n)
-                continue
-            count, path = ngroups[n.group][:2]
-            if count == 1:
+            elif counts[n.group] == 1:
                 kept.append(Notice(n.rule_id, n.message, n.path, n.line, n.col, n.severity, n.internal))
-            elif path == n.path and first[n.group] is n:
-                kept.append(Notice(n.rule_id, n.summary.replace("{count}", str(count)), n.path, n.line, n.col,
-                                   n.severity, n.internal))
+            elif places[n.group] == n.path and first[n.group] is n:
+                kept.append(Notice(n.rule_id, n.summary.replace("{count}", str(counts[n.group])), n.path, n.line,
+                                   n.col, n.severity, n.internal))
         fr.notices = kept
-    return True
+    return patches
 
 
-def _assemble(d, text: str, affected: set, rs: list, root: str, opts, fmt: str, threshold):
-    """The stored report with the lines of ``affected`` paths replaced by those of ``rs``, and
-    the summary counted again; with whether the run fails."""
+def _assemble(d, text: str, affected: set, rs: list, patches: list, root: str, opts, fmt: str, threshold):
+    """The stored report with the lines of ``affected`` paths replaced by those of ``rs``, the
+    count of a group's notice changed where it is printed (``patches``), and the summary counted
+    again; with whether the run fails."""
     from collections import Counter
 
     from ..model import RunResult, Severity
@@ -267,6 +298,17 @@ def _assemble(d, text: str, affected: set, rs: list, root: str, opts, fmt: str, 
     render = out_text.render_concise if fmt == "concise" else out_text.render
     new = render(RunResult(sorted(rs, key=lambda fr: fr.path), root, []), opts, fresh).split("\n")
     pieces = {p: old[r[0]:r[1]] for p, r in layout.items() if p not in affected}
+    if patches:
+        show = out_text.path_shower(RunResult([], root, []), getattr(opts, "cwd", None))
+        for path, line, col, before, now in patches:
+            lines = pieces.get(path)
+            before = " " + out_text.safe(out_text.notice_message(before, path, show(path)))
+            now = " " + out_text.safe(out_text.notice_message(now, path, show(path)))
+            where = f":{line}:{col}:"
+            hits = [i for i, x in enumerate(lines or ()) if x.endswith(before) and where in x]
+            if len(hits) != 1:
+                return None  # not the line this group's notice was printed as
+            lines[hits[0]] = lines[hits[0]][: -len(before)] + now
     pieces.update((p, new[r[0]:r[1]]) for p, r in fresh.items())
     lines: list = []
     for p in sorted(pieces):
