@@ -26,6 +26,28 @@ _parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, ove
 _BROKEN = ((), frozenset(), ())  # a Kustomization that cannot be read: it may include anything
 
 
+def _above(ctx, path: str):
+    """(level, folder, the manifest's path from there, that folder's Kustomization as ``_read``
+    gives it or None) for the manifest's folder and the folders above it, to the repository's
+    root and at most ``MAX_UP`` of them; every Kustomization name looked for is an input of the
+    file's result."""
+    top = ctx.repository_root()  # never above the repository (if any)
+    d, rel = os.path.dirname(path), os.path.basename(path)
+    for level in range(MAX_UP):
+        got = None
+        for name in NAMES:
+            k = os.path.join(d, name)
+            ctx.depends_on(k)
+            got = _read(k)
+            if got is not None:
+                break  # kustomize reads the first name it finds
+        yield level, d, rel, got
+        if d == top or os.path.dirname(d) == d:
+            return
+        rel = os.path.basename(d) + "/" + rel
+        d = os.path.dirname(d)
+
+
 def overridden_images(ctx) -> frozenset:
     """Image names (as kustomize matches them: the reference without tag or digest) whose tag a
     Kustomization including the linted manifest replaces; cached for the file's rules."""
@@ -34,28 +56,17 @@ def overridden_images(ctx) -> frozenset:
         path = ctx.source.abspath
         if not path or not os.path.isabs(path) or not os.path.isfile(path):
             return frozenset()
-        top = ctx.repository_root()  # never above the repository (if any)
         out: set = set()
-        d, rel = os.path.dirname(path), os.path.basename(path)
         including: set = set()  # folders whose Kustomization includes the manifest
-        for _ in range(MAX_UP):
-            for name in NAMES:
-                k = os.path.join(d, name)
-                ctx.depends_on(k)
-                got = _read(k)
-                if got is None:
-                    continue
-                resources, names, _files = got
-                # the manifest itself, or a folder whose own Kustomization includes it
-                if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
-                       for r in resources):
-                    including.add(os.path.normpath(d))
-                    out.update(names)
-                break  # kustomize reads the first name it finds
-            if d == top or os.path.dirname(d) == d:
-                break
-            rel = os.path.basename(d) + "/" + rel
-            d = os.path.dirname(d)
+        for _level, d, rel, got in _above(ctx, path):
+            if got is None:
+                continue
+            resources, names, _files = got
+            # the manifest itself, or a folder whose own Kustomization includes it
+            if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
+                   for r in resources):
+                including.add(os.path.normpath(d))
+                out.update(names)
         return frozenset(out)
 
     return ctx.cached("kubernetes.kustomize_overrides", compute)
@@ -66,37 +77,27 @@ def unlisted(ctx) -> bool:
     or the one above) that never reads it: no Kustomization in its folder or the folders above
     (kustomize reads no file outside a Kustomization's own folder) lists it among its resources,
     patches, components or CRDs (a folder listed is read through its own Kustomization, which
-    is one of those).  kubebuilder
-    scaffolds such files: ``config/crd/patches/webhook_in_*.yaml``, listed only in comments until
-    the webhook is enabled.  A Kustomization that cannot be read may list anything: False."""
+    is one of those).  kubebuilder scaffolds such files: ``config/crd/patches/webhook_in_*.yaml``,
+    listed only in comments until the webhook is enabled.  A Kustomization that cannot be read
+    may list anything: False."""
 
     def compute():
         path = ctx.source.abspath
         if ctx.kind != "kubernetes" or not path or not os.path.isabs(path) or not os.path.isfile(path):
             return False
-        top = ctx.repository_root()
-        d, rel = os.path.dirname(path), os.path.basename(path)
-        if rel in NAMES:
+        if os.path.basename(path) in NAMES:
             return False
         near = False  # a Kustomization in the manifest's folder or the one above
-        for level in range(MAX_UP):
-            for name in NAMES:
-                k = os.path.join(d, name)
-                ctx.depends_on(k)
-                got = _read(k)
-                if got is None:
-                    continue
-                if got is _BROKEN:
-                    return False
+        for level, _d, rel, got in _above(ctx, path):
+            if got is _BROKEN:
+                return False
+            if got is not None:
                 near = near or level <= 1
                 resources, _names, files = got
                 if rel in resources or rel in files:
                     return False  # read (as a resource, a patch, a CRD)
-                break  # kustomize reads the first name it finds
-            if not near and level >= 1 or d == top or os.path.dirname(d) == d:
+            if not near and level >= 1:
                 break
-            rel = os.path.basename(d) + "/" + rel
-            d = os.path.dirname(d)
         return near
 
     return ctx.cached("kubernetes.kustomize_unlisted", compute)
