@@ -640,16 +640,18 @@ def _stored_report(args, fmt: str, opts, paths, root: str, resolver):
         return None
     key = snapshot.run_key(args, fmt, opts, root, environment_key())
     stored: list = []  # a stored report whose files changed since
-    hit = snapshot.load(cache.directory, key, stored if delta.eligible(args, fmt, opts, paths, root) else None)
+    eligible = delta.eligible(args, fmt, opts, paths, root)
+    hit = snapshot.load(cache.directory, key, stored if eligible else None)
     if hit is not None:
         _emit(args, hit[0])
         return hit[1]
-    got = delta.run(args, opts, fmt, root, resolver, cache, stored[0]) if stored else None
+    got = delta.run(args, fmt, opts, root, resolver, cache, stored[0]) if stored else None
     if got is not None:
         cache.close()
         _emit(args, got[0])
         return 0 if args.exit_zero else got[1]
     snap = (cache, key, snapshot.Recorder())
+    snap[2].keep_groups = eligible
     from .run.index import Index, index_key
 
     snap[2].index = Index(cache.directory, index_key(args, root, environment_key()))
@@ -696,13 +698,7 @@ def _emit(args, text: str) -> None:
 
 
 def _failing(run, threshold) -> bool:
-    for f in run.findings:
-        if not f.suppressed and f.severity >= threshold:
-            return True
-    for n in run.notices:
-        if n.severity >= threshold:
-            return True
-    return False
+    return any(fr.fails(threshold) for fr in run.files)
 
 
 def _write_output(path: str, text: str) -> None:

@@ -263,6 +263,12 @@ class FileResult(_Record):
 
     __hash__ = None
 
+    def fails(self, threshold) -> bool:
+        """Whether the file fails a run at ``threshold``: an unsuppressed finding or a notice at
+        that severity or above."""
+        return any(not f.suppressed and f.severity >= threshold for f in self.findings) or \
+            any(n.severity >= threshold for n in self.notices)
+
 
 class RunResult(_Record):
     __slots__ = ("files", "root", "rules", "settings_used")

@@ -222,3 +222,23 @@ def test_a_retag_linked_by_a_pattern_is_read_with_the_deployment_it_retags(tmp_p
     assert walks == [] and "K8S001" not in got[1]
     assert got == _run(capsys, "--no-cache", ".")
 
+
+
+def test_the_exit_code_counts_a_groups_notices_wherever_they_are_printed(tmp_path, capsys, monkeypatch, walks):
+    """Two Dockerfiles whose only findings are DF005's info notices, printed once as the group's
+    line: ``--fail-on info`` fails the run, ``--fail-on warning`` does not, in a delta as in a
+    full run, whichever Dockerfile changed."""
+    root = tmp_path / "r"
+    (root / ".git").mkdir(parents=True)
+    (root / "a").mkdir()
+    (root / "Dockerfile").write_text("FROM alpine:3.20\n")
+    (root / "a" / "Dockerfile").write_text("FROM alpine:3.20\n")
+    settle(root, tmp_path, monkeypatch)
+    for level, code in (("info", 1), ("warning", 0)):
+        _run(capsys, "--fail-on", level, ".")
+        for i, rel in enumerate(("a/Dockerfile", "Dockerfile")):
+            walks.clear()
+            later(root / rel, f"FROM alpine:3.20\nRUN echo {level}{i}\n")
+            got = _run(capsys, "--fail-on", level, ".")
+            assert walks == [] and got[0] == code and "2 Dockerfiles build" in got[1], (level, rel)
+            assert got == _run(capsys, "--no-cache", "--fail-on", level, ".")

@@ -65,12 +65,10 @@ def describe(args, fmt: str, opts, paths, root: str, run, layout: dict) -> dict 
         gs = sorted(n.group for n in fr.notices if n.group)
         if gs:
             grouped[fr.path] = gs
-    failing = [fr.path for fr in run.files
-               if any(not f.suppressed and f.severity >= threshold for f in fr.findings)
-               or any(n.severity >= threshold for n in fr.notices)]
+    failing = [fr.path for fr in run.files if fr.fails(threshold)]
     return {"layout": layout, "generated": [fr.path for fr in run.files if fr.generated], "grouped": grouped,
-            "notice_groups": {g: [counts[g], first[g].path, first[g].line, first[g].col, first[g].summary or "",
-                                  first[g].message] for g in counts},
+            "notice_groups": {g: [counts[g], first[g].path, first[g].line, first[g].col, first[g].summary or ""]
+                              for g in counts},
             "failing": failing, "nfiles": len(run.files)}
 
 
@@ -108,8 +106,8 @@ def _shape(d) -> bool:
         return False
     if not all(type(v) is list and all(type(g) is str and g in ngroups for g in v) for v in grouped.values()):
         return False
-    if not all(type(v) is list and len(v) == 6 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
-               and type(v[3]) is int and type(v[4]) is str and type(v[5]) is str for v in ngroups.values()):
+    if not all(type(v) is list and len(v) == 5 and type(v[0]) is int and type(v[1]) is str and type(v[2]) is int
+               and type(v[3]) is int and type(v[4]) is str for v in ngroups.values()):
         return False
     for row in files:  # (the indexes of a row's inputs are checked where they are used: _changed)
         if type(row) is not list or len(row) != 4 or type(row[0]) is not str or type(row[1]) is not str \
@@ -126,7 +124,7 @@ def _shape(d) -> bool:
     return True
 
 
-def run(args, opts, fmt: str, root: str, resolver, cache, stored):
+def run(args, fmt: str, opts, root: str, resolver, cache, stored):
     """(report text, exit code 0 or 1) of this command brought up to date from its stored
     report, or None (the ordinary run: see the module).  ``stored``: (the report's document,
     its text, the paths of its manifest that changed), as ``snapshot.load`` gives it."""
@@ -147,11 +145,14 @@ def run(args, opts, fmt: str, root: str, resolver, cache, stored):
     results = _read(items, cache)
     if results is None:
         return None
-    touched = _touched(d, files, results, root, cache, resolver)
+    touched = _touched(d, files, results, root, cache, resolver, Severity.parse(args.fail_on))
     if touched is None:
         return None
-    affected, rs, patches = touched
-    return _assemble(d, text, affected, rs, patches, root, opts, fmt, Severity.parse(args.fail_on))
+    affected, rs, fails, patches = touched
+    got = _assemble(d, text, affected, rs, patches, root, opts, fmt)
+    if got is None:
+        return None
+    return got, 1 if fails or any(p not in affected for p in d["failing"]) else 0
 
 
 def _changed(d: dict, moved: set) -> set | None:
@@ -191,9 +192,9 @@ def _read(items, cache) -> dict | None:
     return out
 
 
-def _touched(d, files, own: dict, root, cache, resolver):
+def _touched(d, files, own: dict, root, cache, resolver, threshold):
     """(display paths of every file whose findings the change may move, their results with the
-    project rules applied), or None."""
+    project rules applied, whether one fails the run, the patches of ``_regroup``), or None."""
     from ..project.model import LinkGroups, build_project
     from ..project.run import apply
 
@@ -221,10 +222,11 @@ def _touched(d, files, own: dict, root, cache, resolver):
     rs = apply(list(results.values()), entries, root, resolver, named=affected, project=project)
     if any(fr.path not in affected or fr.generated for fr in rs):
         return None
+    fails = any(fr.fails(threshold) for fr in rs)  # (before _regroup leaves a group's notice at its place)
     patches = _regroup(d, rs, affected)
     if patches is None:
         return None
-    return affected, rs, patches
+    return affected, rs, fails, patches
 
 
 def _regroup(d, rs, affected: set):
@@ -281,10 +283,10 @@ def _regroup(d, rs, affected: set):
     return patches
 
 
-def _assemble(d, text: str, affected: set, rs: list, patches: list, root: str, opts, fmt: str, threshold):
+def _assemble(d, text: str, affected: set, rs: list, patches: list, root: str, opts, fmt: str):
     """The stored report with the lines of ``affected`` paths replaced by those of ``rs``, the
     count of a group's notice changed where it is printed (``patches``), and the summary counted
-    again; with whether the run fails."""
+    again (None when the stored text is not the report its layout describes)."""
     from collections import Counter
 
     from ..model import RunResult, Severity
@@ -319,9 +321,6 @@ def _assemble(d, text: str, affected: set, rs: list, patches: list, root: str, o
             counts[i] += r[2 + i]
     sev = Counter({Severity.ERROR: counts[0], Severity.WARNING: counts[1], Severity.INFO: counts[2]})
     lines.append(out_text.summary_line(sev, d["nfiles"], counts[3], counts[4] > 0, opts))
-    failing = any(p not in affected for p in d["failing"]) or any(
-        (not f.suppressed and f.severity >= threshold) for fr in rs for f in fr.findings) or any(
-        n.severity >= threshold for fr in rs for n in fr.notices)
-    return "\n".join(lines) + "\n", 1 if failing else 0
+    return "\n".join(lines) + "\n"
 
 

@@ -198,7 +198,7 @@ def _model_pass(root, entries, results, resolver, named, recorder, known=None, i
     project = build_project(root, entries, known)
     if index is not None:  # a whole walk: kept for the runs given files
         index.entries, index.groups = entries, link_groups(project, entries)
-    elif recorder is not None and named is None:  # the whole repository: kept for a later delta run
+    elif recorder is not None and recorder.keep_groups and named is None:  # kept for a later delta run
         recorder.groups = link_groups(project, entries)
     if recorder is not None:
         # a Dockerfile a build names appearing or going changes the report: the snapshot

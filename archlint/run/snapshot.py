@@ -64,7 +64,7 @@ _IGNORED_OPTIONS = frozenset({"output_file", "jobs"})
 class Recorder:
     """What ``runner.run_paths`` tells the snapshot about a run."""
 
-    __slots__ = ("walk", "items", "complete", "t0", "index", "groups", "layout")
+    __slots__ = ("walk", "items", "complete", "t0", "index", "groups", "keep_groups", "layout")
 
     def __init__(self):
         from ..discovery import Walk
@@ -74,7 +74,8 @@ class Recorder:
         self.complete = True  # False: a target carried a notice (missing, outside the root ...)
         self.t0 = time.time_ns()
         self.index = None  # an archlint.run.index.Index: the run's facts index, when it keeps one
-        self.groups = None  # the link groups of a whole-repository run (archlint.run.delta)
+        self.groups = None  # the link groups of a whole-repository run (archlint.run.delta) ...
+        self.keep_groups = False  # ... worked out only when its report may serve a delta
         self.layout = None  # where each path's findings are in the report (output.text._record)
 
 

@@ -26,26 +26,32 @@ _parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, ove
 _BROKEN = ((), frozenset(), ())  # a Kustomization that cannot be read: it may include anything
 
 
-def _above(ctx, path: str):
-    """(level, folder, the manifest's path from there, that folder's Kustomization as ``_read``
-    gives it or None) for the manifest's folder and the folders above it, to the repository's
-    root and at most ``MAX_UP`` of them; every Kustomization name looked for is an input of the
-    file's result."""
-    top = ctx.repository_root()  # never above the repository (if any)
-    d, rel = os.path.dirname(path), os.path.basename(path)
-    for level in range(MAX_UP):
-        got = None
-        for name in NAMES:
-            k = os.path.join(d, name)
-            ctx.depends_on(k)
-            got = _read(k)
-            if got is not None:
-                break  # kustomize reads the first name it finds
-        yield level, d, rel, got
-        if d == top or os.path.dirname(d) == d:
-            return
-        rel = os.path.basename(d) + "/" + rel
-        d = os.path.dirname(d)
+def _above(ctx, path: str) -> list:
+    """[(level, folder, the manifest's path from there, that folder's Kustomization as ``_read``
+    gives it or None)] for the manifest's folder and the folders above it, to the repository's
+    root and at most ``MAX_UP`` of them, looked for once per file (both questions below ask it);
+    every Kustomization name looked for is an input of the file's result."""
+
+    def compute():
+        top = ctx.repository_root()  # never above the repository (if any)
+        d, rel = os.path.dirname(path), os.path.basename(path)
+        out = []
+        for level in range(MAX_UP):
+            got = None
+            for name in NAMES:
+                k = os.path.join(d, name)
+                ctx.depends_on(k)
+                got = _read(k)
+                if got is not None:
+                    break  # kustomize reads the first name it finds
+            out.append((level, d, rel, got))
+            if d == top or os.path.dirname(d) == d:
+                break
+            rel = os.path.basename(d) + "/" + rel
+            d = os.path.dirname(d)
+        return out
+
+    return ctx.cached("kubernetes.kustomizations_above", compute)
 
 
 def overridden_images(ctx) -> frozenset:
