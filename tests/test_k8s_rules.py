@@ -1111,6 +1111,8 @@ def test_k8s004_judges_against_the_release_the_repositorys_go_module_builds_agai
         " (Kubernetes 1.36, which go.mod's k8s.io/api v0.36.3 builds against; set kubernetes-version)."]
     assert str(tmp_path / "go.mod") in deps and str(tmp_path / "site" / "go.mod") in deps  # the cache checks them
     # a module of Kubernetes itself, and one on the newest release: the newest release is the target
+    # a run of digits that is no version (int() refuses over 4,300 digits) is not read as one
+    assert kubernetes_release("require k8s.io/api v0." + "9" * 5000 + ".1\n") is None
     assert kubernetes_release("module k8s.io/kubernetes\nrequire k8s.io/kubernetes v1.30.2\n") == (
         (1, 30), "k8s.io/kubernetes v1.30.2")
     (tmp_path / "go.mod").write_text("module x\n\nrequire k8s.io/api v0.37.0\n")

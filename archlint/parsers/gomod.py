@@ -18,7 +18,8 @@ MAX_BYTES = 1 << 20  # a go.mod larger than this is not read (real ones are a fe
 
 #: the modules whose version names the Kubernetes release, most telling first
 _MODULES = ("k8s.io/api", "k8s.io/client-go", "k8s.io/apimachinery", "k8s.io/kubernetes")
-_LINE = re.compile(r"(k8s\.io/[\w.-]+)[ \t]+v(\d+)\.(\d+)\.(\d+)")
+#: (versions of at most 9 digits a part: a longer run of digits is no version, and int() of one is costly)
+_LINE = re.compile(r"(k8s\.io/[\w.-]+)[ \t]+v(\d{1,9})\.(\d{1,9})\.(\d{1,9})(?!\d)")
 
 
 def kubernetes_release(text: str) -> tuple[tuple[int, int], str] | None:
