@@ -18,6 +18,8 @@ DC001_LATEST = """
         image: "postgres"
       cache:
         image: redis:${REDIS_TAG:-latest}
+      queue:
+        image: rabbitmq:3.13-management
 """
 
 
@@ -30,6 +32,45 @@ def test_dc001_flags_latest_and_untagged_images():
     ]
 
 
+def test_dc001_only_where_the_file_pins_other_images():
+    # awesome-compose's samples: every image follows upstream (a variant tag is no version)
+    sample = """
+        services:
+          gitea:
+            image: gitea/gitea:latest
+          db:
+            image: postgres:alpine
+          proxy:
+            image: nginx
+          app:
+            build: .
+            image: acme/app:2.1
+    """
+    assert check(sample, "DC001", kind="compose") == []
+    # loki's production/docker: loki pinned by digest through an anchor, promtail left behind
+    production = """
+        x-loki: &loki
+          image: grafana/loki:3.7.6@sha256:efd47c67f9bac88ca29bcf8cb997d9ab29d1848bd0aff579282295542a745952
+        services:
+          read:
+            <<: *loki
+          promtail:
+            image: grafana/promtail:latest
+          minio:
+            image: ${MINIO_IMAGE:-minio/minio}
+    """
+    assert check(production, "DC001", kind="compose") == [
+        "7:12 DC001 Service promtail uses image grafana/promtail:latest with the mutable tag latest.",
+        "9:12 DC001 Service minio uses image minio/minio without a tag, which means minio/minio:latest (the"
+        " default in ${MINIO_IMAGE:-minio/minio}).",
+    ]
+    # a version tag pins; so does a digest alone
+    for pin in ("mariadb:10-focal", "mariadb@sha256:" + "a" * 64):
+        text = f"services:\n  db:\n    image: {pin}\n  web:\n    image: wordpress:latest\n"
+        assert check(text, "DC001", kind="compose") == [
+            "5:12 DC001 Service web uses image wordpress:latest with the mutable tag latest."], pin
+
+
 def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     # loki's tools/dev/kafka and debug/ stacks: started on a laptop, never deployed
     text = """
@@ -39,6 +80,8 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
           app:
             build: .
             image: ghcr.io/acme/app:1.0
+          zookeeper:
+            image: bitnami/zookeeper:3.9
     """
     for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
                  "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml"):
@@ -308,7 +351,7 @@ def test_rule_metadata():
 
 
 def test_legacy_v1_file_without_services_key():
-    r = lint("docker-compose.yml", text="web:\n  image: nginx:latest\nx-note:\n  image: ignored:latest\n")
+    r = lint("docker-compose.yml", text="web:\n  image: nginx:latest\nx-note:\n  image: ignored:latest\ndb:\n  image: postgres:16\n")
     assert r.notices == []
     assert show(findings(r)) == ["2:10 DC001 Service web uses image nginx:latest with the mutable tag latest."]
 
@@ -371,7 +414,7 @@ def test_dc003_image_inherited_through_extends_counts():
 def test_folders_above_the_repository_do_not_make_its_compose_files_local(tmp_path):
     write_files(tmp_path, {
         "dev/proj/.git/HEAD": "ref: refs/heads/main\n",
-        "dev/proj/compose.yaml": "services:\n  db:\n    image: postgres:latest\n",
+        "dev/proj/compose.yaml": "services:\n  db:\n    image: postgres:latest\n  cache:\n    image: redis:7.4\n",
     })
     from archlint.engine import lint_file
 

