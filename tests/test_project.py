@@ -380,9 +380,12 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
 
     good = {"builds": [{"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
                         "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
-                        "stage": None}], "pushed": ["a:1"]}
+                        "stage": None}], "pushed": ["a:1"],
+            "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
+            "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}]}
     assert check(good) is good
-    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]},
+    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"kustomize": {"resources": []}},
+                {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]},
                 {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
         with pytest.raises(ValueError):
@@ -640,6 +643,79 @@ def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, cap
     # (the manager's own image is the Kustomization's to set: K8S001 reports it there)
     assert codes(doc, "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001"),
                                    ("config/manager/manager.yaml", 13, "K8S001")]
+
+
+CAPI_MANAGER = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: controller-manager
+    spec:
+      template:
+        spec:
+          containers:
+          - name: manager
+            image: controller:latest
+          - name: proxy
+            image: quay.io/brancz/kube-rbac-proxy:latest
+    """
+
+
+def capi(manager_patch: str = "manager") -> dict:
+    """cluster-api's layout: config/default includes ../manager and patches its image."""
+    return {
+        "core/config/manager/kustomization.yaml": "resources:\n- manager.yaml\n",
+        "core/config/manager/manager.yaml": CAPI_MANAGER,
+        "core/config/default/kustomization.yaml": "namePrefix: capi-\nresources:\n- ../manager\n"
+                                                  "patches:\n- path: manager_image_patch.yaml\n",
+        "core/config/default/manager_image_patch.yaml": f"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: controller-manager
+            spec:
+              template:
+                spec:
+                  containers:
+                  - image: gcr.io/k8s-staging-cluster-api/cluster-api-controller:main
+                    name: {manager_patch}
+            """,
+    }
+
+
+def test_an_image_a_kustomize_patch_replaces_is_not_what_is_deployed(tmp_path, capsys):
+    doc = run(tree(tmp_path / "a", capi()), capsys)
+    # controller:latest is replaced by the patch of config/default (through ../manager); the
+    # sidecar is not patched and still reported
+    assert [(f["path"], f["line"], f["rule"], f["message"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
+        ("core/config/manager/manager.yaml", 12, "K8S001",
+         "Image quay.io/brancz/kube-rbac-proxy:latest uses the mutable tag latest.")]
+    # a patch of another container, or a Kustomization that does not include the manifest, replaces nothing
+    files = capi("kube-rbac-proxy")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == [
+        ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
+    files = capi()
+    files["core/config/default/kustomization.yaml"] = files["core/config/default/kustomization.yaml"].replace(
+        "../manager", "../rbac")
+    assert codes(run(tree(tmp_path / "c", files), capsys), "K8S00") == [
+        ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
+
+
+def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, capsys, monkeypatch):
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    root = tree(tmp_path / "a", capi())
+    age_tree(root)
+    assert codes(run(root, capsys), "K8S00") == [("core/config/manager/manager.yaml", 12, "K8S001")]
+    # pre-commit passes the manifest alone: the index links it to the patching Kustomization
+    assert codes(run(root, capsys, "core/config/manager/manager.yaml"), "K8S00") == [
+        ("core/config/manager/manager.yaml", 12, "K8S001")]
+    # the patch is edited to name another container: the manager's own tag is deployed again
+    patch = root / "core/config/default/manager_image_patch.yaml"
+    patch.write_text(patch.read_text().replace("name: manager", "name: other"))
+    later(patch)
+    assert codes(run(root, capsys, "core/config/manager/manager.yaml"), "K8S00") == [
+        ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

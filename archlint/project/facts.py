@@ -322,7 +322,7 @@ def pod_arch(spec) -> tuple[list | None, str | None]:
 
 def _kubernetes_facts(ctx, out: dict) -> None:
     from ..checks.kubernetes.workloads import CONTAINER_FIELDS, containers, is_placeholder, pod_specs
-    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, value
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
 
     model = ctx.model
     arch_of: dict = {}
@@ -336,6 +336,11 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         node = c.image
         if not is_scalar(node):
             continue
+        # the container's slot, for a Kustomize patch that replaces its image (project/patches.py)
+        obj_name, name = text(value(c.obj.node, "metadata"), "name"), text(c.node, "name")
+        if c.obj.kind and obj_name and name:
+            out.setdefault("slots", []).append({"span": _span(model.content_span(node)),
+                                                "slot": f"{c.obj.kind}/{obj_name.strip()}/{name.strip()}"})
         raw = (scalar(node) or "").strip()
         img = pattern(raw)
         if not img or ("*" not in img and is_placeholder(img)):
@@ -552,10 +557,28 @@ def _compose_facts(ctx, out: dict) -> None:
 
 def _kustomization_facts(ctx, out: dict) -> None:
     """``images:`` overrides: the containers named ``name`` in the resources are deployed as
-    ``newName:newTag`` (or ``@digest``) instead."""
-    from ..parsers.yamldoc import is_map, items, text, value
+    ``newName:newTag`` (or ``@digest``) instead; and the paths it includes and patches with
+    (``kustomize``: project/patches.py)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
 
     model = ctx.model
+    resources: list = []
+    patches: list = []
+
+    def local(p) -> str | None:
+        p = (p or "").strip()
+        return p if p and "://" not in p and not p.startswith(("/", "github.com/")) and "?" not in p else None
+
+    for root in model.documents:
+        if not is_map(root):
+            continue
+        for key_name in ("resources", "bases", "components"):
+            resources += [local(scalar(r)) for r in items(value(root, key_name)) if is_scalar(r) and local(scalar(r))]
+        patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
+                    if is_scalar(r) and local(scalar(r))]
+        patches += [local(text(r, "path")) for r in items(value(root, "patches")) if is_map(r) and local(text(r, "path"))]
+    if resources or patches:
+        out["kustomize"] = {"resources": resources, "patches": patches}
     for root in model.documents:
         for it in items(value(root, "images")) if is_map(root) else ():
             if not is_map(it):
@@ -664,6 +687,7 @@ _SHAPES = {
     "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
     "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
     "overrides": {"span": _SPAN, "name": _S, "image": _S},
+    "slots": {"span": _SPAN, "slot": _S},
     "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
 }
 
@@ -717,6 +741,11 @@ def check(value) -> dict | None:
             if type(items_) is not dict or items_.keys() != {"files", "bases"} or not _ok(items_["files"], _SL) \
                     or not _ok(items_["bases"], _SL):
                 raise ValueError("facts: bad makes")
+            continue
+        if key == "kustomize":
+            if type(items_) is not dict or items_.keys() != {"resources", "patches"} \
+                    or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL):
+                raise ValueError("facts: bad kustomize")
             continue
         if key == "final":
             if not _ok(items_, _S):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from ..model import Span
+from .patches import Patches, mentions
 
 _NORMAL: dict = {}  # name as written -> normal(name): the same names recur across a repository
 
@@ -222,6 +223,7 @@ class Project:
         self.finals: dict = {}
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
+        self.patches = Patches()  # Kustomizations and their patches' container slots
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
         self._make_calls: list = []  # (display path and folder of a file, its "makes" fact)
         self.make_links: list = []  # (display path of a file running make -f, of the Makefile it runs)
@@ -273,6 +275,7 @@ class Project:
             self._bake(display, folder, bk)
         for o in facts.get("overrides", ()):
             self._overrides.append((display, o))
+        self.patches.add(display, facts)
         for p in facts.get("pushed", ()):
             n = normal(p)
             if n is not None:
@@ -668,6 +671,9 @@ def link_keys(project: Project, entries):
             n = normal(ref)
             if n is not None:
                 yield display, _name_key(n), True
+        if "kustomize" in facts:
+            for p in mentions(display, facts["kustomize"]):
+                yield display, "f:" + p, False
     for b in project.builds:
         if b.dockerfile:
             yield b.path, "f:" + b.dockerfile, False
@@ -809,6 +815,8 @@ def link_groups(project: Project, entries) -> LinkGroups:
             union(where.rsplit(":", 1)[0], baked)
     for caller, makefile in project.make_links:
         union(caller, makefile)
+    for a, b in project.patches.links():
+        union(a, b)
     based = []
     for base in project.bases:  # after every union: a dependency, not a link
         builds = project.builds_of(base.name)

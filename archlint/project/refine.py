@@ -106,8 +106,11 @@ def set_by_tooling(f, fr, project):
     """K8S001/K8S002: an image whose tag a command of the repository sets (kubebuilder's
     ``cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}``, a release script's
     ``kustomize edit set image ...``) carries a placeholder tag in the files; the command decides
-    what is deployed."""
+    what is deployed.  So does one that a patch of a Kustomization including the manifest
+    replaces (cluster-api's ``config/default/manager_image_patch.yaml``): the patch is judged."""
     if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)):
+        return None
+    if project.patches.patched(fr.path, f.span.line):
         return None
     return f
 

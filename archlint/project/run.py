@@ -75,7 +75,7 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
         return os.path.relpath(a, base).replace(os.sep, "/")
 
     by_path = {fr.path: fr for fr in results}
-    if project.builds or project.retags:
+    if project.builds or project.retags or project.patches.patching:
         _refine(results, project, REFINERS)
     if not project.may_report():
         return results

@@ -202,7 +202,10 @@ def image_latest_tag(ctx):
     placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a
     release script's `"${SOURCE}=${IMAGE}:${TAG}"`), for the images the repository builds itself;
     so do a Skaffold config's `build.artifacts` images, which skaffold replaces with what it
-    builds in the manifests it deploys.
+    builds in the manifests it deploys, and a Kustomization's strategic-merge patch that sets
+    the image of the same container (kind, name and container name) in a manifest it includes,
+    at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through
+    `../manager`, replaces `controller:latest`): the patch is judged instead.
 
     ## Example
     ```yaml
@@ -290,8 +293,8 @@ def image_untagged(ctx):
     the manifest does not even say so. Helm values with an empty `tag` are not reported: charts
     commonly default it to their `appVersion`; nor are placeholders (`<YOUR-CONTAINER>`,
     `{IMAGE}`, `REPLACE_ME`: references no runtime accepts), nor images whose tag a Kustomization
-    including the manifest sets or that the repository's `kustomize edit set image` or Skaffold
-    config sets, nor
+    including the manifest sets or patches, or that the repository's `kustomize edit set image`
+    or Skaffold config sets, nor
     manifests for development (see K8S001).
 
     ## Example
