@@ -179,6 +179,13 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     # a shell ${NAME} or a lower-case flow mapping is no placeholder: a broken file stays a parse error
     with pytest.raises(ParseError):
         parse("a: ${HOME}\nb: {x}.16\n  c: [\n", "deploy/y.yaml")
+    # external-secrets' docs/snippets: mkdocs-macros' {% raw %} around a manifest is a Jinja template
+    with pytest.raises(SkipFile) as e:
+        parse("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n", "docs/snippets/cli.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 1, 1)
+    # a {% in a string value of a broken file is no statement
+    with pytest.raises(ParseError):
+        parse("a: '{% raw %}'\nb: [\n", "deploy/z.yaml")
 
 
 # ---- hostile input --------------------------------------------------------------------------------
