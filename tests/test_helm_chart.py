@@ -199,6 +199,31 @@ def test_a_library_chart_provides_defines_only(tmp_path):
         "dependency absent is not in charts/ (run helm dependency build to lint it)"]
 
 
+def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
+    # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
+    # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/
+    _write(tmp_path, {
+        "charts/partials/Chart.yaml": "apiVersion: v2\nname: partials\nversion: 0.1.0\ntype: library\n",
+        "charts/partials/templates/_names.tpl": '{{ define "partials.by" }}linkerd/{{ .Chart.Name }}{{ end }}',
+        "charts/cp/Chart.yaml": "apiVersion: v2\nname: cp\nversion: 0.1.0\ndependencies:\n  - name: partials\n"
+                               "    version: 0.1.0\n    repository: file://../partials\n",
+        "charts/cp/templates/cm.yaml": 'kind: ConfigMap\nby: {{ include "partials.by" . }}\n',
+        "viz/charts/viz/Chart.yaml": "apiVersion: v1\nname: viz\nversion: 0.1.0\n",
+        "viz/charts/viz/requirements.yaml": "dependencies:\n- name: partials\n  version: 0.1.0\n"
+                                            "  repository:  file://../../../charts/partials\n",
+        "viz/charts/viz/templates/cm.yaml": 'kind: ConfigMap\nby: {{ include "partials.by" . }}\n',
+        "viz/charts/gone/Chart.yaml": "apiVersion: v2\nname: gone\nversion: 0.1.0\ndependencies:\n"
+                                      "  - name: partials\n    repository: file://../nowhere\n",
+    })
+    for folder, name in (("charts/cp", "cp"), ("viz/charts/viz", "viz")):
+        c = load_chart(str(tmp_path / folder))
+        assert c.notices == [] and c.renderable() == ["templates/cm.yaml"], folder
+        assert [d.text for d in c.render("templates/cm.yaml").documents] == [f"kind: ConfigMap\nby: linkerd/{name}\n"]
+    c = load_chart(str(tmp_path / "viz/charts/gone"))
+    assert [n.message for n in c.notices] == [
+        "dependency partials is not in charts/ (run helm dependency build to lint it)"]
+
+
 def _big_chart(root, n: int):
     files = {"Chart.yaml": "apiVersion: v2\nname: big\nversion: 1.0.0\nappVersion: '2.0'\n",
              "templates/_helpers.tpl": (

@@ -126,6 +126,8 @@ def test_include_lines_map_to_the_call_and_the_define():
 
 @pytest.mark.parametrize("template, expected", [
     ('{{ "" | default "x" }}|{{ "a" | default "x" }}|{{ 0 | default 5 }}|{{ default "d" .Values.missing }}', "x|a|5|d"),
+    # sprig's default takes more given values and uses the first (linkerd-viz's prometheus.yaml)
+    ('{{ default "d" "linkerd-proxy" .Values.missing }}|{{ default "d" "" "later" }}', "linkerd-proxy|d"),
     ('{{ empty "" }} {{ empty (list) }} {{ empty 0 }} {{ empty "a" }} {{ empty (dict "a" 1) }}', "true true true false false"),
     ('{{ coalesce "" .Values.missing "c" "d" }}', "c"),
     ('{{ quote "a" 1 }} {{ squote "b" }} {{ quote .Values.missing }}', '"a" "1" \'b\' '),

@@ -580,6 +580,8 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
     except OSError:
         names = []
     deps = chart.meta.get("dependencies")
+    if deps is None and str(chart.meta.get("apiVersion") or "v1") == "v1":
+        deps = _requirements(chart.root, notices, inputs)  # Helm 2's requirements.yaml, which Helm 3 still reads
     deps = [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
     by_name = {str(d.get("name")): d for d in deps}
     seen = set()
@@ -594,25 +596,58 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
         meta = _chart_yaml(path, [], inputs)
         sub_name = str((meta or {}).get("name") or folder)
         seen.add(sub_name)
-        dep = by_name.get(sub_name, {})
-        if not _enabled(dep, chart.values):
-            continue
-        alias = dep.get("alias")
-        sub_values = chart.values
-        if isinstance(alias, str) and alias:
-            sub_values = VDict(chart.values)
-            sub_values[sub_name] = chart.values.get(alias)
-        sub = _load(path, chart, sub_values, (), notices, inputs, chart.full_name, depth + 1)
-        if sub is not None:
-            key = alias if isinstance(alias, str) and alias else sub_name
-            if key != sub_name:
-                sub.full_name = f"{chart.full_name}/charts/{alias}"
-            chart.subcharts[folder] = sub
-            # Helm coalesces the subchart's values into the parent's view of them
-            own = VDict({k: v for k, v in sub.values.items() if k != "global"}, origins=dict(sub.values.origins))
-            over = chart.values.get(key)
-            chart.values[key] = merge_values(own, over) if isinstance(over, dict) else own
+        _attach(chart, path, folder, sub_name, by_name.get(sub_name, {}), notices, inputs, depth)
     for name, dep in by_name.items():
-        if name not in seen and _enabled(dep, chart.values):
-            notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
-                                       f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
+        if name in seen or not _enabled(dep, chart.values):
+            continue
+        repo = dep.get("repository")
+        # a dependency in a folder of the repository (linkerd's ``file://../partials``): what
+        # ``helm dependency build`` copies into charts/, read where it is
+        if isinstance(repo, str) and repo.startswith("file://"):
+            path = os.path.normpath(os.path.join(chart.root, repo[len("file://"):]))
+            if os.path.isfile(os.path.join(path, "Chart.yaml")):
+                _attach(chart, path, name, name, dep, notices, inputs, depth)
+                continue
+        notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
+                                   f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
+
+
+def _requirements(root: str, notices: list, inputs: list):
+    """The ``dependencies`` of an apiVersion v1 chart's ``requirements.yaml``, or None."""
+    path = os.path.join(root, "requirements.yaml")
+    if not os.path.isfile(path):
+        inputs.append(path)
+        return None
+    text = _read(path, notices, inputs)
+    if text is None:
+        return None
+    try:
+        roots = _compose(text)
+        doc = _as_written(roots[0]) if roots else {}
+    except Exception as e:  # a broken requirements.yaml: its dependencies are unknown
+        notices.append(ChartNotice(path, 1, f"requirements.yaml not read: {e}"))
+        return None
+    return doc.get("dependencies") if isinstance(doc, dict) else None
+
+
+def _attach(chart: Chart, path: str, folder: str, sub_name: str, dep: dict, notices: list, inputs: list,
+            depth: int) -> None:
+    """Load the subchart at ``path`` as ``charts/<folder>`` of ``chart``, unless its dependency
+    entry disables it."""
+    if not _enabled(dep, chart.values):
+        return
+    alias = dep.get("alias")
+    sub_values = chart.values
+    if isinstance(alias, str) and alias:
+        sub_values = VDict(chart.values)
+        sub_values[sub_name] = chart.values.get(alias)
+    sub = _load(path, chart, sub_values, (), notices, inputs, chart.full_name, depth + 1)
+    if sub is not None:
+        key = alias if isinstance(alias, str) and alias else sub_name
+        if key != sub_name:
+            sub.full_name = f"{chart.full_name}/charts/{alias}"
+        chart.subcharts[folder] = sub
+        # Helm coalesces the subchart's values into the parent's view of them
+        own = VDict({k: v for k, v in sub.values.items() if k != "global"}, origins=dict(sub.values.origins))
+        over = chart.values.get(key)
+        chart.values[key] = merge_values(own, over) if isinstance(over, dict) else own

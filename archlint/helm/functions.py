@@ -175,11 +175,13 @@ def empty(v) -> bool:
     return truth(v) is False
 
 
-@fn("default", unknowns=True, arity=(1, 2))
+@fn("default", unknowns=True, arity=(1, 99))
 def _default(ex, a, line):
+    # sprig's default(d, given...): the first given value unless it is empty; more are ignored
+    # (linkerd's {{default .Values.x "linkerd-proxy" .Values.x}} gives "linkerd-proxy")
     if len(a) == 1:
         return a[0]
-    d, given = a
+    d, given = a[0], a[1]
     if given is UNKNOWN:
         return UNKNOWN
     if not empty(given):
