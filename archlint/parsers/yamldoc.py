@@ -62,10 +62,9 @@ NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 
 _TEMPLATE_RE = re.compile(r"(?<!\$)\{\{")
-#: a placeholder a script substitutes before the file is YAML (``clusterIP: {SERVICE_IP_PREFIX}.16``)
-_PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}")
-#: a Jinja statement on a line of its own (mkdocs-macros' ``{% raw %}`` around a docs snippet)
-_STATEMENT_RE = re.compile(r"^[ \t]*\{%[-+]?[ \t]*[a-z]", re.M)
+#: a placeholder a script substitutes before the file is YAML (``clusterIP: {SERVICE_IP_PREFIX}.16``), or a
+#: Jinja statement on a line of its own (mkdocs-macros' ``{% raw %}`` around a docs snippet)
+_PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}|^[ \t]*\{%[-+]?[ \t]*[a-z]", re.M)
 _ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,])&[^\s\[\]\{\},]", re.M)
 _ALIAS_RE = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.M)
 _BRACKETS_RE = re.compile(r"[\[\]{}]")
@@ -771,8 +770,7 @@ def _skip(text: str, match) -> SkipFile:
 
 
 def _loose_template(text: str, match) -> SkipFile:
-    """A templated YAML file outside a Helm chart (a krew manifest, a header fragment a script
-    fills): one line for all of them in the human formats."""
+    """A templated YAML file outside a Helm chart (a krew manifest): one line for all of them in the human formats."""
     skip = _skip(text, match)
     skip.group = "AL003:loose"
     skip.summary = "{count} templated YAML files outside Helm charts are not linted (lint what they render)"
@@ -798,8 +796,7 @@ def parse(source) -> YamlModel:
     try:
         roots = compose(text, freeze=big)
     except yaml.YAMLError as e:
-        templated = templated or (_PLACEHOLDER_RE.search(text) if "{" in text else None) \
-            or (_STATEMENT_RE.search(text) if "{%" in text else None)
+        templated = templated or (_PLACEHOLDER_RE.search(text) if "{" in text else None)
         if templated:
             raise _loose_template(text, templated) from None
         raise _parse_error(e, text, source) from None
