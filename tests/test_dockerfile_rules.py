@@ -336,6 +336,37 @@ def test_df008_flags_toolchains_pinned_to_one_arch():
     ]
 
 
+LINKERD_CLI = """
+    FROM --platform=$BUILDPLATFORM golang:1.26-alpine AS go-gen
+    ENV CGO_ENABLED=0
+    FROM go-gen AS build-linux-amd64
+    ENV GOOS=linux GOARCH=amd64
+    RUN go build -o /out/linkerd-linux-amd64 ./cli
+    FROM go-gen AS build-linux-arm64
+    ENV GOOS=linux GOARCH=arm64
+    RUN go build -o /out/linkerd-linux-arm64 ./cli
+    FROM scratch AS multi-arch
+    COPY --from=build-linux-amd64 /out/* /
+    COPY --from=build-linux-arm64 /out/* /
+"""
+
+
+def test_df008_and_df013_accept_a_cross_compilation_matrix():
+    # linkerd's cli/Dockerfile: one stage per architecture, each pinning its own: on purpose
+    assert check(LINKERD_CLI, "DF0", kind="dockerfile", platforms=TWO) == []
+    # one architecture pinned in every stage, or in one stage only, is a pin: DF008 (never DF013)
+    same = LINKERD_CLI.replace("GOARCH=arm64", "GOARCH=amd64")
+    assert [x.split(" DF008 ")[0] for x in check(same, "DF0", kind="dockerfile", platforms=TWO)] == ["4:16", "7:16"]
+    # (and the stage that pins nothing builds for the build machine: DF013)
+    one = LINKERD_CLI.replace("ENV GOOS=linux GOARCH=arm64", "ENV GOOS=linux")
+    assert check(one, "DF0", kind="dockerfile", platforms=TWO) == [
+        "4:16 DF008 ENV pins the toolchain to amd64 (GOARCH=amd64); several target platforms are configured"
+        " (linux/amd64, linux/arm64) and this literal serves only one.",
+        "6:6 DF013 Stage 2 (build-linux-arm64) runs on the build machine ($BUILDPLATFORM) and never builds for the"
+        " target, yet the final stage copies its output (/out/*): every platform's image gets the build machine's"
+        " binaries."]
+
+
 def test_df008_accepts_targetarch_toolchain():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go

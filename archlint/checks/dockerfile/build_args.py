@@ -297,7 +297,10 @@ def hardcoded_target_arch(ctx):
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
-    carries an amd64 binary in its arm64 variant, which fails with `exec format error`.
+    carries an amd64 binary in its arm64 variant, which fails with `exec format error`. Not
+    reported in a Dockerfile whose stages each pin one architecture, not all the same (linkerd's
+    `build-linux-amd64`, `build-linux-arm64`, `build-darwin` stages): a cross-compilation
+    matrix, each binary for the architecture its stage is for.
 
     ## Example
     ```dockerfile
@@ -313,27 +316,35 @@ def hardcoded_target_arch(ctx):
     ## Fix
     No automatic fix (target triples need a per-architecture mapping).
     """
+    pins = []  # (stage, instruction, text, match, architecture)
     for st in ctx.model.stages:
         if _stage_derives_arch(st):
             continue
         for ins in st.instructions:
-            if ins.keyword not in ("RUN", "ENV"):
-                continue
-            snips = [ins.args] + [h.body for h in ins.heredocs]
-            for snip in snips:
-                for m in _TOOLCHAIN.finditer(snip.text):
-                    arch = _toolchain_arch(m)
-                    policy = _arch_policy(ctx, st, arch)
-                    if policy is None:
-                        continue
-                    severity, reason = policy
-                    yield ctx.report(
-                        snip.span(m.start(), m.end()),
-                        f"{ins.keyword} pins the toolchain to {arch} ({m.group(0).strip()}); {reason}.",
-                        hint="use ARG TARGETARCH / TARGETPLATFORM (e.g. GOARCH=$TARGETARCH)",
-                        severity=severity,
-                        key=m.group(0).strip(),
-                    )
+            if ins.keyword in ("RUN", "ENV"):
+                for snip in [ins.args] + [h.body for h in ins.heredocs]:
+                    pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)]
+    # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
+    # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the
+    # architecture its stage is for, on purpose
+    per_stage: dict = {}
+    for st, *_rest, arch in pins:
+        per_stage.setdefault(st.index, set()).add(arch)
+    if len(per_stage) > 1 and all(len(a) == 1 for a in per_stage.values()) \
+            and len(set().union(*per_stage.values())) > 1:
+        return
+    for st, ins, snip, m, arch in pins:
+        policy = _arch_policy(ctx, st, arch)
+        if policy is None:
+            continue
+        severity, reason = policy
+        yield ctx.report(
+            snip.span(m.start(), m.end()),
+            f"{ins.keyword} pins the toolchain to {arch} ({m.group(0).strip()}); {reason}.",
+            hint="use ARG TARGETARCH / TARGETPLATFORM (e.g. GOARCH=$TARGETARCH)",
+            severity=severity,
+            key=m.group(0).strip(),
+        )
 
 
 # ---- DF012 ----------------------------------------------------------------------------------------

@@ -147,8 +147,8 @@ def build_platform_binaries_shipped(ctx):
         # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``)
         if not chain_has(model, st, "runs", bool, _RUN) or _stage_uses_target(model, st):
             continue
-        if chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, _RUN):
-            continue  # a literal toolchain architecture: DF008's finding
+        if chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, ("RUN", "ENV")):
+            continue  # a literal toolchain architecture (``ENV GOOS=linux GOARCH=arm64``): DF008's subject
         compiles = chain_has(model, st, "compiles", _COMPILES.search, _RUN)
         shipped = []
         for target, ins, cfl in _copies_of(model, st):
