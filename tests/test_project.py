@@ -441,6 +441,20 @@ def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path
     assert codes(run(root, capsys)) == [("agent/Makefile", 2, "XF005")]
 
 
+def test_an_included_makefile_runs_its_recipes_in_the_including_makefiles_folder(tmp_path, capsys):
+    # dapr: the root Makefile includes docker/docker.mk, whose recipes read ./docker/Dockerfile-dev
+    files = {
+        "Makefile": "include docker/docker.mk\n",
+        "docker/docker.mk": "dev:\n\tdocker build -f ./docker/Dockerfile-dev -t dapr-dev:1 .\n",
+        "docker/Dockerfile-dev": "FROM alpine:3.20\n",
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys)) == []
+    files["Makefile"] = "all:\n\techo nothing included\n"
+    assert found(run(tree(tmp_path / "b", files), capsys)) == [
+        "docker/docker.mk:2 XF005 This build reads the Dockerfile docker/Dockerfile-dev, which does not exist "
+        "(looked for docker/docker/Dockerfile-dev)."]
+
+
 def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         ".archlint.toml": 'platforms = ["linux/amd64"]\n',

@@ -265,15 +265,22 @@ _MAKE_F = re.compile(r"(?:\$\(MAKE\)|\$\{MAKE\}|(?<![\w./-])make)[ \t]+(?:[^\n;&
 
 
 def _make_calls(ctx, out: dict) -> None:
-    """Makefiles this file runs with ``make -f`` (from its own working folder)."""
+    """Makefiles this file runs with ``make -f`` (from its own working folder), and those a
+    Makefile includes: their recipes run in the including Makefile's folder (dapr's root
+    Makefile includes ``docker/docker.mk``, whose ``-f ./docker/Dockerfile-dev`` is read from the
+    repository's top)."""
     text = ctx.source.text
-    if "-f" not in text and "--file" not in text and "--makefile" not in text:
-        return
     calls = []
-    for m in _MAKE_F.finditer(text):
-        p = m.group(1)
-        if p and p not in calls and len(calls) < 64:
-            calls.append(p)
+    here = os.path.dirname(ctx.source.abspath or "")
+    for real in getattr(ctx.model, "includes", ()) if ctx.kind == "makefile" and here else ():
+        rel = os.path.relpath(real, here).replace(os.sep, "/")
+        if rel not in calls and len(calls) < 64:
+            calls.append(rel)
+    if "-f" in text or "--file" in text or "--makefile" in text:
+        for m in _MAKE_F.finditer(text):
+            p = m.group(1)
+            if p and p not in calls and len(calls) < 64:
+                calls.append(p)
     if calls:
         out["makes"] = {"files": calls, "bases": _bases(ctx.kind)}
 
