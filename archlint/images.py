@@ -3,6 +3,8 @@ names images: Dockerfile ``FROM``, Kubernetes ``image:``, compose ``image:``.  K
 file parsers so that linting YAML does not load the Dockerfile parser."""
 from __future__ import annotations
 
+import re
+
 
 def parse_image_ref(ref: str) -> tuple[str, str | None, str | None]:
     """Split ``registry:5000/repo/name:tag@sha256:…`` into (name, tag, digest)."""
@@ -99,3 +101,21 @@ def is_placeholder(ref: str) -> bool:
         if any(c.isupper() for c in p):
             return True
     return False
+
+
+#: an operating system's or a language runtime's release written into a repository name:
+#: ``ubi8``, ``rhel9``, ``debian12``, ``ubuntu2204``, ``nodejs18``, ``python-39``, ``py311``, ``cu124``
+_RELEASE_IN_NAME = re.compile(
+    r"(?:^|[._-])(?:debian|ubuntu|ubi|rhel|centos|fedora|sles|amzn|el|alpine|nodejs|python|py|openjdk|jdk|jre|"
+    r"java|golang|go|dotnet|cuda|cu|php|ruby|perl)[-_]?[0-9]+(?:$|[._-])")
+
+
+def release_in_name(name: str) -> bool:
+    """Whether an image's repository names the release it follows, in its last part or the one
+    before it: ``registry.access.redhat.com/ubi8/ubi``, ``gcr.io/distroless/static-debian12``,
+    Google's ``huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311``.  Such an image
+    without a tag (or tagged ``latest``) follows that release line as ``ubi:8`` would: the
+    publisher keeps one repository per release and often no other tag (distroless: ``latest``,
+    ``nonroot``, ``debug``).  Linear in the name's length."""
+    parts = name.rsplit("/", 2)[-2:]
+    return any(_RELEASE_IN_NAME.search(p) for p in parts)

@@ -58,6 +58,8 @@ def test_dc001_only_where_the_file_pins_other_images():
             image: grafana/promtail:latest
           minio:
             image: ${MINIO_IMAGE:-minio/minio}
+          tools:
+            image: registry.access.redhat.com/ubi9/ubi-minimal
     """
     assert check(production, "DC001", kind="compose") == [
         "7:12 DC001 Service promtail uses image grafana/promtail:latest with the mutable tag latest.",

@@ -34,6 +34,33 @@ def test_df001_accepts_versions_digests_and_stage_names():
     """, "DF001", kind="dockerfile") == []
 
 
+def test_df001_df002_accept_a_repository_that_names_its_release():
+    # Red Hat's ubi8, distroless' -debian12, Google's Deep Learning Containers: the release line
+    # is in the name, as a :8 tag would be; a name without one is still reported
+    assert check("""
+        FROM registry.access.redhat.com/ubi8/ubi AS a
+        FROM registry.access.redhat.com/ubi9/ubi-minimal:latest AS b
+        FROM gcr.io/distroless/static-debian12 AS c
+        FROM registry.access.redhat.com/ubi8/python-39:latest AS d
+        FROM gcr.io/distroless/static
+        FROM quay.io/acme/app-arm64:latest
+    """, "DF00", kind="dockerfile") == [
+        "5:6 DF002 Base image gcr.io/distroless/static has no tag or digest, so it means"
+        " gcr.io/distroless/static:latest.",
+        "6:6 DF001 Base image quay.io/acme/app-arm64:latest uses the mutable tag latest.",
+    ]
+
+
+def test_release_in_name_reads_os_and_runtime_releases_only():
+    from archlint.images import release_in_name
+
+    yes = ["registry.access.redhat.com/ubi8/ubi", "gcr.io/distroless/nodejs18-debian11", "rhel9/postgresql-15",
+           "us-docker.pkg.dev/x/gcr.io/huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311"]
+    no = ["ubuntu", "python", "acme/api-v2", "k8s.gcr.io/pause", "quay.io/prometheus/busybox-linux-amd64",
+          "debian12/tools/app", "acme/go-app", "acme/cargo2"]
+    assert [n for n in yes if not release_in_name(n)] == [] and [n for n in no if release_in_name(n)] == []
+
+
 def test_df002_flags_base_without_tag():
     assert check("""
         ARG BASE=python

@@ -16,7 +16,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
-from ...images import local_registry, parse_image_ref as split_image
+from ...images import local_registry, parse_image_ref as split_image, release_in_name
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
 from ...tooling import mutable_tags_allowed, tooling_file
@@ -198,7 +198,7 @@ def image_latest_tag(ctx):
     seen: set = set()
     for svc, node, raw, ref, defaulted in pulled:
         name, tag, digest = split_image(ref)
-        if digest is not None or (tag is not None and tag != "latest"):
+        if digest is not None or (tag is not None and tag != "latest") or release_in_name(name):
             continue
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":

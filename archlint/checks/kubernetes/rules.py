@@ -38,7 +38,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity
-from ...images import parse_image_ref as split_image
+from ...images import parse_image_ref as split_image, release_in_name
 from ...parsers.yamldoc import (
     is_map,
     is_scalar,
@@ -166,7 +166,8 @@ def _values_image_maps(ctx) -> list:
 
 
 def _mutable(img: _Image) -> bool:
-    return img.digest is None and (img.tag is None or img.tag == "latest")
+    """Untagged or ``latest``, unless the repository names its release (``ubi8/ubi``: DF001)."""
+    return img.digest is None and (img.tag is None or img.tag == "latest") and not release_in_name(img.name)
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def image_latest_tag(ctx):
     model = ctx.model
     seen: set = set()
     for img in _images(ctx):
-        if img.tag == "latest" and img.digest is None:
+        if img.tag == "latest" and _mutable(img):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} uses the mutable tag latest.",
@@ -239,7 +240,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for v, repo, tag, digest, _ in _values_image_maps(ctx):
-        if scalar(tag) == "latest" and not digest:
+        if scalar(tag) == "latest" and not digest and not release_in_name(repo):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag),
                 f"Helm values set image {repo} to the mutable tag latest.",
@@ -249,7 +250,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for entry, name, tag_node in _kustomize_images(ctx):
-        if scalar(tag_node) == "latest" and not text(entry, "digest"):
+        if scalar(tag_node) == "latest" and not text(entry, "digest") and not release_in_name(name):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
@@ -318,7 +319,7 @@ def image_untagged(ctx):
         return
     seen: set = set()
     for img in _images(ctx):
-        if img.source == "container" and img.tag is None and img.digest is None:
+        if img.source == "container" and img.tag is None and _mutable(img):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} has no tag, so the node pulls {img.ref}:latest.",
@@ -759,6 +760,7 @@ def latest_without_always_pull(ctx):
     for _, repo, tag, digest, pol_node in _values_image_maps(ctx):
         pol = scalar(pol_node) if is_scalar(pol_node) else None
         if (scalar(tag) == "latest" and not digest and pol and pol != "Always" and not _dynamic(pol)
+                and not release_in_name(repo)
                 and not _twin_reported(ctx, "K8S001", None, model.content_span(tag))):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(pol_node),
