@@ -1520,6 +1520,15 @@ def test_bc001_windows_images_are_built_for_their_windows_host():
     assert [f.split()[0] for f in check(wf, "BC001", kind="workflow")] == ["12:21"]
     assert check("docker build --file \"${dockerfile}.windows\" -t a/b:1 . && docker push a/b:1\n", "BC001",
                  kind="shell") == []
+    # dapr's docker-windows-base-build: the Dockerfile is a variable, the image is named for Windows
+    mk = """
+        DOCKER ?= docker
+        docker-windows-base-build:
+        \t$(DOCKER) build --build-arg WINDOWS_VERSION=$(WINDOWS_VERSION) -f docker/$(DOCKERFILE)-base docker -t $(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)
+        \t$(DOCKER) build -f docker/$(DOCKERFILE)-base docker -t $(DAPR_REGISTRY)/windows-base:1 -t $(DAPR_REGISTRY)/base:1
+        \t$(DOCKER) push $(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)
+    """
+    assert [f.split()[0] for f in check(mk, "BC001", kind="makefile")] == ["4:12"]
 
 
 def test_bc001_an_olm_bundle_image_holds_no_program():

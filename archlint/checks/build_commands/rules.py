@@ -87,9 +87,14 @@ def _per_arch_part(tc, ctx) -> bool:
 
 
 def _windows_dockerfile(tc) -> bool:
-    """A build of a Dockerfile named for Windows (``archnames.windows_dockerfile_name``)."""
+    """A build of a Dockerfile named for Windows (``archnames.windows_dockerfile_name``), or whose
+    every name is a Windows image's (dapr's ``$(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)``,
+    of a Dockerfile chosen by a variable)."""
     f = tc.flag("-f", "--file")
-    return f is not None and f.value is not None and windows_dockerfile_name(f.value)
+    if f is not None and f.value is not None and windows_dockerfile_name(f.value):
+        return True
+    names = [im.value for im in tc.images if im.role == "tag"]
+    return bool(names) and all(windows_dockerfile_name(split_ref(n)[0] if split_ref(n) else n) for n in names)
 
 
 def _bundle_dockerfile(tc) -> bool:
@@ -140,7 +145,8 @@ def build_without_platform(ctx):
     (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the
     way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
     which CPU that is cannot be known here. Nor a build of a Windows image (in a job on a
-    `windows-*` runner, or of a Dockerfile named for Windows: `Dockerfile.windows`): Windows
+    `windows-*` runner, of a Dockerfile named for Windows: `Dockerfile.windows`, or tagged only
+    with names of Windows images: dapr's `windows-base`): Windows
     images are built natively on a Windows host, for it. Nor a build that passes the
     architecture it builds for as a build argument (`--build-arg ARCH=$(ARCH)`) in a file that
     assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
