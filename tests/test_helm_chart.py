@@ -31,6 +31,9 @@ def test_a_chart_is_recognised_by_chart_yaml(tmp_path):
     # helpers, NOTES.txt and the subchart whose condition is off are not rendered
     assert c.renderable() == ["charts/cache/templates/statefulset.yaml", "templates/deployment.yaml",
                               "templates/ingress.yaml", "templates/service.yaml"]
+    # a template of the switched-off subchart renders nothing, without a notice (kyverno's grafana)
+    off = c.render("charts/off/templates/job.yaml")
+    assert (off.documents, off.notices) == ([], [])
 
 
 def test_deployment_renders_as_helm_would():

@@ -253,6 +253,7 @@ class Chart:
         self.templates: dict[str, Parsed | None] = {}  # relpath -> parsed (None: did not parse)
         self.texts: dict[str, str] = {}  # relpath -> the text parsed (line ends as archlint reads them)
         self.subcharts: dict[str, Chart] = {}  # folder name under charts/ -> chart
+        self.disabled: set = set()  # folders under charts/ whose dependency's condition is off
         self.notices: list = []
         self.inputs: list = []
         self.engine: Engine | None = None
@@ -288,6 +289,9 @@ class Chart:
         chart, rel = self._owner(relpath)
         path = os.path.join(chart.root, rel)
         if rel not in chart.templates:
+            parts = rel.split("/")
+            if len(parts) > 2 and parts[0] == "charts" and parts[1] in chart.disabled:
+                return RenderResult([], [], inputs)  # a subchart switched off: Helm renders none of it
             return RenderResult([], [ChartNotice(path, 1, "not a template of this chart")], inputs)
         parsed = chart.templates[rel]
         if text is not None and text != chart.texts.get(rel):
@@ -635,6 +639,7 @@ def _attach(chart: Chart, path: str, folder: str, sub_name: str, dep: dict, noti
     """Load the subchart at ``path`` as ``charts/<folder>`` of ``chart``, unless its dependency
     entry disables it."""
     if not _enabled(dep, chart.values):
+        chart.disabled.add(folder)
         return
     alias = dep.get("alias")
     sub_values = chart.values
