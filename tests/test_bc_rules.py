@@ -787,10 +787,14 @@ def test_kubernaut_samples(shared_samples):
     mk = lint(shared_samples / "kubernaut" / "Makefile")
     assert ids(mk, "BC") == [("BC001", 22, 9), ("BC004", 11, 3), ("BC004", 12, 3), ("BC005", 8, 15)]
     sh = lint(shared_samples / "kubernaut" / "scripts" / "build-notification-controller.sh")
+    # without configured platforms the MULTI_ARCH=false branch is the native variant of the
+    # multi-platform build of the same image beside it; the sample's platforms make it BC001's
     assert ids(sh, "BC") == [
-        ("BC001", 19, 12), ("BC004", 14, 9), ("BC004", 15, 9), ("BC004", 22, 9),
+        ("BC004", 14, 9), ("BC004", 15, 9), ("BC004", 22, 9),
         ("BC005", 11, 18), ("BC006", 12, 12), ("BC006", 20, 12),
     ]
+    sh = lint(shared_samples / "kubernaut" / "scripts" / "build-notification-controller.sh", platforms=TWO)
+    assert ("BC001", 19, 12) in ids(sh, "BC")
     md = lint(shared_samples / "kubernaut" / "docs" / "DEPLOY.md")
     assert ids(md, "BC") == [("BC001", 6, 8), ("BC003", 13, 99)]
     deploy = lint(shared_samples / "athena-admin" / "backend" / "deploy.sh")
@@ -1529,6 +1533,24 @@ def test_bc001_windows_images_are_built_for_their_windows_host():
         \t$(DOCKER) push $(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)
     """
     assert [f.split()[0] for f in check(mk, "BC001", kind="makefile")] == ["4:12"]
+
+
+def test_bc001_the_native_variant_of_a_multi_platform_build_beside_it():
+    # keda: docker-build (native) and publish-multiarch build the same ${IMAGE_CONTROLLER}
+    mk = """
+        IMAGE_CONTROLLER = ghcr.io/kedacore/keda:$(VERSION)
+        BUILD_PLATFORMS ?= linux/amd64,linux/arm64,linux/s390x
+        docker-build:
+        \tdocker build . -t ${IMAGE_CONTROLLER}
+        \tdocker build -f Dockerfile.adapter . -t ghcr.io/kedacore/keda-adapter:$(VERSION)
+        publish: docker-build
+        \tdocker push $(IMAGE_CONTROLLER)
+        publish-multiarch:
+        \tdocker buildx build --output=type=registry --platform=${BUILD_PLATFORMS} . -t ${IMAGE_CONTROLLER}
+    """
+    # the adapter has no multi-platform build: still reported
+    assert check(mk, "BC001", kind="makefile") == [
+        "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
 def test_bc001_an_olm_bundle_image_holds_no_program():

@@ -112,6 +112,20 @@ def test_kubernaut_runbook_push_replaces_the_multi_arch_tag(tmp_path, capsys):
         "whichever is pushed last replaces the other."]
 
 
+def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
+    # keda's Makefile: publish (native) beside publish-multiarch, the same tag; a runbook elsewhere
+    # pushing that tag is reported
+    files = {
+        "Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "publish:\n\tdocker build -t ghcr.io/acme/api:main .\n\tdocker push ghcr.io/acme/api:main\n"
+                    "publish-multiarch:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push"
+                    " -t ghcr.io/acme/api:main .\n",
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF") == []
+    files["docs/release.md"] = "```sh\ndocker build -t ghcr.io/acme/api:main . && docker push ghcr.io/acme/api:main\n```\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "XF") == [("docs/release.md", 2, "XF004")]
+
+
 def test_aks_app_amd64_runner_builds_are_amd64_so_nothing_crosses_and_df005_is_quiet(tmp_path, capsys):
     doc = run(sample("aks-app", tmp_path), capsys)
     assert found(doc) == []

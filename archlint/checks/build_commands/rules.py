@@ -97,6 +97,19 @@ def _windows_dockerfile(tc) -> bool:
     return bool(names) and all(windows_dockerfile_name(split_ref(n)[0] if split_ref(n) else n) for n in names)
 
 
+def _multi_platform_twin(ctx, tc) -> bool:
+    """Every name ``tc`` gives its image is also built, in the same file, by a build for several
+    platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
+    ``build-dev-container`` beside ``build-dev-container-all-arch``): a native variant its author
+    wrote next to the multi-platform one."""
+    names = {normal_ref(im.value) for im in tc.images if im.role == "tag"}
+    if not names:
+        return False
+    multi = ctx.cached("commands.multi_platform_names", lambda: {
+        normal_ref(im.value) for b in _builds(ctx) if b.multi_platform for im in b.images if im.role == "tag"})
+    return names <= multi
+
+
 def _bundle_dockerfile(tc) -> bool:
     """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
     f = tc.flag("-f", "--file")
@@ -152,7 +165,11 @@ def build_without_platform(ctx):
     assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
     kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
-    `scratch` image, which OLM unpacks and never runs.
+    `scratch` image, which OLM unpacks and never runs. Without configured `platforms`, nor a
+    build whose every name the same file also builds for several platforms (keda's
+    `docker-build` beside `publish-multiarch`): the native variant its author wrote next to the
+    multi-platform one (XF004 reports such a pair when the two builds are in different files).
+    With `platforms` configured, every build that can leave its machine should make them.
 
     ## Example
     ```shell
@@ -183,6 +200,8 @@ def build_without_platform(ctx):
             continue  # one architecture's image of a manifest list the file annotates
         if _bundle_dockerfile(tc):
             continue  # an OLM bundle image: manifests as files, never run
+        if ctx.targets.none and _multi_platform_twin(ctx, tc):
+            continue  # the native variant of a multi-platform build of the same names beside it
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:

@@ -261,7 +261,9 @@ def image_built_with_different_platforms(ctx):
     laptop without a platform.
 
     Reported at the build with fewer platforms; local builds (run or loaded where they are
-    built) and names with a variable part are left out.
+    built) and names with a variable part are left out, and so are two builds in the same file
+    (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
+    its author wrote side by side. Across files, one file's author may not know of the other.
 
     ## Why is this bad?
     A tag names one image. Whichever build pushes last wins: after the runbook's push the
@@ -300,8 +302,8 @@ def image_built_with_different_platforms(ctx):
             continue
         widest = max(sets, key=lambda bt: len(bt[1]))
         for b, t in sets:
-            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]):
-                continue
+            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]) or b.path == widest[0].path:
+                continue  # (two builds of one file: alternatives its author wrote side by side)
             reported.add(id(b))
             from ...project.model import show_name
 
