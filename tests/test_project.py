@@ -455,6 +455,15 @@ def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path
     assert codes(run(root, capsys)) == [("agent/Makefile", 2, "XF005")]
 
 
+def test_bc001_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
+    # argo-cd's gitops-engine/Makefile: agent-image builds a Dockerfile that no longer exists
+    files = {"agent/Makefile": "image:\n\tdocker build -t quay.io/acme/agent:1 -f Dockerfile . && docker push quay.io/acme/agent:1\n"}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert codes(doc, "BC001") + codes(doc, "XF") == [("agent/Makefile", 2, "XF005")]
+    files["agent/Dockerfile"] = "FROM alpine:3.20\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "BC001") == [("agent/Makefile", 2, "BC001")]
+
+
 def test_an_included_makefile_runs_its_recipes_in_the_including_makefiles_folder(tmp_path, capsys):
     # dapr: the root Makefile includes docker/docker.mk, whose recipes read ./docker/Dockerfile-dev
     files = {

@@ -56,10 +56,13 @@ def _published_elsewhere(builds, project) -> bool:
 def bc001(f, fr, project):
     """A build without a platform whose image a manifest deploys says where the image runs (on
     which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
-    build publishes with known platforms is dropped (``_published_elsewhere``)."""
+    build publishes with known platforms is dropped (``_published_elsewhere``), and so is a build
+    of a Dockerfile that does not exist: XF005's finding is the one to act on first."""
     builds = project.builds_in(fr.path, f.span.line)
     if _published_elsewhere(builds, project):
         return None
+    if builds and all(b.missing for b in builds):
+        return None  # its Dockerfile does not exist: the build cannot run at all (XF005 says so)
     deploys = [d for b in builds for d in project.deploys_of(b)]
     if not deploys:
         return f
