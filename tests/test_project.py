@@ -396,9 +396,9 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
                         "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
                         "stage": None}], "pushed": ["a:1"],
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
-            "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}]}
+            "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"]}
     assert check(good) is good
-    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"kustomize": {"resources": []}},
+    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]},
                 {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
@@ -753,6 +753,25 @@ def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, c
     later(patch)
     assert codes(run(root, capsys, "core/config/manager/manager.yaml"), "K8S00") == [
         ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
+
+
+def test_a_latest_tag_a_sed_of_the_repository_rewrites_is_a_placeholder(tmp_path, capsys, monkeypatch):
+    # argo-workflows: dist/manifests/% is manifests/% with :latest replaced by the release's version
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    api = DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/argoproj/argocli:latest")
+    root = tree(tmp_path / "a", {
+        "Makefile": "VERSION := latest\ndist/manifests/%: manifests/%\n\t@mkdir -p dist/manifests\n"
+                    "\tsed 's/:latest/:$(VERSION)/' manifests/$* > $@\n",
+        "manifests/base/argo-server.yaml": api,
+        "examples/server.yaml": api.replace("name: api", "name: example", 1),
+        "deploy/server.yaml": api,
+    })
+    age_tree(root)
+    assert codes(run(root, capsys), "K8S001") == [("deploy/server.yaml", 11, "K8S001")]
+    # pre-commit names the manifest alone: the rewriting Makefile is still seen
+    assert codes(run(root, capsys, "manifests/base/argo-server.yaml"), "K8S001") == []
+    assert codes(run(root, capsys, "deploy/server.yaml"), "K8S001") == [("deploy/server.yaml", 11, "K8S001")]
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

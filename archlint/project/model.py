@@ -674,6 +674,8 @@ def link_keys(project: Project, entries):
         if "kustomize" in facts:
             for p in mentions(display, facts["kustomize"]):
                 yield display, "f:" + p, False
+        if facts.get("rewrites"):  # the :latest of files under a path: of any manifest
+            yield display, WILD, True
     for b in project.builds:
         if b.dockerfile:
             yield b.path, "f:" + b.dockerfile, False

@@ -42,14 +42,27 @@ def mentions(display: str, fact: dict) -> list[str]:
 
 
 class Patches:
-    """The Kustomizations of a model and the container slots of its manifests."""
+    """The Kustomizations of a model and the container slots of its manifests; and the files
+    whose ``:latest`` tags a ``sed`` of the repository rewrites (facts' ``rewrites``)."""
 
     def __init__(self):
         self.slots: dict = {}  # display path -> [(line, slot)]
         self.kustomizations: dict = {}  # display path -> (resolved resources, resolved patches)
         self._up: dict | None = None  # display path -> Kustomizations including it directly
+        self.rewritten: list = []  # display paths (a folder ends in "/") whose :latest a sed rewrites
+
+    def latest_rewritten(self, path: str) -> bool:
+        """Whether a ``sed`` of the repository rewrites the ``:latest`` tags of ``path``
+        (argo-workflows' ``sed 's/:latest/:$(VERSION)/' manifests/$*`` for its release)."""
+        return any(path == p or (p.endswith("/") and path.startswith(p)) for p in self.rewritten)
 
     def add(self, display: str, facts: dict) -> None:
+        for r in facts.get("rewrites", ()):
+            # relative to the file's folder (a Makefile's recipes run there), or to the top
+            for p in (_resolve(display, r), posixpath.normpath(r)):
+                p += "/" if r.endswith("/") else ""
+                if p not in self.rewritten:
+                    self.rewritten.append(p)
         for s in facts.get("slots", ()):
             self.slots.setdefault(display, []).append((s["span"][0], s["slot"]))
         k = facts.get("kustomize")
@@ -60,8 +73,8 @@ class Patches:
 
     @property
     def patching(self) -> bool:
-        """Whether any Kustomization patches (so an image may be replaced)."""
-        return any(patches for _r, patches in self.kustomizations.values())
+        """Whether any Kustomization patches or a sed rewrites tags (so an image may be replaced)."""
+        return bool(self.rewritten) or any(patches for _r, patches in self.kustomizations.values())
 
     def _included(self, resource: str) -> list[str]:
         """The display paths a resolved resource stands for: a file, or a folder's Kustomization."""

@@ -110,11 +110,15 @@ def set_by_tooling(f, fr, project):
     ``cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}``, a release script's
     ``kustomize edit set image ...``) carries a placeholder tag in the files; the command decides
     what is deployed.  So does one that a patch of a Kustomization including the manifest
-    replaces (cluster-api's ``config/default/manager_image_patch.yaml``): the patch is judged."""
+    replaces (cluster-api's ``config/default/manager_image_patch.yaml``): the patch is judged;
+    and a ``:latest`` that a ``sed`` of the repository rewrites (``sed 's/:latest/:$(VERSION)/'
+    manifests/$*``)."""
     if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)):
         return None
     if project.patches.patched(fr.path, f.span.line):
         return None
+    if f.rule_id == "K8S001" and project.patches.latest_rewritten(fr.path):
+        return None  # a sed of the repository rewrites this file's :latest (argo-workflows' release)
     return f
 
 

@@ -167,9 +167,7 @@ def build_without_platform(ctx):
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
     `scratch` image, which OLM unpacks and never runs. Without configured `platforms`, nor a
     build whose every name the same file also builds for several platforms (keda's
-    `docker-build` beside `publish-multiarch`): the native variant its author wrote next to the
-    multi-platform one (XF004 reports such a pair when the two builds are in different files).
-    With `platforms` configured, every build that can leave its machine should make them.
+    `docker-build` beside `publish-multiarch`): the native variant written next to it.
 
     ## Example
     ```shell

@@ -206,7 +206,9 @@ def image_latest_tag(ctx):
     builds in the manifests it deploys, and a Kustomization's strategic-merge patch that sets
     the image of the same container (kind, name and container name) in a manifest it includes,
     at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through
-    `../manager`, replaces `controller:latest`): the patch is judged instead.
+    `../manager`, replaces `controller:latest`): the patch is judged instead; and a `:latest` a
+    `sed` of the repository rewrites in the files it names (argo-workflows'
+    `sed 's/:latest/:$(VERSION)/' manifests/$*`).
 
     ## Example
     ```yaml
