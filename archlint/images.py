@@ -114,8 +114,8 @@ def release_in_name(name: str) -> bool:
     """Whether an image's repository names the release it follows, in its last part or the one
     before it: ``registry.access.redhat.com/ubi8/ubi``, ``gcr.io/distroless/static-debian12``,
     Google's ``huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311``.  Such an image
-    without a tag (or tagged ``latest``) follows that release line as ``ubi:8`` would: the
-    publisher keeps one repository per release and often no other tag (distroless: ``latest``,
-    ``nonroot``, ``debug``).  Linear in the name's length."""
+    written without a tag, as its publisher documents it, follows that release line as ``ubi:8``
+    would: the publisher keeps one repository per release and often no other tag (distroless:
+    ``latest``, ``nonroot``, ``debug``).  Linear in the name's length."""
     parts = name.rsplit("/", 2)[-2:]
     return any(_RELEASE_IN_NAME.search(p) for p in parts)

@@ -133,7 +133,7 @@ def test_k8s002_flags_untagged_images():
     ]
 
 
-def test_k8s001_k8s002_k8s007_accept_a_repository_that_names_its_release():
+def test_k8s002_k8s007_accept_an_untagged_repository_that_names_its_release():
     # kubernetes-engine-samples: Google's TGI images carry the TGI, CUDA, Ubuntu and Python releases
     assert check("""
         apiVersion: apps/v1
@@ -148,11 +148,11 @@ def test_k8s001_k8s002_k8s007_accept_a_repository_that_names_its_release():
                   image: us-docker.pkg.dev/deeplearning-platform-release/gcr.io/huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311
                   imagePullPolicy: IfNotPresent
                 - name: init
-                  image: registry.access.redhat.com/ubi9/ubi-minimal:latest
+                  image: registry.access.redhat.com/ubi9/ubi-minimal
                 - name: sidecar
-                  image: fluent/fluent-bit:latest
+                  image: registry.access.redhat.com/ubi9/ubi-minimal:latest
     """, "K8S00", kind="kubernetes") == [
-        "15:18 K8S001 Image fluent/fluent-bit:latest uses the mutable tag latest."]
+        "15:18 K8S001 Image registry.access.redhat.com/ubi9/ubi-minimal:latest uses the mutable tag latest."]
 
 
 def test_k8s002_passes_tagged_images():

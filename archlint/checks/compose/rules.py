@@ -198,7 +198,7 @@ def image_latest_tag(ctx):
     seen: set = set()
     for svc, node, raw, ref, defaulted in pulled:
         name, tag, digest = split_image(ref)
-        if digest is not None or (tag is not None and tag != "latest") or release_in_name(name):
+        if digest is not None or (tag is not None and tag != "latest") or tag is None and release_in_name(name):
             continue
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":

@@ -23,20 +23,16 @@ def from_latest_tag(ctx):
     ## Why is this bad?
     `latest` is a moving pointer: two builds of the same commit get different bases, a rebuild can
     silently switch major versions, and a cached `latest` on one machine differs from another's.
-    Same as hadolint DL3007 (`# hadolint ignore=DL3007` is honoured), except for a repository
-    whose name carries the release it follows (`ubi9/ubi-minimal`, `distroless/static-debian12`,
-    `nodejs18`, `python-39`, `cu124`...): its `latest` follows that release line as a `:9` tag
-    would, and archlint accepts such tags (in the judged repositories, 45 such findings, none
-    worth acting on).
+    Same as hadolint DL3007 (`# hadolint ignore=DL3007` is honoured).
 
     ## Example
     ```dockerfile
-    FROM python:latest
+    FROM registry.access.redhat.com/ubi9/ubi-minimal:latest
     ```
 
     ## Use instead
     ```dockerfile
-    FROM python:3.12-slim
+    FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5
     ```
 
     Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
@@ -50,7 +46,7 @@ def from_latest_tag(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag == "latest" and digest is None and not release_in_name(name):
+        if tag == "latest" and digest is None:
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -78,8 +74,11 @@ def from_untagged(ctx):
     command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
     just built; the untagged default only serves a local build), and reporting it would be a false
     alarm (checkov's most common one). A default that says `latest` is still DF001's. Same as
-    hadolint DL3006, which skips variables too, except for a repository whose name carries its
-    release (`ubi8/ubi`, `gcr.io/distroless/base-debian11`: see DF001). Not reported in developer tooling or examples
+    hadolint DL3006, which skips variables too, except for a repository whose name carries the
+    release it follows (`ubi8/ubi`, `gcr.io/distroless/static-debian12`, `nodejs18`, `python-39`,
+    `cu124`...) written without a tag, the form its publisher documents: it follows that release
+    line as a `:8` tag would, and archlint accepts such tags (in the judged repositories, 45 such
+    findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in developer tooling or examples
     (see DF001).
 
     ## Example

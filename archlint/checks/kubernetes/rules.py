@@ -166,8 +166,8 @@ def _values_image_maps(ctx) -> list:
 
 
 def _mutable(img: _Image) -> bool:
-    """Untagged or ``latest``, unless the repository names its release (``ubi8/ubi``: DF001)."""
-    return img.digest is None and (img.tag is None or img.tag == "latest") and not release_in_name(img.name)
+    """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``: DF002)."""
+    return img.digest is None and (img.tag == "latest" or img.tag is None and not release_in_name(img.name))
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for v, repo, tag, digest, _ in _values_image_maps(ctx):
-        if scalar(tag) == "latest" and not digest and not release_in_name(repo):
+        if scalar(tag) == "latest" and not digest:
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag),
                 f"Helm values set image {repo} to the mutable tag latest.",
@@ -252,7 +252,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for entry, name, tag_node in _kustomize_images(ctx):
-        if scalar(tag_node) == "latest" and not text(entry, "digest") and not release_in_name(name):
+        if scalar(tag_node) == "latest" and not text(entry, "digest"):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
@@ -762,7 +762,6 @@ def latest_without_always_pull(ctx):
     for _, repo, tag, digest, pol_node in _values_image_maps(ctx):
         pol = scalar(pol_node) if is_scalar(pol_node) else None
         if (scalar(tag) == "latest" and not digest and pol and pol != "Always" and not _dynamic(pol)
-                and not release_in_name(repo)
                 and not _twin_reported(ctx, "K8S001", None, model.content_span(tag))):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(pol_node),
