@@ -11,8 +11,9 @@ import re
 
 #: folder names that hold developer tooling: a compose file or manifest under one starts services
 #: on the developer's machine or a throwaway cluster (a local Kafka, a debug stack), never a
-#: deployment
-_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox"))
+#: deployment; ``.github`` holds the CI's own (kubeflow's ``.github/resources/manifests``, what
+#: its e2e workflows deploy on a kind cluster; a local action's Dockerfile)
+_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox", ".github"))
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
