@@ -169,13 +169,14 @@ def test_folder_named_like_a_file(repo, kind):
         (repo / "Dockerfile").unlink()
     d = repo / name
     d.mkdir(parents=True)
-    (d / "Dockerfile").write_text("FROM python:latest\n")
+    # (an invalid platform: reported wherever the Dockerfile sits, .github/ included)
+    (d / "Dockerfile").write_text("FROM --platform=linux/amd46 python:3.12\n")
     r = run_cli(["check", "--no-cache"], repo)
     assert_clean_exit(r, allowed=(1,))
-    assert (f"{name}/Dockerfile", 1, 6, "DF001") in _heads(r)
+    assert (f"{name}/Dockerfile", 1, 17, "DF009") in _heads(r)
     r = run_cli(["check", "--no-cache", name], repo)  # named: a folder is walked
     assert_clean_exit(r, allowed=(1,))
-    assert (f"{name}/Dockerfile", 1, 6, "DF001") in _heads(r)
+    assert (f"{name}/Dockerfile", 1, 17, "DF009") in _heads(r)
 
 
 def test_lint_file_on_a_folder_is_al001(tmp_path):
