@@ -47,6 +47,34 @@ def test_gha001_flags_build_push_without_platforms(table, expected):
     assert check(GHA001_NO_PLATFORMS, "GHA001", kind="workflow", **table) == expected
 
 
+def test_gha001_passes_an_image_thrown_away_with_the_runner():
+    # kubeflow's setup-smoke: a test image loaded into kind on the same runner, nothing kept
+    wf = """
+        on: pull_request
+        jobs:
+          smoke:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  load: true
+                  tags: kfp/controller:test
+              - run: kind load docker-image kfp/controller:test
+          saved:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  outputs: type=docker,dest=/tmp/image.tar
+              - uses: actions/upload-artifact@v4
+                with: {name: image, path: /tmp/image.tar}
+    """
+    # the saved job's image leaves the runner as an artifact: still reported
+    assert check(wf, "GHA001", kind="workflow") == [
+        "14:15 GHA001 docker/build-push-action@v6 in job saved has no platforms:, so the image is built for the"
+        " runner's CPU."]
+
+
 def test_gha_rules_pass_build_push_with_platforms():
     assert check("""
         name: image

@@ -124,6 +124,29 @@ def _build_steps(ctx) -> list:
     return ctx.cached("gha.build_steps", compute)
 
 
+def _step_keeps(bs: _BuildStep) -> bool:
+    """Whether the step pushes or exports its image (``push: true``, an ``outputs:`` other than
+    ``type=docker`` without ``dest=``)."""
+    from ...parsers.yamldoc import _keeps
+
+    w = bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
+    if w is None:
+        return False
+    out = value(w, "outputs")
+    outputs = " ".join(scalar(n) or "" for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n))
+    return (text(w, "push") or "").strip().lower() not in ("", "false") or _keeps(outputs)
+
+
+def _discarded(ctx, bs: _BuildStep) -> bool:
+    """Whether the step's image is thrown away with the runner: no build step of its job pushes
+    or exports, and the job never logs in to a registry, uploads, caches or saves images
+    (``yamldoc._keeps_images``, BC001's rule for a CI job): a test image loaded into a kind
+    cluster on the same runner."""
+    from ...parsers.yamldoc import _keeps_images
+
+    return not any(_step_keeps(o) for o in _build_steps(ctx) if o.job is bs.job) and not _keeps_images(bs.job)
+
+
 def _value_span(model, bs: _BuildStep) -> Span:
     """Where to point for the whole platforms: value: the value on one line, else the key."""
     key, node = bs.platforms
@@ -174,7 +197,10 @@ def build_push_without_platforms(ctx):
     `linux/arm64` on the arm runners. Moving the job to another runner silently changes the
     architecture you ship, and an amd64-only image fails on arm64 nodes with
     `exec format error`. A `DOCKER_DEFAULT_PLATFORM` in the step's, job's or workflow's `env:`
-    counts as a platform. Reported whether or not `platforms` is configured.
+    counts as a platform. Reported whether or not `platforms` is configured, except where the
+    image is thrown away with the runner: no build step of the job pushes or exports, and the
+    job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
+    kind cluster on the same runner; BC001's rule for a CI job).
 
     ## Example
     ```yaml
@@ -202,7 +228,7 @@ def build_push_without_platforms(ctx):
     for bs in _build_steps(ctx):
         if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
             continue
-        if bs.env_platform:
+        if bs.env_platform or _discarded(ctx, bs):
             continue
         fix = None
         targets = ctx.targets
