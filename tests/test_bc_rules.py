@@ -1469,9 +1469,11 @@ def test_bc004_shows_the_value_as_written_never_a_placeholder():
     assert check("""
         ARCH ?= $(shell go env GOARCH)
         image:
+        \tdocker build --build-arg TARGETARCH=$(shell go env GOARCH) -t app:1 --platform linux/arm64 .
+        \tdocker build --build-arg TARGETARCH="$(ARCH)" --build-arg=TARGETOS=$(OS) -t app:1 --platform linux/arm64 .
         \tdocker build --build-arg TARGETARCH=$(shell go env GOARCH) -t app:1 .
-        \tdocker build --build-arg TARGETARCH="$(ARCH)" --build-arg=TARGETOS=$(OS) -t app:1 .
     """, "BC004", kind="makefile") == [
+        # (the third, without --platform, builds for its own machine: the value may well be its own)
         "3:15 BC004 --build-arg TARGETARCH=$(shell go env GOARCH) overrides the TARGETARCH that the builder sets"
         " for each target platform.",
         "4:15 BC004 --build-arg TARGETARCH=\"$(ARCH)\" overrides the TARGETARCH that the builder sets for each"

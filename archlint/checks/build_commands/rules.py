@@ -468,7 +468,10 @@ def platform_build_arg(ctx):
     that for every platform of the build: `--platform linux/amd64,linux/arm64 --build-arg
     TARGETARCH=amd64` puts amd64 binaries into the arm64 image too. Repeating the flag does not
     help: only the last value is kept, and it is used for all platforms. Also reported as
-    `docker buildx bake --set *.args.TARGETARCH=…`.
+    `docker buildx bake --set *.args.TARGETARCH=…`. Not reported, once, on a build without
+    `--platform` whose value archlint cannot resolve (jaeger's `TARGETARCH=$(shell go env
+    GOARCH)`): the builder would set the build machine's own architecture, the value may well
+    be that, and the classic builder needs it passed.
 
     ## Example
     ```shell
@@ -509,6 +512,8 @@ def platform_build_arg(ctx):
         counts: dict[str, int] = {}
         for _, name, _ in found:
             counts[name] = counts.get(name, 0) + 1
+        if tc.platform_source == "none" and all(counts[n] == 1 and f.dynamic for f, n, _v in found):
+            continue  # a native build given its own machine's value, perhaps: unknown
         shown_of = {id(f): _as_written(f, name, val, tc.action == "bake") for f, name, val in found}
         last: dict[str, str | None] = {name: shown_of[id(f)].partition("=")[2] or None for f, name, _v in found}
         for f, name, val in found:
