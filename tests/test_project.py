@@ -112,6 +112,26 @@ def test_kubernaut_runbook_push_replaces_the_multi_arch_tag(tmp_path, capsys):
         "whichever is pushed last replaces the other."]
 
 
+def test_dc001_leaves_the_repositorys_own_release_knob_alone(tmp_path, capsys):
+    # jaeger's docker-compose/monitor: its own image on another registry, ${JAEGER_VERSION:-latest}
+    root = tree(tmp_path / "a", {
+        "Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "image:\n\tdocker build --platform linux/amd64 -t jaegertracing/jaeger:dev . --load\n",
+        "deploy/monitor/docker-compose.yml": """
+            services:
+              jaeger:
+                image: cr.jaegertracing.io/jaegertracing/jaeger:${JAEGER_VERSION:-latest}
+              grafana:
+                image: grafana/grafana:${GRAFANA_VERSION:-latest}
+              prometheus:
+                image: prom/prometheus:v3.1.0
+            """,
+    })
+    assert found(run(root, capsys), "DC001") == [
+        "deploy/monitor/docker-compose.yml:5 DC001 Service grafana uses image grafana/grafana:latest with the mutable "
+        "tag latest (the default in grafana/grafana:${GRAFANA_VERSION:-latest})."]
+
+
 def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
     # keda's Makefile: publish (native) beside publish-multiarch, the same tag; a runbook elsewhere
     # pushing that tag is reported

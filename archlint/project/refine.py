@@ -95,6 +95,25 @@ def own_base(f, fr, project):
     return f
 
 
+def own_release(f, fr, project):
+    """DC001: the repository's own image (a repository it builds, on any registry) whose tag is a
+    variable defaulting to ``latest`` (jaeger's ``jaegertracing/jaeger:${JAEGER_VERSION:-latest}``):
+    the compose file runs the project's newest release unless the variable names another; the
+    knob is the pin."""
+    if "(the default in " not in f.message:
+        return f
+    from .model import normal
+
+    paths = getattr(project, "_built_paths", None)
+    if paths is None:  # the repositories built here, without their registry (one project, several registries)
+        paths = project._built_paths = {n[0].split("/", 1)[-1] for b in project.builds for n in b.names}
+    for im in project.images_at(fr.path, f.span.line):
+        n = normal(im)
+        if n is not None and "*" not in n[0] and n[0].split("/", 1)[-1] in paths:
+            return None
+    return f
+
+
 def local_base(f, fr, project):
     """BC006: an image built and tagged without a version (``docker build -t acme-base``), never
     pushed, that a Dockerfile the repository builds uses as its base image: an intermediate of
@@ -122,5 +141,5 @@ def set_by_tooling(f, fr, project):
     return f
 
 
-REFINERS = {"DF005": df005, "BC001": bc001, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+REFINERS = {"DF005": df005, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": local_base, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -147,7 +147,10 @@ def image_latest_tag(ctx):
     images means to run known versions, and the unpinned one is the one left behind. A file that
     pins none (`image: postgres`, `redis:latest`, `nginx:alpine` throughout: a sample or a
     development stack) follows each image's newest release by choice, so it is not reported
-    (on 30 such findings in the judged repositories, none was worth acting on). Not reported for a service
+    (on 30 such findings in the judged repositories, none was worth acting on). With the
+    project model, nor is the repository's own image (a repository it builds, on any registry)
+    whose tag is a variable defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the
+    variable is the pin, the default its newest release. Not reported for a service
     that also has `build:` (there `image:` names the image compose builds), for images pinned by
     digest, for values compose interpolates from the environment without a default, or in a
     compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
