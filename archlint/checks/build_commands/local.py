@@ -53,7 +53,8 @@ class LocalUse:
     an image built there and used there (``docker run``, ``docker create``, ``kind load
     docker-image``, ``minikube image load``, ``k3d image import``), and never pushed from there
     (``docker tag`` links names), is a local image; so is one tagged for a registry on
-    ``localhost``.  A build whose every name another build of the group pushes itself (``--push``)
+    ``localhost``, and one known only by its ID (``--iidfile``, ``-q``) where nothing tags or
+    pushes an image.  A build whose every name another build of the group pushes itself (``--push``)
     is a local twin of that build: what reaches the registry is the other build's result.  A
     Markdown document's build that the document never pushes is the reader's local build."""
 
@@ -132,6 +133,17 @@ def local_use(ctx) -> LocalUse:
     return ctx.cached("commands.local_use", compute)
 
 
+#: commands that give an image a name or send it away: an image known by its ID needs one to leave
+_NAMING = ("tag", "push", "manifest-push", "manifest-create", "manifest-add")
+
+
+def _by_id_only(tc: ToolCommand) -> bool:
+    """A build that hands its image on by ID alone (``--iidfile``, ``-q``): no podman
+    ``--manifest``, no exporter ``name=``."""
+    return tc.has(*_ID_FLAGS) and not tc.has("--manifest") and not any(
+        f.name in ("-o", "--output") and f.value and "name=" in f.value for f in tc.flags)
+
+
 def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
     parent: dict[str, str] = {}
 
@@ -174,6 +186,10 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         if not tc.images:
             if in_document(tc) and not build_pushes(tc) and not pushed_roots:
                 out.builds.add(id(tc))  # an ID handed on in a document that pushes nothing
+            elif _by_id_only(tc) and not build_pushes(tc) and not any(t.action in _NAMING for t in tcs):
+                # known by its ID alone (--iidfile, -q) where nothing names or pushes an image:
+                # buildkit's hack/shell runs it, argo-rollouts copies binaries out of it
+                out.builds.add(id(tc))
             continue
         tags = [normal_ref(im.value) for im in tc.images]
         if all(local_registry(t) for t in tags):
