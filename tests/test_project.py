@@ -416,7 +416,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
                         "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
                         "stage": None}], "pushed": ["a:1"],
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
-            "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"]}
+            "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"],
+            "includes": ["../make/common.mk"]}
     assert check(good) is good
     for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
@@ -473,6 +474,27 @@ def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path
         "Dockerfile": "FROM alpine:3.20\n",
     })
     assert codes(run(root, capsys)) == [("agent/Makefile", 2, "XF005")]
+
+
+def test_a_makefile_many_include_is_a_dependency_not_a_link(tmp_path):
+    # the benchmark tree's services all include ../../make/common.mk: one shared file must not
+    # make one link group of every service (a change to one would read them all again)
+    from archlint.project.model import build_project, link_groups
+
+    root = str(tmp_path)
+    for rel in ("a/Makefile", "b/Makefile", "make/common.mk"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    build = {"span": [2, 1, 2, 9], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
+             "platforms": None, "host": None, "tags": [], "push": False, "local": False, "stage": None}
+    entries = [(f"{d}/Makefile", f"{root}/{d}/Makefile", "makefile",
+                {"includes": ["../make/common.mk"], "builds": [dict(build, tags=[f"quay.io/acme/{d}:1"])]})
+               for d in ("a", "b")]
+    entries.append(("make/common.mk", f"{root}/make/common.mk", "makefile", {"pushed": ["quay.io/acme/x:1"]}))
+    g = link_groups(build_project(root, entries), entries)
+    a, b, common = g.files["a/Makefile"], g.files["b/Makefile"], g.files["make/common.mk"]
+    assert len({a, b, common}) == 3
+    assert g.deps[a] == [common] and g.deps[b] == [common]
 
 
 def test_bc001_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):

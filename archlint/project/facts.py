@@ -308,10 +308,13 @@ def _make_calls(ctx, out: dict) -> None:
     text = ctx.source.text
     calls = []
     here = os.path.dirname(ctx.source.abspath or "")
+    included = []
     for real in getattr(ctx.model, "includes", ()) if ctx.kind == "makefile" and here else ():
         rel = os.path.relpath(real, here).replace(os.sep, "/")
-        if rel not in calls and len(calls) < 64:
-            calls.append(rel)
+        if rel not in included and len(included) < 64:
+            included.append(rel)
+    if included:
+        out["includes"] = included
     if "-f" in text or "--file" in text or "--makefile" in text:
         for m in _MAKE_F.finditer(text):
             p = m.group(1)
@@ -795,7 +798,7 @@ def check(value) -> dict | None:
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
             continue
-        if key in ("pushed", "retags", "rewrites"):
+        if key in ("pushed", "retags", "rewrites", "includes"):
             if not _ok(items_, _SL):
                 raise ValueError(f"facts: bad {key}")
             continue

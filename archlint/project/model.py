@@ -227,6 +227,7 @@ class Project:
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
         self._make_calls: list = []  # (display path and folder of a file, its "makes" fact)
         self.make_links: list = []  # (display path of a file running make -f, of the Makefile it runs)
+        self.include_links: list = []  # (display path of a Makefile, of one it includes): a dependency
         self.runs_in: dict = {}  # absolute path of a Makefile -> other folders make runs it in (make -f)
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
@@ -259,6 +260,8 @@ class Project:
         mk = facts.get("makes")
         if mk:
             self._make_calls.append((display, folder, mk))
+        if facts.get("includes"):  # an included Makefile's recipes run in this one's folder
+            self._make_calls.append((display, folder, {"files": facts["includes"], "bases": ["file"], "include": 1}))
         for f in facts.get("deploys", ()):
             d = Deploy(display, f)
             if d.name is not None:
@@ -343,7 +346,8 @@ class Project:
                 for top in tops:
                     cand = os.path.normpath(os.path.join(top, rel))
                     if cand in self.known:
-                        self.make_links.append((display, self._display(cand)))
+                        (self.include_links if mk.get("include") else self.make_links).append(
+                            (display, self._display(cand)))
                         self.runs_in.setdefault(cand, []).extend(t for t in tops if t not in self.runs_in.get(cand, ()))
                         break
 
@@ -688,7 +692,7 @@ def link_keys(project: Project, entries):
     for baked, runs in project.baked.items():
         for _p, _push, where in runs:
             yield where.rsplit(":", 1)[0], "f:" + baked, False
-    for caller, makefile in project.make_links:
+    for caller, makefile in project.make_links + project.include_links:
         yield caller, "f:" + makefile, False
 
 
@@ -819,7 +823,7 @@ def link_groups(project: Project, entries) -> LinkGroups:
         union(caller, makefile)
     for a, b in project.patches.links():
         union(a, b)
-    based = []
+    based = list(project.include_links)  # a Makefile many include (common.mk): a dependency of each
     for base in project.bases:  # after every union: a dependency, not a link
         builds = project.builds_of(base.name)
         if builds:
