@@ -1,12 +1,9 @@
 """The project model built from every file's facts (``archlint.project.facts``): build sites,
-deployments and Dockerfile bases, linked by image name and by Dockerfile path.
-
-Image names are compared as the container tools resolve them (``app`` is
-``docker.io/library/app:latest``); a part written as a variable is ``*`` and matches anything in
-that place, but a name whose repository is wholly unknown links nothing.  Linking is by index
-(repository, or its last path component when the rest is unknown), never every build against
-every deployment.
-"""
+deployments and Dockerfile bases, linked by image name and by Dockerfile path.  Image names are
+compared as the container tools resolve them (``app`` is ``docker.io/library/app:latest``); a
+part written as a variable is ``*`` and matches anything in that place, but a name whose
+repository is wholly unknown links nothing.  Linking is by index (repository, or its last path
+component when the rest is unknown), never every build against every deployment."""
 from __future__ import annotations
 
 import os
@@ -633,21 +630,19 @@ def build_project(root: str, entries, known: set | None = None) -> Project:
 
 # ---- link groups: what a run given a few files needs of the model ----------------------------
 #
-# A link group is a set of files the model links: a build and the Dockerfile it builds, other
-# builds of the same image or Dockerfile, the deployments of what it builds, a docker tag or push
-# of it, a Kustomization replacing it, a bake or make -f running another file.  A Dockerfile's
-# base image built here is a dependency, not a link (one base image built here for a hundred
-# Dockerfiles would make one group of them all): the group of the Dockerfile depends on the group
-# of the base's builds.  Every finding about a file involves only files of its group and of the
-# groups it depends on or that depend on it.
-#
-# Link keys say what a file mentions, linked or not: an image repository by its last component,
-# a file by its path, ``WILD`` for a name whose last component is unknown; as a producer (a
-# build's names, a tag, a push, a Kustomize override, the file itself) or as a consumer (a
-# deployment, a base image, the Dockerfile a build builds, the file a bake or make -f runs).  A
-# file that changed may link by now to the producers of anything it mentions and, where it
-# produces, to the consumers too.  A run given files builds the model of those groups alone
-# (archlint/run/index.py).
+# A link group is a set of files the model links: a build and its Dockerfile, other builds of the
+# image or Dockerfile, the deployments of what it builds, a docker tag or push of it, a
+# Kustomization replacing it, a bake or make -f running another file.  A base image built here
+# and a Makefile many include are dependencies, not links (one base for a hundred Dockerfiles
+# would make one group of them all): the Dockerfile's group depends on the base builds' group.
+# Every finding about a file involves only files of its group and of the groups it depends on or
+# that depend on it.  Link keys say what a file mentions, linked or not: an image repository by
+# its last component, a file by its path, ``WILD`` for a name whose last component is unknown;
+# as a producer (a build's names, a tag, a push, a Kustomize override, the file itself) or as a
+# consumer (a deployment, a base, a build's Dockerfile, the file a bake or make -f runs; ``i:`` a
+# Makefile included).  A changed file may link by now to the producers of what it mentions and,
+# where it produces, to the consumers too.  A run given files builds the model of those groups
+# alone (archlint/run/index.py).
 
 WILD = "*"
 
@@ -692,13 +687,14 @@ def link_keys(project: Project, entries):
     for baked, runs in project.baked.items():
         for _p, _push, where in runs:
             yield where.rsplit(":", 1)[0], "f:" + baked, False
-    for caller, makefile in project.make_links + project.include_links:
+    for caller, makefile in project.make_links:
         yield caller, "f:" + makefile, False
+    for caller, makefile in project.include_links:  # a dependency: reached, not joined (``reach``)
+        yield caller, "i:" + makefile, False
 
 
 class LinkGroups:
-    """The link groups of a model's files (small integers), what depends on what, and the groups
-    mentioning each key."""
+    """The link groups of a model's files (small integers), what depends on what, and the groups mentioning each key."""
 
     def __init__(self, files: dict, deps: dict, producers: dict, consumers: dict):
         self.files = files  # display path -> group
@@ -744,9 +740,13 @@ class LinkGroups:
         mine = link_groups(project, entries).files
         for display, _a, _k, _f in entries:
             union(("f", display), ("m", mine[display]))
+        extra: set = set()  # the groups of the Makefiles the files include: needed, not joined
         for display, key, producer in link_keys(project, entries):
             if key == WILD:
                 return None
+            if key.startswith("i:"):
+                extra.update(self.producers.get("f:" + key[2:], ()))
+                continue
             for g in self.producers.get(key, ()):
                 union(("f", display), ("g", g))
             if producer:
@@ -765,7 +765,7 @@ class LinkGroups:
                 out.update(ds)
             elif any(d in groups for d in ds):
                 out.add(g)
-        return out, files
+        return out | extra, files
 
 
 def link_groups(project: Project, entries) -> LinkGroups:
