@@ -36,8 +36,10 @@ def repo(tmp_path, monkeypatch):
         "k8s/kustomization.yaml": "resources: [app.yaml]\n",
         "gen/gen.yaml": GENERATED,
         "gen/gen2.yaml": GENERATED.replace("name: gen}", "name: gen2}"),
-        "Makefile": "include common.mk\nimage:\n\tdocker build -t $(REG)/tool:1 tools\n",
+        "Makefile": "include common.mk mk/build.mk\nimage:\n\tdocker build -t $(REG)/tool:1 tools\n",
         "common.mk": "REG ?= reg.example.com\n",
+        # included: its recipe runs in the top folder, where tools/Dockerfile is
+        "mk/build.mk": "img:\n\tdocker build -f tools/Dockerfile -t reg.example.com/mk:1 .\n",
         "tools/Dockerfile": "FROM golang:1.26 AS build\nRUN go build -o /t .\nFROM alpine:3.20\nCOPY --from=build /t /t\n",
     }
     for i in range(5):  # each builds its own folder's Dockerfile
@@ -75,6 +77,8 @@ EDITS = [
     ("Dockerfile", "FROM reg.example.com/o2:1\nRUN true\n"),  # based on an image built elsewhere
     ("k8s/app.yaml", MANIFEST.replace("reg.example.com/app:1", "reg.example.com/o3:latest")),
     ("common.mk", "REG ?= ghcr.io/acme\n"),  # an input of the Makefile's result, linted itself too
+    ("Makefile", "include common.mk\nimage:\n\tdocker build -t $(REG)/tool:1 tools\n"),  # mk/build.mk alone: XF005
+    ("mk/build.mk", "img:\n\tdocker build -f tools/Nope -t reg.example.com/mk:1 .\n"),  # gone from every folder
     ("k8s/kustomization.yaml", "resources: [other.yaml]\n"),  # app.yaml is no longer read by it
     ("other/s3/Dockerfile", "FROM golang:1.26\nRUN go build .\n"),  # the DF005 notice's group, not its place
     ("Dockerfile", "# a comment\nFROM alpine:3.20\nRUN true\n"),  # the group's place moves in its file
