@@ -141,10 +141,16 @@ def _discarded(ctx, bs: _BuildStep) -> bool:
     """Whether the step's image is thrown away with the runner: no build step of its job pushes
     or exports, and the job never logs in to a registry, uploads, caches or saves images
     (``yamldoc._keeps_images``, BC001's rule for a CI job): a test image loaded into a kind
-    cluster on the same runner."""
-    from ...parsers.yamldoc import _keeps_images
+    cluster on the same runner.  Each job is judged once."""
 
-    return not any(_step_keeps(o) for o in _build_steps(ctx) if o.job is bs.job) and not _keeps_images(bs.job)
+    def compute():
+        from ...parsers.yamldoc import _keeps_images
+
+        keeping = {id(o.job) for o in _build_steps(ctx) if _step_keeps(o)}
+        jobs = {id(o.job): o.job for o in _build_steps(ctx) if id(o.job) not in keeping}
+        return {i for i, job in jobs.items() if not _keeps_images(job)}
+
+    return id(bs.job) in ctx.cached("gha.discarding_jobs", compute)
 
 
 def _value_span(model, bs: _BuildStep) -> Span:
