@@ -18,6 +18,9 @@ DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
     "_archived", "archived",  # kept for history, not maintained (kubernetes/examples' _archived/)
+    # design proposals: documents of a decision, their manifests its illustration at the time
+    # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
+    "design", "designs", "proposals", "keps", "enhancements", "rfcs",
 )
 
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``,

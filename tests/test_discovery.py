@@ -40,6 +40,17 @@ def test_default_excludes_and_globs(tmp_path):
     assert _found(tmp_path, excludes) == ["src/app/Dockerfile"]
 
 
+def test_design_proposals_are_history_by_default(tmp_path):
+    # velero's design/CLI/PoC, kubeflow's proposals/: a decision's illustration, not maintained
+    (tmp_path / ".git").mkdir()
+    for rel in ("design/CLI/PoC/base/CRDs.yaml", "proposals/standalone-driver/hello_world.yaml",
+                "docs/enhancements/0001/pod.yaml", "deploy/app.yaml", "designer/app.yaml"):
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("apiVersion: v1\nkind: Pod\n")
+    assert _found(tmp_path) == ["deploy/app.yaml", "designer/app.yaml"]
+
+
 def test_glob_matcher_agrees_with_path_matches():
     patterns = DEFAULT_EXCLUDE + ("legacy/", "*.generated.yaml", "docs/**", "a?c", "[xy]z", "/top/only")
     paths = ["a/.git/b", "node_modules", "x/node_modules/y", "legacy/a", "b/legacy/a", "p/q.generated.yaml",
