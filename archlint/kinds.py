@@ -15,6 +15,10 @@ from __future__ import annotations
 import os
 import re
 
+#: the file names kustomize reads in a folder, in its order (the Kustomize checks and the
+#: project model's patches use them too)
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
 
 class Kind:
     """One row of the table (a plain class: ``typing`` would cost 4 ms of every start-up)."""
@@ -148,7 +152,7 @@ def kind_by_name(path: str) -> str | None:
                 return "workflow"
         if _COMPOSE_NAME.match(base):
             return "compose"
-        if low in ("kustomization.yaml", "kustomization.yml"):
+        if low in KUSTOMIZATION_NAMES[:2]:
             return "kustomization"
         return "yaml"
     if "." not in base:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import posixpath
 
-#: the file names kustomize reads in a folder
-NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+from ..kinds import KUSTOMIZATION_NAMES as NAMES
 #: Kustomizations followed up from a manifest (or down from one), at most
 MAX_WALK = 256
 
@@ -50,6 +49,7 @@ class Patches:
         self.kustomizations: dict = {}  # display path -> (resolved resources, resolved patches)
         self._up: dict | None = None  # display path -> Kustomizations including it directly
         self.rewritten: list = []  # display paths (a folder ends in "/") whose :latest a sed rewrites
+        self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
 
     def latest_rewritten(self, path: str) -> bool:
         """Whether a ``sed`` of the repository rewrites the ``:latest`` tags of ``path``
@@ -65,11 +65,13 @@ class Patches:
                     self.rewritten.append(p)
         for s in facts.get("slots", ()):
             self.slots.setdefault(display, []).append((s["span"][0], s["slot"]))
+            self._slots_of = {}
         k = facts.get("kustomize")
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
                                             [_resolve(display, p) for p in k["patches"]])
             self._up = None
+            self._slots_of = {}
 
     @property
     def patching(self) -> bool:
@@ -92,7 +94,11 @@ class Patches:
         return self._up
 
     def _patched_slots(self, kustomization: str) -> set:
-        return {s for p in self.kustomizations[kustomization][1] for _ln, s in self.slots.get(p, ())}
+        hit = self._slots_of.get(kustomization)
+        if hit is None:
+            hit = self._slots_of[kustomization] = {
+                s for p in self.kustomizations[kustomization][1] for _ln, s in self.slots.get(p, ())}
+        return hit
 
     def patched(self, path: str, line: int) -> bool:
         """Whether the container image on ``line`` of ``path`` is replaced by a patch of a

@@ -93,8 +93,8 @@ def _windows_dockerfile(tc) -> bool:
     f = tc.flag("-f", "--file")
     if f is not None and f.value is not None and windows_dockerfile_name(f.value):
         return True
-    names = [im.value for im in tc.images if im.role == "tag"]
-    return bool(names) and all(windows_dockerfile_name(split_ref(n)[0] if split_ref(n) else n) for n in names)
+    names = [(split_ref(im.value) or (im.value,))[0] for im in tc.images if im.role == "tag"]
+    return bool(names) and all(windows_dockerfile_name(n) for n in names)
 
 
 def _multi_platform_twin(ctx, tc) -> bool:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import os
 
-#: the file names kustomize reads, in its order
-NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+from ...kinds import KUSTOMIZATION_NAMES as NAMES
 #: folders walked up from the manifest, at most
 MAX_UP = 6
 #: a Kustomization larger than this is not read (they are a few kilobytes)
