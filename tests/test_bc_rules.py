@@ -828,21 +828,21 @@ def test_bc001_without_platforms_has_no_fix_but_says_how_to_configure():
 
 
 def test_bc001_in_makefile_fix_lands_after_build_word():
-    text = "IMG ?= app:1\nbuild:\n\t@docker build -t $(IMG) .\n"
+    text = "IMG ?= acme/app:1\nbuild:\n\t@docker build -t $(IMG) .\n"
     (f,) = findings(lint_inline(text, kind="makefile", platforms=ONE), "BC")
-    assert apply_fix(text, f.fix) == "IMG ?= app:1\nbuild:\n\t@docker build --platform linux/amd64 -t $(IMG) .\n"
+    assert apply_fix(text, f.fix) == "IMG ?= acme/app:1\nbuild:\n\t@docker build --platform linux/amd64 -t $(IMG) .\n"
 
 
 def test_bc001_exported_in_makefile_counts():
     assert check("""
         export DOCKER_DEFAULT_PLATFORM := linux/amd64
         build:
-        \tdocker build -t app:1 .
+        \tdocker build -t acme/app:1 .
     """, "BC", kind="makefile") == []
     assert check("""
         DOCKER_DEFAULT_PLATFORM := linux/amd64
         build:
-        \tdocker build -t app:1 .
+        \tdocker build -t acme/app:1 .
     """, "BC", kind="makefile") == [
         "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
@@ -851,14 +851,14 @@ def test_bc001_exported_in_makefile_counts():
 def test_bc001_podman_ignores_docker_default_platform():
     assert check("""
         export DOCKER_DEFAULT_PLATFORM=linux/amd64
-        podman build -t app:1 .
+        podman build -t acme/app:1 .
     """, "BC", kind="shell") == [
         "2:8 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it."
         " podman ignores DOCKER_DEFAULT_PLATFORM.",
     ]
     assert check("""
         export CONTAINER_DEFAULT_PLATFORM=linux/amd64
-        podman build -t app:1 .
+        podman build -t acme/app:1 .
     """, "BC", kind="shell") == []
 
 
@@ -968,7 +968,7 @@ def test_bc001_not_reported_when_options_are_opaque_or_no_image():
     """, "BC", kind="shell") == []
     # a quoted single-word variable cannot hide a --platform
     assert check("""
-        docker build -t app:1 "$CONTEXT"
+        docker build -t acme/app:1 "$CONTEXT"
     """, "BC", kind="shell") == [
         "1:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
@@ -1333,7 +1333,7 @@ def test_bc001_an_unknown_elsewhere_does_not_hide_the_missing_platform():
         img:
         \tdocker build -t $(REGISTRY)/app:$(shell git describe) --build-arg V=$(VERSION) $(TEMP_DIR)
         \tdocker build -f $(CURDIR)/Dockerfile -t $(NAME) $(CURDIR)
-        \tdocker build -t app:1 $(CURDIR)/images/app
+        \tdocker build -t acme/app:1 $(CURDIR)/images/app
     """, "BC001", kind="makefile") == [
         "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
         "4:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
@@ -1568,6 +1568,52 @@ def test_bc001_the_native_variant_of_a_multi_platform_build_beside_it():
     # the adapter has no multi-platform build: still reported
     assert check(mk, "BC001", kind="makefile") == [
         "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
+def test_bc001_the_native_variant_of_a_multi_platform_build_whose_tags_are_unknown():
+    # contour: multiarch-build's tags come from IMAGE_TAGS, set differently in an ifeq's branches
+    # (unknown); container builds the same Dockerfile, context and build arguments natively
+    mk = """
+        IMAGE := ghcr.io/projectcontour/contour
+        IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+        ifeq ($(TAG_LATEST), true)
+        	IMAGE_TAGS = --tag $(IMAGE):$(VERSION) --tag $(IMAGE):latest
+        else
+        	IMAGE_TAGS = --tag $(IMAGE):$(VERSION)
+        endif
+        multiarch-build:
+        	docker buildx build --push --platform $(IMAGE_PLATFORMS) --build-arg "BUILD_VERSION=$(VERSION)" $(IMAGE_TAGS) $(shell pwd)
+        container:
+        	docker build --build-arg "BUILD_VERSION=$(VERSION)" $(shell pwd) --tag $(IMAGE):$(VERSION)
+        envoy:
+        	docker build -f Dockerfile.envoy --build-arg "BUILD_VERSION=$(VERSION)" $(shell pwd) --tag $(IMAGE)-envoy:$(VERSION)
+        push: container
+        	docker push $(IMAGE):$(VERSION) $(IMAGE)-envoy:$(VERSION)
+    """
+    # another Dockerfile has no multi-platform build: still reported
+    assert check(mk, "BC001", kind="makefile") == [
+        "13:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+    # with platforms configured, the native build is judged as any other
+    assert len(check(mk, "BC001", kind="makefile", platforms=TWO)) == 2
+
+
+def test_bc001_a_one_part_name_no_registry_takes():
+    # thanos: `docker build -t "thanos" .` and nothing pushes or re-tags `thanos` (a push of a
+    # one-part name goes to Docker Hub's official namespace, which nobody can push to)
+    mk = """
+        docker:
+        	@docker build -t "thanos" --build-arg BASE_DOCKER_SHA=$(BASE_DOCKER_SHA) .
+        docker-e2e:
+        	@docker build -f Dockerfile.e2e-tests -t "thanos:e2e" .
+        docker-build-%:
+        	@docker build -t "thanos-linux-$*" --build-arg ARCH="$*" -f Dockerfile.multi-arch .
+    """
+    # a variable in the name may add a namespace: still reported
+    assert check(mk, "BC001", kind="makefile") == [
+        "6:10 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+    # re-tagged for a registry and pushed: the one-part name leaves the machine
+    pushed = dedent(mk) + "push:\n\tdocker tag thanos quay.io/thanos/thanos:$(TAG)\n\tdocker push quay.io/thanos/thanos:$(TAG)\n"
+    assert [f.split()[0] for f in check(pushed, "BC001", kind="makefile")] == ["2:10", "6:10"]
 
 
 def test_bc001_an_olm_bundle_image_holds_no_program():

@@ -23,9 +23,9 @@ from archlint.engine import lint_file
 from archlint.run.runner import run_paths
 
 DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_amd64 && chmod +x /x\n"
-SCRIPT = "#!/bin/sh\ndocker build -t app .\n"
+SCRIPT = "#!/bin/sh\ndocker build -t acme/app .\n"
 MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n"
-COMMON_MK = "IMG := app:1\n"
+COMMON_MK = "IMG := acme/app:1\n"
 PYFILE = "import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n"
 
 
@@ -186,7 +186,7 @@ def test_makefile_include_change_invalidates(env):
 
 def test_makefile_include_that_appears_later_invalidates(env):
     root, _ = env
-    (root / "Makefile").write_text("-include local.mk\nimage:\n\tdocker build -t x .\n")
+    (root / "Makefile").write_text("-include local.mk\nimage:\n\tdocker build -t acme/x .\n")
     c = C.Cache.open()
     _lint_and_put(c, root, "Makefile")
     c.close()

@@ -453,9 +453,9 @@ def test_add_suppressions_dockerfile(repo, capsys):
 
 def test_add_suppressions_other_kinds(repo, capsys):
     files = {
-        "build.sh": "#!/bin/sh\nset -e\nif true; then\n  docker build \\\n    -t app .\nfi\n",
-        "Makefile": "image:\n\tdocker build -t app .\n\t@echo done\n",
-        "README.md": "# Build\n\n  ```bash\n  docker build -t app .\n  ```\n",
+        "build.sh": "#!/bin/sh\nset -e\nif true; then\n  docker build \\\n    -t acme/app .\nfi\n",
+        "Makefile": "image:\n\tdocker build -t acme/app .\n\t@echo done\n",
+        "README.md": "# Build\n\n  ```bash\n  docker build -t acme/app .\n  ```\n",
     }
     for name, text in files.items():
         (repo / name).write_text(text)

@@ -525,16 +525,16 @@ def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable
         ".archlint.toml": 'platforms = ["linux/amd64"]\n',
         "Dockerfile": "FROM alpine:3.20\n",
         # after a cd into another folder, "." is not this Dockerfile's folder: no link
-        "a.sh": "#!/bin/sh\ncd images/x && docker build --platform linux/amd64 -t x:1 .\n",
+        "a.sh": "#!/bin/sh\ncd images/x && docker build --platform linux/amd64 -t acme/x:1 .\n",
         # the platform is a variable that may be the build machine's: not known to be set
-        "Makefile": "PLATFORMS ?= linux/$(shell go env GOARCH)\nimage:\n\tdocker build --platform $(PLATFORMS) -t y:1 .\n",
+        "Makefile": "PLATFORMS ?= linux/$(shell go env GOARCH)\nimage:\n\tdocker build --platform $(PLATFORMS) -t acme/y:1 .\n",
     })
     doc = run(root, capsys)
     assert [f["message"] for f in doc["findings"] if f["rule"] == "DF005"] == [
         "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."]
     # once every build's platforms are known, DF005 has nothing left to say
-    (root / "Makefile").write_text("image:\n\tdocker build --platform linux/amd64 -t y:1 .\n")
-    (root / "a.sh").write_text("#!/bin/sh\ncd \"$(dirname \"$0\")\" && docker build --platform linux/amd64 -t x:1 .\n")
+    (root / "Makefile").write_text("image:\n\tdocker build --platform linux/amd64 -t acme/y:1 .\n")
+    (root / "a.sh").write_text("#!/bin/sh\ncd \"$(dirname \"$0\")\" && docker build --platform linux/amd64 -t acme/x:1 .\n")
     assert [f for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == []
     # a README's local build (its image named nothing, used where it is built) changes nothing
     (root / "README.md").write_text("```sh\ndocker build --file ./Dockerfile ./\n```\n")

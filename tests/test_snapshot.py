@@ -36,7 +36,7 @@ def repo(tmp_path, monkeypatch):
     (root / "Makefile").write_text(MAKEFILE)
     (root / "common.mk").write_text("IMG := acme/app:1\n")
     (root / "svc").mkdir()
-    (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t svc .\n")
+    (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t acme/svc .\n")
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text("import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
@@ -171,7 +171,7 @@ def _excluded_build_folder_gains_a_dockerfile(root):
 
 
 def _excluded_build_script_starts_pushing(root):
-    _later(root / "build" / "version.sh", "#!/bin/sh\ndocker push app:1\n")
+    _later(root / "build" / "version.sh", "#!/bin/sh\ndocker push acme/app:1\n")
 
 
 @pytest.mark.parametrize("change", [

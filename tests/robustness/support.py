@@ -76,10 +76,10 @@ spec:
 
 KINDS: dict[str, tuple[str, str]] = {
     # kind: (file name, text)
-    "dockerfile": ("Dockerfile", "FROM python:latest\nRUN docker build -t app:1 .\n"),
-    "shell": ("build.sh", "#!/bin/sh\nset -e\ndocker build -t app:1 .\n"),
-    "makefile": ("Makefile", "IMAGE = app:1\n\nbuild:\n\tdocker build -t $(IMAGE) .\n"),
-    "markdown": ("DEPLOY.md", "# Deploy\n\n```sh\ndocker build -t app:1 . && docker push app:1\n```\n"),
+    "dockerfile": ("Dockerfile", "FROM python:latest\nRUN docker build -t acme/app:1 .\n"),
+    "shell": ("build.sh", "#!/bin/sh\nset -e\ndocker build -t acme/app:1 .\n"),
+    "makefile": ("Makefile", "IMAGE = acme/app:1\n\nbuild:\n\tdocker build -t $(IMAGE) .\n"),
+    "markdown": ("DEPLOY.md", "# Deploy\n\n```sh\ndocker build -t acme/app:1 . && docker push acme/app:1\n```\n"),
     "python": ("app.py", "import datetime\n\n\ndef stamp():\n    return datetime.datetime.utcnow()\n"),
     "kubernetes": ("deploy.yaml", DEPLOYMENT),
     "kustomization": (
@@ -98,7 +98,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "workflow": (
         ".github/workflows/ci.yml",
         "name: ci\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - uses: actions/checkout@v4\n      - run: docker build -t app:1 .\n      - run: docker push app:1\n",
+        "      - uses: actions/checkout@v4\n      - run: docker build -t acme/app:1 .\n      - run: docker push acme/app:1\n",
     ),
 }
 ALL_KINDS = tuple(KINDS)

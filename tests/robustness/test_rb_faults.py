@@ -126,7 +126,7 @@ def test_raising_rule_through_the_cli_exit_codes(tmp_path):
     (root / "Dockerfile").write_text("FROM python:latest\n")
     (root / "b").mkdir()
     (root / "b" / "Dockerfile").write_text("FROM --platform=linux/amd64 alpine:3.20\n")
-    (root / "run.sh").write_text("#!/bin/sh\ndocker build -t app:1 .\n")
+    (root / "run.sh").write_text("#!/bin/sh\ndocker build -t acme/app:1 .\n")
     r = _boom_cli(["check", "--no-cache"], root)
     assert r.returncode == 1, r.stderr.decode()
     heads = {(p, rule) for p, _, _, rule, _ in text_findings(r.stdout)}
@@ -168,10 +168,10 @@ def _corpus(root: Path, n: int = 300) -> list[str]:
     variants = {
         "dockerfile": ["FROM python:latest\n", "FROM --platform=linux/amd64 alpine:3.20\nRUN GOARCH=amd64 go build\n",
                        "FROM --platform=linux/x86_64 node\n", "FROM scratch\n"],
-        "shell": ["#!/bin/sh\ndocker build -t a:1 .\n",
-                  "#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/arm64 --load -t a .\n"],
-        "makefile": ["b:\n\tdocker build -t a:latest .\n", "P ?= linux/arm64\nb:\n\tdocker build --platform $(P) .\n"],
-        "markdown": ["```sh\ndocker build -t a .\n```\n", "# ok\n"],
+        "shell": ["#!/bin/sh\ndocker build -t acme/a:1 .\n",
+                  "#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/arm64 --load -t acme/a .\n"],
+        "makefile": ["b:\n\tdocker build -t acme/a:latest .\n", "P ?= linux/arm64\nb:\n\tdocker build --platform $(P) .\n"],
+        "markdown": ["```sh\ndocker build -t acme/a .\n```\n", "# ok\n"],
         "python": ["import datetime\ndatetime.datetime.utcnow()\n", "x = (\n"],
     }
     for i in range(n):

@@ -196,9 +196,9 @@ def test_crlf_makefile_recipe_position():
 def test_tabs_count_as_one_column():
     r = lint("dockerfile", "FROM\tpython:latest\n\tFROM\t\talpine:latest\n")
     assert triples(r, "DF001") == [("DF001", 1, 6), ("DF001", 2, 8)]
-    r = lint("makefile", "build:\n\tdocker\tbuild\t-t app:1 .\n")
+    r = lint("makefile", "build:\n\tdocker\tbuild\t-t acme/app:1 .\n")
     assert triples(r) == [("BC001", 2, 9)]
-    r = lint("shell", "#!/bin/sh\n\t\tdocker build -t app:1 .\n")
+    r = lint("shell", "#!/bin/sh\n\t\tdocker build -t acme/app:1 .\n")
     assert triples(r) == [("BC001", 2, 10)]
 
 
@@ -223,10 +223,10 @@ def test_text_output_caret_follows_tab_expansion():
 # ---- Unicode: columns are code points; only \n, \r\n and \r end a line --------------------------
 
 UNICODE_CASES = {
-    "dockerfile": "FROM python:3\nRUN echo {s} && docker build -t a:1 .\n",
-    "shell": "echo {s} && docker build -t a:1 .\n",
-    "makefile": "b:\n\techo {s} && docker build -t a:1 .\n",
-    "markdown": "```sh\necho {s} && docker build -t a:1 . && docker push a:1\n```\n",
+    "dockerfile": "FROM python:3\nRUN echo {s} && docker build -t acme/a:1 .\n",
+    "shell": "echo {s} && docker build -t acme/a:1 .\n",
+    "makefile": "b:\n\techo {s} && docker build -t acme/a:1 .\n",
+    "markdown": "```sh\necho {s} && docker build -t acme/a:1 . && docker push acme/a:1\n```\n",
     "python": "import datetime\ns = '{s}'; datetime.datetime.utcnow()\n",
 }
 
@@ -269,12 +269,12 @@ def test_one_megabyte_line_before_the_findings(kind):
 
 
 @pytest.mark.parametrize("kind,text,expected", [
-    ("dockerfile", "FROM python:latest\nRUN echo " + "word " * (MB // 5) + "&& docker build -t a:1 .\n",
+    ("dockerfile", "FROM python:latest\nRUN echo " + "word " * (MB // 5) + "&& docker build -t acme/a:1 .\n",
      [("BC001", 2, 10 + 5 * (MB // 5) + 10), ("DF001", 1, 6), ("DF005", 1, 1)]),
-    ("shell", "echo " + "word " * (MB // 5) + "&& docker build -t a:1 .\n", [("BC001", 1, 5 + 5 * (MB // 5) + 11)]),
-    ("makefile", "b:\n\techo " + "word " * (MB // 5) + "&& docker build -t a:1 .\n",
+    ("shell", "echo " + "word " * (MB // 5) + "&& docker build -t acme/a:1 .\n", [("BC001", 1, 5 + 5 * (MB // 5) + 11)]),
+    ("makefile", "b:\n\techo " + "word " * (MB // 5) + "&& docker build -t acme/a:1 .\n",
      [("BC001", 2, 6 + 5 * (MB // 5) + 11)]),
-    ("markdown", "```sh\necho " + "word " * (MB // 5) + "&& docker build -t a:1 . && docker push a:1\n```\n",
+    ("markdown", "```sh\necho " + "word " * (MB // 5) + "&& docker build -t acme/a:1 . && docker push acme/a:1\n```\n",
      [("BC001", 2, 5 + 5 * (MB // 5) + 11)]),
     ("python", "x = '" + "y" * MB + "'\nimport datetime\ndatetime.datetime.utcnow()\n", [("PY002", 3, 1)]),
 ], ids=["dockerfile", "shell", "makefile", "markdown", "python"])
@@ -414,10 +414,10 @@ def test_python_syntax_error_reports_the_parsers_position(text):
 
 
 @pytest.mark.parametrize("kind,text,expected", [
-    ("shell", "docker build -t app:1 .\nif true; then\n  echo 'never closed\n", [("BC001", 1, 8)]),
-    ("shell", "docker build -t app:1 .\ncase x in\n  a) echo\n", [("BC001", 1, 8)]),
-    ("shell", "docker build -t app:1 .\nfoo() {\n  echo $(( 1 +\n", [("BC001", 1, 8)]),
-    ("markdown", "# Run\n\n```sh\ndocker build -t app:1 . && docker push app:1", [("BC001", 4, 8)]),  # unclosed fence: to the end
+    ("shell", "docker build -t acme/app:1 .\nif true; then\n  echo 'never closed\n", [("BC001", 1, 8)]),
+    ("shell", "docker build -t acme/app:1 .\ncase x in\n  a) echo\n", [("BC001", 1, 8)]),
+    ("shell", "docker build -t acme/app:1 .\nfoo() {\n  echo $(( 1 +\n", [("BC001", 1, 8)]),
+    ("markdown", "# Run\n\n```sh\ndocker build -t acme/app:1 . && docker push acme/app:1", [("BC001", 4, 8)]),  # unclosed fence: to the end
     ("dockerfile", "FROM python:latest\nRUN <<EOF\napk add curl\n",
      [("AL001", 2, 5), ("DF001", 1, 6), ("DF005", 1, 1)]),
 ], ids=["sh-quote", "sh-case", "sh-arith", "md-fence", "df-heredoc"])
@@ -489,16 +489,16 @@ def test_python_nested_ten_thousand_levels_is_al001_not_an_internal_error(text):
 
 
 @pytest.mark.parametrize("kind,text,expected", [
-    ("shell", "(" * DEPTH + "docker build -t a:1 ." + ")" * DEPTH + "\n", None),
-    ("shell", "echo " + "$(" * DEPTH + "docker build -t a:1 ." + ")" * DEPTH + "\n", None),
-    ("shell", "if true; then " * DEPTH + "docker build -t a:1 ." + "; fi" * DEPTH + "\n", None),
+    ("shell", "(" * DEPTH + "docker build -t acme/a:1 ." + ")" * DEPTH + "\n", None),
+    ("shell", "echo " + "$(" * DEPTH + "docker build -t acme/a:1 ." + ")" * DEPTH + "\n", None),
+    ("shell", "if true; then " * DEPTH + "docker build -t acme/a:1 ." + "; fi" * DEPTH + "\n", None),
     ("dockerfile", "FROM python:3.12\nRUN " + "$(" * DEPTH + "true" + ")" * DEPTH + "\n", None),
     ("dockerfile", "ARG A=" + "${B:-" * DEPTH + "x" + "}" * DEPTH + "\nFROM $A\n", None),
     ("makefile", "X = " + "$(" * DEPTH + "Y" + ")" * DEPTH + "\nall:\n\tdocker build -t $(X) .\n", [("BC001", 3, 9)]),
     ("makefile", "".join(f"V{i} = $(V{i + 1})\n" for i in range(DEPTH)) + "all:\n\tdocker build -t $(V0) .\n",
      [("BC001", DEPTH + 2, 9)]),
     ("makefile", "ifeq (a,a)\n" * DEPTH + "X = 1\n" + "endif\n" * DEPTH, []),
-    ("markdown", "> " * DEPTH + "```sh\n" + "> " * DEPTH + "docker build -t a:1 .\n" + "> " * DEPTH + "```\n", None),
+    ("markdown", "> " * DEPTH + "```sh\n" + "> " * DEPTH + "docker build -t acme/a:1 .\n" + "> " * DEPTH + "```\n", None),
 ], ids=["sh-subshell", "sh-substitution", "sh-if", "df-substitution", "df-arg-default", "mk-reference",
         "mk-variable-chain", "mk-conditionals", "md-blockquote"])
 def test_other_kinds_nested_ten_thousand_levels(kind, text, expected):
@@ -539,7 +539,7 @@ BOMB_DOCS = {
     "compose": lambda b: ("x-bomb:\n" + b("  ") + "services:\n  web:\n    image: nginx:1.27\n"
                           "    environment: *{last}\n    command: *{last}\n    x-more: *{last}\n"),
     "workflow": lambda b: ("name: ci\non: [push]\nenv:\n" + b("  ") + "jobs:\n  build:\n    runs-on: ubuntu-latest\n"
-                           "    strategy: {{matrix: {{x: *{last}}}}}\n    steps:\n      - run: docker build -t a:1 .\n"
+                           "    strategy: {{matrix: {{x: *{last}}}}}\n    steps:\n      - run: docker build -t acme/a:1 .\n"
                            "        env: *{last}\n        with: *{last}\n"),
 }
 
@@ -634,8 +634,8 @@ def test_shell_oddities_fixtures(name):
     "echo 'a\n", 'echo "a\n', "echo `a\n", "echo $(a\n", "echo ${a\n", "cat <<EOF\n", "cat <<-'EOF'\n\tx\n",
     "cat <<EOF <<EOF2\nEOF\n", "cat << \n", "echo \\", "\\", "'", '"', "`", "$(", "<<", "<<<", ")", "}", "fi", "done",
     "esac", "case", "for", "if", "((", "[[", "]]", "[[ -n", "a=(", "a=(1 2", "echo $((1+", "function", "f() {",
-    "docker build --platform 'linux/amd64 -t a:1 .\n", 'docker build --platform "$(uname -m .\n',
-    "sh -c 'docker build -t a:1 .\n", "docker build -t a:1 . <<EOF\n", "docker build -t a:1 . #'\"`\n",
+    "docker build --platform 'linux/amd64 -t acme/a:1 .\n", 'docker build --platform "$(uname -m .\n',
+    "sh -c 'docker build -t acme/a:1 .\n", "docker build -t acme/a:1 . <<EOF\n", "docker build -t acme/a:1 . #'\"`\n",
 ])
 def test_shell_fragments_never_crash(text):
     r = lint("shell", text)
@@ -644,7 +644,7 @@ def test_shell_fragments_never_crash(text):
 
 
 def test_command_before_an_unterminated_heredoc_is_linted():
-    r = lint("shell", "docker build -t app:1 .\ncat <<EOF\nthe end never comes\n")
+    r = lint("shell", "docker build -t acme/app:1 .\ncat <<EOF\nthe end never comes\n")
     assert ("BC001", 1, 8) in triples(r)
 
 

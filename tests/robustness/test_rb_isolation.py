@@ -221,7 +221,7 @@ def test_makefile_includes_stay_inside_the_repository(tmp_path):
         os.mkfifo(root / "fifo.mk")
     (root / "Makefile").write_text(
         f"include {outside}\ninclude ../outside.mk\ninclude /dev/zero\ninclude /dev/stdin\n-include fifo.mk\n"
-        "include /proc/self/environ\nall:\n\tdocker build --platform $(PLATFORM) -t a:1 .\n")
+        "include /proc/self/environ\nall:\n\tdocker build --platform $(PLATFORM) -t acme/a:1 .\n")
     signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(Hung()))
     signal.alarm(30)
     try:

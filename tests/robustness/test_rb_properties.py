@@ -57,7 +57,7 @@ TOOLS = st.sampled_from([
 FLAGS = st.sampled_from([
     "--platform linux/amd64", "--platform=linux/arm64", "--platform linux/amd64,linux/arm64",
     "--platform $PLATFORM", '--platform "$(uname -m)"', "--platform=linux/x86_64", "--platform",
-    "-t app:latest", "-t app", "--tag=app:1", "-t $IMAGE", "--load", "--push", "--output type=registry",
+    "-t acme/app:latest", "-t acme/app", "--tag=app:1", "-t $IMAGE", "--load", "--push", "--output type=registry",
     "-o type=docker", "--manifest app", "--build-arg TARGETARCH=amd64", "--build-arg VERSION=1",
     "-f Dockerfile", "--file=-", "--pull", "-q", "--arch arm64", "--os linux", "--variant v8", "-it", "--rm",
     "-dp 8080:80", "--", ".", "-",
@@ -361,7 +361,7 @@ def check_invariants(kind: str, text: str, platforms=("linux/amd64",), name: str
 
 
 @given(text=dockerfile(), platforms=PLATFORM_SETS)
-@example(text="FROM python:latest\nRUN docker build -t a .\n", platforms=("linux/amd64",))
+@example(text="FROM python:latest\nRUN docker build -t acme/a .\n", platforms=("linux/amd64",))
 def test_generated_dockerfiles(text, platforms):
     note(text)
     check_invariants("dockerfile", text, platforms)

@@ -137,6 +137,15 @@ def local_use(ctx) -> LocalUse:
 _NAMING = ("tag", "push", "manifest-push", "manifest-create", "manifest-add")
 
 
+def _one_part(ref: str) -> bool:
+    """A literal one-part name (``thanos``, ``gen:dev``: no registry, no namespace, no variable
+    before the tag): ``docker push`` of it would go to Docker Hub's official-image namespace,
+    which nobody outside Docker can push to, so an image named only so stays where it was
+    built unless the group re-tags and pushes it."""
+    name = ref.split("@", 1)[0].split(":", 1)[0]
+    return bool(name) and "/" not in name and "$" not in name and not is_placeholder(ref)
+
+
 def _by_id_only(tc: ToolCommand) -> bool:
     """A build that hands its image on by ID alone (``--iidfile``, ``-q``): no podman
     ``--manifest``, no exporter ``name=``."""
@@ -201,6 +210,11 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))
             names.update(tags)
+        elif all(_one_part(im.value) for im in tc.images) and not any(
+                not _one_part(n) and root(n) in roots for roots in ({root(t) for t in tags},) for n in parent):
+            # thanos' `docker build -t "thanos" .`: a name no registry takes, never pushed nor
+            # re-tagged with another name here
+            out.builds.add(id(tc))
         elif all(root(t) in rebuilt_roots for t in tags):
             # guestbook-go's build target (--load) beside its push target (--push): the push
             # builds and sends its own result, judged there; this one stays in the local store

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 from ... import exports, platforms as plat
-from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
 from ...commands import PLATFORM_ARGS, commands_for
 from ...images import split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
+from .variants import bundle_image, multi_platform_twin, per_arch_part, windows_image
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -68,54 +68,6 @@ def _builds(ctx):
 # ---- BC001 ----------------------------------------------------------------------------------------
 
 
-#: a build argument naming the architecture to build for (not TARGETARCH: BC004's)
-_ARCH_ARG = re.compile(r"^(?:GO)?ARCH$|_ARCH$|^ARCH_", re.I)
-
-
-def _per_arch_part(tc, ctx) -> bool:
-    """A build that passes the architecture it builds for as a build argument (``--build-arg
-    ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
-    ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
-    with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
-    puts each image in the list under the architecture it holds.  (Whether the file annotates
-    is found once per file.)"""
-    names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
-    if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
-        return False
-    return ctx.cached("commands.annotates_arch", lambda: any(
-        c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx)))
-
-
-def _windows_dockerfile(tc) -> bool:
-    """A build of a Dockerfile named for Windows (``archnames.windows_dockerfile_name``), or whose
-    every name is a Windows image's (dapr's ``$(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)``,
-    of a Dockerfile chosen by a variable)."""
-    f = tc.flag("-f", "--file")
-    if f is not None and f.value is not None and windows_dockerfile_name(f.value):
-        return True
-    names = [(split_ref(im.value) or (im.value,))[0] for im in tc.images if im.role == "tag"]
-    return bool(names) and all(windows_dockerfile_name(n) for n in names)
-
-
-def _multi_platform_twin(ctx, tc) -> bool:
-    """Every name ``tc`` gives its image is also built, in the same file, by a build for several
-    platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
-    ``build-dev-container`` beside ``build-dev-container-all-arch``): a native variant its author
-    wrote next to the multi-platform one."""
-    names = {normal_ref(im.value) for im in tc.images if im.role == "tag"}
-    if not names:
-        return False
-    multi = ctx.cached("commands.multi_platform_names", lambda: {
-        normal_ref(im.value) for b in _builds(ctx) if b.multi_platform for im in b.images if im.role == "tag"})
-    return names <= multi
-
-
-def _bundle_dockerfile(tc) -> bool:
-    """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
-    f = tc.flag("-f", "--file")
-    return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
-
-
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "build"))
 def build_without_platform(ctx):
@@ -144,8 +96,10 @@ def build_without_platform(ctx):
     Local builds are not reported: an image built and used in the same Makefile (any of its
     targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
     `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
-    there, or tagged only for a registry on `localhost`, runs on the machine that built it; so
-    does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
+    there, or tagged only for a registry on `localhost`, or named only with one-part names that the
+    file never re-tags nor pushes (thanos' `docker build -t "thanos" .`: a push of `thanos`
+    would go to Docker Hub's official namespace, which nobody can push to), runs on the machine
+    that built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
     flag examples of reference pages), and a build in a Markdown document that the document never
     pushes (a tutorial, a reference page, an issue-reporting guide: the reader builds for their
@@ -167,7 +121,10 @@ def build_without_platform(ctx):
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
     `scratch` image, which OLM unpacks and never runs. Without configured `platforms`, nor a
     build whose every name the same file also builds for several platforms (keda's
-    `docker-build` beside `publish-multiarch`): the native variant written next to it.
+    `docker-build` beside `publish-multiarch`), or whose Dockerfile, context and build arguments
+    the same file builds for several platforms under names archlint cannot resolve (contour's
+    `container` beside `multiarch-build`, whose tags a variable set in an `ifeq` gives): the
+    native variant written next to it.
 
     ## Example
     ```shell
@@ -192,13 +149,13 @@ def build_without_platform(ctx):
             continue  # built and used on the same machine: its CPU is the right one
         if runner_chosen(tc):
             continue  # a workflow that picks its runner per run builds natively on each
-        if _windows_dockerfile(tc):
+        if windows_image(tc):
             continue  # a Windows image: built on and for a Windows (amd64) host
-        if _per_arch_part(tc, ctx):
+        if per_arch_part(tc, ctx):
             continue  # one architecture's image of a manifest list the file annotates
-        if _bundle_dockerfile(tc):
+        if bundle_image(tc):
             continue  # an OLM bundle image: manifests as files, never run
-        if ctx.targets.none and _multi_platform_twin(ctx, tc):
+        if ctx.targets.none and multi_platform_twin(ctx, tc):
             continue  # the native variant of a multi-platform build of the same names beside it
         label = _label(tc)
         note = ""

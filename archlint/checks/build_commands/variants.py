@@ -1,0 +1,85 @@
+"""Builds whose missing ``--platform`` is no mistake, by what the build itself shows: one
+architecture's part of an annotated manifest list, a Windows image, an OLM bundle image, the
+native variant of a multi-platform build beside it.  BC001 asks these before reporting (local
+builds are ``local.py``'s: they depend on the other commands of the group)."""
+from __future__ import annotations
+
+import re
+
+from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
+from ...commands import commands_for
+from ...images import split_ref
+from .local import normal_ref
+
+
+def _builds(ctx):
+    return [tc for tc in commands_for(ctx) if tc.action == "build"]
+
+
+#: a build argument naming the architecture to build for (not TARGETARCH: BC004's)
+_ARCH_ARG = re.compile(r"^(?:GO)?ARCH$|_ARCH$|^ARCH_", re.I)
+
+
+def per_arch_part(tc, ctx) -> bool:
+    """A build that passes the architecture it builds for as a build argument (``--build-arg
+    ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
+    ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
+    with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
+    puts each image in the list under the architecture it holds.  (Whether the file annotates
+    is found once per file.)"""
+    names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
+    if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
+        return False
+    return ctx.cached("commands.annotates_arch", lambda: any(
+        c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx)))
+
+
+def windows_image(tc) -> bool:
+    """A build of a Dockerfile named for Windows (``archnames.windows_dockerfile_name``), or whose
+    every name is a Windows image's (dapr's ``$(DAPR_REGISTRY)/windows-base:$(WINDOWS_VERSION)``,
+    of a Dockerfile chosen by a variable)."""
+    f = tc.flag("-f", "--file")
+    if f is not None and f.value is not None and windows_dockerfile_name(f.value):
+        return True
+    names = [(split_ref(im.value) or (im.value,))[0] for im in tc.images if im.role == "tag"]
+    return bool(names) and all(windows_dockerfile_name(n) for n in names)
+
+
+def _build_key(tc) -> tuple:
+    """What a build builds, by its options: the Dockerfile named, the context, the build
+    arguments' names (two builds with one key build one image definition)."""
+    f = tc.flag("-f", "--file")
+    args = sorted(a.value.split("=", 1)[0] for a in tc.all("--build-arg") if a.value)
+    return (f.value if f is not None else None, tc.args[-1].value if tc.args else None, tuple(args))
+
+
+def multi_platform_twin(ctx, tc) -> bool:
+    """Every name ``tc`` gives its image is also built, in the same file, by a build for several
+    platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
+    ``build-dev-container`` beside ``build-dev-container-all-arch``); or a build for several
+    platforms whose names archlint cannot know builds the same Dockerfile from the same context
+    with the same build arguments (contour's ``container`` beside ``multiarch-build``, whose
+    tags come from a variable set in an ``ifeq``): a native variant its author wrote next to
+    the multi-platform one."""
+    names = {normal_ref(im.value) for im in tc.images if im.role == "tag"}
+    if not names:
+        return False
+
+    def multi():
+        known, unnamed = set(), set()
+        for b in _builds(ctx):
+            if b.multi_platform:
+                tags = [im for im in b.images if im.role == "tag"]
+                known.update(normal_ref(im.value) for im in tags)
+                if not tags or any(im.dynamic for im in tags):
+                    unnamed.add(_build_key(b))
+        return known, unnamed
+
+    known, unnamed = ctx.cached("commands.multi_platform_names", multi)
+    return names <= known or bool(_build_key(tc) in unnamed and tc.args and tc.args[-1].value)
+
+
+def bundle_image(tc) -> bool:
+    """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
+    f = tc.flag("-f", "--file")
+    return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
