@@ -75,29 +75,34 @@ def read_file(abspath: str, display: str, max_size: int) -> tuple[str | None, st
 
 def lint_file(abspath: str, display: str, settings, kind: str | None = None) -> FileResult:
     text, enc, fatal, info = read_file(abspath, display, settings.max_file_size)
-    if fatal is not None and kind is None and text is None and _binary_program(abspath, display):
+    if fatal is not None and kind is None and text is None and _no_script(abspath, display):
         # an extension-less file is linted only as a script: a compiled program (tailscale's
-        # committed Mach-O ``TailMac/main``) is not one, and not a file archlint failed to read
+        # committed Mach-O ``TailMac/main``) or binary test data (thanos'
+        # ``pkg/store/6545postingsrepro``) is not one, and not a file archlint failed to read
         return FileResult(display, None, deps=())
     if fatal is not None:
         result = FileResult(display, kind, notices=[fatal], deps=())  # depends on the file alone
     else:
         result = _lint_text(display, text, settings, kind, abspath, enc)
-        if info is not None:
+        if info is not None and result.kind is not None:
+            # a file not linted (an extension-less file that is no script: thanos' binary
+            # pkg/store/6545postingsrepro) needs no word on how it was decoded
             result.notices.append(info)
     return _without_ignored_notices(result, settings, abspath)
 
 
-def _binary_program(abspath: str, display: str) -> bool:
-    """An extension-less file (a script only by its shebang) whose first bytes hold a NUL."""
+def _no_script(abspath: str, display: str) -> bool:
+    """An extension-less file (a script only by its shebang) whose first bytes hold a NUL or no
+    shell shebang."""
     if kindmod.kind_by_name(display.rsplit("/", 1)[-1]) != "maybe-shell":
         return False
     from .source import read_regular
 
     try:
-        return b"\0" in read_regular(abspath, 8192)[:8192]
+        head = read_regular(abspath, 8192)[:8192]
     except OSError:
         return False
+    return b"\0" in head or kindmod.kind_by_content(display, "maybe-shell", head) is None
 
 
 def _too_large_notice(display: str, size, max_size: int) -> Notice:

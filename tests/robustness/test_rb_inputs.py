@@ -117,6 +117,22 @@ def test_latin1_is_decoded_and_named(tmp_path, kind):
     assert_no_internal_errors(r)
 
 
+def test_an_extension_less_file_that_is_no_script_gets_no_encoding_notice(tmp_path):
+    # thanos' pkg/store/6545postingsrepro: binary test data, no NUL in its first 8 KiB, no
+    # shebang: not linted, so nothing is said about how it would have been decoded
+    from archlint.config import Settings
+    from archlint.engine import lint_file
+
+    p = tmp_path / "6545postingsrepro"
+    p.write_bytes(b"\x9b\xaf\x01\x8b" + b"\x0e\x8b" * 5000 + b"\x00\x01")
+    r = lint_file(str(p), "6545postingsrepro", Settings())
+    assert r.kind is None and r.findings == [] and r.notices == []
+    # an extension-less script in Latin-1 is linted and the encoding named
+    p.write_bytes(b"#!/bin/sh\n# Jos\xe9\ndocker build -t acme/app:1 .\n")
+    r = lint_file(str(p), "6545postingsrepro", Settings())
+    assert r.kind == "shell" and [n.rule_id for n in r.notices] == ["AL006"]
+
+
 @pytest.mark.parametrize("kind", EVERY_KIND_WITH_FINDINGS)
 @pytest.mark.parametrize("bom,codec", [
     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
