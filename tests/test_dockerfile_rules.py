@@ -96,6 +96,17 @@ def test_df002_passes_a_base_image_that_is_a_build_parameter():
         " default)."]
 
 
+def test_base_image_rules_skip_a_placeholder_the_build_replaces():
+    # rook's images/ceph/Dockerfile: FROM BASEIMAGE, which its Makefile replaces with sed before
+    # building (a repository is lower-case: no runtime accepts BASEIMAGE as an image)
+    assert check("""
+        FROM BASEIMAGE
+        FROM <YOUR-BASE>:latest
+        FROM quay.io/ceph/ceph
+    """, "DF00", kind="dockerfile") == [
+        "3:6 DF002 Base image quay.io/ceph/ceph has no tag or digest, so it means quay.io/ceph/ceph:latest."]
+
+
 def test_df002_accepts_tags_digests_scratch_and_stages():
     assert check("""
         ARG BASE_IMAGE

@@ -6,6 +6,7 @@ import re
 
 from ... import platforms as plat
 from ...archnames import derives_arch, has_arch_token, reads_own_arch, windows_dockerfile_name
+from ...images import is_placeholder
 from ...model import Edit, Related, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -51,12 +52,14 @@ def _image_stage_ref(ctx, stage: Stage, value: str) -> bool:
 
 
 def _base_images(ctx):
-    """Yield (stage, resolved image, related) for stages whose base is a real image."""
+    """Yield (stage, resolved image, related) for stages whose base is a real image: not an
+    earlier stage, not ``scratch``, not a placeholder no runtime accepts (rook's ``FROM
+    BASEIMAGE``, which its Makefile replaces with ``sed`` before building)."""
     for st in ctx.model.stages:
         value, complete, related = _resolved_image(ctx, st)
         if value is None or not complete:
             continue  # an unresolvable $ARG: trusted
-        if value.lower() == "scratch" or _image_stage_ref(ctx, st, value):
+        if value.lower() == "scratch" or _image_stage_ref(ctx, st, value) or is_placeholder(value):
             continue
         yield st, value, related
 

@@ -69,7 +69,9 @@ def from_untagged(ctx):
 
     ## Why is this bad?
     It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an
-    earlier stage (`FROM build`), or for an image that is a build parameter: `FROM ${BASE_IMAGE}`,
+    earlier stage (`FROM build`), for a placeholder no runtime accepts as an image (rook's
+    `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for
+    an image that is a build parameter: `FROM ${BASE_IMAGE}`,
     the whole reference one `ARG`, with or without a default. Its value comes from the build
     command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
     just built; the untagged default only serves a local build), and reporting it would be a false
