@@ -100,6 +100,23 @@ def test_an_image_a_values_file_gives_under_image_is_reported_there_once(tmp_pat
                       "Helm values set image registry.example.com/web to the mutable tag latest.")]
 
 
+def test_the_app_version_of_a_chart_its_release_stamps_is_not_known(tmp_path):
+    # kyverno's development chart: version v0.0.0, appVersion latest, images tagged with the
+    # appVersion: the release sets both versions
+    files = dict(CHART)
+    files["chart/templates/deployment.yaml"] = files["chart/templates/deployment.yaml"].replace(
+        "{{ .Values.image.repository }}:{{ .Values.image.tag }}", "registry.example.com/web:{{ .Chart.AppVersion }}")
+    stamped = {**files, "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: v0.0.0  # VERSION\nappVersion: latest\n"}
+    write_files(tmp_path, {".git/x": "", **stamped})
+    assert _found(_check(tmp_path, "--no-cache", "."), "K8S001") == []
+    # a released chart whose appVersion is latest is reported where the template uses it
+    released = {**files, "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.4.0\nappVersion: latest\n"}
+    write_files(tmp_path, released)
+    assert _found(_check(tmp_path, "--no-cache", "."), "K8S001") == [
+        ("chart/templates/deployment.yaml", 13, "K8S001",
+         "Image registry.example.com/web:latest uses the mutable tag latest.")]
+
+
 def test_a_suppression_comment_in_the_template_applies(tmp_path):
     files = dict(CHART)
     files["chart/templates/psp.yaml"] = "apiVersion: policy/v1beta1  # archlint: ignore[K8S004]\n" \

@@ -402,7 +402,15 @@ def _chart_struct(meta: dict) -> Struct:
     for k, v in meta.items():
         key = "APIVersion" if k == "apiVersion" else k[:1].upper() + k[1:]
         fields[key] = v
+    if _STAMPED.fullmatch(str(fields["Version"]).strip()):
+        # kyverno's development chart (version: v0.0.0, appVersion: latest): the release stamps
+        # both, so what the templates take from them is not known here
+        fields["Version"] = fields["AppVersion"] = UNKNOWN
     return Struct(fields)
+
+
+#: a chart version its release process replaces (``0.0.0``, ``v0.0.0``, ``0.0.0-dev``)
+_STAMPED = re.compile(r"v?0\.0\.0(?:[-+][0-9A-Za-z.-]*)?")
 
 
 def _capabilities(kube_version, api_has) -> Struct:
