@@ -143,6 +143,12 @@ CASES = {
                     for i in range(int(n ** 0.5))}})),
     # cd/pushd before each of many builds in one script (the last cd before each build)
     "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
+    # one recipe line of many sed substitutions and cat inputs, and of many kustomize words
+    # without an output (the release-rewrite readers: each substitution scanned once)
+    "makefile-sed-rewrites": _lint("Makefile", "makefile", lambda n: (
+        "r:\n\tcat a/k.yaml | sed " + "-e 's/newTag: .*/newTag: $(V)/' " * n + "> /tmp/k\n"
+        + "\tsed " + "s/" * n + "\n\tcat " + "cat x " * n + "| sed 's/:latest/:1/' y.yaml\n"
+        + "\tkubectl " + "kustomize a/b " * n + "\n")),
 }
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
@@ -151,7 +157,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "workflow-keep-images": 20_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
-        "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500}
+        "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
+        "makefile-sed-rewrites": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -417,12 +417,12 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
                         "stage": None}], "pushed": ["a:1"],
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
             "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"],
-            "includes": ["../make/common.mk"]}
+            "includes": ["../make/common.mk"], "generated": [["manifests/cluster-install", "manifests/install.yaml"]]}
     assert check(good) is good
     for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
-                {"builds": [dict(good["builds"][0], span=[1, 2])]},
-                {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
+                {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
+                {"generated": "a"}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
         with pytest.raises(ValueError):
             check(bad)
 
@@ -814,6 +814,37 @@ def test_a_latest_tag_a_sed_of_the_repository_rewrites_is_a_placeholder(tmp_path
     # pre-commit names the manifest alone: the rewriting Makefile is still seen
     assert codes(run(root, capsys, "manifests/base/argo-server.yaml"), "K8S001") == []
     assert codes(run(root, capsys, "deploy/server.yaml"), "K8S001") == [("deploy/server.yaml", 11, "K8S001")]
+
+
+def test_a_tag_a_release_sed_rewrites_in_a_kustomization_and_what_it_generates(tmp_path, capsys, monkeypatch):
+    # argo-events: `make update-manifests-version` rewrites the base Kustomization's newTag with
+    # `cat ... | sed 's/newTag: .*/newTag: $(VERSION)/'`; install.yaml is `kubectl kustomize`
+    # of a folder including that base
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    api = DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/argoproj/argo-events:latest")
+    root = tree(tmp_path / "a", {
+        "Makefile": "manifests:\n\tkubectl kustomize manifests/cluster-install > manifests/install.yaml\n"
+                    "update-manifests-version:\n"
+                    "\tcat manifests/base/kustomization.yaml | sed 's/newTag: .*/newTag: $(VERSION)/' > /tmp/k.yaml\n"
+                    "\tmv /tmp/k.yaml manifests/base/kustomization.yaml\n"
+                    "\tcat Makefile | sed 's/^VERSION?=.*/VERSION?=$(VERSION)/' > /tmp/m\n",
+        "manifests/base/kustomization.yaml": "resources:\n- api.yaml\nimages:\n- name: quay.io/argoproj/argo-events\n"
+                                             "  newTag: latest\n",
+        "manifests/base/api.yaml": api,
+        "manifests/cluster-install/kustomization.yaml": "resources:\n- ../base\n",
+        "manifests/install.yaml": api,
+        "deploy/other.yaml": api,
+    })
+    age_tree(root)
+    assert codes(run(root, capsys), "K8S001") == [("deploy/other.yaml", 11, "K8S001")]
+    # pre-commit names the generated file alone: the Makefile and the Kustomizations are still seen
+    assert codes(run(root, capsys, "manifests/install.yaml"), "K8S001") == []
+    # a sed that rewrites no tag (the Makefile's VERSION) leaves the :latest of what it reads
+    (root / "Makefile").write_text("x:\n\tcat manifests/base/kustomization.yaml | sed 's/^VERSION?=.*/V/' > /tmp/k\n")
+    age_tree(root)
+    assert [p for p, _l, _r in codes(run(root, capsys), "K8S001")] == [
+        "deploy/other.yaml", "manifests/base/kustomization.yaml", "manifests/install.yaml"]
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

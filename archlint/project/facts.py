@@ -40,6 +40,7 @@ import os
 import re
 
 from ..images import strip_transport
+from .rewrites import release_rewrites
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
 #: the Makefile reader's placeholder; each character is looked at a bounded number of times
@@ -227,42 +228,6 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                 if p:
                     out.setdefault("deploys", []).append({
                         "span": _span(im.span), "image": p, "arch": None, "from": None, "via": "kubectl"})
-
-
-#: ``sed 's/:latest/:$(VERSION)/' manifests/$*``: a command that rewrites the ``:latest`` tags of
-#: files (argo-workflows' release manifests); its expression, then its path operands
-_SED_LATEST = re.compile(r"\bs([/|#@,]):latest\1")
-_SED = re.compile(r"\bsed\b")
-_PATH_OPERAND = re.compile(r"[\w.${}()*/-]*/[\w.${}()*/-]*|[\w.${}()*-]+\.ya?ml")
-
-
-def _latest_rewrites(ctx, out: dict) -> None:
-    """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
-    ``:latest`` tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each
-    line is looked at once."""
-    text = ctx.source.text
-    if ":latest" not in text or "sed" not in text:
-        return
-    found: list = []
-    for line in text.split("\n"):
-        m = _SED_LATEST.search(line) if ":latest" in line and "sed" in line else None
-        if m is None or not _SED.search(line, 0, m.start()):
-            continue
-        d, expr = m.group(1), line[m.end(1):]  # ":latest<d>replacement<d>flags..."
-        end = expr.find(d, expr.find(d) + 1)  # the replacement's closing delimiter
-        if end < 0:
-            continue
-        rest = re.split(r"[>|;&]", expr[end + 1:], maxsplit=1)[0]
-        for w in rest.split()[1:] if not rest[:1].isspace() else rest.split():
-            w = w.strip("'\"")
-            if not _PATH_OPERAND.fullmatch(w):
-                continue
-            cut = min((w.find(c) for c in "$*{" if c in w), default=-1)
-            p = w if cut < 0 else w[:cut].rsplit("/", 1)[0] + "/" if "/" in w[:cut] else ""
-            if p and p not in found and len(found) < 32:
-                found.append(p)
-    if found:
-        out["rewrites"] = found
 
 
 #: a command that writes, copies or generates a file named on its line
@@ -704,7 +669,7 @@ def extract(ctx) -> dict | None:
     hosts = _workflow().job_hosts(ctx.model) if kind == "workflow" else {}
     if kind in _COMMAND_KINDS:
         _command_facts(ctx, out, hosts)
-        _latest_rewrites(ctx, out)
+        release_rewrites(ctx.source.text, out)
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":
@@ -797,6 +762,11 @@ def check(value) -> dict | None:
         if key == "final":
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
+            continue
+        if key == "generated":
+            if type(items_) is not list or not all(
+                    type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
+                raise ValueError("facts: bad generated")
             continue
         if key in ("pushed", "retags", "rewrites", "includes"):
             if not _ok(items_, _SL):

@@ -673,7 +673,7 @@ def link_keys(project: Project, entries):
         if "kustomize" in facts:
             for p in mentions(display, facts["kustomize"]):
                 yield display, "f:" + p, False
-        if facts.get("rewrites"):  # the :latest of files under a path: of any manifest
+        if facts.get("rewrites") or facts.get("generated"):  # the :latest of files under a path
             yield display, WILD, True
     for b in project.builds:
         if b.dockerfile:

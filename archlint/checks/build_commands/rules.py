@@ -68,6 +68,17 @@ def _builds(ctx):
 # ---- BC001 ----------------------------------------------------------------------------------------
 
 
+def _bc001_exempt(ctx, tc, local) -> bool:
+    """The builds BC001 leaves alone, as its documentation lists them."""
+    return (local.build(tc)  # built and used on the same machine: its CPU is the right one
+            or runner_chosen(tc)  # a workflow that picks its runner per run builds natively on each
+            or windows_image(tc)  # a Windows image: built on and for a Windows (amd64) host
+            or per_arch_part(tc, ctx)  # one architecture's image of a manifest list the file annotates
+            or bundle_image(tc)  # an OLM bundle image: manifests as files, never run
+            # the native variant of a multi-platform build beside it
+            or (ctx.targets.none and multi_platform_twin(ctx, tc)))
+
+
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
       tags=("multi-arch", "build"))
 def build_without_platform(ctx):
@@ -96,10 +107,9 @@ def build_without_platform(ctx):
     Local builds are not reported: an image built and used in the same Makefile (any of its
     targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
     `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
-    there, or tagged only for a registry on `localhost`, or named only with one-part names that the
-    file never re-tags nor pushes (thanos' `docker build -t "thanos" .`: a push of `thanos`
-    would go to Docker Hub's official namespace, which nobody can push to), runs on the machine
-    that built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
+    there, or tagged only for a registry on `localhost` or with one-part names the file never
+    re-tags nor pushes (thanos' `-t thanos`: no registry takes it), runs on the machine that
+    built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
     flag examples of reference pages), and a build in a Markdown document that the document never
     pushes (a tutorial, a reference page, an issue-reporting guide: the reader builds for their
@@ -121,9 +131,8 @@ def build_without_platform(ctx):
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
     `scratch` image, which OLM unpacks and never runs. Without configured `platforms`, nor a
     build whose every name the same file also builds for several platforms (keda's
-    `docker-build` beside `publish-multiarch`), or whose Dockerfile, context and build arguments
-    the same file builds for several platforms under names archlint cannot resolve (contour's
-    `container` beside `multiarch-build`, whose tags a variable set in an `ifeq` gives): the
+    `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
+    it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it.
 
     ## Example
@@ -143,20 +152,8 @@ def build_without_platform(ctx):
     """
     local = local_use(ctx)
     for tc in _builds(ctx):
-        if tc.platform_source != "none" or tc.opaque or tc.no_image:
+        if tc.platform_source != "none" or tc.opaque or tc.no_image or _bc001_exempt(ctx, tc, local):
             continue
-        if local.build(tc):
-            continue  # built and used on the same machine: its CPU is the right one
-        if runner_chosen(tc):
-            continue  # a workflow that picks its runner per run builds natively on each
-        if windows_image(tc):
-            continue  # a Windows image: built on and for a Windows (amd64) host
-        if per_arch_part(tc, ctx):
-            continue  # one architecture's image of a manifest list the file annotates
-        if bundle_image(tc):
-            continue  # an OLM bundle image: manifests as files, never run
-        if ctx.targets.none and multi_platform_twin(ctx, tc):
-            continue  # the native variant of a multi-platform build of the same names beside it
         label = _label(tc)
         note = ""
         if tc.unexported is not None and tc.unexported.word is not None:

@@ -1,0 +1,117 @@
+"""How a repository's release rewrites its manifests' image tags, read from the commands of a
+file (a Makefile, a script, a workflow, a runbook): a ``sed`` substituting tags in the files it
+names, and the files ``kustomize build`` generates from the folders so rewritten.  Facts
+``rewrites`` and ``generated``; the model (``patches.Patches``) answers whether a manifest's
+``latest`` is such a placeholder.  Every line is looked at once."""
+from __future__ import annotations
+
+import re
+
+#: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
+#: .*/newTag: $(VERSION)/'`` (argo-events): a command that rewrites the image tags of files for a
+#: release.  A ``sed`` substitution's start; a pattern that replaces a tag (``:latest``, or any tag:
+#: ``newTag: .*``, ``image: quay.io/x:.*``); an input piped from ``cat``
+_SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,])")
+_SED = re.compile(r"\bsed\b")
+_TAG_PATTERN = re.compile(r":latest|[Tt]ag:\s?\.\*$|:\s?(?:\.\*|\[\^[^\]]{0,8}\]\*)\$?$")
+_CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
+_PATH_OPERAND = re.compile(r"[\w.${}()*/-]*/[\w.${}()*/-]*|[\w.${}()*-]+\.ya?ml")
+
+
+def _delimited(text: str, start: int, d: str) -> int:
+    """The offset of the next ``d`` from ``start`` not escaped by a backslash, or -1."""
+    i = start
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == d:
+            return i
+        i += 1
+    return -1
+
+
+def _operands(words) -> list:
+    """The file paths among a command's words (a path, or a folder ending in ``/``)."""
+    out = []
+    for w in words:
+        w = w.strip("'\"")
+        if not _PATH_OPERAND.fullmatch(w):
+            continue
+        cut = min((w.find(c) for c in "$*{" if c in w), default=-1)
+        p = w if cut < 0 else w[:cut].rsplit("/", 1)[0] + "/" if "/" in w[:cut] else ""
+        if p:
+            out.append(p)
+    return out
+
+
+def release_rewrites(text: str, out: dict) -> None:
+    """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
+    image tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each line is
+    looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters."""
+    if "kustomize" in text:
+        _kustomize_outputs(text, out)
+    if "sed" not in text or ("latest" not in text and ".*" not in text and "[^" not in text):
+        return
+    found: list = []
+    for line in text.split("\n"):
+        m = _SED.search(line) if "sed" in line else None
+        if m is None:
+            continue
+        pos, files = m.end(), []
+        while len(found) + len(files) < 32:
+            s = _SED_SUBST.search(line, pos)
+            if s is None:
+                break
+            d = s.group(1)
+            mid = _delimited(line, s.end(), d)
+            end = _delimited(line, mid + 1, d) if mid >= 0 else -1
+            if end < 0:
+                break
+            pos = end + 1
+            if not _TAG_PATTERN.search(line[s.end():mid]):
+                continue
+            rest = re.split(r"[>|;&]", line[end + 1:], maxsplit=1)[0]
+            files += _operands(rest.split()[1:] if not rest[:1].isspace() else rest.split())
+            c = _CAT_INPUT.search(line, 0, s.start())
+            if c is not None:
+                files += _operands([c.group(1)])
+        for p in files:
+            if p not in found and len(found) < 32:
+                found.append(p)
+    if found:
+        out["rewrites"] = found
+
+
+def _kustomize_outputs(text: str, out: dict) -> None:
+    """``kubectl kustomize manifests/cluster-install > manifests/install.yaml`` (argo-events),
+    ``kustomize build DIR -o FILE``: [folder, output] pairs, relative to this file's folder.  What
+    a sed rewrites in the folder's Kustomization, the generated file carries too."""
+    pairs: list = []
+    for line in text.split("\n"):
+        if "kustomize" not in line or len(pairs) >= 32:
+            continue
+        words = line.replace(">", " > ").split()
+        for i, w in enumerate(words):
+            if not w.endswith("kustomize") or len(pairs) >= 32:
+                continue
+            j = i + 1
+            if j < len(words) and words[j] == "build" and not (i and words[i - 1].endswith("kubectl")):
+                j += 1
+            elif not (i and words[i - 1].endswith("kubectl")):
+                continue
+            src = dst = None
+            while j < len(words) and words[j] not in ("|", ";", "&&", "||") and not words[j].endswith("kustomize"):
+                if words[j] in (">", "-o", "--output") and j + 1 < len(words):
+                    dst = words[j + 1]
+                    j += 2
+                    continue
+                if src is None and not words[j].startswith("-"):
+                    src = words[j]
+                j += 1
+            src_ok, dst_ok = _operands([src or ""]), _operands([dst or ""])
+            if src_ok and dst_ok and not dst_ok[0].endswith("/") and [src_ok[0], dst_ok[0]] not in pairs:
+                pairs.append([src_ok[0], dst_ok[0]])
+    if pairs:
+        out["generated"] = pairs
