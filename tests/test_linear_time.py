@@ -32,7 +32,8 @@ def _assert_linear(fn, base: int):
 def _link_groups(n: int) -> int:
     """``n`` Kustomizations replacing one repository's image, deployed by ``n`` manifests: each
     Kustomization joins the deployments' group once, not each deployment."""
-    from archlint.project.model import build_project, link_groups
+    from archlint.project.links import link_groups
+    from archlint.project.model import build_project
 
     deploy = {"span": [1, 1, 1, 2], "image": "quay.io/acme/api:1", "arch": None, "from": None, "via": "Deployment"}
     override = {"span": [1, 1, 1, 2], "name": "quay.io/acme/api", "image": "quay.io/acme/api:2"}

@@ -195,7 +195,8 @@ def _read(items, cache) -> dict | None:
 def _touched(d, files, own: dict, root, cache, resolver, threshold):
     """(display paths of every file whose findings the change may move, their results with the
     project rules applied, whether one fails the run, the patches of ``_regroup``), or None."""
-    from ..project.model import LinkGroups, build_project
+    from ..project.links import LinkGroups
+    from ..project.model import build_project
     from ..project.run import apply
 
     by_display = {row[1]: row for row in files.values()}

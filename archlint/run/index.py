@@ -9,7 +9,7 @@ less its paths and output (a run of the whole repository does not: it has no use
 configuration files, links, the inputs the results depend on: see ``snapshot._manifest``); per
 linted file its display path, kind, the stat signature of its result-cache entry, its facts and
 its link group; and what the groups depend on and the groups that mention each link key
-(``project.model.link_groups``).
+(``project.links.link_groups``).
 
 A run given files uses the index when every row of the manifest still holds (a folder whose
 listing changed, a configuration file edited ... is a miss: the run walks, as before) and few
@@ -59,12 +59,12 @@ class Index:
         self.path = os.path.join(bucket, "runs", key[:24] + ".facts")
         self.key = key
         self.entries = None  # (display, abspath, kind, facts) of a whole walk, to store
-        self.groups = None  # their link groups (model.link_groups)
+        self.groups = None  # their link groups (links.link_groups)
         self.stored = False  # True: this run read the index instead of walking
 
     def load(self):
         """([(abspath, display, kind, signature, facts as JSON text, group)] of the files indexed,
-        the set of those whose signature changed, their ``model.LinkGroups``) when the index
+        the set of those whose signature changed, their ``links.LinkGroups``) when the index
         verifies and its manifest holds; else None.  The facts are checked by the caller, for the files it
         uses."""
         from . import snapshot
@@ -76,7 +76,7 @@ class Index:
         doc = got[0]
         if doc.get("format") != FORMAT or doc.get("key") != self.key:
             return None
-        from ..project.model import LinkGroups
+        from ..project.links import LinkGroups
 
         files = doc.get("files")
         if type(files) is not list or not snapshot.unchanged(doc.get("checks"), doc.get("links")):

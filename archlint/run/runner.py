@@ -192,7 +192,8 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
 
 
 def _model_pass(root, entries, results, resolver, named, recorder, known=None, index=None):
-    from ..project.model import build_project, link_groups
+    from ..project.links import link_groups
+    from ..project.model import build_project
     from ..project.run import apply
 
     project = build_project(root, entries, known)

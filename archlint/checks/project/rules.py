@@ -327,7 +327,10 @@ def build_dockerfile_missing(ctx):
     `dockerfile:`, a Bake target's `dockerfile`. Looked for relative to a Makefile's folder; to a
     script's or runbook's folder or any folder above it up to the repository's top (where it is
     usually run from); to the top (above `.github`) for a workflow; to a compose or Bake file's
-    folder and its context. A build after a `cd` is not judged.
+    folder and its context. A build after a `cd` is not judged, nor one in a Markdown document
+    of a Dockerfile named like no file of the repository (contour's guide to building Envoy,
+    `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the reader runs
+    it in another repository's checkout).
 
     ## Why is this bad?
     The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
