@@ -524,6 +524,26 @@ def test_an_included_makefile_runs_its_recipes_in_the_including_makefiles_folder
         "(looked for docker/docker/Dockerfile-dev)."]
 
 
+def test_the_reminder_to_configure_platforms_is_not_given_where_the_builds_name_theirs(tmp_path, capsys):
+    # gatekeeper: every build passes --platform="$(PLATFORM)"; some of its Dockerfiles are built
+    # nowhere archlint sees. Without configured platforms, the once-per-run notice would only ask
+    # for what the build commands already say.
+    files = {
+        "Dockerfile": "FROM alpine:3.20\n",
+        "images/base/Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "PLATFORM ?= linux/amd64,linux/arm64\nimage:\n"
+                    "\tdocker buildx build --platform=\"$(PLATFORM)\" -t ghcr.io/acme/gk:$(TAG) --push .\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [n for n in doc["notices"] if n["rule"] == "DF005"] == []
+    # a repository whose builds name no platform gets the reminder, once
+    files["Makefile"] = "image:\n\tdocker build -t ghcr.io/acme/gk:$(TAG) .\n\tdocker push ghcr.io/acme/gk:$(TAG)\n"
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["Dockerfile", "images/base/Dockerfile"]
+    text = run(tmp_path / "b", capsys, fmt="text")
+    assert text.count("DF005") == 1 and "2 Dockerfiles build for whichever CPU" in text
+
+
 def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         ".archlint.toml": 'platforms = ["linux/amd64"]\n',

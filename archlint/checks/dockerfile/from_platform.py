@@ -290,7 +290,9 @@ def from_without_platform(ctx):
       moving it to `$BUILDPLATFORM` would copy the build machine's binaries into every image
       (DF013);
     - none configured: one info notice for the whole run (not a finding per file), naming the
-      Dockerfiles' count and the `platforms` setting; it never fails a run.
+      Dockerfiles' count and the `platforms` setting; it never fails a run, and is not given in a
+      repository whose builds name the platforms they build for (a `--platform`, `platforms:`
+      or Bake platforms, literal or a variable): its build commands say what the targets are.
 
     Stages based on `scratch` or on an earlier stage are never reported, nor a stage whose image
     names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
