@@ -871,6 +871,27 @@ def test_a_tag_a_release_sed_rewrites_in_a_kustomization_and_what_it_generates(t
         "deploy/other.yaml", "manifests/base/kustomization.yaml", "manifests/install.yaml"]
 
 
+def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
+    from archlint.project.rewrites import release_rewrites
+
+    def read(text):
+        out = {}
+        release_rewrites(text, out)
+        return out
+
+    # strimzi: find ... -exec $(SED) -i '/image: quay.io\/strimzi\/operator:.../s/:[a-zA-Z0-9_.-]\+/:$(V)/g' {} \;
+    strimzi = ("release_version:\n\t$(FIND) ./packaging/install -name '*.yaml' -type f -exec $(SED) -i "
+               "'/image: \"\\?quay.io\\/strimzi\\/operator:[a-zA-Z0-9_.-]\\+\"\\?/s/:[a-zA-Z0-9_.-]\\+/:$(RELEASE_VERSION)/g' {} \\;\n")
+    assert read(strimzi) == {"rewrites": ["./packaging/install/"]}
+    assert read("x:\n\tsed -i 's/:latest/:$(V)/' manifests/*.yaml deploy/app.yaml\n") == {
+        "rewrites": ["manifests/", "deploy/app.yaml"]}
+    assert read("x:\n\tkustomize build config/default > dist/install.yaml\n") == {
+        "generated": [["config/default", "dist/install.yaml"]]}
+    # substitutions that rewrite no tag, or name no file
+    assert read("x:\n\tsed -i 's/^VERSION ?= .*/VERSION ?= $(V)/' Makefile\n\tsed 's/:latest/:1/'\n"
+                "\tsed -i 's/replicas: 1/replicas: 3/' deploy/app.yaml\n") == {}
+
+
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):
     # argo-cd's release script: kustomize edit set image "${SOURCE}=${FULL_NAME}:${TAG}"
     files = {

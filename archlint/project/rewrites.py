@@ -10,11 +10,13 @@ import re
 #: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
 #: .*/newTag: $(VERSION)/'`` (argo-events): a command that rewrites the image tags of files for a
 #: release.  A ``sed`` substitution's start; a pattern that replaces a tag (``:latest``, or any tag:
-#: ``newTag: .*``, ``image: quay.io/x:.*``); an input piped from ``cat``
+#: ``newTag: .*``, ``image: quay.io/x:.*``, ``:[a-zA-Z0-9_.-]\+``); an input piped from ``cat``
 _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,])")
-_SED = re.compile(r"\bsed\b")
-_TAG_PATTERN = re.compile(r":latest|[Tt]ag:\s?\.\*$|:\s?(?:\.\*|\[\^[^\]]{0,8}\]\*)\$?$")
+_SED = re.compile(r"\bsed\b", re.I)  # also $(SED): strimzi's Makefile.os picks sed or gsed
+_TAG_PATTERN = re.compile(r":latest|[Tt]ag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
+#: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
+_FIND_INPUT = re.compile(r"\bfind\)?\s+([^\s-]\S*)", re.I)
 _PATH_OPERAND = re.compile(r"[\w.${}()*/-]*/[\w.${}()*/-]*|[\w.${}()*-]+\.ya?ml")
 
 
@@ -52,11 +54,11 @@ def release_rewrites(text: str, out: dict) -> None:
     looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters."""
     if "kustomize" in text:
         _kustomize_outputs(text, out)
-    if "sed" not in text or ("latest" not in text and ".*" not in text and "[^" not in text):
+    if "sed" not in text and "SED" not in text:
         return
     found: list = []
     for line in text.split("\n"):
-        m = _SED.search(line) if "sed" in line else None
+        m = _SED.search(line) if "sed" in line or "SED" in line else None
         if m is None:
             continue
         pos, files = m.end(), []
@@ -77,6 +79,10 @@ def release_rewrites(text: str, out: dict) -> None:
             c = _CAT_INPUT.search(line, 0, s.start())
             if c is not None:
                 files += _operands([c.group(1)])
+            if "{}" in rest:
+                c = _FIND_INPUT.search(line, 0, s.start())
+                if c is not None:
+                    files += [p if p.endswith("/") else p + "/" for p in _operands([c.group(1).rstrip("/") + "/"])]
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
