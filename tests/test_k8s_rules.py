@@ -82,6 +82,38 @@ def test_k8s001_flags_latest_images():
     ]
 
 
+def test_k8s001_k8s002_leave_a_container_that_only_waits():
+    # kubernetes-engine-samples: redis-cli client pods (sleep 3600) to kubectl exec into, a
+    # busybox zone-spreading placeholder, Kueue's dummy jobs of the perf-tests sleep image
+    assert check("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis-client}
+        spec:
+          containers:
+            - name: client
+              image: redis:latest
+              command: ["sleep", "3600"]
+            - name: spread
+              image: busybox
+              command: ["/bin/sh", "-c", "while true; do sleep 3600; done"]
+            - name: dummy
+              image: gcr.io/k8s-staging-perf-tests/sleep:latest
+              args: ["10s"]
+            - name: idle
+              image: alpine:latest
+              args: [tail, -f, /dev/null]
+            - name: worker
+              image: redis:latest
+              command: ["sh", "-c", "sleep 5 && redis-cli -h db ping"]
+            - name: server
+              image: redis
+    """, "K8S00", kind="kubernetes") == [
+        "19:14 K8S001 Image redis:latest uses the mutable tag latest.",
+        "22:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
+    ]
+
+
 def test_k8s_rules_pass_pinned_images():
     assert check("""
         apiVersion: apps/v1

@@ -91,9 +91,9 @@ def _emit(ctx, obj, seen: set, finding):
 class _Image:
     """An image reference found somewhere, with what the image rules need."""
 
-    __slots__ = ("obj", "ref", "node", "span", "name", "tag", "digest", "policy", "policy_key", "source")
+    __slots__ = ("obj", "ref", "node", "span", "name", "tag", "digest", "policy", "policy_key", "source", "waits")
 
-    def __init__(self, obj, ref, node, span, policy, policy_key, source):
+    def __init__(self, obj, ref, node, span, policy, policy_key, source, container=None):
         self.obj = obj
         self.ref = ref
         self.node = node
@@ -102,6 +102,7 @@ class _Image:
         self.policy = policy  # value node of the pull policy, or None
         self.policy_key = policy_key
         self.source = source  # "container" | "values"
+        self.waits = wl.only_waits(container)  # a container that only waits: its tag cannot matter
 
 
 def _images(ctx) -> list:
@@ -117,7 +118,7 @@ def _images(ctx) -> list:
             if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized):
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
-                              "imagePullPolicy", "container"))
+                              "imagePullPolicy", "container", c.node))
         seen = {id(i.node) for i in out}
         for obj in _objects(ctx):
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
@@ -166,8 +167,10 @@ def _values_image_maps(ctx) -> list:
 
 
 def _mutable(img: _Image) -> bool:
-    """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``: DF002)."""
-    return img.digest is None and (img.tag == "latest" or img.tag is None and not release_in_name(img.name))
+    """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``:
+    DF002); not in a container that only waits (``sleep 3600``: its version cannot matter)."""
+    return img.digest is None and not img.waits and (
+        img.tag == "latest" or img.tag is None and not release_in_name(img.name))
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
@@ -208,7 +211,11 @@ def image_latest_tag(ctx):
     at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through
     `../manager`, replaces `controller:latest`): the patch is judged instead; and a `:latest` a
     `sed` of the repository rewrites in the files it names (argo-workflows'
-    `sed 's/:latest/:$(VERSION)/' manifests/$*`).
+    `sed 's/:latest/:$(VERSION)/' manifests/$*`, or any tag: strimzi's, argo-events'), or in
+    what `kustomize build` writes from a folder including such a file. Nor is the image of a
+    container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do sleep
+    3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image): a client pod to `kubectl
+    exec` into or a placeholder, whose image version cannot change what it does (also K8S002).
 
     ## Example
     ```yaml

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ...images import is_placeholder  # (re-exported: one definition, in ``images``)
+from ...images import parse_image_ref
 from ...parsers.yamldoc import get, is_map, is_scalar, items, path, scalar, text, value
 
 PACK = "workload-images"
@@ -229,5 +230,31 @@ def containers(ctx) -> list:
     return ctx.cached("k8s.containers", compute)
 
 
-__all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "paths_of",
+#: what a container that only waits runs (its command and args, blanks squeezed; ``sh -c``
+#: taken off): a client pod to ``kubectl exec`` into, a zone-spreading placeholder
+_WAITS = re.compile(r"(?:exec )?(?:sleep (?:\d+[smhd]?|infinity|inf)|tail -f /dev/null"
+                    r"|while (?:true|:); ?do sleep \d+[smhd]?;? ?done)")
+
+
+def only_waits(container) -> bool:
+    """A container whose program only waits: ``command: ["sleep", "3600"]``,
+    ``sh -c "while true; do sleep 3600; done"``, ``tail -f /dev/null``, or an image made for
+    it (``.../sleep``, ``pause``): what version of ``redis`` or ``busybox`` it waits in cannot
+    change what it does (kubernetes-engine-samples' redis-cli client pods)."""
+    if container is None:
+        return False
+    image = value(container, "image")
+    ref = scalar(image) if is_scalar(image) else ""
+    if parse_image_ref((ref or "").strip())[0].rsplit("/", 1)[-1] in ("sleep", "pause"):
+        return True
+    words = [scalar(w) for k in ("command", "args") for w in items(value(container, k)) if is_scalar(w)]
+    if not words or len(words) > 8 or any(w is None for w in words):
+        return False
+    while len(words) >= 2 and words[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash") and words[1] == "-c":
+        words = words[2:]
+    text = " ".join(" ".join(words).split())
+    return len(text) <= 80 and _WAITS.fullmatch(text) is not None
+
+
+__all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "only_waits", "paths_of",
            "pod_specs", "resolve"]
