@@ -1616,6 +1616,23 @@ def test_bc001_a_one_part_name_no_registry_takes():
     assert [f.split()[0] for f in check(pushed, "BC001", kind="makefile")] == ["2:10", "6:10"]
 
 
+def test_bc001_a_build_handed_the_machines_architecture():
+    # jaeger's Docker.mk and compose Makefiles, tempo's debug image: the binaries are compiled
+    # for the machine (GOARCH ?= $(shell go env GOARCH)) and the build passes it as TARGETARCH
+    mk = """
+        GOARCH ?= $(shell go env GOARCH)
+        docker-hotrod:
+        \tdocker build -t jaegertracing/example-hotrod:$(TAG) ./examples/hotrod --build-arg TARGETARCH=$(GOARCH)
+        monitor:
+        \tdocker buildx build --tag jaegertracing/jaeger:dev --build-arg TARGETARCH=$(shell go env GOARCH) --load .
+        pinned:
+        \tdocker build -t jaegertracing/pinned:$(TAG) --build-arg TARGETARCH=amd64 .
+    """
+    # a literal architecture is not the machine's (BC004 says more of it)
+    assert check(mk, "BC001", kind="makefile") == [
+        "7:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+
+
 def test_bc001_an_olm_bundle_image_holds_no_program():
     # opentelemetry-operator's and intel-device-plugins' bundle-build targets: operator-sdk's
     # bundle.Dockerfile (FROM scratch, manifests as files), unpacked by OLM, never run

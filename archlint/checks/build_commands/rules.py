@@ -13,7 +13,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
-from .variants import bundle_image, multi_platform_twin, per_arch_part, windows_image
+from .variants import bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part, windows_image
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -75,6 +75,7 @@ def _bc001_exempt(ctx, tc, local) -> bool:
             or windows_image(tc)  # a Windows image: built on and for a Windows (amd64) host
             or per_arch_part(tc, ctx)  # one architecture's image of a manifest list the file annotates
             or bundle_image(tc)  # an OLM bundle image: manifests as files, never run
+            or passes_machine_arch(tc)  # TARGETARCH handed over from the machine: built for it on purpose
             # the native variant of a multi-platform build beside it
             or (ctx.targets.none and multi_platform_twin(ctx, tc)))
 
@@ -129,7 +130,10 @@ def build_without_platform(ctx):
     assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
     kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
-    `scratch` image, which OLM unpacks and never runs. Without configured `platforms`, nor a
+    `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
+    `TARGETARCH` from a value archlint cannot resolve (jaeger's `--build-arg
+    TARGETARCH=$(shell go env GOARCH)`): the classic builder's way of building for its own
+    machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a
     build whose every name the same file also builds for several platforms (keda's
     `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the

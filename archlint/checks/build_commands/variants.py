@@ -83,3 +83,17 @@ def bundle_image(tc) -> bool:
     """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
     f = tc.flag("-f", "--file")
     return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
+
+
+def passes_machine_arch(tc) -> bool:
+    """A build that hands the Dockerfile its ``TARGETARCH`` itself, from a value archlint cannot
+    resolve (jaeger's ``--build-arg TARGETARCH=$(shell go env GOARCH)``, tempo's
+    ``TARGETARCH=$(GOARCH)`` with ``GOARCH ?= $(shell go env GOARCH)``): the classic builder's
+    way of building for the machine it runs on, with binaries compiled for it beforehand.  A
+    literal value (``TARGETARCH=amd64``) is not this: BC004 judges it."""
+    for f in tc.all("--build-arg"):
+        w = f.value_word
+        if f.value and f.value.split("=", 1)[0] == "TARGETARCH" and w is not None and w.dynamic \
+                and not w.defaulted:
+            return True
+    return False
