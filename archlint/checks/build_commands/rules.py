@@ -300,11 +300,15 @@ def _overridable_default(ctx, tc) -> bool:
     if len(tc.platforms) != 1 or build_pushes(tc):
         return False
     pv = tc.platforms[0]
-    if pv.defaulted:
-        return True
+    return pv.defaulted or _make_default(ctx, tc, pv.span)
+
+
+def _make_default(ctx, tc, span) -> bool:
+    """Whether what is written at ``span`` of a Makefile recipe reaches a ``?=`` default
+    (through other variables too): a value the caller of make may override."""
     if ctx.kind != "makefile" or not hasattr(ctx.model, "lookup"):
         return False
-    written = _text_at(ctx, pv.span) or ""
+    written = _text_at(ctx, span) or ""
     target = getattr(tc.command.snippet, "group", None)
     # names (per target) known to reach no default: kept for the file's other builds, so the
     # builds of a file together walk each variable once, not once per build
@@ -580,9 +584,9 @@ def _versioned(ctx) -> set:
     unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
     out = set()
     for tc in commands_for(ctx):
-        if tc.action not in ("push", "tag", "build"):
+        if tc.action not in ("push", "tag", "build", "manifest-create", "manifest-push"):
             continue
-        refs = [w.value for w in tc.args[:1]] if tc.action == "tag" else []
+        refs = [w.value for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
         refs += [im.value for im in tc.images]
         for ref in refs:
             last = ref.rsplit("/", 1)[-1]
@@ -612,9 +616,12 @@ def latest_tag(ctx):
     (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits and is not reported.
 
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`); reported
-    when the variable's default in the same file is `latest` (`${VERSION:-latest}`). A build that
+    when the variable's default in the same file is `latest` (`${VERSION:-latest}`), unless it
+    is the tag of a build the file never pushes (jaeger's `DOCKER_TAG ?= latest` for developer
+    builds: the caller names the tag of what it publishes). A build that
     also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
-    or `docker push` of `app:latest` next to a push or tag of `app:<version>` in the same
+    or `docker push` or `docker manifest create` of `app:latest` next to a push, tag or
+    manifest list of `app:<version>` in the same
     Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
     usual moving alias. Images that stay on the machine (see BC001) and images for a registry
     on `localhost` are not reported, nor a one-part name a build gives and the same file never
@@ -668,8 +675,12 @@ def latest_tag(ctx):
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
-            if im.role in ("push", "tag-target") and (name, group_of(tc)) in versioned:
+            if im.role in ("push", "tag-target", "manifest") and (name, group_of(tc)) in versioned:
                 continue  # latest moved next to a versioned tag of the same image
+            if tc.action == "build" and not build_pushes(tc) \
+                    and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) \
+                    and (im.defaulted or _make_default(ctx, tc, im.span)):
+                continue  # `TAG ?= latest` for a build this file never pushes: the caller names it
             via = " (the default of a variable in this file)" if im.defaulted else ""
             what = {
                 "tag": "tags the image",
