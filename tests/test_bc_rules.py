@@ -913,11 +913,15 @@ def test_bc006_a_default_latest_the_caller_overrides_on_a_build_never_pushed_her
         docker-tracegen:
         \tdocker build -t $(DOCKER_NAMESPACE)/jaeger-tracegen:${DOCKER_TAG} cmd/tracegen/
         \tdocker push $(DOCKER_NAMESPACE)/jaeger-tracegen:${DOCKER_TAG}
+        fake-reader:
+        \tdocker buildx build --platform linux/amd64 -t ${DOCKER_NAMESPACE}/fake-reader:latest --load .
     """
-    # what the file pushes under the default is still reported, at the build and the push
+    # what the file pushes under the default is still reported, at the build and the push; and a
+    # latest written out (gatekeeper's ${GHCR_FAKE_READER_REPOSITORY}:latest) is no default
     assert check(mk, "BC006", kind="makefile") == [
         "6:18 BC006 docker build tags the image jaegertracing/jaeger-tracegen:latest: latest is a mutable tag.",
         "7:14 BC006 docker push pushes jaegertracing/jaeger-tracegen:latest: latest is a mutable tag.",
+        "9:48 BC006 docker buildx build tags the image jaegertracing/fake-reader:latest: latest is a mutable tag.",
     ]
 
 

@@ -303,12 +303,17 @@ def _overridable_default(ctx, tc) -> bool:
     return pv.defaulted or _make_default(ctx, tc, pv.span)
 
 
-def _make_default(ctx, tc, span) -> bool:
+def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
     """Whether what is written at ``span`` of a Makefile recipe reaches a ``?=`` default
-    (through other variables too): a value the caller of make may override."""
+    (through other variables too): a value the caller of make may override.  With
+    ``tag_only``, only the tag part of an image reference written there counts
+    (``${REPO}:latest`` is a latest written out, whatever ``REPO`` is)."""
     if ctx.kind != "makefile" or not hasattr(ctx.model, "lookup"):
         return False
     written = _text_at(ctx, span) or ""
+    last = written.rsplit("/", 1)[-1]
+    if tag_only and ":" in last.replace("$(", "").replace("${", ""):
+        written = last[last.rfind(":") + 1:]
     target = getattr(tc.command.snippet, "group", None)
     # names (per target) known to reach no default: kept for the file's other builds, so the
     # builds of a file together walk each variable once, not once per build
@@ -679,7 +684,7 @@ def latest_tag(ctx):
                 continue  # latest moved next to a versioned tag of the same image
             if tc.action == "build" and not build_pushes(tc) \
                     and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) \
-                    and (im.defaulted or _make_default(ctx, tc, im.span)):
+                    and (im.defaulted or _make_default(ctx, tc, im.span, tag_only=True)):
                 continue  # `TAG ?= latest` for a build this file never pushes: the caller names it
             via = " (the default of a variable in this file)" if im.defaulted else ""
             what = {
