@@ -23,6 +23,24 @@ def test_df001_flags_latest_tag():
     ]
 
 
+def test_df001_leaves_a_stage_that_upgrades_every_package():
+    # strimzi's base image: ubi-minimal:latest, then microdnf update -y; kubeflow's
+    # components/google-cloud: ubuntu2404:latest, then apt -y upgrade
+    assert check("""
+        FROM registry.access.redhat.com/ubi9/ubi-minimal:latest AS downloader
+        RUN curl -sSfL -o /tini https://example.com/tini
+        FROM registry.access.redhat.com/ubi9/ubi-minimal:latest
+        RUN microdnf update -y && microdnf install -y java-21-openjdk-headless && microdnf clean all -y
+        FROM marketplace.gcr.io/google/ubuntu2404:latest
+        RUN apt update && apt -y upgrade
+        FROM alpine:latest
+        RUN apk add --no-cache curl
+    """, "DF001", kind="dockerfile") == [
+        "1:6 DF001 Base image registry.access.redhat.com/ubi9/ubi-minimal:latest uses the mutable tag latest.",
+        "7:6 DF001 Base image alpine:latest uses the mutable tag latest.",
+    ]
+
+
 def test_df001_accepts_versions_digests_and_stage_names():
     assert check("""
         ARG BASE

@@ -37,7 +37,10 @@ def from_latest_tag(ctx):
 
     Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
     `docs/`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
-    pin, as K8S001 and DC001 say nothing of mutable tags there.
+    pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
+    every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
+    `ubi-minimal:latest`): it takes the newest packages on every build on purpose, and a pinned
+    base tag would not make it reproducible.
 
     ## Fix
     No automatic fix: archlint cannot know which version you want.
@@ -46,7 +49,7 @@ def from_latest_tag(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag == "latest" and digest is None:
+        if tag == "latest" and digest is None and not _upgrades_packages(st):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -55,6 +58,23 @@ def from_latest_tag(ctx):
                 related=related,
                 key=value,
             )
+
+
+#: a package manager upgrading every installed package (``apt-get upgrade``, ``microdnf update``)
+_UPGRADE = re.compile(r"\b(?:apt(?:-get)?\s+(?:-\S+\s+)*(?:dist-)?upgrade|(?:micro)?dnf\s+(?:-\S+\s+)*(?:update|upgrade)"
+                      r"|yum\s+(?:-\S+\s+)*(?:update|upgrade)|apk\s+(?:-\S+\s+)*upgrade|zypper\s+(?:-\S+\s+)*(?:update|up)"
+                      r"|tdnf\s+(?:-\S+\s+)*(?:update|upgrade))(?![\w-])")
+
+
+def _upgrades_packages(stage) -> bool:
+    """A stage whose ``RUN`` upgrades every installed package (strimzi's ``microdnf update -y``
+    on ``ubi-minimal:latest``, kubeflow's ``apt -y upgrade`` on ``ubuntu2404:latest``): it takes
+    the newest packages on every build on purpose, so a pinned base tag would not make it
+    reproducible; ``latest`` is the same choice for the base."""
+    for ins in stage.instructions:
+        if ins.keyword == "RUN" and len(ins.args.text) < 100_000 and _UPGRADE.search(ins.args.text):
+            return True
+    return False
 
 
 #: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``)
