@@ -262,6 +262,10 @@ def test_branches_on_api_versions_are_decided_by_the_callable():
     # without a callable the branch is undecided: the first branch, marked conditional
     assert render(t) == "policy/v1"
     assert [o.conditional for o in lines(t)] == [True]
+    # Sprig's has over the VersionSet asks the same (external-secrets' _helpers.tpl)
+    t = '{{ if has "monitoring.coreos.com/v1/ServiceMonitor" .Capabilities.APIVersions }}sm{{ else }}none{{ end }}'
+    assert render(t, api_has=lambda api: api.startswith("monitoring.coreos.com/")) == "sm"
+    assert render(t, api_has=lambda api: False) == "none"
 
 
 def test_without_a_kube_version_the_version_is_unknown():

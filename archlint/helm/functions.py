@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 
-from .evaluate import UNKNOWN, Struct, TracedStr, has_unknown, truth
+from .evaluate import UNKNOWN, Method, Struct, TracedStr, has_unknown, truth
 from .gofmt import (go_quote, go_str, kind_name, print_args, sprintf, strval, to_float, to_int, to_json, to_yaml,
                     type_name)
 from .semver import parse_version, semver_match
@@ -652,6 +652,11 @@ def _concat(ex, a, line):
 def _has(ex, a, line):
     if has_unknown(a[1]):
         return UNKNOWN
+    member = a[1].get("Has") if isinstance(a[1], Struct) else None
+    if isinstance(member, Method):
+        # `has "policy/v1/PodDisruptionBudget" .Capabilities.APIVersions`: Helm's VersionSet is a
+        # list of the served API versions, asked here as its Has method answers (external-secrets)
+        return member.fn(a[0]) if isinstance(a[0], str) else UNKNOWN
     return any(_safe_eq(a[0], x) or (_num(a[0]) and _num(x) and a[0] == x) for x in _as_list(a[1]))
 
 
