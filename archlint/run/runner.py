@@ -280,6 +280,21 @@ def _settle() -> None:
     gc.freeze()
 
 
+def _leave_with_parent(parent: int) -> None:
+    """In a worker: exit when the run that started it is gone.  A run killed outright (an
+    editor's or pre-commit's timeout, SIGKILL) cannot stop its workers, and forked workers hold
+    the very pipe they wait on open, so they would wait for work for ever."""
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="archlint-parent-watch", daemon=True).start()
+
+
 def _lint_many(items, jobs):
     n = len(items)
     if jobs is None:
@@ -299,7 +314,8 @@ def _lint_many(items, jobs):
     try:
         ctx = mp.get_context("fork") if hasattr(os, "fork") else None
         _settle()
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_leave_with_parent,
+                                    initargs=(os.getpid(),)) as pool:
             out = []
             for part in pool.map(_lint_chunk, chunks):
                 out.extend(part)

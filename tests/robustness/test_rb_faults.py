@@ -350,6 +350,48 @@ def test_sigkill_during_fix_leaves_each_file_old_or_new(tmp_path):
     assert mixed, "no kill landed while files were being fixed: the test did not test anything"
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc")
+def test_the_workers_of_a_killed_run_leave_with_it(tmp_path):
+    # an editor's or pre-commit's timeout kills archlint outright: its pool workers, which wait
+    # on a pipe they hold open themselves, must not wait for ever (they did, found after this
+    # test file's SIGKILL test left two behind)
+    root = make_repo(tmp_path / "r", platforms=())
+    for i in range(400):
+        (root / f"d{i:03}.Dockerfile").write_text(f"FROM alpine:3.{i % 20}\nRUN echo {i}\n" * 40)
+    p = subprocess.Popen([sys.executable, "-m", "archlint", "check", "--no-cache", "--jobs", "2"], cwd=root,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(root))
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and p.poll() is None and time.monotonic() < deadline:
+        workers = _children(p.pid)
+        time.sleep(0.02)
+    if not workers:
+        pytest.skip("the run ended before its workers could be seen")
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [w for w in alive if os.path.exists(f"/proc/{w}") and "Z" not in
+                 Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[:1]]
+    assert alive == [], f"workers {alive} outlived the killed run"
+
+
 @pytest.mark.cli
 @pytest.mark.parametrize("named", [False, True], ids=["walked", "named"])
 def test_fix_never_writes_through_a_symlink_out_of_the_root(tmp_path, named):
