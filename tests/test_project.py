@@ -890,6 +890,9 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     # substitutions that rewrite no tag, or name no file
     assert read("x:\n\tsed -i 's/^VERSION ?= .*/VERSION ?= $(V)/' Makefile\n\tsed 's/:latest/:1/'\n"
                 "\tsed -i 's/replicas: 1/replicas: 3/' deploy/app.yaml\n") == {}
+    # every `tag:` line of a values file, whichever image it is (loki's stale release script)
+    assert read('sed-wrap "s/.*tag:.*/  tag: ${VERSION}/" production/helm/loki/values.yaml\n') == {}
+    assert read("sed -i 's/newTag: .*/newTag: 1.2/' k/kustomization.yaml\n") == {"rewrites": ["k/kustomization.yaml"]}
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

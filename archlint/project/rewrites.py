@@ -13,7 +13,10 @@ import re
 #: ``newTag: .*``, ``image: quay.io/x:.*``, ``:[a-zA-Z0-9_.-]\+``); an input piped from ``cat``
 _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,])")
 _SED = re.compile(r"\bsed\b", re.I)  # also $(SED): strimzi's Makefile.os picks sed or gsed
-_TAG_PATTERN = re.compile(r":latest|[Tt]ag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
+_TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
+#: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
+#: it belongs to (loki's stale ``s/.*tag:.*/  tag: ${VERSION}/``): not a rewrite of known images
+_BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
 #: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
 _FIND_INPUT = re.compile(r"\bfind\)?\s+([^\s-]\S*)", re.I)
@@ -72,7 +75,8 @@ def release_rewrites(text: str, out: dict) -> None:
             if end < 0:
                 break
             pos = end + 1
-            if not _TAG_PATTERN.search(line[s.end():mid]):
+            pattern = line[s.end():mid]
+            if not _TAG_PATTERN.search(pattern) or _BARE_TAG_KEY.search(pattern):
                 continue
             rest = re.split(r"[>|;&]", line[end + 1:], maxsplit=1)[0]
             files += _operands(rest.split()[1:] if not rest[:1].isspace() else rest.split())
