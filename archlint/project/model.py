@@ -212,7 +212,6 @@ class Project:
         self.kinds: dict[str, str] = {}  # display path -> kind, of every file with facts
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
-        self._names_platforms: bool | None = None  # whether a build names its platforms
         self._file_names: set | None = None  # their names (asked for a document's missing Dockerfile)
         self._builds_of: dict = {}
         self._stat: dict = {}  # absolute path -> whether it is a file (asked once)
@@ -568,13 +567,6 @@ class Project:
             if rn is not None and glob(rn[0], n[0]):
                 return True
         return False
-
-    def names_platforms(self) -> bool:
-        """Whether a build of the repository that leaves its machine names the platforms it
-        builds for (``--platform``, ``platforms:``, a Bake target's), known or a variable."""
-        if self._names_platforms is None:
-            self._names_platforms = any(b.platforms != [] and not b.local for b in self.builds)
-        return self._names_platforms
 
     def builds_of_dockerfile(self, display: str) -> list[Build]:
         return self._by_dockerfile.get(display, [])

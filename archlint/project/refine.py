@@ -21,20 +21,18 @@ def df005(f, fr, project):
     machine's CPU" is dropped; when some builds set none, the message names them.  A build of
     another stage (``--target devel``) does not build the final stage the notice is about.  DF005's advice
     to builder stages (several targets) is about emulation, not about build sites: kept as it is.
-    Without configured platforms, the once-per-run notice is not given in a repository whose
-    builds name their platforms."""
+    Without configured platforms, the once-per-run notice does not count a Dockerfile whose
+    every such build names the platforms it builds for, a variable included
+    (gatekeeper's ``--platform="$(PLATFORM)"``): its build commands say what the targets are."""
     if MACHINE_CPU not in f.message:
         return f
-    if getattr(f, "group", None) == "DF005:no-platforms" and project.names_platforms():
-        # the once-per-run reminder to configure platforms, in a repository whose build commands
-        # name the platforms they build for (gatekeeper's --platform="$(PLATFORM)", traefik's
-        # --platform=$(DOCKER_BUILD_PLATFORMS)): its builds say what the targets are
-        return None
     # a local build (its image used where it is built, or named nothing: ``docker build --file
     # src/ad/Dockerfile .`` in a README) is right for its machine: the others decide
     builds = [b for b in project.builds_of_dockerfile(fr.path) if not b.local and project.builds_final_stage(b)]
     if not builds:
         return f
+    if getattr(f, "group", None) == "DF005:no-platforms" and all(b.platforms != [] for b in builds):
+        return None  # the reminder to configure platforms, for builds that name theirs
     machine = [b for b in builds if b.targets() == []]
     if not machine:
         # dropped only when every build's platforms are known: a variable (PLATFORMS ?=

@@ -290,9 +290,10 @@ def from_without_platform(ctx):
       moving it to `$BUILDPLATFORM` would copy the build machine's binaries into every image
       (DF013);
     - none configured: one info notice for the whole run (not a finding per file), naming the
-      Dockerfiles' count and the `platforms` setting; it never fails a run, and is not given in a
-      repository whose builds name the platforms they build for (a `--platform`, `platforms:`
-      or Bake platforms, literal or a variable): its build commands say what the targets are.
+      Dockerfiles' count and the `platforms` setting; it never fails a run, and does not count a
+      Dockerfile whose every build found in the repository names the platforms it builds for
+      (a `--platform`, `platforms:` or Bake platforms, literal or a variable: gatekeeper's
+      `--platform="$(PLATFORM)"`): its build commands say what the targets are.
 
     Stages based on `scratch` or on an earlier stage are never reported, nor a stage whose image
     names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
