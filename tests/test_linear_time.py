@@ -149,6 +149,7 @@ CASES = {
     "makefile-sed-rewrites": _lint("Makefile", "makefile", lambda n: (
         "r:\n\tcat a/k.yaml | sed " + "-e 's/newTag: .*/newTag: $(V)/' " * n + "> /tmp/k\n"
         + "\tsed " + "s/" * n + "\n\tcat " + "cat x " * n + "| sed 's/:latest/:1/' y.yaml\n"
+        + "\tsed " + "-e 's/:latest/:1/' " * n + "y.yaml\n\tsed " + "-e 's/:latest/:1/' " * n + "\n"
         + "\tkubectl " + "kustomize a/b " * n + "\n")),
 }
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio

@@ -5,6 +5,7 @@ names, and the files ``kustomize build`` generates from the folders so rewritten
 ``latest`` is such a placeholder.  Every line is looked at once."""
 from __future__ import annotations
 
+import bisect
 import re
 
 #: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
@@ -17,6 +18,7 @@ _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
 #: it belongs to (loki's stale ``s/.*tag:.*/  tag: ${VERSION}/``): not a rewrite of known images
 _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
+_SEPARATOR = re.compile(r"[>|;&]")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
 #: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
 _FIND_INPUT = re.compile(r"\bfind\)?\s+([^\s-]\S*)", re.I)
@@ -65,6 +67,12 @@ def release_rewrites(text: str, out: dict) -> None:
         if m is None:
             continue
         pos, files = m.end(), []
+        # what the sed reads besides its operands, before the sed word: once per line
+        cat = _CAT_INPUT.search(line, 0, m.start())
+        find = _FIND_INPUT.search(line, 0, m.start())
+        # a command's operands end at the next separator: each segment's read once
+        seps = [x.start() for x in _SEPARATOR.finditer(line)]
+        operands: dict = {}
         while len(found) + len(files) < 32:
             s = _SED_SUBST.search(line, pos)
             if s is None:
@@ -78,15 +86,17 @@ def release_rewrites(text: str, out: dict) -> None:
             pattern = line[s.end():mid]
             if not _TAG_PATTERN.search(pattern) or _BARE_TAG_KEY.search(pattern):
                 continue
-            rest = re.split(r"[>|;&]", line[end + 1:], maxsplit=1)[0]
-            files += _operands(rest.split()[1:] if not rest[:1].isspace() else rest.split())
-            c = _CAT_INPUT.search(line, 0, s.start())
-            if c is not None:
-                files += _operands([c.group(1)])
-            if "{}" in rest:
-                c = _FIND_INPUT.search(line, 0, s.start())
-                if c is not None:
-                    files += [p if p.endswith("/") else p + "/" for p in _operands([c.group(1).rstrip("/") + "/"])]
+            k = bisect.bisect_right(seps, end)
+            seg_end = seps[k] if k < len(seps) else len(line)
+            if seg_end not in operands:
+                rest = line[end + 1:seg_end]
+                operands[seg_end] = (rest, _operands(rest.split()[1:] if not rest[:1].isspace() else rest.split()))
+            rest, named = operands[seg_end]
+            files += named
+            if cat is not None:
+                files += _operands([cat.group(1)])
+            if find is not None and "{}" in rest:
+                files += [p if p.endswith("/") else p + "/" for p in _operands([find.group(1).rstrip("/") + "/"])]
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
