@@ -202,13 +202,19 @@ def family_enabled(settings, prefix: str) -> bool:
     if ids is None:
         load_family(prefix)
         return any(settings.rule_enabled(r) for r in RULES.values() if r.family == prefix)
+    return ids_enabled(settings, ids)
 
-    class _Named:  # what rule_enabled reads of a rule
-        __slots__ = ("id", "enabled")
 
-        def __init__(self, rid):
-            self.id, self.enabled = rid, True
+class _Named:  # what rule_enabled reads of a rule on by default
+    __slots__ = ("id", "enabled")
 
+    def __init__(self, rid):
+        self.id, self.enabled = rid, True
+
+
+def ids_enabled(settings, ids) -> bool:
+    """Whether ``settings`` enable any of the rules ``ids`` (rules on by default), without
+    importing them."""
     return any(settings.rule_enabled(_Named(i)) for i in ids)
 
 

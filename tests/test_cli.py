@@ -146,9 +146,9 @@ def test_python_dash_m_and_version(tree):
 def test_shared_samples_dockerfile_findings():
     r = run(["check", "--select", "DF", "--ignore", "DF011", "--no-cache", "."], SHARED / "samples")
     lines = [l.split(" ")[0] + " " + l.split(" ")[1] for l in r.stdout.splitlines() if ": DF" in l]
+    # what a whole run says of the Dockerfiles: the model judges DF005 with DF alone selected too
+    # (aks-app's CI builds its Dockerfile --platform linux/amd64)
     assert lines == [
-        "aks-app/docker/Dockerfile:1:1: DF005",
-        "aks-app/docker/Dockerfile:4:1: DF005",
         "aks-app/docker/Dockerfile:7:107: DF006",
         "athena-admin/backend/Dockerfile:1:1: DF005",
         "kubernaut/docker/notification-controller.Dockerfile:1:1: DF005",

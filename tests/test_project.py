@@ -536,6 +536,9 @@ def test_the_reminder_to_configure_platforms_leaves_dockerfiles_whose_builds_nam
     doc = run(tree(tmp_path / "a", files), capsys)
     # images/base/Dockerfile is built nowhere archlint sees: still counted
     assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["images/base/Dockerfile"]
+    # the model judges DF005 when it is the only rule selected too (it ran only with XF on)
+    doc = run(tmp_path / "a", capsys, "--select", "DF005")
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["images/base/Dockerfile"]
     # a build that names no platform leaves its Dockerfile counted
     files["Makefile"] = "image:\n\tdocker build -t ghcr.io/acme/gk:$(TAG) .\n\tdocker push ghcr.io/acme/gk:$(TAG)\n"
     doc = run(tree(tmp_path / "b", files), capsys)
@@ -1041,3 +1044,10 @@ def test_bc006_an_untagged_intermediate_the_repository_builds_from_stays_on_the_
     files["Makefile"] += "\tdocker push acme-base\n"  # pushed: it leaves the machine, as latest
     doc = run(tree(tmp_path / "b", files), capsys)
     assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC006"] != []
+
+
+def test_the_rules_the_model_refines_are_named_where_the_runner_looks():
+    from archlint.project import REFINED
+    from archlint.project.refine import REFINERS
+
+    assert set(REFINED) == set(REFINERS)

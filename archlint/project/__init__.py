@@ -35,14 +35,26 @@ def wants_facts(kind: str | None, settings) -> bool:
     model reads, with a project rule enabled (``ignore = ["XF"]`` switches the model off)."""
     if kind not in fact_kinds():
         return False
+    return model_wanted(settings)
+
+
+def model_wanted(settings) -> bool:
+    """Whether a run with ``settings`` builds the model: a project rule enabled, or a rule whose
+    findings the model judges again (``REFINED``: ``--select DF005`` must say what a whole run
+    says) while the project rules are not ignored: ``ignore = ["XF"]`` switches it off."""
     on = _ENABLED.get(id(settings))
     if on is None or on[0] is not settings:
-        from ..registry import family_enabled
+        from ..config import selects
+        from ..registry import family_enabled, ids_enabled
 
-        on = _ENABLED[id(settings)] = (settings, family_enabled(settings, FAMILY))
+        wanted = family_enabled(settings, FAMILY) or (
+            ids_enabled(settings, REFINED) and not any(selects(s, FAMILY + "001") for s in settings.ignore))
+        on = _ENABLED[id(settings)] = (settings, wanted)
     return on[1]
 
 
 FAMILY = "XF"
+#: the per-file rules whose findings the model judges again (``refine.REFINERS``)
+REFINED = ("BC001", "BC006", "DC001", "DC003", "DF001", "DF002", "DF005", "K8S001", "K8S002")
 _KINDS = None
 _ENABLED: dict = {}  # id(settings) -> (settings, whether the project family is on)

@@ -144,10 +144,9 @@ def _project_pass(paths, results, work, base, resolver, root, respect_gitignore,
     the run was given part of the repository (pre-commit names the changed files), the rest is
     linted too, from the cache where it can be, for its facts alone; only the named files are
     reported (with the cross-file findings that touch them)."""
-    from ..project import FAMILY
-    from ..registry import family_enabled
+    from ..project import model_wanted
 
-    if not family_enabled(base, FAMILY):
+    if not model_wanted(base):
         return results
     entries = []
     by_display = {fr.path: fr for fr in results}
