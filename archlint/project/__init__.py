@@ -48,7 +48,7 @@ def model_wanted(settings) -> bool:
         from ..registry import family_enabled, ids_enabled
 
         wanted = family_enabled(settings, FAMILY) or (
-            ids_enabled(settings, REFINED) and not any(selects(s, FAMILY + "001") for s in settings.ignore))
+            ids_enabled(settings, REFINED) and not any(selects(s, FAMILY) for s in settings.ignore))
         on = _ENABLED[id(settings)] = (settings, wanted)
     return on[1]
 

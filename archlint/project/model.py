@@ -213,6 +213,7 @@ class Project:
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
         self._file_names: set | None = None  # their names (asked for a document's missing Dockerfile)
+        self._built_paths: set | None = None  # repositories built here, without their registry
         self._builds_of: dict = {}
         self._stat: dict = {}  # absolute path -> whether it is a file (asked once)
         self._exact_names: dict = {}  # repository -> its exact names (for a tag with a *)
@@ -567,6 +568,13 @@ class Project:
             if rn is not None and glob(rn[0], n[0]):
                 return True
         return False
+
+    def built_paths(self) -> set:
+        """The repositories the repository builds, without their registry (one project's image
+        on several registries is one path), worked out once."""
+        if self._built_paths is None:
+            self._built_paths = {n[0].split("/", 1)[-1] for b in self.builds for n in b.names}
+        return self._built_paths
 
     def builds_of_dockerfile(self, display: str) -> list[Build]:
         return self._by_dockerfile.get(display, [])

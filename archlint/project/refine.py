@@ -109,9 +109,7 @@ def own_release(f, fr, project):
         return f
     from .model import normal
 
-    paths = getattr(project, "_built_paths", None)
-    if paths is None:  # the repositories built here, without their registry (one project, several registries)
-        paths = project._built_paths = {n[0].split("/", 1)[-1] for b in project.builds for n in b.names}
+    paths = project.built_paths()
     for im in project.images_at(fr.path, f.span.line):
         n = normal(im)
         if n is not None and "*" not in n[0] and n[0].split("/", 1)[-1] in paths:

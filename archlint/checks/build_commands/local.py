@@ -68,7 +68,7 @@ class LocalUse:
     def unpushed_bare(self, tc: ToolCommand, ref: str) -> bool:
         """A one-part name (``ssh-ubuntu-focal``: no registry, no namespace: nobody can push
         it to Docker Hub) that the group never pushes: an image for this machine only."""
-        return "/" not in ref and normal_ref(ref) not in self.pushed.get(group_of(tc), ())
+        return _one_part(ref) and normal_ref(ref) not in self.pushed.get(group_of(tc), ())
 
     def build(self, tc: ToolCommand) -> bool:
         return id(tc) in self.builds
@@ -146,6 +146,12 @@ def _one_part(ref: str) -> bool:
     return bool(name) and "/" not in name and "$" not in name and not is_placeholder(ref)
 
 
+def _retagged_for_a_registry(tags, parent: dict, root) -> bool:
+    """Whether the group gives any of ``tags`` (by ``docker tag``) a name of more than one part."""
+    roots = {root(t) for t in tags}
+    return any(not _one_part(n) and root(n) in roots for n in parent)
+
+
 def _by_id_only(tc: ToolCommand) -> bool:
     """A build that hands its image on by ID alone (``--iidfile``, ``-q``): no podman
     ``--manifest``, no exporter ``name=``."""
@@ -210,8 +216,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))
             names.update(tags)
-        elif all(_one_part(im.value) for im in tc.images) and not any(
-                not _one_part(n) and root(n) in roots for roots in ({root(t) for t in tags},) for n in parent):
+        elif all(_one_part(im.value) for im in tc.images) and not _retagged_for_a_registry(tags, parent, root):
             # thanos' `docker build -t "thanos" .`: a name no registry takes, never pushed nor
             # re-tagged with another name here
             out.builds.add(id(tc))

@@ -13,6 +13,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
+from .variants import builds as _builds
 from .variants import bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part, windows_image
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
@@ -59,10 +60,6 @@ def _env_name(tc) -> str:
 
 def _after(span: Span) -> Span:
     return Span(span.end_line, span.end_col, span.end_line, span.end_col)
-
-
-def _builds(ctx):
-    return [tc for tc in commands_for(ctx) if tc.action == "build"]
 
 
 # ---- BC001 ----------------------------------------------------------------------------------------
@@ -312,7 +309,7 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
         return False
     written = _text_at(ctx, span) or ""
     last = written.rsplit("/", 1)[-1]
-    if tag_only and ":" in last.replace("$(", "").replace("${", ""):
+    if tag_only and ":" in last:
         written = last[last.rfind(":") + 1:]
     target = getattr(tc.command.snippet, "group", None)
     # names (per target) known to reach no default: kept for the file's other builds, so the

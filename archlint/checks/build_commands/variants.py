@@ -12,7 +12,8 @@ from ...images import split_ref
 from .local import normal_ref
 
 
-def _builds(ctx):
+def builds(ctx):
+    """The build commands of the file in ``ctx`` (every BC rule's starting point)."""
     return [tc for tc in commands_for(ctx) if tc.action == "build"]
 
 
@@ -67,7 +68,7 @@ def multi_platform_twin(ctx, tc) -> bool:
 
     def multi():
         known, unnamed = set(), set()
-        for b in _builds(ctx):
+        for b in builds(ctx):
             if b.multi_platform:
                 tags = [im for im in b.images if im.role == "tag"]
                 known.update(normal_ref(im.value) for im in tags)

@@ -72,7 +72,7 @@ def _upgrades_packages(stage) -> bool:
     the newest packages on every build on purpose, so a pinned base tag would not make it
     reproducible; ``latest`` is the same choice for the base."""
     for ins in stage.instructions:
-        if ins.keyword == "RUN" and len(ins.args.text) < 100_000 and _UPGRADE.search(ins.args.text):
+        if ins.keyword == "RUN" and _UPGRADE.search(ins.args.text):
             return True
     return False
 

@@ -91,7 +91,7 @@ def _emit(ctx, obj, seen: set, finding):
 class _Image:
     """An image reference found somewhere, with what the image rules need."""
 
-    __slots__ = ("obj", "ref", "node", "span", "name", "tag", "digest", "policy", "policy_key", "source", "waits")
+    __slots__ = ("obj", "ref", "node", "span", "name", "tag", "digest", "policy", "policy_key", "source", "container")
 
     def __init__(self, obj, ref, node, span, policy, policy_key, source, container=None):
         self.obj = obj
@@ -102,7 +102,7 @@ class _Image:
         self.policy = policy  # value node of the pull policy, or None
         self.policy_key = policy_key
         self.source = source  # "container" | "values"
-        self.waits = wl.only_waits(container)  # a container that only waits: its tag cannot matter
+        self.container = container  # the container mapping (None for a Helm values image)
 
 
 def _images(ctx) -> list:
@@ -169,8 +169,8 @@ def _values_image_maps(ctx) -> list:
 def _mutable(img: _Image) -> bool:
     """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``:
     DF002); not in a container that only waits (``sleep 3600``: its version cannot matter)."""
-    return img.digest is None and not img.waits and (
-        img.tag == "latest" or img.tag is None and not release_in_name(img.name))
+    return img.digest is None and (img.tag == "latest" or img.tag is None and not release_in_name(img.name)) \
+        and not wl.only_waits(img.container)
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
