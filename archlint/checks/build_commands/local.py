@@ -146,12 +146,6 @@ def _one_part(ref: str) -> bool:
     return bool(name) and "/" not in name and "$" not in name and not is_placeholder(ref)
 
 
-def _retagged_for_a_registry(tags, parent: dict, root) -> bool:
-    """Whether the group gives any of ``tags`` (by ``docker tag``) a name of more than one part."""
-    roots = {root(t) for t in tags}
-    return any(not _one_part(n) and root(n) in roots for n in parent)
-
-
 def _by_id_only(tc: ToolCommand) -> bool:
     """A build that hands its image on by ID alone (``--iidfile``, ``-q``): no podman
     ``--manifest``, no exporter ``name=``."""
@@ -192,6 +186,8 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
     for n in set(parent) | set(parent.values()) | set(used):
         if root(n) in used_roots and root(n) not in pushed_roots:
             names.add(n)
+    # names re-tagged (docker tag) with a name of more than one part: they may leave the machine
+    registry_roots = {root(n) for n in parent if not _one_part(n)}
     for tc in tcs:
         if tc.action != "build":
             continue
@@ -216,7 +212,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))
             names.update(tags)
-        elif all(_one_part(im.value) for im in tc.images) and not _retagged_for_a_registry(tags, parent, root):
+        elif all(_one_part(im.value) for im in tc.images) and not any(root(t) in registry_roots for t in tags):
             # thanos' `docker build -t "thanos" .`: a name no registry takes, never pushed nor
             # re-tagged with another name here
             out.builds.add(id(tc))
