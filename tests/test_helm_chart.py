@@ -202,6 +202,46 @@ def test_a_library_chart_provides_defines_only(tmp_path):
         "dependency absent is not in charts/ (run helm dependency build to lint it)"]
 
 
+def test_every_file_of_templates_is_a_template_an_include_may_name(tmp_path):
+    # minio: configmap.yaml includes (print $.Template.BasePath "/_helper_create_bucket.txt"); Helm
+    # parses every file of templates/, so a .txt helper is a template too.  One that is not a
+    # manifest nor a .tpl helper says nothing when it cannot be read or parsed (a binary, an
+    # unclosed action): only an include of it would need it.
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: minio\nversion: 1.0.0\n",
+        "values.yaml": "bucket: data\n",
+        "templates/_helper_create_bucket.txt": "mc mb {{ .Values.bucket }}\n",
+        "templates/configmap.yaml": "kind: ConfigMap\ndata:\n  script: |\n"
+                                    "    {{- include (print $.Template.BasePath \"/_helper_create_bucket.txt\") . | nindent 4 }}\n",
+        "templates/logo.png": b"\x89PNG\r\n\x00\x00",
+        "templates/broken.txt": "{{ if }",
+    })
+    c = load_chart(str(tmp_path))
+    assert c.notices == []
+    assert c.renderable() == ["templates/configmap.yaml"]
+    r = c.render("templates/configmap.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == ["kind: ConfigMap\ndata:\n  script: |\n    mc mb data\n"]
+
+
+def test_lookup_finds_nothing_as_in_helm_template(tmp_path):
+    # dapr's scheduler keeps the storage size of a live StatefulSet it looks up; helm template asks
+    # no cluster, so lookup returns an empty map and the chart renders its fresh install
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: sched\nversion: 1.0.0\n",
+        "values.yaml": "storageSize: 1Gi\n",
+        "templates/sts.yaml": (
+            '{{- $size := .Values.storageSize }}\n'
+            '{{- $existing := lookup "apps/v1" "StatefulSet" .Release.Namespace "sched" }}\n'
+            '{{- if $existing }}{{- range $existing.spec.volumeClaimTemplates }}'
+            '{{- $size = .spec.resources.requests.storage }}{{- end }}{{- end }}\n'
+            'kind: StatefulSet\nstorage: {{ $size }}\n'),
+    })
+    r = load_chart(str(tmp_path)).render("templates/sts.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == ["\nkind: StatefulSet\nstorage: 1Gi\n"]
+
+
 def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
     # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
     # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/

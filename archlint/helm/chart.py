@@ -561,15 +561,17 @@ def _templates(chart: Chart, notices: list, inputs: list):
         dirnames.sort()
         inputs.extend(os.path.join(dirpath, d) for d in dirnames)
         for fname in sorted(filenames):
-            if not fname.endswith((".yaml", ".yml", ".tpl")):
-                continue
             path = os.path.join(dirpath, fname)
             rel = os.path.relpath(path, chart.root).replace(os.sep, "/")
             count += 1
             if count > MAX_TEMPLATES:
                 notices.append(ChartNotice(path, 1, f"more than {MAX_TEMPLATES} templates: the rest not read"))
                 return
-            text = _read(path, notices, inputs)
+            # Helm parses every file of templates/; one that is not a manifest nor a helper (a
+            # ``_helper.txt`` included by ``print $.Template.BasePath``) says nothing when it
+            # cannot be read or parsed: only what includes it needs it
+            own = notices if fname.endswith((".yaml", ".yml", ".tpl")) else []
+            text = _read(path, own, inputs)
             if text is None:
                 chart.templates[rel] = None
                 continue
@@ -578,10 +580,10 @@ def _templates(chart: Chart, notices: list, inputs: list):
                 chart.templates[rel] = parse(text, path)
             except TemplateError as e:
                 chart.templates[rel] = None
-                notices.append(ChartNotice(path, e.line, f"template not parsed: {e.message}"))
+                own.append(ChartNotice(path, e.line, f"template not parsed: {e.message}"))
             except RecursionError:
                 chart.templates[rel] = None
-                notices.append(ChartNotice(path, 1, "template not parsed: nested too deeply"))
+                own.append(ChartNotice(path, 1, "template not parsed: nested too deeply"))
 
 
 def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):

@@ -2,8 +2,9 @@
 
 Each is ``fn(ex, args, line)`` (``ex`` the running ``Exec``).  Unless registered with
 ``unknowns=True``, a function given UNKNOWN returns UNKNOWN without running.  Functions whose
-result depends on the cluster, the clock or chance (``lookup``, ``now``, ``uuidv4``,
-``randAlphaNum``, ``genCA``...) and the chart's other files (``.Files``) are UNKNOWN.
+result depends on the clock or chance (``now``, ``uuidv4``, ``randAlphaNum``, ``genCA``...) and
+the chart's other files (``.Files``) are UNKNOWN; ``lookup`` returns an empty map, as in ``helm
+template``, which asks no cluster.
 
 How values print (``fmt``, ``printf``, ``toYaml``, ``toJson``) is gofmt.py's; semver
 constraints are semver.py's.  ``regexMatch``/``regexReplaceAll`` use Python's ``re`` on values up
@@ -243,9 +244,16 @@ def _tpl(ex, a, line):
     return ex.tpl(strval(a[0]), a[1], line)
 
 
-# functions whose result depends on the cluster, the clock, chance or secrets
-for _name in ("lookup", "now", "date", "dateInZone", "date_in_zone", "unixEpoch", "ago", "htmlDate", "dateModify",
-              "toDate", "uuidv4", "randAlphaNum", "randAlpha", "randNumeric", "randAscii", "randBytes", "randInt",
+@fn("lookup", arity=(4, 4))
+def _lookup(ex, a, line):
+    """Helm's ``lookup`` as ``helm template`` runs it, with no cluster to ask: an empty map (the
+    fresh install a chart renders when the object does not exist)."""
+    return {}
+
+
+# functions whose result depends on the clock, chance or secrets
+for _name in ("now", "date", "dateInZone", "date_in_zone", "unixEpoch", "ago", "htmlDate", "dateModify",
+              "mustDateModify", "toDate", "mustToDate", "uuidv4", "randAlphaNum", "randAlpha", "randNumeric", "randAscii", "randBytes", "randInt",
               "shuffle", "genCA", "genCAWithKey", "genPrivateKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
               "genSignedCert", "genSignedCertWithKey", "buildCustomCert", "derivePassword", "htpasswd", "encryptAES",
               "decryptAES", "getHostByName", "env", "expandenv", "bcrypt", "toToml", "fromToml"):
@@ -326,6 +334,39 @@ def _camelcase(ex, a, line):
     if any(not w for w in words):
         return UNKNOWN
     return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+_CASE_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
+def _case_words(s: str):
+    """The words of ``s`` as xstrings splits them for ``snakecase``/``kebabcase``: at a space,
+    underscore or hyphen, before an upper-case letter that follows a lower-case one, and before
+    the last capital of a run followed by a lower-case letter (``HTTPServer``: HTTP, Server).
+    None (unknown) where the libraries' versions disagree or the text is unusual: a digit after a
+    capital, another character, a separator at an end or doubled."""
+    if not s or not s.isascii() or s[0] in " _-" or s[-1] in " _-":
+        return None
+    words = []
+    for part in _WORD_SEPARATORS.split(s):
+        if not part or not part.isalnum() or part[0].isdigit() or re.search(r"[A-Z][0-9]", part):
+            return None
+        words += _CASE_WORD.findall(part)
+    return words
+
+
+@fn("snakecase", arity=(1, 1))
+def _snakecase(ex, a, line):
+    """xstrings.ToSnakeCase: ``keepAliveInterval`` -> ``keep_alive_interval``, ``http2`` -> ``http2``."""
+    words = _case_words(strval(a[0]))
+    return UNKNOWN if words is None else "_".join(w.lower() for w in words)
+
+
+@fn("kebabcase", arity=(1, 1))
+def _kebabcase(ex, a, line):
+    """xstrings.ToKebabCase: ``keepAliveInterval`` -> ``keep-alive-interval``."""
+    words = _case_words(strval(a[0]))
+    return UNKNOWN if words is None else "-".join(w.lower() for w in words)
 
 
 @fn("untitle", arity=(1, 1))
@@ -801,7 +842,7 @@ for _names, _arity, _f in _SIMPLE:
 # functions that build text from their arguments' text
 for _name in ("indent", "nindent", "trim", "trimAll", "trimPrefix", "trimSuffix", "quote", "squote", "cat", "upper",
               "lower", "title", "replace", "printf", "print", "println", "toString", "trunc", "substr", "nospace",
-              "tpl", "repeat", "camelcase", "untitle"):
+              "tpl", "repeat", "camelcase", "snakecase", "kebabcase", "untitle"):
     FUNCTIONS[_name].text = True
 
 
