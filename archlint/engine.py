@@ -272,7 +272,8 @@ def _parse(source: Source, kind: str, result: FileResult):
     try:
         model = parse(source)
     except SkipFile as e:
-        result.notices.append(_skipped(path, e))
+        if not e.quiet:
+            result.notices.append(_skipped(path, e))
         return None
     except ParseError as e:
         result.notices.append(

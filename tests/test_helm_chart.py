@@ -242,6 +242,28 @@ def test_lookup_finds_nothing_as_in_helm_template(tmp_path):
     assert [d.text for d in r.documents] == ["\nkind: StatefulSet\nstorage: 1Gi\n"]
 
 
+def test_files_get_and_lines_read_the_charts_own_files(tmp_path):
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: nats\nversion: 1.0.0\n",
+        "files/conf.yaml": "port: {{ .Values.port }}\n",
+        "files/list.txt": "a\nb\n",
+        "files/blob.bin": b"\x00\x01",
+        "values.yaml": "port: 4222\n",
+        "templates/cm.yaml": ('kind: ConfigMap\nconf: {{ tpl (.Files.Get "files/conf.yaml") . | trim }}\n'
+                              'lines: {{ .Files.Lines "files/list.txt" | join "," }}\n'
+                              'missing: "{{ .Files.Get "files/nothere.yaml" }}{{ .Files.Get "../Chart.yaml" }}'
+                              '{{ .Files.Get "templates/cm.yaml" }}"\n'
+                              'blob: {{ .Files.Get "files/blob.bin" }}\n'),
+    })
+    c = load_chart(str(tmp_path))
+    r = c.render("templates/cm.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == [
+        'kind: ConfigMap\nconf: port: 4222\nlines: a,b\nmissing: ""\nblob: $ARCHLINT_UNKNOWN\n']
+    # the files read are inputs of the render: a change to them is a change of its result
+    assert str(tmp_path / "files" / "conf.yaml") in r.inputs and str(tmp_path / "files" / "list.txt") in r.inputs
+
+
 def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
     # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
     # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/

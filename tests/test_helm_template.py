@@ -183,6 +183,11 @@ def test_include_lines_map_to_the_call_and_the_define():
      '{{ snakecase "NoHTTPS" }} {{ snakecase "GO-PATH" }} {{ snakecase "go path" }} {{ kebabcase "FirstName" }}',
      "keep_alive_interval http2 http_server no_https go_path go_path first-name"),
     ('{{ snakecase "HTTP2" }}|{{ snakecase "a__b" }}|{{ snakecase "_a" }}|{{ kebabcase "a." }}', f"{P}|{P}|{P}|{P}"),
+    # a map parameter given nil (a key no values file sets) is an empty map, as Go passes it
+    # (temporal: hasKey (get $datastores "default") "sql" with default: left empty)
+    ('{{ hasKey .Values.none "sql" }} {{ get .Values.none "k" | quote }} {{ merge (dict "a" 1) .Values.none | toJson }} '
+     '{{ merge .Values.none (dict "b" 2) | toJson }} {{ keys .Values.none | len }}', 'false "" {"a":1} {"b":2} 0'),
+    ('{{ dict "a" "<b>&" | toRawJson }} {{ dict "a" "<b>" | toJson }}', '{"a":"<b>&"} {"a":"\\u003cb\\u003e"}'),
     ('{{ add 1 2 3 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }} {{ until 3 }}', "6 3 6 3 1 [0 1 2]"),
 ])
 def test_functions(template, expected):

@@ -163,6 +163,25 @@ def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
                                                                            "plugins/krew.yaml"]
 
 
+def test_templated_yaml_of_a_chart_folder_is_the_charts_to_render(tmp_path):
+    # nats: the chart builds its StatefulSet from tpl (.Files.Get "files/stateful-set.yaml"); the
+    # files/ folder is the chart's, linted as its templates render it: no notice for those files,
+    # and the render is linted (its latest image is reported where the values file sets it)
+    write_files(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: nats\nversion: 1.0.0\n",
+        "chart/values.yaml": "image: nats:latest\n",
+        "chart/files/sts/stateful-set.yaml": "kind: StatefulSet\napiVersion: apps/v1\nspec:\n  template:\n"
+                                             "    spec:\n      containers:\n{{- range list 1 }}\n"
+                                             "      - name: nats\n        image: {{ $.Values.image }}\n{{- end }}\n",
+        "chart/templates/sts.yaml": '{{ tpl (.Files.Get "files/sts/stateful-set.yaml") . }}\n',
+        "deploy/a.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n{{- range .Items }}\n  {{ .Key }}: {{ .Value }}\n{{- end }}\n",
+    })
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "AL003"] == ["deploy/a.yaml"]
+    assert [(f["rule"], f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
+        ("K8S001", "chart/values.yaml", 1)]
+
+
 def test_a_group_is_shown_at_its_notice_nearest_the_root():
     from archlint.model import Notice, group_notices
 

@@ -317,7 +317,8 @@ class Chart:
             return RenderResult([], [ChartNotice(path, 1, f"not rendered: internal error {type(e).__name__}: {e}")],
                                 inputs)
         notes = [ChartNotice(f, line, msg) for f, line, msg in notices]
-        return RenderResult(split_documents(rel, rendered.text, rendered.lines), notes, inputs)
+        # with the chart's files the render read (.Files.Get)
+        return RenderResult(split_documents(rel, rendered.text, rendered.lines), notes, list(root.inputs))
 
 
 def _renders(rel: str) -> bool:
@@ -430,9 +431,44 @@ def _capabilities(kube_version, api_has) -> Struct:
     return Struct({"KubeVersion": kube, "APIVersions": Struct({"Has": Method("Has", has)}), "HelmVersion": UNKNOWN})
 
 
-def _files() -> Struct:
+def _files(chart: "Chart | None" = None) -> Struct:
+    """``.Files`` of ``chart``: ``Get`` and ``Lines`` read the chart's own files (nats builds its
+    whole StatefulSet from ``tpl (.Files.Get "files/stateful-set.yaml")``), as Helm does: a path
+    outside the chart or under ``templates/`` is no file of it ("" as in Helm); a file that cannot
+    be read (binary, huge, not UTF-8) is unknown; every file read is an input of the render.
+    The others (``Glob``, ``AsConfig``, ``GetBytes``...) are unknown."""
     unknown = Method("Files", lambda *a: UNKNOWN)
-    return Struct({n: unknown for n in ("Get", "GetBytes", "Glob", "Lines", "AsConfig", "AsSecrets")})
+    out = {n: unknown for n in ("Get", "GetBytes", "Glob", "Lines", "AsConfig", "AsSecrets")}
+    if chart is not None:
+        out["Get"] = Method("Files", lambda name: _chart_file(chart, name))
+        out["Lines"] = Method("Files", lambda name: _chart_lines(chart, name))
+    return Struct(out)
+
+
+def _chart_file(chart: "Chart", name):
+    import posixpath
+
+    if not isinstance(name, str):
+        return UNKNOWN
+    rel = posixpath.normpath(name.replace("\\", "/"))
+    if rel.startswith(("/", "../")) or rel in (".", "..") or rel.split("/", 1)[0] in ("templates", "charts"):
+        return ""
+    root = chart
+    while root.parent is not None:
+        root = root.parent
+    path = os.path.join(chart.root, *rel.split("/"))
+    if not os.path.isfile(path):
+        root.inputs.append(path)
+        return ""
+    text = _read(path, [], root.inputs)
+    return UNKNOWN if text is None else text
+
+
+def _chart_lines(chart: "Chart", name):
+    text = _chart_file(chart, name)
+    if text is UNKNOWN or text == "":
+        return text if text is UNKNOWN else []
+    return (text[:-1] if text.endswith("\n") else text).split("\n")
 
 
 def _lookup_path(values, path: str):
@@ -485,7 +521,7 @@ def load_chart(chart_dir: str, extra_values=(), kube_version=None, api_has=None,
 
 def _collect(chart: Chart, caps, defines: list):
     chart.context = {"Values": chart.values, "Chart": _chart_struct(chart.meta), "Release": Struct(RELEASE),
-                     "Capabilities": caps, "Files": _files(), "Template": UNKNOWN}
+                     "Capabilities": caps, "Files": _files(chart), "Template": UNKNOWN}
     for rel, parsed in chart.templates.items():
         if parsed is not None and (not chart.library or rel.rsplit("/", 1)[-1].startswith("_")):
             key = f"{chart.full_name}/{rel}"

@@ -575,12 +575,20 @@ def _dict(ex, a, line):
     return out
 
 
+def _map(v, name: str) -> dict:
+    """A map argument as Go's text/template passes it: nil (a key no values file sets) is an empty
+    map, not an error (temporal's ``hasKey (get $datastores "default") "sql"`` with ``default:``
+    left empty); anything else that is not a map fails the template as in Helm."""
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise TypeError(f"{name}: not a dict")
+    return v
+
+
 @fn("get", arity=(2, 2))
 def _get(ex, a, line):
-    d, k = a
-    if not isinstance(d, dict):
-        raise TypeError("get: not a dict")
-    return d.get(strval(k), "")
+    return _map(a[0], "get").get(strval(a[1]), "")
 
 
 @fn("set", unknowns=True, arity=(3, 3), mutates=True)
@@ -594,15 +602,14 @@ def _set(ex, a, line):
 
 @fn("unset", arity=(2, 2), mutates=True)
 def _unset(ex, a, line):
-    a[0].pop(strval(a[1]), None)
-    return a[0]
+    d = _map(a[0], "unset")
+    d.pop(strval(a[1]), None)
+    return d
 
 
 @fn("hasKey", arity=(2, 2))
 def _has_key(ex, a, line):
-    if not isinstance(a[0], dict):
-        raise TypeError("hasKey: not a dict")
-    return strval(a[1]) in a[0]
+    return strval(a[1]) in _map(a[0], "hasKey")
 
 
 @fn("keys", unknowns=True, arity=(1, 99))
@@ -611,20 +618,20 @@ def _keys(ex, a, line):
         return UNKNOWN
     out = []
     for d in a:
-        out.extend(sorted(d))  # Sprig's order is Go's random map order: sorted here
+        out.extend(sorted(_map(d, "keys")))  # Sprig's order is Go's random map order: sorted here
     return out
 
 
 @fn("pick", arity=(1, 99))
 def _pick(ex, a, line):
     names = {strval(x) for x in a[1:]}
-    return {k: v for k, v in a[0].items() if k in names}
+    return {k: v for k, v in _map(a[0], "pick").items() if k in names}
 
 
 @fn("omit", arity=(1, 99))
 def _omit(ex, a, line):
     names = {strval(x) for x in a[1:]}
-    return {k: v for k, v in a[0].items() if k not in names}
+    return {k: v for k, v in _map(a[0], "omit").items() if k not in names}
 
 
 @fn("pluck", unknowns=True, arity=(1, 99))
@@ -727,16 +734,18 @@ def _merge(dst: dict, src: dict, overwrite: bool, depth: int = 0):
 
 @fn("merge", "mustMerge", arity=(1, 99), mutates=True)
 def _merge_fn(ex, a, line):
+    dst = _map(a[0], "merge")
     for src in a[1:]:
-        _merge(a[0], src, False)
-    return a[0]
+        _merge(dst, _map(src, "merge"), False)
+    return dst
 
 
 @fn("mergeOverwrite", "mustMergeOverwrite", arity=(1, 99), mutates=True)
 def _merge_overwrite(ex, a, line):
+    dst = _map(a[0], "mergeOverwrite")
     for src in a[1:]:
-        _merge(a[0], src, True)
-    return a[0]
+        _merge(dst, _map(src, "mergeOverwrite"), True)
+    return dst
 
 
 def _copy(v, depth):
@@ -766,6 +775,13 @@ def _to_json(ex, a, line):
     if a[0] is UNKNOWN:
         return UNKNOWN
     return to_json(a[0], ex.engine.placeholder, None)
+
+
+@fn("toRawJson", "mustToRawJson", unknowns=True, arity=(1, 1))
+def _to_raw_json(ex, a, line):
+    if a[0] is UNKNOWN:
+        return UNKNOWN
+    return to_json(a[0], ex.engine.placeholder, None, html=False)
 
 
 @fn("toPrettyJson", "mustToPrettyJson", unknowns=True, arity=(1, 1))

@@ -272,11 +272,14 @@ def _json_ready(v, placeholder: str, depth: int = 0):
     return v
 
 
-def to_json(v, placeholder: str, indent) -> str:
+def to_json(v, placeholder: str, indent, html: bool = True) -> str:
+    """Go's ``json.Marshal``; ``html=False``: without its HTML escapes (Sprig's ``toRawJson``)."""
     import json
 
     s = json.dumps(_json_ready(v, placeholder), sort_keys=True, ensure_ascii=False, indent=indent,
                    separators=(",", ":") if indent is None else (",", ": "))
+    if not html:
+        return s
     # Go's encoder escapes these for HTML safety
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

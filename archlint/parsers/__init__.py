@@ -15,8 +15,10 @@ class SkipFile(Exception):
     """The file is deliberately not linted (a Helm template, ...): reported as an info notice
     with ``rule_id`` (AL003 ...), never as a parse error."""
 
-    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1, group: str = "", summary: str = ""):
+    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1, group: str = "", summary: str = "",
+                 quiet: bool = False):
         super().__init__(message)
+        self.quiet = quiet  # nothing to say: what the file holds is linted elsewhere
         self.rule_id = rule_id
         self.message = message
         self.line = line

@@ -769,8 +769,32 @@ def _skip(text: str, match) -> SkipFile:
     return SkipFile("AL003", "templated file, not linted", line, col)
 
 
-def _loose_template(text: str, match) -> SkipFile:
-    """A templated YAML file outside a Helm chart (a krew manifest): one line for all of them in the human formats."""
+MAX_CHART_DEPTH = 8  # folders above a file where its chart's Chart.yaml is looked for
+
+
+def _chart_data(source) -> bool:
+    """Whether the file is in a Helm chart's folder (a ``Chart.yaml`` at most ``MAX_CHART_DEPTH``
+    folders up), outside ``templates/``: a file the chart's templates read and render with
+    ``tpl (.Files.Get "files/stateful-set.yaml")`` (nats), linted as they render it.  The
+    ``Chart.yaml`` paths looked at are inputs of the result."""
+    from ..kinds import _has_chart
+
+    folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
+    for _ in range(MAX_CHART_DEPTH):
+        if _has_chart(folder, source.inputs):
+            return True
+        up = os.path.dirname(folder)
+        if up == folder:
+            break
+        folder = up
+    return False
+
+
+def _loose_template(text: str, match, source=None) -> SkipFile:
+    """A templated YAML file outside a Helm chart (a krew manifest): one line for all of them in
+    the human formats.  One in a chart's folder is the chart's to render: nothing said."""
+    if source is not None and _chart_data(source):
+        return SkipFile("AL003", "templated file of a Helm chart, linted as its templates render it", quiet=True)
     skip = _skip(text, match)
     skip.group = "AL003:loose"
     skip.summary = "{count} templated YAML files outside Helm charts are not linted (lint what they render)"
@@ -798,11 +822,11 @@ def parse(source) -> YamlModel:
     except yaml.YAMLError as e:
         templated = templated or (_PLACEHOLDER_RE.search(text) if "{" in text else None)
         if templated:
-            raise _loose_template(text, templated) from None
+            raise _loose_template(text, templated, source) from None
         raise _parse_error(e, text, source) from None
     except RecursionError:
         if templated:
-            raise _loose_template(text, templated) from None
+            raise _loose_template(text, templated, source) from None
         raise ParseError("nesting too deep", 1, 1) from None
     if "&" in text and "*" in text and _ANCHOR_RE.search(text) and _ALIAS_RE.search(text):
         try:
