@@ -30,10 +30,18 @@ READS_OWN_ARCH = re.compile(_READS_OWN_ARCH)
 DERIVES_ARCH = re.compile(r"\$\{?(?:TARGETARCH|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-info\b|" + _READS_OWN_ARCH)
 
 
+#: what precedes the architecture a QEMU emulator is named after (``qemu-aarch64-static``,
+#: ``qemu-system-x86_64``): a program for the build machine that runs code for that CPU
+_EMULATOR = ("qemu-", "qemu-system-")
+
+
 def arch_tokens(value: str):
-    """(token, canonical arch, start, end) of each architecture token in ``value``."""
+    """(token, canonical arch, start, end) of each architecture token in ``value``, but the one
+    naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``), not its own."""
     for m in plat.arch_token_re().finditer(value):
         token = m.group(1)
+        if value[max(0, m.start(1) - 12):m.start(1)].lower().endswith(_EMULATOR):
+            continue
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 
 

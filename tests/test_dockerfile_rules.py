@@ -229,6 +229,22 @@ def test_df005_without_platforms_is_one_info_notice_on_the_final_stage():
     assert [n.rule_id for n in lint_inline(DF005_UNPINNED, kind="dockerfile", ignore=["DF005"]).notices] == []
 
 
+def test_df005_says_nothing_of_a_windows_image():
+    # fluent-bit's dockerfiles/Dockerfile.windows: built on a Windows host, for it; neither the
+    # run's notice nor a linux/... platform is for it
+    text = """
+        FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS builder
+        RUN echo build
+        FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+        COPY --from=builder /src /app
+    """
+    assert [n.rule_id for n in lint_inline(text, kind="dockerfile").notices] == []
+    assert check(text, "DF005", kind="dockerfile", platforms=ONE) == []
+    named = "FROM golang:1.22 AS build\nFROM ${BASE}\n"
+    assert [n.rule_id for n in lint_inline(named, name="Dockerfile.windows", kind="dockerfile").notices] == []
+    assert [n.rule_id for n in lint_inline(named, name="Dockerfile", kind="dockerfile").notices] == ["DF005"]
+
+
 def test_df005_accepts_pinned_and_inherited_stages():
     assert check("""
         FROM --platform=linux/amd64 python:3.12-slim AS build
@@ -322,6 +338,11 @@ DF006_FINE = r"""
 
     FROM alpine:3.20 AS three
     RUN echo "downloads happen elsewhere: https://example.com/amd64" && apk add --no-cache curl
+
+    # fluent-bit: a QEMU user emulator is named after the CPU it emulates, not its own
+    FROM debian:trixie-slim AS four
+    COPY --from=qemu /usr/bin/qemu-aarch64-static /usr/bin/
+    RUN curl -fsSLo /usr/bin/qemu-system-x86_64 https://example.com/qemu/qemu-system-x86_64
 """
 
 

@@ -103,14 +103,17 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
             - name: idle
               image: alpine:latest
               args: [tail, -f, /dev/null]
+            - name: netperf-client
+              image: networkstatic/netserver
+              command: ["/bin/sleep", "365d"]
             - name: worker
               image: redis:latest
               command: ["sh", "-c", "sleep 5 && redis-cli -h db ping"]
             - name: server
               image: redis
     """, "K8S00", kind="kubernetes") == [
-        "19:14 K8S001 Image redis:latest uses the mutable tag latest.",
-        "22:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
+        "22:14 K8S001 Image redis:latest uses the mutable tag latest.",
+        "25:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
     ]
 
 

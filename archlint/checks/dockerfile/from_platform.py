@@ -299,7 +299,9 @@ def from_without_platform(ctx):
     names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
     `FROM gcr.io/distroless/static:nonroot-${ARCH}`): each build passes the architecture and the
     single-architecture base decides the CPU, not the build machine (BuildKit's own
-    `$TARGETARCH` and `$BUILDARCH` follow the build's platform, so they do not count).
+    `$TARGETARCH` and `$BUILDARCH` follow the build's platform, so they do not count). Nor a
+    Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base):
+    it is built on a Windows host, for it, and a `linux/...` platform would be wrong there.
 
     In context (the project model): a stage left to the build machine is not reported when every
     build of the Dockerfile found in the repository (a script, a Makefile, a workflow step, a
@@ -332,6 +334,8 @@ def from_without_platform(ctx):
     With one configured platform, safe: adds `--platform=<it>`. With several, unsafe: adds
     `--platform=$BUILDPLATFORM` to builder stages (their commands must then cross-compile).
     """
+    if windows_image(ctx):
+        return
     model = ctx.model
     targets = ctx.targets
     final = model.final_stage

@@ -237,7 +237,7 @@ _WAITS = re.compile(r"(?:exec )?(?:sleep (?:\d+[smhd]?|infinity|inf)|tail -f /de
 
 
 def only_waits(container) -> bool:
-    """A container whose program only waits: ``command: ["sleep", "3600"]``,
+    """A container whose program only waits: ``command: ["sleep", "3600"]`` (``/bin/sleep`` too),
     ``sh -c "while true; do sleep 3600; done"``, ``tail -f /dev/null``, or an image made for
     it (``.../sleep``, ``pause``): what version of ``redis`` or ``busybox`` it waits in cannot
     change what it does (kubernetes-engine-samples' redis-cli client pods)."""
@@ -252,6 +252,8 @@ def only_waits(container) -> bool:
         return False
     while len(words) >= 2 and words[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash") and words[1] == "-c":
         words = words[2:]
+    if words and words[0].startswith("/"):
+        words = [words[0].rsplit("/", 1)[-1]] + words[1:]  # ["/bin/sleep", "365d"] (istio's tools)
     text = " ".join(" ".join(words).split())
     return len(text) <= 80 and _WAITS.fullmatch(text) is not None
 
