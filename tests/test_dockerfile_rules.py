@@ -444,6 +444,20 @@ def test_df008_and_df013_accept_a_cross_compilation_matrix():
         " binaries."]
 
 
+def test_df008_leaves_a_toolchain_for_another_os():
+    # istio's build-tools: rustup adds a Windows target for cross builds; a release stage
+    # building macOS binaries: programs the image does not run.  A linux pin stays DF008's.
+    assert check(r"""
+        FROM rust:1.80 AS mingw
+        RUN rustup target add x86_64-pc-windows-gnu && rustup target add aarch64-apple-darwin
+        FROM golang:1.22 AS release
+        RUN GOOS=darwin GOARCH=arm64 go build -o /out/app-darwin . && GOOS=windows GOARCH=amd64 go build .
+        RUN GOOS=linux GOARCH=arm64 go build -o /out/app .
+    """, "DF008", kind="dockerfile", platforms=TWO) == [
+        "5:16 DF008 RUN pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
+        " (linux/amd64, linux/arm64) and this literal serves only one."]
+
+
 def test_df008_accepts_targetarch_toolchain():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go

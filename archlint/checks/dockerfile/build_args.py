@@ -275,6 +275,26 @@ _TRIPLE_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7": "arm", "arm": "a
                 "armv8": "arm64", "armv7-a": "arm"}
 
 
+#: a target triple or GOOS for another OS than the image's: the toolchain builds a program for
+#: Windows or macOS (a release container's ``rustup target add x86_64-pc-windows-gnu``,
+#: ``GOOS=darwin GOARCH=arm64``), not one the image runs
+_OTHER_OS = re.compile(r"windows|apple|darwin|\bios\b|-ios|freebsd|netbsd|openbsd|wasi|emscripten|mingw", re.IGNORECASE)
+_GOOS_OTHER = re.compile(r"\bGOOS[= ]\s*[\"']?(?!linux\b)[a-z]+", re.IGNORECASE)
+_COMMAND_END = re.compile(r"&&|\|\||[;|\n]")
+_WINDOW = 200  # characters either side of GOARCH= where its command's GOOS= is looked for
+
+
+def _for_another_os(text: str, m: re.Match) -> bool:
+    """Whether the pin ``m`` builds for another OS: its triple names one, or (``GOARCH=``) the
+    same command sets a ``GOOS`` other than linux (looked for within ``_WINDOW`` characters)."""
+    if m.group("ga") is None:
+        return _OTHER_OS.search(m.group(0)) is not None
+    lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
+    before = [e.end() for e in _COMMAND_END.finditer(text, lo, m.start())]
+    after = _COMMAND_END.search(text, m.end(), hi)
+    return _GOOS_OTHER.search(text, before[-1] if before else lo, after.start() if after else hi) is not None
+
+
 def _toolchain_arch(m: re.Match) -> str:
     for g in ("ga", "ta", "ra", "ca", "ha", "ma"):
         v = m.group(g)
@@ -294,6 +314,8 @@ def hardcoded_target_arch(ctx):
     `GOARCH=amd64`, `--target x86_64-unknown-linux-gnu`, `rustup target add aarch64-...`,
     `CC=aarch64-linux-gnu-gcc`, `--host=x86_64-linux-gnu`, `-march=x86-64-v3`, in a stage that
     does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
+    A pin for another OS than the image's (`rustup target add x86_64-pc-windows-gnu`,
+    `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported.
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
@@ -323,7 +345,8 @@ def hardcoded_target_arch(ctx):
         for ins in st.instructions:
             if ins.keyword in ("RUN", "ENV"):
                 for snip in [ins.args] + [h.body for h in ins.heredocs]:
-                    pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)]
+                    pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)
+                             if not _for_another_os(snip.text, m)]
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the
     # architecture its stage is for, on purpose
