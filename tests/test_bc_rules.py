@@ -376,11 +376,11 @@ def test_bc004_flags_platform_build_args_in_shell():
         #!/usr/bin/env bash
         TARGETARCH="${TARGETARCH:-amd64}"
         docker buildx build --platform linux/amd64 --build-arg "TARGETARCH=$TARGETARCH" -t registry.example.com/app:1.4.2 --push .
-        docker build --platform linux/arm64 --build-arg=TARGETPLATFORM=linux/arm64 --build-arg BUILDPLATFORM -t app:1.4.2 .
+        docker build --platform linux/arm64 --build-arg=TARGETPLATFORM=linux/amd64 --build-arg BUILDPLATFORM -t app:1.4.2 .
     """, "BC004", kind="shell") == [
         "3:44 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
         " platform.",
-        "4:37 BC004 --build-arg TARGETPLATFORM=linux/arm64 overrides the TARGETPLATFORM that the builder sets for"
+        "4:37 BC004 --build-arg TARGETPLATFORM=linux/amd64 overrides the TARGETPLATFORM that the builder sets for"
         " each target platform.",
         "4:76 BC004 --build-arg BUILDPLATFORM overrides the BUILDPLATFORM that the builder sets for each target"
         " platform.",
@@ -444,10 +444,10 @@ def test_bc004_flags_platform_build_args_in_markdown():
         Build:
 
         ```shell
-        podman build --platform linux/amd64 --manifest app:1.4.2 --build-arg TARGETOS=linux .
+        podman build --platform linux/amd64,linux/arm64 --manifest app:1.4.2 --build-arg TARGETOS=linux .
         ```
     """, "BC004", kind="markdown") == [
-        "4:58 BC004 --build-arg TARGETOS=linux overrides the TARGETOS that the builder sets for each target platform.",
+        "4:70 BC004 --build-arg TARGETOS=linux overrides the TARGETOS that the builder sets for each target platform.",
     ]
 
 
@@ -861,7 +861,7 @@ def test_bc001_podman_ignores_docker_default_platform():
 
 
 def test_bc004_fix_removes_flag_and_value():
-    text = "docker build --platform linux/amd64 --build-arg TARGETARCH=amd64 -t app:1 .\n"
+    text = "docker build --platform linux/amd64 --build-arg TARGETARCH=arm64 -t app:1 .\n"
     (f,) = findings(lint_inline(text, kind="shell"), "BC004")
     assert (f.span.col, f.span.end_col) == (37, 48)  # the --build-arg word
     assert not f.fix.safe
@@ -1514,6 +1514,26 @@ def test_bc004_shows_the_value_as_written_never_a_placeholder():
     ]
 
 
+def test_bc004_leaves_the_value_of_the_one_platform_named():
+    # consul-k8s: --platform $(GOOS)/$(GOARCH) with TARGETARCH=$(GOARCH) (quoted, as make expands
+    # it before the shell reads the quotes) says what the builder sets anyway; another value, or
+    # several platforms, is an override
+    assert check("""
+        GOOS ?= $(shell go env GOOS)
+        GOARCH ?= $(shell go env GOARCH)
+        dev:
+        \tdocker buildx build --platform $(GOOS)/$(GOARCH) -t acme/dev:1 --build-arg 'TARGETARCH=$(GOARCH)' --push .
+        \tdocker buildx build --platform linux/amd64 -t acme/dev:2 --build-arg TARGETARCH=amd64 --build-arg TARGETOS=linux --push .
+        \tdocker buildx build --platform linux/amd64 -t acme/dev:3 --build-arg TARGETARCH=arm64 --push .
+        \tdocker buildx build --platform linux/amd64,linux/arm64 -t acme/dev:4 --build-arg TARGETARCH=amd64 --push .
+    """, "BC004", kind="makefile") == [
+        "6:59 BC004 --build-arg TARGETARCH=arm64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+        "7:71 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+    ]
+
+
 def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
     wf = """
     on: push
@@ -1658,6 +1678,8 @@ def test_bc001_a_build_handed_the_machines_architecture():
         \tdocker buildx build --tag jaegertracing/jaeger:dev --build-arg TARGETARCH=$(shell go env GOARCH) --load .
         pinned:
         \tdocker build -t jaegertracing/pinned:$(TAG) --build-arg TARGETARCH=amd64 .
+        fips-dev:
+        \tdocker build -t 'acme/fips-dev:$(TAG)' --build-arg 'TARGETARCH=$(GOARCH)' --push .
     """
     # a literal architecture is not the machine's (BC004 says more of it)
     assert check(mk, "BC001", kind="makefile") == [

@@ -77,6 +77,22 @@ class ShellSnippet(Snippet):
         be = self._base_end(end) if end > start else bs
         return self.base.text[bs:max(be, bs)]
 
+    def unresolved(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` holds an expansion left unresolved (its text a ``$``
+        reference): inside single quotes it is still unknown, as make expands it before the shell
+        reads the quotes (``--build-arg 'TARGETARCH=$(GOARCH)'``)."""
+        if self.base is None or not self.segments:
+            return False
+        if self._seg_starts is None:
+            self._seg_starts = [seg[0] for seg in self.segments]
+        i = max(0, bisect_right(self._seg_starts, start) - 1)
+        while i < len(self.segments) and self.segments[i][0] < end:
+            s, e, _bs, _be, literal = self.segments[i]
+            if not literal and e > start and "$" in self.text[s:e]:
+                return True
+            i += 1
+        return False
+
     def _segment(self, offset: int):
         segs = self.segments
         if self._seg_starts is None:
@@ -621,7 +637,10 @@ class _Walker:
         if t in ("number", "variable_name", "special_variable_name", "regex", "extglob_pattern"):
             return [(raw, False)], False, False
         if t == "raw_string":
-            return [(raw[1:-1] if raw.endswith("'") and len(raw) >= 2 else raw[1:], False)], False, False
+            inner = raw[1:-1] if raw.endswith("'") and len(raw) >= 2 else raw[1:]
+            unresolved = getattr(self.snippet, "unresolved", None)
+            start = self.base + self.s(node)
+            return [(inner, False)], bool(unresolved and unresolved(start, start + len(raw))), False
         if t == "ansi_c_string":
             inner = raw[2:-1] if raw.endswith("'") else raw[2:]
             return [(inner.replace("\\'", "'").replace("\\\\", "\\"), False)], False, False
