@@ -264,6 +264,33 @@ def test_files_get_and_lines_read_the_charts_own_files(tmp_path):
     assert str(tmp_path / "files" / "conf.yaml") in r.inputs and str(tmp_path / "files" / "list.txt") in r.inputs
 
 
+def test_a_dependency_not_in_charts_has_unknown_defaults(tmp_path):
+    # kube-prometheus-stack: (index .Values "prometheus-node-exporter").kubeRBACProxy.enabled,
+    # a default of the remote dependency, failed as a nil pointer; what the parent sets is known
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: stack\nversion: 1.0.0\ndependencies:\n"
+                      "  - name: prometheus-node-exporter\n    repository: https://charts.example\n"
+                      "  - name: kube-state-metrics\n    alias: ksm\n    repository: https://charts.example\n",
+        "values.yaml": "prometheus-node-exporter:\n  port: 9100\n  tls: {}\nksm:\n",
+        "templates/role.yaml": (
+            'kind: ClusterRole\n'
+            'a: {{ if (index .Values "prometheus-node-exporter").kubeRBACProxy.enabled }}proxy{{ end }}\n'
+            'port: {{ (index .Values "prometheus-node-exporter").port }}\n'
+            'tls: {{ hasKey .Values.ksm "tls" }} {{ get (index .Values "prometheus-node-exporter") "tls" | len }}'
+            ' {{ .Values.ksm.image.tag }} {{ dig "x" "y" "none" .Values.ksm }}\n'
+            'mine: "{{ .Values.absent }}"\n'),
+    })
+    c = load_chart(str(tmp_path))
+    assert sorted(n.message for n in c.notices) == [
+        "dependency kube-state-metrics is not in charts/ (run helm dependency build to lint it)",
+        "dependency prometheus-node-exporter is not in charts/ (run helm dependency build to lint it)"]
+    r = c.render("templates/role.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == [
+        # (an if on an unknown renders its non-empty branch)
+        'kind: ClusterRole\na: proxy\nport: 9100\ntls: $ARCHLINT_UNKNOWN 0 $ARCHLINT_UNKNOWN $ARCHLINT_UNKNOWN\nmine: ""\n']
+
+
 def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
     # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
     # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/

@@ -28,7 +28,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, Struct, VDict
+from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, Struct, VDict, open_values
 from .lexer import ChartFail, TemplateError
 from .parser import Define, Parsed, parse
 from ..source import normalize_newlines
@@ -660,6 +660,11 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
                 continue
         notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
                                    f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
+        # its defaults are not known: a key the parent's values do not set for it is unknown
+        key = str(dep.get("alias") or name)
+        own = chart.values.get(key) if isinstance(chart.values, dict) else 0
+        if own is None or isinstance(own, dict):
+            chart.values[key] = open_values(own if own is not None else VDict())
 
 
 def _requirements(root: str, notices: list, inputs: list):

@@ -74,6 +74,23 @@ class VDict(dict):
         self.origins = origins if origins is not None else {}
 
 
+class OpenVDict(VDict):
+    """The values of a dependency archlint could not read (a remote chart not in ``charts/``):
+    what the parent's values file sets for it is known; a key it does not hold may be one of the
+    dependency's own defaults, so it is unknown, not missing (kube-prometheus-stack's
+    ``(index .Values "prometheus-node-exporter").kubeRBACProxy.enabled``)."""
+    __slots__ = ()
+
+
+def open_values(v, depth: int = 0):
+    """``v`` with every mapping in it an ``OpenVDict`` (origins kept)."""
+    if not isinstance(v, dict) or depth > 100:
+        return v
+    out = OpenVDict({k: open_values(x, depth + 1) for k, x in v.items()},
+                    origins=getattr(v, "origins", None))
+    return out
+
+
 class Struct(dict):
     """A Helm object (``.Chart``, ``.Release``, ``.Capabilities.KubeVersion``): fields by name,
     printed as ``text`` when it has one (KubeVersion prints its version)."""
@@ -701,6 +718,8 @@ class Exec:
                 return UNKNOWN
         if isinstance(v, dict):
             if name not in v:
+                if isinstance(v, OpenVDict):
+                    return UNKNOWN  # perhaps a default of a dependency not read
                 if isinstance(v, Struct):
                     self.error(f"can't evaluate field {name} in type {label or '.'}", line)
                 if args:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 
-from .evaluate import UNKNOWN, Method, Struct, TracedStr, has_unknown, truth
+from .evaluate import UNKNOWN, Method, OpenVDict, Struct, TracedStr, has_unknown, truth
 from .gofmt import (go_quote, go_str, kind_name, print_args, sprintf, strval, to_float, to_int, to_json, to_yaml,
                     type_name)
 from .semver import parse_version, semver_match
@@ -89,7 +89,10 @@ def _index(ex, a, line):
         if v is None:
             ex.error("index of untyped nil", line)
         if isinstance(v, dict):
-            v = v.get(k if isinstance(k, str) else go_str(k))
+            key = k if isinstance(k, str) else go_str(k)
+            if key not in v and isinstance(v, OpenVDict):
+                return UNKNOWN
+            v = v.get(key)
             continue
         if isinstance(v, (list, str)):
             if not isinstance(k, (int, float)) or isinstance(k, bool):
@@ -588,7 +591,8 @@ def _map(v, name: str) -> dict:
 
 @fn("get", arity=(2, 2))
 def _get(ex, a, line):
-    return _map(a[0], "get").get(strval(a[1]), "")
+    d, k = _map(a[0], "get"), strval(a[1])
+    return UNKNOWN if k not in d and isinstance(d, OpenVDict) else d.get(k, "")
 
 
 @fn("set", unknowns=True, arity=(3, 3), mutates=True)
@@ -609,7 +613,8 @@ def _unset(ex, a, line):
 
 @fn("hasKey", arity=(2, 2))
 def _has_key(ex, a, line):
-    return strval(a[1]) in _map(a[0], "hasKey")
+    d, k = _map(a[0], "hasKey"), strval(a[1])
+    return UNKNOWN if k not in d and isinstance(d, OpenVDict) else k in d
 
 
 @fn("keys", unknowns=True, arity=(1, 99))
@@ -653,6 +658,8 @@ def _dig(ex, a, line):
     *path, default, d = a
     for k in path:
         if d is UNKNOWN or k is UNKNOWN:
+            return UNKNOWN
+        if isinstance(d, OpenVDict) and strval(k) not in d:
             return UNKNOWN
         if not isinstance(d, dict) or strval(k) not in d:
             return default
