@@ -458,6 +458,24 @@ def test_df008_leaves_a_toolchain_for_another_os():
         " (linux/amd64, linux/arm64) and this literal serves only one."]
 
 
+def test_a_dockerfile_named_after_an_architecture_is_for_it():
+    # autoscaler's external-grpc example: Dockerfile.amd64 and Dockerfile.arm64, one per CPU,
+    # each copying its own binary; a literal for another architecture there is still a mistake
+    text = """
+        FROM golang:1.22 AS build
+        RUN GOARCH=arm64 go build -o /out/provider-arm64 .
+        FROM gcr.io/distroless/static:nonroot-arm64
+        COPY --from=build /out/provider-arm64 /provider
+        ADD https://example.com/tool-linux-amd64 /tool
+    """
+    for name in ("Dockerfile.arm64", "Dockerfile-aarch64"):
+        r = lint_inline(text, name=name, kind="dockerfile", platforms=["linux/amd64", "linux/arm64"])
+        assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id in ("DF006", "DF008")] == [("DF006", 5)], name
+    r = lint_inline(text, name="Dockerfile", kind="dockerfile", platforms=["linux/amd64", "linux/arm64"])
+    assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id in ("DF006", "DF008")] == [
+        ("DF008", 2), ("DF006", 4), ("DF006", 5)]
+
+
 def test_df008_accepts_targetarch_toolchain():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go

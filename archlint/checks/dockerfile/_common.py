@@ -91,6 +91,20 @@ def stage_named_for_an_arch(stage: Stage) -> bool:
     return stage.name is not None and has_arch_token(stage.name.value.lower())
 
 
+def file_arch(ctx) -> str | None:
+    """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
+    ``Dockerfile-aarch64``, ``amd64.Dockerfile``: one file per CPU, each built for its own), or
+    None.  A literal for that architecture in it is its purpose; one for another is a mistake."""
+    def compute():
+        from ...archnames import arch_tokens
+
+        base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        found = {arch for _t, arch, _s, _e in arch_tokens(base)}
+        return found.pop() if len(found) == 1 else None
+
+    return ctx.cached("dockerfile.file_arch", compute)
+
+
 def _stage_names_arch(stage: Stage, p) -> bool:
     """BuildKit's exemption: a stage named after its OS/arch (``AS build-amd64``)."""
     if stage.name is None:

@@ -18,7 +18,8 @@ from ...parsers.dockerfile import (
 )
 from ...registry import rule
 from ._common import (
-    _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, stage_named_for_an_arch, windows_image,
+    _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
+    windows_image,
 )
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
@@ -104,7 +105,9 @@ def arch_specific_download(ctx):
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
     `mcr.microsoft.com/windows` base): Windows images are amd64, and an x64 tool is the one
     they need; nor in a stage named after an architecture (`FROM base AS exit-amd64`, one stage
-    per CPU), whose architecture is its purpose.
+    per CPU), whose architecture is its purpose; nor, in a Dockerfile named after one
+    (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another
+    is reported).
     """
     if windows_image(ctx):
         return
@@ -117,6 +120,8 @@ def arch_specific_download(ctx):
             if via is not None and not ctx.targets.several:
                 continue  # a default the build command may replace: a finding only for a multi-platform build
             for token, arch, start, end in arch_tokens(value):
+                if arch == file_arch(ctx):
+                    continue  # Dockerfile.amd64 fetching the amd64 build: what the file is for
                 policy = _arch_policy(ctx, st, arch)
                 if policy is None:
                     continue
@@ -315,7 +320,8 @@ def hardcoded_target_arch(ctx):
     `CC=aarch64-linux-gnu-gcc`, `--host=x86_64-linux-gnu`, `-march=x86-64-v3`, in a stage that
     does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
     A pin for another OS than the image's (`rustup target add x86_64-pc-windows-gnu`,
-    `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported.
+    `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported;
+    nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one.
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
@@ -347,6 +353,7 @@ def hardcoded_target_arch(ctx):
                 for snip in [ins.args] + [h.body for h in ins.heredocs]:
                     pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)
                              if not _for_another_os(snip.text, m)]
+    pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the
     # architecture its stage is for, on purpose
