@@ -936,6 +936,21 @@ def test_bc006_a_latest_manifest_list_beside_a_versioned_one():
     """, "BC006", kind="shell") == []
 
 
+def test_bc006_a_pushed_latest_build_beside_a_versioned_build():
+    # consul-k8s' ci.dev-docker: one buildx build pushes :$(GIT_COMMIT), the next (on main) the
+    # same image as :latest, the moving alias; a target that pushes only :latest is reported
+    assert check("""
+        NS ?= hashicorpdev
+        GIT_COMMIT ?= $(shell git rev-parse --short HEAD)
+        ci.dev-docker:
+        \tdocker buildx build -t '$(NS)/control-plane:$(GIT_COMMIT)' --platform linux/amd64,linux/arm64 --push .
+        \tdocker buildx build -t '$(NS)/control-plane:latest' --platform linux/amd64,linux/arm64 --push .
+        only-latest:
+        \tdocker buildx build -t $(NS)/reader:latest --platform linux/amd64,linux/arm64 --push .
+    """, "BC006", kind="makefile") == [
+        "7:25 BC006 docker buildx build tags the image hashicorpdev/reader:latest: latest is a mutable tag."]
+
+
 def test_bc006_hint_in_makefile_escapes_dollar():
     (f,) = findings(lint_inline(BC006_MAKEFILE, kind="makefile"), "BC")
     assert "$$(git rev-parse" in f.hint

@@ -654,8 +654,8 @@ def latest_tag(ctx):
     is the tag of a build the file never pushes (jaeger's `DOCKER_TAG ?= latest` for developer
     builds: the caller names the tag of what it publishes). A build that
     also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
-    or `docker push` or `docker manifest create` of `app:latest` next to a push, tag or
-    manifest list of `app:<version>` in the same
+    or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
+    next to a push, tag, build or manifest list of `app:<version>` in the same
     Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
     usual moving alias. Images that stay on the machine (see BC001) and images for a registry
     on `localhost` are not reported, nor a one-part name a build gives and the same file never
@@ -709,7 +709,8 @@ def latest_tag(ctx):
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
-            if im.role in ("push", "tag-target", "manifest") and (name, group_of(tc)) in versioned:
+            if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
+                    and (name, group_of(tc)) in versioned:
                 continue  # latest moved next to a versioned tag of the same image
             if tc.action == "build" and not build_pushes(tc) \
                     and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) \
