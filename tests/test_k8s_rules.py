@@ -1181,3 +1181,31 @@ def test_k8s004_judges_against_the_release_the_repositorys_go_module_builds_agai
     (tmp_path / "go.mod").write_text("module x\n\nrequire k8s.io/api v0.30.0\n")
     fr = lint_path(example, display="site/examples/workload.yaml", kind="kubernetes", kubernetes_version="1.37")
     assert len(findings(fr, "K8S004")) == 2
+
+
+OLD_CRD = """\
+apiVersion: apiextensions.k8s.io/v1beta1
+kind: CustomResourceDefinition
+metadata:
+  name: targetgroupbindings.elbv2.k8s.aws
+"""
+
+
+def test_an_older_release_manifest_beside_newer_ones_is_a_record(tmp_path):
+    # aws-load-balancer-controller keeps docs/install/v2_0_0_full.yaml ... v2_2_4_full.yaml: what
+    # each release installed; the newest is judged, and a new release makes the older ones records
+    write_files(tmp_path, {
+        "install/v2_0_0_full.yaml": OLD_CRD,
+        "install/v2_1_3_full.yaml": OLD_CRD,
+        "install/install_v2_0_0_rc4.yaml": OLD_CRD,
+        "install/install_v2_0_0.yaml": OLD_CRD.replace("v1beta1", "v1"),
+        "other/crd-1.2.yaml": OLD_CRD,
+    })
+    got = {p: [f.rule_id for f in findings(lint_path(tmp_path / p, p), "K8S004")]
+           for p in ("install/v2_0_0_full.yaml", "install/v2_1_3_full.yaml", "install/install_v2_0_0_rc4.yaml",
+                     "other/crd-1.2.yaml")}
+    assert got == {"install/v2_0_0_full.yaml": [], "install/v2_1_3_full.yaml": ["K8S004"],
+                   "install/install_v2_0_0_rc4.yaml": [],  # the release 2.0.0 came after its rc4
+                   "other/crd-1.2.yaml": ["K8S004"]}
+    r = lint_path(tmp_path / "install/v2_0_0_full.yaml", "install/v2_0_0_full.yaml")
+    assert str(tmp_path / "install") in r.deps  # a newer release appearing changes the result

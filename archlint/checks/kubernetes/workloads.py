@@ -10,6 +10,7 @@ size; the pack's path count is a constant of the data.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ...images import is_placeholder  # (re-exported: one definition, in ``images``)
@@ -120,16 +121,62 @@ class _Container:
         self.policy = value(node, "imagePullPolicy")
 
 
+#: a release version in a file name: ``v2_1_3``, ``2.0.1``, ``v2_0_0_rc1`` (two numbers at least)
+_RELEASE = re.compile(r"(?<![A-Za-z0-9])v?(\d+(?:[._-]\d+)+)(?:[._-]?(rc|alpha|beta)[._-]?(\d*))?(?![0-9])", re.I)
+MAX_SIBLINGS = 5000  # a folder listing longer than this is not read for newer releases
+
+
+def _release_key(name: str):
+    """(the name with its version taken out, the version's order key), or None."""
+    m = _RELEASE.search(name)
+    if m is None:
+        return None
+    nums = tuple(int(x) for x in re.split(r"[._-]", m.group(1)))
+    pre = m.group(2)
+    order = (nums, 0 if pre else 1, int(m.group(3) or 0))
+    return name[:m.start()] + "#" + name[m.end():], order
+
+
+def superseded(ctx) -> bool:
+    """Whether the manifest is an older release's, kept beside newer ones of the same name
+    (aws-load-balancer-controller's ``docs/install/v2_0_0_full.yaml`` ... ``v2_2_4_full.yaml``):
+    a record of what that release installed, which nobody edits; the newest is judged.  The
+    folder's listing is an input of the result."""
+    def compute():
+        path = ctx.source.abspath
+        if not path or not os.path.isabs(path):
+            return False
+        folder, name = os.path.split(path)
+        mine = _release_key(name)
+        if mine is None:
+            return False
+        ctx.depends_on(folder)
+        try:
+            with os.scandir(folder) as it:
+                names = [e.name for _i, e in zip(range(MAX_SIBLINGS), it)]
+        except OSError:
+            return False
+        ext = os.path.splitext(name)[1]
+        for other in names:
+            if other != name and other.endswith(ext):
+                key = _release_key(other)
+                if key is not None and key[0] == mine[0] and key[1] > mine[1]:
+                    return True
+        return False
+
+    return ctx.cached("k8s.superseded", compute)
+
+
 def objects(ctx) -> list:
     """The objects of a Kubernetes manifest; none of a manifest that a Kustomization beside it
     never reads (``kustomize.unlisted``: kubebuilder's commented-out CRD patches): it is
-    neither deployed nor checked."""
+    neither deployed nor checked; none of an older release's manifest (``superseded``)."""
     def compute():
         if ctx.kind != "kubernetes":
             return []
         from .kustomize import unlisted
 
-        if unlisted(ctx):
+        if unlisted(ctx) or superseded(ctx):
             return []
         return [_Obj(n) for n in ctx.model.objects()]
 
