@@ -127,28 +127,28 @@ def _build_steps(ctx) -> list:
 def _step_keeps(bs: _BuildStep) -> bool:
     """Whether the step pushes or exports its image (``push: true``, an ``outputs:`` other than
     ``type=docker`` without ``dest=``)."""
-    from ...parsers.yamldoc import _keeps
+    from ...parsers.workflow_steps import keeps
 
     w = bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
     if w is None:
         return False
     out = value(w, "outputs")
     outputs = " ".join(scalar(n) or "" for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n))
-    return (text(w, "push") or "").strip().lower() not in ("", "false") or _keeps(outputs)
+    return (text(w, "push") or "").strip().lower() not in ("", "false") or keeps(outputs)
 
 
 def _discarded(ctx, bs: _BuildStep) -> bool:
     """Whether the step's image is thrown away with the runner: no build step of its job pushes
     or exports, and the job never logs in to a registry, uploads, caches or saves images
-    (``yamldoc._keeps_images``, BC001's rule for a CI job): a test image loaded into a kind
+    (``workflow_steps.keeps_images``, BC001's rule for a CI job): a test image loaded into a kind
     cluster on the same runner.  Each job is judged once."""
 
     def compute():
-        from ...parsers.yamldoc import _keeps_images
+        from ...parsers.workflow_steps import keeps_images
 
         keeping = {id(o.job) for o in _build_steps(ctx) if _step_keeps(o)}
         jobs = {id(o.job): o.job for o in _build_steps(ctx) if id(o.job) not in keeping}
-        return {i for i, job in jobs.items() if not _keeps_images(job)}
+        return {i for i, job in jobs.items() if not keeps_images(job)}
 
     return id(bs.job) in ctx.cached("gha.discarding_jobs", compute)
 

@@ -1,0 +1,153 @@
+"""The ``run:`` steps of a GitHub Actions workflow as shell snippets mapped to the file
+(``workflow_snippets``, what ``YamlModel.shell_snippets`` gives for a workflow), and what a job
+does with the images it builds: whether it may keep them past its machine (``keeps_images``,
+``keeps`` for one line) and whether its runner is chosen per run (``runner_chosen``)."""
+from __future__ import annotations
+
+import re
+
+from ..snippet import Snippet
+from .yamldoc import get, is_map, is_null, is_scalar, items, pairs, path, scalar, text, value
+
+_NON_SHELL = re.compile(r"^\s*(python|node|ruby|perl)\b", re.I)
+
+
+def _env_of(model, mapping, env: dict, spans: dict) -> None:
+    node = value(mapping, "env")
+    for k, v in pairs(node):
+        env[k.value] = scalar(v) if is_scalar(v) else None
+        spans[k.value] = model.content_span(v) if is_scalar(v) else model.key_span(k)
+
+
+def _shell_of(mapping) -> str | None:
+    s = text(mapping, "shell")
+    if s is None:
+        s = text(path(mapping, "defaults", "run"), "shell")
+    return s
+
+
+def _fold(pieces: list, style) -> str:
+    """Same-length text of a folded (``>``) or multi-line plain/quoted scalar: a line break YAML
+    folds into a blank becomes a blank; kept breaks stay (so offsets map one to one)."""
+    out = []
+    n = len(pieces)
+    for i, (t, _, _) in enumerate(pieces):
+        out.append(t)
+        if i == n - 1:
+            break
+        nxt = pieces[i + 1][0]
+        fold = bool(t) and bool(nxt)
+        if style == ">" and (t[:1] in (" ", "\t") or nxt[:1] in (" ", "\t")):
+            fold = False  # more-indented lines keep their breaks
+        out.append(" " if fold else "\n")
+    return "".join(out)
+
+
+def workflow_snippets(model) -> list:
+    from .shell import ShellSnippet
+
+    out: list = []
+    for root in model.documents:
+        jobs = value(root, "jobs")
+        if not is_map(jobs):
+            continue
+        wf_env: dict = {}
+        wf_spans: dict = {}
+        _env_of(model, root, wf_env, wf_spans)
+        wf_shell = _shell_of(root)
+        for job_key, job in pairs(jobs):
+            if not is_map(job):
+                continue
+            # a job's steps run on one machine, discarded at the job's end unless the job may
+            # keep what it builds (logs in, saves or uploads images)
+            group = ("job", job_key.start_mark.index, keeps_images(job), runner_chosen(job))
+            job_env, job_spans = dict(wf_env), dict(wf_spans)
+            _env_of(model, job, job_env, job_spans)
+            job_shell = _shell_of(job) or wf_shell
+            for step in items(value(job, "steps")):
+                if not is_map(step):
+                    continue
+                hit = get(step, "run")
+                if hit is None or not is_scalar(hit[1]) or is_null(hit[1]):
+                    continue
+                shell = text(step, "shell") or job_shell
+                if shell and _NON_SHELL.match(shell):
+                    continue
+                env, spans = dict(job_env), dict(job_spans)
+                _env_of(model, step, env, spans)
+                snip = run_snippet(model, hit[0], hit[1], env, spans, ShellSnippet)
+                if snip is not None:
+                    snip.group = group
+                    out.append(snip)
+    return out
+
+
+#: a container tool, and what in a run: step logs in or keeps an image past the job's machine
+_TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|oras|aws|gcloud|az)\b")
+#: (``type=docker`` without ``dest=`` loads into the runner's daemon: kept by nothing; matched whole, linearly)
+_KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:tar|oci|registry)|type=docker(,\S*)?")
+
+
+def keeps(line: str) -> bool:
+    return any(not m.group(0).startswith("type=docker") or "dest=" in (m.group(1) or "")
+               for m in _KEEP_WORD.finditer(line))
+
+
+def runner_chosen(job) -> bool:
+    """Whether the job's machine decides what its builds are for: ``runs-on`` is an expression
+    (``${{ matrix.runner }}``: the machine is picked per run), or a Windows runner (Windows
+    images are built natively for the Windows host; argo-workflows' ``argoexec`` Windows image)."""
+    v = value(job, "runs-on")
+    labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
+    return any("${{" in x or x.strip().lower().startswith("windows") for x in labels)
+
+
+def keeps_images(job) -> bool:
+    """Whether a workflow job may keep what it builds past its machine: it logs in to a registry
+    (a ``uses:`` action named ``*login*``, ``docker login``: then a script it calls may push),
+    uploads an artifact (``docker save`` then ``actions/upload-artifact``), or a ``run:`` line
+    names a container tool and ``login``/``save``/``export``/``push`` or an exporting
+    ``--output type=``.  Each line is searched twice at most: linear in the job's text."""
+    for step in items(value(job, "steps")):
+        if not is_map(step):
+            continue
+        uses = (text(step, "uses") or "").lower()
+        if "login" in uses or "upload-artifact" in uses or "cache" in uses:
+            return True
+        run = get(step, "run")
+        if run is None or not is_scalar(run[1]):
+            continue
+        for line in (scalar(run[1]) or "").split("\n"):
+            if _TOOL_WORD.search(line) and keeps(line):
+                return True
+    return False
+
+
+def run_snippet(model, key, node, env=None, env_spans=None, cls=None):
+    """A ShellSnippet of one ``run:`` scalar mapped to the file (literal blocks exactly; folded
+    blocks and multi-line plain scalars folded in place; escaped quoted strings by value)."""
+    if cls is None:
+        from .shell import ShellSnippet as cls  # noqa: N813
+    pieces = model.scalar_lines(node, key.start_mark.column)
+    if not pieces:
+        return None
+    env = env or {}
+    env_spans = env_spans or {}
+    style = node.style
+    if style == '"' and "\\" in "".join(t for t, _, _ in pieces):
+        # escapes: the raw text is not the command; use the value, anchored at the scalar
+        l0, c0 = pieces[0][1], pieces[0][2]
+        vals = node.value.split("\n")
+        origins = [(l0, c0)] + [(l0 + i, c0) for i in range(1, len(vals))]
+        return cls(node.value, origins, "run step", env=env, env_spans=env_spans)
+    if style == "'" and "''" in "".join(t for t, _, _ in pieces):
+        l0, c0 = pieces[0][1], pieces[0][2]
+        return cls(node.value.replace("\n", " "), [(l0, c0)], "run step", env=env, env_spans=env_spans)
+    base_text = "\n".join(t for t, _, _ in pieces)
+    origins = [(ln, col) for _, ln, col in pieces]
+    if style == "|" or len(pieces) == 1:
+        return cls(base_text, origins, "run step", env=env, env_spans=env_spans)
+    folded = _fold(pieces, style)
+    base = Snippet(base_text, origins, "run step")
+    return cls(folded, origins, "run step", env=env, env_spans=env_spans, base=base,
+               segments=[(0, len(folded), 0, len(base_text), True)])
