@@ -77,6 +77,7 @@ _PYTHON_API_ENTRY = {
         "deprecated-since": {"type": "string", "pattern": _VERSION},
         "package": {"type": "string", "pattern": r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"},
         "match": {"enum": ["reference", "attribute", "method", "call"]},
+        "property": {"type": "boolean"},
         "types": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _DOTTED}},
         "returned-by": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": _DOTTED}},
         "missing-argument": {
@@ -198,6 +199,8 @@ def _semantic_problems(pack_type: str, entry: dict) -> list[str]:
             out.append("'missing-argument'/'keyword-argument' only apply to match: call")
         if match not in ("method",) and ("types" in entry or "returned-by" in entry):
             out.append("'types'/'returned-by' only apply to match: method")
+        if match != "attribute" and "property" in entry:
+            out.append("'property' only applies to match: attribute")
         if match in ("attribute", "method") and entry.get("name", "").count(".") < 2:
             out.append(f"match: {match} needs a name of the form module.Class.attribute")
         if "deprecated-since" in entry and entry.get("kind") != "removed":

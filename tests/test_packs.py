@@ -245,3 +245,22 @@ def test_importing_packs_does_not_import_yaml_or_jsonschema():
     code = "import sys, archlint.packs; print('yaml' in sys.modules, 'jsonschema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_property_applies_to_attribute_entries_only(tmp_path):
+    entry = """\
+        pack: python-apis
+        entries:
+          - name: acme.Thing.old
+            kind: deprecated
+            since: "2.0"
+            package: acme
+            match: {match}
+            property: true
+            replacement: acme.Thing.new
+            message: old is gone
+            source: https://example.com/changelog
+        """
+    packs.check_user_packs([str(write(tmp_path, "ok.yaml", entry.replace("{match}", "attribute")))])
+    with pytest.raises(packs.PackError, match="'property' only applies to match: attribute"):
+        packs.check_user_packs([str(write(tmp_path, "bad.yaml", entry.replace("{match}", "reference")))])

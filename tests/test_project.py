@@ -240,7 +240,10 @@ def test_xf005_missing_dockerfile_relative_to_where_each_kind_runs(tmp_path, cap
         "svc/Makefile": "image:\n\tdocker build -f docker/api.Dockerfile -t x/api:1 .\n"
                         "other:\n\tdocker build -f build/gone.Dockerfile -t x/gone:1 .\n"
                         "made:\n\tcp Dockerfile.dev dist\n\tdocker build -f dist/Dockerfile.dev -t x/dev:1 dist\n"
-                        "moved:\n\tcd sub && docker build -f Dockerfile.sub .\n",
+                        "moved:\n\tcd sub && docker build -f Dockerfile.sub .\n"
+                        # cloudnative-pg: opm writes catalog.Dockerfile for the catalog folder
+                        "catalog:\n\t$(OPM) generate dockerfile catalog\n"
+                        "\tdocker build -f catalog.Dockerfile -t x/catalog:1 .\n",
         "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
         "svc/scripts/build.sh": "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
         # a document's build of a Dockerfile named like none here runs in another repository's

@@ -194,6 +194,29 @@ def test_methods_on_typed_receivers_and_call_shapes(repo):
     assert by_line[19].key == "pandas.DataFrame.append"
 
 
+def test_a_deprecated_property_is_not_a_method_of_the_same_name(repo):
+    # getsentry/self-hosted: CertificateBuilder().not_valid_before(...) is the builder's method,
+    # not Certificate.not_valid_before, the deprecated property (a property is never called)
+    text = """
+        import datetime
+
+        from cryptography import x509
+
+
+        def build(name, key):
+            now = datetime.datetime.now(datetime.timezone.utc)
+            return (x509.CertificateBuilder().subject_name(name).not_valid_before(now)
+                    .not_valid_after(now + datetime.timedelta(days=1)).public_key(key))
+
+
+        def expired(cert: x509.Certificate) -> bool:
+            return cert.not_valid_after < datetime.datetime.utcnow()
+    """
+    found = findings(lint_inline(text, kind="python", tmp_path=repo, python_version="3.13"), "PY002")
+    assert [(f.span.line, f.key) for f in found] == [(13, "cryptography.x509.Certificate.not_valid_after"),
+                                                     (13, "datetime.datetime.utcnow")]
+
+
 GOOD_PYCRYPTODOME = """
     from Crypto.Hash import SHA256
     from Crypto.Protocol.KDF import PBKDF2
@@ -517,6 +540,16 @@ CAST5 = "from cryptography.hazmat.primitives.ciphers.algorithms import CAST5\n"
 def test_requirements_pin_decides_library_entries(repo, requirements, expected):
     write_files(repo, {"requirements.txt": requirements})
     assert check(CAST5, "PY", kind="python", name="app/crypto.py", tmp_path=repo) == expected
+
+
+def test_a_pin_outside_any_repository_is_named_from_the_working_directory(tmp_path, monkeypatch):
+    # getsentry/self-hosted unpacked without .git: the walk up ends at the filesystem's root,
+    # which is no repository root; the pin's file is named as the user sees it
+    proj = tmp_path / "proj"
+    write_files(proj, {"requirements.txt": "cryptography>=44\n"})
+    monkeypatch.chdir(proj)
+    assert check(CAST5, "PY", kind="python", name="app/crypto.py", tmp_path=proj) == [
+        f"1:63 PY001 {CAST5_REMOVED} The project allows it: cryptography>=44 in requirements.txt."]
 
 
 def test_pyproject_and_poetry_dependencies(repo):

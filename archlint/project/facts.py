@@ -234,14 +234,23 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
 _WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|echo|printf|gomplate|jinja2?)\b|>")
 
 
+#: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``) writes ``DIR.Dockerfile``
+_OPM_DOCKERFILE = re.compile(r"\bopm\)?\}?[ \t]+generate[ \t]+dockerfile[ \t]+([\w./-]+)", re.I)
+
+
 def _written(text: str, path: str, skip: tuple) -> bool:
     """Whether the file (or recipe) writes the Dockerfile it builds from before building
     (``cp Dockerfile.dev dist``, ``envsubst < t > build/Dockerfile``, a Make rule whose target it
-    is): a line naming it, outside the build command (``skip``: its offsets), that copies,
-    writes or generates, or a rule ``dist/Dockerfile:``.  At most 64 mentions are looked at."""
+    is, ``opm generate dockerfile catalog`` for ``catalog.Dockerfile``): a line naming it,
+    outside the build command (``skip``: its offsets), that copies, writes or generates, or a
+    rule ``dist/Dockerfile:``.  At most 64 mentions are looked at."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
+    if name.endswith(".Dockerfile") and "generate" in text:
+        for m in _OPM_DOCKERFILE.finditer(text):
+            if m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" == name:
+                return True
     at = text.find(name)
     for _ in range(64):
         if at < 0:

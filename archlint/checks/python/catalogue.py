@@ -13,7 +13,7 @@ class Entry:
     __slots__ = (
         "name", "kind", "since", "dep", "package", "is_python", "match", "types", "returned_by",
         "missing", "keyword", "replacement", "fix", "fix_safe", "message", "root", "attr",
-        "since_text", "dep_text", "provided_by",
+        "since_text", "dep_text", "provided_by", "property",
     )
 
     def __init__(self, raw: dict):
@@ -27,6 +27,7 @@ class Entry:
         self.dep_text = str(raw["deprecated-since"]) if raw.get("deprecated-since") else None
         self.dep = conv(self.dep_text) if self.dep_text else None
         self.match = raw.get("match", "reference")
+        self.property = bool(raw.get("property"))  # a call .attr(...) is another API of that name
         owner = self.name.rsplit(".", 1)[0]
         self.types = tuple(raw.get("types") or (owner,))
         self.returned_by = tuple(raw.get("returned-by") or ())

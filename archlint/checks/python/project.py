@@ -174,7 +174,11 @@ def _walk_up(start: str, settings) -> tuple[str, ...]:
 
 def _display(path: str, settings, top: str = "") -> str:
     """``path`` relative to the configuration's folder, else the repository root, else the
-    working directory; absolute if it is under none of them."""
+    working directory; absolute if it is under none of them.  The filesystem's root, where the
+    walk up ends without a repository (no ``.git``), is no repository root: the working directory
+    is tried before it (``pyproject.toml``, not ``tmp/t6/self-hosted/pyproject.toml``)."""
+    if top and os.path.dirname(top) == top:
+        top = ""
     for base in (_root_of(settings), top, os.getcwd()):
         if base:
             try:

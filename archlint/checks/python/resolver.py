@@ -77,6 +77,7 @@ class Resolver:
         self.an = an
         self.cat = cat
         self.hits: list[Hit] = []
+        self._called: set | None = None  # ids of the expressions the module calls
 
     # ---- spans --------------------------------------------------------------------------
     def col(self, line, byte_col):
@@ -244,9 +245,17 @@ class Resolver:
             receiver = attrs[i - 1] if i else root
             self.check_attribute(node, receiver, scope, ctx, receiver_is_module=False)
 
+    def called(self, node) -> bool:
+        """Whether ``node`` is what a call calls (``x.attr(...)``); the module is walked once."""
+        if self._called is None:
+            self._called = {id(n.func) for n in ast.walk(self.model.tree) if isinstance(n, ast.Call)}
+        return id(node) in self._called
+
     def check_attribute(self, node, receiver, scope, ctx, receiver_is_module):
         name = node.attr
         for e in self.cat.attrs.get(name, ()):
+            if e.property and self.called(node):
+                continue  # a method of the same name on another class (CertificateBuilder's)
             if e.root in self.an.import_roots and not receiver_is_module:
                 self.hits.append(Hit(e, id(node), self.span_attr_name(node), ctx,
                                      fix=lambda e=e: self.fix_attr(e, node)))
