@@ -222,32 +222,10 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
     return guess
 
 
-def live_workflow(path: str, abspath: str | None, probes: list | None = None) -> bool:
-    """Whether a ``.github/workflows/*.yml`` file is one GitHub runs: its ``.github`` is at the
-    top of the linted tree, or beside a ``.git`` (a repository of its own).  GitHub never runs a
-    workflow deeper in a repository: a vendored project's copy (fluent-bit's
-    ``lib/wasm-micro-runtime-*/.github/workflows``) is a YAML file.  The ``.git`` path looked at
-    goes to ``probes``."""
-    parts = path.replace(os.sep, "/").split("/")
-    while parts and parts[0] == ".":
-        parts = parts[1:]
-    if len(parts) <= 3:
-        return True
-    if not abspath:
-        return False
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(abspath))))
-    marker = os.path.join(repo, ".git")
-    if probes is not None:
-        probes.append(marker)
-    return os.path.exists(marker)
-
-
 def detect(path: str, head: bytes | None = None, abspath: str | None = None, probes: list | None = None) -> str | None:
     """The kind of ``path`` (None: not linted), reading its head when the name is not enough;
     ``probes`` as in ``kind_by_content``."""
     guess = kind_by_name(path)
-    if guess == "workflow" and not live_workflow(path, abspath, probes):
-        guess = "yaml"
     if guess in ("yaml", "maybe-shell"):
         if head is None:
             from .source import read_regular

@@ -352,24 +352,6 @@ def test_kind_by_path():
     assert lint_inline(GHA001_NO_PLATFORMS, name=".github/workflows/image.yml").kind == "workflow"
 
 
-def test_a_workflow_deeper_in_the_repository_is_no_workflow(tmp_path):
-    # fluent-bit vendors lib/wasm-micro-runtime-*/ with its .github/workflows: GitHub runs only
-    # the repository's own; a nested folder with a .git of its own is a checkout, whose are run
-    from archlint.kinds import detect
-
-    for folder in ("lib/wamr/.github/workflows", "repo/.github/workflows", ".github/workflows"):
-        (tmp_path / folder).mkdir(parents=True)
-        (tmp_path / folder / "ci.yml").write_text(dedent(GHA001_NO_PLATFORMS))
-    (tmp_path / "repo" / ".git").mkdir()
-    kind = lambda rel: detect(rel, None, str(tmp_path / rel))
-    assert kind("lib/wamr/.github/workflows/ci.yml") is None  # a YAML file of no kind archlint lints
-    assert kind("repo/.github/workflows/ci.yml") == "workflow"
-    assert kind(".github/workflows/ci.yml") == "workflow" and kind("./.github/workflows/ci.yml") == "workflow"
-    probes: list = []
-    detect("lib/wamr/.github/workflows/ci.yml", None, str(tmp_path / "lib/wamr/.github/workflows/ci.yml"), probes)
-    assert str(tmp_path / "lib" / "wamr" / ".git") in probes  # the kind depends on it: a cache input
-
-
 def test_gha001_fix_adds_platforms_to_with_or_adds_with():
     src = dedent(GHA001_NO_PLATFORMS)
     out = fix_text(".github/workflows/ci.yml", src, settings(platforms=ONE), kind="workflow")
