@@ -255,7 +255,10 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
 
 
 def _templated(line: int, col: int) -> SkipFile:
-    return SkipFile("AL003", "templated file, not linted", line, col)
+    """A templated file of another kind than YAML (``Dockerfile-alpine.template``): one line for
+    all of them in the human formats, as for templated YAML files."""
+    return SkipFile("AL003", "templated file, not linted", line, col, group="AL003:templates",
+                    summary="{count} templated files are not linted (lint what they render)")
 
 
 def _skipped(path: str, e: SkipFile) -> Notice:

@@ -246,9 +246,10 @@ def kind_from_stdin_name(name: str, text: str) -> str | None:
 #: kind archlint reads whose name ends so, and whose text has template markup, is one templated
 #: file (an AL003 notice), not a broken file of its kind
 TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in")
-#: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, autoconf ``@NAME@`` (in ``.in`` files but
-#: Makefiles, whose reader takes ``@NAME@`` for an unknown value)
-_MARKUP = re.compile(r"\{\{|\{%")
+#: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, the ``%%NAME%%`` placeholders that
+#: docker-library style scripts replace (nginx's ``FROM alpine:%%ALPINE_VERSION%%``), autoconf
+#: ``@NAME@`` (in ``.in`` files but Makefiles, whose reader takes ``@NAME@`` for an unknown value)
+_MARKUP = re.compile(r"\{\{|\{%|%%[A-Z][A-Z0-9_]*%%")
 _AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
 #: a Dockerfile line that starts with template markup where an instruction must be
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%)", re.M)

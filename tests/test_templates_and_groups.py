@@ -152,6 +152,20 @@ def test_markup_inside_a_heredoc_or_a_continued_run_is_not_a_template():
     assert ids(r, "AL") == [] and ids(r, "DF001") == [("DF001", 1, 6)]
 
 
+def test_docker_library_placeholders_make_a_template_and_templates_are_one_line(tmp_path):
+    # nginx's Dockerfile-alpine-slim.template: %%NAME%% placeholders its update script replaces;
+    # the quoted package list spans lines only once filled in (AL001 on every template before)
+    template = ('FROM alpine:%%ALPINE_VERSION%%\nENV NGINX_VERSION %%NGINX_VERSION%%\n'
+                'RUN set -x \\\n    && nginxPackages="%%PACKAGES%%\n    " \\\n    && apk add $nginxPackages\n')
+    r = lint_inline(template, name="Dockerfile-alpine-slim.template")
+    assert [(n.rule_id, n.line, n.col) for n in r.notices] == [("AL003", 1, 13)] and r.findings == []
+    write_files(tmp_path, {"Dockerfile-alpine.template": template, "Dockerfile-debian.template": template,
+                           "Dockerfile.j2": "FROM python:{% if slim %}3.12-slim{% endif %}\n"})
+    out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert [ln for ln in out if " AL003 " in ln] == [
+        "Dockerfile-alpine.template:1:13: AL003 3 templated files are not linted (lint what they render)"]
+
+
 def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
     broken = "apiVersion: v1\nkind: ConfigMap\ndata:\n{{- range .Items }}\n  {{ .Key }}: {{ .Value }}\n{{- end }}\n"
     write_files(tmp_path, {"deploy/a.yaml": broken, "deploy/b.yaml": broken, "plugins/krew.yaml": broken})
