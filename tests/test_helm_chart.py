@@ -291,6 +291,29 @@ def test_a_dependency_not_in_charts_has_unknown_defaults(tmp_path):
         'kind: ClusterRole\na: proxy\nport: 9100\ntls: $ARCHLINT_UNKNOWN 0 $ARCHLINT_UNKNOWN $ARCHLINT_UNKNOWN\nmine: ""\n']
 
 
+def test_a_define_of_a_dependency_not_in_charts_is_unknown(tmp_path):
+    # grafana's enterprise-logs includes loki's helpers, from a remote dependency not in charts/:
+    # Helm would have them; here they are unknown, and the rest renders (an untagged image is
+    # found).  A chart with every dependency read still fails on a missing define, as Helm does.
+    files = {
+        "Chart.yaml": "apiVersion: v2\nname: logs\nversion: 1.0.0\ndependencies:\n"
+                      "  - name: loki\n    repository: https://charts.example\n",
+        "templates/job.yaml": ('kind: Job\nmetadata:\n  labels:\n    {{- include "loki.labels" . | nindent 4 }}\n'
+                               'spec:\n  serviceAccountName: {{ template "loki.serviceAccountName" . }}\n'
+                               '  image: bitnami/kubectl\n'),
+    }
+    _write(tmp_path / "a", files)
+    r = load_chart(str(tmp_path / "a")).render("templates/job.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == [
+        "kind: Job\nmetadata:\n  labels:\n    $ARCHLINT_UNKNOWN\nspec:\n  serviceAccountName: $ARCHLINT_UNKNOWN\n"
+        "  image: bitnami/kubectl\n"]
+    files["Chart.yaml"] = "apiVersion: v2\nname: logs\nversion: 1.0.0\n"
+    _write(tmp_path / "b", files)
+    r = load_chart(str(tmp_path / "b")).render("templates/job.yaml")
+    assert [n.message for n in r.notices] == ['not rendered: no template "loki.labels" associated with template']
+
+
 def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
     # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
     # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/

@@ -354,6 +354,12 @@ def test_the_placeholder_is_the_callers():
     assert render("{{ now }}", placeholder="<?>") == "<?>"
 
 
+def test_an_unknown_block_indented_stays_on_its_own_lines():
+    # labels: then {{ include ... | nindent 4 }} of an unknown: a placeholder where the block goes
+    assert render("labels:\n  {{- .Values.u | nindent 4 }}\nx: {{ .Values.u | indent 2 }}", U) == \
+        f"labels:\n    {P}\nx:   {P}"
+
+
 def test_lookup_is_an_empty_map_as_in_helm_template():
     # helm template asks no cluster: the object is not found
     assert render('{{ $s := lookup "v1" "Secret" "ns" "x" }}{{ len $s }}|{{ if $s }}reuse{{ else }}new{{ end }}') == "0|new"

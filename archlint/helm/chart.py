@@ -254,6 +254,7 @@ class Chart:
         self.texts: dict[str, str] = {}  # relpath -> the text parsed (line ends as archlint reads them)
         self.subcharts: dict[str, Chart] = {}  # folder name under charts/ -> chart
         self.disabled: set = set()  # folders under charts/ whose dependency's condition is off
+        self.unread: list = []  # names of enabled dependencies not in charts/ (remote charts)
         self.notices: list = []
         self.inputs: list = []
         self.engine: Engine | None = None
@@ -516,7 +517,14 @@ def load_chart(chart_dir: str, extra_values=(), kube_version=None, api_has=None,
         if d.name not in table or not d.empty():
             table[d.name] = d
     chart.engine = Engine(table, placeholder)
+    chart.engine.open_defines = _any_unread(chart)
     return chart
+
+
+def _any_unread(chart: Chart, depth: int = 0) -> bool:
+    """Whether the chart or one of its subcharts has a dependency archlint could not read."""
+    return bool(chart.unread) or depth < MAX_SUBCHART_DEPTH and any(
+        _any_unread(sub, depth + 1) for sub in chart.subcharts.values())
 
 
 def _collect(chart: Chart, caps, defines: list):
@@ -660,6 +668,7 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
                 continue
         notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
                                    f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
+        chart.unread.append(name)
         # its defaults are not known: a key the parent's values do not set for it is unknown
         key = str(dep.get("alias") or name)
         own = chart.values.get(key) if isinstance(chart.values, dict) else 0

@@ -328,6 +328,9 @@ class Engine:
         from .functions import FUNCTIONS
 
         self.defines = defines
+        #: the chart has a dependency archlint could not read (a remote chart not in charts/):
+        #: an ``include`` of a name no template defines may be one of its defines: unknown
+        self.open_defines = False
         self.placeholder = placeholder
         self.functions = FUNCTIONS
         self._tpl_cache: dict = {}
@@ -553,6 +556,9 @@ class Exec:
     def call(self, node: P.Call, dot):
         """``{{ template "name" pipeline }}``: the define's output goes straight to ours."""
         arg = self.pipe(node.pipe, dot) if node.pipe is not None else None
+        if node.name not in self.engine.defines and self.engine.open_defines:
+            self.emit(UNKNOWN, node.line)  # perhaps a define of a dependency not in charts/
+            return
         self.run_define(node.name, arg, node.line, self.out)
 
     def run_define(self, name: str, arg, line: int, out: Out):
@@ -580,6 +586,8 @@ class Exec:
         and the argument *object* (charts include their name and label helpers with ``.``
         many times); a function that changes a dict in place (``set``, ``merge``...) empties
         the memo.  A remembered result is moved to the new call's line."""
+        if name not in self.engine.defines and self.engine.open_defines:
+            return UNKNOWN  # perhaps a define of a dependency not in charts/
         key = (name, id(arg))
         hit = self.memo.get(key)
         site = self.site or (self.cur_file, line)

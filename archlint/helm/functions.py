@@ -266,16 +266,26 @@ for _name in ("now", "date", "dateInZone", "date_in_zone", "unixEpoch", "ago", "
 # ---- Sprig: strings -----------------------------------------------------------------------------
 
 
-@fn("indent", arity=(2, 2))
+@fn("indent", unknowns=True, arity=(2, 2))
 def _indent(ex, a, line):
+    if a[0] is UNKNOWN:
+        return UNKNOWN
     pad = " " * int(a[0])
+    if a[1] is UNKNOWN:
+        return ex.flagged(pad + ex.engine.placeholder)  # an unknown block, where the block goes
     s = strval(a[1])
     return _retrace(a[1], pad + s.replace("\n", "\n" + pad))
 
 
-@fn("nindent", arity=(2, 2))
+@fn("nindent", unknowns=True, arity=(2, 2))
 def _nindent(ex, a, line):
+    """The block on its own lines; an unknown one too (``labels:`` then ``{{ include
+    "dep.labels" . | nindent 4 }}`` of a dependency not read stays YAML: a placeholder there)."""
+    if a[0] is UNKNOWN:
+        return UNKNOWN
     pad = " " * int(a[0])
+    if a[1] is UNKNOWN:
+        return ex.flagged("\n" + pad + ex.engine.placeholder)
     s = strval(a[1])
     out = "\n" + pad + s.replace("\n", "\n" + pad)
     src = a[1]
