@@ -314,6 +314,38 @@ def test_a_define_of_a_dependency_not_in_charts_is_unknown(tmp_path):
     assert [n.message for n in r.notices] == ['not rendered: no template "loki.labels" associated with template']
 
 
+def test_files_glob_ranges_and_makes_configs(tmp_path):
+    # argo-helm's CRD job: range $path, $_ := .Files.Glob "files/crds/minimal/*.yaml" ... base $path;
+    # grafana charts: (.Files.Glob "dashboards/*.json").AsConfig.  templates/, charts/ and the
+    # files Helm reads itself are no files of .Files; * stays in a folder, ** crosses folders
+    _write(tmp_path, {
+        "Chart.yaml": "apiVersion: v2\nname: wf\nversion: 1.0.0\n",
+        "files/crds/minimal/b.yaml": "kind: B\n",
+        "files/crds/minimal/a.yaml": "kind: A\n",
+        "files/crds/minimal/deep/c.yaml": "kind: C\n",
+        "dashboards/x.json": '{"a": 1}',
+        "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        "templates/job.yaml": ('kind: Job\nargs:\n{{- range $path, $_ := .Files.Glob "files/crds/minimal/*.yaml" }}\n'
+                               '- {{ base $path }} {{ dir $path }} {{ ext $path }}\n{{- end }}\n'
+                               'all: {{ len (.Files.Glob "**.yaml") }} {{ len (.Files.Glob "**/Chart.yaml") }}'
+                               ' {{ len (.Files.Glob "{dashboards,files}/*") }}\n'),
+        "templates/cm.yaml": ('kind: ConfigMap\ndata:\n{{- (.Files.Glob "dashboards/*.json").AsConfig | nindent 2 }}\n'
+                              'secret: {{ (.Files.Glob "dashboards/*").AsSecrets }}\n'
+                              'sub: {{ ((.Files.Glob "files/**").Glob "**/deep/*").Get "files/crds/minimal/deep/c.yaml" }}\n'),
+    })
+    c = load_chart(str(tmp_path))
+    r = c.render("templates/job.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == [
+        "kind: Job\nargs:\n- a.yaml files/crds/minimal .yaml\n- b.yaml files/crds/minimal .yaml\nall: 3 0 1\n"]
+    r = c.render("templates/cm.yaml")
+    assert r.notices == []
+    assert [d.text for d in r.documents] == [
+        'kind: ConfigMap\ndata:\n  x.json: \'{"a": 1}\'\nsecret: x.json: eyJhIjogMX0=\nsub: kind: C\n']
+    assert str(tmp_path / "files" / "crds" / "minimal") in r.inputs or str(tmp_path / "files" / "crds" / "minimal") in \
+        c.render("templates/job.yaml").inputs  # the folders listed are inputs: a new file changes the result
+
+
 def test_a_dependency_in_a_folder_of_the_repository_is_read_where_it_is(tmp_path):
     # linkerd: charts/partials is a library chart, named by file:// in Chart.yaml (v2) or in the
     # requirements.yaml of an apiVersion v1 chart (viz/charts/linkerd-viz), never copied to charts/

@@ -187,6 +187,10 @@ def test_include_lines_map_to_the_call_and_the_define():
     # (temporal: hasKey (get $datastores "default") "sql" with default: left empty)
     ('{{ hasKey .Values.none "sql" }} {{ get .Values.none "k" | quote }} {{ merge (dict "a" 1) .Values.none | toJson }} '
      '{{ merge .Values.none (dict "b" 2) | toJson }} {{ keys .Values.none | len }}', 'false "" {"a":1} {"b":2} 0'),
+    # Sprig's path functions, as Go's path package: base, dir, ext, clean, isAbs
+    ('{{ base "files/crds/a.yaml" }} {{ base "" }} {{ base "a/b/" }} {{ dir "files/a.yaml" }} {{ dir "a" }} '
+     '{{ ext "x/y.tar.gz" }}|{{ ext "x.y/z" }}| {{ clean "a//b/../c/" }} {{ isAbs "/a" }} {{ osBase "a/b" }}',
+     "a.yaml . b files . .gz|| a/c true b"),
     ('{{ dict "a" "<b>&" | toRawJson }} {{ dict "a" "<b>" | toJson }}', '{"a":"<b>&"} {"a":"\\u003cb\\u003e"}'),
     ('{{ add 1 2 3 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }} {{ until 3 }}', "6 3 6 3 1 [0 1 2]"),
 ])

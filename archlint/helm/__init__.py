@@ -24,7 +24,8 @@ def render_text(text: str, values=None, file: str = "template.yaml", defines_tex
     """Render one template's ``text`` (with the defines of ``defines_text``, a helpers file)
     over ``values``; returns ``(Rendered, notices)``.  Raises TemplateError when the template
     does not parse or Helm would fail to render it."""
-    from .chart import RELEASE, _capabilities, _files
+    from .chart import RELEASE, _capabilities
+    from .files import files_object
     from .evaluate import Engine, Struct
     from .parser import parse
 
@@ -38,6 +39,6 @@ def render_text(text: str, values=None, file: str = "template.yaml", defines_tex
     if dot is None:
         dot = {"Values": values if values is not None else {}, "Chart": Struct({"Name": "chart", "Version": "0.1.0",
                                                                                  "AppVersion": "1.0.0"}),
-               "Release": Struct(RELEASE), "Capabilities": _capabilities(kube_version, api_has), "Files": _files(),
+               "Release": Struct(RELEASE), "Capabilities": _capabilities(kube_version, api_has), "Files": files_object(),
                "Template": Struct({"Name": f"chart/templates/{file}", "BasePath": "chart/templates"})}
     return Engine(table, placeholder).render(parsed.body, dot, file)

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, Struct, VDict, open_values
+from .files import files_object
 from .lexer import ChartFail, TemplateError
 from .parser import Define, Parsed, parse
 from ..source import normalize_newlines
@@ -255,6 +256,7 @@ class Chart:
         self.subcharts: dict[str, Chart] = {}  # folder name under charts/ -> chart
         self.disabled: set = set()  # folders under charts/ whose dependency's condition is off
         self.unread: list = []  # names of enabled dependencies not in charts/ (remote charts)
+        self.file_names: list | None = None  # the chart's files (.Files.Glob), listed once
         self.notices: list = []
         self.inputs: list = []
         self.engine: Engine | None = None
@@ -432,46 +434,6 @@ def _capabilities(kube_version, api_has) -> Struct:
     return Struct({"KubeVersion": kube, "APIVersions": Struct({"Has": Method("Has", has)}), "HelmVersion": UNKNOWN})
 
 
-def _files(chart: "Chart | None" = None) -> Struct:
-    """``.Files`` of ``chart``: ``Get`` and ``Lines`` read the chart's own files (nats builds its
-    whole StatefulSet from ``tpl (.Files.Get "files/stateful-set.yaml")``), as Helm does: a path
-    outside the chart or under ``templates/`` is no file of it ("" as in Helm); a file that cannot
-    be read (binary, huge, not UTF-8) is unknown; every file read is an input of the render.
-    The others (``Glob``, ``AsConfig``, ``GetBytes``...) are unknown."""
-    unknown = Method("Files", lambda *a: UNKNOWN)
-    out = {n: unknown for n in ("Get", "GetBytes", "Glob", "Lines", "AsConfig", "AsSecrets")}
-    if chart is not None:
-        out["Get"] = Method("Files", lambda name: _chart_file(chart, name))
-        out["Lines"] = Method("Files", lambda name: _chart_lines(chart, name))
-    return Struct(out)
-
-
-def _chart_file(chart: "Chart", name):
-    import posixpath
-
-    if not isinstance(name, str):
-        return UNKNOWN
-    rel = posixpath.normpath(name.replace("\\", "/"))
-    if rel.startswith(("/", "../")) or rel in (".", "..") or rel.split("/", 1)[0] in ("templates", "charts"):
-        return ""
-    root = chart
-    while root.parent is not None:
-        root = root.parent
-    path = os.path.join(chart.root, *rel.split("/"))
-    if not os.path.isfile(path):
-        root.inputs.append(path)
-        return ""
-    text = _read(path, [], root.inputs)
-    return UNKNOWN if text is None else text
-
-
-def _chart_lines(chart: "Chart", name):
-    text = _chart_file(chart, name)
-    if text is UNKNOWN or text == "":
-        return text if text is UNKNOWN else []
-    return (text[:-1] if text.endswith("\n") else text).split("\n")
-
-
 def _lookup_path(values, path: str):
     v = values
     for part in path.split("."):
@@ -529,7 +491,7 @@ def _any_unread(chart: Chart, depth: int = 0) -> bool:
 
 def _collect(chart: Chart, caps, defines: list):
     chart.context = {"Values": chart.values, "Chart": _chart_struct(chart.meta), "Release": Struct(RELEASE),
-                     "Capabilities": caps, "Files": _files(chart), "Template": UNKNOWN}
+                     "Capabilities": caps, "Files": files_object(chart), "Template": UNKNOWN}
     for rel, parsed in chart.templates.items():
         if parsed is not None and (not chart.library or rel.rsplit("/", 1)[-1].startswith("_")):
             key = f"{chart.full_name}/{rel}"

@@ -91,6 +91,16 @@ def open_values(v, depth: int = 0):
     return out
 
 
+class FilesMap(dict):
+    """A set of a chart's files (``.Files.Glob``): path -> text, ranged over as a map, with the
+    methods of Helm's Files (``AsConfig``, ``AsSecrets``, ``Get``, ``Glob``...) in ``methods``."""
+    __slots__ = ("methods",)
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.methods: dict = {}
+
+
 class Struct(dict):
     """A Helm object (``.Chart``, ``.Release``, ``.Capabilities.KubeVersion``): fields by name,
     printed as ``text`` when it has one (KubeVersion prints its version)."""
@@ -724,6 +734,8 @@ class Exec:
             v = self.call_method(v, [], line)
             if v is UNKNOWN:
                 return UNKNOWN
+        if isinstance(v, FilesMap) and name in v.methods:
+            return self.call_method(v.methods[name], args, line)
         if isinstance(v, dict):
             if name not in v:
                 if isinstance(v, OpenVDict):

@@ -395,6 +395,42 @@ def _untitle(ex, a, line):
     return "".join(out)
 
 
+def _go_clean(p: str) -> str:
+    """Go's path.Clean."""
+    import posixpath
+
+    if not p:
+        return "."
+    out = posixpath.normpath(p)
+    return "/" + out.lstrip("/") if out.startswith("//") else out
+
+
+def _go_base(p: str) -> str:
+    """Go's path.Base."""
+    if not p:
+        return "."
+    p = p.rstrip("/")
+    return p.rsplit("/", 1)[-1] if p else "/"
+
+
+def _go_ext(p: str) -> str:
+    """Go's path.Ext: from the last dot of the last element."""
+    last = p.rsplit("/", 1)[-1]
+    i = last.rfind(".")
+    return last[i:] if i >= 0 else ""
+
+
+def _go_dir(p: str) -> str:
+    """Go's path.Dir."""
+    return _go_clean(p[:p.rfind("/") + 1])
+
+
+for _names_p, _f_p in ((("base", "osBase"), _go_base), (("dir", "osDir"), _go_dir), (("ext", "osExt"), _go_ext),
+                       (("clean", "osClean"), _go_clean), (("isAbs", "osIsAbs"), lambda p: p.startswith("/"))):
+    for _n in _names_p:
+        FUNCTIONS[_n] = Function(lambda ex, a, line, _f=_f_p: _f(strval(a[0])), False, (1, 1))
+
+
 @fn("repeat", arity=(2, 2))
 def _repeat(ex, a, line):
     n = int(a[0])
