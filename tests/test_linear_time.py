@@ -152,6 +152,16 @@ CASES = {
         + "\tsed " + "-e 's/:latest/:1/' " * n + "y.yaml\n\tsed " + "-e 's/:latest/:1/' " * n + "\n"
         + "\tkubectl " + "kustomize a/b " * n + "\n")),
 }
+def _helm_glob(n: int) -> bool:
+    """A chart's .Files.Glob pattern of many stars against a long name that fails at its end: the
+    matcher simulates the pattern's automaton (a backtracking regex took exponential time)."""
+    from archlint.helm.files import glob_matcher
+
+    return glob_matcher("*a" * 12 + "*b")("a" * n)
+
+
+CASES["helm-files-glob"] = _helm_glob
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -160,7 +170,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
-        "makefile-sed-rewrites": 2000}
+        "makefile-sed-rewrites": 2000, "helm-files-glob": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -9,13 +9,13 @@ file that cannot be read (binary, huge, not UTF-8) is unknown, and so are ``GetB
 set holding such a file's ``AsConfig``/``AsSecrets``.  Every folder listed and file read is an
 input of the render.  ``Glob`` patterns are gobwas/glob's with ``/`` as separator: ``*`` and
 ``?`` stay within a folder, ``**`` crosses folders, ``[...]`` and ``{a,b}`` as there; a pattern
-it cannot read (nested braces) gives unknown.
+it cannot read (nested braces) gives unknown.  Matching simulates the pattern's automaton: no
+backtracking, linear in the name for a pattern.
 """
 from __future__ import annotations
 
 import os
 import posixpath
-import re
 
 from .evaluate import UNKNOWN, FilesMap, Method, Struct
 
@@ -101,19 +101,50 @@ def _names(chart) -> list[str]:
     return chart.file_names
 
 
-def glob_pattern(pattern: str) -> re.Pattern | None:
-    """gobwas/glob's pattern (``/`` the separator) as a regular expression, or None."""
-    out, i, n, depth = [], 0, len(pattern), 0
+MAX_ALTERNATIVES = 64  # patterns a {a,b} pattern expands to, at most
+
+
+def _expand(pattern: str) -> list[str] | None:
+    """``{a,b}`` alternatives (not nested) expanded: ``x{a,b}y`` -> ``xay``, ``xby``."""
+    out = [""]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out = [o + pattern[i:i + 2] for o in out]
+            i += 2
+            continue
+        if c == "{":
+            end = pattern.find("}", i)
+            if end < 0 or "{" in pattern[i + 1:end]:
+                return None  # unclosed or nested: not read
+            choices = pattern[i + 1:end].split(",")
+            out = [o + ch for o in out for ch in choices]
+            if len(out) > MAX_ALTERNATIVES:
+                return None
+            i = end + 1
+            continue
+        if c == "}":
+            return None
+        out = [o + c for o in out]
+        i += 1
+    return out
+
+
+def _tokens(pattern: str) -> list | None:
+    """("lit", c) / ("one",) / ("star",) / ("any",) / ("set", chars, negated) of a pattern."""
+    out: list = []
+    i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
         if c == "*":
             if pattern.startswith("**", i):
-                out.append(".*")
+                out.append(("any",))
                 i += 2
                 continue
-            out.append("[^/]*")
+            out.append(("star",))
         elif c == "?":
-            out.append("[^/]")
+            out.append(("one",))
         elif c == "[":
             end = pattern.find("]", i + 2)
             if end < 0:
@@ -121,41 +152,80 @@ def glob_pattern(pattern: str) -> re.Pattern | None:
             body = pattern[i + 1:end]
             neg = body.startswith("!")
             body = body[1:] if neg else body
-            out.append("[" + ("^" if neg else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            chars: set = set()
+            j = 0
+            while j < len(body):
+                if j + 2 < len(body) and body[j + 1] == "-":
+                    chars.update(chr(x) for x in range(ord(body[j]), ord(body[j + 2]) + 1) if x - ord(body[j]) < 256)
+                    j += 3
+                else:
+                    chars.add(body[j])
+                    j += 1
+            out.append(("set", frozenset(chars), neg))
             i = end + 1
             continue
-        elif c == "{":
-            if depth:
-                return None  # nested alternatives: not read
-            depth = 1
-            out.append("(?:")
-        elif c == "}" and depth:
-            depth = 0
-            out.append(")")
-        elif c == "," and depth:
-            out.append("|")
         elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
+            out.append(("lit", pattern[i + 1]))
             i += 2
             continue
         else:
-            out.append(re.escape(c))
+            out.append(("lit", c))
         i += 1
-    if depth:
+    return out
+
+
+def _closure(tokens: list, states: set) -> set:
+    """The states reachable without reading a character (a star may match nothing)."""
+    todo = list(states)
+    while todo:
+        s = todo.pop()
+        if s < len(tokens) and tokens[s][0] in ("star", "any") and s + 1 not in states:
+            states.add(s + 1)
+            todo.append(s + 1)
+    return states
+
+
+def _matches(tokens: list, name: str) -> bool:
+    """Whether ``name`` matches the tokens: a simulation of the pattern's automaton, in time
+    proportional to the pattern's length times the name's (no backtracking)."""
+    states = _closure(tokens, {0})
+    for ch in name:
+        nxt: set = set()
+        for s in states:
+            if s >= len(tokens):
+                continue
+            t = tokens[s]
+            kind = t[0]
+            if kind == "any" or kind == "star" and ch != "/":
+                nxt.add(s)
+            elif kind == "one" and ch != "/" or kind == "lit" and t[1] == ch or \
+                    kind == "set" and ch != "/" and (ch in t[1]) != t[2]:
+                nxt.add(s + 1)
+        if not nxt:
+            return False
+        states = _closure(tokens, nxt)
+    return len(tokens) in states
+
+
+def glob_matcher(pattern: str):
+    """gobwas/glob's pattern (``/`` the separator) as a function of a path, or None when it
+    cannot be read."""
+    alts = _expand(pattern)
+    if alts is None:
         return None
-    try:
-        return re.compile("".join(out))
-    except re.error:
+    compiled = [_tokens(a) for a in alts]
+    if any(t is None for t in compiled):
         return None
+    return lambda name: any(_matches(t, name) for t in compiled)
 
 
 def _glob(chart, pattern, among):
     """The files matching ``pattern`` (of ``among``, a set Glob gave, else of the chart)."""
-    rx = glob_pattern(pattern) if isinstance(pattern, str) else None
-    if rx is None:
+    match = glob_matcher(pattern) if isinstance(pattern, str) else None
+    if match is None:
         return UNKNOWN
     names = list(among) if among is not None else _names(chart)
-    found = {n: (among[n] if among is not None else _get(chart, n)) for n in names if rx.fullmatch(n)}
+    found = {n: (among[n] if among is not None else _get(chart, n)) for n in names if match(n)}
     return _file_set(chart, found)
 
 
