@@ -451,10 +451,11 @@ def test_df008_leaves_a_toolchain_for_another_os():
         FROM rust:1.80 AS mingw
         RUN rustup target add x86_64-pc-windows-gnu && rustup target add aarch64-apple-darwin
         FROM golang:1.22 AS release
-        RUN GOOS=darwin GOARCH=arm64 go build -o /out/app-darwin . && GOOS=windows GOARCH=amd64 go build .
+        RUN GOOS=darwin GOARCH=arm64 go build -o /out/app-darwin . && GOOS=windows \
+            GOARCH=amd64 go build .
         RUN GOOS=linux GOARCH=arm64 go build -o /out/app .
     """, "DF008", kind="dockerfile", platforms=TWO) == [
-        "5:16 DF008 RUN pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
+        "6:16 DF008 RUN pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
         " (linux/amd64, linux/arm64) and this literal serves only one."]
 
 

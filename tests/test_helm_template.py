@@ -360,8 +360,8 @@ def test_the_placeholder_is_the_callers():
 
 def test_an_unknown_block_indented_stays_on_its_own_lines():
     # labels: then {{ include ... | nindent 4 }} of an unknown: a placeholder where the block goes
-    assert render("labels:\n  {{- .Values.u | nindent 4 }}\nx: {{ .Values.u | indent 2 }}", U) == \
-        f"labels:\n    {P}\nx:   {P}"
+    assert render("labels:\n  {{- .Values.u | nindent 4 }}\n    b: 1\nx: {{ .Values.u | indent 2 }}", U) == \
+        f"labels:\n    # {P}\n    b: 1\nx:   # {P}"
 
 
 def test_lookup_is_an_empty_map_as_in_helm_template():

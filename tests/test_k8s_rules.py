@@ -1200,12 +1200,15 @@ def test_an_older_release_manifest_beside_newer_ones_is_a_record(tmp_path):
         "install/install_v2_0_0_rc4.yaml": OLD_CRD,
         "install/install_v2_0_0.yaml": OLD_CRD.replace("v1beta1", "v1"),
         "other/crd-1.2.yaml": OLD_CRD,
+        # versions without a v are variants, not releases (an OS, a date): both judged
+        "variants/ubuntu-20.04.yaml": OLD_CRD,
+        "variants/ubuntu-22.04.yaml": OLD_CRD,
     })
     got = {p: [f.rule_id for f in findings(lint_path(tmp_path / p, p), "K8S004")]
            for p in ("install/v2_0_0_full.yaml", "install/v2_1_3_full.yaml", "install/install_v2_0_0_rc4.yaml",
-                     "other/crd-1.2.yaml")}
+                     "other/crd-1.2.yaml", "variants/ubuntu-20.04.yaml")}
     assert got == {"install/v2_0_0_full.yaml": [], "install/v2_1_3_full.yaml": ["K8S004"],
                    "install/install_v2_0_0_rc4.yaml": [],  # the release 2.0.0 came after its rc4
-                   "other/crd-1.2.yaml": ["K8S004"]}
+                   "other/crd-1.2.yaml": ["K8S004"], "variants/ubuntu-20.04.yaml": ["K8S004"]}
     r = lint_path(tmp_path / "install/v2_0_0_full.yaml", "install/v2_0_0_full.yaml")
     assert str(tmp_path / "install") in r.deps  # a newer release appearing changes the result

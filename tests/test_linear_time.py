@@ -151,6 +151,13 @@ CASES = {
         + "\tsed " + "s/" * n + "\n\tcat " + "cat x " * n + "| sed 's/:latest/:1/' y.yaml\n"
         + "\tsed " + "-e 's/:latest/:1/' " * n + "y.yaml\n\tsed " + "-e 's/:latest/:1/' " * n + "\n"
         + "\tkubectl " + "kustomize a/b " * n + "\n")),
+    # a Makefile that generates a catalog Dockerfile with opm, and many builds: the opm lines
+    # are found once per file, not once per build (9.7 ms a scan)
+    "makefile-opm-builds": _lint("Makefile", "makefile", lambda n: "c:\n\t$(OPM) generate dockerfile catalog\n" + "".join(
+        f"t{i}:\n\tdocker build -f d{i}.Dockerfile -t acme/x:{i} .\n" for i in range(n))),
+    # many single-quoted words in one expansion beside an unknown: each word looks at its own part
+    "makefile-quoted-unknowns": _lint("Makefile", "makefile", lambda n: (
+        "X := $(shell go env GOARCH) " + "'a' " * n + "\nr:\n\tdocker build $(X) -t acme/x:1 .\n")),
 }
 def _helm_glob(n: int) -> bool:
     """A chart's .Files.Glob pattern of many stars against a long name that fails at its end: the
@@ -170,7 +177,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
-        "makefile-sed-rewrites": 2000, "helm-files-glob": 2000}
+        "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
+        "makefile-quoted-unknowns": 40_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

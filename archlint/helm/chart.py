@@ -257,6 +257,9 @@ class Chart:
         self.disabled: set = set()  # folders under charts/ whose dependency's condition is off
         self.unread: list = []  # names of enabled dependencies not in charts/ (remote charts)
         self.file_names: list | None = None  # the chart's files (.Files.Glob), listed once
+        self.file_names_cut = False  # the listing stopped at files.MAX_FILES / MAX_DEPTH
+        self.file_texts: dict = {}  # .Files.Get: path -> text, read once
+        self.globs: dict = {}  # .Files.Glob: pattern -> the set, worked out once
         self.notices: list = []
         self.inputs: list = []
         self.engine: Engine | None = None
@@ -313,12 +316,13 @@ class Chart:
         except ChartFail:
             # the chart demands values its values files leave to the user (loki's validate.yaml
             # without a schema config): what it renders with them is not known here
-            return RenderResult([], [], inputs)
+            return RenderResult([], [], list(root.inputs))  # (with the files the render read)
         except TemplateError as e:
-            return RenderResult([], [ChartNotice(e.file or path, e.line, f"not rendered: {e.message}")], inputs)
+            return RenderResult([], [ChartNotice(e.file or path, e.line, f"not rendered: {e.message}")],
+                                list(root.inputs))
         except Exception as e:  # a defect here must not stop a lint run
             return RenderResult([], [ChartNotice(path, 1, f"not rendered: internal error {type(e).__name__}: {e}")],
-                                inputs)
+                                list(root.inputs))
         notes = [ChartNotice(f, line, msg) for f, line, msg in notices]
         # with the chart's files the render read (.Files.Get)
         return RenderResult(split_documents(rel, rendered.text, rendered.lines), notes, list(root.inputs))
@@ -603,23 +607,34 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
     if deps is None and str(chart.meta.get("apiVersion") or "v1") == "v1":
         deps = _requirements(chart.root, notices, inputs)  # Helm 2's requirements.yaml, which Helm 3 still reads
     deps = [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
-    by_name = {str(d.get("name")): d for d in deps}
+    by_name: dict = {}
+    for d in deps:
+        by_name.setdefault(str(d.get("name")), []).append(d)
     seen = set()
     for folder in names:
         path = os.path.join(cdir, folder)
         if folder.endswith(".tgz"):
             notices.append(ChartNotice(path, 1, "packed subchart not read (unpack it to lint what it renders)"))
-            seen.add(folder.rsplit("-", 1)[0])
+            name = folder.rsplit("-", 1)[0]
+            seen.add(name)
+            _mark_unread(chart, name, [d for d in by_name.get(name, ()) if _enabled(d, chart.values)])
             continue
         if not os.path.isdir(path):
             continue
         meta = _chart_yaml(path, [], inputs)
         sub_name = str((meta or {}).get("name") or folder)
         seen.add(sub_name)
-        _attach(chart, path, folder, sub_name, by_name.get(sub_name, {}), notices, inputs, depth)
-    for name, dep in by_name.items():
-        if name in seen or not _enabled(dep, chart.values):
+        entries = by_name.get(sub_name) or [{}]
+        _attach(chart, path, folder, sub_name, entries[0], notices, inputs, depth)
+        # the same chart under another alias is rendered once here: the others' defaults unknown
+        others = [d for d in entries[1:] if _enabled(d, chart.values)]
+        if others:
+            _mark_unread(chart, sub_name, others)
+    for name, entries in by_name.items():
+        entries = [d for d in entries if _enabled(d, chart.values)]
+        if name in seen or not entries:
             continue
+        dep = entries[0]
         repo = dep.get("repository")
         # a dependency in a folder of the repository (linkerd's ``file://../partials``): what
         # ``helm dependency build`` copies into charts/, read where it is
@@ -627,13 +642,24 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
             path = os.path.normpath(os.path.join(chart.root, repo[len("file://"):]))
             if os.path.isfile(os.path.join(path, "Chart.yaml")):
                 _attach(chart, path, name, name, dep, notices, inputs, depth)
+                if entries[1:]:
+                    _mark_unread(chart, name, entries[1:])
                 continue
         notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
                                    f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
-        chart.unread.append(name)
-        # its defaults are not known: a key the parent's values do not set for it is unknown
+        _mark_unread(chart, name, entries)
+
+
+def _mark_unread(chart: Chart, name: str, entries: list) -> None:
+    """A dependency archlint does not read (remote, packed, or a second alias of one chart): its
+    defines and its defaults are not known, so a key the parent's values do not set under each
+    of its names (``alias`` or ``name``) is unknown, not missing."""
+    chart.unread.append(name)
+    if not isinstance(chart.values, dict):
+        return
+    for dep in entries or [{}]:
         key = str(dep.get("alias") or name)
-        own = chart.values.get(key) if isinstance(chart.values, dict) else 0
+        own = chart.values.get(key)
         if own is None or isinstance(own, dict):
             chart.values[key] = open_values(own if own is not None else VDict())
 

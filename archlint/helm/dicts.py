@@ -4,7 +4,7 @@ nil is an empty map, as Go passes it; a key an ``OpenVDict`` (a dependency's val
 could not read) does not hold is unknown."""
 from __future__ import annotations
 
-from .evaluate import UNKNOWN, OpenVDict
+from .evaluate import UNKNOWN, FilesMap, OpenVDict
 from .functions import empty, fn
 from .gofmt import strval
 
@@ -26,7 +26,7 @@ def _map(v, name: str) -> dict:
     left empty); anything else that is not a map fails the template as in Helm."""
     if v is None:
         return {}
-    if not isinstance(v, dict):
+    if not isinstance(v, dict) or isinstance(v, FilesMap):  # .Files.Glob's set is no map of values
         raise TypeError(f"{name}: not a dict")
     return v
 
@@ -42,7 +42,9 @@ def _set(ex, a, line):
     d, k, v = a
     if d is UNKNOWN or k is UNKNOWN:
         return UNKNOWN
-    d[strval(k)] = v
+    if d is None:
+        raise TypeError("set: assignment to entry in nil map")  # as Go panics
+    _map(d, "set")[strval(k)] = v
     return d
 
 

@@ -198,6 +198,8 @@ def truth(v):
         return v
     if isinstance(v, (int, float)):
         return v != 0
+    if isinstance(v, OpenVDict) and not v:
+        return None  # a dependency's values archlint could not read: its defaults may be there
     if isinstance(v, (str, list, dict, tuple)):
         return len(v) > 0
     return True

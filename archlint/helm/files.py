@@ -19,8 +19,9 @@ import posixpath
 
 from .evaluate import UNKNOWN, FilesMap, Method, Struct
 
-MAX_FILES = 2000  # files of a chart listed for Glob
+MAX_FILES = 2000  # files of a chart listed for Glob (more: Glob is unknown)
 MAX_DEPTH = 20  # folders deep
+MAX_PATTERN = 256  # characters of a Glob pattern (longer: unknown; charts' patterns are short)
 #: the files Helm reads itself: not in .Files
 _OWN = frozenset(("Chart.yaml", "Chart.lock", "values.yaml", "values.schema.json", "requirements.yaml",
                   "requirements.lock"))
@@ -44,28 +45,40 @@ def _top(chart):
 
 
 def _rel(name) -> str | None:
-    if not isinstance(name, str):
+    """The key Helm looks ``name`` up by: a path as the chart lists it (``files/x.yaml``; not
+    ``./files/x.yaml``, ``files//x.yaml`` or a backslash: no such key), or None."""
+    if not isinstance(name, str) or not name or "\x00" in name or "\\" in name:
         return None
-    rel = posixpath.normpath(name.replace("\\", "/"))
-    if rel.startswith(("/", "../")) or rel in (".", "..") or rel.split("/", 1)[0] in ("templates", "charts") \
-            or rel in _OWN:
+    if posixpath.normpath(name) != name or name.startswith(("/", "../")) or name == "..":
         return None
-    return rel
+    if name.split("/", 1)[0] in ("templates", "charts") or name in _OWN:
+        return None
+    return name
 
 
 def _get(chart, name):
+    """A file's text, read once per chart (and recorded once as an input)."""
     from .chart import _read
 
+    if not isinstance(name, str):
+        return UNKNOWN
     rel = _rel(name)
     if rel is None:
-        return UNKNOWN if not isinstance(name, str) else ""
+        return ""
+    memo = chart.file_texts
+    if rel in memo:
+        return memo[rel]
     inputs = _top(chart).inputs
     path = os.path.join(chart.root, *rel.split("/"))
     if not os.path.isfile(path):
         inputs.append(path)
-        return ""
-    text = _read(path, [], inputs)
-    return UNKNOWN if text is None else text
+        text = ""
+    else:
+        text = _read(path, [], inputs)
+        text = UNKNOWN if text is None else text
+    if len(memo) < MAX_FILES:
+        memo[rel] = text
+    return text
 
 
 def _lines(text):
@@ -81,21 +94,30 @@ def _names(chart) -> list[str]:
     inputs = _top(chart).inputs
     out: list[str] = []
     stack = [("", 0)]
-    while stack and len(out) < MAX_FILES:
+    chart.file_names_cut = False
+    while stack:
+        if len(out) >= MAX_FILES:
+            chart.file_names_cut = True
+            break
         rel, depth = stack.pop()
         folder = os.path.join(chart.root, *rel.split("/")) if rel else chart.root
         inputs.append(folder)
         try:
             with os.scandir(folder) as it:
-                entries = sorted((e.name, e.is_dir(follow_symlinks=False), e.is_file(follow_symlinks=False))
-                                 for e in it)
+                entries = sorted((e.name, e.is_dir(follow_symlinks=False), e.is_file()) for e in it)
         except OSError:
             continue
         for name, is_dir, is_file in entries:
             path = f"{rel}/{name}" if rel else name
-            if is_dir and depth < MAX_DEPTH and not (not rel and name in ("templates", "charts")):
+            if is_dir and not (not rel and name in ("templates", "charts")):
+                if depth >= MAX_DEPTH:
+                    chart.file_names_cut = True
+                    continue
                 stack.append((path, depth + 1))
-            elif is_file and not (not rel and name in _OWN) and len(out) < MAX_FILES:
+            elif is_file and not (not rel and name in _OWN):
+                if len(out) >= MAX_FILES:
+                    chart.file_names_cut = True
+                    break
                 out.append(path)
     chart.file_names = sorted(out)
     return chart.file_names
@@ -105,7 +127,8 @@ MAX_ALTERNATIVES = 64  # patterns a {a,b} pattern expands to, at most
 
 
 def _expand(pattern: str) -> list[str] | None:
-    """``{a,b}`` alternatives (not nested) expanded: ``x{a,b}y`` -> ``xay``, ``xby``."""
+    """``{a,b}`` alternatives (not nested) expanded: ``x{a,b}y`` -> ``xay``, ``xby``.  The
+    pattern is at most ``MAX_PATTERN`` characters (the caller checks)."""
     out = [""]
     i, n = 0, len(pattern)
     while i < n:
@@ -152,16 +175,16 @@ def _tokens(pattern: str) -> list | None:
             body = pattern[i + 1:end]
             neg = body.startswith("!")
             body = body[1:] if neg else body
-            chars: set = set()
+            ranges = []  # (lo, hi) code points: a range is tested, never listed
             j = 0
             while j < len(body):
                 if j + 2 < len(body) and body[j + 1] == "-":
-                    chars.update(chr(x) for x in range(ord(body[j]), ord(body[j + 2]) + 1) if x - ord(body[j]) < 256)
+                    ranges.append((ord(body[j]), ord(body[j + 2])))
                     j += 3
                 else:
-                    chars.add(body[j])
+                    ranges.append((ord(body[j]), ord(body[j])))
                     j += 1
-            out.append(("set", frozenset(chars), neg))
+            out.append(("set", tuple(ranges), neg))
             i = end + 1
             continue
         elif c == "\\" and i + 1 < n:
@@ -171,7 +194,14 @@ def _tokens(pattern: str) -> list | None:
         else:
             out.append(("lit", c))
         i += 1
-    return out
+    # runs of stars are one star (one ** among them: any)
+    merged: list = []
+    for t in out:
+        if merged and t[0] in ("star", "any") and merged[-1][0] in ("star", "any"):
+            merged[-1] = ("any",) if "any" in (t[0], merged[-1][0]) else t
+        else:
+            merged.append(t)
+    return merged
 
 
 def _closure(tokens: list, states: set) -> set:
@@ -199,7 +229,7 @@ def _matches(tokens: list, name: str) -> bool:
             if kind == "any" or kind == "star" and ch != "/":
                 nxt.add(s)
             elif kind == "one" and ch != "/" or kind == "lit" and t[1] == ch or \
-                    kind == "set" and ch != "/" and (ch in t[1]) != t[2]:
+                    kind == "set" and ch != "/" and any(lo <= ord(ch) <= hi for lo, hi in t[1]) != t[2]:
                 nxt.add(s + 1)
         if not nxt:
             return False
@@ -210,6 +240,8 @@ def _matches(tokens: list, name: str) -> bool:
 def glob_matcher(pattern: str):
     """gobwas/glob's pattern (``/`` the separator) as a function of a path, or None when it
     cannot be read."""
+    if len(pattern) > MAX_PATTERN:
+        return None
     alts = _expand(pattern)
     if alts is None:
         return None
@@ -221,12 +253,22 @@ def glob_matcher(pattern: str):
 
 def _glob(chart, pattern, among):
     """The files matching ``pattern`` (of ``among``, a set Glob gave, else of the chart)."""
+    if among is None and isinstance(pattern, str) and pattern in chart.globs:
+        return chart.globs[pattern]  # (a set cannot be changed: set/merge refuse it)
     match = glob_matcher(pattern) if isinstance(pattern, str) else None
     if match is None:
         return UNKNOWN
-    names = list(among) if among is not None else _names(chart)
+    if among is None:
+        names = _names(chart)
+        if chart.file_names_cut:
+            return UNKNOWN  # a listing cut short: what it matches is not known
+    else:
+        names = list(among)
     found = {n: (among[n] if among is not None else _get(chart, n)) for n in names if match(n)}
-    return _file_set(chart, found)
+    out = _file_set(chart, found)
+    if among is None and len(chart.globs) < 256:
+        chart.globs[pattern] = out
+    return out
 
 
 def _file_set(chart, found: dict) -> FilesMap:
@@ -255,5 +297,5 @@ def _as_map(files: FilesMap, secret: bool):
     for k, v in files.items():
         m[posixpath.basename(k)] = base64.b64encode(v.encode("utf-8")).decode("ascii") if secret else v
     if not m:
-        return ""
+        return "{}"  # toYAML of an empty map
     return to_yaml(m, "").rstrip("\n")

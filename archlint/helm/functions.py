@@ -272,20 +272,23 @@ def _indent(ex, a, line):
         return UNKNOWN
     pad = " " * int(a[0])
     if a[1] is UNKNOWN:
-        return ex.flagged(pad + ex.engine.placeholder)  # an unknown block, where the block goes
+        # an unknown block, where the block goes, as a YAML comment: whatever follows it at that
+        # indentation (more keys of the mapping) still reads as YAML
+        return ex.flagged(pad + "# " + ex.engine.placeholder)
     s = strval(a[1])
     return _retrace(a[1], pad + s.replace("\n", "\n" + pad))
 
 
 @fn("nindent", unknowns=True, arity=(2, 2))
 def _nindent(ex, a, line):
-    """The block on its own lines; an unknown one too (``labels:`` then ``{{ include
-    "dep.labels" . | nindent 4 }}`` of a dependency not read stays YAML: a placeholder there)."""
+    """The block on its own lines; an unknown one too (``labels: {{- include "dep.labels" . |
+    nindent 4 }}`` of a dependency not read, then more labels: a placeholder comment there keeps
+    the mapping YAML)."""
     if a[0] is UNKNOWN:
         return UNKNOWN
     pad = " " * int(a[0])
     if a[1] is UNKNOWN:
-        return ex.flagged("\n" + pad + ex.engine.placeholder)
+        return ex.flagged("\n" + pad + "# " + ex.engine.placeholder)
     s = strval(a[1])
     out = "\n" + pad + s.replace("\n", "\n" + pad)
     src = a[1]
@@ -677,6 +680,8 @@ def _uniq(ex, a, line):
 def _copy(v, depth):
     if depth > 200:
         raise ValueError("too deep to copy")
+    if isinstance(v, OpenVDict):  # still a dependency's partly known values
+        return OpenVDict({k: _copy(x, depth + 1) for k, x in v.items()}, origins=dict(v.origins))
     if isinstance(v, dict):
         return {k: _copy(x, depth + 1) for k, x in v.items()}
     if isinstance(v, list):

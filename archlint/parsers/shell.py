@@ -88,7 +88,9 @@ class ShellSnippet(Snippet):
         i = max(0, bisect_right(self._seg_starts, start) - 1)
         while i < len(self.segments) and self.segments[i][0] < end:
             s, e, _bs, _be, literal = self.segments[i]
-            if not literal and e > start and "$" in self.text[s:e]:
+            # only the part of the expansion inside the word: a literal quoted beside an unknown
+            # of the same expansion stays known (and each word costs only its own length)
+            if not literal and e > start and "$" in self.text[max(s, start):min(e, end)]:
                 return True
             i += 1
         return False

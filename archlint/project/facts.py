@@ -36,6 +36,7 @@ ValueError on anything but this shape.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 
@@ -238,6 +239,15 @@ _WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|e
 _OPM_DOCKERFILE = re.compile(r"\bopm\)?\}?[ \t]+generate[ \t]+dockerfile[ \t]+([\w./-]+)", re.I)
 
 
+@functools.lru_cache(maxsize=8)
+def _opm_outputs(text: str) -> frozenset:
+    """The Dockerfile names ``opm generate dockerfile DIR`` lines of ``text`` write, found once per
+    text (``_written`` is asked once per build of it)."""
+    if "generate" not in text:
+        return frozenset()
+    return frozenset(m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" for m in _OPM_DOCKERFILE.finditer(text))
+
+
 def _written(text: str, path: str, skip: tuple) -> bool:
     """Whether the file (or recipe) writes the Dockerfile it builds from before building
     (``cp Dockerfile.dev dist``, ``envsubst < t > build/Dockerfile``, a Make rule whose target it
@@ -247,10 +257,8 @@ def _written(text: str, path: str, skip: tuple) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
-    if name.endswith(".Dockerfile") and "generate" in text:
-        for m in _OPM_DOCKERFILE.finditer(text):
-            if m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" == name:
-                return True
+    if name.endswith(".Dockerfile") and name in _opm_outputs(text):
+        return True
     at = text.find(name)
     for _ in range(64):
         if at < 0:

@@ -14,7 +14,8 @@ from ...registry import rule
 from ...tooling import example_file
 from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
 from .variants import builds as _builds
-from .variants import bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part, windows_image
+from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
+                       windows_image)
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -418,34 +419,6 @@ def _as_written(f, name: str, val: str | None, bake: bool) -> str:
     return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
 
 
-def _written_value(f) -> str:
-    """A flag's value as written in the file (a Makefile's ``$(GOOS)/$(GOARCH)``, not archlint's
-    placeholders), without quotes."""
-    w = f.value_word or f.word
-    written = getattr(w.snippet, "written", None)
-    text = written(w.start, w.end) if written and getattr(w.snippet, "base", None) is not None else w.raw
-    if w is f.word and text.startswith(f.name + "="):
-        text = text[len(f.name) + 1:]
-    return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
-
-
-def _as_its_platform(tc, name: str, value: str) -> bool:
-    """Whether ``--build-arg NAME=value`` says what the builder sets anyway: the build names
-    one platform, and the value as written is that platform, its OS or its architecture as
-    written (consul-k8s' ``--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)``,
-    ``--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64``); a variable that may hold
-    another value (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not."""
-    flags = tc.all("--platform")
-    if len(flags) != 1 or flags[0].value is None:
-        return False
-    platform = _written_value(flags[0])
-    if "," in platform or not value:
-        return False
-    os_, slash, rest = platform.partition("/")
-    part = {"TARGETPLATFORM": platform, "TARGETOS": os_, "TARGETARCH": rest.split("/")[0] if slash else None}.get(name)
-    return part is not None and value == part
-
-
 @rule("BC004", "platform-build-arg", severity=Severity.WARNING, fix="unsafe",
       tags=("multi-arch", "build"))
 def platform_build_arg(ctx):
@@ -512,7 +485,7 @@ def platform_build_arg(ctx):
         last: dict[str, str | None] = {name: shown_of[id(f)].partition("=")[2] or None for f, name, _v in found}
         for f, name, val in found:
             shown = shown_of[id(f)]
-            if counts[name] == 1 and _as_its_platform(tc, name, _written_value(f).partition("=")[2]):
+            if counts[name] == 1 and as_its_platform(tc, name, f):
                 continue  # the value the builder sets for the one platform named: no effect
             msg = f"{f.name} {shown} overrides the {name} that the builder sets for each target platform."
             if counts[name] > 1:

@@ -98,3 +98,37 @@ def passes_machine_arch(tc) -> bool:
                 and not w.defaulted:
             return True
     return False
+
+
+def written_value(f) -> str:
+    """A flag's value as written in the file (a Makefile's ``$(GOOS)/$(GOARCH)``, not archlint's
+    placeholders), without quotes."""
+    w = f.value_word or f.word
+    written = getattr(w.snippet, "written", None)
+    text = written(w.start, w.end) if written and getattr(w.snippet, "base", None) is not None else w.raw
+    if w is f.word and text.startswith(f.name + "="):
+        text = text[len(f.name) + 1:]
+    return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
+
+
+def as_its_platform(tc, name: str, f) -> bool:
+    """Whether ``--build-arg NAME=value`` (the flag ``f``) says what the builder sets anyway: the
+    build names one platform, and the value is that platform, its OS or its architecture —
+    compared as resolved when both are known, as written when either is a variable
+    (consul-k8s' ``--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)``,
+    ``--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64``); a variable that may
+    hold another value (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not."""
+    flags = tc.all("--platform")
+    if len(flags) != 1 or flags[0].value is None or "," in flags[0].value:
+        return False
+    pf = flags[0]
+    pw, aw = pf.value_word or pf.word, f.value_word or f.word
+    if pw.dynamic or aw.dynamic or pw.defaulted or aw.defaulted:  # a variable: as written
+        platform, value = written_value(pf), written_value(f).partition("=")[2]
+    else:
+        platform, value = pf.value, f.value.partition("=")[2]
+    if "," in platform or not value:
+        return False
+    os_, slash, rest = platform.partition("/")
+    part = {"TARGETPLATFORM": platform, "TARGETOS": os_, "TARGETARCH": rest.split("/")[0] if slash else None}.get(name)
+    return part is not None and value == part

@@ -285,7 +285,7 @@ _TRIPLE_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7": "arm", "arm": "a
 #: ``GOOS=darwin GOARCH=arm64``), not one the image runs
 _OTHER_OS = re.compile(r"windows|apple|darwin|\bios\b|-ios|freebsd|netbsd|openbsd|wasi|emscripten|mingw", re.IGNORECASE)
 _GOOS_OTHER = re.compile(r"\bGOOS[= ]\s*[\"']?(?!linux\b)[a-z]+", re.IGNORECASE)
-_COMMAND_END = re.compile(r"&&|\|\||[;|\n]")
+_COMMAND_END = re.compile(r"&&|\|\||[;|]|(?<!\\)\n")  # a continued line (``\`` before it) goes on
 _WINDOW = 200  # characters either side of GOARCH= where its command's GOOS= is looked for
 
 

@@ -121,9 +121,11 @@ class _Container:
         self.policy = value(node, "imagePullPolicy")
 
 
-#: a release version in a file name: ``v2_1_3``, ``2.0.1``, ``v2_0_0_rc1`` (two numbers at least)
-_RELEASE = re.compile(r"(?<![A-Za-z0-9])v?(\d+(?:[._-]\d+)+)(?:[._-]?(rc|alpha|beta)[._-]?(\d*))?(?![0-9])", re.I)
+#: a release version in a file name, ``v`` first: ``v2_1_3``, ``v2.0.1``, ``v2_0_0_rc1`` (two numbers
+#: at least; ``ubuntu-22.04`` or a date is no release: a variant of the file, not a record)
+_RELEASE = re.compile(r"(?<![A-Za-z0-9])v(\d+(?:[._-]\d+)+)(?:[._-]?(rc|alpha|beta)[._-]?(\d*))?(?![0-9])", re.I)
 MAX_SIBLINGS = 5000  # a folder listing longer than this is not read for newer releases
+_NEWEST: dict = {}  # (folder, its mtime, extension) -> {name without version: newest order}
 
 
 def _release_key(name: str):
@@ -137,32 +139,48 @@ def _release_key(name: str):
     return name[:m.start()] + "#" + name[m.end():], order
 
 
+def _newest(folder: str, ext: str) -> dict:
+    """The newest release of each versioned name in ``folder``, worked out once per listing."""
+    try:
+        key = (folder, os.stat(folder).st_mtime_ns, ext)
+    except OSError:
+        return {}
+    hit = _NEWEST.get(key)
+    if hit is not None:
+        return hit
+    out: dict = {}
+    try:
+        with os.scandir(folder) as it:
+            for _i, e in zip(range(MAX_SIBLINGS), it):
+                if e.name.endswith(ext):
+                    k = _release_key(e.name)
+                    if k is not None and (k[0] not in out or k[1] > out[k[0]]):
+                        out[k[0]] = k[1]
+    except OSError:
+        return {}
+    if len(_NEWEST) > 256:
+        _NEWEST.clear()
+    _NEWEST[key] = out
+    return out
+
+
 def superseded(ctx) -> bool:
     """Whether the manifest is an older release's, kept beside newer ones of the same name
     (aws-load-balancer-controller's ``docs/install/v2_0_0_full.yaml`` ... ``v2_2_4_full.yaml``):
     a record of what that release installed, which nobody edits; the newest is judged.  The
-    folder's listing is an input of the result."""
+    folder's listing is an input of the result.  Not for a Helm template's render (Helm renders
+    every template)."""
     def compute():
         path = ctx.source.abspath
-        if not path or not os.path.isabs(path):
+        if not path or not os.path.isabs(path) or getattr(ctx.source, "rendered", False):
             return False
         folder, name = os.path.split(path)
         mine = _release_key(name)
         if mine is None:
             return False
         ctx.depends_on(folder)
-        try:
-            with os.scandir(folder) as it:
-                names = [e.name for _i, e in zip(range(MAX_SIBLINGS), it)]
-        except OSError:
-            return False
-        ext = os.path.splitext(name)[1]
-        for other in names:
-            if other != name and other.endswith(ext):
-                key = _release_key(other)
-                if key is not None and key[0] == mine[0] and key[1] > mine[1]:
-                    return True
-        return False
+        newest = _newest(folder, os.path.splitext(name)[1])
+        return mine[0] in newest and newest[mine[0]] > mine[1]
 
     return ctx.cached("k8s.superseded", compute)
 
