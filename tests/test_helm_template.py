@@ -364,6 +364,16 @@ def test_an_unknown_block_indented_stays_on_its_own_lines():
         f"labels:\n    # {P}\n    b: 1\nx:   # {P}"
 
 
+def test_the_values_of_a_dependency_not_read_are_partly_known():
+    from archlint.helm.evaluate import OpenVDict
+
+    # an empty one may hold the dependency's defaults: of unknown truth; a copy stays partly known
+    dep = {"dep": OpenVDict(), "known": OpenVDict({"port": 1.0})}
+    assert render('{{ if .Values.dep }}a{{ else }}{{ end }}|{{ if .Values.known }}b{{ else }}c{{ end }}|'
+                  '{{ (deepCopy .Values.known).image.tag }}|{{ .Values.known.port }}', dep) == f"a|b|{P}|1"
+    assert lines('{{ if .Values.dep }}a{{ end }}', dep)[0].conditional
+
+
 def test_lookup_is_an_empty_map_as_in_helm_template():
     # helm template asks no cluster: the object is not found
     assert render('{{ $s := lookup "v1" "Secret" "ns" "x" }}{{ len $s }}|{{ if $s }}reuse{{ else }}new{{ end }}') == "0|new"
