@@ -364,6 +364,16 @@ def test_an_unknown_block_indented_stays_on_its_own_lines():
         f"labels:\n    # {P}\n    b: 1\nx:   # {P}"
 
 
+def test_the_defines_of_a_tpl_text_are_its_own():
+    # Helm parses a tpl text into a clone of the chart's templates: its defines replace the
+    # chart's for that text and are gone after it
+    helpers = '{{ define "x" }}outer{{ end }}'
+    text = '{{ tpl "{{ define \\"x\\" }}inner{{ end }}{{ include \\"x\\" . }}" . }}|{{ include "x" . }}'
+    assert render(text, {}, helpers) == "inner|outer"
+    with pytest.raises(TemplateError, match='no template "y"'):
+        render('{{ tpl "{{ define \\"y\\" }}y{{ end }}" . }}{{ include "y" . }}', {}, helpers)
+
+
 def test_the_values_of_a_dependency_not_read_are_partly_known():
     from archlint.helm.evaluate import OpenVDict
 

@@ -600,7 +600,7 @@ class Exec:
         the memo.  A remembered result is moved to the new call's line."""
         if name not in self.engine.defines and self.engine.open_defines:
             return UNKNOWN  # perhaps a define of a dependency not in charts/
-        key = (name, id(arg))
+        key = (name, id(arg), id(self.engine.defines.get(name)))  # (a tpl text may define the name anew)
         hit = self.memo.get(key)
         site = self.site or (self.cur_file, line)
         if hit is not None and hit[0] is arg:
@@ -640,11 +640,16 @@ class Exec:
         if self.site is None:
             self.site = (self.cur_file, line)
         self.depth += 1
+        shared = self.engine.defines
+        if parsed.defines:
+            # Helm parses the text into a clone of the chart's templates: its defines (which
+            # replace any of the same name) are seen by this text only, never by templates
+            # rendered later
+            self.engine.defines = {**shared, **{d.name: d for d in parsed.defines}}
         try:
-            for d in parsed.defines:
-                self.engine.defines.setdefault(d.name, d)
             self.walk(parsed.body, dot)
         finally:
+            self.engine.defines = shared
             self.depth -= 1
             self.vars, self.out, self.cur_file, self.site = saved
         # a tpl's text is not in any file: every line is the call's
