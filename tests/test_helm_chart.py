@@ -360,11 +360,14 @@ def test_files_as_helm_keys_them_and_never_as_values(tmp_path, monkeypatch):
         # a set of files is no map of values: set on it fails the template, as in Helm
         "templates/set.yaml": '{{ $f := .Files.Glob "files/*" }}{{ $_ := set $f "files/z" 1 }}kind: ConfigMap\n',
         "templates/many.yaml": 'kind: ConfigMap\nn: {{ len (.Files.Glob "files/*") }}\n',
+        "templates/all.yaml": 'kind: ConfigMap\ndata:\n{{- .Files.AsConfig | nindent 2 }}\n',
     })
     c = load_chart(str(tmp_path))
     r = c.render("templates/get.yaml")
     assert r.notices == [] and [d.text for d in r.documents] == ['kind: ConfigMap\na: ""\nb: {}\n']
     assert files._rel("files/x\x00.yaml") is None and files._rel("files/x.yaml") == "files/x.yaml"
+    assert [d.text for d in c.render("templates/all.yaml").documents] == [
+        "kind: ConfigMap\ndata:\n  x.yaml: |\n    x: 1\n  y.yaml: |\n    y: 2\n"]
     assert [n.message for n in c.render("templates/set.yaml").notices] == [
         "not rendered: error calling set: set: not a dict"]
     # a listing cut short (more files than files.MAX_FILES) answers no Glob

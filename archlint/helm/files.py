@@ -6,7 +6,7 @@ The chart's files are every file of its folder but ``Chart.yaml``, ``values.yaml
 other files Helm reads itself, ``templates/`` and ``charts/`` (a subchart's files are its own);
 at most ``MAX_FILES`` are listed.  A path outside the chart is no file of it ("" as in Helm); a
 file that cannot be read (binary, huge, not UTF-8) is unknown, and so are ``GetBytes`` and a
-set holding such a file's ``AsConfig``/``AsSecrets``.  Every folder listed and file read is an
+set holding such a file's ``AsConfig``/``AsSecrets`` (``.Files.AsConfig`` is that of every file).  Every folder listed and file read is an
 input of the render.  ``Glob`` patterns are gobwas/glob's with ``/`` as separator: ``*`` and
 ``?`` stay within a folder, ``**`` crosses folders, ``[...]`` and ``{a,b}`` as there; a pattern
 it cannot read (nested braces) gives unknown.  Matching simulates the pattern's automaton: no
@@ -35,7 +35,18 @@ def files_object(chart=None) -> Struct:
         out["Get"] = Method("Files", lambda name: _get(chart, name))
         out["Lines"] = Method("Files", lambda name: _lines(_get(chart, name)))
         out["Glob"] = Method("Files", lambda pattern: _glob(chart, pattern, None))
+        # the whole set's: every file of the chart (Helm's .Files.AsConfig)
+        out["AsConfig"] = Method("Files", _of_all(chart, "AsConfig"))
+        out["AsSecrets"] = Method("Files", _of_all(chart, "AsSecrets"))
     return Struct(out)
+
+
+def _of_all(chart, method: str):
+    """``.Files.AsConfig``/``AsSecrets``: those of the set of every file of the chart."""
+    def call():
+        every = _glob(chart, "**", None)
+        return UNKNOWN if every is UNKNOWN else every.methods[method].fn()
+    return call
 
 
 def _top(chart):
