@@ -75,6 +75,36 @@ def test_gha001_passes_an_image_thrown_away_with_the_runner():
         " runner's CPU."]
 
 
+def test_gha001_passes_a_build_that_exports_files_not_an_image():
+    # buildkit's dockerd.yml and linkerd's cli-build.yml: target binary, outputs a folder (kept as
+    # an artifact, used on the same runner type): programs, not an image; a tarball of the
+    # result the same; a pushed or image-typed output is an image
+    wf = """
+        on: push
+        jobs:
+          bin:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with: {target: binary, outputs: /tmp/moby}
+              - uses: docker/build-push-action@v6
+                with:
+                  outputs: |
+                    type=local,dest=./bin
+                    type=tar,dest=out.tar
+              - uses: actions/upload-artifact@v4
+                with: {name: bin, path: /tmp/moby}
+          img:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with: {outputs: "type=image,name=ghcr.io/acme/x:1,push=true"}
+              - uses: docker/build-push-action@v6
+                with: {outputs: /tmp/moby, push: true, tags: ghcr.io/acme/y:1}
+    """
+    assert [x.split(" GHA001 ")[0] for x in check(wf, "GHA001", kind="workflow")] == ["18:15", "20:15"]
+
+
 def test_gha_rules_pass_build_push_with_platforms():
     assert check("""
         name: image

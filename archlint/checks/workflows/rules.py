@@ -137,6 +137,28 @@ def _step_keeps(bs: _BuildStep) -> bool:
     return (text(w, "push") or "").strip().lower() not in ("", "false") or keeps(outputs)
 
 
+def _exports_files(bs: _BuildStep) -> bool:
+    """Whether the step builds no image but files: it does not push, and every ``outputs:`` entry
+    is a local folder or a tarball of the result (``type=local``, ``type=tar``, a bare path as
+    ``/tmp/moby``: buildx's shorthand for a local folder).  buildkit's and linkerd's binary
+    builds (``target: binary``) export programs to the runner, used there."""
+    w = bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
+    if w is None or (text(w, "push") or "").strip().lower() not in ("", "false"):
+        return False
+    out = value(w, "outputs")
+    entries = [(scalar(n) or "").strip() for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n)]
+    parts = [e for line in entries for e in line.splitlines() if e.strip()]
+    if not parts:
+        return False
+    for e in parts:
+        kind = next((f.split("=", 1)[1].strip() for f in e.split(",") if f.strip().startswith("type=")), None)
+        if kind is None and ("${{" in e or "=" in e):
+            return False  # an expression or another form: not known to be files
+        if kind is not None and kind not in ("local", "tar"):
+            return False
+    return True
+
+
 def _discarded(ctx, bs: _BuildStep) -> bool:
     """Whether the step's image is thrown away with the runner: no build step of its job pushes
     or exports, and the job never logs in to a registry, uploads, caches or saves images
@@ -206,7 +228,9 @@ def build_push_without_platforms(ctx):
     counts as a platform. Reported whether or not `platforms` is configured, except where the
     image is thrown away with the runner: no build step of the job pushes or exports, and the
     job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
-    kind cluster on the same runner; BC001's rule for a CI job).
+    kind cluster on the same runner; BC001's rule for a CI job); nor where the step builds no
+    image but files (no `push`, every `outputs:` a local folder or a tarball: buildkit's
+    `outputs: /tmp/moby` of `target: binary`, programs for the runner that builds them).
 
     ## Example
     ```yaml
@@ -234,7 +258,7 @@ def build_push_without_platforms(ctx):
     for bs in _build_steps(ctx):
         if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
             continue
-        if bs.env_platform or _discarded(ctx, bs):
+        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs):
             continue
         fix = None
         targets = ctx.targets
