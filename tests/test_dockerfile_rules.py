@@ -245,6 +245,21 @@ def test_df005_says_nothing_of_a_windows_image():
     assert [n.rule_id for n in lint_inline(named, name="Dockerfile", kind="dockerfile").notices] == ["DF005"]
 
 
+def test_df005_a_stage_picked_by_a_variable_is_an_earlier_stage():
+    # buildkit's final FROM buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug}: one of its own stages
+    text = """
+        FROM alpine:3.20 AS buildkit-linux
+        FROM buildkit-linux AS buildkit-linux-debug
+        FROM buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug}
+    """
+    assert check(text, "DF005", kind="dockerfile", platforms=ONE) == [
+        "1:1 DF005 FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of"
+        " linux/amd64."]
+    # a name like no stage (or with a registry) is an image
+    other = text.replace("FROM buildkit-$TARGETOS", "FROM registry.example.com/buildkit-$TARGETOS")
+    assert [x.split(" ")[0] for x in check(other, "DF005", kind="dockerfile", platforms=ONE)] == ["1:1", "3:1"]
+
+
 def test_df005_accepts_pinned_and_inherited_stages():
     assert check("""
         FROM --platform=linux/amd64 python:3.12-slim AS build

@@ -51,6 +51,29 @@ def _image_stage_ref(ctx, stage: Stage, value: str) -> bool:
     return ref is not None and ref.index < stage.index
 
 
+def maybe_stage_ref(ctx, stage: Stage) -> bool:
+    """Whether a ``FROM`` whose name has variables can only name an earlier stage: its literal
+    parts, the variables taken as anything, match an earlier stage's name, it starts with a
+    literal and has no ``/``, ``:`` or ``@`` outside its variables (buildkit's ``FROM
+    buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug}`` beside its ``buildkit-linux`` stages)."""
+    import fnmatch
+
+    text = stage.image.value if stage.image is not None else ""
+    refs = uses_vars(text)
+    if not refs or refs[0][1] == 0:
+        return False
+    pieces, at = [], 0
+    for _name, start, end in refs:
+        pieces.append(text[at:start])
+        at = end
+    pieces.append(text[at:])
+    if any(c in p for p in pieces for c in "/:@*?["):
+        return False
+    pattern = "*".join(pieces).lower()
+    return any(st.index < stage.index and st.name is not None and fnmatch.fnmatchcase(st.name.value.lower(), pattern)
+               for st in ctx.model.stages)
+
+
 def _base_images(ctx):
     """Yield (stage, resolved image, related) for stages whose base is a real image: not an
     earlier stage, not ``scratch``, not a placeholder no runtime accepts (rook's ``FROM

@@ -10,6 +10,7 @@ from ._common import (
     _bare_os,
     _builder_stages,
     _image_stage_ref,
+    maybe_stage_ref,
     _literal_platform,
     _only_arch_independent_donor,
     _pinned_platform,
@@ -295,7 +296,8 @@ def from_without_platform(ctx):
       (a `--platform`, `platforms:` or Bake platforms, literal or a variable: gatekeeper's
       `--platform="$(PLATFORM)"`): its build commands say what the targets are.
 
-    Stages based on `scratch` or on an earlier stage are never reported, nor a stage whose image
+    Stages based on `scratch` or on an earlier stage are never reported (a name with variables
+    that can only be an earlier stage's counts: buildkit's `FROM buildkit-$TARGETOS`), nor a stage whose image
     names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
     `FROM gcr.io/distroless/static:nonroot-${ARCH}`): each build passes the architecture and the
     single-architecture base decides the CPU, not the build machine (BuildKit's own
@@ -346,6 +348,8 @@ def from_without_platform(ctx):
         value, complete, _ = _resolved_image(ctx, st)
         if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
             continue
+        if not complete and maybe_stage_ref(ctx, st):
+            continue  # an earlier stage picked by a variable (FROM buildkit-$TARGETOS)
         if _base_picked_by_argument(st):
             continue  # the build argument picks the architecture's base image
         kw = st.from_ins.keyword_span
