@@ -548,6 +548,12 @@ def test_the_reminder_to_configure_platforms_leaves_dockerfiles_whose_builds_nam
     assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["Dockerfile", "images/base/Dockerfile"]
     text = run(tmp_path / "b", capsys, fmt="text")
     assert text.count("DF005") == 1 and "2 Dockerfiles build for whichever CPU" in text
+    # argo-helm's release-analysis tool: its README builds the image and runs it on that machine,
+    # the only build found: the build machine's CPU is the right one
+    files["Makefile"] = "PLATFORM ?= linux/amd64\nimage:\n\tdocker buildx build --platform=\"$(PLATFORM)\" -t x/gk:1 .\n"
+    files["images/base/README.md"] = "```sh\ndocker build -t analysis images/base\ndocker run --rm analysis\n```\n"
+    doc = run(tree(tmp_path / "c", files), capsys)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == []
 
 
 def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable(tmp_path, capsys):

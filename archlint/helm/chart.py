@@ -28,7 +28,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, Struct, VDict, open_values
+from .evaluate import PLACEHOLDER, UNKNOWN, Engine, LineOrigin, Method, OpenVDict, Struct, VDict
 from .files import files_object
 from .lexer import ChartFail, TemplateError
 from .parser import Define, Parsed, parse
@@ -648,6 +648,13 @@ def _subcharts(chart: Chart, notices: list, inputs: list, depth: int):
         notices.append(ChartNotice(os.path.join(chart.root, "Chart.yaml"), 1,
                                    f"dependency {name} is not in charts/ (run helm dependency build to lint it)"))
         _mark_unread(chart, name, entries)
+
+
+def open_values(v, depth: int = 0):
+    """``v`` with every mapping in it an ``OpenVDict`` (origins kept)."""
+    if not isinstance(v, dict) or depth > 100:
+        return v
+    return OpenVDict({k: open_values(x, depth + 1) for k, x in v.items()}, origins=getattr(v, "origins", None))
 
 
 def _mark_unread(chart: Chart, name: str, entries: list) -> None:

@@ -82,15 +82,6 @@ class OpenVDict(VDict):
     __slots__ = ()
 
 
-def open_values(v, depth: int = 0):
-    """``v`` with every mapping in it an ``OpenVDict`` (origins kept)."""
-    if not isinstance(v, dict) or depth > 100:
-        return v
-    out = OpenVDict({k: open_values(x, depth + 1) for k, x in v.items()},
-                    origins=getattr(v, "origins", None))
-    return out
-
-
 class FilesMap(dict):
     """A set of a chart's files (``.Files.Glob``): path -> text, ranged over as a map, with the
     methods of Helm's Files (``AsConfig``, ``AsSecrets``, ``Get``, ``Glob``...) in ``methods``."""

@@ -23,13 +23,17 @@ def df005(f, fr, project):
     to builder stages (several targets) is about emulation, not about build sites: kept as it is.
     Without configured platforms, the once-per-run notice does not count a Dockerfile whose
     every such build names the platforms it builds for, a variable included
-    (gatekeeper's ``--platform="$(PLATFORM)"``): its build commands say what the targets are."""
+    (gatekeeper's ``--platform="$(PLATFORM)"``): its build commands say what the targets are;
+    nor one whose every build found is local (argo-helm's README builds and runs its tool)."""
     if MACHINE_CPU not in f.message:
         return f
     # a local build (its image used where it is built, or named nothing: ``docker build --file
     # src/ad/Dockerfile .`` in a README) is right for its machine: the others decide
-    builds = [b for b in project.builds_of_dockerfile(fr.path) if not b.local and project.builds_final_stage(b)]
+    final = [b for b in project.builds_of_dockerfile(fr.path) if project.builds_final_stage(b)]
+    builds = [b for b in final if not b.local]
     if not builds:
+        if final and getattr(f, "group", None) == "DF005:no-platforms":
+            return None  # every build found uses the image where it is built: its CPU is right
         return f
     if getattr(f, "group", None) == "DF005:no-platforms" and all(b.platforms != [] for b in builds):
         return None  # the reminder to configure platforms, for builds that name theirs

@@ -284,26 +284,23 @@ def from_without_platform(ctx):
     - several configured: only builder stages (read by `COPY --from`, not the final stage)
       without `--platform` that already cross-compile: they use `TARGETARCH`, `TARGETOS`,
       `TARGETPLATFORM` or `TARGETVARIANT`, the `xx-*` helpers, `GOARCH=$...`, a `--target`
-      triple or a cross `CC=`, and that never ask their own machine (`uname -m`,
-      `go env GOARCH`: on the build machine the answer would change). A stage that only provides files (no `RUN`, or commands that
-      never name the target: `grpc_health_probe`, `kubectl` or wheels for a `COPY --from`)
-      is not reported: it follows the target platform, which is what its copy needs, and
-      moving it to `$BUILDPLATFORM` would copy the build machine's binaries into every image
+      triple or a cross `CC=`, and that never ask their own machine (`uname -m`, `go env
+      GOARCH`). A stage that only provides files (no `RUN`, or commands that never name the
+      target: `kubectl` or wheels for a `COPY --from`) follows the target platform, which is
+      what its copy needs: moving it to `$BUILDPLATFORM` would ship the build machine's binaries
       (DF013);
-    - none configured: one info notice for the whole run (not a finding per file), naming the
-      Dockerfiles' count and the `platforms` setting; it never fails a run, and does not count a
-      Dockerfile whose every build found in the repository names the platforms it builds for
-      (a `--platform`, `platforms:` or Bake platforms, literal or a variable: gatekeeper's
-      `--platform="$(PLATFORM)"`): its build commands say what the targets are.
+    - none configured: one info notice for the whole run, naming the Dockerfiles' count and the
+      `platforms` setting; it never fails a run, and does not count a Dockerfile whose every
+      build found names its platforms (a variable included: gatekeeper's
+      `--platform="$(PLATFORM)"`), or uses its image where it is built (a README's build, run).
 
     Stages based on `scratch` or on an earlier stage are never reported (a name with variables
-    that can only be an earlier stage's counts: buildkit's `FROM buildkit-$TARGETOS`), nor a stage whose image
-    names its architecture through a build argument (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`,
-    `FROM gcr.io/distroless/static:nonroot-${ARCH}`): each build passes the architecture and the
-    single-architecture base decides the CPU, not the build machine (BuildKit's own
-    `$TARGETARCH` and `$BUILDARCH` follow the build's platform, so they do not count). Nor a
-    Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base):
-    it is built on a Windows host, for it, and a `linux/...` platform would be wrong there.
+    that can only be an earlier stage's too: buildkit's `FROM buildkit-$TARGETOS`), nor one
+    whose image names its architecture through a build argument
+    (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`): the build passes it and the
+    single-architecture base decides the CPU (BuildKit's `$TARGETARCH` and `$BUILDARCH` follow
+    the build's platform: they do not count); nor a Windows image (`Dockerfile.windows`, a
+    `mcr.microsoft.com/windows` base), built on a Windows host for it.
 
     In context (the project model): a stage left to the build machine is not reported when every
     build of the Dockerfile found in the repository (a script, a Makefile, a workflow step, a
