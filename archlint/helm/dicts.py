@@ -122,17 +122,18 @@ def _merge(dst: dict, src: dict, overwrite: bool, depth: int = 0):
             dst[k] = v
 
 
+def _merge_into(a: list, name: str, overwrite: bool):
+    dst = _map(a[0], name)
+    for src in a[1:]:
+        _merge(dst, _map(src, name), overwrite)
+    return dst
+
+
 @fn("merge", "mustMerge", arity=(1, 99), mutates=True)
 def _merge_fn(ex, a, line):
-    dst = _map(a[0], "merge")
-    for src in a[1:]:
-        _merge(dst, _map(src, "merge"), False)
-    return dst
+    return _merge_into(a, "merge", False)
 
 
 @fn("mergeOverwrite", "mustMergeOverwrite", arity=(1, 99), mutates=True)
 def _merge_overwrite(ex, a, line):
-    dst = _map(a[0], "mergeOverwrite")
-    for src in a[1:]:
-        _merge(dst, _map(src, "mergeOverwrite"), True)
-    return dst
+    return _merge_into(a, "mergeOverwrite", True)
