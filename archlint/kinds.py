@@ -169,7 +169,7 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
         if parts[i] != "templates":
             continue
         root = os.sep.join(parts[:i]) or os.sep
-        if not _has_chart(root, probes):
+        if not has_chart(root, probes):
             continue
         rel = parts[i:]
         while True:  # a subchart: charts/<name>/ of a folder with a Chart.yaml
@@ -177,7 +177,7 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
             if os.path.basename(up) != "charts":
                 break
             parent = os.path.dirname(up)
-            if not _has_chart(parent, probes):
+            if not has_chart(parent, probes):
                 break
             rel = ["charts", os.path.basename(root)] + rel
             root = parent
@@ -185,7 +185,7 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
     return None
 
 
-def _has_chart(folder: str, probes: list | None) -> bool:
+def has_chart(folder: str, probes: list | None) -> bool:
     """Whether ``folder`` holds a ``Chart.yaml`` (or ``Chart.yml``); both paths are probes."""
     found = False
     for name in ("Chart.yaml", "Chart.yml"):

@@ -11,7 +11,8 @@ given (paths or globs relative to the chart; a ``null`` deletes a key, as in Hel
 sees its own values under the parent's ``.Values.<name or alias>`` plus the parent's
 ``global``; a dependency whose ``condition`` (or all of whose ``tags``) the parent's values turn
 off is not rendered and provides no defines.  Subcharts packed as ``.tgz`` are not read (a
-notice).  Library charts (``type: library``) provide defines only.  As in Helm, every template
+notice); their defaults and defines, as a remote dependency's not in ``charts/``, are unknown
+(``open_values``, ``Engine.open_defines``).  Library charts (``type: library``) provide defines only.  As in Helm, every template
 file is also a template named by its path (``include (print $.Template.BasePath "/cm.yaml") .``),
 and a parent's ``.Values.<subchart>`` holds the subchart's defaults under its own values.
 
@@ -482,8 +483,7 @@ def load_chart(chart_dir: str, extra_values=(), kube_version=None, api_has=None,
     for _key, d in defines:
         if d.name not in table or not d.empty():
             table[d.name] = d
-    chart.engine = Engine(table, placeholder)
-    chart.engine.open_defines = _any_unread(chart)
+    chart.engine = Engine(table, placeholder, open_defines=_any_unread(chart))
     return chart
 
 

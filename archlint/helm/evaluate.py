@@ -327,13 +327,11 @@ class Engine:
     """Templates of one chart (their defines shared, as Helm parses them into one set) and the
     options of a render.  ``functions``: name -> Function (functions.py)."""
 
-    def __init__(self, defines: dict, placeholder: str = PLACEHOLDER):
+    def __init__(self, defines: dict, placeholder: str = PLACEHOLDER, open_defines: bool = False):
         from .functions import FUNCTIONS
 
         self.defines = defines
-        #: the chart has a dependency archlint could not read (a remote chart not in charts/):
-        #: an ``include`` of a name no template defines may be one of its defines: unknown
-        self.open_defines = False
+        self.open_defines = open_defines  # a dependency not read: a name no template defines is unknown
         self.placeholder = placeholder
         self.functions = FUNCTIONS
         self._tpl_cache: dict = {}
@@ -559,10 +557,14 @@ class Exec:
     def call(self, node: P.Call, dot):
         """``{{ template "name" pipeline }}``: the define's output goes straight to ours."""
         arg = self.pipe(node.pipe, dot) if node.pipe is not None else None
-        if node.name not in self.engine.defines and self.engine.open_defines:
-            self.emit(UNKNOWN, node.line)  # perhaps a define of a dependency not in charts/
+        if self.unread_define(node.name):
+            self.emit(UNKNOWN, node.line)
             return
         self.run_define(node.name, arg, node.line, self.out)
+
+    def unread_define(self, name: str) -> bool:
+        """A name no template defines, in a chart with a dependency not read: perhaps one of its."""
+        return self.engine.open_defines and name not in self.engine.defines
 
     def run_define(self, name: str, arg, line: int, out: Out):
         d = self.engine.defines.get(name)
@@ -589,8 +591,8 @@ class Exec:
         and the argument *object* (charts include their name and label helpers with ``.``
         many times); a function that changes a dict in place (``set``, ``merge``...) empties
         the memo.  A remembered result is moved to the new call's line."""
-        if name not in self.engine.defines and self.engine.open_defines:
-            return UNKNOWN  # perhaps a define of a dependency not in charts/
+        if self.unread_define(name):
+            return UNKNOWN
         key = (name, id(arg), id(self.engine.defines.get(name)))  # (a tpl text may define the name anew)
         hit = self.memo.get(key)
         site = self.site or (self.cur_file, line)

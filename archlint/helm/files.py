@@ -6,8 +6,8 @@ The chart's files are every file of its folder but ``Chart.yaml``, ``values.yaml
 other files Helm reads itself, ``templates/`` and ``charts/`` (a subchart's files are its own);
 at most ``MAX_FILES`` are listed.  A path outside the chart is no file of it ("" as in Helm); a
 file that cannot be read (binary, huge, not UTF-8) is unknown, and so are ``GetBytes`` and a
-set holding such a file's ``AsConfig``/``AsSecrets`` (``.Files.AsConfig`` is that of every file).  Every folder listed and file read is an
-input of the render.  ``Glob`` patterns are gobwas/glob's with ``/`` as separator: ``*`` and
+set holding such a file's ``AsConfig``/``AsSecrets`` (``.Files.AsConfig`` is that of every
+file).  Every folder listed and file read is an input of the render.  ``Glob`` patterns are gobwas/glob's with ``/`` as separator: ``*`` and
 ``?`` stay within a folder, ``**`` crosses folders, ``[...]`` and ``{a,b}`` as there; a pattern
 it cannot read (nested braces) gives unknown.  Matching simulates the pattern's automaton: no
 backtracking, linear in the name for a pattern.

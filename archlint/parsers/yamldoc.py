@@ -633,11 +633,11 @@ def _chart_data(source) -> bool:
     folders up), outside ``templates/``: a file the chart's templates read and render with
     ``tpl (.Files.Get "files/stateful-set.yaml")`` (nats), linted as they render it.  The
     ``Chart.yaml`` paths looked at are inputs of the result."""
-    from ..kinds import _has_chart
+    from ..kinds import has_chart
 
     folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
     for _ in range(MAX_CHART_DEPTH):
-        if _has_chart(folder, source.inputs):
+        if has_chart(folder, source.inputs):
             return True
         up = os.path.dirname(folder)
         if up == folder:

@@ -29,14 +29,13 @@ def df005(f, fr, project):
         return f
     # a local build (its image used where it is built, or named nothing: ``docker build --file
     # src/ad/Dockerfile .`` in a README) is right for its machine: the others decide
+    reminder = getattr(f, "group", None) == "DF005:no-platforms"  # the run's "configure platforms"
     final = [b for b in project.builds_of_dockerfile(fr.path) if project.builds_final_stage(b)]
     builds = [b for b in final if not b.local]
     if not builds:
-        if final and getattr(f, "group", None) == "DF005:no-platforms":
-            return None  # every build found uses the image where it is built: its CPU is right
-        return f
-    if getattr(f, "group", None) == "DF005:no-platforms" and all(b.platforms != [] for b in builds):
-        return None  # the reminder to configure platforms, for builds that name theirs
+        return None if reminder and final else f  # every build found uses its image where built
+    if reminder and all(b.platforms != [] for b in builds):
+        return None  # builds that name their platforms
     machine = [b for b in builds if b.targets() == []]
     if not machine:
         # dropped only when every build's platforms are known: a variable (PLATFORMS ?=

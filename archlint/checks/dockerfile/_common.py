@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ... import platforms as plat
-from ...archnames import derives_arch, has_arch_token, reads_own_arch, windows_dockerfile_name
+from ...archnames import arch_tokens, derives_arch, has_arch_token, reads_own_arch, windows_dockerfile_name
 from ...images import is_placeholder
 from ...model import Edit, Related, Severity, Span
 from ...parsers.dockerfile import (
@@ -119,8 +119,6 @@ def file_arch(ctx) -> str | None:
     ``Dockerfile-aarch64``, ``amd64.Dockerfile``: one file per CPU, each built for its own), or
     None.  A literal for that architecture in it is its purpose; one for another is a mistake."""
     def compute():
-        from ...archnames import arch_tokens
-
         base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1]
         found = {arch for _t, arch, _s, _e in arch_tokens(base)}
         return found.pop() if len(found) == 1 else None

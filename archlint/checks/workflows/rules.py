@@ -124,39 +124,44 @@ def _build_steps(ctx) -> list:
     return ctx.cached("gha.build_steps", compute)
 
 
+def _with(bs: _BuildStep):
+    """The step's ``with:`` mapping, or None."""
+    return bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
+
+
+def _pushes(w) -> bool:
+    return (text(w, "push") or "").strip().lower() not in ("", "false")
+
+
+def _outputs(w) -> list[str]:
+    """The ``outputs:`` entries of a ``with:`` mapping (a list, or a multi-line string)."""
+    out = value(w, "outputs")
+    lines = [(scalar(n) or "") for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n)]
+    return [e.strip() for line in lines for e in line.splitlines() if e.strip()]
+
+
 def _step_keeps(bs: _BuildStep) -> bool:
     """Whether the step pushes or exports its image (``push: true``, an ``outputs:`` other than
     ``type=docker`` without ``dest=``)."""
     from ...parsers.workflow_steps import keeps
 
-    w = bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
-    if w is None:
-        return False
-    out = value(w, "outputs")
-    outputs = " ".join(scalar(n) or "" for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n))
-    return (text(w, "push") or "").strip().lower() not in ("", "false") or keeps(outputs)
+    w = _with(bs)
+    return w is not None and (_pushes(w) or keeps(" ".join(_outputs(w))))
 
 
 def _exports_files(bs: _BuildStep) -> bool:
     """Whether the step builds no image but files: it does not push, and every ``outputs:`` entry
     is a local folder or a tarball of the result (``type=local``, ``type=tar``, a bare path as
-    ``/tmp/moby``: buildx's shorthand for a local folder).  buildkit's and linkerd's binary
-    builds (``target: binary``) export programs to the runner, used there."""
-    w = bs.with_[1] if bs.with_ is not None and is_map(bs.with_[1]) else None
-    if w is None or (text(w, "push") or "").strip().lower() not in ("", "false"):
+    ``/tmp/moby``: buildx's shorthand for a local folder, read as ``exports.attrs`` reads every
+    exporter).  buildkit's and linkerd's binary builds (``target: binary``) export programs to
+    the runner, used there.  An expression (``${{ ... }}``) is not known to be files."""
+    from ... import exports
+
+    w = _with(bs)
+    if w is None or _pushes(w):
         return False
-    out = value(w, "outputs")
-    entries = [(scalar(n) or "").strip() for n in ([out] if is_scalar(out) else items(out)) if is_scalar(n)]
-    parts = [e for line in entries for e in line.splitlines() if e.strip()]
-    if not parts:
-        return False
-    for e in parts:
-        kind = next((f.split("=", 1)[1].strip() for f in e.split(",") if f.strip().startswith("type=")), None)
-        if kind is None and ("${{" in e or "=" in e):
-            return False  # an expression or another form: not known to be files
-        if kind is not None and kind not in ("local", "tar"):
-            return False
-    return True
+    outs = _outputs(w)
+    return bool(outs) and all("${{" not in e and exports.attrs(e).get("type") in ("local", "tar") for e in outs)
 
 
 def _discarded(ctx, bs: _BuildStep) -> bool:
