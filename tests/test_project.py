@@ -683,7 +683,7 @@ def test_a_local_build_beside_the_build_that_publishes_the_image_is_not_reported
     # the Makefile's local build and compose's api service build what the push target publishes
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] in ("BC001", "DC003")] == \
         [("compose.yaml", "DC003")]  # job: nothing publishes its image
-    files["Makefile"] = "IMG = ghcr.io/acme/api:1\nbuild:\n\tdocker build -t $(IMG) .\n"
+    files["Makefile"] = "IMG = ghcr.io/acme/api:1\nbuild:\n\tdocker build -t $(IMG) .\npush:\n\tdocker push $(IMG)\n"
     doc = run(tree(tmp_path / "b", files), capsys)
     assert sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("BC001", "DC003")) == \
         [("Makefile", 3, "BC001"), ("compose.yaml", 4, "DC003"), ("compose.yaml", 7, "DC003")]
@@ -1060,3 +1060,31 @@ def test_the_rules_the_model_refines_are_named_where_the_runner_looks():
     from archlint.project.refine import REFINERS
 
     assert set(REFINED) == set(REFINERS)
+
+
+def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, capsys):
+    # the push may be the build's own (--push), its file's (docker tag + push, an unresolved name
+    # pushed as written) or another file's (a release script); a build whose image nothing pushes
+    # stays on the machine that built it (argo-cd's armimage, opentelemetry-operator's e2e apps)
+    files = {
+        "Makefile": "IMG ?= $(shell cat .img)\n"
+                    "image:\n\tdocker build -t $(IMG) .\n"
+                    "push: image\n\tdocker push $(IMG)\n"
+                    "armimage:\n\tdocker build -t ghcr.io/acme/app:1-arm .\n"
+                    "e2e-apps:\n\tdocker build -t ghcr.io/acme/e2e-app:1 tests/app\n"
+                    "cassandra:\n\tdocker build -t ${PROJECT}/cassandra:v13 db\n"
+                    "\tgcloud docker -- push ${PROJECT}/cassandra:v13\n",
+        "build.sh": "#!/bin/sh\ndocker build -t quay.io/acme/tool:2 tool\n"
+                    "docker build -t quay.io/acme/helper:2 helper\n",
+        "release.sh": "#!/bin/sh\ndocker push quay.io/acme/tool:2\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
+    assert got == [("Makefile", 3), ("Makefile", 11), ("build.sh", 2)]
+    (msg,) = {f["message"] for f in doc["findings"] if f["rule"] == "BC001"}
+    assert msg == "docker build has no --platform, so the image is built for the CPU of the machine that runs it."
+    # without the model (ignore = ["XF"]) the rule judges its file alone, as before
+    doc = run(tmp_path, capsys, "--ignore", "XF")
+    got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
+    assert ("build.sh", 3) in got and ("Makefile", 7) in got

@@ -73,6 +73,15 @@ def test_wrappers_are_stripped_and_env_prefixes_kept():
     assert c.program == "command"
 
 
+def test_gcloud_docker_runs_docker_with_the_words_after_the_double_dash():
+    # kubernetes/examples' cassandra Makefile pushes with the Cloud SDK's old docker wrapper
+    (c,) = cmds("gcloud docker --authorize-only=false -- push ${PROJECT}/cassandra:v13\n")
+    assert words(c)[:2] == ["docker", "push"] and pos(c.words[0]) == (1, 8)
+    assert [w.value for w in c.prefixes] == ["gcloud", "--authorize-only=false", "--"]
+    (c,) = cmds("gcloud docker --help\n")  # no docker command of its own
+    assert words(c) == ["gcloud", "docker", "--help"]
+
+
 def test_variables_resolve_in_document_order():
     text = "\n".join([
         'REG=quay.io/acme',

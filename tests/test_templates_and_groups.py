@@ -104,7 +104,7 @@ def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_
 
 def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
     write_files(tmp_path, {
-        "build/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\n",
+        "build/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\ndocker push registry.example.com/app:1.0\n",
         "build/Dockerfile.ci": "FROM alpine:3.20\n",
         "build/out/app.bin": "binary",
         "src/main.go": "package main\n",

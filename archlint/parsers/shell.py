@@ -15,7 +15,8 @@ functions, ``if``/``for``/``while``/``case`` bodies, and the string of ``sh -c '
   into several words as the shell would (they share the variable's span);
 - the ``NAME=value`` prefixes (``FOO=bar cmd``, ``env FOO=bar cmd``, ``sudo FOO=bar cmd``);
 - wrappers stripped: ``sudo``, ``doas``, ``env``, ``time``, ``exec``, ``nohup``, ``command``,
-  ``builtin``, ``nice``, ``timeout``, ``xargs``, ``stdbuf`` with their options;
+  ``builtin``, ``nice``, ``timeout``, ``xargs``, ``stdbuf`` with their options, and
+  ``gcloud docker -- …`` (the Cloud SDK's docker wrapper: ``docker …``);
 - ``lookup(name)``: the shell variable as set earlier in the snippet (``X=…``, ``export X=…``,
   ``declare``/``local``/``readonly``), or as given by the snippet's ``env`` (exported Make
   variables, workflow ``env:``).
@@ -867,7 +868,8 @@ class _Walker:
             inner = name.named_children[0] if name.named_child_count else name
             first = self.fields(inner)
             prog = first[0].value.rsplit("/", 1)[-1] if first else ""
-            if not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS):
+            if not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
+                    or prog == "gcloud"):  # gcloud docker -- ...
                 return
         words: list[Word] = []
         assigns: list[Assignment] = []
@@ -983,6 +985,17 @@ def _dq_unescape(s: str) -> str:
 # ---- wrappers ---------------------------------------------------------------------------------
 
 
+def _gcloud_docker(words: list[Word]) -> int | None:
+    """``gcloud docker [flags] -- push IMAGE``: the Cloud SDK's (since removed) wrapper that runs
+    ``docker`` with the arguments after ``--``.  The index of the first docker argument, or None."""
+    if len(words) < 4 or words[0].value.rsplit("/", 1)[-1] != "gcloud" or words[1].value != "docker":
+        return None
+    for i in range(2, len(words)):
+        if words[i].value == "--" and not words[i].quoted:
+            return i + 1 if i + 1 < len(words) else None
+    return None
+
+
 def strip_wrappers(words: list[Word]) -> tuple[list[Word], list[Word], list[Assignment]]:
     """Remove ``sudo -E``, ``env FOO=1``, ``time``, ... from the front.  Returns (words,
     stripped wrapper words, NAME=value assignments given to env/sudo)."""
@@ -994,7 +1007,12 @@ def strip_wrappers(words: list[Word]) -> tuple[list[Word], list[Word], list[Assi
         name = words[0].value.rsplit("/", 1)[-1]
         spec = _WRAPPERS.get(name)
         if spec is None:
-            break
+            gd = _gcloud_docker(words)
+            if gd is None:
+                break
+            prefixes.extend(words[:1] + words[2:gd])
+            words = words[1:2] + words[gd:]
+            continue
         if name == "command" and len(words) > 1 and words[1].value in ("-v", "-V"):
             break
         value_opts, takes_assign, positional = spec

@@ -170,7 +170,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
         "platforms": _platforms(ctx, tc),
         "host": host,
         "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
-        "push": build_pushes(tc),
+        "push": build_pushes(tc) or local.sends(tc),
         "local": local.build(tc),
         "stage": _value(tc.flag("--target")),
     }

@@ -62,11 +62,17 @@ def _published_elsewhere(builds, project) -> bool:
 
 
 def bc001(f, fr, project):
-    """A build without a platform whose image a manifest deploys says where the image runs (on
-    which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
+    """A build without a platform is reported only where its image reaches a registry: the build
+    pushes it, its group pushes one of its names (``LocalUse.sends``), or any file of the
+    repository pushes one of them (``docker push``, ``podman manifest push``, after ``docker tag``
+    links): an image that never leaves the machine that built it runs on that machine's CPU,
+    and what archlint cannot see leave it is not reported.  One whose image a manifest deploys
+    says where the image runs (on which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
     build publishes with known platforms is dropped (``_published_elsewhere``), and so is a build
     of a Dockerfile that does not exist: XF005's finding is the one to act on first."""
     builds = project.builds_in(fr.path, f.span.line)
+    if builds and not any(b.push for b in builds):
+        return None  # its image is never seen leaving the machine: a registry takes none of it
     if _published_elsewhere(builds, project):
         return None
     if builds and all(b.missing for b in builds):

@@ -126,7 +126,7 @@ def test_raising_rule_through_the_cli_exit_codes(tmp_path):
     (root / "Dockerfile").write_text("FROM python:latest\n")
     (root / "b").mkdir()
     (root / "b" / "Dockerfile").write_text("FROM --platform=linux/amd64 alpine:3.20\n")
-    (root / "run.sh").write_text("#!/bin/sh\ndocker build -t acme/app:1 .\n")
+    (root / "run.sh").write_text("#!/bin/sh\ndocker build -t acme/app:1 .\ndocker push acme/app:1\n")
     r = _boom_cli(["check", "--no-cache"], root)
     assert r.returncode == 1, r.stderr.decode()
     heads = {(p, rule) for p, _, _, rule, _ in text_findings(r.stdout)}

@@ -58,10 +58,11 @@ class LocalUse:
     is a local twin of that build: what reaches the registry is the other build's result.  A
     Markdown document's build that the document never pushes is the reader's local build."""
 
-    __slots__ = ("builds", "names", "pushed")
+    __slots__ = ("builds", "names", "pushed", "sent")
 
     def __init__(self):
         self.builds: set[int] = set()  # id() of the local builds
+        self.sent: set[int] = set()  # id() of the builds whose image the group sends to a registry
         self.names: dict[int, set[str]] = {}  # group -> normalised local image names
         self.pushed: dict[int, set[str]] = {}  # group -> roots of the names pushed there
 
@@ -72,6 +73,13 @@ class LocalUse:
 
     def build(self, tc: ToolCommand) -> bool:
         return id(tc) in self.builds
+
+    def sends(self, tc: ToolCommand) -> bool:
+        """Whether the build's image leaves the machine from its group: the build pushes it
+        itself, or the group pushes one of its names (``docker tag`` links them), an unresolved
+        name as written included (``docker build -t "$IMAGE" .`` then ``docker push "$IMAGE"``);
+        a build known by its ID alone, in a group that pushes an image."""
+        return id(tc) in self.sent
 
     def name(self, tc: ToolCommand, ref: str) -> bool:
         return local_registry(ref) or normal_ref(ref) in self.names.get(group_of(tc), ())
@@ -195,6 +203,8 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             out.builds.add(id(tc))
             continue
         if not tc.images:
+            if build_pushes(tc) or (pushed_roots and _by_id_only(tc)):
+                out.sent.add(id(tc))
             if in_document(tc) and not build_pushes(tc) and not pushed_roots:
                 out.builds.add(id(tc))  # an ID handed on in a document that pushes nothing
             elif _by_id_only(tc) and not build_pushes(tc) and not any(t.action in _NAMING for t in tcs):
@@ -206,7 +216,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         if all(local_registry(t) for t in tags):
             out.builds.add(id(tc))
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
-            continue
+            out.sent.add(id(tc))
         elif any(root(t) in used_roots for t in tags) or _discarded(tc) or in_document(tc):
             # used here, or built in a CI job that never logs in (its machine is discarded), or
             # in a document that never pushes it (the reader's own build)

@@ -135,16 +135,20 @@ def build_without_platform(ctx):
     build whose every name the same file also builds for several platforms (keda's
     `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
-    native variant written next to it.
+    native variant written next to it. In a whole run, with every file read (the project
+    model), a build is reported only where its image reaches a registry: it pushes itself, its
+    file pushes one of its names, or another file of the repository does.
 
     ## Example
     ```shell
     docker build -t registry.example.com/app:1.4.2 .
+    docker push registry.example.com/app:1.4.2
     ```
 
     ## Use instead
     ```shell
     docker build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
+    docker push registry.example.com/app:1.4.2
     ```
 
     ## Fix
