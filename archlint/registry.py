@@ -416,8 +416,9 @@ class Context:
         """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004), by how
         the build reads ``value`` (``platforms.read``): None for a canonical spelling; an info
         finding with a safe fix for another spelling of the same platform (``linux/x86_64``);
-        an info finding with an unsafe fix for an architecture without OS (``amd64``: the
-        build adds its own OS); a warning for an OS without architecture when ``bare_os`` (the
+        an info finding with an unsafe fix for another spelling of an architecture without OS
+        (``x86_64``: the build adds its own OS; ``amd64`` alone is None: linux/amd64 for every
+        builder of a Linux image); a warning for an OS without architecture when ``bare_os`` (the
         build machine's CPU decides; DF003 reports it in a FROM); else "Invalid platform
         <where>: <reason>." with the nearest valid value as a safe fix.  Fixes only when
         ``fixable`` (the value is written as it is at ``span``, not produced by a variable)."""
@@ -441,9 +442,13 @@ class Context:
         )
 
     def _platform_spelling(self, span: Span, value: str, where: str, sp, fixable: bool, bare_os: bool):
+        shown = value.strip()
         if sp.kind == "canonical" or (sp.kind == "bare-os" and not bare_os):
             return None
-        shown = value.strip()
+        if sp.kind == "bare-arch" and sp.canonical == "linux/" + shown:
+            # ``arm64`` alone: every builder of a Linux image reads it as linux/arm64 (BuildKit adds
+            # the daemon's OS, and a Windows daemon builds no Linux image): nothing to act on
+            return None
         it = "it" if where == repr(shown) else repr(shown)  # DF009 names the value as its place
         if sp.kind == "bare-os":
             return self.report(

@@ -690,12 +690,13 @@ def test_bc008_flags_invalid_platforms_in_shell():
         #!/bin/sh
         docker buildx build --platform linux/x86_64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
         docker run --rm --platform linux/arm64/v9 alpine:3.20 uname -m
-        DOCKER_DEFAULT_PLATFORM=amd64 docker build -t app:1.4.2 .
+        DOCKER_DEFAULT_PLATFORM=x86_64 docker build -t app:1.4.2 .
+        DOCKER_DEFAULT_PLATFORM=amd64 docker build -t app:1.4.3 .
     """, "BC008", kind="shell") == [
         "2:32 BC008 Non-canonical platform in docker buildx build: the build reads 'linux/x86_64' as linux/amd64.",
         "3:28 BC008 Invalid platform in docker run: unknown variant 'v9' for arm64 in platform 'linux/arm64/v9'"
         " (allowed: v8).",
-        "4:25 BC008 Incomplete platform in DOCKER_DEFAULT_PLATFORM: 'amd64' names no OS, so the build adds its own"
+        "4:25 BC008 Incomplete platform in DOCKER_DEFAULT_PLATFORM: 'x86_64' names no OS, so the build adds its own"
         " (linux/amd64 on a Linux build machine).",
     ]
 

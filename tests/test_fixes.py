@@ -65,7 +65,7 @@ CASES = [
     ("DF005-multi", ["--platform", TWO, "--select", "DF005", "--unsafe-fixes"]),
     ("DF006", ["--platform", TWO, "--select", "DF006", "--unsafe-fixes"]),
     ("DF007", ["--select", "DF007"]),
-    ("DF009", ["--select", "DF009", "--unsafe-fixes"]),  # amd64 -> linux/amd64 is unsafe
+    ("DF009", ["--select", "DF009", "--unsafe-fixes"]),  # x86_64 -> linux/amd64 is unsafe
     ("DF010", ["--select", "DF010"]),
     ("all", ["--platform", ONE]),
 ]

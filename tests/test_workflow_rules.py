@@ -302,6 +302,7 @@ GHA004_INVALID = """
             with:
               platforms: |
                 linux/amd64
+                aarch64
                 arm64
                 linux/arm64/v9
           - uses: docker/build-push-action@v6
@@ -314,11 +315,11 @@ def test_gha004_flags_invalid_platforms():
     assert check(GHA004_INVALID, "GHA004", kind="workflow") == [
         "10:34 GHA004 Non-canonical platform in platforms: of docker/build-push-action@v6: the build reads"
         " 'linux/aarch64' as linux/arm64.",
-        "15:13 GHA004 Incomplete platform in platforms: of docker/build-push-action@v6: 'arm64' names no OS, so the"
-        " build adds its own (linux/arm64 on a Linux build machine).",
-        "16:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown variant 'v9' for arm64"
+        "15:13 GHA004 Incomplete platform in platforms: of docker/build-push-action@v6: 'aarch64' names no OS, so"
+        " the build adds its own (linux/arm64 on a Linux build machine).",
+        "17:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown variant 'v9' for arm64"
         " in platform 'linux/arm64/v9' (allowed: v8).",
-        "19:23 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'amd46' in"
+        "20:23 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'amd46' in"
         " platform 'linux/amd46'.",
     ]
 
@@ -403,10 +404,10 @@ def test_gha004_fix_replaces_each_item():
     out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow")
     assert out.error is None
     assert "platforms: linux/amd64,linux/arm64\n" in out.text
-    # arm64 without OS is an unsafe fix (the build machine's OS is added)
-    assert "            linux/amd64\n            arm64\n            linux/arm64\n" in out.text
+    # aarch64 without OS is an unsafe fix (the build machine's OS is added); arm64 is left
+    assert "            linux/amd64\n            aarch64\n            arm64\n            linux/arm64\n" in out.text
     out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow", unsafe=True)
-    assert "            linux/amd64\n            linux/arm64\n            linux/arm64\n" in out.text
+    assert "            linux/amd64\n            linux/arm64\n            arm64\n            linux/arm64\n" in out.text
     assert 'platforms: "linux/amd64"' in out.text
     assert ids(out.result, "GHA004") == []
 

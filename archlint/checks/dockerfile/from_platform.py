@@ -176,8 +176,10 @@ def invalid_platform(ctx):
     ## What it does
     Flags a `FROM --platform=` value the build rejects or that names no known OS or
     architecture (`linux/amd46`, `linux/arm64/v9`), with the nearest valid value. As info, it
-    also flags another spelling the build accepts (`linux/x86_64` is `linux/amd64`) and an
-    architecture without OS (`amd64`: the build machine's OS is added).
+    also flags another spelling the build accepts (`linux/x86_64` is `linux/amd64`, `x86_64`
+    alone is `linux/amd64`). An architecture alone in its own spelling (`arm64`) is not
+    reported: the build adds the build machine's OS, and every builder of a Linux image reads
+    it as `linux/arm64`.
 
     ## Why is this bad?
     BuildKit rejects an unknown platform, or finds no image and no emulator for it. Other
@@ -187,8 +189,8 @@ def invalid_platform(ctx):
     Values are read as the build reads them (containerd's platform parser, which BuildKit, docker
     and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
     lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
-    arm's variant `7` read as `v7`. So `linux/x86_64` is info with a safe fix, `amd64` info with an unsafe fix (on a
-    Windows builder it would mean `windows/amd64`), an unknown name an error. The same reading
+    arm's variant `7` read as `v7`. So `linux/x86_64` is info with a safe fix, `x86_64` info with
+    an unsafe fix (on a Windows builder it would mean `windows/amd64`), an unknown name an error. The same reading
     applies in every file kind (BC008, DC004, GHA004) and to what DF003/DF004 compare.
 
     ## Example
@@ -203,8 +205,8 @@ def invalid_platform(ctx):
 
     ## Fix
     Safe: replaces an unknown value with the suggested platform when there is exactly one, and
-    another spelling with the build's own reading. Unsafe: adds `linux/` to an architecture
-    without OS.
+    another spelling with the build's own reading. Unsafe: writes `linux/` and the architecture's
+    own name for another spelling of an architecture without OS (`x86_64`).
     """
     for st in ctx.model.stages:
         fl = _literal_platform(st)
