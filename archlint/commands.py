@@ -343,7 +343,10 @@ def recognise(cmd) -> ToolCommand | None:
         return _kustomize(cmd, tool, words)
     i = _skip_options(words, 0, _DOCKER_GLOBAL_VALUE)
     if i >= len(words):
-        return None
+        j = _unknown_then_build(words) if tool == "docker" else None
+        # ``docker $(DOCKER_BUILDX) build``: buildx, or nothing (strimzi's Makefile.docker);
+        # either way a build, read as the classic one (both load the image by default)
+        return None if j is None else _build(cmd, tool, "docker", words, j)
     sub = words[i].value
     rest = i + 1
     nxt = words[rest].value if rest < len(words) else ""
@@ -400,6 +403,17 @@ def recognise(cmd) -> ToolCommand | None:
             return _tag(cmd, tool, words, i if sub == "tag" else rest)
         if sub == "run" or (sub == "container" and nxt == "run"):
             return _run(cmd, tool, words, i if sub == "run" else rest)
+    return None
+
+
+def _unknown_then_build(words) -> int | None:
+    """The index of ``build`` right after the first unresolved word before any sub-command
+    (``docker $(DOCKER_BUILDX) build``), else None."""
+    for k, w in enumerate(words):
+        if w.dynamic and w.value.startswith("$"):
+            return k + 1 if k + 1 < len(words) and words[k + 1].value == "build" else None
+        if not w.value.startswith("-"):
+            return None
     return None
 
 

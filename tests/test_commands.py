@@ -66,6 +66,9 @@ def one(text: str, env=None):
     # a program in a folder not known here is still that program
     ("$LOCALBIN/kustomize edit set image controller=x", "kustomize", "retag", "", "image"),
     ("${DOCKER_DIR}/docker build .", "docker", "build", "docker", "build"),
+    # an unresolved word before build is buildx or nothing (strimzi's docker $(DOCKER_BUILDX) build)
+    ("docker $DOCKER_BUILDX build -t a:1 .", "docker", "build", "docker", "build"),
+    ("docker --debug $BUILDX build .", "docker", "build", "docker", "build"),
 ])
 def test_recognised(text, tool, action, builder, verb):
     tc = one(text)
@@ -77,7 +80,7 @@ def test_recognised(text, tool, action, builder, verb):
     "docker manifest inspect x", "podman manifest inspect x", "kubectl apply -f x", "kubectl get pods",
     "echo docker build", "docker", "docker --version", "$DOCKER build .", "command -v docker",
     "podman", "kubectl set env deploy/x A=1", "kustomize build config/default", "kustomize edit add resource x",
-    "$BIN/$TOOL build .", "${BIN}/ build .",
+    "$BIN/$TOOL build .", "${BIN}/ build .", "docker $SUB push a:1", "docker $OPTS $SUB build .",
 ])
 def test_not_recognised(text):
     assert analyse(text) == []
