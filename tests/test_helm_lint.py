@@ -100,6 +100,31 @@ def test_an_image_a_values_file_gives_under_image_is_reported_there_once(tmp_pat
                       "Helm values set image registry.example.com/web to the mutable tag latest.")]
 
 
+def test_an_image_of_the_values_that_the_render_lost_the_origin_of_is_the_values_files(tmp_path):
+    # opentelemetry-demo: each component's init containers go through include and toYaml, which
+    # keep no origin; K8S001 is the values file's finding, and K8S002 names the values line
+    write_files(tmp_path, {
+        ".git/x": "",
+        "chart/Chart.yaml": "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+        "chart/values.yaml": "components:\n  ad:\n    initContainers:\n      - name: wait\n"
+                             "        image: busybox:latest\n      - name: init\n        image: busybox\n",
+        "chart/templates/_pod.tpl": "{{- define \"demo.pod\" -}}\napiVersion: v1\nkind: Pod\nmetadata:\n"
+                                    "  name: {{ .name }}\nspec:\n  initContainers:\n"
+                                    "  {{- toYaml .initContainers | nindent 2 }}\n  containers: []\n{{- end }}\n",
+        "chart/templates/pods.yaml": "{{- range $name, $c := .Values.components }}\n"
+                                     "{{- $c := set . \"name\" $name }}\n{{ include \"demo.pod\" $c }}\n{{- end }}\n",
+    })
+    doc = _check(tmp_path, "--no-cache", ".")
+    assert _found(doc, "K8S00") == [
+        ("chart/templates/pods.yaml", 3, "K8S002", "Image busybox has no tag, so the node pulls busybox:latest."),
+        ("chart/values.yaml", 5, "K8S001", "Image busybox:latest uses the mutable tag latest."),
+    ]
+    text = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache", "--exit-zero", "--select", "K8S002",
+                           "."], cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"}, capture_output=True, text=True,
+                          timeout=120).stdout
+    assert "= see: chart/values.yaml:7: image is set to 'busybox' here" in text, text
+
+
 def test_the_app_version_of_a_chart_its_release_stamps_is_not_known(tmp_path):
     # kyverno's development chart: version v0.0.0, appVersion latest, images tagged with the
     # appVersion: the release sets both versions

@@ -193,6 +193,16 @@ def test_include_lines_map_to_the_call_and_the_define():
      "a.yaml . b files . .gz|| a/c true b"),
     ('{{ dict "a" "<b>&" | toRawJson }} {{ dict "a" "<b>" | toJson }}', '{"a":"<b>&"} {"a":"\\u003cb\\u003e"}'),
     ('{{ add 1 2 3 }} {{ sub 5 2 }} {{ mul 2 3 }} {{ div 7 2 }} {{ mod 7 2 }} {{ until 3 }}', "6 3 6 3 1 [0 1 2]"),
+    # Sprig's mustFromJson reads any JSON value; Helm's fromJson a map (opentelemetry-demo ranges
+    # over a list of env maps); bad JSON stops Helm's render: unknown
+    ('{{ range (mustFromJson "[{\\"name\\":\\"A\\"},{\\"name\\":\\"B\\"}]") }}{{ .name }}{{ end }} '
+     '{{ (fromJson "[1]").Error | quote }} {{ mustFromJson "[1, 2]" | len }}|{{ mustFromJson "{" }}',
+     f'AB "not a map" 2|{P}'),
+    # Sprig's any/all: whether some (every) value is not empty; an unknown decides only when the
+    # known values do not (opentelemetry-kube-stack's any $enabled (dig ...))
+    ('{{ any 0 "" "x" }} {{ any 0 "" }} {{ any }} {{ all 1 "a" }} {{ all 1 "" }} {{ all }} '
+     '{{ any true (randAlphaNum 3) }} {{ all false (randAlphaNum 3) }}|{{ any false (randAlphaNum 3) }}',
+     f"true false false true false true true false|{P}"),
 ])
 def test_functions(template, expected):
     assert render(template, {"port": 80.0, "a": "A"}) == expected

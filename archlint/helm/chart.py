@@ -260,6 +260,7 @@ class Chart:
         self.file_names: list | None = None  # the chart's files (.Files.Glob), listed once
         self.file_names_cut = False  # the listing stopped at files.MAX_FILES / MAX_DEPTH
         self.file_texts: dict = {}  # .Files.Get: path -> text, read once
+        self.values_images: dict | None = None  # image strings of the values -> (file, line) (lint.py)
         self.globs: dict = {}  # .Files.Glob: pattern -> the set, worked out once
         self.notices: list = []
         self.inputs: list = []

@@ -193,6 +193,29 @@ def _default(ex, a, line):
     return d
 
 
+def _any_of(a, wanted: bool):
+    """Sprig's ``any`` (``wanted`` True: whether some value is not empty) and ``all`` (False:
+    whether none is empty); an unknown value decides only when the known ones do not
+    (opentelemetry-kube-stack's ``any $enabled (dig ... $collector)``)."""
+    unknown = False
+    for v in a:
+        if v is UNKNOWN:
+            unknown = True
+        elif (not empty(v)) is wanted:
+            return wanted
+    return UNKNOWN if unknown else not wanted
+
+
+@fn("any", unknowns=True)
+def _any(ex, a, line):
+    return _any_of(a, True)
+
+
+@fn("all", unknowns=True)
+def _all(ex, a, line):
+    return _any_of(a, False)
+
+
 @fn("coalesce", "mustCoalesce", unknowns=True)
 def _coalesce(ex, a, line):
     for v in a:
@@ -722,7 +745,19 @@ def _to_pretty_json(ex, a, line):
     return to_json(a[0], ex.engine.placeholder, 2)
 
 
-@fn("fromYaml", "fromJson", "mustFromJson", arity=(1, 1))
+@fn("mustFromJson", arity=(1, 1))
+def _must_from_json(ex, a, line):
+    # Sprig's: any JSON value (a list of env maps in opentelemetry-demo's chart), where Helm's
+    # own fromJson returns a map; bad JSON stops Helm's render: unknown here
+    from .chart import yaml_value
+
+    try:
+        return yaml_value(strval(a[0]))
+    except ValueError:
+        return UNKNOWN
+
+
+@fn("fromYaml", "fromJson", arity=(1, 1))
 def _from_yaml(ex, a, line):
     from .chart import yaml_value
 

@@ -120,7 +120,8 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
     for f in sub.findings:
         o = _origin(f.span.line, origins, me)
         span = _place(f.span, origins, lines, inner.lines, me)
-        if span is None or _judged_in_values(f, o):
+        images = _values_images(chart)
+        if span is None or _judged_in_values(f, o) or (f.rule_id in _VALUES_JUDGED and f.key in images):
             continue
         ident = (f.rule_id, span.line, f.message)
         if ident in seen:
@@ -131,6 +132,9 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
         f.related = tuple(f.related) + tuple(
             Related(Span(v.line, 1, v.line, 1), f"{v.path} is set to {v.value!r} here", _display(v.file, source))
             for v in values)
+        if not values and f.key in images:  # an image the render lost the origin of
+            vf, vl = images[f.key]
+            f.related += (Related(Span(vl, 1, vl, 1), f"image is set to {f.key!r} here", _display(vf, source)),)
         result.findings.append(f)
     for n in sub.notices:
         if n.rule_id in ("AL001", "AL004"):  # the rendered text is not YAML: the renderer's doing
@@ -164,6 +168,32 @@ def _judged_in_values(f, o) -> bool:
                 and os.path.isfile(os.path.join(os.path.dirname(v.file), "Chart.yaml")):
             return True
     return False
+
+
+def _values_images(chart) -> dict:
+    """The strings a chart's values set under an ``image`` key (``initContainers: [{image:
+    busybox:latest}]``), each with where it is written (file, line), worked out once per chart:
+    a rendered image found among them is the values file's, even where the render lost where it
+    came from (``toYaml`` of a values subtree through ``include``: opentelemetry-demo's init
+    containers)."""
+    got = chart.values_images
+    if got is None:
+        got, todo, budget = {}, [chart.values], 100_000
+        while todo and budget > 0:
+            budget -= 1
+            v = todo.pop()
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    if k == "image" and isinstance(x, str):
+                        at = getattr(v, "origins", {}).get(k)
+                        if at and at[0] and x not in got:
+                            got[x] = (at[0], at[1])
+                    elif isinstance(x, (dict, list)):
+                        todo.append(x)
+            elif isinstance(v, list):
+                todo.extend(x for x in v if isinstance(x, (dict, list)))
+        chart.values_images = got
+    return got
 
 
 def _display(root: str, source) -> str:
