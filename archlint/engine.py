@@ -185,6 +185,8 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     model = _parse(source, kind, result)
     if kind == "dockerfile" and result.notices and _dockerfile_template(source, result):
         return
+    if result.notices and kind != "python" and _excerpt(source, result, row is not None and row.yaml):
+        return
     if model is None:
         return
     from .project import wants_facts
@@ -252,6 +254,31 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
     result.notices = [n for n in result.notices if n.rule_id != "AL001"]
     result.notices.append(_skipped(source.path, _templated(line, lines[line - 1].find("{") + 1)))
     return True
+
+
+#: a line standing for lines left out of an excerpt (``...``, ``…``)
+_ELISIONS = ("...", "\u2026")
+
+
+def _excerpt(source: Source, result: FileResult, yaml: bool) -> bool:
+    """A file whose parse stopped at (or just after) a line that only says ``...``: an excerpt
+    with lines left out (external-secrets' and skaffold's documentation snippets), one AL003
+    for the file instead of an AL001.  In YAML a ``...`` at the start of a line ends a document:
+    only an indented one is an elision there; in Python ``...`` is a statement (never asked)."""
+    lines = source.lines
+    for n in result.notices:
+        if n.rule_id != "AL001" or not 1 <= n.line <= len(lines):
+            continue
+        for k in range(n.line, max(0, n.line - 3), -1):
+            text = lines[k - 1]
+            if text.strip() in _ELISIONS and not (yaml and not text[:1].isspace()):
+                result.notices = [x for x in result.notices if x.rule_id != "AL001"]
+                col = len(text) - len(text.lstrip()) + 1
+                result.notices.append(_skipped(source.path, SkipFile(
+                    "AL003", "an excerpt with lines left out (...), not linted", k, col, group="AL003:excerpts",
+                    summary="{count} excerpts with lines left out (...) are not linted")))
+                return True
+    return False
 
 
 def _templated(line: int, col: int) -> SkipFile:

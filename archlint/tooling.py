@@ -64,6 +64,13 @@ def example_file(ctx) -> bool:
     return not _EXAMPLES.isdisjoint(rel.lower().split("/")[:-1])
 
 
+def documentation_path(rel: str) -> bool:
+    """Whether a repository-relative path lies in a documentation tree (``docs``, ``doc``,
+    ``documentation``, or a versioned ``docs-v2``): what it holds are excerpts pages show."""
+    return any(p in ("docs", "doc", "documentation") or p.startswith(("docs-", "docs_"))
+               for p in rel.lower().split("/")[:-1])
+
+
 def mutable_tags_allowed(ctx) -> bool:
     """Developer tooling or an example: where the mutable-tag rules say nothing."""
     return tooling_file(ctx) or example_file(ctx)

@@ -380,6 +380,20 @@ def test_a_changed_build_changes_the_manifests_finding_cached_and_uncached_alike
     assert cached == fresh
 
 
+def test_a_missing_dockerfile_of_a_documentation_excerpt_is_not_reported(tmp_path, capsys):
+    # skaffold's docs-v2/content/en/samples/*.yaml: the pages show them, the reader has the Dockerfile
+    sample = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n" \
+             "    docker:\n      dockerfile: app/Dockerfile\n"
+    # a Markdown page's steps are the reader's to run: judged (test_xf005_missing_dockerfile_...)
+    root = tree(tmp_path / "r", {"docs-v2/content/en/samples/skaffold.yaml": sample, "docs/build.sh":
+                                 "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
+                                 "docs/guide.md": "```sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n```\n",
+                                 "docker/other.Dockerfile": "FROM alpine:3.20\n",
+                                 "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
+                                 "samples/skaffold.yaml": sample})
+    assert codes(run(root, capsys)) == [("docs/guide.md", 2, "XF005"), ("samples/skaffold.yaml", 5, "XF005")]
+
+
 def test_a_dockerfile_appearing_ends_a_missing_dockerfile_finding(tmp_path, capsys):
     root = tree(tmp_path / "r", {"Makefile": "image:\n\tdocker build -f docker/api.Dockerfile -t x/api:1 .\n"})
     assert codes(run(root, capsys)) == [("Makefile", 2, "XF005")]

@@ -4,6 +4,7 @@ user packs.  Each file is linted inside a throw-away repository (``repo``: a ``.
 the search for project files), with the project files a test needs written beside it."""
 from __future__ import annotations
 
+import sys
 
 import pytest
 
@@ -657,6 +658,21 @@ def test_syntax_error_is_a_parse_error_with_position():
         parse(Source("bad.py", "x = 1\ndef broken(:\n    pass\n"))
     assert exc.value.line == 2 and exc.value.col >= 1
     assert "invalid Python syntax" in exc.value.message
+
+
+def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_an_older_one():
+    # dapr's quickstarts: f'... {subscription.json()['id']}' is Python 3.12 (PEP 701)
+    text = "import json\nd = {'id': 1}\nprint(f'id: {d['id']}')\n"
+    r = lint_inline(text, name="app.py", kind="python")
+    if sys.version_info < (3, 12):
+        assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 3, "info")]
+        assert "cannot read an f-string here" in r.notices[0].message and "3.12 may: not linted" in r.notices[0].message
+    else:
+        assert r.notices == []
+    # an f-string no Python reads stays a parse error
+    with pytest.raises(ParseError) as exc:
+        parse(Source("bad.py", "x = f'{a}}'\n"))
+    assert "invalid Python syntax: f-string" in exc.value.message
 
 
 def test_columns_are_code_points():

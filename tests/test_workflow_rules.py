@@ -216,11 +216,24 @@ def test_gha003_flags_multi_platform_without_qemu():
             runs-on: ubuntu-latest
             steps:
               - uses: docker/setup-buildx-action@v3
+                with:
+                  driver: docker
               - uses: docker/build-push-action@v6
                 with:
                   platforms: linux/amd64,linux/arm64
                   push: true
               - uses: docker/setup-qemu-action@v3
+          custom:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-buildx-action@v3
+                with:
+                  driver-opts: |
+                    network=host
+                    image=registry.example.com/buildkit:1
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/arm64
           late:
             runs-on: ubuntu-latest
             steps:
@@ -230,9 +243,11 @@ def test_gha003_flags_multi_platform_without_qemu():
                     linux/amd64,
                     linux/s390x
     """, "GHA003", kind="workflow") == [
-        "10:22 GHA003 docker/build-push-action@v6 in job build builds for linux/amd64, linux/arm64 but no earlier"
+        "12:22 GHA003 docker/build-push-action@v6 in job build builds for linux/amd64, linux/arm64 but no earlier"
         " step sets up QEMU, so RUN steps of the other architectures fail.",
-        "18:11 GHA003 docker/build-push-action@v6 in job late builds for linux/amd64, linux/s390x but no earlier step"
+        "25:22 GHA003 docker/build-push-action@v6 in job custom builds for linux/amd64, linux/arm64 but no earlier"
+        " step sets up QEMU, so RUN steps of the other architectures fail.",
+        "31:11 GHA003 docker/build-push-action@v6 in job late builds for linux/amd64, linux/s390x but no earlier step"
         " sets up QEMU, so RUN steps of the other architectures fail.",
     ]
 
@@ -245,6 +260,17 @@ GHA003_WITH_QEMU = """
         runs-on: ubuntu-latest
         steps:
           - uses: docker/setup-qemu-action@v3
+          - uses: docker/setup-buildx-action@v3
+          - uses: docker/build-push-action@v6
+            with:
+              platforms: linux/amd64,linux/arm64
+      buildkit:
+        # BuildKit's own image runs foreign RUN steps with the emulators it bundles (moby/buildkit#1516)
+        runs-on: ubuntu-latest
+        steps:
+          - uses: docker/setup-buildx-action@v3
+            with:
+              driver-opts: image=moby/buildkit:v0.20.0
           - uses: docker/setup-buildx-action@v3
           - uses: docker/build-push-action@v6
             with:

@@ -25,7 +25,9 @@ def parse_error(ctx):
 
     ## Use instead
     Fix the syntax error at the reported position. Binary files, files with NUL bytes and files
-    that are not text are reported here too.
+    that are not text are reported here too. A Python file with an f-string the Python archlint
+    runs on cannot read (before 3.12: quotes reused inside a replacement field, PEP 701) is an
+    info notice, not an error: Python 3.12 may read it.
 
     ## Fix
     No automatic fix.
@@ -75,6 +77,8 @@ def templated_file(ctx):
     file, never a parse error per line. The text, concise, GitHub and GitLab formats print one
     line per Helm chart ("N templates of the Helm chart ... could not be rendered in full") and
     one for all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
+    So is an excerpt: a file whose parse stops at, or just after, a line that only says `...`
+    (lines left out of a documentation snippet; in YAML an indented one), one line for all.
 
     ## Why is this bad?
     It is not bad; it says why the file has no findings, or fewer than it might. Lint the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from ...model import Severity
+from ...tooling import documentation_path
 from ...registry import rule
 
 
@@ -318,6 +319,14 @@ def image_built_with_different_platforms(ctx):
             )
 
 
+def _excerpt_in_docs(path: str) -> bool:
+    """A build file (not a Markdown page: its steps are the reader's to run) in a documentation
+    tree: an excerpt a page shows (skaffold's ``docs-v2/content/en/samples/*.yaml``)."""
+    from ...kinds import kind_by_name
+
+    return documentation_path(path) and kind_by_name(os.path.basename(path)) != "markdown"
+
+
 @rule("XF005", "build-dockerfile-missing", kinds=(), severity=Severity.ERROR, tags=("project", "build"))
 def build_dockerfile_missing(ctx):
     """
@@ -330,7 +339,9 @@ def build_dockerfile_missing(ctx):
     folder and its context. A build after a `cd` is not judged, nor one in a Markdown document
     of a Dockerfile named like no file of the repository (contour's guide to building Envoy,
     `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the reader runs
-    it in another repository's checkout).
+    it in another repository's checkout), nor a build file other than a Markdown page in a
+    documentation tree (`docs/`, `docs-v2/`: skaffold's `docs-v2/content/en/samples/*.yaml` are
+    excerpts its pages show, their Dockerfiles the reader's).
 
     ## Why is this bad?
     The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
@@ -352,7 +363,7 @@ def build_dockerfile_missing(ctx):
     None.
     """
     for b in ctx.project.builds:
-        if not b.missing:
+        if not b.missing or _excerpt_in_docs(b.path):
             continue
         yield ctx.report(
             b.path, b.span,
