@@ -243,7 +243,10 @@ def test_xf005_missing_dockerfile_relative_to_where_each_kind_runs(tmp_path, cap
                         "moved:\n\tcd sub && docker build -f Dockerfile.sub .\n"
                         # cloudnative-pg: opm writes catalog.Dockerfile for the catalog folder
                         "catalog:\n\t$(OPM) generate dockerfile catalog\n"
-                        "\tdocker build -f catalog.Dockerfile -t x/catalog:1 .\n",
+                        "\tdocker build -f catalog.Dockerfile -t x/catalog:1 .\n"
+                        # redis-operator: operator-sdk writes bundle.Dockerfile in its bundle target
+                        "bundle:\n\t$(KUSTOMIZE) build config/manifests | $(OPERATOR_SDK) generate bundle -q\n"
+                        "bundle-build:\n\tdocker build -f bundle.Dockerfile -t x/bundle:1 .\n",
         "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
         "svc/scripts/build.sh": "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
         # a document's build of a Dockerfile named like none here runs in another repository's
@@ -753,6 +756,23 @@ def test_a_matrix_of_components_is_one_build_per_row(tmp_path, capsys):
     }
 
 
+def test_a_run_step_build_is_for_its_jobs_runner(tmp_path, capsys):
+    # a run: step builds on the job's runner: ubuntu-latest is linux/amd64; a runner picked per
+    # run (runs-on: ${{ matrix.os }}: each architecture built natively) decides the platform,
+    # unknown here; a self-hosted one is whichever machine it is. DF005 speaks of the last only
+    job = ("  {name}:\n    runs-on: {runner}\n    steps:\n      - uses: docker/login-action@v3\n"
+           "      - run: docker build -t ghcr.io/acme/{name}:1 {name} && docker push ghcr.io/acme/{name}:1\n")
+    files = {".github/workflows/ci.yml": "on: push\njobs:\n" + job.format(name="api", runner="ubuntu-latest")
+             + job.format(name="web", runner="${{ matrix.os }}") + job.format(name="tool", runner="self-hosted"),
+             "api/Dockerfile": "FROM alpine:3.20\n", "web/Dockerfile": "FROM alpine:3.20\n",
+             "tool/Dockerfile": "FROM alpine:3.20\n"}
+    root = tree(tmp_path / "a", files)
+    g = graph_doc(root, capsys)
+    assert {b["dockerfile"]: (b["platforms"], b["host"]) for b in g["builds"]} == {
+        "api/Dockerfile": ([], "linux/amd64"), "web/Dockerfile": (None, None), "tool/Dockerfile": ([], None)}
+    assert [f["path"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == ["tool/Dockerfile"]
+
+
 def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, capsys):
     # kubebuilder: make deploy runs kustomize edit set image controller=${IMG} before applying
     files = {
@@ -828,6 +848,33 @@ def test_an_image_a_kustomize_patch_replaces_is_not_what_is_deployed(tmp_path, c
         "../manager", "../rbac")
     assert codes(run(tree(tmp_path / "c", files), capsys), "K8S00") == [
         ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
+
+
+def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, capsys, monkeypatch):
+    # spark-operator: config/default includes ../manager and sets the controller's tag with
+    # images:; the base's untagged image is not what is deployed. Another image of the base, or
+    # an overlay that does not include it, changes nothing
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    manager = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: op\nspec:\n  template:\n    spec:\n"
+               "      containers:\n      - name: op\n        image: ghcr.io/acme/op/controller\n"
+               "      - name: proxy\n        image: quay.io/acme/proxy\n")
+    files = {"config/manager/kustomization.yaml": "resources:\n- manager.yaml\n",
+             "config/manager/manager.yaml": manager,
+             "config/default/kustomization.yaml": "resources:\n- ../crd\n- ../manager\nimages:\n"
+                                                  "- name: ghcr.io/acme/op/controller\n  newTag: v2.5.0\n",
+             "config/crd/kustomization.yaml": "resources: []\n"}
+    root = tree(tmp_path / "a", files)
+    age_tree(root)
+    assert codes(run(root, capsys), "K8S00") == [("config/manager/manager.yaml", 12, "K8S002")]
+    # a run given the manifest alone knows the overlay; the overlay edited to include another folder
+    assert codes(run(root, capsys, "config/manager/manager.yaml"), "K8S00") == [
+        ("config/manager/manager.yaml", 12, "K8S002")]
+    k = root / "config/default/kustomization.yaml"
+    k.write_text(k.read_text().replace("- ../manager\n", ""))
+    later(k)
+    assert codes(run(root, capsys, "config/manager/manager.yaml"), "K8S00") == [
+        ("config/manager/manager.yaml", 10, "K8S002"), ("config/manager/manager.yaml", 12, "K8S002")]
 
 
 def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, capsys, monkeypatch):

@@ -105,6 +105,31 @@ def test_gha001_passes_a_build_that_exports_files_not_an_image():
     assert [x.split(" GHA001 ")[0] for x in check(wf, "GHA001", kind="workflow")] == ["18:15", "20:15"]
 
 
+def test_gha001_passes_a_job_whose_runner_is_picked_per_run():
+    # redash's preview-image.yml: runs-on: ${{ matrix.os }} over ubuntu-22.04 and ubuntu-22.04-arm,
+    # each architecture built natively and pushed by digest; a fixed runner is still reported
+    wf = """
+        on: push
+        jobs:
+          native:
+            runs-on: ${{ matrix.os }}
+            strategy:
+              matrix:
+                include: [{arch: amd64, os: ubuntu-22.04}, {arch: arm64, os: ubuntu-22.04-arm}]
+            steps:
+              - uses: docker/login-action@v3
+              - uses: docker/build-push-action@v6
+                with: {outputs: "type=image,push-by-digest=true,push=true", tags: acme/app}
+          fixed:
+            runs-on: ubuntu-22.04
+            steps:
+              - uses: docker/login-action@v3
+              - uses: docker/build-push-action@v6
+                with: {push: true, tags: acme/app:1}
+    """
+    assert [x.split(" GHA001 ")[0] for x in check(wf, "GHA001", kind="workflow")] == ["16:15"]
+
+
 def test_gha_rules_pass_build_push_with_platforms():
     assert check("""
         name: image

@@ -152,7 +152,11 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     if i >= 0:  # the last cd before the build decides its folder
         here = ["file"] if ms[i][1] == "file" else bases + ["cd"]
     g = getattr(snip, "group", None)
-    host = hosts.get(g[1]) if type(g) is tuple and len(g) == 3 else None
+    # a workflow job's run: steps (``("job", position, keeps, runner_chosen)``): its runner's CPU;
+    # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
+    job = type(g) is tuple and len(g) >= 3 and g[0] == "job"
+    host = hosts.get(g[1]) if job else None
+    chosen = job and len(g) >= 4 and bool(g[3])
     ctx_word = tc.args[0] if len(tc.args) == 1 else None
     context = None if ctx_word is None else ("*" if ctx_word.dynamic else ctx_word.value)
     if len(tc.args) > 1 or tc.opaque:
@@ -167,7 +171,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
         "file": file,
         "context": context,
         "bases": here,
-        "platforms": _platforms(ctx, tc),
+        "platforms": None if chosen and tc.platform_source == "none" else _platforms(ctx, tc),
         "host": host,
         "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
         "push": build_pushes(tc) or local.sends(tc),
@@ -237,15 +241,20 @@ _WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|e
 
 #: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``) writes ``DIR.Dockerfile``
 _OPM_DOCKERFILE = re.compile(r"\bopm\)?\}?[ \t]+generate[ \t]+dockerfile[ \t]+([\w./-]+)", re.I)
+#: ``operator-sdk generate bundle`` (often ``$(OPERATOR_SDK)``) writes ``bundle.Dockerfile`` where it runs
+_SDK_BUNDLE = re.compile(r"\boperator[-_]sdk\)?\}?[ \t]+generate[ \t]+bundle\b", re.I)
 
 
 @functools.lru_cache(maxsize=8)
 def _opm_outputs(text: str) -> frozenset:
-    """The Dockerfile names ``opm generate dockerfile DIR`` lines of ``text`` write, found once per
-    text (``_written`` is asked once per build of it)."""
+    """The Dockerfile names ``opm generate dockerfile DIR`` and ``operator-sdk generate bundle``
+    lines of ``text`` write, found once per text (``_written`` is asked once per build of it)."""
     if "generate" not in text:
         return frozenset()
-    return frozenset(m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" for m in _OPM_DOCKERFILE.finditer(text))
+    out = {m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" for m in _OPM_DOCKERFILE.finditer(text)}
+    if _SDK_BUNDLE.search(text):
+        out.add("bundle.Dockerfile")  # redis-operator's bundle target, beside its bundle-build
+    return frozenset(out)
 
 
 def _written(text: str, path: str, skip: tuple) -> bool:

@@ -51,6 +51,7 @@ class Patches:
         self.rewritten: list = []  # display paths (a folder ends in "/") whose :latest a sed rewrites
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
+        self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
 
     def latest_rewritten(self, path: str) -> bool:
         """Whether a ``sed`` of the repository rewrites the ``:latest`` tags of ``path``
@@ -90,6 +91,12 @@ class Patches:
         for s in facts.get("slots", ()):
             self.slots.setdefault(display, []).append((s["span"][0], s["slot"]))
             self._slots_of = {}
+        for o in facts.get("overrides", ()):
+            from .model import normal
+
+            n = normal(o["name"])
+            if n is not None and o["image"] != o["name"]:
+                self.retagging.setdefault(display, set()).add(n[0])
         k = facts.get("kustomize")
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
@@ -99,8 +106,10 @@ class Patches:
 
     @property
     def patching(self) -> bool:
-        """Whether any Kustomization patches or a sed rewrites tags (so an image may be replaced)."""
-        return bool(self.rewritten) or any(patches for _r, patches in self.kustomizations.values())
+        """Whether any Kustomization patches or retags (``images:``), or a sed rewrites tags (so an
+        image may be replaced)."""
+        return bool(self.rewritten) or bool(self.retagging) or any(
+            patches for _r, patches in self.kustomizations.values())
 
     def _included(self, resource: str) -> list[str]:
         """The display paths a resolved resource stands for: a file, or a folder's Kustomization."""
@@ -142,11 +151,31 @@ class Patches:
                 todo.append(k)
         return False
 
+    def retagged(self, path: str, repositories: set) -> bool:
+        """Whether a Kustomization that includes ``path`` (directly or through others, a base
+        through an overlay's ``../base``) sets the tag of one of ``repositories`` with its
+        ``images:`` (spark-operator's ``config/default`` over ``../manager``): the tag written in
+        the base is not what it deploys."""
+        if not self.retagging or not repositories:
+            return False
+        up = self._including()
+        todo, seen = [path], {path}
+        while todo and len(seen) < MAX_WALK:
+            for k in up.get(todo.pop(), ()):
+                if k in seen:
+                    continue
+                if repositories & self.retagging.get(k, set()):
+                    return True
+                seen.add(k)
+                todo.append(k)
+        return False
+
     def links(self):
-        """(a, b) pairs of display paths a patch ties together: each patching Kustomization with
-        its patches and with everything it includes, at any depth."""
+        """(a, b) pairs of display paths a patch ties together: each patching (or retagging:
+        ``images:``) Kustomization with its patches and with everything it includes, at any
+        depth."""
         for k, (_resources, patches) in self.kustomizations.items():
-            if not self._patched_slots(k):
+            if not self._patched_slots(k) and k not in self.retagging:
                 continue
             for p in patches:
                 if p in self.slots:

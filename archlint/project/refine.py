@@ -142,12 +142,20 @@ def set_by_tooling(f, fr, project):
     ``kustomize edit set image ...``) carries a placeholder tag in the files; the command decides
     what is deployed.  So does one that a patch of a Kustomization including the manifest
     replaces (cluster-api's ``config/default/manager_image_patch.yaml``): the patch is judged;
+    one whose tag the ``images:`` entry of a Kustomization including it sets, from any folder
+    (an overlay over ``../base``: spark-operator's ``config/default`` over ``../manager``);
     and a ``:latest`` that a ``sed`` of the repository rewrites (``sed 's/:latest/:$(VERSION)/'
     manifests/$*``)."""
     if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)):
         return None
     if project.patches.patched(fr.path, f.span.line):
         return None
+    if project.patches.retagging:  # an overlay's images: entry sets the tag of a base's image
+        from .model import normal
+
+        names = {n[0] for n in (normal(im) for im in project.images_at(fr.path, f.span.line)) if n}
+        if project.patches.retagged(fr.path, names):
+            return None
     if f.rule_id == "K8S001" and project.patches.latest_rewritten(fr.path):
         return None  # a sed of the repository rewrites this file's :latest (argo-workflows' release)
     return f

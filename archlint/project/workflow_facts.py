@@ -100,6 +100,7 @@ def _words(v: str) -> list:
 
 def workflow_facts(ctx, out: dict, hosts: dict) -> None:
     from ..parsers.workflow_matrix import matrix_rows, with_row
+    from ..parsers.workflow_steps import runner_chosen
     from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 
     model = ctx.model
@@ -130,6 +131,7 @@ def workflow_facts(ctx, out: dict, hosts: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
+            chosen = runner_chosen(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             for step in items(value(job, "steps")):
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses or not _BUILD_PUSH.match(uses.strip()):
@@ -166,6 +168,8 @@ def workflow_facts(ctx, out: dict, hosts: dict) -> None:
                     out.setdefault("builds", []).append(b)
                 for b in seen.values():
                     del b["by_digest"]
+                    if chosen and b["platforms"] == []:
+                        b["platforms"] = None  # the runner picked per run decides: unknown here
 
 
 def _action_build(w, row, strings, text, folder: str | None) -> dict:

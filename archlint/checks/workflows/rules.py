@@ -13,6 +13,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
+from ...parsers.workflow_steps import runner_chosen
 from ...parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 from ...registry import rule
 
@@ -235,7 +236,9 @@ def build_push_without_platforms(ctx):
     job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
     kind cluster on the same runner; BC001's rule for a CI job); nor where the step builds no
     image but files (no `push`, every `outputs:` a local folder or a tarball: buildkit's
-    `outputs: /tmp/moby` of `target: binary`, programs for the runner that builds them).
+    `outputs: /tmp/moby` of `target: binary`, programs for the runner that builds them); nor in
+    a job whose runner is picked per run (`runs-on: ${{ matrix.os }}` over an amd64 and an arm64
+    runner: redash builds each architecture natively and merges them), as BC001.
 
     ## Example
     ```yaml
@@ -263,7 +266,7 @@ def build_push_without_platforms(ctx):
     for bs in _build_steps(ctx):
         if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
             continue
-        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs):
+        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs) or runner_chosen(bs.job):
             continue
         fix = None
         targets = ctx.targets
