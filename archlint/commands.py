@@ -408,12 +408,15 @@ def recognise(cmd) -> ToolCommand | None:
 
 def _unknown_then_build(words) -> int | None:
     """The index of ``build`` right after the first unresolved word before any sub-command
-    (``docker $(DOCKER_BUILDX) build``), else None."""
-    for k, w in enumerate(words):
+    (``docker $(DOCKER_BUILDX) build``, ``docker --context ci $BUILDX build``), else None."""
+    k = 0
+    while k < len(words):
+        w = words[k]
         if w.dynamic and w.value.startswith("$"):
             return k + 1 if k + 1 < len(words) and words[k + 1].value == "build" else None
         if not w.value.startswith("-"):
             return None
+        k += 2 if "=" not in w.value and w.value in _DOCKER_GLOBAL_VALUE else 1
     return None
 
 

@@ -261,10 +261,14 @@ _ELISIONS = ("...", "\u2026")
 
 
 def _excerpt(source: Source, result: FileResult, yaml: bool) -> bool:
-    """A file whose parse stopped at (or just after) a line that only says ``...``: an excerpt
-    with lines left out (external-secrets' and skaffold's documentation snippets), one AL003
-    for the file instead of an AL001.  In YAML a ``...`` at the start of a line ends a document:
+    """A file of a documentation or examples folder whose parse stopped at (or just after) a
+    line that only says ``...``: an excerpt with lines left out (external-secrets' and skaffold's
+    documentation snippets), one AL003 for the file instead of an AL001.  In YAML a ``...`` at the start of a line ends a document:
     only an indented one is an elision there; in Python ``...`` is a statement (never asked)."""
+    from .tooling import example_path
+
+    if not example_path(source.path.replace(os.sep, "/")):
+        return False  # elsewhere a "..." line breaks a file the build reads
     lines = source.lines
     for n in result.notices:
         if n.rule_id != "AL001" or not 1 <= n.line <= len(lines):

@@ -64,6 +64,13 @@ def example_file(ctx) -> bool:
     return not _EXAMPLES.isdisjoint(rel.lower().split("/")[:-1])
 
 
+def example_path(rel: str) -> bool:
+    """Whether a path lies under an examples, samples or documentation folder (``_EXAMPLES``,
+    or a versioned ``docs-v2``)."""
+    parts = rel.lower().split("/")[:-1]
+    return not _EXAMPLES.isdisjoint(parts) or any(p.startswith(("docs-", "docs_")) for p in parts)
+
+
 def documentation_path(rel: str) -> bool:
     """Whether a repository-relative path lies in a documentation tree (``docs``, ``doc``,
     ``documentation``, or a versioned ``docs-v2``): what it holds are excerpts pages show."""

@@ -698,6 +698,8 @@ def test_bc008_flags_invalid_platforms_in_shell():
         " (allowed: v8).",
         "4:25 BC008 Incomplete platform in DOCKER_DEFAULT_PLATFORM: 'x86_64' names no OS, so the build adds its own"
         " (linux/amd64 on a Linux build machine).",
+        "5:25 BC008 Incomplete platform in DOCKER_DEFAULT_PLATFORM: 'amd64' names no OS, so the build adds its own"
+        " (linux/amd64 on a Linux build machine).",
     ]
 
 

@@ -69,6 +69,7 @@ def one(text: str, env=None):
     # an unresolved word before build is buildx or nothing (strimzi's docker $(DOCKER_BUILDX) build)
     ("docker $DOCKER_BUILDX build -t a:1 .", "docker", "build", "docker", "build"),
     ("docker --debug $BUILDX build .", "docker", "build", "docker", "build"),
+    ("docker --context ci $BUILDX build .", "docker", "build", "docker", "build"),
 ])
 def test_recognised(text, tool, action, builder, verb):
     tc = one(text)

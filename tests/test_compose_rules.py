@@ -225,6 +225,8 @@ def test_dc004_flags_invalid_platforms():
         "4:15 DC004 Non-canonical platform in service api platform: the build reads 'linux/x86_64' as linux/amd64.",
         "8:35 DC004 Non-canonical platform in service worker build.platforms: the build reads 'linux/aarch64' as"
         " linux/arm64.",
+        "8:51 DC004 Incomplete platform in service worker build.platforms: 'arm64' names no OS, so the build adds"
+        " its own (linux/arm64 on a Linux build machine).",
         "8:58 DC004 Incomplete platform in service worker build.platforms: 'x86_64' names no OS, so the build adds"
         " its own (linux/amd64 on a Linux build machine).",
     ]
@@ -322,9 +324,9 @@ def test_dc004_fix_replaces_with_the_suggestion():
     assert out.error is None
     assert "platform: linux/amd64\n" in out.text
     assert 'platforms: ["linux/amd64", "linux/arm64", arm64, x86_64]' in out.text
-    assert [r for r, _, _ in ids(out.result, "DC004")] == ["DC004"]
+    assert [r for r, _, _ in ids(out.result, "DC004")] == ["DC004", "DC004"]
     out = fix_text("docker-compose.yml", dedent(DC004_INVALID), settings(), kind="compose", unsafe=True)
-    assert 'platforms: ["linux/amd64", "linux/arm64", arm64, linux/amd64]' in out.text
+    assert 'platforms: ["linux/amd64", "linux/arm64", linux/arm64, linux/amd64]' in out.text
     assert ids(out.result, "DC004") == []
 
 

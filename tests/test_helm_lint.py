@@ -123,6 +123,12 @@ def test_an_image_of_the_values_that_the_render_lost_the_origin_of_is_the_values
                            "."], cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"}, capture_output=True, text=True,
                           timeout=120).stdout
     assert "= see: chart/values.yaml:7: image is set to 'busybox' here" in text, text
+    # an image the template writes itself is the template's, whatever a values file holds
+    (tmp_path / "chart/templates/job.yaml").write_text(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n"
+        "      containers:\n      - name: j\n        image: busybox:latest\n")
+    assert ("chart/templates/job.yaml", 10, "K8S001", "Image busybox:latest uses the mutable tag latest.") in \
+        _found(_check(tmp_path, "--no-cache", "."), "K8S00")
 
 
 def test_the_app_version_of_a_chart_its_release_stamps_is_not_known(tmp_path):

@@ -196,8 +196,8 @@ def test_include_lines_map_to_the_call_and_the_define():
     # Sprig's mustFromJson reads any JSON value; Helm's fromJson a map (opentelemetry-demo ranges
     # over a list of env maps); bad JSON stops Helm's render: unknown
     ('{{ range (mustFromJson "[{\\"name\\":\\"A\\"},{\\"name\\":\\"B\\"}]") }}{{ .name }}{{ end }} '
-     '{{ (fromJson "[1]").Error | quote }} {{ mustFromJson "[1, 2]" | len }}|{{ mustFromJson "{" }}',
-     f'AB "not a map" 2|{P}'),
+     '{{ (fromJson "[1]").Error | quote }} {{ mustFromJson "[1, 2]" | len }}|{{ mustFromJson "{" }}|'
+     '{{ mustFromJson "abc" }}', f'AB "not a map" 2|{P}|{P}'),
     # Sprig's any/all: whether some (every) value is not empty; an unknown decides only when the
     # known values do not (opentelemetry-kube-stack's any $enabled (dig ...))
     ('{{ any 0 "" "x" }} {{ any 0 "" }} {{ any }} {{ all 1 "a" }} {{ all 1 "" }} {{ all }} '

@@ -875,6 +875,14 @@ def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, caps
     later(k)
     assert codes(run(root, capsys, "config/manager/manager.yaml"), "K8S00") == [
         ("config/manager/manager.yaml", 10, "K8S002"), ("config/manager/manager.yaml", 12, "K8S002")]
+    # a second overlay that sets no tag deploys the base's own; a newName alone keeps the tag
+    both = dict(files, **{"config/prod/kustomization.yaml": "resources:\n- ../manager\n"})
+    assert codes(run(tree(tmp_path / "b", both), capsys), "K8S00") == [
+        ("config/manager/manager.yaml", 10, "K8S002"), ("config/manager/manager.yaml", 12, "K8S002")]
+    renamed = dict(files, **{"config/default/kustomization.yaml": "resources:\n- ../manager\nimages:\n"
+                             "- name: ghcr.io/acme/op/controller\n  newName: registry.example.com/op\n"})
+    assert codes(run(tree(tmp_path / "c", renamed), capsys), "K8S00") == [
+        ("config/manager/manager.yaml", 10, "K8S002"), ("config/manager/manager.yaml", 12, "K8S002")]
 
 
 def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, capsys, monkeypatch):
@@ -1137,12 +1145,13 @@ def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, c
                     "\tgcloud docker -- push ${PROJECT}/cassandra:v13\n",
         "build.sh": "#!/bin/sh\ndocker build -t quay.io/acme/tool:2 tool\n"
                     "docker build -t quay.io/acme/helper:2 helper\n",
-        "release.sh": "#!/bin/sh\ndocker push quay.io/acme/tool:2\n",
+        "release.sh": "#!/bin/sh\ndocker push quay.io/acme/tool:2\ndocker push ghcr.io/acme/app:1.0\n",
+        "app.sh": "#!/bin/sh\ndocker build -t ghcr.io/acme/app:$TAG app\n",  # a tag unknown here matches 1.0
         "Dockerfile": "FROM alpine:3.20\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
-    assert got == [("Makefile", 3), ("Makefile", 11), ("build.sh", 2)]
+    assert got == [("Makefile", 3), ("Makefile", 11), ("app.sh", 2), ("build.sh", 2)]
     (msg,) = {f["message"] for f in doc["findings"] if f["rule"] == "BC001"}
     assert msg == "docker build has no --platform, so the image is built for the CPU of the machine that runs it."
     # without the model (ignore = ["XF"]) the rule judges its file alone, as before

@@ -670,9 +670,10 @@ def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_
     else:
         assert r.notices == []
     # an f-string no Python reads stays a parse error
-    with pytest.raises(ParseError) as exc:
-        parse(Source("bad.py", "x = f'{a}}'\n"))
-    assert "invalid Python syntax: f-string" in exc.value.message
+    for bad in ("x = f'{a}}'\n", "print(f'{x!z}')\n", "print(f'{x y}')\n", "print(f'{x')\n"):
+        with pytest.raises(ParseError) as exc:
+            parse(Source("bad.py", bad))
+        assert "invalid Python syntax: f-string" in exc.value.message, bad
 
 
 def test_columns_are_code_points():

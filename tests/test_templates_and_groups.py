@@ -210,15 +210,17 @@ def test_an_excerpt_with_lines_left_out_is_one_notice_not_a_parse_error(tmp_path
     # documentation snippets (external-secrets' docs/snippets, skaffold's docs samples) leave
     # lines out with "..."; a real parse error stays AL001, and a YAML document end is not one
     dockerfile = "ARG BASE\nFROM golang:1.15-alpine as builder\n...\nFROM $BASE\nCOPY --from=builder /app .\n"
-    r = lint_inline(dockerfile, name="Dockerfile.app")
+    r = lint_inline(dockerfile, name="docs/Dockerfile.app")
     assert [(n.rule_id, n.line, n.col, n.message) for n in r.notices] == [
-        ("AL003", 3, 1, "Dockerfile.app: an excerpt with lines left out (...), not linted")]
+        ("AL003", 3, 1, "docs/Dockerfile.app: an excerpt with lines left out (...), not linted")]
+    # outside documentation and examples a "..." line breaks a file the build reads: AL001
+    assert ids(lint_inline(dockerfile, name="Dockerfile"), "AL") == [("AL001", 3, 1)]
     pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
            "    image: busybox:1.36\n    ...\n  - name: b\n    image: busybox:1.36\n")
-    assert ids(lint_inline(pod, name="pod.yaml"), "AL") == [("AL003", 9, 5)]
+    assert ids(lint_inline(pod, name="examples/pod.yaml"), "AL") == [("AL003", 9, 5)]
     # "..." at a line's start ends a YAML document: what follows without "---" is an error
     broken = "apiVersion: v1\nkind: Pod\n...\nspec:\n  containers: []\n"
-    assert ids(lint_inline(broken, name="pod.yaml"), "AL") == [("AL001", 4, 1)]
+    assert ids(lint_inline(broken, name="examples/pod.yaml"), "AL") == [("AL001", 4, 1)]
     assert ids(lint_inline("FROM alpine:3.20\nRUNN echo\n", name="Dockerfile"), "AL") == [("AL001", 2, 1)]
     write_files(tmp_path, {"docs/a/Dockerfile": dockerfile, "docs/b/Dockerfile": dockerfile})
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()

@@ -128,6 +128,9 @@ def test_gha001_passes_a_job_whose_runner_is_picked_per_run():
                 with: {push: true, tags: acme/app:1}
     """
     assert [x.split(" GHA001 ")[0] for x in check(wf, "GHA001", kind="workflow")] == ["16:15"]
+    # a matrix whose runners are all amd64 builds amd64: reported
+    amd = wf.replace("ubuntu-22.04-arm", "ubuntu-24.04")
+    assert [x.split(" GHA001 ")[0] for x in check(amd, "GHA001", kind="workflow")] == ["10:15", "16:15"]
 
 
 def test_gha_rules_pass_build_push_with_platforms():
@@ -248,6 +251,15 @@ def test_gha003_flags_multi_platform_without_qemu():
                   platforms: linux/amd64,linux/arm64
                   push: true
               - uses: docker/setup-qemu-action@v3
+          unused:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/setup-buildx-action@v3
+                with: {use: false}
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: linux/amd64,linux/arm64
+                  builder: default
           custom:
             runs-on: ubuntu-latest
             steps:
@@ -270,9 +282,11 @@ def test_gha003_flags_multi_platform_without_qemu():
     """, "GHA003", kind="workflow") == [
         "12:22 GHA003 docker/build-push-action@v6 in job build builds for linux/amd64, linux/arm64 but no earlier"
         " step sets up QEMU, so RUN steps of the other architectures fail.",
-        "25:22 GHA003 docker/build-push-action@v6 in job custom builds for linux/amd64, linux/arm64 but no earlier"
+        "22:22 GHA003 docker/build-push-action@v6 in job unused builds for linux/amd64, linux/arm64 but no earlier"
         " step sets up QEMU, so RUN steps of the other architectures fail.",
-        "31:11 GHA003 docker/build-push-action@v6 in job late builds for linux/amd64, linux/s390x but no earlier step"
+        "34:22 GHA003 docker/build-push-action@v6 in job custom builds for linux/amd64, linux/arm64 but no earlier"
+        " step sets up QEMU, so RUN steps of the other architectures fail.",
+        "40:11 GHA003 docker/build-push-action@v6 in job late builds for linux/amd64, linux/s390x but no earlier step"
         " sets up QEMU, so RUN steps of the other architectures fail.",
     ]
 
@@ -368,6 +382,8 @@ def test_gha004_flags_invalid_platforms():
         " 'linux/aarch64' as linux/arm64.",
         "15:13 GHA004 Incomplete platform in platforms: of docker/build-push-action@v6: 'aarch64' names no OS, so"
         " the build adds its own (linux/arm64 on a Linux build machine).",
+        "16:13 GHA004 Incomplete platform in platforms: of docker/build-push-action@v6: 'arm64' names no OS, so the"
+        " build adds its own (linux/arm64 on a Linux build machine).",
         "17:13 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown variant 'v9' for arm64"
         " in platform 'linux/arm64/v9' (allowed: v8).",
         "20:23 GHA004 Invalid platform in platforms: of docker/build-push-action@v6: unknown architecture 'amd46' in"
@@ -455,10 +471,10 @@ def test_gha004_fix_replaces_each_item():
     out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow")
     assert out.error is None
     assert "platforms: linux/amd64,linux/arm64\n" in out.text
-    # aarch64 without OS is an unsafe fix (the build machine's OS is added); arm64 is left
+    # an architecture without OS is an unsafe fix (the client's OS is added)
     assert "            linux/amd64\n            aarch64\n            arm64\n            linux/arm64\n" in out.text
     out = fix_text(".github/workflows/ci.yml", dedent(GHA004_INVALID), settings(), kind="workflow", unsafe=True)
-    assert "            linux/amd64\n            linux/arm64\n            arm64\n            linux/arm64\n" in out.text
+    assert "            linux/amd64\n            linux/arm64\n            linux/arm64\n            linux/arm64\n" in out.text
     assert 'platforms: "linux/amd64"' in out.text
     assert ids(out.result, "GHA004") == []
 

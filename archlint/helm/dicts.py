@@ -1,7 +1,7 @@
 """Sprig's dict functions (``dict``, ``get``, ``set``, ``hasKey``, ``keys``, ``pick``, ``dig``,
 ``merge``...), registered in ``functions.FUNCTIONS`` as Helm calls them.  A map parameter given
 nil is an empty map, as Go passes it; a key an ``OpenVDict`` (a dependency's values archlint
-could not read) does not hold is unknown."""
+could not read) does not hold is unknown.  Sprig's ``any``/``all`` of values live here too."""
 from __future__ import annotations
 
 from .evaluate import UNKNOWN, FilesMap, OpenVDict
@@ -137,3 +137,29 @@ def _merge_fn(ex, a, line):
 @fn("mergeOverwrite", "mustMergeOverwrite", arity=(1, 99), mutates=True)
 def _merge_overwrite(ex, a, line):
     return _merge_into(a, "mergeOverwrite", True)
+
+
+# ---- Sprig: any / all -----------------------------------------------------------------------------
+
+
+def _any_of(a, wanted: bool):
+    """Sprig's ``any`` (``wanted`` True: whether some value is not empty) and ``all`` (False:
+    whether none is empty); an unknown value decides only when the known ones do not
+    (opentelemetry-kube-stack's ``any $enabled (dig ... $collector)``)."""
+    unknown = False
+    for v in a:
+        if v is UNKNOWN:
+            unknown = True
+        elif (not empty(v)) is wanted:
+            return wanted
+    return UNKNOWN if unknown else not wanted
+
+
+@fn("any", unknowns=True)
+def _any(ex, a, line):
+    return _any_of(a, True)
+
+
+@fn("all", unknowns=True)
+def _all(ex, a, line):
+    return _any_of(a, False)

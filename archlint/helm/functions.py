@@ -193,29 +193,6 @@ def _default(ex, a, line):
     return d
 
 
-def _any_of(a, wanted: bool):
-    """Sprig's ``any`` (``wanted`` True: whether some value is not empty) and ``all`` (False:
-    whether none is empty); an unknown value decides only when the known ones do not
-    (opentelemetry-kube-stack's ``any $enabled (dig ... $collector)``)."""
-    unknown = False
-    for v in a:
-        if v is UNKNOWN:
-            unknown = True
-        elif (not empty(v)) is wanted:
-            return wanted
-    return UNKNOWN if unknown else not wanted
-
-
-@fn("any", unknowns=True)
-def _any(ex, a, line):
-    return _any_of(a, True)
-
-
-@fn("all", unknowns=True)
-def _all(ex, a, line):
-    return _any_of(a, False)
-
-
 @fn("coalesce", "mustCoalesce", unknowns=True)
 def _coalesce(ex, a, line):
     for v in a:
@@ -748,12 +725,16 @@ def _to_pretty_json(ex, a, line):
 @fn("mustFromJson", arity=(1, 1))
 def _must_from_json(ex, a, line):
     # Sprig's: any JSON value (a list of env maps in opentelemetry-demo's chart), where Helm's
-    # own fromJson returns a map; bad JSON stops Helm's render: unknown here
+    # own fromJson returns a map; bad JSON ("abc", "") stops Helm's render: unknown here
+    import json
+
     from .chart import yaml_value
 
+    text = strval(a[0])
     try:
-        return yaml_value(strval(a[0]))
-    except ValueError:
+        json.loads(text)  # JSON as Go reads it; the YAML reader keeps Helm's number types
+        return yaml_value(text)
+    except (ValueError, RecursionError):
         return UNKNOWN
 
 

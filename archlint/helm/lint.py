@@ -120,8 +120,14 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
     for f in sub.findings:
         o = _origin(f.span.line, origins, me)
         span = _place(f.span, origins, lines, inner.lines, me)
-        images = _values_images(chart)
-        if span is None or _judged_in_values(f, o) or (f.rule_id in _VALUES_JUDGED and f.key in images):
+        if span is None or _judged_in_values(f, o):
+            continue
+        # an image the render lost the origin of (no values read on its line, the template line
+        # does not write it) that a values file's image: key sets: the values file's
+        written = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        lost = f.key if f.key and not (o is not None and o.values) and f.key not in written else None
+        images = _values_images(chart) if lost else {}
+        if lost in images and f.rule_id in _VALUES_JUDGED:
             continue
         ident = (f.rule_id, span.line, f.message)
         if ident in seen:
@@ -132,8 +138,8 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
         f.related = tuple(f.related) + tuple(
             Related(Span(v.line, 1, v.line, 1), f"{v.path} is set to {v.value!r} here", _display(v.file, source))
             for v in values)
-        if not values and f.key in images:  # an image the render lost the origin of
-            vf, vl = images[f.key]
+        if lost in images:
+            vf, vl = images[lost]
             f.related += (Related(Span(vl, 1, vl, 1), f"image is set to {f.key!r} here", _display(vf, source)),)
         result.findings.append(f)
     for n in sub.notices:
@@ -186,7 +192,9 @@ def _values_images(chart) -> dict:
                 for k, x in v.items():
                     if k == "image" and isinstance(x, str):
                         at = getattr(v, "origins", {}).get(k)
-                        if at and at[0] and x not in got:
+                        # a values file archlint judges as such (values*.yaml beside Chart.yaml)
+                        if at and at[0] and x not in got and os.path.basename(at[0]).startswith("values") \
+                                and os.path.isfile(os.path.join(os.path.dirname(at[0]), "Chart.yaml")):
                             got[x] = (at[0], at[1])
                     elif isinstance(x, (dict, list)):
                         todo.append(x)

@@ -1,7 +1,8 @@
 """Python sources: parsed with the standard library's ``ast`` (the grammar of the Python running
 archlint, so code using syntax newer than that interpreter is reported as AL001).  Before Python
 3.12 an f-string error is an info notice, not an error: 3.12 reads f-strings that reuse their
-quotes inside a replacement field (PEP 701), which an older ``ast`` cannot.
+quotes inside a replacement field (PEP 701), which an older ``ast`` cannot; other f-string
+errors stay errors.
 
 ``PyModel.tree`` is the ``ast.Module``; ``PyModel.col(line, byte_col)`` turns an ``ast`` column
 (a UTF-8 byte offset) into archlint's 1-based code-point column.
@@ -9,6 +10,7 @@ quotes inside a replacement field (PEP 701), which an older ``ast`` cannot.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import warnings
 
@@ -33,6 +35,19 @@ class PyModel:
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")) + 1
 
 
+def _line(text: str, lineno: int | None) -> str:
+    """Line ``lineno`` (1-based) of ``text``, or ""."""
+    if not lineno or lineno < 1:
+        return ""
+    start = 0
+    for _ in range(lineno - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
+
+
 def parse(source) -> PyModel:
     """Parse ``source.text``; a SyntaxError becomes ParseError with its line and column."""
     with warnings.catch_warnings():
@@ -42,7 +57,7 @@ def parse(source) -> PyModel:
             tree = ast.parse(source.text, filename=source.path)
         except SyntaxError as e:
             msg = e.msg or "invalid syntax"
-            if _newer_f_string(msg):
+            if _newer_f_string(msg, _line(source.text, e.lineno)):
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(
                     "AL001", f"Python {v}, which archlint runs on, cannot read an f-string here ({msg}) that Python"
@@ -58,12 +73,31 @@ def parse(source) -> PyModel:
     return PyModel(source, tree)
 
 
-#: f-string errors that Python 3.12 gives too: the f-string is wrong whatever the version
-_F_STRING_ERRORS_EVERYWHERE = ("single '}' is not allowed", "empty expression not allowed")
+#: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them
+_LIFTED = ("cannot include a backslash", "cannot include '#'")
+#: an f-string's start: its prefix and opening quote
+_F_START = re.compile(r"(?<![\w'\"])(?:[rRbB]?[fF]|[fF][rRbB])('|\")")
 
 
-def _newer_f_string(msg: str) -> bool:
-    """Whether an f-string error of this interpreter may be valid code for Python 3.12+ (PEP 701
-    lifted the limits on quotes, backslashes and comments inside replacement fields)."""
-    return (sys.version_info < (3, 12) and msg.startswith("f-string")
-            and not any(e in msg for e in _F_STRING_ERRORS_EVERYWHERE))
+def _newer_f_string(msg: str, line: str) -> bool:
+    """Whether an f-string error of this interpreter may be valid code for Python 3.12+ (PEP 701):
+    a backslash or a comment inside a replacement field, or an f-string on the error line whose
+    replacement field reuses the string's own quote and closes after it (``f'{d['id']}'``).
+    Other f-string errors (``f'{x!z}'``, ``f'{x'``) are errors in every version."""
+    if sys.version_info >= (3, 12) or not msg.startswith("f-string"):
+        return False
+    if any(x in msg for x in _LIFTED):
+        return True
+    for m in _F_START.finditer(line):
+        q, i = m.group(1), m.end()
+        brace = line.find("{", i)
+        end = line.find(q, i)
+        while brace >= 0 and line.startswith("{{", brace):
+            brace = line.find("{", brace + 2)
+        if brace < 0 or end < 0 or end < brace:
+            continue  # no replacement field before the string's end
+        inner = line.find(q, brace)
+        close = line.find("}", brace)
+        if 0 <= inner < close and line.find("}", inner) > inner:
+            return True
+    return False

@@ -93,13 +93,49 @@ def keeps(line: str) -> bool:
                for m in _KEEP_WORD.finditer(line))
 
 
-def runner_chosen(job) -> bool:
-    """Whether the job's machine decides what its builds are for: ``runs-on`` is an expression
-    (``${{ matrix.runner }}``: the machine is picked per run), or a Windows runner (Windows
-    images are built natively for the Windows host; argo-workflows' ``argoexec`` Windows image)."""
+_HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
+_HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
+
+
+def runner_platform(runs_on: str | None) -> str | None:
+    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
+    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
+    if not runs_on:
+        return None
+    label = runs_on.strip().lower()
+    if _HOSTED_AMD64.match(label):
+        return "linux/amd64"
+    if _HOSTED_ARM64.match(label):
+        return "linux/arm64"
+    return None
+
+
+def job_runner(job) -> tuple[bool, str | None]:
+    """(chosen, host) of a workflow job: ``host`` its runner's platform when known; ``chosen``
+    when the job's machine decides what its builds are for: a ``runs-on`` expression that is
+    not one known platform for every row of the job's matrix (``${{ matrix.os }}`` over an amd64
+    and an arm64 runner: each row builds natively; over two amd64 runners it is amd64), or a
+    Windows runner (Windows images are built natively for the Windows host)."""
+    from .workflow_matrix import matrix_rows, with_row
+
     v = value(job, "runs-on")
     labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
-    return any("${{" in x or x.strip().lower().startswith("windows") for x in labels)
+    if any(x.strip().lower().startswith("windows") for x in labels):
+        return True, None
+    exprs = [x for x in labels if "${{" in x]
+    if not exprs:
+        return False, runner_platform(scalar(v)) if is_scalar(v) else None
+    rows = matrix_rows(job) if is_scalar(v) and "matrix." in exprs[0] else None
+    if rows:
+        hosts = {runner_platform(with_row(exprs[0], row)) for row in rows}
+        if len(hosts) == 1 and None not in hosts:
+            return False, hosts.pop()
+    return True, None
+
+
+def runner_chosen(job) -> bool:
+    """Whether the job's machine decides what its builds are for (``job_runner``)."""
+    return job_runner(job)[0]
 
 
 def keeps_images(job) -> bool:

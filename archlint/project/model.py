@@ -219,6 +219,7 @@ class Project:
         self._exact_names: dict = {}  # repository -> its exact names (for a tag with a *)
         self._by_groups: dict = {}  # the groups of builds a name matched -> their list (shared)
         self._pushed: set = set()
+        self._pushed_tags: dict | None = None  # repository -> tags pushed (_is_pushed)
         #: image names whose tag a command of the repository sets (``kustomize edit set image
         #: NAME=...``); "*" for a name not known here
         self.retags: set = set()
@@ -474,11 +475,28 @@ class Project:
                     if n not in seen:
                         seen.add(n)
             b.names = list(dict.fromkeys(b.tags + sorted(seen)))
-            if not b.push and any(n in self._pushed for n in b.names):
+            if not b.push and any(self._is_pushed(n) for n in b.names):
                 b.push = True
             for n in b.names:
                 self._index(b, n)
         return self
+
+    def _is_pushed(self, n) -> bool:
+        """Whether a push command of the repository sends image name ``n``: the same name, or, for
+        a build whose tag is unknown, one of its tags (``docker build -t app:$TAG`` and ``docker
+        push app:1.0``); an unknown repository links nothing, and a push of an unknown tag does
+        not send a build's known one (skaffold's ``build_deps:latest`` beside a push of
+        ``build_deps:$(DEPS_DIGEST)``). Pushed names are looked up by
+        repository, so the work is the names of that repository."""
+        if n in self._pushed:
+            return True
+        if "*" in n[0] or "*" not in n[1]:
+            return False  # an unknown repository links nothing; a known tag is pushed as itself
+        if self._pushed_tags is None:
+            self._pushed_tags = {}
+            for r, t in self._pushed:
+                self._pushed_tags.setdefault(r, []).append(t)
+        return any(glob(n[1], t) for t in self._pushed_tags.get(n[0], ()))
 
     def _index(self, b: Build, n) -> None:
         repo, tag = n

@@ -95,7 +95,8 @@ class Patches:
             from .model import normal
 
             n = normal(o["name"])
-            if n is not None and o["image"] != o["name"]:
+            # a tag or digest set (a newName alone keeps the base's tag, as kustomize does)
+            if n is not None and ("@" in o["image"] or ":" in o["image"].rsplit("/", 1)[-1]):
                 self.retagging.setdefault(display, set()).add(n[0])
         k = facts.get("kustomize")
         if k:
@@ -152,23 +153,28 @@ class Patches:
         return False
 
     def retagged(self, path: str, repositories: set) -> bool:
-        """Whether a Kustomization that includes ``path`` (directly or through others, a base
-        through an overlay's ``../base``) sets the tag of one of ``repositories`` with its
-        ``images:`` (spark-operator's ``config/default`` over ``../manager``): the tag written in
-        the base is not what it deploys."""
+        """Whether every Kustomization at the top that includes ``path`` (directly or through
+        others, a base through an overlay's ``../base``) sets the tag of one of
+        ``repositories`` with its ``images:`` on the way (spark-operator's ``config/default``
+        over ``../manager``): the tag written in the base is then not what any of them deploys.
+        An overlay that does not (a ``prod`` beside a retagging ``dev``) deploys the base's tag."""
         if not self.retagging or not repositories:
             return False
         up = self._including()
-        todo, seen = [path], {path}
+        todo, seen, tops = [(path, False)], {(path, False)}, 0
         while todo and len(seen) < MAX_WALK:
-            for k in up.get(todo.pop(), ()):
-                if k in seen:
-                    continue
-                if repositories & self.retagging.get(k, set()):
-                    return True
-                seen.add(k)
-                todo.append(k)
-        return False
+            node, done = todo.pop()
+            above = up.get(node, ())
+            if not above and node != path:
+                if not done:
+                    return False  # a top Kustomization that deploys the base's own tag
+                tops += 1
+            for k in above:
+                state = (k, done or bool(repositories & self.retagging.get(k, set())))
+                if state not in seen:
+                    seen.add(state)
+                    todo.append(state)
+        return tops > 0 and not todo
 
     def links(self):
         """(a, b) pairs of display paths a patch ties together: each patching (or retagging:

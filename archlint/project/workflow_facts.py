@@ -10,22 +10,6 @@ from .facts import _span, canonical, pattern
 
 # ---- GitHub workflows ---------------------------------------------------------------------------
 
-_HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
-_HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
-
-
-def runner_platform(runs_on: str | None) -> str | None:
-    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
-    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
-    if not runs_on:
-        return None
-    label = runs_on.strip().lower()
-    if _HOSTED_AMD64.match(label):
-        return "linux/amd64"
-    if _HOSTED_ARM64.match(label):
-        return "linux/arm64"
-    return None
-
 
 def moved_checkout(ctx) -> bool:
     """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
@@ -75,15 +59,15 @@ def _in_checkout(path: str | None, folder: str | None) -> str | None:
 
 def job_hosts(model) -> dict:
     """position of a job's key -> its runner's platform, for the jobs whose runner is known."""
-    from ..parsers.yamldoc import is_map, is_scalar, pairs, scalar, value
+    from ..parsers.workflow_steps import job_runner
+    from ..parsers.yamldoc import is_map, pairs, value
 
     out = {}
     for root in model.documents:
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
-            ro = value(job, "runs-on")
-            host = runner_platform(scalar(ro)) if is_scalar(ro) else None
+            host = job_runner(job)[1]
             if host:
                 out[k.start_mark.index] = host
     return out

@@ -178,8 +178,8 @@ def invalid_platform(ctx):
     architecture (`linux/amd46`, `linux/arm64/v9`), with the nearest valid value. As info, it
     also flags another spelling the build accepts (`linux/x86_64` is `linux/amd64`, `x86_64`
     alone is `linux/amd64`). An architecture alone in its own spelling (`arm64`) is not
-    reported: the build adds the build machine's OS, and every builder of a Linux image reads
-    it as `linux/arm64`.
+    reported here: the Dockerfile frontend reads it inside BuildKit, whose daemon runs Linux, as
+    `linux/arm64` (on a build command, BC008, the client adds its own OS: `darwin` on a Mac).
 
     ## Why is this bad?
     BuildKit rejects an unknown platform, or finds no image and no emulator for it. Other
@@ -213,7 +213,8 @@ def invalid_platform(ctx):
         if fl is None:
             continue
         f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None,
-                                 bare_os=False)  # FROM --platform=linux: DF003's pin to the builder's CPU
+                                 bare_os=False,  # FROM --platform=linux: DF003's pin to the builder's CPU
+                                 in_buildkit=True)  # read on BuildKit's Linux daemon, not a client
         if f is not None:
             yield f
 

@@ -77,8 +77,9 @@ def templated_file(ctx):
     file, never a parse error per line. The text, concise, GitHub and GitLab formats print one
     line per Helm chart ("N templates of the Helm chart ... could not be rendered in full") and
     one for all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
-    So is an excerpt: a file whose parse stops at, or just after, a line that only says `...`
-    (lines left out of a documentation snippet; in YAML an indented one), one line for all.
+    So is an excerpt: a file of a documentation or examples folder whose parse stops at, or
+    just after, a line that only says `...` (lines left out of a snippet; in YAML an indented
+    one), one line for all; elsewhere such a file is an `AL001`.
 
     ## Why is this bad?
     It is not bad; it says why the file has no findings, or fewer than it might. Lint the

@@ -373,13 +373,21 @@ def _emulation_ready(bs: _BuildStep) -> bool:
             driver = (text(w, "driver") or "").strip()
             if driver in ("cloud", "remote", "kubernetes") or get(w, "append") is not None or get(w, "endpoint") is not None:
                 return True
-            if driver in ("", "docker-container") and _buildkit_image(text(w, "driver-opts") or ""):
+            if driver in ("", "docker-container") and _buildkit_image(text(w, "driver-opts") or "") \
+                    and (text(w, "use") or "true").strip().lower() != "false" and _default_builder(bs):
                 return True
         run = scalar(value(step, "run"))
         if run and _sets_up_qemu(run):
             return True
     return False
 
+
+def _default_builder(bs: _BuildStep) -> bool:
+    """Whether the build step uses the builder a setup step made current: no ``builder:``, or
+    one from a step's outputs (``${{ steps.buildx.outputs.name }}``); ``builder: default`` is
+    the Docker daemon's own."""
+    b = (text(bs.with_[1], "builder") or "").strip() if bs.with_ is not None else ""
+    return not b or "${{" in b
 
 def _buildkit_image(driver_opts: str) -> bool:
     """Whether a BuildKit container's ``driver-opts`` keep BuildKit's own image (``moby/buildkit``,
@@ -407,8 +415,8 @@ def multi_platform_without_qemu(ctx):
     container set up by `docker/setup-buildx-action` (its default `docker-container` driver,
     BuildKit's own `moby/buildkit` image) runs them with the QEMU emulators the image bundles,
     as BuildKit's multi-platform documentation says: not reported (aks-store-demo's nine
-    workflows build arm64 so); with `driver: docker` or another BuildKit image
-    (`driver-opts: image=...`) it is. Neither are builders on other machines (`driver: remote`,
+    workflows build arm64 so); with `driver: docker`, another BuildKit image
+    (`driver-opts: image=...`), `use: false`, or a build step's `builder: default` it is. Neither are builders on other machines (`driver: remote`,
     `kubernetes`, `cloud`, `append`), a job that builds one platform per native runner
     (`platforms: ${{ matrix.platform }}` with arm64 and amd64 runners), or platforms one CPU
     runs natively (`linux/amd64` with `linux/386`).
