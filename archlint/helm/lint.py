@@ -170,10 +170,15 @@ def _judged_in_values(f, o) -> bool:
     if f.rule_id not in _VALUES_JUDGED:
         return False
     for v in o.values:
-        if "image" in v.path.split(".") and v.file and os.path.basename(v.file).startswith("values") \
-                and os.path.isfile(os.path.join(os.path.dirname(v.file), "Chart.yaml")):
+        if "image" in v.path.split(".") and _judged_values_file(v.file):
             return True
     return False
+
+
+def _judged_values_file(path: str | None) -> bool:
+    """A values file archlint judges as such: ``values*.yaml`` beside its ``Chart.yaml``."""
+    return bool(path) and os.path.basename(path).startswith("values") and \
+        os.path.isfile(os.path.join(os.path.dirname(path), "Chart.yaml"))
 
 
 def _values_images(chart) -> dict:
@@ -192,9 +197,7 @@ def _values_images(chart) -> dict:
                 for k, x in v.items():
                     if k == "image" and isinstance(x, str):
                         at = getattr(v, "origins", {}).get(k)
-                        # a values file archlint judges as such (values*.yaml beside Chart.yaml)
-                        if at and at[0] and x not in got and os.path.basename(at[0]).startswith("values") \
-                                and os.path.isfile(os.path.join(os.path.dirname(at[0]), "Chart.yaml")):
+                        if at and x not in got and _judged_values_file(at[0]):
                             got[x] = (at[0], at[1])
                     elif isinstance(x, (dict, list)):
                         todo.append(x)

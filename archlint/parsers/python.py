@@ -35,19 +35,6 @@ class PyModel:
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")) + 1
 
 
-def _line(text: str, lineno: int | None) -> str:
-    """Line ``lineno`` (1-based) of ``text``, or ""."""
-    if not lineno or lineno < 1:
-        return ""
-    start = 0
-    for _ in range(lineno - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
-    end = text.find("\n", start)
-    return text[start:end if end >= 0 else len(text)]
-
-
 def parse(source) -> PyModel:
     """Parse ``source.text``; a SyntaxError becomes ParseError with its line and column."""
     with warnings.catch_warnings():
@@ -57,7 +44,7 @@ def parse(source) -> PyModel:
             tree = ast.parse(source.text, filename=source.path)
         except SyntaxError as e:
             msg = e.msg or "invalid syntax"
-            if _newer_f_string(msg, _line(source.text, e.lineno)):
+            if _newer_f_string(msg, source.line(e.lineno or 0)):
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(
                     "AL001", f"Python {v}, which archlint runs on, cannot read an f-string here ({msg}) that Python"
@@ -88,7 +75,9 @@ def _newer_f_string(msg: str, line: str) -> bool:
         return False
     if any(x in msg for x in _LIFTED):
         return True
-    for m in _F_START.finditer(line):
+    for n, m in enumerate(_F_START.finditer(line)):
+        if n == 64:
+            return False  # each start looks ahead on the line: a bounded number keeps it linear
         q, i = m.group(1), m.end()
         brace = line.find("{", i)
         end = line.find(q, i)
