@@ -144,6 +144,11 @@ CASES = {
                     for i in range(int(n ** 0.5))}})),
     # cd/pushd before each of many builds in one script (the last cd before each build)
     "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
+    # many if statements setting one variable differently per arm, and nested ones: each arm's
+    # values before the statement are looked up by version (bisect), not by a walk of the history
+    "shell-branches": _lint("b.sh", "shell", lambda n: "".join(
+        f"if a; then X={i}; elif b; then X=2; else Y=3; fi\n" for i in range(n))
+        + "if a; then X=1; " * min(n, 30) + "fi; " * min(n, 30) + "docker build -t acme/x:$X .\n"),
     # one recipe line of many sed substitutions and cat inputs, and of many kustomize words
     # without an output (the release-rewrite readers: each substitution scanned once)
     "makefile-sed-rewrites": _lint("Makefile", "makefile", lambda n: (
@@ -178,7 +183,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
-        "makefile-quoted-unknowns": 40_000}
+        "makefile-quoted-unknowns": 40_000, "shell-branches": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -773,6 +773,25 @@ def test_a_run_step_build_is_for_its_jobs_runner(tmp_path, capsys):
     assert [f["path"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005"] == ["tool/Dockerfile"]
 
 
+def test_a_build_whose_array_of_arguments_may_hold_platform_has_unknown_platforms(tmp_path, capsys):
+    # netbox-docker's build.sh: DRY="" or DRY="echo" by branch, --platform inside an array
+    script = ('#!/bin/bash\nif [ -z "${DRY_RUN}" ]; then\n  DRY=""\nelse\n  DRY="echo"\nfi\n'
+              'ARGS=(-t ghcr.io/acme/app:1.0)\nARGS+=(--platform "${BUILDX_PLATFORM-linux/amd64}")\n'
+              '$DRY docker buildx build -f Dockerfile "${ARGS[@]}" --push .\n')
+    files = {"build.sh": script, "Dockerfile": "FROM alpine:3.20\n"}
+    root = tree(tmp_path / "a", files)
+    g = graph_doc(root, capsys)
+    assert [(b["path"], b["dockerfile"], b["platforms"]) for b in g["builds"]] == [
+        ("build.sh", "Dockerfile", None)]
+    assert [f["rule"] for f in run(root, capsys)["findings"]] == []
+    # the same build without the array's --platform says it builds for the build machine
+    files["build.sh"] = script.replace('ARGS+=(--platform "${BUILDX_PLATFORM-linux/amd64}")\n', "")
+    files["build.sh"] = files["build.sh"].replace('"${ARGS[@]}"', "-t ghcr.io/acme/app:1.0")
+    found = run(tree(tmp_path / "b", files), capsys)["findings"]
+    assert sorted((f["path"], f["rule"]) for f in found) == [("Dockerfile", "DF005"), ("build.sh", "BC001")]
+    assert "It is built without --platform at build.sh:8" in [f for f in found if f["rule"] == "DF005"][0]["message"]
+
+
 def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, capsys):
     # kubebuilder: make deploy runs kustomize edit set image controller=${IMG} before applying
     files = {

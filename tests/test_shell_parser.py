@@ -109,6 +109,46 @@ def test_unknown_variables_stay_dynamic():
     assert c.words[6].dynamic
 
 
+def test_a_variable_set_differently_on_the_paths_of_an_if_or_case_is_unknown_after_it():
+    # netbox-docker's build.sh: DRY="" or DRY="echo" in the two arms of an if
+    text = "\n".join([
+        'P=linux/amd64',
+        'if [ -z "$DRY_RUN" ]; then DRY=""; P=linux/arm64; echo "$P"; else echo "$P"; DRY="echo"; fi',
+        'echo "$DRY" "$P"',
+        'case "$(uname -m)" in x86_64) A=amd64 ;; aarch64) A=arm64 ;; esac',
+        'echo "$A"',
+        'if a; then T=1.0; else T=1.0; fi',
+        'if [ -z "$TAG" ]; then TAG=latest; fi',
+        'echo "$T" "$TAG"',
+        'case "$k" in a) B=1 ;; *) B=2 ;; esac',
+        'if b; then C=1; fi',
+        'echo "$B" "$C"',
+    ])
+    found = [words(c) for c in cmds(text) if c.program == "echo"]
+    assert found == [
+        ["echo", "linux/arm64"],  # each arm sees its own assignments ...
+        ["echo", "linux/amd64"],  # ... and starts from the values before the if
+        ["echo", "$DRY", "$P"],  # "" or echo; arm64 or amd64: unknown
+        ["echo", "$A"],
+        ["echo", "1.0", "latest"],  # one value on every path; a default of an unset one
+        ["echo", "$B", "1"],
+    ]
+    last = [c for c in cmds(text) if c.program == "echo"][-1]
+    assert last.words[1].dynamic and last.lookup("C").defaulted and not last.lookup("C").dynamic
+
+
+def test_an_unknown_variable_before_a_wanted_program_is_a_wrapper():
+    text = ('if [ -z "$DRY_RUN" ]; then DRY=""; else DRY="echo"; fi\n'
+            '$DRY docker buildx build --platform linux/amd64 .\n'
+            '"$DRY" docker push a\n'
+            '$DOCKER build .\n')
+    (c,) = cmds(text, programs=("docker",))
+    assert words(c)[:4] == ["docker", "buildx", "build", "--platform"]
+    assert [w.raw for w in c.prefixes] == ["$DRY"]
+    everything = cmds(text)  # without a list of programs a command is read as written
+    assert [w.raw for w in everything[0].words[:2]] == ["$DRY", "docker"]
+
+
 def test_unquoted_expansion_is_split_into_words():
     (c,) = cmds('FLAGS="--platform linux/amd64 --push"\ndocker buildx build $FLAGS "$FLAGS" .\n')
     assert words(c) == ["docker", "buildx", "build", "--platform", "linux/amd64", "--push",

@@ -300,22 +300,27 @@ class VarTable:
     """Shell variables in document order: every assignment bumps a version; a command keeps the
     version it saw, so later lookups are cheap and never copy the table."""
 
-    __slots__ = ("history", "version", "offsets")
+    __slots__ = ("history", "versions", "version", "offsets", "names")
 
     def __init__(self, env: dict | None = None):
-        self.history: dict[str, list[tuple[int, Assignment]]] = {}
+        self.history: dict[str, list[Assignment]] = {}  # name -> its assignments, in order
+        self.versions: dict[str, list[int]] = {}  # name -> the version of each
         self.version = 0
         self.offsets: list[int] = []  # offset of each assignment (version i at offsets[i-1])
+        self.names: list[str] = []  # the name set at each version (version i at names[i-1])
         for name, value in (env or {}).items():
             if isinstance(value, tuple):
                 value = value[0]
             dyn = value is None or "$" in value
-            self.history[name] = [(0, Assignment(name, "$" + name if value is None else value, dyn, None, True))]
+            self.history[name] = [Assignment(name, "$" + name if value is None else value, dyn, None, True)]
+            self.versions[name] = [0]
 
     def set(self, a: Assignment, offset: int) -> None:
         self.version += 1
         self.offsets.append(offset)
-        self.history.setdefault(a.name, []).append((self.version, a))
+        self.names.append(a.name)
+        self.history.setdefault(a.name, []).append(a)
+        self.versions.setdefault(a.name, []).append(self.version)
 
     def export(self, name: str, offset: int) -> None:
         cur = self.get(name, self.version)
@@ -328,10 +333,11 @@ class VarTable:
         hist = self.history.get(name)
         if not hist:
             return None
-        if hist[-1][0] <= version:
-            return hist[-1][1]
-        i = bisect_right([h[0] for h in hist], version) - 1
-        return hist[i][1] if i >= 0 else None
+        versions = self.versions[name]
+        if versions[-1] <= version:
+            return hist[-1]
+        i = bisect_right(versions, version) - 1
+        return hist[i] if i >= 0 else None
 
     def version_at(self, offset: int) -> int:
         return bisect_right(self.offsets, offset)
@@ -347,7 +353,8 @@ _KINDS: dict[str, frozenset[int]] = {}  # node type -> the grammar's symbol ids 
 _PARSER_FAILED = False
 _ERROR_ID = 65535  # tree-sitter's ERROR symbol
 _WALKED = ("command", "variable_assignment", "declaration_command", "unset_command", "for_statement",
-           "heredoc_body", "comment")
+           "heredoc_body", "comment", "if_statement", "elif_clause", "else_clause", "case_statement", "case_item")
+_MAX_BRANCH_DEPTH = 32  # nested if/case statements followed; deeper ones read in document order
 
 
 def _binding(package: str):
@@ -558,11 +565,43 @@ def _extract(snippet: Snippet, text: str, base: int, table: VarTable, out: list[
         w.rescan_errors()
 
 
+class _Branches:
+    """An if or case statement being walked: the table's version before it, the version its
+    current arm started at, and each finished arm's last assignments."""
+
+    __slots__ = ("start", "arm_start", "done", "exhaustive", "arms")
+
+    def __init__(self, version: int):
+        self.start = version
+        self.arm_start = version
+        self.done: list[dict[str, Assignment]] = []
+        self.exhaustive = False  # an else, or a * case
+        self.arms = 0  # case items seen
+
+    def close(self, table: VarTable) -> dict[str, Assignment]:
+        """Ends the current arm; returns its assignments."""
+        last = {n: table.get(n, table.version) for n in set(table.names[self.arm_start:table.version])}
+        self.done.append(last)
+        return last
+
+
+def _unknown(name: str, exported: bool = False) -> Assignment:
+    return Assignment(name, "$" + name, True, None, exported)
+
+
+def _same(a: Assignment | None, b: Assignment | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.value == b.value and a.dynamic == b.dynamic
+
+
 class _Walker:
-    __slots__ = ("snippet", "text", "base", "offs", "table", "out", "depth", "errors", "found", "wanted")
+    __slots__ = ("snippet", "text", "base", "offs", "table", "out", "depth", "errors", "found", "wanted",
+                 "frames")
 
     def __init__(self, snippet, text, base, offs, table, out, depth, wanted=None):
         self.wanted = wanted
+        self.frames: list[_Branches | None] = []  # the if/case statements the walk is inside
         self.snippet = snippet
         self.text = text
         self.base = base
@@ -590,13 +629,19 @@ class _Walker:
         command, assignment, decl = K["command"], K["variable_assignment"], K["declaration_command"]
         unset, loop = K["unset_command"], K["for_statement"]
         skip = K["heredoc_body"] | K["comment"]
+        opens = K["if_statement"] | K["case_statement"]
+        arms = K["elif_clause"] | K["else_clause"] | K["case_item"]
         cur = root.walk()
         parents: list[int] = []
         while True:
             node = cur.node
             kid = node.kind_id
             descend = True
-            if kid in skip:
+            if kid in opens:
+                self.frames.append(_Branches(self.table.version) if len(self.frames) < _MAX_BRANCH_DEPTH else None)
+            elif kid in arms:
+                self.arm(node)
+            elif kid in skip:
                 descend = False  # here-document bodies and comments are text, not commands
             elif kid in command:
                 self.command(node)
@@ -623,7 +668,53 @@ class _Walker:
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
                     return
-                parents.pop()
+                if parents.pop() in opens:
+                    self.join(cur.node)
+
+    # -- branches: a variable set differently on the paths through an if or a case is unknown
+    #    after it; each arm starts from the values before the statement
+    def arm(self, node) -> None:
+        frame = self.frames[-1] if self.frames else None
+        if frame is None:
+            return
+        if node.type == "case_item":
+            pattern = node.child_by_field_name("value")
+            frame.exhaustive = frame.exhaustive or (pattern is not None and self.raw(pattern) == "*")
+            frame.arms += 1
+            if frame.arms == 1:
+                return  # the first arm starts with the statement
+        else:
+            frame.exhaustive = frame.exhaustive or node.type == "else_clause"
+        table = self.table
+        for name in frame.close(table):
+            pre = table.get(name, frame.start)
+            table.set(pre if pre is not None else _unknown(name), self.base + self.s(node))
+        frame.arm_start = table.version
+
+    def join(self, node) -> None:
+        frame = self.frames.pop() if self.frames else None
+        if frame is None:
+            return
+        table = self.table
+        frame.close(table)
+        offset = self.base + self.e(node)
+        for name in sorted({n for arm in frame.done for n in arm}):
+            pre = table.get(name, frame.start)
+            pre = None if pre is not None and pre.unset else pre
+            seen = [arm.get(name, pre) for arm in frame.done] + ([] if frame.exhaustive else [pre])
+            seen = [None if a is not None and a.unset else a for a in seen]
+            first = seen[0]
+            if all(_same(a, first) for a in seen):
+                final = first if first is not None else Assignment(name, "", False, None, unset=True)
+            else:
+                known = [a for a in seen if a is not None]
+                if pre is None and not frame.exhaustive and all(_same(a, known[0]) for a in known):
+                    # ``if [ -z "$TAG" ]; then TAG=latest; fi``: the value is a default
+                    a = known[0]
+                    final = Assignment(name, a.value, a.dynamic, a.word, a.exported, True)
+                else:
+                    final = _unknown(name, any(a is not None and a.exported for a in seen))
+            table.set(final, offset)
 
     # -- values
     def value(self, node, depth: int = 0) -> tuple[list[tuple[str, bool]], bool, bool]:
@@ -868,7 +959,9 @@ class _Walker:
             inner = name.named_children[0] if name.named_child_count else name
             first = self.fields(inner)
             prog = first[0].value.rsplit("/", 1)[-1] if first else ""
-            if not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
+            if first and _lone_reference(first[0]):
+                prog = ""  # ``$SUDO docker ...``: the program may be the next word (strip_wrappers)
+            elif not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
                     or prog == "gcloud"):  # gcloud docker -- ...
                 return
         words: list[Word] = []
@@ -920,7 +1013,7 @@ class _Walker:
         return Assignment(name, value, dyn, w, True, dfl)
 
     def _finish(self, words, assigns, start, end, fallback) -> Command | None:
-        words, prefixes, more = strip_wrappers(words)
+        words, prefixes, more = strip_wrappers(words, self.wanted)
         assigns = assigns + more
         if not words and not assigns:
             return None
@@ -996,12 +1089,20 @@ def _gcloud_docker(words: list[Word]) -> int | None:
     return None
 
 
-def strip_wrappers(words: list[Word]) -> tuple[list[Word], list[Word], list[Assignment]]:
+def strip_wrappers(words: list[Word], programs=None) -> tuple[list[Word], list[Word], list[Assignment]]:
     """Remove ``sudo -E``, ``env FOO=1``, ``time``, ... from the front.  Returns (words,
-    stripped wrapper words, NAME=value assignments given to env/sudo)."""
+    stripped wrapper words, NAME=value assignments given to env/sudo).  A leading unknown
+    variable right before one of ``programs`` (``$SUDO docker build``, ``$DRY docker push``:
+    sudo, echo for a dry run, or nothing) is a wrapper too: the command is read as the one the
+    script exists to run."""
     prefixes: list[Word] = []
     assigns: list[Assignment] = []
     for _ in range(8):
+        if (programs and len(words) > 1 and _lone_reference(words[0]) and not words[1].dynamic
+                and words[1].value.rsplit("/", 1)[-1] in programs):
+            prefixes.append(words[0])
+            words = words[1:]
+            continue
         if not words or words[0].dynamic:
             break
         name = words[0].value.rsplit("/", 1)[-1]
@@ -1048,6 +1149,14 @@ def strip_wrappers(words: list[Word]) -> tuple[list[Word], list[Word], list[Assi
         prefixes.extend(words[:i])
         words = words[i:]
     return words, prefixes, assigns
+
+
+_LONE_REF_RE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\([A-Za-z_][A-Za-z0-9_]*\))")
+
+
+def _lone_reference(w: Word) -> bool:
+    """An unquoted, unresolved ``$X``, ``${X}`` or Make's ``$(X)`` making a whole word."""
+    return w.dynamic and not w.quoted and w.value == w.raw and _LONE_REF_RE.fullmatch(w.raw) is not None
 
 
 # ---- the line scan (fallback) -----------------------------------------------------------------

@@ -171,7 +171,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
         "file": file,
         "context": context,
         "bases": here,
-        "platforms": None if chosen and tc.platform_source == "none" else _platforms(ctx, tc),
+        # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
+        "platforms": None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc),
         "host": host,
         "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
         "push": build_pushes(tc) or local.sends(tc),
