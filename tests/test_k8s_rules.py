@@ -117,6 +117,28 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
     ]
 
 
+def test_k8s001_k8s002_k8s007_leave_images_of_a_registry_on_the_node_itself():
+    # kubernaut's deploy/mock-llm: a locally built image, loaded into kind, never pulled
+    assert check("""
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: mock-llm}
+        spec:
+          containers:
+            - name: llm
+              image: localhost/mock-llm:latest
+              imagePullPolicy: Never
+            - name: registry
+              image: localhost:5000/acme/api
+              imagePullPolicy: IfNotPresent
+            - name: pulled
+              image: acme/api:latest
+              imagePullPolicy: IfNotPresent
+    """, "K8S00", kind="kubernetes") == [
+        "13:14 K8S001 Image acme/api:latest uses the mutable tag latest.",
+    ]
+
+
 def test_k8s_rules_pass_pinned_images():
     assert check("""
         apiVersion: apps/v1

@@ -813,6 +813,48 @@ def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, cap
                                    ("config/manager/manager.yaml", 13, "K8S001")]
 
 
+def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(tmp_path, capsys):
+    # kubernaut's deploy/authwebhook: the entry names kubernaut-webhooks, the Deployment runs
+    # kubernaut-authwebhook (itself reported); a namespace file has no image
+    files = {
+        "deploy/kustomization.yaml": "resources: [00-namespace.yaml, deployment.yaml]\nimages:\n"
+                                     "- name: quay.io/acme/webhooks\n  newTag: latest\n",
+        "deploy/00-namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: acme}\n",
+        "deploy/deployment.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/authwebhook:latest"),
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert codes(doc, "K8S00") == [("deploy/deployment.yaml", 11, "K8S001")]
+    # named right, the entry decides the tag: reported there, once
+    files["deploy/kustomization.yaml"] = files["deploy/kustomization.yaml"].replace("webhooks", "authwebhook")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert codes(doc, "K8S00") == [("deploy/kustomization.yaml", 4, "K8S001")]
+    # a remote resource may hold the image: the entry is judged as written
+    files["deploy/kustomization.yaml"] = files["deploy/kustomization.yaml"].replace(
+        "authwebhook", "webhooks").replace("deployment.yaml]", "deployment.yaml, github.com/acme/hooks/config?ref=v1]")
+    doc = run(tree(tmp_path / "c", files), capsys)
+    assert codes(doc, "K8S00") == [("deploy/deployment.yaml", 11, "K8S001"), ("deploy/kustomization.yaml", 4, "K8S001")]
+
+
+def test_an_images_entry_set_by_its_name_and_what_kustomize_build_writes_from_it(tmp_path, capsys):
+    # argocd-image-updater: the entry's name is what make build-installer sets (its newName is
+    # the real repository), then writes config/install.yaml with the release's tag
+    files = {
+        "Makefile": "KUSTOMIZE ?= $(LOCALBIN)/kustomize\nbuild-installer:\n"
+                    "\tcd config/manager && $(KUSTOMIZE) edit set image updater-controller=${IMG}\n"
+                    "\t$(KUSTOMIZE) build config/default > config/install.yaml\n",
+        "config/default/kustomization.yaml": "resources: [../manager]\n",
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: updater-controller\n"
+                                             "  newName: quay.io/acme/updater\n  newTag: latest\n",
+        "config/manager/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "updater-controller"),
+        "config/install.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/updater:latest"),
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert codes(doc, "K8S00") == []
+    files["Makefile"] = files["Makefile"].replace("edit set image updater-controller=${IMG}", "edit add label a:b")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert codes(doc, "K8S00") == [("config/install.yaml", 11, "K8S001"), ("config/manager/kustomization.yaml", 5, "K8S001")]
+
+
 CAPI_MANAGER = """
     apiVersion: apps/v1
     kind: Deployment

@@ -593,6 +593,11 @@ def _compose_facts(ctx, out: dict) -> None:
 # ---- Kustomizations ---------------------------------------------------------------------------------
 
 
+#: Kustomization keys that add resources or images this reading does not see
+_KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators", "transformers", "configurations",
+                   "replacements")
+
+
 def _kustomization_facts(ctx, out: dict) -> None:
     """``images:`` overrides: the containers named ``name`` in the resources are deployed as
     ``newName:newTag`` (or ``@digest``) instead; and the paths it includes and patches with
@@ -611,7 +616,11 @@ def _kustomization_facts(ctx, out: dict) -> None:
         if not is_map(root):
             continue
         for key_name in ("resources", "bases", "components"):
-            resources += [local(scalar(r)) for r in items(value(root, key_name)) if is_scalar(r) and local(scalar(r))]
+            for r in items(value(root, key_name)):
+                # a remote or unreadable entry stands as "*": the Kustomization includes something unknown
+                resources.append(local(scalar(r)) if is_scalar(r) and local(scalar(r)) else "*")
+        if any(value(root, k) is not None for k in _KUSTOMIZE_OPEN):
+            resources.append("*")  # resources made or images moved in ways not read here
         patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
                     if is_scalar(r) and local(scalar(r))]
         patches += [local(text(r, "path")) for r in items(value(root, "patches")) if is_map(r) and local(text(r, "path"))]

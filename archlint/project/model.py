@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from ..model import Span
-from .patches import Patches, mentions
+from .patches import MAX_WALK, Patches, mentions
 
 _NORMAL: dict = {}  # name as written -> normal(name): the same names recur across a repository
 
@@ -236,6 +236,7 @@ class Project:
         #: display path of a Bake or compose file -> (platforms a bake command sets, it pushes, where)
         self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
+        self._deploys_by_file: dict | None = None  # display path -> its deployments (entry_unused)
         # names -> the builds making them: exact names, then names with a * in the tag by their
         # repository, by the last part of a repository with a * elsewhere, and the rest
         self._exact: dict = {}
@@ -569,6 +570,63 @@ class Project:
             for p, o in self._overrides:
                 self._images_by_file.setdefault(p, []).append((o["span"][0], o["image"]))
         return [im for ln, im in self._images_by_file.get(path, ()) if ln == line]
+
+    def entries_at(self, path: str, line: int) -> list[str]:
+        """The names a Kustomization's ``images:`` entries on ``line`` of ``path`` match (its
+        ``name``: ``controller``, whose ``newName`` is the real repository)."""
+        return [o["name"] for p, o in self._overrides if p == path and o["span"][0] == line]
+
+    def entry_unused(self, path: str, line: int) -> bool:
+        """Whether the Kustomization ``path``'s ``images:`` entries on ``line`` match no image of
+        what it includes (its resources and patches, through their Kustomizations, every one
+        read): kustomize changes nothing with them (kubernaut's ``kubernaut-webhooks`` entry
+        beside a Deployment of ``kubernaut-authwebhook``).  Anything unknown on the way (a
+        remote or unread resource, a generator, an image archlint does not read): False."""
+        names = [n[0] for n in (normal(o["name"]) for p, o in self._overrides if p == path and o["span"][0] == line)
+                 if n is not None]
+        patches = self.patches
+        if not names or path not in patches.kustomizations:
+            return False
+        if self._deploys_by_file is None:
+            self._deploys_by_file = {}
+            for d in self.deploys:
+                if d.via != "Kustomization":
+                    self._deploys_by_file.setdefault(d.path, []).append(d)
+        todo, seen = [path], {path}
+        while todo:
+            k = todo.pop()
+            resources, patch_files = patches.kustomizations[k]
+            for r in list(resources) + list(patch_files):
+                found = patches._included(r) or (
+                    [r] if r in self.kinds or os.path.join(self.root, r) in self.known else [])
+                if not found:
+                    return False  # remote, missing or not read
+                for p in found:
+                    if p in seen:
+                        continue
+                    seen.add(p)
+                    if len(seen) > MAX_WALK:
+                        return False
+                    if p in patches.kustomizations:
+                        todo.append(p)
+                        continue
+                    deploys = self._deploys_by_file.get(p, [])
+                    if len(deploys) < len(patches.slots.get(p, ())):
+                        return False  # a container image not read (a placeholder, a variable)
+                    if any(d.name is not None and any(glob(d.name[0], n) for n in names) for d in deploys):
+                        return False
+        return True
+
+    def generated_retagged(self, path: str, names: set) -> bool:
+        """Whether ``path`` is written by ``kustomize build`` of a folder including a
+        Kustomization whose ``images:`` entry for one of ``names`` (repositories) a command of
+        the repository sets (argocd-image-updater's ``config/install.yaml``, built after ``edit
+        set image``): the release writes the tag."""
+        if not self.retags or not names:
+            return False
+        ks = set(self.patches.built_from(path))
+        return any(p in ks and (normal(o["image"]) or ("",))[0] in names
+                   and (self.retagged(o["name"]) or self.retagged(o["image"])) for p, o in self._overrides)
 
     def retagged(self, image: str) -> bool:
         """Whether a command of the repository sets the tag of ``image`` (``kustomize edit set

@@ -60,21 +60,27 @@ class Patches:
         at any depth, a file so rewritten (argo-events' ``manifests/install.yaml``)."""
         if self._rewritten(path):
             return True
+        return bool(self.rewritten) and any(self._rewritten(k) for k in self.built_from(path))
+
+    def built_from(self, path: str) -> list[str]:
+        """The Kustomizations and files whose ``kustomize build`` writes ``path`` (the folder's
+        Kustomization and everything it includes, at any depth; at most ``MAX_WALK``), none when
+        no command of the repository writes it."""
         src = self.generated.get(path)
-        if src is None or not self.rewritten:
-            return False
+        if src is None:
+            return []
         todo = self._included(src)
-        seen = set(todo)
-        while todo and len(seen) < MAX_WALK:
+        seen = list(todo)
+        known = set(todo)
+        while todo and len(known) < MAX_WALK:
             k = todo.pop()
-            if self._rewritten(k):
-                return True
             for r in self.kustomizations.get(k, ((), ()))[0]:
                 for p in self._included(r):
-                    if p not in seen:
-                        seen.add(p)
+                    if p not in known:
+                        known.add(p)
+                        seen.append(p)
                         todo.append(p)
-        return False
+        return seen
 
     def _rewritten(self, path: str) -> bool:
         return any(path == p or (p.endswith("/") and path.startswith(p)) for p in self.rewritten)

@@ -146,16 +146,21 @@ def set_by_tooling(f, fr, project):
     (an overlay over ``../base``: spark-operator's ``config/default`` over ``../manager``);
     and a ``:latest`` that a ``sed`` of the repository rewrites (``sed 's/:latest/:$(VERSION)/'
     manifests/$*``)."""
-    if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)):
-        return None
+    if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)
+                              + project.entries_at(fr.path, f.span.line)):
+        return None  # (an images: entry is set by the name it matches: argocd-image-updater's
+        # edit set image argocd-image-updater-controller=${IMG}, its newName the real repository)
     if project.patches.patched(fr.path, f.span.line):
         return None
-    if project.patches.retagging:  # an overlay's images: entry sets the tag of a base's image
-        from .model import normal
+    from .model import normal
 
-        names = {n[0] for n in (normal(im) for im in project.images_at(fr.path, f.span.line)) if n}
-        if project.patches.retagged(fr.path, names):
-            return None
+    names = {n[0] for n in (normal(im) for im in project.images_at(fr.path, f.span.line)) if n}
+    if project.patches.retagging and project.patches.retagged(fr.path, names):
+        return None  # an overlay's images: entry sets the tag of a base's image
+    if project.generated_retagged(fr.path, names):
+        return None  # the output of kustomize build after an edit set image of the repository
+    if project.entry_unused(fr.path, f.span.line):
+        return None  # a Kustomization's images: entry that matches nothing it includes
     if f.rule_id == "K8S001" and project.patches.latest_rewritten(fr.path):
         return None  # a sed of the repository rewrites this file's :latest (argo-workflows' release)
     return f

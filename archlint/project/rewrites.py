@@ -57,7 +57,7 @@ def release_rewrites(text: str, out: dict) -> None:
     """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
     image tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each line is
     looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters."""
-    if "kustomize" in text:
+    if "kustomize" in text or "KUSTOMIZE" in text:
         _kustomize_outputs(text, out)
     if "sed" not in text and "SED" not in text:
         return
@@ -104,17 +104,22 @@ def release_rewrites(text: str, out: dict) -> None:
         out["rewrites"] = found
 
 
+def _kustomize_word(w: str) -> bool:
+    """``kustomize``, ``bin/kustomize``, or the variable kubebuilder names it by (``$(KUSTOMIZE)``)."""
+    return w.endswith("kustomize") or w in ("$(KUSTOMIZE)", "${KUSTOMIZE}", "$KUSTOMIZE")
+
+
 def _kustomize_outputs(text: str, out: dict) -> None:
     """``kubectl kustomize manifests/cluster-install > manifests/install.yaml`` (argo-events),
     ``kustomize build DIR -o FILE``: [folder, output] pairs, relative to this file's folder.  What
     a sed rewrites in the folder's Kustomization, the generated file carries too."""
     pairs: list = []
     for line in text.split("\n"):
-        if "kustomize" not in line or len(pairs) >= 32:
+        if "kustomize" not in line.lower() or len(pairs) >= 32:
             continue
         words = line.replace(">", " > ").split()
         for i, w in enumerate(words):
-            if not w.endswith("kustomize") or len(pairs) >= 32:
+            if not _kustomize_word(w) or len(pairs) >= 32:
                 continue
             j = i + 1
             if j < len(words) and words[j] == "build" and not (i and words[i - 1].endswith("kubectl")):
@@ -122,7 +127,7 @@ def _kustomize_outputs(text: str, out: dict) -> None:
             elif not (i and words[i - 1].endswith("kubectl")):
                 continue
             src = dst = None
-            while j < len(words) and words[j] not in ("|", ";", "&&", "||") and not words[j].endswith("kustomize"):
+            while j < len(words) and words[j] not in ("|", ";", "&&", "||") and not _kustomize_word(words[j]):
                 if words[j] in (">", "-o", "--output") and j + 1 < len(words):
                     dst = words[j + 1]
                     j += 2

@@ -38,7 +38,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity
-from ...images import parse_image_ref as split_image, release_in_name
+from ...images import local_registry, parse_image_ref as split_image, release_in_name
 from ...parsers.yamldoc import (
     is_map,
     is_scalar,
@@ -168,9 +168,11 @@ def _values_image_maps(ctx) -> list:
 
 def _mutable(img: _Image) -> bool:
     """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``:
-    DF002); not in a container that only waits (``sleep 3600``: its version cannot matter)."""
+    DF002); not in a container that only waits (``sleep 3600``: its version cannot matter); not
+    an image of a registry on the node's own machine (``localhost/mock-llm`` loaded with ``kind
+    load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded."""
     return img.digest is None and (img.tag == "latest" or img.tag is None and not release_in_name(img.name)) \
-        and not wl.only_waits(img.container)
+        and not wl.only_waits(img.container) and not local_registry(img.ref)
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
@@ -215,7 +217,14 @@ def image_latest_tag(ctx):
     what `kustomize build` writes from a folder including such a file. Nor is the image of a
     container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do sleep
     3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image): a client pod to `kubectl
-    exec` into or a placeholder, whose image version cannot change what it does (also K8S002).
+    exec` into or a placeholder, whose image version cannot change what it does (also K8S002);
+    nor an image of a registry on the node's own machine (`localhost/mock-llm:latest` loaded
+    with `kind load`, `localhost:5000/app`): a local development image (also K8S002 and
+    K8S007). In a whole run, a
+    Kustomization's `images:` entry whose `name` matches no image of what it includes (every
+    resource and patch read) changes nothing and is not reported; and the file `kustomize build`
+    writes (`$(KUSTOMIZE) build config/default > dist/install.yaml`) from a folder whose
+    entry a `kustomize edit set image` of the repository sets carries the release's tag.
 
     ## Example
     ```yaml
