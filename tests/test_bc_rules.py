@@ -623,8 +623,8 @@ def test_bc007_flags_multi_platform_builds_without_output_in_shell():
         #!/bin/sh
         docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
     """, "BC007", kind="shell") == [
-        "2:21 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
-        " the build cache.",
+        "2:21 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
     ]
 
 
@@ -646,8 +646,8 @@ def test_bc007_flags_multi_platform_builds_without_output_in_makefile():
         \t\t--platform $(PLATFORMS) \\
         \t\t-t registry.example.com/app:1.4.2 .
     """, "BC007", kind="makefile") == [
-        "5:3 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
-        " the build cache.",
+        "5:3 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
     ]
 
 
@@ -670,8 +670,8 @@ def test_bc007_flags_multi_platform_builds_without_output_in_markdown():
           docker buildx build --platform linux/amd64,linux/arm64 -t registry.example.com/app:1.4.2 .
           ```
     """, "BC007", kind="markdown") == [
-        "4:23 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
-        " the build cache.",
+        "4:23 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
     ]
 
 
@@ -1297,8 +1297,8 @@ def test_bc007_flags_multi_platform_builds_without_output_in_workflow_run_steps(
               - uses: actions/checkout@v4
               - run: docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/app:${{ github.sha }} .
     """, "BC", kind="workflow") == [
-        "8:34 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so the result stays in"
-        " the build cache.",
+        "8:34 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
     ]
 
 

@@ -172,6 +172,11 @@ def test_include_lines_map_to_the_call_and_the_define():
     ('{{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }} {{ substr 1 3 "abcdef" }} {{ substr 2 -1 "abcdef" }}', "abc ef bc cdef"),
     ('{{ (split "," "a,b")._1 }} {{ splitList "," "a,b" }} {{ join "-" (list "a" "b" 1) }}', "b [a b] a-b-1"),
     ('{{ regexMatch "^[a-z]+$" "abc" }} {{ regexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}', "true -W-xxW-"),
+    # Sprig's regexSplit/regexFindAll as Go's Regexp.Split/FindAllString (traefik's chart splits
+    # its image reference with regexSplit); regexQuoteMeta as Go's QuoteMeta
+    ('{{ regexSplit "a*" "abaabaccadaaae" 5 }} {{ regexSplit "z+" "pizza" -1 }} {{ regexSplit ":" "a:b:c" 2 }} '
+     '{{ regexSplit "" "abc" -1 }} {{ regexSplit ":" "a:b" 0 | len }} {{ regexFindAll "a." "abacad" 2 }} '
+     '{{ regexQuoteMeta "1.2+[x]" }}', "[ b b c cadaaae] [pi a] [a b:c] [a b c] 0 [ab ac] 1\\.2\\+\\[x\\]"),
     ('{{ kindIs "map" (dict) }} {{ kindIs "slice" (list) }} {{ typeOf 1.5 }} {{ typeOf (list) }} {{ typeOf "s" }}',
      "true true float64 []interface {} string"),
     ('{{ "query-frontend" | camelcase | untitle }} {{ "http_server" | camelcase }} {{ "_x" | camelcase }}',

@@ -7,9 +7,7 @@ the chart's other files (``.Files``) are UNKNOWN; ``lookup`` returns an empty ma
 template``, which asks no cluster.
 
 How values print (``fmt``, ``printf``, ``toYaml``, ``toJson``) is gofmt.py's; semver
-constraints are semver.py's.  ``regexMatch``/``regexReplaceAll`` use Python's ``re`` on values up
-to ``MAX_REGEX_INPUT`` characters (longer: UNKNOWN), as RE2 and ``re`` agree on the patterns
-charts use.  Comparisons (``eq``, ``lt``...) accept an int and a float together (Go refuses them;
+constraints are semver.py's; the regular expression functions are regexes.py's.  Comparisons (``eq``, ``lt``...) accept an int and a float together (Go refuses them;
 a chart Helm renders never compares them).  ``keys`` returns sorted keys (Sprig's order is Go's
 random map order).
 """
@@ -23,7 +21,6 @@ from .gofmt import (go_quote, go_str, kind_name, print_args, sprintf, strval, to
                     type_name)
 from .semver import parse_version, semver_match
 
-MAX_REGEX_INPUT = 10_000
 
 
 class Function:
@@ -488,70 +485,6 @@ def _sha1(ex, a, line):
     return hashlib.sha1(strval(a[0]).encode()).hexdigest()
 
 
-def _go_regex(ex, pattern: str, line: int):
-    try:
-        return re.compile(pattern)
-    except re.error as e:
-        ex.error(f"error parsing regexp: {e}", line)
-
-
-@fn("regexMatch", "mustRegexMatch", arity=(2, 2))
-def _regex_match(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
-    return _go_regex(ex, strval(a[0]), line).search(s) is not None
-
-
-@fn("regexFind", "mustRegexFind", arity=(2, 2))
-def _regex_find(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
-    m = _go_regex(ex, strval(a[0]), line).search(s)
-    return m.group() if m else ""
-
-
-_GO_GROUP = re.compile(r"\$(\$|\{(\w+)\}|(\w+))")
-
-
-@fn("regexReplaceAll", "mustRegexReplaceAll", arity=(3, 3))
-def _regex_replace_all(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
-    rx = _go_regex(ex, strval(a[0]), line)
-    repl = strval(a[2])
-
-    def expand(m):
-        out, pos = [], 0
-        for g in _GO_GROUP.finditer(repl):
-            out.append(repl[pos:g.start()])
-            pos = g.end()
-            if g.group(1) == "$":
-                out.append("$")
-                continue
-            name = g.group(2) or g.group(3)
-            try:
-                val = m.group(int(name)) if name.isdigit() else m.group(name)
-            except IndexError:
-                val = ""
-            out.append(val or "")
-        out.append(repl[pos:])
-        return "".join(out)
-
-    return rx.sub(expand, s)
-
-
-@fn("regexReplaceAllLiteral", "mustRegexReplaceAllLiteral", arity=(3, 3))
-def _regex_replace_literal(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
-    repl = strval(a[2])
-    return _go_regex(ex, strval(a[0]), line).sub(lambda m: repl, s)
-
-
 # ---- Sprig: conversions, numbers, types -----------------------------------------------------------
 
 
@@ -829,3 +762,4 @@ def _semver(ex, a, line):
 
 
 from . import dicts as _dicts  # noqa: E402,F401  (the dict functions register themselves)
+from . import regexes as _regexes  # noqa: E402,F401  (so do the regular expression functions)

@@ -726,7 +726,9 @@ def multi_platform_no_output(ctx):
     ## Why is this bad?
     With a `docker-container` (or Kubernetes, remote) builder the result of such a build stays in
     the build cache: nothing is pushed, nothing is loaded, and buildx only prints a warning. The
-    step looks green while the image that the next step pushes or deploys is an old one.
+    step looks green while the image that the next step pushes or deploys is an old one. (The
+    Docker daemon's own builder keeps a multi-platform result only with the containerd image
+    store, and refuses the build without it; the message says which builders it is about.)
 
     Not reported: a build with `--cache-to` (it warms a cache on purpose), and a build whose
     tags another build in the same file pushes (a first pass, then `--push` from the cache).
@@ -763,7 +765,7 @@ def multi_platform_no_output(ctx):
         yield ctx.report(
             _first_platform_span(tc),
             f"{_label(tc)} builds {tc.platform_count} platforms without --push, --load or --output,"
-            " so the result stays in the build cache.",
+            " so on a docker-container or remote builder the result only stays in the build cache.",
             hint="add --push (or --output type=registry / type=oci,dest=…)",
             key=_label(tc),
         )
