@@ -308,6 +308,21 @@ def test_an_empty_default_for_options_is_unknown():
     assert snip.text == " docker build ."  # an empty default of another name is empty
 
 
+def test_a_variable_a_conditional_tests_set_is_unknown_in_its_branch_where_the_file_leaves_it_empty():
+    # kuberay's historyserver: PLATFORM ?= then ifdef PLATFORM ... --platform $(PLATFORM) -t ...
+    # (read as --platform -t: "platform '-t' names no known OS or architecture")
+    text = (f"PLATFORM ?=\nTAG ?=\nARCH = amd64\nimg:\nifdef PLATFORM\n{T}docker build --platform $(PLATFORM) -t a .\n"
+            f"else\n{T}docker build $(PLATFORM) -t a .\nendif\nifneq ($(TAG),)\n{T}echo $(TAG) $(ARCH)\nendif\n"
+            f"ifndef TAG\n{T}echo [$(TAG)]\nelse\n{T}echo $(TAG)\nendif\n")
+    assert [s.text for s in parse(text).shell_snippets()] == [
+        "docker build --platform ${PLATFORM} -t a .",
+        "docker build  -t a .",
+        "echo ${TAG} amd64",  # a known value stays as it is
+        "echo []",
+        "echo ${TAG}",
+    ]
+
+
 def test_recipe_snippets_know_their_target():
     m = parse(f"a:\n{T}docker build -t x .\n{T}docker run x\nb:\n{T}true\n")
     s1, s2, s3 = m.shell_snippets()

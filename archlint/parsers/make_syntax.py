@@ -200,11 +200,21 @@ _REF_ALONE = re.compile(r"\$[({](?:strip\s+\$[({])?([A-Za-z_][A-Za-z0-9_.-]*)[)}
 def tests_unset(word: str, text: str) -> str | None:
     """The variable a conditional line tests for being unset or empty: ``ifndef X``,
     ``ifeq ($(X),)``, ``ifeq (,$(strip $(X)))``, ``ifeq "$(X)" ""``; None for any other test."""
+    return _tested(word, text, "ifndef", "ifeq")
+
+
+def tests_set(word: str, text: str) -> str | None:
+    """The variable a conditional line tests for being set and not empty: ``ifdef X``,
+    ``ifneq ($(X),)``, ``ifneq "$(X)" ""``; None for any other test."""
+    return _tested(word, text, "ifdef", "ifneq")
+
+
+def _tested(word: str, text: str, defined: str, compare: str) -> str | None:
     args = text[len(word):].strip()
-    if word == "ifndef":
+    if word == defined:
         parts = args.split()
         return parts[0] if len(parts) == 1 and "$" not in parts[0] else None
-    if word != "ifeq":
+    if word != compare:
         return None
     if args.startswith("(") and args.endswith(")"):
         pair = split_args(args[1:-1])
@@ -255,3 +265,36 @@ def bind_args(text: str, bound: list) -> str:
         return bound[i] if i < len(bound) else ""
 
     return _CALL_ARG.sub(arg, text)
+
+
+def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]:
+    """``$(fn args)`` for the few functions worth evaluating (``strip``, ``firstword``,
+    ``lastword``, ``or``, ``call``, ``subst``); everything else (``shell`` first) is ``unknown``.
+    ``expand(text)`` gives (value, dynamic); ``call()`` evaluates a ``call``."""
+    if fn == "strip":
+        val, d = expand(args)
+        return " ".join(val.split()), d
+    if fn in ("firstword", "lastword"):
+        val, d = expand(args)
+        parts = val.split()
+        if d or not parts:
+            return (unknown, True) if d else ("", False)
+        return (parts[0] if fn == "firstword" else parts[-1]), False
+    if fn == "or":
+        for a in split_args(args):
+            val, d = expand(a)
+            if d:
+                return unknown, True
+            if val.strip():
+                return val, False
+        return "", False
+    if fn == "call":
+        return call()
+    if fn == "subst":
+        parts = split_args(args, 3)
+        if len(parts) == 3:
+            vals = [expand(p) for p in parts]
+            if not any(d for _, d in vals):
+                frm, to, txt = (v for v, _ in vals)
+                return (txt.replace(frm, to) if frm else txt), False
+    return unknown, True
