@@ -391,6 +391,25 @@ def test_df007_flags_target_args_not_declared_in_the_stage():
     ]
 
 
+def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
+    # envoy-gateway's examples: GOOS=${TARGETOS} GOARCH=${TARGETARCH} undeclared, in a builder
+    # stage without --platform: empty, Go builds for the stage's own platform, the target's. A
+    # download URL (or a stage on $BUILDPLATFORM) still is reported
+    assert check("""
+        FROM golang:1.26 AS builder
+        RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH="$TARGETARCH" go build -o /bin/app .
+        RUN curl -fsSLo /bin/tool https://example.com/tool-linux-${TARGETARCH}
+
+        FROM --platform=$BUILDPLATFORM golang:1.26 AS cross
+        RUN GOARCH=${TARGETARCH} go build -o /bin/app .
+    """, "DF007", kind="dockerfile") == [
+        "3:58 DF007 $TARGETARCH is used in stage 0 (builder) without ARG TARGETARCH after its FROM, so it expands to"
+        " an empty string.",
+        "6:12 DF007 $TARGETARCH is used in stage 1 (cross) without ARG TARGETARCH after its FROM, so it expands to"
+        " an empty string.",
+    ]
+
+
 def test_df007_accepts_declared_args_and_env():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS build

@@ -137,10 +137,10 @@ async def test_diagnostics_quick_fix_and_cleared(client: LanguageClient, project
 @pytest.mark.asyncio
 async def test_fix_all_and_suppress_actions(client: LanguageClient, project: Path):
     uri = (project / "build.Dockerfile").as_uri()
-    text = "FROM --platform=$TARGETPLATFORM alpine:3.20\nFROM golang:1.22 AS build\nRUN GOARCH=$TARGETARCH go build\n"
+    text = "FROM --platform=$TARGETPLATFORM alpine:3.20\nFROM golang:1.22 AS build\nRUN ARCH=$TARGETARCH make\n"
     open_doc(client, uri, text)
     diags = await wait_for(client, uri, lambda d: len(d) > 0)
-    assert ("DF007", 2, 11) in codes(diags) and ("DF010", 0, 5) in codes(diags)
+    assert ("DF007", 2, 9) in codes(diags) and ("DF010", 0, 5) in codes(diags)
 
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -155,7 +155,7 @@ async def test_fix_all_and_suppress_actions(client: LanguageClient, project: Pat
         "FROM --platform=linux/amd64 alpine:3.20\n"
         "FROM --platform=linux/amd64 golang:1.22 AS build\n"
         "ARG TARGETARCH\n"
-        "RUN GOARCH=$TARGETARCH go build\n"
+        "RUN ARCH=$TARGETARCH make\n"
     )
 
     # "Suppress DF007 on this line": an own-line comment above the instruction

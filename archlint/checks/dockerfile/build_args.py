@@ -18,7 +18,7 @@ from ...parsers.dockerfile import (
 )
 from ...registry import rule
 from ._common import (
-    _arch_policy, _insert_after_from, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
+    _arch_policy, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
     windows_image,
 )
 
@@ -225,7 +225,9 @@ def undeclared_platform_arg(ctx):
     ```
 
     A stage based on an earlier stage (`FROM lint-base AS lint`) gets that stage's `ARG`s, as
-    BuildKit hands a stage its base stage's build arguments.
+    BuildKit hands a stage its base stage's build arguments. Not reported: a whole `GOARCH=`,
+    `GOOS=` or `GOARM=` value in a stage that runs on the target platform (no `--platform` on
+    its `FROM`): empty, Go builds for the stage's own platform, which is the target's.
 
     ## Fix
     Safe: inserts `ARG NAME` right after the stage's `FROM`.
@@ -234,6 +236,7 @@ def undeclared_platform_arg(ctx):
     for st in model.stages:
         declared = st.declared_args()
         inherited = _inherited_args(model, st)
+        on_target = _platform_kind(model, st) == "target"
         seen: set[str] = set()
         env_defined: set[str] = set()
         for ins in st.instructions:
@@ -255,6 +258,8 @@ def undeclared_platform_arg(ctx):
                         continue
                     if re.search(rf"(^|[\s;&|(]){name}=", text[:start]):
                         continue  # assigned by the shell itself earlier in the command
+                    if on_target and _go_env_value(text, start, end):
+                        continue  # GOARCH= empty: Go builds for the stage's platform, the target's
                     seen.add(name)
                     yield ctx.report(
                         snip.span(start, end),
@@ -263,6 +268,18 @@ def undeclared_platform_arg(ctx):
                         fix=Fix(f"declare ARG {name}", (_insert_after_from(st, ctx, f"ARG {name}"),), safe=True),
                         key=name,
                     )
+
+
+_GO_ENV_BEFORE = re.compile(r"(?:^|[\s;&|(])GO(?:OS|ARCH|ARM|AMD64|ARM64)=[\"']?$")
+_GO_ENV_AFTER = re.compile(r"[\"']?(?:\s|$|[;&|)])")
+
+
+def _go_env_value(text: str, start: int, end: int) -> bool:
+    """Whether the use ``text[start:end]`` is the whole value of a Go toolchain variable
+    (``GOARCH=${TARGETARCH}``, ``GOOS="$TARGETOS"``): empty, Go builds for the machine it runs
+    on."""
+    return _GO_ENV_BEFORE.search(text, max(0, start - 16), start) is not None \
+        and _GO_ENV_AFTER.match(text, end) is not None
 
 
 # ---- DF008: toolchain architecture pinned by a literal ---------------------------------------------
