@@ -174,6 +174,20 @@ def _helm_glob(n: int) -> bool:
 
 CASES["helm-files-glob"] = _helm_glob
 
+
+def _sed_loops(n: int) -> dict:
+    """Many release loops ``for f in ...; do sed ... "$f"; done``: each sed looks its variable
+    up once, not through every loop before it."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    release_rewrites("".join(f'for f{i % 50} in a{i}.yaml; do sed -i "s/:latest/:1/" "$f{i % 50}"; done\n'
+                             for i in range(n)), out)
+    return out
+
+
+CASES["project-sed-loops"] = _sed_loops
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -183,7 +197,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
-        "makefile-quoted-unknowns": 40_000, "shell-branches": 2000}
+        "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
+        "project-sed-loops": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

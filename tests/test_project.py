@@ -1035,6 +1035,15 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     # every `tag:` line of a values file, whichever image it is (loki's stale release script)
     assert read('sed-wrap "s/.*tag:.*/  tag: ${VERSION}/" production/helm/loki/values.yaml\n') == {}
     assert read("sed -i 's/newTag: .*/newTag: 1.2/' k/kustomization.yaml\n") == {"rewrites": ["k/kustomization.yaml"]}
+    # trainer's release: the files come from a for loop, the sed names "$f"; kubebuilder's
+    # $(KUSTOMIZE) build writes dist/install.yaml
+    trainer = ('for f in \\\n  manifests/overlays/manager/kustomization.yaml \\\n  manifests/overlays/runtimes/kustomization.yaml; do\n'
+               '  sed -i "s/newTag: .*/newTag: $TAG/" "$f"\ndone\nsed -i "s/:latest/:$TAG/" "$g"\n')
+    assert read(trainer) == {"rewrites": ["manifests/overlays/manager/kustomization.yaml",
+                                          "manifests/overlays/runtimes/kustomization.yaml"]}
+    assert read("for f in a.yaml; do sed -i 's/:latest/:1/' $f; done\n") == {"rewrites": ["a.yaml"]}
+    assert read("x:\n\t$(KUSTOMIZE) build config/default > dist/install.yaml\n") == {
+        "generated": [["config/default", "dist/install.yaml"]]}
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

@@ -53,6 +53,29 @@ def _operands(words) -> list:
     return out
 
 
+#: ``for f in a.yaml b.yaml; do`` (continued lines included): its variable and its words
+_FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)\s+in\s+((?:[^;\n\\]|\\[\s\S]){0,4000})[;\n]\s*do\b")
+_LONE_VAR = re.compile(r"""["']?\$\{?([A-Za-z_]\w*)\}?["']?""")
+
+
+def _for_loops(text: str) -> list:
+    """(offset of its end, variable, words) of each ``for NAME in WORDS; do`` of ``text``."""
+    return [(m.end(), m.group(1), m.group(2).replace("\\\n", " ").split()[:64]) for m in _FOR_LOOP.finditer(text)]
+
+
+def _loop_words(words: list, latest: dict) -> list:
+    """``words`` with a lone ``"$f"`` replaced by the words of the last ``for f in ...`` loop
+    before them (``latest``; trainer's release: ``for f in manifests/overlays/*/kustomization.yaml;
+    do sed -i "s/newTag: .*/newTag: $TAG/" "$f"``)."""
+    if not latest or "$" not in "".join(words):
+        return words
+    out = []
+    for w in words:
+        m = _LONE_VAR.fullmatch(w)
+        out += latest.get(m.group(1), [w]) if m is not None else [w]
+    return out
+
+
 def release_rewrites(text: str, out: dict) -> None:
     """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
     image tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each line is
@@ -62,10 +85,17 @@ def release_rewrites(text: str, out: dict) -> None:
     if "sed" not in text and "SED" not in text:
         return
     found: list = []
+    loops = _for_loops(text) if "for" in text else []
+    latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
+    li = offset = 0
     for line in text.split("\n"):
+        here, offset = offset, offset + len(line) + 1
         m = _SED.search(line) if "sed" in line or "SED" in line else None
         if m is None:
             continue
+        while li < len(loops) and loops[li][0] <= here + m.start():
+            latest[loops[li][1]] = loops[li][2]
+            li += 1
         pos, files = m.end(), []
         # what the sed reads besides its operands, before the sed word: once per line
         cat = _CAT_INPUT.search(line, 0, m.start())
@@ -90,7 +120,8 @@ def release_rewrites(text: str, out: dict) -> None:
             seg_end = seps[k] if k < len(seps) else len(line)
             if seg_end not in operands:
                 rest = line[end + 1:seg_end]
-                operands[seg_end] = (rest, _operands(rest.split()[1:] if not rest[:1].isspace() else rest.split()))
+                words = rest.split()[1:] if not rest[:1].isspace() else rest.split()
+                operands[seg_end] = (rest, _operands(_loop_words(words, latest)))
             rest, named = operands[seg_end]
             files += named
             if cat is not None:
