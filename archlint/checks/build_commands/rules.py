@@ -626,10 +626,11 @@ def latest_tag(ctx):
     an older `latest` run different code from nodes that pulled a newer one. A one-off pod
     (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits and is not reported.
 
-    Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`); reported
-    when the variable's default in the same file is `latest` (`${VERSION:-latest}`), unless it
-    is the tag of a build the file never pushes (jaeger's `DOCKER_TAG ?= latest` for developer
-    builds: the caller names the tag of what it publishes). A build that
+    Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when
+    the `latest` is a Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?=
+    latest`, kubebuilder's and jaeger's: the release calls `make docker-push IMG=...:v1.2`, the
+    default is a developer's); reported when a shell variable's default in the same file is
+    `latest` (`${VERSION:-latest}`), unless it is the tag of a build the file never pushes. A build that
     also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
     or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
     next to a push, tag, build or manifest list of `app:<version>` in the same
@@ -689,10 +690,11 @@ def latest_tag(ctx):
             if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
                     and (name, group_of(tc)) in versioned:
                 continue  # latest moved next to a versioned tag of the same image
+            if im.role != "image" and _make_default(ctx, tc, im.span, tag_only=True):
+                continue  # `TAG ?= latest`, `IMG ?= controller:latest`: the caller of make names it
             if tc.action == "build" and not build_pushes(tc) \
-                    and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) \
-                    and (im.defaulted or _make_default(ctx, tc, im.span, tag_only=True)):
-                continue  # `TAG ?= latest` for a build this file never pushes: the caller names it
+                    and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) and im.defaulted:
+                continue  # `${TAG:-latest}` for a build this file never pushes: the caller names it
             via = " (the default of a variable in this file)" if im.defaulted else ""
             what = {
                 "tag": "tags the image",
