@@ -1704,6 +1704,7 @@ def test_bc001_a_build_handed_the_machines_architecture():
     # for the machine (GOARCH ?= $(shell go env GOARCH)) and the build passes it as TARGETARCH
     mk = """
         GOARCH ?= $(shell go env GOARCH)
+        TARGETPLATFORM ?= $(shell arch)
         docker-hotrod:
         \tdocker build -t jaegertracing/example-hotrod:$(TAG) ./examples/hotrod --build-arg TARGETARCH=$(GOARCH)
         monitor:
@@ -1712,10 +1713,16 @@ def test_bc001_a_build_handed_the_machines_architecture():
         \tdocker build -t jaegertracing/pinned:$(TAG) --build-arg TARGETARCH=amd64 .
         fips-dev:
         \tdocker build -t 'acme/fips-dev:$(TAG)' --build-arg 'TARGETARCH=$(GOARCH)' --push .
+        runner:
+        \tdocker build --build-arg TARGETPLATFORM=$(TARGETPLATFORM) -t acme/runner:$(TAG) --push .
+        other:
+        \tdocker build --build-arg TARGETOS=$(GOOS) -t acme/other:$(TAG) --push .
     """
-    # a literal architecture is not the machine's (BC004 says more of it)
+    # actions-runner-controller's runner/Makefile: TARGETPLATFORM ?= $(shell arch), handed over
+    # too. A literal architecture is not the machine's (BC004 says more of it), nor is an OS
     assert check(mk, "BC001", kind="makefile") == [
-        "7:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+        "8:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "14:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
 def test_bc001_an_olm_bundle_image_holds_no_program():
@@ -1748,8 +1755,14 @@ def test_bc001_per_architecture_images_of_an_annotated_manifest_list():
         \tdocker manifest push --purge $(IMG):$(TAG)
     """
     assert [f.split()[0] for f in check(mk, "BC001", kind="makefile")] == ["5:9"]
-    # without the annotation, the build argument alone says nothing of the image's platform
-    assert len(check(mk.replace("manifest annotate --arch", "manifest annotate"), "BC001", kind="makefile")) == 2
+    # Prometheus' Makefile.common: docker manifest create -a alone (FROM busybox-${OS}-${ARCH}
+    # and no --platform: BuildKit gives each image its base's platform, which the list reads)
+    prom = mk.replace("\t@for arch in $(ALL_ARCH); do docker manifest annotate --arch $${arch} $(IMG):$(TAG) "
+                      "$(IMG)-$${arch}:$(TAG); done\n", "").replace("create --amend", "create -a")
+    assert "annotate" not in prom and [f.split()[0] for f in check(prom, "BC001", kind="makefile")] == ["5:9"]
+    # without a manifest list, the build argument alone says nothing of the image's platform
+    alone = "\n".join(line for line in mk.split("\n") if "manifest" not in line)
+    assert len(check(alone, "BC001", kind="makefile")) == 2
 
 
 def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_local():

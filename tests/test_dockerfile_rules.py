@@ -164,6 +164,13 @@ def test_df003_flags_stages_pinned_to_one_platform(table, expected):
 
 
 def test_df003_accepts_buildplatform_and_per_arch_stages():
+    # faas-netes: ${BUILDPLATFORM:-linux/amd64}, ${TARGETPLATFORM:-linux/amd64}: BuildKit always
+    # sets them, the default is only the legacy builder's
+    assert check("""
+        FROM --platform=${BUILDPLATFORM:-linux/amd64} golang:1.22 AS builder
+        FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine:3.20 AS ship
+        COPY --from=builder /out/app /app
+    """, "DF003", kind="dockerfile", platforms=TWO) == []
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS build
         FROM --platform=linux/amd64 golang:1.22 AS build-amd64

@@ -129,8 +129,9 @@ def build_without_platform(ctx):
     kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
     `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
-    `TARGETARCH` from a value archlint cannot resolve (jaeger's `--build-arg
-    TARGETARCH=$(shell go env GOARCH)`): the classic builder's way of building for its own
+    `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
+    TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
+    arch)`): the classic builder's way of building for its own
     machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a
     build whose every name the same file also builds for several platforms (keda's
     `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments

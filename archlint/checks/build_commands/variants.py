@@ -26,13 +26,16 @@ def per_arch_part(tc, ctx) -> bool:
     ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
     ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
     with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
-    puts each image in the list under the architecture it holds.  (Whether the file annotates
-    is found once per file.)"""
+    puts each image in the list under the architecture it holds; or with ``docker manifest
+    create`` alone (Prometheus' ``Makefile.common``: ``FROM busybox-${OS}-${ARCH}`` and no
+    ``--platform``, so BuildKit gives the image its base's platform, which the list reads).
+    (Whether the file assembles a list is found once per file.)"""
     names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
     if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
         return False
     return ctx.cached("commands.annotates_arch", lambda: any(
-        c.action == "manifest-annotate" and c.has("--arch") for c in commands_for(ctx)))
+        c.action == "manifest-annotate" and c.has("--arch") or c.action == "manifest-create"
+        for c in commands_for(ctx)))
 
 
 def windows_image(tc) -> bool:
@@ -91,10 +94,12 @@ def passes_machine_arch(tc) -> bool:
     resolve (jaeger's ``--build-arg TARGETARCH=$(shell go env GOARCH)``, tempo's
     ``TARGETARCH=$(GOARCH)`` with ``GOARCH ?= $(shell go env GOARCH)``): the classic builder's
     way of building for the machine it runs on, with binaries compiled for it beforehand.  A
-    literal value (``TARGETARCH=amd64``) is not this: BC004 judges it."""
+    literal value (``TARGETARCH=amd64``) is not this: BC004 judges it.  A build handing it
+    ``TARGETPLATFORM`` so is one too (actions-runner-controller's ``TARGETPLATFORM ?= $(shell
+    arch)``)."""
     for f in tc.all("--build-arg"):
         w = f.value_word
-        if f.value and f.value.split("=", 1)[0] == "TARGETARCH" and w is not None and w.dynamic \
+        if f.value and f.value.split("=", 1)[0] in ("TARGETARCH", "TARGETPLATFORM") and w is not None and w.dynamic \
                 and not w.defaulted:
             return True
     return False

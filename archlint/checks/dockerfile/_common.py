@@ -214,7 +214,7 @@ def _pinned_platform(ctx, stage: Stage):
     fl = stage.platform
     if fl is None or fl.value is None:
         return None
-    value = fl.value
+    value = automatic_platform(fl.value)
     if not plat.is_dynamic(value):
         return fl, value, ()
     if "{{" in value or "%" in value:
@@ -287,11 +287,23 @@ def _platform_kind(model, stage: Stage) -> str:
     return _along_bases(model, "platform_kind", stage, _own_platform_kind) or "target"
 
 
+#: ``${BUILDPLATFORM:-linux/amd64}``: BuildKit always sets its automatic platform ARGs, so the
+#: default is only the legacy builder's (faas-netes' Dockerfile)
+_AUTOMATIC_DEFAULT = re.compile(
+    r"\$\{((?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)):?-[^${}]*\}")
+
+
+def automatic_platform(value: str) -> str:
+    """``value`` with the default of an automatic platform ARG dropped (``${BUILDPLATFORM:-x}``
+    is ``$BUILDPLATFORM``)."""
+    return _AUTOMATIC_DEFAULT.sub(r"$\1", value) if "${" in value else value
+
+
 def _own_platform_kind(stage: Stage) -> str | None:
     fl = stage.platform
     if fl is None or fl.value is None:
         return None  # its base's, or the target's
-    value = fl.value.strip().replace("{", "").replace("}", "")
+    value = automatic_platform(fl.value).strip().replace("{", "").replace("}", "")
     if value == "$TARGETPLATFORM":
         return "target"
     if value in ("$BUILDPLATFORM", "$BUILDOS/$BUILDARCH", "$BUILDOS/$BUILDARCH/$BUILDVARIANT"):

@@ -72,7 +72,9 @@ def from_platform_hardcoded(ctx):
     or set the platform in the build command (`docker buildx build --platform linux/amd64`).
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
-    `mcr.microsoft.com/windows` base): `windows/amd64` is the only platform it is built for.
+    `mcr.microsoft.com/windows` base): `windows/amd64` is the only platform it is built for; nor
+    for `--platform=${BUILDPLATFORM:-linux/amd64}` (BuildKit always sets its automatic platform
+    ARGs: the default is only the legacy builder's).
 
     ## Fix
     No automatic fix: whether the stage should follow the build or the target platform is a
