@@ -397,9 +397,10 @@ def _ts_parser():
             tree_sitter = _binding("tree_sitter")
             lang = tree_sitter.Language(_binding("tree_sitter_bash").language())
             ids: dict[str, set[int]] = {k: set() for k in _WALKED}
+            ids["then"] = set()  # the keyword (anonymous): an if's first arm starts after it
             for i in range(lang.node_kind_count):
                 name = lang.node_kind_for_id(i)
-                if name in ids and lang.node_kind_is_named(i):
+                if name in ids and lang.node_kind_is_named(i) != (name == "then"):
                     ids[name].add(i)
             _KINDS.update({k: frozenset(v) for k, v in ids.items()})
             _PARSER = tree_sitter.Parser(lang)
@@ -487,7 +488,7 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
             raise
         out = []
         try:
-            _scan_region(snippet, text, 0, len(text), 0, VarTable(snippet_env(snippet)), out, set(), True)
+            _scan_region(snippet, text, 0, len(text), 0, VarTable(snippet_env(snippet)), out, set(), True, wanted)
         except Exception:
             out = []
     if wanted is not None:
@@ -551,13 +552,13 @@ def _extract(snippet: Snippet, text: str, base: int, table: VarTable, out: list[
         # tree-sitter-bash's heredoc scanner takes time growing with the square of the number
         # of << operators (8,000 on one line: 0.4 s; a megabyte of them: half an hour); no real
         # script has that many, and the token scanner reads such a text in linear time
-        _scan_region(snippet, text, 0, len(text), base, table, out, set(), True)
+        _scan_region(snippet, text, 0, len(text), base, table, out, set(), True, wanted)
         return
     try:
         data = text.encode("utf-8", "surrogatepass")
         tree = parser.parse(data)
     except Exception:
-        _scan_region(snippet, text, 0, len(text), base, table, out, set(), True)
+        _scan_region(snippet, text, 0, len(text), base, table, out, set(), True, wanted)
         return
     w = _Walker(snippet, text, base, _Offsets(text), table, out, depth, wanted)
     w.walk(tree.root_node)
@@ -631,6 +632,7 @@ class _Walker:
         skip = K["heredoc_body"] | K["comment"]
         opens = K["if_statement"] | K["case_statement"]
         arms = K["elif_clause"] | K["else_clause"] | K["case_item"]
+        then, if_statement = K["then"], K["if_statement"]
         cur = root.walk()
         parents: list[int] = []
         while True:
@@ -641,6 +643,9 @@ class _Walker:
                 self.frames.append(_Branches(self.table.version) if len(self.frames) < _MAX_BRANCH_DEPTH else None)
             elif kid in arms:
                 self.arm(node)
+            elif kid in then and parents and parents[-1] in if_statement and self.frames and self.frames[-1]:
+                # the condition runs on every path: what it sets is the value before the arms
+                self.frames[-1].start = self.frames[-1].arm_start = self.table.version
             elif kid in skip:
                 descend = False  # here-document bodies and comments are text, not commands
             elif kid in command:
@@ -698,11 +703,19 @@ class _Walker:
         table = self.table
         frame.close(table)
         offset = self.base + self.e(node)
-        for name in sorted({n for arm in frame.done for n in arm}):
+        # each name's values in the arms that set it (one pass over the arms' assignments); an
+        # arm that leaves it, or no arm taken (no else, no * case), keeps the value before
+        by_name: dict[str, list] = {}
+        for arm in frame.done:
+            for name, a in arm.items():
+                by_name.setdefault(name, []).append(None if a.unset else a)
+        arms = len(frame.done)
+        for name in sorted(by_name):
             pre = table.get(name, frame.start)
             pre = None if pre is not None and pre.unset else pre
-            seen = [arm.get(name, pre) for arm in frame.done] + ([] if frame.exhaustive else [pre])
-            seen = [None if a is not None and a.unset else a for a in seen]
+            seen = by_name[name]
+            if len(seen) < arms or not frame.exhaustive:
+                seen = seen + [pre]
             first = seen[0]
             if all(_same(a, first) for a in seen):
                 final = first if first is not None else Assignment(name, "", False, None, unset=True)
@@ -1063,7 +1076,7 @@ class _Walker:
             ls = max(ls, done_upto)
             if le <= ls:
                 continue
-            _scan_region(self.snippet, text, ls, le, self.base, self.table, self.out, self.found)
+            _scan_region(self.snippet, text, ls, le, self.base, self.table, self.out, self.found, False, self.wanted)
             done_upto = le
         self.out.sort(key=lambda c: c.start)
 
@@ -1169,7 +1182,7 @@ _VAR_REF = VarRefs("-=+?")  # $A, ${A}, ${A:-x}, ${A:=x}, ${A:+x}, ${A:?x} (and 
 
 
 def _scan_region(snippet, text: str, start: int, end: int, base: int, table: VarTable,
-                 out: list[Command], found: set[int], record: bool = False) -> None:
+                 out: list[Command], found: set[int], record: bool = False, programs=None) -> None:
     """Tokenise ``text[start:end]`` one logical line at a time (quotes do not span lines) and
     add the commands whose program word was not found already.  ``record``: the scan is the
     only pass (no tree), so its standalone assignments go into the variable table."""
@@ -1192,11 +1205,11 @@ def _scan_region(snippet, text: str, start: int, end: int, base: int, table: Var
                 j = k + 1
                 continue
             break
-        _scan_line(snippet, text, i, k, base, table, out, found, record)
+        _scan_line(snippet, text, i, k, base, table, out, found, record, programs)
         i = k + 1
 
 
-def _scan_line(snippet, text, start, end, base, table, out, found, record=False) -> None:
+def _scan_line(snippet, text, start, end, base, table, out, found, record=False, programs=None) -> None:
     tokens = _tokenize(text, start, end)
     cmd: list[tuple[str, str, int, int, bool]] = []
 
@@ -1236,7 +1249,7 @@ def _scan_line(snippet, text, start, end, base, table, out, found, record=False)
                     table.export(w.value, w.start)
             cmd.clear()
             return
-        words, prefixes, more = strip_wrappers(words)
+        words, prefixes, more = strip_wrappers(words, programs)
         if words and words[0].start not in found:
             out.append(Command(words, assigns + more, prefixes, snippet, words[0].start,
                                words[-1].end, True, table, version))
