@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from archlint.parsers import makefile
+from archlint.parsers.makefile import DYNAMIC
 from archlint.parsers.shell import simple_commands
 from archlint.source import Source
 
@@ -311,16 +312,20 @@ def test_an_empty_default_for_options_is_unknown():
 def test_a_variable_a_conditional_tests_set_is_unknown_in_its_branch_where_the_file_leaves_it_empty():
     # kuberay's historyserver: PLATFORM ?= then ifdef PLATFORM ... --platform $(PLATFORM) -t ...
     # (read as --platform -t: "platform '-t' names no known OS or architecture")
-    text = (f"PLATFORM ?=\nTAG ?=\nARCH = amd64\nimg:\nifdef PLATFORM\n{T}docker build --platform $(PLATFORM) -t a .\n"
+    text = (f"PLATFORM ?=\nexport PLATFORM\nTAG ?=\nARCH = amd64\nimg:\nifdef PLATFORM\n{T}docker build --platform $(PLATFORM) -t a .\n"
             f"else\n{T}docker build $(PLATFORM) -t a .\nendif\nifneq ($(TAG),)\n{T}echo $(TAG) $(ARCH)\nendif\n"
             f"ifndef TAG\n{T}echo [$(TAG)]\nelse\n{T}echo $(TAG)\nendif\n")
+    # (an unknown word, not ${PLATFORM}: exported, the shell would read it from the environment)
     assert [s.text for s in parse(text).shell_snippets()] == [
-        "docker build --platform ${PLATFORM} -t a .",
+        f"docker build --platform {DYNAMIC} -t a .",
         "docker build  -t a .",
-        "echo ${TAG} amd64",  # a known value stays as it is
+        f"echo {DYNAMIC} amd64",  # a known value stays as it is
         "echo []",
-        "echo ${TAG}",
+        f"echo {DYNAMIC}",
     ]
+    # else ifdef Y: both the else's X and Y are set there
+    chain = f"P ?=\nX ?=\nimg:\nifndef P\n{T}echo [$(P)]\nelse ifdef X\n{T}echo [$(P)] [$(X)]\nendif\n"
+    assert [s.text for s in parse(chain).shell_snippets()] == ["echo []", f"echo [{DYNAMIC}] [{DYNAMIC}]"]
 
 
 def test_recipe_snippets_know_their_target():

@@ -469,7 +469,7 @@ class MakeModel:
                 continue
             val, _dyn = self._reference(piece, target, 0)
             if tested and not val.strip() and piece[2:-1].strip() in tested:
-                val = "${" + piece[2:-1].strip() + "}" if _SHELL_NAME.match(piece[2:-1].strip()) else DYNAMIC
+                val = DYNAMIC  # (not ${X}: an exported X = "" would give the shell its empty value)
             if val != piece:
                 changed = True
             if val:
@@ -499,9 +499,9 @@ class _Reader:
         #: per open conditional, the variable it tests for being unset (``ifndef X``,
         #: ``ifeq ($(X),)``): assigning X there gives a default, as ``X ?= …`` does
         self.cond_default: list[str | None] = []
-        #: per open conditional, the variable its current branch knows set and not empty
-        #: (``ifdef X``, ``ifneq ($(X),)``, the ``else`` of ``ifndef X``)
-        self.cond_set: list[str | None] = []
+        #: per open conditional, the variables its current branch knows set and not empty
+        #: (``ifdef X``, ``ifneq ($(X),)``, the ``else`` of ``ifndef X``, ``else ifdef Y``)
+        self.cond_set: list[tuple] = []
         self.seen: set[str] = set()
         self.recipe_prefix = "\t"
 
@@ -586,7 +586,7 @@ class _Reader:
                 continue
             break
         if own:
-            tested = frozenset(v for v in self.cond_set if v)
+            tested = frozenset(v for names in self.cond_set for v in names if v)
             current.recipes.append(RecipeLine(current, pieces, prefix.replace(" ", "").replace("\t", ""), tested))
         return j + 1
 
@@ -624,7 +624,7 @@ class _Reader:
         if word in _CONDITIONALS:
             self.cond_depth += 1
             self.cond_default.append(_tests_unset(word, text))
-            self.cond_set.append(_tests_set(word, text))
+            self.cond_set.append((_tests_set(word, text),))
         elif word == "endif":
             self.cond_depth = max(0, self.cond_depth - 1)
             if self.cond_default:
@@ -632,8 +632,10 @@ class _Reader:
             if self.cond_set:
                 self.cond_set.pop()
         elif word == "else" and self.cond_default:
-            # the else of ifndef X is where X is set (``else ifdef Y``: Y's test is not followed)
-            self.cond_set[-1] = self.cond_default[-1] if text.strip() == "else" else None
+            # the else of ifndef X is where X is set; ``else ifdef Y`` tests Y
+            rest = text[4:].strip()
+            nested = rest.split(None, 1)[0].split("(", 1)[0] if rest else ""
+            self.cond_set[-1] = (self.cond_default[-1], _tests_set(nested, rest) if nested in _CONDITIONALS else None)
             self.cond_default[-1] = None
         elif word in _INCLUDES:
             self.include(text[len(word):].strip(), directory, depth)
