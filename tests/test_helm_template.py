@@ -177,6 +177,8 @@ def test_include_lines_map_to_the_call_and_the_define():
     ('{{ regexSplit "a*" "abaabaccadaaae" 5 }} {{ regexSplit "z+" "pizza" -1 }} {{ regexSplit ":" "a:b:c" 2 }} '
      '{{ regexSplit "" "abc" -1 }} {{ regexSplit ":" "a:b" 0 | len }} {{ regexFindAll "a." "abacad" 2 }} '
      '{{ regexQuoteMeta "1.2+[x]" }}', "[ b b c cadaaae] [pi a] [a b:c] [a b c] 0 [ab ac] 1\\.2\\+\\[x\\]"),
+    # Go: an empty string splits into one empty piece; no empty match right after a match
+    ('{{ regexSplit ":" "" -1 | len }} {{ regexFindAll "x*" "axb" -1 | len }}', "1 3"),
     ('{{ kindIs "map" (dict) }} {{ kindIs "slice" (list) }} {{ typeOf 1.5 }} {{ typeOf (list) }} {{ typeOf "s" }}',
      "true true float64 []interface {} string"),
     ('{{ "query-frontend" | camelcase | untitle }} {{ "http_server" | camelcase }} {{ "_x" | camelcase }}',

@@ -77,9 +77,19 @@ def _regex_replace_literal(ex, a, line):
     return _go_regex(ex, strval(a[0]), line).sub(lambda m: repl, s)
 
 
-def _limit(n: int, found: list) -> list:
-    """Go's ``n``: a negative one is every match, else at most ``n`` of them."""
-    return found if n < 0 else found[:n]
+def _go_matches(rx, s: str, n: int) -> list:
+    """(start, end) of the first ``n`` matches (every one when ``n`` < 0) as Go's FindAll finds
+    them: no empty match right after a match."""
+    out: list = []
+    last = -1
+    for m in rx.finditer(s):
+        if m.start() == m.end() == last:
+            continue
+        out.append((m.start(), m.end()))
+        last = m.end()
+        if 0 < n <= len(out):
+            break
+    return out
 
 
 @fn("regexFindAll", "mustRegexFindAll", arity=(3, 3))
@@ -90,7 +100,7 @@ def _regex_find_all(ex, a, line):
     n = to_int(a[2])
     if n == 0:
         return []
-    return _limit(n, [m.group() for m in _go_regex(ex, strval(a[0]), line).finditer(s)])
+    return [s[i:j] for i, j in _go_matches(_go_regex(ex, strval(a[0]), line), s, n)]
 
 
 @fn("regexSplit", "mustRegexSplit", arity=(3, 3))
@@ -103,18 +113,13 @@ def _regex_split(ex, a, line):
     n = to_int(a[2])
     if n == 0:
         return []
-    matches: list = []
-    last = -1
-    for m in _go_regex(ex, strval(a[0]), line).finditer(s):
-        if m.start() == m.end() == last:
-            continue  # Go finds no empty match right after a match
-        matches.append((m.start(), m.end()))
-        last = m.end()
-        if 0 < n <= len(matches):
-            break
+    pattern = strval(a[0])
+    rx = _go_regex(ex, pattern, line)
+    if pattern and not s:
+        return [""]
     out: list = []
     begin = end = 0
-    for start, stop in matches:
+    for start, stop in _go_matches(rx, s, n):
         if 0 < n and len(out) == n - 1:
             break
         end = start
