@@ -409,10 +409,15 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
 
         FROM --platform=$BUILDPLATFORM golang:1.26 AS cross
         RUN GOARCH=${TARGETARCH} go build -o /bin/app .
+
+        FROM golang:1.26 AS pinned
+        RUN GOARCH=${TARGETARCH:-amd64} go build -o /bin/app .
     """, "DF007", kind="dockerfile") == [
         "3:58 DF007 $TARGETARCH is used in stage 0 (builder) without ARG TARGETARCH after its FROM, so it expands to"
         " an empty string.",
         "6:12 DF007 $TARGETARCH is used in stage 1 (cross) without ARG TARGETARCH after its FROM, so it expands to"
+        " an empty string.",
+        "9:12 DF007 $TARGETARCH is used in stage 2 (pinned) without ARG TARGETARCH after its FROM, so it expands to"
         " an empty string.",
     ]
 

@@ -278,6 +278,9 @@ def _go_env_value(text: str, start: int, end: int) -> bool:
     """Whether the use ``text[start:end]`` is the whole value of a Go toolchain variable
     (``GOARCH=${TARGETARCH}``, ``GOOS="$TARGETOS"``): empty, Go builds for the machine it runs
     on."""
+    ref = text[start:end]
+    if ref[:2] == "${" and not ref[2:-1].isidentifier():
+        return False  # ``${TARGETARCH:-amd64}``: its default, not empty
     return _GO_ENV_BEFORE.search(text, max(0, start - 16), start) is not None \
         and _GO_ENV_AFTER.match(text, end) is not None
 
