@@ -598,6 +598,15 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
     """, "BC006", kind="makefile") == [
         "6:14 BC006 docker push pushes ghcr.io/acme/api:latest: latest is a mutable tag.",
     ]
+    # a latest written out in a value, whose registry is a knob, is still the file's
+    assert check("""
+        REGISTRY ?= ghcr.io/acme
+        IMG = $(REGISTRY)/app:latest
+        push:
+        \tdocker push $(IMG)
+    """, "BC006", kind="makefile") == [
+        "4:14 BC006 docker push pushes ghcr.io/acme/app:latest: latest is a mutable tag.",
+    ]
 
 
 def test_bc006_passes_pinned_tags_in_makefile():

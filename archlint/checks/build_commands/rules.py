@@ -313,14 +313,11 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
     (``${REPO}:latest`` is a latest written out, whatever ``REPO`` is)."""
     if ctx.kind != "makefile" or not hasattr(ctx.model, "lookup"):
         return False
-    written = _text_at(ctx, span) or ""
-    last = written.rsplit("/", 1)[-1]
-    if tag_only and ":" in last:
-        written = last[last.rfind(":") + 1:]
+    written = _tag_part(_text_at(ctx, span) or "") if tag_only else _text_at(ctx, span) or ""
     target = getattr(tc.command.snippet, "group", None)
     # names (per target) known to reach no default: kept for the file's other builds, so the
     # builds of a file together walk each variable once, not once per build
-    none_reached = ctx.cached("bc002.no_default", dict).setdefault(id(target), set())
+    none_reached = ctx.cached("bc002.no_default", dict).setdefault((id(target), tag_only), set())
     todo = _MAKE_REF.findall(written)
     seen: set = set()
     while todo:  # each variable once: linear in the file's variables
@@ -333,9 +330,16 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
             continue
         if var.op == "?=" and var.raw.strip():
             return True
-        todo.extend(_MAKE_REF.findall(var.raw))
+        todo.extend(_MAKE_REF.findall(_tag_part(var.raw) if tag_only else var.raw))
     none_reached.update(seen)  # the whole closure was walked without finding one
     return False
+
+
+def _tag_part(text: str) -> str:
+    """The tag of an image reference as written (``$(REGISTRY)/app:latest`` -> ``latest``), or
+    the whole text when it writes none (``$(IMG)``: the tag is in what the variable holds)."""
+    last = text.rsplit("/", 1)[-1]
+    return last[last.rfind(":") + 1:] if ":" in last else text
 
 
 # ---- BC003 ----------------------------------------------------------------------------------------
