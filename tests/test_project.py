@@ -833,6 +833,27 @@ def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(t
         "authwebhook", "webhooks").replace("deployment.yaml]", "deployment.yaml, github.com/acme/hooks/config?ref=v1]")
     doc = run(tree(tmp_path / "c", files), capsys)
     assert codes(doc, "K8S00") == [("deploy/deployment.yaml", 11, "K8S001"), ("deploy/kustomization.yaml", 4, "K8S001")]
+    # so may a patch (inline, JSON 6902, a file that is no manifest) or a custom resource's
+    # podSpec, whose containers kustomize's images: transformer also sets
+    base = files["deploy/kustomization.yaml"].replace(", github.com/acme/hooks/config?ref=v1]", "]")
+    json_op = "- op: add\n  path: /spec/template/spec/containers/-\n  value: {name: w, image: quay.io/acme/webhooks}\n"
+    variants = {
+        "d": {"deploy/kustomization.yaml": base + "patches:\n- target: {kind: Deployment}\n  patch: |-\n"
+                                               + "".join("    " + line + "\n" for line in json_op.splitlines())},
+        "e": {"deploy/kustomization.yaml": base + "patches:\n- path: add.yaml\n  target: {kind: Deployment}\n",
+              "deploy/add.yaml": json_op},
+        "f": {"deploy/kustomization.yaml": base + "patchesJson6902:\n- path: add.yaml\n", "deploy/add.yaml": json_op},
+        "g": {"deploy/kustomization.yaml": base.replace("deployment.yaml]", "deployment.yaml, job.yaml]"),
+              "deploy/job.yaml": "apiVersion: acme.io/v1\nkind: Runner\nmetadata: {name: r}\nspec:\n  podSpec:\n"
+                                 "    containers:\n    - name: w\n      image: quay.io/acme/webhooks\n"},
+    }
+    for name, extra in variants.items():
+        doc = run(tree(tmp_path / name, {**files, **extra}), capsys)
+        assert ("deploy/kustomization.yaml", 4, "K8S001") in codes(doc, "K8S00"), name
+    # a patch of a kind without pods adds no image (kubernaut's namespace label)
+    label = base + "patches:\n- target: {kind: Namespace}\n  patch: |-\n    - op: add\n      path: /metadata/labels/a\n      value: b\n"
+    doc = run(tree(tmp_path / "h", {**files, "deploy/kustomization.yaml": label}), capsys)
+    assert ("deploy/kustomization.yaml", 4, "K8S001") not in codes(doc, "K8S00")
 
 
 def test_an_images_entry_set_by_its_name_and_what_kustomize_build_writes_from_it(tmp_path, capsys):

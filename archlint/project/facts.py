@@ -387,7 +387,14 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
             "via": c.obj.kind or "Kubernetes"})
+    if len(_IMAGE_LINE.findall(ctx.source.text)) > len(out.get("deploys", ())):
+        # an image: key read as no deployment (a custom resource's podSpec, a placeholder):
+        # what a Kustomization's images: entry may change here is not all known
+        out["unread"] = True
     _skaffold_facts(ctx, out)
+
+
+_IMAGE_LINE = re.compile(r"(?m)^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#]")
 
 
 def _skaffold_facts(ctx, out: dict) -> None:
@@ -593,9 +600,23 @@ def _compose_facts(ctx, out: dict) -> None:
 # ---- Kustomizations ---------------------------------------------------------------------------------
 
 
+#: kinds that hold no pod template: a patch targeting one adds no container image
+_PODLESS_KINDS = frozenset((
+    "Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "ClusterRole", "RoleBinding",
+    "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "Ingress", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget",
+    "HorizontalPodAutoscaler", "Certificate", "Issuer", "ClusterIssuer", "ServiceMonitor", "PriorityClass",
+    "StorageClass", "APIService",
+))
+
+
+def _podless(kind) -> bool:
+    return (kind or "").strip() in _PODLESS_KINDS
+
+
 #: Kustomization keys that add resources or images this reading does not see
 _KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators", "transformers", "configurations",
-                   "replacements")
+                   "replacements", "patchesJson6902")
 
 
 def _kustomization_facts(ctx, out: dict) -> None:
@@ -624,6 +645,9 @@ def _kustomization_facts(ctx, out: dict) -> None:
         patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
                     if is_scalar(r) and local(scalar(r))]
         patches += [local(text(r, "path")) for r in items(value(root, "patches")) if is_map(r) and local(text(r, "path"))]
+        if any(not (is_map(r) and (local(text(r, "path")) or _podless(text(value(r, "target"), "kind"))))
+               for r in items(value(root, "patches"))):
+            resources.append("*")  # an inline or remote patch: it may add a container
     if resources or patches:
         out["kustomize"] = {"resources": resources, "patches": patches}
     for root in model.documents:
@@ -798,6 +822,10 @@ def check(value) -> dict | None:
         if key == "final":
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
+            continue
+        if key == "unread":
+            if items_ is not True:
+                raise ValueError("facts: bad unread")
             continue
         if key == "generated":
             if type(items_) is not list or not all(

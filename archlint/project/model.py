@@ -197,6 +197,9 @@ class UnionFind:
             parent[ra] = rb
 
 
+_UNKNOWN_IMAGES = object()  # what a Kustomization includes holds images not known here
+
+
 def _linkable(n) -> bool:
     return n is not None and not any(c == "*" for c in n[0].rsplit("/", 1)[-1][:1]) and n[0].rsplit("/", 1)[-1] != "*"
 
@@ -237,6 +240,8 @@ class Project:
         self.baked: dict = {}
         self._by_dockerfile: dict[str, list[Build]] = {}
         self._deploys_by_file: dict | None = None  # display path -> its deployments (entry_unused)
+        self._included_images: dict = {}  # Kustomization -> the images it includes (entry_unused)
+        self.unread: set = set()  # display paths of manifests with an image not read as a deployment
         # names -> the builds making them: exact names, then names with a * in the tag by their
         # repository, by the last part of a repository with a * elsewhere, and the rest
         self._exact: dict = {}
@@ -248,6 +253,8 @@ class Project:
         self._by_file: dict | None = None
         self._bases_by_file: dict | None = None
         self._images_by_file: dict | None = None
+        self._entries: dict | None = None  # (path, line) -> images: entries there
+        self._entries_by_path: dict = {}  # path -> its images: entries
         self._base_builds: set | None = None
 
     # ---- building -------------------------------------------------------------------------
@@ -257,6 +264,8 @@ class Project:
             return
         if kind:
             self.kinds[display] = kind
+        if facts.get("unread"):
+            self.unread.add(display)
         folder = os.path.dirname(abspath)
         for f in facts.get("builds", ()):
             b = Build(display, f)
@@ -566,15 +575,26 @@ class Project:
         if self._images_by_file is None:
             self._images_by_file = {}
             for d in self.deploys:
-                self._images_by_file.setdefault(d.path, []).append((d.span.line, d.image))
+                self._images_by_file.setdefault((d.path, d.span.line), []).append(d.image)
+            self._overrides_at(path, None)  # builds the entries' index
+            for (p, ln), os_ in self._entries.items():
+                self._images_by_file.setdefault((p, ln), []).extend(o["image"] for o in os_)
+        return self._images_by_file.get((path, line), [])
+
+    def _overrides_at(self, key, default):
+        """A Kustomization's images: entries by (path, line), or by path (``key`` a string);
+        indexed once."""
+        if self._entries is None:
+            self._entries, self._entries_by_path = {}, {}
             for p, o in self._overrides:
-                self._images_by_file.setdefault(p, []).append((o["span"][0], o["image"]))
-        return [im for ln, im in self._images_by_file.get(path, ()) if ln == line]
+                self._entries.setdefault((p, o["span"][0]), []).append(o)
+                self._entries_by_path.setdefault(p, []).append(o)
+        return (self._entries if isinstance(key, tuple) else self._entries_by_path).get(key, default)
 
     def entries_at(self, path: str, line: int) -> list[str]:
         """The names a Kustomization's ``images:`` entries on ``line`` of ``path`` match (its
         ``name``: ``controller``, whose ``newName`` is the real repository)."""
-        return [o["name"] for p, o in self._overrides if p == path and o["span"][0] == line]
+        return [o["name"] for o in self._overrides_at((path, line), ())]
 
     def entry_unused(self, path: str, line: int) -> bool:
         """Whether the Kustomization ``path``'s ``images:`` entries on ``line`` match no image of
@@ -582,16 +602,30 @@ class Project:
         read): kustomize changes nothing with them (kubernaut's ``kubernaut-webhooks`` entry
         beside a Deployment of ``kubernaut-authwebhook``).  Anything unknown on the way (a
         remote or unread resource, a generator, an image archlint does not read): False."""
-        names = [n[0] for n in (normal(o["name"]) for p, o in self._overrides if p == path and o["span"][0] == line)
-                 if n is not None]
-        patches = self.patches
-        if not names or path not in patches.kustomizations:
+        names = [n[0] for n in (normal(o["name"]) for o in self._overrides_at((path, line), ())) if n is not None]
+        if not names or path not in self.patches.kustomizations:
             return False
+        included = self._included_images.get(path)
+        if included is None:
+            included = self._included_images[path] = self._images_included(path)
+        if included is _UNKNOWN_IMAGES:
+            return False
+        exact, patterns = included
+        return not any(n in exact or any(glob(pt, n) for pt in patterns) for n in names)
+
+    def _images_included(self, path: str):
+        """(exact repositories, repositories with a *) of the images the Kustomization ``path``
+        includes, at any depth; ``_UNKNOWN_IMAGES`` when something on the way is not known (a
+        remote or unread resource, a generator, an image archlint does not read, a patch that
+        is no manifest).  Worked out once per Kustomization."""
+        patches = self.patches
         if self._deploys_by_file is None:
             self._deploys_by_file = {}
             for d in self.deploys:
                 if d.via != "Kustomization":
                     self._deploys_by_file.setdefault(d.path, []).append(d)
+        exact: set = set()
+        patterns: list = []
         todo, seen = [path], {path}
         while todo:
             k = todo.pop()
@@ -600,33 +634,34 @@ class Project:
                 found = patches._included(r) or (
                     [r] if r in self.kinds or os.path.join(self.root, r) in self.known else [])
                 if not found:
-                    return False  # remote, missing or not read
+                    return _UNKNOWN_IMAGES  # remote, missing or not read
                 for p in found:
                     if p in seen:
                         continue
                     seen.add(p)
                     if len(seen) > MAX_WALK:
-                        return False
+                        return _UNKNOWN_IMAGES
                     if p in patches.kustomizations:
                         todo.append(p)
                         continue
-                    deploys = self._deploys_by_file.get(p, [])
-                    if len(deploys) < len(patches.slots.get(p, ())):
-                        return False  # a container image not read (a placeholder, a variable)
-                    if any(d.name is not None and any(glob(d.name[0], n) for n in names) for d in deploys):
-                        return False
-        return True
+                    if p in self.unread or r in patch_files and p not in patches.slots:
+                        return _UNKNOWN_IMAGES  # an image not read here, or a patch that is no manifest
+                    for d in self._deploys_by_file.get(p, ()):
+                        if d.name is not None:
+                            (patterns.append(d.name[0]) if "*" in d.name[0] else exact.add(d.name[0]))
+        if len(patterns) > 256:
+            return _UNKNOWN_IMAGES  # (each entry is matched against every pattern)
+        return exact, patterns
 
     def generated_retagged(self, path: str, names: set) -> bool:
         """Whether ``path`` is written by ``kustomize build`` of a folder including a
         Kustomization whose ``images:`` entry for one of ``names`` (repositories) a command of
         the repository sets (argocd-image-updater's ``config/install.yaml``, built after ``edit
         set image``): the release writes the tag."""
-        if not self.retags or not names:
+        if not self.retags or not names or path not in self.patches.generated:
             return False
-        ks = set(self.patches.built_from(path))
-        return any(p in ks and (normal(o["image"]) or ("",))[0] in names
-                   and (self.retagged(o["name"]) or self.retagged(o["image"])) for p, o in self._overrides)
+        return any((normal(o["image"]) or ("",))[0] in names and (self.retagged(o["name"]) or self.retagged(o["image"]))
+                   for k in self.patches.built_from(path) for o in self._overrides_at(k, ()))
 
     def retagged(self, image: str) -> bool:
         """Whether a command of the repository sets the tag of ``image`` (``kustomize edit set

@@ -53,14 +53,30 @@ def _operands(words) -> list:
     return out
 
 
-#: ``for f in a.yaml b.yaml; do`` (continued lines included): its variable and its words
-_FOR_LOOP = re.compile(r"\bfor\s+([A-Za-z_]\w*)\s+in\s+((?:[^;\n\\]|\\[\s\S]){0,4000})[;\n]\s*do\b")
+#: ``for f in a.yaml b.yaml; do`` (continued lines included): its variable, its words up to the
+#: first ``;`` or line end that is not a continuation, then ``do``
+_FOR_HEAD = re.compile(r"\bfor\s+([A-Za-z_]\w*)\s+in\b")
+_LIST_END = re.compile(r"(?<!\\)[;\n]")
+_DO = re.compile(r"\s*do\b")
 _LONE_VAR = re.compile(r"""["']?\$\{?([A-Za-z_]\w*)\}?["']?""")
 
 
 def _for_loops(text: str) -> list:
-    """(offset of its end, variable, words) of each ``for NAME in WORDS; do`` of ``text``."""
-    return [(m.end(), m.group(1), m.group(2).replace("\\\n", " ").split()[:64]) for m in _FOR_LOOP.finditer(text)]
+    """(offset of its end, variable, words) of each ``for NAME in WORDS; do`` of ``text``.  The
+    ends of word lists are found once for the text; a loop's words are read only when ``do``
+    follows (at most 4,000 characters of them)."""
+    ends = [m.start() for m in _LIST_END.finditer(text)]
+    out = []
+    for m in _FOR_HEAD.finditer(text):
+        k = bisect.bisect_left(ends, m.end())
+        if k == len(ends):
+            break
+        do = _DO.match(text, ends[k] + 1)
+        if do is None:
+            continue
+        words = text[m.end():min(ends[k], m.end() + 4000)].replace("\\\n", " ").split()[:64]
+        out.append((do.end(), m.group(1), words))
+    return out
 
 
 def _loop_words(words: list, latest: dict) -> list:
