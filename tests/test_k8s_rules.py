@@ -117,7 +117,7 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
     ]
 
 
-def test_k8s001_k8s002_k8s007_leave_images_of_a_registry_on_the_node_itself():
+def test_k8s001_k8s002_leave_images_of_a_registry_on_the_node_itself():
     # kubernaut's deploy/mock-llm: a locally built image, loaded into kind, never pulled
     assert check("""
         apiVersion: v1
@@ -135,6 +135,8 @@ def test_k8s001_k8s002_k8s007_leave_images_of_a_registry_on_the_node_itself():
               image: acme/api:latest
               imagePullPolicy: IfNotPresent
     """, "K8S00", kind="kubernetes") == [
+        "11:24 K8S007 imagePullPolicy IfNotPresent with the mutable image localhost:5000/acme/api: nodes that"
+        " already have it keep running their old copy.",
         "13:14 K8S001 Image acme/api:latest uses the mutable tag latest.",
     ]
 

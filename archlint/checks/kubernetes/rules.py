@@ -166,13 +166,20 @@ def _values_image_maps(ctx) -> list:
     return out
 
 
-def _mutable(img: _Image) -> bool:
+def _mutable(img: _Image, local: bool = False) -> bool:
     """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``:
     DF002); not in a container that only waits (``sleep 3600``: its version cannot matter); not
     an image of a registry on the node's own machine (``localhost/mock-llm`` loaded with ``kind
-    load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded."""
-    return img.digest is None and (img.tag == "latest" or img.tag is None and not release_in_name(img.name)) \
-        and not wl.only_waits(img.container) and not local_registry(img.ref)
+    load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded.
+    With ``local`` (K8S007) such an image counts unless the node never pulls it: pushed again and
+    again to a kind registry, a cached ``latest`` is exactly what goes stale."""
+    if img.digest is not None or not (img.tag == "latest" or img.tag is None and not release_in_name(img.name)):
+        return False
+    if wl.only_waits(img.container):
+        return False
+    if not local_registry(img.ref):
+        return True
+    return local and not (is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never")
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
@@ -219,8 +226,8 @@ def image_latest_tag(ctx):
     3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image): a client pod to `kubectl
     exec` into or a placeholder, whose image version cannot change what it does (also K8S002);
     nor an image of a registry on the node's own machine (`localhost/mock-llm:latest` loaded
-    with `kind load`, `localhost:5000/app`): a local development image (also K8S002 and
-    K8S007). In a whole run, a
+    with `kind load`, `localhost:5000/app`): a local development image (also K8S002; K8S007
+    still speaks of one the node pulls, not of one it never pulls). In a whole run, a
     Kustomization's `images:` entry whose `name` matches no image of what it includes (every
     resource and patch read) changes nothing and is not reported; and the file `kustomize build`
     writes (`$(KUSTOMIZE) build config/default > dist/install.yaml`) from a folder whose
@@ -764,8 +771,9 @@ def latest_without_always_pull(ctx):
     seen: set = set()
     for img in _images(ctx):
         pol = scalar(img.policy) if is_scalar(img.policy) else None
-        if pol and pol != "Always" and not _dynamic(pol) and _mutable(img) and not _twin_reported(
-                ctx, "K8S001" if img.tag == "latest" else "K8S002", img.obj, img.span):
+        twin = "K8S001" if img.tag == "latest" else "K8S002"
+        if pol and pol != "Always" and not _dynamic(pol) and _mutable(img, local=True) \
+                and not (_mutable(img) and _twin_reported(ctx, twin, img.obj, img.span)):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 model.content_span(img.policy),
                 f"{img.policy_key} {pol} with the mutable image {img.ref}: nodes that already have it keep "
