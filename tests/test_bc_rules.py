@@ -1575,6 +1575,21 @@ def test_bc004_leaves_the_value_of_the_one_platform_named():
     ]
 
 
+def test_bc004_leaves_the_quoted_value_of_the_one_platform_named_in_a_script():
+    # secrets-store-csi-driver's docker/build.sh: per os/arch, --platform "${os_name}/${arch}"
+    # with TARGETARCH="${arch}" TARGETOS="${os_name}": what the builder sets anyway
+    assert check("""
+        for arch in amd64 arm64; do
+          docker buildx build --push --platform "${os_name}/${arch}" -t "${IMAGE_TAG}-${arch}" \\
+            --build-arg TARGETARCH="${arch}" --build-arg TARGETOS="${os_name}" .
+          docker buildx build --push --platform "${os_name}/${arch}" --build-arg TARGETARCH="${other}" .
+        done
+    """, "BC004", kind="shell") == [
+        "4:62 BC004 --build-arg TARGETARCH=${other} overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+    ]
+
+
 def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
     wf = """
     on: push

@@ -130,6 +130,8 @@ def as_its_platform(tc, name: str, f) -> bool:
     pw, aw = pf.value_word or pf.word, f.value_word or f.word
     if pw.dynamic or aw.dynamic or pw.defaulted or aw.defaulted:  # a variable: as written
         platform, value = written_value(pf), written_value(f).partition("=")[2]
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]  # TARGETARCH="${arch}" (secrets-store-csi-driver's build.sh)
     else:
         platform, value = pf.value, f.value.partition("=")[2]
     if "," in platform or not value:
