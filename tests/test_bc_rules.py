@@ -727,6 +727,21 @@ def test_bc008_flags_invalid_platforms_in_shell():
     ]
 
 
+def test_bc008_leaves_a_placeholder_default_every_caller_replaces():
+    # stakater/Reloader: ARCH ?= ???, and `make release ARCH=$$arch` for each architecture; a
+    # typo in a default (amd46) is still a typo
+    assert check("""
+        OS ?= linux
+        ARCH ?= ???
+        TYPO ?= amd46
+        build-image:
+        \tdocker buildx build --platform ${OS}/${ARCH} -t ghcr.io/acme/app:1 --push .
+        \tdocker buildx build --platform ${OS}/${TYPO} -t ghcr.io/acme/app:2 --push .
+    """, "BC008", kind="makefile") == [
+        "6:33 BC008 Invalid platform in docker buildx build: unknown architecture 'amd46' in platform 'linux/amd46'.",
+    ]
+
+
 def test_bc008_flags_an_os_without_architecture():
     # --platform linux: the build machine's CPU decides, as with no --platform at all
     assert check("""

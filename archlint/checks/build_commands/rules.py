@@ -335,6 +335,10 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
     return False
 
 
+#: a character no platform has: an overridable default holding one is a placeholder
+_NOT_PLATFORM_CHARS = re.compile(r"[^A-Za-z0-9_./,\s-]")
+
+
 def _tag_part(text: str) -> str:
     """The tag of an image reference as written (``$(REGISTRY)/app:latest`` -> ``latest``), or
     the whole text when it writes none (``$(IMG)``: the tag is in what the variable holds)."""
@@ -797,7 +801,8 @@ def invalid_platform(ctx):
     and buildx use; the grammar is in `archlint/platforms.py`): one to three `/`-separated parts,
     lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
     arm's variant `7` read as `v7`. So the same reading as DF009, DC004, GHA004 and the
-    configuration. Values with a variable (`linux/${ARCH}`) are trusted.
+    configuration. Values with a variable (`linux/${ARCH}`) are trusted, and so is a Makefile's
+    overridable default that is a placeholder (`ARCH ?= ???`: every caller passes `ARCH=`).
 
     ## Example
     ```shell
@@ -823,6 +828,8 @@ def invalid_platform(ctx):
                 continue
             if pv.value.strip().lower() == "local" and tc.action in ("build", "bake"):
                 continue  # BuildKit's name for the build machine's platform (a binary for it)
+            if _NOT_PLATFORM_CHARS.search(pv.value) and _make_default(ctx, tc, pv.span):
+                continue  # `ARCH ?= ???`: a placeholder every caller replaces (Reloader's release)
             k = (pv.span, pv.value)
             if k in seen:
                 continue
