@@ -13,6 +13,15 @@ from .gofmt import strval, to_int
 MAX_REGEX_INPUT = 10_000
 
 
+def _subject(f):
+    """The function of ``(ex, args, line, subject)``: the string its second argument makes, or
+    UNKNOWN without running it past ``MAX_REGEX_INPUT`` characters."""
+    def run(ex, a, line):
+        s = strval(a[1])
+        return UNKNOWN if len(s) > MAX_REGEX_INPUT else f(ex, a, line, s)
+    return run
+
+
 def _go_regex(ex, pattern: str, line: int):
     try:
         return re.compile(pattern)
@@ -21,18 +30,14 @@ def _go_regex(ex, pattern: str, line: int):
 
 
 @fn("regexMatch", "mustRegexMatch", arity=(2, 2))
-def _regex_match(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
+@_subject
+def _regex_match(ex, a, line, s):
     return _go_regex(ex, strval(a[0]), line).search(s) is not None
 
 
 @fn("regexFind", "mustRegexFind", arity=(2, 2))
-def _regex_find(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
+@_subject
+def _regex_find(ex, a, line, s):
     m = _go_regex(ex, strval(a[0]), line).search(s)
     return m.group() if m else ""
 
@@ -41,10 +46,8 @@ _GO_GROUP = re.compile(r"\$(\$|\{(\w+)\}|(\w+))")
 
 
 @fn("regexReplaceAll", "mustRegexReplaceAll", arity=(3, 3))
-def _regex_replace_all(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
+@_subject
+def _regex_replace_all(ex, a, line, s):
     rx = _go_regex(ex, strval(a[0]), line)
     repl = strval(a[2])
 
@@ -69,10 +72,8 @@ def _regex_replace_all(ex, a, line):
 
 
 @fn("regexReplaceAllLiteral", "mustRegexReplaceAllLiteral", arity=(3, 3))
-def _regex_replace_literal(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
+@_subject
+def _regex_replace_literal(ex, a, line, s):
     repl = strval(a[2])
     return _go_regex(ex, strval(a[0]), line).sub(lambda m: repl, s)
 
@@ -93,10 +94,8 @@ def _go_matches(rx, s: str, n: int) -> list:
 
 
 @fn("regexFindAll", "mustRegexFindAll", arity=(3, 3))
-def _regex_find_all(ex, a, line):
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
+@_subject
+def _regex_find_all(ex, a, line, s):
     n = to_int(a[2])
     if n == 0:
         return []
@@ -104,12 +103,10 @@ def _regex_find_all(ex, a, line):
 
 
 @fn("regexSplit", "mustRegexSplit", arity=(3, 3))
-def _regex_split(ex, a, line):
+@_subject
+def _regex_split(ex, a, line, s):
     """Go's ``Regexp.Split(s, n)``: the pieces between the first ``n`` matches (every one when
     ``n`` < 0), the last piece the rest; an empty match at the start splits nothing."""
-    s = strval(a[1])
-    if len(s) > MAX_REGEX_INPUT:
-        return UNKNOWN
     n = to_int(a[2])
     if n == 0:
         return []

@@ -289,8 +289,7 @@ def _platform_kind(model, stage: Stage) -> str:
 
 #: ``${BUILDPLATFORM:-linux/amd64}``: BuildKit always sets its automatic platform ARGs, so the
 #: default is only the legacy builder's (faas-netes' Dockerfile)
-_AUTOMATIC_DEFAULT = re.compile(
-    r"\$\{((?:BUILD|TARGET)(?:PLATFORM|OS|ARCH|VARIANT)):?-[^${}]*\}")
+_AUTOMATIC_DEFAULT = re.compile(r"\$\{(" + "|".join(plat.PLATFORM_ARGS) + r"):?-[^${}]*\}")
 
 
 def automatic_platform(value: str) -> str:
