@@ -418,7 +418,7 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
         "6:12 DF007 $TARGETARCH is used in stage 1 (cross) without ARG TARGETARCH after its FROM, so it expands to"
         " an empty string.",
         "9:12 DF007 $TARGETARCH is used in stage 2 (pinned) without ARG TARGETARCH after its FROM, so it expands to"
-        " an empty string.",
+        " its default amd64 whatever the target platform.",
     ]
 
 

@@ -263,7 +263,8 @@ def undeclared_platform_arg(ctx):
                     seen.add(name)
                     yield ctx.report(
                         snip.span(start, end),
-                        f"${name} is used in stage {st.index}{_stage_label(st)} without ARG {name} after its FROM, so it expands to an empty string.",
+                        f"${name} is used in stage {st.index}{_stage_label(st)} without ARG {name} after its FROM, so it expands to "
+                        f"{_undeclared_value(text[start:end])}.",
                         hint=f"add `ARG {name}` after the FROM line",
                         fix=Fix(f"declare ARG {name}", (_insert_after_from(st, ctx, f"ARG {name}"),), safe=True),
                         key=name,
@@ -272,6 +273,18 @@ def undeclared_platform_arg(ctx):
 
 _GO_ENV_BEFORE = re.compile(r"(?:^|[\s;&|(])GO(?:OS|ARCH|ARM|AMD64|ARM64)=[\"']?$")
 _GO_ENV_AFTER = re.compile(r"[\"']?(?:\s|$|[;&|)])")
+
+
+_DEFAULTED = re.compile(r"\$\{\w+:?-(.*)\}", re.S)
+
+
+def _undeclared_value(ref: str) -> str:
+    """What an undeclared automatic argument's use expands to: ``${TARGETARCH:-amd64}`` its
+    default, whatever the target; ``$TARGETARCH`` an empty string."""
+    m = _DEFAULTED.fullmatch(ref)
+    if m and m.group(1):
+        return f"its default {m.group(1)} whatever the target platform"
+    return "an empty string"
 
 
 def _go_env_value(text: str, start: int, end: int) -> bool:
