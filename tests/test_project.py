@@ -521,6 +521,20 @@ def test_a_makefile_many_include_is_a_dependency_not_a_link(tmp_path):
     assert g.deps[a] == [common] and g.deps[b] == [common]
 
 
+def test_bc006_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
+    # tekton's hack/nightly.sh: the untagged base image is built from images/Dockerfile, long gone,
+    # and pushed on the next line; both lines cannot run, XF005 is the finding. With the
+    # Dockerfile there, the untagged build and push are reported again
+    files = {"hack/nightly.sh": "#!/bin/sh\nexport REPO=gcr.io/acme-nightly\n"
+             "docker build -t \"${REPO}/pipeline/base\" -f images/Dockerfile images/\n"
+             "docker push \"${REPO}/pipeline/base\"\n"}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert codes(doc, "BC006") + codes(doc, "XF") == [("hack/nightly.sh", 3, "XF005")]
+    files["images/Dockerfile"] = "FROM alpine:3.20\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "BC006") == [
+        ("hack/nightly.sh", 3, "BC006"), ("hack/nightly.sh", 4, "BC006")]
+
+
 def test_bc001_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
     # argo-cd's gitops-engine/Makefile: agent-image builds a Dockerfile that no longer exists
     files = {"agent/Makefile": "image:\n\tdocker build -t quay.io/acme/agent:1 -f Dockerfile . && docker push quay.io/acme/agent:1\n"}

@@ -129,10 +129,21 @@ def own_release(f, fr, project):
 def local_base(f, fr, project):
     """BC006: an image built and tagged without a version (``docker build -t acme-base``), never
     pushed, that a Dockerfile the repository builds uses as its base image: an intermediate of
-    the repository's own chain of images, which stays on the machine that builds it."""
+    the repository's own chain of images, which stays on the machine that builds it.  Nor the
+    tag of a build whose Dockerfile does not exist, or the push of an image only such builds
+    make (tekton's ``hack/nightly.sh``: ``docker build -t .../base -f images/Dockerfile`` and
+    ``docker push .../base``, ``images/`` long gone): the build cannot run, XF005 says so."""
     builds = project.builds_in(fr.path, f.span.line)
+    if builds and all(b.missing for b in builds):
+        return None
     if builds and all(not b.push and id(b) in project.base_builds() for b in builds):
         return None
+    if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
+        from .model import normal
+
+        made = project.builds_of(normal(f.key.rpartition(" ")[2]))
+        if made and all(b.missing for b in made):
+            return None
     return f
 
 

@@ -651,7 +651,9 @@ def latest_tag(ctx):
     `docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags and pushes are not reported:
     the image is the reader's own and the reader picks its tag (`docker push
     registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
-    (`kubectl run`, `kubectl set image`) is the document's choice and is reported.
+    (`kubectl run`, `kubectl set image`) is the document's choice and is reported. Nor a build
+    whose Dockerfile does not exist, or the push of an image only such builds make: the build
+    cannot run, and XF005 reports it.
 
     ## Example
     ```shell
