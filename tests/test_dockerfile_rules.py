@@ -928,6 +928,29 @@ def test_df003_flags_a_pinned_donor_of_anything_else():
     ]
 
 
+def test_df003_accepts_a_pinned_frontend_builder_whose_assets_are_copied():
+    # kubernetes/dashboard's modules/web/Dockerfile: the web app is built on amd64 whatever the
+    # target, and only its static files (.dist/public, a JSON) go into the image: the same on
+    # every CPU. Its node_modules (native addons) would not be
+    text = """
+        ARG WEB_BUILDER_ARCH=amd64
+        FROM --platform=linux/${WEB_BUILDER_ARCH} node:20-alpine3.21 AS web-builder
+        RUN yarn install && make build-frontend
+        FROM golang:1.23 AS go-builder
+        RUN go build -o /dashboard-web .
+        FROM scratch
+        COPY --from=web-builder /workspace/web/.dist/public/locale_conf.json /locale_conf.json
+        COPY --from=web-builder /workspace/web/.dist/public /public
+        COPY --from=go-builder /dashboard-web /dashboard-web
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    assert check(text.replace("/public /public", "/node_modules /node_modules"), "DF003", kind="dockerfile",
+                 platforms=TWO) == [
+        "2:6 DF003 Stage 0 (web-builder) is pinned to linux/amd64 (through an ARG default), so a multi-platform"
+        " build gives every target this one architecture.",
+    ]
+
+
 def test_df003_resolves_arg_defaults_in_platform():
     text = """
         ARG GOARCH=amd64

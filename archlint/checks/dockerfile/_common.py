@@ -254,6 +254,22 @@ def arch_independent_path(path: str) -> bool:
     return any(p == a or p.startswith(a + "/") for a in ARCH_INDEPENDENT_PATHS)
 
 
+#: files and folders that are the same on every CPU besides ARCH_INDEPENDENT_PATHS: text, web
+#: assets, bytecode and scripts (a folder named static, public, assets...)
+_TEXT_FILE = re.compile(
+    r"\.(?:m?js|cjs|css|map|html?|json|ya?ml|toml|xml|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|"
+    r"jar|war|ear|class|py|pyc|rb|php|sql|proto|pem|crt|conf|ini|properties|tmpl|tpl|sh|lua)$"
+    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$",
+    re.IGNORECASE,
+)
+
+
+def same_on_every_cpu(path: str) -> bool:
+    """Whether a COPY source is the same whatever CPU made it: ARCH_INDEPENDENT_PATHS, a text or
+    web-asset file, or a folder of assets (``.dist/public``)."""
+    return arch_independent_path(path) or _TEXT_FILE.search(path.rstrip("/")) is not None
+
+
 def _copy_sources(ins) -> list[str]:
     """The source paths of a COPY/ADD (shell or exec form), heredoc sources left out."""
     if ins.exec_form is not None:
@@ -355,8 +371,9 @@ def _copies_of(model, stage: Stage):
 
 
 def _only_arch_independent_donor(model, stage: Stage) -> bool:
-    """The stage is read only by COPY --from of ARCH_INDEPENDENT_PATHS: not the final stage,
-    no later stage is based on it, no RUN mounts it."""
+    """The stage is read only by COPY --from of files the same on every CPU
+    (``same_on_every_cpu``: CA certificates, zoneinfo, a frontend's built ``public`` folder): not
+    the final stage, no later stage is based on it, no RUN mounts it."""
     final = model.final_stage
     if final is None or stage.index == final.index:
         return False
@@ -370,7 +387,7 @@ def _only_arch_independent_donor(model, stage: Stage) -> bool:
         if fl.name != "from":
             return False
         sources = _copy_sources(ins)
-        if not sources or not all(arch_independent_path(s) for s in sources):
+        if not sources or not all(same_on_every_cpu(s) for s in sources):
             return False
         seen = True
     return seen

@@ -13,7 +13,7 @@ from ._common import (
     _platform_kind,
     _stage_label,
     _stage_uses_target,
-    arch_independent_path,
+    same_on_every_cpu,
     chain_has,
 )
 
@@ -29,19 +29,6 @@ _COMPILES = re.compile(
 _TOOLCHAIN_ARCH = re.compile(r"\bGOARCH[= ]|--target[= ]|\bCC=[\"']?[A-Za-z0-9_]+-linux-|\bCROSS_COMPILE=")
 #: where programs are kept: a copied path under one of these is a program
 _BIN_PATH = re.compile(r"(?:^|/)(?:s?bin|libexec|target/(?:release|debug))(?:/|$)|\.so(?:\.[0-9]+)*$")
-#: files and folders that are the same on every CPU (besides ARCH_INDEPENDENT_PATHS)
-_TEXT_FILE = re.compile(
-    r"\.(?:m?js|cjs|css|map|html?|json|ya?ml|toml|xml|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|"
-    r"jar|war|ear|class|py|pyc|rb|php|sql|proto|pem|crt|conf|ini|properties|tmpl|tpl|sh|lua)$"
-    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$",
-    re.IGNORECASE,
-)
-
-
-def _text_only(path: str) -> bool:
-    return arch_independent_path(path) or _TEXT_FILE.search(path.rstrip("/")) is not None
-
-
 def _users(ctx) -> dict:
     """stage index -> the stages that use it: ``FROM`` it (an ``ARG`` default in the name
     resolved: ``FROM golangci-binary-${FROM_SOURCE}``) or read it (``COPY --from``)."""
@@ -157,12 +144,12 @@ def build_platform_binaries_shipped(ctx):
             if not _ships(ctx, target):
                 continue  # a scratch stage carrying the files to a stage on the build machine
             sources = _copy_sources(ins)
-            if not sources or any("TARGET" in s for s in sources) or all(_text_only(s) for s in sources):
+            if not sources or any("TARGET" in s for s in sources) or all(same_on_every_cpu(s) for s in sources):
                 continue
             dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
             program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
             if compiles or program:
-                shipped.append((target, cfl, [s for s in sources if not _text_only(s)]))
+                shipped.append((target, cfl, [s for s in sources if not same_on_every_cpu(s)]))
         if not shipped:
             continue
         target, _, paths = shipped[0]

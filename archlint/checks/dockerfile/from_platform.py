@@ -55,8 +55,10 @@ def from_platform_hardcoded(ctx):
     (`--build-arg` may change it, the default still decides every multi-platform build); an
     `ARG` without default stays unknown and is not reported. Not reported either: a stage that
     other stages read only for files that are the same on every CPU (CA certificates,
-    `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`...: the list is `ARCH_INDEPENDENT_PATHS`
-    in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image.
+    `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a
+    frontend's built `public/` or `static/` folder: `same_on_every_cpu` in
+    `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, and a
+    frontend builder pinned to the machine that runs it fastest.
 
     ## Example
     ```dockerfile
