@@ -521,6 +521,22 @@ def test_a_makefile_many_include_is_a_dependency_not_a_link(tmp_path):
     assert g.deps[a] == [common] and g.deps[b] == [common]
 
 
+def test_df001_leaves_a_base_of_the_namespace_a_shared_makefile_builds(tmp_path, capsys):
+    # strimzi's Makefile.docker, included by each image's Makefile with its PROJECT_NAME: the
+    # images chain through FROM strimzi/base:latest, built here. An upstream base keeps its
+    # finding, and so does one of another namespace or under a registry host alone
+    files = {
+        "Makefile.docker": "docker_build:\n\tdocker build -t strimzi/$(PROJECT_NAME):latest .\n"
+                           "\tdocker build -t ghcr.io/$(PROJECT_NAME):latest .\n",
+        "images/operator/Dockerfile": "FROM strimzi/base:latest\nCOPY app /app\n",
+        "images/kafka/Dockerfile": "FROM registry.access.redhat.com/ubi9/ubi-minimal:latest\n"
+                                   "FROM acme/base:latest\nFROM ghcr.io/base:latest\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "DF001") == [("images/kafka/Dockerfile", 1, "DF001"), ("images/kafka/Dockerfile", 2, "DF001"),
+                                   ("images/kafka/Dockerfile", 3, "DF001")]
+
+
 def test_bc006_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
     # tekton's hack/nightly.sh: the untagged base image is built from images/Dockerfile, long gone,
     # and pushed on the next line; both lines cannot run, XF005 is the finding. With the

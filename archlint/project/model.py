@@ -256,6 +256,7 @@ class Project:
         self._entries: dict | None = None  # (path, line) -> images: entries there
         self._entries_by_path: dict = {}  # path -> its images: entries
         self._base_builds: set | None = None
+        self._namespaces: dict | None = None  # (namespace, tag) of builds named ns/$(NAME):tag
 
     # ---- building -------------------------------------------------------------------------
 
@@ -541,6 +542,30 @@ class Project:
         if self._base_builds is None:
             self._base_builds = {id(b) for x in self.bases for b in self.builds_of(x.name)}
         return self._base_builds
+
+    def builds_namespace_of(self, name) -> bool:
+        """Whether a build of the repository tags ``ns/<unknown>:tag`` for the namespace and tag of
+        ``name`` (strimzi's shared ``Makefile.docker``: ``-t strimzi/$(PROJECT_NAME):latest``,
+        ``PROJECT_NAME`` set by each including Makefile): an image of the repository's own
+        namespace that a build of it may well make.  Not linked like a name (which of the
+        namespace's images it makes is unknown); a namespace that is itself unknown
+        (``$(REGISTRY)/$(NAME)``) or a registry host alone counts for nothing."""
+        if name is None:
+            return False
+        if self._namespaces is None:
+            self._namespaces = {}
+            for b in self.builds:
+                for t in b.unknown_tags:
+                    ns, _, last = t.rpartition("/")
+                    if not ns or "*" in ns or "$" in ns:
+                        continue
+                    n = normal(ns + "/x" + last[last.find(":"):] if ":" in last else ns + "/x")
+                    space = n[0].rpartition("/")[0] if n is not None else ""
+                    if "/" in space and last.split(":", 1)[0] == "*":  # not a registry host alone
+                        self._namespaces.setdefault(space, set()).add(n[1])
+        repo, tag = name
+        tags = self._namespaces.get(repo.rpartition("/")[0])
+        return bool(tags) and any(glob(t, tag) for t in tags)
 
     def bases_in(self, path: str, line: int) -> list[Base]:
         """The base images of file ``path`` at ``line``."""

@@ -102,9 +102,11 @@ def dc003(f, fr, project):
 def own_base(f, fr, project):
     """DF001/DF002: a base image that this repository builds itself (``FROM argocd-base``
     beside the Makefile target that builds it) is the repository's own chain of images, whose
-    tag its own build decides: not a mutable upstream base."""
+    tag its own build decides: not a mutable upstream base.  So is one of the namespace and tag
+    a build of the repository gives an image whose last name part is unknown (strimzi's
+    ``FROM strimzi/base:latest`` beside ``-t strimzi/$(PROJECT_NAME):latest``)."""
     for base in project.bases_in(fr.path, f.span.line):
-        if project.builds_of(base.name):
+        if project.builds_of(base.name) or project.builds_namespace_of(base.name):
             return None
     return f
 
