@@ -1245,6 +1245,24 @@ def test_bc006_an_untagged_intermediate_the_repository_builds_from_stays_on_the_
     assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC006"] != []
 
 
+def test_bc006_a_latest_no_file_sends_to_a_registry_stays_on_the_machine(tmp_path, capsys):
+    # strimzi's docker-images/buildah/Makefile tags the pulled buildah image strimzi/buildah:latest
+    # for its local chain (the registry gets $(DOCKER_REGISTRY)/$(DOCKER_ORG)/...); a build
+    # tagging :latest without a push is the same, as for BC001. Once another file pushes the
+    # name, both are reported
+    files = {
+        "buildah/Makefile": "docker_build:\n\tdocker pull quay.io/containers/buildah:v1.41.4\n"
+                            "\tdocker tag quay.io/containers/buildah:v1.41.4 strimzi/buildah:latest\n",
+        "tools/Makefile": "tool:\n\tdocker build -t ghcr.io/acme/tool:latest --platform linux/amd64 .\n",
+        "tools/Dockerfile": "FROM alpine:3.20\n",
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "BC006") == []
+    files["release.sh"] = "#!/bin/sh\ndocker push strimzi/buildah:latest\ndocker push ghcr.io/acme/tool:latest\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "BC006") == [
+        ("buildah/Makefile", 3, "BC006"), ("release.sh", 2, "BC006"), ("release.sh", 3, "BC006"),
+        ("tools/Makefile", 2, "BC006")]
+
+
 def test_the_rules_the_model_refines_are_named_where_the_runner_looks():
     from archlint.project import REFINED
     from archlint.project.refine import REFINERS

@@ -492,6 +492,10 @@ class Project:
                 self._index(b, n)
         return self
 
+    def is_pushed(self, n) -> bool:
+        """Whether a push command of the repository sends image name ``n`` (``_is_pushed``)."""
+        return self._is_pushed(n)
+
     def _is_pushed(self, n) -> bool:
         """Whether a push command of the repository sends image name ``n``: the same name, or, for
         a build whose tag is unknown, one of its tags (``docker build -t app:$TAG`` and ``docker

@@ -131,21 +131,27 @@ def own_release(f, fr, project):
 def local_base(f, fr, project):
     """BC006: an image built and tagged without a version (``docker build -t acme-base``), never
     pushed, that a Dockerfile the repository builds uses as its base image: an intermediate of
-    the repository's own chain of images, which stays on the machine that builds it.  Nor the
+    the repository's own chain of images, which stays on the machine that builds it; as BC001,
+    any build, or ``docker tag`` target, whose image no file of the repository is seen pushing
+    (the build pushes, its group or any file pushes one of its names).  Nor the
     tag of a build whose Dockerfile does not exist, or the push of an image only such builds
     make (tekton's ``hack/nightly.sh``: ``docker build -t .../base -f images/Dockerfile`` and
     ``docker push .../base``, ``images/`` long gone): the build cannot run, XF005 says so."""
     builds = project.builds_in(fr.path, f.span.line)
     if builds and all(b.missing for b in builds):
         return None
-    if builds and all(not b.push and id(b) in project.base_builds() for b in builds):
-        return None
+    if builds and not any(b.push for b in builds):
+        return None  # as BC001: an image no file is seen sending to a registry stays where it is built
     if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
         from .model import normal
 
-        made = project.builds_of(normal(f.key.rpartition(" ")[2]))
+        label, _, image = f.key.rpartition(" ")
+        name = normal(image)
+        made = project.builds_of(name)
         if made and all(b.missing for b in made):
             return None
+        if label.endswith(" tag") and name is not None and not project.is_pushed(name):
+            return None  # a local name (strimzi's docker tag ... strimzi/buildah:latest, never pushed)
     return f
 
 

@@ -644,7 +644,8 @@ def latest_tag(ctx):
     or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
     next to a push, tag, build or manifest list of `app:<version>` in the same
     Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
-    usual moving alias. Images that stay on the machine (see BC001) and images for a registry
+    usual moving alias. Images that stay on the machine (see BC001: in a whole run, a build or a
+    `docker tag` whose image no file of the repository is seen pushing) and images for a registry
     on `localhost` are not reported, nor a one-part name a build gives and the same file never
     pushes (`docker build -t ssh-ubuntu-focal ...`: no registry or namespace, nobody can push it to
     Docker Hub; tailscale's test containers). In documentation and examples (a file under
