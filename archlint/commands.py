@@ -576,7 +576,7 @@ def may_split(word) -> bool:
     return not word.quoted or "$@" in raw or "$*" in raw or "[@]" in raw or "[*]" in raw
 
 
-_LISTS = ("$@", "$*", "[@]", "[*]")
+LISTS = ("$@", "$*", "[@]", "[*]")
 #: a variable named like a list of options, or like a path (matched on its name, upper-cased)
 #: a variable named like options (``BUILD_FLAGS``, ``DOCKER_ARGS``): it may hold --platform
 OPTIONS_NAME = re.compile(r"ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA")
@@ -598,7 +598,7 @@ def may_hold_options(word, positional: list) -> bool:
     if not may_split(word):
         return False
     raw = word.raw
-    if any(x in raw for x in _LISTS):
+    if any(x in raw for x in LISTS):
         return True
     names = [m.group(1) or m.group(2) or "" for m in _REFERENCE.finditer(raw)]
     if _REFERENCE.sub("", raw).strip("\"'"):
@@ -609,6 +609,22 @@ def may_hold_options(word, positional: list) -> bool:
     if names and all(n and _PATH_NAME.search(n.upper()) for n in names):
         return False
     return len(positional) > 1
+
+
+def build_context(tc):
+    """The word that is a build's context: its one positional argument, or the one literal
+    positional beside unresolved variables that stand alone (gatekeeper's ``$(_ATTESTATIONS) .``,
+    options a Makefile sets only under ``ifdef``: whatever they hold, ``.`` is the context).
+    None when unknown: two literals, or a variable with text around it (a path)."""
+    if len(tc.args) == 1:
+        return tc.args[0]
+    lits = [w for w in tc.args if not may_split(w)]
+    if len(lits) != 1:
+        return None
+    for w in tc.args:
+        if w is not lits[0] and _REFERENCE.sub("", w.raw).strip("\"'"):
+            return None  # text around a variable: a path or a name, maybe the context
+    return lits[0]
 
 
 def _build(cmd, tool, builder, words, verb_index) -> ToolCommand:

@@ -119,7 +119,7 @@ def _annotation_keys(text: str) -> set[tuple]:
 def test_run_step_writes_sarif_and_the_same_annotations_as_the_github_format(repo, tmp_path):
     write_files(repo, {
         "Dockerfile": "FROM python:latest\nRUN echo hi\n",
-        "sub dir/build, x.sh": "#!/bin/sh\ndocker build -t acme/app:latest .\n",
+        "sub dir/build, x.sh": "#!/bin/sh\ndocker build -t acme/app:latest .\ndocker push acme/app:latest\n",
         "compose.yaml": "services: [\n",
     })
     work = tmp_path / "work"

@@ -603,6 +603,57 @@ def test_the_reminder_to_configure_platforms_leaves_dockerfiles_whose_builds_nam
     assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == []
 
 
+def test_the_reminder_reads_a_build_context_beside_optional_options_and_leaves_unpushed_builds(tmp_path, capsys):
+    # gatekeeper's docker-buildx: $(_ATTESTATIONS), set only under ifdef GENERATE_ATTESTATIONS,
+    # stands beside the context "."; whatever it holds, "." is the context and the build names
+    # its platforms. postgres-operator's ui/Makefile builds a one-part name for make mock, pushed
+    # nowhere: it stays on its machine (as for BC001). A build that pushes keeps the count
+    files = {
+        "Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "ifdef GENERATE_ATTESTATIONS\n_ATTESTATIONS := --attest type=sbom\nendif\n"
+                    "PLATFORM ?= linux/amd64\nOUTPUT_TYPE ?= type=docker\nIMG ?= openpolicyagent/gatekeeper:1\n"
+                    "docker-buildx:\n\tdocker buildx build \\\n\t\t$(_ATTESTATIONS) \\\n"
+                    "\t\t--platform=\"$(PLATFORM)\" \\\n\t\t--output=$(OUTPUT_TYPE) \\\n\t\t-t $(IMG) .\n",
+        "ui/Dockerfile": "FROM alpine:3.20\n",
+        "ui/Makefile": "docker:\n\tdocker build --rm -t postgres-operator-ui:$(TAG) .\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == []
+    files["ui/Makefile"] += "push:\n\tdocker tag postgres-operator-ui:$(TAG) ghcr.io/acme/ui:$(TAG)\n" \
+                           "\tdocker push ghcr.io/acme/ui:$(TAG)\n"
+    files["Makefile"] = files["Makefile"].replace("$(_ATTESTATIONS)", "$(_ATTESTATIONS) $(CONTEXT)/sub")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["Dockerfile", "ui/Dockerfile"]
+
+
+def test_a_build_after_cd_into_a_literal_folder_on_its_own_line_builds_that_folder(tmp_path, capsys):
+    # velero's Makefile: cd site && docker build --pull -t $(HUGO_IMAGE) . builds site/Dockerfile
+    # (the docs preview, run on the same machine: no reminder). A second cd before it, or a cd on
+    # another line of a script, leaves the folder unknown: no link, and site/Dockerfile is counted
+    files = {
+        "site/Dockerfile": "FROM klakegg/hugo:0.73.0-ext-ubuntu\n",
+        "Makefile": "HUGO_IMAGE := ghcr.io/gohugoio/hugo\nbuild-image-hugo:\n"
+                    "\tcd site && docker build --pull -t $(HUGO_IMAGE) .\n"
+                    "serve-docs: build-image-hugo\n\tdocker run --rm -it $(HUGO_IMAGE) server\n"
+                    "push-hugo:\n\tdocker push $(HUGO_IMAGE):$(TAG)\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == []
+    assert codes(doc, "XF") == []
+    files["Makefile"] = files["Makefile"].replace("\tcd site && ", "\tcd docs && cd site && ")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["site/Dockerfile"]
+    del files["Makefile"]
+    files["build.sh"] = "#!/bin/sh\ncd docs\ncd site && docker build -t acme/site:1 .\ndocker push acme/site:1\n"
+    doc = run(tree(tmp_path / "c", files), capsys)
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["site/Dockerfile"]
+    files["build.sh"] = "#!/bin/sh\ncd site && docker build -t acme/site:1 .\ndocker push acme/site:1\n"
+    doc = run(tree(tmp_path / "d", files), capsys)  # pushed, no platform: the reminder counts it
+    assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["site/Dockerfile"]
+    assert "built without --platform at build.sh:2" in run(tmp_path / "d", capsys, "--platform", "linux/amd64",
+                                                           fmt="text")
+
+
 def test_df005_kept_where_a_build_runs_elsewhere_or_its_platforms_are_a_variable(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         ".archlint.toml": 'platforms = ["linux/amd64"]\n',

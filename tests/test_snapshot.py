@@ -24,7 +24,7 @@ from archlint.run import snapshot
 from helpers import age_tree as _age, later as _later, settle
 
 DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_amd64 && chmod +x /x\n"
-MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n"
+MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n"
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def repo(tmp_path, monkeypatch):
     (root / "Makefile").write_text(MAKEFILE)
     (root / "common.mk").write_text("IMG := acme/app:1\n")
     (root / "svc").mkdir()
-    (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t acme/svc .\n")
+    (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t acme/svc .\ndocker push acme/svc\n")
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text("import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
@@ -373,7 +373,7 @@ def test_gitignore_that_is_a_symlink_to_a_folder(repo, tmp_path, capsys):
 
 def test_input_that_was_racy_when_the_report_was_stored(repo, capsys, monkeypatch):
     (repo / "a.mk").write_text("# nothing\n")
-    (repo / "Makefile").write_text("include a.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    (repo / "Makefile").write_text("include a.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n\tdocker push $(TAG)\n")
     _age(repo)
     before = _main(capsys, "Makefile")
     _later(repo / "a.mk", "include sub/b.mk\n")
@@ -395,7 +395,7 @@ def test_input_that_was_racy_when_the_report_was_stored(repo, capsys, monkeypatc
 def test_git_folder_appearing_above_a_makefile(repo, capsys):
     (repo / "common.mk").write_text("TAG = acme/x:latest\n")
     (repo / "sub").mkdir()
-    (repo / "sub" / "Makefile").write_text("include ../common.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    (repo / "sub" / "Makefile").write_text("include ../common.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n\tdocker push $(TAG)\n")
     _age(repo)
 
     def change():
@@ -407,7 +407,7 @@ def test_git_folder_appearing_above_a_makefile(repo, capsys):
 
 
 def test_makefile_glob_through_folders(repo, capsys):
-    (repo / "Makefile").write_text("include */vars.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n")
+    (repo / "Makefile").write_text("include */vars.mk\nbuild:\n\tdocker build --platform linux/amd64 -t $(TAG) .\n\tdocker push $(TAG)\n")
     (repo / "a").mkdir()
     _age(repo)
 

@@ -9,7 +9,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``"*"``: unknown); ``bases``: what relative paths are relative to (``"file"``: the
              file's folder, ``"repo"``: the repository's top, ``"up"``: the file's folder or
              any above it up to the top, ``"github"``: the folder holding the workflow's ``.github``;
-             ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
+             ``"in:DIR:BASE"``: the folder DIR below each folder of BASE (``cd site && docker build .``
+             on the same command line); ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
              paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
              a path found nowhere is not missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
@@ -35,7 +36,6 @@ ValueError on anything but this shape.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import os
 import re
@@ -73,14 +73,6 @@ def _span(s) -> list:
 
 
 # ---- commands: scripts, Makefile recipes, workflow run: steps, runbooks ----------------------
-
-
-#: a command that changes the working folder (``cd sub && docker build -f x .``): a relative path
-#: after it is relative to a folder not known here
-_MOVES = re.compile(r"(?:^|[;&|(\s])(?:cd|pushd)(?:[ \t]+((?:\$\([^)\n]*\)|\$(?!\()|[^;&|\n)$])*))?(?=[;&|\n)]|$)")
-#: ``cd "$(dirname "$0")"`` and its spellings: the script's own folder
-_OWN_FOLDER = re.compile(r"""^["']?\$\(\s*dirname\s+["']?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)["']?\s*\)["']?$"""
-                         r"""|^["']?\$\{0%/\*\}["']?$""")
 
 
 def _bases(kind: str) -> list:
@@ -141,26 +133,21 @@ def _value(flag) -> str | None:
 def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
     from ..checks.build_commands.local import build_pushes
+    from ..commands import LISTS, build_context
+    from .folders import where_it_runs
 
     snip = tc.command.snippet
-    ms = moves.get(id(snip))
-    if ms is None:
-        ms = moves[id(snip)] = [(m.start(), "file" if _OWN_FOLDER.match((m.group(1) or "").strip()) else None)
-                                for m in _MOVES.finditer(snip.text)]
-    here = bases
-    i = bisect.bisect_left(ms, (tc.command.start, "")) - 1
-    if i >= 0:  # the last cd before the build decides its folder
-        here = ["file"] if ms[i][1] == "file" else bases + ["cd"]
+    here = where_it_runs(snip, tc.command.start, bases, moves)
     g = getattr(snip, "group", None)
     # a workflow job's run: steps (``("job", position, keeps, runner_chosen)``): its runner's CPU;
     # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
     job = type(g) is tuple and len(g) >= 3 and g[0] == "job"
     host = hosts.get(g[1]) if job else None
     chosen = job and len(g) >= 4 and bool(g[3])
-    ctx_word = tc.args[0] if len(tc.args) == 1 else None
-    context = None if ctx_word is None else ("*" if ctx_word.dynamic else ctx_word.value)
-    if len(tc.args) > 1 or tc.opaque:
-        context = "*"
+    ctx_word = build_context(tc)
+    context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
+    if tc.opaque and any(any(x in w.raw for x in LISTS) for w in tc.args):
+        context = "*"  # "$@", "${ARGS[@]}": a list of arguments, the context perhaps among them
     file = _value(tc.flag("-f", "--file"))
     if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
                                  or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):

@@ -333,6 +333,13 @@ class Project:
                 tops.append(folder[:at] if at >= 0 else root)
             elif base in ("file", "repo"):
                 tops.append(folder if base == "file" else root)
+            elif base.startswith("in:"):  # in:DIR:BASE: DIR below each folder of BASE
+                sub, _, inner = base[3:].rpartition(":")
+                for t in self._tops(folder, [inner]):
+                    d = os.path.normpath(os.path.join(t, sub))
+                    if (d == root or d.startswith(root.rstrip(os.sep) + os.sep)) and d not in tops \
+                            and os.path.isdir(d):  # a folder the recipe makes first is not known here
+                        tops.append(d)
         return tops
 
     def baked_platforms(self, display: str) -> tuple[list | None, str] | None:

@@ -24,16 +24,19 @@ def df005(f, fr, project):
     Without configured platforms, the once-per-run notice does not count a Dockerfile whose
     every such build names the platforms it builds for, a variable included
     (gatekeeper's ``--platform="$(PLATFORM)"``): its build commands say what the targets are;
-    nor one whose every build found is local (argo-helm's README builds and runs its tool)."""
+    nor one whose every build found is local (argo-helm's README builds and runs its tool) or
+    pushes its image nowhere seen, as for BC001."""
     if MACHINE_CPU not in f.message:
         return f
     # a local build (its image used where it is built, or named nothing: ``docker build --file
     # src/ad/Dockerfile .`` in a README) is right for its machine: the others decide
     reminder = getattr(f, "group", None) == "DF005:no-platforms"  # the run's "configure platforms"
     final = [b for b in project.builds_of_dockerfile(fr.path) if project.builds_final_stage(b)]
-    builds = [b for b in final if not b.local]
+    # the reminder, as BC001: a build whose image no file is seen pushing stays on its machine (postgres-operator's
+    # ui/Makefile builds a one-part name for make mock; velero's docs preview is built and run)
+    builds = [b for b in final if not b.local and (b.push or not reminder)]
     if not builds:
-        return None if reminder and final else f  # every build found uses its image where built
+        return None if reminder and final else f  # every build found keeps its image where built
     if reminder and all(b.platforms != [] for b in builds):
         return None  # builds that name their platforms
     machine = [b for b in builds if b.targets() == []]
