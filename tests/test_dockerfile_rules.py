@@ -412,6 +412,7 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
 
         FROM golang:1.26 AS pinned
         RUN GOARCH=${TARGETARCH:-amd64} go build -o /bin/app .
+        RUN echo ${BUILDARCH:-${TARGETARCH}}
     """, "DF007", kind="dockerfile") == [
         "3:58 DF007 $TARGETARCH is used in stage 0 (builder) without ARG TARGETARCH after its FROM, so it expands to"
         " an empty string.",
@@ -419,6 +420,8 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
         " an empty string.",
         "9:12 DF007 $TARGETARCH is used in stage 2 (pinned) without ARG TARGETARCH after its FROM, so it expands to"
         " its default amd64 whatever the target platform.",
+        "10:10 DF007 $BUILDARCH is used in stage 2 (pinned) without ARG BUILDARCH after its FROM, so it expands to"
+        " its default whatever the target platform.",
     ]
 
 

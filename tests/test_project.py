@@ -527,14 +527,15 @@ def test_df001_leaves_a_base_of_the_namespace_a_shared_makefile_builds(tmp_path,
     # finding, and so does one of another namespace or under a registry host alone
     files = {
         "Makefile.docker": "docker_build:\n\tdocker build -t strimzi/$(PROJECT_NAME):latest .\n"
-                           "\tdocker build -t ghcr.io/$(PROJECT_NAME):latest .\n",
+                           "\tdocker build -t ghcr.io/$(PROJECT_NAME):latest .\n"
+                           "\tdocker build -t library/$(PROJECT_NAME):latest .\n",
         "images/operator/Dockerfile": "FROM strimzi/base:latest\nCOPY app /app\n",
         "images/kafka/Dockerfile": "FROM registry.access.redhat.com/ubi9/ubi-minimal:latest\n"
-                                   "FROM acme/base:latest\nFROM ghcr.io/base:latest\n",
+                                   "FROM acme/base:latest\nFROM ghcr.io/base:latest\nFROM debian:latest\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     assert codes(doc, "DF001") == [("images/kafka/Dockerfile", 1, "DF001"), ("images/kafka/Dockerfile", 2, "DF001"),
-                                   ("images/kafka/Dockerfile", 3, "DF001")]
+                                   ("images/kafka/Dockerfile", 3, "DF001"), ("images/kafka/Dockerfile", 4, "DF001")]
 
 
 def test_bc006_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
@@ -619,6 +620,15 @@ def test_the_reminder_reads_a_build_context_beside_optional_options_and_leaves_u
     }
     doc = run(tree(tmp_path / "a", files), capsys)
     assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == []
+    # a bake target or a compose service: pushed by bake --push or docker compose push, which the
+    # model does not always tie to the build: counted
+    bake = dict(files, **{"bk/Dockerfile": "FROM alpine:3.20\n", "cp/Dockerfile": "FROM alpine:3.20\n",
+                          "docker-bake.hcl": 'target "bk" {\n  context = "bk"\n  tags = ["ghcr.io/acme/bk:1.0"]\n}\n',
+                          "compose.yaml": "services:\n  cp:\n    build: ./cp\n    image: ghcr.io/acme/cp:1.0\n",
+                          "release.sh": "#!/bin/sh\ndocker buildx bake --push bk\ndocker compose build\n"
+                                        "docker compose push\n"})
+    doc = run(tree(tmp_path / "k", bake), capsys)
+    assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["bk/Dockerfile", "cp/Dockerfile"]
     files["ui/Makefile"] += "push:\n\tdocker tag postgres-operator-ui:$(TAG) ghcr.io/acme/ui:$(TAG)\n" \
                            "\tdocker push ghcr.io/acme/ui:$(TAG)\n"
     files["Makefile"] = files["Makefile"].replace("$(_ATTESTATIONS)", "$(_ATTESTATIONS) $(CONTEXT)/sub")
@@ -647,6 +657,17 @@ def test_a_build_after_cd_into_a_literal_folder_on_its_own_line_builds_that_fold
     files["build.sh"] = "#!/bin/sh\ncd docs\ncd site && docker build -t acme/site:1 .\ndocker push acme/site:1\n"
     doc = run(tree(tmp_path / "c", files), capsys)
     assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["site/Dockerfile"]
+    # a cd that the build does not directly follow moves nothing of it: a subshell, pushd ... popd,
+    # a quoted sh -c (the review's cases: web/Dockerfile read from the top, no XF005)
+    files["web/Dockerfile"] = "FROM alpine:3.20\n"
+    for i, line in enumerate(("(cd web && npm ci) && docker build -f web/Dockerfile -t acme/web:1 .",
+                              "pushd web && npm run build && popd && docker build -f web/Dockerfile -t acme/web:1 .",
+                              "docker run node:20 sh -c \"cd web && npm ci\" && docker build -f web/Dockerfile -t acme/web:1 .",
+                              "cd web || docker build -f web/Dockerfile -t acme/web:1 .")):
+        files["build.sh"] = f"#!/bin/sh\n{line}\n"
+        doc = run(tree(tmp_path / f"e{i}", files), capsys)
+        assert codes(doc, "XF") == [], line
+    del files["web/Dockerfile"]
     files["build.sh"] = "#!/bin/sh\ncd site && docker build -t acme/site:1 .\ndocker push acme/site:1\n"
     doc = run(tree(tmp_path / "d", files), capsys)  # pushed, no platform: the reminder counts it
     assert [n["path"] for n in doc["notices"] if n["rule"] == "DF005"] == ["site/Dockerfile"]
@@ -1308,6 +1329,9 @@ def test_bc006_a_latest_no_file_sends_to_a_registry_stays_on_the_machine(tmp_pat
         "tools/Dockerfile": "FROM alpine:3.20\n",
     }
     assert codes(run(tree(tmp_path / "a", files), capsys), "BC006") == []
+    files["all.sh"] = "#!/bin/sh\ndocker push --all-tags strimzi/buildah\n"  # every tag of it, latest too
+    assert codes(run(tree(tmp_path / "c", files), capsys), "BC006") == [("buildah/Makefile", 3, "BC006")]
+    del files["all.sh"]
     files["release.sh"] = "#!/bin/sh\ndocker push strimzi/buildah:latest\ndocker push ghcr.io/acme/tool:latest\n"
     assert codes(run(tree(tmp_path / "b", files), capsys), "BC006") == [
         ("buildah/Makefile", 3, "BC006"), ("release.sh", 2, "BC006"), ("release.sh", 3, "BC006"),

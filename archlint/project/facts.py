@@ -208,6 +208,10 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
                 p = pattern(strip_transport(im.value))
                 if p:
                     out.setdefault("pushed", []).append(p)
+            if tc.action == "push" and tc.args and tc.has("-a", "--all-tags"):
+                p = pattern(strip_transport(tc.args[0].value).split("@", 1)[0] + ":*")
+                if p:  # docker push --all-tags repo: every tag of it
+                    out.setdefault("pushed", []).append(p)
             if tc.action == "manifest-push" and tc.args:
                 p = pattern(strip_transport(tc.args[0].value))
                 if p:

@@ -28,9 +28,9 @@ def _moved_to(arg: str | None) -> str | None:
 def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     """The ``bases`` of a command at offset ``start`` of ``snip`` (see ``facts``): the last cd
     before it decides.  ``cd "$(dirname "$0")"`` is the file's folder; a literal folder
-    (``cd site && docker build .``) is ``in:site:BASE`` when it is the snippet's only cd and on the
-    command's own line (a cd before it in a script, or a second one, moves from a folder not
-    known here); anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each
+    (``cd site && docker build .``) is ``in:site:BASE`` when it is the snippet's only cd and the
+    command follows it directly (``&&`` or ``;``: not ``(cd web && npm ci) && docker build``, a
+    ``cd`` in a quoted ``sh -c``, ``pushd web && ... && popd &&``, nor a cd on an earlier line); anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each
     snippet's cds, found once."""
     got = moves.get(id(snip))
     if got is None:
@@ -43,7 +43,7 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     to = ms[i][1]
     if to == "file":
         return ["file"]
-    between = snip.text[ms[i][2]:start].replace("\\\n", "")
-    if to is not None and i == 0 and "\n" not in between and "cd" not in bases:
+    between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
+    if to is not None and i == 0 and between in ("&&", ";") and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]

@@ -499,9 +499,20 @@ class Project:
                 self._index(b, n)
         return self
 
-    def is_pushed(self, n) -> bool:
-        """Whether a push command of the repository sends image name ``n`` (``_is_pushed``)."""
-        return self._is_pushed(n)
+    def repository_pushed(self, n) -> bool:
+        """Whether a push command of the repository sends image name ``n`` (``_is_pushed``) or any
+        tag of its repository (``docker push --all-tags strimzi/buildah``, ``push app:$(TAG)``)."""
+        if self._is_pushed(n):
+            return True
+        return n[0] in self._pushed_by_repository()
+
+    def _pushed_by_repository(self) -> dict:
+        """repository -> the tags pushed of it, built once."""
+        if self._pushed_tags is None:
+            self._pushed_tags = {}
+            for r, t in self._pushed:
+                self._pushed_tags.setdefault(r, []).append(t)
+        return self._pushed_tags
 
     def _is_pushed(self, n) -> bool:
         """Whether a push command of the repository sends image name ``n``: the same name, or, for
@@ -514,11 +525,7 @@ class Project:
             return True
         if "*" in n[0] or "*" not in n[1]:
             return False  # an unknown repository links nothing; a known tag is pushed as itself
-        if self._pushed_tags is None:
-            self._pushed_tags = {}
-            for r, t in self._pushed:
-                self._pushed_tags.setdefault(r, []).append(t)
-        return any(glob(n[1], t) for t in self._pushed_tags.get(n[0], ()))
+        return any(glob(n[1], t) for t in self._pushed_by_repository().get(n[0], ()))
 
     def _index(self, b: Build, n) -> None:
         repo, tag = n
@@ -572,7 +579,8 @@ class Project:
                         continue
                     n = normal(ns + "/x" + last[last.find(":"):] if ":" in last else ns + "/x")
                     space = n[0].rpartition("/")[0] if n is not None else ""
-                    if "/" in space and last.split(":", 1)[0] == "*":  # not a registry host alone
+                    if "/" in space and space != "docker.io/library" and last.split(":", 1)[0] == "*":
+                        # not a registry host alone, nor Docker Hub's official images
                         self._namespaces.setdefault(space, set()).add(n[1])
         repo, tag = name
         tags = self._namespaces.get(repo.rpartition("/")[0])

@@ -15,6 +15,11 @@ def _sites(builds) -> str:
     return ", ".join(b.where for b in builds[:3]) + (f" and {len(builds) - 3} more" if len(builds) > 3 else "")
 
 
+#: builds whose push archlint does not always see (a bake's --push without platforms, compose's
+#: ``docker compose push``, skaffold's push by default): the reminder counts them as leaving the machine
+_UNSEEN_PUSH = ("bake", "compose", "skaffold")
+
+
 def df005(f, fr, project):
     """A Dockerfile whose every known build that leaves its machine sets known platforms (or runs
     on a runner of known CPU) is not left to the build machine: DF005's "follows the build
@@ -34,7 +39,7 @@ def df005(f, fr, project):
     final = [b for b in project.builds_of_dockerfile(fr.path) if project.builds_final_stage(b)]
     # the reminder, as BC001: a build whose image no file is seen pushing stays on its machine (postgres-operator's
     # ui/Makefile builds a one-part name for make mock; velero's docs preview is built and run)
-    builds = [b for b in final if not b.local and (b.push or not reminder)]
+    builds = [b for b in final if not b.local and (b.push or not reminder or b.tool.startswith(_UNSEEN_PUSH))]
     if not builds:
         return None if reminder and final else f  # every build found keeps its image where built
     if reminder and all(b.platforms != [] for b in builds):
@@ -153,7 +158,7 @@ def local_base(f, fr, project):
         made = project.builds_of(name)
         if made and all(b.missing for b in made):
             return None
-        if label.endswith(" tag") and name is not None and not project.is_pushed(name):
+        if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None  # a local name (strimzi's docker tag ... strimzi/buildah:latest, never pushed)
     return f
 

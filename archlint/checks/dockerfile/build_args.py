@@ -283,7 +283,8 @@ def _undeclared_value(ref: str) -> str:
     default, whatever the target; ``$TARGETARCH`` an empty string."""
     m = _DEFAULTED.fullmatch(ref)
     if m and m.group(1):
-        return f"its default {m.group(1)} whatever the target platform"
+        shown = f" {m.group(1)}" if "$" not in m.group(1) and "{" not in m.group(1) else ""
+        return f"its default{shown} whatever the target platform"
     return "an empty string"
 
 
