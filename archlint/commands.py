@@ -576,7 +576,7 @@ def may_split(word) -> bool:
     return not word.quoted or "$@" in raw or "$*" in raw or "[@]" in raw or "[*]" in raw
 
 
-LISTS = ("$@", "$*", "[@]", "[*]")
+_LISTS = ("$@", "$*", "[@]", "[*]")
 #: a variable named like a list of options, or like a path (matched on its name, upper-cased)
 #: a variable named like options (``BUILD_FLAGS``, ``DOCKER_ARGS``): it may hold --platform
 OPTIONS_NAME = re.compile(r"ARGS|FLAGS|OPTS|OPTIONS|PARAMS|EXTRA")
@@ -598,7 +598,7 @@ def may_hold_options(word, positional: list) -> bool:
     if not may_split(word):
         return False
     raw = word.raw
-    if any(x in raw for x in LISTS):
+    if any(x in raw for x in _LISTS):
         return True
     names = [m.group(1) or m.group(2) or "" for m in _REFERENCE.finditer(raw)]
     if _REFERENCE.sub("", raw).strip("\"'"):
@@ -615,7 +615,10 @@ def build_context(tc):
     """The word that is a build's context: its one positional argument, or the one literal
     positional beside unresolved variables that stand alone (gatekeeper's ``$(_ATTESTATIONS) .``,
     options a Makefile sets only under ``ifdef``: whatever they hold, ``.`` is the context).
-    None when unknown: two literals, or a variable with text around it (a path)."""
+    None when unknown: a list of arguments (``"$@"``, ``"${ARGS[@]}"``: the context perhaps among
+    them), two literals, or a variable with text around it (a path)."""
+    if any(x in w.raw for w in tc.args for x in _LISTS):
+        return None
     if len(tc.args) == 1:
         return tc.args[0]
     lits = [w for w in tc.args if not may_split(w)]

@@ -9,8 +9,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``"*"``: unknown); ``bases``: what relative paths are relative to (``"file"``: the
              file's folder, ``"repo"``: the repository's top, ``"up"``: the file's folder or
              any above it up to the top, ``"github"``: the folder holding the workflow's ``.github``;
-             ``"in:DIR:BASE"``: the folder DIR below each folder of BASE (``cd site && docker build .``
-             on the same command line); ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
+             ``"in:DIR:BASE"``: the folder DIR below each folder of BASE (``cd site && docker build .``:
+             ``folders.where_it_runs``); ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
              paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
              a path found nowhere is not missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
@@ -133,7 +133,7 @@ def _value(flag) -> str | None:
 def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
     from ..checks.build_commands.local import build_pushes
-    from ..commands import LISTS, build_context
+    from ..commands import build_context
     from .folders import where_it_runs
 
     snip = tc.command.snippet
@@ -146,8 +146,6 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     chosen = job and len(g) >= 4 and bool(g[3])
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
-    if tc.opaque and any(any(x in w.raw for x in LISTS) for w in tc.args):
-        context = "*"  # "$@", "${ARGS[@]}": a list of arguments, the context perhaps among them
     file = _value(tc.flag("-f", "--file"))
     if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
                                  or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):

@@ -30,8 +30,9 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     before it decides.  ``cd "$(dirname "$0")"`` is the file's folder; a literal folder
     (``cd site && docker build .``) is ``in:site:BASE`` when it is the snippet's only cd and the
     command follows it directly (``&&`` or ``;``: not ``(cd web && npm ci) && docker build``, a
-    ``cd`` in a quoted ``sh -c``, ``pushd web && ... && popd &&``, nor a cd on an earlier line); anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each
-    snippet's cds, found once."""
+    ``cd`` in a quoted ``sh -c``, ``pushd web && ... && popd &&``, nor a cd on an earlier line);
+    anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each snippet's cds,
+    found once."""
     got = moves.get(id(snip))
     if got is None:
         found = [(m.start(), _moved_to(m.group(1)), m.end()) for m in _MOVES.finditer(snip.text)]

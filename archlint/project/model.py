@@ -255,8 +255,7 @@ class Project:
         self._images_by_file: dict | None = None
         self._entries: dict | None = None  # (path, line) -> images: entries there
         self._entries_by_path: dict = {}  # path -> its images: entries
-        self._base_builds: set | None = None
-        self._namespaces: dict | None = None  # (namespace, tag) of builds named ns/$(NAME):tag
+        self._namespaces: dict | None = None  # namespace -> tags of builds named ns/$(NAME):tag
 
     # ---- building -------------------------------------------------------------------------
 
@@ -500,10 +499,9 @@ class Project:
         return self
 
     def repository_pushed(self, n) -> bool:
-        """Whether a push command of the repository sends image name ``n`` (``_is_pushed``) or any
-        tag of its repository (``docker push --all-tags strimzi/buildah``, ``push app:$(TAG)``)."""
-        if self._is_pushed(n):
-            return True
+        """Whether a push command of the repository sends any tag of image name ``n``'s repository
+        (``docker push --all-tags strimzi/buildah``, ``push app:$(TAG)``; ``_is_pushed`` asks for
+        the tag)."""
         return n[0] in self._pushed_by_repository()
 
     def _pushed_by_repository(self) -> dict:
@@ -555,12 +553,6 @@ class Project:
             return list(self._by_file.get(path, ()))
         return [b for b in self._by_file.get(path, ()) if b.span.line <= line <= b.span.end_line]
 
-    def base_builds(self) -> set:
-        """The ``id`` of every build whose image a Dockerfile of the repository uses as its base."""
-        if self._base_builds is None:
-            self._base_builds = {id(b) for x in self.bases for b in self.builds_of(x.name)}
-        return self._base_builds
-
     def builds_namespace_of(self, name) -> bool:
         """Whether a build of the repository tags ``ns/<unknown>:tag`` for the namespace and tag of
         ``name`` (strimzi's shared ``Makefile.docker``: ``-t strimzi/$(PROJECT_NAME):latest``,
@@ -575,11 +567,12 @@ class Project:
             for b in self.builds:
                 for t in b.unknown_tags:
                     ns, _, last = t.rpartition("/")
-                    if not ns or "*" in ns or "$" in ns:
+                    part, _, tag = last.partition(":")
+                    if part != "*" or not ns or "*" in ns or "$" in ns:
                         continue
-                    n = normal(ns + "/x" + last[last.find(":"):] if ":" in last else ns + "/x")
+                    n = normal(f"{ns}/x:{tag or 'latest'}")  # the namespace as the tools resolve it
                     space = n[0].rpartition("/")[0] if n is not None else ""
-                    if "/" in space and space != "docker.io/library" and last.split(":", 1)[0] == "*":
+                    if "/" in space and space != "docker.io/library":
                         # not a registry host alone, nor Docker Hub's official images
                         self._namespaces.setdefault(space, set()).add(n[1])
         repo, tag = name

@@ -69,6 +69,13 @@ def _published_elsewhere(builds, project) -> bool:
     return True
 
 
+def _stays_or_cannot_run(builds) -> bool:
+    """Whether the builds at a place make nothing a registry takes: none of them is seen pushing
+    its image (it stays on the machine that built it), or every one builds a Dockerfile that does
+    not exist (the build cannot run; XF005's finding is the one to act on first)."""
+    return bool(builds) and (not any(b.push for b in builds) or all(b.missing for b in builds))
+
+
 def bc001(f, fr, project):
     """A build without a platform is reported only where its image reaches a registry: the build
     pushes it, its group pushes one of its names (``LocalUse.sends``), or any file of the
@@ -79,12 +86,8 @@ def bc001(f, fr, project):
     build publishes with known platforms is dropped (``_published_elsewhere``), and so is a build
     of a Dockerfile that does not exist: XF005's finding is the one to act on first."""
     builds = project.builds_in(fr.path, f.span.line)
-    if builds and not any(b.push for b in builds):
-        return None  # its image is never seen leaving the machine: a registry takes none of it
-    if _published_elsewhere(builds, project):
+    if _stays_or_cannot_run(builds) or _published_elsewhere(builds, project):
         return None
-    if builds and all(b.missing for b in builds):
-        return None  # its Dockerfile does not exist: the build cannot run at all (XF005 says so)
     deploys = [d for b in builds for d in project.deploys_of(b)]
     if not deploys:
         return f
@@ -136,20 +139,17 @@ def own_release(f, fr, project):
     return f
 
 
-def local_base(f, fr, project):
-    """BC006: an image built and tagged without a version (``docker build -t acme-base``), never
-    pushed, that a Dockerfile the repository builds uses as its base image: an intermediate of
-    the repository's own chain of images, which stays on the machine that builds it; as BC001,
-    any build, or ``docker tag`` target, whose image no file of the repository is seen pushing
-    (the build pushes, its group or any file pushes one of its names).  Nor the
-    tag of a build whose Dockerfile does not exist, or the push of an image only such builds
-    make (tekton's ``hack/nightly.sh``: ``docker build -t .../base -f images/Dockerfile`` and
-    ``docker push .../base``, ``images/`` long gone): the build cannot run, XF005 says so."""
+def bc006(f, fr, project):
+    """BC006 as BC001 (``_stays_or_cannot_run``): a build whose image no file of the repository is
+    seen pushing stays on its machine (an intermediate of the repository's own chain, ``docker
+    build -t acme-base``, included), and one whose Dockerfile does not exist cannot run; so does
+    the push of an image only such builds make (tekton's ``hack/nightly.sh``: ``docker build -t
+    .../base -f images/Dockerfile`` and ``docker push .../base``, ``images/`` long gone).  A
+    ``docker tag`` target is a local name unless some push sends that repository (strimzi's
+    ``docker tag ... strimzi/buildah:latest``)."""
     builds = project.builds_in(fr.path, f.span.line)
-    if builds and all(b.missing for b in builds):
+    if _stays_or_cannot_run(builds):
         return None
-    if builds and not any(b.push for b in builds):
-        return None  # as BC001: an image no file is seen sending to a registry stays where it is built
     if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
         from .model import normal
 
@@ -159,7 +159,7 @@ def local_base(f, fr, project):
         if made and all(b.missing for b in made):
             return None
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
-            return None  # a local name (strimzi's docker tag ... strimzi/buildah:latest, never pushed)
+            return None
     return f
 
 
@@ -194,4 +194,4 @@ def set_by_tooling(f, fr, project):
 
 
 REFINERS = {"DF005": df005, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
-            "BC006": local_base, "K8S001": set_by_tooling, "K8S002": set_by_tooling}
+            "BC006": bc006, "K8S001": set_by_tooling, "K8S002": set_by_tooling}
