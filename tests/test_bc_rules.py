@@ -77,6 +77,27 @@ def test_bc001_flags_builds_without_platform_in_makefile():
     ]
 
 
+def test_bc001_reads_recipe_prefixes_that_come_from_a_variable():
+    # spire's ``E:=@`` ... ``$(E)docker build``: make reads @ - + after expanding the line; an
+    # unknown glued to the command word can only be such prefixes (``Q = $(if $(V),,@)``)
+    assert check("""
+        E:=@
+        Q = $(if $(V),,@)
+        dev-image:
+        \t$(E)docker build -t registry.example.com/spire-dev:1.4.2 -f Dockerfile.dev .
+        quiet:
+        \t$(Q)podman build -t registry.example.com/app:1.4.2 .
+        wrapped:
+        \t$(WRAP) docker build -t registry.example.com/app:1.4.2 .
+        \t$(GOBIN)/docker build -t registry.example.com/app:1.4.2 .
+    """, "BC001", kind="makefile") == [
+        "4:13 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "6:13 BC001 podman build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "8:17 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+        "9:18 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+
+
 def test_bc001_passes_builds_with_a_platform_in_makefile():
     assert check("""
         IMG ?= registry.example.com/app:1.4.2

@@ -70,6 +70,7 @@ _FUNCTIONS = frozenset(
     "firstword flavor foreach guile if info intcmp join lastword let notdir or origin patsubst "
     "realpath shell sort strip subst suffix value warning wildcard word wordlist words".split()
 )
+_PREFIX_CHARS = "@-+ \t"  # a recipe line's prefixes (silent, ignore errors, always run)
 DYNAMIC = "${MAKE_DYNAMIC}"  # what an unevaluated function becomes in a recipe
 _MAX_INCLUDES = 50
 _MAX_INCLUDE_SIZE = 1 << 20
@@ -468,6 +469,10 @@ class MakeModel:
                 pos += len(piece)
                 continue
             val, _dyn = self._reference(piece, target, 0)
+            if s == 0 and (val.strip(_PREFIX_CHARS) == "" or _dyn and text[e:e + 1].isalpha()):
+                # make reads a line's prefixes after expanding it: ``$(E)docker build`` with ``E := @``;
+                # an unknown glued to the command word can only be prefixes (``Q = $(if $(V),,@)``)
+                val = ""
             if tested and not val.strip() and piece[2:-1].strip() in tested:
                 val = DYNAMIC  # (not ${X}: an exported X = "" would give the shell its empty value)
             if val != piece:
