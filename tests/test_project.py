@@ -718,6 +718,14 @@ def test_df005_reads_only_the_builds_of_the_final_stage(tmp_path, capsys):
         "FROM alpine:3.20 has no --platform, so the stage follows the build machine's CPU instead of linux/amd64."
         " It is built without --platform at devel.mk:2."]
 
+    # argo-workflows: a pattern rule builds every stage by name (--target $*), the last stage a
+    # -dev one: a target archlint cannot read may be the final stage, so its build counts
+    (root / "devel.mk").unlink()
+    (root / "Makefile").write_text("image-%:\n\tdocker buildx build --platform linux/amd64 --target $* "
+                                   "-t ghcr.io/acme/$*:1 --push .\n")
+    assert [f["message"] for f in run(root, capsys)["findings"] if f["rule"] == "DF005" and f["line"] == 3] == []
+    (root / ".archlint.toml").unlink()
+    assert [n["path"] for n in run(root, capsys)["notices"] if n["rule"] == "DF005"] == []
 
 def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     from archlint.kinds import kind_by_name

@@ -730,8 +730,9 @@ class Project:
     def builds_final_stage(self, build: Build) -> bool:
         """Whether ``build`` builds its Dockerfile's final stage: no ``--target``, or one naming
         that stage (stage names are case-insensitive); a target in a Dockerfile whose stages are
-        not known may be it."""
-        if build.stage is None:
+        not known may be it, and so may a target archlint cannot read (``--target $*`` in a
+        pattern rule, ``--target $TARGET`` of a matrix: ``*``)."""
+        if build.stage is None or build.stage == "*":
             return True
         final = self.finals.get(build.dockerfile)
         return final is None or build.stage.lower() == final
