@@ -21,6 +21,9 @@ DEFAULT_EXCLUDE = (
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
+    # a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
+    # what users of that release applied; a fix is a new release, not an edit there
+    "v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*",
 )
 
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``,

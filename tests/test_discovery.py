@@ -51,6 +51,18 @@ def test_design_proposals_are_history_by_default(tmp_path):
     assert _found(tmp_path) == ["deploy/app.yaml", "designer/app.yaml"]
 
 
+
+def test_release_snapshots_are_history_by_default(tmp_path):
+    # kserve's install/v0.6.0/ ... install/v0.17.0/: the manifests each release published, kept
+    # as its record; docker-library's maintained version lines (python/3.12/) are two-part
+    (tmp_path / ".git").mkdir()
+    for rel in ("install/v0.6.0/kfserving.yaml", "install/v0.10.0-rc0/kserve.yaml", "charts/0.2.1/app.yaml",
+                "python/3.12/bookworm/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml"):
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("apiVersion: v1\nkind: Pod\n")
+    assert _found(tmp_path) == ["api/v1beta1/crd.yaml", "deploy/app.yaml", "python/3.12/bookworm/Dockerfile"]
+
 def test_glob_matcher_agrees_with_path_matches():
     patterns = DEFAULT_EXCLUDE + ("legacy/", "*.generated.yaml", "docs/**", "a?c", "[xy]z", "/top/only")
     paths = ["a/.git/b", "node_modules", "x/node_modules/y", "legacy/a", "b/legacy/a", "p/q.generated.yaml",
