@@ -178,7 +178,12 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 3, 14)
     # a shell ${NAME} or a lower-case flow mapping is no placeholder: a broken file stays a parse error
     with pytest.raises(ParseError):
-        parse("a: ${HOME}\nb: {x}.16\n  c: [\n", "deploy/y.yaml")
+        parse("a: ${HOME}\nb: {x}\n  c: [\n", "deploy/y.yaml")
+    # kserve's docs samples: a {name} glued to the text where YAML fails is the reader's to fill in
+    with pytest.raises(SkipFile) as e:
+        parse("spec:\n  predictor:\n    containers:\n    - image: {username}/torchserve-gpu:latest\n"
+              "      name: torchserve-container\n", "docs/samples/torchserve/gpu.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 14)
     # external-secrets' docs/snippets: mkdocs-macros' {% raw %} around a manifest is a Jinja template
     with pytest.raises(SkipFile) as e:
         parse("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n", "docs/snippets/cli.yaml")

@@ -676,7 +676,7 @@ def parse(source) -> YamlModel:
     try:
         roots = compose(text, freeze=big)
     except yaml.YAMLError as e:
-        templated = templated or (_PLACEHOLDER_RE.search(text) if "{" in text else None)
+        templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         raise _parse_error(e, text, source) from None
@@ -700,6 +700,26 @@ def parse(source) -> YamlModel:
 
         weakref.finalize(model, gc.unfreeze)
     return model
+
+
+#: a placeholder for the reader to fill in (``image: {docker_username}/iris-classifier``): YAML
+#: reads a flow mapping, then fails on the text after it
+_USER_PLACEHOLDER_RE = re.compile(r"(?<![$\w{])\{[A-Za-z_][\w.-]*\}(?=[^\s,}\]])")
+
+
+def _placeholder_at(e, text: str):
+    """A reader's placeholder on the line where YAML failed (``{username}/torchserve:latest``:
+    kserve's docs samples), as a match in ``text``; None when the error is elsewhere."""
+    mark = getattr(e, "problem_mark", None)
+    if mark is None or not isinstance(mark.line, int) or mark.line < 0:
+        return None
+    start = 0
+    for _ in range(mark.line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    return _USER_PLACEHOLDER_RE.search(text, start, len(text) if end < 0 else end)
 
 
 def _parse_error(e, text: str, source) -> ParseError:
