@@ -1144,6 +1144,40 @@ def test_a_tag_a_release_sed_rewrites_in_a_kustomization_and_what_it_generates(t
         "deploy/other.yaml", "manifests/base/kustomization.yaml", "manifests/install.yaml"]
 
 
+
+def test_a_latest_tag_in_what_a_release_pipes_from_kustomize_build_to_sed_is_a_placeholder(tmp_path, capsys):
+    # kserve's hack/release/generate-install.sh: kustomize build ${REPO_ROOT}/config/overlays/all
+    # | yq ... | sed s/:latest/:$TAG/g: every :latest the build reads, at any depth, becomes the
+    # release's version; a third party's image among the repository's own (vllm/vllm-openai
+    # among kserve/*) would get a tag of kserve's version, which it does not have
+    servers = DEPLOY.replace("quay.io/acme/api:1.4", "kserve/sklearnserver:latest") + \
+        "        - name: xgb\n          image: kserve/xgbserver:latest\n" \
+        "        - name: vllm\n          image: vllm/vllm-openai:latest\n"
+    files = {
+        "hack/release/generate-install.sh": "#!/bin/sh\nREPO_ROOT=$(git rev-parse --show-toplevel)\n"
+            "kustomize build ${REPO_ROOT}/config/overlays/all | yq 'select(.kind != \"Namespace\")' "
+            "| sed s/:latest/:$TAG/g > $INSTALL_PATH\n",
+        "config/overlays/all/kustomization.yaml": "resources:\n- ../../default\n- ../../runtimes\n",
+        "config/default/kustomization.yaml": "resources:\n- manager.yaml\npatches:\n- path: manager_image_patch.yaml\n",
+        "config/default/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "controller:latest"),
+        "config/default/manager_image_patch.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
+        "config/runtimes/kustomization.yaml": "resources:\n- servers.yaml\n",
+        "config/runtimes/servers.yaml": servers,
+        "deploy/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
+    }
+    found = [(f["path"], f["line"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
+             if f["rule"] == "K8S001"]
+    assert found == [
+        ("config/runtimes/servers.yaml", 15, "Image vllm/vllm-openai:latest uses the mutable tag latest. The "
+         "repository's release rewrites the :latest tags of this file to its own version, and this image is not "
+         "the repository's."),
+        ("deploy/other.yaml", 11, "Image kserve/kserve-controller:latest uses the mutable tag latest.")]
+    # a sed fed by another command than the build (after ; or ||) rewrites nothing the build reads
+    files["hack/release/generate-install.sh"] = ("kustomize build config/overlays/all > a.yaml; cat b.yaml | sed s/:latest/:1/g\n"
+                                                 "kustomize build config/overlays/all || sed s/:latest/:1/g b.yaml\n")
+    found = [(f["path"], f["line"]) for f in run(tree(tmp_path / "b", files), capsys)["findings"] if f["rule"] == "K8S001"]
+    assert ("config/runtimes/servers.yaml", 11) in found and ("config/default/manager_image_patch.yaml", 11) in found
+
 def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     from archlint.project.rewrites import release_rewrites
 
@@ -1175,6 +1209,11 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     assert read("for f in a.yaml; do sed -i 's/:latest/:1/' $f; done\n") == {"rewrites": ["a.yaml"]}
     assert read("x:\n\t$(KUSTOMIZE) build config/default > dist/install.yaml\n") == {
         "generated": [["config/default", "dist/install.yaml"]]}
+    # kserve: the output of kustomize build, piped through yq to the sed
+    assert read("kustomize build ${REPO_ROOT}/config/overlays/all | yq 'x' | sed s/:latest/:$TAG/g > $P\n"
+                "x:\n\t$(KUSTOMIZE) build config/default | sed 's/:latest/:$(V)/' > dist/install.yaml\n") == {
+        "piped": ["config/overlays/all/", "config/default/"]}
+    assert read("kustomize build a > x; cat b | sed s/:latest/:1/g\nkustomize build a || sed s/:latest/:1/g\n") == {}
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

@@ -49,7 +49,7 @@ def link_keys(project: Project, entries):
         if "kustomize" in facts:
             for p in mentions(display, facts["kustomize"]):
                 yield display, "f:" + p, False
-        if facts.get("rewrites") or facts.get("generated"):  # the :latest of files under a path
+        if facts.get("rewrites") or facts.get("generated") or facts.get("piped"):  # the :latest of files under a path
             yield display, WILD, True
     for b in project.builds:
         if b.dockerfile:

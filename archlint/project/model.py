@@ -254,6 +254,7 @@ class Project:
         self._bases_by_file: dict | None = None
         self._images_by_file: dict | None = None
         self._entries: dict | None = None  # (path, line) -> images: entries there
+        self._owners: set | None = None  # namespaces of the latest images a release sed rewrites
         self._entries_by_path: dict = {}  # path -> its images: entries
         self._namespaces: dict | None = None  # namespace -> tags of builds named ns/$(NAME):tag
 
@@ -627,6 +628,24 @@ class Project:
                 self._entries.setdefault((p, o["span"][0]), []).append(o)
                 self._entries_by_path.setdefault(p, []).append(o)
         return (self._entries if isinstance(key, tuple) else self._entries_by_path).get(key, default)
+
+    def rewrite_owners(self) -> set:
+        """The namespaces (``docker.io/kserve``) that most of the ``:latest`` images in the files a
+        release ``sed`` rewrites belong to, at least two of them: the repository's own images,
+        whose latest is a placeholder for the release's version.  Empty when no namespace
+        stands out (so every such image may be the repository's own).  Worked out once."""
+        if self._owners is None:
+            from collections import Counter
+
+            rewritten = self.patches.latest_rewritten
+            seen = Counter()
+            for path, im in [(d.path, d.image) for d in self.deploys] + [(p, o["image"]) for p, o in self._overrides]:
+                n = normal(im)
+                if n is not None and n[1] == "latest" and "/" in n[0] and rewritten(path):
+                    seen[n[0].rsplit("/", 1)[0]] += 1
+            top = max(seen.values(), default=0)
+            self._owners = {ns for ns, k in seen.items() if k == top} if top >= 2 else set()
+        return self._owners
 
     def entries_at(self, path: str, line: int) -> list[str]:
         """The names a Kustomization's ``images:`` entries on ``line`` of ``path`` match (its

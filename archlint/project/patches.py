@@ -52,6 +52,8 @@ class Patches:
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
         self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
+        self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
+        self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
 
     def latest_rewritten(self, path: str) -> bool:
         """Whether a ``sed`` of the repository rewrites the ``:latest`` tags of ``path``
@@ -60,7 +62,34 @@ class Patches:
         at any depth, a file so rewritten (argo-events' ``manifests/install.yaml``)."""
         if self._rewritten(path):
             return True
+        if self.piped and path in self._read_by_piped():
+            return True
         return bool(self.rewritten) and any(self._rewritten(k) for k in self.built_from(path))
+
+    def _read_by_piped(self) -> set:
+        """Every file the ``kustomize build`` of a piped folder reads (kserve's ``kustomize build
+        config/overlays/all | ... | sed s/:latest/:$TAG/g``): its Kustomization, what that includes
+        at any depth, and their patches; worked out once, at most ``MAX_WALK`` Kustomizations a
+        folder."""
+        if self._piped_set is None:
+            got: set = set()
+            for folder in self.piped:
+                todo = self._included(folder.rstrip("/"))
+                known = set(todo)
+                walked = 0
+                while todo and walked < MAX_WALK:
+                    k = todo.pop()
+                    walked += 1
+                    resources, patches = self.kustomizations.get(k, ((), ()))
+                    got.update(patches)
+                    for r in resources:
+                        for p in self._included(r):
+                            if p not in known:
+                                known.add(p)
+                                todo.append(p)
+                got |= known
+            self._piped_set = got
+        return self._piped_set
 
     def built_from(self, path: str) -> list[str]:
         """The Kustomizations and files whose ``kustomize build`` writes ``path`` (the folder's
@@ -92,6 +121,11 @@ class Patches:
                 p += "/" if r.endswith("/") else ""
                 if p not in self.rewritten:
                     self.rewritten.append(p)
+        for r in facts.get("piped", ()):
+            for p in (_resolve(display, r), posixpath.normpath(r)):
+                if p not in self.piped:
+                    self.piped.append(p)
+                    self._piped_set = None
         for src, dst in facts.get("generated", ()):
             self.generated[_resolve(display, dst)] = _resolve(display, src.rstrip("/"))
         for s in facts.get("slots", ()):
@@ -115,7 +149,7 @@ class Patches:
     def patching(self) -> bool:
         """Whether any Kustomization patches or retags (``images:``), or a sed rewrites tags (so an
         image may be replaced)."""
-        return bool(self.rewritten) or bool(self.retagging) or any(
+        return bool(self.rewritten) or bool(self.piped) or bool(self.retagging) or any(
             patches for _r, patches in self.kustomizations.values())
 
     def _included(self, resource: str) -> list[str]:

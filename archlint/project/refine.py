@@ -189,8 +189,27 @@ def set_by_tooling(f, fr, project):
     if project.entry_unused(fr.path, f.span.line):
         return None  # a Kustomization's images: entry that matches nothing it includes
     if f.rule_id == "K8S001" and project.patches.latest_rewritten(fr.path):
-        return None  # a sed of the repository rewrites this file's :latest (argo-workflows' release)
+        # a sed of the repository rewrites this file's :latest to the release's version (argo-workflows'
+        # manifests, kserve's kustomize build ... | sed): a placeholder for the repository's own images
+        if not _third_party(project, fr, f):
+            return None
+        f.message += (" The repository's release rewrites the :latest tags of this file to its own version, "
+                      "and this image is not the repository's.")
     return f
+
+
+def _third_party(project, fr, f) -> bool:
+    """Whether the images on the finding's line belong to none of the namespaces most of the
+    rewritten latest images belong to (``Project.rewrite_owners``): the release's sed turns a
+    third party's ``latest`` into a tag of the repository's version (kserve's ``vllm/vllm-openai``
+    among ``kserve/*``), which that image does not have."""
+    from .model import normal
+
+    owners = project.rewrite_owners()
+    if not owners:
+        return False
+    names = [n for n in map(normal, project.images_at(fr.path, f.span.line)) if n is not None]
+    return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners for n in names)
 
 
 REFINERS = {"DF005": df005, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,

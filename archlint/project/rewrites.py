@@ -1,7 +1,8 @@
 """How a repository's release rewrites its manifests' image tags, read from the commands of a
 file (a Makefile, a script, a workflow, a runbook): a ``sed`` substituting tags in the files it
-names, and the files ``kustomize build`` generates from the folders so rewritten.  Facts
-``rewrites`` and ``generated``; the model (``patches.Patches``) answers whether a manifest's
+names, the files ``kustomize build`` generates from the folders so rewritten, and the folders
+whose ``kustomize build`` output is piped to such a sed.  Facts ``rewrites``, ``generated`` and
+``piped``; the model (``patches.Patches``) answers whether a manifest's
 ``latest`` is such a placeholder.  Every line is looked at once."""
 from __future__ import annotations
 
@@ -101,6 +102,7 @@ def release_rewrites(text: str, out: dict) -> None:
     if "sed" not in text and "SED" not in text:
         return
     found: list = []
+    piped: list = []
     loops = _for_loops(text) if "for" in text else []
     latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
     li = offset = 0
@@ -119,6 +121,7 @@ def release_rewrites(text: str, out: dict) -> None:
         # a command's operands end at the next separator: each segment's read once
         seps = [x.start() for x in _SEPARATOR.finditer(line)]
         operands: dict = {}
+        tagged = False
         while len(found) + len(files) < 32:
             s = _SED_SUBST.search(line, pos)
             if s is None:
@@ -132,6 +135,7 @@ def release_rewrites(text: str, out: dict) -> None:
             pattern = line[s.end():mid]
             if not _TAG_PATTERN.search(pattern) or _BARE_TAG_KEY.search(pattern):
                 continue
+            tagged = True
             k = bisect.bisect_right(seps, end)
             seg_end = seps[k] if k < len(seps) else len(line)
             if seg_end not in operands:
@@ -147,8 +151,43 @@ def release_rewrites(text: str, out: dict) -> None:
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
+        if tagged and ("kustomize" in line or "KUSTOMIZE" in line) and len(piped) < 32:
+            src = _piped_build(line, m.start())
+            if src and src not in piped:
+                piped.append(src)
     if found:
         out["rewrites"] = found
+    if piped:
+        out["piped"] = piped
+
+
+#: ``kustomize build ${REPO_ROOT}/config/overlays/all | yq ... | sed s/:latest/:$TAG/g`` (kserve's
+#: release): a ``kustomize build DIR`` command, the first in a pipeline whose output reaches the sed
+_BUILD_CMD = re.compile(r"^\s*(?:\S*kustomize|\$\(KUSTOMIZE\)|\$\{KUSTOMIZE\}|\$KUSTOMIZE)\s+build\s+([^\s<>]+)")
+#: a root a script or Makefile names its paths from (``${REPO_ROOT}/config``, ``$(ROOT_DIR)/config``)
+_ROOT_VAR = re.compile(r"^(?:\$\{\w+\}|\$\(\w+\)|\$\w+)/")
+_COMMAND_END = re.compile(r"[;&]")
+
+
+def _piped_build(line: str, sed_at: int) -> str | None:
+    """The folder (ending in ``/``) that a ``kustomize build`` builds when its output is piped,
+    through pipes only, to the sed at ``sed_at`` of ``line``; a leading root variable is dropped
+    (the path is then read from the file's folder or the top, as ``rewrites``).  Linear: the
+    line's pipeline is split once."""
+    head = line[:sed_at]
+    cut = max((m.end() for m in _COMMAND_END.finditer(head)), default=0)  # the sed's own command list
+    ored = head.rfind("||", cut)
+    cut = cut if ored < 0 else ored + 2
+    stages = head[cut:].split("|")
+    if len(stages) < 2:
+        return None
+    m = _BUILD_CMD.match(stages[0].lstrip("( "))
+    if m is None:
+        return None
+    w = _ROOT_VAR.sub("", m.group(1).strip("'\""), count=1)
+    if not w or any(c in w for c in "$*{}()") or w.startswith("-"):
+        return None
+    return w.rstrip("/") + "/"
 
 
 def _kustomize_word(w: str) -> bool:
