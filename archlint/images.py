@@ -103,6 +103,27 @@ def is_placeholder(ref: str) -> bool:
     return False
 
 
+#: a namespace that addresses the reader: ``your-registry``, ``yourname``, ``myrepo``, ``my-org``,
+#: ``docker_user_name``, ``dockerhub_username``, ``username`` (a README's ``docker build -t
+#: docker_user_name/lgbserver``: the reader's own image)
+_READERS_PART = re.compile(
+    r"(?:your(?:[-_][a-z0-9_-]+|(?:own)?(?:registry|repo|org|name|user|username|account|namespace|dockerhub|docker"
+    r"|hub|company|project|team|id)s?)"
+    r"|my[-_]?(?:own[-_]?)?(?:registry|repo|repository|org|organi[sz]ation|user|username|name|account|namespace"
+    r"|docker|dockerhub|hub|company|project|team|id)s?"
+    r"|(?:[a-z0-9]+[-_])?(?:user[-_]?name|docker[-_]?(?:hub[-_]?)?(?:user(?:[-_]?name)?|id|account)))")
+
+
+def readers_own(ref: str) -> bool:
+    """Whether an image reference's namespace (a part before its last, after a registry host)
+    addresses the reader, who replaces it with their own (``your-registry/autogluonserver``,
+    ``docker_user_name/lgbserver``, ``myorg/app``): the image is the reader's.  Linear."""
+    parts = ref.split("@", 1)[0].split("/")[:-1]
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    return any(_READERS_PART.fullmatch(p.lower()) for p in parts)
+
+
 #: an operating system's or a language runtime's release written into a repository name:
 #: ``ubi8``, ``rhel9``, ``debian12``, ``ubuntu2204``, ``nodejs18``, ``python-39``, ``py311``, ``cu124``
 _RELEASE_IN_NAME = re.compile(

@@ -1175,6 +1175,20 @@ def test_bc006_documentation_builds_and_pushes_are_the_readers_own_deployments_a
         "2:38 BC006 docker tag tags registry-host:5000/myadmin/rhel-httpd:latest: latest is a mutable tag.",
         "3:21 BC006 docker push pushes registry-host:5000/myadmin/rhel-httpd:latest: latest is a mutable tag.",
         expected_run]
+    # kserve's python/lgbserver/README.md, beside the code: a namespace that addresses the reader
+    # (docker_user_name/, your-registry/, myorg/) makes the image the reader's own, in any file
+    readme = """
+        ```bash
+        docker build -t docker_user_name/lgbserver -f lgb.Dockerfile .
+        docker push docker_user_name/lgbserver:latest
+        docker build -t your-registry/autogluonserver:latest . && docker push your-registry/autogluonserver:latest
+        docker push ghcr.io/acme/lgbserver:latest
+        kubectl run lgb --image=myorg/lgbserver:latest
+        ```
+    """
+    assert check(readme, "BC006", kind="markdown", name="python/lgbserver/README.md") == [
+        "5:13 BC006 docker push pushes ghcr.io/acme/lgbserver:latest: latest is a mutable tag.",
+        "6:25 BC006 kubectl run deploys myorg/lgbserver:latest: latest is a mutable tag."]
 
 
 def test_bc001_passes_builds_with_a_platform_in_workflow_run_steps():

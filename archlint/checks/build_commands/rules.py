@@ -8,7 +8,7 @@ import re
 
 from ... import exports, platforms as plat
 from ...commands import PLATFORM_ARGS, commands_for
-from ...images import split_ref
+from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
@@ -652,7 +652,9 @@ def latest_tag(ctx):
     `docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags and pushes are not reported:
     the image is the reader's own and the reader picks its tag (`docker push
     registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
-    (`kubectl run`, `kubectl set image`) is the document's choice and is reported. Nor a build
+    (`kubectl run`, `kubectl set image`) is the document's choice and is reported. So, in any
+    file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
+    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs beside its model servers). Nor a build
     whose Dockerfile does not exist, or the push of an image only such builds make: the build
     cannot run, and XF005 reports it.
 
@@ -695,7 +697,7 @@ def latest_tag(ctx):
             name, tag, digest = split_ref(im.value)
             if digest or tag not in (None, "latest"):
                 continue
-            if beside or local.name(tc, im.value) or readers and im.role != "image":
+            if beside or local.name(tc, im.value) or (readers or readers_own(im.value)) and im.role != "image":
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
