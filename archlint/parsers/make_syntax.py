@@ -4,6 +4,7 @@ arguments, inline recipes and the folders a glob ``include`` reads.  Every funct
 linear in the length of its text."""
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -298,3 +299,29 @@ def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]
                 frm, to, txt = (v for v, _ in vals)
                 return (txt.replace(frm, to) if frm else txt), False
     return unknown, True
+
+
+_KNOB_NAME = re.compile(r"ARCH|PLATFORM", re.I)
+
+
+def platform_knob(ref: str, lookup, text: str) -> bool:
+    """Whether the reference ``ref`` (``$(ARCH)``) names a variable named for the architecture or
+    platform that the Makefile leaves empty for its caller to fill (``ARCH ?=``; kserve's
+    "ENGINE=podman ARCH="--arch x86_64" make docker-build-x"): what a recipe gets from it is the
+    caller's, unknown.  Not when the file tests it (``ifdef ARCH``, ``ifneq ($(ARCH),)``): a
+    branch then knows whether it is set.  ``lookup``: name -> its MakeVar or None."""
+    name = ref[2:-1].strip() if len(ref) > 3 and ref[1] in "({" else ""
+    if not _KNOB_NAME.search(name):
+        return False
+    var = lookup(name)
+    if var is None or not (var.op == "?=" or var.conditional) or var.raw.strip():
+        return False
+    return not _tested_anywhere(name, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _tested_anywhere(name: str, text: str) -> bool:
+    """Whether a conditional line of ``text`` tests ``name`` (each line tried once, from its start)."""
+    n = re.escape(name)
+    return re.search(r"^[ \t]*(?:else[ \t]+)?if(?:n?def[ \t]+" + n + r"\b|n?eq\b[^\n]*?\$[({]" + n + r"[)}])",
+                     text, re.M) is not None

@@ -45,6 +45,7 @@ from ..commands import OPTIONS_NAME
 from ..snippet import Snippet
 from .shell import ShellSnippet
 from .make_syntax import (
+    platform_knob,
     bind_args as _bind_args, continued as _continued, find_rule_colon as _find_rule_colon,
     glob_folders as _glob_folders,
     inline_recipe_start as _inline_recipe_start, logical_line as _logical_line, modifiers as _modifiers,
@@ -475,6 +476,8 @@ class MakeModel:
                 val = ""
             if tested and not val.strip() and piece[2:-1].strip() in tested:
                 val = DYNAMIC  # (not ${X}: an exported X = "" would give the shell its empty value)
+            elif s and not val.strip() and platform_knob(piece, lambda n: self.lookup(n, target), self.source.text):
+                val = DYNAMIC  # ``ARCH ?=``: empty unless the caller passes ARCH="--arch x86_64" (kserve)
             if val != piece:
                 changed = True
             if val:
