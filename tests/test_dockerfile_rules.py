@@ -236,6 +236,18 @@ def test_df005_without_platforms_is_one_info_notice_on_the_final_stage():
     assert [n.rule_id for n in lint_inline(DF005_UNPINNED, kind="dockerfile", ignore=["DF005"]).notices] == []
 
 
+def test_df005_says_nothing_of_a_templates_placeholder_base():
+    # sonobuoy's and rook's Dockerfile: FROM BASEIMAGE, which a Makefile's sed replaces with a
+    # per-architecture base (sed 's|BASEIMAGE|$(BASEIMAGE)|g'); no registry serves BASEIMAGE
+    text = "FROM BASEIMAGE\nCOPY sonobuoy /sonobuoy\n"
+    assert [n.rule_id for n in lint_inline(text, kind="dockerfile").notices] == []
+    assert check(text, "DF005", kind="dockerfile", platforms=ONE) == []
+    # a real image, or one an ARG names, is a base like any other
+    assert [n.rule_id for n in lint_inline("FROM debian:stable-slim\n", kind="dockerfile").notices] == ["DF005"]
+    assert [n.rule_id for n in lint_inline("ARG BASE=debian:12\nFROM ${BASE}\n", kind="dockerfile").notices] == [
+        "DF005"]
+
+
 def test_df005_says_nothing_of_a_windows_image():
     # fluent-bit's dockerfiles/Dockerfile.windows: built on a Windows host, for it; neither the
     # run's notice nor a linux/... platform is for it

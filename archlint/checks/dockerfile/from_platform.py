@@ -23,6 +23,9 @@ from ._common import (
     windows_image,
 )
 
+#: a template's placeholder base, which a script replaces (``FROM BASEIMAGE``: sonobuoy, rook)
+_PLACEHOLDER_BASE = re.compile(r"[A-Z][A-Z0-9_]*")
+
 # ---- DF003 / DF004 / DF009 / DF010: FROM --platform ----------------------------------------------
 
 
@@ -302,8 +305,9 @@ def from_without_platform(ctx):
       `--platform="$(PLATFORM)"`), or uses its image where it is built (a README's build, run).
 
     Stages based on `scratch` or on an earlier stage are never reported (a name with variables
-    that can only be an earlier stage's too: buildkit's `FROM buildkit-$TARGETOS`), nor one
-    whose image names its architecture through a build argument
+    that can only be an earlier stage's too: buildkit's `FROM buildkit-$TARGETOS`), nor a
+    template's placeholder base a `sed` fills per architecture (sonobuoy's `FROM BASEIMAGE`),
+    nor one whose image names its architecture through a build argument
     (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`): the build passes it and the
     single-architecture base decides the CPU (BuildKit's `$TARGETARCH` and `$BUILDARCH` follow
     the build's platform: they do not count); nor a Windows image (`Dockerfile.windows`, a
@@ -352,8 +356,8 @@ def from_without_platform(ctx):
         value, complete, _ = _resolved_image(ctx, st)
         if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
             continue
-        if not complete and maybe_stage_ref(ctx, st):
-            continue  # an earlier stage picked by a variable (FROM buildkit-$TARGETOS)
+        if not complete and maybe_stage_ref(ctx, st) or _PLACEHOLDER_BASE.fullmatch(st.image.value):
+            continue  # an earlier stage picked by a variable (FROM buildkit-$TARGETOS), or FROM BASEIMAGE
         if _base_picked_by_argument(st):
             continue  # the build argument picks the architecture's base image
         kw = st.from_ins.keyword_span
