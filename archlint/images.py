@@ -124,6 +124,17 @@ def readers_own(ref: str) -> bool:
     return any(_READERS_PART.fullmatch(p.lower()) for p in parts)
 
 
+#: repositories whose publishers give no version tags, only ``latest`` and variants of it
+#: (distroless: ``latest``, ``nonroot``, ``debug``; Chainguard's free images: ``latest``,
+#: ``latest-dev``; Prometheus' busybox images): a digest is the only pin
+_LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus/busybox")
+
+
+def latest_only(name: str) -> bool:
+    """Whether the repository ``name`` (``gcr.io/distroless/static``) publishes no version tags."""
+    return name.startswith(_LATEST_ONLY)
+
+
 #: an operating system's or a language runtime's release written into a repository name:
 #: ``ubi8``, ``rhel9``, ``debian12``, ``ubuntu2204``, ``nodejs18``, ``python-39``, ``py311``, ``cu124``
 _RELEASE_IN_NAME = re.compile(

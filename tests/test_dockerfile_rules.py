@@ -23,6 +23,19 @@ def test_df001_flags_latest_tag():
     ]
 
 
+def test_df001_and_df002_advise_a_digest_where_the_publisher_gives_no_version_tags():
+    # metallb's and secrets-store's distroless bases, alertmanager's busybox: latest, nonroot and
+    # debug are the only tags, so "pin a version tag" cannot be followed
+    r = lint_inline("FROM gcr.io/distroless/static:latest\nFROM quay.io/prometheus/busybox\nFROM alpine:latest\n",
+                    kind="dockerfile")
+    assert [(f.rule_id, f.hint) for f in findings(r, "DF00")] == [
+        ("DF001", "gcr.io/distroless/static publishes no version tags: pin a digest "
+                  "(gcr.io/distroless/static:latest@sha256:...) and let an updater such as Renovate move it"),
+        ("DF002", "quay.io/prometheus/busybox publishes no version tags: pin a digest "
+                  "(quay.io/prometheus/busybox:latest@sha256:...) and let an updater such as Renovate move it"),
+        ("DF001", "pin a version tag such as alpine:<version>, or a digest")]
+
+
 def test_df001_leaves_a_stage_that_upgrades_every_package():
     # strimzi's base image: ubi-minimal:latest, then microdnf update -y; kubeflow's
     # components/google-cloud: ubuntu2404:latest, then apt -y upgrade

@@ -5,7 +5,7 @@ import re
 
 from ... import platforms as plat
 from ...archnames import image_arch_token, without_arch
-from ...images import parse_image_ref, release_in_name
+from ...images import latest_only, parse_image_ref, release_in_name
 from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
@@ -54,10 +54,19 @@ def from_latest_tag(ctx):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} uses the mutable tag latest{via}.",
-                hint=f"pin a version tag such as {name}:<version>, or a digest",
+                hint=_pin_hint(name, f"pin a version tag such as {name}:<version>, or a digest"),
                 related=related,
                 key=value,
             )
+
+
+def _pin_hint(name: str, usual: str) -> str:
+    """How to pin ``name``: ``usual``, or a digest where its publisher gives no version tags
+    (distroless, Chainguard's free images, Prometheus' busybox)."""
+    if latest_only(name):
+        return f"{name} publishes no version tags: pin a digest ({name}:latest@sha256:...) and let an updater such as " \
+               "Renovate move it"
+    return usual
 
 
 #: a package manager upgrading every installed package (``apt-get upgrade``, ``microdnf update``)
@@ -125,7 +134,7 @@ def from_untagged(ctx):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
-                hint=f"pin a version: {value}:<version>",
+                hint=_pin_hint(name, f"pin a version: {value}:<version>"),
                 related=related,
                 key=value,
             )
