@@ -14,6 +14,10 @@ from .model import Severity
 
 CONFIG_FILES = (".archlint.toml", "archlint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+#: a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
+#: what users of that release applied; a fix is a new release, not an edit there.  Each names
+#: one folder (``path_matches`` never lets their ``*`` reach across folders)
+SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
@@ -21,9 +25,7 @@ DEFAULT_EXCLUDE = (
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
-    # a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
-    # what users of that release applied; a fix is a new release, not an edit there
-    "v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*",
+    *SNAPSHOT_GLOBS,
 )
 
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``,
@@ -209,7 +211,10 @@ def path_matches(relpath: str, pattern: str) -> bool:
         relpath = relpath[2:]
     component, whole = _glob(pattern)
     if component is not None:
-        return any(component(p) for p in relpath.split("/")) or component(relpath) is not None
+        # (a release snapshot's glob names one folder: its * must not reach across folders,
+        # 3rdparty/nginx-1.25.3 or v2/ubuntu22.04/python3.11 are no release's folder)
+        return any(component(p) for p in relpath.split("/")) or (
+            pattern not in SNAPSHOT_GLOBS and component(relpath) is not None)
     return any(m(relpath) for m in whole)
 
 

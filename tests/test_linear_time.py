@@ -155,7 +155,9 @@ CASES = {
         "r:\n\tcat a/k.yaml | sed " + "-e 's/newTag: .*/newTag: $(V)/' " * n + "> /tmp/k\n"
         + "\tsed " + "s/" * n + "\n\tcat " + "cat x " * n + "| sed 's/:latest/:1/' y.yaml\n"
         + "\tsed " + "-e 's/:latest/:1/' " * n + "y.yaml\n\tsed " + "-e 's/:latest/:1/' " * n + "\n"
-        + "\tkubectl " + "kustomize a/b " * n + "\n")),
+        + "\tkubectl " + "kustomize a/b " * n + "\n"
+        # a kustomize build piped to a sed of many substitutions
+        + "\tkustomize build a | sed " + "-e 's/:latest/:1/' " * n + "> x\n")),
     # a Makefile that generates a catalog Dockerfile with opm, and many builds: the opm lines
     # are found once per file, not once per build (9.7 ms a scan)
     "makefile-opm-builds": _lint("Makefile", "makefile", lambda n: "c:\n\t$(OPM) generate dockerfile catalog\n" + "".join(

@@ -1161,16 +1161,24 @@ def test_a_latest_tag_in_what_a_release_pipes_from_kustomize_build_to_sed_is_a_p
         "config/default/kustomization.yaml": "resources:\n- manager.yaml\npatches:\n- path: manager_image_patch.yaml\n",
         "config/default/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "controller:latest"),
         "config/default/manager_image_patch.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
-        "config/runtimes/kustomization.yaml": "resources:\n- servers.yaml\n",
+        "config/runtimes/kustomization.yaml": "resources:\n- servers.yaml\n- jobs.yaml\n",
         "config/runtimes/servers.yaml": servers,
+        # one third-party repository three times is one repository, not the owner
+        "config/runtimes/jobs.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "bitnami/kubectl:latest")
+            .replace("name: api\n", "name: jobs\n", 1)
+            + "        - name: b\n          image: bitnami/kubectl:latest\n"
+            + "        - name: c\n          image: bitnami/kubectl:latest\n",
         "deploy/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
     }
     found = [(f["path"], f["line"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
              if f["rule"] == "K8S001"]
+    why = (" uses the mutable tag latest. The repository's release rewrites the :latest tags of this file to its "
+           "own version, and this image is not the repository's.")
     assert found == [
-        ("config/runtimes/servers.yaml", 15, "Image vllm/vllm-openai:latest uses the mutable tag latest. The "
-         "repository's release rewrites the :latest tags of this file to its own version, and this image is not "
-         "the repository's."),
+        ("config/runtimes/jobs.yaml", 11, "Image bitnami/kubectl:latest" + why),
+        ("config/runtimes/jobs.yaml", 13, "Image bitnami/kubectl:latest" + why),
+        ("config/runtimes/jobs.yaml", 15, "Image bitnami/kubectl:latest" + why),
+        ("config/runtimes/servers.yaml", 15, "Image vllm/vllm-openai:latest" + why),
         ("deploy/other.yaml", 11, "Image kserve/kserve-controller:latest uses the mutable tag latest.")]
     # a sed fed by another command than the build (after ; or ||) rewrites nothing the build reads
     files["hack/release/generate-install.sh"] = ("kustomize build config/overlays/all > a.yaml; cat b.yaml | sed s/:latest/:1/g\n"
@@ -1214,6 +1222,15 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
                 "x:\n\t$(KUSTOMIZE) build config/default | sed 's/:latest/:$(V)/' > dist/install.yaml\n") == {
         "piped": ["config/overlays/all/", "config/default/"]}
     assert read("kustomize build a > x; cat b | sed s/:latest/:1/g\nkustomize build a || sed s/:latest/:1/g\n") == {}
+    # the sed that rewrites tags decides which build it reads, not the first sed of the line; a sed
+    # of one named image's tag rewrites no other image's
+    assert read('kustomize build config/extra | sed "s/namespace: default/namespace: acme/" > e.yaml; '
+                'kustomize build config/overlays/all | sed "s/:latest/:${TAG}/g" > i.yaml\n') == {
+        "piped": ["config/overlays/all/"]}
+    assert read('kustomize build config/overlays/all | sed "s|quay.io/acme/manager:latest|quay.io/acme/manager:1|"\n') == {}
+    # several substitutions and seds after one build, files named among them
+    assert read("kustomize build a | sed -e 's/:latest/:1/' x.yaml | sed s/:latest/:2/ | sed 's/:latest/:3/'\n") == {
+        "rewrites": ["x.yaml"], "piped": ["a/"]}
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

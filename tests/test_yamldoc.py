@@ -184,6 +184,11 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
         parse("spec:\n  predictor:\n    containers:\n    - image: {username}/torchserve-gpu:latest\n"
               "      name: torchserve-container\n", "docs/samples/torchserve/gpu.yaml")
     assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 14)
+    # a {date} in a quoted string of a line that fails for another reason (a wrong indent) is no
+    # placeholder: the parse error stands
+    with pytest.raises(ParseError):
+        parse('spec:\n  containers:\n  - name: a\n    image: app:1\n     args: ["--log", "logs/{date}.log"]\n',
+              "deploy/dep.yaml")
     # external-secrets' docs/snippets: mkdocs-macros' {% raw %} around a manifest is a Jinja template
     with pytest.raises(SkipFile) as e:
         parse("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n", "docs/snippets/cli.yaml")

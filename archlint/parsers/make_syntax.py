@@ -301,7 +301,8 @@ def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]
     return unknown, True
 
 
-_KNOB_NAME = re.compile(r"ARCH|PLATFORM", re.I)
+#: ``ARCH``, ``TARGET_ARCH``, ``GOARCH``, ``PLATFORMS``, ``DOCKER_PLATFORM``: not ``SEARCH``, ``ARCHIVE``
+_KNOB_NAME = re.compile(r"(?:^|_|GO|TARGET|BUILD)(?:ARCH|PLATFORM)S?(?:$|_)", re.I)
 
 
 def platform_knob(ref: str, lookup, text: str) -> bool:

@@ -708,8 +708,10 @@ _USER_PLACEHOLDER_RE = re.compile(r"(?<![$\w{])\{[A-Za-z_][\w.-]*\}(?=[^\s,}\]])
 
 
 def _placeholder_at(e, text: str):
-    """A reader's placeholder on the line where YAML failed (``{username}/torchserve:latest``:
-    kserve's docs samples), as a match in ``text``; None when the error is elsewhere."""
+    """A reader's placeholder right where YAML failed (``{username}/torchserve:latest``: kserve's
+    docs samples; YAML read a flow mapping and fails on the text after it), as a match in
+    ``text``; None when the error is elsewhere (a ``{date}`` in a quoted string of a line that
+    fails for another reason)."""
     mark = getattr(e, "problem_mark", None)
     if mark is None or not isinstance(mark.line, int) or mark.line < 0:
         return None
@@ -719,7 +721,10 @@ def _placeholder_at(e, text: str):
         if start == 0:
             return None
     end = text.find("\n", start)
-    return _USER_PLACEHOLDER_RE.search(text, start, len(text) if end < 0 else end)
+    for m in _USER_PLACEHOLDER_RE.finditer(text, start, len(text) if end < 0 else end):
+        if m.end() - start == mark.column:
+            return m
+    return None
 
 
 def _parse_error(e, text: str, source) -> ParseError:

@@ -631,18 +631,18 @@ class Project:
 
     def rewrite_owners(self) -> set:
         """The namespaces (``docker.io/kserve``) that most of the ``:latest`` images in the files a
-        release ``sed`` rewrites belong to, at least two of them: the repository's own images,
-        whose latest is a placeholder for the release's version.  Empty when no namespace
-        stands out (so every such image may be the repository's own).  Worked out once."""
+        release ``sed`` rewrites belong to, counted as distinct repositories, at least two of
+        them: the repository's own images, whose latest is a placeholder for the release's
+        version.  Empty when no namespace stands out (so every such image may be the
+        repository's own).  Worked out once, each file asked once."""
         if self._owners is None:
             from collections import Counter
 
-            rewritten = self.patches.latest_rewritten
-            seen = Counter()
-            for path, im in [(d.path, d.image) for d in self.deploys] + [(p, o["image"]) for p, o in self._overrides]:
-                n = normal(im)
-                if n is not None and n[1] == "latest" and "/" in n[0] and rewritten(path):
-                    seen[n[0].rsplit("/", 1)[0]] += 1
+            pairs = [(d.path, d.image) for d in self.deploys] + [(p, o["image"]) for p, o in self._overrides]
+            rewritten = {p: self.patches.latest_rewritten(p) for p in {p for p, _im in pairs}}
+            repos = {n[0] for n in (normal(im) for p, im in pairs if rewritten[p])
+                     if n is not None and n[1] == "latest" and "/" in n[0]}
+            seen = Counter(r.rsplit("/", 1)[0] for r in repos)
             top = max(seen.values(), default=0)
             self._owners = {ns for ns, k in seen.items() if k == top} if top >= 2 else set()
         return self._owners

@@ -121,7 +121,9 @@ def release_rewrites(text: str, out: dict) -> None:
         # a command's operands end at the next separator: each segment's read once
         seps = [x.start() for x in _SEPARATOR.finditer(line)]
         operands: dict = {}
-        tagged = False
+        seds: list = []  # where the sed word of each substitution that rewrites any image's tag starts
+        # (the sed words of a line that also builds with kustomize, found once: a build piped to them)
+        sed_words = [x.start() for x in _SED.finditer(line)] if "kustomize" in line or "KUSTOMIZE" in line else []
         while len(found) + len(files) < 32:
             s = _SED_SUBST.search(line, pos)
             if s is None:
@@ -133,9 +135,12 @@ def release_rewrites(text: str, out: dict) -> None:
                 break
             pos = end + 1
             pattern = line[s.end():mid]
-            if not _TAG_PATTERN.search(pattern) or _BARE_TAG_KEY.search(pattern):
+            tm = _TAG_PATTERN.search(pattern)
+            if tm is None or _BARE_TAG_KEY.search(pattern):
                 continue
-            tagged = True
+            if sed_words and not _NAMED.search(pattern, 0, tm.start()):
+                # (not ``s|quay.io/acme/manager:latest|...|``: that one image's tag only)
+                seds.append(sed_words[bisect.bisect_right(sed_words, s.start()) - 1])
             k = bisect.bisect_right(seps, end)
             seg_end = seps[k] if k < len(seps) else len(line)
             if seg_end not in operands:
@@ -151,8 +156,8 @@ def release_rewrites(text: str, out: dict) -> None:
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
-        if tagged and ("kustomize" in line or "KUSTOMIZE" in line) and len(piped) < 32:
-            src = _piped_build(line, m.start())
+        for at in list(dict.fromkeys(seds))[:8]:  # (each reads the line up to its sed: a few a line)
+            src = _piped_build(line, at) if len(piped) < 32 else None
             if src and src not in piped:
                 piped.append(src)
     if found:
@@ -167,6 +172,8 @@ _BUILD_CMD = re.compile(r"^\s*(?:\S*kustomize|\$\(KUSTOMIZE\)|\$\{KUSTOMIZE\}|\$
 #: a root a script or Makefile names its paths from (``${REPO_ROOT}/config``, ``$(ROOT_DIR)/config``)
 _ROOT_VAR = re.compile(r"^(?:\$\{\w+\}|\$\(\w+\)|\$\w+)/")
 _COMMAND_END = re.compile(r"[;&]")
+#: a name before the tag in a sed's pattern: the substitution rewrites that image's tag only
+_NAMED = re.compile(r"[A-Za-z0-9]")
 
 
 def _piped_build(line: str, sed_at: int) -> str | None:

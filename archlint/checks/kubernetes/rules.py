@@ -223,8 +223,9 @@ def image_latest_tag(ctx):
     `sed 's/:latest/:$(VERSION)/' manifests/$*`, or any tag: strimzi's, argo-events'), or in
     what `kustomize build` writes from a folder including such a file, or in what a `kustomize
     build DIR` piped to such a sed reads (kserve's `kustomize build config/overlays/all | yq ...
-    | sed s/:latest/:$TAG/g`) — except a third party's image among the repository's own (the
-    namespace most of the rewritten latest images share: kserve's `vllm/vllm-openai` among
+    | sed s/:latest/:$TAG/g`; a sed of one named image's tag rewrites that image only) — except
+    a third party's image among the repository's own (the namespace most of the rewritten latest
+    images, as distinct repositories, share: kserve's `vllm/vllm-openai` among
     `kserve/*`), which the rewrite gives a tag of the repository's version. Nor is the image of a
     container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do sleep
     3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image): a client pod to `kubectl
