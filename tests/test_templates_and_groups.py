@@ -196,6 +196,25 @@ def test_templated_yaml_of_a_chart_folder_is_the_charts_to_render(tmp_path):
         ("K8S001", "chart/values.yaml", 1)]
 
 
+def test_plain_yaml_in_a_charts_files_folder_is_linted_as_its_templates_render_it(tmp_path):
+    # kserve's charts/kserve-resources/files/kserve/resources.yaml: the chart's templates read it
+    # with .Files.Get and merge a patch setting the image from values; its own :latest is never
+    # deployed as written. A files/ folder of no chart is linted as any folder
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: c}\nspec:\n  template:\n    spec:\n"
+              "      containers:\n      - name: manager\n        image: kserve/kserve-controller:latest\n")
+    write_files(tmp_path, {
+        "charts/kserve/Chart.yaml": "apiVersion: v2\nname: kserve\nversion: 1.0.0\n",
+        "charts/kserve/values.yaml": "tag: v0.15.0\n",
+        "charts/kserve/files/kserve/resources.yaml": deploy,
+        "charts/kserve/templates/res.yaml": '{{ .Files.Get "files/kserve/resources.yaml" | replace ":latest" '
+                                             '(printf ":%s" .Values.tag) }}\n',
+        "deploy/files/app.yaml": deploy,
+    })
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [("deploy/files/app.yaml", 9)]
+    assert [n["path"] for n in doc["notices"] if n["rule"] in ("AL001", "AL003")] == []
+
+
 def test_a_group_is_shown_at_its_notice_nearest_the_root():
     from archlint.model import Notice, group_notices
 

@@ -646,6 +646,24 @@ def _chart_data(source) -> bool:
     return False
 
 
+def _chart_file(source) -> bool:
+    """Whether the file is in a Helm chart's ``files/`` folder (at any depth below it): data its
+    templates read with ``.Files.Get`` and render, merged or patched (kserve's
+    ``charts/kserve-resources/files/kserve/resources.yaml``, whose image a patch of the chart
+    sets), linted as the templates render it.  The ``Chart.yaml`` paths looked at are inputs."""
+    from ..kinds import has_chart
+
+    folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
+    for _ in range(MAX_CHART_DEPTH):
+        up = os.path.dirname(folder)
+        if os.path.basename(folder) == "files" and has_chart(up, source.inputs):
+            return True
+        if up == folder:
+            break
+        folder = up
+    return False
+
+
 def _loose_template(text: str, match, source=None) -> SkipFile:
     """A templated YAML file outside a Helm chart (a krew manifest): one line for all of them in
     the human formats.  One in a chart's folder is the chart's to render: nothing said."""
@@ -669,6 +687,9 @@ def parse(source) -> YamlModel:
         skip.summary = (f"{chart}: {{count}} templates of this Helm chart are not linted (lint what they render: "
                         "helm template ... | archlint check --stdin-filename rendered.yaml -)")
         raise skip
+    if chart is None and not source.rendered and "files" in source.path.replace(os.sep, "/").split("/")[:-1] \
+            and _chart_file(source):
+        raise SkipFile("AL003", "a Helm chart's file, linted as its templates render it", quiet=True)
     _check_flow_depth(text)
     import yaml
 
