@@ -4,7 +4,6 @@ arguments, inline recipes and the folders a glob ``include`` reads.  Every funct
 linear in the length of its text."""
 from __future__ import annotations
 
-import functools
 import glob
 import os
 import re
@@ -305,24 +304,15 @@ def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]
 _KNOB_NAME = re.compile(r"(?:^|_|GO|TARGET|BUILD)(?:ARCH|PLATFORM)S?(?:$|_)", re.I)
 
 
-def platform_knob(ref: str, lookup, text: str) -> bool:
+def platform_knob(ref: str, lookup, tested) -> bool:
     """Whether the reference ``ref`` (``$(ARCH)``) names a variable named for the architecture or
     platform that the Makefile leaves empty for its caller to fill (``ARCH ?=``; kserve's
     "ENGINE=podman ARCH="--arch x86_64" make docker-build-x"): what a recipe gets from it is the
-    caller's, unknown.  Not when the file tests it (``ifdef ARCH``, ``ifneq ($(ARCH),)``): a
-    branch then knows whether it is set.  ``lookup``: name -> its MakeVar or None."""
+    caller's, unknown.  Not when a conditional tests it (``ifdef ARCH``, ``ifneq ($(ARCH),)``:
+    ``tested``, the names the reader saw tested): a branch then knows whether it is set.
+    ``lookup``: name -> its MakeVar or None."""
     name = ref[2:-1].strip() if len(ref) > 3 and ref[1] in "({" else ""
-    if not _KNOB_NAME.search(name):
+    if not _KNOB_NAME.search(name) or name in tested:
         return False
     var = lookup(name)
-    if var is None or not (var.op == "?=" or var.conditional) or var.raw.strip():
-        return False
-    return not _tested_anywhere(name, text)
-
-
-@functools.lru_cache(maxsize=64)
-def _tested_anywhere(name: str, text: str) -> bool:
-    """Whether a conditional line of ``text`` tests ``name`` (each line tried once, from its start)."""
-    n = re.escape(name)
-    return re.search(r"^[ \t]*(?:else[ \t]+)?if(?:n?def[ \t]+" + n + r"\b|n?eq\b[^\n]*?\$[({]" + n + r"[)}])",
-                     text, re.M) is not None
+    return var is not None and (var.op == "?=" or var.conditional) and not var.raw.strip()

@@ -71,7 +71,6 @@ _FUNCTIONS = frozenset(
     "firstword flavor foreach guile if info intcmp join lastword let notdir or origin patsubst "
     "realpath shell sort strip subst suffix value warning wildcard word wordlist words".split()
 )
-_PREFIX_CHARS = "@-+ \t"  # a recipe line's prefixes (silent, ignore errors, always run)
 DYNAMIC = "${MAKE_DYNAMIC}"  # what an unevaluated function becomes in a recipe
 _MAX_INCLUDES = 50
 _MAX_INCLUDE_SIZE = 1 << 20
@@ -181,6 +180,7 @@ class MakeModel:
         self._patterns: list | None = None  # (pattern, its variables) of pattern-specific variables
         self._unknowns: dict[str, MakeVar] = {}
         self._vague: set[str] = set()  # variables of too many patterns to match: unknown
+        self.tested: set[str] = set()  # variables a conditional of the file or its includes tests
         self._exported_set: set[str] | None = None
         #: a configure template (``Makefile.in``): ``@NAME@`` is substituted later, so unknown
         self.template = source.path.endswith(".in")
@@ -470,13 +470,13 @@ class MakeModel:
                 pos += len(piece)
                 continue
             val, _dyn = self._reference(piece, target, 0)
-            if s == 0 and (val.strip(_PREFIX_CHARS) == "" or _dyn and text[e:e + 1].isalpha()):
+            if s == 0 and (val.strip("@-+ \t") == "" or _dyn and text[e:e + 1].isalpha()):
                 # make reads a line's prefixes after expanding it: ``$(E)docker build`` with ``E := @``;
                 # an unknown glued to the command word can only be prefixes (``Q = $(if $(V),,@)``)
                 val = ""
             if tested and not val.strip() and piece[2:-1].strip() in tested:
                 val = DYNAMIC  # (not ${X}: an exported X = "" would give the shell its empty value)
-            elif s and not val.strip() and platform_knob(piece, lambda n: self.lookup(n, target), self.source.text):
+            elif s and not val.strip() and platform_knob(piece, lambda n: self.lookup(n, target), self.tested):
                 val = DYNAMIC  # ``ARCH ?=``: empty unless the caller passes ARCH="--arch x86_64" (kserve)
             if val != piece:
                 changed = True
@@ -633,6 +633,7 @@ class _Reader:
             self.cond_depth += 1
             self.cond_default.append(_tests_unset(word, text))
             self.cond_set.append((_tests_set(word, text),))
+            self.m.tested.update(v for v in (self.cond_default[-1], self.cond_set[-1][0]) if v)
         elif word == "endif":
             self.cond_depth = max(0, self.cond_depth - 1)
             if self.cond_default:
@@ -645,6 +646,7 @@ class _Reader:
             nested = rest.split(None, 1)[0].split("(", 1)[0] if rest else ""
             self.cond_set[-1] = (self.cond_default[-1], _tests_set(nested, rest) if nested in _CONDITIONALS else None)
             self.cond_default[-1] = None
+            self.m.tested.update(v for v in self.cond_set[-1] if v)
         elif word in _INCLUDES:
             self.include(text[len(word):].strip(), directory, depth)
         elif word == "undefine":

@@ -628,6 +628,17 @@ def _skip(text: str, match) -> SkipFile:
 MAX_CHART_DEPTH = 8  # folders above a file where its chart's Chart.yaml is looked for
 
 
+def _folders_up(source):
+    """The file's folder and those above it, at most ``MAX_CHART_DEPTH``."""
+    folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
+    for _ in range(MAX_CHART_DEPTH):
+        yield folder
+        up = os.path.dirname(folder)
+        if up == folder:
+            return
+        folder = up
+
+
 def _chart_data(source) -> bool:
     """Whether the file is in a Helm chart's folder (a ``Chart.yaml`` at most ``MAX_CHART_DEPTH``
     folders up), outside ``templates/``: a file the chart's templates read and render with
@@ -635,15 +646,7 @@ def _chart_data(source) -> bool:
     ``Chart.yaml`` paths looked at are inputs of the result."""
     from ..kinds import has_chart
 
-    folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
-    for _ in range(MAX_CHART_DEPTH):
-        if has_chart(folder, source.inputs):
-            return True
-        up = os.path.dirname(folder)
-        if up == folder:
-            break
-        folder = up
-    return False
+    return any(has_chart(folder, source.inputs) for folder in _folders_up(source))
 
 
 def _chart_file(source) -> bool:
@@ -653,15 +656,8 @@ def _chart_file(source) -> bool:
     sets), linted as the templates render it.  The ``Chart.yaml`` paths looked at are inputs."""
     from ..kinds import has_chart
 
-    folder = os.path.dirname(os.path.abspath(source.abspath or source.path))
-    for _ in range(MAX_CHART_DEPTH):
-        up = os.path.dirname(folder)
-        if os.path.basename(folder) == "files" and has_chart(up, source.inputs):
-            return True
-        if up == folder:
-            break
-        folder = up
-    return False
+    return any(os.path.basename(folder) == "files" and has_chart(os.path.dirname(folder), source.inputs)
+               for folder in _folders_up(source))
 
 
 def _loose_template(text: str, match, source=None) -> SkipFile:

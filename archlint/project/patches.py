@@ -68,37 +68,27 @@ class Patches:
 
     def _read_by_piped(self) -> set:
         """Every file the ``kustomize build`` of a piped folder reads (kserve's ``kustomize build
-        config/overlays/all | ... | sed s/:latest/:$TAG/g``): its Kustomization, what that includes
-        at any depth, and their patches; worked out once, at most ``MAX_WALK`` Kustomizations a
-        folder."""
+        config/overlays/all | ... | sed s/:latest/:$TAG/g``): what ``_walk`` finds from it, and the
+        patches of those Kustomizations; worked out once."""
         if self._piped_set is None:
             got: set = set()
             for folder in self.piped:
-                todo = self._included(folder.rstrip("/"))
-                known = set(todo)
-                walked = 0
-                while todo and walked < MAX_WALK:
-                    k = todo.pop()
-                    walked += 1
-                    resources, patches = self.kustomizations.get(k, ((), ()))
-                    got.update(patches)
-                    for r in resources:
-                        for p in self._included(r):
-                            if p not in known:
-                                known.add(p)
-                                todo.append(p)
-                got |= known
+                for k in self._walk(folder.rstrip("/")):
+                    got.add(k)
+                    got.update(self.kustomizations.get(k, ((), ()))[1])
             self._piped_set = got
         return self._piped_set
 
     def built_from(self, path: str) -> list[str]:
-        """The Kustomizations and files whose ``kustomize build`` writes ``path`` (the folder's
-        Kustomization and everything it includes, at any depth; at most ``MAX_WALK``), none when
-        no command of the repository writes it."""
+        """The Kustomizations and files whose ``kustomize build`` writes ``path`` (``_walk`` from
+        its folder), none when no command of the repository writes it."""
         src = self.generated.get(path)
-        if src is None:
-            return []
-        todo = self._included(src)
+        return [] if src is None else self._walk(src)
+
+    def _walk(self, resource: str) -> list[str]:
+        """What a ``kustomize build`` of ``resource`` reads: its Kustomization (or file) and
+        everything that includes, at any depth; at most ``MAX_WALK``."""
+        todo = self._included(resource)
         seen = list(todo)
         known = set(todo)
         while todo and len(known) < MAX_WALK:
