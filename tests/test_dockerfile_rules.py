@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ONE, TWO, check, findings, ids, lint, lint_inline, show
+from helpers import ONE, TWO, check, findings, ids, lint, lint_inline, show, write_files
 
 
 DF001_LATEST = """
@@ -23,17 +23,44 @@ def test_df001_flags_latest_tag():
     ]
 
 
-def test_df001_and_df002_advise_a_digest_where_the_publisher_gives_no_version_tags():
+def test_df001_and_df002_on_images_without_version_tags_only_where_an_updater_moves_a_digest(tmp_path):
     # metallb's and secrets-store's distroless bases, alertmanager's busybox: latest, nonroot and
-    # debug are the only tags, so "pin a version tag" cannot be followed
-    r = lint_inline("FROM gcr.io/distroless/static:latest\nFROM quay.io/prometheus/busybox\nFROM alpine:latest\n",
-                    kind="dockerfile")
-    assert [(f.rule_id, f.hint) for f in findings(r, "DF00")] == [
+    # debug are the only tags, so the one pin is a digest, and pinned by hand it stops the base's
+    # security fixes: reported only where Renovate or Dependabot's docker ecosystem updates it
+    text = "FROM gcr.io/distroless/static:latest\nFROM quay.io/prometheus/busybox\nFROM alpine:latest\n"
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {"images/app/Dockerfile": text, "Dockerfile": text})
+    root, app = str(tmp_path / "Dockerfile"), str(tmp_path / "images" / "app" / "Dockerfile")
+    seen = lambda path: [(f.rule_id, f.hint) for f in findings(lint(path), "DF00")]  # noqa: E731
+    alpine = ("DF001", "pin a version tag such as alpine:<version>, or a digest")
+    assert seen(root) == seen(app) == [alpine]  # no updater
+    assert findings(lint_inline(text, kind="dockerfile"), "DF00")[-1].hint == alpine[1]  # no repository either
+    # Dependabot updating go modules and the root folder's Dockerfiles (metallb: gomod only)
+    write_files(tmp_path, {".github/dependabot.yml": """
+        version: 2
+        updates:
+          - package-ecosystem: gomod
+            directory: /images/app
+          - package-ecosystem: "docker"
+            directory: "/"
+    """})
+    assert seen(app) == [alpine]
+    assert seen(root) == [
         ("DF001", "gcr.io/distroless/static publishes no version tags: pin a digest "
-                  "(gcr.io/distroless/static:latest@sha256:...) and let an updater such as Renovate move it"),
+                  "(gcr.io/distroless/static:latest@sha256:...); the repository's Renovate or Dependabot moves it"),
         ("DF002", "quay.io/prometheus/busybox publishes no version tags: pin a digest "
-                  "(quay.io/prometheus/busybox:latest@sha256:...) and let an updater such as Renovate move it"),
-        ("DF001", "pin a version tag such as alpine:<version>, or a digest")]
+                  "(quay.io/prometheus/busybox:latest@sha256:...); the repository's Renovate or Dependabot moves it"),
+        alpine]
+    # directories with a glob (autoscaler lists its folders)
+    (tmp_path / ".github" / "dependabot.yml").write_text(
+        "updates:\n- package-ecosystem: docker\n  directories: [/vertical/*, /images/*]\n")
+    assert len(seen(app)) == 3 and seen(root) == [alpine]
+    # an unreadable or hostile file is no updater, never a crash
+    (tmp_path / ".github" / "dependabot.yml").write_text("updates: [docker\n  - {")
+    assert seen(app) == [alpine]
+    # Renovate's configuration anywhere it looks for one: every Dockerfile
+    write_files(tmp_path, {".github/renovate.json": '{"extends": ["config:recommended"]}'})
+    assert len(seen(app)) == len(seen(root)) == 3
 
 
 def test_df001_leaves_a_stage_that_upgrades_every_package():
@@ -74,11 +101,11 @@ def test_df002_accepts_an_untagged_repository_that_names_its_release():
         FROM registry.access.redhat.com/ubi9/ubi-minimal:latest AS b
         FROM gcr.io/distroless/static-debian12 AS c
         FROM registry.access.redhat.com/ubi8/python-39 AS d
-        FROM gcr.io/distroless/static
+        FROM quay.io/centos/centos
     """, "DF00", kind="dockerfile") == [
         "2:6 DF001 Base image registry.access.redhat.com/ubi9/ubi-minimal:latest uses the mutable tag latest.",
-        "5:6 DF002 Base image gcr.io/distroless/static has no tag or digest, so it means"
-        " gcr.io/distroless/static:latest.",
+        "5:6 DF002 Base image quay.io/centos/centos has no tag or digest, so it means"
+        " quay.io/centos/centos:latest.",
     ]
 
 

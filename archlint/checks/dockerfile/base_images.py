@@ -9,6 +9,7 @@ from ...images import latest_only, parse_image_ref, release_in_name
 from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
+from ...updaters import docker_updater
 from ._common import _base_images, _platform_kind, _stage_names_arch
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
@@ -40,7 +41,12 @@ def from_latest_tag(ctx):
     pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
     every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
     `ubi-minimal:latest`): it takes the newest packages on every build on purpose, and a pinned
-    base tag would not make it reproducible.
+    base tag would not make it reproducible. Nor for an image whose publisher gives no version
+    tags (distroless, Chainguard's free images, Prometheus' busybox: `latest`, `nonroot`,
+    `debug`), unless Renovate (a `renovate.json`...) or Dependabot's `docker` ecosystem for the
+    Dockerfile's folder updates the repository's pins: the one pin there is a digest, and pinned
+    by hand it stops the base's security fixes (the judged repositories kept such bases on
+    purpose: metallb's distroless, Prometheus' busybox convention).
 
     ## Fix
     No automatic fix: archlint cannot know which version you want.
@@ -49,7 +55,7 @@ def from_latest_tag(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag == "latest" and digest is None and not _upgrades_packages(st):
+        if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -60,12 +66,20 @@ def from_latest_tag(ctx):
             )
 
 
+def _pin_kept(ctx, name: str) -> bool:
+    """Whether a pin of ``name`` would be kept fresh: always for an image with version tags; for
+    one whose publisher gives none (distroless, Chainguard's free images, Prometheus' busybox:
+    ``latest``, ``nonroot``, ``debug``), only where Renovate or Dependabot's docker ecosystem
+    updates this Dockerfile, since a digest pinned by hand there stops the base's security fixes."""
+    return not latest_only(name) or docker_updater(ctx)
+
+
 def _pin_hint(name: str, usual: str) -> str:
     """How to pin ``name``: ``usual``, or a digest where its publisher gives no version tags
     (distroless, Chainguard's free images, Prometheus' busybox)."""
     if latest_only(name):
-        return f"{name} publishes no version tags: pin a digest ({name}:latest@sha256:...) and let an updater such as " \
-               "Renovate move it"
+        return f"{name} publishes no version tags: pin a digest ({name}:latest@sha256:...); the repository's " \
+               "Renovate or Dependabot moves it"
     return usual
 
 
@@ -109,8 +123,8 @@ def from_untagged(ctx):
     release it follows (`ubi8/ubi`, `gcr.io/distroless/static-debian12`, `nodejs18`, `python-39`,
     `cu124`...) written without a tag, the form its publisher documents: it follows that release
     line as a `:8` tag would, and archlint accepts such tags (in the judged repositories, 45 such
-    findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in developer tooling or examples
-    (see DF001).
+    findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in developer tooling or examples,
+    nor for an image with no version tags where no updater moves a digest (see DF001).
 
     ## Example
     ```dockerfile
@@ -130,7 +144,7 @@ def from_untagged(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not release_in_name(name) \
-                and not _WHOLE_VAR.fullmatch(st.image.value.strip()):
+                and not _WHOLE_VAR.fullmatch(st.image.value.strip()) and _pin_kept(ctx, name):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
