@@ -152,6 +152,18 @@ def test_df002_passes_a_base_image_that_is_a_build_parameter():
     """, "DF00", kind="dockerfile") == [
         "2:6 DF001 Base image quay.io/jupyter/scipy-notebook:latest uses the mutable tag latest (through an ARG"
         " default)."]
+    # node-feature-discovery: the fallback written in place, every build passing the pinned
+    # --build-arg BUILDER_IMAGE=golang:1.26-trixie; text around it is an image name, not a parameter
+    assert check("""
+        ARG BUILDER_IMAGE
+        ARG NAME
+        FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE:-golang} AS builder
+        FROM ${BUILDER_IMAGE-golang}
+        FROM ${BUILDER_IMAGE:-alpine:latest}
+        FROM acme/${NAME:-app}
+    """, "DF00", kind="dockerfile") == [
+        "5:6 DF001 Base image alpine:latest uses the mutable tag latest (through an ARG default).",
+        "6:6 DF002 Base image acme/app has no tag or digest, so it means acme/app:latest."]
 
 
 def test_base_image_rules_skip_a_placeholder_the_build_replaces():

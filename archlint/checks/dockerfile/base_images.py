@@ -100,8 +100,10 @@ def _upgrades_packages(stage) -> bool:
     return False
 
 
-#: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``)
-_WHOLE_VAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+#: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``, with
+#: its fallback written in place: ``${BUILDER_IMAGE:-golang}``, node-feature-discovery's, whose
+#: every build passes ``--build-arg BUILDER_IMAGE=golang:1.26-trixie``)
+_WHOLE_VAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^${}]*)?\})")
 
 
 @rule("DF002", "from-untagged", severity=Severity.WARNING, tags=("image", "reproducibility"))
@@ -115,7 +117,8 @@ def from_untagged(ctx):
     earlier stage (`FROM build`), for a placeholder no runtime accepts as an image (rook's
     `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for
     an image that is a build parameter: `FROM ${BASE_IMAGE}`,
-    the whole reference one `ARG`, with or without a default. Its value comes from the build
+    the whole reference one `ARG`, with or without a default (in an `ARG` line or in place:
+    `FROM ${BUILDER_IMAGE:-golang}`). Its value comes from the build
     command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
     just built; the untagged default only serves a local build), and reporting it would be a false
     alarm (checkov's most common one). A default that says `latest` is still DF001's. Same as
