@@ -65,6 +65,8 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
          hook="archlint-compose", yaml=True),
     Kind("workflow", _YAML, language_ids=("github-actions-workflow",), hook="archlint-actions", yaml=True),
     Kind("bake", "archlint.parsers.bake:parse", hook="archlint-bake"),
+    # a GoReleaser configuration: its image builds, for the project model (archlint/project/goreleaser.py)
+    Kind("goreleaser", _YAML, hook="archlint-goreleaser", yaml=True),
 )}
 
 #: LSP languageId -> kind, derived from TABLE
@@ -118,6 +120,9 @@ _KIND_SNIFF = re.compile(r"^kind:\s*\S", re.M)
 #: ones are skipped by the parser); not automake's ``Makefile.am``, nor backups
 _MAKEFILE_PART = re.compile(r"^(?:GNU)?[Mm]akefile\.(?!(?:am|bak|orig|old|txt|md)$)[A-Za-z0-9_-]+(?:\.in)?$")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.I)
+#: GoReleaser's configuration: ``.goreleaser.yml``, ``goreleaser.yaml`` (kured's ``.config/``),
+#: ``.goreleaser-nightly.yaml``, ``.goreleaser.pro.yml``
+_GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 
 
 #: what a ``Dockerfile.*`` / ``dockerfile_*`` name ending so is not: documentation, data, other
@@ -154,6 +159,8 @@ def kind_by_name(path: str) -> str | None:
             return "compose"
         if low in KUSTOMIZATION_NAMES[:2]:
             return "kustomization"
+        if _GORELEASER_NAME.match(base):
+            return "goreleaser"
         return "yaml"
     if "." not in base:
         return "maybe-shell"

@@ -672,6 +672,30 @@ def markdown(r: random.Random, name: str, svc: _Service | None = None) -> str:
 
 # ---- trees ------------------------------------------------------------------------------------
 
+def goreleaser(r: random.Random, name: str, services: tuple = ()) -> str:
+    """A ``.goreleaser.yaml``: a Go binary, one ``dockers`` entry per architecture (``--platform``
+    from the entry's ``goarch``), a manifest list over them, and a ``dockers_v2`` entry.
+    ``services``: ``(folder, _Service)`` whose Dockerfiles it builds (the repository's root one)."""
+    lines = ["version: 2", f"project_name: {name}", "builds:", f"  - id: {name}", "    env: [CGO_ENABLED=0]",
+             "    goos: [linux]", "    goarch: [amd64, arm64]", "dockers:"]
+    targets = [(folder, s.name, s.repo) for folder, s in services] or [(".", name, f"registry.example.com/shop/{name}")]
+    for folder, image, repo in targets:
+        for arch in ("amd64", "arm64"):
+            lines += [f'  - image_templates: ["{repo}:{{{{ .Version }}}}-{arch}"]', "    use: buildx",
+                      f"    goarch: {arch}", f"    dockerfile: {folder}/Dockerfile".replace("./", ""),
+                      "    build_flag_templates:", '      - "--pull"', '      - "--platform=linux/{{ .Arch }}"',
+                      '      - "--label=org.opencontainers.image.version={{ .Version }}"']
+    lines.append("docker_manifests:")
+    for _folder, image, repo in targets:
+        lines += [f'  - name_template: "{repo}:{{{{ .Version }}}}"', "    image_templates:",
+                  f'      - "{repo}:{{{{ .Version }}}}-amd64"', f'      - "{repo}:{{{{ .Version }}}}-arm64"']
+    if r.random() < 0.5:
+        lines += ["dockers_v2:", f'  - images: ["registry.example.com/shop/{name}-cli"]',
+                  '    tags: ["{{ .Version }}", "latest"]', "    dockerfile: Dockerfile",
+                  "    platforms: [linux/amd64, linux/arm64]"]
+    return "\n".join(lines) + "\n"
+
+
 def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
     """``(file name, text)`` of one generated file of ``kind`` (for the per-kind cold runs)."""
     r = _rng(seed, "sample", kind, index)
@@ -700,6 +724,8 @@ def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
         return os.path.join("templates", "deployment.yaml"), helm_template(r, name)
     if kind == "bake":
         return "docker-bake.hcl", bake(r, name)
+    if kind == "goreleaser":
+        return ".goreleaser.yaml", goreleaser(r, name)
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -736,6 +762,9 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
         written["docker-bake.hcl"] = bake(_rng(seed, "shared", "bake"), "shop", services=tuple(
             (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few))
         kinds["bake"] = kinds.get("bake", 0) + 1
+        written[".goreleaser.yaml"] = goreleaser(_rng(seed, "shared", "goreleaser"), "shop", services=tuple(
+            (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few[:2]))
+        kinds["goreleaser"] = 1
     for svc, kind in plan:
         if len(written) >= files:
             break

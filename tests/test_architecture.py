@@ -34,6 +34,7 @@ NAMES = {
     "helm-values": ["chart/values.yaml"],
     "helm-template": ["chart/templates/deployment.yaml", "chart/charts/db/templates/statefulset.yml"],
     "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl"],
+    "goreleaser": [".goreleaser.yml", ".config/goreleaser.yaml", ".goreleaser-nightly.yaml"],
 }
 
 

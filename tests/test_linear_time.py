@@ -190,6 +190,27 @@ def _sed_loops(n: int) -> dict:
 
 CASES["project-sed-loops"] = _sed_loops
 
+
+def _goreleaser(n: int) -> dict:
+    """A GoReleaser file of many dockers entries and a dockers_v2 entry of many images and tags:
+    the names of images x tags are bounded, not n squared."""
+    from types import SimpleNamespace
+
+    from archlint.parsers import yamldoc
+    from archlint.project.goreleaser import goreleaser_facts
+    from archlint.source import Source
+
+    text = ("dockers:\n" + "".join(f"  - image_templates: [acme/x:{i}]\n    build_flag_templates: [--pull, "
+                                    f"'--platform=linux/{{{{ .Arch }}}}']\n" for i in range(n))
+            + "dockers_v2:\n  - images: [" + ", ".join(f"acme/y{i}" for i in range(n)) + "]\n    tags: ["
+            + ", ".join(f"t{i}" for i in range(n)) + "]\n")
+    out: dict = {}
+    goreleaser_facts(SimpleNamespace(model=yamldoc.parse(Source(".goreleaser.yml", text))), out)
+    return out
+
+
+CASES["goreleaser-entries"] = _goreleaser
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -200,7 +221,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
-        "project-sed-loops": 20_000}
+        "project-sed-loops": 20_000, "goreleaser-entries": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -27,6 +27,8 @@ SHOULD_MATCH = {
     "archlint": ["Dockerfile", "dockerfile", "Makefile", "deploy.sh", "k8s/deploy.yaml", "docs/DEPLOY.md", "app/security.py",
                  "docker-bake.hcl", "ci/docker-bake.override.json"],
     "archlint-bake": ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "ci/docker-bake.release.hcl"],
+    "archlint-goreleaser": [".goreleaser.yml", ".goreleaser.yaml", ".config/goreleaser.yaml", "cmd/builder/.goreleaser.yaml",
+                            ".goreleaser-nightly.yml"],
 }
 SHOULD_NOT_MATCH = {
     "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore",
@@ -36,6 +38,7 @@ SHOULD_NOT_MATCH = {
     "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
     "archlint": ["README.txt", "image.png", "setup.cfg", "main.hcl"],
     "archlint-bake": ["bake.hcl", "docker-bake.txt", "terraform/main.tf"],
+    "archlint-goreleaser": ["goreleaser.go", ".github/workflows/goreleaser.yml.bak", "docs/goreleaser.md", "mygoreleaser.yml"],
 }
 
 
@@ -47,7 +50,7 @@ def test_manifest_validates():
 
 def test_every_kind_has_a_hook():
     ids = set(BY_ID)
-    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-shell", "archlint-make", "archlint-k8s",
+    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-goreleaser", "archlint-shell", "archlint-make", "archlint-k8s",
             "archlint-compose", "archlint-actions", "archlint-python", "archlint-markdown"} <= ids
     for h in HOOKS:
         assert h["language"] == "python"

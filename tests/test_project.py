@@ -1436,3 +1436,66 @@ def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, c
     doc = run(tmp_path, capsys, "--ignore", "XF")
     got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
     assert ("build.sh", 3) in got and ("Makefile", 7) in got
+
+
+def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_path, capsys):
+    # polaris, flux2, minio: `goreleaser release` builds each dockers entry with its
+    # build_flag_templates (--platform per architecture) and pushes the docker_manifests list;
+    # kured's dockers_v2 builds its platforms in one buildx build, from .config/goreleaser.yaml
+    files = {
+        ".goreleaser.yml": """
+            dockers:
+              - image_templates: ["quay.io/acme/api:1.4-amd64", "quay.io/acme/api:{{ .Tag }}-amd64"]
+                use: buildx
+                dockerfile: images/api.Dockerfile
+                build_flag_templates: ["--pull", "--platform=linux/amd64"]
+              - image_templates: ["quay.io/acme/api:1.4-arm64"]
+                goarch: arm64
+                dockerfile: images/api.Dockerfile
+                build_flag_templates: ["--platform=linux/{{ .Arch }}"]
+              - image_templates: ["quay.io/acme/tool:1.4"]
+                dockerfile: images/tool.Dockerfile
+              - image_templates: ["quay.io/acme/tool:dev"]
+                dockerfile: images/tool.Dockerfile
+                build_flag_templates: ["--platform=linux/amd64"]
+                skip_push: true
+            docker_manifests:
+              - name_template: quay.io/acme/api:1.4
+                image_templates: ["quay.io/acme/api:1.4-amd64", "quay.io/acme/api:1.4-arm64"]
+        """,
+        ".config/goreleaser.yaml": """
+            dockers_v2:
+              - images: ["ghcr.io/acme/agent"]
+                tags: ["{{ .Tag }}", "2.0"]
+                dockerfile: agent/Dockerfile
+                platforms: [linux/amd64, linux/arm64]
+        """,
+        "images/api.Dockerfile": "FROM alpine:3.20\n",
+        "images/tool.Dockerfile": "FROM alpine:3.20\n",
+        "agent/Dockerfile": "FROM alpine:3.20\n",
+        "k8s/api.yaml": DEPLOY.replace("amd64", "arm64"),
+        "k8s/agent.yaml": DEPLOY.replace("amd64", "arm64").replace("quay.io/acme/api:1.4", "ghcr.io/acme/agent:2.0"),
+    }
+    root = tree(tmp_path / "a", files)
+    g = graph_doc(root, capsys)
+    assert [(b["path"], b["line"], b["dockerfile"], b["platforms"], b["tags"], b["push"]) for b in g["builds"]] == [
+        (".config/goreleaser.yaml", 4, "agent/Dockerfile", ["linux/amd64", "linux/arm64"],
+         ["ghcr.io/acme/agent:*", "ghcr.io/acme/agent:2.0"], True),
+        (".goreleaser.yml", 4, "images/api.Dockerfile", ["linux/amd64"],
+         ["quay.io/acme/api:1.4-amd64", "quay.io/acme/api:*-amd64"], True),
+        (".goreleaser.yml", 8, "images/api.Dockerfile", ["linux/arm64"], ["quay.io/acme/api:1.4-arm64"], True),
+        (".goreleaser.yml", 11, "images/tool.Dockerfile", [], ["quay.io/acme/tool:1.4"], True),
+        (".goreleaser.yml", 13, "images/tool.Dockerfile", ["linux/amd64"], ["quay.io/acme/tool:dev"], False),
+    ]
+    doc = run(root, capsys)
+    # the arm64 pods run images whose builds cover arm64; only the tool, built for the build
+    # machine, is in the DF005 reminder
+    assert codes(doc) == []
+    assert [(f["path"], f["message"]) for f in doc["findings"] if f["rule"] == "DF005"] == [
+        ("images/tool.Dockerfile", "The final stage (FROM alpine:3.20) has no --platform and no target platforms are "
+         "configured, so the image follows the build machine's CPU; set platforms in .archlint.toml to check it. It "
+         "is built without --platform at .goreleaser.yml:11.")]
+    # an amd64-only manifest deployed on arm64 nodes is reported across the files
+    files[".goreleaser.yml"] = files[".goreleaser.yml"].replace(', "quay.io/acme/api:1.4-arm64"]', "]")
+    root = tree(tmp_path / "b", files)
+    assert [c[0] for c in codes(run(root, capsys))] == ["k8s/api.yaml"]

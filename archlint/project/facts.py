@@ -735,6 +735,10 @@ def extract(ctx) -> dict | None:
         _dockerfile_facts(ctx, out)
     elif kind == "bake":
         _bake_facts(ctx, out)
+    elif kind == "goreleaser":
+        from .goreleaser import goreleaser_facts
+
+        goreleaser_facts(ctx, out)
     return out or None
 
 

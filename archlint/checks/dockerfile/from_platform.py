@@ -315,7 +315,7 @@ def from_without_platform(ctx):
 
     In context (the project model): a stage left to the build machine is not reported when every
     build of the Dockerfile found in the repository (a script, a Makefile, a workflow step, a
-    Bake or compose file) sets known platforms or runs on a runner of known CPU; when some do
+    Bake or compose file, a GoReleaser `dockers` entry) sets known platforms or runs on a runner of known CPU; when some do
     not, the message names them. Local builds (the image used where it is built, or given no
     name: `docker build --file src/ad/Dockerfile .` in a README) do not count.
 

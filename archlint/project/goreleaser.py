@@ -1,0 +1,112 @@
+"""What a GoReleaser configuration (``.goreleaser.yaml``) tells the project model: its image
+builds.  ``goreleaser release`` builds and pushes every ``dockers`` entry (one ``docker build``
+or ``docker buildx build`` with the entry's ``build_flag_templates``: the platform is their
+``--platform``, else the build machine's) and every ``dockers_v2`` entry (one multi-platform
+``buildx`` build of its ``platforms``); ``docker_manifests`` publish per-architecture images
+under one name (an alias of each).  The Dockerfile is relative to the project root, where
+goreleaser runs: the configuration's folder, or one above it (``goreleaser -f
+.config/goreleaser.yaml``).  Template parts (``{{ .Tag }}``) are unknown, except the
+``{{ .Os }}``/``{{ .Arch }}``/``{{ .Arm }}`` of a ``--platform``, which the entry's ``goos``,
+``goarch`` and ``goarm`` give (GoReleaser's defaults: linux, amd64)."""
+from __future__ import annotations
+
+import re
+
+#: at most this many image names from one ``dockers_v2`` entry's ``images`` x ``tags``
+_MAX_NAMES = 64
+_FIELD = re.compile(r"\{\{-?[ \t]*\.(Os|Arch|Arm)[ \t]*-?\}\}")
+
+
+def goreleaser_facts(ctx, out: dict) -> None:
+    """Add the configuration's builds and aliases to ``out`` (see the module's docstring)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, value
+    from .facts import pattern
+
+    model = ctx.model
+    for root in model.documents:
+        if not is_map(root):
+            continue
+        for entry in items(value(root, "dockers")):
+            if is_map(entry):
+                _build(out, model, entry, "goreleaser dockers", _v1_platforms(entry), _names(entry, "image_templates"))
+        for entry in items(value(root, "dockers_v2")):
+            if is_map(entry):
+                tags = [scalar(t) for t in items(value(entry, "tags")) if is_scalar(t)] or ["*"]
+                # every image with every tag: bounded, so a hostile file's lists stay linear
+                names = [f"{im}:{t}" for im in _names(entry, "images")[:_MAX_NAMES]
+                         for t in tags[:_MAX_NAMES]][:_MAX_NAMES]
+                plats = value(entry, "platforms")
+                # without platforms: GoReleaser's default, not restated here (unknown)
+                listed = None if plats is None else [scalar(p) or "" for p in items(plats) if is_scalar(p)]
+                _build(out, model, entry, "goreleaser dockers_v2", listed, names)
+        for m in items(value(root, "docker_manifests")):
+            dst = pattern(_text(m, "name_template")) if is_map(m) else None
+            for src in _names(m, "image_templates") if dst else ():
+                p = pattern(src)
+                if p:
+                    out.setdefault("aliases", []).append({"src": p, "dst": dst})
+
+
+def _text(node, key: str) -> str | None:
+    from ..parsers.yamldoc import text
+
+    return text(node, key)
+
+
+def _names(entry, key: str) -> list:
+    from ..parsers.yamldoc import is_scalar, items, scalar, value
+
+    return [s for s in (scalar(n) for n in items(value(entry, key)) if is_scalar(n)) if s and s.strip()]
+
+
+def _flags(entry) -> list:
+    return _names(entry, "build_flag_templates")
+
+
+def _flag(flags: list, name: str) -> str | None:
+    """The value of ``--name=value`` (or ``--name value``) among ``flags``."""
+    for i, f in enumerate(flags):
+        f = f.strip()
+        if f.startswith(name + "="):
+            return f[len(name) + 1:].strip()
+        if f == name and i + 1 < len(flags):
+            return flags[i + 1].strip()
+    return None
+
+
+def _v1_platforms(entry) -> list | None:
+    """The platform a ``dockers`` entry builds for: its ``--platform`` flag with the entry's
+    ``goos``/``goarch``/``goarm`` put in; ``[]`` (the build machine's) without one; None when a
+    template part stays unknown."""
+    value = _flag(_flags(entry), "--platform")
+    if value is None:
+        return []
+    fields = {"Os": _text(entry, "goos") or "linux", "Arch": _text(entry, "goarch") or "amd64",
+              "Arm": _text(entry, "goarm") or ""}
+    value = _FIELD.sub(lambda m: fields[m.group(1)], value)
+    if "{{" in value:
+        return None
+    return [p for p in value.split(",") if p.strip()]
+
+
+def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) -> None:
+    from ..parsers.yamldoc import value
+    from .facts import _span, canonical, pattern
+
+    templated = _text(entry, "templated_dockerfile")
+    dockerfile = "*" if templated else pattern(_text(entry, "dockerfile") or "Dockerfile")
+    skip = (_text(entry, "skip_push") or "").strip().lower() == "true"
+    anchor = value(entry, "dockerfile") or value(entry, "image_templates") or value(entry, "images") or entry
+    out.setdefault("builds", []).append({
+        "span": _span(model.content_span(anchor)),
+        "tool": tool,
+        "file": dockerfile,
+        "context": "*",  # a folder goreleaser assembles (the binaries, extra_files)
+        "bases": ["up"],
+        "platforms": None if plats is None else canonical(plats),
+        "host": None,
+        "tags": [p for p in (pattern(n) for n in names) if p],
+        "push": not skip,
+        "local": False,
+        "stage": pattern(_flag(_flags(entry), "--target")),
+    })
