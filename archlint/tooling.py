@@ -78,6 +78,22 @@ def documentation_path(rel: str) -> bool:
                for p in rel.lower().split("/")[:-1])
 
 
+#: a folder named as a template: ``template``, ``version-template``, ``cluster_template``
+_TEMPLATE_FOLDER = re.compile(r"(?:^|[-_.])template(?:$|[-_.])")
+
+
+def template_path(rel: str) -> bool:
+    """Whether a repository-relative path lies under a folder its name calls a template
+    (``config/overlays/version-template/``: kserve's setup script copies it and rewrites its
+    ``latest`` and registry before building it): files a script fills in before use, whose
+    mutable tags are placeholders.  ``templates`` (a Helm chart's) is not such a name."""
+    return any(_TEMPLATE_FOLDER.search(p) for p in rel.lower().split("/")[:-1])
+
+
 def mutable_tags_allowed(ctx) -> bool:
-    """Developer tooling or an example: where the mutable-tag rules say nothing."""
-    return tooling_file(ctx) or example_file(ctx)
+    """Developer tooling, an example or a template folder: where the mutable-tag rules say nothing."""
+    if tooling_file(ctx) or example_file(ctx):
+        return True
+    top = ctx.repository_root()
+    rel = os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/") if top is not None else ctx.source.path
+    return template_path(rel)

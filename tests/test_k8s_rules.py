@@ -1146,10 +1146,14 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  # documentation: tailscale's docs/k8s/ manifests, external-dns' tutorials
                  "docs/k8s/proxy.yaml", "site/tutorials/aws/foo-app.yml",
                  # the CI's own: kubeflow's e2e manifests for a kind cluster
-                 ".github/resources/manifests/base/minio.yaml"):
+                 ".github/resources/manifests/base/minio.yaml",
+                 # a template folder a script copies and fills in: kserve's version-template
+                 "config/overlays/version-template/cluster-resources/pod.yaml", "template/pod.yaml"):
         assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
-    # a word "local" or "tools" in a folder's name says too little (rancher's local-path-provisioner)
-    for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml"):
+    # a word "local" or "tools" in a folder's name says too little (rancher's local-path-provisioner),
+    # and a chart's (or any) templates/ folder, a file named as a template, a "templated" folder are no template folder
+    for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml",
+                 "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",

@@ -209,7 +209,9 @@ def image_latest_tag(ctx):
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`,
     `documentation`, `tutorials`, `tutorial`), which their readers copy and pin (as
-    DC001 for compose files). Nor is an image whose tag the repository's own tooling sets: a
+    DC001 for compose files), or templates (under a folder its name calls one: `template`,
+    `version-template`: kserve's setup script copies it and turns its `latest` into the
+    version). Nor is an image whose tag the repository's own tooling sets: a
     `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
     `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
     placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a
