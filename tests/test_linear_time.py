@@ -191,6 +191,21 @@ def _sed_loops(n: int) -> dict:
 CASES["project-sed-loops"] = _sed_loops
 
 
+def _sed_assigned(n: int) -> dict:
+    """Many literal assignments, each given twice, and seds naming files through them: the
+    assignments are read once for the text, each operand looks its variables up."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    text = "".join(f'V{i}="d{i}/values.yaml"\nV{i % 100}=e/values.yaml\n' for i in range(n))
+    release_rewrites(text + "".join(f'sed -i "s/latest/1/" ${{V{i}}} $V{i}/x.yaml\n' for i in range(n))
+                     + "A=" + "a/" * n + "\n", out)
+    return out
+
+
+CASES["project-sed-assigned"] = _sed_assigned
+
+
 def _goreleaser(n: int) -> dict:
     """A GoReleaser file of many dockers entries and a dockers_v2 entry of many images and tags:
     the names of images x tags are bounded, not n squared."""
@@ -221,7 +236,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
-        "project-sed-loops": 20_000, "goreleaser-entries": 2000}
+        "project-sed-loops": 20_000, "goreleaser-entries": 2000,
+        "project-sed-assigned": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -1113,6 +1113,33 @@ def test_a_latest_tag_a_sed_of_the_repository_rewrites_is_a_placeholder(tmp_path
     assert codes(run(root, capsys, "deploy/server.yaml"), "K8S001") == [("deploy/server.yaml", 11, "K8S001")]
 
 
+def test_a_charts_templates_rendered_from_values_a_release_sed_rewrites_are_placeholders(tmp_path, capsys):
+    # volcano: hack/bump-version.sh seds the chart's values.yaml (named by a variable it assigns),
+    # whose image_tag_version: "latest" every template renders; kubevela's workflow seds the word
+    # latest in $HELM_CHART/values.yaml, HELM_CHART set in the job's env
+    chart = {
+        "Chart.yaml": "apiVersion: v2\nname: vc\nversion: 1.0.0\n",
+        "values.yaml": 'basic:\n  image_tag_version: "latest"\n',
+        "templates/scheduler.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "docker.io/volcanosh/vc-scheduler:"
+                                                  "{{ .Values.basic.image_tag_version }}"),
+    }
+    files = {f"installer/chart/vc/{k}": v for k, v in chart.items()}
+    files["deploy/other/templates/x.yaml"] = DEPLOY.replace("quay.io/acme/api:1.4", "acme/x:latest")
+    root = tree(tmp_path / "a", files)
+    assert codes(run(root, capsys), "K8S001") == [("deploy/other/templates/x.yaml", 11, "K8S001"),
+                                                  ("installer/chart/vc/templates/scheduler.yaml", 11, "K8S001")]
+    files["hack/bump-version.sh"] = ('#!/bin/bash\nVALUES_YAML="installer/chart/vc/values.yaml"\n'
+                                     'sed -i.bak "s/image_tag_version: .*/image_tag_version: \\"${V}\\"/" "${VALUES_YAML}"\n')
+    root = tree(tmp_path / "b", files)
+    assert codes(run(root, capsys), "K8S001") == [("deploy/other/templates/x.yaml", 11, "K8S001")]
+    del files["hack/bump-version.sh"]
+    files[".github/workflows/chart.yml"] = (
+        "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    env:\n      HELM_CHART: installer/chart/vc\n"
+        "    steps:\n      - run: |\n          sed -i \"s/latest/${TAG}/g\" $HELM_CHART/values.yaml\n")
+    root = tree(tmp_path / "c", files)
+    assert codes(run(root, capsys), "K8S001") == [("deploy/other/templates/x.yaml", 11, "K8S001")]
+
+
 def test_a_tag_a_release_sed_rewrites_in_a_kustomization_and_what_it_generates(tmp_path, capsys, monkeypatch):
     # argo-events: `make update-manifests-version` rewrites the base Kustomization's newTag with
     # `cat ... | sed 's/newTag: .*/newTag: $(VERSION)/'`; install.yaml is `kubectl kustomize`
@@ -1231,6 +1258,18 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     # several substitutions and seds after one build, files named among them
     assert read("kustomize build a | sed -e 's/:latest/:1/' x.yaml | sed s/:latest/:2/ | sed 's/:latest/:3/'\n") == {
         "rewrites": ["x.yaml"], "piped": ["a/"]}
+    # the file named by a variable the same file assigns one literal path (volcano's bump-version,
+    # a workflow's env: kubevela's chart release), and the word latest a values file's tag holds
+    assert read('VK_ROOT=$(dirname $0)/..\nVALUES_YAML="installer/chart/values.yaml"\n'
+                'sed -i.bak "s/image_tag_version: .*/image_tag_version: \\"${NEW}\\"/" "${VALUES_YAML}"\n') == {
+        "rewrites": ["installer/chart/values.yaml"]}
+    assert read("    env:\n      HELM_CHART: charts/vela-core\n    steps:\n      - run: |\n"
+                '          sed -i "s/latest/${image_tag}/g" $HELM_CHART/values.yaml\n') == {
+        "rewrites": ["charts/vela-core/values.yaml"]}
+    assert read('sed -i "s|tag: \\"latest\\"|tag: \\"$V\\"|" chart/values.yaml\n') == {"rewrites": ["chart/values.yaml"]}
+    # a variable given two values, or none, names no file; "latest" inside a word is no tag
+    assert read("F=a/values.yaml\nF=b/values.yaml\nsed -i s/:latest/:1/ $F\nsed -i s/:latest/:1/ $G/x.yaml\n"
+                "sed -i s/latestVersion/v2/ c/values.yaml\n") == {}
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

@@ -188,7 +188,7 @@ def set_by_tooling(f, fr, project):
         return None  # the output of kustomize build after an edit set image of the repository
     if project.entry_unused(fr.path, f.span.line):
         return None  # a Kustomization's images: entry that matches nothing it includes
-    if f.rule_id == "K8S001" and project.patches.latest_rewritten(fr.path):
+    if f.rule_id == "K8S001" and (project.patches.latest_rewritten(fr.path) or _values_rewritten(project, fr)):
         # a sed of the repository rewrites this file's :latest to the release's version (argo-workflows'
         # manifests, kserve's kustomize build ... | sed): a placeholder for the repository's own images
         if not _third_party(project, fr, f):
@@ -196,6 +196,16 @@ def set_by_tooling(f, fr, project):
         f.message += (" The repository's release rewrites the :latest tags of this file to its own version, "
                       "and this image is not the repository's.")
     return f
+
+
+def _values_rewritten(project, fr) -> bool:
+    """Whether ``fr`` is a Helm chart's template whose chart's ``values.yaml`` a sed of the
+    repository rewrites (volcano's bump-version: ``sed -i "s/image_tag_version: .*/.../"
+    "${VALUES_YAML}"``): the rendered ``latest`` comes from those values."""
+    if fr.kind != "helm-template" or "templates/" not in fr.path:
+        return False
+    chart = fr.path[:fr.path.rfind("templates/")]
+    return any(project.patches.latest_rewritten(chart + n) for n in ("values.yaml", "values.yml"))
 
 
 def _third_party(project, fr, f) -> bool:

@@ -12,10 +12,13 @@ import re
 #: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
 #: .*/newTag: $(VERSION)/'`` (argo-events): a command that rewrites the image tags of files for a
 #: release.  A ``sed`` substitution's start; a pattern that replaces a tag (``:latest``, or any tag:
-#: ``newTag: .*``, ``image: quay.io/x:.*``, ``:[a-zA-Z0-9_.-]\+``); an input piped from ``cat``
+#: ``newTag: .*``, ``image: quay.io/x:.*``, ``:[a-zA-Z0-9_.-]\+``; or the word ``latest`` a values
+#: file's ``tag: latest`` holds: kubevela's ``s/latest/${image_tag}/g``, volcano's
+#: ``s|image_tag_version: \"latest\"|...|``); an input piped from ``cat``
 _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,])")
 _SED = re.compile(r"\bsed\b", re.I)  # also $(SED): strimzi's Makefile.os picks sed or gsed
-_TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
+_TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$"
+                          r"|(?:^|[\s\"'])latest\\?[\"']?$")
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
 #: it belongs to (loki's stale ``s/.*tag:.*/  tag: ${VERSION}/``): not a rewrite of known images
 _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
@@ -80,6 +83,41 @@ def _for_loops(text: str) -> list:
     return out
 
 
+#: a literal assignment on a line of its own: a script's ``VALUES_YAML="installer/chart/values.yaml"``
+#: (``export``/``readonly``/``local`` too), a Makefile's ``CHART := charts/app``, a workflow
+#: ``env:`` entry's ``HELM_CHART: charts/vela-core``
+_ASSIGN = re.compile(r"""(?m)^[ \t]*(?:(?:export|readonly|local|declare)[ \t]+)?([A-Za-z_]\w*)[ \t]*(?:[:?]?=|:)[ \t]*"""
+                     r"""(["']?)([\w.${}()/-]+)\2[ \t]*$""")
+#: a variable reference standing for a whole path or its start: ``$X``, ``${X}``, ``$(X)``
+_REF = re.compile(r"\$(?:\{(\w+)\}|\((\w+)\)|(\w+))")
+
+
+def _assignments(text: str) -> dict:
+    """Variable -> its value, for variables this text assigns one literal path-like value only
+    (a second, different value makes it unknown); a leading root variable of the value is
+    dropped (``${VK_ROOT}/installer/...``: read from the file's folder or the top)."""
+    out: dict = {}
+    for m in _ASSIGN.finditer(text):
+        value = _ROOT_VAR.sub("", m.group(3), count=1)
+        if "$" in value or "/" not in value and not value.endswith((".yaml", ".yml")):
+            value = None
+        if out.get(m.group(1), value) != value:
+            value = None
+        out[m.group(1)] = value
+    return out
+
+
+def _resolved(words: list, values: dict) -> list:
+    """``words`` with the variables a file assigns literally put in (``"${VALUES_YAML}"``,
+    ``$HELM_CHART/values.yaml``); others stay, and a path cut at them stays unknown."""
+    out = []
+    for w in words:
+        if "$" in w:
+            w = _REF.sub(lambda m: values.get(m.group(1) or m.group(2) or m.group(3)) or m.group(0), w)
+        out.append(w)
+    return out
+
+
 def _loop_words(words: list, latest: dict) -> list:
     """``words`` with a lone ``"$f"`` replaced by the words of the last ``for f in ...`` loop
     before them (``latest``; trainer's release: ``for f in manifests/overlays/*/kustomization.yaml;
@@ -105,6 +143,7 @@ def release_rewrites(text: str, out: dict) -> None:
     piped: list = []
     loops = _for_loops(text) if "for" in text else []
     latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
+    values = _assignments(text) if "=" in text or ":" in text else {}
     li = offset = 0
     for line in text.split("\n"):
         here, offset = offset, offset + len(line) + 1
@@ -146,7 +185,7 @@ def release_rewrites(text: str, out: dict) -> None:
             if seg_end not in operands:
                 rest = line[end + 1:seg_end]
                 words = rest.split()[1:] if not rest[:1].isspace() else rest.split()
-                operands[seg_end] = (rest, _operands(_loop_words(words, latest)))
+                operands[seg_end] = (rest, _operands(_resolved(_loop_words(words, latest), values)))
             rest, named = operands[seg_end]
             files += named
             if cat is not None:

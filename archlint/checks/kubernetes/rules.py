@@ -209,9 +209,8 @@ def image_latest_tag(ctx):
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`,
     `documentation`, `tutorials`, `tutorial`), which their readers copy and pin (as
-    DC001 for compose files), or templates (under a folder its name calls one: `template`,
-    `version-template`: kserve's setup script copies it and turns its `latest` into the
-    version). Nor is an image whose tag the repository's own tooling sets: a
+    DC001 for compose files), or templates (`template/`, `version-template/`: kserve's setup
+    script copies it and turns `latest` into the version). Nor is an image whose tag the repository's own tooling sets: a
     `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
     `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
     placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a
@@ -222,8 +221,9 @@ def image_latest_tag(ctx):
     at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through
     `../manager`, replaces `controller:latest`): the patch is judged instead; and a `:latest` a
     `sed` of the repository rewrites in the files it names (argo-workflows'
-    `sed 's/:latest/:$(VERSION)/' manifests/$*`, or any tag: strimzi's, argo-events'), or in
-    what `kustomize build` writes from a folder including such a file, or in what a `kustomize
+    `sed 's/:latest/:$(VERSION)/' manifests/$*`, any tag: strimzi's; kubevela's `s/latest/$T/g`;
+    files named by a variable the file assigns: volcano's `"${VALUES_YAML}"`), in a chart's
+    templates rendered from values so rewritten, or in what `kustomize build` writes from a folder including such a file, or in what a `kustomize
     build DIR` piped to such a sed reads (kserve's `kustomize build config/overlays/all | yq ...
     | sed s/:latest/:$TAG/g`; a sed of one named image's tag rewrites that image only) — except
     a third party's image among the repository's own (the namespace most of the rewritten latest
