@@ -479,6 +479,22 @@ def test_bc004_passes_other_build_args_in_makefile():
     """, "BC004", kind="makefile") == []
 
 
+def test_bc004_says_nothing_where_the_one_platform_and_the_value_are_both_unknown():
+    # harbor's make/photon: --platform=$(PLATFORM) and --build-arg TARGETARCH=$(TARGETARCH), both
+    # derived from the caller's ARCH; beside a known platform an unknown value is still reported
+    mk = """
+        PLATFORM = $(if $(filter $(ARCH),aarch64 arm64),linux/arm64,linux/amd64)
+        TARGETARCH = $(if $(filter $(ARCH),aarch64 arm64),arm64,amd64)
+        b:
+        \tdocker build --platform=$(PLATFORM) --build-arg TARGETARCH=$(TARGETARCH) -t acme/x:1 .
+        c:
+        \tdocker build --platform=linux/amd64 --build-arg TARGETARCH=$(TARGETARCH) -t acme/x:1 .
+        d:
+        \tdocker build --platform=$(PLATFORM),linux/arm64 --build-arg TARGETARCH=$(TARGETARCH) -t acme/x:1 .
+    """
+    assert [line.split(" BC004")[0] for line in check(mk, "BC004", kind="makefile")] == ["6:38", "8:50"]
+
+
 def test_bc004_flags_platform_build_args_in_markdown():
     assert check("""
         Build:
@@ -1957,6 +1973,27 @@ def test_bc001_a_local_twin_of_a_build_that_pushes_itself_is_not_reported():
     # a docker push sends the loaded image itself: the load is not a twin then
     assert len(check(mk + "        push-loaded:\n        \tdocker push ${REGISTRY}/guestbook:${VERSION}\n",
                      "BC001", kind="makefile")) == 3
+
+
+def test_bc001_a_docker_manifest_list_of_the_same_name_pushes_no_local_image():
+    # secrets-store-csi-driver: `make container` is kind-loaded; the release pushes per-platform
+    # images and a docker manifest list named like the local image, assembled in the registry
+    mk = """
+        IMAGE_TAG=gcr.io/k8s-staging/driver:v1.6.0
+        container:
+        	docker buildx build --no-cache -t $(IMAGE_TAG) -f docker/Dockerfile .
+        e2e-container: container
+        	kind load docker-image --name kind $(IMAGE_TAG)
+        container-linux:
+        	docker buildx build --output=type=registry --platform="linux/$(ARCH)" -t $(IMAGE_TAG)-linux-$(ARCH) .
+        manifest:
+        	docker manifest create --amend $(IMAGE_TAG) $(IMAGE_TAG)-linux-amd64 $(IMAGE_TAG)-linux-arm64
+        	docker manifest push --purge $(IMAGE_TAG)
+    """
+    assert check(mk, "BC001", kind="makefile") == []
+    # a docker push of the name sends the local image itself; podman's manifest list is a local one
+    assert len(check(mk + "        push:\n        \tdocker push $(IMAGE_TAG)\n", "BC001", kind="makefile")) == 1
+    assert len(check(mk.replace("docker manifest push", "podman manifest push"), "BC001", kind="makefile")) == 1
 
 
 def test_bc001_an_unknown_image_name_is_not_a_placeholder():

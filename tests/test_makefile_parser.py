@@ -55,6 +55,19 @@ def test_shell_function_is_dynamic():
     assert dyn and val.startswith("app:")
 
 
+def test_shell_which_names_its_program():
+    # harbor's DOCKERCMD=$(shell which docker): that program, so its builds are read
+    m = parse("DOCKERCMD=$(shell which docker)\nP := $(shell command -v podman 2>/dev/null)\n"
+              "OR := $(shell which gsed 2>/dev/null || which sed)\nE := $(shell which x || echo '')\n"
+              "W := $(shell which)\n")
+    assert m.value("DOCKERCMD") == ("docker", False) and m.value("P") == ("podman", False)
+    assert m.value("OR")[1] and m.value("E")[1] and m.value("W")[1]
+    (snip,) = parse("DOCKERCMD=$(shell which docker)\nb:\n\t$(DOCKERCMD) build -t acme/x:1 .\n").shell_snippets()
+    from archlint.commands import analyse
+
+    assert [(tc.tool, tc.action) for tc in analyse(snip)] == [("docker", "build")]
+
+
 def test_conditional_assignments_become_unknown_when_branches_disagree():
     m = parse("ifeq ($(ARCH),arm64)\nP = linux/arm64\nelse\nP = linux/amd64\nendif\n"
               "ifndef Q\nQ = linux/amd64\nendif\n")

@@ -482,6 +482,22 @@ def test_compose_files_built_by_bake_with_platforms_are_not_left_to_the_build_ma
     assert codes(doc) == []
 
 
+def test_a_dockerfile_under_an_unknown_root_is_read_from_where_the_build_runs(tmp_path, capsys):
+    # harbor's make/photon/Makefile, run from the top: BUILDPATH=$(CURDIR), -f $(MAKEPATH)/photon/...
+    root = tree(tmp_path / "r", {
+        "make/photon/Makefile": "MAKEPATH=$(CURDIR)/make\nb:\n\tdocker build --platform=$(PLATFORM) "
+                                "-f $(MAKEPATH)/photon/db/Dockerfile -t goharbor/db:1 .\n"
+                                "\tdocker build --platform=linux/amd64 -f ${ROOT}/gone/Dockerfile -t goharbor/x:1 .\n"
+                                "\tdocker build --platform=linux/amd64 -f ${ROOT}/$(NAME)/Dockerfile -t goharbor/y:1 .\n",
+        "make/photon/db/Dockerfile": "FROM alpine:3.20\n",
+    })
+    g = graph_doc(root, capsys)
+    assert [(b["line"], b["dockerfile"]) for b in g["builds"]] == [(3, "make/photon/db/Dockerfile"), (4, None), (5, None)]
+    doc = run(root, capsys)
+    # the Dockerfile's build names its platform (a variable): no DF005; a path not found is not missing
+    assert [f["rule"] for f in doc["findings"] if f["rule"] in ("DF005", "XF005")] == []
+
+
 def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         "docs/reference.md": "```console\n$ docker buildx build -f [PATH|URL|-] .\n"

@@ -267,9 +267,14 @@ def bind_args(text: str, bound: list) -> str:
     return _CALL_ARG.sub(arg, text)
 
 
+#: ``which docker``, ``command -v podman 2>/dev/null``: where one named program is
+_WHICH = re.compile(r"[ \t]*(?:which|command[ \t]+-v)[ \t]+([A-Za-z][\w.+-]*)[ \t]*(?:2>[ \t]*/dev/null[ \t]*)?")
+
+
 def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]:
     """``$(fn args)`` for the few functions worth evaluating (``strip``, ``firstword``,
-    ``lastword``, ``or``, ``call``, ``subst``); everything else (``shell`` first) is ``unknown``.
+    ``lastword``, ``or``, ``call``, ``subst``, and ``shell`` of ``which PROGRAM``: that program);
+    everything else (any other ``shell`` first) is ``unknown``.
     ``expand(text)`` gives (value, dynamic); ``call()`` evaluates a ``call``."""
     if fn == "strip":
         val, d = expand(args)
@@ -290,6 +295,11 @@ def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]
         return "", False
     if fn == "call":
         return call()
+    if fn == "shell":
+        # $(shell which docker), $(shell command -v podman 2>/dev/null): the program's path on
+        # the machine that runs make, that program as a command word (harbor's DOCKERCMD)
+        m = _WHICH.fullmatch(args)
+        return (m.group(1), False) if m else (unknown, True)
     if fn == "subst":
         parts = split_args(args, 3)
         if len(parts) == 3:

@@ -24,8 +24,8 @@ itself cares about, line by line, and hands recipe bodies to the shell parser:
 ``shell_snippets()`` returns one snippet per logical recipe line (one per recipe with
 ``.ONESHELL``), with ``$(VAR)``/``${VAR}`` expanded where the value is known in the file (``$$``
 becomes ``$``); each snippet's ``group`` is its target (the recipe lines run together).
-``$(shell …)``, other functions, built-ins such as ``$(CURDIR)`` and automatic variables
-(``$@ $< $^ $*``) are never evaluated: they become one unknown word (a shell variable
+``$(shell …)`` (but ``$(shell which docker)``: that program), other functions, built-ins such as
+``$(CURDIR)`` and automatic variables (``$@ $< $^ $*``) are never evaluated: they become one unknown word (a shell variable
 reference), so the analyser treats them as dynamic.  A variable the user fills in with options
 (an empty ``DOCKER_ARGS ?=``) stays unknown.  In a template (``*.in``), ``@NAME@`` is unknown;
 automake's generated ``Makefile.in`` gives no snippets.  Positions point at the original text: a

@@ -134,7 +134,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
     from ..checks.build_commands.local import build_pushes
     from ..commands import build_context
-    from .folders import where_it_runs
+    from .folders import rooted, where_it_runs
 
     snip = tc.command.snippet
     here = where_it_runs(snip, tc.command.start, bases, moves)
@@ -146,7 +146,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     chosen = job and len(g) >= 4 and bool(g[3])
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
-    file = _value(tc.flag("-f", "--file"))
+    file = rooted(tc.flag("-f", "--file")) or _value(tc.flag("-f", "--file"))
     if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
                                  or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):
         here = here + ["made"]  # written by the same recipe or script: never missing

@@ -48,3 +48,16 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     if to is not None and i == 0 and between in ("&&", ";") and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]
+
+
+#: a path under one unknown root: ``${CURDIR}/make/photon/prepare/Dockerfile``, ``$REPO_ROOT/x``
+_ROOTED = re.compile(r"\$(?:\{\w+\}|\w+)/[^$`*{}\[\]|<>]+")
+
+
+def rooted(flag) -> str | None:
+    """``*/rest`` for a ``-f`` path whose only unknown is its leading root (harbor's
+    ``-f $(CURDIR)/make/photon/prepare/Dockerfile``): the model reads the rest from where the
+    command runs, or from the top; None otherwise."""
+    if flag is None or flag.value is None or not flag.dynamic or not _ROOTED.fullmatch(flag.value):
+        return None
+    return "*/" + flag.value.split("/", 1)[1]

@@ -380,7 +380,12 @@ class Project:
             return  # the command runs in a folder not known here: its paths link nothing
         if context is not None and ("://" in context or context.startswith(("git@", "-"))):
             return  # a remote context (a git URL): -f names a file in it
-        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
+        rooted = file is not None and file.startswith("*/") and "*" not in file[2:]
+        if rooted:
+            # a leading unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile,
+            # ${REPO_ROOT}/build/Dockerfile): the rest from where it runs, or from the top
+            file = file[2:]
+        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file or not file):
             return
         if file is None:
             if context is None:
@@ -398,6 +403,8 @@ class Project:
         for other in self.runs_in.get(os.path.join(self.root, b.path), ()):
             if other not in tops:
                 tops.append(other)
+        if rooted and root not in tops:
+            tops.append(root)
         for top in tops:
             for rel in rels:
                 cand = os.path.normpath(os.path.join(top, rel))
@@ -410,7 +417,7 @@ class Project:
                     return
         self.probes.extend(tried)
         b.tried = [self._display(c) for c in tried]
-        b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and (
+        b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
             not b.path.lower().endswith((".md", ".markdown")) or self._named_here(file))
 
     def _named_here(self, file: str) -> bool:

@@ -183,7 +183,12 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             for w in tc.args[1:]:
                 parent[root(normal_ref(w.value))] = src
         elif tc.action in ("push", "manifest-push", "manifest-create", "manifest-add"):
-            pushed.extend(normal_ref(w.value) for w in tc.args)
+            # docker's manifest list (``docker manifest create LIST IMAGE...``, ``manifest push
+            # LIST``) is assembled in the registry from images pushed there: its name pushes no
+            # local image of that name (secrets-store's ``make container``, kind-loaded, beside
+            # the release's list of the same name); podman's is a local list it pushes
+            listed = tc.args[1:] if tc.tool == "docker" and tc.action != "push" else tc.args
+            pushed.extend(normal_ref(w.value) for w in listed)
         elif tc.action == "build" and build_pushes(tc):
             rebuilt.extend(normal_ref(im.value) for im in tc.images)
     used_roots = {root(n) for n in used}

@@ -106,7 +106,7 @@ def build_without_platform(ctx):
     Local builds are not reported: an image built and used in the same Makefile (any of its
     targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
     `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
-    there, or tagged only for a registry on `localhost` or with one-part names the file never
+    there (a `docker manifest` list of its name, made of pushed images, pushes no local one), or tagged only for a registry on `localhost` or with one-part names the file never
     re-tags nor pushes (thanos' `-t thanos`: no registry takes it), runs on the machine that
     built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
@@ -451,7 +451,8 @@ def platform_build_arg(ctx):
     GOARCH)`): the builder would set the build machine's own architecture, the value may well
     be that, and the classic builder needs it passed. Nor the value of the one platform the
     build names (`--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)`,
-    `--platform linux/amd64 --build-arg TARGETARCH=amd64`): what the builder sets anyway.
+    `--platform linux/amd64 --build-arg TARGETARCH=amd64`): what the builder sets anyway; nor
+    where that one platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`).
 
     ## Example
     ```shell

@@ -121,13 +121,19 @@ def as_its_platform(tc, name: str, f) -> bool:
     build names one platform, and the value is that platform, its OS or its architecture —
     compared as resolved when both are known, as written when either is a variable
     (consul-k8s' ``--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)``,
-    ``--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64``); a variable that may
-    hold another value (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not."""
+    ``--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64``), or both unknown (one
+    platform and the value from the caller: harbor's); a variable that may hold another value
+    beside a known platform (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not."""
     flags = tc.all("--platform")
     if len(flags) != 1 or flags[0].value is None or "," in flags[0].value:
         return False
     pf = flags[0]
     pw, aw = pf.value_word or pf.word, f.value_word or f.word
+    if pf.dynamic and f.dynamic and "/" not in pf.value:
+        # one platform wholly unknown, given an unknown value (harbor's --platform=$(PLATFORM)
+        # --build-arg TARGETARCH=$(TARGETARCH), both from the caller's ARCH): nothing to compare,
+        # nothing known says they differ (a platform written in parts, ${os}/${arch}, is compared)
+        return True
     if pw.dynamic or aw.dynamic or pw.defaulted or aw.defaulted:  # a variable: as written
         platform, value = written_value(pf), written_value(f).partition("=")[2]
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
