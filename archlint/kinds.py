@@ -159,8 +159,6 @@ def kind_by_name(path: str) -> str | None:
             return "compose"
         if low in KUSTOMIZATION_NAMES[:2]:
             return "kustomization"
-        if _GORELEASER_NAME.match(base):
-            return "goreleaser"
         return "yaml"
     if "." not in base:
         return "maybe-shell"
@@ -225,6 +223,8 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
             return "kubernetes"
         if "/templates/" in "/" + path.replace(os.sep, "/") and "{{" in text:
             return "kubernetes"  # a template outside a chart: the YAML parser reports AL003
+        if _GORELEASER_NAME.match(low):
+            return "goreleaser"  # by name, once no Kubernetes manifest (tektoncd/catalog's goreleaser Task)
         return None
     return guess
 

@@ -22,23 +22,65 @@ _MAX_BYTES = 1 << 20
 def docker_updater(ctx) -> bool:
     """Whether Renovate or Dependabot's ``docker`` ecosystem updates the linted Dockerfile's
     pins: a Renovate configuration in the repository, or a Dependabot ``updates`` entry with
-    ``package-ecosystem: docker`` whose ``directory`` or ``directories`` (globs allowed) names the
-    Dockerfile's folder.  False outside a repository."""
-    top = ctx.repository_root()
-    if top is None or not ctx.source.abspath:
-        return False
-    paths = [os.path.join(top, *p.split("/")) for p in RENOVATE_FILES + DEPENDABOT_FILES]
-    ctx.depends_on(*paths)
-    if any(os.path.isfile(p) for p in paths[:len(RENOVATE_FILES)]):
+    ``package-ecosystem: docker`` whose ``directory`` or ``directories`` (globs as Dependabot
+    reads them: ``*`` within one folder, ``**`` any depth) names the Dockerfile's folder.  False
+    outside a repository.  Worked out once per linted file; a configuration file is parsed once
+    per run (keyed by its path, size and modification time)."""
+
+    def compute() -> bool:
+        top = ctx.repository_root()
+        if top is None or not ctx.source.abspath:
+            return False
+        paths = [os.path.join(top, *p.split("/")) for p in RENOVATE_FILES + DEPENDABOT_FILES]
+        ctx.depends_on(*paths)
+        if any(os.path.isfile(p) for p in paths[:len(RENOVATE_FILES)]):
+            return True
+        folder = os.path.relpath(os.path.dirname(ctx.source.abspath), top).replace(os.sep, "/")
+        folder = "/" if folder == "." else "/" + folder
+        return any(_covers(entry, folder) for p in paths[len(RENOVATE_FILES):] for entry in _docker_folders(p))
+
+    return ctx.cached("updaters.docker", compute)
+
+
+def _covers(entry: str, folder: str) -> bool:
+    """Whether a Dependabot folder entry (``/``, ``/images/app``, ``/images/*``, ``/**/*``) names
+    ``folder`` the way Dependabot expands it (Ruby's ``Dir.glob``): ``*``, ``?`` and ``[...]``
+    within one folder name, ``**`` any number of folders.  Linear in the two paths' depths
+    times each other (a few folders each)."""
+    if entry == folder:
         return True
-    folder = os.path.relpath(os.path.dirname(ctx.source.abspath), top).replace(os.sep, "/")
-    folder = "/" if folder == "." else "/" + folder
-    return any(folder in _dependabot_docker_folders(p) or _glob_match(folder, _dependabot_docker_folders(p))
-               for p in paths[len(RENOVATE_FILES):])
+    if not any(c in entry for c in "*?["):
+        return False
+    pat = [p for p in entry.split("/") if p]
+    parts = [p for p in folder.split("/") if p]
+    # reach[j]: the first j folder names are matched by the pattern so far
+    reach = [True] + [False] * len(parts)
+    for seg in pat[:32]:
+        if seg == "**":
+            for j in range(1, len(reach)):
+                reach[j] = reach[j] or reach[j - 1]
+            continue
+        reach = [False] + [reach[j - 1] and fnmatch.fnmatchcase(parts[j - 1], seg) for j in range(1, len(reach))]
+    return reach[-1]
 
 
-def _glob_match(folder: str, entries: frozenset) -> bool:
-    return any(("*" in e or "?" in e or "[" in e) and fnmatch.fnmatchcase(folder, e) for e in entries)
+def _docker_folders(path: str) -> frozenset:
+    """``_dependabot_docker_folders`` of the file now at ``path``, parsed once per version."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return frozenset()
+    key = (path, st.st_size, st.st_mtime_ns)
+    hit = _PARSED.get(key)
+    if hit is None:
+        if len(_PARSED) >= 64:
+            _PARSED.clear()
+        hit = _PARSED[key] = _dependabot_docker_folders(path)
+    return hit
+
+
+#: parsed Dependabot files: (path, size, mtime) -> their docker folders
+_PARSED: dict = {}
 
 
 def _dependabot_docker_folders(path: str) -> frozenset:
@@ -70,6 +112,7 @@ def _dependabot_docker_folders(path: str) -> frozenset:
         dirs = dirs if isinstance(dirs, list) else [entry.get("directory")]
         for d in dirs:
             if isinstance(d, str) and d.strip():
-                d = "/" + d.strip().strip("/")
-                out.add(d)
+                d = d.strip()
+                d = d[1:] if d.startswith("./") else d  # ./docker: the repository's docker/
+                out.add("/" + d.strip("/"))
     return frozenset(out)

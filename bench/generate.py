@@ -683,7 +683,7 @@ def goreleaser(r: random.Random, name: str, services: tuple = ()) -> str:
         for arch in ("amd64", "arm64"):
             lines += [f'  - image_templates: ["{repo}:{{{{ .Version }}}}-{arch}"]', "    use: buildx",
                       f"    goarch: {arch}", f"    dockerfile: {folder}/Dockerfile".replace("./", ""),
-                      "    build_flag_templates:", '      - "--pull"', '      - "--platform=linux/{{ .Arch }}"',
+                      "    build_flag_templates:", '      - "--pull"', f'      - "--platform=linux/{arch}"',
                       '      - "--label=org.opencontainers.image.version={{ .Version }}"']
     lines.append("docker_manifests:")
     for _folder, image, repo in targets:

@@ -51,13 +51,35 @@ def test_df001_and_df002_on_images_without_version_tags_only_where_an_updater_mo
         ("DF002", "quay.io/prometheus/busybox publishes no version tags: pin a digest "
                   "(quay.io/prometheus/busybox:latest@sha256:...); the repository's Renovate or Dependabot moves it"),
         alpine]
-    # directories with a glob (autoscaler lists its folders)
+    # directories with globs as Dependabot expands them (Ruby's Dir.glob): * within one folder,
+    # /**/* every folder but the top; ./ is the top
     (tmp_path / ".github" / "dependabot.yml").write_text(
         "updates:\n- package-ecosystem: docker\n  directories: [/vertical/*, /images/*]\n")
     assert len(seen(app)) == 3 and seen(root) == [alpine]
+    write_files(tmp_path, {"images/app/sub/Dockerfile": text, "docker/Dockerfile": text})
+    sub, docker = str(tmp_path / "images/app/sub/Dockerfile"), str(tmp_path / "docker/Dockerfile")
+    assert seen(sub) == [alpine] and seen(docker) == [alpine]
+    (tmp_path / ".github" / "dependabot.yml").write_text(
+        "updates:\n- package-ecosystem: docker\n  directories: ['/**/*', './']\n")
+    assert len(seen(sub)) == len(seen(docker)) == len(seen(app)) == len(seen(root)) == 3
     # an unreadable or hostile file is no updater, never a crash
     (tmp_path / ".github" / "dependabot.yml").write_text("updates: [docker\n  - {")
     assert seen(app) == [alpine]
+    # the configuration is parsed once, however many bases and Dockerfiles ask
+    import archlint.updaters as U
+
+    parsed = []
+    real = U._dependabot_docker_folders
+    (tmp_path / ".github" / "dependabot.yml").write_text(
+        "updates:\n- package-ecosystem: docker\n  directory: /nowhere\n" + "# padding\n" * 1000)
+    U._dependabot_docker_folders = lambda p: parsed.append(p) or real(p)
+    try:
+        many = "FROM gcr.io/distroless/static:latest\n" * 50
+        write_files(tmp_path, {"a/Dockerfile": many, "b/Dockerfile": many})
+        assert findings(lint(tmp_path / "a/Dockerfile"), "DF00") == findings(lint(tmp_path / "b/Dockerfile"), "DF00") == []
+    finally:
+        U._dependabot_docker_folders = real
+    assert len(parsed) == 1
     # Renovate's configuration anywhere it looks for one: every Dockerfile
     write_files(tmp_path, {".github/renovate.json": '{"extends": ["config:recommended"]}'})
     assert len(seen(app)) == len(seen(root)) == 3
@@ -161,9 +183,12 @@ def test_df002_passes_a_base_image_that_is_a_build_parameter():
         FROM ${BUILDER_IMAGE-golang}
         FROM ${BUILDER_IMAGE:-alpine:latest}
         FROM acme/${NAME:-app}
+        FROM ${RUNTIME:-alpine}
     """, "DF00", kind="dockerfile") == [
         "5:6 DF001 Base image alpine:latest uses the mutable tag latest (through an ARG default).",
-        "6:6 DF002 Base image acme/app has no tag or digest, so it means acme/app:latest."]
+        "6:6 DF002 Base image acme/app has no tag or digest, so it means acme/app:latest.",
+        # never declared: no --build-arg can set it, the fallback is what is built
+        "7:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest."]
 
 
 def test_base_image_rules_skip_a_placeholder_the_build_replaces():

@@ -216,7 +216,7 @@ def _goreleaser(n: int) -> dict:
     from archlint.source import Source
 
     text = ("dockers:\n" + "".join(f"  - image_templates: [acme/x:{i}]\n    build_flag_templates: [--pull, "
-                                    f"'--platform=linux/{{{{ .Arch }}}}']\n" for i in range(n))
+                                    f"'--platform=linux/arm64']\n" for i in range(n))
             + "dockers_v2:\n  - images: [" + ", ".join(f"acme/y{i}" for i in range(n)) + "]\n    tags: ["
             + ", ".join(f"t{i}" for i in range(n)) + "]\n")
     out: dict = {}

@@ -38,7 +38,7 @@ SHOULD_NOT_MATCH = {
     "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
     "archlint": ["README.txt", "image.png", "setup.cfg", "main.hcl"],
     "archlint-bake": ["bake.hcl", "docker-bake.txt", "terraform/main.tf"],
-    "archlint-goreleaser": ["goreleaser.go", ".github/workflows/goreleaser.yml.bak", "docs/goreleaser.md", "mygoreleaser.yml"],
+    "archlint-goreleaser": ["goreleaser.go", ".github/workflows/goreleaser.yml", "docs/goreleaser.md", "mygoreleaser.yml"],
 }
 
 

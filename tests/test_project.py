@@ -1493,6 +1493,21 @@ def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, c
     assert ("build.sh", 3) in got and ("Makefile", 7) in got
 
 
+def test_a_kubernetes_file_named_like_a_goreleaser_config_stays_kubernetes(tmp_path):
+    # tektoncd/catalog's task/goreleaser/0.2/goreleaser.yaml is a Tekton Task; a chart may have
+    # a templates/goreleaser.yaml: content and charts decide before the name
+    from archlint import kinds
+
+    (tmp_path / "charts/app/templates").mkdir(parents=True)
+    (tmp_path / "charts/app/Chart.yaml").write_text("name: app\n")
+    task = b"apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: {name: goreleaser}\n"
+    assert kinds.detect("task/goreleaser/0.2/goreleaser.yaml", task) == "kubernetes"
+    tpl = str(tmp_path / "charts/app/templates/goreleaser.yaml")
+    assert kinds.detect("charts/app/templates/goreleaser.yaml", b"x: {{ .Values.x }}\n", tpl) == "helm-template"
+    assert kinds.detect(".goreleaser.yaml", b"version: 2\ndockers: []\n") == "goreleaser"
+    assert kinds.detect(".github/workflows/goreleaser.yml", b"on: push\n") == "workflow"
+
+
 def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_path, capsys):
     # polaris, flux2, minio: `goreleaser release` builds each dockers entry with its
     # build_flag_templates (--platform per architecture) and pushes the docker_manifests list;
@@ -1507,7 +1522,7 @@ def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_
               - image_templates: ["quay.io/acme/api:1.4-arm64"]
                 goarch: arm64
                 dockerfile: images/api.Dockerfile
-                build_flag_templates: ["--platform=linux/{{ .Arch }}"]
+                build_flag_templates: ["--platform=linux/arm64"]
               - image_templates: ["quay.io/acme/tool:1.4"]
                 dockerfile: images/tool.Dockerfile
               - image_templates: ["quay.io/acme/tool:dev"]
@@ -1521,9 +1536,19 @@ def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_
         ".config/goreleaser.yaml": """
             dockers_v2:
               - images: ["ghcr.io/acme/agent"]
-                tags: ["{{ .Tag }}", "2.0"]
+                tags: ["{{ .Tag }}", "2.0", ""]
                 dockerfile: agent/Dockerfile
                 platforms: [linux/amd64, linux/arm64]
+              - images: ["ghcr.io/acme/off"]
+                dockerfile: agent/Dockerfile
+                disable: true
+              - images: ["ghcr.io/acme/agent-cli"]
+                dockerfile: agent/Dockerfile
+                platforms: []
+            dockers:
+              - image_templates: ["ghcr.io/acme/agent:2.0-{{ .Arch }}"]
+                dockerfile: agent/Dockerfile
+                build_flag_templates: ["--platform=linux/{{ .Arch }}"]
         """,
         "images/api.Dockerfile": "FROM alpine:3.20\n",
         "images/tool.Dockerfile": "FROM alpine:3.20\n",
@@ -1533,9 +1558,13 @@ def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_
     }
     root = tree(tmp_path / "a", files)
     g = graph_doc(root, capsys)
+    # (a disabled entry builds nothing; no platforms listed is GoReleaser's default, and a
+    # templated --platform, which GoReleaser renders without .Arch: unknown)
     assert [(b["path"], b["line"], b["dockerfile"], b["platforms"], b["tags"], b["push"]) for b in g["builds"]] == [
         (".config/goreleaser.yaml", 4, "agent/Dockerfile", ["linux/amd64", "linux/arm64"],
          ["ghcr.io/acme/agent:*", "ghcr.io/acme/agent:2.0"], True),
+        (".config/goreleaser.yaml", 10, "agent/Dockerfile", None, ["ghcr.io/acme/agent-cli:*"], True),
+        (".config/goreleaser.yaml", 14, "agent/Dockerfile", None, ["ghcr.io/acme/agent:2.0-*"], True),
         (".goreleaser.yml", 4, "images/api.Dockerfile", ["linux/amd64"],
          ["quay.io/acme/api:1.4-amd64", "quay.io/acme/api:*-amd64"], True),
         (".goreleaser.yml", 8, "images/api.Dockerfile", ["linux/arm64"], ["quay.io/acme/api:1.4-arm64"], True),

@@ -1,20 +1,17 @@
 """What a GoReleaser configuration (``.goreleaser.yaml``) tells the project model: its image
 builds.  ``goreleaser release`` builds and pushes every ``dockers`` entry (one ``docker build``
 or ``docker buildx build`` with the entry's ``build_flag_templates``: the platform is their
-``--platform``, else the build machine's) and every ``dockers_v2`` entry (one multi-platform
-``buildx`` build of its ``platforms``); ``docker_manifests`` publish per-architecture images
-under one name (an alias of each).  The Dockerfile is relative to the project root, where
-goreleaser runs: the configuration's folder, or one above it (``goreleaser -f
-.config/goreleaser.yaml``).  Template parts (``{{ .Tag }}``) are unknown, except the
-``{{ .Os }}``/``{{ .Arch }}``/``{{ .Arm }}`` of a ``--platform``, which the entry's ``goos``,
-``goarch`` and ``goarm`` give (GoReleaser's defaults: linux, amd64)."""
+``--platform``, else the build machine's) and every ``dockers_v2`` entry not ``disable``d (one
+multi-platform ``buildx`` build of its ``platforms``; left out or empty: GoReleaser's default,
+not restated here: unknown); ``docker_manifests`` publish per-architecture images under one name
+(an alias of each).  The Dockerfile is relative to the project root, where goreleaser runs: the
+configuration's folder, or one above it (``goreleaser -f .config/goreleaser.yaml``).  Template
+parts (``{{ .Tag }}``) are unknown; a templated ``--platform`` is an unknown platform (GoReleaser
+renders build flags without the artifact's ``.Os``/``.Arch``)."""
 from __future__ import annotations
-
-import re
 
 #: at most this many image names from one ``dockers_v2`` entry's ``images`` x ``tags``
 _MAX_NAMES = 64
-_FIELD = re.compile(r"\{\{-?[ \t]*\.(Os|Arch|Arm)[ \t]*-?\}\}")
 
 
 def goreleaser_facts(ctx, out: dict) -> None:
@@ -30,14 +27,15 @@ def goreleaser_facts(ctx, out: dict) -> None:
             if is_map(entry):
                 _build(out, model, entry, "goreleaser dockers", _v1_platforms(entry), _names(entry, "image_templates"))
         for entry in items(value(root, "dockers_v2")):
-            if is_map(entry):
-                tags = [scalar(t) for t in items(value(entry, "tags")) if is_scalar(t)] or ["*"]
+            if is_map(entry) and (_text(entry, "disable") or "").strip().lower() != "true":
+                tags = [t for t in (scalar(t) for t in items(value(entry, "tags")) if is_scalar(t)) if t and t.strip()]
+                tags = tags or ["*"]
                 # every image with every tag: bounded, so a hostile file's lists stay linear
                 names = [f"{im}:{t}" for im in _names(entry, "images")[:_MAX_NAMES]
                          for t in tags[:_MAX_NAMES]][:_MAX_NAMES]
                 plats = value(entry, "platforms")
-                # without platforms: GoReleaser's default, not restated here (unknown)
-                listed = None if plats is None else [scalar(p) or "" for p in items(plats) if is_scalar(p)]
+                # without platforms (or none listed): GoReleaser's default, not restated here (unknown)
+                listed = [scalar(p) or "" for p in items(plats) if is_scalar(p)] or None
                 _build(out, model, entry, "goreleaser dockers_v2", listed, names)
         for m in items(value(root, "docker_manifests")):
             dst = pattern(_text(m, "name_template")) if is_map(m) else None
@@ -75,15 +73,11 @@ def _flag(flags: list, name: str) -> str | None:
 
 
 def _v1_platforms(entry) -> list | None:
-    """The platform a ``dockers`` entry builds for: its ``--platform`` flag with the entry's
-    ``goos``/``goarch``/``goarm`` put in; ``[]`` (the build machine's) without one; None when a
-    template part stays unknown."""
+    """The platform a ``dockers`` entry builds for: its ``--platform`` flag; ``[]`` (the build
+    machine's) without one; None when it is templated."""
     value = _flag(_flags(entry), "--platform")
     if value is None:
         return []
-    fields = {"Os": _text(entry, "goos") or "linux", "Arch": _text(entry, "goarch") or "amd64",
-              "Arm": _text(entry, "goarm") or ""}
-    value = _FIELD.sub(lambda m: fields[m.group(1)], value)
     if "{{" in value:
         return None
     return [p for p in value.split(",") if p.strip()]

@@ -103,7 +103,14 @@ def _upgrades_packages(stage) -> bool:
 #: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``, with
 #: its fallback written in place: ``${BUILDER_IMAGE:-golang}``, node-feature-discovery's, whose
 #: every build passes ``--build-arg BUILDER_IMAGE=golang:1.26-trixie``)
-_WHOLE_VAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^${}]*)?\})")
+_WHOLE_VAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{([A-Za-z_][A-Za-z0-9_]*)(:?-[^${}]*)?\})")
+
+
+def _build_parameter(model, image: str) -> bool:
+    """Whether a FROM image is one build parameter; with its fallback written in place, only a
+    global ``ARG`` the build can set (an undeclared one always takes the fallback)."""
+    m = _WHOLE_VAR.fullmatch(image)
+    return m is not None and (m.group(2) is None or m.group(1) in model.global_args)
 
 
 @rule("DF002", "from-untagged", severity=Severity.WARNING, tags=("image", "reproducibility"))
@@ -147,7 +154,7 @@ def from_untagged(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not release_in_name(name) \
-                and not _WHOLE_VAR.fullmatch(st.image.value.strip()) and _pin_kept(ctx, name):
+                and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
