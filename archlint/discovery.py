@@ -271,6 +271,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
 
     filters = _Filters(root, excludes, fixtures, skipped, hidden, walk)
     real_root = os.path.realpath(root)
+    abs_root = os.path.abspath(root)
+    deferred: list = []  # (symlink, display, its real path, that path as the walk names it)
 
     for p in paths:
         ap = os.path.abspath(p)
@@ -323,15 +325,23 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                         yield Target(full, disp, False,
                                      notice=f"{disp}: symlink to a file outside the linted root ({real}), not linted")
                         continue
-                    if real in seen:
-                        if skipped is not None:
-                            skipped(full, False, f"a symlink to {display_path(real, real_root)}, linted once")
-                        continue
-                    seen.add(real)
-                else:
-                    seen.add(full)
+                    # the file it leads to is linted in its own place when the walk reaches it
+                    # (camel-k's Makefile -> script/Makefile): the link waits for the walk's end
+                    deferred.append((full, disp, real, os.path.join(abs_root, os.path.relpath(real, real_root))))
+                    continue
+                if full in seen:
+                    continue
+                seen.add(full)
                 yield Target(full, disp, False)
         yield from _unreadable(errors, root)
+        for full, disp, real, mapped in deferred:
+            if real in seen or mapped in seen:
+                if skipped is not None:
+                    skipped(full, False, f"a symlink to {display_path(real, real_root)}, linted once")
+                continue
+            seen.update((real, mapped))
+            yield Target(full, disp, False)
+        deferred.clear()
 
 
 def _why_excluded(abspath: str, root: str, excludes: tuple[str, ...]) -> str:
