@@ -146,6 +146,22 @@ def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
     assert codes(run(tree(tmp_path / "b", files), capsys), "XF") == [("docs/release.md", 2, "XF004")]
 
 
+def test_xf004_leaves_a_workflow_build_written_to_a_file(tmp_path, capsys):
+    # logging-operator: its e2e workflow exports controller:local to a tarball a later job loads
+    # into kind; the Makefile's docker-push of that name pushes the Makefile's own build
+    wf = ("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+          "      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n"
+          "          context: .\n          tags: controller:local\n          OUT\n")
+    files = {
+        "Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "docker-build:\n\tdocker build . -t controller:local\ndocker-push:\n\tdocker push controller:local\n",
+        ".github/workflows/e2e.yaml": wf.replace("OUT", "outputs: type=docker,dest=/tmp/controller.tar"),
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF004") == []
+    files[".github/workflows/e2e.yaml"] = wf.replace("OUT", "push: true")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "XF004") == [("Makefile", 2, "XF004")]
+
+
 def test_aks_app_amd64_runner_builds_are_amd64_so_nothing_crosses_and_df005_is_quiet(tmp_path, capsys):
     doc = run(sample("aks-app", tmp_path), capsys)
     assert found(doc) == []

@@ -179,7 +179,11 @@ def _action_build(w, row, strings, text, folder: str | None) -> dict:
         "platforms": None if pl is None else canonical(pl),
         "tags": [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
         "push": push == "true" or push.startswith("${{") or any(exports.pushes(a) for a in outs),
-        "local": push in ("", "false") and load == "true",
+        # loaded on the runner, or written to a file there (a tarball a later job of the workflow
+        # loads into kind: logging-operator's e2e), never pushed from the step
+        "local": push in ("", "false") and (load == "true" or bool(outs) and all(
+            not exports.pushes(a) and (exports.loads(a) or a.get("dest") or a.get("type") in ("tar", "local"))
+            for a in outs)),
         "stage": pattern(t("target")),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }

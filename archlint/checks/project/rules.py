@@ -262,7 +262,8 @@ def image_built_with_different_platforms(ctx):
     laptop without a platform.
 
     Reported at the build with fewer platforms; local builds (run or loaded where they are
-    built) and names with a variable part are left out, and so are two builds in the same file
+    built, or written to a file: a workflow step's `outputs: type=docker,dest=...` tarball for a
+    later job's kind cluster) and names with a variable part are left out, and so are two builds in the same file
     (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
     its author wrote side by side. Across files, one file's author may not know of the other.
 
