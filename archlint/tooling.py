@@ -41,13 +41,20 @@ def local_tooling(path: str) -> bool:
     return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 
 
+def repo_path(ctx) -> str:
+    """The linted file's path inside its repository, its display path outside one (the folders
+    above the repository, or where archlint was started, say nothing).  Once per file."""
+
+    def compute() -> str:
+        top = ctx.repository_root()
+        return os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/") if top is not None else ctx.source.path
+
+    return ctx.cached("tooling.repo_path", compute)
+
+
 def tooling_file(ctx) -> bool:
-    """``local_tooling`` of the linted file's path inside its repository (the folders above the
-    repository, or where archlint was started, say nothing)."""
-    top = ctx.repository_root()
-    if top is not None:
-        return local_tooling(os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/"))
-    return local_tooling(ctx.source.path)
+    """``local_tooling`` of the linted file's path inside its repository."""
+    return local_tooling(repo_path(ctx))
 
 
 #: folder names of examples, samples and documentation: what a reader copies (a getting-started
@@ -59,9 +66,7 @@ _EXAMPLES = frozenset(("examples", "example", "samples", "sample", "demo", "demo
 
 def example_file(ctx) -> bool:
     """Whether the linted file sits under an examples or samples folder of its repository."""
-    top = ctx.repository_root()
-    rel = os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/") if top is not None else ctx.source.path
-    return not _EXAMPLES.isdisjoint(rel.lower().split("/")[:-1])
+    return not _EXAMPLES.isdisjoint(repo_path(ctx).lower().split("/")[:-1])
 
 
 def example_path(rel: str) -> bool:
@@ -92,8 +97,4 @@ def template_path(rel: str) -> bool:
 
 def mutable_tags_allowed(ctx) -> bool:
     """Developer tooling, an example or a template folder: where the mutable-tag rules say nothing."""
-    if tooling_file(ctx) or example_file(ctx):
-        return True
-    top = ctx.repository_root()
-    rel = os.path.relpath(ctx.source.abspath, top).replace(os.sep, "/") if top is not None else ctx.source.path
-    return template_path(rel)
+    return tooling_file(ctx) or example_file(ctx) or template_path(repo_path(ctx))

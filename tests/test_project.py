@@ -512,6 +512,15 @@ def test_a_dockerfile_under_an_unknown_root_is_read_from_where_the_build_runs(tm
     doc = run(root, capsys)
     # the Dockerfile's build names its platform (a variable): no DF005; a path not found is not missing
     assert [f["rule"] for f in doc["findings"] if f["rule"] in ("DF005", "XF005")] == []
+    # an unknown that is not a root (a workflow matrix row's folder) links nothing
+    root = tree(tmp_path / "m", {
+        "Dockerfile": "FROM alpine:3.20\n",
+        ".github/workflows/b.yml": "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    strategy:\n"
+                                   "      matrix: ${{ fromJson(needs.x.outputs.m) }}\n    steps:\n"
+                                   "      - uses: docker/build-push-action@v6\n        with:\n"
+                                   "          file: ${{ matrix.dir }}/Dockerfile\n          push: true\n",
+    })
+    assert [b["dockerfile"] for b in graph_doc(root, capsys)["builds"]] == [None]
 
 
 def test_paths_the_model_cannot_know_link_nothing_and_are_never_missing(tmp_path, capsys):

@@ -12,7 +12,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``"in:DIR:BASE"``: the folder DIR below each folder of BASE (``cd site && docker build .``:
              ``folders.where_it_runs``); ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
              paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
-             a path found nowhere is not missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
+             a path found nowhere is not missing; ``"rooted"``: ``file`` came after an unknown
+             root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
              ``host``: the build machine's platform when known (a GitHub-hosted runner);
              ``tags``: image names with every unknown part as ``*``.
@@ -146,7 +147,10 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     chosen = job and len(g) >= 4 and bool(g[3])
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
-    file = rooted(tc.flag("-f", "--file")) or _value(tc.flag("-f", "--file"))
+    rest = rooted(tc.flag("-f", "--file"))
+    file = rest or _value(tc.flag("-f", "--file"))
+    if rest:
+        here = here + ["rooted"]  # under an unknown root: also from the top, never missing
     if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
                                  or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):
         here = here + ["made"]  # written by the same recipe or script: never missing

@@ -55,9 +55,10 @@ _ROOTED = re.compile(r"\$(?:\{\w+\}|\w+)/[^$`*{}\[\]|<>]+")
 
 
 def rooted(flag) -> str | None:
-    """``*/rest`` for a ``-f`` path whose only unknown is its leading root (harbor's
-    ``-f $(CURDIR)/make/photon/prepare/Dockerfile``): the model reads the rest from where the
-    command runs, or from the top; None otherwise."""
+    """The rest of a ``-f`` path whose only unknown is its leading root (harbor's
+    ``-f $(CURDIR)/make/photon/prepare/Dockerfile``: ``make/photon/prepare/Dockerfile``), which
+    the model reads from where the command runs or from the top (the fact's ``"rooted"`` base);
+    None otherwise."""
     if flag is None or flag.value is None or not flag.dynamic or not _ROOTED.fullmatch(flag.value):
         return None
-    return "*/" + flag.value.split("/", 1)[1]
+    return flag.value.split("/", 1)[1]

@@ -27,7 +27,7 @@ def goreleaser_facts(ctx, out: dict) -> None:
             if is_map(entry):
                 _build(out, model, entry, "goreleaser dockers", _v1_platforms(entry), _names(entry, "image_templates"))
         for entry in items(value(root, "dockers_v2")):
-            if is_map(entry) and (_text(entry, "disable") or "").strip().lower() != "true":
+            if is_map(entry) and not _true(entry, "disable"):
                 tags = [t for t in (scalar(t) for t in items(value(entry, "tags")) if is_scalar(t)) if t and t.strip()]
                 tags = tags or ["*"]
                 # every image with every tag: bounded, so a hostile file's lists stay linear
@@ -49,6 +49,11 @@ def _text(node, key: str) -> str | None:
     from ..parsers.yamldoc import text
 
     return text(node, key)
+
+
+def _true(entry, key: str) -> bool:
+    """A ``skip_push: true`` / ``disable: true`` switch (a template is not known to be true)."""
+    return (_text(entry, key) or "").strip().lower() == "true"
 
 
 def _names(entry, key: str) -> list:
@@ -89,7 +94,6 @@ def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) 
 
     templated = _text(entry, "templated_dockerfile")
     dockerfile = "*" if templated else pattern(_text(entry, "dockerfile") or "Dockerfile")
-    skip = (_text(entry, "skip_push") or "").strip().lower() == "true"
     anchor = value(entry, "dockerfile") or value(entry, "image_templates") or value(entry, "images") or entry
     out.setdefault("builds", []).append({
         "span": _span(model.content_span(anchor)),
@@ -100,7 +104,7 @@ def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) 
         "platforms": None if plats is None else canonical(plats),
         "host": None,
         "tags": [p for p in (pattern(n) for n in names) if p],
-        "push": not skip,
+        "push": not _true(entry, "skip_push"),
         "local": False,
         "stage": pattern(_flag(_flags(entry), "--target")),
     })

@@ -380,12 +380,10 @@ class Project:
             return  # the command runs in a folder not known here: its paths link nothing
         if context is not None and ("://" in context or context.startswith(("git@", "-"))):
             return  # a remote context (a git URL): -f names a file in it
-        rooted = file is not None and file.startswith("*/") and "*" not in file[2:]
-        if rooted:
-            # a leading unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile,
-            # ${REPO_ROOT}/build/Dockerfile): the rest from where it runs, or from the top
-            file = file[2:]
-        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file or not file):
+        # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
+        # from where it runs, or from the top
+        rooted = "rooted" in fact["bases"]
+        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
             return
         if file is None:
             if context is None:
