@@ -252,7 +252,7 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
         return False
     line = at[0].line
     result.notices = [n for n in result.notices if n.rule_id != "AL001"]
-    result.notices.append(_skipped(source.path, _templated(line, lines[line - 1].find("{") + 1)))
+    result.notices.append(_skipped(source.path, _templated(line, kindmod.markup_line(lines[line - 1]))))
     return True
 
 

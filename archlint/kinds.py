@@ -252,14 +252,15 @@ def kind_from_stdin_name(name: str, text: str) -> str | None:
 #: name endings of template files (``Dockerfile-linux.template``, ``Dockerfile.j2``): a file of a
 #: kind archlint reads whose name ends so, and whose text has template markup, is one templated
 #: file (an AL003 notice), not a broken file of its kind
-TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in")
-#: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, the ``%%NAME%%`` placeholders that
+TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".gotmpl", ".j2", ".jinja", ".jinja2", ".erb", ".ejs", ".mustache",
+                     ".hbs", ".in")
+#: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, ERB/EJS ``<%``, the ``%%NAME%%`` placeholders that
 #: docker-library style scripts replace (nginx's ``FROM alpine:%%ALPINE_VERSION%%``), autoconf
 #: ``@NAME@`` (in ``.in`` files but Makefiles, whose reader takes ``@NAME@`` for an unknown value)
-_MARKUP = re.compile(r"\{\{|\{%|%%[A-Z][A-Z0-9_]*%%")
+_MARKUP = re.compile(r"\{\{|\{%|<%|%%[A-Z][A-Z0-9_]*%%")
 _AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
 #: a Dockerfile line that starts with template markup where an instruction must be
-_MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%)", re.M)
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%|<%)", re.M)
 
 
 #: what a generated file says in its first lines (golangci-lint's "lax" markers): "Code generated
@@ -286,7 +287,9 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
     return None
 
 
-def markup_line(line: str) -> bool:
-    """Whether ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``): in a
-    Dockerfile, where the parser wanted an instruction, the file is a template."""
-    return _MARKUP_LINE.match(line) is not None
+def markup_line(line: str) -> int:
+    """Where ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``, ``<% if %>``):
+    its column (1-based), 0 when it does not.  In a Dockerfile, markup where the parser wanted an
+    instruction makes the file a template."""
+    m = _MARKUP_LINE.match(line)
+    return 0 if m is None else m.end() - 1

@@ -41,6 +41,28 @@ def test_markup_where_an_instruction_must_be_makes_any_dockerfile_a_template():
     assert ids(lint_inline(text, name="Dockerfile")) == [("AL003", 2, 1)]
 
 
+def test_an_erb_dockerfile_is_one_notice():
+    # fluentd-kubernetes-daemonset's templates/Dockerfile.erb: Ruby blocks around instructions
+    erb = """
+    <% fluentd_ver = version.split("-").first %>
+    <% is_arm64 = dockerfile.include?("arm64") %>
+    <% if is_arm64 %>
+    FROM arm64v8/debian:bookworm-slim
+    <% else %>
+    FROM debian:bookworm-slim
+    <% end %>
+    RUN gem install fluentd -v <%= fluentd_ver %>
+    """
+    r = lint_inline(erb, name="Dockerfile.erb")
+    assert [(n.rule_id, n.line, n.col, n.message) for n in r.notices] == [
+        ("AL003", 1, 1, "Dockerfile.erb: templated file, not linted")]
+    assert r.findings == []
+    # a plain Dockerfile whose parse stops at a line starting with ERB markup is a template too,
+    # told where the markup starts
+    text = "FROM debian:bookworm-slim\n  <% if arm %>\nRUN true\n<% end %>\n"
+    assert ids(lint_inline(text, name="Dockerfile")) == [("AL003", 2, 3)]
+
+
 def test_braces_inside_an_instruction_are_not_a_template():
     text = """
     FROM alpine:3.20

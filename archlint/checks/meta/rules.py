@@ -68,8 +68,9 @@ def templated_file(ctx):
     ## What it does
     Notes a templated file that is therefore not linted, or not in full.
 
-    A file named like a template (`Dockerfile-linux.template`, `*.tmpl`, `*.tpl`, `*.j2`, `*.jinja`, `*.in`) whose
-    text has template markup (`{{`, `{%`, or autoconf `@NAME@` but in Makefiles), a templated
+    A file named like a template (`Dockerfile-linux.template`, `*.tmpl`, `*.tpl`, `*.gotmpl`, `*.j2`,
+    `*.jinja`, `*.erb`, `*.ejs`, `*.mustache`, `*.hbs`, `*.in`) whose text has template markup
+    (`{{`, `{%`, ERB's `<%`, or autoconf `@NAME@` but in Makefiles), a templated
     YAML file outside a Helm chart, a Dockerfile with markup where an instruction must be, and a
     Helm chart's template that could not be rendered in full (it does not parse, Helm would fail
     it with the chart's values: `fail`, a missing `define`, a nil pointer; the message says why).
