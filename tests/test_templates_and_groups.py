@@ -82,9 +82,12 @@ def test_no_configured_platforms_is_said_once_per_run_and_never_fails_it(tmp_pat
     assert text.returncode == 0, text.stdout + text.stderr
     df005 = [ln for ln in text.stdout.splitlines() if " DF005 " in ln]
     assert df005 == [
-        "api/Dockerfile:1:1: DF005 2 Dockerfiles build for whichever CPU the build machine has (no --platform in the"
-        " final FROM) and no target platforms are configured: set platforms = [\"linux/amd64\"] (or your targets) in"
-        " .archlint.toml or [tool.archlint], or pass --platform, to have them checked."]
+        "api/Dockerfile:1:1: note: DF005 2 Dockerfiles have no --platform in the final FROM, so unless their builds"
+        " pass one they follow the build machine's CPU, and no target platforms are configured: set platforms ="
+        " [\"linux/amd64\"] (or your targets) in .archlint.toml or [tool.archlint], or pass --platform, to have them"
+        " checked."]
+    # a note, not a finding: the summary counts it apart
+    assert text.stdout.splitlines()[-1] == "No findings in 3 files; 1 note"
     # the machine formats keep one notice per file
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
     assert sorted(n["path"] for n in doc["notices"] if n["rule"] == "DF005") == ["api/Dockerfile", "web/Dockerfile"]
@@ -92,7 +95,7 @@ def test_no_configured_platforms_is_said_once_per_run_and_never_fails_it(tmp_pat
     assert " DF005 " not in run(["check", "--no-cache", "--output-format", "concise", "--platform", "linux/amd64",
                                  "api"], tmp_path).stdout.replace("DF005 FROM", "")
     one = run(["check", "--no-cache", "--output-format", "concise", "web"], tmp_path).stdout
-    assert "web/Dockerfile:1:1: DF005 The final stage (FROM node:22-alpine) has no --platform" in one
+    assert "web/Dockerfile:1:1: note: DF005 The final stage (FROM node:22-alpine) has no --platform" in one
 
 
 def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_json(tmp_path):
@@ -110,9 +113,9 @@ def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_
     })
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL003 " in ln] == [
-        "charts/db/templates/statefulset.yaml:4:1: AL003 charts/db/templates/statefulset.yaml: Helm template partly"
+        "charts/db/templates/statefulset.yaml:4:1: note: AL003 charts/db/templates/statefulset.yaml: Helm template partly"
         " rendered: not rendered: no template \"web.fullname\" associated with template",
-        "charts/web/templates/deployment.yaml:4:1: AL003 3 templates of the Helm chart charts/web could not be"
+        "charts/web/templates/deployment.yaml:4:1: note: AL003 3 templates of the Helm chart charts/web could not be"
         " rendered in full (the rest was linted)",
     ]
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
@@ -133,7 +136,7 @@ def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
     })
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL009 " in ln] == [
-        "build:1:1: AL009 not linted, left out by the default exclude: build/ (Dockerfile.ci, push.sh); set exclude"
+        "build:1:1: note: AL009 not linted, left out by the default exclude: build/ (Dockerfile.ci, push.sh); set exclude"
         " without that folder to lint it, or ignore AL009"]
     assert " AL009 " not in run(["check", "--no-cache", "--ignore", "AL009", "."], tmp_path).stdout
     (tmp_path / ".archlint.toml").write_text('exclude = [".git"]\n')
@@ -185,7 +188,7 @@ def test_docker_library_placeholders_make_a_template_and_templates_are_one_line(
                            "Dockerfile.j2": "FROM python:{% if slim %}3.12-slim{% endif %}\n"})
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL003 " in ln] == [
-        "Dockerfile-alpine.template:1:13: AL003 3 templated files are not linted (lint what they render)"]
+        "Dockerfile-alpine.template:1:13: note: AL003 3 templated files are not linted (lint what they render)"]
 
 
 def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
@@ -193,7 +196,7 @@ def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
     write_files(tmp_path, {"deploy/a.yaml": broken, "deploy/b.yaml": broken, "plugins/krew.yaml": broken})
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL003 " in ln] == [
-        "deploy/a.yaml:4:1: AL003 3 templated YAML files outside Helm charts are not linted (lint what they render)"]
+        "deploy/a.yaml:4:1: note: AL003 3 templated YAML files outside Helm charts are not linted (lint what they render)"]
     doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
     assert [n["path"] for n in doc["notices"] if n["rule"] == "AL003"] == ["deploy/a.yaml", "deploy/b.yaml",
                                                                            "plugins/krew.yaml"]
@@ -266,4 +269,28 @@ def test_an_excerpt_with_lines_left_out_is_one_notice_not_a_parse_error(tmp_path
     write_files(tmp_path, {"docs/a/Dockerfile": dockerfile, "docs/b/Dockerfile": dockerfile})
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL0" in ln] == [
-        "docs/a/Dockerfile:3:1: AL003 2 excerpts with lines left out (...) are not linted"]
+        "docs/a/Dockerfile:3:1: note: AL003 2 excerpts with lines left out (...) are not linted"]
+
+
+def test_notes_are_one_line_in_their_place_and_not_counted_as_findings(tmp_path):
+    # a templated file and the platforms reminder are notes; a file that does not parse is a finding
+    write_files(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nRUN pip install flask\n",
+        "deploy/app.yaml": "{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n",
+        "k8s/broken.yaml": "apiVersion: v1\nkind: Pod\nmetadata: [\n",
+    })
+    text = run(["check", "--no-cache", "--output-format", "text", "."], tmp_path)
+    lines = text.stdout.splitlines()
+    notes = [ln for ln in lines if ": note: " in ln]
+    assert [ln.split(": note: ")[1].split(" ")[0] for ln in notes] == ["DF005", "AL003"]
+    # a note has no source excerpt under it: the next line is the next finding's
+    assert lines[lines.index(notes[0]) + 1] == notes[1]
+    assert lines[lines.index(notes[1]) + 1].startswith("k8s/broken.yaml:4:1: AL001 ")
+    assert " AL001 could not parse k8s/broken.yaml" in lines[lines.index(notes[1]) + 1]
+    assert lines[-1] == "1 finding (1 error) in 3 files; 2 notes"
+    assert text.returncode == 1  # the parse error fails the run; the notes never do
+    concise = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert concise == notes + [lines[lines.index(notes[1]) + 1], "1 finding (1 error) in 3 files; 2 notes"]
+    # --statistics counts findings only
+    stats = run(["check", "--no-cache", "--statistics", "."], tmp_path).stdout
+    assert [ln.split()[:2] for ln in stats.splitlines()] == [["1", "AL001"]]

@@ -1,6 +1,8 @@
 """Human output: ``path:line:col: ID message``, the source line with a caret underline and the
 hint, then a summary line (``text``, ``full``); one line per finding (``concise``); only the
-count per rule (``--statistics``).  Paths are relative to the folder archlint runs in.  Text from linted files is made safe to print: control characters and
+count per rule (``--statistics``).  A note (an info notice: what archlint did not read, or a
+setting it needs, said once: ``is_note``) is one line in its place, ``path:line:col: note: ID
+message``, and is not counted among the findings: SARIF has it as a notification, not a result.  Paths are relative to the folder archlint runs in.  Text from linted files is made safe to print: control characters and
 ANSI escapes are shown escaped, never sent to the terminal."""
 from __future__ import annotations
 
@@ -62,19 +64,35 @@ def _display(line: str) -> tuple[str, list[int]]:
     return "".join(out), cols
 
 
-def _shown(run, opts) -> tuple[list, object]:
+def is_note(notice) -> bool:
+    """Whether a notice is printed as a note rather than a finding: an info notice (a templated
+    file, one left out or too large, DF005's ``platforms`` reminder) says what archlint did not
+    check, nothing to change in the file.  A file that does not parse (AL001) is a finding."""
+    return notice.severity is Severity.INFO
+
+
+def _shown(run, opts) -> tuple[list, object, set]:
     """The findings printed (not suppressed, notices included, each group of notices once, in
-    order), and the path shower; the notices' messages name their file as it is printed."""
+    order), the path shower, and the ids of those that are notes (``is_note``); the notices'
+    messages name their file as it is printed."""
     from ..model import group_notices
 
     show = path_shower(run, getattr(opts, "cwd", None))
     findings = once_for_generated(run, [f for f in run.findings if not f.suppressed])
+    notes = set()
     for n in group_notices(run.notices):
         f = n.as_finding()
         f.message = notice_message(f.message, f.path, show(f.path))
         findings.append(f)
+        if is_note(n):
+            notes.add(id(f))
     findings.sort(key=lambda f: f.sort_key())
-    return findings, show
+    return findings, show, notes
+
+
+def _note_line(f, show, c) -> str:
+    return (c(BOLD, f"{safe_path(show(f.path))}:{f.span.line}:{f.span.col}:") + " " + c(DIM, "note:") + " "
+            + f.rule_id + " " + safe(f.message))
 
 
 def _painter(color: bool):
@@ -87,28 +105,34 @@ def _painter(color: bool):
 def render(run, opts, layout: dict | None = None) -> str:
     """``text`` and ``full``: each finding with its source line, then the summary.  ``layout``:
     filled with where each path's findings are in the report (``_record``)."""
-    findings, show = _shown(run, opts)
+    findings, show, notes = _shown(run, opts)
     if opts.statistics:
-        return statistics(run, findings, opts)
+        return statistics(run, [f for f in findings if id(f) not in notes], opts)
     lines_by_path = {fr.path: fr.lines for fr in run.files}
     out: list[str] = []
     c = _painter(opts.color)
     for f in findings:
         start = len(out)
-        _block(f, out, lines_by_path, show, c, opts)
+        if id(f) in notes:
+            out.append(_note_line(f, show, c))
+        else:
+            _block(f, out, lines_by_path, show, c, opts)
         if layout is not None:
-            _record(layout, f, start, len(out))
-    return _finish(run, findings, opts, out, show)
+            _record(layout, f, start, len(out), id(f) in notes)
+    return _finish(run, findings, opts, out, show, notes)
 
 
-def _record(layout: dict, f, start: int, end: int) -> None:
+def _record(layout: dict, f, start: int, end: int, note: bool = False) -> None:
     """Note that lines ``start:end`` of the report are ``f``'s: per path, the range of its
     findings' lines (a path's findings are together: they are sorted by path first) and their
-    count per severity, fixable with ``--fix``, with ``--unsafe-fixes``."""
+    count per severity, fixable with ``--fix``, with ``--unsafe-fixes``, and its notes."""
     got = layout.get(f.path)
     if got is None:
-        got = layout[f.path] = [start, end, 0, 0, 0, 0, 0]
+        got = layout[f.path] = [start, end, 0, 0, 0, 0, 0, 0]
     got[1] = end
+    if note:
+        got[7] += 1
+        return
     got[2 + (Severity.ERROR, Severity.WARNING, Severity.INFO).index(f.severity)] += 1
     if f.fix is not None:
         got[5] += 1
@@ -158,32 +182,35 @@ def _elsewhere(f, show, lead: str) -> list[str]:
 
 def render_concise(run, opts, layout: dict | None = None) -> str:
     """``concise``: one line per finding (``path:line:col: ID message``), then the summary."""
-    findings, show = _shown(run, opts)
+    findings, show, notes = _shown(run, opts)
     if opts.statistics:
-        return statistics(run, findings, opts)
+        return statistics(run, [f for f in findings if id(f) not in notes], opts)
     c = _painter(opts.color)
-    out = [c(BOLD, f"{safe_path(show(f.path))}:{f.span.line}:{f.span.col}:") + " "
+    out = [_note_line(f, show, c) if id(f) in notes else
+           c(BOLD, f"{safe_path(show(f.path))}:{f.span.line}:{f.span.col}:") + " "
            + c(COLORS[f.severity], f.rule_id) + " " + safe(f.message) for f in findings]
     if layout is not None:
         for i, f in enumerate(findings):
-            _record(layout, f, i, i + 1)
-    return _finish(run, findings, opts, out, show)
+            _record(layout, f, i, i + 1, id(f) in notes)
+    return _finish(run, findings, opts, out, show, notes)
 
 
-def _finish(run, findings, opts, out: list[str], show) -> str:
+def _finish(run, findings, opts, out: list[str], show, notes: set) -> str:
     """The list of fixes (``--show-fixes``) and the summary line, always the last line."""
     c = _painter(opts.color)
     if getattr(opts, "list_fixes", False):
         out += fixes_available(findings, show, bool(getattr(opts, "unsafe_fixes", False)))
-    sev = Counter(f.severity for f in findings)
-    fixable = sum(1 for f in findings if f.fix is not None)
-    unsafe = any(f.fix and not f.fix.safe for f in findings)
-    out.append(summary_line(sev, len(run.files), fixable, unsafe, opts))
+    counted = [f for f in findings if id(f) not in notes]
+    sev = Counter(f.severity for f in counted)
+    fixable = sum(1 for f in counted if f.fix is not None)
+    unsafe = any(f.fix and not f.fix.safe for f in counted)
+    out.append(summary_line(sev, len(run.files), fixable, unsafe, opts, len(findings) - len(counted)))
     return "\n".join(out) + "\n"
 
 
-def summary_line(sev, nfiles: int, fixable: int, unsafe: bool, opts) -> str:
-    """The last line of a report: findings per severity (``sev``: a Counter), files, fixes."""
+def summary_line(sev, nfiles: int, fixable: int, unsafe: bool, opts, notes: int = 0) -> str:
+    """The last line of a report: findings per severity (``sev``: a Counter), files, fixes, and
+    how many notes are printed above (not findings)."""
     c = _painter(opts.color)
     total = sum(sev.values())
     if total:
@@ -196,6 +223,8 @@ def summary_line(sev, nfiles: int, fixable: int, unsafe: bool, opts) -> str:
         summary = f"No findings in {nfiles} file{'s' if nfiles != 1 else ''}"
     if fixable and opts.show_fixes:
         summary += f"; {fixable} fixable with --fix" + (" (some need --unsafe-fixes)" if unsafe else "")
+    if notes:
+        summary += f"; {notes} note{'s' if notes != 1 else ''}"
     return c(BOLD, summary)
 
 

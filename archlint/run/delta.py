@@ -117,7 +117,7 @@ def _shape(d) -> bool:
         return False  # one file twice: not what base_doc writes
     end = 0
     for r in sorted(layout.values()):  # each path's lines, one after another
-        if type(r) is not list or len(r) != 7 or not all(type(x) is int and x >= 0 for x in r) or r[0] > r[1] \
+        if type(r) is not list or len(r) != 8 or not all(type(x) is int and x >= 0 for x in r) or r[0] > r[1] \
                 or r[0] < end:
             return False
         end = r[1]
@@ -316,12 +316,12 @@ def _assemble(d, text: str, affected: set, rs: list, patches: list, root: str, o
     lines: list = []
     for p in sorted(pieces):
         lines.extend(pieces[p])
-    counts = [0] * 5
+    counts = [0] * 6
     for p, r in list((p, r) for p, r in layout.items() if p not in affected) + list(fresh.items()):
-        for i in range(5):
+        for i in range(6):
             counts[i] += r[2 + i]
     sev = Counter({Severity.ERROR: counts[0], Severity.WARNING: counts[1], Severity.INFO: counts[2]})
-    lines.append(out_text.summary_line(sev, d["nfiles"], counts[3], counts[4] > 0, opts))
+    lines.append(out_text.summary_line(sev, d["nfiles"], counts[3], counts[4] > 0, opts, counts[5]))
     return "\n".join(lines) + "\n"
 
 

@@ -286,11 +286,11 @@ def assert_clean_exit(proc, allowed=(0, 1)) -> None:
     assert "Traceback" not in err, err[-3000:]
 
 
-_HEAD = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]+\d{3}) (?P<msg>.*)$")
+_HEAD = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?:note: )?(?P<rule>[A-Z]+\d{3}) (?P<msg>.*)$")
 
 
 def text_findings(stdout: bytes | str) -> set[tuple[str, int, int, str, str]]:
-    """The finding lines of text output as a set of (path, line, col, rule, message)."""
+    """The finding lines of text output, notes included, as a set of (path, line, col, rule, message)."""
     s = stdout.decode("utf-8", "replace") if isinstance(stdout, bytes) else stdout
     out = set()
     for line in s.splitlines():

@@ -283,6 +283,12 @@ def _base_picked_by_argument(st) -> bool:
     return _ARCH_ARGUMENT.search(st.image.value) is not None
 
 
+#: DF005's note for the run without configured platforms, said once for all its Dockerfiles
+_REMINDER = ("{count} Dockerfiles have no --platform in the final FROM, so unless their builds pass one they follow "
+             "the build machine's CPU, and no target platforms are configured: set platforms = [\"linux/amd64\"] (or "
+             "your targets) in .archlint.toml or [tool.archlint], or pass --platform, to have them checked.")
+
+
 @rule("DF005", "from-without-platform", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))
 def from_without_platform(ctx):
     """
@@ -387,10 +393,9 @@ def from_without_platform(ctx):
             yield ctx.notice(
                 kw,
                 f"The final stage (FROM {st.image.value}) has no --platform and no target platforms are configured, "
-                f"so the image {MACHINE_CPU}; set platforms in .archlint.toml to check it.",
+                f"so unless its builds pass --platform the image {MACHINE_CPU}; set platforms in .archlint.toml "
+                "to check it.",
                 group="DF005:no-platforms",
-                summary="{count} Dockerfiles build for whichever CPU the build machine has (no --platform in the final "
-                        "FROM) and no target platforms are configured: set platforms = [\"linux/amd64\"] (or your "
-                        "targets) in .archlint.toml or [tool.archlint], or pass --platform, to have them checked.",
+                summary=_REMINDER,
             )
 
