@@ -35,12 +35,21 @@ DERIVES_ARCH = re.compile(r"\$\{?(?:TARGETARCH|TARGETPLATFORM|TARGETVARIANT)\b|\
 _EMULATOR = ("qemu-", "qemu-system-")
 
 
+def _emulator_file(value: str, at: int) -> bool:
+    """Whether the path segment (file name) holding the token at ``at`` is a QEMU emulator's:
+    it starts with ``qemu`` (balena's ``qemu-6.0.0.balena1-aarch64.tar.gz``).  Looks back 64
+    characters at most: linear in the value."""
+    seg = value[max(0, at - 64):at]
+    return seg[seg.rfind("/") + 1:].lower().startswith("qemu")
+
+
 def arch_tokens(value: str):
     """(token, canonical arch, start, end) of each architecture token in ``value``, but the one
-    naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``), not its own."""
+    naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``, a release of
+    one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own."""
     for m in plat.arch_token_re().finditer(value):
         token = m.group(1)
-        if value[max(0, m.start(1) - 12):m.start(1)].lower().endswith(_EMULATOR):
+        if value[max(0, m.start(1) - 12):m.start(1)].lower().endswith(_EMULATOR) or _emulator_file(value, m.start(1)):
             continue
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 

@@ -517,6 +517,28 @@ def test_bc004_passes_other_build_args_in_markdown():
     """, "BC004", kind="markdown") == []
 
 
+def test_bc004_in_a_workflow_job_takes_the_known_runners_platform():
+    # litmus' build.yml: a scan-only build on ubuntu-latest given the runner's own TARGETARCH
+    wf = """
+        on: push
+        jobs:
+          scan:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker build . -f Dockerfile -t litmus/server:ci --build-arg TARGETARCH=amd64
+          arm:
+            runs-on: ubuntu-24.04-arm
+            steps:
+              - run: docker build . -f Dockerfile -t litmus/server:ci --build-arg TARGETARCH=amd64
+          own:
+            runs-on: [self-hosted, linux]
+            steps:
+              - run: docker build . -f Dockerfile -t litmus/server:ci --build-arg TARGETARCH=amd64
+    """
+    # the arm64 runner builds for arm64 and the self-hosted one for a CPU archlint cannot know
+    assert [ln.split(" BC004")[0] for ln in check(wf, "BC004", kind="workflow")] == ["10:63", "14:63"]
+
+
 def test_bc005_flags_multi_platform_builds_without_manifest_in_shell():
     assert check("""
         #!/bin/sh

@@ -611,9 +611,11 @@ def test_a_dockerfile_named_after_an_architecture_is_for_it():
     for name in ("Dockerfile.arm64", "Dockerfile-aarch64"):
         r = lint_inline(text, name=name, kind="dockerfile", platforms=["linux/amd64", "linux/arm64"])
         assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id in ("DF006", "DF008")] == [("DF006", 5)], name
+    # in a Dockerfile, the final stage's arm64-only base makes that stage arm64's: its arm64 copy
+    # is right, its amd64 download is not
     r = lint_inline(text, name="Dockerfile", kind="dockerfile", platforms=["linux/amd64", "linux/arm64"])
     assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id in ("DF006", "DF008")] == [
-        ("DF008", 2), ("DF006", 4), ("DF006", 5)]
+        ("DF008", 2), ("DF006", 5)]
 
 
 def test_df008_accepts_targetarch_toolchain():
@@ -782,6 +784,27 @@ def test_df006_a_stage_named_after_an_architecture_is_for_it():
         ADD https://example.com/tool-linux-arm64.tar.gz /tmp/
     """
     assert [f.split()[:2] for f in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [["5:36", "DF006"]]
+
+
+def test_df006_a_stage_whose_base_names_an_architecture_is_for_it():
+    # fluentd-kubernetes-daemonset's docker-image/v1.13/arm64/debian-s3/Dockerfile: the arm64
+    # image's base fetches an aarch64 tool (fine) and an x86_64 one (the bug), and a builder
+    # stage fetches balena's QEMU release, named after the CPU it emulates
+    text = """
+        FROM golang:alpine AS builder
+        RUN curl -sL -o q.tgz https://github.com/balena-io/qemu/releases/download/v3.0.0%2Bresin/qemu-3.0.0+resin-aarch64.tar.gz
+        FROM fluent/fluentd:v1.13.3-debian-arm64-1.0
+        COPY --from=builder /go/qemu-aarch64-static /usr/bin/
+        RUN curl -sL -o /tmp/a.tgz https://example.com/tool/v1/tool_Linux_aarch64.tar.gz
+        RUN curl -sL -o /tmp/c.tgz https://github.com/reproio/columnify/releases/download/v0.1.0/columnify_0.1.0_Linux_x86_64.tar.gz
+    """
+    for table in ({}, {"platforms": ONE}):
+        assert check(text, "DF006", kind="dockerfile", **table) == [
+            "6:112 DF006 RUN fetches a build for x86_64 (https://github.com/reproio/columnify/releases/download/v0.1.0/"
+            "columnify_0.1.0_Linux_x86_64.tar.gz) whatever the target platform; the stage's base image is for arm64."]
+    # a base image for every CPU says nothing: the aarch64 tool is reported
+    multi = text.replace("fluent/fluentd:v1.13.3-debian-arm64-1.0", "fluent/fluentd:v1.13.3-debian-1.0")
+    assert [f.split()[:2] for f in check(multi, "DF006", kind="dockerfile")] == [["5:67", "DF006"], ["6:112", "DF006"]]
 
 
 def test_df007_a_stage_gets_its_base_stages_args():

@@ -1609,3 +1609,43 @@ def test_a_goreleaser_config_builds_its_dockers_and_publishes_its_manifests(tmp_
     files[".goreleaser.yml"] = files[".goreleaser.yml"].replace(', "quay.io/acme/api:1.4-arm64"]', "]")
     root = tree(tmp_path / "b", files)
     assert [c[0] for c in codes(run(root, capsys))] == ["k8s/api.yaml"]
+
+
+def test_a_platform_build_arg_no_dockerfile_declares_sets_nothing(tmp_path, capsys):
+    # litmus' chaoscenter/Makefile: TARGETARCH=amd64 handed to an nginx image's Dockerfile that
+    # never declares it (BuildKit warns it was not consumed) and to a Go image's that does; the
+    # second cd'ed build runs in the first branch of an if
+    files = {
+        "chaoscenter/web/Dockerfile": "FROM nginx:1.27\nCOPY dist /usr/share/nginx/html\n",
+        "chaoscenter/server/Dockerfile": """
+            FROM golang:1.24 AS build
+            ARG TARGETARCH
+            RUN GOARCH=${TARGETARCH} go build -o /server .
+            FROM alpine:3.20
+            COPY --from=build /server /server
+        """,
+        "chaoscenter/Makefile": """
+            push-web:
+            \tcd web && docker build . -f Dockerfile -t litmus/web:1.0 --build-arg TARGETARCH=amd64
+            \tdocker push litmus/web:1.0
+            push-server:
+            \tcd server && docker build . -t litmus/server:1.0 --build-arg TARGETARCH=amd64
+            \tdocker push litmus/server:1.0
+            push-ci:
+            \t@cd web && \\
+            \tif [ "$(IMG_TAG)" = "ci" ]; then \\
+            \t\tdocker build . -f Dockerfile -t litmus/web:ci --build-arg TARGETARCH=amd64; \\
+            \t\tdocker push litmus/web:ci; \\
+            \tfi
+            push-lost:
+            \tcd gone && docker build . -t litmus/gone:1.0 --build-arg TARGETARCH=amd64
+            \tdocker push litmus/gone:1.0
+        """,
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    # the server's build overrides what it declares; a Dockerfile not found is not known to lack it
+    assert codes(doc, "BC004") == [("chaoscenter/Makefile", 5, "BC004"), ("chaoscenter/Makefile", 14, "BC004")]
+    g = graph_doc(tmp_path, capsys)
+    assert [(b["line"], b["dockerfile"]) for b in g["builds"]] == [
+        (2, "chaoscenter/web/Dockerfile"), (5, "chaoscenter/server/Dockerfile"), (10, "chaoscenter/web/Dockerfile"),
+        (14, None)]

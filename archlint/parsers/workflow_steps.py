@@ -59,8 +59,9 @@ def workflow_snippets(model) -> list:
             if not is_map(job):
                 continue
             # a job's steps run on one machine, discarded at the job's end unless the job may
-            # keep what it builds (logs in, saves or uploads images)
-            group = ("job", job_key.start_mark.index, keeps_images(job), runner_chosen(job))
+            # keep what it builds (logs in, saves or uploads images); its platform when known
+            chosen, host = job_runner(job)
+            group = ("job", job_key.start_mark.index, keeps_images(job), chosen, host)
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             _env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell

@@ -140,7 +140,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     snip = tc.command.snippet
     here = where_it_runs(snip, tc.command.start, bases, moves)
     g = getattr(snip, "group", None)
-    # a workflow job's run: steps (``("job", position, keeps, runner_chosen)``): its runner's CPU;
+    # a workflow job's run: steps (``("job", position, keeps, runner_chosen, host)``): its runner's CPU;
     # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
     job = type(g) is tuple and len(g) >= 3 and g[0] == "job"
     host = hosts.get(g[1]) if job else None
@@ -669,7 +669,8 @@ def _dockerfile_facts(ctx, out: dict) -> None:
 
     stages = getattr(ctx.model, "stages", None)
     if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
-        out["final"] = stages[-1].name_value or ""
+        out["final"] = stages[-1].name_value or ""  # and the ARGs it declares: what a --build-arg can set
+        out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args())})
     for st, image, _related in _base_images(ctx):
         img = pattern(image)
         if not img or "*" in img:
@@ -829,7 +830,7 @@ def check(value) -> dict | None:
                     type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
                 raise ValueError("facts: bad generated")
             continue
-        if key in ("pushed", "retags", "rewrites", "piped", "includes"):
+        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args"):
             if not _ok(items_, _SL):
                 raise ValueError(f"facts: bad {key}")
             continue

@@ -25,11 +25,17 @@ def _moved_to(arg: str | None) -> str | None:
     return a if _LITERAL_FOLDER.fullmatch(a) and ":" not in a else None
 
 
+#: what may stand between a ``cd`` and the command it moves: the first branch of an ``if`` whose
+#: test runs no command (litmus' ``cd web && if [ "${IMG_TAG}" = "ci" ]; then docker build ...``)
+_INTO_IF = re.compile(r"(?:&&|;)\s*if\s+\[\[?[^;\n`()]*\]\]?\s*;\s*then\s*")
+
+
 def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     """The ``bases`` of a command at offset ``start`` of ``snip`` (see ``facts``): the last cd
     before it decides.  ``cd "$(dirname "$0")"`` is the file's folder; a literal folder
     (``cd site && docker build .``) is ``in:site:BASE`` when it is the snippet's only cd and the
-    command follows it directly (``&&`` or ``;``: not ``(cd web && npm ci) && docker build``, a
+    command follows it directly (``&&`` or ``;``, or the first branch of an ``if [ ... ]; then``
+    after it: not ``(cd web && npm ci) && docker build``, a
     ``cd`` in a quoted ``sh -c``, ``pushd web && ... && popd &&``, nor a cd on an earlier line);
     anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each snippet's cds,
     found once."""
@@ -45,7 +51,7 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     if to == "file":
         return ["file"]
     between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
-    if to is not None and i == 0 and between in ("&&", ";") and "cd" not in bases:
+    if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]
 

@@ -226,8 +226,9 @@ class Project:
         #: image names whose tag a command of the repository sets (``kustomize edit set image
         #: NAME=...``); "*" for a name not known here
         self.retags: set = set()
-        #: display path of a Dockerfile -> its final stage's name ("" when unnamed)
+        #: display path of a Dockerfile -> its final stage's name ("" when unnamed), the ARGs it declares
         self.finals: dict = {}
+        self.args: dict = {}
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
@@ -302,6 +303,8 @@ class Project:
             self.retags.add(r)
         if "final" in facts:
             self.finals[display] = facts["final"]
+        if "args" in facts:
+            self.args[display] = frozenset(facts["args"])
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""

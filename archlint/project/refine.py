@@ -222,5 +222,19 @@ def _third_party(project, fr, f) -> bool:
     return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners for n in names)
 
 
-REFINERS = {"DF005": df005, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+def bc004(f, fr, project):
+    """BC004: a ``--build-arg TARGETARCH=...`` that no Dockerfile the build reads declares (no
+    ``ARG TARGETARCH`` in any stage nor before the first ``FROM``) sets nothing: the builder warns
+    that it was not consumed, and nothing is overridden (litmus' ``cd web && docker build
+    --build-arg TARGETARCH=amd64`` of an nginx image).  Kept when a build's Dockerfile is not
+    found or not read."""
+    name = f.key.rpartition(" ")[2]
+    builds = project.builds_in(fr.path, f.span.line)
+    if builds and all(b.dockerfile and not b.missing and name not in project.args.get(b.dockerfile, (name,))
+                      for b in builds):
+        return None
+    return f
+
+
+REFINERS = {"DF005": df005, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": bc006, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -104,9 +104,9 @@ def group_of(tc: ToolCommand) -> int:
 def _discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
     logs in to a registry nor saves or uploads images (``yamldoc`` marks its group
-    ``("job", position, keeps_images, runner_chosen)``)."""
+    ``("job", position, keeps_images, runner_chosen, runner platform)``)."""
     g = getattr(tc.command.snippet, "group", None)
-    return type(g) is tuple and len(g) == 4 and g[0] == "job" and not g[2]
+    return type(g) is tuple and len(g) == 5 and g[0] == "job" and not g[2]
 
 
 def in_document(tc: ToolCommand) -> bool:
@@ -123,7 +123,14 @@ def runner_chosen(tc: ToolCommand) -> bool:
     ``runs-on`` expression (the workflow picks the machine, and with it the CPU, per run) or a
     Windows runner (``workflow_steps.runner_chosen``)."""
     g = getattr(tc.command.snippet, "group", None)
-    return type(g) is tuple and len(g) == 4 and g[0] == "job" and bool(g[3])
+    return type(g) is tuple and len(g) == 5 and g[0] == "job" and bool(g[3])
+
+
+def runner_platform(tc: ToolCommand) -> str | None:
+    """The platform of the workflow job's runner the command runs on (``ubuntu-latest``:
+    linux/amd64), when one known runner runs it; None elsewhere."""
+    g = getattr(tc.command.snippet, "group", None)
+    return g[4] if type(g) is tuple and len(g) == 5 and g[0] == "job" and not g[3] else None
 
 
 def local_use(ctx) -> LocalUse:

@@ -451,8 +451,10 @@ def platform_build_arg(ctx):
     GOARCH)`): the builder would set the build machine's own architecture, the value may well
     be that, and the classic builder needs it passed. Nor the value of the one platform the
     build names (`--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)`,
-    `--platform linux/amd64 --build-arg TARGETARCH=amd64`): what the builder sets anyway; nor
-    where that one platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`).
+    `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a workflow job
+    on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway; nor where that
+    one platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor
+    where no Dockerfile the build reads declares the argument: it sets nothing.
 
     ## Example
     ```shell

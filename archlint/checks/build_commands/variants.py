@@ -9,7 +9,7 @@ import re
 from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
 from ...commands import commands_for
 from ...images import split_ref
-from .local import normal_ref
+from .local import normal_ref, runner_platform
 
 
 def builds(ctx):
@@ -123,8 +123,13 @@ def as_its_platform(tc, name: str, f) -> bool:
     (consul-k8s' ``--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)``,
     ``--platform linux/arm64 --build-arg TARGETPLATFORM=linux/arm64``), or both unknown (one
     platform and the value from the caller: harbor's); a variable that may hold another value
-    beside a known platform (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not."""
+    beside a known platform (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not.  A build
+    without ``--platform`` in a workflow job on a known runner builds for the runner's platform
+    (litmus' ``docker build ... --build-arg TARGETARCH=amd64`` on ``ubuntu-latest``)."""
     flags = tc.all("--platform")
+    if not flags and tc.platform_source == "none" and not (f.value_word or f.word).dynamic:
+        host = runner_platform(tc)  # no --platform in a job on a known runner: the runner's platform
+        return host is not None and _part(name, host) == f.value.partition("=")[2]
     if len(flags) != 1 or flags[0].value is None or "," in flags[0].value:
         return False
     pf = flags[0]
@@ -142,6 +147,11 @@ def as_its_platform(tc, name: str, f) -> bool:
         platform, value = pf.value, f.value.partition("=")[2]
     if "," in platform or not value:
         return False
-    os_, slash, rest = platform.partition("/")
-    part = {"TARGETPLATFORM": platform, "TARGETOS": os_, "TARGETARCH": rest.split("/")[0] if slash else None}.get(name)
+    part = _part(name, platform)
     return part is not None and value == part
+
+
+def _part(name: str, platform: str) -> str | None:
+    """What the builder sets ``name`` to for ``platform`` (TARGETARCH: its architecture)."""
+    os_, slash, rest = platform.partition("/")
+    return {"TARGETPLATFORM": platform, "TARGETOS": os_, "TARGETARCH": rest.split("/")[0] if slash else None}.get(name)

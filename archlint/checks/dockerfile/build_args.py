@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...archnames import arch_tokens, download_words, has_arch_token
+from ...archnames import arch_tokens, download_words, has_arch_token, image_arch_token
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -107,7 +107,11 @@ def arch_specific_download(ctx):
     they need; nor in a stage named after an architecture (`FROM base AS exit-amd64`, one stage
     per CPU), whose architecture is its purpose; nor, in a Dockerfile named after one
     (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another
-    is reported).
+    is reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
+    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever
+    the build asks (a literal for another is reported, naming the base). The architecture in a
+    QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the
+    CPU it emulates, not the one it runs on: not read.
     """
     if windows_image(ctx):
         return
@@ -116,16 +120,19 @@ def arch_specific_download(ctx):
         if _stage_derives_arch(st) or stage_named_for_an_arch(st):
             continue
         declared = st.declared_args()
+        base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
         for ins, value, span, via in _download_words(ctx, st):
             if via is not None and not ctx.targets.several:
                 continue  # a default the build command may replace: a finding only for a multi-platform build
             for token, arch, start, end in arch_tokens(value):
-                if arch == file_arch(ctx):
-                    continue  # Dockerfile.amd64 fetching the amd64 build: what the file is for
+                if arch == file_arch(ctx) or base is not None and arch == base[1]:
+                    continue  # Dockerfile.amd64 fetching the amd64 build, arm64v8/alpine the arm64 one
                 policy = _arch_policy(ctx, st, arch)
                 if policy is None:
                     continue
                 severity, reason = policy
+                if base is not None:  # a base image for another CPU: the stage is that CPU's
+                    reason = f"the stage's base image is for {base[1]}"
                 if via is not None:
                     yield ctx.report(
                         span,
