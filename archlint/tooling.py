@@ -64,16 +64,25 @@ _EXAMPLES = frozenset(("examples", "example", "samples", "sample", "demo", "demo
                        "tutorials", "tutorial"))
 
 
+#: a folder named for an example among other words: ``sample-application-under-test``,
+#: ``kubecon-demo``, ``demo_app`` (litmus' monitoring tutorial and its 2020 KubeCon demo)
+_EXAMPLE_WORD = re.compile(r"(?:^|[-_.])(?:examples?|samples?|demos?|tutorials?)(?:$|[-_.])")
+
+
+def _example_parts(parts: list) -> bool:
+    return not _EXAMPLES.isdisjoint(parts) or any(_EXAMPLE_WORD.search(p) for p in parts)
+
+
 def example_file(ctx) -> bool:
     """Whether the linted file sits under an examples or samples folder of its repository."""
-    return not _EXAMPLES.isdisjoint(repo_path(ctx).lower().split("/")[:-1])
+    return _example_parts(repo_path(ctx).lower().split("/")[:-1])
 
 
 def example_path(rel: str) -> bool:
-    """Whether a path lies under an examples, samples or documentation folder (``_EXAMPLES``,
-    or a versioned ``docs-v2``)."""
+    """Whether a path lies under an examples, samples or documentation folder (``_EXAMPLES``, a
+    name with one of their words, ``kubecon-demo``, or a versioned ``docs-v2``)."""
     parts = rel.lower().split("/")[:-1]
-    return not _EXAMPLES.isdisjoint(parts) or any(p.startswith(("docs-", "docs_")) for p in parts)
+    return _example_parts(parts) or any(p.startswith(("docs-", "docs_")) for p in parts)
 
 
 def documentation_path(rel: str) -> bool:

@@ -98,16 +98,20 @@ def test_fixture_folders_are_left_out_unless_named(tmp_path):
     _tree(tmp_path, ("deploy/app.yaml", "pkg/health/testdata/pod.yaml", "src/__fixtures__/Dockerfile",
                      "tests/fixtures/mock.yaml", "tools/test-fixtures/x.yaml", "pkg/testdata.yaml",
                      "frontend/parser/testfiles-negative/empty/Dockerfile", "frontend/parser/testfiles/env/Dockerfile",
-                     "pkg/kube/test_files/test_1/job.yaml"))
+                     "pkg/kube/test_files/test_1/job.yaml",
+                     # litmus' workflows its unit tests read (Go's mocks beside mockery's code)
+                     "chaoscenter/graphql/server/pkg/chaos_experiment/model/mocks/workflow.yaml",
+                     "deploy/mock-server/app.yaml"))
     found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
         [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES) if not t.notice)
-    assert found(".") == ["deploy/app.yaml", "pkg/testdata.yaml"]  # a file named testdata.yaml is not a folder
+    # a file named testdata.yaml is not a folder, nor mock-server a mocks folder
+    assert found(".") == ["deploy/app.yaml", "deploy/mock-server/app.yaml", "pkg/testdata.yaml"]
     # named on the command line: a fixture folder, a folder inside one, a file in one
     assert found("pkg/health/testdata") == ["pkg/health/testdata/pod.yaml"]
     assert found("tests/fixtures/mock.yaml") == ["tests/fixtures/mock.yaml"]
     assert found("pkg") == ["pkg/testdata.yaml"]
     # without fixtures (fixtures = []) everything is linted
-    assert len(_found(tmp_path)) == 9
+    assert len(_found(tmp_path)) == 11
     why = []
     list(discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
                   skipped=lambda p, d, w: why.append((display_path(p, str(tmp_path)), w))))
@@ -116,6 +120,8 @@ def test_fixture_folders_are_left_out_unless_named(tmp_path):
     assert ("frontend/parser/testfiles-negative", "test fixtures (the fixtures glob 'testfiles-*'); name it to lint it") in why
     # polaris' audit cases
     assert ("pkg/kube/test_files", "test fixtures (the fixtures glob 'test[-_]files'); name it to lint it") in why
+    assert ("chaoscenter/graphql/server/pkg/chaos_experiment/model/mocks",
+            "test fixtures (the fixtures glob 'mocks'); name it to lint it") in why
 
 
 def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_not(tmp_path):

@@ -1145,6 +1145,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "task/pull-request/0.2/samples/static.yaml", "docs/examples/multi-tls/app.yaml",
                  # documentation: tailscale's docs/k8s/ manifests, external-dns' tutorials
                  "docs/k8s/proxy.yaml", "site/tutorials/aws/foo-app.yml",
+                 # a folder named for an example among other words: litmus' monitoring tutorial
+                 "monitoring/utils/sample-application-under-test/sock-shop/carts-db.yaml",
+                 "monitoring/utils/sample-chaos-injectors/orders/workflow.yaml", "demo/kubecon-demo/pod.yaml",
                  # the CI's own: kubeflow's e2e manifests for a kind cluster
                  ".github/resources/manifests/base/minio.yaml",
                  # a template folder a script copies and fills in: kserve's version-template
@@ -1152,7 +1155,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
         assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
     # a word "local" or "tools" in a folder's name says too little (rancher's local-path-provisioner),
     # and a chart's (or any) templates/ folder, a file named as a template, a "templated" folder are no template folder
+    # nor is a word that only contains one of the example words (resampler, democracy)
     for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml",
+                 "deploy/resampler/client.yaml", "democracy-app/client.yaml",
                  "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
