@@ -515,6 +515,30 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
     ]
 
 
+def test_df007_leaves_onbuild_instructions_to_the_build_that_runs_them():
+    # fleet's package/Dockerfile: per-CPU binaries copied by the image built FROM this stage
+    text = """
+        FROM registry.suse.com/bci/bci-base:15.7 AS base
+        FROM base AS copy_buildx
+        ONBUILD ARG TARGETARCH
+        ONBUILD COPY bin/fleet-linux-$TARGETARCH /usr/bin/fleet
+        FROM base AS copy_plain
+        COPY bin/fleet-linux-$TARGETARCH /usr/bin/fleet
+    """
+    assert [f.split(" DF007")[0] for f in check(text, "DF007", kind="dockerfile")] == ["6:22"]
+
+
+def test_df003_in_a_dockerfile_named_for_the_architecture_it_pins():
+    # skipper's packaging/Dockerfile.arm64 and Dockerfile.armv7: one file per CPU, each pinned to its own
+    text = "FROM --platform=linux/arm64 alpine:3.20\nCOPY build/linux_arm64/skipper /usr/bin/\n"
+    assert check(text, "DF003", kind="dockerfile", name="Dockerfile.arm64", platforms=TWO) == []
+    assert check(text.replace("arm64", "arm/v7", 1), "DF003", kind="dockerfile", name="Dockerfile.armv7",
+                 platforms=["linux/amd64", "linux/arm/v7"]) == []
+    # pinned to another architecture than its name's, or in a Dockerfile named for none: reported
+    assert len(check(text, "DF003", kind="dockerfile", name="Dockerfile.amd64", platforms=TWO)) == 1
+    assert len(check(text, "DF003", kind="dockerfile", name="Dockerfile", platforms=TWO)) == 1
+
+
 def test_df007_accepts_declared_args_and_env():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS build

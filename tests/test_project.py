@@ -1649,3 +1649,27 @@ def test_a_platform_build_arg_no_dockerfile_declares_sets_nothing(tmp_path, caps
     assert [(b["line"], b["dockerfile"]) for b in g["builds"]] == [
         (2, "chaoscenter/web/Dockerfile"), (5, "chaoscenter/server/Dockerfile"), (10, "chaoscenter/web/Dockerfile"),
         (14, None)]
+
+
+def test_a_dockerfile_where_git_ignores_files_is_a_builds_output_not_missing(tmp_path, capsys):
+    # fission's skaffold.yaml builds contexts in goreleaser's dist/, which a Makefile target fills
+    # (cp cmd/fetcher/Dockerfile dist/fetcher_linux_amd64_v1/Dockerfile); dist/ is git-ignored
+    files = {
+        ".gitignore": "# build output\ndist/\n",
+        "cmd/fetcher/Dockerfile": "FROM alpine:3.20\nCOPY fetcher /fetcher\n",
+        "skaffold.yaml": """
+            apiVersion: skaffold/v4beta12
+            kind: Config
+            build:
+              artifacts:
+                - image: fetcher
+                  context: dist/fetcher_linux_amd64_v1
+                - image: reporter
+                  context: cmd/reporter
+        """,
+    }
+    root = tree(tmp_path, files)
+    # the context no ignore file names is a missing Dockerfile still
+    assert codes(run(root, capsys)) == [("skaffold.yaml", 7, "XF005")]
+    (root / ".gitignore").write_text("# build output\n")
+    assert codes(run(root, capsys)) == [("skaffold.yaml", 5, "XF005"), ("skaffold.yaml", 7, "XF005")]

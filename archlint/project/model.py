@@ -216,6 +216,7 @@ class Project:
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
         self._file_names: set | None = None  # their names (asked for a document's missing Dockerfile)
+        self._gitignore = None  # the repository's ignore files, read when a Dockerfile is missing
         self._built_paths: set | None = None  # repositories built here, without their registry
         self._builds_of: dict = {}
         self._stat: dict = {}  # absolute path -> whether it is a file (asked once)
@@ -419,7 +420,20 @@ class Project:
         self.probes.extend(tried)
         b.tried = [self._display(c) for c in tried]
         b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
-            not b.path.lower().endswith((".md", ".markdown")) or self._named_here(file))
+            not b.path.lower().endswith((".md", ".markdown")) or self._named_here(file)) and not self._output(tried)
+
+    def _output(self, tried: list) -> bool:
+        """Whether a Dockerfile looked for lies where git ignores files: a build's output
+        (fission's skaffold contexts in goreleaser's ``dist/``, where a Makefile target copies
+        the Dockerfiles): written before the build, never missing."""
+        if self._gitignore is None:
+            from ..discovery import GitIgnore
+
+            self._gitignore = GitIgnore(self.root)
+        gi, n = self._gitignore, len(self._gitignore.tried)
+        found = any(gi.ignored(os.path.dirname(c), True) for c in tried)
+        self.probes.extend(gi.tried[n:])  # the ignore files read: inputs of the run
+        return found
 
     def _named_here(self, file: str) -> bool:
         """Whether a file the run read has the name of ``file``: a document's build of a

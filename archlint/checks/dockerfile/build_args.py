@@ -216,7 +216,9 @@ def undeclared_platform_arg(ctx):
     BuildKit defines these automatic arguments only in the global scope (usable in `FROM`
     lines). Inside a stage they expand to an empty string unless re-declared with `ARG`:
     `GOARCH=$TARGETARCH go build` silently builds for the build machine's CPU. Overlaps BuildKit's
-    UndefinedVar check (`# check=skip=UndefinedVar` is honoured).
+    UndefinedVar check (`# check=skip=UndefinedVar` is honoured). An `ONBUILD` instruction is
+    not read: it runs in the build of an image `FROM` this one, after its `ONBUILD ARG` (fleet's
+    `ONBUILD ARG TARGETARCH` then `ONBUILD COPY bin/fleet-linux-$TARGETARCH`).
 
     ## Example
     ```dockerfile
@@ -250,8 +252,8 @@ def undeclared_platform_arg(ctx):
             if ins.keyword == "ENV":
                 for w in ins.words:
                     env_defined.add(w.value.split("=", 1)[0])
-            if ins.keyword == "ARG":
-                continue
+            if ins.keyword in ("ARG", "ONBUILD"):
+                continue  # (an ONBUILD instruction runs in the build of a stage FROM this image, after its ONBUILD ARG)
             texts = [(ins.args, ins.args.text)]
             texts += [(h.body, h.body.text) for h in ins.heredocs if not h.quoted]
             for snip, text in texts:

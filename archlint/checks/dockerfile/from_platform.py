@@ -20,6 +20,7 @@ from ._common import (
     _stage_reads_own_arch,
     _stage_uses_target,
     _valid,
+    file_arch,
     windows_image,
 )
 
@@ -45,7 +46,8 @@ def from_platform_hardcoded(ctx):
     archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed,
     which forbid any constant: a constant is accepted when the configured `platforms` is exactly
     that one platform (the pin states the team's single target), and when the stage name names
-    its architecture (`AS build-amd64`). BuildKit also exempts a stage whose name contains the
+    its architecture (`AS build-amd64`), and in a Dockerfile named after the one it pins
+    (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also exempts a stage whose name contains the
     pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because such a
     stage still gives every target of a multi-platform build amd64 binaries, which is the
     mistake this rule exists for. A literal outside the configured platforms is reported by
@@ -112,8 +114,8 @@ def from_platform_hardcoded(ctx):
             continue  # DF004
         if targets.single is not None and targets.single.matches(p):
             continue
-        if _stage_names_arch(st, p):
-            continue
+        if _stage_names_arch(st, p) or p.arch == file_arch(ctx):
+            continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
         if _only_arch_independent_donor(model, st):
             continue  # it hands over certificates, time zones, passwd: the same on every CPU
         hint = (

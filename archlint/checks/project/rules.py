@@ -342,7 +342,9 @@ def build_dockerfile_missing(ctx):
     `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the reader runs
     it in another repository's checkout), nor a build file other than a Markdown page in a
     documentation tree (`docs/`, `docs-v2/`: skaffold's `docs-v2/content/en/samples/*.yaml` are
-    excerpts its pages show, their Dockerfiles the reader's).
+    excerpts its pages show, their Dockerfiles the reader's), nor a Dockerfile where git ignores
+    files (fission's skaffold contexts in goreleaser's `dist/`, which a Makefile target fills):
+    a build's output, written before the build.
 
     ## Why is this bad?
     The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
