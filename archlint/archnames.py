@@ -36,11 +36,12 @@ _EMULATOR = ("qemu-", "qemu-system-")
 
 
 def _emulator_file(value: str, at: int) -> bool:
-    """Whether the path segment (file name) holding the token at ``at`` is a QEMU emulator's:
-    it starts with ``qemu`` (balena's ``qemu-6.0.0.balena1-aarch64.tar.gz``).  Looks back 64
-    characters at most: linear in the value."""
+    """Whether the path segment (file name) holding the token at ``at`` is a QEMU emulator's
+    release: it starts with ``qemu`` and the token follows a ``-`` (balena's
+    ``qemu-6.0.0.balena1-aarch64.tar.gz``; not a package for the host,
+    ``qemu-user-static_7.2_amd64.deb``).  Looks back 64 characters at most: linear in the value."""
     seg = value[max(0, at - 64):at]
-    return seg[seg.rfind("/") + 1:].lower().startswith("qemu")
+    return seg.endswith("-") and seg[seg.rfind("/") + 1:].lower().startswith("qemu")
 
 
 def arch_tokens(value: str):

@@ -59,6 +59,14 @@ def display_path(abspath: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+def _valid_pattern(pathspec, line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except Exception:
+        return False
+    return True
+
+
 class GitIgnore:
     """The .gitignore files that apply below a repository's top level, read lazily per folder."""
 
@@ -89,7 +97,10 @@ class GitIgnore:
                 import pathspec
 
                 self._pathspec = pathspec
-            spec = self._pathspec.GitIgnoreSpec.from_lines(lines)
+            try:
+                spec = self._pathspec.GitIgnoreSpec.from_lines(lines)
+            except Exception:  # an invalid pattern (a lone "!" or "\\"): git skips it, and so does the walk
+                spec = self._pathspec.GitIgnoreSpec.from_lines([ln for ln in lines if _valid_pattern(self._pathspec, ln)])
         self._specs[d] = spec
         return spec
 
@@ -104,6 +115,8 @@ class GitIgnore:
         folder: the walk asks for each file of a folder in turn)."""
         hit = self._chains.get(d)
         if hit is None:
+            if len(d) < len(self.top):
+                return []  # above the top level: no ignore file of the repository
             if d == self.top or len(d) <= len(self.top):
                 hit = []
             else:

@@ -170,3 +170,13 @@ def test_an_extension_less_program_is_not_a_script_that_failed_to_read(tmp_path,
     assert "tools/run:2:8: BC001" in out
     assert "tools/main" not in out
     assert "broken.Dockerfile:1:1: AL001" in out
+
+
+def test_an_invalid_gitignore_pattern_is_skipped_not_a_crash(tmp_path):
+    # a lone "!" or "\" is no pattern git reads: the other lines still apply, and the walk goes on
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("dist/\n!\n\\\n*.log.sh\n")
+    for rel in ("deploy/run.sh", "dist/gen.sh", "x.log.sh"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("#!/bin/sh\ndocker build .\n")
+    assert _found(tmp_path) == ["deploy/run.sh"]

@@ -524,8 +524,14 @@ def test_df007_leaves_onbuild_instructions_to_the_build_that_runs_them():
         ONBUILD COPY bin/fleet-linux-$TARGETARCH /usr/bin/fleet
         FROM base AS copy_plain
         COPY bin/fleet-linux-$TARGETARCH /usr/bin/fleet
+        FROM base AS copy_undeclared
+        ARG TARGETARCH
+        ONBUILD COPY bin/fleet-linux-$TARGETARCH /usr/bin/fleet
     """
-    assert [f.split(" DF007")[0] for f in check(text, "DF007", kind="dockerfile")] == ["6:22"]
+    # a trigger without ONBUILD ARG expands to nothing in the child: the stage's ARG does not reach it
+    assert [f.split(" DF007")[0] for f in check(text, "DF007", kind="dockerfile")] == ["6:22", "9:30"]
+    (f,) = [f for f in findings(lint_inline(text, kind="dockerfile"), "DF007") if f.span.line == 9]
+    assert f.fix is None and f.hint == "add `ONBUILD ARG TARGETARCH` before it"
 
 
 def test_df003_in_a_dockerfile_named_for_the_architecture_it_pins():
@@ -534,7 +540,9 @@ def test_df003_in_a_dockerfile_named_for_the_architecture_it_pins():
     assert check(text, "DF003", kind="dockerfile", name="Dockerfile.arm64", platforms=TWO) == []
     assert check(text.replace("arm64", "arm/v7", 1), "DF003", kind="dockerfile", name="Dockerfile.armv7",
                  platforms=["linux/amd64", "linux/arm/v7"]) == []
-    # pinned to another architecture than its name's, or in a Dockerfile named for none: reported
+    # pinned to another architecture than its name's (armv6 is not arm/v7), or in a Dockerfile named for none: reported
+    assert len(check(text.replace("arm64", "arm/v7", 1), "DF003", kind="dockerfile", name="Dockerfile.armv6",
+                     platforms=["linux/arm/v6", "linux/arm/v7"])) == 1
     assert len(check(text, "DF003", kind="dockerfile", name="Dockerfile.amd64", platforms=TWO)) == 1
     assert len(check(text, "DF003", kind="dockerfile", name="Dockerfile", platforms=TWO)) == 1
 
@@ -826,6 +834,10 @@ def test_df006_a_stage_whose_base_names_an_architecture_is_for_it():
         assert check(text, "DF006", kind="dockerfile", **table) == [
             "6:112 DF006 RUN fetches a build for x86_64 (https://github.com/reproio/columnify/releases/download/v0.1.0/"
             "columnify_0.1.0_Linux_x86_64.tar.gz) whatever the target platform; the stage's base image is for arm64."]
+    # a package of QEMU for the host names the host's architecture: reported
+    deb = text.replace("https://github.com/balena-io/qemu/releases/download/v3.0.0%2Bresin/qemu-3.0.0+resin-aarch64.tar.gz",
+                       "http://deb.debian.org/debian/pool/main/q/qemu/qemu-user-static_7.2+dfsg-7_amd64.deb")
+    assert [f.split()[:2] for f in check(deb, "DF006", kind="dockerfile")][:1] == [["2:97", "DF006"]]
     # a base image for every CPU says nothing: the aarch64 tool is reported
     multi = text.replace("fluent/fluentd:v1.13.3-debian-arm64-1.0", "fluent/fluentd:v1.13.3-debian-1.0")
     assert [f.split()[:2] for f in check(multi, "DF006", kind="dockerfile")] == [["5:67", "DF006"], ["6:112", "DF006"]]

@@ -1640,15 +1640,22 @@ def test_a_platform_build_arg_no_dockerfile_declares_sets_nothing(tmp_path, caps
             push-lost:
             \tcd gone && docker build . -t litmus/gone:1.0 --build-arg TARGETARCH=amd64
             \tdocker push litmus/gone:1.0
+            push-base:
+            \tcd base && docker build . -t litmus/base:1.0 --build-arg TARGETARCH=amd64
+            \tdocker push litmus/base:1.0
         """,
+        # BuildKit's global TARGETARCH, used in a FROM line without ARG: the build-arg replaces it
+        "chaoscenter/base/Dockerfile": "FROM alpine:3.20 AS base-amd64\nFROM alpine:3.20 AS base-arm64\n"
+                                       "FROM base-${TARGETARCH}\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     # the server's build overrides what it declares; a Dockerfile not found is not known to lack it
-    assert codes(doc, "BC004") == [("chaoscenter/Makefile", 5, "BC004"), ("chaoscenter/Makefile", 14, "BC004")]
+    assert codes(doc, "BC004") == [("chaoscenter/Makefile", 5, "BC004"), ("chaoscenter/Makefile", 14, "BC004"),
+                                   ("chaoscenter/Makefile", 17, "BC004")]
     g = graph_doc(tmp_path, capsys)
     assert [(b["line"], b["dockerfile"]) for b in g["builds"]] == [
         (2, "chaoscenter/web/Dockerfile"), (5, "chaoscenter/server/Dockerfile"), (10, "chaoscenter/web/Dockerfile"),
-        (14, None)]
+        (14, None), (17, "chaoscenter/base/Dockerfile")]
 
 
 def test_a_dockerfile_where_git_ignores_files_is_a_builds_output_not_missing(tmp_path, capsys):
@@ -1673,3 +1680,11 @@ def test_a_dockerfile_where_git_ignores_files_is_a_builds_output_not_missing(tmp
     assert codes(run(root, capsys)) == [("skaffold.yaml", 7, "XF005")]
     (root / ".gitignore").write_text("# build output\n")
     assert codes(run(root, capsys)) == [("skaffold.yaml", 5, "XF005"), ("skaffold.yaml", 7, "XF005")]
+    # an invalid pattern is skipped as git skips it (the run goes on); an ignore file above the
+    # repository's top (a home folder's "*") says nothing of its build outputs
+    (root / ".gitignore").write_text("dist/\n!\n\\\n")
+    assert codes(run(root, capsys)) == [("skaffold.yaml", 7, "XF005")]
+    (root / ".gitignore").unlink()
+    outer = tree(tmp_path / "home", {".gitignore": "*\n"})
+    inner = tree(outer / "proj", {k: v for k, v in files.items() if k != ".gitignore"})
+    assert codes(run(inner, capsys)) == [("skaffold.yaml", 5, "XF005"), ("skaffold.yaml", 7, "XF005")]

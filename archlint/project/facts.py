@@ -670,7 +670,8 @@ def _dockerfile_facts(ctx, out: dict) -> None:
     stages = getattr(ctx.model, "stages", None)
     if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
         out["final"] = stages[-1].name_value or ""  # and the ARGs it declares: what a --build-arg can set
-        out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args())})
+        out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args()), *(
+            m for st in stages for m in re.findall(r"\$\{?(\w+)", st.from_ins.args.text))})  # FROM base-${TARGETARCH}
     for st, image, _related in _base_images(ctx):
         img = pattern(image)
         if not img or "*" in img:

@@ -429,9 +429,12 @@ class Project:
         if self._gitignore is None:
             from ..discovery import GitIgnore
 
-            self._gitignore = GitIgnore(self.root)
+            git = os.path.join(self.root, ".git")
+            self._gitignore = GitIgnore(self.root) if os.path.exists(git) else False
+        if not self._gitignore:
+            return False  # not a repository's top: no ignore files of its own
         gi, n = self._gitignore, len(self._gitignore.tried)
-        found = any(gi.ignored(os.path.dirname(c), True) for c in tried)
+        found = any(gi.ignored(os.path.dirname(c), True) for c in tried if os.path.dirname(c) != self.root)
         self.probes.extend(gi.tried[n:])  # the ignore files read: inputs of the run
         return found
 

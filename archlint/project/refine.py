@@ -224,7 +224,8 @@ def _third_party(project, fr, f) -> bool:
 
 def bc004(f, fr, project):
     """BC004: a ``--build-arg TARGETARCH=...`` that no Dockerfile the build reads declares (no
-    ``ARG TARGETARCH`` in any stage nor before the first ``FROM``) sets nothing: the builder warns
+    ``ARG TARGETARCH`` in any stage nor before the first ``FROM``) nor uses in a ``FROM`` line
+    (``FROM base-${TARGETARCH}``: BuildKit's global value, which the argument replaces) sets nothing: the builder warns
     that it was not consumed, and nothing is overridden (litmus' ``cd web && docker build
     --build-arg TARGETARCH=amd64`` of an nginx image).  Kept when a build's Dockerfile is not
     found or not read."""

@@ -454,7 +454,7 @@ def platform_build_arg(ctx):
     `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a workflow job
     on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway; nor where that
     one platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor
-    where no Dockerfile the build reads declares the argument: it sets nothing.
+    where no Dockerfile the build reads declares the argument or uses it in a `FROM`: it sets nothing.
 
     ## Example
     ```shell

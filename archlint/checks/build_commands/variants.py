@@ -127,7 +127,8 @@ def as_its_platform(tc, name: str, f) -> bool:
     without ``--platform`` in a workflow job on a known runner builds for the runner's platform
     (litmus' ``docker build ... --build-arg TARGETARCH=amd64`` on ``ubuntu-latest``)."""
     flags = tc.all("--platform")
-    if not flags and tc.platform_source == "none" and not (f.value_word or f.word).dynamic:
+    if not flags and tc.action == "build" and not tc.opaque and tc.platform_source == "none" \
+            and not (f.value_word or f.word).dynamic:
         host = runner_platform(tc)  # no --platform in a job on a known runner: the runner's platform
         return host is not None and _part(name, host) == f.value.partition("=")[2]
     if len(flags) != 1 or flags[0].value is None or "," in flags[0].value:

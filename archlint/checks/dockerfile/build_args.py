@@ -216,9 +216,10 @@ def undeclared_platform_arg(ctx):
     BuildKit defines these automatic arguments only in the global scope (usable in `FROM`
     lines). Inside a stage they expand to an empty string unless re-declared with `ARG`:
     `GOARCH=$TARGETARCH go build` silently builds for the build machine's CPU. Overlaps BuildKit's
-    UndefinedVar check (`# check=skip=UndefinedVar` is honoured). An `ONBUILD` instruction is
-    not read: it runs in the build of an image `FROM` this one, after its `ONBUILD ARG` (fleet's
-    `ONBUILD ARG TARGETARCH` then `ONBUILD COPY bin/fleet-linux-$TARGETARCH`).
+    UndefinedVar check (`# check=skip=UndefinedVar` is honoured). An `ONBUILD` instruction runs
+    in the build of an image `FROM` this one, where an earlier `ONBUILD ARG` declares the
+    argument (fleet's `ONBUILD ARG TARGETARCH` then `ONBUILD COPY bin/fleet-linux-$TARGETARCH`);
+    one without it is reported, with no automatic fix (add `ONBUILD ARG NAME` before it).
 
     ## Example
     ```dockerfile
@@ -248,22 +249,30 @@ def undeclared_platform_arg(ctx):
         on_target = _platform_kind(model, st) == "target"
         seen: set[str] = set()
         env_defined: set[str] = set()
+        onbuild_args: set[str] = set()  # ONBUILD ARG names: declared in the child build, for its later triggers
         for ins in st.instructions:
             if ins.keyword == "ENV":
                 for w in ins.words:
                     env_defined.add(w.value.split("=", 1)[0])
-            if ins.keyword in ("ARG", "ONBUILD"):
-                continue  # (an ONBUILD instruction runs in the build of a stage FROM this image, after its ONBUILD ARG)
+            if ins.keyword == "ARG":
+                continue
+            onbuild = ins.keyword == "ONBUILD"
+            if onbuild:
+                head, _, rest = ins.args.text.strip().partition(" ")
+                if head.upper() == "ARG":
+                    onbuild_args.update(w.split("=", 1)[0] for w in rest.split())
+                    continue
             texts = [(ins.args, ins.args.text)]
             texts += [(h.body, h.body.text) for h in ins.heredocs if not h.quoted]
             for snip, text in texts:
                 if "$" not in text:
                     continue
                 for name, start, end in uses_vars(text):
-                    if name not in PLATFORM_ARGS or name in seen or name in env_defined or name in inherited:
+                    if name not in PLATFORM_ARGS or name in seen or name in env_defined or name in inherited \
+                            or onbuild and name in onbuild_args:
                         continue
                     decl = declared.get(name)
-                    if decl is not None and decl.line < ins.line:
+                    if decl is not None and decl.line < ins.line and not onbuild:
                         continue
                     if re.search(rf"(^|[\s;&|(]){name}=", text[:start]):
                         continue  # assigned by the shell itself earlier in the command
@@ -274,8 +283,9 @@ def undeclared_platform_arg(ctx):
                         snip.span(start, end),
                         f"${name} is used in stage {st.index}{_stage_label(st)} without ARG {name} after its FROM, so it expands to "
                         f"{_undeclared_value(text[start:end])}.",
-                        hint=f"add `ARG {name}` after the FROM line",
-                        fix=Fix(f"declare ARG {name}", (_insert_after_from(st, ctx, f"ARG {name}"),), safe=True),
+                        hint=f"add `ONBUILD ARG {name}` before it" if onbuild else f"add `ARG {name}` after the FROM line",
+                        fix=None if onbuild else Fix(f"declare ARG {name}", (_insert_after_from(st, ctx, f"ARG {name}"),),
+                                                     safe=True),
                         key=name,
                     )
 
