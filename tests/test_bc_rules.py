@@ -2074,3 +2074,25 @@ def test_bc001_not_in_a_workflow_job_that_picks_its_runner_per_run():
     assert check(text, "BC001", kind="workflow") == []
     fixed = text.replace("${{ inputs.runs-on }}", "ubuntu-24.04")
     assert [ln.split(" ")[1] for ln in check(fixed, "BC001", kind="workflow")] == ["BC001"]
+
+
+def test_a_scripts_function_that_runs_its_arguments_is_a_wrapper():
+    # kwok's hack scripts: dry_run prints the command and evals it; log only prints it
+    sh = """
+        #!/usr/bin/env bash
+        function dry_run() {
+          echo "$*"
+          if [[ "${DRY_RUN}" != "true" ]]; then
+            eval "$*"
+          fi
+        }
+        log() {
+          echo "+ $*"
+        }
+        retry () { for i in 1 2 3; do "$@" && return; done; }
+        dry_run docker build -t registry.example.com/kwok/kwok:v1 .
+        dry_run docker push registry.example.com/kwok/kwok:v1
+        log docker build -t registry.example.com/kwok/other:v1 .
+        retry docker build -t registry.example.com/kwok/third:v1 .
+    """
+    assert [ln.split(" BC001")[0] for ln in check(sh, "BC001", kind="shell")] == ["12:16"]

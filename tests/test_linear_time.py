@@ -80,6 +80,9 @@ CASES = {
     # variable references without a closing brace, in FROM and in ENV
     "dockerfile-from-vars": _lint("Dockerfile", "dockerfile", lambda n: "FROM " + "${a-" * n + "\n"),
     "dockerfile-env-vars": _lint("Dockerfile", "dockerfile", lambda n: "FROM alpine:3.20\nENV X=" + "${a-" * n + "\n"),
+    # a script of function definitions with no closing brace (the wrapper-function search reads
+    # 40 lines of a body at most)
+    "shell-functions": _lint("run.sh", "shell", lambda n: "#!/bin/sh\n" + "f() {\n  echo $*\n" * n + "docker build .\n"),
     # a workflow run: of repeated qemu- (GHA003's QEMU search)
     "workflow-qemu": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: " + "qemu-" * n
@@ -237,7 +240,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000}
+        "project-sed-assigned": 20_000, "shell-functions": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

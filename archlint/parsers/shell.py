@@ -300,9 +300,10 @@ class VarTable:
     """Shell variables in document order: every assignment bumps a version; a command keeps the
     version it saw, so later lookups are cheap and never copy the table."""
 
-    __slots__ = ("history", "versions", "version", "offsets", "names")
+    __slots__ = ("history", "versions", "version", "offsets", "names", "functions")
 
     def __init__(self, env: dict | None = None):
+        self.functions: frozenset = frozenset()  # the script's functions that run their arguments
         self.history: dict[str, list[Assignment]] = {}  # name -> its assignments, in order
         self.versions: dict[str, list[int]] = {}  # name -> the version of each
         self.version = 0
@@ -479,6 +480,7 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
         # py-tree-sitter 0.26 / tree-sitter-bash 0.25); one U+FFFD each keeps every offset
         text = _ASTRAL_RE.sub("\ufffd", text)
     table = VarTable(snippet_env(snippet))
+    table.functions = wrapper_functions(text)
     out: list[Command] = []
     wanted = frozenset(programs) if programs is not None else None
     try:
@@ -488,7 +490,9 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
             raise
         out = []
         try:
-            _scan_region(snippet, text, 0, len(text), 0, VarTable(snippet_env(snippet)), out, set(), True, wanted)
+            table = VarTable(snippet_env(snippet))
+            table.functions = wrapper_functions(text)
+            _scan_region(snippet, text, 0, len(text), 0, table, out, set(), True, wanted)
         except Exception:
             out = []
     if wanted is not None:
@@ -496,6 +500,36 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
     if exprs or astral:
         _unmask(out, snippet.text, exprs)
     return out
+
+
+#: a function definition's line (``dry_run() {``, ``function retry {``) and a body line that runs
+#: the function's arguments as a command (``"$@"``, ``eval "$*"``, ``exec "$@"``)
+_FUNC_DEF = re.compile(r"^[ \t]*(?:function[ \t]+([A-Za-z_][\w-]*)[ \t]*(?:\([ \t]*\))?|([A-Za-z_][\w-]*)[ \t]*\([ \t]*\))"
+                       r"[ \t]*\{?[ \t]*$")
+_RUNS_ARGS = re.compile(r"^[ \t]*(?:(?:eval|exec|command)[ \t]+)?\"?\$(?:[@*]|\{[@*]\})\"?(?:[ \t;|&]|$)")
+_BODY_LINES = 40  # lines of a body read at most: linear in the text
+
+
+def wrapper_functions(text: str) -> frozenset:
+    """The names of the functions ``text`` defines that run their arguments as a command (kwok's
+    ``dry_run() { ...; eval "$*"; }``, a ``retry``): ``dry_run kustomize edit set image ...`` is
+    that command, as ``sudo ...`` is.  Each body is read up to its closing ``}`` line, 40 lines
+    at most."""
+    if "$@" not in text and "$*" not in text and "${@}" not in text and "${*}" not in text:
+        return frozenset()
+    lines = text.split("\n")
+    found = set()
+    for i, line in enumerate(lines):
+        m = _FUNC_DEF.match(line) if "(" in line or "function" in line else None
+        if m is None:
+            continue
+        for body in lines[i + 1:i + 1 + _BODY_LINES]:
+            if body.strip() == "}":
+                break
+            if _RUNS_ARGS.match(body):
+                found.add(m.group(1) or m.group(2))
+                break
+    return frozenset(found)
 
 
 _ASTRAL_RE = re.compile("[\U00020000-\U0010FFFF]")
@@ -975,7 +1009,7 @@ class _Walker:
             if first and _lone_reference(first[0]):
                 prog = ""  # ``$SUDO docker ...``: the program may be the next word (strip_wrappers)
             elif not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
-                    or prog == "gcloud"):  # gcloud docker -- ...
+                    or prog == "gcloud" or prog in self.table.functions):  # gcloud docker -- ...
                 return
         words: list[Word] = []
         assigns: list[Assignment] = []
@@ -1026,7 +1060,7 @@ class _Walker:
         return Assignment(name, value, dyn, w, True, dfl)
 
     def _finish(self, words, assigns, start, end, fallback) -> Command | None:
-        words, prefixes, more = strip_wrappers(words, self.wanted)
+        words, prefixes, more = strip_wrappers(words, self.wanted, self.table.functions)
         assigns = assigns + more
         if not words and not assigns:
             return None
@@ -1102,15 +1136,21 @@ def _gcloud_docker(words: list[Word]) -> int | None:
     return None
 
 
-def strip_wrappers(words: list[Word], programs=None) -> tuple[list[Word], list[Word], list[Assignment]]:
+def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> tuple[list[Word], list[Word], list[Assignment]]:
     """Remove ``sudo -E``, ``env FOO=1``, ``time``, ... from the front.  Returns (words,
     stripped wrapper words, NAME=value assignments given to env/sudo).  A leading unknown
     variable right before one of ``programs`` (``$SUDO docker build``, ``$DRY docker push``:
     sudo, echo for a dry run, or nothing) is a wrapper too: the command is read as the one the
-    script exists to run."""
+    script exists to run; and so is one of the script's ``functions`` that run their arguments
+    (``wrapper_functions``: ``dry_run docker build ...``)."""
     prefixes: list[Word] = []
     assigns: list[Assignment] = []
     for _ in range(8):
+        if functions and len(words) > 1 and not words[0].dynamic and not words[0].quoted \
+                and words[0].value in functions:
+            prefixes.append(words[0])
+            words = words[1:]
+            continue
         if (programs and len(words) > 1 and _lone_reference(words[0]) and not words[1].dynamic
                 and words[1].value.rsplit("/", 1)[-1] in programs):
             prefixes.append(words[0])
@@ -1249,7 +1289,7 @@ def _scan_line(snippet, text, start, end, base, table, out, found, record=False,
                     table.export(w.value, w.start)
             cmd.clear()
             return
-        words, prefixes, more = strip_wrappers(words, programs)
+        words, prefixes, more = strip_wrappers(words, programs, table.functions)
         if words and words[0].start not in found:
             out.append(Command(words, assigns + more, prefixes, snippet, words[0].start,
                                words[-1].end, True, table, version))
