@@ -30,18 +30,14 @@ READS_OWN_ARCH = re.compile(_READS_OWN_ARCH)
 DERIVES_ARCH = re.compile(r"\$\{?(?:TARGETARCH|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-info\b|" + _READS_OWN_ARCH)
 
 
-#: what precedes the architecture a QEMU emulator is named after (``qemu-aarch64-static``,
-#: ``qemu-system-x86_64``): a program for the build machine that runs code for that CPU
-_EMULATOR = ("qemu-", "qemu-system-")
-
-
 def _emulator_file(value: str, at: int) -> bool:
-    """Whether the path segment (file name) holding the token at ``at`` is a QEMU emulator's
-    release: it starts with ``qemu`` and the token follows a ``-`` (balena's
-    ``qemu-6.0.0.balena1-aarch64.tar.gz``; not a package for the host,
-    ``qemu-user-static_7.2_amd64.deb``).  Looks back 64 characters at most: linear in the value."""
-    seg = value[max(0, at - 64):at]
-    return seg.endswith("-") and seg[seg.rfind("/") + 1:].lower().startswith("qemu")
+    """Whether the token at ``at`` names the CPU a QEMU emulator emulates: it follows ``qemu-``
+    (``qemu-aarch64-static``, ``qemu-system-x86_64``), or a ``-`` in a file name that starts with
+    ``qemu`` (balena's ``qemu-6.0.0.balena1-aarch64.tar.gz``): a program for the
+    build machine that runs code for that CPU; not a package for the host,
+    ``qemu-user-static_7.2_amd64.deb``.  Looks back 64 characters at most: linear in the value."""
+    seg = value[max(0, at - 64):at].lower()
+    return seg.endswith(("qemu-", "qemu-system-")) or seg.endswith("-") and seg[seg.rfind("/") + 1:].startswith("qemu")
 
 
 def arch_tokens(value: str):
@@ -50,7 +46,7 @@ def arch_tokens(value: str):
     one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own."""
     for m in plat.arch_token_re().finditer(value):
         token = m.group(1)
-        if value[max(0, m.start(1) - 12):m.start(1)].lower().endswith(_EMULATOR) or _emulator_file(value, m.start(1)):
+        if _emulator_file(value, m.start(1)):
             continue
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 

@@ -131,7 +131,7 @@ def _value(flag) -> str | None:
     return flag.value
 
 
-def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
+def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
     from ..checks.build_commands.local import build_pushes
     from ..commands import build_context
@@ -142,9 +142,9 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     g = getattr(snip, "group", None)
     # a workflow job's run: steps (``("job", position, keeps, runner_chosen, host)``): its runner's CPU;
     # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
-    job = type(g) is tuple and len(g) >= 3 and g[0] == "job"
-    host = hosts.get(g[1]) if job else None
-    chosen = job and len(g) >= 4 and bool(g[3])
+    job = type(g) is tuple and len(g) == 5 and g[0] == "job"
+    host = g[4] if job else None
+    chosen = job and bool(g[3])
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
     rest = rooted(tc.flag("-f", "--file"))
@@ -170,7 +170,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, hosts: dict, local) -> dict:
     }
 
 
-def _command_facts(ctx, out: dict, hosts: dict) -> None:
+def _command_facts(ctx, out: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
     from ..commands import commands_for, retag_names
 
@@ -184,7 +184,7 @@ def _command_facts(ctx, out: dict, hosts: dict) -> None:
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
-            out.setdefault("builds", []).append(_build_fact(ctx, tc, bases, moves, hosts, local))
+            out.setdefault("builds", []).append(_build_fact(ctx, tc, bases, moves, local))
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
@@ -666,12 +666,13 @@ def _kustomization_facts(ctx, out: dict) -> None:
 
 def _dockerfile_facts(ctx, out: dict) -> None:
     from ..checks.dockerfile._common import _base_images
+    from ..parsers.dockerfile import uses_vars
 
     stages = getattr(ctx.model, "stages", None)
     if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
         out["final"] = stages[-1].name_value or ""  # and the ARGs it declares: what a --build-arg can set
         out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args()), *(
-            m for st in stages for m in re.findall(r"\$\{?(\w+)", st.from_ins.args.text))})  # FROM base-${TARGETARCH}
+            v[0] for st in stages for v in uses_vars(st.from_ins.args.text))})  # FROM base-${TARGETARCH} too
     for st, image, _related in _base_images(ctx):
         img = pattern(image)
         if not img or "*" in img:
@@ -721,14 +722,13 @@ def extract(ctx) -> dict | None:
     """The facts of the file in ``ctx`` (None when it has none)."""
     out: dict = {}
     kind = ctx.kind
-    hosts = _workflow().job_hosts(ctx.model) if kind == "workflow" else {}
     if kind in _COMMAND_KINDS:
-        _command_facts(ctx, out, hosts)
+        _command_facts(ctx, out)
         release_rewrites(ctx.source.text, out)
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":
-        _workflow().workflow_facts(ctx, out, hosts)
+        _workflow().workflow_facts(ctx, out)
     elif kind == "kubernetes":
         _kubernetes_facts(ctx, out)
     elif kind == "compose":

@@ -57,22 +57,6 @@ def _in_checkout(path: str | None, folder: str | None) -> str | None:
     return p[len(folder) + 1:] if p.startswith(folder + "/") else path
 
 
-def job_hosts(model) -> dict:
-    """position of a job's key -> its runner's platform, for the jobs whose runner is known."""
-    from ..parsers.workflow_steps import job_runner
-    from ..parsers.yamldoc import is_map, pairs, value
-
-    out = {}
-    for root in model.documents:
-        for k, job in pairs(value(root, "jobs")):
-            if not is_map(job):
-                continue
-            host = job_runner(job)[1]
-            if host:
-                out[k.start_mark.index] = host
-    return out
-
-
 _BUILD_PUSH = re.compile(r"^docker/build-push-action@", re.I)
 
 def _words(v: str) -> list:
@@ -82,9 +66,9 @@ def _words(v: str) -> list:
     return [w for line in v.split("\n") for w, _ in split_list(line)]
 
 
-def workflow_facts(ctx, out: dict, hosts: dict) -> None:
+def workflow_facts(ctx, out: dict) -> None:
     from ..parsers.workflow_matrix import matrix_rows, with_row
-    from ..parsers.workflow_steps import runner_chosen
+    from ..parsers.workflow_steps import job_runner
     from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 
     model = ctx.model
@@ -105,7 +89,7 @@ def workflow_facts(ctx, out: dict, hosts: dict) -> None:
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
-            host = hosts.get(k.start_mark.index)
+            chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
             for where, node in _job_containers(job):
                 img = pattern(scalar(node)) if is_scalar(node) else None
@@ -115,7 +99,6 @@ def workflow_facts(ctx, out: dict, hosts: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
-            chosen = runner_chosen(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             for step in items(value(job, "steps")):
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses or not _BUILD_PUSH.match(uses.strip()):

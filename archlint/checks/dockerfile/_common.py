@@ -118,10 +118,16 @@ def file_arch(ctx) -> str | None:
     """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
     ``Dockerfile-aarch64``, ``amd64.Dockerfile``: one file per CPU, each built for its own), or
     None.  A literal for that architecture in it is its purpose; one for another is a mistake."""
+    hit = file_arch_token(ctx)
+    return None if hit is None else hit[1]
+
+
+def file_arch_token(ctx) -> tuple[str, str] | None:
+    """(spelling, architecture) of ``file_arch``: ``armv7`` names linux/arm/v7, not arm/v6."""
     def compute():
         base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1]
-        found = {arch for _t, arch, _s, _e in arch_tokens(base)}
-        return found.pop() if len(found) == 1 else None
+        found = [(t.lower(), arch) for t, arch, _s, _e in arch_tokens(base)]
+        return found[0] if found and len({a for _t, a in found}) == 1 else None
 
     return ctx.cached("dockerfile.file_arch", compute)
 

@@ -20,18 +20,9 @@ from ._common import (
     _stage_reads_own_arch,
     _stage_uses_target,
     _valid,
-    file_arch,
+    file_arch_token,
     windows_image,
 )
-
-def _file_names(ctx, p) -> bool:
-    """Whether the Dockerfile's name spells ``p``'s architecture (``Dockerfile.armv7`` for
-    linux/arm/v7, not for linux/arm/v6)."""
-    from ...archnames import arch_tokens
-
-    base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return any(t.lower() in p.tokens for t, _a, _s, _e in arch_tokens(base))
-
 
 #: a template's placeholder base, which a script replaces (``FROM BASEIMAGE``: sonobuoy, rook)
 _PLACEHOLDER_BASE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -123,7 +114,8 @@ def from_platform_hardcoded(ctx):
             continue  # DF004
         if targets.single is not None and targets.single.matches(p):
             continue
-        if _stage_names_arch(st, p) or file_arch(ctx) is not None and _file_names(ctx, p):
+        named = file_arch_token(ctx)
+        if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
             continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
         if _only_arch_independent_donor(model, st):
             continue  # it hands over certificates, time zones, passwd: the same on every CPU
