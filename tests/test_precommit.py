@@ -105,7 +105,10 @@ def test_pre_commit_try_repo_real_run(tmp_path):
     # the project model: pre-commit names only the changed manifest, archlint still knows the
     # build in deploy.sh (the rest of the repository is read for its facts) and reports the
     # cross-file finding at the manifest
-    (work / "deploy.sh").write_text("#!/bin/sh\ndocker build -t reg.example.com/app:1 .\ndocker push reg.example.com/app:1\n")
+    # (of a Dockerfile that pins no platform: the pinned one above makes every build amd64's)
+    (work / "deploy.sh").write_text("#!/bin/sh\ndocker build -t reg.example.com/app:1 app\ndocker push reg.example.com/app:1\n")
+    (work / "app").mkdir()
+    (work / "app/Dockerfile").write_text("FROM python:3.12-slim\n")
     (work / "k8s").mkdir()
     (work / "k8s/app.yaml").write_text(
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n"

@@ -453,7 +453,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
 
     good = {"builds": [{"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
                         "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
-                        "stage": None}], "pushed": ["a:1"],
+                        "stage": None, "args": ["ARCH"]}], "pushed": ["a:1"],
+            "pin": {"platform": None, "args": ["ARCH"], "chain": []},
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
             "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"],
             "includes": ["../make/common.mk"], "generated": [["manifests/cluster-install", "manifests/install.yaml"]]}
@@ -461,7 +462,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
     for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
-                {"generated": "a"}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
+                {"generated": "a"}, {"pin": {"platform": 1, "args": [], "chain": []}}, {"pin": {"args": []}},
+                {"builds": [dict(good["builds"][0], args="ARCH")]}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
         with pytest.raises(ValueError):
             check(bad)
 
@@ -551,7 +553,7 @@ def test_a_makefile_many_include_is_a_dependency_not_a_link(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("")
     build = {"span": [2, 1, 2, 9], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
-             "platforms": None, "host": None, "tags": [], "push": False, "local": False, "stage": None}
+             "platforms": None, "host": None, "tags": [], "push": False, "local": False, "stage": None, "args": []}
     entries = [(f"{d}/Makefile", f"{root}/{d}/Makefile", "makefile",
                 {"includes": ["../make/common.mk"], "builds": [dict(build, tags=[f"quay.io/acme/{d}:1"])]})
                for d in ("a", "b")]
@@ -1688,3 +1690,74 @@ def test_a_dockerfile_where_git_ignores_files_is_a_builds_output_not_missing(tmp
     outer = tree(tmp_path / "home", {".gitignore": "*\n"})
     inner = tree(outer / "proj", {k: v for k, v in files.items() if k != ".gitignore"})
     assert codes(run(inner, capsys)) == [("skaffold.yaml", 5, "XF005"), ("skaffold.yaml", 7, "XF005")]
+
+
+def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tmp_path, capsys):
+    # fleet's package/Dockerfile: FROM --platform=linux/${ARCH} base, the final stage picked by
+    # copy_${BUILD_ENV}; a workflow step's build-args: ARCH=... sets it, so the image is not the
+    # runner's; a constant pin (ARG default) makes every build that platform's (DF003 says so once)
+    wf = """
+        on: push
+        jobs:
+          e2e:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: docker/login-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  file: {file}
+                  build-args: |
+                    ARCH=amd64
+                  push: true
+                  tags: ttl.sh/acme/app:1h
+              - uses: docker/build-push-action@v6
+                with:
+                  file: {file}
+                  push: true
+                  tags: ttl.sh/acme/app:2h
+        """
+    files = {
+        "package/Dockerfile": """
+            ARG BUILD_ENV=docker
+            ARG TARGETARCH
+            ARG ARCH=${TARGETARCH}
+            FROM --platform=linux/${ARCH} alpine:3.20 AS base
+            FROM base AS copy_docker
+            COPY bin/app /app
+            FROM copy_${BUILD_ENV}
+            """,
+        "fixed/Dockerfile": "ARG ARCH=amd64\nFROM --platform=linux/${ARCH} alpine:3.20\nCOPY app /app\n",
+        "open/Dockerfile": "FROM --platform=$TARGETPLATFORM alpine:3.20\nCOPY app /app\n",
+        ".github/workflows/e2e.yml": wf.format(file="package/Dockerfile"),
+        ".github/workflows/open.yml": wf.format(file="open/Dockerfile"),
+        "Makefile": "push:\n\tdocker build -t ghcr.io/acme/fixed:1 fixed\n\tdocker push ghcr.io/acme/fixed:1\n"
+                    "\tdocker build --build-arg BUILD_ENV=other -t ghcr.io/acme/pkg:1 -f package/Dockerfile .\n"
+                    "\tdocker push ghcr.io/acme/pkg:1\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    got = sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("GHA001", "BC001"))
+    # the e2e step without build-args follows the target (ARCH's default is TARGETARCH): reported;
+    # open/Dockerfile pins nothing; a build that picks another final stage (BUILD_ENV) is not known
+    assert got == [(".github/workflows/e2e.yml", 15, "GHA001"), (".github/workflows/open.yml", 8, "GHA001"),
+                   (".github/workflows/open.yml", 15, "GHA001"), ("Makefile", 4, "BC001")]
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
+
+
+def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept_variant(tmp_path, capsys):
+    # volcano's installer/helm/chart/volcano/crd/v1beta1/*.yaml beside crd/bases/ with the same
+    # names: the CRDs for clusters before 1.16, picked by CRD_VERSION; alone, nothing replaces it
+    crd = "apiVersion: apiextensions.k8s.io/{v}\nkind: CustomResourceDefinition\nmetadata:\n  name: jobs.batch.acme.io\n"
+    files = {
+        "crd/v1beta1/batch_jobs.yaml": crd.format(v="v1beta1"),
+        "crd/bases/batch_jobs.yaml": crd.format(v="v1"),
+        "crd/v1beta1/bus_commands.yaml": crd.format(v="v1beta1"),
+        "legacy/v1beta1/queues.yaml": crd.format(v="v1beta1"),
+        "deploy/pdb.yaml": "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: x\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    got = sorted((f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "K8S004")
+    assert got == [("crd/v1beta1/bus_commands.yaml", "K8S004"), ("deploy/pdb.yaml", "K8S004"),
+                   ("legacy/v1beta1/queues.yaml", "K8S004")]
+    (msg, *_) = [f["message"] for f in doc["findings"] if f["path"] == "deploy/pdb.yaml"]
+    assert msg.startswith("PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails")

@@ -167,6 +167,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "push": build_pushes(tc) or local.sends(tc),
         "local": local.build(tc),
         "stage": _value(tc.flag("--target")),
+        "args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg") if f.value}),
     }
 
 
@@ -396,7 +397,7 @@ def _skaffold_facts(ctx, out: dict) -> None:
     of the cluster skaffold deploys to: unknown), and its ``image`` is a name skaffold replaces
     with what it built in the manifests it deploys (``retags``: microservices-demo's untagged
     ``image: adservice``)."""
-    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, text, value
 
     model = ctx.model
     for root in model.documents:
@@ -430,6 +431,7 @@ def _skaffold_facts(ctx, out: dict) -> None:
                 "push": False,
                 "local": False,
                 "stage": pattern(text(docker, "target")) if is_map(docker) else None,
+                "args": sorted(scalar(k) or "" for k, _v in pairs(value(docker, "buildArgs"))) if is_map(docker) else [],
             })
 
 
@@ -537,7 +539,7 @@ def _compose_value(value: str | None, env: dict) -> str | None:
 def _compose_facts(ctx, out: dict) -> None:
     from ..checks.compose.rules import _services, _stays_local
     from ..tooling import tooling_file
-    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, text, value
 
     model = ctx.model
     tooling = tooling_file(ctx)
@@ -553,7 +555,7 @@ def _compose_facts(ctx, out: dict) -> None:
         b = svc.lookup("build")
         if b is not None:
             node = b[1]
-            context, dockerfile, stage, plats, tags = ".", None, None, [], []
+            context, dockerfile, stage, plats, tags, args = ".", None, None, [], [], set()
             if is_scalar(node):
                 context = pattern(_compose_value(scalar(node) or ".", env)) or "*"
             elif is_map(node):
@@ -566,6 +568,9 @@ def _compose_facts(ctx, out: dict) -> None:
                     t = pattern(_compose_value(scalar(it) or "", env)) if is_scalar(it) else None
                     if t:
                         tags.append(t)
+                a = value(node, "args")  # a mapping, or a list of NAME=value
+                args = {scalar(k) or "" for k, _v in pairs(a)} if is_map(a) else {
+                    (scalar(it) or "").split("=", 1)[0] for it in items(a) if is_scalar(it)}
             if plats == [] and platform:
                 plats = own
             if dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
@@ -582,6 +587,7 @@ def _compose_facts(ctx, out: dict) -> None:
                 "push": False,
                 "local": tooling or _stays_local(svc),
                 "stage": stage,
+                "args": sorted(args),
             })
         elif image and hit is not None:
             out.setdefault("deploys", []).append({
@@ -661,58 +667,6 @@ def _kustomization_facts(ctx, out: dict) -> None:
                                                         "image": img})
 
 
-# ---- Dockerfiles ------------------------------------------------------------------------------------
-
-
-def _dockerfile_facts(ctx, out: dict) -> None:
-    from ..checks.dockerfile._common import _base_images
-    from ..parsers.dockerfile import uses_vars
-
-    stages = getattr(ctx.model, "stages", None)
-    if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
-        out["final"] = stages[-1].name_value or ""  # and the ARGs it declares: what a --build-arg can set
-        out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args()), *(
-            v[0] for st in stages for v in uses_vars(st.from_ins.args.text))})  # FROM base-${TARGETARCH} too
-    for st, image, _related in _base_images(ctx):
-        img = pattern(image)
-        if not img or "*" in img:
-            continue
-        out.setdefault("froms", []).append({
-            "span": _span(st.from_ins.keyword_span), "image": img, "stage": st.index,
-            "pinned": st.platform is not None})
-
-
-# ---- Bake files ---------------------------------------------------------------------------------
-
-
-def _bake_facts(ctx, out: dict) -> None:
-    for t in getattr(ctx.model, "targets", ()):
-        plats = None if t.platforms is None else canonical(t.platforms)
-        context = str(t.context) if t.context is not None else "."
-        if context.startswith("cwd://"):
-            context = context[len("cwd://"):] or "."
-        elif "://" in context or context.startswith("target:"):
-            context = "*"  # a remote context, or another target's output
-        dockerfile = str(t.dockerfile) if t.dockerfile is not None else None
-        if t.dockerfile_inline is not None:
-            dockerfile = "*"  # written in the Bake file itself: no file to find
-        elif dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
-            dockerfile = context.rstrip("/") + "/" + dockerfile
-        out.setdefault("builds", []).append({
-            "span": [t.line, t.col, t.end_line, t.end_col],
-            "tool": f"bake target {t.name}",
-            "file": dockerfile,
-            "context": context,
-            "bases": ["file"],
-            "platforms": plats,
-            "host": None,
-            "tags": [str(x) for x in t.tags if x and x != "*"],
-            "push": bool(t.push),
-            "local": bool(t.load) and not t.push,
-            "stage": str(t.target) if t.target is not None else None,
-        })
-
-
 # ---- dispatch --------------------------------------------------------------------------------------
 
 _COMMAND_KINDS = frozenset(("shell", "makefile", "markdown", "workflow"))
@@ -737,10 +691,10 @@ def extract(ctx) -> dict | None:
         _kustomization_facts(ctx, out)
     elif kind == "helm-values":
         _helm_values_facts(ctx, out)
-    elif kind == "dockerfile":
-        _dockerfile_facts(ctx, out)
-    elif kind == "bake":
-        _bake_facts(ctx, out)
+    elif kind in ("dockerfile", "bake"):
+        from .dockerfile_facts import bake_facts, dockerfile_facts
+
+        (dockerfile_facts if kind == "dockerfile" else bake_facts)(ctx, out)
     elif kind == "goreleaser":
         from .goreleaser import goreleaser_facts
 
@@ -753,7 +707,7 @@ def extract(ctx) -> dict | None:
 _S, _OS, _B, _SPAN, _OSL, _SL, _I = "s", "s?", "b", "span", "sl?", "sl", "i"
 _SHAPES = {
     "builds": {"span": _SPAN, "tool": _S, "file": _OS, "context": _OS, "bases": _SL, "platforms": _OSL,
-               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS},
+               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS, "args": _SL},
     "aliases": {"src": _S, "dst": _S},
     "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
     "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
@@ -817,6 +771,11 @@ def check(value) -> dict | None:
             if type(items_) is not dict or items_.keys() != {"resources", "patches"} \
                     or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL):
                 raise ValueError("facts: bad kustomize")
+            continue
+        if key == "pin":
+            if type(items_) is not dict or items_.keys() != {"platform", "args", "chain"} \
+                    or not _ok(items_["platform"], _OS) or not _ok(items_["args"], _SL) or not _ok(items_["chain"], _SL):
+                raise ValueError("facts: bad pin")
             continue
         if key == "final":
             if not _ok(items_, _S):

@@ -107,4 +107,17 @@ def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) 
         "push": not _true(entry, "skip_push"),
         "local": False,
         "stage": pattern(_flag(_flags(entry), "--target")),
+        "args": _build_args(_flags(entry)),
     })
+
+
+def _build_args(flags: list) -> list:
+    """The names of the ``--build-arg NAME=value`` among ``flags`` (either spelling)."""
+    out = set()
+    for i, f in enumerate(flags):
+        f = f.strip()
+        v = f[len("--build-arg="):] if f.startswith("--build-arg=") else \
+            flags[i + 1].strip() if f == "--build-arg" and i + 1 < len(flags) else None
+        if v:
+            out.add(v.split("=", 1)[0])
+    return sorted(out)

@@ -1,7 +1,8 @@
 """Link groups: what a run given a few files needs of the project model (``model.Project``)."""
 from __future__ import annotations
 
-from .model import WILD, Project, UnionFind, glob, normal
+from .model import WILD, Project, glob, normal
+from .unionfind import UnionFind
 from .patches import mentions
 
 

@@ -10,6 +10,7 @@ import os
 
 from ..model import Span
 from .patches import MAX_WALK, Patches, mentions
+from .unionfind import UnionFind
 
 _NORMAL: dict = {}  # name as written -> normal(name): the same names recur across a repository
 
@@ -96,7 +97,7 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context", "unknown_tags")
+                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "pinned")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -116,6 +117,8 @@ class Build:
         self.push = fact["push"]
         self.local = fact["local"]
         self.stage = fact["stage"]
+        self.args = frozenset(fact["args"])  # the names of its build arguments
+        self.pinned = False  # its Dockerfile's final stage decides the platform (Project._apply_pins)
 
     @property
     def where(self) -> str:
@@ -172,31 +175,6 @@ class Base:
         self.pinned = fact["pinned"]
 
 
-class UnionFind:
-    """Union-find over hashable items (``parent`` holds every item ever joined): names that
-    ``docker tag`` says are one image, files the model links."""
-
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, n):
-        parent = self.parent
-        root = n
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(n, n) != root:  # path compression
-            parent[n], n = root, parent[n]
-        return root
-
-    def union(self, a, b) -> None:
-        parent = self.parent
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            parent[ra] = rb
-
-
 _UNKNOWN_IMAGES = object()  # what a Kustomization includes holds images not known here
 
 
@@ -230,6 +208,7 @@ class Project:
         #: display path of a Dockerfile -> its final stage's name ("" when unnamed), the ARGs it declares
         self.finals: dict = {}
         self.args: dict = {}
+        self.pins: dict = {}  # display path of a Dockerfile -> how its final stage pins the platform
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
@@ -306,6 +285,8 @@ class Project:
             self.finals[display] = facts["final"]
         if "args" in facts:
             self.args[display] = frozenset(facts["args"])
+        if "pin" in facts:
+            self.pins[display] = facts["pin"]
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""
@@ -487,6 +468,22 @@ class Project:
                 b.platforms = hit[0]
                 b.push = b.push or any(push for _p, push, _w in runs)
 
+    def _apply_pins(self) -> None:
+        """A build without ``--platform`` of a Dockerfile whose final stage pins its platform
+        (``dockerfile_facts._final_pin``) builds for that platform, not for its machine's CPU:
+        the constant (``FROM --platform=linux/amd64``, or ``linux/${ARCH}`` with ``ARG
+        ARCH=amd64``), or the one its ``--build-arg`` for the ARG sets (fleet's ``build-args:
+        ARCH=${{ env.GOARCH }}`` with ``FROM --platform=linux/${ARCH}``: known to be set, its value
+        not known here).  A build that sets an ARG choosing the stages on the way may take another."""
+        for b in self.builds:
+            pin = self.pins.get(b.dockerfile) if b.dockerfile else None
+            if not pin or b.platforms != [] or b.args & set(pin["chain"]) or not self.builds_final_stage(b):
+                continue
+            if b.args & set(pin["args"]):
+                b.platforms, b.pinned = None, True
+            elif pin["platform"]:
+                b.platforms, b.pinned = [pin["platform"]], True
+
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""
         # the same order whatever order the files came in (a run given part of the repository,
@@ -500,6 +497,7 @@ class Project:
             self._locate(b, f, folder)
         self._pending = []
         self._apply_bakes()
+        self._apply_pins()
         self._apply_overrides()
         names = self._names
         for s, d in self._aliases:

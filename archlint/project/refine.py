@@ -76,6 +76,21 @@ def _stays_or_cannot_run(builds) -> bool:
     return bool(builds) and (not any(b.push for b in builds) or all(b.missing for b in builds))
 
 
+def _pinned(builds) -> bool:
+    """Whether every build at a place is of a Dockerfile whose final stage pins the platform
+    (``Project._apply_pins``): the image is that platform's whatever machine builds it, so "built
+    for the machine's CPU" is false (DF003 judges a constant pin)."""
+    return bool(builds) and all(b.pinned for b in builds)
+
+
+def pinned_by_dockerfile(f, fr, project):
+    """GHA001: a ``docker/build-push-action`` step without ``platforms:`` whose Dockerfile pins
+    its final stage's platform, or whose ``build-args:`` set the ARG that pins it (fleet's
+    ``ARCH=${{ env.GOARCH }}`` with ``FROM --platform=linux/${ARCH}``), does not build for the
+    runner's CPU."""
+    return None if _pinned(project.builds_in(fr.path, f.span.line)) else f
+
+
 def bc001(f, fr, project):
     """A build without a platform is reported only where its image reaches a registry: the build
     pushes it, its group pushes one of its names (``LocalUse.sends``), or any file of the
@@ -84,9 +99,10 @@ def bc001(f, fr, project):
     and what archlint cannot see leave it is not reported.  One whose image a manifest deploys
     says where the image runs (on which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
     build publishes with known platforms is dropped (``_published_elsewhere``), and so is a build
-    of a Dockerfile that does not exist: XF005's finding is the one to act on first."""
+    of a Dockerfile that does not exist: XF005's finding is the one to act on first; nor a build
+    of a Dockerfile whose final stage pins the platform (``_pinned``)."""
     builds = project.builds_in(fr.path, f.span.line)
-    if _stays_or_cannot_run(builds) or _published_elsewhere(builds, project):
+    if _stays_or_cannot_run(builds) or _published_elsewhere(builds, project) or _pinned(builds):
         return None
     deploys = [d for b in builds for d in project.deploys_of(b)]
     if not deploys:
@@ -107,7 +123,7 @@ def dc003(f, fr, project):
         return None
     # a compose build is placed at its service's key: the service is the last one above the finding
     above = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line]
-    return None if _published_elsewhere(above[-1:], project) else f
+    return None if _published_elsewhere(above[-1:], project) or _pinned(above[-1:]) else f
 
 
 def own_base(f, fr, project):
@@ -237,5 +253,27 @@ def bc004(f, fr, project):
     return f
 
 
+def version_variant(f, fr, project):
+    """K8S003/K8S004: a manifest in a folder named for the API version its object uses, beside a
+    folder holding a file of the same name (volcano's ``crd/v1beta1/batch.volcano.sh_jobs.yaml``
+    beside ``crd/bases/`` and ``crd/v1/``), is the variant kept for clusters that still serve that
+    version, picked by the cluster's version (volcano's ``CRD_VERSION``): the current one is the
+    sibling's.  One folder named so without such a sibling is reported: nothing replaces it."""
+    import os
+
+    version = f.key.split(" ", 1)[0].rpartition("/")[2]
+    folders = fr.path.split("/")[:-1]
+    if not version or version not in folders:
+        return f
+    at = len(folders) - 1 - folders[::-1].index(version)
+    parent = os.path.join(project.root, *folders[:at])
+    rest = fr.path.split("/")[at + 1:]
+    try:
+        siblings = sorted(os.listdir(parent))[:200]
+    except OSError:
+        return f
+    return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
+
+
 REFINERS = {"DF005": df005, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
-            "BC006": bc006, "K8S001": set_by_tooling, "K8S002": set_by_tooling}
+            "BC006": bc006, "GHA001": pinned_by_dockerfile, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -75,8 +75,7 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
         return os.path.relpath(a, base).replace(os.sep, "/")
 
     by_path = {fr.path: fr for fr in results}
-    if project.builds or project.retags or project.patches.patching:
-        _refine(results, project, REFINERS)
+    _refine(results, project, REFINERS)  # a finding the model drops needs no build (K8S004's variants)
     if not project.may_report():
         return results
     load_family("XF")

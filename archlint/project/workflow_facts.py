@@ -168,6 +168,9 @@ def _action_build(w, row, strings, text, folder: str | None) -> dict:
             not exports.pushes(a) and (exports.loads(a) or a.get("dest") or a.get("type") in ("tar", "local"))
             for a in outs)),
         "stage": pattern(t("target")),
+        # build-args: one NAME=value a line (an expression line names none)
+        "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n")
+                        if "=" in ln and not ln.strip().startswith("$")}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
 

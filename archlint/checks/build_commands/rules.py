@@ -138,7 +138,8 @@ def build_without_platform(ctx):
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
     model), a build is reported only where its image reaches a registry: it pushes itself, its
-    file pushes one of its names, or another file of the repository does.
+    file pushes one of its names, or another file of the repository does; nor where the final
+    stage pins its platform (`FROM --platform=linux/${ARCH}`, `ARCH` a default or a build-arg).
 
     ## Example
     ```shell

@@ -436,8 +436,7 @@ def _api_findings(ctx, removed: bool):
         rm = entry.get("removed-in")
         dep = entry.get("deprecated-in")
         is_removed = rm is not None and target >= _vtuple(rm)
-        is_deprecated = not is_removed and dep is not None and target >= _vtuple(dep)
-        if removed and not is_removed or not removed and not is_deprecated:
+        if removed != is_removed or not removed and not (dep is not None and target >= _vtuple(dep)):
             continue
         repl = entry.get("replacement", "")
         avail = entry.get("replacement-available-in")
@@ -498,8 +497,7 @@ def deprecated_api_version(ctx):
 def removed_api_version(ctx):
     """
     ## What it does
-    Flags an object whose `apiVersion` and `kind` were removed at or before the configured
-    `kubernetes-version`.
+    Flags an object whose `apiVersion` and `kind` were removed by the `kubernetes-version`.
 
     ## Why is this bad?
     The API server no longer serves that version: `kubectl apply` fails with "no matches for
@@ -507,6 +505,8 @@ def removed_api_version(ctx):
     repository's Go module builds against is assumed (`k8s.io/api v0.36.x` in the nearest
     `go.mod` means 1.36: its manifests and examples are written for that API), else the newest
     release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
+    Not reported (nor by K8S003) in a folder named for the version beside one with a file of the
+    same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`): a variant for old clusters.
 
     ## Example
     ```yaml

@@ -238,7 +238,9 @@ def build_push_without_platforms(ctx):
     image but files (no `push`, every `outputs:` a local folder or a tarball: buildkit's
     `outputs: /tmp/moby` of `target: binary`, programs for the runner that builds them); nor in
     a job whose runner is picked per run (`runs-on: ${{ matrix.os }}` over an amd64 and an arm64
-    runner: redash builds each architecture natively and merges them), as BC001.
+    runner: redash builds each architecture natively and merges them), as BC001; nor, in a whole
+    run, where the Dockerfile's final stage pins the platform (`FROM --platform=linux/${ARCH}`
+    with the step's `build-args: ARCH=...`: fleet's e2e images), as BC001.
 
     ## Example
     ```yaml

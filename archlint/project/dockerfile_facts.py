@@ -1,0 +1,107 @@
+"""What a Dockerfile and a Bake file tell the project model (``facts``'s ``final``, ``args``,
+``froms``, ``pin`` and ``builds``)."""
+from __future__ import annotations
+
+from .facts import _span, canonical, pattern
+
+
+def _stage_base(ctx, st):
+    """The earlier stage ``st`` is based on, its name's ARG defaults expanded (fleet's ``FROM
+    copy_${BUILD_ENV}`` with ``ARG BUILD_ENV=docker``), and the ARGs that name uses."""
+    from ..checks.dockerfile._common import _resolved_image
+    from ..parsers.dockerfile import uses_vars
+
+    model = ctx.model
+    base = model.base_stage_of(st)
+    if base is not None or st.image is None or "$" not in st.image.value:
+        return base, ()
+    value, complete, _related = _resolved_image(ctx, st)
+    ref = model.stage_by_name(value) if complete and value else None
+    names = tuple(n for n, _s, _e in uses_vars(st.image.value))
+    return (ref, names) if ref is not None and ref.index < st.index else (None, ())
+
+
+def _final_pin(ctx, stages) -> dict | None:
+    """How the final stage's ``--platform`` (its own, or that of the stage it is based on, and
+    so on) pins the image whatever the build asks: ``platform``, the constant it names (ARG
+    defaults expanded, as DF003 reads it), ``args``, the ARGs it reads (a ``--build-arg`` for
+    one of them sets the platform), ``chain``, the ARGs that pick the stages on the way (a
+    build that sets one may take another chain).  None when the image follows the target's
+    platform (no ``--platform``, ``$TARGETPLATFORM``) or the build machine's
+    (``$BUILDPLATFORM``): then a build's own ``--platform``, or its machine, decides."""
+    from ..checks.dockerfile._common import _pinned_platform, _platform_kind
+    from ..parsers.dockerfile import PLATFORM_ARGS, uses_vars
+
+    st, chain, seen = stages[-1], [], 0
+    while st is not None and (st.platform is None or st.platform.value is None) and seen < len(stages):
+        st, names = _stage_base(ctx, st)
+        chain.extend(names)
+        seen += 1
+    if st is None or st.platform is None or st.platform.value is None:
+        return None
+    if _platform_kind(ctx.model, st) in ("target", "build"):
+        return None
+    args = sorted({n for n, _s, _e in uses_vars(st.platform.value) if n not in PLATFORM_ARGS})
+    pinned = _pinned_platform(ctx, st)
+    platform = (canonical([pinned[1]]) or [None])[0] if pinned is not None else None
+    if platform is None and not args:
+        return None
+    return {"platform": platform, "args": args, "chain": sorted(set(chain))}
+
+
+# ---- Dockerfiles ------------------------------------------------------------------------------------
+
+
+def dockerfile_facts(ctx, out: dict) -> None:
+    from ..checks.dockerfile._common import _base_images
+    from ..parsers.dockerfile import uses_vars
+
+    stages = getattr(ctx.model, "stages", None)
+    if stages:  # the final stage's name ("" when unnamed): a build's --target names it or another
+        out["final"] = stages[-1].name_value or ""  # and the ARGs it declares: what a --build-arg can set
+        out["args"] = sorted({*ctx.model.global_args, *(n for st in stages for n in st.declared_args()), *(
+            v[0] for st in stages for v in uses_vars(st.from_ins.args.text))})  # FROM base-${TARGETARCH} too
+    for st, image, _related in _base_images(ctx):
+        img = pattern(image)
+        if not img or "*" in img:
+            continue
+        out.setdefault("froms", []).append({
+            "span": _span(st.from_ins.keyword_span), "image": img, "stage": st.index,
+            "pinned": st.platform is not None})
+    pin = _final_pin(ctx, stages) if stages else None
+    if pin is not None:
+        out["pin"] = pin
+
+
+# ---- Bake files ---------------------------------------------------------------------------------
+
+
+def bake_facts(ctx, out: dict) -> None:
+    for t in getattr(ctx.model, "targets", ()):
+        plats = None if t.platforms is None else canonical(t.platforms)
+        context = str(t.context) if t.context is not None else "."
+        if context.startswith("cwd://"):
+            context = context[len("cwd://"):] or "."
+        elif "://" in context or context.startswith("target:"):
+            context = "*"  # a remote context, or another target's output
+        dockerfile = str(t.dockerfile) if t.dockerfile is not None else None
+        if t.dockerfile_inline is not None:
+            dockerfile = "*"  # written in the Bake file itself: no file to find
+        elif dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
+            dockerfile = context.rstrip("/") + "/" + dockerfile
+        out.setdefault("builds", []).append({
+            "span": [t.line, t.col, t.end_line, t.end_col],
+            "tool": f"bake target {t.name}",
+            "file": dockerfile,
+            "context": context,
+            "bases": ["file"],
+            "platforms": plats,
+            "host": None,
+            "tags": [str(x) for x in t.tags if x and x != "*"],
+            "push": bool(t.push),
+            "local": bool(t.load) and not t.push,
+            "stage": str(t.target) if t.target is not None else None,
+            "args": sorted(str(k) for k in (getattr(t, "args", None) or {})),
+        })
+
+
