@@ -2058,6 +2058,28 @@ def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():
         "6:21 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
+def test_bc006_a_ci_job_that_moves_its_images_into_another_store_keeps_nothing():
+    # KubeArmor's e2e jobs: docker save | sudo podman load into CRI-O's store on the runner, a
+    # podman tag there, logs and coverage uploaded; saving to a file that is uploaded keeps it
+    wf = """
+    on: push
+    jobs:
+      e2e:
+        runs-on: ubuntu-latest
+        steps:
+          - run: |
+              make -C pkg/operator docker-build
+              docker save kubearmor/kubearmor-operator:latest | sudo podman load
+              sudo podman tag docker.io/kubearmor/kubearmor-operator:latest kubearmor/kubearmor-operator:latest
+          - uses: actions/upload-artifact@v4
+            with: {name: logs, path: /tmp/kubearmor/}
+    """
+    assert check(wf, "BC006", kind="workflow") == []
+    kept = wf.replace("| sudo podman load", "-o /tmp/op.tar")
+    assert check(kept, "BC006", kind="workflow") == [
+        "9:73 BC006 podman tag tags kubearmor/kubearmor-operator:latest: latest is a mutable tag."]
+
+
 
 def test_bc001_not_in_a_workflow_job_that_picks_its_runner_per_run():
     # jupyter/docker-stacks: one job per platform, each on a native runner chosen by an input

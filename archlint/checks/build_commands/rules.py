@@ -12,7 +12,7 @@ from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
-from .local import build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
+from .local import _discarded, build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -646,11 +646,11 @@ def latest_tag(ctx):
     `latest` (`${VERSION:-latest}`), unless it is the tag of a build the file never pushes. A build that
     also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
     or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
-    next to a push, tag, build or manifest list of `app:<version>` in the same
-    Makefile target, script or run step: the immutable tag is there to deploy by, latest is the
-    usual moving alias. Images that stay on the machine (see BC001: in a whole run, a build or a
-    `docker tag` whose image no file of the repository is seen pushing) and images for a registry
-    on `localhost` are not reported, nor a one-part name a build gives and the same file never
+    next to a push, tag, build or manifest list of `app:<version>` in the same Makefile target,
+    script or run step: the immutable tag is there to deploy by, latest is the usual moving
+    alias. Images that stay on the machine (see BC001: in a whole run, a build or a `docker tag`
+    whose image no file of the repository is seen pushing, a tag in a CI job that never logs in
+    nor pushes) and images for a registry on `localhost` are not reported, nor a one-part name a build gives and the same file never
     pushes (`docker build -t ssh-ubuntu-focal ...`: no registry or namespace, nobody can push it to
     Docker Hub; tailscale's test containers). In documentation and examples (a file under
     `docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags and pushes are not reported:
@@ -688,8 +688,8 @@ def latest_tag(ctx):
             continue
         if tc.tool == "podman" and tc.action == "manifest-create":
             continue
-        if tc.action == "build" and local.build(tc):
-            continue  # an image that stays on the machine that built it
+        if tc.action == "build" and local.build(tc) or tc.action == "tag" and _discarded(tc):
+            continue  # an image that stays on the machine that built it (or a CI runner's, discarded)
         if tc.action == "kube-run" and tc.has("--rm"):
             continue  # a one-off pod deleted when it exits (a debug shell, a curl)
         # a build that also tags the image with another tag: the immutable one is there
