@@ -1761,3 +1761,33 @@ def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept
                    ("legacy/v1beta1/queues.yaml", "K8S004")]
     (msg, *_) = [f["message"] for f in doc["findings"] if f["path"] == "deploy/pdb.yaml"]
     assert msg.startswith("PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails")
+
+
+def test_an_action_input_reads_the_literal_env_of_its_workflow_job_and_step(tmp_path, capsys):
+    # opentelemetry-operator's publish workflows: platforms: ${{ env.PLATFORMS }} with the
+    # workflow's env PLATFORMS: linux/amd64,linux/arm64; a value an expression gives is unknown
+    wf = """
+        on: push
+        env:
+          PLATFORMS: linux/amd64,linux/arm64
+        jobs:
+          publish:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with: {file: a/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: ghcr.io/acme/a:1}
+          other:
+            runs-on: ubuntu-latest
+            env:
+              PLATFORMS: ${{ vars.PLATFORMS }}
+            steps:
+              - uses: docker/build-push-action@v6
+                with: {file: b/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: ghcr.io/acme/b:1}
+              - uses: docker/build-push-action@v6
+                env: {ARCHES: linux/arm64}
+                with: {file: c/Dockerfile, platforms: "${{ env.ARCHES }}", push: true, tags: ghcr.io/acme/c:1}
+        """
+    files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abc"}}
+    doc = graph_doc(tree(tmp_path, files), capsys)
+    got = {b["dockerfile"]: b["platforms"] for b in doc["builds"]}
+    assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"]}

@@ -66,12 +66,41 @@ def _words(v: str) -> list:
     return [w for line in v.split("\n") for w, _ in split_list(line)]
 
 
+#: ``${{ env.NAME }}`` in an action's input
+_ENV_REF = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _env(mapping, base: dict) -> dict:
+    """``base`` with the ``env:`` of ``mapping`` (a workflow, a job, a step) laid over it: each
+    literal value, None for one an expression gives (``${{ secrets.X }}``: unknown)."""
+    from ..parsers.yamldoc import is_scalar, pairs, scalar, value
+
+    out = dict(base)
+    for k, v in pairs(value(mapping, "env")):
+        s = scalar(v) if is_scalar(v) else None
+        out[str(k.value)] = s if s and "${{" not in s else None
+    return out
+
+
+def _with_env(s: str | None, env: dict) -> str | None:
+    """``s`` with its ``${{ env.NAME }}`` references replaced by the literal values the step's env
+    context holds (opentelemetry-operator's ``platforms: ${{ env.PLATFORMS }}`` with the
+    workflow's ``PLATFORMS: linux/amd64,linux/arm64``); one it lacks stays an unknown."""
+    if not s or "env." not in s:
+        return s
+    return _ENV_REF.sub(lambda m: env.get(m.group(1)) or m.group(0), s)
+
+
 def workflow_facts(ctx, out: dict) -> None:
     from ..parsers.workflow_matrix import matrix_rows, with_row
     from ..parsers.workflow_steps import job_runner
     from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 
     model = ctx.model
+    env: dict = {}  # the env context of the step read: workflow's, job's and step's env:
+
+    def resolve(s: str | None, row) -> str | None:
+        return with_row(_with_env(s, env), row)
 
     def strings(node, row) -> list | None:
         if is_seq(node):
@@ -79,16 +108,18 @@ def workflow_facts(ctx, out: dict) -> None:
             for it in node.value:
                 if not is_scalar(it):
                     return None
-                vals.extend(_words(with_row(scalar(it), row) or ""))
+                vals.extend(_words(resolve(scalar(it), row) or ""))
             return vals
         if is_scalar(node):
-            return _words(with_row(scalar(node), row) or "")
+            return _words(resolve(scalar(node), row) or "")
         return None
 
     for root in model.documents:
+        wf_env = _env(root, {})
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
+            job_env = _env(job, wf_env)
             chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
             for where, node in _job_containers(job):
@@ -106,6 +137,7 @@ def workflow_facts(ctx, out: dict) -> None:
                 w = value(step, "with")
                 if not is_map(w):
                     w = None
+                env = _env(step, job_env)
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 # a step whose inputs name matrix values is one build per row of the matrix
@@ -114,7 +146,7 @@ def workflow_facts(ctx, out: dict) -> None:
                                                 if is_scalar(v))
                 seen: dict = {}
                 for row in rows if per_row else [None]:
-                    b = _action_build(w, row, strings, text, folder)
+                    b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder)
                     key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
                     if key in seen:
                         # rows that differ only in platform: pushed by digest, each is one
@@ -141,12 +173,12 @@ def workflow_facts(ctx, out: dict) -> None:
 
 def _action_build(w, row, strings, text, folder: str | None) -> dict:
     """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
-    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known)."""
-    from ..parsers.workflow_matrix import with_row
+    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known) and the
+    step's env context's literal values in place of ``${{ env.X }}`` (``text(w, key)``)."""
     from ..parsers.yamldoc import value
 
     def t(key):
-        return with_row(text(w, key), row) if w is not None else None
+        return text(w, key) if w is not None else None
 
     from .. import exports
 
