@@ -1791,3 +1791,33 @@ def test_an_action_input_reads_the_literal_env_of_its_workflow_job_and_step(tmp_
     doc = graph_doc(tree(tmp_path, files), capsys)
     got = {b["dockerfile"]: b["platforms"] for b in doc["builds"]}
     assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"]}
+
+
+def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platforms_is_a_variant(tmp_path, capsys):
+    # opentelemetry-operator's `make container container-push` ("used only for local dev
+    # purposes") beside publish workflows building the same Dockerfile for four platforms; one
+    # platform published, or another stage of the Dockerfile, is no such release
+    wf = """
+        on: push
+        jobs:
+          publish:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/login-action@v3
+              - uses: docker/build-push-action@v6
+                with: {{file: {file}, platforms: "{platforms}", push: true, tags: "${{{{ steps.meta.outputs.tags }}}}"}}
+        """
+    files = {
+        "Makefile": "IMG ?= ghcr.io/acme/op:dev\nGATHER ?= ghcr.io/acme/gather:dev\nTOOL ?= ghcr.io/acme/tool:dev\n"
+                    "container:\n\tdocker build -t $(IMG) .\n"
+                    "container-push:\n\tdocker push $(IMG)\n"
+                    "gather:\n\tdocker build -f cmd/gather/Dockerfile -t $(GATHER) .\n\tdocker push $(GATHER)\n"
+                    "tool:\n\tdocker build --target tool -t $(TOOL) .\n\tdocker push $(TOOL)\n",
+        "Dockerfile": "FROM alpine:3.20 AS tool\nFROM alpine:3.20\n",
+        "cmd/gather/Dockerfile": "FROM alpine:3.20\n",
+        ".github/workflows/op.yml": wf.format(file="Dockerfile", platforms="linux/amd64,linux/arm64"),
+        ".github/workflows/gather.yml": wf.format(file="cmd/gather/Dockerfile", platforms="linux/amd64"),
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001") == [
+        ("Makefile", 9), ("Makefile", 12)]

@@ -54,17 +54,23 @@ def df005(f, fr, project):
 
 
 def _published_elsewhere(builds, project) -> bool:
-    """Whether ``builds`` (the builds at one place) only make local images, each of whose
-    Dockerfile or image another build pushes with known platforms: the published build is the
-    one that matters (a Makefile's ``build`` target beside its multi-platform ``push`` target, a
-    compose file for local development beside the workflow that publishes the images)."""
-    if not builds or any(b.push for b in builds):
+    """Whether each of ``builds`` (the builds at one place) is a variant of a published build:
+    another build pushes its Dockerfile or image with known platforms, and the published build
+    is the one that matters (a Makefile's ``build`` target beside its multi-platform ``push``
+    target, a compose file for local development beside the workflow that publishes the
+    images).  A build here that is pushed too is such a variant only where the others publish
+    the same stage of its Dockerfile, or its image, for several platforms: the native build and
+    push of a developer's loop (opentelemetry-operator's ``make container container-push``, "used
+    only for local dev purposes", beside the workflows that publish each image for four)."""
+    if not builds:
         return False
     for b in builds:
-        others = list(project.builds_of_dockerfile(b.dockerfile)) if b.dockerfile else []
+        others = [o for o in (project.builds_of_dockerfile(b.dockerfile) if b.dockerfile else ())
+                  if not b.push or (o.stage or "") == (b.stage or "")]
         for n in b.names:
             others += project.builds_of(n)
-        if not any(o is not b and o.push and o.targets() for o in others):
+        published = [o for o in others if o is not b and o.push and o.targets()]
+        if not published or b.push and len({p for o in published for p in o.targets()}) < 2:
             return False
     return True
 
@@ -97,8 +103,8 @@ def bc001(f, fr, project):
     repository pushes one of them (``docker push``, ``podman manifest push``, after ``docker tag``
     links): an image that never leaves the machine that built it runs on that machine's CPU,
     and what archlint cannot see leave it is not reported.  One whose image a manifest deploys
-    says where the image runs (on which nodes, when the manifest pins them).  A local build whose Dockerfile or image another
-    build publishes with known platforms is dropped (``_published_elsewhere``), and so is a build
+    says where the image runs (on which nodes, when the manifest pins them).  A variant of a published build (``_published_elsewhere``)
+    is dropped, and so is a build
     of a Dockerfile that does not exist: XF005's finding is the one to act on first; nor a build
     of a Dockerfile whose final stage pins the platform (``_pinned``)."""
     builds = project.builds_in(fr.path, f.span.line)

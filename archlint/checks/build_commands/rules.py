@@ -137,9 +137,9 @@ def build_without_platform(ctx):
     `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
-    model), a build is reported only where its image reaches a registry: it pushes itself, its
-    file pushes one of its names, or another file of the repository does; nor where the final
-    stage pins its platform (`FROM --platform=linux/${ARCH}`, `ARCH` a default or a build-arg).
+    model), a build is reported only where its image reaches a registry (it pushes itself, or a
+    file does), not where the final stage pins its platform (`FROM --platform=linux/${ARCH}`),
+    nor where another build publishes its image or Dockerfile stage for several platforms.
 
     ## Example
     ```shell
