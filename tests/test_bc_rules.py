@@ -2071,13 +2071,21 @@ def test_bc006_a_ci_job_that_moves_its_images_into_another_store_keeps_nothing()
               make -C pkg/operator docker-build
               docker save kubearmor/kubearmor-operator:latest | sudo podman load
               sudo podman tag docker.io/kubearmor/kubearmor-operator:latest kubearmor/kubearmor-operator:latest
-          - uses: actions/upload-artifact@v4
+          - if: ${{ failure() }}
+            uses: actions/upload-artifact@v4
             with: {name: logs, path: /tmp/kubearmor/}
     """
     assert check(wf, "BC006", kind="workflow") == []
     kept = wf.replace("| sudo podman load", "-o /tmp/op.tar")
     assert check(kept, "BC006", kind="workflow") == [
         "9:73 BC006 podman tag tags kubearmor/kubearmor-operator:latest: latest is a mutable tag."]
+    # a load on another machine (over ssh), or a folder uploaded whatever the outcome (a script
+    # may have saved the image into it)
+    always = wf.replace("- if: ${{ failure() }}", "- if: ${{ always() }}")
+    for other in (wf.replace("| sudo podman load", "| ssh deploy@prod docker load"), always):
+        assert [x.split(" ")[1] for x in check(other, "BC006", kind="workflow")] == ["BC006"]
+    # a coverage profile uploaded whatever the outcome: no image leaves
+    assert check(always.replace("path: /tmp/kubearmor/", "path: coverage.out"), "BC006", kind="workflow") == []
 
 
 

@@ -243,7 +243,7 @@ def test_mermaid_labels_are_escaped():
     from archlint.project.model import build_project
 
     fact = {"span": [1, 1, 1, 5], "tool": "docker build", "file": "*", "context": ".", "bases": ["up"],
-            "platforms": [], "host": None, "tags": ['a"b<c>:1'], "push": False, "local": False, "stage": None, "args": []}
+            "platforms": [], "host": None, "tags": ['a"b<c>:1'], "push": False, "local": False, "stage": None, "args": [], "dynamic_args": []}
     p = build_project("/nonexistent", [('we"ird <dir>/build.sh', '/nonexistent/we"ird <dir>/build.sh', "shell",
                                         {"builds": [fact]})])
     out = g.mermaid(p)

@@ -51,7 +51,7 @@ def _project_rules(n: int) -> int:
 
     build = {"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": "*", "bases": ["up"],
              "platforms": ["linux/arm64"], "host": None, "tags": ["quay.io/acme/api:*"], "push": True, "local": False,
-             "stage": None, "args": []}
+             "stage": None, "args": [], "dynamic_args": []}
     entries = []
     for i in range(n):
         entries.append((f"b{i}.sh", f"/r/b{i}.sh", "shell", {"builds": [build]}))

@@ -453,7 +453,7 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
 
     good = {"builds": [{"span": [1, 1, 1, 2], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
                         "platforms": None, "host": None, "tags": ["a:1"], "push": False, "local": False,
-                        "stage": None, "args": ["ARCH"]}], "pushed": ["a:1"],
+                        "stage": None, "args": ["ARCH"], "dynamic_args": []}], "pushed": ["a:1"],
             "pin": {"platform": None, "args": ["ARCH"], "chain": []},
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
             "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"],
@@ -553,7 +553,7 @@ def test_a_makefile_many_include_is_a_dependency_not_a_link(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("")
     build = {"span": [2, 1, 2, 9], "tool": "docker build", "file": None, "context": ".", "bases": ["file"],
-             "platforms": None, "host": None, "tags": [], "push": False, "local": False, "stage": None, "args": []}
+             "platforms": None, "host": None, "tags": [], "push": False, "local": False, "stage": None, "args": [], "dynamic_args": []}
     entries = [(f"{d}/Makefile", f"{root}/{d}/Makefile", "makefile",
                 {"includes": ["../make/common.mk"], "builds": [dict(build, tags=[f"quay.io/acme/{d}:1"])]})
                for d in ("a", "b")]
@@ -1733,14 +1733,19 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
         ".github/workflows/open.yml": wf.format(file="open/Dockerfile"),
         "Makefile": "push:\n\tdocker build -t ghcr.io/acme/fixed:1 fixed\n\tdocker push ghcr.io/acme/fixed:1\n"
                     "\tdocker build --build-arg BUILD_ENV=other -t ghcr.io/acme/pkg:1 -f package/Dockerfile .\n"
-                    "\tdocker push ghcr.io/acme/pkg:1\n",
+                    "\tdocker push ghcr.io/acme/pkg:1\n"
+                    # the machine's own CPU as the argument, a stage a pattern rule names: not known
+                    "mine:\n\tdocker build --build-arg ARCH=$(shell go env GOARCH) -t ghcr.io/acme/f:2 fixed\n"
+                    "\tdocker push ghcr.io/acme/f:2\n"
+                    "image-%:\n\tdocker build --target $* -t ghcr.io/acme/f-$*:3 fixed\n\tdocker push ghcr.io/acme/f-$*:3\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("GHA001", "BC001"))
     # the e2e step without build-args follows the target (ARCH's default is TARGETARCH): reported;
     # open/Dockerfile pins nothing; a build that picks another final stage (BUILD_ENV) is not known
     assert got == [(".github/workflows/e2e.yml", 15, "GHA001"), (".github/workflows/open.yml", 8, "GHA001"),
-                   (".github/workflows/open.yml", 15, "GHA001"), ("Makefile", 4, "BC001")]
+                   (".github/workflows/open.yml", 15, "GHA001"), ("Makefile", 4, "BC001"), ("Makefile", 7, "BC001"),
+                   ("Makefile", 10, "BC001")]
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
@@ -1785,12 +1790,27 @@ def test_an_action_input_reads_the_literal_env_of_its_workflow_job_and_step(tmp_
                 with: {file: b/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: ghcr.io/acme/b:1}
               - uses: docker/build-push-action@v6
                 env: {ARCHES: linux/arm64}
-                with: {file: c/Dockerfile, platforms: "${{ env.ARCHES }}", push: true, tags: ghcr.io/acme/c:1}
+                with: {file: c/Dockerfile, platforms: "${{ env.arches }}", push: true, tags: ghcr.io/acme/c:1}
+          tagged:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "PLATFORMS=linux/arm64" >> "$GITHUB_ENV"
+              - uses: docker/build-push-action@v6
+                with: {file: d/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: ghcr.io/acme/d:1}
+          versioned:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "VERSION=${GITHUB_REF_NAME#v}" >> $GITHUB_ENV
+              - uses: docker/build-push-action@v6
+                with: {file: e/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: "ghcr.io/acme/e:${{ env.VERSION }}"}
         """
-    files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abc"}}
+    files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abcde"}}
     doc = graph_doc(tree(tmp_path, files), capsys)
     got = {b["dockerfile"]: b["platforms"] for b in doc["builds"]}
-    assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"]}
+    # names ignore case, as GitHub's contexts do; a value a step writes to $GITHUB_ENV for the
+    # steps after it is unknown
+    assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"],
+                   "d/Dockerfile": None, "e/Dockerfile": ["linux/amd64", "linux/arm64"]}  # VERSION alone written
 
 
 def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platforms_is_a_variant(tmp_path, capsys):
@@ -1812,7 +1832,18 @@ def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platform
                     "container:\n\tdocker build -t $(IMG) .\n"
                     "container-push:\n\tdocker push $(IMG)\n"
                     "gather:\n\tdocker build -f cmd/gather/Dockerfile -t $(GATHER) .\n\tdocker push $(GATHER)\n"
-                    "tool:\n\tdocker build --target tool -t $(TOOL) .\n\tdocker push $(TOOL)\n",
+                    "tool:\n\tdocker build --target tool -t $(TOOL) .\n\tdocker push $(TOOL)\n"
+                    # another repository's name than the release's: not its variant
+                    "staging:\n\tdocker build -f cmd/web/Dockerfile -t 1234.dkr.ecr.eu-west-1.amazonaws.com/web:staging ."
+                    "\n\tdocker push 1234.dkr.ecr.eu-west-1.amazonaws.com/web:staging\n",
+        "cmd/web/Dockerfile": "FROM alpine:3.20\n",
+        ".github/workflows/web.yml": wf.replace("${{{{ steps.meta.outputs.tags }}}}", "ghcr.io/acme/web:{{{{ github.ref_name }}}}"
+                                                ).format(file="cmd/web/Dockerfile", platforms="linux/amd64,linux/arm64")
+        .replace("{{ github.ref_name }}", "${{ github.ref_name }}"),
+        # a workflow's own push of the Dockerfile the release publishes: the edge tag, for one CPU
+        ".github/workflows/edge.yml": "on: push\njobs:\n  edge:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                     "      - uses: docker/login-action@v3\n"
+                                     "      - run: docker build -t ghcr.io/acme/op:edge . && docker push ghcr.io/acme/op:edge\n",
         "Dockerfile": "FROM alpine:3.20 AS tool\nFROM alpine:3.20\n",
         "cmd/gather/Dockerfile": "FROM alpine:3.20\n",
         ".github/workflows/op.yml": wf.format(file="Dockerfile", platforms="linux/amd64,linux/arm64"),
@@ -1820,4 +1851,34 @@ def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platform
     }
     doc = run(tree(tmp_path, files), capsys)
     assert sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001") == [
-        ("Makefile", 9), ("Makefile", 12)]
+        (".github/workflows/edge.yml", 7), ("Makefile", 9), ("Makefile", 12), ("Makefile", 15)]
+
+
+def test_an_artifacts_path_moves_no_checkout_and_a_build_arg_on_a_later_line_is_its_commands(tmp_path, capsys):
+    # vcluster's e2e-ginkgo-nightly.yaml: an upload-artifact's path: is not a checkout folder, so
+    # -f Dockerfile.release is found; --build-arg TARGETARCH=amd64 two lines below docker build
+    # sets nothing that Dockerfile reads; a checkout into a folder still moves the build
+    wf = """
+        on: push
+        jobs:
+          e2e:
+            runs-on: {runner}
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  docker build \\
+                    -t vcluster:e2e -f Dockerfile.release \\
+                    --build-arg TARGETARCH=amd64 .
+                  kind load docker-image vcluster:e2e
+              - uses: actions/upload-artifact@v4
+                with: {name: reports, path: test-reports/report.json}
+        """
+    files = {".github/workflows/e2e.yml": wf.replace("{runner}", "large-8_32"),
+             "Dockerfile.release": "FROM alpine:3.20\nCOPY vcluster /vcluster\n"}
+    doc = run(tree(tmp_path, files), capsys)
+    assert [f["rule"] for f in doc["findings"] if f["rule"] == "BC004"] == []
+    g = graph_doc(tmp_path, capsys)
+    assert [b["dockerfile"] for b in g["builds"]] == ["Dockerfile.release"]
+    (tmp_path / "Dockerfile.release").write_text("FROM alpine:3.20\nARG TARGETARCH\nCOPY vcluster-$TARGETARCH /vcluster\n")
+    doc = run(tmp_path, capsys)
+    assert [(f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC004"] == [(10, "BC004")]

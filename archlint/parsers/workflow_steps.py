@@ -89,24 +89,25 @@ _TOOL_WORD = re.compile(r"\b(?:docker|podman|buildah|nerdctl|skopeo|crane|helm|o
 _KEEP_WORD = re.compile(r"\b(?:login|get-login|save|export|push)\b|type=(?:tar|oci|registry)|type=docker(,\S*)?")
 
 
-#: an image written to a file: an exporter's ``dest=``, a tarball, an ``oci-archive:``/``docker-archive:`` name
-_IMAGE_FILE = re.compile(r"dest=|type=(?:tar|oci)\b|\.tar\b|archive:")
 #: a load into another image store on the same machine (``sudo podman load``, ``k3s ctr images import -``)
 _STORE = re.compile(r"\b(?:docker|podman|nerdctl|ctr|buildah)\b")
 _LOAD = re.compile(r"\b(?:load|import)\b")
+#: a load on another machine: ``| ssh host docker load``, ``| docker -H ssh://host load``
+_ELSEWHERE = re.compile(r"\bssh\b|\s-H\s|--host\b|--context\b|--connection\b|DOCKER_HOST|CONTAINER_HOST")
 
 
 def keeps(line: str) -> bool:
     """Whether a ``run:`` line may keep an image past its machine: a login, a push, a save or
     an export (to a file a later step may upload), an exporter that writes one; a ``save`` piped
     into another store's ``load`` on the same line (``docker save X | sudo podman load``: the
-    image moves into CRI-O's store on the runner) keeps nothing."""
+    image moves into CRI-O's store on the runner) keeps nothing; one on another machine
+    (``| ssh host docker load``, ``docker -H ssh://host load``) keeps it."""
     last_load, at = -1, line.find("|")
     while at >= 0:  # each part after a pipe, searched once
         end = line.find("|", at + 1)
         part = line[at:end if end >= 0 else len(line)]
         tool = _STORE.search(part)
-        if tool and _LOAD.search(part, tool.end()):
+        if tool and _LOAD.search(part, tool.end()) and not _ELSEWHERE.search(part):
             last_load = at
         at = end
     for m in _KEEP_WORD.finditer(line):
@@ -167,32 +168,38 @@ def runner_chosen(job) -> bool:
 def keeps_images(job) -> bool:
     """Whether a workflow job may keep what it builds past its machine: it logs in to a registry
     (a ``uses:`` action named ``*login*``, ``docker login``: then a script it calls may push),
-    uploads an artifact where it writes an image to a file (``docker save -o``, an exporter's
-    ``dest=``, an ``oci-archive:``; not logs and coverage alone), or a ``run:`` line
-    names a container tool and ``login``/``save``/``export``/``push`` or an exporting
-    ``--output type=``.  Each line is searched twice at most: linear in the job's text."""
-    uploads = writes = False
+    caches, uploads an artifact (``docker save`` then ``actions/upload-artifact``: not an upload
+    that runs only when the job failed, nor one of files no image is: ``upload_keeps``), or a
+    ``run:`` line names a container tool and ``login``/``save``/``export``/``push`` or an exporting
+    ``--output type=``.  Each line is searched a bounded number of times: linear in the job's text."""
     for step in items(value(job, "steps")):
         if not is_map(step):
             continue
         uses = (text(step, "uses") or "").lower()
-        if "login" in uses or "cache" in uses:
+        if "login" in uses or "cache" in uses or "upload-artifact" in uses and upload_keeps(step):
             return True
-        uploads = uploads or "upload-artifact" in uses
-        w = value(step, "with")
-        if uses and is_map(w) and any(is_scalar(v) and _IMAGE_FILE.search(scalar(v) or "") for _k, v in pairs(w)):
-            writes = True  # an exporter writing the image to a file (outputs: type=docker,dest=/tmp/a.tar)
         run = get(step, "run")
         if run is None or not is_scalar(run[1]):
             continue
         for line in (scalar(run[1]) or "").split("\n"):
-            if _TOOL_WORD.search(line):
-                if keeps(line):
-                    return True
-                writes = writes or _IMAGE_FILE.search(line) is not None
-    # an upload keeps an image only where the job writes one to a file: logs and coverage
-    # (KubeArmor's e2e jobs, which load their images into k3s and CRI-O) keep nothing
-    return uploads and writes
+            if _TOOL_WORD.search(line) and keeps(line):
+                return True
+    return False
+
+
+#: an uploaded file no image is in: logs, reports, coverage profiles, text
+_NOT_IMAGE = re.compile(r"\.(?:log|out|txt|json|xml|html?|md|sarif|csv|cov|coverprofile|lcov|junit)$", re.I)
+
+
+def upload_keeps(step) -> bool:
+    """Whether an ``upload-artifact`` step may carry an image off the machine: not where it runs
+    only when the job failed (``if: failure()``: a failed job's logs; KubeArmor's e2e jobs), nor
+    where every path it uploads is a file no image is (``coverage_k8s.out``, ``report.json``)."""
+    cond = (text(step, "if") or "").replace(" ", "")
+    if "failure()" in cond and "always()" not in cond and "||" not in cond:
+        return False
+    paths = [p.strip() for p in (text(value(step, "with"), "path") or "").split("\n") if p.strip()]
+    return not paths or not all(_NOT_IMAGE.search(p) for p in paths)
 
 
 def run_snippet(model, key, node, env=None, env_spans=None, cls=None):

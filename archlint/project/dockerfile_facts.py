@@ -102,6 +102,5 @@ def bake_facts(ctx, out: dict) -> None:
             "local": bool(t.load) and not t.push,
             "stage": str(t.target) if t.target is not None else None,
             "args": sorted(str(k) for k in (getattr(t, "args", None) or {})),
+            "dynamic_args": sorted(str(k) for k, v in (getattr(t, "args", None) or {}).items() if "*" in str(v)),
         })
-
-

@@ -167,7 +167,10 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "push": build_pushes(tc) or local.sends(tc),
         "local": local.build(tc),
         "stage": _value(tc.flag("--target")),
+        # and those of a value not known here (ARCH=$(shell go env GOARCH): the build machine's)
         "args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg") if f.value}),
+        "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")
+                                if f.value and (f.value_word or f.word).dynamic}),
     }
 
 
@@ -432,6 +435,8 @@ def _skaffold_facts(ctx, out: dict) -> None:
                 "local": False,
                 "stage": pattern(text(docker, "target")) if is_map(docker) else None,
                 "args": sorted(scalar(k) or "" for k, _v in pairs(value(docker, "buildArgs"))) if is_map(docker) else [],
+                "dynamic_args": sorted(scalar(k) or "" for k, v in pairs(value(docker, "buildArgs"))
+                                       if "$" in (scalar(v) or "$")) if is_map(docker) else [],
             })
 
 
@@ -555,7 +560,7 @@ def _compose_facts(ctx, out: dict) -> None:
         b = svc.lookup("build")
         if b is not None:
             node = b[1]
-            context, dockerfile, stage, plats, tags, args = ".", None, None, [], [], set()
+            context, dockerfile, stage, plats, tags, args = ".", None, None, [], [], {}
             if is_scalar(node):
                 context = pattern(_compose_value(scalar(node) or ".", env)) or "*"
             elif is_map(node):
@@ -569,8 +574,10 @@ def _compose_facts(ctx, out: dict) -> None:
                     if t:
                         tags.append(t)
                 a = value(node, "args")  # a mapping, or a list of NAME=value
-                args = {scalar(k) or "" for k, _v in pairs(a)} if is_map(a) else {
-                    (scalar(it) or "").split("=", 1)[0] for it in items(a) if is_scalar(it)}
+                pairs_ = [(scalar(k) or "", scalar(v) if is_scalar(v) else None) for k, v in pairs(a)] if is_map(a) \
+                    else [tuple((scalar(it) or "").split("=", 1)) if "=" in (scalar(it) or "") else (scalar(it) or "", None)
+                          for it in items(a) if is_scalar(it)]
+                args = {k: v for k, v in pairs_}
             if plats == [] and platform:
                 plats = own
             if dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
@@ -588,6 +595,7 @@ def _compose_facts(ctx, out: dict) -> None:
                 "local": tooling or _stays_local(svc),
                 "stage": stage,
                 "args": sorted(args),
+                "dynamic_args": sorted(k for k, v in args.items() if v is None or "$" in v),
             })
         elif image and hit is not None:
             out.setdefault("deploys", []).append({
@@ -707,7 +715,7 @@ def extract(ctx) -> dict | None:
 _S, _OS, _B, _SPAN, _OSL, _SL, _I = "s", "s?", "b", "span", "sl?", "sl", "i"
 _SHAPES = {
     "builds": {"span": _SPAN, "tool": _S, "file": _OS, "context": _OS, "bases": _SL, "platforms": _OSL,
-               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS, "args": _SL},
+               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS, "args": _SL, "dynamic_args": _SL},
     "aliases": {"src": _S, "dst": _S},
     "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
     "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},

@@ -108,16 +108,18 @@ def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) 
         "local": False,
         "stage": pattern(_flag(_flags(entry), "--target")),
         "args": _build_args(_flags(entry)),
+        "dynamic_args": _build_args(_flags(entry), templated=True),
     })
 
 
-def _build_args(flags: list) -> list:
-    """The names of the ``--build-arg NAME=value`` among ``flags`` (either spelling)."""
+def _build_args(flags: list, templated: bool = False) -> list:
+    """The names of the ``--build-arg NAME=value`` among ``flags`` (either spelling); with
+    ``templated``, only those whose value is a template (not known here)."""
     out = set()
     for i, f in enumerate(flags):
         f = f.strip()
         v = f[len("--build-arg="):] if f.startswith("--build-arg=") else \
             flags[i + 1].strip() if f == "--build-arg" and i + 1 < len(flags) else None
-        if v:
+        if v and (not templated or "{{" in v):
             out.add(v.split("=", 1)[0])
     return sorted(out)

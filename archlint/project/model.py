@@ -97,7 +97,7 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "pinned")
+                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -118,6 +118,7 @@ class Build:
         self.local = fact["local"]
         self.stage = fact["stage"]
         self.args = frozenset(fact["args"])  # the names of its build arguments
+        self.dynamic_args = frozenset(fact["dynamic_args"])  # those of a value not known here
         self.pinned = False  # its Dockerfile's final stage decides the platform (Project._apply_pins)
 
     @property
@@ -477,10 +478,12 @@ class Project:
         not known here).  A build that sets an ARG choosing the stages on the way may take another."""
         for b in self.builds:
             pin = self.pins.get(b.dockerfile) if b.dockerfile else None
-            if not pin or b.platforms != [] or b.args & set(pin["chain"]) or not self.builds_final_stage(b):
+            if not pin or b.platforms != [] or b.args & set(pin["chain"]) or b.stage == "*" \
+                    or not self.builds_final_stage(b):
                 continue
-            if b.args & set(pin["args"]):
-                b.platforms, b.pinned = None, True
+            if b.args & set(pin["args"]):  # set by the build: to the machine's own CPU, if not known
+                if not b.dynamic_args & set(pin["args"]):
+                    b.platforms, b.pinned = None, True
             elif pin["platform"]:
                 b.platforms, b.pinned = [pin["platform"]], True
 

@@ -58,10 +58,12 @@ def _published_elsewhere(builds, project) -> bool:
     another build pushes its Dockerfile or image with known platforms, and the published build
     is the one that matters (a Makefile's ``build`` target beside its multi-platform ``push``
     target, a compose file for local development beside the workflow that publishes the
-    images).  A build here that is pushed too is such a variant only where the others publish
-    the same stage of its Dockerfile, or its image, for several platforms: the native build and
-    push of a developer's loop (opentelemetry-operator's ``make container container-push``, "used
-    only for local dev purposes", beside the workflows that publish each image for four)."""
+    images).  A build here that is pushed too (from a Makefile or a script, not a workflow) is
+    such a variant only where the others publish the same stage of its Dockerfile, or its image,
+    for several platforms, under its repository's name where both names are known: the native
+    build and push of a developer's loop (opentelemetry-operator's ``make container
+    container-push``, "used only for local dev purposes", beside the workflows that publish each
+    image for four, whose tags metadata-action gives)."""
     if not builds:
         return False
     for b in builds:
@@ -70,7 +72,12 @@ def _published_elsewhere(builds, project) -> bool:
         for n in b.names:
             others += project.builds_of(n)
         published = [o for o in others if o is not b and o.push and o.targets()]
-        if not published or b.push and len({p for o in published for p in o.targets()}) < 2:
+        if b.push:  # a developer's loop (a Makefile, a script): not a workflow's own publishing
+            repos = {n[0] for n in b.names}
+            published = [o for o in published if not o.names or not repos or repos & {n[0] for n in o.names}]
+            if project.kinds.get(b.path) == "workflow" or len({p for o in published for p in o.targets()}) < 2:
+                return False
+        if not published:
             return False
     return True
 
@@ -253,6 +260,8 @@ def bc004(f, fr, project):
     found or not read."""
     name = f.key.rpartition(" ")[2]
     builds = project.builds_in(fr.path, f.span.line)
+    if not builds and "bake" not in f.key:  # on a later line of its command (``docker build \``)
+        builds = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.args][-1:]
     if builds and all(b.dockerfile and not b.missing and name not in project.args.get(b.dockerfile, (name,))
                       for b in builds):
         return None

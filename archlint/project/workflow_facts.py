@@ -13,9 +13,18 @@ from .facts import _span, canonical, pattern
 
 def moved_checkout(ctx) -> bool:
     """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
-    or a checkout into a sub-folder (``actions/checkout`` with ``path:``)."""
+    or a checkout of the repository into a sub-folder (``actions/checkout`` with ``path:``, as
+    ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing: vcluster's
+    ``path: test-reports/report.json``)."""
+    from ..parsers.yamldoc import is_map, pairs, value
+
     text = ctx.source.text
-    return "working-directory" in text or ("actions/checkout" in text and _CHECKOUT_PATH.search(text) is not None)
+    if "working-directory" in text:
+        return True
+    if "actions/checkout" not in text or _CHECKOUT_PATH.search(text) is None:
+        return False
+    return any(is_map(job) and _checkout_folder(job) != ""
+               for root in ctx.model.documents for _k, job in pairs(value(root, "jobs")))
 
 
 _CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
@@ -78,7 +87,28 @@ def _env(mapping, base: dict) -> dict:
     out = dict(base)
     for k, v in pairs(value(mapping, "env")):
         s = scalar(v) if is_scalar(v) else None
-        out[str(k.value)] = s if s and "${{" not in s else None
+        out[str(k.value).lower()] = s if s and "${{" not in s else None  # contexts ignore case
+    return out
+
+
+#: a variable a ``run:`` line hands the later steps (``echo "VERSION=1.2" >> "$GITHUB_ENV"``)
+_ENV_WRITE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def _env_writes(job) -> set | None:
+    """The names (in lower case) a step of the job sets for the later ones through
+    ``$GITHUB_ENV``, whose values are not known from the file; None when a line writes there
+    without naming them (``cat vars >> $GITHUB_ENV``: any may change)."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    out: set = set()
+    for st in items(value(job, "steps")):
+        for line in (text(st, "run") or "").split("\n") if is_map(st) else ():
+            if "GITHUB_ENV" in line:
+                names = _ENV_WRITE.findall(line)
+                if not names:
+                    return None
+                out.update(n.lower() for n in names)
     return out
 
 
@@ -88,7 +118,7 @@ def _with_env(s: str | None, env: dict) -> str | None:
     workflow's ``PLATFORMS: linux/amd64,linux/arm64``); one it lacks stays an unknown."""
     if not s or "env." not in s:
         return s
-    return _ENV_REF.sub(lambda m: env.get(m.group(1)) or m.group(0), s)
+    return _ENV_REF.sub(lambda m: env.get(m.group(1).lower()) or m.group(0), s)
 
 
 def workflow_facts(ctx, out: dict) -> None:
@@ -119,7 +149,8 @@ def workflow_facts(ctx, out: dict) -> None:
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
-            job_env = _env(job, wf_env)
+            written = _env_writes(job)
+            job_env = None if written is None else _env(job, wf_env)
             chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
             for where, node in _job_containers(job):
@@ -137,7 +168,7 @@ def workflow_facts(ctx, out: dict) -> None:
                 w = value(step, "with")
                 if not is_map(w):
                     w = None
-                env = _env(step, job_env)
+                env = {} if job_env is None else {k: v for k, v in _env(step, job_env).items() if k not in written}
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 # a step whose inputs name matrix values is one build per row of the matrix
@@ -200,9 +231,10 @@ def _action_build(w, row, strings, text, folder: str | None) -> dict:
             not exports.pushes(a) and (exports.loads(a) or a.get("dest") or a.get("type") in ("tar", "local"))
             for a in outs)),
         "stage": pattern(t("target")),
-        # build-args: one NAME=value a line (an expression line names none)
-        "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n")
-                        if "=" in ln and not ln.strip().startswith("$")}),
+        # build-args: one NAME=value a line (an expression's value is unknown)
+        "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n") if "=" in ln}),
+        "dynamic_args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n")
+                                if "=" in ln and "${{" in ln}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
 

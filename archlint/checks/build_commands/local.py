@@ -101,7 +101,7 @@ def group_of(tc: ToolCommand) -> int:
 
 
 
-def _discarded(tc: ToolCommand) -> bool:
+def discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
     logs in to a registry nor saves or uploads images (``yamldoc`` marks its group
     ``("job", position, keeps_images, runner_chosen, runner platform)``)."""
@@ -229,7 +229,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             out.builds.add(id(tc))
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
             out.sent.add(id(tc))
-        elif any(root(t) in used_roots for t in tags) or _discarded(tc) or in_document(tc):
+        elif any(root(t) in used_roots for t in tags) or discarded(tc) or in_document(tc):
             # used here, or built in a CI job that never logs in (its machine is discarded), or
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))

@@ -12,7 +12,7 @@ from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
-from .local import _discarded, build_pushes, group_of, in_document, local_use, normal_ref, runner_chosen
+from .local import build_pushes, discarded, group_of, in_document, local_use, normal_ref, runner_chosen
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -139,7 +139,7 @@ def build_without_platform(ctx):
     native variant written next to it. In a whole run, with every file read (the project
     model), a build is reported only where its image reaches a registry (it pushes itself, or a
     file does), not where the final stage pins its platform (`FROM --platform=linux/${ARCH}`),
-    nor where another build publishes its image or Dockerfile stage for several platforms.
+    nor where it is a variant of a published build (README: "Per-file rules judged again").
 
     ## Example
     ```shell
@@ -688,7 +688,7 @@ def latest_tag(ctx):
             continue
         if tc.tool == "podman" and tc.action == "manifest-create":
             continue
-        if tc.action == "build" and local.build(tc) or tc.action == "tag" and _discarded(tc):
+        if tc.action == "build" and local.build(tc) or tc.action == "tag" and discarded(tc):
             continue  # an image that stays on the machine that built it (or a CI runner's, discarded)
         if tc.action == "kube-run" and tc.has("--rm"):
             continue  # a one-off pod deleted when it exits (a debug shell, a curl)

@@ -327,7 +327,10 @@ def build_without_platform(ctx):
     already right, and so is every service of a compose file under a developer-tooling folder
     (see DC001). An `image:` compose interpolates (`${IMAGE_NAME}:1.0`) may name a registry and
     is reported. A service that `extends` a service of another file is not reported (the
-    platform may come from there).
+    platform may come from there). In a whole run (the project model), nor a compose file that
+    `docker buildx bake --set "*.platform=..."` builds, a service whose Dockerfile or image
+    another build publishes with known platforms, nor one whose Dockerfile's final stage pins
+    the platform (`FROM --platform=linux/amd64`).
 
     ## Example
     ```yaml

@@ -57,7 +57,6 @@ PACK = "kubernetes-apis"
 # ---- objects, pod specs, containers: archlint/checks/kubernetes/workloads.py -----------------------
 
 _objects = wl.objects
-_pod_specs = wl.pod_specs
 _containers = wl.containers
 
 
@@ -467,6 +466,8 @@ def deprecated_api_version(ctx):
     APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the release
     the repository's Go module builds against is assumed (`k8s.io/api v0.36.x`, `client-go`,
     `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37).
+    As K8S004, in a whole run not reported for a variant kept for old clusters in a folder named
+    for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`).
 
     ## Example
     ```yaml
@@ -500,8 +501,9 @@ def removed_api_version(ctx):
     repository's Go module builds against is assumed (`k8s.io/api v0.36.x` in the nearest
     `go.mod` means 1.36: its manifests and examples are written for that API), else the newest
     release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
-    Not reported (nor by K8S003) in a folder named for the version beside one with a file of the
-    same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`): a variant for old clusters.
+    In a whole run (the project model), not reported in a folder named for the version beside a
+    folder with a file of the same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`): the
+    variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`).
 
     ## Example
     ```yaml
