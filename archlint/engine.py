@@ -183,7 +183,8 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         result.notices.append(_skipped(path, _templated(line, at - source.text.rfind("\n", 0, at))))
         return
     model = _parse(source, kind, result)
-    if kind == "dockerfile" and result.notices and _dockerfile_template(source, result):
+    if kind == "dockerfile" and (result.notices and _dockerfile_template(source, result)
+                                 or model is not None and _templated_from(source.path, model, result)):
         return
     if result.notices and kind != "python" and _excerpt(source, result, row is not None and row.yaml):
         return
@@ -254,6 +255,20 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
     result.notices = [n for n in result.notices if n.rule_id != "AL001"]
     result.notices.append(_skipped(source.path, _templated(line, kindmod.markup_line(lines[line - 1]))))
     return True
+
+
+def _templated_from(path: str, model, result: FileResult) -> bool:
+    """A Dockerfile whose ``FROM`` holds template markup (``FROM {{base_image}}``: Jinja's, filled
+    in by mongodb-kubernetes-operator's pipeline) is a template: one AL003, nothing linted (a
+    ``RUN`` may hold ``{{ .Id }}`` of a Go template it runs; a ``FROM`` never does)."""
+    for st in getattr(model, "stages", ()):
+        args = st.from_ins.args
+        m = kindmod.MARKUP.search(args.text)
+        if m is not None:
+            at = args.span(m.start(), m.end())
+            result.notices.append(_skipped(path, _templated(at.line, at.col)))
+            return True
+    return False
 
 
 #: a line standing for lines left out of an excerpt (``...``, ``…``)

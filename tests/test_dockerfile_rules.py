@@ -1191,6 +1191,23 @@ def test_df013_flags_a_downloaded_program_and_a_derived_stage():
     ]
 
 
+def test_df013_passes_a_stage_that_hands_its_script_the_target_platform():
+    # multus-cni's images/Dockerfile: ARG TARGETPLATFORM, then a script that maps it to GOARCH;
+    # declared after the last RUN, nothing sees it
+    text = """
+        FROM --platform=$BUILDPLATFORM golang:1.26 AS build
+        ADD . /usr/src/multus-cni
+        ARG TARGETPLATFORM
+        RUN cd /usr/src/multus-cni && ./hack/build-go.sh
+        FROM gcr.io/distroless/base-debian12:nonroot
+        COPY --from=build /usr/src/multus-cni/bin /usr/src/multus-cni/bin
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    late = text.replace("ARG TARGETPLATFORM\n        RUN cd /usr/src/multus-cni && ./hack/build-go.sh",
+                        "RUN cd /usr/src/multus-cni && ./hack/build-go.sh\n        ARG TARGETPLATFORM")
+    assert [x.split(" ")[1] for x in check(late, "DF013", kind="dockerfile", platforms=TWO)] == ["DF013"]
+
+
 def test_df013_follows_a_scratch_stage_that_only_carries_files():
     # docker/buildx and moby/buildkit lint.Dockerfile: golangci-lint built on the build machine,
     # carried by a scratch stage a knob picks, into a lint stage on the build machine too

@@ -1882,3 +1882,21 @@ def test_an_artifacts_path_moves_no_checkout_and_a_build_arg_on_a_later_line_is_
     (tmp_path / "Dockerfile.release").write_text("FROM alpine:3.20\nARG TARGETARCH\nCOPY vcluster-$TARGETARCH /vcluster\n")
     doc = run(tmp_path, capsys)
     assert [(f["line"], f["rule"]) for f in doc["findings"] if f["rule"] == "BC004"] == [(10, "BC004")]
+
+
+def test_a_dockerfile_an_earlier_step_of_the_workflow_downloads_is_not_missing(tmp_path, capsys):
+    # multus-cni's image-build.yml: curl ... -o images/okd-builder.Dockerfile, then a build of it
+    wf = """
+        on: push
+        jobs:
+          okd:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: curl https://raw.githubusercontent.com/okd-project/images/main/builder/Dockerfile -o images/okd.Dockerfile
+              - run: docker build -t local/okdbuilder:latest -f images/okd.Dockerfile .
+              - run: docker build -t local/other:latest -f images/gone.Dockerfile .
+        """
+    doc = run(tree(tmp_path, {".github/workflows/image-build.yml": wf}), capsys)
+    assert [(f["line"], f["message"].split(", which")[0]) for f in doc["findings"] if f["rule"] == "XF005"] == [
+        (9, "This build reads the Dockerfile images/gone.Dockerfile")]

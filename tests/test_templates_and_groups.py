@@ -63,6 +63,17 @@ def test_an_erb_dockerfile_is_one_notice():
     assert ids(lint_inline(text, name="Dockerfile")) == [("AL003", 2, 3)]
 
 
+def test_a_template_in_a_from_line_or_a_placeholder_line_makes_a_dockerfile_a_template():
+    # mongodb-kubernetes-operator's Dockerfile.operator (FROM {{base_image}}, Jinja), percona's
+    # installers/olm/bundle.Dockerfile (a ${LABELS} line envsubst fills with LABEL instructions)
+    assert ids(lint_inline("ARG X=1\nFROM {{base_image}}\nCOPY app /app\n", name="Dockerfile.operator")) == [
+        ("AL003", 2, 6)]
+    bundle = "FROM scratch\n${LABELS}\nCOPY manifests /manifests/\n"
+    assert ids(lint_inline(bundle, name="bundle.Dockerfile")) == [("AL003", 2, 1)]
+    # a variable inside an instruction is no placeholder line
+    assert ids(lint_inline("FROM alpine:3.20\nENV A=1\nRUN echo ${A}\n", name="Dockerfile"), "AL") == []
+
+
 def test_braces_inside_an_instruction_are_not_a_template():
     text = """
     FROM alpine:3.20

@@ -152,8 +152,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
     if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
-                                 or ctx.kind == "makefile" and _written(ctx.source.text, file, (-1, -1))):
-        here = here + ["made"]  # written by the same recipe or script: never missing
+                                 or ctx.kind in ("makefile", "workflow") and _written(ctx.source.text, file, (-1, -1))):
+        here = here + ["made"]  # written by the same recipe, script or workflow: never missing
     return {
         "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
         "tool": "docker buildx build" if tc.builder == "buildx" and tc.tool == "docker" else f"{tc.tool} {tc.verb.value}",

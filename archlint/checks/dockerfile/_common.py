@@ -11,6 +11,7 @@ from ...model import Edit, Related, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
+    arg_pairs,
     expand,
     from_env,
     uses_vars,
@@ -359,9 +360,26 @@ def chain_has(model, stage: Stage, key: str, test, keywords=None) -> bool:
                              lambda st: True if any(test(t) for t in _own_texts(st, keywords)) else None))
 
 
+def _declares_target(stage: Stage) -> bool | None:
+    """True when the stage declares a target platform ARG before one of its RUNs: the RUN, and any
+    script it runs, sees it in its environment (multus' ``ARG TARGETPLATFORM`` then ``RUN
+    ./hack/build-go.sh``, which maps it to GOARCH)."""
+    declared = False
+    for ins in stage.instructions:
+        if ins.keyword == "ARG" and any(name in _TARGET_ARGS for name, _ in arg_pairs(ins)):
+            declared = True
+        elif declared and ins.keyword == "RUN":
+            return True
+    return None
+
+
+_TARGET_ARGS = frozenset(("TARGETPLATFORM", "TARGETARCH", "TARGETOS", "TARGETVARIANT"))
+
+
 def _stage_uses_target(model, stage: Stage) -> bool:
     """The stage (or a stage it is based on) reads the target platform or cross-compiles."""
-    return chain_has(model, stage, "uses_target", _TARGET_HINT.search)
+    return chain_has(model, stage, "uses_target", _TARGET_HINT.search) or bool(
+        _along_bases(model, "declares_target", stage, _declares_target))
 
 
 def _stage_reads_own_arch(model, stage: Stage) -> bool:
