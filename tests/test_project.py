@@ -1900,3 +1900,25 @@ def test_a_dockerfile_an_earlier_step_of_the_workflow_downloads_is_not_missing(t
     doc = run(tree(tmp_path, {".github/workflows/image-build.yml": wf}), capsys)
     assert [(f["line"], f["message"].split(", which")[0]) for f in doc["findings"] if f["rule"] == "XF005"] == [
         (9, "This build reads the Dockerfile images/gone.Dockerfile")]
+
+
+def test_a_kustomize_component_retags_what_the_kustomization_including_it_deploys(tmp_path, capsys):
+    # redis-operator's overlays each include components/version, whose images: entry sets the
+    # tag of the base's quay.io/spotahome/redis-operator:latest; an overlay without it deploys latest
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op}\nspec:\n  template:\n    spec:\n"
+              "      containers: [{name: op, image: 'quay.io/acme/op:latest'}]\n")
+    files = {
+        "kustomize/base/deployment.yaml": deploy,
+        "kustomize/base/kustomization.yaml": "resources: [deployment.yaml]\n",
+        "kustomize/components/version/kustomization.yaml":
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+            "images:\n  - name: quay.io/acme/op\n    newTag: v1.3.0\n",
+        "kustomize/overlays/default/kustomization.yaml": "resources: [../../base/]\ncomponents: [../../components/version/]\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert [f["rule"] for f in doc["findings"] if f["rule"] == "K8S001"] == []
+    (tmp_path / "kustomize/overlays/dev").mkdir()
+    (tmp_path / "kustomize/overlays/dev/kustomization.yaml").write_text("resources: [../../base/]\n")
+    doc = run(tmp_path, capsys)
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
+        ("kustomize/base/deployment.yaml", "K8S001")]

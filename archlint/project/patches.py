@@ -200,11 +200,22 @@ class Patches:
                     return False  # a top Kustomization that deploys the base's own tag
                 tops += 1
             for k in above:
-                state = (k, done or bool(repositories & self.retagging.get(k, set())))
+                state = (k, done or bool(repositories & self._retags(k)))
                 if state not in seen:
                     seen.add(state)
                     todo.append(state)
         return tops > 0 and not todo
+
+    def _retags(self, k: str) -> set:
+        """The repositories whose tag Kustomization ``k`` sets: its own ``images:``, and those of a
+        Component it includes (one with ``images:`` and no resources of its own, whose entries
+        apply to what ``k`` includes: redis-operator's overlays over ``components/version``)."""
+        out = self.retagging.get(k, set())
+        for r in self.kustomizations.get(k, ((), ()))[0]:
+            for p in (r, *(r + "/" + n for n in NAMES)):
+                if p != k and p in self.retagging and not self.kustomizations.get(p, ((), ()))[0]:
+                    out = out | self.retagging[p]
+        return out
 
     def links(self):
         """(a, b) pairs of display paths a patch ties together: each patching (or retagging:
