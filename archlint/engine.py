@@ -266,6 +266,7 @@ def _templated_from(path: str, model, result: FileResult) -> bool:
         m = kindmod.MARKUP.search(args.text)
         if m is not None:
             at = args.span(m.start(), m.end())
+            result.notices = [n for n in result.notices if n.rule_id != "AL001"]
             result.notices.append(_skipped(path, _templated(at.line, at.col)))
             return True
     return False

@@ -261,8 +261,9 @@ _MARKUP = re.compile(r"\{\{|\{%|<%|%%[A-Z][A-Z0-9_]*%%")
 _AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
 #: a Dockerfile line that starts with template markup where an instruction must be
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%|<%)", re.M)
-#: a line that is one ``${NAME}`` (or ``$NAME``) alone: a placeholder for instructions
-_PLACEHOLDER_LINE = re.compile(r"^[ \t]*(?=\$\{?[A-Za-z_][A-Za-z0-9_]*\}?[ \t]*$)\$.")
+#: a line that is one ``${NAME}`` alone from its first column: a placeholder for instructions
+#: (an indented one is more likely a continuation whose backslash is missing: a real error)
+_PLACEHOLDER_LINE = re.compile(r"^(?=\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t]*$)\$.")
 #: template markup in a line's text (``{{``, ``{%``, ``<%``)
 MARKUP = re.compile(r"\{\{|\{%|<%")
 
@@ -293,8 +294,8 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
 
 def markup_line(line: str) -> int:
     """Where ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``, ``<% if %>``)
-    or is a placeholder alone (``${LABELS}``, which envsubst fills with instructions: percona's
-    ``bundle.Dockerfile``): its column (1-based), 0 when it does not.  In a Dockerfile, markup
+    or is a placeholder alone from its first column (``${LABELS}``, which envsubst fills with
+    instructions: percona's ``bundle.Dockerfile``): its column (1-based), 0 when it does not.  In a Dockerfile, markup
     where the parser wanted an instruction makes the file a template."""
     m = _MARKUP_LINE.match(line) or _PLACEHOLDER_LINE.match(line)
     return 0 if m is None else m.end() - 1

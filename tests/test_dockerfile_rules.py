@@ -1206,6 +1206,10 @@ def test_df013_passes_a_stage_that_hands_its_script_the_target_platform():
     late = text.replace("ARG TARGETPLATFORM\n        RUN cd /usr/src/multus-cni && ./hack/build-go.sh",
                         "RUN cd /usr/src/multus-cni && ./hack/build-go.sh\n        ARG TARGETPLATFORM")
     assert [x.split(" ")[1] for x in check(late, "DF013", kind="dockerfile", platforms=TWO)] == ["DF013"]
+    # the ARGs declared, but go build compiles for the machine it runs on all the same
+    direct = text.replace("ARG TARGETPLATFORM", "ARG TARGETOS\n        ARG TARGETARCH").replace(
+        "RUN cd /usr/src/multus-cni && ./hack/build-go.sh", "RUN CGO_ENABLED=0 go build -o /usr/src/multus-cni/bin/app .")
+    assert [x.split(" ")[1] for x in check(direct, "DF013", kind="dockerfile", platforms=TWO)] == ["DF013"]
 
 
 def test_df013_follows_a_scratch_stage_that_only_carries_files():

@@ -118,6 +118,10 @@ CASES = {
     "workflow-keep-images": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
         "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: docker build -t x . && echo "
         + "docker " * n + "\n")),
+    # one run: line of many builds of a Dockerfile no file writes (each asks whether it is written)
+    "workflow-builds-one-line": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
+        "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: "
+        + " && ".join(f"docker build -f d/Dockerfile -t acme/x:{i} d" for i in range(n)) + "\n")),
     # a run: line of many saves, each piped into a load (the piped-load check: each part once;
     # quoted, as tree-sitter-bash itself takes superlinear time over a pipeline of thousands)
     "workflow-piped-saves": _lint(".github/workflows/ci.yml", "workflow", lambda n: (
@@ -238,7 +242,8 @@ CASES["goreleaser-entries"] = _goreleaser
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
         "makefile-open-refs": 20_000, "suppression-unknown-ids": 1000, "shell-heredoc-operators": 100_000,
-        "workflow-keep-images": 20_000, "workflow-piped-saves": 10_000, "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
+        "workflow-keep-images": 20_000, "workflow-piped-saves": 10_000, "workflow-builds-one-line": 200,
+        "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,

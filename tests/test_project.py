@@ -1737,7 +1737,9 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
                     # the machine's own CPU as the argument, a stage a pattern rule names: not known
                     "mine:\n\tdocker build --build-arg ARCH=$(shell go env GOARCH) -t ghcr.io/acme/f:2 fixed\n"
                     "\tdocker push ghcr.io/acme/f:2\n"
-                    "image-%:\n\tdocker build --target $* -t ghcr.io/acme/f-$*:3 fixed\n\tdocker push ghcr.io/acme/f-$*:3\n",
+                    "image-%:\n\tdocker build --target $* -t ghcr.io/acme/f-$*:3 fixed\n\tdocker push ghcr.io/acme/f-$*:3\n"
+                    # ARCH from the environment (--build-arg ARCH): not known either
+                    "envarg:\n\tdocker build --build-arg ARCH -t ghcr.io/acme/f:4 fixed\n\tdocker push ghcr.io/acme/f:4\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("GHA001", "BC001"))
@@ -1745,7 +1747,7 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     # open/Dockerfile pins nothing; a build that picks another final stage (BUILD_ENV) is not known
     assert got == [(".github/workflows/e2e.yml", 15, "GHA001"), (".github/workflows/open.yml", 8, "GHA001"),
                    (".github/workflows/open.yml", 15, "GHA001"), ("Makefile", 4, "BC001"), ("Makefile", 7, "BC001"),
-                   ("Makefile", 10, "BC001")]
+                   ("Makefile", 10, "BC001"), ("Makefile", 13, "BC001")]
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
@@ -1803,14 +1805,21 @@ def test_an_action_input_reads_the_literal_env_of_its_workflow_job_and_step(tmp_
               - run: echo "VERSION=${GITHUB_REF_NAME#v}" >> $GITHUB_ENV
               - uses: docker/build-push-action@v6
                 with: {file: e/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: "ghcr.io/acme/e:${{ env.VERSION }}"}
+          later:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with: {file: f/Dockerfile, platforms: "${{ env.PLATFORMS }}", push: true, tags: ghcr.io/acme/f:1}
+              - run: echo "PLATFORMS=linux/arm64" >> "$GITHUB_ENV"
         """
-    files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abcde"}}
+    files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abcdef"}}
     doc = graph_doc(tree(tmp_path, files), capsys)
     got = {b["dockerfile"]: b["platforms"] for b in doc["builds"]}
     # names ignore case, as GitHub's contexts do; a value a step writes to $GITHUB_ENV for the
     # steps after it is unknown
     assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"],
-                   "d/Dockerfile": None, "e/Dockerfile": ["linux/amd64", "linux/arm64"]}  # VERSION alone written
+                   "d/Dockerfile": None, "e/Dockerfile": ["linux/amd64", "linux/arm64"],  # VERSION alone written
+                   "f/Dockerfile": ["linux/amd64", "linux/arm64"]}  # written after the build
 
 
 def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platforms_is_a_variant(tmp_path, capsys):
@@ -1896,10 +1905,12 @@ def test_a_dockerfile_an_earlier_step_of_the_workflow_downloads_is_not_missing(t
               - run: curl https://raw.githubusercontent.com/okd-project/images/main/builder/Dockerfile -o images/okd.Dockerfile
               - run: docker build -t local/okdbuilder:latest -f images/okd.Dockerfile .
               - run: docker build -t local/other:latest -f images/gone.Dockerfile .
+              - run: docker build -t local/more:latest -f images/lost.Dockerfile . 2>&1 | tee build.log
         """
     doc = run(tree(tmp_path, {".github/workflows/image-build.yml": wf}), capsys)
     assert [(f["line"], f["message"].split(", which")[0]) for f in doc["findings"] if f["rule"] == "XF005"] == [
-        (9, "This build reads the Dockerfile images/gone.Dockerfile")]
+        (9, "This build reads the Dockerfile images/gone.Dockerfile"),
+        (10, "This build reads the Dockerfile images/lost.Dockerfile")]  # its own tee writes no Dockerfile
 
 
 def test_a_kustomize_component_retags_what_the_kustomization_including_it_deploys(tmp_path, capsys):

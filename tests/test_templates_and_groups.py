@@ -72,6 +72,11 @@ def test_a_template_in_a_from_line_or_a_placeholder_line_makes_a_dockerfile_a_te
     assert ids(lint_inline(bundle, name="bundle.Dockerfile")) == [("AL003", 2, 1)]
     # a variable inside an instruction is no placeholder line
     assert ids(lint_inline("FROM alpine:3.20\nENV A=1\nRUN echo ${A}\n", name="Dockerfile"), "AL") == []
+    # an indented one is a continuation whose backslash is missing: the error Docker gives too
+    broken = "FROM alpine:3.20\nRUN apk add --no-cache \\\n      curl git\n      ${EXTRA_PACKAGES}\nUSER root\n"
+    assert [n.rule_id for n in lint_inline(broken, name="Dockerfile").notices if n.rule_id.startswith("AL")] == ["AL001"]
+    # a templated FROM over a line the parser cannot take: the template notice alone
+    assert ids(lint_inline("FROM {{ .Base }}\nCOPYY a b\n", name="Dockerfile")) == [("AL003", 1, 6)]
 
 
 def test_braces_inside_an_instruction_are_not_a_template():

@@ -196,7 +196,7 @@ def upload_keeps(step) -> bool:
     only when the job failed (``if: failure()``: a failed job's logs; KubeArmor's e2e jobs), nor
     where every path it uploads is a file no image is (``coverage_k8s.out``, ``report.json``)."""
     cond = (text(step, "if") or "").replace(" ", "")
-    if "failure()" in cond and "always()" not in cond and "||" not in cond:
+    if "failure()" in cond and "!failure()" not in cond and "always()" not in cond and "||" not in cond:
         return False
     paths = [p.strip() for p in (text(value(step, "with"), "path") or "").split("\n") if p.strip()]
     return not paths or not all(_NOT_IMAGE.search(p) for p in paths)

@@ -151,8 +151,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     file = rest or _value(tc.flag("-f", "--file"))
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
-    if file and file != "*" and (_written(snip.text, file, (tc.command.start, tc.command.end))
-                                 or ctx.kind in ("makefile", "workflow") and _written(ctx.source.text, file, (-1, -1))):
+    if file and file != "*" and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
+                                 or ctx.kind in ("makefile", "workflow") and _written(ctx, ctx.source.text, "facts.written", file)):
         here = here + ["made"]  # written by the same recipe, script or workflow: never missing
     return {
         "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
@@ -169,8 +169,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "stage": _value(tc.flag("--target")),
         # and those of a value not known here (ARCH=$(shell go env GOARCH): the build machine's)
         "args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg") if f.value}),
-        "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")
-                                if f.value and (f.value_word or f.word).dynamic}),
+        "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")  # (NAME alone: the env's)
+                                if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
     }
 
 
@@ -255,29 +255,44 @@ def _opm_outputs(text: str) -> frozenset:
     return frozenset(out)
 
 
-def _written(text: str, path: str, skip: tuple) -> bool:
-    """Whether the file (or recipe) writes the Dockerfile it builds from before building
-    (``cp Dockerfile.dev dist``, ``envsubst < t > build/Dockerfile``, a Make rule whose target it
-    is, ``opm generate dockerfile catalog`` for ``catalog.Dockerfile``): a line naming it,
-    outside the build command (``skip``: its offsets), that copies, writes or generates, or a
-    rule ``dist/Dockerfile:``.  At most 64 mentions are looked at."""
+def _written(ctx, text: str, key: str, path: str) -> bool:
+    """Whether ``text`` (a recipe, a script or run step, or a whole Makefile or workflow) writes
+    the Dockerfile it builds from before building: a line that copies, writes or generates
+    naming it, not as a build's ``-f`` (``cp Dockerfile.dev dist``, ``envsubst < t >
+    build/Dockerfile``, ``curl ... -o images/okd-builder.Dockerfile``; ``docker build -f x . |
+    tee log`` is none), a Make rule whose target it is, ``opm generate dockerfile catalog`` for
+    ``catalog.Dockerfile``.  The names are gathered once per text (``key``), each line read once."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
     if name.endswith(".Dockerfile") and name in _opm_outputs(text):
         return True
-    at = text.find(name)
-    for _ in range(64):
-        if at < 0:
-            return False
-        if not skip[0] <= at < skip[1]:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            line = text[start:end if end >= 0 else len(text)]
-            if _WRITES.search(line) or line.lstrip().startswith(path) and ":" in line[line.find(path) + len(path):][:2]:
-                return True
-        at = text.find(name, at + len(name))
-    return False
+    written = ctx.cached(key, lambda: _names_written(text))
+    return name in written or "\0" + path.removeprefix("./") in written
+
+
+#: a word of a command line (quotes, redirections and separators split words)
+_WORD = re.compile(r"[^\s'\"=<>|;&()]+")
+#: a Make rule's target at the start of a line (``dist/Dockerfile: Dockerfile.in``)
+_RULE_TARGET = re.compile(r"[ \t]*([^\s:=#]+)[ \t]*:(?!=)")
+
+
+def _names_written(text: str) -> frozenset:
+    """The names of the files a line of ``text`` writes, and ("\\0" before it) the path of each
+    Make rule's target."""
+    out = set()
+    for line in text.split("\n"):
+        m = _RULE_TARGET.match(line)
+        if m:
+            out.add("\0" + m.group(1).removeprefix("./"))
+        if not _WRITES.search(line):
+            continue
+        words = _WORD.findall(line)
+        for i, w in enumerate(words):
+            if i and words[i - 1] in ("-f", "--file"):
+                continue  # a build's own Dockerfile
+            out.add(w.rstrip("/").rsplit("/", 1)[-1])
+    return frozenset(out)
 
 
 #: the files ``docker buildx bake`` reads when given none (compose files and Bake files)
@@ -436,7 +451,7 @@ def _skaffold_facts(ctx, out: dict) -> None:
                 "stage": pattern(text(docker, "target")) if is_map(docker) else None,
                 "args": sorted(scalar(k) or "" for k, _v in pairs(value(docker, "buildArgs"))) if is_map(docker) else [],
                 "dynamic_args": sorted(scalar(k) or "" for k, v in pairs(value(docker, "buildArgs"))
-                                       if "$" in (scalar(v) or "$")) if is_map(docker) else [],
+                                       if "{{" in (scalar(v) or "{{")) if is_map(docker) else [],
             })
 
 

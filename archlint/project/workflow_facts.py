@@ -95,20 +95,19 @@ def _env(mapping, base: dict) -> dict:
 _ENV_WRITE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 
 
-def _env_writes(job) -> set | None:
-    """The names (in lower case) a step of the job sets for the later ones through
+def _env_writes(step) -> set | None:
+    """The names (in lower case) a ``run:`` step sets for the later steps through
     ``$GITHUB_ENV``, whose values are not known from the file; None when a line writes there
     without naming them (``cat vars >> $GITHUB_ENV``: any may change)."""
-    from ..parsers.yamldoc import is_map, items, text, value
+    from ..parsers.yamldoc import is_map, text
 
     out: set = set()
-    for st in items(value(job, "steps")):
-        for line in (text(st, "run") or "").split("\n") if is_map(st) else ():
-            if "GITHUB_ENV" in line:
-                names = _ENV_WRITE.findall(line)
-                if not names:
-                    return None
-                out.update(n.lower() for n in names)
+    for line in (text(step, "run") or "").split("\n") if is_map(step) else ():
+        if "GITHUB_ENV" in line:
+            names = _ENV_WRITE.findall(line)
+            if not names:
+                return None
+            out.update(n.lower() for n in names)
     return out
 
 
@@ -149,8 +148,7 @@ def workflow_facts(ctx, out: dict) -> None:
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
-            written = _env_writes(job)
-            job_env = None if written is None else _env(job, wf_env)
+            job_env = _env(job, wf_env)
             chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
             for where, node in _job_containers(job):
@@ -161,14 +159,17 @@ def workflow_facts(ctx, out: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
+            before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             for step in items(value(job, "steps")):
+                written, wrote = before, _env_writes(step)
+                before = None if written is None or wrote is None else written | wrote
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses or not _BUILD_PUSH.match(uses.strip()):
                     continue
                 w = value(step, "with")
                 if not is_map(w):
                     w = None
-                env = {} if job_env is None else {k: v for k, v in _env(step, job_env).items() if k not in written}
+                env = {} if written is None else {k: v for k, v in _env(step, job_env).items() if k not in written}
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 # a step whose inputs name matrix values is one build per row of the matrix

@@ -361,19 +361,23 @@ def chain_has(model, stage: Stage, key: str, test, keywords=None) -> bool:
 
 
 def _declares_target(stage: Stage) -> bool | None:
-    """True when the stage declares a target platform ARG before one of its RUNs: the RUN, and any
-    script it runs, sees it in its environment (multus' ``ARG TARGETPLATFORM`` then ``RUN
-    ./hack/build-go.sh``, which maps it to GOARCH)."""
+    """True when the stage declares a target platform ARG before a RUN that runs a script or a
+    build tool reading its environment (multus' ``ARG TARGETPLATFORM`` then ``RUN
+    ./hack/build-go.sh``, which maps it to GOARCH); a ``RUN go build`` after ``ARG TARGETARCH``
+    compiles for the machine it runs on, as if the ARG were not there (DF013's very case)."""
     declared = False
     for ins in stage.instructions:
         if ins.keyword == "ARG" and any(name in _TARGET_ARGS for name, _ in arg_pairs(ins)):
             declared = True
-        elif declared and ins.keyword == "RUN":
+        elif declared and ins.keyword == "RUN" and _RUNS_SCRIPT.search(ins.args.text):
             return True
     return None
 
 
 _TARGET_ARGS = frozenset(("TARGETPLATFORM", "TARGETARCH", "TARGETOS", "TARGETVARIANT"))
+#: a RUN that runs a script (``./hack/build-go.sh``, ``bash build.sh``, ``scripts/build``) or make
+_RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\n)[ \t]*(?:\.{1,2}/[\w.-]|(?:make|just|task|mage)(?=\s|$))"
+                          r"|(?:^|[\s;&|(])[\w./-]+\.sh\b|(?:^|[\s;&|(/])(?:hack|scripts?)/[\w.-]")
 
 
 def _stage_uses_target(model, stage: Stage) -> bool:
