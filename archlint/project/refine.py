@@ -110,10 +110,10 @@ def bc001(f, fr, project):
     repository pushes one of them (``docker push``, ``podman manifest push``, after ``docker tag``
     links): an image that never leaves the machine that built it runs on that machine's CPU,
     and what archlint cannot see leave it is not reported.  One whose image a manifest deploys
-    says where the image runs (on which nodes, when the manifest pins them).  A variant of a published build (``_published_elsewhere``)
-    is dropped, and so is a build
-    of a Dockerfile that does not exist: XF005's finding is the one to act on first; nor a build
-    of a Dockerfile whose final stage pins the platform (``_pinned``)."""
+    says where the image runs (on which nodes, when the manifest pins them).  A variant of a
+    published build (``_published_elsewhere``) is dropped, and so is a build of a Dockerfile
+    that does not exist (XF005's finding is the one to act on first) or whose final stage pins
+    the platform (``_pinned``)."""
     builds = project.builds_in(fr.path, f.span.line)
     if _stays_or_cannot_run(builds) or _published_elsewhere(builds, project) or _pinned(builds):
         return None
