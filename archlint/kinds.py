@@ -257,15 +257,14 @@ TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".gotmpl", ".j2", ".jinja", "
 #: template markup: Go/Jinja/Mustache ``{{``, Jinja ``{%``, ERB/EJS ``<%``, the ``%%NAME%%`` placeholders that
 #: docker-library style scripts replace (nginx's ``FROM alpine:%%ALPINE_VERSION%%``), autoconf
 #: ``@NAME@`` (in ``.in`` files but Makefiles, whose reader takes ``@NAME@`` for an unknown value)
-_MARKUP = re.compile(r"\{\{|\{%|<%|%%[A-Z][A-Z0-9_]*%%")
+#: template markup in a text (``{{``, ``{%``, ERB's ``<%``, docker-library's ``%%NAME%%``)
+MARKUP = re.compile(r"\{\{|\{%|<%|%%[A-Z][A-Z0-9_]*%%")
 _AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
 #: a Dockerfile line that starts with template markup where an instruction must be
 _MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%|<%)", re.M)
 #: a line that is one ``${NAME}`` alone from its first column: a placeholder for instructions
 #: (an indented one is more likely a continuation whose backslash is missing: a real error)
 _PLACEHOLDER_LINE = re.compile(r"^(?=\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t]*$)\$.")
-#: template markup in a line's text (``{{``, ``{%``, ``<%``)
-MARKUP = re.compile(r"\{\{|\{%|<%")
 
 
 #: what a generated file says in its first lines (golangci-lint's "lax" markers): "Code generated
@@ -285,7 +284,7 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
     where an instruction must be is told by its parse: ``markup_line``)."""
     low = path.rsplit("/", 1)[-1].lower()
     if low.endswith(TEMPLATE_SUFFIXES):
-        m = _MARKUP.search(text)
+        m = MARKUP.search(text)
         if m is None and low.endswith(".in") and kind != "makefile":  # the Makefile reader knows @NAME@
             m = _AUTOCONF.search(text)
         return m

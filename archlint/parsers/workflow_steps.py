@@ -12,7 +12,9 @@ from .yamldoc import get, is_map, is_null, is_scalar, items, pairs, path, scalar
 _NON_SHELL = re.compile(r"^\s*(python|node|ruby|perl)\b", re.I)
 
 
-def _env_of(model, mapping, env: dict, spans: dict) -> None:
+def env_of(model, mapping, env: dict, spans: dict) -> None:
+    """Lay the ``env:`` of ``mapping`` (a workflow, a job, a step) over ``env``: each value as
+    written (None for one that is no scalar), and where it stands in ``spans``."""
     node = value(mapping, "env")
     for k, v in pairs(node):
         env[k.value] = scalar(v) if is_scalar(v) else None
@@ -53,7 +55,7 @@ def workflow_snippets(model) -> list:
             continue
         wf_env: dict = {}
         wf_spans: dict = {}
-        _env_of(model, root, wf_env, wf_spans)
+        env_of(model, root, wf_env, wf_spans)
         wf_shell = _shell_of(root)
         for job_key, job in pairs(jobs):
             if not is_map(job):
@@ -63,7 +65,7 @@ def workflow_snippets(model) -> list:
             chosen, host = job_runner(job)
             group = ("job", job_key.start_mark.index, keeps_images(job), chosen, host)
             job_env, job_spans = dict(wf_env), dict(wf_spans)
-            _env_of(model, job, job_env, job_spans)
+            env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
             for step in items(value(job, "steps")):
                 if not is_map(step):
@@ -75,7 +77,7 @@ def workflow_snippets(model) -> list:
                 if shell and _NON_SHELL.match(shell):
                     continue
                 env, spans = dict(job_env), dict(job_spans)
-                _env_of(model, step, env, spans)
+                env_of(model, step, env, spans)
                 snip = run_snippet(model, hit[0], hit[1], env, spans, ShellSnippet)
                 if snip is not None:
                     snip.group = group

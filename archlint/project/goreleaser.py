@@ -68,13 +68,17 @@ def _flags(entry) -> list:
 
 def _flag(flags: list, name: str) -> str | None:
     """The value of ``--name=value`` (or ``--name value``) among ``flags``."""
+    return next(_flag_values(flags, name), None)
+
+
+def _flag_values(flags: list, name: str):
+    """Each value of ``--name=value`` (or ``--name value``) among ``flags``, in order."""
     for i, f in enumerate(flags):
         f = f.strip()
         if f.startswith(name + "="):
-            return f[len(name) + 1:].strip()
-        if f == name and i + 1 < len(flags):
-            return flags[i + 1].strip()
-    return None
+            yield f[len(name) + 1:].strip()
+        elif f == name and i + 1 < len(flags):
+            yield flags[i + 1].strip()
 
 
 def _v1_platforms(entry) -> list | None:
@@ -115,11 +119,4 @@ def _build(out: dict, model, entry, tool: str, plats: list | None, names: list) 
 def _build_args(flags: list, templated: bool = False) -> list:
     """The names of the ``--build-arg NAME=value`` among ``flags`` (either spelling); with
     ``templated``, only those whose value is a template (not known here)."""
-    out = set()
-    for i, f in enumerate(flags):
-        f = f.strip()
-        v = f[len("--build-arg="):] if f.startswith("--build-arg=") else \
-            flags[i + 1].strip() if f == "--build-arg" and i + 1 < len(flags) else None
-        if v and (not templated or "{{" in v):
-            out.add(v.split("=", 1)[0])
-    return sorted(out)
+    return sorted({v.split("=", 1)[0] for v in _flag_values(flags, "--build-arg") if v and (not templated or "{{" in v)})

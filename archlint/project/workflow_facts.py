@@ -79,15 +79,17 @@ def _words(v: str) -> list:
 _ENV_REF = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
-def _env(mapping, base: dict) -> dict:
-    """``base`` with the ``env:`` of ``mapping`` (a workflow, a job, a step) laid over it: each
-    literal value, None for one an expression gives (``${{ secrets.X }}``: unknown)."""
-    from ..parsers.yamldoc import is_scalar, pairs, scalar, value
+def _env(model, mapping, base: dict) -> dict:
+    """``base`` with the ``env:`` of ``mapping`` (a workflow, a job, a step) laid over it
+    (``workflow_steps.env_of``), names in lower case (contexts ignore case): each literal value,
+    None for one an expression gives (``${{ secrets.X }}``: unknown)."""
+    from ..parsers.workflow_steps import env_of
 
+    got: dict = {}
+    env_of(model, mapping, got, {})
     out = dict(base)
-    for k, v in pairs(value(mapping, "env")):
-        s = scalar(v) if is_scalar(v) else None
-        out[str(k.value).lower()] = s if s and "${{" not in s else None  # contexts ignore case
+    for k, s in got.items():
+        out[str(k).lower()] = s if s and "${{" not in s else None
     return out
 
 
@@ -144,11 +146,11 @@ def workflow_facts(ctx, out: dict) -> None:
         return None
 
     for root in model.documents:
-        wf_env = _env(root, {})
+        wf_env = _env(model, root, {})
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
-            job_env = _env(job, wf_env)
+            job_env = _env(model, job, wf_env)
             chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
             for where, node in _job_containers(job):
@@ -169,7 +171,7 @@ def workflow_facts(ctx, out: dict) -> None:
                 w = value(step, "with")
                 if not is_map(w):
                     w = None
-                env = {} if written is None else {k: v for k, v in _env(step, job_env).items() if k not in written}
+                env = {} if written is None else {k: v for k, v in _env(model, step, job_env).items() if k not in written}
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 # a step whose inputs name matrix values is one build per row of the matrix
