@@ -222,10 +222,8 @@ DF003_PINNED = """
 
 
 @pytest.mark.parametrize("table, expected", [
-    ({}, [
+    ({}, [  # no targets configured: the final stage's pin is the image's platform, the builder's is not
         "1:6 DF003 Stage 0 (build) is pinned to linux/amd64, so a multi-platform build gives every target this one"
-        " architecture.",
-        "3:6 DF003 Stage 1 is pinned to linux/arm64, so a multi-platform build gives every target this one"
         " architecture.",
     ]),
     ({"platforms": TWO}, [
@@ -238,6 +236,29 @@ DF003_PINNED = """
 ])
 def test_df003_flags_stages_pinned_to_one_platform(table, expected):
     assert check(DF003_PINNED, "DF003", kind="dockerfile", **table) == expected
+
+
+def test_df003_a_file_whose_final_stage_pins_the_same_platform_declares_it():
+    # pyroscope's .NET rideshare example: the profiler ships for x64 only, so every stage and the
+    # final one are linux/amd64: an amd64 image whatever machine builds it
+    text = """
+        FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:8.0 AS build
+        RUN dotnet publish -o . --runtime linux-x64
+        FROM --platform=linux/amd64 alpine:3 AS sdk
+        RUN curl -fsSL -o /tmp/p.tar.gz https://example.com/pyroscope-glibc-x86_64.tar.gz
+        FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/aspnet:8.0
+        COPY --from=build /dotnet /dotnet
+        COPY --from=sdk /pyroscope /pyroscope
+    """
+    assert check(text, "DF003", kind="dockerfile") == []
+    # with configured targets, or a final stage that follows the build, the pins are reported
+    assert [f.split()[:2] for f in check(text, "DF003", kind="dockerfile", platforms=TWO)] == [
+        ["3:6", "DF003"], ["5:6", "DF003"]]
+    follows = text.replace("FROM --platform=linux/amd64 mcr", "FROM mcr")
+    assert [f.split()[:2] for f in check(follows, "DF003", kind="dockerfile")] == [["3:6", "DF003"]]
+    # an arm64 image: its amd64 stage is the one out of step
+    other = text.replace("FROM --platform=linux/amd64 mcr", "FROM --platform=linux/arm64 mcr")
+    assert [f.split()[:2] for f in check(other, "DF003", kind="dockerfile")] == [["3:6", "DF003"]]
 
 
 def test_df003_accepts_buildplatform_and_per_arch_stages():
@@ -385,6 +406,26 @@ def test_df005_a_base_picked_per_architecture_by_a_build_argument_decides_the_cp
     assert lines == ["3:1", "9:1"]  # the builder and $TARGETARCH's stage follow the build machine
     r = lint_inline(text.replace("\n        FROM alpine:3.20-${TARGETARCH} AS follows-the-build", ""), kind="dockerfile")
     assert [n.rule_id for n in r.notices] == []
+
+
+def test_df005_a_base_named_for_one_architecture_decides_the_cpu():
+    # autoscaler's external-grpc example: Dockerfile.arm64 with ARG BASEIMAGE=...:latest-arm64;
+    # kubernetes/examples' cassandra on registry.k8s.io/debian-base-amd64: that CPU's image
+    # whatever machine builds it, so the run's reminder does not count it
+    named = """
+        ARG BASEIMAGE=gcr.io/distroless/static:latest-arm64
+        FROM $BASEIMAGE
+        COPY ca-external-grpc-cloud-provider-arm64 /ca-external-grpc-cloud-provider
+    """
+    assert [n.rule_id for n in lint_inline(named, kind="dockerfile").notices] == []
+    assert [n.rule_id for n in lint_inline("FROM registry.k8s.io/debian-base-amd64:0.3\n", kind="dockerfile").notices] == []
+    assert check("FROM amd64/ubuntu:24.04\n", "DF005", kind="dockerfile", platforms=ONE) == []
+    # a base for another CPU than the one target is DF014's; a multi-architecture base is DF005's
+    assert check(named, "DF005", kind="dockerfile", platforms=ONE) == [
+        "2:1 DF005 FROM $BASEIMAGE has no --platform, so the stage follows the build machine's CPU instead of"
+        " linux/amd64."]
+    plain = named.replace(":latest-arm64", ":latest")
+    assert [n.rule_id for n in lint_inline(plain, kind="dockerfile").notices] == ["DF005"]
 
 
 def test_df005_flags_only_the_emulated_builder():
@@ -806,6 +847,29 @@ def test_df006_pinned_single_platform_is_fine():
     ]
 
 
+def test_df006_a_copy_from_a_stage_that_derives_the_architecture_names_a_file():
+    # pyroscope's .NET fast-slow example: the sdk stage fetches the tarball of $TARGETARCH, and
+    # every tarball holds Pyroscope.Linux.ApiWrapper.x64.so, whatever its CPU
+    text = """
+        FROM alpine:3 AS sdk
+        ARG TARGETARCH
+        RUN case "$TARGETARCH" in amd64) A=x86_64;; arm64) A=aarch64;; esac && \\
+            curl -fsSL -o /tmp/p.tar.gz "https://example.com/pyroscope-glibc-${A}.tar.gz" && \\
+            mkdir /pyroscope && tar -xzf /tmp/p.tar.gz -C /pyroscope
+        FROM alpine:3 AS tools
+        RUN curl -fsSL -o /tool https://example.com/tool-linux-amd64
+        FROM mcr.microsoft.com/dotnet/aspnet:8.0
+        COPY --from=sdk /pyroscope/Pyroscope.Linux.ApiWrapper.x64.so /dotnet/
+        COPY --from=tools /tool-linux-amd64 /bin/tool
+    """
+    assert check(text, "DF006", kind="dockerfile") == [
+        "7:56 DF006 RUN fetches a build for amd64 (https://example.com/tool-linux-amd64) whatever the target platform;"
+        " no target platforms are configured, so the image may be built for another CPU.",
+        "10:31 DF006 COPY fetches a build for amd64 (/tool-linux-amd64) whatever the target platform; no target"
+        " platforms are configured, so the image may be built for another CPU.",
+    ]
+
+
 def test_df006_a_stage_named_after_an_architecture_is_for_it():
     # moby/buildkit hack/dockerfiles/archutil.Dockerfile: one stage per CPU assembles its fixture
     text = """
@@ -921,7 +985,7 @@ def test_escape_directive_backtick():
 
 
 def test_crlf_positions():
-    text = "FROM alpine:3.20\r\nFROM --platform=linux/x86_64 python:latest\r\n"
+    text = "FROM alpine:3.20\r\nFROM --platform=linux/x86_64 python:latest\r\nFROM alpine:3.20\r\n"
     assert sorted(show(findings(lint("Dockerfile", text), "DF00"))) == [
         "2:17 DF009 Non-canonical platform 'linux/x86_64': the build reads it as linux/amd64.",
         "2:30 DF001 Base image python:latest uses the mutable tag latest.",

@@ -48,7 +48,7 @@ def matrix_rows(job) -> list | None:
             return None
     for ex in exclude:
         if isinstance(ex, dict):
-            rows = [r for r in rows if any(r.get(k) != v for k, v in ex.items())]
+            rows = [r for r in rows if not _part_of(ex, r)]
     base = list(rows)
     for inc in include:
         if not isinstance(inc, dict):
@@ -63,6 +63,15 @@ def matrix_rows(job) -> list | None:
         if len(rows) > MAX_MATRIX_ROWS:
             return None
     return rows
+
+
+def _part_of(ex, value) -> bool:
+    """Whether an ``exclude`` entry matches a row's value: a map matches where each of its keys
+    matches (``image: {name: kfp-metadata-writer}`` excludes that image's rows, whatever else
+    its map holds); anything else by equality."""
+    if isinstance(ex, dict):
+        return isinstance(value, dict) and all(k in value and _part_of(v, value[k]) for k, v in ex.items())
+    return ex == value
 
 
 def with_row(text: str | None, row: dict | None) -> str | None:

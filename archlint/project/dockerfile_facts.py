@@ -71,6 +71,24 @@ def dockerfile_facts(ctx, out: dict) -> None:
     pin = _final_pin(ctx, stages) if stages else None
     if pin is not None:
         out["pin"] = pin
+    targets = _target_stages(ctx, stages) if stages else []
+    if targets:
+        out["target_stages"] = targets
+
+
+def _target_stages(ctx, stages) -> list:
+    """[first line, last line] of each stage that is built for the build's target platform (no
+    ``--platform``, ``$TARGETPLATFORM``, or based on such a stage): a build's ``--platform``
+    decides what a literal architecture there must match (``refine.built_for_it``)."""
+    from ..checks.dockerfile._common import _platform_kind
+
+    out = []
+    for i, st in enumerate(stages):
+        if _platform_kind(ctx.model, st) != "target":
+            continue
+        end = stages[i + 1].from_ins.keyword_span.line - 1 if i + 1 < len(stages) else 10**9
+        out.append([st.from_ins.keyword_span.line, end])
+    return out
 
 
 # ---- Bake files ---------------------------------------------------------------------------------

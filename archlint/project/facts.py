@@ -16,7 +16,9 @@ any of these lists (keys with nothing are left out; None when the file says noth
              root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
              ``host``: the build machine's platform when known (a GitHub-hosted runner);
-             ``tags``: image names with every unknown part as ``*``.
+             ``tags``: image names with every unknown part as ``*``; ``defaults`` (only when
+             ``platforms`` is unknown): the platforms of an overridable default it builds
+             unless its caller picks others (``TARGET_ARCH ?= linux/amd64``).
 ``aliases``  ``{"src", "dst"}``: another name for an image (``docker tag``, ``podman push SRC DST``).
 ``pushed``   names pushed by a push command (``docker push``, ``podman manifest push``).
 ``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
@@ -31,12 +33,15 @@ any of these lists (keys with nothing are left out; None when the file says noth
              in this file's working folder).
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
+``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
+             platform (no ``--platform``, ``$TARGETPLATFORM``).
 
-``check(value)`` validates facts read back from the cache (untrusted input) and raises
-ValueError on anything but this shape.
+``fact_check.check(value)`` validates facts read back from the cache (untrusted input) and
+raises ValueError on anything but this shape.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -118,6 +123,15 @@ def _platforms(ctx, tc) -> list | None:
     return out
 
 
+def _defaults(tc) -> list | None:
+    """The platforms of a build whose ``--platform`` is an overridable default (``TARGET_ARCH ?=
+    linux/amd64``, ``${PLATFORM:-linux/amd64}``): what it builds unless its caller picks
+    another; None when a part is not known."""
+    if tc.platform_source not in ("flag", "env") or not tc.platforms or any(p.dynamic for p in tc.platforms):
+        return None
+    return canonical(p.value for p in tc.platforms)
+
+
 #: what marks a documentation placeholder in a path (``-f [PATH|URL|-]``, ``<your Dockerfile>``)
 _PLACEHOLDER = re.compile(r"[][|<>{}]|^path/to/|^/?path/")
 
@@ -154,14 +168,16 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     if file and file != "*" and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
                                  or ctx.kind in ("makefile", "workflow") and _written(ctx, ctx.source.text, "facts.written", file)):
         here = here + ["made"]  # written by the same recipe, script or workflow: never missing
-    return {
+    # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
+    platforms = None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc)
+    defaults = _defaults(tc) if platforms is None else None
+    fact = {
         "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
         "tool": "docker buildx build" if tc.builder == "buildx" and tc.tool == "docker" else f"{tc.tool} {tc.verb.value}",
         "file": file,
         "context": context,
         "bases": here,
-        # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
-        "platforms": None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc),
+        "platforms": platforms,
         "host": host,
         "tags": [p for p in (pattern(im.value) for im in tc.images) if p],
         "push": build_pushes(tc) or local.sends(tc),
@@ -172,6 +188,17 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")  # (NAME alone: the env's)
                                 if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
     }
+    if defaults:
+        fact["defaults"] = defaults
+    return fact
+
+
+def _within(spans: list, starts: list, tc) -> bool:
+    """Whether the command ``tc`` is on a line of one of ``spans`` ([first, last] lines, in
+    order, not overlapping; ``starts``: their first lines)."""
+    line = tc.command.snippet.pos(tc.command.words[0].start)[0]
+    k = bisect.bisect_right(starts, line) - 1
+    return k >= 0 and line <= spans[k][1]
 
 
 def _command_facts(ctx, out: dict) -> None:
@@ -183,12 +210,14 @@ def _command_facts(ctx, out: dict) -> None:
         return
     local = local_use(ctx)
     bases = _bases(ctx.kind)
-    if ctx.kind == "workflow" and _workflow().moved_checkout(ctx):
-        bases = bases + ["cd"]
+    moved = _workflow().moved_jobs(ctx) if ctx.kind == "workflow" else []  # jobs, in line order
+    starts = [a for a, _b in moved]
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
-            out.setdefault("builds", []).append(_build_fact(ctx, tc, bases, moves, local))
+            # in a job whose steps may run outside the top: its paths link nothing
+            here = bases + ["cd"] if moved and _within(moved, starts, tc) else bases
+            out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
@@ -723,108 +752,3 @@ def extract(ctx) -> dict | None:
 
         goreleaser_facts(ctx, out)
     return out or None
-
-
-# ---- validation of facts read back --------------------------------------------------------------
-
-_S, _OS, _B, _SPAN, _OSL, _SL, _I = "s", "s?", "b", "span", "sl?", "sl", "i"
-_SHAPES = {
-    "builds": {"span": _SPAN, "tool": _S, "file": _OS, "context": _OS, "bases": _SL, "platforms": _OSL,
-               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS, "args": _SL, "dynamic_args": _SL},
-    "aliases": {"src": _S, "dst": _S},
-    "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
-    "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
-    "overrides": {"span": _SPAN, "name": _S, "image": _S},
-    "slots": {"span": _SPAN, "slot": _S},
-    "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
-}
-
-
-def _str(v) -> bool:
-    return type(v) is str
-
-
-def _ostr(v) -> bool:
-    return v is None or type(v) is str
-
-
-def _bool(v) -> bool:
-    return type(v) is bool
-
-
-def _int(v) -> bool:
-    return type(v) is int
-
-
-def _span_ok(v) -> bool:
-    return type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is int and type(v[2]) is int \
-        and type(v[3]) is int
-
-
-def _strs(v) -> bool:
-    return type(v) is list and all(type(x) is str for x in v)
-
-
-def _ostrs(v) -> bool:
-    return v is None or _strs(v)
-
-
-_CHECK = {_S: _str, _OS: _ostr, _B: _bool, _I: _int, _SPAN: _span_ok, _SL: _strs, _OSL: _ostrs}
-#: per fact kind: its keys and (key, checker) pairs, built once
-_CHECKERS = {k: (shape.keys(), [(f, _CHECK[t]) for f, t in shape.items()]) for k, shape in _SHAPES.items()}
-
-
-def _ok(v, t: str) -> bool:
-    return _CHECK[t](v)
-
-
-def check(value) -> dict | None:
-    """``value`` if it has the shape ``extract`` writes, else ValueError."""
-    if value is None:
-        return None
-    if type(value) is not dict:
-        raise ValueError("facts: not a mapping")
-    for key, items_ in value.items():
-        if key == "makes":
-            if type(items_) is not dict or items_.keys() != {"files", "bases"} or not _ok(items_["files"], _SL) \
-                    or not _ok(items_["bases"], _SL):
-                raise ValueError("facts: bad makes")
-            continue
-        if key == "kustomize":
-            if type(items_) is not dict or items_.keys() != {"resources", "patches"} \
-                    or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL):
-                raise ValueError("facts: bad kustomize")
-            continue
-        if key == "pin":
-            if type(items_) is not dict or items_.keys() != {"platform", "args", "chain"} \
-                    or not _ok(items_["platform"], _OS) or not _ok(items_["args"], _SL) or not _ok(items_["chain"], _SL):
-                raise ValueError("facts: bad pin")
-            continue
-        if key == "final":
-            if not _ok(items_, _S):
-                raise ValueError("facts: bad final")
-            continue
-        if key == "unread":
-            if items_ is not True:
-                raise ValueError("facts: bad unread")
-            continue
-        if key == "generated":
-            if type(items_) is not list or not all(
-                    type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
-                raise ValueError("facts: bad generated")
-            continue
-        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args"):
-            if not _ok(items_, _SL):
-                raise ValueError(f"facts: bad {key}")
-            continue
-        checker = _CHECKERS.get(key)
-        if checker is None or type(items_) is not list:
-            raise ValueError(f"facts: unexpected {key!r}")
-        keys, fields = checker
-        for it in items_:
-            if type(it) is not dict or it.keys() != keys:
-                raise ValueError(f"facts: bad {key} entry")
-            for k, ok in fields:
-                if not ok(it[k]):
-                    raise ValueError(f"facts: bad {key}.{k}")
-    return value

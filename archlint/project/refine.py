@@ -7,6 +7,8 @@ rule modules; the wording they look for is shared with the rule (``MACHINE_CPU``
 """
 from __future__ import annotations
 
+import re
+
 #: what DF005 says of a stage whose platform the build command decides
 MACHINE_CPU = "follows the build machine's CPU"
 
@@ -102,6 +104,44 @@ def pinned_by_dockerfile(f, fr, project):
     ``ARCH=${{ env.GOARCH }}`` with ``FROM --platform=linux/${ARCH}``), does not build for the
     runner's CPU."""
     return None if _pinned(project.builds_in(fr.path, f.span.line)) else f
+
+
+#: what DF006/DF008 say of a literal architecture when no target platforms are configured
+NO_PLATFORMS = "no target platforms are configured, so the image may be built for another CPU"
+_LITERAL = re.compile(r" (?:build for|toolchain to) ([\w.-]{1,16}) \(")
+
+
+def built_for_it(f, fr, project):
+    """DF006/DF008 without configured platforms: a literal architecture in a stage built for the
+    target platform, in a Dockerfile whose every build found names that architecture's platform
+    (argo-rollouts' ``docker build --platform=$(TARGET_ARCH) -f Dockerfile.dev`` with
+    ``TARGET_ARCH ?= linux/amd64``, beside ``COPY dist/rollouts-controller-linux-amd64``: the
+    default, unless its caller picks another), or runs on a runner of that CPU, gives an image
+    for that architecture: dropped.  When its
+    builds name another platform, the message names them instead of the missing configuration.  A build for whichever machine runs
+    it, or for platforms not known here, leaves the finding as it is."""
+    if NO_PLATFORMS not in f.message:
+        return f
+    ranges = project.target_stages.get(fr.path)
+    m = _LITERAL.search(f.message)
+    if m is None or not ranges or not any(a <= f.span.line <= b for a, b in ranges):
+        return f  # (a stage built on the build machine: the build's --platform does not decide it)
+    from ..archnames import arch_tokens
+
+    arch = next((a for _t, a, _s, _e in arch_tokens(m.group(1))), None)
+    builds = project.builds_of_dockerfile(fr.path)
+    targets = [b.defaults if b.platforms is None else b.targets() for b in builds]
+    if arch is None or not builds or any(b.pinned or not t for b, t in zip(builds, targets)):
+        return f
+    other = [(b, t) for b, t in zip(builds, targets) if any(p.split("/")[1:2] != [arch] for p in t)]
+    if not other:
+        return None
+    platforms = sorted({p for _b, t in other for p in t})
+    wrong = [p for p in platforms if p.split("/")[1:2] != [arch]]
+    f.message = f.message.replace(NO_PLATFORMS, (
+        f"it is built for {', '.join(platforms)} ({_sites([b for b, _t in other])}), so the "
+        f"{', '.join(wrong)} image gets the {arch} build"))
+    return f
 
 
 def bc001(f, fr, project):
@@ -290,5 +330,5 @@ def version_variant(f, fr, project):
     return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
 
 
-REFINERS = {"DF005": df005, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+REFINERS = {"DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": bc006, "GHA001": pinned_by_dockerfile, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -11,20 +11,30 @@ from .facts import _span, canonical, pattern
 # ---- GitHub workflows ---------------------------------------------------------------------------
 
 
-def moved_checkout(ctx) -> bool:
-    """Whether a workflow's steps may run outside the repository's top: a ``working-directory``,
-    or a checkout of the repository into a sub-folder (``actions/checkout`` with ``path:``, as
-    ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing: vcluster's
-    ``path: test-reports/report.json``)."""
-    from ..parsers.yamldoc import is_map, pairs, value
+def moved_jobs(ctx) -> list:
+    """[first line, last line] of each job of a workflow whose steps may run outside the
+    repository's top: a ``working-directory`` in it (in the workflow's ``defaults:``, every
+    job), or a checkout of the repository into a sub-folder (``actions/checkout`` with
+    ``path:``, as ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing:
+    vcluster's ``path: test-reports/report.json``).  Another job's builds link their paths
+    (harbor's base image job, beside a job checking out into ``src/github.com/goharbor/harbor``)."""
+    from ..parsers.yamldoc import is_map, pairs, path, value
 
     text = ctx.source.text
-    if "working-directory" in text:
-        return True
-    if "actions/checkout" not in text or _CHECKOUT_PATH.search(text) is None:
-        return False
-    return any(is_map(job) and _checkout_folder(job) != ""
-               for root in ctx.model.documents for _k, job in pairs(value(root, "jobs")))
+    if "working-directory" not in text and ("actions/checkout" not in text or _CHECKOUT_PATH.search(text) is None):
+        return []
+    lines = text.split("\n")
+    out = []
+    for root in ctx.model.documents:
+        everywhere = path(root, "defaults", "run", "working-directory") is not None
+        for _k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            sp = ctx.model.content_span(job)
+            if everywhere or _checkout_folder(job) != "" or any(
+                    "working-directory" in ln for ln in lines[sp[0] - 1:sp[2]]):
+                out.append([sp[0], sp[2]])
+    return out
 
 
 _CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
@@ -161,12 +171,16 @@ def workflow_facts(ctx, out: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
+            if is_scalar(value(job, "uses")):  # a reusable workflow, given a Dockerfile
+                env = job_env
+                _delegated(job, model.content_span(value(job, "uses")), "reusable workflow", None, resolve,
+                           matrix_rows(job) or [None], out)
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
                 uses = text(step, "uses") if is_map(step) else None
-                if not uses or not _BUILD_PUSH.match(uses.strip()):
+                if not uses:
                     continue
                 w = value(step, "with")
                 if not is_map(w):
@@ -174,6 +188,10 @@ def workflow_facts(ctx, out: dict) -> None:
                 env = {} if written is None else {k: v for k, v in _env(model, step, job_env).items() if k not in written}
                 if rows is None:
                     rows = matrix_rows(job) or [None]
+                if not _BUILD_PUSH.match(uses.strip()):
+                    if w is not None:  # another action, given a Dockerfile
+                        _delegated(step, model.content_span(value(step, "uses")), "action", folder, resolve, rows, out)
+                    continue
                 # a step whose inputs name matrix values is one build per row of the matrix
                 # (a file and a tag suffix per image, the way component images are built)
                 per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
@@ -203,6 +221,53 @@ def workflow_facts(ctx, out: dict) -> None:
                     del b["by_digest"]
                     if chosen and b["platforms"] == []:
                         b["platforms"] = None  # the runner picked per run decides: unknown here
+
+
+#: the inputs of an action or a reusable workflow that name the Dockerfile it builds, its
+#: context and its platforms (katib's ``dockerfile:`` and ``platforms:``, pipelines' ``docker_file:``)
+_FILE_INPUT = re.compile(r"(?:docker|container)[-_]?file(?:[-_]?path)?", re.I)
+_CONTEXT_INPUT = re.compile(r"(?:image[-_]|build[-_]|docker[-_])?context", re.I)
+_PLATFORMS_INPUT = re.compile(r"(?:docker[-_])?platforms?", re.I)
+
+
+def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: dict) -> None:
+    """The builds of a job calling a reusable workflow (``uses: ./.github/workflows/build.yml``)
+    or a step using another action whose ``with:`` names a Dockerfile (``dockerfile:``,
+    ``docker_file:``): one per Dockerfile its matrix rows name, for the platforms its
+    ``platforms:`` input gives them (every row's), unknown when the input is an expression or
+    absent (the called workflow may set them).  What it tags is not known; it pushes unless its
+    ``push:`` input is ``false``.  Its path is looked for from the top and never missing (the
+    input may be read another way)."""
+    from ..parsers.yamldoc import is_scalar, pairs, scalar, value
+
+    w = value(node, "with")
+    inputs = {scalar(k): scalar(v) for k, v in pairs(w) if is_scalar(k) and is_scalar(v)}
+    keys = {what: next((k for k in inputs if rx.fullmatch(k)), None)
+            for what, rx in (("file", _FILE_INPUT), ("context", _CONTEXT_INPUT), ("platforms", _PLATFORMS_INPUT))}
+    if keys["file"] is None:
+        return
+    push = (inputs.get("push") or "").strip().lower() != "false"
+    found: dict = {}
+    for row in rows if any("matrix." in (inputs[k] or "") for k in keys.values() if k) else [None]:
+        file = pattern(_in_checkout(resolve(inputs[keys["file"]], row), folder))
+        if not file or file == "*":
+            continue
+        context = pattern(_in_checkout(resolve(inputs[keys["context"]], row), folder)) if keys["context"] else None
+        pl = resolve(inputs[keys["platforms"]], row) if keys["platforms"] else None
+        platforms = canonical(_words(pl)) if pl and "${{" not in pl else None
+        b = found.get((file, context))
+        if b is None:
+            found[(file, context)] = {
+                "span": _span(span), "tool": tool,
+                "file": file, "context": context, "platforms": platforms,
+                # (a step of a job whose checkout folder is not known: its paths link nothing)
+                "bases": ["github", "made"] + (["cd"] if folder is None and tool == "action" else []),
+                "host": None, "tags": [], "push": push, "local": False, "stage": None, "args": [],
+                "dynamic_args": []}
+        elif b["platforms"] is not None:
+            b["platforms"] = None if platforms is None else b["platforms"] + [
+                p for p in platforms if p not in b["platforms"]]
+    out.setdefault("builds", []).extend(found.values())
 
 
 def _action_build(w, row, strings, text, folder: str | None) -> dict:

@@ -281,7 +281,7 @@ def _decode(v, display: str) -> tuple[FileResult, int]:
         raise _Bad("bad lines flag")
     fr = FileResult(display, _os(kind), findings, notices, None, _s(encoding), generated=_b(generated))
     if facts is not None:
-        from ..project.facts import check
+        from ..project.fact_check import check
 
         try:
             fr.facts = check(facts)

@@ -27,7 +27,7 @@ file runs with make -f, now building a Dockerfile found only in the caller's fol
 group the Makefile's old group does not hold.)  The index is not rewritten by
 such a run (the changed files' groups would be stale); the next whole walk rewrites it.  A file
 that ``_write`` did not write under this user's key, or facts that do not have the shape the
-extractor writes (``project.facts.check``), are not used.  The run's report is not kept as a
+extractor writes (``project.fact_check.check``), are not used.  The run's report is not kept as a
 snapshot when the index stood in for the walk (the snapshot's manifest needs every file).
 """
 from __future__ import annotations

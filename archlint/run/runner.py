@@ -216,7 +216,7 @@ def _from_index(index, cache, entries, work, results, linted, resolver, jobs, ro
     when the index is missing or stale (walk instead)."""
     import json
 
-    from ..project.facts import check
+    from ..project.fact_check import check
     from ..project.model import build_project
     from .index import MAX_CHANGED
 

@@ -8,6 +8,7 @@ from ... import platforms as plat
 from ...archnames import arch_tokens, derives_arch, has_arch_token, reads_own_arch, windows_dockerfile_name
 from ...images import is_placeholder
 from ...model import Edit, Related, Severity, Span
+from ...project.refine import NO_PLATFORMS  # the phrase the project model refines (DF006/DF008 in context)
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
@@ -167,7 +168,7 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
     if targets.none:
         if pinned_p is not None and pinned_p.arch == token_arch:
             return None
-        return Severity.WARNING, "no target platforms are configured, so the image may be built for another CPU"
+        return Severity.WARNING, NO_PLATFORMS
     if token_arch not in targets.arches:
         return Severity.ERROR, f"the configured target platforms are {targets.describe()}"
     one = targets.single

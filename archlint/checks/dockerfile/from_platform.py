@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ...archnames import image_arch_token
 from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
 from ...registry import rule
@@ -47,7 +48,10 @@ def from_platform_hardcoded(ctx):
     which forbid any constant: a constant is accepted when the configured `platforms` is exactly
     that one platform (the pin states the team's single target), and when the stage name names
     its architecture (`AS build-amd64`), and in a Dockerfile named after the one it pins
-    (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also exempts a stage whose name contains the
+    (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU), and, when no `platforms` are
+    configured, when the final stage pins the same platform (pyroscope's .NET examples, `FROM
+    --platform=linux/amd64` in every stage because the profiler ships for x64 only: the file
+    declares an image for that one platform, which every build of it gets). BuildKit also exempts a stage whose name contains the
     pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because such a
     stage still gives every target of a multi-platform build amd64 binaries, which is the
     mistake this rule exists for. A literal outside the configured platforms is reported by
@@ -92,6 +96,8 @@ def from_platform_hardcoded(ctx):
     targets = ctx.targets
     model = ctx.model
     builders = _builder_stages(ctx)
+    final = _pinned_platform(ctx, model.final_stage) if targets.none and model.stages else None
+    whole = _valid(final[1]) if final is not None else None  # the platform the whole file declares
     for st in model.stages:
         pinned = _pinned_platform(ctx, st)
         if pinned is None:
@@ -114,6 +120,8 @@ def from_platform_hardcoded(ctx):
             continue  # DF004
         if targets.single is not None and targets.single.matches(p):
             continue
+        if whole is not None and whole.matches(p):
+            continue  # no platforms configured, and the final stage pins this one: the image's own
         named = file_arch_token(ctx)
         if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
             continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
@@ -286,6 +294,23 @@ def _base_picked_by_argument(st) -> bool:
     return _ARCH_ARGUMENT.search(st.image.value) is not None
 
 
+def _cpu_decided(ctx, st, targets) -> bool:
+    """Whether a stage without ``--platform`` has a CPU the build machine does not decide, or
+    none: ``scratch``, an earlier stage (one a variable picks too: ``FROM buildkit-$TARGETOS``),
+    a template's ``FROM BASEIMAGE``, a base a build argument picks per architecture, or one
+    named for one architecture (``ARG BASEIMAGE=distroless/static:latest-arm64``) where no
+    other target is configured (DF014 judges it against the targets)."""
+    value, complete, _ = _resolved_image(ctx, st)
+    if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
+        return True
+    if not complete and maybe_stage_ref(ctx, st) or _PLACEHOLDER_BASE.fullmatch(st.image.value):
+        return True
+    if _base_picked_by_argument(st):
+        return True
+    named = image_arch_token(value) if complete else None
+    return named is not None and (targets.none or targets.single is not None and targets.single.arch == named[1])
+
+
 #: DF005's note for the run without configured platforms, said once for all its Dockerfiles
 _REMINDER = ("{count} Dockerfiles have no --platform in the final FROM, so unless their builds pass one they follow "
              "the build machine's CPU, and no target platforms are configured: set platforms = [\"linux/amd64\"] (or "
@@ -319,7 +344,9 @@ def from_without_platform(ctx):
     nor one whose image names its architecture through a build argument
     (`FROM quay.io/prometheus/busybox-${OS}-${ARCH}`): the build passes it and the
     single-architecture base decides the CPU (BuildKit's `$TARGETARCH` and `$BUILDARCH` follow
-    the build's platform: they do not count); nor a Windows image (`Dockerfile.windows`, a
+    the build's platform: they do not count); nor, without configured platforms or with one of
+    that architecture, a stage whose base names one (`arm64v8/alpine`, `ARG
+    BASEIMAGE=gcr.io/distroless/static:latest-arm64`: that CPU's image whatever builds it); nor a Windows image (`Dockerfile.windows`, a
     `mcr.microsoft.com/windows` base), built on a Windows host for it.
 
     In context (the project model): a stage left to the build machine is not reported when every
@@ -360,15 +387,8 @@ def from_without_platform(ctx):
     final = model.final_stage
     builders = _builder_stages(ctx)
     for st in model.stages:
-        if st.platform is not None or st.image is None:
+        if st.platform is not None or st.image is None or _cpu_decided(ctx, st, targets):
             continue
-        value, complete, _ = _resolved_image(ctx, st)
-        if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
-            continue
-        if not complete and maybe_stage_ref(ctx, st) or _PLACEHOLDER_BASE.fullmatch(st.image.value):
-            continue  # an earlier stage picked by a variable (FROM buildkit-$TARGETOS), or FROM BASEIMAGE
-        if _base_picked_by_argument(st):
-            continue  # the build argument picks the architecture's base image
         kw = st.from_ins.keyword_span
         insert_at = Span(kw.line, kw.end_col, kw.line, kw.end_col)
         if targets.single is not None:

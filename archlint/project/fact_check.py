@@ -1,0 +1,112 @@
+"""Facts read back from the cache are untrusted input: ``check`` accepts only the shape
+``facts.extract`` writes (see ``facts``)."""
+from __future__ import annotations
+
+
+_S, _OS, _B, _SPAN, _OSL, _SL, _I = "s", "s?", "b", "span", "sl?", "sl", "i"
+_SHAPES = {
+    "builds": {"span": _SPAN, "tool": _S, "file": _OS, "context": _OS, "bases": _SL, "platforms": _OSL,
+               "host": _OS, "tags": _SL, "push": _B, "local": _B, "stage": _OS, "args": _SL, "dynamic_args": _SL},
+    "aliases": {"src": _S, "dst": _S},
+    "deploys": {"span": _SPAN, "image": _S, "arch": _OSL, "from": _OS, "via": _S},
+    "froms": {"span": _SPAN, "image": _S, "stage": _I, "pinned": _B},
+    "overrides": {"span": _SPAN, "name": _S, "image": _S},
+    "slots": {"span": _SPAN, "slot": _S},
+    "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
+}
+
+
+def _str(v) -> bool:
+    return type(v) is str
+
+
+def _ostr(v) -> bool:
+    return v is None or type(v) is str
+
+
+def _bool(v) -> bool:
+    return type(v) is bool
+
+
+def _int(v) -> bool:
+    return type(v) is int
+
+
+def _span_ok(v) -> bool:
+    return type(v) is list and len(v) == 4 and type(v[0]) is int and type(v[1]) is int and type(v[2]) is int \
+        and type(v[3]) is int
+
+
+def _strs(v) -> bool:
+    return type(v) is list and all(type(x) is str for x in v)
+
+
+def _ostrs(v) -> bool:
+    return v is None or _strs(v)
+
+
+_CHECK = {_S: _str, _OS: _ostr, _B: _bool, _I: _int, _SPAN: _span_ok, _SL: _strs, _OSL: _ostrs}
+#: per fact kind: its keys and (key, checker) pairs, built once
+_CHECKERS = {k: (shape.keys(), [(f, _CHECK[t]) for f, t in shape.items()]) for k, shape in _SHAPES.items()}
+
+
+def _ok(v, t: str) -> bool:
+    return _CHECK[t](v)
+
+
+def check(value) -> dict | None:
+    """``value`` if it has the shape ``extract`` writes, else ValueError."""
+    if value is None:
+        return None
+    if type(value) is not dict:
+        raise ValueError("facts: not a mapping")
+    for key, items_ in value.items():
+        if key == "makes":
+            if type(items_) is not dict or items_.keys() != {"files", "bases"} or not _ok(items_["files"], _SL) \
+                    or not _ok(items_["bases"], _SL):
+                raise ValueError("facts: bad makes")
+            continue
+        if key == "kustomize":
+            if type(items_) is not dict or items_.keys() != {"resources", "patches"} \
+                    or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL):
+                raise ValueError("facts: bad kustomize")
+            continue
+        if key == "pin":
+            if type(items_) is not dict or items_.keys() != {"platform", "args", "chain"} \
+                    or not _ok(items_["platform"], _OS) or not _ok(items_["args"], _SL) or not _ok(items_["chain"], _SL):
+                raise ValueError("facts: bad pin")
+            continue
+        if key == "target_stages":
+            if type(items_) is not list or not all(type(it) is list and len(it) == 2 and all(
+                    type(x) is int for x in it) for it in items_):
+                raise ValueError("facts: bad target_stages")
+            continue
+        if key == "final":
+            if not _ok(items_, _S):
+                raise ValueError("facts: bad final")
+            continue
+        if key == "unread":
+            if items_ is not True:
+                raise ValueError("facts: bad unread")
+            continue
+        if key == "generated":
+            if type(items_) is not list or not all(
+                    type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
+                raise ValueError("facts: bad generated")
+            continue
+        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args"):
+            if not _ok(items_, _SL):
+                raise ValueError(f"facts: bad {key}")
+            continue
+        checker = _CHECKERS.get(key)
+        if checker is None or type(items_) is not list:
+            raise ValueError(f"facts: unexpected {key!r}")
+        keys, fields = checker
+        for it in items_:
+            if type(it) is not dict or it.keys() != keys and not (
+                    key == "builds" and it.keys() == keys | {"defaults"} and _ostrs(it["defaults"])):
+                raise ValueError(f"facts: bad {key} entry")
+            for k, ok in fields:
+                if not ok(it[k]):
+                    raise ValueError(f"facts: bad {key}.{k}")
+    return value
