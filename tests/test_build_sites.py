@@ -24,13 +24,12 @@ def reminder(doc: dict) -> list[str]:
 
 
 # argo-rollouts: `make image DEV_IMAGE=true` cross-compiles the amd64 binaries the dev
-# Dockerfile copies and builds it for $(TARGET_ARCH), linux/amd64 unless its caller picks another
+# Dockerfile copies and builds it for one platform
 ROLLOUTS = {
     "Makefile": """
-        TARGET_ARCH?=linux/amd64
         image:
         \tCGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o dist/rollouts-controller-linux-amd64 ./cmd/rollouts-controller
-        \tdocker build --platform=$(TARGET_ARCH) -t quay.io/argoproj/argo-rollouts:dev -f Dockerfile.dev dist
+        \tdocker build --platform=linux/amd64 -t quay.io/argoproj/argo-rollouts:dev -f Dockerfile.dev dist
         \tdocker push quay.io/argoproj/argo-rollouts:dev
     """,
     "Dockerfile.dev": """
@@ -41,11 +40,11 @@ ROLLOUTS = {
     """,
 }
 NO_PLATFORMS = "no target platforms are configured, so the image may be built for another CPU"
+COPIED = "Dockerfile.dev:4 COPY fetches a build for amd64 (rollouts-controller-linux-amd64) whatever the target platform; "
 
 
 def test_df006_a_literal_every_build_targets_is_that_images_cpu(tmp_path, capsys):
-    root = tree(tmp_path / "rollouts", ROLLOUTS)
-    doc = run(root, capsys)
+    doc = run(tree(tmp_path / "rollouts", ROLLOUTS), capsys)
     # the builder stage runs on the build machine, whatever the build's --platform: still reported
     assert messages(doc, "DF006") == [
         "Dockerfile.dev:2 RUN fetches a build for amd64 (https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl)"
@@ -53,25 +52,43 @@ def test_df006_a_literal_every_build_targets_is_that_images_cpu(tmp_path, capsys
 
 
 def test_df006_names_the_builds_for_another_cpu(tmp_path, capsys):
-    files = dict(ROLLOUTS, Makefile=ROLLOUTS["Makefile"].replace("linux/amd64", "linux/arm64"))
+    files = dict(ROLLOUTS, Makefile=ROLLOUTS["Makefile"].replace("--platform=linux/amd64", "--platform=linux/arm64"))
     doc = run(tree(tmp_path / "arm", files), capsys)
-    assert "Dockerfile.dev:4 COPY fetches a build for amd64 (rollouts-controller-linux-amd64) whatever the target" \
-           " platform; it is built for linux/arm64 (Makefile:4), so the linux/arm64 image gets the amd64 build." \
-           in messages(doc, "DF006")
+    assert COPIED + "it is built for linux/arm64 (Makefile:3), so the linux/arm64 image gets the amd64 build." \
+        in messages(doc, "DF006")
 
 
-def test_df006_a_build_for_whichever_machine_runs_it_keeps_the_finding(tmp_path, capsys):
-    files = dict(ROLLOUTS, **{"README.md": """
-        Build the dev image:
-
+@pytest.mark.parametrize("name, change", [
+    # a build for whichever machine runs it (a README's)
+    ("readme", {"README.md": """
         ```sh
         docker build -t quay.io/argoproj/argo-rollouts:dev -f Dockerfile.dev dist
         docker push quay.io/argoproj/argo-rollouts:dev
         ```
-    """})
-    doc = run(tree(tmp_path / "readme", files), capsys)
-    assert f"Dockerfile.dev:4 COPY fetches a build for amd64 (rollouts-controller-linux-amd64) whatever the target" \
-           f" platform; {NO_PLATFORMS}." in messages(doc, "DF006")
+    """}),
+    # an overridable default: `make image TARGET_ARCH=linux/arm64` picks another
+    ("knob", {"Makefile": "TARGET_ARCH ?= linux/amd64\n" + ROLLOUTS["Makefile"].replace(
+        "--platform=linux/amd64", "--platform=$(TARGET_ARCH)")}),
+    # the only build for the CPU builds another stage: the final stage's builds are not known
+    ("target", {"Makefile": ROLLOUTS["Makefile"].replace("-f Dockerfile.dev", "--target tools -f Dockerfile.dev")}),
+    # a build whose Dockerfile archlint could not place may build this one, for another CPU
+    ("unplaced", {"release.sh": """
+        #!/bin/sh
+        cd "$RELEASE_DIR"
+        docker buildx build --platform linux/arm64 -t quay.io/argoproj/argo-rollouts:v1 -f Dockerfile.dev --push .
+    """}),
+])
+def test_df006_keeps_the_literal_where_the_builds_do_not_settle_it(tmp_path, capsys, name, change):
+    doc = run(tree(tmp_path / name, dict(ROLLOUTS, **change)), capsys)
+    assert COPIED + f"{NO_PLATFORMS}." in messages(doc, "DF006")
+
+
+def test_df006_an_arm_literal_names_no_variant(tmp_path, capsys):
+    # armv7 and linux/arm/v6 are both "arm": the variant is not in the name
+    files = {"Dockerfile": "FROM debian:12\nRUN curl -fsSL -o /t https://example.com/tool-linux-armv7\n",
+             "build.sh": "docker buildx build --platform linux/arm/v6 -t example.com/app:1 --push .\n"}
+    doc = run(tree(tmp_path / "arm", files), capsys)
+    assert [m.split("; ")[1] for m in messages(doc, "DF006")] == [f"{NO_PLATFORMS}."]
 
 
 # kubeflow/pipelines: the release workflow hands each Dockerfile and each platform to a reusable
@@ -189,25 +206,66 @@ def test_a_checkout_into_a_folder_moves_only_its_own_jobs_builds(tmp_path, capsy
     }
     doc = run(tree(tmp_path / "harbor", files), capsys)
     assert reminder(doc) == ["make/photon/core/Dockerfile"]
+    # the same checkout in flow style
+    wf = files[".github/workflows/build-package.yml"]
+    files[".github/workflows/build-package.yml"] = wf.replace(
+        "with:\n                      path: src/github.com/goharbor/harbor", "with: {path: src/github.com/goharbor/harbor}")
+    assert files[".github/workflows/build-package.yml"] != wf
+    doc = run(tree(tmp_path / "flow", files), capsys)
+    assert reminder(doc) == ["make/photon/core/Dockerfile"]
 
 
-def test_a_rooted_dockerfile_path_links_after_a_cd(tmp_path, capsys):
-    # harbor's make/photon/Makefile: cd into the adapter's folder, then build with -f under
-    # $(CURDIR), an absolute path: where the command runs does not change it
+def test_another_repositorys_action_given_a_dockerfile_builds_nothing(tmp_path, capsys):
+    # hadolint-action lints its dockerfile: input; a remote reusable workflow may build its own
+    # repository's file; and a file outside the context: input given beside it is not known
     files = {
-        "Makefile": """
-            MAKEPATH=$(CURDIR)/make
-            DOCKERFILEPATH_TRIVY_ADAPTER=$(MAKEPATH)/photon/trivy-adapter
-            trivy:
-            \tcd $(DOCKERFILEPATH_TRIVY_ADAPTER) && ./builder.sh v1 && cd - ; \\
-            \tdocker build --platform=linux/amd64 -f $(DOCKERFILEPATH_TRIVY_ADAPTER)/Dockerfile -t goharbor/trivy:dev . ; \\
-            \tdocker push goharbor/trivy:dev
-            other:
-            \tcd $$WORKDIR && docker build --platform=linux/amd64 -f make/photon/other/Dockerfile -t goharbor/other:dev . && docker push goharbor/other:dev
+        ".github/workflows/lint.yml": """
+            on: push
+            jobs:
+              lint:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - uses: hadolint/hadolint-action@v3.1.0
+                    with:
+                      dockerfile: Dockerfile
+              remote:
+                uses: acme/workflows/.github/workflows/build.yml@v1
+                with:
+                  dockerfile: Dockerfile
+                  platforms: linux/amd64,linux/arm64
+              local:
+                uses: ./.github/workflows/build.yml
+                with:
+                  context: ./tools
+                  dockerfile: Dockerfile
+                  platforms: linux/amd64,linux/arm64
         """,
-        "make/photon/trivy-adapter/Dockerfile": "FROM photon:5.0\n",
-        "make/photon/other/Dockerfile": "FROM photon:5.0\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "tools/Dockerfile": "FROM alpine:3.20\n",
     }
-    doc = run(tree(tmp_path / "trivy", files), capsys)
-    # a relative path after a cd links nothing: that Dockerfile's build is not known
-    assert reminder(doc) == ["make/photon/other/Dockerfile"]
+    doc = run(tree(tmp_path / "lint", files), capsys)
+    assert reminder(doc) == ["Dockerfile", "tools/Dockerfile"]
+
+
+def test_a_reusable_workflow_pushes_only_where_its_push_input_says_so(tmp_path, capsys):
+    # a test workflow given the Dockerfile (push: false in the called workflow, not seen here) is
+    # no multi-platform publish that would make the Makefile's native push a variant
+    files = {
+        ".github/workflows/ci.yml": """
+            on: push
+            jobs:
+              test-image:
+                uses: ./.github/workflows/test-image.yml
+                with:
+                  dockerfile: Dockerfile
+                  platforms: linux/amd64,linux/arm64
+        """,
+        "Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": "release:\n\tdocker build -t example.com/app:1.0 .\n\tdocker push example.com/app:1.0\n",
+    }
+    doc = run(tree(tmp_path / "ci", files), capsys)
+    assert [m.split(" ", 1)[0] for m in messages(doc, "BC001")] == ["Makefile:2"]
+    files[".github/workflows/ci.yml"] += "          push: true\n"
+    doc = run(tree(tmp_path / "pushed", files), capsys)
+    assert messages(doc, "BC001") == []

@@ -238,6 +238,32 @@ def _goreleaser(n: int) -> dict:
 
 CASES["goreleaser-entries"] = _goreleaser
 
+
+def _literal_stages(n: int) -> int:
+    """A Dockerfile of many stages, each with a literal architecture its one build targets:
+    each finding finds its stage by bisection, not through every stage."""
+    from types import SimpleNamespace
+
+    from archlint.model import Finding, Severity, Span
+    from archlint.project.model import build_project
+    from archlint.project.refine import NO_PLATFORMS, built_for_it
+
+    build = {"span": [1, 1, 1, 2], "tool": "docker build", "file": "Dockerfile", "context": ".", "bases": ["file"],
+             "platforms": ["linux/amd64"], "host": None, "tags": ["acme/x:1"], "push": True, "local": False,
+             "stage": None, "args": [], "dynamic_args": []}
+    project = build_project("/r", [
+        ("Dockerfile", "/r/Dockerfile", "dockerfile", {"target_stages": [[2 * i + 1, 2 * i + 2] for i in range(n)]}),
+        ("b.sh", "/r/b.sh", "shell", {"builds": [build]})])
+    fr = SimpleNamespace(path="Dockerfile")
+    kept = sum(built_for_it(Finding("DF006", f"RUN fetches a build for amd64 (x) whatever the target platform; "
+                                             f"{NO_PLATFORMS}.", Span(2 * i + 2, 1, 2 * i + 2, 2), Severity.WARNING),
+                            fr, project) is not None for i in range(n))
+    assert kept == 0
+    return kept
+
+
+CASES["project-literal-stages"] = _literal_stages
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -250,7 +276,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000, "shell-functions": 2000}
+        "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -103,8 +103,7 @@ def check(value) -> dict | None:
             raise ValueError(f"facts: unexpected {key!r}")
         keys, fields = checker
         for it in items_:
-            if type(it) is not dict or it.keys() != keys and not (
-                    key == "builds" and it.keys() == keys | {"defaults"} and _ostrs(it["defaults"])):
+            if type(it) is not dict or it.keys() != keys:
                 raise ValueError(f"facts: bad {key} entry")
             for k, ok in fields:
                 if not ok(it[k]):

@@ -16,9 +16,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
              root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
              ``host``: the build machine's platform when known (a GitHub-hosted runner);
-             ``tags``: image names with every unknown part as ``*``; ``defaults`` (only when
-             ``platforms`` is unknown): the platforms of an overridable default it builds
-             unless its caller picks others (``TARGET_ARCH ?= linux/amd64``).
+             ``tags``: image names with every unknown part as ``*``.
 ``aliases``  ``{"src", "dst"}``: another name for an image (``docker tag``, ``podman push SRC DST``).
 ``pushed``   names pushed by a push command (``docker push``, ``podman manifest push``).
 ``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
@@ -34,7 +32,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 ``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
-             platform (no ``--platform``, ``$TARGETPLATFORM``).
+             platform (no ``--platform``, ``$TARGETPLATFORM``, or based on such a stage).
 
 ``fact_check.check(value)`` validates facts read back from the cache (untrusted input) and
 raises ValueError on anything but this shape.
@@ -123,15 +121,6 @@ def _platforms(ctx, tc) -> list | None:
     return out
 
 
-def _defaults(tc) -> list | None:
-    """The platforms of a build whose ``--platform`` is an overridable default (``TARGET_ARCH ?=
-    linux/amd64``, ``${PLATFORM:-linux/amd64}``): what it builds unless its caller picks
-    another; None when a part is not known."""
-    if tc.platform_source not in ("flag", "env") or not tc.platforms or any(p.dynamic for p in tc.platforms):
-        return None
-    return canonical(p.value for p in tc.platforms)
-
-
 #: what marks a documentation placeholder in a path (``-f [PATH|URL|-]``, ``<your Dockerfile>``)
 _PLACEHOLDER = re.compile(r"[][|<>{}]|^path/to/|^/?path/")
 
@@ -170,8 +159,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         here = here + ["made"]  # written by the same recipe, script or workflow: never missing
     # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
     platforms = None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc)
-    defaults = _defaults(tc) if platforms is None else None
-    fact = {
+    return {
         "span": _span(snip.span(tc.command.words[0].start, tc.verb.end)),
         "tool": "docker buildx build" if tc.builder == "buildx" and tc.tool == "docker" else f"{tc.tool} {tc.verb.value}",
         "file": file,
@@ -188,9 +176,6 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")  # (NAME alone: the env's)
                                 if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
     }
-    if defaults:
-        fact["defaults"] = defaults
-    return fact
 
 
 def _within(spans: list, starts: list, tc) -> bool:

@@ -97,8 +97,7 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned",
-                 "defaults")
+                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -121,7 +120,6 @@ class Build:
         self.args = frozenset(fact["args"])  # the names of its build arguments
         self.dynamic_args = frozenset(fact["dynamic_args"])  # those of a value not known here
         self.pinned = False  # its Dockerfile's final stage decides the platform (Project._apply_pins)
-        self.defaults = fact.get("defaults")  # an overridable default's platforms, when platforms is None
 
     @property
     def where(self) -> str:
@@ -367,13 +365,13 @@ class Project:
     def _locate(self, b: Build, fact: dict, folder: str) -> None:
         """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
         file, context = fact["file"], fact["context"]
-        # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
-        # from where it runs, or from the top (the top alone after a cd)
-        rooted, moved = "rooted" in fact["bases"], "cd" in fact["bases"]
-        if moved and not rooted:
+        if "cd" in fact["bases"]:
             return  # the command runs in a folder not known here: its paths link nothing
         if context is not None and ("://" in context or context.startswith(("git@", "-"))):
             return  # a remote context (a git URL): -f names a file in it
+        # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
+        # from where it runs, or from the top
+        rooted = "rooted" in fact["bases"]
         if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
             return
         if file is None:
@@ -388,8 +386,8 @@ class Project:
         root = self.root
         inside = root.rstrip(os.sep) + os.sep
         tried: list = []  # absolute candidates, in order (shown only when none exists)
-        tops = [] if moved else self._tops(folder, fact["bases"])
-        for other in () if moved else self.runs_in.get(os.path.join(self.root, b.path), ()):
+        tops = self._tops(folder, fact["bases"])
+        for other in self.runs_in.get(os.path.join(self.root, b.path), ()):
             if other not in tops:
                 tops.append(other)
         if rooted and root not in tops:

@@ -7,6 +7,7 @@ rule modules; the wording they look for is shared with the rule (``MACHINE_CPU``
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 #: what DF005 says of a stage whose platform the build command decides
@@ -113,35 +114,60 @@ _LITERAL = re.compile(r" (?:build for|toolchain to) ([\w.-]{1,16}) \(")
 
 def built_for_it(f, fr, project):
     """DF006/DF008 without configured platforms: a literal architecture in a stage built for the
-    target platform, in a Dockerfile whose every build found names that architecture's platform
-    (argo-rollouts' ``docker build --platform=$(TARGET_ARCH) -f Dockerfile.dev`` with
-    ``TARGET_ARCH ?= linux/amd64``, beside ``COPY dist/rollouts-controller-linux-amd64``: the
-    default, unless its caller picks another), or runs on a runner of that CPU, gives an image
-    for that architecture: dropped.  When its
-    builds name another platform, the message names them instead of the missing configuration.  A build for whichever machine runs
-    it, or for platforms not known here, leaves the finding as it is."""
+    target platform, in a Dockerfile whose every build found builds for that architecture (its
+    ``--platform``, a runner of that CPU, the ``platforms:`` input of a reusable workflow given
+    the Dockerfile), one of them its final stage, gives an image for that architecture: dropped.
+    When its final stage's builds name another platform, the message names them instead of the
+    missing configuration.  Kept as it is: a build for whichever machine runs it or for
+    platforms not known here (an overridable default such as ``TARGET_ARCH ?= linux/amd64``: its
+    caller picks), an ARM literal (the variant is not in the name), and a Dockerfile that a
+    build archlint could not place may build (a variable ``-f``, a path after a ``cd``)."""
     if NO_PLATFORMS not in f.message:
         return f
     ranges = project.target_stages.get(fr.path)
     m = _LITERAL.search(f.message)
-    if m is None or not ranges or not any(a <= f.span.line <= b for a, b in ranges):
+    k = bisect.bisect_right(ranges, [f.span.line, 10**10]) - 1 if ranges and m is not None else -1
+    if k < 0 or f.span.line > ranges[k][1]:
         return f  # (a stage built on the build machine: the build's --platform does not decide it)
     from ..archnames import arch_tokens
 
     arch = next((a for _t, a, _s, _e in arch_tokens(m.group(1))), None)
     builds = project.builds_of_dockerfile(fr.path)
-    targets = [b.defaults if b.platforms is None else b.targets() for b in builds]
-    if arch is None or not builds or any(b.pinned or not t for b, t in zip(builds, targets)):
+    final = [b for b in builds if project.builds_final_stage(b)]
+    if arch in (None, "arm") or not final or any(b.pinned or not b.targets() for b in builds) \
+            or _maybe_unplaced(project, fr.path):
         return f
-    other = [(b, t) for b, t in zip(builds, targets) if any(p.split("/")[1:2] != [arch] for p in t)]
-    if not other:
+    if all(p.split("/")[1:2] == [arch] for b in builds for p in b.targets()):
         return None
-    platforms = sorted({p for _b, t in other for p in t})
+    other = [b for b in final if any(p.split("/")[1:2] != [arch] for p in b.targets())]
+    if not other:
+        return f  # (another stage's build is for another CPU: it may or may not build this one)
+    platforms = sorted({p for b in other for p in b.targets()})
     wrong = [p for p in platforms if p.split("/")[1:2] != [arch]]
     f.message = f.message.replace(NO_PLATFORMS, (
-        f"it is built for {', '.join(platforms)} ({_sites([b for b, _t in other])}), so the "
-        f"{', '.join(wrong)} image gets the {arch} build"))
+        f"it is built for {', '.join(platforms)} ({_sites(other)}), so the {', '.join(wrong)} image gets the "
+        f"{arch} build"))
     return f
+
+
+def _maybe_unplaced(project, path: str) -> bool:
+    """Whether a build archlint could not place may build the Dockerfile at ``path``: one whose
+    Dockerfile was not found where it runs (after a ``cd``, a variable in its path) and whose
+    ``-f`` (or context's Dockerfile) may end the path: ``scripts/release.Dockerfile`` after
+    ``cd "$DIR/.."``, ``cmd/*/Dockerfile`` with a variable part.  A path that is a variable
+    alone says nothing of which file it is: not counted."""
+    import fnmatch
+
+    pats = getattr(project, "_unplaced", None)
+    if pats is None:
+        pats = set()
+        for b in project.builds:
+            if b.dockerfile is not None or b.missing:
+                continue
+            files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
+            pats.update(f.removeprefix("./") for f in files if f.strip("*/.") and len(pats) < 256)
+        project._unplaced = pats
+    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(path, "*/" + p) for p in pats)
 
 
 def bc001(f, fr, project):

@@ -15,7 +15,7 @@ def moved_jobs(ctx) -> list:
     """[first line, last line] of each job of a workflow whose steps may run outside the
     repository's top: a ``working-directory`` in it (in the workflow's ``defaults:``, every
     job), or a checkout of the repository into a sub-folder (``actions/checkout`` with
-    ``path:``, as ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing:
+    ``path:``, flow style too, as ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing:
     vcluster's ``path: test-reports/report.json``).  Another job's builds link their paths
     (harbor's base image job, beside a job checking out into ``src/github.com/goharbor/harbor``)."""
     from ..parsers.yamldoc import is_map, pairs, path, value
@@ -37,7 +37,7 @@ def moved_jobs(ctx) -> list:
     return out
 
 
-_CHECKOUT_PATH = re.compile(r"^\s*path:", re.M)
+_CHECKOUT_PATH = re.compile(r"(?:^|[{,])\s*path\s*:", re.M)  # block or flow style (with: {path: src})
 
 
 def _checkout_folder(job) -> str | None:
@@ -171,7 +171,7 @@ def workflow_facts(ctx, out: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
-            if is_scalar(value(job, "uses")):  # a reusable workflow, given a Dockerfile
+            if (text(job, "uses") or "").strip().startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
                 _delegated(job, model.content_span(value(job, "uses")), "reusable workflow", None, resolve,
                            matrix_rows(job) or [None], out)
@@ -189,7 +189,7 @@ def workflow_facts(ctx, out: dict) -> None:
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 if not _BUILD_PUSH.match(uses.strip()):
-                    if w is not None:  # another action, given a Dockerfile
+                    if w is not None and uses.strip().startswith("./"):  # an action of the repository, given a Dockerfile
                         _delegated(step, model.content_span(value(step, "uses")), "action", folder, resolve, rows, out)
                     continue
                 # a step whose inputs name matrix values is one build per row of the matrix
@@ -231,13 +231,17 @@ _PLATFORMS_INPUT = re.compile(r"(?:docker[-_])?platforms?", re.I)
 
 
 def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: dict) -> None:
-    """The builds of a job calling a reusable workflow (``uses: ./.github/workflows/build.yml``)
-    or a step using another action whose ``with:`` names a Dockerfile (``dockerfile:``,
-    ``docker_file:``): one per Dockerfile its matrix rows name, for the platforms its
-    ``platforms:`` input gives them (every row's), unknown when the input is an expression or
-    absent (the called workflow may set them).  What it tags is not known; it pushes unless its
-    ``push:`` input is ``false``.  Its path is looked for from the top and never missing (the
-    input may be read another way)."""
+    """The builds of a job calling a reusable workflow of the repository (``uses:
+    ./.github/workflows/build.yml``) or a step using a local action (``uses: ./...``; another
+    repository's action may lint the file: hadolint-action's ``dockerfile:``) whose ``with:``
+    names a Dockerfile (``dockerfile:``, ``docker_file:``): one per Dockerfile its matrix rows
+    name, for the platforms its ``platforms:`` input gives them (every row's: the per-platform
+    jobs of one image), unknown when the input is an expression or absent (the called workflow
+    may set them).  What it tags is not known, and it is pushed only where its ``push:`` input
+    is ``true``.  Its path is read from the top, in the job's checkout for a step (an unknown
+    checkout folder links nothing), and is never missing (the input may be read another way); a
+    path outside a ``context:`` input given beside it may be relative to that context: left
+    out."""
     from ..parsers.yamldoc import is_scalar, pairs, scalar, value
 
     w = value(node, "with")
@@ -246,13 +250,16 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
             for what, rx in (("file", _FILE_INPUT), ("context", _CONTEXT_INPUT), ("platforms", _PLATFORMS_INPUT))}
     if keys["file"] is None:
         return
-    push = (inputs.get("push") or "").strip().lower() != "false"
+    push = (inputs.get("push") or "").strip().lower() == "true"
     found: dict = {}
     for row in rows if any("matrix." in (inputs[k] or "") for k in keys.values() if k) else [None]:
         file = pattern(_in_checkout(resolve(inputs[keys["file"]], row), folder))
         if not file or file == "*":
             continue
         context = pattern(_in_checkout(resolve(inputs[keys["context"]], row), folder)) if keys["context"] else None
+        inner = (context or ".").removeprefix("./").rstrip("/")
+        if inner not in ("", ".") and not file.removeprefix("./").startswith(inner + "/"):
+            continue  # (proxy/Dockerfile in ./proxy: from the top; Dockerfile in ./proxy: not known)
         pl = resolve(inputs[keys["platforms"]], row) if keys["platforms"] else None
         platforms = canonical(_words(pl)) if pl and "${{" not in pl else None
         b = found.get((file, context))

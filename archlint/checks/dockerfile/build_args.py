@@ -42,7 +42,7 @@ def _download_words(ctx, stage: Stage):
                 if eq and "$" not in val and name not in PLATFORM_ARGS:
                     env[name] = val
         elif ins.keyword in ("ADD", "COPY"):
-            if ins.exec_form is not None or len(ins.words) < 2 or _from_deriving_stage(ctx, ins):
+            if ins.exec_form is not None or len(ins.words) < 2:
                 continue
             for w in ins.words[:-1]:
                 if w.value.startswith("<<"):
@@ -62,17 +62,6 @@ def _download_words(ctx, stage: Stage):
                     yield ins, v, w.span, None
 
 
-def _from_deriving_stage(ctx, ins) -> bool:
-    """``COPY --from=sdk /pyroscope/Pyroscope.Linux.ApiWrapper.x64.so``, where stage ``sdk`` works
-    out its architecture (fetches the tarball for ``$TARGETARCH``): the name in the path is the
-    file's fixed name, not the choice of a CPU."""
-    for fl in ins.flags:
-        if fl.name == "from" and fl.value:
-            src = ctx.model.stage_by_name(fl.value)
-            return src is not None and _stage_derives_arch(src)
-    return False
-
-
 @rule("DF006", "arch-specific-download", severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
 def arch_specific_download(ctx):
     """
@@ -81,10 +70,7 @@ def arch_specific_download(ctx):
     `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`,
     `x86_64`, `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
     architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
-    Only URLs and paths of download and copy commands count, not every word; nor the paths of a
-    `COPY --from` a stage that derives the architecture (`COPY --from=sdk
-    /pyroscope/Pyroscope.Linux.ApiWrapper.x64.so`: that stage fetched the target's build, and the
-    name is the file's own).
+    Only URLs and paths of download and copy commands count, not every word.
 
     A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values:
     `COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the
@@ -98,10 +84,12 @@ def arch_specific_download(ctx):
 
     In context (the project model), without configured platforms: a literal in a stage built
     for the target platform is not reported when every build of the Dockerfile found in the
-    repository builds for that architecture (its `--platform`, an overridable default such as
-    argo-rollouts' `TARGET_ARCH ?= linux/amd64` included, a runner of that CPU, or the
-    `platforms:` input of a reusable workflow or action given the Dockerfile); when they build
-    for others, the message names them. A build for whichever machine runs it keeps the finding.
+    repository that builds that stage builds for that architecture (its `--platform`, a runner
+    of that CPU, or the `platforms:` input of a reusable workflow or local action given the
+    Dockerfile; an ARM variant is never assumed); when they build for others, the message names
+    them. A build for whichever machine runs it, an overridable default such as argo-rollouts'
+    `TARGET_ARCH ?= linux/amd64` (its caller picks), or a build whose Dockerfile archlint cannot
+    tell (a variable `-f`, a path after a `cd`) keeps the finding.
 
     ## Why is this bad?
     The image contains a binary for one CPU whatever platform it is built for: on the others the
@@ -403,8 +391,8 @@ def hardcoded_target_arch(ctx):
     reported in a Dockerfile whose stages each pin one architecture, not all the same (linkerd's
     `build-linux-amd64`, `build-linux-arm64`, `build-darwin` stages): a cross-compilation
     matrix, each binary for the architecture its stage is for. In context, without configured
-    platforms, a pin in a Dockerfile whose every build found is for that architecture is not
-    reported (as DF006).
+    platforms, a pin in a stage built for the target, in a Dockerfile whose every build found is
+    for that architecture, is not reported (as DF006).
 
     ## Example
     ```dockerfile

@@ -48,10 +48,7 @@ def from_platform_hardcoded(ctx):
     which forbid any constant: a constant is accepted when the configured `platforms` is exactly
     that one platform (the pin states the team's single target), and when the stage name names
     its architecture (`AS build-amd64`), and in a Dockerfile named after the one it pins
-    (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU), and, when no `platforms` are
-    configured, when the final stage pins the same platform (pyroscope's .NET examples, `FROM
-    --platform=linux/amd64` in every stage because the profiler ships for x64 only: the file
-    declares an image for that one platform, which every build of it gets). BuildKit also exempts a stage whose name contains the
+    (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also exempts a stage whose name contains the
     pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because such a
     stage still gives every target of a multi-platform build amd64 binaries, which is the
     mistake this rule exists for. A literal outside the configured platforms is reported by
@@ -96,8 +93,6 @@ def from_platform_hardcoded(ctx):
     targets = ctx.targets
     model = ctx.model
     builders = _builder_stages(ctx)
-    final = _pinned_platform(ctx, model.final_stage) if targets.none and model.stages else None
-    whole = _valid(final[1]) if final is not None else None  # the platform the whole file declares
     for st in model.stages:
         pinned = _pinned_platform(ctx, st)
         if pinned is None:
@@ -120,8 +115,6 @@ def from_platform_hardcoded(ctx):
             continue  # DF004
         if targets.single is not None and targets.single.matches(p):
             continue
-        if whole is not None and whole.matches(p):
-            continue  # no platforms configured, and the final stage pins this one: the image's own
         named = file_arch_token(ctx)
         if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
             continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
@@ -299,7 +292,7 @@ def _cpu_decided(ctx, st, targets) -> bool:
     none: ``scratch``, an earlier stage (one a variable picks too: ``FROM buildkit-$TARGETOS``),
     a template's ``FROM BASEIMAGE``, a base a build argument picks per architecture, or one
     named for one architecture (``ARG BASEIMAGE=distroless/static:latest-arm64``) where no
-    other target is configured (DF014 judges it against the targets)."""
+    other target is configured (DF014 judges it against the targets), not a cross toolchain's."""
     value, complete, _ = _resolved_image(ctx, st)
     if complete and (value.lower() == "scratch" or _image_stage_ref(ctx, st, value)):
         return True
@@ -307,8 +300,14 @@ def _cpu_decided(ctx, st, targets) -> bool:
         return True
     if _base_picked_by_argument(st):
         return True
-    named = image_arch_token(value) if complete else None
+    named = image_arch_token(value) if complete and not _CROSS_TOOLCHAIN.search(value) else None
     return named is not None and (targets.none or targets.single is not None and targets.single.arch == named[1])
+
+
+#: an image of a cross toolchain, named for the CPU it compiles for, not the one it runs on
+#: (``ghcr.io/cross-rs/aarch64-unknown-linux-gnu``, ``dockcross/linux-arm64``,
+#: ``messense/rust-musl-cross:aarch64-musl``)
+_CROSS_TOOLCHAIN = re.compile(r"cross|-unknown-|-linux-(?:gnu|musl)|mingw", re.I)
 
 
 #: DF005's note for the run without configured platforms, said once for all its Dockerfiles
@@ -346,7 +345,9 @@ def from_without_platform(ctx):
     single-architecture base decides the CPU (BuildKit's `$TARGETARCH` and `$BUILDARCH` follow
     the build's platform: they do not count); nor, without configured platforms or with one of
     that architecture, a stage whose base names one (`arm64v8/alpine`, `ARG
-    BASEIMAGE=gcr.io/distroless/static:latest-arm64`: that CPU's image whatever builds it); nor a Windows image (`Dockerfile.windows`, a
+    BASEIMAGE=gcr.io/distroless/static:latest-arm64`: that CPU's image whatever builds it; not
+    a cross toolchain's, named for the CPU it compiles for: `cross-rs/aarch64-unknown-linux-gnu`,
+    `dockcross/linux-arm64`); nor a Windows image (`Dockerfile.windows`, a
     `mcr.microsoft.com/windows` base), built on a Windows host for it.
 
     In context (the project model): a stage left to the build machine is not reported when every
