@@ -40,13 +40,20 @@ def _emulator_file(value: str, at: int) -> bool:
     return seg.endswith(("qemu-", "qemu-system-")) or seg.endswith("-") and seg[seg.rfind("/") + 1:].startswith("qemu")
 
 
+#: after an architecture token, the rest of a cross toolchain's name: the CPU it compiles for
+#: (``aarch64-linux-musl-cross.tgz`` in musl.cc's ``x86_64-linux-musl/`` folder of host builds)
+#: ("cross" ends the name: loongson's x86_64-cross-tools-loongarch64-... is a host build)
+_CROSS_TARGET = re.compile(r"[-_](?:[a-z0-9]+[-_]){0,3}cross(?:\.[a-z0-9]+){0,3}(?![\w.-])", re.I)
+
+
 def arch_tokens(value: str):
     """(token, canonical arch, start, end) of each architecture token in ``value``, but the one
     naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``, a release of
-    one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own."""
+    one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own, and the target of a cross
+    toolchain (``aarch64-linux-musl-cross.tgz``)."""
     for m in plat.arch_token_re().finditer(value):
         token = m.group(1)
-        if _emulator_file(value, m.start(1)):
+        if _emulator_file(value, m.start(1)) or _CROSS_TARGET.match(value, m.end(1)):
             continue
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 

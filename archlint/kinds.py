@@ -67,6 +67,9 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
     Kind("bake", "archlint.parsers.bake:parse", hook="archlint-bake"),
     # a GoReleaser configuration: its image builds, for the project model (archlint/project/goreleaser.py)
     Kind("goreleaser", _YAML, hook="archlint-goreleaser", yaml=True),
+    # a Tiltfile (Starlark, read by Python's ast): the images Tilt builds and puts in the
+    # manifests it deploys, for the project model (archlint/project/tilt.py)
+    Kind("tiltfile", "archlint.parsers.python:parse", language_ids=("tiltfile",), hook="archlint-tilt"),
 )}
 
 #: LSP languageId -> kind, derived from TABLE
@@ -146,6 +149,8 @@ def kind_by_name(path: str) -> str | None:
         return "makefile"
     if low.endswith((".sh", ".bash", ".ksh", ".zsh", ".dash")):
         return "shell"
+    if low == "tiltfile" or low.endswith(".tiltfile"):
+        return "tiltfile"
     if low.endswith((".md", ".markdown")):
         return "markdown"
     if low.endswith((".py", ".pyi")):

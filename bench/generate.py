@@ -696,6 +696,22 @@ def goreleaser(r: random.Random, name: str, services: tuple = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def tiltfile(r: random.Random, name: str, services: tuple = ()) -> str:
+    """A ``Tiltfile``: each service's image built with ``docker_build`` (one with
+    ``docker_build_with_restart``) and its manifests deployed with ``k8s_yaml``.  ``services``:
+    ``(folder, _Service)`` it builds (else the folder's own image)."""
+    lines = [f"# -*- mode: Python -*-", "load('ext://restart_process', 'docker_build_with_restart')",
+             f"repo = 'registry.example.com/{name}'"]
+    targets = [(folder, s.name) for folder, s in services] or [(".", name)]
+    for i, (folder, image) in enumerate(targets):
+        call = "docker_build_with_restart" if i == 0 and r.random() < 0.5 else "docker_build"
+        extra = ", entrypoint=['/app'], live_update=[sync('./src', '/src')]" if call != "docker_build" else ""
+        lines.append(f"{call}(repo + '/{image}', '{folder}', dockerfile='{folder}/Dockerfile'{extra})")
+        lines.append(f"k8s_yaml(kustomize('{folder}/deploy'))")
+    lines.append(f"k8s_resource('{name}', port_forwards='8000:8000')")
+    return "\n".join(lines) + "\n"
+
+
 def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
     """``(file name, text)`` of one generated file of ``kind`` (for the per-kind cold runs)."""
     r = _rng(seed, "sample", kind, index)
@@ -726,6 +742,8 @@ def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
         return "docker-bake.hcl", bake(r, name)
     if kind == "goreleaser":
         return ".goreleaser.yaml", goreleaser(r, name)
+    if kind == "tiltfile":
+        return "Tiltfile", tiltfile(r, name)
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -765,6 +783,9 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
         written[".goreleaser.yaml"] = goreleaser(_rng(seed, "shared", "goreleaser"), "shop", services=tuple(
             (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few[:2]))
         kinds["goreleaser"] = 1
+        written["Tiltfile"] = tiltfile(_rng(seed, "shared", "tilt"), "shop", services=tuple(
+            (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few[:3]))
+        kinds["tiltfile"] = 1
     for svc, kind in plan:
         if len(written) >= files:
             break

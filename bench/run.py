@@ -64,7 +64,7 @@ else:
     from . import generate as gen
 
 KINDS_ORDER = ("dockerfile", "shell", "makefile", "markdown", "python", "kubernetes", "kustomization",
-               "helm-values", "compose", "workflow", "bake", "goreleaser")
+               "helm-values", "compose", "workflow", "bake", "goreleaser", "tiltfile")
 
 #: modules a text-output Dockerfile lint must not import (prefix match on dotted names)
 FORBIDDEN_FOR_DOCKERFILE = (

@@ -35,6 +35,7 @@ NAMES = {
     "helm-template": ["chart/templates/deployment.yaml", "chart/charts/db/templates/statefulset.yml"],
     "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl"],
     "goreleaser": [".goreleaser.yml", ".config/goreleaser.yaml", ".goreleaser-nightly.yaml"],
+    "tiltfile": ["Tiltfile", "integration/analytics/Tiltfile", "dev/app.tiltfile"],
 }
 
 

@@ -47,7 +47,7 @@ def test_single_file_generators_have_the_asked_shape():
     y = gen.big_yaml(300_000)
     assert 300_000 <= len(y) < 330_000 and y.count("\n---\n") > 50
     for kind in ("dockerfile", "shell", "makefile", "markdown", "python", "kubernetes", "kustomization",
-                 "helm-values", "compose", "workflow", "bake", "goreleaser"):
+                 "helm-values", "compose", "workflow", "bake", "goreleaser", "tiltfile"):
         name, text = gen.sample_file(kind, 0)
         assert name and text.endswith("\n")
     with pytest.raises(ValueError):

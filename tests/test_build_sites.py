@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_project import run, tree
+from test_project import codes, run, tree
 
 
 @pytest.fixture(autouse=True)
@@ -269,3 +269,150 @@ def test_a_reusable_workflow_pushes_only_where_its_push_input_says_so(tmp_path, 
     files[".github/workflows/ci.yml"] += "          push: true\n"
     doc = run(tree(tmp_path / "pushed", files), capsys)
     assert messages(doc, "BC001") == []
+
+
+@pytest.mark.parametrize("cd", [
+    'DIR=$(dirname "$0")\ncd "$DIR/.."',
+    'ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"\ncd "${ROOT}"',
+    'cd "$(git rev-parse --show-toplevel)"',
+    'cd "$(dirname "$0")/.."',
+])
+def test_a_cd_to_a_folder_named_from_the_script_s_own_links_its_builds(tmp_path, capsys, cd):
+    # tilt's scripts/build-tilt-releaser.sh: the build runs from the repository's top, whatever
+    # line the cd is on
+    files = {
+        "scripts/build-tilt-releaser.sh": "#!/bin/bash\nset -ex\n" + cd + "\n\n"
+        "docker buildx build --push --platform linux/amd64 -t tiltdev/tilt-releaser -f scripts/release.Dockerfile scripts\n",
+        "scripts/release.Dockerfile": "FROM golang:1.22\n"
+        "RUN curl -fsSL https://more.musl.cc/11/x86_64-linux-musl/x86_64-linux-musl-native.tgz | tar -xz\n",
+    }
+    doc = run(tree(tmp_path / "tilt", files), capsys)
+    assert reminder(doc) == [] and messages(doc, "DF006") == []
+    # another variable names a folder not known here: the build links nothing
+    files["scripts/build-tilt-releaser.sh"] = files["scripts/build-tilt-releaser.sh"].replace(cd, 'cd "$WORKDIR"')
+    doc = run(tree(tmp_path / "other", files), capsys)
+    assert reminder(doc) == ["scripts/release.Dockerfile"] and len(messages(doc, "DF006")) == 2  # (the folder, the file)
+
+
+# tilt's integration tests: each folder's Tiltfile builds its images and deploys its manifests
+TILT = {
+    "integration/imagetags/Tiltfile": """
+        repo = 'gcr.io/windmill-test-containers'
+        docker_build(repo + '/imagetags-app', 'app')
+        k8s_yaml(['app.yaml'])
+        yaml = kustomize('overlay')
+        k8s_yaml(yaml)
+    """,
+    "integration/imagetags/app/Dockerfile": "FROM busybox:1.36\n",
+    "integration/imagetags/app.yaml": """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: imagetags}
+        spec:
+          selector: {matchLabels: {app: imagetags}}
+          template:
+            metadata: {labels: {app: imagetags}}
+            spec:
+              containers:
+                - name: app
+                  image: gcr.io/windmill-test-containers/imagetags-app
+                - name: sidecar
+                  image: busybox
+    """,
+    "integration/imagetags/overlay/pod.yaml": """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              image: gcr.io/windmill-test-containers/imagetags-app
+    """,
+    "integration/live_update_only/Tiltfile": """
+        custom_build(ref='nginx', command=':', deps=['./web'], skips_local_docker=True)
+        k8s_yaml('nginx.yaml')
+    """,
+    "integration/live_update_only/nginx.yaml": """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: nginx}
+        spec:
+          containers:
+            - name: nginx
+              image: nginx
+    """,
+    # a manifest no Tiltfile deploys: the node pulls what it names
+    "deploy/app.yaml": """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - name: app
+              image: gcr.io/windmill-test-containers/imagetags-app
+    """,
+}
+
+
+def test_an_image_a_tiltfile_builds_is_what_it_deploys_in_its_manifests(tmp_path, capsys):
+    doc = run(tree(tmp_path / "tilt", TILT), capsys)
+    assert [m.split(" Image ")[0] + " " + m.split(" Image ")[1].split(" ")[0] for m in messages(doc, "K8S002")] == [
+        "deploy/app.yaml:7 gcr.io/windmill-test-containers/imagetags-app",
+        "integration/imagetags/app.yaml:13 busybox",  # not built here: the node pulls it
+        "integration/live_update_only/nginx.yaml:7 nginx",  # live update only: deployed as written
+    ]
+    # the Tilt build is the dev cluster's, a local one: the reminder does not count its Dockerfile
+    assert reminder(doc) == []
+    assert [f["rule"] for f in doc["notices"] if f["path"].endswith("Tiltfile")] == []
+
+
+@pytest.mark.parametrize("name, script", [
+    # in a subshell, a function or a pushd the cd does not last; a sourced file's $0 is its caller
+    ("subshell", '#!/bin/sh\n(cd "$(dirname "$0")/.." && make generate)\n'),
+    ("function", '#!/bin/sh\nregen() {\n  cd "$(git rev-parse --show-toplevel)"; make generate\n}\nregen\n'),
+    ("pushd", '#!/bin/sh\nDIR=$(dirname "$0")\npushd "$DIR/.."\nmake generate\npopd\n'),
+    ("sourced", 'cd "$(dirname "$0")/.."\n'),
+])
+def test_a_cd_that_may_not_last_or_may_not_be_the_script_s_places_nothing(tmp_path, capsys, name, script):
+    files = {"tools/build.sh": script + "docker buildx build --platform linux/amd64 -t example.com/tool:1.0 "
+                                        "-f Dockerfile.tool --push .\n",
+             "tools/Dockerfile.tool": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / name, files), capsys)
+    assert codes(doc, "XF") == []
+
+
+def test_a_tiltfile_s_tagged_ref_positional_arguments_and_chart(tmp_path, capsys):
+    # a ref with a tag is that tag only (Tilt matches it exactly); the third positional argument
+    # is build_args (entrypoint for docker_build_with_restart), not the Dockerfile; helm() deploys
+    # the chart's templates, not every file under it
+    files = {
+        "Tiltfile": """
+            docker_build('example.com/app:dev', 'app')
+            docker_build_with_restart('example.com/web', 'app', '/go/bin/app', live_update=[])
+            k8s_yaml('app.yaml')
+            k8s_yaml(helm('chart'))
+        """,
+        "app/Dockerfile": "FROM alpine:3.20\n",
+        "app.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - {name: a, image: "example.com/app:dev"}
+                - {name: b, image: example.com/app}
+                - {name: c, image: example.com/web}
+        """,
+        "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "chart/deploy/standalone.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: s}
+            spec:
+              containers:
+                - {name: s, image: example.com/web}
+        """,
+    }
+    doc = run(tree(tmp_path / "tilt2", files), capsys)
+    assert [m.split(" ")[0] for m in messages(doc, "K8S002")] == ["app.yaml:7", "chart/deploy/standalone.yaml:6"]
+    assert reminder(doc) == []  # both builds are of app/Dockerfile

@@ -830,6 +830,18 @@ def test_df006_pinned_single_platform_is_fine():
     ]
 
 
+def test_df006_a_cross_toolchain_is_named_for_the_cpu_it_compiles_for():
+    # tilt's scripts/release.Dockerfile: musl.cc's cross compilers for the x86_64 host
+    text = """
+        FROM golang:1.22
+        RUN curl -fsSL https://more.musl.cc/11/x86_64-linux-musl/aarch64-linux-musl-cross.tgz | tar -xz
+    """
+    assert [f.split(" (")[0] for f in check(text, "DF006", kind="dockerfile")] == [
+        "2:40 DF006 RUN fetches a build for x86_64"]
+    assert check(text.replace("aarch64-linux-musl-cross", "aarch64-linux-musl-native"), "DF006",
+                 kind="dockerfile")[1:2] != []
+
+
 def test_df006_a_stage_named_after_an_architecture_is_for_it():
     # moby/buildkit hack/dockerfiles/archutil.Dockerfile: one stage per CPU assembles its fixture
     text = """

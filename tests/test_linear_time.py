@@ -264,6 +264,23 @@ def _literal_stages(n: int) -> int:
 
 CASES["project-literal-stages"] = _literal_stages
 
+
+def _script_folder_names(n: int) -> list:
+    """A script naming its own folder many times, with long lines of blanks, then cd-ing to
+    them: each assignment and each cd is read once."""
+    from types import SimpleNamespace
+
+    from archlint.project.folders import where_it_runs
+
+    text = "#!/bin/sh\n" + "".join(f'D{i}=$(dirname "$0")' + " " * 50 + "\n" + f'cd "$D{i}/.."\n' for i in range(n))
+    text += 'E=$(dirname "$0")' + " " * (n * 20) + "x\ndocker build .\n"  # (blanks then more: not a folder)
+    got = where_it_runs(SimpleNamespace(text=text), len(text) - 3, ["up"], {})
+    assert got == ["in:..:file", "made"]
+    return got
+
+
+CASES["shell-script-folder-names"] = _script_folder_names
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -276,7 +293,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000}
+        "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
+        "shell-script-folder-names": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

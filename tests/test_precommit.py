@@ -29,6 +29,7 @@ SHOULD_MATCH = {
     "archlint-bake": ["docker-bake.hcl", "docker-bake.json", "docker-bake.override.hcl", "ci/docker-bake.release.hcl"],
     "archlint-goreleaser": [".goreleaser.yml", ".goreleaser.yaml", ".config/goreleaser.yaml", "cmd/builder/.goreleaser.yaml",
                             ".goreleaser-nightly.yml"],
+    "archlint-tilt": ["Tiltfile", "web/Tiltfile", "dev/app.tiltfile"],
 }
 SHOULD_NOT_MATCH = {
     "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore",
@@ -39,6 +40,8 @@ SHOULD_NOT_MATCH = {
     "archlint": ["README.txt", "image.png", "setup.cfg", "main.hcl"],
     "archlint-bake": ["bake.hcl", "docker-bake.txt", "terraform/main.tf"],
     "archlint-goreleaser": ["goreleaser.go", ".github/workflows/goreleaser.yml", "docs/goreleaser.md", "mygoreleaser.yml"],
+    "archlint-tilt": ["Tiltfile.md", "docs/tiltfile-api.txt", "tilt.go", "Tiltfiles/README", "Tiltfile.rst",
+                      "Tiltfile.opencost", "Tiltfile.swp"],
 }
 
 
@@ -50,7 +53,7 @@ def test_manifest_validates():
 
 def test_every_kind_has_a_hook():
     ids = set(BY_ID)
-    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-goreleaser", "archlint-shell", "archlint-make", "archlint-k8s",
+    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-goreleaser", "archlint-tilt", "archlint-shell", "archlint-make", "archlint-k8s",
             "archlint-compose", "archlint-actions", "archlint-python", "archlint-markdown"} <= ids
     for h in HOOKS:
         assert h["language"] == "python"

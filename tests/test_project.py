@@ -458,7 +458,7 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
             "kustomize": {"resources": ["../manager"], "patches": ["p.yaml"]},
             "slots": [{"span": [1, 1, 1, 2], "slot": "Deployment/api/api"}], "rewrites": ["manifests/"],
             "includes": ["../make/common.mk"], "generated": [["manifests/cluster-install", "manifests/install.yaml"]],
-            "target_stages": [[1, 3], [4, 10**9]]}
+            "target_stages": [[1, 3], [4, 10**9]], "tilt": [{"names": ["app"], "paths": ["app.yaml", "overlay/"]}]}
     assert check(good) is good
     for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
@@ -466,7 +466,7 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
                 {"generated": "a"}, {"pin": {"platform": 1, "args": [], "chain": []}}, {"pin": {"args": []}},
                 {"builds": [dict(good["builds"][0], args="ARCH")]},
                 {"builds": [dict(good["builds"][0], extra=None)]}, {"target_stages": [[1]]}, {"target_stages": [["1", 2]]},
-                {"target_stages": 1}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
+                {"target_stages": 1}, {"tilt": [{"names": ["a"]}]}, {"tilt": [{"names": "a", "paths": []}]}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
         with pytest.raises(ValueError):
             check(bad)
 

@@ -47,5 +47,6 @@ FAMILIES: tuple[Family, ...] = (
                                            "workflow")),
     # the project model: rules on every file's facts together (archlint.project), run once per run
     Family("XF", "project", "project", ("dockerfile", "shell", "makefile", "markdown", "workflow", "kubernetes",
-                                        "kustomization", "helm-values", "compose", "bake", "goreleaser")),
+                                        "kustomization", "helm-values", "compose", "bake", "goreleaser",
+                                        "tiltfile")),
 )

@@ -13,6 +13,7 @@ _SHAPES = {
     "overrides": {"span": _SPAN, "name": _S, "image": _S},
     "slots": {"span": _SPAN, "slot": _S},
     "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
+    "tilt": {"names": _SL, "paths": _SL},
 }
 
 

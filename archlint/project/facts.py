@@ -736,4 +736,8 @@ def extract(ctx) -> dict | None:
         from .goreleaser import goreleaser_facts
 
         goreleaser_facts(ctx, out)
+    elif kind == "tiltfile":
+        from .tilt import tilt_facts
+
+        tilt_facts(ctx, out)
     return out or None

@@ -14,14 +14,74 @@ _OWN_FOLDER = re.compile(r"""^["']?\$\(\s*dirname\s+["']?\$(?:0|\{?BASH_SOURCE(?
 
 _LITERAL_FOLDER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 
+#: the script's own path in a command substitution (quotes and blanks taken out): ``$0``,
+#: ``${BASH_SOURCE[0]}``, through ``readlink -f`` or ``realpath``
+_SELF = r"(?:\$\{?0\}?|\$\{?BASH_SOURCE(?:\[0\])?\}?)"
+_SELF_PATH = rf"(?:{_SELF}|\$\((?:readlink-[fe]|realpath){_SELF}\))"
+#: the script's folder, or one relative to it: ``$(dirname "$0")/..``, ``$(cd "$(dirname
+#: "${BASH_SOURCE[0]}")/.." && pwd)``; ``$(git rev-parse --show-toplevel)`` is the repository's top
+_FOLDER_OF_SELF = re.compile(rf"^(?P<cd>\$\(cd(?:--)?)?\$\(dirname{_SELF_PATH}\)(?P<rel>(?:/[\w.-]+)*)/?"
+                             r"(?(cd)(?:(?:&&|;)pwd(?:-P)?|(?:&>|>)/dev/null(?:2>&1)?&&pwd(?:-P)?)\))$")
+_TOP = "$(gitrev-parse--show-toplevel)"
+#: ``DIR=$(dirname "$0")``, ``REPO_ROOT="$(git rev-parse --show-toplevel)"``: a name for one of them
+_FOLDER_NAME = re.compile(r"(?m)^[ \t]*(?:(?:export|local|readonly)[ \t]+)?([A-Za-z_]\w*)=(\S.*)$")
 
-def _moved_to(arg: str | None) -> str | None:
-    """Where a ``cd``/``pushd`` goes: ``"file"`` (the script's own folder), a literal relative
-    folder (``cd site``, ``cd hack/build-image``), or None (a variable, ``cd -``, an absolute path)."""
+
+def _self_relative(value: str, shebang: bool = True) -> str | None:
+    """``"file"``, ``"repo"`` or ``in:REL:file`` for a value naming the script's folder, a folder
+    relative to it, or the repository's top; else None.  ``$0`` is the script's own path only in
+    a script run by its ``#!`` line (a sourced file's ``$0`` is its caller's: ``BASH_SOURCE`` is
+    its own)."""
+    v = value.replace('"', "").replace("'", "").replace(" ", "").replace("\t", "")
+    if not shebang and re.search(r"\$\{?0\b", v):
+        return None
+    if v.startswith(_TOP):
+        rest = v[len(_TOP):].strip("/")
+        return "repo" if not rest else f"in:{rest}:repo" if _LITERAL_FOLDER.fullmatch(rest) else None
+    m = _FOLDER_OF_SELF.match(v) if "dirname" in v else None
+    if m is None:
+        return None
+    rel = m.group("rel").strip("/")
+    return "file" if not rel else f"in:{rel}:file"
+
+
+def _folder_names(text: str, shebang: bool) -> dict:
+    """Variable -> ``_self_relative`` of its value, for the names a snippet gives the script's
+    folder or the repository's top (a name given another value too is left out).  One pass."""
+    out: dict = {}
+    if "dirname" not in text and "show-toplevel" not in text:
+        return out
+    for m in _FOLDER_NAME.finditer(text):
+        v = m.group(2)
+        to = _self_relative(v.rstrip(), shebang) if "dirname" in v or "show-toplevel" in v else None
+        out[m.group(1)] = to if out.get(m.group(1), to) == to else None
+    return {k: v for k, v in out.items() if v}
+
+
+_LEAD_VAR = re.compile(r"^\$(?:\{(\w+)\}|(\w+))")
+
+
+def _moved_to(arg: str | None, names: dict | None = None, shebang: bool = True) -> str | None:
+    """Where a ``cd``/``pushd`` goes: ``"file"`` (the script's own folder), ``"repo"`` or
+    ``in:REL:BASE`` (a folder relative to it or to the repository's top: ``cd "$DIR/.."`` after
+    ``DIR=$(dirname "$0")``), a literal relative folder (``cd site``, ``cd hack/build-image``),
+    or None (another variable, ``cd -``, an absolute path)."""
     a = (arg or "").strip()
     if _OWN_FOLDER.match(a):
         return "file"
     a = a.strip("\"'")
+    if "$" in a:
+        m = _LEAD_VAR.match(a) if names else None
+        base = names.get(m.group(1) or m.group(2)) if m is not None else None
+        if base is None:
+            return _self_relative(a, shebang)
+        rest = a[m.end():].strip("\"'/")
+        if not rest:
+            return base
+        if not _LITERAL_FOLDER.fullmatch(rest):
+            return None
+        inner, b = (base[3:].rpartition(":")[0], base.rpartition(":")[2]) if base.startswith("in:") else ("", base)
+        return f"in:{(inner + '/' if inner else '') + rest}:{b}"
     return a if _LITERAL_FOLDER.fullmatch(a) and ":" not in a else None
 
 
@@ -41,7 +101,16 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     found once."""
     got = moves.get(id(snip))
     if got is None:
-        found = [(m.start(), _moved_to(m.group(1)), m.end()) for m in _MOVES.finditer(snip.text)]
+        text = snip.text
+        shebang = text.startswith("#!")
+        names = _folder_names(text, shebang)
+        found = []
+        for m in _MOVES.finditer(text):
+            to = _moved_to(m.group(1), names, shebang)
+            if to is not None and (to in ("repo", "file") or to.startswith("in:")) and to != "file" \
+                    and not _top_level_cd(text, m):
+                to = None  # (a cd in a subshell, a function, a pushd: not known to last)
+            found.append((m.start(), to, m.end()))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
     i = bisect.bisect_left(starts, start) - 1
@@ -50,10 +119,22 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     to = ms[i][1]
     if to == "file":
         return ["file"]
+    if to is not None and (to == "repo" or to.startswith("in:")):
+        # a folder named from the script's own, or the top, wherever the cd is; a path found
+        # nowhere there is not reported missing (the script may be run another way)
+        return [to, "made"]
     between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
     if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]
+
+
+def _top_level_cd(text: str, m) -> bool:
+    """Whether the ``cd`` matched by ``m`` is a command of its own at the start of an unindented
+    line (not in a subshell, a function body or a ``pushd``), so it lasts for the lines after."""
+    at = text.find("cd", m.start(), m.end())
+    line_start = text.rfind("\n", 0, max(at, 0)) + 1
+    return at >= 0 and at == line_start
 
 
 #: a path under one unknown root: ``${CURDIR}/make/photon/prepare/Dockerfile``, ``$REPO_ROOT/x``

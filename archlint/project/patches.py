@@ -52,6 +52,9 @@ class Patches:
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
         self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
+        #: (repositories a Tiltfile builds, the manifests and folders it deploys): Tilt puts what it
+        #: built in place of those images there (tilt.py)
+        self.tilt: list = []
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
 
@@ -128,6 +131,15 @@ class Patches:
             # a tag or digest set (a newName alone keeps the base's tag, as kustomize does)
             if n is not None and ("@" in o["image"] or ":" in o["image"].rsplit("/", 1)[-1]):
                 self.retagging.setdefault(display, set()).add(n[0])
+        for t in facts.get("tilt", ()):
+            from .model import normal
+
+            # a ref with a tag is matched with it (Tilt matches it exactly), else any tag
+            refs = {(n[0], n[1] if ":" in x.rsplit("/", 1)[-1] else None)
+                    for x, n in ((x, normal(x)) for x in t["names"]) if n is not None}
+            paths = [_resolve(display, p) + ("/" if p.endswith("/") else "") for p in t["paths"]]
+            if refs and paths:
+                self.tilt.append((refs, paths))
         k = facts.get("kustomize")
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
@@ -181,6 +193,16 @@ class Patches:
                 seen.add(k)
                 todo.append(k)
         return False
+
+    def built_by_tilt(self, path: str, images: list) -> bool:
+        """Whether a Tiltfile that deploys ``path`` (``k8s_yaml('app.yaml')``, a folder it builds
+        with ``kustomize()``, a chart's templates with ``helm()``) builds one of ``images`` (its
+        repository; its tag too where the ref names one): Tilt deploys what it built in its place."""
+        from .model import normal
+
+        got = [n for n in (normal(im) for im in images) if n is not None]
+        return any(any(path == p or p.endswith("/") and path.startswith(p) for p in paths)
+                   and any((r, t) in refs or (r, None) in refs for r, t in got) for refs, paths in self.tilt)
 
     def retagged(self, path: str, repositories: set) -> bool:
         """Whether every Kustomization at the top that includes ``path`` (directly or through

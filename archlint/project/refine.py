@@ -279,6 +279,8 @@ def set_by_tooling(f, fr, project):
     names = {n[0] for n in (normal(im) for im in project.images_at(fr.path, f.span.line)) if n}
     if project.patches.retagging and project.patches.retagged(fr.path, names):
         return None  # an overlay's images: entry sets the tag of a base's image
+    if project.patches.tilt and project.patches.built_by_tilt(fr.path, project.images_at(fr.path, f.span.line)):
+        return None  # a Tiltfile deploying the manifest builds the image (tilt's integration/*/Tiltfile)
     if project.generated_retagged(fr.path, names):
         return None  # the output of kustomize build after an edit set image of the repository
     if project.entry_unused(fr.path, f.span.line):

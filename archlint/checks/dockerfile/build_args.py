@@ -120,7 +120,9 @@ def arch_specific_download(ctx):
     `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever
     the build asks (a literal for another is reported, naming the base). The architecture in a
     QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the
-    CPU it emulates, not the one it runs on: not read.
+    CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's
+    name, the CPU it compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the
+    folder's `x86_64` is read).
     """
     if windows_image(ctx):
         return
