@@ -218,6 +218,22 @@ def _sed_assigned(n: int) -> dict:
 CASES["project-sed-assigned"] = _sed_assigned
 
 
+def _sed_functions(n: int) -> dict:
+    """Many functions that run a sed on their parameters, each called many times with long
+    arguments: a body is read once, and at most 64 calls are put in."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    text = "".join(f'f{i}() {{\n  sed -i "s@$1@$2@" "$3"\n}}\n' for i in range(n))
+    text += "".join(f'f{i % 50} "newTag: .*" "x" "d{i}/{"a" * 40}/"\n' for i in range(n))
+    release_rewrites(text, out)
+    assert len(out["rewrites"]) == 32
+    return out
+
+
+CASES["project-sed-functions"] = _sed_functions
+
+
 def _goreleaser(n: int) -> dict:
     """A GoReleaser file of many dockers entries and a dockers_v2 entry of many images and tags:
     the names of images x tags are bounded, not n squared."""
@@ -294,7 +310,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
-        "shell-script-folder-names": 5000}
+        "shell-script-folder-names": 5000, "project-sed-functions": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -1313,6 +1313,17 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
                 '          sed -i "s/latest/${image_tag}/g" $HELM_CHART/values.yaml\n') == {
         "rewrites": ["charts/vela-core/values.yaml"]}
     assert read('sed -i "s|tag: \\"latest\\"|tag: \\"$V\\"|" chart/values.yaml\n') == {"rewrites": ["chart/values.yaml"]}
+    # katib's update-images.sh: a function runs the sed on its positional parameters; each call
+    # puts its arguments in (the folder from a literal assignment, a find's quoted root)
+    katib = ('INSTALLS_PATH="manifests/v1beta1/installs/"\nupdate_yaml_files() {\n'
+             '  if [[ $(uname) == "Darwin" ]]; then\n'
+             '    find "$1" -regex ".*\\.yaml" -exec sed -i \'\' -e "s@$2@$3@" {} \\;\n  fi\n}\n'
+             'update_yaml_files "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"\n'
+             'update_yaml_files "${INSTALLS_PATH}" "newName: ${OLD}" "newName: ${NEW}"\n')
+    assert read(katib) == {"rewrites": ["manifests/v1beta1/installs/"]}
+    # a call without the arguments, one with an open quote, and a function that names no sed
+    assert read(katib.split("update_yaml_files \"$")[0] + 'update_yaml_files\nupdate_yaml_files "a/ "newTag: .*"\n'
+                'other() {\n  echo "$1"\n}\nother a/ b\n') == {}
     # a variable given two values, or none, names no file; "latest" inside a word is no tag
     assert read("F=a/values.yaml\nF=b/values.yaml\nsed -i s/:latest/:1/ $F\nsed -i s/:latest/:1/ $G/x.yaml\n"
                 "sed -i s/latestVersion/v2/ c/values.yaml\n") == {}

@@ -510,26 +510,32 @@ _RUNS_ARGS = re.compile(r"^[ \t]*(?:(?:eval|exec|command)[ \t]+)?\"?\$(?:[@*]|\{
 _BODY_LINES = 40  # lines of a body read at most: linear in the text
 
 
-def wrapper_functions(text: str) -> frozenset:
-    """The names of the functions ``text`` defines that run their arguments as a command (kwok's
-    ``dry_run() { ...; eval "$*"; }``, a ``retry``): ``dry_run kustomize edit set image ...`` is
-    that command, as ``sudo ...`` is.  Each body is read up to its closing ``}`` line, 40 lines
-    at most."""
-    if "$@" not in text and "$*" not in text and "${@}" not in text and "${*}" not in text:
-        return frozenset()
+def function_bodies(text: str) -> dict:
+    """Name -> body lines of each function ``text`` defines (``name() {``, ``function name {``),
+    read up to its closing ``}`` line, 40 lines at most: linear in the text."""
     lines = text.split("\n")
-    found = set()
+    found: dict = {}
     for i, line in enumerate(lines):
         m = _FUNC_DEF.match(line) if "(" in line or "function" in line else None
         if m is None:
             continue
-        for body in lines[i + 1:i + 1 + _BODY_LINES]:
-            if body.strip() == "}":
+        body = []
+        for b in lines[i + 1:i + 1 + _BODY_LINES]:
+            if b.strip() == "}":
                 break
-            if _RUNS_ARGS.match(body):
-                found.add(m.group(1) or m.group(2))
-                break
-    return frozenset(found)
+            body.append(b)
+        found[m.group(1) or m.group(2)] = body
+    return found
+
+
+def wrapper_functions(text: str) -> frozenset:
+    """The names of the functions ``text`` defines that run their arguments as a command (kwok's
+    ``dry_run() { ...; eval "$*"; }``, a ``retry``): ``dry_run kustomize edit set image ...`` is
+    that command, as ``sudo ...`` is."""
+    if "$@" not in text and "$*" not in text and "${@}" not in text and "${*}" not in text:
+        return frozenset()
+    return frozenset(name for name, body in function_bodies(text).items()
+                     if any(_RUNS_ARGS.match(b) for b in body))
 
 
 _ASTRAL_RE = re.compile("[\U00020000-\U0010FFFF]")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
+import shlex
+
+from ..parsers.shell import function_bodies
 
 #: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
 #: .*/newTag: $(VERSION)/'`` (argo-events): a command that rewrites the image tags of files for a
@@ -139,6 +142,8 @@ def release_rewrites(text: str, out: dict) -> None:
         _kustomize_outputs(text, out)
     if "sed" not in text and "SED" not in text:
         return
+    if "()" in text or "function" in text:
+        text += _called(text)
     found: list = []
     piped: list = []
     loops = _for_loops(text) if "for" in text else []
@@ -191,7 +196,8 @@ def release_rewrites(text: str, out: dict) -> None:
             if cat is not None:
                 files += _operands([cat.group(1)])
             if find is not None and "{}" in rest:
-                files += [p if p.endswith("/") else p + "/" for p in _operands([find.group(1).rstrip("/") + "/"])]
+                root = _resolved([find.group(1).strip("'\"")], values)[0].rstrip("/") + "/"
+                files += [p if p.endswith("/") else p + "/" for p in _operands([root])]
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
@@ -203,6 +209,48 @@ def release_rewrites(text: str, out: dict) -> None:
         out["rewrites"] = found
     if piped:
         out["piped"] = piped
+
+
+#: a positional parameter of a function's body: ``$2``, ``${2}``
+_POSITIONAL = re.compile(r"\$(?:\{([1-9])\}|([1-9]))")
+_CALLS = 64  # calls of such functions put in at most: linear in the text
+
+
+def _called(text: str) -> str:
+    """The ``sed`` lines of the functions ``text`` defines that substitute their positional
+    parameters, once for each call with its arguments in place (katib's ``update_yaml_files()
+    { find "$1" ... -exec sed -i -e "s@$2@$3@" {} \\; }`` and ``update_yaml_files
+    "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"``), as new lines after the text.  A call
+    whose words cannot be split (an open quote) is left out; at most 64 calls."""
+    bodies = {}
+    for name, body in function_bodies(text).items():
+        seds = [b for b in body if _SED.search(b) and _POSITIONAL.search(b)]
+        if seds:
+            bodies[name] = seds
+    if not bodies:
+        return ""
+    out = []
+    calls = 0
+    for line in text.split("\n"):
+        head = line.split(None, 1)
+        if not head or head[0] not in bodies or len(head) < 2:
+            continue
+        try:
+            args = shlex.split(head[1], comments=True)
+        except ValueError:
+            continue
+        for b in bodies[head[0]]:
+            out.append(_POSITIONAL.sub(lambda m: _arg(args, m), b))
+        calls += 1
+        if calls == _CALLS:
+            break
+    return "\n" + "\n".join(out) if out else ""
+
+
+def _arg(args: list, m: re.Match) -> str:
+    """The call's argument a positional parameter stands for, or the parameter kept (unknown)."""
+    k = int(m.group(1) or m.group(2))
+    return args[k - 1] if k <= len(args) else m.group(0)
 
 
 #: ``kustomize build ${REPO_ROOT}/config/overlays/all | yq ... | sed s/:latest/:$TAG/g`` (kserve's
