@@ -35,6 +35,8 @@ DEFAULT_EXCLUDE = (
 #: Tekton's ``tests/run.yaml``, e2e manifests and test images): what tests feed the code under
 #: test or run it with, not deployments, so a walk leaves them out like ``exclude`` does (named on
 #: the command line, a fixture folder or a file in one is linted).  ``--show-files`` lists them.
+#: While fixtures are left out, a folder named ``integration`` that holds Go tests (``*_test.go``)
+#: is one too (``discovery``): an overlay of that name is an environment's, not a test's.
 DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
                     "test", "tests", "e2e",

@@ -237,12 +237,36 @@ class _Filters:
         if fx is not None and fx(display_path(full, self.root)):
             self._tell(full, True, _why_fixture(full, self.root, self.fixtures))
             return False
+        if fx is not None and dn == "integration" and self._go_tests(full):
+            self._tell(full, True, "test fixtures (a folder named integration that holds Go tests, *_test.go); "
+                                   "name it to lint it")
+            return False
         if dn == ".github":
             return True
         if gi is not None and gi.ignored(full, True):
             self._tell(full, True, _why_ignored(gi, full, True, self.root))
             return False
         return True
+
+    def _go_tests(self, full: str) -> bool:
+        """Whether the folder ``full`` holds Go test files (``*_test.go``) itself: a package of
+        integration tests (tilt's ``integration/``, its manifests and Dockerfiles the tests'
+        input), not an environment's overlay of that name.  Looks at no more than
+        ``_AUTHORED_PEEK`` entries; the folder is part of what the run read."""
+        budget = _AUTHORED_PEEK
+        try:
+            with os.scandir(full) as it:
+                for e in it:
+                    budget -= 1
+                    if budget < 0:
+                        break
+                    if e.name.endswith("_test.go"):
+                        if self.walk is not None:
+                            self.walk.folders.append(full)
+                        return True
+        except OSError:
+            return False
+        return False
 
     def keep_file(self, full: str, disp: str, gi, fx) -> bool:
         if self.matcher(disp):

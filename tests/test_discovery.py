@@ -137,6 +137,27 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
     assert found == ["deploy/app.yaml", "deploy/test.sh", "deploy/tests.yaml", "hack/e2e.sh"]
 
 
+def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so_named_is_not(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    # tilt's integration/: Go tests beside the manifests and Dockerfiles they deploy with tilt up;
+    # an environment's overlay named integration is a deployment
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("integration/oneup_test.go", "integration/oneup/oneup.yaml", "integration/oneup/Dockerfile",
+                     "deploy/overlays/integration/kustomization.yaml", "pkg/integration/client.go",
+                     "pkg/integration/Dockerfile"))
+    why: dict = {}
+    found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
+        [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
+        skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
+    assert found(".") == ["deploy/overlays/integration/kustomization.yaml", "pkg/integration/Dockerfile"]
+    assert why["integration"] == ("test fixtures (a folder named integration that holds Go tests, *_test.go); "
+                                  "name it to lint it")
+    # named on the command line, or without fixtures, it is linted
+    assert found("integration") == ["integration/oneup/Dockerfile", "integration/oneup/oneup.yaml"]
+    assert len(_found(tmp_path)) == 4
+
+
 def test_excluded_build_folder_with_build_files_is_reported(tmp_path):
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "build/Dockerfile", "build/ci/run.sh", "build/lib/app.py",
