@@ -416,3 +416,45 @@ def test_a_tiltfile_s_tagged_ref_positional_arguments_and_chart(tmp_path, capsys
     doc = run(tree(tmp_path / "tilt2", files), capsys)
     assert [m.split(" ")[0] for m in messages(doc, "K8S002")] == ["app.yaml:7", "chart/deploy/standalone.yaml:6"]
     assert reminder(doc) == []  # both builds are of app/Dockerfile
+
+
+# pyroscope's .NET example: every stage pinned to linux/amd64 (the profiler ships for x86-64 only)
+# and every build of it for linux/amd64: no multi-platform build gives other targets amd64
+DOTNET = {
+    "Makefile": """
+        PLATFORM ?= linux/amd64
+        push:
+        \tdocker buildx build --push --platform $(PLATFORM) -t example.com/rideshare-dotnet:1.0 examples/dotnet
+    """,
+    "examples/dotnet/Dockerfile": """
+        FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:8.0 AS build
+        RUN dotnet publish -o /out --runtime linux-x64
+        FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/aspnet:8.0
+        COPY --from=build /out /app
+    """,
+    "examples/dotnet/docker-compose.yml": """
+        services:
+          app:
+            build: .
+    """,
+}
+
+
+def test_df003_a_pin_every_build_of_the_dockerfile_targets_is_not_reported(tmp_path, capsys):
+    doc = run(tree(tmp_path / "dotnet", DOTNET), capsys)
+    assert messages(doc, "DF003") == []
+
+
+@pytest.mark.parametrize("name, change", [
+    # a multi-platform build gives the arm64 image the amd64 stages
+    ("multi", {"Makefile": DOTNET["Makefile"].replace("?= linux/amd64", "?= linux/amd64,linux/arm64")}),
+    # a compose build on whichever machine runs it, with a builder stage that does not pin
+    ("machine", {"examples/dotnet/Dockerfile": DOTNET["examples/dotnet/Dockerfile"].replace(
+        "FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/aspnet", "FROM mcr.microsoft.com/dotnet/aspnet")}),
+    # no build of it is found
+    ("none", {"Makefile": "push:\n\techo nothing\n", "examples/dotnet/docker-compose.yml": "services: {}\n"}),
+])
+def test_df003_stays_where_a_build_is_not_for_the_pinned_platform(tmp_path, capsys, name, change):
+    doc = run(tree(tmp_path / name, dict(DOTNET, **change)), capsys)
+    assert "examples/dotnet/Dockerfile:1 Stage 0 (build) is pinned to linux/amd64, so a multi-platform build gives " \
+           "every target this one architecture." in messages(doc, "DF003")

@@ -150,6 +150,23 @@ def built_for_it(f, fr, project):
     return f
 
 
+_PINNED_TO = re.compile(r" is pinned to ([\w/.-]{1,40})(?: \(through an ARG default\))?, so a multi-platform")
+
+
+def one_platform_built(f, fr, project):
+    """DF003: a stage pinned to one platform in a Dockerfile whose every build found builds for
+    that platform alone (its ``--platform``, a runner of that CPU, the final stage's own pin:
+    pyroscope's .NET examples, pinned to linux/amd64 for a profiler that ships for x86-64 only,
+    built with ``--platform linux/amd64``) is never part of a multi-platform build: dropped.
+    Kept: a Dockerfile with no build found, one built for another or an unknown platform, or
+    for whichever machine runs it, and one a build archlint could not place may build."""
+    m = _PINNED_TO.search(f.message)
+    builds = project.builds_of_dockerfile(fr.path) if m is not None else []
+    if not builds or _maybe_unplaced(project, fr.path):
+        return f
+    return None if all(b.targets() == [m.group(1)] for b in builds) else f
+
+
 def _maybe_unplaced(project, path: str) -> bool:
     """Whether a build archlint could not place may build the Dockerfile at ``path``: one whose
     Dockerfile was not found where it runs (after a ``cd``, a variable in its path) and whose
@@ -358,5 +375,5 @@ def version_variant(f, fr, project):
     return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
 
 
-REFINERS = {"DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+REFINERS = {"DF003": one_platform_built, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": bc006, "GHA001": pinned_by_dockerfile, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

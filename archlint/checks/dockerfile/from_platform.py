@@ -64,7 +64,9 @@ def from_platform_hardcoded(ctx):
     `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a
     frontend's built `public/` or `static/` folder: `same_on_every_cpu` in
     `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, and a
-    frontend builder pinned to the machine that runs it fastest.
+    frontend builder pinned to the machine that runs it fastest. In a whole run, nor is a pin to
+    the one platform every build found of the Dockerfile builds for: no multi-platform build of
+    it exists.
 
     ## Example
     ```dockerfile
