@@ -50,11 +50,17 @@ def arch_tokens(value: str):
     """(token, canonical arch, start, end) of each architecture token in ``value``, but the one
     naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``, a release of
     one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own, and the target of a cross
-    toolchain (``aarch64-linux-musl-cross.tgz``)."""
-    for m in plat.arch_token_re().finditer(value):
-        token = m.group(1)
-        if _emulator_file(value, m.start(1)) or _CROSS_TARGET.match(value, m.end(1)):
+    toolchain whose host the value names too (``x86_64-linux-musl/aarch64-linux-musl-cross.tgz``)."""
+    found = [(m, _CROSS_TARGET.match(value, m.end(1)) is not None) for m in plat.arch_token_re().finditer(value)
+             if not _emulator_file(value, m.start(1))]
+    # a cross toolchain's target is left out where the value names the CPU it runs on too
+    # (musl.cc's x86_64-linux-musl/aarch64-linux-musl-cross.tgz); a top-level
+    # aarch64-linux-musl-cross.tgz names no host, and it is still a build for one CPU
+    hosted = any(not cross for _m, cross in found)
+    for m, cross in found:
+        if cross and hosted:
             continue
+        token = m.group(1)
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 
 

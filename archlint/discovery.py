@@ -237,36 +237,35 @@ class _Filters:
         if fx is not None and fx(display_path(full, self.root)):
             self._tell(full, True, _why_fixture(full, self.root, self.fixtures))
             return False
-        if fx is not None and dn == "integration" and self._go_tests(full):
-            self._tell(full, True, "test fixtures (a folder named integration that holds Go tests, *_test.go); "
-                                   "name it to lint it")
-            return False
         if dn == ".github":
             return True
         if gi is not None and gi.ignored(full, True):
             self._tell(full, True, _why_ignored(gi, full, True, self.root))
+            return False
+        if fx is not None and dn == "integration" and self._go_tests(full):
+            self._tell(full, True, "test fixtures (a folder named integration that holds Go tests, *_test.go); "
+                                   "name it to lint it")
             return False
         return True
 
     def _go_tests(self, full: str) -> bool:
         """Whether the folder ``full`` holds Go test files (``*_test.go``) itself: a package of
         integration tests (tilt's ``integration/``, its manifests and Dockerfiles the tests'
-        input), not an environment's overlay of that name.  Looks at no more than
-        ``_AUTHORED_PEEK`` entries; the folder is part of what the run read."""
-        budget = _AUTHORED_PEEK
+        input), not an environment's overlay of that name.  A folder of more than 4,096 entries
+        is not looked through (whatever order the file system lists them in, the answer is the
+        same); the folder is part of what the run read."""
+        found = False
         try:
             with os.scandir(full) as it:
-                for e in it:
-                    budget -= 1
-                    if budget < 0:
-                        break
-                    if e.name.endswith("_test.go"):
-                        if self.walk is not None:
-                            self.walk.folders.append(full)
-                        return True
+                for n, e in enumerate(it):
+                    if n == _INTEGRATION_PEEK:
+                        return False
+                    found = found or e.name.endswith("_test.go")
         except OSError:
             return False
-        return False
+        if found and self.walk is not None:
+            self.walk.folders.append(full)
+        return found
 
     def keep_file(self, full: str, disp: str, gi, fx) -> bool:
         if self.matcher(disp):
@@ -403,6 +402,7 @@ def _why_fixture(abspath: str, root: str, fixtures: tuple[str, ...]) -> str:
 #: Python and Markdown there are usually copies and generated docs)
 _AUTHORED_KINDS = frozenset(("dockerfile", "makefile", "shell", "compose", "kustomization"))
 _AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
+_INTEGRATION_PEEK = 4096  # entries of an integration/ folder looked through, at most
 
 
 def authored_files(folder: str, peeked: list | None = None) -> list[str]:

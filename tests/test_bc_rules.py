@@ -2126,3 +2126,22 @@ def test_a_scripts_function_that_runs_its_arguments_is_a_wrapper():
         retry docker build -t registry.example.com/kwok/third:v1 .
     """
     assert [ln.split(" BC001")[0] for ln in check(sh, "BC001", kind="shell")] == ["12:16"]
+
+
+def test_a_wrapper_defined_in_both_branches_of_an_if_is_a_wrapper():
+    # a verbose and a quiet definition: the one that runs its arguments makes it a wrapper
+    sh = """
+        #!/bin/sh
+        if [ -n "$VERBOSE" ]; then
+          run() {
+            "$@"
+          }
+        else
+          run() {
+            echo "+ $*"
+          }
+        fi
+        run docker build -t registry.example.com/acme/app:1.0 .
+        run docker push registry.example.com/acme/app:1.0
+    """
+    assert [ln.split(" BC001")[0] for ln in check(sh, "BC001", kind="shell")] == ["11:12"]

@@ -418,6 +418,32 @@ def test_a_tiltfile_s_tagged_ref_positional_arguments_and_chart(tmp_path, capsys
     assert reminder(doc) == []  # both builds are of app/Dockerfile
 
 
+def test_a_tiltfile_s_chart_values_and_its_own_folder_are_what_it_deploys(tmp_path, capsys):
+    # the image a chart's values set is the one Tilt builds; kustomize('.') deploys the
+    # Tiltfile's own folder
+    files = {
+        "Tiltfile": "docker_build('ghcr.io/acme/app', '.')\nk8s_yaml(kustomize('.'))\nk8s_yaml(helm('chart'))\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "kustomization.yaml": "resources:\n  - k8s/dep.yaml\n",
+        "k8s/dep.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+                - {name: a, image: ghcr.io/acme/app}
+                - {name: b, image: ghcr.io/acme/other}
+        """,
+        "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "chart/values.yaml": "image:\n  repository: ghcr.io/acme/app\n  tag: latest\n"
+                             "sidecar:\n  image:\n    repository: ghcr.io/acme/other\n    tag: latest\n",
+    }
+    doc = run(tree(tmp_path / "tilt3", files), capsys)
+    assert [m.split(" ")[0] for m in messages(doc, "K8S002")] == ["k8s/dep.yaml:7"]
+    assert messages(doc, "K8S001") == ["chart/values.yaml:7 Helm values set image ghcr.io/acme/other to the "
+                                       "mutable tag latest."]
+
+
 # pyroscope's .NET example: every stage pinned to linux/amd64 (the profiler ships for x86-64 only)
 # and every build of it for linux/amd64: no multi-platform build gives other targets amd64
 DOTNET = {
@@ -443,6 +469,13 @@ DOTNET = {
 def test_df003_a_pin_every_build_of_the_dockerfile_targets_is_not_reported(tmp_path, capsys):
     doc = run(tree(tmp_path / "dotnet", DOTNET), capsys)
     assert messages(doc, "DF003") == []
+    # nor beside a multi-platform build whose Dockerfile's known parts name another folder
+    # (pyroscope's define: -f cmd/$(shell basename $(@D))/$(2)Dockerfile)
+    other = {"Makefile": DOTNET["Makefile"] + "define img\n\tdocker buildx build --platform linux/amd64,linux/arm64 "
+                                              "-t example.com/$(1):1 -f cmd/$(shell basename $(@D))/Dockerfile --push .\n"
+                                              "endef\nimage/app:\n\t$(call img,app)\n"}
+    doc = run(tree(tmp_path / "define", dict(DOTNET, **other)), capsys)
+    assert messages(doc, "DF003") == []
 
 
 @pytest.mark.parametrize("name, change", [
@@ -453,8 +486,37 @@ def test_df003_a_pin_every_build_of_the_dockerfile_targets_is_not_reported(tmp_p
         "FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/aspnet", "FROM mcr.microsoft.com/dotnet/aspnet")}),
     # no build of it is found
     ("none", {"Makefile": "push:\n\techo nothing\n", "examples/dotnet/docker-compose.yml": "services: {}\n"}),
+    # a multi-platform build of a Dockerfile known by no part may be this one
+    ("variable", {"release.sh": 'docker buildx build --platform linux/amd64,linux/arm64 -t example.com/x:1 '
+                                '-f "$DOCKERFILE" --push .\n'}),
 ])
 def test_df003_stays_where_a_build_is_not_for_the_pinned_platform(tmp_path, capsys, name, change):
     doc = run(tree(tmp_path / name, dict(DOTNET, **change)), capsys)
     assert "examples/dotnet/Dockerfile:1 Stage 0 (build) is pinned to linux/amd64, so a multi-platform build gives " \
            "every target this one architecture." in messages(doc, "DF003")
+
+
+@pytest.mark.parametrize("name, script", [
+    # the script's folder in a subshell, a pushd ... popd, a $(cd ... && pwd): later builds run
+    # where the script was started
+    ("pushd", '#!/bin/sh\nSCRIPT_DIR=$(dirname "$0")\npushd "$SCRIPT_DIR"; ./gen.sh; popd\n'),
+    ("subshell", '#!/bin/sh\nDIR=$(dirname "$0")\n(cd "$DIR" && ./gen.sh)\n'),
+    ("pwd", '#!/bin/sh\nDIR="$(cd "$(dirname "$0")" && pwd)"\n'),
+    # without a #! line the file may be sourced: $0 is its caller's
+    ("sourced", 'cd "$(dirname "$0")"\n'),
+])
+def test_a_cd_to_the_script_s_folder_that_does_not_last_moves_no_later_build(tmp_path, capsys, name, script):
+    files = {"hack/build.sh": script + "docker buildx build --platform linux/amd64 -t example.com/app:1.0 "
+                                       "-f docker/Dockerfile --push .\n",
+             "docker/Dockerfile": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / name, files), capsys)
+    assert codes(doc, "XF") == []
+
+
+def test_a_cd_to_the_script_s_folder_moves_the_build_right_after_it(tmp_path, capsys):
+    # (the same subshell: the build runs in hack/, where no docker/Dockerfile is)
+    files = {"hack/build.sh": '#!/bin/sh\n(cd "$(dirname "$0")" && docker buildx build --platform linux/amd64 '
+                              '-t example.com/app:1.0 -f docker/Dockerfile --push .)\n',
+             "docker/Dockerfile": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / "same", files), capsys)
+    assert codes(doc, "XF") == [("hack/build.sh", 2, "XF005")]

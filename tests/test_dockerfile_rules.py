@@ -840,6 +840,10 @@ def test_df006_a_cross_toolchain_is_named_for_the_cpu_it_compiles_for():
         "2:40 DF006 RUN fetches a build for x86_64"]
     assert check(text.replace("aarch64-linux-musl-cross", "aarch64-linux-musl-native"), "DF006",
                  kind="dockerfile")[1:2] != []
+    # musl.cc's top-level toolchain names no host: the name's one CPU is still reported
+    top = text.replace("more.musl.cc/11/x86_64-linux-musl/", "musl.cc/")
+    assert [f.split(" (")[0] for f in check(top, "DF006", kind="dockerfile")] == [
+        "2:32 DF006 RUN fetches a build for aarch64"]
 
 
 def test_df006_a_stage_named_after_an_architecture_is_for_it():

@@ -225,6 +225,8 @@ def _sed_functions(n: int) -> dict:
 
     out: dict = {}
     text = "".join(f'f{i}() {{\n  sed -i "s@$1@$2@" "$3"\n}}\n' for i in range(n))
+    # one body naming its parameter n times, called with an argument of n characters
+    text += 'g() {\n  sed -i "s@' + "$1" * n + '@x@" a.yaml\n}\n' + f'g {"b" * n}\n'
     text += "".join(f'f{i % 50} "newTag: .*" "x" "d{i}/{"a" * 40}/"\n' for i in range(n))
     release_rewrites(text, out)
     assert len(out["rewrites"]) == 32

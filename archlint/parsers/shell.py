@@ -510,11 +510,12 @@ _RUNS_ARGS = re.compile(r"^[ \t]*(?:(?:eval|exec|command)[ \t]+)?\"?\$(?:[@*]|\{
 _BODY_LINES = 40  # lines of a body read at most: linear in the text
 
 
-def function_bodies(text: str) -> dict:
-    """Name -> body lines of each function ``text`` defines (``name() {``, ``function name {``),
-    read up to its closing ``}`` line, 40 lines at most: linear in the text."""
+def function_bodies(text: str) -> list:
+    """(name, body lines) of each function ``text`` defines (``name() {``, ``function name {``;
+    one defined in both branches of an ``if`` twice), read up to its closing ``}`` line, 40 lines
+    at most: linear in the text."""
     lines = text.split("\n")
-    found: dict = {}
+    found: list = []
     for i, line in enumerate(lines):
         m = _FUNC_DEF.match(line) if "(" in line or "function" in line else None
         if m is None:
@@ -524,7 +525,7 @@ def function_bodies(text: str) -> dict:
             if b.strip() == "}":
                 break
             body.append(b)
-        found[m.group(1) or m.group(2)] = body
+        found.append((m.group(1) or m.group(2), body))
     return found
 
 
@@ -534,8 +535,7 @@ def wrapper_functions(text: str) -> frozenset:
     that command, as ``sudo ...`` is."""
     if "$@" not in text and "$*" not in text and "${@}" not in text and "${*}" not in text:
         return frozenset()
-    return frozenset(name for name, body in function_bodies(text).items()
-                     if any(_RUNS_ARGS.match(b) for b in body))
+    return frozenset(name for name, body in function_bodies(text) if any(_RUNS_ARGS.match(b) for b in body))
 
 
 _ASTRAL_RE = re.compile("[\U00020000-\U0010FFFF]")

@@ -151,10 +151,15 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
     rest = rooted(tc.flag("-f", "--file"))
-    file = rest or _value(tc.flag("-f", "--file"))
+    f = tc.flag("-f", "--file")
+    file = rest or _value(f)
+    if file == "*" and f.dynamic and not _PLACEHOLDER.search(_UNKNOWN.sub("", f.value)):
+        # the literal parts of a path with unknown ones (pyroscope's -f cmd/$(shell basename
+        # $(@D))/$(2)Dockerfile: cmd/*/*Dockerfile): which files it may be
+        file = pattern(f.value) or "*"
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
-    if file and file != "*" and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
+    if file and "*" not in file and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
                                  or ctx.kind in ("makefile", "workflow") and _written(ctx, ctx.source.text, "facts.written", file)):
         here = here + ["made"]  # written by the same recipe, script or workflow: never missing
     # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown

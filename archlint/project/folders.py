@@ -68,7 +68,7 @@ def _moved_to(arg: str | None, names: dict | None = None, shebang: bool = True) 
     or None (another variable, ``cd -``, an absolute path)."""
     a = (arg or "").strip()
     if _OWN_FOLDER.match(a):
-        return "file"
+        return "file" if shebang or "BASH_SOURCE" in a else None  # ($0 is the script's in a script only)
     a = a.strip("\"'")
     if "$" in a:
         m = _LEAD_VAR.match(a) if names else None
@@ -107,23 +107,25 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
         found = []
         for m in _MOVES.finditer(text):
             to = _moved_to(m.group(1), names, shebang)
-            if to is not None and (to in ("repo", "file") or to.startswith("in:")) and to != "file" \
-                    and not _top_level_cd(text, m):
-                to = None  # (a cd in a subshell, a function, a pushd: not known to last)
-            found.append((m.start(), to, m.end()))
+            # (a cd in a subshell, a $(...), a function, a pushd, an indented block: not known
+            # to last; it moves only the command right after it)
+            near = to is not None and (to in ("repo", "file") or to.startswith("in:")) and not _top_level_cd(text, m)
+            found.append((m.start(), to, m.end(), near))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
     i = bisect.bisect_left(starts, start) - 1
     if i < 0:
         return bases
     to = ms[i][1]
+    between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
+    if ms[i][3] and not (between in ("&&", ";") or _INTO_IF.fullmatch(between)):
+        return bases + ["cd"]
     if to == "file":
         return ["file"]
     if to is not None and (to == "repo" or to.startswith("in:")):
-        # a folder named from the script's own, or the top, wherever the cd is; a path found
-        # nowhere there is not reported missing (the script may be run another way)
+        # a folder named from the script's own, or the top; a path found nowhere there is not
+        # reported missing (the script may be run another way)
         return [to, "made"]
-    between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
     if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]

@@ -55,6 +55,7 @@ class Patches:
         #: (repositories a Tiltfile builds, the manifests and folders it deploys): Tilt puts what it
         #: built in place of those images there (tilt.py)
         self.tilt: list = []
+        self._tilt_index: dict | None = None
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
 
@@ -137,9 +138,12 @@ class Patches:
             # a ref with a tag is matched with it (Tilt matches it exactly), else any tag
             refs = {(n[0], n[1] if ":" in x.rsplit("/", 1)[-1] else None)
                     for x, n in ((x, normal(x)) for x in t["names"]) if n is not None}
-            paths = [_resolve(display, p) + ("/" if p.endswith("/") else "") for p in t["paths"]]
+            # (a folder ends in "/"; the Tiltfile's own folder at the top, kustomize('.'), is "")
+            paths = [q + "/" if p.endswith("/") and q != "." else "" if q == "." else q
+                     for p, q in ((p, _resolve(display, p)) for p in t["paths"])]
             if refs and paths:
                 self.tilt.append((refs, paths))
+                self._tilt_index = None
         k = facts.get("kustomize")
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
@@ -201,8 +205,17 @@ class Patches:
         from .model import normal
 
         got = [n for n in (normal(im) for im in images) if n is not None]
-        return any(any(path == p or p.endswith("/") and path.startswith(p) for p in paths)
-                   and any((r, t) in refs or (r, None) in refs for r, t in got) for refs, paths in self.tilt)
+        if not got:
+            return False
+        if self._tilt_index is None:  # path or folder -> the refs built where it is deployed: once
+            self._tilt_index = {}
+            for refs, paths in self.tilt:
+                for p in paths:
+                    self._tilt_index.setdefault(p, set()).update(refs)
+        parts = path.split("/")
+        refs = set().union(*(self._tilt_index.get(k, ()) for k in
+                             [path, ""] + ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]))
+        return any((r, t) in refs or (r, None) in refs for r, t in got)
 
     def retagged(self, path: str, repositories: set) -> bool:
         """Whether every Kustomization at the top that includes ``path`` (directly or through

@@ -159,11 +159,14 @@ def one_platform_built(f, fr, project):
     pyroscope's .NET examples, pinned to linux/amd64 for a profiler that ships for x86-64 only,
     built with ``--platform linux/amd64``) is never part of a multi-platform build: dropped.
     Kept: a Dockerfile with no build found, one built for another or an unknown platform, or
-    for whichever machine runs it, and one a build archlint could not place may build."""
+    for whichever machine runs it, one a build archlint could not place may build, and any where
+    the repository has a build for several or unknown platforms whose Dockerfile is not known."""
     m = _PINNED_TO.search(f.message)
     builds = project.builds_of_dockerfile(fr.path) if m is not None else []
-    if not builds or _maybe_unplaced(project, fr.path):
-        return f
+    if not builds or _maybe_unplaced(project, fr.path) or any(
+            b.dockerfile is None and not b.missing and not (b.file or b.context or ".").strip("*/.")
+            and (b.targets() is None or len(b.targets()) > 1) for b in project.builds):
+        return f  # (a multi-platform build of a Dockerfile known by no part, -f "$DOCKERFILE", may be it)
     return None if all(b.targets() == [m.group(1)] for b in builds) else f
 
 
@@ -296,7 +299,9 @@ def set_by_tooling(f, fr, project):
     names = {n[0] for n in (normal(im) for im in project.images_at(fr.path, f.span.line)) if n}
     if project.patches.retagging and project.patches.retagged(fr.path, names):
         return None  # an overlay's images: entry sets the tag of a base's image
-    if project.patches.tilt and project.patches.built_by_tilt(fr.path, project.images_at(fr.path, f.span.line)):
+    # (a chart's values.yaml deploys nothing itself: the finding's key names its image)
+    if project.patches.tilt and project.patches.built_by_tilt(
+            fr.path, project.images_at(fr.path, f.span.line) or ([f.key] if f.key else [])):
         return None  # a Tiltfile deploying the manifest builds the image (tilt's integration/*/Tiltfile)
     if project.generated_retagged(fr.path, names):
         return None  # the output of kustomize build after an edit set image of the repository

@@ -221,16 +221,18 @@ def _called(text: str) -> str:
     parameters, once for each call with its arguments in place (katib's ``update_yaml_files()
     { find "$1" ... -exec sed -i -e "s@$2@$3@" {} \\; }`` and ``update_yaml_files
     "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"``), as new lines after the text.  A call
-    whose words cannot be split (an open quote) is left out; at most 64 calls."""
-    bodies = {}
-    for name, body in function_bodies(text).items():
-        seds = [b for b in body if _SED.search(b) and _POSITIONAL.search(b)]
-        if seds:
-            bodies[name] = seds
+    whose words cannot be split (an open quote) is left out; at most 64 calls, and no more text
+    than ``text`` holds."""
+    bodies: dict = {}
+    for name, body in function_bodies(text):
+        bodies.setdefault(name, []).extend((b, len(_POSITIONAL.findall(b))) for b in body
+                                           if _SED.search(b) and _POSITIONAL.search(b))
+    bodies = {k: v for k, v in bodies.items() if v}
     if not bodies:
         return ""
     out = []
     calls = 0
+    budget = len(text)  # what is put in is never more than the text itself: linear
     for line in text.split("\n"):
         head = line.split(None, 1)
         if not head or head[0] not in bodies or len(head) < 2:
@@ -239,8 +241,12 @@ def _called(text: str) -> str:
             args = shlex.split(head[1], comments=True)
         except ValueError:
             continue
-        for b in bodies[head[0]]:
-            out.append(_POSITIONAL.sub(lambda m: _arg(args, m), b))
+        longest = max(map(len, args), default=0)
+        for b, n in bodies[head[0]]:
+            size = len(b) + n * longest + 1  # (at most what the line becomes, known before it is made)
+            if size <= budget:
+                budget -= size
+                out.append(_POSITIONAL.sub(lambda m: _arg(args, m), b))
         calls += 1
         if calls == _CALLS:
             break
