@@ -131,10 +131,15 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
     _tree(tmp_path, ("test/e2e-image/Makefile", "task/buildah/0.9/tests/run.yaml", "e2e/kind.yaml",
                      "test/remote/manifests/kustomization.yaml", "cmd/testdata2/guestbook.yaml",
                      "deploy/tests.yaml", "deploy/test.sh", "hack/e2e.sh", "deploy/app.yaml",
-                     "_archived/old/pod.yaml", "charts/archived/pod.yaml"))
+                     "_archived/old/pod.yaml", "charts/archived/pod.yaml",
+                     # kserve's test overlay, kompose's test container, minio-operator's CI scripts;
+                     # not a folder whose name only starts with the word (tested, testify)
+                     "config/overlays/test-modelcache/patch.yaml", "script/test_in_container/Dockerfile",
+                     "testing/certmanager/pod.yaml", "tested/app.yaml", "testify/Dockerfile"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
-    assert found == ["deploy/app.yaml", "deploy/test.sh", "deploy/tests.yaml", "hack/e2e.sh"]
+    assert found == ["deploy/app.yaml", "deploy/test.sh", "deploy/tests.yaml", "hack/e2e.sh", "tested/app.yaml",
+                     "testify/Dockerfile"]
 
 
 def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so_named_is_not(tmp_path):
