@@ -520,3 +520,27 @@ def test_a_cd_to_the_script_s_folder_moves_the_build_right_after_it(tmp_path, ca
              "docker/Dockerfile": "FROM alpine:3.20\n"}
     doc = run(tree(tmp_path / "same", files), capsys)
     assert codes(doc, "XF") == [("hack/build.sh", 2, "XF005")]
+
+
+def test_a_manifest_a_tiltfile_deploys_is_not_where_another_build_s_image_runs(tmp_path, capsys):
+    # argo-cd: ui/scripts/build_docker.sh pushes argocd-ui; manifests/dev-tilt runs Tilt's own
+    # build of argocd-ui (Dockerfile.ui.tilt), not the script's
+    files = {
+        "Tiltfile": "docker_build('example.com/acme/ui', '.', dockerfile='Dockerfile.ui.tilt')\n"
+                    "k8s_yaml(kustomize('manifests/dev-tilt'))\n",
+        "Dockerfile.ui.tilt": "FROM node:22\n",
+        "Dockerfile": "FROM nginx:1.27\n",
+        "build.sh": "#!/bin/sh\ndocker build -t example.com/acme/ui:1.0 .\ndocker push example.com/acme/ui:1.0\n",
+        "manifests/dev-tilt/kustomization.yaml": "resources:\n- ui.yaml\n",
+        "manifests/dev-tilt/ui.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ui}
+            spec:
+              containers:
+                - {name: ui, image: example.com/acme/ui:1.0}
+        """,
+    }
+    doc = run(tree(tmp_path / "ui", files), capsys)
+    assert messages(doc, "BC001") == ["build.sh:2 docker build has no --platform, so the image is built for the CPU "
+                                      "of the machine that runs it."]

@@ -1088,6 +1088,38 @@ def test_an_image_a_kustomize_patch_replaces_is_not_what_is_deployed(tmp_path, c
         ("core/config/manager/manager.yaml", 10, "K8S001"), ("core/config/manager/manager.yaml", 12, "K8S001")]
 
 
+def test_an_image_a_kustomize_replacement_sets_is_not_what_is_deployed(tmp_path, capsys):
+    # capz: config/default's replacements: copy the manager's image into the init container that
+    # config/aso's patch adds with image: controller:latest, a placeholder
+    init = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: aso-controller-manager
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: migrate
+                  image: controller:latest
+                - name: other
+                  image: busybox:latest
+    """
+    default = ("resources:\n- ../aso\nreplacements:\n- source:\n    kind: Deployment\n    name: manager\n"
+               "    fieldPath: spec.template.spec.containers.[name=manager].image\n  targets:\n"
+               "  - select:\n      kind: Deployment\n      name: aso-controller-manager\n    fieldPaths:\n"
+               "    - spec.template.spec.initContainers.[name=migrate].image\n")
+    files = {"config/aso/kustomization.yaml": "resources:\n- aso.yaml\npatches:\n- path: patches/init.yaml\n",
+             "config/aso/aso.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+             "config/aso/patches/init.yaml": init,
+             "config/default/kustomization.yaml": default}
+    # the other init container is not replaced, nor anything without the Kustomization over it
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == [("config/aso/patches/init.yaml", 12, "K8S001")]
+    files["config/default/kustomization.yaml"] = default.replace("- ../aso", "- ../other")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == [
+        ("config/aso/patches/init.yaml", 10, "K8S001"), ("config/aso/patches/init.yaml", 12, "K8S001")]
+
+
 def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, capsys, monkeypatch):
     # spark-operator: config/default includes ../manager and sets the controller's tag with
     # images:; the base's untagged image is not what is deployed. Another image of the base, or
@@ -1313,6 +1345,9 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
                 '          sed -i "s/latest/${image_tag}/g" $HELM_CHART/values.yaml\n') == {
         "rewrites": ["charts/vela-core/values.yaml"]}
     assert read('sed -i "s|tag: \\"latest\\"|tag: \\"$V\\"|" chart/values.yaml\n') == {"rewrites": ["chart/values.yaml"]}
+    # fluent-operator's release workflow: the sed continued over three lines
+    assert read("      run: |\n        sed -i \\\n          's|ghcr.io/fluent/op:latest|ghcr.io/fluent/op:${{ x }}|g' \\\n"
+                "          manifests/setup/setup.yaml\n") == {"rewrites": ["manifests/setup/setup.yaml"]}
     # katib's update-images.sh: a function runs the sed on its positional parameters; each call
     # puts its arguments in (the folder from a literal assignment, a find's quoted root)
     katib = ('INSTALLS_PATH="manifests/v1beta1/installs/"\nupdate_yaml_files() {\n'
@@ -1947,3 +1982,24 @@ def test_a_kustomize_component_retags_what_the_kustomization_including_it_deploy
     doc = run(tmp_path, capsys)
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
         ("kustomize/base/deployment.yaml", "K8S001")]
+
+
+def test_a_third_party_image_in_rewritten_chart_values_is_still_reported(tmp_path, capsys):
+    # a release sed rewrites the :latest of the repository's manifests and of its chart's values;
+    # the chart's values also set a third party's image to latest, which no release retags
+    deploy = DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/api:latest") \
+        + "        - name: web\n          image: quay.io/acme/web:latest\n"
+    files = {
+        "hack/release.sh": "#!/bin/sh\nsed -i \"s/:latest/:$V/\" deploy/app.yaml\n"
+                           "sed -i \"s/tag: latest/tag: $V/\" charts/app/values.yaml\n",
+        "deploy/app.yaml": deploy,
+        "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+        "charts/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "charts/app/values.yaml": "api:\n  image:\n    repository: quay.io/acme/api\n    tag: latest\n"
+                                  "certs:\n  image:\n    repository: cfssl/cfssl\n    tag: latest\n",
+    }
+    found = [(f["path"], f["line"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
+             if f["rule"] == "K8S001"]
+    assert found == [("charts/app/values.yaml", 8, "Helm values set image cfssl/cfssl to the mutable tag latest. "
+                      "The repository's release rewrites the :latest tags of this file to its own version, "
+                      "and this image is not the repository's.")]

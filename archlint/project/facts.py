@@ -691,6 +691,9 @@ def _kustomization_facts(ctx, out: dict) -> None:
             resources.append("*")  # an inline or remote patch: it may add a container
     if resources or patches:
         out["kustomize"] = {"resources": resources, "patches": patches}
+    replaced = _replaced_slots(model)
+    if replaced:
+        out["replaced"] = replaced
     for root in model.documents:
         for it in items(value(root, "images")) if is_map(root) else ():
             if not is_map(it):
@@ -707,6 +710,34 @@ def _kustomization_facts(ctx, out: dict) -> None:
                 node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
                 out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
                                                         "image": img})
+
+
+#: a replacement target's field that is a container's image: ``spec.template.spec.initContainers.
+#: [name=migrate].image`` (a CronJob's ``spec.jobTemplate.spec.template...`` too)
+_IMAGE_FIELD = re.compile(r"(?:^|\.)(?:initContainers|containers|ephemeralContainers)\.\[name=([^\]]{1,253})\]\.image$")
+
+
+def _replaced_slots(model) -> list:
+    """The container slots (``Kind/name/container``, as ``slots``) whose image a
+    Kustomization's ``replacements:`` copy from another field (capz's ASO migration init container,
+    ``image: controller:latest`` as a placeholder for the manager's image): what the file says
+    there is not what is deployed.  At most 64."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+
+    out: list = []
+    for root in model.documents:
+        for r in items(value(root, "replacements")) if is_map(root) else ():
+            for t in items(value(r, "targets")) if is_map(r) else ():
+                sel = value(t, "select") if is_map(t) else None
+                kind, name = (text(sel, "kind") or "").strip(), (text(sel, "name") or "").strip()
+                if not kind or not name:
+                    continue
+                for fp in items(value(t, "fieldPaths")):
+                    m = _IMAGE_FIELD.search(scalar(fp) or "") if is_scalar(fp) else None
+                    slot = f"{kind}/{name}/{m.group(1).strip()}" if m else None
+                    if slot and slot not in out and len(out) < 64:
+                        out.append(slot)
+    return out
 
 
 # ---- dispatch --------------------------------------------------------------------------------------

@@ -828,11 +828,13 @@ class Project:
         return out
 
     def deploys_of(self, build: Build) -> list[Deploy]:
-        """The deployments whose image ``build`` produces."""
+        """The deployments whose image ``build`` produces (not argo-cd's ``manifests/dev-tilt``,
+        where a Tiltfile deploys its own build of the image)."""
         if self._deploys_by_build is None:
             by: dict = {}
             for d in self.deploys:
-                for b in self.builds_of(d.name):
+                for b in () if self.patches.tilt and self.patches.built_by_tilt(d.path, [d.image]) \
+                        else self.builds_of(d.name):
                     by.setdefault(id(b), []).append(d)
             self._deploys_by_build = by
         return self._deploys_by_build.get(id(build), [])

@@ -55,6 +55,8 @@ class Patches:
         #: (repositories a Tiltfile builds, the manifests and folders it deploys): Tilt puts what it
         #: built in place of those images there (tilt.py)
         self.tilt: list = []
+        self.replaced: dict = {}  # Kustomization -> container slots its replacements: set the image of
+        self._up_all: dict | None = None  # display path -> Kustomizations including or patching with it
         self._tilt_index: dict | None = None
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
@@ -144,11 +146,13 @@ class Patches:
             if refs and paths:
                 self.tilt.append((refs, paths))
                 self._tilt_index = None
+        if facts.get("replaced"):
+            self.replaced[display] = set(facts["replaced"])
         k = facts.get("kustomize")
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
                                             [_resolve(display, p) for p in k["patches"]])
-            self._up = None
+            self._up = self._up_all = None
             self._slots_of = {}
 
     @property
@@ -193,6 +197,30 @@ class Patches:
                 if k in seen:
                     continue
                 if mine & self._patched_slots(k):
+                    return True
+                seen.add(k)
+                todo.append(k)
+        return False
+
+    def replaced_at(self, path: str, line: int) -> bool:
+        """Whether the container image on ``line`` of ``path`` (a manifest, or a patch) is set by
+        the ``replacements:`` of a Kustomization that includes or patches with ``path``, directly
+        or through others (capz's ``config/default`` over ``config/aso``'s patch)."""
+        mine = {s for ln, s in self.slots.get(path, ()) if ln == line} if self.replaced else ()
+        if not mine:
+            return False
+        if self._up_all is None:
+            self._up_all = {}
+            for k, (resources, patches) in self.kustomizations.items():
+                for r in (*resources, *patches):
+                    for p in self._included(r):
+                        self._up_all.setdefault(p, []).append(k)
+        todo, seen = [path], {path}
+        while todo and len(seen) < MAX_WALK:
+            for k in self._up_all.get(todo.pop(), ()):
+                if k in seen:
+                    continue
+                if mine & self.replaced.get(k, set()):
                     return True
                 seen.add(k)
                 todo.append(k)

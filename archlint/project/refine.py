@@ -284,6 +284,8 @@ def set_by_tooling(f, fr, project):
     ``kustomize edit set image ...``) carries a placeholder tag in the files; the command decides
     what is deployed.  So does one that a patch of a Kustomization including the manifest
     replaces (cluster-api's ``config/default/manager_image_patch.yaml``): the patch is judged;
+    one a Kustomization's ``replacements:`` set from another field (capz's ASO init container,
+    ``image: controller:latest``, given the manager's image);
     one whose tag the ``images:`` entry of a Kustomization including it sets, from any folder
     (an overlay over ``../base``: spark-operator's ``config/default`` over ``../manager``);
     and a ``:latest`` that a ``sed`` of the repository rewrites (``sed 's/:latest/:$(VERSION)/'
@@ -292,7 +294,7 @@ def set_by_tooling(f, fr, project):
                               + project.entries_at(fr.path, f.span.line)):
         return None  # (an images: entry is set by the name it matches: argocd-image-updater's
         # edit set image argocd-image-updater-controller=${IMG}, its newName the real repository)
-    if project.patches.patched(fr.path, f.span.line):
+    if project.patches.patched(fr.path, f.span.line) or project.patches.replaced_at(fr.path, f.span.line):
         return None
     from .model import normal
 
@@ -337,7 +339,9 @@ def _third_party(project, fr, f) -> bool:
     owners = project.rewrite_owners()
     if not owners:
         return False
-    names = [n for n in map(normal, project.images_at(fr.path, f.span.line)) if n is not None]
+    # (a values.yaml deploys nothing itself: the finding's key names its image)
+    images = project.images_at(fr.path, f.span.line) or ([f.key] if f.key else [])
+    names = [n for n in map(normal, images) if n is not None]
     return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners for n in names)
 
 

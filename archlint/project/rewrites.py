@@ -142,6 +142,9 @@ def release_rewrites(text: str, out: dict) -> None:
         _kustomize_outputs(text, out)
     if "sed" not in text and "SED" not in text:
         return
+    # a command continued over lines (sed -i \ / 's|x:latest|x:1|' \ / manifests/setup.yaml:
+    # fluent-operator's release workflow) is read as one line; offsets do not move
+    text = text.replace("\\\n", "  ")
     if "()" in text or "function" in text:
         text += _called(text)
     found: list = []
