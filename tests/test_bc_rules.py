@@ -2145,3 +2145,19 @@ def test_a_wrapper_defined_in_both_branches_of_an_if_is_a_wrapper():
         run docker push registry.example.com/acme/app:1.0
     """
     assert [ln.split(" BC001")[0] for ln in check(sh, "BC001", kind="shell")] == ["11:12"]
+
+
+def test_bc006_a_push_whose_digest_the_script_reads_to_pin_its_consumers():
+    # tilt's scripts/build-tilt-ci.sh: latest is the name it is pushed under; CI pins the digest
+    sh = """
+        #!/bin/bash
+        IMAGE_NAME=docker/tilt-extensions-ci
+        docker buildx build --push --platform linux/amd64 -t $IMAGE_NAME -f .circleci/Dockerfile .circleci
+        docker pull "$IMAGE_NAME"
+        DIGEST="$(docker inspect --format '{{.RepoDigests}}' "$IMAGE_NAME" | tr -d '[]')"
+        yq eval -i ".jobs.test.docker[0].image = \\"$DIGEST\\"" .circleci/config.yml
+        docker buildx build --push --platform linux/amd64 -t tiltdev/tilt-ci -f ci/Dockerfile ci
+        docker buildx imagetools inspect tiltdev/tilt-ci --format '{{json .Manifest.Digest}}'
+        docker buildx build --push --platform linux/amd64 -t tiltdev/other -f ci/Dockerfile ci
+    """
+    assert [ln.split(" BC006")[0] for ln in check(sh, "BC006", kind="shell")] == ["9:54"]

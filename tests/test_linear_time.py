@@ -156,6 +156,11 @@ CASES = {
                     for i in range(int(n ** 0.5))}})),
     # cd/pushd before each of many builds in one script (the last cd before each build)
     "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
+    # many pushes of latest and a long line reading digests (BC006: the words of such lines are
+    # gathered once, each push looks its name up)
+    "shell-digest-reads": _lint("b.sh", "shell", lambda n: "".join(
+        f"docker buildx build --push -t acme/x{i} .\n" for i in range(n))
+        + "docker inspect --format '{{.RepoDigests}}' " + "acme/y " * n + "\n"),
     # many if statements setting one variable differently per arm, and nested ones: each arm's
     # values before the statement are looked up by version (bisect), not by a walk of the history
     "shell-branches": _lint("b.sh", "shell", lambda n: "".join(
@@ -312,7 +317,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
-        "shell-script-folder-names": 5000, "project-sed-functions": 5000}
+        "shell-script-folder-names": 5000, "project-sed-functions": 5000,
+        "shell-digest-reads": 500}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -9,6 +9,8 @@ before reporting a build, a tag or a push that never reaches a registry or a rem
 """
 from __future__ import annotations
 
+import re
+
 from ... import exports
 from ...commands import ToolCommand, commands_for
 from ...images import is_placeholder, local_registry
@@ -83,6 +85,28 @@ class LocalUse:
 
     def name(self, tc: ToolCommand, ref: str) -> bool:
         return local_registry(ref) or normal_ref(ref) in self.names.get(group_of(tc), ())
+
+
+#: a command reading an image's digest from its registry after a push, to pin its consumers by
+#: it (tilt's build-tilt-ci.sh: ``docker inspect --format '{{.RepoDigests}}' tiltdev/tilt-ci``)
+_DIGEST_READ = re.compile(r"RepoDigests|imagetools\s+inspect|crane\s+digest|skopeo\s+inspect")
+_WORD_SPLIT = re.compile(r"[\s\"'()|;&]+")
+
+
+def digest_read(ctx, tc: ToolCommand, words) -> bool:
+    """Whether a line of the snippet of ``tc`` reads the digest of an image one of ``words`` (its
+    name, the word that gives it: ``$IMAGE_NAME``) names as a word of its own: its latest is
+    only the name it is pushed under.  The words of each snippet's such lines are gathered once."""
+    snip = tc.command.snippet
+    found = ctx.cached("bc006.digest_reads", dict)
+    seen = found.get(id(snip))
+    if seen is None:
+        text = snip.text
+        seen = found[id(snip)] = set()
+        for line in text.split("\n") if _DIGEST_READ.search(text) else ():
+            if _DIGEST_READ.search(line):
+                seen.update(_WORD_SPLIT.split(line))
+    return any(w in seen for w in words if w)
 
 
 #: the group of every recipe of a Makefile (ids of objects are never negative)

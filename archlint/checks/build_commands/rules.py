@@ -12,7 +12,7 @@ from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
-from .local import build_pushes, discarded, group_of, in_document, local_use, normal_ref, runner_chosen
+from .local import build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -648,19 +648,19 @@ def latest_tag(ctx):
     or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
     next to a push, tag, build or manifest list of `app:<version>` in the same Makefile target,
     script or run step: the immutable tag is there to deploy by, latest is the usual moving
-    alias. Images that stay on the machine (see BC001: in a whole run, a build or a `docker tag`
-    whose image no file of the repository is seen pushing, a tag in a CI job that never logs in
-    nor pushes) and images for a registry on `localhost` are not reported, nor a one-part name a build gives and the same file never
-    pushes (`docker build -t ssh-ubuntu-focal ...`: no registry or namespace, nobody can push it to
-    Docker Hub; tailscale's test containers). In documentation and examples (a file under
-    `docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags and pushes are not reported:
-    the image is the reader's own and the reader picks its tag (`docker push
-    registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
+    alias; so is a push whose script then reads its digest (`docker inspect --format
+    '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI
+    images). Images that stay on the machine (see BC001: in a whole run, a build or `docker tag`
+    whose image no file is seen pushing, a tag in a CI job that never logs in nor pushes), images
+    for a registry on `localhost`, and a one-part name a build gives and the same file never
+    pushes (`docker build -t ssh-ubuntu-focal ...`: tailscale's test containers) are not reported.
+    In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags
+    and pushes are not reported: the image is the reader's own and the reader picks its tag
+    (`docker push registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
     (`kubectl run`, `kubectl set image`) is the document's choice and is reported. So, in any
     file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
-    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs beside its model servers). Nor a build
-    whose Dockerfile does not exist, or the push of an image only such builds make: the build
-    cannot run, and XF005 reports it.
+    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a build whose Dockerfile
+    does not exist, or the push of an image only such builds make (XF005 reports the build).
 
     ## Example
     ```shell
@@ -706,8 +706,8 @@ def latest_tag(ctx):
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
             if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
-                    and (name, group_of(tc)) in versioned:
-                continue  # latest moved next to a versioned tag of the same image
+                    and ((name, group_of(tc)) in versioned or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
+                continue  # latest moved next to a versioned tag of the same image, or the pushed digest read
             if im.role != "image" and _make_default(ctx, tc, im.span, tag_only=True):
                 continue  # `TAG ?= latest`, `IMG ?= controller:latest`: the caller of make names it
             if tc.action == "build" and not build_pushes(tc) \
