@@ -271,8 +271,10 @@ class _Filters:
         if self.matcher(disp):
             self._tell(full, False, _why_excluded(full, self.root, self.excludes))
             return False
-        if fx is not None and fx(disp):
-            self._tell(full, False, _why_fixture(full, self.root, self.fixtures))
+        # (fixtures are folders: a file named test-release.yml is not one; its folder is asked)
+        parent = disp.rpartition("/")[0]
+        if fx is not None and parent and fx(parent):
+            self._tell(full, False, _why_fixture(os.path.dirname(full), self.root, self.fixtures))
             return False
         if gi is not None and gi.ignored(full, False):
             self._tell(full, False, _why_ignored(gi, full, False, self.root))

@@ -2161,3 +2161,17 @@ def test_bc006_a_push_whose_digest_the_script_reads_to_pin_its_consumers():
         docker buildx build --push --platform linux/amd64 -t tiltdev/other -f ci/Dockerfile ci
     """
     assert [ln.split(" BC006")[0] for ln in check(sh, "BC006", kind="shell")] == ["9:54"]
+
+
+def test_bc006_a_digest_read_counts_only_after_the_push_and_outside_comments():
+    sh = """
+        #!/bin/sh
+        OLD=$(crane digest ghcr.io/acme/app:latest)
+        docker push ghcr.io/acme/app:latest
+        # consumers may run: crane digest ghcr.io/acme/web:latest
+        docker push ghcr.io/acme/web:latest
+        IMAGE=ghcr.io/acme/api
+        docker push "$IMAGE"
+        skopeo inspect --format '{{.Digest}}' "docker://${IMAGE}:latest"
+    """
+    assert [ln.split(" BC006")[0] for ln in check(sh, "BC006", kind="shell")] == ["3:13", "5:13"]

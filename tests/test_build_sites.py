@@ -544,3 +544,20 @@ def test_a_manifest_a_tiltfile_deploys_is_not_where_another_build_s_image_runs(t
     doc = run(tree(tmp_path / "ui", files), capsys)
     assert messages(doc, "BC001") == ["build.sh:2 docker build has no --platform, so the image is built for the CPU "
                                       "of the machine that runs it."]
+
+
+def test_a_tiltfile_s_kustomize_deploys_what_its_kustomization_includes_not_its_whole_folder(tmp_path, capsys):
+    # kustomize('.') at the top deploys dev/app.yaml; deploy/prod/app.yaml runs the release's image
+    files = {
+        "Tiltfile": "docker_build('example.com/acme/app', '.')\nk8s_yaml(kustomize('.'))\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "kustomization.yaml": "resources:\n- dev/app.yaml\n",
+        "dev/app.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n"
+                        "    - {name: a, image: example.com/acme/app}\n",
+        "deploy/prod/app.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n"
+                                "    - {name: a, image: example.com/acme/app:1.0}\n",
+        "release.sh": "#!/bin/sh\ndocker build -t example.com/acme/app:1.0 .\ndocker push example.com/acme/app:1.0\n",
+    }
+    doc = run(tree(tmp_path / "k", files), capsys)
+    assert messages(doc, "K8S002") == []
+    assert [m.split(". ", 1)[1] for m in messages(doc, "BC001")] == ["Its image is deployed by deploy/prod/app.yaml:6."]

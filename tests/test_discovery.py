@@ -132,14 +132,17 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
                      "test/remote/manifests/kustomization.yaml", "cmd/testdata2/guestbook.yaml",
                      "deploy/tests.yaml", "deploy/test.sh", "hack/e2e.sh", "deploy/app.yaml",
                      "_archived/old/pod.yaml", "charts/archived/pod.yaml",
-                     # kserve's test overlay, kompose's test container, minio-operator's CI scripts;
-                     # not a folder whose name only starts with the word (tested, testify)
+                     # kserve's test overlay, kompose's test container; not a folder whose name only
+                     # starts with the word (tested, testify), an environment's testing overlay, nor
+                     # a file named like a fixture folder (a workflow that pushes)
                      "config/overlays/test-modelcache/patch.yaml", "script/test_in_container/Dockerfile",
-                     "testing/certmanager/pod.yaml", "tested/app.yaml", "testify/Dockerfile"))
+                     "deploy/overlays/testing/kustomization.yaml", "tested/app.yaml", "testify/Dockerfile",
+                     ".github/workflows/test-and-release.yml", "scripts/test_release.sh", "fixtures"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
-    assert found == ["deploy/app.yaml", "deploy/test.sh", "deploy/tests.yaml", "hack/e2e.sh", "tested/app.yaml",
-                     "testify/Dockerfile"]
+    assert found == [".github/workflows/test-and-release.yml", "deploy/app.yaml", "deploy/overlays/testing/kustomization.yaml",
+                     "deploy/test.sh", "deploy/tests.yaml", "fixtures", "hack/e2e.sh", "scripts/test_release.sh",
+                     "tested/app.yaml", "testify/Dockerfile"]
 
 
 def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so_named_is_not(tmp_path):

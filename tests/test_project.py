@@ -1115,9 +1115,14 @@ def test_an_image_a_kustomize_replacement_sets_is_not_what_is_deployed(tmp_path,
              "config/default/kustomization.yaml": default}
     # the other init container is not replaced, nor anything without the Kustomization over it
     assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == [("config/aso/patches/init.yaml", 12, "K8S001")]
+    both = [("config/aso/patches/init.yaml", 10, "K8S001"), ("config/aso/patches/init.yaml", 12, "K8S001")]
     files["config/default/kustomization.yaml"] = default.replace("- ../aso", "- ../other")
-    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == [
-        ("config/aso/patches/init.yaml", 10, "K8S001"), ("config/aso/patches/init.yaml", 12, "K8S001")]
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == both
+    # a part of the image (its name: the tag stays), or a target narrowed by a reject: list
+    files["config/default/kustomization.yaml"] = default + "    options:\n      delimiter: ':'\n      index: 0\n"
+    assert codes(run(tree(tmp_path / "c", files), capsys), "K8S00") == both
+    files["config/default/kustomization.yaml"] = default + "    reject:\n    - name: aso-controller-manager\n"
+    assert codes(run(tree(tmp_path / "d", files), capsys), "K8S00") == both
 
 
 def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, capsys, monkeypatch):
@@ -1996,7 +2001,10 @@ def test_a_third_party_image_in_rewritten_chart_values_is_still_reported(tmp_pat
         "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
         "charts/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
         "charts/app/values.yaml": "api:\n  image:\n    repository: quay.io/acme/api\n    tag: latest\n"
-                                  "certs:\n  image:\n    repository: cfssl/cfssl\n    tag: latest\n",
+                                  "certs:\n  image:\n    repository: cfssl/cfssl\n    tag: latest\n"
+                                  # (a one-part repository a global registry completes, no repository)
+                                  "web:\n  image:\n    repository: web\n    tag: latest\n"
+                                  "job:\n  image:\n    tag: latest\n",
     }
     found = [(f["path"], f["line"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
              if f["rule"] == "K8S001"]

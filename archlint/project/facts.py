@@ -717,6 +717,12 @@ def _kustomization_facts(ctx, out: dict) -> None:
 _IMAGE_FIELD = re.compile(r"(?:^|\.)(?:initContainers|containers|ephemeralContainers)\.\[name=([^\]]{1,253})\]\.image$")
 
 
+def _keys(node) -> list:
+    from ..parsers.yamldoc import is_scalar, pairs, scalar
+
+    return [scalar(k) if is_scalar(k) else "" for k, _v in pairs(node)]
+
+
 def _replaced_slots(model) -> list:
     """The container slots (``Kind/name/container``, as ``slots``) whose image a
     Kustomization's ``replacements:`` copy from another field (capz's ASO migration init container,
@@ -730,7 +736,11 @@ def _replaced_slots(model) -> list:
             for t in items(value(r, "targets")) if is_map(r) else ():
                 sel = value(t, "select") if is_map(t) else None
                 kind, name = (text(sel, "kind") or "").strip(), (text(sel, "name") or "").strip()
-                if not kind or not name:
+                # (only a whole image copied into one object known by kind and name: not a part of
+                # it, options: {delimiter: ':', index: 0} keeps the tag; nor one narrowed further
+                # by a namespace, labels or a reject: list)
+                if not kind or not name or value(t, "reject") is not None or value(t, "options") is not None \
+                        or any(k not in ("kind", "name", "group", "version") for k in _keys(sel)):
                     continue
                 for fp in items(value(t, "fieldPaths")):
                     m = _IMAGE_FIELD.search(scalar(fp) or "") if is_scalar(fp) else None

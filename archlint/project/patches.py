@@ -57,6 +57,7 @@ class Patches:
         self.tilt: list = []
         self.replaced: dict = {}  # Kustomization -> container slots its replacements: set the image of
         self._up_all: dict | None = None  # display path -> Kustomizations including or patching with it
+        self._slots_at: dict | None = None  # (display path, line) -> container slots there
         self._tilt_index: dict | None = None
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
@@ -126,7 +127,7 @@ class Patches:
             self.generated[_resolve(display, dst)] = _resolve(display, src.rstrip("/"))
         for s in facts.get("slots", ()):
             self.slots.setdefault(display, []).append((s["span"][0], s["slot"]))
-            self._slots_of = {}
+            self._slots_of, self._slots_at = {}, None
         for o in facts.get("overrides", ()):
             from .model import normal
 
@@ -152,7 +153,7 @@ class Patches:
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
                                             [_resolve(display, p) for p in k["patches"]])
-            self._up = self._up_all = None
+            self._up = self._up_all = self._tilt_index = None
             self._slots_of = {}
 
     @property
@@ -187,7 +188,7 @@ class Patches:
     def patched(self, path: str, line: int) -> bool:
         """Whether the container image on ``line`` of ``path`` is replaced by a patch of a
         Kustomization that includes ``path`` (directly or through others)."""
-        mine = {s for ln, s in self.slots.get(path, ()) if ln == line}
+        mine = self._slots_on(path, line)
         if not mine:
             return False
         up = self._including()
@@ -202,11 +203,20 @@ class Patches:
                 todo.append(k)
         return False
 
+    def _slots_on(self, path: str, line: int) -> set:
+        """The container slots on ``line`` of ``path``, indexed once."""
+        if self._slots_at is None:
+            self._slots_at = {}
+            for p, got in self.slots.items():
+                for ln, s in got:
+                    self._slots_at.setdefault((p, ln), set()).add(s)
+        return self._slots_at.get((path, line), set())
+
     def replaced_at(self, path: str, line: int) -> bool:
         """Whether the container image on ``line`` of ``path`` (a manifest, or a patch) is set by
         the ``replacements:`` of a Kustomization that includes or patches with ``path``, directly
         or through others (capz's ``config/default`` over ``config/aso``'s patch)."""
-        mine = {s for ln, s in self.slots.get(path, ()) if ln == line} if self.replaced else ()
+        mine = self._slots_on(path, line) if self.replaced else ()
         if not mine:
             return False
         if self._up_all is None:
@@ -239,7 +249,11 @@ class Patches:
             self._tilt_index = {}
             for refs, paths in self.tilt:
                 for p in paths:
-                    self._tilt_index.setdefault(p, set()).update(refs)
+                    # a kustomize() folder deploys what its Kustomization includes, not the folder
+                    # (kustomize('.') at the top: not every manifest of the repository)
+                    ks = [k for k in (p + n for n in NAMES) if k in self.kustomizations] if p.endswith("/") or not p else []
+                    for k in [x for k in ks[:1] for x in self._walk(k)] or [p]:
+                        self._tilt_index.setdefault(k, set()).update(refs)
         parts = path.split("/")
         refs = set().union(*(self._tilt_index.get(k, ()) for k in
                              [path, ""] + ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]))

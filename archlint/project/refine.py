@@ -339,8 +339,9 @@ def _third_party(project, fr, f) -> bool:
     owners = project.rewrite_owners()
     if not owners:
         return False
-    # (a values.yaml deploys nothing itself: the finding's key names its image)
-    images = project.images_at(fr.path, f.span.line) or ([f.key] if f.key else [])
+    # (a values.yaml deploys nothing itself: the finding's key names its image, when it names a
+    # namespace or registry: not a one-part repository a global registry completes)
+    images = project.images_at(fr.path, f.span.line) or ([f.key] if "/" in f.key.rpartition(":")[0] else [])
     names = [n for n in map(normal, images) if n is not None]
     return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners for n in names)
 

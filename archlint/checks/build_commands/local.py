@@ -94,19 +94,30 @@ _WORD_SPLIT = re.compile(r"[\s\"'()|;&]+")
 
 
 def digest_read(ctx, tc: ToolCommand, words) -> bool:
-    """Whether a line of the snippet of ``tc`` reads the digest of an image one of ``words`` (its
-    name, the word that gives it: ``$IMAGE_NAME``) names as a word of its own: its latest is
-    only the name it is pushed under.  The words of each snippet's such lines are gathered once."""
+    """Whether a line after ``tc`` in its snippet, not a comment, reads the digest of an image
+    one of ``words`` (its name, the word that gives it: ``"$IMAGE_NAME"``) names, tag, quotes,
+    braces and ``docker://`` aside: its latest is only the name it is pushed under.  The words
+    of each snippet's such lines are gathered once, with the offset of their line."""
     snip = tc.command.snippet
     found = ctx.cached("bc006.digest_reads", dict)
     seen = found.get(id(snip))
     if seen is None:
         text = snip.text
-        seen = found[id(snip)] = set()
+        seen = found[id(snip)] = {}
+        offset = 0
         for line in text.split("\n") if _DIGEST_READ.search(text) else ():
-            if _DIGEST_READ.search(line):
-                seen.update(_WORD_SPLIT.split(line))
-    return any(w in seen for w in words if w)
+            if _DIGEST_READ.search(line) and not line.lstrip().startswith("#"):
+                for w in _WORD_SPLIT.split(line):
+                    seen[_bare(w)] = offset  # (the last line that names it)
+            offset += len(line) + 1
+    return any(seen.get(_bare(w), -1) > tc.command.start for w in words if w)
+
+
+def _bare(word: str) -> str:
+    """An image word without quotes, braces, ``docker://`` and tag: what a digest read names."""
+    w = word.replace('"', "").replace("'", "").replace("{", "").replace("}", "").removeprefix("docker://")
+    last = w.rpartition("/")[2]
+    return w[:len(w) - len(last)] + last.partition(":")[0] if ":" in last else w
 
 
 #: the group of every recipe of a Makefile (ids of objects are never negative)
