@@ -1361,6 +1361,9 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
              'update_yaml_files "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"\n'
              'update_yaml_files "${INSTALLS_PATH}" "newName: ${OLD}" "newName: ${NEW}"\n')
     assert read(katib) == {"rewrites": ["manifests/v1beta1/installs/"]}
+    # the body's find and sed continued over two lines
+    assert read(katib.replace('-regex ".*\\.yaml" -exec', '-regex ".*\\.yaml" \\\n      -exec')) == {
+        "rewrites": ["manifests/v1beta1/installs/"]}
     # a call without the arguments, one with an open quote, and a function that names no sed
     assert read(katib.split("update_yaml_files \"$")[0] + 'update_yaml_files\nupdate_yaml_files "a/ "newTag: .*"\n'
                 'other() {\n  echo "$1"\n}\nother a/ b\n') == {}
