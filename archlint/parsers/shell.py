@@ -1366,6 +1366,17 @@ def _tokenize(text: str, start: int, end: int):
         yield (text[s:i], "".join(val), s, i, quoted)
 
 
+def words(text: str) -> list[str]:
+    """The values of the words of the first command of ``text``, quotes taken out, as the
+    fallback tokenizer reads them (an open quote runs to the end; a comment ends them)."""
+    out = []
+    for t in _tokenize(text, 0, len(text)):
+        if t is None:
+            break
+        out.append(t[1])
+    return out
+
+
 def _expand_simple(value: str, table: VarTable, version: int) -> tuple[str, bool]:
     dyn = False
 

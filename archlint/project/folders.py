@@ -7,9 +7,6 @@ import re
 #: a command that changes the working folder (``cd sub && docker build -f x .``): a relative path
 #: after it is relative to a folder not known here
 _MOVES = re.compile(r"(?:^|[;&|(\s])(?:cd|pushd)(?:[ \t]+((?:\$\([^)\n]*\)|\$(?!\()|[^;&|\n)$])*))?(?=[;&|\n)]|$)")
-#: ``cd "$(dirname "$0")"`` and its spellings: the script's own folder
-_OWN_FOLDER = re.compile(r"""^["']?\$\(\s*dirname\s+["']?\$(?:0|\{?BASH_SOURCE(?:\[0\])?\}?)["']?\s*\)["']?$"""
-                         r"""|^["']?\$\{0%/\*\}["']?$""")
 
 
 _LITERAL_FOLDER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
@@ -18,9 +15,10 @@ _LITERAL_FOLDER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_./-]*")
 #: ``${BASH_SOURCE[0]}``, through ``readlink -f`` or ``realpath``
 _SELF = r"(?:\$\{?0\}?|\$\{?BASH_SOURCE(?:\[0\])?\}?)"
 _SELF_PATH = rf"(?:{_SELF}|\$\((?:readlink-[fe]|realpath){_SELF}\))"
-#: the script's folder, or one relative to it: ``$(dirname "$0")/..``, ``$(cd "$(dirname
-#: "${BASH_SOURCE[0]}")/.." && pwd)``; ``$(git rev-parse --show-toplevel)`` is the repository's top
-_FOLDER_OF_SELF = re.compile(rf"^(?P<cd>\$\(cd(?:--)?)?\$\(dirname{_SELF_PATH}\)(?P<rel>(?:/[\w.-]+)*)/?"
+#: the script's folder, or one relative to it: ``$(dirname "$0")``, ``${0%/*}``, ``$(dirname
+#: "$0")/..``, ``$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)``; ``$(git rev-parse
+#: --show-toplevel)`` is the repository's top
+_FOLDER_OF_SELF = re.compile(rf"^(?P<cd>\$\(cd(?:--)?)?(?:\$\(dirname{_SELF_PATH}\)|\$\{{0%/\*\}})(?P<rel>(?:/[\w.-]+)*)/?"
                              r"(?(cd)(?:(?:&&|;)pwd(?:-P)?|(?:&>|>)/dev/null(?:2>&1)?&&pwd(?:-P)?)\))$")
 _TOP = "$(gitrev-parse--show-toplevel)"
 #: ``DIR=$(dirname "$0")``, ``REPO_ROOT="$(git rev-parse --show-toplevel)"``: a name for one of them
@@ -38,7 +36,7 @@ def _self_relative(value: str, shebang: bool = True) -> str | None:
     if v.startswith(_TOP):
         rest = v[len(_TOP):].strip("/")
         return "repo" if not rest else f"in:{rest}:repo" if _LITERAL_FOLDER.fullmatch(rest) else None
-    m = _FOLDER_OF_SELF.match(v) if "dirname" in v else None
+    m = _FOLDER_OF_SELF.match(v) if "dirname" in v or "${0%" in v else None
     if m is None:
         return None
     rel = m.group("rel").strip("/")
@@ -66,10 +64,7 @@ def _moved_to(arg: str | None, names: dict | None = None, shebang: bool = True) 
     ``in:REL:BASE`` (a folder relative to it or to the repository's top: ``cd "$DIR/.."`` after
     ``DIR=$(dirname "$0")``), a literal relative folder (``cd site``, ``cd hack/build-image``),
     or None (another variable, ``cd -``, an absolute path)."""
-    a = (arg or "").strip()
-    if _OWN_FOLDER.match(a):
-        return "file" if shebang or "BASH_SOURCE" in a else None  # ($0 is the script's in a script only)
-    a = a.strip("\"'")
+    a = (arg or "").strip().strip("\"'")
     if "$" in a:
         m = _LEAD_VAR.match(a) if names else None
         base = names.get(m.group(1) or m.group(2)) if m is not None else None
@@ -109,7 +104,7 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
             to = _moved_to(m.group(1), names, shebang)
             # (a cd in a subshell, a $(...), a function, a pushd, an indented block: not known
             # to last; it moves only the command right after it)
-            near = to is not None and (to in ("repo", "file") or to.startswith("in:")) and not _top_level_cd(text, m)
+            near = _from_self(to) and not _top_level_cd(text, m)
             found.append((m.start(), to, m.end(), near))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
@@ -122,13 +117,18 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
         return bases + ["cd"]
     if to == "file":
         return ["file"]
-    if to is not None and (to == "repo" or to.startswith("in:")):
+    if _from_self(to):
         # a folder named from the script's own, or the top; a path found nowhere there is not
         # reported missing (the script may be run another way)
         return [to, "made"]
     if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
         return [f"in:{to}:{b}" for b in bases]
     return bases + ["cd"]
+
+
+def _from_self(to: str | None) -> bool:
+    """Whether ``_moved_to``'s answer is a folder named from the script's own or the top."""
+    return to is not None and (to in ("repo", "file") or to.startswith("in:"))
 
 
 def _top_level_cd(text: str, m) -> bool:

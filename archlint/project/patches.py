@@ -169,14 +169,35 @@ class Patches:
             return [resource]
         return [k for k in (resource + "/" + n for n in NAMES) if k in self.kustomizations]
 
-    def _including(self) -> dict:
-        if self._up is None:
-            self._up = {}
-            for k, (resources, _patches) in self.kustomizations.items():
-                for r in resources:
+    def _including(self, patches: bool = False) -> dict:
+        """Display path -> the Kustomizations that include it (or, with ``patches``, also patch
+        with it) directly; built once each."""
+        up = self._up_all if patches else self._up
+        if up is None:
+            up = {}
+            for k, (resources, patch_files) in self.kustomizations.items():
+                for r in (*resources, *patch_files) if patches else resources:
                     for p in self._included(r):
-                        self._up.setdefault(p, []).append(k)
-        return self._up
+                        up.setdefault(p, []).append(k)
+            if patches:
+                self._up_all = up
+            else:
+                self._up = up
+        return up
+
+    def _above(self, path: str, up: dict, hit) -> bool:
+        """Whether ``hit`` holds for a Kustomization above ``path`` in ``up``, at any depth
+        (``MAX_WALK`` at most)."""
+        todo, seen = [path], {path}
+        while todo and len(seen) < MAX_WALK:
+            for k in up.get(todo.pop(), ()):
+                if k in seen:
+                    continue
+                if hit(k):
+                    return True
+                seen.add(k)
+                todo.append(k)
+        return False
 
     def _patched_slots(self, kustomization: str) -> set:
         hit = self._slots_of.get(kustomization)
@@ -189,19 +210,7 @@ class Patches:
         """Whether the container image on ``line`` of ``path`` is replaced by a patch of a
         Kustomization that includes ``path`` (directly or through others)."""
         mine = self._slots_on(path, line)
-        if not mine:
-            return False
-        up = self._including()
-        todo, seen = [path], {path}
-        while todo and len(seen) < MAX_WALK:
-            for k in up.get(todo.pop(), ()):
-                if k in seen:
-                    continue
-                if mine & self._patched_slots(k):
-                    return True
-                seen.add(k)
-                todo.append(k)
-        return False
+        return bool(mine) and self._above(path, self._including(), lambda k: bool(mine & self._patched_slots(k)))
 
     def _slots_on(self, path: str, line: int) -> set:
         """The container slots on ``line`` of ``path``, indexed once."""
@@ -217,24 +226,8 @@ class Patches:
         the ``replacements:`` of a Kustomization that includes or patches with ``path``, directly
         or through others (capz's ``config/default`` over ``config/aso``'s patch)."""
         mine = self._slots_on(path, line) if self.replaced else ()
-        if not mine:
-            return False
-        if self._up_all is None:
-            self._up_all = {}
-            for k, (resources, patches) in self.kustomizations.items():
-                for r in (*resources, *patches):
-                    for p in self._included(r):
-                        self._up_all.setdefault(p, []).append(k)
-        todo, seen = [path], {path}
-        while todo and len(seen) < MAX_WALK:
-            for k in self._up_all.get(todo.pop(), ()):
-                if k in seen:
-                    continue
-                if mine & self.replaced.get(k, set()):
-                    return True
-                seen.add(k)
-                todo.append(k)
-        return False
+        return bool(mine) and self._above(path, self._including(patches=True),
+                                          lambda k: bool(mine & self.replaced.get(k, set())))
 
     def built_by_tilt(self, path: str, images: list) -> bool:
         """Whether a Tiltfile that deploys ``path`` (``k8s_yaml('app.yaml')``, a folder it builds

@@ -150,9 +150,6 @@ def built_for_it(f, fr, project):
     return f
 
 
-_PINNED_TO = re.compile(r" is pinned to ([\w/.-]{1,40})(?: \(through an ARG default\))?, so a multi-platform")
-
-
 def one_platform_built(f, fr, project):
     """DF003: a stage pinned to one platform in a Dockerfile whose every build found builds for
     that platform alone (its ``--platform``, a runner of that CPU, the final stage's own pin:
@@ -161,13 +158,22 @@ def one_platform_built(f, fr, project):
     Kept: a Dockerfile with no build found, one built for another or an unknown platform, or
     for whichever machine runs it, one a build archlint could not place may build, and any where
     the repository has a build for several or unknown platforms whose Dockerfile is not known."""
-    m = _PINNED_TO.search(f.message)
-    builds = project.builds_of_dockerfile(fr.path) if m is not None else []
-    if not builds or _maybe_unplaced(project, fr.path) or any(
+    pinned = f.key  # (the platform DF003 names; an OS alone, "linux", is the machine's: kept)
+    builds = project.builds_of_dockerfile(fr.path) if "/" in pinned else []
+    if not builds or _maybe_unplaced(project, fr.path) or _vague_multi_platform(project):
+        return f
+    return None if all(b.targets() == [pinned] for b in builds) else f
+
+
+def _vague_multi_platform(project) -> bool:
+    """Whether the repository has a build for several or unknown platforms of a Dockerfile known
+    by no part (``-f "$DOCKERFILE"``): it may build any Dockerfile.  Worked out once."""
+    got = getattr(project, "_vague_multi", None)
+    if got is None:
+        got = project._vague_multi = any(
             b.dockerfile is None and not b.missing and not (b.file or b.context or ".").strip("*/.")
-            and (b.targets() is None or len(b.targets()) > 1) for b in project.builds):
-        return f  # (a multi-platform build of a Dockerfile known by no part, -f "$DOCKERFILE", may be it)
-    return None if all(b.targets() == [m.group(1)] for b in builds) else f
+            and (b.targets() is None or len(b.targets()) > 1) for b in project.builds)
+    return got
 
 
 def _maybe_unplaced(project, path: str) -> bool:

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import shlex
-
-from ..parsers.shell import function_bodies
 
 #: ``sed 's/:latest/:$(VERSION)/' manifests/$*`` (argo-workflows), ``cat k.yaml | sed 's/newTag:
 #: .*/newTag: $(VERSION)/'`` (argo-events): a command that rewrites the image tags of files for a
@@ -223,9 +220,11 @@ def _called(text: str) -> str:
     """The ``sed`` lines of the functions ``text`` defines that substitute their positional
     parameters, once for each call with its arguments in place (katib's ``update_yaml_files()
     { find "$1" ... -exec sed -i -e "s@$2@$3@" {} \\; }`` and ``update_yaml_files
-    "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"``), as new lines after the text.  A call
-    whose words cannot be split (an open quote) is left out; at most 64 calls, and no more text
-    than ``text`` holds."""
+    "${INSTALLS_PATH}" "newTag: .*" "newTag: ${TAG}"``), as new lines after the text, its words
+    read by the shell parser's tokenizer; at most 64 calls, and no more text than ``text``
+    holds."""
+    from ..parsers.shell import function_bodies, words  # (a Dockerfile's run need not load it)
+
     bodies: dict = {}
     for name, body in function_bodies(text):
         bodies.setdefault(name, []).extend((b, len(_POSITIONAL.findall(b))) for b in body
@@ -240,10 +239,7 @@ def _called(text: str) -> str:
         head = line.split(None, 1)
         if not head or head[0] not in bodies or len(head) < 2:
             continue
-        try:
-            args = shlex.split(head[1], comments=True)
-        except ValueError:
-            continue
+        args = words(head[1])
         longest = max(map(len, args), default=0)
         for b, n in bodies[head[0]]:
             size = len(b) + n * longest + 1  # (at most what the line becomes, known before it is made)

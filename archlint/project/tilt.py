@@ -87,11 +87,12 @@ def _assigned(tree) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _arg(call, at: int, name: str):
+def _arg(call, at: int | None, name: str):
+    """A call's argument given by keyword ``name``, or at position ``at`` (None: keyword only)."""
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value
-    return call.args[at] if len(call.args) > at else None
+    return call.args[at] if at is not None and len(call.args) > at else None
 
 
 def tilt_facts(ctx, out: dict) -> None:
@@ -131,11 +132,11 @@ def _read(ctx, tree, out: dict) -> None:
             continue
         context = _arg(node, 1, "context")
         ctx_value = _string(context, consts) if context is not None else None
-        dockerfile = _arg(node, 99, "dockerfile")  # (a keyword only: the third is build_args, or entrypoint)
+        dockerfile = _arg(node, None, "dockerfile")  # (the third positional is build_args, or entrypoint)
         file = _string(dockerfile, consts) if dockerfile is not None else None
-        if _arg(node, 99, "dockerfile_contents") is not None or ctx_value is None:
+        if _arg(node, None, "dockerfile_contents") is not None or ctx_value is None:
             continue  # a Dockerfile written in the Tiltfile, or no context: no file of the repository
-        target = _arg(node, 99, "target")
+        target = _arg(node, None, "target")
         out.setdefault("builds", []).append({
             "span": _span((node.lineno, ctx.model.col(node.lineno, node.col_offset), node.lineno,
                            ctx.model.col(node.lineno, node.col_offset) + len(node.func.id))),

@@ -13,7 +13,7 @@ import re
 
 from ... import exports
 from ...commands import ToolCommand, commands_for
-from ...images import is_placeholder, local_registry
+from ...images import is_placeholder, local_registry, split_ref, strip_transport
 
 def normal_ref(ref: str) -> str:
     """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""
@@ -114,10 +114,12 @@ def digest_read(ctx, tc: ToolCommand, words) -> bool:
 
 
 def _bare(word: str) -> str:
-    """An image word without quotes, braces, ``docker://`` and tag: what a digest read names."""
-    w = word.replace('"', "").replace("'", "").replace("{", "").replace("}", "").removeprefix("docker://")
-    last = w.rpartition("/")[2]
-    return w[:len(w) - len(last)] + last.partition(":")[0] if ":" in last else w
+    """An image word without quotes, braces, transport and tag: what a digest read names."""
+    w = word.replace('"', "").replace("'", "").replace("{", "").replace("}", "")
+    if "$" in w:  # ($IMAGE:latest: the variable is the name)
+        return strip_transport(w).partition(":")[0]
+    ref = split_ref(w)
+    return ref[0] if ref else w
 
 
 #: the group of every recipe of a Makefile (ids of objects are never negative)
