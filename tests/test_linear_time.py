@@ -304,6 +304,44 @@ def _script_folder_names(n: int) -> list:
 
 CASES["shell-script-folder-names"] = _script_folder_names
 
+def _document_placeholders(n: int) -> int:
+    """A runbook block of many ``<placeholder>``s and of ``<`` never closed: each is masked once."""
+    from archlint.model import Span
+    from archlint.parsers.shell import ShellSnippet, simple_commands
+
+    text = "docker build " + "<a" * n + " -t x .\n" + "".join(f"docker build -t r/<p{i}>/x:1 -f D .\n" for i in range(n))
+    got = simple_commands(ShellSnippet(text, [Span(1, 1, 1, 1)], group=("document", "README.md")), ("docker",))
+    assert got[-1].words[-1].value == "."
+    return len(got)
+
+
+CASES["markdown-placeholders"] = _document_placeholders
+
+
+def _anchor_seds(n: int) -> dict:
+    """A script of many seds of anchors, one with long blanks after its anchor name, beside a
+    values file of many anchors: each pattern and each line is read once."""
+    from types import SimpleNamespace
+
+    from archlint.project.facts import _helm_values_facts
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    text = "".join(f'sed -i "s/\\(\\&v{i} \\)[^ ]\\+/\\1$V/" c{i}/values.yaml\n' for i in range(n))
+    text += 'sed -i "s/&x' + " " * n + '.*/y/" c/values.yaml\n'
+    release_rewrites(text, out)
+    assert len(out["anchored"]) == 32
+    values = "".join(f"v{i}: &v{i} latest\n" + " " * 40 + "\n" for i in range(n))
+    ctx = SimpleNamespace(source=SimpleNamespace(text=values, abspath="/nowhere/values.yaml", inputs=[]),
+                          model=SimpleNamespace(documents=[]))
+    facts: dict = {}
+    _helm_values_facts(ctx, facts)
+    assert len(facts["anchors"]) == 64
+    return facts
+
+
+CASES["project-anchor-seds"] = _anchor_seds
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -318,7 +356,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
-        "shell-digest-reads": 500}
+        "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

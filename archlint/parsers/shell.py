@@ -474,6 +474,8 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
     exprs: dict[str, str] = {}
     if "${{" in text:
         text = _mask_expressions(text, exprs)
+    if "<" in text and _in_document(snippet):
+        text = _mask_expressions(text, exprs, _PLACEHOLDER_RE)
     astral = not text.isascii() and _ASTRAL_RE.search(text) is not None
     if astral:
         # tree-sitter-bash crashes the process on some code points beyond U+1FFFF (seen with
@@ -543,21 +545,31 @@ _EXPR_RE = re.compile(r"\$\{\{.*?\}\}")
 _MASK_RE = re.compile(r"\$\{_E\d+_*\}")
 
 
-def _mask_expressions(text: str, exprs: dict[str, str]) -> str:
-    """GitHub Actions ``${{ … }}`` expressions are replaced before shell parsing (Actions does
-    that too) by a same-length unknown variable, so offsets do not move and the value is
-    dynamic; ``_unmask`` puts the original text back into the words."""
+#: a Markdown block's ``<your-gcp-project>`` (``docker build -t gcr.io/<your-gcp-project>/api .``):
+#: a placeholder its reader fills in, not two redirections that would swallow the rest of the line
+_PLACEHOLDER_RE = re.compile(r"<[A-Za-z][\w.:/-]*>")
+
+
+def _in_document(snippet) -> bool:
+    g = getattr(snippet, "group", None)
+    return type(g) is tuple and len(g) == 2 and g[0] == "document"
+
+
+def _mask_expressions(text: str, exprs: dict[str, str], pattern: re.Pattern = _EXPR_RE) -> str:
+    """GitHub Actions ``${{ … }}`` expressions (and a document's ``<placeholder>``s) are replaced
+    before shell parsing (Actions does that too) by a same-length unknown variable, so offsets
+    do not move and the value is dynamic; ``_unmask`` puts the original text back into the words."""
 
     def sub(m: re.Match) -> str:
         orig = m.group(0)
         key = f"_E{len(exprs)}"
         if len(orig) < len(key) + 3:
-            return "${" + "_" * (len(orig) - 3) + "}"
+            return "${" + "_" * (len(orig) - 3) + "}" if orig.startswith("$") or len(orig) > 3 else orig
         masked = "${" + key.ljust(len(orig) - 3, "_") + "}"
         exprs[masked] = orig
         return masked
 
-    return _EXPR_RE.sub(sub, text)
+    return pattern.sub(sub, text)
 
 
 def _unmask(commands: list[Command], original: str, exprs: dict[str, str]) -> None:
@@ -1004,6 +1016,13 @@ class _Walker:
                     elif kw == "local":
                         self.table.set(Assignment(name, "", False, None), self.base + self.s(c))
 
+    def _counted(self, name, prog: str) -> bool:
+        """Whether the command named ``name`` may lead another after numbers (``retry 3 20
+        docker build``: ``_counted`` reads its words)."""
+        nxt = name.next_sibling
+        return nxt is not None and _COUNTED_NAME.fullmatch(prog) is not None and prog not in _PRINTERS \
+            and self.raw(nxt).isascii() and self.raw(nxt).isdigit()
+
     def command(self, node) -> None:
         if self.wanted is not None:
             name = node.child_by_field_name("name")
@@ -1015,7 +1034,8 @@ class _Walker:
             if first and _lone_reference(first[0]):
                 prog = ""  # ``$SUDO docker ...``: the program may be the next word (strip_wrappers)
             elif not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
-                    or prog == "gcloud" or prog in self.table.functions):  # gcloud docker -- ...
+                    or prog == "gcloud" or prog in self.table.functions  # gcloud docker -- ...
+                    or self._counted(name, prog)):
                 return
         words: list[Word] = []
         assigns: list[Assignment] = []
@@ -1162,6 +1182,11 @@ def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> t
             prefixes.append(words[0])
             words = words[1:]
             continue
+        n = _counted(words, programs) if programs and len(words) > 2 else 0
+        if n:
+            prefixes.extend(words[:n])
+            words = words[n:]
+            continue
         if not words or words[0].dynamic:
             break
         name = words[0].value.rsplit("/", 1)[-1]
@@ -1208,6 +1233,30 @@ def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> t
         prefixes.extend(words[:i])
         words = words[i:]
     return words, prefixes, assigns
+
+
+#: a command that repeats or times the one after its numbers (pipelines' ``retry 3 20 docker
+#: build ...``, from a sourced helper; ``with_retries 5 docker push``); not one that prints them
+_COUNTED_NAME = re.compile(r"[a-z_][\w-]{0,40}")
+_PRINTERS = frozenset(("echo", "printf", "print", "log", "info", "warn", "error", "debug", "say", "msg",
+                       "fatal", "die", "note", "cat", "seq", "expr", "test", "[", "sleep", "wait", "exit", "return"))
+
+
+def _counted(words: list[Word], programs) -> int:
+    """How many words lead a command such as ``retry 3 20 docker build``: an unknown command
+    named in lower case, one to three integers, then one of ``programs`` or a wrapper; 0 for
+    any other command."""
+    w0 = words[0]
+    if w0.dynamic or w0.quoted or not _COUNTED_NAME.fullmatch(w0.value) or w0.value in _PRINTERS \
+            or w0.value in programs or w0.value in _WRAPPERS or w0.value in _SHELLS:
+        return 0
+    i = 1
+    while i < len(words) and i <= 3 and not words[i].dynamic and words[i].value.isascii() and words[i].value.isdigit():
+        i += 1
+    if i == 1 or i >= len(words) or words[i].dynamic:
+        return 0
+    name = words[i].value.rsplit("/", 1)[-1]
+    return i if name in programs or name in _WRAPPERS else 0
 
 
 _LONE_REF_RE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}|\([A-Za-z_][A-Za-z0-9_]*\))")

@@ -95,7 +95,7 @@ def check(value) -> dict | None:
                     type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
                 raise ValueError("facts: bad generated")
             continue
-        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args", "replaced"):
+        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored", "anchors", "loaded", "present"):
             if not _ok(items_, _SL):
                 raise ValueError(f"facts: bad {key}")
             continue

@@ -183,12 +183,14 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     }
 
 
-def _within(spans: list, starts: list, tc) -> bool:
-    """Whether the command ``tc`` is on a line of one of ``spans`` ([first, last] lines, in
-    order, not overlapping; ``starts``: their first lines)."""
+def _within(spans: list, starts: list, tc, which: bool = False):
+    """Whether the command ``tc`` is on a line of one of ``spans`` ([first, last, ...] lines, in
+    order, not overlapping; ``starts``: their first lines); with ``which``, the index of that
+    span (-1: none)."""
     line = tc.command.snippet.pos(tc.command.words[0].start)[0]
     k = bisect.bisect_right(starts, line) - 1
-    return k >= 0 and line <= spans[k][1]
+    found = k >= 0 and line <= spans[k][1]
+    return (k if found else -1) if which else found
 
 
 def _command_facts(ctx, out: dict) -> None:
@@ -202,11 +204,16 @@ def _command_facts(ctx, out: dict) -> None:
     bases = _bases(ctx.kind)
     moved = _workflow().moved_jobs(ctx) if ctx.kind == "workflow" else []  # jobs, in line order
     starts = [a for a, _b in moved]
+    steps = _workflow().step_folders(ctx) if moved else []  # run: steps of a known folder, in line order
+    step_starts = [a for a, _b, _f in steps]
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
             # in a job whose steps may run outside the top: its paths link nothing
-            here = bases + ["cd"] if moved and _within(moved, starts, tc) else bases
+            here = bases
+            if moved and _within(moved, starts, tc):
+                k = _within(steps, step_starts, tc, True) if steps else -1
+                here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
             out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
         elif tc.action == "bake":
             snip = tc.command.snippet
@@ -244,6 +251,11 @@ def _command_facts(ctx, out: dict) -> None:
         elif tc.action == "retag":
             for name in retag_names(tc):
                 out.setdefault("retags", []).append(pattern(name) or "*")
+        elif tc.action == "local-load":
+            for a in tc.args:  # (kind load docker-image NAME: the local cluster's nodes hold NAME)
+                p = pattern(a.value) if not a.value.startswith("-") else None
+                if p and "*" not in p:
+                    out.setdefault("loaded", []).append(p)
         elif tc.action in ("kube-run", "kube-create", "set-image"):
             for im in tc.images:
                 p = pattern(im.value)
@@ -415,6 +427,9 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         if not img or ("*" not in img and is_placeholder(img)):
             continue
         arch, src = arch_of.get(id(c.node), (None, None))
+        if is_scalar(c.policy) and (scalar(c.policy) or "").strip() in ("IfNotPresent", "Never"):
+            # a node that holds the image runs it (``kind load``: patches.kind_loaded)
+            out.setdefault("present", []).append(str(model.content_span(node)[0]))
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
             "via": c.obj.kind or "Kubernetes"})
@@ -474,6 +489,10 @@ def _skaffold_facts(ctx, out: dict) -> None:
             })
 
 
+#: a YAML anchor on a scalar value: ``karmadaImageVersion: &karmadaImageVersion latest``
+_ANCHOR_AT = re.compile(r"(?m):[ \t]+&([A-Za-z_][\w.-]{0,63})[ \t]+[^\s#]")
+
+
 def _helm_values_facts(ctx, out: dict) -> None:
     """A chart's values ``image:`` (``repository``/``tag``, ``registry``, a string) is what its
     templates deploy; the nodes are the ``nodeSelector``/``affinity`` beside it, else the top
@@ -481,6 +500,16 @@ def _helm_values_facts(ctx, out: dict) -> None:
     ``templates/`` folder: templates are rendered, and what they render is the deployment."""
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value, walk_mappings
 
+    if "&" in ctx.source.text:
+        # the lines carrying a YAML anchor, which a release sed may rewrite (``patches.anchored``)
+        found, line, at = [], 1, 0
+        for m in _ANCHOR_AT.finditer(ctx.source.text):
+            line, at = line + ctx.source.text.count("\n", at, m.start()), m.start()
+            found.append(f"{line}:{m.group(1)}")
+            if len(found) == 64:
+                break
+        if found:
+            out["anchors"] = found
     folder = os.path.join(os.path.dirname(os.path.abspath(ctx.source.abspath)), "templates")
     ctx.source.inputs.append(folder)
     if os.path.isdir(folder):

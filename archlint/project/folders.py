@@ -122,8 +122,17 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
         # reported missing (the script may be run another way)
         return [to, "made"]
     if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
-        return [f"in:{to}:{b}" for b in bases]
+        return [_below(to, b) for b in bases]
     return bases + ["cd"]
+
+
+def _below(to: str, base: str) -> str:
+    """The base ``in:TO:BASE``, ``TO`` joined to an ``in:`` base's folder (a ``cd web`` in a
+    workflow step whose working-directory is ``ui``: ``in:ui/web:github``)."""
+    if base.startswith("in:"):
+        inner, _, b = base[3:].rpartition(":")
+        return f"in:{inner}/{to}:{b}"
+    return f"in:{to}:{base}"
 
 
 def _from_self(to: str | None) -> bool:

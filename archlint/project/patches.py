@@ -59,6 +59,10 @@ class Patches:
         self._up_all: dict | None = None  # display path -> Kustomizations including or patching with it
         self._slots_at: dict | None = None  # (display path, line) -> container slots there
         self._tilt_index: dict | None = None
+        self.loaded: set = set()  # (repository, tag) of the images a command loads into a local cluster
+        self.present: set = set()  # (display path, line) of containers that run an image their node holds
+        self.anchors: dict = {}  # (display path, line) -> the YAML anchor a values file's line carries
+        self.anchored: dict = {}  # display path (a folder ends in "/") -> YAML anchors whose value a sed rewrites
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
 
@@ -72,6 +76,27 @@ class Patches:
         if self.piped and path in self._read_by_piped():
             return True
         return bool(self.rewritten) and any(self._rewritten(k) for k in self.built_from(path))
+
+    def kind_loaded(self, path: str, line: int, images: list) -> bool:
+        """Whether the container at ``line`` of ``path`` runs, from its node's store
+        (``imagePullPolicy: IfNotPresent`` or ``Never``), an image that a command of the
+        repository loads under that very name into a cluster on its own machine (karmada's
+        ``kind load docker-image docker.io/karmada/karmada-scheduler:latest`` for
+        ``artifacts/deploy``): the local development loop's deployment of what it just built."""
+        if (path, line) not in self.present:
+            return False
+        from .model import normal
+
+        names = [normal(im) for im in images]
+        return bool(names) and all(n is not None and n in self.loaded for n in names)
+
+    def anchor_rewritten(self, path: str, line: int) -> bool:
+        """Whether ``line`` of ``path`` carries a YAML anchor (``&karmadaImageVersion latest``)
+        whose value a ``sed`` of the repository rewrites in that file (karmada's
+        ``hack/package-helm-chart.sh`` before ``helm package``): every alias of it too."""
+        here = self.anchors.get((path, line))
+        return bool(here) and any(here in ns for p, ns in self.anchored.items()
+                                  if path == p or p.endswith("/") and path.startswith(p))
 
     def _read_by_piped(self) -> set:
         """Every file the ``kustomize build`` of a piped folder reads (kserve's ``kustomize build
@@ -118,6 +143,19 @@ class Patches:
                 p += "/" if r.endswith("/") else ""
                 if p not in self.rewritten:
                     self.rewritten.append(p)
+        if "loaded" in facts or "present" in facts:
+            from .model import normal
+
+            self.loaded.update(n for n in map(normal, facts.get("loaded", ())) if n is not None)
+            self.present.update((display, int(x)) for x in facts.get("present", ()) if x.isdigit())
+        for a in facts.get("anchors", ()):
+            ln, _, name = a.partition(":")
+            if ln.isdigit():
+                self.anchors[(display, int(ln))] = name
+        for a in facts.get("anchored", ()):
+            name, _, r = a.partition(":")
+            for p in (_resolve(display, r), posixpath.normpath(r)):
+                self.anchored.setdefault(p + ("/" if r.endswith("/") else ""), set()).add(name)
         for r in facts.get("piped", ()):
             for p in (_resolve(display, r), posixpath.normpath(r)):
                 if p not in self.piped:

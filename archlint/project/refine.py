@@ -188,8 +188,8 @@ def _maybe_unplaced(project, path: str) -> bool:
     if pats is None:
         pats = set()
         for b in project.builds:
-            if b.dockerfile is not None or b.missing:
-                continue
+            if b.dockerfile is not None or b.missing or not b.file and b.context and not b.context.strip("*/"):
+                continue  # (a context that is a variable alone: ``docker buildx build "$@"``)
             files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
             pats.update(f.removeprefix("./") for f in files if f.strip("*/.") and len(pats) < 256)
         project._unplaced = pats
@@ -315,6 +315,10 @@ def set_by_tooling(f, fr, project):
         return None  # the output of kustomize build after an edit set image of the repository
     if project.entry_unused(fr.path, f.span.line):
         return None  # a Kustomization's images: entry that matches nothing it includes
+    if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line, project.images_at(fr.path, f.span.line)):
+        return None  # the image a script of the repository just loaded into its kind cluster
+    if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
+        return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)
     if f.rule_id == "K8S001" and (project.patches.latest_rewritten(fr.path) or _values_rewritten(project, fr)):
         # a sed of the repository rewrites this file's :latest to the release's version (argo-workflows'
         # manifests, kserve's kustomize build ... | sed): a placeholder for the repository's own images

@@ -22,6 +22,9 @@ _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
 #: it belongs to (loki's stale ``s/.*tag:.*/  tag: ${VERSION}/``): not a rewrite of known images
 _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$")
+#: a pattern that replaces the value a YAML anchor carries, so every alias of it: karmada's
+#: ``s/\(\&karmadaImageVersion \)[^[:space:]]\+/\1${version}/g`` on its charts' values
+_ANCHOR = re.compile(r"\\?&([A-Za-z_][\w.-]{0,63})[ \t]{0,8}(?:\\\))?[ \t]{0,8}(?:\.\*|\[[^\]]{1,24}\]\]?(?:\*|\\?\+)|\\S|latest)")
 _SEPARATOR = re.compile(r"[>|;&]")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
 #: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
@@ -47,7 +50,7 @@ def _operands(words) -> list:
     """The file paths among a command's words (a path, or a folder ending in ``/``)."""
     out = []
     for w in words:
-        w = w.strip("'\"")
+        w = w.replace("'", "").replace('"', "")  # (./charts/"${chart}"/values.yaml: one word)
         if not _PATH_OPERAND.fullmatch(w):
             continue
         cut = min((w.find(c) for c in "$*{" if c in w), default=-1)
@@ -146,6 +149,7 @@ def release_rewrites(text: str, out: dict) -> None:
         text += _called(text)
     found: list = []
     piped: list = []
+    anchored: list = []  # "NAME:PATH": the anchor NAME's value in the files PATH names
     loops = _for_loops(text) if "for" in text else []
     latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
     values = _assignments(text) if "=" in text or ":" in text else {}
@@ -180,9 +184,10 @@ def release_rewrites(text: str, out: dict) -> None:
             pos = end + 1
             pattern = line[s.end():mid]
             tm = _TAG_PATTERN.search(pattern)
-            if tm is None or _BARE_TAG_KEY.search(pattern):
+            am = _ANCHOR.search(pattern) if tm is None and "&" in pattern else None
+            if am is None and (tm is None or _BARE_TAG_KEY.search(pattern)):
                 continue
-            if sed_words and not _NAMED.search(pattern, 0, tm.start()):
+            if am is None and sed_words and not _NAMED.search(pattern, 0, tm.start()):
                 # (not ``s|quay.io/acme/manager:latest|...|``: that one image's tag only)
                 seds.append(sed_words[bisect.bisect_right(sed_words, s.start()) - 1])
             k = bisect.bisect_right(seps, end)
@@ -192,12 +197,16 @@ def release_rewrites(text: str, out: dict) -> None:
                 words = rest.split()[1:] if not rest[:1].isspace() else rest.split()
                 operands[seg_end] = (rest, _operands(_resolved(_loop_words(words, latest), values)))
             rest, named = operands[seg_end]
-            files += named
+            got = list(named)
             if cat is not None:
-                files += _operands([cat.group(1)])
+                got += _operands([cat.group(1)])
             if find is not None and "{}" in rest:
                 root = _resolved([find.group(1).strip("'\"")], values)[0].rstrip("/") + "/"
-                files += [p if p.endswith("/") else p + "/" for p in _operands([root])]
+                got += [p if p.endswith("/") else p + "/" for p in _operands([root])]
+            if am is None:
+                files += got
+            else:  # (the anchor's value only: another latest of the file stays)
+                anchored += [f"{am.group(1)}:{p}" for p in got if len(anchored) < 32]
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)
@@ -207,6 +216,8 @@ def release_rewrites(text: str, out: dict) -> None:
                 piped.append(src)
     if found:
         out["rewrites"] = found
+    if anchored:
+        out["anchored"] = list(dict.fromkeys(anchored))
     if piped:
         out["piped"] = piped
 

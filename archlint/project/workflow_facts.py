@@ -37,6 +37,54 @@ def moved_jobs(ctx) -> list:
     return out
 
 
+def step_folders(ctx) -> list:
+    """[first line, last line, folder] of each ``run:`` step of a workflow whose folder, relative
+    to the repository's top, is known: its literal ``working-directory`` (the step's, else its
+    job's or the workflow's ``defaults.run``) in a job checking the repository out at a known
+    folder (pipelines' ``working-directory: ./test/frontend-integration-test`` before ``docker
+    build ... .``: that folder's Dockerfile).  A step of a moved job not listed runs in a folder
+    not known here."""
+    from ..parsers.yamldoc import is_map, items, pairs, path, text, value
+
+    out = []
+    for root in ctx.model.documents:
+        top = path(root, "defaults", "run")
+        for _k, job in pairs(value(root, "jobs")):
+            if not is_map(job):
+                continue
+            checkout = _checkout_folder(job)
+            if checkout is None:
+                continue
+            default = text(path(job, "defaults", "run"), "working-directory") if is_map(path(job, "defaults", "run")) \
+                else None
+            default = default if default is not None else text(top, "working-directory") if is_map(top) else None
+            for step in items(value(job, "steps")):
+                if not is_map(step) or value(step, "run") is None:
+                    continue
+                wd = text(step, "working-directory")
+                folder = _repository_folder(default if wd is None else wd, checkout)
+                if folder is not None:
+                    sp = ctx.model.content_span(step)
+                    out.append([sp[0], sp[2], folder])
+    return out
+
+
+def _repository_folder(wd: str | None, checkout: str) -> str | None:
+    """The folder of the repository checked out at ``checkout`` (relative to the workspace) that
+    a step's ``working-directory`` ``wd`` names ("" for its top); None when not known (an
+    expression, an absolute path, ``..``, or outside the checkout)."""
+    w = "." if wd is None else wd.strip()
+    if not w or "$" in w or w.startswith(("/", "~")) or ".." in w.split("/"):
+        return None
+    w = w.removeprefix("./").strip("/")
+    w = "" if w == "." else w
+    if checkout:
+        if w != checkout and not w.startswith(checkout + "/"):
+            return None
+        w = w[len(checkout):].strip("/")
+    return w
+
+
 _CHECKOUT_PATH = re.compile(r"(?:^|[{,])\s*path\s*:", re.M)  # block or flow style (with: {path: src})
 
 
@@ -302,9 +350,11 @@ def _action_build(w, row, strings, text, folder: str | None) -> dict:
         "push": push == "true" or push.startswith("${{") or any(exports.pushes(a) for a in outs),
         # loaded on the runner, or written to a file there (a tarball a later job of the workflow
         # loads into kind: logging-operator's e2e), never pushed from the step
+        # (or kept in the build cache alone: a check build of several platforms with push: false,
+        # which no driver loads: litmus-go's, whose tag a Makefile target also pushes)
         "local": push in ("", "false") and (load == "true" or bool(outs) and all(
             not exports.pushes(a) and (exports.loads(a) or a.get("dest") or a.get("type") in ("tar", "local"))
-            for a in outs)),
+            for a in outs) or push == "false" and load in ("", "false") and not outs and len(pl or ()) > 1),
         "stage": pattern(t("target")),
         # build-args: one NAME=value a line (an expression's value is unknown)
         "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n") if "=" in ln}),

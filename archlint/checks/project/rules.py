@@ -263,7 +263,9 @@ def image_built_with_different_platforms(ctx):
 
     Reported at the build with fewer platforms; local builds (run or loaded where they are
     built, or written to a file: a workflow step's `outputs: type=docker,dest=...` tarball for a
-    later job's kind cluster) and names with a variable part are left out, and so are two builds in the same file
+    later job's kind cluster; or kept in the build cache: a `docker/build-push-action` check of
+    several platforms with `push: false` and no `load:` nor `outputs:`) and names with a variable
+    part are left out, and so are two builds in the same file
     (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
     its author wrote side by side. Across files, one file's author may not know of the other.
 

@@ -1,0 +1,229 @@
+"""Where a build runs and what its commands are, read as their authors meant them: a runbook's
+``<placeholder>``, a workflow step's ``working-directory``, a ``retry N`` wrapper from a sourced
+helper, a check build kept in the cache; and what a release or a dev loop does to a manifest's
+``latest`` (a sed of a YAML anchor, a ``kind load`` of the very image)."""
+from __future__ import annotations
+
+import pytest
+
+from archlint.parsers.shell import ShellSnippet, simple_commands
+from archlint.model import Span
+from test_project import codes, run, tree
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def messages(doc: dict, rule: str) -> list[str]:
+    return sorted(f"{f['path']}:{f['line']} {f['message']}" for f in doc["findings"] if f["rule"] == rule)
+
+
+# kubeflow/pipelines' proxy image: an amd64 kubectl in an image built for linux/amd64 alone
+PROXY = {
+    "proxy/Dockerfile": """
+        FROM debian:12
+        RUN curl -fsSL -o /kubectl https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl
+    """,
+    "Makefile": """
+        proxy:
+        \tdocker buildx build --platform linux/amd64 -t ghcr.io/kubeflow/proxy:1 -f proxy/Dockerfile --push proxy
+    """,
+    "backend/Dockerfile": "FROM debian:12\n",
+}
+
+
+def test_df006_a_literal_the_only_build_targets_is_dropped(tmp_path, capsys):
+    doc = run(tree(tmp_path / "base", PROXY), capsys)
+    assert messages(doc, "DF006") == []
+
+
+def test_a_runbook_placeholder_is_a_word_not_a_redirection(tmp_path, capsys):
+    # developer_guide.md: gcr.io/<your-gcp-project>/api-server read as two redirections lost
+    # `-f backend/Dockerfile .`, and a build of no known Dockerfile "may build" proxy/Dockerfile
+    guide = {"developer_guide.md": """
+        ```bash
+        $ docker build -t gcr.io/<your-gcp-project>/api-server:latest -f backend/Dockerfile .
+        $ docker push gcr.io/<your-gcp-project>/api-server:latest
+        ```
+    """}
+    doc = run(tree(tmp_path / "guide", dict(PROXY, **guide)), capsys)
+    assert messages(doc, "DF006") == []
+    snip = ShellSnippet("docker build -t gcr.io/<your-gcp-project>/api:1 -f backend/Dockerfile .\n",
+                        [Span(1, 1, 1, 1)], group=("document", "README.md"))
+    words = [w.value for w in simple_commands(snip, ("docker",))[0].words]
+    assert words == ["docker", "build", "-t", "gcr.io/<your-gcp-project>/api:1", "-f", "backend/Dockerfile", "."]
+    # in a script it is what the shell does: a redirection
+    script = ShellSnippet(snip.text, [Span(1, 1, 1, 1)])
+    assert "backend/Dockerfile" not in [w.value for w in simple_commands(script, ("docker",))[0].words]
+
+
+def test_a_workflow_steps_working_directory_places_its_build(tmp_path, capsys):
+    # pipelines' e2e-test-frontend.yml: `docker build ... .` in test/frontend-integration-test
+    wf = {".github/workflows/e2e.yml": """
+        on: push
+        jobs:
+          e2e:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - name: Build the tests' image
+                working-directory: ./test/frontend
+                run: docker build -t kfp-frontend-test:local .
+    """, "test/frontend/Dockerfile": "FROM node:20\n"}
+    doc = run(tree(tmp_path / "wd", dict(PROXY, **wf)), capsys)
+    assert messages(doc, "DF006") == []
+    # a working-directory from an expression is not known: that build may be proxy/Dockerfile
+    wf[".github/workflows/e2e.yml"] = wf[".github/workflows/e2e.yml"].replace(
+        "./test/frontend", "${{ matrix.dir }}")
+    doc = run(tree(tmp_path / "expr", dict(PROXY, **wf)), capsys)
+    assert len(messages(doc, "DF006")) == 1
+
+
+def test_a_numbered_retry_wrapper_runs_the_command_after_it(tmp_path, capsys):
+    # pipelines' build-tools-images.yml: `retry` comes from a sourced helper
+    def programs(text):
+        return [(c.words[0].value, c.words[1].value, [p.value for p in c.prefixes])
+                for c in simple_commands(ShellSnippet(text, [Span(1, 1, 1, 1)]), ("docker",))]
+
+    assert programs("source ./helpers.sh\nretry 3 20 env DOCKER_BUILDKIT=1 docker build -f x .\n") == [
+        ("docker", "build", ["retry", "3", "20", "env", "DOCKER_BUILDKIT=1"])]
+    # printing or waiting is not running it, and a wrapper needs its number
+    assert programs("echo 3 docker build .\nsleep 5 docker build .\nretry docker build .\n") == []
+    files = dict(PROXY, **{"release/Dockerfile": PROXY["proxy/Dockerfile"], ".github/workflows/tools.yml": """
+        on: push
+        jobs:
+          tools:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: |
+                  source ./.github/helper-functions.sh
+                  retry 3 20 env DOCKER_BUILDKIT=1 docker build --file release/Dockerfile --tag ghcr.io/kubeflow/release:1 .
+                  retry 3 20 docker push ghcr.io/kubeflow/release:1
+    """})
+    doc = run(tree(tmp_path / "retry", files), capsys)
+    # built on an amd64 runner: the amd64 kubectl is that image's
+    assert messages(doc, "DF006") == []
+
+
+def test_a_multi_platform_check_build_that_pushes_nothing_races_no_push(tmp_path, capsys):
+    # litmus-go: build.yml builds go-runner:ci for two platforms with push: false; the Makefile's
+    # build-amd64 and push-amd64 push the tag; push.yml pushes it for both platforms
+    check = """
+        on: pull_request
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: docker/setup-buildx-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  push: false
+                  file: build/Dockerfile
+                  platforms: linux/amd64,linux/arm64
+                  tags: litmuschaos/go-runner:ci
+    """
+    files = {
+        "build/Dockerfile": "FROM alpine:3.20\n",
+        "Makefile": """
+            build-amd64:
+            \tdocker build --file build/Dockerfile --tag docker.io/litmuschaos/go-runner:ci .
+            push-amd64:
+            \tdocker push docker.io/litmuschaos/go-runner:ci
+        """,
+        ".github/workflows/build.yml": check,
+    }
+    assert codes(run(tree(tmp_path / "check", files), capsys), "XF004") == []
+    files[".github/workflows/push.yml"] = check.replace("push: false", "push: true")
+    assert [m.split(" for ")[1].split(", but ")[1] for m in messages(run(tree(tmp_path / "push", files), capsys), "XF004")] \
+        == [".github/workflows/push.yml:8 builds the same tag"]
+
+
+KARMADA_VALUES = """
+    ## "latest" is a default value for local installation.
+    karmadaImageVersion: &karmadaImageVersion latest
+    scheduler:
+      image:
+        registry: docker.io
+        repository: karmada/karmada-scheduler
+        tag: *karmadaImageVersion
+    certs:
+      image:
+        registry: docker.io
+        repository: cfssl/cfssl
+        tag: latest
+"""
+
+
+def test_a_release_sed_of_a_yaml_anchor_rewrites_its_value_alone(tmp_path, capsys):
+    # karmada's hack/package-helm-chart.sh before helm package
+    files = {
+        "charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+        "charts/karmada/values.yaml": KARMADA_VALUES,
+        "hack/package-helm-chart.sh": """
+            #!/usr/bin/env bash
+            version=${1}
+            for chart in ${KARMADA_CHARTS[@]}; do
+                sed -i'' -e "s/\\(\\&karmadaImageVersion \\)[^[:space:]]\\+/\\1${version}/g" ./charts/"${chart}"/values.yaml
+            done
+        """,
+    }
+    doc = run(tree(tmp_path / "anchor", files), capsys)
+    # the third party's latest the sed does not touch stays
+    assert messages(doc, "K8S001") == [
+        "charts/karmada/values.yaml:12 Helm values set image docker.io/cfssl/cfssl to the mutable tag latest."]
+    files["hack/package-helm-chart.sh"] = files["hack/package-helm-chart.sh"].replace("&karmadaImageVersion", "&other")
+    doc = run(tree(tmp_path / "other", files), capsys)
+    assert [m.split(":")[1].split(" ")[0] for m in messages(doc, "K8S001")] == ["12", "2"]
+
+
+KARMADA_DEPLOY = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: karmada-scheduler
+    spec:
+      selector:
+        matchLabels: {app: karmada-scheduler}
+      template:
+        metadata:
+          labels: {app: karmada-scheduler}
+        spec:
+          containers:
+            - name: karmada-scheduler
+              image: docker.io/karmada/karmada-scheduler:latest
+              imagePullPolicy: IfNotPresent
+"""
+
+
+@pytest.mark.parametrize("name, change, reported", [
+    ("loaded", {}, False),
+    # a node without it pulls latest from the registry
+    ("always", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace("IfNotPresent", "Always")}, True),
+    ("default", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace(
+        "              imagePullPolicy: IfNotPresent\n", "")}, True),
+    # another tag or another image loaded
+    ("tag", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image docker.io/karmada/karmada-scheduler:v1\n"},
+     True),
+    ("unknown", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image \"${IMG}\"\n"}, True),
+])
+def test_a_manifest_running_the_image_a_script_loads_into_kind_is_the_dev_loops(tmp_path, capsys, name, change,
+                                                                               reported):
+    # karmada's artifacts/deploy, applied by hack/deploy-karmada.sh after setup-dev-base.sh
+    # builds the images with VERSION=latest and loads them into its kind clusters
+    files = {
+        "artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY,
+        "hack/setup-dev-base.sh": """
+            #!/usr/bin/env bash
+            export VERSION="latest"
+            export REGISTRY="docker.io/karmada"
+            make images GOOS="linux" --directory="${REPO_ROOT}"
+            kind load docker-image "${REGISTRY}/karmada-scheduler:${VERSION}" --name="${HOST_CLUSTER_NAME}"
+        """,
+    }
+    doc = run(tree(tmp_path / name, dict(files, **change)), capsys)
+    assert codes(doc, "K8S001") == ([("artifacts/deploy/karmada-scheduler.yaml", 14, "K8S001")] if reported else [])
