@@ -17,9 +17,9 @@ _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
-#: deploys on a developer's cluster); a word of ``local`` or ``tools`` says too little
-#: (``local-path-provisioner``)
-_DEV_WORDS = frozenset(("dev", "development", "tilt"))
+#: deploys on a developer's cluster; grafana-operator's ``overlays/chainsaw-debug``); a word of
+#: ``local`` or ``tools`` says too little (``local-path-provisioner``)
+_DEV_WORDS = frozenset(("dev", "development", "tilt", "debug"))
 
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)

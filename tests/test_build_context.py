@@ -107,6 +107,9 @@ def test_a_numbered_retry_wrapper_runs_the_command_after_it(tmp_path, capsys):
     doc = run(tree(tmp_path / "retry", files), capsys)
     # built on an amd64 runner: the amd64 kubectl is that image's
     assert messages(doc, "DF006") == []
+    # a wrapper script's build of whatever its caller passes names no Dockerfile of its own
+    files["scripts/docker-buildx-build-with-retry.sh"] = '#!/bin/bash\nretry 3 20 docker buildx build "$@"\n'
+    assert messages(run(tree(tmp_path / "passed", files), capsys), "DF006") == []
 
 
 def test_a_multi_platform_check_build_that_pushes_nothing_races_no_push(tmp_path, capsys):

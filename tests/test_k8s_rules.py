@@ -1144,6 +1144,8 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "tools/dev/pod.yaml", "deploy/pod-dev.yaml", "test/e2e-job.yaml",
                  # argo-cd's manifests/dev-tilt/: what Tilt deploys on a developer's cluster
                  "manifests/dev-tilt/ui-deployment.yaml",
+                 # grafana-operator's overlay for make deploy-chainsaw-debug (a stand-in http-echo)
+                 "deploy/kustomize/overlays/chainsaw-debug/pod.yaml",
                  # and examples their readers copy and pin (a Tekton task's samples, docs' examples)
                  "task/pull-request/0.2/samples/static.yaml", "docs/examples/multi-tls/app.yaml",
                  # documentation: tailscale's docs/k8s/ manifests, external-dns' tutorials
@@ -1160,7 +1162,7 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
     # and a chart's (or any) templates/ folder, a file named as a template, a "templated" folder are no template folder
     # nor is a word that only contains one of the example words (resampler, democracy)
     for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml",
-                 "deploy/resampler/client.yaml", "democracy-app/client.yaml",
+                 "deploy/resampler/client.yaml", "democracy-app/client.yaml", "debugger/client.yaml",
                  "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
