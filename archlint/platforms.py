@@ -414,6 +414,14 @@ class Targets:
     def describe(self) -> str:
         return describe(self.platforms)
 
+    def met_by(self, platform: str | None) -> bool:
+        """Whether a build for ``platform`` alone, known before it runs (a CI runner's CPU:
+        ubuntu-latest's linux/amd64), is left alone: nothing is configured, so nothing says
+        another is wanted.  Configured targets are checked instead, one or several (the
+        aks-app sample's build-push on ubuntu-latest for ``platforms = ["linux/amd64"]``: a
+        runner change would change what ships).  Not known (None) meets nothing."""
+        return platform is not None and self.none
+
     def covers(self, platform: Platform) -> bool:
         """Whether ``platform`` is one of the targets."""
         return covers(self.platforms, platform)

@@ -1163,7 +1163,7 @@ def test_bc001_flags_builds_without_platform_in_workflow_run_steps():
         on: push
         jobs:
           build:
-            runs-on: ubuntu-latest
+            runs-on: self-hosted
             steps:
               - uses: actions/checkout@v4
               - name: Build
@@ -1187,13 +1187,13 @@ def test_bc001_a_ci_job_that_never_pushes_nor_logs_in_discards_what_it_builds():
     on: pull_request
     jobs:
       test-recipes:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - uses: actions/checkout@v4
           - run: docker build --rm --no-cache --tag my-custom-image -f recipe.dockerfile .
           - run: docker build -t ghcr.io/acme/app:${{ github.sha }} .
       publish:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - run: echo "$TOKEN" | docker login ghcr.io -u acme --password-stdin
           - run: docker build -t ghcr.io/acme/app:${{ github.sha }} .
@@ -1709,17 +1709,17 @@ def test_bc001_an_image_built_and_run_in_one_workflow_job_is_local():
     on: push
     jobs:
       smoke:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - run: docker build -t smoke-test .
           - run: docker run --rm smoke-test ./selftest
       publish:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - run: docker build -t ghcr.io/acme/app:1.0 .
           - run: docker push ghcr.io/acme/app:1.0
       other:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - run: docker run --rm ghcr.io/acme/app:1.0
     """
@@ -1739,7 +1739,7 @@ def test_bc001_windows_images_are_built_for_their_windows_host():
           - uses: docker/login-action@v3
           - run: docker build -t quay.io/acme/exec:1-windows -f Dockerfile.windows . && docker push quay.io/acme/exec:1-windows
       linux:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - uses: docker/login-action@v3
           - run: docker build -t quay.io/acme/exec:1 . && docker push quay.io/acme/exec:1
@@ -2047,7 +2047,7 @@ def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():
     on: push
     jobs:
       build:
-        runs-on: ubuntu-latest
+        runs-on: self-hosted
         steps:
           - run: docker build -t ghcr.io/acme/app:1.0 .
           - run: docker save ghcr.io/acme/app:1.0 -o app.tar
@@ -2102,8 +2102,31 @@ def test_bc001_not_in_a_workflow_job_that_picks_its_runner_per_run():
               - run: docker push quay.io/acme/app:1
     """
     assert check(text, "BC001", kind="workflow") == []
-    fixed = text.replace("${{ inputs.runs-on }}", "ubuntu-24.04")
+    fixed = text.replace("${{ inputs.runs-on }}", "self-hosted")
     assert [ln.split(" ")[1] for ln in check(fixed, "BC001", kind="workflow")] == ["BC001"]
+
+
+def test_bc001_a_hosted_runner_of_known_cpu_builds_for_it_unless_platforms_are_configured():
+    # kubeflow/pipelines' build-tools-images.yml: tool images built and pushed on ubuntu-latest
+    text = """
+        on: push
+        jobs:
+          tools:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker login -u x -p y ghcr.io
+              - run: docker build --file backend/api/Dockerfile --tag ghcr.io/kubeflow/kfp-api-generator:1 .
+              - run: docker push ghcr.io/kubeflow/kfp-api-generator:1
+    """
+    assert check(text, "BC001", kind="workflow") == []
+    assert check(text.replace("ubuntu-latest", "ubuntu-24.04-arm"), "BC001", kind="workflow") == []
+    # a configured target is checked: the runner could be changed under it (as aks-app's GHA001)
+    for targets in (["linux/amd64"], ["linux/amd64", "linux/arm64"]):
+        assert [ln.split(" ")[1] for ln in check(text, "BC001", kind="workflow", platforms=targets)] == ["BC001"]
+    # a runner whose CPU is not known here (self-hosted, macOS)
+    for runner in ("self-hosted", "macos-14", "[self-hosted, linux]"):
+        assert [ln.split(" ")[1] for ln in check(text.replace("ubuntu-latest", runner), "BC001", kind="workflow")] \
+            == ["BC001"], runner
 
 
 def test_a_scripts_function_that_runs_its_arguments_is_a_wrapper():

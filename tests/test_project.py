@@ -1757,7 +1757,7 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
         on: push
         jobs:
           e2e:
-            runs-on: ubuntu-latest
+            runs-on: self-hosted
             steps:
               - uses: actions/checkout@v4
               - uses: docker/login-action@v3
@@ -1907,7 +1907,7 @@ def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platform
                                                 ).format(file="cmd/web/Dockerfile", platforms="linux/amd64,linux/arm64")
         .replace("{{ github.ref_name }}", "${{ github.ref_name }}"),
         # a workflow's own push of the Dockerfile the release publishes: the edge tag, for one CPU
-        ".github/workflows/edge.yml": "on: push\njobs:\n  edge:\n    runs-on: ubuntu-latest\n    steps:\n"
+        ".github/workflows/edge.yml": "on: push\njobs:\n  edge:\n    runs-on: self-hosted\n    steps:\n"
                                      "      - uses: docker/login-action@v3\n"
                                      "      - run: docker build -t ghcr.io/acme/op:edge . && docker push ghcr.io/acme/op:edge\n",
         "Dockerfile": "FROM alpine:3.20 AS tool\nFROM alpine:3.20\n",

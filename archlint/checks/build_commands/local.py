@@ -279,3 +279,33 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # guestbook-go's build target (--load) beside its push target (--push): the push
             # builds and sends its own result, judged there; this one stays in the local store
             out.builds.add(id(tc))
+
+
+def versioned_ref(value: str, dynamic: bool = False) -> bool:
+    """A reference with a tag other than latest (``app:1.4.2``, ``app:$(VERSION)``) or a digest."""
+    last = value.rsplit("/", 1)[-1]
+    if dynamic or "$" in last:
+        tag = last.partition(":")[2]
+        return bool(tag) and "latest" not in tag
+    r = split_ref(value)
+    return r is not None and bool(r[2] or r[1] not in (None, "latest"))
+
+
+def versioned(ctx) -> set:
+    """(repository, group) pairs pushed or tagged with a tag other than latest (or an
+    unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
+    out = set()
+    for tc in commands_for(ctx):
+        if tc.action not in ("push", "tag", "build", "manifest-create", "manifest-push"):
+            continue
+        refs = [w.value for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
+        refs += [im.value for im in tc.images]
+        for ref in refs:
+            last = ref.rsplit("/", 1)[-1]
+            if not versioned_ref(ref):
+                continue
+            if "$" in last:  # app:$(VERSION)
+                out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], group_of(tc)))
+            else:
+                out.add((split_ref(ref)[0], group_of(tc)))
+    return out

@@ -12,7 +12,8 @@ from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
-from .local import build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen
+from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen,
+                    runner_platform, versioned, versioned_ref)
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -70,6 +71,7 @@ def _bc001_exempt(ctx, tc, local) -> bool:
     """The builds BC001 leaves alone, as its documentation lists them."""
     return (local.build(tc)  # built and used on the same machine: its CPU is the right one
             or runner_chosen(tc)  # a workflow that picks its runner per run builds natively on each
+            or ctx.targets.met_by(runner_platform(tc))  # a runner of known CPU: that CPU's image, as asked
             or windows_image(tc)  # a Windows image: built on and for a Windows (amd64) host
             or per_arch_part(tc, ctx)  # one architecture's image of a manifest list the file annotates
             or bundle_image(tc)  # an OLM bundle image: manifests as files, never run
@@ -122,18 +124,19 @@ def build_without_platform(ctx):
     way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
     which CPU that is cannot be known here. Nor a build of a Windows image (in a job on a
     `windows-*` runner, of a Dockerfile named for Windows: `Dockerfile.windows`, or tagged only
-    with names of Windows images: dapr's `windows-base`): Windows
-    images are built natively on a Windows host, for it. Nor a build that passes the
-    architecture it builds for as a build argument (`--build-arg ARCH=$(ARCH)`) in a file that
-    assembles the per-architecture images with `docker manifest annotate --arch` (cluster-api,
-    kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
+    with names of Windows images: dapr's `windows-base`): Windows images are built natively on a
+    Windows host, for it. Nor a build that passes the architecture it builds for as a build
+    argument (`--build-arg ARCH=$(ARCH)`) in a file that assembles the per-architecture images
+    with `docker manifest annotate --arch` (cluster-api, kube-state-metrics): each image is
+    listed under the architecture it holds. Nor a build of
     `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
     `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
     `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
     TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
-    arch)`): the classic builder's way of building for its own
-    machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a
-    build whose every name the same file also builds for several platforms (keda's
+    arch)`): the classic builder's way of building for its own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a
+    build on a GitHub-hosted runner of known CPU (`ubuntu-latest`, `ubuntu-24.04-arm`): its
+    image is that CPU's on every run (kubeflow/pipelines' tool images), nor a build whose every
+    name the same file also builds for several platforms (keda's
     `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
@@ -593,36 +596,6 @@ def _looks_like_ref(value: str) -> bool:
     return bool(last) and last == last.lower() and last[0].isalnum()
 
 
-def _versioned_ref(value: str, dynamic: bool = False) -> bool:
-    """A reference with a tag other than latest (``app:1.4.2``, ``app:$(VERSION)``) or a digest."""
-    last = value.rsplit("/", 1)[-1]
-    if dynamic or "$" in last:
-        tag = last.partition(":")[2]
-        return bool(tag) and "latest" not in tag
-    r = split_ref(value)
-    return r is not None and bool(r[2] or r[1] not in (None, "latest"))
-
-
-def _versioned(ctx) -> set:
-    """(repository, group) pairs pushed or tagged with a tag other than latest (or an
-    unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
-    out = set()
-    for tc in commands_for(ctx):
-        if tc.action not in ("push", "tag", "build", "manifest-create", "manifest-push"):
-            continue
-        refs = [w.value for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
-        refs += [im.value for im in tc.images]
-        for ref in refs:
-            last = ref.rsplit("/", 1)[-1]
-            if not _versioned_ref(ref):
-                continue
-            if "$" in last:  # app:$(VERSION)
-                out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], group_of(tc)))
-            else:
-                out.add((split_ref(ref)[0], group_of(tc)))
-    return out
-
-
 @rule("BC006", "latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility"))
 def latest_tag(ctx):
     """
@@ -679,7 +652,7 @@ def latest_tag(ctx):
     No automatic fix: archlint cannot choose your versioning scheme.
     """
     local = local_use(ctx)
-    versioned = _versioned(ctx)
+    tagged = versioned(ctx)
     # documentation and examples: what a reader builds, tags and pushes is the reader's own image,
     # whose tag the reader picks; what they deploy is the document's choice (still reported)
     readers = example_file(ctx)
@@ -693,7 +666,7 @@ def latest_tag(ctx):
         if tc.action == "kube-run" and tc.has("--rm"):
             continue  # a one-off pod deleted when it exits (a debug shell, a curl)
         # a build that also tags the image with another tag: the immutable one is there
-        beside = tc.action == "build" and any(_versioned_ref(im.value, im.dynamic) for im in tc.images)
+        beside = tc.action == "build" and any(versioned_ref(im.value, im.dynamic) for im in tc.images)
         sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"
         for im in tc.images:
             if im.dynamic or not _looks_like_ref(im.value):
@@ -706,7 +679,7 @@ def latest_tag(ctx):
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
             if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
-                    and ((name, group_of(tc)) in versioned or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
+                    and ((name, group_of(tc)) in tagged or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
                 continue  # latest moved next to a versioned tag of the same image, or the pushed digest read
             if im.role != "image" and _make_default(ctx, tc, im.span, tag_only=True):
                 continue  # `TAG ?= latest`, `IMG ?= controller:latest`: the caller of make names it

@@ -13,7 +13,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
-from ...parsers.workflow_steps import runner_chosen
+from ...parsers.workflow_steps import job_runner, runner_chosen
 from ...parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 from ...registry import rule
 
@@ -231,7 +231,12 @@ def build_push_without_platforms(ctx):
     `linux/arm64` on the arm runners. Moving the job to another runner silently changes the
     architecture you ship, and an amd64-only image fails on arm64 nodes with
     `exec format error`. A `DOCKER_DEFAULT_PLATFORM` in the step's, job's or workflow's `env:`
-    counts as a platform. Reported whether or not `platforms` is configured, except where the
+    counts as a platform. On a GitHub-hosted runner of known CPU (`ubuntu-latest`,
+    `ubuntu-24.04-arm`) it is reported only when `platforms` is configured: without it, the
+    image is that CPU's on every run, and nothing says another is wanted (in judged
+    repositories 5 such findings, CI or single-CPU images, none worth acting on). Elsewhere (a
+    self-hosted or macOS runner) it is reported whether or not `platforms` is configured, except
+    where the
     image is thrown away with the runner: no build step of the job pushes or exports, and the
     job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
     kind cluster on the same runner; BC001's rule for a CI job); nor where the step builds no
@@ -268,7 +273,8 @@ def build_push_without_platforms(ctx):
     for bs in _build_steps(ctx):
         if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
             continue
-        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs) or runner_chosen(bs.job):
+        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs) or runner_chosen(bs.job) \
+                or ctx.targets.met_by(job_runner(bs.job)[1]):
             continue
         fix = None
         targets = ctx.targets
