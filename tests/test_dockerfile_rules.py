@@ -62,6 +62,12 @@ def test_df001_and_df002_on_images_without_version_tags_only_where_an_updater_mo
     (tmp_path / ".github" / "dependabot.yml").write_text(
         "updates:\n- package-ecosystem: docker\n  directories: ['/**/*', './']\n")
     assert len(seen(sub)) == len(seen(docker)) == len(seen(app)) == len(seen(root)) == 3
+    # alertmanager's and prometheus' busybox-${OS}-${ARCH}: a repository per platform, whose
+    # digests one FROM line cannot hold; with the updater, the written name decides
+    write_files(tmp_path, {"arch/Dockerfile": 'ARG ARCH="amd64"\nARG OS="linux"\n'
+                                              "FROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\n"
+                                              "FROM quay.io/prometheus/busybox-linux-arm64:latest\n"})
+    assert [f.span.line for f in findings(lint(tmp_path / "arch/Dockerfile"), "DF00")] == [4]
     # an unreadable or hostile file is no updater, never a crash
     (tmp_path / ".github" / "dependabot.yml").write_text("updates: [docker\n  - {")
     assert seen(app) == [alpine]

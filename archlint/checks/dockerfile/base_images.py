@@ -46,7 +46,9 @@ def from_latest_tag(ctx):
     `debug`), unless Renovate (a `renovate.json`...) or Dependabot's `docker` ecosystem for the
     Dockerfile's folder updates the repository's pins: the one pin there is a digest, and pinned
     by hand it stops the base's security fixes (the judged repositories kept such bases on
-    purpose: metallb's distroless, Prometheus' busybox convention).
+    purpose: metallb's distroless, Prometheus' busybox convention); and not even then where the
+    name holds a variable (Prometheus' `busybox-${OS}-${ARCH}`: a repository per platform, whose
+    digests one `FROM` line cannot hold).
 
     ## Fix
     No automatic fix: archlint cannot know which version you want.
@@ -55,7 +57,7 @@ def from_latest_tag(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name):
+        if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -66,12 +68,16 @@ def from_latest_tag(ctx):
             )
 
 
-def _pin_kept(ctx, name: str) -> bool:
+def _pin_kept(ctx, name: str, written: str) -> bool:
     """Whether a pin of ``name`` would be kept fresh: always for an image with version tags; for
     one whose publisher gives none (distroless, Chainguard's free images, Prometheus' busybox:
     ``latest``, ``nonroot``, ``debug``), only where Renovate or Dependabot's docker ecosystem
-    updates this Dockerfile, since a digest pinned by hand there stops the base's security fixes."""
-    return not latest_only(name) or docker_updater(ctx)
+    updates this Dockerfile, since a digest pinned by hand there stops the base's security fixes;
+    and never where the repository's name, as ``written``, holds a variable: Prometheus'
+    ``busybox-${OS}-${ARCH}`` is one repository per platform, whose digests no one line holds."""
+    if not latest_only(name):
+        return True
+    return docker_updater(ctx) and "$" not in written.rsplit("@", 1)[0].rsplit(":", 1)[0]
 
 
 def _pin_hint(name: str, usual: str) -> str:
@@ -154,7 +160,7 @@ def from_untagged(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not release_in_name(name) \
-                and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name):
+                and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name, st.image.value):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
