@@ -55,3 +55,10 @@ class Snippet:
         if self.text[end - 1:end] == "\n" and end - 1 > start:
             return Span(l1, c1, l2, c2)  # through the end of a line: it ends there, not past it
         return Span(l1, c1, l2, c2 + 1)
+
+
+def in_document(snippet) -> bool:
+    """Whether ``snippet`` is a shell block of a Markdown document (``markdown.shell_snippets``
+    groups its blocks as ``("document", path)``): its commands are the reader's to run."""
+    g = getattr(snippet, "group", None)
+    return type(g) is tuple and len(g) == 2 and g[0] == "document"

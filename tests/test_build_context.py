@@ -55,6 +55,12 @@ def test_a_runbook_placeholder_is_a_word_not_a_redirection(tmp_path, capsys):
                         [Span(1, 1, 1, 1)], group=("document", "README.md"))
     words = [w.value for w in simple_commands(snip, ("docker",))[0].words]
     assert words == ["docker", "build", "-t", "gcr.io/<your-gcp-project>/api:1", "-f", "backend/Dockerfile", "."]
+    # a short one too: its word keeps the text as written
+    short = ShellSnippet("docker build -t <img> -f backend/Dockerfile .\n", [Span(1, 1, 1, 1)],
+                         group=("document", "README.md"))
+    words = simple_commands(short, ("docker",))[0].words
+    assert [w.raw for w in words] == ["docker", "build", "-t", "<img>", "-f", "backend/Dockerfile", "."]
+    assert words[3].dynamic
     # in a script it is what the shell does: a redirection
     script = ShellSnippet(snip.text, [Span(1, 1, 1, 1)])
     assert "backend/Dockerfile" not in [w.value for w in simple_commands(script, ("docker",))[0].words]
@@ -75,6 +81,10 @@ def test_a_workflow_steps_working_directory_places_its_build(tmp_path, capsys):
     """, "test/frontend/Dockerfile": "FROM node:20\n"}
     doc = run(tree(tmp_path / "wd", dict(PROXY, **wf)), capsys)
     assert messages(doc, "DF006") == []
+    # a cd in such a step moves below its folder
+    moved = dict(wf, **{".github/workflows/e2e.yml": wf[".github/workflows/e2e.yml"].replace(
+        "./test/frontend", "./test").replace("run: docker build", "run: cd frontend && docker build")})
+    assert messages(run(tree(tmp_path / "cd", dict(PROXY, **moved)), capsys), "DF006") == []
     # a working-directory from an expression is not known: that build may be proxy/Dockerfile
     wf[".github/workflows/e2e.yml"] = wf[".github/workflows/e2e.yml"].replace(
         "./test/frontend", "${{ matrix.dir }}")
@@ -92,6 +102,10 @@ def test_a_numbered_retry_wrapper_runs_the_command_after_it(tmp_path, capsys):
         ("docker", "build", ["retry", "3", "20", "env", "DOCKER_BUILDKIT=1"])]
     # printing or waiting is not running it, and a wrapper needs its number
     assert programs("echo 3 docker build .\nsleep 5 docker build .\nretry docker build .\n") == []
+    # defined in the script itself (a function that runs its arguments), or called by path
+    assert [p[:2] for p in programs('retry() { local n=$1; shift; for i in 1 2; do "$@" && return 0; done; }\n'
+                                    "retry 3 docker push ghcr.io/acme/app:1\n./hack/retry 3 docker build .\n")] == [
+        ("docker", "push"), ("docker", "build")]
     files = dict(PROXY, **{"release/Dockerfile": PROXY["proxy/Dockerfile"], ".github/workflows/tools.yml": """
         on: push
         jobs:
@@ -110,6 +124,11 @@ def test_a_numbered_retry_wrapper_runs_the_command_after_it(tmp_path, capsys):
     # a wrapper script's build of whatever its caller passes names no Dockerfile of its own
     files["scripts/docker-buildx-build-with-retry.sh"] = '#!/bin/bash\nretry 3 20 docker buildx build "$@"\n'
     assert messages(run(tree(tmp_path / "passed", files), capsys), "DF006") == []
+    # but a folder a variable names is some folder's Dockerfile: proxy/ and release/ may be, for arm64
+    files["hack/build-arm.sh"] = ('#!/bin/bash\nfor d in "$@"; do\n  docker buildx build --platform linux/arm64 '
+                                  '-t "ghcr.io/acme/${d}:arm" --push "$d"\ndone\n')
+    assert [m.split(":")[0] for m in messages(run(tree(tmp_path / "folder", files), capsys), "DF006")] == [
+        "proxy/Dockerfile", "release/Dockerfile"]
 
 
 def test_a_multi_platform_check_build_that_pushes_nothing_races_no_push(tmp_path, capsys):
@@ -141,6 +160,10 @@ def test_a_multi_platform_check_build_that_pushes_nothing_races_no_push(tmp_path
         ".github/workflows/build.yml": check,
     }
     assert codes(run(tree(tmp_path / "check", files), capsys), "XF004") == []
+    # without a builder of its own, Docker's image store may keep what it built: a push may send it
+    alone = dict(files, **{".github/workflows/build.yml": check.replace(
+        "              - uses: docker/setup-buildx-action@v3\n", "")})
+    assert len(codes(run(tree(tmp_path / "alone", alone), capsys), "XF004")) == 1
     files[".github/workflows/push.yml"] = check.replace("push: false", "push: true")
     assert [m.split(" for ")[1].split(", but ")[1] for m in messages(run(tree(tmp_path / "push", files), capsys), "XF004")] \
         == [".github/workflows/push.yml:8 builds the same tag"]
@@ -230,3 +253,45 @@ def test_a_manifest_running_the_image_a_script_loads_into_kind_is_the_dev_loops(
     }
     doc = run(tree(tmp_path / name, dict(files, **change)), capsys)
     assert codes(doc, "K8S001") == ([("artifacts/deploy/karmada-scheduler.yaml", 14, "K8S001")] if reported else [])
+
+
+def test_a_run_given_the_manifest_alone_still_sees_the_loader_and_the_sed(tmp_path, capsys, monkeypatch):
+    # pre-commit and the editor lint the changed file; the warm index brings in what it links to
+    import os
+    import time
+
+    import archlint.run.cache as cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # (the edits below are not racy: each run starts after them)
+    files = {
+        "artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY,
+        "hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image docker.io/karmada/karmada-scheduler:latest\n",
+        "charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+        "charts/karmada/values.yaml": KARMADA_VALUES,
+        "hack/package-helm-chart.sh": '#!/bin/bash\nsed -i "s/\\(\\&karmadaImageVersion \\).*/\\1$1/" charts/karmada/values.yaml\n',
+    }
+    root = tree(tmp_path / "partial", files)
+    old = time.time() - 3600
+    for p in root.rglob("*"):
+        if p.is_file():
+            os.utime(p, (old, old))
+    whole = codes(run(root, capsys), "K8S")
+    assert whole == [("charts/karmada/values.yaml", 12, "K8S001")]
+    for rel in ("artifacts/deploy/karmada-scheduler.yaml", "charts/karmada/values.yaml"):
+        for i in range(2):
+            with open(root / rel, "a") as f:
+                f.write(f"# edit {i}\n")
+            os.utime(root / rel, (old + 10 + i, old + 10 + i))
+            assert codes(run(root, capsys, rel), "K8S") == [w for w in whole if w[0] == rel], (rel, i)
+
+
+def test_hostile_facts_from_the_cache_never_crash_the_model():
+    from archlint.project.fact_check import check
+    from archlint.project.patches import Patches
+
+    p = Patches()
+    for facts in ({"present": ["\u00b2", "7"]}, {"anchors": ["\u00b3:x", "2:v"]}, {"loaded": ["", "a/b:1"]}):
+        p.add("values.yaml", check(facts))
+    assert p.present == {("values.yaml", 7)} and p.anchors == {("values.yaml", 2): "v"}
+    with pytest.raises(ValueError):
+        check({"present": [7]})

@@ -37,7 +37,7 @@ import re
 from bisect import bisect_right
 
 from ..model import Span
-from ..snippet import Snippet
+from ..snippet import Snippet, in_document
 from .varref import VarRefs
 
 # ---- snippets with an environment and an optional expansion map ---------------------------------
@@ -474,8 +474,9 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
     exprs: dict[str, str] = {}
     if "${{" in text:
         text = _mask_expressions(text, exprs)
-    if "<" in text and _in_document(snippet):
+    if "<" in text and in_document(snippet):
         text = _mask_expressions(text, exprs, _PLACEHOLDER_RE)
+    masked = text != snippet.text
     astral = not text.isascii() and _ASTRAL_RE.search(text) is not None
     if astral:
         # tree-sitter-bash crashes the process on some code points beyond U+1FFFF (seen with
@@ -499,7 +500,7 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
             out = []
     if wanted is not None:
         out = [c for c in out if c.program in wanted]
-    if exprs or astral:
+    if masked or astral:
         _unmask(out, snippet.text, exprs)
     return out
 
@@ -548,11 +549,6 @@ _MASK_RE = re.compile(r"\$\{_E\d+_*\}")
 #: a Markdown block's ``<your-gcp-project>`` (``docker build -t gcr.io/<your-gcp-project>/api .``):
 #: a placeholder its reader fills in, not two redirections that would swallow the rest of the line
 _PLACEHOLDER_RE = re.compile(r"<[A-Za-z][\w.:/-]*>")
-
-
-def _in_document(snippet) -> bool:
-    g = getattr(snippet, "group", None)
-    return type(g) is tuple and len(g) == 2 and g[0] == "document"
 
 
 def _mask_expressions(text: str, exprs: dict[str, str], pattern: re.Pattern = _EXPR_RE) -> str:
@@ -1172,6 +1168,11 @@ def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> t
     prefixes: list[Word] = []
     assigns: list[Assignment] = []
     for _ in range(8):
+        n = _counted(words, programs, functions) if programs and len(words) > 2 else 0
+        if n:
+            prefixes.extend(words[:n])
+            words = words[n:]
+            continue
         if functions and len(words) > 1 and not words[0].dynamic and not words[0].quoted \
                 and words[0].value in functions:
             prefixes.append(words[0])
@@ -1181,11 +1182,6 @@ def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> t
                 and words[1].value.rsplit("/", 1)[-1] in programs):
             prefixes.append(words[0])
             words = words[1:]
-            continue
-        n = _counted(words, programs) if programs and len(words) > 2 else 0
-        if n:
-            prefixes.extend(words[:n])
-            words = words[n:]
             continue
         if not words or words[0].dynamic:
             break
@@ -1239,16 +1235,19 @@ def strip_wrappers(words: list[Word], programs=None, functions=frozenset()) -> t
 #: build ...``, from a sourced helper; ``with_retries 5 docker push``); not one that prints them
 _COUNTED_NAME = re.compile(r"[a-z_][\w-]{0,40}")
 _PRINTERS = frozenset(("echo", "printf", "print", "log", "info", "warn", "error", "debug", "say", "msg",
-                       "fatal", "die", "note", "cat", "seq", "expr", "test", "[", "sleep", "wait", "exit", "return"))
+                       "fatal", "die", "note", "cat", "seq", "expr", "test", "sleep", "wait", "exit", "return"))
 
 
-def _counted(words: list[Word], programs) -> int:
+def _counted(words: list[Word], programs, functions=frozenset()) -> int:
     """How many words lead a command such as ``retry 3 20 docker build``: an unknown command
-    named in lower case, one to three integers, then one of ``programs`` or a wrapper; 0 for
-    any other command."""
+    named in lower case (``./hack/retry`` too), or a function of the script that runs its
+    arguments, then one to three integers, then one of ``programs`` or a wrapper; 0 for any
+    other command."""
     w0 = words[0]
-    if w0.dynamic or w0.quoted or not _COUNTED_NAME.fullmatch(w0.value) or w0.value in _PRINTERS \
-            or w0.value in programs or w0.value in _WRAPPERS or w0.value in _SHELLS:
+    name = w0.value.rsplit("/", 1)[-1]
+    if w0.dynamic or w0.quoted or name not in functions and (
+            not _COUNTED_NAME.fullmatch(name) or name in _PRINTERS or name in programs or name in _WRAPPERS
+            or name in _SHELLS):
         return 0
     i = 1
     while i < len(words) and i <= 3 and not words[i].dynamic and words[i].value.isascii() and words[i].value.isdigit():

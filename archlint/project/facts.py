@@ -157,6 +157,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         # the literal parts of a path with unknown ones (pyroscope's -f cmd/$(shell basename
         # $(@D))/$(2)Dockerfile: cmd/*/*Dockerfile): which files it may be
         file = pattern(f.value) or "*"
+    if file is None and tc.opaque and (ctx_word is None or ctx_word.dynamic):
+        file = "*"  # (docker buildx build "$@": its caller's Dockerfile, any or none)
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
     if file and "*" not in file and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
@@ -196,6 +198,7 @@ def _within(spans: list, starts: list, tc, which: bool = False):
 def _command_facts(ctx, out: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
     from ..commands import commands_for, retag_names
+    from ..snippet import in_document
 
     tcs = commands_for(ctx)
     if not tcs:
@@ -251,8 +254,9 @@ def _command_facts(ctx, out: dict) -> None:
         elif tc.action == "retag":
             for name in retag_names(tc):
                 out.setdefault("retags", []).append(pattern(name) or "*")
-        elif tc.action == "local-load":
-            for a in tc.args:  # (kind load docker-image NAME: the local cluster's nodes hold NAME)
+        elif tc.action == "local-load" and not in_document(tc.command.snippet):
+            for a in tc.args:  # (kind load docker-image NAME: the local cluster's nodes hold NAME; a
+                # document's is the reader's)
                 p = pattern(a.value) if not a.value.startswith("-") else None
                 if p and "*" not in p:
                     out.setdefault("loaded", []).append(p)

@@ -75,8 +75,7 @@ def _moved_to(arg: str | None, names: dict | None = None, shebang: bool = True) 
             return base
         if not _LITERAL_FOLDER.fullmatch(rest):
             return None
-        inner, b = (base[3:].rpartition(":")[0], base.rpartition(":")[2]) if base.startswith("in:") else ("", base)
-        return f"in:{(inner + '/' if inner else '') + rest}:{b}"
+        return _below(rest, base)
     return a if _LITERAL_FOLDER.fullmatch(a) and ":" not in a else None
 
 
@@ -131,7 +130,7 @@ def _below(to: str, base: str) -> str:
     workflow step whose working-directory is ``ui``: ``in:ui/web:github``)."""
     if base.startswith("in:"):
         inner, _, b = base[3:].rpartition(":")
-        return f"in:{inner}/{to}:{b}"
+        return f"in:{inner + '/' if inner else ''}{to}:{b}"
     return f"in:{to}:{base}"
 
 

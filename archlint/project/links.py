@@ -38,6 +38,7 @@ def link_keys(project: Project, entries):
             continue
         refs = [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ()))
         refs += [o[k] for o in facts.get("overrides", ()) for k in ("name", "image")]
+        refs += facts.get("loaded", ())  # (kind load NAME: the containers running NAME from their node)
         for r in facts.get("retags", ()):
             if r == WILD:  # a tag set for a name not known here: of any image the repository builds
                 yield display, WILD, True
@@ -50,7 +51,8 @@ def link_keys(project: Project, entries):
         if "kustomize" in facts:
             for p in mentions(display, facts["kustomize"]):
                 yield display, "f:" + p, False
-        if facts.get("rewrites") or facts.get("generated") or facts.get("piped"):  # the :latest of files under a path
+        if facts.get("rewrites") or facts.get("generated") or facts.get("piped") or facts.get("anchored"):
+            # the :latest of files under a path, or an anchor's value there
             yield display, WILD, True
     for b in project.builds:
         if b.dockerfile:
@@ -177,9 +179,10 @@ def link_groups(project: Project, entries) -> LinkGroups:
             n = normal(ref)
             if n is not None:
                 join(display, project.builds_of(n))
-        # a Kustomization's images: entry, or a name a command retags: joined to its deployments
+        # a Kustomization's images: entry, a name a command retags or loads into a local cluster:
+        # joined to its deployments
         names = [o["name"] for o in facts.get("overrides", ())]
-        names += [r for r in facts.get("retags", ()) if r != WILD]
+        names += [r for r in facts.get("retags", ()) if r != WILD] + list(facts.get("loaded", ()))
         for name in names:
             n = normal(name)
             if n is None:

@@ -147,10 +147,10 @@ class Patches:
             from .model import normal
 
             self.loaded.update(n for n in map(normal, facts.get("loaded", ())) if n is not None)
-            self.present.update((display, int(x)) for x in facts.get("present", ()) if x.isdigit())
+            self.present.update((display, int(x)) for x in facts.get("present", ()) if x.isascii() and x.isdigit())
         for a in facts.get("anchors", ()):
             ln, _, name = a.partition(":")
-            if ln.isdigit():
+            if ln.isascii() and ln.isdigit():
                 self.anchors[(display, int(ln))] = name
         for a in facts.get("anchored", ()):
             name, _, r = a.partition(":")

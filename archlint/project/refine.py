@@ -188,8 +188,8 @@ def _maybe_unplaced(project, path: str) -> bool:
     if pats is None:
         pats = set()
         for b in project.builds:
-            if b.dockerfile is not None or b.missing or not b.file and b.context and not b.context.strip("*/"):
-                continue  # (a context that is a variable alone: ``docker buildx build "$@"``)
+            if b.dockerfile is not None or b.missing:
+                continue
             files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
             pats.update(f.removeprefix("./") for f in files if f.strip("*/.") and len(pats) < 256)
         project._unplaced = pats

@@ -224,6 +224,10 @@ def workflow_facts(ctx, out: dict) -> None:
                 _delegated(job, model.content_span(value(job, "uses")), "reusable workflow", None, resolve,
                            matrix_rows(job) or [None], out)
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
+            # a builder of its own (docker-container driver): a result not pushed, loaded nor
+            # exported stays in its cache (without it, Docker's store may keep it)
+            buildx = any(is_map(st) and (text(st, "uses") or "").strip().startswith("docker/setup-buildx-action")
+                         for st in items(value(job, "steps")))
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
@@ -246,7 +250,7 @@ def workflow_facts(ctx, out: dict) -> None:
                                                 if is_scalar(v))
                 seen: dict = {}
                 for row in rows if per_row else [None]:
-                    b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder)
+                    b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder, buildx)
                     key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
                     if key in seen:
                         # rows that differ only in platform: pushed by digest, each is one
@@ -325,7 +329,7 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
     out.setdefault("builds", []).extend(found.values())
 
 
-def _action_build(w, row, strings, text, folder: str | None) -> dict:
+def _action_build(w, row, strings, text, folder: str | None, buildx: bool = False) -> dict:
     """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
     values in place of its ``${{ matrix.x }}`` references (``row`` None: none known) and the
     step's env context's literal values in place of ``${{ env.X }}`` (``text(w, key)``)."""
@@ -350,11 +354,11 @@ def _action_build(w, row, strings, text, folder: str | None) -> dict:
         "push": push == "true" or push.startswith("${{") or any(exports.pushes(a) for a in outs),
         # loaded on the runner, or written to a file there (a tarball a later job of the workflow
         # loads into kind: logging-operator's e2e), never pushed from the step
-        # (or kept in the build cache alone: a check build of several platforms with push: false,
-        # which no driver loads: litmus-go's, whose tag a Makefile target also pushes)
+        # (or kept in the build cache alone: a check build of several platforms with push: false
+        # by a builder of its own: litmus-go's, whose tag a Makefile target also pushes)
         "local": push in ("", "false") and (load == "true" or bool(outs) and all(
             not exports.pushes(a) and (exports.loads(a) or a.get("dest") or a.get("type") in ("tar", "local"))
-            for a in outs) or push == "false" and load in ("", "false") and not outs and len(pl or ()) > 1),
+            for a in outs) or buildx and push == "false" and load in ("", "false") and not outs and len(pl or ()) > 1),
         "stage": pattern(t("target")),
         # build-args: one NAME=value a line (an expression's value is unknown)
         "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n") if "=" in ln}),

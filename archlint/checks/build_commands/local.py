@@ -14,6 +14,7 @@ import re
 from ... import exports
 from ...commands import ToolCommand, commands_for
 from ...images import is_placeholder, local_registry, split_ref, strip_transport
+from ...snippet import in_document as _in_document
 
 def normal_ref(ref: str) -> str:
     """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""
@@ -147,12 +148,10 @@ def discarded(tc: ToolCommand) -> bool:
 
 
 def in_document(tc: ToolCommand) -> bool:
-    """Whether the command is in a Markdown document (``markdown.shell_snippets`` groups its
-    blocks as ``("document", path)``): a build there that the document never pushes is the
-    reader's, on the reader's machine (a tool's reference pages, a tutorial, an issue-reporting
-    guide); a release runbook pushes what it builds."""
-    g = getattr(tc.command.snippet, "group", None)
-    return type(g) is tuple and len(g) == 2 and g[0] == "document"
+    """Whether the command is in a Markdown document (``snippet.in_document``): a build there
+    that the document never pushes is the reader's, on the reader's machine (a tool's reference
+    pages, a tutorial, an issue-reporting guide); a release runbook pushes what it builds."""
+    return _in_document(tc.command.snippet)
 
 
 def runner_chosen(tc: ToolCommand) -> bool:

@@ -576,7 +576,9 @@ def latest_without_always_pull(ctx):
     With `IfNotPresent` a node that pulled `app:latest` once keeps running that copy: new pods on
     old nodes run old code, new nodes run new code, and a redeploy changes nothing. Not reported
     when the policy is omitted (Kubernetes defaults it to `Always` for such tags), nor for an image
-    loaded into the node's own store (`localhost/app`, no port: no registry serves it).
+    loaded into the node's own store (`localhost/app`, no port: no registry serves it), nor where
+    a whole run drops K8S001/K8S002 as a development loop's (an image a script of the repository
+    loads into its kind cluster under that name).
 
     Pinning the tag fixes both this and the K8S001 (`latest`) or K8S002 (no tag) finding on the
     same image, so K8S007 stays silent where that rule reports the image. It speaks when the
