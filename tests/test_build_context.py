@@ -295,3 +295,23 @@ def test_hostile_facts_from_the_cache_never_crash_the_model():
     assert p.present == {("values.yaml", 7)} and p.anchors == {("values.yaml", 2): "v"}
     with pytest.raises(ValueError):
         check({"present": [7]})
+
+
+def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tmp_path, capsys):
+    # envoy-gateway's task pages run kennethreitz/httpbin; loki's canary guide runs its own image
+    files = {
+        "site/content/en/latest/tasks/bandwidth-limit.md": """
+            ```shell
+            kubectl create deployment httpbin --image kennethreitz/httpbin
+            kubectl run loki-canary --image=grafana/loki-canary:latest
+            ```
+        """,
+        "Makefile": "canary:\n\tdocker buildx build --platform linux/amd64 -t us-docker.pkg.dev/mirror/loki-canary:$(TAG) "
+                    "--push -f cmd/loki-canary/Dockerfile .\n",
+        "cmd/loki-canary/Dockerfile": "FROM alpine:3.20\n",
+    }
+    doc = run(tree(tmp_path / "docs", files), capsys)
+    assert [m.split(" kubectl ")[1].split(" deploys ")[0] for m in messages(doc, "BC006")] == ["run"]
+    # a script's or a workflow's deployment is no tutorial's
+    files["hack/perf.sh"] = "#!/bin/sh\nkubectl create deployment httpbin --image kennethreitz/httpbin\n"
+    assert len(messages(run(tree(tmp_path / "script", files), capsys), "BC006")) == 2

@@ -267,7 +267,11 @@ def bc006(f, fr, project):
     the push of an image only such builds make (tekton's ``hack/nightly.sh``: ``docker build -t
     .../base -f images/Dockerfile`` and ``docker push .../base``, ``images/`` long gone).  A
     ``docker tag`` target is a local name unless some push sends that repository (strimzi's
-    ``docker tag ... strimzi/buildah:latest``)."""
+    ``docker tag ... strimzi/buildah:latest``).  A document's ``kubectl run``/``create
+    deployment`` of an image the repository neither builds nor pushes is its tutorial's demo
+    workload, the reader's to pin, as K8S001 says nothing of a manifest under ``docs/``
+    (envoy-gateway's ``kennethreitz/httpbin``); one of its own images, by the last part of the
+    name, is kept (loki's ``grafana/loki-canary:latest`` in its canary guide)."""
     builds = project.builds_in(fr.path, f.span.line)
     if _stays_or_cannot_run(builds):
         return None
@@ -281,7 +285,21 @@ def bc006(f, fr, project):
             return None
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None
+        if fr.kind == "markdown" and label.startswith("kubectl") and name is not None \
+                and name[0].rsplit("/", 1)[-1] not in _own_names(project) and "*" not in _own_names(project):
+            return None  # a tutorial's demo workload, a third party's image (envoy's httpbin)
     return f
+
+
+def _own_names(project) -> set:
+    """The last name parts of the images the repository builds, on any registry (loki builds
+    ``loki-canary`` on its release mirror, its guide runs ``grafana/loki-canary``); an unknown
+    one (``*``) makes every image its own.  Worked out once."""
+    got = getattr(project, "_own_last", None)
+    if got is None:
+        got = {n[0].rsplit("/", 1)[-1] for b in project.builds for n in b.names}
+        project._own_last = got
+    return got
 
 
 def set_by_tooling(f, fr, project):

@@ -630,7 +630,8 @@ def latest_tag(ctx):
     In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags
     and pushes are not reported: the image is the reader's own and the reader picks its tag
     (`docker push registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
-    (`kubectl run`, `kubectl set image`) is the document's choice and is reported. So, in any
+    (`kubectl run`, `kubectl set image`) is the document's choice and is reported, in a whole run
+    only of an image the repository builds (a tutorial's `kennethreitz/httpbin` is its demo). So, in any
     file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
     `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a build whose Dockerfile
     does not exist, or the push of an image only such builds make (XF005 reports the build).
