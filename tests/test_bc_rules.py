@@ -1876,15 +1876,6 @@ def test_bc001_an_olm_bundle_image_holds_no_program():
     """
     assert check(mk, "BC001", kind="makefile") == [
         "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
-    # camel-k's bundle-build: bundle.Dockerfile moved to bundle/Dockerfile, the image named for it
-    mk = """
-        BUNDLE_IMAGE_NAME ?= docker.io/apache/camel-k-bundle
-        bundle-build:
-        \tcd bundle && docker build -f Dockerfile -t $(BUNDLE_IMAGE_NAME):$(CUSTOM_VERSION) .
-        \tdocker build -f Dockerfile -t docker.io/apache/camel-k-bundle:1 -t docker.io/apache/camel-k:1 .
-        \tdocker push docker.io/apache/camel-k-bundle:1
-    """
-    assert [ln.split(" ")[0] for ln in check(mk, "BC001", kind="makefile")] == ["4:9"]
 
 
 def test_bc001_per_architecture_images_of_an_annotated_manifest_list():

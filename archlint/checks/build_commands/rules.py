@@ -128,9 +128,9 @@ def build_without_platform(ctx):
     Windows host, for it. Nor a build that passes the architecture it builds for as a build
     argument (`--build-arg ARCH=$(ARCH)`) in a file that assembles the per-architecture images
     with `docker manifest annotate --arch` (cluster-api, kube-state-metrics): each image is
-    listed under the architecture it holds. Nor a build of `bundle.Dockerfile`, or tagged only
-    `...-bundle` (operator-sdk's `$(IMAGE_TAG_BASE)-bundle`), an OLM bundle image: the
-    operator's manifests as files in a `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
+    listed under the architecture it holds. Nor a build of
+    `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
+    `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
     `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
     TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
     arch)`): the classic builder's way of building for its own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a

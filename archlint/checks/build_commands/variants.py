@@ -84,15 +84,9 @@ def multi_platform_twin(ctx, tc) -> bool:
 
 
 def bundle_image(tc) -> bool:
-    """A build of an OLM bundle image: of ``bundle.Dockerfile`` (``archnames.bundle_dockerfile_name``),
-    or tagged only with names operator-sdk gives bundles, ``$(IMAGE_TAG_BASE)-bundle`` (camel-k's
-    ``cd bundle && docker build -f Dockerfile -t $(CUSTOM_IMAGE)-bundle:...``, its
-    ``bundle.Dockerfile`` moved there first)."""
+    """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
     f = tc.flag("-f", "--file")
-    if f is not None and f.value is not None and bundle_dockerfile_name(f.value):
-        return True
-    names = [split_ref(im.value) for im in tc.images]
-    return bool(names) and all(n is not None and n[0].rsplit("/", 1)[-1].endswith("-bundle") for n in names)
+    return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
 
 
 def passes_machine_arch(tc) -> bool:
