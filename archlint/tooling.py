@@ -17,9 +17,12 @@ _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
-#: deploys on a developer's cluster; grafana-operator's ``overlays/chainsaw-debug``); a word of
-#: ``local`` or ``tools`` says too little (``local-path-provisioner``)
-_DEV_WORDS = frozenset(("dev", "development", "tilt", "debug"))
+#: deploys on a developer's cluster); a word of ``local`` or ``tools`` says too little
+#: (``local-path-provisioner``)
+_DEV_WORDS = frozenset(("dev", "development", "tilt"))
+#: a word that says so only as the name's last, a qualifier (``chainsaw-debug``, ``prod-debug``),
+#: not as the first of a component's name (``debug-agent``: a program that debugs)
+_DEV_LAST_WORDS = frozenset(("debug",))
 
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
@@ -36,8 +39,10 @@ def local_tooling(path: str) -> bool:
     parts = path.replace("\\", "/").lower().split("/")
     if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
         return True
-    if any(not _DEV_WORDS.isdisjoint(_NAME_WORDS.split(p)) for p in parts[:-1]):
-        return True
+    for p in parts[:-1]:
+        words = _NAME_WORDS.split(p)
+        if not _DEV_WORDS.isdisjoint(words) or len(words) > 1 and words[-1] in _DEV_LAST_WORDS:
+            return True
     return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 
 

@@ -2123,6 +2123,13 @@ def test_bc001_a_hosted_runner_of_known_cpu_builds_for_it_unless_platforms_are_c
     # a configured target is checked: the runner could be changed under it (as aks-app's GHA001)
     for targets in (["linux/amd64"], ["linux/amd64", "linux/arm64"]):
         assert [ln.split(" ")[1] for ln in check(text, "BC001", kind="workflow", platforms=targets)] == ["BC001"]
+    # a build on another machine than the runner: a remote builder, a DOCKER_HOST
+    remote = text.replace("            steps:\n", "            steps:\n              - uses: docker/setup-buildx-action@v3\n"
+                          "                with: {driver: remote, endpoint: 'tcp://arm64-builder.internal:1234'}\n")
+    elsewhere = text.replace("            steps:\n", "            env: {DOCKER_HOST: 'ssh://builder@graviton.internal'}\n"
+                             "            steps:\n")
+    for other in (remote, elsewhere):
+        assert [ln.split(" ")[1] for ln in check(other, "BC001", kind="workflow")] == ["BC001"], other
     # a runner whose CPU is not known here (self-hosted, macOS)
     for runner in ("self-hosted", "macos-14", "[self-hosted, linux]"):
         assert [ln.split(" ")[1] for ln in check(text.replace("ubuntu-latest", runner), "BC001", kind="workflow")] \

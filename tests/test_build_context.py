@@ -306,8 +306,10 @@ def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tm
             kubectl run loki-canary --image=grafana/loki-canary:latest
             ```
         """,
+        # (and a build whose name is not known here: the known ones say whose images are whose)
         "Makefile": "canary:\n\tdocker buildx build --platform linux/amd64 -t us-docker.pkg.dev/mirror/loki-canary:$(TAG) "
-                    "--push -f cmd/loki-canary/Dockerfile .\n",
+                    "--push -f cmd/loki-canary/Dockerfile .\nother:\n\tdocker buildx build --platform linux/amd64 "
+                    "-t $(IMG) --push -f cmd/loki-canary/Dockerfile .\n",
         "cmd/loki-canary/Dockerfile": "FROM alpine:3.20\n",
     }
     doc = run(tree(tmp_path / "docs", files), capsys)
@@ -315,3 +317,18 @@ def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tm
     # a script's or a workflow's deployment is no tutorial's
     files["hack/perf.sh"] = "#!/bin/sh\nkubectl create deployment httpbin --image kennethreitz/httpbin\n"
     assert len(messages(run(tree(tmp_path / "script", files), capsys), "BC006")) == 2
+    # the repository's own, however it names it: a build's wildcard name, a pushed mirror, a
+    # build whose name is not known; oc as kubectl
+    own = {
+        "docs/guide.md": "```sh\nkubectl run web --image=acme/app-server:latest\n"
+                         "oc run mirror --image=acme/mirrored:latest\noc run bin --image=kennethreitz/httpbin\n```\n",
+        "Makefile": "app:\n\tdocker build -t acme/app-$(VARIANT):$(VERSION) .\n\tdocker push acme/app-$(VARIANT):$(VERSION)\n",
+        "release.sh": "#!/bin/sh\ndocker tag upstream/mirrored:1.2 acme/mirrored:latest\ndocker push acme/mirrored:latest\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+    }
+    got = [m.split(" deploys ")[1].split(":")[0] for m in messages(run(tree(tmp_path / "own", own), capsys), "BC006")
+           if m.startswith("docs/")]
+    assert got == ["acme/app-server", "acme/mirrored"]
+    unknown = dict(own, Makefile="IMG ?= $(shell cat .image)\napp:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n")
+    assert len([m for m in messages(run(tree(tmp_path / "unknown", unknown), capsys), "BC006")
+                if m.startswith("docs/")]) == 3

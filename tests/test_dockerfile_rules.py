@@ -68,6 +68,11 @@ def test_df001_and_df002_on_images_without_version_tags_only_where_an_updater_mo
                                               "FROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\n"
                                               "FROM quay.io/prometheus/busybox-linux-arm64:latest\n"})
     assert [f.span.line for f in findings(lint(tmp_path / "arch/Dockerfile"), "DF00")] == [4]
+    # a variable registry, or the whole reference in one ARG, names one repository: a digest fits
+    write_files(tmp_path, {"reg/Dockerfile": "ARG REGISTRY=gcr.io\nFROM ${REGISTRY}/distroless/static:latest\n",
+                           "whole/Dockerfile": "ARG RUNTIME=gcr.io/distroless/static:latest\nFROM ${RUNTIME}\n"})
+    assert [f.rule_id for f in findings(lint(tmp_path / "reg/Dockerfile"), "DF00")] == ["DF001"]
+    assert [f.rule_id for f in findings(lint(tmp_path / "whole/Dockerfile"), "DF00")] == ["DF001"]
     # an unreadable or hostile file is no updater, never a crash
     (tmp_path / ".github" / "dependabot.yml").write_text("updates: [docker\n  - {")
     assert seen(app) == [alpine]

@@ -1163,6 +1163,7 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
     # nor is a word that only contains one of the example words (resampler, democracy)
     for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml",
                  "deploy/resampler/client.yaml", "democracy-app/client.yaml", "debugger/client.yaml",
+                 "backend/debug-agent/k8s/client.yaml",
                  "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [

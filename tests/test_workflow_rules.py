@@ -51,6 +51,14 @@ def test_gha001_flags_build_push_without_platforms(runner, table, expected):
     assert check(wf, "GHA001", kind="workflow", **table) == expected
 
 
+def test_gha001_a_remote_builder_is_not_the_runner():
+    # the build runs on the builder the job sets up (an arm64 machine), not on ubuntu-latest
+    wf = GHA001_NO_PLATFORMS.replace("          - uses: actions/checkout@v4\n",
+                                     "          - uses: actions/checkout@v4\n          - uses: docker/setup-buildx-action@v3\n"
+                                     "            with: {driver: remote, endpoint: 'tcp://arm64-builder:1234'}\n")
+    assert [x.split(" ")[1] for x in check(wf, "GHA001", kind="workflow")] == ["GHA001", "GHA001"]
+
+
 def test_gha001_passes_an_image_thrown_away_with_the_runner():
     # kubeflow's setup-smoke: a test image loaded into kind on the same runner, nothing kept
     wf = """

@@ -153,13 +153,45 @@ def job_runner(job) -> tuple[bool, str | None]:
         return True, None
     exprs = [x for x in labels if "${{" in x]
     if not exprs:
-        return False, runner_platform(scalar(v)) if is_scalar(v) else None
+        return False, runner_platform(scalar(v)) if is_scalar(v) and not builds_elsewhere(job) else None
     rows = matrix_rows(job) if is_scalar(v) and "matrix." in exprs[0] else None
     if rows:
         hosts = {runner_platform(with_row(exprs[0], row)) for row in rows}
         if len(hosts) == 1 and None not in hosts:
-            return False, hosts.pop()
+            return False, None if builds_elsewhere(job) else hosts.pop()
     return True, None
+
+
+#: a builder on another machine: buildx's remote, kubernetes or cloud drivers, a node appended
+_REMOTE_DRIVERS = ("remote", "kubernetes", "cloud")
+
+
+def builds_elsewhere(job) -> bool:
+    """Whether a job's builds may run on a machine other than its runner: a ``DOCKER_HOST`` in
+    its ``env:`` or a step's, a ``docker/setup-buildx-action`` with a ``remote``/``kubernetes``/
+    ``cloud`` driver, an ``endpoint`` or an ``append``ed node, or a ``run:`` line naming
+    ``DOCKER_HOST`` or a ``docker context``: its runner's CPU says nothing of theirs."""
+    def env_host(node) -> bool:
+        env = value(node, "env")
+        return is_map(env) and any(value(env, k) is not None for k in ("DOCKER_HOST", "CONTAINER_HOST"))
+
+    if env_host(job):
+        return True
+    for step in items(value(job, "steps")):
+        if not is_map(step):
+            continue
+        if env_host(step):
+            return True
+        uses = (text(step, "uses") or "").strip()
+        w = value(step, "with")
+        if uses.startswith("docker/setup-buildx-action") and is_map(w) and (
+                (text(w, "driver") or "").strip() in _REMOTE_DRIVERS or value(w, "endpoint") is not None
+                or value(w, "append") is not None):
+            return True
+        run = text(step, "run") or ""
+        if "DOCKER_HOST" in run or "docker context use" in run or "--context" in run:
+            return True
+    return False
 
 
 def runner_chosen(job) -> bool:

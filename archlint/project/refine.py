@@ -267,11 +267,12 @@ def bc006(f, fr, project):
     the push of an image only such builds make (tekton's ``hack/nightly.sh``: ``docker build -t
     .../base -f images/Dockerfile`` and ``docker push .../base``, ``images/`` long gone).  A
     ``docker tag`` target is a local name unless some push sends that repository (strimzi's
-    ``docker tag ... strimzi/buildah:latest``).  A document's ``kubectl run``/``create
-    deployment`` of an image the repository neither builds nor pushes is its tutorial's demo
-    workload, the reader's to pin, as K8S001 says nothing of a manifest under ``docs/``
-    (envoy-gateway's ``kennethreitz/httpbin``); one of its own images, by the last part of the
-    name, is kept (loki's ``grafana/loki-canary:latest`` in its canary guide)."""
+    ``docker tag ... strimzi/buildah:latest``).  A Markdown document's ``kubectl``/``oc`` run or
+    deployment of an image the repository neither builds (by the last part of the name, on any
+    registry) nor pushes is its tutorial's demo workload, the reader's to pin, as K8S001 says
+    nothing of manifests under ``docs/`` or ``examples/`` (envoy-gateway's
+    ``kennethreitz/httpbin``); its own images are kept (loki's ``grafana/loki-canary:latest`` in
+    its canary guide)."""
     builds = project.builds_in(fr.path, f.span.line)
     if _stays_or_cannot_run(builds):
         return None
@@ -285,21 +286,31 @@ def bc006(f, fr, project):
             return None
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None
-        if fr.kind == "markdown" and label.startswith("kubectl") and name is not None \
-                and name[0].rsplit("/", 1)[-1] not in _own_names(project) and "*" not in _own_names(project):
+        if fr.kind == "markdown" and label.startswith(("kubectl", "oc ")) and name is not None and not made \
+                and not project.repository_pushed(name) and not _own(project, name[0]):
             return None  # a tutorial's demo workload, a third party's image (envoy's httpbin)
     return f
 
 
-def _own_names(project) -> set:
-    """The last name parts of the images the repository builds, on any registry (loki builds
-    ``loki-canary`` on its release mirror, its guide runs ``grafana/loki-canary``); an unknown
-    one (``*``) makes every image its own.  Worked out once."""
+def _own(project, repo: str) -> bool:
+    """Whether the repository builds an image whose name ends as ``repo``'s does, on any registry
+    (loki builds ``loki-canary`` on its release mirror, its guide runs ``grafana/loki-canary``;
+    ``acme/app-$(VARIANT)`` builds ``app-server``), or one of ``repo``'s namespace; or builds
+    only names not known here (``-t $(IMG)``: any image may be its own).  Gathered once."""
     got = getattr(project, "_own_last", None)
     if got is None:
-        got = {n[0].rsplit("/", 1)[-1] for b in project.builds for n in b.names}
-        project._own_last = got
-    return got
+        names = [n[0] for b in project.builds for n in b.names]
+        lasts = {n.rsplit("/", 1)[-1] for n in names}
+        unknown = any(b.unknown_tags and b.push for b in project.builds)
+        got = project._own_last = (lasts, sorted(p for p in lasts if "*" in p)[:256],
+                                   {n.rsplit("/", 1)[0] for n in names}, unknown and not names)
+    lasts, wild, spaces, unknown = got
+    last = repo.rsplit("/", 1)[-1]
+    if unknown or last in lasts or repo.rsplit("/", 1)[0] in spaces:
+        return True
+    from .model import glob
+
+    return any(glob(p, last) for p in wild)
 
 
 def set_by_tooling(f, fr, project):

@@ -47,8 +47,8 @@ def from_latest_tag(ctx):
     Dockerfile's folder updates the repository's pins: the one pin there is a digest, and pinned
     by hand it stops the base's security fixes (the judged repositories kept such bases on
     purpose: metallb's distroless, Prometheus' busybox convention); and not even then where the
-    name holds a variable (Prometheus' `busybox-${OS}-${ARCH}`: a repository per platform, whose
-    digests one `FROM` line cannot hold).
+    last part of the name holds a variable (Prometheus' `busybox-${OS}-${ARCH}`: a repository per
+    platform, whose digests one `FROM` line cannot hold).
 
     ## Fix
     No automatic fix: archlint cannot know which version you want.
@@ -73,11 +73,13 @@ def _pin_kept(ctx, name: str, written: str) -> bool:
     one whose publisher gives none (distroless, Chainguard's free images, Prometheus' busybox:
     ``latest``, ``nonroot``, ``debug``), only where Renovate or Dependabot's docker ecosystem
     updates this Dockerfile, since a digest pinned by hand there stops the base's security fixes;
-    and never where the repository's name, as ``written``, holds a variable: Prometheus'
-    ``busybox-${OS}-${ARCH}`` is one repository per platform, whose digests no one line holds."""
+    and never where the last part of the repository's name, as ``written``, holds a variable:
+    Prometheus' ``busybox-${OS}-${ARCH}`` is one repository per platform, whose digests no one
+    line holds (a variable registry or whole reference names one repository)."""
     if not latest_only(name):
         return True
-    return docker_updater(ctx) and "$" not in written.rsplit("@", 1)[0].rsplit(":", 1)[0]
+    last = written.strip().rsplit("@", 1)[0].rsplit(":", 1)[0].rsplit("/", 1)[-1]
+    return docker_updater(ctx) and ("$" not in last or _WHOLE_VAR.fullmatch(written.strip()) is not None)
 
 
 def _pin_hint(name: str, usual: str) -> str:

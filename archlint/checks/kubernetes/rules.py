@@ -198,7 +198,7 @@ def image_latest_tag(ctx):
     `digest`, in the manifest's folder or one above that lists it in `resources`) is judged in
     that Kustomization, once ("Kustomize sets image ... to the mutable tag latest"). Nor are
     manifests for development (under a folder `dev`, `development`, `tools`, `tooling`, `debug`,
-    `hack`, `local` or `sandbox`, or with a word `dev`, `development`, `tilt` or `debug` in its name:
+    `hack`, `local` or `sandbox`, or with a word `dev`, `development` or `tilt` in its name, or a last word `debug`:
     `dev-tilt`; or named for development or tests: `pod-dev.yaml`,
     `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`,

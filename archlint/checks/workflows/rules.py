@@ -235,8 +235,8 @@ def build_push_without_platforms(ctx):
     `ubuntu-24.04-arm`) it is reported only when `platforms` is configured: without it, the
     image is that CPU's on every run, and nothing says another is wanted (in judged
     repositories 5 such findings, CI or single-CPU images, none worth acting on). Elsewhere (a
-    self-hosted or macOS runner) it is reported whether or not `platforms` is configured, except
-    where the
+    self-hosted or macOS runner, a job whose builds run on a remote builder or `DOCKER_HOST`) it
+    is reported whether or not `platforms` is configured, except where the
     image is thrown away with the runner: no build step of the job pushes or exports, and the
     job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
     kind cluster on the same runner; BC001's rule for a CI job); nor where the step builds no
