@@ -8,6 +8,7 @@ import pytest
 
 from archlint.parsers.shell import ShellSnippet, simple_commands
 from archlint.model import Span
+from test_build_sites import messages
 from test_project import codes, run, tree
 
 
@@ -15,10 +16,6 @@ from test_project import codes, run, tree
 def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("ARCHLINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("NO_COLOR", "1")
-
-
-def messages(doc: dict, rule: str) -> list[str]:
-    return sorted(f"{f['path']}:{f['line']} {f['message']}" for f in doc["findings"] if f["rule"] == rule)
 
 
 # kubeflow/pipelines' proxy image: an amd64 kubectl in an image built for linux/amd64 alone

@@ -366,18 +366,33 @@ def test_an_image_a_tiltfile_builds_is_what_it_deploys_in_its_manifests(tmp_path
     assert [f["rule"] for f in doc["notices"] if f["path"].endswith("Tiltfile")] == []
 
 
-@pytest.mark.parametrize("name, script", [
+#: a script building from the top's Dockerfile (its folder's Dockerfile.tool, or docker/Dockerfile)
+_CD_LAYOUTS = {
+    "tools": ("tools/build.sh", "-f Dockerfile.tool", {"tools/Dockerfile.tool": "FROM alpine:3.20\n"}),
+    "hack": ("hack/build.sh", "-f docker/Dockerfile", {"docker/Dockerfile": "FROM alpine:3.20\n"}),
+}
+
+
+@pytest.mark.parametrize("layout, name, script", [
     # in a subshell, a function or a pushd the cd does not last; a sourced file's $0 is its caller
-    ("subshell", '#!/bin/sh\n(cd "$(dirname "$0")/.." && make generate)\n'),
-    ("function", '#!/bin/sh\nregen() {\n  cd "$(git rev-parse --show-toplevel)"; make generate\n}\nregen\n'),
-    ("pushd", '#!/bin/sh\nDIR=$(dirname "$0")\npushd "$DIR/.."\nmake generate\npopd\n'),
-    ("sourced", 'cd "$(dirname "$0")/.."\n'),
+    ("tools", "subshell", '#!/bin/sh\n(cd "$(dirname "$0")/.." && make generate)\n'),
+    ("tools", "function", '#!/bin/sh\nregen() {\n  cd "$(git rev-parse --show-toplevel)"; make generate\n}\nregen\n'),
+    ("tools", "pushd", '#!/bin/sh\nDIR=$(dirname "$0")\npushd "$DIR/.."\nmake generate\npopd\n'),
+    ("tools", "sourced", 'cd "$(dirname "$0")/.."\n'),
+    # the script's folder in a subshell, a pushd ... popd, a $(cd ... && pwd): later builds run
+    # where the script was started
+    ("hack", "pushd", '#!/bin/sh\nSCRIPT_DIR=$(dirname "$0")\npushd "$SCRIPT_DIR"; ./gen.sh; popd\n'),
+    ("hack", "subshell", '#!/bin/sh\nDIR=$(dirname "$0")\n(cd "$DIR" && ./gen.sh)\n'),
+    ("hack", "pwd", '#!/bin/sh\nDIR="$(cd "$(dirname "$0")" && pwd)"\n'),
+    # without a #! line the file may be sourced: $0 is its caller's
+    ("hack", "sourced", 'cd "$(dirname "$0")"\n'),
 ])
-def test_a_cd_that_may_not_last_or_may_not_be_the_script_s_places_nothing(tmp_path, capsys, name, script):
-    files = {"tools/build.sh": script + "docker buildx build --platform linux/amd64 -t example.com/tool:1.0 "
-                                        "-f Dockerfile.tool --push .\n",
-             "tools/Dockerfile.tool": "FROM alpine:3.20\n"}
-    doc = run(tree(tmp_path / name, files), capsys)
+def test_a_cd_that_may_not_last_or_may_not_be_the_script_s_moves_no_later_build(tmp_path, capsys, layout, name,
+                                                                                script):
+    path, dockerfile, others = _CD_LAYOUTS[layout]
+    files = dict(others, **{path: script + "docker buildx build --platform linux/amd64 -t example.com/app:1.0 "
+                                          f"{dockerfile} --push .\n"})
+    doc = run(tree(tmp_path / f"{layout}-{name}", files), capsys)
     assert codes(doc, "XF") == []
 
 
@@ -494,23 +509,6 @@ def test_df003_stays_where_a_build_is_not_for_the_pinned_platform(tmp_path, caps
     doc = run(tree(tmp_path / name, dict(DOTNET, **change)), capsys)
     assert "examples/dotnet/Dockerfile:1 Stage 0 (build) is pinned to linux/amd64, so a multi-platform build gives " \
            "every target this one architecture." in messages(doc, "DF003")
-
-
-@pytest.mark.parametrize("name, script", [
-    # the script's folder in a subshell, a pushd ... popd, a $(cd ... && pwd): later builds run
-    # where the script was started
-    ("pushd", '#!/bin/sh\nSCRIPT_DIR=$(dirname "$0")\npushd "$SCRIPT_DIR"; ./gen.sh; popd\n'),
-    ("subshell", '#!/bin/sh\nDIR=$(dirname "$0")\n(cd "$DIR" && ./gen.sh)\n'),
-    ("pwd", '#!/bin/sh\nDIR="$(cd "$(dirname "$0")" && pwd)"\n'),
-    # without a #! line the file may be sourced: $0 is its caller's
-    ("sourced", 'cd "$(dirname "$0")"\n'),
-])
-def test_a_cd_to_the_script_s_folder_that_does_not_last_moves_no_later_build(tmp_path, capsys, name, script):
-    files = {"hack/build.sh": script + "docker buildx build --platform linux/amd64 -t example.com/app:1.0 "
-                                       "-f docker/Dockerfile --push .\n",
-             "docker/Dockerfile": "FROM alpine:3.20\n"}
-    doc = run(tree(tmp_path / name, files), capsys)
-    assert codes(doc, "XF") == []
 
 
 def test_a_cd_to_the_script_s_folder_moves_the_build_right_after_it(tmp_path, capsys):

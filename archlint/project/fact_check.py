@@ -17,6 +17,11 @@ _SHAPES = {
 }
 
 
+#: facts that are lists of strings
+_STRING_LISTS = frozenset(("pushed", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
+                           "anchors", "loaded", "present"))
+
+
 def _str(v) -> bool:
     return type(v) is str
 
@@ -95,7 +100,7 @@ def check(value) -> dict | None:
                     type(it) is list and len(it) == 2 and _ok(it, _SL) for it in items_):
                 raise ValueError("facts: bad generated")
             continue
-        if key in ("pushed", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored", "anchors", "loaded", "present"):
+        if key in _STRING_LISTS:
             if not _ok(items_, _SL):
                 raise ValueError(f"facts: bad {key}")
             continue

@@ -185,14 +185,12 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     }
 
 
-def _within(spans: list, starts: list, tc, which: bool = False):
-    """Whether the command ``tc`` is on a line of one of ``spans`` ([first, last, ...] lines, in
-    order, not overlapping; ``starts``: their first lines); with ``which``, the index of that
-    span (-1: none)."""
+def _span_at(spans: list, starts: list, tc) -> int:
+    """The index of the one of ``spans`` ([first, last, ...] lines, in order, not overlapping;
+    ``starts``: their first lines) on whose lines the command ``tc`` is, -1 for none."""
     line = tc.command.snippet.pos(tc.command.words[0].start)[0]
     k = bisect.bisect_right(starts, line) - 1
-    found = k >= 0 and line <= spans[k][1]
-    return (k if found else -1) if which else found
+    return k if k >= 0 and line <= spans[k][1] else -1
 
 
 def _command_facts(ctx, out: dict) -> None:
@@ -214,8 +212,8 @@ def _command_facts(ctx, out: dict) -> None:
         if tc.action == "build" and not tc.no_image:
             # in a job whose steps may run outside the top: its paths link nothing
             here = bases
-            if moved and _within(moved, starts, tc):
-                k = _within(steps, step_starts, tc, True) if steps else -1
+            if moved and _span_at(moved, starts, tc) >= 0:
+                k = _span_at(steps, step_starts, tc) if steps else -1
                 here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
             out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
         elif tc.action == "bake":

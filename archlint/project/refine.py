@@ -344,7 +344,8 @@ def set_by_tooling(f, fr, project):
         return None  # the output of kustomize build after an edit set image of the repository
     if project.entry_unused(fr.path, f.span.line):
         return None  # a Kustomization's images: entry that matches nothing it includes
-    if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line, project.images_at(fr.path, f.span.line)):
+    if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line,
+                                                              project.images_at(fr.path, f.span.line)):
         return None  # the image a script of the repository just loaded into its kind cluster
     if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
         return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)

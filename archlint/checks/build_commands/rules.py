@@ -133,11 +133,11 @@ def build_without_platform(ctx):
     `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
     `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
     TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
-    arch)`): the classic builder's way of building for its own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a
-    build on a GitHub-hosted runner of known CPU (`ubuntu-latest`, `ubuntu-24.04-arm`): its
-    image is that CPU's on every run (kubeflow/pipelines' tool images), nor a build whose every
-    name the same file also builds for several platforms (keda's
-    `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
+    arch)`): the classic builder's way of building for its own machine on purpose (a literal
+    value is BC004's). Without configured `platforms`, nor a build on a GitHub-hosted runner of
+    known CPU (`ubuntu-latest`, `ubuntu-24.04-arm`): its image is that CPU's on every run
+    (kubeflow/pipelines' tool images), nor a build whose every name the same file also builds
+    for several platforms (keda's `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
     model), a build is reported only where its image reaches a registry (it pushes itself, or a

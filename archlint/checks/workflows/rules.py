@@ -13,7 +13,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
-from ...parsers.workflow_steps import job_runner, runner_chosen
+from ...parsers.workflow_steps import job_runner
 from ...parsers.yamldoc import get, is_map, is_scalar, is_seq, items, pairs, scalar, text, value
 from ...registry import rule
 
@@ -270,11 +270,12 @@ def build_push_without_platforms(ctx):
     native builders, and cannot `load: true` into the runner's Docker).
     """
     model = ctx.model
+    runners: dict = {}  # id(job) -> job_runner(job): read once per job, however many steps build
     for bs in _build_steps(ctx):
         if bs.platforms is not None and (bs.items or not is_scalar(bs.platforms[1]) or scalar(bs.platforms[1])):
             continue
-        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs) or runner_chosen(bs.job) \
-                or ctx.targets.met_by(job_runner(bs.job)[1]):
+        chosen, host = runners.get(id(bs.job)) or runners.setdefault(id(bs.job), job_runner(bs.job))
+        if bs.env_platform or _discarded(ctx, bs) or _exports_files(bs) or chosen or ctx.targets.met_by(host):
             continue
         fix = None
         targets = ctx.targets
