@@ -1,7 +1,7 @@
 """The ``run:`` steps of a GitHub Actions workflow as shell snippets mapped to the file
 (``workflow_snippets``, what ``YamlModel.shell_snippets`` gives for a workflow), and what a job
 does with the images it builds: whether it may keep them past its machine (``keeps_images``,
-``keeps`` for one line) and whether its runner is chosen per run (``runner_chosen``)."""
+``keeps`` for one line) and whether its runner is chosen per run (``job_runner``)."""
 from __future__ import annotations
 
 import re
@@ -192,11 +192,6 @@ def builds_elsewhere(job) -> bool:
         if "DOCKER_HOST" in run or "docker context use" in run or "--context" in run:
             return True
     return False
-
-
-def runner_chosen(job) -> bool:
-    """Whether the job's machine decides what its builds are for (``job_runner``)."""
-    return job_runner(job)[0]
 
 
 def keeps_images(job) -> bool:

@@ -157,7 +157,7 @@ def in_document(tc: ToolCommand) -> bool:
 def runner_chosen(tc: ToolCommand) -> bool:
     """Whether the command runs in a workflow job whose machine decides what it builds for: a
     ``runs-on`` expression (the workflow picks the machine, and with it the CPU, per run) or a
-    Windows runner (``workflow_steps.runner_chosen``)."""
+    Windows runner (``workflow_steps.job_runner``)."""
     g = getattr(tc.command.snippet, "group", None)
     return type(g) is tuple and len(g) == 5 and g[0] == "job" and bool(g[3])
 
