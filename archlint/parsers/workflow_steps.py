@@ -124,19 +124,30 @@ def keeps(line: str) -> bool:
 
 _HOSTED_AMD64 = re.compile(r"^(?:ubuntu-(?:latest|\d+\.\d+)|ubuntu-slim)$")
 _HOSTED_ARM64 = re.compile(r"^ubuntu-\d+\.\d+-arm$")
+#: a word of a runner label naming its CPU: GitHub gives every self-hosted runner its machine's
+#: (``[self-hosted, linux, x64]``, ``ARM64``), and larger or custom runners are named for it
+#: (``ubuntu-x64``, ``linux-arm64-8core``)
+_LABEL_CPU = re.compile(r"(?:^|[-_. ])(?:(x64|amd64|x86[-_]64)|(arm64|aarch64))(?=$|[-_. ])")
+#: a label word of a machine whose containers' CPU is not told by its label (macOS runs Linux
+#: containers in a VM of its own CPU, but a ``macos-x64`` label may be Rosetta's)
+_LABEL_OTHER_OS = re.compile(r"(?:^|[-_. ])(?:macos|osx|darwin|mac|windows|win)(?=$|[-_. \d])")
 
 
-def runner_platform(runs_on: str | None) -> str | None:
-    """The platform of a GitHub-hosted runner label (``ubuntu-latest`` → linux/amd64,
-    ``ubuntu-24.04-arm`` → linux/arm64); None for any other (self-hosted, macOS, an expression)."""
-    if not runs_on:
+def runner_platform(runs_on: str | list | None) -> str | None:
+    """The platform of a runner's label or labels: a GitHub-hosted one (``ubuntu-latest`` →
+    linux/amd64, ``ubuntu-24.04-arm`` → linux/arm64) or labels naming one CPU
+    (``[self-hosted, linux, x64]``, ``ubuntu-x64`` → linux/amd64); None for any other
+    (self-hosted of unknown CPU, macOS, Windows, an expression)."""
+    labels = [runs_on] if isinstance(runs_on, str) else list(runs_on or ())
+    labels = [x.strip().lower() for x in labels if isinstance(x, str) and x.strip()]
+    if not labels or any("${{" in x or _LABEL_OTHER_OS.search(x) for x in labels):
         return None
-    label = runs_on.strip().lower()
-    if _HOSTED_AMD64.match(label):
+    if len(labels) == 1 and _HOSTED_AMD64.match(labels[0]):
         return "linux/amd64"
-    if _HOSTED_ARM64.match(label):
+    if len(labels) == 1 and _HOSTED_ARM64.match(labels[0]):
         return "linux/arm64"
-    return None
+    cpus = {"amd64" if m.group(1) else "arm64" for x in labels for m in _LABEL_CPU.finditer(x)}
+    return f"linux/{cpus.pop()}" if len(cpus) == 1 else None
 
 
 def job_runner(job) -> tuple[bool, str | None]:
@@ -153,7 +164,7 @@ def job_runner(job) -> tuple[bool, str | None]:
         return True, None
     exprs = [x for x in labels if "${{" in x]
     if not exprs:
-        return False, runner_platform(scalar(v)) if is_scalar(v) and not builds_elsewhere(job) else None
+        return False, None if builds_elsewhere(job) else runner_platform(labels)
     rows = matrix_rows(job) if is_scalar(v) and "matrix." in exprs[0] else None
     if rows:
         hosts = {runner_platform(with_row(exprs[0], row)) for row in rows}

@@ -134,8 +134,9 @@ def build_without_platform(ctx):
     `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
     TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
     arch)`): the classic builder's way of building for its own machine on purpose (a literal
-    value is BC004's). Without configured `platforms`, nor a build on a GitHub-hosted runner of
-    known CPU (`ubuntu-latest`, `ubuntu-24.04-arm`): its image is that CPU's on every run
+    value is BC004's). Without configured `platforms`, nor a build on a runner of known CPU
+    (GitHub-hosted `ubuntu-latest`, `ubuntu-24.04-arm`; labels naming it, `[self-hosted, x64]`,
+    `ubuntu-x64`): its image is that CPU's on every run
     (kubeflow/pipelines' tool images), nor a build whose every name the same file also builds
     for several platforms (keda's `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the

@@ -231,11 +231,11 @@ def build_push_without_platforms(ctx):
     `linux/arm64` on the arm runners. Moving the job to another runner silently changes the
     architecture you ship, and an amd64-only image fails on arm64 nodes with
     `exec format error`. A `DOCKER_DEFAULT_PLATFORM` in the step's, job's or workflow's `env:`
-    counts as a platform. On a GitHub-hosted runner of known CPU (`ubuntu-latest`,
-    `ubuntu-24.04-arm`) it is reported only when `platforms` is configured: without it, the
+    counts as a platform. On a runner of known CPU (GitHub-hosted `ubuntu-latest`,
+    `ubuntu-24.04-arm`, or labels naming it: `[self-hosted, linux, x64]`, `ubuntu-x64`) it is reported only when `platforms` is configured: without it, the
     image is that CPU's on every run, and nothing says another is wanted (in judged
     repositories 5 such findings, CI or single-CPU images, none worth acting on). Elsewhere (a
-    self-hosted or macOS runner, a job whose builds run on a remote builder or `DOCKER_HOST`) it
+    self-hosted runner of unknown CPU, a macOS runner, a job whose builds run on a remote builder or `DOCKER_HOST`) it
     is reported whether or not `platforms` is configured, except where the
     image is thrown away with the runner: no build step of the job pushes or exports, and the
     job never logs in to a registry, uploads, caches or saves images (a test image loaded into a
