@@ -165,7 +165,7 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
     if file_ignores:
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
-    result.generated = kindmod.generated(source.text)
+    result.generated = kindmod.generated(source.text, kind)
     if kind == "helm-template":  # rendered with its chart, linted as what it renders
         from .helm.lint import lint_template
 

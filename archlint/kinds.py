@@ -277,10 +277,19 @@ _PLACEHOLDER_LINE = re.compile(r"^(?=\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t]*$)\$.")
 _GENERATED = re.compile(r"do not edit|code generated|auto-?generated", re.I)
 
 
-def generated(text: str) -> bool:
-    """Whether ``text`` says, in its first five lines, that it is generated from another file."""
+#: the annotation ``operator-sdk generate bundle`` writes into the ClusterServiceVersion it
+#: generates from the operator's ``config/`` (loki's three ``bundle/*/manifests`` CSVs): a key of
+#: the CSV's metadata, so indented, wherever the long ``alm-examples`` before it ends
+_OPERATOR_SDK = re.compile(r"^[ \t]+operators\.operatorframework\.io/builder:[ \t]*[\"']?operator-sdk", re.M)
+
+
+def generated(text: str, kind: str | None = None) -> bool:
+    """Whether ``text`` says, in its first five lines, that it is generated from another file,
+    or (a Kubernetes manifest) carries the annotation of the generator that wrote it."""
     head = text[:2048].split("\n", 5)[:5]
-    return any(_GENERATED.search(line) for line in head)
+    if any(_GENERATED.search(line) for line in head):
+        return True
+    return kind == "kubernetes" and "operatorframework.io/builder" in text and bool(_OPERATOR_SDK.search(text))
 
 
 def template_markup(path: str, kind: str, text: str) -> re.Match | None:

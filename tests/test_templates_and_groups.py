@@ -179,6 +179,43 @@ def test_a_finding_repeated_in_generated_files_is_printed_once(tmp_path):
     assert len(doc["findings"]) == 4 and doc["summary"]["findings"] == 4  # machine formats keep every place
 
 
+def test_an_operator_sdk_bundle_csv_is_generated(tmp_path):
+    # loki's operator/bundle/{community,openshift}/manifests: `make bundle` writes each CSV from
+    # config/, and operator-sdk signs it with its builder annotation, far below the first lines
+    csv = """apiVersion: operators.coreos.com/v1alpha1
+kind: ClusterServiceVersion
+metadata:
+  annotations:
+    alm-examples: |-
+      [{"apiVersion": "loki.grafana.com/v1", "kind": "LokiStack"}]
+    createdAt: "2026-08-14T09:38:59Z"
+    operators.operatorframework.io/builder: operator-sdk-unknown
+    operators.operatorframework.io/project_layout: go.kubebuilder.io/v4
+  name: loki-operator.v0.10.3
+spec:
+  relatedImages:
+  - image: quay.io/observatorium/api:latest
+    name: gateway
+"""
+    hand = csv.replace("    operators.operatorframework.io/builder: operator-sdk-unknown\n", "")
+    write_files(tmp_path, {
+        "bundle/community/manifests/loki-operator.clusterserviceversion.yaml": csv,
+        "bundle/openshift/manifests/loki-operator.clusterserviceversion.yaml": csv,
+        "olm/a/operator.clusterserviceversion.yaml": hand,  # written by hand: each is its own line
+        "olm/b/operator.clusterserviceversion.yaml": hand,
+    })
+    out = run(["check", "--no-cache", "--output-format", "concise", "--select", "K8S001", "."], tmp_path).stdout
+    assert [ln for ln in out.splitlines() if " K8S001 " in ln] == [
+        "bundle/community/manifests/loki-operator.clusterserviceversion.yaml:13:12: K8S001 Image"
+        " quay.io/observatorium/api:latest uses the mutable tag latest. (and 1 more times in generated files: fix it"
+        " where they are generated from)",
+        "olm/a/operator.clusterserviceversion.yaml:12:12: K8S001 Image quay.io/observatorium/api:latest uses the"
+        " mutable tag latest.",
+        "olm/b/operator.clusterserviceversion.yaml:12:12: K8S001 Image quay.io/observatorium/api:latest uses the"
+        " mutable tag latest.",
+    ]
+
+
 def test_markup_inside_a_heredoc_or_a_continued_run_is_not_a_template():
     text = """
     FROM python:latest
