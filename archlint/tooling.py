@@ -109,6 +109,31 @@ def template_path(rel: str) -> bool:
     return any(_TEMPLATE_FOLDER.search(p) for p in rel.lower().split("/")[:-1])
 
 
+#: what a file's opening comment says when it is not for production: "intended for demo / testing
+#: purposes only, not for production usage" (pyroscope's monitoring stack), "do not use in
+#: production"; the words between are bounded, so the search is linear in the line
+_NOT_PRODUCTION = re.compile(
+    r"\b(?:demo|demonstration|testing|test|development|dev|evaluation)\b[^\n]{0,40}?\bpurposes?\s+only\b"
+    r"|\bnot\s+(?:be\s+)?(?:use[ds]?\s+|meant\s+|intended\s+|suitable\s+|recommended\s+)?(?:for|in)\s+production\b",
+    re.I)
+
+
+def says_not_for_production(text: str) -> bool:
+    """Whether a comment among the file's first five lines says the file is for demos or tests
+    only, or not for production."""
+    head = text[:2048].split("\n", 5)[:5]
+    return any(line.lstrip().startswith("#") and _NOT_PRODUCTION.search(line) for line in head)
+
+
+def example_name(path: str) -> bool:
+    """Whether a file's own name calls it an example: ``demo.yaml``, ``nginx-demo.yaml``,
+    ``sample-app.yaml`` (``_EXAMPLE_WORD``)."""
+    return bool(_EXAMPLE_WORD.search(path.replace("\\", "/").rsplit("/", 1)[-1].lower()))
+
+
 def mutable_tags_allowed(ctx) -> bool:
-    """Developer tooling, an example or a template folder: where the mutable-tag rules say nothing."""
-    return tooling_file(ctx) or example_file(ctx) or template_path(repo_path(ctx))
+    """Developer tooling, an example or a template folder, a file named an example or whose
+    opening comment says it is not for production: where the mutable-tag rules say nothing."""
+    rel = repo_path(ctx)
+    return (tooling_file(ctx) or example_file(ctx) or template_path(rel) or example_name(rel)
+            or says_not_for_production(ctx.source.text))

@@ -1156,15 +1156,28 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  # the CI's own: kubeflow's e2e manifests for a kind cluster
                  ".github/resources/manifests/base/minio.yaml",
                  # a template folder a script copies and fills in: kserve's version-template
-                 "config/overlays/version-template/cluster-resources/pod.yaml", "template/pod.yaml"):
+                 "config/overlays/version-template/cluster-resources/pod.yaml", "template/pod.yaml",
+                 # a file named for a demo or a sample: autoscaler's bizflycloud manifest/demo.yaml
+                 "cluster-autoscaler/cloudprovider/bizflycloud/manifest/demo.yaml", "deploy/nginx-demo.yaml",
+                 "deploy/sample-app.yaml"):
         assert check(text, "K8S00", kind="kubernetes", name=name) == [], name
+    # a file that says in its opening comment it is not for production (pyroscope's lgtm.yaml)
+    for head in ("# this is intended for demo / testing purposes only, not for production usage",
+                 "# DO NOT USE IN PRODUCTION", "# For testing purposes only."):
+        assert check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml") == [], head
+    # what says nothing of it: production in other words, a comment below the opening lines
+    for head in ("# production-ready defaults", "# used in production by acme"):
+        assert len(check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2, head
+    late = text.replace("spec:", "spec:  # not for production")
+    assert len(check(late, "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2
     # a word "local" or "tools" in a folder's name says too little (rancher's local-path-provisioner),
     # and a chart's (or any) templates/ folder, a file named as a template, a "templated" folder are no template folder
     # nor is a word that only contains one of the example words (resampler, democracy)
     for name in ("deploy/client.yaml", "deploy/local-path-provisioner/client.yaml", "k8s-tools-x/client.yaml",
                  "deploy/resampler/client.yaml", "democracy-app/client.yaml", "debugger/client.yaml",
                  "backend/debug-agent/k8s/client.yaml",
-                 "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml"):
+                 "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml",
+                 "deploy/demonstration-api.yaml", "deploy/resample.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",
