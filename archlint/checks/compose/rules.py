@@ -160,8 +160,9 @@ def image_latest_tag(ctx):
     `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word `dev`, `development`,
     `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`), or in an example
     (under a folder `examples`, `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`,
-    `documentation`, `tutorials` or `tutorial`: a
-    getting-started stack its readers copy and pin).
+    `documentation`, `tutorials` or `tutorial`, or named for one, `compose.demo.yaml`, or whose
+    opening comment says it is not for production: a getting-started stack its readers copy and
+    pin).
 
     ## Example
     ```yaml
