@@ -1805,7 +1805,59 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     assert got == [(".github/workflows/e2e.yml", 15, "GHA001"), (".github/workflows/open.yml", 8, "GHA001"),
                    (".github/workflows/open.yml", 15, "GHA001"), ("Makefile", 4, "BC001"), ("Makefile", 7, "BC001"),
                    ("Makefile", 10, "BC001"), ("Makefile", 13, "BC001")]
+    # the builds mine and envarg set ARCH: each picks its one platform through it, so the pin is
+    # not every build's constant (loki's docker-driver); a multi-platform build instead makes it
+    # every target's constant: DF003 says so once
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == []
+    files["Makefile"] = files["Makefile"].split("mine:")[0] + (
+        "multi:\n\tdocker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/acme/f:5 --push fixed\n")
+    doc = run(tree(tmp_path / "again", files), capsys)
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
+
+
+def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path, capsys):
+    # loki's clients/cmd/docker-driver: FROM --platform=linux/${GOARCH} with ARG GOARCH=amd64; the
+    # release job checks the repository out into release/ (its repository an expression) and sets
+    # GOARCH per row; a Docker plugin is one platform's
+    dockerfile = """
+        ARG GOARCH=amd64
+        FROM golang:1.26 AS build
+        ARG GOARCH
+        RUN make GOARCH=${GOARCH} driver
+        FROM --platform=linux/${GOARCH} alpine:3.24
+        COPY --from=build /src/driver /bin/driver
+        """
+    wf = """
+        on: push
+        env: {RELEASE_REPO: grafana/loki}
+        jobs:
+          driver:
+            runs-on: self-hosted
+            steps:
+              - uses: actions/checkout@v4
+                with: {path: release, repository: "${{ env.RELEASE_REPO }}"}
+              - uses: docker/build-push-action@v6
+                with:
+                  context: release
+                  file: release/clients/cmd/docker-driver/Dockerfile
+                  build-args: |
+                    GOARCH=${{ matrix.arch }}
+                  platforms: linux/${{ matrix.arch }}
+                  outputs: type=local,dest=plugins
+        """
+    files = {"clients/cmd/docker-driver/Dockerfile": dockerfile, ".github/workflows/release.yml": wf}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [f["rule"] for f in doc["findings"] if f["rule"] == "DF003"] == []
+    # a build that sets the ARG and asks for several platforms gives each the default's: reported
+    several = wf.replace("linux/${{ matrix.arch }}", "linux/amd64,linux/arm64")
+    doc = run(tree(tmp_path / "b", {**files, ".github/workflows/release.yml": several}), capsys)
+    assert [(f["path"], f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "DF003"] == [
+        ("clients/cmd/docker-driver/Dockerfile", 5, "Stage 1 is pinned to linux/amd64 (through an ARG default), so a"
+         " multi-platform build gives every target this one architecture.")]
+    # and so does a Dockerfile whose builds leave the ARG alone
+    alone = wf.replace("                  build-args: |\n                    GOARCH=${{ matrix.arch }}\n", "")
+    doc = run(tree(tmp_path / "c", {**files, ".github/workflows/release.yml": alone}), capsys)
+    assert [f["line"] for f in doc["findings"] if f["rule"] == "DF003"] == [5]
 
 
 def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept_variant(tmp_path, capsys):

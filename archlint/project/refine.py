@@ -159,10 +159,30 @@ def one_platform_built(f, fr, project):
     for whichever machine runs it, one a build archlint could not place may build, and any where
     the repository has a build for several or unknown platforms whose Dockerfile is not known."""
     pinned = f.key  # (the platform DF003 names; an OS alone, "linux", is the machine's: kept)
+    if _arg_selected(pinned, fr.path, project):
+        return None
     builds = project.builds_of_dockerfile(fr.path) if "/" in pinned else []
     if not builds or _maybe_unplaced(project, fr.path) or _vague_multi_platform(project):
         return f
     return None if all(b.targets() == [pinned] for b in builds) else f
+
+
+def _arg_selected(pinned: str, path: str, project) -> bool:
+    """Whether the final stage's pin through an ARG default (``FROM --platform=linux/${GOARCH}``
+    with ``ARG GOARCH=amd64``) is the platform each build picks: a build of the Dockerfile sets
+    that ARG (loki's docker-driver: ``--build-arg GOARCH=arm64`` for the arm64 plugin, a
+    release job's ``build-args: GOARCH=...``), and none asks for several platforms.  A build
+    whose checkout folder is not known counts when its ``-f`` ends with the Dockerfile's path
+    (``release/clients/cmd/docker-driver/Dockerfile``)."""
+    pin = project.pins.get(path)
+    if not pin or not pin["args"] or pin["platform"] != pinned:
+        return False
+    tail = "/" + path
+    mine = [b for b in project.builds if b.dockerfile == path or b.dockerfile is None and not b.missing
+            and b.file and ("/" + b.file.removeprefix("./")).endswith(tail)]
+    if any(t is not None and len(t) > 1 for t in (b.targets() for b in mine)):
+        return False
+    return any(b.args & set(pin["args"]) for b in mine)
 
 
 def _vague_multi_platform(project) -> bool:

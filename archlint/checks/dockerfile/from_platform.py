@@ -66,7 +66,9 @@ def from_platform_hardcoded(ctx):
     `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, and a
     frontend builder pinned to the machine that runs it fastest. In a whole run, nor is a pin to
     the one platform every build found of the Dockerfile builds for: no multi-platform build of
-    it exists.
+    it exists; nor a final stage's pin through an `ARG` default that a build of the Dockerfile
+    sets, none asking for several platforms (loki's docker-driver: `--build-arg GOARCH=arm64`
+    for the arm64 plugin): the `ARG` is how each build picks its one platform.
 
     ## Example
     ```dockerfile
