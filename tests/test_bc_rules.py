@@ -1791,6 +1791,33 @@ def test_bc001_the_native_variant_of_a_multi_platform_build_beside_it():
         "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
 
 
+def test_bc001_the_native_variant_of_a_build_for_platforms_a_variable_names():
+    # karmada's hack/docker.sh: docker build when the asked platform is the machine's (isCross),
+    # else docker buildx build --platform "${platforms}", the caller's BUILD_PLATFORMS
+    sh = """
+        #!/usr/bin/env bash
+        REGISTRY=${REGISTRY:-"docker.io/karmada"}
+        function build_local_image() {
+          local -r image_name="${REGISTRY}/${1}:${VERSION}"
+          docker build --build-arg BINARY="${1}" --tag "${image_name}" --file cluster/images/Dockerfile "_output/bin/${2}"
+          docker push "${image_name}"
+        }
+        function build_cross_image() {
+          local -r image_name="${REGISTRY}/${1}:${VERSION}"
+          docker buildx build --output=type=registry --platform "${2}" --build-arg BINARY="${1}" \\
+            --tag "${image_name}" --file cluster/images/buildx.Dockerfile _output/bin
+        }
+        docker build --tag "${REGISTRY}/tools:${VERSION}" tools
+        docker push "${REGISTRY}/tools:${VERSION}"
+    """
+    # the tools image has no such twin: still reported
+    assert check(sh, "BC001", kind="shell") == [
+        "13:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+    # a platform the file resolves to one value is no such twin
+    one = sh.replace('--platform "${2}"', "--platform linux/amd64")
+    assert [ln.split(" ")[0] for ln in check(one, "BC001", kind="shell")] == ["5:10", "13:8"]
+
+
 def test_bc001_the_native_variant_of_a_multi_platform_build_whose_tags_are_unknown():
     # contour: multiarch-build's tags come from IMAGE_TAGS, set differently in an ifeq's branches
     # (unknown); container builds the same Dockerfile, context and build arguments natively

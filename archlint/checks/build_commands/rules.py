@@ -138,7 +138,8 @@ def build_without_platform(ctx):
     (GitHub-hosted `ubuntu-latest`, `ubuntu-24.04-arm`; labels naming it, `[self-hosted, x64]`,
     `ubuntu-x64`): its image is that CPU's on every run
     (kubeflow/pipelines' tool images), nor a build whose every name the same file also builds
-    for several platforms (keda's `docker-build` beside `publish-multiarch`) or whose Dockerfile, context and build arguments
+    for several platforms (keda's `docker-build` beside `publish-multiarch`) or for platforms
+    from an unresolved variable (karmada's `--platform "${platforms}"`), or whose Dockerfile, context and build arguments
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
     model), a build is reported only where its image reaches a registry (it pushes itself, or a

@@ -60,7 +60,10 @@ def _build_key(tc) -> tuple:
 def multi_platform_twin(ctx, tc) -> bool:
     """Every name ``tc`` gives its image is also built, in the same file, by a build for several
     platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
-    ``build-dev-container`` beside ``build-dev-container-all-arch``); or a build for several
+    ``build-dev-container`` beside ``build-dev-container-all-arch``) or for the platforms a
+    variable archlint cannot resolve names (karmada's ``hack/docker.sh``: ``docker build`` when
+    the asked platform is the machine's, else ``docker buildx build --platform "${platforms}"``);
+    or a build for several
     platforms whose names archlint cannot know builds the same Dockerfile from the same context
     with the same build arguments (contour's ``container`` beside ``multiarch-build``, whose
     tags come from a variable set in an ``ifeq``): a native variant its author wrote next to
@@ -72,7 +75,7 @@ def multi_platform_twin(ctx, tc) -> bool:
     def multi():
         known, unnamed = set(), set()
         for b in builds(ctx):
-            if b.multi_platform:
+            if b.multi_platform or b.platforms and b.platform_count is None:
                 tags = [im for im in b.images if im.role == "tag"]
                 known.update(normal_ref(im.value) for im in tags)
                 if not tags or any(im.dynamic for im in tags):
