@@ -101,7 +101,9 @@ def test_bc001_reads_recipe_prefixes_that_come_from_a_variable():
 def test_bc001_an_empty_architecture_knob_is_the_callers():
     # kserve: "to use do: ENGINE=podman ARCH="--arch x86_64" make docker-build-something" above
     # ARCH ?= : an empty default named for the architecture is the caller's to fill, unknown;
-    # set (ARCH = ...) or named otherwise (DEBUG ?=), it is what it says
+    # set (ARCH = ...) or named otherwise (DEBUG ?=), it is what it says (the debug image has a
+    # name of its own: the same name as a build for a variable's platforms would make it that build's
+    # native variant)
     assert check("""
         ENGINE ?= docker
         ARCH ?=
@@ -111,7 +113,7 @@ def test_bc001_an_empty_architecture_knob_is_the_callers():
         docker-build:
         \t${ENGINE} buildx build ${ARCH} -t registry.example.com/app:1.4.2 .
         \tdocker buildx build --platform $(PLATFORM) -t registry.example.com/app:1.4.2 .
-        \tdocker build $(DEBUG) -t registry.example.com/app:1.4.2 .
+        \tdocker build $(DEBUG) -t registry.example.com/app-debug:1.4.2 .
     """, "BC001", kind="makefile") == [
         "9:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
