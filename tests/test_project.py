@@ -1815,6 +1815,37 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
+def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys):
+    # minio's Makefile: docker-hotfix-push depends on docker-hotfix, which builds $(TAG) just
+    # before the push; `make docker` builds $(TAG) from another Dockerfile for a CI job that runs
+    # it on the same machine, and nothing pushes that build
+    mk = """
+        REPO ?= quay.io/minio
+        VERSION ?= $(shell git describe --tags)
+        TAG ?= $(REPO)/minio:$(VERSION)
+        docker-hotfix-push: docker-hotfix
+        \t@docker push -q $(TAG)
+        docker-hotfix: hotfix-push checks
+        \t@docker build -q --no-cache -t $(TAG) . -f Dockerfile.hotfix
+        docker: build
+        \t@docker build -q --no-cache -t $(TAG) . -f Dockerfile
+        """
+    files = {"Makefile": mk, "Dockerfile": "FROM alpine:3.20\n", "Dockerfile.hotfix": "FROM alpine:3.20\n"}
+
+    def bc001(name, text):
+        doc = run(tree(tmp_path / name, {**files, "Makefile": text}), capsys)
+        return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+
+    assert bc001("bound", mk) == [7]
+    # a push whose target builds nothing first sends whichever build of the name ran last: both
+    assert bc001("loose", mk.replace("docker-hotfix-push: docker-hotfix", "docker-hotfix-push:")) == [7, 9]
+    # through a chain of prerequisites too
+    chain = mk.replace("docker-hotfix-push: docker-hotfix", "docker-hotfix-push: release\n        release: docker-hotfix")
+    assert bc001("chain", chain) == [8]
+    # nor is a name whose repository is unknown bound to a build: two unknown names say nothing
+    assert bc001("vague", mk.replace("TAG ?= $(REPO)/minio:$(VERSION)", "TAG ?= $(shell cat .image)")) == [7, 9]
+
+
 def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path, capsys):
     # loki's clients/cmd/docker-driver: FROM --platform=linux/${GOARCH} with ARG GOARCH=amd64; the
     # release job checks the repository out into release/ (its repository an expression) and sets

@@ -40,7 +40,7 @@ def collect(root: str, resolver, respect_gitignore: bool = True, jobs=None, use_
         for o in facts.get("overrides", ()):
             used.append((fr.path, o["span"][0], o["image"]))
         made = [t for b in facts.get("builds", ()) for t in b["tags"]]
-        made += [a["dst"] for a in facts.get("aliases", ())] + list(facts.get("pushed", ()))
+        made += [a["dst"] for a in facts.get("aliases", ())] + list(facts.get("pushed", ())) + list(facts.get("sent", ()))
         for t in made:
             if "*" in t:
                 built_patterns.append(t)

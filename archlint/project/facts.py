@@ -19,6 +19,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``tags``: image names with every unknown part as ``*``.
 ``aliases``  ``{"src", "dst"}``: another name for an image (``docker tag``, ``podman push SRC DST``).
 ``pushed``   names pushed by a push command (``docker push``, ``podman manifest push``).
+``sent``     names a Makefile push sends as the image a prerequisite target built (``make_chains``):
+             that build's (its ``push``), not any build of the name.
 ``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
              ``arch``: the architectures it may run on (None: not constrained), ``from``: what
              says so (``nodeSelector``, ``node affinity``, ``platform:``, ``runs-on``).
@@ -197,11 +199,13 @@ def _command_facts(ctx, out: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
     from ..commands import commands_for, retag_names
     from ..snippet import in_document
+    from .make_chains import bound_pushes
 
     tcs = commands_for(ctx)
     if not tcs:
         return
     local = local_use(ctx)
+    bound, _sent = bound_pushes(ctx, tcs, pattern)  # (LocalUse.sends has the builds they send)
     bases = _bases(ctx.kind)
     moved = _workflow().moved_jobs(ctx) if ctx.kind == "workflow" else []  # jobs, in line order
     starts = [a for a, _b in moved]
@@ -237,10 +241,11 @@ def _command_facts(ctx, out: dict) -> None:
                 src, dst = pattern(tc.args[0].value), pattern(strip_transport(tc.args[-1].value))
                 if src and dst:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
+            mine = bound.get(id(tc), ())  # the image a prerequisite built: that build's, not any of the name
             for im in tc.images:
                 p = pattern(strip_transport(im.value))
                 if p:
-                    out.setdefault("pushed", []).append(p)
+                    out.setdefault("sent" if p in mine else "pushed", []).append(p)
             if tc.action == "push" and tc.args and tc.has("-a", "--all-tags"):
                 p = pattern(strip_transport(tc.args[0].value).split("@", 1)[0] + ":*")
                 if p:  # docker push --all-tags repo: every tag of it

@@ -36,7 +36,8 @@ def link_keys(project: Project, entries):
         yield display, "f:" + display, True
         if not facts:
             continue
-        refs = [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ()))
+        refs = [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ())) \
+            + list(facts.get("sent", ()))
         refs += [o[k] for o in facts.get("overrides", ()) for k in ("name", "image")]
         refs += facts.get("loaded", ())  # (kind load NAME: the containers running NAME from their node)
         for r in facts.get("retags", ()):
@@ -175,7 +176,8 @@ def link_groups(project: Project, entries) -> LinkGroups:
     for display, _abspath, _kind, facts in entries:
         if not facts:
             continue
-        for ref in [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ())):
+        for ref in [a[k] for a in facts.get("aliases", ()) for k in ("src", "dst")] + list(facts.get("pushed", ())) \
+            + list(facts.get("sent", ())):
             n = normal(ref)
             if n is not None:
                 join(display, project.builds_of(n))

@@ -203,6 +203,7 @@ class Project:
         self._by_groups: dict = {}  # the groups of builds a name matched -> their list (shared)
         self._pushed: set = set()
         self._pushed_tags: dict | None = None  # repository -> tags pushed (_is_pushed)
+        self._sent_repos: set = set()  # repositories a push bound to its own build sends
         #: image names whose tag a command of the repository sets (``kustomize edit set image
         #: NAME=...``); "*" for a name not known here
         self.retags: set = set()
@@ -277,10 +278,9 @@ class Project:
         for o in facts.get("overrides", ()):
             self._overrides.append((display, o))
         self.patches.add(display, facts)
-        for p in facts.get("pushed", ()):
-            n = normal(p)
-            if n is not None:
-                self._pushed.add(n)
+        self._pushed.update(n for n in map(normal, facts.get("pushed", ())) if n is not None)
+        # pushed as the image a prerequisite built (make_chains): that build's, its repository's
+        self._sent_repos.update(n[0] for n in map(normal, facts.get("sent", ())) if n is not None)
         for r in facts.get("retags", ()):
             self.retags.add(r)
         if "final" in facts:
@@ -532,7 +532,7 @@ class Project:
         """Whether a push command of the repository sends any tag of image name ``n``'s repository
         (``docker push --all-tags strimzi/buildah``, ``push app:$(TAG)``; ``_is_pushed`` asks for
         the tag)."""
-        return n[0] in self._pushed_by_repository()
+        return n[0] in self._pushed_by_repository() or n[0] in self._sent_repos
 
     def _pushed_by_repository(self) -> dict:
         """repository -> the tags pushed of it, built once."""

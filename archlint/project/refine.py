@@ -220,7 +220,7 @@ def bc001(f, fr, project):
     """A build without a platform is reported only where its image reaches a registry: the build
     pushes it, its group pushes one of its names (``LocalUse.sends``), or any file of the
     repository pushes one of them (``docker push``, ``podman manifest push``, after ``docker tag``
-    links): an image that never leaves the machine that built it runs on that machine's CPU,
+    links; a Makefile push sends only its prerequisites' build of a name: ``make_chains``): an image that never leaves the machine that built it runs on that machine's CPU,
     and what archlint cannot see leave it is not reported.  One whose image a manifest deploys
     says where the image runs (on which nodes, when the manifest pins them).  A variant of a
     published build (``_published_elsewhere``) is dropped, and so is a build of a Dockerfile

@@ -173,12 +173,16 @@ def local_use(ctx) -> LocalUse:
     """The LocalUse of the file in ``ctx``, cached for all BC rules."""
 
     def compute():
+        from ...project.make_chains import bound_pushes
+
         out = LocalUse()
         groups: dict[int, list[ToolCommand]] = {}
-        for tc in commands_for(ctx):
+        every = commands_for(ctx)
+        for tc in every:
             groups.setdefault(group_of(tc), []).append(tc)
+        bound, out.sent = bound_pushes(ctx, every, normal_ref)  # (a Makefile's pushes of a prerequisite's build)
         for key, tcs in groups.items():
-            _judge_group(key, tcs, out)
+            _judge_group(key, tcs, out, bound)
         return out
 
     return ctx.cached("commands.local_use", compute)
@@ -204,7 +208,10 @@ def _by_id_only(tc: ToolCommand) -> bool:
         f.name in ("-o", "--output") and f.value and "name=" in f.value for f in tc.flags)
 
 
-def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
+def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse, bound: dict) -> None:
+    """What the commands of one group (``group_of``) keep and send; ``bound``: the names each
+    push sends as the image a prerequisite target built (``make_chains``), which send no other
+    build of those names."""
     parent: dict[str, str] = {}
 
     def root(n: str) -> str:
@@ -231,7 +238,8 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # local image of that name (secrets-store's ``make container``, kind-loaded, beside
             # the release's list of the same name); podman's is a local list it pushes
             listed = tc.args[1:] if tc.tool == "docker" and tc.action != "push" else tc.args
-            pushed.extend(normal_ref(w.value) for w in listed)
+            mine = bound.get(id(tc), ())
+            pushed.extend(n for n in (normal_ref(w.value) for w in listed) if n not in mine)
         elif tc.action == "build" and build_pushes(tc):
             rebuilt.extend(normal_ref(im.value) for im in tc.images)
     used_roots = {root(n) for n in used}

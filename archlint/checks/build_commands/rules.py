@@ -143,7 +143,8 @@ def build_without_platform(ctx):
     it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project
     model), a build is reported only where its image reaches a registry (it pushes itself, or a
-    file does), not where the final stage pins its platform (`FROM --platform=linux/${ARCH}`),
+    file does; a Makefile push in a target whose prerequisites build the name sends their build
+    only), not where the final stage pins its platform (`FROM --platform=linux/${ARCH}`),
     nor where it is a variant of a published build (README: "Per-file rules judged again").
 
     ## Example
