@@ -233,6 +233,12 @@ KARMADA_DEPLOY = """
     ("tag", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image docker.io/karmada/karmada-scheduler:v1\n"},
      True),
     ("unknown", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image \"${IMG}\"\n"}, True),
+    # a policy the deploy script fills in (karmada's artifacts/agent: {{image_pull_policy}}, sed from
+    # ${IMAGE_PULL_POLICY:-IfNotPresent}; an envsubst variable): the node may hold the loaded image
+    ("filled", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace(
+        "IfNotPresent", "{{image_pull_policy}}")}, False),
+    ("envsubst", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace(
+        "IfNotPresent", "${PULL_POLICY}")}, False),
 ])
 def test_a_manifest_running_the_image_a_script_loads_into_kind_is_the_dev_loops(tmp_path, capsys, name, change,
                                                                                reported):

@@ -88,64 +88,55 @@ def build_without_platform(ctx):
     Flags a container build command with no `--platform` and no platform from the environment.
 
     ## Why is this bad?
-    Without a platform, `docker build`, `podman build`, `buildah bud` and `nerdctl build` build for
-    the CPU of whatever machine runs them: an Apple-silicon laptop produces `linux/arm64`, a CI
-    runner `linux/amd64`, and the image fails with `exec format error` on the other. Most
-    architecture mismatches start here.
+    Without a platform, `docker build`, `podman build`, `buildah bud` and `nerdctl build` build for the CPU of
+    whatever machine runs them: an Apple-silicon laptop produces `linux/arm64`, a CI runner `linux/amd64`, and the
+    image fails with `exec format error` on the other. Most architecture mismatches start here.
 
-    Policy: reported whether or not `platforms` is configured, since the build is host-dependent
-    either way; with `platforms` the message names them and a fix is offered, without it the hint
-    says how to configure them. A platform from the environment counts:
-    `DOCKER_DEFAULT_PLATFORM=linux/amd64 docker build …` or an `export` earlier in the same script
-    or Makefile (set but not exported does not reach the build; the message says so). podman and
-    buildah ignore `DOCKER_DEFAULT_PLATFORM` but read `--arch`/`--os`/`--variant`,
-    `--all-platforms` and `CONTAINER_DEFAULT_PLATFORM`. Not reported: `docker buildx bake` (its
-    platforms live in the bake file), builds with an unresolved `$BUILD_ARGS` or `"$@"` or with
-    options left out (`docker buildx build ...` in a guide), either of which may carry
-    `--platform`, and `--check`/`--call`/`--print` runs. An unresolved variable elsewhere
-    (in a tag, a `--build-arg`, the context path) does not matter.
+    Policy: reported whether or not `platforms` is configured, since the build is host-dependent either way; with
+    `platforms` the message names them and a fix is offered, without it the hint says how to configure them. A
+    platform from the environment counts: `DOCKER_DEFAULT_PLATFORM=linux/amd64 docker build …` or an `export`
+    earlier in the same script or Makefile (set but not exported does not reach the build; the message says so).
+    podman and buildah ignore `DOCKER_DEFAULT_PLATFORM` but read `--arch`/`--os`/`--variant`, `--all-platforms`
+    and `CONTAINER_DEFAULT_PLATFORM`. Not reported: `docker buildx bake` (its platforms live in the bake file),
+    builds with an unresolved `$BUILD_ARGS` or `"$@"` or with options left out (`docker buildx build ...` in a
+    guide), either of which may carry `--platform`, and `--check`/`--call`/`--print` runs. An unresolved variable
+    elsewhere (in a tag, a `--build-arg`, the context path) does not matter.
 
-    Local builds are not reported: an image built and used in the same Makefile (any of its
-    targets), script, workflow job or Markdown runbook (`docker build -t gen . && docker run gen`,
-    `kind load docker-image`, `minikube image load`, `k3d image import`) and never pushed from
-    there (a `docker manifest` list of its name, made of pushed images, pushes no local one), or tagged only for a registry on `localhost` or with one-part names the file never
-    re-tags nor pushes (thanos' `-t thanos`: no registry takes it), runs on the machine that
+    Local builds are not reported: an image built and used in the same Makefile (any of its targets), script,
+    workflow job or Markdown runbook (`docker build -t gen . && docker run gen`, `kind load docker-image`,
+    `minikube image load`, `k3d image import`) and never pushed from there (a `docker manifest` list of its name,
+    made of pushed images, pushes no local one), or tagged only for a registry on `localhost` or with one-part
+    names the file never re-tags nor pushes (thanos' `-t thanos`: no registry takes it), runs on the machine that
     built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
-    `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the
-    flag examples of reference pages), and a build in a Markdown document that the document never
-    pushes (a tutorial, a reference page, an issue-reporting guide: the reader builds for their
-    own machine; a release runbook pushes what it builds); and so does the local twin of a build
-    that pushes itself:
-    a `--load` build whose every tag another build of the same Makefile, script or job builds
-    and pushes with `--push` (that build sends its own result and is judged itself); so
-    does one built in a CI job that never logs in to a registry nor pushes (the runner is
-    discarded). Nor is a build in a workflow job whose `runs-on` is an expression
-    (`${{ matrix.runner }}`, `${{ inputs.runs-on }}`): the workflow picks the machine per run, the
-    way workflows build natively on an amd64 and an arm64 runner (jupyter/docker-stacks), and
-    which CPU that is cannot be known here. Nor a build of a Windows image (in a job on a
-    `windows-*` runner, of a Dockerfile named for Windows: `Dockerfile.windows`, or tagged only
-    with names of Windows images: dapr's `windows-base`): Windows images are built natively on a
-    Windows host, for it. Nor a build that passes the architecture it builds for as a build
-    argument (`--build-arg ARCH=$(ARCH)`) in a file that assembles the per-architecture images
-    with `docker manifest annotate --arch` (cluster-api, kube-state-metrics): each image is
-    listed under the architecture it holds. Nor a build of
-    `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a
-    `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its
-    `TARGETARCH` or `TARGETPLATFORM` from a value archlint cannot resolve (jaeger's `--build-arg
-    TARGETARCH=$(shell go env GOARCH)`, actions-runner-controller's `TARGETPLATFORM ?= $(shell
-    arch)`): the classic builder's way of building for its own machine on purpose (a literal
-    value is BC004's). Without configured `platforms`, nor a build on a runner of known CPU
-    (GitHub-hosted `ubuntu-latest`, `ubuntu-24.04-arm`; labels naming it, `[self-hosted, x64]`,
-    `ubuntu-x64`): its image is that CPU's on every run
-    (kubeflow/pipelines' tool images), nor a build whose every name the same file also builds
-    for several platforms (keda's `docker-build` beside `publish-multiarch`) or for platforms
-    from an unresolved variable (karmada's `--platform "${platforms}"`), or whose Dockerfile, context and build arguments
-    it builds for several platforms under unknown names (contour's `multiarch-build`): the
-    native variant written next to it. In a whole run, with every file read (the project
-    model), a build is reported only where its image reaches a registry (it pushes itself, or a
-    file does; a Makefile push in a target whose prerequisites build the name sends their build
-    only), not where the final stage pins its platform (`FROM --platform=linux/${ARCH}`),
-    nor where it is a variant of a published build (README: "Per-file rules judged again").
+    `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
+    reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
+    page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
+    builds); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
+    is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
+    discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{
+    inputs.runs-on }}`): the workflow picks the machine per run, the way workflows build natively on an amd64 and
+    an arm64 runner (jupyter/docker-stacks), and which CPU that is cannot be known here. Nor a build of a Windows
+    image (in a job on a `windows-*` runner, of a Dockerfile named for Windows: `Dockerfile.windows`, or tagged
+    only with names of Windows images: dapr's `windows-base`): Windows images are built natively on a Windows
+    host, for it. Nor a build that passes the architecture it builds for as a build argument (`--build-arg
+    ARCH=$(ARCH)`) in a file that assembles the per-architecture images with `docker manifest annotate --arch`
+    (cluster-api, kube-state-metrics): each image is listed under the architecture it holds. Nor a build of
+    `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a `scratch` image,
+    which OLM unpacks and never runs. Nor one that hands the Dockerfile its `TARGETARCH` or `TARGETPLATFORM` from
+    a value archlint cannot resolve (jaeger's `--build-arg TARGETARCH=$(shell go env GOARCH)`,
+    actions-runner-controller's `TARGETPLATFORM ?= $(shell arch)`): the classic builder's way of building for its
+    own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a build on a runner
+    of known CPU (GitHub-hosted `ubuntu-latest`, `ubuntu-24.04-arm`; labels naming it, `[self-hosted, x64]`,
+    `ubuntu-x64`): its image is that CPU's on every run (kubeflow/pipelines' tool images), nor a build whose every
+    name the same file also builds for several platforms (keda's `docker-build` beside `publish-multiarch`) or for
+    platforms from an unresolved variable (karmada's `--platform "${platforms}"`), or whose Dockerfile, context
+    and build arguments it builds for several platforms under unknown names (contour's `multiarch-build`): the
+    native variant written next to it. In a whole run, with every file read (the project model), a build is
+    reported only where its image reaches a registry (it pushes itself, or a file does; a Makefile push in a
+    target whose prerequisites build the name sends their build only), not where the final stage pins its platform
+    (`FROM --platform=linux/${ARCH}`), nor where it is a variant of a published build (README: "Per-file rules
+    judged again").
 
     ## Example
     ```shell
@@ -160,9 +151,9 @@ def build_without_platform(ctx):
     ```
 
     ## Fix
-    With `platforms` configured, inserts `--platform <configured platforms>` after the build
-    sub-command. Safe with one configured platform; with several it is offered as unsafe, because
-    a multi-platform build also needs `--push` (buildx) or `--manifest` (podman) to keep the result.
+    With `platforms` configured, inserts `--platform <configured platforms>` after the build sub-command. Safe
+    with one configured platform; with several it is offered as unsafe, because a multi-platform build also needs
+    `--push` (buildx) or `--manifest` (podman) to keep the result.
     """
     local = local_use(ctx)
     for tc in _builds(ctx):
