@@ -342,6 +342,19 @@ def _anchor_seds(n: int) -> dict:
 
 CASES["project-anchor-seds"] = _anchor_seds
 
+def _prerequisite_fanout(n: int):
+    """A variable of n names given as the prerequisites of n targets (n² edges from a file of
+    size n), one target setting a variable, a push and a build: the graph stops at its budget."""
+    deps = " ".join(f"a{i}" for i in range(n))
+    text = (f"DEPS := {deps}\npush: PUSHED = 1\npush: a0\n\tdocker push quay.io/acme/app:1\n"
+            "build:\n\tdocker build -t quay.io/acme/app:$(PUSHED) .\n" + "".join(f"a{i}: $(DEPS)\n" for i in range(n)))
+    r = lint_as("Makefile", text)
+    assert [f.rule_id for f in r.findings if f.rule_id == "BC001"] == ["BC001"]
+    return r
+
+
+CASES["makefile-prerequisite-fanout"] = _prerequisite_fanout
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -356,7 +369,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
-        "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000}
+        "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
+        "makefile-prerequisite-fanout": 1000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -1830,7 +1830,8 @@ def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys
         docker: build
         \t@docker build -q --no-cache -t $(TAG) . -f Dockerfile
         """
-    files = {"Makefile": mk, "Dockerfile": "FROM alpine:3.20\n", "Dockerfile.hotfix": "FROM alpine:3.20\n"}
+    files = {"Makefile": mk, "Dockerfile": "FROM alpine:3.20\n", "Dockerfile.hotfix": "FROM alpine:3.20\n",
+             "Dockerfile.release": "FROM alpine:3.20\n"}
 
     def bc001(name, text):
         doc = run(tree(tmp_path / name, {**files, "Makefile": text}), capsys)
@@ -1844,6 +1845,16 @@ def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys
     assert bc001("chain", chain) == [8]
     # nor is a name whose repository is unknown bound to a build: two unknown names say nothing
     assert bc001("vague", mk.replace("TAG ?= $(REPO)/minio:$(VERSION)", "TAG ?= $(shell cat .image)")) == [7, 9]
+    # a push whose own recipe builds the name sends that build (the recipe runs after its
+    # prerequisites): every build of the name stays sent
+    own = mk.replace("\t@docker push -q $(TAG)", "\t@docker build -q -t $(TAG) -f Dockerfile.release .\n"
+                     "        \t@docker push -q $(TAG)")
+    assert bc001("own", own) == [5, 8, 10]
+    # the same repository written with other unknown tags is not the same image
+    other = mk.replace("\t@docker push -q $(TAG)", "\t@docker push -q $(REPO)/minio:$(GIT_SHA)").replace(
+        "\t@docker build -q --no-cache -t $(TAG) . -f Dockerfile.hotfix",
+        "\t@docker build -q --no-cache -t $(REPO)/minio:$(VERSION) . -f Dockerfile.hotfix")
+    assert bc001("other", other) == [7, 9]
 
 
 def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path, capsys):

@@ -253,16 +253,13 @@ class MakeModel:
                    if "%" not in tn}
         setters = {tn: names for tn, names in setters.items() if names}
         if setters:
-            graph: dict[str, list[str]] = {}
-            for t in self.targets:
-                pre, _d = self.expand(t.prerequisites)
-                deps = [d for d in pre.split() if d != "|" and "$" not in d]
-                for tn in t.names:
-                    graph.setdefault(tn, []).extend(deps)
-            budget = len(self.source.text) + 1000
+            from .make_graph import prerequisite_graph
+
+            graph = prerequisite_graph(self)
+            budget = len(self.source.text) + 1000 if graph is not None else -1
             for tn, names in setters.items():
                 seen = {tn}
-                todo = list(graph.get(tn, ()))
+                todo = list(graph.get(tn, ())) if graph is not None else [tn]
                 while todo:
                     budget -= 1 + len(names)  # each name handed down is work too
                     if budget < 0:  # too many paths to follow: every such variable is unknown

@@ -199,13 +199,11 @@ def _command_facts(ctx, out: dict) -> None:
     from ..checks.build_commands.local import build_pushes, local_use
     from ..commands import commands_for, retag_names
     from ..snippet import in_document
-    from .make_chains import bound_pushes
 
     tcs = commands_for(ctx)
     if not tcs:
         return
     local = local_use(ctx)
-    bound, _sent = bound_pushes(ctx, tcs, pattern)  # (LocalUse.sends has the builds they send)
     bases = _bases(ctx.kind)
     moved = _workflow().moved_jobs(ctx) if ctx.kind == "workflow" else []  # jobs, in line order
     starts = [a for a, _b in moved]
@@ -241,11 +239,10 @@ def _command_facts(ctx, out: dict) -> None:
                 src, dst = pattern(tc.args[0].value), pattern(strip_transport(tc.args[-1].value))
                 if src and dst:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
-            mine = bound.get(id(tc), ())  # the image a prerequisite built: that build's, not any of the name
-            for im in tc.images:
+            for im in tc.images:  # (one a prerequisite built: that build's, not any of the name)
                 p = pattern(strip_transport(im.value))
                 if p:
-                    out.setdefault("sent" if p in mine else "pushed", []).append(p)
+                    out.setdefault("sent" if (im.span.line, im.span.col) in local.bound else "pushed", []).append(p)
             if tc.action == "push" and tc.args and tc.has("-a", "--all-tags"):
                 p = pattern(strip_transport(tc.args[0].value).split("@", 1)[0] + ":*")
                 if p:  # docker push --all-tags repo: every tag of it

@@ -61,11 +61,12 @@ class LocalUse:
     is a local twin of that build: what reaches the registry is the other build's result.  A
     Markdown document's build that the document never pushes is the reader's local build."""
 
-    __slots__ = ("builds", "names", "pushed", "sent")
+    __slots__ = ("builds", "names", "pushed", "sent", "bound")
 
     def __init__(self):
         self.builds: set[int] = set()  # id() of the local builds
         self.sent: set[int] = set()  # id() of the builds whose image the group sends to a registry
+        self.bound: set = set()  # (line, column) of push arguments sending a prerequisite's build (make_chains)
         self.names: dict[int, set[str]] = {}  # group -> normalised local image names
         self.pushed: dict[int, set[str]] = {}  # group -> roots of the names pushed there
 
@@ -173,16 +174,16 @@ def local_use(ctx) -> LocalUse:
     """The LocalUse of the file in ``ctx``, cached for all BC rules."""
 
     def compute():
-        from ...project.make_chains import bound_pushes
+        from .make_chains import bound_pushes
 
         out = LocalUse()
         groups: dict[int, list[ToolCommand]] = {}
         every = commands_for(ctx)
         for tc in every:
             groups.setdefault(group_of(tc), []).append(tc)
-        bound, out.sent = bound_pushes(ctx, every, normal_ref)  # (a Makefile's pushes of a prerequisite's build)
+        out.bound, out.sent = bound_pushes(ctx, every, normal_ref)  # (a Makefile's pushes of a prerequisite's build)
         for key, tcs in groups.items():
-            _judge_group(key, tcs, out, bound)
+            _judge_group(key, tcs, out)
         return out
 
     return ctx.cached("commands.local_use", compute)
@@ -208,10 +209,10 @@ def _by_id_only(tc: ToolCommand) -> bool:
         f.name in ("-o", "--output") and f.value and "name=" in f.value for f in tc.flags)
 
 
-def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse, bound: dict) -> None:
-    """What the commands of one group (``group_of``) keep and send; ``bound``: the names each
-    push sends as the image a prerequisite target built (``make_chains``), which send no other
-    build of those names."""
+def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
+    """What the commands of one group (``group_of``) keep and send; a push argument in
+    ``out.bound`` sends the image a prerequisite target built (``make_chains``), no other
+    build of its name."""
     parent: dict[str, str] = {}
 
     def root(n: str) -> str:
@@ -238,8 +239,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse, bound: dict) -
             # local image of that name (secrets-store's ``make container``, kind-loaded, beside
             # the release's list of the same name); podman's is a local list it pushes
             listed = tc.args[1:] if tc.tool == "docker" and tc.action != "push" else tc.args
-            mine = bound.get(id(tc), ())
-            pushed.extend(n for n in (normal_ref(w.value) for w in listed) if n not in mine)
+            pushed.extend(normal_ref(w.value) for w in listed if (w.span.line, w.span.col) not in out.bound)
         elif tc.action == "build" and build_pushes(tc):
             rebuilt.extend(normal_ref(im.value) for im in tc.images)
     used_roots = {root(n) for n in used}
