@@ -101,9 +101,8 @@ def test_bc001_reads_recipe_prefixes_that_come_from_a_variable():
 def test_bc001_an_empty_architecture_knob_is_the_callers():
     # kserve: "to use do: ENGINE=podman ARCH="--arch x86_64" make docker-build-something" above
     # ARCH ?= : an empty default named for the architecture is the caller's to fill, unknown;
-    # set (ARCH = ...) or named otherwise (DEBUG ?=), it is what it says (the debug image has a
-    # name of its own: the same name as a build for a variable's platforms would make it that build's
-    # native variant)
+    # set (ARCH = ...) or named otherwise (DEBUG ?=), it is what it says; a build for $(PLATFORM)
+    # (one platform, the caller's) makes no native variant of the same name
     assert check("""
         ENGINE ?= docker
         ARCH ?=
@@ -113,7 +112,7 @@ def test_bc001_an_empty_architecture_knob_is_the_callers():
         docker-build:
         \t${ENGINE} buildx build ${ARCH} -t registry.example.com/app:1.4.2 .
         \tdocker buildx build --platform $(PLATFORM) -t registry.example.com/app:1.4.2 .
-        \tdocker build $(DEBUG) -t registry.example.com/app-debug:1.4.2 .
+        \tdocker build $(DEBUG) -t registry.example.com/app:1.4.2 .
     """, "BC001", kind="makefile") == [
         "9:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
     ]
@@ -1805,8 +1804,8 @@ def test_bc001_the_native_variant_of_a_build_for_platforms_a_variable_names():
           docker push "${image_name}"
         }
         function build_cross_image() {
-          local -r image_name="${REGISTRY}/${1}:${VERSION}"
-          docker buildx build --output=type=registry --platform "${2}" --build-arg BINARY="${1}" \\
+          local -r image_name="${REGISTRY}/${1}:${VERSION}" platforms=$2
+          docker buildx build --output=type=registry --platform "${platforms}" --build-arg BINARY="${1}" \\
             --tag "${image_name}" --file cluster/images/buildx.Dockerfile _output/bin
         }
         docker build --tag "${REGISTRY}/tools:${VERSION}" tools
@@ -1815,9 +1814,11 @@ def test_bc001_the_native_variant_of_a_build_for_platforms_a_variable_names():
     # the tools image has no such twin: still reported
     assert check(sh, "BC001", kind="shell") == [
         "13:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
-    # a platform the file resolves to one value is no such twin
-    one = sh.replace('--platform "${2}"', "--platform linux/amd64")
-    assert [ln.split(" ")[0] for ln in check(one, "BC001", kind="shell")] == ["5:10", "13:8"]
+    # a platform the file resolves to one value is no such twin, nor one a variable may hold
+    # that is not a list (an architecture in a platform, a singular name)
+    for one in ("linux/amd64", "linux/${ARCH}", '"${PLATFORM}"', "${2}"):
+        twin = sh.replace('--platform "${platforms}"', f"--platform {one}")
+        assert [ln.split(" ")[0] for ln in check(twin, "BC001", kind="shell")] == ["5:10", "13:8"], one
 
 
 def test_bc001_the_native_variant_of_a_multi_platform_build_whose_tags_are_unknown():

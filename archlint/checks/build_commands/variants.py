@@ -60,8 +60,8 @@ def _build_key(tc) -> tuple:
 def multi_platform_twin(ctx, tc) -> bool:
     """Every name ``tc`` gives its image is also built, in the same file, by a build for several
     platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
-    ``build-dev-container`` beside ``build-dev-container-all-arch``) or for the platforms a
-    variable archlint cannot resolve names (karmada's ``hack/docker.sh``: ``docker build`` when
+    ``build-dev-container`` beside ``build-dev-container-all-arch``) or for a list of platforms
+    from a variable archlint cannot resolve (karmada's ``hack/docker.sh``: ``docker build`` when
     the asked platform is the machine's, else ``docker buildx build --platform "${platforms}"``);
     or a build for several
     platforms whose names archlint cannot know builds the same Dockerfile from the same context
@@ -75,7 +75,7 @@ def multi_platform_twin(ctx, tc) -> bool:
     def multi():
         known, unnamed = set(), set()
         for b in builds(ctx):
-            if b.multi_platform or b.platforms and b.platform_count is None:
+            if b.multi_platform or b.platform_count is None and _platform_list(ctx, b):
                 tags = [im for im in b.images if im.role == "tag"]
                 known.update(normal_ref(im.value) for im in tags)
                 if not tags or any(im.dynamic for im in tags):
@@ -84,6 +84,22 @@ def multi_platform_twin(ctx, tc) -> bool:
 
     known, unnamed = ctx.cached("commands.multi_platform_names", multi)
     return names <= known or bool(_build_key(tc) in unnamed and tc.args and tc.args[-1].value)
+
+
+#: a ``--platform`` value that is one variable named for a list of platforms: ``"${platforms}"``,
+#: ``$(BUILD_PLATFORMS)``, ``${ALL_PLATFORMS}`` (not ``linux/$(ARCH)``, nor a singular ``$(PLATFORM)``)
+_PLATFORM_LIST = re.compile(r"""["']?\$[({]?[A-Za-z_]*platforms[)}]?["']?""", re.I)
+
+
+def _platform_list(ctx, b) -> bool:
+    """Whether a build's ``--platform`` is, as written, a variable holding a list of platforms."""
+    for p in b.platforms:
+        sp = p.span
+        if sp is None or sp.line != sp.end_line:
+            return False
+        if not _PLATFORM_LIST.fullmatch(ctx.source.line(sp.line)[sp.col - 1:sp.end_col - 1].strip()):
+            return False
+    return bool(b.platforms)
 
 
 def bundle_image(tc) -> bool:
