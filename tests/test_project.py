@@ -1900,6 +1900,20 @@ def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path
     alone = wf.replace("                  build-args: |\n                    GOARCH=${{ matrix.arch }}\n", "")
     doc = run(tree(tmp_path / "c", {**files, ".github/workflows/release.yml": alone}), capsys)
     assert [f["line"] for f in doc["findings"] if f["rule"] == "DF003"] == [5]
+    # a build of it leaving the ARG alone for platforms not known (the default: perhaps several),
+    # or a multi-platform build of a Dockerfile not known, which may be this one: kept
+    unknown = "PLATFORMS ?= $(shell cat .platforms)\nrelease:\n\tdocker buildx build --platform $(PLATFORMS) " \
+              "-f clients/cmd/docker-driver/Dockerfile -t quay.io/acme/d:1 --push .\n"
+    vague = '#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/arm64 -f "$DOCKERFILE" -t quay.io/acme/x:1 --push .\n'
+    for name, extra in (("d", {"Makefile": unknown}), ("e", {"release.sh": vague})):
+        doc = run(tree(tmp_path / name, {**files, **extra}), capsys)
+        assert [f["line"] for f in doc["findings"] if f["rule"] == "DF003"] == [5], name
+    # a Dockerfile at the top is not every build's -f that ends with /Dockerfile
+    top = {"Dockerfile": dockerfile, "plugin/Dockerfile": dockerfile,
+           "scripts/plugin.sh": '#!/bin/sh\ncd "$WORKDIR"\ndocker build -f plugin/Dockerfile --build-arg GOARCH=arm64 '
+                                '-t quay.io/acme/plugin:arm64 .\ndocker push quay.io/acme/plugin:arm64\n'}
+    doc = run(tree(tmp_path / "f", top), capsys)
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("Dockerfile", 5)]
 
 
 def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept_variant(tmp_path, capsys):

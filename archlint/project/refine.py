@@ -154,35 +154,58 @@ def one_platform_built(f, fr, project):
     """DF003: a stage pinned to one platform in a Dockerfile whose every build found builds for
     that platform alone (its ``--platform``, a runner of that CPU, the final stage's own pin:
     pyroscope's .NET examples, pinned to linux/amd64 for a profiler that ships for x86-64 only,
-    built with ``--platform linux/amd64``) is never part of a multi-platform build: dropped.
-    Kept: a Dockerfile with no build found, one built for another or an unknown platform, or
-    for whichever machine runs it, one a build archlint could not place may build, and any where
-    the repository has a build for several or unknown platforms whose Dockerfile is not known."""
+    built with ``--platform linux/amd64``) is never part of a multi-platform build: dropped; so is
+    a final stage's pin through an ARG its builds set (``_arg_selected``).  Kept: a Dockerfile
+    with no build found, one built for another or an unknown platform, or for whichever machine
+    runs it, one a build archlint could not place may build, and any where the repository has a
+    build for several or unknown platforms whose Dockerfile is not known."""
     pinned = f.key  # (the platform DF003 names; an OS alone, "linux", is the machine's: kept)
+    if "/" not in pinned or _vague_multi_platform(project):
+        return f
     if _arg_selected(pinned, fr.path, project):
         return None
-    builds = project.builds_of_dockerfile(fr.path) if "/" in pinned else []
-    if not builds or _maybe_unplaced(project, fr.path) or _vague_multi_platform(project):
+    builds = project.builds_of_dockerfile(fr.path)
+    if not builds or _maybe_unplaced(project, fr.path):
         return f
     return None if all(b.targets() == [pinned] for b in builds) else f
 
 
 def _arg_selected(pinned: str, path: str, project) -> bool:
     """Whether the final stage's pin through an ARG default (``FROM --platform=linux/${GOARCH}``
-    with ``ARG GOARCH=amd64``) is the platform each build picks: a build of the Dockerfile sets
-    that ARG (loki's docker-driver: ``--build-arg GOARCH=arm64`` for the arm64 plugin, a
-    release job's ``build-args: GOARCH=...``), and none asks for several platforms.  A build
-    whose checkout folder is not known counts when its ``-f`` ends with the Dockerfile's path
-    (``release/clients/cmd/docker-driver/Dockerfile``)."""
+    with ``ARG GOARCH=amd64``) is the platform each build picks: a build that may build the
+    Dockerfile sets that ARG (loki's docker-driver: ``--build-arg GOARCH=arm64`` for the arm64
+    plugin, a release job's ``build-args: GOARCH=...``) for one platform or platforms not known
+    here, and every other one builds for one known platform.  A build archlint could not place
+    counts when its ``-f`` may be the file (``_may_build``)."""
     pin = project.pins.get(path)
     if not pin or not pin["args"] or pin["platform"] != pinned:
         return False
-    tail = "/" + path
-    mine = [b for b in project.builds if b.dockerfile == path or b.dockerfile is None and not b.missing
-            and b.file and ("/" + b.file.removeprefix("./")).endswith(tail)]
-    if any(t is not None and len(t) > 1 for t in (b.targets() for b in mine)):
+    args = set(pin["args"])
+    mine = project.builds_of_dockerfile(path) + [b for b in project.builds if _may_build(b, path)]
+    for b in mine:
+        t = b.targets()
+        if t is not None and len(t) > 1 or t is None and not b.args & args:
+            return False  # several platforms, or (the ARG's default) perhaps several
+    return any(b.args & args for b in mine)
+
+
+def _may_build(b, path: str) -> bool:
+    """Whether a build archlint could not place may build the Dockerfile at ``path``: its ``-f``
+    (or its context's Dockerfile) matches the path or ends with it, a path of one folder at least
+    (``release/clients/cmd/docker-driver/Dockerfile`` in a checkout into ``release/``)."""
+    import fnmatch
+
+    if b.dockerfile is not None or b.missing:
         return False
-    return any(b.args & set(pin["args"]) for b in mine)
+    files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
+    for f in files:
+        p = f.removeprefix("./")
+        if not p.strip("*/."):
+            continue  # a variable alone says nothing of which file it is
+        if fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(path, "*/" + p) \
+                or "/" in path and ("/" + p).endswith("/" + path):
+            return True
+    return False
 
 
 def _vague_multi_platform(project) -> bool:

@@ -67,8 +67,8 @@ def from_platform_hardcoded(ctx):
     frontend builder pinned to the machine that runs it fastest. In a whole run, nor is a pin to
     the one platform every build found of the Dockerfile builds for: no multi-platform build of
     it exists; nor a final stage's pin through an `ARG` default that a build of the Dockerfile
-    sets, none asking for several platforms (loki's docker-driver: `--build-arg GOARCH=arm64`
-    for the arm64 plugin): the `ARG` is how each build picks its one platform.
+    sets for one platform (`--build-arg GOARCH=arm64` for an arm64 Docker plugin), every other
+    build being for one known platform: the `ARG` is how each build picks its one platform.
 
     ## Example
     ```dockerfile
