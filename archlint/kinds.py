@@ -283,11 +283,15 @@ _GENERATED = re.compile(r"do not edit|code generated|auto-?generated", re.I)
 _OPERATOR_SDK = re.compile(r"^[ \t]+operators\.operatorframework\.io/builder:[ \t]*[\"']?operator-sdk", re.M)
 
 
+def opening_lines(text: str) -> list:
+    """The first five lines of ``text`` (of its first 2 KiB): where a file says what it is."""
+    return text[:2048].split("\n", 5)[:5]
+
+
 def generated(text: str, kind: str | None = None) -> bool:
     """Whether ``text`` says, in its first five lines, that it is generated from another file,
     or (a Kubernetes manifest) carries the annotation of the generator that wrote it."""
-    head = text[:2048].split("\n", 5)[:5]
-    if any(_GENERATED.search(line) for line in head):
+    if any(_GENERATED.search(line) for line in opening_lines(text)):
         return True
     return kind == "kubernetes" and "operatorframework.io/builder" in text and bool(_OPERATOR_SDK.search(text))
 

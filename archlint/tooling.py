@@ -109,20 +109,27 @@ def template_path(rel: str) -> bool:
     return any(_TEMPLATE_FOLDER.search(p) for p in rel.lower().split("/")[:-1])
 
 
-#: what a file's opening comment says when it is not for production: "intended for demo / testing
-#: purposes only, not for production usage" (pyroscope's monitoring stack), "do not use in
-#: production"; the words between are bounded, so the search is linear in the line
+#: what a file's opening comment says of the file when it is not for production, as its first
+#: words: "this is intended for demo / testing purposes only, not for production usage"
+#: (pyroscope's monitoring stack), "For testing purposes only", "This stack is not meant for
+#: production", "DO NOT USE IN PRODUCTION"; not a phrase about one part of it ("the debug stage
+#: at the end is for testing purposes only", "the password below must not be used in production")
+_PURPOSE = r"(?:demo|demonstration|testing|test|development|evaluation)"
+_THIS_IS = r"(?:(?:warning|note|important)\s*[:!-]\s*)?(?:(?:this|these)(?:\s+[\w-]+){0,3}\s+(?:is|are)\s+)?"
 _NOT_PRODUCTION = re.compile(
-    r"\b(?:demo|demonstration|testing|test|development|dev|evaluation)\b[^\n]{0,40}?\bpurposes?\s+only\b"
-    r"|\bnot\s+(?:be\s+)?(?:use[ds]?\s+|meant\s+|intended\s+|suitable\s+|recommended\s+)?(?:for|in)\s+production\b",
-    re.I)
+    r"#+\s*" + _THIS_IS + r"(?:"
+    r"(?:(?:only\s+)?(?:intended|meant|designed)\s+)?for\s+" + _PURPOSE + r"(?:\s*(?:/|,|and|or|&)\s*" + _PURPOSE
+    + r")*\s+purposes?\s+only"
+    r"|not\s+(?:(?:intended|meant|suitable|recommended|ready)\s+)?for\s+production"
+    r"|(?:do\s+not|don't|never)\s+use\s+(?:(?:this|it)(?:\s+[\w-]+){0,2}\s+)?in\s+production)\b", re.I)
 
 
 def says_not_for_production(text: str) -> bool:
-    """Whether a comment among the file's first five lines says the file is for demos or tests
-    only, or not for production."""
-    head = text[:2048].split("\n", 5)[:5]
-    return any(line.lstrip().startswith("#") and _NOT_PRODUCTION.search(line) for line in head)
+    """Whether a comment among the file's first five lines (``kinds.opening_lines``) begins by
+    saying the file is for demos or tests only, or not for production."""
+    from .kinds import opening_lines
+
+    return any(_NOT_PRODUCTION.match(line.lstrip()) for line in opening_lines(text))
 
 
 def example_name(path: str) -> bool:

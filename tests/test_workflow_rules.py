@@ -48,13 +48,13 @@ GHA001_BOTH = [
     ("[self-hosted, Linux, ARM64]", {}, []),
     ("ubuntu-x64", {}, []),
     ("linux-arm64-8core", {}, []),
+    ("[self-hosted, linux, x64-builder-ext]", {}, []),
     ("ubuntu-x64", {"platforms": TWO}, GHA001_BOTH),
     # one whose CPU is not known here: no CPU named, two named, or a macOS or Windows one
     ("self-hosted", {}, GHA001_BOTH),
     ("macos-14", {}, GHA001_BOTH),
     ("macos-14-arm64", {}, GHA001_BOTH),
     ("[self-hosted, x64, arm64]", {}, GHA001_BOTH),
-    ("[self-hosted, linux, x64-builder-ext]", {}, []),
     ("[self-hosted, max64]", {}, GHA001_BOTH),
 ])
 def test_gha001_flags_build_push_without_platforms(runner, table, expected):
