@@ -1815,6 +1815,65 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
+def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
+    # loki's operator-reusable-image-build.yml: file: ${{ inputs.dockerfile }} for three
+    # platforms, called by operator-images.yaml with each Dockerfile; the step is no build of
+    # "any Dockerfile", and the callers' builds are for its platforms
+    callee = """
+        on:
+          workflow_call:
+            inputs:
+              dockerfile: {required: true, type: string}
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: docker/login-action@v3
+              - uses: docker/build-push-action@v6
+                with:
+                  file: ${{ inputs.dockerfile }}
+                  platforms: linux/amd64,linux/arm64
+                  push: true
+                  tags: ghcr.io/acme/operator:${{ github.sha }}
+        """
+    caller = """
+        on: push
+        jobs:
+          operator:
+            uses: ./.github/workflows/reusable-build.yml
+            with:
+              dockerfile: operator/Dockerfile
+        """
+    files = {
+        ".github/workflows/reusable-build.yml": callee,
+        ".github/workflows/images.yml": caller,
+        "operator/Dockerfile": "FROM ghcr.io/acme/base:1\nCOPY manager /manager\n",
+        "base/Dockerfile": "FROM alpine:3.20\n",
+        # built for amd64 alone; and golang, named in Docker Hub's official namespace, reaches no registry
+        "Makefile": "base:\n\tdocker buildx build --platform linux/amd64 -t ghcr.io/acme/base:1 --push base\n"
+                    "build-image:\n\tdocker buildx build --platform linux/amd64 -t golang:1.26 --push base\n",
+        # a Docker plugin: its pin through GOARCH is each build's platform selector
+        "driver/Dockerfile": "ARG GOARCH=amd64\nFROM --platform=linux/${GOARCH} alpine:3.20\nCOPY d /d\n",
+        "driver.sh": "#!/bin/sh\ndocker build --build-arg GOARCH=arm64 -f driver/Dockerfile -t ghcr.io/acme/d:arm64 .\n"
+                     "docker push ghcr.io/acme/d:arm64\n",
+    }
+
+    def got(name, changes):
+        doc = run(tree(tmp_path / name, {**files, **changes}), capsys)
+        return sorted((f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"] in ("XF006", "DF003"))
+
+    assert got("called", {}) == [("operator/Dockerfile", 1, "XF006")]
+    # the official golang image is another image than the Makefile's local build of that name
+    assert got("golang", {"operator/Dockerfile": "FROM golang:1.26\nCOPY manager /manager\n"}) == []
+    # a workflow a person may also start with inputs (workflow_dispatch) builds any Dockerfile
+    dispatch = callee.replace("          workflow_call:\n", "          workflow_dispatch:\n          workflow_call:\n")
+    assert got("dispatch", {".github/workflows/reusable-build.yml": dispatch}) == [("driver/Dockerfile", 2, "DF003")]
+    # nobody in the repository calls it: the same
+    assert got("uncalled", {".github/workflows/images.yml": "on: push\njobs: {}\n"}) == [
+        ("driver/Dockerfile", 2, "DF003")]
+
+
 def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys):
     # minio's Makefile: docker-hotfix-push depends on docker-hotfix, which builds $(TAG) just
     # before the push; `make docker` builds $(TAG) from another Dockerfile for a CI job that runs

@@ -18,7 +18,7 @@ _SHAPES = {
 
 
 #: facts that are lists of strings
-_STRING_LISTS = frozenset(("pushed", "sent", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
+_STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
                            "anchors", "loaded", "present"))
 
 

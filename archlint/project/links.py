@@ -52,6 +52,8 @@ def link_keys(project: Project, entries):
         if "kustomize" in facts:
             for p in mentions(display, facts["kustomize"]):
                 yield display, "f:" + p, False
+        for c in facts.get("calls", ()):  # (a reusable workflow: its build steps are the caller's builds)
+            yield display, "f:" + c.partition(":")[2], False
         if facts.get("rewrites") or facts.get("generated") or facts.get("piped") or facts.get("anchored"):
             # the :latest of files under a path, or an anchor's value there
             yield display, WILD, True

@@ -279,8 +279,7 @@ class Project:
             self._overrides.append((display, o))
         self.patches.add(display, facts)
         self._pushed.update(n for n in map(normal, facts.get("pushed", ())) if n is not None)
-        # pushed as the image a prerequisite built (make_chains): that build's, its repository's
-        self._sent_repos.update(n[0] for n in map(normal, facts.get("sent", ())) if n is not None)
+        self._sent_repos.update(n[0] for n in map(normal, facts.get("sent", ())) if n is not None)  # (make_chains)
         for r in facts.get("retags", ()):
             self.retags.add(r)
         if "final" in facts:
@@ -502,6 +501,7 @@ class Project:
         for b, f, folder in self._pending:
             self._locate(b, f, folder)
         self._pending = []
+        self.builds = self.patches.called(self.builds)  # (before the pins and the index)
         self._apply_bakes()
         self._apply_pins()
         self._apply_overrides()

@@ -65,6 +65,34 @@ class Patches:
         self.anchored: dict = {}  # display path (a folder ends in "/") -> YAML anchors whose value a sed rewrites
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
+        self.calls: dict = {}  # (display path, line) of a job calling a reusable workflow -> its display path
+        self.callee: set = set()  # (display path, line) of a build whose Dockerfile its callers name
+
+    def called(self, builds: list) -> list:
+        """``builds`` without the build steps of reusable workflows whose Dockerfile comes from
+        their inputs and that a workflow of the repository calls (loki's
+        ``operator-reusable-image-build.yml``: ``file: ${{ inputs.dockerfile }}``): the callers'
+        builds stand for them, one per Dockerfile they name, and take the platforms the step
+        writes (``linux/amd64,linux/arm64,linux/arm``) and its push where they give none."""
+        if not self.callee or not self.calls:
+            return builds
+        wanted = set(self.calls.values())
+        steps: dict = {}  # reusable workflow -> (the platforms of its steps, None: not all known; a push)
+        keep = []
+        for b in builds:
+            if b.path not in wanted or (b.path, b.span.line) not in self.callee:
+                keep.append(b)
+                continue
+            got, push = steps.get(b.path, ([], False))
+            known = None if got is None or not b.platforms else got + [p for p in b.platforms if p not in got]
+            steps[b.path] = (known, push or b.push)
+        for b in keep:
+            hit = steps.get(self.calls.get((b.path, b.span.line))) if b.tool == "reusable workflow" else None
+            if hit is not None:
+                if b.platforms is None and hit[0]:
+                    b.platforms = list(hit[0])
+                b.push = b.push or hit[1]
+        return keep
 
     def latest_rewritten(self, path: str) -> bool:
         """Whether a ``sed`` of the repository rewrites the ``:latest`` tags of ``path``
@@ -148,6 +176,11 @@ class Patches:
 
             self.loaded.update(n for n in map(normal, facts.get("loaded", ())) if n is not None)
             self.present.update((display, int(x)) for x in facts.get("present", ()) if x.isascii() and x.isdigit())
+        for c in facts.get("calls", ()):
+            ln, _, path = c.partition(":")
+            if ln.isascii() and ln.isdigit() and path:
+                self.calls[(display, int(ln))] = path
+        self.callee.update((display, int(x)) for x in facts.get("callee", ()) if x.isascii() and x.isdigit())
         for a in facts.get("anchors", ()):
             ln, _, name = a.partition(":")
             if ln.isascii() and ln.isdigit():

@@ -203,8 +203,11 @@ def workflow_facts(ctx, out: dict) -> None:
             return _words(resolve(scalar(node), row) or "")
         return None
 
+    top = ctx.source.path.replace("\\", "/")
+    top = top[:top.index(".github/")] if ".github/" in top else None  # the repository's top, as displayed
     for root in model.documents:
         wf_env = _env(model, root, {})
+        callee = _called_only(root)
         for k, job in pairs(value(root, "jobs")):
             if not is_map(job):
                 continue
@@ -219,10 +222,13 @@ def workflow_facts(ctx, out: dict) -> None:
                         "from": "runs-on" if arch else None, "via": where})
             rows = None
             folder = _checkout_folder(job)
-            if (text(job, "uses") or "").strip().startswith("./"):  # a reusable workflow here, given a Dockerfile
+            uses_job = (text(job, "uses") or "").strip()
+            if uses_job.startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
-                _delegated(job, model.content_span(value(job, "uses")), "reusable workflow", None, resolve,
-                           matrix_rows(job) or [None], out)
+                sp = model.content_span(value(job, "uses"))
+                _delegated(job, sp, "reusable workflow", None, resolve, matrix_rows(job) or [None], out)
+                if top is not None and ".." not in uses_job.split("/"):  # (which one: patches.called)
+                    out.setdefault("calls", []).append(f"{sp.line}:{top}{uses_job[2:].split('@', 1)[0]}")
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             # a builder of its own (docker-container driver): a result not pushed, loaded nor
             # exported stays in its cache (without it, Docker's store may keep it)
@@ -269,10 +275,23 @@ def workflow_facts(ctx, out: dict) -> None:
                               "tool": "docker/build-push-action",
                               "bases": ["github", "cd"] if folder is None else ["github"], "host": host})
                     out.setdefault("builds", []).append(b)
+                    if callee and any("inputs." in (text(w, key) or "") for key in ("file", "context")):
+                        out.setdefault("callee", []).append(str(b["span"][0]))  # its callers' Dockerfile
                 for b in seen.values():
                     del b["by_digest"]
                     if chosen and b["platforms"] == []:
                         b["platforms"] = None  # the runner picked per run decides: unknown here
+
+
+def _called_only(root) -> bool:
+    """Whether a workflow runs only when another calls it (``on: workflow_call`` alone among the
+    triggers that take inputs: a ``workflow_dispatch``'s are a person's, at run time)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, value
+
+    on = value(root, "on")
+    names = {scalar(on)} if is_scalar(on) else {scalar(n) for n in items(on) if is_scalar(n)} if not is_map(on) \
+        else {scalar(k) for k, _v in pairs(on) if is_scalar(k)}
+    return "workflow_call" in names and "workflow_dispatch" not in names
 
 
 #: the inputs of an action or a reusable workflow that name the Dockerfile it builds, its

@@ -402,6 +402,9 @@ def base_built_for_fewer_platforms(ctx):
     ```
     with `FROM ghcr.io/acme/base:1` in `app/Dockerfile`.
 
+    A build named only in Docker Hub's official namespace (`-t golang:$(GO_VERSION)`: nobody
+    outside Docker pushes there) is not the base a child pulls.
+
     ## Use instead
     Build the base for every platform of the images built from it.
 
@@ -415,7 +418,10 @@ def base_built_for_fewer_platforms(ctx):
         children = [b for b in project.builds_of_dockerfile(base.path) if b.platforms]
         if not children:
             continue
-        parents = [b for b in project.builds_of(base.name) if not b.local]
+        # (a build named only in Docker Hub's official namespace, loki's `-t golang:$(GO_VERSION)`,
+        # reaches no registry: a child pulls the official image)
+        parents = [b for b in project.builds_of(base.name) if not b.local
+                   and not (b.names and all(n[0].startswith("docker.io/library/") for n in b.names))]
         if not parents:
             continue
         made = _made(parents)
