@@ -1815,6 +1815,24 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
+def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path, capsys):
+    # kubernetes/examples' cassandra: FROM registry.k8s.io/debian-base-amd64:0.3, built without
+    # --platform and pushed; the builder takes that amd64 image on any machine: an amd64 image
+    mk = "VERSION=v14\ncontainer:\n\tdocker build --pull -t gcr.io/google_samples/cassandra:${VERSION} image\n" \
+         "push: container\n\tgcloud docker -- push gcr.io/google_samples/cassandra:${VERSION}\n"
+
+    def bc001(name, dockerfile):
+        doc = run(tree(tmp_path / name, {"Makefile": mk, "image/Dockerfile": dockerfile}), capsys)
+        return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+
+    assert bc001("amd64", "FROM registry.k8s.io/debian-base-amd64:0.3\nCOPY files /\n") == []
+    # through a stage based on it, and an architecture's namespace
+    assert bc001("stage", "FROM arm64v8/alpine:3.20 AS base\nRUN apk add bash\nFROM base\nCOPY app /app\n") == []
+    # a base of several architectures, or one a variable names: the machine's CPU decides
+    assert bc001("multi", "FROM registry.k8s.io/debian-base:0.3\nCOPY files /\n") == [3]
+    assert bc001("variable", "ARG BASE\nFROM ${BASE}\nCOPY files /\n") == [3]
+
+
 def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     # loki's operator-reusable-image-build.yml: file: ${{ inputs.dockerfile }} for three
     # platforms, called by operator-images.yaml with each Dockerfile; the step is no build of

@@ -32,11 +32,14 @@ def _final_pin(ctx, stages) -> dict | None:
     from ..checks.dockerfile._common import _pinned_platform, _platform_kind
     from ..parsers.dockerfile import PLATFORM_ARGS, uses_vars
 
-    st, chain, seen = stages[-1], [], 0
+    st, chain, seen, last = stages[-1], [], 0, None
     while st is not None and (st.platform is None or st.platform.value is None) and seen < len(stages):
+        last = st
         st, names = _stage_base(ctx, st)
         chain.extend(names)
         seen += 1
+    if st is None and last is not None and last.platform is None:
+        return _named_pin(last, chain)
     if st is None or st.platform is None or st.platform.value is None:
         return None
     if _platform_kind(ctx.model, st) in ("target", "build"):
@@ -47,6 +50,21 @@ def _final_pin(ctx, stages) -> dict | None:
     if platform is None and not args:
         return None
     return {"platform": platform, "args": args, "chain": sorted(set(chain))}
+
+
+def _named_pin(st, chain) -> dict | None:
+    """The pin of a final stage built on an image of one architecture, by its name
+    (``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``: one platform's image, which
+    the builder takes whatever machine it runs on, so the image is that platform's); None for
+    any other base, or one a variable names."""
+    from ..archnames import image_arch_token
+
+    ref = st.image.value.strip() if st.image is not None else ""
+    if not ref or "$" in ref or ref.lower() == "scratch":
+        return None
+    hit = image_arch_token(ref)
+    platform = (canonical([f"linux/{hit[1]}"]) or [None])[0] if hit else None
+    return {"platform": platform, "args": [], "chain": sorted(set(chain))} if platform else None
 
 
 # ---- Dockerfiles ------------------------------------------------------------------------------------
