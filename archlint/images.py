@@ -126,8 +126,10 @@ def readers_own(ref: str) -> bool:
 
 #: repositories whose publishers give no version tags, only ``latest`` and variants of it
 #: (distroless: ``latest``, ``nonroot``, ``debug``; Chainguard's free images: ``latest``,
-#: ``latest-dev``; Prometheus' busybox images): a digest is the only pin
-_LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus/busybox")
+#: ``latest-dev``; Prometheus' busybox images; Bitnami's free ``bitnamisecure`` catalogue since
+#: 2025, bitnami/containers#86710): a digest is the only pin
+_LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus/busybox", "bitnamisecure/",
+                "docker.io/bitnamisecure/")
 
 
 def latest_only(name: str) -> bool:

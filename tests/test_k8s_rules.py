@@ -1269,3 +1269,26 @@ def test_an_older_release_manifest_beside_newer_ones_is_a_record(tmp_path):
                    "other/crd-1.2.yaml": ["K8S004"], "variants/ubuntu-20.04.yaml": ["K8S004"]}
     r = lint_path(tmp_path / "install/v2_0_0_full.yaml", "install/v2_0_0_full.yaml")
     assert str(tmp_path / "install") in r.deps  # a newer release appearing changes the result
+
+
+def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_its_digest(tmp_path):
+    # karmada's charts: bitnamisecure/kubectl, whose free catalogue publishes only latest
+    # (bitnami/containers#86710): a digest by hand would stop its fixes; Renovate would move it
+    values = "kubectl:\n  image:\n    registry: docker.io\n    repository: bitnamisecure/kubectl\n    tag: latest\n" \
+             "cfssl:\n  image:\n    registry: docker.io\n    repository: cfssl/cfssl\n    tag: latest\n"
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+           "  - {name: a, image: gcr.io/distroless/static:latest}\n  - {name: b, image: bitnamisecure/kubectl}\n"
+           "  - {name: c, image: alpine:latest}\n")
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {"charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+                           "charts/karmada/values.yaml": values, "deploy/pod.yaml": pod})
+
+    def seen():
+        got = [(f.rule_id, f.span.line) for f in findings(lint_path(tmp_path / "charts/karmada/values.yaml",
+                                                                        "charts/karmada/values.yaml"), "K8S00")]
+        return got + [(f.rule_id, f.span.line) for f in findings(lint_path(tmp_path / "deploy/pod.yaml",
+                                                                           "deploy/pod.yaml"), "K8S00")]
+
+    assert seen() == [("K8S001", 10), ("K8S001", 8)]  # cfssl's, alpine's: versions exist
+    write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
+    assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8)]

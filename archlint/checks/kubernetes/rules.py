@@ -176,6 +176,17 @@ def _mutable(img: _Image, local: bool = False) -> bool:
     return local and not never and not img.ref.startswith("localhost/")
 
 
+def _digest_only(ctx, name: str) -> bool:
+    """An image whose publisher gives no version tags (``images.latest_only``: distroless,
+    Chainguard's free images, Bitnami's free ``bitnamisecure`` catalogue) where neither Renovate
+    nor Dependabot updates the file: its one pin, a digest written by hand, would stop its fixes
+    (as DF001 says of such a base)."""
+    from ...images import latest_only
+    from ...updaters import docker_updater
+
+    return latest_only(name) and not docker_updater(ctx)
+
+
 # ---- K8S001 ---------------------------------------------------------------------------------------
 
 
@@ -233,6 +244,10 @@ def image_latest_tag(ctx):
     config/default > dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository
     sets carries the release's tag.
 
+    An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's
+    free `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file, as
+    DF001 says of such a base: a digest pinned by hand stops its fixes (also K8S002).
+
     ## Example
     ```yaml
     containers:
@@ -255,7 +270,7 @@ def image_latest_tag(ctx):
     model = ctx.model
     seen: set = set()
     for img in _images(ctx):
-        if img.tag == "latest" and _mutable(img):
+        if img.tag == "latest" and _mutable(img) and not _digest_only(ctx, img.name):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} uses the mutable tag latest.",
@@ -265,7 +280,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for v, repo, tag, digest, _ in _values_image_maps(ctx):
-        if scalar(tag) == "latest" and not digest:
+        if scalar(tag) == "latest" and not digest and not _digest_only(ctx, repo):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag),
                 f"Helm values set image {repo} to the mutable tag latest.",
@@ -275,7 +290,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for entry, name, tag_node in _kustomize_images(ctx):
-        if scalar(tag_node) == "latest" and not text(entry, "digest"):
+        if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
@@ -344,7 +359,7 @@ def image_untagged(ctx):
         return
     seen: set = set()
     for img in _images(ctx):
-        if img.source == "container" and img.tag is None and _mutable(img):
+        if img.source == "container" and img.tag is None and _mutable(img) and not _digest_only(ctx, img.name):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} has no tag, so the node pulls {img.ref}:latest.",
