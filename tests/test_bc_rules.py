@@ -384,6 +384,23 @@ def test_bc003_flags_multi_platform_load_in_makefile():
     ]
 
 
+def test_bc003_leaves_a_file_that_says_its_builds_need_the_containerd_store():
+    # opentelemetry-demo: "Docker needs to be configured to use containerd storage for images to
+    # be loaded"; tempo: "## Build multiarch image locally, requires containerd image store"
+    mk = """
+        PLATFORMS = linux/amd64,linux/arm64
+        {comment}
+        load:
+        \tdocker buildx build --platform $(PLATFORMS) --load -t app:1.4.2 .
+    """
+    for comment in ("# Docker needs to be configured to use containerd storage for images to be loaded.",
+                    "# requires containerd image store", '# daemon.json: {"features": {"containerd-snapshotter": true}}'):
+        assert check(mk.format(comment=comment), "BC003", kind="makefile") == [], comment
+    # containerd named for something else says nothing of Docker's store
+    for comment in ("# runs on containerd nodes", "# builds the image"):
+        assert len(check(mk.format(comment=comment), "BC003", kind="makefile")) == 1, comment
+
+
 def test_bc003_passes_single_platform_load_or_push_in_makefile():
     assert check("""
         PLATFORMS = linux/amd64
