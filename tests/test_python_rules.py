@@ -195,6 +195,32 @@ def test_methods_on_typed_receivers_and_call_shapes(repo):
     assert by_line[19].key == "pandas.DataFrame.append"
 
 
+def test_python_2_code_gets_no_python_3_removals(repo):
+    # cluster-api's hack/scripts/verify/boilerplate/boilerplate_test.py: import StringIO at its
+    # top, so it runs on no Python 3 and its assertEquals is moot
+    text = """
+        import unittest
+        {imports}
+
+
+        class BoilerplateTest(unittest.TestCase):
+            def test_boilerplate(self):
+                self.assertEquals(1, 1)
+    """
+
+    def ids(imports):
+        return [f.rule_id for f in findings(lint_inline(text.format(imports=imports), kind="python", tmp_path=repo,
+                                                        python_version="3.13"), "PY")]
+
+    assert ids("import StringIO") == ids("from urllib2 import urlopen") == []
+    # guarded, in a function, Python 3's own module, or the project's own module of that name: a 3.x file
+    for imports in ("try:\n            import StringIO\n        except ImportError:\n            import io",
+                    "import io", "import queue"):
+        assert ids(imports) == ["PY001"], imports
+    write_files(repo, {"StringIO.py": "class StringIO: pass\n"})
+    assert ids("import StringIO") == ["PY001"]
+
+
 def test_a_deprecated_property_is_not_a_method_of_the_same_name(repo):
     # getsentry/self-hosted: CertificateBuilder().not_valid_before(...) is the builder's method,
     # not Certificate.not_valid_before, the deprecated property (a property is never called)

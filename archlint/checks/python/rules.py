@@ -129,6 +129,29 @@ def _imported_roots(text: str) -> set[str]:
     return out
 
 
+#: modules of Python 2 that Python 3 renamed or removed (``import StringIO`` fails on every 3.x)
+_PYTHON2_ONLY = frozenset((
+    "StringIO", "cStringIO", "urllib2", "urlparse", "ConfigParser", "cPickle", "Queue", "SocketServer",
+    "HTMLParser", "httplib", "Tkinter", "__builtin__", "cookielib", "Cookie", "xmlrpclib",
+    "SimpleHTTPServer", "BaseHTTPServer", "CGIHTTPServer", "copy_reg", "anydbm", "dbhash", "whichdb",
+    "robotparser", "htmlentitydefs", "UserDict", "UserList", "UserString", "mimetools", "rfc822", "popen2",
+    "dummy_thread"))  # (not commands, exceptions, thread, sets...: names a project's own module may have)
+
+
+def _python2_imports(tree) -> list:
+    """The Python 2 modules a module imports at its top level, unguarded (not in a ``try``):
+    such a file is Python 2 code (cluster-api's ``boilerplate_test.py``: ``import StringIO``)."""
+    import ast
+
+    out = []
+    for st in getattr(tree, "body", ()):
+        if isinstance(st, ast.Import):
+            out += [a.name for a in st.names if a.name in _PYTHON2_ONLY]
+        elif isinstance(st, ast.ImportFrom) and not st.level and st.module in _PYTHON2_ONLY:
+            out.append(st.module)
+    return out
+
+
 def _analyse(ctx) -> list[tuple[str, Span, str, str, object, str]]:
     """(level, span, message, hint, fix, key) for every applicable hit in the file."""
     cat = catalogue(getattr(ctx.settings, "rule_packs", ()) or ())
@@ -139,6 +162,8 @@ def _analyse(ctx) -> list[tuple[str, Span, str, str, object, str]]:
     if not hits:
         return []
     facts = _Facts(ctx)
+    if any(not facts.local_module(m) for m in _python2_imports(ctx.model.tree)):
+        return []  # Python 2 code: it runs on no Python 3, so what 3.x removed is moot
     out = []
     seen: set = set()
     by_site: dict = {}
@@ -200,7 +225,9 @@ def removed_api(ctx):
     `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
     Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
     attribute chains); imports inside `try: ... except ImportError:` and code under
-    `if sys.version_info < (3, 12):` are only reported where they can actually run.
+    `if sys.version_info < (3, 12):` are only reported where they can actually run. A file
+    importing a Python 2 module unguarded at its top (`import StringIO`) is Python 2 code: not
+    reported.
 
     ## Example
     ```python
