@@ -233,12 +233,12 @@ KARMADA_DEPLOY = """
     ("tag", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image docker.io/karmada/karmada-scheduler:v1\n"},
      True),
     ("unknown", {"hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image \"${IMG}\"\n"}, True),
-    # a policy the deploy script fills in (karmada's artifacts/agent: {{image_pull_policy}}, sed from
-    # ${IMAGE_PULL_POLICY:-IfNotPresent}; an envsubst variable): the node may hold the loaded image
+    # a policy a script fills in (karmada's artifacts/agent: {{image_pull_policy}}; an envsubst
+    # variable): another script of the repository may fill in Always
     ("filled", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace(
-        "IfNotPresent", "{{image_pull_policy}}")}, False),
+        "IfNotPresent", "{{image_pull_policy}}")}, True),
     ("envsubst", {"artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY.replace(
-        "IfNotPresent", "${PULL_POLICY}")}, False),
+        "IfNotPresent", "${PULL_POLICY}")}, True),
 ])
 def test_a_manifest_running_the_image_a_script_loads_into_kind_is_the_dev_loops(tmp_path, capsys, name, change,
                                                                                reported):

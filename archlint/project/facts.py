@@ -431,12 +431,8 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         if not img or ("*" not in img and is_placeholder(img)):
             continue
         arch, src = arch_of.get(id(c.node), (None, None))
-        policy = ((scalar(c.policy) or "") if is_scalar(c.policy) else model.raw(model.span(c.policy))
-                  if c.policy is not None else "").strip()  # ({{image_pull_policy}} is a flow mapping)
-        if policy in ("IfNotPresent", "Never") or "{{" in policy or "$" in policy:
-            # a node that holds the image runs it (``kind load``: patches.kind_loaded); so may one
-            # whose policy a script fills in (karmada's ``{{image_pull_policy}}``, sed from
-            # ``${IMAGE_PULL_POLICY:-IfNotPresent}``): not known, so not held against it
+        if is_scalar(c.policy) and (scalar(c.policy) or "").strip() in ("IfNotPresent", "Never"):
+            # a node that holds the image runs it (``kind load``: patches.kind_loaded)
             out.setdefault("present", []).append(str(model.content_span(node)[0]))
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,

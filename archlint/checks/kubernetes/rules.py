@@ -234,8 +234,7 @@ def image_latest_tag(ctx):
     or a placeholder, whose image version cannot change what it does (also K8S002); nor an image of a registry on
     the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local
     development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls). In a
-    whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`, or a policy a
-    script fills in: `{{image_pull_policy}}`) that a command of the repository loads into a local cluster under
+    whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
     that name and tag (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for
     `artifacts/deploy`) is the development loop's, and the value of a YAML anchor a release `sed` rewrites in the
     values file it names (karmada's `s/\\(\\&karmadaImageVersion \\)...`) a placeholder: neither is reported; a
