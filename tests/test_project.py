@@ -1887,9 +1887,28 @@ def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     # a workflow a person may also start with inputs (workflow_dispatch) builds any Dockerfile
     dispatch = callee.replace("          workflow_call:\n", "          workflow_dispatch:\n          workflow_call:\n")
     assert got("dispatch", {".github/workflows/reusable-build.yml": dispatch}) == [("driver/Dockerfile", 2, "DF003")]
-    # nobody in the repository calls it: the same
+    # nobody in the repository calls it, or a call names its Dockerfile in a way not known here
+    # (a matrix from another job's output), or it also runs on a push: the same
     assert got("uncalled", {".github/workflows/images.yml": "on: push\njobs: {}\n"}) == [
         ("driver/Dockerfile", 2, "DF003")]
+    dynamic = caller + "  other:\n    uses: ./.github/workflows/reusable-build.yml\n" \
+                       "    with: {dockerfile: '${{ needs.setup.outputs.file }}'}\n"
+    assert got("dynamic", {".github/workflows/images.yml": dynamic}) == [("driver/Dockerfile", 2, "DF003")]
+    pushed = callee.replace("        on:\n", "        on:\n          push:\n")
+    assert got("pushed", {".github/workflows/reusable-build.yml": pushed}) == [("driver/Dockerfile", 2, "DF003")]
+    # the step's names are the callers' builds' names: a deployment on nodes of another CPU
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op}\nspec:\n  template:\n    spec:\n"
+              "      nodeSelector: {kubernetes.io/arch: s390x}\n      containers:\n"
+              "      - {name: op, image: 'ghcr.io/acme/operator:v1'}\n")
+    tagged = callee.replace("ghcr.io/acme/operator:${{ github.sha }}", "ghcr.io/acme/operator:v1")
+    doc = run(tree(tmp_path / "tagged", {**files, ".github/workflows/reusable-build.yml": tagged,
+                                         "deploy/op.yaml": deploy}), capsys)
+    assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "XF001"] == [("deploy/op.yaml", "XF001")]
+    # steps of different platforms (chosen by an input in their if:) leave the callers' unknown
+    two = callee.replace("                  platforms: linux/amd64,linux/arm64\n", "                  platforms: linux/amd64\n")
+    two += two[two.index("              - uses: docker/build-push-action@v6"):].replace(
+        "platforms: linux/amd64\n", "platforms: linux/amd64,linux/arm64\n")
+    assert got("two", {".github/workflows/reusable-build.yml": two}) == []
 
 
 def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys):

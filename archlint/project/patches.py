@@ -40,6 +40,12 @@ def mentions(display: str, fact: dict) -> list[str]:
     return out
 
 
+def _line(text: str) -> int | None:
+    """A line number a fact holds as text (``"12"``), None for anything else (a hostile cache's
+    ``"²"`` or ten thousand digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class Patches:
     """The Kustomizations of a model and the container slots of its manifests; and the files
     whose ``:latest`` tags a ``sed`` of the repository rewrites (facts' ``rewrites``)."""
@@ -66,32 +72,43 @@ class Patches:
         self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
         self.calls: dict = {}  # (display path, line) of a job calling a reusable workflow -> its display path
+        self.uncalled: set = set()  # reusable workflows called with a Dockerfile not known here
         self.callee: set = set()  # (display path, line) of a build whose Dockerfile its callers name
 
     def called(self, builds: list) -> list:
         """``builds`` without the build steps of reusable workflows whose Dockerfile comes from
-        their inputs and that a workflow of the repository calls (loki's
-        ``operator-reusable-image-build.yml``: ``file: ${{ inputs.dockerfile }}``): the callers'
-        builds stand for them, one per Dockerfile they name, and take the platforms the step
-        writes (``linux/amd64,linux/arm64,linux/arm``) and its push where they give none."""
+        their inputs, where every call of the workflow in the repository names its Dockerfile
+        (loki's ``operator-reusable-image-build.yml``: ``file: ${{ inputs.dockerfile }}``): the
+        callers' builds stand for them, one per Dockerfile they name, and take the steps' names
+        and push, and their platforms where they give none and the steps agree
+        (``linux/amd64,linux/arm64,linux/arm``; steps of different platforms, chosen by an
+        ``if:``, leave them unknown)."""
         if not self.callee or not self.calls:
             return builds
-        wanted = set(self.calls.values())
-        steps: dict = {}  # reusable workflow -> (the platforms of its steps, None: not all known; a push)
+        wanted = set(self.calls.values()) - self.uncalled
+        steps: dict = {}  # reusable workflow -> [its steps' platforms (None: unknown), a push, names]
         keep = []
         for b in builds:
             if b.path not in wanted or (b.path, b.span.line) not in self.callee:
                 keep.append(b)
                 continue
-            got, push = steps.get(b.path, ([], False))
-            known = None if got is None or not b.platforms else got + [p for p in b.platforms if p not in got]
-            steps[b.path] = (known, push or b.push)
+            got = steps.get(b.path)
+            if got is None:
+                steps[b.path] = [b.platforms or None, b.push, list(b.tags), list(b.unknown_tags)]
+            else:
+                got[0] = got[0] if got[0] == (b.platforms or None) else None
+                got[1] = got[1] or b.push
+                got[2] += [t for t in b.tags if t not in got[2]]
+                got[3] += [t for t in b.unknown_tags if t not in got[3]]
         for b in keep:
             hit = steps.get(self.calls.get((b.path, b.span.line))) if b.tool == "reusable workflow" else None
             if hit is not None:
                 if b.platforms is None and hit[0]:
                     b.platforms = list(hit[0])
                 b.push = b.push or hit[1]
+                b.tags += [t for t in hit[2] if t not in b.tags]
+                b.unknown_tags += [t for t in hit[3] if t not in b.unknown_tags]
+                b.names = list(b.tags)
         return keep
 
     def latest_rewritten(self, path: str) -> bool:
@@ -175,16 +192,18 @@ class Patches:
             from .model import normal
 
             self.loaded.update(n for n in map(normal, facts.get("loaded", ())) if n is not None)
-            self.present.update((display, int(x)) for x in facts.get("present", ()) if x.isascii() and x.isdigit())
+            self.present.update((display, _line(x)) for x in facts.get("present", ()) if _line(x))
         for c in facts.get("calls", ()):
             ln, _, path = c.partition(":")
-            if ln.isascii() and ln.isdigit() and path:
-                self.calls[(display, int(ln))] = path
-        self.callee.update((display, int(x)) for x in facts.get("callee", ()) if x.isascii() and x.isdigit())
+            if _line(ln) == 0 and path:
+                self.uncalled.add(path)  # a call whose Dockerfile is not known: its steps stand for it
+            elif _line(ln) and path:
+                self.calls[(display, _line(ln))] = path
+        self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
         for a in facts.get("anchors", ()):
             ln, _, name = a.partition(":")
-            if ln.isascii() and ln.isdigit():
-                self.anchors[(display, int(ln))] = name
+            if _line(ln):
+                self.anchors[(display, _line(ln))] = name
         for a in facts.get("anchored", ()):
             name, _, r = a.partition(":")
             for p in (_resolve(display, r), posixpath.normpath(r)):

@@ -226,9 +226,12 @@ def workflow_facts(ctx, out: dict) -> None:
             if uses_job.startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
                 sp = model.content_span(value(job, "uses"))
+                before = len(out.get("builds", ()))
                 _delegated(job, sp, "reusable workflow", None, resolve, matrix_rows(job) or [None], out)
-                if top is not None and ".." not in uses_job.split("/"):  # (which one: patches.called)
-                    out.setdefault("calls", []).append(f"{sp.line}:{top}{uses_job[2:].split('@', 1)[0]}")
+                if top is not None and ".." not in uses_job.split("/"):  # (which one: patches.called;
+                    # line 0: a call whose Dockerfile is not known here, which its steps stand for)
+                    line = sp.line if len(out.get("builds", ())) > before else 0
+                    out.setdefault("calls", []).append(f"{line}:{top}{uses_job[2:].split('@', 1)[0]}")
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             # a builder of its own (docker-container driver): a result not pushed, loaded nor
             # exported stays in its cache (without it, Docker's store may keep it)
@@ -284,14 +287,14 @@ def workflow_facts(ctx, out: dict) -> None:
 
 
 def _called_only(root) -> bool:
-    """Whether a workflow runs only when another calls it (``on: workflow_call`` alone among the
-    triggers that take inputs: a ``workflow_dispatch``'s are a person's, at run time)."""
+    """Whether a workflow runs only when another calls it (``on: workflow_call`` and no other
+    trigger: a ``workflow_dispatch``'s inputs are a person's, and on a ``push`` they are empty)."""
     from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, value
 
     on = value(root, "on")
     names = {scalar(on)} if is_scalar(on) else {scalar(n) for n in items(on) if is_scalar(n)} if not is_map(on) \
         else {scalar(k) for k, _v in pairs(on) if is_scalar(k)}
-    return "workflow_call" in names and "workflow_dispatch" not in names
+    return names == {"workflow_call"}
 
 
 #: the inputs of an action or a reusable workflow that name the Dockerfile it builds, its
