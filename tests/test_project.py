@@ -1828,8 +1828,13 @@ def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path
     assert bc001("amd64", "FROM registry.k8s.io/debian-base-amd64:0.3\nCOPY files /\n") == []
     # through a stage based on it, and an architecture's namespace
     assert bc001("stage", "FROM arm64v8/alpine:3.20 AS base\nRUN apk add bash\nFROM base\nCOPY app /app\n") == []
-    # a base of several architectures, or one a variable names: the machine's CPU decides
+    # a base of several architectures, or one a variable names: the machine's CPU decides; so
+    # does a cross toolchain's image (named for its target), a name of two architectures, and a
+    # tag's word (one image of a list may be tagged so)
     assert bc001("multi", "FROM registry.k8s.io/debian-base:0.3\nCOPY files /\n") == [3]
+    for base in ("dockcross/linux-arm64:latest", "ghcr.io/rust-cross/manylinux2014-cross:aarch64",
+                 "multiarch/qemu-user-static:x86_64-aarch64", "acme/base-amd64-arm64:1", "grafana/logcli:3.7.3-amd64"):
+        assert bc001(base.replace("/", "_").replace(":", "_"), f"FROM {base}\nCOPY files /\n") == [3], base
     assert bc001("variable", "ARG BASE\nFROM ${BASE}\nCOPY files /\n") == [3]
 
 

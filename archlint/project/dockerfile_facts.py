@@ -2,6 +2,8 @@
 ``froms``, ``pin`` and ``builds``)."""
 from __future__ import annotations
 
+import re
+
 from .facts import _span, canonical, pattern
 
 
@@ -52,18 +54,30 @@ def _final_pin(ctx, stages) -> dict | None:
     return {"platform": platform, "args": args, "chain": sorted(set(chain))}
 
 
+#: a cross toolchain's image names the CPU it builds for, not its own (dockcross' linux-arm64,
+#: rust-cross' manylinux2014-cross:aarch64, an ``aarch64-linux-gnu`` sysroot)
+_CROSS_IMAGE = re.compile(r"cross|toolchain|-linux-(?:gnu|musl)|unknown-linux|sysroot", re.I)
+
+
 def _named_pin(st, chain) -> dict | None:
-    """The pin of a final stage built on an image of one architecture, by its name
+    """The pin of a final stage built on an image of one architecture by its repository's name
     (``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``: one platform's image, which
     the builder takes whatever machine it runs on, so the image is that platform's); None for
-    any other base, or one a variable names."""
-    from ..archnames import image_arch_token
+    any other base: one a variable names, a name of two architectures or none, a tag's word
+    (``:3.7.3-amd64`` may be one image of a list), a cross toolchain's."""
+    from ..archnames import arch_tokens
 
     ref = st.image.value.strip() if st.image is not None else ""
     if not ref or "$" in ref or ref.lower() == "scratch":
         return None
-    hit = image_arch_token(ref)
-    platform = (canonical([f"linux/{hit[1]}"]) or [None])[0] if hit else None
+    name = ref.split("@", 1)[0]
+    name = name[:name.rfind(":")] if name.rfind(":") > name.rfind("/") else name
+    first, slash, rest = name.partition("/")
+    path = rest if slash and ("." in first or ":" in first or first == "localhost") else name
+    archs = {arch for _t, arch, _s, _e in arch_tokens(path)}
+    if len(archs) != 1 or _CROSS_IMAGE.search(path):
+        return None
+    platform = (canonical([f"linux/{archs.pop()}"]) or [None])[0]
     return {"platform": platform, "args": [], "chain": sorted(set(chain))} if platform else None
 
 
