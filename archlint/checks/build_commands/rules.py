@@ -352,7 +352,18 @@ def _output_type(value: str) -> str:
 
 
 #: a file saying its builds need Docker's containerd image store, which holds multi-platform images
-_CONTAINERD_STORE = re.compile(r"containerd[ \t_-]*(?:image[ \t_-]*)?(?:store|storage|snapshotter)", re.I)
+#: ("requires containerd image store", "configured to use containerd storage", daemon.json's
+#: ``"containerd-snapshotter": true``); the words before it must not deny it ("does not require")
+_CONTAINERD_STORE = re.compile(
+    r"(?:requires?|required|needs?|must\s+use|enabled?|enables|configured\s+to\s+use|turn\s+on)[ \t]+"
+    r"(?:the[ \t]+|docker'?s[ \t]+)?containerd[ \t_-]*(?:image[ \t_-]*)?(?:store|storage|snapshotter)"
+    r"|\"containerd-snapshotter\"[ \t]*:[ \t]*true", re.I)
+_DENIED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout)\W+(?:\w+\W+)?$", re.I)
+
+
+def _needs_containerd_store(text: str) -> bool:
+    """Whether ``text`` says its builds need Docker's containerd image store (``_CONTAINERD_STORE``)."""
+    return any(not _DENIED.search(text[max(0, m.start() - 24):m.start()]) for m in _CONTAINERD_STORE.finditer(text))
 
 
 @rule("BC003", "multi-platform-load", severity=Severity.WARNING, tags=("multi-arch", "build"))
@@ -387,7 +398,7 @@ def multi_platform_load(ctx):
     No automatic fix: pushing, loading one platform or using the containerd store are different
     choices.
     """
-    if _CONTAINERD_STORE.search(ctx.source.text):
+    if _needs_containerd_store(ctx.source.text):
         return
     for tc in commands_for(ctx):
         if tc.action not in ("build", "bake") or tc.builder not in _BUILDKIT_OUTPUT_BUILDERS:
