@@ -115,13 +115,20 @@ def template_path(rel: str) -> bool:
 #: production", "DO NOT USE IN PRODUCTION"; not a phrase about one part of it ("the debug stage
 #: at the end is for testing purposes only", "the password below must not be used in production")
 _PURPOSE = r"(?:demo|demonstration|testing|test|development|evaluation)"
-_THIS_IS = r"(?:(?:warning|note|important)\s*[:!-]\s*)?(?:(?:this|these)(?:\s+[\w-]+){0,3}\s+(?:is|are)\s+)?"
+#: a short label before the words, ended by a dash, colon or full stop ("Example manifest - ",
+#: "Sample deployment. "), then "this [thing] is [a thing]" or "this [thing] should"
+_LABEL = r"(?:(?:[\w'/-]+[ \t]+){0,5}[\w'/-]+[ \t]*(?:[-:;–—]|\.(?=[ \t]))[ \t]*)?"
+_THIS_IS = (r"(?:(?:this|these)(?:[ \t]+[\w-]+){0,3}[ \t]+(?:is|are|should|must)[ \t]+"
+            r"(?:an?[ \t]+)?(?:[\w-]+[ \t]+){0,2}?)?")
 _NOT_PRODUCTION = re.compile(
-    r"#+\s*" + _THIS_IS + r"(?:"
-    r"(?:(?:only\s+)?(?:intended|meant|designed)\s+)?for\s+" + _PURPOSE + r"(?:\s*(?:/|,|and|or|&)\s*" + _PURPOSE
-    + r")*\s+purposes?\s+only"
-    r"|not\s+(?:(?:intended|meant|suitable|recommended|ready)\s+)?for\s+production"
-    r"|(?:do\s+not|don't|never)\s+use\s+(?:(?:this|it)(?:\s+[\w-]+){0,2}\s+)?in\s+production)\b", re.I)
+    r"#+[ \t]*" + _LABEL + _THIS_IS + r"(?:"
+    r"(?:(?:only[ \t]+)?(?:intended|meant|designed)[ \t]+)?for[ \t]+(?:[\w-]+[ \t]+)?" + _PURPOSE
+    + r"(?:[ \t]*(?:/|,|and|or|&)[ \t]*" + _PURPOSE + r")*[ \t]+(?:purposes?[ \t]+)?only"
+    r"|" + _PURPOSE + r"[ \t]+only"
+    r"|not[ \t]+(?:be[ \t]+used[ \t]+(?:in|for)[ \t]+production"
+    r"|(?:(?:intended|meant|suitable|recommended|ready)[ \t]+)?for[ \t]+production)"
+    r"|(?:do[ \t]+not|don't|never)[ \t]+use[ \t]+(?:(?:this|it)(?:[ \t]+[\w-]+){0,2}[ \t]+)?in[ \t]+production)\b",
+    re.I)
 
 
 def says_not_for_production(text: str) -> bool:

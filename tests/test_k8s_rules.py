@@ -1164,14 +1164,18 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
     # a file that says in its opening comment it is not for production (pyroscope's lgtm.yaml)
     for head in ("# this is intended for demo / testing purposes only, not for production usage",
                  "# DO NOT USE IN PRODUCTION", "# For testing purposes only.",
-                 "# WARNING: this stack is not meant for production"):
+                 "# WARNING: this stack is not meant for production",
+                 "# Example manifest - for demo purposes only", "# This deployment should not be used in production",
+                 "# Sample deployment. Not for production use.", "# This example is for local testing purposes only",
+                 "# DEMO ONLY - not for production", "# This is an example configuration for testing purposes only"):
         assert check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml") == [], head
     # what says nothing of it: production in other words, a phrase about one part of the file, a
     # comment below the opening lines
     for head in ("# production-ready defaults", "# used in production by acme",
                  "# acme-api deployment. Maintained by the dev team; for internal purposes only.",
                  "# Postgres for acme. The default password below must not be used in production.",
-                 "# Release image; the debug container at the end is for testing purposes only."):
+                 "# Release image; the debug container at the end is for testing purposes only.",
+                 "# The password below should not be used in production"):
         assert len(check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2, head
     late = text.replace("spec:", "spec:  # not for production")
     assert len(check(late, "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2
