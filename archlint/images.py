@@ -128,12 +128,17 @@ def readers_own(ref: str) -> bool:
 #: (distroless: ``latest``, ``nonroot``, ``debug``; Chainguard's free images: ``latest``,
 #: ``latest-dev``; Prometheus' busybox images; Bitnami's free ``bitnamisecure`` catalogue since
 #: 2025, bitnami/containers#86710): a digest is the only pin
-_LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus/busybox", "bitnamisecure/",
-                "docker.io/bitnamisecure/")
+_LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus/busybox", "bitnamisecure/")
+#: Docker Hub's names for itself, which a reference may start with
+_DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
 def latest_only(name: str) -> bool:
     """Whether the repository ``name`` (``gcr.io/distroless/static``) publishes no version tags."""
+    for hub in _DOCKER_HUB:
+        if name.startswith(hub):
+            name = name[len(hub):]
+            break
     return name.startswith(_LATEST_ONLY)
 
 

@@ -1836,6 +1836,10 @@ def test_bc001_the_native_variant_of_a_build_for_platforms_a_variable_names():
     # the tools image has no such twin: still reported
     assert check(sh, "BC001", kind="shell") == [
         "13:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+    # other spellings of a list: a default, a _LIST name, a literal joined with a variable
+    for many in ('"${PLATFORMS:-$DEFAULT_PLATFORMS}"', '"${PLATFORM_LIST}"', '"linux/amd64,${EXTRA_PLATFORMS}"'):
+        twin = sh.replace('--platform "${platforms}"', f"--platform {many}")
+        assert [ln.split(" ")[0] for ln in check(twin, "BC001", kind="shell")] == ["13:8"], many
     # a platform the file resolves to one value is no such twin, nor one a variable may hold
     # that is not a list (an architecture in a platform, a singular name)
     for one in ("linux/amd64", "linux/${ARCH}", '"${PLATFORM}"', "${2}"):

@@ -2009,6 +2009,11 @@ def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path
     for name, extra in (("d", {"Makefile": unknown}), ("e", {"release.sh": vague})):
         doc = run(tree(tmp_path / name, {**files, **extra}), capsys)
         assert [f["line"] for f in doc["findings"] if f["rule"] == "DF003"] == [5], name
+    # a build leaving the ARG alone for another platform gets the default's content: kept
+    other = '#!/bin/sh\ndocker build --platform linux/arm64 -f clients/cmd/docker-driver/Dockerfile ' \
+            '-t quay.io/acme/d:arm .\ndocker push quay.io/acme/d:arm\n'
+    doc = run(tree(tmp_path / "g", {**files, "arm.sh": other}), capsys)
+    assert [f["line"] for f in doc["findings"] if f["rule"] == "DF003"] == [5]
     # a Dockerfile at the top is not every build's -f that ends with /Dockerfile
     top = {"Dockerfile": dockerfile, "plugin/Dockerfile": dockerfile,
            "scripts/plugin.sh": '#!/bin/sh\ncd "$WORKDIR"\ndocker build -f plugin/Dockerfile --build-arg GOARCH=arm64 '

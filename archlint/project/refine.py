@@ -175,7 +175,7 @@ def _arg_selected(pinned: str, path: str, project) -> bool:
     with ``ARG GOARCH=amd64``) is the platform each build picks: a build that may build the
     Dockerfile sets that ARG (loki's docker-driver: ``--build-arg GOARCH=arm64`` for the arm64
     plugin, a release job's ``build-args: GOARCH=...``) for one platform or platforms not known
-    here, and every other one builds for one known platform.  A build archlint could not place
+    here, and every other one builds for the pinned platform.  A build archlint could not place
     counts when its ``-f`` may be the file (``_may_build``)."""
     pin = project.pins.get(path)
     if not pin or not pin["args"] or pin["platform"] != pinned:
@@ -184,8 +184,8 @@ def _arg_selected(pinned: str, path: str, project) -> bool:
     mine = project.builds_of_dockerfile(path) + [b for b in project.builds if _may_build(b, path)]
     for b in mine:
         t = b.targets()
-        if t is not None and len(t) > 1 or t is None and not b.args & args:
-            return False  # several platforms, or (the ARG's default) perhaps several
+        if t is not None and len(t) > 1 or not b.args & args and t not in ([pinned], []):
+            return False  # several platforms; or the ARG's default for perhaps several, or another one
     return any(b.args & args for b in mine)
 
 

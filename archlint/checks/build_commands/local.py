@@ -155,6 +155,13 @@ def in_document(tc: ToolCommand) -> bool:
     return _in_document(tc.command.snippet)
 
 
+def text_at(ctx, span) -> str | None:
+    """The file's text on a one-line span (what a word is written as: ``$(TAG)``), None else."""
+    if span is None or span.line != span.end_line:
+        return None
+    return ctx.source.line(span.line)[span.col - 1:span.end_col - 1]
+
+
 def runner_chosen(tc: ToolCommand) -> bool:
     """Whether the command runs in a workflow job whose machine decides what it builds for: a
     ``runs-on`` expression (the workflow picks the machine, and with it the CPU, per run) or a

@@ -63,14 +63,12 @@ def bound_pushes(ctx, tcs: list, name) -> tuple[set, set]:
 def _key(ctx, im, name) -> tuple | None:
     """(the text the Makefile writes for an image, its normalised name) when its repository is
     written out (its tag may be unknown): two unknown names alike say nothing of being one."""
-    sp = im.span
-    if sp is None or sp.line != sp.end_line:
-        return None
-    written = ctx.source.line(sp.line)[sp.col - 1:sp.end_col - 1]
+    from ...images import parse_image_ref
+    from .local import text_at
+
+    written = text_at(ctx, im.span)
     n = name(im.value)
-    repo = n.split("@", 1)[0]
-    if ":" in repo.rsplit("/", 1)[-1]:
-        repo = repo.rsplit(":", 1)[0]
+    repo = parse_image_ref(n)[0]
     if not written or not repo or "*" in repo or "$" in repo:
         return None
     return written, n

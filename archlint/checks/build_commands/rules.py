@@ -14,6 +14,7 @@ from ...registry import rule
 from ...tooling import example_file
 from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen,
                     runner_platform, versioned, versioned_ref)
+from .local import text_at as _text_at
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -33,12 +34,6 @@ def _label(tc) -> str:
     if tc.action == "kube-create":
         return f"{tc.tool} create {tc.verb.value}"
     return f"{tc.tool} {tc.verb.value}"
-
-
-def _text_at(ctx, span: Span) -> str | None:
-    if span.line != span.end_line:
-        return None
-    return ctx.source.line(span.line)[span.col - 1:span.end_col - 1]
 
 
 def _is_make(ctx, tc) -> bool:

@@ -9,7 +9,7 @@ import re
 from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
 from ...commands import commands_for
 from ...images import split_ref
-from .local import normal_ref, runner_platform
+from .local import normal_ref, runner_platform, text_at
 
 
 def builds(ctx):
@@ -87,18 +87,17 @@ def multi_platform_twin(ctx, tc) -> bool:
 
 
 #: a ``--platform`` value that is one variable named for a list of platforms: ``"${platforms}"``,
-#: ``$(BUILD_PLATFORMS)``, ``${ALL_PLATFORMS}`` (not ``linux/$(ARCH)``, nor a singular ``$(PLATFORM)``)
-_PLATFORM_LIST = re.compile(r"""["']?\$[({]?[A-Za-z_]*platforms[)}]?["']?""", re.I)
+#: ``$(BUILD_PLATFORMS)``, ``${PLATFORMS:-$DEFAULT}``, ``$PLATFORM_LIST`` (not ``linux/$(ARCH)``, nor
+#: a singular ``$(PLATFORM)``)
+_PLATFORM_LIST = re.compile(r"""\$[({]?[A-Za-z_]*(?:platforms|_list)(?::?[-=][^)}]*)?[)}]?""", re.I)
 
 
 def _platform_list(ctx, b) -> bool:
     """Whether a build's ``--platform`` is, as written, a variable holding a list of platforms."""
     for p in b.platforms:
-        sp = p.span
-        if sp is None or sp.line != sp.end_line:
-            return False
-        if not _PLATFORM_LIST.fullmatch(ctx.source.line(sp.line)[sp.col - 1:sp.end_col - 1].strip()):
-            return False
+        written = (text_at(ctx, p.span) or "").strip().strip("\"'")
+        if "," not in written and not _PLATFORM_LIST.fullmatch(written):
+            return False  # (a comma joins at least two: linux/amd64,${EXTRA_PLATFORMS})
     return bool(b.platforms)
 
 
