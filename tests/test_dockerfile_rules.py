@@ -1404,3 +1404,21 @@ def test_df006_reads_arg_defaults_in_copy_sources():
     # with one platform (or none) the build command's --build-arg decides: no finding on a default
     assert check(DF006_ARG_COPY, "DF006", kind="dockerfile", platforms=ONE) == []
     assert check(DF006_ARG_COPY, "DF006", kind="dockerfile") == []
+
+
+def test_df006_leaves_a_download_its_comment_says_exists_for_one_cpu_only():
+    # chaos-mesh's chaos-daemon: toda publishes no arm64 release, and the Dockerfile says so
+    text = """
+        FROM debian:bookworm-slim
+        RUN apt-get update
+        {comment}
+        RUN curl -L https://github.com/chaos-mesh/toda/releases/download/v0.2.4/toda-linux-amd64.tar.gz | tar xz
+    """
+    for comment in ("# toda doesn't support arm64 yet", "# no arm64 release upstream", "# x86_64 only, see #42",
+                    "# the SDK is not available for aarch64\n        # (upstream issue 332)"):
+        assert check(text.format(comment=comment), "DF006", kind="dockerfile") == [], comment
+    # a comment that says nothing of that, or one not right above: reported
+    for comment in ("# fetch toda", "# toda supports arm64 since v0.3", "# arm64 builds are coming"):
+        assert [ln.split(" ")[1] for ln in check(text.format(comment=comment), "DF006", kind="dockerfile")] == ["DF006"], comment
+    apart = text.format(comment="# toda doesn't support arm64 yet\n        RUN true")
+    assert [ln.split(" ")[1] for ln in check(apart, "DF006", kind="dockerfile")] == ["DF006"]

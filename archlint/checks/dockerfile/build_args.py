@@ -122,7 +122,8 @@ def arch_specific_download(ctx):
     QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the
     CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's
     name, the CPU it compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the
-    folder's `x86_64` is read).
+    folder's `x86_64` is read). Nor a download whose comment right above says it exists for one
+    CPU only (chaos-mesh's `# toda doesn't support arm64 yet`): no per-CPU download replaces it.
     """
     if windows_image(ctx):
         return
@@ -133,8 +134,8 @@ def arch_specific_download(ctx):
         declared = st.declared_args()
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
         for ins, value, span, via in _download_words(ctx, st):
-            if via is not None and not ctx.targets.several:
-                continue  # a default the build command may replace: a finding only for a multi-platform build
+            if via is not None and not ctx.targets.several or _one_arch_said(ctx, ins):
+                continue  # a default the build command may replace; a download its comment says has one CPU's
             for token, arch, start, end in arch_tokens(value):
                 if arch == file_arch(ctx) or base is not None and arch == base[1]:
                     continue  # Dockerfile.amd64 fetching the amd64 build, arm64v8/alpine the arm64 one
@@ -164,6 +165,31 @@ def arch_specific_download(ctx):
                     severity=severity,
                     key=f"{token}:{value}",
                 )
+
+
+_CPU = r"(?:arm64|aarch64|armv7|armhf|arm|amd64|x86[_-]64|x64|ppc64le|s390x)"
+#: a comment saying the download has a build for one CPU only ("toda doesn't support arm64 yet",
+#: "no arm64 release", "x86_64 only"); the words between are bounded, so the search is linear
+_ONE_ARCH = re.compile(
+    r"(?:doesn'?t|does\s+not|don'?t|do\s+not|isn'?t|aren'?t|not)\s+(?:yet\s+)?(?:support|available|provide|publish"
+    r"|ship|exist|built|release)\w*\b[^\n]{0,30}?\b" + _CPU + r"\b"
+    r"|\bno\s+" + _CPU + r"\s+(?:build|release|binar|version|image|support|package)"
+    r"|\b" + _CPU + r"[- ]only\b", re.I)
+
+
+def _one_arch_said(ctx, ins) -> bool:
+    """Whether the comment lines right above an instruction say what it downloads exists for one
+    CPU only (chaos-mesh's ``# toda doesn't support arm64 yet`` above its amd64 toda): the author
+    chose the one build there is, and no per-architecture download can replace it."""
+    line = ins.span.line - 1
+    while line >= 1 and line >= ins.span.line - 3:
+        text = ctx.source.line(line).strip()
+        if not text.startswith("#"):
+            return False
+        if _ONE_ARCH.search(text):
+            return True
+        line -= 1
+    return False
 
 
 def _token_span(ctx, word_span: Span, value: str, start: int, end: int) -> Span:
