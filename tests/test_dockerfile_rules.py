@@ -1422,3 +1422,19 @@ def test_df006_leaves_a_download_its_comment_says_exists_for_one_cpu_only():
         assert [ln.split(" ")[1] for ln in check(text.format(comment=comment), "DF006", kind="dockerfile")] == ["DF006"], comment
     apart = text.format(comment="# toda doesn't support arm64 yet\n        RUN true")
     assert [ln.split(" ")[1] for ln in check(apart, "DF006", kind="dockerfile")] == ["DF006"]
+
+
+def test_df001_leaves_a_base_whose_comment_says_its_version_is_overridden():
+    # kind's images/kindnetd: golang:latest only hosts gimme, which installs .go-version's Go
+    text = """
+        # first stage build kindnetd binary
+        {comment}
+        FROM --platform=$BUILDPLATFORM docker.io/library/golang:latest
+        COPY --chmod=0755 scripts/third_party/gimme/gimme /usr/local/bin/
+        FROM gcr.io/distroless/static-debian12:nonroot
+    """
+    for comment in ("# NOTE: the actual go version will be overridden", "# the Go version is overwritten by gimme"):
+        assert check(text.format(comment=comment), "DF001", kind="dockerfile") == [], comment
+    for comment in ("# NOTE: build with the newest Go", "# golang:latest, for the newest version"):
+        assert [ln.split(" ")[1] for ln in check(text.format(comment=comment), "DF001", kind="dockerfile")] == [
+            "DF001"], comment

@@ -21,6 +21,20 @@ from ...parsers.dockerfile import (
 # ---- helpers shared by the rules -----------------------------------------------------------------
 
 
+def comment_above(ctx, line: int, pattern) -> bool:
+    """Whether one of the comment lines right above ``line`` (up to three, none skipped) matches
+    ``pattern``: what the author says of the instruction there."""
+    at = line - 1
+    while at >= 1 and at >= line - 3:
+        text = ctx.source.line(at).strip()
+        if not text.startswith("#"):
+            return False
+        if pattern.search(text):
+            return True
+        at -= 1
+    return False
+
+
 def _resolved_image(ctx, stage: Stage):
     """(image value with global ARG defaults expanded, complete?, related ARG locations)."""
     word = stage.image

@@ -10,7 +10,7 @@ from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from ...updaters import docker_updater
-from ._common import _base_images, _platform_kind, _stage_names_arch
+from ._common import _base_images, _platform_kind, _stage_names_arch, comment_above
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
 
@@ -36,7 +36,9 @@ def from_latest_tag(ctx):
     FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5
     ```
 
-    Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
+    Not reported where the comment right above the `FROM` says the version is set another way
+    (kind's `# NOTE: the actual go version will be overridden` above `golang:latest`, whose gimme
+    installs the pinned toolchain). Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
     `docs/`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
     pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
     every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
@@ -57,7 +59,8 @@ def from_latest_tag(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value):
+        if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value) \
+                and not comment_above(ctx, st.from_ins.span.line, _VERSION_SET):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -66,6 +69,11 @@ def from_latest_tag(ctx):
                 related=related,
                 key=value,
             )
+
+
+#: a comment saying the base's version is set another way ("the actual go version will be
+#: overridden": kind's images, whose gimme installs the .go-version toolchain)
+_VERSION_SET = re.compile(r"version\s+(?:will\s+be\s+|is\s+|gets\s+)?(?:overridden|overwritten|replaced)", re.I)
 
 
 def _pin_kept(ctx, name: str, written: str) -> bool:

@@ -181,15 +181,9 @@ def _one_arch_said(ctx, ins) -> bool:
     """Whether the comment lines right above an instruction say what it downloads exists for one
     CPU only (chaos-mesh's ``# toda doesn't support arm64 yet`` above its amd64 toda): the author
     chose the one build there is, and no per-architecture download can replace it."""
-    line = ins.span.line - 1
-    while line >= 1 and line >= ins.span.line - 3:
-        text = ctx.source.line(line).strip()
-        if not text.startswith("#"):
-            return False
-        if _ONE_ARCH.search(text):
-            return True
-        line -= 1
-    return False
+    from ._common import comment_above
+
+    return comment_above(ctx, ins.span.line, _ONE_ARCH)
 
 
 def _token_span(ctx, word_span: Span, value: str, start: int, end: int) -> Span:
