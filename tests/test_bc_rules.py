@@ -171,6 +171,29 @@ def test_bc001_a_document_that_never_pushes_what_it_builds_leaves_it_to_the_read
     """, "BC", kind="markdown") == []
 
 
+def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the_reader():
+    # argo-cd's ci_automation.md (mycompany/guestbook), external-dns' myra.md (<YOUR_REGISTRY>),
+    # kserve's model-archiver README ({username}): the reader's registry, for the reader's cluster
+    doc = """
+        ```bash
+        docker build -t {built} .
+        docker tag {built} {pushed}
+        docker push {pushed}
+        ```
+    """
+    for built, pushed in (("mycompany/guestbook:v2.0", "mycompany/guestbook:v2.0"),
+                          ("myra-webhook:latest", "<YOUR_REGISTRY>/myra-webhook:latest"),
+                          ("margen:latest", "{username}/margen:latest")):
+        assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
+    # a runbook pushing the team's own registry, or the reader's and the team's: reported
+    for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1"):
+        got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
+        assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
+    both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \
+        "        ```bash\n        docker push quay.io/acme/app:1\n        ```\n"
+    assert [ln.split(" ")[1] for ln in check(both, "BC001", kind="markdown")] == ["BC001"]
+
+
 def test_bc001_passes_builds_with_a_platform_in_markdown():
     assert check("""
         # Building

@@ -13,7 +13,7 @@ import re
 
 from ... import exports
 from ...commands import ToolCommand, commands_for
-from ...images import is_placeholder, local_registry, split_ref, strip_transport
+from ...images import is_placeholder, local_registry, readers_own, split_ref, strip_transport
 from ...snippet import in_document as _in_document
 
 def normal_ref(ref: str) -> str:
@@ -153,6 +153,32 @@ def in_document(tc: ToolCommand) -> bool:
     that the document never pushes is the reader's, on the reader's machine (a tool's reference
     pages, a tutorial, an issue-reporting guide); a release runbook pushes what it builds."""
     return _in_document(tc.command.snippet)
+
+
+def _readers(ref: str) -> bool:
+    """An image name that is the reader's: a namespace addressing the reader (``mycompany/app``,
+    ``docker_user_name/x``: ``images.readers_own``) or a placeholder part (``<YOUR_REGISTRY>/x``,
+    ``{username}/x``)."""
+    return readers_own(ref) or any(p[:1] in "<{" for p in ref.split("/")[:-1])
+
+
+def readers_build(ctx, tc) -> bool:
+    """A build in a Markdown document whose document pushes only names that are the reader's
+    (argo-cd's ``docker build -t mycompany/guestbook:v2.0 .`` then its push; external-dns'
+    ``<YOUR_REGISTRY>/myra-webhook``): the reader builds for the cluster they run, which archlint
+    cannot know.  A runbook pushing the team's own registry (``quay.io/kubernaut/...``) is judged."""
+    if not in_document(tc):
+        return False
+
+    def compute() -> dict:
+        pushed: dict = {}  # group -> whether every name its pushes send is the reader's
+        for c in commands_for(ctx):
+            if c.action in ("push", "manifest-push") and in_document(c):
+                g = group_of(c)
+                pushed[g] = pushed.get(g, True) and all(_readers(w.value) for w in c.args if not w.value.startswith("-"))
+        return pushed
+
+    return ctx.cached("commands.readers_pushes", compute).get(group_of(tc), False) and not build_pushes(tc)
 
 
 def text_at(ctx, span) -> str | None:

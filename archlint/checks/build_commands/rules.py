@@ -14,7 +14,7 @@ from ...registry import rule
 from ...tooling import example_file
 from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen,
                     runner_platform, versioned, versioned_ref)
-from .local import text_at as _text_at
+from .local import readers_build, text_at as _text_at
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
                        windows_image)
@@ -72,7 +72,8 @@ def _bc001_exempt(ctx, tc, local) -> bool:
             or bundle_image(tc)  # an OLM bundle image: manifests as files, never run
             or passes_machine_arch(tc)  # TARGETARCH handed over from the machine: built for it on purpose
             # the native variant of a multi-platform build beside it
-            or (ctx.targets.none and multi_platform_twin(ctx, tc)))
+            or (ctx.targets.none and multi_platform_twin(ctx, tc))
+            or readers_build(ctx, tc))  # a document's build for the reader's registry
 
 
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
@@ -106,7 +107,7 @@ def build_without_platform(ctx):
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
-    builds); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
     build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
     is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{
