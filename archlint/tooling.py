@@ -124,7 +124,7 @@ _NOT_PRODUCTION = re.compile(
     r"#+[ \t]*" + _LABEL + _THIS_IS + r"(?:"
     r"(?:(?:only[ \t]+)?(?:intended|meant|designed)[ \t]+)?for[ \t]+(?:[\w-]+[ \t]+)?" + _PURPOSE
     + r"(?:[ \t]*(?:/|,|and|or|&)[ \t]*" + _PURPOSE + r")*[ \t]+(?:purposes?[ \t]+)?only"
-    r"|" + _PURPOSE + r"[ \t]+only"
+    r"|" + _PURPOSE + r"[ \t]+only(?=[ \t]*[.!)]?[ \t]*(?:[-:–—][^\n]*)?$)"
     r"|not[ \t]+(?:be[ \t]+used[ \t]+(?:in|for)[ \t]+production"
     r"|(?:(?:intended|meant|suitable|recommended|ready)[ \t]+)?for[ \t]+production)"
     r"|(?:do[ \t]+not|don't|never)[ \t]+use[ \t]+(?:(?:this|it)(?:[ \t]+[\w-]+){0,2}[ \t]+)?in[ \t]+production)\b",

@@ -186,7 +186,8 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
                           ("margen:latest", "{username}/margen:latest")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
-    for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1"):
+    for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",
+                   "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1"):
         got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
         assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
     both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \
@@ -425,7 +426,8 @@ def test_bc003_leaves_a_file_that_says_its_builds_need_the_containerd_store():
                     "# kind nodes use the stargz containerd snapshotter for lazy pulling",
                     "# scratch space: /var/lib/containerd-storage/tmp",
                     "# this does not require the containerd image store",
-                    "# it doesn't need the containerd image store"):
+                    "# it doesn't need the containerd image store",
+                    "# You don't need to enable the containerd image store"):
         assert len(check(mk.format(comment=comment), "BC003", kind="makefile")) == 1, comment
 
 
@@ -1865,7 +1867,7 @@ def test_bc001_the_native_variant_of_a_build_for_platforms_a_variable_names():
         assert [ln.split(" ")[0] for ln in check(twin, "BC001", kind="shell")] == ["13:8"], many
     # a platform the file resolves to one value is no such twin, nor one a variable may hold
     # that is not a list (an architecture in a platform, a singular name)
-    for one in ("linux/amd64", "linux/${ARCH}", '"${PLATFORM}"', "${2}"):
+    for one in ("linux/amd64", "linux/${ARCH}", '"${PLATFORM}"', "${2}", '"${PLATFORMS%%,*}"'):
         twin = sh.replace('--platform "${platforms}"', f"--platform {one}")
         assert [ln.split(" ")[0] for ln in check(twin, "BC001", kind="shell")] == ["5:10", "13:8"], one
 

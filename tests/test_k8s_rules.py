@@ -1175,7 +1175,10 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "# acme-api deployment. Maintained by the dev team; for internal purposes only.",
                  "# Postgres for acme. The default password below must not be used in production.",
                  "# Release image; the debug container at the end is for testing purposes only.",
-                 "# The password below should not be used in production"):
+                 "# The password below should not be used in production",
+                 "# Production manifests - development only changes go to overlays/dev",
+                 "# WARNING: development only values are in values-dev.yaml",
+                 "# Deploys the API. Testing only happens in staging."):
         assert len(check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2, head
     late = text.replace("spec:", "spec:  # not for production")
     assert len(check(late, "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2

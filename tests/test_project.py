@@ -1896,9 +1896,18 @@ def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     # (a matrix from another job's output), or it also runs on a push: the same
     assert got("uncalled", {".github/workflows/images.yml": "on: push\njobs: {}\n"}) == [
         ("driver/Dockerfile", 2, "DF003")]
-    dynamic = caller + "  other:\n    uses: ./.github/workflows/reusable-build.yml\n" \
-                       "    with: {dockerfile: '${{ needs.setup.outputs.file }}'}\n"
-    assert got("dynamic", {".github/workflows/images.yml": dynamic}) == [("driver/Dockerfile", 2, "DF003")]
+    # (its known callers still take the steps' platforms: operator/Dockerfile's base is amd64's alone)
+    dynamic = caller.rstrip(" ") + "          other:\n            uses: ./.github/workflows/reusable-build.yml\n" \
+                       "            with: {dockerfile: '${{ needs.setup.outputs.file }}'}\n"
+    assert got("dynamic", {".github/workflows/images.yml": dynamic}) == [
+        ("driver/Dockerfile", 2, "DF003"), ("operator/Dockerfile", 1, "XF006")]
+    # a matrix call with one row whose Dockerfile is not known: the same
+    matrix = caller.replace("            with:\n              dockerfile: operator/Dockerfile\n",
+                            "            strategy: {matrix: {file: [operator/Dockerfile, '${{ inputs.other }}']}}\n"
+                            "            with:\n              dockerfile: ${{ matrix.file }}\n")
+    assert matrix != caller
+    assert got("matrix", {".github/workflows/images.yml": matrix}) == [
+        ("driver/Dockerfile", 2, "DF003"), ("operator/Dockerfile", 1, "XF006")]
     pushed = callee.replace("        on:\n", "        on:\n          push:\n")
     assert got("pushed", {".github/workflows/reusable-build.yml": pushed}) == [("driver/Dockerfile", 2, "DF003")]
     # the step's names are the callers' builds' names: a deployment on nodes of another CPU

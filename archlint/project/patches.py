@@ -76,22 +76,25 @@ class Patches:
         self.callee: set = set()  # (display path, line) of a build whose Dockerfile its callers name
 
     def called(self, builds: list) -> list:
-        """``builds`` without the build steps of reusable workflows whose Dockerfile comes from
-        their inputs, where every call of the workflow in the repository names its Dockerfile
-        (loki's ``operator-reusable-image-build.yml``: ``file: ${{ inputs.dockerfile }}``): the
-        callers' builds stand for them, one per Dockerfile they name, and take the steps' names
-        and push, and their platforms where they give none and the steps agree
-        (``linux/amd64,linux/arm64,linux/arm``; steps of different platforms, chosen by an
-        ``if:``, leave them unknown)."""
+        """``builds`` with the callers of reusable workflows whose build steps take their
+        Dockerfile from the workflow's inputs (loki's ``operator-reusable-image-build.yml``:
+        ``file: ${{ inputs.dockerfile }}``) given the steps' names and push, and their platforms
+        where they give none and the steps agree (``linux/amd64,linux/arm64,linux/arm``; steps of
+        different platforms, chosen by an ``if:``, leave them unknown).  Where every call of the
+        workflow in the repository names its Dockerfile, the callers' builds stand for the steps,
+        which leave ``builds``; one call of a Dockerfile not known here keeps them, builds of any
+        Dockerfile."""
         if not self.callee or not self.calls:
             return builds
-        wanted = set(self.calls.values()) - self.uncalled
+        called = set(self.calls.values())
         steps: dict = {}  # reusable workflow -> [its steps' platforms (None: unknown), a push, names]
         keep = []
         for b in builds:
-            if b.path not in wanted or (b.path, b.span.line) not in self.callee:
+            if b.path not in called or (b.path, b.span.line) not in self.callee:
                 keep.append(b)
                 continue
+            if b.path in self.uncalled:
+                keep.append(b)
             got = steps.get(b.path)
             if got is None:
                 steps[b.path] = [b.platforms or None, b.push, list(b.tags), list(b.unknown_tags)]

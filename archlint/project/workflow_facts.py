@@ -226,12 +226,12 @@ def workflow_facts(ctx, out: dict) -> None:
             if uses_job.startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
                 sp = model.content_span(value(job, "uses"))
-                before = len(out.get("builds", ()))
-                _delegated(job, sp, "reusable workflow", None, resolve, matrix_rows(job) or [None], out)
+                found, every = _delegated(job, sp, "reusable workflow", None, resolve, matrix_rows(job) or [None], out)
                 if top is not None and ".." not in uses_job.split("/"):  # (which one: patches.called;
-                    # line 0: a call whose Dockerfile is not known here, which its steps stand for)
-                    line = sp.line if len(out.get("builds", ())) > before else 0
-                    out.setdefault("calls", []).append(f"{line}:{top}{uses_job[2:].split('@', 1)[0]}")
+                    # line 0: a call of a Dockerfile not known here, which the steps stand for)
+                    called = f"{top}{uses_job[2:].split('@', 1)[0]}"
+                    out.setdefault("calls", []).extend(
+                        ([f"{sp.line}:{called}"] if found else []) + ([] if every else [f"0:{called}"]))
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             # a builder of its own (docker-container driver): a result not pushed, loaded nor
             # exported stays in its cache (without it, Docker's store may keep it)
@@ -304,7 +304,7 @@ _CONTEXT_INPUT = re.compile(r"(?:image[-_]|build[-_]|docker[-_])?context", re.I)
 _PLATFORMS_INPUT = re.compile(r"(?:docker[-_])?platforms?", re.I)
 
 
-def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: dict) -> None:
+def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: dict) -> tuple:
     """The builds of a job calling a reusable workflow of the repository (``uses:
     ./.github/workflows/build.yml``) or a step using a local action (``uses: ./...``; another
     repository's action may lint the file: hadolint-action's ``dockerfile:``) whose ``with:``
@@ -315,7 +315,7 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
     is ``true``.  Its path is read from the top, in the job's checkout for a step (an unknown
     checkout folder links nothing), and is never missing (the input may be read another way); a
     path outside a ``context:`` input given beside it may be relative to that context: left
-    out."""
+    out.  (Whether a row named a Dockerfile known here, whether every one did.)"""
     from ..parsers.yamldoc import is_scalar, pairs, scalar, value
 
     w = value(node, "with")
@@ -323,16 +323,19 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
     keys = {what: next((k for k in inputs if rx.fullmatch(k)), None)
             for what, rx in (("file", _FILE_INPUT), ("context", _CONTEXT_INPUT), ("platforms", _PLATFORMS_INPUT))}
     if keys["file"] is None:
-        return
+        return False, False
     push = (inputs.get("push") or "").strip().lower() == "true"
     found: dict = {}
+    every = True
     for row in rows if any("matrix." in (inputs[k] or "") for k in keys.values() if k) else [None]:
         file = pattern(_in_checkout(resolve(inputs[keys["file"]], row), folder))
+        every = every and bool(file) and "*" not in file
         if not file or file == "*":
             continue
         context = pattern(_in_checkout(resolve(inputs[keys["context"]], row), folder)) if keys["context"] else None
         inner = (context or ".").removeprefix("./").rstrip("/")
         if inner not in ("", ".") and not file.removeprefix("./").startswith(inner + "/"):
+            every = False
             continue  # (proxy/Dockerfile in ./proxy: from the top; Dockerfile in ./proxy: not known)
         pl = resolve(inputs[keys["platforms"]], row) if keys["platforms"] else None
         platforms = canonical(_words(pl)) if pl and "${{" not in pl else None
@@ -349,6 +352,7 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
             b["platforms"] = None if platforms is None else b["platforms"] + [
                 p for p in platforms if p not in b["platforms"]]
     out.setdefault("builds", []).extend(found.values())
+    return bool(found), every
 
 
 def _action_build(w, row, strings, text, folder: str | None, buildx: bool = False) -> dict:

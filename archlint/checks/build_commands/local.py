@@ -157,9 +157,13 @@ def in_document(tc: ToolCommand) -> bool:
 
 def _readers(ref: str) -> bool:
     """An image name that is the reader's: a namespace addressing the reader (``mycompany/app``,
-    ``docker_user_name/x``: ``images.readers_own``) or a placeholder part (``<YOUR_REGISTRY>/x``,
-    ``{username}/x``)."""
-    return readers_own(ref) or any(p[:1] in "<{" for p in ref.split("/")[:-1])
+    ``docker_user_name/x``: ``images.readers_own``), also as a placeholder (``<YOUR_REGISTRY>/x``,
+    ``{username}/x``; not ``<registry>/x``, ``{REGISTRY}/x``: the team's, filled in)."""
+    if readers_own(ref):
+        return True
+    parts = ref.split("@", 1)[0].split("/")
+    parts = [p.strip("<>{}") if p[:1] in ("<", "{") else "x" for p in parts[:-1]] + parts[-1:]
+    return len(parts) > 1 and readers_own("/".join(parts)) and all(parts[:-1])
 
 
 def readers_build(ctx, tc) -> bool:

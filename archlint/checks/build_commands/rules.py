@@ -354,12 +354,12 @@ _CONTAINERD_STORE = re.compile(
     r"(?:requires?|required|needs?|must\s+use|enabled?|enables|configured\s+to\s+use|turn\s+on)[ \t]+"
     r"(?:the[ \t]+|docker'?s[ \t]+)?containerd[ \t_-]*(?:image[ \t_-]*)?(?:store|storage|snapshotter)"
     r"|\"containerd-snapshotter\"[ \t]*:[ \t]*true", re.I)
-_DENIED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout)\W+(?:\w+\W+)?$", re.I)
+_DENIED = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bwithout)\W+(?:\w+\W+){0,3}$", re.I)
 
 
 def _needs_containerd_store(text: str) -> bool:
     """Whether ``text`` says its builds need Docker's containerd image store (``_CONTAINERD_STORE``)."""
-    return any(not _DENIED.search(text[max(0, m.start() - 24):m.start()]) for m in _CONTAINERD_STORE.finditer(text))
+    return any(not _DENIED.search(text[max(0, m.start() - 40):m.start()]) for m in _CONTAINERD_STORE.finditer(text))
 
 
 @rule("BC003", "multi-platform-load", severity=Severity.WARNING, tags=("multi-arch", "build"))

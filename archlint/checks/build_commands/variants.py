@@ -92,12 +92,16 @@ def multi_platform_twin(ctx, tc) -> bool:
 _PLATFORM_LIST = re.compile(r"""\$[({]?[A-Za-z_]*(?:platforms|_list)(?::?[-=][^)}]*)?[)}]?""", re.I)
 
 
+#: an expansion, whose commas are its own (``${PLATFORMS%%,*}``, ``$(word 1,$(PLATFORMS))``)
+_EXPANSION = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)\)?")
+
+
 def _platform_list(ctx, b) -> bool:
     """Whether a build's ``--platform`` is, as written, a variable holding a list of platforms."""
     for p in b.platforms:
         written = (text_at(ctx, p.span) or "").strip().strip("\"'")
-        if "," not in written and not _PLATFORM_LIST.fullmatch(written):
-            return False  # (a comma joins at least two: linux/amd64,${EXTRA_PLATFORMS})
+        if "," not in _EXPANSION.sub("", written) and not _PLATFORM_LIST.fullmatch(written):
+            return False  # (a comma joins at least two: linux/amd64,${EXTRA_PLATFORMS}; not ${P%%,*})
     return bool(b.platforms)
 
 

@@ -21,15 +21,15 @@ from ...parsers.dockerfile import (
 # ---- helpers shared by the rules -----------------------------------------------------------------
 
 
-def comment_above(ctx, line: int, pattern) -> bool:
-    """Whether one of the comment lines right above ``line`` (up to three, none skipped) matches
-    ``pattern``: what the author says of the instruction there."""
+def comment_above(ctx, line: int, says) -> bool:
+    """Whether one of the comment lines right above ``line`` (up to three, none skipped) ``says``
+    something (a function of its text): what the author says of the instruction there."""
     at = line - 1
     while at >= 1 and at >= line - 3:
         text = ctx.source.line(at).strip()
         if not text.startswith("#"):
             return False
-        if pattern.search(text):
+        if says(text):
             return True
         at -= 1
     return False

@@ -36,7 +36,7 @@ def from_latest_tag(ctx):
     FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5
     ```
 
-    Not reported where the comment right above the `FROM` says the version is set another way
+    Not reported where the comment right above the `FROM` names the base and says its version is set another way
     (kind's `# NOTE: the actual go version will be overridden` above `golang:latest`, whose gimme
     installs the pinned toolchain). Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
     `docs/`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
@@ -60,7 +60,7 @@ def from_latest_tag(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value) \
-                and not comment_above(ctx, st.from_ins.span.line, _VERSION_SET):
+                and not comment_above(ctx, st.from_ins.span.line, _version_set(name).search):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -71,9 +71,15 @@ def from_latest_tag(ctx):
             )
 
 
-#: a comment saying the base's version is set another way ("the actual go version will be
-#: overridden": kind's images, whose gimme installs the .go-version toolchain)
-_VERSION_SET = re.compile(r"version\s+(?:will\s+be\s+|is\s+|gets\s+)?(?:overridden|overwritten|replaced)", re.I)
+def _version_set(name: str):
+    """A pattern of a comment saying the base's own version is set another way, naming it ("the
+    actual go version will be overridden" above ``golang:latest``: kind's images, whose gimme
+    installs the .go-version toolchain), and asking for no pin (no TODO, pin, should)."""
+    last = name.rsplit("/", 1)[-1].lower()
+    words = {re.escape(w) for w in (last, last.removesuffix("lang"), "base", "image") if len(w) > 1}
+    return re.compile(r"^(?!.*\b(?:todo|fixme|pin|should|must)\b).*\b(?:" + "|".join(sorted(words))
+                      + r")\b[^\n]{0,20}?\bversion\s+(?:will\s+be\s+|is\s+|gets\s+)?(?:overridden|overwritten|replaced)",
+                      re.I)
 
 
 def _pin_kept(ctx, name: str, written: str) -> bool:

@@ -122,8 +122,9 @@ def arch_specific_download(ctx):
     QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the
     CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's
     name, the CPU it compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the
-    folder's `x86_64` is read). Nor a download whose comment right above says it exists for one
-    CPU only (chaos-mesh's `# toda doesn't support arm64 yet`): no per-CPU download replaces it.
+    folder's `x86_64` is read). Nor the one download of an instruction whose comment right above
+    says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64
+    only"; not a plan: TODO, until, bump): no per-CPU download replaces it.
     """
     if windows_image(ctx):
         return
@@ -133,12 +134,18 @@ def arch_specific_download(ctx):
             continue
         declared = st.declared_args()
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
-        for ins, value, span, via in _download_words(ctx, st):
-            if via is not None and not ctx.targets.several or _one_arch_said(ctx, ins):
-                continue  # a default the build command may replace; a download its comment says has one CPU's
+        words = list(_download_words(ctx, st))
+        fetches: dict = {}  # instruction -> how many of its downloads name an architecture
+        for ins, value, _span, _via in words:
+            fetches[id(ins)] = fetches.get(id(ins), 0) + (1 if any(arch_tokens(value)) else 0)
+        for ins, value, span, via in words:
+            if via is not None and not ctx.targets.several:
+                continue  # a default the build command may replace: a finding only for a multi-platform build
             for token, arch, start, end in arch_tokens(value):
                 if arch == file_arch(ctx) or base is not None and arch == base[1]:
                     continue  # Dockerfile.amd64 fetching the amd64 build, arm64v8/alpine the arm64 one
+                if fetches[id(ins)] == 1 and _one_arch_said(ctx, ins, arch):
+                    continue  # the one download of its instruction, which its comment says has one CPU's
                 policy = _arch_policy(ctx, st, arch)
                 if policy is None:
                     continue
@@ -167,23 +174,37 @@ def arch_specific_download(ctx):
                 )
 
 
-_CPU = r"(?:arm64|aarch64|armv7|armhf|arm|amd64|x86[_-]64|x64|ppc64le|s390x)"
-#: a comment saying the download has a build for one CPU only ("toda doesn't support arm64 yet",
-#: "no arm64 release", "x86_64 only"); the words between are bounded, so the search is linear
-_ONE_ARCH = re.compile(
-    r"(?:doesn'?t|does\s+not|don'?t|do\s+not|isn'?t|aren'?t|not)\s+(?:yet\s+)?(?:support|available|provide|publish"
-    r"|ship|exist|built|release)\w*\b[^\n]{0,30}?\b" + _CPU + r"\b"
-    r"|\bno\s+" + _CPU + r"\s+(?:build|release|binar|version|image|support|package)"
-    r"|\b" + _CPU + r"[- ]only\b", re.I)
+_CPU = r"(arm64|aarch64|armv7|armhf|arm|amd64|x86[_-]64|x64|ppc64le|s390x)"
+#: what a comment says of a download that exists for one CPU only: another CPU denied ("toda
+#: doesn't support arm64 yet", "no arm64 release", "not available for aarch64"), or its own
+#: alone ("x86_64 only"); each a few words, so the search is linear
+_OTHER_DENIED = re.compile(
+    r"(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:yet\s+)?support\s+" + _CPU
+    + r"|\bno\s+" + _CPU + r"\s+(?:build|release|binar|version|package)"
+    + r"|\bnot\s+(?:yet\s+)?(?:available|provided|published|shipped|released)\s+(?:for|on)\s+" + _CPU, re.I)
+_OWN_ONLY = re.compile(r"\b" + _CPU + r"[- ]only\b", re.I)
+#: words of a plan or a request, not of a fact ("bump to 1.3", "until the download uses TARGETARCH")
+_PLAN = re.compile(r"\b(?:todo|fixme|until|next|bump|needed|should|must)\b", re.I)
 
 
-def _one_arch_said(ctx, ins) -> bool:
-    """Whether the comment lines right above an instruction say what it downloads exists for one
-    CPU only (chaos-mesh's ``# toda doesn't support arm64 yet`` above its amd64 toda): the author
-    chose the one build there is, and no per-architecture download can replace it."""
+def _one_arch_said(ctx, ins, arch: str) -> bool:
+    """Whether the comment lines right above an instruction say that what it downloads for
+    ``arch`` exists for that CPU only (chaos-mesh's ``# toda doesn't support arm64 yet`` above its
+    amd64 toda): the author chose the one build there is, and no per-CPU download replaces it."""
     from ._common import comment_above
 
-    return comment_above(ctx, ins.span.line, _ONE_ARCH)
+    def said(text: str) -> bool:
+        if _PLAN.search(text):
+            return False
+        cpus = [_arch_of(g) for m in _OTHER_DENIED.finditer(text) for g in m.groups() if g]
+        own = [_arch_of(m.group(1)) for m in _OWN_ONLY.finditer(text)]
+        return any(c and c != arch for c in cpus) or arch in own
+
+    return comment_above(ctx, ins.span.line, said)
+
+
+def _arch_of(token: str) -> str | None:
+    return next((a for _t, a, _s, _e in arch_tokens(token)), None)
 
 
 def _token_span(ctx, word_span: Span, value: str, start: int, end: int) -> Span:
