@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from . import platforms as plat
+from .images import without_registry
 
 #: programs whose URL/path arguments fetch something (``curl -o x URL``, ``git clone URL``)
 DOWNLOADERS = frozenset(("curl", "wget", "aria2c", "fetch", "git", "http", "axel"))
@@ -114,10 +115,7 @@ def image_arch_token(ref: str):
     path or tag (``registry.k8s.io/debian-base-amd64:0.3``, ``amd64/ubuntu:24.04``,
     ``arm64v8/alpine``, ``grafana/logcli:3.7.3-amd64``), else None.  The registry host and a
     digest are not read."""
-    ref = ref.split("@", 1)[0]
-    first, slash, rest = ref.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        ref = rest  # a registry host: its name says nothing of the image's CPU
+    ref = without_registry(ref.split("@", 1)[0])  # (a registry host's name says nothing of the image's CPU)
     for token, arch, _, _ in arch_tokens(ref):
         return token, arch
     return None

@@ -24,6 +24,13 @@ TRANSPORTS = ("docker://", "docker-daemon:", "containers-storage:")
 _NON_REGISTRY = ("oci:", "oci-archive:", "dir:", "docker-archive:", "ostree:", "sif:")
 
 
+def without_registry(name: str) -> str:
+    """A reference without its registry host (``registry.k8s.io/debian-base-amd64:0.3`` ->
+    ``debian-base-amd64:0.3``): a first part with a dot or a colon, or ``localhost``."""
+    first, slash, rest = name.partition("/")
+    return rest if slash and ("." in first or ":" in first or first == "localhost") else name
+
+
 def strip_transport(ref: str) -> str:
     """``ref`` without a registry transport prefix (``docker://quay.io/a`` -> ``quay.io/a``)."""
     for t in TRANSPORTS:

@@ -148,6 +148,9 @@ def example_name(path: str) -> bool:
 def mutable_tags_allowed(ctx) -> bool:
     """Developer tooling, an example or a template folder, a file named an example or whose
     opening comment says it is not for production: where the mutable-tag rules say nothing."""
-    rel = repo_path(ctx)
-    return (tooling_file(ctx) or example_file(ctx) or template_path(rel) or example_name(rel)
-            or says_not_for_production(ctx.source.text))
+    def compute() -> bool:
+        rel = repo_path(ctx)
+        return (tooling_file(ctx) or example_file(ctx) or template_path(rel) or example_name(rel)
+                or says_not_for_production(ctx.source.text))
+
+    return ctx.cached("tooling.mutable_tags_allowed", compute)

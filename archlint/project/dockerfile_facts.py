@@ -66,14 +66,12 @@ def _named_pin(st, chain) -> dict | None:
     any other base: one a variable names, a name of two architectures or none, a tag's word
     (``:3.7.3-amd64`` may be one image of a list), a cross toolchain's."""
     from ..archnames import arch_tokens
+    from ..images import parse_image_ref, without_registry
 
     ref = st.image.value.strip() if st.image is not None else ""
     if not ref or "$" in ref or ref.lower() == "scratch":
         return None
-    name = ref.split("@", 1)[0]
-    name = name[:name.rfind(":")] if name.rfind(":") > name.rfind("/") else name
-    first, slash, rest = name.partition("/")
-    path = rest if slash and ("." in first or ":" in first or first == "localhost") else name
+    path = without_registry(parse_image_ref(ref)[0])
     archs = {arch for _t, arch, _s, _e in arch_tokens(path)}
     if len(archs) != 1 or _CROSS_IMAGE.search(path):
         return None

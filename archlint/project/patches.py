@@ -110,8 +110,7 @@ class Patches:
                     b.platforms = list(hit[0])
                 b.push = b.push or hit[1]
                 b.tags += [t for t in hit[2] if t not in b.tags]
-                b.unknown_tags += [t for t in hit[3] if t not in b.unknown_tags]
-                b.names = list(b.tags)
+                b.unknown_tags += [t for t in hit[3] if t not in b.unknown_tags]  # (link names them)
         return keep
 
     def latest_rewritten(self, path: str) -> bool:

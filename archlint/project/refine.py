@@ -193,19 +193,27 @@ def _may_build(b, path: str) -> bool:
     """Whether a build archlint could not place may build the Dockerfile at ``path``: its ``-f``
     (or its context's Dockerfile) matches the path or ends with it, a path of one folder at least
     (``release/clients/cmd/docker-driver/Dockerfile`` in a checkout into ``release/``)."""
+    return any(_may_be(path, p, tail=True) for p in _unplaced_files(b))
+
+
+def _unplaced_files(b) -> list:
+    """The Dockerfile paths a build archlint could not place may read (its ``-f``, else its
+    context's Dockerfile or Containerfile), without ``./``; none for a placed or missing build,
+    and none that is a variable alone (it says nothing of which file it is)."""
+    if b.dockerfile is not None or b.missing:
+        return []
+    files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
+    return [f.removeprefix("./") for f in files if f.strip("*/.")]
+
+
+def _may_be(path: str, pattern: str, tail: bool = False) -> bool:
+    """Whether the Dockerfile at ``path`` may be the one an unplaced build reads as ``pattern``
+    (the pattern, or the pattern below some folder; with ``tail``, also a pattern ending with
+    the path, when the path has a folder)."""
     import fnmatch
 
-    if b.dockerfile is not None or b.missing:
-        return False
-    files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
-    for f in files:
-        p = f.removeprefix("./")
-        if not p.strip("*/."):
-            continue  # a variable alone says nothing of which file it is
-        if fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(path, "*/" + p) \
-                or "/" in path and ("/" + p).endswith("/" + path):
-            return True
-    return False
+    return fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, "*/" + pattern) \
+        or tail and "/" in path and ("/" + pattern).endswith("/" + path)
 
 
 def _vague_multi_platform(project) -> bool:
@@ -225,18 +233,13 @@ def _maybe_unplaced(project, path: str) -> bool:
     ``-f`` (or context's Dockerfile) may end the path: ``scripts/release.Dockerfile`` after
     ``cd "$DIR/.."``, ``cmd/*/Dockerfile`` with a variable part.  A path that is a variable
     alone says nothing of which file it is: not counted."""
-    import fnmatch
-
     pats = getattr(project, "_unplaced", None)
     if pats is None:
         pats = set()
         for b in project.builds:
-            if b.dockerfile is not None or b.missing:
-                continue
-            files = [b.file] if b.file else [f"{b.context or '.'}/{n}" for n in ("Dockerfile", "Containerfile")]
-            pats.update(f.removeprefix("./") for f in files if f.strip("*/.") and len(pats) < 256)
+            pats.update(p for p in _unplaced_files(b) if len(pats) < 256)
         project._unplaced = pats
-    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(path, "*/" + p) for p in pats)
+    return any(_may_be(path, p) for p in pats)
 
 
 def bc001(f, fr, project):

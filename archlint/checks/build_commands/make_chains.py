@@ -6,6 +6,10 @@ for a CI job that runs it on the same machine).  Part of ``local.local_use``, on
 within a budget linear in its text."""
 from __future__ import annotations
 
+from ...images import parse_image_ref
+from ...parsers.make_graph import prerequisite_graph
+from .local import text_at
+
 
 def bound_pushes(ctx, tcs: list, name) -> tuple[set, set]:
     """({(line, column) of each push argument that sends what a prerequisite target built},
@@ -14,8 +18,6 @@ def bound_pushes(ctx, tcs: list, name) -> tuple[set, set]:
     (``$(TAG)``) naming a known repository; a name the push's own target builds is that build's
     (the recipe runs after its prerequisites), bound to none.  Empty for other files, and past
     the budget."""
-    from ...parsers.make_graph import prerequisite_graph
-
     if ctx.kind != "makefile" or not hasattr(ctx.model, "targets"):
         return set(), set()
     by_target: dict = {}  # target name -> [(build command, the keys of its names)]
@@ -63,9 +65,6 @@ def bound_pushes(ctx, tcs: list, name) -> tuple[set, set]:
 def _key(ctx, im, name) -> tuple | None:
     """(the text the Makefile writes for an image, its normalised name) when its repository is
     written out (its tag may be unknown): two unknown names alike say nothing of being one."""
-    from ...images import parse_image_ref
-    from .local import text_at
-
     written = text_at(ctx, im.span)
     n = name(im.value)
     repo = parse_image_ref(n)[0]
