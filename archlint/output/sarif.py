@@ -454,7 +454,7 @@ class _Spool:
     up to ``MEMORY`` bytes, compressed beyond (a 10,000-file tree's results are tens of MB of
     JSON that compress ~20 times)."""
 
-    MEMORY = 8 << 20
+    MEMORY = 1 << 20
 
     def __init__(self):
         self.sizes: list[int] = []
@@ -475,8 +475,9 @@ class _Spool:
             import zlib
 
             self._z = zlib.compressobj(1)
-            data = b"".join(self._plain)
-            self._plain = None
+            plain, self._plain = self._plain, None
+            self._packed.extend(self._z.compress(piece) for piece in plain)
+            return
         self._packed.append(self._z.compress(data))
 
     def close(self) -> None:
