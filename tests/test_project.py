@@ -460,7 +460,10 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
             "includes": ["../make/common.mk"], "generated": [["manifests/cluster-install", "manifests/install.yaml"]],
             "target_stages": [[1, 3], [4, 10**9]], "tilt": [{"names": ["app"], "paths": ["app.yaml", "overlay/"]}]}
     assert check(good) is good
-    for bad in ([], {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
+    files_only = {"pin": {"platform": None, "args": [], "chain": [], "files": True}}
+    assert check(files_only) is files_only
+    for bad in ([], {"pin": {"platform": None, "args": [], "chain": [], "files": 1}},
+                {"pin": {"platform": None, "args": [], "chain": [], "files": True, "x": 1}}, {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
                 {"generated": "a"}, {"pin": {"platform": 1, "args": [], "chain": []}}, {"pin": {"args": []}},
@@ -1836,6 +1839,24 @@ def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path
                  "multiarch/qemu-user-static:x86_64-aarch64", "acme/base-amd64-arm64:1", "grafana/logcli:3.7.3-amd64"):
         assert bc001(base.replace("/", "_").replace(":", "_"), f"FROM {base}\nCOPY files /\n") == [3], base
     assert bc001("variable", "ARG BASE\nFROM ${BASE}\nCOPY files /\n") == [3]
+
+
+def test_an_image_of_copied_files_only_is_not_the_build_machines(tmp_path, capsys):
+    # descheduler's dev-image: `make build` compiles for the machine, Dockerfile.dev is FROM scratch
+    # + COPY of that binary; a --platform would only relabel it: the image's CPU is its files'
+    mk = "IMAGE=registry.k8s.io/descheduler/descheduler:v1\nbuild:\n\tgo build -o _output/bin/descheduler .\n" \
+         "dev-image: build\n\tdocker build -f Dockerfile.dev -t $(IMAGE) .\npush: dev-image\n\tdocker push $(IMAGE)\n"
+
+    def bc001(name, dockerfile):
+        doc = run(tree(tmp_path / name, {"Makefile": mk, "Dockerfile.dev": dockerfile}), capsys)
+        return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+
+    assert bc001("scratch", "FROM scratch\nUSER 1000\nCOPY _output/bin/descheduler /bin/descheduler\n"
+                 "CMD [\"/bin/descheduler\"]\n") == []
+    assert bc001("stages", "FROM scratch AS files\nCOPY bin /bin\nFROM files\nCOPY --from=files /bin /usr/bin\n") == []
+    # files from another image, or a stage on a real base: the target platform's, the machine's here
+    assert bc001("other", "FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/\n") == [5]
+    assert bc001("builder", "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /\n") == [5]
 
 
 def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):

@@ -28,12 +28,15 @@ def _final_pin(ctx, stages) -> dict | None:
     so on) pins the image whatever the build asks: ``platform``, the constant it names (ARG
     defaults expanded, as DF003 reads it), ``args``, the ARGs it reads (a ``--build-arg`` for
     one of them sets the platform), ``chain``, the ARGs that pick the stages on the way (a
-    build that sets one may take another chain).  None when the image follows the target's
+    build that sets one may take another chain), ``files`` (True) when the image holds only files
+    copied in (``_files_only``: its platform is not known here).  None when the image follows the target's
     platform (no ``--platform``, ``$TARGETPLATFORM``) or the build machine's
     (``$BUILDPLATFORM``): then a build's own ``--platform``, or its machine, decides."""
     from ..checks.dockerfile._common import _pinned_platform, _platform_kind
     from ..parsers.dockerfile import PLATFORM_ARGS, uses_vars
 
+    if _files_only(ctx.model, stages):
+        return {"platform": None, "args": [], "chain": [], "files": True}
     st, chain, seen, last = stages[-1], [], 0, None
     while st is not None and (st.platform is None or st.platform.value is None) and seen < len(stages):
         last = st
@@ -52,6 +55,28 @@ def _final_pin(ctx, stages) -> dict | None:
     if platform is None and not args:
         return None
     return {"platform": platform, "args": args, "chain": sorted(set(chain))}
+
+
+def _files_only(model, stages) -> bool:
+    """Whether the image holds only files copied in: every stage is ``FROM scratch`` (or an
+    earlier such stage), without ``--platform`` or ``RUN``, and copies from the build context,
+    a URL or an earlier stage only (descheduler's ``Dockerfile.dev``: ``COPY
+    _output/bin/descheduler``).  Its CPU is the CPU of those files, which were made elsewhere:
+    the build machine gives it only its label."""
+    for st in stages:
+        if st.platform is not None or st.image is None:
+            return False
+        if st.image.value.strip().lower() != "scratch" and model.base_stage_of(st) is None:
+            return False
+        for ins in st.instructions:
+            if ins.keyword == "RUN":
+                return False
+            for fl in ins.flags:
+                ref = fl.value if fl.name == "from" else None
+                if ref is not None and (not ref or model.stage_by_name(ref) is None
+                                        or model.stage_by_name(ref).index >= st.index):
+                    return False  # (another image's files: the target platform's)
+    return True
 
 
 #: a cross toolchain's image names the CPU it builds for, not its own (dockcross' linux-arm64,

@@ -78,7 +78,8 @@ def check(value) -> dict | None:
                 raise ValueError("facts: bad kustomize")
             continue
         if key == "pin":
-            if type(items_) is not dict or items_.keys() != {"platform", "args", "chain"} \
+            if type(items_) is not dict or items_.keys() - {"files"} != {"platform", "args", "chain"} \
+                    or items_.get("files", True) is not True \
                     or not _ok(items_["platform"], _OS) or not _ok(items_["args"], _SL) or not _ok(items_["chain"], _SL):
                 raise ValueError("facts: bad pin")
             continue

@@ -486,8 +486,8 @@ class Project:
             if b.args & set(pin["args"]):  # set by the build: to the machine's own CPU, if not known
                 if not b.dynamic_args & set(pin["args"]):
                     b.platforms, b.pinned = None, True
-            elif pin["platform"]:
-                b.platforms, b.pinned = [pin["platform"]], True
+            elif pin["platform"] or pin.get("files"):  # (only files copied in: their CPU, not known here)
+                b.platforms, b.pinned = [pin["platform"]] if pin["platform"] else None, True
 
     def link(self) -> "Project":
         """Index every build by the Dockerfile it builds and by every name of its image."""

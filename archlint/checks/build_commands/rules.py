@@ -131,7 +131,8 @@ def build_without_platform(ctx):
     native variant written next to it. In a whole run, with every file read (the project model), a build is
     reported only where its image reaches a registry (it pushes itself, or a file does; a Makefile push in a
     target whose prerequisites build the name sends their build only), not where the final stage pins its platform
-    (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`), nor where it is a variant of a published build (README: "Per-file rules
+    (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
+    files copied in (every stage `FROM scratch`: the copied binaries' CPU, which `--platform` would relabel), nor where it is a variant of a published build (README: "Per-file rules
     judged again").
 
     ## Example
