@@ -842,6 +842,27 @@ def test_bc007_passes_builds_with_an_output_in_markdown():
     """, "BC007", kind="markdown") == []
 
 
+def test_bc007_passes_a_first_pass_that_a_push_of_the_same_build_reads_from_the_cache():
+    # dapr's docker.mk: build-dev-container-all-arch, a check build tagged without the registry,
+    # then push-dev-container-all-arch builds the same Dockerfile, context and platforms with --push
+    def mk(push_options):
+        return f"""
+        build-all-arch:
+        \tdocker buildx build --build-arg CLI=$(CLI) -f $(DIR)/Dockerfile-dev --platform linux/amd64,linux/arm64 \\
+        \t\t-t $(NAME):$(TAG) $(DIR)/.
+        push-all-arch:
+        \tdocker buildx build {push_options} --push -t $(REGISTRY)/$(NAME):$(TAG) $(DIR)/.
+        """
+
+    same = "--build-arg CLI=$(CLI) -f $(DIR)/Dockerfile-dev --platform linux/amd64,linux/arm64"
+    assert check(mk(same), "BC007", kind="makefile") == []
+    # another Dockerfile, other platforms or other build arguments: another build, reported
+    for other in (same.replace("Dockerfile-dev", "Dockerfile"), same.replace("arm64", "s390x"),
+                  same + " --build-arg V=2"):
+        got = check(mk(other), "BC007", kind="makefile")
+        assert [f.split(":")[0] for f in got] == ["2"] and "builds 2 platforms without --push" in got[0], other
+
+
 def test_bc008_flags_invalid_platforms_in_shell():
     assert check("""
         #!/bin/sh

@@ -16,8 +16,8 @@ from .local import (build_pushes, digest_read, discarded, group_of, in_document,
                     runner_platform, versioned, versioned_ref)
 from .local import readers_build, text_at as _text_at
 from .variants import builds as _builds
-from .variants import (as_its_platform, bundle_image, multi_platform_twin, passes_machine_arch, per_arch_part,
-                       windows_image)
+from .variants import (as_its_platform, bundle_image, first_pass_of, multi_platform_twin, passes_machine_arch,
+                       per_arch_part, windows_image)
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -736,8 +736,10 @@ def multi_platform_no_output(ctx):
     Docker daemon's own builder keeps a multi-platform result only with the containerd image
     store, and refuses the build without it; the message says which builders it is about.)
 
-    Not reported: a build with `--cache-to` (it warms a cache on purpose), and a build whose
-    tags another build in the same file pushes (a first pass, then `--push` from the cache).
+    Not reported: a build with `--cache-to` (it warms a cache on purpose), and a first pass: a
+    build whose tags another build in the same file pushes, or which another build there pushes
+    with the same Dockerfile, context, build arguments and platforms under other tags (dapr's
+    check build before `--push` from the cache).
 
     ## Example
     ```shell
@@ -755,7 +757,8 @@ def multi_platform_no_output(ctx):
     ## Fix
     No automatic fix: whether to push or export is a choice.
     """
-    pushed = {normal_ref(im.value) for tc in _builds(ctx) if build_pushes(tc) for im in tc.images}
+    pushing = [tc for tc in _builds(ctx) if build_pushes(tc)]
+    pushed = {normal_ref(im.value) for tc in pushing for im in tc.images}
     local = local_use(ctx)
     for tc in _builds(ctx):
         if tc.builder != "buildx" or not tc.multi_platform:
@@ -764,8 +767,8 @@ def multi_platform_no_output(ctx):
             continue
         if tc.has("--cache-to"):
             continue  # warms a cache on purpose
-        if tc.images and all(normal_ref(im.value) in pushed for im in tc.images):
-            continue  # a first pass: another build of the file pushes the same tags from the cache
+        if tc.images and all(normal_ref(im.value) in pushed for im in tc.images) or first_pass_of(tc, pushing):
+            continue  # a first pass: another build of the file pushes it from the cache
         if in_document(tc) and not tc.images and local.build(tc):
             continue  # a document's example of the platform syntax, naming no image
         yield ctx.report(

@@ -57,6 +57,15 @@ def _build_key(tc) -> tuple:
     return (f.value if f is not None else None, tc.args[-1].value if tc.args else None, tuple(args))
 
 
+def first_pass_of(tc, others) -> bool:
+    """Whether one of ``others`` (pushing builds of the same file) builds what ``tc`` builds, for
+    the same platforms as written, and pushes it: ``tc`` fills the build cache the push then
+    reads (dapr's ``build-dev-container-all-arch``, tagged without the registry its
+    ``push-dev-container-all-arch`` build pushes to)."""
+    key = _build_key(tc) + (tuple(p.value for p in tc.platforms),)
+    return any(_build_key(b) + (tuple(p.value for p in b.platforms),) == key for b in others)
+
+
 def multi_platform_twin(ctx, tc) -> bool:
     """Every name ``tc`` gives its image is also built, in the same file, by a build for several
     platforms (keda's ``docker-build`` beside ``publish-multiarch``, dapr's
