@@ -183,7 +183,8 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
     """
     for built, pushed in (("mycompany/guestbook:v2.0", "mycompany/guestbook:v2.0"),
                           ("myra-webhook:latest", "<YOUR_REGISTRY>/myra-webhook:latest"),
-                          ("margen:latest", "{username}/margen:latest")):
+                          ("margen:latest", "{username}/margen:latest"),
+                          ("gateway-x:latest", "$YOUR_DOCKER_REPO/gateway-x:latest")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",

@@ -1859,6 +1859,27 @@ def test_an_image_of_copied_files_only_is_not_the_build_machines(tmp_path, capsy
     assert bc001("builder", "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /\n") == [5]
 
 
+def test_a_documents_push_to_the_readers_registry_sends_no_build_of_the_repository(tmp_path, capsys):
+    # envoy-gateway: examples/backend-utilization/Makefile builds envoyproxy/gateway-backend-utilization
+    # with --load; its task page kind-loads it, or tags and pushes it to $YOUR_DOCKER_REPO: the
+    # reader's registry, for a cluster archlint cannot know
+    page = "```shell\ndocker tag envoyproxy/gateway-x:latest {dst}\ndocker push {dst}\n```\n"
+    files = {"examples/x/Makefile": "docker-buildx:\n\tdocker buildx build . -t envoyproxy/gateway-x:latest --load\n",
+             "examples/x/Dockerfile": "FROM golang:1.22\n",
+             "examples/kubernetes/x.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n"
+                                           "    - name: x\n      image: envoyproxy/gateway-x:latest\n"}
+
+    def bc001(name, dst):
+        doc = run(tree(tmp_path / name, dict(files, **{"site/task.md": page.replace("{dst}", dst)})), capsys)
+        return [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001"]
+
+    for i, dst in enumerate(("$YOUR_DOCKER_REPO/gateway-x:latest", "<YOUR_REGISTRY>/gateway-x:latest", "mycompany/gateway-x:1")):
+        assert bc001(f"reader{i}", dst) == [], dst
+    # the team's registry, even through a variable: the image is published from there
+    for i, dst in enumerate(("docker.io/envoyproxy/gateway-x:v1", "$REGISTRY/gateway-x:latest")):
+        assert bc001(f"team{i}", dst) == [("examples/x/Makefile", 2)], dst
+
+
 def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     # loki's operator-reusable-image-build.yml: file: ${{ inputs.dockerfile }} for three
     # platforms, called by operator-images.yaml with each Dockerfile; the step is no build of

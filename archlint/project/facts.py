@@ -196,7 +196,7 @@ def _span_at(spans: list, starts: list, tc) -> int:
 
 
 def _command_facts(ctx, out: dict) -> None:
-    from ..checks.build_commands.local import build_pushes, local_use
+    from ..checks.build_commands.local import build_pushes, local_use, readers_name
     from ..commands import commands_for, retag_names
     from ..snippet import in_document
 
@@ -241,7 +241,8 @@ def _command_facts(ctx, out: dict) -> None:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
             for im in tc.images:  # (one a prerequisite built: that build's, not any of the name)
                 p = pattern(strip_transport(im.value))
-                if p:
+                if p and not (in_document(tc.command.snippet) and readers_name(im.value)):  # (the reader's
+                    # registry, for a cluster not known here: envoy-gateway's `docker push $YOUR_DOCKER_REPO/...`)
                     out.setdefault("sent" if (im.span.line, im.span.col) in local.bound else "pushed", []).append(p)
             if tc.action == "push" and tc.args and tc.has("-a", "--all-tags"):
                 p = pattern(strip_transport(tc.args[0].value).split("@", 1)[0] + ":*")

@@ -155,14 +155,15 @@ def in_document(tc: ToolCommand) -> bool:
     return _in_document(tc.command.snippet)
 
 
-def _readers(ref: str) -> bool:
+def readers_name(ref: str) -> bool:
     """An image name that is the reader's: a namespace addressing the reader (``mycompany/app``,
     ``docker_user_name/x``: ``images.readers_own``), also as a placeholder (``<YOUR_REGISTRY>/x``,
-    ``{username}/x``; not ``<registry>/x``, ``{REGISTRY}/x``: the team's, filled in)."""
+    ``{username}/x``, ``$YOUR_DOCKER_REPO/x``; not ``<registry>/x``, ``{REGISTRY}/x``,
+    ``$REGISTRY/x``: the team's, filled in)."""
     if readers_own(ref):
         return True
     parts = ref.split("@", 1)[0].split("/")
-    parts = [p.strip("<>{}") if p[:1] in ("<", "{") else "x" for p in parts[:-1]] + parts[-1:]
+    parts = [p.lstrip("$").strip("<>{}").lower() if p[:1] in ("<", "{", "$") else "x" for p in parts[:-1]] + parts[-1:]
     return len(parts) > 1 and readers_own("/".join(parts)) and all(parts[:-1])
 
 
@@ -179,7 +180,7 @@ def readers_build(ctx, tc) -> bool:
         for c in commands_for(ctx):
             if c.action in ("push", "manifest-push") and in_document(c):
                 g = group_of(c)
-                pushed[g] = pushed.get(g, True) and all(_readers(w.value) for w in c.args if not w.value.startswith("-"))
+                pushed[g] = pushed.get(g, True) and all(readers_name(w.value) for w in c.args if not w.value.startswith("-"))
         return pushed
 
     return ctx.cached("commands.readers_pushes", compute).get(group_of(tc), False) and not build_pushes(tc)

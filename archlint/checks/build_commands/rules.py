@@ -130,7 +130,8 @@ def build_without_platform(ctx):
     and build arguments it builds for several platforms under unknown names (contour's `multiarch-build`): the
     native variant written next to it. In a whole run, with every file read (the project model), a build is
     reported only where its image reaches a registry (it pushes itself, or a file does; a Makefile push in a
-    target whose prerequisites build the name sends their build only), not where the final stage pins its platform
+    target whose prerequisites build the name sends their build only; a document's push to the reader's names,
+    `$YOUR_DOCKER_REPO/app`, the reader's), not where the final stage pins its platform
     (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
     files copied in (every stage `FROM scratch`: the copied binaries' CPU, which `--platform` would relabel), nor where it is a variant of a published build (README: "Per-file rules
     judged again").
