@@ -111,9 +111,25 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
               command: ["sh", "-c", "sleep 5 && redis-cli -h db ping"]
             - name: server
               image: redis
+            # fluent-operator's regex-parser example: a log generator printing one fixed line
+            - name: log-generator
+              image: busybox
+              command: ["/bin/sh"]
+              args:
+                - -c
+                - while true; do echo "192.168.2.20 - - [29/Jul/2015:10:27:10 -0300] \\"GET /cgi-bin/try/ HTTP/1.0\\" 200 3395"; sleep 1;done
+            # what it prints runs a program, or goes to one: the image's version matters
+            - name: prober
+              image: busybox
+              command: ["sh", "-c", "while true; do echo $(wget -qO- http://api/healthz); sleep 5; done"]
+            - name: piped
+              image: alpine
+              command: ["sh", "-c", "while true; do echo hello | nc api 80; sleep 5; done"]
     """, "K8S00", kind="kubernetes") == [
         "22:14 K8S001 Image redis:latest uses the mutable tag latest.",
         "25:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
+        "35:14 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
+        "38:14 K8S002 Image alpine has no tag, so the node pulls alpine:latest.",
     ]
 
 

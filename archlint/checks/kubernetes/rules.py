@@ -230,8 +230,9 @@ def image_latest_tag(ctx):
     among the repository's own (the namespace most of the rewritten latest images, as distinct repositories,
     share: kserve's `vllm/vllm-openai` among `kserve/*`), which the rewrite gives a tag of the repository's
     version. Nor is the image of a container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do
-    sleep 3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image): a client pod to `kubectl exec` into
-    or a placeholder, whose image version cannot change what it does (also K8S002); nor an image of a registry on
+    sleep 3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image) or only prints a fixed line in a loop
+    (`while true; do echo "..."; sleep 1; done`: a log generator): a client pod to `kubectl exec` into, a
+    placeholder or a log source, whose image version cannot change what it does (also K8S002); nor an image of a registry on
     the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local
     development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls). In a
     whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under

@@ -299,12 +299,17 @@ def containers(ctx) -> list:
 #: taken off): a client pod to ``kubectl exec`` into, a zone-spreading placeholder
 _WAITS = re.compile(r"(?:exec )?(?:sleep (?:\d+[smhd]?|infinity|inf)|tail -f /dev/null"
                     r"|while (?:true|:); ?do sleep \d+[smhd]?;? ?done)")
+#: a loop that only prints a fixed text and waits: a log generator (fluent-operator's
+#: ``while true; do echo "192.168.2.20 - - [29/Jul/2015...] ..."; sleep 1;done``); nothing it runs
+#: but the shell's echo, printf and sleep, no expansion, pipe or redirection
+_PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()]*)?; ?)+sleep \d+[smhd]?;? ?done")
 
 
 def only_waits(container) -> bool:
     """A container whose program only waits: ``command: ["sleep", "3600"]`` (``/bin/sleep`` too),
     ``sh -c "while true; do sleep 3600; done"``, ``tail -f /dev/null``, or an image made for
-    it (``.../sleep``, ``pause``): what version of ``redis`` or ``busybox`` it waits in cannot
+    it (``.../sleep``, ``pause``), or only prints a fixed line and waits, in a loop (a log
+    generator: ``_PRINTS``): what version of ``redis`` or ``busybox`` it waits in cannot
     change what it does (kubernetes-engine-samples' redis-cli client pods)."""
     if container is None:
         return False
@@ -320,7 +325,7 @@ def only_waits(container) -> bool:
     if words and words[0].startswith("/"):
         words = [words[0].rsplit("/", 1)[-1]] + words[1:]  # ["/bin/sleep", "365d"] (istio's tools)
     text = " ".join(" ".join(words).split())
-    return len(text) <= 80 and _WAITS.fullmatch(text) is not None
+    return len(text) <= 80 and _WAITS.fullmatch(text) is not None or len(text) <= 2000 and _PRINTS.fullmatch(text) is not None
 
 
 __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "only_waits", "paths_of",
