@@ -184,11 +184,12 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
     for built, pushed in (("mycompany/guestbook:v2.0", "mycompany/guestbook:v2.0"),
                           ("myra-webhook:latest", "<YOUR_REGISTRY>/myra-webhook:latest"),
                           ("margen:latest", "{username}/margen:latest"),
-                          ("gateway-x:latest", "$YOUR_DOCKER_REPO/gateway-x:latest")):
+                          ("gateway-x:latest", "$YOUR_DOCKER_REPO/gateway-x:latest"),
+                          ("gateway-x:latest", "$(YOUR_REGISTRY)/gateway-x:latest")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",
-                   "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1"):
+                   "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1", "$DOCKERHUB_USERNAME/api:1"):
         got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
         assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
     both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \
@@ -857,11 +858,16 @@ def test_bc007_passes_a_first_pass_that_a_push_of_the_same_build_reads_from_the_
 
     same = "--build-arg CLI=$(CLI) -f $(DIR)/Dockerfile-dev --platform linux/amd64,linux/arm64"
     assert check(mk(same), "BC007", kind="makefile") == []
-    # another Dockerfile, other platforms or other build arguments: another build, reported
+    assert check(mk(same.replace("linux/amd64,linux/arm64", "linux/arm64 --platform linux/amd64")), "BC007",
+                 kind="makefile") == []  # (the same platforms, written otherwise)
+    # another Dockerfile, other platforms or other build arguments or values: another build, reported
     for other in (same.replace("Dockerfile-dev", "Dockerfile"), same.replace("arm64", "s390x"),
-                  same + " --build-arg V=2"):
+                  same + " --build-arg V=2", same.replace("CLI=$(CLI)", "CLI=1.15")):
         got = check(mk(other), "BC007", kind="makefile")
         assert [f.split(":")[0] for f in got] == ["2"] and "builds 2 platforms without --push" in got[0], other
+    # a first pass whose tag the file then runs: that image is never made, reported
+    ran = mk(same) + "        run: build-all-arch\n        \tdocker run --rm $(NAME):$(TAG)\n"
+    assert [f.split(":")[0] for f in check(ran, "BC007", kind="makefile")] == ["2"]
 
 
 def test_bc008_flags_invalid_platforms_in_shell():

@@ -125,11 +125,18 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
             - name: piped
               image: alpine
               command: ["sh", "-c", "while true; do echo hello | nc api 80; sleep 5; done"]
+            - name: heartbeat
+              image: curlimages/curl
+              args:
+                - |
+                  while true; do echo "sending heartbeat"
+                    curl -fsS -X POST http://controller:8080/heartbeat; sleep 30; done
     """, "K8S00", kind="kubernetes") == [
         "22:14 K8S001 Image redis:latest uses the mutable tag latest.",
         "25:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
         "35:14 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
         "38:14 K8S002 Image alpine has no tag, so the node pulls alpine:latest.",
+        "41:14 K8S002 Image curlimages/curl has no tag, so the node pulls curlimages/curl:latest.",
     ]
 
 

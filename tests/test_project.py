@@ -463,6 +463,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
     files_only = {"pin": {"platform": None, "args": [], "chain": [], "files": True}}
     assert check(files_only) is files_only
     for bad in ([], {"pin": {"platform": None, "args": [], "chain": [], "files": 1}},
+                {"pin": {"platform": "linux/arm64", "args": [], "chain": [], "files": True}},
+                {"pin": {"platform": None, "args": ["ARCH"], "chain": ["B"], "files": True}},
                 {"pin": {"platform": None, "args": [], "chain": [], "files": True, "x": 1}}, {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
@@ -1857,6 +1859,9 @@ def test_an_image_of_copied_files_only_is_not_the_build_machines(tmp_path, capsy
     # files from another image, or a stage on a real base: the target platform's, the machine's here
     assert bc001("other", "FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/\n") == [5]
     assert bc001("builder", "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /\n") == [5]
+    # files picked by the build's platform, or downloaded: the build machine's choice, reported
+    assert bc001("targetarch", "FROM scratch\nARG TARGETARCH\nCOPY bin/${TARGETARCH}/app /app\n") == [5]
+    assert bc001("url", "FROM scratch\nADD https://example.com/tool-linux-amd64 /tool\n") == [5]
 
 
 def test_a_documents_push_to_the_readers_registry_sends_no_build_of_the_repository(tmp_path, capsys):
@@ -1876,7 +1881,8 @@ def test_a_documents_push_to_the_readers_registry_sends_no_build_of_the_reposito
     for i, dst in enumerate(("$YOUR_DOCKER_REPO/gateway-x:latest", "<YOUR_REGISTRY>/gateway-x:latest", "mycompany/gateway-x:1")):
         assert bc001(f"reader{i}", dst) == [], dst
     # the team's registry, even through a variable: the image is published from there
-    for i, dst in enumerate(("docker.io/envoyproxy/gateway-x:v1", "$REGISTRY/gateway-x:latest")):
+    for i, dst in enumerate(("docker.io/envoyproxy/gateway-x:v1", "$REGISTRY/gateway-x:latest",
+                             "$DOCKERHUB_USERNAME/gateway-x:v1", "${DOCKER_USER}/gateway-x:v1")):
         assert bc001(f"team{i}", dst) == [("examples/x/Makefile", 2)], dst
 
 

@@ -59,17 +59,19 @@ def _final_pin(ctx, stages) -> dict | None:
 
 def _files_only(model, stages) -> bool:
     """Whether the image holds only files copied in: every stage is ``FROM scratch`` (or an
-    earlier such stage), without ``--platform`` or ``RUN``, and copies from the build context,
-    a URL or an earlier stage only (descheduler's ``Dockerfile.dev``: ``COPY
-    _output/bin/descheduler``).  Its CPU is the CPU of those files, which were made elsewhere:
-    the build machine gives it only its label."""
+    earlier such stage), without ``--platform`` or ``RUN``, and copies from the build context or
+    an earlier stage only, by paths written out (descheduler's ``Dockerfile.dev``: ``COPY
+    _output/bin/descheduler``).  Its CPU is the CPU of those files, which were made before the
+    build: the build machine gives it only its label.  Not so where a path or URL holds a
+    variable (``COPY bin/${TARGETARCH}/app``: the build picks the files by its platform) or a
+    URL is downloaded (one CPU's build, which the label should name)."""
     for st in stages:
         if st.platform is not None or st.image is None:
             return False
         if st.image.value.strip().lower() != "scratch" and model.base_stage_of(st) is None:
             return False
         for ins in st.instructions:
-            if ins.keyword == "RUN":
+            if ins.keyword == "RUN" or ins.keyword in ("COPY", "ADD") and ("$" in ins.args.text or "://" in ins.args.text):
                 return False
             for fl in ins.flags:
                 ref = fl.value if fl.name == "from" else None

@@ -79,7 +79,8 @@ def check(value) -> dict | None:
             continue
         if key == "pin":
             if type(items_) is not dict or items_.keys() - {"files"} != {"platform", "args", "chain"} \
-                    or items_.get("files", True) is not True \
+                    or "files" in items_ and (items_["files"] is not True or items_["platform"] is not None
+                                              or items_["args"] or items_["chain"]) \
                     or not _ok(items_["platform"], _OS) or not _ok(items_["args"], _SL) or not _ok(items_["chain"], _SL):
                 raise ValueError("facts: bad pin")
             continue

@@ -155,15 +155,27 @@ def in_document(tc: ToolCommand) -> bool:
     return _in_document(tc.command.snippet)
 
 
+def _placeholder(part: str) -> str:
+    """What a namespace written as a placeholder names (``<YOUR_REGISTRY>``, ``{username}``:
+    ``your_registry``, ``username``; a variable only where its name addresses the reader,
+    ``$YOUR_DOCKER_REPO``, ``$(YOUR_REGISTRY)``); "x" for anything else."""
+    if part[:1] in ("<", "{"):
+        return part.strip("<>{}").lower()
+    if part[:1] == "$":
+        name = part.lstrip("$").strip("{}()").lower()
+        return name if name.startswith(("your", "my")) else "x"
+    return "x"
+
+
 def readers_name(ref: str) -> bool:
     """An image name that is the reader's: a namespace addressing the reader (``mycompany/app``,
     ``docker_user_name/x``: ``images.readers_own``), also as a placeholder (``<YOUR_REGISTRY>/x``,
-    ``{username}/x``, ``$YOUR_DOCKER_REPO/x``; not ``<registry>/x``, ``{REGISTRY}/x``,
-    ``$REGISTRY/x``: the team's, filled in)."""
+    ``{username}/x``, a variable named for the reader: ``$YOUR_DOCKER_REPO/x``; not ``<registry>/x``,
+    ``{REGISTRY}/x``, ``$REGISTRY/x`` or ``$DOCKERHUB_USERNAME/x``: the team's, filled in)."""
     if readers_own(ref):
         return True
     parts = ref.split("@", 1)[0].split("/")
-    parts = [p.lstrip("$").strip("<>{}").lower() if p[:1] in ("<", "{", "$") else "x" for p in parts[:-1]] + parts[-1:]
+    parts = [_placeholder(p) for p in parts[:-1]] + parts[-1:]
     return len(parts) > 1 and readers_own("/".join(parts)) and all(parts[:-1])
 
 

@@ -133,7 +133,7 @@ def build_without_platform(ctx):
     target whose prerequisites build the name sends their build only; a document's push to the reader's names,
     `$YOUR_DOCKER_REPO/app`, the reader's), not where the final stage pins its platform
     (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
-    files copied in (every stage `FROM scratch`: the copied binaries' CPU, which `--platform` would relabel), nor where it is a variant of a published build (README: "Per-file rules
+    files copied in by paths written out (every stage `FROM scratch`: the copied binaries' CPU), nor where it is a variant of a published build (README: "Per-file rules
     judged again").
 
     ## Example
@@ -740,7 +740,7 @@ def multi_platform_no_output(ctx):
     Not reported: a build with `--cache-to` (it warms a cache on purpose), and a first pass: a
     build whose tags another build in the same file pushes, or which another build there pushes
     with the same Dockerfile, context, build arguments and platforms under other tags (dapr's
-    check build before `--push` from the cache).
+    check build before `--push` from the cache), where the file runs none of its tags.
 
     ## Example
     ```shell
@@ -768,8 +768,9 @@ def multi_platform_no_output(ctx):
             continue
         if tc.has("--cache-to"):
             continue  # warms a cache on purpose
-        if tc.images and all(normal_ref(im.value) in pushed for im in tc.images) or first_pass_of(tc, pushing):
-            continue  # a first pass: another build of the file pushes it from the cache
+        if tc.images and all(normal_ref(im.value) in pushed for im in tc.images) or first_pass_of(tc, pushing) \
+                and not any(local.name(tc, im.value) for im in tc.images):
+            continue  # a first pass: another build of the file pushes it from the cache (and none runs its tags)
         if in_document(tc) and not tc.images and local.build(tc):
             continue  # a document's example of the platform syntax, naming no image
         yield ctx.report(

@@ -59,11 +59,16 @@ def _build_key(tc) -> tuple:
 
 def first_pass_of(tc, others) -> bool:
     """Whether one of ``others`` (pushing builds of the same file) builds what ``tc`` builds, for
-    the same platforms as written, and pushes it: ``tc`` fills the build cache the push then
-    reads (dapr's ``build-dev-container-all-arch``, tagged without the registry its
-    ``push-dev-container-all-arch`` build pushes to)."""
-    key = _build_key(tc) + (tuple(p.value for p in tc.platforms),)
-    return any(_build_key(b) + (tuple(p.value for p in b.platforms),) == key for b in others)
+    the same platforms (in any order) and the same build arguments as written, and pushes it:
+    ``tc`` fills the build cache the push then reads (dapr's ``build-dev-container-all-arch``,
+    tagged without the registry its ``push-dev-container-all-arch`` build pushes to)."""
+    def key(b):
+        f = b.flag("-f", "--file")
+        return (f.value if f is not None else None, b.args[-1].value if b.args else None,
+                tuple(sorted(a.value or "" for a in b.all("--build-arg"))), frozenset(p.value for p in b.platforms))
+
+    mine = key(tc)
+    return any(key(b) == mine for b in others)
 
 
 def multi_platform_twin(ctx, tc) -> bool:

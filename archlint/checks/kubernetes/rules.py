@@ -585,7 +585,8 @@ def latest_without_always_pull(ctx):
     With `IfNotPresent` a node that pulled `app:latest` once keeps running that copy: new pods on
     old nodes run old code, new nodes run new code, and a redeploy changes nothing. Not reported
     when the policy is omitted (Kubernetes defaults it to `Always` for such tags), nor for an image
-    loaded into the node's own store (`localhost/app`, no port: no registry serves it), nor where
+    loaded into the node's own store (`localhost/app`, no port: no registry serves it), nor for a
+    container that only waits or only prints a fixed line (see K8S001), nor where
     a whole run drops K8S001/K8S002 as a development loop's (an image a script of the repository
     loads into its kind cluster under that name).
 

@@ -301,8 +301,9 @@ _WAITS = re.compile(r"(?:exec )?(?:sleep (?:\d+[smhd]?|infinity|inf)|tail -f /de
                     r"|while (?:true|:); ?do sleep \d+[smhd]?;? ?done)")
 #: a loop that only prints a fixed text and waits: a log generator (fluent-operator's
 #: ``while true; do echo "192.168.2.20 - - [29/Jul/2015...] ..."; sleep 1;done``); nothing it runs
-#: but the shell's echo, printf and sleep, no expansion, pipe or redirection
-_PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()]*)?; ?)+sleep \d+[smhd]?;? ?done")
+#: but the shell's echo, printf and sleep, no expansion, pipe or redirection, one line
+_BLANKS = re.compile(r"[ \t]+")
+_PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()\n]*)?; ?)+sleep \d+[smhd]?;? ?done")
 
 
 def only_waits(container) -> bool:
@@ -325,7 +326,10 @@ def only_waits(container) -> bool:
     if words and words[0].startswith("/"):
         words = [words[0].rsplit("/", 1)[-1]] + words[1:]  # ["/bin/sleep", "365d"] (istio's tools)
     text = " ".join(" ".join(words).split())
-    return len(text) <= 80 and _WAITS.fullmatch(text) is not None or len(text) <= 2000 and _PRINTS.fullmatch(text) is not None
+    if len(text) <= 80 and _WAITS.fullmatch(text) is not None:
+        return True
+    line = " ".join(words).strip()  # (a newline ends a command: one that is not echo's is another program)
+    return len(line) <= 2000 and _PRINTS.fullmatch(_BLANKS.sub(" ", line)) is not None
 
 
 __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "only_waits", "paths_of",

@@ -245,7 +245,8 @@ def build_push_without_platforms(ctx):
     a job whose runner is picked per run (`runs-on: ${{ matrix.os }}` over an amd64 and an arm64
     runner: redash builds each architecture natively and merges them), as BC001; nor, in a whole
     run, where the Dockerfile's final stage pins the platform (`FROM --platform=linux/${ARCH}`
-    with the step's `build-args: ARCH=...`: fleet's e2e images), as BC001.
+    with the step's `build-args: ARCH=...`: fleet's e2e images) or every stage is `FROM scratch` holding
+    files copied in by paths written out (their CPU, not the runner's), as BC001.
 
     ## Example
     ```yaml
