@@ -150,6 +150,18 @@ _WORKLOAD_IMAGES_ENTRY = {
 }
 
 
+_OFFICIAL_IMAGE_ENTRY = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "patternProperties": {"^x-": {}},
+    "properties": {
+        "name": {"type": "string", "pattern": r"^[a-z0-9]+([._-][a-z0-9]+)*$"},
+        "source": {"type": "string", "minLength": 10},
+    },
+}
+
+
 _MAX_PACK_BYTES = 32 << 20  # the shipped packs are ~100 KB
 
 def _pack_schema(pack_type: str, entry: dict) -> dict:
@@ -173,6 +185,7 @@ SCHEMAS: dict[str, dict] = {
     "python-apis": _pack_schema("python-apis", _PYTHON_API_ENTRY),
     "kubernetes-apis": _pack_schema("kubernetes-apis", _KUBERNETES_API_ENTRY),
     "workload-images": _pack_schema("workload-images", _WORKLOAD_IMAGES_ENTRY),
+    "docker-official-images": _pack_schema("docker-official-images", _OFFICIAL_IMAGE_ENTRY),
 }
 
 #: pack type -> the entry keys that identify an entry (a user entry with the same identity
@@ -181,11 +194,12 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "python-apis": ("name", "match", "missing-argument", "keyword-argument"),
     "kubernetes-apis": ("apiVersion", "kind"),
     "workload-images": ("group", "kind"),
+    "docker-official-images": ("name",),
 }
 
 #: how an entry is named in error messages
 _ENTRY_LABEL = {"python-apis": ("name",), "kubernetes-apis": ("apiVersion", "kind"),
-                "workload-images": ("group", "kind")}
+                "workload-images": ("group", "kind"), "docker-official-images": ("name",)}
 
 
 def _semantic_problems(pack_type: str, entry: dict) -> list[str]:

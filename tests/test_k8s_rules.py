@@ -990,6 +990,37 @@ def test_user_pack_adds_an_api(tmp_path):
     ]
 
 
+def test_a_one_part_name_no_registry_serves_is_a_placeholder(tmp_path):
+    # opentelemetry-operator's config/target-allocator: `image: target-allocator`, which an
+    # overlay's images: entry or `kustomize edit set image` replaces; kubebuilder's controller:latest.
+    # docker.io/library/ holds only Docker Hub's official images (rules/docker-official-images.yaml)
+    text = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            - {name: a, image: target-allocator}
+            - {name: b, image: "controller:latest"}
+            - {name: c, image: nginx}
+            - {name: d, image: "centos:latest"}
+            - {name: e, image: acme/target-allocator}
+            - {name: f, image: "docker.io/library/nginx:latest"}
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "8:24 K8S002 Image nginx has no tag, so the node pulls nginx:latest.",
+        "9:25 K8S001 Image centos:latest uses the mutable tag latest.",
+        "10:24 K8S002 Image acme/target-allocator has no tag, so the node pulls acme/target-allocator:latest.",
+        "11:25 K8S001 Image docker.io/library/nginx:latest uses the mutable tag latest.",
+    ]
+    # a user pack names an image a runtime's unqualified-search registries serve so (CRI-O's)
+    (tmp_path / "images.yaml").write_text("pack: docker-official-images\nentries:\n  - name: target-allocator\n")
+    (tmp_path / ".archlint.toml").write_text('rule-packs = ["images.yaml"]\n')
+    (tmp_path / "pod.yaml").write_text(dedent(text))
+    r = lint_file(str(tmp_path / "pod.yaml"), "pod.yaml", load_file(str(tmp_path / ".archlint.toml")))
+    assert [f.span.line for f in findings(r) if f.rule_id.startswith("K8S00")] == [6, 8, 9, 10, 11]
+
+
 def test_k8s005_fix_renames_the_label_and_is_safe():
     out = fix_text("deploy.yaml", dedent(K8S005_BETA_LABELS), settings(), kind="kubernetes")
     assert out.error is None and out.changed
@@ -1094,19 +1125,19 @@ def test_an_image_whose_tag_a_kustomization_replaces_is_judged_there(tmp_path):
 
 
 def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_sets_one(tmp_path):
-    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: controller:latest\n"
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: acme/controller:latest\n"
     write_files(tmp_path, {
         ".git/HEAD": "ref: refs/heads/main\n",
         # the folder's Kustomization leaves manager.yaml out: the one above cannot include it
-        "config/kustomization.yaml": "resources: [manager]\nimages:\n- name: controller\n  newTag: v1.0.0\n",
+        "config/kustomization.yaml": "resources: [manager]\nimages:\n- name: acme/controller\n  newTag: v1.0.0\n",
         "config/manager/kustomization.yaml": "resources: [other.yaml]\n",
         "config/manager/manager.yaml": pod,
         # an empty newTag changes nothing
-        "empty/kustomization.yaml": "resources: [pod.yaml]\nimages:\n- name: controller\n  newTag: \"\"\n",
+        "empty/kustomization.yaml": "resources: [pod.yaml]\nimages:\n- name: acme/controller\n  newTag: \"\"\n",
         "empty/pod.yaml": pod,
     })
     assert show(findings(lint_path(tmp_path / "empty/pod.yaml", "empty/pod.yaml"), "K8S001")) == [
-        "7:12 K8S001 Image controller:latest uses the mutable tag latest."]
+        "7:12 K8S001 Image acme/controller:latest uses the mutable tag latest."]
     # left out by its folder's Kustomization, manager.yaml is deployed by none (unlisted)
     assert findings(lint_path(tmp_path / "config/manager/manager.yaml", "config/manager/manager.yaml"), "K8S") == []
 

@@ -1047,7 +1047,7 @@ CAPI_MANAGER = """
         spec:
           containers:
           - name: manager
-            image: controller:latest
+            image: example.com/controller:latest
           - name: proxy
             image: quay.io/brancz/kube-rbac-proxy:latest
     """
@@ -1077,7 +1077,9 @@ def capi(manager_patch: str = "manager") -> dict:
 
 def test_an_image_a_kustomize_patch_replaces_is_not_what_is_deployed(tmp_path, capsys):
     doc = run(tree(tmp_path / "a", capi()), capsys)
-    # controller:latest is replaced by the patch of config/default (through ../manager); the
+    # (cluster-api writes controller:latest, a one-part name no registry serves: a placeholder never
+    # reported; a namespaced name shows what the patch does)
+    # example.com/controller:latest is replaced by the patch of config/default (through ../manager); the
     # sidecar is not patched and still reported
     assert [(f["path"], f["line"], f["rule"], f["message"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
         ("core/config/manager/manager.yaml", 12, "K8S001",
@@ -1106,7 +1108,7 @@ def test_an_image_a_kustomize_replacement_sets_is_not_what_is_deployed(tmp_path,
             spec:
               initContainers:
                 - name: migrate
-                  image: controller:latest
+                  image: example.com/controller:latest
                 - name: other
                   image: busybox:latest
     """
@@ -1443,7 +1445,9 @@ def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(
         "src/loadgen/Dockerfile.gen": "FROM alpine:3.20\n",
         "kubernetes-manifests/adservice.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "adservice"),
         "kubernetes-manifests/jibbed.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "jibbed"),
-        "kubernetes-manifests/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "other"),
+        "kubernetes-manifests/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/other"),
+        # a one-part name nothing builds and no registry serves (not an official image): a placeholder
+        "kubernetes-manifests/unbuilt.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "unbuilt"),
     }
     root = tree(tmp_path / "a", files)
     doc = run(root, capsys)

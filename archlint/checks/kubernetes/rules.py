@@ -134,9 +134,29 @@ def _images(ctx) -> list:
                             key = "imagePullPolicy" if pol is not None else "pullPolicy"
                             pol = pol or value(m, "pullPolicy")
                             out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
-        return out
+        return [i for i in out if not _unserved(ctx, i.name)]
 
     return ctx.cached("k8s.images", compute)
+
+
+_OFFICIAL: dict = {}  # id of a loaded pack -> (the pack, the names of Docker Hub's official images in it)
+
+
+def _unserved(ctx, name: str) -> bool:
+    """Whether an image's name is one part (no registry, no namespace) that is none of Docker
+    Hub's official images (the ``docker-official-images`` pack): ``image: target-allocator``,
+    ``controller:latest``, which no registry serves.  A placeholder a Kustomization or a release
+    script replaces, or an image loaded into the node's own store: its tag decides nothing a
+    node pulls, as for a ``localhost/`` image."""
+    if "/" in name or not name:
+        return False
+    from ...packs import load_pack
+
+    entries = load_pack("docker-official-images", tuple(getattr(ctx.settings, "rule_packs", ()) or ()))
+    hit = _OFFICIAL.get(id(entries))  # (load_pack keeps its lists until its cache is cleared)
+    if hit is None or hit[0] is not entries:
+        hit = _OFFICIAL[id(entries)] = (entries, frozenset(e["name"] for e in entries))
+    return name.lower() not in hit[1]
 
 
 def _values_image_maps(ctx) -> list:
@@ -232,7 +252,9 @@ def image_latest_tag(ctx):
     version. Nor is the image of a container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do
     sleep 3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image) or only prints a fixed line in a loop
     (`while true; do echo "..."; sleep 1; done`: a log generator): a client pod to `kubectl exec` into, a
-    placeholder or a log source, whose image version cannot change what it does (also K8S002); nor an image of a registry on
+    placeholder or a log source, whose image version cannot change what it does (also K8S002); nor a one-part
+    name no registry serves, not an official image (`docker-official-images` pack: `target-allocator`, a
+    placeholder a Kustomization replaces, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on
     the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local
     development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls). In a
     whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
