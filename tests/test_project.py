@@ -1824,6 +1824,12 @@ def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tm
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("fixed/Dockerfile", 2)]
 
 
+def _bc001_lines(root, capsys, files) -> list[int]:
+    """The lines of the BC001 findings of a whole run over ``files`` written under ``root``."""
+    doc = run(tree(root, files), capsys)
+    return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+
+
 def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path, capsys):
     # kubernetes/examples' cassandra: FROM registry.k8s.io/debian-base-amd64:0.3, built without
     # --platform and pushed; the builder takes that amd64 image on any machine: an amd64 image
@@ -1831,8 +1837,7 @@ def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path
          "push: container\n\tgcloud docker -- push gcr.io/google_samples/cassandra:${VERSION}\n"
 
     def bc001(name, dockerfile):
-        doc = run(tree(tmp_path / name, {"Makefile": mk, "image/Dockerfile": dockerfile}), capsys)
-        return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+        return _bc001_lines(tmp_path / name, capsys, {"Makefile": mk, "image/Dockerfile": dockerfile})
 
     assert bc001("amd64", "FROM registry.k8s.io/debian-base-amd64:0.3\nCOPY files /\n") == []
     # through a stage based on it, and an architecture's namespace
@@ -1854,8 +1859,7 @@ def test_an_image_of_copied_files_only_is_not_the_build_machines(tmp_path, capsy
          "dev-image: build\n\tdocker build -f Dockerfile.dev -t $(IMAGE) .\npush: dev-image\n\tdocker push $(IMAGE)\n"
 
     def bc001(name, dockerfile):
-        doc = run(tree(tmp_path / name, {"Makefile": mk, "Dockerfile.dev": dockerfile}), capsys)
-        return [f["line"] for f in doc["findings"] if f["rule"] == "BC001"]
+        return _bc001_lines(tmp_path / name, capsys, {"Makefile": mk, "Dockerfile.dev": dockerfile})
 
     assert bc001("scratch", "FROM scratch\nUSER 1000\nCOPY _output/bin/descheduler /bin/descheduler\n"
                  "CMD [\"/bin/descheduler\"]\n") == []
