@@ -239,11 +239,20 @@ def _regroup(d, rs, affected: set):
     (its lines would have to be rendered)."""
     from ..model import Notice
 
+    from collections import Counter
+
     grouped, ngroups = d["grouped"], d["notice_groups"]
     now = {fr.path: sorted(n.group for n in fr.notices if n.group) for fr in rs}
+    # one pass over the paths read again (not one per group: thousands of each on a large tree)
+    stored = Counter((p, g) for p in affected for g in grouped.get(p, ()))
+    current = Counter((p, g) for p, gs in now.items() for g in gs)
+    stored_per_group: Counter = Counter()
+    for (_p, g), n in stored.items():
+        stored_per_group[g] += n
+    moved = {g for (p, g) in stored.keys() | current.keys() if p in now and stored[(p, g)] != current[(p, g)]}
     counts: dict = {}
     for g, v in ngroups.items():
-        counts[g] = v[0] - sum(grouped.get(p, []).count(g) for p in affected)
+        counts[g] = v[0] - stored_per_group[g]
     for gs in now.values():
         for g in gs:
             counts[g] = counts.get(g, 0) + 1
@@ -251,7 +260,7 @@ def _regroup(d, rs, affected: set):
     places: dict = {}
     for g, count in counts.items():
         old = ngroups.get(g)
-        if old is not None and count == old[0] and all(now[p].count(g) == grouped.get(p, []).count(g) for p in now):
+        if old is not None and count == old[0] and g not in moved:
             places[g] = old[1]  # the same notices in the same paths
             continue
         # the place: the path nearest the root carrying the group, the first of those
