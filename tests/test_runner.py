@@ -15,7 +15,7 @@ def _tree(root):
         (root / f"s{i}" / "Dockerfile").write_text(f"FROM python:3.{i}\nRUN echo {i}\n")
         (root / f"s{i}" / "deploy.yaml").write_text(
             f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  template:\n    spec:\n"
-            f"      containers:\n      - name: c\n        image: app:latest\n")
+            f"      containers:\n      - name: c\n        image: ghcr.io/acme/app:latest\n")
 
 
 def _run(root, monkeypatch, every):
