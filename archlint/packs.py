@@ -156,7 +156,8 @@ _OFFICIAL_IMAGE_ENTRY = {
     "additionalProperties": False,
     "patternProperties": {"^x-": {}},
     "properties": {
-        "name": {"type": "string", "pattern": r"^[a-z0-9]+([._-][a-z0-9]+)*$"},
+        # a repository path component, as the distribution reference grammar has it
+        "name": {"type": "string", "pattern": r"^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$"},
         "source": {"type": "string", "minLength": 10},
     },
 }

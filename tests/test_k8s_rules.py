@@ -255,7 +255,7 @@ def test_k8s002_passes_tagged_images():
                 - name: proxy
                   image: registry.example.com:5000/team/proxy@sha256:0d7c3b2e8f1a5d6c4b9e2f7a1c3d5e7f9b1a3c5e7d9f1b3a5c7e9d1f3a5b7c9d
                 - name: latest
-                  image: app:latest
+                  image: ghcr.io/acme/app:latest
     """, "K8S002", kind="kubernetes") == []
 
 
@@ -1013,12 +1013,41 @@ def test_a_one_part_name_no_registry_serves_is_a_placeholder(tmp_path):
         "10:24 K8S002 Image acme/target-allocator has no tag, so the node pulls acme/target-allocator:latest.",
         "11:25 K8S001 Image docker.io/library/nginx:latest uses the mutable tag latest.",
     ]
+    # Docker Hub's own spellings of the same one-part name: the same placeholder
+    assert check(text.replace("image: target-allocator}", "image: docker.io/library/target-allocator}")
+                 .replace('"controller:latest"', '"docker.io/controller:latest"'), "K8S00", kind="kubernetes") == [
+        "8:24 K8S002 Image nginx has no tag, so the node pulls nginx:latest.",
+        "9:25 K8S001 Image centos:latest uses the mutable tag latest.",
+        "10:24 K8S002 Image acme/target-allocator has no tag, so the node pulls acme/target-allocator:latest.",
+        "11:25 K8S001 Image docker.io/library/nginx:latest uses the mutable tag latest.",
+    ]
+    # a Helm value may be completed by its template ("{{ .Values.registry }}/{{ .Values.image }}")
+    assert [ln.split(" K8S")[0] for ln in check('registry: ghcr.io/acme\nimage: "operator:latest"\n', "K8S001",
+                                                 kind="helm-values")] == ["2:9"]
+    # a Kustomization setting a placeholder's tag, without newName: still a placeholder
+    assert check("images:\n- name: controller\n  newTag: latest\n", "K8S001", kind="kustomization") == []
+    assert len(check("images:\n- name: controller\n  newName: ghcr.io/acme/op\n  newTag: latest\n", "K8S001",
+                     kind="kustomization")) == 1
     # a user pack names an image a runtime's unqualified-search registries serve so (CRI-O's)
     (tmp_path / "images.yaml").write_text("pack: docker-official-images\nentries:\n  - name: target-allocator\n")
     (tmp_path / ".archlint.toml").write_text('rule-packs = ["images.yaml"]\n')
     (tmp_path / "pod.yaml").write_text(dedent(text))
     r = lint_file(str(tmp_path / "pod.yaml"), "pod.yaml", load_file(str(tmp_path / ".archlint.toml")))
     assert [f.span.line for f in findings(r) if f.rule_id.startswith("K8S00")] == [6, 8, 9, 10, 11]
+
+
+def test_a_placeholder_a_kustomization_renames_keeps_its_tag(tmp_path):
+    # kubebuilder's config/manager: images: [{name: controller, newName: ghcr.io/acme/operator}]
+    # without newTag deploys ghcr.io/acme/operator:latest: the manifest's latest is what runs
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: controller\n"
+                                             "  newName: ghcr.io/acme/operator\n",
+        "config/manager/manager.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                                       "  - name: c\n    image: controller:latest\n",
+    })
+    r = lint_path(tmp_path / "config/manager/manager.yaml", "config/manager/manager.yaml")
+    assert show(findings(r, "K8S001")) == ["7:12 K8S001 Image controller:latest uses the mutable tag latest."]
 
 
 def test_k8s005_fix_renames_the_label_and_is_safe():

@@ -112,6 +112,24 @@ def test_user_pack_is_appended_and_replaces_same_identity(tmp_path):
     assert len(cgi) == 1 and cgi[0]["since"] == "3.14"  # the user's entry replaced the shipped one
 
 
+def test_official_images_pack_takes_names_as_the_reference_grammar_writes_them(tmp_path):
+    # a repository path component: lower-case letters and digits, separated by ".", "_", "__" or dashes
+    good = write(tmp_path, "good.yaml", """\
+        pack: docker-official-images
+        entries:
+          - name: my--app
+          - name: my__app
+          - name: a.b-c
+        """)
+    names = {e["name"] for e in packs.load_pack("docker-official-images", [str(good)])}
+    assert {"my--app", "my__app", "a.b-c", "alpine", "centos"} <= names
+    for bad in ("MyApp", "library/myapp", "my___app", "-app", "app."):
+        path = write(tmp_path, "bad.yaml", f"pack: docker-official-images\nentries:\n  - name: '{bad}'\n")
+        packs.clear_cache()
+        with pytest.raises(packs.PackError, match="name"):
+            packs.load_pack("docker-official-images", [str(path)])
+
+
 def test_user_pack_of_another_type_is_ignored_for_this_type(tmp_path):
     k8s = write(tmp_path, "k8s.yaml", """\
         pack: kubernetes-apis

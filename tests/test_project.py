@@ -1276,7 +1276,7 @@ def test_a_latest_tag_in_what_a_release_pipes_from_kustomize_build_to_sed_is_a_p
             "| sed s/:latest/:$TAG/g > $INSTALL_PATH\n",
         "config/overlays/all/kustomization.yaml": "resources:\n- ../../default\n- ../../runtimes\n",
         "config/default/kustomization.yaml": "resources:\n- manager.yaml\npatches:\n- path: manager_image_patch.yaml\n",
-        "config/default/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "controller:latest"),
+        "config/default/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "example.com/controller:latest"),
         "config/default/manager_image_patch.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
         "config/runtimes/kustomization.yaml": "resources:\n- servers.yaml\n- jobs.yaml\n",
         "config/runtimes/servers.yaml": servers,
@@ -1435,16 +1435,17 @@ def test_a_native_matrix_pushed_by_digest_is_one_multi_platform_image(tmp_path, 
 
 def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(tmp_path, capsys):
     # GoogleCloudPlatform/microservices-demo: kubernetes-manifests/ say `image: adservice`, which
-    # skaffold replaces with what it builds for build.platforms
+    # skaffold replaces with what it builds for build.platforms (namespaced here: a one-part name
+    # no registry serves is a placeholder anyway)
     files = {
         "skaffold.yaml": "apiVersion: skaffold/v3\nkind: Config\nbuild:\n  platforms: [linux/amd64, linux/arm64]\n"
-                         "  artifacts:\n  - image: adservice\n    context: src/adservice\n"
-                         "  - image: loadgen\n    context: src/loadgen\n    docker: {dockerfile: Dockerfile.gen}\n"
-                         "  - image: jibbed\n    jib: {}\n",
+                         "  artifacts:\n  - image: gcr.io/acme/adservice\n    context: src/adservice\n"
+                         "  - image: gcr.io/acme/loadgen\n    context: src/loadgen\n    docker: {dockerfile: Dockerfile.gen}\n"
+                         "  - image: gcr.io/acme/jibbed\n    jib: {}\n",
         "src/adservice/Dockerfile": "FROM alpine:3.20\n",
         "src/loadgen/Dockerfile.gen": "FROM alpine:3.20\n",
-        "kubernetes-manifests/adservice.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "adservice"),
-        "kubernetes-manifests/jibbed.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "jibbed"),
+        "kubernetes-manifests/adservice.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "gcr.io/acme/adservice"),
+        "kubernetes-manifests/jibbed.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "gcr.io/acme/jibbed"),
         "kubernetes-manifests/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "quay.io/acme/other"),
         # a one-part name nothing builds and no registry serves (not an official image): a placeholder
         "kubernetes-manifests/unbuilt.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "unbuilt"),
@@ -1454,8 +1455,8 @@ def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(
     assert codes(doc, "K8S00") == [("kubernetes-manifests/other.yaml", 11, "K8S002")]
     g = graph_doc(root, capsys)
     assert [(b["path"], b["line"], b["dockerfile"], b["platforms"], b["tags"]) for b in g["builds"]] == [
-        ("skaffold.yaml", 6, "src/adservice/Dockerfile", ["linux/amd64", "linux/arm64"], ["adservice:*"]),
-        ("skaffold.yaml", 8, "src/loadgen/Dockerfile.gen", ["linux/amd64", "linux/arm64"], ["loadgen:*"]),
+        ("skaffold.yaml", 6, "src/adservice/Dockerfile", ["linux/amd64", "linux/arm64"], ["gcr.io/acme/adservice:*"]),
+        ("skaffold.yaml", 8, "src/loadgen/Dockerfile.gen", ["linux/amd64", "linux/arm64"], ["gcr.io/acme/loadgen:*"]),
     ]
 
 

@@ -237,19 +237,17 @@ def _regroup(d, rs, affected: set):
     [(path, line, col, message before, message now)] for a group whose count changed and whose
     place is a path not read again; None when a group's place moves from or to such a path
     (its lines would have to be rendered)."""
-    from ..model import Notice
-
     from collections import Counter
+
+    from ..model import Notice
 
     grouped, ngroups = d["grouped"], d["notice_groups"]
     now = {fr.path: sorted(n.group for n in fr.notices if n.group) for fr in rs}
     # one pass over the paths read again (not one per group: thousands of each on a large tree)
-    stored = Counter((p, g) for p in affected for g in grouped.get(p, ()))
+    stored_per_group = Counter(g for p in affected for g in grouped.get(p, ()))
     current = Counter((p, g) for p, gs in now.items() for g in gs)
-    stored_per_group: Counter = Counter()
-    for (_p, g), n in stored.items():
-        stored_per_group[g] += n
-    moved = {g for (p, g) in stored.keys() | current.keys() if p in now and stored[(p, g)] != current[(p, g)]}
+    before = Counter((p, g) for p in now for g in grouped.get(p, ()))  # (what now's paths carried)
+    moved = {g for (p, g) in before.keys() | current.keys() if before[(p, g)] != current[(p, g)]}
     counts: dict = {}
     for g, v in ngroups.items():
         counts[g] = v[0] - stored_per_group[g]

@@ -21,8 +21,8 @@ MAX_UP = 6
 #: a Kustomization larger than this is not read (they are a few kilobytes)
 MAX_BYTES = 1 << 20
 
-_parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, overridden names, other files)
-_BROKEN = ((), frozenset(), ())  # a Kustomization that cannot be read: it may include anything
+_parsed: dict[tuple, tuple] = {}  # (abspath, size, mtime_ns) -> (resources, overridden names, other files, renamed)
+_BROKEN = ((), frozenset(), (), frozenset())  # a Kustomization that cannot be read: it may include anything
 
 
 def _above(ctx, path: str) -> list:
@@ -56,23 +56,37 @@ def _above(ctx, path: str) -> list:
 def overridden_images(ctx) -> frozenset:
     """Image names (as kustomize matches them: the reference without tag or digest) whose tag a
     Kustomization including the linted manifest replaces; cached for the file's rules."""
+    return _including(ctx)[0]
+
+
+def renamed_images(ctx) -> frozenset:
+    """Image names that a Kustomization including the linted manifest gives another name
+    (``newName``, kubebuilder's ``controller`` → ``ghcr.io/acme/operator``): the name written
+    is a placeholder for a real image, whose tag is the one written unless it sets another."""
+    return _including(ctx)[1]
+
+
+def _including(ctx) -> tuple:
+    """(names whose tag, names whose name) the Kustomizations including the manifest set."""
 
     def compute():
         path = ctx.source.abspath
         if not path or not os.path.isabs(path) or not os.path.isfile(path):
-            return frozenset()
+            return frozenset(), frozenset()
         out: set = set()
+        renamed: set = set()
         including: set = set()  # folders whose Kustomization includes the manifest
         for _level, d, rel, got in _above(ctx, path):
             if got is None:
                 continue
-            resources, names, _files = got
+            resources, names, _files, new_names = got
             # the manifest itself, or a folder whose own Kustomization includes it
             if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
                    for r in resources):
                 including.add(os.path.normpath(d))
                 out.update(names)
-        return frozenset(out)
+                renamed.update(new_names)
+        return frozenset(out), frozenset(renamed)
 
     return ctx.cached("kubernetes.kustomize_overrides", compute)
 
@@ -98,7 +112,7 @@ def unlisted(ctx) -> bool:
                 return False
             if got is not None:
                 near = near or level <= 1
-                resources, _names, files = got
+                resources, _names, files, _renamed = got
                 if rel in resources or rel in files:
                     return False  # read (as a resource, a patch, a CRD)
             if not near and level >= 1:
@@ -109,8 +123,8 @@ def unlisted(ctx) -> bool:
 
 
 def _read(path: str):
-    """(resources, names of images whose tag it sets, other files it reads: patches, CRDs) of
-    the Kustomization at ``path``; None when there is none, ``_BROKEN`` when it cannot be read
+    """(resources, names of images whose tag it sets, other files it reads: patches, CRDs, names
+    of images it renames) of the Kustomization at ``path``; None when there is none, ``_BROKEN`` when it cannot be read
     or parsed."""
     try:
         st = os.stat(path)
@@ -134,6 +148,7 @@ def _read(path: str):
     resources: list = []
     names: set = set()
     files: list = []
+    renamed: set = set()
 
     def own(r) -> str | None:
         p = os.path.normpath((r or "").strip()).replace(os.sep, "/")
@@ -154,12 +169,13 @@ def _read(path: str):
                 if own(p):
                     files.append(own(p))
         for entry in items(value(doc, "images")):
+            name = (text(entry, "name") or "").strip() if is_map(entry) else ""
+            if name and (text(entry, "newName") or "").strip():
+                renamed.add(name)
             # an empty newTag (``newTag: ""``, ``~``) leaves the tag as written: kustomize skips it
-            if is_map(entry) and ((text(entry, "newTag") or "").strip() or (text(entry, "digest") or "").strip()):
-                name = text(entry, "name")
-                if name:
-                    names.add(name.strip())
-    got = (tuple(resources), frozenset(names), tuple(files))
+            if name and ((text(entry, "newTag") or "").strip() or (text(entry, "digest") or "").strip()):
+                names.add(name)
+    got = (tuple(resources), frozenset(names), tuple(files), frozenset(renamed))
     if len(_parsed) > 4096:
         _parsed.clear()
     _parsed[key] = got

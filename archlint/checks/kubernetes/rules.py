@@ -50,7 +50,7 @@ from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from . import workloads as wl
 from ...parsers.gomod import built_against
-from .kustomize import overridden_images
+from .kustomize import overridden_images, renamed_images
 
 PACK = "kubernetes-apis"
 
@@ -134,7 +134,9 @@ def _images(ctx) -> list:
                             key = "imagePullPolicy" if pol is not None else "pullPolicy"
                             pol = pol or value(m, "pullPolicy")
                             out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
-        return [i for i in out if not _unserved(ctx, i.name)]
+        renamed = renamed_images(ctx) if ctx.kind == "kubernetes" else frozenset()
+        # (a Helm value may be completed by its template: `{{ .Values.registry }}/{{ .Values.image }}`)
+        return [i for i in out if i.source == "values" or i.name in renamed or not _unserved(ctx, i.name)]
 
     return ctx.cached("k8s.images", compute)
 
@@ -148,6 +150,11 @@ def _unserved(ctx, name: str) -> bool:
     ``controller:latest``, which no registry serves.  A placeholder a Kustomization or a release
     script replaces, or an image loaded into the node's own store: its tag decides nothing a
     node pulls, as for a ``localhost/`` image."""
+    for hub in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):  # (Docker Hub's own names)
+        if name.startswith(hub):
+            name = name[len(hub):]
+            break
+    name = name.removeprefix("library/")
     if "/" in name or not name:
         return False
     from ...packs import load_pack
@@ -155,6 +162,8 @@ def _unserved(ctx, name: str) -> bool:
     entries = load_pack("docker-official-images", tuple(getattr(ctx.settings, "rule_packs", ()) or ()))
     hit = _OFFICIAL.get(id(entries))  # (load_pack keeps its lists until its cache is cleared)
     if hit is None or hit[0] is not entries:
+        if len(_OFFICIAL) > 16:
+            _OFFICIAL.clear()
         hit = _OFFICIAL[id(entries)] = (entries, frozenset(e["name"] for e in entries))
     return name.lower() not in hit[1]
 
@@ -312,7 +321,8 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for entry, name, tag_node in _kustomize_images(ctx):
-        if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name):
+        if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name) \
+                and (text(entry, "newName") or not _unserved(ctx, name)):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
