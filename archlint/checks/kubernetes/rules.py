@@ -321,8 +321,7 @@ def image_latest_tag(ctx):
             if f:
                 yield f
     for entry, name, tag_node in _kustomize_images(ctx):
-        if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name) \
-                and (text(entry, "newName") or not _unserved(ctx, name)):
+        if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name):
             f = _emit(ctx, None, seen, ctx.report(
                 model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
@@ -347,7 +346,8 @@ def _kustomize_images(ctx) -> list:
             tag = value(entry, "newTag")
             if is_scalar(tag):
                 name = text(entry, "newName") or text(entry, "name") or "image"
-                out.append((entry, name, tag))
+                if text(entry, "newName") or not _unserved(ctx, name):  # (a placeholder's tag: none a node pulls)
+                    out.append((entry, name, tag))
     return out
 
 
