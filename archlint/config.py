@@ -20,7 +20,11 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist", "build",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist",
+    # Python's build output (setuptools' copies of a package's sources); not ``build`` itself: the Go
+    # project layout keeps Dockerfiles and CI scripts there (build/package), and build output is
+    # git-ignored (gatekeeper's cmd/build/helmify/static, the source of its charts)
+    "**/build/lib", "**/build/lib.*", "**/build/bdist.*", "**/build/temp.*", "**/build/scripts-*",
     "_archived", "archived",  # kept for history, not maintained (kubernetes/examples' _archived/)
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
@@ -43,10 +47,9 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
                     "test", "tests", "test[-_]*", "e2e",
                     "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests")
-#: Default excludes that also name folders where projects keep hand-written build files
-#: (``build/`` of the Go project layout: Dockerfiles, CI scripts): a walk that skips one that
-#: holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
-AUTHORED_EXCLUDES = ("build", "_archived", "archived")
+#: Default excludes that name folders of hand-written files (archived code): a walk that skips
+#: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
+AUTHORED_EXCLUDES = ("_archived", "archived")
 
 _RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")

@@ -213,7 +213,7 @@ class _Filters:
         why = _why_excluded(full, self.root, self.excludes)
         authored = self.authored_matcher is not None and self.authored_matcher(disp)
         # the folders looked into are part of what the run read (the whole-report snapshot checks
-        # their listings: a Dockerfile added to or removed from build/ changes the AL009 notice)
+        # their listings: a Dockerfile added to or removed from archived/ changes the AL009 notice)
         peeked = self.walk.folders if self.walk is not None and self.hidden is not None else None
         files = authored_files(full, peeked) if authored else []
         if self.hidden is not None and files:
@@ -288,7 +288,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
     ``skipped(abspath, is_dir, why)`` is told every folder and file of a supported name the walk
     leaves out, and why (``--show-files``).  ``fixtures``: globs of test fixture folders, left
     out below a named folder that is not in one itself.  ``hidden``: when a list, each folder an
-    ``exclude`` glob of ``AUTHORED_EXCLUDES`` (``build``) leaves out while it holds files of a
+    ``exclude`` glob of ``AUTHORED_EXCLUDES`` (``archived``) leaves out while it holds files of a
     lintable kind is appended as ``(display path, [file names])`` (for a notice: see
     ``authored_files``)."""
     seen: set[str] = set()
@@ -400,8 +400,8 @@ def _why_fixture(abspath: str, root: str, fixtures: tuple[str, ...]) -> str:
     return "test fixtures"
 
 
-#: the kinds whose files in an excluded ``build/`` are worth a notice (hand-written build files;
-#: Python and Markdown there are usually copies and generated docs)
+#: the kinds whose files in an excluded ``archived/`` are worth a notice (hand-written build files;
+#: Python and Markdown there are usually copies and old docs)
 _AUTHORED_KINDS = frozenset(("dockerfile", "makefile", "shell", "compose", "kustomization"))
 _AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
 _INTEGRATION_PEEK = 4096  # entries of an integration/ folder looked through, at most

@@ -166,21 +166,31 @@ def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so
     assert len(_found(tmp_path)) == 4
 
 
-def test_excluded_build_folder_with_build_files_is_reported(tmp_path):
+def test_build_folder_is_linted_but_pythons_build_output_is_not(tmp_path):
+    # the Go project layout keeps Dockerfiles and CI scripts in build/ (build/package); build output
+    # is git-ignored, except setuptools' copies of a package's sources (build/lib...), left out here
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "build/Dockerfile", "build/ci/run.sh", "build/lib/app.py",
-                     "web/build/bundle.js", "dist/Dockerfile"))
+                     "build/lib.linux-x86_64-cpython-311/app.py", "web/build/bdist.linux-x86_64/x.py", "dist/Dockerfile"))
+    found = [t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE)]
+    assert found == ["Dockerfile", "build/Dockerfile", "build/ci/run.sh"]
+
+
+def test_excluded_archived_folder_with_build_files_is_reported(tmp_path):
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("Dockerfile", "archived/Dockerfile", "archived/ci/run.sh", "archived/lib/app.txt",
+                     "web/archived/bundle.js", "dist/Dockerfile"))
     hidden: list = []
     why: dict = {}
     found = [t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, hidden=hidden,
                                          skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w))]
     assert found == ["Dockerfile"]
-    # build/ holds a Dockerfile and a script (Python copies in build/lib are not counted);
-    # web/build holds nothing lintable; dist/ is not a folder of hand-written build files
-    assert hidden == [("build", ["Dockerfile", "ci/run.sh"])]
-    assert why["build"] == ("excluded by the glob 'build'; it holds 2 lintable files (Dockerfile, ci/run.sh): "
-                            "list exclude without it to lint them")
-    assert why["web/build"] == "excluded by the glob 'build'"
+    # archived/ holds a Dockerfile and a script; web/archived holds nothing lintable; dist/ is
+    # not a folder of hand-written build files
+    assert hidden == [("archived", ["Dockerfile", "ci/run.sh"])]
+    assert why["archived"] == ("excluded by the glob 'archived'; it holds 2 lintable files (Dockerfile, ci/run.sh): "
+                               "list exclude without it to lint them")
+    assert why["web/archived"] == "excluded by the glob 'archived'"
 
 
 def test_an_extension_less_program_is_not_a_script_that_failed_to_read(tmp_path, monkeypatch, capsys):

@@ -40,8 +40,8 @@ def repo(tmp_path, monkeypatch):
     (root / "app").mkdir()
     (root / "app" / "clock.py").write_text("import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    (root / "build").mkdir()
-    (root / "build" / "version.sh").write_text("#!/bin/sh\ngit describe --tags\n")  # nothing to name
+    (root / "archived").mkdir()
+    (root / "archived" / "version.sh").write_text("#!/bin/sh\ngit describe --tags\n")  # nothing to name
     return settle(root, tmp_path, monkeypatch)
 
 
@@ -164,14 +164,14 @@ def _python_project_file(root):
 
 
 def _excluded_build_folder_gains_a_dockerfile(root):
-    # the default exclude leaves build/ out; what it holds decides the AL009 notice
-    (root / "build").mkdir(exist_ok=True)
-    _later(root / "build" / "Dockerfile", "FROM alpine:3.20\n")
-    _later(root / "build")
+    # the default exclude leaves archived/ out; what it holds decides the AL009 notice
+    (root / "archived").mkdir(exist_ok=True)
+    _later(root / "archived" / "Dockerfile", "FROM alpine:3.20\n")
+    _later(root / "archived")
 
 
 def _excluded_build_script_starts_pushing(root):
-    _later(root / "build" / "version.sh", "#!/bin/sh\ndocker push acme/app:1\n")
+    _later(root / "archived" / "version.sh", "#!/bin/sh\ndocker push acme/app:1\n")
 
 
 @pytest.mark.parametrize("change", [

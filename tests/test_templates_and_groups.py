@@ -145,19 +145,23 @@ def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_
 
 def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
     write_files(tmp_path, {
-        "build/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\ndocker push registry.example.com/app:1.0\n",
-        "build/Dockerfile.ci": "FROM alpine:3.20\n",
-        "build/out/app.bin": "binary",
+        "archived/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\n"
+                            "docker push registry.example.com/app:1.0\n",
+        "archived/Dockerfile.ci": "FROM alpine:3.20\n",
+        "archived/out/app.bin": "binary",
         "src/main.go": "package main\n",
+        # build/ is linted (the Go layout's Dockerfiles and CI scripts), with no notice
+        "build/package/Dockerfile": "FROM alpine:latest\n",
     })
     out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
     assert [ln for ln in out if " AL009 " in ln] == [
-        "build:1:1: note: AL009 not linted, left out by the default exclude: build/ (Dockerfile.ci, push.sh); set exclude"
-        " without that folder to lint it, or ignore AL009"]
+        "archived:1:1: note: AL009 not linted, left out by the default exclude: archived/ (Dockerfile.ci, push.sh); set"
+        " exclude without that folder to lint it, or ignore AL009"]
+    assert "build/package/Dockerfile:1:6: DF001 Base image alpine:latest uses the mutable tag latest." in out
     assert " AL009 " not in run(["check", "--no-cache", "--ignore", "AL009", "."], tmp_path).stdout
     (tmp_path / ".archlint.toml").write_text('exclude = [".git"]\n')
     linted = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout
-    assert " AL009 " not in linted and "build/push.sh:2:8: BC001" in linted
+    assert " AL009 " not in linted and "archived/push.sh:2:8: BC001" in linted
 
 
 def test_a_finding_repeated_in_generated_files_is_printed_once(tmp_path):

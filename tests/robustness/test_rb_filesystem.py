@@ -66,13 +66,13 @@ def test_dangling_symlinks(repo):
 @pytest.mark.cli
 def test_a_symlink_to_a_file_of_the_tree_is_linted_once_in_the_files_own_place(repo):
     # camel-k: Makefile -> ./script/Makefile gave every Makefile finding twice; a link whose
-    # target the walk leaves out (build/ is excluded by default) is linted as the link
+    # target the walk leaves out (archived/ is excluded by default) is linted as the link
     (repo / "script").mkdir()
     (repo / "script" / "Makefile").write_text("img:\n\tdocker build -t acme/app:1 .\n\tdocker push acme/app:1\n")
     os.symlink("./script/Makefile", repo / "Makefile")
-    (repo / "build").mkdir()
-    (repo / "build" / "Dockerfile.real").write_text("FROM ubuntu:latest\n")
-    os.symlink("build/Dockerfile.real", repo / "Dockerfile.linked")
+    (repo / "archived").mkdir()
+    (repo / "archived" / "Dockerfile.real").write_text("FROM ubuntu:latest\n")
+    os.symlink("archived/Dockerfile.real", repo / "Dockerfile.linked")
     r = run_cli(["check", "--no-cache"], repo)
     assert_clean_exit(r, allowed=(1,))
     paths = sorted({p for p, _, _, rule in _heads(r) if rule in ("BC001", "DF001")})

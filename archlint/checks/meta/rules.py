@@ -229,19 +229,21 @@ def unknown_rule_in_suppression(ctx):
 def excluded_folder_has_sources(ctx):
     """
     ## What it does
-    Notes, once per run, the folders that the default `exclude` list leaves out (`build/`)
-    although they hold files archlint would lint (Dockerfiles, Makefiles, shell scripts,
-    compose files): real repositories keep build scripts in `build/`, next to build output.
-    Only when `exclude` is the default; `--show-files` lists every folder left out and why.
+    Notes, once per run, the folders of archived code that the default `exclude` list leaves out
+    (`_archived/`, `archived/`) although they hold files archlint would lint (Dockerfiles,
+    Makefiles, shell scripts, compose files). Only when `exclude` is the default; `--show-files`
+    lists every folder left out and why. (`build/` is linted: the Go project layout keeps its
+    Dockerfiles and CI scripts there, and build output is git-ignored; only Python's
+    `build/lib*`, `build/bdist.*`, `build/temp.*` and `build/scripts-*` copies are excluded.)
 
     ## Why is this bad?
     It is not bad; it says what was not linted, so a silent run is not mistaken for a clean one.
 
     ## Example
-    `build/push-images.sh` in a repository with the default settings.
+    `archived/push-images.sh` in a repository with the default settings.
 
     ## Use instead
-    Set `exclude` without `build` to lint the folder (`exclude = [".git", "node_modules", ...]`),
+    Set `exclude` without `archived` to lint the folder (`exclude = [".git", "node_modules", ...]`),
     or `ignore = ["AL009"]` to keep it excluded quietly.
 
     ## Fix
