@@ -66,6 +66,7 @@ CHECK_OPTIONS: tuple = (
     (("--exclude",), dict(action="append", help="glob(s) to exclude (replaces the default list)")),
     (("--extend-exclude",), dict(action="append", help="glob(s) to exclude in addition")),
     (("--no-respect-gitignore",), dict(action="store_true", help="lint files git ignores too")),
+    (("--force-exclude",), dict(action="store_true", help="apply exclude and fixtures to files named too")),
     (("--kubernetes-version",), dict()),
     (("--python-version",), dict()),
     (("--exit-zero",), dict(action="store_true", help="exit 0 even when there are findings")),
@@ -428,10 +429,14 @@ def _cmd_check(args) -> int:
         resolver.for_dir(os.getcwd())  # validate the CLI overrides (and the config here) up front
     except ConfigError:
         raise
-    from .discovery import find_root
+    from .discovery import find_root, not_left_out
     from .output import OutputOptions
 
     root = find_root(os.getcwd())
+    if args.force_exclude and args.paths:  # (the pre-commit hooks': every file named is one a walk leaves out: 0)
+        args.paths = not_left_out(args.paths, resolver, root)
+        if not args.paths:
+            return 0
     paths = args.paths or ["."]
     if args.show_settings or args.show_files:
         from .output import show

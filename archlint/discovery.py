@@ -407,6 +407,39 @@ _AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
 _INTEGRATION_PEEK = 4096  # entries of an integration/ folder looked through, at most
 
 
+def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
+    """Whether a walk from ``root`` would leave the file ``abspath`` out: it, or a folder above
+    it, matches an ``exclude`` glob, or a folder above it a ``fixtures`` glob.  For
+    ``--force-exclude``: a file named on the command line (pre-commit names every changed file)
+    is then judged as the walk of ``archlint check .`` judges it."""
+    rel = display_path(abspath, root)
+    if rel.startswith("../") or os.path.isabs(rel):
+        return False
+    parts = rel.split("/")
+    ex = glob_matcher(excludes) if excludes else None
+    fx = glob_matcher(fixtures) if fixtures else None
+    for i in range(1, len(parts) + 1):
+        sub = "/".join(parts[:i])
+        if ex is not None and ex(sub) or fx is not None and i < len(parts) and fx(sub):
+            return True
+    return False
+
+
+def not_left_out(paths: list, resolver, root: str) -> list:
+    """``paths`` without the files a walk leaves out by the settings that apply to each
+    (``--force-exclude``, which the pre-commit hooks pass: nothing to lint when none is left, as
+    ruff does); folders and ``-`` stay (a folder's walk applies them itself)."""
+    out = []
+    for p in paths:
+        ap = os.path.abspath(p)
+        if p != "-" and os.path.isfile(ap):
+            s = resolver.for_path(ap)
+            if left_out_by_walk(ap, root, s.walk_excludes(), s.fixture_globs()):
+                continue
+        out.append(p)
+    return out
+
+
 def authored_files(folder: str, peeked: list | None = None) -> list[str]:
     """Names (relative to ``folder``, sorted) of the files of a lintable kind by name in
     ``folder`` and its direct subfolders: what an exclude of it hides.  Looks at no more than

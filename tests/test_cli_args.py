@@ -26,6 +26,7 @@ def _argparse(argv):
     ["--fix", "--unsafe-fixes", "--diff", "--color", "never", "--statistics", "--exit-zero"],
     ["--output-format", "concise", "--show-fixes", "--fix-only", "--exit-non-zero-on-fix", "."],
     ["--output-format=full", "--show-files", "src"], ["--show-settings", "k8s/deploy.yaml"],
+    ["--force-exclude", "Dockerfile", "pkg/testdata/pod.yaml"],  # the pre-commit hooks'
 ])
 def test_everyday_command_lines_are_read_fast_and_alike(argv):
     fast = cli._fast_check_args(["check", *argv])

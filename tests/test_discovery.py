@@ -176,6 +176,21 @@ def test_build_folder_is_linted_but_pythons_build_output_is_not(tmp_path):
     assert found == ["Dockerfile", "build/Dockerfile", "build/ci/run.sh"]
 
 
+def test_left_out_by_walk_judges_a_named_file_as_the_walk_does(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+    from archlint.discovery import left_out_by_walk
+
+    root = str(tmp_path)
+
+    def out(rel):
+        return left_out_by_walk(str(tmp_path / rel), root, DEFAULT_EXCLUDE, DEFAULT_FIXTURES)
+
+    assert [out(r) for r in ("deploy.yaml", "pkg/testdata/pod.yaml", "vendor/x/Dockerfile", "archived/x.yaml",
+                             "build/package/Dockerfile", "build/lib/app.py", "testdata.yaml", "a/tests/run.sh")] == [
+        False, True, True, True, False, True, False, True]
+    assert left_out_by_walk(str(tmp_path.parent / "elsewhere.yaml"), root, DEFAULT_EXCLUDE) is False
+
+
 def test_excluded_archived_folder_with_build_files_is_reported(tmp_path):
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "archived/Dockerfile", "archived/ci/run.sh", "archived/lib/app.txt",

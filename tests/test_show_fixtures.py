@@ -27,3 +27,26 @@ def test_show_files_lists_fixtures_and_the_build_files_an_exclude_hides(tmp_path
     r = subprocess.run([sys.executable, "-m", "archlint", "check", "--show-files", "pkg/testdata"], cwd=tmp_path,
                        capture_output=True, text=True, timeout=120)
     assert "pkg/testdata/pod.yaml kubernetes" in [" ".join(line.split()) for line in r.stdout.splitlines()]
+
+
+def test_force_exclude_leaves_out_named_files_a_walk_leaves_out(tmp_path):
+    # pre-commit names every changed file: a fixture or an archived manifest is left out by the
+    # hooks (--force-exclude) as by `archlint check .`; named without it, a file is linted
+    (tmp_path / ".git").mkdir()
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: \"nginx:latest\"}\n"
+    for rel in ("deploy.yaml", "pkg/testdata/pod.yaml", "archived/x.yaml"):
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(pod)
+
+    def run(*argv):
+        r = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache", "--output-format", "concise", *argv],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return r.returncode, sorted({line.split(":")[0] for line in r.stdout.splitlines() if " K8S001 " in line})
+
+    named = ("pkg/testdata/pod.yaml", "deploy.yaml", "archived/x.yaml")
+    assert run(*named) == (1, ["archived/x.yaml", "deploy.yaml", "pkg/testdata/pod.yaml"])
+    assert run("--force-exclude", *named) == (1, ["deploy.yaml"])
+    assert run("--force-exclude", "pkg/testdata/pod.yaml") == (0, [])
+    # a folder named is walked as always
+    assert run("--force-exclude", "pkg") == (0, [])
