@@ -140,13 +140,18 @@ _LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "quay.io/prometheus
 _DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 
 
-def latest_only(name: str) -> bool:
-    """Whether the repository ``name`` (``gcr.io/distroless/static``) publishes no version tags."""
+def without_docker_hub(name: str) -> str:
+    """A repository name without Docker Hub's own host (``docker.io/bitnamisecure/x`` ->
+    ``bitnamisecure/x``); other names as they are."""
     for hub in _DOCKER_HUB:
         if name.startswith(hub):
-            name = name[len(hub):]
-            break
-    return name.startswith(_LATEST_ONLY)
+            return name[len(hub):]
+    return name
+
+
+def latest_only(name: str) -> bool:
+    """Whether the repository ``name`` (``gcr.io/distroless/static``) publishes no version tags."""
+    return without_docker_hub(name).startswith(_LATEST_ONLY)
 
 
 #: an operating system's or a language runtime's release written into a repository name:

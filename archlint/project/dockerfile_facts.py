@@ -74,9 +74,8 @@ def _files_only(model, stages) -> bool:
             if ins.keyword == "RUN" or ins.keyword in ("COPY", "ADD") and ("$" in ins.args.text or "://" in ins.args.text):
                 return False
             for fl in ins.flags:
-                ref = fl.value if fl.name == "from" else None
-                if ref is not None and (not ref or model.stage_by_name(ref) is None
-                                        or model.stage_by_name(ref).index >= st.index):
+                src = model.stage_by_name(fl.value) if fl.name == "from" and fl.value else None
+                if fl.name == "from" and (src is None or src.index >= st.index):
                     return False  # (another image's files: the target platform's)
     return True
 

@@ -396,8 +396,7 @@ def multi_platform_load(ctx):
     No automatic fix: pushing, loading one platform or using the containerd store are different
     choices.
     """
-    if _needs_containerd_store(ctx.source.text):
-        return
+    store = None  # whether the file says its builds need the containerd store: read only for a candidate
     for tc in commands_for(ctx):
         if tc.action not in ("build", "bake") or tc.builder not in _BUILDKIT_OUTPUT_BUILDERS:
             continue
@@ -410,6 +409,10 @@ def multi_platform_load(ctx):
                 what = f"{f.name} type=docker"
             else:
                 continue
+            if store is None:
+                store = _needs_containerd_store(ctx.source.text)
+            if store:
+                return
             yield ctx.report(
                 f.word.span,
                 f"{_label(tc)} builds {tc.platform_count} platforms with {what}, but Docker's classic image store"

@@ -63,9 +63,8 @@ def first_pass_of(tc, others) -> bool:
     ``tc`` fills the build cache the push then reads (dapr's ``build-dev-container-all-arch``,
     tagged without the registry its ``push-dev-container-all-arch`` build pushes to)."""
     def key(b):
-        f = b.flag("-f", "--file")
-        return (f.value if f is not None else None, b.args[-1].value if b.args else None,
-                tuple(sorted(a.value or "" for a in b.all("--build-arg"))), frozenset(p.value for p in b.platforms))
+        return _build_key(b)[:2] + (tuple(sorted(a.value or "" for a in b.all("--build-arg"))),
+                                    frozenset(p.value for p in b.platforms))
 
     mine = key(tc)
     return any(key(b) == mine for b in others)

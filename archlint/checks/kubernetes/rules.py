@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from ...model import Severity
-from ...images import local_registry, parse_image_ref as split_image, release_in_name
+from ...images import local_registry, parse_image_ref as split_image, release_in_name, without_docker_hub
 from ...parsers.yamldoc import (
     is_map,
     is_scalar,
@@ -150,11 +150,7 @@ def _unserved(ctx, name: str) -> bool:
     ``controller:latest``, which no registry serves.  A placeholder a Kustomization or a release
     script replaces, or an image loaded into the node's own store: its tag decides nothing a
     node pulls, as for a ``localhost/`` image."""
-    for hub in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):  # (Docker Hub's own names)
-        if name.startswith(hub):
-            name = name[len(hub):]
-            break
-    name = name.removeprefix("library/")
+    name = without_docker_hub(name).removeprefix("library/")
     if "/" in name or not name:
         return False
     from ...packs import load_pack
