@@ -114,6 +114,54 @@ def test_df001_leaves_a_stage_that_upgrades_every_package():
     ]
 
 
+def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage():
+    # kompose's builder (apk add curl, curl the release for `uname -m`), secrets-store's kubectl
+    # download, katib's alpine/git clone, strimzi's checked jar downloads: what reaches the image
+    # is the downloaded files, whatever version of the base ran curl. A stage that compiles
+    # (make), installs other packages, is copied from where its packages live, is the image built
+    # or another stage's base is still reported, as is the final stage
+    text = """
+        FROM alpine AS fetch
+        ARG KUBE_VERSION=v1.34.3
+        COPY VERSION VERSION
+        RUN apk add --no-cache curl && \\
+            ARCH=$(uname -m | sed 's/x86_64/amd64/g') && \\
+            curl -LO https://dl.k8s.io/release/${KUBE_VERSION}/bin/linux/${ARCH}/kubectl && chmod +x kubectl
+        FROM alpine/git AS clone
+        RUN git clone https://github.com/kubeflow/kubeflow.git && cd kubeflow && git checkout "$(cat ../COMMIT)"
+        FROM registry.access.redhat.com/ubi9/ubi-minimal:latest AS jars
+        RUN microdnf install -y tar gzip
+        RUN curl -LO https://example.com/x.tar.gz && sha512sum -c x.sha512 && mkdir /opt/x && tar xzf x.tar.gz -C /opt/x
+        FROM alpine AS compiled
+        RUN apk add make git build-base && git clone https://github.com/eradman/entr.git /entr && cd /entr && make install
+        FROM alpine AS tools
+        RUN apk add --no-cache curl python3 && curl -LO https://example.com/tool
+        FROM alpine:latest AS own-curl
+        RUN apk add --no-cache curl && curl -LO https://example.com/tool
+        FROM alpine AS based
+        RUN wget https://example.com/tool
+        FROM based AS more
+        FROM alpine:latest AS unread
+        RUN curl -LO https://example.com/tool
+        FROM alpine
+        COPY --from=fetch /kubectl /kubectl
+        COPY --from=clone /kubeflow/README.md /jars/
+        COPY --from=jars /opt/x /opt/x
+        COPY --from=compiled /usr/local/bin/entr /
+        COPY --from=tools /tool /
+        COPY --from=own-curl /usr/bin/curl /
+        COPY --from=more /tool /
+    """
+    assert check(text, "DF00", kind="dockerfile") == [
+        "12:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
+        "14:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
+        "16:6 DF001 Base image alpine:latest uses the mutable tag latest.",
+        "18:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
+        "21:6 DF001 Base image alpine:latest uses the mutable tag latest.",
+        "23:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
+    ]
+
+
 def test_df001_accepts_versions_digests_and_stage_names():
     assert check("""
         ARG BASE

@@ -10,7 +10,8 @@ from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from ...updaters import docker_updater
-from ._common import _base_images, _platform_kind, _stage_names_arch, comment_above
+from ...parsers.dockerfile import shell_body
+from ._common import _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, comment_above
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
 
@@ -43,7 +44,13 @@ def from_latest_tag(ctx):
     pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
     every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
     `ubi-minimal:latest`): it takes the newest packages on every build on purpose, and a pinned
-    base tag would not make it reproducible. Nor for an image whose publisher gives no version
+    base tag would not make it reproducible. Nor in a stage that only fetches files for a later
+    stage (kompose's `apk add curl` and `curl` of its release, katib's `alpine/git` clone,
+    strimzi's checked downloads): it runs downloads and what unpacks and checks them, installs
+    only those tools, and is read only by `COPY --from` of what it fetched, so the image gets
+    the same files whatever version of the base ran `curl` (a stage that compiles, installs
+    other packages, is copied from where its packages live, or is the image built is still
+    reported). Nor for an image whose publisher gives no version
     tags (distroless, Chainguard's free images, Prometheus' busybox: `latest`, `nonroot`,
     `debug`), unless Renovate (a `renovate.json`...) or Dependabot's `docker` ecosystem for the
     Dockerfile's folder updates the repository's pins: the one pin there is a digest, and pinned
@@ -60,7 +67,7 @@ def from_latest_tag(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value) \
-                and not comment_above(ctx, st.from_ins.span.line, _version_set(name).search):
+                and not fetch_only(ctx.model, st) and not comment_above(ctx, st.from_ins.span.line, _version_set(name).search):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -122,6 +129,76 @@ def _upgrades_packages(stage) -> bool:
     return False
 
 
+#: what a stage that only fetches may run: downloads, checks and unpacking, file moves, and the
+#: shell's text tools (``uname -m | sed ...`` to name the release asset of the target's CPU)
+_FETCHERS = frozenset(("curl", "wget", "git", "aria2c"))
+_FETCH_HELPERS = frozenset((
+    "tar", "unzip", "gunzip", "gzip", "xz", "unxz", "bunzip2", "bzip2", "zstd", "chmod", "chown", "chgrp", "mv", "cp",
+    "mkdir", "rm", "rmdir", "ln", "cd", "echo", "printf", "cat", "test", "[", "true", "false", ":", "exit", "set",
+    "export", "sha256sum", "sha512sum", "sha1sum", "md5sum", "shasum", "cksum", "gpg", "gpgv", "uname", "arch",
+    "sed", "awk", "tr", "cut", "grep", "head", "tail", "sort", "wc", "install", "touch", "ls", "basename", "dirname",
+    "find", "xargs", "jq", "mktemp", "realpath", "readlink", "stat",
+))
+#: package managers, and the packages a fetching stage installs to fetch, check and unpack
+_INSTALLERS = frozenset(("apk", "apt-get", "apt", "yum", "dnf", "microdnf", "tdnf", "zypper"))
+_FETCH_PACKAGES = frozenset((
+    "curl", "wget", "git", "git-core", "ca-certificates", "tar", "gzip", "unzip", "xz", "xz-utils", "bzip2", "zstd",
+    "gnupg", "gnupg2", "gpg", "dirmngr", "jq", "coreutils", "bash", "findutils", "which", "file", "openssl",
+))
+#: where a package manager puts what it installs: a stage copied from there hands over its base's packages
+_SYSTEM_PATHS = re.compile(r"^/+(?:usr(?!/+local(?:/|$))|lib|lib64|bin|sbin|etc|var/+lib)(?:/|$)")
+
+
+def _fetch_only_command(cmd) -> bool | None:
+    """True for a download, False for a helper (unpacking, checks, moves), None for anything else."""
+    prog = cmd.program
+    if prog in _FETCHERS:
+        return True
+    if prog in _FETCH_HELPERS:
+        return False
+    if prog in _INSTALLERS:
+        names = [w.value for w in cmd.args if not w.value.startswith("-") and "=" not in w.value]
+        verb, packages = (names[0], names[1:]) if names else ("", [])
+        if verb in ("update", "clean", "makecache") and not packages:
+            return False
+        if verb in ("add", "install") and packages and all(p in _FETCH_PACKAGES for p in packages):
+            return False
+    return None
+
+
+def fetch_only(model, stage) -> bool:
+    """Whether the stage only fetches files for later stages (kompose's ``apk add curl`` and
+    ``curl -L .../kompose-linux-${ARCH}``, katib's ``alpine/git`` clone, strimzi's checked
+    downloads): it runs downloads and what unpacks and checks them, installs only those tools,
+    is not the image built nor the base of another stage, and is read only by ``COPY --from`` of
+    paths outside the system folders its packages live in. What it hands over is the downloaded
+    files, the same whatever version of its base ran ``curl``."""
+    from ...parsers.shell import simple_commands
+
+    if stage.index == model.final_stage.index or any(model.base_stage_of(s) is stage for s in model.stages):
+        return False
+    readers = list(_copies_of(model, stage))
+    if not readers or any(fl.name != "from" or any(_SYSTEM_PATHS.match(p) for p in _copy_sources(ins))
+                          for _st, ins, fl in readers):
+        return False
+    fetched = False
+    for ins in stage.instructions:
+        if ins.keyword == "ADD":
+            fetched = fetched or any("://" in p for p in _copy_sources(ins))
+        elif ins.keyword == "RUN":
+            if ins.exec_form is not None:
+                return False
+            for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+                for cmd in simple_commands(snip):
+                    kind = _fetch_only_command(cmd)
+                    if kind is None:
+                        return False
+                    fetched = fetched or kind
+        elif ins.keyword not in ("ARG", "ENV", "WORKDIR", "COPY", "USER", "SHELL", "LABEL"):
+            return False
+    return fetched
+
+
 #: a FROM image that is one variable: a build parameter (``$BASE_IMAGE``, ``${BASE_IMAGE}``, with
 #: its fallback written in place: ``${BUILDER_IMAGE:-golang}``, node-feature-discovery's, whose
 #: every build passes ``--build-arg BUILDER_IMAGE=golang:1.26-trixie``)
@@ -156,7 +233,8 @@ def from_untagged(ctx):
     `cu124`...) written without a tag, the form its publisher documents: it follows that release
     line as a `:8` tag would, and archlint accepts such tags (in the judged repositories, 45 such
     findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in developer tooling or examples,
-    nor for an image with no version tags where no updater moves a digest (see DF001).
+    in a stage that only fetches files for a later stage, nor for an image with no version tags
+    where no updater moves a digest (see DF001).
 
     ## Example
     ```dockerfile
@@ -176,7 +254,8 @@ def from_untagged(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not release_in_name(name) \
-                and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name, st.image.value):
+                and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name, st.image.value) \
+                and not fetch_only(ctx.model, st):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",
