@@ -61,7 +61,7 @@ ARCH_ALIASES: dict[str, tuple[str, str]] = {
 #: literal tokens that name a CPU architecture inside URLs/paths, by canonical arch.  Go-style
 #: names (what TARGETARCH expands to) first, then the uname/Debian spellings.
 ARCH_TOKENS: dict[str, tuple[str, ...]] = {
-    "amd64": ("amd64", "x86_64", "x86-64", "x64"),
+    "amd64": ("amd64", "x86_64", "x86-64", "x64", "linux64"),
     "arm64": ("arm64", "aarch64", "arm64v8"),
     "arm": ("armv7", "armv7l", "armhf", "armv6", "armv6l", "armel", "arm32v7", "arm32v6"),
     "386": ("i386", "i686", "386"),

@@ -889,6 +889,23 @@ def test_df006_pinned_single_platform_is_fine():
     ]
 
 
+def test_df006_reads_linux64_as_an_x86_64_build():
+    # kuberay's proto/Dockerfile: jq's jq-linux64 (its arm64 build is jq-linux-arm64); Chrome
+    # for Testing's linux64/chromedriver-linux64.zip; Mozilla's os=linux64. Not a fix: the arm64
+    # spelling is the publisher's to say
+    text = """
+        FROM golang:1.22
+        RUN wget https://github.com/jqlang/jq/releases/download/jq-1.7.1/jq-linux64 -O /usr/bin/jq
+        RUN curl -LO "https://download.mozilla.org/?product=firefox-latest-ssl&os=linux64&lang=en-US"
+        RUN curl -LO https://example.com/tool-linux64bit.tar.gz
+    """
+    found = lint_inline(text, kind="dockerfile", platforms=TWO).findings
+    assert [(f.rule_id, f.span.line, f.span.col, f.message.split(" (")[0], f.fix) for f in found] == [
+        ("DF006", 2, 69, "RUN fetches a build for linux64", None),
+        ("DF006", 3, 75, "RUN fetches a build for linux64", None),
+    ]
+
+
 def test_df006_a_cross_toolchain_is_named_for_the_cpu_it_compiles_for():
     # tilt's scripts/release.Dockerfile: musl.cc's cross compilers for the x86_64 host
     text = """

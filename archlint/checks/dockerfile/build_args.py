@@ -68,7 +68,7 @@ def arch_specific_download(ctx):
     ## What it does
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a
     `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`,
-    `x86_64`, `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
+    `x86_64`, `linux64` (jq's `jq-linux64`), `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
     architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
     Only URLs and paths of download and copy commands count, not every word.
 
