@@ -162,15 +162,53 @@ def _inside(real: str, real_root: str) -> bool:
         return False
 
 
-class Walk:
-    """What a discovery looked at, for archlint.run.snapshot: the folders it listed, the ignore
-    files it opened or looked for, the entries of a listing that other parts read by name
-    (configuration files), and every symlink it followed or skipped with where it led."""
+def listing_digest(dirpath: str, filenames, dirnames) -> str:
+    """What a folder's listing says of the files a walk may lint there: the names of its
+    subfolders, of its files of a supported name and of its configuration files, as a digest.  An editor's swap or backup
+    file, a file saved by renaming a new one over it, a build's output of another kind leave it
+    as it was (archlint/run/delta.py)."""
+    try:  # (the C module: hashlib would load OpenSSL)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always has it
+        from hashlib import blake2b
+    gh = "/.github/" in "/" + dirpath.replace(os.sep, "/") + "/"
+    files = sorted(fn for fn in filenames
+                   if fn in _NAMED or kinds.kind_by_name(os.path.join(dirpath, fn) if gh else fn) is not None)
+    h = blake2b(digest_size=12)
+    h.update("\0".join(files).encode("utf-8", "surrogateescape"))
+    h.update(b"\0\0")
+    h.update("\0".join(sorted(dirnames)).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
-    __slots__ = ("folders", "gitignores", "named", "links")
+
+def folder_listing(dirpath: str) -> str | None:
+    """``listing_digest`` of the folder as it is now (a subfolder as ``os.walk`` tells one: a
+    symlink to a folder counts), or None when it cannot be listed."""
+    files, dirs = [], []
+    try:
+        with os.scandir(dirpath) as it:
+            for e in it:
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(e.name)
+    except OSError:
+        return None
+    return listing_digest(dirpath, files, dirs)
+
+
+class Walk:
+    """What a discovery looked at, for archlint.run.snapshot: the folders it listed (with the
+    ``listing_digest`` of each), the ignore files it opened or looked for, the entries of a
+    listing that other parts read by name (configuration files), and every symlink it followed
+    or skipped with where it led."""
+
+    __slots__ = ("folders", "listings", "gitignores", "named", "links")
 
     def __init__(self):
         self.folders: list[str] = []
+        self.listings: dict[str, str] = {}
         self.gitignores: list[GitIgnore] = []
         self.named: list[str] = []  # configuration file names present in a listed folder
         self.links: list[tuple[str, str]] = []  # (symlink, its resolved path)
@@ -338,6 +376,7 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
             yield from _unreadable(errors, root)
             if walk is not None:
                 walk.folders.append(dirpath)
+                walk.listings[dirpath] = listing_digest(dirpath, filenames, dirnames)
                 for n in _NAMED.intersection(filenames) | _NAMED.intersection(dirnames):
                     walk.named.append(os.path.join(dirpath, n))
             if gi is not None:

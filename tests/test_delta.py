@@ -4,6 +4,7 @@ what a run without any cache prints."""
 from __future__ import annotations
 
 import glob
+import os
 import random
 
 import pytest
@@ -113,13 +114,40 @@ def test_the_other_text_formats_take_the_delta_too(repo, capsys, walks, fmt):
     assert walks == [] and got == _run(capsys, "--no-cache", "--output-format", fmt, ".")
 
 
-@pytest.mark.parametrize("change", ["new file", "configuration", "generated", "json"])
+@pytest.mark.parametrize("how", ["renamed over", "swap file", "both"])
+def test_a_file_saved_by_renaming_or_beside_a_swap_file_takes_the_delta(repo, capsys, walks, how):
+    # sed -i, git checkout and editors that save by renaming a new file over the old one change
+    # the folder as well as the file; vim's swap file appears beside the file edited: the folder
+    # still holds the same subfolders and files of supported names, so the same files are linted
+    first = _run(capsys, ".")
+    walks.clear()
+    path, text = EDITS[1]
+    target = repo / path
+    if how != "swap file":
+        tmp = target.with_name(".s1.sh.tmp1234")
+        tmp.write_text(text)
+        os.replace(tmp, target)
+        later(target)
+    else:
+        later(target, text)
+    if how != "renamed over":
+        (target.parent / ".s1.sh.swp").write_bytes(b"b0VIM 9.1\0")
+    later(target.parent)  # (the folder's new mtime, out of the racy window)
+    got = _run(capsys, ".")
+    assert walks == [], "the delta run went the ordinary way"
+    assert got != first and got == _run(capsys, "--no-cache", ".")
+
+
+@pytest.mark.parametrize("change", ["new file", "new folder", "configuration", "generated", "json"])
 def test_what_a_delta_cannot_redo_goes_the_ordinary_way(repo, capsys, walks, change):
     args = ["--output-format", "json"] if change == "json" else []
     _run(capsys, *args, ".")
     walks.clear()
     if change == "new file":  # its folder's listing changed: another set of files
         (repo / "other" / "s9.sh").write_text("#!/bin/sh\ndocker build -t reg.example.com/app:1 .\n")
+    elif change == "new folder":  # (empty, for now: the next run walks it)
+        (repo / "other" / "s9").mkdir()
+        later(repo / "other")
     elif change == "configuration":
         (repo / ".archlint.toml").write_text('platforms = ["linux/amd64"]\n')
     elif change == "generated":  # its findings are printed once for every generated file

@@ -11,10 +11,11 @@ notices (how many, where the one printed is) and which paths carry them; which p
 generated files (whose findings are printed once for all of them); which fail the run.
 
 A later run of the same command (``run``) takes the delta when every row of that manifest
-still holds but the signatures of at most ``MAX_CHANGED`` linted files or inputs of results:
-no folder listing changed (so the same files are linted: an editor that saves by renaming
-changes its folder, and the run goes the ordinary way), no configuration, ignore file, rule
-pack or Dockerfile looked for.  The changed files and the files whose results depend on a
+still holds but the signatures of at most ``MAX_CHANGED`` linted files or inputs of results,
+and of folders whose listing still names the same subfolders and files of supported names
+(``discovery.listing_digest``: an editor that saves by renaming a new file over the old one,
+``sed -i``, ``git checkout``, a swap file beside the file edited change the folder, not the set
+of files linted); no configuration, ignore file, rule pack or Dockerfile looked for.  The changed files and the files whose results depend on a
 changed input are read through the result cache (linted again); a model of these alone gives
 the link groups they may now touch (``LinkGroups.reach``, as a run given files uses it), and
 every file of those groups is read through the cache, its model built and the project rules
@@ -86,7 +87,7 @@ def base_doc(recorder, inputs) -> dict:
         ds = [index.setdefault(p, len(index)) for p in deps.get(abspath, ())]
         files.append([abspath, display, groups.files.get(display, -1), ds])
     return {"files": files, "paths": list(index), "fixed": [p for p in index if p in fixed],
-            "groups": groups.to_json(), **recorder.layout}
+            "groups": groups.to_json(), "listings": recorder.walk.listings, **recorder.layout}
 
 
 def _shape(d) -> bool:
@@ -101,6 +102,9 @@ def _shape(d) -> bool:
     for key in ("generated", "failing", "fixed"):
         if type(d.get(key)) is not list or not all(type(p) is str for p in d[key]):
             return False
+    listings = d.get("listings")
+    if type(listings) is not dict or not all(type(v) is str for v in listings.values()):
+        return False
     grouped, ngroups = d.get("grouped"), d.get("notice_groups")
     if type(grouped) is not dict or type(ngroups) is not dict:
         return False
@@ -159,12 +163,22 @@ def _changed(d: dict, moved: set) -> set | None:
     """The linted files to read again: those of ``moved`` (the paths whose signature changed
     since the report was stored) and those whose results depend on one; None when anything
     else changed (or too much)."""
+    from ..discovery import folder_listing
+
     if len(moved) > MAX_CHANGED:
         return None
     files = {row[0] for row in d["files"]}
     inputs = set(d["paths"]).difference(d["fixed"])
-    if any(p not in files and p not in inputs for p in moved):
-        return None  # a folder, a configuration or ignore file, a Dockerfile looked for ...
+    listings = d["listings"]
+    for p in moved:
+        if p in files or p in inputs:
+            continue
+        # a folder whose subfolders and files of supported names are the ones the walk listed:
+        # a file in it saved by renaming a new one over it (its own signature tells), an
+        # editor's swap file; anything else (a configuration or ignore file, a Dockerfile looked
+        # for, a folder that now holds another set of files) is not a delta's
+        if p not in listings or folder_listing(p) != listings[p]:
+            return None
     changed_inputs = {i for i, p in enumerate(d["paths"]) if p in moved}
     out = {a for a in moved if a in files}
     if changed_inputs:
