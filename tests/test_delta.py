@@ -255,6 +255,33 @@ def test_a_retag_linked_by_a_pattern_is_read_with_the_deployment_it_retags(tmp_p
     assert got == _run(capsys, "--no-cache", ".")
 
 
+def test_a_file_read_again_as_a_dependency_is_read_with_its_own_dependencies(tmp_path, capsys, monkeypatch, walks):
+    """The generated benchmark tree's case: a changed Makefile includes common.mk, whose recipe
+    builds the mid image from mid/Dockerfile, which is built on the runtime base, built for
+    fewer platforms. common.mk's group is read again as the Makefile's dependency, mid's XF006
+    with it; that finding needs runtime's build, a dependency of the dependency (it vanished
+    from the delta's report)."""
+    root = tmp_path / "r"
+    for rel, text in {
+        "runtime/build.sh": "#!/bin/sh\ndocker buildx build --platform linux/amd64 -t reg.example.com/runtime:1 --push .\n",
+        "runtime/Dockerfile": "FROM alpine:3.20\n",
+        "common.mk": "mid:\n\tdocker buildx build --platform linux/amd64,linux/arm64 -t reg.example.com/mid:1 --push mid\n",
+        "mid/Dockerfile": "FROM reg.example.com/runtime:1\n",
+        "app/Makefile": "include ../common.mk\napp:\n\tdocker buildx build --platform linux/amd64 -t reg.example.com/app:1 --push .\n",
+        "app/Dockerfile": "FROM alpine:3.20\nCOPY x /x\n",
+    }.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / ".git").mkdir()
+    settle(root, tmp_path, monkeypatch)
+    first = _run(capsys, ".")
+    assert "mid/Dockerfile:1:1: XF006" in first[1].replace("\\", "/")
+    walks.clear()
+    later(root / "app/Makefile", (root / "app/Makefile").read_text().replace("linux/amd64 -t", "linux/arm64 -t"))
+    got = _run(capsys, ".")
+    assert walks == [] and got == _run(capsys, "--no-cache", ".")
+    assert "mid/Dockerfile:1:1: XF006" in got[1].replace("\\", "/")
+
 
 def test_the_exit_code_counts_a_groups_notices_wherever_they_are_printed(tmp_path, capsys, monkeypatch, walks):
     """Two Dockerfiles whose only findings are DF005's info notices, printed once as the group's

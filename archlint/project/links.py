@@ -116,7 +116,7 @@ class LinkGroups:
         the producers and consumers of it, a consumer's to its producers), to each other as their
         own model links them, and a named file to its own group; what is connected to a named
         file counts, with the groups a name of unknown last part may match, and the groups all
-        these depend on or that depend on them."""
+        these depend on (and what those depend on, in turn) or that depend on them."""
         uf = UnionFind()
         find, union, parent = uf.find, uf.union, uf.parent
         mine = link_groups(project, entries).files
@@ -141,13 +141,20 @@ class LinkGroups:
         files = {x[1] for x in parent if x[0] == "f" and find(x) in roots}
         groups.update(self.producers.get(WILD, ()))
         groups.update(self.consumers.get(WILD, ()))
-        out = set(groups)
+        out = set(groups) | extra
         for g, ds in self.deps.items():
-            if g in groups:
-                out.update(ds)
-            elif any(d in groups for d in ds):
-                out.add(g)
-        return out | extra, files
+            if g not in groups and any(d in groups for d in ds):
+                out.add(g)  # built on what the files are linked to: its findings may change
+        # every group read again is read with what it depends on, and that with its own (an
+        # included Makefile's recipe builds an image on a base built elsewhere: the base's build
+        # decides the image's XF006)
+        todo = list(out)
+        while todo:
+            for d in self.deps.get(todo.pop(), ()):
+                if d not in out:
+                    out.add(d)
+                    todo.append(d)
+        return out, files
 
 
 def link_groups(project: Project, entries) -> LinkGroups:
