@@ -1354,6 +1354,30 @@ def test_df013_follows_a_scratch_stage_that_only_carries_files():
     ]
 
 
+def test_df013_flags_an_image_taken_for_the_build_machine_and_copied_from():
+    # stakater/Reloader's Dockerfile.ubi: the released multi-arch image is taken as a source of
+    # its binary, on $BUILDPLATFORM, and copied into the UBI image built for amd64 and arm64
+    text = """
+        ARG BUILDER_IMAGE
+        FROM --platform=${BUILDPLATFORM} ${BUILDER_IMAGE} AS SRC
+        FROM registry.access.redhat.com/ubi9/ubi:9.5 AS ubi
+        RUN dnf install -y binutils
+        FROM scratch
+        COPY --from=ubi /image/ /
+        COPY --from=SRC /manager .
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == [
+        "2:6 DF013 Stage 0 (SRC) takes its image for the build machine ($BUILDPLATFORM), yet the final stage copies"
+        " files from it (/manager): every platform's image gets the build machine's build of them.",
+    ]
+    # files the same on every CPU, an image chosen per target, no --platform: nothing to say
+    assert check(text.replace("/manager .", "/etc/ssl/certs /etc/ssl/certs"), "DF013", kind="dockerfile",
+                 platforms=TWO) == []
+    assert check(text.replace("${BUILDER_IMAGE} AS SRC", "ghcr.io/acme/tool-${TARGETARCH}:1 AS SRC"), "DF013",
+                 kind="dockerfile", platforms=TWO) == []
+    assert check(text.replace("--platform=${BUILDPLATFORM} ", ""), "DF013", kind="dockerfile", platforms=TWO) == []
+
+
 def test_df013_accepts_cross_builds_and_arch_independent_output():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go

@@ -2294,3 +2294,29 @@ def test_a_third_party_image_in_rewritten_chart_values_is_still_reported(tmp_pat
     assert found == [("charts/app/values.yaml", 8, "Helm values set image cfssl/cfssl to the mutable tag latest. "
                       "The repository's release rewrites the :latest tags of this file to its own version, "
                       "and this image is not the repository's.")]
+
+
+def test_df013_leaves_a_dockerfile_whose_every_build_stops_at_the_build_machine_stage(tmp_path, capsys):
+    # awesome-compose's nginx-golang: the Go builder runs on $BUILDPLATFORM and the scratch stage
+    # copies its binary, but compose builds `target: builder` (go run); no image built here holds
+    # the copy. Another build of the final stage, or no build found, keeps the finding
+    df = ("FROM --platform=$BUILDPLATFORM golang:1.26 AS builder\nWORKDIR /code\nCOPY . .\n"
+          "RUN CGO_ENABLED=0 go build -o bin/backend main.go\nCMD [\"go\", \"run\", \"main.go\"]\n"
+          "FROM scratch\nCOPY --from=builder /code/bin/backend /usr/local/bin/backend\n")
+    root = tree(tmp_path / "r", {
+        "backend/Dockerfile": df,
+        "compose.yaml": "services:\n  backend:\n    build:\n      context: backend\n      target: builder\n",
+    })
+
+    def df013():
+        return [(f["path"], f["line"]) for f in run(root, capsys)["findings"] if f["rule"] == "DF013"]
+
+    assert df013() == []
+    (root / "compose.yaml").write_text("services:\n  backend:\n    build:\n      context: backend\n")
+    assert df013() == [("backend/Dockerfile", 1)]
+    (root / "compose.yaml").unlink()
+    assert df013() == [("backend/Dockerfile", 1)]
+    # a README's development build of the builder stage (a second review's case): the final
+    # image is built somewhere all the same
+    (root / "README.md").write_text("```sh\ndocker build --target builder -t app-dev backend\n```\n")
+    assert df013() == [("backend/Dockerfile", 1)]

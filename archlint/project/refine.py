@@ -471,5 +471,20 @@ def version_variant(f, fr, project):
     return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
 
 
-REFINERS = {"DF003": one_platform_built, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+def df013(f, fr, project):
+    """DF013 where every build of the Dockerfile found stops at the flagged stage itself
+    (awesome-compose's ``target: builder``: compose runs the Go builder for ``go run``): no image
+    built here holds a stage that copies the build machine's binaries. A Dockerfile no build is
+    found for keeps the finding (built by hand, its final stage is what ``docker build`` makes),
+    and so does one whose builds found are all in documents (a README's ``docker build --target
+    builder`` for development: the final image is built somewhere)."""
+    builds = project.builds_of_dockerfile(fr.path)
+    stage = (f.key or "").lower()
+    if stage and any(project.kinds.get(b.path) != "markdown" for b in builds) \
+            and all(b.stage not in (None, "*") and b.stage.lower() == stage for b in builds):
+        return None
+    return f
+
+
+REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": bc006, "GHA001": pinned_by_dockerfile, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

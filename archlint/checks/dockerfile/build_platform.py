@@ -75,6 +75,23 @@ def _ships(ctx, stage) -> bool:
     return out
 
 
+def _image_donor(model, stage) -> bool:
+    """Whether a stage that runs nothing holds only an image's files: nothing is copied into it
+    or into the stages it is based on (``COPY . /src`` carries the context: see ``_ships``), and
+    its first base is an image, not ``scratch``, whose name does not pick the target's
+    (``tool-${TARGETARCH}``)."""
+    st = stage
+    while True:
+        if any(i.keyword in ("COPY", "ADD") for i in st.instructions):
+            return False
+        base = model.base_stage_of(st)
+        if base is None:
+            break
+        st = base
+    image = st.image.value.strip() if st.image is not None else "scratch"
+    return image.lower() != "scratch" and "TARGET" not in image
+
+
 @rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))
 def build_platform_binaries_shipped(ctx):
     """
@@ -97,9 +114,14 @@ def build_platform_binaries_shipped(ctx):
     is not plainly text (`.js`, `.css`, `.html`, `.json`, `.jar`, a `static/` folder, CA
     certificates...). A stage that only carries files (`FROM scratch` and a `COPY`, picked by a
     knob: `FROM golangci-binary-${FROM_SOURCE}`) passes the copy on: it counts only when what it
-    carries reaches a stage that does not run on the build machine. An error when several
+    carries reaches a stage that does not run on the build machine. A stage that runs nothing
+    on an image (`FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS src`, then `COPY --from=src
+    /manager`: Reloader's UBI image) holds that image as pulled for the build machine: a copy
+    of its files that are not plainly text counts. An error when several
     target platforms are configured (one of them cannot be the build machine's), a warning
-    otherwise.
+    otherwise. In a whole run, not reported where every build of the Dockerfile found stops at
+    the flagged stage itself (awesome-compose's compose files build `target: builder` for
+    `go run`): no image built there holds the copy.
 
     ## Why is this bad?
     `$BUILDPLATFORM` runs the stage natively on the build machine, which is only right when its
@@ -133,12 +155,14 @@ def build_platform_binaries_shipped(ctx):
     for st in model.stages:
         if _platform_kind(model, st) != "build":
             continue  # (a stage based on a $BUILDPLATFORM stage is one too)
-        # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``)
-        if not chain_has(model, st, "runs", bool, _RUN) or _stage_uses_target(model, st):
-            continue
-        if chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, ("RUN", "ENV")):
+        # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``);
+        # a stage that runs none holds its base image as pulled for the build machine
+        runs = chain_has(model, st, "runs", bool, _RUN)
+        if runs and chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, ("RUN", "ENV")):
             continue  # a literal toolchain architecture (``ENV GOOS=linux GOARCH=arm64``): DF008's subject
-        compiles = chain_has(model, st, "compiles", _COMPILES.search, _RUN)
+        if _stage_uses_target(model, st) or not runs and not _image_donor(model, st):
+            continue
+        compiles = runs and chain_has(model, st, "compiles", _COMPILES.search, _RUN)
         shipped = []
         for target, ins, cfl in _copies_of(model, st):
             if cfl.name != "from" or _platform_kind(model, target) != "target":
@@ -150,19 +174,25 @@ def build_platform_binaries_shipped(ctx):
                 continue
             dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
             program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
-            if compiles or program:
+            if compiles or program or not runs:
                 shipped.append((target, cfl, [s for s in sources if not same_on_every_cpu(s)]))
         if not shipped:
             continue
         target, _, paths = shipped[0]
         into = "the final stage" if target is model.final_stage else f"stage {target.index}{_stage_label(target)}"
+        if runs:
+            what = f"runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet {into} copies " \
+                   f"its output ({', '.join(paths[:2])}): every platform's image gets the build machine's binaries."
+            hint = "cross-compile for the target (ARG TARGETOS TARGETARCH; GOOS=$TARGETOS GOARCH=$TARGETARCH), " \
+                   "or drop --platform=$BUILDPLATFORM"
+        else:
+            what = f"takes its image for the build machine ($BUILDPLATFORM), yet {into} copies files from it " \
+                   f"({', '.join(paths[:2])}): every platform's image gets the build machine's build of them."
+            hint = "drop --platform=$BUILDPLATFORM: the image is then pulled for each target platform"
         yield ctx.report(
             st.platform.span if st.platform is not None else st.image.span,
-            f"Stage {st.index}{_stage_label(st)} runs on the build machine ($BUILDPLATFORM) and never builds for "
-            f"the target, yet {into} copies its output ({', '.join(paths[:2])}): every platform's image gets the "
-            "build machine's binaries.",
-            hint="cross-compile for the target (ARG TARGETOS TARGETARCH; GOOS=$TARGETOS GOARCH=$TARGETARCH), "
-                 "or drop --platform=$BUILDPLATFORM",
+            f"Stage {st.index}{_stage_label(st)} {what}",
+            hint=hint,
             severity=Severity.ERROR if several else Severity.WARNING,
             related=tuple(Related(c.span, "copied from here") for _, c, _ in shipped[:3]),
             key=st.name.value if st.name else str(st.index),
