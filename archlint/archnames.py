@@ -47,13 +47,21 @@ def _emulator_file(value: str, at: int) -> bool:
 _CROSS_TARGET = re.compile(r"[-_](?:[a-z0-9]+[-_]){0,3}cross(?:\.[a-z0-9]+){0,3}(?![\w.-])", re.I)
 
 
+def _qualified_linux64(value: str, m, token_re) -> bool:
+    """``linux64`` followed by another architecture (Mozilla's ``os=linux64-aarch64``): a
+    64-bit Linux build for that CPU, not the x86_64 one ``linux64`` alone names."""
+    end = m.end(1)
+    return m.group(1).lower() == "linux64" and value[end:end + 1] in ("-", "_") and token_re.match(value, end + 1) is not None
+
+
 def arch_tokens(value: str):
     """(token, canonical arch, start, end) of each architecture token in ``value``, but the one
     naming the CPU a QEMU emulator emulates (``/usr/bin/qemu-aarch64-static``, a release of
     one: ``qemu-3.0.0+resin-aarch64.tar.gz``), not its own, and the target of a cross
     toolchain whose host the value names too (``x86_64-linux-musl/aarch64-linux-musl-cross.tgz``)."""
-    found = [(m, _CROSS_TARGET.match(value, m.end(1)) is not None) for m in plat.arch_token_re().finditer(value)
-             if not _emulator_file(value, m.start(1))]
+    token_re = plat.arch_token_re()
+    found = [(m, _CROSS_TARGET.match(value, m.end(1)) is not None) for m in token_re.finditer(value)
+             if not _emulator_file(value, m.start(1)) and not _qualified_linux64(value, m, token_re)]
     # a cross toolchain's target is left out where the value names the CPU it runs on too
     # (musl.cc's x86_64-linux-musl/aarch64-linux-musl-cross.tgz); a top-level
     # aarch64-linux-musl-cross.tgz names no host, and it is still a build for one CPU

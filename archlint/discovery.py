@@ -162,40 +162,55 @@ def _inside(real: str, real_root: str) -> bool:
         return False
 
 
-def listing_digest(dirpath: str, filenames, dirnames) -> str:
-    """What a folder's listing says of the files a walk may lint there: the names of its
-    subfolders, of its files of a supported name and of its configuration files, as a digest.  An editor's swap or backup
+#: names besides those of supported kinds that decide what a walk lints in their folder
+_LISTED = _NAMED | {".gitignore"}
+
+
+def _kind_guess(dirpath: str, fn: str):
+    """The file kind a name says, as the walk asks it (a name under ``.github`` by its path)."""
+    return kinds.kind_by_name(fn if "/.github/" not in "/" + dirpath.replace(os.sep, "/") + "/" else os.path.join(dirpath, fn))
+
+
+def _listed(dirpath: str, fn: str, guess) -> bool:
+    """Whether a file's name counts in its folder's ``listing_digest``: a supported kind, a
+    configuration or ignore file, a Go test in a folder named ``integration`` (which makes it
+    test fixtures: ``_Filters.keep_dir``)."""
+    return guess is not None or fn in _LISTED or fn.endswith("_test.go") and os.path.basename(dirpath) == "integration"
+
+
+def listing_digest(entries) -> str:
+    """What a folder's listing says of the files a walk may lint there, as a digest of
+    ``entries``: ``d:``/``dl:`` and a subfolder's name (``dl:`` a symlink to one), ``f:``/``fl:``
+    and the name of a file ``_listed`` counts (``fl:`` a symlink).  An editor's swap or backup
     file, a file saved by renaming a new one over it, a build's output of another kind leave it
     as it was (archlint/run/delta.py)."""
     try:  # (the C module: hashlib would load OpenSSL)
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - CPython always has it
         from hashlib import blake2b
-    gh = "/.github/" in "/" + dirpath.replace(os.sep, "/") + "/"
-    files = sorted(fn for fn in filenames
-                   if fn in _NAMED or kinds.kind_by_name(os.path.join(dirpath, fn) if gh else fn) is not None)
-    h = blake2b(digest_size=12)
-    h.update("\0".join(files).encode("utf-8", "surrogateescape"))
-    h.update(b"\0\0")
-    h.update("\0".join(sorted(dirnames)).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
+    return blake2b("\0".join(sorted(entries)).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
 def folder_listing(dirpath: str) -> str | None:
     """``listing_digest`` of the folder as it is now (a subfolder as ``os.walk`` tells one: a
-    symlink to a folder counts), or None when it cannot be listed."""
-    files, dirs = [], []
+    symlink to a folder counts), or None when it cannot be listed or is a symlink itself."""
+    if os.path.islink(dirpath):
+        return None
+    entries = []
     try:
         with os.scandir(dirpath) as it:
             for e in it:
                 try:
-                    is_dir = e.is_dir()
+                    is_dir, link = e.is_dir(), e.is_symlink()
                 except OSError:
-                    is_dir = False
-                (dirs if is_dir else files).append(e.name)
+                    is_dir, link = False, False
+                if is_dir:
+                    entries.append(("dl:" if link else "d:") + e.name)
+                elif _listed(dirpath, e.name, _kind_guess(dirpath, e.name)):
+                    entries.append(("fl:" if link else "f:") + e.name)
     except OSError:
         return None
-    return listing_digest(dirpath, files, dirs)
+    return listing_digest(entries)
 
 
 class Walk:
@@ -263,13 +278,13 @@ class _Filters:
                     "without it to lint them")
         self._tell(full, True, why)
 
-    def keep_dir(self, full: str, dn: str, gi, fx) -> bool:
+    def keep_dir(self, full: str, dn: str, gi, fx, link: bool | None = None) -> bool:
         if dn == ".git":
             return False
         if self.matcher(display_path(full, self.root)):
             self._excluded_dir(full)
             return False
-        if os.path.islink(full):
+        if link if link is not None else os.path.islink(full):
             self._tell(full, True, "a symlink to a folder (not followed)")
             return False
         if fx is not None and fx(display_path(full, self.root)):
@@ -374,23 +389,30 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
         errors: list[OSError] = []
         for dirpath, dirnames, filenames in os.walk(ap, followlinks=False, onerror=errors.append):
             yield from _unreadable(errors, root)
+            entries = None  # the folder's listing_digest, for the snapshot
             if walk is not None:
                 walk.folders.append(dirpath)
-                walk.listings[dirpath] = listing_digest(dirpath, filenames, dirnames)
                 for n in _NAMED.intersection(filenames) | _NAMED.intersection(dirnames):
                     walk.named.append(os.path.join(dirpath, n))
+                links = {dn: os.path.islink(os.path.join(dirpath, dn)) for dn in dirnames}
+                entries = [("dl:" if link else "d:") + dn for dn, link in links.items()]
             if gi is not None:
                 gi.listed(dirpath, filenames + dirnames)
-            dirnames[:] = [dn for dn in sorted(dirnames) if filters.keep_dir(os.path.join(dirpath, dn), dn, gi, fx)]
+            dirnames[:] = [dn for dn in sorted(dirnames)
+                           if filters.keep_dir(os.path.join(dirpath, dn), dn, gi, fx, None if entries is None else links[dn])]
             for fn in sorted(filenames):
-                guess = kinds.kind_by_name(fn if "/.github/" not in "/" + dirpath.replace(os.sep, "/") + "/" else os.path.join(dirpath, fn))
+                guess = _kind_guess(dirpath, fn)
+                link = None
+                if entries is not None and _listed(dirpath, fn, guess):
+                    link = os.path.islink(os.path.join(dirpath, fn))
+                    entries.append(("fl:" if link else "f:") + fn)
                 if guess is None:
                     continue
                 full = os.path.join(dirpath, fn)
                 disp = display_path(full, root)
                 if not filters.keep_file(full, disp, gi, fx):
                     continue
-                if os.path.islink(full):
+                if link if link is not None else os.path.islink(full):
                     real = os.path.realpath(full)
                     if walk is not None:
                         walk.links.append((full, real))
@@ -410,6 +432,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                     continue
                 seen.add(full)
                 yield Target(full, disp, False)
+            if entries is not None:
+                walk.listings[dirpath] = listing_digest(entries)
         yield from _unreadable(errors, root)
         for full, disp, real, mapped in deferred:
             if real in seen or mapped in seen:

@@ -138,7 +138,8 @@ def test_a_file_saved_by_renaming_or_beside_a_swap_file_takes_the_delta(repo, ca
     assert got != first and got == _run(capsys, "--no-cache", ".")
 
 
-@pytest.mark.parametrize("change", ["new file", "new folder", "configuration", "generated", "json"])
+@pytest.mark.parametrize("change", ["new file", "new folder", "configuration", "ignore file", "folder to symlink",
+                                    "file to symlink", "generated", "json"])
 def test_what_a_delta_cannot_redo_goes_the_ordinary_way(repo, capsys, walks, change):
     args = ["--output-format", "json"] if change == "json" else []
     _run(capsys, *args, ".")
@@ -147,6 +148,17 @@ def test_what_a_delta_cannot_redo_goes_the_ordinary_way(repo, capsys, walks, cha
         (repo / "other" / "s9.sh").write_text("#!/bin/sh\ndocker build -t reg.example.com/app:1 .\n")
     elif change == "new folder":  # (empty, for now: the next run walks it)
         (repo / "other" / "s9").mkdir()
+        later(repo / "other")
+    elif change == "ignore file":  # a second review's cases: each keeps the names a folder lists
+        (repo / "other" / ".gitignore").write_text("s1.sh\n")
+        later(repo / "other")
+    elif change == "folder to symlink":  # a symlinked folder is not walked
+        os.replace(repo / "other" / "s2", repo.parent / "s2")
+        os.symlink(repo.parent / "s2", repo / "other" / "s2")
+        later(repo / "other")
+    elif change == "file to symlink":  # linted once, where it leads
+        (repo / "other" / "s3.sh").unlink()
+        os.symlink("s1.sh", repo / "other" / "s3.sh")
         later(repo / "other")
     elif change == "configuration":
         (repo / ".archlint.toml").write_text('platforms = ["linux/amd64"]\n')
@@ -157,6 +169,21 @@ def test_what_a_delta_cannot_redo_goes_the_ordinary_way(repo, capsys, walks, cha
     got = _run(capsys, *args, ".")
     assert len(walks) == 1
     assert got == _run(capsys, "--no-cache", *args, ".")
+
+
+def test_go_tests_appearing_make_a_folder_named_integration_fixtures(tmp_path, capsys, monkeypatch, walks):
+    root = tmp_path / "r"
+    (root / ".git").mkdir(parents=True)
+    (root / "integration").mkdir()
+    (root / "integration" / "Dockerfile").write_text("FROM alpine:latest\n")
+    settle(root, tmp_path, monkeypatch)
+    assert "DF001" in _run(capsys, ".")[1]
+    walks.clear()
+    (root / "integration" / "main_test.go").write_text("package integration\n")
+    later(root / "integration")
+    got = _run(capsys, ".")
+    assert len(walks) == 1 and "DF001" not in got[1]
+    assert got == _run(capsys, "--no-cache", ".")
 
 
 def _stored(tmp_path):

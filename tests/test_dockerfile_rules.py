@@ -160,6 +160,22 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
         "21:6 DF001 Base image alpine:latest uses the mutable tag latest.",
         "23:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
     ]
+    # a second review's cases: the base's own files reach the image (its whole root, a system
+    # folder written relative, through . or a variable, files staged from one), or the stage
+    # compiles through find -exec
+    for copy, run in [("/ /", ""), ("usr/lib/x86_64-linux-gnu/ /lib/", ""), ("/./usr/lib/ /lib/", ""),
+                      ("$P/lib /lib/", ""), ("/out/ /", "RUN find /src -name '*.go' -exec go build -o /out/ {} \\\\;"),
+                      ("/out/ /", "RUN mkdir /out && cp -r /etc/ssl /out/etc/")]:
+        one = f"""
+            FROM alpine AS fetch
+            ARG P=/usr
+            RUN apk add --no-cache curl && curl -LO https://example.com/tool
+            {run}
+            FROM alpine:3.20
+            COPY --from=fetch {copy}
+        """
+        assert check(one, "DF002", kind="dockerfile") == [
+            "1:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest."], (copy, run)
 
 
 def test_df001_accepts_versions_digests_and_stage_names():
@@ -898,11 +914,13 @@ def test_df006_reads_linux64_as_an_x86_64_build():
         RUN wget https://github.com/jqlang/jq/releases/download/jq-1.7.1/jq-linux64 -O /usr/bin/jq
         RUN curl -LO "https://download.mozilla.org/?product=firefox-latest-ssl&os=linux64&lang=en-US"
         RUN curl -LO https://example.com/tool-linux64bit.tar.gz
+        RUN curl -LO "https://download.mozilla.org/?product=firefox-latest-ssl&os=linux64-aarch64&lang=en-US"
     """
     found = lint_inline(text, kind="dockerfile", platforms=TWO).findings
     assert [(f.rule_id, f.span.line, f.span.col, f.message.split(" (")[0], f.fix) for f in found] == [
         ("DF006", 2, 69, "RUN fetches a build for linux64", None),
         ("DF006", 3, 75, "RUN fetches a build for linux64", None),
+        ("DF006", 5, 83, "RUN fetches a build for aarch64", found[2].fix),  # Mozilla's arm64 build: not linux64's
     ]
 
 

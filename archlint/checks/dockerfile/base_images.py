@@ -1,6 +1,7 @@
 """DF001, DF002, DF011, DF014: the base image a FROM names (tags, digests, an architecture)."""
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ... import platforms as plat
@@ -10,7 +11,7 @@ from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from ...updaters import docker_updater
-from ...parsers.dockerfile import shell_body
+from ...parsers.dockerfile import arg_default, arg_pairs, expand, from_env, shell_body
 from ._common import _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, comment_above
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
@@ -136,9 +137,12 @@ _FETCH_HELPERS = frozenset((
     "tar", "unzip", "gunzip", "gzip", "xz", "unxz", "bunzip2", "bzip2", "zstd", "chmod", "chown", "chgrp", "mv", "cp",
     "mkdir", "rm", "rmdir", "ln", "cd", "echo", "printf", "cat", "test", "[", "true", "false", ":", "exit", "set",
     "export", "sha256sum", "sha512sum", "sha1sum", "md5sum", "shasum", "cksum", "gpg", "gpgv", "uname", "arch",
-    "sed", "awk", "tr", "cut", "grep", "head", "tail", "sort", "wc", "install", "touch", "ls", "basename", "dirname",
-    "find", "xargs", "jq", "mktemp", "realpath", "readlink", "stat",
+    "sed", "tr", "cut", "grep", "head", "tail", "sort", "wc", "install", "touch", "ls", "basename", "dirname",
+    "jq", "mktemp", "realpath", "readlink", "stat",
 ))
+#: helpers that move or pack files: one that reads from where the base's packages live hands the
+#: base's files on (``cp -r /etc/ssl /out/``)
+_MOVERS = frozenset(("cp", "mv", "ln", "install", "tar", "rsync"))
 #: package managers, and the packages a fetching stage installs to fetch, check and unpack
 _INSTALLERS = frozenset(("apk", "apt-get", "apt", "yum", "dnf", "microdnf", "tdnf", "zypper"))
 _FETCH_PACKAGES = frozenset((
@@ -146,7 +150,14 @@ _FETCH_PACKAGES = frozenset((
     "gnupg", "gnupg2", "gpg", "dirmngr", "jq", "coreutils", "bash", "findutils", "which", "file", "openssl",
 ))
 #: where a package manager puts what it installs: a stage copied from there hands over its base's packages
-_SYSTEM_PATHS = re.compile(r"^/+(?:usr(?!/+local(?:/|$))|lib|lib64|bin|sbin|etc|var/+lib)(?:/|$)")
+_SYSTEM_PATHS = re.compile(r"^/(?:usr(?!/local(?:/|$))|lib|lib64|bin|sbin|etc|var/lib)(?:/|$)")
+
+
+def _system_path(path: str) -> bool:
+    """Whether a path (of a COPY --from source: relative to the stage's root) is or may be where
+    the base's own files are: the root itself, a system folder, or a path with a variable."""
+    p = posixpath.normpath("/" + path.strip().lstrip("/"))
+    return "$" in p or p == "/" or _SYSTEM_PATHS.match(p) is not None
 
 
 def _fetch_only_command(cmd) -> bool | None:
@@ -155,6 +166,9 @@ def _fetch_only_command(cmd) -> bool | None:
     if prog in _FETCHERS:
         return True
     if prog in _FETCH_HELPERS:
+        if prog in _MOVERS and any(w.value.startswith("/") and "$" not in w.value and _system_path(w.value)
+                                   for w in cmd.args):
+            return None  # (a path written out: the stage's own variables name its download folders)
         return False
     if prog in _INSTALLERS:
         names = [w.value for w in cmd.args if not w.value.startswith("-") and "=" not in w.value]
@@ -164,6 +178,33 @@ def _fetch_only_command(cmd) -> bool | None:
         if verb in ("add", "install") and packages and all(p in _FETCH_PACKAGES for p in packages):
             return False
     return None
+
+
+def _sources_as_read(model, stage, copy) -> list[str]:
+    """The sources of ``copy`` (an instruction of ``stage``) with the variables the stage has set
+    by then expanded: its ``ENV`` values and ``ARG`` defaults (a global one's for a bare ``ARG``),
+    along the stages it is based on (strimzi's ``ENV KAFKA_EXPORTER_HOME=/opt/kafka-exporter``
+    before ``COPY --from=downloader $KAFKA_EXPORTER_HOME/...``); one left unknown stays as written."""
+    chain = [stage]
+    while model.base_stage_of(chain[-1]) is not None:
+        chain.append(model.base_stage_of(chain[-1]))
+    globals_ = from_env(model)
+    env: dict = {}
+    for st in reversed(chain):
+        for ins in st.instructions:
+            if ins is copy:
+                break
+            if ins.keyword == "ARG":
+                for name, w in arg_pairs(ins):
+                    default = arg_default(w)
+                    env[name] = expand(default, env)[0] if default is not None else globals_.get(name)
+            elif ins.keyword == "ENV":
+                for w in ins.words:
+                    name, eq, val = w.value.partition("=")
+                    if eq:
+                        out, complete = expand(val, env)
+                        env[name] = out if complete else None
+    return [expand(p, env)[0] if "$" in p else p for p in _copy_sources(copy)]
 
 
 def fetch_only(model, stage) -> bool:
@@ -178,8 +219,8 @@ def fetch_only(model, stage) -> bool:
     if stage.index == model.final_stage.index or any(model.base_stage_of(s) is stage for s in model.stages):
         return False
     readers = list(_copies_of(model, stage))
-    if not readers or any(fl.name != "from" or any(_SYSTEM_PATHS.match(p) for p in _copy_sources(ins))
-                          for _st, ins, fl in readers):
+    if not readers or any(fl.name != "from" or any(_system_path(p) for p in _sources_as_read(model, st, ins))
+                          for st, ins, fl in readers):
         return False
     fetched = False
     for ins in stage.instructions:
