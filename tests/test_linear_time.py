@@ -355,6 +355,20 @@ def _prerequisite_fanout(n: int):
 
 CASES["makefile-prerequisite-fanout"] = _prerequisite_fanout
 
+def _many_rewrites(n: int) -> int:
+    """n release scripts, each rewriting the :latest of its own manifest folder, and n manifests
+    asked whether a sed rewrites them: each question looks at the folders of its own path, not at
+    every rewrite (once a list searched per question and per added rewrite)."""
+    from archlint.project.patches import Patches
+
+    p = Patches()
+    for i in range(n):
+        p.add(f"s{i}/release.sh", {"rewrites": [f"deploy{i}/"]})
+    return sum(p._rewritten(f"s{i}/deploy{i}/app.yaml") for i in range(n))
+
+
+CASES["project-many-rewrites"] = _many_rewrites
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -370,7 +384,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
-        "makefile-prerequisite-fanout": 1000}
+        "makefile-prerequisite-fanout": 1000, "project-many-rewrites": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -54,7 +54,7 @@ class Patches:
         self.slots: dict = {}  # display path -> [(line, slot)]
         self.kustomizations: dict = {}  # display path -> (resolved resources, resolved patches)
         self._up: dict | None = None  # display path -> Kustomizations including it directly
-        self.rewritten: list = []  # display paths (a folder ends in "/") whose :latest a sed rewrites
+        self.rewritten: dict = {}  # display paths (a folder ends in "/") whose :latest a sed rewrites (an ordered set)
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
         self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
@@ -69,7 +69,7 @@ class Patches:
         self.present: set = set()  # (display path, line) of containers that run an image their node holds
         self.anchors: dict = {}  # (display path, line) -> the YAML anchor a values file's line carries
         self.anchored: dict = {}  # display path (a folder ends in "/") -> YAML anchors whose value a sed rewrites
-        self.piped: list = []  # folders whose `kustomize build` output a sed rewrites the :latest of
+        self.piped: dict = {}  # folders whose `kustomize build` output a sed rewrites the :latest of (an ordered set)
         self._piped_set: set | None = None  # what those builds read (Kustomizations, files, patches)
         self.calls: dict = {}  # (display path, line) of a job calling a reusable workflow -> its display path
         self.uncalled: set = set()  # reusable workflows called with a Dockerfile not known here
@@ -181,15 +181,25 @@ class Patches:
         return seen
 
     def _rewritten(self, path: str) -> bool:
-        return any(path == p or (p.endswith("/") and path.startswith(p)) for p in self.rewritten)
+        """``path`` or a folder above it is rewritten: one look per folder of the path."""
+        rw = self.rewritten
+        if not rw:
+            return False
+        if path in rw:
+            return True
+        at = path.find("/")
+        while at != -1:
+            if path[:at + 1] in rw:
+                return True
+            at = path.find("/", at + 1)
+        return False
 
     def add(self, display: str, facts: dict) -> None:
         for r in facts.get("rewrites", ()):
             # relative to the file's folder (a Makefile's recipes run there), or to the top
             for p in (_resolve(display, r), posixpath.normpath(r)):
                 p += "/" if r.endswith("/") else ""
-                if p not in self.rewritten:
-                    self.rewritten.append(p)
+                self.rewritten[p] = None
         if "loaded" in facts or "present" in facts:
             from .model import normal
 
@@ -213,7 +223,7 @@ class Patches:
         for r in facts.get("piped", ()):
             for p in (_resolve(display, r), posixpath.normpath(r)):
                 if p not in self.piped:
-                    self.piped.append(p)
+                    self.piped[p] = None
                     self._piped_set = None
         for src, dst in facts.get("generated", ()):
             self.generated[_resolve(display, dst)] = _resolve(display, src.rstrip("/"))
