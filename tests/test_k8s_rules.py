@@ -82,6 +82,35 @@ def test_k8s001_flags_latest_images():
     ]
 
 
+def test_k8s001_k8s002_leave_an_image_a_comment_tells_the_reader_to_replace():
+    # cluster-api-provider-aws' config/default/manager_image_patch.yaml (kubebuilder's scaffold):
+    # the Makefile's release writes the real image in; a comment that does not hand the value to
+    # the reader (loki's "TODO: Replace with Alloy") keeps the finding
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: controller-manager}
+        spec:
+          template:
+            spec:
+              containers:
+              # Change the value of image field below to your controller image URL
+              - image: gcr.io/k8s-staging-cluster-api-aws/cluster-api-aws-controller:latest
+                name: manager
+              - image: ghcr.io/acme/agent:latest  # replace with your own agent image
+                name: agent
+              # TODO: Replace with Alloy
+              - image: grafana/promtail:latest
+                name: promtail
+              - image: grafana/loki
+                name: loki
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "14:16 K8S001 Image grafana/promtail:latest uses the mutable tag latest.",
+        "16:16 K8S002 Image grafana/loki has no tag, so the node pulls grafana/loki:latest.",
+    ]
+
+
 def test_k8s001_k8s002_leave_a_container_that_only_waits():
     # kubernetes-engine-samples: redis-cli client pods (sleep 3600) to kubectl exec into, a
     # busybox zone-spreading placeholder, Kueue's dummy jobs of the perf-tests sleep image

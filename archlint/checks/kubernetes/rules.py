@@ -98,6 +98,27 @@ class _Image:
         self.container = container  # the container mapping (None for a Helm values image)
 
 
+#: a comment telling the reader to put their own image there (kubebuilder's scaffold: "Change the
+#: value of image field below to your controller image URL"): the value is a placeholder
+_YOURS = re.compile(r"(?i)^(?=.*\bimage)(?=.*\b(?:your|own)\b).*\b(?:change|replace|set|update|put|use)\b")
+
+
+def _reader_sets(ctx, line: int) -> bool:
+    """Whether the comment on the image's line, or the comment lines right above it, tell the
+    reader to put their own image there."""
+    src = ctx.source
+    text = src.line(line)
+    if "#" in text and _YOURS.search(text[text.index("#"):]):
+        return True
+    for n in range(line - 1, max(0, line - 4), -1):
+        above = src.line(n).strip()
+        if not above.startswith("#"):
+            return False
+        if _YOURS.search(above):
+            return True
+    return False
+
+
 def _images(ctx) -> list:
     """Every image written in a pod spec container or a Helm values ``image:``."""
 
@@ -136,7 +157,8 @@ def _images(ctx) -> list:
                             out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
         renamed = renamed_images(ctx) if ctx.kind == "kubernetes" else frozenset()
         # (a Helm value may be completed by its template: `{{ .Values.registry }}/{{ .Values.image }}`)
-        return [i for i in out if i.source == "values" or i.name in renamed or not _unserved(ctx, i.name)]
+        return [i for i in out if (i.source == "values" or i.name in renamed or not _unserved(ctx, i.name))
+                and not _reader_sets(ctx, i.span[0])]
 
     return ctx.cached("k8s.images", compute)
 
@@ -261,8 +283,9 @@ def image_latest_tag(ctx):
     name no registry serves, not an official image (`docker-official-images` pack: `target-allocator`, a
     placeholder a Kustomization replaces, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on
     the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local
-    development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls). In a
-    whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
+    development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls); nor a
+    placeholder a comment on its line or above hands to the reader (kubebuilder's "Change the value of image field
+    below to your controller image URL"; also K8S002, K8S007, K8S008). In a whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
     that name and tag (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for
     `artifacts/deploy`) is the development loop's, and the value of a YAML anchor a release `sed` rewrites in the
     values file it names (karmada's `s/\\(\\&karmadaImageVersion \\)...`) a placeholder: neither is reported; a
@@ -271,9 +294,8 @@ def image_latest_tag(ctx):
     config/default > dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository
     sets carries the release's tag.
 
-    An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's
-    free `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file, as
-    DF001 says of such a base: a digest pinned by hand stops its fixes (also K8S002).
+    An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
+    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002).
 
     ## Example
     ```yaml
