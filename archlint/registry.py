@@ -412,13 +412,14 @@ class Context:
                       group=group, summary=summary)
 
     def invalid_platform(self, span: Span, value: str, where: str, fixable: bool = True,
-                         bare_os: bool = True, in_buildkit: bool = False) -> Finding | None:
+                         bare_os: bool = True, on_linux: bool = False) -> Finding | None:
         """The one shape of the invalid-platform rules (DF009, BC008, DC004, GHA004), by how
         the build reads ``value`` (``platforms.read``): None for a canonical spelling; an info
         finding with a safe fix for another spelling of the same platform (``linux/x86_64``);
         an info finding with an unsafe fix for an architecture without OS (``amd64``: the client
-        adds its own OS, ``darwin`` on a Mac; with ``in_buildkit``, a ``FROM --platform`` that
-        BuildKit reads on its Linux daemon, only another spelling: ``x86_64``); a warning for an OS without architecture when ``bare_os`` (the
+        adds its own OS, ``darwin`` on a Mac; with ``on_linux``, a value read where the OS is
+        always Linux, a ``FROM --platform`` BuildKit reads on its Linux daemon or buildah's
+        ``--platform``, only another spelling: ``x86_64``); a warning for an OS without architecture when ``bare_os`` (the
         build machine's CPU decides; DF003 reports it in a FROM); else "Invalid platform
         <where>: <reason>." with the nearest valid value as a safe fix.  Fixes only when
         ``fixable`` (the value is written as it is at ``span``, not produced by a variable)."""
@@ -429,7 +430,7 @@ class Context:
         except plat.PlatformError as e:
             err = e
         else:
-            return self._platform_spelling(span, value, where, sp, fixable, bare_os, in_buildkit)
+            return self._platform_spelling(span, value, where, sp, fixable, bare_os, on_linux)
         fix = None
         if err.suggestion and fixable:
             fix = Fix(f"Replace with {err.suggestion}", (Edit(span, err.suggestion),), safe=True)
@@ -442,13 +443,14 @@ class Context:
         )
 
     def _platform_spelling(self, span: Span, value: str, where: str, sp, fixable: bool, bare_os: bool,
-                           in_buildkit: bool = False):
+                           on_linux: bool = False):
         shown = value.strip()
         if sp.kind == "canonical" or (sp.kind == "bare-os" and not bare_os):
             return None
-        if in_buildkit and sp.kind == "bare-arch" and sp.canonical == "linux/" + shown:
+        if on_linux and sp.kind == "bare-arch" and sp.canonical == "linux/" + shown:
             # FROM --platform=arm64: the Dockerfile frontend reads it inside BuildKit, on its Linux
-            # daemon: linux/arm64 (a client's --platform arm64 takes the client's OS: darwin on a Mac)
+            # daemon: linux/arm64 (a client's --platform arm64 takes the client's OS: darwin on a
+            # Mac); buildah runs on Linux only
             return None
         it = "it" if where == repr(shown) else repr(shown)  # DF009 names the value as its place
         if sp.kind == "bare-os":

@@ -903,6 +903,25 @@ def test_bc008_leaves_a_placeholder_default_every_caller_replaces():
     ]
 
 
+def test_bc008_leaves_an_architecture_without_os_to_buildah_which_runs_on_linux():
+    # kubevirt CDI's populate-registry.sh: buildah bud --platform amd64 builds linux/amd64; the
+    # same value given to docker on a Mac takes the client's OS, darwin; another spelling
+    # and a typo stay buildah's findings too
+    assert check("""
+        #!/bin/sh
+        buildah bud --platform amd64 -t registry.example.com/disk:1 .
+        buildah bud --platform linux/x86_64 -t registry.example.com/disk:2 .
+        buildah bud --platform x86_64 -t registry.example.com/disk:3 .
+        docker build --platform arm64 -t registry.example.com/disk:4 .
+    """, "BC008", kind="shell") == [
+        "3:24 BC008 Non-canonical platform in buildah bud: the build reads 'linux/x86_64' as linux/amd64.",
+        "4:24 BC008 Incomplete platform in buildah bud: 'x86_64' names no OS, so the build adds its own"
+        " (linux/amd64 on a Linux build machine).",
+        "5:25 BC008 Incomplete platform in docker build: 'arm64' names no OS, so the build adds its own"
+        " (linux/arm64 on a Linux build machine).",
+    ]
+
+
 def test_bc008_flags_an_os_without_architecture():
     # --platform linux: the build machine's CPU decides, as with no --platform at all
     assert check("""

@@ -822,7 +822,9 @@ def invalid_platform(ctx):
     another spelling with the build's reading (safe); adds `linux/` to an architecture without
     OS (unsafe). Only where the value is written literally at that place (not from a variable).
     `--platform=local` of a build is BuildKit's name for the build machine's own platform
-    (buildx's README builds its binary so): not reported.
+    (buildx's README builds its binary so): not reported. Nor is an architecture without OS
+    given to buildah, which runs on Linux only: `buildah bud --platform arm64` builds
+    `linux/arm64` (kubevirt CDI's test registry script).
     """
     seen = set()
     for tc in commands_for(ctx):
@@ -839,6 +841,7 @@ def invalid_platform(ctx):
             seen.add(k)
             where = _env_name(tc) if pv.origin == "env" else _label(tc)
             f = ctx.invalid_platform(pv.span, pv.value, f"in {where}",
-                                     fixable=pv.exact and _text_at(ctx, pv.span) == pv.value)
+                                     fixable=pv.exact and _text_at(ctx, pv.span) == pv.value,
+                                     on_linux=tc.tool == "buildah")  # (buildah runs on Linux only)
             if f is not None:
                 yield f

@@ -229,7 +229,7 @@ def invalid_platform(ctx):
             continue
         f = ctx.invalid_platform(fl.value_span or fl.span, fl.value, repr(fl.value), fixable=fl.value_span is not None,
                                  bare_os=False,  # FROM --platform=linux: DF003's pin to the builder's CPU
-                                 in_buildkit=True)  # read on BuildKit's Linux daemon, not a client
+                                 on_linux=True)  # read on BuildKit's Linux daemon, not a client
         if f is not None:
             yield f
 
