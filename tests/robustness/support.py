@@ -2,10 +2,12 @@
 subprocess linting, and the invariants every result must satisfy (spans inside the file)."""
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -133,6 +135,7 @@ AMD64 = {"platforms": ["linux/amd64"]}
 #: an empty folder to stand for the linted file's directory: rules that look around a file
 #: (requirements.txt, pyproject.toml, Makefile includes) must not find this repository's files
 NEUTRAL = tempfile.mkdtemp(prefix="archlint-robustness-")
+atexit.register(shutil.rmtree, NEUTRAL, ignore_errors=True)  # (one per test process: none is left behind)
 
 
 def lint(kind: str, text: str, name: str | None = None, abspath: str | None = None, **table):
