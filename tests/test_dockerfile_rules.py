@@ -841,6 +841,23 @@ def test_df010_accepts_other_platforms():
     """, "DF010", kind="dockerfile") == []
 
 
+def test_df010_leaves_a_stage_set_against_a_build_platform_one():
+    # kueue's kueueviz frontend: the builder on $BUILDPLATFORM, the runtime on $TARGETPLATFORM,
+    # a comment saying why (a $BUILDPLATFORM stage others are based on counts as well)
+    text = """
+        FROM --platform=${BUILDPLATFORM} node:26-slim AS builder
+        RUN npm ci && npm run build
+        FROM --platform=${TARGETPLATFORM} node:26-slim AS runtime
+        COPY --from=builder /app/build ./build
+    """
+    assert check(text, "DF010", kind="dockerfile") == []
+    based = text.replace("FROM --platform=${BUILDPLATFORM} node:26-slim AS builder",
+                         "FROM --platform=$BUILDPLATFORM node:26-slim AS base\nFROM base AS builder")
+    assert check(based, "DF010", kind="dockerfile") == []
+    assert check(text.replace("--platform=${BUILDPLATFORM} ", ""), "DF010", kind="dockerfile") == [
+        "3:6 DF010 --platform=$TARGETPLATFORM is the default for a stage and can be removed."]
+
+
 DF011_UNPINNED = """
     FROM python:3.12-slim
 """

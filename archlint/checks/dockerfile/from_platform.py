@@ -14,6 +14,7 @@ from ._common import (
     maybe_stage_ref,
     _literal_platform,
     _only_arch_independent_donor,
+    _own_platform_kind,
     _pinned_platform,
     _resolved_image,
     _stage_label,
@@ -242,7 +243,10 @@ def redundant_target_platform(ctx):
 
     ## Why is this bad?
     It adds nothing and suggests the author meant `$BUILDPLATFORM` (run on the build machine's
-    CPU). Same as BuildKit's RedundantTargetPlatform check.
+    CPU). Same as BuildKit's RedundantTargetPlatform check, except in a Dockerfile that runs
+    another stage on `$BUILDPLATFORM`: there the flag sets the stage against that one on purpose
+    (kueue's frontend image: a builder on `$BUILDPLATFORM`, the runtime on `$TARGETPLATFORM`,
+    with a comment saying so) and is no slip for `$BUILDPLATFORM`.
 
     ## Example
     ```dockerfile
@@ -257,7 +261,10 @@ def redundant_target_platform(ctx):
     ## Fix
     Safe: removes the flag.
     """
-    for st in ctx.model.stages:
+    stages = ctx.model.stages
+    if any(_own_platform_kind(st) == "build" for st in stages):
+        return  # the author sets stages against $BUILDPLATFORM ones: written on purpose
+    for st in stages:
         fl = st.platform
         if fl is None or fl.value is None:
             continue
