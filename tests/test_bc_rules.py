@@ -920,6 +920,12 @@ def test_bc008_leaves_an_architecture_without_os_to_buildah_which_runs_on_linux(
         "5:25 BC008 Incomplete platform in docker build: 'arm64' names no OS, so the build adds its own"
         " (linux/arm64 on a Linux build machine).",
     ]
+    # an environment default buildah reads as it is, podman after it may not (a second review's case)
+    assert [f.split(" BC008 ")[1][:52] for f in check("""
+        export CONTAINER_DEFAULT_PLATFORM=arm64
+        buildah bud -t registry.example.com/app:1 .
+        podman build -t registry.example.com/app:2 .
+    """, "BC008", kind="shell")] == ["Incomplete platform in CONTAINER_DEFAULT_PLATFORM: '"]
 
 
 def test_bc008_flags_an_os_without_architecture():

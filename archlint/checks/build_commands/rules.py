@@ -838,10 +838,10 @@ def invalid_platform(ctx):
             k = (pv.span, pv.value)
             if k in seen:
                 continue
-            seen.add(k)
             where = _env_name(tc) if pv.origin == "env" else _label(tc)
             f = ctx.invalid_platform(pv.span, pv.value, f"in {where}",
                                      fixable=pv.exact and _text_at(ctx, pv.span) == pv.value,
                                      on_linux=tc.tool == "buildah")  # (buildah runs on Linux only)
             if f is not None:
+                seen.add(k)  # (an environment default buildah takes as it is, podman after it may not)
                 yield f

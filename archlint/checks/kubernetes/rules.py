@@ -98,25 +98,56 @@ class _Image:
         self.container = container  # the container mapping (None for a Helm values image)
 
 
-#: a comment telling the reader to put their own image there (kubebuilder's scaffold: "Change the
-#: value of image field below to your controller image URL"): the value is a placeholder
-_YOURS = re.compile(r"(?i)^(?=.*\bimage)(?=.*\b(?:your|own)\b).*\b(?:change|replace|set|update|put|use)\b")
+#: a comment handing the image to the reader (kubebuilder's scaffold: "Change the value of image
+#: field below to your controller image URL", "replace with your own image"): a verb, then "to /
+#: with / by your" ... image, or "your own image"; not a negation or a condition ("do not change
+#: this image", "only if you use your own mirror"), not an imagePullSecrets or pull policy
+_YOURS = re.compile(
+    r"(?i)^(?!.*\b(?:not|never|don'?t|only\s+if|unless)\b)[^\n]*?\b(?:change|replace|set|update|put|use)\b"
+    r"[^\n]{0,80}?(?:\b(?:to|with|by)\s+(?:your|own)\b[^\n]{0,40}?\bimages?\b(?!\w)|\byour\s+own\s+images?\b(?!\w))")
+_COMMENT_READ = 300  # characters of a comment read: the scaffold's sentence, not a whole long line
+
+
+def _comment_start(text: str) -> int | None:
+    """Where a YAML comment starts on the line: a ``#`` at the start or after a blank, outside
+    quotes (one pass over the line)."""
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            return i
+    return None
+
+
+def _said_yours(src, line: int) -> bool:
+    """Whether the comment on the image's line, or the comment lines right above it at its own
+    indent (not another key's), hand the image to the reader."""
+    text = src.line(line)
+    at = _comment_start(text)
+    if at is not None and _YOURS.search(text[at:at + _COMMENT_READ]):
+        return True
+    indent = len(text) - len(text.lstrip(" \t"))
+    for n in range(line - 1, max(0, line - 4), -1):
+        above = src.line(n)
+        stripped = above.lstrip(" \t")
+        if not stripped.startswith("#") or len(above) - len(stripped) != indent:
+            return False
+        if _YOURS.search(stripped[:_COMMENT_READ]):
+            return True
+    return False
 
 
 def _reader_sets(ctx, line: int) -> bool:
-    """Whether the comment on the image's line, or the comment lines right above it, tell the
-    reader to put their own image there."""
-    src = ctx.source
-    text = src.line(line)
-    if "#" in text and _YOURS.search(text[text.index("#"):]):
-        return True
-    for n in range(line - 1, max(0, line - 4), -1):
-        above = src.line(n).strip()
-        if not above.startswith("#"):
-            return False
-        if _YOURS.search(above):
-            return True
-    return False
+    """``_said_yours``, once per line of the file (a flow list of many images on one line)."""
+    memo = ctx.cached("k8s.yours", dict)
+    hit = memo.get(line)
+    if hit is None:
+        hit = memo[line] = _said_yours(ctx.source, line)
+    return hit
 
 
 def _images(ctx) -> list:
@@ -202,6 +233,9 @@ def _values_image_maps(ctx) -> list:
             if registry:
                 repo = f"{registry}/{repo}"
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
+            first = ctx.model.content_span(v)[0]
+            if _reader_sets(ctx, first - 1) or _reader_sets(ctx, first):
+                continue  # (the comment above its image: key, or above its first key)
             out.append((v, repo, tag, text(v, "digest"), pol))
     return out
 
