@@ -161,20 +161,6 @@ def test_k8s001_reads_only_the_comment_of_the_image_itself():
     """, "K8S001", kind="helm-values", name="values.yaml") == []
 
 
-def test_k8s001_reads_a_line_of_many_images_once():
-    # a flow list of many containers on one line, with a # in an argument: one comment search
-    from helpers import best_time
-
-    def lint(n):
-        items = ", ".join(f'{{name: c{i}, image: "ghcr.io/acme/c{i}:latest", args: ["--color=#fff"]}}' for i in range(n))
-        text = f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {{containers: [{items}]}}\n"
-        return check(text, "K8S001", kind="kubernetes")
-
-    assert len(lint(3)) == 3
-    small, large = best_time(lint, 300, runs=3), best_time(lint, 1200, runs=3)
-    assert large / max(small, 1e-4) < 9.0, (small, large)
-
-
 def test_k8s001_k8s002_leave_a_container_that_only_waits():
     # kubernetes-engine-samples: redis-cli client pods (sleep 3600) to kubectl exec into, a
     # busybox zone-spreading placeholder, Kueue's dummy jobs of the perf-tests sleep image
