@@ -90,6 +90,17 @@ class Source:
         lines = self.lines
         return lines[n - 1] if 1 <= n <= len(lines) else ""
 
+    def comments_above(self, n: int, count: int = 3, indent: int | None = None):
+        """The ``#`` comment lines right above line ``n``, stripped, nearest first: up to
+        ``count``, none skipped; with ``indent``, only those at that indent (a YAML key's own
+        comment, not the one of the key before)."""
+        for at in range(n - 1, max(0, n - 1 - count), -1):
+            text = self.line(at)
+            stripped = text.lstrip(" \t")
+            if not stripped.startswith("#") or indent is not None and len(text) - len(stripped) != indent:
+                return
+            yield stripped.rstrip()
+
     def _line_starts(self) -> list[int]:
         if self._starts is None:
             starts = [0]

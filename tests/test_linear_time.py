@@ -381,6 +381,34 @@ def _images_on_one_line(n: int) -> list:
 
 CASES["kubernetes-images-one-line"] = _images_on_one_line
 
+
+def _fetch_stage_copies(n: int):
+    """A stage that only fetches, copied from by n COPY --from lines of the final stage, each
+    with a variable: the final stage's variables are worked out in one walk, not once per COPY."""
+    text = ("FROM alpine AS fetch\nRUN apk add curl && curl -LO https://example.com/tool\nFROM alpine:3.20\n"
+            "ENV D=/opt\n" + "".join(f"COPY --from=fetch $D/t{i} /t{i}\n" for i in range(n)))
+    r = lint_as("Dockerfile", text)
+    assert [f.rule_id for f in r.findings if f.rule_id == "DF002"] == []  # (the fetching stage: not reported)
+    return r
+
+
+CASES["dockerfile-fetch-copies"] = _fetch_stage_copies
+
+
+def _build_platform_chain(n: int):
+    """A chain of n stages on $BUILDPLATFORM that run nothing, each based on the one before, each
+    copied into the final stage: whether each holds only an image's files is worked out once per
+    stage, not along the whole chain for each."""
+    text = "FROM --platform=$BUILDPLATFORM ghcr.io/acme/tool:1 AS s0\n"
+    text += "".join(f"FROM s{i - 1} AS s{i}\n" for i in range(1, n))
+    text += "FROM alpine:3.20\n" + "".join(f"COPY --from=s{i} /bin/t /t{i}\n" for i in range(n))
+    r = lint_as("Dockerfile", text)
+    assert sum(f.rule_id == "DF013" for f in r.findings) == n
+    return r
+
+
+CASES["dockerfile-build-platform-chain"] = _build_platform_chain
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -397,7 +425,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "project-many-rewrites": 5000,
-        "kubernetes-images-one-line": 300}
+        "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

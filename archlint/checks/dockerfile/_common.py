@@ -12,6 +12,7 @@ from ...project.refine import NO_PLATFORMS  # the phrase the project model refin
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
+    arg_default,
     arg_pairs,
     expand,
     from_env,
@@ -24,15 +25,36 @@ from ...parsers.dockerfile import (
 def comment_above(ctx, line: int, says) -> bool:
     """Whether one of the comment lines right above ``line`` (up to three, none skipped) ``says``
     something (a function of its text): what the author says of the instruction there."""
-    at = line - 1
-    while at >= 1 and at >= line - 3:
-        text = ctx.source.line(at).strip()
-        if not text.startswith("#"):
-            return False
-        if says(text):
-            return True
-        at -= 1
-    return False
+    return any(says(text) for text in ctx.source.comments_above(line))
+
+
+def stage_vars(model, stage: Stage):
+    """(instruction, the variables the stage has set before it) for each instruction of the
+    stage, in order: its ``ARG`` defaults (a global ``ARG``'s for a bare one) and the ``ENV``
+    values written without a variable; the platform ARGs stay unknown, as does a variable of the
+    stages it is based on.  One dict, updated as the walk goes: read it before the next step."""
+    env: dict[str, str | None] = {}
+    globals_ = from_env(model)
+    for ins in stage.instructions:
+        yield ins, env
+        if ins.keyword == "ARG":
+            for name, w in arg_pairs(ins):
+                default = arg_default(w)
+                if name not in PLATFORM_ARGS:
+                    env[name] = default if default is not None else globals_.get(name)
+        elif ins.keyword == "ENV":
+            for w in ins.words:
+                name, eq, val = w.value.partition("=")
+                if eq and "$" not in val and name not in PLATFORM_ARGS:
+                    env[name] = val
+
+
+def based_on(model) -> set:
+    """The indexes of the stages a later stage is based on (``FROM build``), once per file."""
+    bases = model.memo.get("bases")
+    if bases is None:
+        bases = model.memo["bases"] = {b.index for b in map(model.base_stage_of, model.stages) if b is not None}
+    return bases
 
 
 def _resolved_image(ctx, stage: Stage):
@@ -420,10 +442,7 @@ def _only_arch_independent_donor(model, stage: Stage) -> bool:
     final = model.final_stage
     if final is None or stage.index == final.index:
         return False
-    bases = model.memo.get("bases")
-    if bases is None:
-        bases = model.memo["bases"] = {b.index for b in map(model.base_stage_of, model.stages) if b is not None}
-    if stage.index in bases:
+    if stage.index in based_on(model):
         return False
     seen = False
     for _st, ins, fl in _copies_of(model, stage):

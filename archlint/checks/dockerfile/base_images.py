@@ -11,8 +11,10 @@ from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from ...updaters import docker_updater
-from ...parsers.dockerfile import arg_default, arg_pairs, expand, from_env, shell_body
-from ._common import _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, comment_above
+from ...parsers.dockerfile import expand, shell_body
+from ._common import (
+    _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, based_on, comment_above, stage_vars,
+)
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
 
@@ -180,31 +182,20 @@ def _fetch_only_command(cmd) -> bool | None:
     return None
 
 
-def _sources_as_read(model, stage, copy) -> list[str]:
-    """The sources of ``copy`` (an instruction of ``stage``) with the variables the stage has set
-    by then expanded: its ``ENV`` values and ``ARG`` defaults (a global one's for a bare ``ARG``),
-    along the stages it is based on (strimzi's ``ENV KAFKA_EXPORTER_HOME=/opt/kafka-exporter``
-    before ``COPY --from=downloader $KAFKA_EXPORTER_HOME/...``); one left unknown stays as written."""
-    chain = [stage]
-    while model.base_stage_of(chain[-1]) is not None:
-        chain.append(model.base_stage_of(chain[-1]))
-    globals_ = from_env(model)
-    env: dict = {}
-    for st in reversed(chain):
-        for ins in st.instructions:
-            if ins is copy:
-                break
-            if ins.keyword == "ARG":
-                for name, w in arg_pairs(ins):
-                    default = arg_default(w)
-                    env[name] = expand(default, env)[0] if default is not None else globals_.get(name)
-            elif ins.keyword == "ENV":
-                for w in ins.words:
-                    name, eq, val = w.value.partition("=")
-                    if eq:
-                        out, complete = expand(val, env)
-                        env[name] = out if complete else None
-    return [expand(p, env)[0] if "$" in p else p for p in _copy_sources(copy)]
+def _reads_system_paths(model, readers) -> bool:
+    """Whether one of ``readers`` (``COPY --from`` instructions, with their stages) copies from a
+    system path (``_system_path``), its sources read with the variables its stage has set by
+    then (strimzi's ``ENV KAFKA_EXPORTER_HOME=/opt/kafka-exporter`` before ``COPY
+    --from=downloader $KAFKA_EXPORTER_HOME/...``; one left unknown stays as written).  Each
+    reading stage is walked once."""
+    by_stage: dict = {}
+    for st, ins, _fl in readers:
+        by_stage.setdefault(st.index, (st, set()))[1].add(id(ins))
+    for st, copies in by_stage.values():
+        for ins, env in stage_vars(model, st):
+            if id(ins) in copies and any(_system_path(expand(p, env)[0] if "$" in p else p) for p in _copy_sources(ins)):
+                return True
+    return False
 
 
 def fetch_only(model, stage) -> bool:
@@ -216,11 +207,10 @@ def fetch_only(model, stage) -> bool:
     files, the same whatever version of its base ran ``curl``."""
     from ...parsers.shell import simple_commands
 
-    if stage.index == model.final_stage.index or any(model.base_stage_of(s) is stage for s in model.stages):
+    if stage.index == model.final_stage.index or stage.index in based_on(model):
         return False
     readers = list(_copies_of(model, stage))
-    if not readers or any(fl.name != "from" or any(_system_path(p) for p in _sources_as_read(model, st, ins))
-                          for st, ins, fl in readers):
+    if not readers or any(fl.name != "from" for _st, _ins, fl in readers) or _reads_system_paths(model, readers):
         return False
     fetched = False
     for ins in stage.instructions:

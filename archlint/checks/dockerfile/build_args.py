@@ -9,15 +9,13 @@ from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
     Stage,
-    arg_default,
-    arg_pairs,
     expand,
-    from_env,
     shell_body,
     uses_vars,
 )
 from ...registry import rule
 from ._common import (
+    stage_vars,
     _arch_policy, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
     windows_image,
 )
@@ -28,20 +26,8 @@ def _download_words(ctx, stage: Stage):
     """(instruction, word value, span, ARG name or None) for each URL/path argument of a download
     or copy.  A COPY/ADD source with variables is also read with the stage's ARG and ENV values
     (``COPY ${BINARY} /app`` after ``ARG BINARY=bin/app-arm64``): then the name is given."""
-    env: dict[str, str | None] = {}
-    globals_ = from_env(ctx.model)
-    for ins in stage.instructions:  # the platform ARGs stay unknown: they are never in env
-        if ins.keyword == "ARG":
-            for name, w in arg_pairs(ins):
-                default = arg_default(w)
-                if name not in PLATFORM_ARGS:
-                    env[name] = default if default is not None else globals_.get(name)
-        elif ins.keyword == "ENV":
-            for w in ins.words:
-                name, eq, val = w.value.partition("=")
-                if eq and "$" not in val and name not in PLATFORM_ARGS:
-                    env[name] = val
-        elif ins.keyword in ("ADD", "COPY"):
+    for ins, env in stage_vars(ctx.model, stage):  # the platform ARGs stay unknown: they are never in env
+        if ins.keyword in ("ADD", "COPY"):
             if ins.exec_form is not None or len(ins.words) < 2:
                 continue
             for w in ins.words[:-1]:

@@ -8,6 +8,7 @@ import re
 from ...model import Related, Severity
 from ...registry import rule
 from ._common import (
+    _along_bases,
     _copies_of,
     _copy_sources,
     _platform_kind,
@@ -80,16 +81,15 @@ def _image_donor(model, stage) -> bool:
     or into the stages it is based on (``COPY . /src`` carries the context: see ``_ships``), and
     its first base is an image, not ``scratch``, whose name does not pick the target's
     (``tool-${TARGETARCH}``)."""
-    st = stage
-    while True:
+    def own(st):
         if any(i.keyword in ("COPY", "ADD") for i in st.instructions):
             return False
-        base = model.base_stage_of(st)
-        if base is None:
-            break
-        st = base
-    image = st.image.value.strip() if st.image is not None else "scratch"
-    return image.lower() != "scratch" and "TARGET" not in image
+        if model.base_stage_of(st) is not None:
+            return None  # its base's answer (``_along_bases``: each stage of a chain worked out once)
+        image = st.image.value.strip() if st.image is not None else "scratch"
+        return image.lower() != "scratch" and "TARGET" not in image
+
+    return bool(_along_bases(model, "df013.image_donor", stage, own))
 
 
 @rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))

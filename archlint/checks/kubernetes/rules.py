@@ -131,14 +131,7 @@ def _said_yours(src, line: int) -> bool:
     if at is not None and _YOURS.search(text[at:at + _COMMENT_READ]):
         return True
     indent = len(text) - len(text.lstrip(" \t"))
-    for n in range(line - 1, max(0, line - 4), -1):
-        above = src.line(n)
-        stripped = above.lstrip(" \t")
-        if not stripped.startswith("#") or len(above) - len(stripped) != indent:
-            return False
-        if _YOURS.search(stripped[:_COMMENT_READ]):
-            return True
-    return False
+    return any(_YOURS.search(c[:_COMMENT_READ]) for c in src.comments_above(line, indent=indent))
 
 
 def _reader_sets(ctx, line: int) -> bool:
