@@ -100,8 +100,24 @@ def reads_own_arch(text: str) -> bool:
     return READS_OWN_ARCH.search(text) is not None
 
 
+#: ends of a downloaded file's name that hold the same bytes for every CPU whatever folder of
+#: its URL names one: a signing key (AlmaLinux's ``.../8/BaseOS/x86_64/os/RPM-GPG-KEY-AlmaLinux``),
+#: a signature, a checksum or a list of them
+_ARCH_FREE_ENDS = (".gpg", ".asc", ".sig", ".pub", ".key", ".sha1", ".sha256", ".sha512", ".md5", ".sha256sum",
+                   ".sha512sum", "sha256sums", "sha512sums", "sha1sums", "md5sums", "sha256sums.txt",
+                   "sha512sums.txt", "checksums.txt")
+
+
+def arch_free_file(value: str) -> bool:
+    """Whether a URL or path names a file that is the same for every CPU, whatever architecture
+    its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum (``_ARCH_FREE_ENDS``)."""
+    name = value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
+    return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS)
+
+
 def download_words(snippet):
-    """(word, value) of each URL/path argument of a download command in a shell snippet."""
+    """(word, value) of each URL/path argument of a download command in a shell snippet, but
+    those naming a file that is the same for every CPU (``arch_free_file``)."""
     from .parsers.shell import simple_commands
 
     for cmd in simple_commands(snippet):
@@ -113,7 +129,7 @@ def download_words(snippet):
             continue
         for w in words[1:]:
             v = w.value
-            if v.startswith("-") or not _URL_OR_PATH.search(v):
+            if v.startswith("-") or not _URL_OR_PATH.search(v) or arch_free_file(v):
                 continue
             yield w, v
 

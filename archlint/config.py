@@ -35,8 +35,9 @@ DEFAULT_EXCLUDE = (
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``, ``test_files`` (polaris' audit cases),
 #: Rails' and pytest's ``fixtures``, Go's ``fake`` and ``mocks`` test doubles (linkerd's ``fake/data`` manifests,
 #: litmus' ``model/mocks/*.yaml`` workflows its unit tests read), and
-#: ``test``/``tests``/``test-*``/``test_*``/``e2e``/``integrationtest`` (``integration-tests``...)
-#: folders (kserve's ``config/overlays/test-modelcache``, kompose's ``script/test_in_container``; not
+#: ``test``/``tests``/``test-*``/``test_*``/``*-tests``/``e2e``/``functests``/``integrationtest``
+#: (``integration-tests``...) folders (kserve's ``config/overlays/test-modelcache``, kompose's
+#: ``script/test_in_container``, nginx's ``perf-tests``, directpv's ``functests``; not
 #: ``testing``, also an environment's overlay): test pipelines such as
 #: Tekton's ``tests/run.yaml``, e2e manifests and test images): what tests feed the code under
 #: test or run it with, not deployments, so a walk leaves them out like ``exclude`` does (named on
@@ -45,7 +46,7 @@ DEFAULT_EXCLUDE = (
 #: is one too (``discovery``): an overlay of that name is an environment's, not a test's.
 DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
-                    "test", "tests", "test[-_]*", "e2e",
+                    "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                     "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests")
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).

@@ -24,6 +24,11 @@ _DEV_WORDS = frozenset(("dev", "development", "tilt"))
 #: not as the first of a component's name (``debug-agent``: a program that debugs)
 _DEV_LAST_WORDS = frozenset(("debug",))
 
+#: words that follow ``local`` in the name of a folder for a developer's own environment
+#: (oauth2-proxy's ``contrib/local-environment``: compose stacks for manual testing), where
+#: ``local`` alone is a component's word (``local-path-provisioner``)
+_LOCAL_SETUP_WORDS = frozenset(("env", "environment", "environments", "setup", "stack", "cluster"))
+
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
 _LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
@@ -34,7 +39,7 @@ _NAME_WORDS = re.compile(r"[.\-_]")
 def local_tooling(path: str) -> bool:
     """Whether the file at ``path`` (display path) sits under a developer-tooling folder
     (``tools/dev/kafka/docker-compose.yaml``, ``operator/hack/addons.yaml``,
-    ``manifests/dev-tilt/ui.yaml``) or is named for development or tests
+    ``manifests/dev-tilt/ui.yaml``, ``contrib/local-environment/docker-compose.yaml``) or is named for development or tests
     (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
     parts = path.replace("\\", "/").lower().split("/")
     if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
@@ -42,6 +47,8 @@ def local_tooling(path: str) -> bool:
     for p in parts[:-1]:
         words = _NAME_WORDS.split(p)
         if not _DEV_WORDS.isdisjoint(words) or len(words) > 1 and words[-1] in _DEV_LAST_WORDS:
+            return True
+        if words[0] == "local" and not _LOCAL_SETUP_WORDS.isdisjoint(words[1:]):
             return True
     return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
 

@@ -42,6 +42,13 @@ def test_bc009_flags_downloads_in_a_script_an_image_build_runs(tmp_path):
     assert sev == ["warning", "error"]  # s390x is not a configured target at all
 
 
+def test_bc009_leaves_signing_keys_and_checksums(tmp_path):
+    # a key or checksum in an architecture's folder holds the same bytes for every CPU
+    text = SCRIPT.replace("tool_s390x.tar.gz\"", "x86_64/RPM-GPG-KEY-acme\"").replace(
+        "bin/linux/amd64/kubectl", "bin/linux/amd64/kubectl.sha256")
+    assert _bc009(tmp_path, text, platforms=TWO) == []
+
+
 @pytest.mark.parametrize("table", [{}, {"platforms": ONE}])
 def test_bc009_needs_several_platforms(tmp_path, table):
     assert _bc009(tmp_path, SCRIPT, **table) == []

@@ -77,6 +77,25 @@ def test_bc001_flags_builds_without_platform_in_makefile():
     ]
 
 
+def test_bc001_an_examples_makefile_or_script_is_built_by_its_reader():
+    # kustomize's functions/examples/*/Makefile, kruise's docs/tutorial images, guestbook's
+    # examples: the reader's builds (13 judged findings, none worth acting on)
+    text = """
+        image:
+        \tdocker build image -t gcr.io/acme-functions/create-application:v0.1.0
+        \tdocker push gcr.io/acme-functions/create-application:v0.1.0
+    """
+    for name in ("functions/examples/application-cr/Makefile", "docs/tutorial/v1/images/guestbook/Makefile",
+                 "samples/app/Makefile"):
+        assert check(text, "BC001", kind="makefile", name=name) == [], name
+    assert len(check(text, "BC001", kind="makefile", name="functions/application-cr/Makefile")) == 1
+    assert check("docker build -t ghcr.io/acme/demo:1.0 . && docker push ghcr.io/acme/demo:1.0\n", "BC001",
+                 kind="shell", name="examples/demo/build.sh") == []
+    # a document's push is judged as before: a release runbook in docs/ pushes what it builds
+    assert len(check("```sh\ndocker build -t ghcr.io/acme/app:1.0 .\ndocker push ghcr.io/acme/app:1.0\n```\n",
+                     "BC001", kind="markdown", name="docs/release.md")) == 1
+
+
 def test_bc001_reads_recipe_prefixes_that_come_from_a_variable():
     # spire's ``E:=@`` ... ``$(E)docker build``: make reads @ - + after expanding the line; an
     # unknown glued to the command word can only be such prefixes (``Q = $(if $(V),,@)``)
@@ -732,6 +751,23 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
         \tdocker push ghcr.io/acme/api:latest
     """, "BC006", kind="makefile") == [
         "6:14 BC006 docker push pushes ghcr.io/acme/api:latest: latest is a mutable tag.",
+    ]
+    # the same default given where a conditional tests the variable empty (sig-storage's
+    # local-static-provisioner: ifeq ($(VERSION),) / VERSION = latest / endif)
+    assert check("""
+        ifeq ($(VERSION),)
+        	VERSION = latest
+        endif
+        ifndef TAG
+        TAG := latest
+        endif
+        IMAGE = registry.example.com/tool:$(VERSION)
+        push:
+        	docker push $(IMAGE)
+        	docker push registry.example.com/tool:$(TAG)
+        	docker push registry.example.com/tool:latest
+    """, "BC006", kind="makefile") == [
+        "11:14 BC006 docker push pushes registry.example.com/tool:latest: latest is a mutable tag.",
     ]
     # a latest written out in a value, whose registry is a knob, is still the file's
     assert check("""
@@ -2035,6 +2071,32 @@ def test_bc001_per_architecture_images_of_an_annotated_manifest_list():
     # without a manifest list, the build argument alone says nothing of the image's platform
     alone = "\n".join(line for line in mk.split("\n") if "manifest" not in line)
     assert len(check(alone, "BC001", kind="makefile")) == 2
+
+
+def test_bc001_per_architecture_images_named_as_members_of_a_manifest_list():
+    # sonobuoy's scripts/build_funcs.sh: one generated Dockerfile per architecture (FROM a base for
+    # that CPU), each image tagged $2-<version> and listed as $arch-<version> in the manifest list
+    sh = """
+        #!/bin/bash
+        build_container_dockerfile_arch() {
+            docker build -t "$REGISTRY/$TARGET:$2-$IMAGE_VERSION" -t "$REGISTRY/$TARGET:$2-$(git describe --tags)" -f "$1" .
+        }
+        other() {
+            docker build -t "$REGISTRY/$TARGET:$IMAGE_VERSION" -f Dockerfile.other .
+        }
+        push_all() {
+            docker push "$REGISTRY/$TARGET:$2-$IMAGE_VERSION"
+            docker push "$REGISTRY/$TARGET:$IMAGE_VERSION"
+            for arch in "${LINUX_ARCH[@]}"; do
+                docker manifest create "$REGISTRY/$TARGET:$1" --amend "$REGISTRY/$TARGET:$arch-$IMAGE_VERSION"
+            done
+            docker manifest push "$REGISTRY/$TARGET:$1"
+        }
+    """
+    assert [f.split()[0] for f in check(sh, "BC001", kind="shell")] == ["6:12"]
+    # a list whose members' variable is not named for the architecture says nothing of them
+    named = sh.replace("$arch-$IMAGE_VERSION", "$flavour-$IMAGE_VERSION").replace("for arch in", "for flavour in")
+    assert len(check(named, "BC001", kind="shell")) == 2
 
 
 def test_bc001_a_runbook_that_builds_in_one_block_and_runs_in_another_stays_local():

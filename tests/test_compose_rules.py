@@ -86,8 +86,13 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
             image: bitnami/zookeeper:3.9
     """
     for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
-                 "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml"):
+                 "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml",
+                 # oauth2-proxy's contrib/local-environment: stacks for manual testing on a laptop
+                 "contrib/local-environment/docker-compose-keycloak.yaml", "local_setup/compose.yaml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
+    # local alone is a component's word (rancher's local-path-provisioner), not a developer's setup
+    assert [ln.split(" ")[1] for ln in check(text, "DC00", kind="compose", platforms=ONE,
+                                              name="local-path-provisioner/docker-compose.yaml")] == ["DC001", "DC003"]
     # an example its readers copy and pin: its mutable tags are its convention (its builds are judged)
     assert check(text, "DC00", kind="compose", name="examples/getting-started/docker-compose.yaml",
                  platforms=ONE) == [

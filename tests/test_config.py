@@ -179,7 +179,8 @@ def test_fixtures_default_replace_and_extend(tmp_path):
     assert Settings().fixture_globs() == DEFAULT_FIXTURES
     assert set(DEFAULT_FIXTURES) == {"testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
                                      "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes",
-                                     "mock", "mocks", "test", "tests", "test[-_]*", "e2e", "integrationtest", "integrationtests", "integration[-_]test",
+                                     "mock", "mocks", "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
+                                     "integrationtest", "integrationtests", "integration[-_]test",
                                      "integration[-_]tests"}
     cfg = tmp_path / ".archlint.toml"
     cfg.write_text('extend-fixtures = ["testdata2", "e2e/golden/**"]\n')

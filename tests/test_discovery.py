@@ -137,10 +137,14 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
                      # a file named like a fixture folder (a workflow that pushes)
                      "config/overlays/test-modelcache/patch.yaml", "script/test_in_container/Dockerfile",
                      "deploy/overlays/testing/kustomization.yaml", "tested/app.yaml", "testify/Dockerfile",
-                     ".github/workflows/test-and-release.yml", "scripts/test_release.sh", "fixtures"))
+                     ".github/workflows/test-and-release.yml", "scripts/test_release.sh", "fixtures",
+                     # nginx's perf-tests, directpv's functests; not a name that only ends in the word
+                     "perf-tests/suite/common.py", "functests/Dockerfile.sleep", "acceptance_tests/pod.yaml",
+                     "contests/app.yaml"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
-    assert found == [".github/workflows/test-and-release.yml", "deploy/app.yaml", "deploy/overlays/testing/kustomization.yaml",
+    assert found == [".github/workflows/test-and-release.yml", "contests/app.yaml", "deploy/app.yaml",
+                     "deploy/overlays/testing/kustomization.yaml",
                      "deploy/test.sh", "deploy/tests.yaml", "fixtures", "hack/e2e.sh", "scripts/test_release.sh",
                      "tested/app.yaml", "testify/Dockerfile"]
 

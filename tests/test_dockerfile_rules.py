@@ -941,6 +941,22 @@ def test_df006_reads_linux64_as_an_x86_64_build():
     ]
 
 
+def test_df006_a_signing_key_or_checksum_is_the_same_for_every_cpu():
+    # directpv's Dockerfile: AlmaLinux's signing key sits in its x86_64 folder; a checksum or a
+    # signature beside a build is text too (the build itself is still reported)
+    text = """
+        FROM registry.example.com/ubi8/ubi-minimal:8.10
+        ARG KEY=keys/x86_64/RPM-GPG-KEY-acme
+        RUN curl -L -o RPM-GPG-KEY-AlmaLinux https://repo.almalinux.org/almalinux/8/BaseOS/x86_64/os/RPM-GPG-KEY-AlmaLinux
+        RUN curl -LO https://example.com/v1/tool-linux-amd64.tar.gz.sha256 && curl -LO https://example.com/v1/x86_64/SHA256SUMS
+        RUN curl -LO "https://example.com/v1/tool-linux-arm64.tar.gz.asc?raw=1"
+        COPY keys/amd64/release.gpg ${KEY} /etc/pki/
+        RUN curl -LO https://example.com/v1/tool-linux-amd64.tar.gz && curl -LO https://example.com/v1/tool-linux-amd64.tar.gz.sig
+    """
+    assert [f.split(" (")[0] for f in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "7:48 DF006 RUN fetches a build for amd64"]
+
+
 def test_df006_a_cross_toolchain_is_named_for_the_cpu_it_compiles_for():
     # tilt's scripts/release.Dockerfile: musl.cc's cross compilers for the x86_64 host
     text = """
@@ -1106,6 +1122,28 @@ def test_df012_flags_variables_not_declared_before_the_first_from():
     assert sev == ["error", "error", "warning"]  # an empty --platform fails the build
 
 
+def test_df012_names_the_default_and_the_stage_an_arg_belongs_to():
+    # azure-workload-identity's akvdotnet: ARG BASEIMAGE sits in the builder stage, so the
+    # Makefile's --build-arg BASEIMAGE=...nanoserver never reaches the FROM: the default always wins
+    text = """
+        FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:7.0 AS builder
+        RUN dotnet publish -c release
+        ARG BASEIMAGE
+        FROM ${BASEIMAGE:-mcr.microsoft.com/dotnet/runtime:5.0}
+        FROM ${RUNTIME-alpine:3.20} AS other
+        FROM --platform=${PLAT:-linux/amd64} alpine:3.20 AS third
+    """
+    assert check(text, "DF012", kind="dockerfile")[:2] == [
+        "4:6 DF012 BASEIMAGE in the image of FROM is not an ARG declared before the first FROM (the ARG on line 3"
+        " belongs to stage 0 (builder)), so --build-arg cannot set it and it is always its default,"
+        " mcr.microsoft.com/dotnet/runtime:5.0.",
+        "5:6 DF012 RUNTIME in the image of FROM is not an ARG declared before the first FROM, so --build-arg cannot"
+        " set it and it is always its default, alpine:3.20.",
+    ]
+    # a --platform with a default builds (for the default): a warning, not the error of an empty one
+    assert [f.severity.label for f in findings(lint_inline(text, kind="dockerfile"), "DF012")] == ["warning"] * 3
+
+
 def test_df012_passes_global_args_and_automatic_platform_args():
     assert check("""
         ARG BASE=alpine
@@ -1252,6 +1290,23 @@ def test_df003_accepts_a_pinned_frontend_builder_whose_assets_are_copied():
         "2:6 DF003 Stage 0 (web-builder) is pinned to linux/amd64 (through an ARG default), so a multi-platform"
         " build gives every target this one architecture.",
     ]
+
+
+def test_df003_accepts_a_pinned_dotnet_builder_whose_portable_output_is_copied():
+    # azure-workload-identity's akvdotnet: dotnet publish for no runtime gives assemblies any
+    # CPU's runtime loads (the final stage follows the target); one for a runtime names it
+    text = """
+        FROM --platform=linux/amd64 mcr.microsoft.com/dotnet/sdk:7.0 AS builder
+        RUN dotnet build akvdotnet.csproj && dotnet publish -c release
+        FROM mcr.microsoft.com/dotnet/runtime:5.0
+        COPY --from=builder /app/bin/release/netcoreapp5.0/publish/ .
+        ENTRYPOINT ["dotnet", "akvdotnet.dll"]
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    assert check(text.replace("netcoreapp5.0/publish", "net8.0/linux-x64/publish"), "DF003", kind="dockerfile",
+                 platforms=TWO) == [
+        "1:6 DF003 Stage 0 (builder) is pinned to linux/amd64, so a multi-platform build gives every target this"
+        " one architecture."]
 
 
 def test_df003_resolves_arg_defaults_in_platform():

@@ -1129,6 +1129,31 @@ def test_a_placeholder_a_kustomization_renames_keeps_its_tag(tmp_path):
     assert show(findings(r, "K8S001")) == ["7:12 K8S001 Image controller:latest uses the mutable tag latest."]
 
 
+def test_a_placeholder_renamed_to_another_placeholder_stays_one(tmp_path):
+    # crunchy's postgres-operator: config/manager renames the placeholder to another placeholder,
+    # which a component config/default includes names and tags (a folder beside, not above)
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: postgres-operator\n"
+                                             "  newName: image-postgres-operator-6.0\n",
+        "config/manager/manager.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: pgo}\nspec:\n"
+                                       "  template:\n    spec:\n      containers:\n      - name: operator\n"
+                                       "        image: postgres-operator\n",
+        "config/components/images-by-tag/kustomization.yaml":
+            "kind: Component\nimages:\n- name: image-postgres-operator-6.0\n"
+            "  newName: registry.example.com/crunchydata/postgres-operator\n  newTag: ubi9-6.0.3-0\n",
+        "config/default/kustomization.yaml": "resources: [../manager]\ncomponents: [../components/images-by-tag]\n",
+    })
+    r = lint_path(tmp_path / "config/manager/manager.yaml", "config/manager/manager.yaml")
+    assert show(findings(r, "K8S00")) == []
+    # renamed to an image a registry serves, the tag written (none: latest) is what runs
+    (tmp_path / "config/manager/kustomization.yaml").write_text(
+        "resources: [manager.yaml]\nimages:\n- name: postgres-operator\n  newName: ghcr.io/acme/pgo\n")
+    r = lint_path(tmp_path / "config/manager/manager.yaml", "config/manager/manager.yaml")
+    assert show(findings(r, "K8S00")) == [
+        "9:16 K8S002 Image postgres-operator has no tag, so the node pulls postgres-operator:latest."]
+
+
 def test_k8s005_fix_renames_the_label_and_is_safe():
     out = fix_text("deploy.yaml", dedent(K8S005_BETA_LABELS), settings(), kind="kubernetes")
     assert out.error is None and out.changed
@@ -1230,6 +1255,27 @@ def test_an_image_whose_tag_a_kustomization_replaces_is_judged_there(tmp_path):
     # the Kustomization is an input of the manifest's result (the cache sees it change)
     r = lint_path(tmp_path / "manifests/base/server/deployment.yaml", "manifests/base/server/deployment.yaml")
     assert str(tmp_path / "manifests/base/kustomization.yaml") in r.deps
+
+
+def test_a_patch_takes_the_tag_its_kustomization_sets(tmp_path):
+    # kubeflow's profiles overlay: patches/kfam.yaml writes the image untagged, and the
+    # Kustomization applying the patch sets its tag (kustomize sets images: after patches)
+    patch = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: profiles}\nspec:\n  template:\n    spec:\n"
+             "      containers:\n      - name: kfam\n        image: ghcr.io/kubeflow/kubeflow/kfam\n")
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "overlays/kubeflow/kustomization.yaml": "resources: [../../base]\npatchesStrategicMerge:\n- patches/kfam.yaml\n"
+                                               "images:\n- name: ghcr.io/kubeflow/kubeflow/kfam\n  newTag: v1.10.0\n",
+        "overlays/kubeflow/patches/kfam.yaml": patch,
+        "overlays/plain/kustomization.yaml": "resources: [../../base]\npatches:\n- path: patches/kfam.yaml\n",
+        "overlays/plain/patches/kfam.yaml": patch,
+    })
+    seen = lambda rel: show(findings(lint_path(tmp_path / rel, rel), "K8S00"))  # noqa: E731
+    assert seen("overlays/kubeflow/patches/kfam.yaml") == []
+    # a patch whose Kustomization sets no tag deploys the one it writes
+    assert seen("overlays/plain/patches/kfam.yaml") == [
+        "9:16 K8S002 Image ghcr.io/kubeflow/kubeflow/kfam has no tag, so the node pulls"
+        " ghcr.io/kubeflow/kubeflow/kfam:latest."]
 
 
 def test_a_kustomization_decides_the_tag_only_when_it_includes_the_manifest_and_sets_one(tmp_path):

@@ -355,6 +355,12 @@ def _prerequisite_fanout(n: int):
 
 CASES["makefile-prerequisite-fanout"] = _prerequisite_fanout
 
+# three foreach loops nested over a list of n words, expanding to nothing (n³ iterations
+# without the file's foreach budget)
+CASES["makefile-nested-foreach"] = _lint("Makefile", "makefile", lambda n: (
+    "W = " + " ".join(str(i) for i in range(n)) + "\nall:\n"
+    "\tdocker build $(foreach a,$(W),$(strip $(foreach b,$(W),$(strip $(foreach c,$(W),))))) -t x:1 .\n"))
+
 def _many_rewrites(n: int) -> int:
     """n release scripts, each rewriting the :latest of its own manifest folder, and n manifests
     asked whether a sed rewrites them: each question looks at the folders of its own path, not at
@@ -424,7 +430,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
-        "makefile-prerequisite-fanout": 1000, "project-many-rewrites": 5000,
+        "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300}
 
 

@@ -55,6 +55,26 @@ def test_shell_function_is_dynamic():
     assert dyn and val.startswith("app:")
 
 
+def test_foreach_over_known_words_is_evaluated():
+    # kiali's $(foreach arch,${TARGET_ARCHS},--platform=linux/${arch}): one flag per word
+    m = parse("ARCHS ?= amd64 arm64\nTAGS = ghcr.io/a/x:1 ghcr.io/a/x:v1\nN = t\n"
+              "P = $(foreach arch,${ARCHS},--platform=linux/${arch})\n"
+              "T = $(foreach tag,$(TAGS),-t $(tag))\nS = $(foreach a,$(ARCHS),$a-$$a)\n"
+              "U = $(foreach a,$(UNSET),--platform=$(a))\nE = $(foreach a,,x$(a))\n"
+              "V = $(foreach $(N),1 2,[$(t)])\nX = $(foreach a,b c,$(shell uname))\n")
+    assert m.value("P") == ("--platform=linux/amd64 --platform=linux/arm64", False)
+    assert m.value("T") == ("-t ghcr.io/a/x:1 -t ghcr.io/a/x:v1", False)
+    assert m.value("S") == ("amd64-$a arm64-$a", False)  # $$ stays a literal dollar
+    assert m.value("U")[1] and m.value("X")[1]  # an unknown list, an unknown text: unknown
+    assert m.value("E") == ("", False) and m.value("V") == ("[1] [2]", False)  # a computed name, as make does
+    (snip,) = parse("ARCHS = amd64 arm64\nb:\n\tdocker buildx build --push $(foreach a,$(ARCHS),--platform=linux/$(a))"
+                    " -t ghcr.io/a/x:1 .\n").shell_snippets()
+    from archlint.commands import analyse
+
+    (tc,) = analyse(snip)
+    assert [p.value for p in tc.platforms] == ["linux/amd64", "linux/arm64"]
+
+
 def test_shell_which_names_its_program():
     # harbor's DOCKERCMD=$(shell which docker): that program, so its builds are read
     m = parse("DOCKERCMD=$(shell which docker)\nP := $(shell command -v podman 2>/dev/null)\n"

@@ -267,15 +267,33 @@ def bind_args(text: str, bound: list) -> str:
     return _CALL_ARG.sub(arg, text)
 
 
+#: the text one Makefile's ``foreach`` loops may expand, all together (words × the text's
+#: length, nested loops multiplying): past it, a ``foreach`` is unknown, so the work is bounded
+MAX_FOREACH = 1 << 20
+
+
+def bind_var(text: str, name: str, value: str) -> str:
+    """``text`` with the references to ``name`` (``$(name)``, ``${name}``, ``$n`` for a
+    one-character name) replaced by ``value``, as ``$(foreach name,...)`` binds it for one word;
+    ``$$`` is kept, and a ``$`` of the value is escaped.  One pass: linear."""
+    n = re.escape(name)
+    pat = r"\$\$|\$\(" + n + r"\)|\$\{" + n + r"\}" + (r"|\$" + n if len(name) == 1 else "")
+    esc = value.replace("$", "$$")
+    return re.sub(pat, lambda m: m.group(0) if m.group(0) == "$$" else esc, text)
+
+
 #: ``which docker``, ``command -v podman 2>/dev/null``: where one named program is
 _WHICH = re.compile(r"[ \t]*(?:which|command[ \t]+-v)[ \t]+([A-Za-z][\w.+-]*)[ \t]*(?:2>[ \t]*/dev/null[ \t]*)?")
 
 
-def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]:
+def evaluate(fn: str, args: str, expand, call, unknown: str, budget: list | None = None) -> tuple[str, bool]:
     """``$(fn args)`` for the few functions worth evaluating (``strip``, ``firstword``,
-    ``lastword``, ``or``, ``call``, ``subst``, and ``shell`` of ``which PROGRAM``: that program);
+    ``lastword``, ``or``, ``call``, ``subst``, ``foreach`` over known words — kiali's
+    ``$(foreach arch,${TARGET_ARCHS},--platform=linux/${arch})`` —, and ``shell`` of ``which
+    PROGRAM``: that program);
     everything else (any other ``shell`` first) is ``unknown``.
-    ``expand(text)`` gives (value, dynamic); ``call()`` evaluates a ``call``."""
+    ``expand(text)`` gives (value, dynamic); ``call()`` evaluates a ``call``; ``budget`` (a
+    one-item list) counts down the ``foreach`` work left to the file (``MAX_FOREACH``)."""
     if fn == "strip":
         val, d = expand(args)
         return " ".join(val.split()), d
@@ -300,6 +318,23 @@ def evaluate(fn: str, args: str, expand, call, unknown: str) -> tuple[str, bool]
         # the machine that runs make, that program as a command word (harbor's DOCKERCMD)
         m = _WHICH.fullmatch(args)
         return (m.group(1), False) if m else (unknown, True)
+    if fn == "foreach":
+        parts = split_args(args, 3)
+        if len(parts) == 3:
+            (name, d1), (words, d2) = expand(parts[0]), expand(parts[1])
+            name, words = name.strip(), words.split()
+            cost = len(words) * (len(parts[2]) + 64)  # (an iteration costs something even for no text)
+            if budget is not None and not d1 and not d2 and name and "$" not in name and cost <= budget[0]:
+                budget[0] -= cost
+                out, size = [], 0
+                for w in words:
+                    val, d = expand(bind_var(parts[2], name, w))
+                    size += len(val) + 1
+                    if d or size > MAX_FOREACH:
+                        return unknown, True
+                    out.append(val)
+                return " ".join(out), False
+        return unknown, True
     if fn == "subst":
         parts = split_args(args, 3)
         if len(parts) == 3:

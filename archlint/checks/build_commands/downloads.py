@@ -79,7 +79,9 @@ def script_arch_specific_download(ctx):
     `COPY`, `ADD` or `RUN` (`COPY build.sh /` then `RUN /build.sh`), and the script never works
     out its architecture (no `uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`,
     `go env GOARCH`, and no `$ARCH`-like variable anywhere in it). DF006 is the same check for
-    a Dockerfile's own `RUN` and `ADD`; both read URLs the same way (archlint/archnames.py).
+    a Dockerfile's own `RUN` and `ADD`; both read URLs the same way (archlint/archnames.py),
+    and neither reads a signing key, signature or checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`)
+    in a CPU's folder: the same bytes for every CPU.
 
     Other downloads in scripts, Makefile recipes and workflow `run:` steps install a tool on
     the machine that runs them (a CI runner, a laptop), where one architecture is the author's

@@ -32,10 +32,47 @@ def per_arch_part(tc, ctx) -> bool:
     (Whether the file assembles a list is found once per file.)"""
     names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
     if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
-        return False
+        return _member_shaped(tc, ctx)
     return ctx.cached("commands.annotates_arch", lambda: any(
         c.action == "manifest-annotate" and c.has("--arch") or c.action == "manifest-create"
         for c in commands_for(ctx)))
+
+
+#: a variable reference: ``${x}``, ``$(x)``, ``$x``, ``$2``
+_VAR_REF = re.compile(r"\$(?:\{([^}$]*)\}|\(([^)$]*)\)|([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?]))")
+
+
+def _lead(ref: str):
+    """(repository as written, the tag's text before its first variable, that variable's name,
+    the character after it) of a written reference whose tag holds a variable, else None."""
+    repo, sep, tag = ref.rpartition(":")
+    i = tag.find("$") if sep else -1
+    m = _VAR_REF.match(tag, i) if i >= 0 else None
+    if m is None:
+        return None
+    return repo, tag[:i], m.group(1) or m.group(2) or m.group(3), tag[m.end():m.end() + 1]
+
+
+def _member_shaped(tc, ctx) -> bool:
+    """Whether every tag of the build has the shape of a member of a manifest list the file
+    creates whose tag starts its variable part with an architecture-named one (sonobuoy's
+    ``docker manifest create $REGISTRY/$TARGET:$1 --amend $REGISTRY/$TARGET:$arch-$imgTag``
+    beside ``docker build -t $REGISTRY/$TARGET:$2-$IMAGE_VERSION -f "$1"``, of a Dockerfile per
+    architecture): one architecture's image of the list, whose platform the list reads from
+    it.  Found once per file."""
+
+    def members() -> set:
+        out = set()
+        for c in commands_for(ctx):
+            for w in c.args[1:] if c.action == "manifest-create" else ():
+                lead = _lead(w.value)
+                if lead is not None and _ARCH_ARG.search(lead[2]):
+                    out.add((lead[0], lead[1], lead[3]))
+        return out
+
+    shapes = ctx.cached("commands.member_shapes", members)
+    leads = [_lead(im.value) for im in tc.images if im.role == "tag"]
+    return bool(shapes) and bool(leads) and all(x is not None and (x[0], x[1], x[3]) in shapes for x in leads)
 
 
 def windows_image(tc) -> bool:

@@ -299,11 +299,14 @@ def arch_independent_path(path: str) -> bool:
 
 
 #: files and folders that are the same on every CPU besides ARCH_INDEPENDENT_PATHS: text, web
-#: assets, bytecode and scripts (a folder named static, public, assets...)
+#: assets, bytecode and scripts (a folder named static, public, assets...), and the output of a
+#: .NET publish for no runtime (``bin/Release/net8.0/publish``: assemblies any CPU's runtime
+#: loads; one for a runtime has its identifier, ``net8.0/linux-x64/publish``)
 _TEXT_FILE = re.compile(
     r"\.(?:m?js|cjs|css|map|html?|json|ya?ml|toml|xml|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|"
     r"jar|war|ear|class|py|pyc|rb|php|sql|proto|pem|crt|conf|ini|properties|tmpl|tpl|sh|lua)$"
-    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$",
+    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$"
+    r"|(?:^|/)bin/[^/]+/net(?:coreapp)?[0-9][\w.]*/publish$",
     re.IGNORECASE,
 )
 

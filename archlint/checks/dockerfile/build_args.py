@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...archnames import arch_tokens, download_words, has_arch_token, image_arch_token
+from ...archnames import arch_free_file, arch_tokens, download_words, has_arch_token, image_arch_token
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -31,13 +31,13 @@ def _download_words(ctx, stage: Stage):
             if ins.exec_form is not None or len(ins.words) < 2:
                 continue
             for w in ins.words[:-1]:
-                if w.value.startswith("<<"):
+                if w.value.startswith("<<") or arch_free_file(w.value):
                     continue
                 yield ins, w.value, w.span, None
                 if "$" in w.value and not has_arch_token(w.value):
                     out, complete = expand(w.value, env)
                     names = [n for n, _, _ in uses_vars(w.value) if has_arch_token(env.get(n) or "")]
-                    if complete and names:
+                    if complete and names and not arch_free_file(out):
                         yield ins, out, w.span, names[0]
         elif ins.keyword == "RUN" and ins.exec_form is None:
             text = ins.args.text + "".join(h.body.text for h in ins.heredocs)
@@ -110,7 +110,8 @@ def arch_specific_download(ctx):
     name, the CPU it compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the
     folder's `x86_64` is read). Nor the one download of an instruction whose comment right above
     says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64
-    only"; not a plan: TODO, until, bump): no per-CPU download replaces it.
+    only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature or
+    checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`) in a CPU's folder: the same bytes for every CPU.
     """
     if windows_image(ctx):
         return
@@ -473,9 +474,13 @@ def hardcoded_target_arch(ctx):
 # ---- DF012 ----------------------------------------------------------------------------------------
 
 
+#: ``${NAME:-default}`` / ``${NAME-default}``: the default an unset name expands to
+_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}\Z", re.S)
+
+
 def _from_variables(stage: Stage):
-    """(name, span, in --platform?) of every variable a FROM line uses, in its --platform value
-    and its image."""
+    """(name, span, in --platform?, default or None) of every variable a FROM line uses, in its
+    --platform value and its image."""
     ins = stage.from_ins
     words = []
     if stage.platform is not None and stage.platform.word is not None:
@@ -484,7 +489,8 @@ def _from_variables(stage: Stage):
         words.append((stage.image, False))
     for word, in_platform in words:
         for name, start, end in uses_vars(word.text):
-            yield name, ins.args.span(word.start + start, word.start + end), in_platform
+            m = _DEFAULTED.match(word.text, start, end)
+            yield name, ins.args.span(word.start + start, word.start + end), in_platform, m and m.group(1)
 
 
 @rule("DF012", "undefined-arg-in-from", severity=Severity.WARNING, tags=("multi-arch", "reliability"))
@@ -497,11 +503,13 @@ def undefined_arg_in_from(ctx):
 
     ## Why is this bad?
     Only global `ARG`s and the automatic platform arguments exist where `FROM` is read; any other
-    name expands to an empty string, and `--build-arg` cannot set it. `--platform=$BULIDPLATFORM`
+    name expands to an empty string, or to its default (`${BASEIMAGE:-alpine:3.20}`), and
+    `--build-arg` cannot set it (an `ARG` of that name inside an earlier stage does not count: the
+    message names it). `--platform=$BULIDPLATFORM`
     (a typo) becomes an empty platform and the build fails; `FROM busybox:${tag}${version}` with
     `version` never declared quietly means `busybox:${tag}`. BuildKit reports the same as its
     UndefinedArgInFrom check (`# check=skip=UndefinedArgInFrom` is honoured). An error in
-    `--platform`, where the build fails; a warning in the image.
+    `--platform` without a default, where the build fails; a warning otherwise.
 
     ## Example
     ```dockerfile
@@ -520,8 +528,9 @@ def undefined_arg_in_from(ctx):
     """
     declared = ctx.model.global_args
     known = list(declared) + list(PLATFORM_ARGS)
+    in_stage: dict = {}  # a name an earlier stage declares: (line, stage)
     for st in ctx.model.stages:
-        for name, span, in_platform in _from_variables(st):
+        for name, span, in_platform, default in _from_variables(st):
             # declared globally, or set by the builder: defined
             if name in declared or name in PLATFORM_ARGS:
                 continue
@@ -530,11 +539,18 @@ def undefined_arg_in_from(ctx):
             near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             guess = f"; did you mean {near[0]}?" if near else "."
             where = "--platform" if in_platform else "the image"
+            said = f"{name} in {where} of FROM is not an ARG declared before the first FROM"
+            if name in in_stage:  # awi's akvdotnet: ARG BASEIMAGE in the builder stage, then FROM ${BASEIMAGE:-...}
+                line, label = in_stage[name]
+                said += f" (the ARG on line {line} belongs to stage {label})"
             yield ctx.report(
                 span,
-                f"{name} in {where} of FROM is not an ARG declared before the first FROM, so it expands to an "
-                f"empty string{guess}",
+                said + (f", so --build-arg cannot set it and it is always its default, {default}{guess}"
+                        if default else f", so it expands to an empty string{guess}"),
                 hint=f"declare ARG {name} before the first FROM" + (f", or use {near[0]}" if near else ""),
-                severity=Severity.ERROR if in_platform else Severity.WARNING,
+                # an empty --platform fails the build; a default is a platform
+                severity=Severity.ERROR if in_platform and not default else Severity.WARNING,
                 key=name,
             )
+        for name, ins in st.declared_args().items():
+            in_stage.setdefault(name, (ins.span.line, f"{st.index}{_stage_label(st)}"))

@@ -63,7 +63,8 @@ def from_platform_hardcoded(ctx):
     `ARG` without default stays unknown and is not reported. Not reported either: a stage that
     other stages read only for files that are the same on every CPU (CA certificates,
     `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a
-    frontend's built `public/` or `static/` folder: `same_on_every_cpu` in
+    frontend's built `public/` or `static/` folder, Java archives, a .NET publish for no runtime,
+    `bin/Release/net8.0/publish`: `same_on_every_cpu` in
     `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, and a
     frontend builder pinned to the machine that runs it fastest. In a whole run, nor is a pin to
     the one platform every build found of the Dockerfile builds for: no multi-platform build of

@@ -9,7 +9,8 @@ the real name and tag in ``config/manager/kustomization.yaml``).
 
 Only Kustomizations in the manifest's folder and the folders above it (to the repository's root,
 at most ``MAX_UP`` levels) that include it count: they list the manifest's path among their
-``resources``, or a folder whose own Kustomization includes it. Every Kustomization file looked for is reported with ``ctx.depends_on``.
+``resources`` or patches (kustomize sets ``images:`` after patching), or a folder whose own
+Kustomization includes it. Every Kustomization file looked for is reported with ``ctx.depends_on``.
 """
 from __future__ import annotations
 
@@ -60,9 +61,12 @@ def overridden_images(ctx) -> frozenset:
 
 
 def renamed_images(ctx) -> frozenset:
-    """Image names that a Kustomization including the linted manifest gives another name
-    (``newName``, kubebuilder's ``controller`` → ``ghcr.io/acme/operator``): the name written
-    is a placeholder for a real image, whose tag is the one written unless it sets another."""
+    """(name, new name) of each image that a Kustomization including the linted manifest gives
+    another name (``newName``, kubebuilder's ``controller`` → ``ghcr.io/acme/operator``): the
+    name written is a placeholder for a real image, whose tag is the one written unless it sets
+    another; unless the new name is a placeholder too, which a Kustomization elsewhere names
+    (crunchy's ``postgres-operator`` → ``image-postgres-operator-6.0``, which a component of
+    ``config/default`` sets by name and tag)."""
     return _including(ctx)[1]
 
 
@@ -79,10 +83,12 @@ def _including(ctx) -> tuple:
         for _level, d, rel, got in _above(ctx, path):
             if got is None:
                 continue
-            resources, names, _files, new_names = got
-            # the manifest itself, or a folder whose own Kustomization includes it
-            if any(rel == r or (rel.startswith(r + "/") and os.path.normpath(os.path.join(d, r)) in including)
-                   for r in resources):
+            resources, names, files, new_names = got
+            # the manifest itself, or a folder whose own Kustomization includes it; or a patch it
+            # applies (kubeflow's patches/kfam.yaml): its images: set tags after the patches
+            if rel in files or any(rel == r or (rel.startswith(r + "/")
+                                                and os.path.normpath(os.path.join(d, r)) in including)
+                                   for r in resources):
                 including.add(os.path.normpath(d))
                 out.update(names)
                 renamed.update(new_names)
@@ -170,8 +176,9 @@ def _read(path: str):
                     files.append(own(p))
         for entry in items(value(doc, "images")):
             name = (text(entry, "name") or "").strip() if is_map(entry) else ""
-            if name and (text(entry, "newName") or "").strip():
-                renamed.add(name)
+            new_name = (text(entry, "newName") or "").strip()
+            if name and new_name:
+                renamed.add((name, new_name))
             # an empty newTag (``newTag: ""``, ``~``) leaves the tag as written: kustomize skips it
             if name and ((text(entry, "newTag") or "").strip() or (text(entry, "digest") or "").strip()):
                 names.add(name)

@@ -179,7 +179,10 @@ def _images(ctx) -> list:
                             key = "imagePullPolicy" if pol is not None else "pullPolicy"
                             pol = pol or value(m, "pullPolicy")
                             out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
-        renamed = renamed_images(ctx) if ctx.kind == "kubernetes" else frozenset()
+        # a placeholder a Kustomization renames to a served image keeps its tag; renamed to another
+        # placeholder (which a Kustomization elsewhere names), it is still one
+        renamed = {name for name, new in (renamed_images(ctx) if ctx.kind == "kubernetes" else ())
+                   if not _unserved(ctx, split_image(new)[0])}
         # (a Helm value may be completed by its template: `{{ .Values.registry }}/{{ .Values.image }}`)
         return [i for i in out if (i.source == "values" or i.name in renamed or not _unserved(ctx, i.name))
                 and not _reader_sets(ctx, i.span[0])]
