@@ -26,8 +26,9 @@ _DEV_LAST_WORDS = frozenset(("debug",))
 
 #: words that follow ``local`` in the name of a folder for a developer's own environment
 #: (oauth2-proxy's ``contrib/local-environment``: compose stacks for manual testing), where
-#: ``local`` alone is a component's word (``local-path-provisioner``)
-_LOCAL_SETUP_WORDS = frozenset(("env", "environment", "environments", "setup", "stack", "cluster"))
+#: ``local`` alone is a component's word (``local-path-provisioner``), and ``local-cluster`` is
+#: Open Cluster Management's name for its hub cluster
+_LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack"))
 
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)

@@ -1142,6 +1142,12 @@ def test_df012_names_the_default_and_the_stage_an_arg_belongs_to():
     ]
     # a --platform with a default builds (for the default): a warning, not the error of an empty one
     assert [f.severity.label for f in findings(lint_inline(text, kind="dockerfile"), "DF012")] == ["warning"] * 3
+    # a default with variables of its own is not quoted (nested braces), nor known to be a platform
+    nested = "FROM ${B:-${C:-alpine:3.20}}\nFROM --platform=${PLAT:-$UNDEF} alpine:3.20\n"
+    found = findings(lint_inline(nested, kind="dockerfile"), "DF012")
+    assert [(f.message.split(", so ")[1], f.severity.label) for f in found if f.message.startswith(("B ", "PLAT"))] == [
+        ("--build-arg cannot set it and it is always its default.", "warning"),
+        ("--build-arg cannot set it and it is always its default.", "error")]
 
 
 def test_df012_passes_global_args_and_automatic_platform_args():

@@ -1354,6 +1354,8 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "manifests/dev-tilt/ui-deployment.yaml",
                  # grafana-operator's overlay for make deploy-chainsaw-debug (a stand-in http-echo)
                  "deploy/kustomize/overlays/chainsaw-debug/pod.yaml",
+                 # oauth2-proxy's contrib/local-environment: a developer's own stack
+                 "contrib/local-environment/kubernetes/pod.yaml",
                  # and examples their readers copy and pin (a Tekton task's samples, docs' examples)
                  "task/pull-request/0.2/samples/static.yaml", "docs/examples/multi-tls/app.yaml",
                  # documentation: tailscale's docs/k8s/ manifests, external-dns' tutorials
@@ -1397,7 +1399,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "deploy/resampler/client.yaml", "democracy-app/client.yaml", "debugger/client.yaml",
                  "backend/debug-agent/k8s/client.yaml",
                  "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml",
-                 "deploy/demonstration-api.yaml", "deploy/resample.yaml"):
+                 "deploy/demonstration-api.yaml", "deploy/resample.yaml",
+                 # Open Cluster Management's hub cluster is named local-cluster: a deployment
+                 "clusters/local-cluster/apps/client.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",

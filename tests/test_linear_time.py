@@ -357,6 +357,11 @@ CASES["makefile-prerequisite-fanout"] = _prerequisite_fanout
 
 # three foreach loops nested over a list of n words, expanding to nothing (n³ iterations
 # without the file's foreach budget)
+# a foreach over one word of 15n characters that its text references n times (n² characters
+# bound before the budget charged the words)
+CASES["makefile-foreach-long-word"] = _lint("Makefile", "makefile", lambda n: (
+    "H = " + "x" * (15 * n) + "\nall:\n\tdocker build $(foreach a,$(H)," + "$(a)" * n + ") -t r.io/a/x:1 .\n"))
+
 CASES["makefile-nested-foreach"] = _lint("Makefile", "makefile", lambda n: (
     "W = " + " ".join(str(i) for i in range(n)) + "\nall:\n"
     "\tdocker build $(foreach a,$(W),$(strip $(foreach b,$(W),$(strip $(foreach c,$(W),))))) -t x:1 .\n"))
@@ -430,7 +435,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
-        "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "project-many-rewrites": 5000,
+        "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300}
 
 

@@ -323,7 +323,8 @@ def evaluate(fn: str, args: str, expand, call, unknown: str, budget: list | None
         if len(parts) == 3:
             (name, d1), (words, d2) = expand(parts[0]), expand(parts[1])
             name, words = name.strip(), words.split()
-            cost = len(words) * (len(parts[2]) + 64)  # (an iteration costs something even for no text)
+            # (an iteration costs something even for no text; each reference binds a word)
+            cost = len(words) * (len(parts[2]) + 64) + sum(map(len, words)) * parts[2].count("$")
             if budget is not None and not d1 and not d2 and name and "$" not in name and cost <= budget[0]:
                 budget[0] -= cost
                 out, size = [], 0

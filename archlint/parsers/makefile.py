@@ -779,7 +779,7 @@ class _Reader:
             var.dynamic = True  # another value in another branch, or set in one branch only
         var.dynamic = var.dynamic or substituted
         var.private = private
-        var.op = "?=" if default and op in ("=", ":=", "::=", ":::=") else var.op  # ifeq ($(V),) V = x: as ?=
+        var.op = "?=" if default and op != "+=" and (prev is None or prev.op == "?=") else var.op  # as ?=
         table[name] = var
 
     def include(self, spec: str, directory: str | None, depth: int) -> None:

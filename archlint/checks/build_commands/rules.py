@@ -73,8 +73,7 @@ def _bc001_exempt(ctx, tc, local) -> bool:
             or passes_machine_arch(tc)  # TARGETARCH handed over from the machine: built for it on purpose
             # the native variant of a multi-platform build beside it
             or (ctx.targets.none and multi_platform_twin(ctx, tc))
-            or readers_build(ctx, tc)  # a document's build for the reader's registry
-            or ctx.kind != "markdown" and example_file(ctx))  # an example's Makefile or script: its reader's
+            or readers_build(ctx, tc))  # a document's build for the reader's registry
 
 
 @rule("BC001", "build-without-platform", severity=Severity.WARNING, fix="safe",
@@ -108,8 +107,7 @@ def build_without_platform(ctx):
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
-    builds) or pushes only the reader's names, and a build in a Makefile or script of an example or documentation
-    folder (`examples/`, `samples/`, `docs/`..., as DC001 reads them: 13 judged, none worth acting on) (`mycompany/app`, `<YOUR_REGISTRY>/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
     build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
     is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{

@@ -72,7 +72,10 @@ def _member_shaped(tc, ctx) -> bool:
 
     shapes = ctx.cached("commands.member_shapes", members)
     leads = [_lead(im.value) for im in tc.images if im.role == "tag"]
-    return bool(shapes) and bool(leads) and all(x is not None and (x[0], x[1], x[3]) in shapes for x in leads)
+    # the build's own variable there is a function's argument ($2) or named for the architecture:
+    # not ``$VERSION-debug``, a flavour of the release
+    return bool(shapes) and bool(leads) and all(
+        x is not None and (x[0], x[1], x[3]) in shapes and (x[2].isdigit() or _ARCH_ARG.search(x[2])) for x in leads)
 
 
 def windows_image(tc) -> bool:

@@ -543,10 +543,15 @@ def undefined_arg_in_from(ctx):
             if name in in_stage:  # awi's akvdotnet: ARG BASEIMAGE in the builder stage, then FROM ${BASEIMAGE:-...}
                 line, label = in_stage[name]
                 said += f" (the ARG on line {line} belongs to stage {label})"
+            if default and "$" in default:  # a default with its own variables: not quoted, nor known to be set
+                said += f", so --build-arg cannot set it and it is always its default{guess}"
+                default = None
+            else:
+                said += (f", so --build-arg cannot set it and it is always its default, {default}{guess}"
+                         if default else f", so it expands to an empty string{guess}")
             yield ctx.report(
                 span,
-                said + (f", so --build-arg cannot set it and it is always its default, {default}{guess}"
-                        if default else f", so it expands to an empty string{guess}"),
+                said,
                 hint=f"declare ARG {name} before the first FROM" + (f", or use {near[0]}" if near else ""),
                 # an empty --platform fails the build; a default is a platform
                 severity=Severity.ERROR if in_platform and not default else Severity.WARNING,

@@ -9,8 +9,8 @@ the real name and tag in ``config/manager/kustomization.yaml``).
 
 Only Kustomizations in the manifest's folder and the folders above it (to the repository's root,
 at most ``MAX_UP`` levels) that include it count: they list the manifest's path among their
-``resources`` or patches (kustomize sets ``images:`` after patching), or a folder whose own
-Kustomization includes it. Every Kustomization file looked for is reported with ``ctx.depends_on``.
+``resources`` or among the other files it reads (patches, CRDs...: kustomize sets ``images:``
+after patching), or a folder whose own Kustomization includes it. Every Kustomization file looked for is reported with ``ctx.depends_on``.
 """
 from __future__ import annotations
 
@@ -64,9 +64,9 @@ def renamed_images(ctx) -> frozenset:
     """(name, new name) of each image that a Kustomization including the linted manifest gives
     another name (``newName``, kubebuilder's ``controller`` → ``ghcr.io/acme/operator``): the
     name written is a placeholder for a real image, whose tag is the one written unless it sets
-    another; unless the new name is a placeholder too, which a Kustomization elsewhere names
-    (crunchy's ``postgres-operator`` → ``image-postgres-operator-6.0``, which a component of
-    ``config/default`` sets by name and tag)."""
+    another; unless the new name is a placeholder too, a one-part name no registry serves,
+    whoever renames it next (crunchy's ``postgres-operator`` → ``image-postgres-operator-6.0``,
+    which a component of ``config/default`` sets by name and tag)."""
     return _including(ctx)[1]
 
 
