@@ -52,7 +52,7 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
     Kind("dockerfile", "archlint.parsers.dockerfile:parse", trailing_comments=False,
          language_ids=("dockerfile", "containerfile"), hook="archlint-docker"),
     Kind("shell", "archlint.parsers.shell:parse", language_ids=("shellscript", "sh", "bash"), hook="archlint-shell"),
-    Kind("makefile", "archlint.parsers.makefile:parse", language_ids=("makefile", "make"), hook="archlint-make"),
+    Kind("makefile", "archlint.parsers.make_context:parse", language_ids=("makefile", "make"), hook="archlint-make"),
     Kind("markdown", "archlint.parsers.markdown:parse", comment="<!--", language_ids=("markdown",),
          hook="archlint-markdown"),
     Kind("python", "archlint.parsers.python:parse", language_ids=("python",), hook="archlint-python"),

@@ -116,3 +116,14 @@ def _dependabot_docker_folders(path: str) -> frozenset:
                 d = d[1:] if d.startswith("./") else d  # ./docker: the repository's docker/
                 out.add("/" + d.strip("/"))
     return frozenset(out)
+
+
+def digest_only(ctx, name: str) -> bool:
+    """An image whose publisher gives no version tags (``images.latest_only``: distroless,
+    Chainguard's free images, Bitnami's free ``bitnamisecure`` catalogue, httpbin's) where
+    neither Renovate nor Dependabot updates the file: its one pin, a digest written by hand,
+    would stop its fixes (as DF001 says of such a base).  What the mutable-tag rules of every
+    file kind (K8S001/K8S002, DC001, BC006's deployed images) leave alone."""
+    from .images import latest_only
+
+    return latest_only(name) and not docker_updater(ctx)

@@ -2037,6 +2037,21 @@ def test_bc001_an_olm_bundle_image_holds_no_program():
     """
     assert check(mk, "BC001", kind="makefile") == [
         "5:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it."]
+    # operator-lifecycle-manager's build_e2e_test_images.sh: what the script hands to OLM as a
+    # bundle (opm index add --bundles, operator-sdk run bundle) is one, whatever its Dockerfile's name
+    sh = """
+        QUAY_REPO="${QUAY_REPO:-olmtest}"
+        docker build -t quay.io/${QUAY_REPO}/busybox-bundle:1.0.0 ./test/images/busybox-index/busybox/1.0.0
+        docker build -t quay.io/${QUAY_REPO}/busybox-dependency-bundle:1.0.0 ./test/images/busybox-dependency/1.0.0
+        docker build -t quay.io/${QUAY_REPO}/index:1.0.0 ./test/images/index
+        docker build -t quay.io/${QUAY_REPO}/op-bundle:2.0.0 ./bundle
+        docker push quay.io/${QUAY_REPO}/busybox-bundle:1.0.0 quay.io/${QUAY_REPO}/index:1.0.0
+        docker push quay.io/${QUAY_REPO}/busybox-dependency-bundle:1.0.0 quay.io/${QUAY_REPO}/op-bundle:2.0.0
+        opm index add --bundles quay.io/${QUAY_REPO}/busybox-dependency-bundle:1.0.0,quay.io/olmtest/busybox-bundle:1.0.0 \\
+            --tag quay.io/${QUAY_REPO}/busybox-index:1.0.0 -c docker
+        ./bin/operator-sdk run bundle quay.io/${QUAY_REPO}/op-bundle:2.0.0 --namespace olm
+    """
+    assert [f.split()[0] for f in check(sh, "BC001", kind="shell")] == ["4:8"]
 
 
 def test_bc001_per_architecture_images_of_an_annotated_manifest_list():

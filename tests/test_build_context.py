@@ -301,11 +301,11 @@ def test_hostile_facts_from_the_cache_never_crash_the_model():
 
 
 def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tmp_path, capsys):
-    # envoy-gateway's task pages run kennethreitz/httpbin; loki's canary guide runs its own image
+    # envoy-gateway's task pages run a third party's image; loki's canary guide runs its own
     files = {
         "site/content/en/latest/tasks/bandwidth-limit.md": """
             ```shell
-            kubectl create deployment httpbin --image kennethreitz/httpbin
+            kubectl create deployment httpbin --image hashicorp/http-echo
             kubectl run loki-canary --image=grafana/loki-canary:latest
             ```
         """,
@@ -318,13 +318,13 @@ def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tm
     doc = run(tree(tmp_path / "docs", files), capsys)
     assert [m.split(" kubectl ")[1].split(" deploys ")[0] for m in messages(doc, "BC006")] == ["run"]
     # a script's or a workflow's deployment is no tutorial's
-    files["hack/perf.sh"] = "#!/bin/sh\nkubectl create deployment httpbin --image kennethreitz/httpbin\n"
+    files["hack/perf.sh"] = "#!/bin/sh\nkubectl create deployment httpbin --image hashicorp/http-echo\n"
     assert len(messages(run(tree(tmp_path / "script", files), capsys), "BC006")) == 2
     # the repository's own, however it names it: a build's wildcard name, a pushed mirror, a
     # build whose name is not known; oc as kubectl
     own = {
         "docs/guide.md": "```sh\nkubectl run web --image=acme/app-server:latest\n"
-                         "oc run mirror --image=acme/mirrored:latest\noc run bin --image=kennethreitz/httpbin\n```\n",
+                         "oc run mirror --image=acme/mirrored:latest\noc run bin --image=hashicorp/http-echo\n```\n",
         "Makefile": "app:\n\tdocker build -t acme/app-$(VARIANT):$(VERSION) .\n\tdocker push acme/app-$(VARIANT):$(VERSION)\n",
         "release.sh": "#!/bin/sh\ndocker tag upstream/mirrored:1.2 acme/mirrored:latest\ndocker push acme/mirrored:latest\n",
         "Dockerfile": "FROM alpine:3.20\n",

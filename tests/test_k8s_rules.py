@@ -1511,3 +1511,22 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
     assert seen() == [("K8S001", 10), ("K8S001", 8)]  # cfssl's, alpine's: versions exist
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
     assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8), ("K8S001", 9)]
+
+
+def test_compose_and_command_images_with_no_version_tags_follow_the_same_list(tmp_path):
+    # httpbin's original image, latest only since 2018 (oauth2-proxy's and ingress-nginx' stacks,
+    # envoy-gateway's tasks): DC001 and BC006's deployed images read the list K8S001 reads
+    compose = ("services:\n  db:\n    image: postgres:16.4\n  httpbin:\n    image: kennethreitz/httpbin\n"
+               "  web:\n    image: nginx:latest\n")
+    script = ("kubectl create deploy httpbin --image=kennethreitz/httpbin\n"
+              "kubectl run web --image=docker.io/kennethreitz/httpbin:latest\nkubectl run x --image=nginx\n")
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {"deploy/compose.yaml": compose, "deploy/run.sh": script})
+
+    def seen():
+        return [(f.rule_id, f.span.line) for rel in ("deploy/compose.yaml", "deploy/run.sh")
+                for f in findings(lint_path(tmp_path / rel, rel), "") if f.rule_id in ("DC001", "BC006")]
+
+    assert seen() == [("DC001", 7), ("BC006", 3)]
+    write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
+    assert seen() == [("DC001", 5), ("DC001", 7), ("BC006", 1), ("BC006", 2), ("BC006", 3)]

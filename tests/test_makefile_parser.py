@@ -439,3 +439,27 @@ def test_a_call_that_calls_itself_or_doubles_is_bounded():
     lines += ["loop = $(call loop,1)", "t:", "\techo $(call f59,a) $(call loop,2)", ""]
     (snip,) = parse("\n".join(lines)).shell_snippets()  # memoised: 59 levels, not 2**59 expansions
     assert simple_commands(snip)[0].words[1].dynamic  # too long, and the loop: unknown
+
+
+def test_a_makefile_part_reads_the_variables_of_the_makefile_that_includes_it(tmp_path):
+    # kiali's make/Makefile.container.mk: QUAY_TAG and TARGET_ARCHS are the root Makefile's; read
+    # there, the part's docker build is the native variant of its multi-platform build
+    from helpers import findings, lint_path, show, write_files
+
+    part = ("container-build:\n\tdocker build -t ${QUAY_TAG} -f deploy/Dockerfile deploy\n"
+            "container-push:\n\tdocker buildx build --push $(foreach arch,${TARGET_ARCHS},--platform=linux/${arch})"
+            " $(foreach tag,${QUAY_TAG},--tag=${tag}) -f deploy/Dockerfile-multi-arch deploy\n")
+    root = ("TARGET_ARCHS ?= amd64 arm64 s390x\nCONTAINER_VERSION ?= dev\nQUAY_TAG ?= quay.io/kiali/kiali:${CONTAINER_VERSION}\n"
+            "include make/*.mk\n")
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "Makefile": root, "make/Makefile.container.mk": part,
+                           "other/Makefile.container.mk": part})
+    r = lint_path(tmp_path / "make/Makefile.container.mk", "make/Makefile.container.mk")
+    assert show(findings(r, "BC00")) == []
+    assert str(tmp_path / "Makefile") in r.deps  # the including Makefile is an input of the result
+    # a part no Makefile includes is read alone: its variables are unknown, the build reported
+    alone = lint_path(tmp_path / "other/Makefile.container.mk", "other/Makefile.container.mk")
+    assert [f.split(" BC001")[0] for f in show(findings(alone, "BC001"))] == ["2:9"]
+    # nor does a Makefile that includes something else lend its variables
+    (tmp_path / "Makefile").write_text(root.replace("include make/*.mk", "include make/other.mk"))
+    r = lint_path(tmp_path / "make/Makefile.container.mk", "make/Makefile.container.mk")
+    assert [f.split(" BC001")[0] for f in show(findings(r, "BC001"))] == ["2:9"]

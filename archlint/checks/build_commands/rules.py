@@ -12,6 +12,7 @@ from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
+from ...updaters import digest_only
 from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen,
                     runner_platform, versioned, versioned_ref)
 from .local import readers_build, text_at as _text_at
@@ -69,7 +70,7 @@ def _bc001_exempt(ctx, tc, local) -> bool:
             or ctx.targets.met_by(runner_platform(tc))  # a runner of known CPU: that CPU's image, as asked
             or windows_image(tc)  # a Windows image: built on and for a Windows (amd64) host
             or per_arch_part(tc, ctx)  # one architecture's image of a manifest list the file annotates
-            or bundle_image(tc)  # an OLM bundle image: manifests as files, never run
+            or bundle_image(tc, ctx)  # an OLM bundle image: manifests as files, never run
             or passes_machine_arch(tc)  # TARGETARCH handed over from the machine: built for it on purpose
             # the native variant of a multi-platform build beside it
             or (ctx.targets.none and multi_platform_twin(ctx, tc))
@@ -119,8 +120,8 @@ def build_without_platform(ctx):
     ARCH=$(ARCH)`) in a file that assembles the per-architecture images with `docker manifest annotate --arch`
     (cluster-api, kube-state-metrics): each image is listed under the architecture it holds; nor one tagged as the
     members of a list the file creates whose tags start with an architecture variable (sonobuoy's `:$2-$V`). Nor a build of
-    `bundle.Dockerfile`, operator-sdk's OLM bundle image: the operator's manifests as files in a `scratch` image,
-    which OLM unpacks and never runs. Nor one that hands the Dockerfile its `TARGETARCH` or `TARGETPLATFORM` from
+    `bundle.Dockerfile`, operator-sdk's OLM bundle image, or of names the file gives `opm index add --bundles` or
+    `operator-sdk run bundle`: manifests as files in a `scratch` image, which OLM unpacks and never runs. Nor one that hands the Dockerfile its `TARGETARCH` or `TARGETPLATFORM` from
     a value archlint cannot resolve (jaeger's `--build-arg TARGETARCH=$(shell go env GOARCH)`,
     actions-runner-controller's `TARGETPLATFORM ?= $(shell arch)`): the classic builder's way of building for its
     own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a build on a runner
@@ -650,7 +651,8 @@ def latest_tag(ctx):
     (`kubectl run`, `kubectl set image`) is the document's choice and is reported, in a whole run
     only of an image the repository builds (a tutorial's `kennethreitz/httpbin` is its demo). So, in any
     file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
-    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a build whose Dockerfile
+    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image with no version tags where
+    no updater keeps a digest (httpbin's original: see DF001). Nor a build whose Dockerfile
     does not exist, or the push of an image only such builds make (XF005 reports the build).
 
     ## Example
@@ -690,8 +692,8 @@ def latest_tag(ctx):
             if im.dynamic or not _looks_like_ref(im.value):
                 continue
             name, tag, digest = split_ref(im.value)
-            if digest or tag not in (None, "latest"):
-                continue
+            if digest or tag not in (None, "latest") or im.role == "image" and digest_only(ctx, name):
+                continue  # (a deployed image with no version tags to pin: updaters.digest_only)
             if beside or local.name(tc, im.value) or (readers or readers_own(im.value)) and im.role != "image":
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):

@@ -158,10 +158,43 @@ def _platform_list(ctx, b) -> bool:
     return bool(b.platforms)
 
 
-def bundle_image(tc) -> bool:
-    """A build of an OLM bundle image (``archnames.bundle_dockerfile_name``)."""
+def bundle_image(tc, ctx) -> bool:
+    """A build of an OLM bundle image: of ``bundle.Dockerfile`` (``archnames.bundle_dockerfile_name``),
+    or whose every name the file hands to OLM as a bundle (``_olm_bundles``)."""
     f = tc.flag("-f", "--file")
-    return f is not None and f.value is not None and bundle_dockerfile_name(f.value)
+    if f is not None and f.value is not None and bundle_dockerfile_name(f.value):
+        return True
+    names = {normal_ref(im.value) for im in tc.images if im.role == "tag"}
+    return bool(names) and names <= _olm_bundles(ctx)
+
+
+def _olm_bundles(ctx) -> frozenset:
+    """The names the file hands to OLM as bundle images: ``opm index add --bundles a,b``
+    (operator-lifecycle-manager's test images), ``operator-sdk run bundle[-upgrade] a``.  Once per
+    file; snippets that name neither are not parsed again."""
+
+    def compute() -> frozenset:
+        from ...commands import snippets_for
+        from ...parsers.shell import simple_commands
+
+        out: set = set()
+        for snip in snippets_for(ctx):
+            if "--bundles" not in snip.text and "run bundle" not in snip.text:
+                continue
+            for cmd in simple_commands(snip):
+                vals = [w.value for w in cmd.words]
+                prog = vals[0].rsplit("/", 1)[-1] if vals else ""
+                if prog == "opm":
+                    for i, v in enumerate(vals):
+                        if v in ("--bundles", "-b") and i + 1 < len(vals):
+                            out.update(vals[i + 1].split(","))
+                        elif v.startswith("--bundles="):
+                            out.update(v.split("=", 1)[1].split(","))
+                elif prog == "operator-sdk" and vals[1:3] in (["run", "bundle"], ["run", "bundle-upgrade"]):
+                    out.update(v for v in vals[3:4] if not v.startswith("-"))
+        return frozenset(normal_ref(x) for x in out if x)
+
+    return ctx.cached("commands.olm_bundles", compute)
 
 
 def passes_machine_arch(tc) -> bool:

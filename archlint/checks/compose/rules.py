@@ -19,6 +19,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...images import local_registry, parse_image_ref as split_image, release_in_name
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
+from ...updaters import digest_only
 from ...tooling import mutable_tags_allowed, tooling_file
 
 
@@ -150,7 +151,9 @@ def image_latest_tag(ctx):
     (on 30 such findings in the judged repositories, none was worth acting on). With the
     project model, nor is the repository's own image (a repository it builds, on any registry)
     whose tag is a variable defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the
-    variable is the pin, the default its newest release. Not reported for a service
+    variable is the pin, the default its newest release. Nor an image whose publisher gives no
+    version tags (distroless, httpbin's original: the list DF001 and K8S001 read) where no
+    updater keeps a digest. Not reported for a service
     that also has `build:` (there `image:` names the image compose builds), for images pinned by
     digest, for values compose interpolates from the environment without a default, or in a
     compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
@@ -203,7 +206,8 @@ def image_latest_tag(ctx):
     seen: set = set()
     for svc, node, raw, ref, defaulted in pulled:
         name, tag, digest = split_image(ref)
-        if digest is not None or (tag is not None and tag != "latest") or tag is None and release_in_name(name):
+        if digest is not None or (tag is not None and tag != "latest") or tag is None and release_in_name(name) \
+                or digest_only(ctx, name):  # (no version tags to pin: updaters.digest_only)
             continue
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":

@@ -254,14 +254,10 @@ def _mutable(img: _Image, local: bool = False) -> bool:
 
 
 def _digest_only(ctx, name: str) -> bool:
-    """An image whose publisher gives no version tags (``images.latest_only``: distroless,
-    Chainguard's free images, Bitnami's free ``bitnamisecure`` catalogue) where neither Renovate
-    nor Dependabot updates the file: its one pin, a digest written by hand, would stop its fixes
-    (as DF001 says of such a base)."""
-    from ...images import latest_only
-    from ...updaters import docker_updater
+    """``updaters.digest_only``: an image with no version tags and no updater of the file."""
+    from ...updaters import digest_only
 
-    return latest_only(name) and not docker_updater(ctx)
+    return digest_only(ctx, name)
 
 
 # ---- K8S001 ---------------------------------------------------------------------------------------
