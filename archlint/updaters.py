@@ -19,8 +19,9 @@ DEPENDABOT_FILES = (".github/dependabot.yml", ".github/dependabot.yaml")
 _MAX_BYTES = 1 << 20
 
 
-def docker_updater(ctx) -> bool:
-    """Whether Renovate or Dependabot's ``docker`` ecosystem updates the linted Dockerfile's
+def docker_updater(ctx, ecosystem: str = "docker") -> bool:
+    """Whether Renovate or Dependabot's ``docker`` ecosystem (``docker-compose`` for a compose
+    file: ``ecosystem``) updates the linted Dockerfile's
     pins: a Renovate configuration in the repository, or a Dependabot ``updates`` entry with
     ``package-ecosystem: docker`` whose ``directory`` or ``directories`` (globs as Dependabot
     reads them: ``*`` within one folder, ``**`` any depth) names the Dockerfile's folder.  False
@@ -37,9 +38,10 @@ def docker_updater(ctx) -> bool:
             return True
         folder = os.path.relpath(os.path.dirname(ctx.source.abspath), top).replace(os.sep, "/")
         folder = "/" if folder == "." else "/" + folder
-        return any(_covers(entry, folder) for p in paths[len(RENOVATE_FILES):] for entry in _docker_folders(p))
+        return any(_covers(entry, folder) for p in paths[len(RENOVATE_FILES):]
+                   for eco, entry in _docker_folders(p) if eco == ecosystem)
 
-    return ctx.cached("updaters.docker", compute)
+    return ctx.cached("updaters." + ecosystem, compute)
 
 
 def _covers(entry: str, folder: str) -> bool:
@@ -84,7 +86,8 @@ _PARSED: dict = {}
 
 
 def _dependabot_docker_folders(path: str) -> frozenset:
-    """The folders (``/``, ``/images/app``; globs kept) of a Dependabot file's ``docker`` entries;
+    """(ecosystem, folder: ``/``, ``/images/app``; globs kept) of a Dependabot file's ``docker``
+    and ``docker-compose`` entries;
     empty when the file is missing, too large or not a mapping with an ``updates`` list."""
     from .source import read_regular
 
@@ -106,7 +109,8 @@ def _dependabot_docker_folders(path: str) -> frozenset:
     updates = doc.get("updates") if isinstance(doc, dict) else None
     out = set()
     for entry in updates if isinstance(updates, list) else ():
-        if not isinstance(entry, dict) or entry.get("package-ecosystem") != "docker":
+        eco = entry.get("package-ecosystem") if isinstance(entry, dict) else None
+        if eco not in ("docker", "docker-compose"):
             continue
         dirs = entry.get("directories")
         dirs = dirs if isinstance(dirs, list) else [entry.get("directory")]
@@ -114,16 +118,18 @@ def _dependabot_docker_folders(path: str) -> frozenset:
             if isinstance(d, str) and d.strip():
                 d = d.strip()
                 d = d[1:] if d.startswith("./") else d  # ./docker: the repository's docker/
-                out.add("/" + d.strip("/"))
+                out.add((eco, "/" + d.strip("/")))
     return frozenset(out)
 
 
-def digest_only(ctx, name: str) -> bool:
+def digest_only(ctx, name: str, ecosystem: str | None = "docker") -> bool:
     """An image whose publisher gives no version tags (``images.latest_only``: distroless,
-    Chainguard's free images, Bitnami's free ``bitnamisecure`` catalogue, httpbin's) where
-    neither Renovate nor Dependabot updates the file: its one pin, a digest written by hand,
-    would stop its fixes (as DF001 says of such a base).  What the mutable-tag rules of every
-    file kind (K8S001/K8S002, DC001, BC006's deployed images) leave alone."""
+    Chainguard's free images, Bitnami's free ``bitnamisecure`` catalogue, httpbin's) where no
+    updater moves a digest in the file (``docker_updater`` for the Dependabot ``ecosystem``
+    that reads it, ``docker-compose`` for a compose file; None where none reads it, a script):
+    its one pin, a digest written by hand, would stop its fixes (as DF001 says of such a
+    base).  What the mutable-tag rules of every file kind (K8S001/K8S002, DC001, BC006's
+    deployed images) leave alone."""
     from .images import latest_only
 
-    return latest_only(name) and not docker_updater(ctx)
+    return latest_only(name) and (ecosystem is None or not docker_updater(ctx, ecosystem))

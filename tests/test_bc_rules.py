@@ -2052,6 +2052,15 @@ def test_bc001_an_olm_bundle_image_holds_no_program():
         ./bin/operator-sdk run bundle quay.io/${QUAY_REPO}/op-bundle:2.0.0 --namespace olm
     """
     assert [f.split()[0] for f in check(sh, "BC001", kind="shell")] == ["4:8"]
+    # the short -b, options before run bundle's image, more blanks; not opm's other -b (a builder)
+    short = sh.replace("opm index add --bundles", "opm index add -b").replace(
+        "operator-sdk run bundle quay.io/${QUAY_REPO}/op-bundle:2.0.0 --namespace olm",
+        "operator-sdk  run  bundle --namespace olm quay.io/${QUAY_REPO}/op-bundle:2.0.0")
+    assert [f.split()[0] for f in check(short, "BC001", kind="shell")] == ["4:8"]
+    builder = sh.replace("./bin/operator-sdk run bundle", "docker build -t docker .\n        docker push docker\n"
+                         "        opm alpha bundle build --directory ./manifests --tag x -b docker\n"
+                         "        ./bin/operator-sdk run bundle")
+    assert [f.split()[0] for f in check(builder, "BC001", kind="shell")] == ["4:8", "10:8"]
 
 
 def test_bc001_per_architecture_images_of_an_annotated_manifest_list():

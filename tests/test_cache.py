@@ -184,6 +184,23 @@ def test_makefile_include_change_invalidates(env):
     assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
 
 
+def test_a_makefile_parts_result_follows_the_makefiles_that_may_include_it(env):
+    # the root Makefile reads common.mk; once common.mk includes make/build.mk, that part is
+    # read with the root's variables: its cached result must not outlive the change
+    root, _ = env
+    (root / "Makefile").write_text("IMG = quay.io/x/y:latest\ninclude common.mk\n")
+    (root / "make").mkdir()
+    (root / "make" / "build.mk").write_text("b:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n")
+    _later(root / "Makefile")
+    _later(root / "make" / "build.mk")
+    c = C.Cache.open()
+    _lint_and_put(c, root, "make/build.mk")
+    c.close()
+    assert C.Cache.open().get(str(root / "make/build.mk"), "make/build.mk", Settings()) is not None
+    _later(root / "common.mk", "include make/build.mk\n")
+    assert C.Cache.open().get(str(root / "make/build.mk"), "make/build.mk", Settings()) is None
+
+
 def test_makefile_include_that_appears_later_invalidates(env):
     root, _ = env
     (root / "Makefile").write_text("-include local.mk\nimage:\n\tdocker build -t acme/x .\n")

@@ -1528,5 +1528,13 @@ def test_compose_and_command_images_with_no_version_tags_follow_the_same_list(tm
                 for f in findings(lint_path(tmp_path / rel, rel), "") if f.rule_id in ("DC001", "BC006")]
 
     assert seen() == [("DC001", 7), ("BC006", 3)]
+    # Dependabot's docker-compose ecosystem moves a compose file's digests (its docker one does not);
+    # Renovate's docker-compose manager does; no updater reads a script
+    dependabot = "version: 2\nupdates:\n  - package-ecosystem: {eco}\n    directory: /deploy\n    schedule: {{interval: weekly}}\n"
+    write_files(tmp_path, {".github/dependabot.yml": dependabot.format(eco="docker")})
+    assert seen() == [("DC001", 7), ("BC006", 3)]
+    write_files(tmp_path, {".github/dependabot.yml": dependabot.format(eco="docker-compose")})
+    assert seen() == [("DC001", 5), ("DC001", 7), ("BC006", 3)]
+    (tmp_path / ".github/dependabot.yml").unlink()
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
-    assert seen() == [("DC001", 5), ("DC001", 7), ("BC006", 1), ("BC006", 2), ("BC006", 3)]
+    assert seen() == [("DC001", 5), ("DC001", 7), ("BC006", 3)]

@@ -6,10 +6,13 @@ set in the root and used by the part's ``docker build -t ${QUAY_TAG}``).  Linted
 variable is unknown.  So a Makefile part (a Makefile kind not named ``Makefile``, ``makefile`` or
 ``GNUmakefile``: ``*.mk``, ``Makefile.common``) takes, for the names it does not set itself, the
 variables of the first Makefile that includes it, looked for in its folder and the two above
-(within the repository): the including Makefile is parsed (its includes read as ``make`` would)
-and must have read this very file.  The including Makefile and what it read are inputs of the
-result (``model.inputs``), so the result cache sees them change.  A part no Makefile includes is
-read alone, as before.
+(within the repository): the including Makefile is parsed (its includes read as
+``makefile.parse`` reads them: up to 50 files, relative to the including file's folder) and
+must have read this very file.  Every Makefile looked at and what it read are inputs of the
+result (``model.inputs``), so the result cache sees a change that makes one include the part
+or changes its values.  A part no Makefile includes is read alone, as before; so is a part's
+``+=`` (its own value only), and the including Makefile's bare ``export NAME``, target-specific
+variables and ``.ONESHELL`` are not carried over.
 """
 from __future__ import annotations
 
@@ -51,8 +54,6 @@ def parse(source) -> makefile.MakeModel:
         for name, var in host.variables.items():
             if name not in model.variables:
                 model.variables[name] = _moved(var, host.source.abspath)
-        model.inputs.extend(host.inputs)
-        model.inputs.extend(host.includes)
         model._memo.clear()
     return model
 
@@ -99,8 +100,10 @@ def _includer(abspath: str, inputs: list):
                 if len(_hosts) > 256:
                     _hosts.clear()
                 _hosts[path] = (_signature([path, *host.includes, *host.inputs]), host)
+            # what it read may come to include the part: inputs either way
+            inputs.extend(host.inputs)
+            inputs.extend(host.includes)
             if real in host.includes:
-                inputs.append(path)
                 return host
             break  # make reads the first name it finds in a folder
         if folder == top or os.path.dirname(folder) == folder:

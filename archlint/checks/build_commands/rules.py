@@ -651,8 +651,8 @@ def latest_tag(ctx):
     (`kubectl run`, `kubectl set image`) is the document's choice and is reported, in a whole run
     only of an image the repository builds (a tutorial's `kennethreitz/httpbin` is its demo). So, in any
     file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
-    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image with no version tags where
-    no updater keeps a digest (httpbin's original: see DF001). Nor a build whose Dockerfile
+    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image with no version tags
+    (httpbin's original: see DF001; no updater moves a digest in a script). Nor a build whose Dockerfile
     does not exist, or the push of an image only such builds make (XF005 reports the build).
 
     ## Example
@@ -692,8 +692,8 @@ def latest_tag(ctx):
             if im.dynamic or not _looks_like_ref(im.value):
                 continue
             name, tag, digest = split_ref(im.value)
-            if digest or tag not in (None, "latest") or im.role == "image" and digest_only(ctx, name):
-                continue  # (a deployed image with no version tags to pin: updaters.digest_only)
+            if digest or tag not in (None, "latest") or im.role == "image" and digest_only(ctx, name, None):
+                continue  # (a deployed image with no version tags, in a file no updater reads)
             if beside or local.name(tc, im.value) or (readers or readers_own(im.value)) and im.role != "image":
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):

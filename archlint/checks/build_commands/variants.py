@@ -168,10 +168,15 @@ def bundle_image(tc, ctx) -> bool:
     return bool(names) and names <= _olm_bundles(ctx)
 
 
+#: a snippet that may hand OLM a bundle: ``--bundles``/``-b`` of ``opm index add``, ``run bundle``
+_BUNDLE_HINT = re.compile(r"--bundles|[ \t]-b[ \t=]|run[ \t]+bundle")
+
+
 def _olm_bundles(ctx) -> frozenset:
-    """The names the file hands to OLM as bundle images: ``opm index add --bundles a,b``
-    (operator-lifecycle-manager's test images), ``operator-sdk run bundle[-upgrade] a``.  Once per
-    file; snippets that name neither are not parsed again."""
+    """The names the file hands to OLM as bundle images: ``opm index add --bundles a,b`` (or
+    ``-b``: operator-lifecycle-manager's test images), ``operator-sdk run bundle[-upgrade] a``
+    (its first argument naming an image, after any options).  Once per file; snippets that name
+    neither are not parsed again."""
 
     def compute() -> frozenset:
         from ...commands import snippets_for
@@ -179,19 +184,19 @@ def _olm_bundles(ctx) -> frozenset:
 
         out: set = set()
         for snip in snippets_for(ctx):
-            if "--bundles" not in snip.text and "run bundle" not in snip.text:
+            if _BUNDLE_HINT.search(snip.text) is None:
                 continue
             for cmd in simple_commands(snip):
                 vals = [w.value for w in cmd.words]
                 prog = vals[0].rsplit("/", 1)[-1] if vals else ""
-                if prog == "opm":
+                if prog == "opm" and vals[1:3] == ["index", "add"]:
                     for i, v in enumerate(vals):
                         if v in ("--bundles", "-b") and i + 1 < len(vals):
                             out.update(vals[i + 1].split(","))
-                        elif v.startswith("--bundles="):
+                        elif v.startswith(("--bundles=", "-b=")):
                             out.update(v.split("=", 1)[1].split(","))
                 elif prog == "operator-sdk" and vals[1:3] in (["run", "bundle"], ["run", "bundle-upgrade"]):
-                    out.update(v for v in vals[3:4] if not v.startswith("-"))
+                    out.update(next((v for v in vals[3:] if not v.startswith("-") and "/" in v), "").split(","))
         return frozenset(normal_ref(x) for x in out if x)
 
     return ctx.cached("commands.olm_bundles", compute)

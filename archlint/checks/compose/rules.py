@@ -207,7 +207,7 @@ def image_latest_tag(ctx):
     for svc, node, raw, ref, defaulted in pulled:
         name, tag, digest = split_image(ref)
         if digest is not None or (tag is not None and tag != "latest") or tag is None and release_in_name(name) \
-                or digest_only(ctx, name):  # (no version tags to pin: updaters.digest_only)
+                or digest_only(ctx, name, "docker-compose"):  # (no version tags to pin: updaters.digest_only)
             continue
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":
