@@ -20,9 +20,9 @@ DOWNLOADERS = frozenset(("curl", "wget", "aria2c", "fetch", "git", "http", "axel
 _URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/)|/")
 
 #: commands and variables that read the architecture of the machine (or emulated stage) they
-#: run on
+#: run on (``$(arch)``, also piped into a mapping: ``$(arch | sed 's|x86_64|amd64|')``)
 _READS_OWN_ARCH = (
-    r"uname\s+-[a-z]*[mp]|dpkg\s+--print-architecture|apk\s+--print-arch|\$\(\s*arch\s*\)|`arch`|"
+    r"uname\s+-[a-z]*[mp]|dpkg\s+--print-architecture|apk\s+--print-arch|\$\(\s*arch\s*[)|]|`\s*arch\s*[`|]|"
     r"rpm\s+--eval\s+'?%\{?_arch|go\s+env\s+GOARCH|\$\{?(?:HOSTTYPE|MACHTYPE|RUNNER_ARCH)\b"
 )
 READS_OWN_ARCH = re.compile(_READS_OWN_ARCH)

@@ -2086,6 +2086,17 @@ def test_bc001_per_architecture_images_of_an_annotated_manifest_list():
     # without a manifest list, the build argument alone says nothing of the image's platform
     alone = "\n".join(line for line in mk.split("\n") if "manifest" not in line)
     assert len(check(alone, "BC001", kind="makefile")) == 2
+    # security-profiles-operator's hack/image-cross.sh: the architecture in an argument's value
+    sh = """
+        for ARCH in amd64 arm64; do
+            docker build -t "$IMAGE-$ARCH:$TAG" --build-arg version="$VERSION" --build-arg target="spo-$ARCH" .
+            docker build -t "$IMAGE-debug-$ARCH:$TAG" --build-arg flavour="spo-$FLAVOUR" .
+            docker push "$IMAGE-$ARCH:$TAG" "$IMAGE-debug-$ARCH:$TAG"
+        done
+        docker manifest create --amend "$IMAGE:$TAG" "$IMAGE-amd64:$TAG" "$IMAGE-arm64:$TAG"
+        for ARCH in amd64 arm64; do docker manifest annotate --arch "$ARCH" "$IMAGE:$TAG" "$IMAGE-$ARCH:$TAG"; done
+    """
+    assert [f.split()[0] for f in check(sh, "BC001", kind="shell")] == ["3:12"]
 
 
 def test_bc001_per_architecture_images_named_as_members_of_a_manifest_list():

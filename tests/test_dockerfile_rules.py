@@ -554,6 +554,13 @@ DF006_FINE = r"""
     FROM debian:trixie-slim AS four
     COPY --from=qemu /usr/bin/qemu-aarch64-static /usr/bin/
     RUN curl -fsSLo /usr/bin/qemu-system-x86_64 https://example.com/qemu/qemu-system-x86_64
+
+    # security-profiles-operator's Dockerfile.ubi: arch's answer mapped to Go's names
+    FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5 AS five
+    RUN ARCH=$(arch | sed 's|x86_64|amd64|g' | sed 's|aarch64|arm64|g') && \
+        curl -sSfL https://go.dev/dl/go1.23.4.linux-${ARCH}.tar.gz | tar -xzf - -C /usr/local
+    FROM alpine:3.20 AS six
+    RUN curl -fsSLO "https://example.com/tool-`arch | sed s/aarch64/arm64/`.tar.gz"
 """
 
 

@@ -117,7 +117,7 @@ def build_without_platform(ctx):
     image (in a job on a `windows-*` runner, of a Dockerfile named for Windows: `Dockerfile.windows`, or tagged
     only with names of Windows images: dapr's `windows-base`): Windows images are built natively on a Windows
     host, for it. Nor a build that passes the architecture it builds for as a build argument (`--build-arg
-    ARCH=$(ARCH)`) in a file that assembles the per-architecture images with `docker manifest annotate --arch`
+    ARCH=$(ARCH)`, `target=spo-$ARCH`) in a file that assembles the per-architecture images with `docker manifest annotate --arch`
     (cluster-api, kube-state-metrics): each image is listed under the architecture it holds; nor one tagged as the
     members of a list the file creates whose tags start with an architecture variable (sonobuoy's `:$2-$V`). Nor a build of
     `bundle.Dockerfile`, operator-sdk's OLM bundle image, or of names the file gives `opm index add --bundles` or

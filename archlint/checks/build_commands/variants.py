@@ -23,15 +23,20 @@ _ARCH_ARG = re.compile(r"^(?:GO)?ARCH$|_ARCH$|^ARCH_", re.I)
 
 def per_arch_part(tc, ctx) -> bool:
     """A build that passes the architecture it builds for as a build argument (``--build-arg
-    ARCH=$(ARCH)``: the Dockerfile cross-compiles and picks a base such as
+    ARCH=$(ARCH)``, or one whose value holds it: ``target=spo-$ARCH``: the Dockerfile
+    cross-compiles and picks a base such as
     ``distroless/static:nonroot-${ARCH}``) in a file that assembles the per-architecture images
     with ``docker manifest annotate --arch``: cluster-api's and kube-state-metrics' way, which
     puts each image in the list under the architecture it holds; or with ``docker manifest
     create`` alone (Prometheus' ``Makefile.common``: ``FROM busybox-${OS}-${ARCH}`` and no
     ``--platform``, so BuildKit gives the image its base's platform, which the list reads).
     (Whether the file assembles a list is found once per file.)"""
-    names = (f.value.split("=", 1)[0] for f in tc.flags if f.name == "--build-arg" and f.value)
-    if not any(_ARCH_ARG.search(n) and n.upper() != "TARGETARCH" for n in names):
+    pairs = [f.value.split("=", 1) for f in tc.flags if f.name == "--build-arg" and f.value]
+    # the architecture as the argument's name (ARCH=$(ARCH)) or in its value from an
+    # architecture-named variable (security-profiles-operator's target=spo-$ARCH)
+    if not any(_ARCH_ARG.search(p[0]) and p[0].upper() != "TARGETARCH"
+               or len(p) == 2 and any(_ARCH_ARG.search(m.group(1) or m.group(2) or m.group(3) or "")
+                                      for m in _VAR_REF.finditer(p[1])) for p in pairs):
         return _member_shaped(tc, ctx)
     return ctx.cached("commands.annotates_arch", lambda: any(
         c.action == "manifest-annotate" and c.has("--arch") or c.action == "manifest-create"
