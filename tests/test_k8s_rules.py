@@ -792,22 +792,42 @@ HELM_VALUES = """
 """
 
 
+def test_helm_test_pods_images_are_left_to_helm_test():
+    # opentelemetry-operator's testFramework.image and loki's test.image: the pods `helm test`
+    # starts on demand, never part of a release; a section merely named like one is judged
+    values = """
+        testFramework:
+          image:
+            repository: busybox
+            tag: latest
+        test:
+          image: docker.io/grafana/loki-helm-test:latest
+        manager:
+          image:
+            repository: ghcr.io/acme/operator
+            tag: latest
+          tests:
+            image: busybox:latest
+    """
+    assert [ln.split(" K8S001")[0] for ln in check(values, "K8S001", kind="helm-values")] == ["10:10", "12:12"]
+
+
 def test_k8s007_in_helm_values_only_where_k8s001_is_off():
     text = HELM_VALUES + (
-        "    tests:\n"
-        "      image: docker.io/grafana/loki-helm-test:latest\n"
+        "    canary:\n"
+        "      image: docker.io/grafana/loki-canary:latest\n"
         "      imagePullPolicy: IfNotPresent\n"
     )
     assert check(text, "K8S00", kind="helm-values") == [
         "4:8 K8S001 Helm values set image registry.example.com/api to the mutable tag latest.",
         "12:3 K8S005 nodeSelector uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
         " kubernetes.io/arch.",
-        "15:10 K8S001 Image docker.io/grafana/loki-helm-test:latest uses the mutable tag latest.",
+        "15:10 K8S001 Image docker.io/grafana/loki-canary:latest uses the mutable tag latest.",
     ]
     assert check(text, "K8S007", kind="helm-values", ignore=["K8S001"]) == [
         "5:15 K8S007 pullPolicy IfNotPresent with the mutable image registry.example.com/api:latest: nodes that"
         " already have it keep running their old copy.",
-        "16:20 K8S007 imagePullPolicy IfNotPresent with the mutable image docker.io/grafana/loki-helm-test:latest:"
+        "16:20 K8S007 imagePullPolicy IfNotPresent with the mutable image docker.io/grafana/loki-canary:latest:"
         " nodes that already have it keep running their old copy.",
     ]
 

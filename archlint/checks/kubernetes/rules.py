@@ -169,10 +169,11 @@ def _images(ctx) -> list:
                         out.append(_Image(obj, ref.strip(), v, model.content_span(v), None, "imagePullPolicy",
                                           "container"))
         if ctx.kind == "helm-values":
+            tests = _helm_test_sections(ctx)
             for doc in model.documents:
                 for m in walk_mappings(doc):
                     v = value(m, "image")
-                    if is_scalar(v):
+                    if is_scalar(v) and id(m) not in tests:
                         ref = scalar(v)
                         if ref and not _unknown(ref.strip()) and ":" in ref.rsplit("/", 1)[-1]:
                             pol = value(m, "imagePullPolicy")
@@ -213,15 +214,36 @@ def _unserved(ctx, name: str) -> bool:
     return name.lower() not in hit[1]
 
 
+#: top-level Helm values sections of the chart's own ``helm test`` pods (opentelemetry-operator's
+#: ``testFramework``, loki's ``test``): run on demand by ``helm test``, never part of a release
+_HELM_TEST_KEYS = frozenset(("test", "tests", "testframework", "helmtest", "helmtests"))
+
+
+def _helm_test_sections(ctx) -> set:
+    """ids of the mappings under a top-level values key named for the chart's tests
+    (``_HELM_TEST_KEYS``): their images are the test pods', whose tags K8S001/K8S002 leave."""
+
+    def compute() -> set:
+        out: set = set()
+        for doc in ctx.model.documents:
+            for k, v in (doc.value if is_map(doc) else ()):
+                if is_scalar(k) and (scalar(k) or "").lower() in _HELM_TEST_KEYS:
+                    out.update(id(m) for m in walk_mappings(v))
+        return out
+
+    return ctx.cached("k8s.helm_test_sections", compute)
+
+
 def _values_image_maps(ctx) -> list:
     """Helm values ``image:`` mappings: (mapping, repository text, tag node, digest text, pull policy node)."""
     out = []
     if ctx.kind != "helm-values":
         return out
+    tests = _helm_test_sections(ctx)
     for doc in ctx.model.documents:
         for m in walk_mappings(doc):
             v = value(m, "image")
-            if not is_map(v):
+            if not is_map(v) or id(m) in tests:
                 continue
             tag = value(v, "tag")
             repo = text(v, "repository") or text(v, "name") or "image"
@@ -311,7 +333,7 @@ def image_latest_tag(ctx):
     the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local
     development image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls); nor a
     placeholder a comment on its line or above hands to the reader (kubebuilder's "Change the value of image field
-    below to your controller image URL"; also K8S002, K8S007, K8S008). In a whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
+    below to your controller image URL"; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under
     that name and tag (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for
     `artifacts/deploy`) is the development loop's, and the value of a YAML anchor a release `sed` rewrites in the
     values file it names (karmada's `s/\\(\\&karmadaImageVersion \\)...`) a placeholder: neither is reported; a
