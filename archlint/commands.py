@@ -42,9 +42,11 @@ from .model import Span
 TOOLS = ("docker", "podman", "buildah", "nerdctl", "kubectl", "oc", "kustomize")
 #: tools that load a locally built image into a cluster on the same machine
 LOADERS = ("kind", "minikube", "k3d")
+#: tools that hand images to OLM as bundles (``opm index add --bundles``, ``operator-sdk run bundle``)
+OLM_TOOLS = ("opm", "operator-sdk")
 _PREFILTER = re.compile(
     r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc|kustomize"
-    r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image)(?![A-Za-z0-9_-])"
+    r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image|opm[ \t]+index|operator-sdk[ \t]+run)(?![A-Za-z0-9_-])"
 )
 
 # flags that take a value, per family of commands (everything else is a switch; ``--x=v`` always
@@ -316,7 +318,7 @@ def analyse(snippet_or_commands, settings=None) -> list[ToolCommand]:
             return []
         from .parsers.shell import simple_commands
 
-        commands = simple_commands(snippet_or_commands, TOOLS + LOADERS)
+        commands = simple_commands(snippet_or_commands, TOOLS + LOADERS + OLM_TOOLS)
     out = []
     for cmd in commands:
         tc = recognise(cmd)
@@ -330,13 +332,15 @@ def analyse(snippet_or_commands, settings=None) -> list[ToolCommand]:
 
 def recognise(cmd) -> ToolCommand | None:
     tool = cmd.program
-    if tool not in TOOLS and tool not in LOADERS:
+    if tool not in TOOLS and tool not in LOADERS and tool not in OLM_TOOLS:
         return None
     words = cmd.args
     if any(w.value == "--help" for w in words):
         return None  # prints usage, builds nothing
     if tool in LOADERS:
         return _loader(cmd, tool, words)
+    if tool in OLM_TOOLS:
+        return _olm(cmd, tool, words)
     if tool in ("kubectl", "oc"):
         return _kubectl(cmd, tool, words)
     if tool == "kustomize":
@@ -722,6 +726,35 @@ def _loader(cmd, tool, words) -> ToolCommand | None:
     tc = ToolCommand(tool, "local-load", "", cmd, words[1])
     tc.flags, tc.args = _parse_flags(words, 2, _LOADER_VALUE)
     return tc
+
+
+#: flags of ``opm index add`` and ``operator-sdk run bundle`` that take a value
+_OLM_VALUE = frozenset(("--bundles", "-b", "--tag", "-t", "--from-index", "-f", "--container-tool", "-c",
+                        "--binary-image", "-i", "--mode", "--out-dockerfile", "-d", "--pull-tool", "-p",
+                        "--build-tool", "-u", "--namespace", "-n", "--timeout", "--index-image", "--kubeconfig",
+                        "--install-mode", "--pull-secret-name", "--service-account", "--security-context-config",
+                        "--decompression-image", "--ca-secret-name"))
+
+
+def _olm(cmd, tool, words) -> ToolCommand | None:
+    """``opm index add --bundles a,b`` (or ``-b``), ``operator-sdk run bundle[-upgrade] IMG``: the
+    images handed to OLM as bundles (action "olm-bundle"; ``olm_bundles`` reads them, not
+    ``images``: no tag rule judges them here)."""
+    vals = [w.value for w in words[:2]]
+    if not (tool == "opm" and vals == ["index", "add"]
+            or tool == "operator-sdk" and vals in (["run", "bundle"], ["run", "bundle-upgrade"])):
+        return None
+    tc = ToolCommand(tool, "olm-bundle", "", cmd, words[1])
+    tc.flags, tc.args = _parse_flags(words, 2, _OLM_VALUE)
+    return tc
+
+
+def olm_bundles(tc: ToolCommand) -> list[str]:
+    """The images an "olm-bundle" command hands to OLM: ``--bundles``'s comma-separated list, or
+    ``run bundle``'s image (its first argument naming one)."""
+    if tc.tool == "opm":
+        return [v for f in tc.all("--bundles", "-b") if f.value for v in f.value.split(",") if v]
+    return [w.value for w in tc.args if "/" in w.value][:1]
 
 
 def _kustomize(cmd, tool, words) -> ToolCommand | None:

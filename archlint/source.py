@@ -163,6 +163,23 @@ def read_regular(path, limit: int) -> bytes:
         os.close(fd)
 
 
+def stat_signatures(paths) -> list:
+    """What says each file or folder (its listing) is unchanged: size, times and inode, or None
+    for one that cannot be looked at.  For the remembered parses of files read beside the linted
+    one (a Python project's files, a Makefile that includes the linted part)."""
+    import os
+
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return out
+
+
 def open_nonblocking(path):
     """(descriptor, fstat of it): opened read-only without blocking (a FIFO opens at once) and
     without becoming a controlling terminal; the caller checks the type and closes it."""

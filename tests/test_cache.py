@@ -79,6 +79,19 @@ def _lint_and_put(cache, root, name, settings=None):
     return fr
 
 
+def _stored(root, name):
+    """Lint ``name`` and store its result in a cache opened and closed for it."""
+    c = C.Cache.open()
+    fr = _lint_and_put(c, root, name)
+    c.close()
+    return fr
+
+
+def _hit(root, name):
+    """The result a newly opened cache holds for ``name``, or None."""
+    return C.Cache.open().get(str(root / name), name, Settings())
+
+
 # ---- hits are exact -----------------------------------------------------------------------------
 
 
@@ -176,12 +189,10 @@ def test_internal_errors_are_not_cached(env):
 
 def test_makefile_include_change_invalidates(env):
     root, _ = env
-    c = C.Cache.open()
-    _lint_and_put(c, root, "Makefile")
-    c.close()
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is not None
+    _stored(root, "Makefile")
+    assert _hit(root, "Makefile") is not None
     _later(root / "common.mk", "IMG := app:2\n")
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
+    assert _hit(root, "Makefile") is None
 
 
 def test_a_makefile_parts_result_follows_the_makefiles_that_may_include_it(env):
@@ -193,35 +204,29 @@ def test_a_makefile_parts_result_follows_the_makefiles_that_may_include_it(env):
     (root / "make" / "build.mk").write_text("b:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n")
     _later(root / "Makefile")
     _later(root / "make" / "build.mk")
-    c = C.Cache.open()
-    _lint_and_put(c, root, "make/build.mk")
-    c.close()
-    assert C.Cache.open().get(str(root / "make/build.mk"), "make/build.mk", Settings()) is not None
+    _stored(root, "make/build.mk")
+    assert _hit(root, "make/build.mk") is not None
     _later(root / "common.mk", "include make/build.mk\n")
-    assert C.Cache.open().get(str(root / "make/build.mk"), "make/build.mk", Settings()) is None
+    assert _hit(root, "make/build.mk") is None
 
 
 def test_makefile_include_that_appears_later_invalidates(env):
     root, _ = env
     (root / "Makefile").write_text("-include local.mk\nimage:\n\tdocker build -t acme/x .\n")
-    c = C.Cache.open()
-    _lint_and_put(c, root, "Makefile")
-    c.close()
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is not None
+    _stored(root, "Makefile")
+    assert _hit(root, "Makefile") is not None
     (root / "local.mk").write_text("X := 1\n")
     _later(root)  # the folder's listing changed
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
+    assert _hit(root, "Makefile") is None
 
 
 def test_makefile_include_through_a_variable_is_followed(env):
     root, _ = env
     (root / "Makefile").write_text("TOP := .\ninclude $(TOP)/common.mk\nimage:\n\tdocker build -t $(IMG) .\n")
-    c = C.Cache.open()
-    _lint_and_put(c, root, "Makefile")
-    c.close()
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is not None
+    _stored(root, "Makefile")
+    assert _hit(root, "Makefile") is not None
     _later(root / "common.mk", "IMG := app:22\n")
-    assert C.Cache.open().get(str(root / "Makefile"), "Makefile", Settings()) is None
+    assert _hit(root, "Makefile") is None
 
 
 def test_makefile_with_a_computed_include(env):

@@ -636,6 +636,13 @@ def uses_vars(text: str) -> list[tuple[str, int, int]]:
     return [((m.group(1) or m.group(4)), m.start(), m.end()) for m in _VAR_RE.finditer(text)]
 
 
+def uses_vars_with_defaults(text: str) -> list[tuple[str, int, int, str | None]]:
+    """``uses_vars`` with the default each reference expands to when its name is unset
+    (``${A:-x}``, ``${A-x}``: x), else None."""
+    return [((m.group(1) or m.group(4)), m.start(), m.end(), m.group(3) if m.group(2) in ("-", ":-") else None)
+            for m in _VAR_RE.finditer(text)]
+
+
 def from_env(model: DockerfileModel) -> dict[str, str | None]:
     """What a FROM line can expand: global ARG defaults (BuildKit sets no platform ARG values
     statically, so those stay unknown)."""

@@ -27,20 +27,10 @@ UP = 2
 #: an including Makefile larger than this is not read
 MAX_BYTES = 1 << 20
 
-#: including Makefiles parsed in this process: path -> (signature of it and what it read, model);
+#: including Makefiles parsed in this process: path -> (it and what it read, their
+#: ``source.stat_signatures``, model);
 #: the parts of one Makefile (up to 50) share one parse instead of one each
 _hosts: dict = {}
-
-
-def _signature(paths) -> tuple:
-    out = []
-    for p in paths:
-        try:
-            st = os.stat(p)
-            out.append((p, st.st_size, st.st_mtime_ns))
-        except OSError:
-            out.append((p, None, None))
-    return tuple(out)
 
 
 def parse(source) -> makefile.MakeModel:
@@ -74,7 +64,7 @@ def _includer(abspath: str, inputs: list):
     (never above the repository's root), that read the part; None when there is none.  Every
     name looked for is appended to ``inputs``."""
     from ..discovery import find_root
-    from ..source import DecodeError, Source, decode, read_regular
+    from ..source import DecodeError, Source, decode, read_regular, stat_signatures
     from . import ParseError, SkipFile
 
     real = os.path.realpath(abspath)
@@ -87,8 +77,8 @@ def _includer(abspath: str, inputs: list):
             if not os.path.isfile(path):
                 continue
             hit = _hosts.get(path)
-            if hit is not None and hit[0] == _signature(p for p, _s, _m in hit[0]):
-                host = hit[1]
+            if hit is not None and hit[1] == stat_signatures(hit[0]):
+                host = hit[2]
             else:
                 try:
                     data = read_regular(path, MAX_BYTES)
@@ -99,7 +89,8 @@ def _includer(abspath: str, inputs: list):
                     continue
                 if len(_hosts) > 256:
                     _hosts.clear()
-                _hosts[path] = (_signature([path, *host.includes, *host.inputs]), host)
+                read = [path, *host.includes, *host.inputs]
+                _hosts[path] = (read, stat_signatures(read), host)
             # what it read may come to include the part: inputs either way
             inputs.extend(host.inputs)
             inputs.extend(host.includes)

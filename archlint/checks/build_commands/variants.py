@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
-from ...commands import commands_for
+from ...commands import commands_for, olm_bundles
 from ...images import split_ref
 from .local import normal_ref, runner_platform, text_at
 
@@ -173,38 +173,11 @@ def bundle_image(tc, ctx) -> bool:
     return bool(names) and names <= _olm_bundles(ctx)
 
 
-#: a snippet that may hand OLM a bundle: ``--bundles``/``-b`` of ``opm index add``, ``run bundle``
-_BUNDLE_HINT = re.compile(r"--bundles|[ \t]-b[ \t=]|run[ \t]+bundle")
-
-
 def _olm_bundles(ctx) -> frozenset:
-    """The names the file hands to OLM as bundle images: ``opm index add --bundles a,b`` (or
-    ``-b``: operator-lifecycle-manager's test images), ``operator-sdk run bundle[-upgrade] a``
-    (its first argument naming an image, after any options).  Once per file; snippets that name
-    neither are not parsed again."""
-
-    def compute() -> frozenset:
-        from ...commands import snippets_for
-        from ...parsers.shell import simple_commands
-
-        out: set = set()
-        for snip in snippets_for(ctx):
-            if _BUNDLE_HINT.search(snip.text) is None:
-                continue
-            for cmd in simple_commands(snip):
-                vals = [w.value for w in cmd.words]
-                prog = vals[0].rsplit("/", 1)[-1] if vals else ""
-                if prog == "opm" and vals[1:3] == ["index", "add"]:
-                    for i, v in enumerate(vals):
-                        if v in ("--bundles", "-b") and i + 1 < len(vals):
-                            out.update(vals[i + 1].split(","))
-                        elif v.startswith(("--bundles=", "-b=")):
-                            out.update(v.split("=", 1)[1].split(","))
-                elif prog == "operator-sdk" and vals[1:3] in (["run", "bundle"], ["run", "bundle-upgrade"]):
-                    out.update(next((v for v in vals[3:] if not v.startswith("-") and "/" in v), "").split(","))
-        return frozenset(normal_ref(x) for x in out if x)
-
-    return ctx.cached("commands.olm_bundles", compute)
+    """The names the file hands to OLM as bundle images (``commands.olm_bundles``: ``opm index
+    add --bundles``, ``operator-sdk run bundle``), once per file."""
+    return ctx.cached("commands.olm_bundles", lambda: frozenset(
+        normal_ref(x) for c in commands_for(ctx) if c.action == "olm-bundle" for x in olm_bundles(c)))
 
 
 def passes_machine_arch(tc) -> bool:

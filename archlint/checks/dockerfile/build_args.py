@@ -12,6 +12,7 @@ from ...parsers.dockerfile import (
     expand,
     shell_body,
     uses_vars,
+    uses_vars_with_defaults,
 )
 from ...registry import rule
 from ._common import (
@@ -474,10 +475,6 @@ def hardcoded_target_arch(ctx):
 # ---- DF012 ----------------------------------------------------------------------------------------
 
 
-#: ``${NAME:-default}`` / ``${NAME-default}``: the default an unset name expands to
-_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}\Z", re.S)
-
-
 def _from_variables(stage: Stage):
     """(name, span, in --platform?, default or None) of every variable a FROM line uses, in its
     --platform value and its image."""
@@ -488,9 +485,8 @@ def _from_variables(stage: Stage):
     if stage.image is not None:
         words.append((stage.image, False))
     for word, in_platform in words:
-        for name, start, end in uses_vars(word.text):
-            m = _DEFAULTED.match(word.text, start, end)
-            yield name, ins.args.span(word.start + start, word.start + end), in_platform, m and m.group(1)
+        for name, start, end, default in uses_vars_with_defaults(word.text):
+            yield name, ins.args.span(word.start + start, word.start + end), in_platform, default
 
 
 @rule("DF012", "undefined-arg-in-from", severity=Severity.WARNING, tags=("multi-arch", "reliability"))

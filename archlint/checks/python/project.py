@@ -28,7 +28,7 @@ import re
 from ...discovery import find_root
 from ...images import parse_image_ref
 from ...kinds import kind_by_name
-from ...source import read_regular
+from ...source import read_regular, stat_signatures
 from ...registry import on_new_run
 from .versions import lower_minor, minor, norm_pkg, upper_bound
 
@@ -196,28 +196,15 @@ def _remembered(key: tuple, find, deps: list | None):
     changed since it was read (a host that lints again without ``registry.new_run``) makes
     everything read from disk be forgotten and read again."""
     hit = _facts.get(key)
-    if hit is not None and _signatures(hit[1]) != hit[2]:  # type: ignore[index]
+    if hit is not None and stat_signatures(hit[1]) != hit[2]:  # type: ignore[index]
         clear_caches()
         hit = None
     if hit is None:
         fact, paths = find()
-        hit = _facts[key] = (fact, paths, _signatures(paths))
+        hit = _facts[key] = (fact, paths, stat_signatures(paths))
     if deps is not None:
         deps.extend(hit[1])  # type: ignore[index]
     return hit[0]  # type: ignore[index]
-
-
-def _signatures(paths) -> list:
-    """What says a file or folder (its listing) is unchanged: size, times and inode, or None."""
-    out = []
-    for p in paths:
-        try:
-            st = os.stat(p)
-        except OSError:
-            out.append(None)
-            continue
-        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    return out
 
 
 # ---- the target Python version -------------------------------------------------------------------
