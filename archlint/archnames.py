@@ -160,3 +160,50 @@ def without_arch(ref: str, token: str) -> str:
     if j < len(ref) and ref[j] in "-_":
         return ref[:i] + ref[j + 1:]
     return ref[:i] + ref[j:]
+
+
+#: the label of a ``case`` arm (``amd64)``, ``x86_64|amd64)``, ``"arm64")``, ``(aarch64*)``): its
+#: patterns (17 at most: each start reads a bounded stretch), at the start of a word, then ``)``;
+#: an arm ends at ``;;``, ``;&`` or ``esac``
+_ARM_LABEL = re.compile(r"(?:^|(?<=[\s;(]))\(?((?:[\"']?[\w*.?-]+[\"']?[ \t]*\|[ \t]*){0,16}[\"']?[\w*.?-]+[\"']?)\)")
+_ARM_END = re.compile(r";;|;&|\besac\b")
+#: ``case WORD in``: the word an arm's label is matched against
+_CASE = re.compile(r"\bcase[ \t]+(\S{1,200})[ \t]+in\b")
+#: a case on the build machine's CPU (BuildKit's ``BUILDARCH``...): an arm may pick the other
+#: CPU's cross compiler on purpose (beyla's ``amd64) CC=aarch64-linux-gnu-gcc``)
+_BUILD_SUBJECT = re.compile(r"\bBUILD(?:ARCH|PLATFORM|OS)\b")
+
+
+def arch_case_arms(text: str) -> list:
+    """(start, end, CPUs, on the build machine's) of each arm of a ``case`` statement of ``text``
+    whose label names an architecture (``case "$ARCH" in arm64) curl ...tool-linux-arm64.tgz``):
+    one arm per CPU, what it writes for its own chosen for it; with a case on ``$BUILDARCH``, any
+    CPU (the cross compiler for the other).  Linear: labels are read from the first ``case`` on,
+    each to its arm's end, and each arm's case found by a moving index."""
+    cases = [(m.start(), bool(_BUILD_SUBJECT.search(m.group(1)))) for m in _CASE.finditer(text)]
+    if not cases:
+        return []
+    out = []
+    pos, k = cases[0][0], 0
+    while True:
+        m = _ARM_LABEL.search(text, pos)
+        if m is None:
+            return out
+        end = _ARM_END.search(text, m.end())
+        stop = end.start() if end is not None else len(text)
+        arches = frozenset(a for _t, a, _s, _e in arch_tokens(m.group(1)))
+        while k + 1 < len(cases) and cases[k + 1][0] < m.start():
+            k += 1
+        if arches:
+            out.append((m.end(), stop, arches, cases[k][1]))
+        pos = max(m.end(), stop)
+
+
+def in_arms(arms: list, offset: int, arch: str) -> bool:
+    """Whether a literal for ``arch`` at ``offset`` lies inside one of ``arms``
+    (``arch_case_arms``, in order) that chooses it: an arm for that CPU, or any arm of a case on
+    the build machine's (a copy-paste slip, ``arm64) curl ...-amd64.tgz``, is still reported)."""
+    import bisect
+
+    k = bisect.bisect_right(arms, offset, key=lambda arm: arm[0]) - 1
+    return k >= 0 and offset < arms[k][1] and (arch in arms[k][2] or arms[k][3])

@@ -172,3 +172,23 @@ def release_in_name(name: str) -> bool:
     ``latest``, ``nonroot``, ``debug``).  Linear in the name's length."""
     parts = name.rsplit("/", 2)[-2:]
     return any(_RELEASE_IN_NAME.search(p) for p in parts)
+
+
+def values_repository(repository: str | None, name: str | None, registry: str | None = None) -> str | None:
+    """The image a Helm values ``image:`` map names, without its tag: ``registry/repository``,
+    and ``/name`` after it where the repository is only a registry and a namespace
+    (``repository: docker.io/jont828``, ``name: helmchartproxy-controller``, which the template
+    joins; elsewhere ``name`` is often the container's: ``otel/opentelemetry-collector-contrib``
+    beside ``name: otel-collector``); a ``name`` alone is the repository.  None when neither is
+    written."""
+    repo = (repository or "").strip()
+    extra = (name or "").strip()
+    parts = repo.rstrip("/").split("/")
+    if extra and (repo.endswith("/") or len(parts) == 2 and ("." in parts[0] or ":" in parts[0]
+                                                              or parts[0] == "localhost")):
+        repo = f"{repo.rstrip('/')}/{extra}"
+    repo = repo or extra
+    if not repo:
+        return None
+    reg = (registry or "").strip()
+    return f"{reg}/{repo}" if reg else repo

@@ -12,8 +12,10 @@ import re
 #: folder names that hold developer tooling: a compose file or manifest under one starts services
 #: on the developer's machine or a throwaway cluster (a local Kafka, a debug stack), never a
 #: deployment; ``.github`` holds the CI's own (kubeflow's ``.github/resources/manifests``, what
-#: its e2e workflows deploy on a kind cluster; a local action's Dockerfile)
-_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox", ".github"))
+#: its e2e workflows deploy on a kind cluster; a local action's Dockerfile); ``.devcontainer`` a
+#: VS Code dev container's (thanos' Go workspace)
+_LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox", ".github",
+                            ".devcontainer"))
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
@@ -34,6 +36,10 @@ _LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack"))
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
 _LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
                           "override"))
+#: words of a Dockerfile's name that say it builds a developer's workspace: ``.gitpod.Dockerfile``
+#: (a Gitpod workspace's, statsd_exporter's), ``devcontainer.Dockerfile`` (not a manifest that
+#: merely names the product: ``gitpod-installer-job.yaml``)
+_WORKSPACE_WORDS = frozenset(("gitpod", "devcontainer"))
 _NAME_WORDS = re.compile(r"[.\-_]")
 
 
@@ -51,7 +57,8 @@ def local_tooling(path: str) -> bool:
             return True
         if words[0] == "local" and not _LOCAL_SETUP_WORDS.isdisjoint(words[1:]):
             return True
-    return not _LOCAL_NAMES.isdisjoint(_NAME_WORDS.split(parts[-1]))
+    words = _NAME_WORDS.split(parts[-1])
+    return not _LOCAL_NAMES.isdisjoint(words) or "dockerfile" in words and not _WORKSPACE_WORDS.isdisjoint(words)
 
 
 def repo_path(ctx) -> str:

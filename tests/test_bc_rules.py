@@ -529,6 +529,26 @@ def test_bc004_passes_other_build_args_in_makefile():
     """, "BC004", kind="makefile") == []
 
 
+def test_bc004_an_empty_value_on_a_native_build_names_no_cpu():
+    # skipper's packaging/Makefile: TARGETPLATFORM emptied so that the Dockerfile's
+    # ADD ${BUILD_FOLDER}/${TARGETPLATFORM}/skipper reads the binaries just built in ./; on a
+    # multi-platform build an empty value still replaces every platform's
+    mk = """
+        docker.build:
+        \tdocker build -t acme/skipper:1 --build-arg BUILD_FOLDER=. --build-arg TARGETPLATFORM= .
+        multi:
+        \tdocker buildx build --platform linux/amd64,linux/arm64 --build-arg TARGETPLATFORM= -t acme/s:1 --push .
+        native:
+        \tdocker build -t acme/skipper:1 --build-arg TARGETPLATFORM=linux/amd64 --build-arg TARGETARCH= .
+        # gcp-compute-persistent-disk-csi-driver: the build machine's OS as its build platform is
+        # what the builder sets (it completes it with the machine's CPU)
+        build-container:
+        \tdocker buildx build --platform=linux --build-arg BUILDPLATFORM=linux -t acme/pd:1 --push .
+        \tdocker buildx build --platform=linux --build-arg BUILDPLATFORM=linux/arm64 -t acme/pd:1 --push .
+    """
+    assert [line.split(" BC004")[0] for line in check(mk, "BC004", kind="makefile")] == ["4:57", "6:33", "6:72", "11:39"]
+
+
 def test_bc004_says_nothing_where_the_one_platform_and_the_value_are_both_unknown():
     # harbor's make/photon: --platform=$(PLATFORM) and --build-arg TARGETARCH=$(TARGETARCH), both
     # derived from the caller's ARCH; beside a known platform an unknown value is still reported
@@ -1188,6 +1208,19 @@ def test_bc006_a_latest_manifest_list_beside_a_versioned_one():
         docker manifest create "ghcr.io/grafana/ci-tools:1.2" "ghcr.io/grafana/ci-tools:1.2-amd64"
         docker manifest push "ghcr.io/grafana/ci-tools:latest"
     """, "BC006", kind="shell") == []
+
+
+def test_bc006_a_version_from_a_substitution_with_slashes_is_still_a_version():
+    # watchtower's release job: the versioned list's tag is $(git tag ... | sed 's/^v*//'), whose
+    # slashes do not end the image's name; the latest list beside it is the moving alias
+    text = """
+        docker manifest create containrrr/watchtower:$(git tag --points-at HEAD | sed 's/^v*//') \\
+          containrrr/watchtower:amd64-$(git tag --points-at HEAD | sed 's/^v*//')
+        docker manifest create containrrr/watchtower:latest containrrr/watchtower:amd64-latest
+        docker manifest create acme/other:latest acme/other:amd64-latest
+    """
+    assert [x.split(": latest")[0] for x in check(text, "BC006", kind="shell")] == [
+        "4:24 BC006 docker manifest create creates the manifest list acme/other:latest"]
 
 
 def test_bc006_a_pushed_latest_build_beside_a_versioned_build():

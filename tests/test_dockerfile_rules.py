@@ -756,6 +756,83 @@ def test_a_dockerfile_named_after_an_architecture_is_for_it():
         ("DF008", 2), ("DF006", 5)]
 
 
+def test_a_case_arm_per_architecture_chooses_for_it():
+    # beyla's jni-builder: a case on the build machine's CPU picks the cross compiler for the
+    # other; a download in an arm per CPU is that CPU's. A pin outside the arms is still one.
+    text = r"""
+        FROM golang:1.26 AS jni
+        ARG BUILDARCH=amd64
+        RUN case "$BUILDARCH" in \
+              amd64) CC=aarch64-linux-gnu-gcc; SLUG=linux-aarch64 ;; \
+              "arm64"|aarch64) CC=x86_64-linux-gnu-gcc;  SLUG=linux-amd64 ;; \
+            esac && make CC=$CC && GOARCH=arm64 go build .
+        RUN case "$ARCH" in x86_64) curl -fsSLO https://example.com/tool-linux-x86_64.tgz ;; esac \
+            && curl -fsSLO https://example.com/other-linux-arm64.tgz
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF00", kind="dockerfile", platforms=TWO)] == [
+        "6:28 DF008 RUN pins the toolchain to arm64",
+        "8:52 DF006 RUN fetches a build for arm64"]
+    # an arm's literal for another CPU than its label (a copy-paste slip) is still reported; on a
+    # case of the build machine's CPU, any arm may pick the other CPU's cross compiler
+    slip = r"""
+        FROM golang:1.26
+        RUN case "$ARCH" in amd64) curl -fsSLO https://example.com/t-linux-amd64.tgz ;; \
+              arm64) curl -fsSLO https://example.com/t-linux-amd64.tgz ;; esac
+        RUN case "$ARCH" in amd64) GOARCH=amd64 go build ;; arm64) GOARCH=amd64 go build ;; esac
+    """
+    assert [x.split(" (")[0] for x in check(slip, "DF00", kind="dockerfile", platforms=TWO)] == [
+        "3:54 DF006 RUN fetches a build for amd64", "4:60 DF008 RUN pins the toolchain to amd64"]
+    # the words of a case arm labelled otherwise are read as before
+    assert len(check(text.replace("amd64)", "one)").replace('"arm64"|aarch64)', "two)"), "DF008", kind="dockerfile",
+                     platforms=TWO)) == 3
+
+
+def test_df006_copies_of_every_cpus_build_are_a_bundle():
+    # beyla's javaagent-builder: the JNI library of both CPUs, packed into one Java agent that
+    # loads the one for the CPU it runs on; one CPU's copy alone is still reported
+    text = """
+        FROM gradle:9.6 AS agent
+        COPY --from=jni /build/native/linux-amd64/libobijni.so agent/native/linux-amd64/libobijni.so
+        COPY --from=jni /build/native/linux-aarch64/libobijni.so agent/native/linux-aarch64/libobijni.so
+        COPY --from=jni /build/tool-amd64 /usr/local/bin/tool
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "4:29 DF006 COPY fetches a build for amd64"]
+    # two CPUs' builds copied to one path: the last one wins, every image gets arm64's
+    same = text.replace("agent/native/linux-amd64/libobijni.so", "agent/libobijni.so").replace(
+        "agent/native/linux-aarch64/libobijni.so", "agent/libobijni.so")
+    assert len(check(same, "DF006", kind="dockerfile", platforms=TWO)) == 3
+
+
+def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
+    # LinuxServer's images: Dockerfile (built with --platform=linux/amd64 by their Jenkinsfile)
+    # beside Dockerfile.aarch64, each downloading its own CPU's build
+    text = """
+        FROM ghcr.io/linuxserver/baseimage-alpine:3.23
+        RUN curl -o /tmp/s.tgz -L "https://services.sonarr.tv/v1/download?os=linuxmusl&arch=x64"
+    """
+    arm = text.replace("arch=x64", "arch=arm64")
+    write_files(tmp_path / "set", {"Dockerfile.aarch64": arm})
+    assert check_at(tmp_path / "set", text) == []
+    # an arm64 download in it is still for another CPU than its set leaves it; without the
+    # siblings, or with one named for amd64 too, the plain file is any CPU's
+    assert len(check_at(tmp_path / "set", arm)) == 1
+    write_files(tmp_path / "alone", {"Dockerfile.md": "# notes\n"})
+    assert len(check_at(tmp_path / "alone", text)) == 1
+    write_files(tmp_path / "all", {"Dockerfile.aarch64": arm, "Dockerfile.amd64": text})
+    assert len(check_at(tmp_path / "all", text)) == 1
+    # beside an s390x one alone, the plain file may be the other CPUs' multi-platform build
+    write_files(tmp_path / "s390x", {"Dockerfile.s390x": text.replace("x64", "s390x")})
+    assert len(check_at(tmp_path / "s390x", text)) == 1
+    # the folder is an input of the result: a sibling added or removed re-lints it from the cache
+    r = lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=tmp_path / "set")
+    assert str(tmp_path / "set") in (r.deps or ())
+
+
+def check_at(folder, text):
+    return show(findings(lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=folder), "DF006"))
+
+
 def test_df008_accepts_targetarch_toolchain():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go
@@ -1347,10 +1424,15 @@ def test_df001_df002_say_nothing_of_mutable_bases_in_examples_and_tooling():
     # kubernetes-sigs/lws docs/examples, jobset's site examples, buildx's hack/demo-env
     text = "FROM golang:latest AS build\nFROM python\n"
     for name in ("docs/examples/llamacpp/Dockerfile", "site/static/examples/cnn/Dockerfile",
-                 "hack/demo-env/examples/simple1/Dockerfile"):
+                 "hack/demo-env/examples/simple1/Dockerfile",
+                 # a developer's workspace: statsd_exporter's Gitpod image, a VS Code dev container
+                 ".gitpod.Dockerfile", ".devcontainer/Dockerfile", "build/devcontainer.Dockerfile"):
         assert check(text, "DF00", kind="dockerfile", name=name) == [], name
-    assert [f.split()[1] for f in check(text, "DF00", kind="dockerfile", name="cmd/app/Dockerfile")] == [
-        "DF001", "DF002"]
+    for name in ("cmd/app/Dockerfile", "gitpodder/Dockerfile", "gitpod/Dockerfile"):
+        assert [f.split()[1] for f in check(text, "DF00", kind="dockerfile", name=name)] == ["DF001", "DF002"]
+    # the architecture rules still read a dev container: an amd64 download breaks it on arm64 laptops
+    dev = "FROM golang:1.22\nRUN curl -fsSLO https://example.com/tool-linux-amd64.tgz\n"
+    assert [f.split()[1] for f in check(dev, "DF006", kind="dockerfile", name=".devcontainer/Dockerfile")] == ["DF006"]
 
 
 def test_windows_images_are_amd64_by_design():

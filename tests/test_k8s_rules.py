@@ -812,6 +812,36 @@ def test_helm_test_pods_images_are_left_to_helm_test():
     assert [ln.split(" K8S001")[0] for ln in check(values, "K8S001", kind="helm-values")] == ["10:10", "12:12"]
 
 
+def test_a_values_image_split_into_repository_and_name_is_named_whole():
+    # cluster-api-addon-provider-helm's chart: the template joins {{ repository }}/{{ name }}
+    values = """
+        image:
+          repository: docker.io/jont828
+          name: helmchartproxy-controller
+          tag: "latest"
+        other:
+          image:
+            name: quay.io/acme/sidecar
+            tag: latest
+        same:
+          image:
+            repository: quay.io/acme/api
+            name: api
+            tag: latest
+        collector:
+          image:
+            name: otel-collector
+            repository: otel/opentelemetry-collector-contrib
+            tag: latest
+    """
+    # (a whole repository beside a name: the name is the container's, as many charts use it)
+    assert [ln.split(" K8S001 ")[1] for ln in check(values, "K8S001", kind="helm-values")] == [
+        "Helm values set image docker.io/jont828/helmchartproxy-controller to the mutable tag latest.",
+        "Helm values set image quay.io/acme/sidecar to the mutable tag latest.",
+        "Helm values set image quay.io/acme/api to the mutable tag latest.",
+        "Helm values set image otel/opentelemetry-collector-contrib to the mutable tag latest."]
+
+
 def test_k8s007_in_helm_values_only_where_k8s001_is_off():
     text = HELM_VALUES + (
         "    canary:\n"
@@ -1421,7 +1451,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "deploy/templates/client.yaml", "deploy/pod-template.yaml", "templated-k8s/client.yaml",
                  "deploy/demonstration-api.yaml", "deploy/resample.yaml",
                  # Open Cluster Management's hub cluster is named local-cluster: a deployment
-                 "clusters/local-cluster/apps/client.yaml"):
+                 "clusters/local-cluster/apps/client.yaml",
+                 # a manifest that names the product Gitpod, not a Gitpod workspace's Dockerfile
+                 "install/kots/manifests/gitpod-installer-job.yaml"):
         assert len(check(text, "K8S00", kind="kubernetes", name=name)) == 2, name
     assert check(text, "K8S00", kind="kubernetes", name="deploy/client.yaml") == [
         "7:14 K8S001 Image quay.io/acme/load-client:latest uses the mutable tag latest.",

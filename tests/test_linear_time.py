@@ -223,6 +223,47 @@ def _sed_assigned(n: int) -> dict:
 CASES["project-sed-assigned"] = _sed_assigned
 
 
+def _sed_assigned_in_order(n: int) -> dict:
+    """A script's variables each assigned several values, and a sed after every assignment: the
+    assignments are passed once, in order, and each operand looks its variable up."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    release_rewrites("".join(f'V{i % 100}=d{i}/values.yaml\nsed -i "s/latest/1/" $V{i % 100}\n'
+                             f'for V{i % 100} in a b; do :; done\n' for i in range(n)), out, ordered=True)
+    return out
+
+
+CASES["project-sed-assigned-in-order"] = _sed_assigned_in_order
+
+
+def _sed_make_passed(n: int) -> dict:
+    """A Makefile's many calls of its own targets passing files, many targets whose sed names the
+    passed variable, and a call of many options: each line is read once."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    release_rewrites("".join(f'r{i}:\n\t$(MAKE) s{i % 50} F=d{i}/x.yaml G="a/{i}.yaml"\n'
+                             f"s{i % 50}:\n\tsed -i 's/:latest/:1/' $(F)\n" for i in range(n))
+                     + "x:\n\t$(MAKE)" + " -j" * n + "\n", out)
+    return out
+
+
+CASES["project-sed-make-passed"] = _sed_make_passed
+
+
+def _case_arms(n: int) -> list:
+    """Arch case arms, and runs of ``a | a | ...`` and of words that never reach a ``)``: each
+    label is read from a word start a bounded stretch, each arm to its end once."""
+    from archlint.archnames import arch_case_arms
+
+    return arch_case_arms("case $A in " + "amd64) CC=x86_64-linux-gnu-gcc ;; " * n + "a | " * n
+                          + "word " * n + "(" * n + "x86_64" * n)
+
+
+CASES["dockerfile-case-arms"] = _case_arms
+
+
 def _sed_functions(n: int) -> dict:
     """Many functions that run a sed on their parameters, each called many times with long
     arguments: a body is read once, and at most 64 calls are put in."""
@@ -432,7 +473,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000, "shell-functions": 2000, "project-literal-stages": 5000,
+        "project-sed-assigned": 20_000, "project-sed-assigned-in-order": 10_000, "dockerfile-case-arms": 20_000, "project-sed-make-passed": 5000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,

@@ -462,11 +462,15 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
     assert check(good) is good
     files_only = {"pin": {"platform": None, "args": [], "chain": [], "files": True}}
     assert check(files_only) is files_only
+    transformed = {"kustomize": {"resources": ["../../base"], "patches": [], "transformers": ["../../images/x"]}}
+    assert check(transformed) is transformed
     for bad in ([], {"pin": {"platform": None, "args": [], "chain": [], "files": 1}},
                 {"pin": {"platform": "linux/arm64", "args": [], "chain": [], "files": True}},
                 {"pin": {"platform": None, "args": ["ARCH"], "chain": ["B"], "files": True}},
                 {"pin": {"platform": None, "args": [], "chain": [], "files": True, "x": 1}}, {"builds": [{}]}, {"x": []}, {"pushed": [1]}, {"rewrites": "manifests/"}, {"kustomize": {"resources": []}},
                 {"kustomize": {"resources": ["a"], "patches": [None]}}, {"slots": [{"span": [1, 1, 1, 2]}]},
+                {"kustomize": {"resources": [], "patches": [], "transformers": [3]}},
+                {"kustomize": {"resources": [], "patches": [], "transformers": "a"}},
                 {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
                 {"generated": "a"}, {"pin": {"platform": 1, "args": [], "chain": []}}, {"pin": {"args": []}},
                 {"builds": [dict(good["builds"][0], args="ARCH")]},
@@ -1167,6 +1171,40 @@ def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, caps
         ("config/manager/manager.yaml", 10, "K8S002"), ("config/manager/manager.yaml", 12, "K8S002")]
 
 
+def test_an_overlays_image_tag_transformers_set_the_tag_of_its_bases_image(tmp_path, capsys, monkeypatch):
+    # gcp-compute-persistent-disk-csi-driver: every overlay of base/ lists ../../images/<set> among
+    # its transformers:, a folder of ImageTagTransformers that set each image's tag; an overlay
+    # without them deploys the base's own tag
+    base = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: csi\nspec:\n  template:\n    spec:\n"
+            "      containers:\n      - name: provisioner\n        image: registry.k8s.io/sig-storage/csi-provisioner\n"
+            "      - name: driver\n        image: quay.io/acme/driver\n")
+    transformer = ("apiVersion: builtin\nkind: ImageTagTransformer\nmetadata:\n  name: t\nimageTag:\n"
+                   "  name: registry.k8s.io/sig-storage/csi-provisioner\n  newTag: \"v6.0.0\"\n")
+    files = {"deploy/base/kustomization.yaml": "resources:\n- controller.yaml\n",
+             "deploy/base/controller.yaml": base,
+             "deploy/images/stable/kustomization.yaml": "resources:\n- image.yaml\n",
+             "deploy/images/stable/image.yaml": transformer,
+             "deploy/overlays/stable/kustomization.yaml": "resources:\n- ../../base/\ntransformers:\n- ../../images/stable\n",
+             "deploy/overlays/dev/kustomization.yaml": "resources:\n- ../../base/\ntransformers:\n"
+                                                       "- ../../images/stable/image.yaml\n"}
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    root = tree(tmp_path / "a", files)
+    age_tree(root)
+    assert codes(run(root, capsys), "K8S00") == [("deploy/base/controller.yaml", 12, "K8S002")]
+    # from the cache: the transformer made another kind, then an ImageTagTransformer again; one
+    # that sets latest sets no version
+    t = root / "deploy/images/stable/image.yaml"
+    for text, found in ((transformer.replace("ImageTagTransformer", "LabelTransformer"), [10, 12]),
+                        (transformer, [12]), (transformer.replace('"v6.0.0"', "latest"), [10, 12])):
+        t.write_text(text)
+        later(t)
+        assert [ln for _p, ln, _r in codes(run(root, capsys), "K8S00")] == found, text
+    bare = dict(files, **{"deploy/overlays/raw/kustomization.yaml": "resources:\n- ../../base/\n"})
+    assert codes(run(tree(tmp_path / "b", bare), capsys), "K8S00") == [
+        ("deploy/base/controller.yaml", 10, "K8S002"), ("deploy/base/controller.yaml", 12, "K8S002")]
+
+
 def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, capsys, monkeypatch):
     from archlint.run import cache as C
     monkeypatch.setattr(C, "RACY_NS", 0)
@@ -1377,6 +1415,55 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     # a variable given two values, or none, names no file; "latest" inside a word is no tag
     assert read("F=a/values.yaml\nF=b/values.yaml\nsed -i s/:latest/:1/ $F\nsed -i s/:latest/:1/ $G/x.yaml\n"
                 "sed -i s/latestVersion/v2/ c/values.yaml\n") == {}
+
+
+def test_a_scripts_variable_holds_the_value_assigned_before_its_use():
+    from archlint.project.rewrites import release_rewrites
+
+    def read(text, ordered=True):
+        out = {}
+        release_rewrites(text, out, ordered=ordered)
+        return out
+
+    # security-profiles-operator's hack/release.sh: FILE names the kustomization its seds (with
+    # ; as the delimiter) rewrite, then another file; run top to bottom, each sed has its FILE
+    spo = ("FILE=deploy/kustomize-deployment/kustomization.yaml\n"
+           "sed -i 's;newName: gcr.io;# newName: gcr.io;g' $FILE\n"
+           "sed -i 's;newTag: latest;# newTag: latest;g' $FILE\n"
+           "sed -i 's;# newTag: v.*;newTag: v'\"$VERSION\"';g' $FILE\n"
+           "FILE=deploy/base/clusterserviceversion.yaml\n"
+           "sed -i 's;replicas: 1;replicas: 2;g' $FILE\n")
+    assert read(spo) == {"rewrites": ["deploy/kustomize-deployment/kustomization.yaml"]}
+    # a Makefile's variable is expanded when the recipe runs: the last value, so two stay unknown
+    assert read(spo, ordered=False) == {}
+    # other delimiters sed takes
+    assert read("sed -i 's:newTag\\: latest:newTag\\: 1:' k/kustomization.yaml\n"
+                "sed -i 's!:latest!:1!' a/x.yaml\n") == {"rewrites": ["k/kustomization.yaml", "a/x.yaml"]}
+    # used before any assignment, assigned in a branch (indented), or looped over since: unknown
+    assert read("sed -i s/:latest/:1/ $F\nF=a/x.yaml\nF=b/x.yaml\n") == {}
+    assert read("F=a/x.yaml\nif x; then\n  F=b/x.yaml\nfi\nsed -i s/:latest/:1/ $F\n") == {}
+    assert read("F=a/x.yaml\nfor F in $(ls); do\n  echo $F\ndone\nsed -i s/:latest/:1/ $F\nF=b/x.yaml\n") == {}
+    # open-cluster-management's update-csv.sh: the sed is $SED_CMD (gsed on macOS), the file named
+    # from a folder under the repository's root
+    assert read('SED_CMD="sed"\nDEPLOY_DIR=$REPO_ROOT/deploy\n'
+                '$SED_CMD -i "s/latest/v$CSV_VERSION/g" $DEPLOY_DIR/cm/manifests/cm.clusterserviceversion.yaml\n') == {
+        "rewrites": ["deploy/cm/manifests/cm.clusterserviceversion.yaml"]}
+    # Cluster API providers' set-manifest-image: the file is a variable the Makefile's own calls
+    # of that target pass; another target's variable of the same name is not it
+    caaph = ("release-manifests:\n\t$(MAKE) set-manifest-image MANIFEST_IMG=$(REG)/x MANIFEST_TAG=$(TAG) \\\n"
+             '\t\tTARGET_RESOURCE="./config/default/manager_image_patch.yaml"\n'
+             '\t$(MAKE) other TARGET_RESOURCE="./config/default/other.yaml"\n'
+             "set-manifest-image:\n\tsed -i'' -e 's@image: .*@image: '\"${MANIFEST_IMG}:$(MANIFEST_TAG)\"'@' $(TARGET_RESOURCE)\n"
+             "other:\n\techo $(TARGET_RESOURCE)\n")
+    assert read(caaph, ordered=False) == {"rewrites": ["./config/default/manager_image_patch.yaml"]}
+    # a function's sed, called later, runs where it is called: its variable stays unknown
+    assert read("up() {\n  sed -i s/:latest/:1/ $F\n}\nF=a/x.yaml\nup\nF=b/x.yaml\nup\n") == {}
+    assert read("F=a/x.yaml\nup() {\n  sed -i s/:latest/:1/ $F\n}\nF=b/x.yaml\nup\n") == {}
+    assert read("F=a/x.yaml\nup() { sed -i s/:latest/:1/ $F; }\nF=b/x.yaml\nup\nsed -i s/:latest/:2/ $F\n") == {
+        "rewrites": ["b/x.yaml"]}
+    # many assignments and seds: each line is looked at once (linear; a case of test_linear_time)
+    big = "".join(f"F=d{i}/x.yaml\nsed -i s/:latest/:1/ $F\n" for i in range(40))
+    assert read(big)["rewrites"] == [f"d{i}/x.yaml" for i in range(32)]
 
 
 def test_a_tag_set_for_an_unknown_name_covers_only_what_the_repository_builds(tmp_path, capsys):

@@ -82,6 +82,28 @@ def test_dockerfile_variants_and_order(repo):
     assert found[0].message.endswith("This code targets Python 3.11 (FROM python:3.11 in Containerfile).")
 
 
+DISTUTILS = "from distutils.core import Command\n"
+
+
+def test_distutils_in_what_setup_py_runs_is_setuptools_own(repo):
+    # binderhub: setup.py imports versioneer.py, whose get_cmdclass() imports distutils; pip
+    # builds a setup.py project with setuptools, whose distutils that is
+    setup = "from distutils.core import setup\nimport versioneer\nsetup()\n"
+    write_files(repo, {"versioneer.py": DISTUTILS, "pkg/app.py": DISTUTILS, "tools.py": DISTUTILS})
+    assert findings(lint(repo, "setup.py", setup), "PY") == []
+    assert findings(lint(repo, "versioneer.py", DISTUTILS), "PY") == []
+    # the package's own modules, and a module beside setup.py that it does not import, run
+    # where the package is installed: setuptools need not be there
+    assert [f.rule_id for f in findings(lint(repo, "pkg/app.py", DISTUTILS), "PY")] == ["PY001"]
+    assert [f.rule_id for f in findings(lint(repo, "tools.py", DISTUTILS), "PY")] == ["PY001"]
+    # a module setup.py ships (and imports for its version) runs where the package is installed
+    write_files(repo, {"setup.py": 'from mytool import __version__\nsetup(py_modules=["mytool"])\n'})
+    assert [f.rule_id for f in findings(lint(repo, "mytool.py", DISTUTILS), "PY")] == ["PY001"]
+    write_files(repo, {"setup.py": setup})
+    # the setup.py read is an input of the module's result
+    assert str(repo / "setup.py") in found_deps(repo, "versioneer.py")
+
+
 # ---- the walk up --------------------------------------------------------------------------------
 
 

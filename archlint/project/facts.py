@@ -46,7 +46,7 @@ import functools
 import os
 import re
 
-from ..images import strip_transport
+from ..images import strip_transport, values_repository
 from .rewrites import release_rewrites
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
@@ -527,12 +527,10 @@ def _helm_values_facts(ctx, out: dict) -> None:
         for m in walk_mappings(doc):
             v = value(m, "image")
             if is_map(v):
-                repo = text(v, "repository") or text(v, "name")
-                if not repo:
+                ref = values_repository(text(v, "repository"), text(v, "name"), text(v, "registry"))
+                if not ref:
                     continue
-                registry = text(v, "registry")
                 tag, digest = (text(v, "tag") or "").strip(), (text(v, "digest") or "").strip()
-                ref = (f"{registry.strip()}/" if registry and registry.strip() else "") + repo.strip()
                 ref += f":{tag}" if tag else ("" if digest else ":*")
                 ref += f"@{digest}" if digest else ""
                 node = value(v, "tag") or value(v, "repository") or value(v, "name")
@@ -689,8 +687,9 @@ def _podless(kind) -> bool:
     return (kind or "").strip() in _PODLESS_KINDS
 
 
-#: Kustomization keys that add resources or images this reading does not see
-_KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators", "transformers", "configurations",
+#: Kustomization keys that add resources or images this reading does not see (``transformers:``
+#: too, but for local files, read as ``transformers``: their ImageTagTransformers)
+_KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators", "configurations",
                    "replacements", "patchesJson6902")
 
 
@@ -703,6 +702,7 @@ def _kustomization_facts(ctx, out: dict) -> None:
     model = ctx.model
     resources: list = []
     patches: list = []
+    transformers: list = []
 
     def local(p) -> str | None:
         p = (p or "").strip()
@@ -717,33 +717,59 @@ def _kustomization_facts(ctx, out: dict) -> None:
                 resources.append(local(scalar(r)) if is_scalar(r) and local(scalar(r)) else "*")
         if any(value(root, k) is not None for k in _KUSTOMIZE_OPEN):
             resources.append("*")  # resources made or images moved in ways not read here
+        for t in items(value(root, "transformers")):
+            # a transformer's file or folder (gcp-compute-persistent-disk-csi-driver's overlays:
+            # ../../images/stable-master, ImageTagTransformers), else an inline or remote one
+            (transformers.append(local(scalar(t))) if is_scalar(t) and local(scalar(t)) else resources.append("*"))
         patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
                     if is_scalar(r) and local(scalar(r))]
         patches += [local(text(r, "path")) for r in items(value(root, "patches")) if is_map(r) and local(text(r, "path"))]
         if any(not (is_map(r) and (local(text(r, "path")) or _podless(text(value(r, "target"), "kind"))))
                for r in items(value(root, "patches"))):
             resources.append("*")  # an inline or remote patch: it may add a container
-    if resources or patches:
+    if resources or patches or transformers:
         out["kustomize"] = {"resources": resources, "patches": patches}
+        if transformers:
+            out["kustomize"]["transformers"] = transformers
     replaced = _replaced_slots(model)
     if replaced:
         out["replaced"] = replaced
-    for root in model.documents:
-        for it in items(value(root, "images")) if is_map(root) else ():
-            if not is_map(it):
-                continue
-            name = (text(it, "name") or "").strip()
-            new_name = (text(it, "newName") or "").strip() or name
-            tag = (text(it, "newTag") or "").strip()
-            digest = (text(it, "digest") or "").strip()
-            if not name or not (tag or digest or new_name != name):
-                continue
-            ref = new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
-            n, img = pattern(name), pattern(ref)
-            if n and img:
-                node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
-                out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
-                                                        "image": img})
+    _image_overrides(model, [it for root in model.documents for it in items(value(root, "images")) if is_map(root)],
+                     out)
+
+
+def _image_overrides(model, entries: list, out: dict) -> None:
+    """``overrides`` of Kustomize image entries (``name``, ``newName``, ``newTag``, ``digest``):
+    a Kustomization's ``images:``, or an ImageTagTransformer's ``imageTag``."""
+    from ..parsers.yamldoc import is_map, text, value
+
+    for it in entries:
+        if not is_map(it):
+            continue
+        name = (text(it, "name") or "").strip()
+        new_name = (text(it, "newName") or "").strip() or name
+        tag = (text(it, "newTag") or "").strip()
+        digest = (text(it, "digest") or "").strip()
+        if not name or not (tag or digest or new_name != name):
+            continue
+        ref = new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+        n, img = pattern(name), pattern(ref)
+        if n and img:
+            node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
+            out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
+                                                    "image": img})
+
+
+def _image_tag_transformers(ctx, out: dict) -> None:
+    """The ``imageTag`` of each ``ImageTagTransformer`` (``apiVersion: builtin``) of a file that a
+    Kustomization names among its ``transformers``: an image entry as in ``images:``."""
+    from ..parsers.yamldoc import is_map, text, value
+
+    docs = [d for d in ctx.model.documents if is_map(d) and (text(d, "kind") or "").strip() == "ImageTagTransformer"]
+    # (a newTag: latest sets no version: the base's image stays judged, as nothing reports it here)
+    entries = [e for e in map(lambda d: value(d, "imageTag"), docs) if (text(e, "newTag") or "").strip() != "latest"]
+    if entries:
+        _image_overrides(ctx.model, entries, out)
 
 
 #: a replacement target's field that is a container's image: ``spec.template.spec.initContainers.
@@ -795,13 +821,14 @@ def extract(ctx) -> dict | None:
     kind = ctx.kind
     if kind in _COMMAND_KINDS:
         _command_facts(ctx, out)
-        release_rewrites(ctx.source.text, out)
+        release_rewrites(ctx.source.text, out, ordered=kind in ("shell", "markdown"))
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":
         _workflow().workflow_facts(ctx, out)
     elif kind == "kubernetes":
         _kubernetes_facts(ctx, out)
+        _image_tag_transformers(ctx, out)
     elif kind == "compose":
         _compose_facts(ctx, out)
     elif kind == "kustomization":

@@ -29,10 +29,10 @@ def _resolve(kustomization: str, rel: str) -> str:
 
 
 def mentions(display: str, fact: dict) -> list[str]:
-    """The display paths a Kustomization's ``kustomize`` fact reads: its resources (a folder as
-    each name its Kustomization may have) and its patches."""
+    """The display paths a Kustomization's ``kustomize`` fact reads: its resources and its
+    transformers (a folder as each name its Kustomization may have) and its patches."""
     out = []
-    for r in fact["resources"]:
+    for r in list(fact["resources"]) + list(fact.get("transformers", ())):
         p = _resolve(display, r)
         out.append(p)
         out += [p + "/" + n for n in NAMES]
@@ -58,6 +58,7 @@ class Patches:
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
         self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
+        self.transformers: dict = {}  # Kustomization -> the files and folders of its transformers:
         #: (repositories a Tiltfile builds, the manifests and folders it deploys): Tilt puts what it
         #: built in place of those images there (tilt.py)
         self.tilt: list = []
@@ -255,6 +256,8 @@ class Patches:
         if k:
             self.kustomizations[display] = ([_resolve(display, r) for r in k["resources"]],
                                             [_resolve(display, p) for p in k["patches"]])
+            if k.get("transformers"):
+                self.transformers[display] = [_resolve(display, t) for t in k["transformers"]]
             self._up = self._up_all = self._tilt_index = None
             self._slots_of = {}
 
@@ -387,6 +390,13 @@ class Patches:
             for p in (r, *(r + "/" + n for n in NAMES)):
                 if p != k and p in self.retagging and not self.kustomizations.get(p, ((), ()))[0]:
                     out = out | self.retagging[p]
+        # its transformers: a file of ImageTagTransformers, or a folder whose Kustomization lists
+        # such files (gcp-compute-persistent-disk-csi-driver's ../../images/stable-master)
+        for t in self.transformers.get(k, ()):
+            for p in (t, *(t + "/" + n for n in NAMES)):
+                files = [p] + list(self.kustomizations.get(p, ((), ()))[0]) if p != k else []
+                for f in files[:64]:
+                    out = out | self.retagging.get(f, set())
         return out
 
     def links(self):
@@ -394,11 +404,16 @@ class Patches:
         ``images:``) Kustomization with its patches and with everything it includes, at any
         depth."""
         for k, (_resources, patches) in self.kustomizations.items():
-            if not self._patched_slots(k) and k not in self.retagging:
+            if not self._patched_slots(k) and k not in self.retagging and k not in self.transformers:
                 continue
             for p in patches:
                 if p in self.slots:
                     yield k, p
+            for t in self.transformers.get(k, ()):  # (its ImageTagTransformers: files, or a folder's)
+                for p in (t, *(t + "/" + n for n in NAMES)):
+                    yield k, p
+                    for f in self.kustomizations.get(p, ((), ()))[0][:64]:
+                        yield k, f
             todo, seen = [k], {k}
             while todo and len(seen) < MAX_WALK:
                 for r in self.kustomizations.get(todo.pop(), ((), ()))[0]:

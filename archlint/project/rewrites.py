@@ -15,8 +15,10 @@ import re
 #: ``newTag: .*``, ``image: quay.io/x:.*``, ``:[a-zA-Z0-9_.-]\+``; or the word ``latest`` a values
 #: file's ``tag: latest`` holds: kubevela's ``s/latest/${image_tag}/g``, volcano's
 #: ``s|image_tag_version: \"latest\"|...|``); an input piped from ``cat``
-_SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,])")
-_SED = re.compile(r"\bsed\b", re.I)  # also $(SED): strimzi's Makefile.os picks sed or gsed
+_SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,;:!%~+])")
+#: also $(SED): strimzi's Makefile.os picks sed or gsed; $SED_CMD: open-cluster-management's
+#: update-csv.sh (sed, or gsed on macOS)
+_SED = re.compile(r"\bsed\b|\$[({]?SED_?CMD\b", re.I)
 _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$"
                           r"|(?:^|[\s\"'])latest\\?[\"']?$")
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
@@ -95,29 +97,99 @@ _ASSIGN = re.compile(r"""(?m)^[ \t]*(?:(?:export|readonly|local|declare)[ \t]+)?
 _REF = re.compile(r"\$(?:\{(\w+)\}|\((\w+)\)|(\w+))")
 
 
-def _assignments(text: str) -> dict:
+def _assignments(text: str) -> tuple:
     """Variable -> its value, for variables this text assigns one literal path-like value only
     (a second, different value makes it unknown); a leading root variable of the value is
-    dropped (``${VK_ROOT}/installer/...``: read from the file's folder or the top)."""
+    dropped (``${VK_ROOT}/installer/...``: read from the file's folder or the top).  And, in
+    order, every assignment (offset, variable, value or None, whether it starts its line), for
+    the value a script's variable holds where it is used (``_values_at``)."""
     out: dict = {}
+    order: list = []
     for m in _ASSIGN.finditer(text):
         value = _ROOT_VAR.sub("", m.group(3), count=1)
-        if "$" in value or "/" not in value and not value.endswith((".yaml", ".yml")):
-            value = None
+        if "$" in value or "/" not in m.group(3) and not value.endswith((".yaml", ".yml")):
+            value = None  # (DEPLOY_DIR=$REPO_ROOT/deploy: the folder deploy)
+        order.append((m.start(), m.group(1), value, text[m.start()] not in " \t"))
         if out.get(m.group(1), value) != value:
             value = None
         out[m.group(1)] = value
-    return out
+    return out, order
 
 
-def _resolved(words: list, values: dict) -> list:
+class _Running:
+    """A script's variables as it runs top to bottom, for the value a variable the script
+    assigns several values holds where it is used (release.sh's ``FILE=deploy/.../
+    kustomization.yaml``, ``sed ... $FILE``, then ``FILE=deploy/base/...``): the last assigned
+    before, when that assignment starts its line and no ``for`` loop over the variable comes
+    between; an indented one (a branch's) makes it unknown.  ``at`` only moves forward: linear."""
+
+    def __init__(self, values: dict, order: list, loops: list):
+        self.values, self.order, self.loops = values, order, loops
+        self.i = self.k = 0
+        self.now: dict = {}  # variable -> (offset of its last assignment, value or None)
+        self.looped: dict = {}  # variable -> the end of the last for loop over it
+
+    def at(self, here: int) -> "_Running":
+        """The variables at offset ``here`` (not before the last asked): this, for ``get``."""
+        while self.i < len(self.order) and self.order[self.i][0] < here:
+            off, name, value, top = self.order[self.i]
+            self.i += 1
+            if self.values.get(name, 1) is None:
+                self.now[name] = (off, value if top else None)
+        while self.k < len(self.loops) and self.loops[self.k][0] <= here:
+            self.looped[self.loops[self.k][1]] = self.loops[self.k][0]
+            self.k += 1
+        return self
+
+    def get(self, name: str, default=None):
+        if name not in self.now:
+            return self.values.get(name, default)
+        off, value = self.now[name]
+        return value if self.looped.get(name, -1) < off else None
+
+
+def _resolved(words: list, values: dict, passed: dict | None = None) -> list:
     """``words`` with the variables a file assigns literally put in (``"${VALUES_YAML}"``,
-    ``$HELM_CHART/values.yaml``); others stay, and a path cut at them stays unknown."""
+    ``$HELM_CHART/values.yaml``); others stay, and a path cut at them stays unknown.  A word
+    that is one variable the file assigns nothing and that its ``$(MAKE)`` calls of the
+    target pass (``passed``: variable -> values) is each value passed."""
     out = []
     for w in words:
         if "$" in w:
+            lone = _LONE_REF.fullmatch(w) if passed else None
+            name = next((g for g in lone.groups() if g), None) if lone is not None else None
+            if name and passed.get(name) and values.get(name) is None:
+                out += passed[name]
+                continue
             w = _REF.sub(lambda m: values.get(m.group(1) or m.group(2) or m.group(3)) or m.group(0), w)
         out.append(w)
+    return out
+
+
+#: a script's function definition: ``bump() {``, ``function bump {`` (its indentation: where its
+#: closing brace stands)
+_FUNC_HEAD = re.compile(r"([ \t]*)(?:function[ \t]+[A-Za-z_][\w:.-]*[ \t]*(?:\([ \t]*\))?|[A-Za-z_][\w:.-]*[ \t]*\([ \t]*\))"
+                        r"[ \t]*\{")
+_LONE_REF = re.compile(r"""["']?\$(?:\{(\w+)\}|\((\w+)\)|(\w+))["']?""")
+#: a Makefile calling one of its targets with variables (``$(MAKE) set-manifest-image
+#: MANIFEST_IMG=... TARGET_RESOURCE="./config/default/manager_image_patch.yaml"``: Cluster API
+#: providers' release), and a rule's first line (``set-manifest-image:``)
+_MAKE_CALL = re.compile(r"(?:\$\(MAKE\)|\$\{MAKE\})(?:[ \t]+-\S+)*[ \t]+([\w.-]+)([^\n]*)")
+_PASSED = re.compile(r"""(?<![\w$(])([A-Za-z_]\w*)=(?:"([^"\n$]*)"|'([^'\n$]*)'|([^\s"'$;|&]+))""")
+_RULE_HEAD = re.compile(r"([\w.-]+)[ \t]*:(?!=)")
+
+
+def _make_passed(text: str) -> dict:
+    """Target -> variable -> the path-like values (a path with ``/``, or a YAML file) that the
+    Makefile's ``$(MAKE) TARGET VAR=value`` calls pass, in order; at most 8 each.  Each line is
+    read once."""
+    out: dict = {}
+    for call in _MAKE_CALL.finditer(text):
+        for m in _PASSED.finditer(call.group(2)):
+            v = m.group(2) or m.group(3) or m.group(4) or ""
+            got = out.setdefault(call.group(1), {}).setdefault(m.group(1), [])
+            if ("/" in v or v.endswith((".yaml", ".yml"))) and len(got) < 8 and v not in got:
+                got.append(v)
     return out
 
 
@@ -134,10 +206,12 @@ def _loop_words(words: list, latest: dict) -> list:
     return out
 
 
-def release_rewrites(text: str, out: dict) -> None:
+def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
     """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
     image tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each line is
-    looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters."""
+    looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters.
+    ``ordered``: the text runs top to bottom (a script, a runbook), so a variable assigned
+    several values holds the one assigned before its use (not a Makefile's, expanded late)."""
     if "kustomize" in text or "KUSTOMIZE" in text:
         _kustomize_outputs(text, out)
     if "sed" not in text and "SED" not in text:
@@ -145,6 +219,7 @@ def release_rewrites(text: str, out: dict) -> None:
     # a command continued over lines (sed -i \ / 's|x:latest|x:1|' \ / manifests/setup.yaml:
     # fluent-operator's release workflow) is read as one line; offsets do not move
     text = text.replace("\\\n", "  ")
+    size = len(text)  # (the lines _called puts in come after: their place in the run is unknown)
     if "()" in text or "function" in text:
         text += _called(text)
     found: list = []
@@ -152,10 +227,26 @@ def release_rewrites(text: str, out: dict) -> None:
     anchored: list = []  # "NAME:PATH": the anchor NAME's value in the files PATH names
     loops = _for_loops(text) if "for" in text else []
     latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
-    values = _assignments(text) if "=" in text or ":" in text else {}
+    values, order = _assignments(text) if "=" in text or ":" in text else ({}, [])
+    passed = _make_passed(text) if "MAKE" in text else {}
+    target = None  # the Makefile rule whose recipe the line is in
+    closing = None  # the line that ends the function body the lines are in (a script's)
+    running = _Running(values, order, loops) if ordered and any(v is None for v in values.values()) else None
     li = offset = 0
     for line in text.split("\n"):
         here, offset = offset, offset + len(line) + 1
+        if passed and line[:1] not in ("\t", " ", "#", ""):
+            head = _RULE_HEAD.match(line)
+            target = head.group(1) if head is not None else target
+        body = False  # (a line of a function's body runs where the function is called: not here)
+        if running is not None:
+            head = _FUNC_HEAD.match(line) if closing is None else None
+            if head is not None:
+                closing = None if "}" in line[head.end():] else head.group(1) + "}"
+                body = True
+            elif closing is not None:
+                body = True
+                closing = None if line.startswith(closing) or line.strip() == "}" else closing
         m = _SED.search(line) if "sed" in line or "SED" in line else None
         if m is None:
             continue
@@ -163,6 +254,7 @@ def release_rewrites(text: str, out: dict) -> None:
             latest[loops[li][1]] = loops[li][2]
             li += 1
         pos, files = m.end(), []
+        here_values = running.at(here) if running is not None and here < size and not body else values
         # what the sed reads besides its operands, before the sed word: once per line
         cat = _CAT_INPUT.search(line, 0, m.start())
         find = _FIND_INPUT.search(line, 0, m.start())
@@ -195,13 +287,14 @@ def release_rewrites(text: str, out: dict) -> None:
             if seg_end not in operands:
                 rest = line[end + 1:seg_end]
                 words = rest.split()[1:] if not rest[:1].isspace() else rest.split()
-                operands[seg_end] = (rest, _operands(_resolved(_loop_words(words, latest), values)))
+                given = passed.get(target) if target else None
+                operands[seg_end] = (rest, _operands(_resolved(_loop_words(words, latest), here_values, given)))
             rest, named = operands[seg_end]
             got = list(named)
             if cat is not None:
                 got += _operands([cat.group(1)])
             if find is not None and "{}" in rest:
-                root = _resolved([find.group(1).strip("'\"")], values)[0].rstrip("/") + "/"
+                root = _resolved([find.group(1).strip("'\"")], here_values)[0].rstrip("/") + "/"
                 got += [p if p.endswith("/") else p + "/" for p in _operands([root])]
             if am is None:
                 files += got

@@ -16,9 +16,28 @@ from ...commands import ToolCommand, commands_for
 from ...images import is_placeholder, local_registry, readers_own, split_ref, strip_transport
 from ...snippet import in_document as _in_document
 
+def last_part(ref: str) -> str:
+    """The last path component of a reference as written, its name and tag: a ``/`` inside a
+    substitution (``app:$(git tag --points-at HEAD | sed 's/^v*//')``: watchtower's release) or
+    a variable's braces does not split it.  One pass over the text."""
+    if "$" not in ref and "`" not in ref:
+        return ref.rsplit("/", 1)[-1]
+    depth, quoted, cut = 0, False, -1
+    for i, c in enumerate(ref):
+        if c == "`":
+            quoted = not quoted
+        elif c in "({" and i and ref[i - 1] == "$" or c == "(" and depth:
+            depth += 1
+        elif c in ")}" and depth:
+            depth -= 1
+        elif c == "/" and not depth and not quoted:
+            cut = i
+    return ref[cut + 1:]
+
+
 def normal_ref(ref: str) -> str:
     """A reference as the tools resolve a missing tag (``app`` -> ``app:latest``)."""
-    last = ref.rsplit("/", 1)[-1]
+    last = last_part(ref)
     return ref if ":" in last or "@" in ref else ref + ":latest"
 
 
@@ -340,7 +359,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
 
 def versioned_ref(value: str, dynamic: bool = False) -> bool:
     """A reference with a tag other than latest (``app:1.4.2``, ``app:$(VERSION)``) or a digest."""
-    last = value.rsplit("/", 1)[-1]
+    last = last_part(value)
     if dynamic or "$" in last:
         tag = last.partition(":")[2]
         return bool(tag) and "latest" not in tag
@@ -358,7 +377,7 @@ def versioned(ctx) -> set:
         refs = [w.value for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
         refs += [im.value for im in tc.images]
         for ref in refs:
-            last = ref.rsplit("/", 1)[-1]
+            last = last_part(ref)
             if not versioned_ref(ref):
                 continue
             if "$" in last:  # app:$(VERSION)

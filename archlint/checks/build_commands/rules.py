@@ -13,9 +13,8 @@ from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from ...updaters import digest_only
-from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, runner_chosen,
-                    runner_platform, versioned, versioned_ref)
-from .local import readers_build, text_at as _text_at
+from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, readers_build,
+                    runner_chosen, runner_platform, text_at as _text_at, versioned, versioned_ref)
 from .variants import builds as _builds
 from .variants import (as_its_platform, bundle_image, first_pass_of, multi_platform_twin, passes_machine_arch,
                        per_arch_part, windows_image)
@@ -468,15 +467,16 @@ def platform_build_arg(ctx):
     that for every platform of the build: `--platform linux/amd64,linux/arm64 --build-arg
     TARGETARCH=amd64` puts amd64 binaries into the arm64 image too. Repeating the flag does not
     help: only the last value is kept, and it is used for all platforms. Also reported as
-    `docker buildx bake --set *.args.TARGETARCH=…`. Not reported, once, on a build without
-    `--platform` whose value archlint cannot resolve (jaeger's `TARGETARCH=$(shell go env
-    GOARCH)`): the builder would set the build machine's own architecture, the value may well
-    be that, and the classic builder needs it passed. Nor the value of the one platform the
-    build names (`--platform $(GOOS)/$(GOARCH) --build-arg TARGETARCH=$(GOARCH)`,
-    `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a workflow job
-    on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway; nor where that
-    one platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor
-    where no Dockerfile the build reads declares the argument or uses it in a `FROM`: it sets nothing.
+    `docker buildx bake --set *.args.TARGETARCH=…`. Not reported, once, on a build without `--platform` whose
+    value archlint cannot resolve (jaeger's `TARGETARCH=$(shell go env GOARCH)`): the builder would set the
+    build machine's own architecture, the value may well be that, and the classic builder needs it passed. Nor
+    the value of the one platform the build names (`--platform $(GOOS)/$(GOARCH) --build-arg
+    TARGETARCH=$(GOARCH)`, `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a
+    workflow job on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway, as the machine's
+    own OS as a build platform (`BUILDPLATFORM=linux`); nor where that one platform and the value are both
+    unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile the build reads declares the
+    argument or uses it in a `FROM`: it sets nothing; nor an empty value on a build without `--platform`
+    (skipper's `TARGETPLATFORM=`): it names no CPU (an empty `TARGETARCH=` breaks what names it).
 
     ## Example
     ```shell
@@ -512,8 +512,8 @@ def platform_build_arg(ctx):
             else:
                 continue
             name = name.strip()
-            if name in PLATFORM_ARGS:
-                found.append((f, name, val if eq else None))
+            if name in PLATFORM_ARGS and not (name == "TARGETPLATFORM" and eq and not val and tc.platform_source == "none"):
+                found.append((f, name, val if eq else None))  # (no platform on a native build: no CPU)
         counts: dict[str, int] = {}
         for _, name, _ in found:
             counts[name] = counts.get(name, 0) + 1

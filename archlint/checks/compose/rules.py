@@ -157,7 +157,7 @@ def image_latest_tag(ctx):
     that also has `build:` (there `image:` names the image compose builds), for images pinned by
     digest, for values compose interpolates from the environment without a default, or in a
     compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
-    `tooling`, `debug`, `hack`, `local` or `sandbox`, or a folder name with a word `dev`,
+    `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`,
     `development` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
     `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
     deployment) or named for development or tests (`compose.tests.yaml`,

@@ -155,7 +155,9 @@ def stage_named_for_an_arch(stage: Stage) -> bool:
 def file_arch(ctx) -> str | None:
     """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
     ``Dockerfile-aarch64``, ``amd64.Dockerfile``: one file per CPU, each built for its own), or
-    None.  A literal for that architecture in it is its purpose; one for another is a mistake."""
+    None.  A literal for that architecture in it is its purpose; one for another is a mistake.
+    The plain one of such a set (LinuxServer's ``Dockerfile`` beside ``Dockerfile.aarch64``) is
+    amd64's, when a sibling is named for arm64 and none for amd64."""
     hit = file_arch_token(ctx)
     return None if hit is None else hit[1]
 
@@ -165,9 +167,37 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
     def compute():
         base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1]
         found = [(t.lower(), arch) for t, arch, _s, _e in arch_tokens(base)]
-        return found[0] if found and len({a for _t, a in found}) == 1 else None
+        if found:
+            return found[0] if len({a for _t, a in found}) == 1 else None
+        siblings = _arch_named_siblings(ctx, base)
+        # (an arm64 sibling: the pair of one file per CPU; beside an s390x one alone, the plain
+        # file may well be the multi-platform build of the other CPUs)
+        return ("amd64", "amd64") if "arm64" in siblings and "amd64" not in siblings else None
 
     return ctx.cached("dockerfile.file_arch", compute)
+
+
+def _arch_named_siblings(ctx, base: str) -> set:
+    """The architectures of the files beside the Dockerfile named as it is plus one CPU's name
+    (``Dockerfile.aarch64``, ``Dockerfile-arm64``); the folder is an input of the result."""
+    import os
+
+    folder = os.path.dirname(ctx.source.abspath or "")
+    if not folder or not os.path.isabs(folder):
+        return set()
+    ctx.depends_on(folder)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return set()
+    out = set()
+    low = base.lower()
+    for n in names[:4096]:
+        n = n.lower()
+        if len(n) > len(low) + 1 and n.startswith(low) and n[len(low)] in ".-_":
+            found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}
+            out |= found
+    return out
 
 
 def _stage_names_arch(stage: Stage, p) -> bool:

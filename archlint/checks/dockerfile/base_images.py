@@ -43,7 +43,7 @@ def from_latest_tag(ctx):
     Not reported where the comment right above the `FROM` names the base and says its version is set another way
     (kind's `# NOTE: the actual go version will be overridden` above `golang:latest`, whose gimme
     installs the pinned toolchain). Not reported in developer tooling or examples (`hack/`, `tools/`, `dev/`, `examples/`,
-    `docs/`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
+    `docs/`, a dev container's or Gitpod workspace's `.gitpod.Dockerfile`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
     pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
     every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
     `ubi-minimal:latest`): it takes the newest packages on every build on purpose, and a pinned

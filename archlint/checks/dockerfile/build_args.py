@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ...archnames import arch_free_file, arch_tokens, download_words, has_arch_token, image_arch_token
+from ...archnames import (
+    arch_case_arms, arch_free_file, arch_tokens, download_words, has_arch_token, image_arch_token, in_arms,
+)
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
     PLATFORM_ARGS,
@@ -45,8 +47,10 @@ def _download_words(ctx, stage: Stage):
             if not has_arch_token(text):
                 continue  # cheap pre-filter: no architecture token at all
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+                arms = arch_case_arms(snip.text) if "case" in snip.text else []
                 for w, v in download_words(snip):
-                    yield ins, v, w.span, None
+                    if not any(in_arms(arms, w.start, a) for _t, a, _s, _e in arch_tokens(v)):
+                        yield ins, v, w.span, None  # (but in a case arm for its CPU: chosen for it)
 
 
 @rule("DF006", "arch-specific-download", severity=Severity.WARNING, fix="unsafe", tags=("multi-arch",))
@@ -54,10 +58,10 @@ def arch_specific_download(ctx):
     """
     ## What it does
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a
-    `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`,
-    `x86_64`, `linux64` (jq's `jq-linux64`), `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the
-    architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`.
-    Only URLs and paths of download and copy commands count, not every word.
+    `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`,
+    `linux64` (jq's), `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the architecture
+    from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`. Only URLs and
+    paths of download and copy commands count, not every word.
 
     A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values:
     `COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the
@@ -69,13 +73,12 @@ def arch_specific_download(ctx):
     is copied into the images of the other architectures. A token for an architecture that is not
     configured at all is an error.
 
-    In context (the project model), without configured platforms: a literal in a stage built
-    for the target platform is not reported when every build of the Dockerfile found in the
-    repository that builds that stage builds for that architecture (its `--platform`, a runner
-    of that CPU, or the `platforms:` input of a reusable workflow or local action given the
-    Dockerfile; an ARM variant is never assumed); when they build for others, the message names
-    them. A build for whichever machine runs it, an overridable default such as argo-rollouts'
-    `TARGET_ARCH ?= linux/amd64` (its caller picks), or a build whose Dockerfile archlint cannot
+    In context (the project model), without configured platforms: a literal in a stage built for the target
+    platform is not reported when every build of the Dockerfile found in the repository that builds that stage
+    builds for that architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a
+    reusable workflow or local action given the Dockerfile; an ARM variant is never assumed); when they build
+    for others, the message names them. A build for whichever machine runs it, an overridable default such as
+    argo-rollouts' `TARGET_ARCH ?= linux/amd64` (its caller picks), or a build whose Dockerfile archlint cannot
     tell (a variable `-f`, a path after a `cd`) keeps the finding.
 
     ## Why is this bad?
@@ -98,21 +101,22 @@ def arch_specific_download(ctx):
     `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style token (`x86_64`, `aarch64`) becomes
     `$(uname -m)`. Unsafe because projects name their artefacts differently.
 
-    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a
-    `mcr.microsoft.com/windows` base): Windows images are amd64, and an x64 tool is the one
-    they need; nor in a stage named after an architecture (`FROM base AS exit-amd64`, one stage
-    per CPU), whose architecture is its purpose; nor, in a Dockerfile named after one
-    (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another
-    is reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
-    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever
-    the build asks (a literal for another is reported, naming the base). The architecture in a
-    QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the
-    CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's
-    name, the CPU it compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the
-    folder's `x86_64` is read). Nor the one download of an instruction whose comment right above
-    says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64
-    only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature or
-    checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`) in a CPU's folder: the same bytes for every CPU.
+    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base):
+    Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
+    (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile
+    named after one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is
+    reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
+    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks
+    (a literal for another is reported, naming the base). The architecture in a QEMU emulator's name
+    (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU it emulates, not the one it runs on:
+    not read; nor is the one in a cross toolchain's name, the CPU it compiles for
+    (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one download of
+    an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't
+    support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
+    signing key, signature or checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`) in a CPU's folder: the same bytes
+    for every CPU. Nor in a `case` arm for one CPU (`x86_64) curl ...`), nor one file's builds for several CPUs
+    in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. The plain `Dockerfile`
+    beside `Dockerfile.aarch64` (LinuxServer's; none named for amd64) is amd64's.
     """
     if windows_image(ctx):
         return
@@ -122,7 +126,7 @@ def arch_specific_download(ctx):
             continue
         declared = st.declared_args()
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
-        words = list(_download_words(ctx, st))
+        words = _one_cpu_each(list(_download_words(ctx, st)))
         fetches: dict = {}  # instruction -> how many of its downloads name an architecture
         for ins, value, _span, _via in words:
             fetches[id(ins)] = fetches.get(id(ins), 0) + (1 if any(arch_tokens(value)) else 0)
@@ -160,6 +164,33 @@ def arch_specific_download(ctx):
                     severity=severity,
                     key=f"{token}:{value}",
                 )
+
+
+def _one_cpu_each(words: list) -> list:
+    """The stage's downloads and copies but those of a bundle of several CPUs' builds: the same
+    path but for its architecture, copied for two or more to different places (beyla's ``COPY
+    --from=jni-builder .../native/linux-amd64/libobijni.so`` and ``.../linux-aarch64/...``, both
+    packed in a Java agent that loads the one for the CPU it runs on)."""
+    shapes: dict = {}  # the value with its architecture tokens blanked -> {value: the CPUs it names}
+    keyed = []
+    for w in words:
+        found = list(arch_tokens(w[1]))
+        key = None
+        if found:
+            parts, last = [], 0
+            for _token, _arch, start, end in found:
+                parts.append(w[1][last:start])
+                last = end
+            key = "\0".join(parts) + "\0" + w[1][last:]
+            ins = w[0]
+            dest = ins.words[-1].value if ins.keyword in ("COPY", "ADD") and len(ins.words) > 1 else None
+            shapes.setdefault(key, {})[w[1]] = (frozenset(a for _t, a, _s, _e in found), dest)
+        keyed.append((w, key))
+    # two values or more, for different CPUs (one value naming two is a host's build for a
+    # target), copied to different places (two CPUs' builds copied to one path: the last wins)
+    bundles = {k for k, v in shapes.items() if len(v) > 1 and len({a for a, _d in v.values()}) > 1
+               and None not in {d for _a, d in v.values()} and len({d for _a, d in v.values()}) == len(v)}
+    return [w for w, key in keyed if key not in bundles]
 
 
 _CPU = r"(arm64|aarch64|armv7|armhf|arm|amd64|x86[_-]64|x64|ppc64le|s390x)"
@@ -414,7 +445,9 @@ def hardcoded_target_arch(ctx):
     does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
     A pin for another OS than the image's (`rustup target add x86_64-pc-windows-gnu`,
     `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported;
-    nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one.
+    nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one;
+    nor one in a `case` arm labelled with an architecture (beyla's `case "$BUILDARCH" in amd64)
+    CC=aarch64-linux-gnu-gcc ;;`): the arms choose per CPU.
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
@@ -446,8 +479,9 @@ def hardcoded_target_arch(ctx):
         for ins in st.instructions:
             if ins.keyword in ("RUN", "ENV"):
                 for snip in [ins.args] + [h.body for h in ins.heredocs]:
+                    arms = arch_case_arms(snip.text) if "case" in snip.text else []
                     pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)
-                             if not _for_another_os(snip.text, m)]
+                             if not _for_another_os(snip.text, m) and not in_arms(arms, m.start(), _toolchain_arch(m))]
     pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from ...model import Severity
-from ...images import local_registry, parse_image_ref as split_image, release_in_name, without_docker_hub
+from ...images import local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
 from ...parsers.yamldoc import (
     is_map,
     is_scalar,
@@ -246,10 +246,7 @@ def _values_image_maps(ctx) -> list:
             if not is_map(v) or id(m) in tests:
                 continue
             tag = value(v, "tag")
-            repo = text(v, "repository") or text(v, "name") or "image"
-            registry = text(v, "registry")
-            if registry:
-                repo = f"{registry}/{repo}"
+            repo = values_repository(text(v, "repository"), text(v, "name"), text(v, "registry")) or "image"
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
             first = ctx.model.content_span(v)[0]
             if _reader_sets(ctx, first - 1) or _reader_sets(ctx, first):
@@ -299,9 +296,9 @@ def image_latest_tag(ctx):
     (`app:latest@sha256:…`) are not reported, nor references expanded later (`$`, `{{`) or placeholders no runtime
     accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files under the `fixtures` folders (`testdata`, ...) are test input
     and not linted by default. An image whose tag a Kustomization including the manifest replaces (`images:` with
-    `newTag` or `digest`, in the manifest's folder or one above that lists it in `resources`) is judged in that
-    Kustomization, once ("Kustomize sets image ... to the mutable tag latest"). Nor are manifests for development
-    (under a folder `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local` or `sandbox`, or with a
+    `newTag` or `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an
+    overlay's, or its `transformers:`' ImageTagTransformer) is judged there, once. Nor are manifests for development
+    (under a folder `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or with a
     word `dev`, `development` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development
     or tests: `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under
     `examples`, `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`,

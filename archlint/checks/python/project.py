@@ -262,6 +262,39 @@ def _requires_python(path: str) -> str | None:
     return None
 
 
+
+
+# ---- files run when the project is built ---------------------------------------------------------
+
+#: what a build of a setup.py project always has: pip builds one with setuptools (its PEP 517
+#: fallback, or the project's own build-system), so setuptools' distutils is there
+BUILD_PROVIDES = frozenset(("setuptools",))
+_SETUP_IMPORTS = re.compile(r"^[ \t]*(?:import[ \t]+([A-Za-z_]\w*)|from[ \t]+([A-Za-z_]\w*)[ \t]+import\b)", re.M)
+
+
+def build_time(abspath: str, settings, deps: list | None = None) -> bool:
+    """Whether a file runs when the project is built, not when it is used: a ``setup.py``, or a
+    module that the ``setup.py`` beside it imports and does not name as one it ships
+    (python-versioneer's ``versioneer.py``, not ``py_modules=["mytool"]``); the setup.py read is
+    added to ``deps``."""
+    folder, name = os.path.split(os.path.abspath(abspath))
+    if name == "setup.py":
+        return True
+    if not name.endswith(".py"):
+        return False
+    setup = os.path.join(folder, "setup.py")
+
+    def find():
+        text = (_read_text(setup) if "setup.py" in _listdir(folder) else None) or ""
+        module = name[:-3]
+        imported = any(module in (m.group(1), m.group(2)) for m in _SETUP_IMPORTS.finditer(text))
+        # (not a module setup.py ships, py_modules=["mytool"], and reads its version from)
+        shipped = re.search(r"""["']%s["']""" % re.escape(module), text) is not None
+        return imported and not shipped, (folder, setup)
+
+    return _remembered(("build", abspath), find, deps)
+
+
 _DOCKERFILE_HINT = re.compile(r"dockerfile|containerfile", re.I)
 _PYTHON_TAG = re.compile(r"^(\d+)\.(\d+)")
 

@@ -8,7 +8,7 @@ from ...model import Span
 from ...registry import rule
 from .analysis import Analyzer, Ctx
 from .catalogue import Entry, catalogue
-from .project import Pin, Target, local_module, project_pins, python_target
+from .project import BUILD_PROVIDES, Pin, Target, build_time, local_module, project_pins, python_target
 from .resolver import Resolver
 from .versions import norm_pkg, show_ver
 
@@ -24,6 +24,8 @@ def _level(e: Entry, ctx: Ctx, facts) -> tuple[str | None, str]:
         return "removed", ""
     if e.provided_by and any(p in facts.pins() for p in e.provided_by):
         return None, ""  # a dependency of the project provides it (setuptools' distutils)
+    if e.provided_by and BUILD_PROVIDES.intersection(e.provided_by) and facts.build_time():
+        return None, ""  # setup.py and what it imports run where setuptools is
     if e.is_python:
         target = facts.target()
         t = target.version
@@ -107,6 +109,9 @@ class _Facts:
         if self._pins is None:
             self._pins = self._read(project_pins)
         return self._pins
+
+    def build_time(self) -> bool:
+        return self._read(build_time)
 
     def local_module(self, name: str) -> bool:
         return self._read(local_module, name)
@@ -227,7 +232,9 @@ def removed_api(ctx):
     attribute chains); imports inside `try: ... except ImportError:` and code under
     `if sys.version_info < (3, 12):` are only reported where they can actually run. A file
     importing a Python 2 module unguarded at its top (`import StringIO`) is Python 2 code: not
-    reported.
+    reported. An API a dependency provides (setuptools' `distutils`) is not reported where the
+    project requires it, nor in `setup.py` and the modules it imports (python-versioneer's
+    `versioneer.py`): pip builds a setup.py project with setuptools.
 
     ## Example
     ```python
