@@ -244,16 +244,20 @@ def _facts(ctx: Context, result: FileResult) -> None:
 
 def _dockerfile_template(source: Source, result: FileResult) -> bool:
     """A Dockerfile whose parse stopped at template markup where an instruction must be
-    (``{{ range .Packages }}``): one AL003 for the file instead of an AL001 per line.  Markup
-    in a heredoc or a continued ``RUN`` is text, and the parser never complains about it."""
+    (``{{ range .Packages }}``), or that is named as a template and does not parse: one AL003 for
+    the file instead of an AL001 per line.  Markup in a heredoc or a continued ``RUN`` is text,
+    and the parser never complains about it."""
     lines = source.lines
-    at = [n for n in result.notices if n.rule_id == "AL001" and 1 <= n.line <= len(lines)
-          and kindmod.markup_line(lines[n.line - 1])]
-    if not at:
+    bad = [n for n in result.notices if n.rule_id == "AL001" and 1 <= n.line <= len(lines)]
+    at = [n for n in bad if kindmod.markup_line(lines[n.line - 1])]
+    # a file named as a template that does not parse as a Dockerfile (docker-node's
+    # Dockerfile-alpine.template: "${ALPINE_ARCH[@]}" lines its update.sh replaces with case arms)
+    named = bad and source.path.rsplit("/", 1)[-1].lower().endswith(kindmod.TEMPLATE_SUFFIXES)
+    if not at and not named:
         return False
-    line = at[0].line
+    line = (at or bad)[0].line
     result.notices = [n for n in result.notices if n.rule_id != "AL001"]
-    result.notices.append(_skipped(source.path, _templated(line, kindmod.markup_line(lines[line - 1]))))
+    result.notices.append(_skipped(source.path, _templated(line, kindmod.markup_line(lines[line - 1]) or 1)))
     return True
 
 

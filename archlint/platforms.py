@@ -16,6 +16,8 @@ PLATFORM_ARGS = (
     "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
     "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
 )
+#: those of the target platform (the others say where a stage runs)
+TARGET_ARGS = frozenset(PLATFORM_ARGS[:4])
 OSES = (
     "linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris",
     "illumos", "aix", "android", "ios", "plan9", "js", "wasip1", "wasi", "zos",

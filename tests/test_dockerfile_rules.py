@@ -1580,8 +1580,13 @@ def test_df013_accepts_cross_builds_and_arch_independent_output():
         RUN for a in amd64 arm64; do GOARCH=$a go build -o /out/app-$a .; done
         FROM --platform=$BUILDPLATFORM golang:1.22 AS pinned
         RUN GOARCH=amd64 go build -o /out/tool .
+        # nfs-subdir-external-provisioner: xx's golang image wraps go to build for TARGETPLATFORM
+        FROM --platform=$BUILDPLATFORM golang:1.19 AS wrapped
+        COPY --from=tonistiigi/xx:golang-1.0.0 / /
+        RUN CGO_ENABLED=0 go build -o /bin/main ./cmd/provisioner
         FROM alpine:3.20
         ARG TARGETARCH
+        COPY --from=wrapped /bin/main /main
         COPY --from=go /out/app /app
         COPY --from=web /app/dist/index.html /app/dist/main.js /srv/
         COPY --from=web /app/static /srv/static

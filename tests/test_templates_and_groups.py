@@ -31,6 +31,20 @@ def test_template_endings_and_markup():
     assert ids(lint_inline(plain, name="Dockerfile.template"), "AL") == []
 
 
+def test_a_template_named_dockerfile_that_does_not_parse_is_a_template():
+    # docker-node's Dockerfile-alpine.template: a "${ALPINE_ARCH[@]}" line its update.sh replaces
+    # with case arms ends the RUN, and `esac` follows; the same text named Dockerfile is broken
+    text = """
+    FROM alpine:0.0
+    RUN case "$(apk --print-arch)" in \\
+          "${ALPINE_ARCH[@]}"
+        esac
+    """
+    r = lint_inline(text, name="Dockerfile-alpine.template")
+    assert [(n.rule_id, n.line, n.col) for n in r.notices] == [("AL003", 4, 1)] and r.findings == []
+    assert "AL001" in [n.rule_id for n in lint_inline(text, name="Dockerfile").notices]
+
+
 def test_markup_where_an_instruction_must_be_makes_any_dockerfile_a_template():
     text = """
     FROM golang:1.22

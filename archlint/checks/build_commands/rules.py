@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ... import exports, platforms as plat
-from ...commands import PLATFORM_ARGS, commands_for
+from ...commands import commands_for
 from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
@@ -458,9 +458,10 @@ def _as_written(f, name: str, val: str | None, bake: bool) -> str:
 def platform_build_arg(ctx):
     """
     ## What it does
-    Flags `--build-arg` for a platform argument BuildKit sets itself: `TARGETARCH`,
-    `TARGETPLATFORM`, `TARGETOS`, `TARGETVARIANT`, `BUILDPLATFORM` (and `BUILDOS`, `BUILDARCH`,
-    `BUILDVARIANT`).
+    Flags `--build-arg` for a target platform argument BuildKit sets itself: `TARGETARCH`, `TARGETPLATFORM`,
+    `TARGETOS`, `TARGETVARIANT`. Not the build platform's (`BUILDPLATFORM`, `BUILDARCH`...): those say where a
+    stage runs, not what the image holds (11 lines judged, none worth acting on: gcp-pd-csi's
+    `BUILDPLATFORM=linux`, apiserver-network-proxy's `BUILDARCH`).
 
     ## Why is this bad?
     BuildKit, podman and buildah set these per target platform. Passing one by hand overrides
@@ -472,11 +473,10 @@ def platform_build_arg(ctx):
     build machine's own architecture, the value may well be that, and the classic builder needs it passed. Nor
     the value of the one platform the build names (`--platform $(GOOS)/$(GOARCH) --build-arg
     TARGETARCH=$(GOARCH)`, `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a
-    workflow job on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway, as the machine's
-    own OS as a build platform (`BUILDPLATFORM=linux`); nor where that one platform and the value are both
-    unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile the build reads declares the
-    argument or uses it in a `FROM`: it sets nothing; nor an empty value on a build without `--platform`
-    (skipper's `TARGETPLATFORM=`): it names no CPU (an empty `TARGETARCH=` breaks what names it).
+    workflow job on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway; nor where that one
+    platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile
+    the build reads declares the argument or uses it in a `FROM`: it sets nothing; nor an empty value on a build
+    without `--platform` (skipper's `TARGETPLATFORM=`): it names no CPU.
 
     ## Example
     ```shell
@@ -512,7 +512,7 @@ def platform_build_arg(ctx):
             else:
                 continue
             name = name.strip()
-            if name in PLATFORM_ARGS and not (name == "TARGETPLATFORM" and eq and not val and tc.platform_source == "none"):
+            if name in plat.TARGET_ARGS and not (name == "TARGETPLATFORM" and eq and not val and tc.platform_source == "none"):
                 found.append((f, name, val if eq else None))  # (no platform on a native build: no CPU)
         counts: dict[str, int] = {}
         for _, name, _ in found:
@@ -633,7 +633,7 @@ def latest_tag(ctx):
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when
     the `latest` is a Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?=
     latest`, kubebuilder's and jaeger's: the release calls `make docker-push IMG=...:v1.2`, the
-    default is a developer's); reported when a shell variable's default in the same file is
+    default is a developer's, and so is flux's `kubectl set image ... =${IMG}`); reported when a shell variable's default in the same file is
     `latest` (`${VERSION:-latest}`), unless it is the tag of a build the file never pushes. A build that
     also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
     or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
@@ -701,7 +701,7 @@ def latest_tag(ctx):
             if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
                     and ((name, group_of(tc)) in tagged or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
                 continue  # latest moved next to a versioned tag of the same image, or the pushed digest read
-            if im.role != "image" and _make_default(ctx, tc, im.span, tag_only=True):
+            if _make_default(ctx, tc, im.span, tag_only=True):
                 continue  # `TAG ?= latest`, `IMG ?= controller:latest`: the caller of make names it
             if tc.action == "build" and not build_pushes(tc) \
                     and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) and im.defaulted:

@@ -216,13 +216,7 @@ def as_its_platform(tc, name: str, f) -> bool:
     platform and the value from the caller: harbor's); a variable that may hold another value
     beside a known platform (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not.  A build
     without ``--platform`` in a workflow job on a known runner builds for the runner's platform
-    (litmus' ``docker build ... --build-arg TARGETARCH=amd64`` on ``ubuntu-latest``).  The build
-    machine's own platform as a build platform (``BUILDPLATFORM=linux``, an OS the builder
-    completes with the machine's CPU; ``BUILDOS=linux``) is what it sets too
-    (gcp-compute-persistent-disk-csi-driver's Makefile)."""
-    if name in ("BUILDPLATFORM", "BUILDOS") and f.value.partition("=")[2].strip() == "linux" \
-            and not (f.value_word or f.word).dynamic:
-        return True
+    (litmus' ``docker build ... --build-arg TARGETARCH=amd64`` on ``ubuntu-latest``)."""
     flags = tc.all("--platform")
     if not flags and tc.action == "build" and not tc.opaque and tc.platform_source == "none" \
             and not (f.value_word or f.word).dynamic:

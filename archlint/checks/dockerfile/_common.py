@@ -405,8 +405,10 @@ def _own_platform_kind(stage: Stage) -> str | None:
 
 #: signs that a stage builds for the target: the target's platform ARGs, tonistiigi/xx helpers,
 #: a Go architecture set from a variable or a command, a target triple for a cross toolchain
+#: (tonistiigi/xx's golang image, copied in, wraps ``go`` to build for TARGETPLATFORM:
+#: nfs-subdir-external-provisioner's ``COPY --from=tonistiigi/xx:golang-1.0.0 / /``)
 _TARGET_HINT = re.compile(
-    r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]"
+    r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]|\btonistiigi/xx:golang\b"
     r"|\bGO(?:ARCH|OS|ARM)=[\"']?\$\{?[A-Za-z_]|\brustup\s+target\s+add\b|\b(?:CC|CXX|CROSS_COMPILE)=[\"']?[A-Za-z0-9_]+-linux-"
     r"|--(?:target|host)[= ]\s*[\"']?(?:[A-Za-z0-9_]+-[A-Za-z0-9_]+-[A-Za-z0-9_]|\$\{?[A-Z_]*(?:ARCH|TRIPLE|TARGET))"
 )
@@ -437,14 +439,13 @@ def _declares_target(stage: Stage) -> bool | None:
     compiles for the machine it runs on, as if the ARG were not there (DF013's very case)."""
     declared = False
     for ins in stage.instructions:
-        if ins.keyword == "ARG" and any(name in _TARGET_ARGS for name, _ in arg_pairs(ins)):
+        if ins.keyword == "ARG" and any(name in plat.TARGET_ARGS for name, _ in arg_pairs(ins)):
             declared = True
         elif declared and ins.keyword == "RUN" and _RUNS_SCRIPT.search(ins.args.text):
             return True
     return None
 
 
-_TARGET_ARGS = frozenset(("TARGETPLATFORM", "TARGETARCH", "TARGETOS", "TARGETVARIANT"))
 #: a RUN that runs a script (``./hack/build-go.sh``, ``bash build.sh``, ``scripts/build``) or make
 _RUNS_SCRIPT = re.compile(r"(?:^|[;&|(]|\n)[ \t]*(?:\.{1,2}/[\w.-]|(?:make|just|task|mage)(?=\s|$))"
                           r"|(?:^|[\s;&|(])[\w./-]+\.sh\b|(?:^|[\s;&|(/])(?:hack|scripts?)/[\w.-]")

@@ -102,7 +102,7 @@ def build_platform_binaries_shipped(ctx):
     That is: a target stage (one that follows the target platform: no `--platform`, or
     `$TARGETPLATFORM`) copies the stage's output, and the stage never builds for the target:
     no `TARGETARCH`, `TARGETOS`, `TARGETPLATFORM`,
-    `TARGETVARIANT`, no `xx-*` helper, no `GOARCH=$...`, no `--target` triple or cross `CC=`,
+    `TARGETVARIANT`, no `xx-*` helper nor xx's `go` wrapper (`COPY --from=tonistiigi/xx:golang`), no `GOARCH=$...`, no `--target` triple or cross `CC=`,
     and no `ARG TARGETPLATFORM` (or another target ARG) before a `RUN`, whose scripts see it in
     their environment (multus' `./hack/build-go.sh` maps it to `GOARCH`).
 
