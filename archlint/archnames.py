@@ -117,7 +117,8 @@ def arch_free_file(value: str) -> bool:
 
 def download_words(snippet):
     """(word, value) of each URL/path argument of a download command in a shell snippet, but
-    those naming a file that is the same for every CPU (``arch_free_file``)."""
+    those naming a file that is the same for every CPU (``arch_free_file``) and the local file
+    or folder an option names (``curl -o``, ``wget -O``: where it is saved, not what)."""
     from .parsers.shell import simple_commands
 
     for cmd in simple_commands(snippet):
@@ -127,11 +128,22 @@ def download_words(snippet):
         name = words[0].value.rsplit("/", 1)[-1]
         if name not in DOWNLOADERS:
             continue
-        for w in words[1:]:
+        local = _LOCAL_FILE_OPTIONS.get(name, ())
+        for prev, w in zip(words, words[1:]):
             v = w.value
-            if v.startswith("-") or not _URL_OR_PATH.search(v) or arch_free_file(v):
-                continue
+            if v.startswith("-") or not _URL_OR_PATH.search(v) or arch_free_file(v) or prev.value in local:
+                continue  # (the local file an option names: ``-o /tmp/s6-overlay-amd64.tar.gz``)
             yield w, v
+
+
+#: options whose value is a local file or folder, not what is fetched (curl's ``-o``, wget's
+#: ``-O``: nginx-proxy-manager's dev Dockerfile names its download's arch in both)
+_LOCAL_FILE_OPTIONS = {
+    "curl": frozenset(("-o", "--output", "--output-dir", "-D", "--dump-header", "-c", "--cookie-jar", "-K",
+                       "--config", "--cacert", "--cert", "--key")),
+    "wget": frozenset(("-O", "--output-document", "-P", "--directory-prefix", "-o", "--output-file", "-a",
+                       "--append-output", "--ca-certificate")),
+}
 
 
 def image_arch_token(ref: str):

@@ -146,12 +146,20 @@ _NOT_PRODUCTION = re.compile(
     re.I)
 
 
+#: "This configuration file is for the **development** setup." (redash's compose.yaml): the file
+#: itself, said to be for a development or test setup (not "For development setup, see ...")
+_FOR_SETUP = re.compile(
+    r"#+[ \t]*(?:this|these)(?:[ \t]+[\w-]+){0,3}[ \t]+(?:is|are)[ \t]+(?:only[ \t]+)?for[ \t]+(?:the[ \t]+|a[ \t]+)?"
+    r"(?:local[ \t]+)?[*_]{0,2}" + _PURPOSE + r"[*_]{0,2}[ \t]+(?:setup|environment|env|use|usage|stack)\b", re.I)
+
+
 def says_not_for_production(text: str) -> bool:
     """Whether a comment among the file's first five lines (``kinds.opening_lines``) begins by
-    saying the file is for demos or tests only, or not for production."""
+    saying the file is for demos or tests only, or not for production, or for a development
+    setup."""
     from .kinds import opening_lines
 
-    return any(_NOT_PRODUCTION.match(line.lstrip()) for line in opening_lines(text))
+    return any(_NOT_PRODUCTION.match(line.lstrip()) or _FOR_SETUP.match(line.lstrip()) for line in opening_lines(text))
 
 
 def example_name(path: str) -> bool:

@@ -787,6 +787,17 @@ def test_a_case_arm_per_architecture_chooses_for_it():
                      platforms=TWO)) == 3
 
 
+def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
+    # nginx-proxy-manager's dev Dockerfile: curl -o names the temporary file after the download
+    text = """
+        FROM debian:12
+        RUN curl -L -o /tmp/s6-overlay-amd64.tar.gz "https://example.com/v1/s6-overlay-amd64.tar.gz" \\
+            && wget -O /tmp/tool-arm64 https://example.com/tool && curl -fsSL https://example.com/x -o /opt/x-arm64
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "2:80 DF006 RUN fetches a build for amd64"]
+
+
 def test_df006_copies_of_every_cpus_build_are_a_bundle():
     # beyla's javaagent-builder: the JNI library of both CPUs, packed into one Java agent that
     # loads the one for the CPU it runs on; one CPU's copy alone is still reported

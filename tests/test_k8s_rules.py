@@ -1427,7 +1427,9 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "# WARNING: this stack is not meant for production",
                  "# Example manifest - for demo purposes only", "# This deployment should not be used in production",
                  "# Sample deployment. Not for production use.", "# This example is for local testing purposes only",
-                 "# DEMO ONLY - not for production", "# This is an example configuration for testing purposes only"):
+                 "# DEMO ONLY - not for production", "# This is an example configuration for testing purposes only",
+                 # redash's compose.yaml
+                 "# This configuration file is for the **development** setup."):
         assert check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml") == [], head
     # what says nothing of it: production in other words, a phrase about one part of the file, a
     # comment below the opening lines
@@ -1438,7 +1440,8 @@ def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_rep
                  "# The password below should not be used in production",
                  "# Production manifests - development only changes go to overlays/dev",
                  "# WARNING: development only values are in values-dev.yaml",
-                 "# Deploys the API. Testing only happens in staging."):
+                 "# Deploys the API. Testing only happens in staging.",
+                 "# For development setup, see docs/dev.md", "# This is for the production setup"):
         assert len(check(f"\n        {head}{text}", "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2, head
     late = text.replace("spec:", "spec:  # not for production")
     assert len(check(late, "K8S00", kind="kubernetes", name="deploy/lgtm.yaml")) == 2

@@ -189,6 +189,13 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(ParseError):
         parse('spec:\n  containers:\n  - name: a\n    image: app:1\n     args: ["--log", "logs/{date}.log"]\n',
               "deploy/dep.yaml")
+    # longhorn's dev/scale-test/statefulset.yaml: @STS_NAME@, which its script substitutes; an
+    # e-mail address or a lone @ in a broken file is no placeholder
+    with pytest.raises(SkipFile) as e:
+        parse("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n", "dev/sts.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 9)
+    with pytest.raises(ParseError):
+        parse("owner: @team\nmail: a@EXAMPLE@b.org\n  c: [\n", "deploy/z.yaml")
     # external-secrets' docs/snippets: mkdocs-macros' {% raw %} around a manifest is a Jinja template
     with pytest.raises(SkipFile) as e:
         parse("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n", "docs/snippets/cli.yaml")

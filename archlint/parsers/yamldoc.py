@@ -65,6 +65,9 @@ _TEMPLATE_RE = re.compile(r"(?<!\$)\{\{")
 #: a placeholder a script substitutes before the file is YAML (``clusterIP: {SERVICE_IP_PREFIX}.16``), or a
 #: Jinja statement on a line of its own (mkdocs-macros' ``{% raw %}`` around a docs snippet)
 _PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}|^[ \t]*\{%[-+]?[ \t]*[a-z]", re.M)
+#: an autoconf-style placeholder a script substitutes (``name: @STS_NAME@``: longhorn's scale
+#: test; ``@`` cannot start a YAML scalar, so such a file never parses as it stands)
+_AT_PLACEHOLDER_RE = re.compile(r"(?<![\w@])@[A-Z][A-Z0-9_]*@(?![\w@])")
 _ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,])&[^\s\[\]\{\},]", re.M)
 _ALIAS_RE = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.M)
 _BRACKETS_RE = re.compile(r"[\[\]{}]")
@@ -693,7 +696,8 @@ def parse(source) -> YamlModel:
     try:
         roots = compose(text, freeze=big)
     except yaml.YAMLError as e:
-        templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None)
+        templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None) \
+            or (_AT_PLACEHOLDER_RE.search(text) if "@" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         raise _parse_error(e, text, source) from None

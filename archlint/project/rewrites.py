@@ -102,7 +102,7 @@ def _assignments(text: str) -> tuple:
     (a second, different value makes it unknown); a leading root variable of the value is
     dropped (``${VK_ROOT}/installer/...``: read from the file's folder or the top).  And, in
     order, every assignment (offset, variable, value or None, whether it starts its line), for
-    the value a script's variable holds where it is used (``_values_at``)."""
+    the value a script's variable holds where it is used (``_Running``)."""
     out: dict = {}
     order: list = []
     for m in _ASSIGN.finditer(text):

@@ -303,7 +303,7 @@ def image_latest_tag(ctx):
     or tests: `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under
     `examples`, `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`,
     `tutorials`, `tutorial`; or named for one: `demo.yaml`; or whose opening comment says "for demo / testing
-    purposes only" or "not for production"), which their readers copy and pin (as DC001 for compose files), or
+    purposes only", "not for production", "for the development setup"), which their readers copy and pin, or
     templates (`template/`, `version-template/`: kserve's setup script copies it and turns `latest` into the
     version). Nor is an image whose tag the repository's own tooling sets: a `kustomize edit set image NAME=...`
     in a script, Makefile or workflow (kubebuilder's `cd config/manager && $(KUSTOMIZE) edit set image
