@@ -117,8 +117,9 @@ def arch_free_file(value: str) -> bool:
 
 def download_words(snippet):
     """(word, value) of each URL/path argument of a download command in a shell snippet, but
-    those naming a file that is the same for every CPU (``arch_free_file``) and the local file
-    or folder an option names (``curl -o``, ``wget -O``: where it is saved, not what)."""
+    those naming a file that is the same for every CPU (``arch_free_file``), the local file or
+    folder an option names (``curl -o``, ``wget -O``: where it is saved, not what), and those of
+    a download piped to a text tool (``| grep``, ``| jq``: read for a version, not installed)."""
     from .parsers.shell import simple_commands
 
     for cmd in simple_commands(snippet):
@@ -128,6 +129,8 @@ def download_words(snippet):
         name = words[0].value.rsplit("/", 1)[-1]
         if name not in DOWNLOADERS:
             continue
+        if _READ_AS_TEXT.match(snippet.text, cmd.end):
+            continue  # (its output piped to a text tool: an index read for a version, not a build)
         local = _LOCAL_FILE_OPTIONS.get(name, ())
         for prev, w in zip(words, words[1:]):
             v = w.value
@@ -136,6 +139,9 @@ def download_words(snippet):
             yield w, v
 
 
+#: a download whose output a text tool reads (jellyfin's ``curl -sX GET .../binary-amd64/Packages
+#: | grep -A 7 ... | awk ...``: the version the package index names, the same for every CPU)
+_READ_AS_TEXT = re.compile(r"[ \t]*\|[ \t]*(?:grep|egrep|fgrep|awk|gawk|sed|jq|yq|cut|head|tail|sort|tr|xmllint)\b")
 #: options whose value is a local file or folder, not what is fetched (curl's ``-o``, wget's
 #: ``-O``: nginx-proxy-manager's dev Dockerfile names its download's arch in both)
 _LOCAL_FILE_OPTIONS = {

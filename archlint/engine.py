@@ -263,13 +263,23 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
 
 def _templated_from(path: str, model, result: FileResult) -> bool:
     """A Dockerfile whose ``FROM`` holds template markup (``FROM {{base_image}}``: Jinja's, filled
-    in by mongodb-kubernetes-operator's pipeline) is a template: one AL003, nothing linted (a
-    ``RUN`` may hold ``{{ .Id }}`` of a Go template it runs; a ``FROM`` never does)."""
+    in by mongodb-kubernetes-operator's pipeline), or, kept as a template (``kinds.template_kept``),
+    a variable it never declares, is a template: one AL003, nothing linted (a ``RUN`` may hold
+    ``{{ .Id }}`` of a Go template it runs; a ``FROM`` never does)."""
+    kept = kindmod.template_kept(path)
     for st in getattr(model, "stages", ()):
         args = st.from_ins.args
         m = kindmod.MARKUP.search(args.text)
-        if m is not None:
-            at = args.span(m.start(), m.end())
+        hit = (m.start(), m.end()) if m is not None else None
+        if hit is None and kept and "$" in args.text:
+            # a Dockerfile kept as a template whose FROM names a variable it never declares:
+            # what fills the template sets it (traefik-library-image's tmpl/alpine/tmplv1.Dockerfile,
+            # FROM alpine:$ALPINE_VERSION, which update.sh's envsubst fills)
+            from .parsers.dockerfile import uses_vars
+
+            hit = next(((s, e) for n, s, e in uses_vars(args.text) if n not in model.global_args), None)
+        if hit is not None:
+            at = args.span(*hit)
             result.notices = [n for n in result.notices if n.rule_id != "AL001"]
             result.notices.append(_skipped(path, _templated(at.line, at.col)))
             return True

@@ -309,6 +309,17 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
     return None
 
 
+#: a folder or file name that says it holds templates: ``tmpl/``, ``templates/``,
+#: ``tmplv1.Dockerfile``, ``Dockerfile.template-base`` (its first word, or a folder's name)
+_KEPT_AS_TEMPLATE = re.compile(r"(?:^|/)(?:tmpls?|templates?|templated)/|(?:^|/)(?:tmpl|template)[^/]*$", re.I)
+
+
+def template_kept(path: str) -> bool:
+    """Whether a path's folders or its name's first word say it is a template to be filled in
+    (``tmpl/alpine/tmplv1.Dockerfile``: traefik-library-image's, filled by ``envsubst``)."""
+    return _KEPT_AS_TEMPLATE.search(path.replace("\\", "/")) is not None
+
+
 def markup_line(line: str) -> int:
     """Where ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``, ``<% if %>``)
     or is a placeholder alone from its first column (``${LABELS}``, which envsubst fills with

@@ -796,6 +796,14 @@ def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
     """
     assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
         "2:80 DF006 RUN fetches a build for amd64"]
+    # jellyfin's Dockerfile.aarch64: the amd64 package index read by grep for the version string
+    index = """
+        FROM ubuntu:24.04
+        RUN V=$(curl -sX GET https://repo.example.org/dists/main/binary-amd64/Packages | grep -A 7 jf | awk '{print $2}') \\
+            && curl -fsSL https://example.com/tool-linux-amd64.tgz | tar -xz
+    """
+    assert [x.split(" (")[0] for x in check(index, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "3:50 DF006 RUN fetches a build for amd64"]
 
 
 def test_df006_copies_of_every_cpus_build_are_a_bundle():

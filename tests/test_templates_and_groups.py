@@ -45,6 +45,19 @@ def test_a_template_named_dockerfile_that_does_not_parse_is_a_template():
     assert "AL001" in [n.rule_id for n in lint_inline(text, name="Dockerfile").notices]
 
 
+def test_a_dockerfile_kept_as_a_template_whose_from_names_an_undeclared_variable():
+    # traefik-library-image's tmpl/alpine/tmplv1.Dockerfile: FROM alpine:$ALPINE_VERSION, which
+    # update.sh's envsubst fills; elsewhere the same line is DF012's (it expands to nothing)
+    text = "FROM alpine:$ALPINE_VERSION\nRUN apk add --no-cache ca-certificates\n"
+    for name in ("tmpl/alpine/tmplv1.Dockerfile", "templates/Dockerfile", "build/template-base.Dockerfile"):
+        r = lint_inline(text, name=name)
+        assert [(n.rule_id, n.line, n.col) for n in r.notices] == [("AL003", 1, 13)] and r.findings == [], name
+    assert [f.rule_id for f in lint_inline(text, name="alpine/Dockerfile").findings] == ["DF012"]
+    # a declared ARG in a template folder's Dockerfile: linted as any Dockerfile
+    declared = "ARG ALPINE_VERSION=3.20\nFROM alpine:$ALPINE_VERSION\n"
+    assert [n.rule_id for n in lint_inline(declared, name="tmpl/Dockerfile").notices if n.rule_id == "AL003"] == []
+
+
 def test_markup_where_an_instruction_must_be_makes_any_dockerfile_a_template():
     text = """
     FROM golang:1.22

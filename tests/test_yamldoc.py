@@ -236,6 +236,20 @@ def test_ordinary_anchors_are_fine():
     yd.check_expansion([r])  # no error
 
 
+def test_an_anchor_defined_again_replaces_the_earlier_one():
+    # YAML 1.2: anchors need not be unique, an alias is the most recent (knative's gitlab.yaml
+    # defines &everything twice in one ClusterRole; PyYAML and libyaml refuse it)
+    r = root("a: &verbs [get]\nb: *verbs\nc: &verbs [get, list]\nd: *verbs\n")
+    assert [x.value for x in yd.value(r, "b").value] == ["get"]
+    assert [x.value for x in yd.value(r, "d").value] == ["get", "list"]
+    # other composer errors stand; a bomb through redefined anchors is still refused
+    with pytest.raises(ParseError):
+        parse("a: *nowhere\n")
+    with pytest.raises(ParseError) as e:
+        parse("a: &x [1]\nb: &x [*x, *x]\n" + "".join(f"c{i}: &x [*x, *x, *x, *x]\n" for i in range(40)))
+    assert "alias expansion limit exceeded" in e.value.message
+
+
 def test_deep_flow_nesting_is_refused_fast():
     for text in ("[" * 10_000 + "]" * 10_000, "{a: " * 10_000 + "1" + "}" * 10_000):
         t0 = time.perf_counter()

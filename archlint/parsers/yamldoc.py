@@ -132,6 +132,26 @@ def _py_loader():
     return _PyComposer
 
 
+def _redefining_loader():
+    """The pure-Python composer, letting a later anchor of a name replace an earlier one (YAML
+    1.2: "anchors need not be unique"; an alias refers to the most recent; Kubernetes' YAML
+    reader accepts it: knative's gitlab.yaml redefines ``&everything``), where PyYAML and libyaml
+    refuse a duplicate."""
+    from yaml.events import AliasEvent
+
+    base = _py_loader()
+
+    class _Redefining(base):
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None and not isinstance(event, AliasEvent):
+                self.anchors.pop(anchor, None)
+            return super().compose_node(parent, index)
+
+    return _Redefining
+
+
 # ---- node helpers (duck-typed on PyYAML nodes: .id is "scalar" | "sequence" | "mapping") -----------
 
 
@@ -598,8 +618,13 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        roots = [d for d in yaml.compose_all(text, Loader=loader)
-                 if d is not None and not (d.id == "scalar" and d.tag == NULL_TAG)]
+        try:
+            docs = list(yaml.compose_all(text, Loader=loader))
+        except yaml.composer.ComposerError as e:
+            if "duplicate anchor" not in (e.context or "") + (e.problem or ""):
+                raise
+            docs = list(yaml.compose_all(text, Loader=_redefining_loader()))  # (rare: composed again)
+        roots = [d for d in docs if d is not None and not (d.id == "scalar" and d.tag == NULL_TAG)]
         if freeze:
             gc.freeze()
         return roots

@@ -97,9 +97,8 @@ def arch_specific_download(ctx):
     ```
 
     ## Fix
-    Unsafe: replaces a Go-style token (`amd64`, `arm64`) with `${TARGETARCH}` and declares
-    `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style token (`x86_64`, `aarch64`) becomes
-    `$(uname -m)`. Unsafe because projects name their artefacts differently.
+    Unsafe (projects name their artefacts differently): a Go-style token (`amd64`, `arm64`) becomes
+    `${TARGETARCH}`, with `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style one (`x86_64`) `$(uname -m)`.
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base):
     Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
@@ -115,8 +114,9 @@ def arch_specific_download(ctx):
     support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
     signing key, signature or checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`) in a CPU's folder: the same bytes
     for every CPU. Nor in a `case` arm for one CPU (`x86_64) curl ...`), nor one file's builds for several CPUs
-    in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. The plain `Dockerfile`
-    beside `Dockerfile.aarch64` (LinuxServer's; none named for amd64) is amd64's.
+    in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a local file (`curl
+    -o`) or an index a text tool reads (`| grep`). The plain `Dockerfile` beside `Dockerfile.aarch64`
+    (LinuxServer's; none named for amd64) is amd64's.
     """
     if windows_image(ctx):
         return
@@ -539,7 +539,9 @@ def undefined_arg_in_from(ctx):
     (a typo) becomes an empty platform and the build fails; `FROM busybox:${tag}${version}` with
     `version` never declared quietly means `busybox:${tag}`. BuildKit reports the same as its
     UndefinedArgInFrom check (`# check=skip=UndefinedArgInFrom` is honoured). An error in
-    `--platform` without a default, where the build fails; a warning otherwise.
+    `--platform` without a default, where the build fails; a warning otherwise. A Dockerfile kept
+    as a template (`tmpl/`, `templates/`, `tmplv1.Dockerfile`) whose `FROM` names such a variable is
+    one templated file (AL003): what fills it in sets it (traefik-library-image's envsubst).
 
     ## Example
     ```dockerfile

@@ -262,8 +262,6 @@ def _requires_python(path: str) -> str | None:
     return None
 
 
-
-
 # ---- files run when the project is built ---------------------------------------------------------
 
 #: what a build of a setup.py project always has: pip builds one with setuptools (its PEP 517
