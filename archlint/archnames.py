@@ -129,7 +129,7 @@ def download_words(snippet):
         name = words[0].value.rsplit("/", 1)[-1]
         if name not in DOWNLOADERS:
             continue
-        if _READ_AS_TEXT.match(snippet.text, cmd.end):
+        if _read_as_text(snippet.text, cmd.end):
             continue  # (its output piped to a text tool: an index read for a version, not a build)
         local = _LOCAL_FILE_OPTIONS.get(name, ())
         for prev, w in zip(words, words[1:]):
@@ -139,9 +139,31 @@ def download_words(snippet):
             yield w, v
 
 
-#: a download whose output a text tool reads (jellyfin's ``curl -sX GET .../binary-amd64/Packages
-#: | grep -A 7 ... | awk ...``: the version the package index names, the same for every CPU)
-_READ_AS_TEXT = re.compile(r"[ \t]*\|[ \t]*(?:grep|egrep|fgrep|awk|gawk|sed|jq|yq|cut|head|tail|sort|tr|xmllint)\b")
+#: (a download whose output text tools read: jellyfin's ``curl -sX GET .../binary-amd64/Packages
+#: | grep -A 7 ... | awk ...``, the version the package index names, the same for every CPU)
+#: a pipeline stage that is a text tool (a continued line goes on)
+_TEXT_STAGE = re.compile(r"[ \t]*(?:\\\n[ \t]*)?\|[ \t]*(?:\\\n[ \t]*)?"
+                         r"(?:grep|egrep|fgrep|awk|gawk|sed|jq|yq|cut|head|tail|sort|tr|xmllint)\b")
+_STAGE_END = frozenset("|;&)\n<>`")
+_COMMAND_END = re.compile(r"[ \t]*(?:\)|;|&&|\|\||\n|$)")
+
+
+def _read_as_text(text: str, at: int) -> bool:
+    """Whether the output of the command ending at ``at`` goes only through text tools to the end
+    of its command (``$(curl ... | grep ... | awk ...)``): not when a later stage runs or unpacks
+    it (``| sed 's/sudo //' | sh``, ``| tail -n +42 | tar -xz``) or a stage writes a file
+    (``> v``).  Each character looked at once."""
+    i, saw, n = at, False, len(text)
+    while True:
+        m = _TEXT_STAGE.match(text, i)
+        if m is None:
+            break
+        saw, i = True, m.end()
+        while i < n and text[i] not in _STAGE_END:
+            i += 2 if text[i] == "\\" else 1
+    return saw and _COMMAND_END.match(text, min(i, n)) is not None
+
+
 #: options whose value is a local file or folder, not what is fetched (curl's ``-o``, wget's
 #: ``-O``: nginx-proxy-manager's dev Dockerfile names its download's arch in both)
 _LOCAL_FILE_OPTIONS = {

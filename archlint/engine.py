@@ -275,9 +275,10 @@ def _templated_from(path: str, model, result: FileResult) -> bool:
             # a Dockerfile kept as a template whose FROM names a variable it never declares:
             # what fills the template sets it (traefik-library-image's tmpl/alpine/tmplv1.Dockerfile,
             # FROM alpine:$ALPINE_VERSION, which update.sh's envsubst fills)
-            from .parsers.dockerfile import uses_vars
+            from .parsers.dockerfile import PLATFORM_ARGS, uses_vars
 
-            hit = next(((s, e) for n, s, e in uses_vars(args.text) if n not in model.global_args), None)
+            hit = next(((s, e) for n, s, e in uses_vars(args.text)
+                        if n not in model.global_args and n not in PLATFORM_ARGS), None)
         if hit is not None:
             at = args.span(*hit)
             result.notices = [n for n in result.notices if n.rule_id != "AL001"]

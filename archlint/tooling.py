@@ -168,12 +168,46 @@ def example_name(path: str) -> bool:
     return bool(_EXAMPLE_WORD.search(path.replace("\\", "/").rsplit("/", 1)[-1].lower()))
 
 
+#: a folder named for a release: ``v1.30.0``, ``v2.1``, ``1.4.2``
+_RELEASE_FOLDER = re.compile(r"v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-+][\w.-]{1,40})?")
+_MAX_RELEASES = 512  # folder entries looked at, at most
+
+
+def released_copies(ctx) -> bool:
+    """Whether the file is the development copy of manifests the repository keeps released
+    copies of: a folder beside it named for a release holds a file of the same name
+    (blob-csi-driver's and azurefile-csi-driver's ``deploy/csi-*.yaml``, the master branch's
+    ``:latest``, beside ``deploy/v1.30.0/csi-*.yaml``, each pinned to its release).  The folder and
+    the copies looked for are inputs of the result."""
+    def compute() -> bool:
+        path = ctx.source.abspath
+        if not path or not os.path.isabs(path):
+            return False
+        folder, name = os.path.split(path)
+        ctx.depends_on(folder)
+        try:
+            with os.scandir(folder) as it:
+                releases = [e.name for _i, e in zip(range(_MAX_RELEASES), it)
+                            if _RELEASE_FOLDER.fullmatch(e.name) and e.is_dir()]
+        except OSError:
+            return False
+        for r in sorted(releases):  # (the first copy found answers: usually the first looked at)
+            copy = os.path.join(folder, r, name)
+            ctx.depends_on(copy)
+            if os.path.isfile(copy):
+                return True
+        return False
+
+    return ctx.cached("tooling.released_copies", compute)
+
+
 def mutable_tags_allowed(ctx) -> bool:
     """Developer tooling, an example or a template folder, a file named an example or whose
-    opening comment says it is not for production: where the mutable-tag rules say nothing."""
+    opening comment says it is not for production, the development copy of released manifests:
+    where the mutable-tag rules say nothing."""
     def compute() -> bool:
         rel = repo_path(ctx)
         return (tooling_file(ctx) or example_file(ctx) or template_path(rel) or example_name(rel)
-                or says_not_for_production(ctx.source.text))
+                or says_not_for_production(ctx.source.text) or released_copies(ctx))
 
     return ctx.cached("tooling.mutable_tags_allowed", compute)

@@ -758,7 +758,9 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
         docker-deploy:
         \tkubectl -n flux-system set image deployment/irc manager=${IMG}
         \tkubectl -n flux-system set image deployment/irc proxy=ghcr.io/acme/proxy:latest
-    """, "BC006", kind="makefile")] == ["4:56"]
+        \tkubectl create deployment dbg --image=${IMG}
+        \tkubectl run dbg2 --image=${IMG} -- sleep 3600
+    """, "BC006", kind="makefile")] == ["4:56", "5:40", "6:27"]  # (other deployments: the file's choice)
     # the same default given where a conditional tests the variable empty (sig-storage's
     # local-static-provisioner: ifeq ($(VERSION),) / VERSION = latest / endif)
     assert check("""

@@ -804,6 +804,14 @@ def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
     """
     assert [x.split(" (")[0] for x in check(index, "DF006", kind="dockerfile", platforms=TWO)] == [
         "3:50 DF006 RUN fetches a build for amd64"]
+    # a pipeline that runs or unpacks what it fetched after a text tool is still a download
+    ran = """
+        FROM ubuntu:24.04
+        RUN curl -fsSL https://example.com/v1/install-linux-amd64.sh | sed 's/sudo //' | sh
+        RUN curl -fsSL https://example.com/v1/tool-linux-x86_64.run | tail -n +42 | tar -xz -C /opt
+        RUN curl -fsSL https://example.com/v1/index-amd64.txt | grep v1 > /tmp/version
+    """
+    assert len(check(ran, "DF006", kind="dockerfile", platforms=TWO)) == 3
 
 
 def test_df006_copies_of_every_cpus_build_are_a_bundle():
@@ -1602,6 +1610,7 @@ def test_df013_accepts_cross_builds_and_arch_independent_output():
         # nfs-subdir-external-provisioner: xx's golang image wraps go to build for TARGETPLATFORM
         FROM --platform=$BUILDPLATFORM golang:1.19 AS wrapped
         COPY --from=tonistiigi/xx:golang-1.0.0 / /
+        ARG TARGETPLATFORM
         RUN CGO_ENABLED=0 go build -o /bin/main ./cmd/provisioner
         FROM alpine:3.20
         ARG TARGETARCH
@@ -1615,6 +1624,17 @@ def test_df013_accepts_cross_builds_and_arch_independent_output():
         COPY --from=all /out/app-${TARGETARCH} /app2
         COPY --from=pinned /out/tool /tool
     """, "DF013", kind="dockerfile", platforms=TWO) == []
+
+
+def test_df013_xx_go_wrapper_needs_the_target_platform_in_its_environment():
+    # without ARG TARGETPLATFORM in the stage, the wrapper finds none: go builds for the machine
+    assert [x.split(" (")[0] for x in check("""
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+        COPY --from=tonistiigi/xx:golang-1.0.0 / /
+        RUN CGO_ENABLED=0 go build -o /bin/main .
+        FROM alpine:3.20
+        COPY --from=build /bin/main /main
+    """, "DF013", kind="dockerfile", platforms=TWO)] == ["1:6 DF013 Stage 0"]
 
 
 def test_df013_accepts_copies_between_build_platform_stages():

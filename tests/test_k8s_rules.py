@@ -1384,6 +1384,31 @@ def test_a_manifest_that_no_kustomization_of_its_tree_reads_is_not_checked(tmp_p
     assert str(tmp_path / "crd/kustomization.yaml") in r.deps
 
 
+def test_the_development_copy_of_released_manifests_keeps_its_latest(tmp_path):
+    # azurefile-csi-driver's deploy/csi-azurefile-node.yaml (master: azurefile-csi:latest) beside
+    # deploy/v1.35.7/csi-azurefile-node.yaml, pinned to the release
+    text = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: csi}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: a
+                  image: mcr.microsoft.com/k8s/csi/azurefile-csi:latest
+    """
+    write_files(tmp_path, {"deploy/v1.35.7/csi-node.yaml": text.replace(":latest", ":v1.35.7"),
+                           "deploy/v1.35.7/other.yaml": "a: 1\n"})
+    def found(name):
+        return [f.rule_id for f in lint_inline(text, kind="kubernetes", name=name, tmp_path=tmp_path).findings]
+
+    assert found("deploy/csi-node.yaml") == []
+    # a file no release folder holds a copy of, or one beside no release folder, is judged
+    assert found("deploy/csi-controller.yaml") == ["K8S001"]
+    assert found("manifests/csi-node.yaml") == ["K8S001"]
+
+
 def test_mutable_tags_in_manifests_of_developer_tooling_and_examples_are_not_reported():
     # loki's operator/hack/ and config/overlays/development/: a throwaway cluster, never a deployment
     text = """

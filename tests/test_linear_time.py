@@ -264,6 +264,17 @@ def _case_arms(n: int) -> list:
 CASES["dockerfile-case-arms"] = _case_arms
 
 
+def _piped_downloads(n: int) -> bool:
+    """A download piped through many long text-tool stages, then to a shell: each character of
+    the pipeline looked at once."""
+    from archlint.archnames import _read_as_text
+
+    return _read_as_text((" | grep " + "a" * 100) * n + " | sh", 0)
+
+
+CASES["shell-piped-downloads"] = _piped_downloads
+
+
 def _sed_functions(n: int) -> dict:
     """Many functions that run a sed on their parameters, each called many times with long
     arguments: a body is read once, and at most 64 calls are put in."""
@@ -473,7 +484,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000, "project-sed-assigned-in-order": 10_000, "dockerfile-case-arms": 20_000, "project-sed-make-passed": 5000, "shell-functions": 2000, "project-literal-stages": 5000,
+        "project-sed-assigned": 20_000, "project-sed-assigned-in-order": 10_000, "dockerfile-case-arms": 20_000, "shell-piped-downloads": 20_000, "project-sed-make-passed": 5000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,

@@ -53,6 +53,9 @@ def test_a_dockerfile_kept_as_a_template_whose_from_names_an_undeclared_variable
         r = lint_inline(text, name=name)
         assert [(n.rule_id, n.line, n.col) for n in r.notices] == [("AL003", 1, 13)] and r.findings == [], name
     assert [f.rule_id for f in lint_inline(text, name="alpine/Dockerfile").findings] == ["DF012"]
+    # BuildKit's platform arguments are no placeholders: a real Dockerfile there is linted
+    real = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:latest\n"
+    assert "DF001" in [f.rule_id for f in lint_inline(real, name="templates/Dockerfile").findings]
     # a declared ARG in a template folder's Dockerfile: linted as any Dockerfile
     declared = "ARG ALPINE_VERSION=3.20\nFROM alpine:$ALPINE_VERSION\n"
     assert [n.rule_id for n in lint_inline(declared, name="tmpl/Dockerfile").notices if n.rule_id == "AL003"] == []

@@ -132,6 +132,10 @@ def _py_loader():
     return _PyComposer
 
 
+#: the largest text composed again to allow a redefined anchor (larger: the duplicate is an AL001)
+_REDEFINE_MAX = 256 * 1024
+
+
 def _redefining_loader():
     """The pure-Python composer, letting a later anchor of a name replace an earlier one (YAML
     1.2: "anchors need not be unique"; an alias refers to the most recent; Kubernetes' YAML
@@ -621,8 +625,8 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
         try:
             docs = list(yaml.compose_all(text, Loader=loader))
         except yaml.composer.ComposerError as e:
-            if "duplicate anchor" not in (e.context or "") + (e.problem or ""):
-                raise
+            if "duplicate anchor" not in (e.context or "") + (e.problem or "") or len(text) > _REDEFINE_MAX:
+                raise  # (the pure-Python composer is some 15 times slower: not for a large file)
             docs = list(yaml.compose_all(text, Loader=_redefining_loader()))  # (rare: composed again)
         roots = [d for d in docs if d is not None and not (d.id == "scalar" and d.tag == NULL_TAG)]
         if freeze:
@@ -722,7 +726,7 @@ def parse(source) -> YamlModel:
         roots = compose(text, freeze=big)
     except yaml.YAMLError as e:
         templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None) \
-            or (_AT_PLACEHOLDER_RE.search(text) if "@" in text else None)
+            or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         raise _parse_error(e, text, source) from None
@@ -753,11 +757,12 @@ def parse(source) -> YamlModel:
 _USER_PLACEHOLDER_RE = re.compile(r"(?<![$\w{])\{[A-Za-z_][\w.-]*\}(?=[^\s,}\]])")
 
 
-def _placeholder_at(e, text: str):
+def _placeholder_at(e, text: str, pattern=_USER_PLACEHOLDER_RE, anywhere: bool = False):
     """A reader's placeholder right where YAML failed (``{username}/torchserve:latest``: kserve's
     docs samples; YAML read a flow mapping and fails on the text after it), as a match in
     ``text``; None when the error is elsewhere (a ``{date}`` in a quoted string of a line that
-    fails for another reason)."""
+    fails for another reason).  ``anywhere``: on the line YAML failed at, where it fails or not
+    (``name: @STS_NAME@``: the scanner stops at the ``@``)."""
     mark = getattr(e, "problem_mark", None)
     if mark is None or not isinstance(mark.line, int) or mark.line < 0:
         return None
@@ -767,8 +772,8 @@ def _placeholder_at(e, text: str):
         if start == 0:
             return None
     end = text.find("\n", start)
-    for m in _USER_PLACEHOLDER_RE.finditer(text, start, len(text) if end < 0 else end):
-        if m.end() - start == mark.column:
+    for m in pattern.finditer(text, start, len(text) if end < 0 else end):
+        if anywhere or m.end() - start == mark.column:
             return m
     return None
 

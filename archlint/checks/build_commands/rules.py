@@ -701,7 +701,7 @@ def latest_tag(ctx):
             if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
                     and ((name, group_of(tc)) in tagged or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
                 continue  # latest moved next to a versioned tag of the same image, or the pushed digest read
-            if _make_default(ctx, tc, im.span, tag_only=True):
+            if (im.role != "image" or tc.action == "set-image") and _make_default(ctx, tc, im.span, tag_only=True):
                 continue  # `TAG ?= latest`, `IMG ?= controller:latest`: the caller of make names it
             if tc.action == "build" and not build_pushes(tc) \
                     and normal_ref(im.value) not in local.pushed.get(group_of(tc), ()) and im.defaulted:

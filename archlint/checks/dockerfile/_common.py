@@ -405,10 +405,8 @@ def _own_platform_kind(stage: Stage) -> str | None:
 
 #: signs that a stage builds for the target: the target's platform ARGs, tonistiigi/xx helpers,
 #: a Go architecture set from a variable or a command, a target triple for a cross toolchain
-#: (tonistiigi/xx's golang image, copied in, wraps ``go`` to build for TARGETPLATFORM:
-#: nfs-subdir-external-provisioner's ``COPY --from=tonistiigi/xx:golang-1.0.0 / /``)
 _TARGET_HINT = re.compile(
-    r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]|\btonistiigi/xx:golang\b"
+    r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]"
     r"|\bGO(?:ARCH|OS|ARM)=[\"']?\$\{?[A-Za-z_]|\brustup\s+target\s+add\b|\b(?:CC|CXX|CROSS_COMPILE)=[\"']?[A-Za-z0-9_]+-linux-"
     r"|--(?:target|host)[= ]\s*[\"']?(?:[A-Za-z0-9_]+-[A-Za-z0-9_]+-[A-Za-z0-9_]|\$\{?[A-Z_]*(?:ARCH|TRIPLE|TARGET))"
 )
@@ -435,15 +433,24 @@ def chain_has(model, stage: Stage, key: str, test, keywords=None) -> bool:
 def _declares_target(stage: Stage) -> bool | None:
     """True when the stage declares a target platform ARG before a RUN that runs a script or a
     build tool reading its environment (multus' ``ARG TARGETPLATFORM`` then ``RUN
-    ./hack/build-go.sh``, which maps it to GOARCH); a ``RUN go build`` after ``ARG TARGETARCH``
-    compiles for the machine it runs on, as if the ARG were not there (DF013's very case)."""
-    declared = False
+    ./hack/build-go.sh``, which maps it to GOARCH; xx's ``go`` wrapper copied in); a ``RUN go
+    build`` after ``ARG TARGETARCH`` compiles for the machine it runs on, as if the ARG were not
+    there (DF013's very case)."""
+    declared = wrapped = False
     for ins in stage.instructions:
         if ins.keyword == "ARG" and any(name in plat.TARGET_ARGS for name, _ in arg_pairs(ins)):
             declared = True
-        elif declared and ins.keyword == "RUN" and _RUNS_SCRIPT.search(ins.args.text):
+        elif ins.keyword == "COPY" and _XX_GOLANG.search(ins.args.text):
+            wrapped = True
+        elif declared and ins.keyword == "RUN" and (wrapped or _RUNS_SCRIPT.search(ins.args.text)):
             return True
     return None
+
+
+#: tonistiigi/xx's golang image, copied in: a ``go`` that builds for the TARGETPLATFORM it finds
+#: in its environment (nfs-subdir-external-provisioner's ``COPY --from=tonistiigi/xx:golang-1.0.0
+#: / /``, then ``ARG TARGETPLATFORM`` and ``RUN go build``)
+_XX_GOLANG = re.compile(r"\btonistiigi/xx:golang\b")
 
 
 #: a RUN that runs a script (``./hack/build-go.sh``, ``bash build.sh``, ``scripts/build``) or make
