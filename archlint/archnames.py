@@ -108,11 +108,19 @@ _ARCH_FREE_ENDS = (".gpg", ".asc", ".sig", ".pub", ".key", ".sha1", ".sha256", "
                    "sha512sums.txt", "checksums.txt")
 
 
+#: a package repository's index for one CPU (Alpine's ``APKINDEX.tar.gz``, Debian's ``Packages``,
+#: RPM's ``repomd.xml``): read for the versions it lists (LinuxServer's Dockerfiles read
+#: ``.../main/x86_64/APKINDEX.tar.gz`` for the nginx release to pin, in every CPU's file), it
+#: installs nothing
+_PACKAGE_INDEXES = frozenset(("apkindex.tar.gz", "packages", "packages.gz", "packages.xz", "repomd.xml"))
+
+
 def arch_free_file(value: str) -> bool:
-    """Whether a URL or path names a file that is the same for every CPU, whatever architecture
-    its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum (``_ARCH_FREE_ENDS``)."""
+    """Whether a URL or path names a file that installs nothing for a CPU, whatever architecture
+    its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum
+    (``_ARCH_FREE_ENDS``), a package index (``_PACKAGE_INDEXES``)."""
     name = value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
-    return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS)
+    return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES
 
 
 def download_words(snippet):
@@ -139,9 +147,9 @@ def download_words(snippet):
             yield w, v
 
 
-#: (a download whose output text tools read: jellyfin's ``curl -sX GET .../binary-amd64/Packages
-#: | grep -A 7 ... | awk ...``, the version the package index names, the same for every CPU)
-#: a pipeline stage that is a text tool (a continued line goes on)
+#: a pipeline stage that is a text tool (a continued line goes on): a download whose output
+#: only such stages read (jellyfin's ``curl -sX GET .../binary-amd64/Packages | grep -A 7 ... |
+#: awk ...``) reads the version a package index names, the same for every CPU
 _TEXT_STAGE = re.compile(r"[ \t]*(?:\\\n[ \t]*)?\|[ \t]*(?:\\\n[ \t]*)?"
                          r"(?:grep|egrep|fgrep|awk|gawk|sed|jq|yq|cut|head|tail|sort|tr|xmllint)\b")
 _STAGE_END = frozenset("|;&)\n<>`")

@@ -1061,11 +1061,13 @@ def test_df006_a_signing_key_or_checksum_is_the_same_for_every_cpu():
         RUN curl -L -o RPM-GPG-KEY-AlmaLinux https://repo.almalinux.org/almalinux/8/BaseOS/x86_64/os/RPM-GPG-KEY-AlmaLinux
         RUN curl -LO https://example.com/v1/tool-linux-amd64.tar.gz.sha256 && curl -LO https://example.com/v1/x86_64/SHA256SUMS
         RUN curl -LO "https://example.com/v1/tool-linux-arm64.tar.gz.asc?raw=1"
+        # LinuxServer's nginx: the x86_64 package index read for the release to pin, unpacked then awk'd
+        RUN V=$(curl -sL "http://dl-cdn.alpinelinux.org/alpine/v3.24/main/x86_64/APKINDEX.tar.gz" | tar -xz -C /tmp)
         COPY keys/amd64/release.gpg ${KEY} /etc/pki/
         RUN curl -LO https://example.com/v1/tool-linux-amd64.tar.gz && curl -LO https://example.com/v1/tool-linux-amd64.tar.gz.sig
     """
     assert [f.split(" (")[0] for f in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
-        "7:48 DF006 RUN fetches a build for amd64"]
+        "9:48 DF006 RUN fetches a build for amd64"]
 
 
 def test_df006_a_cross_toolchain_is_named_for_the_cpu_it_compiles_for():

@@ -112,11 +112,11 @@ def arch_specific_download(ctx):
     (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one download of
     an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't
     support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
-    signing key, signature or checksum (`RPM-GPG-KEY-*`, `.asc`, `.sha256`) in a CPU's folder: the same bytes
-    for every CPU. Nor in a `case` arm for one CPU (`x86_64) curl ...`), nor one file's builds for several CPUs
-    in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a local file (`curl
-    -o`) or an index a text tool reads (`| grep`). The plain `Dockerfile` beside `Dockerfile.aarch64`
-    (LinuxServer's; none named for amd64) is amd64's.
+    signing key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in
+    a CPU's folder: the same bytes for every CPU. Nor in a `case` arm for one CPU (`x86_64) curl ...`), nor one
+    file's builds for several CPUs in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a
+    bundle. Nor a local file (`curl -o`) or an index a text tool reads (`| grep`). The plain `Dockerfile` beside
+    `Dockerfile.aarch64` (LinuxServer's; none named for amd64) is amd64's.
     """
     if windows_image(ctx):
         return
