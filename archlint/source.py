@@ -180,6 +180,36 @@ def stat_signatures(paths) -> list:
     return out
 
 
+#: a folder listing memo: (folder, its signature) -> ((name, is a folder), ...); bounded
+_LISTINGS: dict = {}
+MAX_LISTED = 5000  # entries of a folder read at most
+
+
+def folder_entries(folder: str) -> tuple:
+    """``(name, is a folder)`` of the first ``MAX_LISTED`` entries of ``folder``, read once per
+    listing (its signature: ``stat_signatures``) however many files beside each other ask
+    (every manifest of a ``deploy/`` folder looks for its released copies); () when it cannot be
+    read."""
+    import os
+
+    sig = stat_signatures([folder])[0]
+    if sig is None:
+        return ()
+    key = (folder, sig)
+    hit = _LISTINGS.get(key)
+    if hit is not None:
+        return hit
+    try:
+        with os.scandir(folder) as it:
+            out = tuple((e.name, e.is_dir()) for _i, e in zip(range(MAX_LISTED), it))
+    except OSError:
+        out = ()
+    if len(_LISTINGS) > 256:
+        _LISTINGS.clear()
+    _LISTINGS[key] = out
+    return out
+
+
 def open_nonblocking(path):
     """(descriptor, fstat of it): opened read-only without blocking (a FIFO opens at once) and
     without becoming a controlling terminal; the caller checks the type and closes it."""

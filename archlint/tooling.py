@@ -170,7 +170,6 @@ def example_name(path: str) -> bool:
 
 #: a folder named for a release: ``v1.30.0``, ``v2.1``, ``1.4.2``
 _RELEASE_FOLDER = re.compile(r"v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-+][\w.-]{1,40})?")
-_MAX_RELEASES = 512  # folder entries looked at, at most
 
 
 def released_copies(ctx) -> bool:
@@ -183,14 +182,11 @@ def released_copies(ctx) -> bool:
         path = ctx.source.abspath
         if not path or not os.path.isabs(path):
             return False
+        from .source import folder_entries
+
         folder, name = os.path.split(path)
         ctx.depends_on(folder)
-        try:
-            with os.scandir(folder) as it:
-                releases = [e.name for _i, e in zip(range(_MAX_RELEASES), it)
-                            if _RELEASE_FOLDER.fullmatch(e.name) and e.is_dir()]
-        except OSError:
-            return False
+        releases = [n for n, is_dir in folder_entries(folder) if is_dir and _RELEASE_FOLDER.fullmatch(n)]
         for r in sorted(releases):  # (the first copy found answers: usually the first looked at)
             copy = os.path.join(folder, r, name)
             ctx.depends_on(copy)

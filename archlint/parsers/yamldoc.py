@@ -141,19 +141,23 @@ def _redefining_loader():
     1.2: "anchors need not be unique"; an alias refers to the most recent; Kubernetes' YAML
     reader accepts it: knative's gitlab.yaml redefines ``&everything``), where PyYAML and libyaml
     refuse a duplicate."""
-    from yaml.events import AliasEvent
+    global _redefining_cls
+    if _redefining_cls is None:
+        from yaml.events import AliasEvent
 
-    base = _py_loader()
+        class _Redefining(_py_loader()):
+            def compose_node(self, parent, index):
+                event = self.peek_event()
+                anchor = getattr(event, "anchor", None)
+                if anchor is not None and not isinstance(event, AliasEvent):
+                    self.anchors.pop(anchor, None)
+                return super().compose_node(parent, index)
 
-    class _Redefining(base):
-        def compose_node(self, parent, index):
-            event = self.peek_event()
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None and not isinstance(event, AliasEvent):
-                self.anchors.pop(anchor, None)
-            return super().compose_node(parent, index)
+        _redefining_cls = _Redefining
+    return _redefining_cls
 
-    return _Redefining
+
+_redefining_cls = None
 
 
 # ---- node helpers (duck-typed on PyYAML nodes: .id is "scalar" | "sequence" | "mapping") -----------

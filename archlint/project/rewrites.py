@@ -170,7 +170,7 @@ def _resolved(words: list, values: dict, passed: dict | None = None) -> list:
 #: closing brace stands)
 _FUNC_HEAD = re.compile(r"([ \t]*)(?:function[ \t]+[A-Za-z_][\w:.-]*[ \t]*(?:\([ \t]*\))?|[A-Za-z_][\w:.-]*[ \t]*\([ \t]*\))"
                         r"[ \t]*\{")
-_LONE_REF = re.compile(r"""["']?\$(?:\{(\w+)\}|\((\w+)\)|(\w+))["']?""")
+_LONE_REF = re.compile(r"""["']?""" + _REF.pattern + r"""["']?""")  # (a word that is one reference)
 #: a Makefile calling one of its targets with variables (``$(MAKE) set-manifest-image
 #: MANIFEST_IMG=... TARGET_RESOURCE="./config/default/manager_image_patch.yaml"``: Cluster API
 #: providers' release), and a rule's first line (``set-manifest-image:``)

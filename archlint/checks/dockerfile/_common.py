@@ -185,14 +185,12 @@ def _arch_named_siblings(ctx, base: str) -> set:
     folder = os.path.dirname(ctx.source.abspath or "")
     if not folder or not os.path.isabs(folder):
         return set()
+    from ...source import folder_entries
+
     ctx.depends_on(folder)
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return set()
     out = set()
     low = base.lower()
-    for n in names[:4096]:
+    for n, _is_dir in folder_entries(folder):
         n = n.lower()
         if len(n) > len(low) + 1 and n.startswith(low) and n[len(low)] in ".-_":
             found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}

@@ -124,7 +124,6 @@ class _Container:
 #: a release version in a file name, ``v`` first: ``v2_1_3``, ``v2.0.1``, ``v2_0_0_rc1`` (two numbers
 #: at least; ``ubuntu-22.04`` or a date is no release: a variant of the file, not a record)
 _RELEASE = re.compile(r"(?<![A-Za-z0-9])v(\d+(?:[._-]\d+)+)(?:[._-]?(rc|alpha|beta)[._-]?(\d*))?(?![0-9])", re.I)
-MAX_SIBLINGS = 5000  # a folder listing longer than this is not read for newer releases
 _NEWEST: dict = {}  # (folder, its mtime, extension) -> {name without version: newest order}
 
 
@@ -148,16 +147,14 @@ def _newest(folder: str, ext: str) -> dict:
     hit = _NEWEST.get(key)
     if hit is not None:
         return hit
+    from ...source import folder_entries
+
     out: dict = {}
-    try:
-        with os.scandir(folder) as it:
-            for _i, e in zip(range(MAX_SIBLINGS), it):
-                if e.name.endswith(ext):
-                    k = _release_key(e.name)
-                    if k is not None and (k[0] not in out or k[1] > out[k[0]]):
-                        out[k[0]] = k[1]
-    except OSError:
-        return {}
+    for name, _is_dir in folder_entries(folder):
+        if name.endswith(ext):
+            k = _release_key(name)
+            if k is not None and (k[0] not in out or k[1] > out[k[0]]):
+                out[k[0]] = k[1]
     if len(_NEWEST) > 256:
         _NEWEST.clear()
     _NEWEST[key] = out
