@@ -193,6 +193,25 @@ def image_arch_token(ref: str):
     return None
 
 
+#: a cross toolchain's image names the CPU it builds for, not its own (dockcross' linux-arm64,
+#: rust-cross' manylinux2014-cross:aarch64, an ``aarch64-linux-gnu`` sysroot), and an emulator's
+#: the CPUs it emulates (``multiarch/qemu-user-static:x86_64-aarch64``)
+_CROSS_IMAGE = re.compile(r"cross|toolchain|-linux-(?:gnu|musl)|unknown-linux|sysroot|qemu", re.I)
+
+
+def one_arch_image(ref: str) -> str | None:
+    """The architecture of an image that is one architecture's by its name: its repository path
+    or tag names exactly one (``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``,
+    ``gcr.io/distroless/static:nonroot-amd64``: one platform's image, which a builder takes
+    whatever machine it runs on, as DF014 reads it), and it is no cross toolchain's (named for
+    the CPU it builds for).  None otherwise, and for a reference with a variable."""
+    if not ref or "$" in ref:
+        return None
+    path = without_registry(ref.split("@", 1)[0])
+    archs = {arch for _t, arch, _s, _e in arch_tokens(path)}
+    return archs.pop() if len(archs) == 1 and not _CROSS_IMAGE.search(path) else None
+
+
 def without_arch(ref: str, token: str) -> str:
     """The reference with its architecture token and one joining ``-``/``_``/``/`` removed: the
     name its multi-architecture image usually has (``debian-base-amd64:0.3`` ->
@@ -222,12 +241,47 @@ _CASE = re.compile(r"\bcase[ \t]+(\S{1,200})[ \t]+in\b")
 _BUILD_SUBJECT = re.compile(r"\bBUILD(?:ARCH|PLATFORM|OS)\b")
 
 
+#: ``if``/``elif`` whose test compares a value with an architecture
+#: (``if [ "${ARCH}" = "amd64" ]; then``, ``elif [[ $(uname -m) == aarch64 ]]; then``): its
+#: condition (300 characters at most), then ``then``; the branch ends at the next ``elif``,
+#: ``else`` or ``fi``
+_IF_HEAD = re.compile(r"\b(?:el)?if[ \t]+([^;\n]{1,300}?)[ \t]*(?:;|\n)[ \t\n]*then\b")
+_IF_END = re.compile(r"\b(?:elif|else|fi)\b")
+_BARE_ARM = re.compile(r"(?<![\w$/.-])arm(?![\w/.-])")
+_EQUALS = re.compile(r"(?<![!<>=])==?(?!=)|\s-eq\s")
+
+
 def arch_case_arms(text: str) -> list:
     """(start, end, CPUs, on the build machine's) of each arm of a ``case`` statement of ``text``
-    whose label names an architecture (``case "$ARCH" in arm64) curl ...tool-linux-arm64.tgz``):
-    one arm per CPU, what it writes for its own chosen for it; with a case on ``$BUILDARCH``, any
-    CPU (the cross compiler for the other).  Linear: labels are read from the first ``case`` on,
-    each to its arm's end, and each arm's case found by a moving index."""
+    whose label names an architecture (``case "$ARCH" in arm64) curl ...tool-linux-arm64.tgz``),
+    and of each ``if``/``elif`` branch whose test is an equality with one (``if [ "$ARCH" =
+    "arm64" ]; then curl ...``): one arm per CPU, what it writes for its own chosen for it; with
+    a case on ``$BUILDARCH``, any CPU (the cross compiler for the other).  In order of start.
+    Linear: labels are read from the first ``case`` on, each to its arm's end, and each arm's
+    case found by a moving index; each branch head is read once, its end found among the
+    ``elif``/``else``/``fi`` found once."""
+    import bisect
+
+    out = _case_arms(text) if "case" in text else []
+    if "then" in text:
+        ends = None  # where each elif, else, fi starts: found once, for every branch
+        for m in _IF_HEAD.finditer(text):
+            cond = m.group(1)
+            if "!=" in cond or not _EQUALS.search(cond):
+                continue
+            arches = frozenset(a for _t, a, _s, _e in arch_tokens(cond)) | (
+                {"arm"} if _BARE_ARM.search(cond) else frozenset())  # ``= "arm"``: a word alone
+            if arches:
+                if ends is None:
+                    ends = [e.start() for e in _IF_END.finditer(text)]
+                k = bisect.bisect_left(ends, m.end())
+                out.append((m.end(), ends[k] if k < len(ends) else len(text), arches,
+                            bool(_BUILD_SUBJECT.search(cond))))
+        out.sort(key=lambda arm: arm[0])
+    return out
+
+
+def _case_arms(text: str) -> list:
     cases = [(m.start(), bool(_BUILD_SUBJECT.search(m.group(1)))) for m in _CASE.finditer(text)]
     if not cases:
         return []

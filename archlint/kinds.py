@@ -145,7 +145,8 @@ def kind_by_name(path: str) -> str | None:
             return "dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl
-    if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk") or _MAKEFILE_PART.match(base):
+    if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk") or (
+            _MAKEFILE_PART.match(base) and not low.endswith(_NOT_DOCKERFILE)):  # not makefile.go, a source
         return "makefile"
     if low.endswith((".sh", ".bash", ".ksh", ".zsh", ".dash")):
         return "shell"

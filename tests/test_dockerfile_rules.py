@@ -332,6 +332,26 @@ def test_df003_accepts_buildplatform_and_per_arch_stages():
     """, "DF003", kind="dockerfile", platforms=TWO) == []
 
 
+def test_df003_leaves_a_pinned_builder_that_cross_compiles_for_the_target():
+    # cloud-provider-aws: FROM --platform=linux/amd64 ... as builder, GOOS=${TARGETOS}
+    # GOARCH=${TARGETARCH} go build, copied into a --platform=${TARGETPLATFORM} final stage:
+    # every target gets its own binary (the pin only decides where the compiler runs)
+    text = """
+        FROM --platform=linux/amd64 golang:1.22 AS builder
+        ARG TARGETOS
+        ARG TARGETARCH
+        RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -o /out/app .
+        FROM --platform=${TARGETPLATFORM} gcr.io/distroless/static:nonroot
+        COPY --from=builder /out/app /app
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    # the same builder compiling for its own CPU still gives every target amd64 binaries
+    assert check(text.replace("GOOS=${TARGETOS} GOARCH=${TARGETARCH} ", ""), "DF003", kind="dockerfile",
+                 platforms=TWO) == [
+        "1:6 DF003 Stage 0 (builder) is pinned to linux/amd64, so a multi-platform build gives every target this"
+        " one architecture."]
+
+
 DF004_ARM64 = """
     FROM --platform=linux/arm64 python:3.12-slim
 """
@@ -785,6 +805,50 @@ def test_a_case_arm_per_architecture_chooses_for_it():
     # the words of a case arm labelled otherwise are read as before
     assert len(check(text.replace("amd64)", "one)").replace('"arm64"|aarch64)', "two)"), "DF008", kind="dockerfile",
                      platforms=TWO)) == 3
+
+
+def test_a_literal_for_the_cpu_of_a_one_architecture_final_base_is_that_images():
+    # capv's hack/tools/boskosctl: GOARCH=amd64 for a final stage on distroless' nonroot-amd64,
+    # no platforms configured: the image is amd64's whatever builds it, and so is its binary
+    text = """
+        ARG builder_image
+        FROM ${builder_image} as builder
+        RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -o boskosctl ./hack/tools/boskosctl
+        RUN curl -fsSLO https://example.com/tool-linux-amd64.tgz
+        FROM gcr.io/distroless/static:nonroot-amd64
+        COPY --from=builder /workspace/boskosctl .
+    """
+    assert check(text, "DF00", kind="dockerfile") == []
+    # a literal for another CPU, or a multi-architecture final base, is still reported
+    assert [x.split(" (")[0] for x in check(text.replace("nonroot-amd64", "nonroot"), "DF00",
+                                               kind="dockerfile") if "DF005" not in x] == [
+        "3:30 DF008 RUN pins the toolchain to amd64", "4:48 DF006 RUN fetches a build for amd64"]
+    assert [x.split(" (")[0] for x in check(text.replace("nonroot-amd64", "nonroot-arm64"), "DF00",
+                                               kind="dockerfile")] == [
+        "3:30 DF008 RUN pins the toolchain to amd64", "4:48 DF006 RUN fetches a build for amd64"]
+
+
+def test_an_if_branch_per_architecture_chooses_for_it():
+    # kubeedge's build-tools.dockerfile: one branch per CPU, each downloading that CPU's Go (its
+    # script passes --build-arg ARCH=$arch with --platform); a test that is not an equality, or a
+    # download in the branch of another CPU, is still reported
+    text = r"""
+        FROM ubuntu:18.04
+        ARG ARCH=amd64
+        RUN if [ "${ARCH}" = "amd64" ]; then wget -c https://dl.google.com/go/go1.23.12.linux-amd64.tar.gz -O - | tar -xz; \
+            elif [ "${ARCH}" = "arm64" ]; then wget -c https://dl.google.com/go/go1.23.12.linux-arm64.tar.gz -O - | tar -xz; \
+            elif [[ $ARCH == arm ]]; then wget -c https://dl.google.com/go/go1.23.12.linux-armv6l.tar.gz -O - | tar -xz; \
+            fi
+        RUN if [ "$ARCH" != "arm64" ]; then curl -fsSLO https://example.com/t-linux-amd64.tgz; fi
+        RUN if [ "$ARCH" = "arm64" ]; then GOARCH=arm64 go build . ; else GOARCH=amd64 go build . ; fi
+        RUN if [ "$ARCH" = "arm64" ]; then curl -fsSLO https://example.com/t-linux-amd64.tgz; fi \
+            && curl -fsSLO https://example.com/u-linux-arm64.tgz
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF00", kind="dockerfile", platforms=TWO)] == [
+        "7:77 DF006 RUN fetches a build for amd64",
+        "8:67 DF008 RUN pins the toolchain to amd64",
+        "9:76 DF006 RUN fetches a build for amd64",
+        "10:48 DF006 RUN fetches a build for arm64"]
 
 
 def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
@@ -1477,6 +1541,26 @@ def test_windows_images_are_amd64_by_design():
     linux = text.replace("mcr.microsoft.com/windows/servercore:ltsc2022", "alpine:3.20").replace(
         "mcr.microsoft.com/windows/nanoserver:ltsc2022", "alpine:3.20").replace("windows/amd64", "linux/amd64")
     assert {f.split()[1] for f in check(linux, "DF00", kind="dockerfile", platforms=TWO)} >= {"DF003", "DF006"}
+
+
+def test_a_windows_image_is_known_by_its_final_base_through_an_arg_or_by_its_shell():
+    # sig-windows-tools' hostprocess/calico/kube-proxy: a linux/amd64 curl stage fetches
+    # windows/amd64 binaries for a final stage on ARG BASE, a Windows host-process base image
+    text = """
+        ARG BASE="mcr.microsoft.com/oss/kubernetes/windows-host-process-containers-base-image:v0.1.0"
+        FROM --platform=linux/amd64 curlimages/curl:8.8.0 as bins
+        RUN curl -fLO https://dl.k8s.io/v1.22.4/bin/windows/amd64/kube-proxy.exe
+        FROM $BASE
+        COPY --from=bins /kube-proxy.exe /kube-proxy/kube-proxy.exe
+    """
+    assert check(text, "DF00", kind="dockerfile", platforms=TWO) == []
+    # known by the final stage's Windows shell
+    shell = text.replace("windows-host-process-containers-base-image", "hpc-base") + '    ENTRYPOINT ["PowerShell"]\n'
+    assert check(shell, "DF00", kind="dockerfile", platforms=TWO) == []
+    # a Linux final stage (pwsh is Linux's PowerShell too) keeps the pin a pin
+    linux = text.replace("windows-host-process-containers-base-image", "hpc-base") + '    ENTRYPOINT ["pwsh"]\n'
+    assert [f.split(" (")[0] for f in check(linux, "DF003", kind="dockerfile", platforms=TWO)] == [
+        "2:6 DF003 Stage 0"]
 
 
 DF013_SHIPPED = """

@@ -264,6 +264,17 @@ def _case_arms(n: int) -> list:
 CASES["dockerfile-case-arms"] = _case_arms
 
 
+def _if_branches(n: int) -> list:
+    """Architecture ``if`` branches without their ``fi`` until the end, and heads that never
+    reach a ``then``: each branch's end found among ends read once."""
+    from archlint.archnames import arch_case_arms
+
+    return arch_case_arms('if [ "$A" = amd64 ]; then x; ' * n + "if [ a = b " * n + "then fi")
+
+
+CASES["dockerfile-if-branches"] = _if_branches
+
+
 def _piped_downloads(n: int) -> bool:
     """A download piped through many long text-tool stages, then to a shell: each character of
     the pipeline looked at once."""
@@ -484,7 +495,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,
         "project-sed-loops": 20_000, "goreleaser-entries": 2000,
-        "project-sed-assigned": 20_000, "project-sed-assigned-in-order": 10_000, "dockerfile-case-arms": 20_000, "shell-piped-downloads": 20_000, "project-sed-make-passed": 5000, "shell-functions": 2000, "project-literal-stages": 5000,
+        "project-sed-assigned": 20_000, "project-sed-assigned-in-order": 10_000, "dockerfile-case-arms": 20_000, "dockerfile-if-branches": 20_000, "shell-piped-downloads": 20_000, "project-sed-make-passed": 5000, "shell-functions": 2000, "project-literal-stages": 5000,
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,

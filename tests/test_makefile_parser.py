@@ -387,8 +387,12 @@ def test_makefile_variants_are_makefiles():
     for name in ("Makefile", "makefile", "GNUmakefile", "build/rules.mk", "Makefile.common", "Makefile.in",
                  "Makefile.docker.in"):
         assert kinds.kind_by_name(name) == "makefile", name
-    for name in ("Makefile.am", "Makefile.bak", "Makefile.orig"):
+    # nor another language's source named after the Makefile it writes (operator-sdk's
+    # scaffolds/internal/templates/makefile.go, a Go template of a generated project's Makefile)
+    for name in ("Makefile.am", "Makefile.bak", "Makefile.orig", "templates/makefile.go", "makefile.rs",
+                 "Makefile.json"):
         assert kinds.kind_by_name(name) is None, name
+    assert kinds.kind_by_name("Makefile.py") == "python"
 
 
 def test_many_target_and_pattern_specific_variables_parse_fast():

@@ -1019,6 +1019,25 @@ def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(t
     label = base + "patches:\n- target: {kind: Namespace}\n  patch: |-\n    - op: add\n      path: /metadata/labels/a\n      value: b\n"
     doc = run(tree(tmp_path / "h", {**files, "deploy/kustomization.yaml": label}), capsys)
     assert ("deploy/kustomization.yaml", 4, "K8S001") not in codes(doc, "K8S00")
+    # rabbitmq's config/installation: a JSON patch file adding ports and volumes, replacements of a
+    # Certificate's names and cert-manager's kustomizeconfig.yaml move no image either
+    ports = "- op: add\n  path: /spec/template/spec/containers/0/ports/-\n  value: {containerPort: 9443}\n"
+    repl = ("replacements:\n- source: {kind: Service, name: svc, fieldPath: .metadata.name}\n  targets:\n"
+            "  - select: {kind: Certificate}\n    fieldPaths: [.spec.dnsNames.0]\n")
+    quiet = {"deploy/kustomization.yaml": base + "patches:\n- path: ports.yaml\n  target: {kind: Deployment}\n"
+                                             + repl + "configurations:\n- kustomizeconfig.yaml\n",
+             "deploy/ports.yaml": ports,
+             "deploy/kustomizeconfig.yaml": "nameReference:\n- kind: Issuer\n  fieldSpecs:\n"
+                                            "  - {kind: Certificate, path: spec/issuerRef/name}\n"}
+    doc = run(tree(tmp_path / "i", {**files, **quiet}), capsys)
+    assert ("deploy/kustomization.yaml", 4, "K8S001") not in codes(doc, "K8S00")
+    # a replacement into an image field, or a configuration with images field specs, may move one
+    for name, key, val in (("j", "deploy/kustomization.yaml",
+                            quiet["deploy/kustomization.yaml"].replace(".spec.dnsNames.0",
+                                                                       "spec.template.spec.containers.0.image")),
+                           ("k", "deploy/kustomizeconfig.yaml", "images:\n- {kind: Runner, path: spec/image}\n")):
+        doc = run(tree(tmp_path / name, {**files, **quiet, key: val}), capsys)
+        assert ("deploy/kustomization.yaml", 4, "K8S001") in codes(doc, "K8S00"), name
 
 
 def test_an_images_entry_set_by_its_name_and_what_kustomize_build_writes_from_it(tmp_path, capsys):
@@ -1930,12 +1949,14 @@ def test_a_final_stage_on_one_architectures_image_is_that_architectures(tmp_path
     assert bc001("amd64", "FROM registry.k8s.io/debian-base-amd64:0.3\nCOPY files /\n") == []
     # through a stage based on it, and an architecture's namespace
     assert bc001("stage", "FROM arm64v8/alpine:3.20 AS base\nRUN apk add bash\nFROM base\nCOPY app /app\n") == []
+    # a tag's word, as DF014 reads it: capv's boskosctl, FROM gcr.io/distroless/static:nonroot-amd64
+    # (one architecture's image of distroless' list, taken as it is on any machine)
+    assert bc001("tag", "FROM gcr.io/distroless/static:nonroot-amd64\nCOPY files /\n") == []
     # a base of several architectures, or one a variable names: the machine's CPU decides; so
-    # does a cross toolchain's image (named for its target), a name of two architectures, and a
-    # tag's word (one image of a list may be tagged so)
+    # does a cross toolchain's image (named for its target) and a name of two architectures
     assert bc001("multi", "FROM registry.k8s.io/debian-base:0.3\nCOPY files /\n") == [3]
     for base in ("dockcross/linux-arm64:latest", "ghcr.io/rust-cross/manylinux2014-cross:aarch64",
-                 "multiarch/qemu-user-static:x86_64-aarch64", "acme/base-amd64-arm64:1", "grafana/logcli:3.7.3-amd64"):
+                 "multiarch/qemu-user-static:x86_64-aarch64", "acme/base-amd64-arm64:1"):
         assert bc001(base.replace("/", "_").replace(":", "_"), f"FROM {base}\nCOPY files /\n") == [3], base
     assert bc001("variable", "ARG BASE\nFROM ${BASE}\nCOPY files /\n") == [3]
 
@@ -2407,3 +2428,45 @@ def test_df013_leaves_a_dockerfile_whose_every_build_stops_at_the_build_machine_
     # image is built somewhere all the same
     (root / "README.md").write_text("```sh\ndocker build --target builder -t app-dev backend\n```\n")
     assert df013() == [("backend/Dockerfile", 1)]
+
+
+def test_a_bake_files_paths_are_read_from_where_bake_runs(tmp_path, capsys):
+    # code-server's ci/release-image/docker-bake.hcl names ci/release-image/Dockerfile, run from
+    # the top (`docker buildx bake -f ci/release-image/docker-bake.hcl`): bake reads its paths
+    # from the working folder, not the Bake file's (docker/buildx#1028)
+    bake = ('target "app" {\n  dockerfile = "ci/release-image/Dockerfile"\n  platforms = ["linux/amd64"]\n}\n'
+            'target "gone" {\n  dockerfile = "ci/release-image/Dockerfile.gone"\n}\n')
+    files = {"ci/release-image/docker-bake.hcl": bake,
+             "ci/release-image/Dockerfile": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path, files), capsys)
+    assert [(f["line"], f["message"].split(" (looked")[0]) for f in doc["findings"] if f["rule"] == "XF005"] == [
+        (5, "This build reads the Dockerfile ci/release-image/Dockerfile.gone, which does not exist")]
+    g = graph_doc(tmp_path, capsys)
+    assert [b["dockerfile"] for b in g["builds"]] == ["ci/release-image/Dockerfile", None]
+
+
+def test_a_documents_build_run_in_a_folder_below_it_is_not_missing(tmp_path, capsys):
+    # kubeedge's mapper-framework README: `docker build -f Dockerfile_stream .` "after generating
+    # the mapper project", a copy of _template/mapper/ below the README's folder; a name found
+    # only outside the document's folder is still a stale path
+    md = ("## Generate the mapper project\n```shell\ndocker build -f Dockerfile_stream -t [YOUR IMAGE] .\n```\n"
+          "```shell\ndocker build -f Dockerfile_gone -t [YOUR IMAGE] .\n```\n")
+    root = tree(tmp_path / "r", {"fw/README.md": md, "fw/_template/mapper/Dockerfile_stream": "FROM alpine:3.20\n",
+                                 "other/Dockerfile_gone": "FROM alpine:3.20\n"})
+    assert codes(run(root, capsys)) == [("fw/README.md", 6, "XF005")]
+
+
+def test_a_dockerfile_piped_on_stdin_is_the_one_the_build_reads(tmp_path, capsys):
+    # capv's Makefile: `cat hack/tools/boskosctl/Dockerfile | DOCKER_BUILDKIT=1 docker build ... --file -`
+    # (moby/buildkit#1368); that Dockerfile's final stage on distroless' nonroot-amd64 makes the
+    # image amd64's on any machine, the openvpn one's multi-architecture base does not
+    mk = ("boskosctl:\n\tcat hack/tools/boskosctl/Dockerfile | DOCKER_BUILDKIT=1 docker build . -t gcr.io/acme/boskosctl:v1 --file -\n"
+          "\tdocker push gcr.io/acme/boskosctl:v1\n"
+          "openvpn:\n\tcat hack/tools/openvpn/Dockerfile | DOCKER_BUILDKIT=1 docker build . -t gcr.io/acme/openvpn:v1 --file -\n"
+          "\tdocker push gcr.io/acme/openvpn:v1\n")
+    files = {"Makefile": mk,
+             "hack/tools/boskosctl/Dockerfile": "FROM gcr.io/distroless/static:nonroot-amd64\nCOPY boskosctl /\n",
+             "hack/tools/openvpn/Dockerfile": "FROM gcr.io/distroless/static:nonroot\nCOPY openvpn /\n"}
+    assert _bc001_lines(tmp_path / "a", capsys, files) == [5]
+    g = graph_doc(tmp_path / "a", capsys)
+    assert [b["dockerfile"] for b in g["builds"]] == ["hack/tools/boskosctl/Dockerfile", "hack/tools/openvpn/Dockerfile"]

@@ -2,8 +2,6 @@
 ``froms``, ``pin`` and ``builds``)."""
 from __future__ import annotations
 
-import re
-
 from .facts import _span, canonical, pattern
 
 
@@ -80,28 +78,19 @@ def _files_only(model, stages) -> bool:
     return True
 
 
-#: a cross toolchain's image names the CPU it builds for, not its own (dockcross' linux-arm64,
-#: rust-cross' manylinux2014-cross:aarch64, an ``aarch64-linux-gnu`` sysroot)
-_CROSS_IMAGE = re.compile(r"cross|toolchain|-linux-(?:gnu|musl)|unknown-linux|sysroot", re.I)
-
-
 def _named_pin(st, chain) -> dict | None:
-    """The pin of a final stage built on an image of one architecture by its repository's name
-    (``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``: one platform's image, which
-    the builder takes whatever machine it runs on, so the image is that platform's); None for
-    any other base: one a variable names, a name of two architectures or none, a tag's word
-    (``:3.7.3-amd64`` may be one image of a list), a cross toolchain's."""
-    from ..archnames import arch_tokens
-    from ..images import parse_image_ref, without_registry
+    """The pin of a final stage built on one architecture's image by its name (``archnames.
+    one_arch_image``: ``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``,
+    ``distroless/static:nonroot-amd64``: the builder takes it whatever machine it runs on, so
+    the image is that platform's); None for any other base: one a variable names, a name of two
+    architectures or none, a cross toolchain's."""
+    from ..archnames import one_arch_image
 
     ref = st.image.value.strip() if st.image is not None else ""
-    if not ref or "$" in ref or ref.lower() == "scratch":
+    if not ref or ref.lower() == "scratch":
         return None
-    path = without_registry(parse_image_ref(ref)[0])
-    archs = {arch for _t, arch, _s, _e in arch_tokens(path)}
-    if len(archs) != 1 or _CROSS_IMAGE.search(path):
-        return None
-    platform = (canonical([f"linux/{archs.pop()}"]) or [None])[0]
+    arch = one_arch_image(ref)
+    platform = (canonical([f"linux/{arch}"]) or [None])[0] if arch else None
     return {"platform": platform, "args": [], "chain": sorted(set(chain))} if platform else None
 
 
@@ -168,7 +157,9 @@ def bake_facts(ctx, out: dict) -> None:
             "tool": f"bake target {t.name}",
             "file": dockerfile,
             "context": context,
-            "bases": ["file"],
+            # bake reads its paths from the folder it runs in (docker/buildx#1028), not the
+            # Bake file's: that folder, or one above it (`bake -f ci/docker-bake.hcl` at the top)
+            "bases": ["up"],
             "platforms": plats,
             "host": None,
             "tags": [str(x) for x in t.tags if x and x != "*"],

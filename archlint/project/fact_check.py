@@ -73,9 +73,9 @@ def check(value) -> dict | None:
                 raise ValueError("facts: bad makes")
             continue
         if key == "kustomize":
-            if type(items_) is not dict or items_.keys() - {"transformers"} != {"resources", "patches"} \
+            if type(items_) is not dict or items_.keys() - {"transformers", "imageless"} != {"resources", "patches"} \
                     or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL) \
-                    or not _ok(items_.get("transformers", []), _SL):
+                    or not _ok(items_.get("transformers", []), _SL) or not _ok(items_.get("imageless", []), _SL):
                 raise ValueError("facts: bad kustomize")
             continue
         if key == "pin":

@@ -124,6 +124,8 @@ def _platforms(ctx, tc) -> list | None:
 
 
 #: what marks a documentation placeholder in a path (``-f [PATH|URL|-]``, ``<your Dockerfile>``)
+#: ``cat PATH |`` right before a build (its ``-f -``): the Dockerfile it reads from stdin
+_CAT_PIPED = re.compile(r"(?<![\w-])cat[ \t]+([^\s|;&<>'\"]{1,300})[ \t]*\|[ \t]*(?:[A-Za-z_]\w*=[^\s|;&]*[ \t]+)*$")
 _PLACEHOLDER = re.compile(r"[][|<>{}]|^path/to/|^/?path/")
 
 
@@ -159,6 +161,10 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         # the literal parts of a path with unknown ones (pyroscope's -f cmd/$(shell basename
         # $(@D))/$(2)Dockerfile: cmd/*/*Dockerfile): which files it may be
         file = pattern(f.value) or "*"
+    if file == "-":  # the Dockerfile on stdin: capv's ``cat hack/tools/boskosctl/Dockerfile | docker build --file -``
+        at = tc.command.words[0].start
+        m = _CAT_PIPED.search(snip.text, max(0, at - 300), at)
+        file = pattern(m.group(1)) if m else file
     if file is None and tc.opaque and (ctx_word is None or ctx_word.dynamic):
         file = "*"  # (docker buildx build "$@": its caller's Dockerfile, any or none)
     if rest:
@@ -670,146 +676,6 @@ def _compose_facts(ctx, out: dict) -> None:
                 "via": "compose"})
 
 
-# ---- Kustomizations ---------------------------------------------------------------------------------
-
-
-#: kinds that hold no pod template: a patch targeting one adds no container image
-_PODLESS_KINDS = frozenset((
-    "Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "ClusterRole", "RoleBinding",
-    "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration", "Ingress", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget",
-    "HorizontalPodAutoscaler", "Certificate", "Issuer", "ClusterIssuer", "ServiceMonitor", "PriorityClass",
-    "StorageClass", "APIService",
-))
-
-
-def _podless(kind) -> bool:
-    return (kind or "").strip() in _PODLESS_KINDS
-
-
-#: Kustomization keys that add resources or images this reading does not see (``transformers:``
-#: too, but for local files, read as ``transformers``: their ImageTagTransformers)
-_KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators", "configurations",
-                   "replacements", "patchesJson6902")
-
-
-def _kustomization_facts(ctx, out: dict) -> None:
-    """``images:`` overrides: the containers named ``name`` in the resources are deployed as
-    ``newName:newTag`` (or ``@digest``) instead; and the paths it includes and patches with
-    (``kustomize``: project/patches.py)."""
-    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
-
-    model = ctx.model
-    resources: list = []
-    patches: list = []
-    transformers: list = []
-
-    def local(p) -> str | None:
-        p = (p or "").strip()
-        return p if p and "://" not in p and not p.startswith(("/", "github.com/")) and "?" not in p else None
-
-    for root in model.documents:
-        if not is_map(root):
-            continue
-        for key_name in ("resources", "bases", "components"):
-            for r in items(value(root, key_name)):
-                # a remote or unreadable entry stands as "*": the Kustomization includes something unknown
-                resources.append(local(scalar(r)) if is_scalar(r) and local(scalar(r)) else "*")
-        if any(value(root, k) is not None for k in _KUSTOMIZE_OPEN):
-            resources.append("*")  # resources made or images moved in ways not read here
-        for t in items(value(root, "transformers")):
-            # a transformer's file or folder (gcp-compute-persistent-disk-csi-driver's overlays:
-            # ../../images/stable-master, ImageTagTransformers), else an inline or remote one
-            (transformers.append(local(scalar(t))) if is_scalar(t) and local(scalar(t)) else resources.append("*"))
-        patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
-                    if is_scalar(r) and local(scalar(r))]
-        patches += [local(text(r, "path")) for r in items(value(root, "patches")) if is_map(r) and local(text(r, "path"))]
-        if any(not (is_map(r) and (local(text(r, "path")) or _podless(text(value(r, "target"), "kind"))))
-               for r in items(value(root, "patches"))):
-            resources.append("*")  # an inline or remote patch: it may add a container
-    if resources or patches or transformers:
-        out["kustomize"] = {"resources": resources, "patches": patches}
-        if transformers:
-            out["kustomize"]["transformers"] = transformers
-    replaced = _replaced_slots(model)
-    if replaced:
-        out["replaced"] = replaced
-    _image_overrides(model, [it for root in model.documents for it in items(value(root, "images")) if is_map(root)],
-                     out)
-
-
-def _image_overrides(model, entries: list, out: dict) -> None:
-    """``overrides`` of Kustomize image entries (``name``, ``newName``, ``newTag``, ``digest``):
-    a Kustomization's ``images:``, or an ImageTagTransformer's ``imageTag``."""
-    from ..parsers.yamldoc import is_map, text, value
-
-    for it in entries:
-        if not is_map(it):
-            continue
-        name = (text(it, "name") or "").strip()
-        new_name = (text(it, "newName") or "").strip() or name
-        tag = (text(it, "newTag") or "").strip()
-        digest = (text(it, "digest") or "").strip()
-        if not name or not (tag or digest or new_name != name):
-            continue
-        ref = new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
-        n, img = pattern(name), pattern(ref)
-        if n and img:
-            node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
-            out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
-                                                    "image": img})
-
-
-def _image_tag_transformers(ctx, out: dict) -> None:
-    """The ``imageTag`` of each ``ImageTagTransformer`` (``apiVersion: builtin``) of a file that a
-    Kustomization names among its ``transformers``: an image entry as in ``images:``."""
-    from ..parsers.yamldoc import is_map, text, value
-
-    docs = [d for d in ctx.model.documents if is_map(d) and (text(d, "kind") or "").strip() == "ImageTagTransformer"]
-    # (a newTag: latest sets no version: the base's image stays judged, as nothing reports it here)
-    entries = [e for e in map(lambda d: value(d, "imageTag"), docs) if (text(e, "newTag") or "").strip() != "latest"]
-    if entries:
-        _image_overrides(ctx.model, entries, out)
-
-
-#: a replacement target's field that is a container's image: ``spec.template.spec.initContainers.
-#: [name=migrate].image`` (a CronJob's ``spec.jobTemplate.spec.template...`` too)
-_IMAGE_FIELD = re.compile(r"(?:^|\.)(?:initContainers|containers|ephemeralContainers)\.\[name=([^\]]{1,253})\]\.image$")
-
-
-def _keys(node) -> list:
-    from ..parsers.yamldoc import is_scalar, pairs, scalar
-
-    return [scalar(k) if is_scalar(k) else "" for k, _v in pairs(node)]
-
-
-def _replaced_slots(model) -> list:
-    """The container slots (``Kind/name/container``, as ``slots``) whose image a
-    Kustomization's ``replacements:`` copy from another field (capz's ASO migration init container,
-    ``image: controller:latest`` as a placeholder for the manager's image): what the file says
-    there is not what is deployed.  At most 64."""
-    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
-
-    out: list = []
-    for root in model.documents:
-        for r in items(value(root, "replacements")) if is_map(root) else ():
-            for t in items(value(r, "targets")) if is_map(r) else ():
-                sel = value(t, "select") if is_map(t) else None
-                kind, name = (text(sel, "kind") or "").strip(), (text(sel, "name") or "").strip()
-                # (only a whole image copied into one object known by kind and name: not a part of
-                # it, options: {delimiter: ':', index: 0} keeps the tag; nor one narrowed further
-                # by a namespace, labels or a reject: list)
-                if not kind or not name or value(t, "reject") is not None or value(t, "options") is not None \
-                        or any(k not in ("kind", "name", "group", "version") for k in _keys(sel)):
-                    continue
-                for fp in items(value(t, "fieldPaths")):
-                    m = _IMAGE_FIELD.search(scalar(fp) or "") if is_scalar(fp) else None
-                    slot = f"{kind}/{name}/{m.group(1).strip()}" if m else None
-                    if slot and slot not in out and len(out) < 64:
-                        out.append(slot)
-    return out
-
-
 # ---- dispatch --------------------------------------------------------------------------------------
 
 _COMMAND_KINDS = frozenset(("shell", "makefile", "markdown", "workflow"))
@@ -827,12 +693,16 @@ def extract(ctx) -> dict | None:
     if kind == "workflow":
         _workflow().workflow_facts(ctx, out)
     elif kind == "kubernetes":
+        from .kustomize_facts import image_tag_transformers
+
         _kubernetes_facts(ctx, out)
-        _image_tag_transformers(ctx, out)
+        image_tag_transformers(ctx, out)
     elif kind == "compose":
         _compose_facts(ctx, out)
     elif kind == "kustomization":
-        _kustomization_facts(ctx, out)
+        from .kustomize_facts import kustomization_facts
+
+        kustomization_facts(ctx, out)
     elif kind == "helm-values":
         _helm_values_facts(ctx, out)
     elif kind in ("dockerfile", "bake"):

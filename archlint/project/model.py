@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from ..model import Span
+from .locate import locate
 from .patches import MAX_WALK, Patches, mentions
 from .unionfind import UnionFind
 
@@ -361,76 +362,6 @@ class Project:
                         self.runs_in.setdefault(cand, []).extend(t for t in tops if t not in self.runs_in.get(cand, ()))
                         break
 
-    def _locate(self, b: Build, fact: dict, folder: str) -> None:
-        """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
-        file, context = fact["file"], fact["context"]
-        if "cd" in fact["bases"]:
-            return  # the command runs in a folder not known here: its paths link nothing
-        if context is not None and ("://" in context or context.startswith(("git@", "-"))):
-            return  # a remote context (a git URL): -f names a file in it
-        # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
-        # from where it runs, or from the top
-        rooted = "rooted" in fact["bases"]
-        if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
-            return
-        if file is None:
-            if context is None:
-                context = "."
-            if "*" in context:
-                return
-            names = ["Containerfile", "Dockerfile"] if b.tool.startswith(("podman", "buildah")) else ["Dockerfile"]
-            rels = [os.path.join(context, n) for n in names]
-        else:
-            rels = [file]
-        root = self.root
-        inside = root.rstrip(os.sep) + os.sep
-        tried: list = []  # absolute candidates, in order (shown only when none exists)
-        tops = self._tops(folder, fact["bases"])
-        for other in self.runs_in.get(os.path.join(self.root, b.path), ()):
-            if other not in tops:
-                tops.append(other)
-        if rooted and root not in tops:
-            tops.append(root)
-        for top in tops:
-            for rel in rels:
-                cand = os.path.normpath(os.path.join(top, rel))
-                if not cand.startswith(inside) or cand in tried:
-                    continue  # never above the repository
-                tried.append(cand)
-                if cand in self.known or self._exists(cand):
-                    b.tried = [self._display(c) for c in tried]
-                    b.dockerfile = b.tried[-1]
-                    return
-        self.probes.extend(tried)
-        b.tried = [self._display(c) for c in tried]
-        b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
-            not b.path.lower().endswith((".md", ".markdown")) or self._named_here(file)) and not self._output(tried)
-
-    def _output(self, tried: list) -> bool:
-        """Whether a Dockerfile looked for lies where git ignores files: a build's output
-        (fission's skaffold contexts in goreleaser's ``dist/``, where a Makefile target copies
-        the Dockerfiles): written before the build, never missing."""
-        if self._gitignore is None:
-            from ..discovery import GitIgnore
-
-            git = os.path.join(self.root, ".git")
-            self._gitignore = GitIgnore(self.root) if os.path.exists(git) else False
-        if not self._gitignore:
-            return False  # not a repository's top: no ignore files of its own
-        gi, n = self._gitignore, len(self._gitignore.tried)
-        found = any(gi.ignored(os.path.dirname(c), True) for c in tried if os.path.dirname(c) != self.root)
-        self.probes.extend(gi.tried[n:])  # the ignore files read: inputs of the run
-        return found
-
-    def _named_here(self, file: str) -> bool:
-        """Whether a file the run read has the name of ``file``: a document's build of a
-        Dockerfile no file here is named like (contour's guide to building Envoy,
-        ``docker build -f ./ci/Dockerfile-envoy`` "from the Envoy source directory") runs in
-        another repository's checkout."""
-        if self._file_names is None:
-            self._file_names = {os.path.basename(p) for p in self.known}
-        return os.path.basename(file) in self._file_names
-
     def _exists(self, path: str) -> bool:
         """Whether a file the run did not read exists (each path asked once; recorded as a
         probe for the snapshot)."""
@@ -499,7 +430,7 @@ class Project:
         self.bases.sort(key=lambda x: (x.path, x.span))
         self._resolve_make_calls()
         for b, f, folder in self._pending:
-            self._locate(b, f, folder)
+            locate(self, b, f, folder)
         self._pending = []
         self.builds = self.patches.called(self.builds)  # (before the pins and the index)
         self._apply_bakes()
@@ -729,7 +660,7 @@ class Project:
                     if p in patches.kustomizations:
                         todo.append(p)
                         continue
-                    if p in self.unread or r in patch_files and p not in patches.slots:
+                    if p in self.unread or r in patch_files and p not in patches.slots and p not in patches.imageless:
                         return _UNKNOWN_IMAGES  # an image not read here, or a patch that is no manifest
                     for d in self._deploys_by_file.get(p, ()):
                         if d.name is not None:

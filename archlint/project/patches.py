@@ -58,6 +58,7 @@ class Patches:
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
         self.generated: dict = {}  # display path -> the folder whose `kustomize build` writes it
         self.retagging: dict = {}  # Kustomization -> repositories whose tag its images: entries set
+        self.imageless: set = set()  # patch files without the word "image": they change no image
         self.transformers: dict = {}  # Kustomization -> the files and folders of its transformers:
         #: (repositories a Tiltfile builds, the manifests and folders it deploys): Tilt puts what it
         #: built in place of those images there (tilt.py)
@@ -258,6 +259,7 @@ class Patches:
                                             [_resolve(display, p) for p in k["patches"]])
             if k.get("transformers"):
                 self.transformers[display] = [_resolve(display, t) for t in k["transformers"]]
+            self.imageless.update(_resolve(display, p) for p in k.get("imageless", ()))
             self._up = self._up_all = self._tilt_index = None
             self._slots_of = {}
 

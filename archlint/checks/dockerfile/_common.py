@@ -232,6 +232,8 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
     if targets.none:
         if pinned_p is not None and pinned_p.arch == token_arch:
             return None
+        if final_base_arch(ctx) == token_arch:
+            return None  # the image is that CPU's whatever machine builds it, and so is the literal
         return Severity.WARNING, NO_PLATFORMS
     if token_arch not in targets.arches:
         return Severity.ERROR, f"the configured target platforms are {targets.describe()}"
@@ -247,6 +249,30 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
     )
 
 
+def final_base_arch(ctx) -> str | None:
+    """The architecture of the image the final stage is built on (through the stages it is
+    based on, ARG defaults expanded) when that image is one architecture's by its name
+    (``archnames.one_arch_image``: capv's boskosctl, ``FROM gcr.io/distroless/static:nonroot-amd64``)
+    and no ``--platform`` says otherwise: the image is that CPU's whatever builds it.  Else None."""
+
+    def compute():
+        from ...archnames import one_arch_image
+
+        model = ctx.model
+        st, seen = model.final_stage, 0
+        while st is not None and seen < len(model.stages):
+            base = model.base_stage_of(st)
+            if base is None:
+                break
+            st, seen = base, seen + 1
+        if st is None or st.platform is not None:
+            return None
+        value, complete, _related = _resolved_image(ctx, st)
+        return one_arch_image(value) if complete and value else None
+
+    return ctx.cached("dockerfile.final_base_arch", compute)
+
+
 def _insert_after_from(stage: Stage, ctx, text: str) -> Edit:
     ins = stage.from_ins
     line = ins.end_line if not ins.heredocs else ins.end_line
@@ -256,11 +282,21 @@ def _insert_after_from(stage: Stage, ctx, text: str) -> Edit:
 _WINDOWS_BASE = ("mcr.microsoft.com/windows", "mcr.microsoft.com/powershell:nanoserver")
 
 
+#: a final base named for Windows (sig-windows-tools' ``mcr.microsoft.com/oss/kubernetes/
+#: windows-host-process-containers-base-image``): the word ``windows`` in its name
+_WINDOWS_WORD = re.compile(r"(?:^|[/_.-])windows(?:$|[/_.:-])")
+#: a final stage that runs Windows' shells (``ENTRYPOINT ["PowerShell"]``, ``SHELL ["cmd", "/S",
+#: "/C"]``): not ``pwsh``, which Linux images carry too
+_WINDOWS_SHELL = re.compile(r"""^\s*\[?\s*["']?(?:powershell(?:\.exe)?|cmd(?:\.exe)?)["']?(?:\s*[,\]]|\s+/|\s*$)""", re.I)
+
+
 def windows_image(ctx) -> bool:
     """A Dockerfile for a Windows image: named for Windows (``Dockerfile.windows``) or based on
-    Microsoft's Windows images (``mcr.microsoft.com/windows/servercore``, ``nanoserver``).  Windows
-    containers run on Windows nodes, amd64 in practice, built natively for them: an amd64 tool
-    or a pinned ``windows/amd64`` there is the only choice, not a mistake.  Found once per file."""
+    Microsoft's Windows images (``mcr.microsoft.com/windows/servercore``, ``nanoserver``), or whose
+    final stage (its base resolved through ``ARG`` defaults) is named for Windows or runs
+    Windows' shells.  Windows containers run on Windows nodes, amd64 in practice, built natively
+    for them: an amd64 tool or a pinned ``windows/amd64`` there is the only choice, not a mistake.
+    Found once per file."""
 
     def compute() -> bool:
         if windows_dockerfile_name(ctx.source.path):
@@ -269,7 +305,15 @@ def windows_image(ctx) -> bool:
             v = (st.image.value if st.image is not None else "").lower()
             if v.startswith(_WINDOWS_BASE) or "servercore" in v or "nanoserver" in v:
                 return True
-        return False
+        final = ctx.model.final_stage
+        if final is None:
+            return False
+        base = (_resolved_image(ctx, final)[0] or "").lower()
+        if base.startswith(_WINDOWS_BASE) or "servercore" in base or "nanoserver" in base or (
+                _WINDOWS_WORD.search(base.rsplit("@", 1)[0])):
+            return True
+        return any(ins.keyword in ("ENTRYPOINT", "SHELL", "CMD") and _WINDOWS_SHELL.match(ins.args.text)
+                   for ins in final.instructions)
 
     return ctx.cached("dockerfile.windows_image", compute)
 

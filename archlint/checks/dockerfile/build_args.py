@@ -47,7 +47,7 @@ def _download_words(ctx, stage: Stage):
             if not has_arch_token(text):
                 continue  # cheap pre-filter: no architecture token at all
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
-                arms = arch_case_arms(snip.text) if "case" in snip.text else []
+                arms = arch_case_arms(snip.text)
                 for w, v in download_words(snip):
                     if not any(in_arms(arms, w.start, a) for _t, a, _s, _e in arch_tokens(v)):
                         yield ins, v, w.span, None  # (but in a case arm for its CPU: chosen for it)
@@ -57,33 +57,30 @@ def _download_words(ctx, stage: Stage):
 def arch_specific_download(ctx):
     """
     ## What it does
-    Flags a download or copy whose URL or path names a CPU architecture literally. That is a
-    `RUN` download (`curl`, `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`,
-    `linux64` (jq's), `aarch64`, `arm64`, `armv7`, `i386`... in a stage that never derives the architecture
-    from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or `dpkg --print-architecture`. Only URLs and
-    paths of download and copy commands count, not every word.
+    Flags a download or copy whose URL or path names a CPU architecture literally. That is a `RUN` download (`curl`,
+    `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`, `linux64` (jq's), `aarch64`, `arm64`,
+    `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m`
+    or `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word.
 
-    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values:
-    `COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the
-    build command may pass another value, that is reported only when several target platforms
-    are configured.
+    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values: `COPY ${BINARY} /app` after
+    `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the build command may pass another value, that is reported
+    only when several target platforms are configured.
 
-    With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`)
-    is fine. With several, a literal token is reported even in a pinned stage, because its output
-    is copied into the images of the other architectures. A token for an architecture that is not
-    configured at all is an error.
+    With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With
+    several, a literal token is reported even in a pinned stage, because its output is copied into the images of the
+    other architectures. A token for an architecture that is not configured at all is an error.
 
-    In context (the project model), without configured platforms: a literal in a stage built for the target
-    platform is not reported when every build of the Dockerfile found in the repository that builds that stage
-    builds for that architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a
-    reusable workflow or local action given the Dockerfile; an ARM variant is never assumed); when they build
-    for others, the message names them. A build for whichever machine runs it, an overridable default such as
-    argo-rollouts' `TARGET_ARCH ?= linux/amd64` (its caller picks), or a build whose Dockerfile archlint cannot
-    tell (a variable `-f`, a path after a `cd`) keeps the finding.
+    In context (the project model), without configured platforms: a literal in a stage built for the target platform
+    is not reported when every build of the Dockerfile found in the repository that builds that stage builds for that
+    architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a reusable workflow or local
+    action given the Dockerfile; an ARM variant is never assumed); when they build for others, the message names them.
+    A build for whichever machine runs it, an overridable default such as argo-rollouts' `TARGET_ARCH ?= linux/amd64`
+    (its caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd`) keeps
+    the finding.
 
     ## Why is this bad?
-    The image contains a binary for one CPU whatever platform it is built for: on the others the
-    container crashes with `exec format error`.
+    The image contains a binary for one CPU whatever platform it is built for: on the others the container crashes
+    with `exec format error`.
 
     ## Example
     ```dockerfile
@@ -97,26 +94,28 @@ def arch_specific_download(ctx):
     ```
 
     ## Fix
-    Unsafe (projects name their artefacts differently): a Go-style token (`amd64`, `arm64`) becomes
-    `${TARGETARCH}`, with `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style one (`x86_64`) `$(uname -m)`.
+    Unsafe (projects name their artefacts differently): a Go-style token (`amd64`, `arm64`) becomes `${TARGETARCH}`,
+    with `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style one (`x86_64`) `$(uname -m)`.
 
-    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base):
-    Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
-    (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile
-    named after one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is
-    reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
-    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks
-    (a literal for another is reported, naming the base). The architecture in a QEMU emulator's name
-    (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU it emulates, not the one it runs on:
-    not read; nor is the one in a cross toolchain's name, the CPU it compiles for
-    (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one download of
-    an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't
-    support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
-    signing key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in
-    a CPU's folder: the same bytes for every CPU. Nor in a `case` arm for one CPU (`x86_64) curl ...`), nor one
-    file's builds for several CPUs in one stage (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a
-    bundle. Nor a local file (`curl -o`) or an index a text tool reads (`| grep`). The plain `Dockerfile` beside
-    `Dockerfile.aarch64` (LinuxServer's; none named for amd64) is amd64's.
+    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
+    DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
+    (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named
+    after one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is reported);
+    nor in a stage whose base image names one architecture (`arm64v8/debian`, `fluentd:v1.13-debian-arm64-1.0`) a
+    literal for that one: the stage is for that CPU whatever the build asks (a literal for another is reported, naming
+    the base). The architecture in a QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`)
+    is the CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's name, the CPU it
+    compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one
+    download of an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't
+    support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing
+    key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's
+    folder: the same bytes for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [
+    "$ARCH" = arm64 ]; then curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage
+    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a local file (`curl -o`) or an index a
+    text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one
+    architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's
+    whatever builds it (also DF008). The plain `Dockerfile` beside `Dockerfile.aarch64` (LinuxServer's; none named for
+    amd64) is amd64's.
     """
     if windows_image(ctx):
         return
@@ -447,7 +446,8 @@ def hardcoded_target_arch(ctx):
     `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported;
     nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one;
     nor one in a `case` arm labelled with an architecture (beyla's `case "$BUILDARCH" in amd64)
-    CC=aarch64-linux-gnu-gcc ;;`): the arms choose per CPU.
+    CC=aarch64-linux-gnu-gcc ;;`) or an `if`/`elif` branch testing for one (`if [ "$ARCH" = arm64 ];
+    then GOARCH=arm64 ...`): the arms choose per CPU.
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
@@ -479,7 +479,7 @@ def hardcoded_target_arch(ctx):
         for ins in st.instructions:
             if ins.keyword in ("RUN", "ENV"):
                 for snip in [ins.args] + [h.body for h in ins.heredocs]:
-                    arms = arch_case_arms(snip.text) if "case" in snip.text else []
+                    arms = arch_case_arms(snip.text)
                     pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)
                              if not _for_another_os(snip.text, m) and not in_arms(arms, m.start(), _toolchain_arch(m))]
     pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose

@@ -1,0 +1,200 @@
+"""What a Kustomization tells the project model (``facts``'s ``kustomize``, ``overrides``,
+``replaced``), and the ImageTagTransformers of a Kubernetes file (``retags``)."""
+from __future__ import annotations
+
+import re
+
+from .facts import _span, pattern
+
+
+#: kinds that hold no pod template: a patch targeting one adds no container image
+_PODLESS_KINDS = frozenset((
+    "Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "ClusterRole", "RoleBinding",
+    "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "Ingress", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget",
+    "HorizontalPodAutoscaler", "Certificate", "Issuer", "ClusterIssuer", "ServiceMonitor", "PriorityClass",
+    "StorageClass", "APIService",
+))
+
+
+def _podless(kind) -> bool:
+    return (kind or "").strip() in _PODLESS_KINDS
+
+
+#: Kustomization keys that add resources or images this reading does not see (``transformers:``
+#: too, but for local files, read as ``transformers``: their ImageTagTransformers)
+_KUSTOMIZE_OPEN = ("helmCharts", "helmChartInflationGenerator", "generators")
+MAX_KUSTOMIZE_PART = 256 << 10  # a patch or configuration file read for the word "image" (a few KB)
+
+
+def _names_images(ctx, rel: str | None) -> bool:
+    """Whether the file ``rel`` (from the Kustomization's folder) may name or move an image: it
+    holds the word ``image``, or cannot be read here (an input of the file's facts)."""
+    import os
+
+    if not rel:
+        return True
+    path = os.path.normpath(os.path.join(os.path.dirname(ctx.source.abspath or ""), rel))
+    ctx.depends_on(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_KUSTOMIZE_PART + 1)
+    except OSError:
+        return True
+    return len(data) > MAX_KUSTOMIZE_PART or b"image" in data.lower()
+
+
+def _opens_images(ctx, root, local) -> bool:
+    """Whether a Kustomization's ``configurations``, ``replacements`` or ``patchesJson6902`` may
+    move or add an image: a configuration file with ``images`` field specs, a replacement whose
+    field paths (or file) name an image, a JSON patch (file or inline) that does; or one not read
+    (remote, missing).  rabbitmq's ``config/installation``: replacements of a Certificate's names
+    and cert-manager's ``kustomizeconfig.yaml`` move none."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+
+    for c in items(value(root, "configurations")):
+        if not is_scalar(c) or _names_images(ctx, local(scalar(c))):
+            return True
+    for r in items(value(root, "replacements")):
+        if not is_map(r):
+            return True
+        if value(r, "path") is not None:
+            if _names_images(ctx, local(text(r, "path"))):
+                return True
+            continue
+        paths = [text(value(r, "source"), "fieldPath") or ""]
+        for t in items(value(r, "targets")):
+            paths += [scalar(f) or "" for f in items(value(t, "fieldPaths")) if is_scalar(f)] if is_map(t) else ["image"]
+        if any("image" in f.lower() for f in paths):
+            return True
+    for r in items(value(root, "patchesJson6902")):
+        if not is_map(r) or (_names_images(ctx, local(text(r, "path"))) if value(r, "path") is not None
+                             else "image" in (text(r, "patch") or "image").lower()):
+            return True
+    return False
+
+
+def kustomization_facts(ctx, out: dict) -> None:
+    """``images:`` overrides: the containers named ``name`` in the resources are deployed as
+    ``newName:newTag`` (or ``@digest``) instead; and the paths it includes and patches with
+    (``kustomize``: project/patches.py)."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+
+    model = ctx.model
+    resources: list = []
+    patches: list = []
+    transformers: list = []
+    imageless: list = []
+
+    def local(p) -> str | None:
+        p = (p or "").strip()
+        return p if p and "://" not in p and not p.startswith(("/", "github.com/")) and "?" not in p else None
+
+    for root in model.documents:
+        if not is_map(root):
+            continue
+        for key_name in ("resources", "bases", "components"):
+            for r in items(value(root, key_name)):
+                # a remote or unreadable entry stands as "*": the Kustomization includes something unknown
+                resources.append(local(scalar(r)) if is_scalar(r) and local(scalar(r)) else "*")
+        if any(value(root, k) is not None for k in _KUSTOMIZE_OPEN) or _opens_images(ctx, root, local):
+            resources.append("*")  # resources made or images moved in ways not read here
+        for t in items(value(root, "transformers")):
+            # a transformer's file or folder (gcp-compute-persistent-disk-csi-driver's overlays:
+            # ../../images/stable-master, ImageTagTransformers), else an inline or remote one
+            (transformers.append(local(scalar(t))) if is_scalar(t) and local(scalar(t)) else resources.append("*"))
+        patches += [local(scalar(r)) for r in items(value(root, "patchesStrategicMerge"))
+                    if is_scalar(r) and local(scalar(r))]
+        # (a patch file without the word image, rabbitmq's JSON patch adding webhook ports and
+        # volumes, changes no image: ``imageless``)
+        for r in items(value(root, "patches")):
+            if is_map(r) and local(text(r, "path")):
+                patches.append(local(text(r, "path")))
+                if not _names_images(ctx, patches[-1]):
+                    imageless.append(patches[-1])
+        if any(not (is_map(r) and (local(text(r, "path")) or _podless(text(value(r, "target"), "kind"))))
+               for r in items(value(root, "patches"))):
+            resources.append("*")  # an inline or remote patch: it may add a container
+    if resources or patches or transformers:
+        out["kustomize"] = {"resources": resources, "patches": patches}
+        if transformers:
+            out["kustomize"]["transformers"] = transformers
+        if imageless:
+            out["kustomize"]["imageless"] = imageless
+    replaced = _replaced_slots(model)
+    if replaced:
+        out["replaced"] = replaced
+    _image_overrides(model, [it for root in model.documents for it in items(value(root, "images")) if is_map(root)],
+                     out)
+
+
+def _image_overrides(model, entries: list, out: dict) -> None:
+    """``overrides`` of Kustomize image entries (``name``, ``newName``, ``newTag``, ``digest``):
+    a Kustomization's ``images:``, or an ImageTagTransformer's ``imageTag``."""
+    from ..parsers.yamldoc import is_map, text, value
+
+    for it in entries:
+        if not is_map(it):
+            continue
+        name = (text(it, "name") or "").strip()
+        new_name = (text(it, "newName") or "").strip() or name
+        tag = (text(it, "newTag") or "").strip()
+        digest = (text(it, "digest") or "").strip()
+        if not name or not (tag or digest or new_name != name):
+            continue
+        ref = new_name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+        n, img = pattern(name), pattern(ref)
+        if n and img:
+            node = value(it, "newTag") or value(it, "digest") or value(it, "newName") or value(it, "name")
+            out.setdefault("overrides", []).append({"span": _span(model.content_span(node)), "name": n,
+                                                    "image": img})
+
+
+def image_tag_transformers(ctx, out: dict) -> None:
+    """The ``imageTag`` of each ``ImageTagTransformer`` (``apiVersion: builtin``) of a file that a
+    Kustomization names among its ``transformers``: an image entry as in ``images:``."""
+    from ..parsers.yamldoc import is_map, text, value
+
+    docs = [d for d in ctx.model.documents if is_map(d) and (text(d, "kind") or "").strip() == "ImageTagTransformer"]
+    # (a newTag: latest sets no version: the base's image stays judged, as nothing reports it here)
+    entries = [e for e in map(lambda d: value(d, "imageTag"), docs) if (text(e, "newTag") or "").strip() != "latest"]
+    if entries:
+        _image_overrides(ctx.model, entries, out)
+
+
+#: a replacement target's field that is a container's image: ``spec.template.spec.initContainers.
+#: [name=migrate].image`` (a CronJob's ``spec.jobTemplate.spec.template...`` too)
+_IMAGE_FIELD = re.compile(r"(?:^|\.)(?:initContainers|containers|ephemeralContainers)\.\[name=([^\]]{1,253})\]\.image$")
+
+
+def _keys(node) -> list:
+    from ..parsers.yamldoc import is_scalar, pairs, scalar
+
+    return [scalar(k) if is_scalar(k) else "" for k, _v in pairs(node)]
+
+
+def _replaced_slots(model) -> list:
+    """The container slots (``Kind/name/container``, as ``slots``) whose image a
+    Kustomization's ``replacements:`` copy from another field (capz's ASO migration init container,
+    ``image: controller:latest`` as a placeholder for the manager's image): what the file says
+    there is not what is deployed.  At most 64."""
+    from ..parsers.yamldoc import is_map, is_scalar, items, scalar, text, value
+
+    out: list = []
+    for root in model.documents:
+        for r in items(value(root, "replacements")) if is_map(root) else ():
+            for t in items(value(r, "targets")) if is_map(r) else ():
+                sel = value(t, "select") if is_map(t) else None
+                kind, name = (text(sel, "kind") or "").strip(), (text(sel, "name") or "").strip()
+                # (only a whole image copied into one object known by kind and name: not a part of
+                # it, options: {delimiter: ':', index: 0} keeps the tag; nor one narrowed further
+                # by a namespace, labels or a reject: list)
+                if not kind or not name or value(t, "reject") is not None or value(t, "options") is not None \
+                        or any(k not in ("kind", "name", "group", "version") for k in _keys(sel)):
+                    continue
+                for fp in items(value(t, "fieldPaths")):
+                    m = _IMAGE_FIELD.search(scalar(fp) or "") if is_scalar(fp) else None
+                    slot = f"{kind}/{name}/{m.group(1).strip()}" if m else None
+                    if slot and slot not in out and len(out) < 64:
+                        out.append(slot)
+    return out

@@ -1,0 +1,91 @@
+"""Where a build's Dockerfile is (``Build.dockerfile``), and whether it is missing (``Build.missing``,
+XF005): looked for relative to each folder the build may run in (``Project._tops``)."""
+from __future__ import annotations
+
+import os
+
+
+def locate(project, b, fact: dict, folder: str) -> None:
+    """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
+    file, context = fact["file"], fact["context"]
+    if "cd" in fact["bases"]:
+        return  # the command runs in a folder not known here: its paths link nothing
+    if context is not None and ("://" in context or context.startswith(("git@", "-"))):
+        return  # a remote context (a git URL): -f names a file in it
+    # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
+    # from where it runs, or from the top
+    rooted = "rooted" in fact["bases"]
+    if file is not None and ("*" in file or file == "-" or os.path.isabs(file) or "://" in file):
+        return
+    if file is None:
+        if context is None:
+            context = "."
+        if "*" in context:
+            return
+        names = ["Containerfile", "Dockerfile"] if b.tool.startswith(("podman", "buildah")) else ["Dockerfile"]
+        rels = [os.path.join(context, n) for n in names]
+    else:
+        rels = [file]
+    root = project.root
+    inside = root.rstrip(os.sep) + os.sep
+    tried: list = []  # absolute candidates, in order (shown only when none exists)
+    tops = project._tops(folder, fact["bases"])
+    for other in project.runs_in.get(os.path.join(project.root, b.path), ()):
+        if other not in tops:
+            tops.append(other)
+    if rooted and root not in tops:
+        tops.append(root)
+    for top in tops:
+        for rel in rels:
+            cand = os.path.normpath(os.path.join(top, rel))
+            if not cand.startswith(inside) or cand in tried:
+                continue  # never above the repository
+            tried.append(cand)
+            if cand in project.known or project._exists(cand):
+                b.tried = [project._display(c) for c in tried]
+                b.dockerfile = b.tried[-1]
+                return
+    project.probes.extend(tried)
+    b.tried = [project._display(c) for c in tried]
+    doc = b.path.lower().endswith((".md", ".markdown"))
+    b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
+        not doc or _named_here(project, file) and not _below(project, folder, file)) and not _output(project, tried)
+
+
+def _output(project, tried: list) -> bool:
+    """Whether a Dockerfile looked for lies where git ignores files: a build's output
+    (fission's skaffold contexts in goreleaser's ``dist/``, where a Makefile target copies
+    the Dockerfiles): written before the build, never missing."""
+    if project._gitignore is None:
+        from ..discovery import GitIgnore
+
+
+        git = os.path.join(project.root, ".git")
+        project._gitignore = GitIgnore(project.root) if os.path.exists(git) else False
+    if not project._gitignore:
+        return False  # not a repository's top: no ignore files of its own
+    gi, n = project._gitignore, len(project._gitignore.tried)
+    found = any(gi.ignored(os.path.dirname(c), True) for c in tried if os.path.dirname(c) != project.root)
+    project.probes.extend(gi.tried[n:])  # the ignore files read: inputs of the run
+    return found
+
+
+def _named_here(project, file: str) -> bool:
+    """Whether a file the run read has the name of ``file``: a document's build of a
+    Dockerfile no file here is named like (contour's guide to building Envoy,
+    ``docker build -f ./ci/Dockerfile-envoy`` "from the Envoy source directory") runs in
+    another repository's checkout."""
+    if project._file_names is None:
+        project._file_names = {os.path.basename(p) for p in project.known}
+    return os.path.basename(file) in project._file_names
+
+
+def _below(project, folder: str, file: str) -> bool:
+    """Whether a file the run read lies at ``file`` from a folder below ``folder``: a
+    document's build run in a project it generates or a folder the reader goes to first
+    (kubeedge's mapper-framework README, ``docker build -f Dockerfile_stream`` "after
+    generating the mapper project" from ``_template/mapper/``)."""
+    tail = os.sep + os.path.normpath(file)
+    inside = folder.rstrip(os.sep) + os.sep
+    return any(p.endswith(tail) and p.startswith(inside) and len(p) > len(inside) + len(tail)
+               for p in project.known)
