@@ -266,8 +266,10 @@ TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".gotmpl", ".j2", ".jinja", "
 #: template markup in a text (``{{``, ``{%``, ERB's ``<%``, docker-library's ``%%NAME%%``)
 MARKUP = re.compile(r"\{\{|\{%|<%|%%[A-Z][A-Z0-9_]*%%")
 _AUTOCONF = re.compile(r"@[A-Za-z_][A-Za-z0-9_]*@")
-#: a Dockerfile line that starts with template markup where an instruction must be
-_MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%|<%)", re.M)
+#: a Dockerfile line that starts with template markup where an instruction must be, or with a
+#: ``__NAME__`` placeholder from its first column (kubernetes/dns' ``__CROSS_BUILD_COPY__``, which
+#: its Makefile's sed turns into ``COPY`` or removes)
+_MARKUP_LINE = re.compile(r"^[ \t]*(?:\{\{|\{%|<%)|^__(?=[A-Z][A-Z0-9_]*__(?:[ \t]|$))", re.M)
 #: a line that is one ``${NAME}`` alone from its first column: a placeholder for instructions
 #: (an indented one is more likely a continuation whose backslash is missing: a real error)
 _PLACEHOLDER_LINE = re.compile(r"^(?=\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t]*$)\$.")
@@ -322,7 +324,8 @@ def template_kept(path: str) -> bool:
 
 
 def markup_line(line: str) -> int:
-    """Where ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``, ``<% if %>``)
+    """Where ``line`` starts with template markup (``{{ range ... }}``, ``{% if %}``, ``<% if %>``,
+    ``__CROSS_BUILD_COPY__`` from its first column)
     or is a placeholder alone from its first column (``${LABELS}``, which envsubst fills with
     instructions: percona's ``bundle.Dockerfile``): its column (1-based), 0 when it does not.  In a Dockerfile, markup
     where the parser wanted an instruction makes the file a template."""

@@ -352,6 +352,20 @@ def test_df003_leaves_a_pinned_builder_that_cross_compiles_for_the_target():
         " one architecture."]
 
 
+def test_df003_leaves_a_pinned_stage_whose_comment_says_it_only_gives_files():
+    # drone's Dockerfile.uiv2: "opensource-ui is only pushed as linux/arm64 - okay since we only
+    # copy files", then COPY --from=uiv2 /canary-dist /app/web/dist
+    text = """
+        # opensource-ui is only pushed as linux/arm64 - okay since we only copy files.
+        FROM --platform=linux/arm64 harness/opensource-ui:standalone.alpha.480 as uiv2
+        FROM golang:1.22-alpine3.18
+        COPY --from=uiv2 /canary-dist /app/web/dist
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    assert [x.split(" (")[0] for x in check(text.replace("we only copy files", "pinned for now"), "DF003",
+                                               kind="dockerfile", platforms=TWO)] == ["2:6 DF003 Stage 0"]
+
+
 DF004_ARM64 = """
     FROM --platform=linux/arm64 python:3.12-slim
 """

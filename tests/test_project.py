@@ -2470,3 +2470,16 @@ def test_a_dockerfile_piped_on_stdin_is_the_one_the_build_reads(tmp_path, capsys
     assert _bc001_lines(tmp_path / "a", capsys, files) == [5]
     g = graph_doc(tmp_path / "a", capsys)
     assert [b["dockerfile"] for b in g["builds"]] == ["hack/tools/boskosctl/Dockerfile", "hack/tools/openvpn/Dockerfile"]
+
+
+def test_a_dockerfile_a_script_of_the_recipe_generates_is_not_missing(tmp_path, capsys):
+    # tekton operator's catalog-build: ./operatorhub/tools/render-candidate-catalog.sh runs
+    # `${OPM_BIN} generate dockerfile "${CATALOG_DIR}/released"`, then the recipe builds
+    # $(CATALOG_DIR)/released.Dockerfile; a name no script writes is still missing
+    mk = ("CATALOG_DIR ?= kubernetes/catalog\ncatalog-build:\n"
+          "\tCATALOG_DIR=$(CATALOG_DIR) ./tools/render-candidate-catalog.sh\n"
+          "\tdocker build -f $(CATALOG_DIR)/released.Dockerfile -t quay.io/acme/catalog:v1 $(CATALOG_DIR)\n"
+          "\tdocker build -f $(CATALOG_DIR)/other.Dockerfile -t quay.io/acme/other:v1 $(CATALOG_DIR)\n")
+    script = '#!/bin/sh\nset -e\n${OPM_BIN} generate dockerfile "${CATALOG_DIR}/released"\n'
+    root = tree(tmp_path / "r", {"Makefile": mk, "tools/render-candidate-catalog.sh": script})
+    assert codes(run(root, capsys)) == [("Makefile", 5, "XF005")]

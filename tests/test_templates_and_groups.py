@@ -71,6 +71,20 @@ def test_markup_where_an_instruction_must_be_makes_any_dockerfile_a_template():
     assert ids(lint_inline(text, name="Dockerfile")) == [("AL003", 2, 1)]
 
 
+def test_a_double_underscore_placeholder_where_an_instruction_must_be_makes_a_template():
+    # kubernetes/dns' images/dnsmasq/Dockerfile.cross: FROM __BASEIMAGE__, and a
+    # __CROSS_BUILD_COPY__ line its Makefile's sed turns into COPY (or removes)
+    text = """
+    FROM __BASEIMAGE__
+    __CROSS_BUILD_COPY__ qemu-__ARCH__-static /usr/bin/
+    COPY dnsmasq /usr/sbin/dnsmasq
+    """
+    assert ids(lint_inline(text, name="images/dnsmasq/Dockerfile.cross")) == [("AL003", 2, 1)]
+    # an unknown instruction that is no placeholder is still a parse error
+    assert "AL001" in [n.rule_id for n in lint_inline(text.replace("__CROSS_BUILD_COPY__", "CROSS_COPY"),
+                                                      name="Dockerfile").notices]
+
+
 def test_an_erb_dockerfile_is_one_notice():
     # fluentd-kubernetes-daemonset's templates/Dockerfile.erb: Ruby blocks around instructions
     erb = """

@@ -279,8 +279,15 @@ def _command_facts(ctx, out: dict) -> None:
 _WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|echo|printf|gomplate|jinja2?)\b|>")
 
 
-#: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``) writes ``DIR.Dockerfile``
-_OPM_DOCKERFILE = re.compile(r"\bopm\)?\}?[ \t]+generate[ \t]+dockerfile[ \t]+([\w./-]+)", re.I)
+#: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``, ``${OPM_BIN}``) writes
+#: ``DIR.Dockerfile``
+_OPM_DOCKERFILE = re.compile(r"(?:\bopm|\$[({]?[A-Za-z_]*OPM[A-Za-z_]*)[)}]?[ \t]+generate[ \t]+dockerfile[ \t]+[\"']?"
+                             r"([\w./${}()-]+)", re.I)
+#: the end of a script's path a command runs (``./operatorhub/tools/render-candidate-catalog.sh``);
+#: its path is read back from there, over the characters of a path (``_PATH_CHARS``), 300 at most
+_SCRIPT_END = re.compile(r"\.sh\b")
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
+MAX_SCRIPT = 256 << 10
 #: ``operator-sdk generate bundle`` (often ``$(OPERATOR_SDK)``) writes ``bundle.Dockerfile`` where it runs
 _SDK_BUNDLE = re.compile(r"\boperator[-_]sdk\)?\}?[ \t]+generate[ \t]+bundle\b", re.I)
 
@@ -307,10 +314,46 @@ def _written(ctx, text: str, key: str, path: str) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
-    if name.endswith(".Dockerfile") and name in _opm_outputs(text):
+    if name.endswith(".Dockerfile") and (name in _opm_outputs(text) or name in ctx.cached(
+            key + ":scripts", lambda: _scripts_outputs(ctx, text))):
         return True
     written = ctx.cached(key, lambda: _names_written(text))
     return name in written or "\0" + path.removeprefix("./") in written
+
+
+def _scripts_outputs(ctx, text: str) -> frozenset:
+    """The Dockerfiles the scripts ``text`` runs by path generate with ``opm generate dockerfile``
+    (tekton operator's catalog-build: ``./operatorhub/tools/render-candidate-catalog.sh``, then a
+    build of the ``released.Dockerfile`` it writes).  A script is looked for from the file's
+    folder and the repository's top; eight at most, each an input of the file's facts."""
+    import os
+
+    if ".sh" not in text:
+        return frozenset()
+    here = os.path.dirname(ctx.source.abspath or "")
+    top = ctx.repository_root() or here
+    out: set = set()
+    paths: list = []
+    for m in _SCRIPT_END.finditer(text):
+        i = m.start()
+        while i > 0 and m.start() - i < 300 and text[i - 1] in _PATH_CHARS:
+            i -= 1
+        if (i == 0 or text[i - 1] not in "$/") and text[i:m.end()] not in paths:
+            paths.append(text[i:m.end()])
+        if len(paths) >= 8:
+            break
+    for rel in paths:
+        for d in dict.fromkeys((here, top)):
+            path = os.path.normpath(os.path.join(d, rel))
+            ctx.depends_on(path)
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(MAX_SCRIPT)
+            except OSError:
+                continue
+            out |= _opm_outputs(data.decode("utf-8", "replace"))
+            break
+    return frozenset(out)
 
 
 #: a word of a command line (quotes, redirections and separators split words)

@@ -8,6 +8,7 @@ from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
 from ...registry import rule
 from ._common import (
+    comment_above,
     _bare_os,
     _builder_stages,
     _image_stage_ref,
@@ -26,6 +27,11 @@ from ._common import (
     windows_image,
 )
 
+#: what a comment above a pinned stage says when it only gives files (drone's "opensource-ui is only
+#: pushed as linux/arm64 - okay since we only copy files"; "copies static assets only")
+_ONLY_FILES = re.compile(r"\bonly (?:copy|copies|copying|use|uses|takes?) (?:the |its |some )?"
+                         r"(?:static |web |ui |built )?(?:files|assets)\b"
+                         r"|\b(?:copy|copies|copying) (?:static |web |ui )?(?:files|assets) only\b", re.I)
 #: a template's placeholder base, which a script replaces (``FROM BASEIMAGE``: sonobuoy, rook)
 _PLACEHOLDER_BASE = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -36,40 +42,39 @@ _PLACEHOLDER_BASE = re.compile(r"[A-Z][A-Z0-9_]*")
 def from_platform_hardcoded(ctx):
     """
     ## What it does
-    Flags `FROM --platform=<literal>`, which pins a stage to one architecture, and `FROM --platform=linux` (an
-    OS without architecture), which pins it to the build machine's.
+    Flags `FROM --platform=<literal>`, which pins a stage to one architecture, and `FROM --platform=linux` (an OS
+    without architecture), which pins it to the build machine's.
 
     ## Why is this bad?
-    A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the same
-    architecture for every target, and the final image crashes with `exec format error` on the others. For
-    builder stages the usual intent is "run on the build machine's CPU", which is `--platform=$BUILDPLATFORM`.
+    A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the same architecture
+    for every target, and the final image crashes with `exec format error` on the others. For builder stages the
+    usual intent is "run on the build machine's CPU", which is `--platform=$BUILDPLATFORM`.
 
-    archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed, which forbid
-    any constant: a constant is accepted when the configured `platforms` is exactly that one platform (the pin
-    states the team's single target), and when the stage name names its architecture (`AS build-amd64`), and in
-    a Dockerfile named after the one it pins (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU).
-    BuildKit also exempts a stage whose name contains the pinned OS (`FROM --platform=linux/amd64 ... AS
-    linux`); archlint does not, because such a stage still gives every target of a multi-platform build amd64
-    binaries, which is the mistake this rule exists for. A literal outside the configured platforms is reported
-    by DF004 instead. `--platform=linux` is reported whatever is configured: what the stage contains then
-    depends on where it is built. `# hadolint ignore=DL3029` and `# check=skip=FromPlatformFlagConstDisallowed`
-    are honoured.
+    archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed, which forbid any
+    constant: a constant is accepted when the configured `platforms` is exactly that one platform (the pin states
+    the team's single target), and when the stage name names its architecture (`AS build-amd64`), and in a
+    Dockerfile named after the one it pins (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also
+    exempts a stage whose name contains the pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does
+    not, because such a stage still gives every target of a multi-platform build amd64 binaries, which is the
+    mistake this rule exists for. A literal outside the configured platforms is reported by DF004 instead.
+    `--platform=linux` is reported whatever is configured: what the stage contains then depends on where it is
+    built. `# hadolint ignore=DL3029` and `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
 
     A variable counts as constant when it is a global `ARG` with a default, as DF002 reads an image:
-    `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64` (`--build-arg` may change
-    it, the default still decides every multi-platform build); an `ARG` without default stays unknown and is not
-    reported. Not reported either: a stage that other stages read only for files that are the same on every CPU
-    (CA certificates, `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a
-    frontend's built `public/` or `static/` folder, Java archives, a .NET publish for no runtime,
-    `bin/Release/net8.0/publish`: `same_on_every_cpu` in `archlint/checks/dockerfile/_common.py`), the usual
-    donor of a `scratch` image; a frontend builder pinned to the machine that runs it fastest; and a builder
-    stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`): the pin decides
-    where it runs, not what it makes (only a build machine of another CPU pays with emulation;
-    `--platform=$BUILDPLATFORM` is still the better spelling). In a whole run, nor is a pin to the one platform
-    every build found of the Dockerfile builds for: no multi-platform build of it exists; nor a final stage's
-    pin through an `ARG` default that a build of the Dockerfile sets for one platform (`--build-arg
-    GOARCH=arm64` for an arm64 Docker plugin), every other build being for one known platform: the `ARG` is how
-    each build picks its one platform.
+    `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64` (`--build-arg` may change it,
+    the default still decides every multi-platform build); an `ARG` without default stays unknown and is not
+    reported. Not reported either: a stage that other stages read only for files that are the same on every CPU (CA
+    certificates, `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a frontend's
+    built `public/` or `static/` folder, Java archives, a .NET publish for no runtime, `bin/Release/net8.0/publish`:
+    `same_on_every_cpu` in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, or that
+    its comment right above says only gives files (drone's "okay since we only copy files"); a frontend builder
+    pinned to the machine that runs it fastest; and a builder stage that cross-compiles for the target
+    (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`): the pin decides where it runs, not what it makes (only a build
+    machine of another CPU pays with emulation; `--platform=$BUILDPLATFORM` is still the better spelling). In a
+    whole run, nor is a pin to the one platform every build found of the Dockerfile builds for: no multi-platform
+    build of it exists; nor a final stage's pin through an `ARG` default that a build of the Dockerfile sets for one
+    platform (`--build-arg GOARCH=arm64` for an arm64 Docker plugin), every other build being for one known
+    platform: the `ARG` is how each build picks its one platform.
 
     ## Example
     ```dockerfile
@@ -84,11 +89,10 @@ def from_platform_hardcoded(ctx):
     ```
     or set the platform in the build command (`docker buildx build --platform linux/amd64`).
 
-    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base;
-    a final base named for Windows, also through an `ARG` default, or a final stage running PowerShell or
-    `cmd`): `windows/amd64` is the only platform it is built for; nor for
-    `--platform=${BUILDPLATFORM:-linux/amd64}` (BuildKit always sets its automatic platform ARGs: the default is
-    only the legacy builder's).
+    Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; a
+    final base named for Windows, also through an `ARG` default, or a final stage running PowerShell or `cmd`):
+    `windows/amd64` is the only platform it is built for; nor for `--platform=${BUILDPLATFORM:-linux/amd64}`
+    (BuildKit always sets its automatic platform ARGs: the default is only the legacy builder's).
 
     ## Fix
     No automatic fix: whether the stage should follow the build or the target platform is a design choice.
@@ -123,8 +127,9 @@ def from_platform_hardcoded(ctx):
         named = file_arch_token(ctx)
         if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
             continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
-        if _only_arch_independent_donor(model, st):
-            continue  # it hands over certificates, time zones, passwd: the same on every CPU
+        if _only_arch_independent_donor(model, st) or (
+                st.index in builders and comment_above(ctx, st.from_ins.span.line, _ONLY_FILES.search)):
+            continue  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
         if st.index in builders and _stage_uses_target(model, st):
             continue  # it cross-compiles for the target: the pin says where it runs, not what it makes
         hint = (

@@ -334,24 +334,28 @@ def _excerpt_in_docs(path: str) -> bool:
 def build_dockerfile_missing(ctx):
     """
     ## What it does
-    Flags a build whose Dockerfile, named literally, exists nowhere it could be read from. Named literally: `-f
-    docker/api.Dockerfile`, build-push-action `file:`, compose `dockerfile:`, a Bake target's `dockerfile`.
-    Looked for relative to a Makefile's folder; to a script's or runbook's folder or any folder above it up to
-    the repository's top (where it is usually run from); to the top (above `.github`) for a workflow; to a
-    compose file's folder and its context; to a Bake file's folder or any folder above it (bake reads its paths
-    from where it runs: `docker buildx bake -f ci/docker-bake.hcl` at the top). A build after a `cd` is not
-    judged, nor one in a Markdown document of a Dockerfile named like no file of the repository (contour's guide
-    to building Envoy, `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the reader
-    runs it in another repository's checkout) or found from a folder below the document's (kubeedge's
-    mapper-framework README, `docker build -f Dockerfile_stream` "after generating the mapper project" from
-    `_template/mapper/`), nor a build file other than a Markdown page in a documentation tree (`docs/`,
-    `docs-v2/`: skaffold's `docs-v2/content/en/samples/*.yaml` are excerpts its pages show, their Dockerfiles
-    the reader's), nor a Dockerfile where git ignores files (fission's skaffold contexts in goreleaser's
-    `dist/`, which a Makefile target fills): a build's output, written before the build.
+    Flags a build whose Dockerfile, named literally, exists nowhere it could be read from. Named
+    literally: `-f docker/api.Dockerfile`, build-push-action `file:`, compose `dockerfile:`, a Bake
+    target's `dockerfile`. Looked for relative to a Makefile's folder; to a script's or runbook's
+    folder or any folder above it up to the repository's top (where it is usually run from); to the
+    top (above `.github`) for a workflow; to a compose file's folder and its context; to a Bake
+    file's folder or any folder above it (bake reads its paths from where it runs: `docker buildx
+    bake -f ci/docker-bake.hcl` at the top). A build after a `cd` is not judged, nor one in a
+    Markdown document of a Dockerfile named like no file of the repository (contour's guide to
+    building Envoy, `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the
+    reader runs it in another repository's checkout) or found from a folder below the document's
+    (kubeedge's mapper-framework README, `docker build -f Dockerfile_stream` "after generating the
+    mapper project" from `_template/mapper/`), nor a build file other than a Markdown page in a
+    documentation tree (`docs/`, `docs-v2/`: skaffold's `docs-v2/content/en/samples/*.yaml` are
+    excerpts its pages show, their Dockerfiles the reader's), nor a Dockerfile where git ignores
+    files (fission's skaffold contexts in goreleaser's `dist/`, which a Makefile target fills): a
+    build's output, written before the build; nor one the same recipe or script writes first, itself
+    or through a script it runs (`opm generate dockerfile DIR` writes `DIR.Dockerfile`: tekton
+    operator's `render-candidate-catalog.sh`).
 
     ## Why is this bad?
-    The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually after the
-    Dockerfile was moved or renamed and one caller was forgotten.
+    The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
+    after the Dockerfile was moved or renamed and one caller was forgotten.
 
     ## Example
     ```makefile
