@@ -2353,9 +2353,15 @@ def test_a_dockerfile_an_earlier_step_of_the_workflow_downloads_is_not_missing(t
               - run: docker build -t local/more:latest -f images/lost.Dockerfile . 2>&1 | tee build.log
         """
     doc = run(tree(tmp_path, {".github/workflows/image-build.yml": wf}), capsys)
-    assert [(f["line"], f["message"].split(", which")[0]) for f in doc["findings"] if f["rule"] == "XF005"] == [
-        (9, "This build reads the Dockerfile images/gone.Dockerfile"),
-        (10, "This build reads the Dockerfile images/lost.Dockerfile")]  # its own tee writes no Dockerfile
+    # (its own tee writes no Dockerfile; both builds miss for one cause, images/ does not exist:
+    # one finding, the other build a related location)
+    (f,) = [f for f in doc["findings"] if f["rule"] == "XF005"]
+    assert (f["line"], f["message"].split(", which")[0], f["message"].split("); ")[1]) == (
+        9, "This build reads the Dockerfile images/gone.Dockerfile",
+        "1 more build of this file reads other Dockerfiles of images/, a folder that does not exist.")
+    sarif = json.loads(run(tmp_path, capsys, fmt="sarif"))
+    (res,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "XF005"]
+    assert [loc["physicalLocation"]["region"]["startLine"] for loc in res["relatedLocations"]] == [10]
 
 
 def test_a_kustomize_component_retags_what_the_kustomization_including_it_deploys(tmp_path, capsys):
@@ -2483,3 +2489,23 @@ def test_a_dockerfile_a_script_of_the_recipe_generates_is_not_missing(tmp_path, 
     script = '#!/bin/sh\nset -e\n${OPM_BIN} generate dockerfile "${CATALOG_DIR}/released"\n'
     root = tree(tmp_path / "r", {"Makefile": mk, "tools/render-candidate-catalog.sh": script})
     assert codes(run(root, capsys)) == [("Makefile", 5, "XF005")]
+
+
+def test_builds_missing_a_dockerfile_for_one_cause_are_one_finding(tmp_path, capsys):
+    # testkube's goreleaser files: each builds contrib/executor/<x>/build/agent/Dockerfile.jdk*
+    # for amd64 and arm64, and contrib/ was removed: one finding per file and missing folder, the
+    # other builds its related locations; in a folder that exists, each missing file is its own
+    mk = ("a:\n\tdocker build -f contrib/gradle/Dockerfile.jdk8 -t x/a:1 .\n"
+          "\tdocker build -f contrib/gradle/Dockerfile.jdk8 -t x/a-arm:1 .\n"
+          "\tdocker build -f contrib/gradle/Dockerfile.jdk11 -t x/b:1 .\n"
+          "b:\n\tdocker build -f docker/api.Dockerfile -t x/c:1 .\n"
+          "\tdocker build -f docker/api.Dockerfile -t x/c-arm:1 .\n"
+          "\tdocker build -f docker/web.Dockerfile -t x/d:1 .\n")
+    doc = run(tree(tmp_path, {"Makefile": mk, "docker/other.Dockerfile": "FROM alpine:3.20\n"}), capsys)
+    assert [(f["line"], f["message"].split(", which")[0], f["message"].split("); ")[-1])
+            for f in doc["findings"] if f["rule"] == "XF005"] == [
+        (2, "This build reads the Dockerfile contrib/gradle/Dockerfile.jdk8",
+         "2 more builds of this file read other Dockerfiles of contrib/gradle/, a folder that does not exist."),
+        (6, "This build reads the Dockerfile docker/api.Dockerfile", "1 more build of this file reads it too."),
+        (8, "This build reads the Dockerfile docker/web.Dockerfile",
+         "This build reads the Dockerfile docker/web.Dockerfile, which does not exist (looked for docker/web.Dockerfile).")]

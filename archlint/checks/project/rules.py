@@ -322,6 +322,17 @@ def image_built_with_different_platforms(ctx):
             )
 
 
+def _missing_folder(ctx, b) -> str | None:
+    """The folder of a missing Dockerfile, as named, when no folder of that name exists where
+    the build was looked for (the first place tried): every build of it misses for one cause
+    (testkube's goreleaser files, whose `contrib/executor/` was removed)."""
+    folder = os.path.dirname(os.path.normpath(b.file or ""))
+    tried = os.path.dirname(b.tried[0]) if b.tried else ""
+    if not folder or not tried:
+        return None
+    return None if os.path.isdir(os.path.join(ctx.project.root, tried)) else folder
+
+
 def _excerpt_in_docs(path: str) -> bool:
     """A build file (not a Markdown page: its steps are the reader's to run) in a documentation
     tree: an excerpt a page shows (skaffold's ``docs-v2/content/en/samples/*.yaml``)."""
@@ -351,7 +362,9 @@ def build_dockerfile_missing(ctx):
     files (fission's skaffold contexts in goreleaser's `dist/`, which a Makefile target fills): a
     build's output, written before the build; nor one the same recipe or script writes first, itself
     or through a script it runs (`opm generate dockerfile DIR` writes `DIR.Dockerfile`: tekton
-    operator's `render-candidate-catalog.sh`).
+    operator's `render-candidate-catalog.sh`). Builds of one file that miss the same Dockerfile, or
+    Dockerfiles of a folder that does not exist, are one finding, the other builds its related
+    locations (testkube's goreleaser files of removed executors: 29 builds, 7 findings).
 
     ## Why is this bad?
     The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
@@ -372,14 +385,21 @@ def build_dockerfile_missing(ctx):
     ## Fix
     None.
     """
+    groups: dict = {}  # (file, the missing Dockerfile, or its folder where that is missing too) -> builds
     for b in ctx.project.builds:
-        if not b.missing or _excerpt_in_docs(b.path):
-            continue
+        if b.missing and not _excerpt_in_docs(b.path):
+            groups.setdefault((b.path, _missing_folder(ctx, b) or os.path.normpath(b.file or "")), []).append(b)
+    for (_path, what), builds in groups.items():
+        b, more = builds[0], builds[1:]
+        n = f"{len(more)} more build{'s of this file read' if len(more) > 1 else ' of this file reads'}"
+        also = "" if not more else f"; {n} it too" if {x.file for x in builds} == {b.file} else (
+            f"; {n} other Dockerfiles of {what}/, a folder that does not exist")
         yield ctx.report(
             b.path, b.span,
             f"This build reads the Dockerfile {os.path.normpath(b.file)}, which does not exist "
-            f"(looked for {', '.join(b.tried[:3])}).",
+            f"(looked for {', '.join(b.tried[:3])}){also}.",
             hint="fix the path (-f / file: / dockerfile:)",
+            related=[(x.path, x.span, f"reads {os.path.normpath(x.file)}, which does not exist either") for x in more],
             key=b.file or "",
         )
 
