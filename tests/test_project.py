@@ -1031,6 +1031,12 @@ def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(t
                                             "  - {kind: Certificate, path: spec/issuerRef/name}\n"}
     doc = run(tree(tmp_path / "i", {**files, **quiet}), capsys)
     assert ("deploy/kustomization.yaml", 4, "K8S001") not in codes(doc, "K8S00")
+    # a configuration file outside the repository is not read: it may move anything
+    (tmp_path / "kustomizeconfig.yaml").write_text(quiet["deploy/kustomizeconfig.yaml"])
+    far = {**quiet, "deploy/kustomization.yaml": quiet["deploy/kustomization.yaml"].replace(
+        "- kustomizeconfig.yaml", "- ../../kustomizeconfig.yaml")}
+    doc = run(tree(tmp_path / "l", {**files, **far}), capsys)
+    assert ("deploy/kustomization.yaml", 4, "K8S001") in codes(doc, "K8S00")
     # a replacement into an image field, or a configuration with images field specs, may move one
     for name, key, val in (("j", "deploy/kustomization.yaml",
                             quiet["deploy/kustomization.yaml"].replace(".spec.dnsNames.0",
@@ -2489,6 +2495,10 @@ def test_a_dockerfile_a_script_of_the_recipe_generates_is_not_missing(tmp_path, 
     script = '#!/bin/sh\nset -e\n${OPM_BIN} generate dockerfile "${CATALOG_DIR}/released"\n'
     root = tree(tmp_path / "r", {"Makefile": mk, "tools/render-candidate-catalog.sh": script})
     assert codes(run(root, capsys)) == [("Makefile", 5, "XF005")]
+    # a script outside the repository is not read (nor is a URL's //host/x.sh)
+    (tmp_path / "gen.sh").write_text(script)
+    outside = tree(tmp_path / "o", {"Makefile": mk.replace("./tools/render-candidate-catalog.sh", "../gen.sh")})
+    assert codes(run(outside, capsys)) == [("Makefile", 4, "XF005")]  # (both: kubernetes/catalog/ is missing)
 
 
 def test_builds_missing_a_dockerfile_for_one_cause_are_one_finding(tmp_path, capsys):

@@ -325,7 +325,8 @@ def _scripts_outputs(ctx, text: str) -> frozenset:
     """The Dockerfiles the scripts ``text`` runs by path generate with ``opm generate dockerfile``
     (tekton operator's catalog-build: ``./operatorhub/tools/render-candidate-catalog.sh``, then a
     build of the ``released.Dockerfile`` it writes).  A script is looked for from the file's
-    folder and the repository's top; eight at most, each an input of the file's facts."""
+    folder and the repository's top, never outside it; eight at most, each an input of the
+    file's facts."""
     import os
 
     if ".sh" not in text:
@@ -342,9 +343,12 @@ def _scripts_outputs(ctx, text: str) -> frozenset:
             paths.append(text[i:m.end()])
         if len(paths) >= 8:
             break
+    inside = top.rstrip(os.sep) + os.sep
     for rel in paths:
         for d in dict.fromkeys((here, top)):
             path = os.path.normpath(os.path.join(d, rel))
+            if not path.startswith(inside):
+                continue  # (a URL's //host/x.sh, ../ out of the repository: no script of it)
             ctx.depends_on(path)
             try:
                 with open(path, "rb") as fh:

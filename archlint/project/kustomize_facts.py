@@ -29,12 +29,16 @@ MAX_KUSTOMIZE_PART = 256 << 10  # a patch or configuration file read for the wor
 
 def _names_images(ctx, rel: str | None) -> bool:
     """Whether the file ``rel`` (from the Kustomization's folder) may name or move an image: it
-    holds the word ``image``, or cannot be read here (an input of the file's facts)."""
+    holds the word ``image``, or cannot be read here (outside the repository, or not readable;
+    an input of the file's facts)."""
     import os
 
     if not rel:
         return True
-    path = os.path.normpath(os.path.join(os.path.dirname(ctx.source.abspath or ""), rel))
+    here = os.path.dirname(ctx.source.abspath or "")
+    path = os.path.normpath(os.path.join(here, rel))
+    if not path.startswith((ctx.repository_root() or here).rstrip(os.sep) + os.sep):
+        return True
     ctx.depends_on(path)
     try:
         with open(path, "rb") as fh:
