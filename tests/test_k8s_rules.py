@@ -1157,6 +1157,10 @@ def test_a_one_part_name_no_registry_serves_is_a_placeholder(tmp_path):
     assert check("images:\n- name: controller\n  newTag: latest\n", "K8S001", kind="kustomization") == []
     assert len(check("images:\n- name: controller\n  newName: ghcr.io/acme/op\n  newTag: latest\n", "K8S001",
                      kind="kustomization")) == 1
+    # nor renamed to a placeholder (capdo's config/manager: newName: controller, newTag: latest,
+    # which config/default's manager_image_patch.yaml replaces)
+    assert check("images:\n- name: controller\n  newName: controller\n  newTag: latest\n", "K8S001",
+                 kind="kustomization") == []
     # a user pack names an image a runtime's unqualified-search registries serve so (CRI-O's)
     (tmp_path / "images.yaml").write_text("pack: docker-official-images\nentries:\n  - name: target-allocator\n")
     (tmp_path / ".archlint.toml").write_text('rule-packs = ["images.yaml"]\n')
@@ -1618,3 +1622,24 @@ def test_compose_and_command_images_with_no_version_tags_follow_the_same_list(tm
     (tmp_path / ".github/dependabot.yml").unlink()
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
     assert seen() == [("DC001", 5), ("DC001", 7), ("BC006", 3)]
+
+
+def test_a_container_a_patch_deletes_is_not_deployed():
+    # gcp-filestore-csi-driver's overlays/stable-1-16/no_snapshotter_sidecar.yaml: a strategic-merge
+    # patch deleting the snapshotter sidecar, whose untagged image is never pulled
+    text = """
+        kind: Deployment
+        apiVersion: apps/v1
+        metadata: {name: csi-controller}
+        spec:
+          template:
+            spec:
+              containers:
+                - $patch: delete
+                  name: csi-external-snapshotter
+                  image: registry.k8s.io/sig-storage/csi-snapshotter
+                - name: kept
+                  image: registry.k8s.io/sig-storage/csi-resizer
+    """
+    assert [x.split(" has")[0] for x in check(text, "K8S002", kind="kubernetes")] == [
+        "12:18 K8S002 Image registry.k8s.io/sig-storage/csi-resizer"]

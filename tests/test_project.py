@@ -973,7 +973,13 @@ def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, cap
     assert codes(doc, "K8S00") == [("config/manager/manager.yaml", 13, "K8S001")]
     files["Makefile"] = files["Makefile"].replace("edit set image", "edit add resource")
     doc = run(tree(tmp_path / "b", files), capsys)
-    # (the manager's own image is the Kustomization's to set: K8S001 reports it there)
+    # an entry renaming the placeholder to a placeholder sets no tag a node pulls (capdo's
+    # config/manager, whose config/default patch sets the real image)
+    assert codes(doc, "K8S00") == [("config/manager/manager.yaml", 13, "K8S001")]
+    # renamed to a real image, the manager's own image is the Kustomization's to set: reported there
+    files["config/manager/kustomization.yaml"] = files["config/manager/kustomization.yaml"].replace(
+        "newName: controller", "newName: ghcr.io/acme/op")
+    doc = run(tree(tmp_path / "c", files), capsys)
     assert codes(doc, "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001"),
                                    ("config/manager/manager.yaml", 13, "K8S001")]
 
@@ -1228,6 +1234,17 @@ def test_an_overlays_image_tag_transformers_set_the_tag_of_its_bases_image(tmp_p
     bare = dict(files, **{"deploy/overlays/raw/kustomization.yaml": "resources:\n- ../../base/\n"})
     assert codes(run(tree(tmp_path / "b", bare), capsys), "K8S00") == [
         ("deploy/base/controller.yaml", 10, "K8S002"), ("deploy/base/controller.yaml", 12, "K8S002")]
+    # gcp-filestore-csi-driver: base/ gathers base/controller (and node_linux), which the overlays
+    # include one by one; nothing includes base/ itself: kustomize's base of the layout, not a
+    # deployment. Any other top that keeps the tag still deploys it.
+    split = {k.replace("deploy/base/", "deploy/base/controller/"): v for k, v in files.items()}
+    split = {k: v.replace("../../base/", "../../base/controller/") for k, v in split.items()}
+    split["deploy/base/kustomization.yaml"] = "resources:\n- controller\n"
+    assert codes(run(tree(tmp_path / "c", split), capsys), "K8S00") == [
+        ("deploy/base/controller/controller.yaml", 12, "K8S002")]
+    split["deploy/deploy-all/kustomization.yaml"] = "resources:\n- ../base/controller\n"
+    assert codes(run(tree(tmp_path / "d", split), capsys), "K8S00") == [
+        ("deploy/base/controller/controller.yaml", 10, "K8S002"), ("deploy/base/controller/controller.yaml", 12, "K8S002")]
 
 
 def test_a_kustomize_patch_is_seen_by_a_run_given_the_manifest_alone(tmp_path, capsys, monkeypatch):
@@ -2519,3 +2536,16 @@ def test_builds_missing_a_dockerfile_for_one_cause_are_one_finding(tmp_path, cap
         (6, "This build reads the Dockerfile docker/api.Dockerfile", "1 more build of this file reads it too."),
         (8, "This build reads the Dockerfile docker/web.Dockerfile",
          "This build reads the Dockerfile docker/web.Dockerfile, which does not exist (looked for docker/web.Dockerfile).")]
+
+
+def test_a_compose_file_given_after_another_reads_its_paths_from_the_first_ones_folder(tmp_path, capsys):
+    # authelia's suites: `docker compose -f internal/suites/compose.yml -f
+    # internal/suites/example/compose/authelia/compose.backend.dev.yml`, whose build context
+    # `example/compose/authelia` is the project folder's (internal/suites/), not its own
+    dev = ("services:\n  backend:\n    build:\n      context: example/compose/authelia\n"
+           "      dockerfile: Dockerfile.backend\n  gone:\n    build:\n      context: example/compose/gone\n"
+           "      dockerfile: Dockerfile\n")
+    root = tree(tmp_path / "r", {"suites/compose.yml": "services:\n  base:\n    image: alpine:3.20\n",
+                                 "suites/example/compose/authelia/compose.backend.dev.yml": dev,
+                                 "suites/example/compose/authelia/Dockerfile.backend": "FROM alpine:3.20\n"})
+    assert codes(run(root, capsys)) == [("suites/example/compose/authelia/compose.backend.dev.yml", 6, "XF005")]

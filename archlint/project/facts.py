@@ -706,7 +706,10 @@ def _compose_facts(ctx, out: dict) -> None:
                 "tool": "compose build",
                 "file": dockerfile,
                 "context": context,
-                "bases": ["file"],
+                # its folder, or one above it: a file given after another's `-f` reads its paths
+                # from the first one's folder (authelia's suites: `-f internal/suites/compose.yml
+                # -f internal/suites/example/compose/authelia/compose.backend.dev.yml`)
+                "bases": ["up"],
                 "platforms": plats,
                 "host": None,
                 "tags": ([image] if image else []) + tags,

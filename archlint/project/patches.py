@@ -40,6 +40,11 @@ def mentions(display: str, fact: dict) -> list[str]:
     return out
 
 
+def _kustomize_base(display: str) -> bool:
+    """Whether a Kustomization's folder is named as kustomize's base (``base``, ``bases``)."""
+    return display.rsplit("/", 2)[-2:-1] in (["base"], ["bases"])
+
+
 def _line(text: str) -> int | None:
     """A line number a fact holds as text (``"12"``), None for anything else (a hostile cache's
     ``"²"`` or ten thousand digits)."""
@@ -364,7 +369,11 @@ class Patches:
         others, a base through an overlay's ``../base``) sets the tag of one of
         ``repositories`` with its ``images:`` on the way (spark-operator's ``config/default``
         over ``../manager``): the tag written in the base is then not what any of them deploys.
-        An overlay that does not (a ``prod`` beside a retagging ``dev``) deploys the base's tag."""
+        An overlay that does not (a ``prod`` beside a retagging ``dev``) deploys the base's tag.
+        A top Kustomization in a folder named ``base`` or ``bases`` that does not is kustomize's
+        base of the layout, built on by overlays rather than deployed (gcp-filestore-csi-driver's
+        ``deploy/kubernetes/base``, gathering ``controller`` and ``node_linux``, which its overlays
+        include one by one): it counts only when no other top does."""
         if not self.retagging or not repositories:
             return False
         up = self._including()
@@ -374,6 +383,8 @@ class Patches:
             above = up.get(node, ())
             if not above and node != path:
                 if not done:
+                    if _kustomize_base(node):
+                        continue  # (a base of the layout, not deployed: tops must still be found)
                     return False  # a top Kustomization that deploys the base's own tag
                 tops += 1
             for k in above:

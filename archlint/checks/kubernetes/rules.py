@@ -144,7 +144,9 @@ def _reader_sets(ctx, line: int) -> bool:
 
 
 def _images(ctx) -> list:
-    """Every image written in a pod spec container or a Helm values ``image:``."""
+    """Every image written in a pod spec container or a Helm values ``image:``; not that of a
+    container a strategic-merge patch deletes (``$patch: delete``: filestore-csi's overlay removing
+    the snapshotter sidecar), which is never deployed."""
 
     def compute():
         model = ctx.model
@@ -153,7 +155,8 @@ def _images(ctx) -> list:
         kustomized = overridden_images(ctx) if ctx.kind == "kubernetes" else frozenset()
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
-            if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized):
+            if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized) \
+                    or text(c.node, "$patch") == "delete":  # (a patch deleting the container: never deployed)
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
                               "imagePullPolicy", "container", c.node))
@@ -324,20 +327,21 @@ def image_latest_tag(ctx):
     /dev/null`, a `.../sleep` or `pause` image) or only prints a fixed line in a loop (`while true; do echo "..."; sleep
     1; done`: a log generator): a client pod to `kubectl exec` into, a placeholder or a log source, whose image version
     cannot change what it does (also K8S002); nor a one-part name no registry serves, not an official image
-    (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, or an image on the node;
-    also K8S002, K8S007, K8S008); nor an image of a registry on the node's own machine (`localhost/mock-llm:latest`
-    loaded with `kind load`, `localhost:5000/app`): a local development image (also K8S002; K8S007 still speaks of one
-    the node pulls, not of one it never pulls); nor a placeholder a comment on its line or above hands to the reader
-    (kubebuilder's "Change the value of image field below to your controller image URL"; also K8S002, K8S007, K8S008);
-    nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the pods `helm test` starts
-    (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`)
-    that a command of the repository loads into a local cluster under that name and tag (karmada's `kind load
-    docker-image docker.io/karmada/karmada-scheduler:latest` for `artifacts/deploy`) is the development loop's, and the
-    value of a YAML anchor a release `sed` rewrites in the values file it names (karmada's `s/\\(\\&karmadaImageVersion
-    \\)...`) a placeholder: neither is reported; a Kustomization's `images:` entry whose `name` matches no image of what
-    it includes (every resource and patch read; a patch, replacement or configuration never saying `image` moves none)
-    changes nothing and is not reported; and the file `kustomize build` writes (`dist/install.yaml`) from a folder
-    whose entry a `kustomize edit set image` of the repository sets carries the release's tag.
+    (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
+    `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
+    node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
+    image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls); nor a placeholder a
+    comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below..."; also
+    K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
+    pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
+    IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under that name and tag
+    (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for `artifacts/deploy`) is the
+    development loop's, and the value of a YAML anchor a release `sed` rewrites in the values file it names (karmada's
+    `s/\\(\\&karmadaImageVersion \\)...`) a placeholder: neither is reported; a Kustomization's `images:` entry whose
+    `name` matches no image of what it includes (every resource and patch read; a patch, replacement or configuration
+    never saying `image` moves none) changes nothing and is not reported; and the file `kustomize build` writes
+    (`dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository sets carries the
+    release's tag.
 
     An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
     `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002).
@@ -361,7 +365,6 @@ def image_latest_tag(ctx):
     """
     if mutable_tags_allowed(ctx):
         return
-    model = ctx.model
     seen: set = set()
     for img in _images(ctx):
         if img.tag == "latest" and _mutable(img) and not _digest_only(ctx, img.name):
@@ -376,7 +379,7 @@ def image_latest_tag(ctx):
     for v, repo, tag, digest, _ in _values_image_maps(ctx):
         if scalar(tag) == "latest" and not digest and not _digest_only(ctx, repo):
             f = _emit(ctx, None, seen, ctx.report(
-                model.content_span(tag),
+                ctx.model.content_span(tag),
                 f"Helm values set image {repo} to the mutable tag latest.",
                 hint="set tag to a version (or leave it empty to use the chart's appVersion)",
                 key=f"{repo}:latest",
@@ -386,7 +389,7 @@ def image_latest_tag(ctx):
     for entry, name, tag_node in _kustomize_images(ctx):
         if scalar(tag_node) == "latest" and not text(entry, "digest") and not _digest_only(ctx, name):
             f = _emit(ctx, None, seen, ctx.report(
-                model.content_span(tag_node),
+                ctx.model.content_span(tag_node),
                 f"Kustomize sets image {name} to the mutable tag latest.",
                 hint="set newTag to a version, or pin a digest",
                 key=f"{name}:latest",
@@ -409,7 +412,7 @@ def _kustomize_images(ctx) -> list:
             tag = value(entry, "newTag")
             if is_scalar(tag):
                 name = text(entry, "newName") or text(entry, "name") or "image"
-                if text(entry, "newName") or not _unserved(ctx, name):  # (a placeholder's tag: none a node pulls)
+                if not _unserved(ctx, name):  # (a placeholder's tag, renamed to a placeholder too: none a node pulls)
                     out.append((entry, name, tag))
     return out
 

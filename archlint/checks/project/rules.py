@@ -349,22 +349,24 @@ def build_dockerfile_missing(ctx):
     literally: `-f docker/api.Dockerfile`, build-push-action `file:`, compose `dockerfile:`, a Bake
     target's `dockerfile`. Looked for relative to a Makefile's folder; to a script's or runbook's
     folder or any folder above it up to the repository's top (where it is usually run from); to the
-    top (above `.github`) for a workflow; to a compose file's folder and its context; to a Bake
-    file's folder or any folder above it (bake reads its paths from where it runs: `docker buildx
-    bake -f ci/docker-bake.hcl` at the top). A build after a `cd` is not judged, nor one in a
-    Markdown document of a Dockerfile named like no file of the repository (contour's guide to
-    building Envoy, `docker build -f ./ci/Dockerfile-envoy` "from the Envoy source directory": the
-    reader runs it in another repository's checkout) or found from a folder below the document's
-    (kubeedge's mapper-framework README, `docker build -f Dockerfile_stream` "after generating the
-    mapper project" from `_template/mapper/`), nor a build file other than a Markdown page in a
-    documentation tree (`docs/`, `docs-v2/`: skaffold's `docs-v2/content/en/samples/*.yaml` are
-    excerpts its pages show, their Dockerfiles the reader's), nor a Dockerfile where git ignores
-    files (fission's skaffold contexts in goreleaser's `dist/`, which a Makefile target fills): a
-    build's output, written before the build; nor one the same recipe or script writes first, itself
-    or through a script it runs (`opm generate dockerfile DIR` writes `DIR.Dockerfile`: tekton
-    operator's `render-candidate-catalog.sh`). Builds of one file that miss the same Dockerfile, or
-    Dockerfiles of a folder that does not exist, are one finding, the other builds its related
-    locations (testkube's goreleaser files of removed executors: 29 builds, 7 findings).
+    top (above `.github`) for a workflow; to a compose file's folder or any folder above it (a file
+    given after another's `-f` reads its paths from the first one's folder: authelia's suites) and
+    its context; to a Bake file's folder or any folder above it (bake reads its paths from where it
+    runs: `docker buildx bake -f ci/docker-bake.hcl` at the top). A build after a `cd` is not
+    judged, nor one in a Markdown document of a Dockerfile named like no file of the repository
+    (contour's guide to building Envoy, `docker build -f ./ci/Dockerfile-envoy` "from the Envoy
+    source directory": the reader runs it in another repository's checkout) or found from a folder
+    below the document's (kubeedge's mapper-framework README, `docker build -f Dockerfile_stream`
+    "after generating the mapper project" from `_template/mapper/`), nor a build file other than a
+    Markdown page in a documentation tree (`docs/`, `docs-v2/`: skaffold's
+    `docs-v2/content/en/samples/*.yaml` are excerpts its pages show, their Dockerfiles the
+    reader's), nor a Dockerfile where git ignores files (fission's skaffold contexts in goreleaser's
+    `dist/`, which a Makefile target fills): a build's output, written before the build; nor one the
+    same recipe or script writes first, itself or through a script it runs (`opm generate dockerfile
+    DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`). Builds of one
+    file that miss the same Dockerfile, or Dockerfiles of a folder that does not exist, are one
+    finding, the other builds its related locations (testkube's goreleaser files of removed
+    executors: 29 builds, 7 findings).
 
     ## Why is this bad?
     The build fails (`failed to read dockerfile: open ...: no such file or directory`), usually
