@@ -366,6 +366,30 @@ def test_df003_leaves_a_pinned_stage_whose_comment_says_it_only_gives_files():
                                                kind="dockerfile", platforms=TWO)] == ["2:6 DF003 Stage 0"]
 
 
+def test_df003_leaves_a_pinned_stage_that_reaches_the_image_only_through_its_platforms_branch():
+    # ollama's Dockerfile: jetpack-5 (linux/arm64) is copied into publish-... and from there only
+    # into the arm64 stage (also linux/arm64) that FROM ${TARGETARCH} picks for the image
+    text = """
+        FROM --platform=linux/arm64 nvcr.io/nvidia/l4t-jetpack:r35.4.1 AS jetpack-5
+        RUN make -j8
+        FROM scratch AS publish-jetpack5
+        COPY --from=jetpack-5 /out /lib/jetpack5
+        FROM --platform=linux/amd64 scratch AS amd64
+        COPY bin/amd64 /bin
+        FROM --platform=linux/arm64 scratch AS arm64
+        COPY --from=publish-jetpack5 /lib/jetpack5 /lib/jetpack5
+        FROM ${TARGETARCH} AS archive
+        FROM ubuntu:24.04
+        COPY --from=archive /bin /usr/bin
+    """
+    assert [x for x in check(text, "DF003", kind="dockerfile", platforms=TWO) if "Stage 0" in x] == []
+    # copied on into the image by a stage of no platform: every target gets the arm64 build
+    direct = text.replace("COPY --from=publish-jetpack5", "COPY bin/arm64").replace(
+        "COPY --from=archive /bin /usr/bin", "COPY --from=publish-jetpack5 /lib/jetpack5 /lib")
+    assert [x.split(" (")[0] for x in check(direct, "DF003", kind="dockerfile", platforms=TWO) if "Stage 0" in x] == [
+        "1:6 DF003 Stage 0"]
+
+
 DF004_ARM64 = """
     FROM --platform=linux/arm64 python:3.12-slim
 """

@@ -788,6 +788,9 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     assert [kind_by_name(n) for n in ("dockerfile_test.go", "dockerfile.go", "Dockerfile.rs", "Dockerfile.dev",
                                       "Dockerfile-alpine", "Containerfile.rhel")] == \
         [None, None, None, "dockerfile", "dockerfile", "dockerfile"]
+    # nor a documentation page (devspace's docs/pages/configuration/images/dockerfile-context.mdx)
+    assert [kind_by_name(n) for n in ("docs/dockerfile-context.mdx", "Dockerfile.ipynb", "dockerfile-guide.markdown")] \
+        == [None, None, "markdown"]  # (a page of its own kind)
 
 
 def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was_not_given(tmp_path, capsys,

@@ -38,6 +38,49 @@ _PLACEHOLDER_BASE = re.compile(r"[A-Z][A-Z0-9_]*")
 # ---- DF003 / DF004 / DF009 / DF010: FROM --platform ----------------------------------------------
 
 
+_WALK = 20_000  # stages the DF003 walks of one file may visit in all
+
+
+def _reaches_only_through_its_platform(ctx, stage, p) -> bool:
+    """Whether what the pinned ``stage`` makes reaches the image only through stages pinned to
+    the same platform, or named for its CPU (ollama's ``jetpack-5``, pinned to linux/arm64, copied
+    on through ``publish-...`` into the ``arm64`` stage that a ``FROM ${TARGETARCH}`` picks): a
+    per-CPU branch of the build, not a pin every target gets (a final stage pinned so is no
+    branch: both pins are reported, as each must go).  Followed through the stages that
+    copy from it or are based on it, each once; a path to the final stage that meets no such
+    stage, or none found, is False.  The walks of one file share a budget of stages (``_WALK``):
+    past it, False (the pin is reported, as before)."""
+    model = ctx.model
+    final = model.final_stage
+    readers = model.readers()
+    based = model.memo.get("based_by")
+    if based is None:
+        based = model.memo["based_by"] = {}
+        for st in model.stages:
+            b = model.base_stage_of(st)
+            if b is not None:
+                based.setdefault(b.index, []).append(st)
+    budget = model.memo.setdefault("df003_walk", [_WALK])
+    todo, seen, stops = [stage], {stage.index}, 0
+    while todo:
+        st = todo.pop()
+        for nxt in [r for r, _i, _f in readers.get(st.index, ())] + based.get(st.index, []):
+            if nxt.index in seen:
+                continue
+            seen.add(nxt.index)
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            if final is None or nxt.index == final.index:
+                return False  # (the image itself: pinned too, both pins are reported)
+            pin = _pinned_platform(ctx, nxt)
+            if pin is not None and str(_valid(pin[1])) == str(p) or _stage_names_arch(nxt, p):
+                stops += 1
+                continue
+            todo.append(nxt)
+    return stops > 0
+
+
 @rule("DF003", "from-platform-hardcoded", severity=Severity.WARNING, tags=("multi-arch",))
 def from_platform_hardcoded(ctx):
     """
@@ -46,35 +89,37 @@ def from_platform_hardcoded(ctx):
     without architecture), which pins it to the build machine's.
 
     ## Why is this bad?
-    A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the same architecture
-    for every target, and the final image crashes with `exec format error` on the others. For builder stages the
-    usual intent is "run on the build machine's CPU", which is `--platform=$BUILDPLATFORM`.
+    A pinned stage ignores `docker buildx build --platform ...`: a multi-arch build produces the same architecture for
+    every target, and the final image crashes with `exec format error` on the others. For builder stages the usual
+    intent is "run on the build machine's CPU", which is `--platform=$BUILDPLATFORM`.
 
     archlint's policy differs from hadolint DL3029 and BuildKit's FromPlatformFlagConstDisallowed, which forbid any
-    constant: a constant is accepted when the configured `platforms` is exactly that one platform (the pin states
-    the team's single target), and when the stage name names its architecture (`AS build-amd64`), and in a
-    Dockerfile named after the one it pins (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also
-    exempts a stage whose name contains the pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does
-    not, because such a stage still gives every target of a multi-platform build amd64 binaries, which is the
-    mistake this rule exists for. A literal outside the configured platforms is reported by DF004 instead.
-    `--platform=linux` is reported whatever is configured: what the stage contains then depends on where it is
-    built. `# hadolint ignore=DL3029` and `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
+    constant: a constant is accepted when the configured `platforms` is exactly that one platform (the pin states the
+    team's single target), and when the stage name names its architecture (`AS build-amd64`), and in a Dockerfile
+    named after the one it pins (`Dockerfile.arm64`, `Dockerfile.armv7`: one file per CPU). BuildKit also exempts a
+    stage whose name contains the pinned OS (`FROM --platform=linux/amd64 ... AS linux`); archlint does not, because
+    such a stage still gives every target of a multi-platform build amd64 binaries, which is the mistake this rule
+    exists for. A literal outside the configured platforms is reported by DF004 instead. `--platform=linux` is
+    reported whatever is configured: what the stage contains then depends on where it is built. `# hadolint
+    ignore=DL3029` and `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
 
     A variable counts as constant when it is a global `ARG` with a default, as DF002 reads an image:
-    `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64` (`--build-arg` may change it,
-    the default still decides every multi-platform build); an `ARG` without default stays unknown and is not
-    reported. Not reported either: a stage that other stages read only for files that are the same on every CPU (CA
-    certificates, `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a frontend's
-    built `public/` or `static/` folder, Java archives, a .NET publish for no runtime, `bin/Release/net8.0/publish`:
-    `same_on_every_cpu` in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, or that
-    its comment right above says only gives files (drone's "okay since we only copy files"); a frontend builder
-    pinned to the machine that runs it fastest; and a builder stage that cross-compiles for the target
-    (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`): the pin decides where it runs, not what it makes (only a build
-    machine of another CPU pays with emulation; `--platform=$BUILDPLATFORM` is still the better spelling). In a
-    whole run, nor is a pin to the one platform every build found of the Dockerfile builds for: no multi-platform
-    build of it exists; nor a final stage's pin through an `ARG` default that a build of the Dockerfile sets for one
-    platform (`--build-arg GOARCH=arm64` for an arm64 Docker plugin), every other build being for one known
-    platform: the `ARG` is how each build picks its one platform.
+    `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64` (`--build-arg` may change it, the
+    default still decides every multi-platform build); an `ARG` without default stays unknown and is not reported. Not
+    reported either: a stage that other stages read only for files that are the same on every CPU (CA certificates,
+    `/usr/share/zoneinfo`, `/etc/passwd`, `/etc/group`..., text and web assets such as a frontend's built `public/` or
+    `static/` folder, Java archives, a .NET publish for no runtime, `bin/Release/net8.0/publish`: `same_on_every_cpu`
+    in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, or that its comment right above
+    says only gives files (drone's "okay since we only copy files"); a frontend builder pinned to the machine that
+    runs it fastest; and a builder stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`,
+    `--target=...`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
+    emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
+    only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
+    on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. In a whole run, nor is a pin to
+    the one platform every build found of the Dockerfile builds for: no multi-platform build of it exists; nor a final
+    stage's pin through an `ARG` default that a build of the Dockerfile sets for one platform (`--build-arg
+    GOARCH=arm64` for an arm64 Docker plugin), every other build being for one known platform: the `ARG` is how each
+    build picks its one platform.
 
     ## Example
     ```dockerfile
@@ -91,8 +136,8 @@ def from_platform_hardcoded(ctx):
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; a
     final base named for Windows, also through an `ARG` default, or a final stage running PowerShell or `cmd`):
-    `windows/amd64` is the only platform it is built for; nor for `--platform=${BUILDPLATFORM:-linux/amd64}`
-    (BuildKit always sets its automatic platform ARGs: the default is only the legacy builder's).
+    `windows/amd64` is the only platform it is built for; nor for `--platform=${BUILDPLATFORM:-linux/amd64}` (BuildKit
+    always sets its automatic platform ARGs: the default is only the legacy builder's).
 
     ## Fix
     No automatic fix: whether the stage should follow the build or the target platform is a design choice.
@@ -132,6 +177,8 @@ def from_platform_hardcoded(ctx):
             continue  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
         if st.index in builders and _stage_uses_target(model, st):
             continue  # it cross-compiles for the target: the pin says where it runs, not what it makes
+        if _reaches_only_through_its_platform(ctx, st, p):
+            continue  # (ollama's jetpack-5, copied on only into its arm64 stage)
         hint = (
             "use --platform=$BUILDPLATFORM for a builder stage and cross-compile with $TARGETARCH"
             if st.index in builders
