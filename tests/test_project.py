@@ -826,6 +826,8 @@ def test_compose_reads_its_dotenv_and_a_change_there_is_seen_through_the_cache(t
     assert codes(run(root, capsys)) == []
     (root / "deploy/.env").unlink()  # ${REGISTRY} unknown: links nothing
     assert codes(run(root, capsys)) == []
+    os.mkfifo(root / "deploy/.env")  # a FIFO named .env is not read (it would block): unknown too
+    assert codes(run(root, capsys)) == []
 
 
 def test_a_helm_chart_deploys_what_its_templates_render_and_a_chart_without_templates_its_values(tmp_path, capsys):
@@ -1046,6 +1048,10 @@ def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(t
         "- kustomizeconfig.yaml", "- ../../kustomizeconfig.yaml")}
     doc = run(tree(tmp_path / "l", {**files, **far}), capsys)
     assert ("deploy/kustomization.yaml", 4, "K8S001") in codes(doc, "K8S00")
+    # nor one that is a FIFO (it would block): unknown, the entry is judged as written
+    fifo = tree(tmp_path / "m", {**files, **{k: v for k, v in quiet.items() if k != "deploy/kustomizeconfig.yaml"}})
+    os.mkfifo(fifo / "deploy/kustomizeconfig.yaml")
+    assert ("deploy/kustomization.yaml", 4, "K8S001") in codes(run(fifo, capsys), "K8S00")
     # a replacement into an image field, or a configuration with images field specs, may move one
     for name, key, val in (("j", "deploy/kustomization.yaml",
                             quiet["deploy/kustomization.yaml"].replace(".spec.dnsNames.0",
@@ -2519,6 +2525,11 @@ def test_a_dockerfile_a_script_of_the_recipe_generates_is_not_missing(tmp_path, 
     (tmp_path / "gen.sh").write_text(script)
     outside = tree(tmp_path / "o", {"Makefile": mk.replace("./tools/render-candidate-catalog.sh", "../gen.sh")})
     assert codes(run(outside, capsys)) == [("Makefile", 4, "XF005")]  # (both: kubernetes/catalog/ is missing)
+    # a FIFO named like the script is not read (it would block): the Dockerfile stays missing
+    fifo = tree(tmp_path / "f", {"Makefile": mk})
+    (fifo / "tools").mkdir()
+    os.mkfifo(fifo / "tools/render-candidate-catalog.sh")
+    assert codes(run(fifo, capsys)) == [("Makefile", 4, "XF005")]
 
 
 def test_builds_missing_a_dockerfile_for_one_cause_are_one_finding(tmp_path, capsys):

@@ -124,8 +124,6 @@ def _platforms(ctx, tc) -> list | None:
 
 
 #: what marks a documentation placeholder in a path (``-f [PATH|URL|-]``, ``<your Dockerfile>``)
-#: ``cat PATH |`` right before a build (its ``-f -``): the Dockerfile it reads from stdin
-_CAT_PIPED = re.compile(r"(?<![\w-])cat[ \t]+([^\s|;&<>'\"]{1,300})[ \t]*\|[ \t]*(?:[A-Za-z_]\w*=[^\s|;&]*[ \t]+)*$")
 _PLACEHOLDER = re.compile(r"[][|<>{}]|^path/to/|^/?path/")
 
 
@@ -162,9 +160,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         # $(@D))/$(2)Dockerfile: cmd/*/*Dockerfile): which files it may be
         file = pattern(f.value) or "*"
     if file == "-":  # the Dockerfile on stdin: capv's ``cat hack/tools/boskosctl/Dockerfile | docker build --file -``
-        at = tc.command.words[0].start
-        m = _CAT_PIPED.search(snip.text, max(0, at - 300), at)
-        file = pattern(m.group(1)) if m else file
+        file = _piped_in(ctx, snip, tc) or file
     if file is None and tc.opaque and (ctx_word is None or ctx_word.dynamic):
         file = "*"  # (docker buildx build "$@": its caller's Dockerfile, any or none)
     if rest:
@@ -191,6 +187,21 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")  # (NAME alone: the env's)
                                 if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
     }
+
+
+def _piped_in(ctx, snip, tc) -> str | None:
+    """The file a ``cat PATH`` piped into the build command ``tc`` reads (``cat Dockerfile |
+    docker build -f -``), as the shell parser finds the ``cat`` commands of the snippet (once per
+    snippet): the one that ends right before the build, a ``|`` between them."""
+    from ..parsers.shell import simple_commands
+
+    cats = ctx.cached(f"facts.cats:{id(snip)}", lambda: simple_commands(snip, programs=("cat",)))
+    at = tc.command.start
+    for c in cats:
+        if c.end <= at and snip.text[c.end:at].strip() == "|" and len(c.words) == 2 \
+                and not c.words[1].value.startswith("-"):
+            return pattern(c.words[1].value)
+    return None
 
 
 def _span_at(spans: list, starts: list, tc) -> int:
@@ -329,6 +340,8 @@ def _scripts_outputs(ctx, text: str) -> frozenset:
     file's facts."""
     import os
 
+    from ..source import read_regular
+
     if ".sh" not in text:
         return frozenset()
     here = os.path.dirname(ctx.source.abspath or "")
@@ -351,8 +364,7 @@ def _scripts_outputs(ctx, text: str) -> frozenset:
                 continue  # (a URL's //host/x.sh, ../ out of the repository: no script of it)
             ctx.depends_on(path)
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read(MAX_SCRIPT)
+                data = read_regular(path, MAX_SCRIPT)[:MAX_SCRIPT]  # (a FIFO named so raises, never blocks)
             except OSError:
                 continue
             out |= _opm_outputs(data.decode("utf-8", "replace"))
@@ -616,11 +628,12 @@ def _dotenv(ctx) -> dict:
     recorded as an input, so the cached facts follow it."""
     import os
 
+    from ..source import read_regular
+
     path = os.path.join(os.path.dirname(ctx.source.abspath or ""), ".env")
     ctx.depends_on(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_ENV_FILE + 1)
+        data = read_regular(path, MAX_ENV_FILE)  # (a FIFO named .env raises, never blocks)
     except OSError:
         return {}
     if len(data) > MAX_ENV_FILE:

@@ -40,9 +40,10 @@ def _names_images(ctx, rel: str | None) -> bool:
     if not path.startswith((ctx.repository_root() or here).rstrip(os.sep) + os.sep):
         return True
     ctx.depends_on(path)
+    from ..source import read_regular
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_KUSTOMIZE_PART + 1)
+        data = read_regular(path, MAX_KUSTOMIZE_PART)  # (a FIFO named so raises, never blocks)
     except OSError:
         return True
     return len(data) > MAX_KUSTOMIZE_PART or b"image" in data.lower()

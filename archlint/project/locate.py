@@ -50,6 +50,8 @@ def locate(project, b, fact: dict, folder: str) -> None:
     doc = b.path.lower().endswith((".md", ".markdown"))
     b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
         not doc or _named_here(project, file) and not _below(project, folder, file)) and not _output(project, tried)
+    if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
+        project.probes.append(os.path.dirname(tried[0]))
 
 
 def _output(project, tried: list) -> bool:
@@ -75,9 +77,16 @@ def _named_here(project, file: str) -> bool:
     Dockerfile no file here is named like (contour's guide to building Envoy,
     ``docker build -f ./ci/Dockerfile-envoy`` "from the Envoy source directory") runs in
     another repository's checkout."""
+    return os.path.basename(file) in _by_name(project)
+
+
+def _by_name(project) -> dict:
+    """The paths of the files the run read, by name: worked out once per run."""
     if project._file_names is None:
-        project._file_names = {os.path.basename(p) for p in project.known}
-    return os.path.basename(file) in project._file_names
+        project._file_names = {}
+        for p in project.known:
+            project._file_names.setdefault(os.path.basename(p), []).append(p)
+    return project._file_names
 
 
 def _below(project, folder: str, file: str) -> bool:
@@ -88,4 +97,4 @@ def _below(project, folder: str, file: str) -> bool:
     tail = os.sep + os.path.normpath(file)
     inside = folder.rstrip(os.sep) + os.sep
     return any(p.endswith(tail) and p.startswith(inside) and len(p) > len(inside) + len(tail)
-               for p in project.known)
+               for p in _by_name(project).get(os.path.basename(file), ()))

@@ -195,7 +195,7 @@ class Project:
         self.kinds: dict[str, str] = {}  # display path -> kind, of every file with facts
         self.probes: list[str] = []  # absolute paths looked for (a Dockerfile a build names)
         self.known: set = set()  # absolute paths of the files the run read (no need to stat them)
-        self._file_names: set | None = None  # their names (asked for a document's missing Dockerfile)
+        self._file_names: dict | None = None  # their paths by name (asked for a document's missing Dockerfile)
         self._gitignore = None  # the repository's ignore files, read when a Dockerfile is missing
         self._built_paths: set | None = None  # repositories built here, without their registry
         self._builds_of: dict = {}
