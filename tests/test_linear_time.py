@@ -483,6 +483,22 @@ def _build_platform_chain(n: int):
 
 CASES["dockerfile-build-platform-chain"] = _build_platform_chain
 
+def _github_env_writes(n: int) -> dict:
+    """A run step of n lines writing ``V<i>=${v<i>}`` to $GITHUB_ENV, each variable set in the
+    script: the script is searched for a bounded number of variables, not once per line."""
+    from archlint.parsers.yamldoc import compose
+    from archlint.project.workflow_facts import _env_values
+
+    script = "".join(f'v{i}="Dockerfile.{i}"\n' for i in range(n))
+    script += "".join(f'echo "V{i}=${{v{i}}}" >> $GITHUB_ENV\n' for i in range(n))
+    step = compose("- run: |\n" + "".join("    " + ln + "\n" for ln in script.splitlines()))[0].value[0]
+    got = _env_values(step)
+    assert len(got) == n and got["v0"] == ("Dockerfile.0",)
+    return got
+
+
+CASES["workflow-github-env-values"] = _github_env_writes
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -499,7 +515,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "shell-script-folder-names": 5000, "project-sed-functions": 5000,
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
-        "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300}
+        "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
+        "workflow-github-env-values": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -2292,11 +2292,66 @@ def test_an_action_input_reads_the_literal_env_of_its_workflow_job_and_step(tmp_
     files = {".github/workflows/publish.yml": wf, **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in "abcdef"}}
     doc = graph_doc(tree(tmp_path, files), capsys)
     got = {b["dockerfile"]: b["platforms"] for b in doc["builds"]}
-    # names ignore case, as GitHub's contexts do; a value a step writes to $GITHUB_ENV for the
-    # steps after it is unknown
+    # names ignore case, as GitHub's contexts do; a literal a step writes to $GITHUB_ENV is the
+    # value for the steps after it
     assert got == {"a/Dockerfile": ["linux/amd64", "linux/arm64"], "b/Dockerfile": None, "c/Dockerfile": ["linux/arm64"],
-                   "d/Dockerfile": None, "e/Dockerfile": ["linux/amd64", "linux/arm64"],  # VERSION alone written
+                   "d/Dockerfile": ["linux/arm64"], "e/Dockerfile": ["linux/amd64", "linux/arm64"],  # VERSION alone written
                    "f/Dockerfile": ["linux/amd64", "linux/arm64"]}  # written after the build
+
+
+def test_a_dockerfile_a_step_writes_to_github_env_is_each_value_the_script_gives_it(tmp_path, capsys):
+    # tgi's build workflow: a `case` on the hardware input exports `dockerfile=...` per arm, the
+    # step writes "DOCKERFILE=${dockerfile}" to $GITHUB_ENV, and the build reads
+    # file: ${{ env.DOCKERFILE }} for linux/amd64: each arm's Dockerfile is built for amd64, so
+    # their x86_64 protoc downloads are that image's; a value written inside a branch, by a step
+    # with an if:, or from a command's output stays unknown
+    wf = """
+        on: {workflow_call: {inputs: {hardware: {type: string}}}}
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Construct hardware variables
+                run: |
+                  case ${{ inputs.hardware }} in
+                    cuda)
+                        export dockerfile="Dockerfile"
+                        ;;
+                    rocm)
+                        export dockerfile="Dockerfile_amd"
+                        ;;
+                  esac
+                  echo "DOCKERFILE=${dockerfile}" >> $GITHUB_ENV
+                  if [ -n "$X" ]; then
+                  echo "OTHER=Dockerfile_other" >> $GITHUB_ENV
+                  fi
+              - if: github.event_name == 'push'
+                run: echo "GATED=Dockerfile_gated" >> "$GITHUB_ENV"
+              - run: |
+                  echo "DYNAMIC=$(ls Dockerfile_* | head -1)" >> $GITHUB_ENV
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.DOCKERFILE }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/tgi:1}
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.OTHER }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/o:1}
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.GATED }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/g:1}
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.DYNAMIC }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/d:1}
+        """
+    protoc = ("FROM ubuntu:24.04\nRUN curl -fLO https://github.com/protocolbuffers/protobuf/releases/download/"
+              "v21.12/protoc-21.12-linux-x86_64.zip\n")
+    files = {".github/workflows/build.yaml": wf,
+             **{name: protoc for name in ("Dockerfile", "Dockerfile_amd", "Dockerfile_other", "Dockerfile_gated",
+                                          "Dockerfile_dyn")}}
+    root = tree(tmp_path, files)
+    doc = graph_doc(root, capsys)
+    got = sorted((b["dockerfile"], tuple(b["platforms"] or ())) for b in doc["builds"] if b["dockerfile"])
+    assert got == [("Dockerfile", ("linux/amd64",)), ("Dockerfile_amd", ("linux/amd64",))]
+    found = run(root, capsys)
+    df006 = sorted(f["path"] for f in found["findings"] if f["rule"] == "DF006")
+    assert df006 == ["Dockerfile_dyn", "Dockerfile_gated", "Dockerfile_other"]
+    assert all("no target platforms are configured" in f["message"]
+               for f in found["findings"] if f["rule"] == "DF006")
 
 
 def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platforms_is_a_variant(tmp_path, capsys):

@@ -171,6 +171,105 @@ def _env_writes(step) -> set | None:
     return out
 
 
+#: a run line at the script's top level writing one variable for the later steps, its value a
+#: literal or a lone reference (``echo "DOCKERFILE=${dockerfile}" >> $GITHUB_ENV``)
+_ENV_LINE = re.compile(r"""echo\s+(["']?)([A-Za-z_][A-Za-z0-9_]*)=([^"'\s$`\\]*|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?)\1"""
+                       r"""\s*>>\s*"?\$\{?GITHUB_ENV\}?"?\s*$""")
+#: the words that open and close a compound command at a line's start (its depth)
+_OPENS = frozenset(("if", "case", "for", "while", "until", "select"))
+_CLOSES = frozenset(("fi", "esac", "done"))
+_MAX_CHOICES = 16
+
+
+_LITERAL_VALUE = re.compile(r"""("[^"$`\\]*"|'[^']*'|[^\s;&|$`"'\\()]*)(?=[\s;&|)]|$)""")
+_READ = re.compile(r"\bread\b")
+
+
+def _literal_values(script: str, var: str) -> tuple | None:
+    """The literal values every assignment of ``var`` in ``script`` gives it (tgi's ``export
+    dockerfile="Dockerfile_amd"`` in each arm of a ``case`` on the hardware), in order; None when
+    one is not a literal (an expansion, a command's output, ``+=``, an array), the variable is a
+    ``for`` loop's or is read on a line with ``read``, or none is found.  Passes over the text
+    whose number does not grow with it."""
+    name = re.escape(var)
+    out: list = []
+    for m in re.finditer(r"(?<![\w$])%s(=|\+=|\[)" % name, script):
+        v = _LITERAL_VALUE.match(script, m.end()) if m.group(1) == "=" else None
+        if v is None:
+            return None
+        v = v.group(1)[1:-1] if v.group(1)[:1] in "\"'" else v.group(1)
+        if v not in out:
+            out.append(v)
+            if len(out) > _MAX_CHOICES:
+                return None
+    if not out or re.search(r"\bfor\s+%s\b" % name, script):
+        return None
+    word = re.compile(r"(?<![\w$])%s\b" % name)
+    if any(_READ.search(line) and word.search(line) for line in script.split("\n")):
+        return None
+    return tuple(out)
+
+
+def _env_values(step) -> dict:
+    """The values (lower-case name -> the tuple of values it may have, None: unknown) a ``run:``
+    step writes to ``$GITHUB_ENV`` for the later steps, read only where sure: a step with no
+    ``if:``, a line at the script's top level (not inside an ``if``, a ``case`` or a loop, not
+    after ``&&``), writing a literal or a variable the script sets to literals alone (each a
+    value it may have)."""
+    from ..parsers.yamldoc import is_map, text, value
+
+    out: dict = {}
+    if not is_map(step):
+        return out
+    script = text(step, "run") or ""
+    depth, sure = 0, value(step, "if") is None
+    looked: dict = {}
+    for line in script.split("\n"):
+        head = line.strip().split(None, 1)[0].rstrip(";") if line.strip() else ""
+        if "GITHUB_ENV" in line:
+            m = _ENV_LINE.fullmatch(line.strip())
+            vals = None
+            if m and sure and depth == 0 and line[:1] not in " \t":
+                if m.group(4) is None:
+                    vals = (m.group(3),)
+                elif m.group(4) in looked or len(looked) < _MAX_CHOICES:  # (a bounded number of passes)
+                    if m.group(4) not in looked:
+                        looked[m.group(4)] = _literal_values(script, m.group(4))
+                    vals = looked[m.group(4)]
+            for n in _ENV_WRITE.findall(line):
+                out[n.lower()] = vals
+        depth = max(0, depth + (head in _OPENS) - (head in _CLOSES))
+    return out
+
+
+def _choices(w, known: dict) -> list:
+    """The env overlays a build step's inputs are read under: one per value of each variable a
+    ``run:`` step before it wrote with several known values and the ``file:`` or ``context:``
+    input names (tgi's ``file: ${{ env.DOCKERFILE }}``: each hardware's Dockerfile is built), at
+    most ``_MAX_CHOICES``; ``[{}]`` when there is none."""
+    from ..parsers.yamldoc import text
+
+    rows: list = [{}]
+    names = {m.group(1).lower() for key in ("file", "context")
+             for m in _ENV_REF.finditer((text(w, key) or "") if w is not None else "")}
+    for n in sorted(names):
+        vals = known.get(n)
+        if vals and len(vals) > 1 and len(rows) * len(vals) <= _MAX_CHOICES:
+            rows = [{**r, n: v} for r in rows for v in vals]
+    return rows
+
+
+def _step_env(model, step, job_env: dict, written: set | None, known: dict) -> dict:
+    """The literal env context of a step: its job's and its own ``env:``, less what the steps
+    before it wrote to ``$GITHUB_ENV`` (``written``; None: anything), where that is a value
+    known and one (``known``: ``_env_values``) the value written."""
+    if written is None:
+        return {}
+    env = {k: v for k, v in _env(model, step, job_env).items() if k not in written}
+    env.update({k: v[0] for k, v in known.items() if v and len(v) == 1 and k in written})
+    return env
+
+
 def _with_env(s: str | None, env: dict) -> str | None:
     """``s`` with its ``${{ env.NAME }}`` references replaced by the literal values the step's env
     context holds (opentelemetry-operator's ``platforms: ${{ env.PLATFORMS }}`` with the
@@ -237,16 +336,18 @@ def workflow_facts(ctx, out: dict) -> None:
             # exported stays in its cache (without it, Docker's store may keep it)
             buildx = any(is_map(st) and (text(st, "uses") or "").strip().startswith("docker/setup-buildx-action")
                          for st in items(value(job, "steps")))
+            known: dict = {}  # of those, the values known (name -> their tuple)
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
+                now, known = known, {**known, **(_env_values(step) if wrote else {})}
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses:
                     continue
                 w = value(step, "with")
                 if not is_map(w):
                     w = None
-                env = {} if written is None else {k: v for k, v in _env(model, step, job_env).items() if k not in written}
+                env = _step_env(model, step, job_env, written, now)
                 if rows is None:
                     rows = matrix_rows(job) or [None]
                 if not _BUILD_PUSH.match(uses.strip()):
@@ -258,28 +359,32 @@ def workflow_facts(ctx, out: dict) -> None:
                 per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
                                                 if is_scalar(v))
                 seen: dict = {}
-                for row in rows if per_row else [None]:
-                    b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder, buildx)
-                    key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
-                    if key in seen:
-                        # rows that differ only in platform: pushed by digest, each is one
-                        # platform of an image a later job merges (loki's release images);
-                        # pushed under one name, one after another, what it holds is not known
-                        first = seen[key]
-                        if first["platforms"] != b["platforms"]:
-                            both = None if first["platforms"] is None or b["platforms"] is None \
-                                else first["platforms"] + [p for p in b["platforms"] if p not in first["platforms"]]
-                            first["platforms"] = both if b["by_digest"] else None
-                        continue
-                    seen[key] = b
-                    # an action's paths are the workspace's: a working-directory does not
-                    # move them, a checkout into a folder does (read above when known)
-                    b.update({"span": _span(model.content_span(value(step, "uses"))),
-                              "tool": "docker/build-push-action",
-                              "bases": ["github", "cd"] if folder is None else ["github"], "host": host})
-                    out.setdefault("builds", []).append(b)
-                    if callee and any("inputs." in (text(w, key) or "") for key in ("file", "context")):
-                        out.setdefault("callee", []).append(str(b["span"][0]))  # its callers' Dockerfile
+                step_env = env
+                # a file or context a step before wrote with several known values: one build each
+                for overlay in _choices(w, {k: v for k, v in now.items() if written and k in written}):
+                    env = {**step_env, **overlay}
+                    for row in rows if per_row else [None]:
+                        b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder, buildx)
+                        key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
+                        if key in seen:
+                            # rows that differ only in platform: pushed by digest, each is one
+                            # platform of an image a later job merges (loki's release images);
+                            # pushed under one name, one after another, what it holds is not known
+                            first = seen[key]
+                            if first["platforms"] != b["platforms"]:
+                                both = None if first["platforms"] is None or b["platforms"] is None \
+                                    else first["platforms"] + [p for p in b["platforms"] if p not in first["platforms"]]
+                                first["platforms"] = both if b["by_digest"] else None
+                            continue
+                        seen[key] = b
+                        # an action's paths are the workspace's: a working-directory does not
+                        # move them, a checkout into a folder does (read above when known)
+                        b.update({"span": _span(model.content_span(value(step, "uses"))),
+                                  "tool": "docker/build-push-action",
+                                  "bases": ["github", "cd"] if folder is None else ["github"], "host": host})
+                        out.setdefault("builds", []).append(b)
+                        if callee and any("inputs." in (text(w, key) or "") for key in ("file", "context")):
+                            out.setdefault("callee", []).append(str(b["span"][0]))  # its callers' Dockerfile
                 for b in seen.values():
                     del b["by_digest"]
                     if chosen and b["platforms"] == []:
