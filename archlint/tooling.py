@@ -172,12 +172,17 @@ def example_name(path: str) -> bool:
 _RELEASE_FOLDER = re.compile(r"v?\d{1,4}\.\d{1,4}(?:\.\d{1,4})?(?:[-+][\w.-]{1,40})?")
 
 
+#: a folder of a rolling channel's manifests: ``latest``, ``latest-v2``
+_LATEST_FOLDER = re.compile(r"latest(?:[-_.][\w.-]{1,40})?", re.I)
+
+
 def released_copies(ctx) -> bool:
     """Whether the file is the development copy of manifests the repository keeps released
     copies of: a folder beside it named for a release holds a file of the same name
     (blob-csi-driver's and azurefile-csi-driver's ``deploy/csi-*.yaml``, the master branch's
-    ``:latest``, beside ``deploy/v1.30.0/csi-*.yaml``, each pinned to its release).  The folder and
-    the copies looked for are inputs of the result."""
+    ``:latest``, beside ``deploy/v1.30.0/csi-*.yaml``, each pinned to its release); so is one in a
+    folder named ``latest`` or ``latest-*`` beside such release folders (azuredisk-csi-driver's
+    ``deploy/latest-v2/``).  The folders and the copies looked for are inputs of the result."""
     def compute() -> bool:
         path = ctx.source.abspath
         if not path or not os.path.isabs(path):
@@ -185,13 +190,15 @@ def released_copies(ctx) -> bool:
         from .source import folder_entries
 
         folder, name = os.path.split(path)
-        ctx.depends_on(folder)
-        releases = [n for n, is_dir in folder_entries(folder) if is_dir and _RELEASE_FOLDER.fullmatch(n)]
-        for r in sorted(releases):  # (the first copy found answers: usually the first looked at)
-            copy = os.path.join(folder, r, name)
-            ctx.depends_on(copy)
-            if os.path.isfile(copy):
-                return True
+        # (a rolling channel's folder, azuredisk-csi-driver's deploy/latest-v2/: its parent's)
+        for top in (folder, os.path.dirname(folder)) if _LATEST_FOLDER.fullmatch(os.path.basename(folder)) else (folder,):
+            ctx.depends_on(top)
+            releases = [n for n, is_dir in folder_entries(top) if is_dir and _RELEASE_FOLDER.fullmatch(n)]
+            for r in sorted(releases):  # (the first copy found answers: usually the first looked at)
+                copy = os.path.join(top, r, name)
+                ctx.depends_on(copy)
+                if os.path.isfile(copy):
+                    return True
         return False
 
     return ctx.cached("tooling.released_copies", compute)

@@ -197,7 +197,14 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
               args:
                 - -c
                 - while true; do echo "192.168.2.20 - - [29/Jul/2015:10:27:10 -0300] \\"GET /cgi-bin/try/ HTTP/1.0\\" 200 3395"; sleep 1;done
+            # training-operator's placeholder mpi runtime: prints once, then waits
+            - name: launcher
+              image: busybox
+              command: ["/bin/sh", "-c", "echo 'launcher runs for 10 seconds' && sleep 100"]
             # what it prints runs a program, or goes to one: the image's version matters
+            - name: once-probe
+              image: busybox
+              command: ["/bin/sh", "-c", "echo $(wget -qO- http://api/healthz) && sleep 100"]
             - name: prober
               image: busybox
               command: ["sh", "-c", "while true; do echo $(wget -qO- http://api/healthz); sleep 5; done"]
@@ -213,9 +220,10 @@ def test_k8s001_k8s002_leave_a_container_that_only_waits():
     """, "K8S00", kind="kubernetes") == [
         "22:14 K8S001 Image redis:latest uses the mutable tag latest.",
         "25:14 K8S002 Image redis has no tag, so the node pulls redis:latest.",
-        "35:14 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
-        "38:14 K8S002 Image alpine has no tag, so the node pulls alpine:latest.",
-        "41:14 K8S002 Image curlimages/curl has no tag, so the node pulls curlimages/curl:latest.",
+        "39:14 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
+        "42:14 K8S002 Image busybox has no tag, so the node pulls busybox:latest.",
+        "45:14 K8S002 Image alpine has no tag, so the node pulls alpine:latest.",
+        "48:14 K8S002 Image curlimages/curl has no tag, so the node pulls curlimages/curl:latest.",
     ]
 
 
@@ -1408,7 +1416,12 @@ def test_the_development_copy_of_released_manifests_keeps_its_latest(tmp_path):
         return [f.rule_id for f in lint_inline(text, kind="kubernetes", name=name, tmp_path=tmp_path).findings]
 
     assert found("deploy/csi-node.yaml") == []
+    # azuredisk-csi-driver's deploy/latest-v2/: a rolling channel's folder beside the releases
+    assert found("deploy/latest-v2/csi-node.yaml") == []
+    assert found("deploy/latest/csi-node.yaml") == []
     # a file no release folder holds a copy of, or one beside no release folder, is judged
+    assert found("deploy/latest-v2/csi-controller.yaml") == ["K8S001"]
+    assert found("deploy/stable/csi-node.yaml") == ["K8S001"]
     assert found("deploy/csi-controller.yaml") == ["K8S001"]
     assert found("manifests/csi-node.yaml") == ["K8S001"]
 

@@ -2618,3 +2618,104 @@ def test_a_compose_file_given_after_another_reads_its_paths_from_the_first_ones_
                                  "suites/example/compose/authelia/compose.backend.dev.yml": dev,
                                  "suites/example/compose/authelia/Dockerfile.backend": "FROM alpine:3.20\n"})
     assert codes(run(root, capsys)) == [("suites/example/compose/authelia/compose.backend.dev.yml", 6, "XF005")]
+
+
+def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_build(tmp_path, capsys):
+    # gatekeeper's fake-reader: a demo sidecar its Makefile builds and pushes only as
+    # ghcr.io/open-policy-agent/fake-reader:latest; a deployment's :latest has no version to pin
+    # until the build publishes one, so the build's BC006 is the finding, naming the deployment.
+    # An image the repository also tags with a version (or with a tag not known here) keeps K8S001.
+    pod = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: {name}}}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: {name}
+                  image: {image}
+        """
+    files = {
+        "Makefile": "VERSION ?= 1.2.0\nIMAGE_TAG ?= latest\nOP_IMG ?= ghcr.io/acme/op:$(IMAGE_TAG)\n"
+                    "op:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push -t $(OP_IMG) -f op/Dockerfile op\n"
+                    "reader:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
+                    "-t ghcr.io/acme/fake-reader:latest -f test/reader/Dockerfile test/reader\n"
+                    "app:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
+                    "-t ghcr.io/acme/app:latest -t ghcr.io/acme/app:$(VERSION) -f app/Dockerfile app\n"
+                    "tool:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
+                    "-t ghcr.io/acme/tool:latest -f tool/Dockerfile tool\n",
+        ".github/workflows/tool.yml": """
+            on: push
+            jobs:
+              tool:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/build-push-action@v6
+                    with: {file: tool/Dockerfile, context: tool, push: true, platforms: "linux/amd64,linux/arm64",
+                           tags: "${{ steps.meta.outputs.tags }}"}
+            """,
+        **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in ("test/reader", "app", "tool", "op")},
+        # kmm's IMAGE_TAG ?= latest: the release passes its version, so latest is not all it publishes
+        "deploy/op.yaml": pod.format(name="op", image="ghcr.io/acme/op:latest"),
+        "deploy/reader.yaml": pod.format(name="reader", image="ghcr.io/acme/fake-reader:latest"),
+        "deploy/app.yaml": pod.format(name="app", image="ghcr.io/acme/app:latest"),
+        "deploy/tool.yaml": pod.format(name="tool", image="ghcr.io/acme/tool:latest"),
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "K8S001") == [("deploy/app.yaml", 9, "K8S001"), ("deploy/op.yaml", 9, "K8S001"),
+                                    ("deploy/tool.yaml", 9, "K8S001")]
+    (bc006,) = [f for f in doc["findings"] if f["rule"] == "BC006" and "fake-reader" in f["message"]]
+    assert bc006["message"] == ("docker buildx build tags the image ghcr.io/acme/fake-reader:latest: latest is a mutable "
+                                "tag. The repository publishes it under no other tag, so what deploys it "
+                                "(deploy/reader.yaml:9) has no version to pin.")
+
+
+def test_a_latest_a_release_workflow_pushes_beside_its_version_is_the_moving_alias(tmp_path, capsys):
+    # apache/answer: build-image-for-release.yml pushes apache/answer:${IMAGE_TAG#v} on v* tags,
+    # its sibling build-image-for-latest-release.yml pushes apache/answer:latest on the same tags;
+    # a latest pushed on a branch, or on tags with no versioned push of the image, stays reported
+    def wf(on: str, tag: str, image: str) -> str:
+        return f"""
+            on: {on}
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/login-action@v3
+                  - env:
+                      IMAGE_TAG: ${{{{ github.ref_name }}}}
+                    run: |
+                      docker buildx build \\
+                        --file ./Dockerfile \\
+                        --platform linux/amd64,linux/arm64 \\
+                        --push \\
+                        --tag {image}:{tag} .
+            """
+    tags = "{push: {tags: [v2.*, '!v*-RC*']}}"
+    files = {
+        "Dockerfile": "FROM alpine:3.20\n",
+        ".github/workflows/release.yml": wf(tags, "${IMAGE_TAG#v}", "apache/answer"),
+        ".github/workflows/latest.yml": wf(tags, "latest", "apache/answer"),
+        ".github/workflows/main.yml": wf("{push: {branches: [main]}}", "latest", "apache/other"),
+        ".github/workflows/alone.yml": wf(tags, "latest", "apache/alone"),
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "BC006") == [(".github/workflows/alone.yml", 14, "BC006"),
+                                   (".github/workflows/main.yml", 14, "BC006")]
+
+
+def test_a_pre_release_manifest_is_superseded_once_its_release_has_one(tmp_path, capsys):
+    # aws-load-balancer-controller: config/samples/install_v2_0_0_rc0..rc4.yaml (v1beta1 CRDs and
+    # webhooks) beside docs/install/v2_0_0_full.yaml ... v2_2_4_full.yaml: the rc's install
+    # manifest is a record; a pre-release after the newest release read is judged
+    crd = "apiVersion: apiextensions.k8s.io/{v}\nkind: CustomResourceDefinition\nmetadata:\n  name: x.acme.io\n"
+    files = {
+        "config/samples/install_v2_0_0_rc3.yaml": crd.format(v="v1beta1"),
+        "config/samples/install_v2_0_0_rc4.yaml": crd.format(v="v1beta1"),
+        "docs/install/v2_0_0_full.yaml": crd.format(v="v1"),
+        "docs/install/v2_2_4_full.yaml": crd.format(v="v1"),
+        "next/install_v3_0_0_rc1.yaml": crd.format(v="v1beta1"),
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "K8S004") == [("next/install_v3_0_0_rc1.yaml", 1, "K8S004")]

@@ -19,7 +19,7 @@ _SHAPES = {
 
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
-                           "anchors", "loaded", "present"))
+                           "anchors", "loaded", "present", "defaulted"))
 
 
 def _str(v) -> bool:
@@ -94,9 +94,9 @@ def check(value) -> dict | None:
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
             continue
-        if key == "unread":
+        if key in ("unread", "tag_release"):
             if items_ is not True:
-                raise ValueError("facts: bad unread")
+                raise ValueError(f"facts: bad {key}")
             continue
         if key == "generated":
             if type(items_) is not list or not all(

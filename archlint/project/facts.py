@@ -35,6 +35,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 ``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
              platform (no ``--platform``, ``$TARGETPLATFORM``, or based on such a stage).
+``tag_release`` ``True``: a workflow run only for a release (on pushed tags or a GitHub release).
+``defaulted`` images a build tags ``latest`` through an overridable default (``IMAGE_TAG ?= latest``).
 
 ``fact_check.check(value)`` validates facts read back from the cache (untrusted input) and
 raises ValueError on anything but this shape.
@@ -136,6 +138,20 @@ def _value(flag) -> str | None:
     return flag.value
 
 
+def _defaulted_latest(ctx, tc) -> list:
+    """The images a build tags ``latest`` through an overridable default (kmm's ``IMAGE_TAG ?=
+    latest``, the release's cloudbuild passing ``IMAGE_TAG=$_GIT_TAG``; ``${TAG:-latest}``): the
+    tag is its caller's, not only ``latest`` (``refine._latest_only``)."""
+    from ..checks.build_commands.rules import _make_default
+
+    out = []
+    for im in tc.images:
+        p = pattern(im.value)
+        if p and p.endswith(":latest") and (im.defaulted or _make_default(ctx, tc, im.span, tag_only=True)):
+            out.append(p)
+    return out
+
+
 def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
     from ..checks.build_commands.local import build_pushes
@@ -235,6 +251,7 @@ def _command_facts(ctx, out: dict) -> None:
                 k = _span_at(steps, step_starts, tc) if steps else -1
                 here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
             out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
+            out.setdefault("defaulted", []).extend(_defaulted_latest(ctx, tc))
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
@@ -755,6 +772,7 @@ def extract(ctx) -> dict | None:
             _make_calls(ctx, out)
     if kind == "workflow":
         _workflow().workflow_facts(ctx, out)
+        _workflow().release_only(ctx.model, out)
     elif kind == "kubernetes":
         from .kustomize_facts import image_tag_transformers
 

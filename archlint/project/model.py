@@ -213,6 +213,8 @@ class Project:
         self.args: dict = {}
         self.pins: dict = {}  # display path of a Dockerfile -> how its final stage pins the platform
         self.target_stages: dict = {}  # display path of a Dockerfile -> lines of its stages built for the target
+        self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
+        self.defaulted_latest: set = set()  # names a build tags latest through an overridable default
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
@@ -291,6 +293,9 @@ class Project:
             self.pins[display] = facts["pin"]
         if "target_stages" in facts:
             self.target_stages[display] = facts["target_stages"]
+        if facts.get("tag_release"):
+            self.tag_releases.add(display)
+        self.defaulted_latest.update(n for n in map(normal, facts.get("defaulted", ())) if n is not None)
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""

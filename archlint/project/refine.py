@@ -322,6 +322,13 @@ def bc006(f, fr, project):
     builds = project.builds_in(fr.path, f.span.line)
     if _stays_or_cannot_run(builds):
         return None
+    if fr.path in project.tag_releases and f.key:  # (the build's command starts at or above its tag)
+        from .model import normal
+
+        name = normal(f.key.rpartition(" ")[2])
+        mine = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.tags]
+        if mine and _release_alias(project, mine[-1]):
+            return None
     if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
         from .model import normal
 
@@ -335,6 +342,11 @@ def bc006(f, fr, project):
         if fr.kind == "markdown" and label.startswith(("kubectl", "oc ")) and name is not None and not made \
                 and not project.repository_pushed(name) and not _own(project, name[0]):
             return None  # a tutorial's demo workload, a third party's image (envoy's httpbin)
+    deployed = sorted({d.where for b in builds for n in b.tags if b in _latest_only(project, n)
+                       for d in project.deploys_of(b)})
+    if deployed:
+        f.message += (f" The repository publishes it under no other tag, so what deploys it ({', '.join(deployed[:3])}"
+                      f"{f' and {len(deployed) - 3} more' if len(deployed) > 3 else ''}) has no version to pin.")
     return f
 
 
@@ -393,6 +405,8 @@ def set_by_tooling(f, fr, project):
     if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line,
                                                               project.images_at(fr.path, f.span.line)):
         return None  # the image a script of the repository just loaded into its kind cluster
+    if any(_latest_only(project, n) for n in _finding_names(project, fr, f)):
+        return None  # the repository publishes the image as latest alone: BC006, at its build, says it
     if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
         return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)
     if f.rule_id == "K8S001" and (project.patches.latest_rewritten(fr.path) or _values_rewritten(project, fr)):
@@ -403,6 +417,48 @@ def set_by_tooling(f, fr, project):
         f.message += (" The repository's release rewrites the :latest tags of this file to its own version, "
                       "and this image is not the repository's.")
     return f
+
+
+def _release_alias(project, b) -> bool:
+    """Whether build ``b``, in a workflow run only for a release, pushes ``latest`` as the
+    release's moving alias: for each repository it tags ``latest``, another build in such a
+    workflow pushes it under another tag, known or not (answer's ``build-image-for-release.yml``
+    pushes ``apache/answer:${IMAGE_TAG#v}`` on the same tags, its sibling ``apache/answer:latest``)."""
+    repos = {t[0] for t in b.tags if t[1] == "latest"}
+    return bool(repos) and all(
+        any(o is not b and o.push and o.path in project.tag_releases and any(t[0] == r and t[1] != "latest" for t in o.tags)
+            for o in project.builds_of((r, "*")))
+        for r in repos)
+
+
+def _finding_names(project, fr, f) -> list:
+    """The image names (normalised) a K8S001/K8S002 finding is about: the images on its line,
+    else its key (a chart's values.yaml deploys nothing itself)."""
+    from .model import normal
+
+    return [n for n in (normal(im) for im in project.images_at(fr.path, f.span.line) or [f.key or ""]) if n]
+
+
+def _latest_only(project, n) -> list:
+    """The builds that push image ``n``'s repository when the repository publishes it under the
+    tag ``latest`` alone (gatekeeper's fake-reader, a demo sidecar its Makefile builds only as
+    ``ghcr.io/open-policy-agent/fake-reader:latest``, pushed by ``OUTPUT_TYPE=type=registry``):
+    every build of every Dockerfile that builds it tags ``latest`` alone, none with a tag not
+    known here nor through an overridable default (kmm's ``IMAGE_TAG ?= latest``, which its
+    release sets), and no push of the repository sends another tag.  A deployment's ``:latest`` then has no version to pin until the build publishes
+    one: the build's BC006 is the finding to act on.  Else []."""
+    if n is None or "*" in n[0] or n[1] != "latest":
+        return []
+    builds = project.builds_of((n[0], "*"))
+    files = {b.dockerfile for b in builds}
+    if not builds or None in files:
+        return []
+    every = [b for d in files for b in project.builds_of_dockerfile(d) if not b.local]  # (what may be published)
+    if any(b.unknown_tags or any(t[1] != "latest" or t in project.defaulted_latest for t in b.tags) for b in every):
+        return []  # (a tag of the caller's: ``IMAGE_TAG ?= latest``)
+    if any(t != "latest" for t in project._pushed_by_repository().get(n[0], ())):
+        return []
+    return [b for b in builds if not b.local and not b.missing]  # (BC006 reports a build that may push)
 
 
 def _values_rewritten(project, fr) -> bool:
@@ -454,9 +510,12 @@ def version_variant(f, fr, project):
     folder holding a file of the same name (volcano's ``crd/v1beta1/batch.volcano.sh_jobs.yaml``
     beside ``crd/bases/`` and ``crd/v1/``), is the variant kept for clusters that still serve that
     version, picked by the cluster's version (volcano's ``CRD_VERSION``): the current one is the
-    sibling's.  One folder named so without such a sibling is reported: nothing replaces it."""
+    sibling's.  One folder named so without such a sibling is reported: nothing replaces it.  Nor
+    is a pre-release's manifest once a release at or after it has its own (``_prerelease_released``)."""
     import os
 
+    if _prerelease_released(project, fr.path):
+        return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]
     if not version or version not in folders:
@@ -469,6 +528,26 @@ def version_variant(f, fr, project):
     except OSError:
         return f
     return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
+
+
+def _prerelease_released(project, path: str) -> bool:
+    """Whether ``path`` is named for a pre-release (aws-load-balancer-controller's
+    ``config/samples/install_v2_0_0_rc4.yaml``, the newest of its rc series) and the run read a
+    manifest named for that release or a later one (``docs/install/v2_0_0_full.yaml`` ...
+    ``v2_2_4_full.yaml``): a record of what a test build installed, superseded; the newest
+    release's files are judged.  The releases read are gathered once."""
+    import os
+
+    from ..checks.kubernetes.workloads import release_key
+
+    mine = release_key(path.rsplit("/", 1)[-1])
+    if mine is None or mine[1][1] != 0:
+        return False
+    newest = getattr(project, "_newest_release", False)
+    if newest is False:
+        keys = (release_key(os.path.basename(p)) for p in project.known if p.endswith((".yaml", ".yml")))
+        newest = project._newest_release = max((k[1] for k in keys if k and k[1][1] == 1), default=None)
+    return newest is not None and newest[0] >= mine[1][0]
 
 
 def df013(f, fr, project):

@@ -391,6 +391,34 @@ def workflow_facts(ctx, out: dict) -> None:
                         b["platforms"] = None  # the runner picked per run decides: unknown here
 
 
+def release_only(model, out: dict) -> None:
+    """``tag_release`` for a workflow whose every document runs only for a release: a latest
+    its builds push is the release's moving alias where another such workflow pushes a version
+    (``refine.bc006``)."""
+    if model.documents and all(_tag_release(root) for root in model.documents):
+        out["tag_release"] = True
+
+
+def _tag_release(root) -> bool:
+    """Whether a workflow runs only for a release: on the push of tags (no branches) or on a
+    GitHub release (answer's ``build-image-for-latest-release.yml``, ``push: tags: [v2.*]``)."""
+    from ..parsers.yamldoc import is_map, pairs, scalar, value
+
+    on = value(root, "on")
+    if scalar(on) == "release":
+        return True
+    if not is_map(on) or not pairs(on):
+        return False
+    for k, v in pairs(on):
+        name = scalar(k)
+        if name == "push" and is_map(v) and value(v, "tags") is not None \
+                and value(v, "branches") is None and value(v, "branches-ignore") is None:
+            continue
+        if name != "release":
+            return False
+    return True
+
+
 def _called_only(root) -> bool:
     """Whether a workflow runs only when another calls it (``on: workflow_call`` and no other
     trigger: a ``workflow_dispatch``'s inputs are a person's, and on a ``push`` they are empty)."""

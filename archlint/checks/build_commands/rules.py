@@ -609,8 +609,7 @@ def _looks_like_ref(value: str) -> bool:
     name = split_ref(value)
     if name is None:
         return False
-    repo = name[0]
-    last = repo.rsplit("/", 1)[-1]
+    last = name[0].rsplit("/", 1)[-1]
     return bool(last) and last == last.lower() and last[0].isalnum()
 
 
@@ -620,40 +619,41 @@ def latest_tag(ctx):
     ## What it does
     Flags an image tagged, pushed or deployed as `latest`, or without a tag (which means `latest`).
 
-    Covered: `-t img:latest` and `-t img` of a build, `docker push img:latest`,
-    `docker tag … img:latest`, `docker manifest create img`, `kubectl run --image img:latest`,
-    `kubectl set image … =img`, `kubectl create deployment … --image img`.
+    Covered: `-t img:latest` and `-t img` of a build, `docker push img:latest`, `docker tag … img:latest`, `docker
+    manifest create img`, `kubectl run --image img:latest`, `kubectl set image … =img`, `kubectl create deployment …
+    --image img`.
 
     ## Why is this bad?
-    `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any
-    branch and for any architecture; a rollback cannot name the previous image; nodes that cached
-    an older `latest` run different code from nodes that pulled a newer one. A one-off pod
-    (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits and is not reported.
+    `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any branch and for any
+    architecture; a rollback cannot name the previous image; nodes that cached an older `latest` run different code from
+    nodes that pulled a newer one. A one-off pod (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits
+    and is not reported.
 
-    Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when
-    the `latest` is a Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?=
-    latest`, kubebuilder's and jaeger's: the release calls `make docker-push IMG=...:v1.2`, the
-    default is a developer's, and so is flux's `kubectl set image ... =${IMG}`); reported when a shell variable's default in the same file is
-    `latest` (`${VERSION:-latest}`), unless it is the tag of a build the file never pushes. A build that
-    also tags another tag (`-t app:$(VERSION) -t app:latest`) is not reported, nor `docker tag`
-    or `docker push` or `docker manifest create` of `app:latest`, or a build that pushes it,
-    next to a push, tag, build or manifest list of `app:<version>` in the same Makefile target,
-    script or run step: the immutable tag is there to deploy by, latest is the usual moving
-    alias; so is a push whose script then reads its digest (`docker inspect --format
-    '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI
-    images). Images that stay on the machine (see BC001: in a whole run, a build or `docker tag`
-    whose image no file is seen pushing, a tag in a CI job that never logs in nor pushes), images
-    for a registry on `localhost`, and a one-part name a build gives and the same file never
-    pushes (`docker build -t ssh-ubuntu-focal ...`: tailscale's test containers) are not reported.
-    In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...) builds, tags
-    and pushes are not reported: the image is the reader's own and the reader picks its tag
-    (`docker push registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there
-    (`kubectl run`, `kubectl set image`) is the document's choice and is reported, in a whole run
-    only of an image the repository builds (a tutorial's `kennethreitz/httpbin` is its demo). So, in any
-    file, is an image whose namespace addresses the reader (`your-registry/autogluonserver`,
-    `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image with no version tags
-    (httpbin's original: see DF001; no updater moves a digest in a script). Nor a build whose Dockerfile
-    does not exist, or the push of an image only such builds make (XF005 reports the build).
+    Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when the `latest` is a
+    Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?= latest`, kubebuilder's and jaeger's: the release
+    calls `make docker-push IMG=...:v1.2`, the default is a developer's, and so is flux's `kubectl set image ...
+    =${IMG}`); reported when a shell variable's default in the same file is `latest` (`${VERSION:-latest}`), unless it
+    is the tag of a build the file never pushes. A build that also tags another tag (`-t app:$(VERSION) -t app:latest`)
+    is not reported, nor `docker tag` or `docker push` or `docker manifest create` of `app:latest`, or a build that
+    pushes it, next to a push, tag, build or manifest list of `app:<version>` in the same Makefile target, script or run
+    step, or a release-only workflow's beside another's push of a version (answer's, on `v*` tags): the immutable tag is
+    there to deploy by, latest is the usual moving alias; so is a push whose script then reads its digest (`docker
+    inspect --format '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI
+    images). Images that stay on the machine (see BC001: in a whole run, a build or `docker tag` whose image no file is
+    seen pushing, a tag in a CI job that never logs in nor pushes), images for a registry on `localhost`, and a one-part
+    name a build gives and the same file never pushes (`docker build -t ssh-ubuntu-focal ...`: tailscale's test
+    containers) are not reported. In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...)
+    builds, tags and pushes are not reported: the image is the reader's own and the reader picks its tag (`docker push
+    registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there (`kubectl run`, `kubectl set
+    image`) is the document's choice and is reported, in a whole run only of an image the repository builds (a
+    tutorial's `kennethreitz/httpbin` is its demo). So, in any file, is an image whose namespace addresses the reader
+    (`your-registry/autogluonserver`, `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image
+    with no version tags (httpbin's original: see DF001; no updater moves a digest in a script). Nor a build whose
+    Dockerfile does not exist, or the push of an image only such builds make (XF005 reports the build). Where the
+    repository publishes an image under `latest` alone (every build of every Dockerfile that builds it tags only
+    `latest`, none a tag not known here, and no push sends another: gatekeeper's `fake-reader` sidecar), the build's
+    finding names the manifests that deploy it, which have no version to pin until the build publishes one (K8S001
+    leaves them).
 
     ## Example
     ```shell

@@ -324,9 +324,9 @@ def image_latest_tag(ctx):
     the repository's own (the namespace most of the rewritten latest images, as distinct repositories, share: kserve's
     `vllm/vllm-openai` among `kserve/*`), which the rewrite gives a tag of the repository's version. Nor is the image of
     a container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do sleep 3600; done"`, `tail -f
-    /dev/null`, a `.../sleep` or `pause` image) or only prints a fixed line in a loop (`while true; do echo "..."; sleep
-    1; done`: a log generator): a client pod to `kubectl exec` into, a placeholder or a log source, whose image version
-    cannot change what it does (also K8S002); nor a one-part name no registry serves, not an official image
+    /dev/null`, a `.../sleep` or `pause` image) or only prints fixed lines and waits (`while true; do echo "..."; sleep
+    1; done`, `echo ... && sleep 100`): a client pod to `kubectl exec` into, a placeholder or a log source, whose image
+    version cannot change what it does (also K8S002); nor a one-part name no registry serves, not an official image
     (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
     `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
     node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
@@ -344,7 +344,8 @@ def image_latest_tag(ctx):
     release's tag.
 
     An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
-    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002).
+    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002); one the
+    repository publishes as `latest` alone (gatekeeper's `fake-reader`) is reported at its build (BC006; also K8S002).
 
     ## Example
     ```yaml
@@ -371,8 +372,7 @@ def image_latest_tag(ctx):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} uses the mutable tag latest.",
-                hint=f"pin a version tag such as {img.name}:<version>, or a digest",
-                key=img.ref,
+                hint=f"pin a version tag such as {img.name}:<version>, or a digest", key=img.ref,
             ))
             if f:
                 yield f

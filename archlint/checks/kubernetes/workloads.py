@@ -138,6 +138,9 @@ def _release_key(name: str):
     return name[:m.start()] + "#" + name[m.end():], order
 
 
+release_key = _release_key
+
+
 def _newest(folder: str, ext: str) -> dict:
     """The newest release of each versioned name in ``folder``, worked out once per listing."""
     try:
@@ -300,14 +303,17 @@ _WAITS = re.compile(r"(?:exec )?(?:sleep (?:\d+[smhd]?|infinity|inf)|tail -f /de
 #: ``while true; do echo "192.168.2.20 - - [29/Jul/2015...] ..."; sleep 1;done``); nothing it runs
 #: but the shell's echo, printf and sleep, no expansion, pipe or redirection, one line
 _BLANKS = re.compile(r"[ \t]+")
-_PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()\n]*)?; ?)+sleep \d+[smhd]?;? ?done")
+_PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()\n]*)?; ?)+sleep \d+[smhd]?;? ?done"
+                     # or once, then waits: a placeholder job (training-operator's mpi runtime:
+                     # ``echo 'launcher runs for 10 seconds' && sleep 100``)
+                     r"|(?:(?:echo|printf)(?: [^;&|$`<>()\n]*)? ?(?:&&|;) ?)+sleep \d+[smhd]?;?")
 
 
 def only_waits(container) -> bool:
     """A container whose program only waits: ``command: ["sleep", "3600"]`` (``/bin/sleep`` too),
     ``sh -c "while true; do sleep 3600; done"``, ``tail -f /dev/null``, or an image made for
     it (``.../sleep``, ``pause``), or only prints a fixed line and waits, in a loop (a log
-    generator: ``_PRINTS``): what version of ``redis`` or ``busybox`` it waits in cannot
+    generator: ``_PRINTS``) or once (a placeholder job): what version of ``redis`` or ``busybox`` it waits in cannot
     change what it does (kubernetes-engine-samples' redis-cli client pods)."""
     if container is None:
         return False
