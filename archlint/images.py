@@ -166,12 +166,22 @@ _RELEASE_IN_NAME = re.compile(
 def release_in_name(name: str) -> bool:
     """Whether an image's repository names the release it follows, in its last part or the one
     before it: ``registry.access.redhat.com/ubi8/ubi``, ``gcr.io/distroless/static-debian12``,
-    Google's ``huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311``.  Such an image
+    Google's ``huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311``; or whose last
+    part ends with a version, or a path part is one (Habana's
+    ``vault.habana.ai/gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer-2.6.0``).  Such an image
     written without a tag, as its publisher documents it, follows that release line as ``ubi:8``
     would: the publisher keeps one repository per release and often no other tag (distroless:
     ``latest``, ``nonroot``, ``debug``).  Linear in the name's length."""
     parts = name.rsplit("/", 2)[-2:]
-    return any(_RELEASE_IN_NAME.search(p) for p in parts)
+    if any(_RELEASE_IN_NAME.search(p) for p in parts) or _VERSIONED_LAST.search(parts[-1]):
+        return True
+    return any(_VERSION_PART.fullmatch(p) for p in name.split("/")[1:-1])
+
+
+#: a version ending the last part of a name (Habana's ``pytorch-installer-2.6.0``), or a path
+#: part that is one (``vault.habana.ai/gaudi-docker/1.20.1/...``): one repository per release
+_VERSIONED_LAST = re.compile(r"[-_]v?[0-9]+\.[0-9]+(?:\.[0-9]+){0,2}$")
+_VERSION_PART = re.compile(r"v?[0-9]+\.[0-9]+(?:\.[0-9]+){0,2}")
 
 
 def values_repository(repository: str | None, name: str | None, registry: str | None = None) -> str | None:

@@ -232,8 +232,27 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
             return "kubernetes"  # a template outside a chart: the YAML parser reports AL003
         if _GORELEASER_NAME.match(low):
             return "goreleaser"  # by name, once no Kubernetes manifest (tektoncd/catalog's goreleaser Task)
+        if "services:" in text and _compose_text(text):
+            return "compose"
         return None
     return guess
+
+
+#: the top-level keys of a Compose file (and ``x-`` extensions)
+_COMPOSE_KEYS = frozenset(("version", "name", "services", "networks", "volumes", "configs", "secrets", "include",
+                           "models"))
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:", re.M)
+_SERVICE_KEY = re.compile(r"^[ \t]+(?:image|build)[ \t]*:", re.M)
+
+
+def _compose_text(text: str) -> bool:
+    """Whether a YAML file not named as a Compose file is one by what it holds: a top-level
+    ``services:``, every top-level key one of Compose's (or ``x-...``), and a service's
+    ``image:`` or ``build:`` (opea's ``docker_image_build/build.yaml``, run with ``docker compose
+    -f build.yaml build``)."""
+    keys = {m.group(1) for m in _TOP_KEY.finditer(text)}
+    return "services" in keys and all(k in _COMPOSE_KEYS or k.startswith("x-") for k in keys) \
+        and _SERVICE_KEY.search(text) is not None
 
 
 def detect(path: str, head: bytes | None = None, abspath: str | None = None, probes: list | None = None) -> str | None:

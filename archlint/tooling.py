@@ -204,13 +204,39 @@ def released_copies(ctx) -> bool:
     return ctx.cached("tooling.released_copies", compute)
 
 
+def unrendered_values(ctx) -> bool:
+    """Whether a Helm values file belongs to a chart that renders nothing: no ``templates/``
+    folder and no ``dependencies:`` in its ``Chart.yaml`` (opea's CogniwareIms chart, a
+    ``Chart.yaml`` and ``values.yaml`` alone): its images reach no pod.  The folder and the
+    ``Chart.yaml`` are inputs of the result."""
+    def compute() -> bool:
+        path = ctx.source.abspath
+        if ctx.kind != "helm-values" or not path or not os.path.isabs(path):
+            return False
+        folder = os.path.dirname(path)
+        templates, chart = os.path.join(folder, "templates"), os.path.join(folder, "Chart.yaml")
+        ctx.depends_on(templates)
+        ctx.depends_on(chart)
+        if os.path.isdir(templates):
+            return False
+        from .source import read_regular
+
+        try:
+            text = read_regular(chart, 1 << 20).decode("utf-8", "replace")
+        except OSError:
+            return False
+        return re.search(r"^dependencies[ \t]*:", text, re.M) is None
+
+    return ctx.cached("tooling.unrendered_values", compute)
+
+
 def mutable_tags_allowed(ctx) -> bool:
     """Developer tooling, an example or a template folder, a file named an example or whose
-    opening comment says it is not for production, the development copy of released manifests:
-    where the mutable-tag rules say nothing."""
+    opening comment says it is not for production, the development copy of released manifests,
+    the values of a chart that renders nothing: where the mutable-tag rules say nothing."""
     def compute() -> bool:
         rel = repo_path(ctx)
         return (tooling_file(ctx) or example_file(ctx) or template_path(rel) or example_name(rel)
-                or says_not_for_production(ctx.source.text) or released_copies(ctx))
+                or says_not_for_production(ctx.source.text) or released_copies(ctx) or unrendered_values(ctx))
 
     return ctx.cached("tooling.mutable_tags_allowed", compute)

@@ -186,6 +186,7 @@ def test_a_release_sed_of_a_yaml_anchor_rewrites_its_value_alone(tmp_path, capsy
     # karmada's hack/package-helm-chart.sh before helm package
     files = {
         "charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+        "charts/karmada/templates/.keep": "",
         "charts/karmada/values.yaml": KARMADA_VALUES,
         "hack/package-helm-chart.sh": """
             #!/usr/bin/env bash
@@ -270,6 +271,7 @@ def test_a_run_given_the_manifest_alone_still_sees_the_loader_and_the_sed(tmp_pa
         "artifacts/deploy/karmada-scheduler.yaml": KARMADA_DEPLOY,
         "hack/setup-dev-base.sh": "#!/bin/bash\nkind load docker-image docker.io/karmada/karmada-scheduler:latest\n",
         "charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+        "charts/karmada/templates/.keep": "",
         "charts/karmada/values.yaml": KARMADA_VALUES,
         "hack/package-helm-chart.sh": '#!/bin/bash\nsed -i "s/\\(\\&karmadaImageVersion \\).*/\\1$1/" charts/karmada/values.yaml\n',
     }

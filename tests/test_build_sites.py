@@ -450,6 +450,7 @@ def test_a_tiltfile_s_chart_values_and_its_own_folder_are_what_it_deploys(tmp_pa
                 - {name: b, image: ghcr.io/acme/other}
         """,
         "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "chart/templates/.keep": "",
         "chart/values.yaml": "image:\n  repository: ghcr.io/acme/app\n  tag: latest\n"
                              "sidecar:\n  image:\n    repository: ghcr.io/acme/other\n    tag: latest\n",
     }

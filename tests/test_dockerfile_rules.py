@@ -210,9 +210,12 @@ def test_release_in_name_reads_os_and_runtime_releases_only():
     from archlint.images import release_in_name
 
     yes = ["registry.access.redhat.com/ubi8/ubi", "gcr.io/distroless/nodejs18-debian11", "rhel9/postgresql-15",
-           "us-docker.pkg.dev/x/gcr.io/huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311"]
+           "us-docker.pkg.dev/x/gcr.io/huggingface-text-generation-inference-cu124.2-3.ubuntu2204.py311",
+           # Habana's: a release per repository, in the path and at the end of the last part
+           "vault.habana.ai/gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer-2.6.0",
+           "vault.habana.ai/gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer"]
     no = ["ubuntu", "python", "acme/api-v2", "k8s.gcr.io/pause", "quay.io/prometheus/busybox-linux-amd64",
-          "debian12/tools/app", "acme/go-app", "acme/cargo2"]
+          "debian12/tools/app", "acme/go-app", "acme/cargo2", "1.20.1/app", "acme/app-2", "acme/app.1.2x"]
     assert [n for n in yes if not release_in_name(n)] == [] and [n for n in no if release_in_name(n)] == []
 
 
@@ -931,6 +934,60 @@ def test_df006_copies_of_every_cpus_build_are_a_bundle():
     same = text.replace("agent/native/linux-amd64/libobijni.so", "agent/libobijni.so").replace(
         "agent/native/linux-aarch64/libobijni.so", "agent/libobijni.so")
     assert len(check(same, "DF006", kind="dockerfile", platforms=TWO)) == 3
+
+
+def test_df006_a_copy_from_a_stage_of_the_dockerfile_is_what_that_stage_built():
+    # tgi's and lorax's kernel builders: setuptools writes build/lib.linux-x86_64-cpython-311 on
+    # the CPU it runs on, and the final stage copies it; the builder's own download is judged
+    # where it is, and a copy from an image, or from the build context, still counts
+    text = """
+        FROM python:3.11 AS flash-att-builder
+        RUN curl -fLO https://github.com/protocolbuffers/protobuf/releases/download/v21.12/protoc-21.12-linux-x86_64.zip
+        RUN python setup.py build
+        FROM python:3.11
+        COPY --from=flash-att-builder /usr/src/flash-attention/build/lib.linux-x86_64-cpython-311 /opt/site
+        COPY --from=0 /usr/src/build/lib.linux-x86_64-cpython-311 /opt/site2
+        COPY --from=ghcr.io/acme/tools:1 /bin/tool-linux-amd64 /usr/local/bin/tool
+        COPY bin/app-linux-amd64 /app
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "2:103 DF006 RUN fetches a build for x86_64", "7:50 DF006 COPY fetches a build for amd64",
+        "8:20 DF006 COPY fetches a build for amd64"]
+
+
+def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
+    # lorax's and tgi's: "On arm64 we exit with an error code" in the stage the final one copies
+    # PyTorch from; with no platforms configured, its x86_64 downloads are the image's own CPU's
+    text = """
+        FROM nvidia/cuda:12.4.0-devel-ubuntu22.04 AS pytorch-install
+        ARG TARGETPLATFORM
+        RUN case ${TARGETPLATFORM} in \\
+            "linux/arm64")  exit 1 ;; \\
+            *)              /opt/conda/bin/conda install -y pytorch ;; \\
+            esac
+        FROM pytorch-install AS kernel-builder
+        RUN curl -fLO https://github.com/Kitware/CMake/releases/download/v3.30.0/cmake-3.30.0-linux-x86_64.tar.gz
+        FROM nvidia/cuda:12.4.0-base-ubuntu22.04
+        COPY --from=pytorch-install /opt/conda /opt/conda
+        COPY --from=kernel-builder /usr/local/bin/cmake /usr/local/bin/cmake
+        RUN curl -fLO https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip
+    """
+    assert check(text, "DF006", kind="dockerfile") == []
+    # an arm that goes on (exit 0), or a failing stage the final one never reads, says nothing
+    assert len(check(text.replace("exit 1 ;;", "exit 0 ;;"), "DF006", kind="dockerfile")) == 2
+    unread = text.replace("COPY --from=pytorch-install /opt/conda /opt/conda\n", "").replace(
+        "FROM pytorch-install AS kernel-builder", "FROM ubuntu:24.04 AS kernel-builder")
+    assert len(check(unread, "DF006", kind="dockerfile")) == 2
+    # a case on a platform names its arms by platform: each arm's download is its own
+    chosen = """
+        FROM alpine:3.20
+        ARG PLATFORM
+        RUN case ${PLATFORM} in \\
+            linux/arm64) curl -fLO https://e.com/tool-linux-arm64.tgz ;; \\
+            "linux/amd64") curl -fLO https://e.com/tool-linux-amd64.tgz ;; \\
+            esac
+    """
+    assert check(chosen, "DF006", kind="dockerfile", platforms=TWO) == []
 
 
 def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):

@@ -453,9 +453,10 @@ def test_add_suppressions_dockerfile(repo, capsys):
 
 def test_add_suppressions_other_kinds(repo, capsys):
     files = {
-        "build.sh": "#!/bin/sh\nset -e\nif true; then\n  docker build \\\n    -t acme/app .\nfi\n",
-        "Makefile": "image:\n\tdocker build -t acme/app .\n\t@echo done\n",
-        "README.md": "# Build\n\n  ```bash\n  docker build -t acme/app .\n  ```\n",
+        # (pushed: an image that stays on the machine is no BC finding)
+        "build.sh": "#!/bin/sh\nset -e\nif true; then\n  docker build \\\n    -t acme/app .\nfi\ndocker push acme/app\n",
+        "Makefile": "image:\n\tdocker build -t acme/app .\n\t@echo done\n\tdocker push acme/app\n",
+        "README.md": "# Build\n\n  ```bash\n  docker build -t acme/app .\n  docker push acme/app\n  ```\n",
     }
     for name, text in files.items():
         (repo / name).write_text(text)

@@ -889,6 +889,7 @@ CHART = """
 def _chart(tmp_path):
     (tmp_path / "chart").mkdir()
     (tmp_path / "chart" / "Chart.yaml").write_text(dedent(CHART))
+    (tmp_path / "chart" / "templates").mkdir()  # (a chart that renders something)
 
 
 def test_kinds_by_content_name_and_chart(tmp_path):
@@ -1597,6 +1598,7 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
            "  - {name: c, image: alpine:latest}\n  - {name: d, image: 'index.docker.io/bitnamisecure/kubectl:latest'}\n")
     (tmp_path / ".git").mkdir()
     write_files(tmp_path, {"charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
+                           "charts/karmada/templates/.keep": "",
                            "charts/karmada/values.yaml": values, "deploy/pod.yaml": pod})
 
     def seen():

@@ -2621,8 +2621,8 @@ def test_a_compose_file_given_after_another_reads_its_paths_from_the_first_ones_
 
 
 def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_build(tmp_path, capsys):
-    # gatekeeper's fake-reader: a demo sidecar its Makefile builds and pushes only as
-    # ghcr.io/open-policy-agent/fake-reader:latest; a deployment's :latest has no version to pin
+    # a demo sidecar a Makefile builds and pushes only as ghcr.io/acme/fake-reader:latest (as
+    # gatekeeper's, whose push is an overridable --output); a deployment's :latest has no version to pin
     # until the build publishes one, so the build's BC006 is the finding, naming the deployment.
     # An image the repository also tags with a version (or with a tag not known here) keeps K8S001.
     pod = """
@@ -2719,3 +2719,64 @@ def test_a_pre_release_manifest_is_superseded_once_its_release_has_one(tmp_path,
     }
     doc = run(tree(tmp_path, files), capsys)
     assert codes(doc, "K8S004") == [("next/install_v3_0_0_rc1.yaml", 1, "K8S004")]
+
+
+def test_a_latest_on_a_later_line_of_a_build_is_that_builds(tmp_path, capsys):
+    # EdgeCraftRAG's tools/build_images.sh: `docker build \` on one line, `-t opea/edgecraftrag:latest \`
+    # four lines below, never pushed: the image stays on the machine; the same build pushed is reported
+    script = ("#!/bin/bash\ndocker build \\\n  --build-arg http_proxy=$http_proxy \\\n  --build-arg https_proxy=$https_proxy \\\n"
+              "  -t opea/edgecraftrag:latest \\\n  -f Dockerfile .\n")
+    files = {"tools/build_images.sh": script, "Dockerfile": "FROM python:3.11-slim\n",
+             "tools/push.sh": script.replace("edgecraftrag", "pushed") + "docker push opea/pushed:latest\n"}
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "BC006") == [("tools/push.sh", 5, "BC006"), ("tools/push.sh", 7, "BC006")]
+
+
+def test_opea_layout_build_yaml_clones_and_a_runbooks_cd(tmp_path, capsys):
+    # opea's GenAIExamples: docker_image_build/build.yaml is a compose file by what it holds (run
+    # with `docker compose -f build.yaml build`), its images are the ones the compose files run
+    # with ${TAG:-latest}, and its contexts are a GenAIComps checkout the workflow clones; a
+    # README's `cd GenAIComps` in one block moves the builds of the blocks after it; the values
+    # of a chart with no templates reach no pod
+    build = """
+        services:
+          codegen:
+            build: {context: ../, dockerfile: ./Dockerfile}
+            image: ${REGISTRY:-opea}/codegen:${TAG:-latest}
+          embedding:
+            build: {context: GenAIComps, dockerfile: comps/embeddings/src/Dockerfile}
+            image: ${REGISTRY:-opea}/embedding:${TAG:-latest}
+        """
+    wf = """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  cd CodeGen/docker_image_build
+                  git clone --depth 1 --branch main https://github.com/opea-project/GenAIComps.git
+                  docker compose -f build.yaml build
+        """
+    readme = ("# CodeGen\n\n```bash\ngit clone https://github.com/opea-project/GenAIComps.git\ncd GenAIComps\n```\n\n"
+              "Then:\n\n```bash\ndocker build -t opea/whisper:latest -f comps/third_parties/whisper/src/Dockerfile .\n```\n")
+    files = {
+        "CodeGen/docker_image_build/build.yaml": build,
+        "CodeGen/Dockerfile": "FROM python:3.11-slim\n",
+        "CodeGen/docker_compose/compose.yaml": "services:\n  codegen:\n    image: ${REGISTRY:-opea}/codegen:${TAG:-latest}\n",
+        "CodeGen/docker_compose/compose_openai.yaml": "services:\n  db:\n    image: mariadb:latest\n  web:\n"
+                                                      "    image: nginx:1.27.3\n",
+        "CodeGen/README.md": readme,
+        ".github/workflows/build.yml": wf,
+        "Ims/helm/Chart.yaml": "apiVersion: v2\nname: ims\nversion: 0.1.0\n",
+        "Ims/helm/values.yaml": "backend:\n  image:\n    repository: opea/ims-backend\n    tag: latest\n",
+        "Other/helm/Chart.yaml": "apiVersion: v2\nname: other\nversion: 0.1.0\n",
+        "Other/helm/values.yaml": "backend:\n  image:\n    repository: opea/other-backend\n    tag: latest\n",
+        "Other/helm/templates/deployment.yaml": "kind: Deployment\n",
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    got = sorted((f["path"], f["rule"]) for f in doc["findings"] if f["rule"] not in ("DF005", "AL003"))
+    assert got == [("CodeGen/docker_compose/compose_openai.yaml", "DC001"), ("Other/helm/values.yaml", "K8S001")]
+    graph = graph_doc(tmp_path, capsys)
+    assert ("CodeGen/docker_image_build/build.yaml", "CodeGen/Dockerfile") in {
+        (b["path"], b["dockerfile"]) for b in graph["builds"]}

@@ -19,7 +19,7 @@ _SHAPES = {
 
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
-                           "anchors", "loaded", "present", "defaulted"))
+                           "anchors", "loaded", "present", "defaulted", "cloned"))
 
 
 def _str(v) -> bool:

@@ -37,6 +37,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
              platform (no ``--platform``, ``$TARGETPLATFORM``, or based on such a stage).
 ``tag_release`` ``True``: a workflow run only for a release (on pushed tags or a GitHub release).
 ``defaulted`` images a build tags ``latest`` through an overridable default (``IMAGE_TAG ?= latest``).
+``cloned``   the folders the file's ``git clone`` commands make (``GenAIComps``).
 
 ``fact_check.check(value)`` validates facts read back from the cache (untrusted input) and
 raises ValueError on anything but this shape.
@@ -229,6 +230,7 @@ def _span_at(spans: list, starts: list, tc) -> int:
 
 
 def _command_facts(ctx, out: dict) -> None:
+    from .folders import document_cd
     from ..checks.build_commands.local import build_pushes, local_use, readers_name
     from ..commands import commands_for, retag_names
     from ..snippet import in_document
@@ -243,10 +245,11 @@ def _command_facts(ctx, out: dict) -> None:
     steps = _workflow().step_folders(ctx) if moved else []  # run: steps of a known folder, in line order
     step_starts = [a for a, _b, _f in steps]
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
+    moved_after = document_cd(ctx)
     for tc in tcs:
         if tc.action == "build" and not tc.no_image:
             # in a job whose steps may run outside the top: its paths link nothing
-            here = bases
+            here = bases + ["cd"] if tc.command.snippet.pos(tc.command.start)[0] > moved_after else bases
             if moved and _span_at(moved, starts, tc) >= 0:
                 k = _span_at(steps, step_starts, tc) if steps else -1
                 here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
@@ -768,6 +771,10 @@ def extract(ctx) -> dict | None:
     if kind in _COMMAND_KINDS:
         _command_facts(ctx, out)
         release_rewrites(ctx.source.text, out, ordered=kind in ("shell", "markdown"))
+        if "clone" in ctx.source.text:
+            from .folders import cloned_folders
+
+            out["cloned"] = cloned_folders(ctx.source.text)
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":

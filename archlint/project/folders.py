@@ -1,4 +1,5 @@
-"""Where a command runs: the ``cd``/``pushd`` before it in its snippet (``facts``' ``bases``)."""
+"""Where a command runs: the ``cd``/``pushd`` before it in its snippet, or in an earlier block of
+its runbook (``facts``' ``bases``); and the folders a ``git clone`` makes."""
 from __future__ import annotations
 
 import bisect
@@ -159,3 +160,50 @@ def rooted(flag) -> str | None:
     if flag is None or flag.value is None or not flag.dynamic or not _ROOTED.fullmatch(flag.value):
         return None
     return flag.value.split("/", 1)[1]
+
+
+def document_cd(ctx) -> float:
+    """The last line of a document's first shell block that changes folder (``git clone
+    .../GenAIComps.git`` then ``cd GenAIComps``): a runbook's blocks run one after another in one
+    shell, so a build in a later block runs in a folder not known here.  Infinity for none, and
+    for any other kind of file (its cds are its snippet's: ``folders.where_it_runs``)."""
+    if ctx.kind != "markdown":
+        return float("inf")
+    return min((f.end_line for f in getattr(ctx.model, "fences", ()) if f.snippet is not None
+                and ("cd" in f.snippet.text or "pushd" in f.snippet.text) and _MOVES.search(f.snippet.text)),
+               default=float("inf"))
+
+
+#: ``git clone [options] URL [FOLDER]``: the options and words up to the end of the command
+_CLONE = re.compile(r"\bgit[ \t]+clone\b([^\n;&|)]*)")
+#: git clone's options that take the next word as their value
+_CLONE_VALUED = frozenset(("-b", "--branch", "--depth", "-c", "--config", "-o", "--origin", "--reference", "-j",
+                           "--jobs", "--filter", "--shallow-since", "--shallow-exclude", "--template", "-u",
+                           "--upload-pack", "--separate-git-dir", "--server-option", "--bundle-uri"))
+
+
+def cloned_folders(text: str) -> list:
+    """The folders the ``git clone`` commands of a script, recipe, workflow or runbook make (the
+    last word, else the URL's last part less ``.git``: opea's workflow clones ``GenAIComps``
+    into each example's ``docker_image_build/``, whose ``build.yaml`` builds from it); a name
+    with a variable is unknown and left out.  At most 64, in order."""
+    out: list = []
+    for m in _CLONE.finditer(text):
+        words = [w.strip("\"'") for w in m.group(1).replace("\\\n", " ").split()]
+        pos, skip = [], False
+        for w in words:
+            if skip:
+                skip = False
+            elif w.startswith("-"):
+                skip = w in _CLONE_VALUED
+            else:
+                pos.append(w)
+        if not pos:
+            continue
+        name = pos[1] if len(pos) > 1 else pos[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+        name = name.rstrip("/").rsplit("/", 1)[-1]
+        if name and "$" not in name and "`" not in name and name not in (".", "..") and name not in out:
+            out.append(name)
+            if len(out) >= 64:
+                break
+    return out

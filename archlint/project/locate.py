@@ -49,9 +49,20 @@ def locate(project, b, fact: dict, folder: str) -> None:
     b.tried = [project._display(c) for c in tried]
     doc = b.path.lower().endswith((".md", ".markdown"))
     b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
-        not doc or _named_here(project, file) and not _below(project, folder, file)) and not _output(project, tried)
+        not doc or _named_here(project, file) and not _below(project, folder, file)) and not _output(project, tried) \
+        and not _in_clone(project, tried)
     if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
         project.probes.append(os.path.dirname(tried[0]))
+
+
+def _in_clone(project, tried: list) -> bool:
+    """Whether a Dockerfile looked for lies under a folder named as one a ``git clone`` of the
+    repository's files makes (opea's ``build.yaml`` building ``context: GenAIComps``, which its
+    workflow clones beside it): another repository's checkout, not a missing file."""
+    if not project.cloned:
+        return False
+    root = project.root.rstrip(os.sep) + os.sep
+    return any(part in project.cloned for c in tried for part in c[len(root):].split(os.sep)[:-1])
 
 
 def _output(project, tried: list) -> bool:

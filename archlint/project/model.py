@@ -215,6 +215,7 @@ class Project:
         self.target_stages: dict = {}  # display path of a Dockerfile -> lines of its stages built for the target
         self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
         self.defaulted_latest: set = set()  # names a build tags latest through an overridable default
+        self.cloned: set = set()  # folders a git clone of the repository's files makes
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
@@ -296,6 +297,7 @@ class Project:
         if facts.get("tag_release"):
             self.tag_releases.add(display)
         self.defaulted_latest.update(n for n in map(normal, facts.get("defaulted", ())) if n is not None)
+        self.cloned.update(facts.get("cloned", ()))
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""

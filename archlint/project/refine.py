@@ -319,16 +319,11 @@ def bc006(f, fr, project):
     nothing of manifests under ``docs/`` or ``examples/`` (envoy-gateway's
     ``kennethreitz/httpbin``); its own images are kept (loki's ``grafana/loki-canary:latest`` in
     its canary guide)."""
-    builds = project.builds_in(fr.path, f.span.line)
+    builds = project.builds_in(fr.path, f.span.line) or _tagging_build(project, fr, f)
     if _stays_or_cannot_run(builds):
         return None
-    if fr.path in project.tag_releases and f.key:  # (the build's command starts at or above its tag)
-        from .model import normal
-
-        name = normal(f.key.rpartition(" ")[2])
-        mine = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.tags]
-        if mine and _release_alias(project, mine[-1]):
-            return None
+    if fr.path in project.tag_releases and builds and all(_release_alias(project, b) for b in builds):
+        return None
     if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
         from .model import normal
 
@@ -419,6 +414,19 @@ def set_by_tooling(f, fr, project):
     return f
 
 
+def _tagging_build(project, fr, f) -> list:
+    """The build a BC006 finding on a ``-t`` line below the build's first line is about: the last
+    build of the file starting at or above it that tags the image (``docker build \\`` on line 13,
+    ``-t opea/edgecraftrag:latest \\`` on line 17: EdgeCraftRAG's build script); [] for a push or
+    a tag (its rule's key names another command)."""
+    if not f.key or not f.key.rpartition(" ")[0].endswith((" build", " bud")):
+        return []
+    from .model import normal
+
+    name = normal(f.key.rpartition(" ")[2])
+    return [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.tags][-1:]
+
+
 def _release_alias(project, b) -> bool:
     """Whether build ``b``, in a workflow run only for a release, pushes ``latest`` as the
     release's moving alias: for each repository it tags ``latest``, another build in such a
@@ -441,12 +449,13 @@ def _finding_names(project, fr, f) -> list:
 
 def _latest_only(project, n) -> list:
     """The builds that push image ``n``'s repository when the repository publishes it under the
-    tag ``latest`` alone (gatekeeper's fake-reader, a demo sidecar its Makefile builds only as
-    ``ghcr.io/open-policy-agent/fake-reader:latest``, pushed by ``OUTPUT_TYPE=type=registry``):
-    every build of every Dockerfile that builds it tags ``latest`` alone, none with a tag not
-    known here nor through an overridable default (kmm's ``IMAGE_TAG ?= latest``, which its
-    release sets), and no push of the repository sends another tag.  A deployment's ``:latest`` then has no version to pin until the build publishes
-    one: the build's BC006 is the finding to act on.  Else []."""
+    tag ``latest`` alone (a demo sidecar a Makefile builds and pushes only as
+    ``ghcr.io/acme/fake-reader:latest``): every build of every Dockerfile that builds it tags
+    ``latest`` alone, none with a tag not known here nor through an overridable default (kmm's
+    ``IMAGE_TAG ?= latest``, which its release sets), and no push of the repository sends
+    another tag.  A deployment's ``:latest`` then has no version to pin until the build publishes
+    one: the build's BC006, which is reported (the build is seen pushing), is the finding to act
+    on.  Else []."""
     if n is None or "*" in n[0] or n[1] != "latest":
         return []
     builds = project.builds_of((n[0], "*"))
@@ -458,7 +467,7 @@ def _latest_only(project, n) -> list:
         return []  # (a tag of the caller's: ``IMAGE_TAG ?= latest``)
     if any(t != "latest" for t in project._pushed_by_repository().get(n[0], ())):
         return []
-    return [b for b in builds if not b.local and not b.missing]  # (BC006 reports a build that may push)
+    return [b for b in builds if not _stays_or_cannot_run([b])]  # (the builds whose BC006 is reported)
 
 
 def _values_rewritten(project, fr) -> bool:

@@ -116,8 +116,9 @@ def write_kind(root: Path, kind: str, text: str | bytes | None = None) -> Path:
     name, sample = KINDS[kind]
     p = root / name
     p.parent.mkdir(parents=True, exist_ok=True)
-    if kind == "helm-values":
+    if kind == "helm-values":  # (a chart that renders something: its templates/ folder)
         (p.parent / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\n")
+        (p.parent / "templates").mkdir(exist_ok=True)
     data = sample if text is None else text
     if isinstance(data, str):
         p.write_bytes(data.encode("utf-8"))

@@ -651,9 +651,8 @@ def latest_tag(ctx):
     with no version tags (httpbin's original: see DF001; no updater moves a digest in a script). Nor a build whose
     Dockerfile does not exist, or the push of an image only such builds make (XF005 reports the build). Where the
     repository publishes an image under `latest` alone (every build of every Dockerfile that builds it tags only
-    `latest`, none a tag not known here, and no push sends another: gatekeeper's `fake-reader` sidecar), the build's
-    finding names the manifests that deploy it, which have no version to pin until the build publishes one (K8S001
-    leaves them).
+    `latest`, none a tag not known here, and no push sends another: a demo sidecar's), the build's finding names the
+    manifests that deploy it, which have no version to pin until the build publishes one (K8S001 leaves them).
 
     ## Example
     ```shell

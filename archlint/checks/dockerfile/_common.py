@@ -234,6 +234,8 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
             return None
         if final_base_arch(ctx) == token_arch:
             return None  # the image is that CPU's whatever machine builds it, and so is the literal
+        if token_arch == "amd64" and "arm64" in refused_arches(ctx):
+            return None  # the build fails for arm64 (``exit 1`` in its case arm): an amd64 image
         return Severity.WARNING, NO_PLATFORMS
     if token_arch not in targets.arches:
         return Severity.ERROR, f"the configured target platforms are {targets.describe()}"
@@ -247,6 +249,42 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
     return Severity.WARNING, (
         f"several target platforms are configured ({targets.describe()}) and this literal serves only one"
     )
+
+
+#: the body of a case arm or if branch that fails the build (lorax's ``"linux/arm64") exit 1 ;;``)
+_FAILS = re.compile(r"\s*(?:(?:echo|printf)\b[^;&|\n]*[;\n]\s*|>&2\s*)*(?:exit[ \t]+[1-9]\d*|false)\s*;?\s*")
+
+
+def refused_arches(ctx) -> frozenset:
+    """The CPUs the image cannot be built for: a ``RUN`` of a stage the final stage is built from
+    (its bases, the stages it copies from, theirs) fails the build in a ``case`` arm or ``if``
+    branch for them (lorax's and tgi's ``"linux/arm64") exit 1 ;;`` before installing PyTorch,
+    "On arm64 we exit with an error code")."""
+    def compute():
+        from ...archnames import arch_case_arms
+
+        model = ctx.model
+        readers = model.readers()
+        copied = {}  # reading stage index -> the stages it reads
+        for src, rs in readers.items():
+            for st, _ins, _fl in rs:
+                copied.setdefault(st.index, []).append(model.stages[src])
+        out: set = set()
+        todo, seen = [model.final_stage], set()
+        while todo:  # each stage once
+            st = todo.pop()
+            if st is None or st.index in seen:
+                continue
+            seen.add(st.index)
+            todo.append(model.base_stage_of(st))
+            todo.extend(copied.get(st.index, ()))
+            for text in _own_texts(st, ("RUN",)):
+                if "exit" in text or "false" in text:
+                    out.update(a for s_, e_, arches, build in arch_case_arms(text)
+                               if not build and _FAILS.fullmatch(text[s_:e_]) for a in arches)
+        return frozenset(out)
+
+    return ctx.cached("dockerfile.refused_arches", compute)
 
 
 def final_base_arch(ctx) -> str | None:

@@ -250,22 +250,20 @@ def from_untagged(ctx):
     Flags a `FROM` image with neither a tag nor a digest, which Docker reads as `:latest`.
 
     ## Why is this bad?
-    It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an
-    earlier stage (`FROM build`), for a placeholder no runtime accepts as an image (rook's
-    `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for
-    an image that is a build parameter: `FROM ${BASE_IMAGE}`,
-    the whole reference one `ARG`, with or without a default (in an `ARG` line or in place:
-    `FROM ${BUILDER_IMAGE:-golang}`). Its value comes from the build
-    command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it has
-    just built; the untagged default only serves a local build), and reporting it would be a false
-    alarm (checkov's most common one). A default that says `latest` is still DF001's. Same as
-    hadolint DL3006, which skips variables too, except for a repository whose name carries the
-    release it follows (`ubi8/ubi`, `gcr.io/distroless/static-debian12`, `nodejs18`, `python-39`,
-    `cu124`...) written without a tag, the form its publisher documents: it follows that release
-    line as a `:8` tag would, and archlint accepts such tags (in the judged repositories, 45 such
-    findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in developer tooling or examples,
-    in a stage that only fetches files for a later stage, nor for an image with no version tags
-    where no updater moves a digest (see DF001).
+    It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an earlier stage (`FROM
+    build`), for a placeholder no runtime accepts as an image (rook's `FROM BASEIMAGE`, replaced by `sed` before the
+    build: repositories are lower-case), or for an image that is a build parameter: `FROM ${BASE_IMAGE}`, the whole
+    reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
+    value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it
+    has just built; the untagged default only serves a local build), and reporting it would be a false alarm (checkov's
+    most common one). A default that says `latest` is still DF001's. Same as hadolint DL3006, which skips variables too,
+    except for a repository whose name carries the release it follows (`ubi8/ubi`, `gcr.io/distroless/static-debian12`,
+    `nodejs18`, `python-39`, `cu124`...; a version ending its last part or as a path part: Habana's
+    `gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer-2.6.0`) written without a tag, the form its publisher
+    documents: it follows that release line as a `:8` tag would, and archlint accepts such tags (in the judged
+    repositories, 45 such findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in
+    developer tooling or examples, in a stage that only fetches files for a later stage, nor for an image with no
+    version tags where no updater moves a digest (see DF001).
 
     ## Example
     ```dockerfile

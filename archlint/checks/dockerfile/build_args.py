@@ -25,13 +25,21 @@ from ._common import (
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
+def _from_stage(ctx, ins) -> bool:
+    """Whether a COPY/ADD reads a stage of this Dockerfile (``--from=flash-att-builder``): its
+    paths are what that stage made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named
+    for the CPU it built on), not a fetched build; the stage's own downloads are judged there."""
+    f = ins.flag("from")
+    return f is not None and bool(f.value) and ctx.model.stage_by_name(f.value) is not None
+
+
 def _download_words(ctx, stage: Stage):
     """(instruction, word value, span, ARG name or None) for each URL/path argument of a download
     or copy.  A COPY/ADD source with variables is also read with the stage's ARG and ENV values
     (``COPY ${BINARY} /app`` after ``ARG BINARY=bin/app-arm64``): then the name is given."""
     for ins, env in stage_vars(ctx.model, stage):  # the platform ARGs stay unknown: they are never in env
         if ins.keyword in ("ADD", "COPY"):
-            if ins.exec_form is not None or len(ins.words) < 2:
+            if ins.exec_form is not None or len(ins.words) < 2 or _from_stage(ctx, ins):
                 continue
             for w in ins.words[:-1]:
                 if w.value.startswith("<<") or arch_free_file(w.value):
@@ -59,28 +67,28 @@ def arch_specific_download(ctx):
     ## What it does
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a `RUN` download (`curl`,
     `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`, `linux64` (jq's), `aarch64`, `arm64`,
-    `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m`
-    or `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word.
+    `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or
+    `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word.
 
     A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values: `COPY ${BINARY} /app` after
     `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the build command may pass another value, that is reported
     only when several target platforms are configured.
 
-    With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With
-    several, a literal token is reported even in a pinned stage, because its output is copied into the images of the
-    other architectures. A token for an architecture that is not configured at all is an error.
+    With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
+    a literal token is reported even in a pinned stage, because its output is copied into the images of the other
+    architectures. A token for an architecture that is not configured at all is an error.
 
-    In context (the project model), without configured platforms: a literal in a stage built for the target platform
-    is not reported when every build of the Dockerfile found in the repository that builds that stage builds for that
+    In context (the project model), without configured platforms: a literal in a stage built for the target platform is
+    not reported when every build of the Dockerfile found in the repository that builds that stage builds for that
     architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a reusable workflow or local
-    action given the Dockerfile; an ARM variant is never assumed); when they build for others, the message names them.
-    A build for whichever machine runs it, an overridable default such as argo-rollouts' `TARGET_ARCH ?= linux/amd64`
-    (its caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd`) keeps
-    the finding.
+    action given the Dockerfile; an ARM variant is never assumed); when they build for others, the message names them. A
+    build for whichever machine runs it, an overridable default such as argo-rollouts' `TARGET_ARCH ?= linux/amd64` (its
+    caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd`) keeps the
+    finding.
 
     ## Why is this bad?
-    The image contains a binary for one CPU whatever platform it is built for: on the others the container crashes
-    with `exec format error`.
+    The image contains a binary for one CPU whatever platform it is built for: on the others the container crashes with
+    `exec format error`.
 
     ## Example
     ```dockerfile
@@ -99,23 +107,24 @@ def arch_specific_download(ctx):
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
-    (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named
-    after one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is reported);
-    nor in a stage whose base image names one architecture (`arm64v8/debian`, `fluentd:v1.13-debian-arm64-1.0`) a
-    literal for that one: the stage is for that CPU whatever the build asks (a literal for another is reported, naming
-    the base). The architecture in a QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`)
-    is the CPU it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's name, the CPU it
-    compiles for (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one
-    download of an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't
-    support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing
-    key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's
-    folder: the same bytes for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [
-    "$ARCH" = arm64 ]; then curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage
-    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a local file (`curl -o`) or an index a
-    text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one
-    architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's
-    whatever builds it (also DF008). The plain `Dockerfile` beside `Dockerfile.aarch64` (LinuxServer's; none named for
-    amd64) is amd64's.
+    (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named after
+    one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is reported); nor in a
+    stage whose base image names one architecture (`arm64v8/debian`, `fluentd:v1.13-debian-arm64-1.0`) a literal for
+    that one: the stage is for that CPU whatever the build asks (a literal for another is reported, naming the base).
+    The architecture in a QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU
+    it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's name, the CPU it compiles for
+    (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one download of an
+    instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64
+    yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature,
+    checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes
+    for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then
+    curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage (beyla's
+    `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a `COPY --from` a stage of the Dockerfile: what
+    it built, named for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an
+    index a text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is
+    one architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's
+    whatever builds it (also DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1`
+    in a stage the final one is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's.
     """
     if windows_image(ctx):
         return
@@ -128,7 +137,7 @@ def arch_specific_download(ctx):
         words = _one_cpu_each(list(_download_words(ctx, st)))
         fetches: dict = {}  # instruction -> how many of its downloads name an architecture
         for ins, value, _span, _via in words:
-            fetches[id(ins)] = fetches.get(id(ins), 0) + (1 if any(arch_tokens(value)) else 0)
+            fetches[id(ins)] = fetches.get(id(ins), 0) + bool(any(arch_tokens(value)))
         for ins, value, span, via in words:
             if via is not None and not ctx.targets.several:
                 continue  # a default the build command may replace: a finding only for a multi-platform build

@@ -345,7 +345,7 @@ def image_latest_tag(ctx):
 
     An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
     `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002); one the
-    repository publishes as `latest` alone (gatekeeper's `fake-reader`) is reported at its build (BC006; also K8S002).
+    repository publishes as `latest` alone (a build seen pushing it) is reported at that build (BC006; also K8S002).
 
     ## Example
     ```yaml
