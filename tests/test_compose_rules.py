@@ -66,8 +66,11 @@ def test_dc001_only_where_the_file_pins_other_images():
         "9:12 DC001 Service minio uses image minio/minio without a tag, which means minio/minio:latest (the"
         " default in ${MINIO_IMAGE:-minio/minio}).",
     ]
-    # a version tag pins; so does a digest alone
-    for pin in ("mariadb:10-focal", "mariadb@sha256:" + "a" * 64):
+    # a CPU's name is no version (photoprism's setup/docker/armv7/compose.yaml: photoprism:armv7)
+    arm = "services:\n  photoprism:\n    image: photoprism/photoprism:armv7\n  db:\n    image: yobasystems/alpine-mariadb:latest\n"
+    assert check(arm, "DC001", kind="compose") == []
+    # a version tag pins; so does a digest alone, and a version for one CPU
+    for pin in ("mariadb:10-focal", "mariadb@sha256:" + "a" * 64, "mariadb:10.11-arm64"):
         text = f"services:\n  db:\n    image: {pin}\n  web:\n    image: wordpress:latest\n"
         assert check(text, "DC001", kind="compose") == [
             "5:12 DC001 Service web uses image wordpress:latest with the mutable tag latest."], pin

@@ -1019,6 +1019,22 @@ def check_at(folder, text):
     return show(findings(lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=folder), "DF006"))
 
 
+def test_a_dockerfile_in_a_folder_named_for_a_cpu_is_that_cpus(tmp_path):
+    # photoprism's docker/tensorflow/arm64/Dockerfile (bazel's aarch64 build) beside
+    # docker/tensorflow/Dockerfile (its x86_64 build): one folder per CPU, the plain one amd64's
+    text = "FROM ubuntu:22.04\nRUN wget https://github.com/guysoft/bazel-bin/raw/master/bazel-0.24.1-{a}\n"
+    write_files(tmp_path, {"tf/arm64/Dockerfile": text.format(a="aarch64"), "tf/Dockerfile": text.format(a="linux-x86_64")})
+
+    def at(name, body):
+        return show(findings(lint_inline(body, kind="dockerfile", name=name, tmp_path=tmp_path), "DF006"))
+
+    assert at("tf/arm64/Dockerfile", text.format(a="aarch64")) == []
+    assert at("tf/Dockerfile", text.format(a="linux-x86_64")) == []
+    # a literal for another CPU in a CPU's folder, or a plain file with no CPU folder beside it
+    assert len(at("tf/arm64/Dockerfile", text.format(a="linux-x86_64"))) == 1
+    assert len(at("other/Dockerfile", text.format(a="linux-x86_64"))) == 1
+
+
 def test_df008_accepts_targetarch_toolchain():
     assert check("""
         FROM --platform=$BUILDPLATFORM golang:1.22 AS go
@@ -1698,6 +1714,20 @@ def test_df013_flags_a_downloaded_program_and_a_derived_stage():
         " the final stage copies its output (/src/target/release/srv): every platform's image gets the build"
         " machine's binaries.",
     ]
+
+
+def test_df013_passes_a_windows_image():
+    # rke2's Dockerfile.windows: $BUILDPLATFORM stages curl Windows amd64 .exe files, which the
+    # Windows image ships; the Linux build machine's binaries cannot be what it holds
+    text = """
+        FROM --platform=$BUILDPLATFORM alpine:3.24 AS collect
+        RUN curl -fsSLO https://dl.k8s.io/release/v1.36.0/bin/windows/amd64/kubelet.exe
+        FROM mcr.microsoft.com/windows/nanoserver:ltsc2022
+        COPY --from=collect /kubelet.exe /bin/
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    linux = text.replace("mcr.microsoft.com/windows/nanoserver:ltsc2022", "debian:12-slim")
+    assert len(check(linux, "DF013", kind="dockerfile", platforms=TWO)) == 1
 
 
 def test_df013_passes_a_stage_that_hands_its_script_the_target_platform():

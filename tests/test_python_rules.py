@@ -686,6 +686,18 @@ def test_syntax_error_is_a_parse_error_with_position():
     assert "invalid Python syntax" in exc.value.message
 
 
+def test_a_shell_script_named_like_a_python_file_is_a_notice_not_a_parse_error():
+    # docker-zulip's manage.py: `#!/bin/sh` then `docker compose exec ... manage.py "$@"`
+    text = '#!/bin/sh\ndocker compose exec -u zulip zulip /home/zulip/deployments/current/manage.py "$@"\n'
+    r = lint_inline(text, name="manage.py", kind="python")
+    assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 1, "info")]
+    assert r.findings == [] and "#!/bin/sh starts this file" in r.notices[0].message
+    # a Python shebang, or none, keeps the parse error
+    for head in ("#!/usr/bin/env python3\n", ""):
+        with pytest.raises(ParseError):
+            parse(Source("x.py", head + "def broken(:\n    pass\n"))
+
+
 def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_an_older_one():
     # dapr's quickstarts: f'... {subscription.json()['id']}' is Python 3.12 (PEP 701)
     text = "import json\nd = {'id': 1}\nprint(f'id: {d['id']}')\n"

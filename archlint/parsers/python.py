@@ -44,6 +44,13 @@ def parse(source) -> PyModel:
             tree = ast.parse(source.text, filename=source.path)
         except SyntaxError as e:
             msg = e.msg or "invalid syntax"
+            first = source.text.split("\n", 1)[0]
+            if first.startswith("#!") and "python" not in first:  # docker-zulip's manage.py: #!/bin/sh
+                raise SkipFile(
+                    "AL001", f"{first.strip()[:80]} starts this file: a script of another language named like a"
+                    " Python file, not linted as Python", 1, 1, group="AL001:not-python",
+                    summary="{count} files named like Python files are scripts of another language (their #! line):"
+                            " not linted as Python") from None
             if _newer_f_string(msg, source.line(e.lineno or 0)):
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(

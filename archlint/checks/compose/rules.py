@@ -129,44 +129,53 @@ def _seen_once(seen: set, finding):
 
 def _pins_a_version(ref: str) -> bool:
     """A pulled image held to a release: a digest, or a tag with a version number in it
-    (``postgres:16.4``, ``mariadb:10-focal``; not ``redis:alpine`` or ``:stable``)."""
+    (``postgres:16.4``, ``mariadb:10-focal``; not ``redis:alpine``, ``:stable`` or a CPU's name,
+    ``:armv7``)."""
     _, tag, digest = split_image(ref)
-    return digest is not None or (tag is not None and tag != "latest" and any(c.isdigit() for c in tag))
+    if digest is not None:
+        return True
+    if tag is None or tag == "latest":
+        return False
+    from ...archnames import arch_tokens
+
+    rest = tag  # (a CPU's name is no version: photoprism's moving ``photoprism:armv7``)
+    for _t, _a, start, end in reversed(list(arch_tokens(tag))):
+        rest = rest[:start] + rest[end:]
+    return any(c.isdigit() for c in rest)
 
 
 @rule("DC001", "image-latest-tag", severity=Severity.WARNING, tags=("image", "reproducibility", "compose"))
 def image_latest_tag(ctx):
     """
     ## What it does
-    Flags a compose service whose `image:` uses the `latest` tag or no tag (which means
-    `latest`), also as an interpolation's default (`${TAG:-latest}`), in a compose file that
-    pins another image by digest or by a version tag (`postgres:16.4`, `mariadb:10-focal`).
+    Flags a compose service whose `image:` uses the `latest` tag or no tag (which means `latest`),
+    also as an interpolation's default (`${TAG:-latest}`), in a compose file that pins another image
+    by digest or by a version tag (`postgres:16.4`, `mariadb:10-focal`; not a CPU's name, `:armv7`).
 
     ## Why is this bad?
     `docker compose pull` and `up` fetch whatever `latest` points to today: two machines run
     different versions of the same file and a rollback is impossible. A file that pins its other
     images means to run known versions, and the unpinned one is the one left behind. A file that
     pins none (`image: postgres`, `redis:latest`, `nginx:alpine` throughout: a sample or a
-    development stack) follows each image's newest release by choice, so it is not reported
-    (on 30 such findings in the judged repositories, none was worth acting on). With the
-    project model, nor is the repository's own image (a repository it builds, on any registry)
-    whose tag is a variable defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the
-    variable is the pin, the default its newest release. Nor an image whose publisher gives no
-    version tags (distroless, httpbin's original: the list DF001 and K8S001 read) where no
-    updater keeps a digest. Not reported for a service
-    that also has `build:` (there `image:` names the image compose builds), for images pinned by
-    digest, for values compose interpolates from the environment without a default, or in a
-    compose file under a developer-tooling folder (a path segment `dev`, `development`, `tools`,
-    `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`,
-    `development` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
-    `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
-    deployment) or named for development or tests (`compose.tests.yaml`,
-    `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word `dev`, `development`,
-    `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`), or in an example
-    (under a folder `examples`, `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`,
-    `documentation`, `tutorials` or `tutorial`, or named for one, `compose.demo.yaml`, or whose
-    opening comment says it is not for production: a getting-started stack its readers copy and
-    pin).
+    development stack) follows each image's newest release by choice, so it is not reported (on 30
+    such findings in the judged repositories, none was worth acting on). With the project model, nor
+    is the repository's own image (a repository it builds, on any registry) whose tag is a variable
+    defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the variable is the pin, the
+    default its newest release. Nor an image whose publisher gives no version tags (distroless,
+    httpbin's original: the list DF001 and K8S001 read) where no updater keeps a digest. Not
+    reported for a service that also has `build:` (there `image:` names the image compose builds),
+    for images pinned by digest, for values compose interpolates from the environment without a
+    default, or in a compose file under a developer-tooling folder (a path segment `dev`,
+    `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or a
+    folder name with a word `dev`, `development` or `tilt`, or a last word `debug`, or `local` with
+    `env`, `environment`, `setup` or `stack`, `contrib/local-environment`: a local Kafka or debug
+    stack started on a laptop, never a deployment) or named for development or tests
+    (`compose.tests.yaml`, `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word
+    `dev`, `development`, `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`),
+    or in an example (under a folder `examples`, `example`, `samples`, `sample`, `demo`, `demos`,
+    `docs`, `doc`, `documentation`, `tutorials` or `tutorial`, or named for one,
+    `compose.demo.yaml`, or whose opening comment says it is not for production: a getting-started
+    stack its readers copy and pin).
 
     ## Example
     ```yaml

@@ -154,8 +154,8 @@ def stage_named_for_an_arch(stage: Stage) -> bool:
 
 def file_arch(ctx) -> str | None:
     """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
-    ``Dockerfile-aarch64``, ``amd64.Dockerfile``: one file per CPU, each built for its own), or
-    None.  A literal for that architecture in it is its purpose; one for another is a mistake.
+    ``Dockerfile-aarch64``, ``amd64.Dockerfile``, or its folder's: ``arm64/Dockerfile``: one file
+    per CPU, each built for its own), or None.  A literal for that architecture in it is its purpose; one for another is a mistake.
     The plain one of such a set (LinuxServer's ``Dockerfile`` beside ``Dockerfile.aarch64``) is
     amd64's, when a sibling is named for arm64 and none for amd64."""
     hit = file_arch_token(ctx)
@@ -165,10 +165,15 @@ def file_arch(ctx) -> str | None:
 def file_arch_token(ctx) -> tuple[str, str] | None:
     """(spelling, architecture) of ``file_arch``: ``armv7`` names linux/arm/v7, not arm/v6."""
     def compute():
-        base = ctx.source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        path = ctx.source.path.replace("\\", "/")
+        base = path.rsplit("/", 1)[-1]
         found = [(t.lower(), arch) for t, arch, _s, _e in arch_tokens(base)]
         if found:
             return found[0] if len({a for _t, a in found}) == 1 else None
+        folder = path.rsplit("/", 2)[-2] if path.count("/") else ""
+        whole = [(t.lower(), a) for t, a, s_, e_ in arch_tokens(folder) if s_ == 0 and e_ == len(folder)]
+        if whole:  # one folder per CPU (photoprism's docker/tensorflow/arm64/Dockerfile)
+            return whole[0]
         siblings = _arch_named_siblings(ctx, base)
         # (an arm64 sibling: the pair of one file per CPU; beside an s390x one alone, the plain
         # file may well be the multi-platform build of the other CPUs)
@@ -179,7 +184,8 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
 
 def _arch_named_siblings(ctx, base: str) -> set:
     """The architectures of the files beside the Dockerfile named as it is plus one CPU's name
-    (``Dockerfile.aarch64``, ``Dockerfile-arm64``); the folder is an input of the result."""
+    (``Dockerfile.aarch64``, ``Dockerfile-arm64``), or of the same name in a folder named for one
+    (``arm64/Dockerfile``); the folder and those files are inputs of the result."""
     import os
 
     folder = os.path.dirname(ctx.source.abspath or "")
@@ -190,7 +196,14 @@ def _arch_named_siblings(ctx, base: str) -> set:
     ctx.depends_on(folder)
     out = set()
     low = base.lower()
-    for n, _is_dir in folder_entries(folder):
+    for n, is_dir in folder_entries(folder):
+        if is_dir and len(n) <= 16:  # a folder named for a CPU holding a file of this name
+            whole = {a for t, a, s, e in arch_tokens(n) if s == 0 and e == len(n)}
+            if whole:
+                ctx.depends_on(os.path.join(folder, n, base))
+                if os.path.isfile(os.path.join(folder, n, base)):
+                    out |= whole
+            continue
         n = n.lower()
         if len(n) > len(low) + 1 and n.startswith(low) and n[len(low)] in ".-_":
             found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}

@@ -87,8 +87,7 @@ def arch_specific_download(ctx):
     finding.
 
     ## Why is this bad?
-    The image contains a binary for one CPU whatever platform it is built for: on the others the container crashes with
-    `exec format error`.
+    The image holds a binary for one CPU whatever platform it is built for: elsewhere it fails with `exec format error`.
 
     ## Example
     ```dockerfile
@@ -108,23 +107,24 @@ def arch_specific_download(ctx):
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
     (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named after
-    one (`Dockerfile.arm64`, one file per CPU), a literal for that architecture (one for another is reported); nor in a
-    stage whose base image names one architecture (`arm64v8/debian`, `fluentd:v1.13-debian-arm64-1.0`) a literal for
-    that one: the stage is for that CPU whatever the build asks (a literal for another is reported, naming the base).
-    The architecture in a QEMU emulator's name (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU
-    it emulates, not the one it runs on: not read; nor is the one in a cross toolchain's name, the CPU it compiles for
-    (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: the folder's `x86_64` is read). Nor the one download of an
-    instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64
-    yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature,
-    checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes
-    for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then
-    curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage (beyla's
-    `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a `COPY --from` a stage of the Dockerfile: what
-    it built, named for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an
-    index a text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is
-    one architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's
-    whatever builds it (also DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1`
-    in a stage the final one is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's.
+    one (`Dockerfile.arm64`, `arm64/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
+    reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
+    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks (a
+    literal for another is reported, naming the base). The architecture in a QEMU emulator's name
+    (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU it emulates, not the one it runs on: not
+    read; nor the one in a cross toolchain's name (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: `x86_64` is). Nor
+    the one download of an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda
+    doesn't support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
+    signing key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's
+    folder: the same bytes for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [
+    "$ARCH" = arm64 ]; then curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage
+    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a `COPY --from` a stage of the
+    Dockerfile: what it built, named for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file
+    (`curl -o`) or an index a text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a
+    final base that is one architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image
+    is that CPU's whatever builds it (also DF008); nor an amd64 one where the build fails for arm64 (lorax's
+    `"linux/arm64") exit 1` in a stage the final one is built from). The plain `Dockerfile` beside `Dockerfile.aarch64`
+    is amd64's.
     """
     if windows_image(ctx):
         return

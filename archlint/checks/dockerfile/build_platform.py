@@ -16,6 +16,7 @@ from ._common import (
     _stage_uses_target,
     same_on_every_cpu,
     chain_has,
+    windows_image,
 )
 
 _RUN = ("RUN",)
@@ -147,9 +148,14 @@ def build_platform_binaries_shipped(ctx):
     ```
     or drop `--platform=$BUILDPLATFORM` (the stage is then emulated for each target).
 
+    Not reported in a Dockerfile for a Windows image (see DF003): a Linux build machine's binaries
+    cannot be what it ships, only Windows files its stages fetch (rke2's `Dockerfile.windows`).
+
     ## Fix
     No automatic fix: how to cross-compile depends on the toolchain.
     """
+    if windows_image(ctx):
+        return  # (rke2's Dockerfile.windows: what its $BUILDPLATFORM stages fetch are Windows .exe files)
     model = ctx.model
     several = ctx.targets.several
     for st in model.stages:
