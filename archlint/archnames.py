@@ -232,7 +232,8 @@ def without_arch(ref: str, token: str) -> str:
 #: the label of a ``case`` arm (``amd64)``, ``x86_64|amd64)``, ``"arm64")``, ``(aarch64*)``): its
 #: patterns (17 at most: each start reads a bounded stretch), at the start of a word, then ``)``;
 #: an arm ends at ``;;``, ``;&`` or ``esac``
-_ARM_LABEL = re.compile(r"(?:^|(?<=[\s;(]))\(?((?:[\"']?[\w*.?/-]+[\"']?[ \t]*\|[ \t]*){0,16}[\"']?[\w*.?/-]+[\"']?)\)")
+_ARM_LABEL = re.compile(r"(?:^|(?<=[\s;(]))\(?((?:[\"']?[\w*.?-]+(?:/[\w*.?-]+)?[\"']?[ \t]*\|[ \t]*){0,16}"
+                        r"[\"']?[\w*.?-]+(?:/[\w*.?-]+)?[\"']?)\)")
 _ARM_END = re.compile(r";;|;&|\besac\b")
 #: ``case WORD in``: the word an arm's label is matched against
 _CASE = re.compile(r"\bcase[ \t]+(\S{1,200})[ \t]+in\b")

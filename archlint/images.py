@@ -57,7 +57,7 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 def local_registry(ref: str) -> bool:
     """A reference to a registry on this machine (``localhost:5000/app``, podman's
     ``localhost/app``): what goes there does not leave it."""
-    first, slash, _rest = ref.partition("/")
+    first, slash, _rest = strip_transport(ref).partition("/")  # (``docker://localhost:5000/x`` too)
     return bool(slash) and any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)
 
 
@@ -149,6 +149,29 @@ def without_docker_hub(name: str) -> str:
         if name.startswith(hub):
             return name[len(hub):]
     return name
+
+
+_OFFICIAL: dict = {}  # id of a loaded pack -> (the pack, the names of Docker Hub's official images in it)
+
+
+def unserved(name: str, rule_packs=()) -> bool:
+    """Whether an image's name is one part (no registry, no namespace) that is none of Docker
+    Hub's official images (the ``docker-official-images`` pack): ``image: target-allocator``,
+    ``controller:latest``, apisix's ``test-header-image:latest``, which no registry serves.  A
+    placeholder a Kustomization or a release script replaces, or an image built or loaded on the
+    machine itself: its tag decides nothing pulled, as for a ``localhost/`` image."""
+    name = without_docker_hub(name).removeprefix("library/")
+    if "/" in name or not name:
+        return False
+    from .packs import load_pack
+
+    entries = load_pack("docker-official-images", tuple(rule_packs or ()))
+    hit = _OFFICIAL.get(id(entries))  # (load_pack keeps its lists until its cache is cleared)
+    if hit is None or hit[0] is not entries:
+        if len(_OFFICIAL) > 16:
+            _OFFICIAL.clear()
+        hit = _OFFICIAL[id(entries)] = (entries, frozenset(e["name"] for e in entries))
+    return name.lower() not in hit[1]
 
 
 def latest_only(name: str) -> bool:

@@ -242,13 +242,16 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
 _COMPOSE_KEYS = frozenset(("version", "name", "services", "networks", "volumes", "configs", "secrets", "include",
                            "models"))
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:", re.M)
-_SERVICE_KEY = re.compile(r"^[ \t]+(?:image|build)[ \t]*:", re.M)
+#: a service's ``image: NAME`` on one line, or its build's ``context:`` / ``dockerfile:`` (Lando's
+#: ``build: [npm install]`` and Render's ``image: {url: ...}`` are other tools' keys)
+_SERVICE_KEY = re.compile(r"^[ \t]+(?:image[ \t]*:[ \t]*[^\s{\[#]|build[ \t]*:[ \t]*[.\w/\"'-]|(?:context|dockerfile)[ \t]*:)",
+                          re.M)
 
 
 def _compose_text(text: str) -> bool:
     """Whether a YAML file not named as a Compose file is one by what it holds: a top-level
-    ``services:``, every top-level key one of Compose's (or ``x-...``), and a service's
-    ``image:`` or ``build:`` (opea's ``docker_image_build/build.yaml``, run with ``docker compose
+    ``services:``, every top-level key one of Compose's (or ``x-...``, in the file's first 64 KiB),
+    and a service's ``image: NAME``, ``build: PATH`` or build ``context:``/``dockerfile:`` (opea's ``docker_image_build/build.yaml``, run with ``docker compose
     -f build.yaml build``)."""
     keys = {m.group(1) for m in _TOP_KEY.finditer(text)}
     return "services" in keys and all(k in _COMPOSE_KEYS or k.startswith("x-") for k in keys) \

@@ -205,8 +205,8 @@ def released_copies(ctx) -> bool:
 
 
 def unrendered_values(ctx) -> bool:
-    """Whether a Helm values file belongs to a chart that renders nothing: no ``templates/``
-    folder and no ``dependencies:`` in its ``Chart.yaml`` (opea's CogniwareIms chart, a
+    """Whether a Helm values file belongs to a chart that renders nothing: no ``templates/`` nor
+    ``charts/`` folder, no ``requirements.yaml`` and no ``dependencies:`` in its ``Chart.yaml`` (opea's CogniwareIms chart, a
     ``Chart.yaml`` and ``values.yaml`` alone): its images reach no pod.  The folder and the
     ``Chart.yaml`` are inputs of the result."""
     def compute() -> bool:
@@ -215,9 +215,10 @@ def unrendered_values(ctx) -> bool:
             return False
         folder = os.path.dirname(path)
         templates, chart = os.path.join(folder, "templates"), os.path.join(folder, "Chart.yaml")
-        ctx.depends_on(templates)
-        ctx.depends_on(chart)
-        if os.path.isdir(templates):
+        for p in (templates, chart, os.path.join(folder, "charts"), os.path.join(folder, "requirements.yaml")):
+            ctx.depends_on(p)
+        # (vendored subcharts, or Helm 2's requirements.yaml: the values reach their pods)
+        if any(os.path.exists(os.path.join(folder, n)) for n in ("templates", "charts", "requirements.yaml")):
             return False
         from .source import read_regular
 

@@ -710,6 +710,22 @@ def test_bc006_a_one_part_name_never_pushed_is_this_machines_image():
     ]
 
 
+def test_a_push_to_a_local_transport_copies_the_image_on_this_machine():
+    # buildah's bud demo: build, run, `podman push $img docker-daemon:...` then `docker run` it;
+    # its troubleshooting page pushes to docker://localhost:5000 (a registry on this machine)
+    demo = """
+        buildah bud -t nginxdemo .
+        podman run -d -p 80:80 nginxdemo
+        podman push nginxdemo docker-daemon:quayuser/nginxdemo:latest
+        buildah push alpine docker://localhost:5000/myalpine:latest
+    """
+    assert check(demo, "BC00", kind="shell", platforms=ONE) == []
+    # to a registry, the push publishes it
+    pushed = demo.replace("docker-daemon:quayuser", "docker://quay.io/quayuser")
+    assert [x.split(" ", 2)[:2] for x in check(pushed, "BC00", kind="shell", platforms=ONE)] == [
+        ["1:9", "BC001"], ["1:16", "BC006"], ["3:23", "BC006"]]
+
+
 def test_bc006_passes_pinned_tags_in_shell():
     assert check("""
         #!/usr/bin/env bash

@@ -460,6 +460,25 @@ def test_a_tiltfile_s_chart_values_and_its_own_folder_are_what_it_deploys(tmp_pa
                                        "mutable tag latest."]
 
 
+def test_a_tiltfile_s_helm_template_command_deploys_its_chart_and_values(tmp_path, capsys):
+    # chroma's Tiltfile: k8s_yaml(local('helm template --set-file ... --values ' + VALUES + ' k8s/chart')),
+    # its values naming the images docker_build() makes (rust-frontend-service:latest): Tilt's own
+    files = {
+        "Tiltfile": "VALUES = 'k8s/chart/values.yaml,k8s/chart/values2.yaml'\n"
+                    "docker_build('rust-frontend-service', '.')\ndocker_build('sysdb-migration', '.')\n"
+                    "k8s_yaml(local('helm template --set-file a.configuration=' + cfg + ' --values ' + VALUES + ' k8s/chart'))\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        "k8s/chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+        "k8s/chart/templates/.keep": "",
+        "k8s/chart/values.yaml": "fe:\n  image:\n    repository: 'rust-frontend-service'\n    tag: 'latest'\n"
+                                 "fs:\n  image:\n    repository: 'foundation-service'\n    tag: 'latest'\n",
+        "k8s/chart/values2.yaml": "mig:\n  image:\n    repository: 'sysdb-migration'\n    tag: 'latest'\n",
+    }
+    doc = run(tree(tmp_path / "tilt4", files), capsys)
+    assert messages(doc, "K8S001") == ["k8s/chart/values.yaml:8 Helm values set image foundation-service to the "
+                                       "mutable tag latest."]
+
+
 # pyroscope's .NET example: every stage pinned to linux/amd64 (the profiler ships for x86-64 only)
 # and every build of it for linux/amd64: no multi-platform build gives other targets amd64
 DOTNET = {

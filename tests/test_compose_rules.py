@@ -66,6 +66,12 @@ def test_dc001_only_where_the_file_pins_other_images():
         "9:12 DC001 Service minio uses image minio/minio without a tag, which means minio/minio:latest (the"
         " default in ${MINIO_IMAGE:-minio/minio}).",
     ]
+    # apisix's ci/pod compose files: test-header-image:latest, built by a script of the repository
+    # (a one-part name no registry serves), beside redis:latest, which Docker Hub serves
+    local = ("services:\n  fn:\n    image: test-header-image:latest\n  redis:\n    image: redis:latest\n"
+             "  etcd:\n    image: bitnami/etcd:3.5.4\n")
+    assert check(local, "DC001", kind="compose") == [
+        "5:12 DC001 Service redis uses image redis:latest with the mutable tag latest."]
     # a CPU's name is no version (photoprism's setup/docker/armv7/compose.yaml: photoprism:armv7)
     arm = "services:\n  photoprism:\n    image: photoprism/photoprism:armv7\n  db:\n    image: yobasystems/alpine-mariadb:latest\n"
     assert check(arm, "DC001", kind="compose") == []

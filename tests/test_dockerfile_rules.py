@@ -990,6 +990,17 @@ def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
     assert check(chosen, "DF006", kind="dockerfile", platforms=TWO) == []
 
 
+def test_df006_one_copy_of_every_cpus_build_into_a_folder_is_a_bundle():
+    # ragflow's deps image: one COPY puts uv-x86_64-... and uv-aarch64-... (and the two libssl
+    # debs) into /, for the main Dockerfile's `uname -m` to pick; a file with no twin is reported
+    text = """
+        FROM scratch
+        COPY uv-x86_64-unknown-linux-gnu.tar.gz uv-aarch64-unknown-linux-gnu.tar.gz libssl_amd64.deb libssl_arm64.deb tool-linux-amd64 /
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "2:122 DF006 COPY fetches a build for amd64"]
+
+
 def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
     # LinuxServer's images: Dockerfile (built with --platform=linux/amd64 by their Jenkinsfile)
     # beside Dockerfile.aarch64, each downloading its own CPU's build
@@ -1979,3 +1990,32 @@ def test_df001_leaves_a_base_whose_comment_says_its_version_is_overridden():
                     "# TODO: pin this; the go version is replaced every week and it broke us twice"):
         assert [ln.split(" ")[1] for ln in check(text.format(comment=comment), "DF001", kind="dockerfile")] == [
             "DF001"], comment
+
+
+def test_df006_review_cases_of_the_arm64_refusal_labels_and_stage_copies():
+    # an if whose test holds more than the CPU may go on for arm64 (a GPU build alone fails)
+    gated = """
+        FROM nvidia/cuda:12.4.0-devel-ubuntu22.04 AS pytorch-install
+        ARG TARGETARCH
+        RUN if [ "$TARGETARCH" = "arm64" ] && [ "$WITH_GPU" = "1" ]; then exit 1; fi
+        FROM nvidia/cuda:12.4.0-base-ubuntu22.04
+        COPY --from=pytorch-install /opt/conda /opt/conda
+        RUN curl -fLO https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip
+    """
+    assert len(check(gated, "DF006", kind="dockerfile")) == 1
+    # a path after a case's esac is no arm label (`$(dirname /usr/lib/x86_64-linux-gnu)`)
+    after = """
+        FROM alpine:3.20
+        ARG FLAVOR
+        RUN case "$FLAVOR" in gpu) echo gpu ;; esac && ls $(dirname /usr/lib/x86_64-linux-gnu) && \\
+            curl -fLO https://github.com/protocolbuffers/protobuf/releases/download/v21.12/protoc-21.12-linux-x86_64.zip
+    """
+    assert len(check(after, "DF006", kind="dockerfile", platforms=TWO)) == 1
+    # a stage that runs nothing is its image's alias: a copy from it is that image's file
+    alias = """
+        FROM ghcr.io/acme/tools:1.2 AS tools
+        FROM tools AS more
+        FROM debian:12-slim
+        COPY --from=more /bin/tool-linux-amd64 /usr/local/bin/tool
+    """
+    assert len(check(alias, "DF006", kind="dockerfile", platforms=TWO)) == 1

@@ -1658,3 +1658,19 @@ def test_a_container_a_patch_deletes_is_not_deployed():
     """
     assert [x.split(" has")[0] for x in check(text, "K8S002", kind="kubernetes")] == [
         "12:18 K8S002 Image registry.k8s.io/sig-storage/csi-resizer"]
+
+
+def test_a_yaml_file_of_compose_keys_is_a_compose_file_whatever_its_name():
+    # opea's docker_image_build/build.yaml and compose_openai.yaml; not Lando's .lando.yml
+    # (build: [npm install]), Render's render.yaml (image: {url: ...}), nor a map with other keys
+    from archlint.kinds import detect
+
+    def kind(name, text):
+        return detect(name, text.encode())
+
+    assert kind("x/build.yaml", "services:\n  codegen:\n    build:\n      context: ../\n"
+                                "    image: ${REGISTRY:-opea}/codegen:${TAG:-latest}\n") == "compose"
+    assert kind("x/compose_openai.yaml", "services:\n  db:\n    image: mariadb:latest\n") == "compose"
+    assert kind(".lando.yml", "name: app\nservices:\n  node:\n    type: node:16\n    build:\n      - npm install\n") is None
+    assert kind("render.yaml", "services:\n  - type: web\n    image:\n      url: docker.io/acme/web\n") is None
+    assert kind("app.yaml", "services:\n  db:\n    image: mariadb:11\nspec:\n  replicas: 2\n") is None

@@ -499,6 +499,16 @@ def _github_env_writes(n: int) -> dict:
 
 CASES["workflow-github-env-values"] = _github_env_writes
 
+def _print_once(n: int) -> bool:
+    """``echo a ; `` n times, then a word that fails the match: the text before each separator
+    is split one way (an ambiguous blank once made this exponential)."""
+    from archlint.checks.kubernetes.workloads import _PRINTS
+
+    return all(_PRINTS.fullmatch("echo a ; " * n + "sleep x") is None for _ in range(200))
+
+
+CASES["kubernetes-print-once"] = _print_once
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -516,7 +526,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
-        "workflow-github-env-values": 5000}
+        "workflow-github-env-values": 5000, "kubernetes-print-once": 50}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

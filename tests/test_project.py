@@ -2329,6 +2329,12 @@ def test_a_dockerfile_a_step_writes_to_github_env_is_each_value_the_script_gives
                 run: echo "GATED=Dockerfile_gated" >> "$GITHUB_ENV"
               - run: |
                   echo "DYNAMIC=$(ls Dockerfile_* | head -1)" >> $GITHUB_ENV
+              - run: |
+                  lint=Dockerfile_lint
+                  echo "LINTED=${lint}" >> $GITHUB_ENV
+                  echo 'QUOTED=${lint}' >> $GITHUB_ENV
+                  hadolint --lint=Dockerfile_flag
+                  lint=Dockerfile_later
               - uses: docker/build-push-action@v6
                 with: {context: ., file: "${{ env.DOCKERFILE }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/tgi:1}
               - uses: docker/build-push-action@v6
@@ -2337,19 +2343,25 @@ def test_a_dockerfile_a_step_writes_to_github_env_is_each_value_the_script_gives
                 with: {context: ., file: "${{ env.GATED }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/g:1}
               - uses: docker/build-push-action@v6
                 with: {context: ., file: "${{ env.DYNAMIC }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/d:1}
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.LINTED }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/l:1}
+              - uses: docker/build-push-action@v6
+                with: {context: ., file: "${{ env.QUOTED }}", push: true, platforms: linux/amd64, tags: ghcr.io/acme/q:1}
         """
     protoc = ("FROM ubuntu:24.04\nRUN curl -fLO https://github.com/protocolbuffers/protobuf/releases/download/"
               "v21.12/protoc-21.12-linux-x86_64.zip\n")
     files = {".github/workflows/build.yaml": wf,
              **{name: protoc for name in ("Dockerfile", "Dockerfile_amd", "Dockerfile_other", "Dockerfile_gated",
-                                          "Dockerfile_dyn")}}
+                                          "Dockerfile_dyn", "Dockerfile_lint", "Dockerfile_flag", "Dockerfile_later")}}
     root = tree(tmp_path, files)
     doc = graph_doc(root, capsys)
     got = sorted((b["dockerfile"], tuple(b["platforms"] or ())) for b in doc["builds"] if b["dockerfile"])
-    assert got == [("Dockerfile", ("linux/amd64",)), ("Dockerfile_amd", ("linux/amd64",))]
+    # (an option's --lint=..., an assignment after the write, and '...' without expansion give no value)
+    assert got == [("Dockerfile", ("linux/amd64",)), ("Dockerfile_amd", ("linux/amd64",)),
+                   ("Dockerfile_lint", ("linux/amd64",))]
     found = run(root, capsys)
     df006 = sorted(f["path"] for f in found["findings"] if f["rule"] == "DF006")
-    assert df006 == ["Dockerfile_dyn", "Dockerfile_gated", "Dockerfile_other"]
+    assert df006 == ["Dockerfile_dyn", "Dockerfile_flag", "Dockerfile_gated", "Dockerfile_later", "Dockerfile_other"]
     assert all("no target platforms are configured" in f["message"]
                for f in found["findings"] if f["rule"] == "DF006")
 
@@ -2620,7 +2632,7 @@ def test_a_compose_file_given_after_another_reads_its_paths_from_the_first_ones_
     assert codes(run(root, capsys)) == [("suites/example/compose/authelia/compose.backend.dev.yml", 6, "XF005")]
 
 
-def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_build(tmp_path, capsys):
+def test_the_build_of_an_image_the_repository_publishes_as_latest_alone_names_its_deployments(tmp_path, capsys):
     # a demo sidecar a Makefile builds and pushes only as ghcr.io/acme/fake-reader:latest (as
     # gatekeeper's, whose push is an overridable --output); a deployment's :latest has no version to pin
     # until the build publishes one, so the build's BC006 is the finding, naming the deployment.
@@ -2639,6 +2651,9 @@ def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_bu
     files = {
         "Makefile": "VERSION ?= 1.2.0\nIMAGE_TAG ?= latest\nOP_IMG ?= ghcr.io/acme/op:$(IMAGE_TAG)\n"
                     "op:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push -t $(OP_IMG) -f op/Dockerfile op\n"
+                    "sub:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push -t ghcr.io/acme/sub:latest sub\n"
+                    "sub-release:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
+                    "-t ghcr.io/acme/sub:$(IMAGE_TAG) sub\n"
                     "reader:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
                     "-t ghcr.io/acme/fake-reader:latest -f test/reader/Dockerfile test/reader\n"
                     "app:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --push "
@@ -2655,7 +2670,8 @@ def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_bu
                     with: {file: tool/Dockerfile, context: tool, push: true, platforms: "linux/amd64,linux/arm64",
                            tags: "${{ steps.meta.outputs.tags }}"}
             """,
-        **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in ("test/reader", "app", "tool", "op")},
+        **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in ("test/reader", "app", "tool", "op", "sub")},
+        "deploy/sub.yaml": pod.format(name="sub", image="ghcr.io/acme/sub:latest"),
         # kmm's IMAGE_TAG ?= latest: the release passes its version, so latest is not all it publishes
         "deploy/op.yaml": pod.format(name="op", image="ghcr.io/acme/op:latest"),
         "deploy/reader.yaml": pod.format(name="reader", image="ghcr.io/acme/fake-reader:latest"),
@@ -2663,8 +2679,14 @@ def test_an_image_the_repository_publishes_as_latest_alone_is_reported_at_its_bu
         "deploy/tool.yaml": pod.format(name="tool", image="ghcr.io/acme/tool:latest"),
     }
     doc = run(tree(tmp_path, files), capsys)
+    # (the deployment keeps its own K8S001: no finding hangs on one elsewhere that may be hidden)
     assert codes(doc, "K8S001") == [("deploy/app.yaml", 9, "K8S001"), ("deploy/op.yaml", 9, "K8S001"),
+                                    ("deploy/reader.yaml", 9, "K8S001"), ("deploy/sub.yaml", 9, "K8S001"),
                                     ("deploy/tool.yaml", 9, "K8S001")]
+    assert [f for f in doc["findings"] if f["rule"] == "BC006" and "acme/op" in f["message"]] == []  # (the caller's)
+    # sub's release target tags it $(IMAGE_TAG), latest only by default: it may publish versions
+    assert [f["message"] for f in doc["findings"] if f["rule"] == "BC006" and "acme/sub" in f["message"]] == [
+        "docker buildx build tags the image ghcr.io/acme/sub:latest: latest is a mutable tag."]
     (bc006,) = [f for f in doc["findings"] if f["rule"] == "BC006" and "fake-reader" in f["message"]]
     assert bc006["message"] == ("docker buildx build tags the image ghcr.io/acme/fake-reader:latest: latest is a mutable "
                                 "tag. The repository publishes it under no other tag, so what deploys it "
@@ -2716,6 +2738,8 @@ def test_a_pre_release_manifest_is_superseded_once_its_release_has_one(tmp_path,
         "docs/install/v2_0_0_full.yaml": crd.format(v="v1"),
         "docs/install/v2_2_4_full.yaml": crd.format(v="v1"),
         "next/install_v3_0_0_rc1.yaml": crd.format(v="v1beta1"),
+        # a later version in another file's name says nothing of a pre-release
+        "config/thirdparty/cert-manager-v3.14.4.yaml": crd.format(v="v1"),
     }
     doc = run(tree(tmp_path, files), capsys)
     assert codes(doc, "K8S004") == [("next/install_v3_0_0_rc1.yaml", 1, "K8S004")]
@@ -2758,11 +2782,13 @@ def test_opea_layout_build_yaml_clones_and_a_runbooks_cd(tmp_path, capsys):
                   git clone --depth 1 --branch main https://github.com/opea-project/GenAIComps.git
                   docker compose -f build.yaml build
         """
-    readme = ("# CodeGen\n\n```bash\ngit clone https://github.com/opea-project/GenAIComps.git\ncd GenAIComps\n```\n\n"
+    readme = ("# CodeGen\n\n```bash\n(cd ui && npm ci)\n```\n\n```bash\ndocker build -t opea/ui:1 -f ui/Dockerfile.ui .\n```\n\n"
+              "```bash\ngit clone https://github.com/opea-project/GenAIComps.git\ncd GenAIComps\n```\n\n"
               "Then:\n\n```bash\ndocker build -t opea/whisper:latest -f comps/third_parties/whisper/src/Dockerfile .\n```\n")
     files = {
         "CodeGen/docker_image_build/build.yaml": build,
         "CodeGen/Dockerfile": "FROM python:3.11-slim\n",
+        "Other/Dockerfile.ui": "FROM python:3.11-slim\n",
         "CodeGen/docker_compose/compose.yaml": "services:\n  codegen:\n    image: ${REGISTRY:-opea}/codegen:${TAG:-latest}\n",
         "CodeGen/docker_compose/compose_openai.yaml": "services:\n  db:\n    image: mariadb:latest\n  web:\n"
                                                       "    image: nginx:1.27.3\n",
@@ -2773,10 +2799,62 @@ def test_opea_layout_build_yaml_clones_and_a_runbooks_cd(tmp_path, capsys):
         "Other/helm/Chart.yaml": "apiVersion: v2\nname: other\nversion: 0.1.0\n",
         "Other/helm/values.yaml": "backend:\n  image:\n    repository: opea/other-backend\n    tag: latest\n",
         "Other/helm/templates/deployment.yaml": "kind: Deployment\n",
+        # an umbrella chart's values reach its vendored subcharts' pods
+        "Umbrella/Chart.yaml": "apiVersion: v2\nname: umbrella\nversion: 0.1.0\n",
+        "Umbrella/values.yaml": "web:\n  image:\n    repository: opea/web\n    tag: latest\n",
+        "Umbrella/charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        "Umbrella/charts/web/templates/.keep": "",
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["rule"]) for f in doc["findings"] if f["rule"] not in ("DF005", "AL003"))
-    assert got == [("CodeGen/docker_compose/compose_openai.yaml", "DC001"), ("Other/helm/values.yaml", "K8S001")]
+    # (a subshell's cd moves nothing: the build after it still names a missing file)
+    assert got == [("CodeGen/README.md", "XF005"), ("CodeGen/docker_compose/compose_openai.yaml", "DC001"),
+                   ("Other/helm/values.yaml", "K8S001"), ("Umbrella/values.yaml", "K8S001")]
     graph = graph_doc(tmp_path, capsys)
     assert ("CodeGen/docker_image_build/build.yaml", "CodeGen/Dockerfile") in {
         (b["path"], b["dockerfile"]) for b in graph["builds"]}
+
+
+def test_a_run_step_reads_env_expressions_and_the_workspace_root(tmp_path, capsys):
+    # opea's code scan: `docker build -f ${{ github.workspace }}/.github/workflows/docker/
+    # ${{ env.DOCKER_FILE_NAME }}.dockerfile` with the workflow's DOCKER_FILE_NAME: "code-scan",
+    # on ubuntu-latest: that Dockerfile, built for amd64, whose x86_64 hadolint is its own CPU's
+    wf = """
+        on: pull_request
+        env:
+          DOCKER_FILE_NAME: "code-scan"
+          OTHER: ${{ vars.OTHER }}
+        jobs:
+          scan:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: docker build -f ${{ github.workspace }}/.github/workflows/docker/${{ env.DOCKER_FILE_NAME }}.dockerfile -t scan:1 .
+              - run: docker build -f ${{ github.workspace }}/.github/workflows/docker/${{ env.OTHER }}.dockerfile -t other:1 .
+        """
+    hadolint = "FROM ubuntu:22.04\nRUN wget -O /bin/hadolint https://github.com/hadolint/hadolint/releases/download/v2.12.0/hadolint-Linux-x86_64\n"
+    files = {".github/workflows/scan.yml": wf, ".github/workflows/docker/code-scan.dockerfile": hadolint,
+             ".github/workflows/docker/other.dockerfile": hadolint}
+    root = tree(tmp_path, files)
+    graph = graph_doc(root, capsys)
+    assert sorted((b["line"], b["dockerfile"]) for b in graph["builds"]) == [
+        (10, ".github/workflows/docker/code-scan.dockerfile"), (11, None)]
+    doc = run(root, capsys)
+    assert [f["path"] for f in doc["findings"] if f["rule"] == "DF006"] == [".github/workflows/docker/other.dockerfile"]
+
+
+def test_a_manifest_in_a_folder_named_for_an_older_kubernetes_release_is_that_releases(tmp_path, capsys):
+    # vsphere-csi-driver's manifests/supervisorcluster/1.15 ... 1.35/cns-csi.yaml: the 1.21 copy's
+    # storage.k8s.io/v1beta1 CSIDriver is served by 1.21 (removed in 1.22, where 1.22/ moves to v1)
+    csi = "apiVersion: storage.k8s.io/{v}\nkind: CSIDriver\nmetadata:\n  name: csi.vsphere.vmware.com\n"
+    files = {
+        "manifests/supervisorcluster/1.21/cns-csi.yaml": csi.format(v="v1beta1"),
+        "manifests/supervisorcluster/1.22/cns-csi.yaml": csi.format(v="v1"),
+        # a copy for 1.22 still on v1beta1, and a release folder with no sibling copy, are reported
+        "manifests/guestcluster/1.22/pvcsi.yaml": csi.format(v="v1beta1"),
+        "manifests/guestcluster/1.21/pvcsi.yaml": csi.format(v="v1beta1"),
+        "deploy/1.20/alone.yaml": csi.format(v="v1beta1"),
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "K8S004") == [("deploy/1.20/alone.yaml", 1, "K8S004"),
+                                    ("manifests/guestcluster/1.22/pvcsi.yaml", 1, "K8S004")]

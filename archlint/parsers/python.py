@@ -45,7 +45,8 @@ def parse(source) -> PyModel:
         except SyntaxError as e:
             msg = e.msg or "invalid syntax"
             first = source.text.split("\n", 1)[0]
-            if first.startswith("#!") and "python" not in first:  # docker-zulip's manage.py: #!/bin/sh
+            if first.startswith("#!") and not any(w in first for w in ("python", "pypy", "uv ", "pipx")):
+                # docker-zulip's manage.py: #!/bin/sh
                 raise SkipFile(
                     "AL001", f"{first.strip()[:80]} starts this file: a script of another language named like a"
                     " Python file, not linted as Python", 1, 1, group="AL001:not-python",

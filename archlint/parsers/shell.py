@@ -482,7 +482,7 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
         # tree-sitter-bash crashes the process on some code points beyond U+1FFFF (seen with
         # py-tree-sitter 0.26 / tree-sitter-bash 0.25); one U+FFFD each keeps every offset
         text = _ASTRAL_RE.sub("\ufffd", text)
-    table = VarTable(snippet_env(snippet))
+    table = VarTable(_with_env_expressions(snippet_env(snippet), exprs))
     table.functions = wrapper_functions(text)
     out: list[Command] = []
     wanted = frozenset(programs) if programs is not None else None
@@ -549,6 +549,28 @@ _MASK_RE = re.compile(r"\$\{_E\d+_*\}")
 #: a Markdown block's ``<your-gcp-project>`` (``docker build -t gcr.io/<your-gcp-project>/api .``):
 #: a placeholder its reader fills in, not two redirections that would swallow the rest of the line
 _PLACEHOLDER_RE = re.compile(r"<[A-Za-z][\w.:/-]*>")
+
+
+#: ``${{ env.NAME }}`` in a ``run:`` step: the step's env context, which Actions substitutes
+_ENV_EXPR = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _with_env_expressions(env: dict, exprs: dict) -> dict:
+    """``env`` with, for each masked ``${{ env.NAME }}`` whose value the workflow, job or step
+    ``env:`` gives as a literal (names ignore case, as Actions' contexts do), the masking
+    variable set to it (opea's code scan: ``-f ${{ github.workspace }}/.github/workflows/docker/
+    ${{ env.DOCKER_FILE_NAME }}.dockerfile`` with ``DOCKER_FILE_NAME: "code-scan"``)."""
+    if not exprs or not env:
+        return env
+    lower = {str(k).lower(): v for k, v in env.items()}
+    out = None
+    for masked, orig in exprs.items():
+        m = _ENV_EXPR.fullmatch(orig)
+        v = lower.get(m.group(1).lower()) if m else None
+        if isinstance(v, str) and "$" not in v and "`" not in v:
+            out = dict(env) if out is None else out
+            out[masked[2:-1]] = v
+    return env if out is None else out
 
 
 def _mask_expressions(text: str, exprs: dict[str, str], pattern: re.Pattern = _EXPR_RE) -> str:

@@ -254,7 +254,9 @@ def _command_facts(ctx, out: dict) -> None:
                 k = _span_at(steps, step_starts, tc) if steps else -1
                 here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
             out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
-            out.setdefault("defaulted", []).extend(_defaulted_latest(ctx, tc))
+            defaulted = _defaulted_latest(ctx, tc)
+            if defaulted:  # (a key with nothing is left out)
+                out.setdefault("defaulted", []).extend(defaulted)
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]
@@ -268,7 +270,7 @@ def _command_facts(ctx, out: dict) -> None:
         elif tc.action == "tag" and len(tc.args) >= 2:
             src = pattern(tc.args[0].value)
             for w in tc.args[1:]:
-                dst = pattern(w.value)
+                dst = pattern(strip_transport(w.value))
                 if src and dst:
                     out.setdefault("aliases", []).append({"src": src, "dst": dst})
         elif tc.action in ("push", "manifest-push"):
@@ -774,7 +776,9 @@ def extract(ctx) -> dict | None:
         if "clone" in ctx.source.text:
             from .folders import cloned_folders
 
-            out["cloned"] = cloned_folders(ctx.source.text)
+            cloned = cloned_folders(ctx.source.text)
+            if cloned:
+                out["cloned"] = cloned
         if kind != "workflow":
             _make_calls(ctx, out)
     if kind == "workflow":

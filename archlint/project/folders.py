@@ -148,8 +148,9 @@ def _top_level_cd(text: str, m) -> bool:
     return at >= 0 and at == line_start
 
 
-#: a path under one unknown root: ``${CURDIR}/make/photon/prepare/Dockerfile``, ``$REPO_ROOT/x``
-_ROOTED = re.compile(r"\$(?:\{\w+\}|\w+)/[^$`*{}\[\]|<>]+")
+#: a path under one unknown root: ``${CURDIR}/make/photon/prepare/Dockerfile``, ``$REPO_ROOT/x``,
+#: a workflow's ``${{ github.workspace }}/.github/workflows/docker/code-scan.dockerfile``
+_ROOTED = re.compile(r"\$(?:\{\w+\}|\w+|\{\{\s*github\.workspace\s*\}\})/[^$`*{}\[\]|<>]+")
 
 
 def rooted(flag) -> str | None:
@@ -162,15 +163,21 @@ def rooted(flag) -> str | None:
     return flag.value.split("/", 1)[1]
 
 
+#: a ``cd``/``pushd`` a runbook block runs in its own shell, not in a subshell: a line's first
+#: command, or one after ``&&``/``;`` with no parenthesis before it on its line
+_BLOCK_CD = re.compile(r"^[ \t]*(?:[^()\n]*(?:&&|;)[ \t]*)?(?:cd|pushd)[ \t]+\S", re.M)
+
+
 def document_cd(ctx) -> float:
     """The last line of a document's first shell block that changes folder (``git clone
     .../GenAIComps.git`` then ``cd GenAIComps``): a runbook's blocks run one after another in one
-    shell, so a build in a later block runs in a folder not known here.  Infinity for none, and
-    for any other kind of file (its cds are its snippet's: ``folders.where_it_runs``)."""
+    shell, so a build in a later block runs in a folder not known here (a ``(cd web && npm ci)``
+    subshell moves nothing).  Infinity for none, and for any other kind of file (its cds are its
+    snippet's: ``where_it_runs``)."""
     if ctx.kind != "markdown":
         return float("inf")
     return min((f.end_line for f in getattr(ctx.model, "fences", ()) if f.snippet is not None
-                and ("cd" in f.snippet.text or "pushd" in f.snippet.text) and _MOVES.search(f.snippet.text)),
+                and ("cd" in f.snippet.text or "pushd" in f.snippet.text) and _BLOCK_CD.search(f.snippet.text)),
                default=float("inf"))
 
 
@@ -183,13 +190,15 @@ _CLONE_VALUED = frozenset(("-b", "--branch", "--depth", "-c", "--config", "-o", 
 
 
 def cloned_folders(text: str) -> list:
-    """The folders the ``git clone`` commands of a script, recipe, workflow or runbook make (the
-    last word, else the URL's last part less ``.git``: opea's workflow clones ``GenAIComps``
-    into each example's ``docker_image_build/``, whose ``build.yaml`` builds from it); a name
-    with a variable is unknown and left out.  At most 64, in order."""
+    """The folders the ``git clone`` commands of a script, recipe, workflow or runbook make: the
+    word after the repository's URL, else the URL's last part less ``.git`` (opea's workflow
+    clones ``GenAIComps`` into each example's ``docker_image_build/``, whose ``build.yaml`` builds
+    from it).  Only a URL-shaped word (``://``, ``git@``, ``.git``) is a repository: prose ("git
+    clone the docker repository first") names none; a name with a variable is unknown and left
+    out.  At most 64, in order."""
     out: list = []
-    for m in _CLONE.finditer(text):
-        words = [w.strip("\"'") for w in m.group(1).replace("\\\n", " ").split()]
+    for m in _CLONE.finditer(text.replace("\\\n", " ") if "\\\n" in text else text):
+        words = [w.strip("\"'") for w in m.group(1).split()]
         pos, skip = [], False
         for w in words:
             if skip:
@@ -198,7 +207,7 @@ def cloned_folders(text: str) -> list:
                 skip = w in _CLONE_VALUED
             else:
                 pos.append(w)
-        if not pos:
+        if not pos or len(pos) > 2 or not ("://" in pos[0] or pos[0].startswith("git@") or pos[0].endswith(".git")):
             continue
         name = pos[1] if len(pos) > 1 else pos[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
         name = name.rstrip("/").rsplit("/", 1)[-1]

@@ -56,13 +56,19 @@ def locate(project, b, fact: dict, folder: str) -> None:
 
 
 def _in_clone(project, tried: list) -> bool:
-    """Whether a Dockerfile looked for lies under a folder named as one a ``git clone`` of the
-    repository's files makes (opea's ``build.yaml`` building ``context: GenAIComps``, which its
-    workflow clones beside it): another repository's checkout, not a missing file."""
+    """Whether a Dockerfile looked for lies under a folder, missing from the repository, named as
+    one a ``git clone`` of the repository's files makes (opea's ``build.yaml`` building
+    ``context: GenAIComps``, which its workflow clones beside it): another repository's
+    checkout, not a missing file."""
     if not project.cloned:
         return False
     root = project.root.rstrip(os.sep) + os.sep
-    return any(part in project.cloned for c in tried for part in c[len(root):].split(os.sep)[:-1])
+    for c in tried:
+        parts = c[len(root):].split(os.sep)[:-1]
+        for i, part in enumerate(parts):  # (a folder of the repository of that name is no checkout)
+            if part in project.cloned and not os.path.isdir(root + os.sep.join(parts[:i + 1])):
+                return True
+    return False
 
 
 def _output(project, tried: list) -> bool:

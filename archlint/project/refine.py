@@ -400,8 +400,6 @@ def set_by_tooling(f, fr, project):
     if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line,
                                                               project.images_at(fr.path, f.span.line)):
         return None  # the image a script of the repository just loaded into its kind cluster
-    if any(_latest_only(project, n) for n in _finding_names(project, fr, f)):
-        return None  # the repository publishes the image as latest alone: BC006, at its build, says it
     if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
         return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)
     if f.rule_id == "K8S001" and (project.patches.latest_rewritten(fr.path) or _values_rewritten(project, fr)):
@@ -439,23 +437,14 @@ def _release_alias(project, b) -> bool:
         for r in repos)
 
 
-def _finding_names(project, fr, f) -> list:
-    """The image names (normalised) a K8S001/K8S002 finding is about: the images on its line,
-    else its key (a chart's values.yaml deploys nothing itself)."""
-    from .model import normal
-
-    return [n for n in (normal(im) for im in project.images_at(fr.path, f.span.line) or [f.key or ""]) if n]
-
-
 def _latest_only(project, n) -> list:
     """The builds that push image ``n``'s repository when the repository publishes it under the
     tag ``latest`` alone (a demo sidecar a Makefile builds and pushes only as
     ``ghcr.io/acme/fake-reader:latest``): every build of every Dockerfile that builds it tags
     ``latest`` alone, none with a tag not known here nor through an overridable default (kmm's
     ``IMAGE_TAG ?= latest``, which its release sets), and no push of the repository sends
-    another tag.  A deployment's ``:latest`` then has no version to pin until the build publishes
-    one: the build's BC006, which is reported (the build is seen pushing), is the finding to act
-    on.  Else []."""
+    another tag; each seen pushing.  A deployment's ``:latest`` then has no version to pin until
+    the build publishes one: BC006 names the deployments.  Else []."""
     if n is None or "*" in n[0] or n[1] != "latest":
         return []
     builds = project.builds_of((n[0], "*"))
@@ -523,7 +512,7 @@ def version_variant(f, fr, project):
     is a pre-release's manifest once a release at or after it has its own (``_prerelease_released``)."""
     import os
 
-    if _prerelease_released(project, fr.path):
+    if _prerelease_released(project, fr.path) or _release_folder_serves(project, fr.path, f.message):
         return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]
@@ -539,12 +528,44 @@ def version_variant(f, fr, project):
     return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
 
 
+_K8S_RELEASE = re.compile(r"v?1\.(\d{1,2})")
+_REMOVED_IN = re.compile(r" removed in Kubernetes 1\.(\d{1,2})\b")
+
+
+def _release_folder_serves(project, path: str, message: str) -> bool:
+    """Whether the manifest is in a folder named for a Kubernetes release older than the one that
+    removed its API (vsphere-csi-driver's ``manifests/supervisorcluster/1.21/cns-csi.yaml`` with
+    a ``storage.k8s.io/v1beta1`` CSIDriver, removed in 1.22), beside a folder named for another
+    release holding a file of the same name (``1.22/cns-csi.yaml``, on ``v1``): the copy for the
+    clusters of that release, which serve it."""
+    import os
+
+    removed = _REMOVED_IN.search(message)
+    folders = path.split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        m = _K8S_RELEASE.fullmatch(folders[i])
+        if m is None:
+            continue
+        if removed is None or int(m.group(1)) >= int(removed.group(1)):
+            return False
+        parent = os.path.join(project.root, *folders[:i])
+        rest = path.split("/")[i + 1:]
+        try:
+            siblings = sorted(os.listdir(parent))[:200]
+        except OSError:
+            return False
+        return any(s_ != folders[i] and _K8S_RELEASE.fullmatch(s_) and os.path.isfile(os.path.join(parent, s_, *rest))
+                   for s_ in siblings)
+    return False
+
+
 def _prerelease_released(project, path: str) -> bool:
     """Whether ``path`` is named for a pre-release (aws-load-balancer-controller's
     ``config/samples/install_v2_0_0_rc4.yaml``, the newest of its rc series) and the run read a
-    manifest named for that release or a later one (``docs/install/v2_0_0_full.yaml`` ...
-    ``v2_2_4_full.yaml``): a record of what a test build installed, superseded; the newest
-    release's files are judged.  The releases read are gathered once."""
+    manifest named for that release itself (``docs/install/v2_0_0_full.yaml``): a record of what
+    a test build installed, superseded by the release's own; a later version of another file
+    (a vendored ``cert-manager-v1.14.4.yaml``) says nothing of it.  The releases read are
+    gathered once."""
     import os
 
     from ..checks.kubernetes.workloads import release_key
@@ -552,11 +573,11 @@ def _prerelease_released(project, path: str) -> bool:
     mine = release_key(path.rsplit("/", 1)[-1])
     if mine is None or mine[1][1] != 0:
         return False
-    newest = getattr(project, "_newest_release", False)
-    if newest is False:
+    finals = getattr(project, "_final_releases", None)
+    if finals is None:
         keys = (release_key(os.path.basename(p)) for p in project.known if p.endswith((".yaml", ".yml")))
-        newest = project._newest_release = max((k[1] for k in keys if k and k[1][1] == 1), default=None)
-    return newest is not None and newest[0] >= mine[1][0]
+        finals = project._final_releases = {k[1][0] for k in keys if k and k[1][1] == 1}
+    return mine[1][0] in finals
 
 
 def df013(f, fr, project):

@@ -4,7 +4,7 @@
 build an image that Tilt puts in place of ``ref`` (any tag) in the manifests the Tiltfile
 deploys, tagged with a content hash: the fact ``tilt`` names those images and the manifests
 (``k8s_yaml('app.yaml')``, ``k8s_yaml(['a.yaml', 'b.yaml'])``) and folders (``kustomize('dir')``,
-``helm('chart')``: its templates and values) it deploys, read from literals (a name given one
+``helm('chart')`` or ``local('helm template ... chart')``: its templates and values) it deploys, read from literals (a name given one
 included); a ref with a tag stands for that tag only, as Tilt matches it; an
 ``image: oneup`` there is a placeholder, as a Skaffold artifact's.  A ``docker_build`` is a build
 of its Dockerfile for the dev cluster (Tilt passes the cluster's platform, unknown here), a local
@@ -55,7 +55,23 @@ def _literals(tree) -> dict:
     return out
 
 
-def _deployed(node, assigned: dict, seen: set) -> list:
+def _helm_template(command: str | None) -> list:
+    """The chart and values files a ``local('helm template ... CHART')`` command deploys
+    (chroma's ``'helm template --set-file ...' + ... + ' --values ' + VALUES + ' k8s/distributed-chroma'``):
+    its last word, when known, a chart's templates and values; the literal files of its
+    ``--values``/``-f``, comma-separated.  [] for another command."""
+    words = (command or "").split()
+    if len(words) < 3 or words[:2] != ["helm", "template"] or "*" in words[-1] or words[-1].startswith("-"):
+        return []
+    d = words[-1].rstrip("/")
+    out = [d + "/templates/", d + "/values.yaml", d + "/values.yml"]
+    for flag, val in zip(words, words[1:]):
+        if flag in ("--values", "-f"):
+            out += [v for v in val.split(",") if v and "*" not in v][:16]
+    return out
+
+
+def _deployed(node, assigned: dict, seen: set, consts: dict | None = None) -> list:
     """The paths a ``k8s_yaml`` argument deploys: files, the folder of a ``kustomize()``, the
     templates and values of a ``helm()`` chart; a part not known here is left out.  Each name
     is followed once for the whole Tiltfile (``seen``), and at most 256 nodes are looked at."""
@@ -74,6 +90,8 @@ def _deployed(node, assigned: dict, seen: set) -> list:
                 and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str):
             d = n.args[0].value.rstrip("/")
             out += [d + "/"] if n.func.id == "kustomize" else [d + "/templates/", d + "/values.yaml", d + "/values.yml"]
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "local" and n.args:
+            out += _helm_template(_string(n.args[0], consts or {}))  # (the YAML a command writes)
     return out
 
 
@@ -114,7 +132,7 @@ def _read(ctx, tree, out: dict) -> None:
         if node.func.id == "k8s_yaml" and node.args:
             if len(paths) < MAX_CALLS:  # (each path looked for among at most that many)
                 assigned = _assigned(tree) if assigned is None else assigned
-                paths += [p for p in _deployed(node.args[0], assigned, followed) if p not in paths][:64]
+                paths += [p for p in _deployed(node.args[0], assigned, followed, consts) if p not in paths][:64]
             continue
         if node.func.id not in _RETAGS:
             continue

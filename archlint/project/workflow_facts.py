@@ -183,6 +183,9 @@ _MAX_CHOICES = 16
 
 _LITERAL_VALUE = re.compile(r"""("[^"$`\\]*"|'[^']*'|[^\s;&|$`"'\\()]*)(?=[\s;&|)]|$)""")
 _READ = re.compile(r"\bread\b")
+#: what ends a command on a line, and what may stand before an assignment at a command's start
+_SEPARATORS = re.compile(r";|&&|\|\||\||\(|\bthen\b|\bdo\b|\belse\b")
+_COMMAND_START = re.compile(r"\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)?)\s+)?(?:\w+=\S*\s+)*")
 
 
 def _literal_values(script: str, var: str) -> tuple | None:
@@ -193,7 +196,12 @@ def _literal_values(script: str, var: str) -> tuple | None:
     whose number does not grow with it."""
     name = re.escape(var)
     out: list = []
-    for m in re.finditer(r"(?<![\w$])%s(=|\+=|\[)" % name, script):
+    for k, m in enumerate(re.finditer(r"(?<![\w$-])%s(=|\+=|\[)" % name, script)):
+        if k >= 64:
+            return None  # (a bounded number of assignments looked at, each back to its line's start)
+        line = script[script.rfind("\n", 0, m.start()) + 1:m.start()]
+        if _COMMAND_START.fullmatch(_SEPARATORS.split(line)[-1]) is None:
+            continue  # an argument of a command (``hadolint --dockerfile=...``, ``make DOCKERFILE=x``)
         v = _LITERAL_VALUE.match(script, m.end()) if m.group(1) == "=" else None
         if v is None:
             return None
@@ -224,6 +232,7 @@ def _env_values(step) -> dict:
     script = text(step, "run") or ""
     depth, sure = 0, value(step, "if") is None
     looked: dict = {}
+    offset = 0  # of the line read: only the assignments before the write give its value
     for line in script.split("\n"):
         head = line.strip().split(None, 1)[0].rstrip(";") if line.strip() else ""
         if "GITHUB_ENV" in line:
@@ -232,13 +241,14 @@ def _env_values(step) -> dict:
             if m and sure and depth == 0 and line[:1] not in " \t":
                 if m.group(4) is None:
                     vals = (m.group(3),)
-                elif m.group(4) in looked or len(looked) < _MAX_CHOICES:  # (a bounded number of passes)
-                    if m.group(4) not in looked:
-                        looked[m.group(4)] = _literal_values(script, m.group(4))
+                elif m.group(1) != "'" and (m.group(4) in looked or len(looked) < _MAX_CHOICES):
+                    if m.group(4) not in looked:  # (a bounded number of passes; in '...' no expansion)
+                        looked[m.group(4)] = _literal_values(script[:offset], m.group(4))
                     vals = looked[m.group(4)]
             for n in _ENV_WRITE.findall(line):
                 out[n.lower()] = vals
         depth = max(0, depth + (head in _OPENS) - (head in _CLOSES))
+        offset += len(line) + 1
     return out
 
 

@@ -652,7 +652,7 @@ def latest_tag(ctx):
     Dockerfile does not exist, or the push of an image only such builds make (XF005 reports the build). Where the
     repository publishes an image under `latest` alone (every build of every Dockerfile that builds it tags only
     `latest`, none a tag not known here, and no push sends another: a demo sidecar's), the build's finding names the
-    manifests that deploy it, which have no version to pin until the build publishes one (K8S001 leaves them).
+    manifests that deploy it, which have no version to pin until the build publishes one (K8S001 reports them too).
 
     ## Example
     ```shell

@@ -16,7 +16,7 @@ import re
 
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
-from ...images import local_registry, parse_image_ref as split_image, release_in_name
+from ...images import local_registry, parse_image_ref as split_image, release_in_name, unserved
 from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
 from ...registry import rule
 from ...updaters import digest_only
@@ -162,20 +162,21 @@ def image_latest_tag(ctx):
     is the repository's own image (a repository it builds, on any registry) whose tag is a variable
     defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the variable is the pin, the
     default its newest release. Nor an image whose publisher gives no version tags (distroless,
-    httpbin's original: the list DF001 and K8S001 read) where no updater keeps a digest. Not
-    reported for a service that also has `build:` (there `image:` names the image compose builds),
-    for images pinned by digest, for values compose interpolates from the environment without a
-    default, or in a compose file under a developer-tooling folder (a path segment `dev`,
-    `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or a
-    folder name with a word `dev`, `development` or `tilt`, or a last word `debug`, or `local` with
-    `env`, `environment`, `setup` or `stack`, `contrib/local-environment`: a local Kafka or debug
-    stack started on a laptop, never a deployment) or named for development or tests
-    (`compose.tests.yaml`, `docker-compose.dev.yml`, `docker-compose.override.yml`: a name word
-    `dev`, `development`, `local`, `debug`, `test`, `tests`, `testing`, `ci`, `e2e` or `override`),
-    or in an example (under a folder `examples`, `example`, `samples`, `sample`, `demo`, `demos`,
-    `docs`, `doc`, `documentation`, `tutorials` or `tutorial`, or named for one,
-    `compose.demo.yaml`, or whose opening comment says it is not for production: a getting-started
-    stack its readers copy and pin).
+    httpbin's original: the list DF001 and K8S001 read) where no updater keeps a digest, nor a
+    one-part name no registry serves (apisix's `test-header-image:latest`, which a script of the
+    repository builds; not an official image: see K8S001). Not reported for a service that also has
+    `build:` (there `image:` names the image compose builds), for images pinned by digest, for
+    values compose interpolates from the environment without a default, or in a compose file under a
+    developer-tooling folder (a path segment `dev`, `development`, `tools`, `tooling`, `debug`,
+    `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`, `development`
+    or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
+    `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
+    deployment) or named for development or tests (`compose.tests.yaml`, `docker-compose.dev.yml`,
+    `docker-compose.override.yml`: a name word `dev`, `development`, `local`, `debug`, `test`,
+    `tests`, `testing`, `ci`, `e2e` or `override`), or in an example (under a folder `examples`,
+    `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`, `documentation`, `tutorials` or
+    `tutorial`, or named for one, `compose.demo.yaml`, or whose opening comment says it is not for
+    production: a getting-started stack its readers copy and pin).
 
     ## Example
     ```yaml
@@ -218,6 +219,8 @@ def image_latest_tag(ctx):
         if digest is not None or (tag is not None and tag != "latest") or tag is None and release_in_name(name) \
                 or digest_only(ctx, name, "docker-compose"):  # (no version tags to pin: updaters.digest_only)
             continue
+        if unserved(name, getattr(ctx.settings, "rule_packs", ())):
+            continue  # a one-part name no registry serves: built on this machine (apisix's test-header-image)
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":
             msg = f"Service {svc.name} uses image {ref} with the mutable tag latest{via}."

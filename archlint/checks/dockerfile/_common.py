@@ -265,13 +265,13 @@ def _arch_policy(ctx, stage: Stage, token_arch: str):
 
 
 #: the body of a case arm or if branch that fails the build (lorax's ``"linux/arm64") exit 1 ;;``)
-_FAILS = re.compile(r"\s*(?:(?:echo|printf)\b[^;&|\n]*[;\n]\s*|>&2\s*)*(?:exit[ \t]+[1-9]\d*|false)\s*;?\s*")
+_FAILS = re.compile(r"\s*(?:(?:echo|printf)\b[^;&|\n>]*(?:>&2[ \t]*)?(?:;|&&|\n)\s*)*(?:exit[ \t]+[1-9]\d*|false)\s*;?\s*")
 
 
 def refused_arches(ctx) -> frozenset:
-    """The CPUs the image cannot be built for: a ``RUN`` of a stage the final stage is built from
-    (its bases, the stages it copies from, theirs) fails the build in a ``case`` arm or ``if``
-    branch for them (lorax's and tgi's ``"linux/arm64") exit 1 ;;`` before installing PyTorch,
+    """The CPUs the image cannot be built for: a ``RUN`` of a stage built for the target that the
+    final stage is built from (its bases, the stages it copies from, theirs) fails the build in
+    a ``case`` arm for them (an ``if`` may test more than the CPU) (lorax's and tgi's ``"linux/arm64") exit 1 ;;`` before installing PyTorch,
     "On arm64 we exit with an error code")."""
     def compute():
         from ...archnames import arch_case_arms
@@ -291,10 +291,13 @@ def refused_arches(ctx) -> frozenset:
             seen.add(st.index)
             todo.append(model.base_stage_of(st))
             todo.extend(copied.get(st.index, ()))
+            if _platform_kind(model, st) == "build":
+                continue  # (a stage on the build machine: what it refuses is the builder's CPU)
             for text in _own_texts(st, ("RUN",)):
-                if "exit" in text or "false" in text:
+                if "exit" in text or "false" in text:  # (case arms alone: an if's test may hold more)
                     out.update(a for s_, e_, arches, build in arch_case_arms(text)
-                               if not build and _FAILS.fullmatch(text[s_:e_]) for a in arches)
+                               if not build and text[:s_].rstrip().endswith(")") and _FAILS.fullmatch(text[s_:e_])
+                               for a in arches)
         return frozenset(out)
 
     return ctx.cached("dockerfile.refused_arches", compute)

@@ -26,11 +26,27 @@ from ._common import (
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
 def _from_stage(ctx, ins) -> bool:
-    """Whether a COPY/ADD reads a stage of this Dockerfile (``--from=flash-att-builder``): its
-    paths are what that stage made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named
+    """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along its
+    bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``): its paths are what that stage made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named
     for the CPU it built on), not a fetched build; the stage's own downloads are judged there."""
     f = ins.flag("from")
-    return f is not None and bool(f.value) and ctx.model.stage_by_name(f.value) is not None
+    st = ctx.model.stage_by_name(f.value) if f is not None and f.value else None
+    return st is not None and _runs(ctx)[st.index]
+
+
+def _runs(ctx) -> list:
+    """Per stage, whether it or a stage it is based on runs a command (a stage that runs
+    nothing, along its bases, is its image's alias); worked out once, in stage order."""
+    def compute():
+        model = ctx.model
+        out: list = []
+        for st in model.stages:  # (a base stage comes before the stages based on it)
+            base = model.base_stage_of(st)
+            out.append(any(i.keyword == "RUN" for i in st.instructions)
+                       or base is not None and base.index < st.index and out[base.index])
+        return out
+
+    return ctx.cached("df006.stage_runs", compute)
 
 
 def _download_words(ctx, stage: Stage):
@@ -118,13 +134,13 @@ def arch_specific_download(ctx):
     signing key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's
     folder: the same bytes for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [
     "$ARCH" = arm64 ]; then curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage
-    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`): a bundle. Nor a `COPY --from` a stage of the
-    Dockerfile: what it built, named for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file
-    (`curl -o`) or an index a text tool reads (`| grep`). With no platforms configured, not a literal for the CPU of a
-    final base that is one architecture's by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image
-    is that CPU's whatever builds it (also DF008); nor an amd64 one where the build fails for arm64 (lorax's
-    `"linux/arm64") exit 1` in a stage the final one is built from). The plain `Dockerfile` beside `Dockerfile.aarch64`
-    is amd64's.
+    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-... uv-aarch64-... /`): a
+    bundle. Nor a `COPY --from` a stage of the Dockerfile: what it built, named for its CPU (setuptools'
+    `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool reads (`| grep`). With
+    no platforms configured, not a literal for the CPU of a final base that is one architecture's by its name (capv's
+    `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also DF008); nor an
+    amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one is built from).
+    The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's.
     """
     if windows_image(ctx):
         return
@@ -178,7 +194,8 @@ def _one_cpu_each(words: list) -> list:
     """The stage's downloads and copies but those of a bundle of several CPUs' builds: the same
     path but for its architecture, copied for two or more to different places (beyla's ``COPY
     --from=jni-builder .../native/linux-amd64/libobijni.so`` and ``.../linux-aarch64/...``, both
-    packed in a Java agent that loads the one for the CPU it runs on)."""
+    packed in a Java agent that loads the one for the CPU it runs on; ragflow's deps image, whose
+    one ``COPY`` puts ``uv-x86_64-...`` and ``uv-aarch64-...`` into ``/`` for a later ``uname -m``)."""
     shapes: dict = {}  # the value with its architecture tokens blanked -> {value: the CPUs it names}
     keyed = []
     for w in words:
@@ -192,6 +209,8 @@ def _one_cpu_each(words: list) -> list:
             key = "\0".join(parts) + "\0" + w[1][last:]
             ins = w[0]
             dest = ins.words[-1].value if ins.keyword in ("COPY", "ADD") and len(ins.words) > 1 else None
+            if dest is not None and dest.endswith("/") and len(ins.words) > 2:
+                dest += w[1].rstrip("/").rsplit("/", 1)[-1]  # (sources into a folder: each keeps its name)
             shapes.setdefault(key, {})[w[1]] = (frozenset(a for _t, a, _s, _e in found), dest)
         keyed.append((w, key))
     # two values or more, for different CPUs (one value naming two is a host's build for a

@@ -194,27 +194,11 @@ def _images(ctx) -> list:
     return ctx.cached("k8s.images", compute)
 
 
-_OFFICIAL: dict = {}  # id of a loaded pack -> (the pack, the names of Docker Hub's official images in it)
-
-
 def _unserved(ctx, name: str) -> bool:
-    """Whether an image's name is one part (no registry, no namespace) that is none of Docker
-    Hub's official images (the ``docker-official-images`` pack): ``image: target-allocator``,
-    ``controller:latest``, which no registry serves.  A placeholder a Kustomization or a release
-    script replaces, or an image loaded into the node's own store: its tag decides nothing a
-    node pulls, as for a ``localhost/`` image."""
-    name = without_docker_hub(name).removeprefix("library/")
-    if "/" in name or not name:
-        return False
-    from ...packs import load_pack
+    """``images.unserved`` with the run's rule packs: a one-part name no registry serves."""
+    from ...images import unserved
 
-    entries = load_pack("docker-official-images", tuple(getattr(ctx.settings, "rule_packs", ()) or ()))
-    hit = _OFFICIAL.get(id(entries))  # (load_pack keeps its lists until its cache is cleared)
-    if hit is None or hit[0] is not entries:
-        if len(_OFFICIAL) > 16:
-            _OFFICIAL.clear()
-        hit = _OFFICIAL[id(entries)] = (entries, frozenset(e["name"] for e in entries))
-    return name.lower() not in hit[1]
+    return unserved(name, getattr(ctx.settings, "rule_packs", ()))
 
 
 #: top-level Helm values sections of the chart's own ``helm test`` pods (opentelemetry-operator's
@@ -344,8 +328,7 @@ def image_latest_tag(ctx):
     release's tag.
 
     An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
-    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002); one the
-    repository publishes as `latest` alone (a build seen pushing it) is reported at that build (BC006; also K8S002).
+    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002).
 
     ## Example
     ```yaml

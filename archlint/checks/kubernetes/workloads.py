@@ -306,7 +306,8 @@ _BLANKS = re.compile(r"[ \t]+")
 _PRINTS = re.compile(r"while (?:true|:); ?do (?:(?:echo|printf)(?: [^;&|$`<>()\n]*)?; ?)+sleep \d+[smhd]?;? ?done"
                      # or once, then waits: a placeholder job (training-operator's mpi runtime:
                      # ``echo 'launcher runs for 10 seconds' && sleep 100``)
-                     r"|(?:(?:echo|printf)(?: [^;&|$`<>()\n]*)? ?(?:&&|;) ?)+sleep \d+[smhd]?;?")
+                     # (the text before a separator is the class's alone: one way to split it)
+                     r"|(?:(?:echo|printf)(?: [^;&|$`<>()\n]*)?(?:&&|;) ?)+sleep \d+[smhd]?;?")
 
 
 def only_waits(container) -> bool:
