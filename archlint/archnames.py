@@ -105,7 +105,10 @@ def reads_own_arch(text: str) -> bool:
 #: a signature, a checksum or a list of them
 _ARCH_FREE_ENDS = (".gpg", ".asc", ".sig", ".pub", ".key", ".sha1", ".sha256", ".sha512", ".md5", ".sha256sum",
                    ".sha512sum", "sha256sums", "sha512sums", "sha1sums", "md5sums", "sha256sums.txt",
-                   "sha512sums.txt", "checksums.txt")
+                   "sha512sums.txt", "checksums.txt",
+                   # a package for every CPU, in a CPU's folder of its mirror (percona's
+                   # ``.../AppStream/x86_64/os/Packages/perl-JSON-2.97.001-2.el8.noarch.rpm``)
+                   ".noarch.rpm", "_all.deb")
 
 
 #: a package repository's index for one CPU (Alpine's ``APKINDEX.tar.gz``, Debian's ``Packages``,
@@ -117,8 +120,9 @@ _PACKAGE_INDEXES = frozenset(("apkindex.tar.gz", "packages", "packages.gz", "pac
 
 def arch_free_file(value: str) -> bool:
     """Whether a URL or path names a file that installs nothing for a CPU, whatever architecture
-    its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum
-    (``_ARCH_FREE_ENDS``), a package index (``_PACKAGE_INDEXES``)."""
+    its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum, a package built
+    for every CPU (``.noarch.rpm``, ``_all.deb``: ``_ARCH_FREE_ENDS``), a package index
+    (``_PACKAGE_INDEXES``)."""
     name = value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
     return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES
 

@@ -33,8 +33,9 @@ _DEV_LAST_WORDS = frozenset(("debug",))
 _LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack"))
 
 #: words of a compose file's name that say it is for development or tests
-#: (``docker-compose.override.yml`` is Docker's own convention for local overrides)
-_LOCAL_NAMES = frozenset(("dev", "development", "local", "debug", "test", "tests", "testing", "ci", "e2e",
+#: (``docker-compose.override.yml`` is Docker's own convention for local overrides; oncall's
+#: ``docker-compose-developer.yml``, its Makefile's local stack)
+_LOCAL_NAMES = frozenset(("dev", "development", "developer", "local", "debug", "test", "tests", "testing", "ci", "e2e",
                           "override"))
 #: words of a Dockerfile's name that say it builds a developer's workspace: ``.gitpod.Dockerfile``
 #: (a Gitpod workspace's, statsd_exporter's), ``devcontainer.Dockerfile`` (not a manifest that

@@ -97,7 +97,9 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
                  "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml",
                  # oauth2-proxy's contrib/local-environment: stacks for manual testing on a laptop
-                 "contrib/local-environment/docker-compose-keycloak.yaml", "local_setup/compose.yaml"):
+                 "contrib/local-environment/docker-compose-keycloak.yaml", "local_setup/compose.yaml",
+                 # oncall's docker-compose-developer.yml, its Makefile's local stack
+                 "docker-compose-developer.yml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
     # local alone is a component's word (rancher's local-path-provisioner), not a developer's setup
     assert [ln.split(" ")[1] for ln in check(text, "DC00", kind="compose", platforms=ONE,

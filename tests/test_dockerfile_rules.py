@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ONE, TWO, check, findings, ids, lint, lint_inline, show, write_files
+from helpers import ONE, TWO, apply_fix, check, findings, ids, lint, lint_inline, show, write_files
 
 
 DF001_LATEST = """
@@ -1001,6 +1001,18 @@ def test_df006_one_copy_of_every_cpus_build_into_a_folder_is_a_bundle():
         "2:122 DF006 COPY fetches a build for amd64"]
 
 
+def test_df006_a_boot_image_served_to_other_machines_is_not_the_images_cpu():
+    # cozystack's matchbox PXE server: the amd64 kernel and initramfs it serves over the network
+    text = """
+        FROM quay.io/poseidon/matchbox:v0.11.0
+        COPY _out/assets/initramfs-metal-amd64.xz /var/lib/matchbox/assets/initramfs.xz
+        COPY _out/assets/kernel-amd64 /var/lib/matchbox/assets/vmlinuz
+        RUN wget https://e.com/talos-metal-amd64.iso && wget https://e.com/tool-linux-amd64
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "4:79 DF006 RUN fetches a build for amd64"]
+
+
 def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
     # LinuxServer's images: Dockerfile (built with --platform=linux/amd64 by their Jenkinsfile)
     # beside Dockerfile.aarch64, each downloading its own CPU's build
@@ -1028,6 +1040,22 @@ def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
 
 def check_at(folder, text):
     return show(findings(lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=folder), "DF006"))
+
+
+def test_the_unnamed_dockerfiles_of_a_folder_that_names_its_arm64_ones_are_amd64s(tmp_path):
+    # percona's percona-server-8.0/: Dockerfile.aarch64 and Dockerfile.aarch64-pro name arm64,
+    # none names amd64: Dockerfile-dockerhub and Dockerfile.ubi8 are the x86_64 recipes
+    text = "FROM oraclelinux:9\nRUN curl -LO https://e.com/percona-server-8.0-1.el9.x86_64.rpm\n"
+    write_files(tmp_path, {"ps/Dockerfile.aarch64": "FROM oraclelinux:9\n", "ps/Dockerfile.aarch64-pro": "FROM oraclelinux:9\n",
+                           "ps/Dockerfile-dockerhub": text, "mixed/Dockerfile.arm64": "FROM x\n",
+                           "mixed/Dockerfile.amd64": "FROM x\n", "mixed/Dockerfile-dockerhub": text})
+
+    def at(name):
+        return show(findings(lint_inline(text, kind="dockerfile", name=name, tmp_path=tmp_path), "DF006"))
+
+    assert at("ps/Dockerfile-dockerhub") == []
+    # a folder that names amd64 too, or none, says nothing of its unnamed files
+    assert len(at("mixed/Dockerfile-dockerhub")) == 1 and len(at("other/Dockerfile-dockerhub")) == 1
 
 
 def test_a_dockerfile_in_a_folder_named_for_a_cpu_is_that_cpus(tmp_path):
@@ -2019,3 +2047,23 @@ def test_df006_review_cases_of_the_arm64_refusal_labels_and_stage_copies():
         COPY --from=more /bin/tool-linux-amd64 /usr/local/bin/tool
     """
     assert len(check(alias, "DF006", kind="dockerfile", platforms=TWO)) == 1
+
+
+def test_df006_one_finding_per_cpu_a_url_names_and_packages_for_every_cpu():
+    # percona's Dockerfiles: .../AppStream/x86_64/os/Packages/c-ares-1.13.0-5.el8.x86_64.rpm names
+    # x86_64 twice (one finding, its fix edits both); a noarch package or an _all.deb in a CPU's
+    # folder of a mirror is the same for every CPU
+    text = """
+        FROM oraclelinux:9
+        RUN curl -Lf -o /tmp/c.rpm https://e.com/AppStream/x86_64/os/Packages/c-ares-1.13.0-5.el8.x86_64.rpm
+        RUN curl -Lf -o /tmp/j.rpm https://e.com/AppStream/x86_64/os/Packages/perl-JSON-2.97.001-2.el8.noarch.rpm
+        RUN curl -Lf -o /tmp/t.deb https://e.com/pool/main/amd64/tzdata_2024a_all.deb
+    """
+    r = lint_inline(text, kind="dockerfile", platforms=TWO)
+    got = [f for f in r.findings if f.rule_id == "DF006"]
+    assert [(f.span.line, f.span.col) for f in got] == [(2, 52)]
+    assert [e.text for e in got[0].fix.edits] == ["$(uname -m)", "$(uname -m)"]
+    from textwrap import dedent
+
+    fixed = apply_fix(dedent(text).lstrip("\n"), got[0].fix)
+    assert "AppStream/$(uname -m)/os/Packages/c-ares-1.13.0-5.el8.$(uname -m).rpm" in fixed

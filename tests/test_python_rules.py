@@ -698,6 +698,18 @@ def test_a_shell_script_named_like_a_python_file_is_a_notice_not_a_parse_error()
             parse(Source("x.py", head + "def broken(:\n    pass\n"))
 
 
+def test_a_python_2_script_is_a_notice_not_a_parse_error():
+    # mosquitto's 2010 examples: `print "menu"`, `except usb.SerialException, e:`
+    for text, line in (('import gtk\ndef show(self):\n    print "menu"\n', 3),
+                       ("try:\n    run()\nexcept SerialException, e:\n    pass\n", 3)):
+        r = lint_inline(text, name="cc.py", kind="python")
+        assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
+        assert "Python 2 syntax here" in r.notices[0].message and r.findings == []
+    # other syntax errors stay parse errors
+    with pytest.raises(ParseError):
+        parse(Source("x.py", "def broken(:\n    pass\n"))
+
+
 def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_an_older_one():
     # dapr's quickstarts: f'... {subscription.json()['id']}' is Python 3.12 (PEP 701)
     text = "import json\nd = {'id': 1}\nprint(f'id: {d['id']}')\n"

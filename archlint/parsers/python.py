@@ -52,6 +52,11 @@ def parse(source) -> PyModel:
                     " Python file, not linted as Python", 1, 1, group="AL001:not-python",
                     summary="{count} files named like Python files are scripts of another language (their #! line):"
                             " not linted as Python") from None
+            if msg.startswith(_PYTHON2):  # mosquitto's 2010 examples: `print "menu"`, `except X, e:`
+                raise SkipFile(
+                    "AL001", f"Python 2 syntax here ({msg.split('.', 1)[0]}): a Python 2 script, which Python 3 cannot"
+                    " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
+                    summary="{count} files are Python 2 scripts (Python 3 cannot read them): not linted") from None
             if _newer_f_string(msg, source.line(e.lineno or 0)):
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(
@@ -67,6 +72,11 @@ def parse(source) -> PyModel:
             raise ParseError("expression nested too deeply for Python's parser", 1, 1) from None
     return PyModel(source, tree)
 
+
+#: what Python 3's parser says of Python 2's own syntax (the print and exec statements, the
+#: ``except X, e`` form): a Python 2 script, valid for the interpreter it was written for
+_PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
+            "multiple exception types must be parenthesized")
 
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them
 _LIFTED = ("cannot include a backslash", "cannot include '#'")

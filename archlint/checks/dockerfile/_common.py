@@ -177,7 +177,12 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
         siblings = _arch_named_siblings(ctx, base)
         # (an arm64 sibling: the pair of one file per CPU; beside an s390x one alone, the plain
         # file may well be the multi-platform build of the other CPUs)
-        return ("amd64", "amd64") if "arm64" in siblings and "amd64" not in siblings else None
+        if "arm64" in siblings and "amd64" not in siblings:
+            return ("amd64", "amd64")
+        # a folder that names its arm64 Dockerfiles and never amd64 (percona's Dockerfile.aarch64,
+        # Dockerfile.aarch64-pro beside Dockerfile-dockerhub, Dockerfile.ubi8): the unnamed are amd64's
+        named = _folder_dockerfile_arches(ctx)
+        return ("amd64", "amd64") if "arm64" in named and "amd64" not in named else None
 
     return ctx.cached("dockerfile.file_arch", compute)
 
@@ -208,6 +213,25 @@ def _arch_named_siblings(ctx, base: str) -> set:
         if len(n) > len(low) + 1 and n.startswith(low) and n[len(low)] in ".-_":
             found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}
             out |= found
+    return out
+
+
+def _folder_dockerfile_arches(ctx) -> set:
+    """The architectures the Dockerfiles of the file's folder are named for (``Dockerfile.aarch64``,
+    ``Dockerfile.aarch64-pro``, ``arm64.Dockerfile``); the folder is an input of the result."""
+    import os
+
+    from ...kinds import kind_by_name
+    from ...source import folder_entries
+
+    folder = os.path.dirname(ctx.source.abspath or "")
+    if not folder or not os.path.isabs(folder):
+        return set()
+    ctx.depends_on(folder)
+    out: set = set()
+    for n, is_dir in folder_entries(folder):
+        if not is_dir and kind_by_name(n) == "dockerfile":
+            out |= {a for _t, a, _s, _e in arch_tokens(n)}
     return out
 
 

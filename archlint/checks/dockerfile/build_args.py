@@ -25,6 +25,13 @@ from ._common import (
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
+#: a boot image served to other machines, never run in the container (cozystack's matchbox PXE
+#: server: ``COPY _out/assets/kernel-amd64 /var/lib/matchbox/assets/vmlinuz``): a kernel, an
+#: initramfs, a disk or ISO image
+_BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:kernel|vmlinuz|initramfs|initrd)(?:[-_.][^/]*)?$|\.(?:iso|qcow2|raw(?:\.xz)?)$",
+                           re.I)
+
+
 def _from_stage(ctx, ins) -> bool:
     """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along its
     bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``): its paths are what that stage made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named
@@ -58,7 +65,7 @@ def _download_words(ctx, stage: Stage):
             if ins.exec_form is not None or len(ins.words) < 2 or _from_stage(ctx, ins):
                 continue
             for w in ins.words[:-1]:
-                if w.value.startswith("<<") or arch_free_file(w.value):
+                if w.value.startswith("<<") or arch_free_file(w.value) or _BOOT_PAYLOAD.search(w.value):
                     continue
                 yield ins, w.value, w.span, None
                 if "$" in w.value and not has_arch_token(w.value):
@@ -73,6 +80,8 @@ def _download_words(ctx, stage: Stage):
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
                 arms = arch_case_arms(snip.text)
                 for w, v in download_words(snip):
+                    if _BOOT_PAYLOAD.search(v):
+                        continue
                     if not any(in_arms(arms, w.start, a) for _t, a, _s, _e in arch_tokens(v)):
                         yield ins, v, w.span, None  # (but in a case arm for its CPU: chosen for it)
 
@@ -86,9 +95,8 @@ def arch_specific_download(ctx):
     `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or
     `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word.
 
-    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values: `COPY ${BINARY} /app` after
-    `ARG BINARY=bin/app-arm64` copies an arm64 artefact. As the build command may pass another value, that is reported
-    only when several target platforms are configured.
+    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values (`COPY ${BINARY} /app` after
+    `ARG BINARY=bin/app-arm64`), reported only when several target platforms are configured (a build may pass another).
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
     a literal token is reported even in a pinned stage, because its output is copied into the images of the other
@@ -117,8 +125,8 @@ def arch_specific_download(ctx):
     ```
 
     ## Fix
-    Unsafe (projects name their artefacts differently): a Go-style token (`amd64`, `arm64`) becomes `${TARGETARCH}`,
-    with `ARG TARGETARCH` in the stage; in a `RUN`, a uname-style one (`x86_64`) `$(uname -m)`.
+    Unsafe (artefacts are named differently): a Go-style token (`amd64`) becomes `${TARGETARCH}` (with `ARG TARGETARCH`
+    in the stage), in a `RUN` a uname-style one (`x86_64`) `$(uname -m)`.
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
@@ -127,20 +135,21 @@ def arch_specific_download(ctx):
     reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
     `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks (a
     literal for another is reported, naming the base). The architecture in a QEMU emulator's name
-    (`qemu-aarch64-static`, `qemu-6.0.0.balena1-aarch64.tar.gz`) is the CPU it emulates, not the one it runs on: not
-    read; nor the one in a cross toolchain's name (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: `x86_64` is). Nor
-    the one download of an instruction whose comment right above says it exists for one CPU only (chaos-mesh's `# toda
-    doesn't support arm64 yet`, "x86_64 only"; not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a
-    signing key, signature, checksum or package index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's
-    folder: the same bytes for every CPU. Nor in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [
-    "$ARCH" = arm64 ]; then curl ...`: kubeedge's build tools), nor one file's builds for several CPUs in one stage
-    (beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-... uv-aarch64-... /`): a
-    bundle. Nor a `COPY --from` a stage of the Dockerfile: what it built, named for its CPU (setuptools'
-    `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool reads (`| grep`). With
-    no platforms configured, not a literal for the CPU of a final base that is one architecture's by its name (capv's
-    `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also DF008); nor an
-    amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one is built from).
-    The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's.
+    (`qemu-aarch64-static`) is the CPU it emulates, not the one it runs on: not read; nor the one in a cross toolchain's
+    name (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: `x86_64` is). Nor the one download of an instruction whose
+    comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64 only";
+    not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature, checksum or package
+    index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes for every CPU. Nor
+    in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then curl ...`: kubeedge's
+    build tools), nor one file's builds for several CPUs in one stage (beyla's `linux-amd64/libobijni.so` and
+    `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-... uv-aarch64-... /`): a bundle. Nor a boot image served to
+    other machines (a PXE server's `kernel-amd64`). Nor a `COPY --from` a stage of the Dockerfile: what it built, named
+    for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool
+    reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one architecture's
+    by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also
+    DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one
+    is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's, as is a folder's every one named for
+    no CPU where some name arm64 and none amd64.
     """
     if windows_image(ctx):
         return
@@ -157,7 +166,7 @@ def arch_specific_download(ctx):
         for ins, value, span, via in words:
             if via is not None and not ctx.targets.several:
                 continue  # a default the build command may replace: a finding only for a multi-platform build
-            for token, arch, start, end in arch_tokens(value):
+            for token, arch, start, end, more in _arch_groups(value):
                 if arch == file_arch(ctx) or base is not None and arch == base[1]:
                     continue  # Dockerfile.amd64 fetching the amd64 build, arm64v8/alpine the arm64 one
                 if fetches[id(ins)] == 1 and _one_arch_said(ctx, ins, arch):
@@ -179,7 +188,7 @@ def arch_specific_download(ctx):
                     )
                     continue
                 tspan = _token_span(ctx, span, value, start, end)
-                fix = _arch_fix(ctx, st, ins, token, tspan, declared)
+                fix = _arch_fix(ctx, st, ins, token, tspan, declared, _other_spans(ctx, span, value, more))
                 yield ctx.report(
                     tspan,
                     f"{ins.keyword} fetches a build for {token} ({value}) whatever the target platform; {reason}.",
@@ -268,17 +277,42 @@ def _token_span(ctx, word_span: Span, value: str, start: int, end: int) -> Span:
     return word_span
 
 
-def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared) -> Fix | None:
+def _arch_groups(value: str) -> list:
+    """(token, architecture, start, end, the (start, end) of its other mentions) for each
+    architecture a value names, once (percona's ``.../AppStream/x86_64/.../c-ares-...x86_64.rpm``:
+    one finding, not two); the other mentions are fixed with the first only when spelled alike."""
+    groups: dict = {}
+    for token, arch, start, end in arch_tokens(value):
+        if arch in groups:
+            g = groups[arch]
+            g[4].append((start, end) if token.lower() == g[0].lower() else (-1, -1))
+        else:
+            groups[arch] = [token, arch, start, end, []]
+    return [tuple(g) for g in groups.values()]
+
+
+def _other_spans(ctx, span: Span, value: str, more: list) -> list:
+    """The spans of a value's other mentions of a CPU (``_arch_groups``); a mention spelled
+    otherwise, or not found on the line, is a span no fix edits (column 0)."""
+    out = []
+    for s_, e_ in more:
+        t = _token_span(ctx, span, value, s_, e_) if s_ >= 0 else span
+        out.append(Span(0, 0, 0, 0) if t == span else t)
+    return out
+
+
+def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=()) -> Fix | None:
     low = token.lower()
-    if span.line != span.end_line:
-        return None
+    spans = [span, *more]
+    if any(s.line != s.end_line or s.col < 1 for s in spans):
+        return None  # (another mention spelled otherwise: no half fix)
     if low in ("amd64", "arm64"):
-        edits = [Edit(span, "${TARGETARCH}")]
+        edits = [Edit(s, "${TARGETARCH}") for s in spans]
         if "TARGETARCH" not in declared:
             edits.insert(0, _insert_after_from(stage, ctx, "ARG TARGETARCH"))
         return Fix("use ${TARGETARCH}", tuple(edits), safe=False)
     if low in ("x86_64", "aarch64") and ins.keyword == "RUN":
-        return Fix("use $(uname -m)", (Edit(span, "$(uname -m)"),), safe=False)
+        return Fix("use $(uname -m)", tuple(Edit(s, "$(uname -m)") for s in spans), safe=False)
     return None
 
 
