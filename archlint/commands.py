@@ -671,13 +671,13 @@ def _bake(cmd, tool, words, verb_index) -> ToolCommand:
 
 #: containers/image transports that write to this machine (the Docker daemon, podman's store,
 #: a folder or an archive): a ``podman push`` there copies the image, it does not publish it
-_LOCAL_TRANSPORTS = ("docker-daemon:", "containers-storage:", "oci:", "oci-archive:", "dir:", "docker-archive:")
+LOCAL_TRANSPORTS = ("docker-daemon:", "containers-storage:", "oci:", "oci-archive:", "dir:", "docker-archive:")
 
 
 def _push(cmd, tool, words, verb_index) -> ToolCommand:
     tc = ToolCommand(tool, "push", "", cmd, words[verb_index])
     tc.flags, tc.args = _parse_flags(words, verb_index + 1, _PUSH_VALUE)
-    if tool in ("podman", "buildah") and len(tc.args) >= 2 and tc.args[-1].value.startswith(_LOCAL_TRANSPORTS):
+    if tool in ("podman", "buildah") and len(tc.args) >= 2 and tc.args[-1].value.startswith(LOCAL_TRANSPORTS):
         # (buildah's demo: ``podman push $img docker-daemon:$user/$img:latest`` then ``docker run``)
         tc.action = "tag"
         tc.images.append(_image(tc.args[-1].value, tc.args[-1].span, "tag-target", tc.args[-1]))

@@ -250,9 +250,9 @@ _SERVICE_KEY = re.compile(r"^[ \t]+(?:image[ \t]*:[ \t]*[^\s{\[#]|build[ \t]*:[ 
 
 def _compose_text(text: str) -> bool:
     """Whether a YAML file not named as a Compose file is one by what it holds: a top-level
-    ``services:``, every top-level key one of Compose's (or ``x-...``, in the file's first 64 KiB),
-    and a service's ``image: NAME``, ``build: PATH`` or build ``context:``/``dockerfile:`` (opea's ``docker_image_build/build.yaml``, run with ``docker compose
-    -f build.yaml build``)."""
+    ``services:``, every top-level key one of Compose's (or ``x-...``, in the file's first 64
+    KiB), and a service's ``image: NAME``, ``build: PATH`` or build ``context:``/``dockerfile:``
+    (opea's ``docker_image_build/build.yaml``, run with ``docker compose -f build.yaml build``)."""
     keys = {m.group(1) for m in _TOP_KEY.finditer(text)}
     return "services" in keys and all(k in _COMPOSE_KEYS or k.startswith("x-") for k in keys) \
         and _SERVICE_KEY.search(text) is not None

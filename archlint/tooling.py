@@ -207,9 +207,9 @@ def released_copies(ctx) -> bool:
 
 def unrendered_values(ctx) -> bool:
     """Whether a Helm values file belongs to a chart that renders nothing: no ``templates/`` nor
-    ``charts/`` folder, no ``requirements.yaml`` and no ``dependencies:`` in its ``Chart.yaml`` (opea's CogniwareIms chart, a
-    ``Chart.yaml`` and ``values.yaml`` alone): its images reach no pod.  The folder and the
-    ``Chart.yaml`` are inputs of the result."""
+    ``charts/`` folder, no ``requirements.yaml`` and no ``dependencies:`` in its ``Chart.yaml``
+    (opea's CogniwareIms chart, a ``Chart.yaml`` and ``values.yaml`` alone): its images reach no
+    pod.  Those paths are inputs of the result."""
     def compute() -> bool:
         path = ctx.source.abspath
         if ctx.kind != "helm-values" or not path or not os.path.isabs(path):

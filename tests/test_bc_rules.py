@@ -720,6 +720,8 @@ def test_a_push_to_a_local_transport_copies_the_image_on_this_machine():
         buildah push alpine docker://localhost:5000/myalpine:latest
     """
     assert check(demo, "BC00", kind="shell", platforms=ONE) == []
+    # nor a copy into the daemon alone, in a file that runs nothing of it
+    assert check("podman push myapp docker-daemon:acme/myapp:latest\n", "BC006", kind="shell") == []
     # to a registry, the push publishes it
     pushed = demo.replace("docker-daemon:quayuser", "docker://quay.io/quayuser")
     assert [x.split(" ", 2)[:2] for x in check(pushed, "BC00", kind="shell", platforms=ONE)] == [

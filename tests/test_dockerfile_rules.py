@@ -1007,10 +1007,15 @@ def test_df006_a_boot_image_served_to_other_machines_is_not_the_images_cpu():
         FROM quay.io/poseidon/matchbox:v0.11.0
         COPY _out/assets/initramfs-metal-amd64.xz /var/lib/matchbox/assets/initramfs.xz
         COPY _out/assets/kernel-amd64 /var/lib/matchbox/assets/vmlinuz
-        RUN wget https://e.com/talos-metal-amd64.iso && wget https://e.com/tool-linux-amd64
+        ADD https://e.com/talos-metal-amd64.iso /var/lib/matchbox/assets/
+        RUN wget https://e.com/tool-linux-amd64
+        RUN curl -LO https://e.com/x86_64/kernel-devel-5.14.0-362.el9.x86_64.rpm
+        COPY drivers/kernel-module-amd64.ko /lib/modules/
     """
+    # (kernel headers and modules are installed into the image: one CPU's)
     assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
-        "4:79 DF006 RUN fetches a build for amd64"]
+        "5:35 DF006 RUN fetches a build for amd64", "6:28 DF006 RUN fetches a build for x86_64",
+        "7:28 DF006 COPY fetches a build for amd64"]
 
 
 def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
@@ -1048,7 +1053,8 @@ def test_the_unnamed_dockerfiles_of_a_folder_that_names_its_arm64_ones_are_amd64
     text = "FROM oraclelinux:9\nRUN curl -LO https://e.com/percona-server-8.0-1.el9.x86_64.rpm\n"
     write_files(tmp_path, {"ps/Dockerfile.aarch64": "FROM oraclelinux:9\n", "ps/Dockerfile.aarch64-pro": "FROM oraclelinux:9\n",
                            "ps/Dockerfile-dockerhub": text, "mixed/Dockerfile.arm64": "FROM x\n",
-                           "mixed/Dockerfile.amd64": "FROM x\n", "mixed/Dockerfile-dockerhub": text})
+                           "mixed/Dockerfile.amd64": "FROM x\n", "mixed/Dockerfile-dockerhub": text,
+                           "cross/Dockerfile.cross-arm64": "FROM x\n", "cross/Dockerfile-dockerhub": text})
 
     def at(name):
         return show(findings(lint_inline(text, kind="dockerfile", name=name, tmp_path=tmp_path), "DF006"))
@@ -1056,6 +1062,11 @@ def test_the_unnamed_dockerfiles_of_a_folder_that_names_its_arm64_ones_are_amd64
     assert at("ps/Dockerfile-dockerhub") == []
     # a folder that names amd64 too, or none, says nothing of its unnamed files
     assert len(at("mixed/Dockerfile-dockerhub")) == 1 and len(at("other/Dockerfile-dockerhub")) == 1
+    # a CPU not right after the name (a cross-compiling variant) names no per-CPU set
+    assert len(at("cross/Dockerfile-dockerhub")) == 1
+    # with configured platforms the convention is not read: the build's platforms are
+    assert len(show(findings(lint_inline(text, kind="dockerfile", name="ps/Dockerfile-dockerhub", tmp_path=tmp_path,
+                                         platforms=TWO), "DF006"))) == 1
 
 
 def test_a_dockerfile_in_a_folder_named_for_a_cpu_is_that_cpus(tmp_path):

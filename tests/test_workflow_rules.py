@@ -535,3 +535,24 @@ def test_sample_aks_app_workflow():
     assert ids(r) == [("GHA001", 14, 15)]
     f = r.findings[0]
     assert f.fix is not None and f.fix.safe
+
+
+def test_a_value_an_earlier_step_writes_to_github_env_overrides_the_workflows_env():
+    # env: IMAGE_TAG: latest as a default, the real tag from $GITHUB_ENV: neither $IMAGE_TAG nor
+    # ${{ env.IMAGE_TAG }} is the workflow's literal after the write
+    from helpers import check
+
+    wf = """
+        on: push
+        env: {IMAGE_TAG: latest}
+        jobs:
+          release:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker build -t ghcr.io/acme/early:${{ env.IMAGE_TAG }} . && docker push ghcr.io/acme/early:${{ env.IMAGE_TAG }}
+              - run: echo "IMAGE_TAG=v1" >> "$GITHUB_ENV"
+              - run: docker build -t ghcr.io/acme/app:${{ env.IMAGE_TAG }} . && docker push ghcr.io/acme/app:${{ env.IMAGE_TAG }}
+              - run: docker build -t ghcr.io/acme/two:$IMAGE_TAG . && docker push ghcr.io/acme/two:$IMAGE_TAG
+    """
+    got = check(wf, "BC006", kind="workflow", name=".github/workflows/release.yml")
+    assert got and all("acme/early" in x for x in got), got

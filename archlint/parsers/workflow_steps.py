@@ -21,6 +21,25 @@ def env_of(model, mapping, env: dict, spans: dict) -> None:
         spans[k.value] = model.content_span(v) if is_scalar(v) else model.key_span(k)
 
 
+#: a name a ``run:`` line hands the later steps (``echo "TAG=v1" >> "$GITHUB_ENV"``)
+_GITHUB_ENV_NAME = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def _github_env_names(script: str, written: set | None) -> set | None:
+    """``written`` with the names (lower case) ``script`` writes to ``$GITHUB_ENV``; None when a
+    line writes there without naming them (``cat vars >> $GITHUB_ENV``: any may change)."""
+    if written is None or "GITHUB_ENV" not in script:
+        return written
+    out = set(written)
+    for line in script.split("\n"):
+        if "GITHUB_ENV" in line:
+            names = _GITHUB_ENV_NAME.findall(line)
+            if not names:
+                return None
+            out.update(n.lower() for n in names)
+    return out
+
+
 def _shell_of(mapping) -> str | None:
     s = text(mapping, "shell")
     if s is None:
@@ -67,6 +86,7 @@ def workflow_snippets(model) -> list:
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             env_of(model, job, job_env, job_spans)
             job_shell = _shell_of(job) or wf_shell
+            written: set | None = set()  # names the steps so far wrote to $GITHUB_ENV (None: any)
             for step in items(value(job, "steps")):
                 if not is_map(step):
                     continue
@@ -77,7 +97,10 @@ def workflow_snippets(model) -> list:
                 if shell and _NON_SHELL.match(shell):
                     continue
                 env, spans = dict(job_env), dict(job_spans)
+                # (a value a step before wrote to $GITHUB_ENV overrides the workflow's and job's)
+                env.update({k: None for k in env if written is None or str(k).lower() in written})
                 env_of(model, step, env, spans)
+                written = _github_env_names(scalar(hit[1]) or "", written)
                 snip = run_snippet(model, hit[0], hit[1], env, spans, ShellSnippet)
                 if snip is not None:
                     snip.group = group

@@ -509,7 +509,8 @@ def version_variant(f, fr, project):
     beside ``crd/bases/`` and ``crd/v1/``), is the variant kept for clusters that still serve that
     version, picked by the cluster's version (volcano's ``CRD_VERSION``): the current one is the
     sibling's.  One folder named so without such a sibling is reported: nothing replaces it.  Nor
-    is a pre-release's manifest once a release at or after it has its own (``_prerelease_released``)."""
+    is a pre-release's manifest once its release has its own (``_prerelease_released``), nor one
+    in a folder named for an older Kubernetes release that serves its API (``_release_folder_serves``)."""
     import os
 
     if _prerelease_released(project, fr.path) or _release_folder_serves(project, fr.path, f.message):

@@ -4,7 +4,8 @@
 build an image that Tilt puts in place of ``ref`` (any tag) in the manifests the Tiltfile
 deploys, tagged with a content hash: the fact ``tilt`` names those images and the manifests
 (``k8s_yaml('app.yaml')``, ``k8s_yaml(['a.yaml', 'b.yaml'])``) and folders (``kustomize('dir')``,
-``helm('chart')`` or ``local('helm template ... chart')``: its templates and values) it deploys, read from literals (a name given one
+``helm('chart')`` or ``local('helm template ... chart')``: its templates and values) it
+deploys, read from literals (a name given one
 included); a ref with a tag stands for that tag only, as Tilt matches it; an
 ``image: oneup`` there is a placeholder, as a Skaffold artifact's.  A ``docker_build`` is a build
 of its Dockerfile for the dev cluster (Tilt passes the cluster's platform, unknown here), a local

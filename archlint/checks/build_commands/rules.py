@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ... import exports, platforms as plat
-from ...commands import commands_for
+from ...commands import LOCAL_TRANSPORTS, commands_for
 from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
@@ -688,8 +688,8 @@ def latest_tag(ctx):
         beside = tc.action == "build" and any(versioned_ref(im.value, im.dynamic) for im in tc.images)
         sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"
         for im in tc.images:
-            if im.dynamic or not _looks_like_ref(im.value):
-                continue
+            if im.dynamic or not _looks_like_ref(im.value) or im.value.startswith(LOCAL_TRANSPORTS):
+                continue  # (``podman push x docker-daemon:...``: a copy into this machine's store)
             name, tag, digest = split_ref(im.value)
             if digest or tag not in (None, "latest") or im.role == "image" and digest_only(ctx, name, None):
                 continue  # (a deployed image with no version tags, in a file no updater reads)

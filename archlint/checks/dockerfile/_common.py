@@ -155,9 +155,12 @@ def stage_named_for_an_arch(stage: Stage) -> bool:
 def file_arch(ctx) -> str | None:
     """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
     ``Dockerfile-aarch64``, ``amd64.Dockerfile``, or its folder's: ``arm64/Dockerfile``: one file
-    per CPU, each built for its own), or None.  A literal for that architecture in it is its purpose; one for another is a mistake.
-    The plain one of such a set (LinuxServer's ``Dockerfile`` beside ``Dockerfile.aarch64``) is
-    amd64's, when a sibling is named for arm64 and none for amd64."""
+    per CPU, each built for its own), or None.  A literal for that architecture in it is its
+    purpose; one for another is a mistake.  The plain one of such a set (LinuxServer's
+    ``Dockerfile`` beside ``Dockerfile.aarch64``) is amd64's, when a sibling is named for arm64
+    and none for amd64; so is any Dockerfile named for no CPU in a folder whose Dockerfiles are
+    named for arm64 and never for amd64 (percona's ``Dockerfile-dockerhub`` beside
+    ``Dockerfile.aarch64``)."""
     hit = file_arch_token(ctx)
     return None if hit is None else hit[1]
 
@@ -181,7 +184,7 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
             return ("amd64", "amd64")
         # a folder that names its arm64 Dockerfiles and never amd64 (percona's Dockerfile.aarch64,
         # Dockerfile.aarch64-pro beside Dockerfile-dockerhub, Dockerfile.ubi8): the unnamed are amd64's
-        named = _folder_dockerfile_arches(ctx)
+        named = _folder_dockerfile_arches(ctx) if ctx.targets.none else set()  # (none configured)
         return ("amd64", "amd64") if "arm64" in named and "amd64" not in named else None
 
     return ctx.cached("dockerfile.file_arch", compute)
@@ -217,8 +220,9 @@ def _arch_named_siblings(ctx, base: str) -> set:
 
 
 def _folder_dockerfile_arches(ctx) -> set:
-    """The architectures the Dockerfiles of the file's folder are named for (``Dockerfile.aarch64``,
-    ``Dockerfile.aarch64-pro``, ``arm64.Dockerfile``); the folder is an input of the result."""
+    """The architectures the Dockerfiles of the file's folder are named for, right after the name
+    (``Dockerfile.aarch64``, ``Dockerfile.aarch64-pro``; not ``Dockerfile.cross-arm64``); the
+    folder is an input of the result."""
     import os
 
     from ...kinds import kind_by_name
@@ -230,8 +234,10 @@ def _folder_dockerfile_arches(ctx) -> set:
     ctx.depends_on(folder)
     out: set = set()
     for n, is_dir in folder_entries(folder):
-        if not is_dir and kind_by_name(n) == "dockerfile":
-            out |= {a for _t, a, _s, _e in arch_tokens(n)}
+        low = n.lower()
+        if not is_dir and kind_by_name(n) == "dockerfile" and low.startswith(("dockerfile", "containerfile")):
+            rest = low.split("file", 1)[1]  # (the CPU right after the name: not Dockerfile.cross-arm64)
+            out |= {a for _t, a, s_, _e in arch_tokens(rest) if s_ == 1}
     return out
 
 
@@ -294,9 +300,9 @@ _FAILS = re.compile(r"\s*(?:(?:echo|printf)\b[^;&|\n>]*(?:>&2[ \t]*)?(?:;|&&|\n)
 
 def refused_arches(ctx) -> frozenset:
     """The CPUs the image cannot be built for: a ``RUN`` of a stage built for the target that the
-    final stage is built from (its bases, the stages it copies from, theirs) fails the build in
-    a ``case`` arm for them (an ``if`` may test more than the CPU) (lorax's and tgi's ``"linux/arm64") exit 1 ;;`` before installing PyTorch,
-    "On arm64 we exit with an error code")."""
+    final stage is built from (its bases, the stages it copies from, theirs) fails the build in a
+    ``case`` arm for them (lorax's and tgi's ``"linux/arm64") exit 1 ;;`` before installing
+    PyTorch, "On arm64 we exit with an error code"); an ``if`` may test more than the CPU."""
     def compute():
         from ...archnames import arch_case_arms
 

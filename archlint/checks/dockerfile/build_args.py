@@ -25,17 +25,20 @@ from ._common import (
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
-#: a boot image served to other machines, never run in the container (cozystack's matchbox PXE
-#: server: ``COPY _out/assets/kernel-amd64 /var/lib/matchbox/assets/vmlinuz``): a kernel, an
-#: initramfs, a disk or ISO image
-_BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:kernel|vmlinuz|initramfs|initrd)(?:[-_.][^/]*)?$|\.(?:iso|qcow2|raw(?:\.xz)?)$",
-                           re.I)
+#: a boot image a COPY/ADD puts where it is served to other machines, never run in the container
+#: (cozystack's matchbox PXE server: ``COPY _out/assets/kernel-amd64 /var/lib/matchbox/assets/vmlinuz``):
+#: a bare kernel (``kernel-amd64``, not ``kernel-devel-...rpm`` nor a ``.ko``), a compressed
+#: initramfs (not a ``.tar.gz`` of tools), a disk or ISO image
+_BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:(?:vmlinuz|kernel)(?:-[a-z0-9_]+)?|(?:initramfs|initrd)(?:[-_.][\w.-]*)?"
+                           r"(?<!\.tar)\.(?:xz|gz|zst|lz4|img))$|\.(?:iso|qcow2|raw(?:\.xz)?)$", re.I)
 
 
 def _from_stage(ctx, ins) -> bool:
-    """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along its
-    bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``): its paths are what that stage made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named
-    for the CPU it built on), not a fetched build; the stage's own downloads are judged there."""
+    """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along
+    its bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``, the
+    image's alias): its paths are what that stage made (setuptools'
+    ``build/lib.linux-x86_64-cpython-311``, named for the CPU it built on), not a fetched build;
+    the stage's own downloads are judged there."""
     f = ins.flag("from")
     st = ctx.model.stage_by_name(f.value) if f is not None and f.value else None
     return st is not None and _runs(ctx)[st.index]
@@ -80,8 +83,6 @@ def _download_words(ctx, stage: Stage):
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
                 arms = arch_case_arms(snip.text)
                 for w, v in download_words(snip):
-                    if _BOOT_PAYLOAD.search(v):
-                        continue
                     if not any(in_arms(arms, w.start, a) for _t, a, _s, _e in arch_tokens(v)):
                         yield ins, v, w.span, None  # (but in a case arm for its CPU: chosen for it)
 
