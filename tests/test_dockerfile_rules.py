@@ -990,6 +990,19 @@ def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
     assert check(chosen, "DF006", kind="dockerfile", platforms=TWO) == []
 
 
+def test_df006_every_cpus_build_fetched_in_one_stage_is_a_bundle():
+    # pixie's clang image: sysroot-amd64-build.tar.gz and sysroot-arm64-build.tar.gz, each
+    # unpacked into its own /sysroots/<cpu> for cross builds; one CPU's alone is still reported
+    text = """
+        FROM ubuntu:24.04
+        RUN curl -L https://e.com/sysroots/pl1/sysroot-amd64-build.tar.gz | tar -C /sysroots/x86_64 -xzf -
+        RUN curl -L https://e.com/sysroots/pl1/sysroot-arm64-build.tar.gz | tar -C /sysroots/aarch64 -xzf -
+        RUN curl -LO https://e.com/tool-linux-amd64
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "4:39 DF006 RUN fetches a build for amd64"]
+
+
 def test_df006_one_copy_of_every_cpus_build_into_a_folder_is_a_bundle():
     # ragflow's deps image: one COPY puts uv-x86_64-... and uv-aarch64-... (and the two libssl
     # debs) into /, for the main Dockerfile's `uname -m` to pick; a file with no twin is reported
@@ -1764,6 +1777,24 @@ def test_df013_flags_a_downloaded_program_and_a_derived_stage():
         " the final stage copies its output (/src/target/release/srv): every platform's image gets the build"
         " machine's binaries.",
     ]
+
+
+def test_df013_passes_a_stage_whose_args_hand_go_the_target():
+    # pixie's hydra/kratos/nats images: ARG GOOS=$TARGETOS / ARG GOARCH=$TARGETARCH, then go build:
+    # a build argument is in every later RUN's environment, so go cross-compiles
+    text = """
+        FROM --platform=$BUILDPLATFORM golang:1.24-alpine AS build
+        ARG TARGETOS TARGETARCH
+        ARG GOOS=$TARGETOS
+        ARG GOARCH=$TARGETARCH
+        RUN go build -o /usr/bin/hydra .
+        FROM alpine:3.20
+        COPY --from=build /usr/bin/hydra /usr/bin/hydra
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    # an ARG of another name, or one that does not read the target, hands go nothing
+    other = text.replace("ARG GOOS=$TARGETOS\n        ARG GOARCH=$TARGETARCH", "ARG VERSION=$TARGETARCH")
+    assert len(check(other, "DF013", kind="dockerfile", platforms=TWO)) == 1
 
 
 def test_df013_passes_a_windows_image():

@@ -561,9 +561,13 @@ def _declares_target(stage: Stage) -> bool | None:
     build tool reading its environment (multus' ``ARG TARGETPLATFORM`` then ``RUN
     ./hack/build-go.sh``, which maps it to GOARCH; xx's ``go`` wrapper copied in); a ``RUN go
     build`` after ``ARG TARGETARCH`` compiles for the machine it runs on, as if the ARG were not
-    there (DF013's very case)."""
+    there (DF013's very case); and when an ARG hands go its target (``ARG GOARCH=$TARGETARCH``:
+    a build argument is in every later RUN's environment)."""
     declared = wrapped = False
     for ins in stage.instructions:
+        if ins.keyword == "ARG" and any(name in _GO_TARGET_ENV and _TARGET_REF.search(word.value.partition("=")[2])
+                                        for name, word in arg_pairs(ins)):
+            return True  # (pixie's ``ARG GOARCH=$TARGETARCH``: every later RUN's go builds for the target)
         if ins.keyword == "ARG" and any(name in plat.TARGET_ARGS for name, _ in arg_pairs(ins)):
             declared = True
         elif ins.keyword == "COPY" and _XX_GOLANG.search(ins.args.text):
@@ -572,6 +576,10 @@ def _declares_target(stage: Stage) -> bool | None:
             return True
     return None
 
+
+#: the environment go reads its target from, and a reference to a target platform ARG
+_GO_TARGET_ENV = frozenset(("GOARCH", "GOOS", "GOARM"))
+_TARGET_REF = re.compile(r"\$\{?TARGET(?:ARCH|OS|PLATFORM|VARIANT)\b")
 
 #: tonistiigi/xx's golang image, copied in: a ``go`` that builds for the TARGETPLATFORM it finds
 #: in its environment (nfs-subdir-external-provisioner's ``COPY --from=tonistiigi/xx:golang-1.0.0

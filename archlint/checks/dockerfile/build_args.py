@@ -225,8 +225,11 @@ def _one_cpu_each(words: list) -> list:
         keyed.append((w, key))
     # two values or more, for different CPUs (one value naming two is a host's build for a
     # target), copied to different places (two CPUs' builds copied to one path: the last wins)
+    # (or fetched by RUN commands, each CPU's kept: pixie's sysroot-amd64-build.tar.gz and
+    # sysroot-arm64-build.tar.gz, unpacked into /sysroots/x86_64 and /sysroots/aarch64)
     bundles = {k for k, v in shapes.items() if len(v) > 1 and len({a for a, _d in v.values()}) > 1
-               and None not in {d for _a, d in v.values()} and len({d for _a, d in v.values()}) == len(v)}
+               and (None not in {d for _a, d in v.values()} and len({d for _a, d in v.values()}) == len(v)
+                    or {d for _a, d in v.values()} == {None})}
     return [w for w, key in keyed if key not in bundles]
 
 

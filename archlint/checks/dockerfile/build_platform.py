@@ -105,7 +105,8 @@ def build_platform_binaries_shipped(ctx):
     no `TARGETARCH`, `TARGETOS`, `TARGETPLATFORM`,
     `TARGETVARIANT`, no `xx-*` helper nor xx's `go` wrapper (`COPY --from=tonistiigi/xx:golang`), no `GOARCH=$...`, no `--target` triple or cross `CC=`,
     and no `ARG TARGETPLATFORM` (or another target ARG) before a `RUN`, whose scripts see it in
-    their environment (multus' `./hack/build-go.sh` maps it to `GOARCH`).
+    their environment (multus' `./hack/build-go.sh` maps it to `GOARCH`), nor an `ARG
+    GOARCH=$TARGETARCH` (pixie's: go reads it from every later `RUN`'s environment).
 
     To stay quiet on the many stages that rightly run on the build machine because what they
     make is the same on every CPU (`npm run build` of a web front end, `go generate`, a Java
