@@ -1598,6 +1598,22 @@ def test_a_skaffold_config_builds_its_artifacts_and_names_the_images_it_deploys(
     ]
 
 
+def test_a_nested_skaffold_configs_paths_may_be_written_from_the_top(tmp_path, capsys):
+    # pixie's src/e2e_test/protocol_loadtest/http/wrk/skaffold_wrk.yaml, run with `skaffold run -f`
+    # from the top: `context: src/e2e_test/protocol_loadtest/http/wrk` is the top's path; a
+    # context found nowhere is still a missing Dockerfile
+    cfg = ("apiVersion: skaffold/v4beta1\nkind: Config\nbuild:\n  artifacts:\n"
+           "  - image: gcr.io/acme/wrk\n    context: {ctx}\n")
+    files = {"src/loadtest/wrk/skaffold_wrk.yaml": cfg.format(ctx="src/loadtest/wrk"),
+             "src/loadtest/wrk/Dockerfile": "FROM alpine:3.20\n",
+             "src/loadtest/gone/skaffold_gone.yaml": cfg.format(ctx="src/loadtest/gone/app")}
+    root = tree(tmp_path, files)
+    g = graph_doc(root, capsys)
+    assert [(b["path"], b["dockerfile"]) for b in g["builds"]] == [
+        ("src/loadtest/gone/skaffold_gone.yaml", None), ("src/loadtest/wrk/skaffold_wrk.yaml", "src/loadtest/wrk/Dockerfile")]
+    assert codes(run(root, capsys), "XF005") == [("src/loadtest/gone/skaffold_gone.yaml", 5, "XF005")]
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

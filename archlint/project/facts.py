@@ -567,7 +567,9 @@ def _skaffold_facts(ctx, out: dict) -> None:
                 "tool": "skaffold",
                 "file": pattern(context.rstrip("/") + "/" + dockerfile.strip()),
                 "context": pattern(context),
-                "bases": ["file"],
+                # (from the config's folder, or one above it where skaffold is run with -f:
+                # pixie's src/e2e_test/.../wrk/skaffold_wrk.yaml, its paths written from the top)
+                "bases": ["up"],
                 "platforms": plats,
                 "host": None,
                 # skaffold's tag policy tags each build (a commit by default): not known here
