@@ -22,10 +22,10 @@ def env_of(model, mapping, env: dict, spans: dict) -> None:
 
 
 #: a name a ``run:`` line hands the later steps (``echo "TAG=v1" >> "$GITHUB_ENV"``)
-_GITHUB_ENV_NAME = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
+GITHUB_ENV_NAME = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 
 
-def _github_env_names(script: str, written: set | None) -> set | None:
+def github_env_names(script: str, written: set | None) -> set | None:
     """``written`` with the names (lower case) ``script`` writes to ``$GITHUB_ENV``; None when a
     line writes there without naming them (``cat vars >> $GITHUB_ENV``: any may change)."""
     if written is None or "GITHUB_ENV" not in script:
@@ -33,7 +33,7 @@ def _github_env_names(script: str, written: set | None) -> set | None:
     out = set(written)
     for line in script.split("\n"):
         if "GITHUB_ENV" in line:
-            names = _GITHUB_ENV_NAME.findall(line)
+            names = GITHUB_ENV_NAME.findall(line)
             if not names:
                 return None
             out.update(n.lower() for n in names)
@@ -100,7 +100,7 @@ def workflow_snippets(model) -> list:
                 # (a value a step before wrote to $GITHUB_ENV overrides the workflow's and job's)
                 env.update({k: None for k in env if written is None or str(k).lower() in written})
                 env_of(model, step, env, spans)
-                written = _github_env_names(scalar(hit[1]) or "", written)
+                written = github_env_names(scalar(hit[1]) or "", written)
                 snip = run_snippet(model, hit[0], hit[1], env, spans, ShellSnippet)
                 if snip is not None:
                     snip.group = group

@@ -151,24 +151,14 @@ def _env(model, mapping, base: dict) -> dict:
     return out
 
 
-#: a variable a ``run:`` line hands the later steps (``echo "VERSION=1.2" >> "$GITHUB_ENV"``)
-_ENV_WRITE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
-
-
 def _env_writes(step) -> set | None:
     """The names (in lower case) a ``run:`` step sets for the later steps through
-    ``$GITHUB_ENV``, whose values are not known from the file; None when a line writes there
-    without naming them (``cat vars >> $GITHUB_ENV``: any may change)."""
+    ``$GITHUB_ENV`` (``workflow_steps.github_env_names``), whose values are not known from the
+    file; None when a line writes there without naming them (``cat vars >> $GITHUB_ENV``)."""
+    from ..parsers.workflow_steps import github_env_names
     from ..parsers.yamldoc import is_map, text
 
-    out: set = set()
-    for line in (text(step, "run") or "").split("\n") if is_map(step) else ():
-        if "GITHUB_ENV" in line:
-            names = _ENV_WRITE.findall(line)
-            if not names:
-                return None
-            out.update(n.lower() for n in names)
-    return out
+    return github_env_names((text(step, "run") or "") if is_map(step) else "", set())
 
 
 #: a run line at the script's top level writing one variable for the later steps, its value a
@@ -224,6 +214,7 @@ def _env_values(step) -> dict:
     ``if:``, a line at the script's top level (not inside an ``if``, a ``case`` or a loop, not
     after ``&&``), writing a literal or a variable the script sets to literals alone (each a
     value it may have)."""
+    from ..parsers.workflow_steps import GITHUB_ENV_NAME
     from ..parsers.yamldoc import is_map, text, value
 
     out: dict = {}
@@ -245,7 +236,7 @@ def _env_values(step) -> dict:
                     if m.group(4) not in looked:  # (a bounded number of passes; in '...' no expansion)
                         looked[m.group(4)] = _literal_values(script[:offset], m.group(4))
                     vals = looked[m.group(4)]
-            for n in _ENV_WRITE.findall(line):
+            for n in GITHUB_ENV_NAME.findall(line):
                 out[n.lower()] = vals
         depth = max(0, depth + (head in _OPENS) - (head in _CLOSES))
         offset += len(line) + 1
