@@ -11,6 +11,8 @@ are returned (YAML and extension-less files are settled by content when linted).
 from __future__ import annotations
 
 import os
+import re
+
 from . import kinds
 from .source import read_regular
 
@@ -233,6 +235,11 @@ class Walk:
         return [p for gi in self.gitignores for p in gi.tried]
 
 
+#: a data file named as Go names its tests (gloo's ``knative_test_yaml.yaml``, a
+#: ``deployment_test.yaml``): the golden input or expected output of the ``*_test.go`` beside it
+_GO_TEST_NAME = re.compile(r"_test(?:[_.-][^/]*)?\.(?:ya?ml|json)$", re.I)
+
+
 class _Filters:
     """What leaves a folder or file out of a walk (excludes, fixtures, git's ignore files), and
     telling ``skipped``/``hidden`` about it (see ``discover``)."""
@@ -248,6 +255,7 @@ class _Filters:
         self.fixture_matcher = glob_matcher(fixtures) if fixtures else None
         authored = tuple(p for p in excludes if p.rstrip("/") in AUTHORED_EXCLUDES)
         self.authored_matcher = glob_matcher(authored) if authored else None
+        self._go_test_folders: dict = {}  # folder -> whether it holds Go tests (``_go_tests``)
 
     def fixtures_below(self, ap: str):
         """The fixture matcher for a walk of the named folder ``ap``: None when ``ap`` is in a
@@ -329,10 +337,21 @@ class _Filters:
         if fx is not None and parent and fx(parent):
             self._tell(full, False, _why_fixture(os.path.dirname(full), self.root, self.fixtures))
             return False
+        if fx is not None and _GO_TEST_NAME.search(disp.rpartition("/")[2]) \
+                and self._go_tests_memo(os.path.dirname(full)):
+            self._tell(full, False, "a test's input (named *_test*, beside the Go tests that read it); "
+                                    "name it to lint it")
+            return False
         if gi is not None and gi.ignored(full, False):
             self._tell(full, False, _why_ignored(gi, full, False, self.root))
             return False
         return True
+
+    def _go_tests_memo(self, folder: str) -> bool:
+        memo = self._go_test_folders
+        if folder not in memo:
+            memo[folder] = self._go_tests(folder)
+        return memo[folder]
 
 
 def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_gitignore: bool = True,

@@ -51,14 +51,21 @@ def split_ref(ref: str) -> tuple[str, str | None, str | None] | None:
     return parse_image_ref(s)
 
 
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "localtest.me", "kind-registry", "host.docker.internal")
+#: names that resolve to this machine, or a local cluster tool's registry on it: any host under
+#: ``.localhost`` (RFC 6761) or ``localtest.me`` (public DNS answering 127.0.0.1: func's
+#: ``registry.localtest.me``), and k3d's registries, named ``k3d-NAME`` (oathkeeper's
+#: ``k3d-localhost:5111``)
+_LOCAL_HOST_SHAPE = re.compile(r"(?:[\w.-]+\.(?:localhost|localtest\.me)|k3d-[\w.-]+)(?::\d+)?")
 
 
 def local_registry(ref: str) -> bool:
     """A reference to a registry on this machine (``localhost:5000/app``, podman's
-    ``localhost/app``): what goes there does not leave it."""
+    ``localhost/app``, ``registry.localtest.me``, a k3d or kind registry): what goes there does
+    not leave it."""
     first, slash, _rest = strip_transport(ref).partition("/")  # (``docker://localhost:5000/x`` too)
-    return bool(slash) and any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)
+    return bool(slash) and (any(first == h or first.startswith(h + ":") for h in _LOCAL_HOSTS)
+                            or _LOCAL_HOST_SHAPE.fullmatch(first) is not None)
 
 
 # ---- placeholders ---------------------------------------------------------------------------

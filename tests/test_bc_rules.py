@@ -1746,6 +1746,24 @@ def test_bc001_and_bc006_pass_images_that_stay_on_the_machine():
     """, "BC", kind="makefile") == []
 
 
+def test_bc001_leaves_a_push_to_a_registry_on_this_machine_by_name():
+    # func's hack/images.sh (registry.localtest.me, answered by 127.0.0.1), oathkeeper's k3d
+    # registry, kind's documented kind-registry, an RFC 6761 .localhost name
+    assert check("""
+        #!/bin/sh
+        docker build . -f Dockerfile.utils -t registry.localtest.me/knative/func-utils:v2 && docker push registry.localtest.me/knative/func-utils:v2
+        docker build -t k3d-localhost:5111/oryd/oathkeeper:dev --push .
+        docker build -t kind-registry:5000/app:1 . && docker push kind-registry:5000/app:1
+        docker build -t registry.localhost:5000/app:1 . && docker push registry.localhost:5000/app:1
+    """, "BC001", kind="shell") == []
+    # a name that only starts like one is a registry elsewhere
+    assert len(check("""
+        #!/bin/sh
+        docker build -t localtest.me.example.com/app:1 . && docker push localtest.me.example.com/app:1
+        docker build -t k3d.example.com/app:1 . && docker push k3d.example.com/app:1
+    """, "BC001", kind="shell")) == 2
+
+
 def test_bc001_and_bc006_still_flag_images_that_are_pushed_or_only_built():
     assert check("""
         #!/bin/sh

@@ -51,6 +51,65 @@ def test_df006_a_literal_every_build_targets_is_that_images_cpu(tmp_path, capsys
         f" whatever the target platform; {NO_PLATFORMS}."]
 
 
+def test_df006_a_cpu_alone_in_a_builds_platform_is_that_cpus_linux(tmp_path, capsys):
+    # percona's README: `docker build --platform x86_64 ...`; the builder adds its own OS (Linux)
+    files = {
+        "README.md": "# Build\n\n```bash\ndocker build --platform x86_64 -t perconalab/pg:2.5.0 -f ./build/Dockerfile .\n```\n",
+        "build/Dockerfile": "FROM oraclelinux:9\nRUN curl -Lf -o /tmp/epel.rpm https://yum.oracle.com/repo/OracleLinux/OL9/"
+                            "baseos/latest/x86_64/getPackage/oracle-epel-release-el9-1.0-1.el9.x86_64.rpm\n",
+    }
+    doc = run(tree(tmp_path / "percona", files), capsys)
+    assert messages(doc, "DF006") == []
+    assert [m.split(" ", 1)[1] for m in messages(doc, "BC008")] == [
+        "Incomplete platform in docker build: 'x86_64' names no OS, so the build adds its own (linux/amd64 on a"
+        " Linux build machine)."]
+    files["README.md"] = files["README.md"].replace("x86_64", "aarch64")
+    doc = run(tree(tmp_path / "arm", files), capsys)
+    assert [m.split("; ")[1] for m in messages(doc, "DF006")] == [
+        "it is built for linux/arm64 (README.md:4), so the linux/arm64 image gets the amd64 build."]
+
+
+def test_a_cd_of_its_own_line_moves_the_later_builds_of_a_step_not_of_a_recipe(tmp_path, capsys):
+    # helm-charts-hardened's devcontainer: `cd .devcontainer/`, then `docker build ... .` on an
+    # amd64 runner: every build of .devcontainer/Dockerfile is amd64's
+    step = "cd .devcontainer/\ndocker build -t ghcr.io/acme/devcontainer:latest .\ndocker push ghcr.io/acme/devcontainer:latest\n"
+    files = {
+        ".github/workflows/devcontainer.yaml": """
+            on: push
+            jobs:
+              image:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - run: |
+        """.rstrip(" ") + "".join(f"                      {line}\n" for line in step.splitlines()),
+        ".devcontainer/Dockerfile": "FROM ubuntu:24.04\nRUN curl -fsSL -o /usr/local/bin/yq"
+                                    " https://github.com/mikefarah/yq/releases/download/v4.35.2/yq_linux_amd64\n",
+    }
+    doc = run(tree(tmp_path / "step", files), capsys)
+    assert messages(doc, "DF006") == []
+    assert reminder(doc) == []
+    # a pushd undone by a popd before the build, and a recipe's lines (a shell each), move nothing
+    files[".github/workflows/devcontainer.yaml"] = files[".github/workflows/devcontainer.yaml"].replace(
+        "cd .devcontainer/", "pushd .devcontainer/ && ./prepare.sh\n                      popd")
+    doc = run(tree(tmp_path / "popd", files), capsys)
+    assert [m.split(" whatever the target platform; ")[1] for m in messages(doc, "DF006")] == [f"{NO_PLATFORMS}."]
+    del files[".github/workflows/devcontainer.yaml"]
+    files["Makefile"] = "image:\n\tcd .devcontainer/\n\tdocker build --platform linux/amd64 -t acme/dev:1 .\n"
+    doc = run(tree(tmp_path / "recipe", files), capsys)
+    assert [m.split(" whatever the target platform; ")[1] for m in messages(doc, "DF006")] == [f"{NO_PLATFORMS}."]
+    files["Makefile"] = files["Makefile"].replace("/\n\tdocker", "/ && \\\n\t  docker")
+    doc = run(tree(tmp_path / "joined", files), capsys)
+    assert messages(doc, "DF006") == []
+    # a runbook's cd into what its git clone makes is a checkout (apisix's, of apisix/), not the
+    # repository's folder of that name: nothing looked for there, no missing Dockerfile
+    runbook = "```shell\ngit clone https://github.com/apache/apisix.git\ncd apisix\n" \
+              "docker build -t apisix-dev-env -f example/build-dev-image.dockerfile .\n```\n"
+    doc = run(tree(tmp_path / "clone", {"docs/dev.md": runbook, "apisix/init.lua": "return {}\n",
+                                        "example/build-dev-image.dockerfile": "FROM alpine:3.20\n"}), capsys)
+    assert codes(doc, "XF") == []
+
+
 def test_df006_names_the_builds_for_another_cpu(tmp_path, capsys):
     files = dict(ROLLOUTS, Makefile=ROLLOUTS["Makefile"].replace("--platform=linux/amd64", "--platform=linux/arm64"))
     doc = run(tree(tmp_path / "arm", files), capsys)
@@ -213,6 +272,44 @@ def test_a_checkout_into_a_folder_moves_only_its_own_jobs_builds(tmp_path, capsy
     assert files[".github/workflows/build-package.yml"] != wf
     doc = run(tree(tmp_path / "flow", files), capsys)
     assert reminder(doc) == ["make/photon/core/Dockerfile"]
+
+
+def test_a_job_that_checks_out_only_another_repository_builds_its_files(tmp_path, capsys):
+    # kubernetes-ingress' build-ot-dependency.yml builds opentracing's ./Dockerfile: not missing here
+    files = {
+        ".github/workflows/ot.yml": """
+            on: push
+            jobs:
+              action:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                    with:
+                      repository: opentracing-contrib/nginx-opentracing
+                      ref: master
+                  - uses: docker/build-push-action@v6
+                    with:
+                      file: ./Dockerfile
+                      context: "."
+                      platforms: linux/amd64
+                      tags: ghcr.io/acme/ot:1
+              script:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                    with: {repository: opentracing-contrib/nginx-opentracing}
+                  - run: docker build -f build/Dockerfile.ot -t ghcr.io/acme/ot2:1 . && docker push ghcr.io/acme/ot2:1
+        """,
+        "src/app.go": "package main\n",
+    }
+    doc = run(tree(tmp_path / "ot", files), capsys)
+    assert codes(doc, "XF") == []
+    # its own checkout beside it: the workspace is this repository's again
+    files[".github/workflows/ot.yml"] = files[".github/workflows/ot.yml"].replace(
+        "                  - uses: docker/build-push-action@v6",
+        "                  - uses: actions/checkout@v4\n                  - uses: docker/build-push-action@v6")
+    doc = run(tree(tmp_path / "own", files), capsys)
+    assert codes(doc, "XF") == [(".github/workflows/ot.yml", 11, "XF005")]
 
 
 def test_another_repositorys_action_given_a_dockerfile_builds_nothing(tmp_path, capsys):

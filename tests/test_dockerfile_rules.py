@@ -291,6 +291,24 @@ def test_df002_accepts_tags_digests_scratch_and_stages():
     """, "DF002", kind="dockerfile") == []
 
 
+def test_df002_accepts_a_stage_a_build_argument_picks_whatever_its_default():
+    # talos: the default names no stage; its builds pass --build-arg INSTALLER_ARCH=all
+    text = """
+        ARG INSTALLER_ARCH=scratch
+        FROM scratch AS install-artifacts-amd64
+        FROM scratch AS install-artifacts-all
+        FROM install-artifacts-${INSTALLER_ARCH} AS install-artifacts
+        FROM alpine:3.20
+        COPY --from=install-artifacts / /
+    """
+    assert check(text, "DF002", kind="dockerfile") == []
+    # a name no earlier stage is like is an image: its default is what a plain build pulls
+    assert check(text.replace("FROM install-artifacts-${", "FROM ghcr.io/acme/installer-${"), "DF002",
+                 kind="dockerfile") == [
+        "4:6 DF002 Base image ghcr.io/acme/installer-scratch has no tag or digest, so it means"
+        " ghcr.io/acme/installer-scratch:latest."]
+
+
 DF003_PINNED = """
     FROM --platform=linux/amd64 golang:1.22 AS build
     RUN go build -o /out/app .
@@ -797,6 +815,21 @@ def test_df008_leaves_a_toolchain_for_another_os():
         " (linux/amd64, linux/arm64) and this literal serves only one."]
 
 
+def test_df008_leaves_a_pin_an_echo_prints():
+    # ceph-csi: the message printed when the build argument is missing names a make command
+    assert check(r"""
+        FROM golang:1.22
+        ARG GO_ARCH
+        RUN ( test -n "${GO_ARCH}" && exit 0; echo -e "\n\nMissing GO_ARCH argument, run: make image GOARCH=amd64\n\n"; exit 1 )
+        RUN printf 'hint: GOARCH=arm64\n' >&2 && GOARCH=amd64 go build -o /out/app .
+        RUN flags=$( [ "$SAN" = 1 ] && echo '--target x86_64-unknown-linux-gnu' || echo '' ) && cargo build $flags
+    """, "DF008", kind="dockerfile", platforms=TWO) == [
+        "4:42 DF008 RUN pins the toolchain to amd64 (GOARCH=amd64); several target platforms are configured"
+        " (linux/amd64, linux/arm64) and this literal serves only one.",
+        "5:38 DF008 RUN pins the toolchain to amd64 (--target x86_64-unknown-linux-gnu); several target platforms"
+        " are configured (linux/amd64, linux/arm64) and this literal serves only one."]
+
+
 def test_a_dockerfile_named_after_an_architecture_is_for_it():
     # autoscaler's external-grpc example: Dockerfile.amd64 and Dockerfile.arm64, one per CPU,
     # each copying its own binary; a literal for another architecture there is still a mistake
@@ -953,6 +986,19 @@ def test_df006_a_copy_from_a_stage_of_the_dockerfile_is_what_that_stage_built():
     assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
         "2:103 DF006 RUN fetches a build for x86_64", "7:50 DF006 COPY fetches a build for amd64",
         "8:20 DF006 COPY fetches a build for amd64"]
+    # talos' sbom-arm64: a scratch stage holds what its own COPYs put there, judged at them
+    carried = """
+        FROM alpine:3.20 AS sbom-arm64-generate
+        RUN syft scan dir:/rootfs -o spdx-json=/talos-arm64.spdx.json
+        FROM scratch AS sbom
+        COPY --from=sbom-arm64-generate /talos-arm64.spdx.json /
+        COPY bin/app-linux-amd64 /app
+        FROM golang:1.22 AS grype-scan
+        COPY --from=sbom /talos-arm64.spdx.json /talos-arm64.spdx.json
+        COPY --from=sbom /app /app
+    """
+    assert [x.split(" (")[0] for x in check(carried, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "5:20 DF006 COPY fetches a build for amd64"]
 
 
 def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
@@ -1940,6 +1986,49 @@ def test_df013_accepts_copies_between_build_platform_stages():
         FROM alpine:3.20
         COPY --from=build /out/app /app
     """, "DF013", kind="dockerfile", platforms=TWO) == []
+
+
+def test_df013_accepts_the_working_tree_exported_back_from_a_build_machine_stage():
+    # omni's kres Dockerfile: formatters and generators run on the build machine and a scratch
+    # stage with no command, which nothing uses, takes the edited sources back for
+    # `--output type=local` to write into the working tree
+    text = """
+        FROM --platform=$BUILDPLATFORM golang:1.25 AS base
+        RUN go install mvdan.cc/gofumpt@v0.7.0
+        WORKDIR /src
+        COPY ./client ./client
+        COPY . .
+        FROM base AS fmt-run
+        RUN gofumpt -w . && go build ./...
+        FROM scratch AS specs
+        ADD api/omni.proto /frontend/src/api/
+        FROM base AS proto-run
+        COPY --from=specs / /
+        RUN protoc -I/frontend/src/api --ts_out=/frontend/src/api /frontend/src/api/omni.proto
+        FROM scratch AS fmt
+        COPY --from=fmt-run /src .
+        FROM scratch AS fmt-client
+        COPY --from=fmt-run /src/client client
+        FROM scratch AS generate
+        COPY --from=proto-run frontend/ frontend/
+        FROM base AS manifests-run
+        RUN controller-gen crd paths=./... output:crd:dir=./client/config && go build ./...
+        FROM scratch AS manifests
+        COPY --from=manifests-run /src/client/config ./client/config
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    # sidero's manifests: a path of the tree goes back to its place in the working tree; to
+    # another place it is a program of the build machine's
+    assert [x.split(" (")[0] for x in check(text.replace("/src/client/config ./client/config", "/src/client/config ./cfg"),
+                                            "DF013", kind="dockerfile", platforms=TWO)] == ["19:6 DF013 Stage 7"]
+    # a program built inside the tree is no export of the tree
+    assert [x.split(" (")[0] for x in check(text.replace("COPY --from=fmt-run /src .", "COPY --from=fmt-run /src/app ."),
+                                            "DF013", kind="dockerfile", platforms=TWO)] == ["6:6 DF013 Stage 1"]
+    # an image stage (a command, or a stage built on it) takes it as a program of its own
+    assert len(check(text.replace("COPY --from=fmt-run /src/client client",
+                                  "COPY --from=fmt-run /src/client client\nENTRYPOINT [\"/client\"]"),
+                     "DF013", kind="dockerfile", platforms=TWO)) == 1
+    assert len(check(text + "FROM fmt-client AS image\n", "DF013", kind="dockerfile", platforms=TWO)) == 1
 
 
 DF014_IMAGES = """

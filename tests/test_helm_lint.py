@@ -212,6 +212,26 @@ def test_templates_that_cannot_be_read_or_rendered_are_notices_and_the_run_goes_
     assert ("chart/templates/psp.yaml", 1, "K8S004") in [(p, ln, r) for p, ln, r, _m in _found(doc)]
 
 
+def test_an_old_api_written_only_under_a_test_archlint_cannot_decide_is_not_reported(tmp_path):
+    # bitnami's charts: the psp.supported helper is the common chart's, a dependency not in the
+    # repository; a condition the values decide is still followed
+    psp = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: x\n"
+    files = dict(CHART, **{
+        "chart/Chart.yaml": CHART["chart/Chart.yaml"] + "dependencies:\n  - name: common\n"
+                                                        "    repository: oci://registry-1.docker.io/bitnamicharts\n"
+                                                        "    version: 2.x.x\n",
+        "chart/values.yaml": CHART["chart/values.yaml"] + "rbac:\n  pspEnabled: true\n",
+        "chart/templates/psp.yaml": '{{- if and (include "common.capabilities.psp.supported" .) .Values.rbac.pspEnabled }}\n'
+                                    + psp + "{{- end }}\n",
+    })
+    write_files(tmp_path / "a", files)
+    assert [(p, r) for p, _ln, r, _m in _found(_check(tmp_path / "a", "--no-cache", "."), "K8S00") if r != "K8S002"] == []
+    files["chart/templates/psp.yaml"] = "{{- if .Values.rbac.pspEnabled }}\n" + psp + "{{- end }}\n"
+    write_files(tmp_path / "b", files)
+    assert [(p, ln, r) for p, ln, r, _m in _found(_check(tmp_path / "b", "--no-cache", "."), "K8S004")] == [
+        ("chart/templates/psp.yaml", 2, "K8S004")]
+
+
 def test_an_editors_unsaved_template_is_rendered_as_it_stands(tmp_path):
     from archlint.config import Settings
     from archlint.engine import lint_text

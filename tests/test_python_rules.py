@@ -24,8 +24,8 @@ pytestmark = pytest.mark.usefixtures("fresh_python_caches")
 #: the context sentences of the messages
 ON_313 = "This code targets Python 3.13 (python-version in the configuration)."
 ON_312 = "This code targets Python 3.12 (python-version in the configuration)."
-NEWEST = ("No target Python version was found (python-version, requires-python, or a Dockerfile "
-          "FROM python:3.X), so the newest is assumed.")
+NEWEST = ("No target Python version was found (python-version, requires-python, ruff's target-version, "
+          ".python-version, or a Dockerfile FROM python:3.X), so the newest is assumed.")
 
 
 def unpinned(package: str) -> str:
@@ -538,6 +538,28 @@ def test_python_version_from_requires_python(repo, requires, expected):
     assert check("import cgi\n", "PY", kind="python", name="pkg/mod.py", tmp_path=repo) == expected
 
 
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # frigate: ruff's target-version (what ruff reads after requires-python)
+        ({"pyproject.toml": '[project]\nname = "x"\n[tool.ruff]\ntarget-version = "py311"\n'},
+         [f'1:8 PY002 {CGI_DEPRECATED} This code targets Python 3.11 (target-version "py311" in pyproject.toml).']),
+        ({".python-version": "3.11.4\n"},
+         [f"1:8 PY002 {CGI_DEPRECATED} This code targets Python 3.11 (3.11.4 in .python-version)."]),
+        # test-infra's gubernator: an App Engine python27 app (nothing of Python 3 was ever there)
+        ({"app.yaml": "runtime: python27\napi_version: 1\n"}, []),
+        ({"app.yaml": "runtime: python313\n"},
+         [f"1:8 PY001 {CGI_REMOVED} This code targets Python 3.13 (runtime python313 in app.yaml)."]),
+        # requires-python first; a pyproject nearer than a .python-version above it wins
+        ({"pyproject.toml": '[project]\nrequires-python = ">=3.13"\n[tool.ruff]\ntarget-version = "py39"\n'},
+         [f'1:8 PY001 {CGI_REMOVED} This code targets Python 3.13 (requires-python ">=3.13" in pyproject.toml).']),
+    ],
+)
+def test_python_version_from_ruff_pyenv_and_app_engine(repo, files, expected):
+    write_files(repo, files)
+    assert check("import cgi\n", "PY", kind="python", name="mod.py", tmp_path=repo) == expected
+
+
 def test_newest_python_when_nothing_says_otherwise(repo):
     assert check("import cgi\n", "PY", kind="python", name="mod.py", tmp_path=repo) == [
         f"1:8 PY001 {CGI_REMOVED} {NEWEST}",
@@ -705,6 +727,11 @@ def test_a_python_2_script_is_a_notice_not_a_parse_error():
         r = lint_inline(text, name="cc.py", kind="python")
         assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
         assert "Python 2 syntax here" in r.notices[0].message and r.findings == []
+    # test-infra's gubernator: tuple parameters; an octal literal of Python 2
+    for text, line in (("def get_logs((log_files, pod_name)):\n    pass\n", 1),
+                       ("futures.sort(key=lambda (job, build): job)\n", 1), ("os.chmod(p, 0755)\n", 1)):
+        r = lint_inline(text, name="view.py", kind="python")
+        assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
     # other syntax errors stay parse errors
     with pytest.raises(ParseError):
         parse(Source("x.py", "def broken(:\n    pass\n"))

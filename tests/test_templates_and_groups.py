@@ -303,6 +303,19 @@ def test_templated_yaml_outside_charts_is_one_line_in_text(tmp_path):
                                                                            "plugins/krew.yaml"]
 
 
+def test_a_markdown_code_block_named_like_yaml_is_a_notice(tmp_path):
+    # gloo's docs/content/.../test-no-auth-vs.yaml, included as Markdown by Hugo's readfile
+    fenced = "```yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n```\n"
+    write_files(tmp_path, {"docs/a.yaml": fenced, "docs/b.yaml": fenced,
+                           "deploy/bad.yaml": "apiVersion: v1\nkind: ConfigMap\ndata: [\n"})
+    doc = json.loads(run(["check", "--no-cache", "--output-format", "json", "."], tmp_path).stdout)
+    assert sorted((n["path"], n["rule"], n["severity"]) for n in doc["notices"]) == [
+        ("deploy/bad.yaml", "AL001", "error"), ("docs/a.yaml", "AL001", "info"), ("docs/b.yaml", "AL001", "info")]
+    out = run(["check", "--no-cache", "--output-format", "concise", "."], tmp_path).stdout.splitlines()
+    assert [ln for ln in out if "```" in ln] == [
+        "docs/a.yaml:1:1: note: AL001 2 files named like YAML are Markdown code blocks (``` fences): not linted"]
+
+
 def test_templated_yaml_of_a_chart_folder_is_the_charts_to_render(tmp_path):
     # nats: the chart builds its StatefulSet from tpl (.Files.Get "files/stateful-set.yaml"); the
     # files/ folder is the chart's, linted as its templates render it: no notice for those files,

@@ -122,6 +122,8 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
         span = _place(f.span, origins, lines, inner.lines, me)
         if span is None or _judged_in_values(f, o):
             continue
+        if f.rule_id in _API_RULES and o is not None and o.conditional:
+            continue  # (an apiVersion the chart writes only where a test archlint cannot decide holds)
         # an image the render lost the origin of (no values read on its line, the template line
         # does not write it) that a values file's image: key sets: the values file's
         written = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
@@ -162,6 +164,13 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
 #: image ... to the mutable tag latest"; a values image without a tag is the chart's appVersion, so
 #: K8S002 is not one of them)
 _VALUES_JUDGED = frozenset(("K8S001", "K8S007"))
+
+
+#: the API-version rules: a chart commonly writes an old apiVersion only for the clusters that
+#: serve it (bitnami's ``if (include "common.capabilities.psp.supported" .)``); one rendered only
+#: under a condition archlint cannot decide (a helper of a dependency not in the repository) is
+#: not known to be applied
+_API_RULES = frozenset(("K8S003", "K8S004"))
 
 
 def _judged_in_values(f, o) -> bool:

@@ -74,9 +74,11 @@ def parse(source) -> PyModel:
 
 
 #: what Python 3's parser says of Python 2's own syntax (the print and exec statements, the
-#: ``except X, e`` form): a Python 2 script, valid for the interpreter it was written for
+#: ``except X, e`` form, tuple parameters ``def f((a, b))`` and ``lambda (a, b): ...``: test-infra's
+#: gubernator, octal ``0755``): a Python 2 script, valid for the interpreter it was written for
 _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
-            "multiple exception types must be parenthesized")
+            "multiple exception types must be parenthesized", "Function parameters cannot be parenthesized",
+            "Lambda expression parameters cannot be parenthesized", "leading zeros in decimal integer literals")
 
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them
 _LIFTED = ("cannot include a backslash", "cannot include '#'")

@@ -1415,7 +1415,7 @@ def _tokenize(text: str, start: int, end: int):
                 q = text.find(c, i + 1, end)
                 q = end if q < 0 else q
                 val.append(text[i + 1:q])
-                i = q + 1
+                i = min(q + 1, end)  # (an open quote runs to the line's end, not past it)
                 continue
             if c == "$" and text.startswith("$(", i):
                 depth = 0
@@ -1429,7 +1429,7 @@ def _tokenize(text: str, start: int, end: int):
                             break
                     j += 1
                 val.append(text[i:j + 1])
-                i = j + 1
+                i = min(j + 1, end)
                 continue
             val.append(c)
             i += 1

@@ -733,6 +733,12 @@ def parse(source) -> YamlModel:
             or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
+        if text.lstrip(" \t\n").startswith(("```", "~~~")):
+            # gloo's docs/content/.../test-no-auth-vs.yaml, which Hugo's readfile includes as Markdown
+            raise SkipFile("AL001", "a Markdown code block (its first line is a ``` fence) in a file named like YAML:"
+                           " not linted", 1, 1, group="AL001:fenced",
+                           summary="{count} files named like YAML are Markdown code blocks (``` fences): not linted") \
+                from None
         raise _parse_error(e, text, source) from None
     except RecursionError:
         if templated:

@@ -96,18 +96,29 @@ def _bases(kind: str) -> list:
 
 def canonical(values) -> list | None:
     """Platform strings as canonical platforms, in order, each once; None when one of them is
-    unknown: a variable (``*``, ``$X``) or a spelling whose meaning depends on the builder."""
+    unknown: a variable (``*``, ``$X``) or a spelling whose meaning depends on the builder (an
+    OS alone).  A CPU alone (``--platform x86_64``, percona's READMEs) is that CPU's Linux
+    platform: the builder adds its own OS, and the builders of Linux images run Linux (Docker
+    Desktop's in a VM); BC008 still asks for the OS to be written out."""
     from .. import platforms as plat
 
     out: list = []
     for v in values:
         v = str(v).strip()
-        m = None if not v or "*" in v or plat.is_dynamic(v) else plat.meaning(v)
+        m = None if not v or "*" in v or plat.is_dynamic(v) else _meaning(plat, v)
         if m is None:
             return None
         if str(m) not in out:
             out.append(str(m))
     return out
+
+
+def _meaning(plat, value: str):
+    try:
+        sp = plat.read(value)
+    except plat.PlatformError:
+        return None
+    return sp.platform if sp.kind in ("canonical", "alias", "bare-arch") else None
 
 
 def _platforms(ctx, tc) -> list | None:

@@ -91,21 +91,30 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     (``cd site && docker build .``) is ``in:site:BASE`` when it is the snippet's only cd and the
     command follows it directly (``&&`` or ``;``, or the first branch of an ``if [ ... ]; then``
     after it: not ``(cd web && npm ci) && docker build``, a
-    ``cd`` in a quoted ``sh -c``, ``pushd web && ... && popd &&``, nor a cd on an earlier line);
-    anything else makes the folder unknown (``"cd"``).  ``moves`` keeps each snippet's cds,
-    found once."""
+    ``cd`` in a quoted ``sh -c``, nor ``pushd web && ... && popd &&``), or when it is a command of
+    its own at the start of an unindented line of a script, a workflow step or a runbook block,
+    which lasts for the lines after it (helm-charts-hardened's ``cd .devcontainer/`` then ``docker
+    build .``; not a Makefile recipe's: each of its lines runs in a shell of its own; nor past a
+    ``popd``); anything else makes the folder unknown (``"cd"``), as does a ``cd`` into a folder
+    a ``git clone`` of the snippet makes (apisix's runbook: ``git clone .../apisix.git``, ``cd
+    apisix``: a checkout, whatever folder of that name the repository has).  ``moves`` keeps each
+    snippet's cds, found once."""
     got = moves.get(id(snip))
     if got is None:
         text = snip.text
         shebang = text.startswith("#!")
         names = _folder_names(text, shebang)
         found = []
+        clones = cloned_folders(text) if "clone" in text else ()
         for m in _MOVES.finditer(text):
             to = _moved_to(m.group(1), names, shebang)
+            if to is not None and not _from_self(to) and to.strip("/").split("/")[0] in clones:
+                to = None  # (``git clone .../apisix.git`` then ``cd apisix``: into a checkout, not this tree)
             # (a cd in a subshell, a $(...), a function, a pushd, an indented block: not known
             # to last; it moves only the command right after it)
-            near = _from_self(to) and not _top_level_cd(text, m)
-            found.append((m.start(), to, m.end(), near))
+            top = _top_level_cd(text, m)
+            lasts = top and getattr(snip, "context", "") != "recipe"  # (a recipe's lines: a shell each)
+            found.append((m.start(), to, m.end(), _from_self(to) and not top, lasts))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
     i = bisect.bisect_left(starts, start) - 1
@@ -121,7 +130,9 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
         # a folder named from the script's own, or the top; a path found nowhere there is not
         # reported missing (the script may be run another way)
         return [to, "made"]
-    if to is not None and i == 0 and (between in ("&&", ";") or _INTO_IF.fullmatch(between)) and "cd" not in bases:
+    right_after = between in ("&&", ";") or _INTO_IF.fullmatch(between)
+    if to is not None and i == 0 and "cd" not in bases and (
+            right_after or ms[i][4] and "\n" in between and "popd" not in between):
         return [_below(to, b) for b in bases]
     return bases + ["cd"]
 

@@ -14,14 +14,16 @@ from .facts import _span, canonical, pattern
 def moved_jobs(ctx) -> list:
     """[first line, last line] of each job of a workflow whose steps may run outside the
     repository's top: a ``working-directory`` in it (in the workflow's ``defaults:``, every
-    job), or a checkout of the repository into a sub-folder (``actions/checkout`` with
+    job), a checkout of the repository into a sub-folder (``actions/checkout`` with
     ``path:``, flow style too, as ``_checkout_folder`` reads it; an uploaded artifact's ``path:`` moves nothing:
-    vcluster's ``path: test-reports/report.json``).  Another job's builds link their paths
+    vcluster's ``path: test-reports/report.json``), or only another repository's checkout.  Another
+    job's builds link their paths
     (harbor's base image job, beside a job checking out into ``src/github.com/goharbor/harbor``)."""
     from ..parsers.yamldoc import is_map, pairs, path, value
 
     text = ctx.source.text
-    if "working-directory" not in text and ("actions/checkout" not in text or _CHECKOUT_PATH.search(text) is None):
+    if "working-directory" not in text and ("actions/checkout" not in text or _CHECKOUT_PATH.search(text) is None
+                                            and "repository" not in text):
         return []
     lines = text.split("\n")
     out = []
@@ -91,10 +93,12 @@ _CHECKOUT_PATH = re.compile(r"(?:^|[{,])\s*path\s*:", re.M)  # block or flow sty
 def _checkout_folder(job) -> str | None:
     """Where a workflow job checks its own repository out, relative to the workspace that an
     action's inputs are relative to: "" for the top (or no checkout: a git context), the folder
-    of its one checkout with a literal ``path:`` (loki's ``release``), None when not known."""
+    of its one checkout with a literal ``path:`` (loki's ``release``), None when not known (a
+    job that checks out only another repository: its workspace is that one's, kubernetes-ingress'
+    build of ``opentracing-contrib/nginx-opentracing``'s ``./Dockerfile``)."""
     from ..parsers.yamldoc import is_map, items, text, value
 
-    own = []
+    own, other = [], False
     for step in items(value(job, "steps")):
         uses = text(step, "uses") if is_map(step) else None
         if not uses or not uses.strip().startswith("actions/checkout@"):
@@ -104,10 +108,11 @@ def _checkout_folder(job) -> str | None:
         if "$" in repo and repo != "${{ github.repository }}":
             return None  # a repository an expression names (loki's ${{ env.RELEASE_REPO }}): maybe this one
         if repo and repo != "${{ github.repository }}":
+            other = True
             continue  # another repository's checkout
         own.append(((text(w, "path") or "") if is_map(w) else "").strip())
     if not own:
-        return ""
+        return None if other else ""
     if len(own) > 1 or "$" in own[0] or ".." in own[0].split("/"):
         return None
     return own[0].strip("/").removeprefix("./").strip("/")

@@ -362,6 +362,9 @@ def check_invariants(kind: str, text: str, platforms=("linux/amd64",), name: str
 
 @given(text=dockerfile(), platforms=PLATFORM_SETS)
 @example(text="FROM python:latest\nRUN docker build -t acme/a .\n", platforms=("linux/amd64",))
+# an open quote in the fallback tokenizer's line ends there, not one character past it
+@example(text='FROM python\r\nRUN ["sh", "-c", "if [ -n \\"$CI\\" ]; then\\n  docker build\\nelse\\n  docker build'
+              ' caf\\xE9 && docker build --platform linux/amd64\\nfi"]\r\n', platforms=())
 def test_generated_dockerfiles(text, platforms):
     note(text)
     check_invariants("dockerfile", text, platforms)

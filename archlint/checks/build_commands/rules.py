@@ -101,9 +101,10 @@ def build_without_platform(ctx):
     Local builds are not reported: an image built and used in the same Makefile (any of its targets), script,
     workflow job or Markdown runbook (`docker build -t gen . && docker run gen`, `kind load docker-image`,
     `minikube image load`, `k3d image import`) and never pushed from there (a `docker manifest` list of its name,
-    made of pushed images, pushes no local one), or tagged only for a registry on `localhost` or with one-part
-    names the file never re-tags nor pushes (thanos' `-t thanos`: no registry takes it), runs on the machine that
-    built it; so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
+    made of pushed images, pushes no local one), or tagged only for a registry on this machine (`localhost`,
+    `registry.localtest.me`, k3d's `k3d-NAME`...) or with one-part names the file never re-tags nor pushes
+    (thanos' `-t thanos`: no registry takes it), runs on the machine that built it;
+    so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it

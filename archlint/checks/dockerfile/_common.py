@@ -108,19 +108,34 @@ def maybe_stage_ref(ctx, stage: Stage) -> bool:
     if any(c in p for p in pieces for c in "/:@*?["):
         return False
     pattern = "*".join(pieces).lower()
-    return any(st.index < stage.index and st.name is not None and fnmatch.fnmatchcase(st.name.value.lower(), pattern)
-               for st in ctx.model.stages)
+    memo = ctx.model.memo.setdefault("stage_ref", {})
+    if (stage.index, pattern) not in memo:
+        # at most ``_STAGE_REF_BUDGET`` name comparisons per file (a file of many such FROMs)
+        left = memo.get("budget", _STAGE_REF_BUDGET)
+        earlier = ctx.model.stages[:min(stage.index, max(left, 0))]
+        names = [st.name.value.lower() for st in earlier if st.name is not None]
+        memo["budget"] = left - len(names)
+        memo[(stage.index, pattern)] = any(fnmatch.fnmatchcase(n, pattern) for n in names)
+    return memo[(stage.index, pattern)]
+
+
+#: how many stage names ``maybe_stage_ref`` compares in one file
+_STAGE_REF_BUDGET = 20_000
 
 
 def _base_images(ctx):
     """Yield (stage, resolved image, related) for stages whose base is a real image: not an
     earlier stage, not ``scratch``, not a placeholder no runtime accepts (rook's ``FROM
-    BASEIMAGE``, which its Makefile replaces with ``sed`` before building)."""
+    BASEIMAGE``, which its Makefile replaces with ``sed`` before building), nor a name whose
+    variable picks one of the earlier stages named like it, whatever its default (talos' ``FROM
+    install-artifacts-${INSTALLER_ARCH}`` beside ``install-artifacts-amd64``, ``-all``...: the
+    default ``scratch`` names none, the builds pass ``--build-arg INSTALLER_ARCH=all``)."""
     for st in ctx.model.stages:
         value, complete, related = _resolved_image(ctx, st)
         if value is None or not complete:
             continue  # an unresolvable $ARG: trusted
-        if value.lower() == "scratch" or _image_stage_ref(ctx, st, value) or is_placeholder(value):
+        if value.lower() == "scratch" or _image_stage_ref(ctx, st, value) or is_placeholder(value) \
+                or maybe_stage_ref(ctx, st):
             continue
         yield st, value, related
 

@@ -251,8 +251,10 @@ def from_untagged(ctx):
 
     ## Why is this bad?
     It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an earlier stage (`FROM
-    build`), for a placeholder no runtime accepts as an image (rook's `FROM BASEIMAGE`, replaced by `sed` before the
-    build: repositories are lower-case), or for an image that is a build parameter: `FROM ${BASE_IMAGE}`, the whole
+    build`, or a name whose variable picks one of the earlier stages named like it: talos' `FROM
+    install-artifacts-${INSTALLER_ARCH}`, whatever the default), for a placeholder no runtime accepts as an image
+    (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for an image that is a build
+    parameter: `FROM ${BASE_IMAGE}`, the whole
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
     value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it
     has just built; the untagged default only serves a local build), and reporting it would be a false alarm (checkov's

@@ -36,24 +36,27 @@ _BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:(?:vmlinuz|kernel)(?:-[a-z0-9_]+)?|(?:ini
 def _from_stage(ctx, ins) -> bool:
     """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along
     its bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``, the
-    image's alias): its paths are what that stage made (setuptools'
+    image's alias), or one built on ``scratch`` (talos' ``sbom-arm64``, which only holds what its
+    own COPYs put there): its paths are what that stage made or was given (setuptools'
     ``build/lib.linux-x86_64-cpython-311``, named for the CPU it built on), not a fetched build;
-    the stage's own downloads are judged there."""
+    the stage's own downloads and copies are judged there."""
     f = ins.flag("from")
     st = ctx.model.stage_by_name(f.value) if f is not None and f.value else None
     return st is not None and _runs(ctx)[st.index]
 
 
 def _runs(ctx) -> list:
-    """Per stage, whether it or a stage it is based on runs a command (a stage that runs
-    nothing, along its bases, is its image's alias); worked out once, in stage order."""
+    """Per stage, whether it or a stage it is based on runs a command or starts from ``scratch``
+    (a stage that runs nothing on an image, along its bases, is its image's alias); worked out
+    once, in stage order."""
     def compute():
         model = ctx.model
         out: list = []
         for st in model.stages:  # (a base stage comes before the stages based on it)
             base = model.base_stage_of(st)
             out.append(any(i.keyword == "RUN" for i in st.instructions)
-                       or base is not None and base.index < st.index and out[base.index])
+                       or base is not None and base.index < st.index and out[base.index]
+                       or base is None and st.image is not None and st.image.value.strip().lower() == "scratch")
         return out
 
     return ctx.cached("df006.stage_runs", compute)
@@ -108,8 +111,8 @@ def arch_specific_download(ctx):
     architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a reusable workflow or local
     action given the Dockerfile; an ARM variant is never assumed); when they build for others, the message names them. A
     build for whichever machine runs it, an overridable default such as argo-rollouts' `TARGET_ARCH ?= linux/amd64` (its
-    caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd`) keeps the
-    finding.
+    caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a second `cd`) keeps
+    the finding.
 
     ## Why is this bad?
     The image holds a binary for one CPU whatever platform it is built for: elsewhere it fails with `exec format error`.
@@ -489,6 +492,25 @@ def _for_another_os(text: str, m: re.Match) -> bool:
     return _GOOS_OTHER.search(text, before[-1] if before else lo, after.start() if after else hi) is not None
 
 
+_PRINTS = re.compile(r"[\s({]*(?:\d?>&\d\s+)?(?:echo|printf)\b")
+
+
+def _printed(text: str, m: re.Match) -> bool:
+    """Whether the pin ``m`` is text an ``echo`` or ``printf`` prints (ceph-csi's ``echo "...
+    run: make image-cephcsi GOARCH=amd64"`` when the build argument is missing): its command, from
+    the last command break within ``_WINDOW`` characters before it, starts with one, not in a
+    ``$(...)`` whose output is a value the build uses."""
+    lo = max(0, m.start() - _WINDOW)
+    before = [e.end() for e in _COMMAND_END.finditer(text, lo, m.start())]
+    if not before and lo > 0:
+        return False  # (its command starts further back: not known)
+    start = before[-1] if before else 0
+    if _PRINTS.match(text, start) is None:
+        return False
+    sub = text.rfind("$(", lo, start)  # (chroma's ``$( [ ... ] && echo '--target x86_64-...')``: a value, used)
+    return sub < 0 or text.find(")", sub, start) >= 0
+
+
 def _toolchain_arch(m: re.Match) -> str:
     for g in ("ga", "ta", "ra", "ca", "ha", "ma"):
         v = m.group(g)
@@ -513,7 +535,8 @@ def hardcoded_target_arch(ctx):
     nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one;
     nor one in a `case` arm labelled with an architecture (beyla's `case "$BUILDARCH" in amd64)
     CC=aarch64-linux-gnu-gcc ;;`) or an `if`/`elif` branch testing for one (`if [ "$ARCH" = arm64 ];
-    then GOARCH=arm64 ...`): the arms choose per CPU.
+    then GOARCH=arm64 ...`): the arms choose per CPU; nor one an `echo` or `printf` prints
+    (ceph-csi's `echo "Missing GO_ARCH argument ... run: make image-cephcsi GOARCH=amd64"`).
 
     ## Why is this bad?
     The binary is built for that CPU whatever `--platform` the build gets: a multi-arch image
@@ -547,7 +570,8 @@ def hardcoded_target_arch(ctx):
                 for snip in [ins.args] + [h.body for h in ins.heredocs]:
                     arms = arch_case_arms(snip.text)
                     pins += [(st, ins, snip, m, _toolchain_arch(m)) for m in _TOOLCHAIN.finditer(snip.text)
-                             if not _for_another_os(snip.text, m) and not in_arms(arms, m.start(), _toolchain_arch(m))]
+                             if not _for_another_os(snip.text, m) and not _printed(snip.text, m)
+                             and not in_arms(arms, m.start(), _toolchain_arch(m))]
     pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the

@@ -3,6 +3,7 @@ binaries to the target's image without ever building for the target."""
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 
 from ...model import Related, Severity
@@ -93,6 +94,100 @@ def _image_donor(model, stage) -> bool:
     return bool(_along_bases(model, "df013.image_donor", stage, own))
 
 
+#: how many working-tree folders ``_tree_dests`` keeps per stage
+_TREE_MAX = 256
+
+
+def _tree_dests(model, stage) -> frozenset:
+    """The absolute folders the working tree lands in within ``stage`` and the stages it is
+    based on: the destination of each ``COPY``/``ADD`` from the build context (a relative one
+    joined to the ``WORKDIR`` before it), and those of a stage copied whole (``COPY
+    --from=proto-specs / /``) moved under where they are copied; and, marked with a leading NUL,
+    the folders the context's top lands in (``/src`` for ``COPY ./app/ ./app/`` after ``WORKDIR
+    /src``).  A destination with a variable is left out.  Worked out for every stage once per
+    file, in order (a stage only builds on earlier ones), at most ``_TREE_MAX`` folders each."""
+    memo = model.memo.get("df013.tree")
+    if memo is None:
+        memo = model.memo["df013.tree"] = {}
+        for st in model.stages:
+            base = model.base_stage_of(st)
+            out = set(memo.get(base.index, ()) if base is not None else ())
+            workdir = "/"
+            for ins in st.instructions:
+                if ins.keyword == "WORKDIR" and ins.words:
+                    workdir = posixpath.join(workdir, ins.words[-1].value)
+                    continue
+                words = (list(ins.exec_form) if ins.exec_form is not None else [w.value for w in ins.words]) \
+                    if ins.keyword in ("COPY", "ADD") else ()
+                if len(words) < 2 or "$" in words[-1] or "$" in workdir or len(out) >= _TREE_MAX:
+                    continue
+                dest = posixpath.normpath(posixpath.join(workdir, words[-1]))
+                src = ins.flag("from")
+                if src is None:
+                    if not any("://" in w for w in words[:-1]):
+                        out.add(dest)
+                        rel = posixpath.normpath(words[0]) if len(words) == 2 else ""
+                        if rel == "." or rel and not rel.startswith(("/", "..")) and dest.endswith("/" + rel):
+                            out.add("\0" + (dest if rel == "." else dest[:-len(rel) - 1] or "/"))
+                    continue
+                donor = model.stage_by_name(src.value or "")
+                if donor is not None and donor.index < st.index and words[:-1] in (["/"], ["."]):
+                    given = list(memo[donor.index])[:_TREE_MAX]
+                    out.update(posixpath.normpath(posixpath.join(dest, d.lstrip("/"))) for d in given)
+            memo[st.index] = frozenset(out)
+    return memo[stage.index]
+
+
+def _tree_export(ctx, stage, target, sources, dest: str) -> bool:
+    """Whether ``target`` takes back the working tree ``stage`` edited (``golangci-lint fmt``,
+    ``helm-docs``, ``controller-gen``, ``protoc`` into the sources): ``target`` is a ``FROM
+    scratch`` stage with no command that no stage uses (what ``--output type=local`` writes to
+    the working tree: omni's ``lint-golangci-lint-fmt``, sidero's ``manifests``), and each copied
+    path is a folder the build context was copied into, or one above it (``/src`` after ``WORKDIR
+    /src`` and ``COPY . .``), or a path of the tree copied to the same place of the working tree
+    (``COPY --from=manifests-build /src/app/x/config ./app/x/config``).  A file built in the tree
+    and copied elsewhere (``/src/app`` to ``.``) is no export of the tree."""
+    model = ctx.model
+    image = target.image.value.strip().lower() if target.image is not None else ""
+    if image != "scratch" or _users(ctx).get(target.index) \
+            or any(i.keyword in ("CMD", "ENTRYPOINT", "WORKDIR") for i in target.instructions):
+        return False
+    tree = _tree_dests(model, stage)
+    dests = [d for d in tree if not d.startswith("\0")]
+    roots = [d[1:] for d in tree if d.startswith("\0")]
+    there = posixpath.normpath(posixpath.join("/", dest)).lstrip("/") or "."
+    for s in sources:
+        path = posixpath.normpath(posixpath.join("/", s))
+        if not any(d == path or path == "/" or d.startswith(path + "/") for d in dests) and not (
+                len(sources) == 1 and any(path.startswith(r.rstrip("/") + "/")
+                                          and posixpath.relpath(path, r) == there for r in roots)):
+            return False
+    return True
+
+
+def _shipped(ctx, st, runs: bool) -> list:
+    """(target stage, flag, copied paths not the same on every CPU) for each copy of the
+    build-machine stage ``st`` that puts its programs into a target stage (see DF013)."""
+    model = ctx.model
+    compiles = runs and chain_has(model, st, "compiles", _COMPILES.search, _RUN)
+    shipped = []
+    for target, ins, cfl in _copies_of(model, st):
+        if cfl.name != "from" or _platform_kind(model, target) != "target":
+            continue
+        if not _ships(ctx, target):
+            continue  # a scratch stage carrying the files to a stage on the build machine
+        sources = _copy_sources(ins)
+        if not sources or any("TARGET" in s for s in sources) or all(same_on_every_cpu(s) for s in sources):
+            continue
+        dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
+        if _tree_export(ctx, st, target, sources, dest):
+            continue  # formatted or generated sources written back to the working tree
+        program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
+        if compiles or program or not runs:
+            shipped.append((target, cfl, [s for s in sources if not same_on_every_cpu(s)]))
+    return shipped
+
+
 @rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))
 def build_platform_binaries_shipped(ctx):
     """
@@ -123,7 +218,12 @@ def build_platform_binaries_shipped(ctx):
     target platforms are configured (one of them cannot be the build machine's), a warning
     otherwise. In a whole run, not reported where every build of the Dockerfile found stops at
     the flagged stage itself (awesome-compose's compose files build `target: builder` for
-    `go run`): no image built there holds the copy.
+    `go run`): no image built there holds the copy. Nor when the copy is the working tree going
+    back: a `FROM scratch` stage with no command, which no stage uses, takes a folder the build
+    context was copied into, or one above it, or a path of the tree to its own place in the
+    working tree (omni's formatter and code-generator stages, sidero's `controller-gen`
+    manifests, written to the working tree by `--output type=local`); a file built inside that
+    folder and copied elsewhere still counts.
 
     ## Why is this bad?
     `$BUILDPLATFORM` runs the stage natively on the build machine, which is only right when its
@@ -169,20 +269,7 @@ def build_platform_binaries_shipped(ctx):
             continue  # a literal toolchain architecture (``ENV GOOS=linux GOARCH=arm64``): DF008's subject
         if _stage_uses_target(model, st) or not runs and not _image_donor(model, st):
             continue
-        compiles = runs and chain_has(model, st, "compiles", _COMPILES.search, _RUN)
-        shipped = []
-        for target, ins, cfl in _copies_of(model, st):
-            if cfl.name != "from" or _platform_kind(model, target) != "target":
-                continue
-            if not _ships(ctx, target):
-                continue  # a scratch stage carrying the files to a stage on the build machine
-            sources = _copy_sources(ins)
-            if not sources or any("TARGET" in s for s in sources) or all(same_on_every_cpu(s) for s in sources):
-                continue
-            dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
-            program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
-            if compiles or program or not runs:
-                shipped.append((target, cfl, [s for s in sources if not same_on_every_cpu(s)]))
+        shipped = _shipped(ctx, st, runs)
         if not shipped:
             continue
         target, _, paths = shipped[0]

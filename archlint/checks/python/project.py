@@ -2,12 +2,13 @@
 runs on and the versions its dependencies may have.
 
 Which versions
-    The Python the file runs on comes from ``python-version`` in the configuration, else the
-    lower bound of ``requires-python`` in the nearest ``pyproject.toml``, else the
-    ``FROM python:3.X`` of a Dockerfile in the file's folder or one of its parents up to the
-    repository root, else the newest.  A library entry applies when the project's
-    ``requirements*.txt`` / ``pyproject.toml`` (the nearest folder that lists dependencies)
-    allows a release at or after the entry's version, or when the library is not pinned.
+    The Python the file runs on comes from ``python-version`` in the configuration, else, in the
+    nearest folder that says one, the lower bound of ``requires-python`` or ruff's
+    ``target-version`` in ``pyproject.toml``, pyenv's ``.python-version`` or App Engine's
+    ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` of a Dockerfile in the
+    file's folder or one of its parents up to the repository root, else the newest.  A library
+    entry applies when the project's ``requirements*.txt`` / ``pyproject.toml`` (the nearest
+    folder that lists dependencies) allows a release at or after the entry's version, or when the library is not pinned.
 
 What was read
     Each fact comes with the paths it was read from: the folders walked (their listings say which
@@ -224,7 +225,8 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
     dirs = _walk_up(start, settings)
     read = list(dirs)
     for d in dirs:
-        if "pyproject.toml" in _listdir(d):
+        names = _listdir(d)
+        if "pyproject.toml" in names:
             p = os.path.join(d, "pyproject.toml")
             read.append(p)
             rp = _requires_python(p)
@@ -232,6 +234,16 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
                 low = lower_minor(rp)
                 if low is not None:
                     return Target(low, f'requires-python "{rp}" in {_display(p, settings, dirs[-1])}'), tuple(read)
+            tv = _ruff_target(p)
+            if tv is not None:
+                return Target(tv[0], f'target-version "{tv[1]}" in {_display(p, settings, dirs[-1])}'), tuple(read)
+        for n in (".python-version", "app.yaml"):
+            if n in names:
+                p = os.path.join(d, n)
+                read.append(p)
+                found = _version_file(p, n)
+                if found is not None:
+                    return Target(found[0], f"{found[1]} in {_display(p, settings, dirs[-1])}"), tuple(read)
     for d in dirs:
         names = sorted(
             (n for n in _listdir(d) if _DOCKERFILE_HINT.search(n) and kind_by_name(n) == "dockerfile"),
@@ -247,6 +259,34 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
                 v, from_text = found
                 return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}"), tuple(read)
     return Target(None, ""), tuple(read)
+
+
+_RUFF_TARGET = re.compile(r"py(\d)(\d+)")
+#: pyenv's ``.python-version`` (``3.11.4``, ``3.11``); App Engine's ``runtime: python27``
+_PYENV = re.compile(r"\s*(?:cpython-)?(\d)\.(\d+)(?:\.\d+)?\s*(?:\n|$)")
+_APP_ENGINE = re.compile(r"(?m)^runtime:[ \t]*[\"']?python(\d)(\d+)[\"']?[ \t]*(?:#.*)?$")
+
+
+def _ruff_target(path: str):
+    """Ruff's ``[tool.ruff] target-version = "py311"`` (what ruff itself reads after
+    ``requires-python``): ((3, 11), "py311"), else None."""
+    data = _read_toml(path)
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    ruff = tool.get("ruff") if isinstance(tool.get("ruff"), dict) else {}
+    tv = ruff.get("target-version")
+    m = _RUFF_TARGET.fullmatch(tv) if isinstance(tv, str) else None
+    return ((int(m.group(1)), int(m.group(2))), tv) if m else None
+
+
+def _version_file(path: str, name: str):
+    """The Python a ``.python-version`` (pyenv: its first line, a version) or an App Engine
+    ``app.yaml`` (``runtime: python27``) names: ((major, minor), what it says), else None."""
+    text = _read_text(path) or ""
+    m = _PYENV.match(text) if name == ".python-version" else _APP_ENGINE.search(text)
+    if m is None:
+        return None
+    said = m.group(0).strip() if name == ".python-version" else f"runtime python{m.group(1)}{m.group(2)}"
+    return (int(m.group(1)), int(m.group(2))), said
 
 
 def _requires_python(path: str) -> str | None:

@@ -34,8 +34,8 @@ def _level(e: Entry, ctx: Ctx, facts) -> tuple[str | None, str]:
             return (t is None or t >= v) and (ctx.hi is None or ctx.hi > v)
 
         if target.version is None:
-            context = ("No target Python version was found (python-version, requires-python, or a "
-                       "Dockerfile FROM python:3.X), so the newest is assumed.")
+            context = ("No target Python version was found (python-version, requires-python, ruff's "
+                       "target-version, .python-version, or a Dockerfile FROM python:3.X), so the newest is assumed.")
         else:
             context = f"This code targets Python {show_ver(t)} ({target.origin})."
     else:
@@ -223,8 +223,10 @@ def removed_api(ctx):
     version of cryptography (the class is `PBKDF2HMAC`), and `import cgi` works on a laptop with
     Python 3.12 but not in a `python:3.13` image.
 
-    The target Python version is `python-version` from the configuration, else the lower bound
-    of `requires-python` in the nearest `pyproject.toml`, else the `FROM python:3.X` image of a
+    The target Python version is `python-version` from the configuration, else, in the nearest
+    folder that says one, the lower bound of `requires-python` or ruff's `target-version` in
+    `pyproject.toml`, pyenv's `.python-version` or App Engine's `runtime: python27` in `app.yaml`
+    (frigate, test-infra's gubernator), else the `FROM python:3.X` image of a
     Dockerfile in the file's folder or a parent folder up to the repository root, else the
     newest.  A library entry is reported when the requirements (`requirements*.txt`,
     `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
