@@ -47,6 +47,7 @@ OLM_TOOLS = ("opm", "operator-sdk")
 _PREFILTER = re.compile(
     r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc|kustomize"
     r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image|opm[ \t]+index|operator-sdk[ \t]+run)(?![A-Za-z0-9_-])"
+    r"|\$[{(]?(?:KUSTOMIZE|OPM|OPERATOR_SDK|KIND|MINIKUBE|K3D)\b"
 )
 
 # flags that take a value, per family of commands (everything else is a switch; ``--x=v`` always

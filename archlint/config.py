@@ -33,6 +33,7 @@ DEFAULT_EXCLUDE = (
 )
 
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``, ``test_files`` (polaris' audit cases),
+#: ``testcases`` (kubectl-validate's manifests, each run through the validator by its Go tests),
 #: Rails' and pytest's ``fixtures``, Go's ``fake`` and ``mocks`` test doubles (linkerd's ``fake/data`` manifests,
 #: litmus' ``model/mocks/*.yaml`` workflows its unit tests read), and
 #: ``test``/``tests``/``test-*``/``test_*``/``*-tests``/``e2e``/``functests``/``integrationtest``
@@ -45,7 +46,7 @@ DEFAULT_EXCLUDE = (
 #: While fixtures are left out, a folder named ``integration`` that holds Go tests (``*_test.go``)
 #: is one too (``discovery``): an overlay of that name is an environment's, not a test's; so is a
 #: YAML or JSON file named like a Go test (``knative_test_yaml.yaml``) beside Go tests.
-DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
+DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles", "testcases",
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
                     "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                     "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests")

@@ -178,6 +178,7 @@ def test_fixtures_default_replace_and_extend(tmp_path):
 
     assert Settings().fixture_globs() == DEFAULT_FIXTURES
     assert set(DEFAULT_FIXTURES) == {"testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles",
+                                     "testcases",
                                      "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes",
                                      "mock", "mocks", "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                                      "integrationtest", "integrationtests", "integration[-_]test",

@@ -99,6 +99,8 @@ def test_fixture_folders_are_left_out_unless_named(tmp_path):
                      "tests/fixtures/mock.yaml", "tools/test-fixtures/x.yaml", "pkg/testdata.yaml",
                      "frontend/parser/testfiles-negative/empty/Dockerfile", "frontend/parser/testfiles/env/Dockerfile",
                      "pkg/kube/test_files/test_1/job.yaml",
+                     # kubectl-validate's manifests its Go tests run through the validator
+                     "testcases/manifests/error_enum_invalid.yaml",
                      # litmus' workflows its unit tests read (Go's mocks beside mockery's code)
                      "chaoscenter/graphql/server/pkg/chaos_experiment/model/mocks/workflow.yaml",
                      "deploy/mock-server/app.yaml"))
@@ -111,7 +113,7 @@ def test_fixture_folders_are_left_out_unless_named(tmp_path):
     assert found("tests/fixtures/mock.yaml") == ["tests/fixtures/mock.yaml"]
     assert found("pkg") == ["pkg/testdata.yaml"]
     # without fixtures (fixtures = []) everything is linted
-    assert len(_found(tmp_path)) == 11
+    assert len(_found(tmp_path)) == 12
     why = []
     list(discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
                   skipped=lambda p, d, w: why.append((display_path(p, str(tmp_path)), w))))

@@ -1192,6 +1192,23 @@ def test_a_placeholder_a_kustomization_renames_keeps_its_tag(tmp_path):
     assert show(findings(r, "K8S001")) == ["7:12 K8S001 Image controller:latest uses the mutable tag latest."]
 
 
+def test_an_image_an_openshift_release_payload_replaces_is_a_placeholder(tmp_path):
+    # cluster-monitoring-operator's manifests/image-references: oc adm release new swaps each pull
+    # spec it lists for the payload's digest; an image it does not list is still judged
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "manifests/image-references": "kind: ImageStream\napiVersion: image.openshift.io/v1\nspec:\n  tags:\n"
+                                      "  - name: cluster-monitoring-operator\n    from:\n      kind: DockerImage\n"
+                                      "      name: quay.io/openshift/origin-cluster-monitoring-operator:latest\n",
+        "manifests/05-deployment.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                                        "  - name: c\n    image: quay.io/openshift/origin-cluster-monitoring-operator:latest\n"
+                                        "  - name: d\n    image: quay.io/acme/sidecar:latest\n",
+    })
+    r = lint_path(tmp_path / "manifests/05-deployment.yaml", "manifests/05-deployment.yaml")
+    assert show(findings(r, "K8S001")) == ["9:12 K8S001 Image quay.io/acme/sidecar:latest uses the mutable tag latest."]
+    assert any(d.endswith("image-references") for d in r.deps)
+
+
 def test_a_placeholder_renamed_to_another_placeholder_stays_one(tmp_path):
     # crunchy's postgres-operator: config/manager renames the placeholder to another placeholder,
     # which a component config/default includes names and tags (a folder beside, not above)

@@ -293,6 +293,34 @@ def test_xf005_missing_dockerfile_relative_to_where_each_kind_runs(tmp_path, cap
            "svc/build/gone.Dockerfile)." in found(doc)[-1]
 
 
+def test_xf005_leaves_a_compose_dockerfile_in_a_context_not_known_here(tmp_path, capsys):
+    # wger's dev/docker-compose.yml: the context is the backend's checkout, a required variable;
+    # a literal context keeps the judgement
+    compose = ("services:\n  web:\n    build:\n      context: ${WGER_CODEPATH:?set the path to the backend}\n"
+               "      dockerfile: ./extras/docker/development/Dockerfile\n")
+    doc = run(tree(tmp_path / "a", {"dev/docker-compose.yml": compose}), capsys)
+    assert codes(doc, "XF") == []
+    doc = run(tree(tmp_path / "b", {"dev/docker-compose.yml": compose.replace(
+        "${WGER_CODEPATH:?set the path to the backend}", "../backend")}), capsys)
+    assert codes(doc, "XF") == [("dev/docker-compose.yml", 2, "XF005")]
+
+
+def test_a_part_a_part_includes_is_read_from_where_make_runs(tmp_path, capsys):
+    # minikube: the Makefile includes ./hack/prow/prow.mk, which includes ./hack/prow/prow_images.mk
+    # (make reads both names from the top); its recipes' -f paths are the top's
+    files = {
+        "Makefile": "include ./hack/prow/prow.mk\n",
+        "hack/prow/prow.mk": "include ./hack/prow/prow_images.mk\n",
+        "hack/prow/prow_images.mk": "push-sp:\n\tdocker buildx build --push --platform linux/amd64,linux/arm64"
+                                    " -t gcr.io/acme/sp:1 -f deploy/storage-provisioner/Dockerfile .\n",
+        "deploy/storage-provisioner/Dockerfile": "FROM alpine:3.20\n",
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF") == []
+    # a name found only beside the including part is read from there
+    files["hack/prow/prow.mk"] = "include prow_images.mk\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "XF") == []
+
+
 def test_xf006_base_image_built_here_for_fewer_platforms(tmp_path, capsys):
     root = tree(tmp_path / "r", {
         "Makefile": "base:\n\tdocker buildx build --platform linux/amd64 -t ghcr.io/acme/base:1 --push base\n"
@@ -791,6 +819,8 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     # nor a documentation page (devspace's docs/pages/configuration/images/dockerfile-context.mdx)
     assert [kind_by_name(n) for n in ("docs/dockerfile-context.mdx", "Dockerfile.ipynb", "dockerfile-guide.markdown")] \
         == [None, None, "markdown"]  # (a page of its own kind)
+    # nor a fragment to paste into one (k8s-config-connector's dockerfile-dev-sandbox.snippet)
+    assert [kind_by_name(n) for n in ("dockerfile-dev-sandbox.snippet", "Dockerfile.fragment")] == [None, None]
 
 
 def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was_not_given(tmp_path, capsys,
@@ -960,6 +990,22 @@ def test_a_build_whose_array_of_arguments_may_hold_platform_has_unknown_platform
     found = run(tree(tmp_path / "b", files), capsys)["findings"]
     assert sorted((f["path"], f["rule"]) for f in found) == [("Dockerfile", "DF005"), ("build.sh", "BC001")]
     assert "It is built without --platform at build.sh:8" in [f for f in found if f["rule"] == "DF005"][0]["message"]
+
+
+def test_a_program_held_by_a_variable_named_for_its_tool_is_that_tool(tmp_path, capsys):
+    # ocs-operator's hack/source-manifests.sh: `pushd config/manager`, `$KUSTOMIZE edit set image
+    # ocs-dev/ocs-operator="$OCS_IMAGE"`, KUSTOMIZE set by a file it sources; a variable named
+    # for nothing stays unknown
+    files = {
+        "hack/source-manifests.sh": '#!/bin/bash\nsource hack/common.sh\npushd config/manager\n'
+                                    '$KUSTOMIZE edit set image ocs-dev/ocs-operator="$OCS_IMAGE"\npopd\n',
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: ocs-dev/ocs-operator\n"
+                                             "  newName: quay.io/ocs-dev/ocs-operator\n  newTag: latest\n",
+        "config/manager/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "ocs-dev/ocs-operator:latest"),
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == []
+    files["hack/source-manifests.sh"] = files["hack/source-manifests.sh"].replace("$KUSTOMIZE", "$TOOL")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001")]
 
 
 def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, capsys):
@@ -2421,6 +2467,47 @@ def test_a_pushed_native_build_of_what_a_workflow_publishes_for_several_platform
     doc = run(tree(tmp_path, files), capsys)
     assert sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001") == [
         (".github/workflows/edge.yml", 7), ("Makefile", 9), ("Makefile", 12), ("Makefile", 15)]
+
+
+def test_docker_metadata_action_names_the_images_its_build_step_pushes(tmp_path, capsys):
+    # appwrite's release.yml: images: appwrite/appwrite, tags: ${{ steps.meta.outputs.tags }};
+    # its compose file's ${_APP_VERSION:-latest} is the repository's own release knob. And
+    # opentelemetry-operator's: ghcr.io/${{ github.repository_owner }}/op, a name the Makefile's
+    # native developer push may be: its variant
+    wf = """
+        on: {push: {tags: ["v*"]}}
+        jobs:
+          release:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - id: meta
+                uses: docker/metadata-action@v5
+                with:
+                  images: |
+                    appwrite/appwrite
+                    ghcr.io/${{ github.repository_owner }}/op
+                  tags: type=semver,pattern={{version}}
+              - uses: docker/build-push-action@v6
+                with:
+                  context: .
+                  platforms: linux/amd64,linux/arm64
+                  push: true
+                  tags: ${{ steps.meta.outputs.tags }}
+    """
+    files = {
+        ".github/workflows/release.yml": wf,
+        "Dockerfile": "FROM alpine:3.20\n",
+        "docker-compose.yml": "services:\n  appwrite:\n    image: ${_APP_IMAGE:-appwrite/appwrite}:${_APP_VERSION:-latest}\n"
+                              "  redis:\n    image: redis:7.4.7-alpine\n",
+        "Makefile": "IMG ?= ghcr.io/acme/op:dev\ncontainer:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n",
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [f["rule"] for f in doc["findings"] if f["rule"] in ("DC001", "BC001")] == []
+    # another step's outputs, or none: the tags are not known, and the findings stand
+    files[".github/workflows/release.yml"] = wf.replace("steps.meta.outputs.tags", "steps.other.outputs.tags")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert sorted(f["rule"] for f in doc["findings"] if f["rule"] in ("DC001", "BC001")) == ["DC001"]
 
 
 def test_an_artifacts_path_moves_no_checkout_and_a_build_arg_on_a_later_line_is_its_commands(tmp_path, capsys):

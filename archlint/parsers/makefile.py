@@ -542,7 +542,7 @@ class _Reader:
                 current = None
                 continue
             if word in _DIRECTIVES:
-                self._directive(word, text, directory, depth)
+                self._directive(word, text, directory, depth, path)
                 continue
             # ---- variables (with modifiers)
             mods, body = _modifiers(text, True)
@@ -624,7 +624,7 @@ class _Reader:
         self.assign(name, op, "\n".join(body), start_line, exported, path, target=None)
         return i
 
-    def _directive(self, word: str, text: str, directory: str | None, depth: int) -> None:
+    def _directive(self, word: str, text: str, directory: str | None, depth: int, path: str | None = None) -> None:
         """A line starting with one of _DIRECTIVES: conditionals (only their nesting is
         followed), includes, ``vpath``, ``undefine``, a stray ``endef``."""
         if word in _CONDITIONALS:
@@ -646,7 +646,7 @@ class _Reader:
             self.cond_default[-1] = None
             self.m.tested.update(v for v in self.cond_set[-1] if v)
         elif word in _INCLUDES:
-            self.include(text[len(word):].strip(), directory, depth)
+            self.include(text[len(word):].strip(), directory, depth, os.path.dirname(path) if path else None)
         elif word == "undefine":
             for nm in text.split()[1:]:
                 self.m.variables.pop(nm, None)
@@ -782,43 +782,42 @@ class _Reader:
         var.op = "?=" if default and op != "+=" and (prev is None or prev.op == "?=") else var.op  # as ?=
         table[name] = var
 
-    def include(self, spec: str, directory: str | None, depth: int) -> None:
+    def include(self, spec: str, directory: str | None, depth: int, here: str | None = None) -> None:
+        """Read the files an ``include`` names, relative to where make runs (``directory``, at any
+        depth: minikube's ``hack/prow/prow.mk`` includes ``./hack/prow/prow_images.mk``), else
+        beside the including part (``here``)."""
         if directory is None or depth >= 5 or not spec:
             return
         m = self.m
-        val, dyn = m.expand(spec)
-        for item in val.split():
+        for item in m.expand(spec)[0].split():
             if DYNAMIC in item or "${" in item:
                 continue
             pattern = item if os.path.isabs(item) else os.path.join(directory, item)
-            if any(ch in pattern for ch in "*?["):
-                paths = sorted(glob.glob(pattern))
-                m.inputs.extend(_glob_folders(pattern))
-            else:
-                paths = [pattern]
-            for p in paths:
+            if here and not os.path.isfile(pattern) and os.path.isfile(os.path.join(here, item)):
+                m.inputs.append(os.path.normpath(pattern))  # (its appearing there changes what is read)
+                pattern = os.path.join(here, item)
+            globbed = any(ch in pattern for ch in "*?[")
+            m.inputs.extend(_glob_folders(pattern) if globbed else ())
+            for p in sorted(glob.glob(pattern)) if globbed else [pattern]:
                 if len(self.seen) >= _MAX_INCLUDES:
                     return
-                real = os.path.realpath(p)
-                norm = os.path.normpath(p)
-                m.inputs.append(norm)
-                if real != norm:
-                    m.inputs.append(real)
+                real, norm = os.path.realpath(p), os.path.normpath(p)
+                m.inputs.extend((norm, real) if real != norm else (norm,))
                 if real in self.seen or not os.path.isfile(real):
                     continue
                 if self.root is not None and not (real == self.root or real.startswith(self.root + os.sep)):
                     continue
                 try:
-                    if os.path.getsize(real) > _MAX_INCLUDE_SIZE:
-                        continue
-                    data = read_regular(real, _MAX_INCLUDE_SIZE)
+                    data = read_regular(real, _MAX_INCLUDE_SIZE) if os.path.getsize(real) <= _MAX_INCLUDE_SIZE else None
                 except OSError:
+                    continue
+                if data is None:
                     continue
                 self.seen.add(real)
                 text = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
                 m.includes.append(real)
                 saved = self.recipe_prefix
-                self.read(text.split("\n"), real, os.path.dirname(real), depth + 1)
+                self.read(text.split("\n"), real, directory, depth + 1)
                 self.recipe_prefix = saved
 
 

@@ -277,7 +277,8 @@ class Command:
         w = self.words[0]
         _folder, slash, name = w.value.rpartition("/")
         if w.dynamic and (not slash or "$" in name or "`" in name):
-            return ""
+            m = _TOOL_VAR.match(w.value) if w.value.startswith("$") else None
+            return _TOOL_VARS.get(next(g for g in m.groups() if g), "") if m else ""
         return name[:-4] if name.lower().endswith(".exe") else name
 
     @property
@@ -294,6 +295,15 @@ class Command:
             return None
         a = self._vars.get(name, self._version)
         return None if a is not None and a.unset else a
+
+
+#: a program that is a variable not known here, named for the tool it holds (ocs-operator's
+#: ``$KUSTOMIZE edit set image ...``, set by a file the script sources): only tools whose commands
+#: say a tag is set or an image stays local, which can take a finding away, never make one
+#: (``$DOCKER build .`` stays unknown: the variable may hold ``echo`` for a dry run)
+_TOOL_VARS = {"KUSTOMIZE": "kustomize", "OPM": "opm", "OPERATOR_SDK": "operator-sdk", "KIND": "kind",
+              "MINIKUBE": "minikube", "K3D": "k3d"}
+_TOOL_VAR = re.compile(r"\$(?:\{([A-Z_]+)\}|\(([A-Z_]+)\)|([A-Z_]+))$")
 
 
 class VarTable:

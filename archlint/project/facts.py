@@ -747,8 +747,10 @@ def _compose_facts(ctx, out: dict) -> None:
                 args = {k: v for k, v in pairs_}
             if plats == [] and platform:
                 plats = own
-            if dockerfile is not None and "*" not in context and not dockerfile.startswith("/"):
-                dockerfile = context.rstrip("/") + "/" + dockerfile  # compose reads it in the context
+            if dockerfile is not None and not dockerfile.startswith("/"):
+                # compose reads it in the context; in a context not known here (wger's
+                # ``${WGER_CODEPATH:?...}``, another repository's checkout), where is not known
+                dockerfile = context.rstrip("/") + "/" + dockerfile
             out.setdefault("builds", []).append({
                 "span": _span(model.content_span(svc.key)),
                 "tool": "compose build",

@@ -77,12 +77,26 @@ def _published_elsewhere(builds, project) -> bool:
         published = [o for o in others if o is not b and o.push and o.targets()]
         if b.push:  # a developer's loop (a Makefile, a script): not a workflow's own publishing
             repos = {n[0] for n in b.names}
-            published = [o for o in published if not o.names or not repos or repos & {n[0] for n in o.names}]
+            published = [o for o in published if not o.names or not repos
+                         or any(_same_repo(r, n[0]) for r in repos for n in o.names)]
             if project.kinds.get(b.path) == "workflow" or len({p for o in published for p in o.targets()}) < 2:
                 return False
         if not published:
             return False
     return True
+
+
+def _same_repo(a: str, b: str) -> bool:
+    """Whether two repository names, either with ``*`` for a part not known, may be one
+    (``ghcr.io/*/opentelemetry-operator/target-allocator``, what metadata-action's
+    ``ghcr.io/${{ github.repository_owner }}/...`` gives, and the Makefile's literal one)."""
+    if a == b:
+        return True
+    if "*" not in a and "*" not in b:
+        return False
+    import fnmatch
+
+    return fnmatch.fnmatchcase(a, b.replace("[", "?")) or fnmatch.fnmatchcase(b, a.replace("[", "?"))
 
 
 def _stays_or_cannot_run(builds) -> bool:

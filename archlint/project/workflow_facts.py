@@ -319,12 +319,7 @@ def workflow_facts(ctx, out: dict) -> None:
             job_env = _env(model, job, wf_env)
             chosen, host = job_runner(job)  # runs-on: ${{ matrix.os }}: each run builds natively
             arch = [host.split("/")[1]] if host else None
-            for where, node in _job_containers(job):
-                img = pattern(scalar(node)) if is_scalar(node) else None
-                if img:
-                    out.setdefault("deploys", []).append({
-                        "span": _span(model.content_span(node)), "image": img, "arch": arch,
-                        "from": "runs-on" if arch else None, "via": where})
+            _container_deploys(model, job, arch, out)
             rows = None
             folder = _checkout_folder(job)
             uses_job = (text(job, "uses") or "").strip()
@@ -342,7 +337,7 @@ def workflow_facts(ctx, out: dict) -> None:
             # exported stays in its cache (without it, Docker's store may keep it)
             buildx = any(is_map(st) and (text(st, "uses") or "").strip().startswith("docker/setup-buildx-action")
                          for st in items(value(job, "steps")))
-            known: dict = {}  # of those, the values known (name -> their tuple)
+            known, meta = {}, {}  # of those, the values known (name -> their tuple); metadata-action id -> images
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
@@ -356,12 +351,14 @@ def workflow_facts(ctx, out: dict) -> None:
                 env = _step_env(model, step, job_env, written, now)
                 if rows is None:
                     rows = matrix_rows(job) or [None]
+                if _METADATA.match(uses.strip()) and w is not None and text(step, "id"):
+                    meta[text(step, "id").strip()] = _meta_images(text(w, "images"), lambda s_: resolve(s_, None))
+                    continue
                 if not _BUILD_PUSH.match(uses.strip()):
                     if w is not None and uses.strip().startswith("./"):  # an action of the repository, given a Dockerfile
                         _delegated(step, model.content_span(value(step, "uses")), "action", folder, resolve, rows, out)
                     continue
-                # a step whose inputs name matrix values is one build per row of the matrix
-                # (a file and a tag suffix per image, the way component images are built)
+                # a step whose inputs name matrix values: one build per row (component images)
                 per_row = w is not None and any("matrix." in (scalar(v) or "") for _k, v in pairs(w)
                                                 if is_scalar(v))
                 seen: dict = {}
@@ -370,7 +367,8 @@ def workflow_facts(ctx, out: dict) -> None:
                 for overlay in _choices(w, {k: v for k, v in now.items() if written and k in written}):
                     env = {**step_env, **overlay}
                     for row in rows if per_row else [None]:
-                        b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder, buildx)
+                        b = _action_build(w, row, strings, lambda w_, key: resolve(text(w_, key), row), folder, buildx,
+                                          meta)
                         key = repr(sorted((k, v) for k, v in b.items() if k != "platforms"))
                         if key in seen:
                             # rows that differ only in platform: pushed by digest, each is one
@@ -494,10 +492,40 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
     return bool(found), every
 
 
-def _action_build(w, row, strings, text, folder: str | None, buildx: bool = False) -> dict:
+_METADATA = re.compile(r"^docker/metadata-action@", re.I)
+#: a build step's ``tags: ${{ steps.meta.outputs.tags }}``: the tags the metadata step made
+_STEP_TAGS = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}")
+
+
+def _meta_images(images: str | None, resolve) -> list:
+    """The images a ``docker/metadata-action`` step tags (its ``images:``, one a line or comma
+    separated, ``name=...`` with attributes, ``enable=false`` left out), as patterns: each gets
+    the tags its rules make, ``IMAGE:*`` here (appwrite's release, ``images: appwrite/appwrite``
+    with semver tags).  At most 16."""
+    out: list = []
+    for line in (resolve(images) or "").replace(",", "\n").split("\n") if images else ():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" in line.split("/", 1)[0] or line.startswith("name="):
+            if line.startswith(("enable=", "enable =")):
+                if "false" in line and out:
+                    out.pop()
+                continue
+            if not line.startswith("name="):
+                continue
+            line = line[5:].strip()
+        im = pattern(line)
+        if im and ":" not in im.rsplit("/", 1)[-1] and im not in out and len(out) < 16:
+            out.append(im)
+    return out
+
+
+def _action_build(w, row, strings, text, folder: str | None, buildx: bool = False, meta=None) -> dict:
     """The build of a ``docker/build-push-action`` step's inputs ``w``, with the matrix row's
-    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known) and the
-    step's env context's literal values in place of ``${{ env.X }}`` (``text(w, key)``)."""
+    values in place of its ``${{ matrix.x }}`` references (``row`` None: none known), the
+    step's env context's literal values in place of ``${{ env.X }}`` (``text(w, key)``), and the
+    images of the ``docker/metadata-action`` step whose tags it takes (``meta``: id -> images)."""
     from ..parsers.yamldoc import value
 
     def t(key):
@@ -506,6 +534,7 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
     from .. import exports
 
     pl = strings(value(w, "platforms"), row) if w is not None and value(w, "platforms") is not None else []
+    got = _STEP_TAGS.fullmatch((t("tags") or "").strip())
     push = (t("push") or "").strip().lower()
     load = (t("load") or "").strip().lower()
     # outputs: one exporter a line (each holds commas): ``type=image,push=true`` pushes, and
@@ -515,7 +544,8 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
         "file": pattern(_in_checkout(t("file"), folder)),
         "context": pattern(_in_checkout(t("context"), folder)),
         "platforms": None if pl is None else canonical(pl),
-        "tags": [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
+        "tags": [f"{im}:*" for im in meta[got.group(1)]] if got and meta and meta.get(got.group(1))
+        else [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
         "push": push == "true" or push.startswith("${{") or any(exports.pushes(a) for a in outs),
         # loaded on the runner, or written to a file there (a tarball a later job of the workflow
         # loads into kind: logging-operator's e2e), never pushed from the step
@@ -531,6 +561,18 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
                                 if "=" in ln and "${{" in ln}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
+
+
+def _container_deploys(model, job, arch, out: dict) -> None:
+    """The images a job runs in (``container:``, ``services:``), on its runner's CPU when known."""
+    from ..parsers.yamldoc import is_scalar, scalar
+
+    for where, node in _job_containers(job):
+        img = pattern(scalar(node)) if is_scalar(node) else None
+        if img:
+            out.setdefault("deploys", []).append({
+                "span": _span(model.content_span(node)), "image": img, "arch": arch,
+                "from": "runs-on" if arch else None, "via": where})
 
 
 def _job_containers(job):

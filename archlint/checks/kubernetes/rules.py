@@ -143,6 +143,31 @@ def _reader_sets(ctx, line: int) -> bool:
     return hit
 
 
+_PAYLOAD_REF = re.compile(r"^[ \t]*name:[ \t]*[\"']?([\w.-]+(?::\d+)?/[^\s\"'#]+)", re.M)
+
+
+def _payload_images(ctx) -> frozenset:
+    """The images an OpenShift release payload replaces: the pull specs the ``image-references``
+    ImageStream beside the manifest lists (cluster-monitoring-operator's ``manifests/``: ``oc adm
+    release new`` swaps each for the payload's digest, so the ``:latest`` written is a placeholder)."""
+    import os
+
+    from ...source import read_regular
+
+    folder = os.path.dirname(ctx.source.abspath or "")
+    if not folder:
+        return frozenset()
+    path = os.path.join(folder, "image-references")
+    ctx.depends_on(path)
+    try:
+        text = read_regular(path, 1 << 20)[:1 << 20].decode("utf-8", "replace") if os.path.isfile(path) else ""
+    except OSError:
+        return frozenset()
+    if "ImageStream" not in text:
+        return frozenset()
+    return frozenset(m.group(1) for m in _PAYLOAD_REF.finditer(text))
+
+
 def _images(ctx) -> list:
     """Every image written in a pod spec container or a Helm values ``image:``; not that of a
     container a strategic-merge patch deletes (``$patch: delete``: filestore-csi's overlay removing
@@ -153,9 +178,11 @@ def _images(ctx) -> list:
         out = []
         # tags a Kustomization including this manifest replaces: decided (and reported) there
         kustomized = overridden_images(ctx) if ctx.kind == "kubernetes" else frozenset()
+        payload = _payload_images(ctx) if ctx.kind == "kubernetes" else frozenset()
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
             if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized) \
+                    or ref.strip() in payload \
                     or text(c.node, "$patch") == "delete":  # (a patch deleting the container: never deployed)
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
@@ -284,7 +311,8 @@ def image_latest_tag(ctx):
     accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files under the `fixtures` folders (`testdata`, ...) are test input and not
     linted by default. An image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
     `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an overlay's, or its
-    `transformers:`' ImageTagTransformer) is judged there, once. Nor are manifests for development (under a folder
+    `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (listed
+    in the `image-references` ImageStream beside the manifest) is not judged. Nor are manifests for development (under a folder
     `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or with a word
     `dev`, `development` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
     `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
