@@ -809,8 +809,8 @@ def _cmd_rule(args) -> int:
 #: default fixture folders (config.DEFAULT_FIXTURES) where "{fixtures}" stands
 CONTEXT_NOTE = (
     "Context (every rule): files in test and fixture folders (`fixtures`, default {fixtures}) and archived folders "
-    "are not linted unless named; a templated file (a Helm chart's templates, `*.template`, `*.j2`...) is one AL003 "
-    "notice, not findings; a finding repeated in generated files (\"DO NOT EDIT\", operator-sdk's bundle CSVs) is "
+    "are not linted unless named; a templated file (`*.template`, `*.j2`..., templated YAML outside a Helm chart) is "
+    "one AL003 notice, not findings, and a Helm chart's templates are linted as what they render; a finding repeated in generated files (\"DO NOT EDIT\", operator-sdk's bundle CSVs) is "
     "printed once by the text formats; an unresolved variable never makes a finding on its own."
 )
 

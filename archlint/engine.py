@@ -292,14 +292,17 @@ _ELISIONS = ("...", "\u2026")
 
 
 def _excerpt(source: Source, result: FileResult, yaml: bool) -> bool:
-    """A file of a documentation or examples folder whose parse stopped at (or just after) a
-    line that only says ``...``: an excerpt with lines left out (external-secrets' and skaffold's
-    documentation snippets), one AL003 for the file instead of an AL001.  In YAML a ``...`` at the start of a line ends a document:
-    only an indented one is an elision there; in Python ``...`` is a statement (never asked)."""
+    """A file of a documentation or examples folder, or named for a sample or an example, whose
+    parse stopped at (or just after) a line that only says ``...``: an excerpt with lines left out
+    (external-secrets' and skaffold's documentation snippets), one AL003 for the file instead of
+    an AL001.  In YAML a ``...`` at the start of a line ends a document: only an indented one is
+    an elision there; in Python ``...`` is a statement (never asked)."""
     from .tooling import example_path
 
-    if not example_path(source.path.replace(os.sep, "/")):
-        return False  # elsewhere a "..." line breaks a file the build reads
+    rel = source.path.replace(os.sep, "/")
+    if not example_path(rel) and not rel.rsplit("/", 1)[-1].lower().startswith(("sample", "example")):
+        return False  # elsewhere a "..." line breaks a file the build reads (a file named for a sample is one:
+        # vitess-operator's pkg/apis/vitess/v1alpha2/samples.yaml beside the API types)
     lines = source.lines
     for n in result.notices:
         if n.rule_id != "AL001" or not 1 <= n.line <= len(lines):

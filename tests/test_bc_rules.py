@@ -568,11 +568,29 @@ def test_bc004_flags_platform_build_args_in_markdown():
         Build:
 
         ```shell
-        podman build --platform linux/amd64,linux/arm64 --manifest app:1.4.2 --build-arg TARGETOS=linux .
+        podman build --platform linux/amd64,linux/arm64 --manifest app:1.4.2 --build-arg TARGETARCH=amd64 .
         ```
     """, "BC004", kind="markdown") == [
-        "4:70 BC004 --build-arg TARGETOS=linux overrides the TARGETOS that the builder sets for each target platform.",
+        "4:70 BC004 --build-arg TARGETARCH=amd64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
     ]
+
+
+def test_bc004_leaves_linux_for_linux_platforms_and_judges_each_flag_on_its_own():
+    # kaniko's Makefile: TARGETOS=linux is what the builder sets for any Linux platform, or on a
+    # native build; TARGETARCH=$(GOARCH) (go env GOARCH) on a native build may be the machine's,
+    # whatever the literal beside it
+    assert check("""
+        GOARCH ?= $(shell go env GOARCH)
+        images:
+        \tdocker build --build-arg=TARGETARCH=$(GOARCH) --build-arg=TARGETOS=linux -t gcr.io/acme/executor:latest .
+        \tdocker buildx build --platform linux/amd64,linux/arm64 --build-arg TARGETOS=linux -t gcr.io/acme/w:1 --push .
+    """, "BC004", kind="makefile") == []
+    assert [x.split(" overrides")[0] for x in check("""
+        images:
+        \tdocker buildx build --platform linux/amd64,windows/amd64 --build-arg TARGETOS=linux -t gcr.io/acme/w:1 --push .
+        \tdocker build --build-arg=TARGETARCH=$(GOARCH) --build-arg=TARGETOS=darwin -t gcr.io/acme/executor:latest .
+    """, "BC004", kind="makefile")] == ["2:59 BC004 --build-arg TARGETOS=linux", "3:48 BC004 --build-arg TARGETOS=darwin"]
 
 
 def test_bc004_passes_other_build_args_in_markdown():

@@ -101,6 +101,14 @@ def test_a_cd_of_its_own_line_moves_the_later_builds_of_a_step_not_of_a_recipe(t
     files["Makefile"] = files["Makefile"].replace("/\n\tdocker", "/ && \\\n\t  docker")
     doc = run(tree(tmp_path / "joined", files), capsys)
     assert messages(doc, "DF006") == []
+    # an unindented cd in a function body, an if or a subshell ends with it (a review's case)
+    for body in ("build_web() {\ncd web\nnpm ci\n}\nbuild_web\n", "if [ -n \"$CI\" ]; then\ncd web\nfi\n",
+                 "(\ncd web\nnpm ci\n)\n"):
+        files = {"web/package.json": "{}\n", "Dockerfile": "FROM alpine:3.20\n",
+                 "hack/b.sh": "#!/bin/sh\n" + body + "docker buildx build --platform linux/amd64 -t ghcr.io/a/b:1 --push"
+                              " -f Dockerfile .\n"}
+        doc = run(tree(tmp_path / f"compound{len(body)}", files), capsys)
+        assert codes(doc, "XF") == [], body
     # a runbook's cd into what its git clone makes is a checkout (apisix's, of apisix/), not the
     # repository's folder of that name: nothing looked for there, no missing Dockerfile
     runbook = "```shell\ngit clone https://github.com/apache/apisix.git\ncd apisix\n" \
@@ -310,6 +318,34 @@ def test_a_job_that_checks_out_only_another_repository_builds_its_files(tmp_path
         "                  - uses: actions/checkout@v4\n                  - uses: docker/build-push-action@v6")
     doc = run(tree(tmp_path / "own", files), capsys)
     assert codes(doc, "XF") == [(".github/workflows/ot.yml", 11, "XF005")]
+
+
+def test_an_action_building_a_dockerfile_a_step_before_downloads_finds_it(tmp_path, capsys):
+    # tidb-dashboard's test-docker-image.yaml: `wget .../${{ matrix.remote_dockerfile }} -O Dockerfile`
+    wf = """
+        on: push
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: wget "https://github.com/acme/artifacts/raw/main/dockerfiles/builder.Dockerfile" -O Dockerfile
+              - uses: docker/build-push-action@v6
+                with: {file: Dockerfile, context: ., push: false}
+    """
+    doc = run(tree(tmp_path / "a", {".github/workflows/test.yaml": wf}), capsys)
+    assert codes(doc, "XF") == []
+    doc = run(tree(tmp_path / "b", {".github/workflows/test.yaml": wf.replace(" -O Dockerfile", " -O other")}), capsys)
+    assert codes(doc, "XF") == [(".github/workflows/test.yaml", 8, "XF005")]
+    # another folder's file of that name, or a write in another job, is not it (a review's cases)
+    doc = run(tree(tmp_path / "c", {".github/workflows/test.yaml": wf.replace(" -O Dockerfile", " -O site/Dockerfile")}),
+              capsys)
+    assert codes(doc, "XF") == [(".github/workflows/test.yaml", 8, "XF005")]
+    other_job = wf.replace("              - run: wget", "              - run: true").replace(
+        "          test:", "          docs:\n            runs-on: ubuntu-latest\n            steps:\n"
+                           "              - run: wget https://example.com/x -O Dockerfile\n          test:")
+    doc = run(tree(tmp_path / "d", {".github/workflows/test.yaml": other_job}), capsys)
+    assert [c[2] for c in codes(doc, "XF")] == ["XF005"]
 
 
 def test_another_repositorys_action_given_a_dockerfile_builds_nothing(tmp_path, capsys):

@@ -823,11 +823,16 @@ def test_df008_leaves_a_pin_an_echo_prints():
         RUN ( test -n "${GO_ARCH}" && exit 0; echo -e "\n\nMissing GO_ARCH argument, run: make image GOARCH=amd64\n\n"; exit 1 )
         RUN printf 'hint: GOARCH=arm64\n' >&2 && GOARCH=amd64 go build -o /out/app .
         RUN flags=$( [ "$SAN" = 1 ] && echo '--target x86_64-unknown-linux-gnu' || echo '' ) && cargo build $flags
+        RUN echo "export GOARCH=arm64" >> /etc/profile.d/go.sh && echo 'GOARCH=arm64' | tee /env
     """, "DF008", kind="dockerfile", platforms=TWO) == [
         "4:42 DF008 RUN pins the toolchain to amd64 (GOARCH=amd64); several target platforms are configured"
         " (linux/amd64, linux/arm64) and this literal serves only one.",
         "5:38 DF008 RUN pins the toolchain to amd64 (--target x86_64-unknown-linux-gnu); several target platforms"
-        " are configured (linux/amd64, linux/arm64) and this literal serves only one."]
+        " are configured (linux/amd64, linux/arm64) and this literal serves only one.",
+        "6:18 DF008 RUN pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
+        " (linux/amd64, linux/arm64) and this literal serves only one.",
+        "6:65 DF008 RUN pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
+        " (linux/amd64, linux/arm64) and this literal serves only one."]
 
 
 def test_a_dockerfile_named_after_an_architecture_is_for_it():
@@ -986,19 +991,21 @@ def test_df006_a_copy_from_a_stage_of_the_dockerfile_is_what_that_stage_built():
     assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
         "2:103 DF006 RUN fetches a build for x86_64", "7:50 DF006 COPY fetches a build for amd64",
         "8:20 DF006 COPY fetches a build for amd64"]
-    # talos' sbom-arm64: a scratch stage holds what its own COPYs put there, judged at them
+    # talos' sbom-arm64: a scratch stage of another stage's files holds what that stage made; one
+    # of the context's files is those files, judged where a stage picks one
     carried = """
         FROM alpine:3.20 AS sbom-arm64-generate
         RUN syft scan dir:/rootfs -o spdx-json=/talos-arm64.spdx.json
         FROM scratch AS sbom
         COPY --from=sbom-arm64-generate /talos-arm64.spdx.json /
-        COPY bin/app-linux-amd64 /app
+        FROM scratch AS artifacts
+        COPY dist/ /dist/
         FROM golang:1.22 AS grype-scan
         COPY --from=sbom /talos-arm64.spdx.json /talos-arm64.spdx.json
-        COPY --from=sbom /app /app
+        COPY --from=artifacts /dist/app-linux-amd64 /app
     """
     assert [x.split(" (")[0] for x in check(carried, "DF006", kind="dockerfile", platforms=TWO)] == [
-        "5:20 DF006 COPY fetches a build for amd64"]
+        "9:39 DF006 COPY fetches a build for amd64"]
 
 
 def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
@@ -2029,6 +2036,19 @@ def test_df013_accepts_the_working_tree_exported_back_from_a_build_machine_stage
                                   "COPY --from=fmt-run /src/client client\nENTRYPOINT [\"/client\"]"),
                      "DF013", kind="dockerfile", platforms=TWO)) == 1
     assert len(check(text + "FROM fmt-client AS image\n", "DF013", kind="dockerfile", platforms=TWO)) == 1
+    # binaries built into the tree are programs, wherever the export puts them (a review's cases)
+    binaries = """
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+        WORKDIR /src
+        COPY . .
+        RUN go build -o bin/app ./cmd/app
+        FROM scratch AS binaries
+        COPY --from=build /src/bin/ /bin/
+        FROM scratch AS tree
+        COPY --from=build /src /
+    """
+    assert [x.split(" (")[0] for x in check(binaries, "DF013", kind="dockerfile", platforms=TWO)] == [
+        "1:6 DF013 Stage 0"]
 
 
 DF014_IMAGES = """

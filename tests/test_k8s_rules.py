@@ -111,6 +111,29 @@ def test_k8s001_k8s002_leave_an_image_a_comment_tells_the_reader_to_replace():
     ]
 
 
+def test_k8s001_leaves_an_image_below_a_commented_out_placeholder_for_the_readers_own():
+    # kube-bench's job-eks.yaml: "Push the image to your ECR and then refer to it here", then the
+    # commented-out placeholder for it above the default; a commented-out real image is no such hint
+    text = """
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: kube-bench}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: kube-bench
+                  # Push the image to your ECR and then refer to it here
+                  # image: <ID.dkr.ecr.region.amazonaws.com/aquasec/kube-bench:ref>
+                  image: docker.io/aquasec/kube-bench:latest
+                - name: other
+                  # image: docker.io/aquasec/kube-bench:v0.15.6
+                  image: docker.io/aquasec/kube-bench:latest
+    """
+    assert check(text, "K8S001", kind="kubernetes") == [
+        "14:18 K8S001 Image docker.io/aquasec/kube-bench:latest uses the mutable tag latest."]
+
+
 @pytest.mark.parametrize("comment", [
     "# set your imagePullSecrets below if the registry is private",  # (a second review's cases)
     "# Do not change this image: your nodes' CNI depends on this exact build",

@@ -1,6 +1,7 @@
 """The Makefile reader: variables, rules, recipes, expansion with positions kept."""
 from __future__ import annotations
 
+import os
 import time
 
 from archlint.parsers import makefile
@@ -200,6 +201,27 @@ def test_includes_read_variables_from_disk(tmp_path):
     assert snip.text == "docker push quay.io/acme/app:1"
     assert snip.env == {"DOCKER_DEFAULT_PLATFORM": "linux/amd64"}
     assert m.includes == [str((tmp_path / "mk" / "common.mk").resolve())]
+
+
+def test_a_part_s_include_is_read_from_where_make_runs_else_beside_it_and_both_are_inputs(tmp_path):
+    # minikube: ./hack/prow/prow.mk includes ./hack/prow/prow_images.mk, named from the top; a name
+    # found only beside the including part is read there; either place appearing changes the result
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "hack").mkdir()
+    (tmp_path / "hack" / "prow.mk").write_text("include ./hack/images.mk\ninclude other.mk\n")
+    (tmp_path / "hack" / "images.mk").write_text("REG ?= gcr.io/acme\n")
+    mk = tmp_path / "Makefile"
+    text = f"include ./hack/prow.mk\nb:\n{T}docker push $(REG)/app:1\n"
+    mk.write_text(text)
+    m = makefile.parse(Source(str(mk), text, abspath=str(mk)))
+    (snip,) = m.shell_snippets()
+    assert snip.text == "docker push gcr.io/acme/app:1"
+    assert {os.path.join(str(tmp_path), "other.mk"), os.path.join(str(tmp_path), "hack", "other.mk")} \
+        <= {os.path.normpath(p) for p in m.inputs}
+    (tmp_path / "hack" / "images.mk").rename(tmp_path / "hack" / "moved.mk")
+    (tmp_path / "hack" / "prow.mk").write_text("include moved.mk\n")
+    m = makefile.parse(Source(str(mk), text, abspath=str(mk)))
+    assert m.shell_snippets()[0].text == "docker push gcr.io/acme/app:1"
 
 
 def test_recipe_prefix_and_odd_lines_do_not_crash():

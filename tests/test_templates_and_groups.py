@@ -376,6 +376,9 @@ def test_an_excerpt_with_lines_left_out_is_one_notice_not_a_parse_error(tmp_path
     pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
            "    image: busybox:1.36\n    ...\n  - name: b\n    image: busybox:1.36\n")
     assert ids(lint_inline(pod, name="examples/pod.yaml"), "AL") == [("AL003", 9, 5)]
+    # a file named for a sample (vitess-operator's pkg/apis/vitess/v1alpha2/samples.yaml) is one too
+    assert ids(lint_inline(pod, name="pkg/apis/v1alpha2/samples.yaml"), "AL") == [("AL003", 9, 5)]
+    assert ids(lint_inline(pod, name="pkg/apis/v1alpha2/pod.yaml"), "AL") == [("AL001", 10, 3)]
     # "..." at a line's start ends a YAML document: what follows without "---" is an error
     broken = "apiVersion: v1\nkind: Pod\n...\nspec:\n  containers: []\n"
     assert ids(lint_inline(broken, name="examples/pod.yaml"), "AL") == [("AL001", 4, 1)]

@@ -793,9 +793,9 @@ class _Reader:
             if DYNAMIC in item or "${" in item:
                 continue
             pattern = item if os.path.isabs(item) else os.path.join(directory, item)
-            if here and not os.path.isfile(pattern) and os.path.isfile(os.path.join(here, item)):
-                m.inputs.append(os.path.normpath(pattern))  # (its appearing there changes what is read)
-                pattern = os.path.join(here, item)
+            if here and here != directory and not os.path.isfile(pattern):
+                m.inputs.append(os.path.normpath(os.path.join(here, item)))  # (either appearing changes it)
+                pattern = os.path.join(here, item) if os.path.isfile(os.path.join(here, item)) else pattern
             globbed = any(ch in pattern for ch in "*?[")
             m.inputs.extend(_glob_folders(pattern) if globbed else ())
             for p in sorted(glob.glob(pattern)) if globbed else [pattern]:

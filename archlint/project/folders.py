@@ -104,7 +104,7 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
         text = snip.text
         shebang = text.startswith("#!")
         names = _folder_names(text, shebang)
-        found = []
+        found, depths = [], {}
         clones = cloned_folders(text) if "clone" in text else ()
         for m in _MOVES.finditer(text):
             to = _moved_to(m.group(1), names, shebang)
@@ -113,7 +113,8 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
             # (a cd in a subshell, a $(...), a function, a pushd, an indented block: not known
             # to last; it moves only the command right after it)
             top = _top_level_cd(text, m)
-            lasts = top and getattr(snip, "context", "") != "recipe"  # (a recipe's lines: a shell each)
+            # (a recipe's lines: a shell each; an unindented cd in a function, if or subshell ends there)
+            lasts = top and getattr(snip, "context", "") != "recipe" and not _in_compound(text, m.end() - len(m.group(0).lstrip()), depths)
             found.append((m.start(), to, m.end(), _from_self(to) and not top, lasts))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
@@ -149,6 +150,26 @@ def _below(to: str, base: str) -> str:
 def _from_self(to: str | None) -> bool:
     """Whether ``_moved_to``'s answer is a folder named from the script's own or the top."""
     return to is not None and (to in ("repo", "file") or to.startswith("in:"))
+
+
+_OPENS = re.compile(r"(?:^|[;&|]\s*)(?:if|for|while|until|case|select)\b")
+_CLOSES = re.compile(r"(?:^|[;&|]\s*)(?:fi|done|esac)\b")
+
+
+def _in_compound(text: str, at: int, depths: dict) -> bool:
+    """Whether offset ``at`` lies inside a function body, an ``if``/``for``/``while``/``case`` or
+    a ``( ... )`` opened on an earlier line and not closed (counted line by line, once per
+    snippet into ``depths``: line start -> depth)."""
+    if not depths:
+        depth, start = 0, 0
+        for line in text.split("\n"):
+            depths[start] = depth
+            code = line.split("#", 1)[0].strip()
+            depth += len(_OPENS.findall(code)) - len(_CLOSES.findall(code))
+            depth += code.endswith(("{", "(")) - code.startswith(("}", ")"))
+            depth = max(depth, 0)
+            start += len(line) + 1
+    return depths.get(text.rfind("\n", 0, at) + 1, 0) > 0
 
 
 def _top_level_cd(text: str, m) -> bool:

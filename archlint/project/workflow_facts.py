@@ -337,17 +337,16 @@ def workflow_facts(ctx, out: dict) -> None:
             # exported stays in its cache (without it, Docker's store may keep it)
             buildx = any(is_map(st) and (text(st, "uses") or "").strip().startswith("docker/setup-buildx-action")
                          for st in items(value(job, "steps")))
-            known, meta = {}, {}  # of those, the values known (name -> their tuple); metadata-action id -> images
+            known, meta, prior = {}, {}, []  # of those, the values known; metadata-action id -> images; run: texts
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
                 now, known = known, {**known, **(_env_values(step) if wrote else {})}
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses:
+                    prior.append((text(step, "run") or "") if is_map(step) else "")
                     continue
-                w = value(step, "with")
-                if not is_map(w):
-                    w = None
+                w = value(step, "with") if is_map(value(step, "with")) else None
                 env = _step_env(model, step, job_env, written, now)
                 if rows is None:
                     rows = matrix_rows(job) or [None]
@@ -385,7 +384,8 @@ def workflow_facts(ctx, out: dict) -> None:
                         # move them, a checkout into a folder does (read above when known)
                         b.update({"span": _span(model.content_span(value(step, "uses"))),
                                   "tool": "docker/build-push-action",
-                                  "bases": ["github", "cd"] if folder is None else ["github"], "host": host})
+                                  "bases": (["github", "cd"] if folder is None else ["github"]) + _made(b, prior),
+                                  "host": host})
                         out.setdefault("builds", []).append(b)
                         if callee and any("inputs." in (text(w, key) or "") for key in ("file", "context")):
                             out.setdefault("callee", []).append(str(b["span"][0]))  # its callers' Dockerfile
@@ -561,6 +561,19 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
                                 if "=" in ln and "${{" in ln}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
+
+
+def _made(b: dict, prior: list) -> list:
+    """``["made"]`` when a ``run:`` step of the job before the action writes the Dockerfile it
+    builds, by its path (tidb-dashboard's ``wget ... -O Dockerfile`` before ``file: Dockerfile``):
+    never missing."""
+    from .facts import _WORD, _WRITES
+
+    f = (b.get("file") or "").removeprefix("./")
+    if not f or "*" in f:
+        return []
+    return ["made"] if any(w.removeprefix("./") == f for text in prior for line in text.split("\n")
+                           if _WRITES.search(line) for w in _WORD.findall(line)) else []
 
 
 def _container_deploys(model, job, arch, out: dict) -> None:

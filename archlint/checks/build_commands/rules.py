@@ -16,8 +16,8 @@ from ...updaters import digest_only
 from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, readers_build,
                     runner_chosen, runner_platform, text_at as _text_at, versioned, versioned_ref)
 from .variants import builds as _builds
-from .variants import (as_its_platform, bundle_image, first_pass_of, multi_platform_twin, passes_machine_arch,
-                       per_arch_part, windows_image)
+from .variants import (as_its_platform, bundle_image, first_pass_of, linux_os, multi_platform_twin,
+                       passes_machine_arch, per_arch_part, windows_image)
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
 
@@ -207,7 +207,6 @@ def _image_key(tc) -> str | None:
             name = _ARCH_WORD.sub("", head + slash + last.split("@", 1)[0].split(":", 1)[0])
             return re.sub(r"[-_.]{2,}", "-", name).strip("-_./")
     return None
-
 
 
 @rule("BC002", "build-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch", "build"))
@@ -470,11 +469,12 @@ def platform_build_arg(ctx):
     TARGETARCH=amd64` puts amd64 binaries into the arm64 image too. Repeating the flag does not
     help: only the last value is kept, and it is used for all platforms. Also reported as
     `docker buildx bake --set *.args.TARGETARCH=…`. Not reported, once, on a build without `--platform` whose
-    value archlint cannot resolve (jaeger's `TARGETARCH=$(shell go env GOARCH)`): the builder would set the
+    value archlint cannot resolve, whatever the build's other such flags (jaeger's `TARGETARCH=$(shell go env GOARCH)`): the builder would set the
     build machine's own architecture, the value may well be that, and the classic builder needs it passed. Nor
     the value of the one platform the build names (`--platform $(GOOS)/$(GOARCH) --build-arg
     TARGETARCH=$(GOARCH)`, `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a
-    workflow job on a known runner, `ubuntu-latest`'s `amd64`): what the builder sets anyway; nor where that one
+    workflow job on a known runner, `ubuntu-latest`'s `amd64`), or `TARGETOS=linux` where every platform named is
+    Linux's or none is named (kaniko's): what the builder sets anyway; nor where that one
     platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile
     the build reads declares the argument or uses it in a `FROM`: it sets nothing; nor an empty value on a build
     without `--platform` (skipper's `TARGETPLATFORM=`): it names no CPU.
@@ -518,13 +518,13 @@ def platform_build_arg(ctx):
         counts: dict[str, int] = {}
         for _, name, _ in found:
             counts[name] = counts.get(name, 0) + 1
-        if tc.platform_source == "none" and all(counts[n] == 1 and f.dynamic for f, n, _v in found):
-            continue  # a native build given its own machine's value, perhaps: unknown
         shown_of = {id(f): _as_written(f, name, val, tc.action == "bake") for f, name, val in found}
         last: dict[str, str | None] = {name: shown_of[id(f)].partition("=")[2] or None for f, name, _v in found}
         for f, name, val in found:
             shown = shown_of[id(f)]
-            if counts[name] == 1 and as_its_platform(tc, name, f):
+            if counts[name] == 1 and tc.platform_source == "none" and f.dynamic:
+                continue  # a native build given its own machine's value, perhaps: unknown
+            if counts[name] == 1 and (as_its_platform(tc, name, f) or linux_os(tc, name, val)):
                 continue  # the value the builder sets for the one platform named: no effect
             msg = f"{f.name} {shown} overrides the {name} that the builder sets for each target platform."
             if counts[name] > 1:

@@ -247,3 +247,15 @@ def _part(name: str, platform: str) -> str | None:
     """What the builder sets ``name`` to for ``platform`` (TARGETARCH: its architecture)."""
     os_, slash, rest = platform.partition("/")
     return {"TARGETPLATFORM": platform, "TARGETOS": os_, "TARGETARCH": rest.split("/")[0] if slash else None}.get(name)
+
+
+def linux_os(tc, name: str, val: str | None) -> bool:
+    """``TARGETOS=linux`` on a build whose every platform is Linux's, or that names none (the
+    builder's own OS, Linux for a Linux image): what the builder sets for each (kaniko's)."""
+    if name != "TARGETOS" or (val or "").strip() != "linux":
+        return False
+    if tc.platform_source == "none":
+        return True
+    values = [p.value for p in tc.platforms] if tc.platform_source == "flag" else []
+    return bool(values) and not any(p.dynamic for p in tc.platforms) and all(
+        v.strip().lower().startswith("linux/") for v in values)

@@ -36,27 +36,30 @@ _BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:(?:vmlinuz|kernel)(?:-[a-z0-9_]+)?|(?:ini
 def _from_stage(ctx, ins) -> bool:
     """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along
     its bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``, the
-    image's alias), or one built on ``scratch`` (talos' ``sbom-arm64``, which only holds what its
-    own COPYs put there): its paths are what that stage made or was given (setuptools'
-    ``build/lib.linux-x86_64-cpython-311``, named for the CPU it built on), not a fetched build;
-    the stage's own downloads and copies are judged there."""
+    image's alias), or one built on ``scratch`` from other stages' files alone (talos'
+    ``sbom-arm64``, its SBOM copied from the stage that made it): its paths are what a stage
+    made (setuptools' ``build/lib.linux-x86_64-cpython-311``, named for the CPU it built on), not
+    a fetched build; the stage's own downloads and copies are judged there."""
     f = ins.flag("from")
     st = ctx.model.stage_by_name(f.value) if f is not None and f.value else None
     return st is not None and _runs(ctx)[st.index]
 
 
 def _runs(ctx) -> list:
-    """Per stage, whether it or a stage it is based on runs a command or starts from ``scratch``
-    (a stage that runs nothing on an image, along its bases, is its image's alias); worked out
-    once, in stage order."""
+    """Per stage, whether it or a stage it is based on runs a command, or it starts from
+    ``scratch`` and copies only other stages' files (a stage that runs nothing on an image, along
+    its bases, is its image's alias; a scratch stage of the context's files is those files);
+    worked out once, in stage order."""
     def compute():
         model = ctx.model
         out: list = []
         for st in model.stages:  # (a base stage comes before the stages based on it)
             base = model.base_stage_of(st)
+            copies = [i for i in st.instructions if i.keyword in ("COPY", "ADD")]
             out.append(any(i.keyword == "RUN" for i in st.instructions)
                        or base is not None and base.index < st.index and out[base.index]
-                       or base is None and st.image is not None and st.image.value.strip().lower() == "scratch")
+                       or base is None and st.image is not None and st.image.value.strip().lower() == "scratch"
+                       and bool(copies) and all(i.flag("from") is not None for i in copies))
         return out
 
     return ctx.cached("df006.stage_runs", compute)
@@ -111,8 +114,8 @@ def arch_specific_download(ctx):
     architecture (its `--platform`, a runner of that CPU, or the `platforms:` input of a reusable workflow or local
     action given the Dockerfile; an ARM variant is never assumed); when they build for others, the message names them. A
     build for whichever machine runs it, an overridable default such as argo-rollouts' `TARGET_ARCH ?= linux/amd64` (its
-    caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a second `cd`) keeps
-    the finding.
+    caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd` to a folder not
+    known: a variable, a second `cd`, one in a function, a recipe's earlier line) keeps the finding.
 
     ## Why is this bad?
     The image holds a binary for one CPU whatever platform it is built for: elsewhere it fails with `exec format error`.
@@ -492,6 +495,7 @@ def _for_another_os(text: str, m: re.Match) -> bool:
     return _GOOS_OTHER.search(text, before[-1] if before else lo, after.start() if after else hi) is not None
 
 
+_TO_FILE = re.compile(r"(?<![0-9&>])>>?(?!&)")
 _PRINTS = re.compile(r"[\s({]*(?:\d?>&\d\s+)?(?:echo|printf)\b")
 
 
@@ -499,7 +503,8 @@ def _printed(text: str, m: re.Match) -> bool:
     """Whether the pin ``m`` is text an ``echo`` or ``printf`` prints (ceph-csi's ``echo "...
     run: make image-cephcsi GOARCH=amd64"`` when the build argument is missing): its command, from
     the last command break within ``_WINDOW`` characters before it, starts with one, not in a
-    ``$(...)`` whose output is a value the build uses."""
+    ``$(...)`` whose output is a value the build uses, and it is not written to a file
+    (``echo "export GOARCH=amd64" >> /etc/profile.d/go.sh``, ``| tee``)."""
     lo = max(0, m.start() - _WINDOW)
     before = [e.end() for e in _COMMAND_END.finditer(text, lo, m.start())]
     if not before and lo > 0:
@@ -508,7 +513,13 @@ def _printed(text: str, m: re.Match) -> bool:
     if _PRINTS.match(text, start) is None:
         return False
     sub = text.rfind("$(", lo, start)  # (chroma's ``$( [ ... ] && echo '--target x86_64-...')``: a value, used)
-    return sub < 0 or text.find(")", sub, start) >= 0
+    if sub >= 0 and text.find(")", sub, start) < 0:
+        return False
+    end = _COMMAND_END.search(text, m.end(), min(len(text), m.end() + _WINDOW))
+    rest = text[m.end():end.start() if end else min(len(text), m.end() + _WINDOW)]
+    # written to a file (``>> /etc/profile.d/go.sh``) or through ``| tee``: a setting, not a message
+    return _TO_FILE.search(rest) is None and not (end is not None and end.group() == "|"
+                                                  and text[end.end():end.end() + 8].lstrip().startswith("tee"))
 
 
 def _toolchain_arch(m: re.Match) -> str:

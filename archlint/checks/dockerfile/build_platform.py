@@ -30,6 +30,8 @@ _COMPILES = re.compile(
 )
 #: a literal architecture for a toolchain (DF008's subject): the stage does build for a target
 _TOOLCHAIN_ARCH = re.compile(r"\bGOARCH[= ]|--target[= ]|\bCC=[\"']?[A-Za-z0-9_]+-linux-|\bCROSS_COMPILE=")
+#: a compile that names its output (``go build -o bin/app``): a program the tree then holds
+_COMPILED_TO = re.compile(r"\b(?:go\s+build|cargo\s+build|gcc|g\+\+|clang)\b[^\n;&|]*\s(?:-o|--out-dir|--target-dir)[\s=]")
 #: where programs are kept: a copied path under one of these is a program
 _BIN_PATH = re.compile(r"(?:^|/)(?:s?bin|libexec|target/(?:release|debug))(?:/|$)|\.so(?:\.[0-9]+)*$")
 def _users(ctx) -> dict:
@@ -180,9 +182,10 @@ def _shipped(ctx, st, runs: bool) -> list:
         if not sources or any("TARGET" in s for s in sources) or all(same_on_every_cpu(s) for s in sources):
             continue
         dest = ins.exec_form[-1] if ins.exec_form else (ins.words[-1].value if ins.words else "")
-        if _tree_export(ctx, st, target, sources, dest):
-            continue  # formatted or generated sources written back to the working tree
         program = any(_BIN_PATH.search(s) for s in sources) or _BIN_PATH.search(dest) is not None
+        if not program and not (compiles and chain_has(model, st, "compiles_to", _COMPILED_TO.search, _RUN)) \
+                and _tree_export(ctx, st, target, sources, dest):
+            continue  # formatted or generated sources written back to the working tree
         if compiles or program or not runs:
             shipped.append((target, cfl, [s for s in sources if not same_on_every_cpu(s)]))
     return shipped

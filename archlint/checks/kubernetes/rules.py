@@ -131,7 +131,20 @@ def _said_yours(src, line: int) -> bool:
     if at is not None and _YOURS.search(text[at:at + _COMMENT_READ]):
         return True
     indent = len(text) - len(text.lstrip(" \t"))
-    return any(_YOURS.search(c[:_COMMENT_READ]) for c in src.comments_above(line, indent=indent))
+    return any(_YOURS.search(c[:_COMMENT_READ]) or _commented_placeholder(c)
+               for c in src.comments_above(line, indent=indent))
+
+
+_COMMENTED_IMAGE = re.compile(r"#+[ \t]*image:[ \t]*[\"']?([^\s\"']+)")
+
+
+def _commented_placeholder(comment: str) -> bool:
+    """A commented-out ``image:`` whose value is a placeholder for the reader's own (kube-bench's
+    ``# image: <ID.dkr.ecr.region.amazonaws.com/aquasec/kube-bench:ref>`` above the default)."""
+    from ...images import is_placeholder
+
+    m = _COMMENTED_IMAGE.match(comment)
+    return m is not None and is_placeholder(m.group(1))
 
 
 def _reader_sets(ctx, line: int) -> bool:
@@ -343,8 +356,8 @@ def image_latest_tag(ctx):
     `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
     node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
     image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls); nor a placeholder a
-    comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below..."; also
-    K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
+    comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
+    commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
     pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
     IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under that name and tag
     (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for `artifacts/deploy`) is the

@@ -27,7 +27,9 @@ def parse_error(ctx):
     Fix the syntax error at the reported position. Binary files, files with NUL bytes and files
     that are not text are reported here too. A Python file with an f-string the Python archlint
     runs on cannot read (before 3.12: quotes reused inside a replacement field, PEP 701) is an
-    info notice, not an error: Python 3.12 may read it.
+    info notice, not an error: Python 3.12 may read it; so is a Python 2 script (`print "x"`,
+    `except X, e:`, tuple parameters, `0755`), a `*.py` whose `#!` names another language, and a
+    Markdown code block in a file named like YAML (its first line a ``` fence: gloo's docs).
 
     ## Fix
     No automatic fix.
@@ -79,9 +81,10 @@ def templated_file(ctx):
     file, never a parse error per line. The text, concise, GitHub and GitLab formats print one
     line per Helm chart ("N templates of the Helm chart ... could not be rendered in full") and
     one for all templated YAML outside charts; JSON and SARIF (a notification) keep every file.
-    So is an excerpt: a file of a documentation or examples folder whose parse stops at, or
-    just after, a line that only says `...` (lines left out of a snippet; in YAML an indented
-    one), one line for all; elsewhere such a file is an `AL001`.
+    So is an excerpt: a file of a documentation or examples folder, or named for a sample or an
+    example (`samples.yaml`), whose parse stops at, or just after, a line that only says `...`
+    (lines left out of a snippet; in YAML an indented one), one line for all; elsewhere such a
+    file is an `AL001`.
 
     ## Why is this bad?
     It is not bad; it says why the file has no findings, or fewer than it might. Lint the
