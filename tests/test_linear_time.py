@@ -16,7 +16,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from archlint import kinds
 from archlint.parsers.varref import VarRefs
-from helpers import best_time as _cost, lint_as
+from helpers import TWO, best_time as _cost, check, lint_as
 
 GROWTH = 4
 LIMIT = 9.0  # well under ×16 (quadratic), well over ×4 (linear) plus noise
@@ -483,6 +483,22 @@ def _build_platform_chain(n: int):
 
 CASES["dockerfile-build-platform-chain"] = _build_platform_chain
 
+def _tree_export_stages(n: int) -> int:
+    """A build-machine stage of a long compile line and many context copies, exported to scratch
+    stages: the compile's output search is bounded per try, the tree folders worked out once."""
+    from archlint.checks.dockerfile.build_platform import _COMPILED_TO
+
+    assert _COMPILED_TO.search("gcc " * n) is None
+    k = n // 20
+    text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nWORKDIR /src\n"
+    text += "".join(f"COPY d{i} ./d{i}\n" for i in range(k))
+    text += "RUN go build ./... " + "gcc " * k + "\n"
+    text += "".join(f"FROM scratch AS out{i}\nCOPY --from=build /src/d{i} ./d{i}\n" for i in range(k))
+    return len(check(text, "DF013", kind="dockerfile", platforms=TWO))
+
+
+CASES["dockerfile-tree-export"] = _tree_export_stages
+
 def _github_env_writes(n: int) -> dict:
     """A run step of n lines writing ``V<i>=${v<i>}`` to $GITHUB_ENV, each variable set in the
     script: the script is searched for a bounded number of variables, not once per line."""
@@ -526,7 +542,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
-        "workflow-github-env-values": 5000, "kubernetes-print-once": 50}
+        "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -31,7 +31,8 @@ _COMPILES = re.compile(
 #: a literal architecture for a toolchain (DF008's subject): the stage does build for a target
 _TOOLCHAIN_ARCH = re.compile(r"\bGOARCH[= ]|--target[= ]|\bCC=[\"']?[A-Za-z0-9_]+-linux-|\bCROSS_COMPILE=")
 #: a compile that names its output (``go build -o bin/app``): a program the tree then holds
-_COMPILED_TO = re.compile(r"\b(?:go\s+build|cargo\s+build|gcc|g\+\+|clang)\b[^\n;&|]*\s(?:-o|--out-dir|--target-dir)[\s=]")
+#: (within 300 characters of the compile: each try is bounded, the scan linear)
+_COMPILED_TO = re.compile(r"\b(?:go\s+build|cargo\s+build|gcc|g\+\+|clang)\b[^\n;&|]{0,300}?\s(?:-o|--out-dir|--target-dir)[\s=]")
 #: where programs are kept: a copied path under one of these is a program
 _BIN_PATH = re.compile(r"(?:^|/)(?:s?bin|libexec|target/(?:release|debug))(?:/|$)|\.so(?:\.[0-9]+)*$")
 def _users(ctx) -> dict:
