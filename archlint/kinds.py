@@ -5,9 +5,9 @@ suppressions, ``--add-suppressions``), whether its comments may end a line of co
 Server Protocol language ids that name it, and the pre-commit hook that selects it.  Which rule
 families read a kind is declared by the families (``archlint/checks/__init__.py``).
 
-A path's kind is decided by its name first (``kind_by_name``), then, for ``.yaml`` names and
-extension-less files, by its content (``kind_by_content``: a shebang, a YAML document with
-``apiVersion`` and ``kind``, a ``values*.yaml`` beside a ``Chart.yaml``).  None means archlint
+A path's kind is decided by its name first (``kind_by_name``), then, for ``.yaml`` and ``.hcl``
+names and extension-less files, by its content (``kind_by_content``: a shebang, a YAML document
+with ``apiVersion`` and ``kind``, a ``values*.yaml`` beside a ``Chart.yaml``, a Bake target block).  None means archlint
 does not lint the file.
 """
 from __future__ import annotations
@@ -147,6 +147,8 @@ def kind_by_name(path: str) -> str | None:
             return "dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl
+    if low.endswith(".hcl") and not low.endswith((".pkr.hcl", ".nomad.hcl")) and low != "terragrunt.hcl":
+        return "maybe-bake"  # (frigate's docker/rockchip/rk.hcl: a Bake file by its target blocks)
     if base in ("Makefile", "GNUmakefile", "makefile") or low.endswith(".mk") or (
             _MAKEFILE_PART.match(base) and not low.endswith(_NOT_DOCKERFILE)):  # not makefile.go, a source
         return "makefile"
@@ -209,12 +211,18 @@ def has_chart(folder: str, probes: list | None) -> bool:
     return found
 
 
+#: a Bake target block (``target "app" {``) with a build attribute: an HCL file Bake reads
+_BAKE_TARGET = re.compile(r'(?m)^[ \t]*target[ \t]+"?[\w.-]+"?[ \t]*\{[^}]{0,2000}?\b(?:dockerfile|context|platforms)[ \t]*=')
+
+
 def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:
-    """Settle "yaml" and "maybe-shell" with the file's first bytes.  The paths looked at besides
+    """Settle "yaml", "maybe-shell" and "maybe-bake" with the file's first bytes.  The paths looked at besides
     the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
     to ``probes`` when it is given: the kind depends on them."""
     if guess == "maybe-shell":
         return "shell" if _shell_shebang(head) else None
+    if guess == "maybe-bake":
+        return "bake" if _BAKE_TARGET.search(head.decode("utf-8", "replace")) else None
     if guess == "yaml":
         low = os.path.basename(path).lower()
         if low.startswith("values") and abspath:
@@ -263,7 +271,7 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None, pro
     """The kind of ``path`` (None: not linted), reading its head when the name is not enough;
     ``probes`` as in ``kind_by_content``."""
     guess = kind_by_name(path)
-    if guess in ("yaml", "maybe-shell"):
+    if guess in ("yaml", "maybe-shell", "maybe-bake"):
         if head is None:
             from .source import read_regular
 

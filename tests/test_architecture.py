@@ -33,7 +33,7 @@ NAMES = {
     "kubernetes": ["k8s/deploy.yaml"],
     "helm-values": ["chart/values.yaml"],
     "helm-template": ["chart/templates/deployment.yaml", "chart/charts/db/templates/statefulset.yml"],
-    "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl"],
+    "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl", "docker/rk.hcl"],
     "goreleaser": [".goreleaser.yml", ".config/goreleaser.yaml", ".goreleaser-nightly.yaml"],
     "tiltfile": ["Tiltfile", "integration/analytics/Tiltfile", "dev/app.tiltfile"],
 }
@@ -81,7 +81,8 @@ def test_every_kind_has_a_parser_and_is_detected(kind, tmp_path):
     for name in NAMES[kind]:
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
-        head = b"apiVersion: v1\nkind: ConfigMap\n" if kind == "kubernetes" else b"x: 1\n"
+        head = b"apiVersion: v1\nkind: ConfigMap\n" if kind == "kubernetes" else \
+            b'target "app" {\n  dockerfile = "Dockerfile"\n}\n' if kind == "bake" else b"x: 1\n"
         p.write_bytes(head)
         if kind == "helm-values":
             (p.parent / "Chart.yaml").write_text("name: c\n")

@@ -810,6 +810,24 @@ def test_df005_reads_only_the_builds_of_the_final_stage(tmp_path, capsys):
     (root / ".archlint.toml").unlink()
     assert [n["path"] for n in run(root, capsys)["notices"] if n["rule"] == "DF005"] == []
 
+def test_an_hcl_file_of_bake_targets_is_a_bake_file_whatever_its_name(tmp_path, capsys):
+    # frigate's docker/tensorrt/trt.hcl (docker buildx bake --file=docker/tensorrt/trt.hcl): its
+    # target naming a Dockerfile a commit removed is a missing Dockerfile; Terraform's and
+    # Packer's HCL, or one without targets, is not Bake's
+    from archlint.kinds import detect
+
+    files = {
+        "docker/tensorrt/trt.hcl": 'target "trt-deps" {\n  dockerfile = "docker/tensorrt/Dockerfile.base"\n'
+                                   '  context = "."\n  platforms = ["linux/amd64"]\n}\n',
+        "infra/main.hcl": 'locals {\n  region = "eu-west-1"\n}\n',
+        "infra/terragrunt.hcl": 'target "x" {\n  dockerfile = "Dockerfile"\n}\n',
+        "images/app.pkr.hcl": 'source "docker" "x" {\n  image = "alpine:3.20"\n}\n',
+    }
+    root = tree(tmp_path / "a", files)
+    assert [detect(str(root / p)) for p in files] == ["bake", None, None, None]
+    assert codes(run(root, capsys), "XF") == [("docker/tensorrt/trt.hcl", 1, "XF005")]
+
+
 def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     from archlint.kinds import kind_by_name
 
