@@ -828,6 +828,31 @@ def test_an_hcl_file_of_bake_targets_is_a_bake_file_whatever_its_name(tmp_path, 
     assert codes(run(root, capsys), "XF") == [("docker/tensorrt/trt.hcl", 1, "XF005")]
 
 
+def test_the_objects_a_gatekeeper_suite_tests_are_test_input(tmp_path, capsys):
+    # gatekeeper-library's verifydeprecatedapi: the suite's cases apply old APIs on purpose to
+    # check the policy flags them; a file no suite names is still judged
+    cron = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n" \
+           "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n" \
+           "          - {name: a, image: 'busybox:latest'}\n"
+    files = {
+        "library/verifydeprecatedapi/suite.yaml": "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\n"
+                                                  "tests:\n- name: verify-1.25\n  template: template.yaml\n"
+                                                  "  constraint: samples/verify-1.25/constraint.yaml\n  cases:\n"
+                                                  "  - name: disallowed\n    object: samples/verify-1.25/example_disallowed.yaml\n"
+                                                  "    assertions: [{violations: yes}]\n",
+        "library/verifydeprecatedapi/samples/verify-1.25/example_disallowed.yaml": cron,
+        "library/verifydeprecatedapi/samples/verify-1.25/other.yaml": cron,
+    }
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert sorted({(f["path"].rsplit("/", 1)[-1], f["rule"]) for f in doc["findings"] if f["rule"].startswith("K8S")}) == [
+        ("other.yaml", "K8S004")]
+    # outside an examples folder the image is judged too, and the suite's object is left alone
+    moved = {k.replace("/samples/", "/cases/"): v.replace("samples/", "cases/") for k, v in files.items()}
+    doc = run(tree(tmp_path / "b", moved), capsys)
+    assert sorted({(f["path"].rsplit("/", 1)[-1], f["rule"]) for f in doc["findings"] if f["rule"].startswith("K8S")}) == [
+        ("other.yaml", "K8S001"), ("other.yaml", "K8S004")]
+
+
 def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     from archlint.kinds import kind_by_name
 

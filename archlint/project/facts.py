@@ -541,6 +541,27 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         # what a Kustomization's images: entry may change here is not all known
         out["unread"] = True
     _skaffold_facts(ctx, out)
+    _test_suite_facts(ctx, out)
+
+
+def _test_suite_facts(ctx, out: dict) -> None:
+    """The files a Gatekeeper ``Suite`` (what ``gator verify`` runs) names as its templates,
+    constraints and cases' objects, relative to its folder (``test_inputs``): a policy's test
+    input, old APIs on purpose (gatekeeper-library's ``samples/verify-1.25/example_disallowed.yaml``).
+    At most 1,024."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    if "test.gatekeeper.sh" not in ctx.source.text:
+        return
+    got = out.setdefault("test_inputs", [])
+    for root in ctx.model.documents:
+        if not is_map(root) or text(root, "kind") != "Suite" or not (text(root, "apiVersion") or "").startswith(
+                "test.gatekeeper.sh/"):
+            continue
+        for t in items(value(root, "tests")):
+            names = [text(t, "template"), text(t, "constraint")] if is_map(t) else []
+            names += [text(c, "object") for c in items(value(t, "cases")) if is_map(c)] if is_map(t) else []
+            got.extend(n.strip() for n in names if n and "$" not in n and len(got) < 1024)
 
 
 _IMAGE_LINE = re.compile(r"(?m)^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#]")

@@ -216,6 +216,7 @@ class Project:
         self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
         self.defaulted_latest: set = set()  # names a build tags latest through an overridable default
         self.cloned: set = set()  # folders a git clone of the repository's files makes
+        self.test_inputs: set = set()  # display paths of the files a test suite names (gator's Suite)
         self._aliases: list = []
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
@@ -298,6 +299,8 @@ class Project:
             self.tag_releases.add(display)
         self.defaulted_latest.update(n for n in map(normal, facts.get("defaulted", ())) if n is not None)
         self.cloned.update(facts.get("cloned", ()))
+        self.test_inputs.update(self._display(os.path.normpath(os.path.join(folder, rel)))
+                                for rel in facts.get("test_inputs", ()) if not os.path.isabs(rel))
 
     def _bake(self, display: str, folder: str, fact: dict) -> None:
         """A ``docker buildx bake`` command: the files it builds, found where it runs."""
