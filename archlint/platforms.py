@@ -299,15 +299,16 @@ def _canonical(raw: str, p: "Platform") -> bool:
             and ((p.arch, parts[2]) in (("arm64", "v8"), ("amd64", "v1")) or (p.arch == "arm" and parts[2] == "v7")))
 
 
-def meaning(value: str) -> Platform | None:
+def meaning(value: str, bare_arch: bool = False) -> Platform | None:
     """The platform ``value`` means on every build machine (a canonical spelling or another
     spelling of one, as the build normalises it), else None (invalid, or builder-dependent).
-    What rules compare with the configured platforms."""
+    What rules compare with the configured platforms.  With ``bare_arch``, a CPU alone
+    (``x86_64``) is that CPU's Linux platform: what a builder of Linux images makes of it."""
     try:
         sp = read(value)
     except PlatformError:
         return None
-    return sp.platform if sp.kind in ("canonical", "alias") else None
+    return sp.platform if sp.kind in ("canonical", "alias") or bare_arch and sp.kind == "bare-arch" else None
 
 
 def parse(value: str) -> Platform:

@@ -105,20 +105,12 @@ def canonical(values) -> list | None:
     out: list = []
     for v in values:
         v = str(v).strip()
-        m = None if not v or "*" in v or plat.is_dynamic(v) else _meaning(plat, v)
+        m = None if not v or "*" in v or plat.is_dynamic(v) else plat.meaning(v, bare_arch=True)
         if m is None:
             return None
         if str(m) not in out:
             out.append(str(m))
     return out
-
-
-def _meaning(plat, value: str):
-    try:
-        sp = plat.read(value)
-    except plat.PlatformError:
-        return None
-    return sp.platform if sp.kind in ("canonical", "alias", "bare-arch") else None
 
 
 def _platforms(ctx, tc) -> list | None:
@@ -411,6 +403,15 @@ _WORD = re.compile(r"[^\s'\"=<>|;&()]+")
 _RULE_TARGET = re.compile(r"[ \t]*([^\s:=#]+)[ \t]*:(?!=)")
 
 
+def written_words(line: str) -> list:
+    """The words of a line that copies, writes or generates files (``_WRITES``), but a build's
+    own ``-f`` Dockerfile: the paths it may write, as written."""
+    if not _WRITES.search(line):
+        return []
+    words = _WORD.findall(line)
+    return [w for i, w in enumerate(words) if not (i and words[i - 1] in ("-f", "--file"))]
+
+
 def _names_written(text: str) -> frozenset:
     """The names of the files a line of ``text`` writes, and ("\\0" before it) the path of each
     Make rule's target."""
@@ -419,13 +420,7 @@ def _names_written(text: str) -> frozenset:
         m = _RULE_TARGET.match(line)
         if m:
             out.add("\0" + m.group(1).removeprefix("./"))
-        if not _WRITES.search(line):
-            continue
-        words = _WORD.findall(line)
-        for i, w in enumerate(words):
-            if i and words[i - 1] in ("-f", "--file"):
-                continue  # a build's own Dockerfile
-            out.add(w.rstrip("/").rsplit("/", 1)[-1])
+        out.update(w.rstrip("/").rsplit("/", 1)[-1] for w in written_words(line))
     return frozenset(out)
 
 

@@ -90,13 +90,9 @@ def _same_repo(a: str, b: str) -> bool:
     """Whether two repository names, either with ``*`` for a part not known, may be one
     (``ghcr.io/*/opentelemetry-operator/target-allocator``, what metadata-action's
     ``ghcr.io/${{ github.repository_owner }}/...`` gives, and the Makefile's literal one)."""
-    if a == b:
-        return True
-    if "*" not in a and "*" not in b:
-        return False
-    import fnmatch
+    from .model import glob
 
-    return fnmatch.fnmatchcase(a, b.replace("[", "?")) or fnmatch.fnmatchcase(b, a.replace("[", "?"))
+    return glob(a, b) or glob(b, a)
 
 
 def _stays_or_cannot_run(builds) -> bool:

@@ -337,14 +337,14 @@ def workflow_facts(ctx, out: dict) -> None:
             # exported stays in its cache (without it, Docker's store may keep it)
             buildx = any(is_map(st) and (text(st, "uses") or "").strip().startswith("docker/setup-buildx-action")
                          for st in items(value(job, "steps")))
-            known, meta, prior = {}, {}, []  # of those, the values known; metadata-action id -> images; run: texts
+            known, meta, prior = {}, {}, set()  # values known; metadata-action id -> images; paths written
             for step in items(value(job, "steps")):
                 written, wrote = before, _env_writes(step)
                 before = None if written is None or wrote is None else written | wrote
                 now, known = known, {**known, **(_env_values(step) if wrote else {})}
                 uses = text(step, "uses") if is_map(step) else None
                 if not uses:
-                    prior.append((text(step, "run") or "") if is_map(step) else "")
+                    prior.update(_written_paths((text(step, "run") or "") if is_map(step) else ""))
                     continue
                 w = value(step, "with") if is_map(value(step, "with")) else None
                 env = _step_env(model, step, job_env, written, now)
@@ -563,17 +563,19 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
     }
 
 
-def _made(b: dict, prior: list) -> list:
-    """``["made"]`` when a ``run:`` step of the job before the action writes the Dockerfile it
-    builds, by its path (tidb-dashboard's ``wget ... -O Dockerfile`` before ``file: Dockerfile``):
-    never missing."""
-    from .facts import _WORD, _WRITES
+def _written_paths(script: str) -> set:
+    """The paths a ``run:`` script's lines may write (``facts.written_words``), ``./`` left out."""
+    from .facts import written_words
 
+    return {w.removeprefix("./") for line in script.split("\n") for w in written_words(line)}
+
+
+def _made(b: dict, prior: set) -> list:
+    """``["made"]`` when a ``run:`` step of the job before the action writes the Dockerfile it
+    builds, by its path (``prior``: tidb-dashboard's ``wget ... -O Dockerfile`` before ``file:
+    Dockerfile``): never missing."""
     f = (b.get("file") or "").removeprefix("./")
-    if not f or "*" in f:
-        return []
-    return ["made"] if any(w.removeprefix("./") == f for text in prior for line in text.split("\n")
-                           if _WRITES.search(line) for w in _WORD.findall(line)) else []
+    return ["made"] if f and "*" not in f and f in prior else []
 
 
 def _container_deploys(model, job, arch, out: dict) -> None:

@@ -489,10 +489,18 @@ def _for_another_os(text: str, m: re.Match) -> bool:
     same command sets a ``GOOS`` other than linux (looked for within ``_WINDOW`` characters)."""
     if m.group("ga") is None:
         return _OTHER_OS.search(m.group(0)) is not None
+    (start, _known), (end, _after) = _command_around(text, m)
+    return _GOOS_OTHER.search(text, start, end) is not None
+
+
+def _command_around(text: str, m: re.Match) -> tuple:
+    """((start, found), (end, break)) of the command holding ``m``, within ``_WINDOW`` characters
+    either side: ``found`` when a command break (or the text's start) was seen before it, ``break``
+    the match of the break after it (None: none within the window)."""
     lo, hi = max(0, m.start() - _WINDOW), min(len(text), m.end() + _WINDOW)
     before = [e.end() for e in _COMMAND_END.finditer(text, lo, m.start())]
     after = _COMMAND_END.search(text, m.end(), hi)
-    return _GOOS_OTHER.search(text, before[-1] if before else lo, after.start() if after else hi) is not None
+    return (before[-1] if before else lo, bool(before) or lo == 0), (after.start() if after else hi, after)
 
 
 _TO_FILE = re.compile(r"(?<![0-9&>])>>?(?!&)")
@@ -505,21 +513,15 @@ def _printed(text: str, m: re.Match) -> bool:
     the last command break within ``_WINDOW`` characters before it, starts with one, not in a
     ``$(...)`` whose output is a value the build uses, and it is not written to a file
     (``echo "export GOARCH=amd64" >> /etc/profile.d/go.sh``, ``| tee``)."""
-    lo = max(0, m.start() - _WINDOW)
-    before = [e.end() for e in _COMMAND_END.finditer(text, lo, m.start())]
-    if not before and lo > 0:
-        return False  # (its command starts further back: not known)
-    start = before[-1] if before else 0
-    if _PRINTS.match(text, start) is None:
-        return False
-    sub = text.rfind("$(", lo, start)  # (chroma's ``$( [ ... ] && echo '--target x86_64-...')``: a value, used)
+    (start, known), (end, brk) = _command_around(text, m)
+    if not known or _PRINTS.match(text, start) is None:
+        return False  # (a command starting further back is not known)
+    sub = text.rfind("$(", max(0, m.start() - _WINDOW), start)  # (chroma's ``$( [ ... ] && echo ...)``: a value)
     if sub >= 0 and text.find(")", sub, start) < 0:
         return False
-    end = _COMMAND_END.search(text, m.end(), min(len(text), m.end() + _WINDOW))
-    rest = text[m.end():end.start() if end else min(len(text), m.end() + _WINDOW)]
     # written to a file (``>> /etc/profile.d/go.sh``) or through ``| tee``: a setting, not a message
-    return _TO_FILE.search(rest) is None and not (end is not None and end.group() == "|"
-                                                  and text[end.end():end.end() + 8].lstrip().startswith("tee"))
+    return _TO_FILE.search(text, m.end(), end) is None and not (
+        brk is not None and brk.group() == "|" and text[brk.end():brk.end() + 8].lstrip().startswith("tee"))
 
 
 def _toolchain_arch(m: re.Match) -> str:
