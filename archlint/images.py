@@ -128,14 +128,23 @@ _READERS_PART = re.compile(
     r"|(?:[a-z0-9]+[-_])?(?:user[-_]?name|docker[-_]?(?:hub[-_]?)?(?:user(?:[-_]?name)?|id|account)))")
 
 
+#: a metasyntactic namespace (woodpecker's plugin tutorial: ``docker build -t foo/webhook .``)
+_STAND_IN = frozenset(("foo", "bar", "baz"))
+#: a registry host whose first label addresses the reader (``your-registry.example.com``)
+_READERS_HOST = re.compile(r"your[-_][a-z0-9-]+(?:\.[^/]*)?")
+
+
 def readers_own(ref: str) -> bool:
     """Whether an image reference's namespace (a part before its last, after a registry host)
     addresses the reader, who replaces it with their own (``your-registry/autogluonserver``,
-    ``docker_user_name/lgbserver``, ``myorg/app``): the image is the reader's.  Linear."""
+    ``docker_user_name/lgbserver``, ``myorg/app``, a metasyntactic ``foo/app``), or its registry
+    host does (``your-registry.example.com/workload/app``): the image is the reader's.  Linear."""
     parts = ref.split("@", 1)[0].split("/")[:-1]
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        parts = parts[1:]
-    return any(_READERS_PART.fullmatch(p.lower()) for p in parts)
+    if parts and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        if _READERS_HOST.fullmatch(parts[0].lower()):
+            return True
+        parts = parts[1:] if len(parts) > 1 else parts
+    return any(_READERS_PART.fullmatch(p.lower()) or p.lower() in _STAND_IN for p in parts)
 
 
 #: repositories whose publishers give no version tags, only ``latest`` and variants of it

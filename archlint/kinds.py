@@ -118,6 +118,9 @@ def _slashes(word: bytes):
         i = word.find(b"/", i + 1)
 _K8S_SNIFF = re.compile(r"^apiVersion:\s*\S", re.M)
 _KIND_SNIFF = re.compile(r"^kind:\s*\S", re.M)
+#: a manifest whose every line is indented alike, the first key ``apiVersion`` (elastic's
+#: ``config/recipes/psp/elastic-psp.yaml``, two spaces in): its kind at the same indentation
+_K8S_INDENTED = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n|---[ \t]*\n){0,64}( {1,8})apiVersion:[ \t]*\S")
 #: ``Makefile.common``, ``Makefile.docker``: parts a Makefile includes; and configure templates
 #: (``Makefile.in``, ``Makefile.docker.in``: their ``@NAME@`` are unknown, automake's generated
 #: ones are skipped by the parser); not automake's ``Makefile.am``, nor backups
@@ -236,6 +239,9 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
                 return "helm-template"
         text = head.decode("utf-8", "replace")
         if _K8S_SNIFF.search(text) and _KIND_SNIFF.search(text):
+            return "kubernetes"
+        indented = _K8S_INDENTED.match(text) if text[:1] in " #\n-" else None
+        if indented is not None and re.search(rf"(?m)^{indented.group(1)}kind:[ \t]*\S", text):
             return "kubernetes"
         if "/templates/" in "/" + path.replace(os.sep, "/") and "{{" in text:
             return "kubernetes"  # a template outside a chart: the YAML parser reports AL003

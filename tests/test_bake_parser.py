@@ -190,6 +190,26 @@ def test_inherits_multi_level_and_several_parents_in_order():
     assert own.platforms == ["linux/riscv64"] and own.tags == ["base"]
 
 
+def test_named_contexts_merge_through_inherits_key_by_key():
+    # frigate's docker/rockchip/rk.hcl: contexts = { wheels = "target:wheels", ... } serve the
+    # target's FROM wheels; bake merges them as it merges args, a null entry overriding nothing
+    m = parse('''
+        variable "BASE" { default = "debian:12" }
+        target "common" {
+          contexts = { wheels = "target:wheels", base = "docker-image://${BASE}" }
+        }
+        target "rk" {
+          inherits = ["common"]
+          dockerfile = "docker/rockchip/Dockerfile"
+          contexts = { deps = "target:deps", wheels = null }
+          args = { A = "1" }
+        }
+    ''')
+    rk = target(m, "rk")
+    assert rk.contexts == {"wheels": "target:wheels", "base": "docker-image://debian:12", "deps": "target:deps"}
+    assert rk.args == {"A": "1"} and target(m, "common").args == {}
+
+
 def test_a_cycle_in_inherits_terminates():
     m = parse('''
         target "a" {

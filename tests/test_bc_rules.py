@@ -185,11 +185,17 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
                           ("myra-webhook:latest", "<YOUR_REGISTRY>/myra-webhook:latest"),
                           ("margen:latest", "{username}/margen:latest"),
                           ("gateway-x:latest", "$YOUR_DOCKER_REPO/gateway-x:latest"),
-                          ("gateway-x:latest", "$(YOUR_REGISTRY)/gateway-x:latest")):
+                          ("gateway-x:latest", "$(YOUR_REGISTRY)/gateway-x:latest"),
+                          # woodpecker's plugin tutorial, a metasyntactic namespace; inspektor-gadget's
+                          # demo README, a registry host named for the reader
+                          ("foo/webhook", "foo/webhook"),
+                          ("x:1", "your-registry.example.com/workload/gpu-starvation-demo:latest"),
+                          ("x:1", "your_registry.io/team/app:1")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",
-                   "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1", "$DOCKERHUB_USERNAME/api:1"):
+                   "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1", "$DOCKERHUB_USERNAME/api:1",
+                   "foobar/api:1", "quay.io/example/api:1", "registry.example.com/api:1"):
         got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
         assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
     both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \
@@ -1285,6 +1291,16 @@ def test_bc006_a_pushed_latest_build_beside_a_versioned_build():
 def test_bc006_hint_in_makefile_escapes_dollar():
     (f,) = findings(lint_inline(BC006_MAKEFILE, kind="makefile"), "BC")
     assert "$$(git rev-parse" in f.hint
+
+
+def test_bc006_hint_for_a_deployed_image_asks_for_its_release_not_a_commit():
+    # vault-k8s' exercise target: `kubectl run nginx --image=nginx`, a third-party image, which no
+    # commit of this repository tags; a pushed image keeps the commit-SHA hint
+    got = findings(lint_inline("exercise:\n\tkubectl run nginx --image=nginx\n"
+                               "push:\n\tdocker push quay.io/acme/app:latest\n", kind="makefile"), "BC006")
+    assert [(f.span.line, f.hint) for f in got] == [
+        (2, "pin a release of the image: nginx:<version>"),
+        (4, "use an immutable tag such as the commit SHA: quay.io/acme/app:$$(git rev-parse --short HEAD)")]
 
 
 def test_markdown_suppression_above_fence_covers_the_block():

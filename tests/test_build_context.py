@@ -337,3 +337,8 @@ def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tm
     unknown = dict(own, Makefile="IMG ?= $(shell cat .image)\napp:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n")
     assert len([m for m in messages(run(tree(tmp_path / "unknown", unknown), capsys), "BC006")
                 if m.startswith("docs/")]) == 3
+    # an official image (k0s' docs/nllb.md: kubectl run nginx --image=nginx) is no build's of an
+    # unknown name: the tutorial's demo workload
+    unknown["docs/guide.md"] += "```console\n$ kubectl -n default run nginx --image=nginx\npod/nginx created\n```\n"
+    assert [m.split(" deploys ")[1].split(" ")[0] for m in messages(run(tree(tmp_path / "official", unknown), capsys), "BC006")
+            if m.startswith("docs/")] == ["acme/app-server:latest:", "acme/mirrored:latest:", "hashicorp/http-echo"]

@@ -2218,3 +2218,28 @@ def test_df006_one_finding_per_cpu_a_url_names_and_packages_for_every_cpu():
 
     fixed = apply_fix(dedent(text).lstrip("\n"), got[0].fix)
     assert "AppStream/$(uname -m)/os/Packages/c-ares-1.13.0-5.el8.$(uname -m).rpm" in fixed
+
+
+def test_df006_fix_edits_the_files_other_mentions_in_its_run_too():
+    # distribution's dev image: wget .../go$V.linux-amd64.tar.gz, then tar -xzf and rm of that file
+    # (one spelled ${V}): a fix of the URL alone would download one file and unpack another. A
+    # script that also picks per CPU (a case arm for amd64) keeps its own mentions: no fix
+    from textwrap import dedent
+
+    text = dedent("""
+        FROM ubuntu:24.04
+        RUN wget https://golang.org/dl/go$V.linux-amd64.tar.gz --quiet && \\
+          tar -C /usr/local -xzf go$V.linux-amd64.tar.gz && \\
+          rm go${V}.linux-amd64.tar.gz
+    """).lstrip("\n")
+    (f,) = [f for f in lint_inline(text, kind="dockerfile", platforms=TWO).findings if f.rule_id == "DF006"]
+    assert f.message.startswith("RUN fetches a build for amd64 (https://golang.org/dl/go$V.linux-amd64.tar.gz)")
+    assert apply_fix(text, f.fix).split("\n")[1:5] == [
+        "ARG TARGETARCH",
+        "RUN wget https://golang.org/dl/go$V.linux-${TARGETARCH}.tar.gz --quiet && \\",
+        "  tar -C /usr/local -xzf go$V.linux-${TARGETARCH}.tar.gz && \\",
+        "  rm go${V}.linux-${TARGETARCH}.tar.gz"]
+    chooses = text.replace("rm go${V}.linux-amd64.tar.gz",
+                           'case "$FLAVOUR" in amd64) rm go${V}.linux-amd64.tar.gz ;; esac')
+    (f,) = [f for f in lint_inline(chooses, kind="dockerfile", platforms=TWO).findings if f.rule_id == "DF006"]
+    assert f.fix is None

@@ -922,6 +922,19 @@ def test_kinds_by_content_name_and_chart(tmp_path):
     assert lint_inline(HELM_VALUES, name="chart/values.yaml", tmp_path=tmp_path).kind == "helm-values"
 
 
+
+def test_a_manifest_indented_as_a_whole_is_kubernetes_and_linted():
+    # elastic's config/recipes/psp/elastic-psp.yaml: every line two spaces in; a nested
+    # apiVersion/kind (an ownerReference) does not make a config file a manifest
+    psp = "# PSP\n---\n  apiVersion: policy/v1beta1\n  kind: PodSecurityPolicy\n  metadata:\n    name: x\n"
+    r = lint_inline(psp, name="psp.yaml")
+    assert r.kind == "kubernetes"
+    assert show(findings(r, "K8S004"))[0].startswith("3:15 K8S004 PodSecurityPolicy policy/v1beta1 was removed in Kubernetes 1.25")
+    nested = "name: x\nowner:\n  apiVersion: v1\n  kind: Pod\n"
+    assert lint_inline(nested, name="conf.yaml").kind is None
+    assert lint_inline("  apiVersion: v1\n    kind: Pod\n", name="odd.yaml").kind is None
+
+
 def test_kustomize_and_values_found_by_name(tmp_path):
     _chart(tmp_path)
     kustomization = lint_inline(KUSTOMIZATION, name="kustomize/kustomization.yaml")

@@ -492,6 +492,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
     assert check(files_only) is files_only
     transformed = {"kustomize": {"resources": ["../../base"], "patches": [], "transformers": ["../../images/x"]}}
     assert check(transformed) is transformed
+    named = {"builds": [dict(good["builds"][0], contexts=["wheels"])]}  # an optional key
+    assert check(named) is named
     for bad in ([], {"pin": {"platform": None, "args": [], "chain": [], "files": 1}},
                 {"pin": {"platform": "linux/arm64", "args": [], "chain": [], "files": True}},
                 {"pin": {"platform": None, "args": ["ARCH"], "chain": ["B"], "files": True}},
@@ -502,7 +504,8 @@ def test_facts_read_back_from_the_cache_are_checked(tmp_path):
                 {"builds": [dict(good["builds"][0], span=[1, 2])]}, {"generated": [["a"]]}, {"generated": [["a", 1]]},
                 {"generated": "a"}, {"pin": {"platform": 1, "args": [], "chain": []}}, {"pin": {"args": []}},
                 {"builds": [dict(good["builds"][0], args="ARCH")]},
-                {"builds": [dict(good["builds"][0], extra=None)]}, {"target_stages": [[1]]}, {"target_stages": [["1", 2]]},
+                {"builds": [dict(good["builds"][0], extra=None)]}, {"builds": [dict(good["builds"][0], contexts="w")]},
+                {"builds": [dict(good["builds"][0], contexts=[1])]}, {"target_stages": [[1]]}, {"target_stages": [["1", 2]]},
                 {"target_stages": 1}, {"tilt": [{"names": ["a"]}]}, {"tilt": [{"names": "a", "paths": []}]}, {"deploys": [{"span": [1, 1, 1, 2], "image": 3, "arch": None, "from": None, "via": "k"}]}):
         with pytest.raises(ValueError):
             check(bad)
@@ -619,6 +622,38 @@ def test_df001_leaves_a_base_of_the_namespace_a_shared_makefile_builds(tmp_path,
     doc = run(tree(tmp_path, files), capsys)
     assert codes(doc, "DF001") == [("images/kafka/Dockerfile", 1, "DF001"), ("images/kafka/Dockerfile", 2, "DF001"),
                                    ("images/kafka/Dockerfile", 3, "DF001"), ("images/kafka/Dockerfile", 4, "DF001")]
+
+
+def test_a_from_that_a_named_build_context_serves_is_not_a_registry_image(tmp_path, capsys):
+    # frigate's docker/rockchip/rk.hcl: the rk target gives FROM wheels and FROM deps the outputs
+    # of other targets (contexts = { wheels = "target:wheels" }); so do --build-context,
+    # compose's additional_contexts and build-push-action's build-contexts. A FROM no build's
+    # context names is still the registry's name:latest
+    dockerfile = "FROM wheels AS w\nRUN true\nFROM deps\nCOPY --from=w /x /x\nFROM tools\n"
+    files = {
+        "docker/rockchip/rk.hcl": 'target "rk" {\n  dockerfile = "docker/rockchip/Dockerfile"\n'
+                                  '  contexts = {\n    wheels = "target:wheels",\n    deps = "target:deps"\n  }\n}\n',
+        "docker/rockchip/Dockerfile": dockerfile,
+        "Makefile": "cli:\n\tdocker buildx build --build-context wheels=docker-image://python:3.12 "
+                    "--build-context deps=./deps -f cli/Dockerfile .\n",
+        "cli/Dockerfile": dockerfile,
+        "compose.yaml": "services:\n  web:\n    build:\n      context: web\n      additional_contexts:\n"
+                        "        - wheels=../wheels\n      additional_contexts_: {}\n",
+        "web/Dockerfile": dockerfile,
+        ".github/workflows/ci.yml": "on: push\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                                   "    - uses: actions/checkout@v4\n    - uses: docker/build-push-action@v6\n"
+                                   "      with:\n        context: .\n        file: ci/Dockerfile\n"
+                                   "        build-contexts: |\n          deps=target:deps\n",
+        "ci/Dockerfile": dockerfile,
+        "other/Dockerfile": dockerfile,
+    }
+    doc = run(tree(tmp_path, files), capsys)
+    assert [f["message"] for f in doc["findings"] if (f["path"], f["line"]) == ("other/Dockerfile", 1)] == [
+        "Base image wheels has no tag or digest, so it means wheels:latest."]
+    found = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF002")
+    assert found == [("ci/Dockerfile", 1), ("ci/Dockerfile", 5), ("cli/Dockerfile", 5), ("docker/rockchip/Dockerfile", 5),
+                     ("other/Dockerfile", 1), ("other/Dockerfile", 3), ("other/Dockerfile", 5),
+                     ("web/Dockerfile", 3), ("web/Dockerfile", 5)]
 
 
 def test_bc006_gives_way_to_xf005_on_a_build_whose_dockerfile_is_gone(tmp_path, capsys):
@@ -1510,6 +1545,15 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
     assert read(trainer) == {"rewrites": ["manifests/overlays/manager/kustomization.yaml",
                                           "manifests/overlays/runtimes/kustomization.yaml"]}
     assert read("for f in a.yaml; do sed -i 's/:latest/:1/' $f; done\n") == {"rewrites": ["a.yaml"]}
+    # inspektor-gadget's release: the manifest copied, then perl's in-place edit of the copy with
+    # sed's substitutions, a ; between them inside the quoted script; perl without -i edits nothing
+    gadget = ('cp pkg/resources/manifests/deploy.yaml "inspektor-gadget-${GITHUB_REF_NAME}.yaml"\n'
+              'perl -pi -e \'s@(image:) ".+\\"@$1 "$ENV{IMAGE}"@; s@"latest"@"$ENV{IMAGE_TAG}"@;\' '
+              '"inspektor-gadget-${GITHUB_REF_NAME}.yaml"\n')
+    assert read(gadget) == {"rewrites": ["pkg/resources/manifests/deploy.yaml"]}
+    assert read("perl -p -i.bak -e 's/:latest/:1/' k/app.yaml\nperl -pe 's/:latest/:1/' k/b.yaml\n") == {
+        "rewrites": ["k/app.yaml"]}
+    assert read("sed -i 's/:latest/:1/; s/a/b/' k/c.yaml\n") == {"rewrites": ["k/c.yaml"]}
     assert read("x:\n\t$(KUSTOMIZE) build config/default > dist/install.yaml\n") == {
         "generated": [["config/default", "dist/install.yaml"]]}
     # kserve: the output of kustomize build, piped through yq to the sed
@@ -2333,7 +2377,7 @@ def test_a_pin_through_an_arg_its_builds_set_is_their_platform_selector(tmp_path
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF003"] == [("Dockerfile", 5)]
 
 
-def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept_variant(tmp_path, capsys):
+def test_a_removed_api_in_a_folder_or_file_named_for_it_beside_the_current_one_is_a_kept_variant(tmp_path, capsys):
     # volcano's installer/helm/chart/volcano/crd/v1beta1/*.yaml beside crd/bases/ with the same
     # names: the CRDs for clusters before 1.16, picked by CRD_VERSION; alone, nothing replaces it
     crd = "apiVersion: apiextensions.k8s.io/{v}\nkind: CustomResourceDefinition\nmetadata:\n  name: jobs.batch.acme.io\n"
@@ -2343,11 +2387,16 @@ def test_a_removed_api_in_a_folder_named_for_it_beside_the_current_one_is_a_kept
         "crd/v1beta1/bus_commands.yaml": crd.format(v="v1beta1"),
         "legacy/v1beta1/queues.yaml": crd.format(v="v1beta1"),
         "deploy/pdb.yaml": "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: x\n",
+        # clickhouse-operator's deploy/operator/*-install-bundle-v1beta1.yaml beside the v1 bundle
+        # named without the version; a file so named with no such sibling is reported
+        "deploy/operator/install-bundle-v1beta1.yaml": crd.format(v="v1beta1"),
+        "deploy/operator/install-bundle.yaml": crd.format(v="v1"),
+        "deploy/operator/install-template-v1beta1.yaml": crd.format(v="v1beta1"),
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "K8S004")
-    assert got == [("crd/v1beta1/bus_commands.yaml", "K8S004"), ("deploy/pdb.yaml", "K8S004"),
-                   ("legacy/v1beta1/queues.yaml", "K8S004")]
+    assert got == [("crd/v1beta1/bus_commands.yaml", "K8S004"), ("deploy/operator/install-template-v1beta1.yaml", "K8S004"),
+                   ("deploy/pdb.yaml", "K8S004"), ("legacy/v1beta1/queues.yaml", "K8S004")]
     (msg, *_) = [f["message"] for f in doc["findings"] if f["path"] == "deploy/pdb.yaml"]
     assert msg.startswith("PodDisruptionBudget policy/v1beta1 was removed in Kubernetes 1.25, so applying it fails")
 
@@ -2629,6 +2678,34 @@ def test_a_kustomize_component_retags_what_the_kustomization_including_it_deploy
     doc = run(tmp_path, capsys)
     assert [(f["path"], f["rule"]) for f in doc["findings"] if f["rule"] == "K8S001"] == [
         ("kustomize/base/deployment.yaml", "K8S001")]
+
+
+def test_a_release_rewriting_a_copy_of_a_manifest_rewrites_the_manifest(tmp_path, capsys):
+    # inspektor-gadget: its release workflow copies pkg/resources/manifests/deploy.yaml and
+    # rewrites the copy's image with perl -pi; the image is the repository's own build, though the
+    # examples' seds rewrite two latest images of another namespace. Without the release step the
+    # latest is reported
+    files = {
+        "pkg/resources/manifests/deploy.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "ghcr.io/gadget/gadget:latest"),
+        "examples/a/deploy.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "docker.io/kinvolk/a:latest"),
+        "examples/b/deploy.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "docker.io/kinvolk/b:latest"),
+        "examples/a/Makefile": "deploy:\n\tsed 's|image: .*:latest|image: $(REPO)-a:$(TAG)|' deploy.yaml | kubectl apply -f -\n",
+        "examples/b/Makefile": "deploy:\n\tsed 's|image: .*:latest|image: $(REPO)-b:$(TAG)|' deploy.yaml | kubectl apply -f -\n",
+        "Makefile": "REPO ?= ghcr.io/gadget/gadget\nimage:\n\tdocker buildx build --platform linux/amd64,linux/arm64 "
+                    "-t $(REPO):$(TAG) --push -f Dockerfile .\n",
+        "Dockerfile": "FROM alpine:3.20\n",
+        ".github/workflows/release.yml": "on: {push: {tags: ['v*']}}\njobs:\n  r:\n    runs-on: ubuntu-24.04\n    steps:\n"
+            "    - uses: actions/checkout@v4\n    - run: |\n"
+            "        cp pkg/resources/manifests/deploy.yaml \"gadget-${GITHUB_REF_NAME}.yaml\"\n"
+            "        perl -pi -e 's@(image:) \".+\\\"@$1 \"$ENV{IMAGE}\"@; s@\"latest\"@\"$ENV{TAG}\"@;' "
+            "\"gadget-${GITHUB_REF_NAME}.yaml\"\n",
+    }
+    assert [(f["path"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
+            if f["rule"] == "K8S001"] == []
+    del files[".github/workflows/release.yml"]
+    assert [(f["path"], f["message"]) for f in run(tree(tmp_path / "b", files), capsys)["findings"]
+            if f["rule"] == "K8S001"] == [
+        ("pkg/resources/manifests/deploy.yaml", "Image ghcr.io/gadget/gadget:latest uses the mutable tag latest.")]
 
 
 def test_a_third_party_image_in_rewritten_chart_values_is_still_reported(tmp_path, capsys):

@@ -163,6 +163,20 @@ def test_chart_templates_are_skipped_with_al003():
     assert r.findings == []
 
 
+def test_a_ytt_template_is_templated_yaml_a_plain_comment_is_not():
+    # ytt's examples/eirini/config.yml: #@ load / def / if/end are ytt's code in YAML comments;
+    # the documents under an if are rendered or not, and values come from data.values
+    for text, at in (('#@ load("@ytt:data", "data")\n---\napiVersion: v1\nkind: Pod\n', (1, 1)),
+                     ("---\n#@ if/end data.values.rbac:\napiVersion: rbac.authorization.k8s.io/v1beta1\nkind: Role\n", (2, 1)),
+                     ("#@overlay/match by=overlay.all\n---\nmetadata:\n  name: x\n", (1, 1)),
+                     ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: #@ data.values.name\n", (4, 9))):
+        with pytest.raises(SkipFile) as e:
+            parse(text, "examples/eirini/config.yml")
+        assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", *at), text
+    # a comment that merely starts with #@ text, or an e-mail in a comment, is YAML's
+    assert parse("# owner: ops#@example.org\napiVersion: v1\nkind: Pod\n#@ maintained by ops\n").documents
+
+
 def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(SkipFile) as e:
         parse("metadata:\n  name: x\n{{- if .Values.enabled }}\nspec: {}\n{{- end }}\n", "deploy/x.yaml")

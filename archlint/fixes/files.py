@@ -1,7 +1,8 @@
 """archlint's one way of replacing a file: a reader sees it entirely old or entirely new.
 
 The bytes go to a temporary file created in the target's folder (never an existing name), which
-is then renamed over the target with ``os.replace``.  On any failure the temporary file is
+is then renamed over the target with ``os.replace`` (for ``commit``, on Linux, the two names are
+swapped instead, to see what the rename replaced).  On any failure the temporary file is
 removed and the target is left as it was.  Two callers, two strengths:
 
 ``write_bytes``
@@ -46,13 +47,16 @@ def _create_temp(folder: str, prefix: str, suffix: str, perm: int) -> tuple[int,
 
 
 def _replace(target: str, data, prefix: str, suffix: str, *, durable: bool,
-             mode: int | None = None, owner: tuple[int, int] | None = None, before_rename=None) -> None:
+             mode: int | None = None, owner: tuple[int, int] | None = None, before_rename=None,
+             displaced=None) -> None:
     """Write ``data`` (bytes, or a function that writes UTF-8 text to the stream it is given) to
     a temporary file next to ``target`` and rename it over ``target``.
     ``durable``: fsync the file before the rename; ``mode``/``owner``: given to the new file
     (else it gets the default mode for the umask); ``before_rename()``: called last before the
-    rename (it may raise to cancel it).  On failure the temporary file is removed and the
-    exception raised."""
+    rename (it may raise to cancel it); ``displaced(stat)``: whether the file the rename
+    replaced is the one ``before_rename`` checked (where the system can swap two names
+    atomically: then one that another program renamed there in between is put back, and
+    ``Displaced`` raised).  On failure the temporary file is removed and the exception raised."""
     folder = os.path.dirname(target) or "."
     fd, tmp = _create_temp(folder, prefix, suffix, 0o600 if mode is not None else 0o666)
     try:
@@ -78,13 +82,72 @@ def _replace(target: str, data, prefix: str, suffix: str, *, durable: bool,
                 pass
         if before_rename is not None:
             before_rename()
-        os.replace(tmp, target)
+        mine = os.stat(tmp) if displaced is not None else None
+        if mine is None or not _exchange(tmp, target):
+            os.replace(tmp, target)
+            return
+        _settle(tmp, target, displaced, mine)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+class Displaced(Exception):
+    """The rename found another file than the one checked: it was put back (``_settle``)."""
+
+
+_RENAME_EXCHANGE = 2  # renameat2's flag (Linux 3.15+): swap two names atomically
+_renameat2 = None
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap the files named ``a`` and ``b`` atomically (Linux's renameat2); False where the
+    system or the file system cannot (then nothing was done).  ctypes is loaded on first use."""
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if os.name == "posix" and os.uname().sysname == "Linux":
+            try:
+                import ctypes
+
+                fn = ctypes.CDLL(None, use_errno=True).renameat2
+                fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+                _renameat2 = fn
+            except (OSError, AttributeError):
+                pass
+    if not _renameat2:
+        return False
+    at_cwd = -100
+    if _renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+    import errno
+
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
+        return False  # (a file system that cannot swap: the plain rename then)
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), b)
+
+
+def _settle(tmp: str, target: str, displaced, mine) -> None:
+    """After ``_exchange(tmp, target)``: ``tmp`` names what ``target`` named.  When that is not
+    the file checked (another program renamed its save over the target between the last check
+    and the swap), swap back while ``target`` still names the new file (``mine``: its stat), and
+    raise ``Displaced``; the file left at ``tmp`` is removed either way (a save that replaced the
+    new file since is the newest: it stays)."""
+    try:
+        ok = displaced(os.stat(tmp))
+    except OSError:
+        ok = False
+    if not ok:
+        now = os.stat(target)
+        if (now.st_ino, now.st_dev) == (mine.st_ino, mine.st_dev):
+            _exchange(tmp, target)
+    os.unlink(tmp)
+    if not ok:
+        raise Displaced()
 
 
 def make_private_dirs(path: str) -> None:
@@ -125,7 +188,7 @@ def write_bytes(path: str, data: bytes) -> bool:
     return True
 
 
-def atomic_write(path: str, data: bytes, mode: int | None = None, before_rename=None) -> None:
+def atomic_write(path: str, data: bytes, mode: int | None = None, before_rename=None, displaced=None) -> None:
     """Replace ``path`` (its target, if a symlink) with ``data`` atomically and durably: the
     temporary file is fsynced and given the original's mode (``mode`` if given) and owner, and
     the folder is fsynced after the rename.  On any failure the temporary file is removed and
@@ -148,7 +211,7 @@ def atomic_write(path: str, data: bytes, mode: int | None = None, before_rename=
     _remove_stale_temps(folder, base)
     owner = (st.st_uid, st.st_gid) if st is not None else None
     _replace(target, data, f".{base}.{os.getpid()}.", TEMP_SUFFIX, durable=True, mode=mode, owner=owner,
-             before_rename=before_rename)
+             before_rename=before_rename, displaced=displaced)
     _fsync_dir(folder)
 
 
@@ -303,10 +366,13 @@ def commit(state: FileState, new_text: str) -> bool:
     before the rename (its content, and that the path still names the same file); and after
     the rename, through a descriptor of the replaced file (a program that had it open wrote
     there between that check and the rename): then the other program's bytes are put back
-    when the file still holds the fix.  Each is a FixError ("changed on disk", AL007).  What
-    remains: a save landing in the microseconds between the last check and the rename by a
-    program that replaces the file by renaming (its version is lost), or written after the
-    rename through a descriptor opened before it (it goes to the replaced file)."""
+    when the file still holds the fix.  Each is a FixError ("changed on disk", AL007).  On Linux
+    the rename swaps the two names (renameat2's RENAME_EXCHANGE), so a save another program
+    renamed over the file between the last check and the rename is seen in what was swapped
+    out and swapped back.  What remains: elsewhere, a save landing in the microseconds between
+    the last check and the rename by a program that replaces the file by renaming (its version
+    is lost); and a save written after the rename through a descriptor opened before it (it
+    goes to the replaced file)."""
     data = state.encode(new_text)
     if data == state.data:
         return False
@@ -333,9 +399,14 @@ def commit(state: FileState, new_text: str) -> bool:
         if not same:
             raise FixError(_CHANGED)
 
+    def checked(st) -> bool:  # the file the swap took the place of is the one checked
+        return bool(held) and _same_file(os.fstat(held[0]), st)
+
     try:
         try:
-            atomic_write(state.path, data, state.mode, before_rename=check)
+            atomic_write(state.path, data, state.mode, before_rename=check, displaced=checked)
+        except Displaced:
+            raise FixError(_CHANGED + " (the other program's version was kept)") from None
         except OSError as e:
             raise FixError(f"writing it failed: {e.strerror or e}") from None
         try:

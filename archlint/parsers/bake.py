@@ -15,7 +15,7 @@ where the file alone decides them:
   the value itself (a list stays a list); ``==``, ``!=``, ``&&``, ``||``, ``!`` and conditionals
   are evaluated when their operands are known;
 - ``inherits``: parents merged in list order (a later parent wins), then the target's own
-  attributes; ``tags``, ``platforms`` and ``output`` replace the inherited list, ``args`` merge
+  attributes; ``tags``, ``platforms`` and ``output`` replace the inherited list, ``args`` and ``contexts`` merge
   key by key; in a cycle the target being resolved contributes nothing (bake's rule: no error,
   no hang);
 - several blocks of one target merge, the later attributes winning, at the first block's place.
@@ -69,8 +69,11 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _JSON_MARK = re.compile(r'["{}\[\]]')
 _JSON_BLANKS = re.compile(r"[ \t\n\r]*")
-#: target attributes read (all replace the inherited value but ``args``, merged key by key)
-_FIELDS = ("context", "dockerfile", "dockerfile-inline", "target", "tags", "platforms", "output", "args")
+#: target attributes read (all replace the inherited value but the maps, merged key by key)
+_FIELDS = ("context", "dockerfile", "dockerfile-inline", "target", "tags", "platforms", "output", "args", "contexts")
+#: the attributes bake merges key by key: build args and named contexts (``contexts = { wheels =
+#: "target:wheels" }``, which a ``FROM wheels`` of the target's Dockerfile reads)
+_MAPS = ("args", "contexts")
 
 
 class BakeTarget:
@@ -78,7 +81,7 @@ class BakeTarget:
     (``target "app"``, or the ``"app"`` key in JSON)."""
 
     __slots__ = ("name", "line", "col", "end_line", "end_col", "dockerfile", "dockerfile_inline", "context",
-                 "platforms", "tags", "target", "push", "load", "outputs", "args", "inherits", "matrix")
+                 "platforms", "tags", "target", "push", "load", "outputs", "args", "contexts", "inherits", "matrix")
 
     def __init__(self, name: str, span: Span):
         self.name = name
@@ -100,6 +103,8 @@ class BakeTarget:
         self.outputs: list[str] | None = []
         #: build args after inherits (``*`` where unknown; a null arg is left out)
         self.args: dict[str, str] = {}
+        #: named build contexts after inherits (name -> source, ``*`` where unknown)
+        self.contexts: dict[str, str] = {}
         #: the parents named (known names only)
         self.inherits: list[str] = []
         #: forked by a ``matrix``: the name is the block's label, matrix values are unknown
@@ -621,8 +626,8 @@ def _build(scope: _Scope, blocks: list[_Block], source) -> BakeModel:
                 v = scope.value(b.attrs[key], _MAX_DEPTH, shadow)
                 if v is None:
                     continue  # null: not set
-                if key == "args":
-                    fields["args"] = _merge_args(fields.get("args", {}), v)
+                if key in _MAPS:
+                    fields[key] = _merge_map(fields.get(key, {}), v)
                 else:
                     fields[key] = v
         if "inherits" in b.attrs:
@@ -647,11 +652,11 @@ def _build(scope: _Scope, blocks: list[_Block], source) -> BakeModel:
     return BakeModel(targets, groups, variables)
 
 
-def _merge_args(into: dict, value) -> dict:
+def _merge_map(into: dict, value) -> dict:
     out = dict(into)
     if isinstance(value, dict):
         for k, v in value.items():
-            if v is not None:  # a null arg does not override (bake's merge)
+            if v is not None:  # a null entry does not override (bake's merge)
                 out[k] = _text(v)
     return out
 
@@ -676,27 +681,28 @@ def _resolve(name: str, own: dict, parents: dict, done: dict, local: dict, busy:
         cyclic = cyclic or dep
         if fields:
             _merge(merged, fields, budget)
-    _merge(merged, own[name], [len(own[name].get("args") or ()) + 1])
+    _merge(merged, own[name], [sum(len(own[name].get(k) or ()) for k in _MAPS) + 1])
     busy.discard(name)
     (local if cyclic and budget[0] > 0 else done)[name] = merged
     return merged, cyclic
 
 
 def _merge(into: dict, fields: dict, budget: list) -> None:
-    """``fields`` over ``into`` (``into`` is the target's own fresh dict).  ``args`` merge key by
-    key, each inherited arg counted against the work budget: past it, inherited args are left
-    out (a chain of targets each inheriting every earlier one would copy them quadratically)."""
+    """``fields`` over ``into`` (``into`` is the target's own fresh dict).  The maps (``args``,
+    ``contexts``) merge key by key, each inherited entry counted against the work budget: past
+    it, inherited entries are left out (a chain of targets each inheriting every earlier one
+    would copy them quadratically)."""
     for k, v in fields.items():
-        if k != "args":
+        if k not in _MAPS:
             into[k] = v
         elif isinstance(v, dict) and budget[0] > 0:
             budget[0] -= len(v)
-            args = into.get("args")
-            if args is None or args is v:
-                args = into["args"] = {}
+            entries = into.get(k)
+            if entries is None or entries is v:
+                entries = into[k] = {}
             for name, val in v.items():
-                if val is not None:  # a null arg does not override (bake's merge)
-                    args[name] = _text(val)
+                if val is not None:  # a null entry does not override (bake's merge)
+                    entries[name] = _text(val)
 
 
 def _fill(t: BakeTarget, f: dict) -> None:
@@ -707,6 +713,7 @@ def _fill(t: BakeTarget, f: dict) -> None:
     if t.dockerfile == "":
         t.dockerfile = None  # bake reads "Dockerfile" then
     t.args = dict(f.get("args", {}))
+    t.contexts = dict(f.get("contexts", {}))
     if "tags" in f:
         tags = f["tags"]
         tags = tags if isinstance(tags, list) else [tags]

@@ -68,6 +68,11 @@ _PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}|^[ \t]*\{%[-+]?[ \t
 #: an autoconf-style placeholder a script substitutes (``name: @STS_NAME@``: longhorn's scale
 #: test; ``@`` cannot start a YAML scalar, so such a file never parses as it stands)
 _AT_PLACEHOLDER_RE = re.compile(r"(?<![\w@])@[A-Z][A-Z0-9_]*@(?![\w@])")
+#: a ytt (Carvel) annotation: ``#@ load("@ytt:data", "data")``, ``#@ if/end ...:``, ``#@overlay/match``,
+#: ``#@data/values``, or a value ytt computes (``name: #@ data.values.name``): comments to YAML, the
+#: template's code to ytt, which renders the manifest (ytt's ``examples/eirini/config.yml``)
+_YTT_RE = re.compile(r"^[ \t]*(?:-[ \t]+)?#@(?:[ \t]*(?:load\(|def |if\b|if/end|for\b|for/end|end\b|return\b)"
+                     r"|(?:overlay|data|schema|yaml|template|library|assert)/)|(?<=:[ \t])#@[ \t]", re.M)
 _ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,])&[^\s\[\]\{\},]", re.M)
 _ALIAS_RE = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.M)
 _BRACKETS_RE = re.compile(r"[\[\]{}]")
@@ -292,6 +297,15 @@ def items(node) -> list:
     if node is None or node.id != "sequence":
         return []
     return node.value
+
+
+def named_values(node) -> list:
+    """(name, value) of a mapping, or of a list of ``NAME=value`` strings (compose's ``args``,
+    ``environment``, ``additional_contexts``); a value not a scalar, or a name alone: None."""
+    if is_map(node):
+        return [(scalar(k) or "", scalar(v) if is_scalar(v) else None) for k, v in pairs(node)]
+    words = [scalar(it) or "" for it in items(node) if is_scalar(it)]
+    return [(w.partition("=")[0], w.partition("=")[2] if "=" in w else None) for w in words]
 
 
 def children(node) -> list:
@@ -722,6 +736,9 @@ def parse(source) -> YamlModel:
     if chart is None and not source.rendered and "files" in source.path.replace(os.sep, "/").split("/")[:-1] \
             and _chart_file(source):
         raise SkipFile("AL003", "a Helm chart's file, linted as its templates render it", quiet=True)
+    ytt = _YTT_RE.search(text) if "#@" in text else None
+    if ytt is not None:
+        raise _loose_template(text, ytt, source)
     _check_flow_depth(text)
     import yaml
 

@@ -168,4 +168,5 @@ def bake_facts(ctx, out: dict) -> None:
             "stage": str(t.target) if t.target is not None else None,
             "args": sorted(str(k) for k in (getattr(t, "args", None) or {})),
             "dynamic_args": sorted(str(k) for k, v in (getattr(t, "args", None) or {}).items() if "*" in str(v)),
+            "contexts": sorted(str(k) for k in (getattr(t, "contexts", None) or {})),
         })

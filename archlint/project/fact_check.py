@@ -15,6 +15,8 @@ _SHAPES = {
     "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
     "tilt": {"names": _SL, "paths": _SL},
 }
+#: keys an entry may leave out (written only by the producers that know them)
+_OPTIONAL = {"builds": {"contexts": _SL}}
 
 
 #: facts that are lists of strings
@@ -53,7 +55,8 @@ def _ostrs(v) -> bool:
 
 _CHECK = {_S: _str, _OS: _ostr, _B: _bool, _I: _int, _SPAN: _span_ok, _SL: _strs, _OSL: _ostrs}
 #: per fact kind: its keys and (key, checker) pairs, built once
-_CHECKERS = {k: (shape.keys(), [(f, _CHECK[t]) for f, t in shape.items()]) for k, shape in _SHAPES.items()}
+_CHECKERS = {k: (shape.keys(), [(f, _CHECK[t]) for f, t in shape.items()],
+                 [(f, _CHECK[t]) for f, t in _OPTIONAL.get(k, {}).items()]) for k, shape in _SHAPES.items()}
 
 
 def _ok(v, t: str) -> bool:
@@ -110,11 +113,14 @@ def check(value) -> dict | None:
         checker = _CHECKERS.get(key)
         if checker is None or type(items_) is not list:
             raise ValueError(f"facts: unexpected {key!r}")
-        keys, fields = checker
+        keys, fields, optional = checker
         for it in items_:
-            if type(it) is not dict or it.keys() != keys:
+            if type(it) is not dict or it.keys() != keys and it.keys() - _OPTIONAL.get(key, {}).keys() != keys:
                 raise ValueError(f"facts: bad {key} entry")
             for k, ok in fields:
                 if not ok(it[k]):
+                    raise ValueError(f"facts: bad {key}.{k}")
+            for k, ok in optional:
+                if k in it and not ok(it[k]):
                     raise ValueError(f"facts: bad {key}.{k}")
     return value

@@ -206,6 +206,8 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         "args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg") if f.value}),
         "dynamic_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")  # (NAME alone: the env's)
                                 if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
+        "contexts": sorted(  # named contexts (--build-context wheels=target:...): a FROM of that name reads one
+            {f.value.split("=", 1)[0] for f in tc.all("--build-context") if f.value and "=" in f.value}),
     }
 
 
@@ -727,7 +729,7 @@ def _compose_value(value: str | None, env: dict) -> str | None:
 def _compose_facts(ctx, out: dict) -> None:
     from ..checks.compose.rules import _services, _stays_local
     from ..tooling import tooling_file
-    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, text, value
+    from ..parsers.yamldoc import is_map, is_scalar, items, named_values, scalar, text, value
 
     model = ctx.model
     tooling = tooling_file(ctx)
@@ -743,7 +745,7 @@ def _compose_facts(ctx, out: dict) -> None:
         b = svc.lookup("build")
         if b is not None:
             node = b[1]
-            context, dockerfile, stage, plats, tags, args = ".", None, None, [], [], {}
+            context, dockerfile, stage, plats, tags, args, named = ".", None, None, [], [], {}, []
             if is_scalar(node):
                 context = pattern(_compose_value(scalar(node) or ".", env)) or "*"
             elif is_map(node):
@@ -756,13 +758,9 @@ def _compose_facts(ctx, out: dict) -> None:
                     t = pattern(_compose_value(scalar(it) or "", env)) if is_scalar(it) else None
                     if t:
                         tags.append(t)
-                a = value(node, "args")  # a mapping, or a list of NAME=value
-                pairs_ = [(scalar(k) or "", scalar(v) if is_scalar(v) else None) for k, v in pairs(a)] if is_map(a) \
-                    else [tuple((scalar(it) or "").split("=", 1)) if "=" in (scalar(it) or "") else (scalar(it) or "", None)
-                          for it in items(a) if is_scalar(it)]
-                args = {k: v for k, v in pairs_}
-            if plats == [] and platform:
-                plats = own
+                args = dict(named_values(value(node, "args")))  # named contexts: a FROM of that name reads one
+                named = sorted(k for k, _v in named_values(value(node, "additional_contexts")))
+            plats = own if plats == [] and platform else plats
             if dockerfile is not None and not dockerfile.startswith("/"):
                 # compose reads it in the context; in a context not known here (wger's
                 # ``${WGER_CODEPATH:?...}``, another repository's checkout), where is not known
@@ -784,6 +782,7 @@ def _compose_facts(ctx, out: dict) -> None:
                 "stage": stage,
                 "args": sorted(args),
                 "dynamic_args": sorted(k for k, v in args.items() if v is None or "$" in v),
+                "contexts": named,
             })
         elif image and hit is not None:
             out.setdefault("deploys", []).append({

@@ -98,7 +98,7 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned")
+                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned", "contexts")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -121,6 +121,8 @@ class Build:
         self.args = frozenset(fact["args"])  # the names of its build arguments
         self.dynamic_args = frozenset(fact["dynamic_args"])  # those of a value not known here
         self.pinned = False  # its Dockerfile's final stage decides the platform (Project._apply_pins)
+        #: its named contexts as the FROM lines they serve resolve (``--build-context wheels=...``)
+        self.contexts = frozenset(n for n in map(normal, fact.get("contexts", ())) if n)
 
     @property
     def where(self) -> str:

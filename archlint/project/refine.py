@@ -292,9 +292,16 @@ def own_base(f, fr, project):
     beside the Makefile target that builds it) is the repository's own chain of images, whose
     tag its own build decides: not a mutable upstream base.  So is one of the namespace and tag
     a build of the repository gives an image whose last name part is unknown (strimzi's
-    ``FROM strimzi/base:latest`` beside ``-t strimzi/$(PROJECT_NAME):latest``)."""
+    ``FROM strimzi/base:latest`` beside ``-t strimzi/$(PROJECT_NAME):latest``), and so is a
+    named context a build of the Dockerfile gives it (frigate's Bake targets: ``contexts = {
+    wheels = "target:wheels" }`` for ``FROM wheels``; ``--build-context``, compose's
+    ``additional_contexts``): that FROM reads the context, not a registry."""
+    builds = None
     for base in project.bases_in(fr.path, f.span.line):
         if project.builds_of(base.name) or project.builds_namespace_of(base.name):
+            return None
+        builds = project.builds_of_dockerfile(fr.path) if builds is None else builds
+        if any(base.name in b.contexts for b in builds):
             return None
     return f
 
@@ -327,7 +334,8 @@ def bc006(f, fr, project):
     deployment of an image the repository neither builds (by the last part of the name, on any
     registry) nor pushes is its tutorial's demo workload, the reader's to pin, as K8S001 says
     nothing of manifests under ``docs/`` or ``examples/`` (envoy-gateway's
-    ``kennethreitz/httpbin``); its own images are kept (loki's ``grafana/loki-canary:latest`` in
+    ``kennethreitz/httpbin``; k0s' ``kubectl run nginx --image=nginx``, an official image, which no
+    build of an unknown name may be); its own images are kept (loki's ``grafana/loki-canary:latest`` in
     its canary guide)."""
     builds = project.builds_in(fr.path, f.span.line) or _tagging_build(project, fr, f)
     if _stays_or_cannot_run(builds):
@@ -345,8 +353,9 @@ def bc006(f, fr, project):
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None
         if fr.kind == "markdown" and label.startswith(("kubectl", "oc ")) and name is not None and not made \
-                and not project.repository_pushed(name) and not _own(project, name[0]):
-            return None  # a tutorial's demo workload, a third party's image (envoy's httpbin)
+                and not project.repository_pushed(name) \
+                and (name[0].startswith("docker.io/library/") or not _own(project, name[0])):
+            return None  # a tutorial's demo workload, a third party's image (envoy's httpbin, an official nginx)
     deployed = sorted({d.where for b in builds for n in b.tags if b in _latest_only(project, n)
                        for d in project.deploys_of(b)})
     if deployed:
@@ -495,7 +504,10 @@ def _third_party(project, fr, f) -> bool:
     # namespace or registry: not a one-part repository a global registry completes)
     images = project.images_at(fr.path, f.span.line) or ([f.key] if "/" in f.key.rpartition(":")[0] else [])
     names = [n for n in map(normal, images) if n is not None]
-    return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners for n in names)
+    # (an image a build of the repository names is its own, whatever the other rewritten files
+    # hold: inspektor-gadget's examples' seds besides its release's perl)
+    return bool(names) and all(n[0].rsplit("/", 1)[0] not in owners and not project.builds_of((n[0], "*"))
+                               for n in names)
 
 
 def bc004(f, fr, project):
@@ -518,9 +530,10 @@ def bc004(f, fr, project):
 def version_variant(f, fr, project):
     """K8S003/K8S004: a manifest in a folder named for the API version its object uses, beside a
     folder holding a file of the same name (volcano's ``crd/v1beta1/batch.volcano.sh_jobs.yaml``
-    beside ``crd/bases/`` and ``crd/v1/``), is the variant kept for clusters that still serve that
-    version, picked by the cluster's version (volcano's ``CRD_VERSION``): the current one is the
-    sibling's.  One folder named so without such a sibling is reported: nothing replaces it.  Nor
+    beside ``crd/bases/`` and ``crd/v1/``), or in a file so named beside the file named without it
+    (clickhouse-operator's ``install-bundle-v1beta1.yaml`` beside ``install-bundle.yaml``), is the
+    variant kept for clusters that still serve that version, picked by the cluster's version
+    (volcano's ``CRD_VERSION``): the current one is the sibling's.  One folder named so without such a sibling is reported: nothing replaces it.  Nor
     is a pre-release's manifest once its release has its own (``_prerelease_released``), nor one
     in a folder named for an older Kubernetes release that serves its API (``_release_folder_serves``),
     nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``)."""
@@ -531,6 +544,11 @@ def version_variant(f, fr, project):
         return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]
+    named = re.search(rf"[-_.]{re.escape(version)}(?=[-_.])", fr.path.rpartition("/")[2]) if version else None
+    if named is not None:  # (clickhouse-operator's install-bundle-v1beta1.yaml beside install-bundle.yaml)
+        cut = fr.path.rfind("/") + 1
+        if os.path.isfile(os.path.join(project.root, fr.path[:cut + named.start()] + fr.path[cut + named.end():])):
+            return None
     if not version or version not in folders:
         return f
     at = len(folders) - 1 - folders[::-1].index(version)

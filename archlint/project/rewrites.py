@@ -18,7 +18,8 @@ import re
 _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,;:!%~+])")
 #: also $(SED): strimzi's Makefile.os picks sed or gsed; $SED_CMD: open-cluster-management's
 #: update-csv.sh (sed, or gsed on macOS)
-_SED = re.compile(r"\bsed\b|\$[({]?SED_?CMD\b", re.I)
+#: and ``perl -pi -e 's@...@...@'``, perl's in-place edit with sed's substitution (inspektor-gadget's release)
+_SED = re.compile(r"\bsed\b|\$[({]?SED_?CMD\b|\bperl(?:\s+-\w+)*?\s+-\w*i", re.I)
 _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$"
                           r"|(?:^|[\s\"'])latest\\?[\"']?$")
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
@@ -28,10 +29,30 @@ _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*
 #: ``s/\(\&karmadaImageVersion \)[^[:space:]]\+/\1${version}/g`` on its charts' values
 _ANCHOR = re.compile(r"\\?&([A-Za-z_][\w.-]{0,63})[ \t]{0,8}(?:\\\))?[ \t]{0,8}(?:\.\*|\[[^\]]{1,24}\]\]?(?:\*|\\?\+)|\\S|latest)")
 _SEPARATOR = re.compile(r"[>|;&]")
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+#: ``cp SRC DST``: a release that copies a manifest and rewrites the copy rewrites what it copied
+_CP = re.compile(r"\bcp\s+(?:-[a-zA-Z]+\s+)*([^\s;&|<>-][^\s;&|<>]*)\s+([^\s;&|<>]+)")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
 #: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
 _FIND_INPUT = re.compile(r"\bfind\)?\s+([^\s-]\S*)", re.I)
 _PATH_OPERAND = re.compile(r"[\w.${}()*/-]*/[\w.${}()*/-]*|[\w.${}()*-]+\.ya?ml")
+
+
+def _separators(line: str) -> tuple:
+    """Where the line's commands end (``>``, ``|``, ``;``, ``&``) outside quotes, and the quoted
+    spans (start, end): a ``;`` inside a quoted sed or perl script separates its substitutions,
+    not commands.  Linear."""
+    seps = [x.start() for x in _SEPARATOR.finditer(line)]
+    if "'" not in line and '"' not in line:
+        return seps, []
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(line)]
+    return [x for x in seps if not _inside(quoted, x)], quoted
+
+
+def _inside(quoted: list, at: int) -> int:
+    """The end of the quoted span (``_separators``) holding offset ``at``, else 0."""
+    k = bisect.bisect_right(quoted, (at, 1 << 62)) - 1
+    return quoted[k][1] if k >= 0 and at < quoted[k][1] else 0
 
 
 def _delimited(text: str, start: int, d: str) -> int:
@@ -214,7 +235,7 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
     several values holds the one assigned before its use (not a Makefile's, expanded late)."""
     if "kustomize" in text or "KUSTOMIZE" in text:
         _kustomize_outputs(text, out)
-    if "sed" not in text and "SED" not in text:
+    if "sed" not in text and "SED" not in text and "perl" not in text:
         return
     # a command continued over lines (sed -i \ / 's|x:latest|x:1|' \ / manifests/setup.yaml:
     # fluent-operator's release workflow) is read as one line; offsets do not move
@@ -222,11 +243,10 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
     size = len(text)  # (the lines _called puts in come after: their place in the run is unknown)
     if "()" in text or "function" in text:
         text += _called(text)
-    found: list = []
-    piped: list = []
-    anchored: list = []  # "NAME:PATH": the anchor NAME's value in the files PATH names
+    found, piped, anchored = [], [], []  # anchored: "NAME:PATH", the anchor NAME's value in the files PATH names
     loops = _for_loops(text) if "for" in text else []
     latest: dict = {}  # variable -> the words of the last for loop over it, before the sed
+    copies: dict = {}  # the destination of a ``cp`` before the sed -> its source (as written)
     values, order = _assignments(text) if "=" in text or ":" in text else ({}, [])
     passed = _make_passed(text) if "MAKE" in text else {}
     target = None  # the Makefile rule whose recipe the line is in
@@ -247,7 +267,9 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             elif closing is not None:
                 body = True
                 closing = None if line.startswith(closing) or line.strip() == "}" else closing
-        m = _SED.search(line) if "sed" in line or "SED" in line else None
+        if "cp" in line and len(copies) < 32:
+            copies.update((c.group(2).strip("'\""), c.group(1)) for c in _CP.finditer(line))
+        m = _SED.search(line) if "sed" in line or "SED" in line or "perl" in line else None
         if m is None:
             continue
         while li < len(loops) and loops[li][0] <= here + m.start():
@@ -259,7 +281,7 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
         cat = _CAT_INPUT.search(line, 0, m.start())
         find = _FIND_INPUT.search(line, 0, m.start())
         # a command's operands end at the next separator: each segment's read once
-        seps = [x.start() for x in _SEPARATOR.finditer(line)]
+        seps, quoted = _separators(line)
         operands: dict = {}
         seds: list = []  # where the sed word of each substitution that rewrites any image's tag starts
         # (the sed words of a line that also builds with kustomize, found once: a build piped to them)
@@ -285,9 +307,10 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             k = bisect.bisect_right(seps, end)
             seg_end = seps[k] if k < len(seps) else len(line)
             if seg_end not in operands:
-                rest = line[end + 1:seg_end]
+                rest = line[(_inside(quoted, end) or end + 1):seg_end]  # (after the quoted script it ends in)
                 words = rest.split()[1:] if not rest[:1].isspace() else rest.split()
                 given = passed.get(target) if target else None
+                words = [copies.get(w.strip("'\""), w) for w in words] if copies else words
                 operands[seg_end] = (rest, _operands(_resolved(_loop_words(words, latest), here_values, given)))
             rest, named = operands[seg_end]
             got = list(named)

@@ -559,6 +559,8 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
         "args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n") if "=" in ln}),
         "dynamic_args": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-args") or "").split("\n")
                                 if "=" in ln and "${{" in ln}),
+        # build-contexts: one name=source a line (a FROM of that name reads it)
+        "contexts": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-contexts") or "").split("\n") if "=" in ln}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
 

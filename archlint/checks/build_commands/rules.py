@@ -108,7 +108,7 @@ def build_without_platform(ctx):
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
-    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`, `foo/app`, `your-registry.example.com/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
     build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
     is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{
@@ -714,14 +714,13 @@ def latest_tag(ctx):
                 "manifest": "creates the manifest list",
                 "image": "deploys",
             }.get(im.role, "uses")
-            if tag == "latest":
-                msg = f"{_label(tc)} {what} {im.value}{via}: latest is a mutable tag."
-            else:
-                msg = f"{_label(tc)} {what} {im.value}{via} without a tag, which means {name}:latest, a mutable tag."
+            msg = f"{_label(tc)} {what} {im.value}{via}: latest is a mutable tag." if tag == "latest" else \
+                f"{_label(tc)} {what} {im.value}{via} without a tag, which means {name}:latest, a mutable tag."
             yield ctx.report(
                 im.span,
-                msg,
-                hint=f"use an immutable tag such as the commit SHA: {name}:{sub}",
+                msg,  # (a deployed image: its publisher's release, which a commit of this repository does not name)
+                hint=f"pin a release of the image: {name}:<version>" if im.role == "image"
+                else f"use an immutable tag such as the commit SHA: {name}:{sub}",
                 key=f"{_label(tc)} {im.value}",
             )
 

@@ -252,7 +252,9 @@ def from_untagged(ctx):
     ## Why is this bad?
     It is `latest` in disguise (see DF001). Not reported for `scratch`, for a reference to an earlier stage (`FROM
     build`, or a name whose variable picks one of the earlier stages named like it: talos' `FROM
-    install-artifacts-${INSTALLER_ARCH}`, whatever the default), for a placeholder no runtime accepts as an image
+    install-artifacts-${INSTALLER_ARCH}`, whatever the default), for a name a build of the Dockerfile serves from a
+    named context (a Bake target's `contexts = { wheels = "target:wheels" }`, `--build-context`, compose's
+    `additional_contexts`: the FROM reads that, not a registry), for a placeholder no runtime accepts as an image
     (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for an image that is a build
     parameter: `FROM ${BASE_IMAGE}`, the whole
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its

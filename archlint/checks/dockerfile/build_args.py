@@ -132,8 +132,9 @@ def arch_specific_download(ctx):
     ```
 
     ## Fix
-    Unsafe (artefacts are named differently): a Go-style token (`amd64`) becomes `${TARGETARCH}` (with `ARG TARGETARCH`
-    in the stage), in a `RUN` a uname-style one (`x86_64`) `$(uname -m)`.
+    Unsafe (artefacts are named differently): a Go-style token (`amd64`) becomes `${TARGETARCH}` (`ARG TARGETARCH`
+    added), in a `RUN` a uname-style one (`x86_64`) `$(uname -m)`, with its other mentions in the instruction (the
+    `tar` and `rm` of the fetched file); none where the script picks per CPU (a `case` arm or `if` branch for one).
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
@@ -160,8 +161,7 @@ def arch_specific_download(ctx):
     """
     if windows_image(ctx):
         return
-    model = ctx.model
-    for st in model.stages:
+    for st in ctx.model.stages:
         if _stage_derives_arch(st) or stage_named_for_an_arch(st):
             continue
         declared = st.declared_args()
@@ -311,11 +311,31 @@ def _other_spans(ctx, span: Span, value: str, more: list) -> list:
     return out
 
 
+def _mentions(ctx, ins, token: str, spans: list) -> list | None:
+    """The instruction's other mentions of ``token`` as spelled (the ``tar -xzf`` and ``rm`` of
+    the file a ``wget`` fetched: distribution's dev image), which the fix edits with the URL's;
+    None when its script also picks per CPU (a ``case`` arm or ``if`` branch for one: no half
+    fix). Linear in the instruction's text."""
+    from ...platforms import arch_token_re
+
+    taken = {(s.line, s.col) for s in spans}
+    out = []
+    for line in range(ins.line, ins.end_line + 1):
+        text = ctx.source.line(line)
+        out += [Span(line, m.start(1) + 1, line, m.end(1) + 1) for m in arch_token_re().finditer(text)
+                if m.group(1) == token and (line, m.start(1) + 1) not in taken]
+    return None if out and arch_case_arms(ins.args.text) else out
+
+
 def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=()) -> Fix | None:
     low = token.lower()
     spans = [span, *more]
     if any(s.line != s.end_line or s.col < 1 for s in spans):
         return None  # (another mention spelled otherwise: no half fix)
+    others = _mentions(ctx, ins, token, spans)
+    if others is None:
+        return None
+    spans += others
     if low in ("amd64", "arm64"):
         edits = [Edit(s, "${TARGETARCH}") for s in spans]
         if "TARGETARCH" not in declared:

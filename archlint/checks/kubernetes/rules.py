@@ -602,8 +602,8 @@ def deprecated_api_version(ctx):
     APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the release
     the repository's Go module builds against is assumed (`k8s.io/api v0.36.x`, `client-go`,
     `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37).
-    As K8S004, in a whole run not reported for a variant kept for old clusters in a folder named
-    for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`).
+    As K8S004, in a whole run not reported for a variant kept for old clusters in a folder or file named
+    for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`, `bundle-v1beta1.yaml` beside `bundle.yaml`).
 
     ## Example
     ```yaml
@@ -638,7 +638,8 @@ def removed_api_version(ctx):
     `go.mod` means 1.36: its manifests and examples are written for that API), else the newest
     release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
     In a whole run (the project model), not reported in a folder named for the version beside a
-    folder with a file of the same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`): the
+    folder with a file of the same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`), nor in a
+    file so named beside the one named without it (`bundle-v1beta1.yaml` beside `bundle.yaml`): the
     variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`).
 
     ## Example
