@@ -30,6 +30,9 @@ DEFAULT_EXCLUDE = (
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
     *SNAPSHOT_GLOBS,
+    # Docusaurus' frozen copy of the docs of each release (woodpecker's
+    # docs/versioned_docs/version-3.17/): a release's record, as the snapshots above
+    "versioned_docs",
 )
 
 #: Folders of tests and their input (Go's ``testdata`` (and ``testdata2``..., ``_testdata``, ``test_data``), Jest's ``__fixtures__``, ``test_files`` (polaris' audit cases),

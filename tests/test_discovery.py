@@ -58,14 +58,17 @@ def test_release_snapshots_are_history_by_default(tmp_path):
     (tmp_path / ".git").mkdir()
     # (each glob names one folder: 3rdparty/nginx-1.25.3 or a Go module's v2/ubuntu22.04/python3.11
     # holds no folder named by a version, whatever the whole path looks like)
+    # (and Docusaurus' docs/versioned_docs/version-3.17/, the docs as each release froze them)
     for rel in ("install/v0.6.0/kfserving.yaml", "install/v0.10.0-rc0/kserve.yaml", "charts/0.2.1/app.yaml",
+                "docs/versioned_docs/version-3.17/usage/plugin.md", "docs/docs/usage/plugin.md",
                 "python/3.12/bookworm/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
                 "3rdparty/nginx-1.25.3/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("apiVersion: v1\nkind: Pod\n")
     assert _found(tmp_path) == ["3rdparty/nginx-1.25.3/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
-                                "python/3.12/bookworm/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile"]
+                                "docs/docs/usage/plugin.md", "python/3.12/bookworm/Dockerfile",
+                                "v2/ubuntu22.04/python3.11/Dockerfile"]
 
 def test_glob_matcher_agrees_with_path_matches():
     patterns = DEFAULT_EXCLUDE + ("legacy/", "*.generated.yaml", "docs/**", "a?c", "[xy]z", "/top/only")

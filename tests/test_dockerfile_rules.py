@@ -972,6 +972,16 @@ def test_df006_copies_of_every_cpus_build_are_a_bundle():
     same = text.replace("agent/native/linux-amd64/libobijni.so", "agent/libobijni.so").replace(
         "agent/native/linux-aarch64/libobijni.so", "agent/libobijni.so")
     assert len(check(same, "DF006", kind="dockerfile", platforms=TWO)) == 3
+    # superedge's penetrator job: each CPU's edgeadm archive copied into one folder keeps its name
+    # (both shipped, the job sends the one for the node it installs); into one file: the last wins
+    folder = """
+        FROM alpine:3.17
+        COPY edgeadm-amd64-v1.18.2.tar.gz /etc/superedge/penetrator/job/install/
+        COPY edgeadm-arm64-v1.18.2.tar.gz /etc/superedge/penetrator/job/install/
+    """
+    assert check(folder, "DF006", kind="dockerfile", platforms=TWO) == []
+    assert len(check(folder.replace("install/\n", "install/edgeadm.tar.gz\n"), "DF006", kind="dockerfile",
+                     platforms=TWO)) == 2
 
 
 def test_df006_a_copy_from_a_stage_of_the_dockerfile_is_what_that_stage_built():

@@ -36,7 +36,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
 ``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
              platform (no ``--platform``, ``$TARGETPLATFORM``, or based on such a stage).
 ``tag_release`` ``True``: a workflow run only for a release (on pushed tags or a GitHub release).
-``defaulted`` images a build tags ``latest`` through an overridable default (``IMAGE_TAG ?= latest``).
+``defaulted`` images a build, tag or push names ``latest`` through an overridable default (``IMAGE_TAG ?= latest``).
 ``cloned``   the folders the file's ``git clone`` commands make (``GenAIComps``).
 
 ``fact_check.check(value)`` validates facts read back from the cache (untrusted input) and
@@ -252,6 +252,11 @@ def _command_facts(ctx, out: dict) -> None:
     moves: dict = {}  # id(snippet) -> [(offset, folder: "file" or None)] of its cd/pushd (found once)
     moved_after = document_cd(ctx)
     for tc in tcs:
+        # a latest through an overridable default (built, tagged or pushed: sig-storage's ``ifeq
+        # ($(VERSION),)`` default under its docker tag and push) is the caller's tag
+        defaulted = _defaulted_latest(ctx, tc) if tc.action in ("build", "tag", "push") and tc.images else None
+        if defaulted:  # (a key with nothing is left out)
+            out.setdefault("defaulted", []).extend(defaulted)
         if tc.action == "build" and not tc.no_image:
             # in a job whose steps may run outside the top: its paths link nothing
             here = bases + ["cd"] if tc.command.snippet.pos(tc.command.start)[0] > moved_after else bases
@@ -259,9 +264,6 @@ def _command_facts(ctx, out: dict) -> None:
                 k = _span_at(steps, step_starts, tc) if steps else -1
                 here = bases + ["cd"] if k < 0 else [f"in:{steps[k][2]}:github"] if steps[k][2] else bases
             out.setdefault("builds", []).append(_build_fact(ctx, tc, here, moves, local))
-            defaulted = _defaulted_latest(ctx, tc)
-            if defaulted:  # (a key with nothing is left out)
-                out.setdefault("defaulted", []).extend(defaulted)
         elif tc.action == "bake":
             snip = tc.command.snippet
             files = [_value(f) for f in tc.all("-f", "--file") if f.value is not None]

@@ -471,6 +471,19 @@ class Project:
                 self._index(b, n)
         return self
 
+    def known_aliases(self):
+        """name -> the names ``docker tag`` (and the like) gives it, linked only through names
+        known whole: a variable part (``kube-ovn:$(RELEASE_TAG)``) may be any tag, and would link
+        kube-ovn's ``:dev`` build to its release's as ``names`` does (XF004)."""
+        uf = UnionFind()
+        for a, b in self._aliases:
+            if "*" not in a[0] + a[1] and "*" not in b[0] + b[1]:
+                uf.union(a, b)
+        members: dict = {}
+        for n in uf.parent:
+            members.setdefault(uf.find(n), []).append(n)
+        return lambda t: members.get(uf.find(t), [t]) if t in uf.parent else [t]
+
     def repository_pushed(self, n) -> bool:
         """Whether a push command of the repository sends any tag of image name ``n``'s repository
         (``docker push --all-tags strimzi/buildah``, ``push app:$(TAG)``; ``_is_pushed`` asks for

@@ -295,12 +295,14 @@ def own_base(f, fr, project):
     ``FROM strimzi/base:latest`` beside ``-t strimzi/$(PROJECT_NAME):latest``), and so is a
     named context a build of the Dockerfile gives it (frigate's Bake targets: ``contexts = {
     wheels = "target:wheels" }`` for ``FROM wheels``; ``--build-context``, compose's
-    ``additional_contexts``): that FROM reads the context, not a registry."""
+    ``additional_contexts``; also one a build of a Dockerfile not known gives): that FROM reads
+    the context, not a registry."""
     builds = None
     for base in project.bases_in(fr.path, f.span.line):
         if project.builds_of(base.name) or project.builds_namespace_of(base.name):
             return None
-        builds = project.builds_of_dockerfile(fr.path) if builds is None else builds
+        if builds is None:  # (and a build whose Dockerfile is not known: antrea's -f $dockerfile in a function)
+            builds = project.builds_of_dockerfile(fr.path) + [b for b in project.builds if b.dockerfile is None]
         if any(base.name in b.contexts for b in builds):
             return None
     return f
@@ -475,7 +477,7 @@ def _latest_only(project, n) -> list:
     every = [b for d in files for b in project.builds_of_dockerfile(d) if not b.local]  # (what may be published)
     if any(b.unknown_tags or any(t[1] != "latest" or t in project.defaulted_latest for t in b.tags) for b in every):
         return []  # (a tag of the caller's: ``IMAGE_TAG ?= latest``)
-    if any(t != "latest" for t in project._pushed_by_repository().get(n[0], ())):
+    if any(t != "latest" for t in project._pushed_by_repository().get(n[0], ())) or n in project.defaulted_latest:
         return []
     return [b for b in builds if not _stays_or_cannot_run([b])]  # (the builds whose BC006 is reported)
 
@@ -483,11 +485,12 @@ def _latest_only(project, n) -> list:
 def _values_rewritten(project, fr) -> bool:
     """Whether ``fr`` is a Helm chart's template whose chart's ``values.yaml`` a sed of the
     repository rewrites (volcano's bump-version: ``sed -i "s/image_tag_version: .*/.../"
-    "${VALUES_YAML}"``): the rendered ``latest`` comes from those values."""
+    "${VALUES_YAML}"``), or whose ``appVersion`` the release's ``helm package --app-version``
+    sets (antrea's): the rendered ``latest`` comes from those values."""
     if fr.kind != "helm-template" or "templates/" not in fr.path:
         return False
     chart = fr.path[:fr.path.rfind("templates/")]
-    return any(project.patches.latest_rewritten(chart + n) for n in ("values.yaml", "values.yml"))
+    return any(project.patches.latest_rewritten(chart + n) for n in ("values.yaml", "values.yml", "Chart.yaml"))
 
 
 def _third_party(project, fr, f) -> bool:
@@ -516,11 +519,14 @@ def bc004(f, fr, project):
     (``FROM base-${TARGETARCH}``: BuildKit's global value, which the argument replaces) sets nothing: the builder warns
     that it was not consumed, and nothing is overridden (litmus' ``cd web && docker build
     --build-arg TARGETARCH=amd64`` of an nginx image).  Kept when a build's Dockerfile is not
-    found or not read."""
+    found or not read; given way to XF005 when every such build's Dockerfile is missing (it
+    cannot run: haproxy's build-pebble target, its Dockerfile removed)."""
     name = f.key.rpartition(" ")[2]
     builds = project.builds_in(fr.path, f.span.line)
     if not builds and "bake" not in f.key:  # on a later line of its command (``docker build \``)
         builds = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.args][-1:]
+    if builds and all(b.missing for b in builds):
+        return None
     if builds and all(b.dockerfile and not b.missing and name not in project.args.get(b.dockerfile, (name,))
                       for b in builds):
         return None
@@ -540,7 +546,7 @@ def version_variant(f, fr, project):
     import os
 
     if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \
-            or _release_folder_serves(project, fr.path, f.message):
+            or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message):
         return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]
@@ -590,6 +596,24 @@ def _release_folder_serves(project, path: str, message: str) -> bool:
         return any(s_ != folders[i] and _K8S_RELEASE.fullmatch(s_) and os.path.isfile(os.path.join(parent, s_, *rest))
                    for s_ in siblings)
     return False
+
+
+#: a file name's part saying which older clusters it is for: ``_before_v1_18``, ``-pre-1.22``
+_OLDER_RELEASE = re.compile(r"[-_.](?:before|pre|lt|below|older[-_]than)[-_.]?v?1[._-](\d{1,2})(?=[-_.])", re.I)
+
+
+def _older_release_named(project, path: str, message: str) -> bool:
+    """Whether the manifest's name says it is for clusters before a Kubernetes release no later
+    than the one that removed its API, beside the file named without that part (juicefs-csi's
+    ``deploy/k8s_before_v1_18.yaml``, made from ``deploy/k8s.yaml`` by a sed for clusters before
+    1.18, with a ``storage.k8s.io/v1beta1`` CSIDriver, removed in 1.22)."""
+    import os
+
+    removed = _REMOVED_IN.search(message)
+    cut = path.rfind("/") + 1
+    m = _OLDER_RELEASE.search(path, cut)
+    return removed is not None and m is not None and int(m.group(1)) <= int(removed.group(1)) \
+        and os.path.isfile(os.path.join(project.root, path[:m.start()] + path[m.end():]))
 
 
 def _prerelease_released(project, path: str) -> bool:

@@ -18,8 +18,9 @@ import re
 _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,;:!%~+])")
 #: also $(SED): strimzi's Makefile.os picks sed or gsed; $SED_CMD: open-cluster-management's
 #: update-csv.sh (sed, or gsed on macOS)
-#: and ``perl -pi -e 's@...@...@'``, perl's in-place edit with sed's substitution (inspektor-gadget's release)
-_SED = re.compile(r"\bsed\b|\$[({]?SED_?CMD\b|\bperl(?:\s+-\w+)*?\s+-\w*i", re.I)
+#: and ``perl -pi -e 's@...@...@'``, perl's in-place edit with sed's substitution (inspektor-gadget's
+#: release; an ``i`` in ``-Mstrict`` or ``-Ilib`` is no in-place switch)
+_SED = re.compile(r"(?i:\bsed\b|\$[({]?SED_?CMD\b)|\bperl(?:\s+-\w+)*?\s+-[a-zA-HJ-LN-Z]*i")
 _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$"
                           r"|(?:^|[\s\"'])latest\\?[\"']?$")
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
@@ -233,8 +234,7 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
     looked at once: the substitutions after a ``sed`` word, each scanned to its delimiters.
     ``ordered``: the text runs top to bottom (a script, a runbook), so a variable assigned
     several values holds the one assigned before its use (not a Makefile's, expanded late)."""
-    if "kustomize" in text or "KUSTOMIZE" in text:
-        _kustomize_outputs(text, out)
+    _other_writers(text, out)
     if "sed" not in text and "SED" not in text and "perl" not in text:
         return
     # a command continued over lines (sed -i \ / 's|x:latest|x:1|' \ / manifests/setup.yaml:
@@ -331,11 +331,44 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             if src and src not in piped:
                 piped.append(src)
     if found:
-        out["rewrites"] = found
+        out["rewrites"] = list(dict.fromkeys(out.get("rewrites", []) + found))[:32]
     if anchored:
         out["anchored"] = list(dict.fromkeys(anchored))
     if piped:
         out["piped"] = piped
+
+
+def _other_writers(text: str, out: dict) -> None:
+    """What commands other than a sed write for the release: ``kustomize build`` outputs, and
+    the charts ``helm package --app-version`` packages (their ``Chart.yaml``)."""
+    if "kustomize" in text or "KUSTOMIZE" in text:
+        _kustomize_outputs(text, out)
+    if "package" in text and "--app-version" in text:
+        _helm_packages(text, out)
+
+
+#: ``$HELM package --app-version $VERSION --version $VERSION $ANTREA_CHART`` (antrea's release):
+#: the chart's ``appVersion``, which its templates' image tags default to, is the release's
+_HELM_PACKAGE = re.compile(r"(?:\bhelm|\$\{?HELM\}?|\$\(HELM\))[ \t]+package\b([^\n;&|]*)")
+_HELM_VALUED = ("--app-version", "--version", "-d", "--destination", "--key", "--keyring", "--passphrase-file")
+
+
+def _helm_packages(text: str, out: dict) -> None:
+    """The ``Chart.yaml`` (relative to this file's folder, a leading root variable dropped) of
+    each chart folder a ``helm package`` with ``--app-version`` names: its ``latest`` is a
+    placeholder for the version the release gives.  At most 32."""
+    found: list = []
+    values = None
+    for m in _HELM_PACKAGE.finditer(text):
+        args = m.group(1).split()
+        if not any(a == "--app-version" or a.startswith("--app-version=") for a in args) or len(found) >= 32:
+            continue
+        values = _assignments(text)[0] if values is None else values
+        words = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] not in _HELM_VALUED)]
+        words = [_ROOT_VAR.sub("", w.strip("'\""), count=1) for w in _resolved(words, values)]
+        found += [p.rstrip("/") + "/Chart.yaml" for p in _operands([w if "/" in w else w + "/" for w in words])]
+    if found:
+        out["rewrites"] = list(dict.fromkeys(out.get("rewrites", []) + found))[:32]
 
 
 #: a positional parameter of a function's body: ``$2``, ``${2}``

@@ -369,16 +369,21 @@ def versioned_ref(value: str, dynamic: bool = False) -> bool:
 
 def versioned(ctx) -> set:
     """(repository, group) pairs pushed or tagged with a tag other than latest (or an
-    unresolved one) in a group of commands: a latest next to them is the usual moving alias."""
+    unresolved one, or a latest through make's overridable default: the caller's, sig-storage's
+    ``ifeq ($(VERSION),)`` ``VERSION = latest``) in a group of commands: a latest next to them
+    is the usual moving alias."""
+    from .rules import _make_default
+
     out = set()
     for tc in commands_for(ctx):
         if tc.action not in ("push", "tag", "build", "manifest-create", "manifest-push"):
             continue
-        refs = [w.value for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
-        refs += [im.value for im in tc.images]
-        for ref in refs:
+        refs = [(w.value, None) for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
+        refs += [(im.value, im) for im in tc.images]
+        for ref, im in refs:
             last = last_part(ref)
-            if not versioned_ref(ref):
+            if not versioned_ref(ref) and not (im is not None and ref.endswith(":latest")
+                                                and _make_default(ctx, tc, im.span, tag_only=True)):
                 continue
             if "$" in last:  # app:$(VERSION)
                 out.add((ref[: len(ref) - len(last)] + last.split(":", 1)[0], group_of(tc)))

@@ -476,8 +476,8 @@ def platform_build_arg(ctx):
     workflow job on a known runner, `ubuntu-latest`'s `amd64`), or `TARGETOS=linux` where every platform named is
     Linux's or none is named (kaniko's): what the builder sets anyway; nor where that one
     platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile
-    the build reads declares the argument or uses it in a `FROM`: it sets nothing; nor an empty value on a build
-    without `--platform` (skipper's `TARGETPLATFORM=`): it names no CPU.
+    the build reads declares the argument or uses it in a `FROM`: it sets nothing (nor where its Dockerfile is
+    missing: XF005's); nor an empty value on a build without `--platform` (skipper's `TARGETPLATFORM=`): no CPU.
 
     ## Example
     ```shell
@@ -635,9 +635,9 @@ def latest_tag(ctx):
     calls `make docker-push IMG=...:v1.2`, the default is a developer's, and so is flux's `kubectl set image ...
     =${IMG}`); reported when a shell variable's default in the same file is `latest` (`${VERSION:-latest}`), unless it
     is the tag of a build the file never pushes. A build that also tags another tag (`-t app:$(VERSION) -t app:latest`)
-    is not reported, nor `docker tag` or `docker push` or `docker manifest create` of `app:latest`, or a build that
-    pushes it, next to a push, tag, build or manifest list of `app:<version>` in the same Makefile target, script or run
-    step, or a release-only workflow's beside another's push of a version (answer's, on `v*` tags): the immutable tag is
+    is not reported, nor a build, `docker tag`, `docker push` or `docker manifest create` of `app:latest` next to a
+    push, tag, build or manifest list of `app:<version>` (or of a tag the caller of make names) in the same Makefile
+    target, script or run step, or a release-only workflow's beside another's push of a version (answer's, on `v*` tags): the immutable tag is
     there to deploy by, latest is the usual moving alias; so is a push whose script then reads its digest (`docker
     inspect --format '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI
     images). Images that stay on the machine (see BC001: in a whole run, a build or `docker tag` whose image no file is
@@ -698,7 +698,7 @@ def latest_tag(ctx):
                 continue
             if tc.action == "build" and local.unpushed_bare(tc, im.value):
                 continue  # a one-part name built here and never pushed: this machine's image
-            if (im.role in ("push", "tag-target", "manifest") or im.role == "tag" and build_pushes(tc)) \
+            if im.role in ("push", "tag-target", "manifest", "tag") \
                     and ((name, group_of(tc)) in tagged or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
                 continue  # latest moved next to a versioned tag of the same image, or the pushed digest read
             if (im.role != "image" or tc.action == "set-image") and _make_default(ctx, tc, im.span, tag_only=True):

@@ -639,8 +639,9 @@ def removed_api_version(ctx):
     release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
     In a whole run (the project model), not reported in a folder named for the version beside a
     folder with a file of the same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`), nor in a
-    file so named beside the one named without it (`bundle-v1beta1.yaml` beside `bundle.yaml`): the
-    variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`).
+    file so named, or named for clusters before a release that serves the API, beside the one named
+    without it (`bundle-v1beta1.yaml` beside `bundle.yaml`, `k8s_before_v1_18.yaml` beside `k8s.yaml`):
+    the variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`).
 
     ## Example
     ```yaml

@@ -251,6 +251,10 @@ def multi_arch_deploy_single_platform_build(ctx):
         )
 
 
+def _known(n) -> bool:
+    return "*" not in n[0] and "*" not in n[1]
+
+
 @rule("XF004", "image-built-with-different-platforms", kinds=(), severity=Severity.WARNING,
       tags=("multi-arch", "project"))
 def image_built_with_different_platforms(ctx):
@@ -265,7 +269,8 @@ def image_built_with_different_platforms(ctx):
     built, or written to a file: a workflow step's `outputs: type=docker,dest=...` tarball for a
     later job's kind cluster; or kept in the build cache: a `docker/build-push-action` check of
     several platforms with `push: false` and no `load:` nor `outputs:`) and names with a variable
-    part are left out, and so are two builds in the same file
+    part are left out (nor do they link two names: `docker tag app:$(TAG) app:dev` says nothing of
+    which tag a build of `app:$(TAG)` makes), and so are two builds in the same file
     (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
     its author wrote side by side. Across files, one file's author may not know of the other.
 
@@ -290,12 +295,12 @@ def image_built_with_different_platforms(ctx):
     None.
     """
     groups: dict = {}
+    names = ctx.project.known_aliases()
     for b in ctx.project.builds:
         if b.local or not b.push:
             continue
-        for n in b.names:
-            if "*" in n[0] or "*" in n[1]:
-                continue
+        own = [t for t in b.tags if _known(t)]
+        for n in own + sorted({m for t in own for m in names(t)} - set(own)):
             groups.setdefault(n, []).append(b)
     reported: set = set()
     for name, builds in groups.items():
