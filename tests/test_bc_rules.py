@@ -190,7 +190,10 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
                           # demo README, a registry host named for the reader
                           ("foo/webhook", "foo/webhook"),
                           ("x:1", "your-registry.example.com/workload/gpu-starvation-demo:latest"),
-                          ("x:1", "your_registry.io/team/app:1")):
+                          ("x:1", "your_registry.io/team/app:1"),
+                          # scheduler-plugins' load-watcher README: an instruction in the placeholder
+                          ("load-watcher:local", "<replace_with_image_registry>/loadwatcher:latest"),
+                          ("load-watcher:local", "<new image tag>")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",

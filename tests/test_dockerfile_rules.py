@@ -982,6 +982,9 @@ def test_df006_copies_of_every_cpus_build_are_a_bundle():
     assert check(folder, "DF006", kind="dockerfile", platforms=TWO) == []
     assert len(check(folder.replace("install/\n", "install/edgeadm.tar.gz\n"), "DF006", kind="dockerfile",
                      platforms=TWO)) == 2
+    # a folder's files copied into one folder: the last COPY's win (review)
+    folders = "FROM alpine:3.20\nCOPY dist/linux-amd64/ /app/\nCOPY dist/linux-arm64/ /app/\n"
+    assert len(check(folders, "DF006", kind="dockerfile", platforms=TWO)) == 2
 
 
 def test_df006_a_copy_from_a_stage_of_the_dockerfile_is_what_that_stage_built():

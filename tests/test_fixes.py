@@ -653,7 +653,7 @@ def test_temp_files_of_a_killed_run_are_cleaned_up(repo, capsys):
 # ---- an editor saving while --fix writes (issue 17, section 4) ---------------------------------
 
 
-def test_a_save_renamed_over_the_file_after_the_last_check_is_put_back(tmp_path):
+def test_a_save_renamed_over_the_file_after_the_last_check_is_put_back(tmp_path, monkeypatch):
     # the race above made certain: the other program's save lands right after the check before
     # the rename; where the system swaps two names atomically, the fix's rename sees it in what
     # it swapped out and puts it back (AL007), leaving no temporary file
@@ -675,6 +675,26 @@ def test_a_save_renamed_over_the_file_after_the_last_check_is_put_back(tmp_path)
                      displaced=lambda st: (st.st_ino, st.st_dev) == (checked.st_ino, checked.st_dev))
     assert target.read_bytes() == b"FROM alpine:3.21  # the editor's save\n"
     assert sorted(os.listdir(tmp_path)) == ["Dockerfile"]
+    # the swap back failing (or interrupted) keeps their save beside the file, never removes it
+    from archlint.fixes import files
+
+    calls = []
+    real = files._exchange
+
+    def second_fails(a, b):
+        calls.append(a)
+        if len(calls) > 1:
+            raise OSError(5, "I/O error")
+        return real(a, b)
+
+    checked = os.stat(target)
+    monkeypatch.setattr(files, "_exchange", second_fails)
+    with pytest.raises(OSError):
+        atomic_write(str(target), b"FROM alpine:3.23\n", before_rename=save_lands_now,
+                     displaced=lambda st: (st.st_ino, st.st_dev) == (checked.st_ino, checked.st_dev))
+    monkeypatch.setattr(files, "_exchange", real)
+    assert (tmp_path / "Dockerfile.archlint-saved").read_bytes() == b"FROM alpine:3.21  # the editor's save\n"
+    (tmp_path / "Dockerfile.archlint-saved").unlink()
     # no save in between: the fix is written, the old file gone
     checked = os.stat(target)
     atomic_write(str(target), b"FROM alpine:3.22\n",

@@ -100,6 +100,18 @@ def test_an_image_a_values_file_gives_under_image_is_reported_there_once(tmp_pat
                       "Helm values set image registry.example.com/web to the mutable tag latest.")]
 
 
+def test_a_latest_the_template_writes_itself_is_the_templates_though_values_give_the_repository(tmp_path):
+    # the values give image.repository and an empty tag, the template writes :latest: the values
+    # file has nothing to say (its tag is not latest), so the template's line says it
+    files = dict(CHART)
+    files["chart/values.yaml"] = files["chart/values.yaml"].replace('tag: "1.2.0"', 'tag: ""')
+    files["chart/templates/deployment.yaml"] = files["chart/templates/deployment.yaml"].replace(
+        "{{ .Values.image.repository }}:{{ .Values.image.tag }}", "{{ .Values.image.repository }}:latest")
+    write_files(tmp_path, {".git/x": "", **files})
+    assert _found(_check(tmp_path, "--no-cache", "."), "K8S001") == [
+        ("chart/templates/deployment.yaml", 13, "K8S001", "Image registry.example.com/web:latest uses the mutable tag latest.")]
+
+
 def test_an_image_of_the_values_that_the_render_lost_the_origin_of_is_the_values_files(tmp_path):
     # opentelemetry-demo: each component's init containers go through include and toYaml, which
     # keep no origin; K8S001 is the values file's finding, and K8S002 names the values line

@@ -208,6 +208,20 @@ def _sed_loops(n: int) -> dict:
 CASES["project-sed-loops"] = _sed_loops
 
 
+def _release_lines(n: int) -> dict:
+    """One long release line each: a perl with many options, an open quote with escaped quotes,
+    a cp with many options, beside a sed (each scanned once, not again from every option)."""
+    from archlint.project.rewrites import release_rewrites
+
+    out: dict = {}
+    release_rewrites("perl" + " -perl" * n + "\nsed -i 's/:latest/:1/' \"" + '\\"' * n + "\ncp" + " -cp" * n
+                     + "\nsed -i 's/:latest/:1/' a.yaml\n", out)
+    return out
+
+
+CASES["project-release-long-lines"] = _release_lines
+
+
 def _sed_assigned(n: int) -> dict:
     """Many literal assignments, each given twice, and seds naming files through them: the
     assignments are read once for the text, each operand looks its variables up."""
@@ -542,7 +556,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "shell-digest-reads": 500, "markdown-placeholders": 2000, "project-anchor-seds": 5000,
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
-        "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000}
+        "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000,
+        "project-release-long-lines": 5000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -203,6 +203,15 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(ParseError):
         parse('spec:\n  containers:\n  - name: a\n    image: app:1\n     args: ["--log", "logs/{date}.log"]\n',
               "deploy/dep.yaml")
+    # ingress-gce's cmd/echo/echo.yaml: [YOUR REGISTRY] glued to the text YAML fails on; a broken
+    # flow sequence elsewhere, or a lower-case one, stays a parse error
+    with pytest.raises(SkipFile) as e:
+        parse("spec:\n  containers:\n  - name: echo\n    image: [YOUR REGISTRY]/echoserver:latest\n", "cmd/echo/echo.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 12)
+    with pytest.raises(ParseError):
+        parse("a: [b]/c\n", "deploy/x.yaml")
+    with pytest.raises(ParseError):
+        parse("a: [YOUR REGISTRY]\n  b: [\n", "deploy/y.yaml")
     # longhorn's dev/scale-test/statefulset.yaml: @STS_NAME@, which its script substitutes; an
     # e-mail address or a lone @ in a broken file is no placeholder
     with pytest.raises(SkipFile) as e:

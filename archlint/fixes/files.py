@@ -86,13 +86,13 @@ def _replace(target: str, data, prefix: str, suffix: str, *, durable: bool,
         if mine is None or not _exchange(tmp, target):
             os.replace(tmp, target)
             return
-        _settle(tmp, target, displaced, mine)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    _settle(tmp, target, displaced, mine)  # (swapped: ``tmp`` names the replaced file now)
 
 
 class Displaced(Exception):
@@ -134,20 +134,32 @@ def _exchange(a: str, b: str) -> bool:
 def _settle(tmp: str, target: str, displaced, mine) -> None:
     """After ``_exchange(tmp, target)``: ``tmp`` names what ``target`` named.  When that is not
     the file checked (another program renamed its save over the target between the last check
-    and the swap), swap back while ``target`` still names the new file (``mine``: its stat), and
-    raise ``Displaced``; the file left at ``tmp`` is removed either way (a save that replaced the
-    new file since is the newest: it stays)."""
+    and the swap), swap back while ``target`` still names the new file (``mine``: its stat) and
+    raise ``Displaced``; a save that replaced the new file since is the newest: it stays, and
+    the earlier one at ``tmp`` is removed.  Where putting a save back fails or is interrupted,
+    it is kept beside the file as ``<name>.archlint-saved``, never removed."""
     try:
         ok = displaced(os.stat(tmp))
     except OSError:
         ok = False
-    if not ok:
+    if ok:
+        try:
+            os.unlink(tmp)  # (the file the fix replaced)
+        except OSError:
+            pass
+        return
+    try:
         now = os.stat(target)
         if (now.st_ino, now.st_dev) == (mine.st_ino, mine.st_dev):
-            _exchange(tmp, target)
-    os.unlink(tmp)
-    if not ok:
-        raise Displaced()
+            _exchange(tmp, target)  # (theirs back; ours at tmp)
+        os.unlink(tmp)
+    except BaseException:
+        try:
+            os.replace(tmp, target + ".archlint-saved")
+        except OSError:
+            pass
+        raise
+    raise Displaced()
 
 
 def make_private_dirs(path: str) -> None:

@@ -175,11 +175,14 @@ _API_RULES = frozenset(("K8S003", "K8S004"))
 
 def _judged_in_values(f, o) -> bool:
     """A mutable image whose reference a chart's values file gives under an ``image`` key: that
-    file's own finding says it where the fix goes, once for every template using it."""
+    file's own finding says it where the fix goes, once for every template using it.  Not a
+    ``latest`` the values do not hold (``image: {repository: x, tag: ""}`` and a template that
+    writes ``:latest`` itself: the values file has nothing to say)."""
     if f.rule_id not in _VALUES_JUDGED:
         return False
     for v in o.values:
-        if "image" in v.path.split(".") and _judged_values_file(v.file):
+        if "image" in v.path.split(".") and _judged_values_file(v.file) \
+                and (f.rule_id != "K8S001" or "latest" in str(v.value)):
             return True
     return False
 

@@ -556,9 +556,10 @@ _EXPR_RE = re.compile(r"\$\{\{.*?\}\}")
 _MASK_RE = re.compile(r"\$\{_E\d+_*\}")
 
 
-#: a Markdown block's ``<your-gcp-project>`` (``docker build -t gcr.io/<your-gcp-project>/api .``):
-#: a placeholder its reader fills in, not two redirections that would swallow the rest of the line
-_PLACEHOLDER_RE = re.compile(r"<[A-Za-z][\w.:/-]*>")
+#: a Markdown block's ``<your-gcp-project>`` (``docker build -t gcr.io/<your-gcp-project>/api .``),
+#: of a few words too (``docker push <new image tag>``: scheduler-plugins' load-watcher README): a
+#: placeholder its reader fills in, not two redirections that would swallow the rest of the line
+_PLACEHOLDER_RE = re.compile(r"<[A-Za-z][\w.:/-]*(?: [A-Za-z][\w.:/-]*){0,4}>")
 
 
 #: ``${{ env.NAME }}`` in a ``run:`` step: the step's env context, which Actions substitutes

@@ -747,7 +747,8 @@ def parse(source) -> YamlModel:
         roots = compose(text, freeze=big)
     except yaml.YAMLError as e:
         templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None) \
-            or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None)
+            or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None) \
+            or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         if text.lstrip(" \t\n").startswith(("```", "~~~")):
@@ -782,6 +783,9 @@ def parse(source) -> YamlModel:
 #: a placeholder for the reader to fill in (``image: {docker_username}/iris-classifier``): YAML
 #: reads a flow mapping, then fails on the text after it
 _USER_PLACEHOLDER_RE = re.compile(r"(?<![$\w{])\{[A-Za-z_][\w.-]*\}(?=[^\s,}\]])")
+#: and in brackets (``image: [YOUR REGISTRY]/echoserver:latest``: ingress-gce's example): a flow
+#: sequence, then the text after it
+_BRACKET_PLACEHOLDER_RE = re.compile(r"(?<![$\w\[])\[[A-Z][A-Z0-9_ -]{0,40}\](?=[^\s,}\]])")
 
 
 def _placeholder_at(e, text: str, pattern=_USER_PLACEHOLDER_RE, anywhere: bool = False):

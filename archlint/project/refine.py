@@ -425,6 +425,8 @@ def set_by_tooling(f, fr, project):
         return None  # the image a script of the repository just loaded into its kind cluster
     if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
         return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)
+    if f.rule_id == "K8S001" and _app_version_released(project, fr, f):
+        return None  # the chart's appVersion, which the release packages with its own version
     if f.rule_id == "K8S001" and (project.patches.latest_rewritten(fr.path) or _values_rewritten(project, fr)):
         # a sed of the repository rewrites this file's :latest to the release's version (argo-workflows'
         # manifests, kserve's kustomize build ... | sed): a placeholder for the repository's own images
@@ -485,12 +487,25 @@ def _latest_only(project, n) -> list:
 def _values_rewritten(project, fr) -> bool:
     """Whether ``fr`` is a Helm chart's template whose chart's ``values.yaml`` a sed of the
     repository rewrites (volcano's bump-version: ``sed -i "s/image_tag_version: .*/.../"
-    "${VALUES_YAML}"``), or whose ``appVersion`` the release's ``helm package --app-version``
-    sets (antrea's): the rendered ``latest`` comes from those values."""
+    "${VALUES_YAML}"``): the rendered ``latest`` comes from those values."""
     if fr.kind != "helm-template" or "templates/" not in fr.path:
         return False
     chart = fr.path[:fr.path.rfind("templates/")]
-    return any(project.patches.latest_rewritten(chart + n) for n in ("values.yaml", "values.yml", "Chart.yaml"))
+    return any(project.patches.latest_rewritten(chart + n) for n in ("values.yaml", "values.yml"))
+
+
+def _app_version_released(project, fr, f) -> bool:
+    """Whether ``fr`` is a Helm chart's template whose ``appVersion`` the release's ``helm
+    package --app-version`` sets (antrea's), and the images on the finding's line are the
+    repository's own builds, whose tags that version is (not a third party's ``busybox:latest``
+    in the same chart: review)."""
+    if fr.kind != "helm-template" or "templates/" not in fr.path \
+            or not project.patches.latest_rewritten(fr.path[:fr.path.rfind("templates/")] + "Chart.yaml"):
+        return False
+    from .model import normal
+
+    names = [n for n in map(normal, project.images_at(fr.path, f.span.line)) if n is not None]
+    return bool(names) and all(project.builds_of((n[0], "*")) for n in names)
 
 
 def _third_party(project, fr, f) -> bool:

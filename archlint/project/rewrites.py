@@ -20,7 +20,7 @@ _SED_SUBST = re.compile(r"(?<![\w-])s([/|#@,;:!%~+])")
 #: update-csv.sh (sed, or gsed on macOS)
 #: and ``perl -pi -e 's@...@...@'``, perl's in-place edit with sed's substitution (inspektor-gadget's
 #: release; an ``i`` in ``-Mstrict`` or ``-Ilib`` is no in-place switch)
-_SED = re.compile(r"(?i:\bsed\b|\$[({]?SED_?CMD\b)|\bperl(?:\s+-\w+)*?\s+-[a-zA-HJ-LN-Z]*i")
+_SED = re.compile(r"(?i:\bsed\b|\$[({]?SED_?CMD\b)|(?<![\w-])perl(?:\s+-\w+)*?\s+-[a-zA-HJ-LN-Z]*i")
 _TAG_PATTERN = re.compile(r":latest|newTag:\s?\.\*$|:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*|\\?\+))\$?$"
                           r"|(?:^|[\s\"'])latest\\?[\"']?$")
 #: a pattern ending in a bare ``tag:`` key: every ``tag:`` line of a values file, whichever image
@@ -30,9 +30,10 @@ _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*
 #: ``s/\(\&karmadaImageVersion \)[^[:space:]]\+/\1${version}/g`` on its charts' values
 _ANCHOR = re.compile(r"\\?&([A-Za-z_][\w.-]{0,63})[ \t]{0,8}(?:\\\))?[ \t]{0,8}(?:\.\*|\[[^\]]{1,24}\]\]?(?:\*|\\?\+)|\\S|latest)")
 _SEPARATOR = re.compile(r"[>|;&]")
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+#: (an open quote runs to the line's end: read once, never again from each later quote)
+_QUOTED = re.compile(r"'[^']*(?:'|$)|\"(?:[^\"\\]|\\.)*(?:\"|\\?$)")
 #: ``cp SRC DST``: a release that copies a manifest and rewrites the copy rewrites what it copied
-_CP = re.compile(r"\bcp\s+(?:-[a-zA-Z]+\s+)*([^\s;&|<>-][^\s;&|<>]*)\s+([^\s;&|<>]+)")
+_CP = re.compile(r"(?<![\w-])cp\s+(?:-[a-zA-Z]+\s+)*([^\s;&|<>-][^\s;&|<>]*)\s+([^\s;&|<>]+)")
 _CAT_INPUT = re.compile(r"\bcat\s+(\S+)\s*\|")
 #: ``find ./packaging/install -name '*.yaml' -exec sed -i '...' {} \;`` (strimzi's release)
 _FIND_INPUT = re.compile(r"\bfind\)?\s+([^\s-]\S*)", re.I)

@@ -179,7 +179,9 @@ def _placeholder(part: str) -> str:
     ``your_registry``, ``username``; a variable only where its name addresses the reader,
     ``$YOUR_DOCKER_REPO``, ``$(YOUR_REGISTRY)``); "x" for anything else."""
     if part[:1] in ("<", "{"):
-        return part.strip("<>{}").lower()
+        name = part.strip("<>{}").lower()
+        # (an instruction to the reader: scheduler-plugins' <replace_with_image_registry>)
+        return "your_" + name if name.startswith(("replace", "insert", "enter", "put_", "put-")) else name
     if part[:1] == "$":
         name = part.lstrip("$").strip("{}()").lower()
         return name if name.startswith(("your", "my")) else "x"
@@ -189,10 +191,11 @@ def _placeholder(part: str) -> str:
 def readers_name(ref: str) -> bool:
     """An image name that is the reader's: a namespace addressing the reader (``mycompany/app``,
     ``docker_user_name/x``: ``images.readers_own``), also as a placeholder (``<YOUR_REGISTRY>/x``,
-    ``{username}/x``, a variable named for the reader: ``$YOUR_DOCKER_REPO/x``; not ``<registry>/x``,
+    ``{username}/x``, ``<replace_with_image_registry>/x``, a variable named for the reader:
+    ``$YOUR_DOCKER_REPO/x``; not ``<registry>/x``,
     ``{REGISTRY}/x``, ``$REGISTRY/x`` or ``$DOCKERHUB_USERNAME/x``: the team's, filled in)."""
-    if readers_own(ref):
-        return True
+    if readers_own(ref) or ref[:1] == "<" and ref[-1:] == ">" and ">" not in ref[:-1]:
+        return True  # (or a whole name the reader fills in: ``docker push <new image tag>``)
     parts = ref.split("@", 1)[0].split("/")
     parts = [_placeholder(p) for p in parts[:-1]] + parts[-1:]
     return len(parts) > 1 and readers_own("/".join(parts)) and all(parts[:-1])

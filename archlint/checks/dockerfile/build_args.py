@@ -225,8 +225,8 @@ def _one_cpu_each(words: list) -> list:
             key = "\0".join(parts) + "\0" + w[1][last:]
             ins = w[0]
             dest = ins.words[-1].value if ins.keyword in ("COPY", "ADD") and len(ins.words) > 1 else None
-            if dest is not None and dest.endswith("/"):
-                dest += w[1].rstrip("/").rsplit("/", 1)[-1]  # (into a folder: each source keeps its name)
+            if dest is not None and dest.endswith("/") and not w[1].endswith("/"):
+                dest += w[1].rsplit("/", 1)[-1]  # (a file into a folder keeps its name; a folder's files do not)
             shapes.setdefault(key, {})[w[1]] = (frozenset(a for _t, a, _s, _e in found), dest)
         keyed.append((w, key))
     # two values or more, for different CPUs (one value naming two is a host's build for a
