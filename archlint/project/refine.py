@@ -297,13 +297,14 @@ def own_base(f, fr, project):
     wheels = "target:wheels" }`` for ``FROM wheels``; ``--build-context``, compose's
     ``additional_contexts``; also one a build of a Dockerfile not known gives): that FROM reads
     the context, not a registry."""
-    builds = None
+    unplaced = getattr(project, "_unplaced_contexts", None)
+    if unplaced is None:  # (a build whose Dockerfile is not known: antrea's -f $dockerfile in a function; once a run)
+        unplaced = project._unplaced_contexts = frozenset(n for b in project.builds if b.dockerfile is None
+                                                          for n in b.contexts)
     for base in project.bases_in(fr.path, f.span.line):
         if project.builds_of(base.name) or project.builds_namespace_of(base.name):
             return None
-        if builds is None:  # (and a build whose Dockerfile is not known: antrea's -f $dockerfile in a function)
-            builds = project.builds_of_dockerfile(fr.path) + [b for b in project.builds if b.dockerfile is None]
-        if any(base.name in b.contexts for b in builds):
+        if base.name in unplaced or any(base.name in b.contexts for b in project.builds_of_dockerfile(fr.path)):
             return None
     return f
 
