@@ -599,8 +599,10 @@ def may_hold_options(word, positional: list) -> bool:
     a list of arguments (``"$@"``, ``${ARGS[@]}``) or a variable named like one
     (``$(BUILD_FLAGS)``), or a variable standing beside the build context.  Not a word with
     text around its variable (``$(CURDIR)/build``), a variable named like a path, nor a
-    variable that is the only positional argument (it is the build context)."""
-    if not may_split(word):
+    variable that is the only positional argument (it is the build context).  A quoted word
+    counts too where it stands beside the context, the build's one positional argument: it can
+    only be an option (liqo's ``"$(if $DOCKER_PUSH; then echo --push; else echo --load; fi)"``)."""
+    if not may_split(word) and not (word.dynamic and len(positional) > 1):
         return False
     raw = word.raw
     if any(x in raw for x in _LISTS):

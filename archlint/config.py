@@ -48,7 +48,8 @@ DEFAULT_EXCLUDE = (
 #: the command line, a fixture folder or a file in one is linted).  ``--show-files`` lists them.
 #: While fixtures are left out, a folder named ``integration`` that holds Go tests (``*_test.go``)
 #: is one too (``discovery``): an overlay of that name is an environment's, not a test's; so is a
-#: YAML or JSON file named like a Go test (``knative_test_yaml.yaml``) beside Go tests.
+#: YAML or JSON file named like a Go test (``knative_test_yaml.yaml``) beside Go tests, and a
+#: checker's test case named for its verdict beside its twin (datree's ``fail.yaml``/``pass.yaml``).
 DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles", "testcases",
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
                     "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",

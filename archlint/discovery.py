@@ -177,7 +177,13 @@ def _listed(dirpath: str, fn: str, guess) -> bool:
     """Whether a file's name counts in its folder's ``listing_digest``: a supported kind, a
     configuration or ignore file, a Go test in a folder named ``integration`` (which makes it
     test fixtures: ``_Filters.keep_dir``)."""
-    return guess is not None or fn in _LISTED or fn.endswith("_test.go") and os.path.basename(dirpath) == "integration"
+    return guess is not None or fn in _LISTED or (fn.endswith("_test.go") or _TEST_RUNNER.match(fn) is not None) \
+        and os.path.basename(dirpath) == "integration"
+
+
+#: a test runner's configuration (kubeapps' ``integration/playwright.config.js``): in a folder named
+#: ``integration``, what makes it integration tests as Go tests do
+_TEST_RUNNER = re.compile(r"(?:(?:playwright|jest|cypress|vitest|wdio)\.conf(?:ig)?\.[cm]?[jt]s|conftest\.py|pytest\.ini)$")
 
 
 def listing_digest(entries) -> str:
@@ -240,6 +246,26 @@ class Walk:
 _GO_TEST_NAME = re.compile(r"_test(?:[_.-][^/]*)?\.(?:ya?ml|json)$", re.I)
 
 
+#: a checker's test case named for the verdict it expects (datree's ``examples/*/fail.yaml`` beside
+#: ``pass.yaml``, ``bad-pod.yaml`` beside ``good-pod.yaml``): the failing one breaks rules on purpose
+_CASE_WORDS = {"fail": ("pass",), "failing": ("passing",), "invalid": ("valid",), "bad": ("good",),
+               "pass": ("fail",), "passing": ("failing",), "valid": ("invalid",), "good": ("bad",)}
+_CASE_SPLIT = re.compile(r"([._-])")
+
+
+def _case_twins(name: str) -> list[str]:
+    """The names of ``name``'s twin test cases (``fail.yaml`` -> ``pass.yaml``), lower-cased."""
+    low = name.lower()
+    if not low.endswith((".yaml", ".yml", ".json")):
+        return []
+    parts = _CASE_SPLIT.split(low)
+    out = []
+    for i, w in enumerate(parts):
+        for twin in _CASE_WORDS.get(w, ()):
+            out.append("".join(parts[:i] + [twin] + parts[i + 1:]))
+    return out
+
+
 class _Filters:
     """What leaves a folder or file out of a walk (excludes, fixtures, git's ignore files), and
     telling ``skipped``/``hidden`` about it (see ``discover``)."""
@@ -256,6 +282,7 @@ class _Filters:
         authored = tuple(p for p in excludes if p.rstrip("/") in AUTHORED_EXCLUDES)
         self.authored_matcher = glob_matcher(authored) if authored else None
         self._go_test_folders: dict = {}  # folder -> whether it holds Go tests (``_go_tests``)
+        self._listings: dict = {}  # folder -> its entries' names, lower-cased (``_case_pair``)
 
     def fixtures_below(self, ap: str):
         """The fixture matcher for a walk of the named folder ``ap``: None when ``ap`` is in a
@@ -303,16 +330,17 @@ class _Filters:
         if gi is not None and gi.ignored(full, True):
             self._tell(full, True, _why_ignored(gi, full, True, self.root))
             return False
-        if fx is not None and dn == "integration" and self._go_tests(full):
-            self._tell(full, True, "test fixtures (a folder named integration that holds Go tests, *_test.go); "
-                                   "name it to lint it")
+        if fx is not None and dn == "integration" and self._go_tests(full, runners=True):
+            self._tell(full, True, "test fixtures (a folder named integration that holds tests: Go's *_test.go, "
+                                   "a test runner's configuration); name it to lint it")
             return False
         return True
 
-    def _go_tests(self, full: str) -> bool:
-        """Whether the folder ``full`` holds Go test files (``*_test.go``) itself: a package of
+    def _go_tests(self, full: str, runners: bool = False) -> bool:
+        """Whether the folder ``full`` holds Go test files (``*_test.go``) itself, or with
+        ``runners`` a test runner's configuration (``_TEST_RUNNER``): a package of
         integration tests (tilt's ``integration/``, its manifests and Dockerfiles the tests'
-        input), not an environment's overlay of that name.  A folder of more than 4,096 entries
+        input; kubeapps' Playwright suite and the charts it installs), not an environment's overlay of that name.  A folder of more than 4,096 entries
         is not looked through (whatever order the file system lists them in, the answer is the
         same); the folder is part of what the run read."""
         found = False
@@ -321,7 +349,7 @@ class _Filters:
                 for n, e in enumerate(it):
                     if n == _INTEGRATION_PEEK:
                         return False
-                    found = found or e.name.endswith("_test.go")
+                    found = found or e.name.endswith("_test.go") or runners and _TEST_RUNNER.match(e.name) is not None
         except OSError:
             return False
         if found and self.walk is not None:
@@ -342,10 +370,33 @@ class _Filters:
             self._tell(full, False, "a test's input (named *_test*, beside the Go tests that read it); "
                                     "name it to lint it")
             return False
+        if fx is not None and self._case_pair(full):
+            self._tell(full, False, "a checker's test case (named fail/pass, bad/good, invalid/valid beside its twin); "
+                                    "name it to lint it")
+            return False
         if gi is not None and gi.ignored(full, False):
             self._tell(full, False, _why_ignored(gi, full, False, self.root))
             return False
         return True
+
+    def _case_pair(self, full: str) -> bool:
+        """Whether the file has its twin test case beside it (``_case_twins``); the folder's
+        listing is read once, and is part of what the run read."""
+        twins = _case_twins(os.path.basename(full))
+        if not twins:
+            return False
+        folder = os.path.dirname(full)
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder) as it:
+                    names = {e.name.lower() for n, e in zip(range(_INTEGRATION_PEEK), it)}
+            except OSError:
+                names = set()
+            self._listings[folder] = names
+            if self.walk is not None:
+                self.walk.folders.append(folder)
+        return any(t in names for t in twins)
 
     def _go_tests_memo(self, folder: str) -> bool:
         memo = self._go_test_folders

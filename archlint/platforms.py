@@ -343,12 +343,28 @@ def split_list(value: str) -> list[tuple[str, int]]:
     splitter: platform lists in files and configuration, and the command line's lists."""
     out = []
     pos = 0
-    for part in value.split(","):
+    for part in _top_level_parts(value):
         stripped = part.strip()
         if stripped:
             out.append((stripped, pos + (len(part) - len(part.lstrip()))))
         pos += len(part) + 1
     return out
+
+
+def _top_level_parts(value: str) -> list[str]:
+    """``value`` split at its commas outside brackets: a comma inside an expansion
+    (``${{ join(matrix.platforms, ',') }}``, ``$(subst ,, ,$(X))``) is part of it (one pass)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(value):
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth = max(depth - 1, 0)
+        elif ch == "," and depth == 0:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    return parts
 
 
 def is_dynamic(value: str) -> bool:

@@ -19,9 +19,9 @@ _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt
-#: deploys on a developer's cluster); a word of ``local`` or ``tools`` says too little
-#: (``local-path-provisioner``)
-_DEV_WORDS = frozenset(("dev", "development", "tilt"))
+#: deploys on a developer's cluster; penpot's ``docker/devenv``, its ``manage.sh``'s stack); a word
+#: of ``local`` or ``tools`` says too little (``local-path-provisioner``)
+_DEV_WORDS = frozenset(("dev", "development", "tilt", "devenv"))
 #: a word that says so only as the name's last, a qualifier (``chainsaw-debug``, ``prod-debug``),
 #: not as the first of a component's name (``debug-agent``: a program that debugs)
 _DEV_LAST_WORDS = frozenset(("debug",))

@@ -556,6 +556,28 @@ def test_bc004_an_empty_value_on_a_native_build_names_no_cpu():
     assert [line.split(" BC004")[0] for line in check(mk, "BC004", kind="makefile")] == ["4:57", "6:33", "6:72"]
 
 
+def test_bc004_a_literal_that_names_no_cpu_on_a_native_build_is_not_a_platform():
+    # netbird's test workflow: `docker build --build-arg TARGETPLATFORM=. .` for a Dockerfile that
+    # copies `${TARGETPLATFORM}/netbird-mgmt` (goreleaser's dist/linux/amd64 layout, or the binary
+    # just built in ./); a real CPU, or the same value on a multi-platform build, is still reported
+    sh = """
+        #!/usr/bin/env bash
+        docker build -t netbird/mgmt:1 --build-arg TARGETPLATFORM=. .
+        docker build -t netbird/mgmt:1 --build-arg TARGETARCH=dist/bin .
+        docker build -t netbird/mgmt:1 --build-arg TARGETARCH=x86_64 .
+        docker build -t netbird/mgmt:1 --build-arg TARGETOS=windows .
+        docker buildx build --platform linux/amd64,linux/arm64 --build-arg TARGETPLATFORM=. -t n/m:1 --push .
+    """
+    assert check(sh, "BC004", kind="shell") == [
+        "4:32 BC004 --build-arg TARGETARCH=x86_64 overrides the TARGETARCH that the builder sets for each target"
+        " platform.",
+        "5:32 BC004 --build-arg TARGETOS=windows overrides the TARGETOS that the builder sets for each target"
+        " platform.",
+        "6:56 BC004 --build-arg TARGETPLATFORM=. overrides the TARGETPLATFORM that the builder sets for each"
+        " target platform.",
+    ]
+
+
 def test_bc004_says_nothing_where_the_one_platform_and_the_value_are_both_unknown():
     # harbor's make/photon: --platform=$(PLATFORM) and --build-arg TARGETARCH=$(TARGETARCH), both
     # derived from the caller's ARCH; beside a known platform an unknown value is still reported
@@ -905,6 +927,39 @@ def test_bc007_passes_builds_with_an_output_in_shell():
         docker buildx build --platform linux/amd64,linux/arm64 -o type=registry -t registry.example.com/app:1.4.2 .
         docker buildx build --platform linux/amd64 -t registry.example.com/app:1.4.2 .
     """, "BC007", kind="shell") == []
+
+
+def test_bc007_passes_a_build_that_names_no_image():
+    # prefect's time-docker-build workflow: an untagged multi-platform build timed, its result not
+    # wanted; a named one, or one whose job pushes, is still reported
+    wf = """
+        on: pull_request
+        jobs:
+          time:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  docker buildx build --platform linux/amd64,linux/arm64 --no-cache .
+                  docker buildx build --platform linux/amd64,linux/arm64 -t prefecthq/prefect:dev .
+    """
+    assert [line.split(" BC007")[0] for line in check(wf, "BC007", kind="workflow")] == ["8:31"]
+
+
+def test_bc007_a_quoted_word_beside_the_context_may_be_the_output_flag():
+    # liqo's build.sh: the last argument is "$(if $DOCKER_PUSH; then echo --push; else echo --load; fi)";
+    # a quoted variable that is the context, or has text around it, holds no option
+    assert check("""
+        #!/bin/bash
+        docker buildx build --platform linux/amd64,linux/arm64 -t "$image_tag" -f ./build/Dockerfile . \\
+            "$(if $DOCKER_PUSH; then echo --push; else echo --load; fi)"
+        docker buildx build --platform linux/amd64,linux/arm64 -t acme/app:1 "$CONTEXT"
+        docker buildx build --platform linux/amd64,linux/arm64 -t acme/app:1 "$(pwd)/app"
+    """, "BC007", kind="shell") == [
+        "4:21 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
+        "5:21 BC007 docker buildx build builds 2 platforms without --push, --load or --output, so on a docker-container"
+        " or remote builder the result only stays in the build cache.",
+    ]
 
 
 def test_bc007_flags_multi_platform_builds_without_output_in_makefile():

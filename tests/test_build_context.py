@@ -205,6 +205,35 @@ def test_a_release_sed_of_a_yaml_anchor_rewrites_its_value_alone(tmp_path, capsy
     assert [m.split(":")[1].split(" ")[0] for m in messages(doc, "K8S001")] == ["12", "2"]
 
 
+def test_a_release_sed_of_the_values_a_marker_comment_ends_rewrites_them_alone(tmp_path, capsys):
+    # flyte's scripts/tag-helm.sh, run by its chart release: the tags marked # FLYTE_TAG become the
+    # release's version; the console's # FLYTECONSOLE_TAG, which no sed names, stays
+    files = {
+        "charts/flyte-binary/Chart.yaml": "apiVersion: v2\nname: flyte-binary\nversion: 0.1.0\n",
+        "charts/flyte-binary/templates/.keep": "",
+        "charts/flyte-binary/values.yaml": """
+            configuration:
+              image:
+                repository: cr.flyte.org/flyteorg/flyte-binary
+                tag: latest # FLYTE_TAG
+            console:
+              image:
+                repository: ghcr.io/unionai-oss/flyteconsole-v2
+                tag: latest # FLYTECONSOLE_TAG
+        """,
+        "scripts/tag-helm.sh": """
+            #!/usr/bin/env bash
+            sed -i "s,tag:[^P]*# FLYTE_TAG,tag: ${VERSION} # FLYTE_TAG," ./charts/flyte-binary/values.yaml
+        """,
+    }
+    doc = run(tree(tmp_path / "marked", files), capsys)
+    assert messages(doc, "K8S001") == ["charts/flyte-binary/values.yaml:8 Helm values set image"
+                                       " ghcr.io/unionai-oss/flyteconsole-v2 to the mutable tag latest."]
+    files["scripts/tag-helm.sh"] = files["scripts/tag-helm.sh"].replace("FLYTE_TAG", "OTHER_TAG")
+    doc = run(tree(tmp_path / "other", files), capsys)
+    assert [m.split(":")[1].split(" ")[0] for m in messages(doc, "K8S001")] == ["4", "8"]
+
+
 KARMADA_DEPLOY = """
     apiVersion: apps/v1
     kind: Deployment

@@ -26,7 +26,8 @@ from archlint.run import cache as C
 from archlint.run import memo
 
 CONFIG = 'platforms = ["linux/amd64"]\n'
-DOCKERFILE = "FROM ubuntu:latest\n"  # DF001 (mutable tag) with any configuration but ignore = ["ALL"]
+DOCKERFILE = "FROM acme/base:latest\n"  # DF001 (mutable tag) with any configuration but ignore = ["ALL"]
+# (namespaced: a one-part name would have DF001 read the official-images pack, a second memo entry)
 
 
 @pytest.fixture

@@ -32,6 +32,24 @@ def test_dc001_flags_latest_and_untagged_images():
     ]
 
 
+def test_dc001_passes_an_image_its_comment_calls_a_placeholder():
+    # firezone's scripts/compose/portal.yml: the `common` service other files extend, its image a
+    # dummy they override; a comment saying something else does not matter
+    assert check("""
+        services:
+          postgres:
+            image: postgres:18
+          common:
+            image: alpine:latest # Dummy, will always be overridden.
+          base:
+            # placeholder: each service below sets its own image
+            image: busybox
+          mail:
+            image: mailhog/mailhog # the SMTP catcher
+    """, "DC001", kind="compose") == [
+        "10:12 DC001 Service mail uses image mailhog/mailhog without a tag, which means mailhog/mailhog:latest."]
+
+
 def test_dc001_only_where_the_file_pins_other_images():
     # awesome-compose's samples: every image follows upstream (a variant tag is no version)
     sample = """
@@ -99,7 +117,9 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
                  # oauth2-proxy's contrib/local-environment: stacks for manual testing on a laptop
                  "contrib/local-environment/docker-compose-keycloak.yaml", "local_setup/compose.yaml",
                  # oncall's docker-compose-developer.yml, its Makefile's local stack
-                 "docker-compose-developer.yml"):
+                 "docker-compose-developer.yml",
+                 # penpot's docker/devenv, the stack its manage.sh starts
+                 "docker/devenv/docker-compose.infra.yml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
     # local alone is a component's word (rancher's local-path-provisioner), not a developer's setup
     assert [ln.split(" ")[1] for ln in check(text, "DC00", kind="compose", platforms=ONE,

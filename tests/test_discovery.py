@@ -168,11 +168,43 @@ def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so
         [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
         skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
     assert found(".") == ["deploy/overlays/integration/kustomization.yaml", "pkg/integration/Dockerfile"]
-    assert why["integration"] == ("test fixtures (a folder named integration that holds Go tests, *_test.go); "
-                                  "name it to lint it")
+    assert why["integration"] == ("test fixtures (a folder named integration that holds tests: Go's *_test.go, "
+                                  "a test runner's configuration); name it to lint it")
     # named on the command line, or without fixtures, it is linted
     assert found("integration") == ["integration/oneup/Dockerfile", "integration/oneup/oneup.yaml"]
     assert len(_found(tmp_path)) == 4
+
+
+def test_an_integration_folder_with_a_test_runner_is_a_fixture_folder(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    # kubeapps' integration/: a Playwright suite beside the test charts it installs; a folder so
+    # named with only a package.json is not
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("integration/playwright.config.js", "integration/charts/simple/values.yaml",
+                     "integration/Dockerfile", "app/integration/package.json", "app/integration/Dockerfile"))
+    found = sorted(t.display for t in discover(
+        [str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES) if not t.notice)
+    assert found == ["app/integration/Dockerfile"]
+
+
+def test_a_checkers_test_cases_named_for_their_verdict_are_fixtures(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    # datree's examples/prevent_deprecated_apis: fail.yaml (removed APIs on purpose) beside
+    # pass.yaml; one alone, or a name that only contains the word, is linted
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("examples/deprecated/Fail.yaml", "examples/deprecated/pass.yaml",
+                     "examples/deprecated/policy.yaml", "cases/bad-pod.yml", "cases/good-pod.yml",
+                     "deploy/fail.yaml", "deploy/passthrough.yaml"))
+    why: dict = {}
+    found = sorted(t.display for t in discover(
+        [str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
+        skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
+    assert found == ["deploy/fail.yaml", "deploy/passthrough.yaml", "examples/deprecated/policy.yaml"]
+    assert why["examples/deprecated/Fail.yaml"].startswith("a checker's test case")
+    # without fixtures (or named), they are linted
+    assert len([t for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE) if not t.notice]) == 7
 
 
 def test_a_data_file_named_like_a_go_test_beside_go_tests_is_a_fixture(tmp_path):

@@ -119,7 +119,7 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
     # download, katib's alpine/git clone, strimzi's checked jar downloads: what reaches the image
     # is the downloaded files, whatever version of the base ran curl. A stage that compiles
     # (make), installs other packages, is copied from where its packages live, is the image built
-    # or another stage's base is still reported, as is the final stage
+    # or the base of a stage that does more (make) is still reported, as is the final stage
     text = """
         FROM alpine AS fetch
         ARG KUBE_VERSION=v1.34.3
@@ -141,6 +141,7 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
         FROM alpine AS based
         RUN wget https://example.com/tool
         FROM based AS more
+        RUN make
         FROM alpine:latest AS unread
         RUN curl -LO https://example.com/tool
         FROM alpine
@@ -157,9 +158,22 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
         "14:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
         "16:6 DF001 Base image alpine:latest uses the mutable tag latest.",
         "18:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
-        "21:6 DF001 Base image alpine:latest uses the mutable tag latest.",
-        "23:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
+        "22:6 DF001 Base image alpine:latest uses the mutable tag latest.",
+        "24:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest.",
     ]
+    # kubeval's Dockerfile.offline: a fetching stage's files pass through a stage based on it that
+    # only deletes some (find | xargs rm) and is read by COPY --from: both only hand files on
+    chain = """
+        FROM alpine:latest AS schemas
+        RUN apk --no-cache add git
+        RUN git clone --depth 1 https://github.com/instrumenta/kubernetes-json-schema.git
+        FROM schemas AS standalone-schemas
+        RUN cd kubernetes-json-schema/master && find -maxdepth 1 -type d -not -name "*-standalone*" | xargs rm -rf
+        FROM alpine:3.20
+        COPY --from=standalone-schemas /kubernetes-json-schema /schemas
+    """
+    assert check(chain, "DF001", kind="dockerfile") == []
+    assert len(check(chain.replace("xargs rm -rf", "xargs sh -c make"), "DF001", kind="dockerfile")) == 1
     # a second review's cases: the base's own files reach the image (its whole root, a system
     # folder written relative, through . or a variable, files staged from one), or the stage
     # compiles through find -exec
@@ -176,6 +190,24 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
         """
         assert check(one, "DF002", kind="dockerfile") == [
             "1:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest."], (copy, run)
+
+
+def test_df001_and_df002_leave_a_one_part_name_no_registry_serves():
+    # Mailu's core/admin/Dockerfile: FROM base, a named context of its Bake files (read or not);
+    # rundeck's FROM rdubuntu16.04-util:latest, built by its test script first: no registry
+    # serves such a name, so no tag is pulled. An official image, or a namespaced one, is reported
+    text = """
+        FROM base AS build
+        FROM rdubuntu16.04-util:latest AS util
+        FROM alpine AS official
+        FROM mailu/base AS spaced
+        FROM base
+        COPY --from=build / /
+        COPY --from=util / /
+        COPY --from=official /etc/x /
+        COPY --from=spaced /etc/y /
+    """
+    assert [line.split(" Base")[0] for line in check(text, "DF00", kind="dockerfile")] == ["3:6 DF002", "4:6 DF002"]
 
 
 def test_df001_accepts_versions_digests_and_stage_names():
@@ -800,6 +832,23 @@ def test_df008_and_df013_accept_a_cross_compilation_matrix():
         " binaries."]
 
 
+def test_df008_rustup_targets_of_several_cpus_are_a_cross_toolchain():
+    # lldap's dev image adds the x86_64, aarch64 and armv7 musl targets in one RUN; one target
+    # alone, or a cargo --target, is still a pin
+    text = """
+        FROM rust:1.85
+        RUN rustup target add x86_64-unknown-linux-musl && \\
+            rustup target add aarch64-unknown-linux-musl && \\
+            rustup target add armv7-unknown-linux-musleabihf
+        RUN cargo build --target x86_64-unknown-linux-musl
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF008", kind="dockerfile", platforms=TWO)] == [
+        "5:17 DF008 RUN pins the toolchain to amd64"]
+    one = "FROM rust:1.85\nRUN rustup target add aarch64-unknown-linux-musl\n"
+    assert [x.split(" (")[0] for x in check(one, "DF008", kind="dockerfile", platforms=TWO)] == [
+        "2:5 DF008 RUN pins the toolchain to arm64"]
+
+
 def test_df008_leaves_a_toolchain_for_another_os():
     # istio's build-tools: rustup adds a Windows target for cross builds; a release stage
     # building macOS binaries: programs the image does not run.  A linux pin stays DF008's.
@@ -1080,6 +1129,20 @@ def test_df006_one_copy_of_every_cpus_build_into_a_folder_is_a_bundle():
         "2:122 DF006 COPY fetches a build for amd64"]
 
 
+def test_df006_cross_toolchains_for_several_cpus_are_a_bundle_whatever_their_abi():
+    # lldap's dev image: musl.cc's toolchains for x86_64, aarch64 and armv7l (musleabihf, over
+    # http); one for a single CPU beside another tool is still reported
+    text = """
+        FROM rust:1.85
+        RUN wget -c https://musl.cc/x86_64-linux-musl-cross.tgz && \\
+            wget -c https://musl.cc/aarch64-linux-musl-cross.tgz && \\
+            wget -c http://musl.cc/armv7l-linux-musleabihf-cross.tgz
+        RUN wget -c https://e.com/armv7l-linux-gnueabihf-cross.tgz && wget https://e.com/tool-linux-amd64
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "5:27 DF006 RUN fetches a build for armv7l", "5:93 DF006 RUN fetches a build for amd64"]
+
+
 def test_df006_a_boot_image_served_to_other_machines_is_not_the_images_cpu():
     # cozystack's matchbox PXE server: the amd64 kernel and initramfs it serves over the network
     text = """
@@ -1120,6 +1183,23 @@ def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
     # the folder is an input of the result: a sibling added or removed re-lints it from the cache
     r = lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=tmp_path / "set")
     assert str(tmp_path / "set") in (r.deps or ())
+
+
+def test_a_dockerfile_whose_folder_has_an_arm_twin_is_amd64s(tmp_path):
+    # seafile-docker's image/seafile_9.0/Dockerfile beside image/seafile_9.0_arm/Dockerfile: one
+    # folder per CPU; a twin folder without the file, or a folder named otherwise, is not one
+    # (inside the repository only: the listing of what holds it is never read)
+    text = "FROM ubuntu:22.04\nRUN wget https://e.com/seafile-server_9.0.16_x86-64.tar.gz\n"
+    (tmp_path / ".git").mkdir()
+    write_files(tmp_path, {"image/seafile_9.0_arm/Dockerfile": "FROM ubuntu:22.04\n",
+                           "image/seafile_8.0_arm/README.md": "notes\n", "image/seafile_7.1-x/Dockerfile": "FROM x\n"})
+    assert check_at(tmp_path / "image" / "seafile_9.0", text) == []
+    assert len(check_at(tmp_path / "image" / "seafile_8.0", text)) == 1
+    assert len(check_at(tmp_path / "image" / "seafile_7.1", text)) == 1
+    r = lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=tmp_path / "image" / "seafile_9.0")
+    assert str(tmp_path / "image") in (r.deps or ())
+    r = lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=tmp_path)
+    assert str(tmp_path.parent) not in (r.deps or ())
 
 
 def check_at(folder, text):

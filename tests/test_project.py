@@ -628,28 +628,29 @@ def test_a_from_that_a_named_build_context_serves_is_not_a_registry_image(tmp_pa
     # frigate's docker/rockchip/rk.hcl: the rk target gives FROM wheels and FROM deps the outputs
     # of other targets (contexts = { wheels = "target:wheels" }); so do --build-context,
     # compose's additional_contexts and build-push-action's build-contexts. A FROM no build's
-    # context names is still the registry's name:latest
-    dockerfile = "FROM wheels AS w\nRUN true\nFROM deps\nCOPY --from=w /x /x\nFROM tools\n"
+    # context names is still the registry's name:latest (official images here: a one-part name
+    # no registry serves is never reported, a context of that name or not)
+    dockerfile = "FROM python AS w\nRUN true\nFROM node\nCOPY --from=w /x /x\nFROM golang\n"
     files = {
         "docker/rockchip/rk.hcl": 'target "rk" {\n  dockerfile = "docker/rockchip/Dockerfile"\n'
-                                  '  contexts = {\n    wheels = "target:wheels",\n    deps = "target:deps"\n  }\n}\n',
+                                  '  contexts = {\n    python = "target:wheels",\n    node = "target:deps"\n  }\n}\n',
         "docker/rockchip/Dockerfile": dockerfile,
-        "Makefile": "cli:\n\tdocker buildx build --build-context wheels=docker-image://python:3.12 "
-                    "--build-context deps=./deps -f cli/Dockerfile .\n",
+        "Makefile": "cli:\n\tdocker buildx build --build-context python=docker-image://python:3.12 "
+                    "--build-context node=./deps -f cli/Dockerfile .\n",
         "cli/Dockerfile": dockerfile,
         "compose.yaml": "services:\n  web:\n    build:\n      context: web\n      additional_contexts:\n"
-                        "        - wheels=../wheels\n      additional_contexts_: {}\n",
+                        "        - python=../wheels\n      additional_contexts_: {}\n",
         "web/Dockerfile": dockerfile,
         ".github/workflows/ci.yml": "on: push\njobs:\n  b:\n    runs-on: ubuntu-24.04\n    steps:\n"
                                    "    - uses: actions/checkout@v4\n    - uses: docker/build-push-action@v6\n"
                                    "      with:\n        context: .\n        file: ci/Dockerfile\n"
-                                   "        build-contexts: |\n          deps=target:deps\n",
+                                   "        build-contexts: |\n          node=target:deps\n",
         "ci/Dockerfile": dockerfile,
         "other/Dockerfile": dockerfile,
     }
     doc = run(tree(tmp_path, files), capsys)
     assert [f["message"] for f in doc["findings"] if (f["path"], f["line"]) == ("other/Dockerfile", 1)] == [
-        "Base image wheels has no tag or digest, so it means wheels:latest."]
+        "Base image python has no tag or digest, so it means python:latest."]
     found = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF002")
     assert found == [("ci/Dockerfile", 1), ("ci/Dockerfile", 5), ("cli/Dockerfile", 5), ("docker/rockchip/Dockerfile", 5),
                      ("other/Dockerfile", 1), ("other/Dockerfile", 3), ("other/Dockerfile", 5),
@@ -658,17 +659,17 @@ def test_a_from_that_a_named_build_context_serves_is_not_a_registry_image(tmp_pa
 
 def test_a_named_context_of_a_build_whose_dockerfile_is_not_known_serves_its_from(tmp_path, capsys):
     # antrea's build/images/base/build.sh: a function builds -f $dockerfile (its caller's "Dockerfile"
-    # or "Dockerfile.ubi") with a local --build-context antrea-openvswitch=docker-image://...; a
-    # FROM of another name is still the registry's
+    # or "Dockerfile.ubi") with a local --build-context ubuntu=docker-image://... (here an official
+    # image's name, which a named context may replace too); a FROM of another name is still the registry's
     files = {
         "build/images/base/build.sh": '#!/bin/bash\nfunction build() {\n  local dockerfile="$2"\n'
-            '  local ctx="--build-context antrea-openvswitch=docker-image://$OVS_IMAGE"\n'
+            '  local ctx="--build-context ubuntu=docker-image://$OVS_IMAGE"\n'
             '  docker buildx build $ctx -t "$1:$TAG" --push -f $dockerfile .\n}\nbuild antrea/base Dockerfile\n',
-        "build/images/base/Dockerfile": "FROM ubuntu:24.04 AS cni\nRUN true\nFROM antrea-openvswitch\nFROM openvswitch\n",
+        "build/images/base/Dockerfile": "FROM golang:1.24 AS cni\nRUN true\nFROM ubuntu\nFROM debian\n",
     }
     doc = run(tree(tmp_path, files), capsys)
     assert [(f["line"], f["message"]) for f in doc["findings"] if f["rule"] == "DF002"] == [
-        (4, "Base image openvswitch has no tag or digest, so it means openvswitch:latest.")]
+        (4, "Base image debian has no tag or digest, so it means debian:latest.")]
 
 
 def test_a_latest_tagged_with_the_callers_version_is_not_published_alone(tmp_path, capsys):

@@ -373,6 +373,10 @@ def test_version_guard_forms(repo):
             import smtpd
         if sys.version_info.major == 2:
             import imp as imp2
+        if sys.version_info[1] > 5:
+            from typing import TextIO
+        else:
+            from typing.io import TextIO
     """, "PY", kind="python", tmp_path=repo, python_version="3.13") == [
         f"10:12 PY001 `asyncore` was removed in Python 3.12: {PEP_594} {ON_313}",
     ]
@@ -409,6 +413,22 @@ def test_feature_detection_and_fallbacks_are_not_reported(repo):
         class Store(collections_abc.MutableMapping):
             pass
     """, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
+
+
+def test_what_follows_a_feature_probe_in_an_and_is_guarded(repo):
+    # metaflow's graph.py: `hasattr(ast, "Str") and isinstance(node, ast.Str)` reads ast.Str only
+    # where it exists; read before the probe, or in an `or` after it, it is reported
+    assert [line.split(" PY001")[0] for line in check("""
+        import ast
+
+        def literal(node):
+            if hasattr(ast, "Str") and isinstance(node, ast.Str):
+                return node.s
+            ok = hasattr(ast, "Num") and ast.Num
+            if isinstance(node, ast.Bytes) and hasattr(ast, "Bytes"):
+                return node.s
+            return hasattr(ast, "NameConstant") or ast.NameConstant
+    """, "PY001", kind="python", tmp_path=repo, python_version="3.14")] == ["7:25", "9:44"]
 
 
 def test_fallback_binding_stands_for_the_primary_import(repo):

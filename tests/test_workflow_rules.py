@@ -429,6 +429,10 @@ def test_gha_rules_pass_valid_platforms():
               - uses: docker/build-push-action@v6
                 with:
                   platforms: linux/${{ matrix.arch }}
+              # openbao's release-images: a comma inside an expression is the expression's
+              - uses: docker/build-push-action@v6
+                with:
+                  platforms: ${{ join(matrix.distro.platforms, ',') }}
     """, "GHA", kind="workflow") == []
 
 

@@ -68,6 +68,9 @@ _PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}|^[ \t]*\{%[-+]?[ \t
 #: an autoconf-style placeholder a script substitutes (``name: @STS_NAME@``: longhorn's scale
 #: test; ``@`` cannot start a YAML scalar, so such a file never parses as it stands)
 _AT_PLACEHOLDER_RE = re.compile(r"(?<![\w@])@[A-Z][A-Z0-9_]*@(?![\w@])")
+#: and between percent signs (``name: %ITS%-apiserver``: kubestellar's monitoring manifests, which
+#: a script pipes through ``sed s/%ITS%/.../g``; ``%`` cannot start a YAML scalar either)
+_PERCENT_PLACEHOLDER_RE = re.compile(r"(?<![\w%])%[A-Z][A-Z0-9_]*%(?![\w%])")
 #: a ytt (Carvel) annotation: ``#@ load("@ytt:data", "data")``, ``#@ if/end ...:``, ``#@overlay/match``,
 #: ``#@data/values``, or a value ytt computes (``name: #@ data.values.name``): comments to YAML, the
 #: template's code to ytt, which renders the manifest (ytt's ``examples/eirini/config.yml``)
@@ -748,6 +751,7 @@ def parse(source) -> YamlModel:
     except yaml.YAMLError as e:
         templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None) \
             or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None) \
+            or (_placeholder_at(e, text, _PERCENT_PLACEHOLDER_RE, anywhere=True) if "%" in text else None) \
             or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None

@@ -50,7 +50,7 @@ import os
 import re
 
 from ..images import strip_transport, values_repository
-from .rewrites import release_rewrites
+from .rewrites import release_rewrites, value_marks
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
 #: the Makefile reader's placeholder; each character is looked at a bounded number of times
@@ -615,9 +615,6 @@ def _skaffold_facts(ctx, out: dict) -> None:
 
 
 #: a YAML anchor on a scalar value: ``karmadaImageVersion: &karmadaImageVersion latest``
-_ANCHOR_AT = re.compile(r"(?m):[ \t]+&([A-Za-z_][\w.-]{0,63})[ \t]+[^\s#]")
-
-
 def _helm_values_facts(ctx, out: dict) -> None:
     """A chart's values ``image:`` (``repository``/``tag``, ``registry``, a string) is what its
     templates deploy; the nodes are the ``nodeSelector``/``affinity`` beside it, else the top
@@ -625,16 +622,9 @@ def _helm_values_facts(ctx, out: dict) -> None:
     ``templates/`` folder: templates are rendered, and what they render is the deployment."""
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value, walk_mappings
 
-    if "&" in ctx.source.text:
-        # the lines carrying a YAML anchor, which a release sed may rewrite (``patches.anchored``)
-        found, line, at = [], 1, 0
-        for m in _ANCHOR_AT.finditer(ctx.source.text):
-            line, at = line + ctx.source.text.count("\n", at, m.start()), m.start()
-            found.append(f"{line}:{m.group(1)}")
-            if len(found) == 64:
-                break
-        if found:
-            out["anchors"] = found
+    found = value_marks(ctx.source.text)  # (anchors and marker comments a release sed may rewrite)
+    if found:
+        out["anchors"] = found
     folder = os.path.join(os.path.dirname(os.path.abspath(ctx.source.abspath)), "templates")
     ctx.source.inputs.append(folder)
     if os.path.isdir(folder):

@@ -29,6 +29,12 @@ _BARE_TAG_KEY = re.compile(r"(?<![A-Za-z])[Tt]ag:\s?(?:\.\*|\[[^\]]{1,24}\](?:\*
 #: a pattern that replaces the value a YAML anchor carries, so every alias of it: karmada's
 #: ``s/\(\&karmadaImageVersion \)[^[:space:]]\+/\1${version}/g`` on its charts' values
 _ANCHOR = re.compile(r"\\?&([A-Za-z_][\w.-]{0,63})[ \t]{0,8}(?:\\\))?[ \t]{0,8}(?:\.\*|\[[^\]]{1,24}\]\]?(?:\*|\\?\+)|\\S|latest)")
+#: a pattern that replaces the value on the lines a marker comment ends (flyte's tag-helm.sh:
+#: ``s,tag:[^P]*# FLYTE_TAG,tag: ${VERSION} # FLYTE_TAG,`` on its chart's values)
+_MARKER = re.compile(r"(?:[Tt]ag|[Ii]mage|[Vv]ersion|newTag)\s?:\s?(?:\.|\[[^\]]{1,24}\])(?:\*|\\?\+)\s?#\s?([A-Za-z_][\w.-]{0,63})$")
+#: in a values file: a YAML anchor's value, and a value a marker comment ends (``tag: latest # FLYTE_TAG``)
+_ANCHOR_AT = re.compile(r"(?m):[ \t]+&([A-Za-z_][\w.-]{0,63})[ \t]+[^\s#]")
+_MARKED_AT = re.compile(r"(?m)^[ \t]*(?:[Tt]ag|[Ii]mage|[Vv]ersion|newTag)[ \t]*:[^#\n]*#[ \t]?([A-Za-z_][\w.-]{0,63})[ \t]*$")
 _SEPARATOR = re.compile(r"[>|;&]")
 #: (an open quote runs to the line's end: read once, never again from each later quote)
 _QUOTED = re.compile(r"'[^']*(?:'|$)|\"(?:[^\"\\]|\\.)*(?:\"|\\?$)")
@@ -229,6 +235,32 @@ def _loop_words(words: list, latest: dict) -> list:
     return out
 
 
+def _anchor_of(pattern: str) -> str | None:
+    """The anchor (``NAME``) or marker comment (``#NAME``) whose value a sed's pattern replaces."""
+    m = _ANCHOR.search(pattern) if "&" in pattern else None
+    if m is not None:
+        return m.group(1)
+    m = _MARKER.search(pattern) if "#" in pattern else None
+    return None if m is None else "#" + m.group(1)
+
+
+def value_marks(text: str) -> list[str]:
+    """``line:NAME`` of each line of a values file carrying a YAML anchor (``&karmadaImageVersion
+    latest``) and ``line:#NAME`` of each value a marker comment ends (``tag: latest # FLYTE_TAG``):
+    what a release sed may rewrite by that name (``patches.anchored``); 64 at most."""
+    found: list = []
+    for pattern, mark, hint in ((_ANCHOR_AT, "", "&"), (_MARKED_AT, "#", "#")):
+        if hint not in text:
+            continue
+        line, at = 1, 0
+        for m in pattern.finditer(text):
+            line, at = line + text.count("\n", at, m.start()), m.start()
+            found.append(f"{line}:{mark}{m.group(1)}")
+            if len(found) == 64:
+                return found
+    return found
+
+
 def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
     """The files (a path, or a folder ending in ``/``, relative to this file's folder) whose
     image tags a ``sed`` of this file rewrites: their ``latest`` is a placeholder.  Each line is
@@ -299,7 +331,7 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             pos = end + 1
             pattern = line[s.end():mid]
             tm = _TAG_PATTERN.search(pattern)
-            am = _ANCHOR.search(pattern) if tm is None and "&" in pattern else None
+            am = _anchor_of(pattern) if tm is None else None
             if am is None and (tm is None or _BARE_TAG_KEY.search(pattern)):
                 continue
             if am is None and sed_words and not _NAMED.search(pattern, 0, tm.start()):
@@ -323,7 +355,7 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             if am is None:
                 files += got
             else:  # (the anchor's value only: another latest of the file stays)
-                anchored += [f"{am.group(1)}:{p}" for p in got if len(anchored) < 32]
+                anchored += [f"{am}:{p}" for p in got if len(anchored) < 32]
         for p in files:
             if p not in found and len(found) < 32:
                 found.append(p)

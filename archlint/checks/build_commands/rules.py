@@ -13,10 +13,10 @@ from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from ...updaters import digest_only
-from .local import (build_pushes, digest_read, discarded, group_of, in_document, local_use, normal_ref, readers_build,
+from .local import (build_pushes, digest_read, discarded, group_of, local_use, normal_ref, readers_build,
                     runner_chosen, runner_platform, text_at as _text_at, versioned, versioned_ref)
 from .variants import builds as _builds
-from .variants import (as_its_platform, bundle_image, first_pass_of, linux_os, multi_platform_twin,
+from .variants import (as_its_platform, as_written, no_cpu, bundle_image, first_pass_of, linux_os, multi_platform_twin,
                        passes_machine_arch, per_arch_part, windows_image)
 
 _BUILDKIT_OUTPUT_BUILDERS = ("docker", "buildx")
@@ -436,23 +436,6 @@ def _removal(tc, f) -> Edit:
     return Edit(snip.span(start, end), "")
 
 
-def _as_written(f, name: str, val: str | None, bake: bool) -> str:
-    """``NAME=value`` of a ``--build-arg`` (the whole ``--set`` value for bake) as the user wrote
-    it: a value that came from an unresolved Makefile expansion is shown as its reference
-    (``TARGETARCH=$(shell go env GOARCH)``), never as archlint's placeholder for it."""
-    shown = f.value if bake else (f"{name}={val}" if val is not None else name)
-    w = f.value_word or f.word
-    written = getattr(w.snippet, "written", None)
-    if not w.dynamic or written is None or getattr(w.snippet, "base", None) is None:
-        return shown
-    text = written(w.start, w.end)
-    if w is f.word and text.startswith(f.name + "="):
-        text = text[len(f.name) + 1:]
-    if "\n" in text or "=" not in text:
-        return f"{name}=(a value set by make)" if not bake else f.value.split("=", 1)[0] + "=(a value set by make)"
-    return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
-
-
 @rule("BC004", "platform-build-arg", severity=Severity.WARNING, fix="unsafe",
       tags=("multi-arch", "build"))
 def platform_build_arg(ctx):
@@ -477,7 +460,9 @@ def platform_build_arg(ctx):
     Linux's or none is named (kaniko's): what the builder sets anyway; nor where that one
     platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile
     the build reads declares the argument or uses it in a `FROM`: it sets nothing (nor where its Dockerfile is
-    missing: XF005's); nor an empty value on a build without `--platform` (skipper's `TARGETPLATFORM=`): no CPU.
+    missing: XF005's); nor, on a build without `--platform`, an empty `TARGETPLATFORM` (skipper's) or a literal value
+    that names no platform, OS, CPU nor variant (netbird's `TARGETPLATFORM=.` for a Dockerfile's `COPY
+    ${TARGETPLATFORM}/app`): no CPU.
 
     ## Example
     ```shell
@@ -513,12 +498,12 @@ def platform_build_arg(ctx):
             else:
                 continue
             name = name.strip()
-            if name in plat.TARGET_ARGS and not (name == "TARGETPLATFORM" and eq and not val and tc.platform_source == "none"):
-                found.append((f, name, val if eq else None))  # (no platform on a native build: no CPU)
+            if name in plat.TARGET_ARGS and not (tc.platform_source == "none" and no_cpu(f, name, val if eq else None)):
+                found.append((f, name, val if eq else None))
         counts: dict[str, int] = {}
         for _, name, _ in found:
             counts[name] = counts.get(name, 0) + 1
-        shown_of = {id(f): _as_written(f, name, val, tc.action == "bake") for f, name, val in found}
+        shown_of = {id(f): as_written(f, name, val, tc.action == "bake") for f, name, val in found}
         last: dict[str, str | None] = {name: shown_of[id(f)].partition("=")[2] or None for f, name, _v in found}
         for f, name, val in found:
             shown = shown_of[id(f)]
@@ -757,8 +742,9 @@ def multi_platform_no_output(ctx):
     docker buildx build --platform linux/amd64,linux/arm64 --push -t registry.example.com/app:1.4.2 .
     ```
 
-    Not reported for a build that names no image in a Markdown document that pushes nothing (a
-    reference page showing the `--platform` syntax).
+    Not reported for a build that names no image (no `-t`, no `--iidfile`) where nothing pushes: a check that
+    every platform builds, a benchmark that times the build (prefect's), a reference page showing the
+    `--platform` syntax; nothing can push or load a result that has no name.
 
     ## Fix
     No automatic fix: whether to push or export is a choice.
@@ -776,8 +762,8 @@ def multi_platform_no_output(ctx):
         if tc.images and all(normal_ref(im.value) in pushed for im in tc.images) or first_pass_of(tc, pushing) \
                 and not any(local.name(tc, im.value) for im in tc.images):
             continue  # a first pass: another build of the file pushes it from the cache (and none runs its tags)
-        if in_document(tc) and not tc.images and local.build(tc):
-            continue  # a document's example of the platform syntax, naming no image
+        if not tc.images and local.build(tc):
+            continue  # names no image: a check that it builds, a benchmark, a document's example of the syntax
         yield ctx.report(
             _first_platform_span(tc),
             f"{_label(tc)} builds {tc.platform_count} platforms without --push, --load or --output,"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ... import platforms as plat
 from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
 from ...commands import commands_for, olm_bundles
 from ...images import split_ref
@@ -259,3 +260,36 @@ def linux_os(tc, name: str, val: str | None) -> bool:
     values = [p.value for p in tc.platforms] if tc.platform_source == "flag" else []
     return bool(values) and not any(p.dynamic for p in tc.platforms) and all(
         v.strip().lower().startswith("linux/") for v in values)
+
+
+def as_written(f, name: str, val: str | None, bake: bool) -> str:
+    """``NAME=value`` of a ``--build-arg`` (the whole ``--set`` value for bake) as the user wrote
+    it: a value that came from an unresolved Makefile expansion is shown as its reference
+    (``TARGETARCH=$(shell go env GOARCH)``), never as archlint's placeholder for it."""
+    shown = f.value if bake else (f"{name}={val}" if val is not None else name)
+    w = f.value_word or f.word
+    written = getattr(w.snippet, "written", None)
+    if not w.dynamic or written is None or getattr(w.snippet, "base", None) is None:
+        return shown
+    text = written(w.start, w.end)
+    if w is f.word and text.startswith(f.name + "="):
+        text = text[len(f.name) + 1:]
+    if "\n" in text or "=" not in text:
+        return f"{name}=(a value set by make)" if not bake else f.value.split("=", 1)[0] + "=(a value set by make)"
+    return text.strip("\"'") if text[:1] == text[-1:] and text[:1] in "\"'" else text
+
+
+def no_cpu(f, name: str, val: str | None) -> bool:
+    """A value that names no CPU, given on a build without ``--platform``: an empty
+    ``TARGETPLATFORM`` (skipper's), or a literal that is no platform, OS, architecture nor variant
+    (netbird's ``TARGETPLATFORM=.``: the Dockerfile reads it as a folder, ``COPY
+    ${TARGETPLATFORM}/netbird``)."""
+    if val is None:
+        return False
+    v = val.strip().lower()
+    if not v:
+        return name == "TARGETPLATFORM"
+    if (f.value_word or f.word).dynamic or "$" in v:
+        return False
+    return not (plat.meaning(v) or plat.meaning(v, bare_arch=True) or v in plat.OSES
+                or any(v in variants for variants in plat.VARIANTS.values()))

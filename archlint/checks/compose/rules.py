@@ -24,6 +24,20 @@ from ...tooling import mutable_tags_allowed, tooling_file
 
 
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
+#: what a comment says of an image that never runs as written (firezone's `image: alpine:latest #
+#: Dummy, will always be overridden.` in the service its other files extend)
+_NEVER_PULLED = re.compile(r"\b(?:dummy|placeholder|overridden|overwritten)\b", re.I)
+
+
+def _said_overridden(ctx, node) -> bool:
+    """Whether the comment ending the image's line, or one right above it, says the image is a
+    placeholder the services extending it override (``_NEVER_PULLED``)."""
+    line = ctx.model.content_span(node).line
+    text = ctx.source.line(line)
+    end = ctx.model.content_span(node).end_col - 1 if ctx.model.content_span(node).end_line == line else len(text)
+    hash_at = text.find("#", end)
+    return hash_at >= 0 and _NEVER_PULLED.search(text, hash_at) is not None \
+        or any(_NEVER_PULLED.search(c) for c in ctx.source.comments_above(line))
 
 
 class _Service:
@@ -164,12 +178,14 @@ def image_latest_tag(ctx):
     default its newest release. Nor an image whose publisher gives no version tags (distroless,
     httpbin's original: the list DF001 and K8S001 read) where no updater keeps a digest, nor a
     one-part name no registry serves (apisix's `test-header-image:latest`, which a script of the
-    repository builds; not an official image: see K8S001). Not reported for a service that also has
+    repository builds; not an official image: see K8S001), nor an image whose comment says it is a placeholder
+    (firezone's `image: alpine:latest # Dummy, will always be overridden.` in the service its other files extend:
+    "dummy", "placeholder", "overridden"). Not reported for a service that also has
     `build:` (there `image:` names the image compose builds), for images pinned by digest, for
     values compose interpolates from the environment without a default, or in a compose file under a
     developer-tooling folder (a path segment `dev`, `development`, `tools`, `tooling`, `debug`,
-    `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`, `development`
-    or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
+    `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`, `development`,
+    `devenv` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
     `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
     deployment) or named for development or tests (`compose.tests.yaml`, `docker-compose.dev.yml`,
     `docker-compose.override.yml`: a name word `dev`, `development`, `local`, `debug`, `test`,
@@ -221,6 +237,8 @@ def image_latest_tag(ctx):
             continue
         if unserved(name, getattr(ctx.settings, "rule_packs", ())):
             continue  # a one-part name no registry serves: built on this machine (apisix's test-header-image)
+        if _said_overridden(ctx, node):
+            continue  # a placeholder the extending services replace, as its comment says
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":
             msg = f"Service {svc.name} uses image {ref} with the mutable tag latest{via}."

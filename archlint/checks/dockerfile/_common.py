@@ -175,7 +175,8 @@ def file_arch(ctx) -> str | None:
     ``Dockerfile`` beside ``Dockerfile.aarch64``) is amd64's, when a sibling is named for arm64
     and none for amd64; so is any Dockerfile named for no CPU in a folder whose Dockerfiles are
     named for arm64 and never for amd64 (percona's ``Dockerfile-dockerhub`` beside
-    ``Dockerfile.aarch64``)."""
+    ``Dockerfile.aarch64``), and one whose folder has an ARM twin (``seafile_9.0/`` beside
+    ``seafile_9.0_arm/``)."""
     hit = file_arch_token(ctx)
     return None if hit is None else hit[1]
 
@@ -195,7 +196,7 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
         siblings = _arch_named_siblings(ctx, base)
         # (an arm64 sibling: the pair of one file per CPU; beside an s390x one alone, the plain
         # file may well be the multi-platform build of the other CPUs)
-        if "arm64" in siblings and "amd64" not in siblings:
+        if "arm64" in siblings and "amd64" not in siblings or _arm_twin_folder(ctx, base):
             return ("amd64", "amd64")
         # a folder that names its arm64 Dockerfiles and never amd64 (percona's Dockerfile.aarch64,
         # Dockerfile.aarch64-pro beside Dockerfile-dockerhub, Dockerfile.ubi8): the unnamed are amd64's
@@ -232,6 +233,33 @@ def _arch_named_siblings(ctx, base: str) -> set:
             found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}
             out |= found
     return out
+
+
+def _arm_twin_folder(ctx, base: str) -> bool:
+    """Whether the Dockerfile's folder has a twin beside it named as it is plus an ARM CPU's name,
+    holding a file of the same name (seafile-docker's ``image/seafile_9.0/Dockerfile`` and
+    ``image/seafile_9.0_arm/Dockerfile``): one folder per CPU, this one amd64's.  The parent
+    folder (inside the repository) and the twin's file are inputs of the result."""
+    import os
+
+    from ...source import folder_entries
+
+    here = os.path.dirname(ctx.source.abspath or "")
+    parent, name = os.path.split(here)
+    top = ctx.repository_root()
+    if not name or not os.path.isabs(parent) or top is None or not (parent + os.sep).startswith(top.rstrip(os.sep) + os.sep):
+        return False  # (a folder inside the repository: never the listing of what holds it)
+    ctx.depends_on(parent)
+    low = name.lower()
+    for n, is_dir in folder_entries(parent):
+        rest = n[len(name) + 1:].lower()
+        if is_dir and n.lower().startswith(low) and n[len(name):len(name) + 1] in ("_", "-", ".") \
+                and (rest == "arm" or {a for _t, a, s_, e_ in arch_tokens(rest) if s_ == 0 and e_ == len(rest)}
+                     & {"arm64", "arm"}):  # (a bare "arm" is no CPU's name in a URL, but it is a twin folder's)
+            ctx.depends_on(os.path.join(parent, n, base))
+            if os.path.isfile(os.path.join(parent, n, base)):
+                return True
+    return False
 
 
 def _folder_dockerfile_arches(ctx) -> set:

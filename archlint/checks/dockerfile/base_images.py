@@ -6,7 +6,7 @@ import re
 
 from ... import platforms as plat
 from ...archnames import image_arch_token, without_arch
-from ...images import latest_only, parse_image_ref, release_in_name
+from ...images import latest_only, parse_image_ref, release_in_name, unserved
 from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
@@ -50,7 +50,9 @@ def from_latest_tag(ctx):
     base tag would not make it reproducible. Nor in a stage that only fetches files for a later
     stage (kompose's `apk add curl` and `curl` of its release, katib's `alpine/git` clone,
     strimzi's checked downloads): it runs downloads and what unpacks and checks them, installs
-    only those tools, and is read only by `COPY --from` of what it fetched, so the image gets
+    only those tools, and is read only by `COPY --from` of what it fetched (or through a stage based on it that
+    only does the same: kubeval's `FROM schemas AS standalone-schemas`, which deletes what it does not need), so the
+    image gets
     the same files whatever version of the base ran `curl` (a stage that compiles, installs
     other packages, is copied from where its packages live, or is the image built is still
     reported). Nor for an image whose publisher gives no version
@@ -70,7 +72,8 @@ def from_latest_tag(ctx):
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag == "latest" and digest is None and not _upgrades_packages(st) and _pin_kept(ctx, name, st.image.value) \
-                and not fetch_only(ctx.model, st) and not comment_above(ctx, st.from_ins.span.line, _version_set(name).search):
+                and not _unserved(ctx, name) and not fetch_only(ctx.model, st) \
+                and not comment_above(ctx, st.from_ins.span.line, _version_set(name).search):
             via = " (through an ARG default)" if related else ""
             yield ctx.report(
                 st.image.span,
@@ -79,6 +82,14 @@ def from_latest_tag(ctx):
                 related=related,
                 key=value,
             )
+
+
+def _unserved(ctx, name: str) -> bool:
+    """A one-part name that is none of Docker Hub's official images (``images.unserved``): no
+    registry serves it, so the build reads a named context or an image built on its machine
+    (Mailu's ``FROM base``, its Bake files' ``contexts = { base = "target:base" }``; rundeck's
+    ``FROM rdubuntu16.04-util:latest``, which its test script builds first): no tag to pin."""
+    return "$" not in name and unserved(name, getattr(ctx.settings, "rule_packs", ()))
 
 
 def _version_set(name: str):
@@ -167,6 +178,11 @@ def _fetch_only_command(cmd) -> bool | None:
     prog = cmd.program
     if prog in _FETCHERS:
         return True
+    if prog == "find":  # (a search, or a clean-up with -delete; -exec runs anything)
+        return None if any(w.value in ("-exec", "-execdir", "-ok", "-okdir") for w in cmd.args) else False
+    if prog == "xargs":  # (`| xargs rm -rf`: the helper it runs decides)
+        run = next((w.value for w in cmd.args if not w.value.startswith("-")), "")
+        return False if run in _FETCH_HELPERS else None
     if prog in _FETCH_HELPERS:
         if prog in _MOVERS and any(w.value.startswith("/") and "$" not in w.value and _system_path(w.value)
                                    for w in cmd.args):
@@ -202,17 +218,29 @@ def fetch_only(model, stage) -> bool:
     """Whether the stage only fetches files for later stages (kompose's ``apk add curl`` and
     ``curl -L .../kompose-linux-${ARCH}``, katib's ``alpine/git`` clone, strimzi's checked
     downloads): it runs downloads and what unpacks and checks them, installs only those tools,
-    is not the image built nor the base of another stage, and is read only by ``COPY --from`` of
+    is not the image built nor the base of another stage but one that does the same (``_fetch_only``), and is read only by ``COPY --from`` of
     paths outside the system folders its packages live in. What it hands over is the downloaded
     files, the same whatever version of its base ran ``curl``."""
+    return _fetch_only(model, stage, True)
+
+
+def _fetch_only(model, stage, own_fetch: bool, depth: int = 0) -> bool:
+    """``fetch_only``; a stage based on it (kubeval's ``FROM schemas AS standalone-schemas``,
+    which deletes what it does not need) hands its files on too when it only runs what a fetching
+    stage runs and is read only by ``COPY --from`` (``own_fetch`` False: it fetched through its base)."""
     from ...parsers.shell import simple_commands
 
-    if stage.index == model.final_stage.index or stage.index in based_on(model):
+    if stage.index == model.final_stage.index or depth > 8:
         return False
     readers = list(_copies_of(model, stage))
-    if not readers or any(fl.name != "from" for _st, _ins, fl in readers) or _reads_system_paths(model, readers):
+    children = [st for st in model.stages if (b := model.base_stage_of(st)) is not None and b.index == stage.index] \
+        if stage.index in based_on(model) else []
+    if not readers and not children or any(fl.name != "from" for _st, _ins, fl in readers) \
+            or _reads_system_paths(model, readers):
         return False
-    fetched = False
+    if any(not _fetch_only(model, ch, False, depth + 1) for ch in children):
+        return False
+    fetched = not own_fetch
     for ins in stage.instructions:
         if ins.keyword == "ADD":
             fetched = fetched or any("://" in p for p in _copy_sources(ins))
@@ -255,7 +283,9 @@ def from_untagged(ctx):
     install-artifacts-${INSTALLER_ARCH}`, whatever the default), for a name a build of the Dockerfile serves from a
     named context (a Bake target's `contexts = { wheels = "target:wheels" }`, `--build-context`, compose's
     `additional_contexts`: the FROM reads that, not a registry), for a placeholder no runtime accepts as an image
-    (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), or for an image that is a build
+    (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), for a one-part name that
+    is none of Docker Hub's official images (Mailu's `FROM base`, a named context of Bake files archlint did not read;
+    an image a script builds first: no registry serves it, so no tag is pulled; also DF001's), or for an image that is a build
     parameter: `FROM ${BASE_IMAGE}`, the whole
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
     value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it
@@ -286,7 +316,7 @@ def from_untagged(ctx):
         return
     for st, value, related in _base_images(ctx):
         name, tag, digest = parse_image_ref(value)
-        if tag is None and digest is None and not release_in_name(name) \
+        if tag is None and digest is None and not release_in_name(name) and not _unserved(ctx, name) \
                 and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name, st.image.value) \
                 and not fetch_only(ctx.model, st):
             yield ctx.report(

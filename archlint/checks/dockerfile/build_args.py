@@ -100,10 +100,9 @@ def arch_specific_download(ctx):
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a `RUN` download (`curl`,
     `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`, `linux64` (jq's), `aarch64`, `arm64`,
     `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or
-    `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word.
-
-    A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values (`COPY ${BINARY} /app` after
-    `ARG BINARY=bin/app-arm64`), reported only when several target platforms are configured (a build may pass another).
+    `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word. A `COPY`/`ADD`
+    source is also read with the stage's `ARG` defaults and `ENV` values (`COPY ${BINARY} /app` after `ARG
+    BINARY=bin/app-arm64`), reported only when several target platforms are configured (a build may pass another).
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
     a literal token is reported even in a pinned stage, because its output is copied into the images of the other
@@ -149,7 +148,8 @@ def arch_specific_download(ctx):
     not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature, checksum or package
     index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes for every CPU. Nor
     in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then curl ...`: kubeedge's
-    build tools), nor one file's builds for several CPUs in one stage (beyla's `linux-amd64/libobijni.so` and
+    build tools), nor one file's builds for several CPUs in one stage (lldap's musl.cc cross toolchains, armv7l's
+    `musleabihf` too; beyla's `linux-amd64/libobijni.so` and
     `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-... uv-aarch64-... /`): a bundle. Nor a boot image served to
     other machines (a PXE server's `kernel-amd64`). Nor a `COPY --from` a stage of the Dockerfile: what it built, named
     for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool
@@ -157,7 +157,7 @@ def arch_specific_download(ctx):
     by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also
     DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one
     is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's, as is a folder's every one named for
-    no CPU where some name arm64 and none amd64.
+    no CPU where some name arm64 and none amd64, or whose folder has an ARM twin (`seafile_9.0/`, `seafile_9.0_arm/`).
     """
     if windows_image(ctx):
         return
@@ -206,12 +206,19 @@ def arch_specific_download(ctx):
                 )
 
 
+#: what differs between one file's builds beside the CPU: the URL's scheme, and a 32-bit ARM
+#: triple's ABI (lldap's musl.cc toolchains: ``https://.../x86_64-linux-musl-cross.tgz`` and
+#: ``http://.../armv7l-linux-musleabihf-cross.tgz``)
+_SAME_FILE = re.compile(r"^https?://|(gnu|musl)eabi(?:hf)?(?=[^a-z]|$)")
+
+
 def _one_cpu_each(words: list) -> list:
     """The stage's downloads and copies but those of a bundle of several CPUs' builds: the same
     path but for its architecture, copied for two or more to different places (beyla's ``COPY
     --from=jni-builder .../native/linux-amd64/libobijni.so`` and ``.../linux-aarch64/...``, both
     packed in a Java agent that loads the one for the CPU it runs on; ragflow's deps image, whose
-    one ``COPY`` puts ``uv-x86_64-...`` and ``uv-aarch64-...`` into ``/`` for a later ``uname -m``)."""
+    one ``COPY`` puts ``uv-x86_64-...`` and ``uv-aarch64-...`` into ``/`` for a later ``uname -m``;
+    lldap's musl.cc cross toolchains for three CPUs, their names compared as ``_SAME_FILE`` says)."""
     shapes: dict = {}  # the value with its architecture tokens blanked -> {value: the CPUs it names}
     keyed = []
     for w in words:
@@ -222,7 +229,7 @@ def _one_cpu_each(words: list) -> list:
             for _token, _arch, start, end in found:
                 parts.append(w[1][last:start])
                 last = end
-            key = "\0".join(parts) + "\0" + w[1][last:]
+            key = _SAME_FILE.sub(lambda m: m.group(1) or "", "\0".join(parts) + "\0" + w[1][last:])
             ins = w[0]
             dest = ins.words[-1].value if ins.keyword in ("COPY", "ADD") and len(ins.words) > 1 else None
             if dest is not None and dest.endswith("/") and not w[1].endswith("/"):
@@ -568,7 +575,8 @@ def hardcoded_target_arch(ctx):
     nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one;
     nor one in a `case` arm labelled with an architecture (beyla's `case "$BUILDARCH" in amd64)
     CC=aarch64-linux-gnu-gcc ;;`) or an `if`/`elif` branch testing for one (`if [ "$ARCH" = arm64 ];
-    then GOARCH=arm64 ...`): the arms choose per CPU; nor one an `echo` or `printf` prints
+    then GOARCH=arm64 ...`): the arms choose per CPU; nor `rustup target add` of several CPUs' targets in one
+    stage (lldap's x86_64, aarch64 and armv7 musl targets: a cross toolchain); nor one an `echo` or `printf` prints
     (ceph-csi's `echo "Missing GO_ARCH argument ... run: make image-cephcsi GOARCH=amd64"`).
 
     ## Why is this bad?
@@ -606,6 +614,13 @@ def hardcoded_target_arch(ctx):
                              if not _for_another_os(snip.text, m) and not _printed(snip.text, m)
                              and not in_arms(arms, m.start(), _toolchain_arch(m))]
     pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose
+    # rustup targets of several CPUs added in one stage (lldap's x86_64, aarch64 and armv7 musl
+    # targets): a cross-compiling toolchain, each build picking its --target
+    added: dict = {}
+    for st, _ins, _snip, m, arch in pins:
+        if m.group("ra"):
+            added.setdefault(st.index, set()).add(arch)
+    pins = [p for p in pins if not (p[3].group("ra") and len(added[p[0].index]) > 1)]
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the
     # architecture its stage is for, on purpose

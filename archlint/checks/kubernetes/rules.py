@@ -327,7 +327,7 @@ def image_latest_tag(ctx):
     `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (listed
     in the `image-references` ImageStream beside the manifest) is not judged. Nor are manifests for development (under a folder
     `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or with a word
-    `dev`, `development` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
+    `dev`, `development`, `devenv` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
     `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`, `tutorials`,
     `tutorial`; or named for one: `demo.yaml`; or whose opening comment says "for demo / testing purposes only", "not
@@ -362,8 +362,8 @@ def image_latest_tag(ctx):
     IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under that name and tag
     (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for `artifacts/deploy`) is the
     development loop's, and the value of a YAML anchor a release `sed` rewrites in the values file it names (karmada's
-    `s/\\(\\&karmadaImageVersion \\)...`) a placeholder: neither is reported; a Kustomization's `images:` entry whose
-    `name` matches no image of what it includes (every resource and patch read; a patch, replacement or configuration
+    `s/\\(\\&karmadaImageVersion \\)...`; or a value marked for one: flyte's `tag: latest # FLYTE_TAG`) a placeholder:
+    neither is reported; a Kustomization's `images:` entry whose `name` matches no image of what it includes (every resource and patch read; a patch, replacement or configuration
     never saying `image` moves none) changes nothing and is not reported; and the file `kustomize build` writes
     (`dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository sets carries the
     release's tag.

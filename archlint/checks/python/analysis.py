@@ -375,6 +375,17 @@ class Analyzer:
         self._block(s.orelse)
         self._ctx = outer
 
+    def _probed_and(self, values):
+        """``hasattr(ast, "Str") and isinstance(node, ast.Str)`` (metaflow's): what follows a
+        feature probe in an ``and`` runs only where the probe succeeded, as an ``if``'s body."""
+        outer = self._ctx
+        for v in values:
+            self._expr(v)
+            probed, module_probe = _feature_probes(v)
+            if probed or module_probe:
+                self._ctx = self._ctx.guarded(module_probe, False, probed)
+        self._ctx = outer
+
     def _s_Global(self, s):
         self._scope.globals.update(s.names)
 
@@ -459,6 +470,9 @@ class Analyzer:
         if t is ast.BinOp:
             self._expr(e.left)
             self._expr(e.right)
+            return
+        if t is ast.BoolOp and isinstance(e.op, ast.And):
+            self._probed_and(e.values)
             return
         if t in (ast.Tuple, ast.List, ast.Set):
             for elt in e.elts:
@@ -562,12 +576,14 @@ class Analyzer:
         fn = _OPS.get(type(op))
         if value is None or fn is None:
             return None
-        if kind == "major":
+        if kind in ("major", "minor"):  # (baserow's ANTLR output: `if sys.version_info[1] > 5:`)
             if len(value) != 1:
                 return None
             value = value[0]
         true, false = set(), set()
         for minor in _GRID:
+            if kind == "minor" and minor[0] != 3:
+                continue  # a minor alone is compared as Python 3's, as its author meant
             for rep in _representatives(kind, minor):
                 try:
                     ok = fn(value, rep) if flipped else fn(rep, value)
