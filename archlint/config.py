@@ -17,10 +17,12 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 #: a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
 #: what users of that release applied; a fix is a new release, not an edit there.  Each names
 #: one folder (``path_matches`` never lets their ``*`` reach across folders)
-SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*")
+SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*", "*-v[0-9]*.[0-9]*.[0-9]*")  # (devlake's releases/lake-v0.9.0)
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist",
+    # copies of other projects' code (pip's and metaflow's _vendor/, xinference's thirdparty/)
+    "_vendor", "vendored", "thirdparty",
     # Python's build output (setuptools' copies of a package's sources); not ``build`` itself: the Go
     # project layout keeps Dockerfiles and CI scripts there (build/package), and build output is
     # git-ignored (gatekeeper's cmd/build/helmify/static, the source of its charts)

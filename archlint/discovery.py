@@ -388,9 +388,14 @@ class _Filters:
         folder = os.path.dirname(full)
         names = self._listings.get(folder)
         if names is None:
+            names = set()
             try:
                 with os.scandir(folder) as it:
-                    names = {e.name.lower() for n, e in zip(range(_INTEGRATION_PEEK), it)}
+                    for n, e in enumerate(it):
+                        if n == _INTEGRATION_PEEK:  # (a folder that large is not looked through: the
+                            names = set()  # answer would depend on the order it is listed in)
+                            break
+                        names.add(e.name.lower())
             except OSError:
                 names = set()
             self._listings[folder] = names

@@ -55,8 +55,9 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "localtest.me", "kind-registr
 #: names that resolve to this machine, or a local cluster tool's registry on it: any host under
 #: ``.localhost`` (RFC 6761) or ``localtest.me`` (public DNS answering 127.0.0.1: func's
 #: ``registry.localtest.me``), and k3d's registries, named ``k3d-NAME`` (oathkeeper's
-#: ``k3d-localhost:5111``)
-_LOCAL_HOST_SHAPE = re.compile(r"(?:[\w.-]+\.(?:localhost|localtest\.me)|k3d-[\w.-]+)(?::\d+)?")
+#: ``k3d-localhost:5111``); and any host under ``.test`` (RFC 6761: never a public name; stargz-snapshotter's
+#: ``registry-optimize.test``, the ``registry:2`` service of the compose file its test starts)
+_LOCAL_HOST_SHAPE = re.compile(r"(?:[\w.-]+\.(?:localhost|localtest\.me|test)|k3d-[\w.-]+)(?::\d+)?")
 
 
 def local_registry(ref: str) -> bool:

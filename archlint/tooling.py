@@ -13,9 +13,10 @@ import re
 #: on the developer's machine or a throwaway cluster (a local Kafka, a debug stack), never a
 #: deployment; ``.github`` holds the CI's own (kubeflow's ``.github/resources/manifests``, what
 #: its e2e workflows deploy on a kind cluster; a local action's Dockerfile); ``.devcontainer`` a
-#: VS Code dev container's (thanos' Go workspace)
+#: VS Code dev container's (thanos' Go workspace); ``playground`` a place to try things (werf's
+#: ``playground/s3_registry`` compose stack)
 _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox", ".github",
-                            ".devcontainer"))
+                            ".devcontainer", "playground"))
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt

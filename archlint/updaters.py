@@ -23,7 +23,8 @@ def docker_updater(ctx, ecosystem: str = "docker") -> bool:
     """Whether Renovate or Dependabot's ``docker`` ecosystem (``docker-compose`` for a compose
     file: ``ecosystem``) updates the linted Dockerfile's
     pins: a Renovate configuration in the repository, or a Dependabot ``updates`` entry with
-    ``package-ecosystem: docker`` whose ``directory`` or ``directories`` (globs as Dependabot
+    ``package-ecosystem: docker`` (not one with ``open-pull-requests-limit: 0``, which opens no
+    version updates) whose ``directory`` or ``directories`` (globs as Dependabot
     reads them: ``*`` within one folder, ``**`` any depth) names the Dockerfile's folder.  False
     outside a repository.  Worked out once per linted file; a configuration file is parsed once
     per run (keyed by its path, size and modification time)."""
@@ -110,8 +111,8 @@ def _dependabot_docker_folders(path: str) -> frozenset:
     out = set()
     for entry in updates if isinstance(updates, list) else ():
         eco = entry.get("package-ecosystem") if isinstance(entry, dict) else None
-        if eco not in ("docker", "docker-compose"):
-            continue
+        if eco not in ("docker", "docker-compose") or entry.get("open-pull-requests-limit") == 0:
+            continue  # (a limit of 0: security updates only, no version updates: agentgateway's)
         dirs = entry.get("directories")
         dirs = dirs if isinstance(dirs, list) else [entry.get("directory")]
         for d in dirs:

@@ -568,6 +568,9 @@ def test_bc004_a_literal_that_names_no_cpu_on_a_native_build_is_not_a_platform()
         docker build -t netbird/mgmt:1 --build-arg TARGETOS=windows .
         docker buildx build --platform linux/amd64,linux/arm64 --build-arg TARGETPLATFORM=. -t n/m:1 --push .
     """
+    # (a CPU's other names are CPUs too: x64, armv7l, i686)
+    assert len(check("\n".join(f"docker build -t a/b:1 --build-arg TARGETARCH={v} ." for v in ("x64", "armv7l", "i686")),
+                     "BC004", kind="shell")) == 3
     assert check(sh, "BC004", kind="shell") == [
         "4:32 BC004 --build-arg TARGETARCH=x86_64 overrides the TARGETARCH that the builder sets for each target"
         " platform.",
@@ -576,6 +579,23 @@ def test_bc004_a_literal_that_names_no_cpu_on_a_native_build_is_not_a_platform()
         "6:56 BC004 --build-arg TARGETPLATFORM=. overrides the TARGETPLATFORM that the builder sets for each"
         " target platform.",
     ]
+
+
+def test_bc004_reads_podman_and_buildahs_arch_as_the_one_platform():
+    # kcp's hack/build-image.sh: buildah bud --arch "$arch" --build-arg TARGETARCH=$arch and
+    # TARGETOS=linux; another value than --arch's, or an OS beside --os windows, is reported
+    sh = """
+        #!/usr/bin/env bash
+        for arch in amd64 arm64; do
+          buildah build-using-dockerfile --tag "kcp:$arch" --arch "$arch" --override-arch "$arch" \\
+            --build-arg "TARGETOS=linux" --build-arg "TARGETARCH=$arch" .
+          podman build --arch arm64 --build-arg TARGETARCH=arm64 -t kcp:arm .
+          podman build --arch arm64 --build-arg TARGETARCH=amd64 -t kcp:arm .
+          podman build --arch amd64 --os windows --build-arg TARGETOS=linux -t kcp:win .
+        done
+    """
+    assert [line.split(" overrides")[0] for line in check(sh, "BC004", kind="shell")] == [
+        "6:29 BC004 --build-arg TARGETARCH=amd64", "7:42 BC004 --build-arg TARGETOS=linux"]
 
 
 def test_bc004_says_nothing_where_the_one_platform_and_the_value_are_both_unknown():
@@ -1329,6 +1349,32 @@ def test_bc006_a_latest_manifest_list_beside_a_versioned_one():
     """, "BC006", kind="shell") == []
 
 
+def test_bc006_a_latest_list_of_a_versions_per_cpu_images_is_the_moving_alias():
+    # hatchet's release workflow: on release, `latest` is made of the version's per-CPU images that
+    # the pre-release workflow pushed; a list of latest per-CPU images is no version's
+    wf = """
+        on:
+          release:
+            types: [released]
+        jobs:
+          latest:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "${{ secrets.T }}" | docker login ghcr.io -u u --password-stdin
+              - run: |
+                  docker manifest create ghcr.io/h/api:latest \\
+                    ghcr.io/h/api:${{ steps.tag_name.outputs.tag }}-amd64 ghcr.io/h/api:${{ steps.tag_name.outputs.tag }}-arm64
+                  docker manifest push ghcr.io/h/api:latest
+                  docker manifest create ghcr.io/h/web:latest ghcr.io/h/web:latest-amd64 ghcr.io/h/web:latest-arm64
+                  docker manifest push ghcr.io/h/web:latest
+                  docker manifest create ghcr.io/h/cli:latest ghcr.io/h/cli:amd64 ghcr.io/h/cli:main-arm64
+                  docker manifest create ghcr.io/h/ui:latest ghcr.io/h/ui:1.4-amd64 ghcr.io/h/ui:1.4-arm64
+    """
+    assert [x.split(": latest")[0] for x in check(wf, "BC006", kind="workflow")] == [
+        "13:34 BC006 docker manifest create creates the manifest list ghcr.io/h/web:latest",
+        "15:34 BC006 docker manifest create creates the manifest list ghcr.io/h/cli:latest"]
+
+
 def test_bc006_a_version_from_a_substitution_with_slashes_is_still_a_version():
     # watchtower's release job: the versioned list's tag is $(git tag ... | sed 's/^v*//'), whose
     # slashes do not end the image's name; the latest list beside it is the moving alias
@@ -1858,13 +1904,16 @@ def test_bc001_leaves_a_push_to_a_registry_on_this_machine_by_name():
         docker build -t k3d-localhost:5111/oryd/oathkeeper:dev --push .
         docker build -t kind-registry:5000/app:1 . && docker push kind-registry:5000/app:1
         docker build -t registry.localhost:5000/app:1 . && docker push registry.localhost:5000/app:1
+        nerdctl build -t registry-optimize.test/app:1 . && nerdctl push registry-optimize.test/app:1
     """, "BC001", kind="shell") == []
+    # (stargz-snapshotter's optimize test: an RFC 6761 .test name, its compose file's registry:2)
     # a name that only starts like one is a registry elsewhere
     assert len(check("""
         #!/bin/sh
         docker build -t localtest.me.example.com/app:1 . && docker push localtest.me.example.com/app:1
         docker build -t k3d.example.com/app:1 . && docker push k3d.example.com/app:1
-    """, "BC001", kind="shell")) == 2
+        docker build -t registry.test.example.com/app:1 . && docker push registry.test.example.com/app:1
+    """, "BC001", kind="shell")) == 3
 
 
 def test_bc001_and_bc006_still_flag_images_that_are_pushed_or_only_built():

@@ -31,8 +31,10 @@ def test_nested_gitignores_and_negation(tmp_path):
 
 def test_default_excludes_and_globs(tmp_path):
     (tmp_path / ".git").mkdir()
+    # (metaflow's metaflow/_vendor/v3_7/, xinference's thirdparty/: other projects' copied code)
     for rel in ("node_modules/x/Dockerfile", "src/vendor/Dockerfile", "src/app/Dockerfile",
-                "legacy/old/Dockerfile", "docs/a.md", "k8s/gen/app.generated.yaml"):
+                "legacy/old/Dockerfile", "docs/a.md", "k8s/gen/app.generated.yaml",
+                "metaflow/_vendor/v3_7/typeguard/x.py", "xinference/thirdparty/fish/scan.py", "pkg/vendored/y.py"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("FROM alpine:3.20\n" if rel.endswith("Dockerfile") else "# x\n")
@@ -62,7 +64,8 @@ def test_release_snapshots_are_history_by_default(tmp_path):
     for rel in ("install/v0.6.0/kfserving.yaml", "install/v0.10.0-rc0/kserve.yaml", "charts/0.2.1/app.yaml",
                 "docs/versioned_docs/version-3.17/usage/plugin.md", "docs/docs/usage/plugin.md",
                 "python/3.12/bookworm/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
-                "3rdparty/nginx-1.25.3/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile"):
+                "3rdparty/nginx-1.25.3/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile",
+                "devops/releases/lake-v0.9.0/docker-compose.yml"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("apiVersion: v1\nkind: Pod\n")

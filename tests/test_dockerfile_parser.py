@@ -49,6 +49,14 @@ def test_parser_directives_only_at_top():
     assert m.escape == "\\" and m.directives == {}
 
 
+def test_a_continuation_at_the_end_of_the_file_ends_the_instruction():
+    # kyuubi's playground Dockerfile: its last RUN ends with " \\" and a newline; BuildKit builds it
+    for end in ("\n", "", "\n\n# trailing comment\n"):
+        m = model("FROM alpine:3.20\nRUN apk add curl && \\\n    rm -rf /var/cache/apk \\" + end)
+        assert m.problems == [], end
+        assert [w.value for w in m.instructions[1].words][-1] == "/var/cache/apk"
+
+
 def test_exec_form_and_bad_json():
     m = model('FROM a:1\nCMD ["a", "b"]\nRUN ["broken\n')
     assert m.instructions[1].exec_form == ["a", "b"]

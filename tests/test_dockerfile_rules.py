@@ -76,6 +76,11 @@ def test_df001_and_df002_on_images_without_version_tags_only_where_an_updater_mo
     # an unreadable or hostile file is no updater, never a crash
     (tmp_path / ".github" / "dependabot.yml").write_text("updates: [docker\n  - {")
     assert seen(app) == [alpine]
+    # nor an entry that opens no version updates (agentgateway's open-pull-requests-limit: 0,
+    # "security PRs only"): a pinned digest would never move
+    (tmp_path / ".github" / "dependabot.yml").write_text(
+        "updates:\n- package-ecosystem: docker\n  directory: /\n  open-pull-requests-limit: 0\n")
+    assert seen(root) == [alpine]
     # the configuration is parsed once, however many bases and Dockerfiles ask
     import archlint.updaters as U
 
@@ -108,10 +113,18 @@ def test_df001_leaves_a_stage_that_upgrades_every_package():
         RUN apt update && apt -y upgrade
         FROM alpine:latest
         RUN apk add --no-cache curl
+        FROM rust:latest AS builder
+        RUN rustup toolchain install nightly --allow-downgrade -c rustfmt && rustup default nightly
+        FROM rust:latest AS pinned
+        RUN rustup default 1.85.0 && rustup update 1.75.0
+        FROM ubuntu:latest AS other
+        RUN rustup default nightly && make
     """, "DF001", kind="dockerfile") == [
         "1:6 DF001 Base image registry.access.redhat.com/ubi9/ubi-minimal:latest uses the mutable tag latest.",
         "7:6 DF001 Base image alpine:latest uses the mutable tag latest.",
-    ]
+        "11:6 DF001 Base image rust:latest uses the mutable tag latest.",
+        "13:6 DF001 Base image ubuntu:latest uses the mutable tag latest.",
+    ]  # (trow's builder: rust:latest, then the nightly toolchain, newest on every build too)
 
 
 def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage():
@@ -173,7 +186,12 @@ def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage
         COPY --from=standalone-schemas /kubernetes-json-schema /schemas
     """
     assert check(chain, "DF001", kind="dockerfile") == []
+    # what runs anything, or searches the base's own files (find /usr/lib ... | xargs cp), does
+    # more than hand on what was fetched
     assert len(check(chain.replace("xargs rm -rf", "xargs sh -c make"), "DF001", kind="dockerfile")) == 1
+    for other in ("xargs rm -rf", "xargs cp -t /out"):
+        assert len(check(chain.replace("find -maxdepth 1", "find /usr/lib -maxdepth 1").replace("xargs rm -rf", other),
+                         "DF001", kind="dockerfile")) == 1, other
     # a second review's cases: the base's own files reach the image (its whole root, a system
     # folder written relative, through . or a variable, files staged from one), or the stage
     # compiles through find -exec
@@ -201,13 +219,17 @@ def test_df001_and_df002_leave_a_one_part_name_no_registry_serves():
         FROM rdubuntu16.04-util:latest AS util
         FROM alpine AS official
         FROM mailu/base AS spaced
+        FROM ubi9:latest AS short
         FROM base
         COPY --from=build / /
         COPY --from=util / /
         COPY --from=official /etc/x /
         COPY --from=spaced /etc/y /
+        COPY --from=short /etc/z /
     """
-    assert [line.split(" Base")[0] for line in check(text, "DF00", kind="dockerfile")] == ["3:6 DF002", "4:6 DF002"]
+    # (a short name podman resolves through shortnames.conf is served: ubi9 is Red Hat's)
+    assert [line.split(" Base")[0] for line in check(text, "DF00", kind="dockerfile")] == [
+        "3:6 DF002", "4:6 DF002", "5:6 DF001"]
 
 
 def test_df001_accepts_versions_digests_and_stage_names():
@@ -730,6 +752,16 @@ def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
         "10:10 DF007 $BUILDARCH is used in stage 2 (pinned) without ARG BUILDARCH after its FROM, so it expands to"
         " its default whatever the target platform.",
     ]
+
+
+def test_df007_leaves_a_linux_default_of_the_target_os():
+    # nerdctl's and kagent's GOOS=${TARGETOS:-linux}: what the builder sets for every Linux target;
+    # another default, or the arch's, is still reported
+    assert [x.split(" is used")[0] for x in check("""
+        FROM --platform=$BUILDPLATFORM golang:1.26 AS build
+        RUN GOOS=${TARGETOS:-linux} GOARCH=${TARGETARCH:-amd64} go build -o /out/app .
+        RUN echo ${TARGETOS:-windows}
+    """, "DF007", kind="dockerfile")] == ["2:36 DF007 $TARGETARCH", "3:10 DF007 $TARGETOS"]
 
 
 def test_df007_leaves_onbuild_instructions_to_the_build_that_runs_them():
@@ -1568,8 +1600,9 @@ def test_unknown_instruction_is_reported_and_the_rest_linted():
 def test_unterminated_heredoc_and_trailing_continuation():
     r = lint("Dockerfile", "FROM alpine:3.20\nRUN <<EOF\necho hi\n")
     assert ("AL001", 2, 5) in ids(r)
+    # a continuation at the end of the file ends the instruction, as the builder reads it (moby/moby#27873)
     r = lint("Dockerfile", "FROM alpine:3.20\nRUN echo hi \\")
-    assert ("AL001", 2, 1) in ids(r)
+    assert not any(i[0] == "AL001" for i in ids(r))
 
 
 def test_escape_directive_backtick():
@@ -1770,6 +1803,20 @@ def test_df003_flags_a_pinned_donor_of_anything_else():
         "1:6 DF003 Stage 0 (certs) is pinned to linux/amd64, so a multi-platform build gives every target this one"
         " architecture.",
     ]
+
+
+def test_df003_accepts_a_pinned_donor_mounted_for_its_share_folder():
+    # gpustack's pack/Dockerfile: only an amd64 ROCm image exists; a RUN bind-mounts its
+    # /opt/rocm/share (Python sources) to pip install them. Its lib folder, or its root, is a CPU's
+    text = """
+        FROM --platform=linux/amd64 rocm/dev-ubuntu-22.04:6.4 AS rocm-base
+        FROM ubuntu:24.04
+        RUN --mount=type=bind,from=rocm-base,source=/opt/rocm/share,target=/opt/rocm/share pip install /opt/rocm/share/amd_smi
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    for other in ("source=/opt/rocm/lib", "target=/x", "source=/usr/share/elasticsearch"):
+        assert len(check(text.replace("source=/opt/rocm/share", other), "DF003", kind="dockerfile",
+                         platforms=TWO)) == 1, other
 
 
 def test_df003_accepts_a_pinned_frontend_builder_whose_assets_are_copied():

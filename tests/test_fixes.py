@@ -648,6 +648,14 @@ def test_temp_files_of_a_killed_run_are_cleaned_up(repo, capsys):
     check(capsys, "--fix", "--select", "DF009", "Dockerfile")
     assert (repo / "Dockerfile").read_text() == "FROM --platform=linux/amd64 alpine:3.20\n"
     assert not stale.exists() and alive.exists()
+    # a run killed after its swap leaves the old text under the temporary name beside a file that
+    # already holds the fix, which no later run rewrites: a --fix run sweeps the folders it lints
+    swapped = repo / f".done.Dockerfile.{dead.pid}.ff00aa.archlint-tmp"
+    swapped.write_text("FROM --platform=linux/x86_64 alpine:3.20\n")
+    (repo / "done.Dockerfile").write_text("FROM --platform=linux/amd64 alpine:3.20\n")
+    check(capsys, "--fix", "--select", "DF009", "done.Dockerfile")
+    assert not swapped.exists() and alive.exists()
+    check(capsys, "--select", "DF009", "done.Dockerfile")  # (a run without --fix writes nothing)
 
 
 # ---- an editor saving while --fix writes (issue 17, section 4) ---------------------------------

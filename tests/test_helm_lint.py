@@ -100,6 +100,23 @@ def test_an_image_a_values_file_gives_under_image_is_reported_there_once(tmp_pat
                       "Helm values set image registry.example.com/web to the mutable tag latest.")]
 
 
+def test_the_values_hint_offers_the_appversion_only_where_a_template_reads_it(tmp_path):
+    # kor's and open-webui's terminals charts render "repository:tag" as written: an empty tag is
+    # an invalid reference there; a chart whose template defaults the tag to .Chart.AppVersion
+    files = dict(CHART)
+    files["chart/values.yaml"] = files["chart/values.yaml"].replace('tag: "1.2.0"', "tag: latest")
+    # (helm create's labels print the appVersion: no fallback)
+    files["chart/templates/_helpers.tpl"] += 'app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}\n'
+    write_files(tmp_path / "plain", {".git/x": "", **files})
+    hints = [f["hint"] for f in _check(tmp_path / "plain", "--no-cache", ".")["findings"] if f["rule"] == "K8S001"]
+    assert hints == ["set tag to a version"]
+    files["chart/templates/deployment.yaml"] = files["chart/templates/deployment.yaml"].replace(
+        "{{ .Values.image.tag }}", "{{ .Values.image.tag | default .Chart.AppVersion }}")
+    write_files(tmp_path / "defaulted", {".git/x": "", **files})
+    hints = [f["hint"] for f in _check(tmp_path / "defaulted", "--no-cache", ".")["findings"] if f["rule"] == "K8S001"]
+    assert hints == ["set tag to a version (or leave it empty to use the chart's appVersion)"]
+
+
 def test_a_latest_the_template_writes_itself_is_the_templates_though_values_give_the_repository(tmp_path):
     # the values give image.repository and an empty tag, the template writes :latest: the values
     # file has nothing to say (its tag is not latest), so the template's line says it

@@ -104,7 +104,11 @@ def test_k8s001_k8s002_leave_an_image_a_comment_tells_the_reader_to_replace():
                 name: promtail
               - image: grafana/loki
                 name: loki
+              - name: manager
+                # Replace this with the built image name
+                image: apache/rocketmq-operator:latest
     """
+    # (rocketmq-operator's deploy/operator.yaml: "Replace this with the built image name")
     assert check(text, "K8S00", kind="kubernetes") == [
         "14:16 K8S001 Image grafana/promtail:latest uses the mutable tag latest.",
         "16:16 K8S002 Image grafana/loki has no tag, so the node pulls grafana/loki:latest.",

@@ -144,6 +144,11 @@ def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
     assert codes(run(tree(tmp_path / "a", files), capsys), "XF") == []
     files["docs/release.md"] = "```sh\ndocker build -t ghcr.io/acme/api:main . && docker push ghcr.io/acme/api:main\n```\n"
     assert codes(run(tree(tmp_path / "b", files), capsys), "XF") == [("docs/release.md", 2, "XF004")]
+    # two documents' examples of one name (nerdctl's faq.md and multi-platform.md) race nothing
+    docs = {"docs/faq.md": "```sh\nnerdctl build -t example.com/foo . && nerdctl push example.com/foo\n```\n",
+            "docs/multi-platform.md": "```sh\nnerdctl build --platform=amd64,arm64 -t example.com/foo .\n"
+                                      "nerdctl push --all-platforms example.com/foo\n```\n", "Dockerfile": "FROM alpine:3.20\n"}
+    assert codes(run(tree(tmp_path / "c", docs), capsys), "XF") == []
 
 
 def test_xf004_leaves_a_workflow_build_written_to_a_file(tmp_path, capsys):
@@ -2109,6 +2114,71 @@ def test_a_dockerfile_where_git_ignores_files_is_a_builds_output_not_missing(tmp
     outer = tree(tmp_path / "home", {".gitignore": "*\n"})
     inner = tree(outer / "proj", {k: v for k, v in files.items() if k != ".gitignore"})
     assert codes(run(inner, capsys)) == [("skaffold.yaml", 5, "XF005"), ("skaffold.yaml", 7, "XF005")]
+
+
+def test_a_git_context_with_a_folder_reads_the_file_inside_it(tmp_path, capsys):
+    # rocketmq-docker's docker-publish workflow: context "{{defaultContext}}:image-build" and
+    # file Dockerfile-ubuntu, which is image-build/Dockerfile-ubuntu; a file nowhere is missing
+    wf = """
+        on: push
+        jobs:
+          b:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  context: "{{defaultContext}}:image-build"
+                  file: Dockerfile-ubuntu
+                  platforms: linux/amd64,linux/arm64
+              - uses: docker/build-push-action@v6
+                with:
+                  context: "{{defaultContext}}:image-build"
+                  file: Dockerfile-alpine
+                  platforms: linux/amd64,linux/arm64
+    """
+    root = tree(tmp_path, {".github/workflows/p.yml": wf, "image-build/Dockerfile-ubuntu": "FROM ubuntu:24.04\n"})
+    assert codes(run(root, capsys), "XF005") == [(".github/workflows/p.yml", 11, "XF005")]
+
+
+def test_a_latest_arg_default_every_build_replaces_is_a_placeholder(tmp_path, capsys):
+    # WasmEdge's utils/docker: each Bake target sets BASE_IMAGE, so the Dockerfile's default
+    # wasmedge/wasmedge:latest is never read; a Dockerfile one of whose builds passes nothing keeps it
+    df = "ARG BASE_IMAGE=wasmedge/wasmedge:latest\nFROM ${BASE_IMAGE}\nRUN make\n"
+    files = {
+        "docker/docker-bake.hcl": 'target "env" {\n  dockerfile = "Dockerfile.env"\n  context = "."\n'
+                                  '  args = { BASE_IMAGE = "wasmedge/wasmedge:ubuntu-base" }\n}\n',
+        "docker/Dockerfile.env": df,
+        "docker/Dockerfile.other": df,
+        "Makefile": "a:\n\tdocker build --platform linux/amd64 --build-arg BASE_IMAGE=x/y:1 -f docker/Dockerfile.other docker\n"
+                    "b:\n\tdocker build --platform linux/amd64 -f docker/Dockerfile.other docker\n",
+    }
+    assert [p for p, _l, _r in codes(run(tree(tmp_path, files), capsys), "DF001")] == ["docker/Dockerfile.other"]
+
+
+def test_a_dockerfile_git_ignores_by_name_is_a_builds_output_not_missing(tmp_path, capsys):
+    # keylime's container workflow: generate-files.sh writes docker/release/<x>/Dockerfile from
+    # Dockerfile.in, and docker/release/.gitignore lists Dockerfile; another name is still missing
+    wf = """
+        on: push
+        jobs:
+          b:
+            runs-on: ubuntu-latest
+            steps:
+              - run: cd docker/release && ./generate-files.sh
+              - uses: docker/build-push-action@v6
+                with:
+                  context: docker/release/registrar
+                  file: docker/release/registrar/Dockerfile
+                  platforms: linux/amd64
+              - uses: docker/build-push-action@v6
+                with:
+                  context: docker/release/tenant
+                  file: docker/release/tenant/Containerfile
+                  platforms: linux/amd64
+    """
+    root = tree(tmp_path, {".github/workflows/c.yml": wf, "docker/release/.gitignore": "Dockerfile\n",
+                           "docker/release/registrar/Dockerfile.in": "FROM fedora:40\n"})
+    assert codes(run(root, capsys), "XF005") == [(".github/workflows/c.yml", 12, "XF005")]
 
 
 def test_a_dockerfile_that_pins_its_final_platform_decides_the_build_platform(tmp_path, capsys):

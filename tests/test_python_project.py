@@ -82,6 +82,22 @@ def test_dockerfile_variants_and_order(repo):
     assert found[0].message.endswith("This code targets Python 3.11 (FROM python:3.11 in Containerfile).")
 
 
+def test_python_version_from_a_build_folders_dockerfile_that_copies_the_package(repo):
+    # clearml-server's docker/build/Dockerfile: FROM python:3.9-slim-bookworm, COPY apiserver
+    # /opt/clearml/apiserver; a Dockerfile that copies another folder says nothing of apiserver's
+    write_files(repo, {"docker/build/Dockerfile": "FROM python:3.9-slim-bookworm\nCOPY ./apiserver /opt/clearml/apiserver\n",
+                       "docker/other/Dockerfile": "FROM python:3.13\nCOPY webserver /app\n"})
+    found = findings(lint(repo, "apiserver/services/tasks.py", UTCNOW), "PY")
+    assert found == []  # (utcnow is deprecated from 3.12)
+    found = findings(lint(repo, "apiserver/app.py", "import imp\n"), "PY")
+    assert found[0].message.endswith("This code targets Python 3.9 (FROM python:3.9-slim-bookworm in"
+                                     " docker/build/Dockerfile, which copies apiserver/).")
+    assert str(repo / "docker/build/Dockerfile") in found_deps(repo, "apiserver/app.py")
+    found = findings(lint(repo, "webserver/app.py", "import imp\n"), "PY")
+    assert found[0].message.endswith("(FROM python:3.13 in docker/other/Dockerfile, which copies webserver/).")
+    assert "No target Python version was found" in findings(lint(repo, "tools/app.py", CGI), "PY")[0].message
+
+
 DISTUTILS = "from distutils.core import Command\n"
 
 

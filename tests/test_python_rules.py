@@ -431,6 +431,41 @@ def test_what_follows_a_feature_probe_in_an_and_is_guarded(repo):
     """, "PY001", kind="python", tmp_path=repo, python_version="3.14")] == ["7:25", "9:44"]
 
 
+def test_python_2_code_told_by_its_builtins(repo):
+    # metaflow's util.py: a try body that reads `unicode` (NameError on Python 3) and then imports
+    # pipes runs on Python 2 only; werf's ansible callback reads `unicode` unguarded and unbound:
+    # Python 2 code. Bound (`unicode = str`) or guarded, the file is Python 3's
+    assert check("""
+        try:
+            unicode_type = unicode
+            from pipes import quote
+        except NameError:
+            from shlex import quote
+    """, "PY001", kind="python", tmp_path=repo, python_version="3.13") == []
+    werf = """
+        from collections import Iterable
+
+        def flat(x):
+            return isinstance(x, (unicode, str, bytes))
+    """
+    assert check(werf, "PY001", kind="python", tmp_path=repo, python_version="3.13") == []
+    assert len(check(werf.replace("from collections", "unicode = str\n        from collections"), "PY001", kind="python",
+                     tmp_path=repo, python_version="3.13")) == 1
+    assert len(check("""
+        try:
+            from pipes import quote
+            unicode_type = unicode
+        except NameError:
+            pass
+    """, "PY001", kind="python", tmp_path=repo, python_version="3.13")) == 1
+    # (a second review's cases) a shim's read in a branch or a try is Python 3 code's
+    for shim in ("if sys.version_info[0] >= 3:\n    s = str\nelse:\n    s = basestring\n",
+                 "if six.PY2:\n    text = unicode\n", "def f(x):\n    try:\n        return unicode(x)\n    except Exception:\n        return x\n",
+                 "t = str if sys.version_info[0] >= 3 else unicode\n", "t = PY3 and str or unicode\n"):
+        assert len(check("import sys\nimport six\nimport imp\n" + shim, "PY", kind="python", tmp_path=repo,
+                         python_version="3.13")) == 1, shim
+
+
 def test_fallback_binding_stands_for_the_primary_import(repo):
     assert check("""
         try:
@@ -774,6 +809,22 @@ def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_
         with pytest.raises(ParseError) as exc:
             parse(Source("bad.py", bad))
         assert "invalid Python syntax: f-string" in exc.value.message, bad
+
+
+def test_pep_695_syntax_and_a_field_after_another_are_newer_pythons_too():
+    # hatchet's dependency_annotations312.py: a `type` statement; postgrest's generate_targets.py:
+    # f"{URL}?{headers["alg"]}", the reused quote in the second field; a broken line stays an error
+    for text, line in (("import x\ntype Dep = int | None\n", 2), ("def first[T](xs: list[T]) -> T:\n    return xs[0]\n", 1),
+                       ("class Box[T]:\n    pass\n", 1), ('u = 1\nh = {"a": 1}\nx = f"{u}?{h["a"]}"\n', 3)):
+        r = lint_inline(text, name="m.py", kind="python")
+        if sys.version_info < (3, 12):
+            assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
+            assert "3.12 may: not linted" in r.notices[0].message
+        else:
+            assert r.notices == [], text
+    for bad in ("type = = 1\n", "class Box[:\n", "x = f'{a}?{b'\n"):
+        with pytest.raises(ParseError):
+            parse(Source("bad.py", bad))
 
 
 def test_columns_are_code_points():

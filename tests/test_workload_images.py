@@ -197,6 +197,13 @@ def test_olm_cluster_service_version_related_images_and_deployments():
     ]
     # K8S008 (off by default) sees relatedImages too, each image once
     assert len(check(text, "K8S008", kind="kubernetes", extend_select=["K8S008"])) == 3
+    # a development bundle (konveyor's spec.version 99.0.0, Kuadrant's 0.0.0): make bundle's output
+    # on the default branch, written again by the release with its version and images
+    for dev in ("99.0.0", "0.0.0"):
+        bundle = text.replace("          relatedImages:", f"          version: {dev}\n          relatedImages:")
+        assert check(bundle, "K8S00", kind="kubernetes") == [], dev
+    assert len(check(text.replace("          relatedImages:", "          version: 1.0.0\n          relatedImages:"), "K8S00",
+                     kind="kubernetes")) == 2
 
 
 @pytest.mark.parametrize("api", ["batch/v1", "batch/v1beta1", "batch/v2alpha1"])

@@ -252,6 +252,9 @@ def _write(args, run, resolver, root, do_fix, unsafe, do_sup, applied=None) -> N
             _notice(fresh, p.error, p.internal)
         run.files[i] = fresh
     if do_fix:
+        from .files import sweep_stale_temps
+
+        sweep_stale_temps(sorted({os.path.dirname(_abspath(root, fr.path)) for fr in run.files if fr.path}))
         more = sum(1 for fr in run.files for f in fr.findings if fixable(f, True) and not f.fix.safe)
         msg = f"fixed {_plural(fixed, 'finding')} in {_plural(files, 'file')}" if fixed else "no fixes applied"
         if more and not unsafe:

@@ -227,11 +227,12 @@ def atomic_write(path: str, data: bytes, mode: int | None = None, before_rename=
     _fsync_dir(folder)
 
 
-def _remove_stale_temps(folder: str, base: str) -> None:
-    """Remove the temporary files an earlier archlint left next to ``base`` when it was killed
-    between creating and renaming them (``.<base>.<pid>.<random>.archlint-tmp``); a temp file of
-    a process still running is left alone."""
-    prefix = f".{base}."
+def _remove_stale_temps(folder: str, base: str | None) -> None:
+    """Remove the temporary files an earlier archlint left next to ``base`` (every file of the
+    folder: None) when it was killed between creating and renaming them, or, swapping, after the
+    swap (``.<base>.<pid>.<random>.archlint-tmp``); a temp file of a process still running is left
+    alone."""
+    prefix = f".{base}." if base is not None else "."
     try:
         names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(TEMP_SUFFIX)]
     except OSError:
@@ -239,8 +240,9 @@ def _remove_stale_temps(folder: str, base: str) -> None:
     import time
 
     for name in names:
-        pid_text = name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit():
+        parts = name[:-len(TEMP_SUFFIX)].rsplit(".", 2)
+        pid_text = parts[1] if len(parts) == 3 else ""
+        if not pid_text.isdigit() or base is not None and parts[0] != f".{base}":
             continue
         pid = int(pid_text)
         path = os.path.join(folder, name)
@@ -264,6 +266,13 @@ def _remove_stale_temps(folder: str, base: str) -> None:
             os.unlink(path)
         except OSError:
             pass
+
+
+def sweep_stale_temps(folders) -> None:
+    """``_remove_stale_temps`` of every file in ``folders``: what a ``--fix`` run killed after a
+    swap left beside a file that no later run rewrites (the file already holds the fix)."""
+    for folder in folders:
+        _remove_stale_temps(folder, None)
 
 
 def _owner(path: str) -> tuple[int, int]:

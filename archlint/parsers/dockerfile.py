@@ -447,10 +447,9 @@ def _read_instruction(lines: list[str], i: int, raw: str, stripped: str, escape:
     pieces.append((piece, i + 1, col0))
     i += 1
     while cont:
-        if i >= n:
-            problems.append(
-                ParseError("unexpected end of file: the last instruction ends with a line continuation", start_line, 1)
-            )
+        if i >= n:  # a continuation at the end of the file ends the instruction, as BuildKit reads it (kyuubi's)
+            text, line_no, col = pieces[-1]
+            pieces[-1] = (text[:-len(escape)], line_no, col)
             break
         line = lines[i]
         s = line.lstrip()

@@ -57,13 +57,14 @@ def parse(source) -> PyModel:
                     "AL001", f"Python 2 syntax here ({msg.split('.', 1)[0]}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
                     summary="{count} files are Python 2 scripts (Python 3 cannot read them): not linted") from None
-            if _newer_f_string(msg, source.line(e.lineno or 0)):
+            what = _newer_syntax(msg, source.line(e.lineno or 0))
+            if what:
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(
-                    "AL001", f"Python {v}, which archlint runs on, cannot read an f-string here ({msg}) that Python"
+                    "AL001", f"Python {v}, which archlint runs on, cannot read {what} here ({msg}) that Python"
                     " 3.12 may: not linted", e.lineno or 1, e.offset or 1, group="AL001:newer-python",
-                    summary=f"{{count}} Python files have f-strings Python {v}, which archlint runs on, cannot read"
-                            " (Python 3.12 may): not linted") from None
+                    summary=f"{{count}} Python files have syntax Python {v}, which archlint runs on, cannot read"
+                            " (f-strings, type parameters: Python 3.12 may): not linted") from None
             raise ParseError(f"invalid Python syntax: {msg}", e.lineno or 1, e.offset or 1) from None
         except ValueError as e:  # NUL bytes and the like
             raise ParseError(f"invalid Python source: {e}", 1, 1) from None
@@ -86,6 +87,29 @@ _LIFTED = ("cannot include a backslash", "cannot include '#'")
 _F_START = re.compile(r"(?<![\w'\"])(?:[rRbB]?[fF]|[fF][rRbB])('|\")")
 
 
+#: PEP 695's syntax (Python 3.12): a ``type`` statement, a class or function's type parameters
+#: (hatchet's ``type AsyncDepTypeSyntax = ...``, ``def first[T](xs: list[T]) -> T``)
+_PEP695 = re.compile(r"[ \t]*(?:type[ \t]+[A-Za-z_]\w*[ \t]*(?:\[[^\]\n]*\])?[ \t]*="
+                     r"|(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*[ \t]*\[|class[ \t]+[A-Za-z_]\w*[ \t]*\[)")
+
+
+def _newer_syntax(msg: str, line: str) -> str:
+    """What this interpreter cannot read on the error line that Python 3.12+ may (an f-string
+    of PEP 701, PEP 695's type parameters); "" for a real error."""
+    if sys.version_info >= (3, 12):
+        return ""
+    if _newer_f_string(msg, line):
+        return "an f-string"
+    m = _PEP695.match(line)
+    if m is None:
+        return ""
+    # (a `def`'s or `class`'s list closes before its parameters or colon: not `class Box[:`)
+    tail = line[m.end():]
+    closed = m.group(0).lstrip().startswith("type") or "](" in tail or "]:" in tail.replace(" ", "") \
+        or "]" in tail and tail.rstrip().endswith(":")
+    return "a type parameter list or type statement" if closed else ""
+
+
 def _newer_f_string(msg: str, line: str) -> bool:
     """Whether an f-string error of this interpreter may be valid code for Python 3.12+ (PEP 701):
     a backslash or a comment inside a replacement field, or an f-string on the error line whose
@@ -99,14 +123,10 @@ def _newer_f_string(msg: str, line: str) -> bool:
         if n == 64:
             return False  # each start looks ahead on the line: a bounded number keeps it linear
         q, i = m.group(1), m.end()
-        brace = line.find("{", i)
-        end = line.find(q, i)
-        while brace >= 0 and line.startswith("{{", brace):
-            brace = line.find("{", brace + 2)
-        if brace < 0 or end < 0 or end < brace:
-            continue  # no replacement field before the string's end
-        inner = line.find(q, brace)
-        close = line.find("}", brace)
-        if 0 <= inner < close and line.find("}", inner) > inner:
+        end = line.find(q, i)  # the string's end as an older parser sees it
+        brace = line.rfind("{", i, end) if end >= 0 else -1  # (the last field opened before it:
+        if brace < 0 or line.find("}", brace, end) >= 0:  # postgrest's f"{URL}?{headers["alg"]}")
+            continue  # no replacement field open at the string's end
+        if line.find("}", end) > end:
             return True
     return False

@@ -72,9 +72,10 @@ def _in_clone(project, tried: list) -> bool:
 
 
 def _output(project, tried: list) -> bool:
-    """Whether a Dockerfile looked for lies where git ignores files: a build's output
-    (fission's skaffold contexts in goreleaser's ``dist/``, where a Makefile target copies
-    the Dockerfiles): written before the build, never missing."""
+    """Whether a Dockerfile looked for lies where git ignores files, or is one git ignores: a
+    build's output (fission's skaffold contexts in goreleaser's ``dist/``, where a Makefile target
+    copies the Dockerfiles; keylime's generated ``docker/release/*/Dockerfile``): written before
+    the build, never missing."""
     if project._gitignore is None:
         from ..discovery import GitIgnore
 
@@ -84,7 +85,9 @@ def _output(project, tried: list) -> bool:
     if not project._gitignore:
         return False  # not a repository's top: no ignore files of its own
     gi, n = project._gitignore, len(project._gitignore.tried)
-    found = any(gi.ignored(os.path.dirname(c), True) for c in tried if os.path.dirname(c) != project.root)
+    found = any(gi.ignored(os.path.dirname(c), True) for c in tried if os.path.dirname(c) != project.root) \
+        or any(gi.ignored(c, False) for c in tried)  # (or the file itself: keylime's docker/release/.gitignore
+    #                                                  lists the Dockerfile its generate-files.sh writes from Dockerfile.in)
     project.probes.extend(gi.tried[n:])  # the ignore files read: inputs of the run
     return found
 

@@ -296,7 +296,8 @@ def own_base(f, fr, project):
     named context a build of the Dockerfile gives it (frigate's Bake targets: ``contexts = {
     wheels = "target:wheels" }`` for ``FROM wheels``; ``--build-context``, compose's
     ``additional_contexts``; also one a build of a Dockerfile not known gives): that FROM reads
-    the context, not a registry."""
+    the context, not a registry.  Nor is a latest through an ``ARG`` default every build passes
+    (``_default_never_used``)."""
     unplaced = getattr(project, "_unplaced_contexts", None)
     if unplaced is None:  # (a build whose Dockerfile is not known: antrea's -f $dockerfile in a function; once a run)
         unplaced = project._unplaced_contexts = frozenset(n for b in project.builds if b.dockerfile is None
@@ -306,7 +307,16 @@ def own_base(f, fr, project):
             return None
         if base.name in unplaced or any(base.name in b.contexts for b in project.builds_of_dockerfile(fr.path)):
             return None
-    return f
+    return None if _default_never_used(f, fr, project) else f
+
+
+def _default_never_used(f, fr, project) -> bool:
+    """A base through an ``ARG`` default that every build of the Dockerfile found passes
+    (WasmEdge's Bake targets, each with ``args = { BASE_IMAGE = ... }``; lmdeploy's patch image):
+    the default is a placeholder no build reads."""
+    names = [r.message.split()[1] for r in f.related if r.message.startswith("ARG ") and r.message.endswith(" here")]
+    builds = project.builds_of_dockerfile(fr.path) if names and "(through an ARG default)" in f.message else ()
+    return bool(builds) and all(n in b.args for b in builds for n in names)
 
 
 def own_release(f, fr, project):

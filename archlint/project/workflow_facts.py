@@ -540,9 +540,15 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
     # outputs: one exporter a line (each holds commas): ``type=image,push=true`` pushes, and
     # ``push-by-digest=true`` pushes one platform's image for a later job to merge by digest
     outs = [exports.attrs(line.strip()) for line in (t("outputs") or "").split("\n") if line.strip()]
+    file, context = t("file"), t("context")
+    git = _GIT_CONTEXT.fullmatch((context or "").strip())
+    if git:  # the repository as a Git context, a folder of it after ":"; file is read inside that folder
+        sub = (git.group(1) or "").strip().strip("/")
+        context = sub or "."
+        file = f"{sub}/{file.removeprefix('./')}" if file and sub and not file.startswith("/") else file
     return {
-        "file": pattern(_in_checkout(t("file"), folder)),
-        "context": pattern(_in_checkout(t("context"), folder)),
+        "file": pattern(_in_checkout(file, folder)),
+        "context": pattern(_in_checkout(context, folder)),
         "platforms": None if pl is None else canonical(pl),
         "tags": [f"{im}:*" for im in meta[got.group(1)]] if got and meta and meta.get(got.group(1))
         else [x for x in (pattern(x) for x in (strings(value(w, "tags"), row) or [])) if x] if w is not None else [],
@@ -563,6 +569,11 @@ def _action_build(w, row, strings, text, folder: str | None, buildx: bool = Fals
         "contexts": sorted({ln.strip().split("=", 1)[0] for ln in (t("build-contexts") or "").split("\n") if "=" in ln}),
         "by_digest": any(a.get("push-by-digest", "") in exports.TRUE for a in outs),
     }
+
+
+#: build-push-action's Git context of the repository (rocketmq-docker's
+#: ``context: "{{defaultContext}}:image-build"`` with ``file: Dockerfile-ubuntu``)
+_GIT_CONTEXT = re.compile(r"\{\{\s*defaultContext\s*\}\}(?::(.*))?")
 
 
 def _written_paths(script: str) -> set:

@@ -344,10 +344,12 @@ def test_default_max_file_size_is_a_few_megabytes(tmp_path):
 
 
 def test_dockerfile_ending_in_a_continuation():
+    # the builder runs the last instruction as it stands (moby/moby#27873: "\\ at EOF made the
+    # builder ignore the command", fixed; kyuubi's playground Dockerfile builds so): linted, no AL001
     text = (HOSTILE / "trailing-backslash.Dockerfile").read_text()
     r = lint("dockerfile", text)
-    assert triples(r) == [("AL001", 2, 1), ("DF005", 1, 1)]
-    assert "continuation" in notices(r, "AL001")[0].message
+    assert [t for t in triples(r) if t[0] == "AL001"] == []
+    assert ("DF005", 1, 1) in triples(r)
 
 
 @pytest.mark.parametrize("kind", [kind_param("makefile")])

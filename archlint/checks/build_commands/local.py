@@ -370,6 +370,23 @@ def versioned_ref(value: str, dynamic: bool = False) -> bool:
     return r is not None and bool(r[2] or r[1] not in (None, "latest"))
 
 
+def _version_member(ref: str) -> bool:
+    """A manifest list's member tagged for a version and a CPU (``api:1.4-amd64``, ``api:${TAG}-arm64``):
+    its tag, the CPU's name taken out, holds a digit or a variable; not ``api:amd64``, ``api:main-arm64``."""
+    from ...archnames import arch_tokens
+
+    tag = last_part(ref).partition(":")[2]
+    if not tag or "latest" in tag:
+        return False
+    if "$" in tag:
+        return True
+    rest, last = [], 0
+    for _t, _a, start, end in arch_tokens(tag):
+        rest.append(tag[last:start])
+        last = end
+    return any(c.isdigit() for c in "".join(rest) + tag[last:])
+
+
 def versioned(ctx) -> set:
     """(repository, group) pairs pushed or tagged with a tag other than latest (or an
     unresolved one, or a latest through make's overridable default: the caller's, sig-storage's
@@ -383,6 +400,9 @@ def versioned(ctx) -> set:
             continue
         refs = [(w.value, None) for w in tc.args[:1]] if tc.action in ("tag", "manifest-push") else []
         refs += [(im.value, im) for im in tc.images]
+        if tc.action == "manifest-create":  # a list of per-CPU images of a version (hatchet's release:
+            # `manifest create api:latest api:${{ ...tag }}-amd64 api:${{ ...tag }}-arm64`): latest aliases it
+            refs += [(w.value, None) for w in tc.args[1:8] if _version_member(w.value)]
         for ref, im in refs:
             last = last_part(ref)
             if not versioned_ref(ref) and not (im is not None and ref.endswith(":latest")

@@ -102,7 +102,7 @@ def build_without_platform(ctx):
     workflow job or Markdown runbook (`docker build -t gen . && docker run gen`, `kind load docker-image`,
     `minikube image load`, `k3d image import`) and never pushed from there (a `docker manifest` list of its name,
     made of pushed images, pushes no local one), or tagged only for a registry on this machine (`localhost`,
-    `registry.localtest.me`, k3d's `k3d-NAME`...) or with one-part names the file never re-tags nor pushes
+    `registry.localtest.me`, a `.test` name, k3d's `k3d-NAME`...) or with one-part names the file never re-tags nor pushes
     (thanos' `-t thanos`: no registry takes it), runs on the machine that built it;
     so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
@@ -455,7 +455,8 @@ def platform_build_arg(ctx):
     value archlint cannot resolve, whatever the build's other such flags (jaeger's `TARGETARCH=$(shell go env GOARCH)`): the builder would set the
     build machine's own architecture, the value may well be that, and the classic builder needs it passed. Nor
     the value of the one platform the build names (`--platform $(GOOS)/$(GOARCH) --build-arg
-    TARGETARCH=$(GOARCH)`, `--platform linux/amd64 --build-arg TARGETARCH=amd64`, or no `--platform` in a
+    TARGETARCH=$(GOARCH)`, `--platform linux/amd64 --build-arg TARGETARCH=amd64`, podman's and buildah's `--arch`
+    and `--os`: kcp's `--arch "$arch" --build-arg TARGETARCH=$arch`, or no `--platform` in a
     workflow job on a known runner, `ubuntu-latest`'s `amd64`), or `TARGETOS=linux` where every platform named is
     Linux's or none is named (kaniko's): what the builder sets anyway; nor where that one
     platform and the value are both unknown (harbor's `$(PLATFORM)`, `$(TARGETARCH)`); nor where no Dockerfile
@@ -621,7 +622,8 @@ def latest_tag(ctx):
     =${IMG}`); reported when a shell variable's default in the same file is `latest` (`${VERSION:-latest}`), unless it
     is the tag of a build the file never pushes. A build that also tags another tag (`-t app:$(VERSION) -t app:latest`)
     is not reported, nor a build, `docker tag`, `docker push` or `docker manifest create` of `app:latest` next to a
-    push, tag, build or manifest list of `app:<version>` (or of a tag the caller of make names) in the same Makefile
+    push, tag, build or manifest list of `app:<version>` (or of a tag the caller of make names; or a list of the version's
+    per-CPU images, hatchet's `manifest create api:latest api:${{ ...tag }}-amd64 ...`) in the same Makefile
     target, script or run step, or a release-only workflow's beside another's push of a version (answer's, on `v*` tags): the immutable tag is
     there to deploy by, latest is the usual moving alias; so is a push whose script then reads its digest (`docker
     inspect --format '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI

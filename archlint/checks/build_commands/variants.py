@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ... import platforms as plat
-from ...archnames import bundle_dockerfile_name, windows_dockerfile_name
+from ...archnames import bundle_dockerfile_name, has_arch_token, windows_dockerfile_name
 from ...commands import commands_for, olm_bundles
 from ...images import split_ref
 from .local import normal_ref, runner_platform, text_at
@@ -218,6 +218,8 @@ def as_its_platform(tc, name: str, f) -> bool:
     beside a known platform (``TARGETARCH=$TARGETARCH`` beside ``linux/amd64``) is not.  A build
     without ``--platform`` in a workflow job on a known runner builds for the runner's platform
     (litmus' ``docker build ... --build-arg TARGETARCH=amd64`` on ``ubuntu-latest``)."""
+    if tc.platform_source == "arch" and name in ("TARGETARCH", "TARGETOS") and tc.action == "build":
+        return _as_its_part(tc, name, f)
     flags = tc.all("--platform")
     if not flags and tc.action == "build" and not tc.opaque and tc.platform_source == "none" \
             and not (f.value_word or f.word).dynamic:
@@ -244,6 +246,22 @@ def as_its_platform(tc, name: str, f) -> bool:
     return part is not None and value == part
 
 
+def _as_its_part(tc, name: str, f) -> bool:
+    """podman's and buildah's one platform in parts (kcp's ``buildah bud --arch "$arch"
+    --build-arg "TARGETARCH=$arch"``): the value of ``--arch`` (``--os``) for TARGETARCH
+    (TARGETOS), compared as written where either is a variable."""
+    flags = tc.all("--arch" if name == "TARGETARCH" else "--os")
+    if len(flags) != 1 or flags[0].value is None:
+        return False
+    pf = flags[0]
+    if (pf.value_word or pf.word).dynamic or (f.value_word or f.word).dynamic:
+        part, value = written_value(pf), written_value(f).partition("=")[2]
+    else:
+        part, value = pf.value, f.value.partition("=")[2]
+    value = value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
+    return bool(value) and value == part
+
+
 def _part(name: str, platform: str) -> str | None:
     """What the builder sets ``name`` to for ``platform`` (TARGETARCH: its architecture)."""
     os_, slash, rest = platform.partition("/")
@@ -257,6 +275,8 @@ def linux_os(tc, name: str, val: str | None) -> bool:
         return False
     if tc.platform_source == "none":
         return True
+    if tc.platform_source == "arch":  # (podman's and buildah's --arch without --os: Linux's)
+        return all(o.value == "linux" for o in tc.all("--os"))
     values = [p.value for p in tc.platforms] if tc.platform_source == "flag" else []
     return bool(values) and not any(p.dynamic for p in tc.platforms) and all(
         v.strip().lower().startswith("linux/") for v in values)
@@ -291,5 +311,5 @@ def no_cpu(f, name: str, val: str | None) -> bool:
         return name == "TARGETPLATFORM"
     if (f.value_word or f.word).dynamic or "$" in v:
         return False
-    return not (plat.meaning(v) or plat.meaning(v, bare_arch=True) or v in plat.OSES
+    return not (plat.meaning(v) or plat.meaning(v, bare_arch=True) or v in plat.OSES or has_arch_token(v)
                 or any(v in variants for variants in plat.VARIANTS.values()))

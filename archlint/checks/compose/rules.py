@@ -26,18 +26,22 @@ from ...tooling import mutable_tags_allowed, tooling_file
 _DEFAULT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)([^}$]*)\}")
 #: what a comment says of an image that never runs as written (firezone's `image: alpine:latest #
 #: Dummy, will always be overridden.` in the service its other files extend)
-_NEVER_PULLED = re.compile(r"\b(?:dummy|placeholder|overridden|overwritten)\b", re.I)
+_NEVER_PULLED = re.compile(r"\b(?:dummy|placeholder)\b|\b(?:is|be|gets|always)\s+overridden\b", re.I)
+_PLACEHOLDER_WORD = re.compile(r"\b(?:dummy|placeholder)\b", re.I)
 
 
 def _said_overridden(ctx, node) -> bool:
-    """Whether the comment ending the image's line, or one right above it, says the image is a
-    placeholder the services extending it override (``_NEVER_PULLED``)."""
-    line = ctx.model.content_span(node).line
-    text = ctx.source.line(line)
-    end = ctx.model.content_span(node).end_col - 1 if ctx.model.content_span(node).end_line == line else len(text)
+    """Whether the comment ending the image's line says the image is a placeholder the services
+    extending it override (``_NEVER_PULLED``), or a comment right above it, at the ``image:`` key's
+    own indent, calls it a dummy or placeholder."""
+    span = ctx.model.content_span(node)
+    text = ctx.source.line(span.line)
+    end = span.end_col - 1 if span.end_line == span.line else len(text)
     hash_at = text.find("#", end)
-    return hash_at >= 0 and _NEVER_PULLED.search(text, hash_at) is not None \
-        or any(_NEVER_PULLED.search(c) for c in ctx.source.comments_above(line))
+    if hash_at >= 0 and _NEVER_PULLED.search(text, hash_at) is not None:
+        return True
+    key_indent = len(text) - len(text.lstrip(" "))
+    return any(_PLACEHOLDER_WORD.search(c) for c in ctx.source.comments_above(span.line, indent=key_indent))
 
 
 class _Service:
@@ -184,7 +188,7 @@ def image_latest_tag(ctx):
     `build:` (there `image:` names the image compose builds), for images pinned by digest, for
     values compose interpolates from the environment without a default, or in a compose file under a
     developer-tooling folder (a path segment `dev`, `development`, `tools`, `tooling`, `debug`,
-    `hack`, `local`, `sandbox` or `.devcontainer`, or a folder name with a word `dev`, `development`,
+    `hack`, `local`, `sandbox`, `playground` or `.devcontainer`, or a folder name with a word `dev`, `development`,
     `devenv` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
     `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
     deployment) or named for development or tests (`compose.tests.yaml`, `docker-compose.dev.yml`,

@@ -500,11 +500,13 @@ def arch_independent_path(path: str) -> bool:
 #: files and folders that are the same on every CPU besides ARCH_INDEPENDENT_PATHS: text, web
 #: assets, bytecode and scripts (a folder named static, public, assets...), and the output of a
 #: .NET publish for no runtime (``bin/Release/net8.0/publish``: assemblies any CPU's runtime
-#: loads; one for a runtime has its identifier, ``net8.0/linux-x64/publish``)
+#: loads; one for a runtime has its identifier, ``net8.0/linux-x64/publish``), and a ``share`` folder
+#: whole (the file system hierarchy's architecture-independent data: ``/opt/rocm/share``; not an
+#: application's tree under it, ``/usr/share/elasticsearch`` with its JDK)
 _TEXT_FILE = re.compile(
     r"\.(?:m?js|cjs|css|map|html?|json|ya?ml|toml|xml|txt|md|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|eot|"
     r"jar|war|ear|class|py|pyc|rb|php|sql|proto|pem|crt|conf|ini|properties|tmpl|tpl|sh|lua)$"
-    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$"
+    r"|(?:^|/)(?:static|public|assets|html|www|docs|templates|locales|i18n)/?$|(?:^|/)share/?$"
     r"|(?:^|/)bin/[^/]+/net(?:coreapp)?[0-9][\w.]*/publish$",
     re.IGNORECASE,
 )
@@ -654,9 +656,9 @@ def _copies_of(model, stage: Stage):
 
 
 def _only_arch_independent_donor(model, stage: Stage) -> bool:
-    """The stage is read only by COPY --from of files the same on every CPU
-    (``same_on_every_cpu``: CA certificates, zoneinfo, a frontend's built ``public`` folder): not
-    the final stage, no later stage is based on it, no RUN mounts it."""
+    """The stage is read only by COPY --from, or RUN --mount=from=...,source=, of files the same
+    on every CPU (``same_on_every_cpu``: CA certificates, zoneinfo, a frontend's built ``public``
+    folder, gpustack's ``/opt/rocm/share``): not the final stage, no later stage is based on it."""
     final = model.final_stage
     if final is None or stage.index == final.index:
         return False
@@ -664,9 +666,13 @@ def _only_arch_independent_donor(model, stage: Stage) -> bool:
         return False
     seen = False
     for _st, ins, fl in _copies_of(model, stage):
-        if fl.name != "from":
+        if fl.name == "mount":  # (its source=, the stage's root when none is given)
+            parts = dict(p.strip().partition("=")[::2] for p in (fl.value or "").split(","))
+            sources = [parts.get("source") or parts.get("src") or "/"]
+        elif fl.name == "from":
+            sources = _copy_sources(ins)
+        else:
             return False
-        sources = _copy_sources(ins)
         if not sources or not all(same_on_every_cpu(s) for s in sources):
             return False
         seen = True

@@ -46,7 +46,7 @@ def from_latest_tag(ctx):
     `docs/`, a dev container's or Gitpod workspace's `.gitpod.Dockerfile`...: see K8S001): a demo's or a lint stage's base is the reader's or the tool's to
     pin, as K8S001 and DC001 say nothing of mutable tags there. Nor in a stage that upgrades
     every installed package (`apt-get upgrade`, `microdnf update`, `apk upgrade`...: strimzi's
-    `ubi-minimal:latest`): it takes the newest packages on every build on purpose, and a pinned
+    `ubi-minimal:latest`) or a toolchain's channel (trow's `rustup default nightly` on `rust:latest`): it takes the newest packages on every build on purpose, and a pinned
     base tag would not make it reproducible. Nor in a stage that only fetches files for a later
     stage (kompose's `apk add curl` and `curl` of its release, katib's `alpine/git` clone,
     strimzi's checked downloads): it runs downloads and what unpacks and checks them, installs
@@ -89,7 +89,13 @@ def _unserved(ctx, name: str) -> bool:
     registry serves it, so the build reads a named context or an image built on its machine
     (Mailu's ``FROM base``, its Bake files' ``contexts = { base = "target:base" }``; rundeck's
     ``FROM rdubuntu16.04-util:latest``, which its test script builds first): no tag to pin."""
-    return "$" not in name and unserved(name, getattr(ctx.settings, "rule_packs", ()))
+    return "$" not in name and _PODMAN_SHORT.match(name) is None and unserved(name, getattr(ctx.settings, "rule_packs", ()))
+
+
+#: short names podman and buildah resolve through containers-common's ``shortnames.conf``
+#: (``FROM ubi9:latest`` is registry.access.redhat.com/ubi9; ``fedora-minimal``
+#: registry.fedoraproject.org's): served, and so moving
+_PODMAN_SHORT = re.compile(r"(?:ubi\d+(?:-(?:minimal|micro|init))?|fedora-(?:minimal|toolbox|bootc)|toolbox|rhel\d+)$")
 
 
 def _version_set(name: str):
@@ -130,15 +136,19 @@ def _pin_hint(name: str, usual: str) -> str:
 _UPGRADE = re.compile(r"\b(?:apt(?:-get)?\s+(?:-\S+\s+)*(?:dist-)?upgrade|(?:micro)?dnf\s+(?:-\S+\s+)*(?:update|upgrade)"
                       r"|yum\s+(?:-\S+\s+)*(?:update|upgrade)|apk\s+(?:-\S+\s+)*upgrade|zypper\s+(?:-\S+\s+)*(?:update|up)"
                       r"|tdnf\s+(?:-\S+\s+)*(?:update|upgrade))(?![\w-])")
+#: on a Rust image, moving to a toolchain's channel (trow's rust:latest, then rustup default nightly)
+_RUST_CHANNEL = re.compile(r"\brustup\s+(?:default|update|toolchain\s+install)\s+(?:nightly|stable|beta)(?![\w.-])")
 
 
 def _upgrades_packages(stage) -> bool:
     """A stage whose ``RUN`` upgrades every installed package (strimzi's ``microdnf update -y``
-    on ``ubi-minimal:latest``, kubeflow's ``apt -y upgrade`` on ``ubuntu2404:latest``): it takes
+    on ``ubi-minimal:latest``, kubeflow's ``apt -y upgrade`` on ``ubuntu2404:latest``; trow's
+    ``rustup default nightly`` on ``rust:latest``, a toolchain's moving channel): it takes
     the newest packages on every build on purpose, so a pinned base tag would not make it
     reproducible; ``latest`` is the same choice for the base."""
+    rust = stage.image is not None and stage.image.value.rsplit("/", 1)[-1].startswith("rust:")
     for ins in stage.instructions:
-        if ins.keyword == "RUN" and _UPGRADE.search(ins.args.text):
+        if ins.keyword == "RUN" and (_UPGRADE.search(ins.args.text) or rust and _RUST_CHANNEL.search(ins.args.text)):
             return True
     return False
 
@@ -178,11 +188,10 @@ def _fetch_only_command(cmd) -> bool | None:
     prog = cmd.program
     if prog in _FETCHERS:
         return True
-    if prog == "find":  # (a search, or a clean-up with -delete; -exec runs anything)
-        return None if any(w.value in ("-exec", "-execdir", "-ok", "-okdir") for w in cmd.args) else False
-    if prog == "xargs":  # (`| xargs rm -rf`: the helper it runs decides)
-        run = next((w.value for w in cmd.args if not w.value.startswith("-")), "")
-        return False if run in _FETCH_HELPERS else None
+    if prog == "find":  # (a search of the stage's own files, or a clean-up; -exec runs anything; the
+        # shell reader gives `| xargs rm` as the rm it runs)
+        return None if any(w.value in ("-exec", "-execdir", "-ok", "-okdir") or w.value.startswith("/")
+                           and _system_path(w.value) for w in cmd.args) else False
     if prog in _FETCH_HELPERS:
         if prog in _MOVERS and any(w.value.startswith("/") and "$" not in w.value and _system_path(w.value)
                                    for w in cmd.args):
@@ -224,6 +233,18 @@ def fetch_only(model, stage) -> bool:
     return _fetch_only(model, stage, True)
 
 
+def _children(model) -> dict:
+    """Stage index -> the stages based on it (``FROM build``), once per file."""
+    got = model.memo.get("children")
+    if got is None:
+        got = model.memo["children"] = {}
+        for st in model.stages:
+            b = model.base_stage_of(st)
+            if b is not None:
+                got.setdefault(b.index, []).append(st)
+    return got
+
+
 def _fetch_only(model, stage, own_fetch: bool, depth: int = 0) -> bool:
     """``fetch_only``; a stage based on it (kubeval's ``FROM schemas AS standalone-schemas``,
     which deletes what it does not need) hands its files on too when it only runs what a fetching
@@ -233,8 +254,7 @@ def _fetch_only(model, stage, own_fetch: bool, depth: int = 0) -> bool:
     if stage.index == model.final_stage.index or depth > 8:
         return False
     readers = list(_copies_of(model, stage))
-    children = [st for st in model.stages if (b := model.base_stage_of(st)) is not None and b.index == stage.index] \
-        if stage.index in based_on(model) else []
+    children = _children(model).get(stage.index, ())
     if not readers and not children or any(fl.name != "from" for _st, _ins, fl in readers) \
             or _reads_system_paths(model, readers):
         return False
@@ -284,8 +304,9 @@ def from_untagged(ctx):
     named context (a Bake target's `contexts = { wheels = "target:wheels" }`, `--build-context`, compose's
     `additional_contexts`: the FROM reads that, not a registry), for a placeholder no runtime accepts as an image
     (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), for a one-part name that
-    is none of Docker Hub's official images (Mailu's `FROM base`, a named context of Bake files archlint did not read;
-    an image a script builds first: no registry serves it, so no tag is pulled; also DF001's), or for an image that is a build
+    is none of Docker Hub's official images nor a short name podman resolves (`ubi9`, `fedora-minimal`): Mailu's `FROM
+    base`, a named context of Bake files archlint did not read, or an image a script builds first; no registry serves
+    it, so no tag is pulled (also DF001's); or for an image that is a build
     parameter: `FROM ${BASE_IMAGE}`, the whole
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
     value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it

@@ -406,7 +406,8 @@ def undeclared_platform_arg(ctx):
     A stage based on an earlier stage (`FROM lint-base AS lint`) gets that stage's `ARG`s, as
     BuildKit hands a stage its base stage's build arguments. Not reported: a whole `GOARCH=`,
     `GOOS=` or `GOARM=` value in a stage that runs on the target platform (no `--platform` on
-    its `FROM`): empty, Go builds for the stage's own platform, which is the target's.
+    its `FROM`): empty, Go builds for the stage's own platform, which is the target's; nor `${TARGETOS:-linux}` in a
+    Linux image (nerdctl's `GOOS=${TARGETOS:-linux}`): its default is what the builder sets.
 
     ## Fix
     Safe: inserts `ARG NAME` right after the stage's `FROM`.
@@ -447,6 +448,8 @@ def undeclared_platform_arg(ctx):
                         continue  # assigned by the shell itself earlier in the command
                     if on_target and _go_env_value(text, start, end):
                         continue  # GOARCH= empty: Go builds for the stage's platform, the target's
+                    if name in ("TARGETOS", "BUILDOS") and _linux_default(text[start:end]) and not windows_image(ctx):
+                        continue  # ${TARGETOS:-linux} (nerdctl's, kagent's): what every Linux platform sets
                     seen.add(name)
                     yield ctx.report(
                         snip.span(start, end),
@@ -464,6 +467,12 @@ _GO_ENV_AFTER = re.compile(r"[\"']?(?:\s|$|[;&|)])")
 
 
 _DEFAULTED = re.compile(r"\$\{\w+:?-(.*)\}", re.S)
+
+
+def _linux_default(ref: str) -> bool:
+    """``${TARGETOS:-linux}``: undeclared, the default, which is what the builder sets for Linux."""
+    m = _DEFAULTED.fullmatch(ref)
+    return m is not None and m.group(1) == "linux"
 
 
 def _undeclared_value(ref: str) -> str:

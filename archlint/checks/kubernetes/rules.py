@@ -51,6 +51,7 @@ from ...tooling import mutable_tags_allowed
 from . import workloads as wl
 from ...parsers.gomod import built_against
 from .kustomize import overridden_images, renamed_images
+from .workloads import APP_VERSION_HINT, app_version_default
 
 PACK = "kubernetes-apis"
 
@@ -99,12 +100,13 @@ class _Image:
 
 
 #: a comment handing the image to the reader (kubebuilder's scaffold: "Change the value of image
-#: field below to your controller image URL", "replace with your own image"): a verb, then "to /
-#: with / by your" ... image, or "your own image"; not a negation or a condition ("do not change
+#: field below to your controller image URL", "replace with your own image"; rocketmq-operator's
+#: "Replace this with the built image name"): a verb, then "to / with / by your" (or "the built")
+#: ... image, or "your own image"; not a negation or a condition ("do not change
 #: this image", "only if you use your own mirror"), not an imagePullSecrets or pull policy
 _YOURS = re.compile(
     r"(?i)^(?!.*\b(?:not|never|don'?t|only\s+if|unless)\b)[^\n]*?\b(?:change|replace|set|update|put|use)\b"
-    r"[^\n]{0,80}?(?:\b(?:to|with|by)\s+(?:your|own)\b[^\n]{0,40}?\bimages?\b(?!\w)|\byour\s+own\s+images?\b(?!\w))")
+    r"[^\n]{0,80}?(?:\b(?:to|with|by)\s+(?:your|own|the\s+built)\b[^\n]{0,40}?\bimages?\b(?!\w)|\byour\s+own\s+images?\b(?!\w))")
 _COMMENT_READ = 300  # characters of a comment read: the scaffold's sentence, not a whole long line
 
 
@@ -195,13 +197,15 @@ def _images(ctx) -> list:
         for c in _containers(ctx):
             ref = scalar(c.image) if is_scalar(c.image) else None
             if not ref or _unknown(ref.strip()) or (kustomized and split_image(ref.strip())[0] in kustomized) \
-                    or ref.strip() in payload \
+                    or ref.strip() in payload or wl.dev_bundle(c.obj) \
                     or text(c.node, "$patch") == "delete":  # (a patch deleting the container: never deployed)
                 continue
             out.append(_Image(c.obj, ref.strip(), c.image, model.content_span(c.image), c.policy,
                               "imagePullPolicy", "container", c.node))
         seen = {id(i.node) for i in out}
         for obj in _objects(ctx):
+            if wl.dev_bundle(obj):
+                continue  # (a development bundle's placeholders: the release writes it again)
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
                 for v in wl.resolve(obj.node, p):
                     ref = scalar(v) if is_scalar(v) else None
@@ -326,7 +330,7 @@ def image_latest_tag(ctx):
     `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an overlay's, or its
     `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (listed
     in the `image-references` ImageStream beside the manifest) is not judged. Nor are manifests for development (under a folder
-    `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox` or `.devcontainer`, or with a word
+    `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox`, `playground` or `.devcontainer`, or with a word
     `dev`, `development`, `devenv` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
     `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`, `tutorials`,
@@ -405,7 +409,7 @@ def image_latest_tag(ctx):
             f = _emit(ctx, None, seen, ctx.report(
                 ctx.model.content_span(tag),
                 f"Helm values set image {repo} to the mutable tag latest.",
-                hint="set tag to a version (or leave it empty to use the chart's appVersion)",
+                hint="set tag to a version" + APP_VERSION_HINT * app_version_default(ctx),
                 key=f"{repo}:latest",
             ))
             if f:

@@ -338,3 +338,57 @@ def only_waits(container) -> bool:
 
 __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "is_placeholder", "objects", "only_waits", "paths_of",
            "pod_specs", "resolve"]
+
+
+APP_VERSION_HINT = " (or leave it empty to use the chart's appVersion)"
+#: a template's fallback to the appVersion (``{{ .Values.image.tag | default .Chart.AppVersion }}``;
+#: not ``helm create``'s labels, which print it)
+_DEFAULT_APP_VERSION = re.compile(rb"default\s*\(?\s*\$?\.Chart\.AppVersion")
+
+
+def app_version_default(ctx) -> bool:
+    """Whether a template of the values file's chart falls back to ``.Chart.AppVersion`` (a tag's
+    ``default .Chart.AppVersion``): only then does an empty tag mean the appVersion (kor's and
+    open-webui's terminals render ``repository:tag`` as written). The templates read are inputs."""
+    def compute() -> bool:
+        import os
+
+        from ...source import folder_entries, read_regular
+
+        if not ctx.source.abspath:
+            return False
+        top = os.path.join(os.path.dirname(ctx.source.abspath), "templates")
+        folders, files = [top], []
+        for folder in folders:  # (the templates folder and the folders in it: 256 files at most)
+            ctx.depends_on(folder)
+            for n, is_dir in folder_entries(folder):
+                p = os.path.join(folder, n)
+                if is_dir and folder == top:
+                    folders.append(p)
+                elif not is_dir and n.endswith((".yaml", ".yml", ".tpl")) and len(files) < 256:
+                    files.append(p)
+        for p in files:
+            ctx.depends_on(p)
+            try:
+                if _DEFAULT_APP_VERSION.search(read_regular(p, 1 << 20)):
+                    return True
+            except OSError:
+                continue
+        return False
+
+    return ctx.cached("k8s.app_version_default", compute)
+
+
+#: the version of an operator's development bundle: a placeholder its release replaces
+#: (Kuadrant's 0.0.0, konveyor's 99.0.0, the Makefile's ``VERSION ?=``)
+_DEV_VERSION = re.compile(r"0\.0\.0|9{2,}\.\d+\.\d+")
+
+
+def dev_bundle(obj) -> bool:
+    """A ClusterServiceVersion whose ``spec.version`` is a development placeholder (``0.0.0``,
+    ``99.0.0``): the bundle ``make bundle`` writes on the default branch, which the release writes
+    again with its version and images; its ``latest`` images are the placeholders of that."""
+    if obj is None or getattr(obj, "kind", "") != "ClusterServiceVersion":
+        return False
+    v = text(path(obj.node, "spec"), "version")
+    return bool(v) and _DEV_VERSION.fullmatch(v.strip()) is not None

@@ -272,7 +272,8 @@ def image_built_with_different_platforms(ctx):
     part are left out (nor do they link two names: `docker tag app:$(TAG) app:dev` says nothing of
     which tag a build of `app:$(TAG)` makes), and so are two builds in the same file
     (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
-    its author wrote side by side. Across files, one file's author may not know of the other.
+    its author wrote side by side, and two Markdown documents' examples (nerdctl's `faq.md` and
+    `multi-platform.md` both build `example.com/foo`). Across files, one file's author may not know of the other.
 
     ## Why is this bad?
     A tag names one image. Whichever build pushes last wins: after the runbook's push the
@@ -311,8 +312,9 @@ def image_built_with_different_platforms(ctx):
             continue
         widest = max(sets, key=lambda bt: len(bt[1]))
         for b, t in sets:
-            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]) or b.path == widest[0].path:
-                continue  # (two builds of one file: alternatives its author wrote side by side)
+            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]) or b.path == widest[0].path \
+                    or _document(b.path) and _document(widest[0].path):
+                continue  # (two builds of one file: alternatives its author wrote side by side; two documents' examples)
             reported.add(id(b))
             from ...project.model import show_name
 
@@ -325,6 +327,12 @@ def image_built_with_different_platforms(ctx):
                 related=[(widest[0].path, widest[0].span, f"builds {show_name(name)} {widest[0].describe()}")],
                 key=show_name(name),
             )
+
+
+def _document(path: str) -> bool:
+    """A Markdown document's build: an example its reader runs (nerdctl's faq.md and multi-platform.md
+    both build `example.com/foo`), which another document's example does not race."""
+    return path.lower().endswith((".md", ".markdown", ".mdx"))
 
 
 def _missing_folder(ctx, b) -> str | None:
@@ -365,8 +373,9 @@ def build_dockerfile_missing(ctx):
     "after generating the mapper project" from `_template/mapper/`), nor a build file other than a
     Markdown page in a documentation tree (`docs/`, `docs-v2/`: skaffold's
     `docs-v2/content/en/samples/*.yaml` are excerpts its pages show, their Dockerfiles the
-    reader's), nor a Dockerfile where git ignores files (fission's skaffold contexts in goreleaser's
-    `dist/`, which a Makefile target fills): a build's output, written before the build; nor one the
+    reader's), nor a Dockerfile where git ignores files, or one git ignores by name (fission's skaffold contexts in
+    goreleaser's `dist/`, which a Makefile target fills; keylime's `docker/release/.gitignore` listing the Dockerfile
+    its `generate-files.sh` writes): a build's output, written before the build; nor one the
     same recipe or script writes first, itself or through a script it runs (`opm generate dockerfile
     DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`). Builds of one
     file that miss the same Dockerfile, or Dockerfiles of a folder that does not exist, are one

@@ -337,7 +337,10 @@ class Analyzer:
         outer = self._ctx
         self._ctx = outer.guarded(bool(caught & _IMPORT_ERRORS), bool(caught & _ATTR_ERRORS))
         mark = len(self._created)
-        self._block(s.body)
+        if "NameError" in caught:
+            self._python2_probe(s.body)
+        else:
+            self._block(s.body)
         primaries = {(b.scope.node, b.name): b for b in self._created[mark:]}
         self._ctx = outer
         for h in s.handlers:
@@ -362,6 +365,17 @@ class Analyzer:
         self._block(s.finalbody)
 
     _s_TryStar = _s_Try
+
+    def _python2_probe(self, stmts):
+        """A ``try`` body whose handler catches NameError (metaflow's util.py: ``unicode_type =
+        unicode``, then ``from pipes import quote``, ``except NameError:`` Python 3's imports):
+        after a statement that reads a builtin only Python 2 has, the rest runs on Python 2 only."""
+        base = self._ctx
+        for st in stmts:
+            self._stmt(st)
+            if self._ctx is base and reads_python2_builtin(st):
+                self._ctx = base.narrowed(None, (3, 0))
+        self._ctx = base
 
     def _s_If(self, s):
         self._expr(s.test)
@@ -614,6 +628,15 @@ class Analyzer:
         if isinstance(node, ast.Attribute) and node.attr == "version_info":
             return isinstance(node.value, ast.Name) and node.value.id == "sys"
         return isinstance(node, ast.Name) and node.id == "version_info"
+
+
+#: builtins Python 3 removed: reading one raises NameError there
+PYTHON2_BUILTINS = frozenset(("unicode", "basestring", "xrange", "unichr", "raw_input", "long", "execfile"))
+
+
+def reads_python2_builtin(node) -> bool:
+    """Whether ``node`` reads one of ``PYTHON2_BUILTINS`` by its bare name."""
+    return any(type(n) is ast.Name and n.id in PYTHON2_BUILTINS and type(n.ctx) is ast.Load for n in ast.walk(node))
 
 
 def _feature_probes(test) -> tuple[frozenset, bool]:

@@ -6,7 +6,9 @@ Which versions
     nearest folder that says one, the lower bound of ``requires-python`` or ruff's
     ``target-version`` in ``pyproject.toml``, pyenv's ``.python-version`` or App Engine's
     ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` of a Dockerfile in the
-    file's folder or one of its parents up to the repository root, else the newest.  A library
+    file's folder or one of its parents up to the repository root, or of one in the top's build
+    folders (``docker/``, ``build/``...: ``_DOCKER_FOLDERS``) that copies the file's top-level
+    folder (clearml-server's ``docker/build/Dockerfile``), else the newest.  A library
     entry applies when the project's ``requirements*.txt`` / ``pyproject.toml`` (the nearest
     folder that lists dependencies) allows a release at or after the entry's version, or when the library is not pinned.
 
@@ -258,7 +260,40 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
             if found:
                 v, from_text = found
                 return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}"), tuple(read)
+    got = _copied_in(dirs, read) if len(dirs) > 1 else None
+    if got is not None:
+        (v, from_text), p, first = got
+        return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}, which copies {first}/"), tuple(read)
     return Target(None, ""), tuple(read)
+
+
+#: the repository's folders of build files, where a Dockerfile of an image holding a package of
+#: the top level lives (clearml-server's ``docker/build/Dockerfile``: ``COPY apiserver ...``)
+_DOCKER_FOLDERS = ("docker", "build", "deploy", ".docker", "dockerfiles", "images", "ci")
+
+
+def _copied_in(dirs: tuple, read: list):
+    """((version, FROM text), Dockerfile, folder) of a Python base image whose Dockerfile, in one of
+    the top's ``_DOCKER_FOLDERS`` or a folder in it, copies the top-level folder the file is in
+    (``COPY apiserver /opt/clearml/apiserver``); None when none does.  Bounded: 32 folders each."""
+    top = dirs[-1]
+    first = os.path.relpath(dirs[0], top).replace(os.sep, "/").split("/", 1)[0]
+    if first in ("", ".", ".."):
+        return None
+    for sub in _DOCKER_FOLDERS:
+        d = os.path.join(top, sub)
+        if sub not in _listdir(top) or not _is_dir(d):
+            continue
+        inner = [os.path.join(d, n) for n in sorted(_listdir(d))[:32]]
+        for folder in [d] + [x for x in inner if _is_dir(x)]:
+            read.append(folder)
+            for n in sorted(x for x in _listdir(folder) if _DOCKERFILE_HINT.search(x) and kind_by_name(x) == "dockerfile"):
+                p = os.path.join(folder, n)
+                read.append(p)
+                found = None if _is_dir(p) else _dockerfile_python(p)
+                if found and first in _files.get(("copies", p), ()):
+                    return found, p, first
+    return None
 
 
 _RUFF_TARGET = re.compile(r"py(\d)(\d+)")
@@ -358,12 +393,24 @@ def _dockerfile_python(path: str) -> tuple[tuple[int, int], str] | None:
         if model is not None and model.stages:
             env = from_env(model)
             images = []
+            copied = set()  # the first folder of each source a COPY/ADD takes from the context
             for st in model.stages:
                 value = st.image.value if st.image is not None else ""
                 images.append(expand(value, env)[0] if "$" in value else value)
+                for ins in st.instructions:
+                    if ins.keyword in ("COPY", "ADD") and not any(f.name == "from" for f in ins.flags):
+                        copied.update(_first_folder(w.value) for w in ins.words[:-1])
             found = _python_base(images, [st.name_value for st in model.stages])
+            _files[("copies", path)] = frozenset(copied)
     _files[key] = found
     return found
+
+
+def _first_folder(source: str) -> str:
+    """The first folder of a COPY source in its context (``./apiserver/x`` -> ``apiserver``)."""
+    while source.startswith("./"):
+        source = source[2:]
+    return source.lstrip("/").split("/", 1)[0]
 
 
 def _python_base(images: list[str], names: list[str | None]) -> tuple[tuple[int, int], str] | None:

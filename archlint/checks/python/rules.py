@@ -157,6 +157,41 @@ def _python2_imports(tree) -> list:
     return out
 
 
+def _python2_builtins(tree) -> bool:
+    """Whether the module reads, unguarded, a builtin only Python 2 has (``unicode``,
+    ``basestring``...) that it never binds: Python 2 code (werf's ansible callback, run by the
+    python2.7 its image ships).  A read in a branch of an ``if`` (``if six.PY2:``, a version test),
+    of a conditional expression, after the first operand of ``and``/``or``, or in a ``try`` is a
+    compatibility shim's, and says nothing; so does a module with an ``except NameError``."""
+    import ast
+
+    from .analysis import PYTHON2_BUILTINS, reads_python2_builtin
+
+    if not reads_python2_builtin(tree):
+        return False
+    for n in ast.walk(tree):
+        t = type(n)
+        if t is ast.Name and type(n.ctx) is not ast.Load and n.id in PYTHON2_BUILTINS \
+                or t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef) and n.name in PYTHON2_BUILTINS \
+                or t is ast.alias and (n.asname or n.name) in PYTHON2_BUILTINS \
+                or t is ast.arg and n.arg in PYTHON2_BUILTINS \
+                or t is ast.ExceptHandler and n.type is not None and "NameError" in ast.dump(n.type):
+            return False
+    stack = [tree]  # (the unguarded part of the tree: an if's test, not its branches)
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is ast.Name and n.id in PYTHON2_BUILTINS and type(n.ctx) is ast.Load:
+            return True
+        if t in (ast.If, ast.IfExp, ast.While):
+            stack.append(n.test)
+        elif t is ast.BoolOp:
+            stack.append(n.values[0])
+        elif t not in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+            stack.extend(ast.iter_child_nodes(n))
+    return False
+
+
 def _analyse(ctx) -> list[tuple[str, Span, str, str, object, str]]:
     """(level, span, message, hint, fix, key) for every applicable hit in the file."""
     cat = catalogue(getattr(ctx.settings, "rule_packs", ()) or ())
@@ -167,7 +202,7 @@ def _analyse(ctx) -> list[tuple[str, Span, str, str, object, str]]:
     if not hits:
         return []
     facts = _Facts(ctx)
-    if any(not facts.local_module(m) for m in _python2_imports(ctx.model.tree)):
+    if any(not facts.local_module(m) for m in _python2_imports(ctx.model.tree)) or _python2_builtins(ctx.model.tree):
         return []  # Python 2 code: it runs on no Python 3, so what 3.x removed is moot
     out = []
     seen: set = set()
@@ -227,14 +262,16 @@ def removed_api(ctx):
     folder that says one, the lower bound of `requires-python` or ruff's `target-version` in
     `pyproject.toml`, pyenv's `.python-version` or App Engine's `runtime: python27` in `app.yaml`
     (frigate, test-infra's gubernator), else the `FROM python:3.X` image of a
-    Dockerfile in the file's folder or a parent folder up to the repository root, else the
+    Dockerfile in the file's folder or a parent folder up to the repository root, or in the top's `docker/`,
+    `build/`... folders that copies the file's top-level folder (clearml-server's `COPY apiserver`), else the
     newest.  A library entry is reported when the requirements (`requirements*.txt`,
     `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
     Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
     attribute chains); imports inside `try: ... except ImportError:` and code under
     `if sys.version_info < (3, 12):` are only reported where they can actually run. A file
-    importing a Python 2 module unguarded at its top (`import StringIO`) is Python 2 code: not
-    reported. An API a dependency provides (setuptools' `distutils`) is not reported where the
+    importing a Python 2 module unguarded at its top (`import StringIO`), or reading a builtin only Python 2 has
+    (`unicode`, `basestring`...) that it never binds nor guards, is Python 2 code: not reported; so is what follows
+    such a read in a `try` whose handler catches NameError (metaflow's `unicode_type = unicode`, then `from pipes ...`). An API a dependency provides (setuptools' `distutils`) is not reported where the
     project requires it, nor in `setup.py` and the modules it imports (python-versioneer's
     `versioneer.py`): pip builds a setup.py project with setuptools.
 
