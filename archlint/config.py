@@ -17,7 +17,8 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 #: a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
 #: what users of that release applied; a fix is a new release, not an edit there.  Each names
 #: one folder (``path_matches`` never lets their ``*`` reach across folders)
-SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*", "*-v[0-9]*.[0-9]*.[0-9]*")  # (devlake's releases/lake-v0.9.0)
+#: (devlake's releases/lake-v0.9.0, lake-v0.10.0-beta1: a name ending in a digit, not app-v1.2.3.yaml)
+SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*", "*-v[0-9]*.[0-9]*.[0-9]", "*-v[0-9]*.[0-9]*.[0-9]*[0-9]")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist",
@@ -55,7 +56,8 @@ DEFAULT_EXCLUDE = (
 DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles", "testcases",
                     "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes", "mock", "mocks",
                     "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
-                    "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests")
+                    "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests",
+                    "e2etest", "e2etests", "*[-_]e2etest", "*[-_]e2etests")  # (tracetest's testing/cli-e2etest)
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
 AUTHORED_EXCLUDES = ("_archived", "archived")

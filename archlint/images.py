@@ -242,3 +242,13 @@ def values_repository(repository: str | None, name: str | None, registry: str | 
         return None
     reg = (registry or "").strip()
     return f"{reg}/{repo}" if reg else repo
+
+
+def floating_value(value: str) -> bool:
+    """A literal build argument value naming a floating image (``wasmedge/wasmedge:latest``,
+    ``alpine``): no tag but latest, no digest; a value with a variable, or empty, is not one."""
+    v = value.strip().strip("\"'")
+    if not v or "$" in v or " " in v:
+        return False
+    name, tag, digest = parse_image_ref(v)
+    return digest is None and tag in (None, "latest") and bool(name)

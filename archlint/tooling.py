@@ -31,7 +31,7 @@ _DEV_LAST_WORDS = frozenset(("debug",))
 #: (oauth2-proxy's ``contrib/local-environment``: compose stacks for manual testing), where
 #: ``local`` alone is a component's word (``local-path-provisioner``), and ``local-cluster`` is
 #: Open Cluster Management's name for its hub cluster
-_LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack"))
+_LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack", "config"))  # (tracetest's local-config)
 
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides; oncall's

@@ -592,10 +592,13 @@ def test_bc004_reads_podman_and_buildahs_arch_as_the_one_platform():
           podman build --arch arm64 --build-arg TARGETARCH=arm64 -t kcp:arm .
           podman build --arch arm64 --build-arg TARGETARCH=amd64 -t kcp:arm .
           podman build --arch amd64 --os windows --build-arg TARGETOS=linux -t kcp:win .
+          podman build --arch aarch64 --build-arg TARGETARCH=aarch64 -t kcp:arm .
         done
     """
+    # (--arch aarch64 gives TARGETARCH=arm64: aarch64 passed overrides it)
     assert [line.split(" overrides")[0] for line in check(sh, "BC004", kind="shell")] == [
-        "6:29 BC004 --build-arg TARGETARCH=amd64", "7:42 BC004 --build-arg TARGETOS=linux"]
+        "6:29 BC004 --build-arg TARGETARCH=amd64", "7:42 BC004 --build-arg TARGETOS=linux",
+        "8:31 BC004 --build-arg TARGETARCH=aarch64"]
 
 
 def test_bc004_says_nothing_where_the_one_platform_and_the_value_are_both_unknown():

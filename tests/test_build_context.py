@@ -348,9 +348,12 @@ def test_a_documents_deployment_of_a_third_partys_image_is_its_tutorials_demo(tm
     }
     doc = run(tree(tmp_path / "docs", files), capsys)
     assert [m.split(" kubectl ")[1].split(" deploys ")[0] for m in messages(doc, "BC006")] == ["run"]
-    # a script's or a workflow's deployment is no tutorial's
+    # a script's or a workflow's deployment is no tutorial's; an example script's is (pumba's
+    # examples/k8s_stress_demo.sh: kubectl run --image alpine)
     files["hack/perf.sh"] = "#!/bin/sh\nkubectl create deployment httpbin --image hashicorp/http-echo\n"
     assert len(messages(run(tree(tmp_path / "script", files), capsys), "BC006")) == 2
+    files["examples/stress_demo.sh"] = "#!/bin/sh\nkubectl run stress --image alpine -- sleep 60\n"
+    assert len(messages(run(tree(tmp_path / "example", files), capsys), "BC006")) == 2
     # the repository's own, however it names it: a build's wildcard name, a pushed mirror, a
     # build whose name is not known; oc as kubectl
     own = {

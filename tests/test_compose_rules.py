@@ -123,7 +123,9 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
                  # oncall's docker-compose-developer.yml, its Makefile's local stack
                  "docker-compose-developer.yml",
                  # penpot's docker/devenv, the stack its manage.sh starts; werf's playground
-                 "docker/devenv/docker-compose.infra.yml", "playground/s3_registry/docker-compose.yml"):
+                 "docker/devenv/docker-compose.infra.yml", "playground/s3_registry/docker-compose.yml",
+                 # tracetest's local-config stacks
+                 "local-config/jaeger/docker-compose.yml"):
         assert check(text, "DC", kind="compose", name=name, platforms=TWO) == [], name
     # local alone is a component's word (rancher's local-path-provisioner), not a developer's setup
     assert [ln.split(" ")[1] for ln in check(text, "DC00", kind="compose", platforms=ONE,

@@ -65,13 +65,15 @@ def test_release_snapshots_are_history_by_default(tmp_path):
                 "docs/versioned_docs/version-3.17/usage/plugin.md", "docs/docs/usage/plugin.md",
                 "python/3.12/bookworm/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
                 "3rdparty/nginx-1.25.3/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile",
-                "devops/releases/lake-v0.9.0/docker-compose.yml"):
+                "devops/releases/lake-v0.9.0/docker-compose.yml", "devops/releases/lake-v0.10.0-beta1/compose.yml",
+                "deploy/app-v1.2.3.yaml", "src/my-v1.0.0-service/Dockerfile"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("apiVersion: v1\nkind: Pod\n")
-    assert _found(tmp_path) == ["3rdparty/nginx-1.25.3/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
+    assert _found(tmp_path) == ["3rdparty/nginx-1.25.3/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app-v1.2.3.yaml",
+                                "deploy/app.yaml",
                                 "docs/docs/usage/plugin.md", "python/3.12/bookworm/Dockerfile",
-                                "v2/ubuntu22.04/python3.11/Dockerfile"]
+                                "src/my-v1.0.0-service/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile"]
 
 def test_glob_matcher_agrees_with_path_matches():
     patterns = DEFAULT_EXCLUDE + ("legacy/", "*.generated.yaml", "docs/**", "a?c", "[xy]z", "/top/only")
@@ -148,7 +150,9 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
                      ".github/workflows/test-and-release.yml", "scripts/test_release.sh", "fixtures",
                      # nginx's perf-tests, directpv's functests; not a name that only ends in the word
                      "perf-tests/suite/common.py", "functests/Dockerfile.sleep", "acceptance_tests/pod.yaml",
-                     "contests/app.yaml"))
+                     "contests/app.yaml",
+                     # tracetest's testing/cli-e2etest: its e2e harness's stacks
+                     "testing/cli-e2etest/jaeger/docker-compose.yaml"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
     assert found == [".github/workflows/test-and-release.yml", "contests/app.yaml", "deploy/app.yaml",

@@ -127,6 +127,12 @@ def test_df001_leaves_a_stage_that_upgrades_every_package():
     ]  # (trow's builder: rust:latest, then the nightly toolchain, newest on every build too)
 
 
+def test_df002_leaves_a_stage_that_upgrades_every_package_too():
+    # komodor's Dockerfile.agent: FROM alpine, the repositories moved to edge, apk upgrade -a
+    assert check("FROM alpine\nRUN apk upgrade -a --no-cache\nFROM alpine\nRUN apk add curl\n", "DF002",
+                 kind="dockerfile") == ["3:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest."]
+
+
 def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage():
     # kompose's builder (apk add curl, curl the release for `uname -m`), secrets-store's kubectl
     # download, katib's alpine/git clone, strimzi's checked jar downloads: what reaches the image
@@ -1803,6 +1809,21 @@ def test_df003_flags_a_pinned_donor_of_anything_else():
         "1:6 DF003 Stage 0 (certs) is pinned to linux/amd64, so a multi-platform build gives every target this one"
         " architecture.",
     ]
+
+
+def test_df003_leaves_a_pinned_stage_whose_downloads_are_all_for_its_cpu():
+    # kubefirst's build/Dockerfile: FROM --platform=linux/amd64, then kubectl's /amd64/ and
+    # awscli-exe-linux-x86_64: the pin makes them right; with target platforms configured, or a
+    # download for another CPU beside them, it is still reported
+    text = """
+        FROM --platform=linux/amd64 debian:12
+        RUN curl -LO https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl
+        RUN curl -o aws.zip https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip
+    """
+    assert check(text, "DF003", kind="dockerfile") == []
+    assert len(check(text, "DF003", kind="dockerfile", platforms=TWO)) == 1
+    assert len(check(text.replace("x86_64.zip", "aarch64.zip"), "DF003", kind="dockerfile")) == 1
+    assert len(check("FROM --platform=linux/amd64 debian:12\nRUN make\n", "DF003", kind="dockerfile")) == 1
 
 
 def test_df003_accepts_a_pinned_donor_mounted_for_its_share_folder():

@@ -650,12 +650,18 @@ def test_temp_files_of_a_killed_run_are_cleaned_up(repo, capsys):
     assert not stale.exists() and alive.exists()
     # a run killed after its swap leaves the old text under the temporary name beside a file that
     # already holds the fix, which no later run rewrites: a --fix run sweeps the folders it lints
-    swapped = repo / f".done.Dockerfile.{dead.pid}.ff00aa.archlint-tmp"
+    swapped = repo / f".done.Dockerfile.{dead.pid}.ff00aa11.archlint-tmp"
     swapped.write_text("FROM --platform=linux/x86_64 alpine:3.20\n")
     (repo / "done.Dockerfile").write_text("FROM --platform=linux/amd64 alpine:3.20\n")
-    check(capsys, "--fix", "--select", "DF009", "done.Dockerfile")
-    assert not swapped.exists() and alive.exists()
-    check(capsys, "--select", "DF009", "done.Dockerfile")  # (a run without --fix writes nothing)
+    # a run without --fix removes nothing; names archlint never makes are left, never a crash
+    check(capsys, "--select", "DF009", "done.Dockerfile")
+    assert swapped.exists()
+    foreign = [repo / n for n in (".x.\u00b2.abcdef12.archlint-tmp", f".x.{10 ** 20}.abcdef12.archlint-tmp",
+                                  f".x.{dead.pid}.notours.archlint-tmp", f".tmp-{dead.pid}-abcdef12", ".x.y.z.tmp")]
+    for f in foreign:
+        f.write_text("keep")
+    code, _out, _err = check(capsys, "--fix", "--select", "DF009", "done.Dockerfile")
+    assert code in (0, 1) and not swapped.exists() and alive.exists() and all(f.exists() for f in foreign)
 
 
 # ---- an editor saving while --fix writes (issue 17, section 4) ---------------------------------

@@ -2153,6 +2153,16 @@ def test_a_latest_arg_default_every_build_replaces_is_a_placeholder(tmp_path, ca
                     "b:\n\tdocker build --platform linux/amd64 -f docker/Dockerfile.other docker\n",
     }
     assert [p for p, _l, _r in codes(run(tree(tmp_path, files), capsys), "DF001")] == ["docker/Dockerfile.other"]
+    # (a second review's cases) the name alone (the environment's, maybe unset), or a floating
+    # image passed, is no replacement
+    for passed in ("BASE_IMAGE", "BASE_IMAGE=x/y:latest", "BASE_IMAGE=x/y"):
+        one = dict(files, **{"Makefile": f"a:\n\tdocker build --platform linux/amd64 --build-arg {passed} "
+                                         "-f docker/Dockerfile.other docker\n"})
+        assert [p for p, _l, _r in codes(run(tree(tmp_path / passed.replace("/", "_"), one), capsys), "DF001")] == [
+            "docker/Dockerfile.other"], passed
+    latest = dict(files, **{"docker/docker-bake.hcl": files["docker/docker-bake.hcl"].replace("ubuntu-base", "latest")})
+    assert [p for p, _l, _r in codes(run(tree(tmp_path / "bake-latest", latest), capsys), "DF001")] == [
+        "docker/Dockerfile.env", "docker/Dockerfile.other"]
 
 
 def test_a_dockerfile_git_ignores_by_name_is_a_builds_output_not_missing(tmp_path, capsys):

@@ -458,6 +458,12 @@ def test_python_2_code_told_by_its_builtins(repo):
         except NameError:
             pass
     """, "PY001", kind="python", tmp_path=repo, python_version="3.13")) == 1
+    # nor after a read that does not run there (in a function it defines) or of a name the module binds
+    for first in ("def f():\n        return unicode\n", "x = unicode\n"):
+        text = "unicode = str\n" if first.startswith("x") else ""
+        assert len(check(text + "try:\n    " + first.replace("\n    ", "\n        ") + "    from pipes import quote\n"
+                         "except NameError:\n    pass\n", "PY001", kind="python", tmp_path=repo,
+                         python_version="3.13")) == 1, first
     # (a second review's cases) a shim's read in a branch or a try is Python 3 code's
     for shim in ("if sys.version_info[0] >= 3:\n    s = str\nelse:\n    s = basestring\n",
                  "if six.PY2:\n    text = unicode\n", "def f(x):\n    try:\n        return unicode(x)\n    except Exception:\n        return x\n",

@@ -239,11 +239,15 @@ def _remove_stale_temps(folder: str, base: str | None) -> None:
         return
     import time
 
+    import re
+
     for name in names:
         parts = name[:-len(TEMP_SUFFIX)].rsplit(".", 2)
         pid_text = parts[1] if len(parts) == 3 else ""
-        if not pid_text.isdigit() or base is not None and parts[0] != f".{base}":
-            continue
+        if not (pid_text.isascii() and pid_text.isdigit() and len(pid_text) <= 7) \
+                or base is not None and parts[0] != f".{base}" \
+                or base is None and re.fullmatch(r"[0-9a-f]{8}", parts[2]) is None:
+            continue  # (not one of ours: _create_temp's random part is 8 hex digits)
         pid = int(pid_text)
         path = os.path.join(folder, name)
         if pid == os.getpid():

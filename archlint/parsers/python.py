@@ -89,7 +89,7 @@ _F_START = re.compile(r"(?<![\w'\"])(?:[rRbB]?[fF]|[fF][rRbB])('|\")")
 
 #: PEP 695's syntax (Python 3.12): a ``type`` statement, a class or function's type parameters
 #: (hatchet's ``type AsyncDepTypeSyntax = ...``, ``def first[T](xs: list[T]) -> T``)
-_PEP695 = re.compile(r"[ \t]*(?:type[ \t]+[A-Za-z_]\w*[ \t]*(?:\[[^\]\n]*\])?[ \t]*="
+_PEP695 = re.compile(r"[ \t]*(?:type[ \t]+[A-Za-z_]\w*[ \t]*(?:\[[^\]\n]*\][ \t]*)?="
                      r"|(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*[ \t]*\[|class[ \t]+[A-Za-z_]\w*[ \t]*\[)")
 
 

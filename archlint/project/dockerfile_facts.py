@@ -2,6 +2,7 @@
 ``froms``, ``pin`` and ``builds``)."""
 from __future__ import annotations
 
+from ..images import floating_value
 from .facts import _span, canonical, pattern
 
 
@@ -169,4 +170,5 @@ def bake_facts(ctx, out: dict) -> None:
             "args": sorted(str(k) for k in (getattr(t, "args", None) or {})),
             "dynamic_args": sorted(str(k) for k, v in (getattr(t, "args", None) or {}).items() if "*" in str(v)),
             "contexts": sorted(str(k) for k in (getattr(t, "contexts", None) or {})),
+            "floating_args": sorted(str(k) for k, v in (getattr(t, "args", None) or {}).items() if floating_value(str(v))),
         })

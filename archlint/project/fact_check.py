@@ -16,12 +16,12 @@ _SHAPES = {
     "tilt": {"names": _SL, "paths": _SL},
 }
 #: keys an entry may leave out (written only by the producers that know them)
-_OPTIONAL = {"builds": {"contexts": _SL}}
+_OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}}
 
 
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
-                           "anchors", "loaded", "present", "defaulted", "cloned"))
+                           "anchors", "loaded", "present", "defaulted", "cloned", "floating_args"))
 
 
 def _str(v) -> bool:

@@ -49,7 +49,7 @@ import functools
 import os
 import re
 
-from ..images import strip_transport, values_repository
+from ..images import floating_value, strip_transport, values_repository
 from .rewrites import release_rewrites, value_marks
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
@@ -208,6 +208,9 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
                                 if f.value and ("=" not in f.value or (f.value_word or f.word).dynamic)}),
         "contexts": sorted(  # named contexts (--build-context wheels=target:...): a FROM of that name reads one
             {f.value.split("=", 1)[0] for f in tc.all("--build-context") if f.value and "=" in f.value}),
+        # passed nothing sure: NAME alone (the environment's, maybe unset) or a floating image (x:latest)
+        "floating_args": sorted({f.value.split("=", 1)[0] for f in tc.all("--build-arg")
+                                 if f.value and ("=" not in f.value or floating_value(f.value.split("=", 1)[1]))}),
     }
 
 

@@ -98,7 +98,8 @@ class Build:
     """A build site."""
 
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
-                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned", "contexts")
+                 "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned", "contexts",
+                 "floating_args")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -123,6 +124,7 @@ class Build:
         self.pinned = False  # its Dockerfile's final stage decides the platform (Project._apply_pins)
         #: its named contexts as the FROM lines they serve resolve (``--build-context wheels=...``)
         self.contexts = frozenset(n for n in map(normal, fact.get("contexts", ())) if n)
+        self.floating_args = frozenset(fact.get("floating_args", ()))  # passed NAME alone, or x:latest
 
     @property
     def where(self) -> str:

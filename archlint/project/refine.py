@@ -313,10 +313,11 @@ def own_base(f, fr, project):
 def _default_never_used(f, fr, project) -> bool:
     """A base through an ``ARG`` default that every build of the Dockerfile found passes
     (WasmEdge's Bake targets, each with ``args = { BASE_IMAGE = ... }``; lmdeploy's patch image):
-    the default is a placeholder no build reads."""
+    the default is a placeholder no build reads.  Not where a build passes the name alone (the
+    environment's value, perhaps unset) or a floating image (``BASE_IMAGE=x:latest``)."""
     names = [r.message.split()[1] for r in f.related if r.message.startswith("ARG ") and r.message.endswith(" here")]
     builds = project.builds_of_dockerfile(fr.path) if names and "(through an ARG default)" in f.message else ()
-    return bool(builds) and all(n in b.args for b in builds for n in names)
+    return bool(builds) and all(n in b.args and n not in b.floating_args for b in builds for n in names)
 
 
 def own_release(f, fr, project):
@@ -345,7 +346,7 @@ def bc006(f, fr, project):
     ``docker tag`` target is a local name unless some push sends that repository (strimzi's
     ``docker tag ... strimzi/buildah:latest``).  A Markdown document's ``kubectl``/``oc`` run or
     deployment of an image the repository neither builds (by the last part of the name, on any
-    registry) nor pushes is its tutorial's demo workload, the reader's to pin, as K8S001 says
+    registry) nor pushes is its tutorial's demo workload (so is a script's under ``examples/``), the reader's to pin, as K8S001 says
     nothing of manifests under ``docs/`` or ``examples/`` (envoy-gateway's
     ``kennethreitz/httpbin``; k0s' ``kubectl run nginx --image=nginx``, an official image, which no
     build of an unknown name may be); its own images are kept (loki's ``grafana/loki-canary:latest`` in
@@ -365,10 +366,14 @@ def bc006(f, fr, project):
             return None
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None
-        if fr.kind == "markdown" and label.startswith(("kubectl", "oc ")) and name is not None and not made \
+        from ..tooling import example_path
+
+        if (fr.kind == "markdown" or example_path(fr.path)) and label.startswith(("kubectl", "oc ")) and name is not None \
+                and not made \
                 and not project.repository_pushed(name) \
                 and (name[0].startswith("docker.io/library/") or not _own(project, name[0])):
-            return None  # a tutorial's demo workload, a third party's image (envoy's httpbin, an official nginx)
+            return None  # a tutorial's or example script's demo workload, a third party's image (envoy's httpbin,
+            # an official nginx; pumba's examples/k8s_stress_demo.sh: kubectl run --image alpine)
     deployed = sorted({d.where for b in builds for n in b.tags if b in _latest_only(project, n)
                        for d in project.deploys_of(b)})
     if deployed:

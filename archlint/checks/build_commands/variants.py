@@ -256,8 +256,9 @@ def _as_its_part(tc, name: str, f) -> bool:
     pf = flags[0]
     if (pf.value_word or pf.word).dynamic or (f.value_word or f.word).dynamic:
         part, value = written_value(pf), written_value(f).partition("=")[2]
-    else:
-        part, value = pf.value, f.value.partition("=")[2]
+    else:  # (what the builder sets: --arch aarch64 gives TARGETARCH=arm64, not aarch64)
+        p = plat.meaning(pf.value, bare_arch=True) if name == "TARGETARCH" else None
+        part, value = (p.arch if p is not None else pf.value), f.value.partition("=")[2]
     value = value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
     return bool(value) and value == part
 

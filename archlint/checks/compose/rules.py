@@ -189,7 +189,7 @@ def image_latest_tag(ctx):
     values compose interpolates from the environment without a default, or in a compose file under a
     developer-tooling folder (a path segment `dev`, `development`, `tools`, `tooling`, `debug`,
     `hack`, `local`, `sandbox`, `playground` or `.devcontainer`, or a folder name with a word `dev`, `development`,
-    `devenv` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup` or `stack`,
+    `devenv` or `tilt`, or a last word `debug`, or `local` with `env`, `environment`, `setup`, `stack` or `config`,
     `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
     deployment) or named for development or tests (`compose.tests.yaml`, `docker-compose.dev.yml`,
     `docker-compose.override.yml`: a name word `dev`, `development`, `local`, `debug`, `test`,

@@ -57,6 +57,18 @@ def based_on(model) -> set:
     return bases
 
 
+def based_by(model) -> dict:
+    """Stage index -> the later stages based on it (``FROM build``), once per file."""
+    got = model.memo.get("based_by")
+    if got is None:
+        got = model.memo["based_by"] = {}
+        for st in model.stages:
+            b = model.base_stage_of(st)
+            if b is not None:
+                got.setdefault(b.index, []).append(st)
+    return got
+
+
 def _resolved_image(ctx, stage: Stage):
     """(image value with global ARG defaults expanded, complete?, related ARG locations)."""
     word = stage.image

@@ -13,7 +13,8 @@ from ...tooling import mutable_tags_allowed
 from ...updaters import docker_updater
 from ...parsers.dockerfile import expand, shell_body
 from ._common import (
-    _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, based_on, comment_above, stage_vars,
+    _base_images, _copies_of, _copy_sources, _platform_kind, _stage_names_arch, based_by, comment_above,
+    stage_vars,
 )
 
 # ---- DF001 / DF002 / DF011: base image references ------------------------------------------------
@@ -233,18 +234,6 @@ def fetch_only(model, stage) -> bool:
     return _fetch_only(model, stage, True)
 
 
-def _children(model) -> dict:
-    """Stage index -> the stages based on it (``FROM build``), once per file."""
-    got = model.memo.get("children")
-    if got is None:
-        got = model.memo["children"] = {}
-        for st in model.stages:
-            b = model.base_stage_of(st)
-            if b is not None:
-                got.setdefault(b.index, []).append(st)
-    return got
-
-
 def _fetch_only(model, stage, own_fetch: bool, depth: int = 0) -> bool:
     """``fetch_only``; a stage based on it (kubeval's ``FROM schemas AS standalone-schemas``,
     which deletes what it does not need) hands its files on too when it only runs what a fetching
@@ -254,7 +243,7 @@ def _fetch_only(model, stage, own_fetch: bool, depth: int = 0) -> bool:
     if stage.index == model.final_stage.index or depth > 8:
         return False
     readers = list(_copies_of(model, stage))
-    children = _children(model).get(stage.index, ())
+    children = based_by(model).get(stage.index, ())
     if not readers and not children or any(fl.name != "from" for _st, _ins, fl in readers) \
             or _reads_system_paths(model, readers):
         return False
@@ -317,8 +306,8 @@ def from_untagged(ctx):
     `gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer-2.6.0`) written without a tag, the form its publisher
     documents: it follows that release line as a `:8` tag would, and archlint accepts such tags (in the judged
     repositories, 45 such findings, none worth acting on). A `:latest` written out is still DF001's. Not reported in
-    developer tooling or examples, in a stage that only fetches files for a later stage, nor for an image with no
-    version tags where no updater moves a digest (see DF001).
+    developer tooling or examples, in a stage that only fetches files for a later stage or upgrades every package
+    (komodor's `apk upgrade -a`), nor for an image with no version tags where no updater moves a digest (see DF001).
 
     ## Example
     ```dockerfile
@@ -339,7 +328,7 @@ def from_untagged(ctx):
         name, tag, digest = parse_image_ref(value)
         if tag is None and digest is None and not release_in_name(name) and not _unserved(ctx, name) \
                 and not _build_parameter(ctx.model, st.image.value.strip()) and _pin_kept(ctx, name, st.image.value) \
-                and not fetch_only(ctx.model, st):
+                and not _upgrades_packages(st) and not fetch_only(ctx.model, st):
             yield ctx.report(
                 st.image.span,
                 f"Base image {value} has no tag or digest, so it means {value}:latest.",

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
-from ...archnames import image_arch_token
+from ...archnames import arch_tokens, image_arch_token
 from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
 from ...registry import rule
 from ._common import (
+    based_by,
     comment_above,
     _bare_os,
     _builder_stages,
@@ -53,13 +54,7 @@ def _reaches_only_through_its_platform(ctx, stage, p) -> bool:
     model = ctx.model
     final = model.final_stage
     readers = model.readers()
-    based = model.memo.get("based_by")
-    if based is None:
-        based = model.memo["based_by"] = {}
-        for st in model.stages:
-            b = model.base_stage_of(st)
-            if b is not None:
-                based.setdefault(b.index, []).append(st)
+    based = based_by(model)
     budget = model.memo.setdefault("df003_walk", [_WALK])
     todo, seen, stops = [stage], {stage.index}, 0
     while todo:
@@ -115,7 +110,8 @@ def from_platform_hardcoded(ctx):
     `--target=...`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
     emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
     only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
-    on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. In a whole run, nor is a pin to
+    on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. Without `platforms`, nor a stage
+    whose downloads all name its pinned CPU (kubefirst's kubectl `/amd64/`): the pin makes them right. In a whole run, nor is a pin to
     the one platform every build found of the Dockerfile builds for: no multi-platform build of it exists; nor a final
     stage's pin through an `ARG` default that a build of the Dockerfile sets for one platform (`--build-arg
     GOARCH=arm64` for an arm64 Docker plugin), every other build being for one known platform: the `ARG` is how each
@@ -177,8 +173,8 @@ def from_platform_hardcoded(ctx):
             continue  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
         if st.index in builders and _stage_uses_target(model, st):
             continue  # it cross-compiles for the target: the pin says where it runs, not what it makes
-        if _reaches_only_through_its_platform(ctx, st, p):
-            continue  # (ollama's jetpack-5, copied on only into its arm64 stage)
+        if _reaches_only_through_its_platform(ctx, st, p) or targets.none and _fetches_for(ctx, st, p.arch):
+            continue  # (ollama's jetpack-5, copied on only into its arm64 stage; kubefirst's amd64 downloads)
         hint = (
             "use --platform=$BUILDPLATFORM for a builder stage and cross-compile with $TARGETARCH"
             if st.index in builders
@@ -191,6 +187,22 @@ def from_platform_hardcoded(ctx):
             related=related,
             key=str(p),
         )
+
+
+def _fetches_for(ctx, stage, arch: str) -> bool:
+    """Whether the stage's downloads (DF006's: URLs of ``curl``, ``wget``, ``ADD``...) name a CPU,
+    and only ``arch`` (kubefirst's ``FROM --platform=linux/amd64`` stage fetching kubectl's
+    ``/amd64/`` and ``awscli-exe-linux-x86_64``): the pin is what makes them right, and dropping
+    it breaks the image elsewhere (a compiler's ``--runtime linux-x64`` is no download)."""
+    from .build_args import _download_words
+
+    named: set = set()
+    for ins, value, _span, _via in _download_words(ctx, stage):
+        if ins.keyword != "COPY":
+            named.update(a for _t, a, _s, _e in arch_tokens(value))
+            if len(named) > 1:
+                return False
+    return named == {arch}
 
 
 @rule("DF004", "from-platform-mismatch", severity=Severity.ERROR, tags=("multi-arch",))

@@ -106,7 +106,7 @@ class _Image:
 #: this image", "only if you use your own mirror"), not an imagePullSecrets or pull policy
 _YOURS = re.compile(
     r"(?i)^(?!.*\b(?:not|never|don'?t|only\s+if|unless)\b)[^\n]*?\b(?:change|replace|set|update|put|use)\b"
-    r"[^\n]{0,80}?(?:\b(?:to|with|by)\s+(?:your|own|the\s+built)\b[^\n]{0,40}?\bimages?\b(?!\w)|\byour\s+own\s+images?\b(?!\w))")
+    r"[^\n]{0,80}?(?:\b(?:to|with|by)\s+(?:your|own|the\s+built(?![\w-]))\b[^\n]{0,40}?\bimages?\b(?!\w)|\byour\s+own\s+images?\b(?!\w))")
 _COMMENT_READ = 300  # characters of a comment read: the scaffold's sentence, not a whole long line
 
 

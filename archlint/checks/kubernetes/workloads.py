@@ -343,7 +343,7 @@ __all__ = ["CONTAINER_FIELDS", "PACK", "api_group", "containers", "entry_for", "
 APP_VERSION_HINT = " (or leave it empty to use the chart's appVersion)"
 #: a template's fallback to the appVersion (``{{ .Values.image.tag | default .Chart.AppVersion }}``;
 #: not ``helm create``'s labels, which print it)
-_DEFAULT_APP_VERSION = re.compile(rb"default\s*\(?\s*\$?\.Chart\.AppVersion")
+_DEFAULT_APP_VERSION = re.compile(rb"default\s*(?:\(\s*)?\$?\.Chart\.AppVersion")
 
 
 def app_version_default(ctx) -> bool:

@@ -136,6 +136,8 @@ class Analyzer:
         self._ctx = Ctx()
         self._stmt_end = None
         self._created: list[Binding] = []
+        self._tree = tree
+        self._py2_bound: set | None = None  # the Python 2 builtins the module binds (``_python2_probe``)
         self._block(tree.body)
 
     # ---- binding helpers ----------------------------------------------------------------
@@ -373,7 +375,12 @@ class Analyzer:
         base = self._ctx
         for st in stmts:
             self._stmt(st)
-            if self._ctx is base and reads_python2_builtin(st):
+            if self._ctx is base and reads_python2_builtin(st, here=True):
+                if self._py2_bound is None:  # (a name the module binds itself is no builtin's)
+                    self._py2_bound = {n.id for n in ast.walk(self._tree) if type(n) is ast.Name
+                                       and type(n.ctx) is not ast.Load and n.id in PYTHON2_BUILTINS}
+                if not (reads_python2_builtin(st, here=True, names=PYTHON2_BUILTINS - self._py2_bound)):
+                    continue
                 self._ctx = base.narrowed(None, (3, 0))
         self._ctx = base
 
@@ -634,9 +641,20 @@ class Analyzer:
 PYTHON2_BUILTINS = frozenset(("unicode", "basestring", "xrange", "unichr", "raw_input", "long", "execfile"))
 
 
-def reads_python2_builtin(node) -> bool:
-    """Whether ``node`` reads one of ``PYTHON2_BUILTINS`` by its bare name."""
-    return any(type(n) is ast.Name and n.id in PYTHON2_BUILTINS and type(n.ctx) is ast.Load for n in ast.walk(node))
+def reads_python2_builtin(node, here: bool = False, names=PYTHON2_BUILTINS) -> bool:
+    """Whether ``node`` reads one of ``names`` (``PYTHON2_BUILTINS``) by its bare name; with
+    ``here``, where it runs (not in the body of a function, class or lambda it defines)."""
+    if not here:
+        return any(type(n) is ast.Name and n.id in names and type(n.ctx) is ast.Load for n in ast.walk(node))
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is ast.Name and n.id in names and type(n.ctx) is ast.Load:
+            return True
+        if t not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(n))
+    return False
 
 
 def _feature_probes(test) -> tuple[frozenset, bool]:

@@ -275,25 +275,34 @@ _DOCKER_FOLDERS = ("docker", "build", "deploy", ".docker", "dockerfiles", "image
 def _copied_in(dirs: tuple, read: list):
     """((version, FROM text), Dockerfile, folder) of a Python base image whose Dockerfile, in one of
     the top's ``_DOCKER_FOLDERS`` or a folder in it, copies the top-level folder the file is in
-    (``COPY apiserver /opt/clearml/apiserver``); None when none does.  Bounded: 32 folders each."""
+    (``COPY apiserver /opt/clearml/apiserver``); None when none does.  The Dockerfiles are read
+    once per top (32 folders each), whatever number of packages asks."""
     top = dirs[-1]
     first = os.path.relpath(dirs[0], top).replace(os.sep, "/").split("/", 1)[0]
     if first in ("", ".", ".."):
         return None
-    for sub in _DOCKER_FOLDERS:
-        d = os.path.join(top, sub)
-        if sub not in _listdir(top) or not _is_dir(d):
-            continue
-        inner = [os.path.join(d, n) for n in sorted(_listdir(d))[:32]]
-        for folder in [d] + [x for x in inner if _is_dir(x)]:
-            read.append(folder)
-            for n in sorted(x for x in _listdir(folder) if _DOCKERFILE_HINT.search(x) and kind_by_name(x) == "dockerfile"):
-                p = os.path.join(folder, n)
-                read.append(p)
-                found = None if _is_dir(p) else _dockerfile_python(p)
-                if found and first in _files.get(("copies", p), ()):
-                    return found, p, first
-    return None
+    key = ("copied-in", top)
+    got = _facts.get(key)
+    if got is None:
+        found_by, seen = {}, []
+        for sub in _DOCKER_FOLDERS:
+            d = os.path.join(top, sub)
+            if sub not in _listdir(top) or not _is_dir(d):
+                continue
+            inner = [os.path.join(d, n) for n in sorted(_listdir(d))[:32]]
+            for folder in [d] + [x for x in inner if _is_dir(x)]:
+                seen.append(folder)
+                for n in sorted(x for x in _listdir(folder) if _DOCKERFILE_HINT.search(x) and kind_by_name(x) == "dockerfile"):
+                    p = os.path.join(folder, n)
+                    seen.append(p)
+                    found = None if _is_dir(p) else _dockerfile_python(p)
+                    for copied in _files.get(("copies", p), ()) if found else ():
+                        found_by.setdefault(copied, (found, p))
+        got = _facts[key] = (found_by, tuple(seen))
+    found_by, seen = got
+    read.extend(seen)
+    hit = found_by.get(first)
+    return None if hit is None else (hit[0], hit[1], first)
 
 
 _RUFF_TARGET = re.compile(r"py(\d)(\d+)")
