@@ -131,8 +131,11 @@ _READERS_PART = re.compile(
 
 #: a metasyntactic namespace (woodpecker's plugin tutorial: ``docker build -t foo/webhook .``)
 _STAND_IN = frozenset(("foo", "bar", "baz"))
-#: a registry host whose first label addresses the reader (``your-registry.example.com``)
-_READERS_HOST = re.compile(r"your[-_][a-z0-9-]+(?:\.[^/]*)?")
+#: a registry host whose first label addresses the reader (``your-registry.example.com``), or one
+#: of the reader's company under it (shell-operator's README: ``registry.mycompany.com/...``; not a
+#: registry's own name, ``mycompany.azurecr.io``, as ``myregistry.azurecr.io`` is a team's)
+_READERS_HOST = re.compile(r"your[-_][a-z0-9-]+(?:\.[^/]*)?"
+                           r"|(?:[a-z0-9-]+\.)+(?:my|your)[-_]?(?:company|corp|org|domain)\.[a-z.]+(?::\d+)?")
 
 
 def readers_own(ref: str) -> bool:

@@ -191,6 +191,8 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
                           ("foo/webhook", "foo/webhook"),
                           ("x:1", "your-registry.example.com/workload/gpu-starvation-demo:latest"),
                           ("x:1", "your_registry.io/team/app:1"),
+                          # shell-operator's example README: a host of the reader's company
+                          ("x:1", "registry.mycompany.com/secret-copier:latest"),
                           # scheduler-plugins' load-watcher README: an instruction in the placeholder
                           ("load-watcher:local", "<replace_with_image_registry>/loadwatcher:latest"),
                           ("load-watcher:local", "<new image tag>")):
@@ -198,7 +200,8 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",
                    "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1", "$DOCKERHUB_USERNAME/api:1",
-                   "foobar/api:1", "quay.io/example/api:1", "registry.example.com/api:1"):
+                   "foobar/api:1", "quay.io/example/api:1", "registry.example.com/api:1", "registry.mycompanyx.io/api:1",
+                   "mycompany.azurecr.io/api:1"):
         got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
         assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
     both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \

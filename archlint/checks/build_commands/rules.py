@@ -108,7 +108,7 @@ def build_without_platform(ctx):
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
-    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`, `foo/app`, `your-registry.example.com/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`, `foo/app`, `your-registry.example.com/app`, `registry.mycompany.com/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
     build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
     is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{
