@@ -73,6 +73,16 @@ def arch_tokens(value: str):
         yield token, plat.TOKEN_ARCH[token.lower()], m.start(1), m.end(1)
 
 
+def around_arch_tokens(value: str) -> list[str]:
+    """The pieces of ``value`` between its architecture tokens (``arch_tokens``): the same name
+    for every CPU (``tool-linux-`` and ``.tar.gz`` of ``tool-linux-amd64.tar.gz``)."""
+    pieces, last = [], 0
+    for _t, _a, start, end in arch_tokens(value):
+        pieces.append(value[last:start])
+        last = end
+    return pieces + [value[last:]]
+
+
 def windows_dockerfile_name(path: str) -> bool:
     """A Dockerfile named for Windows (``Dockerfile.windows``, ``windows.Dockerfile``): Windows
     images are built natively on a Windows host, for it (amd64 in practice)."""

@@ -282,7 +282,8 @@ class _Filters:
         authored = tuple(p for p in excludes if p.rstrip("/") in AUTHORED_EXCLUDES)
         self.authored_matcher = glob_matcher(authored) if authored else None
         self._go_test_folders: dict = {}  # folder -> whether it holds Go tests (``_go_tests``)
-        self._listings: dict = {}  # folder -> its entries' names, lower-cased (``_case_pair``)
+        self._listings: dict = {}  # folder -> its entries' names (``_names``)
+        self._lower: dict = {}  # folder -> those names, lower-cased (``_case_pair``)
 
     def fixtures_below(self, ap: str):
         """The fixture matcher for a walk of the named folder ``ap``: None when ``ap`` is in a
@@ -343,15 +344,7 @@ class _Filters:
         input; kubeapps' Playwright suite and the charts it installs), not an environment's overlay of that name.  A folder of more than 4,096 entries
         is not looked through (whatever order the file system lists them in, the answer is the
         same); the folder is part of what the run read."""
-        found = False
-        try:
-            with os.scandir(full) as it:
-                for n, e in enumerate(it):
-                    if n == _INTEGRATION_PEEK:
-                        return False
-                    found = found or e.name.endswith("_test.go") or runners and _TEST_RUNNER.match(e.name) is not None
-        except OSError:
-            return False
+        found = any(n.endswith("_test.go") or runners and _TEST_RUNNER.match(n) is not None for n in self._names(full))
         if found and self.walk is not None:
             self.walk.folders.append(full)
         return found
@@ -386,22 +379,28 @@ class _Filters:
         if not twins:
             return False
         folder = os.path.dirname(full)
+        if folder not in self._lower and self.walk is not None:
+            self.walk.folders.append(folder)
+        names = self._lower.get(folder)
+        if names is None:
+            names = self._lower[folder] = frozenset(n.lower() for n in self._names(folder))
+        return any(t in names for t in twins)
+
+    def _names(self, folder: str) -> tuple:
+        """The names in ``folder``, read once; none for a folder of more than ``_INTEGRATION_PEEK``
+        entries (what is looked for would then depend on the order the file system lists them
+        in) or one that cannot be read."""
         names = self._listings.get(folder)
         if names is None:
-            names = set()
+            names = ()
             try:
                 with os.scandir(folder) as it:
-                    for n, e in enumerate(it):
-                        if n == _INTEGRATION_PEEK:  # (a folder that large is not looked through: the
-                            names = set()  # answer would depend on the order it is listed in)
-                            break
-                        names.add(e.name.lower())
+                    got = [e.name for _n, e in zip(range(_INTEGRATION_PEEK + 1), it)]
+                names = tuple(got) if len(got) <= _INTEGRATION_PEEK else ()
             except OSError:
-                names = set()
+                pass
             self._listings[folder] = names
-            if self.walk is not None:
-                self.walk.folders.append(folder)
-        return any(t in names for t in twins)
+        return names
 
     def _go_tests_memo(self, folder: str) -> bool:
         memo = self._go_test_folders

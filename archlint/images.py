@@ -174,14 +174,21 @@ def without_docker_hub(name: str) -> str:
 _OFFICIAL: dict = {}  # id of a loaded pack -> (the pack, the names of Docker Hub's official images in it)
 
 
+#: short names podman, buildah and CRI-O resolve through containers-common's ``shortnames.conf``
+#: (``FROM ubi9:latest`` is registry.access.redhat.com/ubi9; ``fedora-minimal``
+#: registry.fedoraproject.org's): served, and so moving
+_PODMAN_SHORT = re.compile(r"(?:ubi\d+(?:-(?:minimal|micro|init))?|fedora-(?:minimal|toolbox|bootc)|toolbox|rhel\d+)$")
+
+
 def unserved(name: str, rule_packs=()) -> bool:
     """Whether an image's name is one part (no registry, no namespace) that is none of Docker
-    Hub's official images (the ``docker-official-images`` pack): ``image: target-allocator``,
+    Hub's official images (the ``docker-official-images`` pack) nor a short name podman and
+    CRI-O resolve (``_PODMAN_SHORT``): ``image: target-allocator``,
     ``controller:latest``, apisix's ``test-header-image:latest``, which no registry serves.  A
     placeholder a Kustomization or a release script replaces, or an image built or loaded on the
     machine itself: its tag decides nothing pulled, as for a ``localhost/`` image."""
     name = without_docker_hub(name).removeprefix("library/")
-    if "/" in name or not name:
+    if "/" in name or not name or _PODMAN_SHORT.match(name):
         return False
     from .packs import load_pack
 

@@ -341,30 +341,16 @@ def split_list(value: str) -> list[tuple[str, int]]:
     """Split a comma-separated list into (item, offset of item in value), skipping empty items;
     whitespace around items is trimmed (offsets point at the item itself).  The one comma
     splitter: platform lists in files and configuration, and the command line's lists."""
+    from .parsers.make_syntax import split_args  # (commas outside brackets: ``${{ join(m.p, ',') }}`` is one item)
+
     out = []
     pos = 0
-    for part in _top_level_parts(value):
+    for part in split_args(value):
         stripped = part.strip()
         if stripped:
             out.append((stripped, pos + (len(part) - len(part.lstrip()))))
         pos += len(part) + 1
     return out
-
-
-def _top_level_parts(value: str) -> list[str]:
-    """``value`` split at its commas outside brackets: a comma inside an expansion
-    (``${{ join(matrix.platforms, ',') }}``, ``$(subst ,, ,$(X))``) is part of it (one pass)."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(value):
-        if ch in "({[":
-            depth += 1
-        elif ch in ")}]":
-            depth = max(depth - 1, 0)
-        elif ch == "," and depth == 0:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
-    return parts
 
 
 def is_dynamic(value: str) -> bool:

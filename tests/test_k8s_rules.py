@@ -1168,6 +1168,14 @@ def test_user_pack_adds_an_api(tmp_path):
     ]
 
 
+def test_a_short_name_cri_o_resolves_is_served():
+    # containers-common's shortnames.conf: CRI-O pulls `fedora-minimal` from registry.fedoraproject.org
+    assert check("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                 "    - {name: a, image: fedora-minimal}\n    - {name: b, image: fedora-slim}\n", "K8S00",
+                 kind="kubernetes") == [
+        "6:24 K8S002 Image fedora-minimal has no tag, so the node pulls fedora-minimal:latest."]
+
+
 def test_a_one_part_name_no_registry_serves_is_a_placeholder(tmp_path):
     # opentelemetry-operator's config/target-allocator: `image: target-allocator`, which an
     # overlay's images: entry or `kustomize edit set image` replaces; kubebuilder's controller:latest.

@@ -373,18 +373,12 @@ def versioned_ref(value: str, dynamic: bool = False) -> bool:
 def _version_member(ref: str) -> bool:
     """A manifest list's member tagged for a version and a CPU (``api:1.4-amd64``, ``api:${TAG}-arm64``):
     its tag, the CPU's name taken out, holds a digit or a variable; not ``api:amd64``, ``api:main-arm64``."""
-    from ...archnames import arch_tokens
+    from ...archnames import around_arch_tokens
 
     tag = last_part(ref).partition(":")[2]
     if not tag or "latest" in tag:
         return False
-    if "$" in tag:
-        return True
-    rest, last = [], 0
-    for _t, _a, start, end in arch_tokens(tag):
-        rest.append(tag[last:start])
-        last = end
-    return any(c.isdigit() for c in "".join(rest) + tag[last:])
+    return "$" in tag or any(c.isdigit() for c in "".join(around_arch_tokens(tag)))
 
 
 def versioned(ctx) -> set:

@@ -90,13 +90,7 @@ def _unserved(ctx, name: str) -> bool:
     registry serves it, so the build reads a named context or an image built on its machine
     (Mailu's ``FROM base``, its Bake files' ``contexts = { base = "target:base" }``; rundeck's
     ``FROM rdubuntu16.04-util:latest``, which its test script builds first): no tag to pin."""
-    return "$" not in name and _PODMAN_SHORT.match(name) is None and unserved(name, getattr(ctx.settings, "rule_packs", ()))
-
-
-#: short names podman and buildah resolve through containers-common's ``shortnames.conf``
-#: (``FROM ubi9:latest`` is registry.access.redhat.com/ubi9; ``fedora-minimal``
-#: registry.fedoraproject.org's): served, and so moving
-_PODMAN_SHORT = re.compile(r"(?:ubi\d+(?:-(?:minimal|micro|init))?|fedora-(?:minimal|toolbox|bootc)|toolbox|rhel\d+)$")
+    return "$" not in name and unserved(name, getattr(ctx.settings, "rule_packs", ()))
 
 
 def _version_set(name: str):

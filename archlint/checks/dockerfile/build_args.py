@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...archnames import (
-    arch_case_arms, arch_free_file, arch_tokens, download_words, has_arch_token, image_arch_token, in_arms,
+    arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, has_arch_token, image_arch_token, in_arms,
 )
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
@@ -225,11 +225,7 @@ def _one_cpu_each(words: list) -> list:
         found = list(arch_tokens(w[1]))
         key = None
         if found:
-            parts, last = [], 0
-            for _token, _arch, start, end in found:
-                parts.append(w[1][last:start])
-                last = end
-            key = _SAME_FILE.sub(lambda m: m.group(1) or "", "\0".join(parts) + "\0" + w[1][last:])
+            key = _SAME_FILE.sub(lambda m: m.group(1) or "", "\0".join(around_arch_tokens(w[1])))
             ins = w[0]
             dest = ins.words[-1].value if ins.keyword in ("COPY", "ADD") and len(ins.words) > 1 else None
             if dest is not None and dest.endswith("/") and not w[1].endswith("/"):
