@@ -4,6 +4,7 @@ suppressions, and return a FileResult.  Bad input never raises out of here: it b
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 from . import kinds as kindmod
@@ -244,7 +245,8 @@ def _facts(ctx: Context, result: FileResult) -> None:
 
 def _dockerfile_template(source: Source, result: FileResult) -> bool:
     """A Dockerfile whose parse stopped at template markup where an instruction must be
-    (``{{ range .Packages }}``), or that is named as a template and does not parse: one AL003 for
+    (``{{ range .Packages }}``), or that is named or kept as a template (``kinds.template_kept``)
+    and does not parse: one AL003 for
     the file instead of an AL001 per line.  Markup in a heredoc or a continued ``RUN`` is text,
     and the parser never complains about it."""
     lines = source.lines
@@ -252,7 +254,8 @@ def _dockerfile_template(source: Source, result: FileResult) -> bool:
     at = [n for n in bad if kindmod.markup_line(lines[n.line - 1])]
     # a file named as a template that does not parse as a Dockerfile (docker-node's
     # Dockerfile-alpine.template: "${ALPINE_ARCH[@]}" lines its update.sh replaces with case arms)
-    named = bad and source.path.rsplit("/", 1)[-1].lower().endswith(kindmod.TEMPLATE_SUFFIXES)
+    named = bad and (source.path.rsplit("/", 1)[-1].lower().endswith(kindmod.TEMPLATE_SUFFIXES)
+                     or kindmod.template_kept(source.path))  # (dotnet-docker's eng/dockerfile-templates/ fragments)
     if not at and not named:
         return False
     line = (at or bad)[0].line
@@ -280,11 +283,30 @@ def _templated_from(path: str, model, result: FileResult) -> bool:
             hit = next(((s, e) for n, s, e in uses_vars(args.text)
                         if n not in model.global_args and n not in PLATFORM_ARGS), None)
         if hit is not None:
-            at = args.span(*hit)
-            result.notices = [n for n in result.notices if n.rule_id != "AL001"]
-            result.notices.append(_skipped(path, _templated(at.line, at.col)))
-            return True
+            return _templated_at(path, args, hit, result)
+    for ins in getattr(model, "instructions", ()):
+        # ``${project.artifactId}``: a name no builder takes (BuildKit stops at the dot: "unsupported
+        # modifier"), in an instruction whose variables the builder expands; what fills the
+        # file first sets it (Maven's resource filtering: docker-maven-plugin's src/main/docker)
+        if ins.keyword in _EXPANDED and "${" in ins.args.text:
+            m = _DOTTED.search(ins.args.text)
+            if m is not None:
+                return _templated_at(path, ins.args, (m.start(), m.end()), result)
     return False
+
+
+#: the instructions whose arguments the builder expands (not RUN, CMD...: the shell's)
+_EXPANDED = frozenset(("FROM", "ADD", "COPY", "ENV", "ARG", "LABEL", "EXPOSE", "USER", "WORKDIR", "VOLUME",
+                       "STOPSIGNAL"))
+#: ``${a.b}``: a dotted name in braces (``$$`` and ``\$`` are no references: rare, left as they are)
+_DOTTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*\}")
+
+
+def _templated_at(path: str, args, hit, result: FileResult) -> bool:
+    at = args.span(*hit)
+    result.notices = [n for n in result.notices if n.rule_id != "AL001"]
+    result.notices.append(_skipped(path, _templated(at.line, at.col)))
+    return True
 
 
 #: a line standing for lines left out of an excerpt (``...``, ``…``)

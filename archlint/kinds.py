@@ -352,12 +352,14 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
 
 #: a folder or file name that says it holds templates: ``tmpl/``, ``templates/``,
 #: ``tmplv1.Dockerfile``, ``Dockerfile.template-base`` (its first word, or a folder's name)
-_KEPT_AS_TEMPLATE = re.compile(r"(?:^|/)(?:tmpls?|templates?|templated)/|(?:^|/)(?:tmpl|template)[^/]*$", re.I)
+_KEPT_AS_TEMPLATE = re.compile(r"(?:^|/)(?:[^/]*[-_])?(?:tmpls?|templates?|templated)/|(?:^|/)(?:tmpl|template)[^/]*$",
+                               re.I)
 
 
 def template_kept(path: str) -> bool:
     """Whether a path's folders or its name's first word say it is a template to be filled in
-    (``tmpl/alpine/tmplv1.Dockerfile``: traefik-library-image's, filled by ``envsubst``)."""
+    (``tmpl/alpine/tmplv1.Dockerfile``: traefik-library-image's, filled by ``envsubst``; a folder
+    whose name's last word says so: dotnet-docker's ``eng/dockerfile-templates/``)."""
     return _KEPT_AS_TEMPLATE.search(path.replace("\\", "/")) is not None
 
 

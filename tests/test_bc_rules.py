@@ -1901,6 +1901,38 @@ def test_bc001_and_bc006_pass_images_that_stay_on_the_machine():
     """, "BC", kind="makefile") == []
 
 
+def test_a_build_on_the_cluster_nodes_engine_stays_there():
+    # kafka-docker-playground's notes: after `eval $(minikube docker-env)` the build runs on the
+    # node, for its CPU, even where a later block (for EKS) pushes the same name
+    text = """
+        # notes
+
+        ```bash
+        eval $(minikube -p kafka docker-env)
+        docker build -t vdesabou/example:1.0 .
+        ```
+
+        On EKS:
+
+        ```bash
+        docker build -t vdesabou/example:1.0 .
+        docker push vdesabou/example:1.0
+        ```
+    """
+    assert [line.split(" ", 1)[0] for line in check(text, "BC001", kind="markdown")] == ["11:8"]
+    # pointed back at the machine's own engine (-u), or before the eval: the machine's build
+    script = """
+        #!/bin/sh
+        docker build -t vdesabou/example:1.0 .
+        eval "$(minikube docker-env)"
+        docker build -t vdesabou/example:1.0 .
+        eval $(minikube docker-env -u)
+        docker build -t vdesabou/example:1.0 .
+        docker push vdesabou/example:1.0
+    """
+    assert [line.split(" ", 1)[0] for line in check(script, "BC001", kind="shell")] == ["2:8", "6:8"]
+
+
 def test_bc001_leaves_a_push_to_a_registry_on_this_machine_by_name():
     # func's hack/images.sh (registry.localtest.me, answered by 127.0.0.1), oathkeeper's k3d
     # registry, kind's documented kind-registry, an RFC 6761 .localhost name

@@ -182,7 +182,8 @@ def test_fixtures_default_replace_and_extend(tmp_path):
                                      "testfiles-*", "test[-_]files", "_testdata", "test_data", "test-data", "fake", "fakes",
                                      "mock", "mocks", "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                                      "integrationtest", "integrationtests", "integration[-_]test",
-                                     "integration[-_]tests", "e2etest", "e2etests", "*[-_]e2etest", "*[-_]e2etests"}
+                                     "integration[-_]tests", "e2etest", "e2etests", "*[-_]e2etest", "*[-_]e2etests",
+                                     ".test-fixtures", "**/src/it"}
     cfg = tmp_path / ".archlint.toml"
     cfg.write_text('extend-fixtures = ["testdata2", "e2e/golden/**"]\n')
     assert load_file(str(cfg)).fixture_globs() == DEFAULT_FIXTURES + ("testdata2", "e2e/golden/**")

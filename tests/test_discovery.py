@@ -66,7 +66,9 @@ def test_release_snapshots_are_history_by_default(tmp_path):
                 "python/3.12/bookworm/Dockerfile", "api/v1beta1/crd.yaml", "deploy/app.yaml",
                 "3rdparty/nginx-1.25.3/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile",
                 "devops/releases/lake-v0.9.0/docker-compose.yml", "devops/releases/lake-v0.10.0-beta1/compose.yml",
-                "deploy/app-v1.2.3.yaml", "src/my-v1.0.0-service/Dockerfile"):
+                "deploy/app-v1.2.3.yaml", "src/my-v1.0.0-service/Dockerfile",
+                # Jekyll's generated site, committed (collabnix/dockerlabs' _site/): a copy
+                "_site/kubernetes/workshop/nginx-test.yml"):
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("apiVersion: v1\nkind: Pod\n")
@@ -152,13 +154,18 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
                      "perf-tests/suite/common.py", "functests/Dockerfile.sleep", "acceptance_tests/pod.yaml",
                      "contests/app.yaml",
                      # tracetest's testing/cli-e2etest: its e2e harness's stacks
-                     "testing/cli-e2etest/jaeger/docker-compose.yaml"))
+                     "testing/cli-e2etest/jaeger/docker-compose.yaml",
+                     # package-operator's .test-fixtures; jkube's Maven invoker projects (src/it),
+                     # not a folder named it elsewhere
+                     "config/packages/.test-fixtures/base/deployment.yaml",
+                     "gradle-plugin/it/src/it/autotls/expected/openshift.yml",
+                     "src/it/simple/Dockerfile", "src/main/it/app.yaml"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
     assert found == [".github/workflows/test-and-release.yml", "contests/app.yaml", "deploy/app.yaml",
                      "deploy/overlays/testing/kustomization.yaml",
                      "deploy/test.sh", "deploy/tests.yaml", "fixtures", "hack/e2e.sh", "scripts/test_release.sh",
-                     "tested/app.yaml", "testify/Dockerfile"]
+                     "src/main/it/app.yaml", "tested/app.yaml", "testify/Dockerfile"]
 
 
 def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so_named_is_not(tmp_path):

@@ -85,3 +85,11 @@ def test_meaning_is_what_rules_compare():
     assert platforms.meaning("amd64") is None  # depends on the build machine's OS
     assert platforms.meaning("linux") is None  # depends on its CPU
     assert platforms.meaning("linux/amd46") is None
+
+
+def test_a_stray_closing_bracket_does_not_join_the_rest_of_the_list():
+    # a ``)`` with no ``(`` before it is text, not the end of a group: later commas still split
+    assert [p for p, _ in platforms.split_list("linux/amd64),linux/arm64,linux/s390x")] == [
+        "linux/amd64)", "linux/arm64", "linux/s390x"]
+    assert [p for p, _ in platforms.split_list("${{ join(m.p, ',') }},linux/arm64")] == [
+        "${{ join(m.p, ',') }}", "linux/arm64"]

@@ -411,3 +411,84 @@ def test_notes_are_one_line_in_their_place_and_not_counted_as_findings(tmp_path)
     # --statistics counts findings only
     stats = run(["check", "--no-cache", "--statistics", "."], tmp_path).stdout
     assert [ln.split()[:2] for ln in stats.splitlines()] == [["1", "AL001"]]
+
+
+def test_yaml_whose_keys_are_bare_go_template_markup_is_a_template():
+    # opendatahub-operator's kube-auth-proxy-networkpolicy.yaml, which Go's text/template fills:
+    # YAML reads `{{.Key}}: {{.Value}}` as a mapping whose key is a mapping; no manifest has one
+    text = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: proxy
+    spec:
+      template:
+        metadata:
+          labels:
+            {{.ComponentLabelKey}}: {{.ComponentLabelValue}}
+        spec:
+          containers:
+          - name: proxy
+            image: nginx:latest
+    """
+    r = lint_inline(text, name="resources/proxy.yaml")
+    assert [(n.rule_id, n.line, n.col, n.message) for n in r.notices] == [
+        ("AL003", 9, 9, "resources/proxy.yaml: templated file, not linted")]
+    assert r.findings == []
+    # the same manifest with its markup quoted is a manifest: its image is read
+    quoted = text.replace("{{.ComponentLabelKey}}: {{.ComponentLabelValue}}", '"{{.Key}}": "{{.Value}}"')
+    assert [f.rule_id for f in lint_inline(quoted, name="resources/proxy.yaml").findings] == ["K8S001"]
+    # markup where a value is (kubekey's Ansible template `image: {{ .kata.image }}`): YAML keeps the
+    # file's structure, and what is written out is linted
+    valued = text.replace("{{.ComponentLabelKey}}: {{.ComponentLabelValue}}", "app: {{ .Name }}")
+    assert [f.rule_id for f in lint_inline(valued, name="resources/proxy.yaml").findings] == ["K8S001"]
+
+
+def test_a_manifest_with_a_complex_key_is_read_without_an_internal_error():
+    # YAML allows a sequence as a key (`? [a, b]`); the pod template search must not choke on it
+    text = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      ? [a, b]
+      : {template: {}}
+      template:
+        spec:
+          containers:
+          - name: web
+            image: nginx:latest
+    """
+    r = lint_inline(text, name="web.yaml")
+    assert [f.rule_id for f in r.findings] == ["K8S001"]
+    assert [n.rule_id for n in r.notices if n.rule_id == "AL004"] == []
+
+
+def test_a_dockerfile_with_a_dotted_variable_name_is_filled_in_before_the_build():
+    # fabric8io/docker-maven-plugin's samples: Maven filters src/main/docker/Dockerfile, so
+    # ${base} and ${project.artifactId} are Maven properties; no builder takes a dotted name
+    text = """
+    FROM ${base}
+    COPY maven/${project.artifactId}-${project.version}.jar /app.jar
+    CMD ["java", "-jar", "/app.jar"]
+    """
+    r = lint_inline(text, name="src/main/docker/Dockerfile")
+    assert [(n.rule_id, n.line, n.col, n.message) for n in r.notices] == [
+        ("AL003", 2, 12, "src/main/docker/Dockerfile: templated file, not linted")]
+    assert r.findings == []  # no DF012 on FROM ${base}
+    # a dotted name in RUN is the shell's (and a ${base} alone an undeclared ARG): linted
+    run = "FROM ${base}\nRUN echo ${x.y} || true\n"
+    assert [f.rule_id for f in lint_inline(run, name="Dockerfile").findings] == ["DF012"]
+
+
+def test_a_dockerfile_fragment_in_a_templates_folder_that_does_not_parse_is_a_template():
+    # dotnet-docker's eng/dockerfile-templates/Dockerfile.env.container: the continuation lines of
+    # an ENV that other templates insert; alone it does not parse (an AL001 per line before)
+    text = "    DOTNET_RUNNING_IN_CONTAINER=true \\\n    DOTNET_VERSION=9.0.0\n"
+    for name in ("eng/dockerfile-templates/Dockerfile.env.container", "eng/templates/Dockerfile.env"):
+        r = lint_inline(text, name=name)
+        assert [n.rule_id for n in r.notices] == ["AL003"] and r.findings == [], name
+    # elsewhere, or in a folder whose name only contains the word, the same text is a broken Dockerfile
+    for name in ("eng/Dockerfile.env.container", "templatesets/Dockerfile"):
+        assert "AL001" in [n.rule_id for n in lint_inline(text, name=name).notices], name

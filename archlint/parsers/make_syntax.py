@@ -66,7 +66,7 @@ def split_args(args: str, maxsplit: int = 0) -> list[str]:
     for ch in args:
         if ch in "({":
             depth += 1
-        elif ch in ")}":
+        elif ch in ")}" and depth:
             depth -= 1
         if ch == "," and depth == 0 and (not maxsplit or len(out) < maxsplit - 1):
             out.append("".join(cur))

@@ -159,6 +159,26 @@ def group_of(tc: ToolCommand) -> int:
 
 
 
+#: a shell pointed at a cluster node's own engine: ``eval $(minikube docker-env)`` (``-p NAME``,
+#: ``podman-env``); its options after the word (``-u``/``--unset`` points it back), bounded
+_NODE_ENGINE = re.compile(r"\beval[ \t]+[\"']?\$\([ \t]*minikube[ \t][^)\n]{0,200}?\b(?:docker|podman)-env\b([^)\n]{0,200})\)")
+_UNSET = re.compile(r"(?:^|[ \t])(?:-u|--unset)(?![\w-])")
+
+
+def on_node(tc: ToolCommand) -> bool:
+    """Whether the command runs after, in its own snippet, an ``eval $(minikube docker-env)``
+    that points the shell's engine at the cluster node's (kafka-docker-playground's minikube
+    notes): what it builds is built on the node, for the node's CPU, and runs there."""
+    text = tc.command.snippet.text
+    end = tc.command.start
+    if "minikube" not in text or text.find("-env", 0, end) < 0:
+        return False
+    last = None
+    for last in _NODE_ENGINE.finditer(text, 0, end):
+        pass
+    return last is not None and _UNSET.search(last.group(1)) is None
+
+
 def discarded(tc: ToolCommand) -> bool:
     """Whether the command runs on a machine thrown away afterwards: a CI workflow job that never
     logs in to a registry nor saves or uploads images (``yamldoc`` marks its group
@@ -341,7 +361,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
                 out.builds.add(id(tc))
             continue
         tags = [normal_ref(im.value) for im in tc.images]
-        if all(local_registry(t) for t in tags):
+        if all(local_registry(t) for t in tags) or on_node(tc):
             out.builds.add(id(tc))
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
             out.sent.add(id(tc))

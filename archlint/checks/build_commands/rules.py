@@ -103,7 +103,8 @@ def build_without_platform(ctx):
     `minikube image load`, `k3d image import`) and never pushed from there (a `docker manifest` list of its name,
     made of pushed images, pushes no local one), or tagged only for a registry on this machine (`localhost`,
     `registry.localtest.me`, a `.test` name, k3d's `k3d-NAME`...) or with one-part names the file never re-tags nor pushes
-    (thanos' `-t thanos`: no registry takes it), runs on the machine that built it;
+    (thanos' `-t thanos`: no registry takes it), runs on the machine that built it; a build after `eval $(minikube
+    docker-env)` in its script or block (not after `docker-env -u`) runs on the cluster's node, built for its CPU;
     so does a build that names no image (no `-t` or only a placeholder such as `-t TAG`, no
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference

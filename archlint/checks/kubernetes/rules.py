@@ -290,17 +290,20 @@ def _mutable(img: _Image, local: bool = False) -> bool:
     """Untagged or ``latest``; not untagged where the repository names its release (``ubi8/ubi``:
     DF002); not in a container that only waits (``sleep 3600``: its version cannot matter); not
     an image of a registry on the node's own machine (``localhost/mock-llm`` loaded with ``kind
-    load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded.
-    With ``local`` (K8S007) it counts (a kind registry's cached ``latest`` goes stale) unless the
-    node never pulls it: ``Never``, or ``localhost/`` without a port (CRI-O's own store)."""
+    load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded;
+    not one the node never pulls (``imagePullPolicy: Never``: built on the node or loaded into
+    it, kafka-docker-playground's ``local/httpserver-cfk:latest``).  With ``local`` (K8S007) a
+    local registry's counts (a kind registry's cached ``latest`` goes stale) unless it is
+    ``localhost/`` without a port (CRI-O's own store)."""
     if img.digest is not None or not (img.tag == "latest" or img.tag is None and not release_in_name(img.name)):
         return False
     if wl.only_waits(img.container):
         return False
+    if is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never":
+        return False  # the node never pulls it: an image put on the node (built there, loaded), its tag a local name
     if not local_registry(img.ref):
         return True
-    never = is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never"
-    return local and not never and not img.ref.startswith("localhost/")
+    return local and not img.ref.startswith("localhost/")
 
 
 def _digest_only(ctx, name: str) -> bool:
@@ -359,7 +362,7 @@ def image_latest_tag(ctx):
     (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
     `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
     node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
-    image (also K8S002; K8S007 still speaks of one the node pulls, not of one it never pulls); nor a placeholder a
+    image (also K8S002; K8S007 still speaks of one the node pulls); nor one the node never pulls (`Never`: its tag a local name; also K8S002, K8S007); nor a placeholder a
     comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
     commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
     pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
@@ -713,7 +716,8 @@ def latest_without_always_pull(ctx):
     With `IfNotPresent` a node that pulled `app:latest` once keeps running that copy: new pods on
     old nodes run old code, new nodes run new code, and a redeploy changes nothing. Not reported
     when the policy is omitted (Kubernetes defaults it to `Always` for such tags), nor for an image
-    loaded into the node's own store (`localhost/app`, no port: no registry serves it), nor for a
+    loaded into the node's own store (`localhost/app`, no port: no registry serves it) or one the
+    node never pulls (`Never`: built on the node or loaded into it, see K8S001), nor for a
     container that only waits or only prints a fixed line (see K8S001), nor where
     a whole run drops K8S001/K8S002 as a development loop's (an image a script of the repository
     loads into its kind cluster under that name).

@@ -221,7 +221,7 @@ def _template_holders(node):
             for k, v in n.value:
                 if v.id == "scalar":
                     continue
-                kv = k.value
+                kv = k.value if k.id == "scalar" else None  # (``{{.Key}}: v``: a mapping as the key)
                 if kv == "template":
                     has_template = True
                 if kv not in _NO_TEMPLATES:
