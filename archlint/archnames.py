@@ -140,7 +140,8 @@ def arch_free_file(value: str) -> bool:
 def download_words(snippet):
     """(word, value) of each URL/path argument of a download command in a shell snippet, but
     those naming a file that is the same for every CPU (``arch_free_file``), the local file or
-    folder an option names (``curl -o``, ``wget -O``: where it is saved, not what), and those of
+    folder an option names (``curl -o``, ``wget -O``: where it is saved, not what) or what the
+    request sends (``-H "User-Agent: ... x86_64"``), and those of
     a download piped to a text tool (``| grep``, ``| jq``: read for a version, not installed)."""
     from .parsers.shell import simple_commands
 
@@ -186,13 +187,17 @@ def _read_as_text(text: str, at: int) -> bool:
     return saw and _COMMAND_END.match(text, min(i, n)) is not None
 
 
-#: options whose value is a local file or folder, not what is fetched (curl's ``-o``, wget's
-#: ``-O``: nginx-proxy-manager's dev Dockerfile names its download's arch in both)
+#: options whose value is not what is fetched: a local file or folder (curl's ``-o``, wget's
+#: ``-O``: nginx-proxy-manager's dev Dockerfile names its download's arch in both), or what the
+#: request sends (a header, the user agent: tensorflow/serving's ``curl -H "User-Agent: Mozilla/5.0
+#: (X11; Linux x86_64) ..."``, a referer, form data)
 _LOCAL_FILE_OPTIONS = {
     "curl": frozenset(("-o", "--output", "--output-dir", "-D", "--dump-header", "-c", "--cookie-jar", "-K",
-                       "--config", "--cacert", "--cert", "--key")),
+                       "--config", "--cacert", "--cert", "--key", "-H", "--header", "-A", "--user-agent", "-e",
+                       "--referer", "-d", "--data", "--data-raw", "-F", "--form", "-u", "--user", "-b", "--cookie")),
     "wget": frozenset(("-O", "--output-document", "-P", "--directory-prefix", "-o", "--output-file", "-a",
-                       "--append-output", "--ca-certificate")),
+                       "--append-output", "--ca-certificate", "--header", "-U", "--user-agent", "--referer",
+                       "--post-data")),
 }
 
 

@@ -46,7 +46,8 @@ LOADERS = ("kind", "minikube", "k3d")
 OLM_TOOLS = ("opm", "operator-sdk")
 _PREFILTER = re.compile(
     r"(?<![A-Za-z0-9_.-])(?:docker|podman|buildah|nerdctl|kubectl|oc|kustomize"
-    r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image|opm[ \t]+index|operator-sdk[ \t]+run)(?![A-Za-z0-9_-])"
+    r"|kind[ \t]+load|minikube[ \t]+image|k3d[ \t]+image|opm[ \t]+index|operator-sdk[ \t]+run)"
+    r"(?![A-Za-z0-9_]|-(?!v?[0-9]))"  # (bingo's kustomize-v5.4.3: the tool of a version)
     r"|\$[{(]?(?:KUSTOMIZE|OPM|OPERATOR_SDK|KIND|MINIKUBE|K3D)\b"
 )
 

@@ -55,7 +55,7 @@ DEFAULT_EXCLUDE = (
 #: is one too (``discovery``): an overlay of that name is an environment's, not a test's; so is a
 #: YAML or JSON file named like a Go test (``knative_test_yaml.yaml``) beside Go tests, and a
 #: checker's test case named for its verdict beside its twin (datree's ``fail.yaml``/``pass.yaml``).
-#: Also a hidden ``.test-fixtures`` (package-operator's generated package cases) and Maven's
+#: Also Jest's ``__tests__`` (metalk8s' ``__TESTS__`` CRDs its spec reads), a hidden ``.test-fixtures`` (package-operator's generated package cases) and Maven's
 #: ``src/it``, the invoker plugin's integration-test projects, each built and compared with its
 #: ``expected/`` output by the plugin's tests (jkube's ``gradle-plugin/it/src/it/*/``).
 DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "test-fixtures", "testfiles", "testcases",
@@ -63,7 +63,7 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
                     "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                     "integrationtest", "integrationtests", "integration[-_]test", "integration[-_]tests",
                     "e2etest", "e2etests", "*[-_]e2etest", "*[-_]e2etests",  # (tracetest's testing/cli-e2etest)
-                    ".test-fixtures", "**/src/it")
+                    ".test-fixtures", "**/src/it", "__tests__", "__TESTS__")
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
 AUTHORED_EXCLUDES = ("_archived", "archived")

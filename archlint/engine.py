@@ -167,6 +167,9 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         rules = [r for r in rules if not any(selects(s, r.id) for s in file_ignores)]
     result.lines = source.lines
     result.generated = kindmod.generated(source.text, kind)
+    if kind in ("helm-template", "helm-values") and source.abspath \
+            and kindmod.vendored_chart(source.abspath, source.inputs):
+        return  # another project's chart, unpacked by helm dependency update: as vendor/ is, not linted
     if kind == "helm-template":  # rendered with its chart, linted as what it renders
         from .helm.lint import lint_template
 

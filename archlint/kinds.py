@@ -143,8 +143,9 @@ def kind_by_name(path: str) -> str | None:
     norm = path.replace(os.sep, "/")
     base = norm.rsplit("/", 1)[-1]
     low = base.lower()
-    if low in ("dockerfile", "containerfile") or low.endswith((".dockerfile", ".containerfile")):
-        return "dockerfile"
+    if low in ("dockerfile", "containerfile") or low.endswith((".dockerfile", ".containerfile", "_dockerfile",
+                                                                "-dockerfile", "_containerfile", "-containerfile")):
+        return "dockerfile"  # (vast-csi's packaging/base_Dockerfile, built with -f)
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
         if not low.endswith(_NOT_DOCKERFILE):
             return "dockerfile"
@@ -201,6 +202,64 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
             root = parent
         return root, "/".join(rel)
     return None
+
+
+#: a dependency of a Chart.yaml (or Helm 2's requirements.yaml): its name, alias and repository
+_DEP_ITEM = re.compile(r"^[ \t]*-[ \t]+|^[ \t]*(name|alias|repository):[ \t]*[\"']?([^\"'#\s]*)", re.M)
+_REMOTE = ("http://", "https://", "oci://", "@", "alias:")
+_DEPENDENCIES: dict = {}  # folder -> the names of its chart's dependencies from a chart repository
+
+
+def vendored_chart(abspath: str, probes: list | None = None) -> bool:
+    """Whether the file is in a chart that its parent chart takes from a chart repository: the
+    ``charts/<name>/`` a ``helm dependency update`` unpacked (metalk8s' kube-prometheus-stack's
+    ``charts/grafana/``, a dependency on ``https://grafana.github.io/helm-charts``): another
+    project's chart, as ``vendor/`` is another project's code.  A ``file://`` dependency or a
+    subchart the parent does not list is the repository's own.  The files read go to ``probes``."""
+    folder = os.path.dirname(os.path.abspath(abspath))
+    for _ in range(8):
+        up = os.path.dirname(folder)
+        if up == folder:
+            return False
+        if os.path.basename(up) == "charts":
+            parent = os.path.dirname(up)
+            if has_chart(parent, probes) and os.path.basename(folder) in _remote_dependencies(parent, probes):
+                return True
+        folder = up
+    return False
+
+
+def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
+    try:
+        key = (chart, os.stat(os.path.join(chart, "Chart.yaml")).st_mtime_ns)
+    except OSError:
+        key = (chart, None)
+    hit = _DEPENDENCIES.get(key)
+    if hit is None:
+        names = set()
+        for meta in ("Chart.yaml", "Chart.yml", "requirements.yaml"):
+            p = os.path.join(chart, meta)
+            if probes is not None:
+                probes.append(p)
+            try:
+                with open(p, "rb") as fh:
+                    text = fh.read(1 << 20).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if "dependencies:" not in text:
+                continue
+            item: dict = {}
+            for m in _DEP_ITEM.finditer(text[text.index("dependencies:"):]):
+                if m.group(1) is None:  # a new list item
+                    item = {}
+                    continue
+                item[m.group(1)] = m.group(2)
+                if item.get("repository", "").startswith(_REMOTE):
+                    names.update(v for k, v in item.items() if k in ("name", "alias") and v)
+        hit = _DEPENDENCIES[key] = frozenset(names)
+        if len(_DEPENDENCIES) > 4096:
+            _DEPENDENCIES.clear()
+    return hit
 
 
 def has_chart(folder: str, probes: list | None) -> bool:
@@ -352,14 +411,16 @@ def template_markup(path: str, kind: str, text: str) -> re.Match | None:
 
 #: a folder or file name that says it holds templates: ``tmpl/``, ``templates/``,
 #: ``tmplv1.Dockerfile``, ``Dockerfile.template-base`` (its first word, or a folder's name)
-_KEPT_AS_TEMPLATE = re.compile(r"(?:^|/)(?:[^/]*[-_])?(?:tmpls?|templates?|templated)/|(?:^|/)(?:tmpl|template)[^/]*$",
-                               re.I)
+_KEPT_AS_TEMPLATE = re.compile(r"(?:^|/)(?:[^/]*[-_])?(?:tmpls?|templates?|templated)/|(?:^|/)(?:tmpl|template)[^/]*$"
+                               r"|[._-](?:tmpl|template)$", re.I)
 
 
 def template_kept(path: str) -> bool:
     """Whether a path's folders or its name's first word say it is a template to be filled in
     (``tmpl/alpine/tmplv1.Dockerfile``: traefik-library-image's, filled by ``envsubst``; a folder
-    whose name's last word says so: dotnet-docker's ``eng/dockerfile-templates/``)."""
+    whose name's last word says so: dotnet-docker's ``eng/dockerfile-templates/``; a name ending
+    in the word: tensorflow/serving's ``Dockerfile.runtime_template``, whose ``<<base_image>>`` a
+    script's sed fills)."""
     return _KEPT_AS_TEMPLATE.search(path.replace("\\", "/")) is not None
 
 

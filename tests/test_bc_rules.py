@@ -1323,6 +1323,26 @@ def test_bc006_default_latest_says_so():
     ]
 
 
+def test_bc006_a_functions_default_every_call_of_it_replaces():
+    # onap's deployments/build.sh: `local tag_name=${IMAGE_NAME}:${1:-latest}`, and the only call
+    # is `_push_image $VERSION`: the default is never used
+    text = """
+        IMAGE_NAME=nexus3.onap.org:10003/onap/k8s
+        VERSION="0.12.0-SNAPSHOT"
+        function _push_image {
+            local tag_name=${IMAGE_NAME}:${1:-latest}
+            docker push ${tag_name}
+        }
+        _push_image $VERSION
+    """
+    assert check(text, "BC006", kind="shell") == []
+    # a call without the argument uses the default: reported
+    assert [line.split(" ", 2)[1] for line in check(text + "_push_image\n", "BC006", kind="shell")] == ["BC006"]
+    # and so is the default where nothing in the file calls the function
+    assert [line.split(" ", 2)[1] for line in check(text.replace("_push_image $VERSION", ""), "BC006",
+                                                   kind="shell")] == ["BC006"]
+
+
 def test_bc006_a_default_latest_the_caller_overrides_on_a_build_never_pushed_here():
     # jaeger's Docker.mk: DOCKER_TAG ?= latest for developer builds; releases pass their tag
     mk = """

@@ -183,7 +183,7 @@ def test_fixtures_default_replace_and_extend(tmp_path):
                                      "mock", "mocks", "test", "tests", "test[-_]*", "*[-_]tests", "e2e", "functest", "functests",
                                      "integrationtest", "integrationtests", "integration[-_]test",
                                      "integration[-_]tests", "e2etest", "e2etests", "*[-_]e2etest", "*[-_]e2etests",
-                                     ".test-fixtures", "**/src/it"}
+                                     ".test-fixtures", "**/src/it", "__tests__", "__TESTS__"}
     cfg = tmp_path / ".archlint.toml"
     cfg.write_text('extend-fixtures = ["testdata2", "e2e/golden/**"]\n')
     assert load_file(str(cfg)).fixture_globs() == DEFAULT_FIXTURES + ("testdata2", "e2e/golden/**")

@@ -159,7 +159,9 @@ def test_test_folders_and_numbered_testdata_are_fixtures_but_files_named_so_are_
                      # not a folder named it elsewhere
                      "config/packages/.test-fixtures/base/deployment.yaml",
                      "gradle-plugin/it/src/it/autotls/expected/openshift.yml",
-                     "src/it/simple/Dockerfile", "src/main/it/app.yaml"))
+                     "src/it/simple/Dockerfile", "src/main/it/app.yaml",
+                     # Jest's __tests__ (metalk8s' crd-client-generator-js/src/__TESTS__/*.crd.yaml)
+                     "tools/gen/src/__TESTS__/v1beta1.crd.yaml", "web/src/__tests__/pod.yaml"))
     found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE,
                                                fixtures=DEFAULT_FIXTURES) if not t.notice)
     assert found == [".github/workflows/test-and-release.yml", "contests/app.yaml", "deploy/app.yaml",

@@ -160,3 +160,14 @@ def test_exec_form_matches_json_on_generated_arrays(items, ws):
 
     for text in (json.dumps(items, ensure_ascii=False), json.dumps(items), "[" + ws + (ws + "," + ws).join(f'"{i}"' for i in items) + ws + "]"):
         assert dfp.exec_form(text) == _json_exec_form(text), text
+
+
+def test_dockerfile_names_with_a_word_before_them_are_dockerfiles():
+    from archlint import kinds
+
+    # vast-csi's packaging/base_Dockerfile (built with -f), app-Containerfile; not a word that
+    # only ends in the letters (mydockerfile) nor another language's file
+    for name in ("packaging/base_Dockerfile", "base-Dockerfile", "app_Containerfile", "x.Dockerfile", "Dockerfile.dev"):
+        assert kinds.kind_by_name(name) == "dockerfile", name
+    for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md"):
+        assert kinds.kind_by_name(name) != "dockerfile", name

@@ -1017,6 +1017,21 @@ def test_an_if_branch_per_architecture_chooses_for_it():
         "10:48 DF006 RUN fetches a build for arm64"]
 
 
+def test_df006_reads_what_is_fetched_not_the_headers_it_sends():
+    # tensorflow/serving's Dockerfile.devel: a browser's User-Agent naming x86_64 on every curl, the
+    # installer's URL naming it too (one finding, quoting the URL); a licence fetched so: nothing
+    text = """
+        FROM ubuntu:22.04
+        ARG BAZEL_VERSION=5.3.0
+        RUN curl -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64)" -fSsL -O https://github.com/bazelbuild/bazel/releases/download/$BAZEL_VERSION/bazel-$BAZEL_VERSION-installer-linux-x86_64.sh && \\
+            curl -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64)" -A "x86_64 agent" -fSsL -o /bazel/LICENSE.txt https://raw.githubusercontent.com/bazelbuild/bazel/master/LICENSE
+    """
+    found = check(text, "DF006", kind="dockerfile")
+    assert [x.split(" whatever")[0] for x in found] == [
+        "3:174 DF006 RUN fetches a build for x86_64 (https://github.com/bazelbuild/bazel/releases/download/$BAZEL_VERSION"
+        "/bazel-$BAZEL_VERSION-installer-linux-x86_64.sh)"]
+
+
 def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
     # nginx-proxy-manager's dev Dockerfile: curl -o names the temporary file after the download
     text = """

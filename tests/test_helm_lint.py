@@ -129,6 +129,24 @@ def test_a_latest_the_template_writes_itself_is_the_templates_though_values_give
         ("chart/templates/deployment.yaml", 13, "K8S001", "Image registry.example.com/web:latest uses the mutable tag latest.")]
 
 
+def test_a_deprecated_node_label_of_the_values_is_reported_there_once(tmp_path):
+    # onap's ovn4nfv chart: `{{- with .Values.ovn.nodeSelector }} {{- toYaml . | nindent 8 }}` renders
+    # the values' beta.kubernetes.io/os; K8S005 is the values file's, not again at the toYaml line
+    files = dict(CHART)
+    files["chart/values.yaml"] = files["chart/values.yaml"].replace("kubernetes.io/arch: arm64",
+                                                                    "beta.kubernetes.io/os: linux")
+    write_files(tmp_path, {".git/x": "", **files})
+    assert [(p, line, r) for p, line, r, _m in _found(_check(tmp_path, "--no-cache", "."), "K8S005")] == [
+        ("chart/values.yaml", 6, "K8S005")]
+    # a label the template writes itself is the template's
+    (tmp_path / "chart/templates/ds.yaml").write_text(
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n"
+        "      nodeSelector:\n        beta.kubernetes.io/os: linux\n      containers:\n      - name: d\n"
+        "        image: busybox:1.36\n")
+    assert [(p, line) for p, line, r, _m in _found(_check(tmp_path, "--no-cache", "."), "K8S005")] == [
+        ("chart/templates/ds.yaml", 9), ("chart/values.yaml", 6)]
+
+
 def test_an_image_of_the_values_that_the_render_lost_the_origin_of_is_the_values_files(tmp_path):
     # opentelemetry-demo: each component's init containers go through include and toYaml, which
     # keep no origin; K8S001 is the values file's finding, and K8S002 names the values line
@@ -287,3 +305,31 @@ def test_a_chart_that_fails_for_values_the_user_must_give_renders_nothing_and_sa
     write_files(tmp_path, {"chart/values.yaml": CHART["chart/values.yaml"] + "schema: v13\n"})
     assert [f[1:3] for f in _found(_check(tmp_path, "--no-cache", ".")) if f[0] == "chart/templates/guarded.yaml"] \
         == [(11, "K8S001")]
+
+
+def test_a_dependency_chart_from_a_chart_repository_is_vendored(tmp_path):
+    # metalk8s' kube-prometheus-stack: charts/grafana/ is what helm dependency update unpacked from
+    # https://grafana.github.io/helm-charts, another project's chart; a file:// dependency or a
+    # subchart the parent does not list is the repository's own and linted
+    sub_values = "renderer:\n  image: quay.io/acme/renderer:latest\n"
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
+           "    image: {{ .Values.renderer.image }}\n")
+    write_files(tmp_path, {
+        ".git/x": "",
+        "stack/Chart.yaml": "apiVersion: v2\nname: stack\nversion: 1.0.0\ndependencies:\n"
+                            "- name: crds\n  repository: \"\"\n  version: 0.0.0\n"
+                            "- condition: grafana.enabled\n  name: grafana\n"
+                            "  repository: https://grafana.github.io/helm-charts\n  version: 8.3.*\n"
+                            "- name: own\n  repository: file://../own\n  version: 0.1.0\n",
+        "stack/values.yaml": "grafana:\n  enabled: true\n",
+        "stack/charts/grafana/Chart.yaml": "apiVersion: v2\nname: grafana\nversion: 8.3.1\n",
+        "stack/charts/grafana/values.yaml": sub_values,
+        "stack/charts/own/Chart.yaml": "apiVersion: v2\nname: own\nversion: 0.1.0\n",
+        "stack/charts/own/values.yaml": sub_values,
+        "stack/charts/crds/Chart.yaml": "apiVersion: v2\nname: crds\nversion: 0.0.0\n",
+        "stack/charts/crds/values.yaml": sub_values,
+        "stack/charts/grafana/templates/pod.yaml": pod, "stack/charts/own/templates/pod.yaml": pod,
+        "stack/charts/crds/templates/pod.yaml": pod,
+    })
+    assert [(p, line, r) for p, line, r, _m in _found(_check(tmp_path, "--no-cache", "."), "K8S001")] == [
+        ("stack/charts/crds/values.yaml", 2, "K8S001"), ("stack/charts/own/values.yaml", 2, "K8S001")]

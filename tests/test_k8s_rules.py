@@ -885,6 +885,26 @@ def test_a_values_image_split_into_repository_and_name_is_named_whole():
         "Helm values set image otel/opentelemetry-collector-contrib to the mutable tag latest."]
 
 
+def test_k8s001_leaves_a_values_image_stub_named_repository():
+    # sapcc's cronus charts: `image: {name: nebula-repository, tag: latest}`, filled in per region
+    values = """
+        nebula:
+          image:
+            name: nebula-repository
+            tag: latest
+        poller:
+          image:
+            repository: repository
+            tag: latest
+        real:
+          image:
+            repository: quay.io/acme/source-repository
+            tag: latest
+    """
+    assert [ln.split(" K8S001 ")[1] for ln in check(values, "K8S001", kind="helm-values")] == [
+        "Helm values set image quay.io/acme/source-repository to the mutable tag latest."]
+
+
 def test_k8s007_in_helm_values_only_where_k8s001_is_off():
     text = HELM_VALUES + (
         "    canary:\n"
@@ -1263,6 +1283,24 @@ def test_an_image_an_openshift_release_payload_replaces_is_a_placeholder(tmp_pat
     r = lint_path(tmp_path / "manifests/05-deployment.yaml", "manifests/05-deployment.yaml")
     assert show(findings(r, "K8S001")) == ["9:12 K8S001 Image quay.io/acme/sidecar:latest uses the mutable tag latest."]
     assert any(d.endswith("image-references") for d in r.deps)
+
+
+def test_an_olm_bundles_image_references_cover_its_manifests(tmp_path):
+    # cluster-logging-operator's bundle/image-references, one folder above the CSV in
+    # bundle/manifests/: the product build swaps the pull specs it lists, relatedImages too
+    refs = ("kind: ImageStream\napiVersion: image.openshift.io/v1\nspec:\n  tags:\n  - name: op\n    from:\n"
+            "      kind: DockerImage\n      name: quay.io/openshift-logging/exporter:latest\n")
+    csv = ("apiVersion: operators.coreos.com/v1alpha1\nkind: ClusterServiceVersion\nmetadata: {name: op.v6.7.0}\n"
+           "spec:\n  version: 6.7.0\n  relatedImages:\n  - image: quay.io/openshift-logging/exporter:latest\n"
+           "    name: exporter\n  - image: quay.io/acme/other:latest\n    name: other\n")
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "bundle/image-references": refs,
+                           "bundle/manifests/op.clusterserviceversion.yaml": csv,
+                           "deploy/manifests/op.clusterserviceversion.yaml": csv})
+    r = lint_path(tmp_path / "bundle/manifests/op.clusterserviceversion.yaml", "bundle/manifests/op.clusterserviceversion.yaml")
+    assert show(findings(r, "K8S001")) == ["9:12 K8S001 Image quay.io/acme/other:latest uses the mutable tag latest."]
+    # a manifests/ folder of another bundle has none of its own
+    r = lint_path(tmp_path / "deploy/manifests/op.clusterserviceversion.yaml", "deploy/manifests/op.clusterserviceversion.yaml")
+    assert len(findings(r, "K8S001")) == 2
 
 
 def test_a_placeholder_renamed_to_another_placeholder_stays_one(tmp_path):

@@ -151,15 +151,47 @@ def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
     assert codes(run(tree(tmp_path / "c", docs), capsys), "XF") == []
 
 
+def test_xf004_leaves_a_name_no_registry_serves(tmp_path, capsys):
+    # metalk8s: two operators' kubebuilder Makefiles, IMG ?= controller:latest in both, one with
+    # a docker-buildx target: no push of controller:latest lands anywhere
+    mk = ("IMG ?= controller:latest\ndocker-build:\n\tdocker build -t ${IMG} .\ndocker-push:\n\tdocker push ${IMG}\n")
+    files = {"operator/Dockerfile": "FROM alpine:3.20\n", "storage-operator/Dockerfile": "FROM alpine:3.20\n",
+             "operator/Makefile": mk + "docker-buildx:\n\tdocker buildx build --push --platform=linux/amd64,linux/arm64"
+                                       " --tag ${IMG} .\n",
+             "storage-operator/Makefile": mk}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF004") == []
+    files = {k: v.replace("controller:latest", "quay.io/acme/op:v1") for k, v in files.items()}
+    assert codes(run(tree(tmp_path / "b", files), capsys), "XF004") == [("storage-operator/Makefile", 3, "XF004")]
+
+
+def test_a_project_rule_that_fails_is_an_internal_error_notice_not_a_failed_run(tmp_path, capsys, monkeypatch):
+    from archlint.registry import RULES, load_family
+
+    load_family("XF")
+
+    def boom(ctx):
+        raise AttributeError("no such attribute")
+        yield  # (a generator, as the rules are)
+
+    monkeypatch.setattr(RULES["XF004"], "check", boom)
+    files = {"Dockerfile": "FROM alpine:latest\n", "build.sh": "docker build -f missing/Dockerfile -t quay.io/a/b:1 .\n"}
+    doc = run(tree(tmp_path, files), capsys)
+    assert codes(doc, "DF001") == [("Dockerfile", 1, "DF001")]  # the rest of the run stands
+    assert [n["message"].split(" at ")[0] for n in doc["notices"] if n["rule"] == "AL004"] == [
+        "internal error in rule XF004 (image-built-with-different-platforms) on the project: AttributeError: no such"
+        " attribute"]
+
+
 def test_xf004_leaves_a_workflow_build_written_to_a_file(tmp_path, capsys):
     # logging-operator: its e2e workflow exports controller:local to a tarball a later job loads
     # into kind; the Makefile's docker-push of that name pushes the Makefile's own build
     wf = ("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
           "      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n"
-          "          context: .\n          tags: controller:local\n          OUT\n")
-    files = {
+          "          context: .\n          tags: ghcr.io/acme/controller:local\n          OUT\n")
+    files = {  # (a registry's name: a one-part controller:local is pushed nowhere, see above)
         "Dockerfile": "FROM alpine:3.20\n",
-        "Makefile": "docker-build:\n\tdocker build . -t controller:local\ndocker-push:\n\tdocker push controller:local\n",
+        "Makefile": "docker-build:\n\tdocker build . -t ghcr.io/acme/controller:local\ndocker-push:\n"
+                    "\tdocker push ghcr.io/acme/controller:local\n",
         ".github/workflows/e2e.yaml": wf.replace("OUT", "outputs: type=docker,dest=/tmp/controller.tar"),
     }
     assert codes(run(tree(tmp_path / "a", files), capsys), "XF004") == []
@@ -271,9 +303,11 @@ def test_xf005_missing_dockerfile_relative_to_where_each_kind_runs(tmp_path, cap
         "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
         "svc/scripts/build.sh": "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
         # a document's build of a Dockerfile named like none here runs in another repository's
-        # checkout (contour's guide to building Envoy): not judged; a moved one is
-        "docs/run.md": "```sh\ndocker build -f svc/docker/api.Dockerfile .\ndocker build -f docker/api.Dockerfile .\n"
-                       "docker build -f ./ci/Dockerfile-envoy --target envoy .\n```\n",
+        # checkout (contour's guide to building Envoy): not judged; one whose path leads to a file
+        # from some folder (docker/api.Dockerfile from svc/) runs where the reader is: not judged
+        # either; a path that leads nowhere, its name found elsewhere, is a moved file: judged
+        "docs/run.md": "```sh\ndocker build -f svc/docker/api.Dockerfile .\ndocker build -f deploy/api.Dockerfile .\n"
+                       "docker build -f docker/api.Dockerfile .\ndocker build -f ./ci/Dockerfile-envoy --target envoy .\n```\n",
         ".github/workflows/ci.yml": """
             on: push
             jobs:
@@ -441,7 +475,7 @@ def test_a_missing_dockerfile_of_a_documentation_excerpt_is_not_reported(tmp_pat
                                  "#!/bin/sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n",
                                  "docs/guide.md": "```sh\ndocker build -f docker/api.Dockerfile -t x/api:1 .\n```\n",
                                  "docker/other.Dockerfile": "FROM alpine:3.20\n",
-                                 "svc/docker/api.Dockerfile": "FROM alpine:3.20\n",
+                                 "svc/api.Dockerfile": "FROM alpine:3.20\n",
                                  "samples/skaffold.yaml": sample})
     assert codes(run(root, capsys)) == [("docs/guide.md", 2, "XF005"), ("samples/skaffold.yaml", 5, "XF005")]
 
@@ -1178,6 +1212,24 @@ def test_a_tag_the_repository_sets_with_kustomize_is_a_placeholder(tmp_path, cap
     doc = run(tree(tmp_path / "c", files), capsys)
     assert codes(doc, "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001"),
                                    ("config/manager/manager.yaml", 13, "K8S001")]
+
+
+def test_a_kustomize_of_a_version_named_so_sets_the_tag_too(tmp_path, capsys):
+    # cluster-logging-operator: bingo's KUSTOMIZE := $(GOBIN)/kustomize-v5.4.3, from an included file
+    files = {
+        ".bingo/Variables.mk": "GOBIN ?= $(firstword $(subst :, ,${GOPATH}))/bin\n"
+                               "KUSTOMIZE := $(GOBIN)/kustomize-v5.4.3\n",
+        "Makefile": "include .bingo/Variables.mk\nOPERATOR_IMAGE ?= quay.io/acme/op:v1\n"
+                    "olm-custom-version: $(KUSTOMIZE)\n"
+                    "\tcd config/manager && $(KUSTOMIZE) edit set image controller=$(OPERATOR_IMAGE)\n",
+        "config/manager/kustomization.yaml": "resources: [manager.yaml]\nimages:\n- name: controller\n"
+                                             "  newName: quay.io/acme/op\n  newTag: latest\n",
+        "config/manager/manager.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "controller"),
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == []
+    # a tool whose name only starts like kustomize's is another tool
+    files["Makefile"] = files["Makefile"].replace("$(KUSTOMIZE) edit", "$(GOBIN)/kustomize-helper edit")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == [("config/manager/kustomization.yaml", 5, "K8S001")]
 
 
 def test_a_kustomize_images_entry_matching_nothing_it_includes_is_not_reported(tmp_path, capsys):
@@ -2955,10 +3007,10 @@ def test_a_bake_files_paths_are_read_from_where_bake_runs(tmp_path, capsys):
 
 def test_a_documents_build_run_in_a_folder_below_it_is_not_missing(tmp_path, capsys):
     # kubeedge's mapper-framework README: `docker build -f Dockerfile_stream .` "after generating
-    # the mapper project", a copy of _template/mapper/ below the README's folder; a name found
-    # only outside the document's folder is still a stale path
+    # the mapper project", a copy of _template/mapper/ below the README's folder (tensorflow/serving's
+    # g3doc: tools/docker/Dockerfile.devel, beside it); a path that leads nowhere is a stale one
     md = ("## Generate the mapper project\n```shell\ndocker build -f Dockerfile_stream -t [YOUR IMAGE] .\n```\n"
-          "```shell\ndocker build -f Dockerfile_gone -t [YOUR IMAGE] .\n```\n")
+          "```shell\ndocker build -f build/Dockerfile_gone -t [YOUR IMAGE] .\n```\n")
     root = tree(tmp_path / "r", {"fw/README.md": md, "fw/_template/mapper/Dockerfile_stream": "FROM alpine:3.20\n",
                                  "other/Dockerfile_gone": "FROM alpine:3.20\n"})
     assert codes(run(root, capsys)) == [("fw/README.md", 6, "XF005")]

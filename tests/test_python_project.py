@@ -98,6 +98,35 @@ def test_python_version_from_a_build_folders_dockerfile_that_copies_the_package(
     assert "No target Python version was found" in findings(lint(repo, "tools/app.py", CGI), "PY")[0].message
 
 
+def test_python_version_from_the_workflows_setup_python(repo):
+    # metalk8s' build job: actions/setup-python with python-version "3.10" runs the buildchain; a
+    # matrix's list counts by its lowest, PyPy's versions do not
+    flow = ("jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: \"3.12\"\n")
+    matrix = ("jobs:\n  test:\n    strategy:\n      matrix:\n        python-version:\n          - \"3.10\"\n"
+              "          - \"3.13\"\n          - pypy-3.9\n    steps:\n      - uses: actions/setup-python@v5\n"
+              "        with:\n          python-version: ${{ matrix.python-version }}\n")
+    write_files(repo, {".github/workflows/build.yaml": flow})
+    found = findings(lint(repo, "buildchain/iso.py", UTCNOW), "PY")
+    assert [f.message.split(". ", 1)[-1] for f in found] == [
+        "This code targets Python 3.12 (python-version \"3.12\" in .github/workflows/build.yaml)."]
+    assert str(repo / ".github/workflows/build.yaml") in found_deps(repo, "buildchain/iso.py")
+    write_files(repo, {".github/workflows/test.yml": matrix})
+    pychecks.clear_caches()
+    assert findings(lint(repo, "buildchain/iso.py", UTCNOW), "PY") == []  # 3.10: utcnow not yet deprecated
+    assert findings(lint(repo, "buildchain/other.py", "from collections import Mapping\n"), "PY")[0].message.endswith(
+        '(python-version "3.10" in .github/workflows/test.yml).')
+
+
+def test_a_workflow_without_setup_python_says_nothing_of_the_version(repo):
+    write_files(repo, {".github/workflows/go.yml": "jobs:\n  b:\n    steps:\n      - uses: actions/setup-go@v5\n"
+                                                  "        with:\n          go-version: \"1.22\"\n"
+                                                  "      - run: echo python-version: 3.9\n"})
+    found = findings(lint(repo, "app.py", UTCNOW), "PY")
+    assert "No target Python version was found" in found[0].message
+    assert "datetime.datetime.now(tz=datetime.timezone.utc)" in (found[0].hint or "")
+
+
 DISTUTILS = "from distutils.core import Command\n"
 
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("fresh_python_caches")
 ON_313 = "This code targets Python 3.13 (python-version in the configuration)."
 ON_312 = "This code targets Python 3.12 (python-version in the configuration)."
 NEWEST = ("No target Python version was found (python-version, requires-python, ruff's target-version, "
-          ".python-version, or a Dockerfile FROM python:3.X), so the newest is assumed.")
+          ".python-version, a Dockerfile FROM python:3.X, or a workflow's setup-python), so the newest is assumed.")
 
 
 def unpinned(package: str) -> str:

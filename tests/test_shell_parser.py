@@ -277,3 +277,16 @@ def test_written_gives_the_text_before_expansion():
     assert words[3].value == "T=amd64"
     plain = ShellSnippet("docker build .", [(1, 1)])
     assert plain.written(0, 6) == "docker"
+
+
+def test_a_word_tree_sitter_cuts_at_a_dollar_is_one_word():
+    # tree-sitter-bash reads a/$B/c-$B-d as a concatenation ending in a bare "$" and a word "B-d"
+    # (bazel-$BAZEL_VERSION-installer-linux-x86_64.sh after .../download/$BAZEL_VERSION/)
+    c = cmds("B=1.2\ncurl -O https://x/download/$B/bazel-$B-installer-linux-x86_64.sh z\n")[-1]
+    assert words(c) == ["curl", "-O", "https://x/download/1.2/bazel-1.2-installer-linux-x86_64.sh", "z"]
+    assert not c.words[2].dynamic and c.words[2].raw == "https://x/download/$B/bazel-$B-installer-linux-x86_64.sh"
+    (c,) = cmds("curl -O https://x/$V/tool-$V-amd64\n")
+    assert words(c) == ["curl", "-O", "https://x/$V/tool-$V-amd64"] and c.words[2].dynamic
+    # two words with a blank between stay two
+    (c,) = cmds("echo a/$B/c- $B-d\n")
+    assert words(c) == ["echo", "a/$B/c-", "$B-d"]

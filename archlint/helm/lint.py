@@ -129,8 +129,8 @@ def lint_template(source, settings, result: FileResult, lint_source) -> None:
         written = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
         lost = f.key if f.key and not (o is not None and o.values) and f.key not in written else None
         images = _values_images(chart) if lost else {}
-        if lost in images and f.rule_id in _VALUES_JUDGED:
-            continue
+        if lost in images and f.rule_id in _VALUES_JUDGED or ("key", lost) in images and f.rule_id == "K8S005":
+            continue  # (K8S005: a deprecated label a values file's nodeSelector holds, judged there)
         ident = (f.rule_id, span.line, f.message)
         if ident in seen:
             continue  # one template line rendered several times (a range)
@@ -198,7 +198,8 @@ def _values_images(chart) -> dict:
     busybox:latest}]``), each with where it is written (file, line), worked out once per chart:
     a rendered image found among them is the values file's, even where the render lost where it
     came from (``toYaml`` of a values subtree through ``include``: opentelemetry-demo's init
-    containers)."""
+    containers); so is a node label key (``("key", label)``: onap's ``toYaml`` of a values
+    ``nodeSelector`` with ``beta.kubernetes.io/arch``)."""
     got = chart.values_images
     if got is None:
         got, todo, budget = {}, [chart.values], 100_000
@@ -213,6 +214,10 @@ def _values_images(chart) -> dict:
                             got[x] = (at[0], at[1])
                     elif isinstance(x, (dict, list)):
                         todo.append(x)
+                    elif "kubernetes.io/" in k and ("key", k) not in got:  # a node label (nodeSelector)
+                        at = getattr(v, "origins", {}).get(k)
+                        if at and _judged_values_file(at[0]):
+                            got[("key", k)] = (at[0], at[1])
             elif isinstance(v, list):
                 todo.extend(x for x in v if isinstance(x, (dict, list)))
         chart.values_images = got

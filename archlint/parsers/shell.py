@@ -279,7 +279,7 @@ class Command:
         if w.dynamic and (not slash or "$" in name or "`" in name):
             m = _TOOL_VAR.match(w.value) if w.value.startswith("$") else None
             return _TOOL_VARS.get(next(g for g in m.groups() if g), "") if m else ""
-        return name[:-4] if name.lower().endswith(".exe") else name
+        return tool_name(name)
 
     @property
     def args(self) -> list[Word]:
@@ -297,6 +297,20 @@ class Command:
         return None if a is not None and a.unset else a
 
 
+#: a tool's name with its version after a dash (``kustomize-v5.4.3``, ``controller-gen-v0.14.0``)
+_VERSIONED = re.compile(r"([A-Za-z][\w.-]*?)-v?[0-9]+(?:\.[0-9]+)+")
+
+
+def tool_name(name: str) -> str:
+    """A program's file name as the tool it is: ``docker.exe`` is docker, bingo's
+    ``kustomize-v5.4.3`` (``$(GOBIN)/kustomize-v5.4.3``) is kustomize of that version."""
+    name = name[:-4] if name.lower().endswith(".exe") else name
+    if "-" in name and name[-1:].isdigit():
+        m = _VERSIONED.fullmatch(name)
+        return m.group(1) if m else name
+    return name
+
+
 #: a program that is a variable not known here, named for the tool it holds (ocs-operator's
 #: ``$KUSTOMIZE edit set image ...``, set by a file the script sources): only tools whose commands
 #: say a tag is set or an image stays local, which can take a finding away, never make one
@@ -310,10 +324,11 @@ class VarTable:
     """Shell variables in document order: every assignment bumps a version; a command keeps the
     version it saw, so later lookups are cheap and never copy the table."""
 
-    __slots__ = ("history", "versions", "version", "offsets", "names", "functions")
+    __slots__ = ("history", "versions", "version", "offsets", "names", "functions", "given")
 
     def __init__(self, env: dict | None = None):
         self.functions: frozenset = frozenset()  # the script's functions that run their arguments
+        self.given: dict = {}  # function -> the arguments every call of it in the script passes (positional_calls)
         self.history: dict[str, list[Assignment]] = {}  # name -> its assignments, in order
         self.versions: dict[str, list[int]] = {}  # name -> the version of each
         self.version = 0
@@ -364,7 +379,8 @@ _KINDS: dict[str, frozenset[int]] = {}  # node type -> the grammar's symbol ids 
 _PARSER_FAILED = False
 _ERROR_ID = 65535  # tree-sitter's ERROR symbol
 _WALKED = ("command", "variable_assignment", "declaration_command", "unset_command", "for_statement",
-           "heredoc_body", "comment", "if_statement", "elif_clause", "else_clause", "case_statement", "case_item")
+           "heredoc_body", "comment", "if_statement", "elif_clause", "else_clause", "case_statement", "case_item",
+           "function_definition")
 _MAX_BRANCH_DEPTH = 32  # nested if/case statements followed; deeper ones read in document order
 
 
@@ -470,6 +486,7 @@ _SIDE_EFFECTS = ("read", "mapfile", "readarray", "getopts")
 _SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh")
 _ASSIGN_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME_START = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_DEPTH = 60
 _DECL_EXPORTING = ("export",)
 
@@ -494,6 +511,7 @@ def simple_commands(snippet: Snippet, programs=None) -> list[Command]:
         text = _ASTRAL_RE.sub("\ufffd", text)
     table = VarTable(_with_env_expressions(snippet_env(snippet), exprs))
     table.functions = wrapper_functions(text)
+    table.given = positional_calls(text)
     out: list[Command] = []
     wanted = frozenset(programs) if programs is not None else None
     try:
@@ -540,6 +558,32 @@ def function_bodies(text: str) -> list:
             body.append(b)
         found.append((m.group(1) or m.group(2), body))
     return found
+
+
+#: a function body's positional parameter with a default: ``${1:-latest}``, ``${2-x}``
+_POSITIONAL_DEFAULT = re.compile(r"\$\{[1-9]:?[-=]")
+_CALLED_MAX = 32  # functions whose calls are counted, at most
+
+
+def positional_calls(text: str) -> dict:
+    """For each function ``text`` defines whose body gives a positional parameter a default
+    (``local tag=${IMAGE}:${1:-latest}``), the arguments every call of it in ``text`` passes
+    when there is at least one call and each passes some (onap's ``_push_image $VERSION``): then
+    the default is never used.  Calls are found at a command's place on a line (its start, after
+    ``;``, ``&&``, ``||``, ``|``, ``then``, ``do``); one regex pass for all the functions."""
+    if "${" not in text or _POSITIONAL_DEFAULT.search(text) is None:
+        return {}
+    names = [name for name, body in function_bodies(text)
+             if any(_POSITIONAL_DEFAULT.search(b) for b in body)][:_CALLED_MAX]
+    if not names:
+        return {}
+    alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    calls = re.compile(r"(?:^|[;&|(]|\b(?:then|do|else)[ \t])[ \t]*(" + alts + r")(?=[ \t;&|)]|$)([^\n;&|)#]*)", re.M)
+    least: dict = {}
+    for m in calls.finditer(text):
+        n = len(words(m.group(2)))
+        least[m.group(1)] = min(n, least.get(m.group(1), n))
+    return {k: v for k, v in least.items() if v > 0}
 
 
 def wrapper_functions(text: str) -> frozenset:
@@ -671,6 +715,13 @@ def _unknown(name: str, exported: bool = False) -> Assignment:
     return Assignment(name, "$" + name, True, None, exported)
 
 
+def _cut_dollar(prev, node) -> bool:
+    """Whether tree-sitter-bash cut one word in two at a ``$``: ``a/$B/c-$B-d`` is read as a
+    concatenation ending in a bare ``$`` and a word ``B-d`` right after it (no blank between)."""
+    return prev.type == "concatenation" and prev.end_byte == node.start_byte and prev.child_count > 0 \
+        and prev.children[-1].type == "$" and not prev.children[-1].is_named
+
+
 def _same(a: Assignment | None, b: Assignment | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -714,6 +765,7 @@ class _Walker:
         opens = K["if_statement"] | K["case_statement"]
         arms = K["elif_clause"] | K["else_clause"] | K["case_item"]
         then, if_statement = K["then"], K["if_statement"]
+        funcdef = K["function_definition"] if self.table.given else frozenset()
         cur = root.walk()
         parents: list[int] = []
         while True:
@@ -748,14 +800,30 @@ class _Walker:
                     self.table.set(Assignment(name, "$" + name, True, None), self.base + self.s(var))
             elif kid == _ERROR_ID:
                 self.errors.append((self.s(node), self.e(node)))
+            elif kid in funcdef:
+                self.positionals(cur.node, True)
             if descend and cur.goto_first_child():
                 parents.append(kid)
                 continue
             while not cur.goto_next_sibling():
                 if not cur.goto_parent():
                     return
-                if parents.pop() in opens:
+                up = parents.pop()
+                if up in opens:
                     self.join(cur.node)
+                elif up in funcdef:
+                    self.positionals(cur.node, False)
+
+    def positionals(self, node, entering: bool) -> None:
+        """In the body of a function every call of which passes arguments (``VarTable.given``),
+        its positional parameters are those arguments, not known here: ``${1:-latest}`` is not
+        ``latest``.  After the body they are unset again (the script's own: defaults apply)."""
+        name = node.child_by_field_name("name")
+        given = self.table.given.get(self.raw(name)) if name is not None else None
+        for i in range(1, min(given or 0, 9) + 1):
+            n = str(i)
+            a = Assignment(n, "$" + n, True, None) if entering else Assignment(n, "", False, None, unset=True)
+            self.table.set(a, self.base + (self.s(node) if entering else self.e(node)))
 
     # -- branches: a variable set differently on the paths through an if or a case is unknown
     #    after it; each arm starts from the values before the statement
@@ -1059,7 +1127,7 @@ class _Walker:
                 return
             inner = name.named_children[0] if name.named_child_count else name
             first = self.fields(inner)
-            prog = first[0].value.rsplit("/", 1)[-1] if first else ""
+            prog = tool_name(first[0].value.rsplit("/", 1)[-1]) if first else ""
             if first and _lone_reference(first[0]):
                 prog = ""  # ``$SUDO docker ...``: the program may be the next word (strip_wrappers)
             elif not (prog in self.wanted or prog in _WRAPPERS or prog in _SHELLS or prog in _SIDE_EFFECTS
@@ -1086,6 +1154,8 @@ class _Walker:
                 inner = c.named_children[0] if c.named_child_count else c
                 arg_nodes.append(inner)
                 words.extend(self.fields(inner))
+            elif t in ("word", "concatenation") and arg_nodes and words and _cut_dollar(arg_nodes[-1], c):
+                words[-1] = self._glued(words[-1], c)  # (tree-sitter-bash's a/$B/c-$B-d: one word)
             else:
                 arg_nodes.append(c)
                 words.extend(self.fields(c))
@@ -1098,6 +1168,25 @@ class _Walker:
             self.found.add(w.start)
         self._side_effects(cmd)
         self._nested_shell(cmd, arg_nodes)
+
+    def _glued(self, before: Word, node) -> Word:
+        """``before`` (ending in the ``$`` tree-sitter-bash cut off) and the word after it, one
+        word again: the ``$`` and the name that starts the word are a variable's expansion."""
+        raw = self.raw(node)
+        whole = before.raw + raw
+        if not any(q in whole for q in "\"'\\`"):  # (plain text and $NAME / ${NAME}: read again whole)
+            value, dyn = _expand_simple(whole, self.table, self.table.version)
+            return Word(whole, value, before.start, self.base + self.e(node), self.snippet, dyn, before.defaulted)
+        after = self.fields(node)
+        tail = after[0].value if len(after) == 1 else raw
+        m = _NAME_START.match(tail)
+        name = m.group(0) if m else ""
+        a = self._lookup(name) if name else None
+        known = a is not None and not (a.dynamic and a.value == "$" + name)
+        value = before.value[:-1] + (a.value if known else "$" + name) + tail[len(name):]
+        return Word(whole, value, before.start, self.base + self.e(node), self.snippet,
+                    True if not known else before.dynamic or a.dynamic, before.defaulted or known and a.defaulted,
+                    before.quoted)
 
     def _prefix_assignment(self, node) -> Assignment | None:
         name_node = node.child_by_field_name("name")

@@ -49,7 +49,7 @@ def locate(project, b, fact: dict, folder: str) -> None:
     b.tried = [project._display(c) for c in tried]
     doc = b.path.lower().endswith((".md", ".markdown"))
     b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
-        not doc or _named_here(project, file) and not _below(project, folder, file)) and not _output(project, tried) \
+        not doc or _named_here(project, file) and not _elsewhere(project, file)) and not _output(project, tried) \
         and not _in_clone(project, tried)
     if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
         project.probes.append(os.path.dirname(tried[0]))
@@ -109,12 +109,12 @@ def _by_name(project) -> dict:
     return project._file_names
 
 
-def _below(project, folder: str, file: str) -> bool:
-    """Whether a file the run read lies at ``file`` from a folder below ``folder``: a
-    document's build run in a project it generates or a folder the reader goes to first
-    (kubeedge's mapper-framework README, ``docker build -f Dockerfile_stream`` "after
-    generating the mapper project" from ``_template/mapper/``)."""
+def _elsewhere(project, file: str) -> bool:
+    """Whether a file the run read lies at ``file`` from some folder of the repository: a
+    document's build runs where its reader is, which it does not say (tensorflow/serving's
+    g3doc ``docker build -f Dockerfile.devel .`` for ``tools/docker/Dockerfile.devel``, which it
+    links; kubeedge's mapper-framework README, ``-f Dockerfile_stream`` "after generating the
+    mapper project" from ``_template/mapper/``).  A path that leads nowhere in the repository,
+    its file's name found elsewhere, is missing (a renamed folder)."""
     tail = os.sep + os.path.normpath(file)
-    inside = folder.rstrip(os.sep) + os.sep
-    return any(p.endswith(tail) and p.startswith(inside) and len(p) > len(inside) + len(tail)
-               for p in _by_name(project).get(os.path.basename(file), ()))
+    return any(p.endswith(tail) for p in _by_name(project).get(os.path.basename(file), ()))

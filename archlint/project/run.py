@@ -27,6 +27,10 @@ class ProjectContext:
         self.memo: dict = {}  # what rules work out once per shared list of builds (see builds_of)
         self._settings_for = settings_for  # display path -> Settings
 
+    def settings(self, path: str):
+        """The settings of the file at ``path``."""
+        return self._settings_for(path)
+
     def targets(self, path: str):
         """The configured platforms of the file at ``path`` (``platforms.Targets``; one object
         per settings)."""
@@ -85,7 +89,7 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
     seen: set = set()
     for r in rules:
         pctx.rule = r
-        for f in r.check(pctx) or ():
+        for f in _checked(r, pctx, results):
             s = settings_for(f.path)
             if not _enabled(r, s, rel(f.path)):
                 continue
@@ -105,6 +109,20 @@ def apply(results: list[FileResult], entries: list, root: str, resolver, named: 
         _settle(fr, findings, abspaths.get(path) or os.path.join(root, path), settings_for(path))
     results.sort(key=lambda fr: fr.path)
     return results
+
+
+def _checked(r, pctx, results) -> list:
+    """The findings of project rule ``r``; a rule that fails (a bug of archlint's) gives none and
+    an AL004 notice on the first file linted, as a file's rule does on its file: the run goes on."""
+    try:
+        return list(r.check(pctx) or ())
+    except Exception as e:
+        from ..engine import _internal
+
+        if not results:
+            raise
+        results[0].notices.append(_internal("the project", f"rule {r.id} ({r.name})", e))
+        return []
 
 
 def _refine(results, project, refiners: dict) -> None:

@@ -164,7 +164,9 @@ _PAYLOAD_REF = re.compile(r"^[ \t]*name:[ \t]*[\"']?([\w.-]+(?::\d+)?/[^\s\"'#]+
 def _payload_images(ctx) -> frozenset:
     """The images an OpenShift release payload replaces: the pull specs the ``image-references``
     ImageStream beside the manifest lists (cluster-monitoring-operator's ``manifests/``: ``oc adm
-    release new`` swaps each for the payload's digest, so the ``:latest`` written is a placeholder)."""
+    release new`` swaps each for the payload's digest, so the ``:latest`` written is a placeholder),
+    or, for an OLM bundle's ``manifests/``, the bundle's (cluster-logging-operator's
+    ``bundle/image-references``, which the product build reads)."""
     import os
 
     from ...source import read_regular
@@ -172,15 +174,17 @@ def _payload_images(ctx) -> frozenset:
     folder = os.path.dirname(ctx.source.abspath or "")
     if not folder:
         return frozenset()
-    path = os.path.join(folder, "image-references")
-    ctx.depends_on(path)
-    try:
-        text = read_regular(path, 1 << 20)[:1 << 20].decode("utf-8", "replace") if os.path.isfile(path) else ""
-    except OSError:
-        return frozenset()
-    if "ImageStream" not in text:
-        return frozenset()
-    return frozenset(m.group(1) for m in _PAYLOAD_REF.finditer(text))
+    out: set = set()
+    for at in (folder, os.path.dirname(folder)) if os.path.basename(folder) == "manifests" else (folder,):
+        path = os.path.join(at, "image-references")
+        ctx.depends_on(path)
+        try:
+            text = read_regular(path, 1 << 20)[:1 << 20].decode("utf-8", "replace") if os.path.isfile(path) else ""
+        except OSError:
+            continue
+        if "ImageStream" in text:
+            out.update(m.group(1) for m in _PAYLOAD_REF.finditer(text))
+    return frozenset(out)
 
 
 def _images(ctx) -> list:
@@ -209,7 +213,7 @@ def _images(ctx) -> list:
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
                 for v in wl.resolve(obj.node, p):
                     ref = scalar(v) if is_scalar(v) else None
-                    if kustomized and ref and split_image(ref.strip())[0] in kustomized:
+                    if kustomized and ref and split_image(ref.strip())[0] in kustomized or ref and ref.strip() in payload:
                         continue
                     if ref and not _unknown(ref.strip()) and id(v) not in seen:
                         seen.add(id(v))
@@ -265,6 +269,11 @@ def _helm_test_sections(ctx) -> set:
     return ctx.cached("k8s.helm_test_sections", compute)
 
 
+#: a one-part repository that names itself a repository (``nebula-repository``, ``repository``):
+#: a stub the deployment's values replace, as ``<YOUR-IMAGE>`` is
+_STUB_REPOSITORY = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,200}[-_])?repository", re.I)
+
+
 def _values_image_maps(ctx) -> list:
     """Helm values ``image:`` mappings: (mapping, repository text, tag node, digest text, pull policy node)."""
     out = []
@@ -278,6 +287,8 @@ def _values_image_maps(ctx) -> list:
                 continue
             tag = value(v, "tag")
             repo = values_repository(text(v, "repository"), text(v, "name"), text(v, "registry")) or "image"
+            if _STUB_REPOSITORY.fullmatch(repo):
+                continue  # (a stub the deployment's values replace: sapcc's name: nebula-repository, tag: latest)
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
             first = ctx.model.content_span(v)[0]
             if _reader_sets(ctx, first - 1) or _reader_sets(ctx, first):

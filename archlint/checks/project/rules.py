@@ -274,6 +274,8 @@ def image_built_with_different_platforms(ctx):
     (keda's `publish` beside `publish-multiarch`, dapr's dev container targets): alternatives
     its author wrote side by side, and two Markdown documents' examples (nerdctl's `faq.md` and
     `multi-platform.md` both build `example.com/foo`). Across files, one file's author may not know of the other.
+    A one-part name no registry serves (kubebuilder's `IMG ?= controller:latest` in two operators' Makefiles:
+    metalk8s') is no published tag: its push lands nowhere, the caller names the image.
 
     ## Why is this bad?
     A tag names one image. Whichever build pushes last wins: after the runbook's push the
@@ -295,14 +297,20 @@ def image_built_with_different_platforms(ctx):
     ## Fix
     None.
     """
+    from ...images import unserved
+
     groups: dict = {}
     names = ctx.project.known_aliases()
     for b in ctx.project.builds:
         if b.local or not b.push:
             continue
+        # (a one-part name no registry serves, kubebuilder's IMG ?= controller:latest: no push of it
+        # lands anywhere, the caller names the image; pushed under another name, that name counts)
+        packs = getattr(ctx.settings(b.path), "rule_packs", ())
         own = [t for t in b.tags if _known(t)]
         for n in own + sorted({m for t in own for m in names(t)} - set(own)):
-            groups.setdefault(n, []).append(b)
+            if not unserved(n[0], packs):
+                groups.setdefault(n, []).append(b)
     reported: set = set()
     for name, builds in groups.items():
         if len(builds) < 2:

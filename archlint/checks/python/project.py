@@ -8,7 +8,8 @@ Which versions
     ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` of a Dockerfile in the
     file's folder or one of its parents up to the repository root, or of one in the top's build
     folders (``docker/``, ``build/``...: ``_DOCKER_FOLDERS``) that copies the file's top-level
-    folder (clearml-server's ``docker/build/Dockerfile``), else the newest.  A library
+    folder (clearml-server's ``docker/build/Dockerfile``), else the lowest ``python-version`` the
+    repository's GitHub workflows set up (``actions/setup-python``), else the newest.  A library
     entry applies when the project's ``requirements*.txt`` / ``pyproject.toml`` (the nearest
     folder that lists dependencies) allows a release at or after the entry's version, or when the library is not pinned.
 
@@ -264,7 +265,56 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
     if got is not None:
         (v, from_text), p, first = got
         return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}, which copies {first}/"), tuple(read)
+    got = _workflow_python(dirs[-1], read) if len(dirs) > 1 or os.path.isdir(os.path.join(dirs[-1], ".git")) else None
+    if got is not None:
+        v, said, p = got
+        return Target(v, f"{said} in {_display(p, settings, dirs[-1])}"), tuple(read)
     return Target(None, ""), tuple(read)
+
+
+#: a ``python-version:`` of a workflow (``actions/setup-python``'s input, or the matrix key it is
+#: given from) and the versions on its line; a block list's items on the lines after it
+_PY_VERSION_KEY = re.compile(r"^([ \t]*)python-version:[ \t]*([^\n#]*)", re.M)
+_PY_MINOR = re.compile(r"(?<![\w.])3\.(\d{1,2})(?![\d])")
+_WORKFLOWS_READ = 64  # workflow files looked at, at most
+
+
+def _workflow_python(top: str, read: list):
+    """The lowest Python the repository's GitHub workflows set up (``actions/setup-python``'s
+    ``python-version``, literal or the matrix list it is given): the oldest the project is tested
+    on (metalk8s' build job, ``python-version: "3.10"``).  Read once per run; None when no
+    workflow sets one up."""
+    folder = os.path.join(top, ".github", "workflows")
+    read.append(folder)
+    key = ("workflows", folder)
+    if key in _files:
+        hit = _files[key]
+        if hit is not None:
+            read.append(hit[2])
+        return hit
+    best = None
+    names = sorted(n for n in _listdir(folder) if n.endswith((".yml", ".yaml")))[:_WORKFLOWS_READ]
+    for n in names:
+        p = os.path.join(folder, n)
+        text = _read_text(p) or ""
+        if "setup-python" not in text or "python-version" not in text:
+            continue
+        for m in _PY_VERSION_KEY.finditer(text):
+            items = m.group(2).split(",")  # ("3.12", or a flow list: ["3.9", "pypy-3.9"])
+            if not m.group(2).strip():  # a block list: the "- 3.9" lines indented below the key
+                end = m.end()
+                for line in text[end + 1:end + 2048].split("\n"):
+                    if not line.strip().startswith("-"):
+                        break
+                    items.append(line)
+            for v in (v for item in items if "pypy" not in item for v in _PY_MINOR.finditer(item)):
+                minor = int(v.group(1))
+                if best is None or minor < best[0][1]:
+                    best = ((3, minor), f'python-version "3.{minor}"', p)
+    _files[key] = best
+    if best is not None:
+        read.append(best[2])
+    return best
 
 
 #: the repository's folders of build files, where a Dockerfile of an image holding a package of

@@ -35,7 +35,8 @@ def _level(e: Entry, ctx: Ctx, facts) -> tuple[str | None, str]:
 
         if target.version is None:
             context = ("No target Python version was found (python-version, requires-python, ruff's "
-                       "target-version, .python-version, or a Dockerfile FROM python:3.X), so the newest is assumed.")
+                       "target-version, .python-version, a Dockerfile FROM python:3.X, or a workflow's "
+                       "setup-python), so the newest is assumed.")
         else:
             context = f"This code targets Python {show_ver(t)} ({target.origin})."
     else:
@@ -264,7 +265,8 @@ def removed_api(ctx):
     (frigate, test-infra's gubernator), else the `FROM python:3.X` image of a
     Dockerfile in the file's folder or a parent folder up to the repository root, or in the top's `docker/`,
     `build/`... folders that copies the file's top-level folder (clearml-server's `COPY apiserver`), else the
-    newest.  A library entry is reported when the requirements (`requirements*.txt`,
+    lowest `python-version` the repository's GitHub workflows set up (`actions/setup-python`, a matrix's list
+    too: metalk8s' build job), else the newest.  A library entry is reported when the requirements (`requirements*.txt`,
     `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
     Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
     attribute chains); imports inside `try: ... except ImportError:` and code under
@@ -318,7 +320,8 @@ def deprecated_api(ctx):
     Deprecated APIs emit warnings today and break on the next upgrade of the base image or of
     the library; `datetime.datetime.utcnow()` also returns a naive datetime that is easy to
     mix up with local time.  Versions are worked out as for PY001 (configuration, then
-    `requires-python`, then the Dockerfile's `FROM python:3.X`, then the newest).
+    `requires-python`, then the Dockerfile's `FROM python:3.X`, then the lowest `python-version` the GitHub
+    workflows set up, then the newest).
 
     ## Example
     ```python
