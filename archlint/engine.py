@@ -292,8 +292,9 @@ def _templated_from(path: str, model, result: FileResult) -> bool:
         # modifier"), in an instruction whose variables the builder expands; what fills the
         # file first sets it (Maven's resource filtering: docker-maven-plugin's src/main/docker)
         if ins.keyword in _EXPANDED and "${" in ins.args.text:
-            m = _DOTTED.search(ins.args.text)
-            if m is not None:
+            text = ins.args.text
+            m = next((m for m in _DOTTED.finditer(text) if text.count("'", 0, m.start()) % 2 == 0), None)
+            if m is not None:  # (not in single quotes: ENV JAVA_OPTS='-Dlog.dir=${log.dir}' is literal)
                 return _templated_at(path, ins.args, (m.start(), m.end()), result)
     return False
 
@@ -302,7 +303,7 @@ def _templated_from(path: str, model, result: FileResult) -> bool:
 _EXPANDED = frozenset(("FROM", "ADD", "COPY", "ENV", "ARG", "LABEL", "EXPOSE", "USER", "WORKDIR", "VOLUME",
                        "STOPSIGNAL"))
 #: ``${a.b}``: a dotted name in braces (``$$`` and ``\$`` are no references: rare, left as they are)
-_DOTTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z0-9_.-]*\}")
+_DOTTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z0-9_.-]*\}")  # (not ${V-1.2}: a default)
 
 
 def _templated_at(path: str, args, hit, result: FileResult) -> bool:

@@ -143,9 +143,9 @@ def kind_by_name(path: str) -> str | None:
     norm = path.replace(os.sep, "/")
     base = norm.rsplit("/", 1)[-1]
     low = base.lower()
-    if low in ("dockerfile", "containerfile") or low.endswith((".dockerfile", ".containerfile", "_dockerfile",
-                                                                "-dockerfile", "_containerfile", "-containerfile")):
-        return "dockerfile"  # (vast-csi's packaging/base_Dockerfile, built with -f)
+    if low in ("dockerfile", "containerfile") or low.endswith((".dockerfile", ".containerfile")) \
+            or base.endswith(("_Dockerfile", "-Dockerfile", "_Containerfile", "-Containerfile")):
+        return "dockerfile"  # (vast-csi's packaging/base_Dockerfile; not a script named hack/build-dockerfile)
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
         if not low.endswith(_NOT_DOCKERFILE):
             return "dockerfile"
@@ -205,7 +205,7 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
 
 
 #: a dependency of a Chart.yaml (or Helm 2's requirements.yaml): its name, alias and repository
-_DEP_ITEM = re.compile(r"^[ \t]*-[ \t]+|^[ \t]*(name|alias|repository):[ \t]*[\"']?([^\"'#\s]*)", re.M)
+_DEP_ITEM = re.compile(r"^[ \t]*(-[ \t]+)?([A-Za-z][\w-]*):[ \t]*[\"']?([^\"'#\s]*)", re.M)
 _REMOTE = ("http://", "https://", "oci://", "@", "alias:")
 _DEPENDENCIES: dict = {}  # folder -> the names of its chart's dependencies from a chart repository
 
@@ -230,6 +230,8 @@ def vendored_chart(abspath: str, probes: list | None = None) -> bool:
 
 
 def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
+    if probes is not None:  # (every time: each file's result depends on them)
+        probes.extend(os.path.join(chart, m) for m in ("Chart.yaml", "Chart.yml", "requirements.yaml"))
     try:
         key = (chart, os.stat(os.path.join(chart, "Chart.yaml")).st_mtime_ns)
     except OSError:
@@ -239,8 +241,6 @@ def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
         names = set()
         for meta in ("Chart.yaml", "Chart.yml", "requirements.yaml"):
             p = os.path.join(chart, meta)
-            if probes is not None:
-                probes.append(p)
             try:
                 with open(p, "rb") as fh:
                     text = fh.read(1 << 20).decode("utf-8", "replace")
@@ -249,11 +249,11 @@ def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
             if "dependencies:" not in text:
                 continue
             item: dict = {}
-            for m in _DEP_ITEM.finditer(text[text.index("dependencies:"):]):
-                if m.group(1) is None:  # a new list item
+            for m in _DEP_ITEM.finditer(text, text.index("dependencies:")):
+                if m.group(1) is not None:  # "- name: x": a new list item
                     item = {}
-                    continue
-                item[m.group(1)] = m.group(2)
+                if m.group(2) in ("name", "alias", "repository"):
+                    item[m.group(2)] = m.group(3)
                 if item.get("repository", "").startswith(_REMOTE):
                     names.update(v for k, v in item.items() if k in ("name", "alias") and v)
         hit = _DEPENDENCIES[key] = frozenset(names)

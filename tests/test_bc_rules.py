@@ -1338,6 +1338,9 @@ def test_bc006_a_functions_default_every_call_of_it_replaces():
     assert check(text, "BC006", kind="shell") == []
     # a call without the argument uses the default: reported
     assert [line.split(" ", 2)[1] for line in check(text + "_push_image\n", "BC006", kind="shell")] == ["BC006"]
+    # so does a call in a condition, or one passing an empty argument
+    for call in ("if ! _push_image; then exit 1; fi", '_push_image ""', "x=`_push_image`"):
+        assert [ln.split(" ", 2)[1] for ln in check(text + call + "\n", "BC006", kind="shell")] == ["BC006"], call
     # and so is the default where nothing in the file calls the function
     assert [line.split(" ", 2)[1] for line in check(text.replace("_push_image $VERSION", ""), "BC006",
                                                    kind="shell")] == ["BC006"]
@@ -1951,6 +1954,15 @@ def test_a_build_on_the_cluster_nodes_engine_stays_there():
         docker push vdesabou/example:1.0
     """
     assert [line.split(" ", 1)[0] for line in check(script, "BC001", kind="shell")] == ["2:8", "6:8"]
+    # pushed from the node's engine (or with --push), the image leaves: reported
+    pushed = """
+        #!/bin/sh
+        eval $(minikube docker-env)
+        docker build -t quay.io/acme/app:1.0 .
+        docker push quay.io/acme/app:1.0
+        docker buildx build --push -t quay.io/acme/tool:1.0 .
+    """
+    assert [line.split(" ", 1)[0] for line in check(pushed, "BC001", kind="shell")] == ["3:8", "5:15"]
 
 
 def test_bc001_leaves_a_push_to_a_registry_on_this_machine_by_name():

@@ -169,5 +169,5 @@ def test_dockerfile_names_with_a_word_before_them_are_dockerfiles():
     # only ends in the letters (mydockerfile) nor another language's file
     for name in ("packaging/base_Dockerfile", "base-Dockerfile", "app_Containerfile", "x.Dockerfile", "Dockerfile.dev"):
         assert kinds.kind_by_name(name) == "dockerfile", name
-    for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md"):
+    for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md", "hack/build-dockerfile"):
         assert kinds.kind_by_name(name) != "dockerfile", name

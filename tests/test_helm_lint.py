@@ -320,7 +320,8 @@ def test_a_dependency_chart_from_a_chart_repository_is_vendored(tmp_path):
                             "- name: crds\n  repository: \"\"\n  version: 0.0.0\n"
                             "- condition: grafana.enabled\n  name: grafana\n"
                             "  repository: https://grafana.github.io/helm-charts\n  version: 8.3.*\n"
-                            "- name: own\n  repository: file://../own\n  version: 0.1.0\n",
+                            "- name: own\n  repository: file://../own\n  version: 0.1.0\n"
+                            "- name: loki\n  repository: oci://registry.example.com/charts\n  version: 6.0.0\n",
         "stack/values.yaml": "grafana:\n  enabled: true\n",
         "stack/charts/grafana/Chart.yaml": "apiVersion: v2\nname: grafana\nversion: 8.3.1\n",
         "stack/charts/grafana/values.yaml": sub_values,
@@ -330,6 +331,23 @@ def test_a_dependency_chart_from_a_chart_repository_is_vendored(tmp_path):
         "stack/charts/crds/values.yaml": sub_values,
         "stack/charts/grafana/templates/pod.yaml": pod, "stack/charts/own/templates/pod.yaml": pod,
         "stack/charts/crds/templates/pod.yaml": pod,
+        "stack/charts/loki/Chart.yaml": "apiVersion: v2\nname: loki\nversion: 6.0.0\n",
+        "stack/charts/loki/values.yaml": sub_values, "stack/charts/loki/templates/pod.yaml": pod,
     })
     assert [(p, line, r) for p, line, r, _m in _found(_check(tmp_path, "--no-cache", "."), "K8S001")] == [
         ("stack/charts/crds/values.yaml", 2, "K8S001"), ("stack/charts/own/values.yaml", 2, "K8S001")]
+
+
+def test_a_charts_kube_version_bounds_the_release_its_apis_are_judged_for(tmp_path):
+    # IBM's ibm-istio-remote: kubeVersion "1.9.0 - 1.16.0"; Helm installs it on no cluster where
+    # rbac v1beta1 is gone (1.22), so its ClusterRoleBinding is no K8S004; policy/v1beta1's
+    # PodSecurityPolicy, removed in 1.25, neither; a chart open upwards is judged as before
+    crb = "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRoleBinding\nmetadata:\n  name: x\n"
+    for name, bound, expected in (("old", 'kubeVersion: "1.9.0 - 1.16.0"\n', []),
+                                  ("lt", "kubeVersion: \">=1.9.0 <1.22.0\"\n", []),
+                                  ("open", "kubeVersion: \">=1.9.0\"\n", [("open/templates/crb.yaml", 1, "K8S004")]),
+                                  ("none", "", [("none/templates/crb.yaml", 1, "K8S004")])):
+        root = tmp_path / name
+        write_files(root, {".git/x": "", f"{name}/Chart.yaml": f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n{bound}",
+                           f"{name}/values.yaml": "a: 1\n", f"{name}/templates/crb.yaml": crb})
+        assert [(p, line, r) for p, line, r, _m in _found(_check(root, "--no-cache", "."), "K8S004")] == expected, name

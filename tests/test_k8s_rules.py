@@ -699,12 +699,15 @@ K8S007_BOTH = [
 ]
 
 
-def test_an_image_the_node_never_pulls_is_no_registry_image():
-    # kafka-docker-playground's pods of images built inside minikube (imagePullPolicy: Never):
-    # the tag names what was put on the node; no pull, no drift between nodes
-    text = K8S007_DEPLOYMENT.replace("IfNotPresent", "Never")
+def test_an_image_the_node_never_pulls_named_as_its_own_is_no_registry_image():
+    # kafka-docker-playground's local/httpserver-cfk:latest, built inside minikube (Never): the tag
+    # names what was put on the node; a registry's image with Never is still judged (the project
+    # pass drops one the repository builds: test_project)
+    text = K8S007_DEPLOYMENT.replace("IfNotPresent", "Never").replace("registry.example.com/", "local/")
     assert check(text, "K8S", kind="kubernetes") == []
     assert check(text, "K8S", kind="kubernetes", ignore=["K8S001", "K8S002"]) == []
+    registry = K8S007_DEPLOYMENT.replace("IfNotPresent", "Never")
+    assert [ln.split(" ")[1] for ln in check(registry, "K8S", kind="kubernetes")] == ["K8S001", "K8S002"]
 
 
 def test_k8s007_flags_latest_without_always_pull_when_mutable_tags_are_accepted():
@@ -900,9 +903,14 @@ def test_k8s001_leaves_a_values_image_stub_named_repository():
           image:
             repository: quay.io/acme/source-repository
             tag: latest
+        aurora:
+          image:
+            tag: latest
     """
+    # (sapcc's aurora: `image: {tag: latest}`, the template writing `{{.Values.global.registry}}/aurora:`)
     assert [ln.split(" K8S001 ")[1] for ln in check(values, "K8S001", kind="helm-values")] == [
-        "Helm values set image quay.io/acme/source-repository to the mutable tag latest."]
+        "Helm values set image quay.io/acme/source-repository to the mutable tag latest.",
+        "Helm values set an image's tag to the mutable latest (its repository is the template's)."]
 
 
 def test_k8s007_in_helm_values_only_where_k8s001_is_off():

@@ -539,6 +539,36 @@ def _print_once(n: int) -> bool:
 
 CASES["kubernetes-print-once"] = _print_once
 
+def _node_engine_builds(n: int) -> int:
+    """A script mentioning minikube's docker-env once, then n builds: its evals are found once
+    per script, not once per build (a review found ×6 the time for ×2 the builds)."""
+    text = "#!/bin/sh\n# see minikube-env notes\n" + "".join(
+        f"docker build -t quay.io/acme/app{i}:1.0 .\n" for i in range(n))
+    return len(check(text, "BC001", kind="shell"))
+
+
+CASES["shell-node-engine-builds"] = _node_engine_builds
+
+
+def _workflow_python_keys(n: int) -> object:
+    """A workflow of n ``python-version:`` keys each followed by a long block list: each line
+    is read once, not a window of text per key."""
+    import os
+    import tempfile
+
+    from archlint.checks.python import project as pyproject
+
+    pyproject.clear_caches()
+    with tempfile.TemporaryDirectory() as top:
+        os.makedirs(os.path.join(top, ".github", "workflows"))
+        os.makedirs(os.path.join(top, ".git"))
+        with open(os.path.join(top, ".github", "workflows", "ci.yml"), "w") as fh:
+            fh.write("# actions/setup-python\n" + "python-version:\n" * n + "  - \"3.11\"\n")
+        return pyproject._workflow_python(top, [])
+
+
+CASES["workflow-python-versions"] = _workflow_python_keys
+
 #: sizes where the smaller input costs ~20 ms or more here, so noise does not decide the ratio
 BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-from-vars": 2000,
         "dockerfile-env-vars": 8000, "workflow-qemu": 200_000, "shell-vars": 8000, "suppression-comment": 40_000,
@@ -557,7 +587,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
         "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000,
-        "project-release-long-lines": 5000}
+        "project-release-long-lines": 5000, "shell-node-engine-builds": 1000, "workflow-python-versions": 100_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

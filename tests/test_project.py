@@ -182,6 +182,17 @@ def test_a_project_rule_that_fails_is_an_internal_error_notice_not_a_failed_run(
         " attribute"]
 
 
+def test_an_image_its_node_never_pulls_that_the_repository_builds_is_the_loops(tmp_path, capsys):
+    # kafka-docker-playground: `eval $(minikube docker-env)` and `docker build -t vdesabou/kafkajs-example`
+    # in a runbook, the pod's image with imagePullPolicy: Never; another image is still judged
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n"
+           "  - name: client\n    image: vdesabou/kafkajs-example\n    imagePullPolicy: Never\n"
+           "  - name: other\n    image: vdesabou/other-example\n    imagePullPolicy: Never\n")
+    files = {"Dockerfile": "FROM alpine:3.20\n", "pod.yml": pod,
+             "notes.md": "```bash\neval $(minikube docker-env)\ndocker build -t vdesabou/kafkajs-example .\n```\n"}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S") == [("pod.yml", 11, "K8S002")]
+
+
 def test_xf004_leaves_a_workflow_build_written_to_a_file(tmp_path, capsys):
     # logging-operator: its e2e workflow exports controller:local to a tarball a later job loads
     # into kind; the Makefile's docker-push of that name pushes the Makefile's own build

@@ -480,6 +480,10 @@ def test_a_dockerfile_with_a_dotted_variable_name_is_filled_in_before_the_build(
     # a dotted name in RUN is the shell's (and a ${base} alone an undeclared ARG): linted
     run = "FROM ${base}\nRUN echo ${x.y} || true\n"
     assert [f.rule_id for f in lint_inline(run, name="Dockerfile").findings] == ["DF012"]
+    # a default with a dot (${GO_VERSION-1.22.3}) and single-quoted text are no such names: linted
+    for line in ("LABEL go.version=${GO_VERSION-1.22.3}", "ENV JAVA_OPTS='-Dlog.dir=${log.dir}'"):
+        text = f"FROM golang:latest\nARG GO_VERSION\n{line}\n"
+        assert [f.rule_id for f in lint_inline(text, name="Dockerfile").findings] == ["DF001"], line
 
 
 def test_a_dockerfile_fragment_in_a_templates_folder_that_does_not_parse_is_a_template():

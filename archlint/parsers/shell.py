@@ -570,7 +570,8 @@ def positional_calls(text: str) -> dict:
     (``local tag=${IMAGE}:${1:-latest}``), the arguments every call of it in ``text`` passes
     when there is at least one call and each passes some (onap's ``_push_image $VERSION``): then
     the default is never used.  Calls are found at a command's place on a line (its start, after
-    ``;``, ``&&``, ``||``, ``|``, ``then``, ``do``); one regex pass for all the functions."""
+    ``;``, ``&&``, ``||``, ``|``, ``(``, a backquote, ``{``, ``!``, ``then``, ``do``, ``if``,
+    ``while``, ``time``...); an empty argument (``f ""``) is none.  One regex pass for all."""
     if "${" not in text or _POSITIONAL_DEFAULT.search(text) is None:
         return {}
     names = [name for name, body in function_bodies(text)
@@ -578,10 +579,13 @@ def positional_calls(text: str) -> dict:
     if not names:
         return {}
     alts = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-    calls = re.compile(r"(?:^|[;&|(]|\b(?:then|do|else)[ \t])[ \t]*(" + alts + r")(?=[ \t;&|)]|$)([^\n;&|)#]*)", re.M)
+    calls = re.compile(r"(?:^|[;&|(`{]|\b(?:then|do|else|if|elif|while|until|time)[ \t]|!)[ \t]*(" + alts
+                       + r")(?=[ \t;&|)`}]|$)([^\n;&|)`#]*)", re.M)
     least: dict = {}
     for m in calls.finditer(text):
-        n = len(words(m.group(2)))
+        given = words(m.group(2))
+        # (the arguments up to the first empty one: `f ""` leaves ${1:-x} its default)
+        n = next((i for i, w in enumerate(given) if w == ""), len(given))
         least[m.group(1)] = min(n, least.get(m.group(1), n))
     return {k: v for k, v in least.items() if v > 0}
 

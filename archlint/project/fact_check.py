@@ -21,7 +21,7 @@ _OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}}
 
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
-                           "anchors", "loaded", "present", "defaulted", "cloned", "floating_args"))
+                           "anchors", "loaded", "present", "never", "defaulted", "cloned", "floating_args"))
 
 
 def _str(v) -> bool:

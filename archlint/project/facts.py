@@ -535,6 +535,8 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         if is_scalar(c.policy) and (scalar(c.policy) or "").strip() in ("IfNotPresent", "Never"):
             # a node that holds the image runs it (``kind load``: patches.kind_loaded)
             out.setdefault("present", []).append(str(model.content_span(node)[0]))
+            if (scalar(c.policy) or "").strip() == "Never":  # (never pulled: put on the node: patches.never)
+                out.setdefault("never", []).append(str(model.content_span(node)[0]))
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
             "via": c.obj.kind or "Kubernetes"})

@@ -74,6 +74,7 @@ class Patches:
         self._tilt_index: dict | None = None
         self.loaded: set = set()  # (repository, tag) of the images a command loads into a local cluster
         self.present: set = set()  # (display path, line) of containers that run an image their node holds
+        self.never: set = set()  # (display path, line) of containers whose node never pulls the image (Never)
         self.anchors: dict = {}  # (display path, line) -> the YAML anchor a values file's line carries
         self.anchored: dict = {}  # display path (a folder ends in "/") -> YAML anchors whose value a sed rewrites
         self.piped: dict = {}  # folders whose `kustomize build` output a sed rewrites the :latest of (an ordered set)
@@ -212,6 +213,7 @@ class Patches:
 
             self.loaded.update(n for n in map(normal, facts.get("loaded", ())) if n is not None)
             self.present.update((display, _line(x)) for x in facts.get("present", ()) if _line(x))
+            self.never.update((display, _line(x)) for x in facts.get("never", ()) if _line(x))
         for c in facts.get("calls", ()):
             ln, _, path = c.partition(":")
             if _line(ln) == 0 and path:

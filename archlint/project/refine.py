@@ -439,6 +439,8 @@ def set_by_tooling(f, fr, project):
     if project.patches.loaded and project.patches.kind_loaded(fr.path, f.span.line,
                                                               project.images_at(fr.path, f.span.line)):
         return None  # the image a script of the repository just loaded into its kind cluster
+    if (fr.path, f.span.line) in project.patches.never and _built_here(project, fr, f):
+        return None  # never pulled, built by the repository: put on the node by its own loop
     if f.rule_id == "K8S001" and project.patches.anchored and project.patches.anchor_rewritten(fr.path, f.span.line):
         return None  # the value of an anchor a sed of the release rewrites (karmada's charts' versions)
     if f.rule_id == "K8S001" and _app_version_released(project, fr, f):
@@ -518,6 +520,16 @@ def _app_version_released(project, fr, f) -> bool:
     if fr.kind != "helm-template" or "templates/" not in fr.path \
             or not project.patches.latest_rewritten(fr.path[:fr.path.rfind("templates/")] + "Chart.yaml"):
         return False
+    from .model import normal
+
+    names = [n for n in map(normal, project.images_at(fr.path, f.span.line)) if n is not None]
+    return bool(names) and all(project.builds_of((n[0], "*")) for n in names)
+
+
+def _built_here(project, fr, f) -> bool:
+    """Whether every image on the finding's line is one the repository builds (any tag): one its
+    node never pulls (``imagePullPolicy: Never``) is what the repository's loop built there
+    (kafka-docker-playground's ``docker build -t local/httpserver-cfk:latest`` in minikube)."""
     from .model import normal
 
     names = [n for n in map(normal, project.images_at(fr.path, f.span.line)) if n is not None]

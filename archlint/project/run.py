@@ -119,9 +119,8 @@ def _checked(r, pctx, results) -> list:
     except Exception as e:
         from ..engine import _internal
 
-        if not results:
-            raise
-        results[0].notices.append(_internal("the project", f"rule {r.id} ({r.name})", e))
+        if results:  # (no file linted: nothing to report on, nor to attach the notice to)
+            results[0].notices.append(_internal("the project", f"rule {r.id} ({r.name})", e))
         return []
 
 

@@ -9,6 +9,7 @@ before reporting a build, a tag or a push that never reaches a registry or a rem
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from ... import exports
@@ -165,18 +166,21 @@ _NODE_ENGINE = re.compile(r"\beval[ \t]+[\"']?\$\([ \t]*minikube[ \t][^)\n]{0,20
 _UNSET = re.compile(r"(?:^|[ \t])(?:-u|--unset)(?![\w-])")
 
 
-def on_node(tc: ToolCommand) -> bool:
-    """Whether the command runs after, in its own snippet, an ``eval $(minikube docker-env)``
-    that points the shell's engine at the cluster node's (kafka-docker-playground's minikube
-    notes): what it builds is built on the node, for the node's CPU, and runs there."""
-    text = tc.command.snippet.text
-    end = tc.command.start
-    if "minikube" not in text or text.find("-env", 0, end) < 0:
-        return False
-    last = None
-    for last in _NODE_ENGINE.finditer(text, 0, end):
-        pass
-    return last is not None and _UNSET.search(last.group(1)) is None
+def on_node(tc: ToolCommand, marks: dict):
+    """Where the command runs after, in its own snippet, an ``eval $(minikube docker-env)`` that
+    points the shell's engine at the cluster node's (kafka-docker-playground's minikube notes):
+    (snippet, which eval) — what it builds is built on the node, for the node's CPU, and runs
+    there; None elsewhere.  ``marks`` keeps each snippet's evals (their ends, and whether each
+    points the shell there or back), found in one pass over the snippet."""
+    snip = tc.command.snippet
+    got = marks.get(id(snip))
+    if got is None:
+        text = snip.text
+        got = marks[id(snip)] = ([], []) if "minikube" not in text or "-env" not in text else (
+            [m.end() for m in _NODE_ENGINE.finditer(text)],
+            [_UNSET.search(m.group(1)) is None for m in _NODE_ENGINE.finditer(text)])
+    k = bisect.bisect_right(got[0], tc.command.start) - 1
+    return (id(snip), k) if k >= 0 and got[1][k] else None
 
 
 def discarded(tc: ToolCommand) -> bool:
@@ -316,6 +320,8 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
     used: list[str] = []
     pushed: list[str] = []
     rebuilt: list[str] = []  # names a build pushes itself: its own result, not the local image
+    marks: dict = {}  # snippet -> its evals of minikube docker-env (on_node)
+    pushed_in: dict = {}  # (snippet, eval) -> the names pushed from the node's engine there
     for tc in tcs:
         if tc.action in ("run", "local-load"):
             # the image is the first argument, unless an unresolved one held options: any of
@@ -332,9 +338,13 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # the release's list of the same name); podman's is a local list it pushes
             listed = tc.args[1:] if tc.tool == "docker" and tc.action != "push" else tc.args
             pushed.extend(normal_ref(w.value) for w in listed if (w.span.line, w.span.col) not in out.bound)
+            node = on_node(tc, marks)
+            if node is not None:  # (a push from the node's engine: what was built there leaves)
+                pushed_in.setdefault(node, []).extend(normal_ref(w.value) for w in listed)
         elif tc.action == "build" and build_pushes(tc):
             rebuilt.extend(normal_ref(im.value) for im in tc.images)
     used_roots = {root(n) for n in used}
+    here = {k: {root(n) for n in v} for k, v in pushed_in.items()}  # (roots pushed from each node engine)
     pushed_roots = {root(n) for n in pushed if not local_registry(n)}
     rebuilt_roots = {root(n) for n in rebuilt if not local_registry(n)}
     out.pushed[key] = pushed_roots | rebuilt_roots
@@ -361,8 +371,11 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
                 out.builds.add(id(tc))
             continue
         tags = [normal_ref(im.value) for im in tc.images]
-        if all(local_registry(t) for t in tags) or on_node(tc):
+        if all(local_registry(t) for t in tags):
             out.builds.add(id(tc))
+        elif on_node(tc, marks) is not None and not build_pushes(tc) \
+                and not any(root(t) in here.get(on_node(tc, marks), ()) for t in tags):
+            out.builds.add(id(tc))  # built on the cluster's node for its CPU, not pushed from there
         elif build_pushes(tc) or any(root(t) in pushed_roots for t in tags):
             out.sent.add(id(tc))
         elif any(root(t) in used_roots for t in tags) or discarded(tc) or in_document(tc):

@@ -274,6 +274,12 @@ def _helm_test_sections(ctx) -> set:
 _STUB_REPOSITORY = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,200}[-_])?repository", re.I)
 
 
+def _values_latest(repo: str) -> str:
+    if repo == "image":  # (sapcc's aurora: image: {tag: latest}, the template writing the repository)
+        return "Helm values set an image's tag to the mutable latest (its repository is the template's)."
+    return f"Helm values set image {repo} to the mutable tag latest."
+
+
 def _values_image_maps(ctx) -> list:
     """Helm values ``image:`` mappings: (mapping, repository text, tag node, digest text, pull policy node)."""
     out = []
@@ -302,16 +308,17 @@ def _mutable(img: _Image, local: bool = False) -> bool:
     DF002); not in a container that only waits (``sleep 3600``: its version cannot matter); not
     an image of a registry on the node's own machine (``localhost/mock-llm`` loaded with ``kind
     load``, ``localhost:5000/app``): a local development image, whose tag names what was loaded;
-    not one the node never pulls (``imagePullPolicy: Never``: built on the node or loaded into
-    it, kafka-docker-playground's ``local/httpserver-cfk:latest``).  With ``local`` (K8S007) a
+    not one the node never pulls named as its own (``imagePullPolicy: Never``, ``local/...``:
+    kafka-docker-playground's ``local/httpserver-cfk:latest``; one the repository builds is
+    dropped with the whole run, ``refine.set_by_tooling``).  With ``local`` (K8S007) a
     local registry's counts (a kind registry's cached ``latest`` goes stale) unless it is
     ``localhost/`` without a port (CRI-O's own store)."""
     if img.digest is not None or not (img.tag == "latest" or img.tag is None and not release_in_name(img.name)):
         return False
     if wl.only_waits(img.container):
         return False
-    if is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never":
-        return False  # the node never pulls it: an image put on the node (built there, loaded), its tag a local name
+    if is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never" and img.name.startswith("local/"):
+        return False  # never pulled, named as the node's own (local/...): built or loaded there, its tag a local name
     if not local_registry(img.ref):
         return True
     return local and not img.ref.startswith("localhost/")
@@ -373,7 +380,7 @@ def image_latest_tag(ctx):
     (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
     `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
     node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
-    image (also K8S002; K8S007 still speaks of one the node pulls); nor one the node never pulls (`Never`: its tag a local name; also K8S002, K8S007); nor a placeholder a
+    image (also K8S002; K8S007 still speaks of one the node pulls); nor one the node never pulls (`Never`) named `local/...` or that the repository builds: put on the node, its tag a local name (also K8S002); nor a placeholder a
     comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
     commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
     pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
@@ -422,7 +429,7 @@ def image_latest_tag(ctx):
         if scalar(tag) == "latest" and not digest and not _digest_only(ctx, repo):
             f = _emit(ctx, None, seen, ctx.report(
                 ctx.model.content_span(tag),
-                f"Helm values set image {repo} to the mutable tag latest.",
+                _values_latest(repo),
                 hint="set tag to a version" + APP_VERSION_HINT * app_version_default(ctx),
                 key=f"{repo}:latest",
             ))
@@ -560,6 +567,12 @@ def _target(ctx) -> tuple[tuple[int, int], str]:
     if configured:
         return _vtuple(configured), f"kubernetes-version {_vstr(configured)}"
     newest = NEWEST_RELEASE
+    if ctx.source.rendered and ctx.source.abspath:  # (a Helm template, as it renders)
+        from .chart_range import chart_upper_bound
+
+        bound = ctx.cached("kubernetes.chart_range", lambda: chart_upper_bound(ctx.source.abspath, ctx.depends_on))
+        if bound is not None and bound[0] < newest:
+            return bound[0], f"the chart's kubeVersion \"{bound[1]}\" installs on Kubernetes {bound[0][0]}.{bound[0][1]} at most"
     built = ctx.cached("kubernetes.go_mod", lambda: built_against(ctx))
     if built is not None and built[0] < newest:
         (major, minor), module = built
@@ -651,8 +664,9 @@ def removed_api_version(ctx):
 
     ## Why is this bad?
     The API server no longer serves that version: `kubectl apply` fails with "no matches for
-    kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` the release the
-    repository's Go module builds against is assumed (`k8s.io/api v0.36.x` in the nearest
+    kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` a Helm chart's
+    templates are judged at the upper bound of its `kubeVersion` (`"1.9.0 - 1.16.0"`: 1.16), others at the release the
+    repository's Go module builds against (`k8s.io/api v0.36.x` in the nearest
     `go.mod` means 1.36: its manifests and examples are written for that API), else the newest
     release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
     In a whole run (the project model), not reported in a folder named for the version beside a
@@ -728,7 +742,7 @@ def latest_without_always_pull(ctx):
     old nodes run old code, new nodes run new code, and a redeploy changes nothing. Not reported
     when the policy is omitted (Kubernetes defaults it to `Always` for such tags), nor for an image
     loaded into the node's own store (`localhost/app`, no port: no registry serves it) or one the
-    node never pulls (`Never`: built on the node or loaded into it, see K8S001), nor for a
+    node never pulls named as its own (`Never`, `local/app`: see K8S001), nor for a
     container that only waits or only prints a fixed line (see K8S001), nor where
     a whole run drops K8S001/K8S002 as a development loop's (an image a script of the repository
     loads into its kind cluster under that name).

@@ -302,11 +302,16 @@ def _workflow_python(top: str, read: list):
         for m in _PY_VERSION_KEY.finditer(text):
             items = m.group(2).split(",")  # ("3.12", or a flow list: ["3.9", "pypy-3.9"])
             if not m.group(2).strip():  # a block list: the "- 3.9" lines indented below the key
-                end = m.end()
-                for line in text[end + 1:end + 2048].split("\n"):
-                    if not line.strip().startswith("-"):
+                at = m.end() + 1
+                for _ in range(16):  # (each line read once: the next key is after them)
+                    nl = text.find("\n", at)
+                    line = text[at:nl if nl >= 0 else len(text)]
+                    if not line.lstrip(" \t").startswith("-") or len(line) > 256:
                         break
                     items.append(line)
+                    if nl < 0:
+                        break
+                    at = nl + 1
             for v in (v for item in items if "pypy" not in item for v in _PY_MINOR.finditer(item)):
                 minor = int(v.group(1))
                 if best is None or minor < best[0][1]:
