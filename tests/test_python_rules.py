@@ -415,6 +415,28 @@ def test_feature_detection_and_fallbacks_are_not_reported(repo):
     """, "PY", kind="python", tmp_path=repo, python_version="3.13") == []
 
 
+def test_a_call_in_a_branch_of_a_feature_probe_is_guarded(repo):
+    # hep-gc/cloudscheduler's csv2_yaml.py: yaml.load without Loader only where full_load is absent
+    # (PyYAML before 5.1); a call after the if, outside its branches, is judged
+    text = """
+        import yaml
+
+
+        def load(s):
+            if hasattr(yaml, "full_load"):
+                return yaml.full_load(s)
+            else:
+                return yaml.load(s)
+
+
+        def load2(s):
+            if hasattr(yaml, "FullLoader"):
+                return yaml.load(s, Loader=yaml.FullLoader)
+            return yaml.load(s)
+    """
+    assert [ln.split(" ", 2)[:2] for ln in check(text, "PY", kind="python", tmp_path=repo)] == [["14:12", "PY001"]]
+
+
 def test_what_follows_a_feature_probe_in_an_and_is_guarded(repo):
     # metaflow's graph.py: `hasattr(ast, "Str") and isinstance(node, ast.Str)` reads ast.Str only
     # where it exists; read before the probe, or in an `or` after it, it is reported

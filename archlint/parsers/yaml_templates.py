@@ -98,22 +98,10 @@ def _mapping_key(roots) -> bool:
     template's), never of a manifest.  Markup where a value is (``image: {{ .kata.image }}``, a
     flow mapping of its own) leaves the file's structure YAML's: linted (kubekey's Ansible
     templates, whose removed API versions are real).  Each node looked at once."""
-    seen: set = set()
-    stack = list(roots)
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if n.id == "mapping":
-            for k, v in n.value:
-                if k.id == "mapping" and not n.flow_style:
-                    return True
-                if v.id != "scalar":
-                    stack.append(v)
-        elif n.id == "sequence":
-            stack.extend(it for it in n.value if it.id != "scalar")
-    return False
+    from .yamldoc import distinct_collections
+
+    return any(n.id == "mapping" and not n.flow_style and any(k.id == "mapping" for k, _ in n.value)
+               for n in distinct_collections(roots))
 
 
 #: a placeholder for the reader to fill in (``image: {docker_username}/iris-classifier``): YAML

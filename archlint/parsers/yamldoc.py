@@ -350,6 +350,23 @@ def walk_mappings(node):
         stack.extend(vals)
 
 
+def distinct_collections(roots):
+    """Every mapping and sequence node under ``roots``, each once however many aliases reach it
+    (no expansion): for a walk over a file whose aliases are not yet checked."""
+    seen: set = set()
+    stack = [r for r in roots if r.id != "scalar"]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        if n.id == "mapping":
+            stack.extend(v for _, v in n.value if v.id != "scalar")
+        elif n.id == "sequence":
+            stack.extend(it for it in n.value if it.id != "scalar")
+
+
 # ---- the model ------------------------------------------------------------------------------------
 
 
@@ -522,7 +539,6 @@ class YamlModel:
 
     def _build_ranges(self) -> dict:
         ranges: dict[int, int] = {}
-        seen: set = set()
 
         def note(start_node, end_node):
             first = self.pos(start_node.start_mark)[0]
@@ -530,23 +546,9 @@ class YamlModel:
             if last > ranges.get(first, 0):
                 ranges[first] = last
 
-        for root in self.documents:
-            stack = [root]
-            while stack:
-                n = stack.pop()
-                if id(n) in seen:
-                    continue
-                seen.add(id(n))
-                if n.id == "mapping":
-                    for k, v in n.value:
-                        note(k, v)
-                        if v.id != "scalar":
-                            stack.append(v)
-                elif n.id == "sequence":
-                    for it in n.value:
-                        note(it, it)
-                        if it.id != "scalar":
-                            stack.append(it)
+        for n in distinct_collections(self.documents):
+            for k, v in (n.value if n.id == "mapping" else ((it, it) for it in n.value)):
+                note(k, v)
         return ranges
 
 

@@ -293,8 +293,8 @@ class Resolver:
                     for e in self._prefix_entries(target):
                         self.hits.append(Hit(e, id(call.args[0]), span, ctx))
             return
-        if q is None:
-            return
+        if q is None or base.id in ctx.probed:
+            return  # (in a branch of `if hasattr(yaml, "full_load"):`: feature detection, as on_chain's)
         for e in self.cat.calls.get(q, ()):
             if self.call_matches(e, call):
                 shape = e.keyword or (e.missing or {}).get("keyword")
