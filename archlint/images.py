@@ -90,7 +90,8 @@ def is_placeholder(ref: str) -> bool:
       part when it holds ``.`` or ``:`` or is ``localhost``): ``IMAGE_NAME``, ``REPLACE_ME``,
       ``YOUR_ORG/app`` (repositories are lower-case), or
     * has a repository path part that is empty or does not start and end with a lower-case letter
-      or digit (``example.com/...``, ``registry//app``), or
+      or digit (``example.com/...``, ``registry//app``), or a name that says to fill it in
+      (``replace_this``, ``changeme``: IBM's charts), or
     * is a Go import path that ``ko`` builds and replaces with a digest: its host serves Go
       modules, not images (``github.com/knative/eventing/cmd/sendevent``; ``ko://...`` already
       fails the rules above).  ``ghcr.io``, ``registry.gitlab.com`` and ``registry.k8s.io`` are
@@ -115,7 +116,12 @@ def is_placeholder(ref: str) -> bool:
             return True
         if any(c.isupper() for c in p):
             return True
-    return False
+    return parts[-1].replace("-", "_") in _FILL_IN
+
+
+#: a repository name that says to fill it in, in lower case (IBM's ``pushgateway: replace_this``)
+_FILL_IN = frozenset(("replace_this", "replace_me", "changeme", "change_me", "fill_me_in", "to_be_replaced",
+                      "placeholder", "replaceme"))
 
 
 #: a namespace that addresses the reader: ``your-registry``, ``yourname``, ``myrepo``, ``my-org``,

@@ -286,8 +286,11 @@ PLACEHOLDERS = ["<YOUR-CONTAINER>", "<image_url>", "{IMAGE}", "%IMAGE%", "IMAGE_
                 "-app", "app-",
                 # ko import paths (Tekton catalog's cloudevent task): ko builds them, pinned by digest
                 "github.com/knative/eventing/cmd/sendevent", "ko://github.com/tektoncd/pipeline/cmd/git-init",
-                "knative.dev/serving/cmd/activator"]
+                "knative.dev/serving/cmd/activator",
+                # a name that says to fill it in (IBM's charts: `{{ .Values.image.registry }}replace_this`)
+                "cp.icr.io/cp/replace_this", "changeme:latest", "acme/replace-me"]
 IMAGES = ["nginx", "nginx:latest", "registry.example.com/api:latest", "Registry.Example.com:5000/team/app",
+          "changeme/app", "acme/replace-this-tool",
           "localhost/app", "localhost:5000/app:dev", "app@sha256:0d7c3b", "a.b/c_d/e__f/g-h:1.0_RC",
           "ghcr.io/acme/app:latest", "registry.gitlab.com/acme/app", "registry.k8s.io/pause", "github.com/app"]
 
