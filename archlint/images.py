@@ -91,7 +91,8 @@ def is_placeholder(ref: str) -> bool:
       ``YOUR_ORG/app`` (repositories are lower-case), or
     * has a repository path part that is empty or does not start and end with a lower-case letter
       or digit (``example.com/...``, ``registry//app``), or a name that says to fill it in
-      (``replace_this``, ``changeme``: IBM's charts), or
+      (``replace_this``, ``changeme``: IBM's charts; one part calling itself a repository,
+      ``nebula-repository``: sapcc's), or
     * is a Go import path that ``ko`` builds and replaces with a digest: its host serves Go
       modules, not images (``github.com/knative/eventing/cmd/sendevent``; ``ko://...`` already
       fails the rules above).  ``ghcr.io``, ``registry.gitlab.com`` and ``registry.k8s.io`` are
@@ -116,9 +117,12 @@ def is_placeholder(ref: str) -> bool:
             return True
         if any(c.isupper() for c in p):
             return True
-    return parts[-1].replace("-", "_") in _FILL_IN
+    return parts[-1].replace("-", "_") in _FILL_IN or len(parts) == 1 and _STUB_REPOSITORY.fullmatch(parts[0]) is not None
 
 
+#: a one-part name that calls itself a repository (``nebula-repository``, ``repository``): a stub
+#: a deployment's values replace (sapcc's charts), as ``<YOUR-IMAGE>`` is
+_STUB_REPOSITORY = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,200}[-_])?repository")
 #: a repository name that says to fill it in, in lower case (IBM's ``pushgateway: replace_this``)
 _FILL_IN = frozenset(("replace_this", "replace_me", "changeme", "change_me", "fill_me_in", "to_be_replaced",
                       "placeholder", "replaceme"))

@@ -288,9 +288,9 @@ PLACEHOLDERS = ["<YOUR-CONTAINER>", "<image_url>", "{IMAGE}", "%IMAGE%", "IMAGE_
                 "github.com/knative/eventing/cmd/sendevent", "ko://github.com/tektoncd/pipeline/cmd/git-init",
                 "knative.dev/serving/cmd/activator",
                 # a name that says to fill it in (IBM's charts: `{{ .Values.image.registry }}replace_this`)
-                "cp.icr.io/cp/replace_this", "changeme:latest", "acme/replace-me"]
+                "cp.icr.io/cp/replace_this", "changeme:latest", "acme/replace-me", "nebula-repository:latest"]
 IMAGES = ["nginx", "nginx:latest", "registry.example.com/api:latest", "Registry.Example.com:5000/team/app",
-          "changeme/app", "acme/replace-this-tool",
+          "changeme/app", "acme/replace-this-tool", "quay.io/acme/source-repository",
           "localhost/app", "localhost:5000/app:dev", "app@sha256:0d7c3b", "a.b/c_d/e__f/g-h:1.0_RC",
           "ghcr.io/acme/app:latest", "registry.gitlab.com/acme/app", "registry.k8s.io/pause", "github.com/app"]
 

@@ -269,11 +269,6 @@ def _helm_test_sections(ctx) -> set:
     return ctx.cached("k8s.helm_test_sections", compute)
 
 
-#: a one-part repository that names itself a repository (``nebula-repository``, ``repository``):
-#: a stub the deployment's values replace, as ``<YOUR-IMAGE>`` is
-_STUB_REPOSITORY = re.compile(r"(?:[a-z0-9][a-z0-9._-]{0,200}[-_])?repository", re.I)
-
-
 def _values_latest(repo: str) -> str:
     if repo == "image":  # (sapcc's aurora: image: {tag: latest}, the template writing the repository)
         return "Helm values set an image's tag to the mutable latest (its repository is the template's)."
@@ -293,8 +288,8 @@ def _values_image_maps(ctx) -> list:
                 continue
             tag = value(v, "tag")
             repo = values_repository(text(v, "repository"), text(v, "name"), text(v, "registry")) or "image"
-            if _STUB_REPOSITORY.fullmatch(repo):
-                continue  # (a stub the deployment's values replace: sapcc's name: nebula-repository, tag: latest)
+            if _unknown(repo):
+                continue  # (a placeholder: sapcc's stub name: nebula-repository beside tag: latest)
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
             first = ctx.model.content_span(v)[0]
             if _reader_sets(ctx, first - 1) or _reader_sets(ctx, first):
