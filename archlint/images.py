@@ -69,6 +69,24 @@ def local_registry(ref: str) -> bool:
                             or _LOCAL_HOST_SHAPE.fullmatch(first) is not None)
 
 
+#: the image streams an OpenShift release creates in the ``openshift`` namespace of the cluster's own
+#: registry, each with one tag, ``latest``, that follows the running release (the samples there,
+#: ``openshift/python:3.11-ubi9``, have versions)
+_RELEASE_STREAMS = frozenset(("cli", "cli-artifacts", "tools", "must-gather", "tests", "installer",
+                              "installer-artifacts", "network-tools", "driver-toolkit"))
+_OPENSHIFT_REGISTRY = ("image-registry.openshift-image-registry.svc", "image-registry.openshift-image-registry.svc.cluster.local")
+
+
+def cluster_release(ref: str) -> bool:
+    """Whether ``ref`` is an image stream the OpenShift release manages in the cluster's own
+    registry (``image-registry.openshift-image-registry.svc:5000/openshift/cli:latest``): the
+    ``oc`` of the cluster's version; it has no version tag to pin, and its ``latest`` moves only
+    with the cluster."""
+    parts = ref.split("@", 1)[0].split("/")
+    return len(parts) == 3 and parts[0].split(":", 1)[0] in _OPENSHIFT_REGISTRY and parts[1] == "openshift" \
+        and parts[2].split(":", 1)[0] in _RELEASE_STREAMS
+
+
 # ---- placeholders ---------------------------------------------------------------------------
 
 _REF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/@")

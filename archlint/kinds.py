@@ -207,7 +207,8 @@ def chart_of(abspath: str, probes: list | None = None) -> tuple[str, str] | None
 #: a dependency of a Chart.yaml (or Helm 2's requirements.yaml): its name, alias and repository
 _DEP_ITEM = re.compile(r"^[ \t]*(-[ \t]+)?([A-Za-z][\w-]*):[ \t]*[\"']?([^\"'#\s]*)", re.M)
 _REMOTE = ("http://", "https://", "oci://", "@", "alias:")
-_DEPENDENCIES: dict = {}  # folder -> the names of its chart's dependencies from a chart repository
+_CHART_META = ("Chart.yaml", "Chart.yml", "requirements.yaml")  # where a chart lists its dependencies
+_DEPENDENCIES: dict = {}  # (folder, each meta file's stamp) -> the names of its chart's dependencies from a chart repository
 
 
 def vendored_chart(abspath: str, probes: list | None = None) -> bool:
@@ -231,15 +232,12 @@ def vendored_chart(abspath: str, probes: list | None = None) -> bool:
 
 def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
     if probes is not None:  # (every time: each file's result depends on them)
-        probes.extend(os.path.join(chart, m) for m in ("Chart.yaml", "Chart.yml", "requirements.yaml"))
-    try:
-        key = (chart, os.stat(os.path.join(chart, "Chart.yaml")).st_mtime_ns)
-    except OSError:
-        key = (chart, None)
+        probes.extend(os.path.join(chart, m) for m in _CHART_META)
+    key = (chart,) + tuple(_stamp(os.path.join(chart, m)) for m in _CHART_META)
     hit = _DEPENDENCIES.get(key)
     if hit is None:
         names = set()
-        for meta in ("Chart.yaml", "Chart.yml", "requirements.yaml"):
+        for meta in _CHART_META:
             p = os.path.join(chart, meta)
             try:
                 with open(p, "rb") as fh:
@@ -260,6 +258,14 @@ def _remote_dependencies(chart: str, probes: list | None) -> frozenset:
         if len(_DEPENDENCIES) > 4096:
             _DEPENDENCIES.clear()
     return hit
+
+
+def _stamp(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def has_chart(folder: str, probes: list | None) -> bool:

@@ -294,6 +294,7 @@ def test_an_extension_less_program_is_not_a_script_that_failed_to_read(tmp_path,
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools" / "main").write_bytes(b"\xcf\xfa\xed\xfe\x0c\x00\x00\x01" + b"\x00" * 64 + b"docker build")
     (tmp_path / "tools" / "run").write_text("#!/bin/sh\ndocker build -t acme/x:1 . && docker push acme/x:1\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n")  # (what it builds, run from the top)
     (tmp_path / "broken.Dockerfile").write_bytes(b"\x00\x01")  # a Dockerfile by name: unreadable is AL001
     monkeypatch.setenv("ARCHLINT_NO_CACHE", "1")
     monkeypatch.chdir(tmp_path)

@@ -1233,6 +1233,12 @@ def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):
     # beside an s390x one alone, the plain file may be the other CPUs' multi-platform build
     write_files(tmp_path / "s390x", {"Dockerfile.s390x": text.replace("x64", "s390x")})
     assert len(check_at(tmp_path / "s390x", text)) == 1
+    # newrelic's profiler: Dockerfile beside Arm64Dockerfile (the CPU before the name); a file
+    # merely ending in the name (MyDockerfile) names no CPU
+    write_files(tmp_path / "prefix", {"Arm64Dockerfile": arm})
+    assert check_at(tmp_path / "prefix", text) == []
+    write_files(tmp_path / "other", {"MyDockerfile": arm})
+    assert len(check_at(tmp_path / "other", text)) == 1
     # the folder is an input of the result: a sibling added or removed re-lints it from the cache
     r = lint_inline(text, kind="dockerfile", name="Dockerfile", tmp_path=tmp_path / "set")
     assert str(tmp_path / "set") in (r.deps or ())

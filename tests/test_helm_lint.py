@@ -338,6 +338,20 @@ def test_a_dependency_chart_from_a_chart_repository_is_vendored(tmp_path):
         ("stack/charts/crds/values.yaml", 2, "K8S001"), ("stack/charts/own/values.yaml", 2, "K8S001")]
 
 
+def test_a_dependency_list_edited_in_a_running_process_is_read_again(tmp_path):
+    # the language server keeps its process: a Helm 2 chart's requirements.yaml written after the
+    # first answer (Chart.yaml untouched) makes charts/redis/ another project's chart
+    from archlint import kinds
+    write_files(tmp_path, {"app/Chart.yaml": "apiVersion: v1\nname: app\nversion: 1.0.0\n",
+                           "app/charts/redis/Chart.yaml": "apiVersion: v1\nname: redis\nversion: 10.0.0\n",
+                           "app/charts/redis/templates/pod.yaml": "kind: Pod\n"})
+    pod = str(tmp_path / "app/charts/redis/templates/pod.yaml")
+    assert kinds.vendored_chart(pod) is False
+    write_files(tmp_path, {"app/requirements.yaml": "dependencies:\n- name: redis\n  version: 10.0.0\n"
+                                                    "  repository: https://charts.bitnami.com/bitnami\n"})
+    assert kinds.vendored_chart(pod) is True
+
+
 def test_a_charts_kube_version_bounds_the_release_its_apis_are_judged_for(tmp_path):
     # IBM's ibm-istio-remote: kubeVersion "1.9.0 - 1.16.0"; Helm installs it on no cluster where
     # rbac v1beta1 is gone (1.22), so its ClusterRoleBinding is no K8S004; policy/v1beta1's

@@ -281,6 +281,34 @@ def test_k8s001_k8s002_leave_images_of_a_registry_on_the_node_itself():
     ]  # tetragon's rthooks: localhost/ (no port) is an image in CRI-O's own store, pulled from nowhere
 
 
+def test_k8s001_k8s002_leave_the_image_streams_an_openshift_release_keeps():
+    # redhat-na-ssa's demo catalog: Jobs running the cluster's own oc from its registry's
+    # openshift/cli and openshift/tools, which the release creates with the one tag latest; a
+    # sample image stream there (python) has versions, and another namespace is the user's
+    assert check("""
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: fix}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: cli
+                  image: image-registry.openshift-image-registry.svc:5000/openshift/cli:latest
+                - name: tools
+                  image: image-registry.openshift-image-registry.svc:5000/openshift/tools
+                - name: sample
+                  image: image-registry.openshift-image-registry.svc:5000/openshift/python:latest
+                - name: own
+                  image: image-registry.openshift-image-registry.svc:5000/demo/cli:latest
+    """, "K8S00", kind="kubernetes") == [
+        "13:18 K8S001 Image image-registry.openshift-image-registry.svc:5000/openshift/python:latest uses the"
+        " mutable tag latest.",
+        "15:18 K8S001 Image image-registry.openshift-image-registry.svc:5000/demo/cli:latest uses the mutable tag"
+        " latest.",
+    ]
+
+
 def test_k8s_rules_pass_pinned_images():
     assert check("""
         apiVersion: apps/v1
@@ -468,6 +496,20 @@ K8S004_REMOVED_APIS = """
         metadata:
           name: hpa
 """
+
+
+def test_k8s003_at_the_assumed_release_asks_for_a_replacement_every_supported_release_serves():
+    # xunholy's k8s-gitops: MutatingAdmissionPolicy v1beta1 (deprecated 1.37) on a 1.35 cluster; its
+    # replacement v1 is served from 1.36, so without kubernetes-version (1.37 assumed, 1.35 still
+    # supported) moving would break the apply; configured at 1.37 the deprecation is said; a
+    # DeviceClass v1beta1's replacement (v1, 1.34) is served by every supported release: said
+    docs = ("apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata:\n  name: a\n"
+            "---\napiVersion: resource.k8s.io/v1beta1\nkind: DeviceClass\nmetadata:\n  name: b\n")
+    assert check(docs, "K8S003", kind="kubernetes") == [
+        "6:13 K8S003 DeviceClass resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35 and is to be"
+        " removed in 1.38 (Kubernetes 1.37, the newest release archlint knows; set kubernetes-version)."]
+    assert [m[:50] for m in check(docs, "K8S003", kind="kubernetes", kubernetes_version="1.37")] == [
+        "1:13 K8S003 MutatingAdmissionPolicy admissionregis", "6:13 K8S003 DeviceClass resource.k8s.io/v1beta1 is"]
 
 
 @pytest.mark.parametrize("rule, table, expected", [

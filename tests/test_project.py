@@ -491,6 +491,24 @@ def test_a_missing_dockerfile_of_a_documentation_excerpt_is_not_reported(tmp_pat
     assert codes(run(root, capsys)) == [("docs/guide.md", 2, "XF005"), ("samples/skaffold.yaml", 5, "XF005")]
 
 
+def test_a_dockerfile_the_document_shows_or_the_caller_names_is_not_missing(tmp_path, capsys):
+    # gitlab-runner's docs: "1. Create `alpine-upgrade/Dockerfile`", its content in a dockerfile
+    # block, then the build reading it: the reader's file; a build above the block, or in a page
+    # showing none, still reads a file that should be there.  database-lab-engine's CI script:
+    # docker_file=${DOCKER_FILE:-"Dockerfile"}, every job setting DOCKER_FILE: the caller's file
+    page = ("Build one first:\n```shell\ndocker build -f web/Dockerfile -t acme/web:1 web\n```\n"
+            "1. Create `alpine-upgrade/Dockerfile`:\n\n```dockerfile\nFROM alpine:3.20\nRUN apk upgrade\n```\n"
+            "2. Build it:\n```shell\ndocker build -f alpine-upgrade/Dockerfile -t acme/up:1 alpine-upgrade\n```\n")
+    script = ('#!/bin/sh\nset -e\ndocker_file=${DOCKER_FILE:-"Dockerfile"}\n'
+              'docker build -t acme/db:1 --file "$docker_file" .\n'
+              'docker build -t acme/db-cli:1 --file Dockerfile.cli .\n')
+    root = tree(tmp_path / "r", {"docs/install.md": page, "other.md": page.split("1. Create")[0] + page.split("2. ")[1],
+                                 "engine/scripts/build.sh": script, "engine/Dockerfile.server": "FROM alpine:3.20\n",
+                                 "api/Dockerfile": "FROM alpine:3.20\n"})
+    assert codes(run(root, capsys)) == [("docs/install.md", 3, "XF005"), ("engine/scripts/build.sh", 5, "XF005"),
+                                        ("other.md", 3, "XF005"), ("other.md", 7, "XF005")]
+
+
 def test_a_dockerfile_appearing_ends_a_missing_dockerfile_finding(tmp_path, capsys):
     root = tree(tmp_path / "r", {"Makefile": "image:\n\tdocker build -f docker/api.Dockerfile -t x/api:1 .\n"})
     assert codes(run(root, capsys)) == [("Makefile", 2, "XF005")]
@@ -735,6 +753,27 @@ def test_a_latest_tagged_with_the_callers_version_is_not_published_alone(tmp_pat
     doc = run(tree(tmp_path, files), capsys)
     assert [(f["rule"], f["message"]) for f in doc["findings"] if f["rule"] in ("BC006", "K8S001")] == [
         ("K8S001", "Image registry.k8s.io/acme/tool:latest uses the mutable tag latest.")]
+
+
+def test_a_plain_make_assignment_a_caller_of_make_sets_is_the_callers_tag(tmp_path, capsys):
+    # custom-pod-autoscaler: VERSION = latest, and its only caller, the workflow, runs `make
+    # docker_multi_platform VERSION=${{ ... }}` (a command-line variable overrides `=` as it does
+    # `?=`); without such a caller, or with a caller setting another variable, the push of
+    # latest is reported; a latest written out in the recipe is the recipe's whatever the caller
+    mk = ("REGISTRY = docker.io/acme\nVERSION = latest\nIMG := $(REGISTRY)/cpa:$(VERSION)\n"
+          "docker_multi_platform:\n\tdocker buildx build --push --platform linux/amd64,linux/arm64 --tag $(IMG) .\n"
+          "\tdocker buildx build --push --platform linux/amd64,linux/arm64 --tag $(REGISTRY)/alpine:latest .\n")
+    wf = ("on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n    - run: |\n"
+          "        make docker_multi_platform \\\n          VERSION=${{ github.sha }}\n")
+    base = {"Makefile": mk, "Dockerfile": "FROM alpine:3.20\n"}
+    assert codes(run(tree(tmp_path / "a", base), capsys), "BC006") == [("Makefile", 5, "BC006"), ("Makefile", 6, "BC006")]
+    called = dict(base, **{".github/workflows/d.yaml": wf})
+    assert codes(run(tree(tmp_path / "b", called), capsys), "BC006") == [("Makefile", 6, "BC006")]
+    other = dict(base, **{".github/workflows/d.yaml": wf.replace("VERSION=", "REGISTRY=")})
+    assert codes(run(tree(tmp_path / "c", other), capsys), "BC006") == [("Makefile", 5, "BC006"), ("Makefile", 6, "BC006")]
+    # a ?= default reached through a := variable is the caller's too, caller seen or not
+    knob = dict(base, Makefile=mk.replace("VERSION = latest", "VERSION ?= latest"))
+    assert codes(run(tree(tmp_path / "d", knob), capsys), "BC006") == [("Makefile", 6, "BC006")]
 
 
 def test_xf004_links_names_only_through_names_known_whole(tmp_path, capsys):
@@ -1994,7 +2033,7 @@ def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, c
                     "docker build -t quay.io/acme/helper:2 helper\n",
         "release.sh": "#!/bin/sh\ndocker push quay.io/acme/tool:2\ndocker push ghcr.io/acme/app:1.0\n",
         "app.sh": "#!/bin/sh\ndocker build -t ghcr.io/acme/app:$TAG app\n",  # a tag unknown here matches 1.0
-        "Dockerfile": "FROM alpine:3.20\n",
+        **{f"{d}/Dockerfile": "FROM alpine:3.20\n" for d in (".", "tests/app", "db", "tool", "helper", "app")},
     }
     doc = run(tree(tmp_path, files), capsys)
     got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
@@ -2005,6 +2044,80 @@ def test_a_build_is_reported_only_where_its_image_reaches_a_registry(tmp_path, c
     doc = run(tmp_path, capsys, "--ignore", "XF")
     got = sorted((f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "BC001")
     assert ("build.sh", 3) in got and ("Makefile", 7) in got
+
+
+def test_a_build_whose_context_holds_no_dockerfile_cannot_run(tmp_path, capsys):
+    # nsx-operator's kubebuilder docker-build target (`docker build -t ${IMG} .`, the Dockerfiles
+    # moved to build/image/*/); jomcgi's grimoire Makefile building apps/api/, a folder that does
+    # not exist: nothing builds, so neither platform nor tag is reported (and no XF005: no file
+    # is named); a Dockerfile the recipe writes first, or one in the context, is built
+    mk = ("IMG = ghcr.io/acme/op:latest\ndocker-build:\n\tdocker build -t ${IMG} .\n\tdocker push ${IMG}\n"
+          "api:\n\tdocker build -t ghcr.io/acme/api:latest apps/api/\n\tdocker push ghcr.io/acme/api:latest\n"
+          "gen:\n\tcp build/Dockerfile.gen gen/Dockerfile\n\tdocker build -t ghcr.io/acme/gen:1 gen\n"
+          "\tdocker push ghcr.io/acme/gen:1\n")
+    files = {"Makefile": mk, "build/image/op/Dockerfile": "FROM alpine:3.20\n", "build/Dockerfile.gen": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"][:2] in ("BC", "XF")] == [
+        ("Makefile", 10, "BC001")]
+    files["apps/api/Dockerfile"] = "FROM alpine:3.20\n"
+    doc = run(tree(tmp_path / "b", files), capsys)
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"][:2] in ("BC", "XF")] == [
+        ("Makefile", 6, "BC001"), ("Makefile", 6, "BC006"), ("Makefile", 7, "BC006"), ("Makefile", 10, "BC001")]
+
+
+def test_a_variant_makefile_no_file_names_is_run_by_nothing(tmp_path, capsys):
+    # jx-gitops' Makefile.docker: an import of the old jx CLI's, never included nor run with make
+    # -f (its Dockerfile.builder-go long gone); named by a README's step, a workflow's make -f or
+    # an include with a variable, it is run and judged
+    mk = ("linux:\n\tgo build ./...\nbuilder-go:\n\tdocker build -t gcr.io/acme/builder-go:1 -f Dockerfile.builder-go .\n"
+          "\tdocker push gcr.io/acme/builder-go:1\ndev: linux\n\tdocker build -t gcr.io/acme/jx:dev .\n"
+          "\tdocker push gcr.io/acme/jx:dev\n")
+    files = {"Makefile.docker": mk, "Makefile": "build:\n\tgo build ./...\n", "Dockerfile": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"][:2] in ("BC", "XF")] == []
+    named = [("Makefile.docker", 4, "XF005"), ("Makefile.docker", 7, "BC001")]
+    for i, more in enumerate(({"README.md": "Run `make -f Makefile.docker dev`.\n"},
+                              {".github/workflows/i.yaml": "on: push\njobs:\n  i:\n    runs-on: ubuntu-latest\n"
+                                                           "    steps:\n    - run: make -f Makefile.docker dev\n"},
+                              {"Makefile": "OS ?= docker\ninclude Makefile.$(OS)\n"})):
+        doc = run(tree(tmp_path / f"b{i}", dict(files, **more)), capsys)
+        assert [(f["path"], f["line"], f["rule"]) for f in doc["findings"] if f["rule"][:2] in ("BC", "XF")] == named
+
+
+def test_a_manifest_lists_members_are_not_one_anothers_tags(tmp_path, capsys):
+    # bindplane-otel-collector: .goreleaser-docker.yml builds bindplane-agent-amd64 and -arm64 and
+    # lists both under bindplane-agent; .goreleaser.arm64.yml builds -arm64 for arm64 too: no tag is
+    # built for two sets of platforms (the members are names of the list, not of each other); a
+    # build of -amd64 for arm64 is
+    main = """
+        dockers:
+          - image_templates: ["acme/agent-amd64:latest"]
+            dockerfile: Dockerfile
+            build_flag_templates: ["--platform=linux/amd64"]
+          - image_templates: ["acme/agent-arm64:latest"]
+            dockerfile: Dockerfile
+            build_flag_templates: ["--platform=linux/arm64"]
+        docker_manifests:
+          - name_template: acme/agent:latest
+            image_templates: ["acme/agent-amd64:latest", "acme/agent-arm64:latest"]
+    """
+    arm = """
+        dockers:
+          - image_templates: ["acme/agent-arm64:latest"]
+            dockerfile: Dockerfile
+            build_flag_templates: ["--platform=linux/arm64"]
+    """
+    files = {".goreleaser-docker.yml": main, ".goreleaser.arm64.yml": arm, "Dockerfile": "FROM alpine:3.20\n"}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF004") == []
+    files[".goreleaser.arm64.yml"] = arm.replace("agent-arm64", "agent-amd64")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "XF004") == [(".goreleaser.arm64.yml", 3, "XF004")]
+
+
+def test_a_build_whose_tag_option_takes_no_image_is_no_internal_error(tmp_path, capsys):
+    # found by the property test: `docker build -it` reads `-it` where an image name goes
+    mk = "PLATFORM = linux/amd64\nbuild:\n\tdocker build -it --platform linux/amd64\n"
+    doc = run(tree(tmp_path, {"Makefile": mk}), capsys)
+    assert [n for n in doc["notices"] if n["rule"] == "AL004"] == []
 
 
 def test_a_kubernetes_file_named_like_a_goreleaser_config_stays_kubernetes(tmp_path):

@@ -118,6 +118,37 @@ def test_python_version_from_the_workflows_setup_python(repo):
         '(python-version "3.10" in .github/workflows/test.yml).')
 
 
+def test_python_version_from_ruffs_own_configuration(repo):
+    # brunovlucena's homelab: the top's ruff.toml says target-version = "py311" for the files below it
+    # that no Dockerfile above says otherwise of (its pos-edge images are FROM python:3.12-slim); a
+    # .ruff.toml beside it wins, as in ruff, and a pyproject.toml's requires-python nearer comes first
+    write_files(repo, {"ruff.toml": 'line-length = 100\ntarget-version = "py311"\n'})
+    assert findings(lint(repo, "agent/src/shared/types.py", UTCNOW), "PY") == []  # 3.11: utcnow not yet deprecated
+    assert str(repo / "ruff.toml") in found_deps(repo, "agent/src/shared/types.py")
+    write_files(repo, {".ruff.toml": 'target-version = "py312"\n'})
+    pychecks.clear_caches()
+    assert [f.message.split(". ", 1)[-1] for f in findings(lint(repo, "agent/src/shared/types.py", UTCNOW), "PY")] == [
+        'This code targets Python 3.12 (target-version "py312" in .ruff.toml).']
+    write_files(repo, {"pos/Dockerfile": "FROM python:3.12-slim\nCOPY src/ /app/\n"})
+    pychecks.clear_caches()
+    assert [f.message.split(". ", 1)[-1] for f in findings(lint(repo, "pos/src/handler.py", UTCNOW), "PY")] == [
+        "This code targets Python 3.12 (FROM python:3.12-slim in pos/Dockerfile)."]
+    write_files(repo, {".ruff.toml": 'target-version = "py311"\n'})
+    pychecks.clear_caches()
+    assert len(findings(lint(repo, "pos/src/handler.py", UTCNOW), "PY")) == 1
+    # pos-edge's src/shared/, which the images beside it copy (src/command_center/Dockerfile: FROM
+    # python:3.12-slim, COPY shared/ ./shared/): theirs; a folder no sibling image copies, ruff's
+    write_files(repo, {"edge/src/api/Dockerfile": "FROM python:3.12-slim\nCOPY shared/ ./shared/\nCOPY api/ ./api/\n",
+                       "edge/src/web/Dockerfile": "FROM node:22\nCOPY web/ ./web/\n"})
+    pychecks.clear_caches()
+    assert [f.message.split(". ", 1)[-1] for f in findings(lint(repo, "edge/src/shared/types.py", UTCNOW), "PY")] == [
+        "This code targets Python 3.12 (FROM python:3.12-slim in edge/src/api/Dockerfile, which copies shared/)."]
+    assert findings(lint(repo, "other/src/shared/types.py", UTCNOW), "PY") == []
+    write_files(repo, {"agent/pyproject.toml": '[project]\nname = "a"\nrequires-python = ">=3.10"\n'})
+    pychecks.clear_caches()
+    assert findings(lint(repo, "agent/src/shared/types.py", UTCNOW), "PY") == []
+
+
 def test_a_workflow_without_setup_python_says_nothing_of_the_version(repo):
     write_files(repo, {".github/workflows/go.yml": "jobs:\n  b:\n    steps:\n      - uses: actions/setup-go@v5\n"
                                                   "        with:\n          go-version: \"1.22\"\n"

@@ -290,3 +290,13 @@ def test_a_word_tree_sitter_cuts_at_a_dollar_is_one_word():
     # two words with a blank between stay two
     (c,) = cmds("echo a/$B/c- $B-d\n")
     assert words(c) == ["echo", "a/$B/c-", "$B-d"]
+
+
+def test_a_program_a_variables_empty_default_leaves_is_the_callers_not_the_next_word():
+    # gitops-promoter's manifests-release.sh: KUSTOMIZE="${1:-}", then `$KUSTOMIZE edit set image
+    # ...`: the program is the caller's kustomize, not `edit`; a plain empty variable's command is
+    # its next word only where it is known empty
+    c1, c2 = cmds('KUSTOMIZE="${1:-}"\n$KUSTOMIZE edit set image a=b:1\nX=""\n$X docker build .\n')
+    assert (c1.words[0].value, c1.words[0].dynamic, c1.program) == ("$KUSTOMIZE", True, "kustomize")
+    assert words(c1)[1:] == ["edit", "set", "image", "a=b:1"]
+    assert (words(c2), c2.program) == (["docker", "build", "."], "docker")

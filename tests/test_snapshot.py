@@ -196,6 +196,7 @@ def test_a_change_gives_the_fresh_report(repo, tmp_path, capsys, change):
 def test_config_above_the_working_folder(repo, capsys, monkeypatch):
     monkeypatch.chdir(repo / "svc")
     (repo / "svc" / ".git").mkdir()  # svc is its own repository: the walk never lists repo/
+    (repo / "svc" / "Dockerfile").write_text(DOCKERFILE)  # (what its build.sh builds)
     before = _main(capsys)
     assert _main(capsys) == before
     (repo / ".archlint.toml").write_text('ignore = ["BC"]\n')

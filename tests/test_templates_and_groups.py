@@ -189,7 +189,7 @@ def test_a_charts_templates_not_rendered_are_one_line_in_text_and_every_file_in_
 
 def test_a_default_exclude_that_hides_build_scripts_says_so_once(tmp_path):
     write_files(tmp_path, {
-        "archived/push.sh": "#!/bin/sh\ndocker build -t registry.example.com/app:1.0 .\n"
+        "archived/push.sh": "#!/bin/sh\ndocker build -f Dockerfile.ci -t registry.example.com/app:1.0 .\n"
                             "docker push registry.example.com/app:1.0\n",
         "archived/Dockerfile.ci": "FROM alpine:3.20\n",
         "archived/out/app.bin": "binary",

@@ -236,6 +236,26 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     # a {% in a string value of a broken file is no statement
     with pytest.raises(ParseError):
         parse("a: '{% raw %}'\nb: [\n", "deploy/z.yaml")
+    # gitops-playground's *.ftl.yaml: FreeMarker directives its Groovy code renders; a broken file
+    # with a <# in a string is no template
+    ftl = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
+           "<#if config.features.mail.active?? && config.features.mail.active>\n    helm:\n      values: x\n"
+           "</#if>\n  project: default\n")
+    with pytest.raises(SkipFile) as e:
+        parse(ftl, "argocd/applications/argocd.ftl.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 5, 1)
+    with pytest.raises(ParseError):
+        parse("a: '<#if x>'\nb: [\n", "deploy/z.yaml")
+    # kubefirst's gitops-template: a line that is only <CERT_MANAGER_ISSUER_ANNOTATION_1>, a token
+    # its instantiation replaces; a lower-case or inline <x> in a broken file is no placeholder
+    ing = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: argocd\n  annotations:\n"
+           "    kubernetes.io/ingress.class: nginx\n    <CERT_MANAGER_ISSUER_ANNOTATION_1>\nspec:\n  rules:\n"
+           "  - host: argocd.<DOMAIN_NAME>\n")
+    with pytest.raises(SkipFile) as e:
+        parse(ing, "templates/mgmt/components/argocd/argocd-ui-ingress.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 7, 1)
+    with pytest.raises(ParseError):
+        parse("a:\n  <b>\n  c: <D_E>\nf: [\n", "deploy/z.yaml")
 
 
 # ---- hostile input --------------------------------------------------------------------------------

@@ -82,13 +82,14 @@ _MAX_VALUE = 1 << 16
 
 
 class MakeVar:
-    """A variable: ``raw`` is its unexpanded value (for ``:=`` variables the expanded one),
-    ``flavor`` "recursive" or "simple", ``dynamic`` when the value cannot be known."""
+    """A variable: ``raw`` is its unexpanded value (for ``:=`` variables the expanded one, ``written``
+    the unexpanded), ``flavor`` "recursive" or "simple", ``dynamic`` when the value cannot be known."""
 
     __slots__ = ("name", "_parts", "_raw", "flavor", "line", "exported", "dynamic", "path", "op", "conditional",
-                 "private")
+                 "private", "written")
 
-    def __init__(self, name, raw, flavor, line, exported=False, dynamic=False, path=None, op="=", conditional=False):
+    def __init__(self, name, raw, flavor, line, exported=False, dynamic=False, path=None, op="=", conditional=False,
+                 written=None):
         self.name = name
         self._parts = [raw] if raw else []
         self._raw: str | None = raw
@@ -100,6 +101,7 @@ class MakeVar:
         self.op = op
         self.conditional = conditional
         self.private = False  # ``target: private X = 1``: not handed down to prerequisites
+        self.written = written
 
     @property
     def raw(self) -> str:
@@ -597,9 +599,8 @@ class _Reader:
         return j + 1
 
     def _define(self, dm: re.Match, lines: list[str], i: int, start_line: int, own: bool, path) -> int:
-        """A ``define NAME … endef`` block (nested defines kept in the value) whose define line,
-        matched as ``dm``, is ``start_line``; ``lines[i]`` is its first body line.  Returns the
-        index of the line after its ``endef``."""
+        """A ``define NAME … endef`` block (nested defines kept in the value), its define line ``dm``
+        at ``start_line``, ``lines[i]`` its first body line; the index of the line after ``endef``."""
         n = len(lines)
         name, op = dm.group("name"), dm.group("op") or "="
         exported = "export" in (dm.group("mods") or "").split()
@@ -772,7 +773,7 @@ class _Reader:
                 var.append(m.expand(value)[0] if base.flavor == "simple" else value)
         elif op in (":=", "::="):
             val, _d = m.expand(value)
-            var = MakeVar(name, val, "simple", line, exported, False, path, op, conditional)
+            var = MakeVar(name, val, "simple", line, exported, False, path, op, conditional, value)
         else:  # "=" and ":::=" (close enough: recursive)
             var = MakeVar(name, value, "recursive", line, exported, False, path, op, conditional)
         if conditional and (prev.dynamic or prev.raw != var.raw if prev is not None else target is None):

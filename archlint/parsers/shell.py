@@ -1117,6 +1117,16 @@ class _Walker:
                     elif kw == "local":
                         self.table.set(Assignment(name, "", False, None), self.base + self.s(c))
 
+    def _name_fields(self, node) -> list[Word]:
+        """The words of a command's name: its fields, or, where a variable's empty default leaves
+        none (``KUSTOMIZE="${1:-}"``, then ``$KUSTOMIZE edit set image ...``: the caller's
+        program), the reference itself, not known here; never the next word as the program."""
+        first = self.fields(node)
+        if first or not self.raw(node).startswith("$") or not self.value(node)[2]:
+            return first  # (known empty: X="", then `$X docker build .` runs docker)
+        return [Word(self.raw(node), self.raw(node), self.base + self.s(node), self.base + self.e(node), self.snippet,
+                     True, True)]
+
     def _counted(self, name, prog: str) -> bool:
         """Whether the command named ``name`` may lead another after numbers (``retry 3 20
         docker build``: ``_counted`` reads its words)."""
@@ -1130,7 +1140,7 @@ class _Walker:
             if name is None:
                 return
             inner = name.named_children[0] if name.named_child_count else name
-            first = self.fields(inner)
+            first = self._name_fields(inner)
             prog = tool_name(first[0].value.rsplit("/", 1)[-1]) if first else ""
             if first and _lone_reference(first[0]):
                 prog = ""  # ``$SUDO docker ...``: the program may be the next word (strip_wrappers)
@@ -1157,7 +1167,7 @@ class _Walker:
             if t == "command_name":
                 inner = c.named_children[0] if c.named_child_count else c
                 arg_nodes.append(inner)
-                words.extend(self.fields(inner))
+                words.extend(self._name_fields(inner))
             elif t in ("word", "concatenation") and arg_nodes and words and _cut_dollar(arg_nodes[-1], c):
                 words[-1] = self._glued(words[-1], c)  # (tree-sitter-bash's a/$B/c-$B-d: one word)
             else:

@@ -9,7 +9,9 @@ import re
 from ..snippet import Snippet
 from .yamldoc import get, is_map, is_null, is_scalar, items, pairs, path, scalar, text, value
 
-_NON_SHELL = re.compile(r"^\s*(python|node|ruby|perl)\b", re.I)
+#: a step's shell that is not a POSIX shell: its text is another language (PowerShell's and cmd's
+#: ``.\cmd\otelcol\Dockerfile.windows`` is a path, not escapes)
+_NON_SHELL = re.compile(r"^\s*(python|node|ruby|perl|pwsh|powershell|cmd)\b", re.I)
 
 
 def env_of(model, mapping, env: dict, spans: dict) -> None:
@@ -85,7 +87,8 @@ def workflow_snippets(model) -> list:
             group = ("job", job_key.start_mark.index, keeps_images(job), chosen, host)
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             env_of(model, job, job_env, job_spans)
-            job_shell = _shell_of(job) or wf_shell
+            # (a Windows runner's default shell is PowerShell: splunk-otel-collector's Windows jobs)
+            job_shell = _shell_of(job) or wf_shell or ("pwsh" if _windows_runner(job) else None)
             written: set | None = set()  # names the steps so far wrote to $GITHUB_ENV (None: any)
             for step in items(value(job, "steps")):
                 if not is_map(step):
@@ -173,6 +176,20 @@ def runner_platform(runs_on: str | list | None) -> str | None:
     return f"linux/{cpus.pop()}" if len(cpus) == 1 else None
 
 
+def _windows_runner(job) -> bool:
+    """Whether the job's ``runs-on`` names a Windows runner (``windows-2022``,
+    ``windows-${{ matrix.WIN_VERSION }}``, ``[self-hosted, windows]``, or ``${{ matrix.OS }}`` over
+    Windows runners only)."""
+    from .workflow_matrix import matrix_rows, with_row
+
+    v = value(job, "runs-on")
+    labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
+    if any(x.strip().lower().startswith("windows") for x in labels):
+        return True
+    rows = matrix_rows(job) if len(labels) == 1 and "matrix." in labels[0] else None
+    return bool(rows) and all(with_row(labels[0], row).strip().lower().startswith("windows") for row in rows)
+
+
 def job_runner(job) -> tuple[bool, str | None]:
     """(chosen, host) of a workflow job: ``host`` its runner's platform when known; ``chosen``
     when the job's machine decides what its builds are for: a ``runs-on`` expression that is
@@ -181,10 +198,10 @@ def job_runner(job) -> tuple[bool, str | None]:
     Windows runner (Windows images are built natively for the Windows host)."""
     from .workflow_matrix import matrix_rows, with_row
 
+    if _windows_runner(job):
+        return True, None
     v = value(job, "runs-on")
     labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
-    if any(x.strip().lower().startswith("windows") for x in labels):
-        return True, None
     exprs = [x for x in labels if "${{" in x]
     if not exprs:
         return False, None if builds_elsewhere(job) else runner_platform(labels)

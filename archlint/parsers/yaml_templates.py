@@ -1,6 +1,7 @@
 """What makes a YAML file a template rather than YAML of its kind: a Helm chart's templates and
-files, template markup (``{{``), a ytt annotation, placeholders a script substitutes (``{NAME}``,
-``@NAME@``, ``%NAME%``, ``[YOUR REGISTRY]``), bare Go template markup YAML reads as a mapping key.
+files, template markup (``{{``, FreeMarker's ``<#if>``), a ytt annotation, placeholders a script
+substitutes (``{NAME}``, ``@NAME@``, ``%NAME%``, ``[YOUR REGISTRY]``, a line ``<NAME>``), bare Go
+template markup YAML reads as a mapping key.
 ``yamldoc.parse`` asks; each answer is a ``SkipFile`` (AL003), never a parse error."""
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ _AT_PLACEHOLDER_RE = re.compile(r"(?<![\w@])@[A-Z][A-Z0-9_]*@(?![\w@])")
 #: and between percent signs (``name: %ITS%-apiserver``: kubestellar's monitoring manifests, which
 #: a script pipes through ``sed s/%ITS%/.../g``; ``%`` cannot start a YAML scalar either)
 _PERCENT_PLACEHOLDER_RE = re.compile(r"(?<![\w%])%[A-Z][A-Z0-9_]*%(?![\w%])")
+#: a FreeMarker directive starting a line (``<#if config.features.mail.active??>``, ``</#list>``: gitops-playground's
+#: ``*.ftl.yaml``, which its Groovy code renders): the file is the template, whether YAML reads it or not
+_FTL_RE = re.compile(r"^[ \t]*</?#(?:if|else|elseif|list|items|sep|assign|local|global|include|import|macro|"
+                     r"function|return|noparse|switch|case|default|on|attempt|recover|compress|ftl|nested|setting)\b",
+                     re.M)
+#: a line that is only an upper-case placeholder in angle brackets (``<CERT_MANAGER_ISSUER_ANNOTATION_1>``
+#: under ``annotations:``: kubefirst's gitops-template, whose tokens its instantiation replaces)
+_ANGLE_LINE_RE = re.compile(r"^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]{1,80}>[ \t]*$", re.M)
 #: a ytt (Carvel) annotation: ``#@ load("@ytt:data", "data")``, ``#@ if/end ...:``, ``#@overlay/match``,
 #: ``#@data/values``, or a value ytt computes (``name: #@ data.values.name``): comments to YAML, the
 #: template's code to ytt, which renders the manifest (ytt's ``examples/eirini/config.yml``)

@@ -43,9 +43,9 @@ import re
 
 from ..model import Span
 from . import ParseError, SkipFile
-from .yaml_templates import (_AT_PLACEHOLDER_RE, _BRACKET_PLACEHOLDER_RE, _PERCENT_PLACEHOLDER_RE, _PLACEHOLDER_RE,
-                             _TEMPLATE_RE, _YTT_RE, _chart_file, _chart_template, _loose_template, _mapping_key,
-                             _placeholder_at, _skip)
+from .yaml_templates import (_ANGLE_LINE_RE, _AT_PLACEHOLDER_RE, _BRACKET_PLACEHOLDER_RE, _FTL_RE,
+                             _PERCENT_PLACEHOLDER_RE, _PLACEHOLDER_RE, _TEMPLATE_RE, _YTT_RE, _chart_file,
+                             _chart_template, _loose_template, _mapping_key, _placeholder_at, _skip)
 
 #: deepest flow nesting (``[``/``{``) accepted
 MAX_FLOW_DEPTH = 1000
@@ -664,6 +664,7 @@ def parse(source) -> YamlModel:
             and _chart_file(source):
         raise SkipFile("AL003", "a Helm chart's file, linted as its templates render it", quiet=True)
     ytt = _YTT_RE.search(text) if "#@" in text else None
+    ytt = ytt or (_FTL_RE.search(text) if "<#" in text or "</#" in text else None)  # (or FreeMarker's)
     if ytt is not None:
         raise _loose_template(text, ytt, source)
     _check_flow_depth(text)
@@ -676,7 +677,8 @@ def parse(source) -> YamlModel:
         templated = templated or (_PLACEHOLDER_RE.search(text) or _placeholder_at(e, text) if "{" in text else None) \
             or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None) \
             or (_placeholder_at(e, text, _PERCENT_PLACEHOLDER_RE, anywhere=True) if "%" in text else None) \
-            or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None)
+            or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None) \
+            or (_ANGLE_LINE_RE.search(text) if "<" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         if text.lstrip(" \t\n").startswith(("```", "~~~")):

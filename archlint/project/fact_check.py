@@ -16,12 +16,13 @@ _SHAPES = {
     "tilt": {"names": _SL, "paths": _SL},
 }
 #: keys an entry may leave out (written only by the producers that know them)
-_OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}}
+_OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}, "aliases": {"list": _B}}
 
 
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
-                           "anchors", "loaded", "present", "never", "defaulted", "cloned", "floating_args"))
+                           "anchors", "loaded", "present", "never", "defaulted", "cloned", "floating_args",
+                           "make_sets", "make_latest", "make_named"))
 
 
 def _str(v) -> bool:

@@ -12,7 +12,8 @@ any of these lists (keys with nothing are left out; None when the file says noth
              ``"in:DIR:BASE"``: the folder DIR below each folder of BASE (``cd site && docker build .``:
              ``folders.where_it_runs``); ``"cd"``: the command may run in another folder (a ``cd`` before it), so its
              paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
-             a path found nowhere is not missing; ``"rooted"``: ``file`` came after an unknown
+             a path found nowhere is not missing; ``"caller"``: ``file`` is a shell default its caller
+             may override (``${DOCKER_FILE:-Dockerfile}``), so never missing; ``"rooted"``: ``file`` came after an unknown
              root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
              platforms, ``[]`` when none is given (the build machine's), None when unknown;
              ``host``: the build machine's platform when known (a GitHub-hosted runner);
@@ -185,9 +186,14 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         file = "*"  # (docker buildx build "$@": its caller's Dockerfile, any or none)
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
-    if file and "*" not in file and (_written(ctx, snip.text, f"facts.written:{id(snip)}", file)
-                                 or ctx.kind in ("makefile", "workflow") and _written(ctx, ctx.source.text, "facts.written", file)):
-        here = here + ["made"]  # written by the same recipe, script or workflow: never missing
+    if f is not None and f.value is not None and (f.value_word or f.word).defaulted:
+        here = here + ["caller"]  # ${DOCKER_FILE:-Dockerfile}: the caller's file, never missing
+    read = file or (None if context == "*" else f"{context or '.'}/Dockerfile")  # (its context's, implied)
+    if read and "*" not in read and (_written(ctx, snip.text, f"facts.written:{id(snip)}", read)
+                                 or ctx.kind in ("makefile", "workflow")
+                                 and _written(ctx, ctx.source.text, "facts.written", read, exact=not file)
+                                 or ctx.kind == "markdown" and _dockerfile_shown(ctx, snip.pos(tc.command.start)[0])):
+        here = here + ["made"]  # written by the same recipe, script, workflow or reader: never missing
     # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
     platforms = None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc)
     return {
@@ -347,13 +353,24 @@ def _opm_outputs(text: str) -> frozenset:
     return frozenset(out)
 
 
-def _written(ctx, text: str, key: str, path: str) -> bool:
+def _dockerfile_shown(ctx, line: int) -> bool:
+    """Whether a document shows a Dockerfile to write (a ```` ```dockerfile ```` or
+    ```` ```containerfile ```` block) above ``line``: the reader writes the file its build then
+    reads (gitlab-runner's "1. Create `alpine-upgrade/Dockerfile`", its content, then ``docker
+    build -f alpine-upgrade/Dockerfile alpine-upgrade``).  The first such block is found once."""
+    first = ctx.cached("facts.dockerfile_shown", lambda: min(
+        (f.line for f in getattr(ctx.model, "fences", ()) if f.lang in ("dockerfile", "containerfile")), default=0))
+    return 0 < first < line
+
+
+def _written(ctx, text: str, key: str, path: str, exact: bool = False) -> bool:
     """Whether ``text`` (a recipe, a script or run step, or a whole Makefile or workflow) writes
     the Dockerfile it builds from before building: a line that copies, writes or generates
     naming it, not as a build's ``-f`` (``cp Dockerfile.dev dist``, ``envsubst < t >
     build/Dockerfile``, ``curl ... -o images/okd-builder.Dockerfile``; ``docker build -f x . |
     tee log`` is none), a Make rule whose target it is, ``opm generate dockerfile catalog`` for
-    ``catalog.Dockerfile``.  The names are gathered once per text (``key``), each line read once."""
+    ``catalog.Dockerfile``.  With ``exact``, only that path or its folder counts, not a file of
+    its name elsewhere.  The names are gathered once per text (``key``), each line read once."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
@@ -361,6 +378,9 @@ def _written(ctx, text: str, key: str, path: str) -> bool:
             key + ":scripts", lambda: _scripts_outputs(ctx, text))):
         return True
     written = ctx.cached(key, lambda: _names_written(text))
+    if exact:  # the path itself, or its folder, written (cp -r tmpl/ gen)
+        rel = path.removeprefix("./")
+        return any(p + x in written for p in ("\0", "\1") for x in (rel, os.path.dirname(rel)) if x)
     return name in written or "\0" + path.removeprefix("./") in written
 
 
@@ -420,48 +440,22 @@ def written_words(line: str) -> list:
 
 
 def _names_written(text: str) -> frozenset:
-    """The names of the files a line of ``text`` writes, and ("\\0" before it) the path of each
-    Make rule's target."""
+    """The names of the files a line of ``text`` writes, their paths as written ("\\1" before
+    it), and ("\\0" before it) the path of each Make rule's target."""
     out = set()
     for line in text.split("\n"):
         m = _RULE_TARGET.match(line)
         if m:
             out.add("\0" + m.group(1).removeprefix("./"))
-        out.update(w.rstrip("/").rsplit("/", 1)[-1] for w in written_words(line))
+        for w in written_words(line):
+            w = w.rstrip("/").removeprefix("./")
+            out.update((w.rsplit("/", 1)[-1], "\1" + w))
     return frozenset(out)
 
 
 #: the files ``docker buildx bake`` reads when given none (compose files and Bake files)
 BAKE_DEFAULTS = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", "docker-bake.json",
                  "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl")
-
-
-#: ``make -f path`` / ``$(MAKE) -f path``: another Makefile run from this file's working folder
-_MAKE_F = re.compile(r"(?:\$\(MAKE\)|\$\{MAKE\}|(?<![\w./-])make)[ \t]+(?:[^\n;&|#]*?[ \t])?(?:-f|--file(?:=|[ \t]+)|--makefile(?:=|[ \t]+))[ \t]*([\w./-]+)")
-
-
-def _make_calls(ctx, out: dict) -> None:
-    """Makefiles this file runs with ``make -f`` (from its own working folder), and those a
-    Makefile includes: their recipes run in the including Makefile's folder (dapr's root
-    Makefile includes ``docker/docker.mk``, whose ``-f ./docker/Dockerfile-dev`` is read from the
-    repository's top)."""
-    text = ctx.source.text
-    calls = []
-    here = os.path.dirname(ctx.source.abspath or "")
-    included = []
-    for real in getattr(ctx.model, "includes", ()) if ctx.kind == "makefile" and here else ():
-        rel = os.path.relpath(real, here).replace(os.sep, "/")
-        if rel not in included and len(included) < 64:
-            included.append(rel)
-    if included:
-        out["includes"] = included
-    if "-f" in text or "--file" in text or "--makefile" in text:
-        for m in _MAKE_F.finditer(text):
-            p = m.group(1)
-            if p and p not in calls and len(calls) < 64:
-                calls.append(p)
-    if calls:
-        out["makes"] = {"files": calls, "bases": _bases(ctx.kind)}
 
 
 def _workflow():
@@ -806,8 +800,15 @@ def extract(ctx) -> dict | None:
             cloned = cloned_folders(ctx.source.text)
             if cloned:
                 out["cloned"] = cloned
+        from ..commands import commands_for
+        from .make_callers import latest_knobs, make_calls, make_named, make_sets
+
         if kind != "workflow":
-            _make_calls(ctx, out)
+            make_calls(ctx, out, _bases(kind))
+        make_sets(ctx, out)
+        make_named(ctx, out)
+        if kind == "makefile":
+            latest_knobs(ctx, commands_for(ctx), out)
     if kind == "workflow":
         _workflow().workflow_facts(ctx, out)
         _workflow().release_only(ctx.model, out)

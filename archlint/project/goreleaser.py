@@ -4,7 +4,7 @@ or ``docker buildx build`` with the entry's ``build_flag_templates``: the platfo
 ``--platform``, else the build machine's) and every ``dockers_v2`` entry not ``disable``d (one
 multi-platform ``buildx`` build of its ``platforms``; left out or empty: GoReleaser's default,
 not restated here: unknown); ``docker_manifests`` publish per-architecture images under one name
-(an alias of each).  The Dockerfile is relative to the project root, where goreleaser runs: the
+(an alias of each, marked ``list``: the members are not one another's aliases).  The Dockerfile is relative to the project root, where goreleaser runs: the
 configuration's folder, or one above it (``goreleaser -f .config/goreleaser.yaml``).  Template
 parts (``{{ .Tag }}``) are unknown; a templated ``--platform`` is an unknown platform (GoReleaser
 renders build flags without the artifact's ``.Os``/``.Arch``)."""
@@ -42,7 +42,7 @@ def goreleaser_facts(ctx, out: dict) -> None:
             for src in _names(m, "image_templates") if dst else ():
                 p = pattern(src)
                 if p:
-                    out.setdefault("aliases", []).append({"src": p, "dst": dst})
+                    out.setdefault("aliases", []).append({"src": p, "dst": dst, "list": True})
 
 
 def _text(node, key: str) -> str | None:

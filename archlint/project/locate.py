@@ -48,9 +48,13 @@ def locate(project, b, fact: dict, folder: str) -> None:
     project.probes.extend(tried)
     b.tried = [project._display(c) for c in tried]
     doc = b.path.lower().endswith((".md", ".markdown"))
-    b.missing = file is not None and bool(tried) and "made" not in fact["bases"] and not rooted and (
-        not doc or _named_here(project, file) and not _elsewhere(project, file)) and not _output(project, tried) \
-        and not _in_clone(project, tried)
+    unmade = bool(tried) and not {"made", "caller"} & set(fact["bases"]) and not rooted \
+        and not _output(project, tried) and not _in_clone(project, tried)
+    b.missing = unmade and file is not None and (
+        not doc or _named_here(project, file) and not _elsewhere(project, file))
+    # (nor one whose context from the top holds one: camel-k's Makefile -> script/Makefile runs at the top)
+    b.absent = unmade and file is None and not doc and not any(
+        c.startswith(inside) and project._exists(c) for c in (os.path.normpath(os.path.join(root, r)) for r in rels))
     if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
         project.probes.append(os.path.dirname(tried[0]))
 

@@ -97,7 +97,8 @@ def show_name(n: tuple[str, str]) -> str:
 class Build:
     """A build site."""
 
-    __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "platforms", "host", "tags", "names",
+    __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "absent", "unreached", "platforms", "host",
+                 "tags", "names",
                  "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned", "contexts",
                  "floating_args")
 
@@ -110,6 +111,10 @@ class Build:
         self.dockerfile: str | None = None  # display path of the Dockerfile it builds, when found
         self.tried: list = []  # where the Dockerfile was looked for (display paths)
         self.missing = False  # a literal -f / file: / dockerfile: that exists in none of them
+        #: no -f, and its context holds no Dockerfile in any of them (a context folder gone, a
+        #: kubebuilder target left when the Dockerfile moved): it cannot run, XF005 says nothing
+        self.absent = False
+        self.unreached = False  # in a variant Makefile (Makefile.docker) no file names: run by nothing seen
         self.platforms = fact["platforms"]
         self.host = fact["host"]
         self.tags = [n for n in (normal(t) for t in fact["tags"]) if n]
@@ -125,6 +130,11 @@ class Build:
         #: its named contexts as the FROM lines they serve resolve (``--build-context wheels=...``)
         self.contexts = frozenset(n for n in map(normal, fact.get("contexts", ())) if n)
         self.floating_args = frozenset(fact.get("floating_args", ()))  # passed NAME alone, or x:latest
+
+    @property
+    def cannot_run(self) -> bool:
+        """Its Dockerfile, named or implied, exists nowhere it may run from, or nothing runs it."""
+        return self.missing or self.absent or self.unreached
 
     @property
     def where(self) -> str:
@@ -220,8 +230,10 @@ class Project:
         self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
         self.defaulted_latest: set = set()  # names a build tags latest through an overridable default
         self.cloned: set = set()  # folders a git clone of the repository's files makes
+        self.make_named: set = set()  # variant Makefiles some file names ("*": one with a variable)
         self.test_inputs: set = set()  # display paths of the files a test suite names (gator's Suite)
         self._aliases: list = []
+        self._members: list = []  # (member, manifest list): linked to the list's deployments, not to each other (XF004)
         self._overrides: list = []  # (display path of a Kustomization, its images: entry)
         self.patches = Patches()  # Kustomizations and their patches' container slots
         self._pending: list = []  # (build, fact, folder) whose Dockerfile is found at link()
@@ -280,8 +292,8 @@ class Project:
                 self.bases.append(base)
         for a in facts.get("aliases", ()):
             s, d = normal(a["src"]), normal(a["dst"])
-            if _linkable(s) and _linkable(d):
-                self._aliases.append((s, d))
+            if _linkable(s) and _linkable(d):  # (a manifest list's member: a name of the list, not of its other members)
+                (self._members if a.get("list") is True else self._aliases).append((s, d))
         for bk in facts.get("bakes", ()):
             self._bake(display, folder, bk)
         for o in facts.get("overrides", ()):
@@ -303,6 +315,7 @@ class Project:
             self.tag_releases.add(display)
         self.defaulted_latest.update(n for n in map(normal, facts.get("defaulted", ())) if n is not None)
         self.cloned.update(facts.get("cloned", ()))
+        self.make_named.update(facts.get("make_named", ()))
         self.test_inputs.update(self._display(os.path.normpath(os.path.join(folder, rel)))
                                 for rel in facts.get("test_inputs", ()) if not os.path.isabs(rel))
 
@@ -445,13 +458,15 @@ class Project:
         self._resolve_make_calls()
         for b, f, folder in self._pending:
             locate(self, b, f, folder)
+            b.unreached = "*" not in self.make_named and self.kinds.get(b.path) == "makefile" \
+                and _variant_makefile(b.path) and os.path.basename(b.path).removeprefix("GNU") not in self.make_named
         self._pending = []
         self.builds = self.patches.called(self.builds)  # (before the pins and the index)
         self._apply_bakes()
         self._apply_pins()
         self._apply_overrides()
         names = self._names
-        for s, d in self._aliases:
+        for s, d in self._aliases + self._members:
             names.union(s, d)
         members: dict = {}
         for n in set(names.parent) | set(names.parent.values()):
@@ -796,6 +811,13 @@ class Project:
                     by.setdefault(id(b), []).append(d)
             self._deploys_by_build = by
         return self._deploys_by_build.get(id(build), [])
+
+
+def _variant_makefile(path: str) -> bool:
+    """``Makefile.docker`` (a variant run with ``make -f``), not ``Makefile``, ``*.mk`` (made to
+    be included) nor autotools' ``Makefile.in``."""
+    base = os.path.basename(path).removeprefix("GNU")
+    return base[:9] in ("Makefile.", "makefile.") and not base.endswith((".in", ".am"))
 
 
 def build_project(root: str, entries, known: set | None = None) -> Project:

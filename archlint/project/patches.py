@@ -82,6 +82,8 @@ class Patches:
         self.calls: dict = {}  # (display path, line) of a job calling a reusable workflow -> its display path
         self.uncalled: set = set()  # reusable workflows called with a Dockerfile not known here
         self.callee: set = set()  # (display path, line) of a build whose Dockerfile its callers name
+        self.make_latest: dict = {}  # (Makefile, line) -> plain variables its latest tag goes through
+        self.make_sets: set = set()  # variables some command line of make in the repository sets
 
     def called(self, builds: list) -> list:
         """``builds`` with the callers of reusable workflows whose build steps take their
@@ -221,6 +223,11 @@ class Patches:
             elif _line(ln) and path:
                 self.calls[(display, _line(ln))] = path
         self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
+        self.make_sets.update(n for n in facts.get("make_sets", ()) if type(n) is str)
+        for k in facts.get("make_latest", ()):
+            ln, _, names = k.partition(":")
+            if _line(ln):
+                self.make_latest.setdefault((display, _line(ln)), set()).update(names.split())
         for a in facts.get("anchors", ()):
             ln, _, name = a.partition(":")
             if _line(ln):

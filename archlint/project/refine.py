@@ -98,8 +98,9 @@ def _same_repo(a: str, b: str) -> bool:
 def _stays_or_cannot_run(builds) -> bool:
     """Whether the builds at a place make nothing a registry takes: none of them is seen pushing
     its image (it stays on the machine that built it), or every one builds a Dockerfile that does
-    not exist (the build cannot run; XF005's finding is the one to act on first)."""
-    return bool(builds) and (not any(b.push for b in builds) or all(b.missing for b in builds))
+    not exist (the build cannot run: XF005's finding is the one to act on first; or, with no
+    ``-f``, its context holds none: nsx-operator's kubebuilder ``docker-build`` target)."""
+    return bool(builds) and (not any(b.push for b in builds) or all(b.cannot_run for b in builds))
 
 
 def _pinned(builds) -> bool:
@@ -352,8 +353,9 @@ def bc006(f, fr, project):
     build of an unknown name may be); its own images are kept (loki's ``grafana/loki-canary:latest`` in
     its canary guide)."""
     builds = project.builds_in(fr.path, f.span.line) or _tagging_build(project, fr, f)
-    if _stays_or_cannot_run(builds):
-        return None
+    if _stays_or_cannot_run(builds) or project.patches.make_latest.get((fr.path, f.span.line), set()) \
+            & project.patches.make_sets:
+        return None  # (VERSION = latest, and a caller runs make ... VERSION=$(git describe))
     if fr.path in project.tag_releases and builds and all(_release_alias(project, b) for b in builds):
         return None
     if not builds and f.key:  # a push or a tag: its image is the last word of the rule's key
@@ -362,7 +364,7 @@ def bc006(f, fr, project):
         label, _, image = f.key.rpartition(" ")
         name = normal(image)
         made = project.builds_of(name)
-        if made and all(b.missing for b in made):
+        if made and all(b.cannot_run for b in made):
             return None
         if label.endswith(" tag") and name is not None and not project.repository_pushed(name):
             return None
@@ -568,7 +570,7 @@ def bc004(f, fr, project):
     builds = project.builds_in(fr.path, f.span.line)
     if not builds and "bake" not in f.key:  # on a later line of its command (``docker build \``)
         builds = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line and name in b.args][-1:]
-    if builds and all(b.missing for b in builds):
+    if builds and all(b.cannot_run for b in builds):
         return None
     if builds and all(b.dockerfile and not b.missing and name not in project.args.get(b.dockerfile, (name,))
                       for b in builds):

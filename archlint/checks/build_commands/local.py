@@ -90,11 +90,6 @@ class LocalUse:
         self.names: dict[int, set[str]] = {}  # group -> normalised local image names
         self.pushed: dict[int, set[str]] = {}  # group -> roots of the names pushed there
 
-    def unpushed_bare(self, tc: ToolCommand, ref: str) -> bool:
-        """A one-part name (``ssh-ubuntu-focal``: no registry, no namespace: nobody can push
-        it to Docker Hub) that the group never pushes: an image for this machine only."""
-        return _one_part(ref) and normal_ref(ref) not in self.pushed.get(group_of(tc), ())
-
     def build(self, tc: ToolCommand) -> bool:
         return id(tc) in self.builds
 
@@ -289,7 +284,7 @@ def local_use(ctx) -> LocalUse:
 _NAMING = ("tag", "push", "manifest-push", "manifest-create", "manifest-add")
 
 
-def _one_part(ref: str) -> bool:
+def one_part(ref: str) -> bool:
     """A literal one-part name (``thanos``, ``gen:dev``: no registry, no namespace, no variable
     before the tag): ``docker push`` of it would go to Docker Hub's official-image namespace,
     which nobody outside Docker can push to, so an image named only so stays where it was
@@ -353,7 +348,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
         if root(n) in used_roots and root(n) not in pushed_roots:
             names.add(n)
     # names re-tagged (docker tag) with a name of more than one part: they may leave the machine
-    registry_roots = {root(n) for n in parent if not _one_part(n)}
+    registry_roots = {root(n) for n in parent if not one_part(n)}
     for tc in tcs:
         if tc.action != "build":
             continue
@@ -383,7 +378,7 @@ def _judge_group(key: int, tcs: list[ToolCommand], out: LocalUse) -> None:
             # in a document that never pushes it (the reader's own build)
             out.builds.add(id(tc))
             names.update(tags)
-        elif all(_one_part(im.value) for im in tc.images) and not any(root(t) in registry_roots for t in tags):
+        elif all(one_part(im.value) for im in tc.images) and not any(root(t) in registry_roots for t in tags):
             # thanos' `docker build -t "thanos" .`: a name no registry takes, never pushed nor
             # re-tagged with another name here
             out.builds.add(id(tc))

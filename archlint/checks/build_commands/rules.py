@@ -13,7 +13,7 @@ from ...model import Edit, Fix, Severity, Span
 from ...registry import rule
 from ...tooling import example_file
 from ...updaters import digest_only
-from .local import (build_pushes, digest_read, discarded, group_of, local_use, normal_ref, readers_build,
+from .local import (build_pushes, digest_read, discarded, group_of, local_use, normal_ref, one_part, readers_build,
                     runner_chosen, runner_platform, text_at as _text_at, versioned, versioned_ref)
 from .variants import builds as _builds
 from .variants import (as_its_platform, as_written, no_cpu, bundle_image, first_pass_of, linux_os, multi_platform_twin,
@@ -137,7 +137,8 @@ def build_without_platform(ctx):
     `$YOUR_DOCKER_REPO/app`, the reader's), not where the final stage pins its platform
     (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
     files copied in by paths written out (every stage `FROM scratch`: the copied binaries' CPU), nor where it is a variant of a published build (README: "Per-file rules
-    judged again").
+    judged again"), nor where it cannot run: its Dockerfile, named or its context's, exists nowhere, or it is in a
+    variant Makefile (`Makefile.docker`) that no file includes, runs with `make -f` or names.
 
     ## Example
     ```shell
@@ -328,7 +329,8 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
             continue
         if var.op == "?=" and var.raw.strip():
             return True
-        todo.extend(_MAKE_REF.findall(_tag_part(var.raw) if tag_only else var.raw))
+        text = var.written or var.raw  # (IMG := $(REPO):$(TAG), TAG ?= latest: through TAG)
+        todo.extend(_MAKE_REF.findall(_tag_part(text) if tag_only else text))
     none_reached.update(seen)  # the whole closure was walked without finding one
     return False
 
@@ -630,8 +632,8 @@ def latest_tag(ctx):
     inspect --format '{{.RepoDigests}}'`, `imagetools inspect`, `crane digest`) to pin consumers by it (tilt's CI
     images). Images that stay on the machine (see BC001: in a whole run, a build or `docker tag` whose image no file is
     seen pushing, a tag in a CI job that never logs in nor pushes), images for a registry on `localhost`, and a one-part
-    name a build gives and the same file never pushes (`docker build -t ssh-ubuntu-focal ...`: tailscale's test
-    containers) are not reported. In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...)
+    name a build gives (`docker build -t ssh-ubuntu-focal ...`: tailscale's test containers; go-dnscollector's `-t
+    go-dnscollector`, then `docker tag`-ged to its Docker Hub names, whose tags are judged) are not reported. In documentation and examples (`docs/`, `examples/`, `samples/`, `tutorials/`...)
     builds, tags and pushes are not reported: the image is the reader's own and the reader picks its tag (`docker push
     registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there (`kubectl run`, `kubectl set
     image`) is the document's choice and is reported, in a whole run only of an image the repository builds (a
@@ -684,8 +686,8 @@ def latest_tag(ctx):
                 continue  # (a deployed image with no version tags, in a file no updater reads)
             if beside or local.name(tc, im.value) or (readers or readers_own(im.value)) and im.role != "image":
                 continue
-            if tc.action == "build" and local.unpushed_bare(tc, im.value):
-                continue  # a one-part name built here and never pushed: this machine's image
+            if tc.action == "build" and one_part(im.value):
+                continue  # a one-part name no registry takes: a local name (pushed, it is under another name, judged there)
             if im.role in ("push", "tag-target", "manifest", "tag") \
                     and ((name, group_of(tc)) in tagged or digest_read(ctx, tc, (name, _text_at(ctx, im.span)))):
                 continue  # latest moved next to a versioned tag of the same image, or the pushed digest read

@@ -220,8 +220,8 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
 
 def _arch_named_siblings(ctx, base: str) -> set:
     """The architectures of the files beside the Dockerfile named as it is plus one CPU's name
-    (``Dockerfile.aarch64``, ``Dockerfile-arm64``), or of the same name in a folder named for one
-    (``arm64/Dockerfile``); the folder and those files are inputs of the result."""
+    (``Dockerfile.aarch64``, ``Dockerfile-arm64``, ``Arm64Dockerfile``), or of the same name in a
+    folder named for one (``arm64/Dockerfile``); the folder and those files are inputs of the result."""
     import os
 
     folder = os.path.dirname(ctx.source.abspath or "")
@@ -244,6 +244,9 @@ def _arch_named_siblings(ctx, base: str) -> set:
         if len(n) > len(low) + 1 and n.startswith(low) and n[len(low)] in ".-_":
             found = {a for t, a, s, e in arch_tokens(n[len(low) + 1:]) if s == 0 and e == len(n) - len(low) - 1}
             out |= found
+        elif len(n) > len(low) and n.endswith(low):  # the CPU before the name (newrelic's Arm64Dockerfile)
+            pre = n[:-len(low)].rstrip(".-_")
+            out |= {a for t, a, s, e in arch_tokens(pre) if s == 0 and e == len(pre)}
     return out
 
 

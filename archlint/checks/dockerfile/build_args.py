@@ -156,7 +156,7 @@ def arch_specific_download(ctx):
     reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one architecture's
     by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also
     DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one
-    is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` is amd64's, as is a folder's every one named for
+    is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` (or `Arm64Dockerfile`) is amd64's, as is a folder's every one named for
     no CPU where some name arm64 and none amd64, or whose folder has an ARM twin (`seafile_9.0/`, `seafile_9.0_arm/`).
     """
     if windows_image(ctx):

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from ...model import Severity
-from ...images import local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
+from ...images import cluster_release, local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
 from ...parsers.yamldoc import (
     is_map,
     is_scalar,
@@ -314,8 +314,8 @@ def _mutable(img: _Image, local: bool = False) -> bool:
         return False
     if is_scalar(img.policy) and (scalar(img.policy) or "").strip() == "Never" and img.name.startswith("local/"):
         return False  # never pulled, named as the node's own (local/...): built or loaded there, its tag a local name
-    if not local_registry(img.ref):
-        return True
+    if not local_registry(img.ref):  # (nor the cluster's own oc: its registry's openshift/cli, no version to pin)
+        return not cluster_release(img.ref)
     return local and not img.ref.startswith("localhost/")
 
 
@@ -344,14 +344,14 @@ def image_latest_tag(ctx):
     accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files under the `fixtures` folders (`testdata`, ...) are test input and not
     linted by default. An image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
     `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an overlay's, or its
-    `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (listed
-    in the `image-references` ImageStream beside the manifest) is not judged. Nor are manifests for development (under a folder
+    `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (in the
+    `image-references` beside the manifest) is not judged. Nor are manifests for development (under a folder
     `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox`, `playground` or `.devcontainer`, or with a word
     `dev`, `development`, `devenv` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
-    `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`,
-    `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`, `tutorials`,
-    `tutorial`; or named for one: `demo.yaml`; or whose opening comment says "for demo / testing purposes only", "not
-    for production", "for the development setup"), which their readers copy and pin, or templates (`template/`,
+    `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`, `example`,
+    `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`, `tutorials`, `tutorial`; or
+    named for one: `demo.yaml`; or whose opening comment says "for demo / testing purposes only", "not for
+    production", "for the development setup"), which their readers copy and pin, or templates (`template/`,
     `version-template/`: kserve's setup script copies it and turns `latest` into the version). Nor is an image whose tag
     the repository's own tooling sets: a `kustomize edit set image NAME=...` in a script, Makefile or workflow
     (kubebuilder's `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
@@ -375,7 +375,7 @@ def image_latest_tag(ctx):
     (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
     `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
     node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
-    image (also K8S002; K8S007 still speaks of one the node pulls); nor one the node never pulls (`Never`) named `local/...` or that the repository builds: put on the node, its tag a local name (also K8S002); nor a placeholder a
+    image (also K8S002; K8S007 still speaks of one the node pulls); nor an OpenShift release's image stream in the cluster's registry (`...openshift-image-registry.svc:5000/openshift/cli:latest`: its own `oc`; also K8S002); nor one the node never pulls (`Never`) named `local/...` or that the repository builds: put on the node, its tag a local name (also K8S002); nor a placeholder a
     comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
     commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
     pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
@@ -538,7 +538,8 @@ def _vstr(v) -> str:
 #: three minor releases (1.35 to 1.37 in that data); the newest flags every removal any of them has
 #: made.  Not the newest date in the pack: planned removals name releases that do not exist yet.
 NEWEST_RELEASE = (1, 37)
-
+OLDEST_SUPPORTED = (NEWEST_RELEASE[0], NEWEST_RELEASE[1] - 2)  # (the oldest of those three)
+_ASSUMED = ", the newest release archlint knows; set kubernetes-version"  # (how a message names the assumed release)
 
 
 def _api_index(settings) -> dict:
@@ -572,7 +573,7 @@ def _target(ctx) -> tuple[tuple[int, int], str]:
     if built is not None and built[0] < newest:
         (major, minor), module = built
         return built[0], f"Kubernetes {major}.{minor}, which go.mod's {module} builds against; set kubernetes-version"
-    return newest, f"Kubernetes {newest[0]}.{newest[1]}, the newest release archlint knows; set kubernetes-version"
+    return newest, f"Kubernetes {newest[0]}.{newest[1]}{_ASSUMED}"
 
 
 def _api_findings(ctx, removed: bool):
@@ -596,6 +597,8 @@ def _api_findings(ctx, removed: bool):
             continue
         repl = entry.get("replacement", "")
         avail = entry.get("replacement-available-in")
+        if not removed and avail and why.endswith(_ASSUMED) and _vtuple(avail) > OLDEST_SUPPORTED:
+            continue  # (the clusters of a release still supported would not serve the replacement)
         use = f"use {repl}" + (f" (available since {_vstr(avail)})" if avail else "")
         if entry.get("message"):
             use += f"; {entry['message'].rstrip('.')}"
@@ -627,7 +630,10 @@ def deprecated_api_version(ctx):
     lifecycle data up to 1.37, alpha versions included, with sources); add rows for your own
     APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the release
     the repository's Go module builds against is assumed (`k8s.io/api v0.36.x`, `client-go`,
-    `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37).
+    `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37); then a
+    deprecation is reported only when every release Kubernetes still supports (1.35 to 1.37) serves the
+    replacement: moving a `MutatingAdmissionPolicy` to `admissionregistration.k8s.io/v1`, served from 1.36,
+    would break it on a 1.35 cluster (xunholy's k8s-gitops runs 1.35 with the beta API switched on).
     As K8S004, in a whole run not reported for a variant kept for old clusters in a folder or file named
     for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`, `bundle-v1beta1.yaml` beside `bundle.yaml`).
 

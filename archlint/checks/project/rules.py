@@ -385,7 +385,12 @@ def build_dockerfile_missing(ctx):
     goreleaser's `dist/`, which a Makefile target fills; keylime's `docker/release/.gitignore` listing the Dockerfile
     its `generate-files.sh` writes): a build's output, written before the build; nor one the
     same recipe or script writes first, itself or through a script it runs (`opm generate dockerfile
-    DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`). Builds of one
+    DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`), or a document
+    shows in a `dockerfile` block above the build (the reader writes it: gitlab-runner's "Create
+    `alpine-upgrade/Dockerfile`"); nor a shell variable's default (`${DOCKER_FILE:-Dockerfile}`:
+    the file is its caller's, database-lab-engine's CI jobs each set one), nor a build in a variant
+    Makefile (`Makefile.docker`) that no file includes, runs with `make -f` or names (jx-gitops': nothing
+    runs it). Builds of one
     file that miss the same Dockerfile, or Dockerfiles of a folder that does not exist, are one
     finding, the other builds its related locations (testkube's goreleaser files of removed
     executors: 29 builds, 7 findings).
@@ -411,7 +416,7 @@ def build_dockerfile_missing(ctx):
     """
     groups: dict = {}  # (file, the missing Dockerfile, or its folder where that is missing too) -> builds
     for b in ctx.project.builds:
-        if b.missing and not _excerpt_in_docs(b.path):
+        if b.missing and not b.unreached and not _excerpt_in_docs(b.path):
             groups.setdefault((b.path, _missing_folder(ctx, b) or os.path.normpath(b.file or "")), []).append(b)
     for (_path, what), builds in groups.items():
         b, more = builds[0], builds[1:]

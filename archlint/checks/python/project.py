@@ -8,7 +8,9 @@ Which versions
     ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` of a Dockerfile in the
     file's folder or one of its parents up to the repository root, or of one in the top's build
     folders (``docker/``, ``build/``...: ``_DOCKER_FOLDERS``) that copies the file's top-level
-    folder (clearml-server's ``docker/build/Dockerfile``), else the lowest ``python-version`` the
+    folder (clearml-server's ``docker/build/Dockerfile``) or of one in a folder beside the file's that
+    copies the file's folder (``src/api/Dockerfile``'s ``COPY shared/``), else ruff's ``target-version`` in its own
+    ``.ruff.toml`` or ``ruff.toml`` (nearest first), else the lowest ``python-version`` the
     repository's GitHub workflows set up (``actions/setup-python``), else the newest.  A library
     entry applies when the project's ``requirements*.txt`` / ``pyproject.toml`` (the nearest
     folder that lists dependencies) allows a release at or after the entry's version, or when the library is not pinned.
@@ -262,9 +264,18 @@ def _find_target(start: str, settings) -> tuple[Target, tuple[str, ...]]:
                 v, from_text = found
                 return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}"), tuple(read)
     got = _copied_in(dirs, read) if len(dirs) > 1 else None
+    got = got or (_copied_by_sibling(dirs, read) if len(dirs) > 1 else None)
     if got is not None:
         (v, from_text), p, first = got
         return Target(v, f"{from_text} in {_display(p, settings, dirs[-1])}, which copies {first}/"), tuple(read)
+    for d in dirs:  # ruff's own files, in the order ruff reads them: its lint target, after a Dockerfile's Python
+        for n in (".ruff.toml", "ruff.toml"):
+            if n in _listdir(d):
+                p = os.path.join(d, n)
+                read.append(p)
+                tv = _ruff_target(p, own=True)
+                if tv is not None:
+                    return Target(tv[0], f'target-version "{tv[1]}" in {_display(p, settings, dirs[-1])}'), tuple(read)
     got = _workflow_python(dirs[-1], read) if len(dirs) > 1 or os.path.isdir(os.path.join(dirs[-1], ".git")) else None
     if got is not None:
         v, said, p = got
@@ -360,18 +371,41 @@ def _copied_in(dirs: tuple, read: list):
     return None if hit is None else (hit[0], hit[1], first)
 
 
+def _copied_by_sibling(dirs: tuple, read: list):
+    """((version, FROM text), Dockerfile, folder) of a Python base image whose Dockerfile, in a
+    folder beside the file's (one of the first 32), copies the file's folder from the parent
+    they share (brunovlucena's ``src/command_center/Dockerfile``, ``FROM python:3.12-slim``, with
+    ``COPY shared/ ./shared/`` for ``src/shared/``); None when none does.  The folders and the
+    Dockerfiles are read."""
+    here, parent = dirs[0], dirs[1]
+    name = os.path.basename(here)
+    for sub in sorted(_listdir(parent))[:32]:
+        folder = os.path.join(parent, sub)
+        if sub == name or not _is_dir(folder):
+            continue
+        read.append(folder)
+        for n in sorted(x for x in _listdir(folder) if _DOCKERFILE_HINT.search(x) and kind_by_name(x) == "dockerfile"):
+            p = os.path.join(folder, n)
+            read.append(p)
+            found = None if _is_dir(p) else _dockerfile_python(p)
+            if found and name in _files.get(("copies", p), ()):
+                return found, p, name
+    return None
+
+
 _RUFF_TARGET = re.compile(r"py(\d)(\d+)")
 #: pyenv's ``.python-version`` (``3.11.4``, ``3.11``); App Engine's ``runtime: python27``
 _PYENV = re.compile(r"\s*(?:cpython-)?(\d)\.(\d+)(?:\.\d+)?\s*(?:\n|$)")
 _APP_ENGINE = re.compile(r"(?m)^runtime:[ \t]*[\"']?python(\d)(\d+)[\"']?[ \t]*(?:#.*)?$")
 
 
-def _ruff_target(path: str):
+def _ruff_target(path: str, own: bool = False):
     """Ruff's ``[tool.ruff] target-version = "py311"`` (what ruff itself reads after
-    ``requires-python``): ((3, 11), "py311"), else None."""
+    ``requires-python``), or, with ``own``, the top-level one of a ``ruff.toml``: ((3, 11),
+    "py311"), else None."""
     data = _read_toml(path)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    ruff = tool.get("ruff") if isinstance(tool.get("ruff"), dict) else {}
+    ruff = data if own else tool.get("ruff") if isinstance(tool.get("ruff"), dict) else {}
     tv = ruff.get("target-version")
     m = _RUFF_TARGET.fullmatch(tv) if isinstance(tv, str) else None
     return ((int(m.group(1)), int(m.group(2))), tv) if m else None

@@ -264,8 +264,9 @@ def removed_api(ctx):
     `pyproject.toml`, pyenv's `.python-version` or App Engine's `runtime: python27` in `app.yaml`
     (frigate, test-infra's gubernator), else the `FROM python:3.X` image of a
     Dockerfile in the file's folder or a parent folder up to the repository root, or in the top's `docker/`,
-    `build/`... folders that copies the file's top-level folder (clearml-server's `COPY apiserver`), else the
-    lowest `python-version` the repository's GitHub workflows set up (`actions/setup-python`, a matrix's list
+    `build/`... folders that copies the file's top-level folder (clearml-server's `COPY apiserver`), or in a folder
+    beside the file's that copies its folder (`src/api/Dockerfile`'s `COPY shared/`), else ruff's
+    `target-version` in its own `.ruff.toml` or `ruff.toml` (nearest first), else the lowest `python-version` the repository's GitHub workflows set up (`actions/setup-python`, a matrix's list
     too: metalk8s' build job), else the newest.  A library entry is reported when the requirements (`requirements*.txt`,
     `pyproject.toml`) allow the release that removed it, or when the library is not pinned.
     Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
