@@ -439,6 +439,13 @@ CASES["makefile-prerequisite-fanout"] = _prerequisite_fanout
 CASES["makefile-foreach-long-word"] = _lint("Makefile", "makefile", lambda n: (
     "H = " + "x" * (15 * n) + "\nall:\n\tdocker build $(foreach a,$(H)," + "$(a)" * n + ") -t r.io/a/x:1 .\n"))
 
+# a latest tag through a chain of plain variables (the project's make_latest walk), and a long
+# line of make command-line variables (make_sets)
+CASES["makefile-latest-chain"] = _lint("Makefile", "makefile", lambda n: (
+    "V0 = latest\n" + "".join(f"V{i} = $(V{i - 1})\n" for i in range(1, n))
+    + f"img:\n\tdocker build -t acme/app:$(V{n - 1}) .\n\tdocker push acme/app:$(V{n - 1})\n"))
+CASES["shell-make-variables"] = _lint("run.sh", "shell", lambda n: (
+    "#!/bin/sh\nmake release " + " ".join(f"V{i}=x" for i in range(n)) + "\n"))
 CASES["makefile-nested-foreach"] = _lint("Makefile", "makefile", lambda n: (
     "W = " + " ".join(str(i) for i in range(n)) + "\nall:\n"
     "\tdocker build $(foreach a,$(W),$(strip $(foreach b,$(W),$(strip $(foreach c,$(W),))))) -t x:1 .\n"))
@@ -587,7 +594,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "makefile-prerequisite-fanout": 1000, "makefile-nested-foreach": 100, "makefile-foreach-long-word": 1000, "project-many-rewrites": 5000,
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
         "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000,
-        "project-release-long-lines": 5000, "shell-node-engine-builds": 1000, "workflow-python-versions": 100_000}
+        "project-release-long-lines": 5000, "shell-node-engine-builds": 1000, "workflow-python-versions": 100_000,
+        "makefile-latest-chain": 2000, "shell-make-variables": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -459,6 +459,27 @@ def test_call_binds_its_arguments_into_a_define():
     assert all(w.dynamic for c in simple_commands(snip_u2) for w in c.words)
 
 
+def test_a_calls_arguments_continued_over_lines_are_its_words():
+    # brunovlucena's homelab: `$(call build_docker_image, \` then one argument a line; make reads a
+    # backslash-newline inside the call as a blank, so the Dockerfile is docker/kubectl.Dockerfile
+    m = parse("\n".join([
+        "define build",
+        "\tDOCKERFILE=\"$(strip $(2))\"; \\",
+        "\tdocker build -t $(strip $(1)) -f \"$$DOCKERFILE\" $(strip $(3))",
+        "endef",
+        "t:",
+        "\t$(call build, \\",
+        "\t\tkubectl, \\",
+        "\t\tdocker/kubectl.Dockerfile, \\",
+        "\t\tdocker)",
+        "",
+    ]))
+    (snip,) = m.shell_snippets()
+    assert snip.text.startswith('\tDOCKERFILE="docker/kubectl.Dockerfile"; ')
+    c = simple_commands(snip)[-1]
+    assert [w.value for w in c.words] == ["docker", "build", "-t", "kubectl", "-f", "docker/kubectl.Dockerfile", "docker"]
+
+
 def test_a_call_that_calls_itself_or_doubles_is_bounded():
     lines = ["f0 = x"]
     lines += [f"f{i} = $(call f{i - 1},a)$(call f{i - 1},a)" for i in range(1, 60)]

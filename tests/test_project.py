@@ -132,6 +132,23 @@ def test_dc001_leaves_the_repositorys_own_release_knob_alone(tmp_path, capsys):
         "tag latest (the default in grafana/grafana:${GRAFANA_VERSION:-latest})."]
 
 
+def test_dc001_leaves_an_image_the_repository_builds_and_pushes_nowhere(tmp_path, capsys):
+    # OhMyMndy's homelab: helpers/docker-compose.yml builds ohmymndy/alpine (untagged) from its
+    # Dockerfile, the deploy script builds it first, and litellm's compose file runs it: the
+    # machine's own build; pushed by some file, it is a published latest again
+    files = {
+        "helpers/alpine/Dockerfile": "FROM alpine:3.23\n",
+        "helpers/docker-compose.yml": "services:\n  alpine:\n    build:\n      dockerfile: ./alpine/Dockerfile\n"
+                                      "    image: ohmymndy/alpine\n",
+        "litellm/docker-compose.yml": "services:\n  init:\n    image: ohmymndy/alpine\n  db:\n    image: redis:latest\n"
+                                      "  pg:\n    image: postgres:16.4\n",
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "DC001") == [("litellm/docker-compose.yml", 5, "DC001")]
+    files["deploy/push.sh"] = "#!/bin/sh\ndocker push ohmymndy/alpine\n"
+    assert codes(run(tree(tmp_path / "b", files), capsys), "DC001") == [
+        ("litellm/docker-compose.yml", 3, "DC001"), ("litellm/docker-compose.yml", 5, "DC001")]
+
+
 def test_xf004_leaves_alternatives_of_one_file_alone(tmp_path, capsys):
     # keda's Makefile: publish (native) beside publish-multiarch, the same tag; a runbook elsewhere
     # pushing that tag is reported

@@ -804,12 +804,18 @@ def test_a_shell_script_named_like_a_python_file_is_a_notice_not_a_parse_error()
 
 
 def test_a_python_2_script_is_a_notice_not_a_parse_error():
-    # mosquitto's 2010 examples: `print "menu"`, `except usb.SerialException, e:`
-    for text, line in (('import gtk\ndef show(self):\n    print "menu"\n', 3),
-                       ("try:\n    run()\nexcept SerialException, e:\n    pass\n", 3)):
-        r = lint_inline(text, name="cc.py", kind="python")
-        assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
-        assert "Python 2 syntax here" in r.notices[0].message and r.findings == []
+    # mosquitto's 2010 examples: `print "menu"`
+    r = lint_inline('import gtk\ndef show(self):\n    print "menu"\n', name="cc.py", kind="python")
+    assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 3, "info")]
+    assert "Python 2 syntax here" in r.notices[0].message and r.findings == []
+    # `except SerialException, e:` (Python 2), `except TypeError, ValidationError:` (vnghia's homelab,
+    # Python 3.14's PEP 758): the same text; before 3.14 an info notice naming both, not "Python 2"
+    r = lint_inline("try:\n    run()\nexcept TypeError, ValidationError:\n    pass\n", name="g.py", kind="python")
+    if sys.version_info < (3, 14):
+        assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 3, "info")]
+        assert "Python 3.14 reads it (PEP 758)" in r.notices[0].message and "Python 2 syntax" not in r.notices[0].message
+    else:
+        assert r.notices == []
     # test-infra's gubernator: tuple parameters; an octal literal of Python 2
     # (Python 3.11's parser names tuple parameters; an older one says "invalid syntax")
     cases = [("os.chmod(p, 0755)\n", 1)] + ([("def get_logs((log_files, pod_name)):\n    pass\n", 1),
@@ -851,6 +857,22 @@ def test_pep_695_syntax_and_a_field_after_another_are_newer_pythons_too():
         else:
             assert r.notices == [], text
     for bad in ("type = = 1\n", "class Box[:\n", "x = f'{a}?{b'\n"):
+        with pytest.raises(ParseError):
+            parse(Source("bad.py", bad))
+
+
+def test_an_escaped_quote_before_the_field_and_a_field_over_lines_are_newer_pythons_too():
+    # rfhold's homelab (requires-python >= 3.13): f"\"{snap["cron"]}\"" (an escaped quote before the
+    # field that reuses it) and f"linux-modules-nvidia-{ then the name on the next line (PEP 701
+    # allows a line break in a field); a plain string left open, or an escaped {{, stays an error
+    for text, line in (('snap = {"cron": "x"}\nv = f"\\"{snap["cron"]}\\""\n', 2),
+                       ('V = 1\npkg = f"linux-modules-nvidia-{\n    V}-server-generic"\n', 2)):
+        r = lint_inline(text, name="d.py", kind="python")
+        if sys.version_info < (3, 12):
+            assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
+        else:
+            assert r.notices == [], text
+    for bad in ('x = "a{\n', 'x = f"{{\n'):
         with pytest.raises(ParseError):
             parse(Source("bad.py", bad))
 

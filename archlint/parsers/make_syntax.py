@@ -60,8 +60,15 @@ def closing_brackets(text: str, opening: str) -> dict:
     return out
 
 
+#: a backslash-newline and the next line's indent: whitespace in a function's arguments, even in
+#: a recipe (brunovlucena's ``$(call build_docker_image, \`` then one argument a line)
+_CONTINUED = re.compile(r"\\\n[ \t]*")
+
+
 def split_args(args: str, maxsplit: int = 0) -> list[str]:
     """Split function arguments on commas outside nested parentheses."""
+    if "\\\n" in args:
+        args = _CONTINUED.sub(" ", args)
     out, depth, cur = [], 0, []
     for ch in args:
         if ch in "({":

@@ -1,8 +1,8 @@
 """Python sources: parsed with the standard library's ``ast`` (the grammar of the Python running
 archlint, so code using syntax newer than that interpreter is reported as AL001).  Before Python
 3.12 an f-string error is an info notice, not an error: 3.12 reads f-strings that reuse their
-quotes inside a replacement field (PEP 701), which an older ``ast`` cannot; other f-string
-errors stay errors.
+quotes inside a replacement field or break a line in one (PEP 701), which an older ``ast``
+cannot; other f-string errors stay errors.
 
 ``PyModel.tree`` is the ``ast.Module``; ``PyModel.col(line, byte_col)`` turns an ``ast`` column
 (a UTF-8 byte offset) into archlint's 1-based code-point column.
@@ -52,7 +52,14 @@ def parse(source) -> PyModel:
                     " Python file, not linted as Python", 1, 1, group="AL001:not-python",
                     summary="{count} files named like Python files are scripts of another language (their #! line):"
                             " not linted as Python") from None
-            if msg.startswith(_PYTHON2):  # mosquitto's 2010 examples: `print "menu"`, `except X, e:`
+            if msg.startswith(_EXCEPT_LIST) and sys.version_info < (3, 14):  # PEP 758: vnghia's homelab
+                raise SkipFile(
+                    "AL001", f"`except A, B:` without parentheses ({msg}): Python 3.14 reads it (PEP 758), as"
+                    f" Python 2 did `except X, e:`; Python {sys.version_info[0]}.{sys.version_info[1]}, which archlint"
+                    " runs on, cannot: not linted", e.lineno or 1, e.offset or 1, group="AL001:newer-python",
+                    summary="{count} Python files have syntax the Python archlint runs on cannot read: not linted") \
+                    from None
+            if msg.startswith(_PYTHON2):  # mosquitto's 2010 examples: `print "menu"`
                 raise SkipFile(
                     "AL001", f"Python 2 syntax here ({msg.split('.', 1)[0]}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
@@ -78,9 +85,11 @@ def parse(source) -> PyModel:
 #: ``except X, e`` form, tuple parameters ``def f((a, b))`` and ``lambda (a, b): ...``: test-infra's
 #: gubernator, octal ``0755``): a Python 2 script, valid for the interpreter it was written for
 _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'",
-            "multiple exception types must be parenthesized", "Function parameters cannot be parenthesized",
+            "Function parameters cannot be parenthesized",
             "Lambda expression parameters cannot be parenthesized", "leading zeros in decimal integer literals")
 
+#: ``except A, B:``: Python 2's ``except X, e`` and Python 3.14's list of types (PEP 758) alike
+_EXCEPT_LIST = "multiple exception types must be parenthesized"
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them
 _LIFTED = ("cannot include a backslash", "cannot include '#'")
 #: an f-string's start: its prefix and opening quote
@@ -115,7 +124,11 @@ def _newer_f_string(msg: str, line: str) -> bool:
     a backslash or a comment inside a replacement field, or an f-string on the error line whose
     replacement field reuses the string's own quote and closes after it (``f'{d['id']}'``).
     Other f-string errors (``f'{x!z}'``, ``f'{x'``) are errors in every version."""
-    if sys.version_info >= (3, 12) or not msg.startswith("f-string"):
+    if sys.version_info >= (3, 12):
+        return False
+    if msg.startswith("unterminated string literal"):
+        return _open_field_at_end(line)
+    if not msg.startswith("f-string"):
         return False
     if any(x in msg for x in _LIFTED):
         return True
@@ -123,10 +136,38 @@ def _newer_f_string(msg: str, line: str) -> bool:
         if n == 64:
             return False  # each start looks ahead on the line: a bounded number keeps it linear
         q, i = m.group(1), m.end()
-        end = line.find(q, i)  # the string's end as an older parser sees it
+        end = _closing(line, q, i)  # the string's end as an older parser sees it
         brace = line.rfind("{", i, end) if end >= 0 else -1  # (the last field opened before it:
         if brace < 0 or line.find("}", brace, end) >= 0:  # postgrest's f"{URL}?{headers["alg"]}")
             continue  # no replacement field open at the string's end
         if line.find("}", end) > end:
             return True
     return False
+
+
+def _closing(line: str, q: str, i: int) -> int:
+    """The first ``q`` at or after ``i`` that no backslash escapes (``f"\\"{d["k"]}\\""`` ends at
+    the quote inside the field, not at its escaped first one), -1 for none."""
+    end = line.find(q, i)
+    while end > 0:
+        k = end
+        while k > i and line[k - 1] == "\\":
+            k -= 1
+        if (end - k) % 2 == 0:
+            return end
+        end = line.find(q, end + 1)
+    return end
+
+
+def _open_field_at_end(line: str) -> bool:
+    """Whether the line ends inside an f-string's replacement field (``f"linux-modules-{`` then
+    the name on the next line): a line break PEP 701 allows there, which an older parser reads as
+    an unterminated string."""
+    stripped = line.rstrip()
+    if not stripped.endswith("{") or stripped.endswith("{{"):
+        return False
+    m = None
+    for n, m in enumerate(_F_START.finditer(stripped)):
+        if n == 64:
+            return False
+    return m is not None and stripped.rfind("}", m.end()) < stripped.rfind("{")

@@ -113,7 +113,7 @@ def _tag_variables(ctx, tc, span) -> list:
         return []
     target = getattr(tc.command.snippet, "group", None)
     todo = _MAKE_REF.findall(_tag_part(_text_at(ctx, span) or ""))
-    seen: list = []
+    seen: dict = {}  # (an ordered set)
     while todo:  # each variable once: linear in the file's variables
         name = todo.pop()
         if name in seen:
@@ -121,6 +121,6 @@ def _tag_variables(ctx, tc, span) -> list:
         var = ctx.model.lookup(name, target)
         if var is None or var.dynamic or var.op == "?=":
             return []
-        seen.append(name)
+        seen[name] = None
         todo.extend(_MAKE_REF.findall(_tag_part(var.written or var.raw)))
-    return seen
+    return list(seen)

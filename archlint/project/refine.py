@@ -325,11 +325,18 @@ def own_release(f, fr, project):
     """DC001: the repository's own image (a repository it builds, on any registry) whose tag is a
     variable defaulting to ``latest`` (jaeger's ``jaegertracing/jaeger:${JAEGER_VERSION:-latest}``):
     the compose file runs the project's newest release unless the variable names another; the
-    knob is the pin."""
-    if "(the default in " not in f.message:
-        return f
+    knob is the pin.  So is an image a build of the repository makes under that name and tag and
+    no file pushes (OhMyMndy's ``image: ohmymndy/alpine``, which its ``helpers/`` compose file
+    builds and the deploy script builds first): the machine's own build, not a pulled tag."""
     from .model import normal
 
+    for im in project.images_at(fr.path, f.span.line):
+        n = normal(im)
+        made = [] if n is None or "*" in n[0] else project.builds_of(n)
+        if made and not any(b.push for b in made) and not project.repository_pushed(n):
+            return None
+    if "(the default in " not in f.message:
+        return f
     paths = project.built_paths()
     for im in project.images_at(fr.path, f.span.line):
         n = normal(im)

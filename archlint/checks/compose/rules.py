@@ -179,7 +179,9 @@ def image_latest_tag(ctx):
     such findings in the judged repositories, none was worth acting on). With the project model, nor
     is the repository's own image (a repository it builds, on any registry) whose tag is a variable
     defaulting to `latest` (jaeger's `${JAEGER_VERSION:-latest}`): the variable is the pin, the
-    default its newest release. Nor an image whose publisher gives no version tags (distroless,
+    default its newest release; nor an image a build of the repository makes under that name and
+    tag that no file pushes (OhMyMndy's `ohmymndy/alpine`, built by another compose file first):
+    the machine's own build. Nor an image whose publisher gives no version tags (distroless,
     httpbin's original: the list DF001 and K8S001 read) where no updater keeps a digest, nor a
     one-part name no registry serves (apisix's `test-header-image:latest`, which a script of the
     repository builds; not an official image: see K8S001), nor an image whose comment says it is a placeholder

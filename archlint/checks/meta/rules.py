@@ -26,9 +26,9 @@ def parse_error(ctx):
     ## Use instead
     Fix the syntax error at the reported position. Binary files, files with NUL bytes and files
     that are not text are reported here too. A Python file with an f-string the Python archlint
-    runs on cannot read (before 3.12: quotes reused inside a replacement field, PEP 701) is an
+    runs on cannot read (before 3.12: quotes reused inside a replacement field, a line break in one, PEP 701) is an
     info notice, not an error: Python 3.12 may read it; so is a Python 2 script (`print "x"`,
-    `except X, e:`, tuple parameters, `0755`), a `*.py` whose `#!` names another language, and a
+    tuple parameters, `0755`), `except A, B:` (Python 2's, and Python 3.14's: PEP 758), a `*.py` whose `#!` names another language, and a
     Markdown code block in a file named like YAML (its first line a ``` fence: gloo's docs).
 
     ## Fix
