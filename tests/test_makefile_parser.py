@@ -480,6 +480,20 @@ def test_a_calls_arguments_continued_over_lines_are_its_words():
     assert [w.value for w in c.words] == ["docker", "build", "-t", "kubectl", "-f", "docker/kubectl.Dockerfile", "docker"]
 
 
+def test_a_platform_list_continued_over_lines_keeps_its_positions():
+    # a review: folding continuations for every function's arguments moved BC008's column past
+    # its line (2:46); only a call's arguments are folded. In single quotes the backslash-newline
+    # is the platform's text: malformed, placed where it starts
+    from helpers import findings
+
+    from archlint.config import Settings
+    from archlint.engine import lint_text
+
+    sh = "#!/bin/sh\ndocker buildx build --platform 'linux/amd64,\\\n    linux/arm65' -t ghcr.io/acme/a:1 --push .\n"
+    r = lint_text("b.sh", sh, Settings(), kind="shell")
+    assert [(f.span.line, f.span.col) for f in findings(r, "BC008")] == [(2, 45)]
+
+
 def test_a_call_that_calls_itself_or_doubles_is_bounded():
     lines = ["f0 = x"]
     lines += [f"f{i} = $(call f{i - 1},a)$(call f{i - 1},a)" for i in range(1, 60)]

@@ -2137,6 +2137,45 @@ def test_a_build_whose_tag_option_takes_no_image_is_no_internal_error(tmp_path, 
     assert [n for n in doc["notices"] if n["rule"] == "AL004"] == []
 
 
+def test_what_a_review_found_of_builds_that_cannot_run_and_callers_of_make(tmp_path, capsys):
+    # a lowercase `dockerfile` is what docker reads without a Dockerfile; a context from a variable's
+    # default is the caller's; a Makefile handing its own VERSION down to a sub-make is no caller
+    # setting it; a variant Makefile a Dockerfile's RUN or a glob include names is run
+    bc = ("#!/bin/sh\ndocker build -t ghcr.io/acme/app:1 app && docker push ghcr.io/acme/app:1\n"
+          'docker build -t ghcr.io/acme/ctx:1 "${CONTEXT:-.}" && docker push ghcr.io/acme/ctx:1\n')
+    doc = run(tree(tmp_path / "a", {"b.sh": bc, "app/dockerfile": "FROM alpine:3.20\n"}), capsys)
+    assert codes(doc, "BC001") == [("b.sh", 2, "BC001"), ("b.sh", 3, "BC001")]
+    mk = ("VERSION = latest\nIMG = ghcr.io/acme/app:$(VERSION)\nall:\n"
+          "\tdocker buildx build --push --platform linux/amd64,linux/arm64 -t $(IMG) .\n"
+          "\t$(MAKE) -C sub VERSION=$(VERSION)\n")
+    doc = run(tree(tmp_path / "b", {"Makefile": mk, "Dockerfile": "FROM alpine:3.20\n", "sub/Makefile": "x:\n\ttrue\n"}),
+              capsys)
+    assert codes(doc, "BC006") == [("Makefile", 4, "BC006")]
+    variant = {"Makefile.docker": "img:\n\tdocker build -t gcr.io/acme/x:1 .\n\tdocker push gcr.io/acme/x:1\n",
+               "Dockerfile": "FROM alpine:3.20\n"}
+    for i, more in enumerate(({"ci/Dockerfile": "FROM alpine:3.20\nRUN make -f Makefile.docker img\n"},
+                              {"Makefile": "-include $(wildcard Makefile.*)\n"})):
+        doc = run(tree(tmp_path / f"c{i}", dict(variant, **more)), capsys)
+        assert codes(doc, "BC001") == [("Makefile.docker", 2, "BC001")], more
+
+
+def test_a_documents_dockerfile_block_excuses_only_the_path_it_names(tmp_path, capsys):
+    # a FROM example in a dockerfile block says nothing of deploy/Dockerfile.gpu built below it
+    page = ("Create `alpine-upgrade/Dockerfile`:\n```dockerfile\nFROM alpine:3.20\n```\n"
+            "```shell\ndocker build -f alpine-upgrade/Dockerfile -t acme/up:1 alpine-upgrade\n"
+            "docker build -f deploy/Dockerfile.gpu -t acme/gpu:1 .\n```\n")
+    root = tree(tmp_path / "r", {"docs/guide.md": page, "deploy/Dockerfile": "FROM alpine:3.20\n",
+                                 "other/Dockerfile.gpu": "FROM alpine:3.20\n"})
+    assert codes(run(root, capsys), "XF005") == [("docs/guide.md", 7, "XF005")]
+
+
+def test_dc001_names_an_unpushed_build_only_of_that_tag(tmp_path, capsys):
+    # a build of acme/app:$(VERSION) says nothing of acme/app:latest, which no build makes
+    files = {"Makefile": "img:\n\tdocker build -t acme/app:$(VERSION) .\n", "Dockerfile": "FROM alpine:3.20\n",
+             "compose.yaml": "services:\n  a:\n    image: acme/app:latest\n  b:\n    image: postgres:16.4\n"}
+    assert codes(run(tree(tmp_path, files), capsys), "DC001") == [("compose.yaml", 3, "DC001")]
+
+
 def test_a_kubernetes_file_named_like_a_goreleaser_config_stays_kubernetes(tmp_path):
     # tektoncd/catalog's task/goreleaser/0.2/goreleaser.yaml is a Tekton Task; a chart may have
     # a templates/goreleaser.yaml: content and charts decide before the name

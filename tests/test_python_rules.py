@@ -861,6 +861,16 @@ def test_pep_695_syntax_and_a_field_after_another_are_newer_pythons_too():
             parse(Source("bad.py", bad))
 
 
+def test_a_python_file_with_a_shell_placeholder_where_it_fails_is_a_template():
+    # openframe's tactical-rmm local_settings.py: `TRMM_DISABLE_WEB_TERMINAL = ${TRMM_DISABLE_WEB_TERMINAL}`,
+    # which envsubst fills when the container starts; a placeholder in a string elsewhere says
+    # nothing of another line's error
+    r = lint_inline("DB = '${POSTGRES_DB}'\nX = ${TRMM_DISABLE_WEB_TERMINAL}\n", name="local_settings.py", kind="python")
+    assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL003", 2, "info")]
+    with pytest.raises(ParseError):
+        parse(Source("bad.py", "DB = '${POSTGRES_DB}'\ndef f(:\n    pass\n"))
+
+
 def test_an_escaped_quote_before_the_field_and_a_field_over_lines_are_newer_pythons_too():
     # rfhold's homelab (requires-python >= 3.13): f"\"{snap["cron"]}\"" (an escaped quote before the
     # field that reuses it) and f"linux-modules-nvidia-{ then the name on the next line (PEP 701
@@ -872,7 +882,7 @@ def test_an_escaped_quote_before_the_field_and_a_field_over_lines_are_newer_pyth
             assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
         else:
             assert r.notices == [], text
-    for bad in ('x = "a{\n', 'x = f"{{\n'):
+    for bad in ('x = "a{\n', 'x = f"{{\n', 'x = f"{a}" + "oops {\n'):  # (the last: a plain string left open)
         with pytest.raises(ParseError):
             parse(Source("bad.py", bad))
 

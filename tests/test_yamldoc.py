@@ -224,8 +224,13 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(SkipFile) as e:
         parse("kind: ServiceMonitor\nmetadata:\n  name: %ITS%-apiserver\n", "monitoring/its-sm.yaml")
     assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 3, 9)
+    with pytest.raises(SkipFile) as e:  # amrc-connectivity-stack's chart values, filled by its Dockerfile's sed
+        parse("image:\n  registry: %%REGISTRY%%\n  tag: %%TAG%%\n", "deploy/values.yaml")
+    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 2, 13)
     with pytest.raises(ParseError):
         parse("cpu: %50\nb: 100%\n  c: [\n", "deploy/z.yaml")
+    with pytest.raises(ParseError):
+        parse("a: %%B%\n", "deploy/z.yaml")
     # a placeholder elsewhere in the file (a comment, a quoted sed) says nothing of another error
     with pytest.raises(ParseError):
         parse("# bumped by sed s/@VERSION@/1.2/\nspec:\n  args:\n  - a\n   b: c\n", "deploy/app.yaml")
@@ -246,6 +251,9 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 5, 1)
     with pytest.raises(ParseError):
         parse("a: '<#if x>'\nb: [\n", "deploy/z.yaml")
+    # a directive inside a block scalar of valid YAML (a Keycloak theme's template) is the scalar's text
+    theme = "kind: ConfigMap\ndata:\n  login.ftl: |\n    <#if realm.password>\n    </#if>\n"
+    assert parse(theme, "k8s/theme.yaml") is not None
     # kubefirst's gitops-template: a line that is only <CERT_MANAGER_ISSUER_ANNOTATION_1>, a token
     # its instantiation replaces; a lower-case or inline <x> in a broken file is no placeholder
     ing = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: argocd\n  annotations:\n"

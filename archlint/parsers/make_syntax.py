@@ -65,10 +65,14 @@ def closing_brackets(text: str, opening: str) -> dict:
 _CONTINUED = re.compile(r"\\\n[ \t]*")
 
 
+def folded(text: str) -> str:
+    """``text`` with each backslash-newline and the next line's indent as one blank, as make reads
+    a function's arguments."""
+    return _CONTINUED.sub(" ", text) if "\\\n" in text else text
+
+
 def split_args(args: str, maxsplit: int = 0) -> list[str]:
     """Split function arguments on commas outside nested parentheses."""
-    if "\\\n" in args:
-        args = _CONTINUED.sub(" ", args)
     out, depth, cur = [], 0, []
     for ch in args:
         if ch in "({":

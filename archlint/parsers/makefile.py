@@ -45,7 +45,7 @@ from ..commands import OPTIONS_NAME
 from ..snippet import Snippet
 from .shell import ShellSnippet
 from .make_syntax import (
-    platform_knob,
+    folded, platform_knob,
     bind_args as _bind_args, continued as _continued, find_rule_colon as _find_rule_colon,
     glob_folders as _glob_folders,
     inline_recipe_start as _inline_recipe_start, logical_line as _logical_line, modifiers as _modifiers,
@@ -377,7 +377,7 @@ class MakeModel:
         return hit
 
     def _call_once(self, args: str, target, depth: int) -> tuple[str, bool]:
-        parts = _split_args(args)
+        parts = _split_args(folded(args))  # (`$(call f, \` then an argument a line: blanks to make)
         if not parts or depth >= _MAX_DEPTH:
             return DYNAMIC, True
         name, d = self._expand_text(parts[0], target, depth + 1)

@@ -56,15 +56,19 @@ def parse(source) -> PyModel:
                 raise SkipFile(
                     "AL001", f"`except A, B:` without parentheses ({msg}): Python 3.14 reads it (PEP 758), as"
                     f" Python 2 did `except X, e:`; Python {sys.version_info[0]}.{sys.version_info[1]}, which archlint"
-                    " runs on, cannot: not linted", e.lineno or 1, e.offset or 1, group="AL001:newer-python",
-                    summary="{count} Python files have syntax the Python archlint runs on cannot read: not linted") \
+                    " runs on, cannot: not linted", e.lineno or 1, e.offset or 1, group="AL001:except-list",
+                    summary="{count} Python files have `except A, B:` (Python 3.14's or Python 2's): not linted") \
                     from None
             if msg.startswith(_PYTHON2):  # mosquitto's 2010 examples: `print "menu"`
                 raise SkipFile(
                     "AL001", f"Python 2 syntax here ({msg.split('.', 1)[0]}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
                     summary="{count} files are Python 2 scripts (Python 3 cannot read them): not linted") from None
-            what = _newer_syntax(msg, source.line(e.lineno or 0))
+            if _SHELL_PLACEHOLDER.search(source.line(e.lineno or 0)):  # openframe's local_settings.py, envsubst'ed
+                raise SkipFile("AL003", "templated file (a ${NAME} placeholder where Python fails), not linted",
+                               e.lineno or 1, e.offset or 1, group="AL003:python-template",
+                               summary="{count} Python files with ${NAME} placeholders (envsubst templates) are not linted") from None
+            what = _newer_syntax(msg, source.line(e.lineno or 0), e.offset or 0)
             if what:
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
                 raise SkipFile(
@@ -88,6 +92,8 @@ _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in ca
             "Function parameters cannot be parenthesized",
             "Lambda expression parameters cannot be parenthesized", "leading zeros in decimal integer literals")
 
+#: a shell-style placeholder (``X = ${TRMM_DISABLE_WEB_TERMINAL}``) that envsubst fills before Python reads the file
+_SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}")
 #: ``except A, B:``: Python 2's ``except X, e`` and Python 3.14's list of types (PEP 758) alike
 _EXCEPT_LIST = "multiple exception types must be parenthesized"
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them
@@ -102,12 +108,12 @@ _PEP695 = re.compile(r"[ \t]*(?:type[ \t]+[A-Za-z_]\w*[ \t]*(?:\[[^\]\n]*\][ \t]
                      r"|(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*[ \t]*\[|class[ \t]+[A-Za-z_]\w*[ \t]*\[)")
 
 
-def _newer_syntax(msg: str, line: str) -> str:
+def _newer_syntax(msg: str, line: str, offset: int = 0) -> str:
     """What this interpreter cannot read on the error line that Python 3.12+ may (an f-string
     of PEP 701, PEP 695's type parameters); "" for a real error."""
     if sys.version_info >= (3, 12):
         return ""
-    if _newer_f_string(msg, line):
+    if _newer_f_string(msg, line, offset):
         return "an f-string"
     m = _PEP695.match(line)
     if m is None:
@@ -119,7 +125,7 @@ def _newer_syntax(msg: str, line: str) -> str:
     return "a type parameter list or type statement" if closed else ""
 
 
-def _newer_f_string(msg: str, line: str) -> bool:
+def _newer_f_string(msg: str, line: str, offset: int = 0) -> bool:
     """Whether an f-string error of this interpreter may be valid code for Python 3.12+ (PEP 701):
     a backslash or a comment inside a replacement field, or an f-string on the error line whose
     replacement field reuses the string's own quote and closes after it (``f'{d['id']}'``).
@@ -127,7 +133,7 @@ def _newer_f_string(msg: str, line: str) -> bool:
     if sys.version_info >= (3, 12):
         return False
     if msg.startswith("unterminated string literal"):
-        return _open_field_at_end(line)
+        return _open_field_at_end(line, offset)
     if not msg.startswith("f-string"):
         return False
     if any(x in msg for x in _LIFTED):
@@ -159,15 +165,13 @@ def _closing(line: str, q: str, i: int) -> int:
     return end
 
 
-def _open_field_at_end(line: str) -> bool:
-    """Whether the line ends inside an f-string's replacement field (``f"linux-modules-{`` then
-    the name on the next line): a line break PEP 701 allows there, which an older parser reads as
-    an unterminated string."""
+def _open_field_at_end(line: str, offset: int) -> bool:
+    """Whether the string the parser found unterminated (at 1-based column ``offset``) is an
+    f-string whose line ends inside a replacement field (``f"linux-modules-{`` then the name on
+    the next line): a line break PEP 701 allows there, which an older parser reads as an
+    unterminated string.  Another string left open on the line is not one."""
     stripped = line.rstrip()
-    if not stripped.endswith("{") or stripped.endswith("{{"):
+    if offset < 1 or not stripped.endswith("{") or stripped.endswith("{{"):
         return False
-    m = None
-    for n, m in enumerate(_F_START.finditer(stripped)):
-        if n == 64:
-            return False
+    m = _F_START.match(stripped, offset - 1)
     return m is not None and stripped.rfind("}", m.end()) < stripped.rfind("{")

@@ -18,10 +18,12 @@ _PLACEHOLDER_RE = re.compile(r"(?<![$\w])\{[A-Z][A-Z0-9_]*\}|^[ \t]*\{%[-+]?[ \t
 #: test; ``@`` cannot start a YAML scalar, so such a file never parses as it stands)
 _AT_PLACEHOLDER_RE = re.compile(r"(?<![\w@])@[A-Z][A-Z0-9_]*@(?![\w@])")
 #: and between percent signs (``name: %ITS%-apiserver``: kubestellar's monitoring manifests, which
-#: a script pipes through ``sed s/%ITS%/.../g``; ``%`` cannot start a YAML scalar either)
-_PERCENT_PLACEHOLDER_RE = re.compile(r"(?<![\w%])%[A-Z][A-Z0-9_]*%(?![\w%])")
+#: a script pipes through ``sed s/%ITS%/.../g``; ``%`` cannot start a YAML scalar either), or two
+#: (``registry: %%REGISTRY%%``: amrc-connectivity-stack's chart values, which its Dockerfile seds)
+_PERCENT_PLACEHOLDER_RE = re.compile(r"(?<![\w%])(%%?)[A-Z][A-Z0-9_]*\1(?![\w%])")
 #: a FreeMarker directive starting a line (``<#if config.features.mail.active??>``, ``</#list>``: gitops-playground's
-#: ``*.ftl.yaml``, which its Groovy code renders): the file is the template, whether YAML reads it or not
+#: ``*.ftl.yaml``, which its Groovy code renders): a template where YAML fails, or in a file named ``*.ftl.*``
+#: (a directive inside a block scalar of valid YAML, a Keycloak theme's, is the scalar's text)
 _FTL_RE = re.compile(r"^[ \t]*</?#(?:if|else|elseif|list|items|sep|assign|local|global|include|import|macro|"
                      r"function|return|noparse|switch|case|default|on|attempt|recover|compress|ftl|nested|setting)\b",
                      re.M)

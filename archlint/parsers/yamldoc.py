@@ -664,7 +664,8 @@ def parse(source) -> YamlModel:
             and _chart_file(source):
         raise SkipFile("AL003", "a Helm chart's file, linted as its templates render it", quiet=True)
     ytt = _YTT_RE.search(text) if "#@" in text else None
-    ytt = ytt or (_FTL_RE.search(text) if "<#" in text or "</#" in text else None)  # (or FreeMarker's)
+    if ytt is None and ".ftl." in os.path.basename(source.path):  # (FreeMarker's, by name: argocd.ftl.yaml)
+        ytt = _FTL_RE.search(text) if "<#" in text or "</#" in text else None
     if ytt is not None:
         raise _loose_template(text, ytt, source)
     _check_flow_depth(text)
@@ -678,7 +679,8 @@ def parse(source) -> YamlModel:
             or (_placeholder_at(e, text, _AT_PLACEHOLDER_RE, anywhere=True) if "@" in text else None) \
             or (_placeholder_at(e, text, _PERCENT_PLACEHOLDER_RE, anywhere=True) if "%" in text else None) \
             or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None) \
-            or (_ANGLE_LINE_RE.search(text) if "<" in text else None)
+            or (_ANGLE_LINE_RE.search(text) if "<" in text else None) \
+            or (_FTL_RE.search(text) if "<#" in text or "</#" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
         if text.lstrip(" \t\n").startswith(("```", "~~~")):

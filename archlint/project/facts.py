@@ -186,13 +186,14 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
         file = "*"  # (docker buildx build "$@": its caller's Dockerfile, any or none)
     if rest:
         here = here + ["rooted"]  # under an unknown root: also from the top, never missing
-    if f is not None and f.value is not None and (f.value_word or f.word).defaulted:
-        here = here + ["caller"]  # ${DOCKER_FILE:-Dockerfile}: the caller's file, never missing
+    if f is not None and f.value is not None and (f.value_word or f.word).defaulted or ctx_word is not None \
+            and ctx_word.defaulted:
+        here = here + ["caller"]  # ${DOCKER_FILE:-Dockerfile}, "${CONTEXT:-.}": the caller's, never missing
     read = file or (None if context == "*" else f"{context or '.'}/Dockerfile")  # (its context's, implied)
     if read and "*" not in read and (_written(ctx, snip.text, f"facts.written:{id(snip)}", read)
                                  or ctx.kind in ("makefile", "workflow")
                                  and _written(ctx, ctx.source.text, "facts.written", read, exact=not file)
-                                 or ctx.kind == "markdown" and _dockerfile_shown(ctx, snip.pos(tc.command.start)[0])):
+                                 or ctx.kind == "markdown" and _dockerfile_shown(ctx, snip.pos(tc.command.start)[0], read)):
         here = here + ["made"]  # written by the same recipe, script, workflow or reader: never missing
     # an unresolved "${ARGS[@]}" may hold --platform (netbox-docker's build.sh): unknown
     platforms = None if (chosen or tc.opaque) and tc.platform_source == "none" else _platforms(ctx, tc)
@@ -353,14 +354,21 @@ def _opm_outputs(text: str) -> frozenset:
     return frozenset(out)
 
 
-def _dockerfile_shown(ctx, line: int) -> bool:
-    """Whether a document shows a Dockerfile to write (a ```` ```dockerfile ```` or
-    ```` ```containerfile ```` block) above ``line``: the reader writes the file its build then
-    reads (gitlab-runner's "1. Create `alpine-upgrade/Dockerfile`", its content, then ``docker
-    build -f alpine-upgrade/Dockerfile alpine-upgrade``).  The first such block is found once."""
-    first = ctx.cached("facts.dockerfile_shown", lambda: min(
-        (f.line for f in getattr(ctx.model, "fences", ()) if f.lang in ("dockerfile", "containerfile")), default=0))
-    return 0 < first < line
+def _dockerfile_shown(ctx, line: int, path: str) -> bool:
+    """Whether a document shows the Dockerfile ``path`` to write above ``line``: a ```` ```dockerfile
+    ```` or ```` ```containerfile ```` block whose info string or two lines above name the path
+    (gitlab-runner's "1. Create `alpine-upgrade/Dockerfile`", its content, then ``docker build -f
+    alpine-upgrade/Dockerfile alpine-upgrade``): the reader writes the file its build then reads.
+    The blocks (64 at most) and the text naming them are found once."""
+    def blocks():
+        out = []
+        for f in getattr(ctx.model, "fences", ()):
+            if f.lang in ("dockerfile", "containerfile") and len(out) < 64:
+                out.append((f.line, " ".join([f.info] + [ctx.source.line(n) for n in (f.line - 2, f.line - 1) if n > 0])))
+        return out
+
+    rel = path.removeprefix("./")
+    return bool(rel) and any(at < line and rel in said for at, said in ctx.cached("facts.dockerfile_shown", blocks))
 
 
 def _written(ctx, text: str, key: str, path: str, exact: bool = False) -> bool:
@@ -827,8 +835,10 @@ def extract(ctx) -> dict | None:
         _helm_values_facts(ctx, out)
     elif kind in ("dockerfile", "bake"):
         from .dockerfile_facts import bake_facts, dockerfile_facts
+        from .make_callers import make_named
 
         (dockerfile_facts if kind == "dockerfile" else bake_facts)(ctx, out)
+        make_named(ctx, out)  # (RUN make -f Makefile.docker)
     elif kind == "goreleaser":
         from .goreleaser import goreleaser_facts
 

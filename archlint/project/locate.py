@@ -53,8 +53,10 @@ def locate(project, b, fact: dict, folder: str) -> None:
     b.missing = unmade and file is not None and (
         not doc or _named_here(project, file) and not _elsewhere(project, file))
     # (nor one whose context from the top holds one: camel-k's Makefile -> script/Makefile runs at the top)
+    # (a lowercase `dockerfile` is what docker, BuildKit and buildah read without one: also a Dockerfile)
     b.absent = unmade and file is None and not doc and not any(
-        c.startswith(inside) and project._exists(c) for c in (os.path.normpath(os.path.join(root, r)) for r in rels))
+        c.startswith(inside) and project._exists(c) for c in (os.path.normpath(os.path.join(t, r)) for t in tops + [root]
+                                                                for r in rels + [os.path.join(context, "dockerfile")]))
     if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
         project.probes.append(os.path.dirname(tried[0]))
 

@@ -15,8 +15,9 @@ _MAKE_LINE = re.compile(r"(?:\$\(MAKE\)|\$\{MAKE\}|(?<![\w./$-])g?make)[ \t]([^\
 #: ``NAME=value`` (or ``NAME:=value``) among its words
 _SETS = re.compile(r"(?:^|[ \t])[\"']?([A-Za-z_][A-Za-z0-9_]{0,100}):{0,2}=")
 _MAX = 64
+_MAX_CHAIN = 16  # variables a latest tag is followed through
 #: a variant Makefile's name (``Makefile.docker``), or a variable in its place (``Makefile.$(OS)``)
-_VARIANT = re.compile(r"(?<![\w.-])(?:GNU)?[Mm]akefile\.(\$|[A-Za-z0-9_-]{1,100})")
+_VARIANT = re.compile(r"(?<![\w.-])(?:GNU)?[Mm]akefile\.([$*%]|[A-Za-z0-9_-]{1,100})")
 
 
 def make_calls(ctx, out: dict, bases: list) -> None:
@@ -46,7 +47,8 @@ def make_calls(ctx, out: dict, bases: list) -> None:
 def make_named(ctx, out: dict) -> None:
     """The variant Makefiles (``Makefile.docker``) this file names: run with ``make -f``, included,
     or only mentioned (a README's steps, a CI file's ``make -f Makefile.docker``), as
-    ``make_named``; ``*`` for a name with a variable (``include Makefile.$(OS)``: any).  A variant
+    ``make_named``; ``*`` for a name with a variable or a pattern (``include Makefile.$(OS)``,
+    ``-include $(wildcard Makefile.*)``: any).  A variant
     no file names is run by nothing archlint sees (``unreached``)."""
     text = ctx.source.text
     if "akefile." not in text:
@@ -54,7 +56,7 @@ def make_named(ctx, out: dict) -> None:
     own = os.path.basename(ctx.source.path or "")
     names: list = []
     for m in _VARIANT.finditer(text):
-        n = "*" if m.group(1) == "$" else m.group(0).removeprefix("GNU")
+        n = "*" if m.group(1) in "$*%" else m.group(0).removeprefix("GNU")
         if n != own.removeprefix("GNU") and n not in names and len(names) < _MAX:
             names.append(n)
     if names:
@@ -64,8 +66,9 @@ def make_named(ctx, out: dict) -> None:
 def make_sets(ctx, out: dict) -> None:
     """The variables this file's command lines of make set (``make push VERSION=v1.2``, a
     workflow's ``make docker_multi_platform VERSION=${{ ... }}``, a recipe's ``$(MAKE) image
-    TAG=$(GIT_SHA)``), as ``make_sets``: a Makefile's assignment of one of them is its caller's
-    value.  Lines continued with ``\\`` are read as one."""
+    TAG=$(GIT_SHA)``; not one handed down as itself, ``VERSION=$(VERSION)``), as ``make_sets``: a
+    Makefile's plain assignment of one of them may be its caller's value (the names are the
+    repository's, whichever Makefile the line runs).  Lines continued with ``\\`` are read as one."""
     text = ctx.source.text
     if "make" not in text and "MAKE" not in text:
         return
@@ -73,9 +76,13 @@ def make_sets(ctx, out: dict) -> None:
         text = text.replace("\\\n", " ")
     names: list = []
     for m in _MAKE_LINE.finditer(text):
-        for s in _SETS.finditer(m.group(1)):
-            if s.group(1) not in names and len(names) < _MAX:
-                names.append(s.group(1))
+        line = m.group(1)
+        for s in _SETS.finditer(line):
+            n = s.group(1)
+            if line.startswith((f"$({n})", f"${{{n}}}"), s.end()):
+                continue  # (`$(MAKE) -C sub VERSION=$(VERSION)`: its own value handed down, not a caller's)
+            if n not in names and len(names) < _MAX:
+                names.append(n)
     if names:
         out["make_sets"] = names
 
@@ -94,10 +101,10 @@ def latest_knobs(ctx, tcs, out: dict) -> None:
             continue
         for im in tc.images:
             ref = None if im.dynamic else split_ref(im.value)
-            if ref is None or ref[1] not in (None, "latest"):
+            if ref is None or ref[1] not in (None, "latest") or len(knobs) >= 256:
                 continue  # (a value not known, or no registry reference: `-it` read as the tag)
             names = _tag_variables(ctx, tc, im.span)
-            if names and len(knobs) < 256:
+            if names:
                 knobs.append(f"{im.span.line}:{' '.join(names)}")
     if knobs:
         out["make_latest"] = knobs
@@ -114,10 +121,12 @@ def _tag_variables(ctx, tc, span) -> list:
     target = getattr(tc.command.snippet, "group", None)
     todo = _MAKE_REF.findall(_tag_part(_text_at(ctx, span) or ""))
     seen: dict = {}  # (an ordered set)
-    while todo:  # each variable once: linear in the file's variables
+    while todo:  # each variable once, 16 at most: a tag through more is not followed (bounded per image)
         name = todo.pop()
         if name in seen:
             continue
+        if len(seen) == _MAX_CHAIN:
+            return []
         var = ctx.model.lookup(name, target)
         if var is None or var.dynamic or var.op == "?=":
             return []

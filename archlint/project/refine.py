@@ -321,6 +321,21 @@ def _default_never_used(f, fr, project) -> bool:
     return bool(builds) and all(n in b.args and n not in b.floating_args for b in builds for n in names)
 
 
+def _built_unpushed(project, n) -> bool:
+    """Whether a build of the repository tags image ``n`` exactly (``ohmymndy/alpine``, not
+    ``:$(VERSION)``) and no build nor file pushes it; each name worked out once."""
+    if n is None or "*" in n[0]:
+        return False
+    memo = getattr(project, "_built_unpushed", None)
+    if memo is None:
+        memo = project._built_unpushed = {}
+    hit = memo.get(n)
+    if hit is None:
+        made = [b for b in project.builds_of(n) if n in b.tags]
+        hit = memo[n] = bool(made) and not any(b.push for b in made) and not project.repository_pushed(n)
+    return hit
+
+
 def own_release(f, fr, project):
     """DC001: the repository's own image (a repository it builds, on any registry) whose tag is a
     variable defaulting to ``latest`` (jaeger's ``jaegertracing/jaeger:${JAEGER_VERSION:-latest}``):
@@ -331,9 +346,7 @@ def own_release(f, fr, project):
     from .model import normal
 
     for im in project.images_at(fr.path, f.span.line):
-        n = normal(im)
-        made = [] if n is None or "*" in n[0] else project.builds_of(n)
-        if made and not any(b.push for b in made) and not project.repository_pushed(n):
+        if _built_unpushed(project, normal(im)):
             return None
     if "(the default in " not in f.message:
         return f

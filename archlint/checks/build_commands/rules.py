@@ -138,7 +138,7 @@ def build_without_platform(ctx):
     (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
     files copied in by paths written out (every stage `FROM scratch`: the copied binaries' CPU), nor where it is a variant of a published build (README: "Per-file rules
     judged again"), nor where it cannot run: its Dockerfile, named or its context's, exists nowhere, or it is in a
-    variant Makefile (`Makefile.docker`) that no file includes, runs with `make -f` or names.
+    variant Makefile (`Makefile.docker`) that no file archlint reads includes, runs with `make -f` or names.
 
     ## Example
     ```shell

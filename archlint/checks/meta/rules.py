@@ -76,7 +76,8 @@ def templated_file(ctx):
     YAML file outside a Helm chart (a ytt template included: `#@ load(...)`, `#@ if/end`, `#@overlay/match`,
     `name: #@ data.values.name`, valid YAML whose documents ytt decides; FreeMarker's `<#if ...>`, `</#list>` starting a
     line; a YAML file that does not parse and has a line that is only a placeholder such as
-    `<CERT_MANAGER_ISSUER_ANNOTATION_1>`), a Dockerfile with markup where an instruction must be (or a
+    `<CERT_MANAGER_ISSUER_ANNOTATION_1>`; YAML that fails at `%%NAME%%`; a Python file that fails at a
+    `${NAME}` placeholder envsubst fills), a Dockerfile with markup where an instruction must be (or a
     `${NAME}` line from the first column, which envsubst fills) or in a `FROM` line, and a
     Helm chart's template that could not be rendered in full (it does not parse, Helm would fail
     it with the chart's values: `fail`, a missing `define`, a nil pointer; the message says why).

@@ -389,7 +389,7 @@ def build_dockerfile_missing(ctx):
     shows in a `dockerfile` block above the build (the reader writes it: gitlab-runner's "Create
     `alpine-upgrade/Dockerfile`"); nor a shell variable's default (`${DOCKER_FILE:-Dockerfile}`:
     the file is its caller's, database-lab-engine's CI jobs each set one), nor a build in a variant
-    Makefile (`Makefile.docker`) that no file includes, runs with `make -f` or names (jx-gitops': nothing
+    Makefile (`Makefile.docker`) that no file archlint reads includes, runs with `make -f` or names (jx-gitops': nothing
     runs it). Builds of one
     file that miss the same Dockerfile, or Dockerfiles of a folder that does not exist, are one
     finding, the other builds its related locations (testkube's goreleaser files of removed
