@@ -29,6 +29,10 @@ DEFAULT_EXCLUDE = (
     # git-ignored (gatekeeper's cmd/build/helmify/static, the source of its charts)
     "**/build/lib", "**/build/lib.*", "**/build/bdist.*", "**/build/temp.*", "**/build/scripts-*",
     "_archived", "archived",  # kept for history, not maintained (kubernetes/examples' _archived/)
+    # (Troubladore's deprecated/, "not part of the active platform", its CI's ignore_paths too;
+    # ntn-stack's archive/, xunholy's .archive/: 13 findings judged, all wrong readings); a Python
+    # package of that name (``__init__.py``) is live code: linted (``PACKAGE_NAMED``)
+    "archive", "Archive", ".archive", "deprecated",
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
@@ -66,7 +70,10 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
                     ".test-fixtures", "**/src/it", "__tests__", "__TESTS__")
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
-AUTHORED_EXCLUDES = ("_archived", "archived")
+AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated")
+#: Default excludes a Python package may be named (``archive``, the ``Deprecated`` library's
+#: ``deprecated``): a folder of that name holding ``__init__.py`` is left in the walk
+PACKAGE_NAMED = ("archive", "Archive", "deprecated")
 
 _RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")

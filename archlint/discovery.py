@@ -17,7 +17,7 @@ from . import kinds
 from .source import read_regular
 
 _MAX_IGNORE_FILE = 8 << 20  # an ignore file larger than this is read up to it
-from .config import AUTHORED_EXCLUDES, CONFIG_FILES, glob_matcher
+from .config import AUTHORED_EXCLUDES, CONFIG_FILES, PACKAGE_NAMED, glob_matcher
 
 _NAMED = frozenset(CONFIG_FILES)
 
@@ -278,6 +278,7 @@ class _Filters:
         self.skipped = skipped
         self.hidden = hidden
         self.matcher = glob_matcher(excludes)
+        self.package_names, self.others = _package_excludes(excludes)
         self.fixture_matcher = glob_matcher(fixtures) if fixtures else None
         authored = tuple(p for p in excludes if p.rstrip("/") in AUTHORED_EXCLUDES)
         self.authored_matcher = glob_matcher(authored) if authored else None
@@ -317,7 +318,7 @@ class _Filters:
     def keep_dir(self, full: str, dn: str, gi, fx, link: bool | None = None) -> bool:
         if dn == ".git":
             return False
-        if self.matcher(display_path(full, self.root)):
+        if self.matcher(display_path(full, self.root)) and not self._package(display_path(full, self.root)):
             self._excluded_dir(full)
             return False
         if link if link is not None else os.path.islink(full):
@@ -349,8 +350,19 @@ class _Filters:
             self.walk.folders.append(full)
         return found
 
+    def _package(self, disp: str) -> bool:
+        """Whether ``disp``, which an exclude matches, is matched only by names of Python packages
+        (``PACKAGE_NAMED``) whose folders on its path each hold ``__init__.py``: live code, walked.
+        Each folder's listing is read once and is part of what the run read."""
+        def holds_init(folder: str) -> bool:
+            if self.walk is not None and folder not in self._listings:
+                self.walk.folders.append(folder)
+            return "__init__.py" in self._names(folder)
+
+        return _only_packages(self.root, disp, self.package_names, self.others, holds_init)
+
     def keep_file(self, full: str, disp: str, gi, fx) -> bool:
-        if self.matcher(disp):
+        if self.matcher(disp) and not self._package(disp):
             self._tell(full, False, _why_excluded(full, self.root, self.excludes))
             return False
         # (fixtures are folders: a file named test-release.yml is not one; its folder is asked)
@@ -544,6 +556,30 @@ _AUTHORED_PEEK = 256  # folder entries looked at, at most (two levels)
 _INTEGRATION_PEEK = 4096  # entries of an integration/ folder looked through, at most
 
 
+def _package_excludes(excludes) -> tuple:
+    """(the bare names among ``excludes`` a Python package may have, a matcher of the others or
+    None): see ``_only_packages``."""
+    names = frozenset(p.rstrip("/") for p in excludes if p.rstrip("/") in PACKAGE_NAMED)
+    others = tuple(p for p in excludes if p.rstrip("/") not in names)
+    return names, (glob_matcher(others) if names and others else None)
+
+
+def _only_packages(root: str, rel: str, names, others, holds_init) -> bool:
+    """Whether the excludes match ``rel`` only through folders named in ``names`` that are Python
+    packages (``holds_init(folder)``): ``src/archive/`` with ``__init__.py`` is live code, an
+    ``archive/`` of old files is not.  Linear in the path's length."""
+    if not names or others is not None and others(rel):
+        return False
+    parts = rel.split("/")
+    found = False
+    for i, part in enumerate(parts):
+        if part in names:
+            if not holds_init(os.path.join(root, *parts[:i + 1])):
+                return False
+            found = True
+    return found
+
+
 def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     """Whether a walk from ``root`` would leave the file ``abspath`` out: it, or a folder above
     it, matches an ``exclude`` glob, or a folder above it a ``fixtures`` glob.  For
@@ -555,9 +591,12 @@ def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     parts = rel.split("/")
     ex = glob_matcher(excludes) if excludes else None
     fx = glob_matcher(fixtures) if fixtures else None
+    names, others = _package_excludes(excludes or ())
     for i in range(1, len(parts) + 1):
         sub = "/".join(parts[:i])
-        if ex is not None and ex(sub) or fx is not None and i < len(parts) and fx(sub):
+        if ex is not None and ex(sub) and not _only_packages(
+                root, sub, names, others, lambda d: os.path.isfile(os.path.join(d, "__init__.py"))) \
+                or fx is not None and i < len(parts) and fx(sub):
             return True
     return False
 

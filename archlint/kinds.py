@@ -138,6 +138,13 @@ _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 _NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".swp", ".yml", ".yaml")
 
 
+def makefile_variant(path: str) -> bool:
+    """``Makefile.docker``: a Makefile part (``_MAKEFILE_PART``) made to be run with ``make -f``,
+    not ``Makefile``, ``*.mk`` (made to be included) nor a configure template (``Makefile.in``)."""
+    base = path.replace(os.sep, "/").rsplit("/", 1)[-1]
+    return bool(_MAKEFILE_PART.match(base)) and not base.endswith(".in") and not base.lower().endswith(_NOT_DOCKERFILE)
+
+
 def kind_by_name(path: str) -> str | None:
     """The kind decided by the file name alone; "yaml" and "maybe-shell" need content."""
     norm = path.replace(os.sep, "/")

@@ -144,24 +144,41 @@ _NOT_PRODUCTION = re.compile(
     r"|" + _PURPOSE + r"[ \t]+only(?=[ \t]*[.!)]?[ \t]*(?:[-:–—][^\n]*)?$)"
     r"|not[ \t]+(?:be[ \t]+used[ \t]+(?:in|for)[ \t]+production"
     r"|(?:(?:intended|meant|suitable|recommended|ready)[ \t]+)?for[ \t]+production)"
-    r"|(?:do[ \t]+not|don't|never)[ \t]+use[ \t]+(?:(?:this|it)(?:[ \t]+[\w-]+){0,2}[ \t]+)?in[ \t]+production)\b",
+    r"|(?:do[ \t]+not|don't|never)[ \t]+use[ \t]+(?:(?:this|it)(?:[ \t]+[\w-]+){0,2}[ \t]+)?in[ \t]+(?:an?[ \t]+)?production)\b",
     re.I)
 
 
-#: "This configuration file is for the **development** setup." (redash's compose.yaml): the file
-#: itself, said to be for a development or test setup (not "For development setup, see ...")
+#: "This configuration file is for the **development** setup." (redash's compose.yaml), "WARNING:
+#: This configuration is for local development." (Airflow's compose file): the file itself, said
+#: to be for a development or test setup (not "For development setup, see ...")
 _FOR_SETUP = re.compile(
-    r"#+[ \t]*(?:this|these)(?:[ \t]+[\w-]+){0,3}[ \t]+(?:is|are)[ \t]+(?:only[ \t]+)?for[ \t]+(?:the[ \t]+|a[ \t]+)?"
-    r"(?:local[ \t]+)?[*_]{0,2}" + _PURPOSE + r"[*_]{0,2}[ \t]+(?:setup|environment|env|use|usage|stack)\b", re.I)
+    r"#+[ \t]*" + _LABEL + r"(?:this|these)(?:[ \t]+[\w-]+){0,3}[ \t]+(?:is|are)[ \t]+(?:only[ \t]+)?for[ \t]+"
+    r"(?:the[ \t]+|a[ \t]+)?(?:local[ \t]+)?[*_]{0,2}" + _PURPOSE
+    + r"[*_]{0,2}(?:[ \t]+(?:setup|environment|env|use|usage|stack)\b|[ \t]*[.!](?:[ \t]|$))", re.I)
+#: a licence's header ("Licensed to the Apache Software Foundation", "Copyright 2024 ...",
+#: "SPDX-License-Identifier: ..."): the comment a file opens with before it says what it is
+_LICENCE = re.compile(r"\blicen[cs]e|\bcopyright\b|spdx-license-identifier", re.I)
 
 
 def says_not_for_production(text: str) -> bool:
-    """Whether a comment among the file's first five lines (``kinds.opening_lines``) begins by
-    saying the file is for demos or tests only, or not for production, or for a development
-    setup."""
+    """Whether a comment among the file's first five lines (``kinds.opening_lines``), or the first
+    five after a licence's comment block it opens with (Airflow's compose file, copied into many
+    repositories: the Apache header, then "WARNING: This configuration is for local development.
+    Do not use it in a production deployment."), begins by saying the file is for demos or tests
+    only, or not for production, or for a development setup."""
     from .kinds import opening_lines
 
-    return any(_NOT_PRODUCTION.match(line.lstrip()) or _FOR_SETUP.match(line.lstrip()) for line in opening_lines(text))
+    def says(lines) -> bool:
+        return any(_NOT_PRODUCTION.match(line.lstrip()) or _FOR_SETUP.match(line.lstrip()) for line in lines)
+
+    head = opening_lines(text)
+    if says(head):
+        return True
+    if not head or not head[0].lstrip().startswith("#") or not any(_LICENCE.search(line) for line in head[:3]):
+        return False
+    lines = text[:8192].split("\n", 200)[:200]  # (a licence of up to 200 lines; linear, bounded)
+    end = next((i for i, line in enumerate(lines) if not line.lstrip().startswith("#")), len(lines))
+    return says(lines[end:end + 5])
 
 
 def example_name(path: str) -> bool:

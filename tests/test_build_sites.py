@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_project import codes, run, tree
+from test_project import codes, graph_doc, run, tree
 
 
 @pytest.fixture(autouse=True)
@@ -713,3 +713,32 @@ def test_a_tiltfile_s_kustomize_deploys_what_its_kustomization_includes_not_its_
     doc = run(tree(tmp_path / "k", files), capsys)
     assert messages(doc, "K8S002") == []
     assert [m.split(". ", 1)[1] for m in messages(doc, "BC001")] == ["Its image is deployed by deploy/prod/app.yaml:6."]
+
+
+def test_a_compose_build_written_with_windows_paths_finds_its_dockerfile_in_any_case(tmp_path, capsys):
+    # rapidsai/devcontainers: windows/docker-compose.yml, for Windows hosts (`isolation:`), reads
+    # `..\windows.dockerfile` from `.\image`: the file is windows.Dockerfile, found on Windows
+    files = {"windows/docker-compose.yml": "services:\n  win:\n    image: \"$IMAGE_NAME\"\n    build:\n"
+                                           "      context: .\\image\n      dockerfile: ..\\windows.dockerfile\n",
+             "windows/windows.Dockerfile": "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n",
+             "windows/image/setup.ps1": "Write-Host hi\n"}
+    doc = run(tree(tmp_path / "found", files), capsys)
+    assert codes(doc, "XF") == []
+    (build,) = graph_doc(tmp_path / "found", capsys)["builds"]
+    assert build["dockerfile"] == "windows/windows.Dockerfile"  # (the file as named on disk)
+    # a Windows path to a Dockerfile that is not there in any case: missing, named with slashes
+    # (mehdihadeli's docker-compose.services.dev-win.yaml after dev.Dockerfile became Dockerfile.dev)
+    files = {"deploy/compose/docker-compose.dev-win.yaml": "services:\n  gw:\n    build:\n"
+                                                            "      context: ..\\..\\\n"
+                                                            "      dockerfile: src\\Gateway\\dev.Dockerfile\n",
+             "src/Gateway/Dockerfile.dev": "FROM alpine:3.20\n"}
+    doc = run(tree(tmp_path / "renamed", files), capsys)
+    assert [f["message"] for f in doc["findings"] if f["rule"] == "XF005"] == [
+        "This build reads the Dockerfile ../../src/Gateway/dev.Dockerfile, which does not exist (looked for "
+        "src/Gateway/dev.Dockerfile)."]
+    # with slashes, a name is found as written only (Linux)
+    files = {"docker-compose.yml": "services:\n  app:\n    build:\n      context: image\n"
+                                   "      dockerfile: ../app.dockerfile\n",
+             "app.Dockerfile": "FROM alpine:3.20\n", "image/x.txt": "x\n"}
+    doc = run(tree(tmp_path / "posix", files), capsys)
+    assert codes(doc, "XF") == [("docker-compose.yml", 2, "XF005")]

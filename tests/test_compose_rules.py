@@ -145,6 +145,29 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     ]
 
 
+def test_dc001_reads_the_opening_comment_after_a_licence_header():
+    # Airflow's docker-compose.yaml, copied into many repositories (sul-dlss/libsys-airflow's
+    # compose.yaml): the Apache header, then what the file is for
+    licence = "".join(f"# {line}\n" for line in (
+        "Licensed to the Apache Software Foundation (ASF) under one", "or more contributor license agreements.",
+        "", "  http://www.apache.org/licenses/LICENSE-2.0", "", "under the License.")) + "#\n\n"
+    body = "services:\n  postgres:\n    image: postgres:16\n  redis:\n    image: redis:latest\n"
+    for note in ("# WARNING: This configuration is for local development. Do not use it in a production deployment.\n",
+                 "# Do not use it in a production deployment.\n"):
+        text = licence + "# Basic Airflow cluster configuration for CeleryExecutor.\n#\n" + note + body
+        assert check(text, "DC001", kind="compose", name="compose.yaml") == [], note
+    # the file's own words after the header say nothing of it (the production file), nor does a
+    # comment below the opening lines, nor one not after a licence
+    for text in (licence + "# THIS IS FOR USE FOR PRODUCTION DEPLOYMENT.\n" + body,
+                 licence + "# Airflow.\n#\n#\n#\n#\n# This is for local development.\n" + body,
+                 "# Airflow stack.\n" + "#\n" * 6 + "# This is for local development.\n" + body,
+                 licence + "# This is for the production setup.\n" + body,
+                 licence + "# For development setup, see docs/dev.md\n" + body):
+        assert len(check(text, "DC001", kind="compose", name="compose.yaml")) == 1, text
+    # without a licence, the opening lines as always (redash's "for the **development** setup")
+    assert check("# This configuration is for local development.\n" + body, "DC001", kind="compose") == []
+
+
 def test_dc_rules_pass_pinned_images():
     assert check("""
         services:

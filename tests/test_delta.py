@@ -186,6 +186,21 @@ def test_go_tests_appearing_make_a_folder_named_integration_fixtures(tmp_path, c
     assert got == _run(capsys, "--no-cache", ".")
 
 
+def test_an_archive_folder_becoming_a_python_package_is_walked(tmp_path, capsys, monkeypatch, walks):
+    root = tmp_path / "r"
+    (root / ".git").mkdir(parents=True)
+    (root / "archive").mkdir()
+    (root / "archive" / "Dockerfile").write_text("FROM alpine:latest\n")
+    settle(root, tmp_path, monkeypatch)
+    assert "DF001" not in _run(capsys, ".")[1]
+    walks.clear()
+    (root / "archive" / "__init__.py").write_text("")
+    later(root / "archive")
+    got = _run(capsys, ".")
+    assert len(walks) == 1 and "DF001" in got[1]
+    assert got == _run(capsys, "--no-cache", ".")
+
+
 def _stored(tmp_path):
     (path,) = glob.glob(str(tmp_path / "cache" / "**" / "runs" / "*.run"), recursive=True)
     return path

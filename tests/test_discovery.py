@@ -210,15 +210,15 @@ def test_a_checkers_test_cases_named_for_their_verdict_are_fixtures(tmp_path):
     # datree's examples/prevent_deprecated_apis: fail.yaml (removed APIs on purpose) beside
     # pass.yaml; one alone, or a name that only contains the word, is linted
     (tmp_path / ".git").mkdir()
-    _tree(tmp_path, ("examples/deprecated/Fail.yaml", "examples/deprecated/pass.yaml",
-                     "examples/deprecated/policy.yaml", "cases/bad-pod.yml", "cases/good-pod.yml",
+    _tree(tmp_path, ("examples/prevent_deprecated_apis/Fail.yaml", "examples/prevent_deprecated_apis/pass.yaml",
+                     "examples/prevent_deprecated_apis/policy.yaml", "cases/bad-pod.yml", "cases/good-pod.yml",
                      "deploy/fail.yaml", "deploy/passthrough.yaml"))
     why: dict = {}
     found = sorted(t.display for t in discover(
         [str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
         skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
-    assert found == ["deploy/fail.yaml", "deploy/passthrough.yaml", "examples/deprecated/policy.yaml"]
-    assert why["examples/deprecated/Fail.yaml"].startswith("a checker's test case")
+    assert found == ["deploy/fail.yaml", "deploy/passthrough.yaml", "examples/prevent_deprecated_apis/policy.yaml"]
+    assert why["examples/prevent_deprecated_apis/Fail.yaml"].startswith("a checker's test case")
     # without fixtures (or named), they are linted
     assert len([t for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE) if not t.notice]) == 7
 
@@ -313,3 +313,32 @@ def test_an_invalid_gitignore_pattern_is_skipped_not_a_crash(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("#!/bin/sh\ndocker build .\n")
     assert _found(tmp_path) == ["deploy/run.sh"]
+
+
+def test_archive_and_deprecated_folders_are_left_out_unless_a_python_package(tmp_path):
+    # Troubladore's deprecated/ ("not part of the active platform"), ntn-stack's archive/,
+    # xunholy's .archive/: old files; a Python package named archive (``__init__.py``) is code
+    from archlint.config import DEFAULT_FIXTURES
+    from archlint.discovery import left_out_by_walk
+
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("Dockerfile", "deprecated/kerberos/Makefile", "deprecated/compose.yml", "archive/old/app.py",
+                     ".archive/k8s/deployment.yaml", "src/archive/__init__.py", "src/archive/zip.py",
+                     "src/archive/old/Dockerfile", "src/archive/sub/archive/tool.py", "lib/deprecated/__init__.py",
+                     "lib/deprecated/api.py", "vendor/archive/__init__.py"))
+    hidden: list = []
+    found = sorted(t.display for t in discover([str(tmp_path)], str(tmp_path), DEFAULT_EXCLUDE, hidden=hidden))
+    # (src/archive/sub/archive holds no __init__.py: an archive folder inside a package; vendor/ is
+    # excluded whatever it holds)
+    assert found == ["Dockerfile", "lib/deprecated/__init__.py", "lib/deprecated/api.py", "src/archive/__init__.py",
+                     "src/archive/old/Dockerfile", "src/archive/zip.py"]
+    # (the notice names build files: Python and manifests there are old copies)
+    assert hidden == [("deprecated", ["compose.yml", "kerberos/Makefile"])]
+    # a file named on the command line (--force-exclude) is judged the same way
+    root = str(tmp_path)
+    assert [left_out_by_walk(str(tmp_path / r), root, DEFAULT_EXCLUDE, DEFAULT_FIXTURES)
+            for r in ("deprecated/compose.yml", "archive/old/app.py", ".archive/k8s/deployment.yaml",
+                      "src/archive/zip.py", "src/archive/sub/archive/tool.py", "vendor/archive/__init__.py")] == [
+        True, True, True, False, True, True]
+    # a user's exclude naming the package's path leaves it out
+    assert [t.display for t in discover([str(tmp_path / "src")], root, DEFAULT_EXCLUDE + ("src/archive",))] == []

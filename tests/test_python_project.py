@@ -153,8 +153,26 @@ def test_a_workflow_without_setup_python_says_nothing_of_the_version(repo):
     write_files(repo, {".github/workflows/go.yml": "jobs:\n  b:\n    steps:\n      - uses: actions/setup-go@v5\n"
                                                   "        with:\n          go-version: \"1.22\"\n"
                                                   "      - run: echo python-version: 3.9\n"})
-    found = findings(lint(repo, "app.py", UTCNOW), "PY")
+    found = findings(lint(repo, "app.py", CGI), "PY")
+    assert [f.rule_id for f in found] == ["PY001"]
     assert "No target Python version was found" in found[0].message
+
+
+def test_without_a_target_a_deprecation_is_reported_only_where_every_supported_python_has_it(repo):
+    # cedarwud/ntn-stack: utcnow (deprecated in 3.12) in code its python:3.11-slim images run
+    # through volumes, no version said anywhere archlint reads: 37 PY002 judged wrong readings
+    assert findings(lint(repo, "app.py", UTCNOW), "PY") == []
+    # deprecated in 3.11: every supported Python warns
+    found = findings(lint(repo, "app.py", "import locale\n\nlocale.getdefaultlocale()\n"), "PY")
+    assert [f.message for f in found] == [
+        "`locale.getdefaultlocale` is deprecated since Python 3.11: it is scheduled for removal in Python 3.15. "
+        "No target Python version was found (python-version, "
+        "requires-python, ruff's target-version, .python-version, a Dockerfile FROM python:3.X, or a workflow's "
+        "setup-python), so the newest is assumed."]
+    # a target that has it
+    write_files(repo, {"pyproject.toml": "[project]\nname = 'x'\nrequires-python = '>=3.12'\n"})
+    found = findings(lint(repo, "app.py", UTCNOW), "PY")
+    assert [f.rule_id for f in found] == ["PY002"] and "This code targets Python 3.12" in found[0].message
     assert "datetime.datetime.now(tz=datetime.timezone.utc)" in (found[0].hint or "")
 
 

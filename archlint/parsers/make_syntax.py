@@ -373,3 +373,36 @@ def platform_knob(ref: str, lookup, tested) -> bool:
         return False
     var = lookup(name)
     return var is not None and (var.op == "?=" or var.conditional) and not var.raw.strip()
+
+
+#: a Make variable reference (``$(NAME)``, ``${NAME}``): the name only, no functions
+VAR_REF = re.compile(r"\$[({]([A-Za-z0-9_.-]+)[)}]")
+
+
+def tag_part(text: str) -> str:
+    """The tag of an image reference as written (``$(REGISTRY)/app:latest`` -> ``latest``), or
+    the whole text when it writes none (``$(IMG)``: the tag is in what the variable holds)."""
+    last = text.rsplit("/", 1)[-1]
+    return last[last.rfind(":") + 1:] if ":" in last else text
+
+
+def variable_walk(lookup, text: str, follow=None, skip=()):
+    """The Make variables ``text`` refers to, then those their values refer to, each once in the
+    order reached, as (name, variable or None from ``lookup``).  A variable not known here (none,
+    or a dynamic value) is yielded but not followed; a ``:=`` variable is followed through its
+    text as written (``IMG := $(REPO):$(TAG)``, ``TAG ?= latest``: through ``TAG``).  ``follow``
+    picks the part of a text to follow (``tag_part``: only an image reference's tag); names in
+    ``skip`` are neither yielded nor followed.  The caller stops when it has its answer: linear
+    in the variables walked."""
+    pick = follow or (lambda t: t)
+    todo = VAR_REF.findall(pick(text))
+    seen: set = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name in skip:
+            continue
+        seen.add(name)
+        var = lookup(name)
+        yield name, var
+        if var is not None and not var.dynamic:
+            todo.extend(VAR_REF.findall(pick(var.written or var.raw)))

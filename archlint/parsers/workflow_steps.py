@@ -88,7 +88,7 @@ def workflow_snippets(model) -> list:
             job_env, job_spans = dict(wf_env), dict(wf_spans)
             env_of(model, job, job_env, job_spans)
             # (a Windows runner's default shell is PowerShell: splunk-otel-collector's Windows jobs)
-            job_shell = _shell_of(job) or wf_shell or ("pwsh" if _windows_runner(job) else None)
+            job_shell = _shell_of(job) or wf_shell or ("pwsh" if _windows_runner(job, _runs_on(job)[1]) else None)
             written: set | None = set()  # names the steps so far wrote to $GITHUB_ENV (None: any)
             for step in items(value(job, "steps")):
                 if not is_map(step):
@@ -176,14 +176,18 @@ def runner_platform(runs_on: str | list | None) -> str | None:
     return f"linux/{cpus.pop()}" if len(cpus) == 1 else None
 
 
-def _windows_runner(job) -> bool:
-    """Whether the job's ``runs-on`` names a Windows runner (``windows-2022``,
+def _runs_on(job) -> tuple:
+    """(node, labels) of a job's ``runs-on``: the labels its scalars write."""
+    v = value(job, "runs-on")
+    return v, [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
+
+
+def _windows_runner(job, labels: list) -> bool:
+    """Whether the job's ``runs-on`` ``labels`` name a Windows runner (``windows-2022``,
     ``windows-${{ matrix.WIN_VERSION }}``, ``[self-hosted, windows]``, or ``${{ matrix.OS }}`` over
     Windows runners only)."""
     from .workflow_matrix import matrix_rows, with_row
 
-    v = value(job, "runs-on")
-    labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
     if any(x.strip().lower().startswith("windows") for x in labels):
         return True
     rows = matrix_rows(job) if len(labels) == 1 and "matrix." in labels[0] else None
@@ -198,10 +202,9 @@ def job_runner(job) -> tuple[bool, str | None]:
     Windows runner (Windows images are built natively for the Windows host)."""
     from .workflow_matrix import matrix_rows, with_row
 
-    if _windows_runner(job):
+    v, labels = _runs_on(job)
+    if _windows_runner(job, labels):
         return True, None
-    v = value(job, "runs-on")
-    labels = [(scalar(n) or "") for n in ([v] if is_scalar(v) else items(v)) if is_scalar(n)]
     exprs = [x for x in labels if "${{" in x]
     if not exprs:
         return False, None if builds_elsewhere(job) else runner_platform(labels)

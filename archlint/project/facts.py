@@ -14,14 +14,13 @@ any of these lists (keys with nothing are left out; None when the file says noth
              paths link nothing; ``"made"``: the file or recipe writes the Dockerfile first, so
              a path found nowhere is not missing; ``"caller"``: ``file`` is a shell default its caller
              may override (``${DOCKER_FILE:-Dockerfile}``), so never missing; ``"rooted"``: ``file`` came after an unknown
-             root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing) as a script's or a runbook's working folder is not known); ``platforms``: canonical
-             platforms, ``[]`` when none is given (the build machine's), None when unknown;
-             ``host``: the build machine's platform when known (a GitHub-hosted runner);
+             root, ``-f $(CURDIR)/x/Dockerfile``, so it is also looked for from the top and never missing; ``"nocase"``: Windows
+             paths, names found in any case); ``platforms``: canonical platforms, ``[]`` when none is given (the build
+             machine's), None when unknown; ``host``: the build machine's platform when known (a GitHub-hosted runner);
              ``tags``: image names with every unknown part as ``*``.
 ``aliases``  ``{"src", "dst"}``: another name for an image (``docker tag``, ``podman push SRC DST``).
 ``pushed``   names pushed by a push command (``docker push``, ``podman manifest push``).
-``sent``     names a Makefile push sends as the image a prerequisite target built (``make_chains``):
-             that build's (its ``push``), not any build of the name.
+``sent``     names a Makefile push sends as the image a prerequisite target built (``make_chains``): its ``push``.
 ``deploys``  ``{"span", "image", "arch", "from", "via"}``: an image that runs somewhere;
              ``arch``: the architectures it may run on (None: not constrained), ``from``: what
              says so (``nodeSelector``, ``node affinity``, ``platform:``, ``runs-on``).
@@ -30,8 +29,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
 ``bakes``    ``{"span", "files", "bases", "platforms", "push"}``: a ``docker buildx bake`` command, the
              Bake or compose files it builds (``-f``, else bake's default names) and the
              platforms it sets for all of them (``--set *.platform=``; ``[]``: none).
-``makes``    ``{"files", "bases"}``: Makefiles this file runs with ``make -f`` (their recipes then run
-             in this file's working folder).
+``makes``    ``{"files", "bases"}``: Makefiles this file runs with ``make -f`` (their recipes run in its folder).
 ``froms``    ``{"span", "image", "stage", "pinned"}``: a Dockerfile stage's base image (ARG
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 ``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
@@ -51,6 +49,7 @@ import os
 import re
 
 from ..images import floating_value, strip_transport, values_repository
+from .locate import windows_paths
 from .rewrites import release_rewrites, value_marks
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
@@ -760,6 +759,7 @@ def _compose_facts(ctx, out: dict) -> None:
                 args = dict(named_values(value(node, "args")))  # named contexts: a FROM of that name reads one
                 named = sorted(k for k, _v in named_values(value(node, "additional_contexts")))
             plats = own if plats == [] and platform else plats
+            nocase, context, dockerfile = windows_paths(context, dockerfile)  # (`context: .\\image`)
             if dockerfile is not None and not dockerfile.startswith("/"):
                 # compose reads it in the context; in a context not known here (wger's
                 # ``${WGER_CODEPATH:?...}``, another repository's checkout), where is not known
@@ -772,7 +772,7 @@ def _compose_facts(ctx, out: dict) -> None:
                 # its folder, or one above it: a file given after another's `-f` reads its paths
                 # from the first one's folder (authelia's suites: `-f internal/suites/compose.yml
                 # -f internal/suites/example/compose/authelia/compose.backend.dev.yml`)
-                "bases": ["up"],
+                "bases": ["up", "nocase"] if nocase else ["up"],
                 "platforms": plats,
                 "host": None,
                 "tags": ([image] if image else []) + tags,

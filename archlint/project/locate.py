@@ -30,6 +30,7 @@ def locate(project, b, fact: dict, folder: str) -> None:
     inside = root.rstrip(os.sep) + os.sep
     tried: list = []  # absolute candidates, in order (shown only when none exists)
     tops = project._tops(folder, fact["bases"])
+    nocase = "nocase" in fact["bases"]
     for other in project.runs_in.get(os.path.join(project.root, b.path), ()):
         if other not in tops:
             tops.append(other)
@@ -41,6 +42,8 @@ def locate(project, b, fact: dict, folder: str) -> None:
             if not cand.startswith(inside) or cand in tried:
                 continue  # never above the repository
             tried.append(cand)
+            if nocase and not (cand in project.known or project._exists(cand)):
+                cand = tried[-1] = _nocase(project, cand) or cand  # (the file as named on disk)
             if cand in project.known or project._exists(cand):
                 b.tried = [project._display(c) for c in tried]
                 b.dockerfile = b.tried[-1]
@@ -59,6 +62,33 @@ def locate(project, b, fact: dict, folder: str) -> None:
                                                                 for r in rels + [os.path.join(context, "dockerfile")]))
     if b.missing:  # (XF005 says once what misses because this folder does not exist: an input too)
         project.probes.append(os.path.dirname(tried[0]))
+
+
+def windows_paths(context: str, dockerfile: str | None) -> tuple:
+    """(whether written with backslashes, context, dockerfile with ``/`` for ``\\``): a Windows
+    path (rapids' compose ``context: .\\image``, ``dockerfile: ..\\windows.dockerfile``), which compose on
+    Windows reads with either slash and finds whatever the case of its names (``nocase``)."""
+    nocase = "\\" in context + (dockerfile or "")
+    return nocase, context.replace("\\", "/"), dockerfile and dockerfile.replace("\\", "/")
+
+
+def _nocase(project, path: str) -> str | None:
+    """The file at ``path`` (in the repository) as Windows finds it, its names in any case: its
+    path, or None.  Each folder's listing is read once (``folder_entries``, bounded) and the
+    folders asked are probes of the run."""
+    from ..source import folder_entries
+
+    root = project.root.rstrip(os.sep)
+    cur = root
+    parts = path[len(root) + 1:].split(os.sep)
+    for i, part in enumerate(parts):
+        project.probes.append(cur)
+        low = part.lower()
+        hit = next((n for n, is_dir in folder_entries(cur) if n.lower() == low and is_dir == (i < len(parts) - 1)), None)
+        if hit is None:
+            return None
+        cur = os.path.join(cur, hit)
+    return cur
 
 
 def _in_clone(project, tried: list) -> bool:

@@ -114,22 +114,15 @@ def _tag_variables(ctx, tc, span) -> list:
     """The Make variables the tag written at ``span`` goes through (``$(IMG)``, then the tag
     part of what ``IMG`` holds, ...; each once), when none is a ``?=`` default nor a value not
     known here: the plain assignments a caller of make may override."""
-    from ..checks.build_commands.rules import _MAKE_REF, _tag_part, _text_at
+    from ..checks.build_commands.local import text_at
+    from ..parsers.make_syntax import tag_part, variable_walk
 
     if not hasattr(ctx.model, "lookup"):
         return []
     target = getattr(tc.command.snippet, "group", None)
-    todo = _MAKE_REF.findall(_tag_part(_text_at(ctx, span) or ""))
-    seen: dict = {}  # (an ordered set)
-    while todo:  # each variable once, 16 at most: a tag through more is not followed (bounded per image)
-        name = todo.pop()
-        if name in seen:
-            continue
-        if len(seen) == _MAX_CHAIN:
-            return []
-        var = ctx.model.lookup(name, target)
-        if var is None or var.dynamic or var.op == "?=":
-            return []
-        seen[name] = None
-        todo.extend(_MAKE_REF.findall(_tag_part(var.written or var.raw)))
-    return list(seen)
+    names: list = []
+    for name, var in variable_walk(lambda n: ctx.model.lookup(n, target), text_at(ctx, span) or "", tag_part):
+        if len(names) == _MAX_CHAIN or var is None or var.dynamic or var.op == "?=":
+            return []  # (each variable once, 16 at most: a tag through more is not followed)
+        names.append(name)
+    return names

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from ..kinds import makefile_variant
 from ..model import Span
 from .locate import locate
 from .patches import MAX_WALK, Patches, mentions
@@ -459,7 +460,7 @@ class Project:
         for b, f, folder in self._pending:
             locate(self, b, f, folder)
             b.unreached = "*" not in self.make_named and self.kinds.get(b.path) == "makefile" \
-                and _variant_makefile(b.path) and os.path.basename(b.path).removeprefix("GNU") not in self.make_named
+                and makefile_variant(b.path) and os.path.basename(b.path).removeprefix("GNU") not in self.make_named
         self._pending = []
         self.builds = self.patches.called(self.builds)  # (before the pins and the index)
         self._apply_bakes()
@@ -811,13 +812,6 @@ class Project:
                     by.setdefault(id(b), []).append(d)
             self._deploys_by_build = by
         return self._deploys_by_build.get(id(build), [])
-
-
-def _variant_makefile(path: str) -> bool:
-    """``Makefile.docker`` (a variant run with ``make -f``), not ``Makefile``, ``*.mk`` (made to
-    be included) nor autotools' ``Makefile.in``."""
-    base = os.path.basename(path).removeprefix("GNU")
-    return base[:9] in ("Makefile.", "makefile.") and not base.endswith((".in", ".am"))
 
 
 def build_project(root: str, entries, known: set | None = None) -> Project:

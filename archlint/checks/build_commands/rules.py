@@ -10,6 +10,7 @@ from ... import exports, platforms as plat
 from ...commands import LOCAL_TRANSPORTS, commands_for
 from ...images import readers_own, split_ref
 from ...model import Edit, Fix, Severity, Span
+from ...parsers.make_syntax import tag_part, variable_walk
 from ...registry import rule
 from ...tooling import example_file
 from ...updaters import digest_only
@@ -288,10 +289,6 @@ def _exports_files(tc) -> bool:
     return bool(outs) and all(o in ("local", "tar") for o in outs) and not build_pushes(tc)
 
 
-#: a Make variable reference (``$(NAME)``, ``${NAME}``): the name only, no functions
-_MAKE_REF = re.compile(r"\$[({]([A-Za-z0-9_.-]+)[)}]")
-
-
 def _overridable_default(ctx, tc) -> bool:
     """Whether the build's only platform comes from an overridable default: ``${PLATFORM:-…}``
     in a script, ``PLATFORM ?= …`` in a Makefile (through other variables too).  The caller
@@ -312,38 +309,23 @@ def _make_default(ctx, tc, span, tag_only: bool = False) -> bool:
     (``${REPO}:latest`` is a latest written out, whatever ``REPO`` is)."""
     if ctx.kind != "makefile" or not hasattr(ctx.model, "lookup"):
         return False
-    written = _tag_part(_text_at(ctx, span) or "") if tag_only else _text_at(ctx, span) or ""
+    written = _text_at(ctx, span) or ""
     target = getattr(tc.command.snippet, "group", None)
     # names (per target) known to reach no default: kept for the file's other builds, so the
     # builds of a file together walk each variable once, not once per build
     none_reached = ctx.cached("bc002.no_default", dict).setdefault((id(target), tag_only), set())
-    todo = _MAKE_REF.findall(written)
-    seen: set = set()
-    while todo:  # each variable once: linear in the file's variables
-        name = todo.pop()
-        if name in seen or name in none_reached:
-            continue
-        seen.add(name)
-        var = ctx.model.lookup(name, target)
-        if var is None or var.dynamic:
-            continue
-        if var.op == "?=" and var.raw.strip():
+    seen: list = []
+    for name, var in variable_walk(lambda n: ctx.model.lookup(n, target), written,
+                                   tag_part if tag_only else None, none_reached):
+        seen.append(name)
+        if var is not None and not var.dynamic and var.op == "?=" and var.raw.strip():
             return True
-        text = var.written or var.raw  # (IMG := $(REPO):$(TAG), TAG ?= latest: through TAG)
-        todo.extend(_MAKE_REF.findall(_tag_part(text) if tag_only else text))
     none_reached.update(seen)  # the whole closure was walked without finding one
     return False
 
 
 #: a character no platform has: an overridable default holding one is a placeholder
 _NOT_PLATFORM_CHARS = re.compile(r"[^A-Za-z0-9_./,\s-]")
-
-
-def _tag_part(text: str) -> str:
-    """The tag of an image reference as written (``$(REGISTRY)/app:latest`` -> ``latest``), or
-    the whole text when it writes none (``$(IMG)``: the tag is in what the variable holds)."""
-    last = text.rsplit("/", 1)[-1]
-    return last[last.rfind(":") + 1:] if ":" in last else text
 
 
 # ---- BC003 ----------------------------------------------------------------------------------------

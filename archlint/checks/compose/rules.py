@@ -197,8 +197,9 @@ def image_latest_tag(ctx):
     `docker-compose.override.yml`: a name word `dev`, `development`, `local`, `debug`, `test`,
     `tests`, `testing`, `ci`, `e2e` or `override`), or in an example (under a folder `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`, `documentation`, `tutorials` or
-    `tutorial`, or named for one, `compose.demo.yaml`, or whose opening comment says it is not for
-    production: a getting-started stack its readers copy and pin).
+    `tutorial`, or named for one, `compose.demo.yaml`, or whose opening comment, or the first after a
+    licence's header, says it is not for production: a getting-started stack its readers copy and pin;
+    Airflow's compose file, "This configuration is for local development").
 
     ## Example
     ```yaml

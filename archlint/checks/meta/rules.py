@@ -236,9 +236,10 @@ def unknown_rule_in_suppression(ctx):
 def excluded_folder_has_sources(ctx):
     """
     ## What it does
-    Notes, once per run, the folders of archived code that the default `exclude` list leaves out
-    (`_archived/`, `archived/`) although they hold files archlint would lint (Dockerfiles,
-    Makefiles, shell scripts, compose files). Only when `exclude` is the default; `--show-files`
+    Notes, once per run, the folders of archived code the default `exclude` leaves out (`archived/`,
+    `archive/`, `deprecated/`...) that hold files archlint would lint (Dockerfiles, Makefiles, shell
+    scripts, compose files). The list is `_archived/`, `archived/`, `archive/`, `.archive/` and
+    `deprecated/`; a Python package of that name (holding `__init__.py`) is walked. Only when `exclude` is the default; `--show-files`
     lists every folder left out and why. (`build/` is linted: the Go project layout keeps its
     Dockerfiles and CI scripts there, and build output is git-ignored; only Python's
     `build/lib*`, `build/bdist.*`, `build/temp.*` and `build/scripts-*` copies are excluded.)

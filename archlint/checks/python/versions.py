@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 
 
+#: the oldest Python release still supported (3.10's end of life was October 2026): without a
+#: target version, code may run on any from here to the newest
+OLDEST_SUPPORTED = (3, 11)
+
+
 def ver(text: str) -> tuple[int, ...]:
     """'43.0.1' -> (43, 0, 1); trailing zeros dropped so (43,) == '43.0.0'; suffixes ignored."""
     parts: list[int] = []
