@@ -35,9 +35,10 @@ _LOCAL_SETUP_WORDS = frozenset(("env", "environment", "setup", "stack", "config"
 
 #: words of a compose file's name that say it is for development or tests
 #: (``docker-compose.override.yml`` is Docker's own convention for local overrides; oncall's
-#: ``docker-compose-developer.yml``, its Makefile's local stack)
+#: ``docker-compose-developer.yml``, its Makefile's local stack; a CI service's own stack,
+#: django-bims' ``docker-compose.travis.yml``, as ``ci``)
 _LOCAL_NAMES = frozenset(("dev", "development", "developer", "local", "debug", "test", "tests", "testing", "ci", "e2e",
-                          "override"))
+                          "override", "travis", "circleci"))
 #: words of a Dockerfile's name that say it builds a developer's workspace: ``.gitpod.Dockerfile``
 #: (a Gitpod workspace's, statsd_exporter's), ``devcontainer.Dockerfile`` (not a manifest that
 #: merely names the product: ``gitpod-installer-job.yaml``)

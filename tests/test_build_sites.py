@@ -742,3 +742,16 @@ def test_a_compose_build_written_with_windows_paths_finds_its_dockerfile_in_any_
              "app.Dockerfile": "FROM alpine:3.20\n", "image/x.txt": "x\n"}
     doc = run(tree(tmp_path / "posix", files), capsys)
     assert codes(doc, "XF") == [("docker-compose.yml", 2, "XF005")]
+
+
+def test_a_missing_dockerfile_named_dockerfile_is_the_lowercase_one_beside_it(tmp_path, capsys):
+    # logingrupa/whisperX-FastAPI: compose's `dockerfile: Dockerfile` beside only `dockerfile`,
+    # which buildx reads in its place (moby#10858); another name is not looked for in lowercase
+    files = {"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: Dockerfile\n"
+                                   "  worker:\n    build:\n      context: .\n      dockerfile: Dockerfile.worker\n",
+             "build.sh": "#!/bin/sh\ndocker build -f ./Dockerfile -t api .\npodman build -f Dockerfile -t api .\n",
+             "dockerfile": "FROM python:3.12-slim\n", "dockerfile.worker": "FROM python:3.12-slim\n"}
+    doc = run(tree(tmp_path / "lower", files), capsys)
+    assert codes(doc, "XF") == [("build.sh", 3, "XF005"), ("docker-compose.yml", 6, "XF005")]
+    (api, *_rest) = [b for b in graph_doc(tmp_path / "lower", capsys)["builds"] if b["line"] == 2]
+    assert api["dockerfile"] == "dockerfile"

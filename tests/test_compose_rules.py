@@ -118,6 +118,8 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     """
     for name in ("tools/dev/kafka/docker-compose.yaml", "debug/docker-compose.yaml", "hack/compose.yml",
                  "compose.tests.yaml", "docker-compose.dev.yml", "docker-compose.override.yml", "compose-ci.yaml",
+                 # a CI service's stack (django-bims' docker-compose.travis.yml)
+                 "deployment/docker-compose.travis.yml", "docker-compose.circleci.yml",
                  # oauth2-proxy's contrib/local-environment: stacks for manual testing on a laptop
                  "contrib/local-environment/docker-compose-keycloak.yaml", "local_setup/compose.yaml",
                  # oncall's docker-compose-developer.yml, its Makefile's local stack

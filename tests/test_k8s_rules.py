@@ -1756,7 +1756,9 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
              "cfssl:\n  image:\n    registry: docker.io\n    repository: cfssl/cfssl\n    tag: latest\n"
     pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
            "  - {name: a, image: gcr.io/distroless/static:latest}\n  - {name: b, image: bitnamisecure/kubectl}\n"
-           "  - {name: c, image: alpine:latest}\n  - {name: d, image: 'index.docker.io/bitnamisecure/kubectl:latest'}\n")
+           "  - {name: c, image: alpine:latest}\n  - {name: d, image: 'index.docker.io/bitnamisecure/kubectl:latest'}\n"
+           # (Chainguard's free images on Docker Hub as on cgr.dev: latest and latest-dev only)
+           "  - {name: e, image: chainguard/bash:latest}\n")
     (tmp_path / ".git").mkdir()
     write_files(tmp_path, {"charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
                            "charts/karmada/templates/.keep": "",
@@ -1770,7 +1772,8 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
 
     assert seen() == [("K8S001", 10), ("K8S001", 8)]  # cfssl's, alpine's: versions exist
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
-    assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8), ("K8S001", 9)]
+    assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8), ("K8S001", 9),
+                      ("K8S001", 10)]
 
 
 def test_compose_and_command_images_with_no_version_tags_follow_the_same_list(tmp_path):

@@ -260,6 +260,30 @@ def test_rollout_and_knative_service_pod_templates():
     ]
 
 
+def test_hcp_terraform_agent_pool_deployment():
+    # fzymgc-house/selfhosted-cluster: an AgentPool's agentDeployment.spec is a PodSpec, not a
+    # pod template (no `template:` above it): only the pack finds it
+    text = """
+        apiVersion: app.terraform.io/v1alpha2
+        kind: AgentPool
+        metadata:
+          name: agents
+        spec:
+          name: k8s
+          agentDeployment:
+            replicas: 1
+            spec:
+              nodeSelector:
+                kubernetes.io/arch: amd64
+              containers:
+                - name: tfc-agent
+                  image: hashicorp/tfc-agent:latest
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "14:18 K8S001 Image hashicorp/tfc-agent:latest uses the mutable tag latest.",
+    ]
+
+
 def test_annotation_suppresses_inside_a_tekton_task():
     text = TEKTON_TASK.replace("  name: build\n", "  name: build\n      annotations:\n        archlint.io/ignore: K8S001\n")
     assert [s.split(" ", 2)[1] for s in check(text, "K8S", kind="kubernetes")] == ["K8S002", "K8S007"]

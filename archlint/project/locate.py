@@ -42,8 +42,8 @@ def locate(project, b, fact: dict, folder: str) -> None:
             if not cand.startswith(inside) or cand in tried:
                 continue  # never above the repository
             tried.append(cand)
-            if nocase and not (cand in project.known or project._exists(cand)):
-                cand = tried[-1] = _nocase(project, cand) or cand  # (the file as named on disk)
+            if not (cand in project.known or project._exists(cand)):
+                cand = tried[-1] = _other_casing(project, b, cand, nocase)  # (the file as named on disk)
             if cand in project.known or project._exists(cand):
                 b.tried = [project._display(c) for c in tried]
                 b.dockerfile = b.tried[-1]
@@ -70,6 +70,20 @@ def windows_paths(context: str, dockerfile: str | None) -> tuple:
     Windows reads with either slash and finds whatever the case of its names (``nocase``)."""
     nocase = "\\" in context + (dockerfile or "")
     return nocase, context.replace("\\", "/"), dockerfile and dockerfile.replace("\\", "/")
+
+
+def _other_casing(project, b, path: str, nocase: bool) -> str:
+    """Where a Dockerfile not found at ``path`` is found all the same: whatever the case of its
+    names on Windows (``nocase``); a lowercase ``dockerfile`` beside a missing ``Dockerfile`` for
+    docker's builds (buildx reads it, moby#10858: whisperX-FastAPI's compose ``dockerfile:
+    Dockerfile`` with only ``dockerfile``); else ``path``."""
+    if nocase:
+        return _nocase(project, path) or path
+    if os.path.basename(path) == "Dockerfile" and not b.tool.startswith(("podman", "buildah")):
+        low = os.path.join(os.path.dirname(path), "dockerfile")
+        if low in project.known or project._exists(low):
+            return low
+    return path
 
 
 def _nocase(project, path: str) -> str | None:

@@ -195,7 +195,7 @@ def image_latest_tag(ctx):
     `contrib/local-environment`: a local Kafka or debug stack started on a laptop, never a
     deployment) or named for development or tests (`compose.tests.yaml`, `docker-compose.dev.yml`,
     `docker-compose.override.yml`: a name word `dev`, `development`, `local`, `debug`, `test`,
-    `tests`, `testing`, `ci`, `e2e` or `override`), or in an example (under a folder `examples`,
+    `tests`, `testing`, `ci`, `travis`, `circleci`, `e2e` or `override`), or in an example (under a folder `examples`,
     `example`, `samples`, `sample`, `demo`, `demos`, `docs`, `doc`, `documentation`, `tutorials` or
     `tutorial`, or named for one, `compose.demo.yaml`, or whose opening comment, or the first after a
     licence's header, says it is not for production: a getting-started stack its readers copy and pin;
