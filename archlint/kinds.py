@@ -138,6 +138,10 @@ _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 _NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".swp", ".yml", ".yaml")
 
 
+#: a build-arguments file named for its Dockerfile (``Dockerfile-args.downstream``, ``Dockerfile.args``)
+_ARGS_FILE = re.compile(r"(?:docker|container)file[._-]args(?:[._-]|$)")
+
+
 def makefile_variant(path: str) -> bool:
     """``Makefile.docker``: a Makefile part (``_MAKEFILE_PART``) made to be run with ``make -f``,
     not ``Makefile``, ``*.mk`` (made to be included) nor a configure template (``Makefile.in``)."""
@@ -154,7 +158,8 @@ def kind_by_name(path: str) -> str | None:
             or base.endswith(("_Dockerfile", "-Dockerfile", "_Containerfile", "-Containerfile")):
         return "dockerfile"  # (vast-csi's packaging/base_Dockerfile; not a script named hack/build-dockerfile)
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
-        if not low.endswith(_NOT_DOCKERFILE):
+        # (not a build-args file: Konflux's `build-args-file: Dockerfile-args.downstream`, KEY=VALUE lines)
+        if not low.endswith(_NOT_DOCKERFILE) and not _ARGS_FILE.match(low):
             return "dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl

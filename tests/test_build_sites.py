@@ -755,3 +755,27 @@ def test_a_missing_dockerfile_named_dockerfile_is_the_lowercase_one_beside_it(tm
     assert codes(doc, "XF") == [("build.sh", 3, "XF005"), ("docker-compose.yml", 6, "XF005")]
     (api, *_rest) = [b for b in graph_doc(tmp_path / "lower", capsys)["builds"] if b["line"] == 2]
     assert api["dockerfile"] == "dockerfile"
+
+
+def test_a_popd_returns_a_build_to_the_folder_before_its_pushd(tmp_path, capsys):
+    # aws-observability/application-signals-demo's push-ecr.sh: `pushd ./otel-collector`, its
+    # binary built there, `popd`, then `docker build -f ./otel-collector/Dockerfile ./otel-collector`,
+    # a Dockerfile whose one stage is pinned to linux/amd64: no BC001
+    script = ("#!/bin/sh\npushd ./otel\n./ocb.sh\npopd\n"
+              "docker build -t otel -f ./otel/Dockerfile ./otel\ndocker push example.com/acme/otel:1.0\n"
+              "docker tag otel example.com/acme/otel:1.0\n")
+    files = {"push.sh": script, "otel/Dockerfile": "FROM --platform=linux/amd64 python:3.12\n",
+             "otel/ocb.sh": "#!/bin/sh\necho build\n"}
+    doc = run(tree(tmp_path / "popd", files), capsys)
+    assert [f for f in doc["findings"] if f["rule"] in ("BC001", "XF005")] == []
+    (build,) = graph_doc(tmp_path / "popd", capsys)["builds"]
+    assert build["dockerfile"] == "otel/Dockerfile"
+    # without the popd the build runs where the pushd went, not known to last: no Dockerfile linked
+    (build,) = graph_doc(tree(tmp_path / "nopopd", dict(files, **{"push.sh": script.replace("popd\n", "")})),
+                         capsys)["builds"]
+    assert build["dockerfile"] is None
+    # on one line: `pushd web && make && popd && docker build .` builds the top's Dockerfile
+    files = {"build.sh": "#!/bin/sh\npushd web && make && popd && docker build -t example.com/acme/app:1.0 .\n",
+             "Dockerfile": "FROM --platform=linux/amd64 alpine:3.20\n", "web/Makefile": "all:\n\ttrue\n"}
+    (build,) = graph_doc(tree(tmp_path / "line", files), capsys)["builds"]
+    assert build["dockerfile"] == "Dockerfile"

@@ -171,33 +171,23 @@ def test_what_a_delta_cannot_redo_goes_the_ordinary_way(repo, capsys, walks, cha
     assert got == _run(capsys, "--no-cache", *args, ".")
 
 
-def test_go_tests_appearing_make_a_folder_named_integration_fixtures(tmp_path, capsys, monkeypatch, walks):
+@pytest.mark.parametrize("folder, marker, linted_before", [
+    ("integration", "main_test.go", True),  # Go tests appearing: a folder of fixtures now
+    ("archive", "__init__.py", False),  # a Python package now: live code, walked
+])
+def test_a_file_appearing_changes_whether_a_folder_is_walked(tmp_path, capsys, monkeypatch, walks, folder, marker,
+                                                             linted_before):
     root = tmp_path / "r"
     (root / ".git").mkdir(parents=True)
-    (root / "integration").mkdir()
-    (root / "integration" / "Dockerfile").write_text("FROM alpine:latest\n")
+    (root / folder).mkdir()
+    (root / folder / "Dockerfile").write_text("FROM alpine:latest\n")
     settle(root, tmp_path, monkeypatch)
-    assert "DF001" in _run(capsys, ".")[1]
+    assert ("DF001" in _run(capsys, ".")[1]) is linted_before
     walks.clear()
-    (root / "integration" / "main_test.go").write_text("package integration\n")
-    later(root / "integration")
+    (root / folder / marker).write_text("")
+    later(root / folder)
     got = _run(capsys, ".")
-    assert len(walks) == 1 and "DF001" not in got[1]
-    assert got == _run(capsys, "--no-cache", ".")
-
-
-def test_an_archive_folder_becoming_a_python_package_is_walked(tmp_path, capsys, monkeypatch, walks):
-    root = tmp_path / "r"
-    (root / ".git").mkdir(parents=True)
-    (root / "archive").mkdir()
-    (root / "archive" / "Dockerfile").write_text("FROM alpine:latest\n")
-    settle(root, tmp_path, monkeypatch)
-    assert "DF001" not in _run(capsys, ".")[1]
-    walks.clear()
-    (root / "archive" / "__init__.py").write_text("")
-    later(root / "archive")
-    got = _run(capsys, ".")
-    assert len(walks) == 1 and "DF001" in got[1]
+    assert len(walks) == 1 and ("DF001" in got[1]) is not linted_before
     assert got == _run(capsys, "--no-cache", ".")
 
 

@@ -616,6 +616,44 @@ def test_k8s005_flags_beta_arch_and_os_labels():
     ]
 
 
+def test_k8s005_passes_a_beta_label_term_beside_a_term_of_the_new_label():
+    # wavefront's Pixie manifests: node selector terms are alternatives; the beta one selects
+    # nodes labelled the old way, and scheduling never depends on it
+    text = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: kelvin
+        spec:
+          template:
+            spec:
+              affinity:
+                nodeAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                    nodeSelectorTerms:
+                    - matchExpressions:
+                      - {key: kubernetes.io/os, operator: In, values: [linux]}
+                    - matchExpressions:
+                      - {key: beta.kubernetes.io/os, operator: In, values: [linux]}
+                    - matchExpressions:
+                      - {key: beta.kubernetes.io/arch, operator: In, values: [amd64]}
+              containers:
+                - name: kelvin
+                  image: acme/kelvin:1.0
+    """
+    # (the arch term has no twin of the new label: reported)
+    assert check(text, "K8S005", kind="kubernetes") == [
+        "17:23 K8S005 node affinity uses the deprecated label beta.kubernetes.io/arch; nodes are labelled"
+        " kubernetes.io/arch."]
+    # a twin with other values, or in the same term (ANDed), is no fallback
+    for old, new in (("values: [linux]}\n                    - matchExpressions:\n                      - {key: beta",
+                      "values: [windows]}\n                    - matchExpressions:\n                      - {key: beta"),
+                     ("linux]}\n                    - matchExpressions:\n                      - {key: beta.kubernetes.io/os",
+                      "linux]}\n                      - {key: beta.kubernetes.io/os")):
+        assert old in text
+        assert len(check(text.replace(old, new, 1), "K8S005", kind="kubernetes")) == 2, new
+
+
 def test_k8s_rules_pass_current_node_labels():
     assert check("""
         apiVersion: apps/v1

@@ -156,6 +156,8 @@ CASES = {
                     for i in range(int(n ** 0.5))}})),
     # cd/pushd before each of many builds in one script (the last cd before each build)
     "shell-cd-before-builds": _lint("b.sh", "shell", lambda n: "cd x && docker build -f y.Dockerfile .\n" * n),
+    # a pushd/popd pair before each of many builds: each build follows the pairs back, 64 at most
+    "shell-pushd-popd-before-builds": _lint("b.sh", "shell", lambda n: "pushd x\npopd\ndocker build -f y.Dockerfile .\n" * n),
     # many pushes of latest and a long line reading digests (BC006: the words of such lines are
     # gathered once, each push looks its name up)
     "shell-digest-reads": _lint("b.sh", "shell", lambda n: "".join(
@@ -584,6 +586,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
         "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
+        "shell-pushd-popd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,
         "makefile-quoted-unknowns": 40_000, "shell-branches": 2000,

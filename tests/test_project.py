@@ -1067,6 +1067,11 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
         == [None, None, "markdown"]  # (a page of its own kind)
     # nor a fragment to paste into one (k8s-config-connector's dockerfile-dev-sandbox.snippet)
     assert [kind_by_name(n) for n in ("dockerfile-dev-sandbox.snippet", "Dockerfile.fragment")] == [None, None]
+    # nor its build arguments (netobserv's Dockerfile-args.downstream, Konflux's build-args-file:
+    # BUILDVERSION=1.12.0 lines, 2 AL001 errors judged wrong readings); a Dockerfile named for arguments' use is one
+    assert [kind_by_name(n) for n in ("Dockerfile-args.downstream", "Dockerfile.args", "containerfile.args",
+                                      "Dockerfile.argsparser", "Dockerfile-argo")] == [None, None, None, "dockerfile",
+                                                                                       "dockerfile"]
 
 
 def test_the_stored_report_of_a_named_file_run_follows_a_change_in_a_file_it_was_not_given(tmp_path, capsys,

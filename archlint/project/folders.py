@@ -118,11 +118,19 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
             found.append((m.start(), to, m.end(), _from_self(to) and not top, lasts))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
-    i = bisect.bisect_left(starts, start) - 1
-    if i < 0:
-        return bases
+    for _step in range(_POPS):
+        i = bisect.bisect_left(starts, start) - 1
+        if i < 0:
+            return bases
+        between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
+        if not (_POPD.search(between) and "pushd" in snip.text[ms[i][0]:ms[i][2]]):
+            break
+        # (aws' push-ecr.sh: `pushd ./otel-collector`, a build of its binary, `popd`, then the
+        # image's build: where it ran before the pushd, an earlier move's folder)
+        start = ms[i][0]
+    else:
+        return bases + ["cd"]  # (more pushd/popd pairs than are followed: not known)
     to = ms[i][1]
-    between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
     if ms[i][3] and not (between in ("&&", ";") or _INTO_IF.fullmatch(between)):
         return bases + ["cd"]
     if to == "file":
@@ -136,6 +144,11 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
             right_after or ms[i][4] and "\n" in between and "popd" not in between):
         return [_below(to, b) for b in bases]
     return bases + ["cd"]
+
+
+#: a ``popd`` command: back to the folder before the last ``pushd``; pairs followed back, at most
+_POPS = 64
+_POPD = re.compile(r"(?:^|[;&|(\s])popd(?=[\s;&|)]|$)")
 
 
 def _below(to: str, base: str) -> str:

@@ -16,7 +16,7 @@ BETA_LABELS = {"beta.kubernetes.io/arch": "kubernetes.io/arch", "beta.kubernetes
 class _Selector:
     """A node-selection term on a label: ``nodeSelector`` entry or a ``matchExpressions`` item."""
 
-    __slots__ = ("obj", "where", "key_node", "label", "values", "operator", "siblings", "required")
+    __slots__ = ("obj", "where", "key_node", "label", "values", "operator", "siblings", "required", "fallback")
 
     def __init__(self, obj, where, key_node, label, values, operator, siblings, required):
         self.obj = obj
@@ -27,6 +27,7 @@ class _Selector:
         self.operator = operator  # "In" for nodeSelector
         self.siblings = siblings  # labels next to it (same nodeSelector / same term)
         self.required = required
+        self.fallback = False  # a beta label's term beside a term of the GA label (``_fallbacks``)
 
 
 def _match_expressions(obj, term, required, where="node affinity"):
@@ -52,11 +53,34 @@ def _selectors_in(obj, node_selector, affinity) -> list:
             out.append(_Selector(obj, "nodeSelector", k, k.value, [v] if is_scalar(v) else [], "In", labels, True))
     na = value(affinity, "nodeAffinity")
     if is_map(na):
-        for term in items(path(na, "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")):
-            out.extend(_match_expressions(obj, term, True))
+        terms = [_match_expressions(obj, term, True)
+                 for term in items(path(na, "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"))]
+        _fallbacks(terms)
+        for term in terms:
+            out.extend(term)
         for pref in items(value(na, "preferredDuringSchedulingIgnoredDuringExecution")):
             out.extend(_match_expressions(obj, value(pref, "preference"), False))
     return out
+
+
+def _fallbacks(terms: list) -> None:
+    """Marks a beta label's expression ``fallback`` when another of the (ORed) node selector terms
+    selects the same with the GA label (wavefront's Pixie manifests: a `kubernetes.io/os In
+    [linux]` term, then a `beta.kubernetes.io/os In [linux]` one for nodes labelled the old way):
+    scheduling never depends on the beta label there.  Linear in the expressions."""
+    def shape(sel, label):
+        return label, sel.operator, tuple(sorted(scalar(v) or "" for v in sel.values))
+
+    ga = {}  # shape -> the terms (their index) holding it
+    for i, term in enumerate(terms):
+        for sel in term:
+            if sel.label in BETA_LABELS.values():
+                ga.setdefault(shape(sel, sel.label), set()).add(i)
+    for i, term in enumerate(terms):
+        for sel in term:
+            new = BETA_LABELS.get(sel.label)
+            if new is not None and ga.get(shape(sel, new), set()) - {i}:
+                sel.fallback = True
 
 
 def _selectors(ctx) -> list:
@@ -81,7 +105,10 @@ def deprecated_arch_label(ctx):
     """
     ## What it does
     Flags `beta.kubernetes.io/arch` and `beta.kubernetes.io/os` in a `nodeSelector` or a node
-    affinity expression.
+    affinity expression. Not reported for a node affinity term on the beta label beside another
+    term selecting the same with the new one (the terms are alternatives: a fallback for nodes
+    labelled the old way, which scheduling never depends on; wavefront's Pixie manifests, 8 lines
+    judged wrong readings).
 
     ## Why is this bad?
     The beta labels were deprecated in Kubernetes 1.14 in favour of `kubernetes.io/arch` and
@@ -110,7 +137,7 @@ def deprecated_arch_label(ctx):
     seen: set = set()
     for sel in _selectors(ctx):
         new = BETA_LABELS.get(sel.label)
-        if new is None:
+        if new is None or sel.fallback:
             continue
         fix = None
         if new not in sel.siblings and model.exact_scalar(sel.key_node):
