@@ -876,13 +876,18 @@ def test_an_escaped_quote_before_the_field_and_a_field_over_lines_are_newer_pyth
     # field that reuses it) and f"linux-modules-nvidia-{ then the name on the next line (PEP 701
     # allows a line break in a field); a plain string left open, or an escaped {{, stays an error
     for text, line in (('snap = {"cron": "x"}\nv = f"\\"{snap["cron"]}\\""\n', 2),
-                       ('V = 1\npkg = f"linux-modules-nvidia-{\n    V}-server-generic"\n', 2)):
+                       ('V = 1\npkg = f"linux-modules-nvidia-{\n    V}-server-generic"\n', 2),
+                       # cnoe-io's graph_db.py: a backslash in a field that reuses the quote; its
+                       # webex mcp_server.py: a line break after a nested string in a field
+                       ('kw = 1\ns = f"{str(kw).replace("\'", \'\\\\"\').replace(\'"\', \'\\\\"\')}"\n', 2),
+                       ("m = {}\nt = f\"- {m.get('text',\n    '')}\"\n", 2)):
         r = lint_inline(text, name="d.py", kind="python")
         if sys.version_info < (3, 12):
             assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
         else:
             assert r.notices == [], text
-    for bad in ('x = "a{\n', 'x = f"{{\n', 'x = f"{a}" + "oops {\n'):  # (the last: a plain string left open)
+    for bad in ('x = "a{\n', 'x = f"{{\n', 'x = f"{a}" + "oops {\n',  # (a plain string left open)
+                "x = 1 \\ 2\n", "x = f'{a}' \\ 2\n"):  # (a backslash outside any string)
         with pytest.raises(ParseError):
             parse(Source("bad.py", bad))
 
@@ -898,3 +903,22 @@ def test_rule_docs_have_the_contract_sections():
         assert list(doc_sections(rule.doc)) == ["What it does", "Why is this bad?", "Example", "Use instead", "Fix"]
         assert rule.summary.endswith(".") and len(rule.summary) < 200
     assert get_rule("PY001").severity.label == "error" and get_rule("PY002").severity.label == "warning"
+
+
+def test_jwt_decode_with_verify_is_the_verify_entry_s(repo):
+    # openedx/ecommerce's cybersource.py: jwt.decode(token, verify=False) means not to verify; the
+    # "missing algorithms" entry's hint (a key and HS256) does not fit it, the verify entry's does
+    text = """
+        import jwt
+
+
+        def header(token, key):
+            claims = jwt.decode(token, verify=False)
+            return claims, jwt.decode(token, key)
+    """
+    found = findings(lint_inline(text, kind="python", tmp_path=repo), "PY")
+    assert [(f.span.line, f.message.split(":")[0], f.hint) for f in found] == [
+        (5, "the `verify` argument of `jwt.decode()` was removed in PyJWT 2.0.0",
+         'jwt.decode(token, key, algorithms=[...], options={"verify_signature": False})'),
+        (6, "`jwt.decode()` without `algorithms` was removed in PyJWT 2.0.0", 'jwt.decode(token, key, algorithms=["HS256"])'),
+    ]

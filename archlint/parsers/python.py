@@ -134,7 +134,9 @@ def _newer_f_string(msg: str, line: str, offset: int = 0) -> bool:
         return False
     if msg.startswith("unterminated string literal"):
         return _open_field_at_end(line, offset)
-    if not msg.startswith("f-string"):
+    # (a backslash in a field that reuses the quote, `f"{s.replace("'", '\\"')}"`: an older parser
+    # ends the string early and meets the backslash outside one)
+    if not msg.startswith(("f-string", "unexpected character after line continuation character")):
         return False
     if any(x in msg for x in _LIFTED):
         return True
@@ -168,10 +170,14 @@ def _closing(line: str, q: str, i: int) -> int:
 def _open_field_at_end(line: str, offset: int) -> bool:
     """Whether the string the parser found unterminated (at 1-based column ``offset``) is an
     f-string whose line ends inside a replacement field (``f"linux-modules-{`` then the name on
-    the next line): a line break PEP 701 allows there, which an older parser reads as an
-    unterminated string.  Another string left open on the line is not one."""
+    the next line; ``f"... {m.get('text',`` then ``'')}"``): a line break PEP 701 allows there,
+    which an older parser reads as an unterminated string.  Another string left open on the line
+    is not one, nor an f-string whose last brace is an escaped ``{{``."""
     stripped = line.rstrip()
-    if offset < 1 or not stripped.endswith("{") or stripped.endswith("{{"):
+    if offset < 1:
         return False
     m = _F_START.match(stripped, offset - 1)
-    return m is not None and stripped.rfind("}", m.end()) < stripped.rfind("{")
+    if m is None:
+        return False
+    brace = stripped.rfind("{", m.end())
+    return brace >= 0 and stripped.rfind("}", m.end()) < brace and stripped[brace - 1] != "{"
