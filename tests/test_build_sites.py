@@ -779,3 +779,9 @@ def test_a_popd_returns_a_build_to_the_folder_before_its_pushd(tmp_path, capsys)
              "Dockerfile": "FROM --platform=linux/amd64 alpine:3.20\n", "web/Makefile": "all:\n\ttrue\n"}
     (build,) = graph_doc(tree(tmp_path / "line", files), capsys)["builds"]
     assert build["dockerfile"] == "Dockerfile"
+    # nested pairs, and a cd inside a pair, are undone by as many popds
+    for line in ("pushd web && pushd src && popd && popd && docker build -t example.com/acme/app:1.0 .",
+                 "pushd web && cd src && popd && docker build -t example.com/acme/app:1.0 ."):
+        files["build.sh"] = "#!/bin/sh\n" + line + "\n"
+        (build,) = graph_doc(tree(tmp_path / f"nested{len(line)}", files), capsys)["builds"]
+        assert build["dockerfile"] == "Dockerfile", line

@@ -163,6 +163,13 @@ def test_chart_templates_are_skipped_with_al003():
     assert r.findings == []
 
 
+def _skipped(text: str, path: str) -> tuple:
+    """(rule, line, column) of the SkipFile that parsing ``text`` as ``path`` raises."""
+    with pytest.raises(SkipFile) as e:
+        parse(text, path)
+    return e.value.rule_id, e.value.line, e.value.col
+
+
 def test_a_ytt_template_is_templated_yaml_a_plain_comment_is_not():
     # ytt's examples/eirini/config.yml: #@ load / def / if/end are ytt's code in YAML comments;
     # the documents under an if are rendered or not, and values come from data.values
@@ -170,9 +177,7 @@ def test_a_ytt_template_is_templated_yaml_a_plain_comment_is_not():
                      ("---\n#@ if/end data.values.rbac:\napiVersion: rbac.authorization.k8s.io/v1beta1\nkind: Role\n", (2, 1)),
                      ("#@overlay/match by=overlay.all\n---\nmetadata:\n  name: x\n", (1, 1)),
                      ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: #@ data.values.name\n", (4, 9))):
-        with pytest.raises(SkipFile) as e:
-            parse(text, "examples/eirini/config.yml")
-        assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", *at), text
+        assert _skipped(text, "examples/eirini/config.yml") == ("AL003", *at), text
     # a comment that merely starts with #@ text, or an e-mail in a comment, is YAML's
     assert parse("# owner: ops#@example.org\napiVersion: v1\nkind: Pod\n#@ maintained by ops\n").documents
 
@@ -187,17 +192,14 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(ParseError):
         parse("run: echo ${{ github.sha }}\n  bad: [\n", ".github/workflows/ci.yml")
     # cert-manager's make/config/bind/service.yaml: a {NAME} a script substitutes breaks the YAML
-    with pytest.raises(SkipFile) as e:
-        parse("spec:\n  type: ClusterIP\n  clusterIP: {SERVICE_IP_PREFIX}.16\n  ports: []\n", "make/bind/service.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 3, 14)
+    assert _skipped("spec:\n  type: ClusterIP\n  clusterIP: {SERVICE_IP_PREFIX}.16\n  ports: []\n",
+                    "make/bind/service.yaml") == ("AL003", 3, 14)
     # a shell ${NAME} or a lower-case flow mapping is no placeholder: a broken file stays a parse error
     with pytest.raises(ParseError):
         parse("a: ${HOME}\nb: {x}\n  c: [\n", "deploy/y.yaml")
     # kserve's docs samples: a {name} glued to the text where YAML fails is the reader's to fill in
-    with pytest.raises(SkipFile) as e:
-        parse("spec:\n  predictor:\n    containers:\n    - image: {username}/torchserve-gpu:latest\n"
-              "      name: torchserve-container\n", "docs/samples/torchserve/gpu.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 14)
+    assert _skipped("spec:\n  predictor:\n    containers:\n    - image: {username}/torchserve-gpu:latest\n"
+                    "      name: torchserve-container\n", "docs/samples/torchserve/gpu.yaml") == ("AL003", 4, 14)
     # a {date} in a quoted string of a line that fails for another reason (a wrong indent) is no
     # placeholder: the parse error stands
     with pytest.raises(ParseError):
@@ -205,28 +207,24 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
               "deploy/dep.yaml")
     # ingress-gce's cmd/echo/echo.yaml: [YOUR REGISTRY] glued to the text YAML fails on; a broken
     # flow sequence elsewhere, or a lower-case one, stays a parse error
-    with pytest.raises(SkipFile) as e:
-        parse("spec:\n  containers:\n  - name: echo\n    image: [YOUR REGISTRY]/echoserver:latest\n", "cmd/echo/echo.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 12)
+    assert _skipped("spec:\n  containers:\n  - name: echo\n    image: [YOUR REGISTRY]/echoserver:latest\n",
+                    "cmd/echo/echo.yaml") == ("AL003", 4, 12)
     with pytest.raises(ParseError):
         parse("a: [b]/c\n", "deploy/x.yaml")
     with pytest.raises(ParseError):
         parse("a: [YOUR REGISTRY]\n  b: [\n", "deploy/y.yaml")
     # longhorn's dev/scale-test/statefulset.yaml: @STS_NAME@, which its script substitutes; an
     # e-mail address or a lone @ in a broken file is no placeholder
-    with pytest.raises(SkipFile) as e:
-        parse("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n", "dev/sts.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 4, 9)
+    assert _skipped("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\n",
+                    "dev/sts.yaml") == ("AL003", 4, 9)
     with pytest.raises(ParseError):
         parse("owner: @team\nmail: a@EXAMPLE@b.org\n  c: [\n", "deploy/z.yaml")
     # kubestellar's monitoring/configuration/*.yaml: %ITS%, which a script's sed fills in; a
     # percentage in a broken file is no placeholder
-    with pytest.raises(SkipFile) as e:
-        parse("kind: ServiceMonitor\nmetadata:\n  name: %ITS%-apiserver\n", "monitoring/its-sm.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 3, 9)
-    with pytest.raises(SkipFile) as e:  # amrc-connectivity-stack's chart values, filled by its Dockerfile's sed
-        parse("image:\n  registry: %%REGISTRY%%\n  tag: %%TAG%%\n", "deploy/values.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 2, 13)
+    assert _skipped("kind: ServiceMonitor\nmetadata:\n  name: %ITS%-apiserver\n",
+                    "monitoring/its-sm.yaml") == ("AL003", 3, 9)
+    # amrc-connectivity-stack's chart values, filled by its Dockerfile's sed
+    assert _skipped("image:\n  registry: %%REGISTRY%%\n  tag: %%TAG%%\n", "deploy/values.yaml") == ("AL003", 2, 13)
     with pytest.raises(ParseError):
         parse("cpu: %50\nb: 100%\n  c: [\n", "deploy/z.yaml")
     with pytest.raises(ParseError):
@@ -235,9 +233,8 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     with pytest.raises(ParseError):
         parse("# bumped by sed s/@VERSION@/1.2/\nspec:\n  args:\n  - a\n   b: c\n", "deploy/app.yaml")
     # external-secrets' docs/snippets: mkdocs-macros' {% raw %} around a manifest is a Jinja template
-    with pytest.raises(SkipFile) as e:
-        parse("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n", "docs/snippets/cli.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 1, 1)
+    assert _skipped("{% raw %}\napiVersion: apps/v1\nkind: Deployment\n{% endraw %}\n",
+                    "docs/snippets/cli.yaml") == ("AL003", 1, 1)
     # a {% in a string value of a broken file is no statement
     with pytest.raises(ParseError):
         parse("a: '{% raw %}'\nb: [\n", "deploy/z.yaml")
@@ -246,9 +243,7 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     ftl = ("apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
            "<#if config.features.mail.active?? && config.features.mail.active>\n    helm:\n      values: x\n"
            "</#if>\n  project: default\n")
-    with pytest.raises(SkipFile) as e:
-        parse(ftl, "argocd/applications/argocd.ftl.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 5, 1)
+    assert _skipped(ftl, "argocd/applications/argocd.ftl.yaml") == ("AL003", 5, 1)
     with pytest.raises(ParseError):
         parse("a: '<#if x>'\nb: [\n", "deploy/z.yaml")
     # a directive inside a block scalar of valid YAML (a Keycloak theme's template) is the scalar's text
@@ -259,9 +254,7 @@ def test_invalid_yaml_with_braces_is_a_template_valid_is_linted():
     ing = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: argocd\n  annotations:\n"
            "    kubernetes.io/ingress.class: nginx\n    <CERT_MANAGER_ISSUER_ANNOTATION_1>\nspec:\n  rules:\n"
            "  - host: argocd.<DOMAIN_NAME>\n")
-    with pytest.raises(SkipFile) as e:
-        parse(ing, "templates/mgmt/components/argocd/argocd-ui-ingress.yaml")
-    assert (e.value.rule_id, e.value.line, e.value.col) == ("AL003", 7, 1)
+    assert _skipped(ing, "templates/mgmt/components/argocd/argocd-ui-ingress.yaml") == ("AL003", 7, 1)
     with pytest.raises(ParseError):
         parse("a:\n  <b>\n  c: <D_E>\nf: [\n", "deploy/z.yaml")
 

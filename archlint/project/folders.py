@@ -118,18 +118,22 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
             found.append((m.start(), to, m.end(), _from_self(to) and not top, lasts))
         got = moves[id(snip)] = ([x[0] for x in found], found)
     starts, ms = got
+    pops = 0  # popds met walking back, not yet matched with their pushd
     for _step in range(_POPS):
         i = bisect.bisect_left(starts, start) - 1
         if i < 0:
             return bases
         between = snip.text[ms[i][2]:start].replace("\\\n", "").strip(" \t")
-        if not (_POPD.search(between) and "pushd" in snip.text[ms[i][0]:ms[i][2]]):
+        pops += len(_POPD.findall(between))
+        if not pops:
             break
         # (aws' push-ecr.sh: `pushd ./otel-collector`, a build of its binary, `popd`, then the
-        # image's build: where it ran before the pushd, an earlier move's folder)
+        # image's build: where it ran before the pushd; a cd between them is undone with it)
+        if "pushd" in snip.text[ms[i][0]:ms[i][2]]:
+            pops -= 1
         start = ms[i][0]
     else:
-        return bases + ["cd"]  # (more pushd/popd pairs than are followed: not known)
+        return bases + ["cd"]  # (more moves back than are followed: not known)
     to = ms[i][1]
     if ms[i][3] and not (between in ("&&", ";") or _INTO_IF.fullmatch(between)):
         return bases + ["cd"]
@@ -146,7 +150,7 @@ def where_it_runs(snip, start: int, bases: list, moves: dict) -> list:
     return bases + ["cd"]
 
 
-#: a ``popd`` command: back to the folder before the last ``pushd``; pairs followed back, at most
+#: a ``popd`` command: back to the folder before the last ``pushd``; moves followed back, at most
 _POPS = 64
 _POPD = re.compile(r"(?:^|[;&|(\s])popd(?=[\s;&|)]|$)")
 

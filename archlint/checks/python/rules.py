@@ -57,7 +57,7 @@ def _level(e: Entry, ctx: Ctx, facts) -> tuple[str | None, str]:
         if e.dep is not None and reaches(e.dep):
             return "deprecated", context
         return None, ""
-    if reaches(e.since) and not (e.is_python and e.kind == "deprecated" and t is None and e.since > OLDEST_SUPPORTED):
+    if reaches(e.since) and not (e.is_python and t is None and e.since > OLDEST_SUPPORTED):
         # (no target found: a deprecation not every supported Python has is not known to apply:
         # utcnow, deprecated in 3.12, in ntn-stack's code its python:3.11 images run, 37 judged wrong)
         return "deprecated", context
