@@ -196,7 +196,7 @@ class ImageRef:
 class ToolCommand:
     """A recognised command.  ``action``: "build", "bake", "push", "tag", "manifest-create",
     "manifest-annotate", "manifest-add", "manifest-push", "run", "kube-run", "kube-create",
-    "set-image", "retag".  ``builder`` for builds:
+    "kube-delete", "set-image", "retag".  ``builder`` for builds:
     "docker" (``docker build``/``image build``/``builder build``), "buildx", "podman", "buildah",
     "nerdctl".  ``verb``: the sub-command word (``build``, ``bud``, ``push``...)."""
 
@@ -816,6 +816,10 @@ def _kubectl(cmd, tool, words) -> ToolCommand | None:
         for f in tc.all("--image"):
             if f.value is not None:
                 tc.images.append(_image(f.value, f.value_span(), "image", f.value_word))
+        return tc
+    if sub == "delete":  # (what it deletes: ``deleted_pods``)
+        tc = ToolCommand(tool, "kube-delete", "", cmd, words[i])
+        tc.flags, tc.args = _parse_flags(words, i + 1, _KUBECTL_VALUE)
         return tc
     if sub == "set" and i + 1 < len(words) and words[i + 1].value == "image":
         tc = ToolCommand(tool, "set-image", "", cmd, words[i + 1])

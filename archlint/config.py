@@ -17,11 +17,15 @@ DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 #: a release's published files, kept as its record (kserve's install/v0.6.0/ ... install/v0.17.0/):
 #: what users of that release applied; a fix is a new release, not an edit there.  Each names
 #: one folder (``path_matches`` never lets their ``*`` reach across folders)
-#: (devlake's releases/lake-v0.9.0, lake-v0.10.0-beta1: a name ending in a digit, not app-v1.2.3.yaml)
+#: (devlake's releases/lake-v0.9.0, lake-v0.10.0-beta1: a name ending in a digit, not app-v1.2.3.yaml);
+#: one that holds a Dockerfile is a build per version (hknarutofk's 7.10.2/): walked (``discovery``)
 SNAPSHOT_GLOBS = ("v[0-9]*.[0-9]*.[0-9]*", "[0-9]*.[0-9]*.[0-9]*", "*-v[0-9]*.[0-9]*.[0-9]", "*-v[0-9]*.[0-9]*.[0-9]*[0-9]")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".ruff_cache", ".pytest_cache", "vendor", "third_party", "dist",
+    # installed Python packages (a committed environment not named venv: ``env/lib/python3.9/site-packages``;
+    # a folder ``pip install --target`` filled is told by its ``*.dist-info`` folders: ``discovery``)
+    "site-packages", "dist-packages",
     # copies of other projects' code (pip's and metaflow's _vendor/, xinference's thirdparty/)
     "_vendor", "vendored", "thirdparty",
     # Python's build output (setuptools' copies of a package's sources); not ``build`` itself: the Go

@@ -17,7 +17,7 @@ from . import kinds
 from .source import read_regular
 
 _MAX_IGNORE_FILE = 8 << 20  # an ignore file larger than this is read up to it
-from .config import AUTHORED_EXCLUDES, CONFIG_FILES, PACKAGE_NAMED, glob_matcher
+from .config import AUTHORED_EXCLUDES, CONFIG_FILES, PACKAGE_NAMED, SNAPSHOT_GLOBS, glob_matcher
 
 _NAMED = frozenset(CONFIG_FILES)
 
@@ -163,6 +163,9 @@ def _inside(real: str, real_root: str) -> bool:
     except ValueError:  # different drives on Windows
         return False
 
+
+#: the record pip writes of a package it installs (``numpy-1.26.4.dist-info``)
+_DIST_INFO = re.compile(r"[A-Za-z0-9_.]+-[0-9][^/]*\.dist-info$")
 
 #: names besides those of supported kinds that decide what a walk lints in their folder
 _LISTED = _NAMED | {".gitignore"}
@@ -338,6 +341,20 @@ class _Filters:
             return False
         return True
 
+    def installed(self, full: str, dirnames: list, entries: list | None) -> bool:
+        """Whether the walk's folder ``full`` is one ``pip install --target`` filled, told by its
+        ``*.dist-info`` folders (Isaac Sim's ``pip_core_prebundle/``, numpy's own sources beside
+        ``numpy-1.26.4.dist-info``): installed packages, not the project's code, left out whole
+        (its listing, ``entries``, still recorded)."""
+        if not any(_DIST_INFO.match(dn) for dn in dirnames):
+            return False
+        self._tell(full, True, "installed Python packages (a *.dist-info folder in it: pip install --target); "
+                               "name it to lint it")
+        dirnames[:] = []
+        if entries is not None:
+            self.walk.listings[full] = listing_digest(entries)
+        return True
+
     def _go_tests(self, full: str, runners: bool = False) -> bool:
         """Whether the folder ``full`` holds Go test files (``*_test.go``) itself, or with
         ``runners`` a test runner's configuration (``_TEST_RUNNER``): a package of
@@ -352,14 +369,15 @@ class _Filters:
 
     def _package(self, disp: str) -> bool:
         """Whether ``disp``, which an exclude matches, is matched only by names of Python packages
-        (``PACKAGE_NAMED``) whose folders on its path each hold ``__init__.py``: live code, walked.
+        (``PACKAGE_NAMED``) whose folders on its path each hold ``__init__.py``, or by a release
+        snapshot's glob whose folders hold a Dockerfile: live code, walked (``_only_packages``).
         Each folder's listing is read once and is part of what the run read."""
-        def holds_init(folder: str) -> bool:
+        def names_in(folder: str):
             if self.walk is not None and folder not in self._listings:
                 self.walk.folders.append(folder)
-            return "__init__.py" in self._names(folder)
+            return self._names(folder)
 
-        return _only_packages(self.root, disp, self.package_names, self.others, holds_init)
+        return _only_packages(self.root, disp, self.package_names, self.others, names_in)
 
     def keep_file(self, full: str, disp: str, gi, fx) -> bool:
         if self.matcher(disp) and not self._package(disp):
@@ -484,6 +502,8 @@ def discover(paths: list[str], root: str, excludes: tuple[str, ...], respect_git
                 entries = [("dl:" if link else "d:") + dn for dn, link in links.items()]
             if gi is not None:
                 gi.listed(dirpath, filenames + dirnames)
+            if dirpath != ap and filters.installed(dirpath, dirnames, entries):
+                continue
             dirnames[:] = [dn for dn in sorted(dirnames)
                            if filters.keep_dir(os.path.join(dirpath, dn), dn, gi, fx, None if entries is None else links[dn])]
             for fn in sorted(filenames):
@@ -557,27 +577,48 @@ _INTEGRATION_PEEK = 4096  # entries of an integration/ folder looked through, at
 
 
 def _package_excludes(excludes) -> tuple:
-    """(the bare names among ``excludes`` a Python package may have, a matcher of the others or
-    None): see ``_only_packages``."""
+    """(the bare names among ``excludes`` a Python package may have, and a matcher of the release
+    snapshots' globs among them or None; a matcher of the others or None): see ``_only_packages``."""
     names = frozenset(p.rstrip("/") for p in excludes if p.rstrip("/") in PACKAGE_NAMED)
-    others = tuple(p for p in excludes if p.rstrip("/") not in names)
-    return names, (glob_matcher(others) if names and others else None)
+    snapshots = tuple(p for p in excludes if p in SNAPSHOT_GLOBS)
+    others = tuple(p for p in excludes if p.rstrip("/") not in names and p not in snapshots)
+    live = (names, glob_matcher(snapshots) if snapshots else None)
+    return live, (glob_matcher(others) if (names or snapshots) and others else None)
 
 
-def _only_packages(root: str, rel: str, names, others, holds_init) -> bool:
-    """Whether the excludes match ``rel`` only through folders named in ``names`` that are Python
-    packages (``holds_init(folder)``): ``src/archive/`` with ``__init__.py`` is live code, an
-    ``archive/`` of old files is not.  Linear in the path's length."""
-    if not names or others is not None and others(rel):
+#: a Dockerfile's name in a folder named for a version: one build per version, as docker-library lays them out
+_VERSION_BUILD = re.compile(r"(?:Dockerfile|Containerfile)(?:$|[._-])", re.I)
+
+
+def _only_packages(root: str, rel: str, live, others, names_in) -> bool:
+    """Whether the excludes match ``rel`` only through folders that are live code, each
+    (``names_in(folder)``: its entries' names) a Python package of a name in ``live[0]``
+    (``src/archive/`` with ``__init__.py``, not an ``archive/`` of old files), or a folder a
+    release snapshot's glob (``live[1]``) matches that holds a Dockerfile (hknarutofk's
+    ``7.10.2/``, built by its Makefile, beside ``7.4.2/``: one build per version, not a
+    release's published manifests).  Linear in the path's length."""
+    names, snapshots = live
+    if not (names or snapshots) or others is not None and others(rel):
         return False
     parts = rel.split("/")
     found = False
     for i, part in enumerate(parts):
         if part in names:
-            if not holds_init(os.path.join(root, *parts[:i + 1])):
+            if "__init__.py" not in names_in(os.path.join(root, *parts[:i + 1])):
+                return False
+            found = True
+        elif snapshots is not None and snapshots(part):
+            if not any(_VERSION_BUILD.match(n) for n in names_in(os.path.join(root, *parts[:i + 1]))):
                 return False
             found = True
     return found
+
+
+def _entries(folder: str) -> list:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
@@ -594,8 +635,7 @@ def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     names, others = _package_excludes(excludes or ())
     for i in range(1, len(parts) + 1):
         sub = "/".join(parts[:i])
-        if ex is not None and ex(sub) and not _only_packages(
-                root, sub, names, others, lambda d: os.path.isfile(os.path.join(d, "__init__.py"))) \
+        if ex is not None and ex(sub) and not _only_packages(root, sub, names, others, _entries) \
                 or fx is not None and i < len(parts) and fx(sub):
             return True
     return False

@@ -138,6 +138,13 @@ _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 _NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".swp", ".yml", ".yaml")
 
 
+#: a Dockerfile's name with a word glued on (``DockerfileOW``, built with ``-f DockerfileOW``;
+#: ``ContainerfileDev``): one by its first instruction; not a template (``DockerfileTemplate``)
+_GLUED_DOCKERFILE = re.compile(r"^(?:[Dd]ocker|[Cc]ontainer)file(?![A-Za-z]*(?:Template|Tmpl)$)[A-Z0-9][A-Za-z0-9]*$")
+#: a Dockerfile's first instruction, after blank and comment lines (parser directives among them)
+_FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n){0,200}[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
+
+
 #: a build-arguments file named for its Dockerfile (``Dockerfile-args.downstream``, ``Dockerfile.args``)
 _ARGS_FILE = re.compile(r"(?:docker|container)file[._-]args(?:[._-]|$)")
 
@@ -150,7 +157,7 @@ def makefile_variant(path: str) -> bool:
 
 
 def kind_by_name(path: str) -> str | None:
-    """The kind decided by the file name alone; "yaml" and "maybe-shell" need content."""
+    """The kind decided by the file name alone; "yaml" and the "maybe-..." kinds need content."""
     norm = path.replace(os.sep, "/")
     base = norm.rsplit("/", 1)[-1]
     low = base.lower()
@@ -161,6 +168,8 @@ def kind_by_name(path: str) -> str | None:
         # (not a build-args file: Konflux's `build-args-file: Dockerfile-args.downstream`, KEY=VALUE lines)
         if not low.endswith(_NOT_DOCKERFILE) and not _ARGS_FILE.match(low):
             return "dockerfile"
+    if _GLUED_DOCKERFILE.match(base):
+        return "maybe-dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl
     if low.endswith(".hcl") and not low.endswith((".pkr.hcl", ".nomad.hcl")) and low != "terragrunt.hcl":
@@ -296,13 +305,17 @@ _BAKE_TARGET = re.compile(r'(?m)^[ \t]*target[ \t]+"?[\w.-]+"?[ \t]*\{[^}]{0,200
 
 
 def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:
-    """Settle "yaml", "maybe-shell" and "maybe-bake" with the file's first bytes.  The paths looked at besides
+    """Settle "yaml", "maybe-shell", "maybe-bake" and "maybe-dockerfile" with the file's first bytes.  The paths looked at besides
     the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
     to ``probes`` when it is given: the kind depends on them."""
     if guess == "maybe-shell":
         return "shell" if _shell_shebang(head) else None
     if guess == "maybe-bake":
         return "bake" if _BAKE_TARGET.search(head.decode("utf-8", "replace")) else None
+    if guess == "maybe-dockerfile":
+        if _FIRST_INSTRUCTION.match(head.decode("utf-8", "replace")):
+            return "dockerfile"
+        return "shell" if _shell_shebang(head) else None  # (a script so named: as any name without a dot)
     if guess == "yaml":
         low = os.path.basename(path).lower()
         if low.startswith("values") and abspath:
@@ -354,7 +367,7 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None, pro
     """The kind of ``path`` (None: not linted), reading its head when the name is not enough;
     ``probes`` as in ``kind_by_content``."""
     guess = kind_by_name(path)
-    if guess in ("yaml", "maybe-shell", "maybe-bake"):
+    if guess in ("yaml", "maybe-shell", "maybe-bake", "maybe-dockerfile"):
         if head is None:
             from .source import read_regular
 

@@ -2614,6 +2614,24 @@ def test_bc006_passes_a_one_off_pod_deleted_on_exit():
     """, "BC006", kind="shell") == ["3:27 BC006 kubectl run deploys busybox:latest: latest is a mutable tag."]
 
 
+def test_bc006_passes_a_test_pod_the_script_deletes_by_name_after():
+    # openclaw-on-eks-graviton's validate-phase2.sh: a Kata test pod, deleted once checked; one
+    # deleted before it is run, another pod's deletion or another script's say nothing of it
+    assert check("""
+        #!/bin/sh
+        kubectl run kata-validation-test --image=busybox --restart=Never -- sh -c "uname -r && sleep 30"
+        kubectl exec kata-validation-test -- uname -r
+        kubectl delete pod kata-validation-test --ignore-not-found
+        kubectl delete pod/old-probe
+        kubectl run old-probe --image=busybox --restart=Never
+        kubectl run keeper --image=busybox:latest
+        kubectl delete pods other
+    """, "BC006", kind="shell") == [
+        "6:31 BC006 kubectl run deploys busybox without a tag, which means busybox:latest, a mutable tag.",
+        "7:28 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
+    ]
+
+
 def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():
     wf = """
     on: push

@@ -77,6 +77,25 @@ def test_release_snapshots_are_history_by_default(tmp_path):
                                 "docs/docs/usage/plugin.md", "python/3.12/bookworm/Dockerfile",
                                 "src/my-v1.0.0-service/Dockerfile", "v2/ubuntu22.04/python3.11/Dockerfile"]
 
+def test_a_folder_named_for_a_version_that_holds_a_dockerfile_is_a_build_per_version(tmp_path):
+    # hknarutofk's kibana-oss-docker-arm64: 7.10.2/ and 7.4.2/, each a Dockerfile its Makefile or
+    # build.sh builds and pushes (the whole repository; nothing was linted); a release's published
+    # manifests stay history, and so does a file under a version folder inside another one
+    from archlint.config import DEFAULT_FIXTURES
+    from archlint.discovery import left_out_by_walk
+
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("7.10.2/Dockerfile", "7.10.2/Makefile", "7.4.2/Dockerfile", "7.4.2/build.sh",
+                     "install/v0.6.0/kfserving.yaml", "releases/v1.2.3/deploy.sh", "7.4.2/old/v0.1.0/Makefile"))
+    assert _found(tmp_path) == ["7.10.2/Dockerfile", "7.10.2/Makefile", "7.4.2/Dockerfile", "7.4.2/build.sh"]
+    root = str(tmp_path)
+    assert [left_out_by_walk(str(tmp_path / r), root, DEFAULT_EXCLUDE, DEFAULT_FIXTURES)
+            for r in ("7.10.2/Makefile", "install/v0.6.0/kfserving.yaml", "releases/v1.2.3/deploy.sh")] == [
+        False, True, True]
+    # a user's exclude still leaves it out
+    assert _found(tmp_path, DEFAULT_EXCLUDE + ("7.4.2",)) == ["7.10.2/Dockerfile", "7.10.2/Makefile"]
+
+
 def test_glob_matcher_agrees_with_path_matches():
     patterns = DEFAULT_EXCLUDE + ("legacy/", "*.generated.yaml", "docs/**", "a?c", "[xy]z", "/top/only")
     paths = ["a/.git/b", "node_modules", "x/node_modules/y", "legacy/a", "b/legacy/a", "p/q.generated.yaml",
@@ -342,3 +361,21 @@ def test_archive_and_deprecated_folders_are_left_out_unless_a_python_package(tmp
         True, True, True, False, True, True]
     # a user's exclude naming the package's path leaves it out
     assert [t.display for t in discover([str(tmp_path / "src")], root, DEFAULT_EXCLUDE + ("src/archive",))] == []
+
+
+def test_a_folder_pip_installed_into_is_not_the_projects_code(tmp_path):
+    # Isaac Sim's extsUser/<ext>/pip_core_prebundle/: `pip install --target` output, numpy's own
+    # sources beside numpy-1.26.4.dist-info (24 PY001 judged wrong readings); a committed
+    # environment's site-packages likewise
+    _tree(tmp_path, ("ext/pip_prebundle/numpy-1.26.4.dist-info/RECORD.txt", "ext/pip_prebundle/numpy/ma/core.py",
+                     "ext/pip_prebundle/six.py", "ext/app.py", "env/lib/python3.10/site-packages/yaml/__init__.py",
+                     "tools/mypkg.egg-info/SOURCES.txt", "tools/mypkg/cli.py"))
+    why: dict = {}
+    found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
+        [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE,
+        skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
+    # (an egg-info beside a package is `pip install -e .` of the project itself: its code)
+    assert found(".") == ["ext/app.py", "tools/mypkg/cli.py"]
+    assert why["ext/pip_prebundle"] == ("installed Python packages (a *.dist-info folder in it: pip install --target); "
+                                        "name it to lint it")
+    assert found("ext/pip_prebundle") == ["ext/pip_prebundle/numpy/ma/core.py", "ext/pip_prebundle/six.py"]

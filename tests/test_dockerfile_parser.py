@@ -9,7 +9,7 @@ from archlint.images import parse_image_ref
 from archlint.parsers.dockerfile import expand, parse
 from archlint.source import Source
 
-from helpers import FIXTURES
+from helpers import FIXTURES, findings, lint_path, show
 
 
 def model(text):
@@ -171,3 +171,19 @@ def test_dockerfile_names_with_a_word_before_them_are_dockerfiles():
         assert kinds.kind_by_name(name) == "dockerfile", name
     for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md", "hack/build-dockerfile"):
         assert kinds.kind_by_name(name) != "dockerfile", name
+
+
+def test_a_dockerfile_name_with_a_word_glued_on_is_one_by_its_first_instruction(tmp_path):
+    from archlint import kinds
+
+    # CAPS-Cloud's functions/*/DockerfileOW, built with `docker build -f DockerfileOW`
+    head = b"# syntax=docker/dockerfile:1\n\nFROM openwhisk/action-nodejs-v10:latest\nCOPY . .\n"
+    assert kinds.detect("functions/SensorAdd/DockerfileOW", head) == "dockerfile"
+    assert kinds.detect("ContainerfileDev", b"ARG BASE=alpine:3.20\nFROM $BASE\n") == "dockerfile"
+    # not one: a template to fill in, a script so named, notes
+    assert kinds.detect("dockerfile/DockerfileTemplate", b"FROM ${baseImage}\n") is None
+    assert kinds.detect("DockerfileBuild", b"#!/bin/sh\ndocker build .\n") == "shell"
+    assert kinds.detect("DockerfileNotes", b"Use FROM alpine in the Dockerfile.\n") is None
+    (tmp_path / "DockerfileOW").write_text("FROM openwhisk/action-nodejs-v10:latest\nCOPY . .\n")
+    found = show(findings(lint_path(tmp_path / "DockerfileOW"), "DF001"))
+    assert found == ["1:6 DF001 Base image openwhisk/action-nodejs-v10:latest uses the mutable tag latest."]

@@ -942,6 +942,22 @@ def test_a_dockerfile_named_after_an_architecture_is_for_it():
         ("DF008", 2), ("DF006", 5)]
 
 
+def test_a_dockerfile_named_for_x86_is_the_pcs():
+    # jetson-containers' 3d_diffusion_policy/Dockerfile.x86 ("a dockerfile for 3d_diffusion_policy on
+    # x86", beside the Jetson's Dockerfile): its x86_64 MuJoCo download is its purpose
+    text = """
+        FROM nvcr.io/nvidia/pytorch:25.01-py3
+        RUN wget https://github.com/deepmind/mujoco/releases/download/2.1.0/mujoco210-linux-x86_64.tar.gz
+        RUN wget https://example.com/tool-linux-arm64.tar.gz
+    """
+    for name in ("Dockerfile.x86", "x86.Dockerfile"):
+        r = lint_inline(text, name=name, kind="dockerfile")
+        assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id == "DF006"] == [("DF006", 3)], name
+    for name in ("Dockerfile", "Dockerfile.x86stub"):
+        r = lint_inline(text, name=name, kind="dockerfile")
+        assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id == "DF006"] == [("DF006", 2), ("DF006", 3)], name
+
+
 def test_a_case_arm_per_architecture_chooses_for_it():
     # beyla's jni-builder: a case on the build machine's CPU picks the cross compiler for the
     # other; a download in an arm per CPU is that CPU's. A pin outside the arms is still one.

@@ -20,7 +20,8 @@ BY_ID = {h["id"]: h for h in HOOKS}
 
 SHOULD_MATCH = {
     "archlint-docker": ["Dockerfile", "dockerfile", "Containerfile", "build/Dockerfile.prod",
-                        "app.dockerfile", "Dockerfile-dev", "docker/api.Dockerfile"],
+                        "app.dockerfile", "Dockerfile-dev", "docker/api.Dockerfile",
+                        "functions/auth/DockerfileOW"],
     "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk", "Makefile.common"],
     "archlint-compose": ["docker-compose.yml", "compose.yaml", "docker-compose.prod.yml", "deploy/compose.override.yaml"],
     "archlint-actions": [".github/workflows/ci.yml", ".github/workflows/release.yaml"],

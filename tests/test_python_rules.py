@@ -382,6 +382,33 @@ def test_version_guard_forms(repo):
     ]
 
 
+def test_a_version_flag_the_module_sets_once_guards_like_its_test(repo):
+    # requests_toolbelt's _compat.py (2 PY001 judged wrong readings): the else of `if PY3:` runs on Python 2
+    # only; six's flags too; a flag the module rebinds is no guard
+    assert check("""
+        import sys
+
+        import six
+
+        PY3 = sys.version_info > (3, 0)
+        PY2 = not PY3
+        if PY3:
+            from collections.abc import Mapping, MutableMapping
+        else:
+            from collections import Mapping, MutableMapping
+        if PY2:
+            import imp
+        if six.PY2:
+            import asyncore
+        IS_OLD = sys.version_info < (3, 0)
+        IS_OLD = False
+        if IS_OLD:
+            import smtpd
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == [
+        f"18:12 PY001 `smtpd` was removed in Python 3.12: {PEP_594} {ON_313}",
+    ]
+
+
 def test_feature_detection_and_fallbacks_are_not_reported(repo):
     assert check("""
         import base64

@@ -5,7 +5,8 @@ target, script or run step, a ``kind load docker-image``) and never pushed from 
 CPU it was built on: no platform can be wrong.  So does one built in a CI workflow job that never
 pushes it, never logs in to a registry and never saves or uploads images: the job's machine is
 discarded with the image.  The build-command rules ask ``local_use(ctx)``
-before reporting a build, a tag or a push that never reaches a registry or a remote cluster.
+before reporting a build, a tag or a push that never reaches a registry or a remote cluster, and
+``deleted_later`` before reporting the image of a ``kubectl run`` pod the file deletes after it.
 """
 from __future__ import annotations
 
@@ -435,3 +436,26 @@ def versioned(ctx) -> set:
             else:
                 out.add((split_ref(ref)[0], group_of(tc)))
     return out
+
+
+def deleted_pods(tc: ToolCommand) -> list[str]:
+    """The pods a ``kubectl delete pod NAME...`` (``po``, ``pods``; ``pod/NAME``) deletes by name."""
+    vals = [w.value for w in tc.args]
+    if vals and vals[0] in ("pod", "pods", "po"):
+        return vals[1:]
+    return [v.split("/", 1)[1] for v in vals if v.startswith(("pod/", "pods/", "po/"))]
+
+
+def deleted_later(ctx, run: ToolCommand) -> bool:
+    """Whether the pod a ``kubectl run NAME`` starts is deleted by name after it, by the same
+    script, target or step (``kubectl delete pod NAME``): a one-off test pod."""
+    def compute():  # (the position of each command; the last deletion of each pod, per group)
+        cmds = commands_for(ctx)
+        last = {(group_of(tc), n): i for i, tc in enumerate(cmds) if tc.action == "kube-delete" for n in deleted_pods(tc)}
+        return {id(tc): i for i, tc in enumerate(cmds)}, last
+
+    name = run.args[0].value if run.args else ""
+    if not name or "$" in name:
+        return False
+    where, last = ctx.cached("bc006.deleted_pods", compute)
+    return last.get((group_of(run), name), -1) > where.get(id(run), len(where))

@@ -14,7 +14,7 @@ from ...parsers.make_syntax import tag_part, variable_walk
 from ...registry import rule
 from ...tooling import example_file
 from ...updaters import digest_only
-from .local import (build_pushes, digest_read, discarded, group_of, local_use, normal_ref, one_part, readers_build,
+from .local import (build_pushes, deleted_later, digest_read, discarded, group_of, local_use, normal_ref, one_part, readers_build,
                     runner_chosen, runner_platform, text_at as _text_at, versioned, versioned_ref)
 from .variants import builds as _builds
 from .variants import (as_its_platform, as_written, no_cpu, bundle_image, first_pass_of, linux_os, multi_platform_twin,
@@ -598,8 +598,8 @@ def latest_tag(ctx):
     ## Why is this bad?
     `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any branch and for any
     architecture; a rollback cannot name the previous image; nodes that cached an older `latest` run different code from
-    nodes that pulled a newer one. A one-off pod (`kubectl run --rm -it debug --image=busybox`) is deleted when it exits
-    and is not reported.
+    nodes that pulled a newer one. A one-off pod (`kubectl run --rm -it debug --image=busybox`, or one the same script
+    deletes by name after it: `kubectl delete pod debug`) is not reported.
 
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when the `latest` is a
     Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?= latest`, kubebuilder's and jaeger's: the release
@@ -655,8 +655,8 @@ def latest_tag(ctx):
             continue
         if tc.action == "build" and local.build(tc) or tc.action == "tag" and discarded(tc):
             continue  # an image that stays on the machine that built it (or a CI runner's, discarded)
-        if tc.action == "kube-run" and tc.has("--rm"):
-            continue  # a one-off pod deleted when it exits (a debug shell, a curl)
+        if tc.action == "kube-run" and (tc.has("--rm") or deleted_later(ctx, tc)):
+            continue  # a one-off pod deleted when it exits (a debug shell, a curl), or by name after
         # a build that also tags the image with another tag: the immutable one is there
         beside = tc.action == "build" and any(versioned_ref(im.value, im.dynamic) for im in tc.images)
         sub = "$$(git rev-parse --short HEAD)" if _is_make(ctx, tc) else "$(git rev-parse --short HEAD)"

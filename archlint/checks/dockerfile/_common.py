@@ -193,6 +193,12 @@ def file_arch(ctx) -> str | None:
     return None if hit is None else hit[1]
 
 
+#: ``x86`` as a word of a Dockerfile's name (``Dockerfile.x86``, ``x86.Dockerfile``): the 64-bit
+#: PC's build, as against the Jetson's arm64 one (not a CPU token elsewhere: ``x86`` alone in a URL
+#: may be the 32-bit one)
+_X86_WORD = re.compile(r"(?:^|[._-])x86(?:$|[._-])", re.I)
+
+
 def file_arch_token(ctx) -> tuple[str, str] | None:
     """(spelling, architecture) of ``file_arch``: ``armv7`` names linux/arm/v7, not arm/v6."""
     def compute():
@@ -201,6 +207,8 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
         found = [(t.lower(), arch) for t, arch, _s, _e in arch_tokens(base)]
         if found:
             return found[0] if len({a for _t, a in found}) == 1 else None
+        if _X86_WORD.search(base):  # (jetson-containers' Dockerfile.x86: "a dockerfile for ... on x86")
+            return ("x86", "amd64")
         folder = path.rsplit("/", 2)[-2] if path.count("/") else ""
         whole = [(t.lower(), a) for t, a, s_, e_ in arch_tokens(folder) if s_ == 0 and e_ == len(folder)]
         if whole:  # one folder per CPU (photoprism's docker/tensorflow/arm64/Dockerfile)

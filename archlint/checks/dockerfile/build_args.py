@@ -138,7 +138,7 @@ def arch_specific_download(ctx):
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
     (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named after
-    one (`Dockerfile.arm64`, `arm64/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
+    one (`Dockerfile.arm64`, `Dockerfile.x86`, `arm64/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
     reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
     `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks (a
     literal for another is reported, naming the base). The architecture in a QEMU emulator's name

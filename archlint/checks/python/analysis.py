@@ -138,6 +138,7 @@ class Analyzer:
         self._created: list[Binding] = []
         self._tree = tree
         self._py2_bound: set | None = None  # the Python 2 builtins the module binds (``_python2_probe``)
+        self._flags: dict | None = None  # the module's version flags (``_version_flags``)
         self._block(tree.body)
 
     # ---- binding helpers ----------------------------------------------------------------
@@ -566,6 +567,12 @@ class Analyzer:
 
     def _version_sets(self, test):
         """(minor versions where the test can be true, where it can be false), or None."""
+        if isinstance(test, ast.Name):
+            return self._version_flags().get(test.id)
+        if isinstance(test, ast.Attribute) and test.attr in ("PY2", "PY3") and isinstance(test.value, ast.Name) \
+                and test.value.id == "six":
+            return self._version_sets(ast.Compare(ast.Attribute(ast.Name("sys"), "version_info"), [ast.Lt() if test.attr == "PY2" else ast.GtE()],
+                                                  [ast.Tuple([ast.Constant(3)])]))
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self._version_sets(test.operand)
             return (inner[1], inner[0]) if inner else None
@@ -612,6 +619,24 @@ class Analyzer:
                     return None
                 (true if ok else false).add(minor)
         return frozenset(true), frozenset(false)
+
+    def _version_flags(self) -> dict:
+        """The module's version flags: a name the module assigns once, at its top level, from a
+        version test (requests_toolbelt's ``PY3 = sys.version_info > (3, 0)``, then ``if PY3:``),
+        to the test's (true, false) minor versions."""
+        if self._flags is None:
+            self._flags = {}
+            counts: dict = {}  # (bound anywhere else, by any statement: not a flag)
+            for n in ast.walk(self._tree):
+                if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+            for st in self._tree.body:
+                if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
+                        and counts.get(st.targets[0].id) == 1 and isinstance(st.value, (ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Name)):
+                    sets = self._version_sets(st.value)
+                    if sets is not None:
+                        self._flags[st.targets[0].id] = sets
+        return self._flags
 
     def _version_expr(self, node):
         """How the running version appears: 'full' (sys.version_info), 'slice1'/'slice2'
