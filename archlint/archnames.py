@@ -23,7 +23,9 @@ _URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|/|\./|\.\./|~/)|/")
 #: run on (``$(arch)``, also piped into a mapping: ``$(arch | sed 's|x86_64|amd64|')``)
 _READS_OWN_ARCH = (
     r"uname\s+-[a-z]*[mp]|dpkg\s+--print-architecture|apk\s+--print-arch|\$\(\s*arch\s*[)|]|`\s*arch\s*[`|]|"
-    r"rpm\s+--eval\s+'?%\{?_arch|go\s+env\s+GOARCH|\$\{?(?:HOSTTYPE|MACHTYPE|RUNNER_ARCH)\b"
+    r"rpm\s+--eval\s+'?%\{?_arch|go\s+env\s+GOARCH|\$\{?(?:HOSTTYPE|MACHTYPE|RUNNER_ARCH)\b|"
+    # (Node's and Python's own: cypress' ``node -p "process.arch === 'arm64' ? ... : process.exit(1)" || wget ...``)
+    r"\bprocess\.arch\b|\bplatform\.machine\(\)"
 )
 READS_OWN_ARCH = re.compile(_READS_OWN_ARCH)
 #: a script or stage that works out its architecture instead of writing one: BuildKit's platform
@@ -139,7 +141,7 @@ def arch_free_file(value: str) -> bool:
 
 def download_words(snippet):
     """(word, value) of each URL/path argument of a download command in a shell snippet, but
-    those naming a file that is the same for every CPU (``arch_free_file``), the local file or
+    those naming a file that is the same for every CPU (``arch_free_file``), a local path, the local file or
     folder an option names (``curl -o``, ``wget -O``: where it is saved, not what) or what the
     request sends (``-H "User-Agent: ... x86_64"``), and those of
     a download piped to a text tool (``| grep``, ``| jq``: read for a version, not installed)."""
@@ -157,8 +159,10 @@ def download_words(snippet):
         local = _LOCAL_FILE_OPTIONS.get(name, ())
         for prev, w in zip(words, words[1:]):
             v = w.value
-            if v.startswith("-") or not _URL_OR_PATH.search(v) or arch_free_file(v) or prev.value in local:
-                continue  # (the local file an option names: ``-o /tmp/s6-overlay-amd64.tar.gz``)
+            if v.startswith(("-", "/", "./", "../", "~/")) or not _URL_OR_PATH.search(v) or arch_free_file(v) \
+                    or prev.value in local:
+                continue  # (the local file an option names: ``-o /tmp/s6-overlay-amd64.tar.gz``, or a
+                # local path where a URL goes, never fetched: cypress' ``wget /usr/src/x_amd64.deb "http://.../x_amd64.deb"``)
             yield w, v
 
 

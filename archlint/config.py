@@ -37,6 +37,8 @@ DEFAULT_EXCLUDE = (
     # ntn-stack's archive/, xunholy's .archive/: 13 findings judged, all wrong readings); a Python
     # package of that name (``__init__.py``) is live code: linted (``PACKAGE_NAMED``)
     "archive", "Archive", ".archive", "deprecated",
+    # (pexcn's and nfq's _deprecated/, which their CI leaves out: "End of Life (EOL) and no longer actively maintained")
+    "_deprecated", "_archive",
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
@@ -74,7 +76,7 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
                     ".test-fixtures", "**/src/it", "__tests__", "__TESTS__")
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
-AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated")
+AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated", "_deprecated", "_archive")
 #: Default excludes a Python package may be named (``archive``, the ``Deprecated`` library's
 #: ``deprecated``): a folder of that name holding ``__init__.py`` is left in the walk
 PACKAGE_NAMED = ("archive", "Archive", "deprecated")

@@ -441,3 +441,16 @@ def test_other_names_are_not_bake(name):
 def test_importing_the_parser_does_not_import_hcl2():
     code = "import sys, archlint.parsers.bake; assert 'hcl2' not in sys.modules and 'lark' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_a_bake_file_that_starts_with_template_markup_is_a_template():
+    # thecodingmachine's utils/docker-bake.blueprint.hcl: Go template lines, then HCL, rendered by
+    # `orbit generate` into docker-bake.hcl (an AL001 "invalid JSON" judged a wrong reading)
+    from archlint.parsers import SkipFile
+
+    text = '\n{{ $variants := list "apache" "fpm" }}\ngroup "default" {\n  targets = ["php"]\n}\n'
+    with pytest.raises(SkipFile) as exc:
+        bake.parse(Source("utils/docker-bake.blueprint.hcl", text))
+    assert (exc.value.rule_id, exc.value.line) == ("AL003", 2)
+    # a JSON Bake file is still JSON
+    assert bake.parse(Source("docker-bake.json", '{"target": {"app": {"context": "."}}}')).targets

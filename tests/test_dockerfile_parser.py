@@ -42,6 +42,25 @@ def test_heredocs_are_bodies_not_instructions():
     assert [s.text for s in m.shell_snippets()] == ["EXPORT=1\nFROM x"]
 
 
+def test_an_onbuild_instructions_heredoc_is_its_body():
+    # stackable's ubi9-rust-builder: `ONBUILD RUN <<EOF` (BuildKit reads heredocs of the instruction
+    # ONBUILD wraps); an ONBUILD of another instruction has none
+    m = model("FROM alpine:3.20\nONBUILD RUN <<EOF\ncargo build\nFROM x\nEOF\nONBUILD ENV A=<<B\nUSER nobody\n")
+    assert [i.keyword for i in m.instructions] == ["FROM", "ONBUILD", "ONBUILD", "USER"]
+    assert m.instructions[1].heredocs[0].body.text == "cargo build\nFROM x"
+    assert m.instructions[2].heredocs == [] and m.problems == []
+
+
+def test_a_heredoc_starts_only_a_word_outside_quotes():
+    # slpcat's emscripten Dockerfile: `<<` in a quoted C++ line is no heredoc (an AL001 judged a wrong
+    # reading); BuildKit reads whole words (`3<<EOF` too), not `cat<<EOF`
+    m = model("FROM alpine:3.20\nRUN printf 'int main(){std::cout<<\"HI\"<<std::endl;}' > t.cpp && echo \"a <<B\"\n"
+              "RUN cat 3<<EOF\nbody\nEOF\nUSER nobody\n")
+    assert [i.keyword for i in m.instructions] == ["FROM", "RUN", "RUN", "USER"]
+    assert m.instructions[1].heredocs == [] and m.problems == []
+    assert m.instructions[2].heredocs[0].body.text == "body"
+
+
 def test_parser_directives_only_at_top():
     m = model("# syntax=docker/dockerfile:1\n# escape=`\nFROM a:1\n# escape=\\\n")
     assert m.escape == "`" and set(m.directives) == {"syntax", "escape"}

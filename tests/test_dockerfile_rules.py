@@ -226,16 +226,21 @@ def test_df001_and_df002_leave_a_one_part_name_no_registry_serves():
         FROM alpine AS official
         FROM mailu/base AS spaced
         FROM ubi9:latest AS short
+        FROM local-image/shared/statsd-exporter AS context
+        FROM quay.io/acme/team/tool AS nested
         FROM base
         COPY --from=build / /
         COPY --from=util / /
         COPY --from=official /etc/x /
         COPY --from=spaced /etc/y /
         COPY --from=short /etc/z /
+        COPY --from=context /etc/c /
+        COPY --from=nested /etc/n /
     """
-    # (a short name podman resolves through shortnames.conf is served: ubi9 is Red Hat's)
+    # (a short name podman resolves through shortnames.conf is served: ubi9 is Red Hat's; a name of three
+    # parts without a registry is no Docker Hub repository: stackable's Bake contexts, `FROM local-image/...`)
     assert [line.split(" Base")[0] for line in check(text, "DF00", kind="dockerfile")] == [
-        "3:6 DF002", "4:6 DF002", "5:6 DF001"]
+        "3:6 DF002", "4:6 DF002", "5:6 DF001", "7:6 DF002"]
 
 
 def test_df001_accepts_versions_digests_and_stage_names():
@@ -942,6 +947,16 @@ def test_a_dockerfile_named_after_an_architecture_is_for_it():
         ("DF008", 2), ("DF006", 5)]
 
 
+def test_a_folder_named_for_a_cpu_a_few_folders_up_is_the_dockerfiles():
+    # AWS CodeBuild's images (slpcat's copy): al/x86_64/standard/5.0/Dockerfile beside al/aarch64/...,
+    # each downloading its own CPU's tools; five folders up says nothing
+    text = "FROM amazonlinux:2\nRUN curl -LO https://e.com/tool-linux-x86_64.tar.gz\n"
+    for name, found in (("al/x86_64/standard/5.0/Dockerfile", []), ("al/aarch64/standard/5.0/Dockerfile", [2]),
+                        ("x86_64/a/b/c/d/Dockerfile", [2]), ("al/linux/standard/5.0/Dockerfile", [2])):
+        r = lint_inline(text, name=name, kind="dockerfile", platforms=["linux/amd64", "linux/arm64"])
+        assert [f.span.line for f in r.findings if f.rule_id == "DF006"] == found, name
+
+
 def test_a_dockerfile_named_for_x86_is_the_pcs():
     # jetson-containers' 3d_diffusion_policy/Dockerfile.x86 ("a dockerfile for 3d_diffusion_policy on
     # x86", beside the Jetson's Dockerfile): its x86_64 MuJoCo download is its purpose
@@ -1227,6 +1242,35 @@ def test_df006_a_boot_image_served_to_other_machines_is_not_the_images_cpu():
     assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
         "5:35 DF006 RUN fetches a build for amd64", "6:28 DF006 RUN fetches a build for x86_64",
         "7:28 DF006 COPY fetches a build for amd64"]
+
+
+def test_df006_a_configuration_or_a_cross_toolchains_target_files_is_no_build():
+    # frida's x-tools images: crosstool-NG's configuration for the CPU the toolchain targets, and
+    # an emulated big-endian guest's libraries from the toolchain's sysroot; a program copied from
+    # the context, or a configuration downloaded, is still one CPU's
+    text = """
+        FROM ubuntu:24.04
+        COPY scripts/build-toolchain.sh configs/aarch64_be-linux-gnu.config /src/
+        COPY --from=ghcr.io/frida/x-tools-linux-arm64be /opt/x-tools/aarch64_be-linux-gnu/aarch64_be-linux-gnu/sysroot/lib /root/initramfs/lib/
+        COPY bin/tool-linux-arm64 /usr/local/bin/tool
+        COPY notes/arm64.md /doc/
+        ADD https://e.com/releases/arm64/agent.yaml /etc/agent/
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "4:21 DF006 COPY fetches a build for arm64", "6:28 DF006 ADD fetches a build for arm64"]
+
+
+def test_df006_reads_what_a_download_fetches_and_nodes_own_cpu_probe():
+    # cypress' Dockerfiles: a local path given to wget where a URL goes is never fetched (one finding
+    # for the line, not two); a stage that asks Node for its CPU picks per CPU
+    text = """
+        FROM debian:12
+        RUN wget --no-verbose /usr/src/libappindicator3-1_0.4.92-7_amd64.deb "http://e.com/libappindicator3-1_0.4.92-7_amd64.deb"
+        FROM node:22 AS browsers
+        RUN node -p "process.arch === 'arm64' ? 'Not downloading Chrome' : process.exit(1)" || (wget -q https://e.com/chrome_amd64.deb)
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "2:112 DF006 RUN fetches a build for amd64"]
 
 
 def test_the_plain_dockerfile_of_a_set_per_cpu_is_amd64s(tmp_path):

@@ -851,9 +851,26 @@ def test_a_python_2_script_is_a_notice_not_a_parse_error():
     for text, line in cases:
         r = lint_inline(text, name="view.py", kind="python")
         assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", line, "info")], text
-    # other syntax errors stay parse errors
+    # Oracle's WLST scripts (Jython 2, 2 AL001 errors judged wrong readings): the first error is
+    # `from __builtin__ import False`; a print statement further down says which Python it is
+    r = lint_inline("import os\nfrom __builtin__ import False\nif len(sys.argv) < 2:\n    print 'Expected arguments!!'\n",
+                    name="ping_database.py", kind="python")
+    assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 2, "info")]
+    assert "a Python 2 statement on line 2: from __builtin__ import" in r.notices[0].message
+    # other syntax errors stay parse errors, a print call too
     with pytest.raises(ParseError):
         parse(Source("x.py", "def broken(:\n    pass\n"))
+    with pytest.raises(ParseError):
+        parse(Source("x.py", "print('x')\ndef broken(:\n    pass\n"))
+
+
+def test_a_placeholder_a_build_replaces_makes_a_python_file_a_template():
+    # Oracle's WebCenter Sites config.py: `'ListenPort': <ADMIN_SERVER_PORT>,`, replaced by its Groovy build
+    r = lint_inline("SERVERS = {\n    'AdminServer': {\n        'ListenPort': <ADMIN_SERVER_PORT>,\n    }\n}\n",
+                    name="config.py", kind="python")
+    assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL003", 3, "info")]
+    with pytest.raises(ParseError):
+        parse(Source("x.py", "x = <ADMIN>\n"))  # (one word: no placeholder's shape)
 
 
 def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_an_older_one():

@@ -36,7 +36,7 @@ import re
 from .. import exports
 
 from ..model import Span
-from . import ParseError
+from . import ParseError, SkipFile
 
 
 class _Unknown:
@@ -154,7 +154,11 @@ class _Block:
 
 def parse(source) -> BakeModel:
     text = source.text
-    if source.path.lower().endswith(".json") or text.lstrip()[:1] == "{":
+    head = text.lstrip()
+    if head.startswith(("{{", "{%")):  # (thecodingmachine's docker-bake.blueprint.hcl, rendered by orbit generate)
+        line = text.count("\n", 0, len(text) - len(head)) + 1
+        raise SkipFile("AL003", "templated file (template markup where a Bake file starts), not linted", line, 1)
+    if source.path.lower().endswith(".json") or head[:1] == "{":
         scope, blocks = _json_blocks(source)
     else:
         scope, blocks = _hcl_blocks(source)

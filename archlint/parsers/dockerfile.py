@@ -16,7 +16,7 @@ import re
 from ..model import Span
 from ..platforms import PLATFORM_ARGS  # noqa: F401  (the one list; rules import it from here too)
 from ..snippet import Snippet
-from . import ParseError
+from . import ParseError, SkipFile
 from .varref import VarRefs
 
 INSTRUCTIONS = frozenset(
@@ -31,6 +31,41 @@ DIRECTIVES = ("syntax", "escape", "check")
 #: on a directive followed by thousands of blanks)
 _DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=(.*)$")
 _HEREDOC_RE = re.compile(r"(?<!<)<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+
+
+def _heredoc_marks(text: str):
+    """The heredoc markers of an instruction's arguments as BuildKit finds them: words starting
+    with ``<<`` (or a file descriptor and ``<<``) outside quotes (not slpcat's ``printf
+    '...std::cout<<"HI"<<std::endl;'`` nor ``cat<<EOF``, one word).  Linear in the text."""
+    i, n, quote, start = 0, len(text), "", True
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c in " \t\r\n":
+            start, i = True, i + 1
+            continue
+        j = i
+        while start and j < n and text[j].isdigit():
+            j += 1  # (a file descriptor: ``3<<EOF``)
+        m = _HEREDOC_RE.match(text, j) if start and text.startswith("<<", j) else None
+        if m is not None:
+            yield m
+            start, i = False, m.end()
+            continue
+        start = False
+        if c == "\\":
+            i += 1
+        elif c in "'\"":
+            quote = c
+        i += 1
+
+
 _VAR_RE = VarRefs("-+")  # $A, ${A}, ${A:-x}, ${A-x}, ${A:+x}, ${A+x}
 
 
@@ -257,7 +292,9 @@ class DockerfileModel:
 
 def _only_heredoc_shell(ins: Instruction) -> bool:
     """``RUN <<EOF`` with nothing else: the heredoc body is the script."""
-    rest = _HEREDOC_RE.sub("", ins.args.text)
+    text = ins.args.text
+    rest = "".join(text[a:b] for a, b in zip([0] + [m.end() for m in _heredoc_marks(text)],
+                                             [m.start() for m in _heredoc_marks(text)] + [len(text)]))
     rest = " ".join(w.text for w in _split_words(rest, 0, "\\")[0] if not w.text.startswith("--"))
     return not rest.strip()
 
@@ -384,26 +421,25 @@ def parse(source) -> DockerfileModel:
             instructions.append(ins)
             continue
         _analyse_args(ins, escape)
-        if ins.keyword in HEREDOC_INSTRUCTIONS and "<<" in ins.args.text:
-            i = _read_heredocs(ins, lines, i, problems)
+        if "<<" in ins.args.text and (ins.keyword in HEREDOC_INSTRUCTIONS or ins.keyword == "ONBUILD"
+                                      and ins.args.text.split(None, 1)[0].upper() in HEREDOC_INSTRUCTIONS):
+            i = _read_heredocs(ins, lines, i, problems)  # (``ONBUILD RUN <<EOF``: stackable's rust builders)
         instructions.append(ins)
         _add_to_stages(ins, stages, global_args)
 
     if not stages and not problems:
+        if instructions:  # (a fragment: instructions and no FROM, never built alone)
+            first = instructions[0].keyword_span
+            raise SkipFile("AL001", "no FROM instruction: a fragment that a script or a template puts after a FROM"
+                           " (cat, envsubst), not built alone, not linted", first.line, first.col, group="AL001:fragment",
+                           summary="{count} Dockerfiles have no FROM: fragments put together into one, not linted")
         problems.append(_no_stage(instructions))
     return DockerfileModel(directives, escape, instructions, stages, global_args, problems)
 
 
-def _no_stage(instructions: list[Instruction]) -> ParseError:
-    """What BuildKit says of a Dockerfile without a FROM: nothing to build."""
-    if not instructions:  # nothing but blank lines, comments and parser directives
-        return ParseError('the Dockerfile is empty; docker build rejects it ("the Dockerfile cannot be empty")', 1, 1)
-    first = instructions[0].keyword_span
-    return ParseError(
-        'no FROM instruction; docker build rejects a Dockerfile without a build stage '
-        '("no build stage in current context")',
-        first.line, first.col,
-    )
+def _no_stage(_instructions: list[Instruction]) -> ParseError:
+    """What BuildKit says of a Dockerfile with nothing in it but blank lines, comments and parser directives."""
+    return ParseError('the Dockerfile is empty; docker build rejects it ("the Dockerfile cannot be empty")', 1, 1)
 
 
 def _read_directives(lines: list[str]) -> tuple[dict[str, tuple[str, int]], str, int]:
@@ -468,7 +504,7 @@ def _read_heredocs(ins: Instruction, lines: list[str], i: int, problems: list[Pa
     Returns the index of the line after the last one (after its terminator, if any)."""
     n = len(lines)
     args = ins.args
-    for hm in _HEREDOC_RE.finditer(args.text):
+    for hm in _heredoc_marks(args.text):
         if _inside_flag(ins, hm.start()):
             continue
         strip_tabs, quoted, delim = hm.group(1) == "-", bool(hm.group(2)), hm.group(3)

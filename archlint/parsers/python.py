@@ -59,13 +59,18 @@ def parse(source) -> PyModel:
                     " runs on, cannot: not linted", e.lineno or 1, e.offset or 1, group="AL001:except-list",
                     summary="{count} Python files have `except A, B:` (Python 3.14's or Python 2's): not linted") \
                     from None
-            if msg.startswith(_PYTHON2):  # mosquitto's 2010 examples: `print "menu"`
+            py2 = None if msg.startswith(_PYTHON2) else _PYTHON2_STATEMENT.search(source.text)
+            if msg.startswith(_PYTHON2) or py2 is not None:  # mosquitto's 2010 examples: `print "menu"`; Oracle's
+                # WLST scripts, Jython 2, whose first error is `from __builtin__ import False`, then `print '...'`
+                what = msg.split('.', 1)[0] if py2 is None else \
+                    f"and a Python 2 statement on line {source.text.count(chr(10), 0, py2.start()) + 1}: {py2.group(0).strip()}"
                 raise SkipFile(
-                    "AL001", f"Python 2 syntax here ({msg.split('.', 1)[0]}): a Python 2 script, which Python 3 cannot"
+                    "AL001", f"Python 2 syntax here ({what}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
                     summary="{count} files are Python 2 scripts (Python 3 cannot read them): not linted") from None
-            if _SHELL_PLACEHOLDER.search(source.line(e.lineno or 0)):  # openframe's local_settings.py, envsubst'ed
-                raise SkipFile("AL003", "templated file (a ${NAME} placeholder where Python fails), not linted",
+            if _SHELL_PLACEHOLDER.search(source.line(e.lineno or 0)):  # openframe's local_settings.py, envsubst'ed;
+                # Oracle's WebCenter config.py, `'ListenPort': <ADMIN_SERVER_PORT>,`, which its build replaces
+                raise SkipFile("AL003", "templated file (a ${NAME} or <NAME> placeholder where Python fails), not linted",
                                e.lineno or 1, e.offset or 1, group="AL003:python-template",
                                summary="{count} Python files with ${NAME} placeholders (envsubst templates) are not linted") from None
             what = _newer_syntax(msg, source.line(e.lineno or 0), e.offset or 0)
@@ -93,7 +98,10 @@ _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in ca
             "Lambda expression parameters cannot be parenthesized", "leading zeros in decimal integer literals")
 
 #: a shell-style placeholder (``X = ${TRMM_DISABLE_WEB_TERMINAL}``) that envsubst fills before Python reads the file
-_SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}")
+_SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}|<[A-Z][A-Z0-9]{0,40}_[A-Z0-9_]{1,60}>")
+#: a statement only Python 2 has, anywhere in a file Python 3 cannot parse: ``print 'x'``, ``exec "..."``,
+#: ``from __builtin__ import ...``
+_PYTHON2_STATEMENT = re.compile(r"(?m)^[ \t]*(?:print[ \t]+['\"]|exec[ \t]+['\"]|from[ \t]+__builtin__[ \t]+import\b)")
 #: ``except A, B:``: Python 2's ``except X, e`` and Python 3.14's list of types (PEP 758) alike
 _EXCEPT_LIST = "multiple exception types must be parenthesized"
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them

@@ -181,7 +181,8 @@ def stage_named_for_an_arch(stage: Stage) -> bool:
 
 def file_arch(ctx) -> str | None:
     """The one architecture a Dockerfile's name is for (``Dockerfile.arm64``,
-    ``Dockerfile-aarch64``, ``amd64.Dockerfile``, or its folder's: ``arm64/Dockerfile``: one file
+    ``Dockerfile-aarch64``, ``amd64.Dockerfile``, ``Dockerfile.x86``, or a folder's up to four above it:
+    ``arm64/Dockerfile``, ``x86_64/standard/5.0/Dockerfile``: one file
     per CPU, each built for its own), or None.  A literal for that architecture in it is its
     purpose; one for another is a mistake.  The plain one of such a set (LinuxServer's
     ``Dockerfile`` beside ``Dockerfile.aarch64``) is amd64's, when a sibling is named for arm64
@@ -209,10 +210,10 @@ def file_arch_token(ctx) -> tuple[str, str] | None:
             return found[0] if len({a for _t, a in found}) == 1 else None
         if _X86_WORD.search(base):  # (jetson-containers' Dockerfile.x86: "a dockerfile for ... on x86")
             return ("x86", "amd64")
-        folder = path.rsplit("/", 2)[-2] if path.count("/") else ""
-        whole = [(t.lower(), a) for t, a, s_, e_ in arch_tokens(folder) if s_ == 0 and e_ == len(folder)]
-        if whole:  # one folder per CPU (photoprism's docker/tensorflow/arm64/Dockerfile)
-            return whole[0]
+        for folder in path.split("/")[-2:-6:-1] if path.count("/") else ():
+            whole = [(t.lower(), a) for t, a, s_, e_ in arch_tokens(folder) if s_ == 0 and e_ == len(folder)]
+            if whole:  # one folder per CPU (photoprism's docker/tensorflow/arm64/Dockerfile; AWS CodeBuild's
+                return whole[0]  # al/x86_64/standard/5.0/Dockerfile beside al/aarch64/: four folders up at most)
         siblings = _arch_named_siblings(ctx, base)
         # (an arm64 sibling: the pair of one file per CPU; beside an s390x one alone, the plain
         # file may well be the multi-platform build of the other CPUs)

@@ -6,7 +6,7 @@ import re
 
 from ... import platforms as plat
 from ...archnames import image_arch_token, without_arch
-from ...images import latest_only, parse_image_ref, release_in_name, unserved
+from ...images import latest_only, parse_image_ref, release_in_name, unserved, without_docker_hub, without_registry
 from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
@@ -86,11 +86,16 @@ def from_latest_tag(ctx):
 
 
 def _unserved(ctx, name: str) -> bool:
-    """A one-part name that is none of Docker Hub's official images (``images.unserved``): no
+    """A one-part name that is none of Docker Hub's official images (``images.unserved``), or a
+    name of three parts or more with no registry host (Docker Hub's are ``namespace/name``): no
     registry serves it, so the build reads a named context or an image built on its machine
     (Mailu's ``FROM base``, its Bake files' ``contexts = { base = "target:base" }``; rundeck's
-    ``FROM rdubuntu16.04-util:latest``, which its test script builds first): no tag to pin."""
-    return "$" not in name and unserved(name, getattr(ctx.settings, "rule_packs", ()))
+    ``FROM rdubuntu16.04-util:latest``, which its test script builds first; stackable's ``FROM
+    local-image/shared/statsd-exporter``, a Bake context its build tool maps): no tag to pin."""
+    if "$" in name:
+        return False
+    return unserved(name, getattr(ctx.settings, "rule_packs", ())) \
+        or without_registry(name) == name and without_docker_hub(name).count("/") >= 2
 
 
 def _version_set(name: str):
@@ -288,8 +293,9 @@ def from_untagged(ctx):
     `additional_contexts`: the FROM reads that, not a registry), for a placeholder no runtime accepts as an image
     (rook's `FROM BASEIMAGE`, replaced by `sed` before the build: repositories are lower-case), for a one-part name that
     is none of Docker Hub's official images nor a short name podman resolves (`ubi9`, `fedora-minimal`): Mailu's `FROM
-    base`, a named context of Bake files archlint did not read, or an image a script builds first; no registry serves
-    it, so no tag is pulled (also DF001's); or for an image that is a build
+    base`, a named context of Bake files archlint did not read, or an image a script builds first, or a name of three
+    parts with no registry (stackable's `FROM local-image/shared/statsd-exporter`; Docker Hub's are `namespace/name`);
+    no registry serves it, so no tag is pulled (also DF001's); or for an image that is a build
     parameter: `FROM ${BASE_IMAGE}`, the whole
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
     value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it

@@ -33,6 +33,22 @@ _BOOT_PAYLOAD = re.compile(r"(?:^|/)(?:(?:vmlinuz|kernel)(?:-[a-z0-9_]+)?|(?:ini
                            r"(?<!\.tar)\.(?:xz|gz|zst|lz4|img))$|\.(?:iso|qcow2|raw(?:\.xz)?)$", re.I)
 
 
+#: a COPY/ADD source from the context that is text, not a program: a configuration, a patch, notes
+#: (frida's ``configs/aarch64_be-linux-gnu.config``, crosstool-NG's for the CPU its toolchain targets)
+_TEXT_SOURCE = re.compile(r"\.(?:config|conf|cfg|cnf|ini|json|ya?ml|toml|patch|diff|md|txt)$", re.I)
+#: a cross toolchain's root of the target's files (``/opt/x-tools/<triple>/<triple>/sysroot/lib``):
+#: libraries for the CPU it compiles for (frida's initramfs of an emulated big-endian guest)
+_SYSROOT = re.compile(r"(?:^|/)sysroot(?:/|$)")
+
+
+def _not_a_build(value: str) -> bool:
+    """Whether a COPY/ADD source installs nothing for a CPU whatever its name says: a heredoc, a
+    file the same for every CPU (``arch_free_file``), a boot image served to other machines, text
+    from the context, or a cross toolchain's target files."""
+    return value.startswith("<<") or arch_free_file(value) or _BOOT_PAYLOAD.search(value) is not None \
+        or "://" not in value and _TEXT_SOURCE.search(value) is not None or _SYSROOT.search(value) is not None
+
+
 def _from_stage(ctx, ins) -> bool:
     """Whether a COPY/ADD reads a stage of this Dockerfile that runs something, itself or along
     its bases (``--from=flash-att-builder``; not ``FROM ghcr.io/acme/tools:1 AS tools``, the
@@ -74,7 +90,7 @@ def _download_words(ctx, stage: Stage):
             if ins.exec_form is not None or len(ins.words) < 2 or _from_stage(ctx, ins):
                 continue
             for w in ins.words[:-1]:
-                if w.value.startswith("<<") or arch_free_file(w.value) or _BOOT_PAYLOAD.search(w.value):
+                if _not_a_build(w.value):
                     continue
                 yield ins, w.value, w.span, None
                 if "$" in w.value and not has_arch_token(w.value):
@@ -99,10 +115,10 @@ def arch_specific_download(ctx):
     ## What it does
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a `RUN` download (`curl`,
     `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`, `linux64` (jq's), `aarch64`, `arm64`,
-    `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m` or
-    `dpkg --print-architecture`. Only URLs and paths of download and copy commands count, not every word. A `COPY`/`ADD`
-    source is also read with the stage's `ARG` defaults and `ENV` values (`COPY ${BINARY} /app` after `ARG
-    BINARY=bin/app-arm64`), reported only when several target platforms are configured (a build may pass another).
+    `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m`,
+    `dpkg --print-architecture` or Node's `process.arch`. Only URLs of download and copy commands count (not a local path
+    where a URL goes), not every word. A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values
+    (`COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64`), reported only when several platforms are configured.
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
     a literal token is reported even in a pinned stage, because its output is copied into the images of the other
@@ -138,7 +154,7 @@ def arch_specific_download(ctx):
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
     (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named after
-    one (`Dockerfile.arm64`, `Dockerfile.x86`, `arm64/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
+    one (`Dockerfile.arm64`, `Dockerfile.x86`, `arm64/Dockerfile`, `x86_64/5.0/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
     reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
     `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks (a
     literal for another is reported, naming the base). The architecture in a QEMU emulator's name
@@ -149,9 +165,9 @@ def arch_specific_download(ctx):
     index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes for every CPU. Nor
     in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then curl ...`: kubeedge's
     build tools), nor one file's builds for several CPUs in one stage (lldap's musl.cc cross toolchains, armv7l's
-    `musleabihf` too; beyla's `linux-amd64/libobijni.so` and
-    `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-... uv-aarch64-... /`): a bundle. Nor a boot image served to
-    other machines (a PXE server's `kernel-amd64`). Nor a `COPY --from` a stage of the Dockerfile: what it built, named
+    `musleabihf` too; beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-...
+    uv-aarch64-... /`): a bundle. Nor a boot image served to other machines (a PXE server's `kernel-amd64`), text from the context (frida's `configs/aarch64_be-linux-gnu.config`)
+    or a cross toolchain's `sysroot/` files. Nor a `COPY --from` a stage of the Dockerfile: what it built, named
     for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool
     reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one architecture's
     by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also

@@ -28,8 +28,9 @@ def parse_error(ctx):
     that are not text are reported here too. A Python file with an f-string the Python archlint
     runs on cannot read (before 3.12: quotes reused inside a replacement field, a line break in one, PEP 701) is an
     info notice, not an error: Python 3.12 may read it; so is a Python 2 script (`print "x"`,
-    tuple parameters, `0755`), `except A, B:` (Python 2's, and Python 3.14's: PEP 758), a `*.py` whose `#!` names another language, and a
-    Markdown code block in a file named like YAML (its first line a ``` fence: gloo's docs).
+    tuple parameters, `0755`), `except A, B:` (Python 2's, and Python 3.14's: PEP 758), a `*.py` whose `#!` names another language, a
+    Markdown code block in a file named like YAML (its first line a ``` fence: gloo's docs), and a Dockerfile with
+    instructions and no `FROM`: a fragment a script puts after one (corpusops' `cat Dockerfile.from Dockerfile.base ...`).
 
     ## Fix
     No automatic fix.
@@ -238,8 +239,8 @@ def excluded_folder_has_sources(ctx):
     ## What it does
     Notes, once per run, the folders of archived code the default `exclude` leaves out (`archived/`,
     `archive/`, `deprecated/`...) that hold files archlint would lint (Dockerfiles, Makefiles, shell
-    scripts, compose files). The list is `_archived/`, `archived/`, `archive/`, `.archive/` and
-    `deprecated/`; a Python package of that name (holding `__init__.py`) is walked. Only when `exclude` is the default; `--show-files`
+    scripts, compose files). The list is `_archived/`, `archived/`, `archive/`, `_archive/`, `.archive/`, `deprecated/`
+    and `_deprecated/`; a Python package of that name (holding `__init__.py`) is walked. Only when `exclude` is the default; `--show-files`
     lists every folder left out and why. (`build/` is linted: the Go project layout keeps its
     Dockerfiles and CI scripts there, and build output is git-ignored; only Python's
     `build/lib*`, `build/bdist.*`, `build/temp.*` and `build/scripts-*` copies are excluded.)

@@ -480,13 +480,13 @@ def _dockerfile_python(path: str) -> tuple[tuple[int, int], str] | None:
     found = None
     text = _read_text(path)
     if text:
-        from ...parsers import ParseError
+        from ...parsers import ParseError, SkipFile
         from ...parsers.dockerfile import expand, from_env, parse
         from ...source import Source
 
         try:
             model = parse(Source(path, text, abspath=path))
-        except ParseError:  # an invalid escape directive: nothing is read
+        except (ParseError, SkipFile):  # an invalid escape directive, a fragment: nothing is read
             model = None
         if model is not None and model.stages:
             env = from_env(model)
