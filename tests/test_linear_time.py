@@ -133,6 +133,8 @@ CASES = {
     # a RUN of digits and heredoc operators, quoted and not (the heredoc markers: each character once)
     "dockerfile-heredoc-words": _lint("Dockerfile", "dockerfile", lambda n: (
         "FROM alpine:3.20\nRUN " + "1111<< '<<x' " * n + "\n")),
+    # a script of `opm index add` commands on one line, none generating (each command line read once)
+    "shell-opm-index-adds": _lint("b.sh", "shell", lambda n: "opm index add " * n + "\ndocker build -f index.Dockerfile .\n"),
     # a comment of repeated suppression openers, without a closing bracket
     "suppression-comment": _lint("Dockerfile", "dockerfile", lambda n: "# " + "archlint:ignore[" * n + "\nFROM alpine:3.20\n"),
     # thousands of unknown IDs in one suppression: each found after the last, each line hashed
@@ -601,7 +603,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
         "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000,
         "project-release-long-lines": 5000, "shell-node-engine-builds": 1000, "workflow-python-versions": 100_000,
-        "makefile-latest-chain": 2000, "shell-make-variables": 20_000, "dockerfile-heredoc-words": 20_000}
+        "makefile-latest-chain": 2000, "shell-make-variables": 20_000, "dockerfile-heredoc-words": 20_000, "shell-opm-index-adds": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -3239,6 +3239,21 @@ def test_a_dockerfile_a_script_of_the_recipe_generates_is_not_missing(tmp_path, 
     assert codes(run(fifo, capsys)) == [("Makefile", 4, "XF005")]
 
 
+def test_the_dockerfile_opm_index_add_generates_is_not_missing(tmp_path, capsys):
+    # cockroachdb's build/olm_builder.sh: `bin/opm index add --generate ... \` (continued), then
+    # `docker buildx build ... -f index.Dockerfile .` (an XF005 error judged a wrong reading); a name
+    # `--out-dockerfile` gives, too; without --generate, opm builds the index itself: nothing written
+    script = ("#!/bin/sh\nrelease() {\n    bin/opm index add --generate --overwrite-latest \\\n"
+              "    --bundles=quay.io/acme/bundle:v1 --tag quay.io/acme/index:v1\n"
+              "    docker buildx build --platform=linux/amd64,linux/arm64 -t quay.io/acme/index:v1 --push -f index.Dockerfile .\n"
+              "    opm index add -d custom.Dockerfile --generate --bundles=quay.io/acme/bundle:v1\n"
+              "    docker build -f custom.Dockerfile -t quay.io/acme/custom:v1 .\n"
+              "    opm index add --bundles=quay.io/acme/bundle:v1 --tag quay.io/acme/i2:v1\n"
+              "    docker build -f other.Dockerfile -t quay.io/acme/other:v1 .\n}\n")
+    root = tree(tmp_path / "r", {"build/olm_builder.sh": script})
+    assert codes(run(root, capsys), "XF005") == [("build/olm_builder.sh", 9, "XF005")]
+
+
 def test_builds_missing_a_dockerfile_for_one_cause_are_one_finding(tmp_path, capsys):
     # testkube's goreleaser files: each builds contrib/executor/<x>/build/agent/Dockerfile.jdk*
     # for amd64 and arm64, and contrib/ was removed: one finding per file and missing folder, the

@@ -44,11 +44,11 @@ raises ValueError on anything but this shape.
 from __future__ import annotations
 
 import bisect
-import functools
 import os
 import re
 
 from ..images import floating_value, strip_transport, values_repository
+from .generators import opm_outputs
 from .locate import windows_paths
 from .rewrites import release_rewrites, value_marks
 
@@ -328,29 +328,11 @@ def _command_facts(ctx, out: dict) -> None:
 _WRITES = re.compile(r"\b(?:cp|mv|ln|install|tee|envsubst|sed|cat|m4|curl|wget|echo|printf|gomplate|jinja2?)\b|>")
 
 
-#: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``, ``${OPM_BIN}``) writes
-#: ``DIR.Dockerfile``
-_OPM_DOCKERFILE = re.compile(r"(?:\bopm|\$[({]?[A-Za-z_]*OPM[A-Za-z_]*)[)}]?[ \t]+generate[ \t]+dockerfile[ \t]+[\"']?"
-                             r"([\w./${}()-]+)", re.I)
 #: the end of a script's path a command runs (``./operatorhub/tools/render-candidate-catalog.sh``);
 #: its path is read back from there, over the characters of a path (``_PATH_CHARS``), 300 at most
 _SCRIPT_END = re.compile(r"\.sh\b")
 _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-")
 MAX_SCRIPT = 256 << 10
-#: ``operator-sdk generate bundle`` (often ``$(OPERATOR_SDK)``) writes ``bundle.Dockerfile`` where it runs
-_SDK_BUNDLE = re.compile(r"\boperator[-_]sdk\)?\}?[ \t]+generate[ \t]+bundle\b", re.I)
-
-
-@functools.lru_cache(maxsize=8)
-def _opm_outputs(text: str) -> frozenset:
-    """The Dockerfile names ``opm generate dockerfile DIR`` and ``operator-sdk generate bundle``
-    lines of ``text`` write, found once per text (``_written`` is asked once per build of it)."""
-    if "generate" not in text:
-        return frozenset()
-    out = {m.group(1).rstrip("/").rsplit("/", 1)[-1] + ".Dockerfile" for m in _OPM_DOCKERFILE.finditer(text)}
-    if _SDK_BUNDLE.search(text):
-        out.add("bundle.Dockerfile")  # redis-operator's bundle target, beside its bundle-build
-    return frozenset(out)
 
 
 def _dockerfile_shown(ctx, line: int, path: str) -> bool:
@@ -381,7 +363,7 @@ def _written(ctx, text: str, key: str, path: str, exact: bool = False) -> bool:
     name = path.rstrip("/").rsplit("/", 1)[-1]
     if not name or name in (".", ".."):
         return False
-    if name.endswith(".Dockerfile") and (name in _opm_outputs(text) or name in ctx.cached(
+    if name.endswith(".Dockerfile") and (name in opm_outputs(text) or name in ctx.cached(
             key + ":scripts", lambda: _scripts_outputs(ctx, text))):
         return True
     written = ctx.cached(key, lambda: _names_written(text))
@@ -426,7 +408,7 @@ def _scripts_outputs(ctx, text: str) -> frozenset:
                 data = read_regular(path, MAX_SCRIPT)[:MAX_SCRIPT]  # (a FIFO named so raises, never blocks)
             except OSError:
                 continue
-            out |= _opm_outputs(data.decode("utf-8", "replace"))
+            out |= opm_outputs(data.decode("utf-8", "replace"))
             break
     return frozenset(out)
 

@@ -385,7 +385,8 @@ def build_dockerfile_missing(ctx):
     goreleaser's `dist/`, which a Makefile target fills; keylime's `docker/release/.gitignore` listing the Dockerfile
     its `generate-files.sh` writes): a build's output, written before the build; nor one the
     same recipe or script writes first, itself or through a script it runs (`opm generate dockerfile
-    DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`), or a document
+    DIR` writes `DIR.Dockerfile`: tekton operator's `render-candidate-catalog.sh`; `opm index add --generate`
+    `index.Dockerfile`: cockroachdb's `olm_builder.sh`), or a document
     shows in a `dockerfile` block above the build (the reader writes it: gitlab-runner's "Create
     `alpine-upgrade/Dockerfile`"); nor a shell variable's default (`${DOCKER_FILE:-Dockerfile}`:
     the file is its caller's, database-lab-engine's CI jobs each set one), nor a build in a variant
