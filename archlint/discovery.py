@@ -586,10 +586,6 @@ def _package_excludes(excludes) -> tuple:
     return live, (glob_matcher(others) if (names or snapshots) and others else None)
 
 
-#: a Dockerfile's name in a folder named for a version: one build per version, as docker-library lays them out
-_VERSION_BUILD = re.compile(r"(?:Dockerfile|Containerfile)(?:$|[._-])", re.I)
-
-
 def _only_packages(root: str, rel: str, live, others, names_in) -> bool:
     """Whether the excludes match ``rel`` only through folders that are live code, each
     (``names_in(folder)``: its entries' names) a Python package of a name in ``live[0]``
@@ -608,7 +604,7 @@ def _only_packages(root: str, rel: str, live, others, names_in) -> bool:
                 return False
             found = True
         elif snapshots is not None and snapshots(part):
-            if not any(_VERSION_BUILD.match(n) for n in names_in(os.path.join(root, *parts[:i + 1]))):
+            if not any(kinds.kind_by_name(n) == "dockerfile" for n in names_in(os.path.join(root, *parts[:i + 1]))):
                 return False
             found = True
     return found
@@ -623,7 +619,8 @@ def _entries(folder: str) -> list:
 
 def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     """Whether a walk from ``root`` would leave the file ``abspath`` out: it, or a folder above
-    it, matches an ``exclude`` glob, or a folder above it a ``fixtures`` glob.  For
+    it, matches an ``exclude`` glob, or a folder above it a ``fixtures`` glob or is one pip
+    installed into (a ``*.dist-info`` folder in it).  For
     ``--force-exclude``: a file named on the command line (pre-commit names every changed file)
     is then judged as the walk of ``archlint check .`` judges it."""
     rel = display_path(abspath, root)
@@ -635,6 +632,8 @@ def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     names, others = _package_excludes(excludes or ())
     for i in range(1, len(parts) + 1):
         sub = "/".join(parts[:i])
+        if i < len(parts) and any(_DIST_INFO.match(n) for n in _entries(os.path.join(root, *parts[:i]))):
+            return True  # (a folder pip installed into: ``_Filters.installed``)
         if ex is not None and ex(sub) and not _only_packages(root, sub, names, others, _entries) \
                 or fx is not None and i < len(parts) and fx(sub):
             return True

@@ -133,16 +133,16 @@ _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 
 #: what a ``Dockerfile.*`` / ``dockerfile_*`` name ending so is not: documentation (devspace's
 #: ``dockerfile-context.mdx`` page), data, other languages' sources (BuildKit's
-#: ``dockerfile_test.go``), archives, backups, fragments to paste into one
+#: ``dockerfile_test.go``), archives, backups (``Dockerfile.grafana.old``), fragments to paste into one
 #: (k8s-config-connector's ``dockerfile-dev-sandbox.snippet``, no FROM by design)
-_NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".swp", ".yml", ".yaml")
+_NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
 
 
 #: a Dockerfile's name with a word glued on (``DockerfileOW``, built with ``-f DockerfileOW``;
 #: ``ContainerfileDev``): one by its first instruction; not a template (``DockerfileTemplate``)
 _GLUED_DOCKERFILE = re.compile(r"^(?:[Dd]ocker|[Cc]ontainer)file(?![A-Za-z]*(?:Template|Tmpl)$)[A-Z0-9][A-Za-z0-9]*$")
 #: a Dockerfile's first instruction, after blank and comment lines (parser directives among them)
-_FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n){0,200}[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
+_FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n){0,200}[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
 #: a build-arguments file named for its Dockerfile (``Dockerfile-args.downstream``, ``Dockerfile.args``)

@@ -2626,9 +2626,14 @@ def test_bc006_passes_a_test_pod_the_script_deletes_by_name_after():
         kubectl run old-probe --image=busybox --restart=Never
         kubectl run keeper --image=busybox:latest
         kubectl delete pods other
+        kubectl run dbg -n apps --image=busybox:latest
+        kubectl delete pod dbg --namespace foo
+        kubectl run dbg2 --namespace apps --image=busybox:1.36
+        kubectl delete pod dbg2 -n apps
     """, "BC006", kind="shell") == [
         "6:31 BC006 kubectl run deploys busybox without a tag, which means busybox:latest, a mutable tag.",
         "7:28 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
+        "9:33 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
     ]
 
 

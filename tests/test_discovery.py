@@ -86,7 +86,8 @@ def test_a_folder_named_for_a_version_that_holds_a_dockerfile_is_a_build_per_ver
 
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("7.10.2/Dockerfile", "7.10.2/Makefile", "7.4.2/Dockerfile", "7.4.2/build.sh",
-                     "install/v0.6.0/kfserving.yaml", "releases/v1.2.3/deploy.sh", "7.4.2/old/v0.1.0/Makefile"))
+                     "install/v0.6.0/kfserving.yaml", "releases/v1.2.3/deploy.sh", "7.4.2/old/v0.1.0/Makefile",
+                     "install/v0.5.1/kserve.yaml", "install/v0.5.1/Dockerfile.old"))
     assert _found(tmp_path) == ["7.10.2/Dockerfile", "7.10.2/Makefile", "7.4.2/Dockerfile", "7.4.2/build.sh"]
     root = str(tmp_path)
     assert [left_out_by_walk(str(tmp_path / r), root, DEFAULT_EXCLUDE, DEFAULT_FIXTURES)
@@ -380,3 +381,8 @@ def test_a_folder_pip_installed_into_is_not_the_projects_code(tmp_path):
     assert why["ext/pip_prebundle"] == ("installed Python packages (a *.dist-info folder in it: pip install --target); "
                                         "name it to lint it")
     assert found("ext/pip_prebundle") == ["ext/pip_prebundle/numpy/ma/core.py", "ext/pip_prebundle/six.py"]
+    # a file named on the command line (--force-exclude, pre-commit's) is judged the same way
+    from archlint.discovery import left_out_by_walk
+
+    assert [left_out_by_walk(str(tmp_path / r), str(tmp_path), DEFAULT_EXCLUDE)
+            for r in ("ext/pip_prebundle/six.py", "ext/pip_prebundle/numpy/ma/core.py", "ext/app.py")] == [True, True, False]

@@ -59,6 +59,10 @@ def test_a_heredoc_starts_only_a_word_outside_quotes():
     assert [i.keyword for i in m.instructions] == ["FROM", "RUN", "RUN", "USER"]
     assert m.instructions[1].heredocs == [] and m.problems == []
     assert m.instructions[2].heredocs[0].body.text == "body"
+    # a continued line: BuildKit joins it before it looks for heredocs (CRLF too)
+    for nl in ("\n", "\r\n"):
+        m = model(f"FROM alpine:3.20{nl}RUN cat \\{nl}<<EOF{nl}hello{nl}EOF{nl}")
+        assert [i.keyword for i in m.instructions] == ["FROM", "RUN"] and m.problems == [], repr(nl)
 
 
 def test_parser_directives_only_at_top():

@@ -75,6 +75,10 @@ def _lint(name: str, kind: str | None, text_of, **table):
 CASES = {
     # extension-less file: the shebang sniffing (141 s for 65,000 slashes)
     "shebang": lambda n: kinds.detect("script", ("#!" + "/" * n + "\n").encode()),
+    # a Dockerfile's name with a word glued on, CRLF comment lines and no instruction (the first-instruction
+    # sniffing: 6 s for 24 lines when a comment's \r could be read two ways), a long comment at the end
+    "glued-dockerfile-crlf-comments": lambda n: kinds.detect("DockerfileDev", (
+        "#!/bin/sh\r\n" + "# c\r\n" * 198 + "# " + "c" * n + "\r\nset -e\r\n").encode()),
     # a directive followed by blanks (the directive pattern's lazy value)
     "dockerfile-directive": _lint("Dockerfile", "dockerfile", lambda n: "# syntax=x" + " " * n + "y\nFROM alpine:3.20\n"),
     # variable references without a closing brace, in FROM and in ENV
@@ -603,7 +607,8 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "kubernetes-images-one-line": 300, "dockerfile-fetch-copies": 3000, "dockerfile-build-platform-chain": 300,
         "workflow-github-env-values": 5000, "kubernetes-print-once": 50, "dockerfile-tree-export": 2000,
         "project-release-long-lines": 5000, "shell-node-engine-builds": 1000, "workflow-python-versions": 100_000,
-        "makefile-latest-chain": 2000, "shell-make-variables": 20_000, "dockerfile-heredoc-words": 20_000, "shell-opm-index-adds": 20_000}
+        "makefile-latest-chain": 2000, "shell-make-variables": 20_000, "dockerfile-heredoc-words": 20_000, "shell-opm-index-adds": 20_000,
+        "glued-dockerfile-crlf-comments": 20_000}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -856,7 +856,10 @@ def test_a_python_2_script_is_a_notice_not_a_parse_error():
     r = lint_inline("import os\nfrom __builtin__ import False\nif len(sys.argv) < 2:\n    print 'Expected arguments!!'\n",
                     name="ping_database.py", kind="python")
     assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL001", 2, "info")]
-    assert "a Python 2 statement on line 2: from __builtin__ import" in r.notices[0].message
+    assert "a Python 2 statement on line 2: from __builtin__" in r.notices[0].message
+    # not one in a docstring: the parse error stays
+    with pytest.raises(ParseError):
+        parse(Source("x.py", '"""Example:\n\n    print "hello"\n"""\ndef f(:\n    pass\n'))
     # other syntax errors stay parse errors, a print call too
     with pytest.raises(ParseError):
         parse(Source("x.py", "def broken(:\n    pass\n"))

@@ -58,6 +58,9 @@ def _heredoc_marks(text: str):
             yield m
             start, i = False, m.end()
             continue
+        if c == "\\" and text.startswith(("\n", "\r\n"), i + 1):
+            start, i = True, i + (3 if text[i + 1] == "\r" else 2)  # (a continued line: BuildKit joins it first)
+            continue
         start = False
         if c == "\\":
             i += 1
@@ -293,8 +296,8 @@ class DockerfileModel:
 def _only_heredoc_shell(ins: Instruction) -> bool:
     """``RUN <<EOF`` with nothing else: the heredoc body is the script."""
     text = ins.args.text
-    rest = "".join(text[a:b] for a, b in zip([0] + [m.end() for m in _heredoc_marks(text)],
-                                             [m.start() for m in _heredoc_marks(text)] + [len(text)]))
+    marks = list(_heredoc_marks(text))
+    rest = "".join(text[a:b] for a, b in zip([0] + [m.end() for m in marks], [m.start() for m in marks] + [len(text)]))
     rest = " ".join(w.text for w in _split_words(rest, 0, "\\")[0] if not w.text.startswith("--"))
     return not rest.strip()
 
@@ -433,11 +436,11 @@ def parse(source) -> DockerfileModel:
             raise SkipFile("AL001", "no FROM instruction: a fragment that a script or a template puts after a FROM"
                            " (cat, envsubst), not built alone, not linted", first.line, first.col, group="AL001:fragment",
                            summary="{count} Dockerfiles have no FROM: fragments put together into one, not linted")
-        problems.append(_no_stage(instructions))
+        problems.append(_no_stage())
     return DockerfileModel(directives, escape, instructions, stages, global_args, problems)
 
 
-def _no_stage(_instructions: list[Instruction]) -> ParseError:
+def _no_stage() -> ParseError:
     """What BuildKit says of a Dockerfile with nothing in it but blank lines, comments and parser directives."""
     return ParseError('the Dockerfile is empty; docker build rejects it ("the Dockerfile cannot be empty")', 1, 1)
 

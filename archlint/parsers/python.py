@@ -59,11 +59,10 @@ def parse(source) -> PyModel:
                     " runs on, cannot: not linted", e.lineno or 1, e.offset or 1, group="AL001:except-list",
                     summary="{count} Python files have `except A, B:` (Python 3.14's or Python 2's): not linted") \
                     from None
-            py2 = None if msg.startswith(_PYTHON2) else _PYTHON2_STATEMENT.search(source.text)
+            py2 = None if msg.startswith(_PYTHON2) else _python2_statement(source.text)
             if msg.startswith(_PYTHON2) or py2 is not None:  # mosquitto's 2010 examples: `print "menu"`; Oracle's
                 # WLST scripts, Jython 2, whose first error is `from __builtin__ import False`, then `print '...'`
-                what = msg.split('.', 1)[0] if py2 is None else \
-                    f"and a Python 2 statement on line {source.text.count(chr(10), 0, py2.start()) + 1}: {py2.group(0).strip()}"
+                what = msg.split('.', 1)[0] if py2 is None else f"and a Python 2 statement on line {py2[0]}: {py2[1]}"
                 raise SkipFile(
                     "AL001", f"Python 2 syntax here ({what}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
@@ -72,7 +71,7 @@ def parse(source) -> PyModel:
                 # Oracle's WebCenter config.py, `'ListenPort': <ADMIN_SERVER_PORT>,`, which its build replaces
                 raise SkipFile("AL003", "templated file (a ${NAME} or <NAME> placeholder where Python fails), not linted",
                                e.lineno or 1, e.offset or 1, group="AL003:python-template",
-                               summary="{count} Python files with ${NAME} placeholders (envsubst templates) are not linted") from None
+                               summary="{count} Python files with ${NAME} or <NAME> placeholders (templates) are not linted") from None
             what = _newer_syntax(msg, source.line(e.lineno or 0), e.offset or 0)
             if what:
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -99,9 +98,32 @@ _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in ca
 
 #: a shell-style placeholder (``X = ${TRMM_DISABLE_WEB_TERMINAL}``) that envsubst fills before Python reads the file
 _SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}|<[A-Z][A-Z0-9]{0,40}_[A-Z0-9_]{1,60}>")
-#: a statement only Python 2 has, anywhere in a file Python 3 cannot parse: ``print 'x'``, ``exec "..."``,
-#: ``from __builtin__ import ...``
-_PYTHON2_STATEMENT = re.compile(r"(?m)^[ \t]*(?:print[ \t]+['\"]|exec[ \t]+['\"]|from[ \t]+__builtin__[ \t]+import\b)")
+
+
+def _python2_statement(text: str):
+    """(line, words) of the first statement only Python 2 has in a file Python 3 cannot parse: a
+    ``print``/``exec`` statement of a string (``print 'x'``), ``from __builtin__ import``; read
+    from the tokens, so never in a string or comment; None for none (or where tokenizing stops)."""
+    import io
+    import tokenize
+
+    prev, start = None, True
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.COMMENT, tokenize.NL):
+                continue
+            if prev is not None and start and prev.type == tokenize.NAME and (
+                    prev.string in ("print", "exec") and tok.type == tokenize.STRING
+                    or prev.string == "from" and tok.type == tokenize.NAME and tok.string == "__builtin__"):
+                return prev.start[0], f"{prev.string} {tok.string[:40]}"
+            start = prev is None or prev.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) \
+                or prev.type == tokenize.OP and prev.string == ";"
+            prev = tok
+    except (tokenize.TokenError, SyntaxError, ValueError):  # (an unterminated string, a bad dedent...)
+        return None
+    return None
+
+
 #: ``except A, B:``: Python 2's ``except X, e`` and Python 3.14's list of types (PEP 758) alike
 _EXCEPT_LIST = "multiple exception types must be parenthesized"
 #: f-string limits PEP 701 lifted in Python 3.12, as an older parser words them

@@ -6,16 +6,18 @@ from __future__ import annotations
 import functools
 import re
 
+#: the program: ``opm``, or a variable naming it (``$(OPM)``, ``${OPM_BIN}``; the lookahead, never
+#: taken back, keeps it linear in the name's length)
+_OPM = r"(?:\bopm|\$[({]?(?=[A-Za-z_]*OPM)[A-Za-z_]+)[)}]?[ \t]+"
 #: ``opm generate dockerfile DIR`` (OLM's catalog tool, often ``$(OPM)``, ``${OPM_BIN}``) writes
 #: ``DIR.Dockerfile``
-_OPM_DOCKERFILE = re.compile(r"(?:\bopm|\$[({]?[A-Za-z_]*OPM[A-Za-z_]*)[)}]?[ \t]+generate[ \t]+dockerfile[ \t]+[\"']?"
-                             r"([\w./${}()-]+)", re.I)
+_OPM_DOCKERFILE = re.compile(_OPM + r"generate[ \t]+dockerfile[ \t]+[\"']?([\w./${}()-]+)", re.I)
 #: ``opm index add --generate`` writes ``index.Dockerfile`` where it runs (or the ``--out-dockerfile`` it names:
 #: cockroachdb's olm_builder.sh, then ``docker buildx build -f index.Dockerfile .``)
-_OPM_INDEX = re.compile(r"(?:\bopm|\$[({]?[A-Za-z_]*OPM[A-Za-z_]*)[)}]?[ \t]+index[ \t]+add\b")
+_OPM_INDEX = re.compile(_OPM + r"index[ \t]+add\b", re.I)
 _GENERATE = re.compile(r"--generate\b")
 #: a line end no backslash continues: the end of a shell command line
-_LINE_END = re.compile(r"(?<!\\)\n")
+_LINE_END = re.compile(r"(?<!\\)(?<!\\\r)\n")
 _OUT_DOCKERFILE = re.compile(r"(?<![\w-])(?:--out-dockerfile|-d)[ \t=]+[\"']?([\w./-]+)")
 #: ``operator-sdk generate bundle`` (often ``$(OPERATOR_SDK)``) writes ``bundle.Dockerfile`` where it runs
 _SDK_BUNDLE = re.compile(r"\boperator[-_]sdk\)?\}?[ \t]+generate[ \t]+bundle\b", re.I)

@@ -449,13 +449,20 @@ def deleted_pods(tc: ToolCommand) -> list[str]:
 def deleted_later(ctx, run: ToolCommand) -> bool:
     """Whether the pod a ``kubectl run NAME`` starts is deleted by name after it, by the same
     script, target or step (``kubectl delete pod NAME``): a one-off test pod."""
-    def compute():  # (the position of each command; the last deletion of each pod, per group)
+    def compute():  # (the position of each command; the last deletion of each pod, per group and namespace)
         cmds = commands_for(ctx)
-        last = {(group_of(tc), n): i for i, tc in enumerate(cmds) if tc.action == "kube-delete" for n in deleted_pods(tc)}
+        last = {(group_of(tc), n, _namespace(tc)): i for i, tc in enumerate(cmds) if tc.action == "kube-delete"
+                for n in deleted_pods(tc)}
         return {id(tc): i for i, tc in enumerate(cmds)}, last
 
     name = run.args[0].value if run.args else ""
     if not name or "$" in name:
         return False
     where, last = ctx.cached("bc006.deleted_pods", compute)
-    return last.get((group_of(run), name), -1) > where.get(id(run), len(where))
+    return last.get((group_of(run), name, _namespace(run)), -1) > where.get(id(run), len(where))
+
+
+def _namespace(tc: ToolCommand) -> str:
+    """The namespace a kubectl command names (``-n``, ``--namespace``), "" for the context's."""
+    f = tc.flag("-n", "--namespace")
+    return f.value or "" if f is not None else ""

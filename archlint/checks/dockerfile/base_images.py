@@ -6,7 +6,7 @@ import re
 
 from ... import platforms as plat
 from ...archnames import image_arch_token, without_arch
-from ...images import latest_only, parse_image_ref, release_in_name, unserved, without_docker_hub, without_registry
+from ...images import latest_only, parse_image_ref, release_in_name, unserved, without_registry
 from ...model import Severity
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
@@ -95,7 +95,7 @@ def _unserved(ctx, name: str) -> bool:
     if "$" in name:
         return False
     return unserved(name, getattr(ctx.settings, "rule_packs", ())) \
-        or without_registry(name) == name and without_docker_hub(name).count("/") >= 2
+        or without_registry(name) == name and name.count("/") >= 2  # (no host: not docker.io/ either)
 
 
 def _version_set(name: str):

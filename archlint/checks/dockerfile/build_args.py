@@ -116,8 +116,8 @@ def arch_specific_download(ctx):
     Flags a download or copy whose URL or path names a CPU architecture literally. That is a `RUN` download (`curl`,
     `wget`, `git clone`...) or an `ADD`/`COPY` source naming `amd64`, `x86_64`, `linux64` (jq's), `aarch64`, `arm64`,
     `armv7`, `i386`... in a stage that never derives the architecture from `TARGETARCH`, `TARGETPLATFORM`, `uname -m`,
-    `dpkg --print-architecture` or Node's `process.arch`. Only URLs of download and copy commands count (not a local path
-    where a URL goes), not every word. A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values
+    `dpkg --print-architecture` or Node's `process.arch`. Only the URLs and paths of download and copy commands count
+    (not a local path a download names where its URL goes), not every word. A `COPY`/`ADD` source is also read with the stage's `ARG` defaults and `ENV` values
     (`COPY ${BINARY} /app` after `ARG BINARY=bin/app-arm64`), reported only when several platforms are configured.
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
