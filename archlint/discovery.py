@@ -611,10 +611,10 @@ def _only_packages(root: str, rel: str, live, others, names_in) -> bool:
 
 
 def _entries(folder: str) -> list:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
+    """The names in ``folder`` (``source.folder_entries``: read once per listing)."""
+    from .source import folder_entries
+
+    return [n for n, _is_dir in folder_entries(folder)]
 
 
 def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:

@@ -571,8 +571,8 @@ class Analyzer:
             return self._version_flags().get(test.id)
         if isinstance(test, ast.Attribute) and test.attr in ("PY2", "PY3") and isinstance(test.value, ast.Name) \
                 and test.value.id == "six":
-            return self._version_sets(ast.Compare(ast.Attribute(ast.Name("sys"), "version_info"), [ast.Lt() if test.attr == "PY2" else ast.GtE()],
-                                                  [ast.Tuple([ast.Constant(3)])]))
+            op = "<" if test.attr == "PY2" else ">="  # (six's flags: the version tests they stand for)
+            return self._version_sets(ast.parse(f"sys.version_info {op} (3,)", mode="eval").body)
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self._version_sets(test.operand)
             return (inner[1], inner[0]) if inner else None
