@@ -9,6 +9,7 @@ file kind reads an architecture in a name the same way.  The tokens themselves a
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from . import platforms as plat
@@ -139,6 +140,23 @@ def arch_free_file(value: str) -> bool:
     return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES
 
 
+#: a file for another operating system than Linux (Netty's ``-osx-x86_64.jar`` and
+#: ``-windows-x86_64.jar``, Node's ``-win-x64.zip``, a ``darwin-arm64`` release): no build a
+#: Linux image runs, whatever CPU it names; one naming Linux too is a Linux host's (a cross
+#: toolchain for macOS: ``x86_64-apple-darwin-...-linux-x86_64``)
+_OTHER_OS_FILE = re.compile(r"(?<![a-z0-9])(?:windows|win|win32|win64|darwin|osx|macos|macosx|freebsd|netbsd|openbsd)"
+                            r"(?![a-z0-9])", re.IGNORECASE)
+_LINUX = re.compile(r"(?<![a-z0-9])linux(?![a-z])", re.IGNORECASE)
+
+
+def for_another_os(value: str) -> bool:
+    """Whether a URL or path names a build for another operating system than Linux, and not Linux,
+    in its last three parts (the file and the folders naming its build: kubectl's
+    ``bin/darwin/amd64/kubectl``; not a release's owner or repository, ``github.com/darwin-tools/x``)."""
+    tail = "/".join(value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 3)[1:] or [value])
+    return _OTHER_OS_FILE.search(tail) is not None and _LINUX.search(tail) is None
+
+
 def download_words(snippet):
     """(word, value) of each URL/path argument of a download command in a shell snippet, but
     those naming a file that is the same for every CPU (``arch_free_file``), a local path, the local file or
@@ -227,10 +245,17 @@ def one_arch_image(ref: str) -> str | None:
     or tag names exactly one (``registry.k8s.io/debian-base-amd64:0.3``, ``arm64v8/alpine``,
     ``gcr.io/distroless/static:nonroot-amd64``: one platform's image, which a builder takes
     whatever machine it runs on, as DF014 reads it), and it is no cross toolchain's (named for
-    the CPU it builds for).  None otherwise, and for a reference with a variable."""
-    if not ref or "$" in ref:
+    the CPU it builds for).  None otherwise, and for a reference with a variable in its
+    repository path; one only in its tag leaves the path's word (zeroprg's
+    ``arm32v7/python:${PYTHON_VERSION_SHORT}-buster``: arm's whatever the version)."""
+    if not ref:
         return None
     path = without_registry(ref.split("@", 1)[0])
+    repo, colon, tag = path.rpartition(":") if ":" in path.rsplit("/", 1)[-1] else (path, "", "")
+    if "$" in repo:
+        return None
+    if "$" in tag:
+        path = repo
     archs = {arch for _t, arch, _s, _e in arch_tokens(path)}
     return archs.pop() if len(archs) == 1 and not _CROSS_IMAGE.search(path) else None
 
@@ -288,21 +313,31 @@ def arch_case_arms(text: str) -> list:
 
     out = _case_arms(text) if "case" in text else []
     if "then" in text:
-        ends = None  # where each elif, else, fi starts: found once, for every branch
-        for m in _IF_HEAD.finditer(text):
-            cond = m.group(1)
-            if "!=" in cond or not _EQUALS.search(cond):
-                continue
-            arches = frozenset(a for _t, a, _s, _e in arch_tokens(cond)) | (
-                {"arm"} if _BARE_ARM.search(cond) else frozenset())  # ``= "arm"``: a word alone
-            if arches:
-                if ends is None:
-                    ends = [e.start() for e in _IF_END.finditer(text)]
-                k = bisect.bisect_left(ends, m.end())
-                out.append((m.end(), ends[k] if k < len(ends) else len(text), arches,
-                            bool(_BUILD_SUBJECT.search(cond))))
+        for start, end, cond, arches in _equality_branches(text):
+            out.append((start, end, arches, bool(_BUILD_SUBJECT.search(cond))))
         out.sort(key=lambda arm: arm[0])
     return out
+
+
+def _equality_branches(text: str):
+    """(start, end, test, CPUs) of each ``if``/``elif`` branch of ``text`` whose test is an
+    equality with an architecture (``if [ "$ARCH" = "arm64" ]; then``), not a negated one (``!=``,
+    ``! [ ... ]``) nor one with another way in (``|| true``, ``-o``).  Each branch head read once,
+    its end found among the ``elif``/``else``/``fi`` found once."""
+    import bisect
+
+    ends = None  # where each elif, else, fi starts: found once, for every branch
+    for m in _IF_HEAD.finditer(text):
+        cond = m.group(1)
+        if "!" in cond or "||" in cond or " -o " in cond or not _EQUALS.search(cond):
+            continue
+        arches = frozenset(a for _t, a, _s, _e in arch_tokens(cond)) | (
+            {"arm"} if _BARE_ARM.search(cond) else frozenset())  # ``= "arm"``: a word alone
+        if arches:
+            if ends is None:
+                ends = [e.start() for e in _IF_END.finditer(text)]
+            k = bisect.bisect_left(ends, m.end())
+            yield m.end(), ends[k] if k < len(ends) else len(text), cond, arches
 
 
 def _case_arms(text: str) -> list:
@@ -323,6 +358,46 @@ def _case_arms(text: str) -> list:
         if arches:
             out.append((m.end(), stop, arches, cases[k][1]))
         pos = max(m.end(), stop)
+
+
+#: a variable set to the machine's own architecture (``platform="$(uname -m)"``)
+_OWN_ARCH_VAR = re.compile(r"(?<![\w$])([A-Za-z_]\w{0,60})=[\"']?(?:\$\(|`)[ \t]*(?:uname[ \t]+-[a-z]*m|arch|dpkg[ \t]+"
+                           r"--print-architecture)[ \t]*(?:\)|`)")
+
+
+_VAR_USE = re.compile(r"\$\{?([A-Za-z_]\w{0,60})")
+#: an assignment to a variable (``ARCH=$1``, ``local ARCH=...``)
+_ASSIGNMENT = re.compile(r"(?<![\w$.-])([A-Za-z_]\w{0,60})=")
+
+
+def machine_arch_at(text: str, offset: int) -> str | None:
+    """The architecture of the machine that runs the command at ``offset``, where it sits in an
+    ``if``/``elif`` branch whose test compares the machine's own (``$(uname -m)``, ``$(arch)``, or
+    a variable set from one: ``platform="$(uname -m)"``) with one architecture (zeroprg's build
+    scripts: ``if [ "$(uname -m)" = "x86_64" ]; then docker build ...``); None elsewhere."""
+    import bisect
+
+    branches = _machine_arch_branches(text)
+    k = bisect.bisect_right(branches, offset, key=lambda b: b[0]) - 1
+    return branches[k][2] if k >= 0 and offset < branches[k][1] else None
+
+
+@functools.lru_cache(maxsize=8)
+def _machine_arch_branches(text: str) -> list:
+    """(start, end, architecture) of each branch ``machine_arch_at`` knows, in order: an equality
+    branch (``_equality_branches``) on one architecture whose test reads the machine's own, or a
+    variable the text sets from it and nothing else."""
+    if "then" not in text or not READS_OWN_ARCH.search(text):
+        return []
+    own = {m.group(1) for m in _OWN_ARCH_VAR.finditer(text)}
+    if own:  # (set from uname -m and then from $1 too: the caller's value)
+        sets: dict = {}
+        for m in _ASSIGNMENT.finditer(text):
+            sets[m.group(1)] = sets.get(m.group(1), 0) + 1
+        own = {v for v in own if sets.get(v, 0) == 1}
+    return [(start, end, next(iter(arches))) for start, end, cond, arches in _equality_branches(text)
+            if len(arches) == 1 and (READS_OWN_ARCH.search(cond) or any(v.group(1) in own
+                                                                        for v in _VAR_USE.finditer(cond)))]
 
 
 def in_arms(arms: list, offset: int, arch: str) -> bool:

@@ -794,6 +794,11 @@ def retag_names(tc: ToolCommand) -> list[str]:
     return out
 
 
+#: the kinds of object kubectl names by each of its spellings (``kubectl delete po NAME``): what
+#: ``kubectl run`` (a pod) and ``kubectl create KIND`` make
+KUBE_KINDS = {"pod": "pod", "pods": "pod", "po": "pod", "deployment": "deployment", "deployments": "deployment",
+              "deploy": "deployment", "job": "job", "jobs": "job", "cronjob": "cronjob", "cronjobs": "cronjob",
+              "cj": "cronjob"}
 _KUBE_CREATE = ("deployment", "deploy", "job", "cronjob", "cj")
 
 
@@ -817,7 +822,7 @@ def _kubectl(cmd, tool, words) -> ToolCommand | None:
             if f.value is not None:
                 tc.images.append(_image(f.value, f.value_span(), "image", f.value_word))
         return tc
-    if sub == "delete":  # (what it deletes: ``deleted_pods``)
+    if sub == "delete":  # (what it deletes: ``local.deleted_objects``)
         tc = ToolCommand(tool, "kube-delete", "", cmd, words[i])
         tc.flags, tc.args = _parse_flags(words, i + 1, _KUBECTL_VALUE)
         return tc

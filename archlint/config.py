@@ -39,6 +39,9 @@ DEFAULT_EXCLUDE = (
     "archive", "Archive", ".archive", "deprecated",
     # (pexcn's and nfq's _deprecated/, which their CI leaves out: "End of Life (EOL) and no longer actively maintained")
     "_deprecated", "_archive",
+    # (shaman007/home-k3s' DEPRECATED/, "everything that is not in use": its Renovate's ignorePaths
+    # and its CI's manifest list leave it out too; 11 judged wrong)
+    "DEPRECATED", "Deprecated",
     # design proposals: documents of a decision, their manifests its illustration at the time
     # (velero's design/CLI/PoC with CRDs of apiextensions v1beta1, kubeflow's proposals/)
     "design", "designs", "proposals", "keps", "enhancements", "rfcs",
@@ -76,10 +79,11 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
                     ".test-fixtures", "**/src/it", "__tests__", "__TESTS__")
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
-AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated", "_deprecated", "_archive")
+AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated", "_deprecated", "_archive",
+                     "DEPRECATED", "Deprecated")
 #: Default excludes a Python package may be named (``archive``, the ``Deprecated`` library's
 #: ``deprecated``): a folder of that name holding ``__init__.py`` is left in the walk
-PACKAGE_NAMED = ("archive", "Archive", "deprecated")
+PACKAGE_NAMED = ("archive", "Archive", "deprecated", "Deprecated", "DEPRECATED")
 
 _RULE_SELECTOR = re.compile(r"^(ALL|[A-Z][A-Z0-9]*)$")
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
@@ -509,9 +513,18 @@ def _check_packs(path, packs) -> None:
     _checked_packs.update(todo)
 
 
-def load_file(path: str) -> Settings | None:
-    """Settings from one config file; None if it is a pyproject.toml without [tool.archlint]."""
-    data = _toml_load(path)
+def load_file(path: str, lenient: bool = False) -> Settings | None:
+    """Settings from one config file; None if it is a pyproject.toml without [tool.archlint],
+    and, found by the walk up (``lenient``), one that is no valid TOML and never names archlint (a
+    cookiecutter template's ``{{cookiecutter.project_slug}}/pyproject.toml`` with its ``{% if %}``
+    lines: another tool's file, which stopped the whole run of four template repositories)."""
+    try:
+        data = _toml_load(path)
+    except ConfigError as e:
+        if lenient and os.path.basename(path) == "pyproject.toml" and e.message.startswith("invalid TOML") \
+                and not _names_archlint(path):
+            return None
+        raise
     if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("archlint")
         if table is None:
@@ -521,6 +534,16 @@ def load_file(path: str) -> Settings | None:
     else:
         table = data
     return settings_from_table(table, path)
+
+
+def _names_archlint(path: str) -> bool:
+    """Whether a file's bytes name archlint (its ``[tool.archlint]`` table, maybe broken)."""
+    from .source import read_regular
+
+    try:
+        return b"archlint" in read_regular(path, _MAX_CONFIG_BYTES)
+    except OSError:
+        return True
 
 
 class ConfigResolver:
@@ -554,7 +577,7 @@ class ConfigResolver:
                 cand = os.path.join(d, name)
                 if os.path.isfile(cand):
                     self.loaded.append(cand)
-                    base = load_file(cand)
+                    base = load_file(cand, lenient=True)
                     if base is not None:
                         break
             if base is None:

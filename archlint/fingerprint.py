@@ -114,10 +114,10 @@ def file_text_as_uploaded(lines: list[str], encoding: str = "utf-8") -> str | No
         return text
     if enc == "utf-8-sig":
         return "\ufeff" + text
-    if enc in ("latin-1", "latin1", "iso-8859-1"):
-        # archlint fell back to Latin-1 for invalid UTF-8; Node substitutes U+FFFD like Python's
-        # "replace" handler (one per maximal ill-formed subsequence).
-        return text.encode("latin-1").decode("utf-8", "replace")
+    if enc in ("latin-1", "latin1", "iso-8859-1", "cp1252", "windows-1252"):
+        # archlint fell back to Windows-1252 or Latin-1 for invalid UTF-8; Node substitutes U+FFFD
+        # like Python's "replace" handler (one per maximal ill-formed subsequence).
+        return text.encode("latin-1" if enc in ("latin-1", "latin1", "iso-8859-1") else "cp1252").decode("utf-8", "replace")
     return None
 
 

@@ -161,9 +161,13 @@ _READERS_PART = re.compile(
 _STAND_IN = frozenset(("foo", "bar", "baz"))
 #: a registry host whose first label addresses the reader (``your-registry.example.com``), or one
 #: of the reader's company under it (shell-operator's README: ``registry.mycompany.com/...``; not a
-#: registry's own name, ``mycompany.azurecr.io``, as ``myregistry.azurecr.io`` is a team's)
+#: registry's own name, ``mycompany.azurecr.io``, as ``myregistry.azurecr.io`` is a team's), a
+#: domain that is one (``myregistry.com``, ``myregistry.io``: two labels), or a host under a domain
+#: reserved for examples (RFC 2606: ``registry.example.com``, ``harbor.example.org``)
 _READERS_HOST = re.compile(r"your[-_][a-z0-9-]+(?:\.[^/]*)?"
-                           r"|(?:[a-z0-9-]+\.)+(?:my|your)[-_]?(?:company|corp|org|domain)\.[a-z.]+(?::\d+)?")
+                           r"|(?:[a-z0-9-]+\.)+(?:my|your)[-_]?(?:company|corp|org|domain)\.[a-z.]+(?::\d+)?"
+                           r"|(?:my|your)[-_]?(?:registry|repo|company|domain)\.[a-z]+(?::\d+)?"
+                           r"|(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?::\d+)?|(?:[a-z0-9-]+\.)+example(?::\d+)?")
 
 
 def readers_own(ref: str) -> bool:

@@ -133,7 +133,7 @@ _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
 
 #: what a ``Dockerfile.*`` / ``dockerfile_*`` name ending so is not: documentation (devspace's
 #: ``dockerfile-context.mdx`` page), data, other languages' sources (BuildKit's
-#: ``dockerfile_test.go``), archives, backups (``Dockerfile.grafana.old``), fragments to paste into one
+#: ``dockerfile_test.go``), archives, backups (``Dockerfile.grafana.old``; ``_BACKUP_NAME``), fragments to paste into one
 #: (k8s-config-connector's ``dockerfile-dev-sandbox.snippet``, no FROM by design)
 _NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
 
@@ -145,6 +145,9 @@ _GLUED_DOCKERFILE = re.compile(r"^(?:[Dd]ocker|[Cc]ontainer)file(?![A-Za-z]*(?:T
 _FIRST_INSTRUCTION = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n){0,200}[ \t]*(?:FROM|ARG)[ \t]+\S", re.I)
 
 
+#: a Dockerfile's backup named so whole (zeroprg's ``Dockerfile_old``, ``Dockerfile-bak``; not a
+#: Dockerfile of a backup service, ``Dockerfile.influxdb-backup``)
+_BACKUP_NAME = re.compile(r"(?:docker|container)file[._-](?:old|bak|backup|orig)$")
 #: a build-arguments file named for its Dockerfile (``Dockerfile-args.downstream``, ``Dockerfile.args``)
 _ARGS_FILE = re.compile(r"(?:docker|container)file[._-]args(?:[._-]|$)")
 
@@ -166,9 +169,10 @@ def kind_by_name(path: str) -> str | None:
         return "dockerfile"  # (vast-csi's packaging/base_Dockerfile; not a script named hack/build-dockerfile)
     if low.startswith(("dockerfile.", "dockerfile-", "dockerfile_", "containerfile.", "containerfile-")):
         # (not a build-args file: Konflux's `build-args-file: Dockerfile-args.downstream`, KEY=VALUE lines)
-        if not low.endswith(_NOT_DOCKERFILE) and not _ARGS_FILE.match(low):
+        if not low.endswith(_NOT_DOCKERFILE) and not _ARGS_FILE.match(low) and not _BACKUP_NAME.match(low):
             return "dockerfile"
-    if _GLUED_DOCKERFILE.match(base):
+    if _GLUED_DOCKERFILE.match(base) or "." not in base and low.endswith(("-dockerfile", "_dockerfile", "-containerfile", "_containerfile")):
+        # (jperk18's health-patient-api-dockerfile, a compose file's `dockerfile:`; hack/build-dockerfile, a script)
         return "maybe-dockerfile"
     if low.startswith("docker-bake.") and low.endswith((".hcl", ".json")):
         return "bake"  # docker-bake.hcl, docker-bake.override.json, docker-bake.ci.hcl
@@ -313,7 +317,7 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
     if guess == "maybe-bake":
         return "bake" if _BAKE_TARGET.search(head.decode("utf-8", "replace")) else None
     if guess == "maybe-dockerfile":
-        if _FIRST_INSTRUCTION.match(head.decode("utf-8", "replace")):
+        if _FIRST_INSTRUCTION.match(head.decode("utf-8", "replace").removeprefix("\ufeff")):  # (after a UTF-8 BOM)
             return "dockerfile"
         return "shell" if _shell_shebang(head) else None  # (a script so named: as any name without a dot)
     if guess == "yaml":

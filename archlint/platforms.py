@@ -63,12 +63,14 @@ ARCH_ALIASES: dict[str, tuple[str, str]] = {
 #: literal tokens that name a CPU architecture inside URLs/paths, by canonical arch.  Go-style
 #: names (what TARGETARCH expands to) first, then the uname/Debian spellings.
 ARCH_TOKENS: dict[str, tuple[str, ...]] = {
+    # (``aarch_64``, ``x86_32``, ``ppcle_64``, ``s390_64``: os-maven-plugin's classifiers, Netty's
+    # and protoc's ``-linux-aarch_64.jar``)
     "amd64": ("amd64", "x86_64", "x86-64", "x64", "linux64"),
-    "arm64": ("arm64", "aarch64", "arm64v8"),
+    "arm64": ("arm64", "aarch64", "arm64v8", "aarch_64"),
     "arm": ("armv7", "armv7l", "armhf", "armv6", "armv6l", "armel", "arm32v7", "arm32v6"),
-    "386": ("i386", "i686", "386"),
-    "ppc64le": ("ppc64le", "ppc64el"),
-    "s390x": ("s390x",),
+    "386": ("i386", "i686", "386", "x86_32"),
+    "ppc64le": ("ppc64le", "ppc64el", "ppcle_64"),
+    "s390x": ("s390x", "s390_64"),
     "riscv64": ("riscv64",),
 }
 TOKEN_ARCH = {tok: arch for arch, toks in ARCH_TOKENS.items() for tok in toks}
@@ -357,6 +359,22 @@ def is_dynamic(value: str) -> bool:
     """A value that is expanded later (``$VAR``, ``${{ matrix.platform }}``, ``$(PLATFORM)``):
     trusted, never reported."""
     return "$" in value or "{{" in value or "%" in value
+
+
+def same(a, b) -> bool:
+    """Whether two lists of platform strings name the same platforms, as Docker normalises them:
+    ``linux/arm`` is ``linux/arm/v7``, ``linux/arm64/v8`` is ``linux/arm64``; a value not read as a
+    platform compares as written."""
+    def norm(values) -> set:
+        out = set()
+        for v in values:
+            p = meaning(v)
+            if p is not None and p.arch == "arm" and not p.variant:
+                p = Platform(p.os, "arm", "v7")
+            out.add(str(p) if p is not None else v)
+        return out
+
+    return norm(a) == norm(b)
 
 
 def covers(configured, platform: Platform) -> bool:

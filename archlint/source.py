@@ -26,7 +26,8 @@ class DecodeError(Exception):
 
 def decode(data: bytes) -> tuple[str, str, str | None]:
     """Return ``(text, encoding, warning)``.  Binary data (NUL bytes without a UTF-16/32 BOM)
-    raises DecodeError; undecodable UTF-8 falls back to Latin-1 with a warning, and UTF-16/32
+    raises DecodeError; undecodable UTF-8 falls back to Windows-1252 (or, where that fails, Latin-1)
+    with a warning, and UTF-16/32
     (recognised by their byte-order mark) are decoded with a warning naming the encoding."""
     for bom, enc in BOMS:
         if data.startswith(bom):
@@ -43,11 +44,14 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError as e:
-        return (
-            data.decode("latin-1"),
-            "latin-1",
-            f"not valid UTF-8 (byte {e.start}); decoded as Latin-1",
-        )
+        bad = e.start
+    # Windows-1252 first, what a Windows editor saves (its 0x80-0x9F are punctuation: ``\x97`` an em
+    # dash, which Latin-1 makes a C1 control character YAML rejects: cortex-k3s' dcgm-exporter.yaml);
+    # Latin-1, which decodes any byte, where it is not that (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    try:
+        return data.decode("cp1252"), "cp1252", f"not valid UTF-8 (byte {bad}); decoded as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", f"not valid UTF-8 (byte {bad}); decoded as Latin-1"
 
 
 def split_lines(text: str) -> list[str]:

@@ -144,15 +144,15 @@ def test_bc001_flags_builds_without_platform_in_markdown():
         Build the image:
 
         ```bash
-        docker build -t registry.example.com/app:1.4.2 .
+        docker build -t registry.acme.io/app:1.4.2 .
         ```
 
         From a laptop:
 
         ```console
-        $ podman build -t registry.example.com/app:1.4.2 .
+        $ podman build -t registry.acme.io/app:1.4.2 .
         STEP 1/5: FROM docker.io/library/python:3.12-slim
-        $ podman push registry.example.com/app:1.4.2
+        $ podman push registry.acme.io/app:1.4.2
         ```
     """, "BC001", kind="markdown") == [
         "6:8 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
@@ -197,13 +197,18 @@ def test_bc001_a_document_pushing_only_the_readers_names_leaves_the_build_to_the
                           ("x:1", "registry.mycompany.com/secret-copier:latest"),
                           # scheduler-plugins' load-watcher README: an instruction in the placeholder
                           ("load-watcher:local", "<replace_with_image_registry>/loadwatcher:latest"),
-                          ("load-watcher:local", "<new image tag>")):
+                          ("load-watcher:local", "<new image tag>"),
+                          # wasmedge_k3s' guides: hosts under a domain reserved for examples (RFC 2606),
+                          # a domain named for the reader's registry, a one-part name nobody can push
+                          ("x:1", "registry.example.com/api:1"), ("x:1", "harbor.example.org/myproject/api:1"),
+                          ("x:1", "myregistry.io/myapp:1.0.0"), ("x:1", "myregistry.com/myapp:latest"),
+                          ("myapp:1.0.0", "myapp:1.0.0")):
         assert check(doc.replace("{built}", built).replace("{pushed}", pushed), "BC001", kind="markdown") == [], pushed
     # a runbook pushing the team's own registry, or the reader's and the team's: reported
     for pushed in ("quay.io/kubernaut/notification:v1.0.1", "ghcr.io/acme/app:1", "<registry>/acme-operator:v1.2.0",
                    "{REGISTRY}/api:1", "myregistry.azurecr.io/api:1", "${REGISTRY}/api:1", "$DOCKERHUB_USERNAME/api:1",
-                   "foobar/api:1", "quay.io/example/api:1", "registry.example.com/api:1", "registry.mycompanyx.io/api:1",
-                   "mycompany.azurecr.io/api:1"):
+                   "foobar/api:1", "quay.io/example/api:1", "registry.examples.com/api:1", "registry.mycompanyx.io/api:1",
+                   "mycompany.azurecr.io/api:1", "10.43.170.72:5000/cortex-api:latest"):
         got = check(doc.replace("{built}", "app:1").replace("{pushed}", pushed), "BC001", kind="markdown")
         assert [ln.split(" ")[1] for ln in got] == ["BC001"], pushed
     both = doc.replace("{built}", "app:1").replace("{pushed}", "myorg/app:1") + \
@@ -756,19 +761,19 @@ def test_bc006_flags_latest_tags_in_shell():
         docker build --platform linux/amd64 -t athena-admin-backend:latest .
         docker tag athena-admin-backend:latest 192.168.10.222:30500/athena-admin-backend:latest
         docker push 192.168.10.222:30500/athena-admin-backend
-        IMAGE="registry.example.com/app:${VERSION:-latest}"
+        IMAGE="registry.acme.io/app:${VERSION:-latest}"
         podman push "$IMAGE"
-        kubectl -n prod set image deployment/app app=registry.example.com/app
+        kubectl -n prod set image deployment/app app=registry.acme.io/app
         kubectl run debug --image=busybox:latest --restart=Never
     """, "BC006", kind="shell") == [
         # (line 4's one-part athena-admin-backend is a local name: its tag and push carry the finding)
         "5:40 BC006 docker tag tags 192.168.10.222:30500/athena-admin-backend:latest: latest is a mutable tag.",
         "6:13 BC006 docker push pushes 192.168.10.222:30500/athena-admin-backend without a tag, which means"
         " 192.168.10.222:30500/athena-admin-backend:latest, a mutable tag.",
-        "8:13 BC006 podman push pushes registry.example.com/app:latest (the default of a variable in this file):"
+        "8:13 BC006 podman push pushes registry.acme.io/app:latest (the default of a variable in this file):"
         " latest is a mutable tag.",
-        "9:46 BC006 kubectl set image deploys registry.example.com/app without a tag, which means"
-        " registry.example.com/app:latest, a mutable tag.",
+        "9:46 BC006 kubectl set image deploys registry.acme.io/app without a tag, which means"
+        " registry.acme.io/app:latest, a mutable tag.",
         "10:27 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
     ]
 
@@ -780,17 +785,23 @@ def test_bc006_a_one_part_name_a_build_gives_is_this_machines_name():
     assert check("""
         docker build --platform linux/amd64 -t ssh-ubuntu-focal ssh/testcontainers
         docker build --platform linux/amd64 -t app .
-        docker tag app registry.example.com/app:1
-        docker push registry.example.com/app:1
+        docker tag app registry.acme.io/app:1
+        docker push registry.acme.io/app:1
         docker build --platform linux/amd64 -t acme/tool .
     """, "BC006", kind="shell") == [
         "5:40 BC006 docker build tags the image acme/tool without a tag, which means acme/tool:latest, a mutable tag.",
     ]
+    # a registry under a domain reserved for examples is the reader's, in a script too
+    assert check("docker build --platform linux/amd64 -t registry.example.com/app:latest .\n"
+                 "docker push registry.example.com/app:latest\n", "BC006", kind="shell") == []
+    # a registry with a port is no tag: the name has three parts (cortex-k3s' docs)
+    assert [f.split(" BC006")[0] for f in check("docker build --platform linux/amd64 -t 10.43.170.72:5000/api:latest .\n",
+                                                "BC006", kind="shell")] == ["1:40"]
     # pushed under a name of latest only, that push and its tag are the findings
     assert [f.split()[0] for f in check("""
         docker build --platform linux/amd64 -t app .
-        docker tag app registry.example.com/app
-        docker push registry.example.com/app
+        docker tag app registry.acme.io/app
+        docker push registry.acme.io/app
     """, "BC006", kind="shell")] == ["2:16", "3:13"]
 
 
@@ -816,18 +827,18 @@ def test_bc006_passes_pinned_tags_in_shell():
     assert check("""
         #!/usr/bin/env bash
         TAG=$(git rev-parse --short HEAD)
-        docker build --platform linux/amd64 -t registry.example.com/app:$TAG -t registry.example.com/app:latest .
-        docker push registry.example.com/app:$TAG
+        docker build --platform linux/amd64 -t registry.acme.io/app:$TAG -t registry.acme.io/app:latest .
+        docker push registry.acme.io/app:$TAG
         docker push "$IMAGE"
-        docker tag app:1.4.2 registry.example.com/app:1.4.2
+        docker tag app:1.4.2 registry.acme.io/app:1.4.2
         kubectl run debug --image=busybox:1.36 --restart=Never
-        docker push registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-        echo "docker push registry.example.com/app:latest"
+        docker push registry.acme.io/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+        echo "docker push registry.acme.io/app:latest"
     """, "BC006", kind="shell") == []
 
 
 BC006_MAKEFILE = """
-    IMG := registry.example.com/app:latest
+    IMG := registry.acme.io/app:latest
 
     push:
     \tdocker push $(IMG)
@@ -836,7 +847,7 @@ BC006_MAKEFILE = """
 
 def test_bc006_flags_latest_tags_in_makefile():
     assert check(BC006_MAKEFILE, "BC006", kind="makefile") == [
-        "4:14 BC006 docker push pushes registry.example.com/app:latest: latest is a mutable tag.",
+        "4:14 BC006 docker push pushes registry.acme.io/app:latest: latest is a mutable tag.",
     ]
 
 
@@ -844,7 +855,7 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
     # kubebuilder's IMG ?= controller:latest, flux's TAG ?= latest: make docker-push IMG=...:v1.2
     # is how the release calls it; the default is a developer's (10 repositories: never worth)
     assert check("""
-        IMG ?= registry.example.com/app:latest
+        IMG ?= registry.acme.io/app:latest
         TAG ?= latest
         push:
         \tdocker push $(IMG)
@@ -872,11 +883,11 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
         ifndef TAG
         TAG := latest
         endif
-        IMAGE = registry.example.com/tool:$(VERSION)
+        IMAGE = registry.acme.io/tool:$(VERSION)
         push:
         	docker push $(IMAGE)
-        	docker push registry.example.com/tool:$(TAG)
-        	docker push registry.example.com/tool:latest
+        	docker push registry.acme.io/tool:$(TAG)
+        	docker push registry.acme.io/tool:latest
     """, "BC006", kind="makefile") == []  # (and latest beside the caller's tag: the moving alias)
     # sig-storage's update-pv-to-beta: built as latest, tagged with the caller's version, both pushed
     assert check("""
@@ -899,7 +910,7 @@ def test_bc006_leaves_a_latest_the_caller_of_make_overrides():
         VERSION := latest
         endif
         push:
-        \tdocker push registry.example.com/tool:$(VERSION)
+        \tdocker push registry.acme.io/tool:$(VERSION)
     """, "BC006", kind="makefile")] == ["6:14"]
     # a latest written out in a value, whose registry is a knob, is still the file's
     assert check("""
@@ -2635,6 +2646,54 @@ def test_bc006_passes_a_test_pod_the_script_deletes_by_name_after():
         "7:28 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
         "9:33 BC006 kubectl run deploys busybox:latest: latest is a mutable tag.",
     ]
+
+
+def test_bc006_passes_a_probe_deployment_or_a_pod_named_by_a_variable_deleted_after():
+    # cortex-k3s' Makefile backup target: `kubectl run backup-$$TIMESTAMP` then `kubectl delete
+    # pod backup-$$TIMESTAMP`; k3s-flux's health check: a deployment created to count pods per node,
+    # deleted by name after; a name from a command's output is another value at the deletion, and a
+    # deployment deleted under another kind is still there
+    assert check("""
+        backup:
+        \t@TIMESTAMP=$$(date +%s); \\
+        \tkubectl run backup-$$TIMESTAMP -n $(NS) --image=busybox; \\
+        \tkubectl delete pod backup-$$TIMESTAMP -n $(NS)
+        restore:
+        \tkubectl run restore-$$(date +%s) --image=busybox
+        \tkubectl delete pod restore-$$(date +%s)
+        probe:
+        \tkubectl create deployment load-test --image=nginx --replicas=3
+        \tkubectl delete deployment load-test
+        \tkubectl create deployment kept --image=nginx
+        \tkubectl delete pod kept
+    """.replace("\\t", "\t"), "BC006", kind="makefile") == [
+        "6:43 BC006 kubectl run deploys busybox without a tag, which means busybox:latest, a mutable tag.",
+        "11:41 BC006 kubectl create deployment deploys nginx without a tag, which means nginx:latest, a mutable tag.",
+    ]
+
+
+def test_bc001_passes_a_build_in_a_branch_for_the_machines_own_cpu():
+    # zeroprg's build scripts: `if [ "$(uname -m)" = "x86_64" ]; then docker build ...`, or a
+    # variable set from uname -m: that machine's CPU is known there; the else branch, a test of
+    # another variable (the target's), or an inequality say nothing of it
+    assert [ln.split(" BC001")[0] for ln in check("""
+        #!/bin/bash
+        platform="$(uname -m)"
+        if [ "$(uname -m)" = "x86_64" ]; then
+          docker build --push -t acme/cam:amd64 .
+        else
+          docker build --push -t acme/cam:arm .
+        fi
+        if [ "$platform" = "x86_64" ]; then docker build --push -t acme/web:amd64 .; fi
+        if [ "$TARGET" = "arm64" ]; then docker build --push -t acme/web:arm64 .; fi
+        if [ "$platform" != "x86_64" ]; then docker build --push -t acme/web:other .; fi
+    """, "BC001", kind="shell")] == ["6:10", "9:41", "10:45"]
+    # a negated test, another way in, a variable the caller may set: any machine
+    for head in ('if ! [ "$(uname -m)" = "x86_64" ]', 'if [ ! "$(uname -m)" = "x86_64" ]',
+                 'if [ "$(uname -m)" = "x86_64" ] || true',
+                 'ARCH=$(uname -m)\nif [ -n "$1" ]; then ARCH=$1; fi\nif [ "$ARCH" = x86_64 ]'):
+        got = check(head + "; then\n  docker build --push -t acme/cam:amd64 .\nfi\n", "BC001", kind="shell")
+        assert len(got) == 1, head
 
 
 def test_bc001_a_ci_job_that_saves_or_uploads_its_image_keeps_it():

@@ -97,6 +97,10 @@ def test_dc001_only_where_the_file_pins_other_images():
     # a CPU's name is no version (photoprism's setup/docker/armv7/compose.yaml: photoprism:armv7)
     arm = "services:\n  photoprism:\n    image: photoprism/photoprism:armv7\n  db:\n    image: yobasystems/alpine-mariadb:latest\n"
     assert check(arm, "DC001", kind="compose") == []
+    # nor is the latest of a line (Red-Alert's and cs224's only other image, timescaledb:latest-pg16,
+    # beside their own :latest: nothing there is pinned, so no image is "left behind")
+    line = "services:\n  db:\n    image: timescale/timescaledb:latest-pg16\n  api:\n    image: acme/api:latest\n"
+    assert check(line, "DC001", kind="compose") == []
     # a version tag pins; so does a digest alone, and a version for one CPU
     for pin in ("mariadb:10-focal", "mariadb@sha256:" + "a" * 64, "mariadb:10.11-arm64"):
         text = f"services:\n  db:\n    image: {pin}\n  web:\n    image: wordpress:latest\n"

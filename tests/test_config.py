@@ -75,6 +75,23 @@ def test_bad_config_is_a_clear_error(tmp_path, text, key, fragment):
     assert fragment in str(e.value)
 
 
+def test_a_template_pyproject_that_is_no_toml_is_not_archlints_config(tmp_path):
+    # cookiecutter-django's {{cookiecutter.project_slug}}/pyproject.toml, with `{# ... #}` and
+    # `{% if %}` lines: another tool's file; its folder takes the settings above it, and the run
+    # goes on. A broken one that names archlint is still the user's configuration: an error
+    write(tmp_path / ".archlint.toml", 'platforms = ["linux/amd64"]\n')
+    slug = tmp_path / "{{cookiecutter.project_slug}}"
+    write(slug / "pyproject.toml", '[project]\ndependencies = [\n{%- if cookiecutter.use_celery %}\n  "celery",\n]\n')
+    assert load_file(str(slug / "pyproject.toml"), lenient=True) is None
+    assert [str(p) for p in ConfigResolver().for_path(str(slug / "Dockerfile")).platforms] == ["linux/amd64"]
+    # named with --config, it is the user's choice: the TOML error says why it cannot be read
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        ConfigResolver(explicit=str(slug / "pyproject.toml")).for_path(str(slug / "Dockerfile"))
+    write(slug / "pyproject.toml", '[tool.archlint]\nplatforms = [\n')
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        ConfigResolver().for_path(str(slug / "Dockerfile"))
+
+
 def test_select_ignore_extend_select():
     from archlint.config import Settings
     from archlint.registry import get_rule

@@ -343,7 +343,7 @@ def test_archive_and_deprecated_folders_are_left_out_unless_a_python_package(tmp
 
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "deprecated/kerberos/Makefile", "deprecated/compose.yml", "archive/old/app.py",
-                     "_deprecated/nginx114/Dockerfile",
+                     "_deprecated/nginx114/Dockerfile", "DEPRECATED/cron/cronjob.yaml", "DEPRECATED/camera/build.sh",
                      ".archive/k8s/deployment.yaml", "src/archive/__init__.py", "src/archive/zip.py",
                      "src/archive/old/Dockerfile", "src/archive/sub/archive/tool.py", "lib/deprecated/__init__.py",
                      "lib/deprecated/api.py", "vendor/archive/__init__.py"))
@@ -354,7 +354,8 @@ def test_archive_and_deprecated_folders_are_left_out_unless_a_python_package(tmp
     assert found == ["Dockerfile", "lib/deprecated/__init__.py", "lib/deprecated/api.py", "src/archive/__init__.py",
                      "src/archive/old/Dockerfile", "src/archive/zip.py"]
     # (the notice names build files: Python and manifests there are old copies)
-    assert hidden == [("_deprecated", ["nginx114/Dockerfile"]), ("deprecated", ["compose.yml", "kerberos/Makefile"])]
+    assert hidden == [("DEPRECATED", ["camera/build.sh"]), ("_deprecated", ["nginx114/Dockerfile"]),
+                      ("deprecated", ["compose.yml", "kerberos/Makefile"])]
     # a file named on the command line (--force-exclude) is judged the same way
     root = str(tmp_path)
     assert [left_out_by_walk(str(tmp_path / r), root, DEFAULT_EXCLUDE, DEFAULT_FIXTURES)

@@ -190,9 +190,12 @@ def test_dockerfile_names_with_a_word_before_them_are_dockerfiles():
 
     # vast-csi's packaging/base_Dockerfile (built with -f), app-Containerfile; not a word that
     # only ends in the letters (mydockerfile) nor another language's file
-    for name in ("packaging/base_Dockerfile", "base-Dockerfile", "app_Containerfile", "x.Dockerfile", "Dockerfile.dev"):
+    # (mobiledgex's docker/Dockerfile.influxdb-backup builds a backup service's image: a Dockerfile)
+    for name in ("packaging/base_Dockerfile", "base-Dockerfile", "app_Containerfile", "x.Dockerfile", "Dockerfile.dev",
+                 "docker/Dockerfile.influxdb-backup", "Dockerfile.centos-old"):
         assert kinds.kind_by_name(name) == "dockerfile", name
-    for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md", "hack/build-dockerfile"):
+    for name in ("mydockerfile", "dockerfile.go", "base_Dockerfile.md", "hack/build-dockerfile",
+                 "services/ui/Dockerfile_old", "Dockerfile-bak", "Dockerfile.backup"):  # (zeroprg's backup notes)
         assert kinds.kind_by_name(name) != "dockerfile", name
 
 
@@ -207,6 +210,11 @@ def test_a_dockerfile_name_with_a_word_glued_on_is_one_by_its_first_instruction(
     assert kinds.detect("dockerfile/DockerfileTemplate", b"FROM ${baseImage}\n") is None
     assert kinds.detect("DockerfileBuild", b"#!/bin/sh\ndocker build .\n") == "shell"
     assert kinds.detect("DockerfileNotes", b"Use FROM alpine in the Dockerfile.\n") is None
+    # jperk18's src/health-patient-api-dockerfile, named by its compose file's `dockerfile:`, after a
+    # UTF-8 byte-order mark; a script so named stays one
+    assert kinds.detect("src/health-patient-api-dockerfile", b"\xef\xbb\xbfFROM mcr.microsoft.com/dotnet/aspnet:6.0\n") \
+        == "dockerfile"
+    assert kinds.detect("hack/build-dockerfile", b"#!/bin/bash\ndocker build .\n") == "shell"
     (tmp_path / "DockerfileOW").write_text("FROM openwhisk/action-nodejs-v10:latest\nCOPY . .\n")
     found = show(findings(lint_path(tmp_path / "DockerfileOW"), "DF001"))
     assert found == ["1:6 DF001 Base image openwhisk/action-nodejs-v10:latest uses the mutable tag latest."]

@@ -1213,6 +1213,25 @@ def test_df006_one_copy_of_every_cpus_build_into_a_folder_is_a_bundle():
         "2:122 DF006 COPY fetches a build for amd64"]
 
 
+def test_df006_maven_classifiers_name_cpus_and_other_oses_builds_are_not_the_images():
+    # Netcracker's spark images fetch Netty's native jars for every platform (Netty loads the one
+    # for the machine it runs on): `-linux-aarch_64` is os-maven-plugin's name for arm64, so the
+    # linux pair is a bundle, and the `-osx-`/`-windows-` jars are no build a Linux image runs; a
+    # Linux build alone, and a macOS cross toolchain for a Linux host, are still reported
+    text = """
+        FROM eclipse-temurin:17-jre
+        RUN curl -L $REPO/quic-4.2.13.Final-linux-aarch_64.jar -o q1.jar && \\
+            curl -L $REPO/quic-4.2.13.Final-linux-x86_64.jar -o q2.jar && \\
+            curl -L $REPO/quic-4.2.13.Final-osx-x86_64.jar -o q3.jar && \\
+            curl -L $REPO/quic-4.2.13.Final-windows-x86_64.jar -o q4.jar && \\
+            curl -LO https://nodejs.org/dist/v20.1.0/node-v20.1.0-win-x64.zip
+        RUN curl -L $REPO/epoll-4.1.130.Final-linux-x86_64.jar -o e.jar && \\
+            curl -LO https://e.com/x86_64-apple-darwin-cross-linux-x86_64.tar.gz
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "7:45 DF006 RUN fetches a build for x86_64", "8:28 DF006 RUN fetches a build for x86_64"]
+
+
 def test_df006_cross_toolchains_for_several_cpus_are_a_bundle_whatever_their_abi():
     # lldap's dev image: musl.cc's toolchains for x86_64, aarch64 and armv7l (musleabihf, over
     # http); one for a single CPU beside another tool is still reported

@@ -131,6 +131,7 @@ def test_file_text_as_uploaded():
     assert file_text_as_uploaded(["FROM x", ""], "utf-8") == "FROM x\n"
     assert file_text_as_uploaded(["FROM x"], "utf-8-sig") == "\ufeffFROM x"  # Node keeps the BOM
     assert file_text_as_uploaded(["caf\xe9"], "latin-1") == "caf\ufffd"  # Node: invalid UTF-8 -> U+FFFD
+    assert file_text_as_uploaded(["caf\xe9 \u2014"], "cp1252") == "caf\ufffd \ufffd"
     assert file_text_as_uploaded(["x"], "utf-16") is None
 
 

@@ -162,14 +162,18 @@ def test_diff_marks_missing_final_newline(repo, capsys):
         (b"", "utf-8", "\r"),
         (codecs.BOM_UTF16_LE, "utf-16-le", "\r\n"),
         (codecs.BOM_UTF16_BE, "utf-16-be", "\n"),
+        (b"", "cp1252", "\n"),
         (b"", "latin-1", "\n"),
     ],
-    ids=["utf8-bom-crlf", "utf8-cr", "utf16le-bom-crlf", "utf16be-bom-lf", "latin1"],
+    ids=["utf8-bom-crlf", "utf8-cr", "utf16le-bom-crlf", "utf16be-bom-lf", "cp1252", "latin1"],
 )
 def test_encoding_bom_and_line_endings_are_kept(repo, capsys, bom, codec, newline):
-    lines = ["# Ma\u00eftre d'h\u00f4tel", "FROM --platform=$BUILDPLATFORM golang:1.22 AS build",
+    # (Windows-1252's em dash; Latin-1 where a byte has no Windows-1252 meaning, 0x81)
+    first = {"cp1252": "# Ma\u00eftre d'h\u00f4tel \u2014 x", "latin-1": "# Ma\u00eftre d'h\u00f4tel \x81"}.get(
+        codec, "# Ma\u00eftre d'h\u00f4tel")
+    lines = [first, "FROM --platform=$BUILDPLATFORM golang:1.22 AS build",
              "RUN GOARCH=$TARGETARCH go build", ""]
-    want = ["# Ma\u00eftre d'h\u00f4tel", "FROM --platform=$BUILDPLATFORM golang:1.22 AS build", "ARG TARGETARCH",
+    want = [first, "FROM --platform=$BUILDPLATFORM golang:1.22 AS build", "ARG TARGETARCH",
             "RUN GOARCH=$TARGETARCH go build", ""]
     target = repo / "Dockerfile"
     target.write_bytes(bom + newline.join(lines).encode(codec))

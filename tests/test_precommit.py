@@ -21,7 +21,7 @@ BY_ID = {h["id"]: h for h in HOOKS}
 SHOULD_MATCH = {
     "archlint-docker": ["Dockerfile", "dockerfile", "Containerfile", "build/Dockerfile.prod",
                         "app.dockerfile", "Dockerfile-dev", "docker/api.Dockerfile",
-                        "functions/auth/DockerfileOW"],
+                        "functions/auth/DockerfileOW", "packaging/base_Dockerfile", "src/health-patient-api-dockerfile"],
     "archlint-make": ["Makefile", "GNUmakefile", "makefile", "build/rules.mk", "Makefile.common"],
     "archlint-compose": ["docker-compose.yml", "compose.yaml", "docker-compose.prod.yml", "deploy/compose.override.yaml"],
     "archlint-actions": [".github/workflows/ci.yml", ".github/workflows/release.yaml"],
@@ -36,6 +36,7 @@ SHOULD_MATCH = {
 }
 SHOULD_NOT_MATCH = {
     "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore", "images/Dockerfile.grafana.old",
+                        "services/ui/Dockerfile_old", "Dockerfile-bak", "Dockerfile.backup",
                         "frontend/dockerfile/dockerfile_test.go", "docs/images/dockerfile-context.mdx"],
     "archlint-make": ["Makefile.am.txt", "make.py", "Makefile.am", "Makefile.in"],
     "archlint-compose": ["compose.py", "k8s/deployment.yaml"],

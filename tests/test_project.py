@@ -181,6 +181,31 @@ def test_xf004_leaves_a_name_no_registry_serves(tmp_path, capsys):
     assert codes(run(tree(tmp_path / "b", files), capsys), "XF004") == [("storage-operator/Makefile", 3, "XF004")]
 
 
+def test_a_build_on_an_arm32v7_base_and_a_machines_branch_say_their_platform(tmp_path, capsys):
+    # zeroprg's swarm: build.sh builds FROM arm32v7/python:${V}-buster (arm's whatever the version)
+    # and pushes it, build_amd64.sh builds the same tag --platform=linux/arm/v7 (the same platform:
+    # arm's default variant); cam/build.sh builds in `if [ "$(uname -m)" = "x86_64" ]` (the
+    # machine's CPU is known there). A build for another platform, or outside the branch, is reported
+    files = {
+        "ui/Dockerfile": "ARG V=3.9\nFROM arm32v7/python:${V}-buster\n",
+        "ui/build.sh": "docker build -t zeroprg/ui:latest .\ndocker push zeroprg/ui:latest\n",
+        "ui/build_amd64.sh": "docker build --platform=linux/arm/v7 -t zeroprg/ui:latest .\ndocker push zeroprg/ui:latest\n",
+        "cam/Dockerfile": "FROM python:3.12-slim\n",
+        "cam/build.sh": 'if [ "$(uname -m)" = "x86_64" ]; then\n  docker build --push -t zeroprg/cam:amd64 .\nelse\n'
+                        '  docker build --push -t zeroprg/cam:arm .\nfi\n',
+        "web/Dockerfile": "FROM python:3.12-slim\n",
+        "web/build.sh": 'platform="$(uname -m)"\nif [ "$platform" = "x86_64" ]; then\n  docker build --push -t zeroprg/web:amd64 .\nfi\n',
+    }
+    assert codes(run(tree(tmp_path / "a", files), capsys), "XF004") + codes(run(tree(tmp_path / "a", files), capsys), "BC001") \
+        == [("cam/build.sh", 4, "BC001")]
+    for other in ("linux/arm64", "linux/arm/v6,linux/arm/v7", "linux/arm/v6"):  # (arm is v7, as Docker reads it)
+        changed = dict(files, **{"ui/build_amd64.sh": files["ui/build_amd64.sh"].replace("linux/arm/v7", other)})
+        root = tree(tmp_path / other.replace("/", "_").replace(",", "-"), changed)
+        # (the build of fewer platforms is the one reported)
+        where = "ui/build.sh" if "," in other else "ui/build_amd64.sh"
+        assert codes(run(root, capsys), "XF004") == [(where, 1, "XF004")], other
+
+
 def test_a_project_rule_that_fails_is_an_internal_error_notice_not_a_failed_run(tmp_path, capsys, monkeypatch):
     from archlint.registry import RULES, load_family
 

@@ -876,6 +876,24 @@ def test_a_placeholder_a_build_replaces_makes_a_python_file_a_template():
         parse(Source("x.py", "x = <ADMIN>\n"))  # (one word: no placeholder's shape)
 
 
+def test_jinja_markup_or_a_template_folder_makes_a_python_file_a_template():
+    # cookiecutter-django's config/settings/base.py (`{%- if cookiecutter.use_celery == 'y' %}`),
+    # api_router.py (`from {{ cookiecutter.project_slug }}.users...`), cookiecutter-api's files under
+    # {{cookiecutter.project_name}}-python/; a syntax error elsewhere stays one
+    for text, name in (("import os\n{%- if cookiecutter.use_celery == 'y' %}\nimport celery\n{%- endif %}\n", "base.py"),
+                       ("from {{ cookiecutter.project_slug }}.users.api.views import UserViewSet\n", "api_router.py"),
+                       ("def f(:\n    pass\n", "{{cookiecutter.project_name}}-python/src/app.py")):
+        r = lint_inline(text, name=name, kind="python")
+        assert [(n.rule_id, n.severity.label, n.line) for n in r.notices] == [
+            ("AL003", "info", 2 if name == "base.py" else 1)], name
+    for path in ("x.py", "cookiecutter/{{x/app.py", "src/{{x}}.py"):
+        with pytest.raises(ParseError):
+            parse(Source(path, "d = {'a': 1}\ndef broken(:\n    pass\n"))
+    for bad in ('x = f"{{x}}" + (\n', 'x = f"{{\n', "x = {% 1\n"):  # (an f-string's escaped braces, no Jinja)
+        with pytest.raises(ParseError):
+            parse(Source("bad.py", bad))
+
+
 def test_an_f_string_of_a_newer_python_is_an_info_notice_where_archlint_runs_on_an_older_one():
     # dapr's quickstarts: f'... {subscription.json()['id']}' is Python 3.12 (PEP 701)
     text = "import json\nd = {'id': 1}\nprint(f'id: {d['id']}')\n"

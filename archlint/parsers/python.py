@@ -67,11 +67,15 @@ def parse(source) -> PyModel:
                     "AL001", f"Python 2 syntax here ({what}): a Python 2 script, which Python 3 cannot"
                     " read, not linted", e.lineno or 1, e.offset or 1, group="AL001:python2",
                     summary="{count} files are Python 2 scripts (Python 3 cannot read them): not linted") from None
-            if _SHELL_PLACEHOLDER.search(source.line(e.lineno or 0)):  # openframe's local_settings.py, envsubst'ed;
-                # Oracle's WebCenter config.py, `'ListenPort': <ADMIN_SERVER_PORT>,`, which its build replaces
-                raise SkipFile("AL003", "templated file (a ${NAME} or <NAME> placeholder where Python fails), not linted",
+            if _SHELL_PLACEHOLDER.search(source.line(e.lineno or 0)) or _in_template_folder(source.path):
+                # openframe's local_settings.py, envsubst'ed; Oracle's WebCenter config.py, `'ListenPort':
+                # <ADMIN_SERVER_PORT>,`, which its build replaces; cookiecutter-django's `{%- if ... %}` and
+                # `from {{ cookiecutter.project_slug }}.users import`, under {{cookiecutter.project_slug}}/
+                raise SkipFile("AL003", "templated file (a ${NAME}, <NAME> or Jinja placeholder where Python fails, or"
+                               " a template's folder), not linted",
                                e.lineno or 1, e.offset or 1, group="AL003:python-template",
-                               summary="{count} Python files with ${NAME} or <NAME> placeholders (templates) are not linted") from None
+                               summary="{count} Python files with ${NAME}, <NAME> or Jinja placeholders (templates) are"
+                                       " not linted") from None
             what = _newer_syntax(msg, source.line(e.lineno or 0), e.offset or 0)
             if what:
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -96,8 +100,20 @@ _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in ca
             "Function parameters cannot be parenthesized",
             "Lambda expression parameters cannot be parenthesized", "leading zeros in decimal integer literals")
 
-#: a shell-style placeholder (``X = ${TRMM_DISABLE_WEB_TERMINAL}``) that envsubst fills before Python reads the file
-_SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}|<[A-Z][A-Z0-9]{0,40}_[A-Z0-9_]{1,60}>")
+#: a shell-style placeholder (``X = ${TRMM_DISABLE_WEB_TERMINAL}``) that envsubst fills before Python reads the
+#: file, or Jinja markup a template renderer fills (cookiecutter's ``{{ cookiecutter.project_slug }}``,
+#: ``{%- if ... %}``, ``{# ... #}``)
+#: (closed on its line, and ``{{`` followed by a blank, a dotted name or a filter: not ``f"{{x}}"`` nor
+#: an unclosed ``f"{{``; a line Python fails on that holds ``f"{{ x }}"`` would be read as one)
+_SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}|<[A-Z][A-Z0-9]{0,40}_[A-Z0-9_]{1,60}>"
+                                r"|\{\{(?:[ \t]|\w{1,60}[.|])[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}|\{#[^\n]{0,200}?#\}")
+
+
+def _in_template_folder(path: str) -> bool:
+    """Whether a folder of the path is named by a template (cookiecutter's and copier's
+    ``{{cookiecutter.project_slug}}/``): what is under it is rendered before it is Python."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    return any("{{" in p and "}}" in p for p in parts)
 
 
 def _python2_statement(text: str):

@@ -1,6 +1,7 @@
 """What makes a YAML file a template rather than YAML of its kind: a Helm chart's templates and
 files, template markup (``{{``, FreeMarker's ``<#if>``), a ytt annotation, placeholders a script
-substitutes (``{NAME}``, ``@NAME@``, ``%NAME%``, ``[YOUR REGISTRY]``, a line ``<NAME>``), bare Go
+substitutes (``{NAME}``, ``@NAME@``, ``%NAME%``, ``[YOUR REGISTRY]``, a line ``<NAME>``, a line
+``$(cat file)``), bare Go
 template markup YAML reads as a mapping key.
 ``yamldoc.parse`` asks; each answer is a ``SkipFile`` (AL003), never a parse error."""
 from __future__ import annotations
@@ -30,6 +31,11 @@ _FTL_RE = re.compile(r"^[ \t]*</?#(?:if|else|elseif|list|items|sep|assign|local|
 #: a line that is only an upper-case placeholder in angle brackets (``<CERT_MANAGER_ISSUER_ANNOTATION_1>``
 #: under ``annotations:``: kubefirst's gitops-template, whose tokens its instantiation replaces)
 _ANGLE_LINE_RE = re.compile(r"^[ \t]*(?:-[ \t]+)?<[A-Z][A-Z0-9_]{1,80}>[ \t]*$", re.M)
+#: a shell command's output spliced in at a line's first column (``$(cat src/main.py | sed 's/^/    /')``
+#: under ``main.py: |``: cortex-k3s' ConfigMaps, a heredoc's body that a script expands before ``kubectl
+#: apply``; unindented, it ends the block scalar it stands for): a template where YAML fails on that
+#: line or the next (not an indented line of a ``run: |`` script)
+_COMMAND_OUTPUT_RE = re.compile(r"^\$\([a-z]", re.M)
 #: a ytt (Carvel) annotation: ``#@ load("@ytt:data", "data")``, ``#@ if/end ...:``, ``#@overlay/match``,
 #: ``#@data/values``, or a value ytt computes (``name: #@ data.values.name``): comments to YAML, the
 #: template's code to ytt, which renders the manifest (ytt's ``examples/eirini/config.yml``)
@@ -123,12 +129,13 @@ _USER_PLACEHOLDER_RE = re.compile(r"(?<![$\w{])\{[A-Za-z_][\w.-]*\}(?=[^\s,}\]])
 _BRACKET_PLACEHOLDER_RE = re.compile(r"(?<![$\w\[])\[[A-Z][A-Z0-9_ -]{0,40}\](?=[^\s,}\]])")
 
 
-def _placeholder_at(e, text: str, pattern=_USER_PLACEHOLDER_RE, anywhere: bool = False):
+def _placeholder_at(e, text: str, pattern=_USER_PLACEHOLDER_RE, anywhere: bool = False, before: int = 0):
     """A reader's placeholder right where YAML failed (``{username}/torchserve:latest``: kserve's
     docs samples; YAML read a flow mapping and fails on the text after it), as a match in
     ``text``; None when the error is elsewhere (a ``{date}`` in a quoted string of a line that
     fails for another reason).  ``anywhere``: on the line YAML failed at, where it fails or not
-    (``name: @STS_NAME@``: the scanner stops at the ``@``)."""
+    (``name: @STS_NAME@``: the scanner stops at the ``@``); ``before``: and on as many lines before
+    it (a simple key YAML read from the line before fails on the next)."""
     mark = getattr(e, "problem_mark", None)
     if mark is None or not isinstance(mark.line, int) or mark.line < 0:
         return None
@@ -138,6 +145,8 @@ def _placeholder_at(e, text: str, pattern=_USER_PLACEHOLDER_RE, anywhere: bool =
         if start == 0:
             return None
     end = text.find("\n", start)
+    for _ in range(before):
+        start = text.rfind("\n", 0, start - 1) + 1 if start > 0 else 0
     for m in pattern.finditer(text, start, len(text) if end < 0 else end):
         if anywhere or m.end() - start == mark.column:
             return m

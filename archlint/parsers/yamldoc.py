@@ -43,7 +43,7 @@ import re
 
 from ..model import Span
 from . import ParseError, SkipFile
-from .yaml_templates import (_ANGLE_LINE_RE, _AT_PLACEHOLDER_RE, _BRACKET_PLACEHOLDER_RE, _FTL_RE,
+from .yaml_templates import (_ANGLE_LINE_RE, _AT_PLACEHOLDER_RE, _BRACKET_PLACEHOLDER_RE, _COMMAND_OUTPUT_RE, _FTL_RE,
                              _PERCENT_PLACEHOLDER_RE, _PLACEHOLDER_RE, _TEMPLATE_RE, _YTT_RE, _chart_file,
                              _chart_template, _loose_template, _mapping_key, _placeholder_at, _skip)
 
@@ -66,6 +66,8 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 _ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,])&[^\s\[\]\{\},]", re.M)
 _ALIAS_RE = re.compile(r"(?:^|[\s\[\{,])\*[^\s\[\]\{\},]", re.M)
+#: an anchor's name (``&logging``; not a shell's ``&&`` in a healthcheck's command)
+_ANCHOR_NAME_RE = re.compile(r"(?:^|[ \t\[\{,])&[A-Za-z0-9_]", re.M)
 _BRACKETS_RE = re.compile(r"[\[\]{}]")
 _BLOCK_HEADER_RE = re.compile(r"[|>]([1-9])?[+-]?([1-9])?")
 _ODD_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
@@ -680,6 +682,7 @@ def parse(source) -> YamlModel:
             or (_placeholder_at(e, text, _PERCENT_PLACEHOLDER_RE, anywhere=True) if "%" in text else None) \
             or (_placeholder_at(e, text, _BRACKET_PLACEHOLDER_RE) if "[" in text else None) \
             or (_ANGLE_LINE_RE.search(text) if "<" in text else None) \
+            or (_placeholder_at(e, text, _COMMAND_OUTPUT_RE, anywhere=True, before=1) if "$(" in text else None) \
             or (_FTL_RE.search(text) if "<#" in text or "</#" in text else None)
         if templated:
             raise _loose_template(text, templated, source) from None
@@ -689,6 +692,15 @@ def parse(source) -> YamlModel:
                            " not linted", 1, 1, group="AL001:fenced",
                            summary="{count} files named like YAML are Markdown code blocks (``` fences): not linted") \
                 from None
+        if (getattr(e, "problem", None) or "").startswith("found undefined alias") and not _ANCHOR_NAME_RE.search(text):
+            # pgm95's stacks/*/compose.yml: `<<: *logging`, whose anchor is in stacks/_shared/anchors.yml,
+            # put before each file by its deploy tool; no YAML tool reads such a file alone (a file with
+            # anchors of its own and an alias none of them defines has a typo: an error)
+            err = _parse_error(e, text, source)
+            raise SkipFile("AL001", f"{err.message}: a part of a YAML file another file's anchors complete (put"
+                           " together before use), not linted", err.line, err.col, group="AL001:alias",
+                           summary="{count} YAML files use an alias no anchor of theirs defines (parts other files"
+                                   " complete): not linted") from None
         raise _parse_error(e, text, source) from None
     except RecursionError:
         if templated:

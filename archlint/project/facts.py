@@ -158,7 +158,7 @@ def _defaulted_latest(ctx, tc) -> list:
 
 def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     """The fact of one build command (see the module's docstring)."""
-    from ..checks.build_commands.local import build_pushes
+    from ..checks.build_commands.local import build_pushes, runner_platform
     from ..commands import build_context
     from .folders import rooted, where_it_runs
 
@@ -168,8 +168,9 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     # a workflow job's run: steps (``("job", position, keeps, runner_chosen, host)``): its runner's CPU;
     # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
     job = type(g) is tuple and len(g) == 5 and g[0] == "job"
-    host = g[4] if job else None
     chosen = job and bool(g[3])
+    # (or a script's branch for the machine's own CPU: ``if [ "$(uname -m)" = "x86_64" ]``)
+    host = None if chosen else runner_platform(tc)
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
     rest = rooted(tc.flag("-f", "--file"))

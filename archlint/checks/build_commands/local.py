@@ -14,7 +14,7 @@ import bisect
 import re
 
 from ... import exports
-from ...commands import ToolCommand, commands_for
+from ...commands import KUBE_KINDS, ToolCommand, commands_for
 from ...images import is_placeholder, local_registry, readers_own, split_ref, strip_transport
 from ...snippet import in_document as _in_document
 
@@ -224,7 +224,7 @@ def readers_name(ref: str) -> bool:
 def readers_build(ctx, tc) -> bool:
     """A build in a Markdown document whose document pushes only names that are the reader's
     (argo-cd's ``docker build -t mycompany/guestbook:v2.0 .`` then its push; external-dns'
-    ``<YOUR_REGISTRY>/myra-webhook``): the reader builds for the cluster they run, which archlint
+    ``<YOUR_REGISTRY>/myra-webhook``; a one-part ``myapp:1.0.0``): the reader builds for the cluster they run, which archlint
     cannot know.  A runbook pushing the team's own registry (``quay.io/kubernaut/...``) is judged."""
     if not in_document(tc):
         return False
@@ -234,7 +234,10 @@ def readers_build(ctx, tc) -> bool:
         for c in commands_for(ctx):
             if c.action in ("push", "manifest-push") and in_document(c):
                 g = group_of(c)
-                pushed[g] = pushed.get(g, True) and all(readers_name(w.value) for w in c.args if not w.value.startswith("-"))
+                # (a one-part name is none anyone can push: Docker Hub's official images' namespace; a
+                # document's ``docker push myapp:1.0.0`` stands for the reader's name)
+                pushed[g] = pushed.get(g, True) and all(readers_name(w.value) or one_part(w.value)
+                                                        for w in c.args if not w.value.startswith("-"))
         return pushed
 
     return ctx.cached("commands.readers_pushes", compute).get(group_of(tc), False) and not build_pushes(tc)
@@ -257,9 +260,16 @@ def runner_chosen(tc: ToolCommand) -> bool:
 
 def runner_platform(tc: ToolCommand) -> str | None:
     """The platform of the workflow job's runner the command runs on (``ubuntu-latest``:
-    linux/amd64), when one known runner runs it; None elsewhere."""
+    linux/amd64), when one known runner runs it, or of the machine a script's branch runs it on
+    (``if [ "$(uname -m)" = "x86_64" ]; then docker build ...``: ``archnames.machine_arch_at``);
+    None elsewhere."""
     g = getattr(tc.command.snippet, "group", None)
-    return g[4] if type(g) is tuple and len(g) == 5 and g[0] == "job" and not g[3] else None
+    if type(g) is tuple and len(g) == 5 and g[0] == "job" and not g[3]:
+        return g[4]
+    from ...archnames import machine_arch_at
+
+    arch = machine_arch_at(tc.command.snippet.text, tc.command.start)
+    return f"linux/{arch}" if arch is not None else None
 
 
 def local_use(ctx) -> LocalUse:
@@ -290,8 +300,11 @@ def one_part(ref: str) -> bool:
     before the tag): ``docker push`` of it would go to Docker Hub's official-image namespace,
     which nobody outside Docker can push to, so an image named only so stays where it was
     built unless the group re-tags and pushes it."""
-    name = ref.split("@", 1)[0].split(":", 1)[0]
-    return bool(name) and "/" not in name and "$" not in name and not is_placeholder(ref)
+    name = ref.split("@", 1)[0]
+    if "/" in name:
+        return False  # (a registry with a port, ``10.43.170.72:5000/app:latest``, is no tag)
+    name = name.split(":", 1)[0]
+    return bool(name) and "$" not in name and not is_placeholder(ref)
 
 
 def _by_id_only(tc: ToolCommand) -> bool:
@@ -438,28 +451,50 @@ def versioned(ctx) -> set:
     return out
 
 
-def deleted_pods(tc: ToolCommand) -> list[str]:
-    """The pods a ``kubectl delete pod NAME...`` (``po``, ``pods``; ``pod/NAME``) deletes by name."""
-    vals = [w.value for w in tc.args]
-    if vals and vals[0] in ("pod", "pods", "po"):
-        return vals[1:]
-    return [v.split("/", 1)[1] for v in vals if v.startswith(("pod/", "pods/", "po/"))]
+
+
+def _object_name(word) -> str | None:
+    """A name as the script writes it: its value, or with a variable its written text
+    (``backup-$TIMESTAMP``, one value for the run and the deletion); None for a command's output
+    (``restore-$(date +%s)``: another value each time it runs)."""
+    if "$(" in word.raw or "`" in word.raw:
+        return None
+    return word.raw if "$" in word.raw else word.value
+
+
+def deleted_objects(tc: ToolCommand) -> list[tuple[str, str | None]]:
+    """(kind, name) of what a ``kubectl delete pod NAME...`` (``deployment``, ``job``...; also
+    ``pod/NAME``) deletes by name."""
+    words = tc.args
+    if words and words[0].value in KUBE_KINDS:
+        return [(KUBE_KINDS[words[0].value], _object_name(w)) for w in words[1:]]
+    out = []
+    for w in words:
+        kind, _, name = w.value.partition("/")
+        if name and kind in KUBE_KINDS:
+            written = _object_name(w)
+            out.append((KUBE_KINDS[kind], written.partition("/")[2] if written is not None else None))
+    return out
 
 
 def deleted_later(ctx, run: ToolCommand) -> bool:
-    """Whether the pod a ``kubectl run NAME`` starts is deleted by name after it, by the same
-    script, target or step (``kubectl delete pod NAME``): a one-off test pod."""
-    def compute():  # (the position of each command; the last deletion of each pod, per group and namespace)
+    """Whether the pod a ``kubectl run NAME`` starts (or the deployment, job... a ``kubectl create
+    deployment NAME`` makes) is deleted by name after it, by the same script, target or step
+    (``kubectl delete pod NAME``): a one-off test pod.  A name written with a variable counts
+    when the deletion writes it the same (``backup-$TIMESTAMP``), not one with a command's output
+    (``restore-$(date +%s)``: another value each time it runs)."""
+    def compute():  # (the position of each command; the last deletion of each object, per group and namespace)
         cmds = commands_for(ctx)
-        last = {(group_of(tc), n, _namespace(tc)): i for i, tc in enumerate(cmds) if tc.action == "kube-delete"
-                for n in deleted_pods(tc)}
+        last = {(group_of(tc), kind, n, _namespace(tc)): i for i, tc in enumerate(cmds) if tc.action == "kube-delete"
+                for kind, n in deleted_objects(tc) if n}
         return {id(tc): i for i, tc in enumerate(cmds)}, last
 
-    name = run.args[0].value if run.args else ""
-    if not name or "$" in name:
+    name = _object_name(run.args[0]) if run.args else None
+    kind = "pod" if run.action == "kube-run" else KUBE_KINDS.get(run.verb.value if run.verb is not None else "", "")
+    if not name or not kind:
         return False
-    where, last = ctx.cached("bc006.deleted_pods", compute)
-    return last.get((group_of(run), name, _namespace(run)), -1) > where.get(id(run), len(where))
+    where, last = ctx.cached("bc006.deleted_objects", compute)
+    return last.get((group_of(run), kind, name, _namespace(run)), -1) > where.get(id(run), len(where))
 
 
 def _namespace(tc: ToolCommand) -> str:

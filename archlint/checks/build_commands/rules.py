@@ -110,7 +110,7 @@ def build_without_platform(ctx):
     `--manifest`, no push, no `--iidfile`: `docker build .`, `docker buildx build -o out .`, the flag examples of
     reference pages), and a build in a Markdown document that the document never pushes (a tutorial, a reference
     page, an issue-reporting guide: the reader builds for their own machine; a release runbook pushes what it
-    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`, `foo/app`, `your-registry.example.com/app`, `registry.mycompany.com/app`); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
+    builds) or pushes only the reader's names (`mycompany/app`, `<YOUR_REGISTRY>/app`, `foo/app`, `your-registry.example.com/app`, `registry.mycompany.com/app`, a host under a domain reserved for examples: `registry.example.com/app`, a domain named for the reader's registry: `myregistry.io/app`, a one-part `myapp:1.0` nobody can push); and so does the local twin of a build that pushes itself: a `--load` build whose every tag another
     build of the same Makefile, script or job builds and pushes with `--push` (that build sends its own result and
     is judged itself); so does one built in a CI job that never logs in to a registry nor pushes (the runner is
     discarded). Nor is a build in a workflow job whose `runs-on` is an expression (`${{ matrix.runner }}`, `${{
@@ -128,7 +128,7 @@ def build_without_platform(ctx):
     actions-runner-controller's `TARGETPLATFORM ?= $(shell arch)`): the classic builder's way of building for its
     own machine on purpose (a literal value is BC004's). Without configured `platforms`, nor a build on a runner
     of known CPU (GitHub-hosted `ubuntu-latest`, `ubuntu-24.04-arm`; labels naming it, `[self-hosted, x64]`,
-    `ubuntu-x64`): its image is that CPU's on every run (kubeflow/pipelines' tool images), nor a build whose every
+    `ubuntu-x64`) or in a script's branch for the machine's own CPU (`if [ "$(uname -m)" = "x86_64" ]`): its image is that CPU's on every run (kubeflow/pipelines' tool images), nor a build whose every
     name the same file also builds for several platforms (keda's `docker-build` beside `publish-multiarch`) or for
     platforms from an unresolved variable (karmada's `--platform "${platforms}"`), or whose Dockerfile, context
     and build arguments it builds for several platforms under unknown names (contour's `multiarch-build`): the
@@ -136,7 +136,7 @@ def build_without_platform(ctx):
     reported only where its image reaches a registry (it pushes itself, or a file does; a Makefile push in a
     target whose prerequisites build the name sends their build only; a document's push to the reader's names,
     `$YOUR_DOCKER_REPO/app`, the reader's), not where the final stage pins its platform
-    (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`) or holds only
+    (`FROM --platform=linux/${ARCH}`) or stands on one architecture's image (`debian-base-amd64`, `arm32v7/python:${V}`) or holds only
     files copied in by paths written out (every stage `FROM scratch`: the copied binaries' CPU), nor where it is a variant of a published build (README: "Per-file rules
     judged again"), nor where it cannot run: its Dockerfile, named or its context's, exists nowhere, or it is in a
     variant Makefile (`Makefile.docker`) that no file archlint reads includes, runs with `make -f` or names.
@@ -599,7 +599,8 @@ def latest_tag(ctx):
     `latest` is a mutable pointer. Whoever pulls it gets whatever was pushed last, from any branch and for any
     architecture; a rollback cannot name the previous image; nodes that cached an older `latest` run different code from
     nodes that pulled a newer one. A one-off pod (`kubectl run --rm -it debug --image=busybox`, or one the same script
-    deletes by name after it: `kubectl delete pod debug`) is not reported.
+    deletes by name after it, `kubectl delete pod debug`, the name written alike: `backup-$TS`, not `r-$(date +%s)`) or
+    probe deployment or job (`kubectl create deployment probe`, `kubectl delete deployment probe`) is not reported.
 
     Not reported when the value is a variable archlint cannot resolve (`-t "$IMAGE"`), nor when the `latest` is a
     Makefile's overridable default (`IMG ?= controller:latest`, `TAG ?= latest`, kubebuilder's and jaeger's: the release
@@ -620,7 +621,7 @@ def latest_tag(ctx):
     registry-host:5000/myadmin/rhel-httpd:latest` on a reference page); a deployment there (`kubectl run`, `kubectl set
     image`) is the document's choice and is reported, in a whole run only of an image the repository builds (a
     tutorial's `kennethreitz/httpbin` is its demo). So, in any file, is an image whose namespace addresses the reader
-    (`your-registry/autogluonserver`, `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs). Nor a deployed image
+    (`your-registry/autogluonserver`, `docker_user_name/lgbserver`, `myorg/app`: kserve's READMEs) or registry (`registry.example.com/`, `myregistry.io/`). Nor a deployed image
     with no version tags (httpbin's original: see DF001; no updater moves a digest in a script). Nor a build whose
     Dockerfile does not exist, or the push of an image only such builds make (XF005 reports the build). Where the
     repository publishes an image under `latest` alone (every build of every Dockerfile that builds it tags only
@@ -629,15 +630,15 @@ def latest_tag(ctx):
 
     ## Example
     ```shell
-    docker build -t registry.example.com/app:latest .
-    docker push registry.example.com/app:latest
+    docker build -t registry.acme.io/app:latest .
+    docker push registry.acme.io/app:latest
     ```
 
     ## Use instead
     ```shell
     TAG=$(git rev-parse --short HEAD)
-    docker build -t registry.example.com/app:$TAG .
-    docker push registry.example.com/app:$TAG
+    docker build -t registry.acme.io/app:$TAG .
+    docker push registry.acme.io/app:$TAG
     ```
 
     ## Fix
@@ -655,7 +656,7 @@ def latest_tag(ctx):
             continue
         if tc.action == "build" and local.build(tc) or tc.action == "tag" and discarded(tc):
             continue  # an image that stays on the machine that built it (or a CI runner's, discarded)
-        if tc.action == "kube-run" and (tc.has("--rm") or deleted_later(ctx, tc)):
+        if tc.action == "kube-run" and tc.has("--rm") or tc.action in ("kube-run", "kube-create") and deleted_later(ctx, tc):
             continue  # a one-off pod deleted when it exits (a debug shell, a curl), or by name after
         # a build that also tags the image with another tag: the immutable one is there
         beside = tc.action == "build" and any(versioned_ref(im.value, im.dynamic) for im in tc.images)

@@ -147,12 +147,12 @@ def _seen_once(seen: set, finding):
 
 def _pins_a_version(ref: str) -> bool:
     """A pulled image held to a release: a digest, or a tag with a version number in it
-    (``postgres:16.4``, ``mariadb:10-focal``; not ``redis:alpine``, ``:stable`` or a CPU's name,
-    ``:armv7``)."""
+    (``postgres:16.4``, ``mariadb:10-focal``; not ``redis:alpine``, ``:stable``, a CPU's name,
+    ``:armv7``, nor the latest of a line, ``timescaledb:latest-pg16``: it moves with every release)."""
     _, tag, digest = split_image(ref)
     if digest is not None:
         return True
-    if tag is None or tag == "latest":
+    if tag is None or tag == "latest" or tag.startswith(("latest-", "latest_", "latest.")):
         return False
     from ...archnames import arch_tokens
 
@@ -168,7 +168,7 @@ def image_latest_tag(ctx):
     ## What it does
     Flags a compose service whose `image:` uses the `latest` tag or no tag (which means `latest`),
     also as an interpolation's default (`${TAG:-latest}`), in a compose file that pins another image
-    by digest or by a version tag (`postgres:16.4`, `mariadb:10-focal`; not a CPU's name, `:armv7`).
+    by digest or by a version tag (`postgres:16.4`, `mariadb:10-focal`; not `:armv7` nor `:latest-pg16`).
 
     ## Why is this bad?
     `docker compose pull` and `up` fetch whatever `latest` points to today: two machines run

@@ -3,9 +3,10 @@ flags) and the ARGs that carry the target platform."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ...archnames import (
-    arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, has_arch_token, image_arch_token, in_arms,
+    arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, for_another_os, has_arch_token, image_arch_token, in_arms,
 )
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
@@ -43,9 +44,9 @@ _SYSROOT = re.compile(r"(?:^|/)sysroot(?:/|$)")
 
 def _not_a_build(value: str) -> bool:
     """Whether a COPY/ADD source installs nothing for a CPU whatever its name says: a heredoc, a
-    file the same for every CPU (``arch_free_file``), a boot image served to other machines, text
+    file the same for every CPU (``arch_free_file``), a file for another OS (``for_another_os``), a boot image served to other machines, text
     from the context, or a cross toolchain's target files."""
-    return value.startswith("<<") or arch_free_file(value) or _BOOT_PAYLOAD.search(value) is not None \
+    return value.startswith("<<") or arch_free_file(value) or for_another_os(value) or _BOOT_PAYLOAD.search(value) is not None \
         or "://" not in value and _TEXT_SOURCE.search(value) is not None or _SYSROOT.search(value) is not None
 
 
@@ -105,6 +106,8 @@ def _download_words(ctx, stage: Stage):
             for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
                 arms = arch_case_arms(snip.text)
                 for w, v in download_words(snip):
+                    if for_another_os(v):
+                        continue  # (Netty's -osx-x86_64.jar: no build the image runs)
                     if not any(in_arms(arms, w.start, a) for _t, a, _s, _e in arch_tokens(v)):
                         yield ins, v, w.span, None  # (but in a case arm for its CPU: chosen for it)
 
@@ -162,7 +165,8 @@ def arch_specific_download(ctx):
     name (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: `x86_64` is). Nor the one download of an instruction whose
     comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64 only";
     not a plan: TODO, until, bump): no per-CPU download replaces it. Nor a signing key, signature, checksum or package
-    index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes for every CPU. Nor
+    index (`RPM-GPG-KEY-*`, `.asc`, `.sha256`, `APKINDEX.tar.gz`) in a CPU's folder: the same bytes for every CPU. Nor a
+    file for another OS, not Linux (`-osx-x86_64.jar`, `-win-x64.zip`): no build the image runs. Nor
     in a `case` arm or `if` branch for one CPU (`x86_64) curl ...`, `if [ "$ARCH" = arm64 ]; then curl ...`: kubeedge's
     build tools), nor one file's builds for several CPUs in one stage (lldap's musl.cc cross toolchains, armv7l's
     `musleabihf` too; beyla's `linux-amd64/libobijni.so` and `linux-aarch64/...`; ragflow's one `COPY uv-x86_64-...
@@ -183,9 +187,8 @@ def arch_specific_download(ctx):
         declared = st.declared_args()
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
         words = _one_cpu_each(list(_download_words(ctx, st)))
-        fetches: dict = {}  # instruction -> how many of its downloads name an architecture
-        for ins, value, _span, _via in words:
-            fetches[id(ins)] = fetches.get(id(ins), 0) + bool(any(arch_tokens(value)))
+        # instruction -> how many of its downloads name an architecture
+        fetches = Counter(id(ins) for ins, value, _span, _via in words if any(arch_tokens(value)))
         for ins, value, span, via in words:
             if via is not None and not ctx.targets.several:
                 continue  # a default the build command may replace: a finding only for a multi-platform build

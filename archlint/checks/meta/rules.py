@@ -158,7 +158,8 @@ def file_too_large(ctx):
 def encoding_assumed(ctx):
     """
     ## What it does
-    Notes a file that is not UTF-8: one that is not valid UTF-8 and was decoded as Latin-1, or
+    Notes a file that is not UTF-8: one that is not valid UTF-8 and was decoded as Windows-1252 (what
+    Windows editors save; Latin-1 where a byte has no Windows-1252 meaning), or
     one in UTF-16 or UTF-32 (recognised by its byte-order mark).  The notice names the encoding
     assumed; `--fix` writes the file back in that same encoding.
 
@@ -239,8 +240,8 @@ def excluded_folder_has_sources(ctx):
     ## What it does
     Notes, once per run, the folders of archived code the default `exclude` leaves out (`archived/`,
     `archive/`, `deprecated/`...) that hold files archlint would lint (Dockerfiles, Makefiles, shell
-    scripts, compose files). The list is `_archived/`, `archived/`, `archive/`, `_archive/`, `.archive/`, `deprecated/`
-    and `_deprecated/`; a Python package of that name (holding `__init__.py`) is walked. Only when `exclude` is the default; `--show-files`
+    scripts, compose files). The list is `_archived/`, `archived/`, `archive/`, `_archive/`, `.archive/`, `deprecated/`,
+    `_deprecated/`, `DEPRECATED/` and `Deprecated/`; a Python package of that name (holding `__init__.py`) is walked. Only when `exclude` is the default; `--show-files`
     lists every folder left out and why. (`build/` is linted: the Go project layout keeps its
     Dockerfiles and CI scripts there, and build output is git-ignored; only Python's
     `build/lib*`, `build/bdist.*`, `build/temp.*` and `build/scripts-*` copies are excluded.)

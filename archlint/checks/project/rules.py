@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from ... import platforms as plat
 from ...model import Severity
 from ...tooling import documentation_path
 from ...registry import rule
@@ -320,7 +321,7 @@ def image_built_with_different_platforms(ctx):
             continue
         widest = max(sets, key=lambda bt: len(bt[1]))
         for b, t in sets:
-            if b is widest[0] or id(b) in reported or set(t) == set(widest[1]) or b.path == widest[0].path \
+            if b is widest[0] or id(b) in reported or plat.same(t, widest[1]) or b.path == widest[0].path \
                     or _document(b.path) and _document(widest[0].path):
                 continue  # (two builds of one file: alternatives its author wrote side by side; two documents' examples)
             reported.add(id(b))
