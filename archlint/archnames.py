@@ -294,7 +294,8 @@ _BUILD_SUBJECT = re.compile(r"\bBUILD(?:ARCH|PLATFORM|OS)\b")
 #: (``if [ "${ARCH}" = "amd64" ]; then``, ``elif [[ $(uname -m) == aarch64 ]]; then``): its
 #: condition (300 characters at most), then ``then``; the branch ends at the next ``elif``,
 #: ``else`` or ``fi``
-_IF_HEAD = re.compile(r"\b(?:el)?if[ \t]+([^;\n]{1,300}?)[ \t]*(?:;|\n)[ \t\n]*then\b")
+#: (``then`` on the next line of a continued one, ``; \`` then ``then``: a Dockerfile RUN's, deconz')
+_IF_HEAD = re.compile(r"\b(?:el)?if[ \t]+([^;\n]{1,300}?)[ \t]*(?:;|\n)(?:[ \t\n]|\\\n)*then\b")
 _IF_END = re.compile(r"\b(?:elif|else|fi)\b")
 _BARE_ARM = re.compile(r"(?<![\w$/.-])arm(?![\w/.-])")
 _EQUALS = re.compile(r"(?<![!<>=])==?(?!=)|\s-eq\s")

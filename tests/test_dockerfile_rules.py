@@ -1189,6 +1189,25 @@ def test_df006_a_dockerfile_that_fails_for_arm64_is_amd64s():
     assert check(chosen, "DF006", kind="dockerfile", platforms=TWO) == []
 
 
+def test_df006_an_if_branch_whose_then_is_on_a_continued_line_chooses_its_cpu():
+    # an add-on's deconz Dockerfile: `if [ "${BUILD_ARCH}" = "armhf" ]; \` then `then \` on the next
+    # line; the aarch64 branch fetches the arm64 .deb; one outside the branches is still reported
+    text = """
+        FROM debian:12
+        RUN set -x \\
+            && if [ "${BUILD_ARCH}" = "armhf" ]; \\
+                then \\
+                    curl -L -o /d.deb http://e.com/raspbian/deconz-qt5.deb; \\
+                elif [ "${BUILD_ARCH}" = "aarch64" ]; \\
+                then \\
+                    curl -L -o /d.deb http://e.com/debian/deconz_2.1_arm64.deb; \\
+                fi \\
+            && curl -LO https://e.com/tool-linux-amd64
+    """
+    assert [x.split(" (")[0] for x in check(text, "DF006", kind="dockerfile", platforms=TWO)] == [
+        "10:42 DF006 RUN fetches a build for amd64"]
+
+
 def test_df006_every_cpus_build_fetched_in_one_stage_is_a_bundle():
     # pixie's clang image: sysroot-amd64-build.tar.gz and sysroot-arm64-build.tar.gz, each
     # unpacked into its own /sysroots/<cpu> for cross builds; one CPU's alone is still reported
