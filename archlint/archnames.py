@@ -140,21 +140,21 @@ def arch_free_file(value: str) -> bool:
     return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES
 
 
-#: a file for another operating system than Linux (Netty's ``-osx-x86_64.jar`` and
-#: ``-windows-x86_64.jar``, Node's ``-win-x64.zip``, a ``darwin-arm64`` release): no build a
-#: Linux image runs, whatever CPU it names; one naming Linux too is a Linux host's (a cross
-#: toolchain for macOS: ``x86_64-apple-darwin-...-linux-x86_64``)
-_OTHER_OS_FILE = re.compile(r"(?<![a-z0-9])(?:windows|win|win32|win64|darwin|osx|macos|macosx|freebsd|netbsd|openbsd)"
-                            r"(?![a-z0-9])", re.IGNORECASE)
+#: a word naming another operating system than Linux, in a file name (Netty's ``-osx-x86_64.jar``,
+#: Node's ``-win-x64.zip``, a ``darwin-arm64`` release) or a target triple (``x86_64-pc-windows-gnu``,
+#: ``aarch64-apple-ios``, ``wasm32-wasip1``, ``x86_64-w64-mingw32``): a program the image does not run
+OTHER_OS = re.compile(r"(?<![a-z0-9])(?:windows|win|win32|win64|darwin|apple|osx|macos|macosx|ios|freebsd|netbsd|"
+                      r"openbsd|wasi(?:p\d)?|emscripten|mingw(?:32|64)?)(?![a-z0-9])", re.IGNORECASE)
 _LINUX = re.compile(r"(?<![a-z0-9])linux(?![a-z])", re.IGNORECASE)
 
 
 def for_another_os(value: str) -> bool:
-    """Whether a URL or path names a build for another operating system than Linux, and not Linux,
-    in its last three parts (the file and the folders naming its build: kubectl's
+    """Whether a URL or path names a build for another operating system than Linux (``OTHER_OS``;
+    one naming Linux too is a Linux host's: a cross toolchain for macOS,
+    ``x86_64-apple-darwin-...-linux-x86_64``), in its last three parts (the file and the folders naming its build: kubectl's
     ``bin/darwin/amd64/kubectl``; not a release's owner or repository, ``github.com/darwin-tools/x``)."""
     tail = "/".join(value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 3)[1:] or [value])
-    return _OTHER_OS_FILE.search(tail) is not None and _LINUX.search(tail) is None
+    return OTHER_OS.search(tail) is not None and _LINUX.search(tail) is None
 
 
 def download_words(snippet):

@@ -169,8 +169,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     # a runner picked per run (runs-on: ${{ matrix.os }}) decides the platform: unknown here
     job = type(g) is tuple and len(g) == 5 and g[0] == "job"
     chosen = job and bool(g[3])
-    # (or a script's branch for the machine's own CPU: ``if [ "$(uname -m)" = "x86_64" ]``)
-    host = None if chosen else runner_platform(tc)
+    host = runner_platform(tc)  # (or a script's branch for the machine's own CPU: ``if [ "$(uname -m)" = ...``)
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
     rest = rooted(tc.flag("-f", "--file"))

@@ -264,8 +264,8 @@ def runner_platform(tc: ToolCommand) -> str | None:
     (``if [ "$(uname -m)" = "x86_64" ]; then docker build ...``: ``archnames.machine_arch_at``);
     None elsewhere."""
     g = getattr(tc.command.snippet, "group", None)
-    if type(g) is tuple and len(g) == 5 and g[0] == "job" and not g[3]:
-        return g[4]
+    if type(g) is tuple and len(g) == 5 and g[0] == "job":
+        return None if g[3] else g[4]  # (a runner picked per run: its CPU is not known)
     from ...archnames import machine_arch_at
 
     arch = machine_arch_at(tc.command.snippet.text, tc.command.start)

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from ...archnames import (
-    arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, for_another_os, has_arch_token, image_arch_token, in_arms,
+    OTHER_OS, arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, for_another_os, has_arch_token, image_arch_token, in_arms,
 )
 from ...model import Edit, Fix, Severity, Span
 from ...parsers.dockerfile import (
@@ -526,10 +526,6 @@ _TRIPLE_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7": "arm", "arm": "a
                 "armv8": "arm64", "armv7-a": "arm"}
 
 
-#: a target triple or GOOS for another OS than the image's: the toolchain builds a program for
-#: Windows or macOS (a release container's ``rustup target add x86_64-pc-windows-gnu``,
-#: ``GOOS=darwin GOARCH=arm64``), not one the image runs
-_OTHER_OS = re.compile(r"windows|apple|darwin|\bios\b|-ios|freebsd|netbsd|openbsd|wasi|emscripten|mingw", re.IGNORECASE)
 _GOOS_OTHER = re.compile(r"\bGOOS[= ]\s*[\"']?(?!linux\b)[a-z]+", re.IGNORECASE)
 _COMMAND_END = re.compile(r"&&|\|\||[;|]|(?<!\\)\n")  # a continued line (``\`` before it) goes on
 _WINDOW = 200  # characters either side of GOARCH= where its command's GOOS= is looked for
@@ -539,7 +535,7 @@ def _for_another_os(text: str, m: re.Match) -> bool:
     """Whether the pin ``m`` builds for another OS: its triple names one, or (``GOARCH=``) the
     same command sets a ``GOOS`` other than linux (looked for within ``_WINDOW`` characters)."""
     if m.group("ga") is None:
-        return _OTHER_OS.search(m.group(0)) is not None
+        return OTHER_OS.search(m.group(0)) is not None  # (a triple for Windows or macOS: ``archnames.OTHER_OS``)
     (start, _known), (end, _after) = _command_around(text, m)
     return _GOOS_OTHER.search(text, start, end) is not None
 
