@@ -557,12 +557,13 @@ def _env_platform(tc: ToolCommand) -> None:
             tc.platforms.append(PlatformValue(item, w.span, "env", False, None, dyn, a.defaulted))
 
 
-def _add_platform_flag(tc: ToolCommand, f: Flag, origin: str = "flag", value: str | None = None,
-                       offset: int = 0) -> None:
+def _add_platform_flag(tc: ToolCommand, f: Flag, origin: str = "flag", value: str | None = None, offset: int = 0) -> None:
     value = f.value if value is None else value
     if value is None:
         return
     vw = f.value_word or f.word
+    if value.startswith("-") and "$" in f.word.raw + vw.raw:  # (``--platform ${PLATFORMS}`` expanded empty, an option next:
+        return tc.platforms.append(PlatformValue(value, vw.span, origin, False, f, True))  # unknown; vscode-dev-containers)
     items = plat.split_list(value)
     if not items:
         tc.platforms.append(PlatformValue(value, f.value_span(), origin, False, f, True))

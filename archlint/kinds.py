@@ -70,6 +70,9 @@ TABLE: dict[str, Kind] = {k.name: k for k in (
     # a Tiltfile (Starlark, read by Python's ast): the images Tilt builds and puts in the
     # manifests it deploys, for the project model (archlint/project/tilt.py)
     Kind("tiltfile", "archlint.parsers.python:parse", language_ids=("tiltfile",), hook="archlint-tilt"),
+    # a Home Assistant add-on's configuration (``config.yaml``/``config.json`` with ``slug`` and
+    # ``arch``): the build of the Dockerfile beside it, for the project model (archlint/project/ha_addon.py)
+    Kind("ha-addon", "archlint.parsers.yamldoc:parse_facts_only", hook="archlint-ha-addon", yaml=True),
 )}
 
 #: LSP languageId -> kind, derived from TABLE
@@ -129,13 +132,20 @@ _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.I)
 #: GoReleaser's configuration: ``.goreleaser.yml``, ``goreleaser.yaml`` (kured's ``.config/``),
 #: ``.goreleaser-nightly.yaml``, ``.goreleaser.pro.yml``
 _GORELEASER_NAME = re.compile(r"^\.?goreleaser(?:[._-][\w.-]*)?\.ya?ml$", re.I)
+#: a Home Assistant add-on's configuration: the names the Supervisor reads (lower case: not
+#: dcmartin's ``CONFIG.json``, nor fredrikbaberg's ``config.json.old``, which no Supervisor reads)
+ADDON_CONFIG_NAMES = ("config.yaml", "config.yml", "config.json")
+#: its required ``slug`` and ``arch`` keys, top-level in YAML (from the first column) or in JSON
+_ADDON_YAML_KEYS = (re.compile(r"^slug[ \t]*:[ \t]*\S", re.M), re.compile(r"^arch[ \t]*:", re.M))
+_ADDON_JSON_KEYS = (re.compile(r'"slug"[ \t]*:'), re.compile(r'"arch"[ \t]*:[ \t\r\n]*\['))
 
 
 #: what a ``Dockerfile.*`` / ``dockerfile_*`` name ending so is not: documentation (devspace's
 #: ``dockerfile-context.mdx`` page), data, other languages' sources (BuildKit's
 #: ``dockerfile_test.go``), archives, backups (``Dockerfile.grafana.old``; ``_BACKUP_NAME``), fragments to paste into one
-#: (k8s-config-connector's ``dockerfile-dev-sandbox.snippet``, no FROM by design)
-_NOT_DOCKERFILE = (".snippet", ".fragment", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
+#: (k8s-config-connector's ``dockerfile-dev-sandbox.snippet``, no FROM by design), editors' syntax
+#: definitions for Dockerfiles (addon-ssh's ``rootfs/usr/share/nano/Dockerfile.nanorc``)
+_NOT_DOCKERFILE = (".snippet", ".fragment", ".nanorc", ".sublime-syntax", ".tmlanguage", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
 
 
 #: a Dockerfile's name with a word glued on (``DockerfileOW``, built with ``-f DockerfileOW``;
@@ -185,6 +195,8 @@ def kind_by_name(path: str) -> str | None:
         return "shell"
     if low == "tiltfile" or low.endswith(".tiltfile"):
         return "tiltfile"
+    if base == "config.json":
+        return "maybe-ha-addon"
     if low.endswith((".md", ".markdown")):
         return "markdown"
     if low.endswith((".py", ".pyi")):
@@ -309,7 +321,7 @@ _BAKE_TARGET = re.compile(r'(?m)^[ \t]*target[ \t]+"?[\w.-]+"?[ \t]*\{[^}]{0,200
 
 
 def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = None, probes: list | None = None) -> str | None:
-    """Settle "yaml", "maybe-shell", "maybe-bake" and "maybe-dockerfile" with the file's first bytes.  The paths looked at besides
+    """Settle "yaml", "maybe-shell", "maybe-bake", "maybe-dockerfile" and "maybe-ha-addon" with the file's first bytes.  The paths looked at besides
     the file (the folder and ``Chart.yaml`` that make a ``values*.yaml`` Helm values) are added
     to ``probes`` when it is given: the kind depends on them."""
     if guess == "maybe-shell":
@@ -343,8 +355,28 @@ def kind_by_content(path: str, guess: str, head: bytes, abspath: str | None = No
             return "goreleaser"  # by name, once no Kubernetes manifest (tektoncd/catalog's goreleaser Task)
         if "services:" in text and _compose_text(text):
             return "compose"
+        if os.path.basename(path) in ADDON_CONFIG_NAMES and (all(k.search(text) for k in _ADDON_YAML_KEYS)
+                                                             or _addon_json(head, text)):  # (r3zound's k2fsa: JSON)
+            return "ha-addon"
         return None
+    if guess == "maybe-ha-addon":
+        return "ha-addon" if _addon_json(head, head.decode("utf-8", "replace")) else None
     return guess
+
+
+def _addon_json(head: bytes, text: str) -> bool:
+    """Whether a whole file of 64 KiB at most is a JSON object with ``slug`` and an ``arch`` list
+    at its top level (JSON's reader decides)."""
+    if len(head) >= 65536 or not text.lstrip("\ufeff \t\r\n").startswith("{") \
+            or not all(k.search(text) for k in _ADDON_JSON_KEYS):
+        return False
+    import json
+
+    try:
+        doc = json.loads(text.removeprefix("\ufeff"))
+    except ValueError:
+        return False
+    return type(doc) is dict and type(doc.get("arch")) is list and "slug" in doc
 
 
 #: the top-level keys of a Compose file (and ``x-`` extensions)
@@ -371,7 +403,7 @@ def detect(path: str, head: bytes | None = None, abspath: str | None = None, pro
     """The kind of ``path`` (None: not linted), reading its head when the name is not enough;
     ``probes`` as in ``kind_by_content``."""
     guess = kind_by_name(path)
-    if guess in ("yaml", "maybe-shell", "maybe-bake", "maybe-dockerfile"):
+    if guess in ("yaml", "maybe-shell", "maybe-bake", "maybe-dockerfile", "maybe-ha-addon"):
         if head is None:
             from .source import read_regular
 

@@ -712,6 +712,17 @@ def tiltfile(r: random.Random, name: str, services: tuple = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ha_addon(r: random.Random, name: str) -> str:
+    """A Home Assistant add-on's ``config.yaml``: the architectures the Supervisor builds its
+    Dockerfile for, and (sometimes) the prebuilt image users pull."""
+    arches = ["aarch64", "amd64"] + (["armv7"] if r.random() < 0.3 else [])
+    lines = [f"name: {name}", f'version: "1.{r.randint(0, 9)}.0"', f"slug: {name}", f"description: the {name} add-on",
+             "arch:"] + [f"  - {a}" for a in arches]
+    if r.random() < 0.5:
+        lines.append(f"image: ghcr.io/example/{name}-{{arch}}")
+    return "\n".join(lines) + "\n"
+
+
 def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
     """``(file name, text)`` of one generated file of ``kind`` (for the per-kind cold runs)."""
     r = _rng(seed, "sample", kind, index)
@@ -744,6 +755,8 @@ def sample_file(kind: str, index: int = 0, seed: int = 0) -> tuple[str, str]:
         return ".goreleaser.yaml", goreleaser(r, name)
     if kind == "tiltfile":
         return "Tiltfile", tiltfile(r, name)
+    if kind == "ha-addon":
+        return "config.yaml", ha_addon(r, name)
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -786,8 +799,9 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
         written["Tiltfile"] = tiltfile(_rng(seed, "shared", "tilt"), "shop", services=tuple(
             (f"services/{_WORDS[s % len(_WORDS)]}-{s:04d}", _service(seed, s)) for s in few[:3]))
         kinds["tiltfile"] = 1
+    addon = 2 if files >= 50 else 0  # (written last: the files before are those of earlier versions)
     for svc, kind in plan:
-        if len(written) >= files:
+        if len(written) >= files - addon:
             break
         r = _rng(seed, "file", files, len(written))
         base = f"services/{_WORDS[svc % len(_WORDS)]}-{svc:04d}"
@@ -848,6 +862,11 @@ def generate_tree(root: str, files: int, seed: int = 0) -> dict:
             text = markdown(r, name, service)
         written[rel] = text
         kinds[kind] = kinds.get(kind, 0) + 1
+    if addon:  # a Home Assistant add-on: its configuration and the Dockerfile the Supervisor builds
+        written["addons/shop-addon/config.yaml"] = ha_addon(_rng(seed, "shared", "ha-addon"), "addon")
+        written["addons/shop-addon/Dockerfile"] = dockerfile(_rng(seed, "shared", "addon-dockerfile"), "addon")
+        kinds["ha-addon"] = 1
+        kinds["dockerfile"] = kinds.get("dockerfile", 0) + 1
     total = 0
     for rel, text in written.items():
         total += _write(root, rel, text)

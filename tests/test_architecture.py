@@ -36,6 +36,7 @@ NAMES = {
     "bake": ["docker-bake.hcl", "docker-bake.override.json", "ci/docker-bake.release.hcl", "docker/rk.hcl"],
     "goreleaser": [".goreleaser.yml", ".config/goreleaser.yaml", ".goreleaser-nightly.yaml"],
     "tiltfile": ["Tiltfile", "integration/analytics/Tiltfile", "dev/app.tiltfile"],
+    "ha-addon": ["birdnet/config.yaml", "config.yml", "mqtt/config.json"],
 }
 
 
@@ -82,7 +83,9 @@ def test_every_kind_has_a_parser_and_is_detected(kind, tmp_path):
         p = tmp_path / name
         p.parent.mkdir(parents=True, exist_ok=True)
         head = b"apiVersion: v1\nkind: ConfigMap\n" if kind == "kubernetes" else \
-            b'target "app" {\n  dockerfile = "Dockerfile"\n}\n' if kind == "bake" else b"x: 1\n"
+            b'target "app" {\n  dockerfile = "Dockerfile"\n}\n' if kind == "bake" else \
+            (b'{"slug": "x",\n"arch": ["amd64"]}\n' if name.endswith(".json") else b"slug: x\narch: [amd64]\n") \
+            if kind == "ha-addon" else b"x: 1\n"
         p.write_bytes(head)
         if kind == "helm-values":
             (p.parent / "Chart.yaml").write_text("name: c\n")

@@ -1115,6 +1115,21 @@ def test_bc008_leaves_a_placeholder_default_every_caller_replaces():
     ]
 
 
+def test_bc008_leaves_an_option_that_follows_a_platform_expanded_empty():
+    # vscode-dev-containers' test.sh: PLATFORMS_ARG holds `--platform ${PLATFORMS}`, set only when
+    # PLATFORMS (the caller's $2) is given; read with its empty default, --build-arg came next
+    text = """
+        PLATFORMS="${2:-""}"
+        if [ ! -z "${PLATFORMS}" ]; then
+            PLATFORMS_ARG="--builder dev --platform ${PLATFORMS}"
+        fi
+        docker buildx build --load ${PLATFORMS_ARG} --build-arg BASE_IMAGE=x -t test .
+        docker buildx build --load --platform --build-arg BASE_IMAGE=x -t test .
+    """
+    # (written so by hand, the option is read as the value docker takes: an invalid platform)
+    assert [ln.split(" BC008 ")[0] for ln in check(text, "BC008", kind="shell")] == ["6:39"]
+
+
 def test_bc008_leaves_an_architecture_without_os_to_buildah_which_runs_on_linux():
     # kubevirt CDI's populate-registry.sh: buildah bud --platform amd64 builds linux/amd64; the
     # same value given to docker on a Mac takes the client's OS, darwin; another spelling

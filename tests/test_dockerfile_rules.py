@@ -438,6 +438,42 @@ def test_df003_leaves_a_pinned_builder_that_cross_compiles_for_the_target():
         " one architecture."]
 
 
+def test_df003_leaves_pinned_stages_that_install_or_use_a_cross_toolchain():
+    # home-assistant/addons' silabs-multiprotocol: amd64 stages with Debian's cross toolchains, one
+    # picked per target by FROM cross-builder-${BUILD_ARCH}, building with its cmake toolchain file
+    text = """
+        ARG BUILD_FROM
+        ARG BUILD_ARCH
+        FROM --platform=linux/amd64 debian:bullseye AS cross-builder-base
+        RUN apt-get update && apt-get install -y build-essential git
+        FROM --platform=linux/amd64 cross-builder-base AS cross-builder-aarch64
+        ENV DEBIAN_CROSS_PREFIX=aarch64-linux-gnu
+        RUN dpkg --add-architecture arm64 && apt-get update && apt-get install -y crossbuild-essential-arm64
+        FROM --platform=linux/amd64 cross-builder-${BUILD_ARCH} AS cpcd-builder
+        RUN cmake ../ -DCMAKE_TOOLCHAIN_FILE=../debian.cmake && make && make install
+        FROM --platform=linux/amd64 cross-builder-${BUILD_ARCH} AS zigbeed-builder
+        RUN make CC="${DEBIAN_CROSS_PREFIX}-gcc" -C zigbeed
+        FROM $BUILD_FROM
+        COPY --from=cpcd-builder /usr/local/bin /usr/local/bin
+        COPY --from=zigbeed-builder /usr/src/zigbeed /usr/local/bin/zigbeed
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    # the same stages building for their own CPU give every target amd64 binaries
+    native = text.replace("dpkg --add-architecture arm64 && ", "").replace("crossbuild-essential-arm64", "gcc") \
+        .replace(" -DCMAKE_TOOLCHAIN_FILE=../debian.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
+    assert [ln.split(" DF003 ")[0] for ln in check(native, "DF003", kind="dockerfile", platforms=TWO)] == [
+        "5:6", "8:6", "10:6"]
+    # a package manager's toolchain file (vcpkg's) is no cross toolchain; nor one only installed
+    vcpkg = native.replace("cmake ../", "cmake ../ -DCMAKE_TOOLCHAIN_FILE=/vcpkg/scripts/buildsystems/vcpkg.cmake")
+    assert "8:6" in [ln.split(" DF003 ")[0] for ln in check(vcpkg, "DF003", kind="dockerfile", platforms=TWO)]
+    installed = text.replace(" -DCMAKE_TOOLCHAIN_FILE=../debian.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
+    assert [ln.split(" DF003 ")[0] for ln in check(installed, "DF003", kind="dockerfile", platforms=TWO)] == [
+        "5:6", "8:6", "10:6"]
+    # the toolchain's stage picked into the image's own chain is the image's base: reported
+    final = text.replace("FROM $BUILD_FROM", "FROM cross-builder-${BUILD_ARCH}")
+    assert "5:6" in [ln.split(" DF003 ")[0] for ln in check(final, "DF003", kind="dockerfile", platforms=TWO)]
+
+
 def test_df003_leaves_a_pinned_stage_whose_comment_says_it_only_gives_files():
     # drone's Dockerfile.uiv2: "opensource-ui is only pushed as linux/arm64 - okay since we only
     # copy files", then COPY --from=uiv2 /canary-dist /app/web/dist
@@ -736,6 +772,25 @@ def test_df007_flags_target_args_not_declared_in_the_stage():
         "6:21 DF007 $TARGETPLATFORM is used in stage 1 without ARG TARGETPLATFORM after its FROM, so it expands to an"
         " empty string.",
     ]
+
+
+def test_df007_leaves_an_arg_every_stage_a_variable_from_may_name_hands_on():
+    # linuxkit's tools/guestfs: FROM syslinux-${TARGETARCH}, each syslinux-* stage FROM base, which
+    # declares ARG TARGETARCH: BuildKit hands it on whichever stage the build picks
+    text = """
+        FROM debian:bookworm AS base
+        ARG TARGETARCH
+        FROM base AS syslinux-amd64
+        RUN echo amd64
+        FROM base AS syslinux-arm64
+        RUN echo arm64
+        FROM syslinux-${TARGETARCH} AS syslinux
+        RUN apt-get install -y linux-image-${TARGETARCH}
+    """
+    assert check(text, "DF007", kind="dockerfile") == []
+    # one it may name without the ARG: the build for that CPU expands it empty
+    other = text.replace("FROM syslinux-${", "FROM debian:bookworm AS syslinux-riscv64\n        FROM syslinux-${")
+    assert [ln.split(" DF007 ")[0] for ln in check(other, "DF007", kind="dockerfile")] == ["9:36"]
 
 
 def test_df007_leaves_an_empty_go_target_in_a_stage_that_runs_on_the_target():
@@ -2110,6 +2165,23 @@ def test_df013_flags_a_downloaded_program_and_a_derived_stage():
         " the final stage copies its output (/src/target/release/srv): every platform's image gets the build"
         " machine's binaries.",
     ]
+
+
+def test_df013_passes_a_stage_that_builds_with_a_cross_toolchain_not_a_package_managers():
+    text = """
+        FROM --platform=$BUILDPLATFORM debian:12 AS build
+        RUN cmake -B out -DCMAKE_TOOLCHAIN_FILE=/src/cmake/cross.cmake && cmake --build out
+        FROM debian:12-slim
+        COPY --from=build /out/app /app
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
+    assert check(text.replace("RUN cmake", 'RUN make CC="${CROSS_PREFIX}-gcc" && cmake'), "DF013", kind="dockerfile",
+                 platforms=TWO) == []
+    # vcpkg's toolchain file builds for the machine it runs on (prometheus-collector's kind of miss: a
+    # cross gcc only installed is none either)
+    for native in ("/vcpkg/scripts/buildsystems/vcpkg.cmake && apt-get install -y gcc-aarch64-linux-gnu",):
+        assert [ln.split(" DF013 ")[0] for ln in check(text.replace("/src/cmake/cross.cmake", native), "DF013",
+                                                        kind="dockerfile", platforms=TWO)] == ["1:6"]
 
 
 def test_df013_passes_a_stage_whose_args_hand_go_the_target():

@@ -986,12 +986,38 @@ def test_k8s001_leaves_a_values_image_stub_named_repository():
         aurora:
           image:
             tag: latest
+        broker:
+          image:
+            # repository is the custom broker container reference
+            repository:
+            tag: latest
+        handler:
+          image:
+            repository: ""
+            tag: latest
     """
-    # (sapcc's aurora: `image: {tag: latest}`, the template writing `{{.Values.global.registry}}/aurora:`)
+    # (sapcc's aurora: `image: {tag: latest}`, the template writing `{{.Values.global.registry}}/aurora:`;
+    # akri's brokers: an empty repository is a slot the user fills, the template renders none without it)
     assert [ln.split(" K8S001 ")[1] for ln in check(values, "K8S001", kind="helm-values")] == [
         "Helm values set image quay.io/acme/source-repository to the mutable tag latest.",
         "Helm values set an image's tag to the mutable latest (its repository is the template's)."]
 
+
+
+def test_k8s001_reads_an_empty_values_repository_the_template_defaults_as_the_template_image(tmp_path):
+    # an empty repository the chart's template fills with `| default "ghcr.io/acme/app"`: the chart
+    # renders ghcr.io/acme/app:latest; without the default (akri's `if .repository`) it renders none
+    values = "image:\n  repository: \"\"\n  tag: latest\n"
+    deploy = ('spec:\n  containers:\n    - name: app\n      image: "{{ .Values.image.repository | default '
+              '\\"ghcr.io/acme/app\\" }}:{{ .Values.image.tag }}"\n')
+    write_files(tmp_path, {"chart/Chart.yaml": "name: c\nversion: 1.0.0\n", "chart/values.yaml": values,
+                           "chart/templates/deployment.yaml": deploy})
+    r = lint_path(tmp_path / "chart/values.yaml", kind="helm-values")
+    assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id == "K8S001"] == [("K8S001", 3)]
+    assert str(tmp_path / "chart/templates/deployment.yaml") in r.deps  # (an edit of it is seen)
+    (tmp_path / "chart/templates/deployment.yaml").write_text(deploy.replace(' | default \\"ghcr.io/acme/app\\"', ""))
+    r = lint_path(tmp_path / "chart/values.yaml", kind="helm-values")
+    assert [f.rule_id for f in r.findings if f.rule_id == "K8S001"] == []
 
 def test_k8s007_in_helm_values_only_where_k8s001_is_off():
     text = HELM_VALUES + (

@@ -33,11 +33,13 @@ SHOULD_MATCH = {
     "archlint-goreleaser": [".goreleaser.yml", ".goreleaser.yaml", ".config/goreleaser.yaml", "cmd/builder/.goreleaser.yaml",
                             ".goreleaser-nightly.yml"],
     "archlint-tilt": ["Tiltfile", "web/Tiltfile", "dev/app.tiltfile"],
+    "archlint-ha-addon": ["config.yaml", "mqtt/config.json", "birdnet/config.yml"],
 }
 SHOULD_NOT_MATCH = {
     "archlint-docker": ["Dockerfile.md", "docs/dockerfile-guide.txt", "README.md", ".dockerignore", "images/Dockerfile.grafana.old",
                         "services/ui/Dockerfile_old", "Dockerfile-bak", "Dockerfile.backup",
-                        "frontend/dockerfile/dockerfile_test.go", "docs/images/dockerfile-context.mdx"],
+                        "frontend/dockerfile/dockerfile_test.go", "docs/images/dockerfile-context.mdx",
+                        "ssh/rootfs/usr/share/nano/Dockerfile.nanorc", "Dockerfile.tmLanguage"],
     "archlint-make": ["Makefile.am.txt", "make.py", "Makefile.am", "Makefile.in"],
     "archlint-compose": ["compose.py", "k8s/deployment.yaml"],
     "archlint-actions": [".github/dependabot.yml", "workflows/ci.yml"],
@@ -46,6 +48,7 @@ SHOULD_NOT_MATCH = {
     "archlint-goreleaser": ["goreleaser.go", ".github/workflows/goreleaser.yml", "docs/goreleaser.md", "mygoreleaser.yml"],
     "archlint-tilt": ["Tiltfile.md", "docs/tiltfile-api.txt", "tilt.go", "Tiltfiles/README", "Tiltfile.rst",
                       "Tiltfile.opencost", "Tiltfile.swp"],
+    "archlint-ha-addon": ["mqtt/CONFIG.json", "x/config.json.old", "app/myconfig.yaml", "config.yaml.example"],
 }
 
 
@@ -57,7 +60,7 @@ def test_manifest_validates():
 
 def test_every_kind_has_a_hook():
     ids = set(BY_ID)
-    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-goreleaser", "archlint-tilt", "archlint-shell", "archlint-make", "archlint-k8s",
+    assert {"archlint", "archlint-docker", "archlint-bake", "archlint-goreleaser", "archlint-tilt", "archlint-ha-addon", "archlint-shell", "archlint-make", "archlint-k8s",
             "archlint-compose", "archlint-actions", "archlint-python", "archlint-markdown"} <= ids
     for h in HOOKS:
         assert h["language"] == "python"

@@ -1092,6 +1092,10 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
         == [None, None, "markdown"]  # (a page of its own kind)
     # nor a fragment to paste into one (k8s-config-connector's dockerfile-dev-sandbox.snippet)
     assert [kind_by_name(n) for n in ("dockerfile-dev-sandbox.snippet", "Dockerfile.fragment")] == [None, None]
+    # nor an editor's syntax definition for Dockerfiles (addon-ssh's rootfs/usr/share/nano/Dockerfile.nanorc:
+    # 9 AL001 errors, `icolor red "^(FROM|RUN)"` lines); vim-denops' Dockerfile.vim is one (`-f Dockerfile.vim`)
+    assert [kind_by_name(n) for n in ("Dockerfile.nanorc", "Dockerfile.sublime-syntax", "Dockerfile.tmLanguage",
+                                      "Dockerfile.vim")] == [None, None, None, "dockerfile"]
     # nor its build arguments (netobserv's Dockerfile-args.downstream, Konflux's build-args-file:
     # BUILDVERSION=1.12.0 lines, 2 AL001 errors judged wrong readings); a Dockerfile named for arguments' use is one
     assert [kind_by_name(n) for n in ("Dockerfile-args.downstream", "Dockerfile.args", "containerfile.args",

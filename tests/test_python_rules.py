@@ -874,6 +874,11 @@ def test_a_placeholder_a_build_replaces_makes_a_python_file_a_template():
     assert [(n.rule_id, n.line, n.severity.label) for n in r.notices] == [("AL003", 3, "info")]
     with pytest.raises(ParseError):
         parse(Source("x.py", "x = <ADMIN>\n"))  # (one word: no placeholder's shape)
+    # r3zound's birdnet_to_mqtt.py: `mqtt_port = %%mqtt_port%%`, which a cont-init script's sed fills
+    r = lint_inline("import paho\nmqtt_port = %%mqtt_port%%\n", name="birdnet_to_mqtt.py", kind="python")
+    assert [(n.rule_id, n.line) for n in r.notices] == [("AL003", 2)]
+    with pytest.raises(ParseError):
+        parse(Source("x.py", "x = 5 %% 2\n"))  # (an operator typed twice: no placeholder's shape)
 
 
 def test_jinja_markup_or_a_template_folder_makes_a_python_file_a_template():

@@ -48,5 +48,5 @@ FAMILIES: tuple[Family, ...] = (
     # the project model: rules on every file's facts together (archlint.project), run once per run
     Family("XF", "project", "project", ("dockerfile", "shell", "makefile", "markdown", "workflow", "kubernetes",
                                         "kustomization", "helm-values", "compose", "bake", "goreleaser",
-                                        "tiltfile")),
+                                        "tiltfile", "ha-addon")),
 )

@@ -71,11 +71,11 @@ def parse(source) -> PyModel:
                 # openframe's local_settings.py, envsubst'ed; Oracle's WebCenter config.py, `'ListenPort':
                 # <ADMIN_SERVER_PORT>,`, which its build replaces; cookiecutter-django's `{%- if ... %}` and
                 # `from {{ cookiecutter.project_slug }}.users import`, under {{cookiecutter.project_slug}}/
-                raise SkipFile("AL003", "templated file (a ${NAME}, <NAME> or Jinja placeholder where Python fails, or"
-                               " a template's folder), not linted",
+                raise SkipFile("AL003", "templated file (a ${NAME}, <NAME>, %%NAME%% or Jinja placeholder where Python"
+                               " fails, or a template's folder), not linted",
                                e.lineno or 1, e.offset or 1, group="AL003:python-template",
-                               summary="{count} Python files with ${NAME}, <NAME> or Jinja placeholders (templates) are"
-                                       " not linted") from None
+                               summary="{count} Python files with ${NAME}, <NAME>, %%NAME%% or Jinja placeholders"
+                                       " (templates) are not linted") from None
             what = _newer_syntax(msg, source.line(e.lineno or 0), e.offset or 0)
             if what:
                 v = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -106,6 +106,7 @@ _PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in ca
 #: (closed on its line, and ``{{`` followed by a blank, a dotted name or a filter: not ``f"{{x}}"`` nor
 #: an unclosed ``f"{{``; a line Python fails on that holds ``f"{{ x }}"`` would be read as one)
 _SHELL_PLACEHOLDER = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]{0,100}\}|<[A-Z][A-Z0-9]{0,40}_[A-Z0-9_]{1,60}>"
+                                r"|%%[A-Za-z_][A-Za-z0-9_]{0,60}%%"
                                 r"|\{\{(?:[ \t]|\w{1,60}[.|])[^\n]{0,200}?\}\}|\{%[^\n]{0,200}?%\}|\{#[^\n]{0,200}?#\}")
 
 

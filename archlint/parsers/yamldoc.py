@@ -650,6 +650,17 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
             gc.enable()
 
 
+def parse_facts_only(source) -> YamlModel:
+    """``parse`` for a file read for the project model's facts only (a Home Assistant add-on's
+    ``config.json``): one YAML cannot read (a JSON surrogate-pair escape, a key over 1,024
+    characters) is a notice, not a parse error: nothing is lost but its facts."""
+    try:
+        return parse(source)
+    except ParseError as e:
+        raise SkipFile("AL001", f"read for the project model only, and not readable as YAML: {e}", e.line, e.col,
+                       group="AL001:facts-only", summary="{count} files read for facts only could not be read") from None
+
+
 def parse(source) -> YamlModel:
     text = source.text
     if "\x85" in text or "\u2028" in text or "\u2029" in text:

@@ -829,4 +829,8 @@ def extract(ctx) -> dict | None:
         from .tilt import tilt_facts
 
         tilt_facts(ctx, out)
+    elif kind == "ha-addon":
+        from .ha_addon import addon_facts
+
+        addon_facts(ctx, out)
     return out or None

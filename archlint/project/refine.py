@@ -132,18 +132,21 @@ def built_for_it(f, fr, project):
     missing configuration.  Kept as it is: a build for whichever machine runs it or for
     platforms not known here (an overridable default such as ``TARGET_ARCH ?= linux/amd64``: its
     caller picks), an ARM literal (the variant is not in the name), and a Dockerfile that a
-    build archlint could not place may build (a variable ``-f``, a path after a ``cd``)."""
+    build archlint could not place may build (a variable ``-f``, a path after a ``cd``).  A
+    stage on the build machine (``$BUILDPLATFORM``) is judged so only where every build runs on
+    its target's CPU (a Home Assistant add-on's: ``_addon_native``)."""
     if NO_PLATFORMS not in f.message:
         return f
     ranges = project.target_stages.get(fr.path)
     m = _LITERAL.search(f.message)
     k = bisect.bisect_right(ranges, [f.span.line, 10**10]) - 1 if ranges and m is not None else -1
-    if k < 0 or f.span.line > ranges[k][1]:
-        return f  # (a stage built on the build machine: the build's --platform does not decide it)
+    builds = project.builds_of_dockerfile(fr.path)
+    if (k < 0 or f.span.line > ranges[k][1]) and (m is None or not _addon_native(builds)):
+        return f  # (a stage built on the build machine: the build's --platform does not decide it, but
+        # where the build machine is the target's, an add-on's: `_addon_native`)
     from ..archnames import arch_tokens
 
     arch = next((a for _t, a, _s, _e in arch_tokens(m.group(1))), None)
-    builds = project.builds_of_dockerfile(fr.path)
     final = [b for b in builds if project.builds_final_stage(b)]
     if arch in (None, "arm") or not final or any(b.pinned or not b.targets() for b in builds) \
             or _maybe_unplaced(project, fr.path):
@@ -246,11 +249,48 @@ def _maybe_unplaced(project, path: str) -> bool:
     alone says nothing of which file it is: not counted."""
     pats = getattr(project, "_unplaced", None)
     if pats is None:
-        pats = set()
+        pats = {}  # pattern -> the platforms its builds of several platforms at once produce
         for b in project.builds:
-            pats.update(p for p in _unplaced_files(b) if len(pats) < 256)
+            for p in _unplaced_files(b):
+                if p in pats or len(pats) < 256:
+                    t = b.targets() or ()
+                    pats[p] = pats.get(p, set()) | (set(t) if len(t) > 1 else set())
         project._unplaced = pats
-    return any(_may_be(path, p) for p in pats)
+    # (a Home Assistant add-on's Dockerfile: a workflow building `*/Dockerfile`, the add-on a matrix names, one
+    # platform a row (alexbelgium's: the rows its config's arch list allows) or several among the add-on's own,
+    # builds it for the add-on's architectures; several others at once build it for those too: counted)
+    mine = {t for b in project.builds_of_dockerfile(path) if b.tool == _addon_tool() for t in b.targets() or ()}
+    return any(_may_be(path, p) for p, t in pats.items()
+               if not (mine and p.startswith("*/") and "/" not in p[2:] and t <= mine))
+
+
+def _addon_tool() -> str:
+    from .ha_addon import TOOL
+
+    return TOOL
+
+
+def _addon_owners(project) -> frozenset:
+    """The owners (registry and first path part) of the prebuilt images the repository's add-ons
+    name, once a run."""
+    from .ha_addon import TOOL
+
+    owners = getattr(project, "_addon_owners", None)
+    if owners is None:
+        owners = project._addon_owners = frozenset(
+            "/".join(n[0].split("/")[:2]) for b in project.builds if b.tool == TOOL for n in b.tags[:1])
+    return owners
+
+
+def _addon_folders(project) -> frozenset:
+    """The folders of the Dockerfiles Home Assistant add-ons' configurations build, once a run."""
+    from .ha_addon import TOOL
+
+    folders = getattr(project, "_addon_folders", None)
+    if folders is None:
+        folders = project._addon_folders = frozenset(
+            b.dockerfile.rpartition("/")[0] for b in project.builds if b.tool == TOOL and b.dockerfile)
+    return folders
 
 
 def bc001(f, fr, project):
@@ -708,13 +748,64 @@ def df013(f, fr, project):
     built here holds a stage that copies the build machine's binaries. A Dockerfile no build is
     found for keeps the finding (built by hand, its final stage is what ``docker build`` makes),
     and so does one whose builds found are all in documents (a README's ``docker build --target
-    builder`` for development: the final image is built somewhere)."""
+    builder`` for development: the final image is built somewhere).  Nor one whose every build is
+    a Home Assistant add-on's on its target's machine (``_addon_native``)."""
     builds = project.builds_of_dockerfile(fr.path)
     stage = (f.key or "").lower()
     if stage and any(project.kinds.get(b.path) != "markdown" for b in builds) \
             and all(b.stage not in (None, "*") and b.stage.lower() == stage for b in builds):
         return None
-    return f
+    return None if _addon_native(builds) and not _maybe_unplaced(project, fr.path) else f
+
+
+def _addon_native(builds) -> bool:
+    """Whether every build of a Dockerfile is a Home Assistant add-on's whose build machine is
+    its target: the Supervisor's, on the device that runs it (an add-on without ``image:``), or
+    the add-on builder's for amd64 alone (birdnet-go-dev's ``arch: [amd64]``: CI machines are
+    amd64, and no other CPU's image gets the build machine's binaries)."""
+    from .ha_addon import TOOL
+
+    return bool(builds) and all(b.tool == TOOL and (b.local or b.targets() == ["linux/amd64"]) for b in builds)
+
+
+def prebuilt_elsewhere(fr, project) -> bool:
+    """Whether ``fr`` is the Dockerfile of a Home Assistant add-on that users pull prebuilt
+    (its configuration's ``image:``) in a collection of other publishers' add-ons, which nothing
+    in the repository builds: the add-ons' images name three owners or more (a registry and its
+    first path part: ha-china's and r3zound's nightly copies of alexbelgium's, FaserF's,
+    fredrikbaberg's... add-ons), no workflow runs the add-on builder (its action, its image, the
+    community add-ons' reusable workflows), and no build found or unplaced may build it.  What
+    it says of the image it would build is not this repository's to act on; an author's own
+    add-ons (their images under one or two owners) keep every finding, built by hand or not."""
+    from .ha_addon import TOOL
+
+    if fr.kind != "dockerfile" or project.addon_builder or len(_addon_owners(project)) < 3:
+        return False
+    builds = project.builds_of_dockerfile(fr.path)
+    # (a build archlint could not place counts, a workflow's `*/Dockerfile` of each add-on (fabio-garavini's, loaded
+    # and pushed by a later step) among them; not a document's: a README's `cd` into a clone, then `docker build .`)
+    return bool(builds) and all(b.tool == TOOL and b.push for b in builds) and not _vague_multi_platform(project) \
+        and not any(_may_build(b, fr.path) for b in project.builds if project.kinds.get(b.path) != "markdown")
+
+
+def bundled_in_addon(fr, project) -> bool:
+    """Whether ``fr`` is a Dockerfile in a folder below a Home Assistant add-on's (the folder of a
+    Dockerfile an add-on's configuration builds) that no build of the repository builds or may
+    build: the Supervisor builds the add-on's own Dockerfile only, so this one is the source the
+    add-on bundles (jdeath's ``tincisnotcatan/tincisnotcatan-master/``, which the add-on's
+    Dockerfile copies in whole)."""
+    folders = _addon_folders(project)
+    if fr.kind != "dockerfile" or not folders:
+        return False
+    parts = fr.path.split("/")[:-1]  # (an add-on at the top is no bundle's folder; nor a .devcontainer/ one)
+    if any(p.startswith(".") for p in parts) or not any("/".join(parts[:i]) in folders for i in range(1, len(parts))):
+        return False
+    return not project.builds_of_dockerfile(fr.path) and not _maybe_unplaced(project, fr.path) \
+        and not _vague_multi_platform(project)
+
+
+#: ``fn(file_result, project)``: whether every finding of the file is moot in context
+MOOT_FILES = (prebuilt_elsewhere, bundled_in_addon)
 
 
 REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,

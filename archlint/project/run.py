@@ -125,8 +125,13 @@ def _checked(r, pctx, results) -> list:
 
 
 def _refine(results, project, refiners: dict) -> None:
-    """Judge the findings and notices of the refined rules again with the model."""
+    """Judge the findings and notices of the refined rules again with the model; a file whose
+    findings are all moot in context (``refine.MOOT_FILES``) keeps none."""
+    from .refine import MOOT_FILES
+
     for fr in results:
+        if fr.findings and any(moot(fr, project) for moot in MOOT_FILES):
+            fr.findings = []
         if fr.findings and any(f.rule_id in refiners for f in fr.findings):
             fr.findings = [g for g in (refiners[f.rule_id](f, fr, project) if f.rule_id in refiners else f
                                        for f in fr.findings) if g is not None]

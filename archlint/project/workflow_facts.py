@@ -138,6 +138,20 @@ def _words(v: str) -> list:
     return [w for line in v.split("\n") for w, _ in split_list(line)]
 
 
+#: Home Assistant's add-on builder: its action (``home-assistant/builder@``, ``.../actions/build-image``), its
+#: image run or used (``ghcr.io/home-assistant/amd64-builder``, ``docker://...``), the community add-ons'
+#: reusable workflows (``hassio-addons/workflows/.github/workflows/addon-deploy.yaml``)
+_ADDON_BUILDER = re.compile(r"home-?assistant/(?:builder\b|[a-z0-9]{1,16}-builder\b)|hassio-addons/workflows/")
+
+
+def _runs_addon_builder(job, uses_job: str) -> bool:
+    """Whether a job calls the add-on builder (``_ADDON_BUILDER``): as its reusable workflow, a
+    step's action, or an image a step's script runs."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    return bool(_ADDON_BUILDER.search(uses_job)) or any(is_map(st) and _ADDON_BUILDER.search(
+        (text(st, "uses") or "") + "\n" + (text(st, "run") or "")) is not None for st in items(value(job, "steps")))
+
 #: ``${{ env.NAME }}`` in an action's input
 _ENV_REF = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -323,6 +337,8 @@ def workflow_facts(ctx, out: dict) -> None:
             rows = None
             folder = _checkout_folder(job)
             uses_job = (text(job, "uses") or "").strip()
+            if _runs_addon_builder(job, uses_job):
+                out["addon_builder"] = True  # builds the Home Assistant add-ons its inputs name (ha_addon.py)
             if uses_job.startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
                 sp = model.content_span(value(job, "uses"))

@@ -781,7 +781,8 @@ def invalid_platform(ctx):
     lower-cased, with `x86_64`/`x86-64`, `aarch64`, `i386`, `armhf`, `armel` normalised and
     arm's variant `7` read as `v7`. So the same reading as DF009, DC004, GHA004 and the
     configuration. Values with a variable (`linux/${ARCH}`) are trusted, and so is a Makefile's
-    overridable default that is a placeholder (`ARCH ?= ???`: every caller passes `ARCH=`).
+    overridable default that is a placeholder (`ARCH ?= ???`: every caller passes `ARCH=`), and an
+    option taken for the value where a variable expanded empty (`--platform ${PLATFORMS}` then `--build-arg`).
 
     ## Example
     ```shell

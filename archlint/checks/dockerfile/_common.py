@@ -106,28 +106,34 @@ def maybe_stage_ref(ctx, stage: Stage) -> bool:
     parts, the variables taken as anything, match an earlier stage's name, it starts with a
     literal and has no ``/``, ``:`` or ``@`` outside its variables (buildkit's ``FROM
     buildkit-$TARGETOS${BUILDKIT_DEBUG:+-debug}`` beside its ``buildkit-linux`` stages)."""
+    return bool(stages_named_by(ctx.model, stage))
+
+
+def stages_named_by(model, stage: Stage) -> tuple:
+    """The earlier stages a ``FROM`` whose name has variables may name (``maybe_stage_ref``):
+    linuxkit's ``FROM syslinux-${TARGETARCH}`` names ``syslinux-amd64`` and ``syslinux-arm64``.
+    Empty for a name of no such shape."""
     import fnmatch
 
     text = stage.image.value if stage.image is not None else ""
     refs = uses_vars(text)
     if not refs or refs[0][1] == 0:
-        return False
+        return ()
     pieces, at = [], 0
     for _name, start, end in refs:
         pieces.append(text[at:start])
         at = end
     pieces.append(text[at:])
     if any(c in p for p in pieces for c in "/:@*?["):
-        return False
+        return ()
     pattern = "*".join(pieces).lower()
-    memo = ctx.model.memo.setdefault("stage_ref", {})
+    memo = model.memo.setdefault("stage_ref", {})
     if (stage.index, pattern) not in memo:
         # at most ``_STAGE_REF_BUDGET`` name comparisons per file (a file of many such FROMs)
         left = memo.get("budget", _STAGE_REF_BUDGET)
-        earlier = ctx.model.stages[:min(stage.index, max(left, 0))]
-        names = [st.name.value.lower() for st in earlier if st.name is not None]
-        memo["budget"] = left - len(names)
-        memo[(stage.index, pattern)] = any(fnmatch.fnmatchcase(n, pattern) for n in names)
+        earlier = [st for st in model.stages[:min(stage.index, max(left, 0))] if st.name is not None]
+        memo["budget"] = left - len(earlier)
+        memo[(stage.index, pattern)] = tuple(st for st in earlier if fnmatch.fnmatchcase(st.name.value.lower(), pattern))
     return memo[(stage.index, pattern)]
 
 
@@ -604,6 +610,10 @@ _TARGET_HINT = re.compile(
     r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]"
     r"|\bGO(?:ARCH|OS|ARM)=[\"']?\$\{?[A-Za-z_]|\brustup\s+target\s+add\b|\b(?:CC|CXX|CROSS_COMPILE)=[\"']?[A-Za-z0-9_]+-linux-"
     r"|--(?:target|host)[= ]\s*[\"']?(?:[A-Za-z0-9_]+-[A-Za-z0-9_]+-[A-Za-z0-9_]|\$\{?[A-Z_]*(?:ARCH|TRIPLE|TARGET))"
+    # a cross toolchain used (silabs-multiprotocol's builders: CC="${DEBIAN_CROSS_PREFIX}-gcc", cmake's toolchain file,
+    # not a package manager's: vcpkg's, conan's; one only installed is not: prometheus-collector's `apt-get install
+    # gcc-aarch64-linux-gnu` then a plain go build)
+    r"|-DCMAKE_TOOLCHAIN_FILE=(?![^\s;&|]{0,200}?(?:vcpkg|conan))|\b(?:CC|CXX)=[\"']?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?-g(?:cc|\+\+)\b"
 )
 
 

@@ -157,10 +157,10 @@ def arch_specific_download(ctx):
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
     (`FROM base AS exit-amd64`, one stage per CPU), whose architecture is its purpose; nor, in a Dockerfile named after
-    one (`Dockerfile.arm64`, `Dockerfile.x86`, `arm64/Dockerfile`, `x86_64/5.0/Dockerfile`: one file per CPU), a literal for that architecture (one for another is
-    reported); nor in a stage whose base image names one architecture (`arm64v8/debian`,
-    `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is for that CPU whatever the build asks (a
-    literal for another is reported, naming the base). The architecture in a QEMU emulator's name
+    one (`Dockerfile.arm64`, `Dockerfile.x86`, `arm64/Dockerfile`, `x86_64/5.0/Dockerfile`:
+    one file per CPU), a literal for that architecture (one for another is reported); nor in a stage whose base image
+    names one architecture (`arm64v8/debian`, `fluentd:v1.13-debian-arm64-1.0`) a literal for that one: the stage is
+    for that CPU whatever the build asks (a literal for another is reported, naming the base). The architecture in a QEMU emulator's name
     (`qemu-aarch64-static`) is the CPU it emulates, not the one it runs on: not read; nor the one in a cross toolchain's
     name (`x86_64-linux-musl/aarch64-linux-musl-cross.tgz`: `x86_64` is). Nor the one download of an instruction whose
     comment right above says it exists for one CPU only (chaos-mesh's `# toda doesn't support arm64 yet`, "x86_64 only";
@@ -218,11 +218,18 @@ def arch_specific_download(ctx):
                 yield ctx.report(
                     tspan,
                     f"{ins.keyword} fetches a build for {token} ({value}) whatever the target platform; {reason}.",
-                    hint="derive it: ARG TARGETARCH and ${TARGETARCH} in the URL (map names with a case if the project uses x86_64/aarch64)",
+                    hint=_URL_HINT_ADDON if "BUILD_ARCH" in {*ctx.model.global_args, *declared} else _URL_HINT,
                     fix=fix,
                     severity=severity,
                     key=f"{token}:{value}",
                 )
+
+
+_URL_HINT = "derive it: ARG TARGETARCH and ${TARGETARCH} in the URL (map names with a case if the project uses x86_64/aarch64)"
+#: in a Home Assistant add-on's Dockerfile (it declares the ``BUILD_ARCH`` the Supervisor and the
+#: add-on builder pass: amd64, aarch64, armv7, armhf, i386)
+_URL_HINT_ADDON = ("derive it: ${BUILD_ARCH} (the add-on's architecture, which the add-on builder passes) in the URL, "
+                   "with a case where the project names them otherwise")
 
 
 #: what differs between one file's builds beside the CPU: the URL's scheme, and a 32-bit ARM
@@ -371,10 +378,19 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=())
 # ---- DF007: platform ARGs used without declaration ---------------------------------------------------
 
 
-def _inherited_args(model, st) -> set:
+def _inherited_args(model, st, picked: bool = True) -> set:
     """ARG names a stage gets from the stages it is based on (``FROM lint-base AS lint``): BuildKit
     hands a stage its base stage's build arguments.  Memoised per stage, so a chain costs its
-    length once."""
+    length once.  A stage a variable picks (linuxkit's ``FROM syslinux-${TARGETARCH}``) gets
+    those every stage it may name has (each ``FROM base``, which declares ``ARG TARGETARCH``);
+    with ``picked`` off, and for those stages' own chains, only literal bases count."""
+    if picked and model.base_stage_of(st) is None:
+        from ._common import stages_named_by
+
+        named = stages_named_by(model, st) if st.image is not None and "$" in st.image.value else ()
+        if named:
+            return frozenset.intersection(*(_inherited_args(model, n, False) | frozenset(n.declared_args())
+                                            for n in named))
     memo = model.memo.setdefault("df007.inherited", {})
     chain = []  # the stage and its bases, up to one already known (no recursion: chains are long)
     cur = st

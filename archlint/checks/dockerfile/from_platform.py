@@ -9,6 +9,7 @@ from ...project.refine import MACHINE_CPU  # the phrase the project model refine
 from ...registry import rule
 from ._common import (
     based_by,
+    based_on,
     comment_above,
     _bare_os,
     _builder_stages,
@@ -24,6 +25,7 @@ from ._common import (
     _stage_reads_own_arch,
     _stage_uses_target,
     _valid,
+    stages_named_by,
     file_arch_token,
     windows_image,
 )
@@ -106,8 +108,9 @@ def from_platform_hardcoded(ctx):
     `static/` folder, Java archives, a .NET publish for no runtime, `bin/Release/net8.0/publish`: `same_on_every_cpu`
     in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, or that its comment right above
     says only gives files (drone's "okay since we only copy files"); a frontend builder pinned to the machine that
-    runs it fastest; and a builder stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`,
-    `--target=...`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
+    runs it fastest; and a builder stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`,
+    a cross toolchain it installs or uses: `crossbuild-essential-arm64`, `-DCMAKE_TOOLCHAIN_FILE=`, `CC="${X}-gcc"`; also
+    in a stage a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
     emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
     only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
     on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. Without `platforms`, nor a stage
@@ -132,8 +135,7 @@ def from_platform_hardcoded(ctx):
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; a
     final base named for Windows, also through an `ARG` default, or a final stage running PowerShell or `cmd`):
-    `windows/amd64` is the only platform it is built for; nor for `--platform=${BUILDPLATFORM:-linux/amd64}` (BuildKit
-    always sets its automatic platform ARGs: the default is only the legacy builder's).
+    `windows/amd64` is the only platform it is built for; nor for `--platform=${BUILDPLATFORM:-linux/amd64}` (BuildKit always sets its automatic platform ARGs: the default is only the legacy builder's).
 
     ## Fix
     No automatic fix: whether the stage should follow the build or the target platform is a design choice.
@@ -171,7 +173,7 @@ def from_platform_hardcoded(ctx):
         if _only_arch_independent_donor(model, st) or (
                 st.index in builders and comment_above(ctx, st.from_ins.span.line, _ONLY_FILES.search)):
             continue  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
-        if st.index in builders and _stage_uses_target(model, st):
+        if _cross_compiles(model, st, builders):
             continue  # it cross-compiles for the target: the pin says where it runs, not what it makes
         if _reaches_only_through_its_platform(ctx, st, p) or targets.none and _fetches_for(ctx, st, p.arch):
             continue  # (ollama's jetpack-5, copied on only into its arm64 stage; kubefirst's amd64 downloads)
@@ -187,6 +189,39 @@ def from_platform_hardcoded(ctx):
             related=related,
             key=str(p),
         )
+
+
+def _outside_image(model, stage) -> bool:
+    """Whether ``stage`` is neither the final stage nor a base another stage names: what it
+    makes reaches the image only as files copied out, or through a stage whose ``FROM`` a
+    variable picks (silabs-multiprotocol's ``cross-builder-aarch64``, picked by ``FROM
+    cross-builder-${BUILD_ARCH}``)."""
+    final = model.final_stage
+    return final is not None and stage.index != final.index and stage.index not in based_on(model)
+
+
+def _cross_compiles(model, stage, builders) -> bool:
+    """Whether the pinned ``stage`` builds for the target: a builder that cross-compiles, or the
+    toolchain of builders that do (``_picked_for_cross_builds``)."""
+    return stage.index in builders and _stage_uses_target(model, stage) or _picked_for_cross_builds(model, stage, builders)
+
+
+def _picked_for_cross_builds(model, stage, builders) -> bool:
+    """Whether ``stage`` is the base only of builder stages whose ``FROM`` a variable picks, and
+    each of them cross-compiles for the target (silabs-multiprotocol's ``cross-builder-aarch64``,
+    which installs Debian's arm64 cross toolchain for the ``FROM cross-builder-${BUILD_ARCH}``
+    stages that build with it and are copied from): a toolchain for them, not the image's."""
+    if not _outside_image(model, stage) or stage.index in builders:
+        return False
+    pickers = model.memo.get("df003_pickers")
+    if pickers is None:  # (once a file: each variable FROM's stages, as maybe_stage_ref finds them)
+        pickers = model.memo["df003_pickers"] = {}
+        for st in model.stages:
+            if st.image is not None and "$" in st.image.value and model.base_stage_of(st) is None:
+                for named in stages_named_by(model, st):
+                    pickers.setdefault(named.index, []).append(st)
+    mine = pickers.get(stage.index, ())
+    return bool(mine) and all(st.index in builders and _stage_uses_target(model, st) for st in mine)
 
 
 def _fetches_for(ctx, stage, arch: str) -> bool:

@@ -1,5 +1,7 @@
-"""The newest Kubernetes release a Helm chart installs on: the upper bound of its ``Chart.yaml``
-``kubeVersion`` constraint (Helm refuses to install the chart on a cluster outside it)."""
+"""What a Helm chart's other files say of a file of it: the newest Kubernetes release the chart
+installs on (the upper bound of its ``Chart.yaml`` ``kubeVersion`` constraint: Helm refuses to
+install the chart on a cluster outside it), and whether its templates give an image repository a
+default."""
 from __future__ import annotations
 
 import os
@@ -25,10 +27,10 @@ def chart_upper_bound(abspath: str, depends_on) -> tuple[tuple[int, int], str] |
     depends_on(*probes)
     if hit is None:
         return None
-    path = os.path.join(hit[0], "Chart.yaml")
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read(1 << 16).decode("utf-8", "replace")
+    from ...source import read_regular
+
+    try:  # (a FIFO so named is not read: it would block the run)
+        text = read_regular(os.path.join(hit[0], "Chart.yaml"), 1 << 16)[:1 << 16].decode("utf-8", "replace")
     except OSError:
         return None
     m = _KUBE_VERSION.search(text)
@@ -52,3 +54,38 @@ def chart_upper_bound(abspath: str, depends_on) -> tuple[tuple[int, int], str] |
             return None  # (an alternative open upwards)
         best = upper if best is None else max(best, upper)
     return (best, constraint) if best is not None else None
+
+
+#: a template giving an image repository a default (``{{ .Values.image.repository | default "ghcr.io/acme/app" }}``,
+#: ``{{ default "x" .Values.image.repository }}``)
+_REPOSITORY_DEFAULT = re.compile(r"\.repository\b[^}\n]{0,120}?\|[ \t]*default\b|\bdefault\b[^}\n]{0,120}?\.repository\b")
+#: at most this many templates, of this many bytes each, are read
+_MAX_TEMPLATES = 64
+_MAX_TEMPLATE = 1 << 18
+
+
+def templates_default_repository(values_abspath: str, depends_on) -> bool:
+    """Whether a template of the chart whose values file is at ``values_abspath`` gives an image
+    repository a default: an empty ``repository:`` in the values is then no slot the user fills
+    but the template's default image.  The folder and files read are reported to ``depends_on``."""
+    from ...source import folder_entries, read_regular
+
+    folder = os.path.join(os.path.dirname(values_abspath), "templates")
+    depends_on(folder)
+    names = [n for n, is_dir in folder_entries(folder) if not is_dir][:_MAX_TEMPLATES]
+    for name in names:
+        path = os.path.join(folder, name)
+        depends_on(path)
+        try:
+            text = read_regular(path, _MAX_TEMPLATE)[:_MAX_TEMPLATE].decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "default" in text and _REPOSITORY_DEFAULT.search(text):
+            return True
+    return False
+
+
+def repository_defaulted(ctx) -> bool:
+    """``templates_default_repository`` for the values file linted in ``ctx``, once a file."""
+    return bool(ctx.source.abspath) and ctx.cached("k8s.repository_defaulted", lambda: templates_default_repository(
+        ctx.source.abspath, ctx.depends_on))

@@ -38,6 +38,7 @@ import re
 from ...model import Severity
 from ...images import cluster_release, local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
 from ...parsers.yamldoc import (
+    get,
     is_map,
     is_scalar,
     items,
@@ -51,6 +52,7 @@ from ...tooling import mutable_tags_allowed
 from . import workloads as wl
 from ...parsers.gomod import built_against
 from .kustomize import overridden_images, renamed_images
+from .chart_range import repository_defaulted
 from .workloads import APP_VERSION_HINT, app_version_default
 
 PACK = "kubernetes-apis"
@@ -286,10 +288,11 @@ def _values_image_maps(ctx) -> list:
             v = value(m, "image")
             if not is_map(v) or id(m) in tests:
                 continue
-            tag = value(v, "tag")
-            repo = values_repository(text(v, "repository"), text(v, "name"), text(v, "registry")) or "image"
-            if _unknown(repo):
-                continue  # (a placeholder: sapcc's stub name: nebula-repository beside tag: latest)
+            tag, repo = value(v, "tag"), values_repository(text(v, "repository"), text(v, "name"), text(v, "registry"))
+            if repo is None and any(get(v, k) is not None for k in ("repository", "name")) and not repository_defaulted(
+                    ctx) or _unknown(repo or "image"):  # (an empty repository: a slot the user fills, akri's brokers,
+                continue  # unless a template gives it a default; a placeholder: sapcc's stub name nebula-repository)
+            repo = repo or "image"
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
             first = ctx.model.content_span(v)[0]
             if _reader_sets(ctx, first - 1) or _reader_sets(ctx, first):
@@ -341,7 +344,7 @@ def image_latest_tag(ctx):
     `latest` is whatever was pushed last: two nodes can run different code under the same manifest, a rollback
     re-deploys the new image, and nothing records which build is running. Images pinned by digest
     (`app:latest@sha256:…`) are not reported, nor references expanded later (`$`, `{{`) or placeholders no runtime
-    accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`). Files under the `fixtures` folders (`testdata`, ...) are test input and not
+    accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`), nor a Helm values `tag: latest` beside an empty `repository:` (a slot the user fills: the template renders no image without it). Files under the `fixtures` folders (`testdata`, ...) are test input and not
     linted by default. An image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
     `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an overlay's, or its
     `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (in the
