@@ -374,7 +374,7 @@ def _addon_json(head: bytes, text: str) -> bool:
 
     try:
         doc = json.loads(text.removeprefix("\ufeff"))
-    except ValueError:
+    except (ValueError, RecursionError):  # (a nesting deeper than Python's stack: no add-on's)
         return False
     return type(doc) is dict and type(doc.get("arch")) is list and "slug" in doc
 

@@ -450,7 +450,7 @@ def test_df003_leaves_pinned_stages_that_install_or_use_a_cross_toolchain():
         ENV DEBIAN_CROSS_PREFIX=aarch64-linux-gnu
         RUN dpkg --add-architecture arm64 && apt-get update && apt-get install -y crossbuild-essential-arm64
         FROM --platform=linux/amd64 cross-builder-${BUILD_ARCH} AS cpcd-builder
-        RUN cmake ../ -DCMAKE_TOOLCHAIN_FILE=../debian.cmake && make && make install
+        RUN cmake ../ -DCMAKE_TOOLCHAIN_FILE=../cmake/${DEBIAN_ARCH}.cmake && make && make install
         FROM --platform=linux/amd64 cross-builder-${BUILD_ARCH} AS zigbeed-builder
         RUN make CC="${DEBIAN_CROSS_PREFIX}-gcc" -C zigbeed
         FROM $BUILD_FROM
@@ -460,18 +460,21 @@ def test_df003_leaves_pinned_stages_that_install_or_use_a_cross_toolchain():
     assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
     # the same stages building for their own CPU give every target amd64 binaries
     native = text.replace("dpkg --add-architecture arm64 && ", "").replace("crossbuild-essential-arm64", "gcc") \
-        .replace(" -DCMAKE_TOOLCHAIN_FILE=../debian.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
+        .replace(" -DCMAKE_TOOLCHAIN_FILE=../cmake/${DEBIAN_ARCH}.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
     assert [ln.split(" DF003 ")[0] for ln in check(native, "DF003", kind="dockerfile", platforms=TWO)] == [
         "5:6", "8:6", "10:6"]
     # a package manager's toolchain file (vcpkg's) is no cross toolchain; nor one only installed
     vcpkg = native.replace("cmake ../", "cmake ../ -DCMAKE_TOOLCHAIN_FILE=/vcpkg/scripts/buildsystems/vcpkg.cmake")
     assert "8:6" in [ln.split(" DF003 ")[0] for ln in check(vcpkg, "DF003", kind="dockerfile", platforms=TWO)]
-    installed = text.replace(" -DCMAKE_TOOLCHAIN_FILE=../debian.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
+    installed = text.replace(" -DCMAKE_TOOLCHAIN_FILE=../cmake/${DEBIAN_ARCH}.cmake", "").replace('CC="${DEBIAN_CROSS_PREFIX}-gcc" ', "")
     assert [ln.split(" DF003 ")[0] for ln in check(installed, "DF003", kind="dockerfile", platforms=TWO)] == [
         "5:6", "8:6", "10:6"]
-    # the toolchain's stage picked into the image's own chain is the image's base: reported
+    # the toolchain's stage picked into the image's own chain is the image's base: reported, also through
+    # a builder the final stage is based on
     final = text.replace("FROM $BUILD_FROM", "FROM cross-builder-${BUILD_ARCH}")
     assert "5:6" in [ln.split(" DF003 ")[0] for ln in check(final, "DF003", kind="dockerfile", platforms=TWO)]
+    based = text.replace("FROM $BUILD_FROM", "FROM zigbeed-builder")
+    assert "5:6" in [ln.split(" DF003 ")[0] for ln in check(based, "DF003", kind="dockerfile", platforms=TWO)]
 
 
 def test_df003_leaves_a_pinned_stage_whose_comment_says_it_only_gives_files():
@@ -788,6 +791,8 @@ def test_df007_leaves_an_arg_every_stage_a_variable_from_may_name_hands_on():
         RUN apt-get install -y linux-image-${TARGETARCH}
     """
     assert check(text, "DF007", kind="dockerfile") == []
+    # a stage built on the picked one inherits the same (its chain starts at the picked stage)
+    assert check(text + "        FROM syslinux AS final\n        RUN echo ${TARGETARCH}\n", "DF007", kind="dockerfile") == []
     # one it may name without the ARG: the build for that CPU expands it empty
     other = text.replace("FROM syslinux-${", "FROM debian:bookworm AS syslinux-riscv64\n        FROM syslinux-${")
     assert [ln.split(" DF007 ")[0] for ln in check(other, "DF007", kind="dockerfile")] == ["9:36"]
@@ -2177,9 +2182,10 @@ def test_df013_passes_a_stage_that_builds_with_a_cross_toolchain_not_a_package_m
     assert check(text, "DF013", kind="dockerfile", platforms=TWO) == []
     assert check(text.replace("RUN cmake", 'RUN make CC="${CROSS_PREFIX}-gcc" && cmake'), "DF013", kind="dockerfile",
                  platforms=TWO) == []
-    # vcpkg's toolchain file builds for the machine it runs on (prometheus-collector's kind of miss: a
-    # cross gcc only installed is none either)
-    for native in ("/vcpkg/scripts/buildsystems/vcpkg.cmake && apt-get install -y gcc-aarch64-linux-gnu",):
+    # vcpkg's toolchain file, or a native clang one, builds for the machine it runs on (prometheus-collector's
+    # kind of miss: a cross gcc only installed is none either)
+    for native in ("/vcpkg/scripts/buildsystems/vcpkg.cmake && apt-get install -y gcc-aarch64-linux-gnu",
+                   "/src/cmake/clang-libcxx.cmake"):
         assert [ln.split(" DF013 ")[0] for ln in check(text.replace("/src/cmake/cross.cmake", native), "DF013",
                                                         kind="dockerfile", platforms=TWO)] == ["1:6"]
 

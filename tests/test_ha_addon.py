@@ -126,9 +126,15 @@ def test_a_copy_of_an_addon_whose_image_is_built_elsewhere_has_no_dockerfile_fin
         files[f"{owner}-addon/Dockerfile"] = "FROM alpine:3.20\n"
     root = tree(tmp_path / "a", files)
     assert found(run(root, capsys), "DF") == []
-    # an author's own add-ons (one or two owners) keep their findings, built by hand or not
+    # an author's own add-ons (one or two owners) keep their findings, built by hand or not; one owner
+    # on two registries (ghcr.io/me, Docker Hub's me) is one
     own = {k: v for k, v in files.items() if not k.startswith("fredrikbaberg")}
     root = tree(tmp_path / "own", own)
+    assert sorted(f.split(" ", 2)[1] for f in found(run(root, capsys), "DF")) == ["DF001", "DF006"]
+    own["faserf-addon/config.yaml"] = own["faserf-addon/config.yaml"].replace("ghcr.io/faserf", "alexbelgium")
+    own["hub-addon/config.yaml"] = "slug: hub\narch: [amd64]\nimage: ghcr.io/alexbelgium/hub-{arch}\n"
+    own["hub-addon/Dockerfile"] = "FROM alpine:3.20\n"
+    root = tree(tmp_path / "own2", own)
     assert sorted(f.split(" ", 2)[1] for f in found(run(root, capsys), "DF")) == ["DF001", "DF006"]
     # the repository that builds it (its add-on builder) keeps them
     files[".github/workflows/builder.yaml"] = """
@@ -219,6 +225,7 @@ def test_a_dockerfile_bundled_below_an_addons_folder_is_source_not_a_build(tmp_p
     ("addon/config.json", b'{\n  "slug": "x",\n  "arch": [\n    "amd64"\n  ]\n}\n', "ha-addon"),
     ("k2fsa/config.yaml", b'{\n  "slug": "k2fsa",\n  "arch": [\n    "amd64"\n  ]\n}\n', "ha-addon"),  # (JSON so named)
     ("addon/config.json", b'{"targets": [{"slug": "x", "arch": ["amd64"]}]}\n', None),  # (not at the top level)
+    ("addon/config.json", b'{"slug": "x", "arch": ["amd64"], "a": ' + b"[" * 5000 + b"]" * 5000 + b"}", None),  # (deep)
     ("addon/config.yaml", b"server:\n  slug: x\n  arch: amd64\n", None),  # keys of something else
     ("app/config.json", b'{"arch": "amd64", "slug": "x"}\n', None),  # no list of architectures
     ("addon/CONFIG.json", b'{"slug": "x", "arch": ["amd64"]}\n', None),  # no name the Supervisor reads

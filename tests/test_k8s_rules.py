@@ -1015,6 +1015,13 @@ def test_k8s001_reads_an_empty_values_repository_the_template_defaults_as_the_te
     r = lint_path(tmp_path / "chart/values.yaml", kind="helm-values")
     assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id == "K8S001"] == [("K8S001", 3)]
     assert str(tmp_path / "chart/templates/deployment.yaml") in r.deps  # (an edit of it is seen)
+    # (a template in a folder of templates/ is read too)
+    (tmp_path / "chart/templates/deployment.yaml").rename(tmp_path / "chart/templates/deployment.tmp")
+    write_files(tmp_path, {"chart/templates/app/deployment.yaml": deploy})
+    r = lint_path(tmp_path / "chart/values.yaml", kind="helm-values")
+    assert [(f.rule_id, f.span.line) for f in r.findings if f.rule_id == "K8S001"] == [("K8S001", 3)]
+    (tmp_path / "chart/templates/app/deployment.yaml").unlink()
+    (tmp_path / "chart/templates/deployment.tmp").rename(tmp_path / "chart/templates/deployment.yaml")
     (tmp_path / "chart/templates/deployment.yaml").write_text(deploy.replace(' | default \\"ghcr.io/acme/app\\"', ""))
     r = lint_path(tmp_path / "chart/values.yaml", kind="helm-values")
     assert [f.rule_id for f in r.findings if f.rule_id == "K8S001"] == []

@@ -271,14 +271,16 @@ def _addon_tool() -> str:
 
 
 def _addon_owners(project) -> frozenset:
-    """The owners (registry and first path part) of the prebuilt images the repository's add-ons
-    name, once a run."""
+    """The owners of the prebuilt images the repository's add-ons name (an image's namespace, on
+    whichever registry: ``ghcr.io/me/a`` and Docker Hub's ``me/b`` are one owner's; one not known,
+    ``{arch}-x``, is none), once a run."""
     from .ha_addon import TOOL
 
     owners = getattr(project, "_addon_owners", None)
     if owners is None:
+        parts = (n[0].split("/") for b in project.builds if b.tool == TOOL for n in b.tags[:1])
         owners = project._addon_owners = frozenset(
-            "/".join(n[0].split("/")[:2]) for b in project.builds if b.tool == TOOL for n in b.tags[:1])
+            p[1].lower() for p in parts if len(p) >= 3 and "*" not in p[1] and p[1] != "library")
     return owners
 
 

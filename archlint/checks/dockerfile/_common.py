@@ -610,10 +610,11 @@ _TARGET_HINT = re.compile(
     r"\$\{?(?:TARGETARCH|TARGETOS|TARGETPLATFORM|TARGETVARIANT)\b|\bxx-[a-z]"
     r"|\bGO(?:ARCH|OS|ARM)=[\"']?\$\{?[A-Za-z_]|\brustup\s+target\s+add\b|\b(?:CC|CXX|CROSS_COMPILE)=[\"']?[A-Za-z0-9_]+-linux-"
     r"|--(?:target|host)[= ]\s*[\"']?(?:[A-Za-z0-9_]+-[A-Za-z0-9_]+-[A-Za-z0-9_]|\$\{?[A-Z_]*(?:ARCH|TRIPLE|TARGET))"
-    # a cross toolchain used (silabs-multiprotocol's builders: CC="${DEBIAN_CROSS_PREFIX}-gcc", cmake's toolchain file,
-    # not a package manager's: vcpkg's, conan's; one only installed is not: prometheus-collector's `apt-get install
-    # gcc-aarch64-linux-gnu` then a plain go build)
-    r"|-DCMAKE_TOOLCHAIN_FILE=(?![^\s;&|]{0,200}?(?:vcpkg|conan))|\b(?:CC|CXX)=[\"']?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?-g(?:cc|\+\+)\b"
+    # a cross toolchain used (silabs-multiprotocol's builders: CC="${DEBIAN_CROSS_PREFIX}-gcc"; a cmake toolchain file
+    # named for a CPU, a cross build or by a variable, not vcpkg's nor a native clang one; one only installed is not:
+    # prometheus-collector's `apt-get install gcc-aarch64-linux-gnu` then a plain go build)
+    r"|-DCMAKE_TOOLCHAIN_FILE=[^\s;&|]{0,200}?(?:cross|aarch64|arm|x86_64|riscv|i686|ppc64|s390x|-linux-|\$)"
+    r"|\b(?:CC|CXX)=[\"']?\$\{?[A-Za-z_][A-Za-z0-9_]*\}?-g(?:cc|\+\+)(?![\w+])"
 )
 
 

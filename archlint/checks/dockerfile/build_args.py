@@ -381,28 +381,34 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=())
 def _inherited_args(model, st, picked: bool = True) -> set:
     """ARG names a stage gets from the stages it is based on (``FROM lint-base AS lint``): BuildKit
     hands a stage its base stage's build arguments.  Memoised per stage, so a chain costs its
-    length once.  A stage a variable picks (linuxkit's ``FROM syslinux-${TARGETARCH}``) gets
-    those every stage it may name has (each ``FROM base``, which declares ``ARG TARGETARCH``);
-    with ``picked`` off, and for those stages' own chains, only literal bases count."""
-    if picked and model.base_stage_of(st) is None:
-        from ._common import stages_named_by
-
-        named = stages_named_by(model, st) if st.image is not None and "$" in st.image.value else ()
-        if named:
-            return frozenset.intersection(*(_inherited_args(model, n, False) | frozenset(n.declared_args())
-                                            for n in named))
-    memo = model.memo.setdefault("df007.inherited", {})
+    length once.  A chain's first stage that a variable picks (linuxkit's ``FROM
+    syslinux-${TARGETARCH}``) gets those every stage it may name has (each ``FROM base``, which
+    declares ``ARG TARGETARCH``); with ``picked`` off (for those stages' own chains), none."""
+    memo = model.memo.setdefault(("df007.inherited", picked), {})
     chain = []  # the stage and its bases, up to one already known (no recursion: chains are long)
     cur = st
     while cur is not None and cur.index not in memo and len(chain) <= len(model.stages):
         chain.append(cur)
         cur = model.base_stage_of(cur)
     # what the first stage already judged hands on: its own inheritance and its own ARGs
-    known = memo.get(cur.index, frozenset()) | frozenset(cur.declared_args()) if cur is not None else frozenset()
+    if cur is not None:
+        known = memo.get(cur.index, frozenset()) | frozenset(cur.declared_args())
+    else:
+        known = _picked_args(model, chain[-1]) if picked and chain else frozenset()
     for stage in reversed(chain):
         memo[stage.index] = known
         known = known | frozenset(stage.declared_args())
     return memo[st.index]
+
+
+def _picked_args(model, st) -> frozenset:
+    """The ARGs every earlier stage a variable ``FROM`` may name has, its own or inherited."""
+    from ._common import stages_named_by
+
+    named = stages_named_by(model, st) if st.image is not None and "$" in st.image.value else ()
+    if not named:
+        return frozenset()
+    return frozenset.intersection(*(_inherited_args(model, n, False) | frozenset(n.declared_args()) for n in named))
 
 
 @rule("DF007", "undeclared-platform-arg", severity=Severity.WARNING, fix="safe", tags=("multi-arch",))

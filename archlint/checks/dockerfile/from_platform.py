@@ -109,8 +109,8 @@ def from_platform_hardcoded(ctx):
     in `archlint/checks/dockerfile/_common.py`), the usual donor of a `scratch` image, or that its comment right above
     says only gives files (drone's "okay since we only copy files"); a frontend builder pinned to the machine that
     runs it fastest; and a builder stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`,
-    a cross toolchain it installs or uses: `crossbuild-essential-arm64`, `-DCMAKE_TOOLCHAIN_FILE=`, `CC="${X}-gcc"`; also
-    in a stage a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
+    a cross toolchain it uses: `CC="${X}-gcc"`, a cmake toolchain file named for a CPU or a cross build; also a stage that
+    installs one for builders a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
     emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
     only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
     on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. Without `platforms`, nor a stage
@@ -221,7 +221,8 @@ def _picked_for_cross_builds(model, stage, builders) -> bool:
                 for named in stages_named_by(model, st):
                     pickers.setdefault(named.index, []).append(st)
     mine = pickers.get(stage.index, ())
-    return bool(mine) and all(st.index in builders and _stage_uses_target(model, st) for st in mine)
+    return bool(mine) and all(st.index in builders and _outside_image(model, st) and _stage_uses_target(model, st)
+                              for st in mine)
 
 
 def _fetches_for(ctx, stage, arch: str) -> bool:

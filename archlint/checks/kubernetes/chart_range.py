@@ -70,11 +70,16 @@ def templates_default_repository(values_abspath: str, depends_on) -> bool:
     but the template's default image.  The folder and files read are reported to ``depends_on``."""
     from ...source import folder_entries, read_regular
 
-    folder = os.path.join(os.path.dirname(values_abspath), "templates")
-    depends_on(folder)
-    names = [n for n, is_dir in folder_entries(folder) if not is_dir][:_MAX_TEMPLATES]
-    for name in names:
-        path = os.path.join(folder, name)
+    todo, paths = [(os.path.join(os.path.dirname(values_abspath), "templates"), 0)], []
+    while todo and len(paths) < _MAX_TEMPLATES:  # (templates/ and its folders, four deep at most)
+        folder, depth = todo.pop()
+        depends_on(folder)
+        for name, is_dir in folder_entries(folder):
+            if is_dir and depth < 4:
+                todo.append((os.path.join(folder, name), depth + 1))
+            elif not is_dir:
+                paths.append(os.path.join(folder, name))
+    for path in paths[:_MAX_TEMPLATES]:
         depends_on(path)
         try:
             text = read_regular(path, _MAX_TEMPLATE)[:_MAX_TEMPLATE].decode("utf-8", "replace")
