@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from .ha_addon import TOOL as ADDON  # (the add-on builds' tool name; a module of facts, no rule's)
+
 #: what DF005 says of a stage whose platform the build command decides
 MACHINE_CPU = "follows the build machine's CPU"
 
@@ -259,26 +261,19 @@ def _maybe_unplaced(project, path: str) -> bool:
     # (a Home Assistant add-on's Dockerfile: a workflow building `*/Dockerfile`, the add-on a matrix names, one
     # platform a row (alexbelgium's: the rows its config's arch list allows) or several among the add-on's own,
     # builds it for the add-on's architectures; several others at once build it for those too: counted)
-    mine = {t for b in project.builds_of_dockerfile(path) if b.tool == _addon_tool() for t in b.targets() or ()}
+    mine = {t for b in project.builds_of_dockerfile(path) if b.tool == ADDON for t in b.targets() or ()} \
+        if _addon_folders(project) else ()
     return any(_may_be(path, p) for p, t in pats.items()
                if not (mine and p.startswith("*/") and "/" not in p[2:] and t <= mine))
-
-
-def _addon_tool() -> str:
-    from .ha_addon import TOOL
-
-    return TOOL
 
 
 def _addon_owners(project) -> frozenset:
     """The owners of the prebuilt images the repository's add-ons name (an image's namespace, on
     whichever registry: ``ghcr.io/me/a`` and Docker Hub's ``me/b`` are one owner's; one not known,
     ``{arch}-x``, is none), once a run."""
-    from .ha_addon import TOOL
-
     owners = getattr(project, "_addon_owners", None)
     if owners is None:
-        parts = (n[0].split("/") for b in project.builds if b.tool == TOOL for n in b.tags[:1])
+        parts = (n[0].split("/") for b in project.builds if b.tool == ADDON for n in b.tags[:1])
         owners = project._addon_owners = frozenset(
             p[1].lower() for p in parts if len(p) >= 3 and "*" not in p[1] and p[1] != "library")
     return owners
@@ -286,12 +281,10 @@ def _addon_owners(project) -> frozenset:
 
 def _addon_folders(project) -> frozenset:
     """The folders of the Dockerfiles Home Assistant add-ons' configurations build, once a run."""
-    from .ha_addon import TOOL
-
     folders = getattr(project, "_addon_folders", None)
     if folders is None:
         folders = project._addon_folders = frozenset(
-            b.dockerfile.rpartition("/")[0] for b in project.builds if b.tool == TOOL and b.dockerfile)
+            b.dockerfile.rpartition("/")[0] for b in project.builds if b.tool == ADDON and b.dockerfile)
     return folders
 
 
@@ -765,28 +758,24 @@ def _addon_native(builds) -> bool:
     its target: the Supervisor's, on the device that runs it (an add-on without ``image:``), or
     the add-on builder's for amd64 alone (birdnet-go-dev's ``arch: [amd64]``: CI machines are
     amd64, and no other CPU's image gets the build machine's binaries)."""
-    from .ha_addon import TOOL
-
-    return bool(builds) and all(b.tool == TOOL and (b.local or b.targets() == ["linux/amd64"]) for b in builds)
+    return bool(builds) and all(b.tool == ADDON and (b.local or b.targets() == ["linux/amd64"]) for b in builds)
 
 
 def prebuilt_elsewhere(fr, project) -> bool:
     """Whether ``fr`` is the Dockerfile of a Home Assistant add-on that users pull prebuilt
     (its configuration's ``image:``) in a collection of other publishers' add-ons, which nothing
-    in the repository builds: the add-ons' images name three owners or more (a registry and its
-    first path part: ha-china's and r3zound's nightly copies of alexbelgium's, FaserF's,
-    fredrikbaberg's... add-ons), no workflow runs the add-on builder (its action, its image, the
+    in the repository builds: the add-ons' images name three owners or more (``_addon_owners``:
+    ha-china's and r3zound's nightly copies of alexbelgium's, FaserF's, fredrikbaberg's...
+    add-ons), no workflow runs the add-on builder (its action, its image, the
     community add-ons' reusable workflows), and no build found or unplaced may build it.  What
     it says of the image it would build is not this repository's to act on; an author's own
     add-ons (their images under one or two owners) keep every finding, built by hand or not."""
-    from .ha_addon import TOOL
-
     if fr.kind != "dockerfile" or project.addon_builder or len(_addon_owners(project)) < 3:
         return False
     builds = project.builds_of_dockerfile(fr.path)
     # (a build archlint could not place counts, a workflow's `*/Dockerfile` of each add-on (fabio-garavini's, loaded
     # and pushed by a later step) among them; not a document's: a README's `cd` into a clone, then `docker build .`)
-    return bool(builds) and all(b.tool == TOOL and b.push for b in builds) and not _vague_multi_platform(project) \
+    return bool(builds) and all(b.tool == ADDON and b.push for b in builds) and not _vague_multi_platform(project) \
         and not any(_may_build(b, fr.path) for b in project.builds if project.kinds.get(b.path) != "markdown")
 
 
