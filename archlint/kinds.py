@@ -145,7 +145,7 @@ _ADDON_JSON_KEYS = (re.compile(r'"slug"[ \t]*:'), re.compile(r'"arch"[ \t]*:[ \t
 #: ``dockerfile_test.go``), archives, backups (``Dockerfile.grafana.old``; ``_BACKUP_NAME``), fragments to paste into one
 #: (k8s-config-connector's ``dockerfile-dev-sandbox.snippet``, no FROM by design), editors' syntax
 #: definitions for Dockerfiles (addon-ssh's ``rootfs/usr/share/nano/Dockerfile.nanorc``)
-_NOT_DOCKERFILE = (".snippet", ".fragment", ".nanorc", ".sublime-syntax", ".tmlanguage", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
+_NOT_DOCKERFILE = (".snippet", ".fragment", ".nanorc", ".sublime-syntax", ".tmlanguage", ".tmpreferences", ".tmsnippet", ".plist", ".md", ".mdx", ".markdown", ".ipynb", ".jsx", ".tsx", ".mjs", ".cjs", ".vue", ".svelte", ".scss", ".less", ".csv", ".txt", ".json", ".sh", ".py", ".toml", ".dockerignore", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".js", ".ts", ".java", ".kt", ".rb", ".php", ".cs", ".swift", ".scala", ".lua", ".pl", ".ps1", ".bat", ".xml", ".html", ".css", ".lock", ".gz", ".tgz", ".zip", ".png", ".svg", ".pdf", ".jsonnet", ".libsonnet", ".cue", ".tf", ".rst", ".adoc", ".orig", ".bak", ".old", ".swp", ".yml", ".yaml")
 
 
 #: a Dockerfile's name with a word glued on (``DockerfileOW``, built with ``-f DockerfileOW``;

@@ -8,13 +8,19 @@
 
 Also honoured so a repository can switch without rewriting them: ``# hadolint ignore=DL3007``
 (next instruction), ``# hadolint global ignore=…`` (file) and BuildKit's ``# check=skip=…``
-directive, for the archlint rules that overlap.  Unused archlint suppressions are reported as
+directive, for the archlint rules that overlap, and so are the ``ignored:`` codes of the repository's
+hadolint configuration (``.hadolint.yaml``/``.hadolint.yml``, the nearest from a Dockerfile's folder
+up to the repository's top level) for its Dockerfiles.  Unused archlint suppressions are reported as
 AL002 (off by default); an ID in one that names no rule (a typo) as AL008.
 """
 from __future__ import annotations
 
+import os
 import re
+
+from .kinds import TABLE as _KINDS
 from .model import Finding, Span
+from .source import read_regular
 
 _SUPPRESS_HEAD = re.compile(r"archlint:\s*(ignore-file|ignore)\b")
 _HADOLINT = re.compile(r"^\s*#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9, ]+)")
@@ -27,7 +33,7 @@ BUILDKIT_MAP = {
     "undefinedvar": ("DF007",),
     "undefinedarginfrom": ("DF012",),
 }
-from .kinds import TABLE as _KINDS
+_MAPPED = frozenset(x for ids in HADOLINT_MAP.values() for x in ids)
 
 #: kinds whose comments may end a line of code (from the kinds table)
 TRAILING_OK = frozenset(k.name for k in _KINDS.values() if k.trailing_comments)
@@ -190,8 +196,62 @@ def _buildkit_skips(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: hadolint's configuration files, looked for from a Dockerfile's folder up to the repository's top
+#: level (hadolint reads the one in its working folder: a repository's top level, or a folder of it)
+HADOLINT_CONFIGS = (".hadolint.yaml", ".hadolint.yml")
+_MAX_HADOLINT_CONFIG = 64 << 10
+_MAX_LEVELS = 64
+
+
+def hadolint_config_ignores(abspath: str, inputs: list) -> tuple[str, ...]:
+    """The archlint rules that the ``ignored:`` list of the hadolint configuration nearest to
+    ``abspath`` (a Dockerfile) switches off through ``HADOLINT_MAP`` (stackabletech's
+    ``DL3006`` for its bake contexts' ``FROM local-image/...``, rocker-versioned2's ``DL3007``);
+    none outside a repository (no folder holding ``.git`` above: a configuration above it is
+    not the repository's), when there is none up to its top level, or when the nearest is not a
+    YAML mapping of at most 64 KiB whose ``ignored`` is a list.  Every path looked at is
+    appended to ``inputs``."""
+    from .discovery import find_root
+
+    d = os.path.dirname(abspath)
+    top = find_root(d, inputs)
+    if not os.path.exists(os.path.join(top, ".git")):
+        return ()
+    for _ in range(_MAX_LEVELS):
+        for name in HADOLINT_CONFIGS:
+            cand = os.path.join(d, name)
+            inputs.append(cand)
+            try:
+                data = read_regular(cand, _MAX_HADOLINT_CONFIG)
+            except OSError:
+                continue
+            return _hadolint_ignored(data) if len(data) <= _MAX_HADOLINT_CONFIG else ()
+        if d == top or len(d) <= len(top):
+            break
+        d = os.path.dirname(d)
+    return ()
+
+
+def _hadolint_ignored(data: bytes) -> tuple[str, ...]:
+    import yaml
+
+    try:
+        doc = yaml.load(data.decode("utf-8", "replace"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # (another tool's file: whatever it holds, never the end of the lint)
+        return ()
+    ignored = doc.get("ignored") if type(doc) is dict else None
+    if type(ignored) is not list:
+        return ()
+    return tuple(dict.fromkeys(x for c in ignored if type(c) is str for x in HADOLINT_MAP.get(c.strip().upper(), ())))
+
+
 def apply_suppressions(source, kind: str, model, findings: list[Finding], settings, rules) -> list[Finding]:
     sups = collect(source, kind, model)
+    if kind == "dockerfile" and source.abspath and os.path.isabs(source.abspath) \
+            and any(f.rule_id in _MAPPED for f in findings):
+        ids = hadolint_config_ignores(source.abspath, source.inputs)
+        if ids:
+            sups.append(Suppression(1, 1, ids, 1, len(source.lines), file_level=True, native=False))
     if not sups and not findings:
         return findings
     for f in findings:

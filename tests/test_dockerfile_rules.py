@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ONE, TWO, apply_fix, check, findings, ids, lint, lint_inline, show, write_files
+from helpers import ONE, TWO, apply_fix, check, dedent, findings, ids, lint, lint_inline, show, write_files
 
 
 DF001_LATEST = """
@@ -515,6 +515,36 @@ def test_df003_leaves_a_pinned_stage_that_reaches_the_image_only_through_its_pla
         "1:6 DF003 Stage 0"]
 
 
+def test_df003_leaves_pinned_stages_whose_folders_the_image_picks_by_its_target_platform():
+    # mediamtx's docker/rpi.Dockerfile: scratch stages pinned to linux/amd64 gather each CPU's files
+    # in a folder named for its platform, and the image copies only its own (/$TARGETPLATFORM)
+    text = """
+        FROM --platform=linux/amd64 scratch AS binaries
+        ADD binaries/mediamtx_linux_armv7.tar.gz /linux/arm/v7
+        ADD binaries/mediamtx_linux_arm64.tar.gz /linux/arm64
+        FROM --platform=linux/arm/v7 debian:bullseye-slim AS base-arm-v7
+        RUN apt update && apt install -y libc6
+        FROM --platform=linux/amd64 scratch AS base
+        COPY --from=base-arm-v7 / /linux/arm/v7
+        FROM scratch
+        ARG TARGETPLATFORM
+        COPY --from=base /$TARGETPLATFORM /
+        COPY --from=binaries /${TARGETPLATFORM} /
+    """
+    platforms = ["linux/amd64", "linux/arm/v7", "linux/arm64"]
+    assert check(text, "DF003", kind="dockerfile", platforms=platforms) == []
+    # without the ARG the variable is empty: every target gets every folder
+    assert [x.split(" (")[0] for x in check(text.replace("ARG TARGETPLATFORM", "ENV A=1"), "DF003", kind="dockerfile",
+                                               platforms=platforms)] == [
+        "1:6 DF003 Stage 0", "4:6 DF003 Stage 1", "6:6 DF003 Stage 2"]
+    # another ARG named alike is no target's platform
+    assert check(text.replace("${TARGETPLATFORM}", "${TARGETPLATFORM_DIR}"), "DF003", kind="dockerfile",
+                 platforms=platforms) != []
+    # a folder not picked by the target: every target gets the amd64 stage's files
+    assert [x.split(" (")[0] for x in check(text.replace("/${TARGETPLATFORM} /", "/linux/arm64 /"), "DF003",
+                                               kind="dockerfile", platforms=platforms)] == ["1:6 DF003 Stage 0"]
+
+
 DF004_ARM64 = """
     FROM --platform=linux/arm64 python:3.12-slim
 """
@@ -893,8 +923,6 @@ def test_df008_flags_toolchains_pinned_to_one_arch():
         " (linux/amd64, linux/arm64) and this literal serves only one.",
         "3:5 DF008 ENV pins the toolchain to arm64 (GOARCH=arm64); several target platforms are configured"
         " (linux/amd64, linux/arm64) and this literal serves only one.",
-        "5:5 DF008 RUN pins the toolchain to arm64 (rustup target add aarch64-unknown-linux-musl); several target"
-        " platforms are configured (linux/amd64, linux/arm64) and this literal serves only one.",
         "6:30 DF008 RUN pins the toolchain to amd64 (--target x86_64-unknown-linux-gnu); several target platforms are"
         " configured (linux/amd64, linux/arm64) and this literal serves only one.",
         "7:5 DF008 RUN pins the toolchain to arm64 (CC=aarch64-linux-gnu-gcc); several target platforms are"
@@ -935,9 +963,10 @@ def test_df008_and_df013_accept_a_cross_compilation_matrix():
         " binaries."]
 
 
-def test_df008_rustup_targets_of_several_cpus_are_a_cross_toolchain():
-    # lldap's dev image adds the x86_64, aarch64 and armv7 musl targets in one RUN; one target
-    # alone, or a cargo --target, is still a pin
+def test_df008_an_added_rustup_target_is_no_pin_the_build_for_it_is():
+    # lldap's dev image adds the x86_64, aarch64 and armv7 musl targets in one RUN; openobserve's dev
+    # container adds x86_64-unknown-linux-gnu beside the machine's own: nothing is pinned until a
+    # cargo --target (or CARGO_BUILD_TARGET) builds for one
     text = """
         FROM rust:1.85
         RUN rustup target add x86_64-unknown-linux-musl && \\
@@ -947,9 +976,14 @@ def test_df008_rustup_targets_of_several_cpus_are_a_cross_toolchain():
     """
     assert [x.split(" (")[0] for x in check(text, "DF008", kind="dockerfile", platforms=TWO)] == [
         "5:17 DF008 RUN pins the toolchain to amd64"]
-    one = "FROM rust:1.85\nRUN rustup target add aarch64-unknown-linux-musl\n"
-    assert [x.split(" (")[0] for x in check(one, "DF008", kind="dockerfile", platforms=TWO)] == [
-        "2:5 DF008 RUN pins the toolchain to arm64"]
+    one = "FROM rust:1.85\nRUN rustup target add x86_64-unknown-linux-gnu\n"
+    assert check(one, "DF008", kind="dockerfile", platforms=TWO) == []
+    env = one + "ENV CARGO_BUILD_TARGET=aarch64-unknown-linux-musl\n"
+    assert [x.split(" (")[0] for x in check(env.replace("_TARGET=", "_TARGET "), "DF008", kind="dockerfile",
+                                               platforms=TWO)] == ["3:5 DF008 ENV pins the toolchain to arm64"]
+    assert check(env, "DF008", kind="dockerfile", platforms=TWO) == [
+        "3:5 DF008 ENV pins the toolchain to arm64 (CARGO_BUILD_TARGET=aarch64-unknown-linux-musl); several target"
+        " platforms are configured (linux/amd64, linux/arm64) and this literal serves only one."]
 
 
 def test_df008_leaves_a_toolchain_for_another_os():
@@ -1121,6 +1155,66 @@ def test_df006_reads_what_is_fetched_not_the_headers_it_sends():
     assert [x.split(" whatever")[0] for x in found] == [
         "3:174 DF006 RUN fetches a build for x86_64 (https://github.com/bazelbuild/bazel/releases/download/$BAZEL_VERSION"
         "/bazel-$BAZEL_VERSION-installer-linux-x86_64.sh)"]
+
+
+def test_df006_a_tool_for_the_build_machine_is_told_to_follow_the_build_machine():
+    # jlesage/docker-baseimage-gui's Dockerfile.common: upx fetched for amd64 in a $BUILDPLATFORM stage
+    # that only build stages copy from, to pack what they built: the build machine's CPU decides
+    text = """
+        FROM --platform=$BUILDPLATFORM alpine:3.20 AS upx
+        ARG UPX_VERSION=4.2.4
+        RUN curl -L https://github.com/upx/upx/releases/download/v${UPX_VERSION}/upx-${UPX_VERSION}-amd64_linux.tar.xz | tar xJ
+        FROM --platform=$BUILDPLATFORM alpine:3.21 AS tigervnc
+        ARG TARGETPLATFORM
+        COPY --from=upx /usr/bin/upx /usr/bin/upx
+        RUN xx-clang build.c -o /out/Xvnc && upx /out/Xvnc
+        FROM alpine:3.21
+        COPY --from=tigervnc /out/Xvnc /usr/bin/Xvnc
+    """
+    for table in ({}, {"platforms": TWO}):
+        r = lint_inline(text, kind="dockerfile", **table)
+        got = [f for f in r.findings if f.rule_id == "DF006"]
+        assert [(f.span.line, f.span.col, f.severity.name, f.message, f.hint) for f in got] == [(
+            3, 93, "WARNING",
+            "RUN fetches a build for amd64 (https://github.com/upx/upx/releases/download/v${UPX_VERSION}/upx-${UPX_VERSION}"
+            "-amd64_linux.tar.xz) in a stage that runs on the build machine (--platform=$BUILDPLATFORM) and only serves "
+            "other build stages: a build machine of another CPU (an arm64 Mac or runner) gets a tool it cannot run.",
+            "derive it from the build machine: ARG BUILDARCH and ${BUILDARCH} in the URL (map names with a case if the "
+            "project uses x86_64/aarch64)")]
+        assert "-${BUILDARCH}_linux" in apply_fix(dedent(text), got[0].fix) and "ARG BUILDARCH\n" in apply_fix(
+            dedent(text), got[0].fix)
+    # copied into the image (a stage of the target reads it), also through a build stage's folder the
+    # image takes whole, or the final stage built on it: the target's CPU decides, as before
+    into_image = text.replace("COPY --from=tigervnc /out/Xvnc", "COPY --from=upx /usr/bin/upx")
+    through = text.replace("/usr/bin/upx /usr/bin/upx", "/usr/bin/upx /out/upx").replace(
+        "COPY --from=tigervnc /out/Xvnc /usr/bin/Xvnc", "COPY --from=tigervnc /out /usr/local/bin")
+    based = text.replace("FROM alpine:3.21\n", "FROM upx\n")
+    for other in (into_image, through, based):
+        assert [x.split(" whatever")[0] for x in check(other, "DF006", kind="dockerfile")] == [
+            "3:93 DF006 RUN fetches a build for amd64 (https://github.com/upx/upx/releases/download/v${UPX_VERSION}/upx-"
+            "${UPX_VERSION}-amd64_linux.tar.xz)"], other
+
+
+def test_df006_a_cross_rs_image_is_the_x86_64_build_machines():
+    # openobserve's cross/Dockerfile.oss.musl, named by Cross.oss.toml for its x86_64 and aarch64 musl
+    # targets: cross runs the image on the x86_64 host, where protoc generates code
+    text = """
+        ARG CROSS_BASE_IMAGE
+        FROM $CROSS_BASE_IMAGE
+        RUN wget https://github.com/protocolbuffers/protobuf/releases/download/v21.12/protoc-21.12-linux-x86_64.zip
+    """
+    assert check(text, "DF006", kind="dockerfile") == []
+    assert check(text.replace("$CROSS_BASE_IMAGE", "ghcr.io/cross-rs/aarch64-unknown-linux-musl:0.2.5").replace(
+        "ARG CROSS_BASE_IMAGE", ""), "DF006", kind="dockerfile") == []
+    # another CPU's build there, or a base of no such name: reported
+    assert [x.split(" whatever")[0] for x in check(text.replace("x86_64.zip", "aarch_64.zip"), "DF006",
+                                                     kind="dockerfile")] == [
+        "3:98 DF006 RUN fetches a build for aarch_64 (https://github.com/protocolbuffers/protobuf/releases/download/v21.12"
+        "/protoc-21.12-linux-aarch_64.zip)"]
+    assert [x.split(" whatever")[0] for x in check(text.replace("CROSS_BASE_IMAGE", "BASE_IMAGE"), "DF006",
+                                                     kind="dockerfile")] == [
+        "3:98 DF006 RUN fetches a build for x86_64 (https://github.com/protocolbuffers/protobuf/releases/download/v21.12"
+        "/protoc-21.12-linux-x86_64.zip)"]
 
 
 def test_df006_reads_what_is_fetched_not_the_local_file_it_is_saved_as():
@@ -2150,6 +2244,54 @@ def test_df013_flags_build_platform_binaries_shipped_to_targets(table, severity)
     (f,) = findings(lint_inline(DF013_SHIPPED, kind="dockerfile", **table), "DF013")
     assert f.severity.label == severity
     assert [r.span.line for r in f.related] == [7]
+
+
+def test_df013_flags_a_final_stage_on_the_build_machine():
+    # kubewharf/katalyst-core's build/dockerfiles/Dockerfile, built for linux/amd64,linux/arm64 by its
+    # release workflow: the arm64 image is the build machine's distroless base (glibc) holding an arm64
+    # binary (moby/buildkit#1057); microservices-demo's loadgenerator: FROM base, a $BUILDPLATFORM python
+    text = """
+        FROM --platform=${BUILDPLATFORM} golang:1.18 as builder
+        ARG TARGETOS TARGETARCH
+        RUN GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -o /out/app .
+        FROM --platform=${BUILDPLATFORM} kubewharf/distroless-base-debian11:v1.2
+        ARG TARGETARCH
+        COPY --from=builder /out/app /usr/local/bin/app
+    """
+    for table, severity in (({"platforms": TWO}, "error"), ({}, "warning")):
+        (f,) = findings(lint_inline(text, kind="dockerfile", **table), "DF013")
+        assert (f.span.line, f.span.col, f.severity.label, f.message, f.hint) == (
+            4, 6, severity,
+            "The final stage runs on the build machine ($BUILDPLATFORM): every platform's image is the build "
+            "machine's kubewharf/distroless-base-debian11:v1.2 (its libraries and programs), whatever platform the "
+            "build asks for.",
+            "drop --platform=$BUILDPLATFORM from the final stage: keep it on builder stages that cross-compile")
+    based = """
+        FROM --platform=$BUILDPLATFORM python:3.12-alpine AS base
+        FROM base AS builder
+        RUN pip install --prefix=/install -r requirements.txt
+        FROM base
+        COPY --from=builder /install /usr/local
+    """
+    (f,) = findings(lint_inline(based, kind="dockerfile"), "DF013")
+    assert (f.span.line, f.message, f.hint) == (
+        1, "The final stage is based on stage 0 (base), which runs on the build machine ($BUILDPLATFORM): "
+           "every platform's image is the build machine's python:3.12-alpine (its libraries and programs), whatever "
+           "platform the build asks for.",
+        "base the final stage on python:3.12-alpine itself (FROM python:3.12-alpine, no --platform), not on stage 0")
+    # an ARG default is read; an ARG without one names an image not known here
+    arg = text.replace("kubewharf/distroless-base-debian11:v1.2", "${RUNTIME}").replace(
+        "FROM --platform=${BUILDPLATFORM} golang", "ARG RUNTIME=debian:12-slim\nFROM --platform=${BUILDPLATFORM} golang")
+    assert [x.split(" DF013 ")[1][:41] for x in check(arg, "DF013", kind="dockerfile")] == [
+        "The final stage runs on the build machine"]
+    assert check(arg.replace("RUNTIME=debian:12-slim", "RUNTIME"), "DF013", kind="dockerfile") == []
+    # scratch, or a base of no programs (distroless/static): what is copied in decides; DF013's usual reading
+    for base in ("scratch", "gcr.io/distroless/static:nonroot", "cgr.dev/chainguard/static:latest"):
+        assert check(text.replace("kubewharf/distroless-base-debian11:v1.2", base), "DF013", kind="dockerfile") == []
+    # a last stage that ends with a check and names nothing to run (buildx's lint stage): no image to ship
+    lint = based.replace("COPY --from=builder /install /usr/local", "RUN python -m pytest")
+    assert check(lint, "DF013", kind="dockerfile") == []
+    assert check(lint + "    CMD [\"python\", \"-m\", \"app\"]\n", "DF013", kind="dockerfile") != []
 
 
 def test_df013_flags_a_downloaded_program_and_a_derived_stage():

@@ -397,6 +397,17 @@ def test_xf005_leaves_a_compose_dockerfile_in_a_context_not_known_here(tmp_path,
     assert codes(doc, "XF") == [("dev/docker-compose.yml", 2, "XF005")]
 
 
+def test_xf005_leaves_a_dockerfile_of_a_remote_context(tmp_path, capsys):
+    # balena-engine's hack/make/test-docker-py: -f names a file of docker-py's repository, the context
+    # a git URL with a commit a variable names; a local context keeps the judgement
+    script = ('#!/bin/sh\nexec docker build ${build_opts} -t "${img}" -f tests/Dockerfile '
+              '"https://github.com/docker/docker-py.git#${DOCKER_PY_COMMIT}"\n')
+    assert codes(run(tree(tmp_path / "a", {"hack/test-docker-py.sh": script}), capsys), "XF") == []
+    local = script.replace('"https://github.com/docker/docker-py.git#${DOCKER_PY_COMMIT}"', '"${SRC_DIR}/py"')
+    assert codes(run(tree(tmp_path / "b", {"hack/test-docker-py.sh": local}), capsys), "XF") == [
+        ("hack/test-docker-py.sh", 2, "XF005")]
+
+
 def test_a_part_a_part_includes_is_read_from_where_make_runs(tmp_path, capsys):
     # minikube: the Makefile includes ./hack/prow/prow.mk, which includes ./hack/prow/prow_images.mk
     # (make reads both names from the top); its recipes' -f paths are the top's
@@ -1096,6 +1107,10 @@ def test_source_files_named_like_dockerfiles_are_not_dockerfiles():
     # 9 AL001 errors, `icolor red "^(FROM|RUN)"` lines); vim-denops' Dockerfile.vim is one (`-f Dockerfile.vim`)
     assert [kind_by_name(n) for n in ("Dockerfile.nanorc", "Dockerfile.sublime-syntax", "Dockerfile.tmLanguage",
                                       "Dockerfile.vim")] == [None, None, None, "dockerfile"]
+    # nor a TextMate bundle's XML (balena-engine's contrib/syntax/textmate/Docker.tmbundle/Preferences/
+    # Dockerfile.tmPreferences: 24 AL001 errors judged wrong readings, one per line of a plist)
+    assert [kind_by_name(n) for n in ("Dockerfile.tmPreferences", "Dockerfile.tmSnippet", "Dockerfile.plist")] == [
+        None, None, None]
     # nor its build arguments (netobserv's Dockerfile-args.downstream, Konflux's build-args-file:
     # BUILDVERSION=1.12.0 lines, 2 AL001 errors judged wrong readings); a Dockerfile named for arguments' use is one
     assert [kind_by_name(n) for n in ("Dockerfile-args.downstream", "Dockerfile.args", "containerfile.args",
@@ -3202,6 +3217,26 @@ def test_df013_leaves_a_dockerfile_whose_every_build_stops_at_the_build_machine_
     # image is built somewhere all the same
     (root / "README.md").write_text("```sh\ndocker build --target builder -t app-dev backend\n```\n")
     assert df013() == [("backend/Dockerfile", 1)]
+
+
+def test_df013_leaves_a_last_stage_on_the_build_machine_that_no_build_makes(tmp_path, capsys):
+    # the last stage, a test image on the build machine's Go, is built by no build found: the release
+    # build stops at `release` (--target); a build of that stage, or of the whole file, keeps the finding
+    df = ("FROM --platform=$BUILDPLATFORM golang:1.26 AS build\nARG TARGETARCH\n"
+          "RUN GOARCH=$TARGETARCH go build -o /out/app .\n"
+          "FROM gcr.io/distroless/base:nonroot AS release\nCOPY --from=build /out/app /app\n"
+          "FROM build AS test\nENTRYPOINT [\"go\", \"test\", \"./...\"]\n")
+    make = ("release:\n\tdocker buildx build --platform linux/amd64,linux/arm64 --target release -t ghcr.io/acme/app:1"
+            " --push .\n")
+    root = tree(tmp_path / "r", {"Dockerfile": df, "Makefile": make})
+
+    def df013():
+        return [(f["path"], f["line"]) for f in run(root, capsys)["findings"] if f["rule"] == "DF013"]
+
+    assert df013() == []
+    for more in ("test:\n\tdocker build --target test -t app-test .\n", "all:\n\tdocker build -t app .\n"):
+        (root / "Makefile").write_text(make + more)
+        assert df013() == [("Dockerfile", 1)]
 
 
 def test_a_bake_files_paths_are_read_from_where_bake_runs(tmp_path, capsys):

@@ -61,3 +61,39 @@ def test_unknown_rule_in_suppression_is_reported_with_its_path():
 def test_used_suppression_is_not_reported_unused():
     text = "# archlint: ignore[DF001]\nFROM python:latest\n"
     assert ids(lint("Dockerfile", text, extend_select=["AL002"]), "AL") == []
+
+
+def test_a_repositorys_hadolint_configuration_ignores_its_mapped_rules(tmp_path):
+    # stackabletech/docker-images' .hadolint.yaml ignores DL3006 (its FROM local-image/... are bake
+    # contexts); rocker-versioned2's DL3007 (devel images on ubuntu:latest by design)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".hadolint.yaml").write_text("---\nignored:\n  - DL3006\n  - \"DL3007\"  # latest on purpose\n"
+                                             "  - DL3008\ntrustedRegistries:\n  - docker.io\n")
+    df = tmp_path / "svc" / "Dockerfile"
+    df.parent.mkdir()
+    text = "FROM --platform=linux/amd64 local-image/java-devel AS build\nFROM ubuntu:latest\n"
+    df.write_text(text)
+    r = lint(df, text, platforms=["linux/amd64", "linux/arm64"])
+    assert sorted((f.rule_id, f.span.line, f.suppressed) for f in r.findings if f.rule_id in ("DF001", "DF002", "DF003")) == [
+        ("DF001", 2, True), ("DF002", 1, True), ("DF003", 1, False)]
+    assert str(tmp_path / ".hadolint.yaml") in r.deps  # (a change there changes the result: the cache knows)
+    # the nearest one wins, as archlint's own configuration; another tool's file that is no YAML,
+    # or whose ignored list is not one, suppresses nothing
+    (tmp_path / "svc" / ".hadolint.yml").write_text("ignored: DL3006\n")
+    assert [f.rule_id for f in lint(df, text).findings if f.suppressed] == []
+    (tmp_path / "svc" / ".hadolint.yml").write_text("ignored: [DL3006\n\t- :")
+    assert [f.rule_id for f in lint(df, text).findings if f.suppressed] == []
+    # above the repository's top level: not this repository's; where none is, the places looked at
+    # are what the result depends on (one written there later changes it)
+    (tmp_path / "svc" / ".hadolint.yml").unlink()
+    (tmp_path / "svc" / ".git").mkdir()
+    r = lint(df, text)
+    assert [f.rule_id for f in r.findings if f.suppressed] == []
+    assert str(tmp_path / "svc" / ".hadolint.yaml") in r.deps and str(tmp_path / "svc" / ".hadolint.yml") in r.deps
+    # outside any repository (no .git above): none is read
+    (tmp_path / ".git").rmdir()
+    loose = tmp_path / "loose" / "sub" / "Dockerfile"
+    loose.parent.mkdir(parents=True)
+    loose.write_text(text)
+    (tmp_path / "loose" / ".hadolint.yaml").write_text("ignored: [DL3006, DL3007]\n")
+    assert [f.rule_id for f in lint(loose, text).findings if f.suppressed] == []

@@ -737,18 +737,27 @@ def _prerelease_released(project, path: str) -> bool:
     return mine[1][0] in finals
 
 
+#: the start of the key of DF013's finding on a final stage on the build machine (no stage name
+#: has parentheses); the final stage's name, if any, follows
+FINAL_KEY = "(final)"
+
+
 def df013(f, fr, project):
     """DF013 where every build of the Dockerfile found stops at the flagged stage itself
     (awesome-compose's ``target: builder``: compose runs the Go builder for ``go run``): no image
-    built here holds a stage that copies the build machine's binaries. A Dockerfile no build is
+    built here holds a stage that copies the build machine's binaries; and its finding on a final
+    stage on the build machine (key ``FINAL_KEY``) where every build stops at another stage
+    (``--target release``: the final stage, a test or development one, is no image built here). A Dockerfile no build is
     found for keeps the finding (built by hand, its final stage is what ``docker build`` makes),
     and so does one whose builds found are all in documents (a README's ``docker build --target
     builder`` for development: the final image is built somewhere).  Nor one whose every build is
     a Home Assistant add-on's on its target's machine (``_addon_native``)."""
     builds = project.builds_of_dockerfile(fr.path)
     stage = (f.key or "").lower()
+    final = stage.startswith(FINAL_KEY)  # (the final stage on the build machine: its name, if any, follows)
     if stage and any(project.kinds.get(b.path) != "markdown" for b in builds) \
-            and all(b.stage not in (None, "*") and b.stage.lower() == stage for b in builds):
+            and all(b.stage not in (None, "*") and (b.stage.lower() != stage[len(FINAL_KEY):] if final
+                                                   else b.stage.lower() == stage) for b in builds):
         return None
     return None if _addon_native(builds) and not _maybe_unplaced(project, fr.path) else f
 

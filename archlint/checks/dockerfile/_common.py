@@ -406,11 +406,18 @@ def refused_arches(ctx) -> frozenset:
     return ctx.cached("dockerfile.refused_arches", compute)
 
 
+#: a cross-rs image (``FROM $CROSS_BASE_IMAGE``, which ``cross`` passes to a target's custom
+#: Dockerfile; ``ghcr.io/cross-rs/...``): the build machine of ``cross build``, an x86_64 host
+#: whatever the Rust target (openobserve's protoc ``linux-x86_64`` in ``cross/Dockerfile.oss.musl``)
+_CROSS_RS = re.compile(r"\$\{?CROSS_BASE_IMAGE\}?$|(?:ghcr\.io/cross-rs|(?:docker\.io/)?rustembedded/cross)[/:]")
+
+
 def final_base_arch(ctx) -> str | None:
     """The architecture of the image the final stage is built on (through the stages it is
     based on, ARG defaults expanded) when that image is one architecture's by its name
     (``archnames.one_arch_image``: capv's boskosctl, ``FROM gcr.io/distroless/static:nonroot-amd64``)
-    and no ``--platform`` says otherwise: the image is that CPU's whatever builds it.  Else None."""
+    or a cross-rs image (``_CROSS_RS``: amd64) and no ``--platform`` says otherwise: the image is
+    that CPU's whatever builds it.  Else None."""
 
     def compute():
         from ...archnames import one_arch_image
@@ -425,6 +432,8 @@ def final_base_arch(ctx) -> str | None:
         if st is None or st.platform is not None:
             return None
         value, complete, _related = _resolved_image(ctx, st)
+        if _CROSS_RS.match(st.image.value if st.image is not None else "") or complete and _CROSS_RS.match(value or ""):
+            return "amd64"  # (cross-rs's x86_64 host images)
         return one_arch_image(value) if complete and value else None
 
     return ctx.cached("dockerfile.final_base_arch", compute)

@@ -29,7 +29,7 @@ def from_latest_tag(ctx):
     ## Why is this bad?
     `latest` is a moving pointer: two builds of the same commit get different bases, a rebuild can
     silently switch major versions, and a cached `latest` on one machine differs from another's.
-    Same as hadolint DL3007 (`# hadolint ignore=DL3007` is honoured).
+    Same as hadolint DL3007 (`# hadolint ignore=DL3007` is honoured, as is DL3007 in a `.hadolint.yaml`'s `ignored:`).
 
     ## Example
     ```dockerfile
@@ -300,7 +300,8 @@ def from_untagged(ctx):
     reference one `ARG`, with or without a default (in an `ARG` line or in place: `FROM ${BUILDER_IMAGE:-golang}`). Its
     value comes from the build command, which archlint cannot see (jupyter/docker-stacks' CI passes each parent image it
     has just built; the untagged default only serves a local build), and reporting it would be a false alarm (checkov's
-    most common one). A default that says `latest` is still DF001's. Same as hadolint DL3006, which skips variables too,
+    most common one). A default that says `latest` is still DF001's. Same as hadolint DL3006 (`# hadolint ignore=DL3006`
+    and DL3006 in a `.hadolint.yaml`'s `ignored:` are honoured), which skips variables too,
     except for a repository whose name carries the release it follows (`ubi8/ubi`, `gcr.io/distroless/static-debian12`,
     `nodejs18`, `python-39`, `cu124`...; a version ending its last part or as a path part: Habana's
     `gaudi-docker/1.20.1/ubuntu22.04/habanalabs/pytorch-installer-2.6.0`) written without a tag, the form its publisher

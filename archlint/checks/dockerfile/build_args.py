@@ -2,6 +2,7 @@
 flags) and the ARGs that carry the target platform."""
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
 
@@ -20,7 +21,7 @@ from ...parsers.dockerfile import (
 from ...registry import rule
 from ._common import (
     stage_vars,
-    _arch_policy, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
+    _arch_policy, based_by, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
     windows_image,
 )
 
@@ -135,6 +136,12 @@ def arch_specific_download(ctx):
     caller picks), or a build whose Dockerfile archlint cannot tell (a variable `-f`, a path after a `cd` to a folder not
     known: a variable, a second `cd`, one in a function, a recipe's earlier line) keeps the finding.
 
+    A stage that runs on the build machine (`--platform=$BUILDPLATFORM`) whose files reach only other such stages (a tool
+    the build runs: jlesage's upx, fetched for amd64 to pack the binaries the build stages make; copies followed to
+    where they put it) is told so: the build
+    machine's CPU decides there, not the target's, and a build machine of another CPU (an arm64 Mac) gets a tool it
+    cannot run; the hint and the fix use `${BUILDARCH}`, whatever platforms are configured.
+
     ## Why is this bad?
     The image holds a binary for one CPU whatever platform it is built for: elsewhere it fails with `exec format error`.
 
@@ -151,8 +158,8 @@ def arch_specific_download(ctx):
 
     ## Fix
     Unsafe (artefacts are named differently): a Go-style token (`amd64`) becomes `${TARGETARCH}` (`ARG TARGETARCH`
-    added), in a `RUN` a uname-style one (`x86_64`) `$(uname -m)`, with its other mentions in the instruction (the
-    `tar` and `rm` of the fetched file); none where the script picks per CPU (a `case` arm or `if` branch for one).
+    added; `${BUILDARCH}` in a build machine's tool stage), in a `RUN` a uname-style one (`x86_64`) `$(uname -m)`, with
+    its other mentions in the instruction (the `tar` and `rm` of the fetched file); none where the script picks per CPU (a `case` arm or `if` branch for one).
 
     Not reported in a Dockerfile for a Windows image (`Dockerfile.windows`, a `mcr.microsoft.com/windows` base; see
     DF003): Windows images are amd64, and an x64 tool is the one they need; nor in a stage named after an architecture
@@ -175,8 +182,9 @@ def arch_specific_download(ctx):
     for its CPU (setuptools' `build/lib.linux-x86_64-cpython-311`). Nor a local file (`curl -o`) or an index a text tool
     reads (`| grep`). With no platforms configured, not a literal for the CPU of a final base that is one architecture's
     by its name (capv's `FROM gcr.io/distroless/static:nonroot-amd64`): the image is that CPU's whatever builds it (also
-    DF008); nor an amd64 one where the build fails for arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one
-    is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` (or `Arm64Dockerfile`) is amd64's, as is a folder's every one named for
+    DF008), or a cross-rs image (`FROM $CROSS_BASE_IMAGE`, `ghcr.io/cross-rs/...`), which `cross build` runs on its
+    x86_64 host whatever the Rust target (an amd64 literal there is right); nor an amd64 one where the build fails for
+    arm64 (lorax's `"linux/arm64") exit 1` in a stage the final one is built from). The plain `Dockerfile` beside `Dockerfile.aarch64` (or `Arm64Dockerfile`) is amd64's, as is a folder's every one named for
     no CPU where some name arm64 and none amd64, or whose folder has an ARM twin (`seafile_9.0/`, `seafile_9.0_arm/`).
     """
     if windows_image(ctx):
@@ -184,8 +192,8 @@ def arch_specific_download(ctx):
     for st in ctx.model.stages:
         if _stage_derives_arch(st) or stage_named_for_an_arch(st):
             continue
-        declared = st.declared_args()
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
+        declared = tool = None  # (worked out for a stage with a literal: many stages stay linear)
         words = _one_cpu_each(list(_download_words(ctx, st)))
         # instruction -> how many of its downloads name an architecture
         fetches = Counter(id(ins) for ins, value, _span, _via in words if any(arch_tokens(value)))
@@ -197,32 +205,109 @@ def arch_specific_download(ctx):
                     continue  # Dockerfile.amd64 fetching the amd64 build, arm64v8/alpine the arm64 one
                 if fetches[id(ins)] == 1 and _one_arch_said(ctx, ins, arch):
                     continue  # the one download of its instruction, which its comment says has one CPU's
-                policy = _arch_policy(ctx, st, arch)
-                if policy is None:
-                    continue
-                severity, reason = policy
-                if base is not None:  # a base image for another CPU: the stage is that CPU's
-                    reason = f"the stage's base image is for {base[1]}"
-                if via is not None:
-                    yield ctx.report(
-                        span,
-                        f"{ins.keyword} copies a build for {token} ({value}, the default of ARG {via}) whatever the "
-                        f"target platform; {reason}.",
-                        hint="derive it: ${TARGETARCH} in the ARG default or the path (ARG TARGETARCH in the stage)",
-                        severity=severity,
-                        key=f"{token}:{value}",
-                    )
-                    continue
-                tspan = _token_span(ctx, span, value, start, end)
-                fix = _arch_fix(ctx, st, ins, token, tspan, declared, _other_spans(ctx, span, value, more))
-                yield ctx.report(
-                    tspan,
-                    f"{ins.keyword} fetches a build for {token} ({value}) whatever the target platform; {reason}.",
-                    hint=_URL_HINT_ADDON if "BUILD_ARCH" in {*ctx.model.global_args, *declared} else _URL_HINT,
-                    fix=fix,
-                    severity=severity,
-                    key=f"{token}:{value}",
-                )
+                if declared is None:
+                    declared, tool = st.declared_args(), _serves_builds_only(ctx.model, st)
+                found = _download_finding(ctx, st, ins, value, span, via, (token, arch, start, end, more), base, tool,
+                                          declared)
+                if found is not None:
+                    yield found
+
+
+def _download_finding(ctx, st, ins, value: str, span: Span, via, group, base, tool: bool, declared):
+    """DF006's finding for the literal ``group`` (``_arch_groups``) of the download or copy
+    ``value`` in the stage ``st`` (whose ``declared`` ARGs are given), or None where the policy
+    accepts it (``_arch_policy``)."""
+    token, arch, start, end, more = group
+    if tool and via is None:  # (jlesage's upx: a tool later build steps run)
+        tspan = _token_span(ctx, span, value, start, end)
+        return ctx.report(
+            tspan,
+            f"{ins.keyword} fetches a build for {token} ({value}) in a stage that runs on the build machine "
+            "(--platform=$BUILDPLATFORM) and only serves other build stages: a build machine of another CPU "
+            "(an arm64 Mac or runner) gets a tool it cannot run.",
+            hint=_BUILD_HINT,
+            fix=_arch_fix(ctx, st, ins, token, tspan, declared, _other_spans(ctx, span, value, more), var="BUILDARCH"),
+            key=f"{token}:{value}",
+        )
+    policy = _arch_policy(ctx, st, arch)
+    if policy is None:
+        return None
+    severity, reason = policy
+    if base is not None:  # a base image for another CPU: the stage is that CPU's
+        reason = f"the stage's base image is for {base[1]}"
+    if via is not None:
+        return ctx.report(
+            span,
+            f"{ins.keyword} copies a build for {token} ({value}, the default of ARG {via}) whatever the "
+            f"target platform; {reason}.",
+            hint="derive it: ${TARGETARCH} in the ARG default or the path (ARG TARGETARCH in the stage)",
+            severity=severity,
+            key=f"{token}:{value}",
+        )
+    tspan = _token_span(ctx, span, value, start, end)
+    return ctx.report(
+        tspan,
+        f"{ins.keyword} fetches a build for {token} ({value}) whatever the target platform; {reason}.",
+        hint=_URL_HINT_ADDON if "BUILD_ARCH" in {*ctx.model.global_args, *declared} else _URL_HINT,
+        fix=_arch_fix(ctx, st, ins, token, tspan, declared, _other_spans(ctx, span, value, more)),
+        severity=severity,
+        key=f"{token}:{value}",
+    )
+
+
+_BUILD_HINT = ("derive it from the build machine: ARG BUILDARCH and ${BUILDARCH} in the URL (map names with a case if "
+               "the project uses x86_64/aarch64)")
+_TOOL_WALK = 2_000  # stages a DF006 tool walk may visit
+
+
+def _serves_builds_only(model, st) -> bool:
+    """Whether the stage runs on the build machine (``--platform=$BUILDPLATFORM``) and what it
+    holds reaches only other such stages (jlesage's ``upx``, copied to ``/usr/bin/upx`` of a build
+    stage the image takes only ``/tmp/tigervnc-rootfs`` from): a tool of the build.  Followed
+    through copies (to where each puts it; a variable path or a bind mount passes everything on)
+    and stages based on it.  Not the final stage; read by one stage at least; past
+    ``_TOOL_WALK`` steps, False."""
+    final = model.final_stage
+    if final is None or st.index == final.index or _platform_kind(model, st) != "build":
+        return False
+    readers, based = model.readers(), based_by(model)
+    todo, seen, steps = [(st, ("/",))], set(), 0
+    while todo:
+        cur, paths = todo.pop()
+        if (cur.index, paths) in seen:
+            continue
+        seen.add((cur.index, paths))
+        nxt = [(b, paths) for b in based.get(cur.index, [])]
+        for r, ins, fl in readers.get(cur.index, ()):
+            moved = _carried(ins, fl, paths)
+            if moved:
+                nxt.append((r, moved))
+        for stage, held in nxt:
+            steps += 1
+            if steps > _TOOL_WALK or stage.index == final.index or _platform_kind(model, stage) != "build":
+                return False
+        todo.extend(nxt)
+    return len(seen) > 1
+
+
+def _carried(ins, fl, paths: tuple) -> tuple:
+    """Where the ``COPY --from`` ``ins`` puts what its source stage holds at ``paths`` (a source
+    inside one of them, or holding one), as a sorted tuple; everything (``("/",)``) for a bind
+    mount or a path with a variable; none when it copies other files."""
+    if fl.name != "from" or ins.keyword not in ("COPY", "ADD"):
+        return ("/",)
+    words = list(ins.exec_form) if ins.exec_form is not None else [w.value for w in ins.words]
+    if len(words) < 2 or any("$" in w for w in words):
+        return ("/",)
+    dest = posixpath.normpath(posixpath.join("/", words[-1]))
+    out = set()
+    for src in (posixpath.normpath(posixpath.join("/", w)) for w in words[:-1]):
+        for p in paths:
+            if p == "/" or src == p or src.startswith(p.rstrip("/") + "/"):
+                out.add(dest)  # (the source is inside what it holds)
+            elif p.startswith(src.rstrip("/") + "/"):
+                out.add(posixpath.join(dest, p[len(src.rstrip("/")) + 1:]))  # (a folder holding it)
+    return tuple(sorted(out))
 
 
 _URL_HINT = "derive it: ARG TARGETARCH and ${TARGETARCH} in the URL (map names with a case if the project uses x86_64/aarch64)"
@@ -356,7 +441,7 @@ def _mentions(ctx, ins, token: str, spans: list) -> list | None:
     return None if out and arch_case_arms(ins.args.text) else out
 
 
-def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=()) -> Fix | None:
+def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=(), var: str = "TARGETARCH") -> Fix | None:
     low = token.lower()
     spans = [span, *more]
     if any(s.line != s.end_line or s.col < 1 for s in spans):
@@ -366,10 +451,10 @@ def _arch_fix(ctx, stage: Stage, ins, token: str, span: Span, declared, more=())
         return None
     spans += others
     if low in ("amd64", "arm64"):
-        edits = [Edit(s, "${TARGETARCH}") for s in spans]
-        if "TARGETARCH" not in declared:
-            edits.insert(0, _insert_after_from(stage, ctx, "ARG TARGETARCH"))
-        return Fix("use ${TARGETARCH}", tuple(edits), safe=False)
+        edits = [Edit(s, "${%s}" % var) for s in spans]
+        if var not in declared:
+            edits.insert(0, _insert_after_from(stage, ctx, f"ARG {var}"))
+        return Fix(f"use ${{{var}}}", tuple(edits), safe=False)
     if low in ("x86_64", "aarch64") and ins.keyword == "RUN":
         return Fix("use $(uname -m)", tuple(Edit(s, "$(uname -m)") for s in spans), safe=False)
     return None
@@ -537,8 +622,7 @@ def _go_env_value(text: str, start: int, end: int) -> bool:
 
 _TOOLCHAIN = re.compile(
     r"(?P<goarch>\bGOARCH[= ]\s*[\"']?(?P<ga>amd64|arm64|arm|386|ppc64le|s390x|riscv64)\b)"
-    r"|(?P<target>--target[= ]\s*[\"']?(?P<ta>(?:x86_64|aarch64|armv7|arm|i686|riscv64gc|powerpc64le|s390x)-[A-Za-z0-9_.-]+))"
-    r"|(?P<rustup>\brustup\s+target\s+add\s+(?P<ra>(?:x86_64|aarch64|armv7|arm|i686)-[A-Za-z0-9_.-]+))"
+    r"|(?P<target>(?:--target[= ]|\bCARGO_BUILD_TARGET[= ])\s*[\"']?(?P<ta>(?:x86_64|aarch64|armv7|arm|i686|riscv64gc|powerpc64le|s390x)-[A-Za-z0-9_.-]+))"
     r"|(?P<cc>\b(?:CC|CXX|CROSS_COMPILE|HOST_CC)=[\"']?(?P<ca>(?:x86_64|aarch64|arm|i686)-linux-[A-Za-z0-9_.-]*))"
     r"|(?P<host>--host=(?P<ha>(?:x86_64|aarch64|arm|i686)-[A-Za-z0-9_.-]+))"
     r"|(?P<march>-march=(?P<ma>x86-64[A-Za-z0-9-]*|armv[78][A-Za-z0-9.+-]*))"
@@ -594,7 +678,7 @@ def _printed(text: str, m: re.Match) -> bool:
 
 
 def _toolchain_arch(m: re.Match) -> str:
-    for g in ("ga", "ta", "ra", "ca", "ha", "ma"):
+    for g in ("ga", "ta", "ca", "ha", "ma"):
         v = m.group(g)
         if v:
             if g == "ga":
@@ -609,16 +693,16 @@ def hardcoded_target_arch(ctx):
     """
     ## What it does
     Flags a compiler or toolchain architecture pinned by a literal in `RUN` or `ENV`. That is
-    `GOARCH=amd64`, `--target x86_64-unknown-linux-gnu`, `rustup target add aarch64-...`,
+    `GOARCH=amd64`, `--target x86_64-unknown-linux-gnu`, `CARGO_BUILD_TARGET=aarch64-...`,
     `CC=aarch64-linux-gnu-gcc`, `--host=x86_64-linux-gnu`, `-march=x86-64-v3`, in a stage that
     does not derive it from the platform ARGs. The single/multi-platform policy is DF006's.
-    A pin for another OS than the image's (`rustup target add x86_64-pc-windows-gnu`,
-    `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported;
+    `rustup target add aarch64-...` is no pin: it installs a target beside the machine's own (openobserve's dev
+    container, iotedge's cross builder); the `--target` that builds for it is one. A pin for another OS than the
+    image's (`--target x86_64-pc-windows-gnu`, `GOOS=darwin GOARCH=arm64 go build`) builds a program the image does not run: not reported;
     nor a pin, in a Dockerfile named after an architecture (`Dockerfile_arm64`), for that one;
     nor one in a `case` arm labelled with an architecture (beyla's `case "$BUILDARCH" in amd64)
     CC=aarch64-linux-gnu-gcc ;;`) or an `if`/`elif` branch testing for one (`if [ "$ARCH" = arm64 ];
-    then GOARCH=arm64 ...`): the arms choose per CPU; nor `rustup target add` of several CPUs' targets in one
-    stage (lldap's x86_64, aarch64 and armv7 musl targets: a cross toolchain); nor one an `echo` or `printf` prints
+    then GOARCH=arm64 ...`): the arms choose per CPU; nor one an `echo` or `printf` prints
     (ceph-csi's `echo "Missing GO_ARCH argument ... run: make image-cephcsi GOARCH=amd64"`).
 
     ## Why is this bad?
@@ -656,13 +740,6 @@ def hardcoded_target_arch(ctx):
                              if not _for_another_os(snip.text, m) and not _printed(snip.text, m)
                              and not in_arms(arms, m.start(), _toolchain_arch(m))]
     pins = [p for p in pins if p[4] != file_arch(ctx)]  # Dockerfile_arm64 pinning arm64: its purpose
-    # rustup targets of several CPUs added in one stage (lldap's x86_64, aarch64 and armv7 musl
-    # targets): a cross-compiling toolchain, each build picking its --target
-    added: dict = {}
-    for st, _ins, _snip, m, arch in pins:
-        if m.group("ra"):
-            added.setdefault(st.index, set()).add(arch)
-    pins = [p for p in pins if not (p[3].group("ra") and len(added[p[0].index]) > 1)]
     # stages that each pin their own architecture, several of them (linkerd's build-linux-amd64,
     # build-linux-arm64, build-darwin...): a cross-compilation matrix, every binary for the
     # architecture its stage is for, on purpose

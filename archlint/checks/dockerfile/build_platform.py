@@ -7,12 +7,15 @@ import posixpath
 import re
 
 from ...model import Related, Severity
+from ...project.refine import FINAL_KEY  # (the key refine.df013 reads)
 from ...registry import rule
 from ._common import (
     _along_bases,
     _copies_of,
     _copy_sources,
+    _own_platform_kind,
     _platform_kind,
+    _resolved_image,
     _stage_label,
     _stage_uses_target,
     same_on_every_cpu,
@@ -192,6 +195,54 @@ def _shipped(ctx, st, runs: bool) -> list:
     return shipped
 
 
+#: a base image that holds no program of a CPU (``scratch``, distroless's and Chainguard's
+#: ``static``: certificates, time zones, passwd): what is copied into it decides
+_NO_PROGRAMS = re.compile(r"(?:scratch|(?:gcr\.io/distroless|cgr\.dev/chainguard|chainguard)/static(?:-debian\d+)?)(?:[:@]|$)", re.I)
+
+
+def _final_on_build_machine(ctx):
+    """DF013's finding for a final stage that runs on the build machine (its own
+    ``--platform=$BUILDPLATFORM`` or a base stage's), whose first base is an image with programs
+    (not ``scratch`` nor a ``static`` one: ``_NO_PROGRAMS``), or None.  A final stage that ends
+    with a ``RUN`` and, with the stages it is based on, names no ``CMD``/``ENTRYPOINT`` is a
+    check (buildx's ``lint`` stage running golangci-lint), not an image: None."""
+    model = ctx.model
+    final = model.final_stage
+    if final is None or _platform_kind(model, final) != "build":
+        return None
+    pinned, st, seen = None, final, 0
+    while st is not None and seen <= len(model.stages):
+        if pinned is None and st.platform is not None and _own_platform_kind(st) == "build":
+            pinned = st
+        base = model.base_stage_of(st)
+        if base is None:
+            break
+        st, seen = base, seen + 1
+    if final.instructions and final.instructions[-1].keyword == "RUN" and not chain_has(
+            model, final, "df013.runs_as", bool, ("CMD", "ENTRYPOINT")):
+        return None  # (it ends with a check and says nothing to run: buildx's lint.Dockerfile, no image to ship)
+    image, complete, _related = _resolved_image(ctx, st) if st is not None else (None, False, ())
+    image = (image or "").strip() if complete else ""
+    if pinned is None or not image or "$" in image or _NO_PROGRAMS.match(image):
+        return None  # (an image a build argument names: not known here)
+    shown = image.split("@", 1)[0]
+    where, hint = ("The final stage runs", _FINAL_HINT) if pinned is final else (
+        f"The final stage is based on stage {pinned.index}{_stage_label(pinned)}, which runs",
+        f"base the final stage on {shown} itself (FROM {shown}, no --platform), not on stage {pinned.index}")
+    return ctx.report(
+        pinned.platform.span,
+        f"{where} on the build machine ($BUILDPLATFORM): every platform's image is the build machine's {shown} (its "
+        "libraries and programs), whatever platform the build asks for.",
+        hint=hint,
+        severity=Severity.ERROR if ctx.targets.several else Severity.WARNING,
+        # (`refine.df013` drops it where every build stops at another stage: the final one's name follows)
+        key=FINAL_KEY + (final.name.value if final.name is not None else ""),
+    )
+
+
+_FINAL_HINT = "drop --platform=$BUILDPLATFORM from the final stage: keep it on builder stages that cross-compile"
+
+
 @rule("DF013", "build-platform-binaries-shipped", severity=Severity.WARNING, tags=("multi-arch",))
 def build_platform_binaries_shipped(ctx):
     """
@@ -229,6 +280,12 @@ def build_platform_binaries_shipped(ctx):
     manifests, written to the working tree by `--output type=local`); a file built inside that
     folder and copied elsewhere still counts.
 
+    Also a final stage on the build machine (its own `$BUILDPLATFORM` or a base stage's: microservices-demo's `FROM
+    base`): every platform's image is the build machine's base image (flux-operator's UBI image; moby/buildkit#1057).
+    Not on `scratch` or a `static` distroless or Chainguard image, nor on one an `ARG` without default names, nor a final
+    stage ending with a `RUN` that names no `CMD`/`ENTRYPOINT` (with its bases: buildx's `lint` check, no image to ship);
+    in a whole run, nor where every build found stops at another stage (`--target release`).
+
     ## Why is this bad?
     `$BUILDPLATFORM` runs the stage natively on the build machine, which is only right when its
     commands then build for `$TARGETARCH`. Without that, `go build` makes a program for the
@@ -263,9 +320,11 @@ def build_platform_binaries_shipped(ctx):
         return  # (rke2's Dockerfile.windows: what its $BUILDPLATFORM stages fetch are Windows .exe files)
     model = ctx.model
     several = ctx.targets.several
+    final = _final_on_build_machine(ctx)
+    yield from [final] if final is not None else ()
     for st in model.stages:
-        if _platform_kind(model, st) != "build":
-            continue  # (a stage based on a $BUILDPLATFORM stage is one too)
+        if _platform_kind(model, st) != "build" or final is not None and st is model.final_stage:
+            continue  # (a stage based on a $BUILDPLATFORM stage is one too; the final one reported)
         # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``);
         # a stage that runs none holds its base image as pulled for the build machine
         runs = chain_has(model, st, "runs", bool, _RUN)

@@ -6,6 +6,7 @@ import re
 from ...archnames import arch_tokens, image_arch_token
 from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
+from ...parsers.dockerfile import arg_pairs
 from ...registry import rule
 from ._common import (
     based_by,
@@ -13,6 +14,7 @@ from ._common import (
     comment_above,
     _bare_os,
     _builder_stages,
+    _copy_sources,
     _image_stage_ref,
     maybe_stage_ref,
     _literal_platform,
@@ -61,7 +63,10 @@ def _reaches_only_through_its_platform(ctx, stage, p) -> bool:
     todo, seen, stops = [stage], {stage.index}, 0
     while todo:
         st = todo.pop()
-        for nxt in [r for r, _i, _f in readers.get(st.index, ())] + based.get(st.index, []):
+        for nxt, ins in [(r, i) for r, i, _f in readers.get(st.index, ())] + [(b, None) for b in based.get(st.index, [])]:
+            if ins is not None and _picks_target_folder(model, nxt, ins):
+                stops += 1  # (mediamtx's COPY --from=binaries /$TARGETPLATFORM /: each target its own folder)
+                continue
             if nxt.index in seen:
                 continue
             seen.add(nxt.index)
@@ -76,6 +81,42 @@ def _reaches_only_through_its_platform(ctx, stage, p) -> bool:
                 continue
             todo.append(nxt)
     return stops > 0
+
+
+#: a target platform variable that names a CPU (``$TARGETOS`` alone does not)
+_TARGET_CPU_REF = re.compile(r"\$\{?(TARGETPLATFORM|TARGETARCH)\b")
+
+
+def _picks_target_folder(model, reader, ins) -> bool:
+    """Whether the ``COPY --from`` ``ins`` of the stage ``reader`` copies only the target's own
+    files: each source names ``$TARGETPLATFORM`` or ``$TARGETARCH`` (``COPY --from=binaries
+    /$TARGETPLATFORM /``), an ARG the stage declares before it (undeclared, it is empty and the
+    whole tree is copied)."""
+    if ins.keyword not in ("COPY", "ADD"):
+        return False
+    sources = _copy_sources(ins)
+    names = [set(m.group(1) for m in _TARGET_CPU_REF.finditer(src)) for src in sources]
+    if not sources or not all(names):
+        return False
+    first, at = _arg_positions(model, reader)
+    here = at.get(id(ins), -1)
+    return all(first.get(name, here) < here for n in names for name in n)
+
+
+def _arg_positions(model, stage) -> tuple:
+    """({ARG name: the position of its first declaration}, {id(instruction): its position}) of
+    ``stage``, worked out once per stage (many copies of one stage stay linear)."""
+    memo = model.memo.setdefault("df003_arg_positions", {})
+    hit = memo.get(stage.index)
+    if hit is None:
+        first: dict = {}
+        at = {id(other): k for k, other in enumerate(stage.instructions)}
+        for k, other in enumerate(stage.instructions):
+            if other.keyword == "ARG":
+                for name, _w in arg_pairs(other):
+                    first.setdefault(name, k)
+        hit = memo[stage.index] = (first, at)
+    return hit
 
 
 @rule("DF003", "from-platform-hardcoded", severity=Severity.WARNING, tags=("multi-arch",))
@@ -98,7 +139,8 @@ def from_platform_hardcoded(ctx):
     such a stage still gives every target of a multi-platform build amd64 binaries, which is the mistake this rule
     exists for. A literal outside the configured platforms is reported by DF004 instead. `--platform=linux` is
     reported whatever is configured: what the stage contains then depends on where it is built. `# hadolint
-    ignore=DL3029` and `# check=skip=FromPlatformFlagConstDisallowed` are honoured.
+    ignore=DL3029`, DL3029 in a `.hadolint.yaml`'s `ignored:` and `# check=skip=FromPlatformFlagConstDisallowed` are
+    honoured.
 
     A variable counts as constant when it is a global `ARG` with a default, as DF002 reads an image:
     `--platform=linux/${GOARCH}` after `ARG GOARCH=amd64` is a pin to `linux/amd64` (`--build-arg` may change it, the
@@ -113,7 +155,9 @@ def from_platform_hardcoded(ctx):
     installs one for builders a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
     emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
     only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
-    on only into the `arm64` stage a `FROM ${TARGETARCH}` picks): a per-CPU branch. Without `platforms`, nor a stage
+    on only into the `arm64` stage a `FROM ${TARGETARCH}` picks), or only through a `COPY --from` whose sources name the
+    target's platform or CPU, an `ARG` the copying stage declares (mediamtx's `COPY --from=binaries /$TARGETPLATFORM /`
+    from pinned `scratch` stages holding each CPU's files in its own folder): a per-CPU branch. Without `platforms`, nor a stage
     whose downloads all name its pinned CPU (kubefirst's kubectl `/amd64/`): the pin makes them right. In a whole run, nor is a pin to
     the one platform every build found of the Dockerfile builds for: no multi-platform build of it exists; nor a final
     stage's pin through an `ARG` default that a build of the Dockerfile sets for one platform (`--build-arg
@@ -142,7 +186,6 @@ def from_platform_hardcoded(ctx):
     """
     if windows_image(ctx):
         return
-    targets = ctx.targets
     model = ctx.model
     builders = _builder_stages(ctx)
     for st in model.stages:
@@ -163,20 +206,8 @@ def from_platform_hardcoded(ctx):
                     key=value.strip(),
                 )
             continue  # else DF009
-        if targets and not targets.covers(p):
-            continue  # DF004
-        if targets.single is not None and targets.single.matches(p):
+        if _pin_accepted(ctx, st, p, builders):
             continue
-        named = file_arch_token(ctx)
-        if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
-            continue  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
-        if _only_arch_independent_donor(model, st) or (
-                st.index in builders and comment_above(ctx, st.from_ins.span.line, _ONLY_FILES.search)):
-            continue  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
-        if _cross_compiles(model, st, builders):
-            continue  # it cross-compiles for the target: the pin says where it runs, not what it makes
-        if _reaches_only_through_its_platform(ctx, st, p) or targets.none and _fetches_for(ctx, st, p.arch):
-            continue  # (ollama's jetpack-5, copied on only into its arm64 stage; kubefirst's amd64 downloads)
         hint = (
             "use --platform=$BUILDPLATFORM for a builder stage and cross-compile with $TARGETARCH"
             if st.index in builders
@@ -189,6 +220,25 @@ def from_platform_hardcoded(ctx):
             related=related,
             key=str(p),
         )
+
+
+def _pin_accepted(ctx, st, p, builders) -> bool:
+    """Whether DF003 accepts the stage ``st``'s pin to the platform ``p`` (see its documentation)."""
+    targets, model = ctx.targets, ctx.model
+    if targets and not targets.covers(p):
+        return True  # DF004
+    if targets.single is not None and targets.single.matches(p):
+        return True
+    named = file_arch_token(ctx)
+    if _stage_names_arch(st, p) or named is not None and named[0] in p.tokens:
+        return True  # AS build-amd64; Dockerfile.arm64 (one file per CPU, each built for its own)
+    if _only_arch_independent_donor(model, st) or (
+            st.index in builders and comment_above(ctx, st.from_ins.span.line, _ONLY_FILES.search)):
+        return True  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
+    if _cross_compiles(model, st, builders):
+        return True  # it cross-compiles for the target: the pin says where it runs, not what it makes
+    # (ollama's jetpack-5, copied on only into its arm64 stage; kubefirst's amd64 downloads)
+    return _reaches_only_through_its_platform(ctx, st, p) or targets.none and _fetches_for(ctx, st, p.arch)
 
 
 def _outside_image(model, stage) -> bool:

@@ -375,7 +375,8 @@ def build_dockerfile_missing(ctx):
     given after another's `-f` reads its paths from the first one's folder: authelia's suites) and
     its context; to a Bake file's folder or any folder above it (bake reads its paths from where it
     runs: `docker buildx bake -f ci/docker-bake.hcl` at the top). A build after a `cd` to a
-    folder not known is not judged, nor one in a Markdown document of a Dockerfile named like no file of the repository
+    folder not known is not judged, nor one whose context is a git or tarball URL, a variable in it or not (`-f
+    tests/Dockerfile "https://github.com/docker/docker-py.git#${COMMIT}"`: a file of that repository), nor one in a Markdown document of a Dockerfile named like no file of the repository
     (contour's guide to building Envoy, `docker build -f ./ci/Dockerfile-envoy` "from the Envoy
     source directory": the reader runs it in another repository's checkout) or found from a folder
     below the document's (kubeedge's mapper-framework README, `docker build -f Dockerfile_stream`
