@@ -545,6 +545,38 @@ def test_df003_leaves_pinned_stages_whose_folders_the_image_picks_by_its_target_
                                                kind="dockerfile", platforms=platforms)] == ["1:6 DF003 Stage 0"]
 
 
+def test_df003_leaves_an_opt_in_host_for_cross_builds_to_other_cpus():
+    # moby's (balena-engine's) Dockerfile: cross-true, pinned to linux/amd64, adds the arm64 dpkg
+    # architecture and crossbuild-essential packages; runtime-dev-cross-true installs arm64 libraries
+    # (libseccomp-dev:arm64); a build gets them only with CROSS=true (the default picks the -false stages)
+    text = """
+        ARG CROSS="false"
+        FROM golang:1.22 AS base
+        FROM base AS cross-false
+        FROM --platform=linux/amd64 base AS cross-true
+        RUN dpkg --add-architecture arm64
+        RUN apt-get update && apt-get install -y crossbuild-essential-arm64 crossbuild-essential-armhf
+        FROM cross-${CROSS} AS dev-base
+        FROM dev-base AS runtime-dev-cross-false
+        RUN apt-get update && apt-get install -y libseccomp-dev
+        FROM --platform=linux/amd64 runtime-dev-cross-false AS runtime-dev-cross-true
+        RUN apt-get update && apt-get install -y --no-install-recommends \\
+                libapparmor-dev:arm64 libseccomp-dev:armhf
+        FROM runtime-dev-cross-${CROSS} AS runtime-dev
+        FROM runtime-dev AS dev
+        CMD ["bash"]
+    """
+    assert check(text, "DF003", kind="dockerfile", platforms=TWO) == []
+    # picked by every build (the ARG has no default, or picks the pinned stage), or no other CPU's
+    # packages: a pin like any other
+    for other in (text.replace('ARG CROSS="false"', "ARG CROSS"), text.replace('ARG CROSS="false"', 'ARG CROSS="true"'),
+                  text.replace("dpkg --add-architecture arm64", "dpkg --add-architecture amd64").replace(
+                      "crossbuild-essential-arm64 crossbuild-essential-armhf", "build-essential").replace(
+                      "libapparmor-dev:arm64 libseccomp-dev:armhf", "libapparmor-dev")):
+        assert [x.split(" (")[0] for x in check(other, "DF003", kind="dockerfile", platforms=TWO)] == [
+            "4:6 DF003 Stage 2", "10:6 DF003 Stage 5"], other
+
+
 DF004_ARM64 = """
     FROM --platform=linux/arm64 python:3.12-slim
 """

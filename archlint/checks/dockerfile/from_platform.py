@@ -152,7 +152,10 @@ def from_platform_hardcoded(ctx):
     says only gives files (drone's "okay since we only copy files"); a frontend builder pinned to the machine that
     runs it fastest; and a builder stage that cross-compiles for the target (`GOARCH=${TARGETARCH}`, `xx-*`, `--target=...`,
     a cross toolchain it uses: `CC="${X}-gcc"`, a cmake toolchain file named for a CPU or a cross build; also a stage that
-    installs one for builders a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
+    installs one for builders a variable `FROM` picks, `cross-builder-${BUILD_ARCH}`; and a host for builds to other
+    CPUs that a build gets only by asking: it adds another CPU's dpkg architecture, its `crossbuild-essential-*` or
+    libraries, `libseccomp-dev:arm64`, and each variable `FROM` naming it picks another stage by its ARG default:
+    moby's `cross-true` with `CROSS=false`): the pin decides where it runs, not what it makes (only a build machine of another CPU pays with
     emulation; `--platform=$BUILDPLATFORM` is still the better spelling). Nor a stage whose output reaches the image
     only through stages before the last pinned to the same platform or named for its CPU (ollama's `jetpack-5`, copied
     on only into the `arm64` stage a `FROM ${TARGETARCH}` picks), or only through a `COPY --from` whose sources name the
@@ -235,8 +238,8 @@ def _pin_accepted(ctx, st, p, builders) -> bool:
     if _only_arch_independent_donor(model, st) or (
             st.index in builders and comment_above(ctx, st.from_ins.span.line, _ONLY_FILES.search)):
         return True  # it hands over certificates, time zones, passwd, files its comment says: the same on every CPU
-    if _cross_compiles(model, st, builders):
-        return True  # it cross-compiles for the target: the pin says where it runs, not what it makes
+    if _cross_compiles(model, st, builders) or _opt_in_cross_host(ctx, st, p):
+        return True  # it cross-compiles for the target (or hosts builds for others, on request): the pin says where it runs
     # (ollama's jetpack-5, copied on only into its arm64 stage; kubefirst's amd64 downloads)
     return _reaches_only_through_its_platform(ctx, st, p) or targets.none and _fetches_for(ctx, st, p.arch)
 
@@ -263,16 +266,61 @@ def _picked_for_cross_builds(model, stage, builders) -> bool:
     stages that build with it and are copied from): a toolchain for them, not the image's."""
     if not _outside_image(model, stage) or stage.index in builders:
         return False
+    mine = _pickers(model).get(stage.index, ())
+    return bool(mine) and all(st.index in builders and _outside_image(model, st) and _stage_uses_target(model, st)
+                              for st in mine)
+
+
+def _pickers(model) -> dict:
+    """Stage index -> the stages whose variable ``FROM`` may name it (as ``maybe_stage_ref`` finds
+    them), worked out once a file."""
     pickers = model.memo.get("df003_pickers")
-    if pickers is None:  # (once a file: each variable FROM's stages, as maybe_stage_ref finds them)
+    if pickers is None:
         pickers = model.memo["df003_pickers"] = {}
         for st in model.stages:
             if st.image is not None and "$" in st.image.value and model.base_stage_of(st) is None:
                 for named in stages_named_by(model, st):
                     pickers.setdefault(named.index, []).append(st)
-    mine = pickers.get(stage.index, ())
-    return bool(mine) and all(st.index in builders and _outside_image(model, st) and _stage_uses_target(model, st)
-                              for st in mine)
+    return pickers
+
+
+#: Debian's architecture names where they differ from Go's
+_DEBIAN_ARCH = {"armhf": "arm", "armel": "arm", "i386": "386", "ppc64el": "ppc64le"}
+_DEBIAN_ARCHES = r"(arm64|armhf|armel|amd64|i386|ppc64el|s390x|riscv64)\b"
+#: another CPU's packages made installable or installed: ``dpkg --add-architecture arm64``,
+#: ``crossbuild-essential-armhf``, and ``libseccomp-dev:arm64`` among an ``apt-get install``'s
+#: arguments (looked at up to 2,000 characters on: linear)
+_FOREIGN_ARCH = re.compile(r"\bdpkg\s+--add-architecture\s+" + _DEBIAN_ARCHES
+                           + r"|\bcrossbuild-essential-" + _DEBIAN_ARCHES)
+_APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b")
+_MULTIARCH_PACKAGE = re.compile(r"(?<![\w/.-])[a-z0-9][a-z0-9+.-]*:" + _DEBIAN_ARCHES)
+
+
+def _opt_in_cross_host(ctx, st, p) -> bool:
+    """Whether the stage ``st`` pinned to ``p`` is a host for builds to other CPUs (it adds
+    another CPU's dpkg architecture, installs its ``crossbuild-essential`` or its libraries) that
+    a build gets only by asking: no ``FROM`` names it literally, and each variable ``FROM`` that
+    may name it picks another stage by its ARG default (moby's ``cross-true`` and
+    ``runtime-dev-cross-true``, pinned to linux/amd64 and picked by ``FROM cross-${CROSS}`` only
+    with ``CROSS=true``, the default ``false``).  Picked by every build (an ARG without default:
+    silabs-multiprotocol's ``cross-builder-${BUILD_ARCH}``), it is judged as any pin."""
+    model = ctx.model
+    mine = _pickers(model).get(st.index, ())
+    if not mine or not _outside_image(model, st):
+        return False
+    for picker in mine:
+        value, complete, _related = _resolved_image(ctx, picker)
+        default = model.stage_by_name(value) if complete and value else None
+        if default is None or default.index == st.index:
+            return False
+    runs = [ins for ins in st.instructions if ins.keyword == "RUN"]
+    for text in (t for ins in runs for t in [ins.args.text] + [h.body.text for h in ins.heredocs]):
+        named = [g for m in _FOREIGN_ARCH.finditer(text) for g in m.groups() if g]
+        for m in _APT_INSTALL.finditer(text):
+            named += [a.group(1) for a in _MULTIARCH_PACKAGE.finditer(text, m.end(), m.end() + 2000)]
+        if any(_DEBIAN_ARCH.get(a, a) != p.arch for a in named):
+            return True
+    return False
 
 
 def _fetches_for(ctx, stage, arch: str) -> bool:
