@@ -49,7 +49,7 @@ import re
 
 from ..images import floating_value, strip_transport, values_repository
 from .generators import opm_outputs
-from .locate import windows_paths
+from .locate import remote_context, windows_paths
 from .rewrites import release_rewrites, value_marks
 
 #: every unknown part of a value: ``$VAR``, ``${VAR}``, ``$(cmd)``, ``${{ expr }}``, backticks,
@@ -58,8 +58,6 @@ _UNKNOWN = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za
 _STARS = re.compile(r"\*{2,}")
 _MUSTACHE = re.compile(r"\{\{[^}]*\}\}")
 MAX_VALUE = 512  # longer names and paths are not linked (no real image name is this long)
-#: a remote build context (a git or tarball URL, ``git@host:...``), whatever variables follow
-_REMOTE_CONTEXT = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|git@)")
 
 
 def pattern(value: str | None) -> str | None:
@@ -174,7 +172,7 @@ def _build_fact(ctx, tc, bases: list, moves: dict, local) -> dict:
     host = runner_platform(tc)  # (or a script's branch for the machine's own CPU: ``if [ "$(uname -m)" = ...``)
     ctx_word = build_context(tc)
     context = None if not tc.args else "*" if ctx_word is None or ctx_word.dynamic else ctx_word.value
-    if context == "*" and ctx_word is not None and _REMOTE_CONTEXT.match(ctx_word.value):
+    if context == "*" and ctx_word is not None and remote_context(ctx_word.value):
         context = pattern(ctx_word.value) or "*"  # (a git URL, its ref a variable: -f names a file of it)
     rest = rooted(tc.flag("-f", "--file"))
     f = tc.flag("-f", "--file")

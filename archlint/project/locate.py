@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 
 
+def remote_context(value: str) -> bool:
+    """Whether a build context is remote (a git or tarball URL, ``git@host:...``), whatever
+    variables follow (``"https://github.com/docker/docker-py.git#${COMMIT}"``)."""
+    return "://" in value or value.startswith("git@")
+
+
 def locate(project, b, fact: dict, folder: str) -> None:
     """Find the Dockerfile ``b`` builds, relative to each of the folders it may run in."""
     file, context = fact["file"], fact["context"]
     if "cd" in fact["bases"]:
         return  # the command runs in a folder not known here: its paths link nothing
-    if context is not None and ("://" in context or context.startswith(("git@", "-"))):
+    if context is not None and (remote_context(context) or context.startswith("-")):
         return  # a remote context (a git URL): -f names a file in it
     # after an unknown root (harbor's -f $(CURDIR)/make/photon/prepare/Dockerfile): the rest
     # from where it runs, or from the top

@@ -282,7 +282,7 @@ def _serves_builds_only(model, st) -> bool:
             moved = _carried(ins, fl, paths)
             if moved:
                 nxt.append((r, moved))
-        for stage, held in nxt:
+        for stage, _held in nxt:
             steps += 1
             if steps > _TOOL_WALK or stage.index == final.index or _platform_kind(model, stage) != "build":
                 return False

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ... import platforms as plat
 from ...archnames import arch_tokens, image_arch_token
 from ...model import Edit, Fix, Related, Severity, Span
 from ...project.refine import MACHINE_CPU  # the phrase the project model refines (DF005 in context)
@@ -20,6 +21,7 @@ from ._common import (
     _literal_platform,
     _only_arch_independent_donor,
     _own_platform_kind,
+    _own_texts,
     _pinned_platform,
     _resolved_image,
     _stage_label,
@@ -284,12 +286,11 @@ def _pickers(model) -> dict:
     return pickers
 
 
-#: Debian's architecture names where they differ from Go's
-_DEBIAN_ARCH = {"armhf": "arm", "armel": "arm", "i386": "386", "ppc64el": "ppc64le"}
 _DEBIAN_ARCHES = r"(arm64|armhf|armel|amd64|i386|ppc64el|s390x|riscv64)\b"
 #: another CPU's packages made installable or installed: ``dpkg --add-architecture arm64``,
 #: ``crossbuild-essential-armhf``, and ``libseccomp-dev:arm64`` among an ``apt-get install``'s
-#: arguments (looked at up to 2,000 characters on: linear)
+#: arguments (looked at up to 2,000 characters on, each character once: linear); Debian's names read as
+#: ``platforms.TOKEN_ARCH`` reads them
 _FOREIGN_ARCH = re.compile(r"\bdpkg\s+--add-architecture\s+" + _DEBIAN_ARCHES
                            + r"|\bcrossbuild-essential-" + _DEBIAN_ARCHES)
 _APT_INSTALL = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*install\b")
@@ -313,12 +314,13 @@ def _opt_in_cross_host(ctx, st, p) -> bool:
         default = model.stage_by_name(value) if complete and value else None
         if default is None or default.index == st.index:
             return False
-    runs = [ins for ins in st.instructions if ins.keyword == "RUN"]
-    for text in (t for ins in runs for t in [ins.args.text] + [h.body.text for h in ins.heredocs]):
+    for text in _own_texts(st, ("RUN",)):
         named = [g for m in _FOREIGN_ARCH.finditer(text) for g in m.groups() if g]
+        read = 0  # (the end of the last window: overlapping installs never read a character twice)
         for m in _APT_INSTALL.finditer(text):
-            named += [a.group(1) for a in _MULTIARCH_PACKAGE.finditer(text, m.end(), m.end() + 2000)]
-        if any(_DEBIAN_ARCH.get(a, a) != p.arch for a in named):
+            start, read = max(m.end(), read), max(read, m.end() + 2000)
+            named += [a.group(1) for a in _MULTIARCH_PACKAGE.finditer(text, start, read)]
+        if any(plat.TOKEN_ARCH.get(a, a) != p.arch for a in named):
             return True
     return False
 
