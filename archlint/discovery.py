@@ -166,6 +166,27 @@ def _inside(real: str, real_root: str) -> bool:
 
 #: the record pip writes of a package it installs (``numpy-1.26.4.dist-info``)
 _DIST_INFO = re.compile(r"[A-Za-z0-9_.]+-[0-9][^/]*\.dist-info$")
+#: the package folders of widely used PyPI distributions: a folder holding ``_MIN_THIRD_PARTY`` of
+#: them side by side is a copy of installed dependencies (Tautulli's ``lib/``: certifi, urllib3,
+#: idna, requests, cherrypy, bs4...), not the project's code
+_THIRD_PARTY = frozenset((
+    "certifi", "urllib3", "idna", "requests", "chardet", "charset_normalizer", "dateutil", "pytz", "bs4", "jinja2",
+    "markupsafe", "cherrypy", "tornado", "simplejson", "pkg_resources", "soupsieve", "html5lib", "webencodings",
+    "oauthlib", "requests_oauthlib", "zipp", "importlib_metadata", "cffi", "tzlocal", "mako", "apscheduler",
+    "pygments", "werkzeug", "itsdangerous", "bleach", "pyasn1", "rsa", "httplib2", "googleapiclient", "boto3",
+    "botocore", "s3transfer", "jmespath", "cachetools", "wrapt", "pydantic", "pydantic_core", "annotated_types",
+))
+_MIN_THIRD_PARTY = 4
+#: what such a folder is called (an integration library's own ``contrib/requests/``,
+#: ``contrib/tornado/``... is its code: dd-trace-py)
+_LIB_FOLDERS = frozenset(("lib", "libs", "deps", "extlib", "extlibs", "external", "externals", "extern", "pylib",
+                          "pylibs", "python_modules", "py_modules", "modules", "packages", "site"))
+
+
+def _vendored(folder: str, names) -> bool:
+    """Whether a folder named for libraries holds ``_MIN_THIRD_PARTY`` well-known distributions'
+    packages side by side."""
+    return os.path.basename(folder).lower() in _LIB_FOLDERS and len(_THIRD_PARTY.intersection(names)) >= _MIN_THIRD_PARTY
 
 #: names besides those of supported kinds that decide what a walk lints in their folder
 _LISTED = _NAMED | {".gitignore"}
@@ -345,7 +366,15 @@ class _Filters:
         """Whether the walk's folder ``full`` is one ``pip install --target`` filled, told by its
         ``*.dist-info`` folders (Isaac Sim's ``pip_core_prebundle/``, numpy's own sources beside
         ``numpy-1.26.4.dist-info``): installed packages, not the project's code, left out whole
-        (its listing, ``entries``, still recorded)."""
+        (its listing, ``entries``, still recorded).  A folder of vendored packages (``_vendored``)
+        keeps its files and loses its folders."""
+        if _vendored(full, dirnames) and not any(_DIST_INFO.match(dn) for dn in dirnames):
+            # its files are linted (Tautulli's own lib/certgen.py beside the packages)
+            self._tell(full, True, "vendored Python packages (" + ", ".join(sorted(_THIRD_PARTY.intersection(
+                dirnames))[:4]) + "... side by side: a copy of dependencies): its folders are not linted; "
+                                  "name one to lint it")
+            dirnames[:] = []
+            return False
         if not any(_DIST_INFO.match(dn) for dn in dirnames):
             return False
         self._tell(full, True, "installed Python packages (a *.dist-info folder in it: pip install --target); "
@@ -632,12 +661,19 @@ def left_out_by_walk(abspath: str, root: str, excludes, fixtures=()) -> bool:
     names, others = _package_excludes(excludes or ())
     for i in range(1, len(parts) + 1):
         sub = "/".join(parts[:i])
-        if i < len(parts) and any(_DIST_INFO.match(n) for n in _entries(os.path.join(root, *parts[:i]))):
-            return True  # (a folder pip installed into: ``_Filters.installed``)
+        if i < len(parts) and _installed_names(os.path.join(root, *parts[:i]), i < len(parts) - 1):
+            return True  # (a folder pip installed into, or a package in a folder of vendored ones: ``_Filters.installed``)
         if ex is not None and ex(sub) and not _only_packages(root, sub, names, others, _entries) \
                 or fx is not None and i < len(parts) and fx(sub):
             return True
     return False
+
+
+def _installed_names(folder: str, below: bool) -> bool:
+    """Whether ``folder`` is one pip installed into, or (for a file ``below`` it, in a folder of
+    it) one of vendored packages."""
+    names = _entries(folder)
+    return any(_DIST_INFO.match(n) for n in names) or below and _vendored(folder, names)
 
 
 def not_left_out(paths: list, resolver, root: str) -> list:

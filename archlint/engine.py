@@ -229,7 +229,14 @@ def _lint_source(source: Source, kind: str | None, settings, result: FileResult)
         findings = [f for f in findings if id(f) not in proxies]
         result.notices += [n for n, p in noted if not p.suppressed]
     findings.sort(key=Finding.sort_key)
-    result.findings = findings
+    # one finding per rule, place and message (one with a fix first): a recipe line of several
+    # targets is judged once per target (``gm lc: ; docker build -f $@/Dockerfile``), alike for each
+    kept: dict = {}
+    for f in findings:
+        k = (f.rule_id, f.span, f.message, f.suppressed)
+        if k not in kept or kept[k].fix is None and f.fix is not None:
+            kept[k] = f
+    result.findings = list(kept.values())
     from .fingerprint import assign_fingerprints
 
     assign_fingerprints(result)

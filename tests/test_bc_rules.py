@@ -79,6 +79,21 @@ def test_bc001_flags_builds_without_platform_in_makefile():
     ]
 
 
+def test_bc001_once_for_a_recipe_line_of_several_targets():
+    # kubeedge/sedna's gmimage lcimage kbimage: one line builds three images ($@ each in turn);
+    # the same finding at the same place is said once, with its fix
+    text = """
+        IMAGE_REPO ?= registry.example.com/kubeedge
+        gmimage lcimage kbimage:
+        \tdocker build -t $(IMAGE_REPO)/sedna-${@:image=}:v1 -f build/${@:image=}/Dockerfile .
+    """
+    assert check(text, "BC001", kind="makefile") == [
+        "3:9 BC001 docker build has no --platform, so the image is built for the CPU of the machine that runs it.",
+    ]
+    got = findings(lint_inline(text, kind="makefile", platforms=["linux/amd64", "linux/arm64"]), "BC001")
+    assert [f.fix is not None for f in got] == [True]
+
+
 def test_bc001_reads_recipe_prefixes_that_come_from_a_variable():
     # spire's ``E:=@`` ... ``$(E)docker build``: make reads @ - + after expanding the line; an
     # unknown glued to the command word can only be such prefixes (``Q = $(if $(V),,@)``)

@@ -387,3 +387,30 @@ def test_a_folder_pip_installed_into_is_not_the_projects_code(tmp_path):
 
     assert [left_out_by_walk(str(tmp_path / r), str(tmp_path), DEFAULT_EXCLUDE)
             for r in ("ext/pip_prebundle/six.py", "ext/pip_prebundle/numpy/ma/core.py", "ext/app.py")] == [True, True, False]
+
+
+def test_a_folder_of_vendored_packages_keeps_its_files_and_loses_its_packages(tmp_path):
+    # Tautulli's lib/: certifi, urllib3, idna, requests, future, libfuturize... copied side by
+    # side (121 PY001/PY002 lines on python-future's own code, 43 judged wrong), beside its own
+    # lib/certgen.py; three well-known packages are not yet a copy of dependencies, and an
+    # integration library's own folders named for libraries are its code (dd-trace-py's contrib/)
+    _tree(tmp_path, ("lib/certifi/core.py", "lib/urllib3/util.py", "lib/idna/core.py", "lib/requests/api.py",
+                     "lib/libfuturize/main.py", "lib/certgen.py", "app.py",
+                     "src/requests/api.py", "src/urllib3/x.py", "src/idna/y.py", "src/mine/z.py",
+                     "ddtrace/contrib/requests/patch.py", "ddtrace/contrib/tornado/patch.py",
+                     "ddtrace/contrib/jinja2/patch.py", "ddtrace/contrib/botocore/patch.py"))
+    why: dict = {}
+    found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
+        [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE,
+        skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
+    assert found(".") == ["app.py", "ddtrace/contrib/botocore/patch.py", "ddtrace/contrib/jinja2/patch.py",
+                          "ddtrace/contrib/requests/patch.py", "ddtrace/contrib/tornado/patch.py", "lib/certgen.py",
+                          "src/idna/y.py", "src/mine/z.py", "src/requests/api.py", "src/urllib3/x.py"]
+    assert why["lib"] == ("vendored Python packages (certifi, idna, requests, urllib3... side by side: a copy of "
+                          "dependencies): its folders are not linted; name one to lint it")
+    assert found("lib/libfuturize") == ["lib/libfuturize/main.py"]
+    from archlint.discovery import left_out_by_walk
+
+    assert [left_out_by_walk(str(tmp_path / r), str(tmp_path), DEFAULT_EXCLUDE)
+            for r in ("lib/libfuturize/main.py", "lib/certgen.py", "src/mine/z.py", "ddtrace/contrib/requests/patch.py")
+            ] == [True, False, False, False]

@@ -1820,6 +1820,37 @@ def test_an_older_release_manifest_beside_newer_ones_is_a_record(tmp_path):
     assert str(tmp_path / "install") in r.deps  # a newer release appearing changes the result
 
 
+def test_an_ansible_role_s_file_that_its_template_twin_replaces_is_a_seed(tmp_path):
+    # ks-installer's ks-monitor role: copies files/prometheus, then writes
+    # templates/prometheus-podDisruptionBudget.yaml.j2 (policy/v1 from Kubernetes 1.25) over the copy
+    pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: p\nspec:\n  minAvailable: 1\n"
+    write_files(tmp_path, {
+        "roles/ks-monitor/files/prometheus/prometheus/prometheus-podDisruptionBudget.yaml": pdb,
+        "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml": pdb,
+        "roles/ks-monitor/templates/sub/prometheus-podDisruptionBudget.yaml.j2": "{% if x %}\n" + pdb + "{% endif %}\n",
+        # another role's template of the same name replaces nothing here
+        "roles/other/templates/alertmanager-podDisruptionBudget.yaml.j2": pdb,
+    })
+    got = {p: [f.rule_id for f in findings(lint_path(tmp_path / p, p), "K8S004")]
+           for p in ("roles/ks-monitor/files/prometheus/prometheus/prometheus-podDisruptionBudget.yaml",
+                     "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml")}
+    assert got == {"roles/ks-monitor/files/prometheus/prometheus/prometheus-podDisruptionBudget.yaml": [],
+                   "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml": ["K8S004"]}
+    # the templates tree is an input: a template added later changes the result
+    r = lint_path(tmp_path / "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml",
+                  "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml")
+    assert str(tmp_path / "roles/ks-monitor/templates/sub") in r.deps
+    (tmp_path / "roles/ks-monitor/templates/alertmanager-podDisruptionBudget.yaml.j2").write_text(pdb)
+    p = "roles/ks-monitor/files/prometheus/alertmanager/alertmanager-podDisruptionBudget.yaml"
+    assert findings(lint_path(tmp_path / p, p), "K8S004") == []
+    # a repository checked out under someone's roles/x/files/: only its own folders count
+    outer = tmp_path / "outer"
+    write_files(outer, {"roles/x/files/repo/pdb.yaml": pdb, "roles/x/templates/pdb.yaml.j2": pdb,
+                        "roles/x/files/repo/.git/HEAD": "ref: refs/heads/main\n"})
+    assert [f.rule_id for f in findings(lint_path(outer / "roles/x/files/repo/pdb.yaml", "pdb.yaml"), "K8S004")] == [
+        "K8S004"]
+
+
 def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_its_digest(tmp_path):
     # karmada's charts: bitnamisecure/kubectl, whose free catalogue publishes only latest
     # (bitnami/containers#86710): a digest by hand would stop its fixes; Renovate would move it

@@ -113,6 +113,15 @@ CASES = {
         ".EXPORT_ALL_VARIABLES:\n" + "".join(f"top: V{i} = {i}\n" for i in range(n))
         + "top: t0\n\tdocker build -t a .\n"
         + "".join(f"t{i}: t{i + 1}\n\tdocker build -t b{i} .\n" for i in range(n)) + f"t{n}:\n\techo\n")),
+    # many targets whose image names the target ($@) through a variable, and a long chain of
+    # variables behind it: the chain is expanded once, not once per target
+    "makefile-goal-chain": _lint("Makefile", "makefile", lambda n: (
+        "IMG = reg.io/acme/$@:$(V0)\n" + "".join(f"V{i} = $(V{i + 1})\n" for i in range(n)) + f"V{n} = 1.0\n"
+        + "".join(f"t{i}:\n\tdocker build -t $(IMG) .\n\tdocker push $(IMG)\n" for i in range(n)))),
+    # a long value that names the target ($@), read by many targets: expanded for each while a
+    # budget linear in the file lasts, then the target is unknown
+    "makefile-goal-long-value": _lint("Makefile", "makefile", lambda n: (
+        "IMG = $(firstword" + " $@" * n + ")\n" + "".join(f"t{i}:\n\techo $(IMG)\n" for i in range(n)))),
     # many builds of one --platform $(P) whose value goes through many variables (BC002's default)
     "makefile-platform-through-vars": _lint("Makefile", "makefile", lambda n: (
         "P = linux/amd64" + "".join(f"$(E{i})" for i in range(n)) + "\n" + "".join(f"E{i} =\n" for i in range(n))
@@ -594,7 +603,7 @@ BASE = {"shebang": 2_000_000, "dockerfile-directive": 3_000_000, "dockerfile-fro
         "workflow-keep-images": 20_000, "workflow-piped-saves": 10_000, "workflow-builds-one-line": 200,
         "dockerfile-markup-lines": 20_000, "makefile-doubling-vars": 2000,
         "makefile-doubling-calls": 2000,        "dockerfile-stage-chain": 300, "dockerfile-copy-args": 1000, "makefile-handed-down-vars": 1000,
-        "makefile-platform-through-vars": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
+        "makefile-platform-through-vars": 1000, "makefile-goal-chain": 1000, "makefile-goal-long-value": 1000, "project-shared-builds": 1000, "shell-cd-before-builds": 500,
         "shell-pushd-popd-before-builds": 500,
         "bake-platforms": 20_000, "bake-inherited-args": 40_000, "project-link-groups": 500,
         "makefile-sed-rewrites": 2000, "helm-files-glob": 2000, "makefile-opm-builds": 1000,

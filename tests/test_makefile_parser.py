@@ -149,7 +149,7 @@ def test_expansion_maps_words_back_to_the_reference():
 
 
 def test_unknown_references_stay_variables():
-    (snip,) = parse(f"b:\n{T}docker build -t $(IMG) -t $(shell id -u) --label a=$@ .\n").shell_snippets()
+    (snip,) = parse(f"b: c\n{T}docker build -t $(IMG) -t $(shell id -u) --label a=$< .\n").shell_snippets()
     (c,) = simple_commands(snip)
     assert c.words[3].value == "${IMG}" and c.words[3].dynamic
     assert c.words[5].dynamic and c.words[7].dynamic
@@ -349,10 +349,11 @@ image:
 
 
 def test_automatic_variables_and_functions_are_one_unknown_word():
-    (snip,) = parse(f"img:\n{T}docker build -t $@ $(CURDIR) --iidfile $(@D)/id\n").shell_snippets()
+    (snip,) = parse(f"img: a\n{T}docker build -t $< $(CURDIR) --iidfile $(@D)/id\n").shell_snippets()
     (c,) = simple_commands(snip)
     assert [w.dynamic for w in c.words[3:]] == [True, True, False, True]
-    assert c.words[3].value.startswith("${") and "@" not in c.words[3].value
+    assert c.words[3].value.startswith("${") and "<" not in c.words[3].value
+    # (but $@ is the target: test_the_target_of_a_recipe_and_substitution_references)
 
 
 def test_an_empty_default_for_options_is_unknown():
@@ -523,3 +524,54 @@ def test_a_makefile_part_reads_the_variables_of_the_makefile_that_includes_it(tm
     (tmp_path / "Makefile").write_text(root.replace("include make/*.mk", "include make/other.mk"))
     r = lint_path(tmp_path / "make/Makefile.container.mk", "make/Makefile.container.mk")
     assert [f.split(" BC001")[0] for f in show(findings(r, "BC001"))] == ["2:9"]
+
+
+def test_the_target_of_a_recipe_and_substitution_references():
+    # kubeedge/sedna: one rule of three targets, each building its own image and Dockerfile
+    m = parse("\n".join([
+        "IMAGE_REPO ?= kubeedge",
+        "SRCS = a.c b.c x.h",
+        "gmimage lcimage:",
+        f"{T}docker build -t $(IMAGE_REPO)/sedna-${{@:image=}}:v1 -f build/${{@:image=}}/Dockerfile .",
+        f"{T}@echo built $@",
+        "push-app:",
+        f"{T}docker push reg.io/$@ $(SRCS:.c=.o) $(patsubst %.c,obj/%.o,$(SRCS)) $(SRCS:%.h=%)",
+        "%-image:",
+        f"{T}docker build -t $@ .",
+        "",
+    ]))
+    texts = [s.text for s in m.shell_snippets()]
+    assert texts == [
+        "docker build -t kubeedge/sedna-gm:v1 -f build/gm/Dockerfile .", "echo built gmimage",
+        "docker build -t kubeedge/sedna-lc:v1 -f build/lc/Dockerfile .", "echo built lcimage",
+        "docker push reg.io/push-app a.o b.o x.h obj/a.o obj/b.o x.h a.c b.c x",
+        f"docker build -t {DYNAMIC} .",  # a pattern rule's target is not known here
+    ]
+    # each target's word still points at the reference it came from
+    words = snippet_words(m.shell_snippets()[2])[0]
+    assert ("kubeedge/sedna-lc:v1", 4, 18, 52) in words
+    # a rule of several targets whose recipe never names $@ gives one snippet
+    m = parse(f"a b c:\n{T}docker build -t reg.io/all .\n")
+    assert [s.text for s in m.shell_snippets()] == ["docker build -t reg.io/all ."]
+    # target names are expanded as make reads them; one not known here is unknown
+    m = parse(f"IMAGES = api web\n$(IMAGES):\n{T}docker build -t reg.io/$@ .\nbuild-$(X):\n{T}docker build -t reg.io/$@ .\n")
+    assert [s.text for s in m.shell_snippets()] == [
+        "docker build -t reg.io/api .", "docker build -t reg.io/web .", f"docker build -t reg.io/{DYNAMIC} ."]
+
+
+def test_a_variable_naming_the_target_is_expanded_for_each_target():
+    # a recursive variable referring to $@ is expanded where the recipe uses it, once per target
+    m = parse(f"IMG = reg.io/$@:1.0\none two:\n{T}docker build -t $(IMG) -f $@.Dockerfile .\n")
+    assert [s.text for s in m.shell_snippets()] == [
+        "docker build -t reg.io/one:1.0 -f one.Dockerfile .", "docker build -t reg.io/two:1.0 -f two.Dockerfile ."]
+    # a variable built on one that names the target, after that one was read for the target
+    m = parse(f"B = reg/$@\nA = $(B):1.0\none two:\n{T}echo $@ $(B)\n{T}docker build -t $(A) .\n")
+    assert [s.text for s in m.shell_snippets()] == [
+        "echo one reg/one", "docker build -t reg/one:1.0 .", "echo two reg/two", "docker build -t reg/two:1.0 ."]
+    # reached only through a variable in a rule of several: one snippet, the target unknown
+    m = parse(f"IMG = reg/$@\none two:\n{T}docker build -t $(IMG) .\n")
+    assert [s.text for s in m.shell_snippets()] == [f"docker build -t reg/{DYNAMIC} ."]
+    # GNU make's grouped targets (a b &:) and the shell's own "$$@" in a recipe
+    m = parse(f"a b &:\n{T}docker build -t reg/$@ .\nc d:\n{T}f() {{ docker build \"$$@\"; }}; f .\n")
+    assert [s.text for s in m.shell_snippets()] == [
+        "docker build -t reg/a .", "docker build -t reg/b .", 'f() { docker build "$@"; }; f .']

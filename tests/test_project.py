@@ -1535,6 +1535,71 @@ def test_an_image_a_kustomize_replacement_sets_is_not_what_is_deployed(tmp_path,
     assert codes(run(tree(tmp_path / "d", files), capsys), "K8S00") == both
 
 
+def test_no_emulator_is_asked_for_a_dockerfile_that_runs_everything_on_the_build_machine(tmp_path, capsys):
+    # vikunja: builders on $BUILDPLATFORM cross-compile for TARGETOS/TARGETARCH, the final stage
+    # is scratch and only copies: building for four platforms runs no foreign program
+    flow = ("on: push\njobs:\n  docker:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+            "      - uses: docker/setup-buildx-action@v3\n        with:\n          driver: docker\n"
+            "      - name: Build\n        uses: docker/build-push-action@v6\n        with:\n"
+            "          platforms: linux/amd64,linux/arm64\n          push: true\n          tags: acme/app:1.0\n")
+    cross = ("FROM --platform=$BUILDPLATFORM golang:1.23 AS build\nARG TARGETOS TARGETARCH\n"
+             "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\nFROM build AS more\nRUN strip /app\n"
+             "FROM alpine:3.20\nCOPY --from=more /app /app\nENTRYPOINT [\"/app\"]\n")
+    files = {".github/workflows/release.yml": flow, "Dockerfile": cross}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "GHA003") == []
+    # a RUN in the final stage runs under the target's CPU; so does one in a stage of another step's file
+    files["Dockerfile"] = cross.replace('COPY --from=more /app /app\n', 'COPY --from=more /app /app\nRUN /app --version\n')
+    assert codes(run(tree(tmp_path / "b", files), capsys), "GHA003") == [(".github/workflows/release.yml", 13, "GHA003")]
+    files["Dockerfile"] = cross
+    files[".github/workflows/release.yml"] = flow.replace("          push: true\n", "          push: true\n"
+                                                          "          file: other/Dockerfile\n")
+    files["other/Dockerfile"] = "FROM alpine:3.20\nRUN apk add curl\n"
+    assert codes(run(tree(tmp_path / "c", files), capsys), "GHA003") == [(".github/workflows/release.yml", 13, "GHA003")]
+    # a Dockerfile the run does not know
+    del files["other/Dockerfile"]
+    assert codes(run(tree(tmp_path / "d", files), capsys), "GHA003") == [(".github/workflows/release.yml", 13, "GHA003")]
+    # a matrix's rows: one build each, every one judged (whichever order the rows come in)
+    for i, rows in enumerate(("[a, b]", "[b, a]")):
+        matrix = flow.replace("    runs-on: ubuntu-latest\n", f"    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+                              f"        component: {rows}\n").replace(
+            "          push: true\n", "          push: true\n          context: ${{ matrix.component }}\n")
+        files = {".github/workflows/release.yml": matrix, "a/Dockerfile": cross,
+                 "b/Dockerfile": "FROM alpine:3.20\nRUN apk add curl\n"}
+        assert codes(run(tree(tmp_path / f"m{i}", files), capsys), "GHA003") == [
+            (".github/workflows/release.yml", 16, "GHA003")], rows
+        files["b/Dockerfile"] = cross
+        assert codes(run(tree(tmp_path / f"n{i}", files), capsys), "GHA003") == [], rows
+
+
+def test_a_kustomize_replacement_of_the_tag_by_position_sets_the_deployed_tag(tmp_path, capsys):
+    # hoarder: the web Deployment's image is written without a tag; the Kustomization's
+    # replacements: put KARAKEEP_VERSION from the configMapGenerator's .env after its ':'
+    web = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+           "      containers:\n      - name: web\n        image: ghcr.io/karakeep-app/karakeep\n"
+           "      - name: sidecar\n        image: ghcr.io/acme/sidecar\n")
+    kust = ("resources:\n- web-deployment.yaml\nconfigMapGenerator:\n- envs:\n  - .env\n  name: conf\n"
+            "replacements:\n- source:\n    fieldPath: data.KARAKEEP_VERSION\n    kind: ConfigMap\n    name: conf\n"
+            "  targets:\n  - fieldPaths:\n    - spec.template.spec.containers.0.image\n    options:\n"
+            "      delimiter: ':'\n      index: 1\n    select:\n      group: apps\n      kind: Deployment\n"
+            "      name: web\n      version: v1\n")
+    files = {"kubernetes/web-deployment.yaml": web, "kubernetes/kustomization.yaml": kust,
+             "kubernetes/.env": "KARAKEEP_VERSION=release\n"}
+    # the first container's tag is set; the second's is not
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == [("kubernetes/web-deployment.yaml", 12, "K8S002")]
+    both = [("kubernetes/web-deployment.yaml", 10, "K8S002"), ("kubernetes/web-deployment.yaml", 12, "K8S002")]
+    # the name part (index 0) keeps the tag as written; another position is another container
+    files["kubernetes/kustomization.yaml"] = kust.replace("index: 1", "index: 0")
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == both
+    files["kubernetes/kustomization.yaml"] = kust.replace("containers.0.image", "containers.2.image")
+    assert codes(run(tree(tmp_path / "c", files), capsys), "K8S00") == both
+    # a strategic-merge patch matches containers by name: a patch's first container is not this one's
+    files["kubernetes/kustomization.yaml"] = "resources:\n- web-deployment.yaml\npatches:\n- path: patch.yaml\n"
+    files["kubernetes/patch.yaml"] = web.replace("name: web\n        image: ghcr.io/karakeep-app/karakeep",
+                                                 "name: other\n        image: ghcr.io/acme/other:1.0").split(
+        "      - name: sidecar")[0]
+    assert codes(run(tree(tmp_path / "d", files), capsys), "K8S00") == both
+
+
 def test_an_overlays_images_entry_sets_the_tag_of_its_bases_image(tmp_path, capsys, monkeypatch):
     # spark-operator: config/default includes ../manager and sets the controller's tag with
     # images:; the base's untagged image is not what is deployed. Another image of the base, or

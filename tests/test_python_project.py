@@ -66,6 +66,46 @@ def test_python_version_from_the_dockerfile(repo, dockerfile, origin):
     assert target_of(repo, dockerfile) == origin
 
 
+@pytest.mark.parametrize("dockerfile, origin", [
+    # kubeless' event source: "a Python 3.4 script", run by jessie's own python3
+    ("FROM bitnami/minideb:jessie\nRUN install_packages python3 curl ca-certificates git\nCMD [\"python3\", \"/app.py\"]\n",
+     "This code targets Python 3.4 (FROM bitnami/minideb:jessie (its python3 package) in Dockerfile)."),
+    ("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    curl \\\n    python3 \\\n"
+     "    && rm -rf /var/lib/apt/lists/*\n",
+     "This code targets Python 3.10 (FROM ubuntu:22.04 (its python3 package) in Dockerfile)."),
+    ("FROM debian:bullseye-slim AS base\nFROM base\nRUN apt-get install -y python3-pip python3\n",
+     "This code targets Python 3.9 (FROM debian:bullseye-slim (its python3 package) in Dockerfile)."),
+    ("FROM debian:12.5\nRUN <<EOF\napt-get update\napt-get -y --no-install-recommends install python3\nEOF\n",
+     "This code targets Python 3.11 (FROM debian:12.5 (its python3 package) in Dockerfile)."),
+])
+def test_python_version_from_the_distribution_s_python3(repo, dockerfile, origin):
+    write_files(repo, {"Dockerfile": dockerfile})
+    found = findings(lint(repo, "app.py", "import imp\n"), "PY")  # (deprecated since 3.4, removed in 3.12)
+    assert [f.message.rsplit(". ", 1)[-1] for f in found] == [origin], show(found)
+    # kubeless' events.py: @asyncio.coroutine is right on 3.4 (async def is a syntax error there)
+    coroutine = "import asyncio\n\n@asyncio.coroutine\ndef f():\n    yield from asyncio.sleep(0.1)\n"
+    found = findings(lint(repo, "events.py", coroutine), "PY")
+    expected = {"3.4": [], "3.11": ["PY001"]}.get(origin.split("Python ", 1)[1].split(" ", 1)[0], ["PY002"])
+    assert [f.rule_id for f in found] == expected, show(found)  # (removed in 3.11: an error from there)
+
+
+@pytest.mark.parametrize("dockerfile", [
+    # python3 not installed from the distribution (pyenv, a venv's, a later python3.12 package), or
+    # a release nobody knows
+    "FROM ubuntu:22.04\nRUN curl https://pyenv.run | bash\n",
+    "FROM ubuntu:22.04\nRUN apt-get install -y python3.12\n",
+    "FROM ubuntu:22.04\nRUN echo python3 > /x\nRUN apt-get install -y curl\n",
+    "FROM debian:sid\nRUN apt-get install -y python3\n",
+    # a builder stage's python3 says nothing of the final stage's; a removal is no install
+    "FROM ubuntu:18.04 AS build\nRUN apt-get install -y python3\nFROM debian:bookworm-slim\nCOPY --from=build /x /x\n",
+    "FROM ubuntu:22.04\nRUN apt-get purge -y python3\n",
+    "FROM ubuntu\nRUN apt-get install -y python3\n",
+    "FROM alpine:3.20\nRUN apk add python3\n",
+])
+def test_no_python_version_from_a_distribution(repo, dockerfile):
+    assert target_of(repo, dockerfile).startswith("No target Python version was found")
+
+
 @pytest.mark.parametrize("dockerfile", [
     "FROM python:latest\n", "FROM python\n", "FROM node:20\n", "FROM python:${PY}\n", "# escape=x\nFROM python:3.9\n",
     "", "RUN echo\n",
@@ -116,6 +156,14 @@ def test_python_version_from_the_workflows_setup_python(repo):
     assert findings(lint(repo, "buildchain/iso.py", UTCNOW), "PY") == []  # 3.10: utcnow not yet deprecated
     assert findings(lint(repo, "buildchain/other.py", "from collections import Mapping\n"), "PY")[0].message.endswith(
         '(python-version "3.10" in .github/workflows/test.yml).')
+    # Tautulli's publish-installers.yml: the version through the workflow's env
+    os.remove(repo / ".github/workflows/test.yml")
+    os.remove(repo / ".github/workflows/build.yaml")
+    write_files(repo, {".github/workflows/publish.yml": flow.replace('"3.12"', "${{ env.PYTHON_VERSION }}").replace(
+        "jobs:", "env:\n  PYTHON_VERSION: '3.11'\njobs:")})
+    pychecks.clear_caches()
+    assert findings(lint(repo, "buildchain/third.py", "import imp\n"), "PY")[0].message.endswith(
+        '(python-version "3.11" in .github/workflows/publish.yml).')
 
 
 def test_python_version_from_ruffs_own_configuration(repo):

@@ -409,6 +409,37 @@ def test_a_version_flag_the_module_sets_once_guards_like_its_test(repo):
     ]
 
 
+def test_a_compatibility_library_s_flags_guard_like_six_s(repo):
+    # Tautulli's vendored future: `from future.utils import PY3`, `if utils.PY3: ... else:
+    # base64.decodestring`; a flag imported under another name too; one rebound later is no guard
+    assert check("""
+        import base64
+
+        from future import utils
+        from future.utils import PY3
+        from past.utils import PY2 as OLD
+        from six import PY2
+
+        if PY3:
+            from collections.abc import Iterable
+        else:
+            from collections import Iterable
+        if utils.PY3:
+            decode = base64.decodebytes
+        else:
+            decode = base64.decodestring
+        if OLD:
+            import imp
+        if not PY3:
+            import asyncore
+        PY2 = False
+        if PY2:
+            import smtpd
+    """, "PY", kind="python", tmp_path=repo, python_version="3.13") == [
+        f"22:12 PY001 `smtpd` was removed in Python 3.12: {PEP_594} {ON_313}",
+    ]
+
+
 def test_feature_detection_and_fallbacks_are_not_reported(repo):
     assert check("""
         import base64

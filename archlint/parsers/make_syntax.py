@@ -347,14 +347,47 @@ def evaluate(fn: str, args: str, expand, call, unknown: str, budget: list | None
                     out.append(val)
                 return " ".join(out), False
         return unknown, True
-    if fn == "subst":
+    if fn in ("subst", "patsubst"):
         parts = split_args(args, 3)
         if len(parts) == 3:
             vals = [expand(p) for p in parts]
             if not any(d for _, d in vals):
                 frm, to, txt = (v for v, _ in vals)
+                if fn == "patsubst":
+                    return patsubst(frm.strip(), to.strip(), txt), False
                 return (txt.replace(frm, to) if frm else txt), False
     return unknown, True
+
+
+def patsubst(pattern: str, replacement: str, text: str) -> str:
+    """``$(patsubst pattern,replacement,text)``: each word of ``text`` matching ``pattern`` (one
+    ``%`` matches any stem; none: the whole word) becomes ``replacement`` with its first ``%``
+    replaced by the stem; other words are kept.  A substitution reference ``$(VAR:.c=.o)`` is
+    ``patsubst %.c,%.o`` (``substitution_parts``)."""
+    pre, pct, post = pattern.partition("%")
+    out = []
+    for word in text.split():
+        if not pct:
+            out.append(replacement if word == pattern else word)
+        elif pattern_matches(pattern, word):
+            stem = word[len(pre):len(word) - len(post)]
+            out.append(replacement.replace("%", stem, 1))
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def substitution_parts(name: str) -> tuple[str, str, str] | None:
+    """A substitution reference's (variable, pattern, replacement) as ``patsubst`` takes them
+    (``VAR:.c=.o`` -> ``VAR``, ``%.c``, ``%.o``; ``@:image=`` -> ``@``, ``%image``, ``%``), None
+    when ``name`` is none."""
+    var, colon, rule = name.partition(":")
+    frm, eq, to = rule.partition("=")
+    if not colon or not eq or not var.strip():
+        return None
+    if "%" not in frm:
+        frm, to = "%" + frm, "%" + to
+    return var.strip(), frm, to
 
 
 #: ``ARCH``, ``TARGET_ARCH``, ``GOARCH``, ``PLATFORMS``, ``DOCKER_PLATFORM``: not ``SEARCH``, ``ARCHIVE``
@@ -406,3 +439,59 @@ def variable_walk(lookup, text: str, follow=None, skip=()):
         yield name, var
         if var is not None and not var.dynamic:
             todo.extend(VAR_REF.findall(pick(var.written or var.raw)))
+
+
+_GOAL_REF = re.compile(r"(?<!\$)\$(?:@|[({]@[:)}])")  # (not the shell's "$$@")
+
+
+def names_goal(texts) -> bool:
+    """Whether one of ``texts`` refers to ``$@`` itself (``$@``, ``$(@)``, ``${@:image=}``)."""
+    return any("@" in t and _GOAL_REF.search(t) for t in texts)
+
+
+def goals(names: list, recipes, expand) -> list:
+    """What ``$@`` is in turn in the recipe of a rule of targets ``names``: each target (a
+    variable in a name expanded as make reads it: ``$(IMAGES):``), one at a time where a recipe
+    line refers to ``$@`` itself (``$@``, ``$(@)``, ``${@:image=}``) and the rule has several;
+    ``[None]`` (unknown) for a pattern rule's and a name not known here.  A rule of several whose
+    recipe reaches ``$@`` only through a variable (``IMG = reg/$@``) gives one snippet, ``$@``
+    unknown; the first 64 targets are read.  ``expand(text)`` gives (value, dynamic)."""
+    out: list = []
+    for n in names:
+        val, dyn = expand(n) if "$" in n else (n, False)
+        if dyn or "%" in val:
+            return [None]
+        out.extend(w for w in val.split() if w != "&")  # (GNU make's grouped targets: a b &:)
+    if len(out) > 1 and not names_goal(r.text for r in recipes):
+        return [None]  # (one snippet: the line says the same for every target)
+    return out[:64] or [None]
+
+
+_RECIPE_PREFIX = re.compile(r"^\.RECIPEPREFIX\s*:?:?=\s*(\S)")
+
+
+def recipe_prefix(lines: list[str]) -> str | None:
+    """``.RECIPEPREFIX = >``: the first setting's character (rare; enough for real files)."""
+    for line in lines:
+        if line.startswith(".RECIPEPREFIX"):
+            m = _RECIPE_PREFIX.match(line)
+            return m.group(1) if m else None
+    return None
+
+
+def call_text(args: str, expand, lookup, unknown: str) -> tuple[str, bool]:
+    """``$(call NAME,A1,A2...)`` once: NAME's text with its arguments bound, expanded unless NAME
+    is a ``:=`` variable; ``unknown`` when NAME is unknown, unset or dynamic.  ``expand(text)``
+    gives (value, dynamic), ``lookup(name)`` the MakeVar or None."""
+    parts = split_args(folded(args))  # (`$(call f, \` then an argument a line: blanks to make)
+    if not parts:
+        return unknown, True
+    name, d = expand(parts[0])
+    name = name.strip()
+    var = None if d else lookup(name)
+    if var is None or var.dynamic:
+        return unknown, True
+    text = bind_args(var.raw, [name, *parts[1:]])
+    if var.flavor == "simple":
+        return text, "$" in text
+    return expand(text)

@@ -120,6 +120,20 @@ def dockerfile_facts(ctx, out: dict) -> None:
     targets = _target_stages(ctx, stages) if stages else []
     if targets:
         out["target_stages"] = targets
+    if stages and _runs_on_builder_only(ctx.model, stages):
+        out["builder_runs"] = True
+
+
+def _runs_on_builder_only(model, stages) -> bool:
+    """Whether every ``RUN`` of the Dockerfile runs in a stage on the build machine
+    (``--platform=$BUILDPLATFORM``, or based on such a stage), if it has any: a build for other
+    CPUs then runs no foreign program and needs no emulator (vikunja's cross-compiling builders
+    and its ``FROM scratch`` final stage; a final ``FROM alpine`` that only copies).  A base
+    image's ``ONBUILD RUN`` triggers (the deprecated ``*-onbuild`` images) are not seen."""
+    from ..checks.dockerfile._common import _platform_kind
+
+    return not any(_platform_kind(model, st) != "build" and any(ins.keyword == "RUN" for ins in st.instructions)
+                   for st in stages)
 
 
 def _target_stages(ctx, stages) -> list:

@@ -98,7 +98,7 @@ def check(value) -> dict | None:
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
             continue
-        if key in ("unread", "tag_release", "addon_builder"):
+        if key in ("unread", "tag_release", "addon_builder", "builder_runs"):
             if items_ is not True:
                 raise ValueError(f"facts: bad {key}")
             continue

@@ -497,12 +497,14 @@ def _kubernetes_facts(ctx, out: dict) -> None:
 
     model = ctx.model
     arch_of: dict = {}
+    index_of: dict = {}  # a pod spec's container -> "containers.0", as a replacements: field path names it
     for _obj, spec in pod_specs(ctx):
         a = pod_arch(spec)
         for field in CONTAINER_FIELDS:
-            for c in items(value(spec, field)):
+            for i, c in enumerate(items(value(spec, field))):
                 if is_map(c):
                     arch_of[id(c)] = a
+                    index_of.setdefault(id(c), f"{field}.{i}")
     for c in containers(ctx):
         node = c.image
         if not is_scalar(node):
@@ -512,6 +514,9 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         if c.obj.kind and obj_name and name:
             out.setdefault("slots", []).append({"span": _span(model.content_span(node)),
                                                 "slot": f"{c.obj.kind}/{obj_name.strip()}/{name.strip()}"})
+        if c.obj.kind and obj_name and id(c.node) in index_of:  # (by position: "#containers.0")
+            out.setdefault("slots", []).append({"span": _span(model.content_span(node)),
+                                                "slot": f"{c.obj.kind}/{obj_name.strip()}/#{index_of[id(c.node)]}"})
         raw = (scalar(node) or "").strip()
         img = pattern(raw)
         if not img or ("*" not in img and is_placeholder(img)):

@@ -170,6 +170,8 @@ def image_tag_transformers(ctx, out: dict) -> None:
 #: a replacement target's field that is a container's image: ``spec.template.spec.initContainers.
 #: [name=migrate].image`` (a CronJob's ``spec.jobTemplate.spec.template...`` too)
 _IMAGE_FIELD = re.compile(r"(?:^|\.)(?:initContainers|containers|ephemeralContainers)\.\[name=([^\]]{1,253})\]\.image$")
+#: the same by position (``spec.template.spec.containers.0.image``): the slot ``#containers.0``
+_IMAGE_AT = re.compile(r"(?:^|\.)((?:initContainers|containers|ephemeralContainers)\.\d{1,4})\.image$")
 
 
 def _keys(node) -> list:
@@ -191,15 +193,28 @@ def _replaced_slots(model) -> list:
             for t in items(value(r, "targets")) if is_map(r) else ():
                 sel = value(t, "select") if is_map(t) else None
                 kind, name = (text(sel, "kind") or "").strip(), (text(sel, "name") or "").strip()
-                # (only a whole image copied into one object known by kind and name: not a part of
-                # it, options: {delimiter: ':', index: 0} keeps the tag; nor one narrowed further
-                # by a namespace, labels or a reject: list)
-                if not kind or not name or value(t, "reject") is not None or value(t, "options") is not None \
+                # (only a whole image copied into one object known by kind and name, or its tag:
+                # options: {delimiter: ':', index: 1}, hoarder's KARAKEEP_VERSION; not its name,
+                # index: 0 keeps the tag; nor one narrowed further by a namespace, labels or a
+                # reject: list)
+                if not kind or not name or value(t, "reject") is not None or not _whole_or_tag(value(t, "options")) \
                         or any(k not in ("kind", "name", "group", "version") for k in _keys(sel)):
                     continue
                 for fp in items(value(t, "fieldPaths")):
                     m = _IMAGE_FIELD.search(scalar(fp) or "") if is_scalar(fp) else None
-                    slot = f"{kind}/{name}/{m.group(1).strip()}" if m else None
+                    at = _IMAGE_AT.search(scalar(fp) or "") if is_scalar(fp) and m is None else None
+                    slot = f"{kind}/{name}/{m.group(1).strip()}" if m else f"{kind}/{name}/#{at.group(1)}" if at else None
                     if slot and slot not in out and len(out) < 64:
                         out.append(slot)
     return out
+
+
+def _whole_or_tag(options) -> bool:
+    """Whether a replacement's ``options`` replace the whole field (none) or the tag part of an
+    image (``delimiter: ':'`` and ``index: 1``)."""
+    from ..parsers.yamldoc import is_map, text
+
+    if options is None:
+        return True
+    return is_map(options) and (text(options, "delimiter") or "") == ":" and (text(options, "index") or "").strip() == "1" \
+        and all(k in ("delimiter", "index") for k in _keys(options))

@@ -228,6 +228,7 @@ class Project:
         self.args: dict = {}
         self.pins: dict = {}  # display path of a Dockerfile -> how its final stage pins the platform
         self.target_stages: dict = {}  # display path of a Dockerfile -> lines of its stages built for the target
+        self.builder_runs: set = set()  # Dockerfiles whose every RUN runs on the build machine
         self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
         self.addon_builder = False  # a workflow runs Home Assistant's add-on builder (ha_addon.py)
         self.defaulted_latest: set = set()  # names a build tags latest through an overridable default
@@ -315,6 +316,8 @@ class Project:
             self.target_stages[display] = facts["target_stages"]
         if facts.get("tag_release"):
             self.tag_releases.add(display)
+        if facts.get("builder_runs"):
+            self.builder_runs.add(display)
         self.addon_builder = self.addon_builder or facts.get("addon_builder") is True
         self.defaulted_latest.update(n for n in map(normal, facts.get("defaulted", ())) if n is not None)
         self.cloned.update(facts.get("cloned", ()))

@@ -324,7 +324,8 @@ class Patches:
         hit = self._slots_of.get(kustomization)
         if hit is None:
             hit = self._slots_of[kustomization] = {
-                s for p in self.kustomizations[kustomization][1] for _ln, s in self.slots.get(p, ())}
+                s for p in self.kustomizations[kustomization][1] for _ln, s in self.slots.get(p, ())
+                if "/#" not in s}  # (a strategic-merge patch matches containers by name, not position)
         return hit
 
     def patched(self, path: str, line: int) -> bool:

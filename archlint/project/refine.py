@@ -120,6 +120,17 @@ def pinned_by_dockerfile(f, fr, project):
     return None if _pinned(project.builds_in(fr.path, f.span.line)) else f
 
 
+def emulation_needed(f, fr, project):
+    """GHA003: a step whose Dockerfile runs every ``RUN`` on the build machine
+    (``--platform=$BUILDPLATFORM`` stages that cross-compile, a final stage that only copies)
+    runs nothing of another CPU: no emulator is needed.  The step's build is placed at its
+    ``uses:``, the finding at its ``platforms:``: the builds on the last such line above it, one
+    per row of a matrix, every one of them.  Kept where a Dockerfile is not known."""
+    above = [b for b in project.builds_in(fr.path, None) if b.span.line <= f.span.line]
+    step = [b for b in above if b.span.line == above[-1].span.line]  # (a matrix's rows: a build each)
+    return None if step and all(b.dockerfile in project.builder_runs for b in step) else f
+
+
 #: what DF006/DF008 say of a literal architecture when no target platforms are configured
 NO_PLATFORMS = "no target platforms are configured, so the image may be built for another CPU"
 _LITERAL = re.compile(r" (?:build for|toolchain to) ([\w.-]{1,16}) \(")
@@ -809,4 +820,4 @@ MOOT_FILES = (prebuilt_elsewhere, bundled_in_addon)
 
 
 REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
-            "BC006": bc006, "GHA001": pinned_by_dockerfile, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}
+            "BC006": bc006, "GHA001": pinned_by_dockerfile, "GHA003": emulation_needed, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

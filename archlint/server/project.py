@@ -57,6 +57,8 @@ def info(root: str, entry, dockerfiles=None, known=()) -> Info:
     display, abspath, kind, facts = entry
     lasts, pairs, froms, makes, built = set(), set(), set(), set(), set()
     for key, items in (facts or {}).items():
+        if type(items) is not list:
+            continue  # (a flag: builder_runs, tag_release...; a mapping: pin, makes, kustomize)
         for item in items:
             if isinstance(item, str):  # pushed
                 names = [item]

@@ -185,16 +185,82 @@ def superseded(ctx) -> bool:
     return ctx.cached("k8s.superseded", compute)
 
 
+_ROLE_FILES = re.compile(r"/roles/([^/]+)/files/")
+_TWINS: dict = {}  # a role's templates folder -> (the folders read and their mtimes, template names)
+_MAX_TEMPLATES = 4000  # entries of a role's templates tree looked at, at most
+
+
+def template_twin(ctx) -> bool:
+    """Whether the manifest is an Ansible role's static file (``roles/R/files/.../x.yaml``) that
+    the same role also has as a template (``roles/R/templates/**/x.yaml.j2``): ks-installer's
+    ``ks-monitor`` copies ``files/prometheus`` and then writes each template over its twin, for
+    the cluster's version (``policy/v1`` from Kubernetes 1.25): the template is what is applied,
+    the file a seed.  Every folder of the templates tree read is an input of the result."""
+    def compute():
+        path = ctx.source.abspath
+        if not path or not os.path.isabs(path) or getattr(ctx.source, "rendered", False):
+            return False
+        p = path.replace(os.sep, "/")
+        top = (ctx.repository_root() or "").replace(os.sep, "/").rstrip("/")
+        m = None  # (the role's folders inside the repository: not a checkout under someone's roles/x/files/)
+        for m in _ROLE_FILES.finditer(p, len(top) if top and p.startswith(top + "/") else 0):
+            pass
+        if m is None:
+            return False
+        folders, names = _templates_of(p[:m.start()] + f"/roles/{m.group(1)}/templates")
+        for f in folders:
+            ctx.depends_on(f)
+        return os.path.basename(p) + ".j2" in names
+
+    return ctx.cached("k8s.template_twin", compute)
+
+
+def _templates_of(top: str) -> tuple:
+    """(the folders of ``top``'s tree that were read, the names of its ``*.j2`` files), read once
+    while none of those folders changes; ``_MAX_TEMPLATES`` entries at most."""
+    hit = _TWINS.get(top)
+    if hit is not None and all(_mtime(f) == t for f, t in hit[0]):
+        return [f for f, _t in hit[0]], hit[1]
+    read, names, todo, seen = [], set(), [top], 0
+    while todo and seen < _MAX_TEMPLATES:
+        d = todo.pop()
+        read.append((d, _mtime(d)))
+        try:
+            with os.scandir(d) as it:
+                for e in it:
+                    seen += 1
+                    if seen > _MAX_TEMPLATES:
+                        break
+                    if e.is_dir(follow_symlinks=False):
+                        todo.append(e.path)
+                    elif e.name.endswith(".j2"):
+                        names.add(e.name)
+        except OSError:
+            continue
+    if len(_TWINS) > 256:
+        _TWINS.clear()
+    _TWINS[top] = (read, frozenset(names))
+    return [f for f, _t in read], _TWINS[top][1]
+
+
+def _mtime(folder: str):
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
 def objects(ctx) -> list:
     """The objects of a Kubernetes manifest; none of a manifest that a Kustomization beside it
     never reads (``kustomize.unlisted``: kubebuilder's commented-out CRD patches): it is
-    neither deployed nor checked; none of an older release's manifest (``superseded``)."""
+    neither deployed nor checked; none of an older release's manifest (``superseded``), nor of
+    an Ansible role's file that its template twin replaces (``template_twin``)."""
     def compute():
         if ctx.kind != "kubernetes":
             return []
         from .kustomize import unlisted
 
-        if unlisted(ctx) or superseded(ctx):
+        if unlisted(ctx) or superseded(ctx) or template_twin(ctx):
             return []
         return [_Obj(n) for n in ctx.model.objects()]
 

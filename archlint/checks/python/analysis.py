@@ -569,10 +569,9 @@ class Analyzer:
         """(minor versions where the test can be true, where it can be false), or None."""
         if isinstance(test, ast.Name):
             return self._version_flags().get(test.id)
-        if isinstance(test, ast.Attribute) and test.attr in ("PY2", "PY3") and isinstance(test.value, ast.Name) \
-                and test.value.id == "six":
-            op = "<" if test.attr == "PY2" else ">="  # (six's flags: the version tests they stand for)
-            return self._version_sets(ast.parse(f"sys.version_info {op} (3,)", mode="eval").body)
+        if isinstance(test, ast.Attribute) and test.attr in ("PY2", "PY3") and isinstance(test.value, (ast.Name, ast.Attribute)):
+            # (the compatibility libraries' flags: six.PY2, future's utils.PY3, django.utils.six.PY3)
+            return self._compat_flag(test.attr)
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             inner = self._version_sets(test.operand)
             return (inner[1], inner[0]) if inner else None
@@ -620,16 +619,27 @@ class Analyzer:
                 (true if ok else false).add(minor)
         return frozenset(true), frozenset(false)
 
+    def _compat_flag(self, name: str):
+        """The version test a compatibility library's ``PY2``/``PY3`` flag stands for."""
+        op = "<" if name == "PY2" else ">="
+        return self._version_sets(ast.parse(f"sys.version_info {op} (3,)", mode="eval").body)
+
     def _version_flags(self) -> dict:
         """The module's version flags: a name the module assigns once, at its top level, from a
         version test (requests_toolbelt's ``PY3 = sys.version_info > (3, 0)``, then ``if PY3:``),
-        to the test's (true, false) minor versions."""
+        or a compatibility library's flag it imports and never rebinds (``from future.utils import
+        PY3``), to the test's (true, false) minor versions."""
         if self._flags is None:
             self._flags = {}
             counts: dict = {}  # (bound anywhere else, by any statement: not a flag)
             for n in ast.walk(self._tree):
                 if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
                     counts[n.id] = counts.get(n.id, 0) + 1
+            for n in ast.walk(self._tree):  # from six import PY2; from future.utils import PY3 as IS_PY3
+                if isinstance(n, ast.ImportFrom):
+                    for a in n.names:
+                        if a.name in ("PY2", "PY3") and not counts.get(a.asname or a.name):
+                            self._flags[a.asname or a.name] = self._compat_flag(a.name)
             for st in self._tree.body:
                 if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) \
                         and counts.get(st.targets[0].id) == 1 and isinstance(st.value, (ast.Compare, ast.UnaryOp, ast.BoolOp, ast.Name)):

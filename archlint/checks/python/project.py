@@ -5,7 +5,9 @@ Which versions
     The Python the file runs on comes from ``python-version`` in the configuration, else, in the
     nearest folder that says one, the lower bound of ``requires-python`` or ruff's
     ``target-version`` in ``pyproject.toml``, pyenv's ``.python-version`` or App Engine's
-    ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` of a Dockerfile in the
+    ``runtime: python27`` in ``app.yaml``, else the ``FROM python:3.X`` (or a Debian or Ubuntu
+    release whose own ``python3`` package the final stage's chain installs: ``bitnami/minideb:jessie``,
+    3.4; ``ubuntu:22.04``, 3.10) of a Dockerfile in the
     file's folder or one of its parents up to the repository root, or of one in the top's build
     folders (``docker/``, ``build/``...: ``_DOCKER_FOLDERS``) that copies the file's top-level
     folder (clearml-server's ``docker/build/Dockerfile``) or of one in a folder beside the file's that
@@ -310,6 +312,7 @@ def _workflow_python(top: str, read: list):
         text = _read_text(p) or ""
         if "setup-python" not in text or "python-version" not in text:
             continue
+        env: dict = {}
         for m in _PY_VERSION_KEY.finditer(text):
             items = m.group(2).split(",")  # ("3.12", or a flow list: ["3.9", "pypy-3.9"])
             if not m.group(2).strip():  # a block list: the "- 3.9" lines indented below the key
@@ -323,6 +326,7 @@ def _workflow_python(top: str, read: list):
                     if nl < 0:
                         break
                     at = nl + 1
+            items = [_env_value(text, item, env) for item in items]
             for v in (v for item in items if "pypy" not in item for v in _PY_MINOR.finditer(item)):
                 minor = int(v.group(1))
                 if best is None or minor < best[0][1]:
@@ -331,6 +335,24 @@ def _workflow_python(top: str, read: list):
     if best is not None:
         read.append(best[2])
     return best
+
+
+_ENV_REF = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_ENV_SET = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*):[ \t]*['\"]?([^\s'\"#]{1,32})", re.M)
+
+
+def _env_value(text: str, item: str, env: dict) -> str:
+    """``item`` with a ``${{ env.NAME }}`` it holds replaced by the first ``NAME:`` value the
+    workflow sets (Tautulli's ``env: PYTHON_VERSION: '3.13'``), else as it is; ``env`` keeps the
+    workflow's names, read in one pass the first time one is asked for."""
+    m = _ENV_REF.search(item)
+    if m is None:
+        return item
+    if not env:
+        env[None] = True
+        for got in _ENV_SET.finditer(text):
+            env.setdefault(got.group(1), got.group(2))
+    return env.get(m.group(1), item)
 
 
 #: the repository's folders of build files, where a Dockerfile of an image holding a package of
@@ -498,7 +520,10 @@ def _dockerfile_python(path: str) -> tuple[tuple[int, int], str] | None:
                 for ins in st.instructions:
                     if ins.keyword in ("COPY", "ADD") and not any(f.name == "from" for f in ins.flags):
                         copied.update(_first_folder(w.value) for w in ins.words[:-1])
-            found = _python_base(images, [st.name_value for st in model.stages])
+            from ..dockerfile._common import _own_texts
+
+            runs = ["\n".join(_own_texts(st, ("RUN",))) for st in model.stages]
+            found = _python_base(images, [st.name_value for st in model.stages], runs)
             _files[("copies", path)] = frozenset(copied)
     _files[key] = found
     return found
@@ -511,21 +536,64 @@ def _first_folder(source: str) -> str:
     return source.lstrip("/").split("/", 1)[0]
 
 
-def _python_base(images: list[str], names: list[str | None]) -> tuple[tuple[int, int], str] | None:
+def _python_base(images: list[str], names: list[str | None], texts=()) -> tuple[tuple[int, int], str] | None:
     """The python version of the final stage (followed through earlier stages it is built FROM),
-    else of the last stage whose image says one."""
+    else of the last stage whose image says one, else of the distribution the final stage's
+    chain installs python3 from (``texts``: each stage's RUN texts)."""
     index = {n: i for i, n in enumerate(names) if n}
     idx = len(images) - 1
+    chain = [idx]  # the final stage and the stages it is built FROM
     for _ in range(len(images)):
         ref = index.get(images[idx].lower())
         if ref is None or ref >= idx:
             break
         idx = ref
+        chain.append(idx)
     for image in [images[idx]] + images[::-1]:
         v = _python_version(image)
         if v is not None:
             return v, f"FROM {image}"
-    return None
+    v = _distro_python(images[idx], "\n".join(texts[i] for i in chain)) if texts else None
+    return (v, f"FROM {images[idx]} (its python3 package)") if v else None
+
+
+#: the python3 of Debian's and Ubuntu's releases, by codename and version
+_DISTRO_PYTHON = {
+    "jessie": (3, 4), "8": (3, 4), "stretch": (3, 5), "9": (3, 5), "buster": (3, 7), "10": (3, 7),
+    "bullseye": (3, 9), "11": (3, 9), "bookworm": (3, 11), "12": (3, 11), "trixie": (3, 13), "13": (3, 13),
+    "trusty": (3, 4), "14.04": (3, 4), "xenial": (3, 5), "16.04": (3, 5), "bionic": (3, 6), "18.04": (3, 6),
+    "focal": (3, 8), "20.04": (3, 8), "jammy": (3, 10), "22.04": (3, 10), "noble": (3, 12), "24.04": (3, 12),
+}
+_DISTROS = frozenset(("debian", "ubuntu", "bitnami/minideb", "library/debian", "library/ubuntu"))
+#: a package install (``apt-get install -y``, minideb's ``install_packages``) and the python3 package
+_INSTALLER = re.compile(r"\b(?:(?:apt-get|apt)[ \t]+(?:-[^\s]+[ \t]+)*install|install_packages)\b")
+_PY3_PACKAGE = re.compile(r"(?<![\w.-])python3(?![\w.])")
+_COMMAND_SPLIT = re.compile(r"&&|\|\||[;|\n]")
+
+
+def _installs_python3(text: str) -> bool:
+    """Whether a command of the Dockerfile installs the distribution's ``python3`` package, its
+    line continuations joined (one pass over the text)."""
+    if "python3" not in text:
+        return False
+    for command in _COMMAND_SPLIT.split(text.replace("\\\n", " ")):
+        m = _INSTALLER.search(command)
+        if m and _PY3_PACKAGE.search(command, m.end()):
+            return True
+    return False
+
+
+def _distro_python(image: str, text: str) -> tuple[int, int] | None:
+    """The python3 of a Debian or Ubuntu release (``debian:bullseye-slim``, ``ubuntu:22.04``,
+    ``bitnami/minideb:jessie``) when the Dockerfile installs that release's own python3 package:
+    what ``python3`` runs there."""
+    name, tag, _digest = parse_image_ref(image)
+    if name.lower().removeprefix("docker.io/") not in _DISTROS or not tag:
+        return None
+    release = tag.split("-", 1)[0]
+    v = _DISTRO_PYTHON.get(release) or _DISTRO_PYTHON.get(release.split(".", 1)[0] if name.endswith(
+        ("debian", "minideb")) else release)
+    return v if v is not None and _installs_python3(text) else None
 
 
 def _python_version(image: str) -> tuple[int, int] | None:

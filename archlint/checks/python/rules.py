@@ -274,7 +274,8 @@ def removed_api(ctx):
     Names are resolved through the real imports (`from m import X as Y`, `import m.sub as s`,
     attribute chains); imports inside `try: ... except ImportError:` and code under
     `if sys.version_info < (3, 12):` (or a flag the module sets once from such a test: `PY3 = sys.version_info > (3, 0)`,
-    six's `PY2`/`PY3`) are only reported where they can actually run. A file
+    a compatibility library's `PY2`/`PY3`: six's, python-future's `from future.utils import PY3`, `utils.PY3`) are only
+    reported where they can actually run. A file
     importing a Python 2 module unguarded at its top (`import StringIO`), or reading a builtin only Python 2 has
     (`unicode`, `basestring`...) that it never binds nor guards, is Python 2 code: not reported; so is what follows
     such a read in a `try` whose handler catches NameError (metaflow's `unicode_type = unicode`, then `from pipes ...`). An API a dependency provides (setuptools' `distutils`) is not reported where the

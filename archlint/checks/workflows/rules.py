@@ -429,7 +429,9 @@ def multi_platform_without_qemu(ctx):
     (`driver-opts: image=...`), `use: false`, or a build step's `builder: default` it is. Neither are builders on other machines (`driver: remote`,
     `kubernetes`, `cloud`, `append`), a job that builds one platform per native runner
     (`platforms: ${{ matrix.platform }}` with arm64 and amd64 runners), or platforms one CPU
-    runs natively (`linux/amd64` with `linux/386`).
+    runs natively (`linux/amd64` with `linux/386`). In a whole run, nor a step whose Dockerfile
+    runs every `RUN` on the build machine (`--platform=$BUILDPLATFORM` stages that cross-compile,
+    a final stage that only copies): no program of another CPU runs.
 
     ## Example
     ```yaml
