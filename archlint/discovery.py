@@ -360,6 +360,11 @@ class _Filters:
             self._tell(full, True, "test fixtures (a folder named integration that holds tests: Go's *_test.go, "
                                    "a test runner's configuration); name it to lint it")
             return False
+        if fx is not None and dn == "testing" and self._go_tests_memo(os.path.dirname(full)):
+            # (cloud-builders' gke-deploy/core/resource/testing/ beside resource_test.go)
+            self._tell(full, True, "test fixtures (a folder named testing beside Go tests: *_test.go in the folder "
+                                   "above); name it to lint it")
+            return False
         return True
 
     def installed(self, full: str, dirnames: list, entries: list | None) -> bool:

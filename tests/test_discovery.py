@@ -211,6 +211,26 @@ def test_an_integration_folder_of_go_tests_is_a_fixture_folder_but_an_overlay_so
     assert len(_found(tmp_path)) == 4
 
 
+def test_a_testing_folder_beside_go_tests_is_a_fixture_folder(tmp_path):
+    from archlint.config import DEFAULT_FIXTURES
+
+    # cloud-builders' gke-deploy: core/resource/testing/*.yaml and deployer/testing/expected-*/ are
+    # what resource_test.go and deployer_test.go read (250 K8S lines, 42 judged: all wrong readings);
+    # a testing/ folder without Go tests above it is not (a staging environment's manifests)
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, ("gke-deploy/core/resource/resource_test.go", "gke-deploy/core/resource/testing/deployment.yaml",
+                     "gke-deploy/deployer/deployer_test.go", "gke-deploy/deployer/testing/expected-expanded/x.yaml",
+                     "envs/testing/deployment.yaml", "gke-deploy/Dockerfile"))
+    why: dict = {}
+    found = lambda *paths: sorted(t.display for t in discover(  # noqa: E731
+        [str(tmp_path / p) for p in paths], str(tmp_path), DEFAULT_EXCLUDE, fixtures=DEFAULT_FIXTURES,
+        skipped=lambda p, d, w: why.setdefault(display_path(p, str(tmp_path)), w)) if not t.notice)
+    assert found(".") == ["envs/testing/deployment.yaml", "gke-deploy/Dockerfile"]
+    assert why["gke-deploy/core/resource/testing"] == (
+        "test fixtures (a folder named testing beside Go tests: *_test.go in the folder above); name it to lint it")
+    assert found("gke-deploy/deployer/testing") == ["gke-deploy/deployer/testing/expected-expanded/x.yaml"]
+
+
 def test_an_integration_folder_with_a_test_runner_is_a_fixture_folder(tmp_path):
     from archlint.config import DEFAULT_FIXTURES
 
