@@ -30,6 +30,12 @@ def test_dc001_flags_latest_and_untagged_images():
         "7:12 DC001 Service cache uses image redis:latest with the mutable tag latest (the default in"
         " redis:${REDIS_TAG:-latest}).",
     ]
+    # the hint names an image the file pins (not "the file's other images": most may float, as
+    # brettinternet's compose.media.yaml beside frigate:stable and recyclarr:8)
+    got = findings(lint_inline(DC001_LATEST, kind="compose"), "DC001")
+    assert [f.hint for f in got][:2] == [
+        "pin a version tag such as nginx:<version>, or a digest, as this file pins rabbitmq:3.13-management",
+        "pin a version tag such as postgres:<version>, or a digest, as this file pins rabbitmq:3.13-management"]
 
 
 def test_dc001_passes_an_image_its_comment_calls_a_placeholder():

@@ -1571,6 +1571,36 @@ def test_no_emulator_is_asked_for_a_dockerfile_that_runs_everything_on_the_build
         assert codes(run(tree(tmp_path / f"n{i}", files), capsys), "GHA003") == [], rows
 
 
+def test_a_kustomize_component_no_kustomization_uses_deploys_nothing(tmp_path, capsys):
+    # pi-cluster's elastic-stack: components/kibana-config (kind: Component) holds a Job on
+    # alpine/curl:latest, but the overlays' components: name only route and istio
+    job = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: kibana-config\nspec:\n  template:\n    spec:\n"
+           "      containers:\n      - name: curl\n        image: alpine/curl:latest\n")
+    component = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - job.yaml\n"
+    files = {"app/components/kibana-config/kustomization.yaml": component,
+             "app/components/kibana-config/job.yaml": job,
+             "app/components/route/kustomization.yaml": component.replace("job.yaml", "route.yaml"),
+             "app/components/route/route.yaml": job.replace("kibana-config", "route"),
+             "app/base/kustomization.yaml": "resources:\n  - kibana.yaml\n",
+             "app/base/kibana.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k\n",
+             "app/overlays/prod/kustomization.yaml": "resources:\n  - ../../base\ncomponents:\n  - ../../components/route\n"}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == [("app/components/route/route.yaml", 10, "K8S001")]
+    # an overlay naming it, or a Flux Kustomization naming components (relative to its path), uses it
+    files["app/overlays/dev/kustomization.yaml"] = "resources:\n  - ../../base\ncomponents:\n  - ../../components/kibana-config\n"
+    both = [("app/components/kibana-config/job.yaml", 10, "K8S001"), ("app/components/route/route.yaml", 10, "K8S001")]
+    assert codes(run(tree(tmp_path / "b", files), capsys), "K8S00") == both
+    del files["app/overlays/dev/kustomization.yaml"]
+    files["clusters/prod/app.yaml"] = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n"
+                                       "  name: app\nspec:\n  path: ./app/base\n  components:\n"
+                                       "    - ../components/kibana-config\n")
+    assert codes(run(tree(tmp_path / "c", files), capsys), "K8S00") == both
+    # a catalog's components none of its own overlays use are for other repositories
+    # (demo-ai-gitops-catalog's operator/components/console-plugin): judged
+    del files["clusters/prod/app.yaml"]
+    files["app/overlays/prod/kustomization.yaml"] = "resources:\n  - ../../base\n"
+    assert codes(run(tree(tmp_path / "d", files), capsys), "K8S00") == both
+
+
 def test_a_kustomize_replacement_of_the_tag_by_position_sets_the_deployed_tag(tmp_path, capsys):
     # hoarder: the web Deployment's image is written without a tag; the Kustomization's
     # replacements: put KARAKEEP_VERSION from the configMapGenerator's .env after its ':'

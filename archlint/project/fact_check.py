@@ -77,7 +77,8 @@ def check(value) -> dict | None:
                 raise ValueError("facts: bad makes")
             continue
         if key == "kustomize":
-            if type(items_) is not dict or items_.keys() - {"transformers", "imageless"} != {"resources", "patches"} \
+            if type(items_) is not dict or items_.keys() - {"transformers", "imageless", "component"} != {"resources", "patches"} \
+                    or items_.get("component", True) is not True \
                     or not _ok(items_["resources"], _SL) or not _ok(items_["patches"], _SL) \
                     or not _ok(items_.get("transformers", []), _SL) or not _ok(items_.get("imageless", []), _SL):
                 raise ValueError("facts: bad kustomize")
@@ -98,7 +99,7 @@ def check(value) -> dict | None:
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
             continue
-        if key in ("unread", "tag_release", "addon_builder", "builder_runs"):
+        if key in ("unread", "tag_release", "addon_builder", "builder_runs", "flux_components"):
             if items_ is not True:
                 raise ValueError(f"facts: bad {key}")
             continue

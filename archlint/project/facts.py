@@ -530,6 +530,11 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         out.setdefault("deploys", []).append({
             "span": _span(model.content_span(node)), "image": img, "arch": arch, "from": src,
             "via": c.obj.kind or "Kubernetes"})
+    for root in model.documents if "components" in ctx.source.text else ():
+        spec = value(root, "spec") if is_map(root) and (text(root, "kind") or "").strip() == "Kustomization" \
+            and "fluxcd" in (text(root, "apiVersion") or "") else None
+        if is_map(spec) and value(spec, "components") is not None:
+            out["flux_components"] = True  # (Flux's Kustomization applies components: patches.unused_component)
     if len(_IMAGE_LINE.findall(ctx.source.text)) > len(out.get("deploys", ())):
         # an image: key read as no deployment (a custom resource's podSpec, a placeholder):
         # what a Kustomization's images: entry may change here is not all known

@@ -126,6 +126,8 @@ def kustomization_facts(ctx, out: dict) -> None:
             out["kustomize"]["transformers"] = transformers
         if imageless:
             out["kustomize"]["imageless"] = imageless
+        if any(is_map(root) and (text(root, "kind") or "").strip() == "Component" for root in model.documents):
+            out["kustomize"]["component"] = True  # (used only through another's components:)
     replaced = _replaced_slots(model)
     if replaced:
         out["replaced"] = replaced

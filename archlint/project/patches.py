@@ -58,6 +58,9 @@ class Patches:
     def __init__(self):
         self.slots: dict = {}  # display path -> [(line, slot)]
         self.kustomizations: dict = {}  # display path -> (resolved resources, resolved patches)
+        self.components: set = set()  # Kustomizations of kind Component
+        self.flux_components = False  # a Flux Kustomization names components (spec.components)
+        self._used_shelves: tuple | None = None  # (the _including map, folders of components some Kustomization lists)
         self._up: dict | None = None  # display path -> Kustomizations including it directly
         self.rewritten: dict = {}  # display paths (a folder ends in "/") whose :latest a sed rewrites (an ordered set)
         self._slots_of: dict = {}  # Kustomization -> the container slots its patches set (asked often)
@@ -274,8 +277,11 @@ class Patches:
             if k.get("transformers"):
                 self.transformers[display] = [_resolve(display, t) for t in k["transformers"]]
             self.imageless.update(_resolve(display, p) for p in k.get("imageless", ()))
+            if k.get("component"):
+                self.components.add(display)
             self._up = self._up_all = self._tilt_index = None
             self._slots_of = {}
+        self.flux_components = self.flux_components or facts.get("flux_components") is True
 
     @property
     def patching(self) -> bool:
@@ -342,6 +348,25 @@ class Patches:
                 for ln, s in got:
                     self._slots_at.setdefault((p, ln), set()).add(s)
         return self._slots_at.get((path, line), set())
+
+    def unused_component(self, path: str) -> bool:
+        """Whether every Kustomization that includes ``path`` is a Component (``kind: Component``)
+        that no Kustomization of the run lists, beside one that a Kustomization lists: the app's
+        overlays pick among its components and leave this one out (pi-cluster's
+        ``components/kibana-config`` beside ``route`` and ``istio``, which the prod overlay
+        names).  A catalog's components that none of its own overlays use are for other
+        repositories (demo-ai-gitops-catalog's): judged.  Not where a Flux Kustomization of the
+        run names components (``spec.components``, relative to its path)."""
+        if not self.components or self.flux_components:
+            return False
+        up = self._including()
+        ks = up.get(path, ())
+        if not ks:
+            return False
+        shelf = lambda k: posixpath.dirname(posixpath.dirname(k))  # noqa: E731 (app/components, of its x/kustomization.yaml)
+        if self._used_shelves is None or self._used_shelves[0] is not up:
+            self._used_shelves = (up, {shelf(c) for c in self.components if up.get(c)})
+        return all(k in self.components and not up.get(k) and shelf(k) in self._used_shelves[1] for k in ks)
 
     def replaced_at(self, path: str, line: int) -> bool:
         """Whether the container image on ``line`` of ``path`` (a manifest, or a patch) is set by

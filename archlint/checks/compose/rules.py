@@ -234,7 +234,8 @@ def image_latest_tag(ctx):
         ref, defaulted = interpolate(raw)
         if ref and "$" not in ref:
             pulled.append((svc, hit[1], raw, ref, defaulted))
-    if not any(_pins_a_version(ref) for *_, ref, _ in pulled):
+    pinned = next((ref for *_, ref, _ in pulled if _pins_a_version(ref)), None)
+    if pinned is None:
         return  # a stack that follows every upstream image's latest release does so by choice
     seen: set = set()
     for svc, node, raw, ref, defaulted in pulled:
@@ -253,7 +254,7 @@ def image_latest_tag(ctx):
             msg = f"Service {svc.name} uses image {ref} without a tag, which means {ref}:latest{via}."
         f = _seen_once(seen, ctx.report(
             model.content_span(node), msg,
-            hint=f"pin a version tag such as {name}:<version>, or a digest, like the file's other images",
+            hint=f"pin a version tag such as {name}:<version>, or a digest, as this file pins {pinned}",
             key=f"{svc.name} {ref}",
         ))
         if f:

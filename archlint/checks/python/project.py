@@ -572,8 +572,8 @@ _COMMAND_SPLIT = re.compile(r"&&|\|\||[;|\n]")
 
 
 def _installs_python3(text: str) -> bool:
-    """Whether a command of the Dockerfile installs the distribution's ``python3`` package, its
-    line continuations joined (one pass over the text)."""
+    """Whether a command of ``text`` installs the distribution's ``python3`` package, its line
+    continuations joined (one pass over the text)."""
     if "python3" not in text:
         return False
     for command in _COMMAND_SPLIT.split(text.replace("\\\n", " ")):
@@ -585,8 +585,8 @@ def _installs_python3(text: str) -> bool:
 
 def _distro_python(image: str, text: str) -> tuple[int, int] | None:
     """The python3 of a Debian or Ubuntu release (``debian:bullseye-slim``, ``ubuntu:22.04``,
-    ``bitnami/minideb:jessie``) when the Dockerfile installs that release's own python3 package:
-    what ``python3`` runs there."""
+    ``bitnami/minideb:jessie``) when ``text`` (the RUNs of the final stage's chain) installs that
+    release's own python3 package: what ``python3`` runs there."""
     name, tag, _digest = parse_image_ref(image)
     if name.lower().removeprefix("docker.io/") not in _DISTROS or not tag:
         return None
