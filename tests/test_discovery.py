@@ -411,7 +411,7 @@ def test_a_folder_pip_installed_into_is_not_the_projects_code(tmp_path):
 
 def test_a_folder_of_vendored_packages_keeps_its_files_and_loses_its_packages(tmp_path):
     # Tautulli's lib/: certifi, urllib3, idna, requests, future, libfuturize... copied side by
-    # side (121 PY001/PY002 lines on python-future's own code, 43 judged wrong), beside its own
+    # side (123 PY001 lines on python-future's own code, 43 judged wrong), beside its own
     # lib/certgen.py; three well-known packages are not yet a copy of dependencies, and an
     # integration library's own folders named for libraries are its code (dd-trace-py's contrib/)
     _tree(tmp_path, ("lib/certifi/core.py", "lib/urllib3/util.py", "lib/idna/core.py", "lib/requests/api.py",
