@@ -520,10 +520,8 @@ def _dockerfile_python(path: str) -> tuple[tuple[int, int], str] | None:
                 for ins in st.instructions:
                     if ins.keyword in ("COPY", "ADD") and not any(f.name == "from" for f in ins.flags):
                         copied.update(_first_folder(w.value) for w in ins.words[:-1])
-            from ..dockerfile._common import _own_texts
-
-            runs = ["\n".join(_own_texts(st, ("RUN",))) for st in model.stages]
-            found = _python_base(images, [st.name_value for st in model.stages], runs)
+            found = _python_base(images, [st.name_value for st in model.stages],
+                                 lambda chain, m=model: _installs_python3(m, chain))
             _files[("copies", path)] = frozenset(copied)
     _files[key] = found
     return found
@@ -536,10 +534,10 @@ def _first_folder(source: str) -> str:
     return source.lstrip("/").split("/", 1)[0]
 
 
-def _python_base(images: list[str], names: list[str | None], texts=()) -> tuple[tuple[int, int], str] | None:
+def _python_base(images: list[str], names: list[str | None], installs=None) -> tuple[tuple[int, int], str] | None:
     """The python version of the final stage (followed through earlier stages it is built FROM),
     else of the last stage whose image says one, else of the distribution the final stage's
-    chain installs python3 from (``texts``: each stage's RUN texts)."""
+    chain installs python3 from (``installs(chain)``: whether the stages of that chain do)."""
     index = {n: i for i, n in enumerate(names) if n}
     idx = len(images) - 1
     chain = [idx]  # the final stage and the stages it is built FROM
@@ -553,7 +551,7 @@ def _python_base(images: list[str], names: list[str | None], texts=()) -> tuple[
         v = _python_version(image)
         if v is not None:
             return v, f"FROM {image}"
-    v = _distro_python(images[idx], "\n".join(texts[i] for i in chain)) if texts else None
+    v = _distro_python(images[idx], lambda: installs(chain)) if installs else None
     return (v, f"FROM {images[idx]} (its python3 package)") if v else None
 
 
@@ -565,35 +563,37 @@ _DISTRO_PYTHON = {
     "focal": (3, 8), "20.04": (3, 8), "jammy": (3, 10), "22.04": (3, 10), "noble": (3, 12), "24.04": (3, 12),
 }
 _DISTROS = frozenset(("debian", "ubuntu", "bitnami/minideb", "library/debian", "library/ubuntu"))
-#: a package install (``apt-get install -y``, minideb's ``install_packages``) and the python3 package
-_INSTALLER = re.compile(r"\b(?:(?:apt-get|apt)[ \t]+(?:-[^\s]+[ \t]+)*install|install_packages)\b")
-_PY3_PACKAGE = re.compile(r"(?<![\w.-])python3(?![\w.])")
-_COMMAND_SPLIT = re.compile(r"&&|\|\||[;|\n]")
+def _installs_python3(model, chain) -> bool:
+    """Whether a ``RUN`` of the stages ``chain`` installs the distribution's ``python3`` package
+    (``apt-get install -y python3``, minideb's ``install_packages python3``; ``python3-pip``
+    brings it too), its commands read by the shell analyser every Dockerfile rule uses."""
+    from ...parsers.dockerfile import shell_body
+    from ...parsers.shell import simple_commands
 
-
-def _installs_python3(text: str) -> bool:
-    """Whether a command of ``text`` installs the distribution's ``python3`` package, its line
-    continuations joined (one pass over the text)."""
-    if "python3" not in text:
-        return False
-    for command in _COMMAND_SPLIT.split(text.replace("\\\n", " ")):
-        m = _INSTALLER.search(command)
-        if m and _PY3_PACKAGE.search(command, m.end()):
-            return True
+    for i in chain:
+        for ins in model.stages[i].instructions:
+            if ins.keyword != "RUN" or ins.exec_form is not None:
+                continue
+            for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+                for cmd in simple_commands(snip):
+                    words = [w.value for w in cmd.args if not w.value.startswith("-")]
+                    if (cmd.program == "install_packages" or cmd.program in ("apt-get", "apt") and words[:1] == ["install"]) \
+                            and any(w == "python3" or w.startswith("python3-") for w in words):
+                        return True
     return False
 
 
-def _distro_python(image: str, text: str) -> tuple[int, int] | None:
+def _distro_python(image: str, installs) -> tuple[int, int] | None:
     """The python3 of a Debian or Ubuntu release (``debian:bullseye-slim``, ``ubuntu:22.04``,
-    ``bitnami/minideb:jessie``) when ``text`` (the RUNs of the final stage's chain) installs that
-    release's own python3 package: what ``python3`` runs there."""
+    ``bitnami/minideb:jessie``) when ``installs()`` (the final stage's chain installs that
+    release's own python3 package): what ``python3`` runs there."""
     name, tag, _digest = parse_image_ref(image)
     if name.lower().removeprefix("docker.io/") not in _DISTROS or not tag:
         return None
     release = tag.split("-", 1)[0]
     v = _DISTRO_PYTHON.get(release) or _DISTRO_PYTHON.get(release.split(".", 1)[0] if name.endswith(
         ("debian", "minideb")) else release)
-    return v if v is not None and _installs_python3(text) else None
+    return v if v is not None and installs() else None
 
 
 def _python_version(image: str) -> tuple[int, int] | None:
