@@ -136,7 +136,8 @@ _WORKLOAD_PATHS = {"type": "array", "minItems": 1, "items": {"type": "string", "
 _WORKLOAD_IMAGES_ENTRY = {
     "type": "object",
     "required": ["group", "kind", "source"],
-    "anyOf": [{"required": ["containers"]}, {"required": ["images"]}, {"required": ["pod-specs"]}],
+    "anyOf": [{"required": ["containers"]}, {"required": ["images"]}, {"required": ["pod-specs"]},
+              {"required": ["values"]}],
     "additionalProperties": False,
     "patternProperties": {"^x-": {}},
     "properties": {
@@ -145,6 +146,7 @@ _WORKLOAD_IMAGES_ENTRY = {
         "containers": _WORKLOAD_PATHS,
         "images": _WORKLOAD_PATHS,
         "pod-specs": _WORKLOAD_PATHS,
+        "values": _WORKLOAD_PATHS,
         "source": {"type": "string", "minLength": 10},
     },
 }

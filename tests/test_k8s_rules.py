@@ -1940,3 +1940,59 @@ def test_a_yaml_file_of_compose_keys_is_a_compose_file_whatever_its_name():
     assert kind(".lando.yml", "name: app\nservices:\n  node:\n    type: node:16\n    build:\n      - npm install\n") is None
     assert kind("render.yaml", "services:\n  - type: web\n    image:\n      url: docker.io/acme/web\n") is None
     assert kind("app.yaml", "services:\n  db:\n    image: mariadb:11\nspec:\n  replicas: 2\n") is None
+
+
+HELM_RELEASE_VALUES = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: fb2mqtt
+spec:
+  chart:
+    spec:
+      chart: app-template
+      version: 3.5.1
+  values:
+    controllers:
+      main:
+        containers:
+          app:
+            image:
+              repository: gordlea/fireboard2mqtt
+              tag: latest
+              pullPolicy: IfNotPresent
+          side:
+            image:
+              repository: ghcr.io/acme/side
+              tag: 1.2.3
+    test:
+      image:
+        repository: busybox
+        tag: latest
+    podAnnotations:
+      tag: latest
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+spec:
+  source:
+    chart: web
+    helm:
+      valuesObject:
+        image: ghcr.io/acme/web:latest
+"""
+
+
+def test_k8s001_reads_the_helm_values_a_helmrelease_or_application_holds():
+    # carpenike's and truxnell's Flux HelmReleases (bjw-s app-template's controllers.X.containers.Y.image):
+    # the chart's values sit in spec.values, read as a values file is; a chart's test section is not
+    # deployed, a tag: outside an image: mapping is no image's
+    assert check(HELM_RELEASE_VALUES, "K8S00", kind="kubernetes") == [
+        "17:20 K8S001 Helm values set image gordlea/fireboard2mqtt to the mutable tag latest.",
+        "39:16 K8S001 Image ghcr.io/acme/web:latest uses the mutable tag latest.",
+    ]
+    # another kind's spec.values is not a chart's values
+    assert check(HELM_RELEASE_VALUES.replace("kind: HelmRelease", "kind: Widget").split("---")[0], "K8S00",
+                 kind="kubernetes") == []

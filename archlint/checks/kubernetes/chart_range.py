@@ -91,6 +91,7 @@ def templates_default_repository(values_abspath: str, depends_on) -> bool:
 
 
 def repository_defaulted(ctx) -> bool:
-    """``templates_default_repository`` for the values file linted in ``ctx``, once a file."""
-    return bool(ctx.source.abspath) and ctx.cached("k8s.repository_defaulted", lambda: templates_default_repository(
+    """``templates_default_repository`` for the values file linted in ``ctx``, once a file (a
+    release's values in a manifest, a Flux HelmRelease's, have no chart's templates beside them)."""
+    return ctx.kind == "helm-values" and bool(ctx.source.abspath) and ctx.cached("k8s.repository_defaulted", lambda: templates_default_repository(
         ctx.source.abspath, ctx.depends_on))

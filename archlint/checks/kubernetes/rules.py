@@ -221,18 +221,17 @@ def _images(ctx) -> list:
                         seen.add(id(v))
                         out.append(_Image(obj, ref.strip(), v, model.content_span(v), None, "imagePullPolicy",
                                           "container"))
-        if ctx.kind == "helm-values":
-            tests = _helm_test_sections(ctx)
-            for doc in model.documents:
-                for m in walk_mappings(doc):
-                    v = value(m, "image")
-                    if is_scalar(v) and id(m) not in tests:
-                        ref = scalar(v)
-                        if ref and not _unknown(ref.strip()) and ":" in ref.rsplit("/", 1)[-1]:
-                            pol = value(m, "imagePullPolicy")
-                            key = "imagePullPolicy" if pol is not None else "pullPolicy"
-                            pol = pol or value(m, "pullPolicy")
-                            out.append(_Image(None, ref.strip(), v, model.content_span(v), pol, key, "values"))
+        tests = _helm_test_sections(ctx)
+        for obj, doc in wl.values_roots(ctx):  # (a values file; a HelmRelease's spec.values)
+            for m in walk_mappings(doc):
+                v = value(m, "image")
+                if is_scalar(v) and id(m) not in tests:
+                    ref = scalar(v)
+                    if ref and not _unknown(ref.strip()) and ":" in ref.rsplit("/", 1)[-1]:
+                        pol = value(m, "imagePullPolicy")
+                        key = "imagePullPolicy" if pol is not None else "pullPolicy"
+                        pol = pol or value(m, "pullPolicy")
+                        out.append(_Image(obj, ref.strip(), v, model.content_span(v), pol, key, "values"))
         # a placeholder a Kustomization renames to a served image keeps its tag; renamed to another
         # placeholder (which a Kustomization elsewhere names), it is still one
         renamed = {name for name, new in (renamed_images(ctx) if ctx.kind == "kubernetes" else ())
@@ -262,8 +261,8 @@ def _helm_test_sections(ctx) -> set:
 
     def compute() -> set:
         out: set = set()
-        for doc in ctx.model.documents:
-            for k, v in (doc.value if is_map(doc) else ()):
+        for _obj, doc in wl.values_roots(ctx):
+            for k, v in doc.value:
                 if is_scalar(k) and (scalar(k) or "").lower() in _HELM_TEST_KEYS:
                     out.update(id(m) for m in walk_mappings(v))
         return out
@@ -280,10 +279,8 @@ def _values_latest(repo: str) -> str:
 def _values_image_maps(ctx) -> list:
     """Helm values ``image:`` mappings: (mapping, repository text, tag node, digest text, pull policy node)."""
     out = []
-    if ctx.kind != "helm-values":
-        return out
     tests = _helm_test_sections(ctx)
-    for doc in ctx.model.documents:
+    for _obj, doc in wl.values_roots(ctx):  # (a values file; a HelmRelease's spec.values)
         for m in walk_mappings(doc):
             v = value(m, "image")
             if not is_map(v) or id(m) in tests:
@@ -337,8 +334,8 @@ def image_latest_tag(ctx):
     """
     ## What it does
     Flags a container image with the `latest` tag in a pod template or another place the `workload-images` pack names
-    (Tekton steps, Argo Workflows templates, OLM `relatedImages`), a Kustomize `images:` entry with `newTag: latest`, or
-    a Helm values `image:` with `tag: latest`.
+    (Tekton steps, Argo Workflows templates, OLM, Flux `HelmRelease` values), a Kustomize `images:` entry with `newTag:
+    latest`, or a Helm values `image:` with `tag: latest`.
 
     ## Why is this bad?
     `latest` is whatever was pushed last: two nodes can run different code under the same manifest, a rollback

@@ -267,6 +267,20 @@ def objects(ctx) -> list:
     return ctx.cached("k8s.objects", compute)
 
 
+def values_roots(ctx) -> list:
+    """The Helm values of a file, as (object, mapping) pairs: a chart's values file's documents
+    (no object), or what the ``values`` paths of the pack's entries name in a manifest's objects
+    (a Flux HelmRelease's ``spec.values``, an Argo CD Application's ``helm.valuesObject``: the
+    release's values, read as a values file is); once a file."""
+    def compute() -> list:
+        if ctx.kind == "helm-values":
+            return [(None, d) for d in ctx.model.documents if is_map(d)]
+        return [(o, v) for o in objects(ctx) for p in paths_of(entry_for(ctx.settings, o), "values")
+                for v in resolve(o.node, p) if is_map(v)]
+
+    return ctx.cached("k8s.values_roots", compute)
+
+
 #: keys under which no pod template is ever found (not walked when looking for templates)
 _NO_TEMPLATES = frozenset((
     "metadata", "status", "data", "stringData", "binaryData", "containers", "initContainers",
@@ -415,13 +429,14 @@ _DEFAULT_APP_VERSION = re.compile(rb"default\s*(?:\(\s*)?\$?\.Chart\.AppVersion"
 def app_version_default(ctx) -> bool:
     """Whether a template of the values file's chart falls back to ``.Chart.AppVersion`` (a tag's
     ``default .Chart.AppVersion``): only then does an empty tag mean the appVersion (kor's and
-    open-webui's terminals render ``repository:tag`` as written). The templates read are inputs."""
+    open-webui's terminals render ``repository:tag`` as written). The templates read are inputs.
+    Not for a release's values in a manifest (a Flux HelmRelease's): its chart is elsewhere."""
     def compute() -> bool:
         import os
 
         from ...source import folder_entries, read_regular
 
-        if not ctx.source.abspath:
+        if ctx.kind != "helm-values" or not ctx.source.abspath:
             return False
         top = os.path.join(os.path.dirname(ctx.source.abspath), "templates")
         folders, files = [top], []
