@@ -119,7 +119,7 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     text = """
         services:
           kafka:
-            image: bitnami/kafka
+            image: apache/kafka
           app:
             build: .
             image: ghcr.io/acme/app:1.0
@@ -151,7 +151,7 @@ def test_dc001_and_dc003_pass_compose_files_of_developer_tooling():
     # a production stack is judged
     assert check(text, "DC00", kind="compose", name="production/docker/docker-compose.yaml",
                  platforms=ONE) == [
-        "3:12 DC001 Service kafka uses image bitnami/kafka without a tag, which means bitnami/kafka:latest.",
+        "3:12 DC001 Service kafka uses image apache/kafka without a tag, which means apache/kafka:latest.",
         "5:5 DC003 Service app is built without a platform, so the image follows the CPU of the machine that runs"
         " docker compose build.",
     ]

@@ -2441,6 +2441,14 @@ def test_df013_follows_a_scratch_stage_that_only_carries_files():
         " target, yet stage 3 (golangci-binary-true) copies its output (/out/golangci-lint): every platform's image"
         " gets the build machine's binaries.",
     ]
+    # crazy-max/diun's hack/lint.Dockerfile: the carrier mounted into the lint stage's RUN
+    # (--mount=from=golangci-binary), not copied: the lint stage on the build machine uses it
+    mounted = text.replace("COPY --from=golangci-binary / /usr/bin/\n        RUN golangci-lint run",
+                           "RUN --mount=from=golangci-binary,source=/golangci-lint,target=/usr/bin/golangci-lint"
+                           " golangci-lint run")
+    assert "--mount" in mounted and check(mounted, "DF013", kind="dockerfile", platforms=TWO) == []
+    assert [x.split(" ")[1] for x in check(mounted.replace("FROM base AS lint", "FROM alpine:3.20 AS lint"),
+                                           "DF013", kind="dockerfile", platforms=TWO)] == ["DF013"]
 
 
 def test_df013_flags_an_image_taken_for_the_build_machine_and_copied_from():

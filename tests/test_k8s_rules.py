@@ -1860,7 +1860,9 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
            "  - {name: a, image: gcr.io/distroless/static:latest}\n  - {name: b, image: bitnamisecure/kubectl}\n"
            "  - {name: c, image: alpine:latest}\n  - {name: d, image: 'index.docker.io/bitnamisecure/kubectl:latest'}\n"
            # (Chainguard's free images on Docker Hub as on cgr.dev: latest and latest-dev only)
-           "  - {name: e, image: chainguard/bash:latest}\n")
+           "  - {name: e, image: chainguard/bash:latest}\n"
+           # (docker.io/bitnami since its versions moved to bitnamilegacy: latest only, bitnami/containers#88999)
+           "  - {name: f, image: docker.io/bitnami/kubectl:latest}\n")
     (tmp_path / ".git").mkdir()
     write_files(tmp_path, {"charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
                            "charts/karmada/templates/.keep": "",
@@ -1875,7 +1877,10 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
     assert seen() == [("K8S001", 10), ("K8S001", 8)]  # cfssl's, alpine's: versions exist
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
     assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8), ("K8S001", 9),
-                      ("K8S001", 10)]
+                      ("K8S001", 10), ("K8S001", 11)]
+    hints = {f.span.line: f.hint for f in findings(lint_path(tmp_path / "deploy/pod.yaml", "deploy/pod.yaml"), "K8S001")}
+    assert hints[11] == "pin a digest (docker.io/bitnami/kubectl publishes no version tags)"
+    assert hints[8] == "pin a version tag such as alpine:<version>, or a digest"
 
 
 def test_compose_and_command_images_with_no_version_tags_follow_the_same_list(tmp_path):

@@ -1824,10 +1824,10 @@ def test_a_latest_tag_in_what_a_release_pipes_from_kustomize_build_to_sed_is_a_p
         "config/runtimes/kustomization.yaml": "resources:\n- servers.yaml\n- jobs.yaml\n",
         "config/runtimes/servers.yaml": servers,
         # one third-party repository three times is one repository, not the owner
-        "config/runtimes/jobs.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "bitnami/kubectl:latest")
+        "config/runtimes/jobs.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "rancher/kubectl:latest")
             .replace("name: api\n", "name: jobs\n", 1)
-            + "        - name: b\n          image: bitnami/kubectl:latest\n"
-            + "        - name: c\n          image: bitnami/kubectl:latest\n",
+            + "        - name: b\n          image: rancher/kubectl:latest\n"
+            + "        - name: c\n          image: rancher/kubectl:latest\n",
         "deploy/other.yaml": DEPLOY.replace("quay.io/acme/api:1.4", "kserve/kserve-controller:latest"),
     }
     found = [(f["path"], f["line"], f["message"]) for f in run(tree(tmp_path / "a", files), capsys)["findings"]
@@ -1835,9 +1835,9 @@ def test_a_latest_tag_in_what_a_release_pipes_from_kustomize_build_to_sed_is_a_p
     why = (" uses the mutable tag latest. The repository's release rewrites the :latest tags of this file to its "
            "own version, and this image is not the repository's.")
     assert found == [
-        ("config/runtimes/jobs.yaml", 11, "Image bitnami/kubectl:latest" + why),
-        ("config/runtimes/jobs.yaml", 13, "Image bitnami/kubectl:latest" + why),
-        ("config/runtimes/jobs.yaml", 15, "Image bitnami/kubectl:latest" + why),
+        ("config/runtimes/jobs.yaml", 11, "Image rancher/kubectl:latest" + why),
+        ("config/runtimes/jobs.yaml", 13, "Image rancher/kubectl:latest" + why),
+        ("config/runtimes/jobs.yaml", 15, "Image rancher/kubectl:latest" + why),
         ("config/runtimes/servers.yaml", 15, "Image vllm/vllm-openai:latest" + why),
         ("deploy/other.yaml", 11, "Image kserve/kserve-controller:latest uses the mutable tag latest.")]
     # a sed fed by another command than the build (after ; or ||) rewrites nothing the build reads
@@ -3672,3 +3672,88 @@ def test_a_manifest_in_a_folder_named_for_an_older_kubernetes_release_is_that_re
     doc = run(tree(tmp_path, files), capsys)
     assert codes(doc, "K8S004") == [("deploy/1.20/alone.yaml", 1, "K8S004"),
                                     ("manifests/guestcluster/1.22/pvcsi.yaml", 1, "K8S004")]
+
+
+def test_a_folder_no_gitops_object_applies_deploys_nothing(tmp_path, capsys, monkeypatch):
+    # truxnell's services/kustomization.yaml lists ./immich/ks.yaml but "# - ./scribe/ks.yaml": the
+    # Flux Kustomization applying scribe/app is never applied; mischavandenburg's jotunheim/
+    # kustomization.yaml "# - promtail" leaves out the overlay over base/promtail
+    job = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n"
+           "      containers:\n      - name: c\n        image: acme/NAME:latest\n")
+    ks = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: NAME\nspec:\n"
+          "  path: ./cluster/apps/NAME/app\n  sourceRef:\n    kind: GitRepository\n    name: home\n")
+    app = "resources:\n  - ./job.yaml\n"
+    files = {"cluster/flux/apps.yaml": ks.replace("NAME", "apps").replace("/apps/app", ""),
+             "cluster/apps/kustomization.yaml": "resources:\n  - ./immich/ks.yaml\n  # - ./scribe/ks.yaml\n"
+                                                "  - ./monitoring\n"}
+    for name in ("immich", "scribe"):
+        files[f"cluster/apps/{name}/ks.yaml"] = ks.replace("NAME", name)
+        files[f"cluster/apps/{name}/app/kustomization.yaml"] = app
+        files[f"cluster/apps/{name}/app/job.yaml"] = job.replace("NAME", name)
+    files["cluster/apps/monitoring/kustomization.yaml"] = "resources:\n  - grafana\n  # - promtail\n"
+    for name in ("grafana", "promtail"):
+        files[f"base/{name}/kustomization.yaml"] = app
+        files[f"base/{name}/job.yaml"] = job.replace("NAME", name)
+        files[f"cluster/apps/monitoring/{name}/kustomization.yaml"] = f"resources:\n  - ../../../../base/{name}\n"
+    files["base/promtail/kustomization.yaml"] = "resources:\n  - ./job.yaml\n  - ./release.yaml\n"
+    files["base/promtail/release.yaml"] = ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n"
+                                           "  name: p\nspec:\n  values:\n    image:\n      repository: acme/p\n"
+                                           "      tag: latest\n")
+    # (a strategic-merge patch the deployed base/grafana applies: deployed, not a file left out)
+    files["base/grafana/kustomization.yaml"] = app + "patches:\n  - path: patch.yaml\n"
+    files["base/grafana/patch.yaml"] = job.replace("NAME", "grafana-sidecar")
+    found = [("base/grafana/job.yaml", 10, "K8S001"), ("base/grafana/patch.yaml", 10, "K8S001"),
+             ("cluster/apps/immich/app/job.yaml", 10, "K8S001")]
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    age_tree(tree(tmp_path / "a", files))
+    assert codes(run(tmp_path / "a", capsys), "K8S00") == found
+    # a run naming one file (pre-commit, on save) reads as much of the repository as the whole run
+    assert list((tmp_path / "cache").rglob("runs/*")), "the whole run's index was stored"
+    for path in ("base/grafana/job.yaml", "base/promtail/job.yaml", "cluster/apps/scribe/app/job.yaml"):
+        assert codes(run(tmp_path / "a", capsys, path), "K8S00") == [c for c in found if c[0] == path], path
+    # joryirving's games/kustomization.yaml: "# - ./core-keeper.yaml" beside "- ./romm.yaml", the
+    # Flux Kustomizations named by app, applying base/games/NAME
+    games = dict(files, **{"cluster/apps/games/kustomization.yaml": "resources:\n  - ./romm.yaml\n  # - ./keeper.yaml\n",
+                           "cluster/apps/kustomization.yaml": files["cluster/apps/kustomization.yaml"] + "  - ./games\n"})
+    for name in ("romm", "keeper"):
+        games[f"cluster/apps/games/{name}.yaml"] = ks.replace("NAME", name).replace("cluster/apps/", "base/games/")
+        games[f"base/games/{name}/app/kustomization.yaml"] = app
+        games[f"base/games/{name}/app/job.yaml"] = job.replace("NAME", name)
+    assert codes(run(tree(tmp_path / "a2", games), capsys), "K8S00") == sorted(
+        found + [("base/games/romm/app/job.yaml", 10, "K8S001")])
+    everything = sorted(found + [("base/promtail/job.yaml", 10, "K8S001"), ("base/promtail/release.yaml", 9, "K8S001"),
+                                 ("cluster/apps/scribe/app/job.yaml", 10, "K8S001")])
+    # listed, or applied by a Flux path of its own: deployed
+    listed = dict(files)
+    listed["cluster/apps/kustomization.yaml"] = "resources:\n  - ./immich/ks.yaml\n  - ./scribe/ks.yaml\n  - ./monitoring\n"
+    listed["cluster/apps/monitoring/kustomization.yaml"] = "resources:\n  - grafana\n  - promtail\n"
+    assert codes(run(tree(tmp_path / "b", listed), capsys), "K8S00") == everything
+    own = dict(files, **{"cluster/flux/promtail.yaml": ks.replace("NAME", "promtail").replace(
+        "./cluster/apps/promtail/app", "./cluster/apps/monitoring/promtail")})
+    assert codes(run(tree(tmp_path / "c", own), capsys), "K8S00") == sorted(
+        found + [("base/promtail/job.yaml", 10, "K8S001"), ("base/promtail/release.yaml", 9, "K8S001")])
+    # what cannot be known keeps every finding: an ApplicationSet's generated paths, a path
+    # that is a variable below a folder, no GitOps object at all
+    appset = "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: all\nspec: {}\n"
+    assert codes(run(tree(tmp_path / "d", dict(files, **{"cluster/flux/set.yaml": appset})), capsys), "K8S00") == everything
+    # (a variable stands for one folder's name: joryirving's ./kubernetes/apps/${CLUSTER}/...)
+    var = ks.replace("NAME", "x").replace("./cluster/apps/x/app", "./cluster/apps/${APP}/app")
+    assert codes(run(tree(tmp_path / "e", dict(files, **{"cluster/flux/x.yaml": var})), capsys), "K8S00") == sorted(
+        found + [("cluster/apps/scribe/app/job.yaml", 10, "K8S001")])
+    no_flux = {k: v for k, v in files.items() if not k.endswith(("ks.yaml", "apps.yaml"))}
+    assert codes(run(tree(tmp_path / "f", no_flux), capsys), "K8S00") == everything
+    # a copy of an older layout kept aside, which nothing applies (nicholaswilde's backup/): deploys nothing;
+    # a folder nothing applies under another name may be applied by hand (a bootstrap): judged
+    for folder, more in (("backup", []), ("bootstrap", [("bootstrap/apps/grafana/job.yaml", 10, "K8S001")])):
+        kept = dict(files, **{f"{folder}/apps/kustomization.yaml": "resources:\n  - grafana\n",
+                              # (flux-system's patch of its own Kustomization has no path: it applies nothing)
+                              "cluster/flux/kustomization.yaml": "resources:\n  - apps.yaml\npatches:\n  - path: patch.yaml\n",
+                              "cluster/flux/patch.yaml": ks.replace("NAME", "apps").split("  path:")[0] + "  prune: true\n",
+                              f"{folder}/apps/grafana/kustomization.yaml": app,
+                              f"{folder}/apps/grafana/job.yaml": job.replace("NAME", "grafana")})
+        assert codes(run(tree(tmp_path / folder, kept), capsys), "K8S00") == sorted(found + more), folder
+    # a scaffold whose path is a variable from its start names nothing
+    scaffold = ks.replace("NAME", "t").replace("./cluster/apps/t/app", "'$RELDIR/'")
+    assert codes(run(tree(tmp_path / "g", dict(files, **{"templates/ks/ks.yaml": scaffold})), capsys), "K8S00") == found
+

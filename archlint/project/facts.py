@@ -815,10 +815,11 @@ def extract(ctx) -> dict | None:
         _workflow().workflow_facts(ctx, out)
         _workflow().release_only(ctx.model, out)
     elif kind == "kubernetes":
-        from .kustomize_facts import image_tag_transformers
+        from .kustomize_facts import gitops_paths, image_tag_transformers
 
         _kubernetes_facts(ctx, out)
         image_tag_transformers(ctx, out)
+        gitops_paths(ctx, out)
     elif kind == "compose":
         _compose_facts(ctx, out)
     elif kind == "kustomization":

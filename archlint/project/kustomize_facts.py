@@ -220,3 +220,35 @@ def _whole_or_tag(options) -> bool:
         return True
     return is_map(options) and (text(options, "delimiter") or "") == ":" and (text(options, "index") or "").strip() == "1" \
         and all(k in ("delimiter", "index") for k in _keys(options))
+
+
+#: the paths of a GitOps object that name what it applies: (apiVersion prefix, kind, paths)
+_GITOPS = (("kustomize.toolkit.fluxcd.io/", "Kustomization", ("spec.path",)),
+           ("argoproj.io/", "Application", ("spec.source.path", "spec.sources[].path")))
+
+
+def gitops_paths(ctx, out: dict) -> None:
+    """The folders the GitOps objects of a manifest apply, as written (``gitops``), relative to
+    their source's root: a Flux ``Kustomization``'s ``spec.path`` (none: the root, ``""``), an
+    Argo CD ``Application``'s source paths; an ``ApplicationSet`` generates its own (``*``, any
+    folder).  ``patches.left_out`` reads them.  At most 1,024 a file."""
+    from ..checks.kubernetes.workloads import resolve
+    from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
+
+    if "fluxcd.io" not in ctx.source.text and "argoproj.io" not in ctx.source.text:
+        return
+    got: list = []
+    for root in ctx.model.objects():
+        api, kind = text(root, "apiVersion") or "", (text(root, "kind") or "").strip()
+        if kind == "ApplicationSet" and api.startswith("argoproj.io/"):
+            got.append("*")
+        for prefix, k, paths in _GITOPS:
+            if kind != k or not api.startswith(prefix):
+                continue
+            found = [n for p in paths for n in resolve(root, p)]
+            if not found and k == "Kustomization" and is_map(value(root, "spec")):
+                found = [None]  # (no path: the source's root)
+            for n in found:
+                got.append("" if n is None else scalar(n).strip() if is_scalar(n) and scalar(n) is not None else "*")
+    if got:
+        out["gitops"] = got[:1024]

@@ -57,6 +57,10 @@ def link_keys(project: Project, entries):
         if facts.get("rewrites") or facts.get("generated") or facts.get("piped") or facts.get("anchored"):
             # the :latest of files under a path, or an anchor's value there
             yield display, WILD, True
+        elif facts.get("gitops"):  # (the folders a GitOps object applies: whether any manifest is
+            yield display, WILD, True  # deployed at all, patches.left_out, asks every Kustomization)
+        elif "kustomize" in facts and project.patches.gitops:
+            yield display, WILD, False
     for b in project.builds:
         if b.dockerfile:
             yield b.path, "f:" + b.dockerfile, False

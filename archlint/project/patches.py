@@ -28,6 +28,23 @@ def _resolve(kustomization: str, rel: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(kustomization), rel))
 
 
+def _variable(segment: str) -> bool:
+    """Whether a segment of a GitOps path is expanded before it is applied (Flux's postBuild
+    substitution, ``${CLUSTER}``; ``{{ .path }}``; a glob's ``*``)."""
+    return "$" in segment or "{{" in segment or "*" in segment
+
+
+#: folder names of manifests kept aside, not applied: judged only where nothing applies them
+_KEPT_ASIDE = frozenset(("backup", "backups", "bak", "old", "unused", "disabled", "legacy", "retired", "attic",
+                         "graveyard", "trash"))
+
+
+def _folder(path: str) -> str:
+    """A GitOps object's path as a display folder (``./apps/x/`` -> ``apps/x``; the root ``""``)."""
+    f = posixpath.normpath(path.strip().strip("/") or ".")
+    return "" if f == "." else f.removeprefix("./")
+
+
 def mentions(display: str, fact: dict) -> list[str]:
     """The display paths a Kustomization's ``kustomize`` fact reads: its resources and its
     transformers (a folder as each name its Kustomization may have) and its patches."""
@@ -87,6 +104,9 @@ class Patches:
         self.callee: set = set()  # (display path, line) of a build whose Dockerfile its callers name
         self.make_latest: dict = {}  # (Makefile, line) -> plain variables its latest tag goes through
         self.make_sets: set = set()  # variables some command line of make in the repository sets
+        self.gitops: dict = {}  # display path -> the folders its Flux Kustomizations / Argo CD Applications apply
+        self._gitops_index: tuple | None = None  # (folders named, by whom; patterns of paths with variables)
+        self._listed: dict | None = None  # display path -> Kustomizations listing it
 
     def called(self, builds: list) -> list:
         """``builds`` with the callers of reusable workflows whose build steps take their
@@ -279,9 +299,12 @@ class Patches:
             self.imageless.update(_resolve(display, p) for p in k.get("imageless", ()))
             if k.get("component"):
                 self.components.add(display)
-            self._up = self._up_all = self._tilt_index = None
+            self._up = self._up_all = self._tilt_index = self._listed = None
             self._slots_of = {}
         self.flux_components = self.flux_components or facts.get("flux_components") is True
+        if facts.get("gitops"):
+            self.gitops[display] = [g for g in facts["gitops"] if isinstance(g, str)][:1024]
+            self._gitops_index = None
 
     @property
     def patching(self) -> bool:
@@ -367,6 +390,125 @@ class Patches:
         if self._used_shelves is None or self._used_shelves[0] is not up:
             self._used_shelves = (up, {shelf(c) for c in self.components if up.get(c)})
         return all(k in self.components and not up.get(k) and shelf(k) in self._used_shelves[1] for k in ks)
+
+    def left_out(self, path: str) -> bool:
+        """Whether no GitOps tool of the run applies ``path``: every Kustomization at the top above
+        it (or the file, when none includes it) is left out beside its siblings
+        (``_left_out_sibling``: mischavandenburg's ``jotunheim/promtail`` whose parent's entry is
+        commented out, h3mmy's authentik ``outposts``), or is applied only by Flux Kustomizations
+        (or Argo CD Applications) whose own files are left out so (truxnell's
+        ``services/scribe/ks.yaml``, its ``# - ./scribe/ks.yaml``: ``scribe/app`` is never
+        applied).  Only in a run whose GitOps objects' paths are all known and name folders of
+        the run (their paths are from the repository's root); an ApplicationSet makes every
+        folder possibly applied."""
+        index = self._gitops_named()
+        if index is None:
+            return False
+        tops = self._tops(path)
+        return bool(tops) and all(self._unapplied(t, *index) for t in tops)
+
+    def _tops(self, path: str) -> list:
+        """The Kustomizations at the top above ``path`` (``path`` itself when none includes it);
+        none when the walk is cut short."""
+        up = self._including()
+        todo, seen, tops = [path], {path}, []
+        while todo:
+            node = todo.pop()
+            above = up.get(node, ()) or (self._listing().get(node, ()) if node == path else ())
+            if not above:
+                tops.append(node)
+            for k in above:
+                if k not in seen:
+                    if len(seen) >= MAX_WALK:
+                        return []
+                    seen.add(k)
+                    todo.append(k)
+        return tops
+
+    def _listing(self) -> dict:
+        """Display path -> the Kustomizations listing it as a resource, a patch or a transformer (a
+        file with no container, a HelmRelease, is in no ``_including`` map); built once."""
+        if self._listed is None:
+            self._listed = {}
+            for k, (resources, patches) in self.kustomizations.items():
+                for r in {*resources, *patches, *self.transformers.get(k, ())}:
+                    self._listed.setdefault(r, []).append(k)
+        return self._listed
+
+    def _gitops_named(self):
+        """(folder -> the files whose GitOps objects apply it, [(segments, files)] of paths with
+        a variable, where a segment with one (None) stands for any one folder's name:
+        ``./kubernetes/apps/${CLUSTER}/games`` applies ``kubernetes/apps/main/games``); None when
+        an ApplicationSet generates its own or no path names a folder of the run.  A path whose
+        first segment is a variable (a scaffold's ``path: '$RELDIR/'``) names nothing."""
+        if self._gitops_index is None:
+            named: dict = {}
+            wild: dict = {}
+            ok = bool(self.gitops)
+            patching = {p for _r, ps in self.kustomizations.values() for p in ps}
+            for display, paths in self.gitops.items():
+                for g in paths if display not in patching else ():  # (a patch of flux-system's own: no path of its own)
+                    parts = tuple(None if _variable(s) else s for s in _folder(g).split("/"))
+                    if g == "*":
+                        ok = False
+                    elif None not in parts:
+                        named.setdefault(_folder(g), set()).add(display)
+                    elif parts[0] is not None and len(wild) < 4096:
+                        wild.setdefault(parts, set()).add(display)
+            held = {p[:i] for p in (*self.kustomizations, *self.slots) for i, c in enumerate(p) if c == "/"}
+            known = [f for f in named if not f or f in held]  # (folders holding a Kustomization or a manifest)
+            self._gitops_index = ((named, list(wild.items())) if ok and known and len(known) * 2 >= len(named) else None,)
+        return self._gitops_index[0]
+
+    def _unapplied(self, top: str, named: dict, wild: list) -> bool:
+        """Whether the top Kustomization (or file) ``top`` is left out beside its siblings, or
+        every GitOps object applying its folder (or a folder above it with no Kustomization of its
+        own: Flux makes one of what is below) sits in a file so left out."""
+        folder = posixpath.dirname(top)
+        by: set = set()
+        at = folder
+        while at == folder or not any(posixpath.join(at, n) in self.kustomizations for n in NAMES):
+            by |= named.get(at, set())  # (a folder above with a Kustomization of its own: Flux applies that)
+            segments = at.split("/")
+            by.update(f for parts, files in wild if len(parts) == len(segments)
+                      and all(p is None or p == s for p, s in zip(parts, segments)) for f in files)
+            if not at:
+                break
+            at = posixpath.dirname(at)
+        if not by:  # (nothing applies the folder nor one above it: a copy kept aside under a name that says so,
+            # nicholaswilde's backup/ of an older layout, whose Flux Kustomizations point to cluster/)
+            return self._left_out_sibling(top) or not at and not _KEPT_ASIDE.isdisjoint(folder.lower().split("/"))
+        return all(self._left_out_sibling(t) for f in by for t in (self._tops(f) or [""]))
+
+    def _left_out_sibling(self, top: str) -> bool:
+        """Whether the nearest Kustomization in a folder above ``top``'s lists an entry in the same
+        place as ``top`` (as many folders down, the same file name: ``./immich/ks.yaml`` for
+        ``scribe/ks.yaml``, ``kube-prometheus-stack`` for ``promtail``) and not ``top``, or
+        ``top`` is a file of GitOps objects beside a Kustomization that does not list it; and ``top`` includes
+        none of its entries (not an overlay on them) and applies no folder holding itself
+        (not Flux's own bootstrap)."""
+        here = posixpath.dirname(top)
+        if not top or any(not g or here == g or here.startswith(g + "/") for g in map(_folder, self.gitops.get(top, ()))):
+            return False
+        beside = next((posixpath.join(here, n) for n in NAMES if posixpath.join(here, n) in self.kustomizations), top)
+        if beside != top:  # (a file of GitOps objects beside a Kustomization that does not list it: never
+            return top in self.gitops and top not in self._listing()  # read, joryirving's "# - ./core-keeper.yaml")
+        at, k = posixpath.dirname(here), None
+        while k is None:
+            k = next((posixpath.join(at, n) for n in NAMES if posixpath.join(at, n) in self.kustomizations), None)
+            if k is None and not at:
+                return False
+            at = at if k else posixpath.dirname(at)
+        listed = [r for r in self.kustomizations[k][0] if not r.endswith("*")]
+        if top in listed or here in listed or set(self.kustomizations.get(top, ((),))[0]) & set(listed):
+            return False
+        mine = posixpath.relpath(top, at or ".").split("/")
+        for r in listed:
+            for e in [r] + [posixpath.join(r, n) for n in NAMES if posixpath.join(r, n) in self.kustomizations]:
+                p = posixpath.relpath(e, at or ".").split("/")
+                if len(p) == len(mine) and p[0] != ".." and (p[-1] == mine[-1] or p[-1] in NAMES and mine[-1] in NAMES):
+                    return True
+        return False
 
     def replaced_at(self, path: str, line: int) -> bool:
         """Whether the container image on ``line`` of ``path`` (a manifest, or a patch) is set by

@@ -483,8 +483,9 @@ def set_by_tooling(f, fr, project):
     (an overlay over ``../base``: spark-operator's ``config/default`` over ``../manager``);
     and a ``:latest`` that a ``sed`` of the repository rewrites (``sed 's/:latest/:$(VERSION)/'
     manifests/$*``); nor an object a test suite names (a Gatekeeper ``Suite``'s cases), nor one
-    only a Kustomize Component no Kustomization uses includes (``patches.unused_component``)."""
-    if fr.path in project.test_inputs or project.patches.unused_component(fr.path):
+    only a Kustomize Component no Kustomization uses includes (``patches.unused_component``),
+    nor one no GitOps object of the run applies (``patches.left_out``)."""
+    if fr.path in project.test_inputs or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
         return None
     if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)
                               + project.entries_at(fr.path, f.span.line)):
@@ -655,12 +656,13 @@ def version_variant(f, fr, project):
     is a pre-release's manifest once its release has its own (``_prerelease_released``), nor one
     in a folder named for an older Kubernetes release that serves its API (``_release_folder_serves``),
     nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``), nor
-    one only an unused Kustomize Component includes (``patches.unused_component``)."""
+    one only an unused Kustomize Component includes (``patches.unused_component``), nor one no
+    GitOps object of the run applies (``patches.left_out``)."""
     import os
 
     if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \
             or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message) \
-            or project.patches.unused_component(fr.path):
+            or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
         return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]

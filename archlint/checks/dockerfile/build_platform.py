@@ -38,9 +38,12 @@ _TOOLCHAIN_ARCH = re.compile(r"\bGOARCH[= ]|--target[= ]|\bCC=[\"']?[A-Za-z0-9_]
 _COMPILED_TO = re.compile(r"\b(?:go\s+build|cargo\s+build|gcc|g\+\+|clang)\b[^\n;&|]{0,300}?\s(?:-o|--out-dir|--target-dir)[\s=]")
 #: where programs are kept: a copied path under one of these is a program
 _BIN_PATH = re.compile(r"(?:^|/)(?:s?bin|libexec|target/(?:release|debug))(?:/|$)|\.so(?:\.[0-9]+)*$")
+
+
 def _users(ctx) -> dict:
     """stage index -> the stages that use it: ``FROM`` it (an ``ARG`` default in the name
-    resolved: ``FROM golangci-binary-${FROM_SOURCE}``) or read it (``COPY --from``)."""
+    resolved: ``FROM golangci-binary-${FROM_SOURCE}``) or read it (``COPY --from``, ``RUN
+    --mount=from=``: diun's lint stage)."""
     model = ctx.model
     got = model.memo.get("df013.users")
     if got is not None:
@@ -60,7 +63,7 @@ def _users(ctx) -> dict:
         for b in bases:
             users.setdefault(b.index, []).append(u)
     for st_index, readers in model.readers().items():
-        users.setdefault(st_index, []).extend(u for u, _i, fl in readers if fl.name == "from")
+        users.setdefault(st_index, []).extend(u for u, _i, fl in readers if fl.name in ("from", "mount"))
     model.memo["df013.users"] = users
     return users
 
@@ -266,7 +269,7 @@ def build_platform_binaries_shipped(ctx):
     is not plainly text (`.js`, `.css`, `.html`, `.json`, `.jar`, a `static/` folder, CA
     certificates...). A stage that only carries files (`FROM scratch` and a `COPY`, picked by a
     knob: `FROM golangci-binary-${FROM_SOURCE}`) passes the copy on: it counts only when what it
-    carries reaches a stage that does not run on the build machine. A stage that runs nothing
+    carries reaches (copied or mounted) a stage that does not run on the build machine. A stage that runs nothing
     on an image (`FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS src`, then `COPY --from=src
     /manager`: Reloader's UBI image) holds that image as pulled for the build machine: a copy
     of its files that are not plainly text counts. An error when several

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from ...model import Severity
-from ...images import cluster_release, local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
+from ...images import cluster_release, latest_only, local_registry, parse_image_ref as split_image, release_in_name, values_repository, without_docker_hub
 from ...parsers.yamldoc import (
     get,
     is_map,
@@ -388,8 +388,8 @@ def image_latest_tag(ctx):
     (`dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository sets carries the
     release's tag.
 
-    An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's free
-    `bitnamisecure/*`) is reported only where Renovate or Dependabot updates the file (see DF001; also K8S002).
+    An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's `bitnamisecure/*`,
+    `bitnami/*` since 2025) is reported only where Renovate or Dependabot updates the file, hint a digest (see DF001).
 
     ## Example
     ```yaml
@@ -416,7 +416,7 @@ def image_latest_tag(ctx):
             f = _emit(ctx, img.obj, seen, ctx.report(
                 img.span,
                 f"Image {img.ref} uses the mutable tag latest.",
-                hint=f"pin a version tag such as {img.name}:<version>, or a digest", key=img.ref,
+                hint=f"pin a digest ({img.name} publishes no version tags)" if latest_only(img.name) else f"pin a version tag such as {img.name}:<version>, or a digest", key=img.ref,
             ))
             if f:
                 yield f
