@@ -3757,3 +3757,39 @@ def test_a_folder_no_gitops_object_applies_deploys_nothing(tmp_path, capsys, mon
     scaffold = ks.replace("NAME", "t").replace("./cluster/apps/t/app", "'$RELDIR/'")
     assert codes(run(tree(tmp_path / "g", dict(files, **{"templates/ks/ks.yaml": scaffold})), capsys), "K8S00") == found
 
+
+def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, capsys):
+    # amir20/dozzle: GOARCH=$TARGETARCH on $BUILDPLATFORM, published for linux/arm/v6: Go's
+    # cross-compiler defaults to GOARM=7, and the Pi Zero gets SIGILL (dozzle#2399)
+    dockerfile = ("FROM --platform=$BUILDPLATFORM golang:1.23-alpine AS builder\nARG TARGETOS TARGETARCH\n"
+                  "RUN go install tool@v1\n"
+                  "RUN GOOS=$TARGETOS GOARCH=$TARGETARCH CGO_ENABLED=0 go build -o /dozzle .\n"
+                  "FROM scratch\nCOPY --from=builder /dozzle /dozzle\n")
+    workflow = ("on: push\njobs:\n  push:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n"
+                "          tags: amir20/dozzle:latest\n"
+                "          platforms: linux/amd64,linux/arm/v6,linux/arm/v7,linux/arm64/v8\n")
+    files = {"Dockerfile": dockerfile, ".github/workflows/deploy.yml": workflow}
+    assert found(run(tree(tmp_path / "a", files), capsys), "XF008") == [
+        "Dockerfile:4 XF008 Stage builder compiles Go for GOARCH=$TARGETARCH with no GOARM, and this Dockerfile is "
+        "built for linux/arm/v6 (.github/workflows/deploy.yml:6): a cross-compiling Go makes ARMv7 code, which dies "
+        "with 'illegal instruction' on ARMv6 CPUs."]
+    # (an ENV hands GOARCH on: the first compile is told)
+    env = dockerfile.replace("ARG TARGETOS TARGETARCH\n", "ARG TARGETOS TARGETARCH\nENV GOARCH=${TARGETARCH}\n").replace(
+        "RUN go install tool@v1\n", "").replace("GOARCH=$TARGETARCH CGO", "CGO")
+    assert codes(run(tree(tmp_path / "b", dict(files, Dockerfile=env)), capsys), "XF008") == [("Dockerfile", 4, "XF008")]
+    exported = dockerfile.replace("GOOS=$TARGETOS GOARCH=$TARGETARCH CGO_ENABLED=0 go", "export GOARCH=$TARGETARCH && go")
+    assert codes(run(tree(tmp_path / "c", dict(files, Dockerfile=exported)), capsys), "XF008") == [("Dockerfile", 4, "XF008")]
+    # the variant read, GOARM set, xx's wrapper: the right ARM version; no ARMv6 build; a stage
+    # on the target platform (an ARMv6 Go in it): nothing to say
+    for name, text, wf in (
+            ("variant", dockerfile.replace("CGO_ENABLED", "GOARM=${TARGETVARIANT#v} CGO_ENABLED"), workflow),
+            ("goarm", dockerfile.replace("CGO_ENABLED=0", "GOARM=6 CGO_ENABLED=0"), workflow),
+            ("xx", dockerfile.replace("RUN go install", "COPY --from=tonistiigi/xx:golang / /\nRUN go install"), workflow),
+            ("v7", dockerfile, workflow.replace("linux/arm/v6,", "")),
+            # (ynabber's `GOOS=$TARGETOS GOARCH=$TARGETARCH && go build`: shell variables go never
+            # sees, a build for the build machine, not an ARMv7 one)
+            ("unexported", dockerfile.replace("GOARCH=$TARGETARCH CGO_ENABLED=0 go", "GOARCH=$TARGETARCH && go"), workflow),
+            ("target", dockerfile.replace("--platform=$BUILDPLATFORM ", ""), workflow)):
+        assert codes(run(tree(tmp_path / name, {"Dockerfile": text, ".github/workflows/deploy.yml": wf}), capsys),
+                     "XF008") == [], name

@@ -2,6 +2,8 @@
 ``froms``, ``pin`` and ``builds``)."""
 from __future__ import annotations
 
+import re
+
 from ..images import floating_value
 from .facts import _span, canonical, pattern
 
@@ -122,6 +124,64 @@ def dockerfile_facts(ctx, out: dict) -> None:
         out["target_stages"] = targets
     if stages and _runs_on_builder_only(ctx.model, stages):
         out["builder_runs"] = True
+    go_arm = _go_arm(ctx, stages) if stages else []
+    if go_arm:
+        out["go_arm"] = go_arm
+
+
+#: go told the target's CPU by an ``ENV``/``ARG`` the ``RUN``s see (``ENV GOARCH=$TARGETARCH``,
+#: ``ARG GOARCH=${TARGETARCH}``)
+_GOARCH_TARGET = re.compile(r"\bGOARCH[=\s]+[\"']?\$\{?TARGETARCH\b")
+#: what sets the ARM version, or may: GOARM itself, the variant, xx's helpers and go wrapper
+#: (they set GOARM from it), GoReleaser's own matrix
+_ARM_AWARE = re.compile(r"GOARM|TARGETVARIANT|\bxx-|tonistiigi/xx|goreleaser", re.I)
+
+
+def _go_arm(ctx, stages) -> list:
+    """``{"span", "stage"}`` of the first ``RUN`` of each stage on the build machine
+    (``$BUILDPLATFORM``) whose ``go build`` or ``go install`` gets ``GOARCH`` from ``TARGETARCH``
+    (a prefix or an exported assignment, or an ``ENV``/``ARG`` of the stage chain: not
+    ``GOARCH=$TARGETARCH && go build``, a shell variable go never sees) while nothing in the
+    Dockerfile sets ``GOARM`` or reads the variant (``TARGETVARIANT``, xx's helpers) or the whole
+    target platform (``TARGETPLATFORM`` outside a ``FROM``: a script may map it): for
+    ``linux/arm/v6`` that compile makes ARMv7 code (XF008).  Commands read by the shared shell
+    analyser."""
+    from ..checks.dockerfile._common import _own_texts, _platform_kind, chain_has
+
+    model = ctx.model
+    if _ARM_AWARE.search(ctx.source.text) or "GOARCH" not in ctx.source.text:
+        return []
+    if any("TARGETPLATFORM" in t for st in stages for t in _own_texts(st, ("RUN", "ENV", "ARG", "COPY", "ADD"))):
+        return []
+    out = []
+    for st in stages:
+        if _platform_kind(model, st) != "build":
+            continue
+        env = chain_has(model, st, "go_arm.env", _GOARCH_TARGET.search, ("ENV", "ARG"))
+        for ins in st.instructions:
+            if ins.keyword == "RUN" and ins.exec_form is None and _told(ins, env):
+                out.append({"span": _span(ins.keyword_span), "stage": st.name_value or str(st.index)})
+                break
+    return out[:16]
+
+
+def _told(ins, env: bool) -> bool:
+    """Whether a ``go build``/``go install`` of the ``RUN`` (its script, its heredocs) sees
+    ``GOARCH`` from ``TARGETARCH``: its own prefix assignment or an exported one before it (or a
+    plain assignment of the variable an ``ENV`` already exports), else the stage's ``ENV``."""
+    from ..parsers.dockerfile import shell_body
+    from ..parsers.shell import simple_commands
+
+    for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+        if "go" not in snip.text:
+            continue
+        for cmd in simple_commands(snip, programs=("go",)):
+            if cmd.program != "go" or len(cmd.words) < 2 or cmd.words[1].value not in ("build", "install"):
+                continue
+            a = cmd.lookup("GOARCH")
+            if a is None and env or a is not None and "TARGETARCH" in a.value and (a.exported or env):
+                return True
+    return False
 
 
 def _runs_on_builder_only(model, stages) -> bool:

@@ -14,6 +14,7 @@ _SHAPES = {
     "slots": {"span": _SPAN, "slot": _S},
     "bakes": {"span": _SPAN, "files": _SL, "bases": _SL, "platforms": _OSL, "push": _B},
     "tilt": {"names": _SL, "paths": _SL},
+    "go_arm": {"span": _SPAN, "stage": _S},
 }
 #: keys an entry may leave out (written only by the producers that know them)
 _OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}, "aliases": {"list": _B}}

@@ -34,6 +34,7 @@ any of these lists (keys with nothing are left out; None when the file says noth
              defaults expanded; only complete names), ``pinned`` when the stage has ``--platform``.
 ``target_stages`` ``[first line, last line]`` of each Dockerfile stage built for the build's target
              platform (no ``--platform``, ``$TARGETPLATFORM``, or based on such a stage).
+``go_arm``   ``{"span", "stage"}``: a Dockerfile's Go compile for ``$TARGETARCH`` that no ``GOARM`` follows.
 ``tag_release`` ``True``: a workflow run only for a release (on pushed tags or a GitHub release).
 ``defaulted`` images a build, tag or push names ``latest`` through an overridable default (``IMAGE_TAG ?= latest``).
 ``cloned``   the folders the file's ``git clone`` commands make (``GenAIComps``).

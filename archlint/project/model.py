@@ -228,6 +228,7 @@ class Project:
         self.args: dict = {}
         self.pins: dict = {}  # display path of a Dockerfile -> how its final stage pins the platform
         self.target_stages: dict = {}  # display path of a Dockerfile -> lines of its stages built for the target
+        self.go_arm: dict = {}  # display path of a Dockerfile -> its Go compiles blind to the ARM version (XF008)
         self.builder_runs: set = set()  # Dockerfiles whose every RUN runs on the build machine
         self.tag_releases: set = set()  # display paths of workflows run only for a release (tags pushed)
         self.addon_builder = False  # a workflow runs Home Assistant's add-on builder (ha_addon.py)
@@ -314,6 +315,8 @@ class Project:
             self.pins[display] = facts["pin"]
         if "target_stages" in facts:
             self.target_stages[display] = facts["target_stages"]
+        if facts.get("go_arm"):
+            self.go_arm[display] = facts["go_arm"]
         if facts.get("tag_release"):
             self.tag_releases.add(display)
         if facts.get("builder_runs"):
@@ -600,7 +603,7 @@ class Project:
         """Whether any project rule could find something: a deployment linked to a build, a
         Dockerfile that is missing, an image built in two places, a base image built here, or,
         with a platform lock, one of a Dockerfile something builds."""
-        if any(b.missing for b in self.builds):
+        if any(b.missing for b in self.builds) or self.go_arm:
             return True
         counts: dict = {}
         for b in self.builds:

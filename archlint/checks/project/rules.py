@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from ... import platforms as plat
-from ...model import Severity
+from ...model import Severity, Span
 from ...tooling import documentation_path
 from ...registry import rule
 
@@ -569,3 +569,64 @@ def base_image_platform_not_published(ctx):
             related=[(child.path, child.span, f"builds this Dockerfile {child.describe()}")],
             key=base.image,
         )
+
+
+#: the ARM versions below the one a cross-compiling Go assumes (GOARM=7)
+_BELOW_ARMV7 = ("linux/arm/v6", "linux/arm/v5")
+
+
+@rule("XF008", "go-arm-version-not-set", kinds=(), severity=Severity.ERROR, tags=("multi-arch", "project"))
+def go_arm_version_not_set(ctx):
+    """
+    ## What it does
+    Flags a `RUN go build` (or `go install`) in a `--platform=$BUILDPLATFORM` stage that takes
+    `GOARCH` from `TARGETARCH` but sets no `GOARM`, in a Dockerfile built (or configured) for
+    `linux/arm/v6` or `linux/arm/v5`.
+
+    ## Why is this bad?
+    `TARGETARCH` is `arm` for every 32-bit ARM platform: the version is in `TARGETVARIANT`
+    (`v6`, `v7`). A Go toolchain that is not running on ARM compiles for ARMv7 when `GOARM` is
+    not set (`go help environment`), so the `linux/arm/v6` image holds ARMv7 code and dies
+    with `illegal instruction` (SIGILL, exit 132) on ARMv6 boards such as the Raspberry Pi
+    Zero and 1 (dozzle#2399; shellhub#5801 made exactly this fix). Nothing fails at build time.
+
+    Not reported where the Dockerfile sets `GOARM`, reads `TARGETVARIANT` or `TARGETPLATFORM`
+    (a script may map it), or uses xx (`xx-go`, xx's `go` wrapper: they set `GOARM` from the
+    variant) or GoReleaser; nor where no build of the Dockerfile (and no configured platform)
+    is for ARMv6 or ARMv5.
+
+    ## Example
+    ```dockerfile
+    FROM --platform=$BUILDPLATFORM golang:1.23-alpine AS builder
+    ARG TARGETOS TARGETARCH
+    RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .
+    ```
+    built with `--platform linux/amd64,linux/arm/v6,linux/arm/v7`.
+
+    ## Use instead
+    ```dockerfile
+    ARG TARGETOS TARGETARCH TARGETVARIANT
+    RUN GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} go build -o /app .
+    ```
+
+    ## Fix
+    None.
+    """
+    project = ctx.project
+    for path, compiles in sorted(project.go_arm.items()):
+        builds = [b for b in project.builds_of_dockerfile(path) if any(p in _BELOW_ARMV7 for p in b.targets() or ())]
+        configured = [str(t) for t in ctx.targets(path) if str(t) in _BELOW_ARMV7]
+        if not builds and not configured:
+            continue
+        wanted = sorted({p for b in builds for p in b.targets() if p in _BELOW_ARMV7} | set(configured))
+        where = _sites(builds) if builds else "the configured platforms"
+        for c in compiles:
+            yield ctx.report(
+                path, Span(*c["span"]),
+                f"Stage {c['stage']} compiles Go for GOARCH=$TARGETARCH with no GOARM, and this Dockerfile is built for "
+                f"{', '.join(wanted)} ({where}): a cross-compiling Go makes ARMv7 code, which dies with 'illegal "
+                f"instruction' on ARMv6 CPUs.",
+                hint="ARG TARGETVARIANT and set GOARM=${TARGETVARIANT#v} for the compile (or use xx-go)",
+                related=_related_builds(builds, "builds this Dockerfile"),
+                key=path,
+            )
