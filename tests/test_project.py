@@ -1773,6 +1773,40 @@ def test_a_charts_templates_rendered_from_values_a_release_sed_rewrites_are_plac
     assert codes(run(root, capsys), "K8S001") == [("deploy/other/templates/x.yaml", 11, "K8S001")]
 
 
+def test_values_a_sed_writes_from_a_template_and_what_helm_template_renders_of_them_carry_the_release_tag(
+        tmp_path, capsys):
+    # seldon-core's k8s/Makefile: values.yaml is written from values.yaml.template, its
+    # #TAG_VERSION_PLACEHOLDER# the release's tag (CUSTOM_IMAGE_TAG ?= latest between releases),
+    # and yaml/components.yaml is `helm template` of that chart
+    values = "controller:\n  image:\n    repository: seldonio/seldonv2-controller\n    tag: latest\n" \
+             "rclone:\n  image:\n    repository: rclone/rclone\n    tag: latest\n" \
+             "envoy:\n  image:\n    repository: seldonio/seldon-envoy\n    tag: latest\n"
+    rendered = DEPLOY.replace("quay.io/acme/api:1.4", "seldonio/seldonv2-controller:latest") \
+        + "        - name: envoy\n          image: seldonio/seldon-envoy:latest\n"
+    files = {"k8s/helm-charts/setup/Chart.yaml": "apiVersion: v2\nname: setup\nversion: 1.0.0\n",
+             "k8s/helm-charts/setup/values.yaml.template": values.replace("tag: latest", "tag: #TAG_VERSION_PLACEHOLDER#"),
+             "k8s/helm-charts/setup/values.yaml": values, "k8s/helm-charts/setup/templates/.keep": "",
+             "k8s/yaml/components.yaml": rendered}
+    every = [("k8s/helm-charts/setup/values.yaml", 4, "K8S001"), ("k8s/helm-charts/setup/values.yaml", 8, "K8S001"),
+             ("k8s/helm-charts/setup/values.yaml", 12, "K8S001"), ("k8s/yaml/components.yaml", 11, "K8S001"),
+             ("k8s/yaml/components.yaml", 13, "K8S001")]
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S001") == every
+    files["k8s/Makefile"] = (
+        "CUSTOM_IMAGE_TAG ?= latest\ncreate:\n"
+        "\tsed \"s/#TAG_VERSION_PLACEHOLDER#/${CUSTOM_IMAGE_TAG}/g\" helm-charts/setup/values.yaml.template"
+        " > helm-charts/setup/values.yaml\n"
+        "create-yaml:\n\thelm template seldon-core-v2-components ./helm-charts/setup | grep -v \"namespace:\" "
+        "> yaml/components.yaml\n")
+    doc = run(tree(tmp_path / "b", files), capsys)
+    # (rclone is not the repository's image: the release writes its own tag, not rclone's)
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "K8S001" and not f["suppressed"]] == [
+        ("k8s/helm-charts/setup/values.yaml", 8)]
+    # a sed of another word, or appending (>>), writes no release tag
+    for other in ("s/#OWNER#/${OWNER}/g", "s/#TAG_VERSION_PLACEHOLDER#/1.0/g"):
+        files["k8s/Makefile"] = files["k8s/Makefile"].replace("s/#TAG_VERSION_PLACEHOLDER#/${CUSTOM_IMAGE_TAG}/g", other)
+        assert codes(run(tree(tmp_path / other[2:6], files), capsys), "K8S001") == every, other
+
+
 def test_a_tag_a_release_sed_rewrites_in_a_kustomization_and_what_it_generates(tmp_path, capsys, monkeypatch):
     # argo-events: `make update-manifests-version` rewrites the base Kustomization's newTag with
     # `cat ... | sed 's/newTag: .*/newTag: $(VERSION)/'`; install.yaml is `kubectl kustomize`

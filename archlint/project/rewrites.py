@@ -332,6 +332,8 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
             pattern = line[s.end():mid]
             tm = _TAG_PATTERN.search(pattern)
             am = _anchor_of(pattern) if tm is None else None
+            if tm is None and am is None and _PLACEHOLDER.fullmatch(pattern) and "$" in line[mid:end]:
+                files += _written(line, seps, end, here_values)  # (a template's placeholder: what it writes)
             if am is None and (tm is None or _BARE_TAG_KEY.search(pattern)):
                 continue
             if am is None and sed_words and not _NAMED.search(pattern, 0, tm.start()):
@@ -371,6 +373,22 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
         out["piped"] = piped
 
 
+#: a template's placeholder for the release's tag (seldon-core's ``#TAG_VERSION_PLACEHOLDER#``,
+#: ``__VERSION__``, ``%%IMAGE_TAG%%``): a literal token, marked or upper-case, naming a tag or version
+_PLACEHOLDER = re.compile(r"[#%@_{}<]{0,4}[A-Z0-9_]{0,40}(?:TAG|VERSION)[A-Z0-9_]{0,40}[#%@_}>]{0,4}")
+
+
+def _written(line: str, seps: list, end: int, values: dict) -> list:
+    """The file the command whose sed script ends at ``end`` writes with ``> FILE`` (seldon-core's
+    ``sed "s/#TAG_VERSION_PLACEHOLDER#/${CUSTOM_IMAGE_TAG}/g" values.yaml.template > values.yaml``):
+    its tags are the placeholder's value, the release's."""
+    k = bisect.bisect_right(seps, end)
+    if k == len(seps) or line[seps[k]] != ">" or line[seps[k] + 1:seps[k] + 2] == ">":
+        return []
+    words = line[seps[k] + 1:].split()[:1]
+    return [p for p in _operands(_resolved(words, values)) if p.endswith((".yaml", ".yml"))]
+
+
 def _other_writers(text: str, out: dict) -> None:
     """What commands other than a sed write for the release: ``kustomize build`` outputs, and
     the charts ``helm package --app-version`` packages (their ``Chart.yaml``)."""
@@ -378,6 +396,37 @@ def _other_writers(text: str, out: dict) -> None:
         _kustomize_outputs(text, out)
     if "package" in text and "--app-version" in text:
         _helm_packages(text, out)
+    if "template" in text and ("helm" in text or "HELM" in text):
+        _helm_templates(text, out)
+
+
+#: ``helm template seldon-core-v2-components ./helm-charts/seldon-core-v2-setup | grep -v ... >
+#: yaml/components.yaml``: a chart rendered into a file of the repository
+_HELM_TEMPLATE = re.compile(r"(?:\bhelm|\$\{?HELM\}?|\$\(HELM\))[ \t]+template\b([^\n;&]*)")
+#: helm template's flags that take a value (the words after them are not the chart)
+_HELM_TEMPLATE_VALUED = ("-n", "--namespace", "-f", "--values", "--set", "--set-string", "--version", "--kube-version",
+                         "--api-versions", "-a", "--output-dir", "--repo", "--name-template", "-s", "--show-only")
+
+
+def _helm_templates(text: str, out: dict) -> None:
+    """[chart folder, output] of each ``helm template [NAME] CHART ... > FILE`` (through pipes):
+    the rendered file carries what the chart's values say, so a ``latest`` a release writes
+    into those values (``rewrites``) is its placeholder too (``patches.rewritten``).  At most 32."""
+    pairs = out.get("generated", [])
+    for m in _HELM_TEMPLATE.finditer(text):
+        if len(pairs) >= 32:
+            break
+        head, _, rest = m.group(1).partition("|")
+        outputs = (rest if rest else head).rsplit(">", 1)
+        if len(outputs) < 2 or outputs[0].endswith(">"):
+            continue
+        args = head.split(">")[0].split()
+        words = [a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] not in _HELM_TEMPLATE_VALUED)]
+        chart, dst = _operands(words[1:2] or words[:1]), _operands(outputs[1].split()[:1])
+        if chart and dst and not dst[0].endswith("/") and [chart[0].rstrip("/") + "/", dst[0]] not in pairs:
+            pairs.append([chart[0].rstrip("/") + "/", dst[0]])
+    if pairs:
+        out["generated"] = pairs
 
 
 #: ``$HELM package --app-version $VERSION --version $VERSION $ANTREA_CHART`` (antrea's release):
