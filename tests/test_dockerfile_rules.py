@@ -2783,3 +2783,26 @@ def test_df006_fix_edits_the_files_other_mentions_in_its_run_too():
                            'case "$FLAVOUR" in amd64) rm go${V}.linux-amd64.tar.gz ;; esac')
     (f,) = [f for f in lint_inline(chooses, kind="dockerfile", platforms=TWO).findings if f.rule_id == "DF006"]
     assert f.fix is None
+
+
+def test_df013_flags_a_go_build_blind_to_an_unexported_goarch():
+    # martinohansen/ynabber before its fix: `GOOS=$TARGETOS GOARCH=$TARGETARCH && go build` sets
+    # two shell variables go never reads, so every platform's image got an amd64 binary
+    text = """
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS builder
+        ARG TARGETOS TARGETARCH
+        RUN GOOS=$TARGETOS GOARCH=$TARGETARCH && go build -o /bin/app .
+        FROM alpine:3.20
+        COPY --from=builder /bin/app /bin/app
+    """
+    assert check(text, "DF013", kind="dockerfile", platforms=TWO) == [
+        "1:6 DF013 Stage 0 (builder) runs on the build machine ($BUILDPLATFORM) and its go build (line 3) never sees"
+        " GOARCH: an assignment before it that is not exported, nor set for the command, is a shell variable go does"
+        " not read, so it builds for the build machine, yet the final stage copies its output (/bin/app): every"
+        " platform's image gets the build machine's binaries."]
+    # set for the command, exported, from an ENV, or another cross signal: it builds for the target
+    for fixed in (text.replace("GOARCH=$TARGETARCH && go", "GOARCH=$TARGETARCH go"),
+                  text.replace("RUN GOOS", "RUN export GOOS=$TARGETOS GOARCH=$TARGETARCH && export GOOS"),
+                  text.replace("ARG TARGETOS TARGETARCH", "ARG TARGETOS TARGETARCH\n        ENV GOARCH=$TARGETARCH"),
+                  text.replace("&& go build", "&& ./build.sh && go build")):
+        assert check(fixed, "DF013", kind="dockerfile", platforms=TWO) == [], fixed

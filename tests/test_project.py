@@ -3827,3 +3827,25 @@ def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, cap
             ("target", dockerfile.replace("--platform=$BUILDPLATFORM ", ""), workflow)):
         assert codes(run(tree(tmp_path / name, {"Dockerfile": text, ".github/workflows/deploy.yml": wf}), capsys),
                      "XF008") == [], name
+
+
+def test_a_bake_target_only_others_inherit_is_no_build_of_its_own(tmp_path, capsys):
+    # home-operations/containers' kata-guest-kernel (docker/metadata-action's convention): the
+    # docker-metadata-action placeholder and "image" are inherited by image-local (a local docker
+    # output) and image-all, built for linux/amd64 only: the amd64 download is the build's
+    bake = ('target "docker-metadata-action" {}\n'
+            'group "default" {\n  targets = ["image-local"]\n}\n'
+            'target "image" {\n  inherits = ["docker-metadata-action"]\n}\n'
+            'target "image-local" {\n  inherits = ["image"]\n  output = ["type=docker"]\n}\n'
+            'target "image-all" {\n  inherits = ["image"]\n  platforms = ["linux/amd64"]\n}\n')
+    dockerfile = ("FROM alpine:3.20\nARG VERSION\n"
+                  "RUN wget https://github.com/k/k/releases/download/${VERSION}/kata-static-${VERSION}-amd64.tar.zst\n")
+    files = {"apps/k/docker-bake.hcl": bake, "apps/k/Dockerfile": dockerfile}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "DF006") == []
+    # built for arm64 too: the download is wrong for it; a parent a group lists is built itself
+    both = bake.replace('["linux/amd64"]', '["linux/amd64", "linux/arm64"]')
+    assert codes(run(tree(tmp_path / "b", dict(files, **{"apps/k/docker-bake.hcl": both})), capsys), "DF006") == [
+        ("apps/k/Dockerfile", 3, "DF006")]
+    grouped = bake.replace('targets = ["image-local"]', 'targets = ["image-local", "image"]')
+    assert codes(run(tree(tmp_path / "c", dict(files, **{"apps/k/docker-bake.hcl": grouped})), capsys), "DF006") == [
+        ("apps/k/Dockerfile", 3, "DF006")]

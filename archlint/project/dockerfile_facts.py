@@ -166,22 +166,13 @@ def _go_arm(ctx, stages) -> list:
 
 
 def _told(ins, env: bool) -> bool:
-    """Whether a ``go build``/``go install`` of the ``RUN`` (its script, its heredocs) sees
-    ``GOARCH`` from ``TARGETARCH``: its own prefix assignment or an exported one before it (or a
-    plain assignment of the variable an ``ENV`` already exports), else the stage's ``ENV``."""
-    from ..parsers.dockerfile import shell_body
-    from ..parsers.shell import simple_commands
+    """Whether a ``go build``/``go install`` of the ``RUN`` sees ``GOARCH`` from ``TARGETARCH``: its
+    own prefix assignment or an exported one before it (or a plain assignment of the variable an
+    ``ENV`` already exports), else the stage's ``ENV`` (``_common.go_arch_seen``)."""
+    from ..checks.dockerfile._common import go_arch_seen
 
-    for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
-        if "go" not in snip.text:
-            continue
-        for cmd in simple_commands(snip, programs=("go",)):
-            if cmd.program != "go" or len(cmd.words) < 2 or cmd.words[1].value not in ("build", "install"):
-                continue
-            a = cmd.lookup("GOARCH")
-            if a is None and env or a is not None and "TARGETARCH" in a.value and (a.exported or env):
-                return True
-    return False
+    return any(a is None and env or a is not None and "TARGETARCH" in a.value and (seen or env)
+               for a, seen in go_arch_seen(ins))
 
 
 def _runs_on_builder_only(model, stages) -> bool:
@@ -215,7 +206,15 @@ def _target_stages(ctx, stages) -> list:
 
 
 def bake_facts(ctx, out: dict) -> None:
-    for t in getattr(ctx.model, "targets", ()):
+    """A build per Bake target, but not for a target only other targets inherit (no group lists
+    it, not ``default``): ``docker/metadata-action``'s ``docker-metadata-action`` placeholder and
+    the ``image`` its ``image-local``/``image-all`` inherit are templates, not builds of their own."""
+    targets = getattr(ctx.model, "targets", ())
+    listed = {x for g in getattr(ctx.model, "groups", {}).values() for x in g}
+    parents = {p for t in targets for p in t.inherits} - listed - {"default"}
+    for t in targets:
+        if t.name in parents:
+            continue
         plats = None if t.platforms is None else canonical(t.platforms)
         context = str(t.context) if t.context is not None else "."
         if context.startswith("cwd://"):

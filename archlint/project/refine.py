@@ -145,7 +145,8 @@ def built_for_it(f, fr, project):
     missing configuration.  Kept as it is: a build for whichever machine runs it or for
     platforms not known here (an overridable default such as ``TARGET_ARCH ?= linux/amd64``: its
     caller picks), an ARM literal (the variant is not in the name), and a Dockerfile that a
-    build archlint could not place may build (a variable ``-f``, a path after a ``cd``).  A
+    build archlint could not place may build (a variable ``-f``, a path after a ``cd``).  Local
+    builds (loaded, not pushed) count only where there is no other.  A
     stage on the build machine (``$BUILDPLATFORM``) is judged so only where every build runs on
     its target's CPU (a Home Assistant add-on's: ``_addon_native``)."""
     if NO_PLATFORMS not in f.message:
@@ -160,6 +161,7 @@ def built_for_it(f, fr, project):
     from ..archnames import arch_tokens
 
     arch = next((a for _t, a, _s, _e in arch_tokens(m.group(1))), None)
+    builds = [b for b in builds if not b.local] or builds  # (a local build, bake's image-local: no image that leaves)
     final = [b for b in builds if project.builds_final_stage(b)]
     if arch in (None, "arm") or not final or any(b.pinned or not b.targets() for b in builds) \
             or _maybe_unplaced(project, fr.path):

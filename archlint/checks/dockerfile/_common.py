@@ -721,3 +721,22 @@ def _only_arch_independent_donor(model, stage: Stage) -> bool:
             return False
         seen = True
     return seen
+
+
+def go_arch_seen(ins):
+    """For each ``go build``/``go install`` of a ``RUN`` (its script and heredocs, read by the
+    shared shell analyser): the ``GOARCH`` assignment it sees (a prefix, or the last one before
+    it), or None; with whether go sees it (a prefix or an exported one: ``GOARCH=$TARGETARCH &&
+    go build`` sets a shell variable go never reads)."""
+    from ...parsers.dockerfile import shell_body
+    from ...parsers.shell import simple_commands
+
+    if ins.keyword != "RUN" or ins.exec_form is not None:
+        return
+    for snip in [shell_body(ins)] + [h.body for h in ins.heredocs]:
+        if "go" not in snip.text:
+            continue
+        for cmd in simple_commands(snip, programs=("go",)):
+            if cmd.program == "go" and len(cmd.words) > 1 and cmd.words[1].value in ("build", "install"):
+                a = cmd.lookup("GOARCH")
+                yield a, a is not None and a.exported

@@ -198,6 +198,52 @@ def _shipped(ctx, st, runs: bool) -> list:
     return shipped
 
 
+def _df013_text(into: str, paths: list, runs: bool, blind) -> tuple[str, str]:
+    """DF013's message (after "Stage N (name) ") and hint: a stage that runs commands and never
+    builds for the target, one whose go build is blind to its ``GOARCH`` (``blind``: that RUN), or
+    one that only holds an image pulled for the build machine."""
+    copied = f"{into} copies its output ({', '.join(paths[:2])}): every platform's image gets the build machine's binaries."
+    if blind is not None:
+        return (f"runs on the build machine ($BUILDPLATFORM) and its go build (line {blind.line}) never sees GOARCH: "
+                f"an assignment before it that is not exported, nor set for the command, is a shell variable go does "
+                f"not read, so it builds for the build machine, yet {copied}",
+                "set the variables for the command (GOOS=$TARGETOS GOARCH=$TARGETARCH go build ...), or export them")
+    if runs:
+        return (f"runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet {copied}",
+                "cross-compile for the target (ARG TARGETOS TARGETARCH; GOOS=$TARGETOS GOARCH=$TARGETARCH), "
+                "or drop --platform=$BUILDPLATFORM")
+    return (f"takes its image for the build machine ($BUILDPLATFORM), yet {into} copies files from it "
+            f"({', '.join(paths[:2])}): every platform's image gets the build machine's build of them.",
+            "drop --platform=$BUILDPLATFORM: the image is then pulled for each target platform")
+
+
+#: what else says a stage builds for the target, once ``GOOS``/``GOARCH`` assignments from the
+#: target's ARGs are set aside (``_go_blind``)
+_GO_TARGET_VARS = re.compile(r"\bGO(?:OS|ARCH)=[\"']?\$\{?TARGET(?:OS|ARCH)\}?[\"']?")
+
+
+def _go_blind(model, st):
+    """The first ``RUN`` of ``st`` whose ``go build`` sees ``GOARCH`` only as a shell variable from
+    the target's ARGs (``GOOS=$TARGETOS GOARCH=$TARGETARCH && go build``: not exported, not a
+    prefix: ynabber's, every image an amd64 binary), when every go compile of the stage is so
+    blind, no ``ENV``/``ARG`` of the chain sets ``GOARCH`` and nothing else in the stage chain
+    builds for the target (its texts, those assignments set aside, pass no ``_TARGET_HINT``, and
+    no RUN runs a script or make, which may read the ARGs); else None."""
+    from ._common import _TARGET_HINT, _RUNS_SCRIPT, go_arch_seen
+
+    if chain_has(model, st, "go_blind.env", re.compile(r"\bGOARCH\b").search, ("ENV", "ARG")):
+        return None
+    first, blind = None, []
+    for ins in st.instructions:
+        seen = list(go_arch_seen(ins))
+        blind += [a is not None and not ok and "TARGETARCH" in a.value for a, ok in seen]
+        first = first or (ins if seen else None)
+    if not blind or not all(blind) or chain_has(model, st, "go_blind.other", lambda t: bool(
+            _TARGET_HINT.search(_GO_TARGET_VARS.sub("", t)) or _RUNS_SCRIPT.search(t)), _RUN):
+        return None
+    return first
+
+
 #: a base image that holds no program of a CPU (``scratch``, distroless's and Chainguard's
 #: ``static``: certificates, time zones, passwd): what is copied into it decides
 _NO_PROGRAMS = re.compile(r"(?:scratch|(?:gcr\.io/distroless|cgr\.dev/chainguard|chainguard)/static(?:-debian\d+)?)(?:[:@]|$)", re.I)
@@ -281,7 +327,8 @@ def build_platform_binaries_shipped(ctx):
     context was copied into, or one above it, or a path of the tree to its own place in the
     working tree (omni's formatter and code-generator stages, sidero's `controller-gen`
     manifests, written to the working tree by `--output type=local`); a file built inside that
-    folder and copied elsewhere still counts.
+    folder and copied elsewhere still counts. A `go build` whose `GOARCH=$TARGETARCH` is a shell variable go never
+    reads (`GOARCH=$TARGETARCH && go build`: not exported, not set for the command; ynabber's) never builds for the target.
 
     Also a final stage on the build machine (its own `$BUILDPLATFORM` or a base stage's: microservices-demo's `FROM
     base`): every platform's image is the build machine's base image (flux-operator's UBI image; moby/buildkit#1057).
@@ -331,24 +378,17 @@ def build_platform_binaries_shipped(ctx):
         # the RUN commands of the stage and of the stages it is based on (``FROM build AS publish``);
         # a stage that runs none holds its base image as pulled for the build machine
         runs = chain_has(model, st, "runs", bool, _RUN)
-        if runs and chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, ("RUN", "ENV")):
+        blind = _go_blind(model, st) if runs else None  # (GOARCH=$TARGETARCH && go build: not a toolchain's)
+        if blind is None and runs and chain_has(model, st, "toolchain_arch", _TOOLCHAIN_ARCH.search, ("RUN", "ENV")):
             continue  # a literal toolchain architecture (``ENV GOOS=linux GOARCH=arm64``): DF008's subject
-        if _stage_uses_target(model, st) or not runs and not _image_donor(model, st):
+        if _stage_uses_target(model, st) and blind is None or not runs and not _image_donor(model, st):
             continue
         shipped = _shipped(ctx, st, runs)
         if not shipped:
             continue
         target, _, paths = shipped[0]
         into = "the final stage" if target is model.final_stage else f"stage {target.index}{_stage_label(target)}"
-        if runs:
-            what = f"runs on the build machine ($BUILDPLATFORM) and never builds for the target, yet {into} copies " \
-                   f"its output ({', '.join(paths[:2])}): every platform's image gets the build machine's binaries."
-            hint = "cross-compile for the target (ARG TARGETOS TARGETARCH; GOOS=$TARGETOS GOARCH=$TARGETARCH), " \
-                   "or drop --platform=$BUILDPLATFORM"
-        else:
-            what = f"takes its image for the build machine ($BUILDPLATFORM), yet {into} copies files from it " \
-                   f"({', '.join(paths[:2])}): every platform's image gets the build machine's build of them."
-            hint = "drop --platform=$BUILDPLATFORM: the image is then pulled for each target platform"
+        what, hint = _df013_text(into, paths, runs, blind)
         yield ctx.report(
             st.platform.span if st.platform is not None else st.image.span,
             f"Stage {st.index}{_stage_label(st)} {what}",
