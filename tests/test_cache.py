@@ -26,7 +26,7 @@ DOCKERFILE = "FROM python:latest\nRUN curl -o /x https://example.com/tool_linux_
 SCRIPT = "#!/bin/sh\ndocker build -t acme/app .\n"
 MAKEFILE = "include common.mk\nimage:\n\tdocker build -t $(IMG) .\n"
 COMMON_MK = "IMG := acme/app:1\n"
-PYFILE = "import locale\n\n\ndef now():\n    return locale.getdefaultlocale()\n"
+PYFILE = "import threading\n\n\ndef now():\n    return threading.currentThread()\n"
 
 
 @pytest.fixture

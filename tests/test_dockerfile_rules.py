@@ -131,6 +131,9 @@ def test_df002_leaves_a_stage_that_upgrades_every_package_too():
     # komodor's Dockerfile.agent: FROM alpine, the repositories moved to edge, apk upgrade -a
     assert check("FROM alpine\nRUN apk upgrade -a --no-cache\nFROM alpine\nRUN apk add curl\n", "DF002",
                  kind="dockerfile") == ["3:6 DF002 Base image alpine has no tag or digest, so it means alpine:latest."]
+    # kanidm's openSUSE Tumbleweed stages: zypper's dist-upgrade (dup), the rolling distribution's upgrade
+    assert check("FROM opensuse/tumbleweed:latest\nRUN zypper -v dup -y && zypper install -y gcc\n"
+                 "FROM opensuse/tumbleweed\nRUN zypper dist-upgrade -y\n", "DF00", kind="dockerfile") == []
 
 
 def test_df001_and_df002_leave_a_stage_that_only_fetches_files_for_a_later_stage():

@@ -485,21 +485,21 @@ def test_add_suppressions_other_kinds(repo, capsys):
 def test_add_suppressions_python_own_line_or_trailing(repo, capsys):
     py = repo / "app.py"
     py.write_text(
-        "import locale\n\n"
-        "x = max(\n    1,\n    locale.getdefaultlocale(),\n)\n"
-        "if True:\n    y = locale.getdefaultlocale()\n"
+        "import threading\n\n"
+        "x = max(\n    1,\n    threading.currentThread(),\n)\n"
+        "if True:\n    y = threading.currentThread()\n"
     )
     code, out, err = check(capsys, "--select", "PY002", "app.py")
     assert out.count("PY002") == 2
     code, out, err = check(capsys, "--select", "PY002", "--add-suppressions", "app.py")
     assert code == 0
-    tail = "if True:\n    # archlint: ignore[PY002]\n    y = locale.getdefaultlocale()\n"
+    tail = "if True:\n    # archlint: ignore[PY002]\n    y = threading.currentThread()\n"
     assert py.read_text() in (
         # an own-line comment covers only the statement's first line (no statement ranges for
         # Python yet): the finding on a later line of the call gets an end-of-line comment
-        "import locale\n\nx = max(\n    1,\n    locale.getdefaultlocale(),  # archlint: ignore[PY002]\n)\n" + tail,
+        "import threading\n\nx = max(\n    1,\n    threading.currentThread(),  # archlint: ignore[PY002]\n)\n" + tail,
         # with statement ranges: one comment above the statement
-        "import locale\n\n# archlint: ignore[PY002]\nx = max(\n    1,\n    locale.getdefaultlocale(),\n)\n" + tail,
+        "import threading\n\n# archlint: ignore[PY002]\nx = max(\n    1,\n    threading.currentThread(),\n)\n" + tail,
     )
     code, out, err = check(capsys, "--select", "PY002", "app.py")
     assert code == 0 and "PY002" not in out

@@ -216,7 +216,7 @@ async def test_project_files_changed_on_disk_are_read_again(client: LanguageClie
     has linted once must see that file change (it reads project files afresh per lint)."""
     (project / "Dockerfile").write_text("FROM python:3.10\n")
     uri = (project / "clock.py").as_uri()
-    text = "import locale\n\n\ndef now():\n    return locale.getdefaultlocale()\n"
+    text = "import datetime\n\n\ndef now():\n    return datetime.datetime.utcnow()\n"
     open_doc(client, uri, text, lang="python")
     diags = await wait_for(client, uri, lambda d: True)
     assert not any(x.code == "PY002" for x in diags)  # not deprecated yet in Python 3.10

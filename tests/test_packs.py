@@ -63,7 +63,7 @@ def test_python_pack_has_enough_sourced_entries():
         "distutils", "imp", "asynchat", "asyncore", "smtpd", "cgi", "telnetlib", "lib2to3",
         "collections.Mapping", "ssl.wrap_socket", "unittest.TestCase.assertEquals",
         "configparser.SafeConfigParser", "datetime.datetime.utcnow", "asyncio.coroutine",
-        "typing.io", "typing.re", "pkgutil.ImpImporter", "locale.getdefaultlocale",
+        "typing.io", "typing.re", "pkgutil.ImpImporter",
         "numpy.float", "numpy.float_", "pandas.DataFrame.append", "pkg_resources", "yaml.load",
         "jwt.ExpiredSignature", "OpenSSL.crypto.PKCS12",
     ):

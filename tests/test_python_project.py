@@ -210,10 +210,11 @@ def test_without_a_target_a_deprecation_is_reported_only_where_every_supported_p
     # cedarwud/ntn-stack: utcnow (deprecated in 3.12) in code its python:3.11-slim images run
     # through volumes, no version said anywhere archlint reads: 37 PY002 judged wrong readings
     assert findings(lint(repo, "app.py", UTCNOW), "PY") == []
-    # deprecated in 3.11: every supported Python warns
-    found = findings(lint(repo, "app.py", "import locale\n\nlocale.getdefaultlocale()\n"), "PY")
+    # deprecated in 3.10: every supported Python warns
+    found = findings(lint(repo, "app.py", "import threading\n\nthreading.currentThread()\n"), "PY")
     assert [f.message for f in found] == [
-        "`locale.getdefaultlocale` is deprecated since Python 3.11: it is scheduled for removal in Python 3.15. "
+        "`threading.currentThread` is deprecated since Python 3.10: the camelCase alias is deprecated; "
+        "current_thread is the same function. "
         "No target Python version was found (python-version, "
         "requires-python, ruff's target-version, .python-version, a Dockerfile FROM python:3.X, or a workflow's "
         "setup-python), so the newest is assumed."]

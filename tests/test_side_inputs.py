@@ -26,7 +26,7 @@ def test_a_fifo_where_a_side_input_is_expected_never_hangs(tmp_path, fifo):
     (tmp_path / ".git" / "info").mkdir(parents=True)
     (tmp_path / "app").mkdir()
     (tmp_path / "Makefile").write_text("include common.mk\nimage:\n\tdocker build -t acme/app:1 .\n\tdocker push acme/app:1\n")
-    (tmp_path / "app" / "clock.py").write_text("import locale\nx = locale.getdefaultlocale()\n")
+    (tmp_path / "app" / "clock.py").write_text("import threading\nx = threading.currentThread()\n")
     (tmp_path / ".github").mkdir()
     (tmp_path / "Dockerfile").write_text("FROM gcr.io/distroless/static:latest\n")  # reads the updaters' files
     os.mkfifo(tmp_path / fifo)

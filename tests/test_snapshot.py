@@ -38,7 +38,7 @@ def repo(tmp_path, monkeypatch):
     (root / "svc").mkdir()
     (root / "svc" / "build.sh").write_text("#!/bin/sh\ndocker build -t acme/svc .\ndocker push acme/svc\n")
     (root / "app").mkdir()
-    (root / "app" / "clock.py").write_text("import locale\n\n\ndef now():\n    return locale.getdefaultlocale()\n")
+    (root / "app" / "clock.py").write_text("import threading\n\n\ndef now():\n    return threading.currentThread()\n")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\n')
     (root / "archived").mkdir()
     (root / "archived" / "version.sh").write_text("#!/bin/sh\ngit describe --tags\n")  # nothing to name

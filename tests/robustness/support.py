@@ -82,7 +82,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "shell": ("build.sh", "#!/bin/sh\nset -e\ndocker build -t acme/app:1 .\n"),
     "makefile": ("Makefile", "IMAGE = acme/app:1\n\nbuild:\n\tdocker build -t $(IMAGE) .\n"),
     "markdown": ("DEPLOY.md", "# Deploy\n\n```sh\ndocker build -t acme/app:1 . && docker push acme/app:1\n```\n"),
-    "python": ("app.py", "import locale\n\n\ndef stamp():\n    return locale.getdefaultlocale()\n"),
+    "python": ("app.py", "import threading\n\n\ndef stamp():\n    return threading.currentThread()\n"),
     "kubernetes": ("deploy.yaml", DEPLOYMENT),
     "kustomization": (
         "kustomization.yaml",

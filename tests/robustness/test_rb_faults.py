@@ -172,7 +172,7 @@ def _corpus(root: Path, n: int = 300) -> list[str]:
                   "#!/bin/sh\ndocker buildx build --platform linux/amd64,linux/arm64 --load -t acme/a .\n"],
         "makefile": ["b:\n\tdocker build -t acme/a:latest .\n", "P ?= linux/arm64\nb:\n\tdocker build --platform $(P) .\n"],
         "markdown": ["```sh\ndocker build -t acme/a .\n```\n", "# ok\n"],
-        "python": ["import locale\nlocale.getdefaultlocale()\n", "x = (\n"],
+        "python": ["import threading\nthreading.currentThread()\n", "x = (\n"],
     }
     for i in range(n):
         kind = ALL_KINDS[i % len(ALL_KINDS)]

@@ -255,7 +255,7 @@ UNICODE_CASES = {
     "shell": "echo {s} && docker build -t acme/a:1 .\n",
     "makefile": "b:\n\techo {s} && docker build -t acme/a:1 .\n",
     "markdown": "```sh\necho {s} && docker build -t acme/a:1 . && docker push acme/a:1\n```\n",
-    "python": "import locale\ns = '{s}'; locale.getdefaultlocale()\n",
+    "python": "import threading\ns = '{s}'; threading.currentThread()\n",
 }
 
 
@@ -304,7 +304,7 @@ def test_one_megabyte_line_before_the_findings(kind):
      [("BC001", 2, 6 + 5 * (MB // 5) + 11)]),
     ("markdown", "```sh\necho " + "word " * (MB // 5) + "&& docker build -t acme/a:1 . && docker push acme/a:1\n```\n",
      [("BC001", 2, 5 + 5 * (MB // 5) + 11)]),
-    ("python", "x = '" + "y" * MB + "'\nimport locale\nlocale.getdefaultlocale()\n", [("PY002", 3, 1)]),
+    ("python", "x = '" + "y" * MB + "'\nimport threading\nthreading.currentThread()\n", [("PY002", 3, 1)]),
 ], ids=["dockerfile", "shell", "makefile", "markdown", "python"])
 def test_one_megabyte_line_holding_the_finding(kind, text, expected):
     r = lint(kind, text)
@@ -424,7 +424,7 @@ def test_truncated_mapping_fixture(kind):
 
 
 @pytest.mark.parametrize("text", [
-    "import locale\n\n\ndef stamp(:\n    return locale.getdefaultlocale()\n",
+    "import threading\n\n\ndef stamp(:\n    return threading.currentThread()\n",
     "x = (1,\n",
     "def f():\n\treturn 1\n        return 2\n",
     "print 'python 2'\n",

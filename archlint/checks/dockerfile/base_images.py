@@ -134,7 +134,7 @@ def _pin_hint(name: str, usual: str) -> str:
 
 #: a package manager upgrading every installed package (``apt-get upgrade``, ``microdnf update``)
 _UPGRADE = re.compile(r"\b(?:apt(?:-get)?\s+(?:-\S+\s+)*(?:dist-)?upgrade|(?:micro)?dnf\s+(?:-\S+\s+)*(?:update|upgrade)"
-                      r"|yum\s+(?:-\S+\s+)*(?:update|upgrade)|apk\s+(?:-\S+\s+)*upgrade|zypper\s+(?:-\S+\s+)*(?:update|up)"
+                      r"|yum\s+(?:-\S+\s+)*(?:update|upgrade)|apk\s+(?:-\S+\s+)*upgrade|zypper\s+(?:-\S+\s+)*(?:update|up|dup|dist-upgrade)"
                       r"|tdnf\s+(?:-\S+\s+)*(?:update|upgrade))(?![\w-])")
 #: on a Rust image, moving to a toolchain's channel (trow's rust:latest, then rustup default nightly)
 _RUST_CHANNEL = re.compile(r"\brustup\s+(?:default|update|toolchain\s+install)\s+(?:nightly|stable|beta)(?![\w.-])")
