@@ -107,6 +107,7 @@ class Patches:
         self.gitops: dict = {}  # display path -> the folders its Flux Kustomizations / Argo CD Applications apply
         self._gitops_index: tuple | None = None  # (folders named, by whom; patterns of paths with variables)
         self._listed: dict | None = None  # display path -> Kustomizations listing it
+        self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
 
     def called(self, builds: list) -> list:
         """``builds`` with the callers of reusable workflows whose build steps take their
@@ -304,11 +305,11 @@ class Patches:
             if k.get("component"):
                 self.components.add(display)
             self._up = self._up_all = self._tilt_index = self._listed = None
-            self._slots_of = {}
+            self._slots_of, self._unapplied_of = {}, {}
         self.flux_components = self.flux_components or facts.get("flux_components") is True
         if facts.get("gitops"):
             self.gitops[display] = [g for g in facts["gitops"] if isinstance(g, str)][:1024]
-            self._gitops_index = None
+            self._gitops_index, self._unapplied_of = None, {}
 
     @property
     def patching(self) -> bool:
@@ -409,7 +410,8 @@ class Patches:
         if index is None:
             return False
         tops = self._tops(path)
-        return bool(tops) and all(self._unapplied(t, *index) for t in tops)
+        memo = self._unapplied_of  # (each top judged once: the wild paths are scanned per folder above it)
+        return bool(tops) and all(memo[t] if t in memo else memo.setdefault(t, self._unapplied(t, *index)) for t in tops)
 
     def _tops(self, path: str) -> list:
         """The Kustomizations at the top above ``path`` (``path`` itself when none includes it);

@@ -220,6 +220,7 @@ def _df013_text(into: str, paths: list, runs: bool, blind) -> tuple[str, str]:
 #: what else says a stage builds for the target, once ``GOOS``/``GOARCH`` assignments from the
 #: target's ARGs are set aside (``_go_blind``)
 _GO_TARGET_VARS = re.compile(r"\bGO(?:OS|ARCH)=[\"']?\$\{?TARGET(?:OS|ARCH)\}?[\"']?")
+_GOARCH_WORD = re.compile(r"\bGOARCH\b")
 
 
 def _go_blind(model, st):
@@ -231,7 +232,7 @@ def _go_blind(model, st):
     no RUN runs a script or make, which may read the ARGs); else None."""
     from ._common import _TARGET_HINT, _RUNS_SCRIPT, go_arch_seen
 
-    if chain_has(model, st, "go_blind.env", re.compile(r"\bGOARCH\b").search, ("ENV", "ARG")):
+    if chain_has(model, st, "go_blind.env", _GOARCH_WORD.search, ("ENV", "ARG")):
         return None
     first, blind = None, []
     for ins in st.instructions:
