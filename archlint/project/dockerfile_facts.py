@@ -149,7 +149,7 @@ def _go_arm(ctx, stages) -> list:
     from ..checks.dockerfile._common import _own_texts, _platform_kind, chain_has
 
     model = ctx.model
-    if _ARM_AWARE.search(ctx.source.text) or "GOARCH" not in ctx.source.text:
+    if "GOARCH" not in ctx.source.text or _ARM_AWARE.search(ctx.source.text):
         return []
     if any("TARGETPLATFORM" in t for st in stages for t in _own_texts(st, ("RUN", "ENV", "ARG", "COPY", "ADD"))):
         return []

@@ -378,6 +378,9 @@ def release_rewrites(text: str, out: dict, ordered: bool = False) -> None:
 _PLACEHOLDER = re.compile(r"[#%@_{}<]{0,4}[A-Z0-9_]{0,40}(?:TAG|VERSION)[A-Z0-9_]{0,40}[#%@_}>]{0,4}")
 
 
+_FIRST_WORD = re.compile(r"[ \t]*(\S+)")
+
+
 def _written(line: str, seps: list, end: int, values: dict) -> list:
     """The file the command whose sed script ends at ``end`` writes with ``> FILE`` (seldon-core's
     ``sed "s/#TAG_VERSION_PLACEHOLDER#/${CUSTOM_IMAGE_TAG}/g" values.yaml.template > values.yaml``):
@@ -385,7 +388,8 @@ def _written(line: str, seps: list, end: int, values: dict) -> list:
     k = bisect.bisect_right(seps, end)
     if k == len(seps) or line[seps[k]] != ">" or line[seps[k] + 1:seps[k] + 2] == ">":
         return []
-    words = line[seps[k] + 1:].split()[:1]
+    m = _FIRST_WORD.match(line, seps[k] + 1)  # (not a split of the rest of the line for each substitution)
+    words = [m.group(1)] if m else []
     return [p for p in _operands(_resolved(words, values)) if p.endswith((".yaml", ".yml"))]
 
 

@@ -628,5 +628,5 @@ def go_arm_version_not_set(ctx):
                 f"instruction' on ARMv6 CPUs.",
                 hint="ARG TARGETVARIANT and set GOARM=${TARGETVARIANT#v} for the compile (or use xx-go)",
                 related=_related_builds(builds, "builds this Dockerfile"),
-                key=path,
+                key=f"{path}:{c['stage']}",
             )
