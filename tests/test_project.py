@@ -3708,14 +3708,18 @@ def test_a_manifest_in_a_folder_named_for_an_older_kubernetes_release_is_that_re
                                     ("manifests/guestcluster/1.22/pvcsi.yaml", 1, "K8S004")]
 
 
+#: a Job running acme/NAME:latest, and a Flux Kustomization NAME applying PATH
+_JOB_LATEST = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n"
+               "      containers:\n      - name: c\n        image: acme/NAME:latest\n")
+_FLUX_KS = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: NAME\nspec:\n"
+            "  path: PATH\n  sourceRef:\n    kind: GitRepository\n    name: home\n")
+
 def test_a_folder_no_gitops_object_applies_deploys_nothing(tmp_path, capsys, monkeypatch):
     # truxnell's services/kustomization.yaml lists ./immich/ks.yaml but "# - ./scribe/ks.yaml": the
     # Flux Kustomization applying scribe/app is never applied; mischavandenburg's jotunheim/
     # kustomization.yaml "# - promtail" leaves out the overlay over base/promtail
-    job = ("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n"
-           "      containers:\n      - name: c\n        image: acme/NAME:latest\n")
-    ks = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: NAME\nspec:\n"
-          "  path: ./cluster/apps/NAME/app\n  sourceRef:\n    kind: GitRepository\n    name: home\n")
+    job = _JOB_LATEST
+    ks = _FLUX_KS.replace("PATH", "./cluster/apps/NAME/app")
     app = "resources:\n  - ./job.yaml\n"
     files = {"cluster/flux/apps.yaml": ks.replace("NAME", "apps").replace("/apps/app", ""),
              "cluster/apps/kustomization.yaml": "resources:\n  - ./immich/ks.yaml\n  # - ./scribe/ks.yaml\n"
@@ -3790,6 +3794,46 @@ def test_a_folder_no_gitops_object_applies_deploys_nothing(tmp_path, capsys, mon
     # a scaffold whose path is a variable from its start names nothing
     scaffold = ks.replace("NAME", "t").replace("./cluster/apps/t/app", "'$RELDIR/'")
     assert codes(run(tree(tmp_path / "g", dict(files, **{"templates/ks/ks.yaml": scaffold})), capsys), "K8S00") == found
+
+
+def test_a_kustomization_below_an_applied_folder_that_does_not_list_it_deploys_nothing(tmp_path, capsys):
+    # samip5's k8s/base/networking, applied by Flux, whose Kustomization lists ns.yaml alone: its
+    # prefer-dual-stack/ webhook is never built; its apps/home/kustomization.yaml, every ks.yaml
+    # entry commented out: wyoming-whisper's Flux Kustomization is never applied
+    job = _JOB_LATEST
+    ks = _FLUX_KS
+    ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n"
+    files = {"cluster/flux/net.yaml": ks.replace("NAME", "net").replace("PATH", "./base/networking"),
+             "cluster/flux/apps.yaml": ks.replace("NAME", "apps").replace("PATH", "./apps"),
+             "base/networking/kustomization.yaml": "resources:\n  - ns.yaml\n",
+             "base/networking/ns.yaml": ns,
+             "base/networking/webhook/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+             "base/networking/webhook/deploy.yaml": job.replace("NAME", "webhook"),
+             # (a plain manifest two folders below may be applied by hand: a Taskfile's Job template)
+             "base/networking/tasks/jobs/wipe.yaml": job.replace("NAME", "wipe"),
+             "apps/kustomization.yaml": "resources:\n  - ./ns.yaml\n#  - ./whisper/ks.yaml\n",
+             "apps/ns.yaml": ns,
+             "apps/whisper/ks.yaml": ks.replace("NAME", "whisper").replace("PATH", "./apps/whisper/app"),
+             "apps/whisper/app/kustomization.yaml": "resources:\n  - job.yaml\n",
+             "apps/whisper/app/job.yaml": job.replace("NAME", "whisper")}
+    wipe = [("base/networking/tasks/jobs/wipe.yaml", 10, "K8S001")]
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == wipe
+    # a run naming the file says what the whole run says
+    assert codes(run(tmp_path / "a", capsys, "base/networking/webhook/deploy.yaml"), "K8S00") == []
+    everything = sorted(wipe + [("apps/whisper/app/job.yaml", 10, "K8S001"),
+                                ("base/networking/webhook/deploy.yaml", 10, "K8S001")])
+    # listed: deployed
+    listed = dict(files, **{"base/networking/kustomization.yaml": "resources:\n  - ns.yaml\n  - webhook\n",
+                            "apps/kustomization.yaml": "resources:\n  - ./ns.yaml\n  - ./whisper/ks.yaml\n"})
+    assert codes(run(tree(tmp_path / "b", listed), capsys), "K8S00") == everything
+    # the folders above applied by no GitOps object (a bootstrap applied by hand, with kubectl -k): judged
+    unapplied = {k: v for k, v in files.items() if not k.startswith("cluster/")}
+    unapplied["cluster/flux/other.yaml"] = ks.replace("NAME", "other").replace("PATH", "./base/networking/webhook")
+    assert codes(run(tree(tmp_path / "c", unapplied), capsys), "K8S00") == sorted(
+        wipe + [("apps/whisper/app/job.yaml", 10, "K8S001"), ("base/networking/webhook/deploy.yaml", 10, "K8S001")])
+    # (a glob resource of the Kustomization above may take it in: unknown)
+    glob = dict(files, **{"base/networking/kustomization.yaml": "resources:\n  - ns.yaml\n  - ./*/\n"})
+    assert ("base/networking/webhook/deploy.yaml", 10, "K8S001") in codes(run(tree(tmp_path / "d", glob), capsys), "K8S00")
 
 
 def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, capsys):

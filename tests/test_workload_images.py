@@ -284,6 +284,29 @@ def test_hcp_terraform_agent_pool_deployment():
     ]
 
 
+def test_toolhive_mcp_server_image():
+    # rafaribe/home-ops: a ToolHive MCPServer names its image in spec.image, a string no pod
+    # template holds (the operator makes the Deployment); its podTemplateSpec adds no image
+    text = """
+        apiVersion: toolhive.stacklok.dev/v1beta1
+        kind: MCPServer
+        metadata:
+          name: grafana-mcp
+        spec:
+          image: mcp/grafana:latest
+          transport: stdio
+          podTemplateSpec:
+            spec:
+              containers:
+                - name: mcp
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "6:10 K8S001 Image mcp/grafana:latest uses the mutable tag latest.",
+    ]
+    assert check(text.replace("mcp/grafana:latest", "mcp/grafana"), "K8S00", kind="kubernetes") == [
+        "6:10 K8S002 Image mcp/grafana has no tag, so the node pulls mcp/grafana:latest.",
+    ]
+
 def test_annotation_suppresses_inside_a_tekton_task():
     text = TEKTON_TASK.replace("  name: build\n", "  name: build\n      annotations:\n        archlint.io/ignore: K8S001\n")
     assert [s.split(" ", 2)[1] for s in check(text, "K8S", kind="kubernetes")] == ["K8S002", "K8S007"]

@@ -471,6 +471,18 @@ class Patches:
         every GitOps object applying its folder (or a folder above it with no Kustomization of its
         own: Flux makes one of what is below) sits in a file so left out."""
         folder = posixpath.dirname(top)
+        by, at = self._applying(folder, named, wild)
+        if not by:  # (nothing applies the folder nor one above it: a copy kept aside under a name that says so,
+            # nicholaswilde's backup/ of an older layout, whose Flux Kustomizations point to cluster/)
+            return self._left_out_sibling(top) or self._passed_over(top, named, wild) \
+                or not at and not _KEPT_ASIDE.isdisjoint(folder.lower().split("/"))
+        return all(self._left_out_sibling(t) or self._passed_over(t, named, wild)
+                   for f in by for t in (self._tops(f) or [""]))
+
+    def _applying(self, folder: str, named: dict, wild: list) -> tuple[set, str]:
+        """(the files of the GitOps objects that apply ``folder``, or a folder above it with no
+        Kustomization of its own: Flux makes one of what is below; the first folder above holding
+        a Kustomization, ``""`` at the top)."""
         by: set = set()
         at = folder
         while at == folder or not any(posixpath.join(at, n) in self.kustomizations for n in NAMES):
@@ -481,10 +493,35 @@ class Patches:
             if not at:
                 break
             at = posixpath.dirname(at)
-        if not by:  # (nothing applies the folder nor one above it: a copy kept aside under a name that says so,
-            # nicholaswilde's backup/ of an older layout, whose Flux Kustomizations point to cluster/)
-            return self._left_out_sibling(top) or not at and not _KEPT_ASIDE.isdisjoint(folder.lower().split("/"))
-        return all(self._left_out_sibling(t) for f in by for t in (self._tops(f) or [""]))
+        return by, at
+
+    def _passed_over(self, top: str, named: dict, wild: list) -> bool:
+        """Whether ``top`` (a top Kustomization, or a file in a folder with none) is below the
+        folder of a Kustomization that a GitOps object of the run applies, directly or through the
+        Kustomizations including it, and that lists neither ``top`` nor a Kustomization above it:
+        the tool builds that Kustomization and never reaches ``top`` (samip5's
+        ``networking/prefer-dual-stack`` under the applied ``networking/``, whose Kustomization
+        lists ``ns.yaml`` alone; its ``home/wyoming-whisper/ks.yaml``, every ``ks.yaml`` entry of
+        ``home/``'s Kustomization commented out).  Only a Kustomization or a file of GitOps
+        objects, made for the tool: a plain manifest there may be applied by hand (ahgraber's
+        VolSync Job templates, which a Taskfile fills in and applies).  Not a Component, nor below
+        a Kustomization with a glob resource, nor a file of GitOps objects applying a folder
+        holding itself."""
+        here = posixpath.dirname(top)
+        if top not in self.kustomizations and top not in self.gitops:
+            return False
+        if top in self.components or any(
+                posixpath.join(here, n) in self.kustomizations and posixpath.join(here, n) != top for n in NAMES):
+            return False  # (beside a Kustomization that does not list it: _left_out_sibling's)
+        if any(not g or here == g or here.startswith(g + "/") for g in map(_folder, self.gitops.get(top, ()))):
+            return False  # (Flux's own bootstrap)
+        at, k = here, None
+        while k is None and at:
+            at = posixpath.dirname(at)
+            k = next((posixpath.join(at, n) for n in NAMES if posixpath.join(at, n) in self.kustomizations), None)
+        if k is None or any(r.endswith("*") for r in self.kustomizations[k][0]):
+            return False
+        return any(self._applying(posixpath.dirname(t), named, wild)[0] for t in self._tops(k))
 
     def _left_out_sibling(self, top: str) -> bool:
         """Whether the nearest Kustomization in a folder above ``top``'s lists an entry in the same
