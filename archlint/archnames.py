@@ -135,9 +135,14 @@ def arch_free_file(value: str) -> bool:
     """Whether a URL or path names a file that installs nothing for a CPU, whatever architecture
     its folders name: a signing key (``RPM-GPG-KEY-*``), a signature, a checksum, a package built
     for every CPU (``.noarch.rpm``, ``_all.deb``: ``_ARCH_FREE_ENDS``), a package index
-    (``_PACKAGE_INDEXES``)."""
-    name = value.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
-    return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES
+    (``_PACKAGE_INDEXES``), a browser extension from Chrome's update service
+    (``https://clients2.google.com/service/update2/crx?...&nacl_arch=x86-64``: JavaScript for every
+    CPU, the parameter naming the browser's Native Client architecture; m1k1o/neko's
+    ungoogled-chromium image fetches uBlock Origin so)."""
+    path = value.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.startswith("rpm-gpg-key") or name.endswith(_ARCH_FREE_ENDS) or name in _PACKAGE_INDEXES \
+        or path.endswith("/service/update2/crx")
 
 
 #: a word naming another operating system than Linux, in a file name (Netty's ``-osx-x86_64.jar``,

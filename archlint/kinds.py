@@ -87,7 +87,9 @@ _BLANKS = re.compile(rb"[ \t]*")
 
 def _shell_shebang(head: bytes) -> bool:
     """Whether ``head`` starts with a shell's ``#!`` line: the interpreter word names a shell
-    (``#!/bin/bash``, ``#!/usr/local/bin/zsh``), or it is ``.../env`` followed by options and a
+    (``#!/bin/bash``, ``#!/usr/local/bin/zsh``), or it is ``.../env`` (or s6-overlay's
+    ``with-contenv``, which runs its argument with the container's environment: ``#!/command/with-contenv
+    bash``, the init scripts of linuxserver's and tiredofit's images) followed by options and a
     word whose name (or a path component of it) is a shell (``#!/usr/bin/env -S bash -e``).
     Read word by word, in time linear in the line (a single regex for this backtracked
     quadratically on a line of slashes)."""
@@ -97,7 +99,7 @@ def _shell_shebang(head: bytes) -> bool:
     w0 = _NOT_SPACE.match(head, pos).group()
     if _SHELL_NAME.search(w0):
         return True
-    if not w0.endswith(b"/env"):
+    if not w0.endswith((b"/env", b"/with-contenv")):
         return False
     pos += len(w0)
     while True:

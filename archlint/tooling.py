@@ -14,9 +14,11 @@ import re
 #: deployment; ``.github`` holds the CI's own (kubeflow's ``.github/resources/manifests``, what
 #: its e2e workflows deploy on a kind cluster; a local action's Dockerfile); ``.devcontainer`` a
 #: VS Code dev container's (thanos' Go workspace); ``playground`` a place to try things (werf's
-#: ``playground/s3_registry`` compose stack)
+#: ``playground/s3_registry`` compose stack); ``.taskfiles`` the tasks a person runs by hand with
+#: Task (the VolSync unlock and Rook disk-wipe Job templates of onedr0p's cluster template and the
+#: home-ops repositories made from it, applied once with ``envsubst | kubectl apply``)
 _LOCAL_TOOLING = frozenset(("dev", "development", "tools", "tooling", "debug", "hack", "local", "sandbox", ".github",
-                            ".devcontainer", "playground"))
+                            ".devcontainer", "playground", ".taskfiles"))
 
 
 #: words of a folder's name that say it is for development (``manifests/dev-tilt``: what Tilt

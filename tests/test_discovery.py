@@ -345,6 +345,18 @@ def test_an_extension_less_program_is_not_a_script_that_failed_to_read(tmp_path,
     assert "broken.Dockerfile:1:1: AL001" in out
 
 
+def test_an_s6_overlay_script_run_with_the_containers_environment_is_shell():
+    # tiredofit's install/assets/functions/10-db-backup, linuxserver's s6-rc.d/*/run: s6-overlay's
+    # with-contenv runs the shell named after it
+    from archlint import kinds
+
+    for head in (b"#!/command/with-contenv bash\n", b"#!/usr/bin/with-contenv sh\nset -e\n",
+                 b"#!/usr/bin/with-contenv -i bash\n", b"#!/usr/bin/env bash\n"):
+        assert kinds.kind_by_content("run", "maybe-shell", head) == "shell", head
+    for head in (b"#!/command/with-contenv\n", b"#!/usr/bin/with-contenv python3\n",
+                 b"#!/command/execlineb -P\n", b"#!/usr/bin/without-contenv bash\n"):
+        assert kinds.kind_by_content("run", "maybe-shell", head) is None, head
+
 def test_an_invalid_gitignore_pattern_is_skipped_not_a_crash(tmp_path):
     # a lone "!" or "\" is no pattern git reads: the other lines still apply, and the walk goes on
     (tmp_path / ".git").mkdir()

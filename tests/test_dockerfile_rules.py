@@ -2752,7 +2752,10 @@ def test_df006_one_finding_per_cpu_a_url_names_and_packages_for_every_cpu():
         RUN curl -Lf -o /tmp/c.rpm https://e.com/AppStream/x86_64/os/Packages/c-ares-1.13.0-5.el8.x86_64.rpm
         RUN curl -Lf -o /tmp/j.rpm https://e.com/AppStream/x86_64/os/Packages/perl-JSON-2.97.001-2.el8.noarch.rpm
         RUN curl -Lf -o /tmp/t.deb https://e.com/pool/main/amd64/tzdata_2024a_all.deb
+        RUN wget -O /tmp/ublock.crx "https://clients2.google.com/service/update2/crx?response=redirect&nacl_arch=x86-64&x=id%3Dcjpalhdlnbpafiamejdnhcphjbkeiagm%26installsource%3Dondemand%26uc"
     """
+    # (m1k1o/neko's ungoogled-chromium: a Chrome extension from the update service, JavaScript for
+    # every CPU; nacl_arch names the browser's Native Client architecture)
     r = lint_inline(text, kind="dockerfile", platforms=TWO)
     got = [f for f in r.findings if f.rule_id == "DF006"]
     assert [(f.span.line, f.span.col) for f in got] == [(2, 52)]

@@ -338,55 +338,55 @@ def image_latest_tag(ctx):
     latest`, or a Helm values `image:` with `tag: latest`.
 
     ## Why is this bad?
-    `latest` is whatever was pushed last: two nodes can run different code under the same manifest, a rollback
-    re-deploys the new image, and nothing records which build is running. Images pinned by digest
-    (`app:latest@sha256:…`) are not reported, nor references expanded later (`$`, `{{`) or placeholders no runtime
-    accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`), nor a Helm values `tag: latest` beside an empty `repository:` (a slot the user fills: the template renders no image without it). Files under the `fixtures` folders (`testdata`, ...) are test input and not
-    linted by default. An image whose tag a Kustomization including the manifest replaces (`images:` with `newTag` or
-    `digest`, in the manifest's folder or one above that lists it in `resources`; in the project, an overlay's, or its
-    `transformers:`' ImageTagTransformer) is judged there, once; one an OpenShift release payload replaces (in the
-    `image-references` beside the manifest) is not judged. Nor are manifests for development (under a folder
-    `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox`, `playground` or `.devcontainer`, or with a word
-    `dev`, `development`, `devenv` or `tilt` in its name, or a last word `debug`: `dev-tilt`; or named for development or tests:
-    `pod-dev.yaml`, `e2e-job.yaml`), which start things on a throwaway cluster, or examples (under `examples`, `example`,
-    `samples`, `sample`, `demo`, `demos`, or documentation: `docs`, `doc`, `documentation`, `tutorials`, `tutorial`; or
-    named for one: `demo.yaml`; or whose opening comment says "for demo / testing purposes only", "not for
-    production", "for the development setup"), which their readers copy and pin, or templates (`template/`,
-    `version-template/`: kserve's setup script copies it and turns `latest` into the version). Nor is an image whose tag
-    the repository's own tooling sets: a `kustomize edit set image NAME=...` in a script, Makefile or workflow
-    (kubebuilder's `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a
-    placeholder for images named NAME, and, when NAME is a variable archlint cannot resolve (a release script's
-    `"${SOURCE}=${IMAGE}:${TAG}"`), for the images the repository builds itself; so do a Skaffold config's
-    `build.artifacts` images, which skaffold replaces with what it builds in the manifests it deploys, and a
-    Kustomization's strategic-merge patch that sets the image of the same container (kind, name and container name) in a
-    manifest it includes, at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through `../manager`,
-    replaces `controller:latest`): the patch is judged instead; and a `:latest` a `sed` of the repository rewrites in
-    the files it names (argo-workflows' `sed 's/:latest/:$(VERSION)/' manifests/$*`, any tag: strimzi's; kubevela's
-    `s/latest/$T/g`; files named by a variable the file assigns: volcano's `"${VALUES_YAML}"`), in a chart's templates
-    rendered from values so rewritten, or in what `kustomize build` writes from a folder including such a file, or in
-    what a `kustomize build DIR` piped to such a sed reads (kserve's `kustomize build config/overlays/all | yq ... | sed
-    s/:latest/:$TAG/g`; a sed of one named image's tag rewrites that image only) — except a third party's image among
-    the repository's own (the namespace most of the rewritten latest images, as distinct repositories, share: kserve's
-    `vllm/vllm-openai` among `kserve/*`), which the rewrite gives a tag of the repository's version. Nor is the image of
-    a container that only waits (`command: ["sleep", "3600"]`, `sh -c "while true; do sleep 3600; done"`, `tail -f
-    /dev/null`, a `.../sleep` or `pause` image) or only prints fixed lines and waits (`while true; do echo "..."; sleep
-    1; done`, `echo ... && sleep 100`): a client pod to `kubectl exec` into, a placeholder or a log source, whose image
-    version cannot change what it does (also K8S002); nor a one-part name no registry serves, not an official image
-    (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even one renaming it so:
-    `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry on the
-    node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
-    image (also K8S002; K8S007 still speaks of one the node pulls); nor an OpenShift release's image stream in the cluster's registry (`...openshift-image-registry.svc:5000/openshift/cli:latest`: its own `oc`; also K8S002); nor one the node never pulls (`Never`) named `local/...` or that the repository builds: put on the node, its tag a local name (also K8S002); nor a placeholder a
-    comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
-    commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a top-level `test`, `tests` or `testFramework` section: the
-    pods `helm test` starts (also K8S002). In a whole run, an image a container takes from its node (`imagePullPolicy:
-    IfNotPresent` or `Never`) that a command of the repository loads into a local cluster under that name and tag
-    (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for `artifacts/deploy`) is the
-    development loop's, and the value of a YAML anchor a release `sed` rewrites in the values file it names (karmada's
-    `s/\\(\\&karmadaImageVersion \\)...`; or a value marked for one: flyte's `tag: latest # FLYTE_TAG`) a placeholder:
-    neither is reported; a Kustomization's `images:` entry whose `name` matches no image of what it includes (every resource and patch read; a patch, replacement or configuration
-    never saying `image` moves none) changes nothing and is not reported; and the file `kustomize build` writes
-    (`dist/install.yaml`) from a folder whose entry a `kustomize edit set image` of the repository sets carries the
-    release's tag.
+    `latest` is whatever was pushed last: two nodes can run different code under the same manifest, a rollback re-deploys the new
+    image, and nothing records which build is running. Images pinned by digest (`app:latest@sha256:…`) are not reported, nor
+    references expanded later (`$`, `{{`) or placeholders no runtime accepts (`<YOUR-IMAGE>`, `IMAGE_NAME`), nor a Helm values
+    `tag: latest` beside an empty `repository:` (a slot the user fills: the template renders no image without it). Files under the
+    `fixtures` folders (`testdata`, ...) are test input and not linted by default. An image whose tag a Kustomization including
+    the manifest replaces (`images:` with `newTag` or `digest`, in the manifest's folder or one above that lists it in
+    `resources`; in the project, an overlay's, or its `transformers:`' ImageTagTransformer) is judged there, once; one an
+    OpenShift release payload replaces (in the `image-references` beside the manifest) is not judged. Nor are manifests for
+    development (under a folder `dev`, `development`, `tools`, `tooling`, `debug`, `hack`, `local`, `sandbox`, `playground`,
+    `.devcontainer` or `.taskfiles`: a Task's Job templates, or with a word `dev`, `development`, `devenv` or `tilt` in its name,
+    or a last word `debug`: `dev-tilt`; or named for development or tests: `pod-dev.yaml`, `e2e-job.yaml`), which start things on
+    a throwaway cluster, or examples (under `examples`, `example`, `samples`, `sample`, `demo`, `demos`, or documentation: `docs`,
+    `doc`, `documentation`, `tutorials`, `tutorial`; or named for one: `demo.yaml`; or whose opening comment says "for demo /
+    testing purposes only", "not for production", "for the development setup"), which their readers copy and pin, or templates
+    (`template/`, `version-template/`: kserve's setup script copies it and turns `latest` into the version). Nor is an image whose
+    tag the repository's own tooling sets: a `kustomize edit set image NAME=...` in a script, Makefile or workflow (kubebuilder's
+    `cd config/manager && $(KUSTOMIZE) edit set image controller=${IMG}`) makes the written tag a placeholder for images named
+    NAME, and, when NAME is a variable archlint cannot resolve (a release script's `"${SOURCE}=${IMAGE}:${TAG}"`), for the images
+    the repository builds itself; so do a Skaffold config's `build.artifacts` images, which skaffold replaces with what it builds
+    in the manifests it deploys, and a Kustomization's strategic-merge patch that sets the image of the same container (kind, name
+    and container name) in a manifest it includes, at any depth (cluster-api's `config/default/manager_image_patch.yaml`, through
+    `../manager`, replaces `controller:latest`): the patch is judged instead; and a `:latest` a `sed` of the repository rewrites
+    in the files it names (argo-workflows' `sed 's/:latest/:$(VERSION)/' manifests/$*`, any tag: strimzi's; kubevela's
+    `s/latest/$T/g`; files named by a variable the file assigns: volcano's `"${VALUES_YAML}"`), in a chart's templates rendered
+    from values so rewritten, or in what `kustomize build` writes from a folder including such a file, or in what a `kustomize
+    build DIR` piped to such a sed reads (kserve's `kustomize build config/overlays/all | yq ... | sed s/:latest/:$TAG/g`; a sed
+    of one named image's tag rewrites that image only) — except a third party's image among the repository's own (the namespace
+    most of the rewritten latest images, as distinct repositories, share: kserve's `vllm/vllm-openai` among `kserve/*`), which the
+    rewrite gives a tag of the repository's version. Nor is the image of a container that only waits (`command: ["sleep",
+    "3600"]`, `sh -c "while true; do sleep 3600; done"`, `tail -f /dev/null`, a `.../sleep` or `pause` image) or only prints fixed
+    lines and waits (`while true; do echo "..."; sleep 1; done`, `echo ... && sleep 100`): a client pod to `kubectl exec` into, a
+    placeholder or a log source, whose image version cannot change what it does (also K8S002); nor a one-part name no registry
+    serves, not an official image (`docker-official-images` pack: `target-allocator`, a placeholder a Kustomization replaces, even
+    one renaming it so: `newName: controller`, or an image on the node; also K8S002, K8S007, K8S008); nor an image of a registry
+    on the node's own machine (`localhost/mock-llm:latest` loaded with `kind load`, `localhost:5000/app`): a local development
+    image (also K8S002; K8S007 still speaks of one the node pulls); nor an OpenShift release's image stream in the cluster's
+    registry (`...openshift-image-registry.svc:5000/openshift/cli:latest`: its own `oc`; also K8S002); nor one the node never
+    pulls (`Never`) named `local/...` or that the repository builds: put on the node, its tag a local name (also K8S002); nor a
+    placeholder a comment on its line or above hands to the reader (kubebuilder's "Change the value of image field below...", a
+    commented-out `# image: <ID.dkr.ecr...>`: kube-bench's; also K8S002, K8S007, K8S008); nor a Helm values image under a
+    top-level `test`, `tests` or `testFramework` section: the pods `helm test` starts (also K8S002). In a whole run, an image a
+    container takes from its node (`imagePullPolicy: IfNotPresent` or `Never`) that a command of the repository loads into a local
+    cluster under that name and tag (karmada's `kind load docker-image docker.io/karmada/karmada-scheduler:latest` for
+    `artifacts/deploy`) is the development loop's, and the value of a YAML anchor a release `sed` rewrites in the values file it
+    names (karmada's `s/\\(\\&karmadaImageVersion \\)...`; or a value marked for one: flyte's `tag: latest # FLYTE_TAG`) a
+    placeholder: neither is reported; a Kustomization's `images:` entry whose `name` matches no image of what it includes (every
+    resource and patch read; a patch, replacement or configuration never saying `image` moves none) changes nothing and is not
+    reported; and the file `kustomize build` writes (`dist/install.yaml`) from a folder whose entry a `kustomize edit set image`
+    of the repository sets carries the release's tag.
 
     An image whose publisher gives no version tags (distroless, Chainguard's free images, Bitnami's `bitnamisecure/*`,
     `bitnami/*` since 2025) is reported only where Renovate or Dependabot updates the file, hint a digest (see DF001).
