@@ -378,7 +378,7 @@ def _kubernetes_version(path, key, value) -> str:
     major, minor = (int(x) for x in v.split(".")[:2])
     if major == 1 and minor <= _K8S_MINOR_FLOOR + _K8S_MINOR_AHEAD:
         return v
-    from .checks.kubernetes.rules import default_kubernetes_version
+    from .checks.kubernetes.apis import default_kubernetes_version
 
     newest = default_kubernetes_version()
     last = int(newest.split(".")[1]) + _K8S_MINOR_AHEAD

@@ -122,7 +122,7 @@ _KUBERNETES_API_ENTRY = {
         "removed-in": {"type": "string", "pattern": _K8S_VERSION},
         "replacement": {"type": "string", "minLength": 1},
         "replacement-available-in": {"type": "string", "pattern": _K8S_VERSION},
-        "component": {"type": "string", "minLength": 1},  # refused: see _semantic_problems
+        "component": {"type": "string", "minLength": 1},  # flux, or refused: see _semantic_problems
         "message": {"type": "string", "minLength": 10},
         "source": {"type": "string", "minLength": 10},
     },
@@ -231,13 +231,19 @@ def _semantic_problems(pack_type: str, entry: dict) -> list[str]:
         if "deprecated-since" in entry and "since" in entry:
             if _vtuple(entry["deprecated-since"]) > _vtuple(entry["since"]):
                 out.append("'deprecated-since' is later than 'since'")
-    if pack_type == "kubernetes-apis" and "component" in entry:
-        # accepted by the schema so that the refusal can say why (every entry is judged at
-        # kubernetes-version; nothing configures another project's version)
-        out.append(f"'component' is not supported: archlint judges every entry against kubernetes-version, so an "
-                   f"API versioned by another project ({entry['component']}) would be reported at the wrong "
-                   "release; leave the entry out (or drop 'component' if Kubernetes itself serves the API)")
+    if pack_type == "kubernetes-apis" and "component" in entry and entry["component"] not in COMPONENTS:
+        # accepted by the schema so that the refusal can say why (an entry is judged at
+        # kubernetes-version, or at the release of a component archlint knows: Flux)
+        out.append(f"'component' {entry['component']} is not supported: archlint judges an entry against "
+                   f"kubernetes-version, or a Flux API (component: flux) as Flux's, so an API versioned by another "
+                   "project would be reported at the wrong release; leave the entry out (or drop 'component' if "
+                   "Kubernetes itself serves the API)")
     return out
+
+
+#: the projects besides Kubernetes whose API versions a ``kubernetes-apis`` entry may name
+#: (``component``): their versions are that project's releases
+COMPONENTS = ("flux",)
 
 
 def _vtuple(v: str) -> tuple[int, ...]:

@@ -1283,18 +1283,73 @@ def test_user_pack_with_component_is_refused(tmp_path):
     with pytest.raises(PackError) as e:
         validate_pack(pack, "certs.yaml")
     assert str(e.value) == (
-        "certs.yaml: entries[0] (cert-manager.io/v1alpha2 Certificate): 'component' is not supported: archlint"
-        " judges every entry against kubernetes-version, so an API versioned by another project (cert-manager)"
-        " would be reported at the wrong release; leave the entry out (or drop 'component' if Kubernetes itself"
-        " serves the API)")
+        "certs.yaml: entries[0] (cert-manager.io/v1alpha2 Certificate): 'component' cert-manager is not supported:"
+        " archlint judges an entry against kubernetes-version, or a Flux API (component: flux) as Flux's, so an API"
+        " versioned by another project would be reported at the wrong release; leave the entry out (or drop"
+        " 'component' if Kubernetes itself serves the API)")
     (tmp_path / "certs.yaml").write_text(
         "pack: kubernetes-apis\nentries:\n  - apiVersion: cert-manager.io/v1alpha2\n    kind: Certificate\n"
         "    removed-in: '1.6'\n    replacement: cert-manager.io/v1\n    component: cert-manager\n"
         "    source: cert-manager release notes 1.6\n")
     cfg = tmp_path / ".archlint.toml"
     cfg.write_text('rule-packs = ["certs.yaml"]\n')
-    with pytest.raises(ConfigError, match="'component' is not supported"):
+    with pytest.raises(ConfigError, match="'component' cert-manager is not supported"):
         load_file(str(cfg))
+
+
+FLUX_OBJECTS = """
+    apiVersion: source.toolkit.fluxcd.io/v1beta2
+    kind: OCIRepository
+    metadata:
+      name: kyverno
+    spec:
+      url: oci://ghcr.io/kyverno/charts/kyverno
+    ---
+    apiVersion: helm.toolkit.fluxcd.io/v2beta1
+    kind: HelmRelease
+    metadata:
+      name: kyverno
+    ---
+    apiVersion: notification.toolkit.fluxcd.io/v1beta3
+    kind: Alert
+    metadata:
+      name: slack
+    ---
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: current
+"""
+
+
+def test_flux_api_versions_are_deprecations_at_an_unknown_flux_release():
+    # fluxcd/flux2-multi-tenancy's infrastructure/kyverno/source.yaml: an OCIRepository at
+    # source.toolkit.fluxcd.io/v1beta2, which Flux 2.8 no longer serves; Flux's versions are not
+    # Kubernetes releases, and which Flux the cluster runs is not known: K8S003, never K8S004
+    expected = [
+        "1:13 K8S003 OCIRepository source.toolkit.fluxcd.io/v1beta2 is deprecated since Flux 2.6, and no Flux release"
+        " since 2.8 serves it (which Flux the cluster runs is not known).",
+        "8:13 K8S003 HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated since Flux 2.2, and no Flux release"
+        " since 2.7 serves it (which Flux the cluster runs is not known).",
+    ]
+    for table in ({}, {"kubernetes_version": "1.20"}, {"kubernetes_version": "1.37"}):
+        assert check(FLUX_OBJECTS, "K8S003", kind="kubernetes", **table) == expected, table
+        assert check(FLUX_OBJECTS, "K8S004", kind="kubernetes", **table) == [], table
+    hints = [f.hint for f in findings(lint_inline(FLUX_OBJECTS, kind="kubernetes"), "K8S003")]
+    migrate = "; `flux migrate -f .` (Flux 2.7.1 and later) rewrites the files"
+    assert hints == ["use source.toolkit.fluxcd.io/v1 (available since Flux 2.6)" + migrate,
+                     "use helm.toolkit.fluxcd.io/v2 (available since Flux 2.3)" + migrate]
+
+
+def test_flux_apis_are_not_kubernetes_releases_to_helm_capabilities():
+    # a chart's `.Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2"`: a CRD's group, unknown
+    # (the pack's Flux versions, 2.3, are no Kubernetes release a cluster of 1.37 is older than)
+    from archlint.checks.kubernetes.served import served
+
+    has = served(settings(), "1.37")
+    assert has("helm.toolkit.fluxcd.io/v2") is None
+    assert has("helm.toolkit.fluxcd.io/v2/HelmRelease") is None
+    assert has("source.toolkit.fluxcd.io/v1beta2/OCIRepository") is None
 
 
 def test_user_pack_adds_an_api(tmp_path):

@@ -59,7 +59,7 @@ def test_entries_are_consistent(data):
         assert not dep or _t(dep) < _t(rm), key
         # versions are strings in the file ("1.20" must not become the float 1.2)
         assert all(isinstance(e[f], str) for f in ("deprecated-in", "removed-in") if f in e)
-        assert "component" not in e, key
+        assert e.get("component", "flux") == "flux", key  # (Flux's own APIs: versions are Flux releases)
         assert "://" in e["source"], key
         assert e["replacement"] != e["apiVersion"]
 
@@ -200,17 +200,33 @@ def test_no_entry_contradicts_the_lifecycle_data(entries):
 def test_planned_removals_are_marked_as_planned(entries):
     newest = _t(_newest_release())
     for key, e in entries.items():
-        if _t(_v(e["removed-in"])) > newest:
+        if _t(_v(e["removed-in"])) > newest and not e.get("component"):
             assert "removal planned for" in e["source"], key
 
 
 def test_default_version_is_the_newest_release_covered():
     """Not the newest date in the pack: planned removals (1.38 and later) name releases that do
     not exist yet."""
-    from archlint.checks.kubernetes.rules import NEWEST_RELEASE, default_kubernetes_version
+    from archlint.checks.kubernetes.apis import NEWEST_RELEASE, default_kubernetes_version
 
     assert default_kubernetes_version() == _newest_release() == "%d.%d" % NEWEST_RELEASE == "1.37"
 
+
+
+def test_flux_entries_name_flux_releases_and_their_posts(entries):
+    """The Flux section: versions are Flux releases no newer than the newest covered (2.9), each
+    removal sourced from the release post that announced it; no Kubernetes entry is in a Flux group."""
+    from archlint.checks.kubernetes.apis import NEWEST_FLUX
+
+    flux = {k: e for k, e in entries.items() if e.get("component") == "flux"}
+    assert len(flux) == 25
+    for (api, kind), e in entries.items():
+        assert (".toolkit.fluxcd.io/" in api) == (e.get("component") == "flux"), (api, kind)
+    for key, e in flux.items():
+        rm = _t(_v(e["removed-in"]))
+        assert rm <= NEWEST_FLUX, key
+        assert f"https://fluxcd.io/blog/" in e["source"] and f"removed in {_v(e['removed-in'])}" in e["source"], key
+        assert _t(_v(e["replacement-available-in"])) <= rm, key
 
 # ---- cross-check with FairwindsOps/pluto's table -------------------------------------------------
 

@@ -290,7 +290,7 @@ def test_kubernetes_versions_archlint_knows_are_accepted(version, stored):
 
 def test_kubernetes_versions_up_to_a_little_past_the_newest_are_accepted():
     from archlint import config
-    from archlint.checks.kubernetes.rules import default_kubernetes_version
+    from archlint.checks.kubernetes.apis import default_kubernetes_version
 
     newest = int(default_kubernetes_version().split(".")[1])
     # the shortcut that spares reading the API pack never accepts more than the pack would

@@ -32,7 +32,7 @@ on_new_run(_forget)  # a language server's next lint reads the charts again
 
 
 def _kube_version(settings) -> str:
-    from ..checks.kubernetes.rules import default_kubernetes_version
+    from ..checks.kubernetes.apis import default_kubernetes_version
 
     return getattr(settings, "kubernetes_version", None) or default_kubernetes_version()
 

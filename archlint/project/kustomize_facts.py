@@ -120,6 +120,8 @@ def kustomization_facts(ctx, out: dict) -> None:
         if any(not (is_map(r) and (local(text(r, "path")) or _podless(text(value(r, "target"), "kind"))))
                for r in items(value(root, "patches"))):
             resources.append("*")  # an inline or remote patch: it may add a container
+    _flux_installs(ctx, [scalar(r) for root in model.documents if is_map(root) for r in items(value(root, "resources"))
+                         if is_scalar(r)], out)
     if resources or patches or transformers:
         out["kustomize"] = {"resources": resources, "patches": patches}
         if transformers:
@@ -231,10 +233,11 @@ def gitops_paths(ctx, out: dict) -> None:
     """The folders the GitOps objects of a manifest apply, as written (``gitops``), relative to
     their source's root: a Flux ``Kustomization``'s ``spec.path`` (none: the root, ``""``), an
     Argo CD ``Application``'s source paths; an ``ApplicationSet`` generates its own (``*``, any
-    folder).  ``patches.left_out`` reads them.  At most 1,024 a file."""
+    folder).  ``patches.left_out`` reads them.  At most 1,024 a file.  (And ``_flux_installs``.)"""
     from ..checks.kubernetes.workloads import resolve
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
 
+    _flux_installs(ctx, [], out)
     if "fluxcd.io" not in ctx.source.text and "argoproj.io" not in ctx.source.text:
         return
     got: list = []
@@ -252,3 +255,47 @@ def gitops_paths(ctx, out: dict) -> None:
                 got.append("" if n is None else scalar(n).strip() if is_scalar(n) and scalar(n) is not None else "*")
     if got:
         out["gitops"] = got[:1024]
+
+
+#: a Flux release, as a repository names the one it installs (``v2.5.1``, ``0.31.4``)
+_FLUX_RELEASE = r"v?(\d{1,4}\.\d{1,4}(?:\.\d{1,4})?)(?![\w.])"
+#: a Kustomization's remote resource installing Flux (``github.com/fluxcd/flux2/manifests/install?ref=v2.5.1``,
+#: ``https://github.com/fluxcd/flux2/releases/download/v2.5.1/install.yaml``)
+_FLUX_RESOURCE = re.compile(r"fluxcd/flux2/+manifests/install\?ref=" + _FLUX_RELEASE
+                            + r"|fluxcd/flux2/releases/download/" + _FLUX_RELEASE + r"/")
+#: the header ``flux bootstrap`` and ``flux install --export`` write (Flux 0.22 and later; before,
+#: ``--export`` wrote "Flux version")
+_FLUX_HEADER = re.compile(r"^#[ \t]*Flux [Vv]ersion:[ \t]*" + _FLUX_RELEASE, re.M)
+#: the API groups of Flux's own objects
+_FLUX_GROUP = ".toolkit.fluxcd.io/"
+
+
+def _flux_installs(ctx, resources: list, out: dict) -> None:
+    """The Flux releases a file says the repository installs (``flux``): a Kustomization's remote
+    resource of Flux's install manifests (toboshii's and carpenike's ``cluster/bootstrap``), the
+    tag of an ``OCIRepository`` or ``GitRepository`` of Flux's own manifests
+    (``oci://ghcr.io/fluxcd/flux-manifests``, ``github.com/fluxcd/flux2``), the header of a
+    ``gotk-components.yaml``; and (``flux_apis``) the Flux API versions its objects use, which
+    ``refine.version_variant`` judges at that release.  At most 16 each."""
+    from ..parsers.yamldoc import text, value
+
+    got = [m.group(1) or m.group(2) for r in resources for m in [_FLUX_RESOURCE.search(r or "")] if m]
+    head = _FLUX_HEADER.search(ctx.source.text[:1024])
+    if head:
+        got.append(head.group(1))
+    apis = []
+    for root in ctx.model.objects() if ctx.kind == "kubernetes" and "fluxcd" in ctx.source.text else ():
+        api, kind = (text(root, "apiVersion") or "").strip(), (text(root, "kind") or "").strip()
+        if _FLUX_GROUP in api:
+            apis.append(f"{api} {kind}")
+        spec = value(root, "spec")
+        url, tag = text(spec, "url") or "", text(value(spec, "ref"), "tag") or ""
+        if kind in ("OCIRepository", "GitRepository") and _FLUX_GROUP in api \
+                and url.strip().rstrip("/").removesuffix(".git").endswith(("fluxcd/flux-manifests", "fluxcd/flux2")):
+            m = re.fullmatch(_FLUX_RELEASE, tag.strip())
+            if m:
+                got.append(m.group(1))
+    if got:
+        out["flux"] = sorted(set(got))[:16]
+    if apis:
+        out["flux_apis"] = sorted(set(apis))[:16]

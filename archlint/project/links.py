@@ -54,6 +54,10 @@ def link_keys(project: Project, entries):
                 yield display, "f:" + p, False
         for c in facts.get("calls", ()):  # (a reusable workflow: its build steps are the caller's builds)
             yield display, "f:" + c.partition(":")[2], False
+        if facts.get("flux"):  # (the Flux release the repository installs: what its Flux APIs are judged at)
+            yield display, "flux", True
+        if facts.get("flux_apis"):
+            yield display, "flux", False
         if facts.get("rewrites") or facts.get("generated") or facts.get("piped") or facts.get("anchored"):
             # the :latest of files under a path, or an anchor's value there
             yield display, WILD, True

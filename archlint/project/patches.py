@@ -108,6 +108,7 @@ class Patches:
         self._gitops_index: tuple | None = None  # (folders named, by whom; patterns of paths with variables)
         self._listed: dict | None = None  # display path -> Kustomizations listing it
         self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
+        self.flux: set = set()  # the Flux releases the repository says it installs, as (major, minor, patch)
 
     def called(self, builds: list) -> list:
         """``builds`` with the callers of reusable workflows whose build steps take their
@@ -251,6 +252,10 @@ class Patches:
             elif _line(ln) and path:
                 self.calls[(display, _line(ln))] = path
         self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
+        for v in facts.get("flux", ()):
+            parts = v.split(".")
+            if 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
+                self.flux.add(tuple(int(p) for p in parts) + (0,) * (3 - len(parts)))
         self.make_sets.update(n for n in facts.get("make_sets", ()) if type(n) is str)
         for k in facts.get("make_latest", ()):
             ln, _, names = k.partition(":")

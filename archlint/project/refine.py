@@ -666,6 +666,12 @@ def version_variant(f, fr, project):
             or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message) \
             or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
         return None
+    if project.patches.flux and ".toolkit.fluxcd.io/" in f.key:  # (at the Flux release the repository installs)
+        from ..checks.kubernetes.apis import flux_judged
+
+        f = flux_judged(f, project.patches.flux)
+        if f is None:
+            return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
     folders = fr.path.split("/")[:-1]
     named = re.search(rf"[-_.]{re.escape(version)}(?=[-_.])", fr.path.rpartition("/")[2]) if version else None

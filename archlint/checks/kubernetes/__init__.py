@@ -1,4 +1,4 @@
 """K8S: Kubernetes manifests, Kustomizations and Helm values (images, removed API versions, node
 architecture)."""
 
-from . import nodes, rules  # noqa: F401  (registers the rules)
+from . import apis, nodes, rules  # noqa: F401  (registers the rules)

@@ -1,5 +1,5 @@
-"""Kubernetes rules K8S001-K8S004, K8S007, K8S008: images and API versions, in manifests,
-Kustomize files and Helm values (node architecture, K8S005 and K8S006: ``nodes.py``).
+"""Kubernetes rules K8S001, K8S002, K8S007, K8S008: images, in manifests, Kustomize files and Helm
+values (API versions, K8S003 and K8S004: ``apis.py``; node architecture, K8S005 and K8S006: ``nodes.py``).
 
 Where images are found
     * ``kubernetes``: every pod template of every object (each document of a multi-document
@@ -28,8 +28,7 @@ Suppression inside an object
     rules suppressed (``workloads._Obj.ignores``), so they travel with rendered manifests.
 
 API data
-    K8S003/K8S004 read the ``kubernetes-apis`` rule pack (``rules/kubernetes-apis.yaml`` plus
-    user packs of that type) through ``_api_entries``.
+    K8S003/K8S004 (``apis.py``) read the ``kubernetes-apis`` rule pack.
 """
 from __future__ import annotations
 
@@ -50,7 +49,6 @@ from ...parsers.yamldoc import (
 from ...registry import rule
 from ...tooling import mutable_tags_allowed
 from . import workloads as wl
-from ...parsers.gomod import built_against
 from .kustomize import overridden_images, renamed_images
 from .chart_range import repository_defaulted
 from .workloads import APP_VERSION_HINT, app_version_default
@@ -512,188 +510,6 @@ def image_untagged(ctx):
                 yield f
 
 
-# ---- K8S003 / K8S004 ------------------------------------------------------------------------------
-
-
-def _api_entries(settings) -> list:
-    """The ``kubernetes-apis`` pack entries: the shipped pack plus user packs of that type.
-    (The one place that reads the data; swap it for another loader here.)"""
-    from ...packs import load_pack
-
-    return load_pack(PACK, tuple(getattr(settings, "rule_packs", ()) or ()))
-
-
-def _vtuple(v) -> tuple[int, int]:
-    nums = re.findall(r"\d+", str(v))
-    return (int(nums[0]), int(nums[1])) if len(nums) >= 2 else (int(nums[0]), 0) if nums else (0, 0)
-
-
-def _vstr(v) -> str:
-    major, minor = _vtuple(v)
-    return f"{major}.{minor}"
-
-
-#: The newest Kubernetes release rules/kubernetes-apis.yaml covers (tests/data/k8s-lifecycle.tsv, from
-#: kubernetes/api v0.37.0-beta.0: 1.37 after code freeze), and the default ``kubernetes-version``.  Kubernetes supports its newest
-#: three minor releases (1.35 to 1.37 in that data); the newest flags every removal any of them has
-#: made.  Not the newest date in the pack: planned removals name releases that do not exist yet.
-NEWEST_RELEASE = (1, 37)
-OLDEST_SUPPORTED = (NEWEST_RELEASE[0], NEWEST_RELEASE[1] - 2)  # (the oldest of those three)
-_ASSUMED = ", the newest release archlint knows; set kubernetes-version"  # (how a message names the assumed release)
-
-
-def _api_index(settings) -> dict:
-    """(apiVersion, kind) -> entry."""
-    from ...packs import index_by
-
-    return index_by(_api_entries(settings), "apiVersion", "kind")
-
-
-def default_kubernetes_version() -> str:
-    """The version K8S003/K8S004 assume without ``kubernetes-version``: the newest release
-    archlint knows (``NEWEST_RELEASE``, the newest release its API data covers)."""
-    return "%d.%d" % NEWEST_RELEASE
-
-
-def _target(ctx) -> tuple[tuple[int, int], str]:
-    """The release the API rules judge against, and how the message names it: the configured
-    ``kubernetes-version``; else the release the repository's Go module builds against, when
-    older than the newest archlint knows (``parsers.gomod.built_against``); else the newest."""
-    configured = getattr(ctx.settings, "kubernetes_version", None)
-    if configured:
-        return _vtuple(configured), f"kubernetes-version {_vstr(configured)}"
-    newest = NEWEST_RELEASE
-    if ctx.source.rendered and ctx.source.abspath:  # (a Helm template, as it renders)
-        from .chart_range import chart_upper_bound
-
-        bound = ctx.cached("kubernetes.chart_range", lambda: chart_upper_bound(ctx.source.abspath, ctx.depends_on))
-        if bound is not None and bound[0] < newest:
-            return bound[0], f"the chart's kubeVersion \"{bound[1]}\" installs on Kubernetes {bound[0][0]}.{bound[0][1]} at most"
-    built = ctx.cached("kubernetes.go_mod", lambda: built_against(ctx))
-    if built is not None and built[0] < newest:
-        (major, minor), module = built
-        return built[0], f"Kubernetes {major}.{minor}, which go.mod's {module} builds against; set kubernetes-version"
-    return newest, f"Kubernetes {newest[0]}.{newest[1]}{_ASSUMED}"
-
-
-def _api_findings(ctx, removed: bool):
-    index = _api_index(ctx.settings)
-    target = why = None  # worked out at the first API of the data (it may read go.mod)
-    model = ctx.model
-    seen: set = set()
-    for obj in _objects(ctx):
-        if obj.api_version is None or not is_scalar(obj.api_version[1]):
-            continue
-        api = scalar(obj.api_version[1])
-        entry = index.get((api, obj.kind))
-        if entry is None:
-            continue
-        if target is None:
-            target, why = _target(ctx)
-        rm = entry.get("removed-in")
-        dep = entry.get("deprecated-in")
-        is_removed = rm is not None and target >= _vtuple(rm)
-        if removed != is_removed or not removed and not (dep is not None and target >= _vtuple(dep)):
-            continue
-        repl = entry.get("replacement", "")
-        avail = entry.get("replacement-available-in")
-        if not removed and avail and why.endswith(_ASSUMED) and _vtuple(avail) > OLDEST_SUPPORTED:
-            continue  # (the clusters of a release still supported would not serve the replacement)
-        use = f"use {repl}" + (f" (available since {_vstr(avail)})" if avail else "")
-        if entry.get("message"):
-            use += f"; {entry['message'].rstrip('.')}"
-        if removed:
-            msg = f"{obj.kind} {api} was removed in Kubernetes {_vstr(rm)}, so applying it fails ({why})."
-        else:
-            planned = "to be " if rm and _vtuple(rm) > NEWEST_RELEASE else ""
-            until = f" and is {planned}removed in {_vstr(rm)}" if rm else ""
-            msg = f"{obj.kind} {api} is deprecated since Kubernetes {_vstr(dep)}{until} ({why})."
-        f = _emit(ctx, obj, seen, ctx.report(
-            model.content_span(obj.api_version[1]), msg, hint=use, key=f"{api} {obj.kind}"
-        ))
-        if f:
-            yield f
-
-
-@rule("K8S003", "deprecated-api-version", severity=Severity.WARNING, tags=("kubernetes", "compatibility"))
-def deprecated_api_version(ctx):
-    """
-    ## What it does
-    Flags an object whose `apiVersion` and `kind` are deprecated at the configured
-    `kubernetes-version` (and not yet removed there: that is K8S004).
-
-    ## Why is this bad?
-    A deprecated API version still works but is scheduled for removal; the upgrade that removes
-    it turns every `kubectl apply` of this file into an error. The message names the replacement
-    and the release that removes it. The data is `rules/kubernetes-apis.yaml` (every removal in
-    the official deprecation guide since 1.16 and every deprecation and removal of the official
-    lifecycle data up to 1.37, alpha versions included, with sources); add rows for your own
-    APIs with a `kubernetes-apis` pack in `rule-packs`. Without `kubernetes-version` the release
-    the repository's Go module builds against is assumed (`k8s.io/api v0.36.x`, `client-go`,
-    `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37); then a
-    deprecation is reported only when every release Kubernetes still supports (1.35 to 1.37) serves the
-    replacement: moving a `MutatingAdmissionPolicy` to `admissionregistration.k8s.io/v1`, served from 1.36,
-    would break it on a 1.35 cluster (xunholy's k8s-gitops runs 1.35 with the beta API switched on).
-    As K8S004, in a whole run not reported for a variant kept for old clusters in a folder or file named
-    for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`, `bundle-v1beta1.yaml` beside `bundle.yaml`).
-
-    ## Example
-    ```yaml
-    # kubernetes-version = "1.20"
-    apiVersion: networking.k8s.io/v1beta1
-    kind: Ingress
-    ```
-
-    ## Use instead
-    ```yaml
-    apiVersion: networking.k8s.io/v1
-    kind: Ingress
-    ```
-
-    ## Fix
-    No automatic fix: newer API versions often rename fields (Ingress backends, HPA metrics),
-    so the rest of the object must be migrated too.
-    """
-    yield from _api_findings(ctx, removed=False)
-
-
-@rule("K8S004", "removed-api-version", severity=Severity.ERROR, tags=("kubernetes", "compatibility"))
-def removed_api_version(ctx):
-    """
-    ## What it does
-    Flags an object whose `apiVersion` and `kind` were removed by the `kubernetes-version`.
-
-    ## Why is this bad?
-    The API server no longer serves that version: `kubectl apply` fails with "no matches for
-    kind", Helm releases and GitOps syncs stop. Without `kubernetes-version` a Helm chart's
-    templates are judged at the upper bound of its `kubeVersion` (`"1.9.0 - 1.16.0"`: 1.16), others at the release the
-    repository's Go module builds against (`k8s.io/api v0.36.x` in the nearest
-    `go.mod` means 1.36: its manifests and examples are written for that API), else the newest
-    release `rules/kubernetes-apis.yaml` covers (1.37); set it to the version your clusters run.
-    In a whole run (the project model), not reported in a folder named for the version beside a
-    folder with a file of the same name (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`), nor in a
-    file so named, or named for clusters before a release that serves the API, beside the one named
-    without it (`bundle-v1beta1.yaml` beside `bundle.yaml`, `k8s_before_v1_18.yaml` beside `k8s.yaml`):
-    the variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`).
-
-    ## Example
-    ```yaml
-    apiVersion: policy/v1beta1
-    kind: PodDisruptionBudget
-    ```
-
-    ## Use instead
-    ```yaml
-    apiVersion: policy/v1
-    kind: PodDisruptionBudget
-    ```
-
-    ## Fix
-    No automatic fix (see K8S003).
-    """
-    yield from _api_findings(ctx, removed=True)
-
-
 # ---- K8S007 / K8S008 ------------------------------------------------------------------------------
 
 
@@ -843,5 +659,3 @@ def image_not_pinned(ctx):
             if f:
                 yield f
 
-
-__all__ = ["NEWEST_RELEASE", "default_kubernetes_version"]

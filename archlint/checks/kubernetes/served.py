@@ -33,10 +33,11 @@ _STABLE = re.compile(r"v\d+")
 
 def served(settings, version: str):
     """The answer function for ``version`` (see the module's documentation)."""
-    from .rules import _api_index, _vtuple
+    from .apis import _api_index, _vtuple
 
     target = _vtuple(version)
-    index = _api_index(settings)
+    # (a Flux API's versions are Flux releases: its CRDs are installed or not, unknown to Helm)
+    index = {k: e for k, e in _api_index(settings).items() if not e.get("component")}
     by_version: dict = {}
     replaced: dict = {}  # (apiVersion, kind) of a replacement -> the release it became available
     for (api, kind), entry in index.items():
