@@ -39,6 +39,8 @@ DEFAULT_EXCLUDE = (
     "archive", "Archive", ".archive", "deprecated",
     # (pexcn's and nfq's _deprecated/, which their CI leaves out: "End of Life (EOL) and no longer actively maintained")
     "_deprecated", "_archive",
+    # (dirtycajunrice's .archived/, which its Renovate and Argo CD ApplicationSets leave out: 3 judged wrong)
+    ".archived",
     # (shaman007/home-k3s' DEPRECATED/, "everything that is not in use": its Renovate's ignorePaths
     # and its CI's manifest list leave it out too; 11 judged wrong)
     "DEPRECATED", "Deprecated",
@@ -80,7 +82,7 @@ DEFAULT_FIXTURES = ("testdata", "testdata[0-9]", "fixtures", "__fixtures__", "te
 #: Default excludes that name folders of hand-written files (archived code): a walk that skips
 #: one that holds lintable files says so (``discovery.discover(hidden=...)``, ``--show-files``).
 AUTHORED_EXCLUDES = ("_archived", "archived", "archive", "Archive", ".archive", "deprecated", "_deprecated", "_archive",
-                     "DEPRECATED", "Deprecated")
+                     "DEPRECATED", "Deprecated", ".archived")
 #: Default excludes a Python package may be named (``archive``, the ``Deprecated`` library's
 #: ``deprecated``): a folder of that name holding ``__init__.py`` is left in the walk
 PACKAGE_NAMED = ("archive", "Archive", "deprecated", "Deprecated", "DEPRECATED")

@@ -82,10 +82,15 @@ def test_a_workflow_steps_working_directory_places_its_build(tmp_path, capsys):
     moved = dict(wf, **{".github/workflows/e2e.yml": wf[".github/workflows/e2e.yml"].replace(
         "./test/frontend", "./test").replace("run: docker build", "run: cd frontend && docker build")})
     assert messages(run(tree(tmp_path / "cd", dict(PROXY, **moved)), capsys), "DF006") == []
-    # a working-directory from an expression is not known: that build may be proxy/Dockerfile
+    # a working-directory from an expression is not known: that build may be proxy/Dockerfile, on
+    # the runner's amd64 (its amd64 download is right there too), or for arm64
     wf[".github/workflows/e2e.yml"] = wf[".github/workflows/e2e.yml"].replace(
         "./test/frontend", "${{ matrix.dir }}")
     doc = run(tree(tmp_path / "expr", dict(PROXY, **wf)), capsys)
+    assert messages(doc, "DF006") == []
+    wf[".github/workflows/e2e.yml"] = wf[".github/workflows/e2e.yml"].replace(
+        "docker build -t", "docker build --platform linux/arm64 -t")
+    doc = run(tree(tmp_path / "arm", dict(PROXY, **wf)), capsys)
     assert len(messages(doc, "DF006")) == 1
 
 

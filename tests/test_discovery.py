@@ -376,7 +376,8 @@ def test_archive_and_deprecated_folders_are_left_out_unless_a_python_package(tmp
     (tmp_path / ".git").mkdir()
     _tree(tmp_path, ("Dockerfile", "deprecated/kerberos/Makefile", "deprecated/compose.yml", "archive/old/app.py",
                      "_deprecated/nginx114/Dockerfile", "DEPRECATED/cron/cronjob.yaml", "DEPRECATED/camera/build.sh",
-                     ".archive/k8s/deployment.yaml", "src/archive/__init__.py", "src/archive/zip.py",
+                     ".archive/k8s/deployment.yaml", ".archived/cachet/ingress.yaml", "src/archive/__init__.py",
+                     "src/archive/zip.py",
                      "src/archive/old/Dockerfile", "src/archive/sub/archive/tool.py", "lib/deprecated/__init__.py",
                      "lib/deprecated/api.py", "vendor/archive/__init__.py"))
     hidden: list = []

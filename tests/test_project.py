@@ -2790,9 +2790,11 @@ def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     assert got("called", {}) == [("operator/Dockerfile", 1, "XF006")]
     # the official golang image is another image than the Makefile's local build of that name
     assert got("golang", {"operator/Dockerfile": "FROM golang:1.26\nCOPY manager /manager\n"}) == []
-    # a workflow a person may also start with inputs (workflow_dispatch) builds any Dockerfile
+    # a workflow a person may also start with inputs (workflow_dispatch) builds any Dockerfile; its
+    # caller's build, its step with the inputs bound, is operator/Dockerfile's for the step's platforms
     dispatch = callee.replace("          workflow_call:\n", "          workflow_dispatch:\n          workflow_call:\n")
-    assert got("dispatch", {".github/workflows/reusable-build.yml": dispatch}) == [("driver/Dockerfile", 2, "DF003")]
+    assert got("dispatch", {".github/workflows/reusable-build.yml": dispatch}) == [
+        ("driver/Dockerfile", 2, "DF003"), ("operator/Dockerfile", 1, "XF006")]
     # nobody in the repository calls it, or a call names its Dockerfile in a way not known here
     # (a matrix from another job's output), or it also runs on a push: the same
     assert got("uncalled", {".github/workflows/images.yml": "on: push\njobs: {}\n"}) == [
@@ -2810,7 +2812,8 @@ def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
     assert got("matrix", {".github/workflows/images.yml": matrix}) == [
         ("driver/Dockerfile", 2, "DF003"), ("operator/Dockerfile", 1, "XF006")]
     pushed = callee.replace("        on:\n", "        on:\n          push:\n")
-    assert got("pushed", {".github/workflows/reusable-build.yml": pushed}) == [("driver/Dockerfile", 2, "DF003")]
+    assert got("pushed", {".github/workflows/reusable-build.yml": pushed}) == [
+        ("driver/Dockerfile", 2, "DF003"), ("operator/Dockerfile", 1, "XF006")]
     # the step's names are the callers' builds' names: a deployment on nodes of another CPU
     deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op}\nspec:\n  template:\n    spec:\n"
               "      nodeSelector: {kubernetes.io/arch: s390x}\n      containers:\n"
@@ -2825,6 +2828,70 @@ def test_a_reusable_workflows_build_is_its_callers(tmp_path, capsys):
         "platforms: linux/amd64\n", "platforms: linux/amd64,linux/arm64\n")
     assert got("two", {".github/workflows/reusable-build.yml": two}) == []
 
+
+def test_a_reusable_workflow_whose_steps_make_the_dockerfile_of_its_inputs(tmp_path, capsys):
+    # m1k1o/neko: ghcr.yml calls image_app.yml with a matrix of name and platforms; the step builds
+    # apps/${{ inputs.name }}/${{ inputs.dockerfile || 'Dockerfile' }} for ${{ inputs.platforms ||
+    # 'linux/amd64' }}: opera's amd64-only download is in an image built for amd64 alone
+    callee = """
+        on:
+          workflow_call:
+            inputs:
+              name: {required: true, type: string}
+              platforms: {required: false, type: string, default: linux/amd64}
+              dockerfile: {required: false, type: string, default: Dockerfile}
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  context: apps/${{ inputs.name }}
+                  file: apps/${{ inputs.name }}/${{ inputs.dockerfile || 'Dockerfile' }}
+                  platforms: ${{ inputs.platforms || 'linux/amd64' }}
+                  push: true
+                  tags: ghcr.io/acme/${{ inputs.name }}:latest
+        """
+    caller = """
+        on: push
+        jobs:
+          apps:
+            uses: ./.github/workflows/image_app.yml
+            strategy:
+              matrix:
+                include:
+                  - name: firefox
+                    platforms: linux/amd64,linux/arm64
+                  - name: opera
+                    platforms: linux/amd64
+                  - name: waterfox
+            with:
+              name: ${{ matrix.name }}
+              platforms: ${{ matrix.platforms }}
+        """
+    download = "FROM debian:12\nRUN curl -fsSLo /tmp/b.deb https://dl.example.com/browser_1.0_amd64.deb\n"
+    files = {".github/workflows/image_app.yml": callee, ".github/workflows/ghcr.yml": caller,
+             "apps/firefox/Dockerfile": download, "apps/opera/Dockerfile": download,
+             "apps/waterfox/Dockerfile": download,
+             # a branch test of every app for amd64 (a Dockerfile not known here), a base built from
+             # a Dockerfile a step generates at the top, a document's build after a cd: none is opera's
+             ".github/workflows/test.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - uses: docker/build-push-action@v6\n        with:\n"
+                                           "          file: apps/${{ github.event.inputs.app }}/Dockerfile\n"
+                                           "          platforms: linux/amd64\n"
+                                           "      - uses: docker/build-push-action@v6\n        with:\n"
+                                           "          context: .\n          platforms: linux/amd64,linux/arm64\n",
+             "docs/build.md": "```bash\ncd neko\ndocker build --platform linux/arm64 -t local/neko -f Dockerfile .\n```\n"}
+    doc = run(tree(tmp_path / "a", files), capsys)
+    assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF006"] == [("apps/firefox/Dockerfile", 2)]
+    (f,) = [f for f in doc["findings"] if f["rule"] == "DF006"]
+    assert "it is built for linux/amd64, linux/arm64 (.github/workflows/ghcr.yml:4)" in f["message"]
+    # the input left to its fallback: waterfox's row names no platforms, so linux/amd64; a step
+    # whose path stays unknown (an input with neither value nor default) builds what the inputs name
+    unknown = callee.replace("'Dockerfile'", "inputs.other")
+    doc = run(tree(tmp_path / "b", dict(files, **{".github/workflows/image_app.yml": unknown})), capsys)
+    assert sorted(f["path"] for f in doc["findings"] if f["rule"] == "DF006") == [
+        "apps/firefox/Dockerfile", "apps/opera/Dockerfile", "apps/waterfox/Dockerfile"]
 
 def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys):
     # minio's Makefile: docker-hotfix-push depends on docker-hotfix, which builds $(TAG) just
@@ -3815,22 +3882,29 @@ def test_a_kustomization_below_an_applied_folder_that_does_not_list_it_deploys_n
              "apps/ns.yaml": ns,
              "apps/whisper/ks.yaml": ks.replace("NAME", "whisper").replace("PATH", "./apps/whisper/app"),
              "apps/whisper/app/kustomization.yaml": "resources:\n  - job.yaml\n",
-             "apps/whisper/app/job.yaml": job.replace("NAME", "whisper")}
+             "apps/whisper/app/job.yaml": job.replace("NAME", "whisper"),
+             # (lenaxia's stray copy of a HelmRelease in a folder no Kustomization lists: Flux's own object)
+             "apps/mirror/base/helm-release.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+                                                   "metadata:\n  name: mirror\nspec:\n  values:\n    image:\n"
+                                                   "      repository: acme/mirror\n      tag: latest\n"}
     wipe = [("base/networking/tasks/jobs/wipe.yaml", 10, "K8S001")]
     assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == wipe
     # a run naming the file says what the whole run says
     assert codes(run(tmp_path / "a", capsys, "base/networking/webhook/deploy.yaml"), "K8S00") == []
-    everything = sorted(wipe + [("apps/whisper/app/job.yaml", 10, "K8S001"),
+    everything = sorted(wipe + [("apps/mirror/base/helm-release.yaml", 9, "K8S001"),
+                                ("apps/whisper/app/job.yaml", 10, "K8S001"),
                                 ("base/networking/webhook/deploy.yaml", 10, "K8S001")])
     # listed: deployed
     listed = dict(files, **{"base/networking/kustomization.yaml": "resources:\n  - ns.yaml\n  - webhook\n",
-                            "apps/kustomization.yaml": "resources:\n  - ./ns.yaml\n  - ./whisper/ks.yaml\n"})
+                            "apps/kustomization.yaml": "resources:\n  - ./ns.yaml\n  - ./whisper/ks.yaml\n"
+                                                       "  - ./mirror/base/helm-release.yaml\n"})
     assert codes(run(tree(tmp_path / "b", listed), capsys), "K8S00") == everything
     # the folders above applied by no GitOps object (a bootstrap applied by hand, with kubectl -k): judged
     unapplied = {k: v for k, v in files.items() if not k.startswith("cluster/")}
     unapplied["cluster/flux/other.yaml"] = ks.replace("NAME", "other").replace("PATH", "./base/networking/webhook")
     assert codes(run(tree(tmp_path / "c", unapplied), capsys), "K8S00") == sorted(
-        wipe + [("apps/whisper/app/job.yaml", 10, "K8S001"), ("base/networking/webhook/deploy.yaml", 10, "K8S001")])
+        wipe + [("apps/mirror/base/helm-release.yaml", 9, "K8S001"), ("apps/whisper/app/job.yaml", 10, "K8S001"),
+                ("base/networking/webhook/deploy.yaml", 10, "K8S001")])
     # (a glob resource of the Kustomization above may take it in: unknown)
     glob = dict(files, **{"base/networking/kustomization.yaml": "resources:\n  - ns.yaml\n  - ./*/\n"})
     assert ("base/networking/webhook/deploy.yaml", 10, "K8S001") in codes(run(tree(tmp_path / "d", glob), capsys), "K8S00")

@@ -101,7 +101,7 @@ class Build:
     __slots__ = ("path", "span", "tool", "dockerfile", "tried", "missing", "absent", "unreached", "platforms", "host",
                  "tags", "names",
                  "push", "local", "stage", "file", "context", "unknown_tags", "args", "dynamic_args", "pinned", "contexts",
-                 "floating_args")
+                 "floating_args", "located")
 
     def __init__(self, path: str, fact: dict):
         self.path = path  # display path of the file holding it
@@ -131,6 +131,9 @@ class Build:
         #: its named contexts as the FROM lines they serve resolve (``--build-context wheels=...``)
         self.contexts = frozenset(n for n in map(normal, fact.get("contexts", ())) if n)
         self.floating_args = frozenset(fact.get("floating_args", ()))  # passed NAME alone, or x:latest
+        # where it runs is known: a workflow step's action, reading its paths from the checkout (a run: step's
+        # command may run in a working-directory not known here)
+        self.located = "cd" not in fact["bases"] and self.tool in ("docker/build-push-action", "reusable workflow", "action")
 
     @property
     def cannot_run(self) -> bool:

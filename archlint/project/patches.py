@@ -109,6 +109,7 @@ class Patches:
         self._listed: dict | None = None  # display path -> Kustomizations listing it
         self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
         self.flux: set = set()  # the Flux releases the repository says it installs, as (major, minor, patch)
+        self.flux_files: set = set()  # display paths of files of Flux objects (HelmRelease, HelmRepository...)
 
     def called(self, builds: list) -> list:
         """``builds`` with the callers of reusable workflows whose build steps take their
@@ -252,6 +253,8 @@ class Patches:
             elif _line(ln) and path:
                 self.calls[(display, _line(ln))] = path
         self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
+        if facts.get("flux_apis"):
+            self.flux_files.add(display)
         for v in facts.get("flux", ()):
             parts = v.split(".")
             if 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
@@ -507,13 +510,13 @@ class Patches:
         the tool builds that Kustomization and never reaches ``top`` (samip5's
         ``networking/prefer-dual-stack`` under the applied ``networking/``, whose Kustomization
         lists ``ns.yaml`` alone; its ``home/wyoming-whisper/ks.yaml``, every ``ks.yaml`` entry of
-        ``home/``'s Kustomization commented out).  Only a Kustomization or a file of GitOps
-        objects, made for the tool: a plain manifest there may be applied by hand (ahgraber's
-        VolSync Job templates, which a Taskfile fills in and applies).  Not a Component, nor below
-        a Kustomization with a glob resource, nor a file of GitOps objects applying a folder
-        holding itself."""
+        ``home/``'s Kustomization commented out; lenaxia's stray ``magicmirror/base/helm-release.yaml``).
+        Only a Kustomization or a file of GitOps or other Flux objects, made for the tool: a plain
+        manifest there may be applied by hand (ahgraber's VolSync Job templates, which a Taskfile
+        fills in and applies).  Not a Component, nor below a Kustomization with a glob resource,
+        nor a file of GitOps objects applying a folder holding itself."""
         here = posixpath.dirname(top)
-        if top not in self.kustomizations and top not in self.gitops:
+        if top not in self.kustomizations and top not in self.gitops and top not in self.flux_files:
             return False
         if top in self.components or any(
                 posixpath.join(here, n) in self.kustomizations and posixpath.join(here, n) != top for n in NAMES):

@@ -164,7 +164,7 @@ def built_for_it(f, fr, project):
     builds = [b for b in builds if not b.local] or builds  # (a local build, bake's image-local: no image that leaves)
     final = [b for b in builds if project.builds_final_stage(b)]
     if arch in (None, "arm") or not final or any(b.pinned or not b.targets() for b in builds) \
-            or _maybe_unplaced(project, fr.path):
+            or _maybe_unplaced(project, fr.path, arch):
         return f
     if all(p.split("/")[1:2] == [arch] for b in builds for p in b.targets()):
         return None
@@ -256,12 +256,25 @@ def _vague_multi_platform(project) -> bool:
     return got
 
 
-def _maybe_unplaced(project, path: str) -> bool:
+def _maybe_unplaced(project, path: str, arch: str | None = None) -> bool:
     """Whether a build archlint could not place may build the Dockerfile at ``path``: one whose
     Dockerfile was not found where it runs (after a ``cd``, a variable in its path) and whose
     ``-f`` (or context's Dockerfile) may end the path: ``scripts/release.Dockerfile`` after
     ``cd "$DIR/.."``, ``cmd/*/Dockerfile`` with a variable part.  A path that is a variable
-    alone says nothing of which file it is: not counted."""
+    alone says nothing of which file it is: not counted.  With ``arch``, nor one for that CPU alone (neko's
+    branch test of ``apps/*/Dockerfile`` for ``linux/amd64``), nor a document's, nor one run where it is
+    known that names another path from there."""
+    if arch is not None:  # (a build run where it is known reads its pattern from there: a generated top
+        import fnmatch  # Dockerfile is no app's apps/opera/Dockerfile; a document's, a reader's after a cd, none)
+
+        if not _maybe_unplaced(project, path):
+            return False
+        each = getattr(project, "_unplaced_each", None)
+        if each is None:
+            each = project._unplaced_each = [(p, tuple(b.targets() or ()), b.located) for b in project.builds
+                                             if project.kinds.get(b.path) != "markdown" for p in _unplaced_files(b)]
+        return any((fnmatch.fnmatchcase(path, p) if located else _may_be(path, p))
+                   and not (t and all(x.split("/")[1:2] == [arch] for x in t)) for p, t, located in each)
     pats = getattr(project, "_unplaced", None)
     if pats is None:
         pats = {}  # pattern -> the platforms its builds of several platforms at once produce
@@ -659,7 +672,8 @@ def version_variant(f, fr, project):
     in a folder named for an older Kubernetes release that serves its API (``_release_folder_serves``),
     nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``), nor
     one only an unused Kustomize Component includes (``patches.unused_component``), nor one no
-    GitOps object of the run applies (``patches.left_out``)."""
+    GitOps object of the run applies (``patches.left_out``).  A Flux API's is judged at the Flux
+    release the repository says it installs (``apis.flux_judged``)."""
     import os
 
     if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \

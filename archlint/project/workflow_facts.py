@@ -341,13 +341,7 @@ def workflow_facts(ctx, out: dict) -> None:
                 out["addon_builder"] = True  # builds the Home Assistant add-ons its inputs name (ha_addon.py)
             if uses_job.startswith("./"):  # a reusable workflow here, given a Dockerfile
                 env = job_env
-                sp = model.content_span(value(job, "uses"))
-                found, every = _delegated(job, sp, "reusable workflow", None, resolve, matrix_rows(job) or [None], out)
-                if top is not None and ".." not in uses_job.split("/"):  # (which one: patches.called;
-                    # line 0: a call of a Dockerfile not known here, which the steps stand for)
-                    called = f"{top}{uses_job[2:].split('@', 1)[0]}"
-                    out.setdefault("calls", []).extend(
-                        ([f"{sp.line}:{called}"] if found else []) + ([] if every else [f"0:{called}"]))
+                _reusable_call(ctx, job, uses_job, top, resolve, matrix_rows(job) or [None], out)
             before: set | None = set()  # the names the steps so far wrote to $GITHUB_ENV (None: any)
             # a builder of its own (docker-container driver): a result not pushed, loaded nor
             # exported stays in its cache (without it, Docker's store may keep it)
@@ -506,6 +500,98 @@ def _delegated(node, span, tool: str, folder: str | None, resolve, rows, out: di
                 p for p in platforms if p not in b["platforms"]]
     out.setdefault("builds", []).extend(found.values())
     return bool(found), every
+
+
+def _reusable_call(ctx, job, uses_job: str, top: str | None, resolve, rows, out: dict) -> None:
+    """The builds of a job calling a reusable workflow of the repository: the called workflow's
+    steps with its inputs bound (``_bound_callee``), where it is read; else its inputs' names
+    (``_delegated``).  And which workflow it calls (``calls``: ``patches.called``; line 0: a call
+    of a Dockerfile not known here, which the steps stand for)."""
+    from ..parsers.yamldoc import value
+
+    sp = ctx.model.content_span(value(job, "uses"))
+    here = top is not None and ".." not in uses_job.split("/")
+    found = every = here and _bound_callee(ctx, job, sp, uses_job[2:].split("@", 1)[0], resolve, rows, out)
+    if not found:
+        found, every = _delegated(job, sp, "reusable workflow", None, resolve, rows, out)
+    if here:
+        called = f"{top}{uses_job[2:].split('@', 1)[0]}"
+        out.setdefault("calls", []).extend(([f"{sp.line}:{called}"] if found else []) + ([] if every else [f"0:{called}"]))
+
+
+#: an input of a reusable workflow in an expression, with a literal fallback: ``${{ inputs.name }}``,
+#: ``${{ inputs.dockerfile || 'Dockerfile' }}``
+_INPUT_REF = re.compile(r"\$\{\{[ \t]*inputs\.([A-Za-z_][\w-]{0,100})[ \t]*(?:\|\|[ \t]*'([^'\n]{0,200})'[ \t]*)?\}\}")
+_CALLEE_MAX = 1 << 20  # a called workflow larger than this is not read
+_LACKED = re.compile(r"\$\{\{[ \t]*matrix\.([\w-]{1,100})[ \t]*\}\}")
+
+
+def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool:
+    """The builds of a job calling a reusable workflow of the repository whose inputs name no
+    Dockerfile, where the called workflow's build steps make theirs of the inputs (m1k1o/neko's
+    ``image_app.yml``: ``file: apps/${{ inputs.name }}/${{ inputs.dockerfile || 'Dockerfile' }}``,
+    ``platforms: ${{ inputs.platforms || 'linux/amd64' }}``, called with a matrix of ``name`` and
+    ``platforms``): one per row and step, with each input the caller's value (its row's), else the
+    fallback written, else the input's ``default``.  A step any of whose path or platforms stays
+    unknown gives none.  The called file is read (capped) and is an input of the result.  Whether
+    every row and step gave a build."""
+    import os
+
+    from ..parsers.yamldoc import is_scalar, pairs, scalar, value
+    from ..source import read_regular
+
+    top = ctx.repository_root()
+    if top is None:
+        return False
+    path = os.path.join(top, *called.split("/"))
+    ctx.depends_on(path)
+    try:
+        import yaml
+
+        doc = yaml.load(read_regular(path, _CALLEE_MAX).decode("utf-8", "replace"),  # noqa: S506 - safe loader
+                        Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
+    except (OSError, ValueError, RecursionError, yaml.YAMLError):
+        return False
+    on = doc.get(True, doc.get("on")) if isinstance(doc, dict) else None  # (YAML 1.1 reads on: as True)
+    call = on.get("workflow_call") if isinstance(on, dict) else None
+    spec = call.get("inputs") if isinstance(call, dict) else None
+    defaults = {k: str(v.get("default")).lower() if isinstance(v.get("default"), bool) else str(v["default"])
+                for k, v in (spec.items() if isinstance(spec, dict) else ()) if isinstance(v, dict) and "default" in v}
+    steps = [st.get("with") for j in (doc.get("jobs") or {}).values() if isinstance(j, dict)
+             for st in (j.get("steps") or []) if isinstance(st, dict) and _BUILD_PUSH.match(str(st.get("uses", "")).strip())
+             and isinstance(st.get("with"), dict)] if isinstance(doc.get("jobs"), dict) else []
+    given = {scalar(k): scalar(v) for k, v in pairs(value(job, "with")) if is_scalar(k) and is_scalar(v)}
+    if not steps:
+        return False
+    builds, every = {}, True
+    for row in rows:
+        # (a key a matrix row lacks is empty, as GitHub gives it: neko's nvidia rows name no platforms)
+        inputs = {**defaults, **{k: "" if isinstance(row, dict) and _LACKED.fullmatch(v.strip()) and
+                                 _LACKED.fullmatch(v.strip()).group(1) not in row else resolve(v, row) or ""
+                                 for k, v in given.items() if v is not None}}
+
+        def bind(v):
+            got = _INPUT_REF.sub(lambda m: inputs.get(m.group(1)) or (m.group(2) or ""), str(v)) if v is not None else None
+            return None if got is None or "${{" in got else got
+
+        for w in steps:
+            context, pl = bind(w.get("context", ".")), bind(w.get("platforms"))
+            context = None if context is None else context.removeprefix("./").rstrip("/") or "."
+            # (no file: the action's default, the context's Dockerfile)
+            file = bind(w["file"]) if "file" in w else None if context is None else \
+                "Dockerfile" if context == "." else context + "/Dockerfile"
+            if not file or context is None or "platforms" in w and pl is None:
+                every = False
+                continue
+            key = (pattern(file), context)
+            if key not in builds:
+                builds[key] = {
+                    "span": _span(span), "tool": "reusable workflow", "file": pattern(file), "context": context,
+                    "platforms": canonical(_words(pl)) if pl else None, "bases": ["github", "made"], "host": None,
+                    "tags": [], "push": (bind(w.get("push")) or "").strip().lower() == "true", "local": False,
+                    "stage": None, "args": [], "dynamic_args": []}
+    out.setdefault("builds", []).extend(builds.values())
+    return bool(builds) and every
 
 
 _METADATA = re.compile(r"^docker/metadata-action@", re.I)

@@ -125,9 +125,10 @@ def _api_findings(ctx, removed: bool):
 
 def _flux_deprecation(ctx, obj, api: str, entry: dict, seen: set):
     """K8S003 for a Flux API version (``component: flux``): deprecated in a Flux release, once
-    its replacement has been served for three minor releases (``OLDEST_FLUX``); the release that
-    removes it is named, but archlint does not know which Flux the cluster runs, so K8S004 never
-    says that applying it fails."""
+    its replacement has been served for three minor releases (``OLDEST_FLUX``), naming the release
+    that stopped serving it; a file alone does not say which Flux the cluster runs (a whole run
+    judges it at the release the repository names: ``flux_judged``), so K8S004 never says that
+    applying it fails."""
     dep, rm, avail = entry.get("deprecated-in"), entry.get("removed-in"), entry.get("replacement-available-in")
     if dep is None or avail and _vtuple(avail) > OLDEST_FLUX:
         return None
