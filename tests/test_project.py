@@ -2889,9 +2889,18 @@ def test_a_reusable_workflow_whose_steps_make_the_dockerfile_of_its_inputs(tmp_p
     # the input left to its fallback: waterfox's row names no platforms, so linux/amd64; a step
     # whose path stays unknown (an input with neither value nor default) builds what the inputs name
     unknown = callee.replace("'Dockerfile'", "inputs.other")
+    every = ["apps/firefox/Dockerfile", "apps/opera/Dockerfile", "apps/waterfox/Dockerfile"]
     doc = run(tree(tmp_path / "b", dict(files, **{".github/workflows/image_app.yml": unknown})), capsys)
-    assert sorted(f["path"] for f in doc["findings"] if f["rule"] == "DF006") == [
-        "apps/firefox/Dockerfile", "apps/opera/Dockerfile", "apps/waterfox/Dockerfile"]
+    assert sorted(f["path"] for f in doc["findings"] if f["rule"] == "DF006") == every
+    # a called file that is no workflow (a list, jobs that are no mapping, a null default, broken YAML): read as
+    # nothing, the run goes on
+    for name, text in (("list", "- a\n- b\n"), ("jobs", "on: {workflow_call: {}}\njobs: [build]\n"),
+                       ("null", callee.replace("default: Dockerfile", "default: null").replace(
+                           "context: apps/${{ inputs.name }}", "context: [a]")),
+                       ("broken", "on: {workflow_call\njobs: [\n")):
+        doc = run(tree(tmp_path / name, dict(files, **{".github/workflows/image_app.yml": text})), capsys)
+        assert [n for n in doc["notices"] if n["rule"] == "AL004"] == [], name  # (a crash of the facts' reading)
+        assert sorted(f["path"] for f in doc["findings"] if f["rule"] == "DF006") == every, name
 
 def test_a_makefile_push_sends_the_image_its_prerequisite_built(tmp_path, capsys):
     # minio's Makefile: docker-hotfix-push depends on docker-hotfix, which builds $(TAG) just

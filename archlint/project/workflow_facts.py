@@ -552,14 +552,17 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
                         Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     except (OSError, ValueError, RecursionError, yaml.YAMLError):
         return False
-    on = doc.get(True, doc.get("on")) if isinstance(doc, dict) else None  # (YAML 1.1 reads on: as True)
+    if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), dict):
+        return False  # (not a workflow: a list, a scalar, no jobs)
+    on = doc.get(True, doc.get("on"))  # (YAML 1.1 reads on: as True)
     call = on.get("workflow_call") if isinstance(on, dict) else None
     spec = call.get("inputs") if isinstance(call, dict) else None
-    defaults = {k: str(v.get("default")).lower() if isinstance(v.get("default"), bool) else str(v["default"])
-                for k, v in (spec.items() if isinstance(spec, dict) else ()) if isinstance(v, dict) and "default" in v}
-    steps = [st.get("with") for j in (doc.get("jobs") or {}).values() if isinstance(j, dict)
-             for st in (j.get("steps") or []) if isinstance(st, dict) and _BUILD_PUSH.match(str(st.get("uses", "")).strip())
-             and isinstance(st.get("with"), dict)] if isinstance(doc.get("jobs"), dict) else []
+    defaults = {str(k): str(v["default"]).lower() if isinstance(v["default"], bool) else str(v["default"])
+                for k, v in (spec.items() if isinstance(spec, dict) else ())
+                if isinstance(v, dict) and isinstance(v.get("default"), (str, int, float, bool))}
+    steps = [st["with"] for j in doc["jobs"].values() if isinstance(j, dict)
+             for st in (j.get("steps") if isinstance(j.get("steps"), list) else []) if isinstance(st, dict)
+             and _BUILD_PUSH.match(str(st.get("uses", "")).strip()) and isinstance(st.get("with"), dict)]
     given = {scalar(k): scalar(v) for k, v in pairs(value(job, "with")) if is_scalar(k) and is_scalar(v)}
     if not steps:
         return False
@@ -570,8 +573,9 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
                                  _LACKED.fullmatch(v.strip()).group(1) not in row else resolve(v, row) or ""
                                  for k, v in given.items() if v is not None}}
 
-        def bind(v):
-            got = _INPUT_REF.sub(lambda m: inputs.get(m.group(1)) or (m.group(2) or ""), str(v)) if v is not None else None
+        def bind(v):  # (a list or mapping where a path goes: not known)
+            got = _INPUT_REF.sub(lambda m: inputs.get(m.group(1)) or (m.group(2) or ""), str(v)) \
+                if isinstance(v, (str, int, float)) and not isinstance(v, bool) else None
             return None if got is None or "${{" in got else got
 
         for w in steps:
