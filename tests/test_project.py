@@ -2886,6 +2886,15 @@ def test_a_reusable_workflow_whose_steps_make_the_dockerfile_of_its_inputs(tmp_p
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["rule"] == "DF006"] == [("apps/firefox/Dockerfile", 2)]
     (f,) = [f for f in doc["findings"] if f["rule"] == "DF006"]
     assert "it is built for linux/amd64, linux/arm64 (.github/workflows/ghcr.yml:4)" in f["message"]
+    # rows of one Dockerfile give one build for the platforms of them all
+    rows = caller.replace("                  - name: opera\n                    platforms: linux/amd64\n",
+                          "                  - name: opera\n                    platforms: linux/amd64\n"
+                          "                  - name: opera\n                    platforms: linux/arm64\n")
+    assert rows != caller
+    doc = run(tree(tmp_path / "rows", dict(files, **{".github/workflows/ghcr.yml": rows})), capsys)
+    assert [f["message"].partition("; ")[2][:60] for f in doc["findings"]
+            if f["rule"] == "DF006" and f["path"] == "apps/opera/Dockerfile"] == [
+        "it is built for linux/amd64, linux/arm64 (.github/workflows/"]
     # the input left to its fallback: waterfox's row names no platforms, so linux/amd64; a step
     # whose path stays unknown (an input with neither value nor default) builds what the inputs name
     unknown = callee.replace("'Dockerfile'", "inputs.other")

@@ -511,7 +511,8 @@ def _reusable_call(ctx, job, uses_job: str, top: str | None, resolve, rows, out:
 
     sp = ctx.model.content_span(value(job, "uses"))
     here = top is not None and ".." not in uses_job.split("/")
-    found = every = here and _bound_callee(ctx, job, sp, uses_job[2:].split("@", 1)[0], resolve, rows, out)
+    found, every = _bound_callee(ctx, job, sp, uses_job[2:].split("@", 1)[0], resolve, rows, out) if here \
+        else (False, False)
     if not found:
         found, every = _delegated(job, sp, "reusable workflow", None, resolve, rows, out)
     if here:
@@ -533,8 +534,9 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
     ``platforms: ${{ inputs.platforms || 'linux/amd64' }}``, called with a matrix of ``name`` and
     ``platforms``): one per row and step, with each input the caller's value (its row's), else the
     fallback written, else the input's ``default``.  A step any of whose path or platforms stays
-    unknown gives none.  The called file is read (capped) and is an input of the result.  Whether
-    every row and step gave a build."""
+    unknown gives none; rows naming one Dockerfile give one build for all their platforms.  The
+    called file is read (capped) and is an input of the result.  (Whether a row and step gave a
+    build, whether every one did.)"""
     import os
 
     from ..parsers.yamldoc import is_scalar, pairs, scalar, value
@@ -542,7 +544,7 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
 
     top = ctx.repository_root()
     if top is None:
-        return False
+        return False, False
     path = os.path.join(top, *called.split("/"))
     ctx.depends_on(path)
     try:
@@ -551,9 +553,9 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
         doc = yaml.load(read_regular(path, _CALLEE_MAX).decode("utf-8", "replace"),  # noqa: S506 - safe loader
                         Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     except (OSError, ValueError, RecursionError, yaml.YAMLError):
-        return False
+        return False, False
     if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), dict):
-        return False  # (not a workflow: a list, a scalar, no jobs)
+        return False, False  # (not a workflow: a list, a scalar, no jobs)
     on = doc.get(True, doc.get("on"))  # (YAML 1.1 reads on: as True)
     call = on.get("workflow_call") if isinstance(on, dict) else None
     spec = call.get("inputs") if isinstance(call, dict) else None
@@ -565,7 +567,7 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
              and _BUILD_PUSH.match(str(st.get("uses", "")).strip()) and isinstance(st.get("with"), dict)]
     given = {scalar(k): scalar(v) for k, v in pairs(value(job, "with")) if is_scalar(k) and is_scalar(v)}
     if not steps:
-        return False
+        return False, False
     builds, every = {}, True
     for row in rows:
         # (a key a matrix row lacks is empty, as GitHub gives it: neko's nvidia rows name no platforms)
@@ -587,15 +589,19 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
             if not file or context is None or "platforms" in w and pl is None:
                 every = False
                 continue
-            key = (pattern(file), context)
-            if key not in builds:
+            key, platforms = (pattern(file), context), canonical(_words(pl)) if pl else None
+            b = builds.get(key)
+            if b is None:
                 builds[key] = {
                     "span": _span(span), "tool": "reusable workflow", "file": pattern(file), "context": context,
-                    "platforms": canonical(_words(pl)) if pl else None, "bases": ["github", "made"], "host": None,
+                    "platforms": platforms, "bases": ["github", "made"], "host": None,
                     "tags": [], "push": (bind(w.get("push")) or "").strip().lower() == "true", "local": False,
                     "stage": None, "args": [], "dynamic_args": []}
+            elif b["platforms"] is not None:  # (rows of one Dockerfile: the platforms of them all)
+                b["platforms"] = None if platforms is None else b["platforms"] + [
+                    p for p in platforms if p not in b["platforms"]]
     out.setdefault("builds", []).extend(builds.values())
-    return bool(builds) and every
+    return bool(builds), every and bool(builds)
 
 
 _METADATA = re.compile(r"^docker/metadata-action@", re.I)
