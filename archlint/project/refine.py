@@ -272,7 +272,7 @@ def _maybe_unplaced(project, path: str, arch: str | None = None) -> bool:
         each = getattr(project, "_unplaced_each", None)
         if each is None:
             each = project._unplaced_each = [(p, tuple(b.targets() or ()), b.located) for b in project.builds
-                                             if project.kinds.get(b.path) != "markdown" for p in _unplaced_files(b)]
+                                             if project.kinds.get(b.path) != "markdown" for p in _unplaced_files(b)][:1024]
         return any((fnmatch.fnmatchcase(path, p) if located else _may_be(path, p))
                    and not (t and all(x.split("/")[1:2] == [arch] for x in t)) for p, t, located in each)
     pats = getattr(project, "_unplaced", None)

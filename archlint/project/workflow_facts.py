@@ -524,7 +524,6 @@ def _reusable_call(ctx, job, uses_job: str, top: str | None, resolve, rows, out:
 #: ``${{ inputs.dockerfile || 'Dockerfile' }}``
 _INPUT_REF = re.compile(r"\$\{\{[ \t]*inputs\.([A-Za-z_][\w-]{0,100})[ \t]*(?:\|\|[ \t]*'([^'\n]{0,200})'[ \t]*)?\}\}")
 _CALLEE_MAX = 1 << 20  # a called workflow larger than this is not read
-_LACKED = re.compile(r"\$\{\{[ \t]*matrix\.([\w-]{1,100})[ \t]*\}\}")
 
 
 def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool:
@@ -539,6 +538,7 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
     build, whether every one did.)"""
     import os
 
+    from ..parsers.workflow_matrix import _MATRIX_REF
     from ..parsers.yamldoc import is_scalar, pairs, scalar, value
     from ..source import read_regular
 
@@ -547,13 +547,17 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
         return False, False
     path = os.path.join(top, *called.split("/"))
     ctx.depends_on(path)
-    try:
+
+    def load():  # (once per linted file: several jobs may call the same workflow)
         import yaml
 
-        doc = yaml.load(read_regular(path, _CALLEE_MAX).decode("utf-8", "replace"),  # noqa: S506 - safe loader
-                        Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
-    except (OSError, ValueError, RecursionError, yaml.YAMLError):
-        return False, False
+        try:
+            return yaml.load(read_regular(path, _CALLEE_MAX).decode("utf-8", "replace"),  # noqa: S506 - safe loader
+                             Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
+        except (OSError, ValueError, RecursionError, yaml.YAMLError):
+            return None
+
+    doc = ctx.cached("workflow.callee:" + path, load)
     if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), dict):
         return False, False  # (not a workflow: a list, a scalar, no jobs)
     on = doc.get(True, doc.get("on"))  # (YAML 1.1 reads on: as True)
@@ -571,8 +575,9 @@ def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool
     builds, every = {}, True
     for row in rows:
         # (a key a matrix row lacks is empty, as GitHub gives it: neko's nvidia rows name no platforms)
-        inputs = {**defaults, **{k: "" if isinstance(row, dict) and _LACKED.fullmatch(v.strip()) and
-                                 _LACKED.fullmatch(v.strip()).group(1) not in row else resolve(v, row) or ""
+        lacked = {k for k, v in given.items() if isinstance(row, dict) and v is not None
+                  for m in [_MATRIX_REF.fullmatch(v.strip())] if m and m.group(1).split(".")[0] not in row}
+        inputs = {**defaults, **{k: "" if k in lacked else resolve(v, row) or ""
                                  for k, v in given.items() if v is not None}}
 
         def bind(v):  # (a list or mapping where a path goes: not known)
