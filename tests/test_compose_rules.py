@@ -60,6 +60,30 @@ def test_dc001_passes_an_image_its_comment_calls_a_placeholder():
     """, "DC001", kind="compose")] == ["10:12", "13:12", "15:12"]  # (comments not about the image: reported)
 
 
+@pytest.mark.parametrize("updater, labels, expected", [
+    # photoprism's setup/docker/cloud/compose.yaml: Watchtower updates every container daily
+    ("    image: containrrr/watchtower\n    environment:\n      WATCHTOWER_CLEANUP: \"true\"\n", "", []),
+    ("    image: ghcr.io/nickfedor/watchtower:latest\n    command: --interval 3600 --cleanup\n", "", []),
+    # only the labelled ones with --label-enable; a service labelled false is left alone
+    ("    image: containrrr/watchtower\n    command: [--label-enable]\n",
+     "    labels: [com.centurylinklabs.watchtower.enable=true]\n", ["ofelia", "updater", "extra"]),
+    ("    image: containrrr/watchtower\n    environment: [WATCHTOWER_LABEL_ENABLE=true]\n",
+     "    labels: {com.centurylinklabs.watchtower.enable: \"true\"}\n", ["ofelia", "updater", "extra"]),
+    ("    image: containrrr/watchtower\n", "    labels:\n      com.centurylinklabs.watchtower.enable: \"false\"\n",
+     ["web"]),
+    # it names the containers it watches, or runs once: not known to keep these services updated
+    ("    image: containrrr/watchtower\n    command: web\n", "", ["web", "ofelia", "updater", "extra"]),
+    ("    image: containrrr/watchtower\n    command: --run-once\n", "", ["web", "ofelia", "updater", "extra"]),
+    # no updater: every floating image
+    ("    image: postgres:17\n", "", ["web", "ofelia", "extra"]),
+])
+def test_dc001_leaves_the_images_an_updater_of_the_file_keeps_current(updater, labels, expected):
+    text = ("services:\n  web:\n    image: acme/web:latest\n" + labels +
+            "  ofelia:\n    image: mcuadros/ofelia:latest\n  db:\n    image: postgres:17\n"
+            "  updater:\n" + updater + "  extra:\n    image: redis\n")
+    assert [line.split("Service ")[1].split()[0] for line in check(text, "DC001", kind="compose")] == expected
+
+
 def test_dc001_only_where_the_file_pins_other_images():
     # awesome-compose's samples: every image follows upstream (a variant tag is no version)
     sample = """

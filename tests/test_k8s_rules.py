@@ -1684,6 +1684,43 @@ def test_a_manifest_that_no_kustomization_of_its_tree_reads_is_not_checked(tmp_p
     assert str(tmp_path / "crd/kustomization.yaml") in r.deps
 
 
+def test_a_folder_that_a_flux_kustomization_beside_the_kustomization_above_applies_is_checked(tmp_path):
+    # gabe565/home-ops: apps/searxng/kustomization.yaml lists namespace.yaml and ks.yaml, whose Flux
+    # Kustomization applies apps/searxng/app (no Kustomization there: Flux makes one of its files)
+    release = ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: s}\nspec:\n  values:\n"
+               "    image:\n      repository: ghcr.io/searxng/searxng\n      tag: latest\n")
+    ks = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: app}\nspec:\n"
+          "  path: ./kubernetes/apps/{app}/app\n")
+    write_files(tmp_path, {
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "kubernetes/apps/searxng/kustomization.yaml": "resources: [namespace.yaml, ./ks.yaml]\n",
+        "kubernetes/apps/searxng/ks.yaml": ks.replace("{app}", "searxng"),
+        "kubernetes/apps/searxng/app/helmrelease.yaml": release,
+        # the ks.yaml beside it applies another folder, or is not listed (commented out): never applied
+        "kubernetes/apps/other/kustomization.yaml": "resources: [ks.yaml]\n",
+        "kubernetes/apps/other/ks.yaml": ks.replace("{app}", "other").replace("/app\n", "/config\n"),
+        "kubernetes/apps/other/app/helmrelease.yaml": release,
+        "kubernetes/apps/off/kustomization.yaml": "resources: []\n# - ks.yaml\n",
+        "kubernetes/apps/off/ks.yaml": ks.replace("{app}", "off"),
+        "kubernetes/apps/off/app/helmrelease.yaml": release,
+        # a Kustomization of the folder's own that leaves the file out: what Flux builds there
+        "kubernetes/apps/own/kustomization.yaml": "resources: [ks.yaml]\n",
+        "kubernetes/apps/own/ks.yaml": ks.replace("{app}", "own"),
+        "kubernetes/apps/own/app/kustomization.yaml": "resources: []\n",
+        "kubernetes/apps/own/app/helmrelease.yaml": release,
+    })
+    seen = {}
+    for app in ("searxng", "other", "off", "own"):
+        rel = f"kubernetes/apps/{app}/app/helmrelease.yaml"
+        r = lint_path(tmp_path / rel, rel)
+        seen[app] = show(findings(r, "K8S001"))
+    assert seen == {"searxng": ["8:12 K8S001 Helm values set image ghcr.io/searxng/searxng to the mutable tag latest."],
+                    "other": [], "off": [], "own": []}
+    # the file beside is an input: a changed path there is seen through the cache
+    r = lint_path(tmp_path / "kubernetes/apps/searxng/app/helmrelease.yaml", "kubernetes/apps/searxng/app/helmrelease.yaml")
+    assert str(tmp_path / "kubernetes/apps/searxng/ks.yaml") in r.deps
+
+
 def test_the_development_copy_of_released_manifests_keeps_its_latest(tmp_path):
     # azurefile-csi-driver's deploy/csi-azurefile-node.yaml (master: azurefile-csi:latest) beside
     # deploy/v1.35.7/csi-azurefile-node.yaml, pinned to the release

@@ -2114,6 +2114,24 @@ def test_a_nested_skaffold_configs_paths_may_be_written_from_the_top(tmp_path, c
     assert codes(run(root, capsys), "XF005") == [("src/loadtest/gone/skaffold_gone.yaml", 5, "XF005")]
 
 
+def test_a_skaffold_profiles_artifacts_are_builds_too(tmp_path, capsys):
+    # pawelmalak/flame: profiles build Dockerfile.dev with Docker and Dockerfile with kaniko, both
+    # moved to .docker/ in 2021; a profile's platforms replace the config's, else the config's hold
+    cfg = ("apiVersion: skaffold/v2beta20\nkind: Config\nbuild:\n  platforms: [linux/amd64]\n  artifacts:\n"
+           "  - image: acme/flame\n    docker: {dockerfile: Dockerfile.dev}\n"
+           "profiles:\n- name: dev\n  build:\n    artifacts:\n    - image: acme/flame\n      docker: {dockerfile: app.dev}\n"
+           "- name: prod\n  build:\n    platforms: [linux/arm64]\n    artifacts:\n"
+           "    - image: acme/flame\n      kaniko: {dockerfile: Dockerfile, target: run}\n"
+           "    - image: acme/jibbed\n      jib: {}\n- name: none\n")
+    root = tree(tmp_path, {"skaffold.yaml": cfg, "Dockerfile.dev": "FROM alpine:3.20\n"})
+    g = graph_doc(root, capsys)
+    assert [(b["line"], b["dockerfile"], b["platforms"]) for b in g["builds"]] == [
+        (6, "Dockerfile.dev", ["linux/amd64"]), (12, None, ["linux/amd64"]), (18, None, ["linux/arm64"])]
+    assert [(f["line"], f["message"]) for f in run(root, capsys)["findings"] if f["rule"] == "XF005"] == [
+        (12, "This build reads the Dockerfile app.dev, which does not exist (looked for app.dev)."),
+        (18, "This build reads the Dockerfile Dockerfile, which does not exist (looked for Dockerfile).")]
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

@@ -540,7 +540,10 @@ def _kubernetes_facts(ctx, out: dict) -> None:
         # an image: key read as no deployment (a custom resource's podSpec, a placeholder):
         # what a Kustomization's images: entry may change here is not all known
         out["unread"] = True
-    _skaffold_facts(ctx, out)
+    if "skaffold/" in ctx.source.text:
+        from .skaffold import skaffold_facts
+
+        skaffold_facts(ctx, out)
     _test_suite_facts(ctx, out)
 
 
@@ -565,54 +568,6 @@ def _test_suite_facts(ctx, out: dict) -> None:
 
 
 _IMAGE_LINE = re.compile(r"(?m)^[ \t]*(?:-[ \t]+)?[\"']?image[\"']?[ \t]*:[ \t]*[^\s#]")
-
-
-def _skaffold_facts(ctx, out: dict) -> None:
-    """A Skaffold ``Config``: each ``build.artifacts`` entry built with Docker is a build (its
-    context's Dockerfile, or ``docker.dockerfile`` in it; ``build.platforms``, else the platforms
-    of the cluster skaffold deploys to: unknown), and its ``image`` is a name skaffold replaces
-    with what it built in the manifests it deploys (``retags``: microservices-demo's untagged
-    ``image: adservice``)."""
-    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, text, value
-
-    model = ctx.model
-    for root in model.documents:
-        if not is_map(root) or not (text(root, "apiVersion") or "").startswith("skaffold/"):
-            continue
-        build = value(root, "build")
-        if not is_map(build):
-            continue
-        pl = value(build, "platforms")
-        plats = canonical([scalar(n) or "" for n in items(pl) if is_scalar(n)]) if pl is not None else None
-        for art in items(value(build, "artifacts")):
-            image = (text(art, "image") or "").strip() if is_map(art) else ""
-            if not image:
-                continue
-            out.setdefault("retags", []).append(pattern(image) or "*")
-            if any(value(art, k) is not None for k in ("jib", "ko", "buildpacks", "bazel", "custom", "kaniko")):
-                continue  # built without a Dockerfile here
-            docker = value(art, "docker")
-            context = (text(art, "context") or ".").strip()
-            dockerfile = (text(docker, "dockerfile") if is_map(docker) else None) or "Dockerfile"
-            out.setdefault("builds", []).append({
-                "span": _span(model.content_span(value(art, "image"))),
-                "tool": "skaffold",
-                "file": pattern(context.rstrip("/") + "/" + dockerfile.strip()),
-                "context": pattern(context),
-                # (from the config's folder, or one above it where skaffold is run with -f:
-                # pixie's src/e2e_test/.../wrk/skaffold_wrk.yaml, its paths written from the top)
-                "bases": ["up"],
-                "platforms": plats,
-                "host": None,
-                # skaffold's tag policy tags each build (a commit by default): not known here
-                "tags": [t for t in (pattern(image if ":" in image.rsplit("/", 1)[-1] else image + ":*"),) if t],
-                "push": False,
-                "local": False,
-                "stage": pattern(text(docker, "target")) if is_map(docker) else None,
-                "args": sorted(scalar(k) or "" for k, _v in pairs(value(docker, "buildArgs"))) if is_map(docker) else [],
-                "dynamic_args": sorted(scalar(k) or "" for k, v in pairs(value(docker, "buildArgs"))
-                                       if "{{" in (scalar(v) or "{{")) if is_map(docker) else [],
-            })
 
 
 #: a YAML anchor on a scalar value: ``karmadaImageVersion: &karmadaImageVersion latest``

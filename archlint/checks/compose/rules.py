@@ -107,6 +107,60 @@ def _services(ctx) -> list:
     return ctx.cached("compose.services", compute)
 
 
+#: the images of updaters that pull each service's image tag again and restart it (Watchtower and
+#: its forks, Ouroboros): a file running one follows its tags' newest images by choice
+_UPDATERS = frozenset(("watchtower", "ouroboros"))
+_WATCH_LABEL = "com.centurylinklabs.watchtower.enable"
+
+
+def _settings(node) -> dict:
+    """A service's ``labels``/``environment`` as a dict (a mapping, or ``KEY=value`` items)."""
+    if is_map(node):
+        return {k.value: (scalar(v) or "") if is_scalar(v) else "" for k, v in pairs(node)}
+    got = {}
+    for n in items(node):
+        k, _, v = (scalar(n) or "").partition("=") if is_scalar(n) else ("", "", "")
+        got[k.strip()] = v.strip()
+    return got
+
+
+def _auto_updated(ctx) -> set:
+    """Names of the services an updater of the file keeps at their tags' newest images: with
+    Watchtower's ``--label-enable`` (or ``WATCHTOWER_LABEL_ENABLE``) those labelled
+    ``com.centurylinklabs.watchtower.enable=true``, else every service not labelled ``false``;
+    none where the updater names the containers it watches (its command's arguments) or runs
+    only once (``--run-once``)."""
+
+    def compute() -> set:
+        svcs = _services(ctx)
+        label_only = None
+        for svc in svcs:
+            hit = svc.lookup("image")
+            ref = (scalar(hit[1]) or "") if hit is not None and is_scalar(hit[1]) else ""
+            if split_image(interpolate(ref.strip())[0])[0].rsplit("/", 1)[-1] not in _UPDATERS:
+                continue
+            cmd = svc.lookup("command")
+            words = ((scalar(cmd[1]) or "").split() if is_scalar(cmd[1]) else
+                     [scalar(n) or "" for n in items(cmd[1]) if is_scalar(n)]) if cmd is not None else []
+            env = _settings(svc.lookup("environment")[1]) if svc.lookup("environment") else {}
+            if "--run-once" in words or env.get("WATCHTOWER_RUN_ONCE", "").lower() == "true" or any(
+                    not w.startswith("-") and (i == 0 or not words[i - 1].startswith("-")) for i, w in enumerate(words)):
+                continue  # (the containers it watches are named: not known to be these services)
+            labelled = "--label-enable" in words or env.get("WATCHTOWER_LABEL_ENABLE", "").lower() == "true"
+            label_only = labelled if label_only is None else label_only and labelled
+        if label_only is None:
+            return set()
+        got = set()
+        for svc in svcs:
+            labels = _settings(svc.lookup("labels")[1]) if svc.lookup("labels") else {}
+            on = labels.get(_WATCH_LABEL, "").strip("'\"").lower()
+            if on == "true" or not label_only and on != "false":
+                got.add(svc.name)
+        return got
+
+    return ctx.cached("compose.auto_updated", compute)
+
+
 def interpolate(value: str) -> tuple[str, bool]:
     """(``value`` with ``${VAR:-default}`` replaced by its default, used a default?)."""
     used = False
@@ -186,7 +240,9 @@ def image_latest_tag(ctx):
     one-part name no registry serves (apisix's `test-header-image:latest`, which a script of the
     repository builds; not an official image: see K8S001), nor an image whose comment says it is a placeholder
     (firezone's `image: alpine:latest # Dummy, will always be overridden.` in the service its other files extend:
-    "dummy", "placeholder", "overridden"). Not reported for a service that also has
+    "dummy", "placeholder", "overridden"), nor a service an updater the file runs keeps at its tag's newest
+    image (Watchtower, Ouroboros: photoprism's cloud stack; with `--label-enable` the services labelled
+    `com.centurylinklabs.watchtower.enable=true`, never one labelled `false`). Not reported for a service that also has
     `build:` (there `image:` names the image compose builds), for images pinned by digest, for
     values compose interpolates from the environment without a default, or in a compose file under a
     developer-tooling folder (a path segment `dev`, `development`, `tools`, `tooling`, `debug`,
@@ -247,6 +303,8 @@ def image_latest_tag(ctx):
             continue  # a one-part name no registry serves: built on this machine (apisix's test-header-image)
         if _said_overridden(ctx, node):
             continue  # a placeholder the extending services replace, as its comment says
+        if svc.name in _auto_updated(ctx):
+            continue  # an updater of the file (Watchtower) keeps it at the tag's newest image, by choice
         via = f" (the default in {raw})" if defaulted else ""
         if tag == "latest":
             msg = f"Service {svc.name} uses image {ref} with the mutable tag latest{via}."

@@ -15,6 +15,7 @@ after patching), or a folder whose own Kustomization includes it. Every Kustomiz
 from __future__ import annotations
 
 import os
+import re
 
 from ...kinds import KUSTOMIZATION_NAMES as NAMES
 #: folders walked up from the manifest, at most
@@ -104,7 +105,8 @@ def unlisted(ctx) -> bool:
     patches, components or CRDs (a folder listed is read through its own Kustomization, which
     is one of those).  kubebuilder scaffolds such files: ``config/crd/patches/webhook_in_*.yaml``,
     listed only in comments until the webhook is enabled.  A Kustomization that cannot be read
-    may list anything: False."""
+    may list anything: False.  Nor a file of a folder with no Kustomization that a GitOps object
+    in a file the Kustomization above lists applies (``_applied_beside``: Flux's ``ks.yaml``)."""
 
     def compute():
         path = ctx.source.abspath
@@ -113,19 +115,73 @@ def unlisted(ctx) -> bool:
         if os.path.basename(path) in NAMES:
             return False
         near = False  # a Kustomization in the manifest's folder or the one above
-        for level, _d, rel, got in _above(ctx, path):
+        for level, d, rel, got in _above(ctx, path):
             if got is _BROKEN:
                 return False
             if got is not None:
-                near = near or level <= 1
                 resources, _names, files, _renamed = got
                 if rel in resources or rel in files:
                     return False  # read (as a resource, a patch, a CRD)
+                if level == 1 and not near and _applied_beside(ctx, d, resources, os.path.basename(d) + "/"
+                                                               + rel.split("/", 1)[0]):
+                    return False  # (the folder a Flux Kustomization listed beside applies: gabe565's ks.yaml)
+                near = near or level <= 1
             if not near and level >= 1:
                 break
         return near
 
     return ctx.cached("kubernetes.kustomize_unlisted", compute)
+
+
+#: a GitOps object's ``path:`` (a Flux Kustomization's ``spec.path``, an Argo CD Application's
+#: ``source.path``), as written on its line
+_PATH_LINE = re.compile(r"""(?m)^[ \t]*(?:-[ \t]+)?path:[ \t]*["']?([^"'\s#]{1,1024})""")
+_GITOPS = ("kustomize.toolkit.fluxcd.io/", "argoproj.io/")
+_paths_named: dict[tuple, frozenset] = {}  # (abspath, size, mtime_ns) -> the path: values of a GitOps file
+#: resources of one Kustomization read for the folders their GitOps objects apply, at most
+MAX_BESIDE = 64
+
+
+def _applied_beside(ctx, folder: str, resources, tail: str) -> bool:
+    """Whether a file the Kustomization in ``folder`` lists (a file of that folder) holds a
+    GitOps object whose path ends with ``tail`` (``searxng/app``): Flux applies the manifest's
+    folder itself, making a Kustomization of what it holds when it has none of its own
+    (gabe565's ``apps/searxng/ks.yaml``, listed by ``apps/searxng/kustomization.yaml``, applies
+    ``apps/searxng/app``, which that Kustomization does not list)."""
+    for r in resources[:MAX_BESIDE]:
+        if "/" in r or not r.endswith((".yaml", ".yml")):
+            continue
+        f = os.path.join(folder, r)
+        ctx.depends_on(f)
+        got = _gitops_paths(f)
+        if any(v == tail or v.endswith("/" + tail) for v in got):
+            return True
+    return False
+
+
+def _gitops_paths(path: str) -> frozenset:
+    """The ``path:`` values of a file holding a Flux Kustomization or an Argo CD object, without
+    ``./`` and a last ``/``; none when it cannot be read."""
+    from ...source import DecodeError, decode, read_regular
+
+    try:
+        st = os.stat(path)
+        key = (path, st.st_size, st.st_mtime_ns)
+        hit = _paths_named.get(key)
+        if hit is not None:
+            return hit
+        data = read_regular(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            return frozenset()
+        text = decode(data)[0]
+    except (OSError, ValueError, DecodeError):
+        return frozenset()
+    got = frozenset(v.strip("/").removeprefix("./").rstrip("/") for v in _PATH_LINE.findall(text)) \
+        if any(g in text for g in _GITOPS) else frozenset()
+    if len(_paths_named) > 4096:
+        _paths_named.clear()
+    _paths_named[key] = got
+    return got
 
 
 def _read(path: str):
