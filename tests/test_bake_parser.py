@@ -251,14 +251,15 @@ def test_platforms_lists_and_unknowns():
         target "interp" { platforms = "${LIST}" }
         target "unknown-item" { platforms = ["linux/${ARCH}"] }
         target "func" { platforms = split(",", "linux/amd64,linux/arm64") }
+        target "other-func" { platforms = [lower("LINUX/AMD64")] }
         target "for" { platforms = [for a in ["amd64"]: "linux/${a}"] }
         target "null" { platforms = null }
         target "empty" { platforms = [] }
     ''')
     p = {t.name: t.platforms for t in m.targets}
     assert p == {"csv": ["linux/amd64", "linux/arm64"], "unset": [], "var": ["linux/amd64", "linux/arm64"],
-                 "interp": ["linux/amd64", "linux/arm64"], "unknown-item": None, "func": None, "for": None,
-                 "null": [], "empty": []}
+                 "interp": ["linux/amd64", "linux/arm64"], "unknown-item": None,
+                 "func": ["linux/amd64", "linux/arm64"], "other-func": None, "for": None, "null": [], "empty": []}
 
 
 def test_push_and_load_from_outputs():
@@ -326,6 +327,41 @@ def test_blocks_of_one_target_merge_and_matrix_values_are_unknown():
     assert app.tags == ["two"] and app.context == "a" and app.line == 3
     mt = target(m, "m")
     assert mt.matrix and mt.tags == ["m:*"]
+
+
+def test_a_matrix_targets_platforms_are_those_of_all_its_rows():
+    # discourse_docker's image/docker-bake.hcl: platforms = ["linux/${arch}"] over split(",", ARCH)
+    m = parse('''
+        variable "ARCH" { default = "amd64,arm64" }
+        variable "ARCH_ARRAY" { default = split(",", ARCH) }
+        target "base" {
+          name = "base-${arch}"
+          matrix = { arch = ARCH_ARRAY }
+          platforms = ["linux/${arch}"]
+          tags = ["acme/base:${arch}"]
+        }
+        target "test" {
+          name = "test-${t.tag}-${arch}"
+          matrix = {
+            arch = ["amd64", "arm64"]
+            t = [{ tag = "slim" }, { tag = "release" }]
+          }
+          platforms = ["linux/${arch}"]
+        }
+        target "unknown" {
+          matrix = { arch = split(",", NOT_SET) }
+          platforms = ["linux/${arch}"]
+        }
+        target "fixed" {
+          matrix = { v = ["1", "2"] }
+          platforms = ["linux/amd64"]
+        }
+    ''')
+    assert target(m, "base").platforms == ["linux/amd64", "linux/arm64"]
+    assert target(m, "base").tags == ["acme/base:*"]  # (other fields: matrix values unknown)
+    assert target(m, "test").platforms == ["linux/amd64", "linux/arm64"]
+    assert target(m, "unknown").platforms is None
+    assert target(m, "fixed").platforms == ["linux/amd64"]
 
 
 JSON = '''{

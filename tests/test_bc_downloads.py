@@ -49,9 +49,40 @@ def test_bc009_leaves_signing_keys_and_checksums(tmp_path):
     assert _bc009(tmp_path, text, platforms=TWO) == []
 
 
-@pytest.mark.parametrize("table", [{}, {"platforms": ONE}])
-def test_bc009_needs_several_platforms(tmp_path, table):
-    assert _bc009(tmp_path, SCRIPT, **table) == []
+def test_bc009_needs_several_platforms(tmp_path):
+    assert _bc009(tmp_path, SCRIPT, platforms=ONE) == []
+    # none configured: the file alone says the image may be built for another CPU (as DF006 does);
+    # the project model keeps it only where a build of the Dockerfile targets another CPU
+    assert _bc009(tmp_path, SCRIPT)[:1] == [
+        "3:36 BC009 The download names one architecture, amd64 (https://dl.k8s.io/release/v1.31.0/bin/linux/amd64/kubectl),"
+        " and the script never detects its own, yet ../Dockerfile runs it in an image build; no target platforms are"
+        " configured, so the image may be built for another CPU."]
+    sev = {f.severity.label for f in findings(lint_inline(SCRIPT, kind="shell", name="rootfs/build.sh", tmp_path=tmp_path),
+                                              "BC009")}
+    assert sev == {"warning"}
+
+
+def test_bc009_shows_a_url_holding_a_commands_output_as_written(tmp_path):
+    # discourse_docker's install-firefox: the version is a download's output
+    text = ('#!/bin/bash\nV=$(wget -qO- https://product-details.mozilla.org/1.0/firefox_versions.json | cut -d\'"\' -f4)\n'
+            'wget -q "https://archive.mozilla.org/pub/firefox/releases/$V/linux-x86_64/en-US/firefox-$V.tar.xz"\n')
+    assert _bc009(tmp_path, text, platforms=TWO) == [
+        "3:9 BC009 The download names one architecture, x86_64 (https://archive.mozilla.org/pub/firefox/releases/$V/"
+        "linux-x86_64/en-US/firefox-$V.tar.xz), and the script never detects its own, yet ../Dockerfile runs it in an"
+        " image built for several platforms (linux/amd64, linux/arm64): every platform's image gets the x86_64 build."]
+
+
+@pytest.mark.parametrize("dockerfile, reported", [
+    # neko's apps/chromium: copied under another name, run only where dpkg says amd64
+    ("FROM debian:12\nCOPY ./build.sh /widevine.sh\nRUN set -eux; \\\n    # only for amd64\n"
+     "    if [ \"$(dpkg --print-architecture)\" = amd64 ]; then /widevine.sh; fi\n", False),
+    ("FROM debian:12\nCOPY ./build.sh /widevine.sh\nRUN /widevine.sh\n", True),
+    # one RUN picks, another runs it whatever the CPU
+    ("FROM debian:12\nCOPY build.sh /\nRUN [ \"$TARGETARCH\" = amd64 ] && /build.sh\nRUN /build.sh --again\n", True),
+    ("FROM debian:12\nCOPY build.sh /\nRUN case \"$(uname -m)\" in x86_64) /build.sh;; esac\n", False),
+])
+def test_bc009_leaves_a_script_the_dockerfile_runs_only_for_the_cpu_it_works_out(tmp_path, dockerfile, reported):
+    assert bool(_bc009(tmp_path, SCRIPT, dockerfile=dockerfile, name="build.sh", platforms=TWO)) is reported
 
 
 def test_bc009_leaves_tools_for_the_machine_that_runs_the_script(tmp_path):

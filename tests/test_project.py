@@ -2132,6 +2132,31 @@ def test_a_skaffold_profiles_artifacts_are_builds_too(tmp_path, capsys):
         (18, "This build reads the Dockerfile Dockerfile, which does not exist (looked for Dockerfile).")]
 
 
+@pytest.mark.parametrize("arches, expected", [
+    ("amd64,arm64", ["image/web/install-firefox:2 BC009 The download names one architecture, x86_64 (https://example.com/"
+                     "firefox/linux-x86_64/firefox.tar.xz), and the script never detects its own, yet Dockerfile runs it"
+                     " in an image built for linux/amd64, linux/arm64 (image/docker-bake.hcl:2): the linux/arm64 image"
+                     " gets the x86_64 build."]),
+    ("amd64", []),  # built for the CPU it names alone
+    (None, []),  # no build of the Dockerfile found: maybe a tool for the build machine, as before
+])
+def test_a_scripts_download_is_judged_by_the_builds_of_the_dockerfile_running_it(tmp_path, capsys, arches, expected):
+    # discourse_docker: image/discourse_test/install-firefox, run by its Dockerfile, which the Bake
+    # file builds per matrix row for linux/${arch}; no platforms configured
+    files = {
+        "image/web/install-firefox": "#!/bin/bash\nwget -q https://example.com/firefox/linux-x86_64/firefox.tar.xz\n",
+        "image/web/Dockerfile": "FROM debian:12\nADD install-firefox /tmp/install-firefox\nRUN /tmp/install-firefox\n",
+    }
+    if arches:
+        files["image/docker-bake.hcl"] = (f'variable "ARCH" {{ default = "{arches}" }}\ntarget "test" {{\n'
+                                          '  name = "test-${arch}"\n  matrix = { arch = split(",", ARCH) }\n'
+                                          '  context = "./web"\n  platforms = ["linux/${arch}"]\n}\n')
+    root = tree(tmp_path, files)
+    got = [f"{f['path']}:{f['line']} {f['rule']} {f['message']}" for f in run(root, capsys)["findings"]
+           if f["rule"] == "BC009"]
+    assert got == expected
+
+
 def test_matrix_rows_follow_include_and_exclude():
     from archlint.parsers import yamldoc
     from archlint.parsers.workflow_matrix import MAX_MATRIX_ROWS, matrix_rows

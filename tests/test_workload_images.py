@@ -307,6 +307,28 @@ def test_toolhive_mcp_server_image():
         "6:10 K8S002 Image mcp/grafana has no tag, so the node pulls mcp/grafana:latest.",
     ]
 
+def test_fission_environment_images():
+    # zebernst/homelab: a Fission Environment's runtime and builder images, its own at :latest
+    text = """
+        apiVersion: fission.io/v1
+        kind: Environment
+        metadata:
+          name: python-fastapi
+        spec:
+          version: 2
+          runtime:
+            image: ghcr.io/acme/fission-python-runtime:latest
+          builder:
+            image: ghcr.io/acme/fission-python-builder
+            command: build
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "8:12 K8S001 Image ghcr.io/acme/fission-python-runtime:latest uses the mutable tag latest.",
+        "10:12 K8S002 Image ghcr.io/acme/fission-python-builder has no tag, so the node pulls"
+        " ghcr.io/acme/fission-python-builder:latest.",
+    ]
+
+
 def test_annotation_suppresses_inside_a_tekton_task():
     text = TEKTON_TASK.replace("  name: build\n", "  name: build\n      annotations:\n        archlint.io/ignore: K8S001\n")
     assert [s.split(" ", 2)[1] for s in check(text, "K8S", kind="kubernetes")] == ["K8S002", "K8S007"]

@@ -8,8 +8,10 @@ where the file alone decides them:
 - a ``variable`` is its ``default`` (bake lets the environment override it; archlint takes the
   default, as it takes a Makefile's ``?=``); top-level attributes (``REGISTRY = "ghcr.io/x"``)
   are values too, ahead of a variable of the same name, as in bake;
-- unknown: a variable without a default, the built-ins (``BAKE_LOCAL_PLATFORM``), matrix values,
-  function calls, ``target.x.y`` references, ``for`` expressions, template directives
+- unknown: a variable without a default, the built-ins (``BAKE_LOCAL_PLATFORM``), matrix values
+  (but a matrix target's ``platforms`` are those of all its rows, where its values are known:
+  ``platforms = ["linux/${arch}"]`` over ``arch = ["amd64", "arm64"]``), function calls but
+  ``split(sep, string)``, ``target.x.y`` references, ``for`` expressions, template directives
   (``%{ if }``), arithmetic;
 - ``${NAME}`` interpolates (``$${`` is a literal ``${``); a string that is one interpolation is
   the value itself (a list stays a list); ``==``, ``!=``, ``&&``, ``||``, ``!`` and conditionals
@@ -337,8 +339,8 @@ class _Scope:
         self.defs.update(top)  # a top-level attribute wins over a variable (bake's order)
 
     def lookup(self, name: str, depth: int, shadow) -> object:
-        if name in shadow:
-            return UNKNOWN
+        if name in shadow:  # (a matrix's names: unknown, or one row's values when ``shadow`` maps them)
+            return shadow[name] if isinstance(shadow, dict) else UNKNOWN
         if name in self.memo:
             return self.memo[name]
         expr = self.defs.get(name, _NO_DEFAULT)
@@ -407,7 +409,12 @@ class _Scope:
             return UNKNOWN
         if data in ("heredoc_template", "heredoc_template_trim"):
             return self.template(self._heredoc(node.children[0], data.endswith("trim")), depth, shadow)
-        return UNKNOWN  # function calls, attribute and index access, splats, for expressions
+        if data == "function_call" and _name_of(kids[0]).strip() == "split" and len(kids) == 2:
+            args = [c for c in kids[1].children if isinstance(c, self.tree) and c.data != "new_line_or_comment"]
+            sep, whole = (self.value(a, depth, shadow) for a in args) if len(args) == 2 else (None, None)
+            if _scalar(sep) and type(sep) is str and sep and _scalar(whole) and type(whole) is str:
+                return whole.split(sep)[:_MAX_ROWS]
+        return UNKNOWN  # other function calls, attribute and index access, splats, for expressions
 
     def _key(self, node, depth: int, shadow) -> object:
         """An object key: a bare name is the name itself, anything else its value."""
@@ -619,15 +626,21 @@ def _build(scope: _Scope, blocks: list[_Block], source) -> BakeModel:
         if b.kind != "target":
             continue
         shadow: tuple = ()
+        rows: list = []
         if "matrix" in b.attrs:
             matrix.add(b.name)
             m = scope.value(b.attrs["matrix"])
             shadow = tuple(m) if isinstance(m, dict) else ()
+            rows = _matrix_rows(m)
         fields = own.setdefault(b.name, {})
         first.setdefault(b.name, b)
         for key in _FIELDS:
             if key in b.attrs:
                 v = scope.value(b.attrs[key], _MAX_DEPTH, shadow)
+                if key == "platforms" and rows:  # (each row's platforms: discourse's ["linux/${arch}"])
+                    each = [scope.value(b.attrs[key], _MAX_DEPTH, row) for row in rows]
+                    v = [p for got in each for p in got] if all(
+                        isinstance(got, list) and all(type(p) is str for p in got) for got in each) else v
                 if v is None:
                     continue  # null: not set
                 if key in _MAPS:
@@ -654,6 +667,25 @@ def _build(scope: _Scope, blocks: list[_Block], source) -> BakeModel:
         v = scope.lookup(name, _MAX_DEPTH, ())
         variables[name] = v if type(v) is str else None
     return BakeModel(targets, groups, variables)
+
+
+#: the rows of a matrix read, at most (their product); values of a ``split`` kept, at most
+_MAX_ROWS = 64
+
+
+def _matrix_rows(m) -> list:
+    """The rows of a target's ``matrix`` (each a dict of its names' values), where every name's
+    values are a known list and there are at most ``_MAX_ROWS``; else none."""
+    if not isinstance(m, dict) or not m:
+        return []
+    rows: list = [{}]
+    for name, values in m.items():
+        if not isinstance(values, list) or not values:
+            return []  # (a value of another kind, discourse's build_target maps, is bound as read)
+        if len(rows) * len(values) > _MAX_ROWS:
+            return []
+        rows = [{**r, name: v} for r in rows for v in values]
+    return rows
 
 
 def _merge_map(into: dict, value) -> dict:

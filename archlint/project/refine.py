@@ -11,6 +11,7 @@ import bisect
 import re
 
 from .ha_addon import TOOL as ADDON  # (the add-on builds' tool name; a module of facts, no rule's)
+from .refine_k8s import version_variant
 
 #: what DF005 says of a stage whose platform the build command decides
 MACHINE_CPU = "follows the build machine's CPU"
@@ -177,6 +178,43 @@ def built_for_it(f, fr, project):
         f"it is built for {', '.join(platforms)} ({_sites(other)}), so the {', '.join(wrong)} image gets the "
         f"{arch} build"))
     return f
+
+
+_RUN_BY = re.compile(r", yet (\S{1,1024}) runs it in an image build; ")
+
+
+def script_built_for(f, fr, project):
+    """BC009 without configured platforms: a script's download naming one architecture, run by
+    a Dockerfile's build, is reported where a build of that Dockerfile found in the run targets
+    another CPU (discourse's ``install-firefox``, ``linux-x86_64``, run by ``discourse_test``'s
+    Dockerfile, which its Bake file builds for ``linux/${arch}`` over amd64 and arm64), its
+    message naming those builds; else dropped, as BC009 said nothing before platforms were
+    configured: a script's tool may be for the machine that builds (a Dockerfile with no build
+    found, or built for that CPU alone, or for platforms not known here)."""
+    import posixpath
+
+    m, lit = _RUN_BY.search(f.message), _LITERAL_TOKEN.search(f.message)
+    if NO_PLATFORMS not in f.message:
+        return f
+    if m is None or lit is None:
+        return None
+    from ..archnames import arch_tokens
+
+    arch = next((a for _t, a, _s, _e in arch_tokens(lit.group(1))), None)
+    builds = project.builds_of_dockerfile(posixpath.normpath(posixpath.join(posixpath.dirname(fr.path), m.group(1))))
+    builds = [b for b in builds if not b.local] or builds
+    other = [b for b in builds if project.builds_final_stage(b) and any(p.split("/")[1:2] != [arch] for p in b.targets())]
+    if arch in (None, "arm") or not other:
+        return None
+    platforms = sorted({p for b in other for p in b.targets()})
+    wrong = [p for p in platforms if p.split("/")[1:2] != [arch]]
+    f.message = f.message.replace(f"in an image build; {NO_PLATFORMS}", (
+        f"in an image built for {', '.join(platforms)} ({_sites(other)}): the {', '.join(wrong)} image gets the "
+        f"{lit.group(1)} build"))
+    return f
+
+
+_LITERAL_TOKEN = re.compile(r"names one architecture, ([\w.-]{1,16}) \(")
 
 
 def one_platform_built(f, fr, project):
@@ -661,120 +699,6 @@ def bc004(f, fr, project):
     return f
 
 
-def version_variant(f, fr, project):
-    """K8S003/K8S004: a manifest in a folder named for the API version its object uses, beside a
-    folder holding a file of the same name (volcano's ``crd/v1beta1/batch.volcano.sh_jobs.yaml``
-    beside ``crd/bases/`` and ``crd/v1/``), or in a file so named beside the file named without it
-    (clickhouse-operator's ``install-bundle-v1beta1.yaml`` beside ``install-bundle.yaml``), is the
-    variant kept for clusters that still serve that version, picked by the cluster's version
-    (volcano's ``CRD_VERSION``): the current one is the sibling's.  One folder named so without such a sibling is reported: nothing replaces it.  Nor
-    is a pre-release's manifest once its release has its own (``_prerelease_released``), nor one
-    in a folder named for an older Kubernetes release that serves its API (``_release_folder_serves``),
-    nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``), nor
-    one only an unused Kustomize Component includes (``patches.unused_component``), nor one no
-    GitOps object of the run applies (``patches.left_out``).  A Flux API's is judged at the Flux
-    release the repository says it installs (``apis.flux_judged``)."""
-    import os
-
-    if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \
-            or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message) \
-            or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
-        return None
-    if project.patches.flux and ".toolkit.fluxcd.io/" in f.key:  # (at the Flux release the repository installs)
-        from ..checks.kubernetes.apis import flux_judged
-
-        f = flux_judged(f, project.patches.flux)
-        if f is None:
-            return None
-    version = f.key.split(" ", 1)[0].rpartition("/")[2]
-    folders = fr.path.split("/")[:-1]
-    named = re.search(rf"[-_.]{re.escape(version)}(?=[-_.])", fr.path.rpartition("/")[2]) if version else None
-    if named is not None:  # (clickhouse-operator's install-bundle-v1beta1.yaml beside install-bundle.yaml)
-        cut = fr.path.rfind("/") + 1
-        if os.path.isfile(os.path.join(project.root, fr.path[:cut + named.start()] + fr.path[cut + named.end():])):
-            return None
-    if not version or version not in folders:
-        return f
-    at = len(folders) - 1 - folders[::-1].index(version)
-    parent = os.path.join(project.root, *folders[:at])
-    rest = fr.path.split("/")[at + 1:]
-    try:
-        siblings = sorted(os.listdir(parent))[:200]
-    except OSError:
-        return f
-    return None if any(s != version and os.path.isfile(os.path.join(parent, s, *rest)) for s in siblings) else f
-
-
-_K8S_RELEASE = re.compile(r"v?1\.(\d{1,2})")
-_REMOVED_IN = re.compile(r" removed in Kubernetes 1\.(\d{1,2})\b")
-
-
-def _release_folder_serves(project, path: str, message: str) -> bool:
-    """Whether the manifest is in a folder named for a Kubernetes release older than the one that
-    removed its API (vsphere-csi-driver's ``manifests/supervisorcluster/1.21/cns-csi.yaml`` with
-    a ``storage.k8s.io/v1beta1`` CSIDriver, removed in 1.22), beside a folder named for another
-    release holding a file of the same name (``1.22/cns-csi.yaml``, on ``v1``): the copy for the
-    clusters of that release, which serve it."""
-    import os
-
-    removed = _REMOVED_IN.search(message)
-    folders = path.split("/")[:-1]
-    for i in range(len(folders) - 1, -1, -1):
-        m = _K8S_RELEASE.fullmatch(folders[i])
-        if m is None:
-            continue
-        if removed is None or int(m.group(1)) >= int(removed.group(1)):
-            return False
-        parent = os.path.join(project.root, *folders[:i])
-        rest = path.split("/")[i + 1:]
-        try:
-            siblings = sorted(os.listdir(parent))[:200]
-        except OSError:
-            return False
-        return any(s_ != folders[i] and _K8S_RELEASE.fullmatch(s_) and os.path.isfile(os.path.join(parent, s_, *rest))
-                   for s_ in siblings)
-    return False
-
-
-#: a file name's part saying which older clusters it is for: ``_before_v1_18``, ``-pre-1.22``
-_OLDER_RELEASE = re.compile(r"[-_.](?:before|pre|lt|below|older[-_]than)[-_.]?v?1[._-](\d{1,2})(?=[-_.])", re.I)
-
-
-def _older_release_named(project, path: str, message: str) -> bool:
-    """Whether the manifest's name says it is for clusters before a Kubernetes release no later
-    than the one that removed its API, beside the file named without that part (juicefs-csi's
-    ``deploy/k8s_before_v1_18.yaml``, made from ``deploy/k8s.yaml`` by a sed for clusters before
-    1.18, with a ``storage.k8s.io/v1beta1`` CSIDriver, removed in 1.22)."""
-    import os
-
-    removed = _REMOVED_IN.search(message)
-    cut = path.rfind("/") + 1
-    m = _OLDER_RELEASE.search(path, cut)
-    return removed is not None and m is not None and int(m.group(1)) <= int(removed.group(1)) \
-        and os.path.isfile(os.path.join(project.root, path[:m.start()] + path[m.end():]))
-
-
-def _prerelease_released(project, path: str) -> bool:
-    """Whether ``path`` is named for a pre-release (aws-load-balancer-controller's
-    ``config/samples/install_v2_0_0_rc4.yaml``, the newest of its rc series) and the run read a
-    manifest named for that release itself (``docs/install/v2_0_0_full.yaml``): a record of what
-    a test build installed, superseded by the release's own; a later version of another file
-    (a vendored ``cert-manager-v1.14.4.yaml``) says nothing of it.  The releases read are
-    gathered once."""
-    import os
-
-    from ..checks.kubernetes.workloads import release_key
-
-    mine = release_key(path.rsplit("/", 1)[-1])
-    if mine is None or mine[1][1] != 0:
-        return False
-    finals = getattr(project, "_final_releases", None)
-    if finals is None:
-        keys = (release_key(os.path.basename(p)) for p in project.known if p.endswith((".yaml", ".yml")))
-        finals = project._final_releases = {k[1][0] for k in keys if k and k[1][1] == 1}
-    return mine[1][0] in finals
-
-
 #: the start of the key of DF013's finding on a final stage on the build machine (no stage name
 #: has parentheses); the final stage's name, if any, follows
 FINAL_KEY = "(final)"
@@ -846,5 +770,5 @@ def bundled_in_addon(fr, project) -> bool:
 MOOT_FILES = (prebuilt_elsewhere, bundled_in_addon)
 
 
-REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
+REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC009": script_built_for, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
             "BC006": bc006, "GHA001": pinned_by_dockerfile, "GHA003": emulation_needed, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}

@@ -10,6 +10,7 @@ from ...archnames import arch_tokens, derives_arch, download_words, has_arch_tok
 from ...commands import snippets_for
 from ...kinds import kind_by_name
 from ...model import Severity
+from ...project.refine import NO_PLATFORMS  # (DF006's words; refine.script_built_for names the builds instead)
 from ...registry import rule
 from ...source import read_regular
 
@@ -22,8 +23,50 @@ _UP = 3
 _MAX_DOCKERFILE = 256 * 1024
 
 
+def _written(ctx, word) -> str:
+    """A word as the script writes it (a URL holding a command's output, discourse's
+    ``$FIREFOX_VERSION``, is shown with its variable, not the command), at most 240 characters."""
+    s = word.span
+    line = ctx.source.line(s.line)
+    end = s.end_col - 1 if s.end_line == s.line else len(line)
+    got = line[s.col - 1:end].strip("\"'")
+    return got if len(got) <= 240 else got[:239] + "…"
+
+
 def _detects_arch(text: str) -> bool:
     return derives_arch(text) or _ARCH_VARIABLE.search(text) is not None
+
+
+def _instructions(text: str) -> list:
+    """A Dockerfile's instructions, each with its continued lines (a line ending in ``\\``; the
+    comment and blank lines among them dropped)."""
+    out: list = []
+    part: list = []
+    for line in text.splitlines():
+        if part and (not line.strip() or line.lstrip().startswith("#")):
+            continue  # (a comment or blank line inside a continued instruction: the parser drops it)
+        part.append(line)
+        if not line.rstrip().endswith("\\"):
+            out.append(" ".join(part))
+            part = []
+    return out + ([" ".join(part)] if part else [])
+
+
+def _runs_it(text: str, name: str) -> bool:
+    """Whether a ``COPY``, ``ADD`` or ``RUN`` of the Dockerfile names the script, and not only
+    ``RUN`` instructions that work out the CPU they build for around it (the name it is copied
+    to counts: neko's ``COPY ./widevinecdm.sh /widevine.sh``, run only where ``dpkg
+    --print-architecture`` says amd64, for the amd64 download it makes)."""
+    names, named = {name}, False
+    ins = _instructions(text)
+    for i in ins:
+        words = i.split()
+        if words and words[0].upper() in ("COPY", "ADD") and name in i:
+            named = True
+            if not words[-1].endswith("/"):
+                names.add(words[-1].rsplit("/", 1)[-1])
+    runs = [i for i in ins if i.lstrip()[:4].upper() == "RUN " and any(n in i for n in names)]
+    return (named or bool(runs)) and not (runs and all(derives_arch(r) for r in runs))
 
 
 def _image_build_using(ctx) -> str | None:
@@ -53,10 +96,8 @@ def _image_build_using(ctx) -> str | None:
                 text = read_regular(candidate, _MAX_DOCKERFILE)[:_MAX_DOCKERFILE].decode("utf-8", "replace")
             except OSError:
                 continue
-            for line in text.splitlines():
-                head = line.lstrip()[:4].upper()
-                if head in ("COPY", "ADD ", "RUN ") and name in line:
-                    return os.path.relpath(candidate, os.path.dirname(path))
+            if _runs_it(text, name):
+                return os.path.relpath(candidate, os.path.dirname(path))
         parent = os.path.dirname(folder)
         if parent == folder or folder == top:
             break
@@ -74,9 +115,13 @@ def script_arch_specific_download(ctx):
 
     That is: a download (`curl`, `wget`, `git clone`...) whose URL or path names one
     architecture (`kubectl-linux-amd64`, `tool_x86_64.tar.gz`), several target `platforms`
-    are configured, a Dockerfile or
+    are configured (with none configured: a build of that Dockerfile found in the run targets
+    another CPU, as discourse_docker's Bake matrix over `linux/${arch}` does; the message names
+    it; a file linted alone says the image may be built for another CPU), a Dockerfile or
     Containerfile in the script's folder or up to two folders above names the script in a
-    `COPY`, `ADD` or `RUN` (`COPY build.sh /` then `RUN /build.sh`), and the script never works
+    `COPY`, `ADD` or `RUN` (`COPY build.sh /` then `RUN /build.sh`), not only in `RUN` instructions
+    that work out the CPU they build for around it (neko's `if [ "$(dpkg --print-architecture)" =
+    amd64 ]; then /widevine.sh`, the name it is copied to), and the script never works
     out its architecture (no `uname -m`, `dpkg --print-architecture`, `arch`, `$TARGETARCH`,
     `go env GOARCH`, and no `$ARCH`-like variable anywhere in it). DF006 is the same check for
     a Dockerfile's own `RUN` and `ADD`; both read URLs the same way (archlint/archnames.py),
@@ -109,7 +154,7 @@ def script_arch_specific_download(ctx):
     No automatic fix: projects name their artefacts differently.
     """
     targets = ctx.targets
-    if not targets.several:
+    if not targets.several and not targets.none:
         return
     text = ctx.source.text
     if not has_arch_token(text) or _detects_arch(text):
@@ -125,14 +170,16 @@ def script_arch_specific_download(ctx):
                     used_by, looked = _image_build_using(ctx), True
                 if used_by is None:
                     return  # a tool for the machine that runs the script
+                shown = value if "$(" not in value and "`" not in value and len(value) <= 240 else _written(ctx, word)
+                said = (f"in an image built for several platforms ({targets.describe()}): every platform's image gets "
+                        f"the {token} build") if targets.several else f"in an image build; {NO_PLATFORMS}"
                 yield ctx.report(
                     word.span,
-                    f"The download names one architecture, {token} ({value}), and the script never detects its "
-                    f"own, yet {used_by} runs it in an image built for several platforms ({targets.describe()}): "
-                    f"every platform's image gets the {token} build.",
+                    f"The download names one architecture, {token} ({shown}), and the script never detects its "
+                    f"own, yet {used_by} runs it {said}.",
                     hint="derive it: $TARGETARCH (ARG TARGETARCH in the Dockerfile stage) or ARCH=$(uname -m) "
                          "(map x86_64/aarch64 to amd64/arm64 if needed)",
-                    severity=Severity.ERROR if arch not in targets.arches else Severity.WARNING,
+                    severity=Severity.ERROR if targets.several and arch not in targets.arches else Severity.WARNING,
                     key=f"{token}:{value}",
                 )
                 break
