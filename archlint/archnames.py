@@ -105,6 +105,11 @@ def has_arch_token(text: str) -> bool:
     return plat.arch_token_re().search(text) is not None
 
 
+#: a variable that holds an architecture (``$ARCH``, ``${GO_ARCH}``, ``$(OS_ARCH)``): a script that
+#: keeps one picks per machine somewhere
+ARCH_VARIABLE = re.compile(r"\$[({]?[A-Za-z_]*(?:ARCH|arch)\b")
+
+
 def derives_arch(text: str) -> bool:
     return DERIVES_ARCH.search(text) is not None
 

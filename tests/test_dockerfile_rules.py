@@ -1177,6 +1177,40 @@ def test_an_if_branch_per_architecture_chooses_for_it():
         "10:48 DF006 RUN fetches a build for arm64"]
 
 
+HELM_SECRETS = r"""
+    FROM alpine:3.21
+    ARG VERSION_VALS=0.40.1
+    RUN if [ "$(uname -m)" == "x86_64" ]; then GO_ARCH=amd64; else GO_ARCH="arm64"; fi \
+        && wget -qO /usr/local/bin/sops https://github.com/getsops/sops/releases/download/v3.10.2/sops-v3.10.2.linux.${GO_ARCH} \
+        && wget -qO - https://github.com/variantdev/vals/releases/download/v${VERSION_VALS}/vals_${VERSION_VALS}_linux_amd64.tar.gz | tar xzf - vals
+"""
+
+
+@pytest.mark.parametrize("old, new, table, expected", [
+    # jkroepke/helm-secrets: GO_ARCH from uname -m for sops, a literal amd64 left for vals
+    ("", "", {}, ["5:19 DF006 RUN fetches a build for amd64 (https://github.com/variantdev/vals/releases/download/"
+                  "v${VERSION_VALS}/vals_${VERSION_VALS}_linux_amd64.tar.gz) whatever the target platform, though the"
+                  " same instruction works out the CPU for its other downloads (${GO_ARCH}): another CPU's image gets"
+                  " the amd64 build."]),
+    ("", "", {"platforms": TWO}, ["5:19 DF006"]),
+    ("", "", {"platforms": ONE}, []),  # an amd64-only build: right
+    # the branches of a choice: a literal for each CPU
+    ("&& wget -qO - https://github.com/variantdev", "&& wget -q https://example.com/x_arm64.tgz && wget -qO - https://github.com/variantdev",
+     {}, []),
+    # the literal in the arm that chooses it
+    ("&& wget -qO - https://github.com/variantdev/vals", "&& if [ \"$GO_ARCH\" = amd64 ]; then wget -qO - https://github.com/variantdev/vals",
+     {}, []),
+    # no download takes the CPU it works out
+    ("sops-v3.10.2.linux.${GO_ARCH}", "sops-v3.10.2.linux", {}, []),
+])
+def test_df006_a_literal_left_among_downloads_of_the_cpu_the_instruction_works_out(old, new, table, expected):
+    text = HELM_SECRETS.replace(old, new)
+    if "if [ \"$GO_ARCH" in text:
+        text = text.replace("| tar xzf - vals", "| tar xzf - vals; fi")
+    got = check(text, "DF006", kind="dockerfile", **table)
+    assert [g if len(expected[0]) > 12 else g[:10] for g in got] == expected if expected else got == []
+
+
 def test_df006_reads_what_is_fetched_not_the_headers_it_sends():
     # tensorflow/serving's Dockerfile.devel: a browser's User-Agent naming x86_64 on every curl, the
     # installer's URL naming it too (one finding, quoting the URL); a licence fetched so: nothing

@@ -1901,6 +1901,9 @@ def test_the_release_sed_readers_find_the_files_whose_tags_they_rewrite():
                 "\tsed -i 's/replicas: 1/replicas: 3/' deploy/app.yaml\n") == {}
     # every `tag:` line of a values file, whichever image it is (loki's stale release script)
     assert read('sed-wrap "s/.*tag:.*/  tag: ${VERSION}/" production/helm/loki/values.yaml\n') == {}
+    # christianhuth's Renovate script: a chart's version in its Chart.yaml, no image below charts/
+    assert read('sed -i "s/^version:.*/version: ${NEW}/g" "charts/${CHART}/Chart.yaml"\n'
+                "sed -i 's/^appVersion:.*/appVersion: 1/' charts/x/Chart.yml\n") == {}
     assert read("sed -i 's/newTag: .*/newTag: 1.2/' k/kustomization.yaml\n") == {"rewrites": ["k/kustomization.yaml"]}
     # trainer's release: the files come from a for loop, the sed names "$f"; kubebuilder's
     # $(KUSTOMIZE) build writes dist/install.yaml
@@ -2155,6 +2158,47 @@ def test_a_scripts_download_is_judged_by_the_builds_of_the_dockerfile_running_it
     got = [f"{f['path']}:{f['line']} {f['rule']} {f['message']}" for f in run(root, capsys)["findings"]
            if f["rule"] == "BC009"]
     assert got == expected
+
+
+def test_an_applicationsets_list_generator_names_the_folders_it_applies(tmp_path, capsys):
+    # danmanners/homelab-kube-cluster: path manifests/workloads/{{appName}} over a list of named
+    # apps; memegen, beside them and named by no element, is applied by nothing
+    appset = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: ApplicationSet
+        metadata: {name: workloads}
+        spec:
+          generators:
+          - list:
+              elements:
+              - {appName: excalidraw, namespace: draw}
+              - {appName: gitea, namespace: git}
+          template:
+            metadata: {name: '{{appName}}'}
+            spec:
+              source: {repoURL: 'https://github.com/acme/homelab.git', path: 'manifests/workloads/{{appName}}'}
+              destination: {namespace: '{{namespace}}'}
+    """
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: NAME}\nspec:\n  template:\n    spec:\n"
+              "      nodeSelector: {beta.kubernetes.io/arch: amd64}\n      containers:\n"
+              "      - name: app\n        image: acme/NAME:latest\n")
+    files = {"manifests/workloads/applicationset.yaml": textwrap.dedent(appset),
+             "manifests/workloads/kustomization.yaml": "resources:\n- applicationset.yaml\n",
+             # (the Application applying the folder of the ApplicationSet, whose Kustomization lists it alone)
+             "manifests/workloads/argoproj-workloads.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+             "metadata: {name: w}\nspec:\n  source: {path: manifests/workloads}\n"}
+    for name in ("excalidraw", "gitea", "memegen"):
+        files[f"manifests/workloads/{name}/deployment.yaml"] = deploy.replace("NAME", name)
+        files[f"manifests/workloads/{name}/kustomization.yaml"] = "resources:\n- deployment.yaml\n"
+    listed = [(f"manifests/workloads/{n}/deployment.yaml", line, r) for n in ("excalidraw", "gitea")
+              for line, r in ((7, "K8S005"), (10, "K8S001"))]
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == listed
+    # another generator (a git directory generator), a parameter no element gives: any folder
+    for old, new in (("- list:", "- git: {repoURL: x, directories: [{path: 'manifests/workloads/*'}]}\n  - list:"),
+                     ("workloads/{{appName}}'}", "workloads/{{appName}}-{{env}}'}")):
+        other = dict(files, **{"manifests/workloads/applicationset.yaml": files["manifests/workloads/applicationset.yaml"]
+                               .replace(old, new, 1)})
+        assert len(codes(run(tree(tmp_path / str(len(old)), other), capsys), "K8S00")) == 6, old
 
 
 def test_matrix_rows_follow_include_and_exclude():

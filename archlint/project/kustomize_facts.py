@@ -229,11 +229,48 @@ _GITOPS = (("kustomize.toolkit.fluxcd.io/", "Kustomization", ("spec.path",)),
            ("argoproj.io/", "Application", ("spec.source.path", "spec.sources[].path")))
 
 
+#: a parameter of an ApplicationSet's template: ``{{appName}}``, ``{{ .appName }}`` (goTemplate)
+_APPSET_PARAM = re.compile(r"\{\{\s*\.?([A-Za-z_][\w-]{0,127})\s*\}\}")
+#: the Applications an ApplicationSet's list generators make, at most
+MAX_APPSET_ROWS = 256
+
+
+def _appset_paths(root) -> list:
+    """The source paths of the Applications an ``ApplicationSet`` makes where every generator
+    is a ``list`` of literal elements (danmanners' ``path: manifests/workloads/{{appName}}`` over
+    17 named apps: the folders beside them are applied by none); ``["*"]`` (any folder) for any
+    other generator (a git directory generator, a cluster, a matrix), a ``templatePatch``, or a
+    parameter the elements do not give."""
+    from ..checks.kubernetes.workloads import resolve
+    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, value
+
+    spec = value(root, "spec")
+    gens = items(value(spec, "generators")) if is_map(spec) else []
+    rows: list = []
+    for g in gens:
+        elements = value(value(g, "list"), "elements") if is_map(g) and len(list(pairs(g))) == 1 else None
+        for e in items(elements):
+            rows.append({k.value: scalar(v) for k, v in pairs(e) if is_scalar(v)} if is_map(e) else None)
+        if elements is None or len(rows) > MAX_APPSET_ROWS or None in rows:
+            return ["*"]
+    template = value(spec, "template")
+    if not gens or not is_map(template) or value(spec, "templatePatch") is not None:
+        return ["*"]
+    paths = [scalar(n) if is_scalar(n) else None for p in ("spec.source.path", "spec.sources[].path")
+             for n in resolve(template, p)]
+    got = []
+    for row in rows:
+        for p in paths:
+            made = _APPSET_PARAM.sub(lambda m: row.get(m.group(1)) or "{{?}}", p or "{{?}}")
+            got.append("*" if "{{" in made else made.strip())
+    return got
+
+
 def gitops_paths(ctx, out: dict) -> None:
     """The folders the GitOps objects of a manifest apply, as written (``gitops``), relative to
     their source's root: a Flux ``Kustomization``'s ``spec.path`` (none: the root, ``""``), an
     Argo CD ``Application``'s source paths; an ``ApplicationSet`` generates its own (``*``, any
-    folder).  ``patches.left_out`` reads them.  At most 1,024 a file.  (And ``_flux_installs``.)"""
+    folder), but those of list generators (``_appset_paths``).  ``patches.left_out`` reads them.  At most 1,024 a file.  (And ``_flux_installs``.)"""
     from ..checks.kubernetes.workloads import resolve
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
 
@@ -244,7 +281,7 @@ def gitops_paths(ctx, out: dict) -> None:
     for root in ctx.model.objects():
         api, kind = text(root, "apiVersion") or "", (text(root, "kind") or "").strip()
         if kind == "ApplicationSet" and api.startswith("argoproj.io/"):
-            got.append("*")
+            got.extend(_appset_paths(root))
         for prefix, k, paths in _GITOPS:
             if kind != k or not api.startswith(prefix):
                 continue

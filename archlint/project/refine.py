@@ -578,6 +578,16 @@ def set_by_tooling(f, fr, project):
     return f
 
 
+def deployed(f, fr, project):
+    """K8S005-K8S008: none on a manifest the run shows is not deployed: an object a test suite
+    names, one only an unused Kustomize Component includes, or one no GitOps object of the run
+    applies (``patches.left_out``: danmanners' ``manifests/workloads/memegen``, which no element
+    of the ApplicationSet's list names), as K8S001-K8S004 say nothing there either."""
+    if fr.path in project.test_inputs or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
+        return None
+    return f
+
+
 def _tagging_build(project, fr, f) -> list:
     """The build a BC006 finding on a ``-t`` line below the build's first line is about: the last
     build of the file starting at or above it that tags the image (``docker build \\`` on line 13,
@@ -771,4 +781,5 @@ MOOT_FILES = (prebuilt_elsewhere, bundled_in_addon)
 
 
 REFINERS = {"DF003": one_platform_built, "DF013": df013, "DF005": df005, "DF006": built_for_it, "DF008": built_for_it, "BC009": script_built_for, "BC004": bc004, "BC001": bc001, "DC001": own_release, "DC003": dc003, "DF001": own_base, "DF002": own_base,
-            "BC006": bc006, "GHA001": pinned_by_dockerfile, "GHA003": emulation_needed, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling}
+            "BC006": bc006, "GHA001": pinned_by_dockerfile, "GHA003": emulation_needed, "K8S003": version_variant, "K8S004": version_variant, "K8S001": set_by_tooling, "K8S002": set_by_tooling,
+            "K8S005": deployed, "K8S006": deployed, "K8S007": deployed, "K8S008": deployed}

@@ -77,12 +77,19 @@ def _delimited(text: str, start: int, d: str) -> int:
     return -1
 
 
+#: a Helm chart's metadata file, which holds no image (its ``version:``/``appVersion:`` a release's
+#: sed sets: christianhuth's ``sed -i "s/^version:.*/.../" "charts/${CHART}/Chart.yaml"``, not a
+#: rewrite of every file below ``charts/``)
+_CHART_FILE = re.compile(r"(?:^|/)Chart\.ya?ml$")
+
+
 def _operands(words) -> list:
-    """The file paths among a command's words (a path, or a folder ending in ``/``)."""
+    """The file paths among a command's words (a path, or a folder ending in ``/``), but a chart's
+    ``Chart.yaml``, which holds no image."""
     out = []
     for w in words:
         w = w.replace("'", "").replace('"', "")  # (./charts/"${chart}"/values.yaml: one word)
-        if not _PATH_OPERAND.fullmatch(w):
+        if not _PATH_OPERAND.fullmatch(w) or _CHART_FILE.search(w):
             continue
         cut = min((w.find(c) for c in "$*{" if c in w), default=-1)
         p = w if cut < 0 else w[:cut].rsplit("/", 1)[0] + "/" if "/" in w[:cut] else ""

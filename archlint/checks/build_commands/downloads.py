@@ -4,9 +4,8 @@ they share is archlint/archnames.py)."""
 from __future__ import annotations
 
 import os
-import re
 
-from ...archnames import arch_tokens, derives_arch, download_words, has_arch_token
+from ...archnames import ARCH_VARIABLE, arch_tokens, derives_arch, download_words, has_arch_token
 from ...commands import snippets_for
 from ...kinds import kind_by_name
 from ...model import Severity
@@ -14,9 +13,6 @@ from ...project.refine import NO_PLATFORMS  # (DF006's words; refine.script_buil
 from ...registry import rule
 from ...source import read_regular
 
-#: a script that keeps its architecture in a variable (``$ARCH``, ``${GOARCH}``, ``$(OS_ARCH)``)
-#: picks per machine somewhere: its literal URLs are probably one branch of a choice
-_ARCH_VARIABLE = re.compile(r"\$[({]?[A-Za-z_]*(?:ARCH|arch)\b")
 #: Dockerfile names looked for next to the script and in the folders above it
 #: how many folders up (the script's own included) a Dockerfile that runs it is looked for
 _UP = 3
@@ -34,7 +30,7 @@ def _written(ctx, word) -> str:
 
 
 def _detects_arch(text: str) -> bool:
-    return derives_arch(text) or _ARCH_VARIABLE.search(text) is not None
+    return derives_arch(text) or ARCH_VARIABLE.search(text) is not None
 
 
 def _instructions(text: str) -> list:

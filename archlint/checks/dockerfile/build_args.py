@@ -10,20 +10,13 @@ from ...archnames import (
     OTHER_OS, arch_case_arms, arch_free_file, arch_tokens, around_arch_tokens, download_words, for_another_os, has_arch_token, image_arch_token, in_arms,
 )
 from ...model import Edit, Fix, Severity, Span
-from ...parsers.dockerfile import (
-    PLATFORM_ARGS,
-    Stage,
-    expand,
-    shell_body,
-    uses_vars,
-    uses_vars_with_defaults,
-)
+from ...parsers.dockerfile import PLATFORM_ARGS, Stage, expand, shell_body, uses_vars, uses_vars_with_defaults
 from ...registry import rule
 from ._common import (
-    stage_vars,
-    _arch_policy, based_by, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch, stage_named_for_an_arch,
-    windows_image,
+    stage_vars, _arch_policy, based_by, _insert_after_from, _platform_kind, _stage_derives_arch, _stage_label, file_arch,
+    stage_named_for_an_arch, windows_image,
 )
+from .derived import left_literals
 
 # ---- DF006: architecture-specific downloads --------------------------------------------------------
 
@@ -126,7 +119,8 @@ def arch_specific_download(ctx):
 
     With one configured platform, a token for it in a stage pinned to it (`FROM --platform=...`) is fine. With several,
     a literal token is reported even in a pinned stage, because its output is copied into the images of the other
-    architectures. A token for an architecture that is not configured at all is an error.
+    architectures. A token for an architecture that is not configured at all is an error. In a stage that derives it, a
+    literal left in a `RUN` whose other downloads take the CPU it works out (`${GO_ARCH}`) is reported (helm-secrets').
 
     In context (the project model), without configured platforms: a literal in a stage built for the target platform is
     not reported when every build of the Dockerfile found in the repository that builds that stage builds for that
@@ -190,7 +184,10 @@ def arch_specific_download(ctx):
     if windows_image(ctx):
         return
     for st in ctx.model.stages:
-        if _stage_derives_arch(st) or stage_named_for_an_arch(st):
+        if stage_named_for_an_arch(st):
+            continue
+        if _stage_derives_arch(st):  # (but a literal left among downloads of the CPU it works out: helm-secrets')
+            yield from left_literals(ctx, [w for w in _download_words(ctx, st) if w[3] is None])
             continue
         base = image_arch_token(st.image.value) if st.image is not None and "$" not in st.image.value else None
         declared = tool = None  # (worked out for a stage with a literal: many stages stay linear)
