@@ -2084,6 +2084,61 @@ spec:
 """
 
 
+ARGO_VALUES_STRING = """
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: recordbuddy
+spec:
+  source:
+    chart: app-template
+    helm:
+      values: |-
+        defaults: &img
+          repository: ghcr.io/acme/side
+          tag: latest
+        controllers:
+          worker:
+            containers:
+              app:
+                image:
+                  repository: ghcr.io/acme/worker
+                  tag: latest
+              side:
+                image: *img
+  sources:
+    - chart: other
+      helm:
+        values: >
+          image: {repository: ghcr.io/acme/folded, tag: latest}
+    - chart: broken
+      helm:
+        values: |
+          image: [repository: x
+"""
+
+
+def test_k8s001_reads_an_applications_helm_values_string_where_it_is_a_literal_block():
+    # PixelJonas/home-ops: Argo CD Applications of app-template whose helm.values is a YAML string;
+    # its findings stand on the file's lines; a folded block or text that is no YAML: nothing
+    assert check(ARGO_VALUES_STRING, "K8S00", kind="kubernetes") == [
+        "12:16 K8S001 Helm values set image ghcr.io/acme/side to the mutable tag latest.",  # (the alias's anchor)
+        "19:24 K8S001 Helm values set image ghcr.io/acme/worker to the mutable tag latest.",
+    ]
+
+
+def test_embedded_yaml_nodes_stand_where_their_text_is():
+    from archlint.parsers import yamldoc
+    from archlint.source import Source
+
+    model = yamldoc.parse(Source("app.yaml", "a:\n  values: |\n    x:\n      - y: 1\n    z: \"q\"\n"))
+    (root,) = yamldoc.embedded_mappings(model, yamldoc.value(yamldoc.value(model.documents[0], "a"), "values"))
+    y = yamldoc.items(yamldoc.value(root, "x"))[0]
+    assert tuple(model.content_span(yamldoc.value(y, "y")))[:2] == (4, 12)
+    assert tuple(model.content_span(yamldoc.value(root, "z")))[:2] == (5, 9)
+    assert yamldoc.embedded_mappings(model, yamldoc.value(model.documents[0], "a")) == []  # (a mapping)
+
+
 def test_k8s001_reads_the_helm_values_a_helmrelease_or_application_holds():
     # carpenike's and truxnell's Flux HelmReleases (bjw-s app-template's controllers.X.containers.Y.image):
     # the chart's values sit in spec.values, read as a values file is; a chart's test section is not

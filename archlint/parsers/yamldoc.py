@@ -650,6 +650,49 @@ def compose(text: str, loader=None, freeze: bool = False) -> list:
             gc.enable()
 
 
+#: the largest literal block scalar read as YAML of its own (an Argo CD Application's values)
+MAX_EMBEDDED = 256 * 1024
+
+
+def embedded_mappings(model: YamlModel, node) -> list:
+    """The mappings a literal block scalar (``|``) holds as YAML of its own (an Argo CD
+    Application's ``helm.values: |``), every node's marks moved to where its text stands in the
+    file, so spans and lines are the file's; none when the scalar is another style, larger than
+    ``MAX_EMBEDDED``, or not YAML."""
+    import yaml
+
+    if not is_scalar(node) or node.style != "|":
+        return []
+    lines = model.scalar_lines(node)
+    if not lines or sum(len(t) + 1 for t, _l, _c in lines) > MAX_EMBEDDED:
+        return []
+    text = "\n".join(t for t, _l, _c in lines) + "\n"
+    try:
+        _check_flow_depth(text)
+        check_expansion(roots := compose(text))
+    except (yaml.YAMLError, RecursionError, ParseError, ValueError):
+        return []
+    last = lines[-1][1]  # (an end mark past the last line: the line after it, as in the file)
+
+    def moved(mark):
+        line, col = (lines[mark.line][1] - 1, lines[mark.line][2] - 1 + mark.column) if mark.line < len(lines) \
+            else (last, 0)
+        return yaml.Mark(model.source.path, 0, line, col, None, None)
+
+    todo, seen = list(roots), set()
+    while todo:
+        n = todo.pop()
+        if id(n) in seen:
+            continue  # (an alias: one node, moved once)
+        seen.add(id(n))
+        n.start_mark, n.end_mark = moved(n.start_mark), moved(n.end_mark)
+        if n.id == "mapping":
+            todo.extend(x for kv in n.value for x in kv)
+        elif n.id == "sequence":
+            todo.extend(n.value)
+    return [r for r in roots if is_map(r)]
+
+
 def parse_facts_only(source) -> YamlModel:
     """``parse`` for a file read for the project model's facts only (a Home Assistant add-on's
     ``config.json``): one YAML cannot read (a JSON surrogate-pair escape, a key over 1,024

@@ -55,7 +55,7 @@ def model_wanted(settings) -> bool:
 
 FAMILY = "XF"
 #: the per-file rules whose findings the model judges again (``refine.REFINERS``)
-REFINED = ("BC001", "BC004", "BC006", "BC009", "DC001", "DC003", "DF001", "DF002", "DF003", "DF005", "DF006", "DF008", "DF013", "GHA001", "GHA003", "K8S001", "K8S002", "K8S003", "K8S004", "K8S005", "K8S006", "K8S007",
-           "K8S008")
+REFINED = ("BC001", "BC004", "BC006", "BC009", "DC001", "DC003", "DF001", "DF002", "DF003", "DF005", "DF006", "DF008", "DF013",
+           "GHA001", "GHA003", "K8S001", "K8S002", "K8S003", "K8S004", "K8S005", "K8S006", "K8S007", "K8S008")
 _KINDS = None
 _ENABLED: dict = {}  # id(settings) -> (settings, whether the project family is on)

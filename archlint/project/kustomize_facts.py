@@ -270,7 +270,8 @@ def gitops_paths(ctx, out: dict) -> None:
     """The folders the GitOps objects of a manifest apply, as written (``gitops``), relative to
     their source's root: a Flux ``Kustomization``'s ``spec.path`` (none: the root, ``""``), an
     Argo CD ``Application``'s source paths; an ``ApplicationSet`` generates its own (``*``, any
-    folder), but those of list generators (``_appset_paths``).  ``patches.left_out`` reads them.  At most 1,024 a file.  (And ``_flux_installs``.)"""
+    folder), but those of list generators (``_appset_paths``).  ``patches.left_out`` reads them.
+    At most 1,024 a file.  (And ``_flux_installs``.)"""
     from ..checks.kubernetes.workloads import resolve
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
 

@@ -270,13 +270,16 @@ def objects(ctx) -> list:
 def values_roots(ctx) -> list:
     """The Helm values of a file, as (object, mapping) pairs: a chart's values file's documents
     (no object), or what the ``values`` paths of the pack's entries name in a manifest's objects
-    (a Flux HelmRelease's ``spec.values``, an Argo CD Application's ``helm.valuesObject``: the
-    release's values, read as a values file is); once a file."""
+    (a Flux HelmRelease's ``spec.values``, an Argo CD Application's ``helm.valuesObject``, or its
+    ``helm.values`` string, a literal block read as YAML: the release's values, read as a values
+    file is); once a file."""
     def compute() -> list:
         if ctx.kind == "helm-values":
             return [(None, d) for d in ctx.model.documents if is_map(d)]
-        return [(o, v) for o in objects(ctx) for p in paths_of(entry_for(ctx.settings, o), "values")
-                for v in resolve(o.node, p) if is_map(v)]
+        from ...parsers.yamldoc import embedded_mappings
+
+        return [(o, m) for o in objects(ctx) for p in paths_of(entry_for(ctx.settings, o), "values")
+                for v in resolve(o.node, p) for m in ([v] if is_map(v) else embedded_mappings(ctx.model, v))]
 
     return ctx.cached("k8s.values_roots", compute)
 
