@@ -187,10 +187,10 @@ def readers_own(ref: str) -> bool:
 #: (distroless: ``latest``, ``nonroot``, ``debug``; Chainguard's free images, on cgr.dev and as
 #: ``chainguard/`` on Docker Hub: ``latest``, ``latest-dev``; Prometheus' busybox images; Bitnami's free ``bitnamisecure`` catalogue since
 #: 2025, bitnami/containers#86710, and what is left of ``bitnami/`` on Docker Hub, its versions moved to
-#: ``bitnamilegacy``, bitnami/containers#88999; httpbin's original image, ``latest`` only and unchanged since
-#: 2018): a digest is the only pin
+#: ``bitnamilegacy``, bitnami/containers#88999, and its mirror on ECR Public; httpbin's original image, ``latest``
+#: only and unchanged since 2018): a digest is the only pin
 _LATEST_ONLY = ("gcr.io/distroless/", "cgr.dev/chainguard/", "chainguard/", "quay.io/prometheus/busybox", "bitnamisecure/",
-                "bitnami/", "kennethreitz/httpbin")
+                "bitnami/", "public.ecr.aws/bitnami/", "kennethreitz/httpbin")
 #: Docker Hub's names for itself, which a reference may start with
 _DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 

@@ -1341,6 +1341,37 @@ def test_flux_api_versions_are_deprecations_at_an_unknown_flux_release():
                      "use helm.toolkit.fluxcd.io/v2 (available since Flux 2.3)" + migrate]
 
 
+def test_a_flux_health_check_of_an_api_version_flux_stopped_serving():
+    # JJGadgets/Biohazard: a Flux Kustomization's health check of a v2beta1 HelmRelease, which a Flux
+    # that no longer serves it cannot find (the Kustomization never becomes ready); a current version,
+    # another kind's, or another object's healthChecks: nothing
+    text = """
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: apps}
+        spec:
+          path: ./apps
+          healthChecks:
+            - apiVersion: helm.toolkit.fluxcd.io/v2beta1
+              kind: HelmRelease
+              name: x
+            - {apiVersion: helm.toolkit.fluxcd.io/v2, kind: HelmRelease, name: y}
+            - {apiVersion: apps/v1, kind: Deployment, name: d}
+        ---
+        apiVersion: acme.io/v1
+        kind: Kustomization
+        metadata: {name: other}
+        spec:
+          healthChecks:
+            - {apiVersion: helm.toolkit.fluxcd.io/v2beta1, kind: HelmRelease, name: x}
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "7:19 K8S003 The health check of a HelmRelease, helm.toolkit.fluxcd.io/v2beta1, is deprecated since Flux 2.2,"
+        " and no Flux release since 2.7 serves it (which Flux the cluster runs is not known)."]
+    assert [f.hint for f in findings(lint_inline(text, kind="kubernetes"), "K8S003")] == [
+        "use helm.toolkit.fluxcd.io/v2 (available since Flux 2.3) in the health check"]
+
+
 def test_flux_apis_are_not_kubernetes_releases_to_helm_capabilities():
     # a chart's `.Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2"`: a CRD's group, unknown
     # (the pack's Flux versions, 2.3, are no Kubernetes release a cluster of 1.37 is older than)
@@ -1956,7 +1987,9 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
            # (Chainguard's free images on Docker Hub as on cgr.dev: latest and latest-dev only)
            "  - {name: e, image: chainguard/bash:latest}\n"
            # (docker.io/bitnami since its versions moved to bitnamilegacy: latest only, bitnami/containers#88999)
-           "  - {name: f, image: docker.io/bitnami/kubectl:latest}\n")
+           "  - {name: f, image: docker.io/bitnami/kubectl:latest}\n"
+           # (and its mirror on ECR Public: timtorChen's homelab)
+           "  - {name: g, image: public.ecr.aws/bitnami/kubectl:latest}\n")
     (tmp_path / ".git").mkdir()
     write_files(tmp_path, {"charts/karmada/Chart.yaml": "apiVersion: v2\nname: karmada\nversion: 1.0.0\n",
                            "charts/karmada/templates/.keep": "",
@@ -1971,9 +2004,10 @@ def test_an_image_with_no_version_tags_is_reported_only_where_an_updater_keeps_i
     assert seen() == [("K8S001", 10), ("K8S001", 8)]  # cfssl's, alpine's: versions exist
     write_files(tmp_path, {"renovate.json": '{"extends": ["config:recommended"]}'})
     assert seen() == [("K8S001", 5), ("K8S001", 10), ("K8S001", 6), ("K8S002", 7), ("K8S001", 8), ("K8S001", 9),
-                      ("K8S001", 10), ("K8S001", 11)]
+                      ("K8S001", 10), ("K8S001", 11), ("K8S001", 12)]
     hints = {f.span.line: f.hint for f in findings(lint_path(tmp_path / "deploy/pod.yaml", "deploy/pod.yaml"), "K8S001")}
     assert hints[11] == "pin a digest (docker.io/bitnami/kubectl publishes no version tags)"
+    assert hints[12] == "pin a digest (public.ecr.aws/bitnami/kubectl publishes no version tags)"
     assert hints[8] == "pin a version tag such as alpine:<version>, or a digest"
 
 

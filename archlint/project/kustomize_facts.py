@@ -258,10 +258,12 @@ def _appset_paths(root) -> list:
         return ["*"]
     paths = [scalar(n) if is_scalar(n) else None for p in ("spec.source.path", "spec.sources[].path")
              for n in resolve(template, p)]
-    got = []
+    if len(rows) * len(paths) > 1024:
+        return ["*"]  # (more than gitops_paths keeps: some folder it applies would be left unnamed)
+    got: list = []
     for row in rows:
         for p in paths:
-            made = _APPSET_PARAM.sub(lambda m: row.get(m.group(1)) or "{{?}}", p or "{{?}}")
+            made = _APPSET_PARAM.sub(lambda m: row.get(m.group(1)) or "{{?}}", (p or "{{?}}")[:4096])
             got.append("*" if "{{" in made else made.strip())
     return got
 

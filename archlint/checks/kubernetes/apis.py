@@ -88,6 +88,8 @@ def _api_findings(ctx, removed: bool):
         if obj.api_version is None or not is_scalar(obj.api_version[1]):
             continue
         api = scalar(obj.api_version[1])
+        if not removed and obj.kind == "Kustomization" and api.startswith("kustomize.toolkit.fluxcd.io/"):
+            yield from _health_checks(ctx, obj, index, seen)
         entry = index.get((api, obj.kind))
         if entry is None:
             continue
@@ -123,7 +125,22 @@ def _api_findings(ctx, removed: bool):
             yield f
 
 
-def _flux_deprecation(ctx, obj, api: str, entry: dict, seen: set):
+def _health_checks(ctx, obj, index: dict, seen: set):
+    """K8S003 for the Flux API versions a Flux ``Kustomization``'s ``spec.healthChecks`` name
+    (JJGadgets' health check of a ``helm.toolkit.fluxcd.io/v2beta1`` HelmRelease): a Flux that no
+    longer serves it cannot find the object, and the Kustomization never becomes ready."""
+    from ...parsers.yamldoc import items, text, value
+
+    for check in items(value(value(obj.node, "spec"), "healthChecks"))[:256]:
+        node, kind = value(check, "apiVersion"), (text(check, "kind") or "").strip()
+        entry = index.get(((scalar(node) or "").strip(), kind)) if is_scalar(node) else None
+        if entry is not None and entry.get("component"):
+            f = _flux_deprecation(ctx, obj, scalar(node).strip(), entry, seen, kind=kind, node=node)
+            if f:
+                yield f
+
+
+def _flux_deprecation(ctx, obj, api: str, entry: dict, seen: set, kind: str | None = None, node=None):
     """K8S003 for a Flux API version (``component: flux``): deprecated in a Flux release, once
     its replacement has been served for three minor releases (``OLDEST_FLUX``), naming the release
     that stopped serving it; a file alone does not say which Flux the cluster runs (a whole run
@@ -138,11 +155,12 @@ def _flux_deprecation(ctx, obj, api: str, entry: dict, seen: set):
         until = f", to be removed in Flux {_vstr(rm)}"
     else:
         until = f", and no Flux release since {_vstr(rm)} serves it"
-    msg = f"{obj.kind} {api} is deprecated since Flux {_vstr(dep)}{until} {FLUX_UNKNOWN}."
+    what = f"The health check of a {kind}, {api}," if kind else f"{obj.kind} {api}"
+    msg = f"{what} is deprecated since Flux {_vstr(dep)}{until} {FLUX_UNKNOWN}."
     use = f"use {entry.get('replacement', '')}" + (f" (available since Flux {_vstr(avail)})" if avail else "") \
-        + "; `flux migrate -f .` (Flux 2.7.1 and later) rewrites the files"
-    return _emit(ctx, obj, seen, ctx.report(ctx.model.content_span(obj.api_version[1]), msg, hint=use,
-                                            key=f"{api} {obj.kind}"))
+        + ("; `flux migrate -f .` (Flux 2.7.1 and later) rewrites the files" if not kind else " in the health check")
+    return _emit(ctx, obj, seen, ctx.report(ctx.model.content_span(node if node is not None else obj.api_version[1]),
+                                            msg, hint=use, key=f"{api} {kind or obj.kind}"))
 
 
 #: how a Flux deprecation's message says the release the cluster runs is not known; in a whole run
@@ -197,7 +215,7 @@ def deprecated_api_version(ctx):
     Flux's own API versions (`helm.toolkit.fluxcd.io/v2beta2`, `source.toolkit.fluxcd.io/v1beta2`...: pack entries
     with `component: flux`, to Flux 2.9) are judged as Flux releases, at the one the repository says it installs in a
     whole run (`flux2/manifests/install?ref=v2.5.1`, the `flux-manifests` OCIRepository's tag, a gotk-components
-    header), and K8S004 never reports one.
+    header), and K8S004 never reports one; so are those a Flux Kustomization's `healthChecks` name.
 
     ## Example
     ```yaml
