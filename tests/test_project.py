@@ -4062,6 +4062,47 @@ def test_flux_apis_are_judged_at_the_flux_release_the_repository_installs(tmp_pa
     assert [f["message"].rpartition("(")[2] for f in doc["findings"] if f["rule"] == "K8S003"] == [
         "which Flux the cluster runs is not known).", "which Flux the cluster runs is not known)."]
 
+def test_kubernetes_apis_are_judged_at_the_release_a_k3s_upgrade_plan_names(tmp_path, capsys, monkeypatch):
+    # auricom/home-cluster: system-upgrade-controller Plans follow k3s' v1.21 channel; its CronJobs at
+    # batch/v1beta1 (removed in 1.25) still apply there: a warning that the upgrade breaks them;
+    # a deprecation the cluster's release has not made yet is dropped
+    plan = ("apiVersion: upgrade.cattle.io/v1\nkind: Plan\nmetadata:\n  name: server\nspec:\n"
+            "  upgrade:\n    image: rancher/k3s-upgrade\n  CHANNEL\n")
+    cron = ("apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: job\nspec:\n  schedule: '@daily'\n")
+    dra = "apiVersion: resource.k8s.io/v1beta1\nkind: DeviceClass\nmetadata:\n  name: gpu\n"
+    files = {"cluster/system-upgrade/server-plan.yaml": plan.replace(
+        "CHANNEL", "channel: https://update.k3s.io/v1-release/channels/v1.21"),
+             "cluster/apps/job.yaml": cron, "cluster/apps/dra.yaml": dra}
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    age_tree(tree(tmp_path / "a", files))
+    doc = run(tmp_path / "a", capsys)
+    want = [("cluster/apps/job.yaml", "K8S004", "warning",
+             "CronJob batch/v1beta1 is removed in Kubernetes 1.25; the repository's cluster runs 1.21, which still serves it,"
+             " so applying it fails once the cluster is upgraded to 1.25.")]
+    assert [(f["path"], f["rule"], f["severity"], f["message"]) for f in doc["findings"] if f["rule"].startswith("K8S")] == want
+    # a run naming the file reads the Plan too
+    assert [(f["path"], f["rule"], f["severity"], f["message"])
+            for f in run(tmp_path / "a", capsys, "cluster/apps/job.yaml")["findings"]] == want
+    # a newer release: the removal is made there (the message names the cluster's release); a Plan of
+    # another image (Talos, the OS) or a variable names none
+    for name, channel, expected in (
+            ("b", "version: v1.26.3+k3s1", ["CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
+                                            " (the repository's cluster runs Kubernetes 1.26)."]),
+            ("c", "version: ${KUBERNETES_VERSION}", ["CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it"
+                                                     " fails (Kubernetes 1.37, the newest release archlint knows; set"
+                                                     " kubernetes-version).",
+                                                     "DeviceClass resource.k8s.io/v1beta1 is deprecated since Kubernetes 1.35"
+                                                     " and is to be removed in 1.38 (Kubernetes 1.37, the newest release archlint"
+                                                     " knows; set kubernetes-version)."])):
+        more = dict(files, **{"cluster/system-upgrade/server-plan.yaml": plan.replace("CHANNEL", channel)})
+        got = [f["message"] for f in run(tree(tmp_path / name, more), capsys)["findings"] if f["rule"].startswith("K8S00")]
+        assert sorted(got) == sorted(expected), name
+    talos = dict(files, **{"cluster/system-upgrade/server-plan.yaml": plan.replace(
+        "CHANNEL", "version: v1.21.2+k3s1").replace("rancher/k3s-upgrade", "ghcr.io/siderolabs/installer")})
+    assert len([f for f in run(tree(tmp_path / "d", talos), capsys)["findings"] if f["rule"].startswith("K8S00")]) == 2
+
+
 def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, capsys):
     # amir20/dozzle: GOARCH=$TARGETARCH on $BUILDPLATFORM, published for linux/arm/v6: Go's
     # cross-compiler defaults to GOARM=7, and the Pi Zero gets SIGILL (dozzle#2399)

@@ -23,7 +23,7 @@ _OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}, "aliases": {"lis
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
                            "anchors", "loaded", "present", "never", "defaulted", "cloned", "floating_args",
-                           "make_sets", "make_latest", "make_named", "gitops", "flux", "flux_apis"))
+                           "make_sets", "make_latest", "make_named", "gitops", "flux", "flux_apis", "kube"))
 
 
 def _str(v) -> bool:
@@ -100,7 +100,7 @@ def check(value) -> dict | None:
             if not _ok(items_, _S):
                 raise ValueError("facts: bad final")
             continue
-        if key in ("unread", "tag_release", "addon_builder", "builder_runs", "flux_components"):
+        if key in ("unread", "tag_release", "addon_builder", "builder_runs", "flux_components", "kube_apis"):
             if items_ is not True:
                 raise ValueError(f"facts: bad {key}")
             continue

@@ -278,6 +278,7 @@ def gitops_paths(ctx, out: dict) -> None:
     from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
 
     _flux_installs(ctx, [], out)
+    _cluster_releases(ctx, out)
     if "fluxcd.io" not in ctx.source.text and "argoproj.io" not in ctx.source.text:
         return
     got: list = []
@@ -339,3 +340,40 @@ def _flux_installs(ctx, resources: list, out: dict) -> None:
         out["flux"] = sorted(set(got))[:16]
     if apis:
         out["flux_apis"] = sorted(set(apis))[:16]
+
+
+#: a k3s or RKE2 release a system-upgrade-controller Plan names (``v1.21.2+k3s1``), or the channel of
+#: one minor release it follows (``https://update.k3s.io/v1-release/channels/v1.21``)
+_PLAN_VERSION = re.compile(r"v?1\.(\d{1,2})\.\d{1,3}[+-]")
+_PLAN_CHANNEL = re.compile(r"/v?1\.(\d{1,2})/?$")
+_UPGRADERS = ("k3s-upgrade", "rke2-upgrade")
+
+
+def _cluster_releases(ctx, out: dict) -> None:
+    """The Kubernetes releases a file says the repository's cluster runs (``kube``, ``1.21`` each):
+    a system-upgrade-controller ``Plan`` upgrading k3s or RKE2 (``spec.upgrade.image``
+    ``rancher/k3s-upgrade``) to a version or along one minor release's channel (auricom's
+    ``channel: .../channels/v1.21``; ``stable`` or a variable: not known); and (``kube_apis``)
+    whether its objects use a Kubernetes API the API pack names, which ``refine.version_variant``
+    then judges at that release.  At most 16."""
+    from ..parsers.yamldoc import text, value
+
+    if ctx.kind != "kubernetes":
+        return
+    got = []
+    for root in ctx.model.objects() if "upgrade.cattle.io" in ctx.source.text else ():
+        if (text(root, "kind") or "").strip() != "Plan" or not (text(root, "apiVersion") or "").startswith("upgrade.cattle.io/"):
+            continue
+        spec = value(root, "spec")
+        image = (text(value(spec, "upgrade"), "image") or "").strip().split("@")[0].rsplit(":", 1)[0]
+        if image.rsplit("/", 1)[-1] not in _UPGRADERS:
+            continue  # (a Plan upgrading the OS, Talos: not the Kubernetes release)
+        m = _PLAN_VERSION.match((text(spec, "version") or "").strip()) or _PLAN_CHANNEL.search((text(spec, "channel") or "").strip())
+        if m:
+            got.append(f"1.{int(m.group(1))}")
+    if got:
+        out["kube"] = sorted(set(got))[:16]
+    from ..checks.kubernetes.apis import uses_core_api
+
+    if uses_core_api(ctx):
+        out["kube_apis"] = True

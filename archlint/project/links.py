@@ -58,6 +58,10 @@ def link_keys(project: Project, entries):
             yield display, "flux", True
         if facts.get("flux_apis"):
             yield display, "flux", False
+        if facts.get("kube"):  # (the Kubernetes release the repository's cluster runs: what its APIs are judged at)
+            yield display, "kube", True
+        if facts.get("kube_apis"):
+            yield display, "kube", False
         if facts.get("rewrites") or facts.get("generated") or facts.get("piped") or facts.get("anchored"):
             # the :latest of files under a path, or an anchor's value there
             yield display, WILD, True

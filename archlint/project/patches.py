@@ -109,6 +109,7 @@ class Patches:
         self._listed: dict | None = None  # display path -> Kustomizations listing it
         self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
         self.flux: set = set()  # the Flux releases the repository says it installs, as (major, minor, patch)
+        self.kube: set = set()  # the Kubernetes releases its cluster runs (a k3s system-upgrade Plan), as (major, minor)
         self.flux_files: set = set()  # display paths of files of Flux objects (HelmRelease, HelmRepository...)
 
     def called(self, builds: list) -> list:
@@ -255,6 +256,10 @@ class Patches:
         self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
         if facts.get("flux_apis"):
             self.flux_files.add(display)
+        for v in facts.get("kube", ()):
+            parts = v.split(".")
+            if len(parts) == 2 and all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
+                self.kube.add((int(parts[0]), int(parts[1])))
         for v in facts.get("flux", ()):
             parts = v.split(".")
             if 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):

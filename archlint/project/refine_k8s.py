@@ -18,7 +18,8 @@ def version_variant(f, fr, project):
     nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``), nor
     one only an unused Kustomize Component includes (``patches.unused_component``), nor one no
     GitOps object of the run applies (``patches.left_out``).  A Flux API's is judged at the Flux
-    release the repository says it installs (``apis.flux_judged``)."""
+    release the repository says it installs (``apis.flux_judged``), another at the Kubernetes release
+    its cluster runs (``apis.kube_judged``: a k3s system-upgrade Plan's)."""
     import os
 
     if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \
@@ -29,6 +30,12 @@ def version_variant(f, fr, project):
         from ..checks.kubernetes.apis import flux_judged
 
         f = flux_judged(f, project.patches.flux)
+        if f is None:
+            return None
+    elif project.patches.kube:  # (at the Kubernetes release the repository's cluster runs)
+        from ..checks.kubernetes.apis import kube_judged
+
+        f = kube_judged(f, project.patches.kube)
         if f is None:
             return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]

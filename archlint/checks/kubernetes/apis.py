@@ -191,6 +191,44 @@ def flux_judged(f, installs: set):
     return f
 
 
+def uses_core_api(ctx) -> bool:
+    """Whether an object of the file uses a Kubernetes API the API pack names (not a Flux one):
+    what a release of the repository's cluster may judge again (``kube_judged``)."""
+    index = _api_index(ctx.settings)
+    return any(o.api_version is not None and is_scalar(o.api_version[1]) and not (
+        index.get((scalar(o.api_version[1]), o.kind)) or {"component": True}).get("component") for o in _objects(ctx))
+
+
+_ASSUMED_WHY = re.compile(r" \(Kubernetes \d{1,3}\.\d{1,3}" + re.escape(_ASSUMED) + r"\)\.$")
+_REMOVED_AT = re.compile(r" was removed in Kubernetes (\d{1,3})\.(\d{1,3}), so applying it fails")
+_DEPRECATED_AT = re.compile(r" is deprecated since Kubernetes (\d{1,3})\.(\d{1,3})")
+
+
+def kube_judged(f, releases: set):
+    """A K8S003/K8S004 finding made at the release archlint assumed (no ``kubernetes-version``),
+    judged at the Kubernetes releases the repository's cluster runs (``patches.kube``, (major,
+    minor) each; the newest counts): a deprecation not yet made there is dropped; a removal not yet
+    made there is one the next upgrade makes (auricom's k3s 1.21 Plans and its ``rbac/v1beta1``,
+    removed in 1.22: a warning, the message says so); else the message names the release."""
+    at = _ASSUMED_WHY.search(f.message)
+    if not releases or at is None:
+        return f
+    newest = max(releases)
+    said = "%d.%d" % newest
+    rm = _REMOVED_AT.search(f.message)
+    if rm is not None and newest < (int(rm.group(1)), int(rm.group(2))):
+        gone = f"{rm.group(1)}.{rm.group(2)}"
+        f.message = (f.message[:rm.start()] + f" is removed in Kubernetes {gone}; the repository's cluster runs {said},"
+                     f" which still serves it, so applying it fails once the cluster is upgraded to {gone}.")
+        f.severity = Severity.WARNING
+        return f
+    dep = _DEPRECATED_AT.search(f.message)
+    if rm is None and dep is not None and newest < (int(dep.group(1)), int(dep.group(2))):
+        return None
+    f.message = f.message[:at.start()] + f" (the repository's cluster runs Kubernetes {said})."
+    return f
+
+
 @rule("K8S003", "deprecated-api-version", severity=Severity.WARNING, tags=("kubernetes", "compatibility"))
 def deprecated_api_version(ctx):
     """
@@ -209,7 +247,8 @@ def deprecated_api_version(ctx):
     `apimachinery` in the nearest `go.mod`: 1.36), else the newest release archlint knows (1.37); then a
     deprecation is reported only when every release Kubernetes still supports (1.35 to 1.37) serves the
     replacement: moving a `MutatingAdmissionPolicy` to `admissionregistration.k8s.io/v1`, served from 1.36,
-    would break it on a 1.35 cluster (xunholy's k8s-gitops runs 1.35 with the beta API switched on).
+    would break it on a 1.35 cluster (xunholy's k8s-gitops runs 1.35 with the beta API switched on). In a
+    whole run, a k3s system-upgrade `Plan`'s release is the cluster's (see K8S004).
     As K8S004, in a whole run not reported for a variant kept for old clusters in a folder or file named
     for its version (`crd/v1beta1/jobs.yaml` beside `crd/v1/jobs.yaml`, `bundle-v1beta1.yaml` beside `bundle.yaml`).
     Flux's own API versions (`helm.toolkit.fluxcd.io/v2beta2`, `source.toolkit.fluxcd.io/v1beta2`...: pack entries
@@ -255,7 +294,10 @@ def removed_api_version(ctx):
     file so named, or named for clusters before a release that serves the API, beside the one named
     without it (`bundle-v1beta1.yaml` beside `bundle.yaml`, `k8s_before_v1_18.yaml` beside `k8s.yaml`):
     the variant kept for old clusters, picked by their version (volcano's `CRD_VERSION`). A Flux API version no Flux
-    release since one serves is K8S003's (which Flux the cluster runs is not known).
+    release since one serves is K8S003's (which Flux the cluster runs is not known). Without
+    `kubernetes-version`, a whole run judges at the release a k3s or RKE2 system-upgrade `Plan` of the
+    repository names (`channel: .../v1.21`): a removal not made there yet is a warning that the next
+    upgrade breaks the file.
 
     ## Example
     ```yaml
