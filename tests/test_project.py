@@ -4089,6 +4089,8 @@ def test_kubernetes_apis_are_judged_at_the_release_a_k3s_upgrade_plan_names(tmp_
     for name, channel, expected in (
             ("b", "version: v1.26.3+k3s1", ["CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
                                             " (the repository's cluster runs Kubernetes 1.26)."]),
+            ("e", "version: v1.27.1", ["CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it fails"
+                                       " (the repository's cluster runs Kubernetes 1.27)."]),
             ("c", "version: ${KUBERNETES_VERSION}", ["CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it"
                                                      " fails (Kubernetes 1.37, the newest release archlint knows; set"
                                                      " kubernetes-version).",

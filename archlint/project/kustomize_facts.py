@@ -344,7 +344,7 @@ def _flux_installs(ctx, resources: list, out: dict) -> None:
 
 #: a k3s or RKE2 release a system-upgrade-controller Plan names (``v1.21.2+k3s1``), or the channel of
 #: one minor release it follows (``https://update.k3s.io/v1-release/channels/v1.21``)
-_PLAN_VERSION = re.compile(r"v?1\.(\d{1,2})\.\d{1,3}[+-]")
+_PLAN_VERSION = re.compile(r"v?1\.(\d{1,2})\.\d{1,3}(?:[+-]|$)")
 _PLAN_CHANNEL = re.compile(r"/v?1\.(\d{1,2})/?$")
 _UPGRADERS = ("k3s-upgrade", "rke2-upgrade")
 
