@@ -52,11 +52,15 @@ def local_tooling(path: str) -> bool:
     """Whether the file at ``path`` (display path) sits under a developer-tooling folder
     (``tools/dev/kafka/docker-compose.yaml``, ``operator/hack/addons.yaml``,
     ``manifests/dev-tilt/ui.yaml``, ``contrib/local-environment/docker-compose.yaml``) or is named for development or tests
-    (``compose.tests.yaml``, ``docker-compose.dev.yml``)."""
+    (``compose.tests.yaml``, ``docker-compose.dev.yml``); not a folder right below one named ``apps``
+    (a GitOps layout's namespace: ``cluster/apps/dev/``)."""
     parts = path.replace("\\", "/").lower().split("/")
-    if not _LOCAL_TOOLING.isdisjoint(parts[:-1]):
+    # (a folder right below ``apps`` is a namespace of a GitOps layout, deployed whatever its name:
+    # bjw-s' ``cluster/apps/dev/``, mrwulf's ``cluster/apps/development/``)
+    folders = [p for i, p in enumerate(parts[:-1]) if i == 0 or parts[i - 1] != "apps"]
+    if not _LOCAL_TOOLING.isdisjoint(folders):
         return True
-    for p in parts[:-1]:
+    for p in folders:
         words = _NAME_WORDS.split(p)
         if not _DEV_WORDS.isdisjoint(words) or len(words) > 1 and words[-1] in _DEV_LAST_WORDS:
             return True

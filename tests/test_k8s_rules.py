@@ -2152,6 +2152,31 @@ spec:
 """
 
 
+def test_k8s001_a_values_image_whose_registry_is_filled_in_later_has_a_known_tag(tmp_path):
+    # bjw-s/k8s-gitops' cdn HelmRelease: repository ${PRIVATE_REGISTRY_1}/bjw-s/assets (Flux's post-build
+    # substitution) at tag latest; a repository that is a variable alone, or a template, stays unknown
+    text = """
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: cdn}
+        spec:
+          values:
+            image: {repository: "${PRIVATE_REGISTRY_1}/bjw-s/assets", tag: latest}
+            other:
+              image: {repository: "${IMAGE}", tag: latest}
+            third:
+              image: {repository: "{{ .Values.registry }}/x", tag: latest}
+    """
+    assert check(text, "K8S001", kind="kubernetes") == [
+        "6:68 K8S001 Helm values set image ${PRIVATE_REGISTRY_1}/bjw-s/assets to the mutable tag latest."]
+    # a GitOps layout's namespace folder is no developer tooling, whatever its name (bjw-s' cluster/apps/dev/)
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "cluster/apps/dev/cdn/hr.yaml": dedent(text),
+                           "tools/dev/hr.yaml": dedent(text)})
+    assert [f.rule_id for f in findings(lint_path(tmp_path / "cluster/apps/dev/cdn/hr.yaml", "cluster/apps/dev/cdn/hr.yaml"),
+                                        "K8S001")] == ["K8S001"]
+    assert findings(lint_path(tmp_path / "tools/dev/hr.yaml", "tools/dev/hr.yaml"), "K8S001") == []
+
+
 def test_k8s001_reads_an_applications_helm_values_string_where_it_is_a_literal_block():
     # PixelJonas/home-ops: Argo CD Applications of app-template whose helm.values is a YAML string;
     # its findings stand on the file's lines; a folded block or text that is no YAML: nothing

@@ -3955,7 +3955,8 @@ def test_a_folder_no_gitops_object_applies_deploys_nothing(tmp_path, capsys, mon
     assert codes(run(tree(tmp_path / "f", no_flux), capsys), "K8S00") == everything
     # a copy of an older layout kept aside, which nothing applies (nicholaswilde's backup/): deploys nothing;
     # a folder nothing applies under another name may be applied by hand (a bootstrap): judged
-    for folder, more in (("backup", []), ("bootstrap", [("bootstrap/apps/grafana/job.yaml", 10, "K8S001")])):
+    for folder, more in (("backup", []), ("_disabled", []),  # (tyzbit's clusters/corpus/_disabled/)
+                         ("bootstrap", [("bootstrap/apps/grafana/job.yaml", 10, "K8S001")])):
         kept = dict(files, **{f"{folder}/apps/kustomization.yaml": "resources:\n  - grafana\n",
                               # (flux-system's patch of its own Kustomization has no path: it applies nothing)
                               "cluster/flux/kustomization.yaml": "resources:\n  - apps.yaml\npatches:\n  - path: patch.yaml\n",
@@ -4100,9 +4101,72 @@ def test_kubernetes_apis_are_judged_at_the_release_a_k3s_upgrade_plan_names(tmp_
         more = dict(files, **{"cluster/system-upgrade/server-plan.yaml": plan.replace("CHANNEL", channel)})
         got = [f["message"] for f in run(tree(tmp_path / name, more), capsys)["findings"] if f["rule"].startswith("K8S00")]
         assert sorted(got) == sorted(expected), name
+    # dfroberg/cluster: the Plans sit below a Kustomization that lists nothing (`resources: []`), which a Flux
+    # Kustomization applies: not deployed, so they say nothing of the cluster
+    ks = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: NAME\nspec:\n  path: ./NAME\n"
+    parked = {"cluster/kustomization.yaml": "resources: []\n", "flux/cluster.yaml": ks.replace("NAME", "cluster"),
+              "flux/apps.yaml": ks.replace("NAME", "apps"), "apps/job.yaml": cron,
+              "cluster/system-upgrade/server-plan.yaml": files["cluster/system-upgrade/server-plan.yaml"]}
+    assert [f["message"] for f in run(tree(tmp_path / "f", parked), capsys)["findings"] if f["rule"] == "K8S004"] == [
+        "CronJob batch/v1beta1 was removed in Kubernetes 1.25, so applying it fails (Kubernetes 1.37, the newest release"
+        " archlint knows; set kubernetes-version)."]
+    parked["cluster/kustomization.yaml"] = "resources:\n- system-upgrade/server-plan.yaml\n"
+    assert [f["severity"] for f in run(tree(tmp_path / "g", parked), capsys)["findings"] if f["rule"] == "K8S004"] == [
+        "warning"]
     talos = dict(files, **{"cluster/system-upgrade/server-plan.yaml": plan.replace(
         "CHANNEL", "version: v1.21.2+k3s1").replace("rancher/k3s-upgrade", "ghcr.io/siderolabs/installer")})
     assert len([f for f in run(tree(tmp_path / "d", talos), capsys)["findings"] if f["rule"].startswith("K8S00")]) == 2
+
+
+def test_flux_apis_the_vendored_flux_crds_serve_without_their_replacement_are_current(tmp_path, capsys, monkeypatch):
+    # toboshii/k8s-gitops: gotk-components.yaml of Flux 0.2 (no version header), whose CRDs serve
+    # helm.toolkit.fluxcd.io/v2beta1 alone: "use v2" would not apply there (16 K8S003 judged wrong)
+    def crd(versions):
+        out = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+               "  name: helmreleases.helm.toolkit.fluxcd.io\nspec:\n  group: helm.toolkit.fluxcd.io\n"
+               "  names:\n    kind: HelmRelease\n  versions:\n")
+        return out + "".join(f"  - name: {v}\n    served: true\n    storage: false\n" for v in versions)
+    release = "apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: app\n"
+    from archlint.run import cache as C
+    monkeypatch.setattr(C, "RACY_NS", 0)
+    # (0dragosh's Flux 0.31 serves source v1beta1 and v1beta2: a later version served, so the deprecation is its)
+    for name, versions, expected in (("old", ["v2beta1"], 0), ("new", ["v2beta1", "v2beta2", "v2"], 1),
+                                     ("mid", ["v2beta1", "v2beta2"], 1)):
+        root = tree(tmp_path / name, {"cluster/flux-system/gotk-components.yaml": "---\n" + crd(versions),
+                                      "cluster/apps/app/helmrelease.yaml": release})
+        age_tree(root)
+        got = [f for f in run(root, capsys)["findings"] if f["rule"] == "K8S003"]
+        assert len(got) == expected, name
+        # a run naming the release reads the CRDs too
+        named = run(root, capsys, "cluster/apps/app/helmrelease.yaml")["findings"]
+        assert [f["message"] for f in named if f["rule"] == "K8S003"] == [f["message"] for f in got], name
+
+
+def test_a_kustomization_that_lists_nothing_applies_nothing_below_it(tmp_path, capsys):
+    # samip5/k8s-cluster: apps/kustomization.yaml (applied by Flux) with `# - monitoring`, and
+    # monitoring/kustomization.yaml with `resources: []`, its ks.yaml entries commented out: the Flux
+    # Kustomization in monitoring/scrutiny/ks.yaml is never applied, nor what it applies
+    ks = ("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: NAME\nspec:\n"
+          "  path: ./PATH\n")
+    release = ("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: s\nspec:\n  values:\n"
+               "    image:\n      repository: ghcr.io/acme/scrutiny\n      tag: latest\n")
+    files = {"flux/apps.yaml": ks.replace("NAME", "apps").replace("PATH", "apps"),
+             "apps/kustomization.yaml": "resources:\n  - comms\n#  - monitoring\n",
+             "apps/comms/kustomization.yaml": "resources: []\n",
+             "apps/monitoring/kustomization.yaml": "resources: []\n#  - ./scrutiny/ks.yaml\n",
+             "apps/monitoring/scrutiny/ks.yaml": ks.replace("NAME", "scrutiny").replace("PATH", "apps/monitoring/scrutiny/app"),
+             "apps/monitoring/scrutiny/app/kustomization.yaml": "resources:\n  - hr.yaml\n",
+             "apps/monitoring/scrutiny/app/hr.yaml": release}
+    assert codes(run(tree(tmp_path / "a", files), capsys), "K8S") == []
+    # listed all the way down: deployed
+    on = dict(files, **{"apps/kustomization.yaml": "resources:\n  - comms\n  - monitoring\n",
+                        "apps/monitoring/kustomization.yaml": "resources:\n  - ./scrutiny/ks.yaml\n"})
+    assert codes(run(tree(tmp_path / "b", on), capsys), "K8S") == [("apps/monitoring/scrutiny/app/hr.yaml", 9, "K8S001")]
+    # dfroberg/cluster: Flux applies ./custom, whose Kustomization lists nothing; custom/stack's is never built
+    custom = {"flux/custom.yaml": ks.replace("NAME", "custom").replace("PATH", "custom"),
+              "custom/kustomization.yaml": "resources: []\n",
+              "custom/stack/kustomization.yaml": "resources:\n  - hr.yaml\n", "custom/stack/hr.yaml": release}
+    assert codes(run(tree(tmp_path / "c", custom), capsys), "K8S") == []
 
 
 def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, capsys):

@@ -329,6 +329,30 @@ def test_fission_environment_images():
     ]
 
 
+def test_actions_runner_controller_runner_images():
+    # bjw-s' k8s-gitops and toboshii's: the legacy (summerwind) API's RunnerDeployment and Runner
+    text = """
+        apiVersion: actions.summerwind.dev/v1alpha1
+        kind: RunnerDeployment
+        metadata: {name: runner}
+        spec:
+          template:
+            spec:
+              image: summerwind/actions-runner-dind
+              repository: acme/assets
+        ---
+        apiVersion: actions.summerwind.dev/v1alpha1
+        kind: Runner
+        metadata: {name: one}
+        spec:
+          image: ghcr.io/acme/actions-runner:latest
+    """
+    assert check(text, "K8S00", kind="kubernetes") == [
+        "7:14 K8S002 Image summerwind/actions-runner-dind has no tag, so the node pulls summerwind/actions-runner-dind:latest.",
+        "14:10 K8S001 Image ghcr.io/acme/actions-runner:latest uses the mutable tag latest.",
+    ]
+
+
 def test_annotation_suppresses_inside_a_tekton_task():
     text = TEKTON_TASK.replace("  name: build\n", "  name: build\n      annotations:\n        archlint.io/ignore: K8S001\n")
     assert [s.split(" ", 2)[1] for s in check(text, "K8S", kind="kubernetes")] == ["K8S002", "K8S007"]

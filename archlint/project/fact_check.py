@@ -23,7 +23,7 @@ _OPTIONAL = {"builds": {"contexts": _SL, "floating_args": _SL}, "aliases": {"lis
 #: facts that are lists of strings
 _STRING_LISTS = frozenset(("pushed", "sent", "calls", "callee", "retags", "rewrites", "piped", "includes", "args", "replaced", "anchored",
                            "anchors", "loaded", "present", "never", "defaulted", "cloned", "floating_args",
-                           "make_sets", "make_latest", "make_named", "gitops", "flux", "flux_apis", "kube"))
+                           "make_sets", "make_latest", "make_named", "gitops", "flux", "flux_apis", "flux_served", "kube"))
 
 
 def _str(v) -> bool:

@@ -122,7 +122,7 @@ def kustomization_facts(ctx, out: dict) -> None:
             resources.append("*")  # an inline or remote patch: it may add a container
     _flux_installs(ctx, [scalar(r) for root in model.documents if is_map(root) for r in items(value(root, "resources"))
                          if is_scalar(r)], out)
-    if resources or patches or transformers:
+    if resources or patches or transformers or _lists_nothing(model):
         out["kustomize"] = {"resources": resources, "patches": patches}
         if transformers:
             out["kustomize"]["transformers"] = transformers
@@ -311,6 +311,16 @@ _FLUX_HEADER = re.compile(r"^#[ \t]*Flux [Vv]ersion:[ \t]*" + _FLUX_RELEASE, re.
 _FLUX_GROUP = ".toolkit.fluxcd.io/"
 
 
+def _lists_nothing(model) -> bool:
+    """Whether a Kustomization says it lists nothing (``resources: []``: dfroberg's ``cluster/core``,
+    "everything moved to their own Kustomizations"): a Kustomization all the same, which applies
+    none of the files below it."""
+    from ..parsers.yamldoc import is_map, is_seq, value
+
+    return any(is_map(root) and is_seq(value(root, "resources")) and not value(root, "resources").value
+               for root in model.documents)
+
+
 def _flux_installs(ctx, resources: list, out: dict) -> None:
     """The Flux releases a file says the repository installs (``flux``): a Kustomization's remote
     resource of Flux's install manifests (toboshii's and carpenike's ``cluster/bootstrap``), the
@@ -324,12 +334,14 @@ def _flux_installs(ctx, resources: list, out: dict) -> None:
     head = _FLUX_HEADER.search(ctx.source.text[:1024])
     if head:
         got.append(head.group(1))
-    apis = []
+    apis, served = [], []
     for root in ctx.model.objects() if ctx.kind == "kubernetes" and "fluxcd" in ctx.source.text else ():
         api, kind = (text(root, "apiVersion") or "").strip(), (text(root, "kind") or "").strip()
         if _FLUX_GROUP in api:
             apis.append(f"{api} {kind}")
         spec = value(root, "spec")
+        if kind == "CustomResourceDefinition" and (text(spec, "group") or "").strip().endswith(_FLUX_GROUP[1:-1]):
+            served += _served(spec)[:64 - len(served)]
         url, tag = text(spec, "url") or "", text(value(spec, "ref"), "tag") or ""
         if kind in ("OCIRepository", "GitRepository") and _FLUX_GROUP in api \
                 and url.strip().rstrip("/").removesuffix(".git").endswith(("fluxcd/flux-manifests", "fluxcd/flux2")):
@@ -340,6 +352,24 @@ def _flux_installs(ctx, resources: list, out: dict) -> None:
         out["flux"] = sorted(set(got))[:16]
     if apis:
         out["flux_apis"] = sorted(set(apis))[:16]
+    if served:
+        out["flux_served"] = sorted(set(served))
+
+
+def _served(spec) -> list:
+    """``group/version Kind`` of each version a CustomResourceDefinition serves (``versions[]``
+    with ``served: true``; an ``apiextensions.k8s.io/v1beta1`` CRD's lone ``version``): what the Flux
+    the repository installs serves, where it vendors Flux's CRDs (toboshii's gotk-components.yaml
+    of Flux 0.2, no version header: v1beta1 only)."""
+    from ..parsers.yamldoc import is_map, items, text, value
+
+    group, kind = (text(spec, "group") or "").strip(), (text(value(spec, "names"), "kind") or "").strip()
+    if not group or not kind:
+        return []
+    names = [(text(v, "name") or "").strip() for v in items(value(spec, "versions"))
+             if is_map(v) and (text(v, "served") or "").strip().lower() == "true"]
+    names += [(text(spec, "version") or "").strip()] if value(spec, "versions") is None else []
+    return [f"{group}/{n} {kind}" for n in names if n]
 
 
 #: a k3s or RKE2 release a system-upgrade-controller Plan names (``v1.21.2+k3s1``), or the channel of

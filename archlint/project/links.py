@@ -54,8 +54,8 @@ def link_keys(project: Project, entries):
                 yield display, "f:" + p, False
         for c in facts.get("calls", ()):  # (a reusable workflow: its build steps are the caller's builds)
             yield display, "f:" + c.partition(":")[2], False
-        if facts.get("flux"):  # (the Flux release the repository installs: what its Flux APIs are judged at)
-            yield display, "flux", True
+        if facts.get("flux") or facts.get("flux_served"):  # (the Flux release the repository installs, or the
+            yield display, "flux", True  # versions its vendored CRDs serve: what its Flux APIs are judged at)
         if facts.get("flux_apis"):
             yield display, "flux", False
         if facts.get("kube"):  # (the Kubernetes release the repository's cluster runs: what its APIs are judged at)

@@ -34,7 +34,8 @@ def _variable(segment: str) -> bool:
     return "$" in segment or "{{" in segment or "*" in segment
 
 
-#: folder names of manifests kept aside, not applied: judged only where nothing applies them
+#: folder names of manifests kept aside, not applied: judged only where nothing applies them (a
+#: leading ``_`` or ``.`` kept: tyzbit's ``clusters/corpus/_disabled/``)
 _KEPT_ASIDE = frozenset(("backup", "backups", "bak", "old", "unused", "disabled", "legacy", "retired", "attic",
                          "graveyard", "trash"))
 
@@ -109,7 +110,9 @@ class Patches:
         self._listed: dict | None = None  # display path -> Kustomizations listing it
         self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
         self.flux: set = set()  # the Flux releases the repository says it installs, as (major, minor, patch)
-        self.kube: set = set()  # the Kubernetes releases its cluster runs (a k3s system-upgrade Plan), as (major, minor)
+        self.flux_served: dict = {}  # Kind -> the Flux API versions the CRDs the repository vendors serve for it
+        self.kube: dict = {}  # display -> the Kubernetes releases a k3s system-upgrade Plan of it names, as (major, minor)
+        self._deployed_kube: set | None = None  # (cluster_releases' answer)
         self.flux_files: set = set()  # display paths of files of Flux objects (HelmRelease, HelmRepository...)
 
     def called(self, builds: list) -> list:
@@ -256,10 +259,15 @@ class Patches:
         self.callee.update((display, _line(x)) for x in facts.get("callee", ()) if _line(x))
         if facts.get("flux_apis"):
             self.flux_files.add(display)
+        for v in facts.get("flux_served", ()):
+            api, _, kind = v.partition(" ")
+            if api and kind and len(self.flux_served) < 4096:
+                self.flux_served.setdefault(kind, set()).add(api)
         for v in facts.get("kube", ()):
             parts = v.split(".")
             if len(parts) == 2 and all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
-                self.kube.add((int(parts[0]), int(parts[1])))
+                self.kube.setdefault(display, set()).add((int(parts[0]), int(parts[1])))
+                self._deployed_kube = None
         for v in facts.get("flux", ()):
             parts = v.split(".")
             if 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
@@ -409,6 +417,24 @@ class Patches:
             self._used_shelves = (up, {shelf(c) for c in self.components if up.get(c)})
         return all(k in self.components and not up.get(k) and shelf(k) in self._used_shelves[1] for k in ks)
 
+    def cluster_releases(self) -> set:
+        """The Kubernetes releases the repository's cluster runs: those of the system-upgrade Plans
+        (``kube``) in files a GitOps object of the run applies, where it has GitOps objects (dfroberg's
+        Plans, which no Flux Kustomization applies, said 1.22 of a 1.23 cluster); found once."""
+        if self._deployed_kube is None:
+            self._deployed_kube = {r for d, rs in self.kube.items() if self._applied(d) for r in rs}
+        return self._deployed_kube
+
+    def _applied(self, path: str) -> bool:
+        """Whether a GitOps object of the run applies ``path`` (its top Kustomization's folder or
+        one above it with no Kustomization of its own), or the run cannot tell (no GitOps objects
+        whose paths are known)."""
+        index = self._gitops_named()
+        if index is None:
+            return True
+        return not self.left_out(path) and any(self._applying(posixpath.dirname(t), *index)[0]
+                                               for t in (self._tops(path) or [path]))
+
     def left_out(self, path: str) -> bool:
         """Whether no GitOps tool of the run applies ``path``: every Kustomization at the top above
         it (or the file, when none includes it) is left out beside its siblings
@@ -488,7 +514,7 @@ class Patches:
         if not by:  # (nothing applies the folder nor one above it: a copy kept aside under a name that says so,
             # nicholaswilde's backup/ of an older layout, whose Flux Kustomizations point to cluster/)
             return self._left_out_sibling(top) or self._passed_over(top, named, wild) \
-                or not at and not _KEPT_ASIDE.isdisjoint(folder.lower().split("/"))
+                or not at and not _KEPT_ASIDE.isdisjoint(p.strip("_.") for p in folder.lower().split("/"))
         return all(self._left_out_sibling(t) or self._passed_over(t, named, wild)
                    for f in by for t in (self._tops(f) or [""]))
 
@@ -508,7 +534,7 @@ class Patches:
             at = posixpath.dirname(at)
         return by, at
 
-    def _passed_over(self, top: str, named: dict, wild: list) -> bool:
+    def _passed_over(self, top: str, named: dict, wild: list, depth: int = 0) -> bool:
         """Whether ``top`` (a top Kustomization, or a file in a folder with none) is below the
         folder of a Kustomization that a GitOps object of the run applies, directly or through the
         Kustomizations including it, and that lists neither ``top`` nor a Kustomization above it:
@@ -534,7 +560,10 @@ class Patches:
             k = next((posixpath.join(at, n) for n in NAMES if posixpath.join(at, n) in self.kustomizations), None)
         if k is None or any(r.endswith("*") for r in self.kustomizations[k][0]):
             return False
-        return any(self._applying(posixpath.dirname(t), named, wild)[0] for t in self._tops(k))
+        # (or that Kustomization is itself passed over: samip5's monitoring/, `resources: []`, which the applied
+        # apps/ Kustomization no longer lists; its apps' ks.yaml deploy nothing either)
+        return any(self._applying(posixpath.dirname(t), named, wild)[0] or t != top and depth < 32
+                   and self._passed_over(t, named, wild, depth + 1) for t in self._tops(k))
 
     def _left_out_sibling(self, top: str) -> bool:
         """Whether the nearest Kustomization in a folder above ``top``'s lists an entry in the same

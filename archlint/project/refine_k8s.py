@@ -18,7 +18,8 @@ def version_variant(f, fr, project):
     nor an object a test suite names (a Gatekeeper ``Suite``'s cases: ``project.test_inputs``), nor
     one only an unused Kustomize Component includes (``patches.unused_component``), nor one no
     GitOps object of the run applies (``patches.left_out``).  A Flux API's is judged at the Flux
-    release the repository says it installs (``apis.flux_judged``), another at the Kubernetes release
+    release the repository says it installs (``apis.flux_judged``), or not at all where the Flux CRDs it
+    vendors serve it and not its replacement (``_served_alone``); another at the Kubernetes release
     its cluster runs (``apis.kube_judged``: a k3s system-upgrade Plan's)."""
     import os
 
@@ -26,6 +27,8 @@ def version_variant(f, fr, project):
             or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message) \
             or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
         return None
+    if project.patches.flux_served and ".toolkit.fluxcd.io/" in f.key and _served_alone(project, f):
+        return None  # (the Flux whose CRDs the repository vendors serves it, and not its replacement yet)
     if project.patches.flux and ".toolkit.fluxcd.io/" in f.key:  # (at the Flux release the repository installs)
         from ..checks.kubernetes.apis import flux_judged
 
@@ -35,7 +38,7 @@ def version_variant(f, fr, project):
     elif project.patches.kube:  # (at the Kubernetes release the repository's cluster runs)
         from ..checks.kubernetes.apis import kube_judged
 
-        f = kube_judged(f, project.patches.kube)
+        f = kube_judged(f, project.patches.cluster_releases())
         if f is None:
             return None
     version = f.key.split(" ", 1)[0].rpartition("/")[2]
@@ -125,3 +128,29 @@ def _prerelease_released(project, path: str) -> bool:
         keys = (release_key(os.path.basename(p)) for p in project.known if p.endswith((".yaml", ".yml")))
         finals = project._final_releases = {k[1][0] for k in keys if k and k[1][1] == 1}
     return mine[1][0] in finals
+
+
+
+def _served_alone(project, f) -> bool:
+    """Whether the Flux CRDs the repository vendors (``patches.flux_served``) serve the API
+    version of a Flux finding for its kind and no later version of its group: the Flux the
+    repository installs predates the deprecation (toboshii's Flux 0.2, v1beta1 only: 16 K8S003
+    judged wrong, their "use v1" failing to apply there).  Where a later one is served
+    (0dragosh's Flux 0.31, source v1beta1 and v1beta2) the deprecation is that Flux's."""
+    api, _, kind = f.key.partition(" ")
+    served = project.patches.flux_served.get(kind)
+    if not served or api not in served:
+        return False
+    group, _, version = api.rpartition("/")
+    mine = _version_rank(version)
+    return mine is not None and not any(
+        g == group and (r := _version_rank(v)) is not None and r > mine for g, _, v in (s.rpartition("/") for s in served))
+
+
+_VERSION = re.compile(r"v(\d{1,3})(?:(alpha|beta)(\d{1,3}))?")
+
+
+def _version_rank(version: str):
+    """A Kubernetes API version's place in order (v1alpha1 < v1beta1 < v1beta2 < v1 < v2beta1), or None."""
+    m = _VERSION.fullmatch(version)
+    return None if m is None else (int(m.group(1)), {"alpha": 0, "beta": 1}.get(m.group(2), 2), int(m.group(3) or 0))

@@ -71,6 +71,11 @@ def _unknown(ref: str) -> bool:
     return _dynamic(ref) or wl.is_placeholder(ref)
 
 
+#: a values repository whose registry a GitOps tool fills in later, its path written (bjw-s'
+#: ``${PRIVATE_REGISTRY_1}/bjw-s/assets``, a Flux post-build substitution): its tag is known
+_LATER_REGISTRY = re.compile(r"\$\{[A-Za-z_]\w{0,63}\}(?:/[\w.-]{1,128}){1,8}")
+
+
 def _emit(ctx, obj, seen: set, finding):
     """Mark ``finding`` suppressed when its object's annotation asks; drop repeats (aliases)."""
     k = (finding.rule_id, tuple(finding.span))
@@ -284,9 +289,10 @@ def _values_image_maps(ctx) -> list:
             if not is_map(v) or id(m) in tests:
                 continue
             tag, repo = value(v, "tag"), values_repository(text(v, "repository"), text(v, "name"), text(v, "registry"))
+            later = _LATER_REGISTRY.fullmatch(repo or "") is not None  # (a registry filled in later: the tag is known)
             if repo is None and any(get(v, k) is not None for k in ("repository", "name")) and not repository_defaulted(
-                    ctx) or _unknown(repo or "image"):  # (an empty repository: a slot the user fills, akri's brokers,
-                continue  # unless a template gives it a default; a placeholder: sapcc's stub name nebula-repository)
+                    ctx) or _unknown(repo or "image") and not later:  # (an empty repository: a slot the user fills,
+                continue  # akri's brokers, unless a template gives it a default; a placeholder: sapcc's nebula-repository)
             repo = repo or "image"
             pol = value(v, "pullPolicy") or value(m, "imagePullPolicy") or value(v, "imagePullPolicy")
             first = ctx.model.content_span(v)[0]
