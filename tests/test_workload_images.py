@@ -353,6 +353,27 @@ def test_actions_runner_controller_runner_images():
     ]
 
 
+def test_argo_cd_application_kustomize_image_overrides():
+    # vfarcic/argo-combined-demo: production's Application overrides the app's image with :latest,
+    # over the commit tag its pipeline writes; NAME=NEW:TAG names the new one; a new name alone keeps the tag
+    text = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {name: app}
+        spec:
+          source:
+            path: kustomize/overlays/production
+            kustomize:
+              images:
+              - vfarcic/argo-combined-app:latest
+              - old/name=ghcr.io/acme/new:latest
+              - other=ghcr.io/acme/renamed
+              - ghcr.io/acme/pinned:1.2.3
+    """
+    assert [line.split(" uses")[0] for line in check(text, "K8S00", kind="kubernetes")] == [
+        "9:9 K8S001 Image vfarcic/argo-combined-app:latest", "10:9 K8S001 Image ghcr.io/acme/new:latest"]
+
+
 def test_annotation_suppresses_inside_a_tekton_task():
     text = TEKTON_TASK.replace("  name: build\n", "  name: build\n      annotations:\n        archlint.io/ignore: K8S001\n")
     assert [s.split(" ", 2)[1] for s in check(text, "K8S", kind="kubernetes")] == ["K8S002", "K8S007"]

@@ -218,6 +218,10 @@ def _images(ctx) -> list:
             for p in wl.paths_of(wl.entry_for(ctx.settings, obj), "images"):
                 for v in wl.resolve(obj.node, p):
                     ref = scalar(v) if is_scalar(v) else None
+                    if ref and "=" in ref:  # (an Argo CD Application's kustomize image override, NAME=NEW:TAG: the new)
+                        ref = ref.split("=", 1)[1]
+                        if split_image(ref.strip())[1] is None and split_image(ref.strip())[2] is None:
+                            continue  # (a new name alone: the tag stays the manifest's)
                     if kustomized and ref and split_image(ref.strip())[0] in kustomized or ref and ref.strip() in payload:
                         continue
                     if ref and not _unknown(ref.strip()) and id(v) not in seen:
