@@ -71,8 +71,10 @@ def test_dc001_passes_an_image_its_comment_calls_a_placeholder():
      "    labels: {com.centurylinklabs.watchtower.enable: \"true\"}\n", ["ofelia", "updater", "extra"]),
     ("    image: containrrr/watchtower\n", "    labels:\n      com.centurylinklabs.watchtower.enable: \"false\"\n",
      ["web"]),
-    # it names the containers it watches, or runs once: not known to keep these services updated
+    # it names the containers it watches (after an option that takes no value too), or runs once: not known
+    # to keep these services updated
     ("    image: containrrr/watchtower\n    command: web\n", "", ["web", "ofelia", "updater", "extra"]),
+    ("    image: containrrr/watchtower\n    command: --cleanup web\n", "", ["web", "ofelia", "updater", "extra"]),
     ("    image: containrrr/watchtower\n    command: --run-once\n", "", ["web", "ofelia", "updater", "extra"]),
     # no updater: every floating image
     ("    image: postgres:17\n", "", ["web", "ofelia", "extra"]),

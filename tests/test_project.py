@@ -2195,6 +2195,8 @@ def test_an_applicationsets_list_generator_names_the_folders_it_applies(tmp_path
     assert codes(run(tree(tmp_path / "a", files), capsys), "K8S00") == listed
     # another generator (a git directory generator), a parameter no element gives: any folder
     for old, new in (("- list:", "- git: {repoURL: x, directories: [{path: 'manifests/workloads/*'}]}\n  - list:"),
+                     # (elements from elementsYaml, made by a template: not known)
+                     ("      elements:", "      elementsYaml: '{{ .x }}'\n      elements:"),
                      ("workloads/{{appName}}'}", "workloads/{{appName}}-{{env}}'}")):
         other = dict(files, **{"manifests/workloads/applicationset.yaml": files["manifests/workloads/applicationset.yaml"]
                                .replace(old, new, 1)})
@@ -4167,6 +4169,37 @@ def test_a_kustomization_that_lists_nothing_applies_nothing_below_it(tmp_path, c
               "custom/kustomization.yaml": "resources: []\n",
               "custom/stack/kustomization.yaml": "resources:\n  - hr.yaml\n", "custom/stack/hr.yaml": release}
     assert codes(run(tree(tmp_path / "c", custom), capsys), "K8S") == []
+
+
+def test_kustomizations_including_one_another_are_judged_once(tmp_path, capsys):
+    # a review's tree: A/x and A/y include ../../B, B/x and B/y include ../../A; a Flux Kustomization
+    # applies C: "passed over" recursed through them without end (2^32 calls), now each top once
+    psp = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\nspec: {}\n"
+    ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n"
+    files = {"A/kustomization.yaml": "resources:\n  - ns.yaml\n", "A/ns.yaml": ns,
+             "B/kustomization.yaml": "resources:\n  - ns.yaml\n", "B/ns.yaml": ns,
+             "C/kustomization.yaml": "resources:\n  - flux.yaml\n",
+             "C/flux.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: c}\n"
+                            "spec:\n  path: ./C\n"}
+    for x in ("x", "y"):
+        files[f"A/{x}/kustomization.yaml"] = "resources:\n  - ../../B\n  - deploy.yaml\n"
+        files[f"A/{x}/deploy.yaml"] = psp
+        files[f"B/{x}/kustomization.yaml"] = "resources:\n  - ../../A\n"
+    assert codes(run(tree(tmp_path, files), capsys), "K8S") == [("A/x/deploy.yaml", 1, "K8S004"), ("A/y/deploy.yaml", 1, "K8S004")]
+
+
+def test_a_k3s_release_that_does_not_serve_the_replacement_yet_asks_nothing(tmp_path, capsys):
+    # a review's case: autoscaling/v2beta2 (removed in 1.26; v2 from 1.23) on a k3s 1.21 cluster: nothing to
+    # do there yet; a configured severity is kept where the cluster's release makes a removal a warning
+    plan = ("apiVersion: upgrade.cattle.io/v1\nkind: Plan\nmetadata:\n  name: server\nspec:\n"
+            "  upgrade:\n    image: rancher/k3s-upgrade\n  version: v1.21.2+k3s1\n")
+    hpa = "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\n"
+    cron = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: job\n"
+    root = tree(tmp_path, {"plan.yaml": plan, "hpa.yaml": hpa, "job.yaml": cron})
+    assert [(f["path"], f["severity"]) for f in run(root, capsys)["findings"] if f["rule"].startswith("K8S00")] == [
+        ("job.yaml", "warning")]
+    assert [(f["path"], f["severity"]) for f in run(root, capsys, "--severity", "K8S004=info")["findings"]
+            if f["rule"].startswith("K8S00")] == [("job.yaml", "info")]
 
 
 def test_xf008_a_go_cross_compile_without_goarm_for_an_armv6_image(tmp_path, capsys):

@@ -242,13 +242,16 @@ def _appset_paths(root) -> list:
     other generator (a git directory generator, a cluster, a matrix), a ``templatePatch``, or a
     parameter the elements do not give."""
     from ..checks.kubernetes.workloads import resolve
-    from ..parsers.yamldoc import is_map, is_scalar, items, pairs, scalar, value
+    from ..parsers.yamldoc import is_map, is_scalar, is_seq, items, pairs, scalar, value
 
     spec = value(root, "spec")
     gens = items(value(spec, "generators")) if is_map(spec) else []
     rows: list = []
     for g in gens:
-        elements = value(value(g, "list"), "elements") if is_map(g) and len(list(pairs(g))) == 1 else None
+        gen = value(g, "list") if is_map(g) and len(list(pairs(g))) == 1 else None
+        elements = value(gen, "elements") if is_map(gen) and value(gen, "elementsYaml") is None else None
+        if not is_seq(elements):
+            return ["*"]  # (elements from elementsYaml, a template, or not a list: not known)
         for e in items(elements):
             rows.append({k.value: scalar(v) for k, v in pairs(e) if is_scalar(v)} if is_map(e) else None)
         if elements is None or len(rows) > MAX_APPSET_ROWS or None in rows:

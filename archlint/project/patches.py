@@ -109,6 +109,7 @@ class Patches:
         self._gitops_index: tuple | None = None  # (folders named, by whom; patterns of paths with variables)
         self._listed: dict | None = None  # display path -> Kustomizations listing it
         self._unapplied_of: dict = {}  # top Kustomization (or file) -> _unapplied's answer (many manifests share a top)
+        self._passed_of: dict = {}  # top -> _passed_over's answer (each judged once: its recursion stays linear)
         self.flux: set = set()  # the Flux releases the repository says it installs, as (major, minor, patch)
         self.flux_served: dict = {}  # Kind -> the Flux API versions the CRDs the repository vendors serve for it
         self.kube: dict = {}  # display -> the Kubernetes releases a k3s system-upgrade Plan of it names, as (major, minor)
@@ -326,11 +327,11 @@ class Patches:
             if k.get("component"):
                 self.components.add(display)
             self._up = self._up_all = self._tilt_index = self._listed = None
-            self._slots_of, self._unapplied_of = {}, {}
+            self._slots_of, self._unapplied_of, self._passed_of = {}, {}, {}
         self.flux_components = self.flux_components or facts.get("flux_components") is True
         if facts.get("gitops"):
             self.gitops[display] = [g for g in facts["gitops"] if isinstance(g, str)][:1024]
-            self._gitops_index, self._unapplied_of = None, {}
+            self._gitops_index, self._unapplied_of, self._passed_of = None, {}, {}
 
     @property
     def patching(self) -> bool:
@@ -534,7 +535,19 @@ class Patches:
             at = posixpath.dirname(at)
         return by, at
 
-    def _passed_over(self, top: str, named: dict, wild: list, depth: int = 0) -> bool:
+    def _passed_over(self, top: str, named: dict, wild: list, busy: set | None = None) -> bool:
+        """``_passed_over_at``, each top once (memoized; a top met again while it is being judged,
+        through Kustomizations including one another, is not passed over by that path)."""
+        got = self._passed_of.get(top)
+        if got is None:
+            busy = busy if busy is not None else set()
+            if top in busy or len(busy) >= MAX_WALK:
+                return False
+            busy.add(top)
+            got = self._passed_of[top] = self._passed_over_at(top, named, wild, busy)
+        return got
+
+    def _passed_over_at(self, top: str, named: dict, wild: list, busy: set) -> bool:
         """Whether ``top`` (a top Kustomization, or a file in a folder with none) is below the
         folder of a Kustomization that a GitOps object of the run applies, directly or through the
         Kustomizations including it, and that lists neither ``top`` nor a Kustomization above it:
@@ -562,8 +575,8 @@ class Patches:
             return False
         # (or that Kustomization is itself passed over: samip5's monitoring/, `resources: []`, which the applied
         # apps/ Kustomization no longer lists; its apps' ks.yaml deploy nothing either)
-        return any(self._applying(posixpath.dirname(t), named, wild)[0] or t != top and depth < 32
-                   and self._passed_over(t, named, wild, depth + 1) for t in self._tops(k))
+        return any(self._applying(posixpath.dirname(t), named, wild)[0] or t != top
+                   and self._passed_over(t, named, wild, busy) for t in self._tops(k))
 
     def _left_out_sibling(self, top: str) -> bool:
         """Whether the nearest Kustomization in a folder above ``top``'s lists an entry in the same

@@ -111,6 +111,21 @@ def _services(ctx) -> list:
 #: its forks, Ouroboros): a file running one follows its tags' newest images by choice
 _UPDATERS = frozenset(("watchtower", "ouroboros"))
 _WATCH_LABEL = "com.centurylinklabs.watchtower.enable"
+#: Watchtower's options that take a value as the next word (``--interval 30``); a word after any
+#: other option (``--cleanup web``) names a container it watches
+_WATCHTOWER_VALUED = frozenset(("--interval", "-i", "--schedule", "-s", "--host", "-H", "--stop-timeout",
+                                "--notifications", "-n", "--notification-url", "--http-api-token", "--log-level",
+                                "--log-format", "-l", "--scope", "--porcelain", "-P", "--api-version", "-a",
+                                "--notification-template", "--notifications-level", "--notifications-delay",
+                                "--notifications-hostname", "--notification-title-tag", "--warn-on-head-failure",
+                                "--tlsverify-cacert", "--notification-email-from", "--notification-email-to",
+                                "--notification-email-server", "--notification-email-server-port",
+                                "--notification-email-server-user", "--notification-email-server-password",
+                                "--notification-email-delay", "--notification-email-subjecttag",
+                                "--notification-slack-hook-url", "--notification-slack-identifier",
+                                "--notification-slack-channel", "--notification-slack-icon-emoji",
+                                "--notification-slack-icon-url", "--notification-msteams-hook",
+                                "--notification-gotify-url", "--notification-gotify-token"))
 
 
 def _settings(node) -> dict:
@@ -144,7 +159,7 @@ def _auto_updated(ctx) -> set:
                      [scalar(n) or "" for n in items(cmd[1]) if is_scalar(n)]) if cmd is not None else []
             env = _settings(svc.lookup("environment")[1]) if svc.lookup("environment") else {}
             if "--run-once" in words or env.get("WATCHTOWER_RUN_ONCE", "").lower() == "true" or any(
-                    not w.startswith("-") and (i == 0 or not words[i - 1].startswith("-")) for i, w in enumerate(words)):
+                    not w.startswith("-") and (i == 0 or words[i - 1] not in _WATCHTOWER_VALUED) for i, w in enumerate(words)):
                 continue  # (the containers it watches are named: not known to be these services)
             labelled = "--label-enable" in words or env.get("WATCHTOWER_LABEL_ENABLE", "").lower() == "true"
             label_only = labelled if label_only is None else label_only and labelled

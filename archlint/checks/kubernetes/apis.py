@@ -202,6 +202,7 @@ def uses_core_api(ctx) -> bool:
 _ASSUMED_WHY = re.compile(r" \(Kubernetes \d{1,3}\.\d{1,3}" + re.escape(_ASSUMED) + r"\)\.$")
 _REMOVED_AT = re.compile(r" was removed in Kubernetes (\d{1,3})\.(\d{1,3}), so applying it fails")
 _DEPRECATED_AT = re.compile(r" is deprecated since Kubernetes (\d{1,3})\.(\d{1,3})")
+_AVAILABLE = re.compile(r"\(available since (\d{1,3})\.(\d{1,3})\)")
 
 
 def kube_judged(f, releases: set):
@@ -209,7 +210,8 @@ def kube_judged(f, releases: set):
     judged at the Kubernetes releases the repository's cluster runs (``patches.kube``, (major,
     minor) each; the newest counts): a deprecation not yet made there is dropped; a removal not yet
     made there is one the next upgrade makes (auricom's k3s 1.21 Plans and its ``rbac/v1beta1``,
-    removed in 1.22: a warning, the message says so); else the message names the release."""
+    removed in 1.22: a warning, the message says so), unless the replacement is not served there yet
+    (``autoscaling/v2`` from 1.23 on a 1.21 cluster: dropped); else the message names the release."""
     at = _ASSUMED_WHY.search(f.message)
     if not releases or at is None:
         return f
@@ -217,10 +219,14 @@ def kube_judged(f, releases: set):
     said = "%d.%d" % newest
     rm = _REMOVED_AT.search(f.message)
     if rm is not None and newest < (int(rm.group(1)), int(rm.group(2))):
+        avail = _AVAILABLE.search(f.hint or "")
+        if avail is not None and newest < (int(avail.group(1)), int(avail.group(2))):
+            return None  # (the replacement is not served there yet: nothing to do on that cluster)
         gone = f"{rm.group(1)}.{rm.group(2)}"
         f.message = (f.message[:rm.start()] + f" is removed in Kubernetes {gone}; the repository's cluster runs {said},"
                      f" which still serves it, so applying it fails once the cluster is upgraded to {gone}.")
-        f.severity = Severity.WARNING
+        if f.severity is Severity.ERROR:  # (not yet failing: a warning, unless the configuration set another)
+            f.severity = Severity.WARNING
         return f
     dep = _DEPRECATED_AT.search(f.message)
     if rm is None and dep is not None and newest < (int(dep.group(1)), int(dep.group(2))):
