@@ -277,28 +277,32 @@ def gitops_paths(ctx, out: dict) -> None:
     Argo CD ``Application``'s source paths; an ``ApplicationSet`` generates its own (``*``, any
     folder), but those of list generators (``_appset_paths``).  ``patches.left_out`` reads them.
     At most 1,024 a file.  (And ``_flux_installs``.)"""
-    from ..checks.kubernetes.workloads import resolve
-    from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
-
     _flux_installs(ctx, [], out)
     _cluster_releases(ctx, out)
     if "fluxcd.io" not in ctx.source.text and "argoproj.io" not in ctx.source.text:
         return
-    got: list = []
-    for root in ctx.model.objects():
-        api, kind = text(root, "apiVersion") or "", (text(root, "kind") or "").strip()
-        if kind == "ApplicationSet" and api.startswith("argoproj.io/"):
-            got.extend(_appset_paths(root))
-        for prefix, k, paths in _GITOPS:
-            if kind != k or not api.startswith(prefix):
-                continue
-            found = [n for p in paths for n in resolve(root, p)]
-            if not found and k == "Kustomization" and is_map(value(root, "spec")):
-                found = [None]  # (no path: the source's root)
-            for n in found:
-                got.append("" if n is None else scalar(n).strip() if is_scalar(n) and scalar(n) is not None else "*")
+    got = [g for root in ctx.model.objects() for g in object_paths(root)]
     if got:
         out["gitops"] = got[:1024]
+
+
+def object_paths(root) -> list:
+    """The paths a GitOps object applies, as written (see ``gitops_paths``); none for another object."""
+    from ..checks.kubernetes.workloads import resolve
+    from ..parsers.yamldoc import is_map, is_scalar, scalar, text, value
+
+    api, kind = text(root, "apiVersion") or "", (text(root, "kind") or "").strip()
+    if kind == "ApplicationSet" and api.startswith("argoproj.io/"):
+        return _appset_paths(root)
+    got: list = []
+    for prefix, k, paths in _GITOPS:
+        if kind != k or not api.startswith(prefix):
+            continue
+        found = [n for p in paths for n in resolve(root, p)]
+        if not found and k == "Kustomization" and is_map(value(root, "spec")):
+            found = [None]  # (no path: the source's root)
+        got += ["" if n is None else scalar(n).strip() if is_scalar(n) and scalar(n) is not None else "*" for n in found]
+    return got
 
 
 #: a Flux release, as a repository names the one it installs (``v2.5.1``, ``0.31.4``)

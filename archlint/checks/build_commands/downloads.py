@@ -19,13 +19,10 @@ _UP = 3
 _MAX_DOCKERFILE = 256 * 1024
 
 
-def _written(ctx, word) -> str:
-    """A word as the script writes it (a URL holding a command's output, discourse's
+def _written(word) -> str:
+    """A word as the script writes it (``raw``: a URL holding a command's output, discourse's
     ``$FIREFOX_VERSION``, is shown with its variable, not the command), at most 240 characters."""
-    s = word.span
-    line = ctx.source.line(s.line)
-    end = s.end_col - 1 if s.end_line == s.line else len(line)
-    got = line[s.col - 1:end].strip("\"'")
+    got = word.raw.strip("\"'")
     return got if len(got) <= 240 else got[:239] + "…"
 
 
@@ -59,7 +56,7 @@ def _runs_it(text: str, name: str) -> bool:
         words = i.split()
         if words and words[0].upper() in ("COPY", "ADD") and name in i:
             named = True
-            if not words[-1].endswith("/"):
+            if not words[-1].endswith("/") and len(names) < 16:  # (a few names: each RUN is read once for them)
                 names.add(words[-1].rsplit("/", 1)[-1])
     runs = [i for i in ins if i.lstrip()[:4].upper() == "RUN " and any(n in i for n in names)]
     return (named or bool(runs)) and not (runs and all(derives_arch(r) for r in runs))
@@ -166,7 +163,7 @@ def script_arch_specific_download(ctx):
                     used_by, looked = _image_build_using(ctx), True
                 if used_by is None:
                     return  # a tool for the machine that runs the script
-                shown = value if "$(" not in value and "`" not in value and len(value) <= 240 else _written(ctx, word)
+                shown = value if "$(" not in value and "`" not in value and len(value) <= 240 else _written(word)
                 said = (f"in an image built for several platforms ({targets.describe()}): every platform's image gets "
                         f"the {token} build") if targets.several else f"in an image build; {NO_PLATFORMS}"
                 yield ctx.report(

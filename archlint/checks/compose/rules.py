@@ -17,7 +17,7 @@ import re
 from ... import platforms as plat
 from ...model import Edit, Fix, Severity, Span
 from ...images import local_registry, parse_image_ref as split_image, release_in_name, unserved
-from ...parsers.yamldoc import get, is_map, is_scalar, items, pairs, scalar, text, value
+from ...parsers.yamldoc import get, is_map, is_scalar, items, named_values, pairs, scalar, text, value
 from ...registry import rule
 from ...updaters import digest_only
 from ...tooling import mutable_tags_allowed, tooling_file
@@ -129,14 +129,8 @@ _WATCHTOWER_VALUED = frozenset(("--interval", "-i", "--schedule", "-s", "--host"
 
 
 def _settings(node) -> dict:
-    """A service's ``labels``/``environment`` as a dict (a mapping, or ``KEY=value`` items)."""
-    if is_map(node):
-        return {k.value: (scalar(v) or "") if is_scalar(v) else "" for k, v in pairs(node)}
-    got = {}
-    for n in items(node):
-        k, _, v = (scalar(n) or "").partition("=") if is_scalar(n) else ("", "", "")
-        got[k.strip()] = v.strip()
-    return got
+    """A service's ``labels``/``environment`` as a dict (``named_values``: a mapping, or ``KEY=value`` items)."""
+    return {k.strip(): (v or "").strip() for k, v in named_values(node)}
 
 
 def _auto_updated(ctx) -> set:

@@ -15,7 +15,6 @@ after patching), or a folder whose own Kustomization includes it. Every Kustomiz
 from __future__ import annotations
 
 import os
-import re
 
 from ...kinds import KUSTOMIZATION_NAMES as NAMES
 #: folders walked up from the manifest, at most
@@ -133,10 +132,6 @@ def unlisted(ctx) -> bool:
     return ctx.cached("kubernetes.kustomize_unlisted", compute)
 
 
-#: a GitOps object's ``path:`` (a Flux Kustomization's ``spec.path``, an Argo CD Application's
-#: ``source.path``), as written on its line
-_PATH_LINE = re.compile(r"""(?m)^[ \t]*(?:-[ \t]+)?path:[ \t]*["']?([^"'\s#]{1,1024})""")
-_GITOPS = ("kustomize.toolkit.fluxcd.io/", "argoproj.io/")
 _paths_named: dict[tuple, frozenset] = {}  # (abspath, size, mtime_ns) -> the path: values of a GitOps file
 #: resources of one Kustomization read for the folders their GitOps objects apply, at most
 MAX_BESIDE = 64
@@ -160,9 +155,12 @@ def _applied_beside(ctx, folder: str, resources, tail: str) -> bool:
 
 
 def _gitops_paths(path: str) -> frozenset:
-    """The ``path:`` values of a file holding a Flux Kustomization or an Argo CD object, without
-    ``./`` and a last ``/``; none when it cannot be read."""
-    from ...source import DecodeError, decode, read_regular
+    """The paths the GitOps objects of a file apply (``kustomize_facts.object_paths``, the reading
+    the project model makes), without ``./`` and a last ``/``; none when it cannot be read."""
+    from ...parsers import ParseError, SkipFile
+    from ...parsers.yamldoc import parse
+    from ...project.kustomize_facts import object_paths
+    from ...source import DecodeError, Source, decode, read_regular
 
     try:
         st = os.stat(path)
@@ -174,10 +172,11 @@ def _gitops_paths(path: str) -> frozenset:
         if len(data) > MAX_BYTES:
             return frozenset()
         text = decode(data)[0]
-    except (OSError, ValueError, DecodeError):
+        model = parse(Source(path, text, abspath=path)) if "fluxcd.io" in text or "argoproj.io" in text else None
+    except (OSError, ValueError, DecodeError, ParseError, SkipFile, RecursionError):
         return frozenset()
-    got = frozenset(v.strip("/").removeprefix("./").rstrip("/") for v in _PATH_LINE.findall(text)) \
-        if any(g in text for g in _GITOPS) else frozenset()
+    got = frozenset(v.strip("/").removeprefix("./").rstrip("/") for root in (model.objects() if model else ())
+                    for v in object_paths(root)[:1024])
     if len(_paths_named) > 4096:
         _paths_named.clear()
     _paths_named[key] = got
