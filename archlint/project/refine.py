@@ -169,15 +169,27 @@ def built_for_it(f, fr, project):
         return f
     if all(p.split("/")[1:2] == [arch] for b in builds for p in b.targets()):
         return None
-    other = [b for b in final if any(p.split("/")[1:2] != [arch] for p in b.targets())]
+    other, platforms, wrong = _for_another_cpu(final, arch)
     if not other:
         return f  # (another stage's build is for another CPU: it may or may not build this one)
-    platforms = sorted({p for b in other for p in b.targets()})
-    wrong = [p for p in platforms if p.split("/")[1:2] != [arch]]
     f.message = f.message.replace(NO_PLATFORMS, (
         f"it is built for {', '.join(platforms)} ({_sites(other)}), so the {', '.join(wrong)} image gets the "
         f"{arch} build"))
     return f
+
+
+def _for_another_cpu(builds, arch: str | None) -> tuple[list, list, list]:
+    """(the builds among ``builds`` targeting a CPU other than ``arch``, all their platforms, those of
+    them of another CPU): what DF006/DF008 and BC009 name where a literal meets such builds."""
+    other = [b for b in builds if any(p.split("/")[1:2] != [arch] for p in b.targets())]
+    platforms = sorted({p for b in other for p in b.targets()})
+    return other, platforms, [p for p in platforms if p.split("/")[1:2] != [arch]]
+
+
+def not_deployed(fr, project) -> bool:
+    """Whether the run shows the manifest is not deployed: an object a test suite names, one only
+    an unused Kustomize Component includes, or one no GitOps object of the run applies."""
+    return fr.path in project.test_inputs or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path)
 
 
 _RUN_BY = re.compile(r", yet (\S{1,1024}) runs it in an image build; ")
@@ -203,11 +215,9 @@ def script_built_for(f, fr, project):
     arch = next((a for _t, a, _s, _e in arch_tokens(lit.group(1))), None)
     builds = project.builds_of_dockerfile(posixpath.normpath(posixpath.join(posixpath.dirname(fr.path), m.group(1))))
     builds = [b for b in builds if not b.local] or builds
-    other = [b for b in builds if project.builds_final_stage(b) and any(p.split("/")[1:2] != [arch] for p in b.targets())]
+    other, platforms, wrong = _for_another_cpu([b for b in builds if project.builds_final_stage(b)], arch)
     if arch in (None, "arm") or not other:
         return None
-    platforms = sorted({p for b in other for p in b.targets()})
-    wrong = [p for p in platforms if p.split("/")[1:2] != [arch]]
     f.message = f.message.replace(f"in an image build; {NO_PLATFORMS}", (
         f"in an image built for {', '.join(platforms)} ({_sites(other)}): the {', '.join(wrong)} image gets the "
         f"{lit.group(1)} build"))
@@ -538,7 +548,7 @@ def set_by_tooling(f, fr, project):
     manifests/$*``); nor an object a test suite names (a Gatekeeper ``Suite``'s cases), nor one
     only a Kustomize Component no Kustomization uses includes (``patches.unused_component``),
     nor one no GitOps object of the run applies (``patches.left_out``)."""
-    if fr.path in project.test_inputs or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
+    if not_deployed(fr, project):
         return None
     if project.retags and any(project.retagged(im) for im in project.images_at(fr.path, f.span.line)
                               + project.entries_at(fr.path, f.span.line)):
@@ -583,9 +593,7 @@ def deployed(f, fr, project):
     names, one only an unused Kustomize Component includes, or one no GitOps object of the run
     applies (``patches.left_out``: danmanners' ``manifests/workloads/memegen``, which no element
     of the ApplicationSet's list names), as K8S001-K8S004 say nothing there either."""
-    if fr.path in project.test_inputs or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
-        return None
-    return f
+    return None if not_deployed(fr, project) else f
 
 
 def _tagging_build(project, fr, f) -> list:

@@ -23,9 +23,10 @@ def version_variant(f, fr, project):
     its cluster runs (``apis.kube_judged``: a k3s system-upgrade Plan's)."""
     import os
 
-    if fr.path in project.test_inputs or _prerelease_released(project, fr.path) \
-            or _release_folder_serves(project, fr.path, f.message) or _older_release_named(project, fr.path, f.message) \
-            or project.patches.unused_component(fr.path) or project.patches.left_out(fr.path):
+    from .refine import not_deployed
+
+    if _prerelease_released(project, fr.path) or _release_folder_serves(project, fr.path, f.message) \
+            or _older_release_named(project, fr.path, f.message) or not_deployed(fr, project):
         return None
     if project.patches.flux_served and ".toolkit.fluxcd.io/" in f.key and _served_alone(project, f):
         return None  # (the Flux whose CRDs the repository vendors serves it, and not its replacement yet)

@@ -526,7 +526,7 @@ _INPUT_REF = re.compile(r"\$\{\{[ \t]*inputs\.([A-Za-z_][\w-]{0,100})[ \t]*(?:\|
 _CALLEE_MAX = 1 << 20  # a called workflow larger than this is not read
 
 
-def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> bool:
+def _bound_callee(ctx, job, span, called: str, resolve, rows, out: dict) -> tuple[bool, bool]:
     """The builds of a job calling a reusable workflow of the repository whose inputs name no
     Dockerfile, where the called workflow's build steps make theirs of the inputs (m1k1o/neko's
     ``image_app.yml``: ``file: apps/${{ inputs.name }}/${{ inputs.dockerfile || 'Dockerfile' }}``,
